@@ -1,0 +1,7 @@
+export type { Crs } from './crs';
+export { CrsError, type CrsErrorCode } from './errors';
+export { getCrs, SUPPORTED_EPSG } from './get-crs';
+export { crsFromProj4 } from './crs-from-proj4';
+export { transformer, type Transformer } from './transformer';
+export { gaussKrugerCrs, gaussKrugerZoneCrs, gaussKrugerZone, gaussKrugerFromEpsg, type GaussKrugerOptions } from './gauss-kruger-crs';
+export { WGS84, toWgs84 } from './wgs84';
