@@ -1,0 +1,10 @@
+export { AccountStore, MIN_PASSWORD_LENGTH, validateNewAccount } from './account-store';
+export type { Account, NewAccount, NewSession } from './account-store';
+export { AccountError, ACCOUNT_ERROR_CODES } from './accounts-errors';
+export type { AccountErrorCode } from './accounts-errors';
+export { ACCOUNTS_MIGRATION_SQL, ensureAccountsSchema } from './accounts-schema';
+export type { SqlDatabase } from './accounts-schema';
+export { DEFAULT_SCRYPT_PARAMS, hashPassword, needsRehash, parsePasswordHash, verifyPassword } from './password-hash';
+export type { ScryptParams } from './password-hash';
+export { isRole, ROLE_LABELS, ROLES } from './roles';
+export type { Role } from './roles';
