@@ -1,0 +1,115 @@
+import { z } from 'zod';
+import { GeoError } from './errors';
+import { didYouMean } from './did-you-mean';
+
+/** The rules a zone × season must satisfy to be certified. */
+export interface Policy {
+  /** Share of the zone that valid imagery must cover, 0..1 (default 0.98). */
+  minCoverageShare: number;
+  /** Coarsest ground sample distance that counts as evidence, metres per pixel (default 0.10). */
+  maxGsdM: number;
+  /** Targets whose best score is at or above this must be resolved on the ground (default 0.35). */
+  reviewScore: number;
+  /** Added to a report's GPS accuracy when matching it to a target by position, metres (default 10). */
+  matchMarginM: number;
+  /** An eradication is verified only by a visit at least this many days after it (default 1). */
+  verifyAfterDays: number;
+}
+
+/** A survey season: its flowering window (dates when imagery counts) and its policy. */
+export interface Season {
+  id: string;
+  name: string;
+  region: string;
+  /** First day of the flowering window, YYYY-MM-DD (default <year>-03-01). */
+  floweringStart: string;
+  /** Last day of the flowering window, inclusive, YYYY-MM-DD (default <year>-05-31). */
+  floweringEnd: string;
+  policy: Policy;
+}
+
+const DATE = /^\d{4}-\d{2}-\d{2}$/;
+const date = z.string().regex(DATE, 'YYYY-MM-DD').refine((s) => !Number.isNaN(Date.parse(s + 'T00:00:00Z')), 'not a calendar date');
+
+/** The season file (snake_case JSON, unknown keys rejected). Defaults are written here. */
+export const SeasonFileSchema = z
+  .object({
+    id: z.string().min(1).regex(/^[A-Za-z0-9_.-]+$/, 'letters, digits, _ . - only'),
+    name: z.string().optional(),
+    region: z.string().default(''),
+    year: z.number().int().min(2000).max(2100).optional(),
+    flowering_start: date.optional(),
+    flowering_end: date.optional(),
+    policy: z
+      .object({
+        min_coverage_share: z.number().min(0).max(1).default(0.98),
+        max_gsd_m: z.number().positive().max(10).default(0.1),
+        review_score: z.number().min(0).max(1).default(0.35),
+        match_margin_m: z.number().min(0).max(1000).default(10),
+        verify_after_days: z.number().min(0).max(365).default(1),
+      })
+      .strict()
+      .default({ min_coverage_share: 0.98, max_gsd_m: 0.1, review_score: 0.35, match_margin_m: 10, verify_after_days: 1 }),
+  })
+  .strict();
+
+const KNOWN_KEYS = ['id', 'name', 'region', 'year', 'flowering_start', 'flowering_end', 'policy', 'min_coverage_share', 'max_gsd_m', 'review_score', 'match_margin_m', 'verify_after_days'];
+
+/**
+ * Validates a season file once and returns the typed, frozen season. Throws GeoError TIANDI_E_SEASON
+ * naming the field (with a "did you mean" hint for misspelt keys).
+ * @example parseSeason({ id: '2026', year: 2026 }).floweringStart // '2026-03-01'
+ */
+export function parseSeason(input: unknown): Season {
+  const r = SeasonFileSchema.safeParse(input);
+  if (!r.success) {
+    const issue = r.error.issues[0];
+    const path = issue.path.join('.');
+    let msg = issue.message;
+    if (issue.code === 'unrecognized_keys') {
+      msg = issue.keys.map((k) => `未知字段 unknown key '${k}'${didYouMean(k, KNOWN_KEYS)}`).join('; ');
+    }
+    throw new GeoError('TIANDI_E_SEASON', `${path ? path + ': ' : ''}${msg}`, path || undefined);
+  }
+  const s = r.data;
+  const year = s.year ?? yearOf(s.flowering_start) ?? yearOf(s.flowering_end) ?? yearOf(s.id);
+  const floweringStart = s.flowering_start ?? (year ? `${year}-03-01` : undefined);
+  const floweringEnd = s.flowering_end ?? (year ? `${year}-05-31` : undefined);
+  if (!floweringStart || !floweringEnd) {
+    throw new GeoError('TIANDI_E_SEASON', '缺少花期 flowering window unknown: give "year" or "flowering_start" and "flowering_end"', 'flowering_start');
+  }
+  if (floweringEnd < floweringStart) {
+    throw new GeoError('TIANDI_E_SEASON', `花期结束早于开始 flowering_end ${floweringEnd} is before flowering_start ${floweringStart}`, 'flowering_end');
+  }
+  const p = s.policy;
+  return Object.freeze({
+    id: s.id,
+    name: s.name ?? s.id,
+    region: s.region,
+    floweringStart,
+    floweringEnd,
+    policy: Object.freeze({
+      minCoverageShare: p.min_coverage_share,
+      maxGsdM: p.max_gsd_m,
+      reviewScore: p.review_score,
+      matchMarginM: p.match_margin_m,
+      verifyAfterDays: p.verify_after_days,
+    }),
+  });
+}
+
+function yearOf(s: string | undefined): number | undefined {
+  const m = s?.match(/^(\d{4})/);
+  return m ? Number(m[1]) : undefined;
+}
+
+/** The season back as its snake_case file form (what the store keeps and the certificate cites). */
+export function seasonToFile(s: Season): Record<string, unknown> {
+  return {
+    id: s.id, name: s.name, region: s.region, flowering_start: s.floweringStart, flowering_end: s.floweringEnd,
+    policy: {
+      min_coverage_share: s.policy.minCoverageShare, max_gsd_m: s.policy.maxGsdM, review_score: s.policy.reviewScore,
+      match_margin_m: s.policy.matchMarginM, verify_after_days: s.policy.verifyAfterDays,
+    },
+  };
+}
