@@ -1,0 +1,65 @@
+import type { FastifyBaseLogger, FastifyReply, FastifyRequest } from 'fastify';
+
+/** Roles of Tiandi accounts (issue 7). Routes declare which roles may call them in `config.roles`. */
+export type Role = 'operator' | 'planner' | 'field' | 'manager' | 'admin';
+
+/** The account attached to a request by the auth pre-handler, or null when nobody signed in. */
+export interface RequestAccount {
+  id: string;
+  name: string;
+  role: Role;
+  /** For field accounts: the team they belong to. */
+  team?: string;
+}
+
+/** Options of {@link buildServer}. */
+export interface ServerOptions {
+  /** The survey workspace file (GeoPackage). */
+  workspacePath: string;
+  /** Folder for uploads, job state and the tile cache. Created if missing. */
+  dataDir: string;
+  /** Folder of the built web app (apps/web/dist); omitted = API only. */
+  webRoot?: string;
+  /** fastify logger option: false (default in tests), true, or a pino-compatible logger. */
+  logger?: boolean | FastifyBaseLogger;
+  /** Optional online basemap style or XYZ URL the web app may use; none by default (works offline). */
+  basemapUrl?: string;
+  /** Start the background scan queue (default true). Tests may turn it off to inspect queued jobs. */
+  runJobs?: boolean;
+}
+
+/** What every route module receives: the resolved options and the server's shared services. */
+export interface ServerContext {
+  readonly options: Readonly<Required<Pick<ServerOptions, 'workspacePath' | 'dataDir'>>> & ServerOptions;
+  /** Services registered by modules (job queue, event bus, tile cache …), by name. */
+  readonly services: Map<string, unknown>;
+}
+
+/** A fastify preHandler run on every request before the route (auth fills `req.account`). */
+export type PreHandler = (req: FastifyRequest, reply: FastifyReply) => Promise<void> | void;
+
+/**
+ * One route file = one resource. Add a file under src/routes/ exporting a RouteModule, and one
+ * line in src/routes/index.ts.
+ */
+export interface RouteModule {
+  /** Resource name, for logs. */
+  name: string;
+  /** Registers the routes on the (root) fastify instance. */
+  register(app: import('fastify').FastifyInstance, ctx: ServerContext): Promise<void> | void;
+  /** Optional hook run on every request before any route handler (e.g. session → req.account). */
+  preHandler?: PreHandler;
+  /** Optional cleanup on server close (stop workers, close files). */
+  close?(ctx: ServerContext): Promise<void> | void;
+}
+
+declare module 'fastify' {
+  interface FastifyRequest {
+    /** Filled by the auth pre-handler (issue 7); null when not signed in. */
+    account: RequestAccount | null;
+  }
+  interface FastifyContextConfig {
+    /** Roles allowed to call this route; checked by the auth pre-handler. Absent = public. */
+    roles?: Role[];
+  }
+}

@@ -1,0 +1,41 @@
+import type { FastifyError, FastifyReply, FastifyRequest } from 'fastify';
+import { ServerError, type ErrorBody } from './errors';
+
+/**
+ * The one error handler of the server: typed errors keep their status and code; fastify's own
+ * validation and parsing failures become 400 `TIANDI_E_VALIDATION` / `TIANDI_E_BAD_REQUEST`;
+ * errors of other packages that carry a `TIANDI_E_*` code become 400 (bad input); anything else
+ * is a 500 whose details go to the log only.
+ */
+export function errorHandler(this: unknown, err: FastifyError | Error, req: FastifyRequest, reply: FastifyReply): void {
+  const body = toErrorBody(err);
+  if (body.status >= 500) req.log.error({ err }, 'request failed');
+  void reply.status(body.status).type('application/json').send(body.json);
+}
+
+/** Maps any thrown value to an HTTP status and `{ code, message, field }`. */
+export function toErrorBody(err: unknown): { status: number; json: ErrorBody } {
+  if (err instanceof ServerError) {
+    return { status: err.status, json: clean({ code: err.code, message: err.message, field: err.field }) };
+  }
+  const e = err as Partial<FastifyError> & { field?: string; path?: string };
+  if (e && Array.isArray(e.validation)) {
+    const v = e.validation[0] as { instancePath?: string; params?: { missingProperty?: string; additionalProperty?: string } } | undefined;
+    const field = v?.params?.missingProperty ?? v?.params?.additionalProperty ?? v?.instancePath?.replace(/^\//, '').replace(/\//g, '.');
+    return { status: 400, json: clean({ code: 'TIANDI_E_VALIDATION', message: `字段无效 invalid — ${e.message}`, field: field || undefined }) };
+  }
+  if (typeof e?.code === 'string' && e.code.startsWith('TIANDI_E_')) {
+    const status = typeof (e as { status?: number }).status === 'number' ? (e as { status: number }).status : 400;
+    return { status, json: clean({ code: e.code, message: String(e.message), field: e.field }) };
+  }
+  if (typeof e?.statusCode === 'number' && e.statusCode >= 400 && e.statusCode < 500) {
+    const code = e.statusCode === 404 ? 'TIANDI_E_NOT_FOUND' : 'TIANDI_E_BAD_REQUEST';
+    return { status: e.statusCode, json: { code, message: String(e.message) } };
+  }
+  return { status: 500, json: { code: 'TIANDI_E_INTERNAL', message: '服务器内部错误 Internal server error' } };
+}
+
+function clean(body: ErrorBody): ErrorBody {
+  if (body.field === undefined) delete body.field;
+  return body;
+}

@@ -1,0 +1,6 @@
+export { buildServer } from './app';
+export type { ServerOptions, ServerContext, RouteModule, PreHandler, RequestAccount, Role } from './context';
+export { ServerError, SERVER_ERRORS, type ServerErrorCode, type ErrorBody } from './errors';
+export { parseInput } from './validate';
+export { ensureWebBuild } from './build-web';
+export { builtWebRoot, WEB_APP_DIR } from './web-root';

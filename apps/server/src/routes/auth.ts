@@ -1,0 +1,90 @@
+import { z } from 'zod';
+import type { RouteModule } from '../context';
+import { accountService, closeAccountService, SESSION_TTL_S, toRequestAccount } from '../auth/account-service';
+import { AuthError } from '../auth/auth-errors';
+import { checkAccess } from '../auth/check-access';
+import { LoginThrottle } from '../auth/login-throttle';
+import { requestToken, sessionCookie } from '../auth/session-cookie';
+import { parseInput } from '../validate';
+
+const LoginBody = z.strictObject({
+  name: z.string().min(1).max(64),
+  password: z.string().min(1).max(1024),
+});
+
+const throttle = new LoginThrottle();
+
+/**
+ * Sign-in and the access check of every route.
+ *
+ * - preHandler (every request): the session token (HttpOnly cookie or `Authorization: Bearer`) →
+ *   `req.account`; then the route's `config.roles`: 401 without a live session, 403 for another role.
+ *   A cookie-authenticated request that changes state must come from this site (Origin check).
+ * - `POST /api/auth/login` `{ name, password }` → `{ account, expiresAt, token }` and the session cookie.
+ * - `POST /api/auth/logout` ends the session. `GET /api/auth/me` → `{ account, expiresAt }` (401 when signed out).
+ */
+const auth: RouteModule = {
+  name: 'auth',
+  async preHandler(req) {
+    const found = requestToken(req.headers);
+    if (found) {
+      const accounts = await accountService(req.server.tiandi);
+      const session = accounts.resolveSession(found.token);
+      if (session) {
+        req.account = toRequestAccount(session.account);
+        if (found.via === 'cookie' && req.method !== 'GET' && req.method !== 'HEAD') checkOrigin(req.headers);
+      }
+    }
+    checkAccess(req.account, req.routeOptions.config?.roles);
+  },
+  register(app, ctx) {
+    app.post('/api/auth/login', async (req, reply) => {
+      const body = parseInput(LoginBody, req.body);
+      const key = `${body.name.toLowerCase()}|${req.ip}`;
+      if (!throttle.allowed(key)) throw new AuthError('TIANDI_E_AUTH_THROTTLED');
+      const accounts = await accountService(ctx);
+      const account = await accounts.authenticate(body.name, body.password);
+      if (!account) {
+        throttle.fail(key);
+        throw new AuthError('TIANDI_E_AUTH_BAD_CREDENTIALS');
+      }
+      throttle.succeed(key);
+      const ttlS = account.role === 'field' ? SESSION_TTL_S.field : SESSION_TTL_S.default;
+      const session = accounts.createSession(account, ttlS);
+      void reply.header('set-cookie', sessionCookie(session.token, ttlS, req.protocol === 'https'));
+      void reply.header('cache-control', 'no-store');
+      return { account: toRequestAccount(account), expiresAt: session.expiresAt, token: session.token };
+    });
+
+    app.post('/api/auth/logout', async (req, reply) => {
+      const found = requestToken(req.headers);
+      if (found) (await accountService(ctx)).endSession(found.token);
+      void reply.header('set-cookie', sessionCookie('', 0, req.protocol === 'https'));
+      return { ok: true };
+    });
+
+    app.get('/api/auth/me', { config: { roles: ['operator', 'planner', 'field', 'manager', 'admin'] } }, async (req, reply) => {
+      const found = requestToken(req.headers)!;
+      const session = (await accountService(ctx)).resolveSession(found.token)!;
+      void reply.header('cache-control', 'no-store');
+      return { account: req.account, expiresAt: session.expiresAt };
+    });
+  },
+  close(ctx) {
+    closeAccountService(ctx);
+  },
+};
+export default auth;
+
+function checkOrigin(headers: Record<string, string | string[] | undefined>): void {
+  const origin = headers.origin;
+  if (typeof origin !== 'string' || origin === 'null') return;
+  let host: string;
+  try {
+    host = new URL(origin).host;
+  } catch {
+    throw new AuthError('TIANDI_E_AUTH_ORIGIN');
+  }
+  const forwarded = typeof headers['x-forwarded-host'] === 'string' ? headers['x-forwarded-host'] : undefined;
+  if (host !== headers.host && host !== forwarded) throw new AuthError('TIANDI_E_AUTH_ORIGIN');
+}

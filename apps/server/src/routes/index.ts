@@ -1,0 +1,10 @@
+import type { RouteModule } from '../context';
+import health from './health';
+
+/**
+ * Every route module of the server, registered in this order. One file per resource under
+ * src/routes/; to add one, create the file and add one line here.
+ */
+export const routes: RouteModule[] = [
+  health,
+];

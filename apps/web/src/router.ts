@@ -1,0 +1,42 @@
+/** A view draws itself into `root` and returns an optional cleanup run when the user leaves it. */
+export type View = (root: HTMLElement) => void | (() => void) | Promise<void | (() => void)>;
+
+/** Route name → lazy view loader. Keep each view's code in its own chunk. */
+export type ViewRegistry = Record<string, () => Promise<{ default: View }>>;
+
+/** The route name of a location hash: '#/planner?x=1' → 'planner'; '' → fallback. */
+export function routeOf(hash: string, fallback: string): string {
+  const name = hash.replace(/^#\/?/, '').split(/[/?]/)[0];
+  return name || fallback;
+}
+
+/**
+ * A tiny hash router: on every hash change it unmounts the current view and mounts the one named
+ * by the hash (#/operator, #/planner, #/field, #/manager). Unknown names show `notFound`.
+ * Returns a function that re-renders the current view (used after a language switch).
+ */
+export function startRouter(opts: {
+  root: HTMLElement;
+  views: ViewRegistry;
+  fallback: string;
+  notFound: View;
+  onRoute?: (name: string) => void;
+}): () => Promise<void> {
+  let cleanup: (() => void) | void = undefined;
+  let seq = 0;
+  const render = async (): Promise<void> => {
+    const mine = ++seq;
+    const name = routeOf(location.hash, opts.fallback);
+    if (typeof cleanup === 'function') cleanup();
+    cleanup = undefined;
+    opts.root.replaceChildren();
+    opts.onRoute?.(name);
+    const load = opts.views[name];
+    const view = load ? (await load()).default : opts.notFound;
+    if (mine !== seq) return;
+    cleanup = await view(opts.root);
+  };
+  window.addEventListener('hashchange', () => void render());
+  void render();
+  return render;
+}

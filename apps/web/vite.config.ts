@@ -1,0 +1,10 @@
+import { defineConfig } from 'vite';
+
+// The single-page app builds into apps/web/dist, which `tiandi serve` / `tiandi demo` serve at /.
+// In development (`npx vite apps/web`) API calls are proxied to a running `tiandi serve` on :8080.
+export default defineConfig({
+  root: __dirname,
+  base: './',
+  build: { outDir: 'dist', emptyOutDir: true, chunkSizeWarningLimit: 2000, sourcemap: false },
+  server: { proxy: { '/api': 'http://127.0.0.1:8080', '/files': 'http://127.0.0.1:8080' } },
+});
