@@ -12,8 +12,6 @@ const LoginBody = z.strictObject({
   password: z.string().min(1).max(1024),
 });
 
-const throttle = new LoginThrottle();
-
 /**
  * Sign-in and the access check of every route.
  *
@@ -38,6 +36,7 @@ const auth: RouteModule = {
     checkAccess(req.account, req.routeOptions.config?.roles);
   },
   register(app, ctx) {
+    const throttle = new LoginThrottle();
     app.post('/api/auth/login', async (req, reply) => {
       const body = parseInput(LoginBody, req.body);
       const key = `${body.name.toLowerCase()}|${req.ip}`;

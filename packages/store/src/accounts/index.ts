@@ -8,3 +8,4 @@ export { DEFAULT_SCRYPT_PARAMS, hashPassword, needsRehash, parsePasswordHash, ve
 export type { ScryptParams } from './password-hash';
 export { isRole, ROLE_LABELS, ROLES } from './roles';
 export type { Role } from './roles';
+export { openAccountStore } from './open-account-store';

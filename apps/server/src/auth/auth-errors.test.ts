@@ -1,0 +1,20 @@
+import fs from 'node:fs';
+import { ACCOUNT_ERROR_CODES } from '@tiandi/store/accounts';
+import { describe, expect, it } from 'vitest';
+import { AUTH_ERRORS } from './auth-errors';
+
+const doc = fs.readFileSync(new URL('../../../../docs/errors/auth.md', import.meta.url), 'utf8');
+
+describe('docs/errors/auth.md', () => {
+  it('documents every auth and account error code, with the right HTTP status', () => {
+    for (const [code, { status }] of Object.entries(AUTH_ERRORS)) {
+      expect(doc).toContain(`| \`${code}\` | ${status} |`);
+    }
+    for (const code of Object.values(ACCOUNT_ERROR_CODES)) expect(doc).toContain(`| \`${code}\` |`);
+  });
+
+  it('documents no code that does not exist', () => {
+    const known = new Set([...Object.keys(AUTH_ERRORS), ...Object.values(ACCOUNT_ERROR_CODES)]);
+    for (const m of doc.matchAll(/`(TIANDI_E_[A-Z_]+)`/g)) expect(known.has(m[1]), m[1]).toBe(true);
+  });
+});

@@ -1,0 +1,138 @@
+import fs from 'node:fs';
+import os from 'node:os';
+import path from 'node:path';
+import Database from 'better-sqlite3';
+import { AccountStore } from '@tiandi/store/accounts';
+import { afterEach, describe, expect, it } from 'vitest';
+import { buildServer } from '../app';
+import { accountsModule } from '../auth/accounts-module';
+import health from './health';
+import auth from './auth';
+import users from './users';
+
+const FAST = { N: 1 << 10, r: 8, p: 1, keyLen: 32 };
+const dirs: string[] = [];
+afterEach(() => {
+  for (const d of dirs.splice(0)) fs.rmSync(d, { recursive: true, force: true });
+});
+
+async function setup() {
+  const d = fs.mkdtempSync(path.join(os.tmpdir(), 'tiandi-auth-'));
+  dirs.push(d);
+  const db = new Database(':memory:');
+  const accounts = new AccountStore(db, { scrypt: FAST });
+  await accounts.addAccount({ name: 'admin', role: 'admin', password: 'admin-password' });
+  await accounts.addAccount({ name: 'team1', role: 'field', teamId: 'T1', password: 'team1-password' });
+  const logs: string[] = [];
+  const logger = {
+    level: 'trace',
+    stream: { write: (s: string) => void logs.push(s) },
+  };
+  const app = await buildServer({ workspacePath: path.join(d, 'w.gpkg'), dataDir: d, logger: logger as never }, [accountsModule(accounts), health, auth, users]);
+  const login = async (name: string, password: string) => app.inject({ method: 'POST', url: '/api/auth/login', payload: { name, password } });
+  return { app, db, accounts, logs, login };
+}
+
+describe('auth routes', () => {
+  it('signs in, sets an HttpOnly SameSite=Strict cookie, and /me answers with cookie or bearer', async () => {
+    const { app, login } = await setup();
+    const res = await login('team1', 'team1-password');
+    expect(res.statusCode).toBe(200);
+    const body = res.json();
+    expect(body.account).toEqual({ id: expect.any(String), name: 'team1', role: 'field', team: 'T1' });
+    const cookie = String(res.headers['set-cookie']);
+    expect(cookie).toMatch(/^tiandi_session=[^;]+; Path=\/; HttpOnly; SameSite=Strict; Max-Age=604800$/);
+    const viaCookie = await app.inject({ url: '/api/auth/me', headers: { cookie: cookie.split(';')[0] } });
+    expect(viaCookie.json().account.name).toBe('team1');
+    const viaBearer = await app.inject({ url: '/api/auth/me', headers: { authorization: `Bearer ${body.token}` } });
+    expect(viaBearer.statusCode).toBe(200);
+    await app.close();
+  });
+
+  it('refuses wrong passwords and unknown names alike with 401, and /me without a session with 401', async () => {
+    const { app, login } = await setup();
+    for (const [n, p] of [['team1', 'nope-nope'], ['ghost', 'team1-password']]) {
+      const r = await login(n, p);
+      expect(r.statusCode).toBe(401);
+      expect(r.json().code).toBe('TIANDI_E_AUTH_BAD_CREDENTIALS');
+    }
+    const me = await app.inject({ url: '/api/auth/me' });
+    expect(me.statusCode).toBe(401);
+    expect(me.json().code).toBe('TIANDI_E_AUTH_REQUIRED');
+    await app.close();
+  });
+
+  it('throttles repeated failures for one name with 429', async () => {
+    const { app, login } = await setup();
+    const codes: number[] = [];
+    for (let i = 0; i < 7; i++) codes.push((await login('admin', `wrong-${i}-pass`)).statusCode);
+    expect(codes).toEqual([401, 401, 401, 401, 401, 429, 429]);
+    await app.close();
+  });
+
+  it('logs out: the token stops working', async () => {
+    const { app, login } = await setup();
+    const { token } = (await login('admin', 'admin-password')).json();
+    const h = { authorization: `Bearer ${token}` };
+    expect((await app.inject({ url: '/api/auth/me', headers: h })).statusCode).toBe(200);
+    await app.inject({ method: 'POST', url: '/api/auth/logout', headers: h });
+    expect((await app.inject({ url: '/api/auth/me', headers: h })).statusCode).toBe(401);
+    await app.close();
+  });
+
+  it('refuses a state change carried by the cookie from another site (Origin check)', async () => {
+    const { app, login } = await setup();
+    const cookie = String((await login('admin', 'admin-password')).headers['set-cookie']).split(';')[0];
+    const payload = { name: 'x-user', role: 'planner', password: 'planner-password' };
+    const evil = await app.inject({ method: 'POST', url: '/api/users', headers: { cookie, origin: 'https://evil.example', host: 'tiandi.local' }, payload });
+    expect(evil.statusCode).toBe(403);
+    expect(evil.json().code).toBe('TIANDI_E_AUTH_ORIGIN');
+    const same = await app.inject({ method: 'POST', url: '/api/users', headers: { cookie, origin: 'http://tiandi.local', host: 'tiandi.local' }, payload });
+    expect(same.statusCode).toBe(201);
+    await app.close();
+  });
+
+  it('never writes a password or token to the log or the database in clear', async () => {
+    const { app, db, logs, login } = await setup();
+    const { token } = (await login('admin', 'admin-password')).json();
+    await login('admin', 'typo-password-zz');
+    await app.inject({ method: 'POST', url: '/api/users', headers: { authorization: `Bearer ${token}` }, payload: { name: 'new1', role: 'manager', password: 'brand-new-secret' } });
+    await app.inject({ method: 'POST', url: '/api/users/new1/password', headers: { authorization: `Bearer ${token}` }, payload: { password: 'second-new-secret' } });
+    const all = logs.join('\n') + JSON.stringify(db.prepare('SELECT * FROM tiandi_accounts').all()) + JSON.stringify(db.prepare('SELECT * FROM tiandi_sessions').all());
+    expect(logs.length).toBeGreaterThan(0);
+    for (const secret of ['admin-password', 'typo-password-zz', 'brand-new-secret', 'second-new-secret', token]) expect(all).not.toContain(secret);
+    await app.close();
+  });
+});
+
+describe('users routes', () => {
+  it('lets only admins list and add accounts (401 without session, 403 for other roles), never returning hashes', async () => {
+    const { app, login } = await setup();
+    const adminToken = (await login('admin', 'admin-password')).json().token;
+    const fieldToken = (await login('team1', 'team1-password')).json().token;
+    const routes = [
+      { method: 'GET' as const, url: '/api/users' },
+      { method: 'POST' as const, url: '/api/users', payload: { name: 'p1', role: 'planner', password: 'planner-pass' } },
+      { method: 'POST' as const, url: '/api/users/team1/password', payload: { password: 'another-pass' } },
+      { method: 'POST' as const, url: '/api/users/team1/disable' },
+    ];
+    for (const r of routes) {
+      expect((await app.inject(r)).statusCode, `${r.method} ${r.url} anonymous`).toBe(401);
+      const f = await app.inject({ ...r, headers: { authorization: `Bearer ${fieldToken}` } });
+      expect(f.statusCode, `${r.method} ${r.url} as field`).toBe(403);
+      expect(f.json().code).toBe('TIANDI_E_AUTH_ROLE');
+    }
+    const list = await app.inject({ url: '/api/users', headers: { authorization: `Bearer ${adminToken}` } });
+    expect(list.json().accounts.map((a: { name: string }) => a.name)).toEqual(['admin', 'team1']);
+    expect(list.body).not.toContain('scrypt');
+    const dup = await app.inject({ method: 'POST', url: '/api/users', headers: { authorization: `Bearer ${adminToken}` }, payload: { name: 'team1', role: 'planner', password: 'planner-pass' } });
+    expect(dup.statusCode).toBe(409);
+    const noTeam = await app.inject({ method: 'POST', url: '/api/users', headers: { authorization: `Bearer ${adminToken}` }, payload: { name: 'team2', role: 'field', password: 'field-pass-2' } });
+    expect(noTeam.statusCode).toBe(400);
+    expect(noTeam.json().field).toBe('teamId');
+    const disable = await app.inject({ method: 'POST', url: '/api/users/team1/disable', headers: { authorization: `Bearer ${adminToken}` } });
+    expect(disable.statusCode).toBe(200);
+    expect((await app.inject({ url: '/api/auth/me', headers: { authorization: `Bearer ${fieldToken}` } })).statusCode).toBe(401);
+    await app.close();
+  });
+});
