@@ -1,5 +1,7 @@
 import type { RouteModule } from '../context';
 import health from './health';
+import auth from './auth';
+import users from './users';
 
 /**
  * Every route module of the server, registered in this order. One file per resource under
@@ -7,4 +9,6 @@ import health from './health';
  */
 export const routes: RouteModule[] = [
   health,
+  auth,
+  users,
 ];
