@@ -240,7 +240,7 @@ export async function writeGeoTiff(path: string, options: WriteGeoTiffOptions, s
       if (o.compression === 'jpeg' && o.bands === 3) e.push({ tag: 530, type: TYPE.SHORT, values: [2, 2] });
       if (o.noData !== undefined) e.push({ tag: 42113, type: TYPE.ASCII, values: String(o.noData) });
       if (li === 0) {
-        e.push(...geoTags(o.epsg, o.geoTransform as GeoTransform));
+        e.push(...geoTags(o.epsg, options.geoTransform));
         if (o.acquired !== undefined) e.push({ tag: 306, type: TYPE.ASCII, values: exifDate(o.acquired) });
       }
       return e;
