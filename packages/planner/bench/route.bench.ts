@@ -1,0 +1,122 @@
+/**
+ * `npm run bench:route [-- --only tsp|cvrp] [--filter <substring>] [--tsp-ms 1500] [--cvrp-ms 9000] [--seed 1]`
+ *
+ * Solves the public TSPLIB and CVRPLIB instances in ../shared/bench (relative to the repo root; never
+ * copied into the repo) and prints, per instance, the gap to the optimum / best known solution and
+ * the time, then the mean. Optima and distance rules: ../shared/bench/KNOWN.md.
+ */
+import { existsSync, readFileSync } from 'node:fs';
+import { dirname, join, resolve } from 'node:path';
+import { fileURLToPath } from 'node:url';
+import { solveTsp } from '../src/tsp/solve-tsp';
+import { routeSchedule } from '../src/vrp/route-schedule';
+import { solveVrp } from '../src/vrp/solve-vrp';
+import type { VrpJob, VrpProblem, VrpVehicle } from '../src/vrp/vrp-problem';
+import { distanceMatrix, parseTsplib } from './read-tsplib';
+
+const TSP_OPT: Record<string, number> = {
+  ulysses22: 7013, att48: 10628, eil51: 426, berlin52: 7542, st70: 675, eil76: 538, pr76: 108159, gr96: 55209,
+  kroA100: 21282, rd100: 7910, eil101: 629, ch130: 6110, ch150: 6528, kroA200: 29368, gr202: 40160, a280: 2579,
+  pr439: 107217, pcb442: 50778, att532: 27686, gr666: 294358, rat783: 8806, pr1002: 259045, pcb1173: 56892,
+  d1291: 50801, fl1577: 22249, pr2392: 378032,
+};
+const CVRP_BKS: Record<string, number> = {
+  'B-n31-k5': 672, 'A-n32-k5': 784, 'E-n51-k5': 521, CMT1: 524.61, CMT6: 555.43, 'P-n76-k5': 627, 'B-n78-k10': 1221,
+  'A-n80-k10': 1763, 'E-n101-k8': 815, 'P-n101-k4': 681, CMT12: 819.56, CMT5: 1291.29, 'X-n101-k25': 27591,
+  'X-n157-k13': 16876, 'X-n200-k36': 58578, 'X-n256-k16': 18839, 'X-n303-k21': 21736, 'X-n401-k29': 66154,
+  'X-n502-k39': 69226, 'X-n627-k43': 62164, 'X-n701-k44': 81919, 'X-n801-k40': 73305, 'X-n1001-k43': 72355,
+};
+
+const args = process.argv.slice(2);
+const flag = (name: string): string | undefined => {
+  const i = args.indexOf(name);
+  return i >= 0 ? args[i + 1] : undefined;
+};
+const only = flag('--only');
+const filter = flag('--filter');
+const tspMs = Number(flag('--tsp-ms') ?? 1500);
+const cvrpMs = Number(flag('--cvrp-ms') ?? 9000);
+const seed = Number(flag('--seed') ?? 1);
+
+const repoRoot = resolve(dirname(fileURLToPath(import.meta.url)), '../../..');
+const benchDir = resolve(repoRoot, '../shared/bench');
+if (!existsSync(join(benchDir, 'tsplib')) || !existsSync(join(benchDir, 'cvrplib'))) {
+  process.stderr.write(`tiandi: ${benchDir}: benchmark instances not found; put TSPLIB files in tsplib/ and CVRPLIB files in cvrplib/ there (see KNOWN.md)\n`);
+  process.exit(2);
+}
+
+const pct = (x: number): string => `${x >= 0 ? ' ' : ''}${x.toFixed(2)} %`;
+
+function benchTsp(): void {
+  console.log(`TSP (TSPLIB), time limit ${tspMs} ms per instance, seed ${seed}`);
+  console.log('instance      n       cost    optimum      gap     time');
+  const small: number[] = [];
+  const all: number[] = [];
+  let worstMs = 0;
+  for (const [name, opt] of Object.entries(TSP_OPT)) {
+    if (filter && !name.includes(filter)) continue;
+    const file = join(benchDir, 'tsplib', `${name}.tsp`);
+    if (!existsSync(file)) continue;
+    const t = performance.now();
+    const inst = parseTsplib(name, readFileSync(file, 'utf8'));
+    const m = distanceMatrix(inst);
+    const r = solveTsp(m, inst.n, { timeLimitMs: tspMs, seed });
+    const ms = performance.now() - t;
+    const gap = (r.cost / opt - 1) * 100;
+    all.push(gap);
+    if (inst.n <= 1000) { small.push(gap); worstMs = Math.max(worstMs, ms); }
+    console.log(`${name.padEnd(10)} ${String(inst.n).padStart(4)} ${String(r.cost).padStart(10)} ${String(opt).padStart(10)} ${pct(gap).padStart(8)} ${ms.toFixed(0).padStart(6)} ms`);
+  }
+  const mean = (a: number[]): number => a.reduce((s, x) => s + x, 0) / Math.max(1, a.length);
+  console.log(`TSP mean gap, n ≤ 1000: ${pct(mean(small))} over ${small.length} instances (floor ≤ 1.0 %), slowest ${worstMs.toFixed(0)} ms (floor ≤ 2000 ms)`);
+  console.log(`TSP mean gap, all:      ${pct(mean(all))} over ${all.length} instances`);
+}
+
+/** Builds the VRP from a VRPLIB instance: X and CMT have an unlimited fleet; A/B/E/P use k vehicles. */
+export function cvrpProblem(name: string, text: string): VrpProblem {
+  const inst = parseTsplib(name, text);
+  const real = name.startsWith('CMT');
+  const cost = distanceMatrix(inst, !real);
+  const depot = inst.depot ?? 0;
+  const jobs: VrpJob[] = [];
+  for (let i = 0; i < inst.n; i++) {
+    if (i === depot) continue;
+    jobs.push({ node: i, serviceS: inst.serviceTime ?? 0, demand: inst.demand?.[i] ?? 0, earliestS: 0, latestS: Infinity, penalty: 1e9, weight: 0 });
+  }
+  const k = Number(/-k(\d+)/.exec(name)?.[1] ?? 0);
+  const fleet = name.startsWith('X') || real || !k ? jobs.length : k;
+  const v: VrpVehicle = { startNode: depot, endNode: depot, shiftStartS: 0, shiftEndS: inst.maxDistance ?? Infinity, capacity: inst.capacity ?? Infinity, maxStops: Infinity };
+  return { n: inst.n, cost, jobs, vehicles: Array.from({ length: fleet }, () => v) };
+}
+
+function benchCvrp(): void {
+  console.log(`\nCVRP (CVRPLIB), time limit ${cvrpMs} ms per instance, seed ${seed}`);
+  console.log('instance        n        cost         BKS      gap     time  routes  feasible');
+  const gaps: number[] = [];
+  let worstMs = 0;
+  for (const [name, bks] of Object.entries(CVRP_BKS)) {
+    if (filter && !name.includes(filter)) continue;
+    const file = join(benchDir, 'cvrplib', `${name}.vrp`);
+    if (!existsSync(file)) continue;
+    const t = performance.now();
+    const p = cvrpProblem(name, readFileSync(file, 'utf8'));
+    const sol = solveVrp(p, { timeLimitMs: cvrpMs, seed });
+    const ms = performance.now() - t;
+    let dist = 0;
+    let ok = sol.unassigned.length === 0;
+    sol.routes.forEach((route, v) => {
+      const s = routeSchedule(p, v, route);
+      ok &&= s.ok;
+      dist += s.travel;
+    });
+    const gap = (dist / bks - 1) * 100;
+    gaps.push(gap);
+    worstMs = Math.max(worstMs, ms);
+    console.log(`${name.padEnd(12)} ${String(p.jobs.length).padStart(4)} ${dist.toFixed(2).padStart(11)} ${String(bks).padStart(11)} ${pct(gap).padStart(8)} ${ms.toFixed(0).padStart(6)} ms ${String(sol.routes.filter((r) => r.length).length).padStart(5)}  ${ok ? 'yes' : 'NO'}`);
+  }
+  const mean = gaps.reduce((s, x) => s + x, 0) / Math.max(1, gaps.length);
+  console.log(`CVRP mean gap: ${pct(mean)} over ${gaps.length} instances (floor ≤ 3 %), slowest ${worstMs.toFixed(0)} ms (floor ≤ 10000 ms)`);
+}
+
+if (only !== 'cvrp') benchTsp();
+if (only !== 'tsp') benchCvrp();
