@@ -1,9 +1,10 @@
-/** ` (did you mean 'x'?)` when a known word is within edit distance 2 of `word`, else ''. */
+/** ` (did you mean 'x'?)` when a known word is within edit distance 2 of `word` or extends it, else ''. */
 export function didYouMean(word: string, known: readonly string[]): string {
   let best = '';
   let bestD = 3;
   for (const k of known) {
-    const d = editDistance(word.toLowerCase(), k.toLowerCase());
+    const w = word.toLowerCase(), kk = k.toLowerCase();
+    const d = w.length >= 4 && kk.startsWith(w) ? 1 : editDistance(w, kk);
     if (d < bestD) { bestD = d; best = k; }
   }
   return best ? ` (是否为 did you mean '${best}'?)` : '';

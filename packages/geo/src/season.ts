@@ -29,7 +29,7 @@ export interface Season {
 }
 
 const DATE = /^\d{4}-\d{2}-\d{2}$/;
-const date = z.string().regex(DATE, 'YYYY-MM-DD').refine((s) => !Number.isNaN(Date.parse(s + 'T00:00:00Z')), 'not a calendar date');
+const date = z.string().regex(DATE, 'YYYY-MM-DD').refine((s) => { const d = new Date(s + 'T00:00:00Z'); return !Number.isNaN(d.getTime()) && d.toISOString().slice(0, 10) === s; }, 'not a calendar date');
 
 /** The season file (snake_case JSON, unknown keys rejected). Defaults are written here. */
 export const SeasonFileSchema = z
@@ -112,4 +112,9 @@ export function seasonToFile(s: Season): Record<string, unknown> {
       match_margin_m: s.policy.matchMarginM, verify_after_days: s.policy.verifyAfterDays,
     },
   };
+}
+
+/** The part of a season that decides which footprints count for coverage. */
+export function coverageRulesOf(s: Season): { floweringStart: string; floweringEnd: string; maxGsdM: number } {
+  return { floweringStart: s.floweringStart, floweringEnd: s.floweringEnd, maxGsdM: s.policy.maxGsdM };
 }

@@ -1,0 +1,103 @@
+import { describe, expect, it } from 'vitest';
+import fc from 'fast-check';
+import { evaluateCertification } from './certification-rules';
+import { computeCoverage, type Footprint } from './coverage';
+import { coverageRulesOf, parseSeason } from './season';
+import { applyReport } from './target-lifecycle';
+import { TARGET_STATUSES, type Target } from './target';
+import { rect, report, target } from './fixtures.test-util';
+import type { Verdict } from './ground-report';
+
+const season = parseSeason({ id: '2026', year: 2026 });
+
+describe('evaluateCertification', () => {
+  const zone = { id: 'V1', geometry: rect(100, 25, 100.01, 25.01) };
+  const full: Footprint = { imageId: 'a', geometry: rect(99.9, 24.9, 100.1, 25.1), gsdM: 0.05, acquired: '2026-04-01' };
+
+  it('passes every rule on complete evidence', () => {
+    const cov = computeCoverage(zone.geometry, [full], coverageRulesOf(season));
+    const r = evaluateCertification({ zone, season, coverage: cov, targets: [target('T1', { status: 'eradication_verified' }), target('T2', { status: 'inspected_negative' }), target('T3', { scoreMax: 0.1 })] });
+    expect(r.certifiable).toBe(true);
+    expect(r.rules.map((x) => [x.id, x.pass])).toEqual([['coverage', true], ['targets_resolved', true], ['eradication_verified', true], ['no_open_review', true]]);
+  });
+
+  it('names each failing rule and its features', () => {
+    const half: Footprint = { ...full, geometry: rect(99.9, 24.9, 100.005, 25.1) };
+    const cov = computeCoverage(zone.geometry, [half], coverageRulesOf(season));
+    const r = evaluateCertification({
+      zone, season, coverage: cov,
+      targets: [target('T1'), target('T2', { status: 'eradicated' }), target('T3', { review: { reason: 'x', reportIds: ['r1'] }, status: 'confirmed' })],
+    });
+    expect(r.certifiable).toBe(false);
+    const by = Object.fromEntries(r.rules.map((x) => [x.id, x]));
+    expect(by.coverage.pass).toBe(false);
+    expect(by.coverage.failing).toHaveLength(1);
+    expect(by.targets_resolved.failing.map((f) => f.id)).toEqual(['T1']);
+    expect(by.eradication_verified.failing.map((f) => f.id)).toEqual(['T2', 'T3']);
+    expect(by.no_open_review.failing.map((f) => f.id)).toEqual(['T3']);
+  });
+});
+
+// Random zones, footprints, targets and reports: certification passes exactly when every rule, checked
+// independently here, holds — so it never passes when any rule fails.
+const verdicts: Verdict[] = ['confirmed_poppy', 'eradicated', 'not_poppy', 'nothing_found', 'inaccessible'];
+const arbWorld = fc.record({
+  zoneX: fc.double({ min: 98, max: 105, noNaN: true }),
+  zoneY: fc.double({ min: 20, max: 28, noNaN: true }),
+  sizeDeg: fc.double({ min: 0.002, max: 0.02, noNaN: true }),
+  footprints: fc.array(
+    fc.record({
+      fx: fc.double({ min: -0.3, max: 1.0, noNaN: true }),
+      fy: fc.double({ min: -0.3, max: 1.0, noNaN: true }),
+      fw: fc.double({ min: 0.1, max: 1.5, noNaN: true }),
+      gsdM: fc.constantFrom(0.03, 0.08, 0.1, 0.15),
+      day: fc.constantFrom('2026-02-20', '2026-03-01', '2026-04-15', '2026-05-31', '2026-06-02'),
+    }),
+    { maxLength: 6 },
+  ),
+  targets: fc.array(
+    fc.record({
+      status: fc.constantFrom(...TARGET_STATUSES),
+      score: fc.double({ min: 0, max: 1, noNaN: true }),
+      ground: fc.boolean(),
+      reports: fc.array(fc.record({ verdict: fc.constantFrom(...verdicts), day: fc.integer({ min: 0, max: 30 }) }), { maxLength: 3 }),
+    }),
+    { maxLength: 6 },
+  ),
+  minShare: fc.constantFrom(0.5, 0.9, 0.98, 1),
+});
+
+describe('certification property', () => {
+  it('never passes when any rule fails, and passes when all hold', () => {
+    fc.assert(
+      fc.property(arbWorld, (w) => {
+        const s = parseSeason({ id: '2026', year: 2026, policy: { min_coverage_share: w.minShare } });
+        const z = rect(w.zoneX, w.zoneY, w.zoneX + w.sizeDeg, w.zoneY + w.sizeDeg);
+        const fps: Footprint[] = w.footprints.map((f, i) => ({
+          imageId: 'i' + i,
+          geometry: rect(w.zoneX + f.fx * w.sizeDeg, w.zoneY + f.fy * w.sizeDeg, w.zoneX + (f.fx + f.fw) * w.sizeDeg, w.zoneY + (f.fy + f.fw) * w.sizeDeg),
+          gsdM: f.gsdM,
+          acquired: f.day,
+        }));
+        const cov = computeCoverage(z, fps, { floweringStart: s.floweringStart, floweringEnd: s.floweringEnd, maxGsdM: s.policy.maxGsdM });
+        const targets: Target[] = w.targets.map((t, i) => {
+          let x = target('T' + i, { status: t.status, scoreMax: t.score, origin: t.ground ? 'ground' : 'scan' });
+          t.reports.forEach((r, j) => {
+            x = applyReport(x, report(`r${i}-${j}`, { verdict: r.verdict, what: 'x', observedAt: `2026-04-${String(1 + r.day).padStart(2, '0')}T00:00:00Z` })).target;
+          });
+          return x;
+        });
+        const res = evaluateCertification({ zone: { id: 'Z', geometry: z }, season: s, coverage: cov, targets });
+        const covOk = cov.share >= w.minShare;
+        const allInspected = targets.every((t) => !(t.origin === 'ground' || t.scoreMax >= s.policy.reviewScore) || !['detected', 'planned', 'needs_revisit'].includes(t.status));
+        const allVerified = targets.every((t) => t.status !== 'confirmed' && t.status !== 'eradicated');
+        const noReview = targets.every((t) => t.review === null);
+        const expected = covOk && allInspected && allVerified && noReview;
+        expect(res.certifiable).toBe(expected);
+        if (!expected) expect(res.rules.some((r) => !r.pass && (r.failing.length > 0 || r.id === 'coverage'))).toBe(true);
+        for (const r of res.rules) if (!r.pass && r.id !== 'coverage') expect(r.failing.length).toBeGreaterThan(0);
+      }),
+      { numRuns: 150 },
+    );
+  });
+});

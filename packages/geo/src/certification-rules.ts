@@ -1,0 +1,102 @@
+import type { CoverageResult } from './coverage';
+import { polygonsOf, type Feature, type Polygonal } from './geojson';
+import { geodesicAreaM2 } from './geodesic-area';
+import type { Season } from './season';
+import type { Target } from './target';
+
+export type RuleId = 'coverage' | 'targets_resolved' | 'eradication_verified' | 'no_open_review';
+
+/** One rule of the season's policy, evaluated: pass/fail, a one-line detail and the features that fail it. */
+export interface RuleResult {
+  id: RuleId;
+  /** Chinese first, English beside it. */
+  title: string;
+  pass: boolean;
+  detail: string;
+  failing: Feature<Polygonal, Record<string, unknown>>[];
+}
+
+export interface CertificationInput {
+  zone: { id: string; geometry: Polygonal };
+  season: Season;
+  coverage: CoverageResult;
+  /** Every target inside or touching the zone. */
+  targets: Target[];
+}
+
+export interface CertificationResult {
+  zoneId: string;
+  seasonId: string;
+  /** True only when every rule passes. */
+  certifiable: boolean;
+  rules: RuleResult[];
+}
+
+const OPEN = new Set(['detected', 'planned', 'needs_revisit']);
+
+const targetFeature = (t: Target, why: string): Feature<Polygonal, Record<string, unknown>> => ({
+  type: 'Feature',
+  id: t.id,
+  geometry: t.geometry,
+  properties: { target_id: t.id, status: t.status, score_max: t.scoreMax, origin: t.origin, missed_by_scan: t.missedByScan, why },
+});
+
+/**
+ * Evaluates every rule of the season's policy for a zone (ARCHITECTURE "Certification"):
+ * coverage ≥ the required share; every target at or above the review score (and every ground finding)
+ * inspected; every confirmed plot eradicated and the eradication verified on a later visit; no target
+ * under review. The zone is certifiable only when all pass.
+ */
+export function evaluateCertification(input: CertificationInput): CertificationResult {
+  const { season, coverage, targets } = input;
+  const p = season.policy;
+  const pct = (x: number) => (x * 100).toFixed(2) + '%';
+
+  const gaps = coverage.gaps
+    ? polygonsOf(coverage.gaps)
+        .map((poly, i) => {
+          const g: Polygonal = { type: 'Polygon', coordinates: poly };
+          return { type: 'Feature' as const, id: `gap-${i + 1}`, geometry: g, properties: { gap: i + 1, area_m2: Math.round(geodesicAreaM2(g) * 10) / 10 } as Record<string, unknown> };
+        })
+        .sort((a, b) => (b.properties.area_m2 as number) - (a.properties.area_m2 as number))
+    : [];
+  const covPass = coverage.share >= p.minCoverageShare;
+  const rules: RuleResult[] = [
+    {
+      id: 'coverage',
+      title: '花期影像覆盖 flowering-season imagery coverage',
+      pass: covPass,
+      detail: `${pct(coverage.share)} 覆盖 covered (需要 required ≥ ${pct(p.minCoverageShare)}, GSD ≤ ${p.maxGsdM} m, ${season.floweringStart}…${season.floweringEnd}); ${coverage.usedImageIds.length} images`,
+      failing: covPass ? [] : gaps,
+    },
+  ];
+
+  const needsVisit = targets.filter((t) => (t.origin === 'ground' || t.scoreMax >= p.reviewScore) && OPEN.has(t.status));
+  rules.push({
+    id: 'targets_resolved',
+    title: '疑似地块均已实地核查 every suspect plot inspected',
+    pass: needsVisit.length === 0,
+    detail: `${needsVisit.length} 个待核查 awaiting a ground visit (score ≥ ${p.reviewScore})`,
+    failing: needsVisit.map((t) => targetFeature(t, 'not inspected')),
+  });
+
+  const unverified = targets.filter((t) => t.status === 'confirmed' || t.status === 'eradicated');
+  rules.push({
+    id: 'eradication_verified',
+    title: '确认地块均已铲除并复核 every confirmed plot eradicated and verified',
+    pass: unverified.length === 0,
+    detail: `${unverified.filter((t) => t.status === 'confirmed').length} 未铲除 not eradicated, ${unverified.filter((t) => t.status === 'eradicated').length} 未复核 not verified`,
+    failing: unverified.map((t) => targetFeature(t, t.status === 'confirmed' ? 'not eradicated' : 'eradication not verified')),
+  });
+
+  const review = targets.filter((t) => t.review !== null);
+  rules.push({
+    id: 'no_open_review',
+    title: '无待裁决的矛盾证据 no contradicting evidence awaiting review',
+    pass: review.length === 0,
+    detail: `${review.length} 个待裁决 under review`,
+    failing: review.map((t) => targetFeature(t, t.review!.reason)),
+  });
+
+  return { zoneId: input.zone.id, seasonId: season.id, certifiable: rules.every((r) => r.pass), rules };
+}

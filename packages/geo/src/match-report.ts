@@ -1,0 +1,28 @@
+import type { GroundReport } from './ground-report';
+import { pointToPolygonDistanceM } from './point-to-polygon-distance';
+import type { Target } from './target';
+
+export type ReportMatch =
+  | { kind: 'by_id'; targetId: string }
+  | { kind: 'by_position'; targetId: string; distanceM: number }
+  | { kind: 'unknown_target'; targetId: string }
+  | { kind: 'unmatched' };
+
+/**
+ * Finds the target a ground report speaks about: by its target id when given; otherwise the nearest
+ * target whose outline lies within the report's GPS accuracy plus `marginM` of its position.
+ */
+export function matchReport(report: Pick<GroundReport, 'targetId' | 'position' | 'accuracyM'>, targets: Target[], marginM: number): ReportMatch {
+  if (report.targetId) {
+    return targets.some((t) => t.id === report.targetId)
+      ? { kind: 'by_id', targetId: report.targetId }
+      : { kind: 'unknown_target', targetId: report.targetId };
+  }
+  const limit = report.accuracyM + marginM;
+  let best: { id: string; d: number } | null = null;
+  for (const t of targets) {
+    const d = pointToPolygonDistanceM(report.position, t.geometry);
+    if (d <= limit && (!best || d < best.d || (d === best.d && t.id < best.id))) best = { id: t.id, d };
+  }
+  return best ? { kind: 'by_position', targetId: best.id, distanceM: best.d } : { kind: 'unmatched' };
+}

@@ -1,0 +1,105 @@
+import { bboxOf, type Polygonal } from './geojson';
+import { geodesicAreaM2 } from './geodesic-area';
+import { overlapAreaM2, unionAll } from './polygon-ops';
+import { sha256Hex } from './sha256-hex';
+import type { Candidate, Target } from './target';
+
+export interface MergeOptions {
+  /** Two outlines belong to the same plot when their overlap is at least this share of the smaller one (default 0.1). */
+  minOverlapShare?: number;
+}
+
+export interface MergeResult {
+  /** Every target after the merge (unchanged ones included), sorted by id. */
+  targets: Target[];
+  /** Ids of targets created or changed. */
+  changedIds: string[];
+  /** Targets absorbed into another because a new candidate bridged them. */
+  absorbed: { id: string; into: string }[];
+}
+
+/** Deterministic target id from its first source, so the same candidates always give the same target. */
+export function targetIdFor(firstSource: string): string {
+  return 'T' + sha256Hex(firstSource).slice(0, 12);
+}
+
+/**
+ * Merges new candidates into targets: overlapping candidates (and targets) of the same ground form one
+ * target with the union outline, the best score and every source kept. Idempotent: candidates already
+ * among a target's sources are ignored, so merging the same scan twice changes nothing.
+ */
+export function mergeCandidates(existing: Target[], candidates: Candidate[], opts: MergeOptions = {}): MergeResult {
+  const minShare = opts.minOverlapShare ?? 0.1;
+  const known = new Set(existing.flatMap((t) => t.sources));
+  const fresh = dedupe(candidates.filter((c) => !known.has(c.id)));
+  if (fresh.length === 0) return { targets: [...existing].sort(byId), changedIds: [], absorbed: [] };
+
+  type Item = { geometry: Polygonal; target?: Target; cand?: Candidate; area: number; bbox: number[] };
+  const items: Item[] = [
+    ...existing.map((t) => ({ geometry: t.geometry, target: t, area: geodesicAreaM2(t.geometry), bbox: bboxOf(t.geometry) })),
+    ...fresh.map((c) => ({ geometry: c.geometry as Polygonal, cand: c, area: geodesicAreaM2(c.geometry), bbox: bboxOf(c.geometry) })),
+  ];
+  const parent = items.map((_, i) => i);
+  const find = (i: number): number => (parent[i] === i ? i : (parent[i] = find(parent[i])));
+  const firstFresh = existing.length;
+  // Only pairs involving a new candidate can join; existing targets are already disjoint clusters.
+  for (let i = firstFresh; i < items.length; i++) {
+    for (let j = 0; j < items.length; j++) {
+      if (j === i || (j >= firstFresh && j < i) || find(i) === find(j)) continue;
+      const a = items[i].bbox, b = items[j].bbox;
+      if (a[0] > b[2] || b[0] > a[2] || a[1] > b[3] || b[1] > a[3]) continue;
+      const ov = overlapAreaM2(items[i].geometry, items[j].geometry);
+      if (ov > 0 && ov >= minShare * Math.min(items[i].area, items[j].area)) parent[find(i)] = find(j);
+    }
+  }
+  const clusters = new Map<number, Item[]>();
+  items.forEach((it, i) => {
+    const r = find(i);
+    clusters.set(r, [...(clusters.get(r) ?? []), it]);
+  });
+
+  const out: Target[] = [];
+  const changedIds: string[] = [];
+  const absorbed: MergeResult['absorbed'] = [];
+  for (const members of clusters.values()) {
+    const olds = members.filter((m) => m.target).map((m) => m.target!).sort(byId);
+    const cands = members.filter((m) => m.cand).map((m) => m.cand!);
+    if (cands.length === 0) {
+      out.push(...olds);
+      continue;
+    }
+    const sources = [...new Set([...olds.flatMap((t) => t.sources), ...cands.map((c) => c.id)])].sort();
+    const keep = olds[0];
+    const geometry = unionAll(members.map((m) => m.geometry))!;
+    const statuses = new Set(olds.map((t) => t.status));
+    const merged: Target = {
+      id: keep?.id ?? targetIdFor(sources[0]),
+      status: keep?.status ?? 'detected',
+      origin: keep?.origin ?? 'scan',
+      missedByScan: olds.some((t) => t.missedByScan),
+      geometry,
+      scoreMax: Math.max(...olds.map((t) => t.scoreMax), ...cands.map((c) => c.scoreMax)),
+      areaM2: geodesicAreaM2(geometry),
+      sources,
+      review:
+        keep?.review ??
+        (statuses.size > 1 ? { reason: `合并了状态不同的目标 merged targets with different statuses: ${[...statuses].join(', ')}`, reportIds: [] } : null),
+      eradicatedAt: keep?.eradicatedAt ?? null,
+      reportIds: [...new Set(olds.flatMap((t) => t.reportIds))],
+    };
+    for (const t of olds.slice(1)) absorbed.push({ id: t.id, into: merged.id });
+    out.push(merged);
+    changedIds.push(merged.id);
+  }
+  return { targets: out.sort(byId), changedIds: changedIds.sort(), absorbed };
+}
+
+function dedupe(cs: Candidate[]): Candidate[] {
+  const m = new Map<string, Candidate>();
+  for (const c of cs) if (!m.has(c.id)) m.set(c.id, c);
+  return [...m.values()];
+}
+
+function byId(a: { id: string }, b: { id: string }): number {
+  return a.id < b.id ? -1 : a.id > b.id ? 1 : 0;
+}

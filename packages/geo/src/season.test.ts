@@ -1,0 +1,59 @@
+import { describe, expect, it } from 'vitest';
+import { parseSeason, seasonToFile } from './season';
+import { GeoError } from './errors';
+import { canonicalJson } from './canonical-json';
+import { digestOf, sha256Hex } from './sha256-hex';
+import { parseGroundReport } from './ground-report';
+import { gapsToKml } from './gaps-to-kml';
+import { rect } from './fixtures.test-util';
+
+describe('parseSeason', () => {
+  it('fills defaults from ARCHITECTURE', () => {
+    const s = parseSeason({ id: '2026', year: 2026 });
+    expect(s).toEqual({ id: '2026', name: '2026', region: '', floweringStart: '2026-03-01', floweringEnd: '2026-05-31', policy: { minCoverageShare: 0.98, maxGsdM: 0.1, reviewScore: 0.35, matchMarginM: 10, verifyAfterDays: 1 } });
+    expect(Object.isFrozen(s)).toBe(true);
+    expect(parseSeason(seasonToFile(s))).toEqual(s);
+  });
+  it('rejects unknown keys with a hint, and bad windows', () => {
+    expect(() => parseSeason({ id: 'x', year: 2026, flowering_star: '2026-03-01' })).toThrow(/flowering_start/);
+    try { parseSeason({ id: 'x', year: 2026, policy: { min_coverage: 0.9 } }); } catch (e) { expect((e as GeoError).code).toBe('TIANDI_E_SEASON'); expect((e as Error).message).toMatch(/min_coverage_share/); }
+    expect(() => parseSeason({ id: 'x', flowering_start: '2026-05-01', flowering_end: '2026-03-01' })).toThrow(/before/);
+    expect(() => parseSeason({ id: 'x', flowering_start: '2026-02-30', flowering_end: '2026-05-01' })).toThrow();
+    expect(() => parseSeason({ id: 'no year' })).toThrow(GeoError);
+  });
+});
+
+describe('canonical JSON and digests', () => {
+  it('sorts keys and is independent of insertion order', () => {
+    expect(canonicalJson({ b: 1, a: [1, { d: null, c: 'x' }], u: undefined })).toBe('{"a":[1,{"c":"x","d":null}],"b":1}');
+    expect(digestOf({ a: 1, b: 2 })).toBe(digestOf({ b: 2, a: 1 }));
+    expect(sha256Hex('abc')).toBe('ba7816bf8f01cfea414140de5dae2223b00361a396177a9cb410ff61f20015ad');
+    expect(() => canonicalJson({ x: NaN })).toThrow(/non-finite/);
+  });
+});
+
+describe('parseGroundReport', () => {
+  const ok = { report_id: 'r1', verdict: 'confirmed_poppy', accuracy_m: 4, observed_at: '2026-04-20T09:30:00+08:00' };
+  it('accepts a valid report', () => {
+    const r = parseGroundReport(ok, [100.1, 25.2]);
+    expect(r.ok && r.report).toMatchObject({ reportId: 'r1', position: [100.1, 25.2], photos: [], targetId: null });
+  });
+  it('names the field that is wrong', () => {
+    expect(parseGroundReport({ ...ok, verdict: 'poppy' }, [100, 25])).toMatchObject({ ok: false, field: 'verdict' });
+    expect(parseGroundReport({ ...ok, verdict: 'not_poppy' }, [100, 25])).toMatchObject({ ok: false, field: 'what' });
+    expect(parseGroundReport({ ...ok, acuracy_m: 3 }, [100, 25])).toMatchObject({ ok: false, message: expect.stringMatching(/accuracy_m/) });
+    expect(parseGroundReport(ok, [25, 100])).toMatchObject({ ok: false, field: 'position' });
+    expect(parseGroundReport({ ...ok, observed_at: 'yesterday' }, [100, 25])).toMatchObject({ ok: false, field: 'observed_at' });
+  });
+});
+
+describe('gapsToKml', () => {
+  it('writes one polygon placemark per gap above the minimum area, largest first', () => {
+    const gaps = { type: 'MultiPolygon' as const, coordinates: [rect(100, 25, 100.001, 25.001).coordinates, rect(100.01, 25, 100.012, 25.002).coordinates, rect(100.02, 25, 100.020001, 25.000001).coordinates] };
+    const { kml, count } = gapsToKml(gaps, { name: 'V1 <2026>' });
+    expect(count).toBe(2);
+    expect(kml.match(/<Placemark>/g)).toHaveLength(2);
+    expect(kml).toContain('V1 &lt;2026&gt; gap 1');
+    expect(kml.indexOf('100.01000000,25.00000000,0')).toBeLessThan(kml.indexOf('100.00000000,25.00000000,0'));
+  });
+});
