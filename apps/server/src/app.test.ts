@@ -39,7 +39,7 @@ const probe: RouteModule = {
 describe('buildServer', () => {
   it('answers health with the workspace path', async () => {
     const d = tmp();
-    const app = await buildServer({ workspacePath: path.join(d, 'w.gpkg'), dataDir: path.join(d, 'data') });
+    const app = await buildServer({ workspacePath: path.join(d, 'w.gpkg'), dataDir: path.join(d, 'data') }, [health]);
     const res = await app.inject({ url: '/api/health' });
     expect(res.statusCode).toBe(200);
     expect(res.json()).toMatchObject({ ok: true, workspace: path.join(d, 'w.gpkg'), basemapUrl: null });
@@ -85,7 +85,7 @@ describe('buildServer', () => {
     fs.mkdirSync(web);
     fs.writeFileSync(path.join(web, 'index.html'), '<!doctype html><title>天地</title>');
     fs.writeFileSync(path.join(web, 'app.js'), 'console.log(1)');
-    const app = await buildServer({ workspacePath: path.join(d, 'w.gpkg'), dataDir: d, webRoot: web });
+    const app = await buildServer({ workspacePath: path.join(d, 'w.gpkg'), dataDir: d, webRoot: web }, [health]);
     expect((await app.inject({ url: '/' })).body).toContain('天地');
     expect((await app.inject({ url: '/app.js' })).body).toContain('console');
     expect((await app.inject({ url: '/some/deep/link' })).body).toContain('天地');

@@ -26,6 +26,10 @@ export interface ServerOptions {
   basemapUrl?: string;
   /** Start the background scan queue (default true). Tests may turn it off to inspect queued jobs. */
   runJobs?: boolean;
+  /** How a scan job is run; default {@link defaultScanRunner} (tiles package scan + store import). */
+  scanRunner?: import('./jobs/job-queue').ScanRunner;
+  /** Largest accepted upload in bytes (default 64 GB). */
+  maxUploadBytes?: number;
 }
 
 /** What every route module receives: the resolved options and the server's shared services. */

@@ -1,5 +1,7 @@
 import type { RouteModule } from '../context';
 import health from './health';
+import jobs from './jobs';
+import uploads from './uploads';
 import auth from './auth';
 import users from './users';
 
@@ -9,6 +11,8 @@ import users from './users';
  */
 export const routes: RouteModule[] = [
   health,
+  jobs,
+  uploads,
   auth,
   users,
 ];

@@ -1,0 +1,106 @@
+import fs from 'node:fs';
+import os from 'node:os';
+import path from 'node:path';
+import { afterEach, describe, expect, it } from 'vitest';
+import type { Job } from './job';
+import { JobQueue, type ScanRunner } from './job-queue';
+
+const dirs: string[] = [];
+afterEach(() => {
+  for (const d of dirs.splice(0)) fs.rmSync(d, { recursive: true, force: true });
+});
+function tmpFile(): string {
+  const d = fs.mkdtempSync(path.join(os.tmpdir(), 'tiandi-jobs-'));
+  dirs.push(d);
+  return path.join(d, 'jobs.json');
+}
+const input = (sha: string) => ({ imagePath: `/x/${sha}.tif`, imageName: `${sha}.tif`, sha256: sha.padEnd(64, '0'), sizeBytes: 10 });
+
+/** A runner that scans "tiles" one by one, counting how often each image ran. */
+function countingRunner(runs: Map<string, number>, opts: { tiles?: number; failOn?: string; gate?: Promise<void> } = {}): ScanRunner {
+  return async (job, { onProgress, signal }) => {
+    runs.set(job.imageName, (runs.get(job.imageName) ?? 0) + 1);
+    const total = opts.tiles ?? 4;
+    for (let i = 1; i <= total; i++) {
+      if (opts.gate) await opts.gate;
+      if (signal.aborted) throw new Error('aborted');
+      onProgress({ tilesDone: i, tilesTotal: total, pixelsDone: i * 1e6 });
+    }
+    if (job.imageName === opts.failOn) throw new Error('不是 GeoTIFF not a GeoTIFF');
+    return { scanDir: '/scan', candidates: 3, imageId: 'img', scanId: 'scan', imported: true };
+  };
+}
+
+describe('JobQueue', () => {
+  it('runs jobs in order, reports progress to 100 %, and refuses to queue the same content twice', async () => {
+    const runs = new Map<string, number>();
+    const q = new JobQueue({ file: tmpFile(), runner: countingRunner(runs) });
+    const seen: Job[] = [];
+    q.on('job', (j: Job) => seen.push(j));
+    q.start();
+    const a = q.enqueue(input('a'));
+    const b = q.enqueue(input('b'));
+    const again = q.enqueue(input('a'));
+    expect(again.existing).toBe(true);
+    expect(again.job.id).toBe(a.job.id);
+    await q.whenIdle();
+    expect(q.get(a.job.id)!.status).toBe('done');
+    expect(q.get(b.job.id)!.progress.fraction).toBe(1);
+    expect(q.get(b.job.id)!.result!.candidates).toBe(3);
+    expect(seen.filter((j) => j.id === a.job.id).map((j) => j.progress.tilesDone)).toContain(4);
+    expect(q.enqueue(input('a')).existing).toBe(true);
+    expect([...runs.entries()]).toEqual([['a.tif', 1], ['b.tif', 1]]);
+    await q.close();
+  });
+
+  it('records failures with their reason and retries on request', async () => {
+    const runs = new Map<string, number>();
+    const q = new JobQueue({ file: tmpFile(), runner: countingRunner(runs, { failOn: 'bad.tif' }) });
+    q.start();
+    const { job } = q.enqueue(input('bad'));
+    await q.whenIdle();
+    expect(q.get(job.id)).toMatchObject({ status: 'failed', error: '不是 GeoTIFF not a GeoTIFF' });
+    expect(q.retry(job.id)).toBe(true);
+    await q.whenIdle();
+    expect(runs.get('bad.tif')).toBe(2);
+    expect(q.retry('nope')).toBe(false);
+    await q.close();
+  });
+
+  it('after a restart, re-runs the job that was running and keeps queued ones, once each', async () => {
+    const file = tmpFile();
+    const runs = new Map<string, number>();
+    let release!: () => void;
+    const gate = new Promise<void>((r) => (release = r));
+    const q1 = new JobQueue({ file, runner: countingRunner(runs, { gate }) });
+    q1.start();
+    const a = q1.enqueue(input('a')).job;
+    const b = q1.enqueue(input('b')).job;
+    await new Promise((r) => setTimeout(r, 20));
+    expect(q1.get(a.id)!.status).toBe('running');
+    const closing = q1.close();
+    release();
+    await closing;
+    // The file still says running / queued: a crash or shutdown mid-scan.
+    const onDisk = JSON.parse(fs.readFileSync(file, 'utf8')) as Job[];
+    expect(onDisk.map((j) => j.status)).toEqual(['running', 'queued']);
+
+    const runs2 = new Map<string, number>();
+    const q2 = new JobQueue({ file, runner: countingRunner(runs2) });
+    expect(q2.get(a.id)!.status).toBe('queued');
+    q2.start();
+    await q2.whenIdle();
+    expect(q2.list().map((j) => [j.imageName, j.status, j.attempts])).toEqual([['a.tif', 'done', 2], ['b.tif', 'done', 1]]);
+    expect([...runs2.values()]).toEqual([1, 1]);
+    await q2.close();
+  });
+
+  it('cancels a queued job', async () => {
+    const q = new JobQueue({ file: tmpFile(), runner: countingRunner(new Map()) });
+    const { job } = q.enqueue(input('c'));
+    expect(q.cancel(job.id)).toBe(true);
+    expect(q.get(job.id)!.status).toBe('cancelled');
+    expect(q.cancel(job.id)).toBe(false);
+    await q.close();
+  });
+});

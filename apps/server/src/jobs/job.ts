@@ -1,0 +1,53 @@
+/** State of a background scan job. */
+export type JobStatus = 'queued' | 'running' | 'done' | 'failed' | 'cancelled';
+
+/** Progress of a running scan, as pushed to the browser. */
+export interface JobProgress {
+  tilesDone: number;
+  tilesTotal: number;
+  /** Throughput so far in megapixels per second. */
+  mpxPerS: number;
+  /** Estimated seconds left, or null when unknown. */
+  etaS: number | null;
+  /** 0–1. */
+  fraction: number;
+}
+
+/** A scan job: one uploaded orthophoto → scan → import into the workspace. */
+export interface Job {
+  id: string;
+  kind: 'scan';
+  status: JobStatus;
+  /** The validated, complete image file in the server's data folder. */
+  imagePath: string;
+  /** The file name the user uploaded. */
+  imageName: string;
+  sha256: string;
+  sizeBytes: number;
+  createdAt: string;
+  startedAt: string | null;
+  finishedAt: string | null;
+  /** How many times the job was (re)started; a restart after a crash increments it. */
+  attempts: number;
+  progress: JobProgress;
+  /** Human-readable failure reason (zh + en) when failed. */
+  error: string | null;
+  /** What the scan produced once done. */
+  result: JobResult | null;
+}
+
+/** Outcome of a finished scan job. */
+export interface JobResult {
+  /** Scan output folder (candidates.geojson, footprint.geojson, heatmap.tif, summary.json). */
+  scanDir: string;
+  candidates: number;
+  /** Workspace ids created or found by the import. */
+  imageId: string | null;
+  scanId: string | null;
+  /** True once the scan is in the workspace (import is idempotent, so a replay changes nothing). */
+  imported: boolean;
+  summary?: Record<string, unknown>;
+}
+
+/** The progress of a job that has not started. */
+export const NO_PROGRESS: JobProgress = Object.freeze({ tilesDone: 0, tilesTotal: 0, mpxPerS: 0, etaS: null, fraction: 0 });

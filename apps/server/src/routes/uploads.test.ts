@@ -1,0 +1,134 @@
+import { createHash } from 'node:crypto';
+import fs from 'node:fs';
+import http from 'node:http';
+import path from 'node:path';
+import { afterEach, describe, expect, it } from 'vitest';
+import { jobQueueOf } from '../jobs/services';
+import { makeGeoTiff } from '../testing/make-geotiff';
+import { signedInServer } from '../testing/signed-in';
+
+const cleanups: (() => Promise<void>)[] = [];
+afterEach(async () => {
+  for (const c of cleanups.splice(0)) await c();
+});
+
+const TUS = { 'tus-resumable': '1.0.0' };
+const sha = (b: Buffer) => createHash('sha256').update(b).digest('hex');
+const meta = (m: Record<string, string>) => Object.entries(m).map(([k, v]) => `${k} ${Buffer.from(v).toString('base64')}`).join(',');
+
+async function setup() {
+  const s = await signedInServer({ runJobs: false });
+  cleanups.push(s.cleanup);
+  const create = async (size: number, m: Record<string, string>, who = s.as.operator) =>
+    s.app.inject({ method: 'POST', url: '/api/uploads', headers: { ...TUS, ...who, 'upload-length': String(size), 'upload-metadata': meta(m) } });
+  const patch = async (location: string, offset: number, chunk: Buffer) =>
+    s.app.inject({ method: 'PATCH', url: location, headers: { ...TUS, ...s.as.operator, 'upload-offset': String(offset), 'content-type': 'application/offset+octet-stream' }, payload: chunk });
+  const head = async (location: string) => s.app.inject({ method: 'HEAD', url: location, headers: { ...TUS, ...s.as.operator } });
+  const uploadFiles = () => fs.readdirSync(path.join(s.dir, 'data', 'uploads')).filter((f) => !f.startsWith('.'));
+  return { ...s, create, patch, head, uploadFiles };
+}
+
+describe('tus uploads', () => {
+  it('takes an upload in two pieces (resumed from HEAD), verifies, validates and queues exactly one scan', async () => {
+    const { app, as, create, patch, head, uploadFiles, dir } = await setup();
+    const tif = makeGeoTiff({ width: 80, height: 60 });
+    const created = await create(tif.length, { filename: '航拍 A.tif', sha256: sha(tif) });
+    expect(created.statusCode).toBe(201);
+    const location = `/api/uploads/${created.headers.location!.split('/').pop()}`;
+
+    const half = Math.floor(tif.length / 2);
+    const first = await patch(location, 0, tif.subarray(0, half));
+    expect(first.statusCode).toBe(204);
+    expect(jobQueueOf(app.tiandi).list()).toHaveLength(0); // nothing half-uploaded is queued
+
+    const h = await head(location);
+    expect(h.headers['upload-offset']).toBe(String(half));
+    const last = await patch(location, half, tif.subarray(half));
+    expect(last.statusCode).toBe(200);
+    const { jobId, existing } = last.json();
+    expect(existing).toBe(false);
+    const jobs = jobQueueOf(app.tiandi).list();
+    expect(jobs.map((j) => [j.id, j.imageName, j.sha256, j.status])).toEqual([[jobId, '航拍 A.tif', sha(tif), 'queued']]);
+    expect(fs.readFileSync(jobs[0].imagePath).equals(tif)).toBe(true);
+    expect(uploadFiles()).toEqual([]);
+
+    const job = await app.inject({ url: `/api/jobs/${jobId}`, headers: as.operator });
+    expect(job.json()).toMatchObject({ id: jobId, status: 'queued', imageName: '航拍 A.tif' });
+    expect(job.body).not.toContain(dir);
+
+    // Same content again: no second scan.
+    const again = await create(tif.length, { filename: 'copy.tif', sha256: sha(tif) });
+    const loc2 = `/api/uploads/${again.headers.location!.split('/').pop()}`;
+    const done2 = await patch(loc2, 0, tif);
+    expect(done2.json()).toEqual({ jobId, existing: true });
+    expect(jobQueueOf(app.tiandi).list()).toHaveLength(1);
+  });
+
+  it('refuses a checksum mismatch with 460 and deletes the file', async () => {
+    const { app, create, patch, head, uploadFiles } = await setup();
+    const tif = makeGeoTiff();
+    const created = await create(tif.length, { filename: 'a.tif', sha256: sha(Buffer.from('something else')) });
+    const location = `/api/uploads/${created.headers.location!.split('/').pop()}`;
+    const res = await patch(location, 0, tif);
+    expect(res.statusCode).toBe(460);
+    expect(JSON.parse(res.body)).toMatchObject({ code: 'TIANDI_E_CHECKSUM_MISMATCH', field: 'sha256' });
+    expect(uploadFiles()).toEqual([]);
+    expect((await head(location)).statusCode).toBe(404);
+    expect(jobQueueOf(app.tiandi).list()).toHaveLength(0);
+  });
+
+  it('rejects a corrupt or ungeoreferenced file with the reason, deletes it, and never queues it', async () => {
+    const { app, create, patch, uploadFiles } = await setup();
+    const tif = makeGeoTiff();
+    const corrupt = Buffer.concat([tif.subarray(0, 8), Buffer.alloc(tif.length - 8, 7)]);
+    const c = await create(corrupt.length, { filename: 'broken.tif', sha256: sha(corrupt) });
+    const r = await patch(`/api/uploads/${c.headers.location!.split('/').pop()}`, 0, corrupt);
+    expect(r.statusCode).toBe(422);
+    expect(JSON.parse(r.body)).toMatchObject({ code: 'TIANDI_E_UPLOAD_REJECTED' });
+    expect(JSON.parse(r.body).message).toMatch(/broken\.tif/);
+
+    const notTiff = Buffer.from('hello, this is not an image at all');
+    const n = await create(notTiff.length, { filename: 'x.tif', sha256: sha(notTiff) });
+    const r2 = await patch(`/api/uploads/${n.headers.location!.split('/').pop()}`, 0, notTiff);
+    expect(r2.statusCode).toBe(422);
+    expect(JSON.parse(r2.body).message).toMatch(/TIFF/);
+    expect(uploadFiles()).toEqual([]);
+    expect(jobQueueOf(app.tiandi).list()).toHaveLength(0);
+  });
+
+  it('checks metadata and role when the upload is created', async () => {
+    const { create, as } = await setup();
+    const noSha = await create(10, { filename: 'a.tif' });
+    expect(noSha.statusCode).toBe(400);
+    expect(JSON.parse(noSha.body)).toMatchObject({ code: 'TIANDI_E_VALIDATION', field: 'sha256' });
+    const notTif = await create(10, { filename: 'a.jpg', sha256: 'a'.repeat(64) });
+    expect(JSON.parse(notTif.body)).toMatchObject({ field: 'filename' });
+    expect((await create(10, { filename: 'a.tif', sha256: 'a'.repeat(64) }, as.planner)).statusCode).toBe(403);
+    expect((await create(10, { filename: 'a.tif', sha256: 'a'.repeat(64) }, { authorization: '' })).statusCode).toBe(401);
+  });
+
+  it('keeps the bytes of a connection dropped mid-PATCH and resumes from there', async () => {
+    const { app, as, create, head } = await setup();
+    const tif = makeGeoTiff({ width: 400, height: 300 });
+    const created = await create(tif.length, { filename: 'big.tif', sha256: sha(tif) });
+    const location = `/api/uploads/${created.headers.location!.split('/').pop()}`;
+    await app.listen({ port: 0, host: '127.0.0.1' });
+    const port = (app.server.address() as { port: number }).port;
+    // Send 100 kB of the body, then cut the connection.
+    await new Promise<void>((resolve) => {
+      const req = http.request({ host: '127.0.0.1', port, method: 'PATCH', path: location, headers: { ...TUS, ...as.operator, 'upload-offset': '0', 'content-type': 'application/offset+octet-stream', 'content-length': String(tif.length) } });
+      req.on('error', () => resolve());
+      req.on('close', () => resolve());
+      req.write(tif.subarray(0, 100_000), () => setTimeout(() => req.destroy(), 200));
+    });
+    await new Promise((r) => setTimeout(r, 200));
+    const offset = Number((await head(location)).headers['upload-offset']);
+    expect(offset).toBeGreaterThan(0);
+    expect(offset).toBeLessThanOrEqual(100_000);
+    expect(jobQueueOf(app.tiandi).list()).toHaveLength(0);
+    const res = await app.inject({ method: 'PATCH', url: location, headers: { ...TUS, ...as.operator, 'upload-offset': String(offset), 'content-type': 'application/offset+octet-stream' }, payload: tif.subarray(offset) });
+    expect(res.statusCode).toBe(200);
+    const job = jobQueueOf(app.tiandi).get(res.json().jobId)!;
+    expect(fs.readFileSync(job.imagePath).equals(tif)).toBe(true);
+  });
+});

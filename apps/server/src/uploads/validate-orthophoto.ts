@@ -1,0 +1,78 @@
+import { fromFile } from 'geotiff';
+
+/** What the server learned about a complete upload that passed validation. */
+export interface OrthophotoInfo {
+  width: number;
+  height: number;
+  bands: number;
+  /** EPSG code from the GeoKeys, or null if the file declares none. */
+  epsg: number | null;
+}
+
+/** A complete upload that is not a usable orthophoto; `message` says why (zh + en) and what to do. */
+export class OrthophotoRejected extends Error {
+  constructor(message: string) {
+    super(message);
+    this.name = 'OrthophotoRejected';
+  }
+}
+
+/** Largest side we accept before refusing as implausible (a header claiming 10⁷ px is corrupt). */
+const MAX_SIDE_PX = 2_000_000;
+
+/**
+ * Checks a complete upload the way `tiandi scan` does before scanning: a readable TIFF, sane
+ * dimensions, and georeferencing. Uses the tiles package's own validation when it provides one
+ * (`validateOrthophoto` / `openOrthophoto`), so messages match the CLI; otherwise reads the
+ * header with geotiff.js. Throws {@link OrthophotoRejected}.
+ */
+export async function validateOrthophoto(file: string, signal?: AbortSignal): Promise<OrthophotoInfo> {
+  const tiles = (await import('@tiandi/tiles').catch(() => ({}))) as Record<string, unknown>;
+  const own = (tiles.validateOrthophoto ?? tiles.validateImage) as ((f: string, o?: { signal?: AbortSignal }) => Promise<unknown>) | undefined;
+  if (typeof own === 'function') {
+    try {
+      const r = (await own(file, { signal })) as Partial<OrthophotoInfo> & { epsg?: number | null };
+      return { width: r?.width ?? 0, height: r?.height ?? 0, bands: r?.bands ?? 0, epsg: r?.epsg ?? null };
+    } catch (err) {
+      throw new OrthophotoRejected((err as Error).message);
+    }
+  }
+  let tiff;
+  try {
+    tiff = await fromFile(file, signal);
+  } catch (err) {
+    throw new OrthophotoRejected(`不是可读的 TIFF 文件 not a readable TIFF (${(err as Error).message}); 请导出为 GeoTIFF export it as GeoTIFF and upload again.`);
+  }
+  try {
+    const image = await tiff.getImage(0);
+    const width = image.getWidth();
+    const height = image.getHeight();
+    if (!(width > 0 && height > 0) || width > MAX_SIDE_PX || height > MAX_SIDE_PX) {
+      throw new OrthophotoRejected(`图像尺寸不合理 implausible size ${width} × ${height} px; 文件可能已损坏 the file is probably corrupt.`);
+    }
+    const fd = image.getFileDirectory() as unknown as Record<string, unknown>;
+    const hasGeo = Boolean(fd.ModelTiepoint || fd.ModelTransformation || fd.ModelTiepointTag || fd.ModelTransformationTag) || (await hasGeoTags(image));
+    if (!hasGeo) {
+      throw new OrthophotoRejected('缺少地理参考 no georeferencing (no tie point or transformation); 请从制图软件导出带地理参考的 GeoTIFF export a georeferenced GeoTIFF.');
+    }
+    const keys = (image.getGeoKeys?.() ?? {}) as Record<string, number | undefined>;
+    const epsg = keys.ProjectedCSTypeGeoKey ?? keys.GeographicTypeGeoKey ?? null;
+    // Touch the first strip/tile so a truncated file fails here rather than in the scan.
+    await image.readRasters({ window: [0, 0, Math.min(width, 16), Math.min(height, 16)], signal });
+    return { width, height, bands: image.getSamplesPerPixel(), epsg: epsg && epsg !== 32767 ? epsg : null };
+  } catch (err) {
+    if (err instanceof OrthophotoRejected) throw err;
+    throw new OrthophotoRejected(`文件已损坏或被截断 corrupt or truncated TIFF (${(err as Error).message}); 请重新导出 export it again.`);
+  } finally {
+    tiff.close?.();
+  }
+}
+
+async function hasGeoTags(image: { getOrigin(): number[] }): Promise<boolean> {
+  try {
+    image.getOrigin();
+    return true;
+  } catch {
+    return false;
+  }
+}
