@@ -1,0 +1,121 @@
+import type { RoadNetwork } from './build-network';
+import type { NetworkLocation } from './locate';
+
+/**
+ * One-to-all fastest paths on a {@link RoadNetwork} from a point on an edge, with reusable buffers.
+ * Binary heap with lazy deletion over the CSR arcs; ties broken by node id, so results are deterministic.
+ */
+export class Dijkstra {
+  readonly timeS: Float64Array;
+  readonly distM: Float64Array;
+  /** Arc used to reach each node (-1 for none / the start). */
+  readonly predArc: Int32Array;
+  private heapK: Float64Array;
+  private heapV: Int32Array;
+  private size = 0;
+  private start: NetworkLocation | null = null;
+  private readonly done: Uint8Array;
+
+  constructor(readonly net: RoadNetwork) {
+    const n = net.nodeCount;
+    this.timeS = new Float64Array(n);
+    this.distM = new Float64Array(n);
+    this.predArc = new Int32Array(n);
+    this.done = new Uint8Array(n);
+    this.heapK = new Float64Array(Math.max(16, net.outTo.length + 4));
+    this.heapV = new Int32Array(this.heapK.length);
+  }
+
+  /** Runs from `loc`; stops early once every node in `stopAt` is settled (if given). */
+  run(loc: NetworkLocation, stopAt?: readonly number[]): void {
+    const net = this.net;
+    this.start = loc;
+    this.timeS.fill(Infinity);
+    this.distM.fill(Infinity);
+    this.predArc.fill(-1);
+    this.done.fill(0);
+    this.size = 0;
+    const e = net.edges[loc.edge];
+    this.relax(e.to, (1 - loc.t) * e.timeS, (1 - loc.t) * e.lengthM, -1);
+    if (!e.oneway) this.relax(e.from, loc.t * e.timeS, loc.t * e.lengthM, -1);
+    let remaining = stopAt ? new Set(stopAt) : null;
+    const { outStart, outTo, outTimeS, outLenM } = net;
+    while (this.size > 0) {
+      const u = this.pop();
+      if (this.done[u]) continue;
+      this.done[u] = 1;
+      if (remaining) {
+        remaining.delete(u);
+        if (remaining.size === 0) break;
+      }
+      const tu = this.timeS[u];
+      const du = this.distM[u];
+      for (let k = outStart[u]; k < outStart[u + 1]; k++) {
+        const v = outTo[k];
+        if (this.done[v]) continue;
+        const tv = tu + outTimeS[k];
+        if (tv < this.timeS[v]) this.relax(v, tv, du + outLenM[k], k);
+      }
+    }
+    remaining = null;
+  }
+
+  /** Network time and distance from the last run's start to a location (not counting walks), Infinity if unreachable. */
+  to(loc: NetworkLocation): [number, number, 'from' | 'to' | null] {
+    const e = this.net.edges[loc.edge];
+    let bt = Infinity, bd = Infinity;
+    let via: 'from' | 'to' | null = null;
+    const tf = this.timeS[e.from] + loc.t * e.timeS;
+    if (tf < bt) { bt = tf; bd = this.distM[e.from] + loc.t * e.lengthM; via = 'from'; }
+    const a = this.start;
+    if (a && a.edge === loc.edge && (!e.oneway || loc.t >= a.t)) {
+      const f = Math.abs(loc.t - a.t);
+      if (f * e.timeS < bt) { bt = f * e.timeS; bd = f * e.lengthM; via = null; }
+    }
+    if (!e.oneway) {
+      const tt = this.timeS[e.to] + (1 - loc.t) * e.timeS;
+      if (tt < bt) { bt = tt; bd = this.distM[e.to] + (1 - loc.t) * e.lengthM; via = 'to'; }
+    }
+    return [bt, bd, via];
+  }
+
+  private relax(v: number, t: number, d: number, arc: number): void {
+    if (t >= this.timeS[v]) return;
+    this.timeS[v] = t;
+    this.distM[v] = d;
+    this.predArc[v] = arc;
+    this.push(t, v);
+  }
+
+  private push(k: number, v: number): void {
+    if (this.size === this.heapK.length) {
+      const nk = new Float64Array(this.size * 2); nk.set(this.heapK); this.heapK = nk;
+      const nv = new Int32Array(this.size * 2); nv.set(this.heapV); this.heapV = nv;
+    }
+    const K = this.heapK, V = this.heapV;
+    let i = this.size++;
+    while (i > 0) {
+      const p = (i - 1) >> 1;
+      if (K[p] < k || (K[p] === k && V[p] <= v)) break;
+      K[i] = K[p]; V[i] = V[p]; i = p;
+    }
+    K[i] = k; V[i] = v;
+  }
+
+  private pop(): number {
+    const K = this.heapK, V = this.heapV;
+    const top = V[0];
+    const n = --this.size;
+    const k = K[n], v = V[n];
+    let i = 0;
+    for (;;) {
+      let c = 2 * i + 1;
+      if (c >= n) break;
+      if (c + 1 < n && (K[c + 1] < K[c] || (K[c + 1] === K[c] && V[c + 1] < V[c]))) c++;
+      if (K[c] > k || (K[c] === k && V[c] >= v)) break;
+      K[i] = K[c]; V[i] = V[c]; i = c;
+    }
+    K[i] = k; V[i] = v;
+    return top;
+  }
+}

@@ -1,0 +1,52 @@
+import type { LonLat } from '@tiandi/geo';
+import type { RoadNetwork } from './build-network';
+import { SegmentGrid } from './segment-grid';
+
+/** Where a place joins the network: a point on an edge, and the walk to it. */
+export interface NetworkLocation {
+  /** The place itself (target point or plot centroid, depot). */
+  lonLat: LonLat;
+  /** Edge index and fraction along it (from `edge.from` to `edge.to`). */
+  edge: number;
+  t: number;
+  /** The access point on the network. */
+  accessLonLat: LonLat;
+  /** Straight-line walk between the place (or its nearest plot vertex) and the access point. */
+  walkM: number;
+  component: number;
+}
+
+const grids = new WeakMap<RoadNetwork, SegmentGrid>();
+
+/** The snapping grid of a network (built once, cached). */
+export function edgeGrid(net: RoadNetwork): SegmentGrid {
+  let g = grids.get(net);
+  if (!g) grids.set(net, (g = new SegmentGrid(100, net.edgeXY)));
+  return g;
+}
+
+/**
+ * Access point of a place: the nearest point of the network to any of `probes` (the point itself,
+ * or a plot's outline vertices), within `maxWalkM`. Edges in `preferComponents` (the depot's part of
+ * the network) win over nearer edges elsewhere when both are within range. `null` if nothing is in range.
+ */
+export function locate(net: RoadNetwork, place: LonLat, probes: LonLat[], maxWalkM: number, preferComponents?: ReadonlySet<number>): NetworkLocation | null {
+  const grid = edgeGrid(net);
+  let best: [number, number, number] | null = null;
+  const tryWith = (accept?: (s: number) => boolean): void => {
+    for (const p of probes.length ? probes : [place]) {
+      const x = (p[0] - net.origin[0]) * net.kx;
+      const y = (p[1] - net.origin[1]) * net.ky;
+      const hit = grid.nearest(x, y, maxWalkM, accept);
+      if (hit && (!best || hit[2] < best[2])) best = hit;
+    }
+  };
+  if (preferComponents) tryWith((s) => preferComponents.has(net.componentOf[net.edges[s].from]));
+  if (!best) tryWith();
+  if (!best) return null;
+  const [edge, t, walkM] = best as [number, number, number];
+  const e = net.edges[edge];
+  const ax = net.nodeLonLat[2 * e.from], ay = net.nodeLonLat[2 * e.from + 1];
+  const bx = net.nodeLonLat[2 * e.to], by = net.nodeLonLat[2 * e.to + 1];
+  return { lonLat: place, edge, t, accessLonLat: [ax + t * (bx - ax), ay + t * (by - ay)], walkM, component: net.componentOf[e.from] };
+}

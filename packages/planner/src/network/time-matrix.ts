@@ -1,0 +1,87 @@
+import type { LonLat } from '@tiandi/geo';
+import { metresPerDegree, type RoadNetwork } from './build-network';
+import { Dijkstra } from './dijkstra';
+import type { NetworkLocation } from './locate';
+
+/** A dense travel-time and distance matrix: `timeS[i * n + j]` from place i to place j (Infinity if unreachable). */
+export interface TimeMatrix {
+  n: number;
+  timeS: Float64Array;
+  distM: Float64Array;
+}
+
+/** Options of {@link networkTimeMatrix}. */
+export interface NetworkMatrixOptions {
+  /** Walking speed off the network (km/h). Default 4. */
+  walkKmh?: number;
+  /** Places closer than this (straight line) may also walk directly (metres). Default 1000. */
+  maxDirectWalkM?: number;
+  /** Called with the fraction done. */
+  onProgress?: (fraction: number) => void;
+}
+
+/**
+ * Travel times between located places: walk to the access point, fastest path on the network
+ * (one-ways respected), walk to the next place; or a direct walk when that is faster and short.
+ * One Dijkstra per place. 1,000 places on a township network take well under a second.
+ * @example const m = networkTimeMatrix(net, places.map((p) => locate(net, p, [p], 2000)!));
+ */
+export function networkTimeMatrix(net: RoadNetwork, locs: NetworkLocation[], options: NetworkMatrixOptions = {}): TimeMatrix {
+  const n = locs.length;
+  const walk = (options.walkKmh ?? 4) / 3.6;
+  const maxDirect = options.maxDirectWalkM ?? 1000;
+  const timeS = new Float64Array(n * n);
+  const distM = new Float64Array(n * n);
+  const dj = new Dijkstra(net);
+  const { kx, ky } = metresPerDegree(net.origin[1]);
+  for (let i = 0; i < n; i++) {
+    const a = locs[i];
+    dj.run(a);
+    const ea = net.edges[a.edge];
+    for (let j = 0; j < n; j++) {
+      if (i === j) continue;
+      const b = locs[j];
+      let [t, d] = dj.to(b);
+      if (a.edge === b.edge && (!ea.oneway || b.t >= a.t)) {
+        const f = Math.abs(b.t - a.t);
+        if (f * ea.timeS < t) { t = f * ea.timeS; d = f * ea.lengthM; }
+      }
+      t += (a.walkM + b.walkM) / walk;
+      d += a.walkM + b.walkM;
+      const direct = Math.hypot((a.lonLat[0] - b.lonLat[0]) * kx, (a.lonLat[1] - b.lonLat[1]) * ky);
+      if (direct <= maxDirect && direct / walk < t) { t = direct / walk; d = direct; }
+      timeS[i * n + j] = t;
+      distM[i * n + j] = d;
+    }
+    if (options.onProgress && (i & 31) === 31) options.onProgress((i + 1) / n);
+  }
+  options.onProgress?.(1);
+  return { n, timeS, distM };
+}
+
+/**
+ * Travel times without a network: geodesic distance × `detourFactor` at one speed.
+ * @param speedKmh default 30; @param detourFactor default 1.3.
+ */
+export function geodesicTimeMatrix(points: LonLat[], speedKmh = 30, detourFactor = 1.3): TimeMatrix {
+  const n = points.length;
+  const timeS = new Float64Array(n * n);
+  const distM = new Float64Array(n * n);
+  const v = speedKmh / 3.6;
+  for (let i = 0; i < n; i++)
+    for (let j = i + 1; j < n; j++) {
+      const d = haversineM(points[i], points[j]) * detourFactor;
+      distM[i * n + j] = distM[j * n + i] = d;
+      timeS[i * n + j] = timeS[j * n + i] = d / v;
+    }
+  return { n, timeS, distM };
+}
+
+/** Great-circle distance on the mean Earth sphere (R = 6 371 008.8 m); < 0.5 % from the ellipsoidal geodesic. */
+export function haversineM(a: LonLat, b: LonLat): number {
+  const r = Math.PI / 180;
+  const dLat = (b[1] - a[1]) * r;
+  const dLon = (b[0] - a[0]) * r;
+  const h = Math.sin(dLat / 2) ** 2 + Math.cos(a[1] * r) * Math.cos(b[1] * r) * Math.sin(dLon / 2) ** 2;
+  return 2 * 6371008.8 * Math.asin(Math.min(1, Math.sqrt(h)));
+}
