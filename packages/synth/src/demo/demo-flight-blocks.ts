@@ -61,7 +61,7 @@ export function demoFlightBlocks(survey: DemoSurvey): DemoFlightBlocks {
   });
   return {
     crs: 'EPSG:4522',
-    note: '影像首次使用时确定性生成到 seeds/.generated/ (ensureDemoImagery). Imagery is generated deterministically on first use into seeds/.generated/; ground truth stays in seeds/truth/ and is never shown to the scan.',
+    note: '影像首次使用时确定性生成到 seeds/.generated/ (ensureDemoImagery). Imagery is generated deterministically on first use into seeds/.generated/; ground truth goes to seeds/.generated/truth/ and is never shown to the scan.',
     blocks,
   };
 }

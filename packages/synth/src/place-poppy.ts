@@ -1,0 +1,117 @@
+import type { Prng } from './prng';
+import { Cover, Kind, type PlotSetting, type SceneObject, type SceneXY } from './scene-types';
+import { blobRingXY, makeObject, ringAreaM2, shapeHit } from './shapes';
+import { addTree, forEachParcel, insideRing, uvToXy, type SceneLayout } from './scene-layout';
+
+/** Flower colours of opium poppy (RGB) and their names. */
+export const POPPY_FLOWERS: Array<{ name: string; rgb: [number, number, number] }> = [
+  { name: 'white', rgb: [242, 240, 236] },
+  { name: 'pink', rgb: [236, 140, 178] },
+  { name: 'red', rgb: [205, 28, 42] },
+  { name: 'purple', rgb: [142, 58, 150] },
+];
+
+const HOST_COVERS = new Set([Cover.Wheat, Cover.Rapeseed, Cover.Vegetables, Cover.Garlic, Cover.Brassica, Cover.Fallow, Cover.Soil, Cover.Ploughed]);
+const BLOCKING = new Set([Kind.Road, Kind.Track, Kind.Building, Kind.Pond, Kind.Tree, Kind.BlossomTree, Kind.Courtyard, Kind.Poppy, Kind.PoppyCapsule]);
+
+/** Places poppy plots in the settings where they are really found, and records their ground truth. */
+export function placePoppyPlots(l: SceneLayout, r: Prng, plotsPerHa: number): void {
+  const areaHa = (l.widthM * l.heightM) / 10_000;
+  const mean = plotsPerHa * areaHa;
+  const n = mean <= 0 ? 0 : Math.max(0, Math.round(mean + r.normal() * Math.sqrt(mean)));
+  const hosts: Array<{ ring: SceneXY[]; u0: number; u1: number; v0: number; v1: number }> = [];
+  forEachParcel(l, (p, ring, i, j) => {
+    if (HOST_COVERS.has(p.cover)) hosts.push({ ring, u0: l.rows[i].uEdges[j], u1: l.rows[i].uEdges[j + 1], v0: l.vEdges[i], v1: l.vEdges[i + 1] });
+  });
+  const yards = l.objects.filter((o) => o.kind === Kind.Courtyard);
+  if (!hosts.length) return;
+  const settings: PlotSetting[] = ['open_field', 'in_crop', 'in_crop', 'field_edge', 'tree_edge', 'courtyard'];
+  for (let k = 0; k < n; k++) {
+    let setting = r.pick(settings);
+    if (setting === 'courtyard' && !yards.length) setting = 'in_crop';
+    for (let attempt = 0; attempt < 25; attempt++) {
+      const h = r.pick(hosts);
+      let ring: SceneXY[] | undefined;
+      let tree: [number, number, number] | undefined;
+      const ang = Math.atan2(l.sin, l.cos);
+      if (setting === 'open_field') {
+        const lu = Math.min(h.u1 - h.u0 - 2, r.range(5, 22)), lv = Math.min(h.v1 - h.v0 - 2, r.range(4, 16));
+        if (lu < 3 || lv < 3) continue;
+        const u = r.range(h.u0 + 1, h.u1 - 1 - lu), v = r.range(h.v0 + 1, h.v1 - 1 - lv);
+        ring = [uvToXy(l, u, v), uvToXy(l, u + lu, v), uvToXy(l, u + lu, v + lv), uvToXy(l, u, v + lv)];
+      } else if (setting === 'in_crop' || setting === 'tree_edge') {
+        const area = Math.exp(r.range(Math.log(2), Math.log(50)));
+        const c = uvToXy(l, r.range(h.u0, h.u1), r.range(h.v0, h.v1));
+        ring = blobRingXY(c[0], c[1], area, r.range(1, 2.5), r.range(0, Math.PI), r.next);
+        if (setting === 'tree_edge') {
+          const p = ring[r.int(0, ring.length - 1)];
+          const rad = r.range(1.4, 2.4);
+          tree = [p[0] + (p[0] - c[0]) * 0.25, p[1] + (p[1] - c[1]) * 0.25, rad];
+        }
+      } else if (setting === 'field_edge') {
+        const area = Math.exp(r.range(Math.log(2), Math.log(30)));
+        const w = r.range(0.8, 1.8), len = area / w;
+        if (len > h.u1 - h.u0 - 2) continue;
+        const u = r.range(h.u0 + 1 + len / 2, h.u1 - 1 - len / 2);
+        const top = r.chance(0.5);
+        const v = top ? h.v0 + l.bundHalfM + w / 2 + 0.1 : h.v1 - l.bundHalfM - w / 2 - 0.1;
+        const c = uvToXy(l, u, v);
+        ring = blobRingXY(c[0], c[1], area, (len / w) ** 1, ang, r.next, 24);
+      } else {
+        const y = r.pick(yards);
+        if (y.shape.type !== 'rect') continue;
+        const s = y.shape;
+        const hw = r.range(0.7, 1.6), hh = r.range(0.6, 1.3);
+        const du = r.range(-s.hw + hw + 0.5, s.hw - hw - 0.5), dv = r.range(0, s.hh - hh - 0.5);
+        const cx = s.cx + du * s.cos - dv * s.sin, cy = s.cy + du * s.sin + dv * s.cos;
+        ring = [[-1, -1], [1, -1], [1, 1], [-1, 1]].map(([a, b]) => [cx + a * hw * s.cos - b * hh * s.sin, cy + a * hw * s.sin + b * hh * s.cos]) as SceneXY[];
+      }
+      if (!ring) continue;
+      if (setting !== 'courtyard' && !ring.every((p) => insideRing(h.ring, p[0], p[1], 0.3))) continue;
+      if (!ring.every((p) => p[0] > 1 && p[1] > 1 && p[0] < l.widthM - 1 && p[1] < l.heightM - 1)) continue;
+      if (blocked(l.objects, ring, setting === 'courtyard')) continue;
+      const capsule = r.chance(0.3);
+      const main = r.int(0, 3);
+      const mixed = r.chance(0.5);
+      const densityPerM2 = r.range(14, 36);
+      const areaM2 = ringAreaM2(ring);
+      const obj: SceneObject = makeObject({
+        kind: capsule ? Kind.PoppyCapsule : Kind.Poppy, z: 10, shape: { type: 'poly', ring },
+        colour: capsule ? [r.int(118, 138), r.int(146, 162), r.int(124, 140)] : [r.int(104, 122), r.int(140, 158), r.int(128, 146)],
+        colour2: POPPY_FLOWERS[main].rgb, seed: r.int(0, 1e9), density: mixed ? -r.range(0.45, 0.85) : r.range(0.45, 0.85),
+        cellM: 1 / Math.sqrt(densityPerM2),
+      });
+      l.objects.push(obj);
+      if (tree) addTree(l, r, tree[0], tree[1], tree[2], false);
+      l.plots.push({
+        id: `p${l.plots.length + 1}`, stage: capsule ? 'capsule' : 'flowering', setting, ring: [...ring, ring[0]], areaM2: Math.round(areaM2 * 100) / 100,
+        plantCount: Math.round(areaM2 * densityPerM2),
+        flowerColours: capsule ? [] : mixed ? POPPY_FLOWERS.map((f) => f.name) : [POPPY_FLOWERS[main].name],
+      });
+      break;
+    }
+  }
+}
+
+function blocked(objects: SceneObject[], ring: SceneXY[], inYard: boolean): boolean {
+  const cx = ring.reduce((t, p) => t + p[0], 0) / ring.length, cy = ring.reduce((t, p) => t + p[1], 0) / ring.length;
+  const pts: SceneXY[] = [[cx, cy]];
+  for (let i = 0; i < ring.length; i++) {
+    const [ax, ay] = ring[i], [bx, by] = ring[(i + 1) % ring.length];
+    const n = Math.max(1, Math.ceil(Math.hypot(bx - ax, by - ay)));
+    for (let k = 0; k < n; k++) pts.push([ax + ((bx - ax) * k) / n, ay + ((by - ay) * k) / n]);
+  }
+  for (const o of objects) {
+    if (!BLOCKING.has(o.kind) || (inYard && o.kind === Kind.Courtyard)) continue;
+    const [x0, y0, x1, y1] = o.bbox;
+    for (const [x, y] of pts) {
+      if (x < x0 - 1 || x > x1 + 1 || y < y0 - 1 || y > y1 + 1) continue;
+      if (shapeHit(o.shape, x, y)) return true;
+    }
+    if (o.shape.type === 'poly' && pts.length) {
+      // Another plot: reject when its vertices fall inside this ring's bbox neighbourhood.
+      for (const [x, y] of o.shape.ring) if (x > Math.min(...ring.map((p) => p[0])) - 1 && x < Math.max(...ring.map((p) => p[0])) + 1 && y > Math.min(...ring.map((p) => p[1])) - 1 && y < Math.max(...ring.map((p) => p[1])) + 1) return true;
+    }
+  }
+  return false;
+}
