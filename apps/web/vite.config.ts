@@ -1,10 +1,12 @@
 import { defineConfig } from 'vite';
+import { tiandiPwa } from './src/pwa/sw-plugin';
 
 // The single-page app builds into apps/web/dist, which `tiandi serve` / `tiandi demo` serve at /.
 // In development (`npx vite apps/web`) API calls are proxied to a running `tiandi serve` on :8080.
 export default defineConfig({
   root: __dirname,
   base: './',
+  plugins: [tiandiPwa()],
   build: { outDir: 'dist', emptyOutDir: true, chunkSizeWarningLimit: 2000, sourcemap: false },
   server: { proxy: { '/api': 'http://127.0.0.1:8080', '/files': 'http://127.0.0.1:8080' } },
 });

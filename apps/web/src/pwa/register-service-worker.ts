@@ -1,0 +1,21 @@
+/**
+ * Registers /sw.js (production builds only; the dev server has no service worker). Resolves with
+ * the registration once a worker is active and controlling the page, or null where unsupported.
+ */
+export async function registerServiceWorker(): Promise<ServiceWorkerRegistration | null> {
+  if (!('serviceWorker' in navigator) || !import.meta.env?.PROD) return null;
+  const reg = await navigator.serviceWorker.register('./sw.js', { scope: './' });
+  await navigator.serviceWorker.ready;
+  if (!navigator.serviceWorker.controller) {
+    await new Promise<void>((resolve) => {
+      const t = setTimeout(resolve, 5000);
+      navigator.serviceWorker.addEventListener('controllerchange', () => (clearTimeout(t), resolve()), { once: true });
+    });
+  }
+  return reg;
+}
+
+/** True when the page is controlled by the service worker (so it will open offline). */
+export function offlineReady(): boolean {
+  return 'serviceWorker' in navigator && !!navigator.serviceWorker.controller;
+}

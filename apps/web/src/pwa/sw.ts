@@ -1,0 +1,103 @@
+/*
+ * The Tiandi service worker (built to /sw.js by sw-plugin.ts; no imports: it is a classic script).
+ * - App shell: every file of the build is cached at install, so the app opens with no connection.
+ * - Navigations: network first, the cached index.html when offline.
+ * - Field data (GET /api/field/*): network first, the last answer when offline.
+ * - Orthophoto tiles (GET /api/rasters/…/z/x/y.png): from the tile cache the field view filled
+ *   before leaving (bounded, chosen by the user), else the network. Tiles are never cached behind
+ *   the user's back, so the cache stays the size shown before download.
+ */
+export {};
+
+declare const __TIANDI_PRECACHE__: string[];
+declare const __TIANDI_BUILD__: string;
+
+interface SwEvent extends Event {
+  waitUntil(p: Promise<unknown>): void;
+}
+interface SwFetchEvent extends SwEvent {
+  request: Request;
+  respondWith(r: Response | Promise<Response>): void;
+}
+interface SwScope {
+  addEventListener(type: 'install' | 'activate', fn: (e: SwEvent) => void): void;
+  addEventListener(type: 'fetch', fn: (e: SwFetchEvent) => void): void;
+  addEventListener(type: 'message', fn: (e: MessageEvent) => void): void;
+  skipWaiting(): Promise<void>;
+  clients: { claim(): Promise<void> };
+  registration: { scope: string };
+}
+
+const sw = self as unknown as SwScope;
+const SHELL = `tiandi-shell-${__TIANDI_BUILD__}`;
+/** Cache names shared with the page (tile-prefetch.ts, field-data-cache). */
+const TILES = 'tiandi-tiles';
+const DATA = 'tiandi-data';
+
+sw.addEventListener('install', (event) => {
+  event.waitUntil(
+    caches
+      .open(SHELL)
+      .then((c) => c.addAll(__TIANDI_PRECACHE__.map((u) => new URL(u, sw.registration.scope).href)))
+      .then(() => sw.skipWaiting()),
+  );
+});
+
+sw.addEventListener('activate', (event) => {
+  event.waitUntil(
+    caches
+      .keys()
+      .then((keys) => Promise.all(keys.filter((k) => k.startsWith('tiandi-shell-') && k !== SHELL).map((k) => caches.delete(k))))
+      .then(() => sw.clients.claim()),
+  );
+});
+
+sw.addEventListener('fetch', (event) => {
+  const req = event.request;
+  if (req.method !== 'GET') return;
+  const url = new URL(req.url);
+  if (url.origin !== location.origin) return;
+  if (req.mode === 'navigate') {
+    event.respondWith(networkFirst(req, SHELL, new URL('./index.html', sw.registration.scope).href));
+    return;
+  }
+  if (/^\/api\/rasters\/[^/]+\/\d+\/\d+\/\d+\.png$/.test(url.pathname)) {
+    event.respondWith(cacheFirst(req, TILES));
+    return;
+  }
+  if (url.pathname.startsWith('/api/field/') && !url.pathname.startsWith('/api/field/photos/')) {
+    event.respondWith(networkFirst(req, DATA));
+    return;
+  }
+  if (url.pathname.startsWith('/api/')) return;
+  event.respondWith(cacheFirst(req, SHELL));
+});
+
+async function cacheFirst(req: Request, cacheName: string): Promise<Response> {
+  const hit = await caches.match(req, { cacheName, ignoreSearch: cacheName === SHELL });
+  if (hit) return hit;
+  return fetch(req);
+}
+
+async function networkFirst(req: Request, cacheName: string, fallbackUrl?: string): Promise<Response> {
+  const cache = await caches.open(cacheName);
+  try {
+    const res = await fetch(req);
+    if (res.ok && !fallbackUrl) await cache.put(req, res.clone());
+    return res;
+  } catch (err) {
+    const hit = (await cache.match(req, { ignoreVary: true })) ?? (fallbackUrl ? await cache.match(fallbackUrl) : undefined);
+    if (hit) return hit;
+    if (req.headers.get('accept')?.includes('json') || new URL(req.url).pathname.startsWith('/api/')) {
+      return new Response(JSON.stringify({ code: 'TIANDI_E_OFFLINE', message: '离线，且此数据未缓存 Offline, and this data was not cached' }), {
+        status: 503,
+        headers: { 'content-type': 'application/json' },
+      });
+    }
+    throw err;
+  }
+}
+
+sw.addEventListener('message', (event) => {
+  if (event.data === 'tiandi:version') (event.source as MessagePort | null)?.postMessage({ build: __TIANDI_BUILD__ });
+});
