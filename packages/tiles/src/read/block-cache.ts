@@ -1,0 +1,52 @@
+/** A bounded least-recently-used cache of decoded blocks, sized in bytes, that also shares in-flight decodes. */
+export class BlockCache<T extends { byteLength: number }> {
+  private readonly entries = new Map<string, T>();
+  private readonly inflight = new Map<string, Promise<T>>();
+  private bytes = 0;
+  /** Blocks decoded (cache misses), for tests and benchmarks. */
+  decodes = 0;
+
+  constructor(readonly maxBytes: number) {}
+
+  /** Returns the cached block or decodes it once, however many callers ask at the same time. */
+  async get(key: string, decode: () => Promise<T>): Promise<T> {
+    const hit = this.entries.get(key);
+    if (hit) {
+      this.entries.delete(key);
+      this.entries.set(key, hit);
+      return hit;
+    }
+    const pending = this.inflight.get(key);
+    if (pending) return pending;
+    const p = decode().then(
+      (v) => {
+        this.inflight.delete(key);
+        this.decodes++;
+        this.put(key, v);
+        return v;
+      },
+      (e) => {
+        this.inflight.delete(key);
+        throw e;
+      },
+    );
+    this.inflight.set(key, p);
+    return p;
+  }
+
+  private put(key: string, v: T): void {
+    this.entries.set(key, v);
+    this.bytes += v.byteLength;
+    for (const [k, old] of this.entries) {
+      if (this.bytes <= this.maxBytes || this.entries.size <= 1) break;
+      this.entries.delete(k);
+      this.bytes -= old.byteLength;
+    }
+  }
+
+  /** Drops everything. */
+  clear(): void {
+    this.entries.clear();
+    this.bytes = 0;
+  }
+}

@@ -1,0 +1,137 @@
+import { inflate } from 'node:zlib';
+import { promisify } from 'node:util';
+import sharp from 'sharp';
+import { decompress as zstdDecompress } from 'fzstd';
+import { getDecoder } from 'geotiff';
+import { TilesError } from '../errors';
+
+const inflateAsync = promisify(inflate);
+
+/** What a block decoder needs to know about the IFD. */
+export interface BlockLayout {
+  /** Block width and height in pixels (strips: image width × RowsPerStrip). */
+  blockWidth: number;
+  blockHeight: number;
+  /** Samples in one decoded block pixel (1 for planar-separate blocks). */
+  samples: number;
+  bitsPerSample: number;
+  predictor: number;
+  /** JPEGTables tag (abbreviated JPEG streams), when present. */
+  jpegTables?: Uint8Array;
+}
+
+/** Decodes one compressed block into raw little-endian samples (before the predictor is undone). */
+export type BlockDecoder = (bytes: Uint8Array, layout: BlockLayout) => Promise<Uint8Array>;
+
+/** How to convert a file whose compression is refused. */
+const CONVERT = 'convert it first: gdal_translate -co TILED=YES -co COMPRESS=DEFLATE in.tif out.tif';
+
+const geotiffDecoder =
+  (compression: number): BlockDecoder =>
+  async (bytes, layout) => {
+    const dec = await getDecoder(compression, {
+      tileWidth: layout.blockWidth,
+      tileHeight: layout.blockHeight,
+      predictor: 1,
+      bitsPerSample: layout.bitsPerSample,
+      planarConfiguration: 1,
+    } as never);
+    const copy = bytes.buffer.slice(bytes.byteOffset, bytes.byteOffset + bytes.byteLength);
+    return new Uint8Array(await dec.decode(copy as ArrayBuffer));
+  };
+
+/** Splices JPEGTables (minus its EOI) in front of an abbreviated tile stream (minus its SOI). */
+export function withJpegTables(tile: Uint8Array, tables?: Uint8Array): Uint8Array {
+  if (!tables || tables.length < 4) return tile;
+  const out = new Uint8Array(tables.length - 2 + tile.length - 2);
+  out.set(tables.subarray(0, tables.length - 2), 0);
+  out.set(tile.subarray(2), tables.length - 2);
+  return out;
+}
+
+const jpeg: BlockDecoder = async (bytes, layout) => {
+  const stream = withJpegTables(bytes, layout.jpegTables);
+  const { data, info } = await sharp(stream, { failOn: 'error' }).raw().toBuffer({ resolveWithObject: true });
+  if (info.width !== layout.blockWidth || info.height < layout.blockHeight || info.channels !== layout.samples) {
+    // Strips at the bottom may hold fewer rows than RowsPerStrip: accept shorter heights.
+    if (!(info.width === layout.blockWidth && info.channels === layout.samples)) {
+      throw new Error(`JPEG block is ${info.width}×${info.height}×${info.channels}, expected ${layout.blockWidth}×${layout.blockHeight}×${layout.samples}`);
+    }
+  }
+  return new Uint8Array(data.buffer, data.byteOffset, data.byteLength);
+};
+
+/**
+ * The decoder registry, by TIFF Compression tag: native zlib for deflate, sharp (libjpeg-turbo) for JPEG,
+ * fzstd for ZSTD, geotiff.js for LZW and PackBits. Compressions absent here are refused with a message.
+ */
+export const DECODERS: ReadonlyMap<number, BlockDecoder> = new Map<number, BlockDecoder>([
+  [1, async (b) => b],
+  [5, geotiffDecoder(5)],
+  [7, jpeg],
+  [8, async (b) => new Uint8Array(await inflateAsync(b))],
+  [32946, async (b) => new Uint8Array(await inflateAsync(b))],
+  [32773, geotiffDecoder(32773)],
+  [50000, async (b) => zstdDecompress(b)],
+]);
+
+const NAMES: Record<number, string> = {
+  2: 'CCITT RLE', 3: 'CCITT G3', 4: 'CCITT G4', 6: 'old-style JPEG', 34676: 'SGILOG', 34712: 'JPEG 2000',
+  34887: 'LERC', 34925: 'LZMA', 50001: 'WebP', 50002: 'JPEG XL', 52546: 'JPEG XL',
+};
+
+/** The decoder for a Compression tag value, or a typed error naming the compression and how to convert. */
+export function decoderFor(compression: number, path: string): BlockDecoder {
+  const d = DECODERS.get(compression);
+  if (d) return d;
+  const name = NAMES[compression] ?? `compression ${compression}`;
+  throw new TilesError(
+    'TIANDI_E_UNSUPPORTED_COMPRESSION',
+    `不支持的压缩 unsupported compression ${name}; ${CONVERT}`,
+    path,
+  );
+}
+
+/** Undoes TIFF Predictor 2 (horizontal differencing) in place for 8- or 16-bit interleaved samples. */
+export function undoHorizontalPredictor(data: Uint8Array, layout: BlockLayout, rows: number): void {
+  const { blockWidth: w, samples: s, bitsPerSample: bps } = layout;
+  if (bps === 8) {
+    const rowLen = w * s;
+    for (let y = 0; y < rows; y++) {
+      const r = y * rowLen;
+      for (let i = s; i < rowLen; i++) data[r + i] = (data[r + i] + data[r + i - s]) & 0xff;
+    }
+  } else if (bps === 16) {
+    const a = new Uint16Array(data.buffer, data.byteOffset, data.byteLength >> 1);
+    const rowLen = w * s;
+    for (let y = 0; y < rows; y++) {
+      const r = y * rowLen;
+      for (let i = s; i < rowLen; i++) a[r + i] = (a[r + i] + a[r + i - s]) & 0xffff;
+    }
+  } else if (bps === 32) {
+    const a = new Uint32Array(data.buffer, data.byteOffset, data.byteLength >> 2);
+    const rowLen = w * s;
+    for (let y = 0; y < rows; y++) {
+      const r = y * rowLen;
+      for (let i = s; i < rowLen; i++) a[r + i] = (a[r + i] + a[r + i - s]) >>> 0;
+    }
+  }
+}
+
+/** Undoes TIFF Predictor 3 (floating-point: byte planes + differencing) for 32-bit samples. */
+export function undoFloatPredictor(data: Uint8Array, layout: BlockLayout, rows: number): Uint8Array {
+  const { blockWidth: w, samples: s } = layout;
+  const bytes = 4;
+  const rowBytes = w * s * bytes;
+  const out = new Uint8Array(data.length);
+  for (let y = 0; y < rows; y++) {
+    const r = y * rowBytes;
+    for (let i = s; i < rowBytes; i++) data[r + i] = (data[r + i] + data[r + i - s]) & 0xff;
+    const count = w * s;
+    for (let i = 0; i < count; i++) {
+      // Planes are stored most significant byte first; output little-endian.
+      for (let b = 0; b < bytes; b++) out[r + i * bytes + b] = data[r + (bytes - 1 - b) * count + i];
+    }
+  }
+  return out;
+}

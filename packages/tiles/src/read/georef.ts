@@ -1,0 +1,109 @@
+import { getCrs, CrsError, toWgs84, type Crs } from '@tiandi/geo';
+import { TilesError } from '../errors';
+import type { GeoTransform } from '../write/geo-tags';
+
+/** The GeoTIFF tags georeferencing depends on (values as geotiff.js returns them). */
+export interface GeoTags {
+  modelTransformation?: readonly number[];
+  modelTiepoint?: readonly number[];
+  modelPixelScale?: readonly number[];
+  geoKeys?: Record<string, unknown> | null;
+}
+
+/**
+ * GDAL's geotransform (pixel-corner convention) from ModelTransformation, or from tie point + pixel scale.
+ * PixelIsPoint rasters are shifted half a pixel, as GDAL does.
+ * @throws TilesError `TIANDI_E_NO_GEOREF` when neither is present.
+ */
+export function geoTransformFromTags(tags: GeoTags, path: string): GeoTransform {
+  let gt: [number, number, number, number, number, number];
+  const m = tags.modelTransformation;
+  const tp = tags.modelTiepoint;
+  const sc = tags.modelPixelScale;
+  if (m && m.length >= 16) {
+    gt = [m[3], m[0], m[1], m[7], m[4], m[5]];
+  } else if (tp && tp.length >= 6 && sc && sc.length >= 2) {
+    gt = [tp[3] - tp[0] * sc[0], sc[0], 0, tp[4] + tp[1] * sc[1], 0, -sc[1]];
+  } else {
+    throw new TilesError(
+      'TIANDI_E_NO_GEOREF',
+      '没有地理参考 no georeferencing (no GeoTIFF tie point/scale or transformation; world files are not read): ' +
+        "export a GeoTIFF from the mapping software, or add one: gdal_translate -a_srs EPSG:<code> -a_ullr <ulx> <uly> <lrx> <lry> in.tif out.tif",
+      path,
+    );
+  }
+  if (!gt.every(Number.isFinite) || gt[1] * gt[5] - gt[2] * gt[4] === 0) {
+    throw new TilesError('TIANDI_E_NO_GEOREF', '地理参考无效 degenerate georeferencing (zero or non-finite pixel size)', path);
+  }
+  if (tags.geoKeys?.GTRasterTypeGeoKey === 2) {
+    gt[0] -= 0.5 * gt[1] + 0.5 * gt[2];
+    gt[3] -= 0.5 * gt[4] + 0.5 * gt[5];
+  }
+  return gt;
+}
+
+/**
+ * The CRS from the GeoKeys (ProjectedCSTypeGeoKey, else GeographicTypeGeoKey), unless `override` is given.
+ * @throws TilesError `TIANDI_E_UNKNOWN_CRS` for user-defined or unregistered codes, telling the user about --crs.
+ */
+export function crsFromGeoKeys(geoKeys: Record<string, unknown> | null | undefined, path: string, override?: Crs): Crs {
+  if (override) return override;
+  const projected = geoKeys?.ProjectedCSTypeGeoKey as number | undefined;
+  const geographic = geoKeys?.GeographicTypeGeoKey as number | undefined;
+  const code = projected && projected !== 32767 ? projected : !projected && geographic && geographic !== 32767 ? geographic : undefined;
+  if (code === undefined) {
+    if (!geoKeys) {
+      throw new TilesError('TIANDI_E_UNKNOWN_CRS', '未声明坐标系 the file declares no CRS (no GeoKeys); pass --crs "EPSG:<code>" or --crs "<proj4>"', path);
+    }
+    throw new TilesError(
+      'TIANDI_E_UNKNOWN_CRS',
+      '自定义坐标系 the file uses a user-defined CRS without an EPSG code; pass its definition with --crs "<proj4 string>" (gdalsrsinfo -o proj4 <file> prints it)',
+      path,
+    );
+  }
+  try {
+    return getCrs(code);
+  } catch (err) {
+    if (err instanceof CrsError) {
+      throw new TilesError('TIANDI_E_UNKNOWN_CRS', `${err.message}`, path);
+    }
+    throw err;
+  }
+}
+
+/** Maps a pixel (col, row; corners at integers) to CRS coordinates. */
+export function applyGeoTransform(gt: GeoTransform, col: number, row: number): [number, number] {
+  return [gt[0] + col * gt[1] + row * gt[2], gt[3] + col * gt[4] + row * gt[5]];
+}
+
+/** Maps CRS coordinates back to a (fractional) pixel. */
+export function invertGeoTransform(gt: GeoTransform, x: number, y: number): [number, number] {
+  const det = gt[1] * gt[5] - gt[2] * gt[4];
+  const dx = x - gt[0];
+  const dy = y - gt[3];
+  return [(dx * gt[5] - dy * gt[2]) / det, (dy * gt[1] - dx * gt[4]) / det];
+}
+
+/** A function from pixel (col, row) to WGS 84 [lon, lat]. */
+export function pixelToWgs84(gt: GeoTransform, crs: Crs): (col: number, row: number) => [number, number] {
+  const t = toWgs84(crs);
+  return (col, row) => t.forward(applyGeoTransform(gt, col, row));
+}
+
+/** Ground distance in metres between two nearby [lon, lat] points (local ellipsoidal approximation, < 1e-6 relative over metres). */
+export function localDistanceM(a: [number, number], b: [number, number]): number {
+  const lat = (((a[1] + b[1]) / 2) * Math.PI) / 180;
+  const e2 = 0.00669437999014;
+  const aM = 6378137;
+  const w = Math.sqrt(1 - e2 * Math.sin(lat) ** 2);
+  const mPerDegLat = ((Math.PI / 180) * aM * (1 - e2)) / w ** 3;
+  const mPerDegLon = ((Math.PI / 180) * aM * Math.cos(lat)) / w;
+  return Math.hypot((a[0] - b[0]) * mPerDegLon, (a[1] - b[1]) * mPerDegLat);
+}
+
+/** Ground sample distance in metres along columns (x) and rows (y), measured at a pixel. */
+export function groundSampleDistance(toWgs: (c: number, r: number) => [number, number], col: number, row: number): { x: number; y: number } {
+  const d = 16;
+  const p = toWgs(col, row);
+  return { x: localDistanceM(p, toWgs(col + d, row)) / d, y: localDistanceM(p, toWgs(col, row + d)) / d };
+}

@@ -1,0 +1,139 @@
+import type { ImageFileDirectory } from 'geotiff';
+import { TilesError } from '../errors';
+import { decoderFor, type BlockDecoder } from './codecs';
+import { LIMITS } from './limits';
+
+/** Everything the reader needs from one IFD, checked for sanity. */
+export interface IfdInfo {
+  index: number;
+  width: number;
+  height: number;
+  tiled: boolean;
+  blockWidth: number;
+  blockHeight: number;
+  blocksAcross: number;
+  blocksDown: number;
+  samples: number;
+  bitsPerSample: number;
+  sampleFormat: number;
+  photometric: number;
+  planar: number;
+  predictor: number;
+  compression: number;
+  decoder: BlockDecoder;
+  offsets: ArrayLike<number>;
+  byteCounts: ArrayLike<number>;
+  jpegTables?: Uint8Array;
+  /** Index of the alpha sample (ExtraSamples 1 or 2), or -1. */
+  alphaSample: number;
+  newSubfileType: number;
+  /** Photometric 4: a transparency mask. */
+  isMask: boolean;
+}
+
+function first(v: unknown, dflt: number): number {
+  if (v === undefined || v === null) return dflt;
+  if (typeof v === 'number') return v;
+  if (typeof v === 'bigint') return Number(v);
+  const a = v as ArrayLike<number>;
+  return a.length ? Number(a[0]) : dflt;
+}
+
+/** Reads and checks the tags of one IFD; throws typed errors for anything Tiandi cannot read. */
+export async function ifdInfo(fd: ImageFileDirectory, index: number, path: string, fileBytes: number): Promise<IfdInfo> {
+  const get = (name: string) => fd.loadValue(name as never) as Promise<unknown>;
+  const width = first(await get('ImageWidth'), 0);
+  const height = first(await get('ImageLength'), 0);
+  if (width <= 0 || height <= 0) {
+    throw new TilesError('TIANDI_E_EMPTY_IMAGE', `图像为空 image is ${width}×${height} pixels: re-export the orthophoto`, path);
+  }
+  if (width > LIMITS.maxSidePx || height > LIMITS.maxSidePx || width * height > LIMITS.maxPixels) {
+    throw new TilesError(
+      'TIANDI_E_TOO_LARGE',
+      `尺寸不合理 header claims ${width}×${height} pixels, beyond any real orthophoto (limit ${LIMITS.maxSidePx} px a side): the file is corrupt; re-export it`,
+      path,
+    );
+  }
+  const bpsRaw = await get('BitsPerSample');
+  const samples = first(await get('SamplesPerPixel'), 1);
+  const bitsPerSample = first(bpsRaw, 1);
+  const bpsAll = bpsRaw && typeof bpsRaw === 'object' ? Array.from(bpsRaw as ArrayLike<number>) : [bitsPerSample];
+  const sampleFormat = first(await get('SampleFormat'), 1);
+  const photometric = first(await get('PhotometricInterpretation'), samples >= 3 ? 2 : 1);
+  const planar = first(await get('PlanarConfiguration'), 1);
+  const compression = first(await get('Compression'), 1);
+  const predictor = first(await get('Predictor'), 1);
+  const newSubfileType = first(await get('NewSubfileType'), 0);
+  const isMask = photometric === 4;
+  if (samples < 1 || samples > LIMITS.maxSamples) {
+    throw new TilesError('TIANDI_E_UNSUPPORTED_SAMPLES', `不支持的波段数 ${samples} samples per pixel`, path);
+  }
+  if (bpsAll.some((b) => b !== bitsPerSample)) {
+    throw new TilesError('TIANDI_E_UNSUPPORTED_SAMPLES', `不支持的位深 mixed bit depths ${bpsAll.join('/')}: convert with gdal_translate -ot Byte -scale`, path);
+  }
+  const okDepth = isMask
+    ? bitsPerSample === 1 || bitsPerSample === 8
+    : (sampleFormat === 1 && (bitsPerSample === 8 || bitsPerSample === 16)) || (sampleFormat === 3 && bitsPerSample === 32);
+  if (!okDepth) {
+    const fmt = ({ 1: 'unsigned', 2: 'signed', 3: 'float', 4: 'undefined', 5: 'complex int', 6: 'complex float' } as Record<number, string>)[sampleFormat] ?? `format ${sampleFormat}`;
+    throw new TilesError(
+      'TIANDI_E_UNSUPPORTED_SAMPLES',
+      `不支持的样本格式 unsupported samples: ${bitsPerSample}-bit ${fmt} (Tiandi reads 8/16-bit unsigned or 32-bit float imagery); convert: gdal_translate -ot Byte -scale in.tif out.tif`,
+      path,
+    );
+  }
+  if (!isMask && ![0, 1, 2, 6].includes(photometric)) {
+    throw new TilesError('TIANDI_E_UNSUPPORTED_SAMPLES', `不支持的光度解释 unsupported PhotometricInterpretation ${photometric} (palette/CMYK/Lab): convert to RGB with gdal_translate -expand rgb`, path);
+  }
+  if (photometric === 6 && compression !== 7) {
+    throw new TilesError('TIANDI_E_UNSUPPORTED_SAMPLES', '不支持的 YCbCr uncompressed YCbCr is not supported: convert with gdal_translate -co PHOTOMETRIC=RGB', path);
+  }
+  const decoder = decoderFor(compression, path);
+  const tiled = fd.hasTag('TileWidth' as never);
+  const blockWidth = tiled ? first(await get('TileWidth'), 0) : width;
+  const blockHeight = tiled ? first(await get('TileLength'), 0) : Math.min(first(await get('RowsPerStrip'), height), height);
+  if (blockWidth <= 0 || blockHeight <= 0) {
+    throw new TilesError('TIANDI_E_CORRUPT_TIFF', `损坏的文件 corrupt TIFF: block size ${blockWidth}×${blockHeight}`, path);
+  }
+  const pixelBytes = (planar === 2 ? 1 : samples) * Math.ceil(bitsPerSample / 8);
+  if (blockWidth * blockHeight * pixelBytes > LIMITS.maxBlockBytes) {
+    throw new TilesError(
+      'TIANDI_E_TOO_LARGE',
+      `块过大 one ${tiled ? 'tile' : 'strip'} is ${blockWidth}×${blockHeight} px (> ${LIMITS.maxBlockBytes >> 20} MB decoded): retile it: gdal_translate -co TILED=YES -co COMPRESS=DEFLATE in.tif out.tif`,
+      path,
+    );
+  }
+  const blocksAcross = Math.ceil(width / blockWidth);
+  const blocksDown = Math.ceil(height / blockHeight);
+  const nBlocks = blocksAcross * blocksDown * (planar === 2 ? samples : 1);
+  const offsets = (await get(tiled ? 'TileOffsets' : 'StripOffsets')) as ArrayLike<number> | undefined;
+  const byteCounts = (await get(tiled ? 'TileByteCounts' : 'StripByteCounts')) as ArrayLike<number> | undefined;
+  if (!offsets || !byteCounts || offsets.length < nBlocks || byteCounts.length < nBlocks) {
+    throw new TilesError('TIANDI_E_CORRUPT_TIFF', `损坏的文件 corrupt TIFF: ${nBlocks} blocks expected, ${offsets?.length ?? 0} offsets found`, path);
+  }
+  for (let i = 0; i < nBlocks; i++) {
+    const end = Number(offsets[i]) + Number(byteCounts[i]);
+    if (Number(byteCounts[i]) > 0 && end > fileBytes) {
+      throw new TilesError(
+        'TIANDI_E_CORRUPT_TIFF',
+        `文件被截断 truncated file: block ${i} ends at byte ${end}, the file has ${fileBytes}; copy or download it again`,
+        path,
+      );
+    }
+  }
+  let alphaSample = -1;
+  const extra = await get('ExtraSamples');
+  if (extra !== undefined) {
+    const ex = typeof extra === 'number' ? [extra] : Array.from(extra as ArrayLike<number>);
+    const colour = photometric === 2 || photometric === 6 ? 3 : 1;
+    const i = ex.findIndex((e) => e === 1 || e === 2);
+    if (i >= 0 && colour + i < samples) alphaSample = colour + i;
+  }
+  const tables = await get('JPEGTables');
+  return {
+    index, width, height, tiled, blockWidth, blockHeight, blocksAcross, blocksDown, samples, bitsPerSample,
+    sampleFormat, photometric, planar, predictor, compression, decoder, offsets, byteCounts,
+    jpegTables: tables ? Uint8Array.from(tables as ArrayLike<number>) : undefined,
+    alphaSample, newSubfileType, isMask,
+  };
+}

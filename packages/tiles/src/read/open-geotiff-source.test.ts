@@ -1,0 +1,155 @@
+import { describe, expect, it, beforeAll } from 'vitest';
+import { readFileSync } from 'node:fs';
+import { makeFixtures, baseRows, baseInvalid, BASE, LAYOUTS, CRS_FIXTURES, type Fixtures } from '../../scripts/make-fixtures';
+import { openGeoTiffSource } from './open-geotiff-source';
+import { localDistanceM } from './georef';
+import { TilesError } from '../errors';
+import { gdal, gdalAvailable } from '../testing/gdal-available';
+
+let fx: Fixtures;
+const hasGdal = gdalAvailable();
+const base = baseRows(0, BASE.height);
+
+beforeAll(async () => {
+  fx = await makeFixtures();
+}, 120_000);
+
+/** Reads the whole image at full resolution and compares with the base: returns mean abs error and validity mismatches. */
+async function compare(name: string, opts: { checkValid: boolean }) {
+  const s = await openGeoTiffSource(fx.files[name]);
+  const w = await s.readWindow([0, 0, s.width, s.height]);
+  await s.close();
+  let err = 0;
+  let n = 0;
+  let validMismatch = 0;
+  for (let i = 0; i < BASE.width * BASE.height; i++) {
+    const x = i % BASE.width;
+    const y = Math.floor(i / BASE.width);
+    const expectValid = !baseInvalid(x, y);
+    if (opts.checkValid && w.valid[i] !== (expectValid ? 1 : 0)) validMismatch++;
+    if (!expectValid) continue;
+    for (let b = 0; b < 3; b++) err += Math.abs(w.rgb[i * 3 + b] - base[i * 4 + b]);
+    n += 3;
+  }
+  return { meanErr: err / n, validMismatch, source: s };
+}
+
+describe('openGeoTiffSource: our own writer', () => {
+  it('reads the base RGBA (alpha as mask) losslessly, with its georeferencing and date', async () => {
+    const r = await compare('base', { checkValid: true });
+    expect(r.meanErr).toBe(0);
+    expect(r.validMismatch).toBe(0);
+    expect(r.source.crs.id).toBe('EPSG:4522');
+    expect(r.source.maskKind).toBe('alpha');
+    expect(r.source.acquired).toBe('2026-04-12T02:30:00');
+    expect(r.source.gsdM.x).toBeCloseTo(0.05, 3);
+    expect(r.source.levels.length).toBe(4);
+  });
+
+  it('reads a window at half resolution from the internal overview', async () => {
+    const s = await openGeoTiffSource(fx.files.base);
+    const w = await s.readWindow([100, 100, 300, 200], 100, 50);
+    expect([w.width, w.height]).toEqual([100, 50]);
+    // Pixel (0,0) of the half-resolution window averages base pixels (100..101, 100..101).
+    const want = [0, 1, 2].map((b) => (base[(100 * 600 + 100) * 4 + b] + base[(100 * 600 + 101) * 4 + b] + base[(101 * 600 + 100) * 4 + b] + base[(101 * 600 + 101) * 4 + b]) / 4);
+    for (let b = 0; b < 3; b++) expect(Math.abs(w.rgb[b] - want[b])).toBeLessThanOrEqual(1);
+    await s.close();
+  });
+});
+
+describe('openGeoTiffSource: bad input', () => {
+  const cases: [string, string][] = [
+    ['not-tiff', 'TIANDI_E_NOT_TIFF'],
+    ['empty', 'TIANDI_E_NOT_TIFF'],
+    ['truncated', 'TIANDI_E_CORRUPT_TIFF'],
+    ['huge', 'TIANDI_E_TOO_LARGE'],
+    ['zero-width', 'TIANDI_E_EMPTY_IMAGE'],
+    ['no-georef', 'TIANDI_E_NO_GEOREF'],
+  ];
+  it.each(cases)('%s → %s', async (name, code) => {
+    const err = await openGeoTiffSource(fx.files[name]).catch((e) => e);
+    expect(err).toBeInstanceOf(TilesError);
+    expect(err.code).toBe(code);
+    expect(err.message.length).toBeGreaterThan(20);
+  });
+  it('a missing file is refused', async () => {
+    await expect(openGeoTiffSource('/nonexistent/x.tif')).rejects.toMatchObject({ code: 'TIANDI_E_NOT_TIFF' });
+  });
+});
+
+describe.skipIf(!hasGdal)('openGeoTiffSource: GDAL-written layouts', () => {
+  const lossless = ['tiled-none', 'striped-none', 'tiled-lzw', 'striped-lzw', 'deflate-p2', 'deflate-p3-float', 'packbits', 'zstd', 'cog-deflate', 'bigtiff', 'uint16', 'planar', 'nodata'];
+  const withMask = new Set(['tiled-lzw', 'striped-lzw', 'deflate-p2', 'packbits', 'zstd', 'cog-deflate', 'bigtiff', 'uint16', 'planar', 'nodata', 'jpeg-ycbcr-mask', 'cog-jpeg']);
+  it.each(lossless)('%s decodes exactly', async (name) => {
+    const r = await compare(name, { checkValid: withMask.has(name) });
+    expect(r.meanErr).toBe(0);
+    expect(r.validMismatch).toBe(0);
+  });
+  it.each(['jpeg-ycbcr-mask', 'jpeg-rgb', 'striped-jpeg', 'cog-jpeg'])('%s decodes like GDAL, validity exact', async (name) => {
+    const r = await compare(name, { checkValid: withMask.has(name) });
+    expect(r.meanErr).toBeLessThan(8);
+    expect(r.validMismatch).toBe(0);
+    const raw = `${fx.files[name]}.raw`;
+    gdal('gdal_translate', ['-q', '-b', '1', '-b', '2', '-b', '3', '-of', 'ENVI', '-co', 'INTERLEAVE=BIP', fx.files[name], raw]);
+    const ref = readFileSync(raw);
+    const s = await openGeoTiffSource(fx.files[name]);
+    const w = await s.readWindow([0, 0, s.width, s.height]);
+    await s.close();
+    let err = 0;
+    for (let i = 0; i < ref.length; i++) err += Math.abs(ref[i] - w.rgb[i]);
+    expect(err / ref.length).toBeLessThan(1);
+  });
+  it('identifies masks: alpha, internal mask IFD, nodata', async () => {
+    const kinds: Record<string, string> = { 'tiled-lzw': 'alpha', 'jpeg-ycbcr-mask': 'mask', 'cog-jpeg': 'mask', nodata: 'nodata', 'tiled-none': 'none' };
+    for (const [name, kind] of Object.entries(kinds)) {
+      const s = await openGeoTiffSource(fx.files[name]);
+      expect(s.maskKind, name).toBe(kind);
+      await s.close();
+    }
+  });
+  it('COG overviews are listed and used', async () => {
+    const s = await openGeoTiffSource(fx.files['cog-jpeg']);
+    expect(s.levels.map((l) => l.width)).toEqual([600, 300, 150]);
+    await s.readWindow([0, 0, 600, 400], 300, 200);
+    expect(s.blocksDecoded()).toBe(4); // two 256-px tiles of the 300×200 overview + their two mask tiles
+    await s.close();
+  });
+  it('striped files decode each strip once across many windows', async () => {
+    const s = await openGeoTiffSource(fx.files['striped-lzw']);
+    for (let y = 0; y < 400; y += 50) for (let x = 0; x < 600; x += 100) await s.readWindow([x, y, x + 100, y + 50]);
+    expect(s.layout.blockHeight).toBe(16);
+    expect(s.blocksDecoded()).toBe(Math.ceil(400 / 16));
+    await s.close();
+  });
+  it.each([
+    ['lzma', 'TIANDI_E_UNSUPPORTED_COMPRESSION', /LZMA.*gdal_translate/],
+    ['int16', 'TIANDI_E_UNSUPPORTED_SAMPLES', /signed/],
+    ['unknown-epsg', 'TIANDI_E_UNKNOWN_CRS', /27700.*--crs/],
+    ['user-crs', 'TIANDI_E_UNKNOWN_CRS', /--crs/],
+  ])('%s is refused with %s', async (name, code, msg) => {
+    const err = await openGeoTiffSource(fx.files[name]).catch((e) => e);
+    expect(err.code).toBe(code);
+    expect(err.message).toMatch(msg);
+  });
+  it('--crs overrides an unknown CRS', async () => {
+    const s = await openGeoTiffSource(fx.files['user-crs'], { crs: '+proj=tmerc +lat_0=0 +lon_0=101 +k=1 +x_0=500000 +y_0=0 +ellps=GRS80 +units=m +no_defs' });
+    expect(s.crs.units).toBe('metre');
+    await s.close();
+  });
+
+  const points: [number, number][] = [[0, 0], [600, 0], [0, 400], [600, 400], [123.5, 321.25]];
+  const georef = ['base', 'rotated', 'pixel-is-point', 'cog-jpeg', ...CRS_FIXTURES.map((c) => `crs-${c}`)];
+  it.each(georef)('%s: pixel → WGS 84 agrees with gdaltransform within 0.1 m', async (name) => {
+    const s = await openGeoTiffSource(fx.files[name]);
+    const out = gdal('gdaltransform', ['-output_xy', '-t_srs', 'EPSG:4326', fx.files[name]], points.map((p) => p.join(' ')).join('\n') + '\n');
+    const ref = out.trim().split('\n').map((l) => l.trim().split(/\s+/).map(Number) as [number, number]);
+    points.forEach((p, i) => {
+      const got = s.pixelToWgs84(p[0], p[1]);
+      expect(localDistanceM(got, ref[i])).toBeLessThan(0.1);
+    });
+    await s.close();
+  });
+  it('knows every layout the fixture script makes', () => {
+    expect(Object.keys(LAYOUTS).length).toBeGreaterThan(20);
+  });
+});

@@ -1,0 +1,119 @@
+/** An RGB raster with its validity mask (1 valid, 0 invalid), pixel-interleaved. */
+export interface RgbRaster {
+  width: number;
+  height: number;
+  rgb: Uint8Array;
+  valid: Uint8Array;
+}
+
+interface Taps {
+  start: Int32Array;
+  count: Int32Array;
+  index: Int32Array;
+  weight: Float32Array;
+}
+
+/** Box-filter taps mapping output cells [x0 + j·f, x0 + (j+1)·f) to source cells in [0, n). */
+function taps(x0: number, x1: number, out: number, n: number): Taps {
+  const f = (x1 - x0) / out;
+  const start = new Int32Array(out);
+  const count = new Int32Array(out);
+  const idx: number[] = [];
+  const wts: number[] = [];
+  for (let j = 0; j < out; j++) {
+    const a = x0 + j * f;
+    const b = a + f;
+    start[j] = idx.length;
+    for (let k = Math.floor(a); k < Math.ceil(b - 1e-9); k++) {
+      if (k < 0 || k >= n) continue;
+      const w = Math.min(b, k + 1) - Math.max(a, k);
+      if (w <= 1e-9) continue;
+      idx.push(k);
+      wts.push(w);
+    }
+    count[j] = idx.length - start[j];
+  }
+  return { start, count, index: Int32Array.from(idx), weight: Float32Array.from(wts) };
+}
+
+/**
+ * Area-averaged resampling of the source box [x0, x1) × [y0, y1) (fractional source pixels, may reach
+ * outside the raster) onto `outWidth × outHeight` cells. Only valid source pixels contribute; a cell is
+ * valid when valid pixels cover at least half of it.
+ */
+export function resampleArea(
+  src: RgbRaster,
+  box: readonly [number, number, number, number],
+  outWidth: number,
+  outHeight: number,
+): RgbRaster {
+  const [x0, y0, x1, y1] = box;
+  const rgb = new Uint8Array(outWidth * outHeight * 3);
+  const valid = new Uint8Array(outWidth * outHeight);
+  const fx = (x1 - x0) / outWidth;
+  const fy = (y1 - y0) / outHeight;
+  if (fx === 1 && fy === 1 && Number.isInteger(x0) && Number.isInteger(y0) && x0 >= 0 && y0 >= 0 && x1 <= src.width && y1 <= src.height) {
+    for (let y = 0; y < outHeight; y++) {
+      const s = (y0 + y) * src.width + x0;
+      rgb.set(src.rgb.subarray(s * 3, (s + outWidth) * 3), y * outWidth * 3);
+      valid.set(src.valid.subarray(s, s + outWidth), y * outWidth);
+    }
+    return { width: outWidth, height: outHeight, rgb, valid };
+  }
+  const tx = taps(x0, x1, outWidth, src.width);
+  const ty = taps(y0, y1, outHeight, src.height);
+  const rowLo = Math.max(0, Math.floor(y0));
+  const rowHi = Math.min(src.height, Math.ceil(y1));
+  const rowsUsed = Math.max(0, rowHi - rowLo);
+  // Horizontal pass: per used source row and output column, weighted sums of r, g, b over valid pixels, and valid weight.
+  const h = new Float32Array(rowsUsed * outWidth * 4);
+  const sr = src.rgb;
+  const sv = src.valid;
+  for (let yy = 0; yy < rowsUsed; yy++) {
+    const row = (rowLo + yy) * src.width;
+    const o = yy * outWidth * 4;
+    for (let j = 0; j < outWidth; j++) {
+      let r = 0, g = 0, b = 0, v = 0;
+      const s = tx.start[j];
+      const e = s + tx.count[j];
+      for (let t = s; t < e; t++) {
+        const p = row + tx.index[t];
+        if (!sv[p]) continue;
+        const w = tx.weight[t];
+        r += w * sr[p * 3];
+        g += w * sr[p * 3 + 1];
+        b += w * sr[p * 3 + 2];
+        v += w;
+      }
+      const q = o + j * 4;
+      h[q] = r;
+      h[q + 1] = g;
+      h[q + 2] = b;
+      h[q + 3] = v;
+    }
+  }
+  const half = 0.5 * fx * fy;
+  for (let i = 0; i < outHeight; i++) {
+    const s = ty.start[i];
+    const e = s + ty.count[i];
+    for (let j = 0; j < outWidth; j++) {
+      let r = 0, g = 0, b = 0, v = 0;
+      for (let t = s; t < e; t++) {
+        const q = ((ty.index[t] - rowLo) * outWidth + j) * 4;
+        const w = ty.weight[t];
+        r += w * h[q];
+        g += w * h[q + 1];
+        b += w * h[q + 2];
+        v += w * h[q + 3];
+      }
+      const p = i * outWidth + j;
+      if (v >= half && v > 0) {
+        valid[p] = 1;
+        rgb[p * 3] = Math.round(r / v);
+        rgb[p * 3 + 1] = Math.round(g / v);
+        rgb[p * 3 + 2] = Math.round(b / v);
+      }
+    }
+  }
+  return { width: outWidth, height: outHeight, rgb, valid };
+}

@@ -1,0 +1,84 @@
+import type { IfdInfo } from './ifd-info';
+
+/** A decoded block converted to 8-bit RGB plus a validity mask (null when every pixel is valid). */
+export interface RgbBlock {
+  width: number;
+  rows: number;
+  rgb: Uint8Array;
+  valid: Uint8Array | null;
+  byteLength: number;
+}
+
+type Samples = Uint8Array | Uint16Array | Float32Array;
+
+function view(info: IfdInfo, raw: Uint8Array): Samples {
+  if (info.bitsPerSample === 8) return raw;
+  const aligned = raw.byteOffset % 4 === 0 ? raw : raw.slice();
+  if (info.bitsPerSample === 16) return new Uint16Array(aligned.buffer, aligned.byteOffset, aligned.byteLength >> 1);
+  return new Float32Array(aligned.buffer, aligned.byteOffset, aligned.byteLength >> 2);
+}
+
+/**
+ * Converts decoded samples to 8-bit RGB + valid mask. `planes` holds one buffer for chunky blocks, or one
+ * per sample for planar-separate blocks. 16-bit samples map 0–65535 → 0–255; float samples are clamped to 0–255.
+ * A pixel is invalid when its alpha is 0 or when all its colour samples equal `noData`.
+ */
+export function toRgbBlock(info: IfdInfo, planes: Uint8Array[], rows: number, noData?: number): RgbBlock {
+  const w = info.blockWidth;
+  const n = w * rows;
+  const rgb = new Uint8Array(n * 3);
+  const chunky = planes.length === 1;
+  const spp = chunky ? (info.compression === 7 ? Math.min(info.samples, 4) : info.samples) : 1;
+  const src = planes.map((p) => view(info, p));
+  const colour = info.photometric === 2 || info.photometric === 6 ? 3 : 1;
+  const invert = info.photometric === 0;
+  const alpha = info.alphaSample;
+  const bps = info.bitsPerSample;
+  const to8 = bps === 8 ? (v: number) => v : bps === 16 ? (v: number) => (v + 128) / 257 | 0 : (v: number) => (v <= 0 ? 0 : v >= 255 ? 255 : Math.round(v));
+  let valid: Uint8Array | null = null;
+  const hasNoData = noData !== undefined && !Number.isNaN(noData);
+  if (alpha >= 0 || hasNoData || noData !== undefined) valid = new Uint8Array(n).fill(1);
+  const at = (s: number, i: number): number => (chunky ? src[0][i * spp + s] : src[s][i]);
+  if (chunky && bps === 8 && colour === 3 && spp === 3 && !valid) {
+    rgb.set((src[0] as Uint8Array).subarray(0, n * 3));
+    return { width: w, rows, rgb, valid, byteLength: rgb.byteLength };
+  }
+  for (let i = 0; i < n; i++) {
+    const o = i * 3;
+    if (colour === 3) {
+      const r = at(0, i);
+      const g = at(1, i);
+      const b = at(2, i);
+      rgb[o] = to8(r);
+      rgb[o + 1] = to8(g);
+      rgb[o + 2] = to8(b);
+      if (valid && noData !== undefined && (Number.isNaN(noData) ? Number.isNaN(r) && Number.isNaN(g) && Number.isNaN(b) : r === noData && g === noData && b === noData)) valid[i] = 0;
+    } else {
+      const v = at(0, i);
+      const e = invert ? 255 - to8(v) : to8(v);
+      rgb[o] = e;
+      rgb[o + 1] = e;
+      rgb[o + 2] = e;
+      if (valid && noData !== undefined && (Number.isNaN(noData) ? Number.isNaN(v) : v === noData)) valid[i] = 0;
+    }
+    if (valid && alpha >= 0 && at(alpha, i) === 0) valid[i] = 0;
+  }
+  return { width: w, rows, rgb, valid, byteLength: rgb.byteLength + (valid?.byteLength ?? 0) };
+}
+
+/** Unpacks a transparency-mask block (1-bit MSB-first rows padded to bytes, or 8-bit) into 0/1 per pixel. */
+export function toMaskBlock(info: IfdInfo, raw: Uint8Array, rows: number): Uint8Array {
+  const w = info.blockWidth;
+  const out = new Uint8Array(w * rows);
+  if (info.bitsPerSample === 8) {
+    for (let i = 0; i < out.length; i++) out[i] = raw[i] ? 1 : 0;
+    return out;
+  }
+  const stride = Math.ceil(w / 8);
+  for (let y = 0; y < rows; y++) {
+    const r = y * stride;
+    const o = y * w;
+    for (let x = 0; x < w; x++) out[o + x] = (raw[r + (x >> 3)] >> (7 - (x & 7))) & 1;
+  }
+  return out;
+}
