@@ -52,6 +52,7 @@ export class JobQueue extends EventEmitter {
     if (prior && (prior.status === 'queued' || prior.status === 'running' || prior.status === 'done')) return { job: prior, existing: true };
     const job: Job = {
       id: randomUUID(),
+      seq: this.store.nextSeq(),
       kind: 'scan',
       status: 'queued',
       ...input,

@@ -20,7 +20,14 @@ export class JobStore {
 
   /** Every job, oldest first. */
   list(): Job[] {
-    return [...this.jobs.values()].sort((a, b) => a.createdAt.localeCompare(b.createdAt) || a.id.localeCompare(b.id));
+    return [...this.jobs.values()].sort((a, b) => (a.seq ?? 0) - (b.seq ?? 0) || a.createdAt.localeCompare(b.createdAt));
+  }
+
+  /** The next arrival number. */
+  nextSeq(): number {
+    let max = 0;
+    for (const j of this.jobs.values()) max = Math.max(max, j.seq ?? 0);
+    return max + 1;
   }
 
   get(id: string): Job | undefined {

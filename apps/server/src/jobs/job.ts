@@ -16,6 +16,8 @@ export interface JobProgress {
 /** A scan job: one uploaded orthophoto → scan → import into the workspace. */
 export interface Job {
   id: string;
+  /** Order of arrival (1, 2, 3 …); the queue runs jobs in this order. */
+  seq: number;
   kind: 'scan';
   status: JobStatus;
   /** The validated, complete image file in the server's data folder. */

@@ -2,6 +2,7 @@ import type { RouteModule } from '../context';
 import health from './health';
 import jobs from './jobs';
 import uploads from './uploads';
+import rasters from './rasters';
 import auth from './auth';
 import users from './users';
 
@@ -13,6 +14,7 @@ export const routes: RouteModule[] = [
   health,
   jobs,
   uploads,
+  rasters,
   auth,
   users,
 ];

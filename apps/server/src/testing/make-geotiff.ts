@@ -30,8 +30,8 @@ export function makeGeoTiff(opts: {
   }
   const geographic = epsg === 4326 || epsg === 4490;
   const geoKeys = geographic
-    ? [1, 1, 0, 3, 1024, 0, 1, 2, 1025, 0, 1, 1, 2048, 0, 1, epsg]
-    : [1, 1, 0, 3, 1024, 0, 1, 1, 1025, 0, 1, 1, 3072, 0, 1, epsg];
+    ? { GTModelTypeGeoKey: 2, GTRasterTypeGeoKey: 1, GeographicTypeGeoKey: epsg }
+    : { GTModelTypeGeoKey: 1, GTRasterTypeGeoKey: 1, ProjectedCSTypeGeoKey: epsg };
   const buf = writeArrayBuffer(data, {
     width,
     height,
@@ -41,7 +41,7 @@ export function makeGeoTiff(opts: {
     PlanarConfiguration: 1,
     ModelPixelScale: [px, px, 0],
     ModelTiepoint: [0, 0, 0, origin[0], origin[1], 0],
-    GeoKeyDirectory: geoKeys,
+    ...geoKeys,
   } as never);
   return Buffer.from(buf);
 }

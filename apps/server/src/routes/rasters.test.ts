@@ -1,0 +1,57 @@
+import fs from 'node:fs';
+import path from 'node:path';
+import sharp from 'sharp';
+import { afterEach, describe, expect, it } from 'vitest';
+import { getCrs, transformer, WGS84 } from '@tiandi/geo';
+import { makeGeoTiff } from '../testing/make-geotiff';
+import { signedInServer } from '../testing/signed-in';
+import { lonLatToMercator, MERCATOR_R } from '../tiles/tile-math';
+import { rasterCatalogOf } from './rasters';
+
+const cleanups: (() => Promise<void>)[] = [];
+afterEach(async () => {
+  for (const c of cleanups.splice(0)) await c();
+});
+
+describe('raster tile routes', () => {
+  it('lists rasters and serves PNG tiles (cached), 204 for empty tiles, 4xx for bad addresses', async () => {
+    const s = await signedInServer({ runJobs: false });
+    cleanups.push(s.cleanup);
+    const file = path.join(s.dir, 'ortho.tif');
+    fs.writeFileSync(file, makeGeoTiff({ width: 200, height: 160, epsg: 32648, origin: [500_000, 3_090_000], pixelSize: 0.5 }));
+    rasterCatalogOf(s.app.tiandi).addProvider(() => [{ kind: 'ortho', name: 'ortho.tif', file }]);
+
+    const list = await s.app.inject({ url: '/api/rasters', headers: s.as.field });
+    expect(list.statusCode).toBe(200);
+    const [r] = list.json().rasters;
+    expect(r).toMatchObject({ kind: 'ortho', name: 'ortho.tif', minzoom: 16, maxzoom: 20 });
+    expect(r.bounds[0]).toBeCloseTo(105, 6);
+
+    const [lon, lat] = transformer(getCrs(32648), WGS84).forward([500_037.5, 3_089_970]);
+    const [mx, my] = lonLatToMercator(lon, lat);
+    const z = 18;
+    const size = (2 * Math.PI * MERCATOR_R) / 2 ** z;
+    const x = Math.floor((mx + Math.PI * MERCATOR_R) / size);
+    const y = Math.floor((Math.PI * MERCATOR_R - my) / size);
+    const url = r.tiles.replace('{z}', z).replace('{x}', x).replace('{y}', y);
+    const tile = await s.app.inject({ url, headers: s.as.operator });
+    expect(tile.statusCode).toBe(200);
+    expect(tile.headers['content-type']).toBe('image/png');
+    const { data, info } = await sharp(tile.rawPayload).raw().toBuffer({ resolveWithObject: true });
+    expect([info.width, info.height, info.channels]).toEqual([256, 256, 4]);
+    let opaque = 0;
+    for (let i = 3; i < data.length; i += 4) if (data[i] === 255) opaque++;
+    expect(opaque).toBeGreaterThan(100);
+    expect(fs.existsSync(path.join(s.dir, 'data', 'tile-cache', r.id, String(z), String(x), `${y}.png`))).toBe(true);
+    expect((await s.app.inject({ url, headers: s.as.operator })).rawPayload.equals(tile.rawPayload)).toBe(true);
+
+    const empty = await s.app.inject({ url: r.tiles.replace('{z}', z).replace('{x}', x + 40).replace('{y}', y), headers: s.as.operator });
+    expect(empty.statusCode).toBe(204);
+    const bad = await s.app.inject({ url: `/api/rasters/${r.id}/3/9/0.png`, headers: s.as.operator });
+    expect(bad.statusCode).toBe(400);
+    expect(bad.json()).toMatchObject({ code: 'TIANDI_E_VALIDATION', field: 'x' });
+    expect((await s.app.inject({ url: `/api/rasters/${'0'.repeat(20)}/3/1/1.png`, headers: s.as.operator })).statusCode).toBe(404);
+    expect((await s.app.inject({ url: `/api/rasters/nope/3/1/1.png`, headers: s.as.operator })).json().field).toBe('id');
+    expect((await s.app.inject({ url })).statusCode).toBe(401);
+  });
+});

@@ -1,0 +1,101 @@
+import path from 'node:path';
+import sharp from 'sharp';
+import { z } from 'zod';
+import type { RouteModule, ServerContext } from '../context';
+import { ServerError } from '../errors';
+import { jobQueueOf } from '../jobs/services';
+import { RasterCatalog } from '../tiles/raster-catalog';
+import { renderTile, TILE_PX } from '../tiles/render-tile';
+import { TileCache } from '../tiles/tile-cache';
+import { isValidTile } from '../tiles/tile-math';
+import { parseInput } from '../validate';
+
+const TileParams = z.strictObject({
+  id: z.string().regex(/^[0-9a-f]{20}$/, '栅格编号无效 not a raster id'),
+  z: z.coerce.number().int().min(0).max(24),
+  x: z.coerce.number().int().min(0),
+  y: z.coerce.number().int().min(0),
+});
+
+/** The server's raster catalog (registered by the rasters module). Other modules add providers to it. */
+export function rasterCatalogOf(ctx: ServerContext): RasterCatalog {
+  let c = ctx.services.get('rasters') as RasterCatalog | undefined;
+  if (!c) {
+    c = new RasterCatalog();
+    ctx.services.set('rasters', c);
+  }
+  return c;
+}
+
+/**
+ * Map tiles: GET /api/rasters lists orthophotos and heatmaps with bounds and zoom range;
+ * GET /api/rasters/:id/:z/:x/:y.png renders a 256-px Web Mercator PNG on demand from the GeoTIFF
+ * (best overview, cached on disk), 204 when the tile is empty.
+ */
+const rasters: RouteModule = {
+  name: 'rasters',
+  register(app, ctx) {
+    const catalog = rasterCatalogOf(ctx);
+    const cache = new TileCache(path.join(ctx.options.dataDir, 'tile-cache'));
+    // Finished scan jobs: their orthophoto and heatmap.
+    catalog.addProvider(() => {
+      const q = ctx.services.get('jobs') ? jobQueueOf(ctx) : null;
+      if (!q) return [];
+      return q.list().flatMap((j) => {
+        const out: Omit<import('../tiles/raster-catalog').RasterEntry, 'id'>[] = [{ kind: 'ortho', name: j.imageName, file: j.imagePath, jobId: j.id, imageId: j.result?.imageId ?? null, time: j.createdAt }];
+        if (j.status === 'done' && j.result) out.push({ kind: 'heatmap', name: j.imageName, file: path.join(j.result.scanDir, 'heatmap.tif'), jobId: j.id, imageId: j.result.imageId, time: j.finishedAt ?? j.createdAt });
+        return j.status === 'done' ? out : [];
+      });
+    });
+    const roles = ['operator', 'planner', 'manager', 'field', 'admin'] as ('operator' | 'planner' | 'manager' | 'field' | 'admin')[];
+
+    app.get('/api/rasters', { config: { roles } }, async () => {
+      const list = await catalog.list();
+      const out = [];
+      for (const e of list) {
+        try {
+          const s = await catalog.source(e);
+          out.push({
+            id: e.id,
+            kind: e.kind,
+            name: e.name,
+            jobId: e.jobId ?? null,
+            imageId: e.imageId ?? null,
+            bounds: s.boundsLonLat,
+            minzoom: s.minzoom,
+            maxzoom: s.maxzoom,
+            gsdM: s.gsdM,
+            tiles: `/api/rasters/${e.id}/{z}/{x}/{y}.png`,
+          });
+        } catch (err) {
+          out.push({ id: e.id, kind: e.kind, name: e.name, jobId: e.jobId ?? null, imageId: e.imageId ?? null, error: (err as Error).message });
+        }
+      }
+      return { rasters: out };
+    });
+
+    app.get('/api/rasters/:id/:z/:x/:y.png', { config: { roles } }, async (req, reply) => {
+      const p = parseInput(TileParams, req.params, 'params');
+      if (!isValidTile(p.z, p.x, p.y)) throw new ServerError('TIANDI_E_VALIDATION', `瓦片坐标无效 no such tile ${p.z}/${p.x}/${p.y}`, { field: 'x' });
+      const entry = await catalog.get(p.id);
+      if (!entry) throw new ServerError('TIANDI_E_NOT_FOUND', `没有此栅格 no raster '${p.id}'`, { field: 'id' });
+      void reply.header('cache-control', 'public, max-age=86400, immutable');
+      const cached = cache.get(p.id, p.z, p.x, p.y);
+      if (cached === 'empty') return reply.code(204).send();
+      if (cached) return reply.type('image/png').send(cached);
+      const src = await catalog.source(entry);
+      const rgba = await renderTile(src, p.z, p.x, p.y);
+      if (!rgba) {
+        cache.put(p.id, p.z, p.x, p.y, 'empty');
+        return reply.code(204).send();
+      }
+      const png = await sharp(Buffer.from(rgba.buffer, rgba.byteOffset, rgba.byteLength), { raw: { width: TILE_PX, height: TILE_PX, channels: 4 } }).png({ compressionLevel: 6 }).toBuffer();
+      cache.put(p.id, p.z, p.x, p.y, png);
+      return reply.type('image/png').send(png);
+    });
+  },
+  async close(ctx) {
+    await (ctx.services.get('rasters') as RasterCatalog | undefined)?.close();
+  },
+};
+export default rasters;
