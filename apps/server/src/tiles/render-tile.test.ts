@@ -65,7 +65,7 @@ describe('renderTile', () => {
       ctx.skip();
     }
     const plain = path.join(dir, 'plain.tif');
-    fs.writeFileSync(plain, makeGeoTiff({ width: 2000, height: 1600, epsg: 32648, origin: [500_000, 3_090_000], pixelSize: 0.05 }));
+    fs.writeFileSync(plain, makeGeoTiff({ width: 1000, height: 800, epsg: 32648, origin: [500_000, 3_090_000], pixelSize: 0.1 }));
     const cog = path.join(dir, 'cog.tif');
     execFileSync('gdal_translate', ['-q', '-of', 'COG', '-co', 'COMPRESS=DEFLATE', '-co', 'BLOCKSIZE=256', plain, cog]);
     const src = await openRasterSource(cog, 'ortho');
