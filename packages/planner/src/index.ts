@@ -1,1 +1,26 @@
-export {};
+/**
+ * @tiandi/planner — ground-inspection route planning. Browser-safe: no Node-only imports on this
+ * entry (file I/O lives in the CLI). Main entry points:
+ * - {@link buildNetwork}: road GeoJSON → routable network
+ * - {@link targetsFromGeoJson}: candidates / targets GeoJSON → planning targets
+ * - {@link planRoutes}: targets + teams (+ network) → {@link Plan}
+ * - {@link planToGeoJson}, {@link planToGpx}, {@link planToKml}, {@link planToCsv}: exports
+ * - {@link solveTsp}, {@link solveVrp}: the optimisers on a plain matrix
+ */
+export * from './errors';
+export * from './random';
+export * from './tsp/solve-tsp';
+export * from './vrp/vrp-problem';
+export * from './vrp/solve-vrp';
+export * from './vrp/route-schedule';
+export * from './network/highway-speeds';
+export * from './network/build-network';
+export * from './network/grid-roads';
+export * from './network/locate';
+export * from './network/dijkstra';
+export * from './network/time-matrix';
+export * from './network/leg-path';
+export * from './plan/plan-types';
+export * from './plan/targets-from-geojson';
+export * from './plan/plan-routes';
+export * from './export/amap-uri';

@@ -174,11 +174,14 @@ export function solveVrp(p: VrpProblem, options: VrpOptions = {}): VrpSolution {
   };
 
   const emptyFirst = new Int32Array(nClass);
+  let considered = 0;
   const bestInsertion = (u: number, granular: boolean): [number, number, number] => {
     let bd = Infinity;
     let br = -1;
     let bi = -1;
+    considered = 0;
     const consider = (r: number, i: number): void => {
+      considered++;
       if (rng.next() < BLINK) return;
       const d = insertDelta(u, r, i);
       if (d < bd) {
@@ -221,7 +224,8 @@ export function solveVrp(p: VrpProblem, options: VrpOptions = {}): VrpSolution {
     const left: number[] = [];
     for (const u of removed) {
       let [d, r, i] = bestInsertion(u, true);
-      if (r < 0) [d, r, i] = bestInsertion(u, false);
+      // Full scan only when no neighbour is routed (granular neighbourhood empty), or now and then.
+      if (r < 0 && (considered <= nClass || rng.next() < 0.05)) [d, r, i] = bestInsertion(u, false);
       if (r >= 0 && d < jPen[u]) insertJob(u, r, i);
       else left.push(u);
     }
