@@ -1,0 +1,44 @@
+import type { LineString, LonLat, MultiLineString } from '@tiandi/geo';
+import { markTargetsPlanned } from './targets';
+import type { Workspace } from './workspace';
+
+/** A plan as the workspace records it: per team, the route and the ordered stops. */
+export interface PlanInput {
+  planId: string;
+  teams: {
+    team: string;
+    route: LineString | MultiLineString | null;
+    durationS?: number | null;
+    distanceM?: number | null;
+    stops: { targetId: string | null; position: LonLat; arriveS?: number | null }[];
+  }[];
+}
+
+/**
+ * Records a plan (routes → plans layer, stops → stops layer) and marks its targets planned, as one
+ * transaction. Re-recording the same plan id replaces it.
+ */
+export function importPlan(ws: Workspace, plan: PlanInput, actor: string): { stops: number; planned: string[] } {
+  return ws.write(actor, (audit) => {
+    ws.db.prepare('DELETE FROM plans WHERE plan_id = ?').run(plan.planId);
+    ws.db.prepare('DELETE FROM stops WHERE plan_id = ?').run(plan.planId);
+    const insPlan = ws.db.prepare('INSERT INTO plans (geom, plan_id, team, stop_count, duration_s, distance_m, created_at) VALUES (?, ?, ?, ?, ?, ?, ?)');
+    const insStop = ws.db.prepare('INSERT INTO stops (geom, plan_id, team, seq, target_id, arrive_s) VALUES (?, ?, ?, ?, ?, ?)');
+    let n = 0;
+    for (const t of plan.teams) {
+      const route: MultiLineString | null = t.route ? (t.route.type === 'LineString' ? { type: 'MultiLineString', coordinates: [t.route.coordinates] } : t.route) : null;
+      insPlan.run(route ? ws.blob(route) : null, plan.planId, t.team, t.stops.length, t.durationS ?? null, t.distanceM ?? null, ws.now());
+      if (route) ws.extendLayer('plans', route);
+      t.stops.forEach((s, i) => {
+        const p = { type: 'Point' as const, coordinates: s.position };
+        insStop.run(ws.blob(p), plan.planId, t.team, i + 1, s.targetId, s.arriveS ?? null);
+        ws.extendLayer('stops', p);
+        n++;
+      });
+    }
+    const ids = [...new Set(plan.teams.flatMap((t) => t.stops.map((s) => s.targetId).filter((x): x is string => !!x)))];
+    const planned = markTargetsPlanned(ws, ids, actor, audit);
+    audit('plan.record', plan.planId, { teams: plan.teams.map((t) => t.team), stops: n, planned });
+    return { stops: n, planned };
+  });
+}

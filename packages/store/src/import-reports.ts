@@ -1,0 +1,148 @@
+import { readFile } from 'node:fs/promises';
+import { existsSync } from 'node:fs';
+import { basename, dirname, extname, resolve } from 'node:path';
+import { applyReport, digestOf, matchReport, sha256Hex, targetFromFinding, type GroundReport, type Polygon, type Target } from '@tiandi/geo';
+import { StoreError } from './errors';
+import { markStaleCertificates } from './mark-stale';
+import { parseReportsFile, type RejectedRow, type ReportRow } from './parse-reports-file';
+import { readTargets, writeTarget } from './rows';
+import type { Workspace } from './workspace';
+
+/** Photo bytes by the name a report used for them (a path relative to the report file, or a sha256). */
+export type PhotoBytes = Map<string, { bytes: Uint8Array; mime: string | null }>;
+
+export interface ImportReportsResult {
+  added: { row: number; reportId: string; targetId: string | null; match: string; from: string | null; to: string | null }[];
+  /** Rows whose report id was already stored with the same content (idempotent re-import). */
+  unchanged: { row: number; reportId: string }[];
+  rejected: RejectedRow[];
+  /** Targets created for findings no scan flagged (missed_by_scan). */
+  newTargets: string[];
+  /** Targets flagged for review because a report contradicted them. */
+  contradictions: { targetId: string; reportId: string; reason: string }[];
+  staleCertificates: string[];
+}
+
+const SHA = /^[0-9a-f]{64}$/;
+const POLICY_DEFAULTS = { matchMarginM: 10, verifyAfterDays: 1 };
+
+/**
+ * Records validated reports as one transaction: each is matched to its target (by id, else by position
+ * within accuracy + margin), advances that target's lifecycle (contradictions flagged for review, never
+ * overwritten), or becomes a missed_by_scan target when it found poppy where no scan did. Idempotent by
+ * report id: the same report again is a no-op; the same id with other content is rejected. Photos are
+ * stored by sha256. Issued certificates whose zone a report touches are marked stale.
+ */
+export function importReports(ws: Workspace, rows: ReportRow[], actor: string, opts: { source?: string; photos?: PhotoBytes; seasonId?: string } = {}): ImportReportsResult {
+  return ws.write(actor, (audit) => {
+    const res: ImportReportsResult = { added: [], unchanged: [], rejected: [], newTargets: [], contradictions: [], staleCertificates: [] };
+    const policy = seasonPolicy(ws, opts.seasonId);
+    const targets = new Map<string, Target>(readTargets(ws).map((t) => [t.id, t]));
+    const existing = ws.db.prepare('SELECT content_sha256 FROM reports WHERE report_id = ?');
+    const insPhoto = ws.db.prepare('INSERT INTO photos (sha256, mime, size_bytes, bytes, added_at) VALUES (?, ?, ?, ?, ?) ON CONFLICT(sha256) DO NOTHING');
+    const hasPhoto = ws.db.prepare('SELECT 1 FROM photos WHERE sha256 = ?');
+    const insReport = ws.db.prepare(`INSERT INTO reports (geom, report_id, target_id, match, verdict, what, accuracy_m, observed_at, team, plant_count, area_m2, photos_json, notes, content_sha256, source, imported_at)
+      VALUES (?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?)`);
+    const touched: Polygon[] = [];
+
+    for (const { row, report: raw } of rows) {
+      // Photos: resolve names to sha256, store bytes.
+      const photoHashes: string[] = [];
+      const pending: (() => void)[] = [];
+      let photoErr: string | null = null;
+      for (const name of raw.photos) {
+        const given = opts.photos?.get(name);
+        if (given) {
+          const h = sha256Hex(given.bytes);
+          pending.push(() => insPhoto.run(h, given.mime, given.bytes.byteLength, Buffer.from(given.bytes), ws.now()));
+          photoHashes.push(h);
+        } else if (SHA.test(name.toLowerCase()) && hasPhoto.get(name.toLowerCase())) photoHashes.push(name.toLowerCase());
+        else photoErr ??= `photos: 找不到照片 photo '${name}' not found (give a path relative to the report file, or the sha256 of a stored photo)`;
+      }
+      if (photoErr) { res.rejected.push({ row, message: photoErr }); continue; }
+      const report: GroundReport = { ...raw, photos: photoHashes };
+      const contentSha = digestOf(report);
+      const old = existing.get(report.reportId) as { content_sha256: string } | undefined;
+      if (old) {
+        if (old.content_sha256 === contentSha) res.unchanged.push({ row, reportId: report.reportId });
+        else res.rejected.push({ row, message: `report_id '${report.reportId}' 已用于另一份内容不同的报告 already stored with different content: give a new report_id` });
+        continue;
+      }
+      const m = matchReport(report, [...targets.values()], policy.matchMarginM);
+      if (m.kind === 'unknown_target') {
+        res.rejected.push({ row, message: `target_id: 工作区中没有目标 no target '${m.targetId}' in this workspace (leave target_id empty to match by position)` });
+        continue;
+      }
+      let targetId: string | null = null;
+      let from: string | null = null;
+      let to: string | null = null;
+      if (m.kind === 'unmatched') {
+        if (report.verdict === 'confirmed_poppy' || report.verdict === 'eradicated') {
+          const t = targetFromFinding(report);
+          targets.set(t.id, t);
+          writeTarget(ws, t);
+          targetId = t.id;
+          to = t.status;
+          res.newTargets.push(t.id);
+          audit('target.add', t.id, { status: t.status, origin: 'ground', missed_by_scan: true, report_id: report.reportId });
+        }
+      } else {
+        const change = applyReport(targets.get(m.targetId)!, report, policy);
+        targets.set(m.targetId, change.target);
+        writeTarget(ws, change.target);
+        targetId = m.targetId;
+        from = change.from;
+        to = change.to;
+        if (change.from !== change.to) audit('target.status', m.targetId, { from: change.from, to: change.to, report_id: report.reportId });
+        if (change.contradiction) {
+          res.contradictions.push({ targetId: m.targetId, reportId: report.reportId, reason: change.contradiction });
+          audit('target.review', m.targetId, { reason: change.contradiction, report_id: report.reportId });
+        }
+      }
+      const point = { type: 'Point' as const, coordinates: report.position };
+      insReport.run(ws.blob(point), report.reportId, targetId, m.kind === 'unmatched' ? (targetId ? 'new_target' : 'none') : m.kind, report.verdict, report.what, report.accuracyM,
+        report.observedAt, report.team, report.plantCount, report.areaM2, JSON.stringify(report.photos), report.notes, contentSha, opts.source ?? null, ws.now());
+      ws.extendLayer('reports', point);
+      for (const store of pending) store();
+      audit('report.add', report.reportId, { target_id: targetId, match: m.kind, verdict: report.verdict, content_sha256: contentSha });
+      res.added.push({ row, reportId: report.reportId, targetId, match: m.kind, from, to });
+      const [lon, lat] = report.position;
+      const d = 1e-6;
+      touched.push({ type: 'Polygon', coordinates: [[[lon - d, lat - d], [lon + d, lat - d], [lon + d, lat + d], [lon - d, lat + d], [lon - d, lat - d]]] });
+    }
+    res.staleCertificates = markStaleCertificates(ws, touched, `新的地面报告 new ground reports (${res.added.length})`, audit);
+    return res;
+  });
+}
+
+function seasonPolicy(ws: Workspace, seasonId?: string) {
+  const r = (seasonId
+    ? ws.db.prepare('SELECT season_json FROM seasons WHERE season_id = ?').get(seasonId)
+    : ws.db.prepare('SELECT season_json FROM seasons ORDER BY set_at DESC, fid DESC LIMIT 1').get()) as { season_json: string } | undefined;
+  if (!r) return POLICY_DEFAULTS;
+  const p = JSON.parse(r.season_json).policy;
+  return { matchMarginM: p.match_margin_m, verifyAfterDays: p.verify_after_days };
+}
+
+const MIME: Record<string, string> = { '.jpg': 'image/jpeg', '.jpeg': 'image/jpeg', '.png': 'image/png', '.heic': 'image/heic', '.webp': 'image/webp' };
+
+/**
+ * Reads a reports file (GeoJSON or CSV) and its photos (paths relative to the file), then {@link importReports}.
+ * Bad rows are returned in `rejected` with their row numbers; good rows are stored.
+ */
+export async function importReportsFile(ws: Workspace, path: string, actor: string, opts: { signal?: AbortSignal; seasonId?: string } = {}): Promise<ImportReportsResult> {
+  if (!existsSync(path)) throw new StoreError('TIANDI_E_INPUT', '找不到文件 file not found', path);
+  const text = await readFile(path, { encoding: 'utf8', signal: opts.signal });
+  const { rows, rejected } = parseReportsFile(text, path);
+  const photos: PhotoBytes = new Map();
+  for (const { report } of rows) {
+    for (const name of report.photos) {
+      if (SHA.test(name.toLowerCase()) || photos.has(name)) continue;
+      const p = resolve(dirname(path), name);
+      if (existsSync(p)) photos.set(name, { bytes: await readFile(p, { signal: opts.signal }), mime: MIME[extname(p).toLowerCase()] ?? null });
+    }
+  }
+  const res = importReports(ws, rows, actor, { source: basename(path), photos, seasonId: opts.seasonId });
+  res.rejected = [...rejected, ...res.rejected].sort((a, b) => a.row - b.row);
+  return res;
+}

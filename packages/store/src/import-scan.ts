@@ -1,0 +1,104 @@
+import { bboxOf, mergeCandidates, type Candidate, type Polygonal } from '@tiandi/geo';
+import { asMulti, readTargets, writeTarget } from './rows';
+import { markStaleCertificates } from './mark-stale';
+import type { Workspace } from './workspace';
+
+/** One image's footprint and metadata, as the scan pipeline writes it in footprint.geojson. */
+export interface ScanImage {
+  imageId: string;
+  geometry: Polygonal;
+  gsdM: number;
+  crs: string | null;
+  width: number | null;
+  height: number | null;
+  acquired: string | null;
+  operator: string | null;
+  sha256: string | null;
+}
+
+/** A scan result folder, validated (see {@link readScanDir}). */
+export interface ScanData {
+  images: ScanImage[];
+  candidates: Candidate[];
+  summary: unknown;
+  source: string | null;
+}
+
+export interface ImportScanResult {
+  imagesAdded: string[];
+  candidatesAdded: number;
+  targetsCreated: string[];
+  targetsChanged: string[];
+  absorbed: { id: string; into: string }[];
+  staleCertificates: string[];
+  /** True when everything was already in the workspace (nothing written). */
+  unchanged: boolean;
+}
+
+export interface ImportScanOptions {
+  /** Called during the transaction with (done, total) candidates written. */
+  onProgress?: (done: number, total: number) => void;
+}
+
+/**
+ * Records a scan's images, footprints and candidates, and merges the candidates into targets, as one
+ * transaction. Re-importing the same scan changes nothing (no rows, no audit entry). Issued certificates
+ * whose zone a new footprint touches are marked stale.
+ */
+export function importScan(ws: Workspace, scan: ScanData, actor: string, opts: ImportScanOptions = {}): ImportScanResult {
+  return ws.write(actor, (audit) => {
+    const hasImage = ws.db.prepare('SELECT 1 FROM images WHERE image_id = ?');
+    const hasCand = ws.db.prepare('SELECT 1 FROM candidates WHERE candidate_id = ?');
+    const newImages = scan.images.filter((i) => !hasImage.get(i.imageId));
+    const newCands = scan.candidates.filter((c) => !hasCand.get(c.id));
+    const res: ImportScanResult = { imagesAdded: [], candidatesAdded: 0, targetsCreated: [], targetsChanged: [], absorbed: [], staleCertificates: [], unchanged: true };
+    if (newImages.length === 0 && newCands.length === 0) return res;
+    res.unchanged = false;
+
+    const insImage = ws.db.prepare(`INSERT INTO images (geom, image_id, crs, gsd_m, width, height, acquired, operator, sha256, imported_at) VALUES (?, ?, ?, ?, ?, ?, ?, ?, ?, ?)`);
+    for (const im of newImages) {
+      const g = asMulti(im.geometry);
+      insImage.run(ws.blob(g), im.imageId, im.crs, im.gsdM, im.width, im.height, im.acquired, im.operator, im.sha256, ws.now());
+      ws.extendLayer('images', g);
+      res.imagesAdded.push(im.imageId);
+    }
+    const scans = new Map<string, Candidate[]>();
+    for (const c of newCands) scans.set(c.scanId, [...(scans.get(c.scanId) ?? []), c]);
+    const insScan = ws.db.prepare(`INSERT INTO scans (scan_id, image_id, model, model_version, candidate_count, summary_json, imported_at) VALUES (?, ?, ?, ?, ?, ?, ?) ON CONFLICT(scan_id) DO UPDATE SET candidate_count = candidate_count + excluded.candidate_count`);
+    for (const [scanId, cs] of scans) insScan.run(scanId, cs[0].imageId, cs[0].model, cs[0].modelVersion, cs.length, scan.summary == null ? null : JSON.stringify(scan.summary), ws.now());
+
+    const insCand = ws.db.prepare(`INSERT INTO candidates (geom, candidate_id, scan_id, image_id, score_max, score_mean, area_m2, model, model_version, target_id) VALUES (?, ?, ?, ?, ?, ?, ?, ?, ?, NULL)`);
+    const total = newCands.length;
+    let minX = Infinity, minY = Infinity, maxX = -Infinity, maxY = -Infinity;
+    newCands.forEach((c, i) => {
+      insCand.run(ws.blob(asMulti(c.geometry)), c.id, c.scanId, c.imageId, c.scoreMax, c.scoreMean, c.areaM2, c.model, c.modelVersion);
+      const b = bboxOf(c.geometry);
+      minX = Math.min(minX, b[0]); minY = Math.min(minY, b[1]); maxX = Math.max(maxX, b[2]); maxY = Math.max(maxY, b[3]);
+      if (opts.onProgress && (i % 500 === 499 || i === total - 1)) opts.onProgress(i + 1, total);
+    });
+    if (total > 0) ws.extendLayer('candidates', { type: 'MultiPoint', coordinates: [[minX, minY], [maxX, maxY]] });
+    res.candidatesAdded = total;
+
+    const before = new Set(readTargets(ws).map((t) => t.id));
+    const merged = mergeCandidates(readTargets(ws), newCands);
+    const byId = new Map(merged.targets.map((t) => [t.id, t]));
+    const setTarget = ws.db.prepare('UPDATE candidates SET target_id = ? WHERE candidate_id = ?');
+    for (const id of merged.changedIds) {
+      const t = byId.get(id)!;
+      writeTarget(ws, t);
+      for (const s of t.sources) setTarget.run(t.id, s);
+      (before.has(id) ? res.targetsChanged : res.targetsCreated).push(id);
+    }
+    for (const a of merged.absorbed) {
+      ws.db.prepare('DELETE FROM targets WHERE target_id = ?').run(a.id);
+      ws.db.prepare('UPDATE reports SET target_id = ? WHERE target_id = ?').run(a.into, a.id);
+      audit('target.merge', a.id, { into: a.into });
+    }
+    res.absorbed = merged.absorbed;
+    audit('scan.import', [...scans.keys()].join(',') || newImages.map((i) => i.imageId).join(','), {
+      source: scan.source, images_added: res.imagesAdded, candidates_added: total, targets_created: res.targetsCreated, targets_changed: res.targetsChanged,
+    });
+    res.staleCertificates = markStaleCertificates(ws, [...newImages.map((i) => i.geometry), ...merged.changedIds.map((id) => byId.get(id)!.geometry)], `新影像或候选 new scan evidence (${res.imagesAdded.length} images, ${total} candidates)`, audit);
+    return res;
+  });
+}

@@ -1,0 +1,99 @@
+import { z } from 'zod';
+import { geodesicAreaM2, overlapAreaM2, type Polygonal } from '@tiandi/geo';
+import { StoreError } from './errors';
+import { asMulti, readZones, type ZoneRecord } from './rows';
+import type { Workspace } from './workspace';
+
+export type ZoneLevel = ZoneRecord['level'];
+const PARENT: Record<ZoneLevel, ZoneLevel | null> = { county: null, township: 'county', village: 'township' };
+const CHILD: Record<ZoneLevel, ZoneLevel | null> = { county: 'township', township: 'village', village: null };
+
+const ring = z.array(z.tuple([z.number(), z.number()]).rest(z.number())).min(4);
+const FeatureSchema = z.object({
+  type: z.literal('Feature'),
+  id: z.union([z.string(), z.number()]).optional(),
+  geometry: z.discriminatedUnion('type', [
+    z.object({ type: z.literal('Polygon'), coordinates: z.array(ring).min(1) }),
+    z.object({ type: z.literal('MultiPolygon'), coordinates: z.array(z.array(ring).min(1)).min(1) }),
+  ]),
+  properties: z.record(z.string(), z.unknown()).nullable(),
+});
+const CollectionSchema = z.object({ type: z.literal('FeatureCollection'), features: z.array(z.unknown()) });
+
+export interface ImportZonesResult {
+  added: string[];
+  updated: string[];
+  unchanged: string[];
+  /** Zone id → parent id found by containment. */
+  parents: Record<string, string | null>;
+}
+
+/**
+ * Imports zones of one level from a GeoJSON FeatureCollection (WGS 84). Each feature needs an id
+ * (properties.zone_id, .id or .code, or the feature id) and may have properties.name. Parents are found by
+ * containment (more than half of the zone inside a zone of the level above); children already stored are
+ * linked to new parents. One transaction; re-importing the same file changes nothing.
+ */
+export function importZones(ws: Workspace, input: unknown, opts: { level: ZoneLevel; source?: string }, actor: string): ImportZonesResult {
+  const file = opts.source;
+  const coll = CollectionSchema.safeParse(input);
+  if (!coll.success) throw new StoreError('TIANDI_E_INPUT', '不是 GeoJSON FeatureCollection not a GeoJSON FeatureCollection: export the zones as GeoJSON (EPSG:4326)', file);
+  const zones: ZoneRecord[] = [];
+  const seen = new Set<string>();
+  coll.data.features.forEach((raw, i) => {
+    const f = FeatureSchema.safeParse(raw);
+    if (!f.success) throw new StoreError('TIANDI_E_INPUT', `第 ${i + 1} 个要素 feature ${i + 1}: ${f.error.issues[0].path.join('.')} ${f.error.issues[0].message} (need a Polygon or MultiPolygon in lon/lat)`, file);
+    const p = f.data.properties ?? {};
+    const id = String(p.zone_id ?? p.id ?? p.code ?? f.data.id ?? '').trim();
+    if (!id) throw new StoreError('TIANDI_E_INPUT', `第 ${i + 1} 个要素没有编号 feature ${i + 1} has no id: add properties.zone_id (or id/code)`, file);
+    if (seen.has(id)) throw new StoreError('TIANDI_E_INPUT', `编号重复 zone id '${id}' appears twice (feature ${i + 1})`, file);
+    seen.add(id);
+    const geometry = f.data.geometry as Polygonal;
+    const bad = JSON.stringify(geometry.coordinates).match(/-?\d+(\.\d+)?(e-?\d+)?/g)!.map(Number);
+    for (let k = 0; k < bad.length; k += 2) {
+      if (Math.abs(bad[k]) > 180 || Math.abs(bad[k + 1]) > 90) throw new StoreError('TIANDI_E_INPUT', `第 ${i + 1} 个要素坐标超出经纬度范围 feature ${i + 1} coordinates are not lon/lat degrees: reproject to EPSG:4326`, file);
+    }
+    const areaM2 = geodesicAreaM2(geometry);
+    if (!(areaM2 > 0)) throw new StoreError('TIANDI_E_INPUT', `第 ${i + 1} 个要素面积为零 feature ${i + 1} (${id}) has no area`, file);
+    zones.push({ zoneId: id, name: p.name != null ? String(p.name) : null, level: opts.level, parentId: null, areaM2, geometry });
+  });
+  if (zones.length === 0) throw new StoreError('TIANDI_E_INPUT', '文件中没有区划 no zones in the file', file);
+
+  return ws.write(actor, (audit) => {
+    const stored = readZones(ws);
+    const byId = new Map(stored.map((z) => [z.zoneId, z]));
+    const parentLevel = PARENT[opts.level];
+    const parents = stored.filter((z) => z.level === parentLevel);
+    const res: ImportZonesResult = { added: [], updated: [], unchanged: [], parents: {} };
+    const findParent = (zn: ZoneRecord, among: ZoneRecord[]) =>
+      among.find((pz) => overlapAreaM2(pz.geometry, zn.geometry) > 0.5 * zn.areaM2)?.zoneId ?? null;
+    const upsert = ws.db.prepare(`INSERT INTO zones (geom, zone_id, name, level, parent_id, area_m2, imported_at) VALUES (?, ?, ?, ?, ?, ?, ?)
+      ON CONFLICT(zone_id) DO UPDATE SET geom=excluded.geom, name=excluded.name, level=excluded.level, parent_id=excluded.parent_id, area_m2=excluded.area_m2, imported_at=excluded.imported_at`);
+    for (const zn of zones) {
+      zn.parentId = findParent(zn, parents);
+      res.parents[zn.zoneId] = zn.parentId;
+      const old = byId.get(zn.zoneId);
+      if (old && old.level === zn.level && old.name === zn.name && old.parentId === zn.parentId && JSON.stringify(asMulti(old.geometry)) === JSON.stringify(asMulti(zn.geometry))) {
+        res.unchanged.push(zn.zoneId);
+        continue;
+      }
+      const g = asMulti(zn.geometry);
+      upsert.run(ws.blob(g), zn.zoneId, zn.name, zn.level, zn.parentId, zn.areaM2, ws.now());
+      ws.extendLayer('zones', g);
+      (old ? res.updated : res.added).push(zn.zoneId);
+      audit(old ? 'zone.update' : 'zone.add', zn.zoneId, { level: zn.level, name: zn.name, parent_id: zn.parentId, area_m2: Math.round(zn.areaM2), source: file ?? null });
+    }
+    const childLevel = CHILD[opts.level];
+    if (childLevel) {
+      const setParent = ws.db.prepare('UPDATE zones SET parent_id = ? WHERE zone_id = ?');
+      for (const c of stored.filter((z) => z.level === childLevel && z.parentId === null)) {
+        const pid = findParent(c, zones);
+        if (pid) {
+          setParent.run(pid, c.zoneId);
+          audit('zone.update', c.zoneId, { parent_id: pid });
+        }
+      }
+    }
+    return res;
+  });
+}

@@ -1,0 +1,26 @@
+import { intersect, type Polygonal } from '@tiandi/geo';
+import { fromGpkgBlob } from './gpkg-geometry';
+import type { Workspace } from './workspace';
+
+/**
+ * Marks every issued certificate whose zone `touched` intersects as stale ("evidence changed"), inside
+ * the caller's write. Returns the certificate ids marked.
+ */
+export function markStaleCertificates(
+  ws: Workspace,
+  touched: Polygonal[],
+  reason: string,
+  audit: (action: string, subject: string, payload?: unknown) => unknown,
+): string[] {
+  if (touched.length === 0) return [];
+  const rows = ws.db.prepare(`SELECT cert_id, zone_id, season_id, geom FROM certifications WHERE status = 'issued'`).all() as { cert_id: string; zone_id: string; season_id: string; geom: Buffer }[];
+  const marked: string[] = [];
+  for (const r of rows) {
+    const zone = fromGpkgBlob(r.geom) as Polygonal;
+    if (!touched.some((g) => intersect(zone, g) !== null)) continue;
+    ws.db.prepare(`UPDATE certifications SET status = 'stale', status_reason = ?, status_at = ? WHERE cert_id = ?`).run(reason, ws.now(), r.cert_id);
+    audit('certificate.stale', r.cert_id, { zone_id: r.zone_id, season_id: r.season_id, reason });
+    marked.push(r.cert_id);
+  }
+  return marked;
+}

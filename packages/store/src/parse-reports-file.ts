@@ -1,0 +1,103 @@
+import { parseGroundReport, type GroundReport } from '@tiandi/geo';
+import { StoreError } from './errors';
+
+/** One report row: its row number in the file (GeoJSON: feature number; CSV: line number, header = 1). */
+export interface ReportRow { row: number; report: GroundReport }
+export interface RejectedRow { row: number; message: string }
+
+const CSV_COLUMNS = ['report_id', 'target_id', 'verdict', 'what', 'lon', 'lat', 'accuracy_m', 'observed_at', 'team', 'plant_count', 'area_m2', 'photos', 'notes'];
+const NUMERIC = new Set(['accuracy_m', 'plant_count', 'area_m2', 'lon', 'lat']);
+
+/**
+ * Parses a reports file: a GeoJSON FeatureCollection of Point features (properties as in docs/domain.md) or a
+ * CSV with the header `report_id,target_id,verdict,what,lon,lat,accuracy_m,observed_at,team,plant_count,area_m2,photos,notes`
+ * (photos separated by ';'). Every row is validated on its own: good rows are returned, bad rows come back
+ * with one message each. A file that cannot be read as either format throws TIANDI_E_INPUT.
+ */
+export function parseReportsFile(text: string, fileName: string): { rows: ReportRow[]; rejected: RejectedRow[] } {
+  const trimmed = text.replace(/^\uFEFF/, '').trim();
+  return trimmed.startsWith('{') ? parseGeoJson(trimmed, fileName) : parseCsv(trimmed, fileName);
+}
+
+function parseGeoJson(text: string, file: string) {
+  let fc: { type?: string; features?: unknown[] };
+  try {
+    fc = JSON.parse(text);
+  } catch (e) {
+    throw new StoreError('TIANDI_E_INPUT', `不是有效的 JSON invalid JSON (${(e as Error).message}): export the reports as GeoJSON or CSV`, file);
+  }
+  if (fc.type !== 'FeatureCollection' || !Array.isArray(fc.features)) throw new StoreError('TIANDI_E_INPUT', '不是 GeoJSON FeatureCollection not a GeoJSON FeatureCollection of Point features', file);
+  const rows: ReportRow[] = [];
+  const rejected: RejectedRow[] = [];
+  fc.features.forEach((f, i) => {
+    const feat = f as { geometry?: { type?: string; coordinates?: unknown }; properties?: unknown };
+    if (feat?.geometry?.type !== 'Point') return void rejected.push({ row: i + 1, message: '几何应为点 geometry must be a Point [lon, lat]' });
+    const r = parseGroundReport(feat.properties ?? {}, feat.geometry.coordinates);
+    if (r.ok) rows.push({ row: i + 1, report: r.report });
+    else rejected.push({ row: i + 1, message: r.message });
+  });
+  return { rows, rejected };
+}
+
+function parseCsv(text: string, file: string) {
+  const lines = splitCsv(text);
+  if (lines.length === 0) throw new StoreError('TIANDI_E_INPUT', '空文件 empty file', file);
+  const header = lines[0].map((h) => h.trim());
+  const unknown = header.filter((h) => !CSV_COLUMNS.includes(h));
+  if (unknown.length || !header.includes('report_id')) {
+    throw new StoreError('TIANDI_E_INPUT', `CSV 表头无效 bad CSV header${unknown.length ? ` (unknown column '${unknown[0]}')` : ''}: expected ${CSV_COLUMNS.join(',')}`, file);
+  }
+  const rows: ReportRow[] = [];
+  const rejected: RejectedRow[] = [];
+  for (let i = 1; i < lines.length; i++) {
+    const cells = lines[i];
+    if (cells.every((c) => c.trim() === '')) continue;
+    const row = i + 1;
+    if (cells.length !== header.length) {
+      rejected.push({ row, message: `列数为 ${cells.length}，应为 ${header.length} has ${cells.length} columns, header has ${header.length}` });
+      continue;
+    }
+    const props: Record<string, unknown> = {};
+    let bad: string | null = null;
+    header.forEach((h, k) => {
+      const v = cells[k].trim();
+      if (v === '') return;
+      if (NUMERIC.has(h)) {
+        const n = Number(v);
+        if (!Number.isFinite(n)) bad ??= `${h}: 不是数字 not a number '${v}'`;
+        props[h] = n;
+      } else if (h === 'photos') props.photos = v.split(';').map((s) => s.trim()).filter(Boolean);
+      else props[h] = v;
+    });
+    if (bad) { rejected.push({ row, message: bad }); continue; }
+    const { lon, lat, ...rest } = props;
+    const r = parseGroundReport(rest, lon === undefined || lat === undefined ? undefined : [lon, lat]);
+    if (r.ok) rows.push({ row, report: r.report });
+    else rejected.push({ row, message: r.message });
+  }
+  return { rows, rejected };
+}
+
+/** RFC 4180 CSV: quoted fields with "" escapes and embedded newlines. Rows of cells. */
+function splitCsv(text: string): string[][] {
+  const out: string[][] = [];
+  let row: string[] = [];
+  let cell = '';
+  let q = false;
+  for (let i = 0; i < text.length; i++) {
+    const c = text[i];
+    if (q) {
+      if (c === '"' && text[i + 1] === '"') { cell += '"'; i++; }
+      else if (c === '"') q = false;
+      else cell += c;
+    } else if (c === '"') q = true;
+    else if (c === ',') { row.push(cell); cell = ''; }
+    else if (c === '\n' || c === '\r') {
+      if (c === '\r' && text[i + 1] === '\n') i++;
+      row.push(cell); out.push(row); row = []; cell = '';
+    } else cell += c;
+  }
+  row.push(cell);
+  out.push(row);
+  return out;
+}

@@ -1,0 +1,95 @@
+import { polygonsOf, type Polygonal, type Season, type Target, type TargetStatus, parseSeason } from '@tiandi/geo';
+import { StoreError } from './errors';
+import { fromGpkgBlob } from './gpkg-geometry';
+import type { Workspace } from './workspace';
+
+/** A zone as stored. */
+export interface ZoneRecord {
+  zoneId: string;
+  name: string | null;
+  level: 'county' | 'township' | 'village';
+  parentId: string | null;
+  areaM2: number;
+  geometry: Polygonal;
+}
+
+/** Always a MultiPolygon: what the MULTIPOLYGON layers hold. */
+export function asMulti(g: Polygonal): Polygonal {
+  return { type: 'MultiPolygon', coordinates: polygonsOf(g) };
+}
+
+interface TargetRow {
+  geom: Buffer; target_id: string; status: string; origin: string; missed_by_scan: number; score_max: number; area_m2: number;
+  eradicated_at: string | null; sources_json: string; report_ids_json: string; review_json: string | null;
+}
+
+function toTarget(r: TargetRow): Target {
+  return {
+    id: r.target_id,
+    status: r.status as TargetStatus,
+    origin: r.origin as Target['origin'],
+    missedByScan: r.missed_by_scan === 1,
+    geometry: fromGpkgBlob(r.geom) as Polygonal,
+    scoreMax: r.score_max,
+    areaM2: r.area_m2,
+    sources: JSON.parse(r.sources_json),
+    review: r.review_json ? JSON.parse(r.review_json) : null,
+    eradicatedAt: r.eradicated_at,
+    reportIds: JSON.parse(r.report_ids_json),
+  };
+}
+
+/** Every target, sorted by id. */
+export function readTargets(ws: Workspace): Target[] {
+  return (ws.db.prepare('SELECT * FROM targets ORDER BY target_id').all() as TargetRow[]).map(toTarget);
+}
+
+/** One target, or a TIANDI_E_NOT_FOUND error. */
+export function readTarget(ws: Workspace, id: string): Target {
+  const r = ws.db.prepare('SELECT * FROM targets WHERE target_id = ?').get(id) as TargetRow | undefined;
+  if (!r) throw new StoreError('TIANDI_E_NOT_FOUND', `没有目标 no target '${id}': list them with 'tiandi targets list'`, undefined, 'target');
+  return toTarget(r);
+}
+
+/** Inserts or replaces a target (inside a write). */
+export function writeTarget(ws: Workspace, t: Target): void {
+  const g = asMulti(t.geometry);
+  ws.db.prepare(`INSERT INTO targets (geom, target_id, status, origin, missed_by_scan, score_max, area_m2, review_reason, eradicated_at, sources_json, report_ids_json, review_json, updated_at)
+    VALUES (@geom, @id, @status, @origin, @missed, @score, @area, @reason, @erad, @sources, @reports, @review, @at)
+    ON CONFLICT(target_id) DO UPDATE SET geom=excluded.geom, status=excluded.status, origin=excluded.origin, missed_by_scan=excluded.missed_by_scan,
+      score_max=excluded.score_max, area_m2=excluded.area_m2, review_reason=excluded.review_reason, eradicated_at=excluded.eradicated_at,
+      sources_json=excluded.sources_json, report_ids_json=excluded.report_ids_json, review_json=excluded.review_json, updated_at=excluded.updated_at`)
+    .run({
+      geom: ws.blob(g), id: t.id, status: t.status, origin: t.origin, missed: t.missedByScan ? 1 : 0, score: t.scoreMax, area: t.areaM2,
+      reason: t.review?.reason ?? null, erad: t.eradicatedAt, sources: JSON.stringify(t.sources), reports: JSON.stringify(t.reportIds),
+      review: t.review ? JSON.stringify(t.review) : null, at: ws.now(),
+    });
+  ws.extendLayer('targets', g);
+}
+
+interface ZoneRow { geom: Buffer; zone_id: string; name: string | null; level: ZoneRecord['level']; parent_id: string | null; area_m2: number }
+const toZone = (r: ZoneRow): ZoneRecord => ({ zoneId: r.zone_id, name: r.name, level: r.level, parentId: r.parent_id, areaM2: r.area_m2, geometry: fromGpkgBlob(r.geom) as Polygonal });
+
+/** Every zone, sorted by id. */
+export function readZones(ws: Workspace): ZoneRecord[] {
+  return (ws.db.prepare('SELECT * FROM zones ORDER BY zone_id').all() as ZoneRow[]).map(toZone);
+}
+
+/** One zone, or a TIANDI_E_NOT_FOUND error listing a few known ids. */
+export function readZone(ws: Workspace, id: string): ZoneRecord {
+  const r = ws.db.prepare('SELECT * FROM zones WHERE zone_id = ?').get(id) as ZoneRow | undefined;
+  if (!r) {
+    const known = (ws.db.prepare('SELECT zone_id FROM zones ORDER BY zone_id LIMIT 8').all() as { zone_id: string }[]).map((x) => x.zone_id);
+    throw new StoreError('TIANDI_E_NOT_FOUND', `没有区划 no zone '${id}' (known: ${known.join(', ') || 'none — import with tiandi zones import'})`, undefined, 'zone');
+  }
+  return toZone(r);
+}
+
+/** One season, or a TIANDI_E_NOT_FOUND error. Without an id: the only season, or the latest set. */
+export function readSeason(ws: Workspace, id?: string): Season {
+  const r = (id
+    ? ws.db.prepare('SELECT season_json FROM seasons WHERE season_id = ?').get(id)
+    : ws.db.prepare('SELECT season_json FROM seasons ORDER BY set_at DESC, fid DESC LIMIT 1').get()) as { season_json: string } | undefined;
+  if (!r) throw new StoreError('TIANDI_E_NOT_FOUND', id ? `没有调查季 no season '${id}': set it with 'tiandi season set <file.json>'` : `尚未设置调查季 no season yet: set one with 'tiandi season set <file.json>'`, undefined, 'season');
+  return parseSeason(JSON.parse(r.season_json));
+}

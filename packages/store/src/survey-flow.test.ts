@@ -1,0 +1,167 @@
+import { describe, expect, it } from 'vitest';
+import { join } from 'node:path';
+import { execFileSync, spawnSync } from 'node:child_process';
+import { existsSync, writeFileSync } from 'node:fs';
+import { Workspace } from './workspace';
+import { importZones } from './import-zones';
+import { setSeason } from './set-season';
+import { importScanDir } from './import-scan-dir';
+import { zoneCoverage } from './zone-coverage';
+import { importReportsFile } from './import-reports';
+import { certifyZone, listCertificates, revokeCertificate } from './certify-zone';
+import { certificateHtml } from './certificate-html';
+import { verifyAudit } from './verify-audit';
+import { listTargets, setTargetStatus } from './targets';
+import { importPlan } from './import-plan';
+import { SEASON, TOWNSHIP, VILLAGES, rect, tmp, villageScan, writeScanDir } from './test-world.test-util';
+
+function clock() {
+  let t = Date.parse('2026-04-15T00:00:00Z');
+  return () => new Date((t += 1000)).toISOString();
+}
+
+function setup() {
+  const dir = tmp();
+  const ws = Workspace.create(join(dir, 'ws.gpkg'), { now: clock() });
+  importZones(ws, TOWNSHIP, { level: 'township' }, 'lead');
+  importZones(ws, VILLAGES, { level: 'village' }, 'lead');
+  setSeason(ws, SEASON, 'lead');
+  return { dir, ws };
+}
+
+const csv = (rows: string[]) => 'report_id,target_id,verdict,what,lon,lat,accuracy_m,observed_at,team,plant_count,area_m2,photos,notes\n' + rows.join('\n') + '\n';
+
+describe('survey workspace', () => {
+  it('imports zones with parents by containment, idempotently', () => {
+    const { ws } = setup();
+    const again = importZones(ws, VILLAGES, { level: 'village' }, 'lead');
+    expect(again).toMatchObject({ added: [], updated: [], unchanged: ['V01', 'V02'], parents: { V01: 'T01', V02: 'T01' } });
+    expect(() => importZones(ws, { type: 'FeatureCollection', features: [{ type: 'Feature', properties: {}, geometry: rect(1, 1, 2, 2) }] }, { level: 'village', source: 'z.geojson' }, 'lead'))
+      .toThrow(expect.objectContaining({ code: 'TIANDI_E_INPUT', path: 'z.geojson' }));
+    ws.close();
+  });
+
+  it('imports a scan: overlapping candidates merge into one target; re-import changes nothing', async () => {
+    const { dir, ws } = setup();
+    const scan = villageScan(join(dir, 'scan'));
+    const r = await importScanDir(ws, scan, 'operator');
+    expect(r).toMatchObject({ imagesAdded: ['DJI_0001.tif', 'DJI_0002.tif'], candidatesAdded: 3, unchanged: false });
+    expect(r.targetsCreated).toHaveLength(2);
+    const targets = listTargets(ws, { zoneId: 'V01' });
+    expect(targets.map((t) => t.sources.length).sort()).toEqual([1, 2]);
+    expect(Math.max(...targets.map((t) => t.scoreMax))).toBe(0.9);
+    const auditCount = () => (ws.db.prepare('SELECT count(*) AS n FROM audit_log').get() as { n: number }).n;
+    const before = auditCount();
+    const again = await importScanDir(ws, scan, 'operator');
+    expect(again.unchanged).toBe(true);
+    expect(auditCount()).toBe(before);
+    const cov = zoneCoverage(ws, 'V01', '2026').coverage;
+    expect(cov.share).toBeCloseTo(1, 6);
+    expect(zoneCoverage(ws, 'V02').coverage.share).toBeLessThan(0.11);
+    ws.close();
+  });
+
+  it('runs a season: refuse with reasons, complete evidence, certify, stale on a later report, revoke', async () => {
+    const { dir, ws } = setup();
+    await importScanDir(ws, villageScan(join(dir, 'scan')), 'operator');
+    const [tBig, tSmall] = listTargets(ws, { zoneId: 'V01' }).sort((a, b) => b.sources.length - a.sources.length);
+    importPlan(ws, { planId: 'P1', teams: [{ team: 'A', route: { type: 'LineString', coordinates: [[100, 25], [100.005, 25.005]] }, stops: [{ targetId: tBig.id, position: [100.005, 25.0052] }, { targetId: tSmall.id, position: [100.0082, 25.0022] }] }] }, 'planner');
+    expect(listTargets(ws, { status: 'planned' })).toHaveLength(2);
+
+    writeFileSync(join(dir, 'photo1.jpg'), Buffer.from('fake jpeg bytes'));
+    const f1 = join(dir, 'day1.csv');
+    writeFileSync(f1, csv([
+      `r1,${tBig.id},confirmed_poppy,,100.005,25.0052,4,2026-04-20T09:00:00+08:00,A,300,120,photo1.jpg,`,
+      `r2,,not_poppy,油菜 rapeseed,100.0082,25.0022,5,2026-04-20T10:00:00+08:00,A,,,,`, // matched by position
+      `r3,,confirmed_poppy,,100.002,25.008,5,2026-04-20T11:00:00+08:00,A,50,30,,found on the way`, // missed by scan
+      `r4,${tBig.id},nothing_found,,100.005,25.0052,4,2026-04-20T12:00:00+08:00,B,,,,`, // contradicts r1
+      `r5,,poppy,,100.005,25.005,4,2026-04-20T12:00:00+08:00,B,,,,`,
+      `r6,TXXXX,nothing_found,,100.005,25.005,4,2026-04-20T12:00:00+08:00,B,,,,`,
+      `r7,,nothing_found,,100.005,25.005,4,yesterday,B,,,,`,
+    ]));
+    const day1 = await importReportsFile(ws, f1, 'field:A');
+    expect(day1.added.map((a) => a.reportId)).toEqual(['r1', 'r2', 'r3', 'r4']);
+    expect(day1.rejected.map((r) => r.row)).toEqual([6, 7, 8]);
+    expect(day1.rejected[0].message).toMatch(/verdict/);
+    expect(day1.rejected[1].message).toMatch(/TXXXX/);
+    expect(day1.rejected[2].message).toMatch(/observed_at/);
+    expect(day1.added[1]).toMatchObject({ targetId: tSmall.id, match: 'by_position', to: 'inspected_negative' });
+    expect(day1.newTargets).toHaveLength(1);
+    expect(day1.contradictions).toEqual([expect.objectContaining({ targetId: tBig.id, reportId: 'r4' })]);
+    expect(ws.db.prepare('SELECT count(*) AS n FROM photos').get()).toEqual({ n: 1 });
+    // Same file again: idempotent by report id.
+    const again = await importReportsFile(ws, f1, 'field:A');
+    expect(again.added).toEqual([]);
+    expect(again.unchanged.map((u) => u.reportId)).toEqual(['r1', 'r2', 'r3', 'r4']);
+
+    const refused = certifyZone(ws, { zoneId: 'V01', seasonId: '2026', signer: '王乡长' }, 'manager');
+    expect(refused.certificate).toBeNull();
+    const failing = Object.fromEntries(refused.evaluation.result.rules.map((r) => [r.id, r.failing.map((f) => f.id)]));
+    const missed = day1.newTargets[0];
+    expect(failing).toEqual({ coverage: [], targets_resolved: [], eradication_verified: [tBig.id, missed].sort(), no_open_review: [tBig.id] });
+
+    // A person resolves the contradiction; teams eradicate and verify on a later visit.
+    setTargetStatus(ws, { targetId: tBig.id, status: 'confirmed', reason: '照片确认为罂粟 photos show poppy' }, 'manager');
+    const f2 = join(dir, 'day2.geojson');
+    const pt = (id: string, target: string | null, verdict: string, lon: number, lat: number, at: string) => ({ type: 'Feature', geometry: { type: 'Point', coordinates: [lon, lat] }, properties: { report_id: id, target_id: target, verdict, accuracy_m: 3, observed_at: at } });
+    writeFileSync(f2, JSON.stringify({ type: 'FeatureCollection', features: [
+      pt('r10', tBig.id, 'eradicated', 100.005, 25.0052, '2026-04-22T09:00:00+08:00'),
+      pt('r11', missed, 'eradicated', 100.002, 25.008, '2026-04-22T10:00:00+08:00'),
+      pt('r12', tBig.id, 'nothing_found', 100.005, 25.0052, '2026-04-29T09:00:00+08:00'),
+      pt('r13', missed, 'nothing_found', 100.002, 25.008, '2026-04-29T10:00:00+08:00'),
+    ] }));
+    const day2 = await importReportsFile(ws, f2, 'field:B');
+    expect(day2.rejected).toEqual([]);
+    expect(day2.added.map((a) => a.to)).toEqual(['eradicated', 'eradicated', 'eradication_verified', 'eradication_verified']);
+
+    const ok = certifyZone(ws, { zoneId: 'V01', seasonId: '2026', signer: '王乡长' }, 'manager');
+    expect(ok.evaluation.result.certifiable).toBe(true);
+    expect(ok.certificate).toMatchObject({ status: 'issued', signedBy: '王乡长', zoneId: 'V01' });
+    expect(ok.certificate!.evidenceDigest).toMatch(/^[0-9a-f]{64}$/);
+    const html = certificateHtml(ok.certificate!);
+    expect(html).toContain('<svg');
+    expect(html).toContain(ok.certificate!.evidenceDigest);
+    expect(certifyZone(ws, { zoneId: 'V01', seasonId: '2026', signer: '王乡长' }, 'manager').certificate!.certId).toBe(ok.certificate!.certId);
+
+    // A later report inside the zone marks the certificate stale.
+    const f3 = join(dir, 'late.csv');
+    writeFileSync(f3, csv(['r20,,confirmed_poppy,,100.009,25.009,5,2026-05-10T09:00:00+08:00,C,10,5,,']));
+    const late = await importReportsFile(ws, f3, 'field:C');
+    expect(late.staleCertificates).toEqual([ok.certificate!.certId]);
+    expect(listCertificates(ws, { zoneId: 'V01' })[0]).toMatchObject({ status: 'stale', statusReason: expect.stringMatching(/new ground reports/) });
+    expect(revokeCertificate(ws, { zoneId: 'V01', seasonId: '2026', reason: '新发现 new finding' }, 'manager').status).toBe('revoked');
+    expect(verifyAudit(ws)).toMatchObject({ ok: true });
+
+    // Tampering with the stored log is detected and the first bad entry named.
+    const n = (ws.db.prepare('SELECT count(*) AS n FROM audit_log').get() as { n: number }).n;
+    ws.db.prepare(`UPDATE audit_log SET actor = 'mallory' WHERE seq = 5`).run();
+    expect(verifyAudit(ws)).toMatchObject({ ok: false, index: 4, seq: 5 });
+    ws.db.prepare(`UPDATE audit_log SET actor = (SELECT actor FROM audit_log WHERE seq = 4) WHERE seq = 5`).run();
+    ws.db.prepare(`DELETE FROM audit_log WHERE seq = ?`).run(n);
+    expect(verifyAudit(ws).ok).toBe(false);
+
+    if (existsSync('/usr/bin/ogrinfo')) {
+      ws.close();
+      const res = spawnSync('ogrinfo', ['-ro', '-so', '-al', join(dir, 'ws.gpkg')], { encoding: 'utf8' });
+      expect(res.status).toBe(0);
+      expect(res.stderr).not.toMatch(/warning|error/i);
+      const out = res.stdout;
+      for (const layer of ['zones', 'images', 'candidates', 'targets', 'plans', 'stops', 'reports', 'certifications', 'seasons', 'audit_log', 'photos', 'scans']) {
+        const m = out.match(new RegExp(`Layer name: ${layer}\\n[\\s\\S]*?Feature Count: (\\d+)`));
+        expect(m, layer).not.toBeNull();
+        expect(Number(m![1]), layer).toBeGreaterThan(0);
+      }
+      const zones = execFileSync('ogrinfo', ['-ro', '-al', '-where', "zone_id='V01'", join(dir, 'ws.gpkg'), 'zones'], { encoding: 'utf8' });
+      expect(zones).toMatch(/MULTIPOLYGON \(\(\(100 25,100.01 25(\.0)?,100.01 25.01,100(\.0)? 25.01,100 25\)\)\)/);
+    }
+  });
+
+  it('ignores imagery outside the flowering window and reports a gap', async () => {
+    const { dir, ws } = setup();
+    await importScanDir(ws, writeScanDir(join(dir, 's'), [{ image: 'late.tif', poly: rect(100, 25, 100.02, 25.01), acquired: '2026-06-10T00:00:00Z' }, { image: 'half.tif', poly: rect(100, 25, 100.005, 25.01) }], []), 'op');
+    const c = zoneCoverage(ws, 'V01', '2026').coverage;
+    expect(c.share).toBeCloseTo(0.5, 3);
+    expect(c.rejected).toEqual([{ imageId: 'late.tif', reason: 'outside_flowering_window' }]);
+    ws.close();
+  });
+});

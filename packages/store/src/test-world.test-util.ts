@@ -1,0 +1,55 @@
+import { mkdirSync, mkdtempSync, writeFileSync } from 'node:fs';
+import { tmpdir } from 'node:os';
+import { join } from 'node:path';
+import type { Polygon } from '@tiandi/geo';
+
+/** A lon/lat rectangle. */
+export const rect = (x0: number, y0: number, x1: number, y1: number): Polygon => ({
+  type: 'Polygon',
+  coordinates: [[[x0, y0], [x1, y0], [x1, y1], [x0, y1], [x0, y0]]],
+});
+
+export const tmp = (prefix = 'tiandi-store-') => mkdtempSync(join(tmpdir(), prefix));
+
+/** A township (0.02° square) holding two villages side by side, near 100°E 25°N. */
+export const TOWNSHIP = { type: 'FeatureCollection', features: [{ type: 'Feature', properties: { zone_id: 'T01', name: '新寨乡' }, geometry: rect(100, 25, 100.02, 25.01) }] };
+export const VILLAGES = {
+  type: 'FeatureCollection',
+  features: [
+    { type: 'Feature', properties: { zone_id: 'V01', name: '上寨村' }, geometry: rect(100, 25, 100.01, 25.01) },
+    { type: 'Feature', properties: { zone_id: 'V02', name: '下寨村' }, geometry: rect(100.01, 25, 100.02, 25.01) },
+  ],
+};
+export const SEASON = { id: '2026', name: '2026 禁种季', year: 2026, policy: { min_coverage_share: 0.98 } };
+
+export interface CandSpec { id: string; image: string; poly: Polygon; score: number }
+
+/**
+ * Writes a scan result folder as `tiandi scan` does: footprint.geojson (one feature per image),
+ * candidates.geojson and summary.json.
+ */
+export function writeScanDir(dir: string, images: { image: string; poly: Polygon; gsd_m?: number; acquired?: string }[], cands: CandSpec[]): string {
+  mkdirSync(dir, { recursive: true });
+  writeFileSync(join(dir, 'footprint.geojson'), JSON.stringify({
+    type: 'FeatureCollection',
+    features: images.map((i) => ({ type: 'Feature', geometry: i.poly, properties: { image: i.image, gsd_m: i.gsd_m ?? 0.05, crs: 'EPSG:32647', width: 4000, height: 3000, acquired: i.acquired ?? '2026-04-12T02:30:00Z' } })),
+  }));
+  writeFileSync(join(dir, 'candidates.geojson'), JSON.stringify({
+    type: 'FeatureCollection',
+    features: cands.map((c) => ({ type: 'Feature', geometry: c.poly, properties: { id: c.id, score_max: c.score, score_mean: c.score * 0.8, area_m2: 400, image: c.image, model: 'poppy-synth', model_version: '1.0.0' } })),
+  }));
+  writeFileSync(join(dir, 'summary.json'), JSON.stringify({ images: images.length, candidates: cands.length }));
+  return dir;
+}
+
+/** Village V01 fully flown in two overlapping images; two plots, the first seen in both images. */
+export function villageScan(dir: string): string {
+  return writeScanDir(dir, [
+    { image: 'DJI_0001.tif', poly: rect(99.999, 24.999, 100.006, 25.011) },
+    { image: 'DJI_0002.tif', poly: rect(100.004, 24.999, 100.011, 25.011) },
+  ], [
+    { id: 'c1', image: 'DJI_0001.tif', poly: rect(100.0045, 25.005, 100.0055, 25.0055), score: 0.8 },
+    { id: 'c1', image: 'DJI_0002.tif', poly: rect(100.0047, 25.005, 100.0057, 25.0055), score: 0.9 },
+    { id: 'c2', image: 'DJI_0002.tif', poly: rect(100.008, 25.002, 100.0084, 25.0024), score: 0.6 },
+  ]);
+}
