@@ -42,12 +42,17 @@ export function mergeCandidates(existing: Target[], candidates: Candidate[], opt
   const parent = items.map((_, i) => i);
   const find = (i: number): number => (parent[i] === i ? i : (parent[i] = find(parent[i])));
   const firstFresh = existing.length;
-  // Only pairs involving a new candidate can join; existing targets are already disjoint clusters.
-  for (let i = firstFresh; i < items.length; i++) {
-    for (let j = 0; j < items.length; j++) {
-      if (j === i || (j >= firstFresh && j < i) || find(i) === find(j)) continue;
-      const a = items[i].bbox, b = items[j].bbox;
-      if (a[0] > b[2] || b[0] > a[2] || a[1] > b[3] || b[1] > a[3]) continue;
+  // Sweep over bounding boxes sorted by west edge: only pairs whose boxes overlap are tested, and only
+  // pairs involving a new candidate can join (existing targets are already disjoint clusters).
+  const order = items.map((_, i) => i).sort((x, y) => items[x].bbox[0] - items[y].bbox[0]);
+  for (let oi = 0; oi < order.length; oi++) {
+    const i = order[oi];
+    const a = items[i].bbox;
+    for (let oj = oi + 1; oj < order.length && items[order[oj]].bbox[0] <= a[2]; oj++) {
+      const j = order[oj];
+      if ((i < firstFresh && j < firstFresh) || find(i) === find(j)) continue;
+      const b = items[j].bbox;
+      if (a[1] > b[3] || b[1] > a[3]) continue;
       const ov = overlapAreaM2(items[i].geometry, items[j].geometry);
       if (ov > 0 && ov >= minShare * Math.min(items[i].area, items[j].area)) parent[find(i)] = find(j);
     }
