@@ -1,0 +1,36 @@
+import { describe, expect, it } from 'vitest';
+import { readFileSync } from 'node:fs';
+import { parseModelCard } from './model-card';
+
+const seg = JSON.parse(readFileSync(new URL('../../fixtures/models/redness-seg/model.json', import.meta.url), 'utf8'));
+
+describe('parseModelCard', () => {
+  it('accepts the test cards and freezes them', () => {
+    const c = parseModelCard(seg);
+    expect(c.task).toBe('segmentation');
+    expect(c.output.stride).toBe(8);
+    expect(Object.isFrozen(c)).toBe(true);
+  });
+  it('accepts the example of docs/model-card.md', () => {
+    const c = parseModelCard({
+      name: 'poppy-synth', version: '1.0.0', task: 'segmentation',
+      input: { name: 'image', size: 256, channels: ['R', 'G', 'B'], scale: 255, mean: [0.5, 0.5, 0.5], std: [0.25, 0.25, 0.25] },
+      output: { name: 'scores', activation: 'sigmoid', stride: 8 }, gsd_m: 0.08, tile_stride: 224,
+      classes: ['background', 'poppy'], positive_class: 'poppy', thresholds: { high: 0.6, low: 0.35, min_area_m2: 1.0 },
+      training: { data: 'synthetic', warning: 'w', recipe: 'r', command: 'c', seed: 7 },
+      metrics: { eval_seeds: '9000-9019', plot_recall: 0.97, f1: 0.93 },
+    });
+    expect(c.gsd_m).toBe(0.08);
+  });
+  it('rejects unknown keys with a did-you-mean hint', () => {
+    expect(() => parseModelCard({ ...seg, gsd: 0.1 })).toThrow(/unknown key 'gsd' \(did you mean 'gsd_m'\?\)/);
+    expect(() => parseModelCard({ ...seg, input: { ...seg.input, sise: 64 } })).toThrow(/input.sise.*did you mean 'size'/);
+  });
+  it('checks consistency: positive class, thresholds, strides', () => {
+    expect(() => parseModelCard({ ...seg, positive_class: 'opium' })).toThrow(/positive_class/);
+    expect(() => parseModelCard({ ...seg, thresholds: { high: 0.3, low: 0.5, min_area_m2: 1 } })).toThrow(/thresholds.low/);
+    expect(() => parseModelCard({ ...seg, output: { name: 'scores', activation: 'sigmoid' } })).toThrow(/output.stride: is required/);
+    expect(() => parseModelCard({ ...seg, input: { ...seg.input, mean: [0.5] } })).toThrow(/input.mean/);
+    expect(() => parseModelCard({ ...seg, version: 'v1' })).toThrow(/semver/);
+  });
+});

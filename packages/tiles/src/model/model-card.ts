@@ -1,0 +1,108 @@
+import { z } from 'zod';
+import { TilesError } from '../errors';
+import { didYouMean } from './did-you-mean';
+
+const Channel = z.enum(['R', 'G', 'B']);
+
+/** The zod schema of `models/<name>/model.json` (docs/model-card.md); unknown keys are rejected. */
+export const ModelCardSchema = z
+  .object({
+    name: z.string().min(1),
+    version: z.string().regex(/^\d+\.\d+\.\d+(?:[-+][0-9A-Za-z.-]+)?$/, 'a semver version like 1.0.0'),
+    task: z.enum(['tile-classifier', 'segmentation']),
+    input: z
+      .object({
+        name: z.string().min(1),
+        size: z.number().int().min(8).max(4096),
+        channels: z.array(Channel).min(1).max(3),
+        scale: z.number().positive().default(255),
+        mean: z.array(z.number()),
+        std: z.array(z.number().positive()),
+      })
+      .strict(),
+    output: z
+      .object({
+        name: z.string().min(1),
+        activation: z.enum(['sigmoid', 'softmax', 'none']),
+        stride: z.number().int().min(1).optional(),
+      })
+      .strict(),
+    gsd_m: z.number().positive().max(10),
+    tile_stride: z.number().int().min(1),
+    classes: z.array(z.string().min(1)).min(1),
+    positive_class: z.string().min(1),
+    thresholds: z
+      .object({
+        high: z.number().min(0).max(1),
+        low: z.number().min(0).max(1),
+        min_area_m2: z.number().min(0),
+      })
+      .strict(),
+    training: z
+      .object({
+        data: z.string(),
+        warning: z.string().optional(),
+        recipe: z.string().optional(),
+        command: z.string().optional(),
+        seed: z.number().optional(),
+      })
+      .strict(),
+    metrics: z.record(z.string(), z.union([z.number(), z.string(), z.null()])).optional(),
+  })
+  .strict()
+  .superRefine((c, ctx) => {
+    const n = c.input.channels.length;
+    if (c.input.mean.length !== n) ctx.addIssue({ code: 'custom', path: ['input', 'mean'], message: `needs ${n} values, one per channel` });
+    if (c.input.std.length !== n) ctx.addIssue({ code: 'custom', path: ['input', 'std'], message: `needs ${n} values, one per channel` });
+    if (!c.classes.includes(c.positive_class)) ctx.addIssue({ code: 'custom', path: ['positive_class'], message: `'${c.positive_class}' is not one of classes [${c.classes.join(', ')}]` });
+    if (c.thresholds.low > c.thresholds.high) ctx.addIssue({ code: 'custom', path: ['thresholds', 'low'], message: 'must not exceed thresholds.high' });
+    if (c.tile_stride > c.input.size) ctx.addIssue({ code: 'custom', path: ['tile_stride'], message: `must not exceed input.size (${c.input.size})` });
+    if (c.task === 'segmentation') {
+      const s = c.output.stride;
+      if (!s) ctx.addIssue({ code: 'custom', path: ['output', 'stride'], message: 'is required for segmentation' });
+      else {
+        if (c.input.size % s !== 0) ctx.addIssue({ code: 'custom', path: ['output', 'stride'], message: `must divide input.size (${c.input.size})` });
+        if (c.tile_stride % s !== 0) ctx.addIssue({ code: 'custom', path: ['tile_stride'], message: `must be a multiple of output.stride (${s})` });
+        if ((c.input.size - c.tile_stride) % (2 * s) !== 0) ctx.addIssue({ code: 'custom', path: ['tile_stride'], message: `input.size − tile_stride must be a multiple of 2 × output.stride` });
+      }
+    } else if (c.output.stride !== undefined) {
+      ctx.addIssue({ code: 'custom', path: ['output', 'stride'], message: 'is only for segmentation models' });
+    }
+    if (c.task === 'tile-classifier' && (c.input.size - c.tile_stride) % 2 !== 0) {
+      ctx.addIssue({ code: 'custom', path: ['tile_stride'], message: 'input.size − tile_stride must be even' });
+    }
+  });
+
+/** A validated, frozen model card. */
+export type ModelCard = Readonly<z.infer<typeof ModelCardSchema>>;
+
+const KNOWN: Record<string, string[]> = {
+  '': ['name', 'version', 'task', 'input', 'output', 'gsd_m', 'tile_stride', 'classes', 'positive_class', 'thresholds', 'training', 'metrics'],
+  input: ['name', 'size', 'channels', 'scale', 'mean', 'std'],
+  output: ['name', 'activation', 'stride'],
+  thresholds: ['high', 'low', 'min_area_m2'],
+  training: ['data', 'warning', 'recipe', 'command', 'seed'],
+};
+
+/**
+ * Validates a parsed model.json. Unknown keys are named with a "did you mean" hint.
+ * @throws TilesError `TIANDI_E_BAD_MODEL_CARD` listing every problem.
+ */
+export function parseModelCard(json: unknown, path = 'model.json'): ModelCard {
+  const r = ModelCardSchema.safeParse(json);
+  if (r.success) return Object.freeze(r.data);
+  const problems = r.error.issues.map((i) => {
+    const at = i.path.join('.');
+    if (i.code === 'unrecognized_keys') {
+      const parent = i.path.join('.');
+      return i.keys
+        .map((k) => {
+          const hint = didYouMean(k, KNOWN[parent] ?? []);
+          return `unknown key '${parent ? parent + '.' : ''}${k}'${hint ? ` (did you mean '${hint}'?)` : ''}`;
+        })
+        .join('; ');
+    }
+    return `${at || '(root)'}: ${i.message}`;
+  });
+  throw new TilesError('TIANDI_E_BAD_MODEL_CARD', `模型说明无效 invalid model card: ${problems.join('; ')}`, path);
+}

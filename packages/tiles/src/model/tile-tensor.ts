@@ -1,0 +1,59 @@
+import type { ModelCard } from './model-card';
+
+const CH = { R: 0, G: 1, B: 2 } as const;
+
+/**
+ * Writes one tile (8-bit RGB + valid mask, `size × size`, pixel-interleaved) into `out` at tile slot `slot`
+ * as planar float32 [C, size, size], normalised as the card says: (v / scale − mean) / std.
+ * Invalid pixels get the per-channel mean (0 after normalisation).
+ */
+export function writeTileTensor(rgb: Uint8Array, valid: Uint8Array, card: ModelCard, out: Float32Array, slot: number): void {
+  const { size, channels, scale, mean, std } = card.input;
+  const plane = size * size;
+  const base = slot * channels.length * plane;
+  for (let c = 0; c < channels.length; c++) {
+    const src = CH[channels[c]];
+    const k = 1 / (scale * std[c]);
+    const m = mean[c] / std[c];
+    const o = base + c * plane;
+    for (let i = 0; i < plane; i++) out[o + i] = valid[i] ? rgb[i * 3 + src] * k - m : 0;
+  }
+}
+
+/** Index of the positive class among the model's output channels (0 when the model outputs one channel). */
+export function positiveIndex(card: ModelCard, channels: number): number {
+  return channels === 1 ? 0 : card.classes.indexOf(card.positive_class);
+}
+
+/**
+ * Turns a model's raw output into poppy probabilities, per tile: `[N, K]` → N scores (classifier),
+ * `[N, K, h, w]` → N maps of h·w scores (segmentation). Applies the card's activation.
+ */
+export function scoresFromOutput(data: Float32Array, dims: readonly number[], card: ModelCard): Float32Array[] {
+  const n = dims[0];
+  const k = dims[1];
+  const cells = dims.length === 4 ? dims[2] * dims[3] : 1;
+  const pos = positiveIndex(card, k);
+  const act = card.output.activation;
+  const out: Float32Array[] = [];
+  for (let t = 0; t < n; t++) {
+    const s = new Float32Array(cells);
+    const base = t * k * cells;
+    for (let i = 0; i < cells; i++) {
+      const x = data[base + pos * cells + i];
+      if (act === 'sigmoid') s[i] = 1 / (1 + Math.exp(-x));
+      else if (act === 'softmax') {
+        if (k === 1) s[i] = 1;
+        else {
+          let max = -Infinity;
+          for (let c = 0; c < k; c++) max = Math.max(max, data[base + c * cells + i]);
+          let sum = 0;
+          for (let c = 0; c < k; c++) sum += Math.exp(data[base + c * cells + i] - max);
+          s[i] = Math.exp(x - max) / sum;
+        }
+      } else s[i] = Math.min(1, Math.max(0, x));
+    }
+    out.push(s);
+  }
+  return out;
+}

@@ -1,0 +1,59 @@
+import type { ModelCard } from '../model/model-card';
+import { TilesError } from '../errors';
+
+/** How one image is cut into model tiles and how the heatmap sits on the image grid. */
+export interface ScanPlan {
+  /** Source pixels per working pixel (working pixels are at the model's GSD). */
+  fx: number;
+  fy: number;
+  workWidth: number;
+  workHeight: number;
+  tileSize: number;
+  tileStride: number;
+  tilesAcross: number;
+  tilesDown: number;
+  /** Heatmap cell edge in working pixels, and the working-pixel offset of cell (0, 0). */
+  cellWork: number;
+  cellOffsetWork: number;
+  heatWidth: number;
+  heatHeight: number;
+  /** Model output cells per tile edge (segmentation: size/stride; classifier: 1). */
+  outCells: number;
+}
+
+/**
+ * Plans a scan of a `width × height` image whose ground pixel size is `gsdM` under a model card.
+ * @throws TilesError `TIANDI_E_GSD_TOO_COARSE` when the imagery is coarser than twice the model's GSD.
+ */
+export function scanPlan(width: number, height: number, gsdM: { x: number; y: number }, card: ModelCard, path = ''): ScanPlan {
+  const fx = card.gsd_m / gsdM.x;
+  const fy = card.gsd_m / gsdM.y;
+  const coarse = Math.max(gsdM.x, gsdM.y);
+  if (coarse > 2 * card.gsd_m) {
+    throw new TilesError(
+      'TIANDI_E_GSD_TOO_COARSE',
+      `影像分辨率过粗 imagery GSD ${coarse.toFixed(3)} m is coarser than twice the model's ${card.gsd_m} m (limit ${(2 * card.gsd_m).toFixed(3)} m): fly lower or use a model trained for ${coarse.toFixed(2)} m`,
+      path,
+    );
+  }
+  const workWidth = Math.max(1, Math.ceil(width / fx - 1e-6));
+  const workHeight = Math.max(1, Math.ceil(height / fy - 1e-6));
+  const S = card.input.size;
+  const T = card.tile_stride;
+  const tilesAcross = Math.max(1, Math.ceil((workWidth - S) / T) + 1);
+  const tilesDown = Math.max(1, Math.ceil((workHeight - S) / T) + 1);
+  const seg = card.task === 'segmentation';
+  const cellWork = seg ? card.output.stride! : T;
+  const cellOffsetWork = seg ? 0 : (S - T) / 2;
+  const heatWidth = seg ? Math.ceil(workWidth / cellWork) : tilesAcross;
+  const heatHeight = seg ? Math.ceil(workHeight / cellWork) : tilesDown;
+  return {
+    fx, fy, workWidth, workHeight, tileSize: S, tileStride: T, tilesAcross, tilesDown,
+    cellWork, cellOffsetWork, heatWidth, heatHeight, outCells: seg ? S / cellWork : 1,
+  };
+}
+
+/** Source-pixel coordinates of a heatmap cell corner (cx, cy may be fractional). */
+export function cellToSourcePixel(plan: ScanPlan, cx: number, cy: number): [number, number] {
+  return [(plan.cellOffsetWork + cx * plan.cellWork) * plan.fx, (plan.cellOffsetWork + cy * plan.cellWork) * plan.fy];
+}
