@@ -24,3 +24,8 @@ export * from './plan/plan-types';
 export * from './plan/targets-from-geojson';
 export * from './plan/plan-routes';
 export * from './export/amap-uri';
+export * from './export/format-clock';
+export * from './export/plan-to-geojson';
+export * from './export/plan-to-gpx';
+export * from './export/plan-to-kml';
+export * from './export/plan-to-csv';
