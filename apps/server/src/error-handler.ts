@@ -25,7 +25,8 @@ export function toErrorBody(err: unknown): { status: number; json: ErrorBody } {
     return { status: 400, json: clean({ code: 'TIANDI_E_VALIDATION', message: `字段无效 invalid — ${e.message}`, field: field || undefined }) };
   }
   if (typeof e?.code === 'string' && e.code.startsWith('TIANDI_E_')) {
-    const status = typeof (e as { status?: number }).status === 'number' ? (e as { status: number }).status : 400;
+    const explicit = (e as { status?: number }).status;
+    const status = typeof explicit === 'number' ? explicit : e.code.endsWith('NOT_FOUND') || e.code.endsWith('_MISSING') ? 404 : e.code.endsWith('CONFLICT') || e.code.endsWith('_EXISTS') ? 409 : 400;
     return { status, json: clean({ code: e.code, message: String(e.message), field: e.field }) };
   }
   if (typeof e?.statusCode === 'number' && e.statusCode >= 400 && e.statusCode < 500) {

@@ -3,6 +3,15 @@ import health from './health';
 import jobs from './jobs';
 import uploads from './uploads';
 import rasters from './rasters';
+import zones from './zones';
+import images from './images';
+import scans from './scans';
+import targets from './targets';
+import plans from './plans';
+import reports from './reports';
+import certifications from './certifications';
+import planning from './planning';
+import { workspaceModule } from '../workspace/workspace-module';
 import auth from './auth';
 import users from './users';
 
@@ -12,9 +21,18 @@ import users from './users';
  */
 export const routes: RouteModule[] = [
   health,
+  workspaceModule,
   jobs,
   uploads,
   rasters,
+  zones,
+  images,
+  scans,
+  targets,
+  plans,
+  reports,
+  certifications,
+  planning,
   auth,
   users,
 ];

@@ -1,0 +1,31 @@
+import { readFootprints } from '@tiandi/store';
+import type { RouteModule, Role } from '../context';
+import { featureCollection } from '../workspace/geojson';
+import { workspaceOf } from '../workspace/workspace-service';
+
+const ALL: Role[] = ['operator', 'planner', 'manager', 'field', 'admin'];
+
+/** Images: GET /api/images — every orthophoto's valid-data footprint (GeoJSON) with GSD and date. */
+const images: RouteModule = {
+  name: 'images',
+  register(app, ctx) {
+    app.get('/api/images', { config: { roles: ALL } }, async () => {
+      const ws = workspaceOf(ctx);
+      const meta = new Map(
+        (ws.db.prepare('SELECT image_id, crs, width, height, operator, imported_at FROM images').all() as { image_id: string; crs: string | null; width: number | null; height: number | null; operator: string | null; imported_at: string }[]).map((r) => [r.image_id, r]),
+      );
+      return featureCollection(
+        readFootprints(ws).map((f) => {
+          const m = meta.get(f.imageId);
+          return {
+            type: 'Feature' as const,
+            id: f.imageId,
+            geometry: f.geometry,
+            properties: { image_id: f.imageId, gsd_m: f.gsdM, acquired: f.acquired || null, sha256: f.sha256, crs: m?.crs ?? null, width: m?.width ?? null, height: m?.height ?? null, imported_at: m?.imported_at ?? null },
+          };
+        }),
+      );
+    });
+  },
+};
+export default images;

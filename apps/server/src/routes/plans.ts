@@ -1,0 +1,86 @@
+import { importPlan, readTarget } from '@tiandi/store';
+import { z } from 'zod';
+import type { RouteModule, Role } from '../context';
+import { ServerError } from '../errors';
+import { parseInput } from '../validate';
+import { actorOf, workspaceOf } from '../workspace/workspace-service';
+
+const READ: Role[] = ['operator', 'planner', 'manager', 'admin'];
+const LonLat = z.tuple([z.number().min(-180).max(180), z.number().min(-90).max(90)]);
+
+const PlanBody = z.strictObject({
+  planId: z.string().regex(/^[\w.-]{1,80}$/, '计划编号只能含字母数字和 ._- plan id: letters, digits, . _ - (≤ 80)'),
+  teams: z
+    .array(
+      z.strictObject({
+        team: z.string().min(1).max(80),
+        route: z.strictObject({ type: z.literal('LineString'), coordinates: z.array(LonLat).min(2) }).nullable(),
+        durationS: z.number().min(0).nullable().optional(),
+        distanceM: z.number().min(0).nullable().optional(),
+        stops: z.array(z.strictObject({ targetId: z.string().min(1).max(300).nullable(), position: LonLat, arriveS: z.number().min(0).nullable().optional() })).max(5000),
+      }),
+    )
+    .min(1)
+    .max(50),
+});
+const IdParams = z.strictObject({ id: z.string().min(1).max(80) });
+
+interface PlanRow { plan_id: string; team: string; stop_count: number; duration_s: number | null; distance_m: number | null; created_at: string }
+interface StopRow { team: string; seq: number; target_id: string | null; arrive_s: number | null; geom: Buffer }
+
+/**
+ * Plans: GET /api/plans (summaries), GET /api/plans/:id (teams with ordered stops), and
+ * POST /api/plans — record a plan computed in the browser (or by `tiandi plan`): its routes and
+ * stops go into the workspace and its targets become `planned` (audited).
+ */
+const plans: RouteModule = {
+  name: 'plans',
+  register(app, ctx) {
+    app.get('/api/plans', { config: { roles: READ } }, async () => {
+      const rows = workspaceOf(ctx).db.prepare('SELECT plan_id, team, stop_count, duration_s, distance_m, created_at FROM plans ORDER BY created_at, plan_id, team').all() as PlanRow[];
+      const byId = new Map<string, { planId: string; createdAt: string; teams: { team: string; stops: number; durationS: number | null; distanceM: number | null }[] }>();
+      for (const r of rows) {
+        const p = byId.get(r.plan_id) ?? { planId: r.plan_id, createdAt: r.created_at, teams: [] };
+        p.teams.push({ team: r.team, stops: r.stop_count, durationS: r.duration_s, distanceM: r.distance_m });
+        byId.set(r.plan_id, p);
+      }
+      return { plans: [...byId.values()] };
+    });
+
+    app.get('/api/plans/:id', { config: { roles: [...READ, 'field'] } }, async (req) => {
+      const { id } = parseInput(IdParams, req.params, 'params');
+      const ws = workspaceOf(ctx);
+      const rows = ws.db.prepare('SELECT plan_id, team, stop_count, duration_s, distance_m, created_at FROM plans WHERE plan_id = ? ORDER BY team').all(id) as PlanRow[];
+      if (rows.length === 0) throw new ServerError('TIANDI_E_NOT_FOUND', `没有此计划 no plan '${id}'`, { field: 'id' });
+      const { fromGpkgBlob } = await import('@tiandi/store');
+      const stops = ws.db.prepare('SELECT team, seq, target_id, arrive_s, geom FROM stops WHERE plan_id = ? ORDER BY team, seq').all(id) as StopRow[];
+      const teams = rows
+        .filter((r) => req.account?.role !== 'field' || r.team === req.account.team)
+        .map((r) => ({
+          team: r.team,
+          durationS: r.duration_s,
+          distanceM: r.distance_m,
+          stops: stops.filter((s) => s.team === r.team).map((s) => ({ seq: s.seq, targetId: s.target_id, arriveS: s.arrive_s, position: (fromGpkgBlob(s.geom) as { coordinates: [number, number] }).coordinates })),
+        }));
+      return { planId: id, createdAt: rows[0].created_at, teams };
+    });
+
+    app.post('/api/plans', { config: { roles: ['planner', 'admin'] } }, async (req) => {
+      const body = parseInput(PlanBody, req.body);
+      const ws = workspaceOf(ctx);
+      body.teams.forEach((t, i) =>
+        t.stops.forEach((s, j) => {
+          if (!s.targetId) return;
+          try {
+            readTarget(ws, s.targetId);
+          } catch {
+            throw new ServerError('TIANDI_E_VALIDATION', `没有此目标 unknown target '${s.targetId}'`, { field: `teams.${i}.stops.${j}.targetId` });
+          }
+        }),
+      );
+      const res = importPlan(ws, body, actorOf(req.account));
+      return { planId: body.planId, stops: res.stops, planned: res.planned };
+    });
+  },
+};
+export default plans;

@@ -1,0 +1,73 @@
+import { TARGET_STATUSES, type TargetStatus } from '@tiandi/geo';
+import { listTargets, readAuditLog, readTarget, readZones, setTargetStatus } from '@tiandi/store';
+import { z } from 'zod';
+import type { RouteModule, Role } from '../context';
+import { parseInput } from '../validate';
+import { featureCollection, targetFeature } from '../workspace/geojson';
+import { actorOf, workspaceOf } from '../workspace/workspace-service';
+import { labelPoint, zoneLookup } from '../workspace/zone-lookup';
+
+const READ: Role[] = ['operator', 'planner', 'manager', 'admin'];
+
+const ListQuery = z.strictObject({
+  zone: z.string().min(1).max(200).optional(),
+  status: z.enum(TARGET_STATUSES as [TargetStatus, ...TargetStatus[]]).optional(),
+  minScore: z.coerce.number().min(0).max(1).optional(),
+  review: z.enum(['true', 'false']).optional(),
+});
+const IdParams = z.strictObject({ id: z.string().min(1).max(300) });
+
+/** What an operator's decision on a target does to its status. */
+export const DECISIONS = {
+  /** Not poppy, seen from the imagery (a look-alike, a shadow): resolved negative. */
+  dismiss: 'inspected_negative',
+  /** Clearly poppy from the imagery: confirmed, so it must be eradicated and verified. */
+  promote: 'confirmed',
+  /** Undo a dismissal or promotion: back to detected, to be visited. */
+  restore: 'detected',
+} as const satisfies Record<string, TargetStatus>;
+
+const DecisionBody = z.strictObject({
+  decision: z.enum(['dismiss', 'promote', 'restore']),
+  reason: z.string().trim().min(2, '请写明理由 a reason is required').max(1000),
+});
+
+/**
+ * Targets: GET /api/targets[?zone=&status=&minScore=&review=] (GeoJSON with status, score, area,
+ * zone), GET /api/targets/:id (feature + its audit history), POST /api/targets/:id/decision
+ * `{ decision: dismiss|promote|restore, reason }` (audited with the account's name).
+ */
+const targets: RouteModule = {
+  name: 'targets',
+  register(app, ctx) {
+    const zoneOfTarget = () => {
+      const lookup = zoneLookup(readZones(workspaceOf(ctx)));
+      return (t: { geometry: Parameters<typeof labelPoint>[0] }) => lookup(labelPoint(t.geometry))?.zoneId ?? null;
+    };
+
+    app.get('/api/targets', { config: { roles: READ } }, async (req) => {
+      const q = parseInput(ListQuery, req.query, 'query');
+      const ws = workspaceOf(ctx);
+      const list = listTargets(ws, { zoneId: q.zone, status: q.status, review: q.review === undefined ? undefined : q.review === 'true' }).filter((t) => q.minScore === undefined || t.scoreMax >= q.minScore);
+      const zoneOf = zoneOfTarget();
+      return featureCollection(list.map((t) => targetFeature(t, zoneOf)));
+    });
+
+    app.get('/api/targets/:id', { config: { roles: READ } }, async (req) => {
+      const { id } = parseInput(IdParams, req.params, 'params');
+      const ws = workspaceOf(ctx);
+      const t = readTarget(ws, id);
+      const history = readAuditLog(ws).filter((e) => e.subject === id).map((e) => ({ at: e.at, actor: e.actor, action: e.action, payload: e.payload }));
+      return { ...targetFeature(t, zoneOfTarget()), history };
+    });
+
+    app.post('/api/targets/:id/decision', { config: { roles: ['operator', 'manager', 'admin'] } }, async (req) => {
+      const { id } = parseInput(IdParams, req.params, 'params');
+      const body = parseInput(DecisionBody, req.body);
+      const ws = workspaceOf(ctx);
+      const t = setTargetStatus(ws, { targetId: id, status: DECISIONS[body.decision], reason: `${body.decision}: ${body.reason}` }, actorOf(req.account));
+      return targetFeature(t, zoneOfTarget());
+    });
+  },
+};
+export default targets;

@@ -1,0 +1,35 @@
+import type { Target } from '@tiandi/geo';
+
+/** A GeoJSON Feature. */
+export interface Feature<P = Record<string, unknown>> {
+  type: 'Feature';
+  id?: string;
+  geometry: unknown;
+  properties: P;
+}
+
+/** Wraps features as a FeatureCollection. */
+export function featureCollection<P>(features: Feature<P>[]): { type: 'FeatureCollection'; features: Feature<P>[] } {
+  return { type: 'FeatureCollection', features };
+}
+
+/** A target as a GeoJSON feature with the properties the web app sorts and styles by. */
+export function targetFeature(t: Target, zoneOf?: (t: Target) => string | null): Feature {
+  return {
+    type: 'Feature',
+    id: t.id,
+    geometry: t.geometry,
+    properties: {
+      id: t.id,
+      status: t.status,
+      origin: t.origin,
+      missed_by_scan: t.missedByScan,
+      score_max: t.scoreMax,
+      area_m2: t.areaM2,
+      zone: zoneOf ? zoneOf(t) : null,
+      review: t.review ? t.review.reason : null,
+      sources: t.sources.length,
+      reports: t.reportIds.length,
+    },
+  };
+}

@@ -1,0 +1,48 @@
+import { bboxOf, polygonsOf, type Polygonal } from '@tiandi/geo';
+
+type LonLat = [number, number];
+
+/** Whether a point is inside a polygon (even-odd rule over all rings). */
+export function pointInPolygonal(p: LonLat, g: Polygonal): boolean {
+  let inside = false;
+  for (const poly of polygonsOf(g)) {
+    for (const ring of poly) {
+      for (let i = 0, j = ring.length - 1; i < ring.length; j = i++) {
+        const [xi, yi] = ring[i];
+        const [xj, yj] = ring[j];
+        if (yi > p[1] !== yj > p[1] && p[0] < ((xj - xi) * (p[1] - yi)) / (yj - yi) + xi) inside = !inside;
+      }
+    }
+  }
+  return inside;
+}
+
+/** A representative point of a polygonal geometry: the vertex mean of its largest outer ring. */
+export function labelPoint(g: Polygonal): LonLat {
+  const rings = polygonsOf(g).map((p) => p[0]);
+  const ring = rings.sort((a, b) => b.length - a.length)[0];
+  const n = ring.length > 1 ? ring.length - 1 : ring.length;
+  let x = 0;
+  let y = 0;
+  for (let i = 0; i < n; i++) {
+    x += ring[i][0];
+    y += ring[i][1];
+  }
+  return [x / n, y / n];
+}
+
+/**
+ * A lookup from a point to the most specific zone containing it (village before township before
+ * county), with bounding boxes checked first.
+ */
+export function zoneLookup(zones: { zoneId: string; name: string | null; level: string; geometry: Polygonal }[]): (p: LonLat) => { zoneId: string; name: string | null } | null {
+  const rank: Record<string, number> = { village: 0, township: 1, county: 2 };
+  const sorted = [...zones].sort((a, b) => (rank[a.level] ?? 9) - (rank[b.level] ?? 9)).map((z) => ({ z, bb: bboxOf(z.geometry) }));
+  return (p) => {
+    for (const { z, bb } of sorted) {
+      if (p[0] < bb[0] || p[0] > bb[2] || p[1] < bb[1] || p[1] > bb[3]) continue;
+      if (pointInPolygonal(p, z.geometry)) return { zoneId: z.zoneId, name: z.name };
+    }
+    return null;
+  };
+}
