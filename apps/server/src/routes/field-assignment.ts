@@ -1,0 +1,73 @@
+import { amapNavigationUriGcj02 } from '@tiandi/planner';
+import { fromGpkgBlob, readTargets, type Workspace } from '@tiandi/store';
+import type { Geometry, LonLat, Target } from '@tiandi/geo';
+
+/** One stop of a team's route as the field view shows it. */
+export interface FieldStop {
+  seq: number;
+  targetId: string | null;
+  lon: number;
+  lat: number;
+  /** Planned arrival, seconds after local midnight, when the plan has it. */
+  arriveS: number | null;
+  /** Gaode navigation link (coordinates converted to GCJ-02 for the app). */
+  amapUriGcj02: string;
+}
+
+/** What a field team needs to work offline: its route, its targets and the reports already received. */
+export interface FieldAssignment {
+  team: string;
+  plan: { planId: string; createdAt: string; durationS: number | null; distanceM: number | null } | null;
+  route: Geometry | null;
+  stops: FieldStop[];
+  targets: { type: 'FeatureCollection'; features: { type: 'Feature'; id: string; geometry: Geometry; properties: Record<string, unknown> }[] };
+  reports: { reportId: string; targetId: string | null; verdict: string; observedAt: string }[];
+}
+
+/**
+ * The team's current assignment: the stops and route of the latest plan that gives it stops, the
+ * targets of those stops (and those it has reported on), and its reports so far. Read-only.
+ */
+export function readAssignment(ws: Workspace, team: string): FieldAssignment {
+  const plan = ws.db
+    .prepare('SELECT plan_id, created_at, duration_s, distance_m, geom FROM plans WHERE team = ? ORDER BY fid DESC LIMIT 1')
+    .get(team) as { plan_id: string; created_at: string; duration_s: number | null; distance_m: number | null; geom: Buffer | null } | undefined;
+  const stops: FieldStop[] = plan
+    ? (ws.db.prepare('SELECT seq, target_id, arrive_s, geom FROM stops WHERE plan_id = ? AND team = ? ORDER BY seq').all(plan.plan_id, team) as { seq: number; target_id: string | null; arrive_s: number | null; geom: Buffer }[]).map((s) => {
+        const [lon, lat] = (fromGpkgBlob(s.geom) as { coordinates: LonLat }).coordinates;
+        return { seq: s.seq, targetId: s.target_id, lon, lat, arriveS: s.arrive_s, amapUriGcj02: amapNavigationUriGcj02([lon, lat], s.target_id ?? `#${s.seq}`, 'walk') };
+      })
+    : [];
+  const reports = (ws.db.prepare('SELECT report_id, target_id, verdict, observed_at FROM reports WHERE team = ? ORDER BY fid').all(team) as { report_id: string; target_id: string | null; verdict: string; observed_at: string }[]).map((r) => ({
+    reportId: r.report_id,
+    targetId: r.target_id,
+    verdict: r.verdict,
+    observedAt: r.observed_at,
+  }));
+  const ids = new Set([...stops.map((s) => s.targetId), ...reports.map((r) => r.targetId)].filter((x): x is string => !!x));
+  const targets = readTargets(ws).filter((t) => ids.has(t.id));
+  return {
+    team,
+    plan: plan ? { planId: plan.plan_id, createdAt: plan.created_at, durationS: plan.duration_s, distanceM: plan.distance_m } : null,
+    route: plan?.geom ? (fromGpkgBlob(plan.geom) as Geometry) : null,
+    stops,
+    targets: { type: 'FeatureCollection', features: targets.map(fieldTargetFeature) },
+    reports,
+  };
+}
+
+/** True when the team may see or report on this target: it is a stop of its plan, or the team reported on it. */
+export function teamHasTarget(ws: Workspace, team: string, targetId: string): boolean {
+  const plan = ws.db.prepare('SELECT plan_id FROM plans WHERE team = ? ORDER BY fid DESC LIMIT 1').get(team) as { plan_id: string } | undefined;
+  if (plan && ws.db.prepare('SELECT 1 FROM stops WHERE plan_id = ? AND team = ? AND target_id = ?').get(plan.plan_id, team, targetId)) return true;
+  return !!ws.db.prepare('SELECT 1 FROM reports WHERE team = ? AND target_id = ?').get(team, targetId);
+}
+
+function fieldTargetFeature(t: Target) {
+  return {
+    type: 'Feature' as const,
+    id: t.id,
+    geometry: t.geometry as Geometry,
+    properties: { target_id: t.id, status: t.status, score_max: t.scoreMax, area_m2: Math.round(t.areaM2 * 10) / 10, missed_by_scan: t.missedByScan },
+  };
+}

@@ -1,0 +1,117 @@
+import fs from 'node:fs';
+import os from 'node:os';
+import path from 'node:path';
+import Database from 'better-sqlite3';
+import type { FastifyInstance } from 'fastify';
+import { AccountStore } from '@tiandi/store/accounts';
+import { importPlan, importScanDir, importZones, listTargets, setSeason, Workspace } from '@tiandi/store';
+import type { Polygon } from '@tiandi/geo';
+import { buildServer } from '../app';
+import { accountsModule } from '../auth/accounts-module';
+import { routes } from './index';
+import field from './field';
+
+const FAST_SCRYPT = { N: 1 << 10, r: 8, p: 1, keyLen: 32 };
+
+export const rect = (x0: number, y0: number, x1: number, y1: number): Polygon => ({
+  type: 'Polygon',
+  coordinates: [[[x0, y0], [x1, y0], [x1, y1], [x0, y1], [x0, y0]]],
+});
+
+/** Roles signed in by {@link fieldWorld}; `field2` is a second field team (T2). */
+export type WorldRole = 'operator' | 'planner' | 'manager' | 'admin' | 'field' | 'field2';
+
+/**
+ * A server over a small survey: township 新寨乡 with villages 上寨村 (V01, fully flown, three
+ * targets) and 下寨村 (V02, not flown); season 2026; a plan giving team T1 two targets and T2 one.
+ * Every role is signed in; `as[role]` are its headers.
+ */
+export async function fieldWorld(): Promise<{
+  app: FastifyInstance;
+  dir: string;
+  ws: () => Workspace;
+  targets: { t1: string[]; t2: string[] };
+  as: Record<WorldRole, { authorization: string }>;
+  cleanup(): Promise<void>;
+}> {
+  const dir = fs.mkdtempSync(path.join(os.tmpdir(), 'tiandi-field-'));
+  const file = path.join(dir, 'w.gpkg');
+  const ws = Workspace.create(file);
+  importZones(ws, { type: 'FeatureCollection', features: [{ type: 'Feature', properties: { zone_id: 'T01', name: '新寨乡' }, geometry: rect(100, 25, 100.02, 25.01) }] }, { level: 'township' }, 'test');
+  importZones(ws, {
+    type: 'FeatureCollection',
+    features: [
+      { type: 'Feature', properties: { zone_id: 'V01', name: '上寨村' }, geometry: rect(100, 25, 100.01, 25.01) },
+      { type: 'Feature', properties: { zone_id: 'V02', name: '下寨村' }, geometry: rect(100.01, 25, 100.02, 25.01) },
+    ],
+  }, { level: 'village' }, 'test');
+  setSeason(ws, { id: '2026', name: '2026 禁种季', year: 2026, policy: { min_coverage_share: 0.98 } }, 'test');
+  const scanDir = path.join(dir, 'scan');
+  fs.mkdirSync(scanDir);
+  const images = [
+    { image: 'DJI_0001.tif', poly: rect(99.999, 24.999, 100.006, 25.011) },
+    { image: 'DJI_0002.tif', poly: rect(100.004, 24.999, 100.011, 25.011) },
+  ];
+  fs.writeFileSync(path.join(scanDir, 'footprint.geojson'), JSON.stringify({
+    type: 'FeatureCollection',
+    features: images.map((i) => ({ type: 'Feature', geometry: i.poly, properties: { image: i.image, gsd_m: 0.05, crs: 'EPSG:32647', width: 4000, height: 3000, acquired: '2026-04-12T02:30:00Z' } })),
+  }));
+  const cands = [
+    { id: 'c1', image: 'DJI_0001.tif', poly: rect(100.002, 25.002, 100.0025, 25.0025), score: 0.8 },
+    { id: 'c2', image: 'DJI_0002.tif', poly: rect(100.008, 25.002, 100.0084, 25.0024), score: 0.7 },
+    { id: 'c3', image: 'DJI_0002.tif', poly: rect(100.007, 25.007, 100.0074, 25.0074), score: 0.9 },
+  ];
+  fs.writeFileSync(path.join(scanDir, 'candidates.geojson'), JSON.stringify({
+    type: 'FeatureCollection',
+    features: cands.map((c) => ({ type: 'Feature', geometry: c.poly, properties: { id: c.id, score_max: c.score, score_mean: c.score * 0.8, area_m2: 400, image: c.image, model: 'poppy-synth', model_version: '1.0.0' } })),
+  }));
+  fs.writeFileSync(path.join(scanDir, 'summary.json'), JSON.stringify({ images: 2, candidates: 3 }));
+  await importScanDir(ws, scanDir, 'test');
+  const ids = listTargets(ws).map((t) => t.id).sort();
+  const centre = (id: string): [number, number] => {
+    const g = listTargets(ws).find((t) => t.id === id)!.geometry;
+    const ring = (g.type === 'Polygon' ? g.coordinates[0] : g.coordinates[0][0]) as [number, number][];
+    return [ring.reduce((s, p) => s + p[0], 0) / ring.length, ring.reduce((s, p) => s + p[1], 0) / ring.length];
+  };
+  const t1 = ids.slice(0, 2);
+  const t2 = ids.slice(2);
+  importPlan(ws, {
+    planId: 'P1',
+    teams: [
+      { team: 'T1', route: { type: 'LineString', coordinates: [[100.0, 25.0], ...t1.map(centre), [100.0, 25.0]] }, durationS: 7200, distanceM: 3000, stops: t1.map((id) => ({ targetId: id, position: centre(id), arriveS: 30_000 })) },
+      { team: 'T2', route: null, stops: t2.map((id) => ({ targetId: id, position: centre(id) })) },
+    ],
+  }, 'planner');
+  ws.close();
+
+  const db = new Database(':memory:');
+  const accounts = new AccountStore(db, { scrypt: FAST_SCRYPT });
+  const specs: [WorldRole, string, string | null][] = [
+    ['operator', 'operator', null], ['planner', 'planner', null], ['manager', 'manager', null], ['admin', 'admin', null], ['field', 'field', 'T1'], ['field2', 'field', 'T2'],
+  ];
+  for (const [name, role, team] of specs) await accounts.addAccount({ name, role: role as never, teamId: team, password: `${name}-password` });
+  const app = await buildServer({ workspacePath: file, dataDir: path.join(dir, 'data'), runJobs: false }, [accountsModule(accounts), ...withOwn(routes)]);
+  const as = {} as Record<WorldRole, { authorization: string }>;
+  for (const [name] of specs) {
+    const res = await app.inject({ method: 'POST', url: '/api/auth/login', payload: { name, password: `${name}-password` } });
+    as[name] = { authorization: `Bearer ${res.json().token}` };
+  }
+  return {
+    app,
+    dir,
+    ws: () => app.tiandi.services.get('workspace') as Workspace,
+    targets: { t1, t2 },
+    as,
+    async cleanup() {
+      await app.close();
+      db.close();
+      fs.rmSync(dir, { recursive: true, force: true });
+    },
+  };
+}
+
+/** The registered routes, plus the field and manager modules if index.ts does not list them yet. */
+function withOwn(list: typeof routes): typeof routes {
+  const names = new Set(list.map((m) => m.name));
+  return [...list, ...[field].filter((m) => !names.has(m.name))];
+}

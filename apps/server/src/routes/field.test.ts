@@ -1,0 +1,138 @@
+import { createHash } from 'node:crypto';
+import { afterAll, beforeAll, describe, expect, it } from 'vitest';
+import { fieldWorld, type WorldRole } from './field-world.test-util';
+
+let w: Awaited<ReturnType<typeof fieldWorld>>;
+beforeAll(async () => {
+  w = await fieldWorld();
+});
+afterAll(async () => {
+  await w?.cleanup();
+});
+
+const JPEG = Buffer.from('ffd8ffe000104a46494600010100000100010000ffd9', 'hex');
+const JPEG_SHA = createHash('sha256').update(JPEG).digest('hex');
+
+function report(id: string, targetId: string | null, extra: Record<string, unknown> = {}) {
+  return {
+    type: 'Feature',
+    geometry: { type: 'Point', coordinates: [100.00225, 25.00225] },
+    properties: { report_id: id, target_id: targetId, verdict: 'nothing_found', what: null, accuracy_m: 5, observed_at: '2026-04-20T09:30:00+08:00', team: null, plant_count: null, area_m2: null, photos: [], notes: null, ...extra },
+  };
+}
+
+describe('field routes: access', () => {
+  it('refuses every endpoint without a session (401) and for roles that may not use it (403)', async () => {
+    const endpoints: { method: 'GET' | 'PUT' | 'POST'; url: string; payload?: unknown; headers?: Record<string, string>; denied: WorldRole[] }[] = [
+      { method: 'GET', url: '/api/field/assignment?team=T1', denied: ['operator'] },
+      { method: 'GET', url: '/api/field/assignment.gpx?team=T1', denied: ['operator'] },
+      { method: 'GET', url: `/api/field/targets/${'x'}`, denied: ['operator'] },
+      { method: 'PUT', url: `/api/field/photos/${JPEG_SHA}`, payload: JPEG, headers: { 'content-type': 'image/jpeg' }, denied: ['operator', 'planner', 'manager', 'admin'] },
+      { method: 'POST', url: '/api/field/reports', payload: report('r-x', null), denied: ['operator', 'planner', 'manager', 'admin'] },
+    ];
+    for (const e of endpoints) {
+      const anon = await w.app.inject({ method: e.method, url: e.url, payload: e.payload as never, headers: e.headers });
+      expect(anon.statusCode, `${e.method} ${e.url} anonymous`).toBe(401);
+      for (const role of e.denied) {
+        const r = await w.app.inject({ method: e.method, url: e.url, payload: e.payload as never, headers: { ...e.headers, ...w.as[role] } });
+        expect(r.statusCode, `${e.method} ${e.url} as ${role}`).toBe(403);
+        expect(r.json().code).toBe('TIANDI_E_AUTH_ROLE');
+      }
+    }
+  });
+
+  it("gives a field team its own route, and 403 for another team's route or target", async () => {
+    const own = await w.app.inject({ url: '/api/field/assignment', headers: w.as.field });
+    expect(own.statusCode).toBe(200);
+    const a = own.json();
+    expect(a.team).toBe('T1');
+    expect(a.stops.map((s: { targetId: string }) => s.targetId)).toEqual(w.targets.t1);
+    expect(a.stops[0].amapUriGcj02).toMatch(/^https:\/\/uri\.amap\.com\/navigation\?to=100\.00/);
+    expect(a.targets.features.map((f: { id: string }) => f.id).sort()).toEqual(w.targets.t1);
+    expect(a.route.type).toBe('MultiLineString');
+
+    const other = await w.app.inject({ url: '/api/field/assignment?team=T2', headers: w.as.field });
+    expect(other.statusCode).toBe(403);
+    expect(other.json().code).toBe('TIANDI_E_AUTH_TEAM');
+    const otherTarget = await w.app.inject({ url: `/api/field/targets/${w.targets.t2[0]}`, headers: w.as.field });
+    expect(otherTarget.statusCode).toBe(403);
+    const ownTarget = await w.app.inject({ url: `/api/field/targets/${w.targets.t1[0]}`, headers: w.as.field });
+    expect(ownTarget.json().properties.status).toBe('planned');
+
+    const planner = await w.app.inject({ url: '/api/field/assignment?team=T2', headers: w.as.planner });
+    expect(planner.json().stops.map((s: { targetId: string }) => s.targetId)).toEqual(w.targets.t2);
+    const noTeam = await w.app.inject({ url: '/api/field/assignment', headers: w.as.manager });
+    expect(noTeam.statusCode).toBe(400);
+    expect(noTeam.json().field).toBe('team');
+  });
+
+  it('writes the route as GPX for handheld units', async () => {
+    const r = await w.app.inject({ url: '/api/field/assignment.gpx', headers: w.as.field });
+    expect(r.headers['content-type']).toContain('application/gpx+xml');
+    expect(r.body.match(/<wpt /g)).toHaveLength(2);
+    expect(r.body).toContain(`<name>1. ${w.targets.t1[0]}</name>`);
+    expect(r.body).toContain('<trkseg><trkpt lat="25.0000000" lon="100.0000000"/>');
+  });
+});
+
+describe('field routes: reports', () => {
+  it('accepts a photo only with the right sha256', async () => {
+    const bad = await w.app.inject({ method: 'PUT', url: `/api/field/photos/${'0'.repeat(64)}`, payload: JPEG, headers: { 'content-type': 'image/jpeg', ...w.as.field } });
+    expect(bad.statusCode).toBe(460);
+    expect(bad.json().code).toBe('TIANDI_E_CHECKSUM_MISMATCH');
+    const wrongType = await w.app.inject({ method: 'PUT', url: `/api/field/photos/${JPEG_SHA}`, payload: 'x', headers: { 'content-type': 'text/plain', ...w.as.field } });
+    expect(wrongType.statusCode).toBeGreaterThanOrEqual(400);
+    const ok = await w.app.inject({ method: 'PUT', url: `/api/field/photos/${JPEG_SHA}`, payload: JPEG, headers: { 'content-type': 'image/jpeg', ...w.as.field } });
+    expect(ok.statusCode).toBe(200);
+    expect(ok.json()).toEqual({ ok: true, sha256: JPEG_SHA, sizeBytes: JPEG.length });
+  });
+
+  it('records a report once: a replay answers duplicate and stores nothing more', async () => {
+    const body = report('r-1', w.targets.t1[0], { photos: [JPEG_SHA], verdict: 'nothing_found' });
+    const first = await w.app.inject({ method: 'POST', url: '/api/field/reports', payload: body, headers: w.as.field });
+    expect(first.statusCode).toBe(201);
+    expect(first.json()).toMatchObject({ outcome: 'created', reportId: 'r-1', targetId: w.targets.t1[0], status: 'inspected_negative' });
+    for (let i = 0; i < 3; i++) {
+      const again = await w.app.inject({ method: 'POST', url: '/api/field/reports', payload: body, headers: w.as.field });
+      expect(again.statusCode).toBe(200);
+      expect(again.json()).toEqual({ outcome: 'duplicate', reportId: 'r-1' });
+    }
+    const ws = w.ws();
+    expect(ws.db.prepare("SELECT count(*) AS n FROM reports WHERE report_id = 'r-1'").get()).toEqual({ n: 1 });
+    expect(ws.db.prepare('SELECT team, photos_json FROM reports WHERE report_id = ?').get('r-1')).toEqual({ team: 'T1', photos_json: JSON.stringify([JPEG_SHA]) });
+    expect(ws.db.prepare('SELECT size_bytes FROM photos WHERE sha256 = ?').get(JPEG_SHA)).toEqual({ size_bytes: JPEG.length });
+    const audit = ws.db.prepare("SELECT actor FROM audit_log WHERE action = 'report.add' AND subject = 'r-1'").all();
+    expect(audit).toEqual([{ actor: 'field' }]);
+    const changed = await w.app.inject({ method: 'POST', url: '/api/field/reports', payload: { ...body, properties: { ...body.properties, notes: 'edited' } }, headers: w.as.field });
+    expect(changed.statusCode).toBe(409);
+  });
+
+  it("refuses a report on another team's target, or in another team's name, with 403", async () => {
+    const r = await w.app.inject({ method: 'POST', url: '/api/field/reports', payload: report('r-2', w.targets.t2[0]), headers: w.as.field });
+    expect(r.statusCode).toBe(403);
+    expect(r.json().code).toBe('TIANDI_E_AUTH_TEAM');
+    const r2 = await w.app.inject({ method: 'POST', url: '/api/field/reports', payload: report('r-3', null, { team: 'T2' }), headers: w.as.field });
+    expect(r2.statusCode).toBe(403);
+  });
+
+  it('records a finding off the route as a new missed-by-scan target', async () => {
+    const r = await w.app.inject({
+      method: 'POST', url: '/api/field/reports', headers: w.as.field,
+      payload: { ...report('r-4', null, { verdict: 'confirmed_poppy', plant_count: 300, area_m2: 120 }), geometry: { type: 'Point', coordinates: [100.005, 25.0085] } },
+    });
+    expect(r.statusCode).toBe(201);
+    expect(r.json()).toMatchObject({ outcome: 'created', newTarget: true, status: 'confirmed' });
+    const a = (await w.app.inject({ url: '/api/field/assignment', headers: w.as.field })).json();
+    expect(a.reports.map((x: { reportId: string }) => x.reportId)).toEqual(['r-1', 'r-4']);
+    expect(a.targets.features.find((f: { id: string }) => f.id === r.json().targetId).properties.missed_by_scan).toBe(true);
+  });
+
+  it('names the bad field of an invalid report, and a photo not yet uploaded', async () => {
+    const bad = await w.app.inject({ method: 'POST', url: '/api/field/reports', payload: report('r-5', null, { verdict: 'maybe' }), headers: w.as.field });
+    expect(bad.statusCode).toBe(400);
+    expect(bad.json().field).toBe('verdict');
+    const nophoto = await w.app.inject({ method: 'POST', url: '/api/field/reports', payload: report('r-6', null, { photos: ['a'.repeat(64)] }), headers: w.as.field });
+    expect(nophoto.statusCode).toBe(400);
+    expect(nophoto.json().field).toBe('photos');
+  });
+});

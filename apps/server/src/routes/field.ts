@@ -1,0 +1,172 @@
+import { createHash } from 'node:crypto';
+import fs from 'node:fs';
+import path from 'node:path';
+import { parseGroundReport } from '@tiandi/geo';
+import { importReports, readTarget, StoreError, type PhotoBytes } from '@tiandi/store';
+import { z } from 'zod';
+import type { RequestAccount, Role, RouteModule, ServerContext } from '../context';
+import { AuthError } from '../auth/auth-errors';
+import { ServerError } from '../errors';
+import { parseInput } from '../validate';
+import { actorOf, workspaceOf } from '../workspace/workspace-service';
+import { readAssignment, teamHasTarget } from './field-assignment';
+import { assignmentGpx } from './field-gpx';
+
+/** Roles that may read a team's assignment: the team itself, and the office roles that plan and review. */
+const READERS: Role[] = ['field', 'planner', 'manager', 'admin'];
+/** Only field teams report. */
+const REPORTERS: Role[] = ['field'];
+const MAX_PHOTO_BYTES = 15 * 1024 * 1024;
+const PHOTO_TYPES = /^image\/(jpeg|png|webp|heic|heif)$/;
+
+const TeamQuery = z.strictObject({ team: z.string().min(1).max(64).optional() });
+const PhotoParams = z.strictObject({ sha256: z.string().regex(/^[0-9a-f]{64}$/, 'sha256 (64 hex digits)') });
+const ReportBody = z.strictObject({
+  type: z.literal('Feature'),
+  geometry: z.strictObject({ type: z.literal('Point'), coordinates: z.array(z.number()).min(2).max(3) }),
+  properties: z.record(z.string(), z.unknown()),
+  id: z.union([z.string(), z.number()]).optional(),
+});
+
+/** The team a request is about: a field account's own team (403 for any other), else the `team` query. */
+export function teamFor(account: RequestAccount | null, requested: string | undefined): string {
+  if (!account) throw new AuthError('TIANDI_E_AUTH_REQUIRED');
+  if (account.role === 'field') {
+    if (!account.team) throw new AuthError('TIANDI_E_AUTH_TEAM');
+    if (requested && requested !== account.team) throw new AuthError('TIANDI_E_AUTH_TEAM');
+    return account.team;
+  }
+  if (!requested) throw new ServerError('TIANDI_E_VALIDATION', '需要指定外业组 team is required: ?team=<team id>', { field: 'team' });
+  return requested;
+}
+
+/** Folder where uploaded photos wait for their report. */
+function photoDir(ctx: ServerContext): string {
+  const d = path.join(ctx.options.dataDir, 'field-photos');
+  fs.mkdirSync(d, { recursive: true });
+  return d;
+}
+
+/**
+ * Field team API (issue 7):
+ * - `GET /api/field/assignment[?team=]` — route, stops (with Gaode links), targets, reports so far.
+ * - `GET /api/field/assignment.gpx[?team=]` — the same as GPX for handheld units.
+ * - `GET /api/field/targets/:id` — one target of the team.
+ * - `PUT /api/field/photos/:sha256` — photo bytes (checked against the sha256; idempotent).
+ * - `POST /api/field/reports` — one report (GeoJSON Point feature, workspace report schema);
+ *   idempotent by `report_id`: `{ outcome: 'created' | 'duplicate' }`.
+ * A field account sees and reports only for its own team (403 `TIANDI_E_AUTH_TEAM`).
+ */
+const field: RouteModule = {
+  name: 'field',
+  register(app, ctx) {
+    app.get('/api/field/assignment', { config: { roles: READERS } }, async (req, reply) => {
+      const { team } = parseInput(TeamQuery, req.query, 'query');
+      const a = readAssignment(workspaceOf(ctx), teamFor(req.account, team));
+      void reply.header('cache-control', 'private, no-cache');
+      return a;
+    });
+
+    app.get('/api/field/assignment.gpx', { config: { roles: READERS } }, async (req, reply) => {
+      const { team } = parseInput(TeamQuery, req.query, 'query');
+      const a = readAssignment(workspaceOf(ctx), teamFor(req.account, team));
+      void reply.header('content-disposition', `attachment; filename="tiandi-${encodeURIComponent(a.team)}.gpx"`);
+      return reply.type('application/gpx+xml; charset=utf-8').send(assignmentGpx(a));
+    });
+
+    app.get('/api/field/targets/:id', { config: { roles: READERS } }, async (req) => {
+      const { id } = parseInput(z.strictObject({ id: z.string().min(1).max(200) }), req.params, 'params');
+      const { team } = parseInput(TeamQuery, req.query, 'query');
+      const ws = workspaceOf(ctx);
+      if (req.account?.role === 'field' && !teamHasTarget(ws, teamFor(req.account, team), id)) throw new AuthError('TIANDI_E_AUTH_TEAM');
+      const feature = readAssignmentTarget(ws, id);
+      if (!feature) throw new ServerError('TIANDI_E_NOT_FOUND', `没有目标 no target '${id}'`, { field: 'id' });
+      return feature;
+    });
+
+    app.register(async (scope) => {
+      scope.addContentTypeParser(/^image\//, { parseAs: 'buffer', bodyLimit: MAX_PHOTO_BYTES }, (_req, body, done) => done(null, body));
+      scope.put('/api/field/photos/:sha256', { config: { roles: REPORTERS }, bodyLimit: MAX_PHOTO_BYTES }, async (req) => {
+        const { sha256 } = parseInput(PhotoParams, req.params, 'params');
+        const type = String(req.headers['content-type'] ?? '').split(';')[0].trim().toLowerCase();
+        if (!PHOTO_TYPES.test(type)) throw new ServerError('TIANDI_E_VALIDATION', `照片格式不支持 unsupported photo type '${type}': JPEG, PNG, WebP or HEIC`, { field: 'content-type' });
+        const body = req.body as Buffer;
+        if (!Buffer.isBuffer(body) || body.length === 0) throw new ServerError('TIANDI_E_VALIDATION', '照片为空 empty photo', { field: 'body' });
+        const actual = createHash('sha256').update(body).digest('hex');
+        if (actual !== sha256) throw new ServerError('TIANDI_E_CHECKSUM_MISMATCH', `照片校验和不符 photo checksum mismatch: got ${actual}; resend the photo`, { field: 'sha256' });
+        const file = path.join(photoDir(ctx), sha256);
+        if (!fs.existsSync(file)) {
+          fs.writeFileSync(`${file}.tmp`, body);
+          fs.writeFileSync(`${file}.type`, type);
+          fs.renameSync(`${file}.tmp`, file);
+        }
+        return { ok: true, sha256, sizeBytes: body.length };
+      });
+    });
+
+    app.post('/api/field/reports', { config: { roles: REPORTERS } }, async (req, reply) => {
+      const body = parseInput(ReportBody, req.body);
+      const team = teamFor(req.account, undefined);
+      const props = { ...body.properties };
+      if (props.team !== undefined && props.team !== null && props.team !== team) throw new AuthError('TIANDI_E_AUTH_TEAM');
+      props.team = team;
+      const parsed = parseGroundReport(props, body.geometry.coordinates);
+      if (!parsed.ok) throw new ServerError('TIANDI_E_VALIDATION', parsed.message, { field: parsed.field });
+      const report = parsed.report;
+      const ws = workspaceOf(ctx);
+      if (report.targetId && !teamHasTarget(ws, team, report.targetId)) throw new AuthError('TIANDI_E_AUTH_TEAM');
+
+      const photos: PhotoBytes = new Map();
+      const hasStored = ws.db.prepare('SELECT 1 FROM photos WHERE sha256 = ?');
+      for (const sha of report.photos) {
+        const file = path.join(photoDir(ctx), sha);
+        if (fs.existsSync(file)) {
+          const type = fs.existsSync(`${file}.type`) ? fs.readFileSync(`${file}.type`, 'utf8') : null;
+          photos.set(sha, { bytes: fs.readFileSync(file), mime: type });
+        } else if (!/^[0-9a-f]{64}$/.test(sha) || !hasStored.get(sha)) {
+          throw new ServerError('TIANDI_E_VALIDATION', `照片尚未上传 photo ${sha} not uploaded yet: PUT /api/field/photos/${sha} first`, { field: 'photos' });
+        }
+      }
+
+      let res;
+      try {
+        res = importReports(ws, [{ row: 1, report }], actorOf(req.account), { source: 'field-app', photos });
+      } catch (err) {
+        if (err instanceof StoreError) throw new ServerError(err.code === 'TIANDI_E_NOT_FOUND' ? 'TIANDI_E_NOT_FOUND' : 'TIANDI_E_VALIDATION', err.message, { field: err.field });
+        throw err;
+      }
+      for (const sha of report.photos) {
+        const file = path.join(photoDir(ctx), sha);
+        fs.rmSync(file, { force: true });
+        fs.rmSync(`${file}.type`, { force: true });
+      }
+      if (res.rejected.length > 0) {
+        const msg = res.rejected[0].message;
+        throw new ServerError(/already stored with different content/.test(msg) ? 'TIANDI_E_CONFLICT' : 'TIANDI_E_VALIDATION', msg, { field: msg.split(':')[0] || undefined });
+      }
+      if (res.unchanged.length > 0) return reply.status(200).send({ outcome: 'duplicate', reportId: report.reportId });
+      const added = res.added[0];
+      return reply.status(201).send({
+        outcome: 'created',
+        reportId: report.reportId,
+        targetId: added.targetId,
+        match: added.match,
+        status: added.to,
+        newTarget: res.newTargets.includes(added.targetId ?? ''),
+        contradiction: res.contradictions[0]?.reason ?? null,
+      });
+    });
+  },
+};
+export default field;
+
+function readAssignmentTarget(ws: ReturnType<typeof workspaceOf>, id: string) {
+  if (!ws.db.prepare('SELECT 1 FROM targets WHERE target_id = ?').get(id)) return null;
+  const t = readTarget(ws, id);
+  return {
+    type: 'Feature' as const,
+    id: t.id,
+    geometry: t.geometry,
+    properties: { target_id: t.id, status: t.status, score_max: t.scoreMax, area_m2: t.areaM2, missed_by_scan: t.missedByScan, report_ids: t.reportIds },
+  };
+}
