@@ -14,6 +14,7 @@ import planning from './planning';
 import { workspaceModule } from '../workspace/workspace-module';
 import auth from './auth';
 import users from './users';
+import field from './field';
 
 /**
  * Every route module of the server, registered in this order. One file per resource under
@@ -35,4 +36,5 @@ export const routes: RouteModule[] = [
   planning,
   auth,
   users,
+  field,
 ];
