@@ -44,6 +44,10 @@ describe('workspace routes', () => {
     expect((await get('/api/zones/V09/coverage')).statusCode).toBe(404);
     const cov = (await get('/api/zones/V01/coverage')).json();
     expect(cov.coverage.share).toBeGreaterThan(0.99);
+    const gaps = (await get('/api/zones/gaps')).json();
+    // The image reaches 100.011°E: a tenth of V02 (100.01–100.02°E) is covered, the rest is a gap.
+    expect(gaps.features.map((f: { properties: { zone_id: string } }) => f.properties.zone_id)).toEqual(['V02']);
+    expect(gaps.features[0].properties.share).toBeCloseTo(0.1, 3);
     expect((await get('/api/targets', as.field)).statusCode).toBe(403);
   });
 

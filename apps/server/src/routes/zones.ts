@@ -26,6 +26,24 @@ const zones: RouteModule = {
         })),
       ),
     );
+    app.get('/api/zones/gaps', { config: { roles: ALL } }, async (req) => {
+      const { season } = parseInput(CoverageQuery, req.query, 'query');
+      const ws = workspaceOf(ctx);
+      const all = readZones(ws);
+      // The finest level present (villages, else townships, else counties): where certification happens.
+      const level = (['village', 'township', 'county'] as const).find((l) => all.some((zr) => zr.level === l));
+      const features = [];
+      for (const zr of all.filter((x) => x.level === level)) {
+        let coverage;
+        try {
+          coverage = zoneCoverage(ws, zr.zoneId, season).coverage;
+        } catch {
+          return featureCollection([]); // no season yet: nothing to measure against
+        }
+        if (coverage.gaps) features.push({ type: 'Feature' as const, id: zr.zoneId, geometry: coverage.gaps, properties: { zone_id: zr.zoneId, name: zr.name, share: coverage.share, gap_area_m2: coverage.gapAreaM2 } });
+      }
+      return featureCollection(features);
+    });
     app.get('/api/zones/:id/coverage', { config: { roles: ALL } }, async (req) => {
       const { id } = parseInput(ZoneParams, req.params, 'params');
       const { season } = parseInput(CoverageQuery, req.query, 'query');
