@@ -8,3 +8,6 @@ export { SynthError, SYNTH_ERROR_CODES, type SynthErrorCode } from './errors';
 export { buildDemoSurvey, type DemoSurvey, type DemoVillage, type DemoRoad } from './demo/demo-survey';
 export { demoFlightBlocks, type DemoFlightBlock, type DemoFlightBlocks } from './demo/demo-flight-blocks';
 export { demoSeason, type DemoSeason } from './demo/demo-season';
+export { plotMetrics, type PlotMetrics, type SceneEval, type EvalPlot, type EvalCandidate, type RecallGroup } from './metrics/plot-metrics';
+export { polygonsIntersect, type Rings } from './metrics/polygons-intersect';
+export { rocAuc, thresholdAtRecall } from './metrics/roc-auc';

@@ -1,3 +1,7 @@
 /** Node-only parts of @tiandi/synth (file output through @tiandi/tiles/write). */
 export { writeScene, type WriteSceneOptions, type WrittenScene } from './write-scene';
 export { ensureDemoImagery, demoBlockScene, DEMO_IMAGERY_VERSION, DEFAULT_SEEDS_DIR, type DemoImage, type DemoProgress } from './demo/ensure-demo-imagery';
+export { exportChips, ChipOptionsSchema, type ChipOptions, type ChipRecord } from './chips/export-chips';
+export { evaluateModel, evalSceneOptions, type EvalReport } from './eval/evaluate-model';
+export { loadBareModel, runBareModel, type BareModel, type BareCard } from './eval/bare-model';
+export { readResampled, type ResampledImage } from './chips/read-resampled';

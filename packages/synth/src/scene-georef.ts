@@ -37,7 +37,10 @@ export function sceneGeoref(o: SceneOptions): SceneGeoref {
     psx = o.gsdM / (111_320 * Math.cos((centre[1] * Math.PI) / 180));
     psy = o.gsdM / 110_574;
   } else {
-    psx = psy = o.gsdM;
+    // CRS units per ground metre at the centre (1.13 for Web Mercator at 28°N, 0.9996 for UTM).
+    const a = toWgs.inverse(centre), b = toWgs.inverse([centre[0] + 1e-4, centre[1]]);
+    const k = Math.hypot(b[0] - a[0], b[1] - a[1]) / (1e-4 * 111_320 * Math.cos((centre[1] * Math.PI) / 180));
+    psx = psy = o.gsdM * k;
   }
   let ox: number, oy: number;
   if (o.originXY) [ox, oy] = o.originXY;

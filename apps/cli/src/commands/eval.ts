@@ -1,0 +1,118 @@
+import fs from 'node:fs';
+import path from 'node:path';
+import { parseArgs } from 'node:util';
+import { EXIT, type Command, type CommandIO } from '../command';
+
+const usage = `用法 Usage:
+  tiandi eval [--scenes 20] [--seed 9000] [--model models/poppy-synth] [--size-m 150] [--json] [--write-card]
+
+在未参与训练的合成场景上评估模型 Evaluate a model on held-out synthetic scenes (seeds never used in
+training: 1000-1139 are training seeds). Each scene (3-8 cm GSD, one of six CRSs) is written as a COG,
+read back at the model's GSD, scanned in tiles and its candidate plots compared with the truth.
+Prints plot-level recall / precision / F1, recall by plot size and stage, false-positive candidates
+per km², tile-level ROC AUC and the threshold reaching 95 % recall.
+  --json        机器可读 print the report as JSON
+  --write-card  把指标写入模型说明 write the metrics into <model>/model.json
+`;
+
+const evalCommand: Command = {
+  summary: '在合成场景上评估模型 Evaluate a model on held-out synthetic scenes',
+  usage,
+  async run(argv, io) {
+    let parsed;
+    try {
+      parsed = parseArgs({
+        args: argv, strict: true,
+        options: {
+          scenes: { type: 'string' }, seed: { type: 'string' }, model: { type: 'string' }, 'size-m': { type: 'string' },
+          json: { type: 'boolean' }, 'write-card': { type: 'boolean' },
+        },
+      });
+    } catch (err) {
+      return fail(io, 'eval', `${(err as Error).message}. Run 'tiandi eval --help'.`);
+    }
+    const v = parsed.values;
+    const n = Number(v.scenes ?? 20), seed = Number(v.seed ?? 9000), sizeM = Number(v['size-m'] ?? 150);
+    if (!Number.isInteger(n) || n < 1 || n > 1000) return fail(io, 'eval', `--scenes '${v.scenes}' must be an integer 1-1000.`);
+    if (!Number.isInteger(seed) || seed < 0) return fail(io, 'eval', `--seed '${v.seed}' must be a non-negative integer.`);
+    if (!(sizeM >= 20 && sizeM <= 2000)) return fail(io, 'eval', `--size-m '${v['size-m']}' must be 20-2000 metres.`);
+    if (seed < 1140 && seed + n > 1000) return fail(io, 'eval', `seeds ${seed}-${seed + n - 1} overlap the training seeds 1000-1139; choose held-out seeds (e.g. --seed 9000).`);
+    const modelDir = path.resolve(io.cwd, v.model ?? 'models/poppy-synth');
+    const cardPath = path.join(modelDir, 'model.json');
+    if (!fs.existsSync(cardPath) || !fs.existsSync(path.join(modelDir, 'model.onnx'))) return fail(io, v.model ?? 'models/poppy-synth', '找不到 model.json 或 model.onnx missing model.json or model.onnx in this folder.');
+    const { evaluateModel } = await import('@tiandi/synth/node');
+    const seeds = Array.from({ length: n }, (_, i) => seed + i);
+    const report = await evaluateModel({
+      modelDir, seeds, sizeM, signal: io.signal,
+      onScene: (d, t) => { if (io.stderr.isTTY) io.stderr.write(`\r场景 scene ${d}/${t}`); },
+    });
+    if (io.stderr.isTTY) io.stderr.write('\n');
+    if (v.json) io.stdout.write(JSON.stringify(report, null, 2) + '\n');
+    else io.stdout.write(formatReport(report));
+    if (v['write-card']) {
+      const card = JSON.parse(fs.readFileSync(cardPath, 'utf8'));
+      card.metrics = cardMetrics(report);
+      fs.writeFileSync(cardPath, JSON.stringify(card, null, 2) + '\n');
+      io.stdout.write(`指标已写入 metrics written to ${path.relative(io.cwd, cardPath)}\n`);
+    }
+    return EXIT.ok;
+  },
+};
+
+type Report = Awaited<ReturnType<typeof import('@tiandi/synth/node').evaluateModel>>;
+
+/** The card's `metrics` block (flat numbers and strings, per docs/model-card.md). */
+export function cardMetrics(r: Report): Record<string, number | string | null> {
+  const p = r.plot;
+  const r3 = (x: number | null) => (x === null ? null : Math.round(x * 1000) / 1000);
+  return {
+    eval_seeds: r.seeds,
+    eval_scenes: r.scenes,
+    eval_area_km2: r3(p.areaKm2),
+    eval_plots: p.plots,
+    plot_recall: r3(p.recall),
+    plot_recall_ge4m2: r3(p.recallGe4m2),
+    plot_precision: r3(p.precision),
+    f1: r3(p.f1),
+    fp_per_km2: r3(p.fpPerKm2),
+    recall_lt5m2: r3(p.bySize.lt5m2.recall),
+    recall_5to20m2: r3(p.bySize.m2_5to20.recall),
+    recall_gt20m2: r3(p.bySize.gt20m2.recall),
+    recall_flowering: r3(p.byStage.flowering?.recall ?? null),
+    recall_capsule: r3(p.byStage.capsule?.recall ?? null),
+    tile_roc_auc: r3(r.tileRocAuc),
+    threshold_at_95_recall: r3(r.thresholdAt95Recall),
+  };
+}
+
+function formatReport(r: Report): string {
+  const p = r.plot;
+  const pc = (x: number | null) => (x === null ? '—' : `${(x * 100).toFixed(1)} %`);
+  const rows: Array<[string, string]> = [
+    ['模型 model', `${r.model.name} ${r.model.version}`],
+    ['场景 scenes (seeds)', `${r.scenes} (${r.seeds}), ${p.areaKm2.toFixed(3)} km²`],
+    ['阈值 thresholds high/low/min m²', `${r.thresholds.high} / ${r.thresholds.low} / ${r.thresholds.min_area_m2}`],
+    ['真实地块 true plots', `${p.plots} (found ${p.plotsFound})`],
+    ['召回率 plot recall', pc(p.recall)],
+    ['召回率 ≥4 m² recall', pc(p.recallGe4m2)],
+    ['精确率 plot precision', `${pc(p.precision)} (${p.candidatesTrue}/${p.candidates} candidates)`],
+    ['F1', p.f1 === null ? '—' : p.f1.toFixed(3)],
+    ['误报 FP candidates / km²', `${p.fpPerKm2.toFixed(2)} (${p.fpCandidates})`],
+    ['召回 <5 m²', `${pc(p.bySize.lt5m2.recall)} (${p.bySize.lt5m2.found}/${p.bySize.lt5m2.plots})`],
+    ['召回 5–20 m²', `${pc(p.bySize.m2_5to20.recall)} (${p.bySize.m2_5to20.found}/${p.bySize.m2_5to20.plots})`],
+    ['召回 >20 m²', `${pc(p.bySize.gt20m2.recall)} (${p.bySize.gt20m2.found}/${p.bySize.gt20m2.plots})`],
+    ...Object.entries(p.byStage).map(([s, g]) => [`召回 stage ${s}`, `${pc(g.recall)} (${g.found}/${g.plots})`] as [string, string]),
+    ['瓦片 tile ROC AUC', r.tileRocAuc === null ? '—' : `${r.tileRocAuc.toFixed(4)} (${r.tiles} tiles)`],
+    ['95 %召回阈值 threshold @95 % recall', r.thresholdAt95Recall === null ? '—' : r.thresholdAt95Recall.toFixed(3)],
+    ['推理 bare inference', `${r.inferenceImageryMpxPerS.toFixed(0)} Mpx/s of imagery`],
+  ];
+  const w = Math.max(...rows.map(([k]) => k.length));
+  return rows.map(([k, val]) => `${k.padEnd(w + 2)}${val}`).join('\n') + '\n';
+}
+
+function fail(io: CommandIO, file: string, msg: string): number {
+  io.stderr.write(`tiandi: ${file}: ${msg}\n`);
+  return EXIT.badInput;
+}
+
+export default evalCommand;

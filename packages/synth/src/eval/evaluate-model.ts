@@ -1,0 +1,115 @@
+import { mkdtempSync, rmSync } from 'node:fs';
+import { tmpdir } from 'node:os';
+import { join } from 'node:path';
+import { createPrng } from '../prng';
+import { writeScene } from '../write-scene';
+import { readResampled } from '../chips/read-resampled';
+import { rasterizeCoverage } from '../chips/rasterize-coverage';
+import { plotMetrics, type PlotMetrics, type SceneEval } from '../metrics/plot-metrics';
+import { rocAuc, thresholdAtRecall } from '../metrics/roc-auc';
+import { throwIfAborted } from '../errors';
+import { loadBareModel, runBareModel } from './bare-model';
+import { heatComponents } from './heat-components';
+import type { SceneXY } from '../scene-types';
+
+/** The held-out scene of an eval seed: GSD 3–8 cm, one of several CRSs, about `sizeM` metres square. */
+export function evalSceneOptions(seed: number, sizeM = 150) {
+  const r = createPrng(seed * 13 + 5);
+  const gsdM = Math.round(r.range(0.03, 0.08) * 1000) / 1000;
+  const crs = r.pick(['EPSG:4522', 'EPSG:32648', 'EPSG:4326', 'EPSG:3857', 'EPSG:4545', 'EPSG:4490']);
+  return { seed, gsdM, crs, widthPx: Math.round(sizeM / gsdM) };
+}
+
+/** The full evaluation report (what `tiandi eval` prints and writes into the card). */
+export interface EvalReport {
+  model: { name: string; version: string; dir: string };
+  seeds: string;
+  scenes: number;
+  thresholds: { high: number; low: number; min_area_m2: number };
+  plot: PlotMetrics;
+  tileRocAuc: number | null;
+  tiles: number;
+  thresholdAt95Recall: number | null;
+  /** Bare inference throughput: imagery megapixels (at source GSD) per second of session.run. */
+  inferenceImageryMpxPerS: number;
+  perScene: Array<{ seed: number; gsdM: number; crs: string; plots: number; found: number; candidates: number; falseCandidates: number }>;
+}
+
+/**
+ * Generates held-out scenes (as COGs, so JPEG artefacts and overview reading are as in use), runs the
+ * model over each at its GSD, turns the heatmap into candidate plots (hysteresis thresholds,
+ * minimum area) and scores them against the truth.
+ */
+export async function evaluateModel(opts: {
+  modelDir: string; seeds: number[]; sizeM?: number; thresholds?: { high: number; low: number; min_area_m2: number };
+  signal?: AbortSignal; onScene?: (done: number, total: number) => void;
+}): Promise<EvalReport> {
+  const model = await loadBareModel(opts.modelDir);
+  const card = model.card;
+  const th = opts.thresholds ?? card.thresholds;
+  const work = mkdtempSync(join(tmpdir(), 'tiandi-eval-'));
+  const scenes: SceneEval[] = [];
+  const tileScores: number[] = [], tileLabels: number[] = [];
+  const plotScores: number[] = [];
+  const perScene: EvalReport['perScene'] = [];
+  let imageryPx = 0;
+  try {
+    for (const [k, seed] of opts.seeds.entries()) {
+      throwIfAborted(opts.signal);
+      const so = evalSceneOptions(seed, opts.sizeM);
+      const w = await writeScene(so, work, { signal: opts.signal });
+      const img = await readResampled(w.tifPath, card.gsd_m, opts.signal);
+      rmSync(w.tifPath);
+      imageryPx += so.widthPx * so.widthPx;
+      const runBefore = model.stats.runS;
+      const { heat, hw, hh, stride } = await runBareModel(model, img.rgb, img.width, img.height);
+      void runBefore;
+      const cellM = stride * card.gsd_m * (w.scene.options.gsdM * img.factor / card.gsd_m);
+      const cellArea = cellM * cellM;
+      const comps = heatComponents(heat, hw, hh, th.low, th.high, Math.max(1, Math.ceil(th.min_area_m2 / cellArea)));
+      const sq = (c: number): SceneXY[] => {
+        const x = (c % hw) * cellM, y = Math.floor(c / hw) * cellM;
+        return [[x, y], [x + cellM, y], [x + cellM, y + cellM], [x, y + cellM], [x, y]];
+      };
+      const candidates = comps.map((c) => ({ rings: c.cells.map((cell) => [sq(cell)]), score: c.maxScore }));
+      const plots = w.scene.layout.plots.map((p) => ({ id: p.id, rings: [p.ring], areaM2: p.areaM2, stage: p.stage }));
+      const sceneEval = { plots, candidates, areaKm2: w.scene.truth.scene.area_km2 };
+      scenes.push(sceneEval);
+      const m = plotMetrics([sceneEval]);
+      perScene.push({ seed, gsdM: so.gsdM, crs: so.crs, plots: m.plots, found: m.plotsFound, candidates: m.candidates, falseCandidates: m.fpCandidates });
+      // Plot scores (max heat over cells the plot touches) and tile-level scores.
+      const toCell = (ring: SceneXY[]) => ring.map(([x, y]) => [x / cellM, y / cellM] as [number, number]);
+      const cover = rasterizeCoverage(w.scene.layout.plots.map((p) => [toCell(p.ring)]), hw, hh, 3);
+      for (const p of w.scene.layout.plots) {
+        const one = rasterizeCoverage([[toCell(p.ring)]], hw, hh, 3);
+        let best = 0;
+        for (let i = 0; i < one.length; i++) if (one[i] && heat[i] > best) best = heat[i];
+        plotScores.push(best);
+      }
+      const tc = Math.round(card.tile_stride / stride);
+      for (let ty = 0; ty < hh; ty += tc) for (let tx = 0; tx < hw; tx += tc) {
+        let best = 0, pos = 0;
+        for (let y = ty; y < Math.min(hh, ty + tc); y++) for (let x = tx; x < Math.min(hw, tx + tc); x++) {
+          const i = y * hw + x;
+          if (heat[i] > best) best = heat[i];
+          if (cover[i]) pos = 1;
+        }
+        tileScores.push(best);
+        tileLabels.push(pos);
+      }
+      opts.onScene?.(k + 1, opts.seeds.length);
+    }
+  } finally {
+    rmSync(work, { recursive: true, force: true });
+  }
+  const seeds = opts.seeds;
+  return {
+    model: { name: card.name, version: card.version, dir: opts.modelDir },
+    seeds: seeds.length > 1 && seeds[seeds.length - 1] - seeds[0] === seeds.length - 1 ? `${seeds[0]}-${seeds[seeds.length - 1]}` : seeds.join(','),
+    scenes: seeds.length, thresholds: th, plot: plotMetrics(scenes),
+    tileRocAuc: rocAuc(tileScores, tileLabels), tiles: tileScores.length,
+    thresholdAt95Recall: thresholdAtRecall(plotScores, 0.95),
+    inferenceImageryMpxPerS: model.stats.runS > 0 ? imageryPx / 1e6 / model.stats.runS : 0,
+    perScene,
+  };
+}
