@@ -29,3 +29,4 @@ export * from './export/plan-to-geojson';
 export * from './export/plan-to-gpx';
 export * from './export/plan-to-kml';
 export * from './export/plan-to-csv';
+export * from './export/plan-to-navigation-html';

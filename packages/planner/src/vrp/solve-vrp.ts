@@ -153,11 +153,14 @@ export function solveVrp(p: VrpProblem, options: VrpOptions = {}): VrpSolution {
     return delta;
   };
 
-  const touched = new Set<number>();
-  const saved = new Map<number, number[]>();
+    const saved = new Map<number, number[]>();
+  const isSaved = new Uint8Array(nv);
   const touch = (r: number): void => {
-    if (!saved.has(r)) saved.set(r, routes[r].slice());
-    touched.add(r);
+    if (!isSaved[r]) { saved.set(r, routes[r].slice()); isSaved[r] = 1; }
+  };
+  const clearSaved = (): void => {
+    for (const r of saved.keys()) isSaved[r] = 0;
+    saved.clear();
   };
 
   const insertJob = (u: number, r: number, i: number): void => {
@@ -223,14 +226,25 @@ export function solveVrp(p: VrpProblem, options: VrpOptions = {}): VrpSolution {
     if (pick >= 4) removed.sort((a, b) => jPen[b] - jPen[a]);
     const left: number[] = [];
     for (const u of removed) {
+      // A job left out earlier can only fit now where this iteration's ruin made room.
+      if (!fresh[u] && !nearRuin(u)) { left.push(u); continue; }
       let [d, r, i] = bestInsertion(u, true);
       // Full scan only when no neighbour is routed (granular neighbourhood empty), or now and then.
       if (r < 0 && (considered <= nClass || rng.next() < 0.05)) [d, r, i] = bestInsertion(u, false);
       if (r >= 0 && d < jPen[u]) insertJob(u, r, i);
       else left.push(u);
     }
+    for (const u of removed) fresh[u] = 0;
     removed.length = 0;
     removed.push(...left);
+  };
+  const fresh = new Uint8Array(nj);
+  const nearRuin = (u: number): boolean => {
+    for (let t = 0; t < K; t++) {
+      const v = neigh[u * K + t];
+      if (fresh[v] || (routeOf[v] >= 0 && isSaved[routeOf[v]])) return true;
+    }
+    return false;
   };
 
   const ruin = (): void => {
@@ -257,7 +271,7 @@ export function solveVrp(p: VrpProblem, options: VrpOptions = {}): VrpSolution {
         const lo = Math.max(0, j - l + 1);
         const hi = Math.min(j, route.length - l);
         const s = lo + rng.int(hi - lo + 1);
-        for (const u of route.slice(s, s + l)) { removed.push(u); removeJob(u); }
+        for (const u of route.slice(s, s + l)) { removed.push(u); fresh[u] = 1; removeJob(u); }
       } else {
         let m = 1;
         while (l + m < route.length && rng.next() < 0.5) m++;
@@ -270,6 +284,7 @@ export function solveVrp(p: VrpProblem, options: VrpOptions = {}): VrpSolution {
         for (let q = 0; q < L; q++) {
           if (q >= keepAt && q < keepAt + m) continue;
           removed.push(str[q]);
+          fresh[str[q]] = 1;
           removeJob(str[q]);
         }
       }
@@ -295,11 +310,10 @@ export function solveVrp(p: VrpProblem, options: VrpOptions = {}): VrpSolution {
       while (routes[r].length && !feasible(r)) { const u = routes[r].pop()!; routeOf[u] = -1; update(r); }
     });
   }
-  for (let u = 0; u < nj; u++) if (routeOf[u] < 0) removed.push(u);
+  for (let u = 0; u < nj; u++) if (routeOf[u] < 0) { removed.push(u); fresh[u] = 1; }
   if (options.insertOnly) removed.sort((a, b) => jPen[b] - jPen[a] || a - b);
   recreate();
-  touched.clear();
-  saved.clear();
+  clearSaved();
 
   function feasible(r: number): boolean {
     const route = routes[r];
@@ -344,8 +358,7 @@ export function solveVrp(p: VrpProblem, options: VrpOptions = {}): VrpSolution {
         removed.length = 0;
         removed.push(...before);
       }
-      touched.clear();
-      saved.clear();
+      clearSaved();
       if (options.onProgress && iter % 200 === 0) options.onProgress(Math.min(1, frac), bestCost);
     }
   }
