@@ -1,4 +1,5 @@
 import type Database from 'better-sqlite3';
+import { ACCOUNTS_MIGRATION_SQL } from './accounts/accounts-schema';
 
 /** GeoPackage application_id "GPKG" and the GeoPackage version (1.3, what GDAL ≥ 2.2 and QGIS read without warnings) kept in PRAGMA user_version. */
 export const GPKG_APPLICATION_ID = 0x47504b47;
@@ -72,6 +73,13 @@ export const MIGRATIONS: Migration[] = [
         CREATE INDEX reports_target ON reports(target_id);
         CREATE INDEX certifications_zone ON certifications(zone_id, season_id);
         CREATE TABLE tiandi_meta (key TEXT PRIMARY KEY, value TEXT NOT NULL);`);
+    },
+  },
+  {
+    version: 2,
+    name: 'accounts and login sessions (issue 7; scrypt hashes and sha256 of session tokens, never clear text)',
+    up(db) {
+      db.exec(ACCOUNTS_MIGRATION_SQL);
     },
   },
 ];

@@ -2,8 +2,8 @@ import fs from 'node:fs';
 import os from 'node:os';
 import path from 'node:path';
 import { Readable, Writable } from 'node:stream';
-import Database from 'better-sqlite3';
-import { openAccountStore } from '@tiandi/store/accounts';
+import { AccountStore } from '@tiandi/store/accounts';
+import { Workspace } from '@tiandi/store';
 import { afterEach, describe, expect, it } from 'vitest';
 import user from './user';
 
@@ -16,8 +16,15 @@ function workspace(): string {
   const d = fs.mkdtempSync(path.join(os.tmpdir(), 'tiandi-user-'));
   dirs.push(d);
   const file = path.join(d, 'w.gpkg');
-  new Database(file).close();
+  Workspace.create(file).close();
   return file;
+}
+
+function notWorkspace(): string {
+  const d = fs.mkdtempSync(path.join(os.tmpdir(), 'tiandi-user-'));
+  dirs.push(d);
+  fs.writeFileSync(path.join(d, 'x.gpkg'), 'not sqlite');
+  return path.join(d, 'x.gpkg');
 }
 
 async function run(argv: string[], stdinText = '') {
@@ -40,9 +47,9 @@ describe('tiandi user', () => {
     expect(r).toMatchObject({ status: 0, err: '' });
     expect(r.out).toContain('一组 (field, team T1)');
     expect(r.out + r.err).not.toContain('pa55-w0rd-field');
-    const { accounts, close } = await openAccountStore(ws, { mustExist: true });
-    expect((await accounts.authenticate('一组', 'pa55-w0rd-field'))?.teamId).toBe('T1');
-    close();
+    const w = Workspace.open(ws);
+    expect((await new AccountStore(w.db).authenticate('一组', 'pa55-w0rd-field'))?.teamId).toBe('T1');
+    w.close();
     expect(fs.readFileSync(ws).includes(Buffer.from('pa55-w0rd-field'))).toBe(false);
     const list = await run(['list', '--workspace', ws]);
     expect(list.out).toBe('一组\tfield\tT1\tactive\n');
@@ -58,6 +65,7 @@ describe('tiandi user', () => {
       [['add', 'x1', 'hunter2hunter2', '--role', 'admin', '--workspace', ws], '', /unexpected argument/],
       [['add', 'x1', '--role', 'admin', '--password', 'p', '--workspace', ws], '', /Unknown option '--password'/],
       [['add', 'x1', '--role', 'admin', '--workspace', ws + '.missing'], 'password-123\n', /workspace not found; create it with 'tiandi init/],
+      [['add', 'x1', '--role', 'admin', '--workspace', notWorkspace()], 'password-123\n', /is this a .gpkg made by 'tiandi init'|not a Tiandi workspace/],
     ];
     for (const [argv, stdin, re] of cases) {
       const r = await run(argv, stdin);
@@ -76,8 +84,8 @@ describe('tiandi user', () => {
     await run(['add', 'mgr', '--role', 'manager', '--workspace', ws], 'first-password\n');
     expect((await run(['passwd', 'mgr', '--workspace', ws], 'second-password\n')).status).toBe(0);
     expect((await run(['disable', 'mgr', '--workspace', ws])).status).toBe(0);
-    const { accounts, close } = await openAccountStore(ws);
-    expect(accounts.findByName('mgr')?.disabledAt).not.toBeNull();
-    close();
+    const w = Workspace.open(ws);
+    expect(new AccountStore(w.db).findByName('mgr')?.disabledAt).not.toBeNull();
+    w.close();
   });
 });

@@ -45,7 +45,8 @@ const user: Command = {
     const file = path.resolve(io.cwd, values.workspace);
     if (!fs.existsSync(file)) return fail(io, values.workspace, `工作区不存在 workspace not found; create it with 'tiandi init ${values.workspace}'.`);
 
-    const { openAccountStore, AccountError, isRole, ROLES } = await import('@tiandi/store/accounts');
+    const { AccountStore, AccountError, isRole, ROLES } = await import('@tiandi/store/accounts');
+    const { Workspace, StoreError } = await import('@tiandi/store');
     if (action === 'add') {
       if (!values.role) return fail(io, 'user', `缺少 --role missing --role <${ROLES.join('|')}>.`);
       if (!isRole(values.role)) return fail(io, 'user', `未知角色 unknown role '${values.role}'; use one of ${ROLES.join(', ')}.`);
@@ -59,7 +60,14 @@ const user: Command = {
         return fail(io, 'user', (err as Error).message);
       }
     }
-    const { accounts, close } = await openAccountStore(file, { mustExist: true });
+    let ws;
+    try {
+      ws = Workspace.open(file);
+    } catch (err) {
+      if (err instanceof StoreError) return fail(io, values.workspace, err.message + '.');
+      throw err;
+    }
+    const accounts = new AccountStore(ws.db);
     try {
       if (action === 'add') {
         const a = await accounts.addAccount({ name: name!, role: values.role as never, teamId: values.team ?? null, password });
@@ -80,7 +88,7 @@ const user: Command = {
       if (err instanceof AccountError) return fail(io, values.workspace, err.message + '.');
       throw err;
     } finally {
-      close();
+      ws.close();
     }
   },
 };

@@ -1,5 +1,6 @@
-import { openAccountStore, type Account, type AccountStore } from '@tiandi/store/accounts';
+import { AccountStore, type Account } from '@tiandi/store/accounts';
 import type { RequestAccount, ServerContext } from '../context';
+import { workspaceOf } from '../workspace/workspace-service';
 
 /** Session lifetimes: field teams work offline for days, so their sessions last a week; others half a day. */
 export const SESSION_TTL_S = { field: 7 * 24 * 3600, default: 12 * 3600 } as const;
@@ -8,16 +9,15 @@ export const SESSION_TTL_S = { field: 7 * 24 * 3600, default: 12 * 3600 } as con
 export const ACCOUNTS_SERVICE = 'accounts';
 
 /**
- * The server's account store: the one in `ctx.services` (tests and the workspace module may put
- * their own there), or one opened on the workspace file and closed with the server.
+ * The server's account store: the one in `ctx.services` (tests put their own there), or one over
+ * the shared workspace connection (tables from the workspace's accounts migration).
  */
 export async function accountService(ctx: ServerContext): Promise<AccountStore> {
   const existing = ctx.services.get(ACCOUNTS_SERVICE) as AccountStore | undefined;
   if (existing) return existing;
-  const opened = await openAccountStore(ctx.options.workspacePath);
-  ctx.services.set(ACCOUNTS_SERVICE, opened.accounts);
-  ctx.services.set(`${ACCOUNTS_SERVICE}:close`, opened.close);
-  return opened.accounts;
+  const accounts = new AccountStore(workspaceOf(ctx).db);
+  ctx.services.set(ACCOUNTS_SERVICE, accounts);
+  return accounts;
 }
 
 /** Closes the account store if this module opened it. */
