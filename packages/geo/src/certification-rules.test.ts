@@ -89,7 +89,7 @@ describe('certification property', () => {
         });
         const res = evaluateCertification({ zone: { id: 'Z', geometry: z }, season: s, coverage: cov, targets });
         const covOk = cov.share >= w.minShare;
-        const allInspected = targets.every((t) => !(t.origin === 'ground' || t.scoreMax >= s.policy.reviewScore) || !['detected', 'planned', 'needs_revisit'].includes(t.status));
+        const allInspected = targets.every((t) => !(t.origin === 'ground' || t.scoreMax >= s.policy.reviewThreshold) || !['detected', 'planned', 'needs_revisit'].includes(t.status));
         const allVerified = targets.every((t) => t.status !== 'confirmed' && t.status !== 'eradicated');
         const noReview = targets.every((t) => t.review === null);
         const expected = covOk && allInspected && allVerified && noReview;

@@ -71,16 +71,16 @@ export function evaluateCertification(input: CertificationInput): CertificationR
     },
   ];
 
-  const needsVisit = targets.filter((t) => (t.origin === 'ground' || t.scoreMax >= p.reviewScore) && OPEN.has(t.status));
+  const needsVisit = targets.filter((t) => (t.origin === 'ground' || t.scoreMax >= p.reviewThreshold) && OPEN.has(t.status));
   rules.push({
     id: 'targets_resolved',
     title: '疑似地块均已实地核查 every suspect plot inspected',
     pass: needsVisit.length === 0,
-    detail: `${needsVisit.length} 个待核查 awaiting a ground visit (score ≥ ${p.reviewScore})`,
+    detail: `${needsVisit.length} 个待核查 awaiting a ground visit (score ≥ ${p.reviewThreshold})`,
     failing: needsVisit.map((t) => targetFeature(t, 'not inspected')),
   });
 
-  const unverified = targets.filter((t) => t.status === 'confirmed' || t.status === 'eradicated');
+  const unverified = targets.filter((t) => t.status === 'confirmed' || (p.requireEradicationVerified && t.status === 'eradicated'));
   rules.push({
     id: 'eradication_verified',
     title: '确认地块均已铲除并复核 every confirmed plot eradicated and verified',

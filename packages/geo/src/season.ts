@@ -9,7 +9,9 @@ export interface Policy {
   /** Coarsest ground sample distance that counts as evidence, metres per pixel (default 0.10). */
   maxGsdM: number;
   /** Targets whose best score is at or above this must be resolved on the ground (default 0.35). */
-  reviewScore: number;
+  reviewThreshold: number;
+  /** Confirmed plots must be eradicated AND the eradication verified on a later visit (default true); when false, eradicated is enough. */
+  requireEradicationVerified: boolean;
   /** Added to a report's GPS accuracy when matching it to a target by position, metres (default 10). */
   matchMarginM: number;
   /** An eradication is verified only by a visit at least this many days after it (default 1). */
@@ -21,7 +23,9 @@ export interface Season {
   id: string;
   name: string;
   region: string;
-  /** First day of the flowering window, YYYY-MM-DD (default <year>-03-01). */
+  /** The zone (id or level) this season's survey covers, informational (e.g. "township"). */
+  zone: string | null;
+  /** First day of the flowering window, YYYY-MM-DD (file: flowering_window.start; default <year>-03-01). */
   floweringStart: string;
   /** Last day of the flowering window, inclusive, YYYY-MM-DD (default <year>-05-31). */
   floweringEnd: string;
@@ -37,23 +41,24 @@ export const SeasonFileSchema = z
     id: z.string().min(1).regex(/^[A-Za-z0-9_.-]+$/, 'letters, digits, _ . - only'),
     name: z.string().optional(),
     region: z.string().default(''),
+    zone: z.string().optional(),
     year: z.number().int().min(2000).max(2100).optional(),
-    flowering_start: date.optional(),
-    flowering_end: date.optional(),
+    flowering_window: z.object({ start: date, end: date }).strict().optional(),
     policy: z
       .object({
         min_coverage_share: z.number().min(0).max(1).default(0.98),
         max_gsd_m: z.number().positive().max(10).default(0.1),
-        review_score: z.number().min(0).max(1).default(0.35),
+        review_threshold: z.number().min(0).max(1).default(0.35),
+        require_eradication_verified: z.boolean().default(true),
         match_margin_m: z.number().min(0).max(1000).default(10),
         verify_after_days: z.number().min(0).max(365).default(1),
       })
       .strict()
-      .default({ min_coverage_share: 0.98, max_gsd_m: 0.1, review_score: 0.35, match_margin_m: 10, verify_after_days: 1 }),
+      .default({ min_coverage_share: 0.98, max_gsd_m: 0.1, review_threshold: 0.35, require_eradication_verified: true, match_margin_m: 10, verify_after_days: 1 }),
   })
   .strict();
 
-const KNOWN_KEYS = ['id', 'name', 'region', 'year', 'flowering_start', 'flowering_end', 'policy', 'min_coverage_share', 'max_gsd_m', 'review_score', 'match_margin_m', 'verify_after_days'];
+const KNOWN_KEYS = ['id', 'name', 'region', 'zone', 'year', 'flowering_window', 'start', 'end', 'policy', 'min_coverage_share', 'max_gsd_m', 'review_threshold', 'require_eradication_verified', 'match_margin_m', 'verify_after_days'];
 
 /**
  * Validates a season file once and returns the typed, frozen season. Throws GeoError TIANDI_E_SEASON
@@ -72,26 +77,28 @@ export function parseSeason(input: unknown): Season {
     throw new GeoError('TIANDI_E_SEASON', `${path ? path + ': ' : ''}${msg}`, path || undefined);
   }
   const s = r.data;
-  const year = s.year ?? yearOf(s.flowering_start) ?? yearOf(s.flowering_end) ?? yearOf(s.id);
-  const floweringStart = s.flowering_start ?? (year ? `${year}-03-01` : undefined);
-  const floweringEnd = s.flowering_end ?? (year ? `${year}-05-31` : undefined);
+  const year = s.year ?? yearOf(s.flowering_window?.start) ?? yearOf(s.id);
+  const floweringStart = s.flowering_window?.start ?? (year ? `${year}-03-01` : undefined);
+  const floweringEnd = s.flowering_window?.end ?? (year ? `${year}-05-31` : undefined);
   if (!floweringStart || !floweringEnd) {
-    throw new GeoError('TIANDI_E_SEASON', '缺少花期 flowering window unknown: give "year" or "flowering_start" and "flowering_end"', 'flowering_start');
+    throw new GeoError('TIANDI_E_SEASON', '缺少花期 flowering window unknown: give "year" or "flowering_window": {"start", "end"}', 'flowering_window');
   }
   if (floweringEnd < floweringStart) {
-    throw new GeoError('TIANDI_E_SEASON', `花期结束早于开始 flowering_end ${floweringEnd} is before flowering_start ${floweringStart}`, 'flowering_end');
+    throw new GeoError('TIANDI_E_SEASON', `花期结束早于开始 flowering_window.end ${floweringEnd} is before start ${floweringStart}`, 'flowering_window.end');
   }
   const p = s.policy;
   return Object.freeze({
     id: s.id,
     name: s.name ?? s.id,
     region: s.region,
+    zone: s.zone ?? null,
     floweringStart,
     floweringEnd,
     policy: Object.freeze({
       minCoverageShare: p.min_coverage_share,
       maxGsdM: p.max_gsd_m,
-      reviewScore: p.review_score,
+      reviewThreshold: p.review_threshold,
+      requireEradicationVerified: p.require_eradication_verified,
       matchMarginM: p.match_margin_m,
       verifyAfterDays: p.verify_after_days,
     }),
@@ -106,9 +113,10 @@ function yearOf(s: string | undefined): number | undefined {
 /** The season back as its snake_case file form (what the store keeps and the certificate cites). */
 export function seasonToFile(s: Season): Record<string, unknown> {
   return {
-    id: s.id, name: s.name, region: s.region, flowering_start: s.floweringStart, flowering_end: s.floweringEnd,
+    id: s.id, name: s.name, region: s.region, zone: s.zone ?? undefined, flowering_window: { start: s.floweringStart, end: s.floweringEnd },
     policy: {
-      min_coverage_share: s.policy.minCoverageShare, max_gsd_m: s.policy.maxGsdM, review_score: s.policy.reviewScore,
+      min_coverage_share: s.policy.minCoverageShare, max_gsd_m: s.policy.maxGsdM, review_threshold: s.policy.reviewThreshold,
+      require_eradication_verified: s.policy.requireEradicationVerified,
       match_margin_m: s.policy.matchMarginM, verify_after_days: s.policy.verifyAfterDays,
     },
   };

@@ -56,7 +56,7 @@ svg { width: 100%; height: auto; border: 1px solid #ccc; }
 ${banner}
 <table class="meta">
 <tr><td>区划 Zone</td><td>${esc(cert.zoneName ?? '')} (${esc(cert.zoneId)})</td></tr>
-<tr><td>调查季 Season</td><td>${esc(cert.seasonId)} · 花期 flowering ${esc(cert.season.flowering_start)} – ${esc(cert.season.flowering_end)}</td></tr>
+<tr><td>调查季 Season</td><td>${esc(cert.seasonId)} · 花期 flowering ${esc((cert.season.flowering_window as { start: string; end: string }).start)} – ${esc((cert.season.flowering_window as { start: string; end: string }).end)}</td></tr>
 <tr><td>覆盖 Coverage</td><td>${pct(cert.coverage.share)} of ${(cert.coverage.zoneAreaM2 / 1e6).toFixed(3)} km² · ${cert.coverage.imageCount} images</td></tr>
 <tr><td>签发 Signed by</td><td>${esc(cert.signedBy)} · ${esc(cert.issuedAt)}</td></tr>
 <tr><td>证书编号 Certificate</td><td>${esc(cert.certId)}</td></tr>

@@ -24,21 +24,28 @@ export interface ImportZonesResult {
   added: string[];
   updated: string[];
   unchanged: string[];
-  /** Zone id → parent id found by containment. */
+  /** Features left out because their properties.level differs from the requested level. */
+  skipped: string[];
+  /** Zone id → parent id (properties.parent when it names a zone of the level above, else by containment). */
   parents: Record<string, string | null>;
 }
 
+const RANK: Record<ZoneLevel, number> = { county: 0, township: 1, village: 2 };
+const isLevel = (x: unknown): x is ZoneLevel => x === 'county' || x === 'township' || x === 'village';
+
 /**
- * Imports zones of one level from a GeoJSON FeatureCollection (WGS 84). Each feature needs an id
- * (properties.zone_id, .id or .code, or the feature id) and may have properties.name. Parents are found by
- * containment (more than half of the zone inside a zone of the level above); children already stored are
- * linked to new parents. One transaction; re-importing the same file changes nothing.
+ * Imports zones from a GeoJSON FeatureCollection (WGS 84). Each feature needs an id (properties.zone_id,
+ * .id or .code, or the feature id), may have properties.name, and its level comes from properties.level or
+ * `opts.level` (with `opts.level`, features of other levels are skipped). Parents: properties.parent when
+ * it names a zone of the level above, else by containment (more than half of the zone inside it);
+ * children already stored are linked to new parents. One transaction; re-importing changes nothing.
  */
-export function importZones(ws: Workspace, input: unknown, opts: { level: ZoneLevel; source?: string }, actor: string): ImportZonesResult {
+export function importZones(ws: Workspace, input: unknown, opts: { level?: ZoneLevel; source?: string }, actor: string): ImportZonesResult {
   const file = opts.source;
   const coll = CollectionSchema.safeParse(input);
   if (!coll.success) throw new StoreError('TIANDI_E_INPUT', '不是 GeoJSON FeatureCollection not a GeoJSON FeatureCollection: export the zones as GeoJSON (EPSG:4326)', file);
-  const zones: ZoneRecord[] = [];
+  const zones: (ZoneRecord & { parentHint: string | null })[] = [];
+  const skipped: string[] = [];
   const seen = new Set<string>();
   coll.data.features.forEach((raw, i) => {
     const f = FeatureSchema.safeParse(raw);
@@ -46,31 +53,41 @@ export function importZones(ws: Workspace, input: unknown, opts: { level: ZoneLe
     const p = f.data.properties ?? {};
     const id = String(p.zone_id ?? p.id ?? p.code ?? f.data.id ?? '').trim();
     if (!id) throw new StoreError('TIANDI_E_INPUT', `第 ${i + 1} 个要素没有编号 feature ${i + 1} has no id: add properties.zone_id (or id/code)`, file);
+    if (p.level !== undefined && !isLevel(p.level)) throw new StoreError('TIANDI_E_INPUT', `第 ${i + 1} 个要素 level 无效 feature ${i + 1} (${id}): level '${String(p.level)}' is not county, township or village`, file);
+    const level = (p.level as ZoneLevel | undefined) ?? opts.level;
+    if (!level) throw new StoreError('TIANDI_E_INPUT', `第 ${i + 1} 个要素没有级别 feature ${i + 1} (${id}) has no level: add properties.level or pass --level county|township|village`, file);
+    if (opts.level && level !== opts.level) return void skipped.push(id);
     if (seen.has(id)) throw new StoreError('TIANDI_E_INPUT', `编号重复 zone id '${id}' appears twice (feature ${i + 1})`, file);
     seen.add(id);
     const geometry = f.data.geometry as Polygonal;
-    const bad = JSON.stringify(geometry.coordinates).match(/-?\d+(\.\d+)?(e-?\d+)?/g)!.map(Number);
-    for (let k = 0; k < bad.length; k += 2) {
-      if (Math.abs(bad[k]) > 180 || Math.abs(bad[k + 1]) > 90) throw new StoreError('TIANDI_E_INPUT', `第 ${i + 1} 个要素坐标超出经纬度范围 feature ${i + 1} coordinates are not lon/lat degrees: reproject to EPSG:4326`, file);
+    const nums = JSON.stringify(geometry.coordinates).match(/-?\d+(\.\d+)?(e-?\d+)?/g)!.map(Number);
+    for (let k = 0; k < nums.length; k += 2) {
+      if (Math.abs(nums[k]) > 180 || Math.abs(nums[k + 1]) > 90) throw new StoreError('TIANDI_E_INPUT', `第 ${i + 1} 个要素坐标超出经纬度范围 feature ${i + 1} coordinates are not lon/lat degrees: reproject to EPSG:4326`, file);
     }
     const areaM2 = geodesicAreaM2(geometry);
     if (!(areaM2 > 0)) throw new StoreError('TIANDI_E_INPUT', `第 ${i + 1} 个要素面积为零 feature ${i + 1} (${id}) has no area`, file);
-    zones.push({ zoneId: id, name: p.name != null ? String(p.name) : null, level: opts.level, parentId: null, areaM2, geometry });
+    zones.push({ zoneId: id, name: p.name != null ? String(p.name) : null, level, parentId: null, areaM2, geometry, parentHint: typeof p.parent === 'string' ? p.parent : null });
   });
-  if (zones.length === 0) throw new StoreError('TIANDI_E_INPUT', '文件中没有区划 no zones in the file', file);
+  if (zones.length === 0) throw new StoreError('TIANDI_E_INPUT', `文件中没有${opts.level ? ` ${opts.level} 级` : ''}区划 no ${opts.level ?? ''} zones in the file`, file);
+  zones.sort((a, b) => RANK[a.level] - RANK[b.level]);
 
   return ws.write(actor, (audit) => {
     const stored = readZones(ws);
     const byId = new Map(stored.map((z) => [z.zoneId, z]));
-    const parentLevel = PARENT[opts.level];
-    const parents = stored.filter((z) => z.level === parentLevel);
-    const res: ImportZonesResult = { added: [], updated: [], unchanged: [], parents: {} };
-    const findParent = (zn: ZoneRecord, among: ZoneRecord[]) =>
-      among.find((pz) => overlapAreaM2(pz.geometry, zn.geometry) > 0.5 * zn.areaM2)?.zoneId ?? null;
+    const known = new Map(stored.map((z) => [z.zoneId, z]));
+    const res: ImportZonesResult = { added: [], updated: [], unchanged: [], skipped, parents: {} };
+    const findParent = (zn: ZoneRecord, hint: string | null, among: ZoneRecord[]) => {
+      const pl = PARENT[zn.level];
+      if (!pl) return null;
+      const candidates = among.filter((z) => z.level === pl);
+      if (hint && candidates.some((z) => z.zoneId === hint)) return hint;
+      return candidates.find((pz) => overlapAreaM2(pz.geometry, zn.geometry) > 0.5 * zn.areaM2)?.zoneId ?? null;
+    };
     const upsert = ws.db.prepare(`INSERT INTO zones (geom, zone_id, name, level, parent_id, area_m2, imported_at) VALUES (?, ?, ?, ?, ?, ?, ?)
       ON CONFLICT(zone_id) DO UPDATE SET geom=excluded.geom, name=excluded.name, level=excluded.level, parent_id=excluded.parent_id, area_m2=excluded.area_m2, imported_at=excluded.imported_at`);
-    for (const zn of zones) {
-      zn.parentId = findParent(zn, parents);
+    for (const { parentHint, ...zn } of zones) {
+      zn.parentId = findParent(zn, parentHint, [...known.values()]);
+      known.set(zn.zoneId, zn);
       res.parents[zn.zoneId] = zn.parentId;
       const old = byId.get(zn.zoneId);
       if (old && old.level === zn.level && old.name === zn.name && old.parentId === zn.parentId && JSON.stringify(asMulti(old.geometry)) === JSON.stringify(asMulti(zn.geometry))) {
@@ -83,15 +100,13 @@ export function importZones(ws: Workspace, input: unknown, opts: { level: ZoneLe
       (old ? res.updated : res.added).push(zn.zoneId);
       audit(old ? 'zone.update' : 'zone.add', zn.zoneId, { level: zn.level, name: zn.name, parent_id: zn.parentId, area_m2: Math.round(zn.areaM2), source: file ?? null });
     }
-    const childLevel = CHILD[opts.level];
-    if (childLevel) {
-      const setParent = ws.db.prepare('UPDATE zones SET parent_id = ? WHERE zone_id = ?');
-      for (const c of stored.filter((z) => z.level === childLevel && z.parentId === null)) {
-        const pid = findParent(c, zones);
-        if (pid) {
-          setParent.run(pid, c.zoneId);
-          audit('zone.update', c.zoneId, { parent_id: pid });
-        }
+    const setParent = ws.db.prepare('UPDATE zones SET parent_id = ? WHERE zone_id = ?');
+    const imported = zones.map(({ parentHint: _h, ...z }) => z);
+    for (const c of stored.filter((z) => z.parentId === null && CHILD[z.level] !== undefined && PARENT[z.level] !== null && !seen.has(z.zoneId))) {
+      const pid = findParent(c, null, imported);
+      if (pid) {
+        setParent.run(pid, c.zoneId);
+        audit('zone.update', c.zoneId, { parent_id: pid });
       }
     }
     return res;

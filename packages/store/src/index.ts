@@ -18,3 +18,4 @@ export * from './verify-audit';
 export * from './targets';
 export * from './import-plan';
 export * from './mark-stale';
+export * from './training-labels';

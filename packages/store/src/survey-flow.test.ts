@@ -1,7 +1,7 @@
 import { describe, expect, it } from 'vitest';
 import { join } from 'node:path';
 import { execFileSync, spawnSync } from 'node:child_process';
-import { existsSync, writeFileSync } from 'node:fs';
+import { existsSync, readFileSync, writeFileSync } from 'node:fs';
 import { Workspace } from './workspace';
 import { importZones } from './import-zones';
 import { setSeason } from './set-season';
@@ -38,6 +38,19 @@ describe('survey workspace', () => {
     expect(again).toMatchObject({ added: [], updated: [], unchanged: ['V01', 'V02'], parents: { V01: 'T01', V02: 'T01' } });
     expect(() => importZones(ws, { type: 'FeatureCollection', features: [{ type: 'Feature', properties: {}, geometry: rect(1, 1, 2, 2) }] }, { level: 'village', source: 'z.geojson' }, 'lead'))
       .toThrow(expect.objectContaining({ code: 'TIANDI_E_INPUT', path: 'z.geojson' }));
+    ws.close();
+  });
+
+  it('imports the demo zones file (mixed levels, level and parent in properties)', () => {
+    const ws = Workspace.create(join(tmp(), 'ws.gpkg'));
+    const seeds = JSON.parse(readFileSync(new URL('../../../seeds/zones.geojson', import.meta.url), 'utf8'));
+    const onlyVillages = importZones(ws, seeds, { level: 'village' }, 'lead');
+    expect(onlyVillages.added).toHaveLength(6);
+    expect(onlyVillages.skipped).toEqual(['county', 'township']);
+    const r = importZones(ws, seeds, {}, 'lead');
+    expect(r.added).toEqual(['county', 'township']);
+    expect(r.parents).toMatchObject({ county: null, township: 'county', v1: 'township', v6: 'township' });
+    expect(ws.db.prepare(`SELECT count(*) AS n FROM zones WHERE parent_id = 'township'`).get()).toEqual({ n: 6 });
     ws.close();
   });
 

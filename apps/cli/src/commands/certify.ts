@@ -1,0 +1,74 @@
+import { mkdir, writeFile } from 'node:fs/promises';
+import path from 'node:path';
+import { EXIT, type Command } from '../command';
+import { UsageError, actorOf, parseFlags, rel, runCommand, workspacePath } from '../workspace-command';
+
+const usage = `用法 Usage:
+  tiandi certify --zone <id> [--season <id>] [--sign <name>] [--out <dir>] [--json] [--workspace <file>]
+  tiandi certify --zone <id> --season <id> --revoke --reason <text> [--workspace <file>]
+
+逐条评估调查季规则（覆盖率、疑似地块核查、铲除复核、无待裁决证据），列出未通过的规则及相关要素。
+全部通过且给出 --sign 时签发证书：写出 JSON 与可打印的 HTML（区划地图、覆盖、目标、规则表、证据摘要 sha256）。
+Evaluates every rule of the season's policy and lists each with pass/fail and the failing features. When all
+pass and --sign is given, issues the certificate: JSON + printable HTML (map, coverage, targets, rule table,
+sha256 evidence digest) in --out (default ./certificates). Exit 1 when refused. --revoke withdraws one.
+`;
+
+const certify: Command = {
+  summary: '评估规则并签发无种植认证 Evaluate rules and certify a zone',
+  usage,
+  async run(argv, io) {
+    return runCommand(io, 'certify', async () => {
+      const { values } = parseFlags('certify', argv, {
+        zone: { type: 'string' }, season: { type: 'string' }, sign: { type: 'string' }, out: { type: 'string' }, json: { type: 'boolean' },
+        revoke: { type: 'boolean' }, reason: { type: 'string' },
+      });
+      if (!values.zone) throw new UsageError('certify', '缺少 --zone missing --zone <id>');
+      const { Workspace, certifyZone, evaluateZone, revokeCertificate, certificateHtml } = await import('@tiandi/store');
+      const ws = Workspace.open(workspacePath(values.workspace, io));
+      try {
+        const actor = actorOf(values.actor);
+        if (values.revoke) {
+          if (!values.season) throw new UsageError('certify', '撤销需要 --season revoking needs --season <id>');
+          if (!values.reason?.trim()) throw new UsageError('certify', '撤销需要理由 revoking needs --reason <text>');
+          const c = revokeCertificate(ws, { zoneId: values.zone, seasonId: values.season, reason: values.reason }, actor);
+          io.stdout.write(`已撤销 Revoked: ${c.certId}\n`);
+          return EXIT.ok;
+        }
+        const r = values.sign !== undefined
+          ? certifyZone(ws, { zoneId: values.zone, seasonId: values.season, signer: values.sign }, actor)
+          : { evaluation: evaluateZone(ws, values.zone, values.season), certificate: null };
+        const ev = r.evaluation;
+        if (values.json) {
+          io.stdout.write(JSON.stringify({ zone_id: ev.zone.zoneId, season_id: ev.season.id, certifiable: ev.result.certifiable, evidence_digest: ev.evidenceDigest, rules: ev.result.rules, certificate_id: r.certificate?.certId ?? null }) + '\n');
+        } else {
+          io.stdout.write(`${ev.zone.zoneId} ${ev.zone.name ?? ''} · 调查季 season ${ev.season.id}\n`);
+          for (const rule of ev.result.rules) {
+            io.stdout.write(`${rule.pass ? '✔ 通过 PASS' : '✘ 未通过 FAIL'}  ${rule.title}: ${rule.detail}\n`);
+            for (const f of rule.failing.slice(0, 20)) io.stdout.write(`      - ${f.id}${f.properties.why ? ` (${f.properties.status}: ${f.properties.why})` : f.properties.area_m2 !== undefined ? ` (${f.properties.area_m2} m²)` : ''}\n`);
+            if (rule.failing.length > 20) io.stdout.write(`      … ${rule.failing.length - 20} more\n`);
+          }
+          io.stdout.write(`证据摘要 Evidence sha256: ${ev.evidenceDigest}\n`);
+        }
+        if (!ev.result.certifiable) {
+          io.stderr.write(`tiandi: ${ev.zone.zoneId}: 不予认证 not certifiable: ${ev.result.rules.filter((x) => !x.pass).map((x) => x.id).join(', ')}\n`);
+          return EXIT.failed;
+        }
+        if (!r.certificate) {
+          io.stdout.write(`可以认证 Certifiable — 加 --sign <签发人> 签发 add --sign <name> to issue the certificate\n`);
+          return EXIT.ok;
+        }
+        const outDir = path.resolve(io.cwd, values.out ?? 'certificates');
+        await mkdir(outDir, { recursive: true });
+        const base = path.join(outDir, r.certificate.certId);
+        await writeFile(base + '.json', JSON.stringify(r.certificate, null, 2));
+        await writeFile(base + '.html', certificateHtml(r.certificate));
+        io.stdout.write(`已签发 Issued: ${r.certificate.certId} · 签发人 signed by ${r.certificate.signedBy}\n  ${rel(io, base + '.json')}\n  ${rel(io, base + '.html')}\n`);
+        return EXIT.ok;
+      } finally {
+        ws.close();
+      }
+    });
+  },
+};
+export default certify;

@@ -1,0 +1,44 @@
+import type { Feature, FeatureCollection, Polygonal } from '@tiandi/geo';
+import { listTargets } from './targets';
+import type { Workspace } from './workspace';
+
+export interface LabelProperties {
+  target_id: string;
+  /** 'poppy' for confirmed (and eradicated) plots, 'not_poppy' for inspected negatives. */
+  label: 'poppy' | 'not_poppy';
+  /** A team found it and no scan flagged it: a recall miss, the most valuable training label. */
+  missed_by_scan: boolean;
+  /** What a not_poppy plot was, from the ground report (e.g. "油菜 rapeseed"). */
+  what: string | null;
+  score_max: number;
+  /** Images whose candidates formed the target (where to cut chips from). */
+  images: string[];
+  status: string;
+}
+
+const POPPY = new Set(['confirmed', 'eradicated', 'eradication_verified']);
+
+/**
+ * Field-verified labels for the model's fine-tuning path: confirmed, negative and missed-by-scan targets
+ * as GeoJSON polygons (WGS 84). Targets under review or not yet inspected are left out.
+ */
+export function trainingLabels(ws: Workspace, filter: { zoneId?: string } = {}): FeatureCollection<Polygonal, LabelProperties> {
+  const imagesOf = ws.db.prepare('SELECT DISTINCT image_id FROM candidates WHERE target_id = ? ORDER BY image_id');
+  const whatOf = ws.db.prepare(`SELECT what FROM reports WHERE target_id = ? AND verdict = 'not_poppy' ORDER BY observed_at DESC LIMIT 1`);
+  const features: Feature<Polygonal, LabelProperties>[] = [];
+  for (const t of listTargets(ws, { zoneId: filter.zoneId })) {
+    if (t.review) continue;
+    const label = POPPY.has(t.status) ? 'poppy' : t.status === 'inspected_negative' ? 'not_poppy' : null;
+    if (!label) continue;
+    features.push({
+      type: 'Feature',
+      id: t.id,
+      geometry: t.geometry,
+      properties: {
+        target_id: t.id, label, missed_by_scan: t.missedByScan, what: (whatOf.get(t.id) as { what: string } | undefined)?.what ?? null,
+        score_max: t.scoreMax, images: (imagesOf.all(t.id) as { image_id: string }[]).map((r) => r.image_id), status: t.status,
+      },
+    });
+  }
+  return { type: 'FeatureCollection', features };
+}
