@@ -19,6 +19,10 @@ export interface ScanPlan {
   heatHeight: number;
   /** Model output cells per tile edge (segmentation: size/stride; classifier: 1). */
   outCells: number;
+  /** Footprint grid: cell edge in working pixels (origin at working pixel 0), and its size. */
+  footCellWork: number;
+  footWidth: number;
+  footHeight: number;
 }
 
 /**
@@ -45,12 +49,19 @@ export function scanPlan(width: number, height: number, gsdM: { x: number; y: nu
   const seg = card.task === 'segmentation';
   const cellWork = seg ? card.output.stride! : T;
   const cellOffsetWork = seg ? 0 : (S - T) / 2;
+  const footCellWork = seg ? cellWork : 8;
   const heatWidth = seg ? Math.ceil(workWidth / cellWork) : tilesAcross;
   const heatHeight = seg ? Math.ceil(workHeight / cellWork) : tilesDown;
   return {
     fx, fy, workWidth, workHeight, tileSize: S, tileStride: T, tilesAcross, tilesDown,
     cellWork, cellOffsetWork, heatWidth, heatHeight, outCells: seg ? S / cellWork : 1,
+    footCellWork, footWidth: Math.ceil(workWidth / footCellWork), footHeight: Math.ceil(workHeight / footCellWork),
   };
+}
+
+/** Source-pixel coordinates of a footprint cell corner. */
+export function footCellToSourcePixel(plan: ScanPlan, cx: number, cy: number): [number, number] {
+  return [cx * plan.footCellWork * plan.fx, cy * plan.footCellWork * plan.fy];
 }
 
 /** Source-pixel coordinates of a heatmap cell corner (cx, cy may be fractional). */

@@ -10,7 +10,7 @@ const GEOGRAPHIC = new Set([4326, 4490, 4269, 4258, 4283, 4612, 4214]);
  * The GeoTIFF tags for an EPSG code and a geotransform: ModelPixelScale + ModelTiepoint when the
  * transform has no rotation, ModelTransformation when it has; GeoKeys with PixelIsArea.
  */
-export function geoTags(epsg: number, gt: GeoTransform): IfdEntry[] {
+export function geoTags(epsg: number | undefined, gt: GeoTransform): IfdEntry[] {
   const tags: IfdEntry[] = [];
   if (gt[2] === 0 && gt[4] === 0) {
     tags.push({ tag: 33550, type: TYPE.DOUBLE, values: [gt[1], -gt[5], 0] });
@@ -22,6 +22,7 @@ export function geoTags(epsg: number, gt: GeoTransform): IfdEntry[] {
       values: [gt[1], gt[2], 0, gt[0], gt[4], gt[5], 0, gt[3], 0, 0, 0, 0, 0, 0, 0, 1],
     });
   }
+  if (epsg === undefined) return tags;
   const geographic = GEOGRAPHIC.has(epsg);
   const keys: number[][] = [
     [1024, 0, 1, geographic ? 2 : 1], // GTModelTypeGeoKey

@@ -21,8 +21,8 @@ export interface WriteGeoTiffOptions {
   bands: 1 | 3 | 4;
   /** Sample type; float32 only with 1 band. Default uint8. */
   sampleType?: 'uint8' | 'float32';
-  /** EPSG code written as ProjectedCSTypeGeoKey or GeographicTypeGeoKey. */
-  epsg: number;
+  /** EPSG code written as ProjectedCSTypeGeoKey or GeographicTypeGeoKey; omit for a CRS without one (no GeoKeys written). */
+  epsg?: number;
   /** GDAL geotransform of the full-resolution image (pixel-corner convention). */
   geoTransform: GeoTransform;
   /** Called for consecutive full-width row bands, top to bottom, each `tileSize` rows (fewer at the bottom). */
@@ -53,7 +53,7 @@ const OptionsSchema = z
     height: z.number().int().min(1).max(1_000_000),
     bands: z.union([z.literal(1), z.literal(3), z.literal(4)]),
     sampleType: z.enum(['uint8', 'float32']).default('uint8'),
-    epsg: z.number().int().min(1024).max(32767),
+    epsg: z.number().int().min(1024).max(32767).optional(),
     geoTransform: z.array(z.number()).length(6),
     readRows: z.custom<RowSource>((v) => typeof v === 'function'),
     tileSize: z.number().int().min(16).max(4096).multipleOf(16).default(512),

@@ -1,0 +1,7 @@
+// Node-only entry (@tiandi/tiles/node): file I/O, onnxruntime-node, sharp, worker threads.
+export { scanImages, type ScanImagesOptions, type ScanSummary, type ScanProgress, type ScanFailure, type CandidateProperties } from './node/scan-images';
+export { loadModel, loadModelCard, checkGraphAgainstCard, type LoadedModel } from './node/load-model';
+export { imageFingerprint } from './node/image-fingerprint';
+export { openGeoTiffSource, type GeoTiffSource, type OpenGeoTiffOptions, type PixelBox, type SourceLevel } from './read/open-geotiff-source';
+export { LIMITS } from './read/limits';
+export { writeGeoTiff, type WriteGeoTiffOptions } from './write/index';

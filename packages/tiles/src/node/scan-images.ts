@@ -1,0 +1,371 @@
+import { availableParallelism } from 'node:os';
+import { mkdir, rename, rm, writeFile } from 'node:fs/promises';
+import { basename, extname, resolve } from 'node:path';
+import { createHash } from 'node:crypto';
+import { geodesicAreaM2, type Feature, type Polygonal } from '@tiandi/geo';
+import { TilesError, throwIfAborted, type TilesErrorCode } from '../errors';
+import { openGeoTiffSource, type GeoTiffSource } from '../read/open-geotiff-source';
+import { HeatmapAccumulator } from '../scan/heatmap-accumulator';
+import { cellToSourcePixel, footCellToSourcePixel, scanPlan, type ScanPlan } from '../scan/scan-plan';
+import { scanRow, type RowResult } from '../scan/scan-row';
+import { outlineRings } from '../vector/outline-rings';
+import { simplifyRing } from '../vector/simplify-ring';
+import { tracePlots } from '../vector/trace-plots';
+import { writeGeoTiff } from '../write/write-geotiff';
+import type { ModelCard } from '../model/model-card';
+import { gridToGeoJson } from './grid-to-geojson';
+import { imageFingerprint } from './image-fingerprint';
+import { loadModel, loadModelCard, type LoadedModel } from './load-model';
+import { ScanWorker } from './worker-pool';
+
+/** Progress of a scan, reported after every row of tiles. */
+export interface ScanProgress {
+  image: string;
+  imageIndex: number;
+  images: number;
+  tilesDone: number;
+  tilesTotal: number;
+  /** Source megapixels covered so far and in total. */
+  mpxDone: number;
+  mpxTotal: number;
+  elapsedS: number;
+}
+
+/** Options of {@link scanImages}. */
+export interface ScanImagesOptions {
+  images: string[];
+  /** Folder holding model.onnx + model.json. */
+  modelDir: string;
+  /** Output folder; default `./scan-<first image name>` (relative to `cwd`). */
+  outDir?: string;
+  cwd?: string;
+  /** Seed threshold (overrides the card's `high`; `low` keeps its ratio to `high`). */
+  threshold?: number;
+  /** Worker threads; default: one per core (none for small jobs, where starting threads costs more than it saves). 0 runs in this thread. */
+  workers?: number;
+  /** CRS override for every image (EPSG code or proj4). */
+  crs?: string;
+  /** Tiles scored per ONNX call (default 8). */
+  batchSize?: number;
+  onProgress?: (p: ScanProgress) => void;
+  signal?: AbortSignal;
+}
+
+/** One image that could not be scanned. */
+export interface ScanFailure {
+  image: string;
+  code: TilesErrorCode | 'TIANDI_E_INTERNAL';
+  message: string;
+}
+
+/** summary.json. */
+export interface ScanSummary {
+  images: number;
+  tiles_total: number;
+  tiles_inferred: number;
+  tiles_skipped_nodata: number;
+  area_km2: number;
+  candidates: number;
+  seconds: number;
+  mpx_per_s: number;
+  model: string;
+  model_version: string;
+  /** Images that failed, with their error (empty when all succeeded). */
+  failed: ScanFailure[];
+  /** The output folder, or null when every image failed (nothing was written). */
+  out_dir: string | null;
+}
+
+/** Properties of each feature of candidates.geojson. */
+export interface CandidateProperties {
+  id: string;
+  image: string;
+  model: string;
+  model_version: string;
+  score_max: number;
+  score_mean: number;
+  area_m2: number;
+}
+
+interface ImageResult {
+  name: string;
+  candidates: Feature<Polygonal, CandidateProperties>[];
+  footprint: Feature<Polygonal, Record<string, unknown>>;
+  heat: { plan: ScanPlan; scores: Float32Array; source: GeoTiffSource };
+  tilesTotal: number;
+  tilesInferred: number;
+  tilesSkipped: number;
+  areaKm2: number;
+}
+
+const round = (v: number, d: number) => Math.round(v * 10 ** d) / 10 ** d;
+
+function failureOf(image: string, err: unknown): ScanFailure {
+  if (err instanceof TilesError) return { image, code: err.code, message: err.message };
+  return { image, code: 'TIANDI_E_INTERNAL', message: (err as Error)?.message ?? String(err) };
+}
+
+/** Per-worker block cache: enough for one tile row of a striped file, small for tiled ones. */
+function cacheBytesFor(src: GeoTiffSource, plan: ScanPlan): number {
+  if (src.layout.tiled) return 48 << 20;
+  const rows = plan.tileSize * plan.fy + 2 * src.layout.blockHeight;
+  return Math.max(48 << 20, Math.ceil(rows * src.width * 4 * 1.25));
+}
+
+/** The heatmap's geotransform: the image's, scaled to heatmap cells. */
+function heatGeoTransform(src: GeoTiffSource, plan: ScanPlan): [number, number, number, number, number, number] {
+  const g = src.geoTransform;
+  const [ax, ay] = cellToSourcePixel(plan, 0, 0);
+  const sx = plan.cellWork * plan.fx;
+  const sy = plan.cellWork * plan.fy;
+  return [g[0] + ax * g[1] + ay * g[2], sx * g[1], sy * g[2], g[3] + ax * g[4] + ay * g[5], sx * g[4], sy * g[5]];
+}
+
+/**
+ * Scans orthophotos for candidate poppy plots and writes `candidates.geojson`, `footprint.geojson`,
+ * `heatmap.tif` (or `heatmap-<image>.tif` per image when several) and `summary.json` into `outDir`.
+ * Everything is written under a temporary name and renamed when complete; when every image fails
+ * nothing is written. A bad image does not stop the others; it is listed in `failed`.
+ * @throws TilesError for a bad model (before any image is read) or when aborted.
+ */
+export async function scanImages(options: ScanImagesOptions): Promise<ScanSummary> {
+  const t0 = performance.now();
+  const { signal } = options;
+  const cwd = options.cwd ?? process.cwd();
+  const images = options.images.map((p) => resolve(cwd, p));
+  if (!images.length) throw new TilesError('TIANDI_E_NOT_TIFF', 'no image given');
+  const outDir = resolve(cwd, options.outDir ?? `scan-${basename(images[0], extname(images[0]))}`);
+  const card = await loadModelCard(resolve(cwd, options.modelDir), signal);
+  const failed: ScanFailure[] = [];
+  // Open every image first: bad files are reported at once and the total work is known for progress.
+  const opened: { path: string; src: GeoTiffSource; plan: ScanPlan }[] = [];
+  for (const path of images) {
+    try {
+      const src = await openGeoTiffSource(path, { crs: options.crs, signal });
+      try {
+        opened.push({ path, src, plan: scanPlan(src.width, src.height, src.gsdM, card, path) });
+      } catch (err) {
+        await src.close();
+        throw err;
+      }
+    } catch (err) {
+      if ((err as TilesError).code === 'TIANDI_E_ABORTED') throw err;
+      failed.push(failureOf(path, err));
+    }
+  }
+  const thresholds = { ...card.thresholds };
+  if (options.threshold !== undefined) {
+    if (!(options.threshold > 0 && options.threshold <= 1)) throw new TilesError('TIANDI_E_BAD_MODEL_CARD', `--threshold must be in (0, 1], got ${options.threshold}`);
+    thresholds.low = (card.thresholds.low / card.thresholds.high) * options.threshold;
+    thresholds.high = options.threshold;
+  }
+  const tilesTotal = opened.reduce((s, o) => s + o.plan.tilesAcross * o.plan.tilesDown, 0);
+  const mpxTotal = opened.reduce((s, o) => s + (o.src.width * o.src.height) / 1e6, 0);
+  const auto = mpxTotal < 16 ? 0 : availableParallelism();
+  const nWorkers = Math.max(0, Math.min(options.workers ?? auto, Math.max(1, ...opened.map((o) => o.plan.tilesDown))));
+  const workers: ScanWorker[] = [];
+  let local: LoadedModel | undefined;
+  const results: ImageResult[] = [];
+  let tilesDone = 0;
+  let mpxDone = 0;
+  const tmp = `${outDir}.partial-${process.pid}`;
+  try {
+    if (opened.length) {
+      if (nWorkers === 0) local = await loadModel(resolve(cwd, options.modelDir), { threads: 1 });
+      else {
+        for (let i = 0; i < nWorkers; i++) workers.push(new ScanWorker());
+        await Promise.all(workers.map((w) => w.request({ type: 'model', modelDir: resolve(cwd, options.modelDir) })));
+      }
+    }
+    for (let k = 0; k < opened.length; k++) {
+      const { path, src, plan } = opened[k];
+      throwIfAborted(signal);
+      try {
+        const acc = new HeatmapAccumulator(plan);
+        const foot = new Uint8Array(plan.footWidth * plan.footHeight);
+        let inferred = 0;
+        let skipped = 0;
+        const take = (r: RowResult) => {
+          for (const t of r.tiles) acc.addTile(t.tx, r.ty, t.scores);
+          acc.setValidRows(r.heatRow0, r.heatRows, r.heatValid);
+          for (let y = 0; y < r.footRows; y++) {
+            const o = (r.footRow0 + y) * plan.footWidth;
+            for (let x = 0; x < plan.footWidth; x++) if (r.footValid[y * plan.footWidth + x]) foot[o + x] = 1;
+          }
+          inferred += r.tilesInferred;
+          skipped += r.tilesSkipped;
+          tilesDone += plan.tilesAcross;
+          mpxDone += (src.width * src.height) / 1e6 / plan.tilesDown;
+          options.onProgress?.({ image: path, imageIndex: k, images: opened.length, tilesDone, tilesTotal, mpxDone, mpxTotal, elapsedS: (performance.now() - t0) / 1000 });
+        };
+        let nextRow = 0;
+        if (local) {
+          const m = local;
+          for (; nextRow < plan.tilesDown; nextRow++) {
+            throwIfAborted(signal);
+            take(await scanRow(nextRow, plan, card, (b, w, h) => src.readWindow(b, w, h), (b, n) => m.infer(b, n), { batchSize: options.batchSize }));
+          }
+        } else {
+          const open = { type: 'open' as const, path, crs: options.crs, plan, cacheBytes: cacheBytesFor(src, plan), segmentTiles: 8, batchSize: options.batchSize ?? 8 };
+          await Promise.all(workers.map((w) => w.request(open)));
+          await Promise.all(
+            workers.map(async (w) => {
+              while (nextRow < plan.tilesDown) {
+                throwIfAborted(signal);
+                const ty = nextRow++;
+                const reply = await w.request({ type: 'row', ty });
+                if (reply.type === 'row') take(reply.result);
+              }
+            }),
+          );
+          await Promise.all(workers.map((w) => w.request({ type: 'close' })));
+        }
+        results.push(await finishImage(path, src, plan, card, acc, foot, thresholds, inferred, skipped));
+      } catch (err) {
+        if ((err as TilesError).code === 'TIANDI_E_ABORTED') throw err;
+        failed.push(failureOf(path, err));
+      }
+    }
+    const seconds = (performance.now() - t0) / 1000;
+    const scannedMpx = results.reduce((s, r) => s + (r.heat.source.width * r.heat.source.height) / 1e6, 0);
+    const summary: ScanSummary = {
+      images: results.length,
+      tiles_total: results.reduce((s, r) => s + r.tilesTotal, 0),
+      tiles_inferred: results.reduce((s, r) => s + r.tilesInferred, 0),
+      tiles_skipped_nodata: results.reduce((s, r) => s + r.tilesSkipped, 0),
+      area_km2: round(results.reduce((s, r) => s + r.areaKm2, 0), 6),
+      candidates: results.reduce((s, r) => s + r.candidates.length, 0),
+      seconds: round(seconds, 3),
+      mpx_per_s: round(scannedMpx / Math.max(seconds, 1e-6), 2),
+      model: card.name,
+      model_version: card.version,
+      failed,
+      out_dir: results.length ? outDir : null,
+    };
+    if (!results.length) return summary;
+    await rm(tmp, { recursive: true, force: true });
+    await mkdir(tmp, { recursive: true });
+    const fc = (features: unknown[]) => JSON.stringify({ type: 'FeatureCollection', features }, null, 1) + '\n';
+    await writeFile(resolve(tmp, 'candidates.geojson'), fc(results.flatMap((r) => r.candidates)));
+    await writeFile(resolve(tmp, 'footprint.geojson'), fc(results.map((r) => r.footprint)));
+    for (const r of results) {
+      const name = results.length === 1 ? 'heatmap.tif' : `heatmap-${basename(r.name, extname(r.name))}.tif`;
+      await writeHeatmap(resolve(tmp, name), r.heat, signal);
+    }
+    await writeFile(resolve(tmp, 'summary.json'), JSON.stringify(summary, null, 2) + '\n');
+    const old = `${outDir}.old-${process.pid}`;
+    await rm(old, { recursive: true, force: true });
+    await rename(outDir, old).catch(() => undefined);
+    await rename(tmp, outDir);
+    await rm(old, { recursive: true, force: true });
+    return summary;
+  } finally {
+    await rm(tmp, { recursive: true, force: true }).catch(() => undefined);
+    await Promise.all(opened.map((o) => o.src.close()));
+    await Promise.all(workers.map((w) => w.request({ type: 'exit' }).catch(() => undefined)));
+    await Promise.all(workers.map((w) => w.terminate()));
+    await local?.release();
+  }
+}
+
+async function finishImage(
+  path: string,
+  src: GeoTiffSource,
+  plan: ScanPlan,
+  card: ModelCard,
+  acc: HeatmapAccumulator,
+  foot: Uint8Array,
+  thresholds: { high: number; low: number; min_area_m2: number },
+  inferred: number,
+  skipped: number,
+): Promise<ImageResult> {
+  const name = basename(path);
+  const scores = acc.scores();
+  const cellM = plan.cellWork * card.gsd_m;
+  const minCells = thresholds.min_area_m2 / (cellM * cellM);
+  const plots = tracePlots(scores, plan.heatWidth, plan.heatHeight, { high: thresholds.high, low: thresholds.low, minCells });
+  const fingerprint = await imageFingerprint(path);
+  const heatToLonLat = (x: number, y: number) => {
+    const [px, py] = cellToSourcePixel(plan, x, y);
+    return src.pixelToWgs84(px, py);
+  };
+  const candidates: ImageResult['candidates'] = [];
+  for (const p of plots) {
+    const geometry = gridToGeoJson(p.polygons, heatToLonLat);
+    if (!geometry) continue;
+    const areaM2 = geodesicAreaM2(geometry);
+    if (areaM2 < thresholds.min_area_m2) continue;
+    const id = 'c' + createHash('sha256').update(`${fingerprint}|${card.name}|${card.version}|${p.seed}`).digest('hex').slice(0, 15);
+    candidates.push({
+      type: 'Feature',
+      geometry,
+      properties: {
+        id,
+        image: name,
+        model: card.name,
+        model_version: card.version,
+        score_max: round(p.scoreMax, 4),
+        score_mean: round(p.scoreMean, 4),
+        area_m2: round(areaM2, 2),
+      },
+    });
+  }
+  const footToLonLat = (x: number, y: number) => {
+    const [px, py] = footCellToSourcePixel(plan, x, y);
+    return src.pixelToWgs84(Math.min(px, src.width), Math.min(py, src.height));
+  };
+  const rings = outlineRings((x, y) => foot[y * plan.footWidth + x] === 1, 0, 0, plan.footWidth, plan.footHeight).map((p) => ({
+    outer: simplifyRing(p.outer, 0.5, 0.02),
+    holes: p.holes.map((h) => simplifyRing(h, 0.5, 0.02)),
+  }));
+  const footGeom: Polygonal = gridToGeoJson(rings, footToLonLat) ?? { type: 'MultiPolygon', coordinates: [] };
+  const areaKm2 = geodesicAreaM2(footGeom) / 1e6;
+  const props: Record<string, unknown> = {
+    image: name,
+    gsd_m: round((src.gsdM.x + src.gsdM.y) / 2, 4),
+    crs: src.crs.epsg ? src.crs.id : src.crs.proj4,
+    width: src.width,
+    height: src.height,
+  };
+  if (src.acquired) props.acquired = src.acquired;
+  props.area_km2 = round(areaKm2, 6);
+  return {
+    name,
+    candidates,
+    footprint: { type: 'Feature', geometry: footGeom, properties: props },
+    heat: { plan, scores, source: src },
+    tilesTotal: plan.tilesAcross * plan.tilesDown,
+    tilesInferred: inferred,
+    tilesSkipped: skipped,
+    areaKm2,
+  };
+}
+
+/** Writes the heatmap as a float32 GeoTIFF on the image grid (nodata −1); a CRS without EPSG code goes into a GDAL .aux.xml. */
+async function writeHeatmap(path: string, heat: ImageResult['heat'], signal?: AbortSignal): Promise<void> {
+  const { plan, scores, source } = heat;
+  const w = plan.heatWidth;
+  await writeGeoTiff(
+    path,
+    {
+      width: w,
+      height: plan.heatHeight,
+      bands: 1,
+      sampleType: 'float32',
+      epsg: source.crs.epsg,
+      geoTransform: heatGeoTransform(source, plan),
+      noData: -1,
+      tileSize: 256,
+      acquired: source.acquired ? `${source.acquired}Z` : undefined,
+      readRows: (y0, n) => {
+        const a = scores.slice(y0 * w, (y0 + n) * w);
+        for (let i = 0; i < a.length; i++) if (Number.isNaN(a[i])) a[i] = -1;
+        return a;
+      },
+    },
+    signal,
+  );
+  if (!source.crs.epsg) {
+    await writeFile(`${path}.aux.xml`, `<PAMDataset>\n  <SRS>${source.crs.proj4.replace(/&/g, '&amp;').replace(/</g, '&lt;')}</SRS>\n</PAMDataset>\n`);
+  }
+}

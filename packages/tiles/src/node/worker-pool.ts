@@ -1,0 +1,45 @@
+import { Worker } from 'node:worker_threads';
+import { TilesError, type TilesErrorCode } from '../errors';
+import type { WorkerReply, WorkerRequest } from './worker-protocol';
+
+/** One worker thread that answers one request at a time. */
+export class ScanWorker {
+  private readonly worker: Worker;
+  private waiting: { resolve: (r: WorkerReply) => void; reject: (e: Error) => void } | undefined;
+  private dead: Error | undefined;
+
+  constructor() {
+    // workerData must be an object: geotiff.js pulls in 'web-worker', which destructures it in worker threads.
+    this.worker = new Worker(new URL('./scan-worker.mjs', import.meta.url), { workerData: {}, stdout: false, stderr: false });
+    this.worker.on('message', (m: WorkerReply) => {
+      const w = this.waiting;
+      this.waiting = undefined;
+      if (!w) return;
+      if (m.type === 'error') w.reject(new TilesError((m.code as TilesErrorCode) ?? 'TIANDI_E_CORRUPT_TIFF', m.message));
+      else w.resolve(m);
+    });
+    const die = (e: Error) => {
+      this.dead = e;
+      this.waiting?.reject(e);
+      this.waiting = undefined;
+    };
+    this.worker.on('error', die);
+    this.worker.on('exit', (code) => die(new Error(`scan worker exited (${code})`)));
+  }
+
+  /** Sends a request and waits for its reply. */
+  request(m: WorkerRequest): Promise<WorkerReply> {
+    if (this.dead) return Promise.reject(this.dead);
+    if (this.waiting) return Promise.reject(new Error('scan worker busy'));
+    return new Promise((resolve, reject) => {
+      this.waiting = { resolve, reject };
+      this.worker.postMessage(m);
+    });
+  }
+
+  /** Stops the thread. */
+  async terminate(): Promise<void> {
+    this.dead ??= new Error('terminated');
+    await this.worker.terminate();
+  }
+}

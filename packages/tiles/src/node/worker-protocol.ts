@@ -1,0 +1,16 @@
+import type { RowResult } from '../scan/scan-row';
+import type { ScanPlan } from '../scan/scan-plan';
+
+/** Messages from the scan coordinator to a worker thread. */
+export type WorkerRequest =
+  | { type: 'model'; modelDir: string }
+  | { type: 'open'; path: string; crs?: string; plan: ScanPlan; cacheBytes: number; segmentTiles: number; batchSize: number }
+  | { type: 'row'; ty: number }
+  | { type: 'close' }
+  | { type: 'exit' };
+
+/** Replies from a worker thread. */
+export type WorkerReply =
+  | { type: 'ok' }
+  | { type: 'row'; result: RowResult; blocksDecoded: number }
+  | { type: 'error'; code?: string; message: string };

@@ -1,0 +1,134 @@
+import type { ModelCard } from '../model/model-card';
+import { writeTileTensor } from '../model/tile-tensor';
+import type { RgbRaster } from '../read/resample-area';
+import type { ScanPlan } from './scan-plan';
+
+/** Reads a window of the source (full-resolution pixel box) resampled to `w × h` working pixels. */
+export type WindowReader = (box: readonly [number, number, number, number], w: number, h: number) => Promise<RgbRaster>;
+/** Scores `n` packed tiles. */
+export type BatchInfer = (batch: Float32Array, n: number) => Promise<Float32Array[]>;
+
+/** What scanning one row of tiles yields. */
+export interface RowResult {
+  ty: number;
+  /** Scored tiles: column index and scores (outCells² values). */
+  tiles: { tx: number; scores: Float32Array }[];
+  tilesInferred: number;
+  tilesSkipped: number;
+  /** Heatmap-grid validity flags for rows [heatRow0, heatRow0 + heatRows) (full heatmap width). */
+  heatRow0: number;
+  heatRows: number;
+  heatValid: Uint8Array;
+  /** Footprint-grid validity flags for rows [footRow0, footRow0 + footRows) (full footprint width). */
+  footRow0: number;
+  footRows: number;
+  footValid: Uint8Array;
+}
+
+/** Counts valid working pixels of a cell box inside a window; returns whether at least half the in-image part is valid. */
+function cellValid(win: RgbRaster, wx0: number, wy0: number, x0: number, y0: number, x1: number, y1: number, plan: ScanPlan): boolean {
+  const cx1 = Math.min(x1, plan.workWidth);
+  const cy1 = Math.min(y1, plan.workHeight);
+  let n = 0;
+  let v = 0;
+  for (let y = y0; y < cy1; y++) {
+    const r = (y - wy0) * win.width;
+    for (let x = x0; x < cx1; x++) {
+      n++;
+      v += win.valid[r + x - wx0];
+    }
+  }
+  return n > 0 && v * 2 >= n;
+}
+
+/**
+ * Scans tile row `ty`: reads it in segments of `segmentTiles` tiles (the next segment is read while the
+ * current one is inferred), skips tiles with no valid pixel, scores the rest in batches of `batchSize`,
+ * and measures validity on the heatmap and footprint grids.
+ */
+export async function scanRow(
+  ty: number,
+  plan: ScanPlan,
+  card: ModelCard,
+  read: WindowReader,
+  infer: BatchInfer,
+  options: { segmentTiles?: number; batchSize?: number } = {},
+): Promise<RowResult> {
+  const S = plan.tileSize;
+  const T = plan.tileStride;
+  const C = card.input.channels.length;
+  const seg = Math.max(1, options.segmentTiles ?? 8);
+  const B = Math.max(1, options.batchSize ?? 8);
+  const y0w = ty * T;
+  const batch = new Float32Array(B * C * S * S);
+  const tileRgb = new Uint8Array(S * S * 3);
+  const tileValid = new Uint8Array(S * S);
+  const pending: number[] = [];
+  const tiles: RowResult['tiles'] = [];
+  let skipped = 0;
+  const seg0 = plan.cellOffsetWork === 0 && plan.outCells > 1;
+  const heatRow0 = seg0 ? Math.floor(y0w / plan.cellWork) : ty;
+  const heatRows = seg0 ? Math.min(S / plan.cellWork, plan.heatHeight - heatRow0) : 1;
+  const heatValid = new Uint8Array(Math.max(0, heatRows) * plan.heatWidth);
+  const F = plan.footCellWork;
+  const footRow0 = Math.floor(y0w / F);
+  const footRows = Math.max(0, Math.min(Math.floor(S / F), plan.footHeight - footRow0));
+  const footValid = new Uint8Array(footRows * plan.footWidth);
+
+  const flush = async () => {
+    if (!pending.length) return;
+    const scores = await infer(batch, pending.length);
+    pending.forEach((tx, i) => tiles.push({ tx, scores: scores[i] }));
+    pending.length = 0;
+  };
+  const segments: [number, number][] = [];
+  for (let tx0 = 0; tx0 < plan.tilesAcross; tx0 += seg) segments.push([tx0, Math.min(plan.tilesAcross, tx0 + seg)]);
+  const readSeg = ([tx0, tx1]: [number, number]) => {
+    const wx0 = tx0 * T;
+    const bw = (tx1 - 1 - tx0) * T + S;
+    return read([wx0 * plan.fx, y0w * plan.fy, (wx0 + bw) * plan.fx, (y0w + S) * plan.fy], bw, S);
+  };
+  let next = segments.length ? readSeg(segments[0]) : undefined;
+  for (let k = 0; k < segments.length; k++) {
+    const win = await next!;
+    next = k + 1 < segments.length ? readSeg(segments[k + 1]) : undefined;
+    const [tx0, tx1] = segments[k];
+    const wx0 = tx0 * T;
+    // Footprint (and segmentation heatmap) validity for the cells this segment covers.
+    const fx0 = Math.floor(wx0 / F);
+    const fx1 = Math.min(plan.footWidth, Math.floor((wx0 + win.width) / F));
+    for (let r = 0; r < footRows; r++) {
+      const cy = footRow0 + r;
+      for (let cx = fx0; cx < fx1; cx++) {
+        if (cellValid(win, wx0, y0w, cx * F, cy * F, (cx + 1) * F, (cy + 1) * F, plan)) footValid[r * plan.footWidth + cx] = 1;
+      }
+    }
+    if (seg0) heatValid.set(footValid.subarray(0, heatValid.length));
+    for (let tx = tx0; tx < tx1; tx++) {
+      const ox = (tx - tx0) * T;
+      let any = 0;
+      for (let y = 0; y < S && !any; y++) {
+        const r = y * win.width + ox;
+        for (let x = 0; x < S; x++) if (win.valid[r + x]) { any = 1; break; }
+      }
+      if (!any) {
+        skipped++;
+        continue;
+      }
+      if (!seg0) {
+        const m = plan.cellOffsetWork;
+        if (cellValid(win, wx0, y0w, tx * T + m, y0w + m, tx * T + m + T, y0w + m + T, plan)) heatValid[tx] = 1;
+      }
+      for (let y = 0; y < S; y++) {
+        const s = y * win.width + ox;
+        tileRgb.set(win.rgb.subarray(s * 3, (s + S) * 3), y * S * 3);
+        tileValid.set(win.valid.subarray(s, s + S), y * S);
+      }
+      writeTileTensor(tileRgb, tileValid, card, batch, pending.length);
+      pending.push(tx);
+      if (pending.length === B) await flush();
+    }
+  }
+  await flush();
+  return { ty, tiles, tilesInferred: tiles.length, tilesSkipped: skipped, heatRow0, heatRows: Math.max(0, heatRows), heatValid, footRow0, footRows, footValid };
+}
