@@ -2,6 +2,7 @@ import { describe, expect, it } from 'vitest';
 import { createHash } from 'node:crypto';
 import { generateScene } from './generate-scene';
 import { SynthError } from './errors';
+import { metresPerDegreeLon } from './scene-georef';
 
 const sha = (b: Uint8Array) => createHash('sha256').update(b).digest('hex');
 
@@ -39,8 +40,12 @@ describe('generateScene', () => {
   it('supports geographic and UTM CRSs with square ground pixels', () => {
     const g = generateScene({ seed: 3, gsdM: 0.05, crs: 4326, widthPx: 200, centreLonLat: [102.3, 27.9] });
     const gt = g.georef.geoTransform;
-    expect(gt[1] * 111_320 * Math.cos((27.9 * Math.PI) / 180)).toBeCloseTo(0.05, 6);
+    expect(gt[1] * metresPerDegreeLon(27.9)).toBeCloseTo(0.05, 9);
     const u = generateScene({ seed: 3, gsdM: 0.08, crs: 'EPSG:32648', widthPx: 200 });
+    expect(u.georef.geoTransform[1]).toBe(0.08);
+    // Web Mercator: CRS units are stretched by about 1/cos(lat), so the ground pixel stays 5 cm.
+    const m = generateScene({ seed: 3, gsdM: 0.05, crs: 'EPSG:3857', widthPx: 200, centreLonLat: [102.3, 27.9] });
+    expect(m.georef.geoTransform[1]).toBeCloseTo(0.05 / Math.cos((27.9 * Math.PI) / 180), 3);
     const [lon] = u.georef.sceneToLonLat(0, 0);
     expect(lon).toBeGreaterThan(102);
     expect(lon).toBeLessThan(108);

@@ -26,6 +26,12 @@ function defaultCentre(crs: Crs, seed: number): [number, number] {
   return [lonUtm, 27.8 + 0.2 * f2];
 }
 
+/** Metres per degree of longitude on the GRS80/WGS 84 ellipsoid at a latitude. */
+export function metresPerDegreeLon(latDeg: number): number {
+  const phi = (latDeg * Math.PI) / 180;
+  return ((Math.PI / 180) * 6_378_137 * Math.cos(phi)) / Math.sqrt(1 - 0.00669438 * Math.sin(phi) ** 2);
+}
+
 /** Builds the georeference of a scene from its options. */
 export function sceneGeoref(o: SceneOptions): SceneGeoref {
   const crs = getCrs(o.crs);
@@ -34,12 +40,16 @@ export function sceneGeoref(o: SceneOptions): SceneGeoref {
   const centre = o.centreLonLat ?? defaultCentre(crs, o.seed);
   let psx: number, psy: number;
   if (crs.units === 'degree') {
-    psx = o.gsdM / (111_320 * Math.cos((centre[1] * Math.PI) / 180));
+    psx = o.gsdM / metresPerDegreeLon(centre[1]);
     psy = o.gsdM / 110_574;
   } else {
-    // CRS units per ground metre at the centre (1.13 for Web Mercator at 28°N, 0.9996 for UTM).
-    const a = toWgs.inverse(centre), b = toWgs.inverse([centre[0] + 1e-4, centre[1]]);
-    const k = Math.hypot(b[0] - a[0], b[1] - a[1]) / (1e-4 * 111_320 * Math.cos((centre[1] * Math.PI) / 180));
+    // CRS units per ground metre: 1 for transverse Mercator grids (GK, UTM: nominal GSD, as survey
+    // software writes it); about 1/cos(lat) for Web Mercator, measured at the centre.
+    let k = 1;
+    if (/\+proj=merc/.test(crs.proj4)) {
+      const a = toWgs.inverse(centre), b = toWgs.inverse([centre[0] + 1e-4, centre[1]]);
+      k = Math.hypot(b[0] - a[0], b[1] - a[1]) / (1e-4 * metresPerDegreeLon(centre[1]));
+    }
     psx = psy = o.gsdM * k;
   }
   let ox: number, oy: number;

@@ -2,6 +2,7 @@ import { fromFile } from 'geotiff';
 import { getCrs, transformer, type Crs } from '@tiandi/geo';
 import { SynthError, throwIfAborted } from '../errors';
 import { resampleBox } from './resample-box';
+import { metresPerDegreeLon } from '../scene-georef';
 
 /** A GeoTIFF resampled to a coarser GSD, held in memory. */
 export interface ResampledImage {
@@ -35,7 +36,7 @@ export async function readResampled(path: string, gsdM: number, signal?: AbortSi
   // Ground metres per pixel, measured along a row at the image centre (not CRS units: Web Mercator differs).
   const toWgs = transformer(crs, getCrs(4326));
   const pa = toWgs.forward([ox + (W / 2) * rx, oy + (H / 2) * ry]), pb = toWgs.forward([ox + (W / 2 + 100) * rx, oy + (H / 2) * ry]);
-  const srcGsdM = Math.hypot((pb[0] - pa[0]) * 111_320 * Math.cos((pa[1] * Math.PI) / 180), (pb[1] - pa[1]) * 110_574) / 100;
+  const srcGsdM = Math.hypot((pb[0] - pa[0]) * metresPerDegreeLon(pa[1]), (pb[1] - pa[1]) * 110_574) / 100;
   const f = gsdM / srcGsdM;
   if (f < 1 - 1e-6) throw new SynthError('TIANDI_E_BAD_CHIP_OPTIONS', `影像比目标粗 image GSD ${srcGsdM.toFixed(3)} m is coarser than ${gsdM} m`);
   const w = Math.floor(W / f), h = Math.floor(H / f);

@@ -7,7 +7,7 @@ import { demoFlightBlocks, type DemoFlightBlock } from './demo-flight-blocks';
 import type { SceneOptionsInput } from '../scene-options';
 
 /** Bumped whenever the generator's output changes, so stale caches are rebuilt. */
-export const DEMO_IMAGERY_VERSION = 1;
+export const DEMO_IMAGERY_VERSION = 2;
 
 /** Where the demo survey lives: the repository's seeds/ folder. */
 export const DEFAULT_SEEDS_DIR = join(import.meta.dirname, '../../../../seeds');
