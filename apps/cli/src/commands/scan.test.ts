@@ -1,0 +1,89 @@
+import fs from 'node:fs';
+import os from 'node:os';
+import path from 'node:path';
+import { spawnSync } from 'node:child_process';
+import { Writable } from 'node:stream';
+import { beforeAll, describe, expect, it } from 'vitest';
+import { makeFixtures, type Fixtures } from '../../../../packages/tiles/scripts/make-fixtures';
+import scan from './scan';
+
+const repo = path.resolve(__dirname, '../../../..');
+const model = path.join(repo, 'packages/tiles/fixtures/models/redness-seg');
+let fx: Fixtures;
+let dir: string;
+
+beforeAll(async () => {
+  fx = await makeFixtures();
+  dir = fs.mkdtempSync(path.join(os.tmpdir(), 'tiandi-cli-scan-'));
+}, 120_000);
+
+function sink(): Writable & { text: string; isTTY?: boolean } {
+  const w = new Writable({ write(chunk, _enc, cb) { (w as unknown as { text: string }).text += String(chunk); cb(); } }) as Writable & { text: string };
+  w.text = '';
+  return w;
+}
+
+async function run(argv: string[]) {
+  const stdout = sink();
+  const stderr = sink();
+  const code = await scan.run(argv, { stdout, stderr, cwd: dir });
+  return { code, stdout: stdout.text, stderr: stderr.text };
+}
+
+describe('tiandi scan', () => {
+  it('scans and prints summary.json with --json', async () => {
+    const r = await run([fx.files.base, '--model', model, '--out', 'out1', '--json', '--workers', '0']);
+    expect(r.code).toBe(0);
+    expect(r.stderr).toBe('');
+    const s = JSON.parse(r.stdout);
+    expect(s).toMatchObject({ images: 1, candidates: 2, tiles_total: 24, model: 'redness-seg' });
+    for (const f of ['candidates.geojson', 'footprint.geojson', 'heatmap.tif', 'summary.json']) expect(fs.existsSync(path.join(dir, 'out1', f))).toBe(true);
+  });
+
+  it('defaults the output folder to ./scan-<image name>', async () => {
+    const r = await run([fx.files.base, '--model', model, '--workers', '0']);
+    expect(r.code).toBe(0);
+    expect(r.stdout).toMatch(/2 个疑似地块 candidates/);
+    expect(fs.existsSync(path.join(dir, 'scan-base', 'summary.json'))).toBe(true);
+  });
+
+  it.each([
+    ['not-tiff', /not a TIFF/],
+    ['empty', /empty/],
+    ['truncated', /truncated/],
+    ['huge', /10000000×10000000/],
+    ['zero-width', /0×400/],
+    ['no-georef', /no georeferencing/],
+  ])('%s: one line on stderr, exit 2, no output folder', async (name, msg) => {
+    const r = await run([fx.files[name], '--model', model, '--out', `bad-${name}`, '--workers', '0']);
+    expect(r.code).toBe(2);
+    const lines = r.stderr.trim().split('\n');
+    expect(lines.length).toBe(1);
+    expect(lines[0]).toMatch(new RegExp(`^tiandi: .*${name}\\.tif: `));
+    expect(lines[0]).toMatch(msg);
+    expect(fs.existsSync(path.join(dir, `bad-${name}`))).toBe(false);
+  });
+
+  it('a bad file among good ones: the good one is scanned, exit 2', async () => {
+    const r = await run([fx.files['not-tiff'], fx.files.base, '--model', model, '--out', 'mixed', '--json', '--workers', '0']);
+    expect(r.code).toBe(2);
+    expect(JSON.parse(r.stdout).images).toBe(1);
+    expect(r.stderr).toMatch(/^tiandi: .*not-tiff\.tif: /);
+  });
+
+  it('bad options exit 2 with a one-line message', async () => {
+    for (const argv of [[], ['x.tif', '--threshold', '2'], ['x.tif', '--workers', 'many'], ['x.tif', '--model', 'nowhere'], ['x.tif', '--bogus'], [fx.files.base, '--model', model, '--crs', 'EPSG:27700']]) {
+      const r = await run(argv);
+      expect(r.code, argv.join(' ')).toBe(2);
+      expect(r.stderr.trim().split('\n').length).toBe(1);
+      expect(r.stderr).toMatch(/^tiandi: /);
+    }
+  });
+
+  it('works from the bin with worker threads (npx tiandi)', () => {
+    const r = spawnSync(process.execPath, [path.join(repo, 'apps/cli/bin/tiandi.mjs'), 'scan', fx.files.base, '--model', model, '--out', path.join(dir, 'bin'), '--workers', '2', '--json'], { encoding: 'utf8', cwd: repo });
+    expect(r.stderr).toBe('');
+    expect(r.status).toBe(0);
+    expect(JSON.parse(r.stdout).candidates).toBe(2);
+  }, 60_000);
+});

@@ -1,0 +1,120 @@
+import { existsSync } from 'node:fs';
+import path from 'node:path';
+import { parseArgs } from 'node:util';
+import { EXIT, type Command, type CommandIO } from '../command';
+import { createProgressBar } from '../progress';
+
+const usage = `用法 Usage:
+  tiandi scan <image.tif>... [--model models/<name>] [--out <dir>] [--threshold <p>]
+              [--workers <n>] [--crs "<EPSG:code | proj4>"] [--json]
+
+扫描无人机正射影像，找出疑似罂粟地块。Scan drone orthophotos for candidate poppy plots.
+  --model      模型目录 model folder with model.onnx + model.json (default models/poppy-synth)
+  --out        输出目录 output folder (default ./scan-<first image name>)
+  --threshold  种子阈值 seed score threshold in (0, 1] (default: the model card's)
+  --workers    工作线程 worker threads (default: one per core)
+  --crs        坐标系 CRS for files whose GeoTIFF keys lack a known EPSG code
+  --json       打印 summary.json instead of a progress bar and text
+
+写出 Writes candidates.geojson, footprint.geojson, heatmap.tif, summary.json.
+退出码 Exit status: 0 ok; 2 a file or option is bad (the other files are still scanned); 1 the scan failed.
+`;
+
+function fail(io: CommandIO, what: string, message: string, code: number = EXIT.badInput): number {
+  io.stderr.write(`tiandi: ${what}: ${message}\n`);
+  return code;
+}
+
+const scan: Command = {
+  summary: '扫描正射影像找疑似罂粟地块 Scan orthophotos for candidate poppy plots',
+  usage,
+  async run(argv, io) {
+    let parsed;
+    try {
+      parsed = parseArgs({
+        args: argv,
+        allowPositionals: true,
+        strict: true,
+        options: {
+          model: { type: 'string', short: 'm' },
+          out: { type: 'string', short: 'o' },
+          threshold: { type: 'string' },
+          workers: { type: 'string' },
+          crs: { type: 'string' },
+          json: { type: 'boolean' },
+        },
+      });
+    } catch (err) {
+      return fail(io, 'scan', `${(err as Error).message}. Run 'tiandi scan --help'.`);
+    }
+    const { values: v, positionals: images } = parsed;
+    if (!images.length) return fail(io, 'scan', "缺少影像 no image given. Usage: tiandi scan <image.tif>... (see 'tiandi scan --help')");
+    let threshold: number | undefined;
+    if (v.threshold !== undefined) {
+      threshold = Number(v.threshold);
+      if (!(threshold > 0 && threshold <= 1)) return fail(io, 'scan', `--threshold '${v.threshold}' must be a number in (0, 1]`);
+    }
+    let workers: number | undefined;
+    if (v.workers !== undefined) {
+      workers = Number(v.workers);
+      if (!Number.isInteger(workers) || workers < 0 || workers > 256) return fail(io, 'scan', `--workers '${v.workers}' must be a whole number 0–256`);
+    }
+    const modelDir = path.resolve(io.cwd, v.model ?? 'models/poppy-synth');
+    if (!existsSync(path.join(modelDir, 'model.json'))) {
+      return fail(io, path.relative(io.cwd, modelDir) || modelDir, '找不到模型 no model.json here: pass --model models/<name> (a folder with model.onnx + model.json)');
+    }
+    if (v.crs !== undefined) {
+      const { getCrs, CrsError } = await import('@tiandi/geo');
+      try {
+        getCrs(v.crs);
+      } catch (err) {
+        if (err instanceof CrsError) return fail(io, 'scan', `--crs: ${err.message}`);
+        throw err;
+      }
+    }
+    const { scanImages, TilesError } = await loadTiles();
+    const bar = v.json ? undefined : createProgressBar(io.stderr, { unit: '瓦片 tiles', rateUnit: 'Mpx/s' });
+    let summary;
+    try {
+      summary = await scanImages({
+        images,
+        modelDir,
+        outDir: v.out,
+        cwd: io.cwd,
+        threshold,
+        workers,
+        crs: v.crs,
+        signal: io.signal,
+        onProgress: (p) => bar?.update(p.tilesDone, p.tilesTotal, p.mpxDone / Math.max(p.elapsedS, 1e-3)),
+      });
+    } catch (err) {
+      bar?.stop();
+      if (err instanceof TilesError) {
+        const where = err.path ? path.relative(io.cwd, err.path) || err.path : 'scan';
+        return fail(io, where, err.message, err.code === 'TIANDI_E_ABORTED' ? EXIT.failed : EXIT.badInput);
+      }
+      return fail(io, 'scan', `扫描失败 scan failed: ${(err as Error).message}`, EXIT.failed);
+    }
+    bar?.stop();
+    for (const f of summary.failed) fail(io, path.relative(io.cwd, f.image) || f.image, f.message);
+    if (v.json) {
+      io.stdout.write(JSON.stringify(summary, null, 2) + '\n');
+    } else if (summary.out_dir) {
+      const rel = path.relative(io.cwd, summary.out_dir) || '.';
+      io.stdout.write(
+        `扫描完成 scanned ${summary.images} image(s): ${summary.candidates} 个疑似地块 candidates, ` +
+          `${summary.area_km2} km², ${summary.tiles_inferred}/${summary.tiles_total} tiles, ` +
+          `${summary.seconds} s (${summary.mpx_per_s} Mpx/s) → ${rel}/\n`,
+      );
+    }
+    if (summary.failed.some((f) => f.code === 'TIANDI_E_INTERNAL')) return EXIT.failed;
+    return summary.failed.length ? EXIT.badInput : EXIT.ok;
+  },
+};
+
+async function loadTiles() {
+  const [node, root] = await Promise.all([import('@tiandi/tiles/node'), import('@tiandi/tiles')]);
+  return { scanImages: node.scanImages, TilesError: root.TilesError };
+}
+
+export default scan;
