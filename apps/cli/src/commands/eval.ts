@@ -104,7 +104,7 @@ function formatReport(r: Report): string {
     ...Object.entries(p.byStage).map(([s, g]) => [`召回 stage ${s}`, `${pc(g.recall)} (${g.found}/${g.plots})`] as [string, string]),
     ['瓦片 tile ROC AUC', r.tileRocAuc === null ? '—' : `${r.tileRocAuc.toFixed(4)} (${r.tiles} tiles)`],
     ['95 %召回阈值 threshold @95 % recall', r.thresholdAt95Recall === null ? '—' : r.thresholdAt95Recall.toFixed(3)],
-    ['推理 bare inference', `${r.inferenceImageryMpxPerS.toFixed(0)} Mpx/s of imagery`],
+    ['速度 speed', `${r.imageryMpxPerS.toFixed(0)} Mpx/s of imagery (${r.engine === 'scan' ? 'full scan' : 'bare session.run'})`],
   ];
   const w = Math.max(...rows.map(([k]) => k.length));
   return rows.map(([k, val]) => `${k.padEnd(w + 2)}${val}`).join('\n') + '\n';

@@ -1,14 +1,15 @@
-import { mkdtempSync, rmSync } from 'node:fs';
+import { mkdtempSync, readFileSync, rmSync } from 'node:fs';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import { createPrng } from '../prng';
 import { writeScene } from '../write-scene';
 import { readResampled } from '../chips/read-resampled';
 import { rasterizeCoverage } from '../chips/rasterize-coverage';
-import { plotMetrics, type PlotMetrics, type SceneEval } from '../metrics/plot-metrics';
+import { plotMetrics, type EvalCandidate, type PlotMetrics, type SceneEval } from '../metrics/plot-metrics';
 import { rocAuc, thresholdAtRecall } from '../metrics/roc-auc';
 import { throwIfAborted } from '../errors';
-import { loadBareModel, runBareModel } from './bare-model';
+import { loadBareModel, runBareModel, type BareCard } from './bare-model';
+import { scanWithTiles } from './scan-with-tiles';
 import { heatComponents } from './heat-components';
 import type { SceneXY } from '../scene-types';
 
@@ -30,8 +31,9 @@ export interface EvalReport {
   tileRocAuc: number | null;
   tiles: number;
   thresholdAt95Recall: number | null;
-  /** Bare inference throughput: imagery megapixels (at source GSD) per second of session.run. */
-  inferenceImageryMpxPerS: number;
+  engine: 'scan' | 'bare';
+  /** Imagery megapixels (at source GSD) per second: of the whole scan (engine scan) or of session.run (bare). */
+  imageryMpxPerS: number;
   perScene: Array<{ seed: number; gsdM: number; crs: string; plots: number; found: number; candidates: number; falseCandidates: number }>;
 }
 
@@ -42,10 +44,14 @@ export interface EvalReport {
  */
 export async function evaluateModel(opts: {
   modelDir: string; seeds: number[]; sizeM?: number; thresholds?: { high: number; low: number; min_area_m2: number };
+  /** `scan` (default): the full scan pipeline, scanImages of @tiandi/tiles; `bare`: this package's minimal tiled runner. */
+  engine?: 'scan' | 'bare';
   signal?: AbortSignal; onScene?: (done: number, total: number) => void;
 }): Promise<EvalReport> {
-  const model = await loadBareModel(opts.modelDir);
-  const card = model.card;
+  const engine = opts.engine ?? 'scan';
+  const model = engine === 'bare' ? await loadBareModel(opts.modelDir) : undefined;
+  const card = JSON.parse(readFileSync(join(opts.modelDir, 'model.json'), 'utf8')) as BareCard;
+  let scanS = 0;
   const th = opts.thresholds ?? card.thresholds;
   const work = mkdtempSync(join(tmpdir(), 'tiandi-eval-'));
   const scenes: SceneEval[] = [];
@@ -58,30 +64,42 @@ export async function evaluateModel(opts: {
       throwIfAborted(opts.signal);
       const so = evalSceneOptions(seed, opts.sizeM);
       const w = await writeScene(so, work, { signal: opts.signal });
-      const img = await readResampled(w.tifPath, card.gsd_m, opts.signal);
-      rmSync(w.tifPath);
       imageryPx += so.widthPx * so.widthPx;
-      const runBefore = model.stats.runS;
-      const { heat, hw, hh, stride } = await runBareModel(model, img.rgb, img.width, img.height);
-      void runBefore;
-      const cellM = stride * card.gsd_m * (w.scene.options.gsdM * img.factor / card.gsd_m);
-      const cellArea = cellM * cellM;
-      const comps = heatComponents(heat, hw, hh, th.low, th.high, Math.max(1, Math.ceil(th.min_area_m2 / cellArea)));
-      const sq = (c: number): SceneXY[] => {
-        const x = (c % hw) * cellM, y = Math.floor(c / hw) * cellM;
-        return [[x, y], [x + cellM, y], [x + cellM, y + cellM], [x, y + cellM], [x, y]];
-      };
-      const candidates = comps.map((c) => ({ rings: c.cells.map((cell) => [sq(cell)]), score: c.maxScore }));
-      const plots = w.scene.layout.plots.map((p) => ({ id: p.id, rings: [p.ring], areaM2: p.areaM2, stage: p.stage }));
+      const truthPlots = w.scene.truth.features.filter((f) => f.properties.class === 'poppy');
+      const plots = truthPlots.map((f) => ({ id: f.properties.id, rings: f.geometry.coordinates, areaM2: (f.properties as { area_m2: number }).area_m2, stage: (f.properties as { stage: string }).stage }));
+      let candidates: EvalCandidate[];
+      let heat: Float32Array, hw: number, hh: number, stride: number;
+      let toHeat: (lon: number, lat: number) => [number, number];
+      if (engine === 'scan') {
+        const r = await scanWithTiles(w.tifPath, opts.modelDir, join(work, `scan-${seed}`), opts.signal);
+        candidates = r.candidates;
+        ({ heat, hw, hh, toHeat } = r);
+        stride = card.output.stride ?? card.input.size;
+        scanS += r.seconds;
+      } else {
+        const img = await readResampled(w.tifPath, card.gsd_m, opts.signal);
+        ({ heat, hw, hh, stride } = await runBareModel(model!, img.rgb, img.width, img.height));
+        const cellM = stride * w.scene.options.gsdM * img.factor;
+        const cellArea = cellM * cellM;
+        const comps = heatComponents(heat, hw, hh, th.low, th.high, Math.max(1, Math.ceil(th.min_area_m2 / cellArea)));
+        const g = w.scene.georef;
+        const sq = (c: number): Array<[number, number]> => {
+          const x = (c % hw) * cellM, y = Math.floor(c / hw) * cellM;
+          return ([[x, y], [x + cellM, y], [x + cellM, y + cellM], [x, y + cellM], [x, y]] as SceneXY[]).map(([a, b]) => g.sceneToLonLat(a, b));
+        };
+        candidates = comps.map((c) => ({ rings: c.cells.map((cell) => [sq(cell)]), score: c.maxScore }));
+        toHeat = (lon, lat) => { const [x, y] = g.lonLatToScene(lon, lat); return [x / cellM, y / cellM]; };
+      }
+      rmSync(w.tifPath, { force: true });
       const sceneEval = { plots, candidates, areaKm2: w.scene.truth.scene.area_km2 };
       scenes.push(sceneEval);
       const m = plotMetrics([sceneEval]);
       perScene.push({ seed, gsdM: so.gsdM, crs: so.crs, plots: m.plots, found: m.plotsFound, candidates: m.candidates, falseCandidates: m.fpCandidates });
       // Plot scores (max heat over cells the plot touches) and tile-level scores.
-      const toCell = (ring: SceneXY[]) => ring.map(([x, y]) => [x / cellM, y / cellM] as [number, number]);
-      const cover = rasterizeCoverage(w.scene.layout.plots.map((p) => [toCell(p.ring)]), hw, hh, 3);
-      for (const p of w.scene.layout.plots) {
-        const one = rasterizeCoverage([[toCell(p.ring)]], hw, hh, 3);
+      const toCell = (ring: Array<[number, number]>) => ring.map(([lon, lat]) => toHeat(lon, lat));
+      const cover = rasterizeCoverage(plots.map((p) => [toCell(p.rings[0])]), hw, hh, 3);
+      for (const p of plots) {
+        const one = rasterizeCoverage([[toCell(p.rings[0])]], hw, hh, 3);
         let best = 0;
         for (let i = 0; i < one.length; i++) if (one[i] && heat[i] > best) best = heat[i];
         plotScores.push(best);
@@ -109,7 +127,8 @@ export async function evaluateModel(opts: {
     scenes: seeds.length, thresholds: th, plot: plotMetrics(scenes),
     tileRocAuc: rocAuc(tileScores, tileLabels), tiles: tileScores.length,
     thresholdAt95Recall: thresholdAtRecall(plotScores, 0.95),
-    inferenceImageryMpxPerS: model.stats.runS > 0 ? imageryPx / 1e6 / model.stats.runS : 0,
+    engine,
+    imageryMpxPerS: engine === 'bare' ? (model!.stats.runS > 0 ? imageryPx / 1e6 / model!.stats.runS : 0) : scanS > 0 ? imageryPx / 1e6 / scanS : 0,
     perScene,
   };
 }
