@@ -28,6 +28,8 @@ export interface ServerOptions {
   runJobs?: boolean;
   /** How a scan job is run; default {@link defaultScanRunner} (tiles package scan + store import). */
   scanRunner?: import('./jobs/job-queue').ScanRunner;
+  /** Model folder (model.onnx + model.json) for scans; default models/poppy-synth. */
+  modelDir?: string;
   /** Largest accepted upload in bytes (default 64 GB). */
   maxUploadBytes?: number;
 }

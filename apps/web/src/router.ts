@@ -21,6 +21,8 @@ export function startRouter(opts: {
   fallback: string;
   notFound: View;
   onRoute?: (name: string) => void;
+  /** Runs before a view mounts (e.g. sign-in); the view mounts when it resolves. */
+  guard?: (root: HTMLElement, name: string) => Promise<void>;
 }): () => Promise<void> {
   let cleanup: (() => void) | void = undefined;
   let seq = 0;
@@ -31,6 +33,11 @@ export function startRouter(opts: {
     cleanup = undefined;
     opts.root.replaceChildren();
     opts.onRoute?.(name);
+    if (opts.guard) {
+      await opts.guard(opts.root, name);
+      if (mine !== seq) return;
+      opts.root.replaceChildren();
+    }
     const load = opts.views[name];
     const view = load ? (await load()).default : opts.notFound;
     if (mine !== seq) return;

@@ -1,11 +1,41 @@
+import fs from 'node:fs';
+import path from 'node:path';
+import { importScanDir } from '@tiandi/store';
+import type { ServerContext } from '../context';
+import { workspaceOf } from '../workspace/workspace-service';
 import type { ScanRunner } from './job-queue';
 
+/** models/poppy-synth in this repository: the default model. */
+export const DEFAULT_MODEL_DIR = path.resolve(path.dirname(new URL(import.meta.url).pathname), '../../../../models/poppy-synth');
+
 /**
- * Scans the job's image with the tiles package and imports the result into the workspace with the
- * store package. Filled in as those packages land; until then it fails the job with a clear reason.
+ * Scans the job's image with the tiles package (`scanImages`, worker pool, progress per tile row)
+ * into `<dataDir>/scans/<job id>/`, then imports that folder into the workspace. A restarted job
+ * starts its scan folder afresh; the import is idempotent (same candidates → nothing new), so a
+ * job interrupted after its import and run again adds nothing twice.
  */
-export function defaultScanRunner(_workspacePath: string, _dataDir: string): ScanRunner {
-  return async () => {
-    throw new Error('扫描功能尚未可用 scanning is not available in this build yet (packages/tiles scanImages missing)');
+export function defaultScanRunner(ctx: ServerContext): ScanRunner {
+  return async (job, { onProgress, signal }) => {
+    const { scanImages } = await import('@tiandi/tiles/node');
+    const outDir = path.join(ctx.options.dataDir, 'scans', job.id);
+    fs.rmSync(outDir, { recursive: true, force: true });
+    const modelDir = ctx.options.modelDir ?? DEFAULT_MODEL_DIR;
+    const summary = await scanImages({
+      images: [job.imagePath],
+      modelDir,
+      outDir,
+      signal,
+      onProgress: (p) => onProgress({ tilesDone: p.tilesDone, tilesTotal: p.tilesTotal, pixelsDone: p.mpxDone * 1e6 }),
+    });
+    if (summary.failed.length > 0 || !summary.out_dir) throw new Error(summary.failed.map((f) => f.message).join('; ') || '扫描失败 scan failed');
+    const imported = await importScanDir(workspaceOf(ctx), outDir, job.imageName, { signal });
+    return {
+      scanDir: outDir,
+      candidates: summary.candidates,
+      imageId: imported.imagesAdded[0] ?? null,
+      scanId: null,
+      imported: true,
+      summary: summary as unknown as Record<string, unknown>,
+    };
   };
 }

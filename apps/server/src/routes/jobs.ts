@@ -37,7 +37,7 @@ const jobs: RouteModule = {
   register(app, ctx) {
     const queue = new JobQueue({
       file: path.join(ctx.options.dataDir, 'jobs.json'),
-      runner: ctx.options.scanRunner ?? defaultScanRunner(ctx.options.workspacePath, ctx.options.dataDir),
+      runner: ctx.options.scanRunner ?? defaultScanRunner(ctx),
     });
     ctx.services.set('jobs', queue);
     if (ctx.options.runJobs !== false) app.addHook('onReady', async () => queue.start());

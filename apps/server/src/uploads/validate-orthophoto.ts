@@ -27,14 +27,19 @@ const MAX_SIDE_PX = 2_000_000;
  * header with geotiff.js. Throws {@link OrthophotoRejected}.
  */
 export async function validateOrthophoto(file: string, signal?: AbortSignal): Promise<OrthophotoInfo> {
-  const tiles = (await import('@tiandi/tiles').catch(() => ({}))) as Record<string, unknown>;
-  const own = (tiles.validateOrthophoto ?? tiles.validateImage) as ((f: string, o?: { signal?: AbortSignal }) => Promise<unknown>) | undefined;
-  if (typeof own === 'function') {
+  const tiles = (await import('@tiandi/tiles/node').catch(() => ({}))) as Partial<typeof import('@tiandi/tiles/node')>;
+  if (typeof tiles.openGeoTiffSource === 'function') {
+    let src;
     try {
-      const r = (await own(file, { signal })) as Partial<OrthophotoInfo> & { epsg?: number | null };
-      return { width: r?.width ?? 0, height: r?.height ?? 0, bands: r?.bands ?? 0, epsg: r?.epsg ?? null };
+      src = await tiles.openGeoTiffSource(file, { signal, cacheBytes: 8 << 20 });
     } catch (err) {
       throw new OrthophotoRejected((err as Error).message);
+    }
+    try {
+      const s = src as unknown as { width: number; height: number; bands?: number; samplesPerPixel?: number; crs?: { epsg?: number } };
+      return { width: s.width, height: s.height, bands: s.bands ?? s.samplesPerPixel ?? 0, epsg: s.crs?.epsg ?? null };
+    } finally {
+      await src.close();
     }
   }
   let tiff;

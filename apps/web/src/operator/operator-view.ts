@@ -1,13 +1,98 @@
+import type { MapGeoJSONFeature, MapMouseEvent } from 'maplibre-gl';
+import { api } from '../api/api';
 import { t } from '../i18n/index';
-import { createMap } from '../map/create-map';
+import { createMap, whenLoaded } from '../map/create-map';
+import { fitToSurvey } from '../map/fit';
+import { labelPoint } from '../map/geometry';
+import { layerControl } from '../map/layer-control';
+import { loadSurvey, type Feature, type FC } from '../map/survey-data';
+import { addSurveyLayers, TARGET_LAYERS, type SurveyLayers } from '../map/survey-layers';
 import type { View } from '../router';
 import { h } from '../ui/h';
+import { jobsPanel } from './jobs-panel';
+import { targetDetail } from './target-detail';
+import { targetList } from './target-list';
+import { uploadPanel } from './upload-panel';
 
-/** #/operator — upload orthophotos, watch scans, review targets on the map. */
-const operatorView: View = (root) => {
+/** #/operator — upload orthophotos, watch the scans, review the targets on the map and in the list. */
+const operatorView: View = async (root) => {
+  const health = await api<{ basemapUrl: string | null }>('/api/health').catch(() => ({ basemapUrl: null }));
   const mapEl = h('div', { class: 'map', 'data-testid': 'map' });
-  root.append(h('div', { class: 'layout' }, h('aside', { class: 'sidebar' }, h('h2', null, t('nav.operator'))), h('div', { class: 'mapbox' }, mapEl)));
-  const map = createMap(mapEl);
-  return () => map.remove();
+  const mapBox = h('div', { class: 'mapbox' }, mapEl);
+  const sidebar = h('aside', { class: 'sidebar', 'data-testid': 'operator-sidebar' });
+  root.append(h('div', { class: 'layout' }, sidebar, mapBox));
+  const map = createMap(mapEl, { basemapUrl: health.basemapUrl });
+  let layers: SurveyLayers | null = null;
+  let targets: FC = { type: 'FeatureCollection', features: [] };
+  const abort = new AbortController();
+
+  const flyTo = (id: string) => {
+    const f = targets.features.find((x) => String(x.properties.id) === id);
+    if (f) map.flyTo({ center: labelPoint(f.geometry), zoom: Math.max(map.getZoom(), 18), duration: 800 });
+  };
+  const select = (id: string | null) => {
+    list.select(id);
+    layers?.select(id);
+    void detail.show(id);
+    if (id) flyTo(id);
+  };
+  const list = targetList({ onSelect: select, onHover: (id) => layers?.highlight(id) });
+  const detail = targetDetail({
+    onChanged: (f: Feature) => {
+      targets = { ...targets, features: targets.features.map((x) => (String(x.properties.id) === String(f.properties.id) ? f : x)) };
+      list.setTargets(targets);
+      layers?.setTargets(targets);
+    },
+  });
+
+  let firstLoad = true;
+  const refresh = async () => {
+    const data = await loadSurvey(abort.signal);
+    if (abort.signal.aborted) return;
+    targets = data.targets;
+    list.setTargets(targets);
+    await whenLoaded(map);
+    if (!layers) return;
+    layers.setZones(data.zones);
+    layers.setFootprints(data.footprints);
+    layers.setGaps(data.gaps);
+    layers.setTargets(targets);
+    layers.setRasters(data.rasters);
+    if (firstLoad) {
+      firstLoad = false;
+      fitToSurvey(map, data);
+    }
+    mapEl.dataset.loaded = String(targets.features.length);
+  };
+
+  const jobs = jobsPanel({ onDone: () => void refresh().then(() => fitToSurvey(map, { targets }, true)) });
+  sidebar.append(uploadPanel({ onQueued: () => undefined }), jobs.el, detail.el, list.el);
+
+  await whenLoaded(map);
+  layers = addSurveyLayers(map);
+  mapBox.append(layerControl(layers));
+  for (const layer of TARGET_LAYERS) {
+    map.on('mousemove', layer, (e: MapMouseEvent & { features?: MapGeoJSONFeature[] }) => {
+      const id = e.features?.[0]?.properties?.id;
+      map.getCanvas().style.cursor = 'pointer';
+      layers?.highlight(id ?? null);
+      list.highlight(id ?? null);
+    });
+    map.on('mouseleave', layer, () => {
+      map.getCanvas().style.cursor = '';
+      layers?.highlight(null);
+      list.highlight(null);
+    });
+    map.on('click', layer, (e: MapMouseEvent & { features?: MapGeoJSONFeature[] }) => {
+      const id = e.features?.[0]?.properties?.id;
+      if (id) select(String(id));
+    });
+  }
+  await refresh();
+  return () => {
+    abort.abort();
+    jobs.close();
+    map.remove();
+  };
 };
 export default operatorView;

@@ -1,0 +1,17 @@
+import { describe, expect, it } from 'vitest';
+import { sortTargets } from './sort-targets';
+
+const rows = [
+  { id: 'a', score_max: 0.5, area_m2: 30, zone: 'V02', status: 'detected' },
+  { id: 'b', score_max: 0.9, area_m2: 10, zone: 'V01', status: 'planned' },
+  { id: 'c', score_max: 0.5, area_m2: 20, zone: null, status: 'detected' },
+];
+
+describe('sortTargets', () => {
+  it('sorts by score descending with id ties, by area ascending, and by zone with nulls first', () => {
+    expect(sortTargets(rows, 'score_max', true).map((r) => r.id)).toEqual(['b', 'a', 'c']);
+    expect(sortTargets(rows, 'area_m2', false).map((r) => r.id)).toEqual(['b', 'c', 'a']);
+    expect(sortTargets(rows, 'zone', false).map((r) => r.id)).toEqual(['c', 'b', 'a']);
+    expect(rows.map((r) => r.id)).toEqual(['a', 'b', 'c']);
+  });
+});

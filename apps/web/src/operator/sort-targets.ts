@@ -1,0 +1,24 @@
+/** Columns the target list sorts by. */
+export type TargetSortKey = 'score_max' | 'area_m2' | 'zone' | 'status' | 'id';
+
+/** A target row: the feature's properties. */
+export interface TargetRow {
+  id: string;
+  score_max: number;
+  area_m2: number;
+  zone: string | null;
+  status: string;
+}
+
+/** Sorts rows by a column (numbers numerically, text by locale), ties broken by id; returns a new array. */
+export function sortTargets<T extends TargetRow>(rows: T[], key: TargetSortKey, descending: boolean): T[] {
+  const dir = descending ? -1 : 1;
+  return [...rows].sort((a, b) => {
+    const va = a[key];
+    const vb = b[key];
+    let c: number;
+    if (typeof va === 'number' && typeof vb === 'number') c = va - vb;
+    else c = String(va ?? '').localeCompare(String(vb ?? ''), 'zh-CN');
+    return c !== 0 ? c * dir : a.id.localeCompare(b.id);
+  });
+}

@@ -1,0 +1,66 @@
+import { api, ApiError } from '../api/api';
+import { fmtNumber, t } from '../i18n/index';
+import { STATUS_COLOURS } from '../map/status-colours';
+import type { Feature } from '../map/survey-data';
+import { h } from '../ui/h';
+
+interface Detail extends Feature {
+  history: { at: string; actor: string; action: string; payload: { from?: string; to?: string; reason?: string } | null }[];
+}
+
+/**
+ * The selected target: its figures, its history, and the decision buttons (dismiss / promote /
+ * restore) that need a reason and are recorded in the audit log. Calls `onChanged` after a decision.
+ */
+export function targetDetail(opts: { onChanged: (f: Feature) => void }) {
+  const el = h('section', { class: 'panel target-detail', 'data-testid': 'target-detail', style: { display: 'none' } });
+  let current: string | null = null;
+
+  const show = async (id: string | null) => {
+    current = id;
+    if (!id) {
+      el.style.display = 'none';
+      return;
+    }
+    const d = await api<Detail>(`/api/targets/${encodeURIComponent(id)}`).catch(() => null);
+    if (!d || current !== id) return;
+    const p = d.properties;
+    const reason = h('input', { type: 'text', placeholder: t('targets.reason'), 'data-testid': 'decision-reason', style: { width: '100%' } });
+    const msg = h('p', { class: 'muted', role: 'status' });
+    const decide = async (decision: 'dismiss' | 'promote' | 'restore') => {
+      if (reason.value.trim().length < 2) {
+        msg.className = 'error';
+        msg.textContent = t('targets.reasonNeeded');
+        reason.focus();
+        return;
+      }
+      try {
+        const f = await api<Feature>(`/api/targets/${encodeURIComponent(id)}/decision`, { body: { decision, reason: reason.value.trim() } });
+        opts.onChanged(f);
+        await show(id);
+        el.querySelector('[role=status]')!.textContent = t('targets.saved');
+      } catch (e) {
+        msg.className = 'error';
+        msg.textContent = e instanceof ApiError ? e.message : String(e);
+      }
+    };
+    el.style.display = '';
+    const history = d.history.length ? [h('details', null, h('summary', null, t('targets.history')), h('ul', { class: 'history' }, ...d.history.map((e) => h('li', null, `${e.at.slice(0, 16).replace('T', ' ')} ${e.actor} · ${e.action}${e.payload?.to ? ` → ${t(`status.${e.payload.to}`)}` : ''}${e.payload?.reason ? ` (${e.payload.reason})` : ''}`))))] : [];
+    el.replaceChildren(
+      h('h2', null, t('targets.decision'), ' · ', h('span', { class: 'muted' }, String(p.id).slice(0, 24))),
+      h('p', null,
+        h('span', { class: 'badge', style: { background: STATUS_COLOURS[String(p.status)] ?? '#777' } }, t(`status.${p.status}`)), ' ',
+        `${t('targets.col.score')} ${fmtNumber(Number(p.score_max), 2)} · ${t('targets.col.area')} ${fmtNumber(Number(p.area_m2), 0)} · ${t('targets.col.zone')} ${p.zone ?? '—'}`,
+      ),
+      reason,
+      h('div', { class: 'buttons' },
+        h('button', { type: 'button', 'data-testid': 'dismiss', onclick: () => decide('dismiss') }, t('targets.dismiss')),
+        h('button', { type: 'button', 'data-testid': 'promote', onclick: () => decide('promote') }, t('targets.promote')),
+        h('button', { type: 'button', 'data-testid': 'restore', onclick: () => decide('restore') }, t('targets.restore')),
+      ),
+      msg,
+      ...history,
+    );
+  };
+  return { el, show };
+}

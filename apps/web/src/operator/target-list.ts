@@ -1,0 +1,90 @@
+import { fmtNumber, t } from '../i18n/index';
+import { STATUS_COLOURS } from '../map/status-colours';
+import type { FC } from '../map/survey-data';
+import { h } from '../ui/h';
+import { sortTargets, type TargetRow, type TargetSortKey } from './sort-targets';
+
+const COLUMNS: { key: TargetSortKey; label: string }[] = [
+  { key: 'score_max', label: 'targets.col.score' },
+  { key: 'area_m2', label: 'targets.col.area' },
+  { key: 'zone', label: 'targets.col.zone' },
+  { key: 'status', label: 'targets.col.status' },
+];
+
+/**
+ * The sortable target list. Click a row → `onSelect(id)`; hover → `onHover(id | null)`.
+ * `highlight(id)` and `select(id)` mark a row from the map side.
+ */
+export function targetList(opts: { onSelect: (id: string) => void; onHover: (id: string | null) => void }) {
+  let rows: TargetRow[] = [];
+  let sortKey: TargetSortKey = 'score_max';
+  let descending = true;
+  let statusFilter = '';
+  let selected: string | null = null;
+  const tbody = h('tbody');
+  const head = h('tr');
+  const count = h('p', { class: 'muted', 'data-testid': 'target-count' });
+  const filter = h('select', { 'data-testid': 'status-filter', onchange: () => ((statusFilter = filter.value), draw()) });
+  const table = h('table', { class: 'list', 'data-testid': 'target-list' }, h('thead', null, head), tbody);
+  const empty = h('p', { class: 'muted' }, t('targets.none'));
+
+  const draw = () => {
+    filter.replaceChildren(
+      h('option', { value: '' }, t('targets.filter.all')),
+      ...Object.keys(STATUS_COLOURS).map((s) => h('option', { value: s, selected: s === statusFilter }, t(`status.${s}`))),
+    );
+    head.replaceChildren(
+      ...COLUMNS.map((c) =>
+        h('th', { 'data-sort': c.key, 'aria-sort': c.key === sortKey ? (descending ? 'descending' : 'ascending') : 'none', onclick: () => {
+          if (sortKey === c.key) descending = !descending;
+          else {
+            sortKey = c.key;
+            descending = c.key === 'score_max' || c.key === 'area_m2';
+          }
+          draw();
+        } }, t(c.label), c.key === sortKey ? (descending ? ' ▼' : ' ▲') : ''),
+      ),
+    );
+    const shown = sortTargets(rows.filter((r) => !statusFilter || r.status === statusFilter), sortKey, descending);
+    count.textContent = t('targets.count', { n: rows.length, shown: shown.length });
+    tbody.replaceChildren(
+      ...shown.map((r) =>
+        h(
+          'tr',
+          {
+            'data-id': r.id,
+            class: r.id === selected ? 'selected' : '',
+            onclick: () => opts.onSelect(r.id),
+            onmouseenter: () => opts.onHover(r.id),
+            onmouseleave: () => opts.onHover(null),
+          },
+          h('td', null, fmtNumber(r.score_max, 2)),
+          h('td', null, fmtNumber(r.area_m2, 0)),
+          h('td', null, r.zone ?? '—'),
+          h('td', null, h('span', { class: 'badge', style: { background: STATUS_COLOURS[r.status] ?? '#777' } }, t(`status.${r.status}`))),
+        ),
+      ),
+    );
+    table.style.display = rows.length ? '' : 'none';
+    empty.style.display = rows.length ? 'none' : '';
+  };
+  draw();
+
+  const el = h('section', { class: 'panel', 'data-testid': 'targets-panel' }, h('h2', null, t('targets.title')), h('label', null, t('targets.filter.status'), ' ', filter), count, empty, table);
+  return {
+    el,
+    setTargets(fc: FC) {
+      rows = fc.features.map((f) => ({ id: String(f.properties.id ?? f.id), score_max: Number(f.properties.score_max ?? 0), area_m2: Number(f.properties.area_m2 ?? 0), zone: (f.properties.zone as string | null) ?? null, status: String(f.properties.status ?? 'detected') }));
+      draw();
+    },
+    highlight(id: string | null) {
+      for (const tr of tbody.querySelectorAll('tr')) tr.classList.toggle('hover', tr.dataset.id === id);
+      if (id) tbody.querySelector<HTMLElement>(`tr[data-id="${CSS.escape(id)}"]`)?.scrollIntoView({ block: 'nearest' });
+    },
+    select(id: string | null) {
+      selected = id;
+      for (const tr of tbody.querySelectorAll('tr')) tr.classList.toggle('selected', tr.dataset.id === id);
+      if (id) tbody.querySelector<HTMLElement>(`tr[data-id="${CSS.escape(id)}"]`)?.scrollIntoView({ block: 'nearest' });
+    },
+  };
+}

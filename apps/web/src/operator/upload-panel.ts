@@ -1,0 +1,85 @@
+import { fmtNumber, t } from '../i18n/index';
+import { h } from '../ui/h';
+import { uploadFile, type UploadState } from '../upload/upload-file';
+
+function bytes(n: number): string {
+  if (n >= 1024 ** 3) return `${fmtNumber(n / 1024 ** 3, 2)} GB`;
+  if (n >= 1024 ** 2) return `${fmtNumber(n / 1024 ** 2, 1)} MB`;
+  return `${fmtNumber(n / 1024, 0)} kB`;
+}
+
+/** Text of an upload state for the file row. */
+export function describeUpload(s: UploadState): string {
+  const pct = Math.floor(s.fraction * 100);
+  switch (s.phase) {
+    case 'hashing':
+      return t('upload.hashing', { pct });
+    case 'uploading':
+      return t('upload.uploading', { pct, done: bytes(s.bytesSent), total: bytes(s.bytesTotal) });
+    case 'verifying':
+      return t('upload.verifying');
+    case 'queued':
+      return s.existing ? t('upload.duplicate') : t('upload.queued');
+    case 'rejected':
+      return t('upload.rejected', { reason: s.error ?? '' });
+    case 'failed':
+      return t('upload.failed', { reason: s.error ?? '' });
+  }
+}
+
+/**
+ * The upload panel: a drop zone / file chooser for GeoTIFFs and one row per file with its progress
+ * bar and state (checksum, upload, verification, queued, or the reason it was refused).
+ */
+export function uploadPanel(opts: { onQueued: (jobId: string) => void }): HTMLElement {
+  const list = h('ul', { class: 'uploads', 'data-testid': 'upload-list' });
+  const input = h('input', { type: 'file', accept: '.tif,.tiff,image/tiff', multiple: true, 'data-testid': 'upload-input', style: { display: 'none' } });
+  const start = (files: FileList | File[]) => {
+    for (const file of Array.from(files)) {
+      const bar = h('div');
+      const text = h('div', { class: 'upload-state' });
+      const row = h('li', { class: 'upload', 'data-file': file.name }, h('div', { class: 'upload-name' }, file.name, ' ', h('span', { class: 'muted' }, bytes(file.size))), h('div', { class: 'progress' }, bar), text);
+      list.prepend(row);
+      if (!/\.(tif|tiff)$/i.test(file.name)) {
+        text.textContent = t('upload.notTiff');
+        row.classList.add('rejected');
+        continue;
+      }
+      const run = () => {
+        row.classList.remove('rejected', 'failed', 'done');
+        row.querySelector('button')?.remove();
+        void uploadFile(file, (s) => {
+          bar.style.width = `${Math.round((s.phase === 'hashing' ? s.fraction * 0.1 : s.phase === 'uploading' ? 0.1 + s.fraction * 0.9 : 1) * 100)}%`;
+          text.textContent = describeUpload(s);
+          row.dataset.phase = s.phase;
+        }).then((s) => {
+          if (s.phase === 'queued') {
+            row.classList.add('done');
+            if (s.jobId) opts.onQueued(s.jobId);
+          } else {
+            row.classList.add(s.phase);
+            bar.style.width = '0';
+            if (s.phase === 'failed') row.append(h('button', { type: 'button', onclick: run }, t('upload.retry')));
+          }
+        });
+      };
+      run();
+    }
+  };
+  input.addEventListener('change', () => {
+    if (input.files) start(input.files);
+    input.value = '';
+  });
+  const drop = h('div', { class: 'dropzone', tabindex: '0', role: 'button', 'data-testid': 'dropzone', onclick: () => input.click(), onkeydown: (e: KeyboardEvent) => (e.key === 'Enter' || e.key === ' ') && input.click() }, t('upload.drop'));
+  drop.addEventListener('dragover', (e) => {
+    e.preventDefault();
+    drop.classList.add('over');
+  });
+  drop.addEventListener('dragleave', () => drop.classList.remove('over'));
+  drop.addEventListener('drop', (e) => {
+    e.preventDefault();
+    drop.classList.remove('over');
+    if (e.dataTransfer?.files) start(e.dataTransfer.files);
+  });
+  return h('section', { class: 'panel', 'data-testid': 'upload-panel' }, h('h2', null, t('upload.title')), drop, input, list);
+}

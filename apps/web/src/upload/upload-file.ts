@@ -1,0 +1,84 @@
+import * as tus from 'tus-js-client';
+import { sha256OfFile } from './sha256-file';
+
+/** Where an upload is. */
+export type UploadPhase = 'hashing' | 'uploading' | 'verifying' | 'queued' | 'rejected' | 'failed';
+
+/** Progress of one file, as the upload panel shows it. */
+export interface UploadState {
+  phase: UploadPhase;
+  /** 0–1 within the phase. */
+  fraction: number;
+  bytesSent: number;
+  bytesTotal: number;
+  /** The scan job once the server accepted the file. */
+  jobId?: string;
+  /** Already uploaded before (same sha256): not scanned again. */
+  existing?: boolean;
+  /** Why the server rejected the file, or why the upload failed. */
+  error?: string;
+}
+
+/**
+ * Uploads one orthophoto over tus: hashes it (sha256, sent in Upload-Metadata so the server can
+ * check the complete file), then sends it in chunks that resume after a dropped connection or a
+ * page reload (tus-js-client remembers the upload URL). Resolves with the final state: `queued`
+ * (with the job id), `rejected` (the server refused the file: reason in `error`), or `failed`.
+ */
+export function uploadFile(file: File, onState: (s: UploadState) => void, opts: { endpoint?: string; chunkSize?: number; signal?: AbortSignal } = {}): Promise<UploadState> {
+  const total = file.size;
+  const emit = (s: UploadState) => {
+    onState(s);
+    return s;
+  };
+  return (async () => {
+    emit({ phase: 'hashing', fraction: 0, bytesSent: 0, bytesTotal: total });
+    const sha = await sha256OfFile(file, (f) => emit({ phase: 'hashing', fraction: f, bytesSent: 0, bytesTotal: total }), opts.signal);
+    return new Promise<UploadState>((resolve) => {
+      const upload = new tus.Upload(file, {
+        endpoint: opts.endpoint ?? '/api/uploads',
+        chunkSize: opts.chunkSize ?? 16 * 1024 * 1024,
+        retryDelays: [0, 1000, 3000, 5000, 10000],
+        metadata: { filename: file.name, sha256: sha, filetype: file.type || 'image/tiff' },
+        // The fingerprint includes the content hash, so a changed file never resumes an old upload.
+        fingerprint: async (f: File) => ['tiandi', f.name, f.size, sha].join('-'),
+        removeFingerprintOnSuccess: true,
+        storeFingerprintForResuming: true,
+        onShouldRetry: (err) => {
+          const status = (err as tus.DetailedError).originalResponse?.getStatus() ?? 0;
+          return status === 0 || status === 409 || status === 423 || status >= 500;
+        },
+        onProgress: (sent, all) => {
+          emit({ phase: sent >= all ? 'verifying' : 'uploading', fraction: all ? sent / all : 0, bytesSent: sent, bytesTotal: all });
+        },
+        onSuccess: (payload) => {
+          let body: { jobId?: string; existing?: boolean } = {};
+          try {
+            body = JSON.parse(payload.lastResponse.getBody() || '{}');
+          } catch {
+            body = {};
+          }
+          resolve(emit({ phase: 'queued', fraction: 1, bytesSent: total, bytesTotal: total, jobId: body.jobId, existing: body.existing }));
+        },
+        onError: (err) => {
+          const res = (err as tus.DetailedError).originalResponse;
+          const status = res?.getStatus() ?? 0;
+          let message = err.message;
+          try {
+            const body = JSON.parse(res?.getBody() ?? '');
+            if (body?.message) message = body.message;
+          } catch {
+            // Not JSON: keep tus-js-client's message.
+          }
+          const rejected = status === 460 || status === 422 || status === 400 || status === 413;
+          resolve(emit({ phase: rejected ? 'rejected' : 'failed', fraction: 0, bytesSent: 0, bytesTotal: total, error: message }));
+        },
+      });
+      opts.signal?.addEventListener('abort', () => void upload.abort(), { once: true });
+      void upload.findPreviousUploads().then((previous) => {
+        if (previous.length > 0) upload.resumeFromPreviousUpload(previous[0]);
+        upload.start();
+      });
+    });
+  })();
+}
