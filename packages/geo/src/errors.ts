@@ -4,9 +4,7 @@
  * and a test keeps the two in sync.
  */
 export const GEO_ERROR_CODES = {
-  TIANDI_E_GEOMETRY: '几何无效 invalid geometry',
   TIANDI_E_SEASON: '季节配置无效 invalid season file',
-  TIANDI_E_REPORT: '地面核查报告无效 invalid ground report',
   TIANDI_E_TRANSITION: '目标状态不允许此变更 target status change not allowed',
   TIANDI_E_CANONICAL_JSON: '无法规范化 JSON value cannot be canonicalised',
 } as const;

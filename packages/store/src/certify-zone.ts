@@ -125,7 +125,11 @@ export function revokeCertificate(ws: Workspace, args: { zoneId: string; seasonI
   if (!args.reason.trim()) throw new StoreError('TIANDI_E_INPUT', '撤销需要理由 revoking needs a reason (--reason)', undefined, 'reason');
   return ws.write(actor, (audit) => {
     const row = ws.db.prepare(`SELECT cert_id FROM certifications WHERE zone_id = ? AND season_id = ? AND status IN ('issued','stale') ORDER BY fid DESC LIMIT 1`).get(args.zoneId, args.seasonId) as { cert_id: string } | undefined;
-    if (!row) throw new StoreError('TIANDI_E_NOT_FOUND', `${args.zoneId}/${args.seasonId} 没有有效证书 has no current certificate to revoke`, undefined, 'zone');
+    if (!row) {
+      const revoked = ws.db.prepare(`SELECT cert_id FROM certifications WHERE zone_id = ? AND season_id = ? AND status = 'revoked' ORDER BY fid DESC LIMIT 1`).get(args.zoneId, args.seasonId) as { cert_id: string } | undefined;
+      if (revoked) throw new StoreError('TIANDI_E_CONFLICT', `证书 ${revoked.cert_id} 已撤销 is already revoked; nothing to do`, undefined, 'zone');
+      throw new StoreError('TIANDI_E_NOT_FOUND', `${args.zoneId}/${args.seasonId} 没有有效证书 has no current certificate to revoke`, undefined, 'zone');
+    }
     ws.db.prepare(`UPDATE certifications SET status = 'revoked', status_reason = ?, status_at = ? WHERE cert_id = ?`).run(args.reason, ws.now(), row.cert_id);
     audit('certificate.revoke', row.cert_id, { reason: args.reason });
     return listCertificates(ws, { zoneId: args.zoneId, seasonId: args.seasonId }).find((c) => c.certId === row.cert_id)!;

@@ -143,6 +143,7 @@ describe('survey workspace', () => {
     expect(late.staleCertificates).toEqual([ok.certificate!.certId]);
     expect(listCertificates(ws, { zoneId: 'V01' })[0]).toMatchObject({ status: 'stale', statusReason: expect.stringMatching(/new ground reports/) });
     expect(revokeCertificate(ws, { zoneId: 'V01', seasonId: '2026', reason: '新发现 new finding' }, 'manager').status).toBe('revoked');
+    expect(() => revokeCertificate(ws, { zoneId: 'V01', seasonId: '2026', reason: 'again' }, 'manager')).toThrow(expect.objectContaining({ code: 'TIANDI_E_CONFLICT' }));
     expect(verifyAudit(ws)).toMatchObject({ ok: true });
 
     // Tampering with the stored log is detected and the first bad entry named.
