@@ -2,6 +2,7 @@ import fs from 'node:fs';
 import { ACCOUNT_ERROR_CODES } from '@tiandi/store/accounts';
 import { describe, expect, it } from 'vitest';
 import { AUTH_ERRORS } from './auth-errors';
+import { MANAGER_CODES } from '../routes/manager';
 
 const doc = fs.readFileSync(new URL('../../../../docs/errors/auth.md', import.meta.url), 'utf8');
 
@@ -11,10 +12,11 @@ describe('docs/errors/auth.md', () => {
       expect(doc).toContain(`| \`${code}\` | ${status} |`);
     }
     for (const code of Object.values(ACCOUNT_ERROR_CODES)) expect(doc).toContain(`| \`${code}\` |`);
+    for (const [code, status] of Object.entries(MANAGER_CODES)) expect(doc).toContain(`| \`${code}\` | ${status} |`);
   });
 
   it('documents no code that does not exist', () => {
-    const known = new Set([...Object.keys(AUTH_ERRORS), ...Object.values(ACCOUNT_ERROR_CODES)]);
+    const known = new Set([...Object.keys(AUTH_ERRORS), ...Object.values(ACCOUNT_ERROR_CODES), ...Object.keys(MANAGER_CODES)]);
     for (const m of doc.matchAll(/`(TIANDI_E_[A-Z_]+)`/g)) expect(known.has(m[1]), m[1]).toBe(true);
   });
 });

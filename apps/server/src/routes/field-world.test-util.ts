@@ -10,6 +10,7 @@ import { buildServer } from '../app';
 import { accountsModule } from '../auth/accounts-module';
 import { routes } from './index';
 import field from './field';
+import manager from './manager';
 
 const FAST_SCRYPT = { N: 1 << 10, r: 8, p: 1, keyLen: 32 };
 
@@ -113,5 +114,5 @@ export async function fieldWorld(): Promise<{
 /** The registered routes, plus the field and manager modules if index.ts does not list them yet. */
 function withOwn(list: typeof routes): typeof routes {
   const names = new Set(list.map((m) => m.name));
-  return [...list, ...[field].filter((m) => !names.has(m.name))];
+  return [...list, ...[field, manager].filter((m) => !names.has(m.name))];
 }

@@ -15,6 +15,7 @@ import { workspaceModule } from '../workspace/workspace-module';
 import auth from './auth';
 import users from './users';
 import field from './field';
+import manager from './manager';
 
 /**
  * Every route module of the server, registered in this order. One file per resource under
@@ -37,4 +38,5 @@ export const routes: RouteModule[] = [
   auth,
   users,
   field,
+  manager,
 ];
