@@ -43,14 +43,17 @@ export function createMap(container: HTMLElement, opts: CreateMapOptions = {}): 
     attributionControl: false,
     canvasContextAttributes: { preserveDrawingBuffer: opts.preserveDrawingBuffer ?? true },
   });
+  map.once('load', () => loadedMaps.add(map));
   map.addControl(new maplibregl.NavigationControl({ showCompass: false }), 'top-right');
   map.addControl(new maplibregl.ScaleControl({ unit: 'metric' }), 'bottom-left');
   return map;
 }
 
-/** Resolves when the map's style has loaded (immediately if it already has). */
+const loadedMaps = new WeakSet<MapLibreMap>();
+
+/** Resolves once the map has fired 'load' (immediately if it already has), so layers can be added. */
 export function whenLoaded(map: MapLibreMap): Promise<void> {
-  return map.loaded() || map.isStyleLoaded() ? Promise.resolve() : new Promise((resolve) => map.once('load', () => resolve()));
+  return loadedMaps.has(map) ? Promise.resolve() : new Promise((resolve) => map.once('load', () => resolve()));
 }
 
 export { maplibregl };
