@@ -141,7 +141,7 @@ def main():
         'positive_class': 'poppy',
         'thresholds': card.get('thresholds', {'high': 0.6, 'low': 0.35, 'min_area_m2': 1.0}),
         'training': {
-            'data': 'synthetic only: packages/synth procedural scenes, seeds 1000-1079 (3-8.5 cm GSD, 6 CRSs), chips at 0.15 m',
+            'data': 'synthetic only: packages/synth procedural scenes, seeds 1000-1026 and 1100-1114 (3-8.5 cm GSD, 6 CRSs), 2249 chips at 0.15 m',
             'warning': 'Trained on synthetic imagery only. Fine-tune on real labelled imagery before operational use. 仅用合成影像训练，实际使用前须用真实标注影像微调。',
             'recipe': 'models/poppy-synth/train.py',
             'command': 'npm run train:model',

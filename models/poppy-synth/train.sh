@@ -1,13 +1,13 @@
 #!/bin/sh
 # Reproduces models/poppy-synth from nothing: `npm run train:model` (about 25 min on 2 cores).
-#  1. training scenes, seeds 1000-1079 (7 plots/ha) and 1100-1139 (mostly clean, many random chips),
+#  1. training scenes, seeds 1000-1026 (7 plots/ha) and 1100-1114 (mostly clean, many random chips),
 #     rendered as COGs and cut into chips at 0.15 m by the same code as `tiandi chips export`;
 #  2. PyTorch training with a fixed seed (Debian python3-torch, always /usr/bin/python3) and ONNX export;
 #  3. `tiandi eval` on held-out seeds 9000-9019, writing the measured metrics into model.json.
 set -e
 cd "$(dirname "$0")/../.."
-nice -n 10 npx tsx packages/synth/scripts/make-training-chips.ts models/poppy-synth/.chips
-TRAIN_SEED_FIRST=1100 TRAIN_SCENES=40 PLOTS_PER_HA=0.5 RANDOM_PER_HA=14 \
+TRAIN_SCENES=27 nice -n 10 npx tsx packages/synth/scripts/make-training-chips.ts models/poppy-synth/.chips
+TRAIN_SEED_FIRST=1100 TRAIN_SCENES=15 PLOTS_PER_HA=0.5 RANDOM_PER_HA=14 \
   nice -n 10 npx tsx packages/synth/scripts/make-training-chips.ts models/poppy-synth/.chips-neg
 nice -n 10 /usr/bin/python3 models/poppy-synth/train.py
 nice -n 10 npx tiandi eval --scenes 20 --seed 9000 --model models/poppy-synth --write-card

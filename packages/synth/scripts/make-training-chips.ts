@@ -1,5 +1,5 @@
 /**
- * Step 1 of `npm run train:model`: renders the training scenes (seeds 1000–1079, never used for
+ * Step 1 of `npm run train:model`: renders the training scenes (seeds 1000–1026 by default: TRAIN_SCENES, never used for
  * evaluation) as COGs with their truth, then exports chips from each GeoTIFF + truth with the same
  * function as `tiandi chips export`, into models/poppy-synth/.chips/ (gitignored by .cache-like name).
  *   npx tsx packages/synth/scripts/make-training-chips.ts [outDir]

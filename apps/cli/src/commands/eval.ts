@@ -4,13 +4,14 @@ import { parseArgs } from 'node:util';
 import { EXIT, type Command, type CommandIO } from '../command';
 
 const usage = `用法 Usage:
-  tiandi eval [--scenes 20] [--seed 9000] [--model models/poppy-synth] [--size-m 150] [--json] [--write-card]
+  tiandi eval [--scenes 20] [--seed 9000] [--model models/poppy-synth] [--size-m 150] [--engine scan|bare] [--json] [--write-card]
 
 在未参与训练的合成场景上评估模型 Evaluate a model on held-out synthetic scenes (seeds never used in
 training: 1000-1139 are training seeds). Each scene (3-8 cm GSD, one of six CRSs) is written as a COG,
 read back at the model's GSD, scanned in tiles and its candidate plots compared with the truth.
 Prints plot-level recall / precision / F1, recall by plot size and stage, false-positive candidates
 per km², tile-level ROC AUC and the threshold reaching 95 % recall.
+  --engine      scan (默认 default: the full scan pipeline of @tiandi/tiles) or bare (tiled session.run only)
   --json        机器可读 print the report as JSON
   --write-card  把指标写入模型说明 write the metrics into <model>/model.json
 `;
@@ -25,7 +26,7 @@ const evalCommand: Command = {
         args: argv, strict: true,
         options: {
           scenes: { type: 'string' }, seed: { type: 'string' }, model: { type: 'string' }, 'size-m': { type: 'string' },
-          json: { type: 'boolean' }, 'write-card': { type: 'boolean' },
+          json: { type: 'boolean' }, 'write-card': { type: 'boolean' }, engine: { type: 'string' },
         },
       });
     } catch (err) {
@@ -37,13 +38,15 @@ const evalCommand: Command = {
     if (!Number.isInteger(seed) || seed < 0) return fail(io, 'eval', `--seed '${v.seed}' must be a non-negative integer.`);
     if (!(sizeM >= 20 && sizeM <= 2000)) return fail(io, 'eval', `--size-m '${v['size-m']}' must be 20-2000 metres.`);
     if (seed < 1140 && seed + n > 1000) return fail(io, 'eval', `seeds ${seed}-${seed + n - 1} overlap the training seeds 1000-1139; choose held-out seeds (e.g. --seed 9000).`);
+    const engine = (v.engine ?? 'scan') as 'scan' | 'bare';
+    if (engine !== 'scan' && engine !== 'bare') return fail(io, 'eval', `--engine '${v.engine}' must be scan or bare.`);
     const modelDir = path.resolve(io.cwd, v.model ?? 'models/poppy-synth');
     const cardPath = path.join(modelDir, 'model.json');
     if (!fs.existsSync(cardPath) || !fs.existsSync(path.join(modelDir, 'model.onnx'))) return fail(io, v.model ?? 'models/poppy-synth', '找不到 model.json 或 model.onnx missing model.json or model.onnx in this folder.');
     const { evaluateModel } = await import('@tiandi/synth/node');
     const seeds = Array.from({ length: n }, (_, i) => seed + i);
     const report = await evaluateModel({
-      modelDir, seeds, sizeM, signal: io.signal,
+      modelDir, seeds, sizeM, engine, signal: io.signal,
       onScene: (d, t) => { if (io.stderr.isTTY) io.stderr.write(`\r场景 scene ${d}/${t}`); },
     });
     if (io.stderr.isTTY) io.stderr.write('\n');
