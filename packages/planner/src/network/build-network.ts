@@ -107,21 +107,15 @@ export function buildNetwork(roads: { type?: string; features?: RoadFeature[] },
     return p.bridge && p.bridge !== 'no' ? 'bridge' : p.tunnel && p.tunnel !== 'no' ? 'tunnel' : '';
   };
 
-  // Proper crossings.
+  // Proper crossings: candidate pairs share a grid cell.
   const near = new Set<number>();
-  for (let a = 0; a < S; a++) {
-    near.clear();
-    const [x0, y0, x1, y1] = [sxy[4 * a], sxy[4 * a + 1], sxy[4 * a + 2], sxy[4 * a + 3]];
-    grid.near((x0 + x1) / 2, (y0 + y1) / 2, Math.hypot(x1 - x0, y1 - y0) / 2 + 1, near);
-    for (const b of near) {
-      if (b <= a) continue;
-      if (segLine[a] === segLine[b] && Math.abs(segIdx[a] - segIdx[b]) <= 1) continue;
-      if (layerOf(segLine[a]) !== layerOf(segLine[b])) continue;
-      const hit = intersect(sxy, a, b);
-      if (!hit) continue;
-      splits[a].push({ t: hit[0], x: hit[2], y: hit[3] });
-      splits[b].push({ t: hit[1], x: hit[2], y: hit[3] });
-    }
+  for (const [a, b] of grid.pairs()) {
+    if (segLine[a] === segLine[b] && Math.abs(segIdx[a] - segIdx[b]) <= 1) continue;
+    if (layerOf(segLine[a]) !== layerOf(segLine[b])) continue;
+    const hit = intersect(sxy, a, b);
+    if (!hit) continue;
+    splits[a].push({ t: hit[0], x: hit[2], y: hit[3] });
+    splits[b].push({ t: hit[1], x: hit[2], y: hit[3] });
   }
   // Line ends close to another line: split that line at the projection.
   lineXY.forEach((xy, li) => {

@@ -3,7 +3,7 @@ import type { NetworkLocation } from './locate';
 
 /**
  * One-to-all fastest paths on a {@link RoadNetwork} from a point on an edge, with reusable buffers.
- * Binary heap with lazy deletion over the CSR arcs; ties broken by node id, so results are deterministic.
+ * Binary heap with lazy deletion over the CSR arcs; deterministic for the same input.
  */
 export class Dijkstra {
   readonly timeS: Float64Array;
@@ -26,8 +26,11 @@ export class Dijkstra {
     this.heapV = new Int32Array(this.heapK.length);
   }
 
-  /** Runs from `loc`; stops early once every node in `stopAt` is settled (if given). */
-  run(loc: NetworkLocation, stopAt?: readonly number[]): void {
+  /**
+   * Runs from `loc`; stops early once every node in `stopAt` is settled (if given). `stopAt` may be a
+   * list of nodes or a 0/1 marker per node (reused across runs, cheaper for many targets).
+   */
+  run(loc: NetworkLocation, stopAt?: readonly number[] | Uint8Array): void {
     const net = this.net;
     this.start = loc;
     this.timeS.fill(Infinity);
@@ -38,26 +41,57 @@ export class Dijkstra {
     const e = net.edges[loc.edge];
     this.relax(e.to, (1 - loc.t) * e.timeS, (1 - loc.t) * e.lengthM, -1);
     if (!e.oneway) this.relax(e.from, loc.t * e.timeS, loc.t * e.lengthM, -1);
-    let remaining = stopAt ? new Set(stopAt) : null;
+    let marker: Uint8Array | null = null;
+    let left = 0;
+    if (stopAt instanceof Uint8Array) {
+      marker = stopAt;
+      for (let i = 0; i < marker.length; i++) left += marker[i];
+    } else if (stopAt) {
+      marker = new Uint8Array(net.nodeCount);
+      for (const v of stopAt) if (!marker[v]) { marker[v] = 1; left++; }
+    }
     const { outStart, outTo, outTimeS, outLenM } = net;
+    const T = this.timeS, Dm = this.distM, pred = this.predArc, done = this.done;
     while (this.size > 0) {
-      const u = this.pop();
-      if (this.done[u]) continue;
-      this.done[u] = 1;
-      if (remaining) {
-        remaining.delete(u);
-        if (remaining.size === 0) break;
+      // Inline pop (binary heap on typed arrays).
+      let K = this.heapK, V = this.heapV;
+      const u = V[0];
+      const n = --this.size;
+      {
+        const k = K[n], v = V[n];
+        let i = 0;
+        for (;;) {
+          let c = 2 * i + 1;
+          if (c >= n) break;
+          if (c + 1 < n && K[c + 1] < K[c]) c++;
+          if (K[c] >= k) break;
+          K[i] = K[c]; V[i] = V[c]; i = c;
+        }
+        K[i] = k; V[i] = v;
       }
-      const tu = this.timeS[u];
-      const du = this.distM[u];
-      for (let k = outStart[u]; k < outStart[u + 1]; k++) {
-        const v = outTo[k];
-        if (this.done[v]) continue;
-        const tv = tu + outTimeS[k];
-        if (tv < this.timeS[v]) this.relax(v, tv, du + outLenM[k], k);
+      if (done[u]) continue;
+      done[u] = 1;
+      if (marker && marker[u] && --left === 0) break;
+      const tu = T[u];
+      const du = Dm[u];
+      for (let a = outStart[u], end = outStart[u + 1]; a < end; a++) {
+        const v = outTo[a];
+        const tv = tu + outTimeS[a];
+        if (tv >= T[v]) continue;
+        T[v] = tv;
+        Dm[v] = du + outLenM[a];
+        pred[v] = a;
+        // Inline push.
+        if (this.size === K.length) { this.grow(); K = this.heapK; V = this.heapV; }
+        let i = this.size++;
+        while (i > 0) {
+          const p = (i - 1) >> 1;
+          if (K[p] <= tv) break;
+          K[i] = K[p]; V[i] = V[p]; i = p;
+        }
+        K[i] = tv; V[i] = v;
       }
     }
-    remaining = null;
   }
 
   /** Network time and distance from the last run's start to a location (not counting walks), Infinity if unreachable. */
@@ -87,35 +121,20 @@ export class Dijkstra {
     this.push(t, v);
   }
 
+  private grow(): void {
+    const nk = new Float64Array(this.heapK.length * 2); nk.set(this.heapK); this.heapK = nk;
+    const nv = new Int32Array(this.heapV.length * 2); nv.set(this.heapV); this.heapV = nv;
+  }
+
   private push(k: number, v: number): void {
-    if (this.size === this.heapK.length) {
-      const nk = new Float64Array(this.size * 2); nk.set(this.heapK); this.heapK = nk;
-      const nv = new Int32Array(this.size * 2); nv.set(this.heapV); this.heapV = nv;
-    }
+    if (this.size === this.heapK.length) this.grow();
     const K = this.heapK, V = this.heapV;
     let i = this.size++;
     while (i > 0) {
       const p = (i - 1) >> 1;
-      if (K[p] < k || (K[p] === k && V[p] <= v)) break;
+      if (K[p] <= k) break;
       K[i] = K[p]; V[i] = V[p]; i = p;
     }
     K[i] = k; V[i] = v;
-  }
-
-  private pop(): number {
-    const K = this.heapK, V = this.heapV;
-    const top = V[0];
-    const n = --this.size;
-    const k = K[n], v = V[n];
-    let i = 0;
-    for (;;) {
-      let c = 2 * i + 1;
-      if (c >= n) break;
-      if (c + 1 < n && (K[c + 1] < K[c] || (K[c + 1] === K[c] && V[c + 1] < V[c]))) c++;
-      if (K[c] > k || (K[c] === k && V[c] >= v)) break;
-      K[i] = K[c]; V[i] = V[c]; i = c;
-    }
-    K[i] = k; V[i] = v;
-    return top;
   }
 }

@@ -18,6 +18,23 @@ export class SegmentGrid {
     }
   }
 
+  /** Every pair of segments sharing a cell, each pair once (a < b), in a deterministic order. */
+  *pairs(): Generator<[number, number]> {
+    const seen = new Set<number>();
+    const n = this.coords.length / 4;
+    for (const list of this.cells.values()) {
+      for (let i = 0; i < list.length; i++)
+        for (let j = i + 1; j < list.length; j++) {
+          const a = Math.min(list[i], list[j]);
+          const b = Math.max(list[i], list[j]);
+          const k = a * n + b;
+          if (seen.has(k)) continue;
+          seen.add(k);
+          yield [a, b];
+        }
+    }
+  }
+
   cellBox(s: number): [number, number, number, number] {
     const c = this.coords;
     const f = (v: number): number => Math.floor(v / this.cellM);

@@ -34,9 +34,12 @@ export function networkTimeMatrix(net: RoadNetwork, locs: NetworkLocation[], opt
   const distM = new Float64Array(n * n);
   const dj = new Dijkstra(net);
   const { kx, ky } = metresPerDegree(net.origin[1]);
+  // Stop each search once both ends of every place's edge are settled.
+  const needed = new Uint8Array(net.nodeCount);
+  for (const l of locs) { needed[net.edges[l.edge].from] = 1; needed[net.edges[l.edge].to] = 1; }
   for (let i = 0; i < n; i++) {
     const a = locs[i];
-    dj.run(a);
+    dj.run(a, needed);
     const ea = net.edges[a.edge];
     for (let j = 0; j < n; j++) {
       if (i === j) continue;
