@@ -1,4 +1,4 @@
-import type { Polygon, Polygonal } from './geojson';
+import type { Polygonal } from './geojson';
 
 /** Where a target is in its life (ARCHITECTURE "Target lifecycle"). */
 export type TargetStatus =
@@ -20,7 +20,7 @@ export interface Candidate {
   id: string;
   scanId: string;
   imageId: string;
-  geometry: Polygon;
+  geometry: Polygonal;
   scoreMax: number;
   scoreMean: number;
   areaM2: number;

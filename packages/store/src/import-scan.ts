@@ -58,8 +58,9 @@ export function importScan(ws: Workspace, scan: ScanData, actor: string, opts: I
     const insImage = ws.db.prepare(`INSERT INTO images (geom, image_id, crs, gsd_m, width, height, acquired, operator, sha256, imported_at) VALUES (?, ?, ?, ?, ?, ?, ?, ?, ?, ?)`);
     for (const im of newImages) {
       const g = asMulti(im.geometry);
-      insImage.run(ws.blob(g), im.imageId, im.crs, im.gsdM, im.width, im.height, im.acquired, im.operator, im.sha256, ws.now());
-      ws.extendLayer('images', g);
+      const empty = g.coordinates.length === 0;
+      insImage.run(empty ? null : ws.blob(g), im.imageId, im.crs, im.gsdM, im.width, im.height, im.acquired, im.operator, im.sha256, ws.now());
+      if (!empty) ws.extendLayer('images', g);
       res.imagesAdded.push(im.imageId);
     }
     const scans = new Map<string, Candidate[]>();
@@ -98,7 +99,7 @@ export function importScan(ws: Workspace, scan: ScanData, actor: string, opts: I
     audit('scan.import', [...scans.keys()].join(',') || newImages.map((i) => i.imageId).join(','), {
       source: scan.source, images_added: res.imagesAdded, candidates_added: total, targets_created: res.targetsCreated, targets_changed: res.targetsChanged,
     });
-    res.staleCertificates = markStaleCertificates(ws, [...newImages.map((i) => i.geometry), ...merged.changedIds.map((id) => byId.get(id)!.geometry)], `新影像或候选 new scan evidence (${res.imagesAdded.length} images, ${total} candidates)`, audit);
+    res.staleCertificates = markStaleCertificates(ws, [...newImages.filter((i) => asMulti(i.geometry).coordinates.length > 0).map((i) => i.geometry), ...merged.changedIds.map((id) => byId.get(id)!.geometry)], `新影像或候选 new scan evidence (${res.imagesAdded.length} images, ${total} candidates)`, audit);
     return res;
   });
 }

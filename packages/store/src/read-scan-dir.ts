@@ -2,17 +2,19 @@ import { readFile } from 'node:fs/promises';
 import { existsSync } from 'node:fs';
 import { join } from 'node:path';
 import { z } from 'zod';
-import type { Candidate, Polygon, Polygonal } from '@tiandi/geo';
+import type { Candidate, Polygonal } from '@tiandi/geo';
 import { StoreError } from './errors';
 import type { ScanData, ScanImage } from './import-scan';
 
 const pos = z.tuple([z.number(), z.number()]).rest(z.number());
 const polygon = z.object({ type: z.literal('Polygon'), coordinates: z.array(z.array(pos).min(4)).min(1) });
 const polygonal = z.discriminatedUnion('type', [polygon, z.object({ type: z.literal('MultiPolygon'), coordinates: z.array(z.array(z.array(pos).min(4)).min(1)).min(1) })]);
+/** Footprints may be an empty MultiPolygon (an image with no valid data). */
+const footprintGeometry = z.discriminatedUnion('type', [polygon, z.object({ type: z.literal('MultiPolygon'), coordinates: z.array(z.array(z.array(pos).min(4)).min(1)) })]);
 
 const CandidateFeature = z.object({
   type: z.literal('Feature'),
-  geometry: polygon,
+  geometry: polygonal,
   properties: z.looseObject({
     id: z.union([z.string(), z.number()]),
     score_max: z.number().min(0).max(1),
@@ -25,7 +27,7 @@ const CandidateFeature = z.object({
 });
 const FootprintFeature = z.object({
   type: z.literal('Feature'),
-  geometry: polygonal,
+  geometry: footprintGeometry,
   properties: z.looseObject({
     image: z.string().min(1),
     gsd_m: z.number().positive(),
@@ -35,6 +37,7 @@ const FootprintFeature = z.object({
     acquired: z.string().nullish(),
     operator: z.string().nullish(),
     sha256: z.string().nullish(),
+    fingerprint: z.string().nullish(),
   }),
 });
 const FC = <T extends z.ZodTypeAny>(f: T) => z.object({ type: z.literal('FeatureCollection'), features: z.array(f) }).loose();
@@ -73,7 +76,7 @@ export async function readScanDir(dir: string, signal?: AbortSignal): Promise<Sc
     height: f.properties.height ?? null,
     acquired: f.properties.acquired ?? null,
     operator: f.properties.operator ?? null,
-    sha256: f.properties.sha256 ?? null,
+    sha256: f.properties.sha256 ?? f.properties.fingerprint ?? null,
   }));
   const known = new Set(images.map((i) => i.imageId));
   const candidates: Candidate[] = cs.data.features.map((f, i) => {
@@ -81,7 +84,7 @@ export async function readScanDir(dir: string, signal?: AbortSignal): Promise<Sc
     if (!known.has(p.image)) throw new StoreError('TIANDI_E_SCAN_DIR', `第 ${i + 1} 个候选的影像 ${p.image} 不在 footprint.geojson candidate ${i + 1} names image '${p.image}', which footprint.geojson does not list`, join(dir, 'candidates.geojson'));
     const scanId = `${p.model}@${p.model_version}/${p.image}`;
     return {
-      id: `${scanId}/${p.id}`, scanId, imageId: p.image, geometry: strip(f.geometry) as Polygon,
+      id: `${scanId}/${p.id}`, scanId, imageId: p.image, geometry: strip(f.geometry) as Polygonal,
       scoreMax: p.score_max, scoreMean: p.score_mean ?? p.score_max, areaM2: p.area_m2 ?? 0, model: p.model, modelVersion: p.model_version,
     };
   });

@@ -1,7 +1,7 @@
 import { describe, expect, it } from 'vitest';
 import { join } from 'node:path';
 import { execFileSync, spawnSync } from 'node:child_process';
-import { existsSync, readFileSync, writeFileSync } from 'node:fs';
+import { existsSync, mkdirSync, readFileSync, writeFileSync } from 'node:fs';
 import { Workspace } from './workspace';
 import { importZones } from './import-zones';
 import { setSeason } from './set-season';
@@ -168,6 +168,24 @@ describe('survey workspace', () => {
       const zones = execFileSync('ogrinfo', ['-ro', '-al', '-where', "zone_id='V01'", join(dir, 'ws.gpkg'), 'zones'], { encoding: 'utf8' });
       expect(zones).toMatch(/MULTIPOLYGON \(\(\(100 25,100.01 25(\.0)?,100.01 25.01,100(\.0)? 25.01,100 25\)\)\)/);
     }
+  });
+
+  it('reads scan folders exactly as tiles writes them (MultiPolygon candidates, empty footprints, extra keys)', async () => {
+    const { dir, ws } = setup();
+    const d = join(dir, 'tiles-out');
+    mkdirSync(d);
+    writeFileSync(join(d, 'footprint.geojson'), JSON.stringify({ type: 'FeatureCollection', features: [
+      { type: 'Feature', geometry: { type: 'MultiPolygon', coordinates: [rect(100, 25, 100.01, 25.01).coordinates] }, properties: { image: 'a.tif', gsd_m: 0.05, crs: '+proj=tmerc +lon_0=102', width: 600, height: 400, acquired: '2026-04-12T02:30:00', area_km2: 1.1 } },
+      { type: 'Feature', geometry: { type: 'MultiPolygon', coordinates: [] }, properties: { image: 'nodata.tif', gsd_m: 0.05, crs: 'EPSG:4522', width: 10, height: 10, area_km2: 0 } },
+    ] }));
+    writeFileSync(join(d, 'candidates.geojson'), JSON.stringify({ type: 'FeatureCollection', features: [
+      { type: 'Feature', geometry: { type: 'MultiPolygon', coordinates: [rect(100.001, 25.001, 100.0012, 25.0012).coordinates, rect(100.0013, 25.001, 100.0014, 25.0011).coordinates] }, properties: { id: 'c0123456789abcde', image: 'a.tif', model: 'redness-seg', model_version: '0.0.1', score_max: 0.99, score_mean: 0.8, area_m2: 12.5 } },
+    ] }));
+    writeFileSync(join(d, 'summary.json'), JSON.stringify({ images: 2, candidates: 1, failed: [] }));
+    const r = await importScanDir(ws, d, 'op');
+    expect(r).toMatchObject({ imagesAdded: ['a.tif', 'nodata.tif'], candidatesAdded: 1, targetsCreated: [expect.any(String)] });
+    expect(zoneCoverage(ws, 'V01').coverage.share).toBeCloseTo(1, 6);
+    ws.close();
   });
 
   it('ignores imagery outside the flowering window and reports a gap', async () => {
