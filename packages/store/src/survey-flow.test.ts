@@ -13,6 +13,7 @@ import { certificateHtml } from './certificate-html';
 import { verifyAudit } from './verify-audit';
 import { listTargets, setTargetStatus } from './targets';
 import { importPlan } from './import-plan';
+import { trainingLabels } from './training-labels';
 import { SEASON, TOWNSHIP, VILLAGES, rect, tmp, villageScan, writeScanDir } from './test-world.test-util';
 
 function clock() {
@@ -136,11 +137,22 @@ describe('survey workspace', () => {
     expect(html).toContain(ok.certificate!.evidenceDigest);
     expect(certifyZone(ws, { zoneId: 'V01', seasonId: '2026', signer: '王乡长' }, 'manager').certificate!.certId).toBe(ok.certificate!.certId);
 
+    const labels = trainingLabels(ws, { zoneId: 'V01' });
+    expect(labels.features.map((f) => [f.properties.class, f.properties.missed_by_scan]).sort()).toEqual([['not_poppy', false], ['poppy', false], ['poppy', true]]);
+    expect(labels.features.find((f) => f.properties.class === 'not_poppy')!.properties.what).toBe('油菜 rapeseed');
+
+    // A new scan over the certified village marks its certificate stale; certifying again on the new evidence supersedes it.
+    const rescan = await importScanDir(ws, writeScanDir(join(dir, 'rescan'), [{ image: 'DJI_0100.tif', poly: rect(100.001, 25.001, 100.003, 25.003) }], []), 'operator');
+    expect(rescan.staleCertificates).toEqual([ok.certificate!.certId]);
+    const again2 = certifyZone(ws, { zoneId: 'V01', seasonId: '2026', signer: '王乡长' }, 'manager');
+    expect(again2.certificate!.certId).not.toBe(ok.certificate!.certId);
+    expect(listCertificates(ws, { zoneId: 'V01' }).map((c) => c.status)).toEqual(['issued', 'revoked']);
+
     // A later report inside the zone marks the certificate stale.
     const f3 = join(dir, 'late.csv');
     writeFileSync(f3, csv(['r20,,confirmed_poppy,,100.009,25.009,5,2026-05-10T09:00:00+08:00,C,10,5,,']));
     const late = await importReportsFile(ws, f3, 'field:C');
-    expect(late.staleCertificates).toEqual([ok.certificate!.certId]);
+    expect(late.staleCertificates).toEqual([again2.certificate!.certId]);
     expect(listCertificates(ws, { zoneId: 'V01' })[0]).toMatchObject({ status: 'stale', statusReason: expect.stringMatching(/new ground reports/) });
     expect(revokeCertificate(ws, { zoneId: 'V01', seasonId: '2026', reason: '新发现 new finding' }, 'manager').status).toBe('revoked');
     expect(() => revokeCertificate(ws, { zoneId: 'V01', seasonId: '2026', reason: 'again' }, 'manager')).toThrow(expect.objectContaining({ code: 'TIANDI_E_CONFLICT' }));

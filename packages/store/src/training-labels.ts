@@ -6,6 +6,8 @@ export interface LabelProperties {
   target_id: string;
   /** 'poppy' for confirmed (and eradicated) plots, 'not_poppy' for inspected negatives. */
   label: 'poppy' | 'not_poppy';
+  /** Same as `label`: the field `tiandi chips export` reads by default (--class-field class). */
+  class: 'poppy' | 'not_poppy';
   /** A team found it and no scan flagged it: a recall miss, the most valuable training label. */
   missed_by_scan: boolean;
   /** What a not_poppy plot was, from the ground report (e.g. "油菜 rapeseed"). */
@@ -20,7 +22,8 @@ const POPPY = new Set(['confirmed', 'eradicated', 'eradication_verified']);
 
 /**
  * Field-verified labels for the model's fine-tuning path: confirmed, negative and missed-by-scan targets
- * as GeoJSON polygons (WGS 84). Targets under review or not yet inspected are left out.
+ * as GeoJSON polygons (WGS 84), ready for `tiandi chips export --labels`. Targets under review or not yet
+ * inspected are left out.
  */
 export function trainingLabels(ws: Workspace, filter: { zoneId?: string } = {}): FeatureCollection<Polygonal, LabelProperties> {
   const imagesOf = ws.db.prepare('SELECT DISTINCT image_id FROM candidates WHERE target_id = ? ORDER BY image_id');
@@ -35,7 +38,7 @@ export function trainingLabels(ws: Workspace, filter: { zoneId?: string } = {}):
       id: t.id,
       geometry: t.geometry,
       properties: {
-        target_id: t.id, label, missed_by_scan: t.missedByScan, what: (whatOf.get(t.id) as { what: string } | undefined)?.what ?? null,
+        target_id: t.id, label, class: label, missed_by_scan: t.missedByScan, what: (whatOf.get(t.id) as { what: string } | undefined)?.what ?? null,
         score_max: t.scoreMax, images: (imagesOf.all(t.id) as { image_id: string }[]).map((r) => r.image_id), status: t.status,
       },
     });

@@ -10,7 +10,8 @@ const usage = `用法 Usage:
 
 list: 列出目标；--review 只列出证据矛盾、待裁决的目标。Lists targets; --review: only those awaiting a decision.
 set-status: 人工裁决（清除待裁决标记，记入审计日志）。A person's decision; clears the review flag; audited.
-labels: 导出实地标注（confirmed / negative / missed_by_scan）供模型微调切片。Exports field-verified labels for chips.
+labels: 导出实地标注（confirmed / negative / missed_by_scan）供模型微调切片。Exports field-verified labels
+        (properties.class = poppy | not_poppy) for 'tiandi chips export --image <tif> --labels labels.geojson --out <dir>'.
 状态 Statuses: detected planned inspected_negative confirmed eradicated eradication_verified needs_revisit
 `;
 
