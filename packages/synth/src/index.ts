@@ -11,3 +11,6 @@ export { demoSeason, type DemoSeason } from './demo/demo-season';
 export { plotMetrics, type PlotMetrics, type SceneEval, type EvalPlot, type EvalCandidate, type RecallGroup } from './metrics/plot-metrics';
 export { polygonsIntersect, type Rings } from './metrics/polygons-intersect';
 export { rocAuc, thresholdAtRecall } from './metrics/roc-auc';
+// Node-only but light (node:fs + @tiandi/tiles/write, no native modules): the demo imagery cache the
+// demo command calls on `npm start`. Also exported from '@tiandi/synth/node'.
+export { ensureDemoImagery, demoBlockScene, DEFAULT_SEEDS_DIR, type DemoImage, type DemoProgress } from './demo/ensure-demo-imagery';
