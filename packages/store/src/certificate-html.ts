@@ -23,8 +23,15 @@ export function certificateSvg(cert: Pick<Certificate, 'zone' | 'gaps' | 'target
   const heightPx = Math.round((y1 - y0) * scale + 2 * pad);
   const xy = ([lon, lat]: LonLat) => `${((lon - x0) * k * scale + pad).toFixed(1)},${((y1 - lat) * scale + pad).toFixed(1)}`;
   const path = (g: Polygonal) => polygonsOf(g).map((poly) => poly.map((r) => 'M' + r.map(xy).join('L') + 'Z').join('')).join('');
+  // Plots are a few metres across: each also gets a marker so it stays visible on a village-sized map.
   const targets = cert.targets
-    .map((t) => `<path d="${path(t.geometry)}" fill="${STATUS_COLOR[t.status] ?? '#555'}" stroke="#000" stroke-width="0.8"><title>${esc(t.id)} ${esc(STATUS_ZH[t.status] ?? t.status)}</title></path>`)
+    .map((t) => {
+      const pts = polygonsOf(t.geometry).flat(2);
+      const c: LonLat = [pts.reduce((s, p) => s + p[0], 0) / pts.length, pts.reduce((s, p) => s + p[1], 0) / pts.length];
+      const [cx, cy] = xy(c).split(',');
+      const color = STATUS_COLOR[t.status] ?? '#555';
+      return `<g><title>${esc(t.id)} ${esc(STATUS_ZH[t.status] ?? t.status)}</title><path d="${path(t.geometry)}" fill="${color}" stroke="#000" stroke-width="0.8"/><circle cx="${cx}" cy="${cy}" r="5" fill="${color}" fill-opacity="0.85" stroke="#000" stroke-width="1"/></g>`;
+    })
     .join('');
   return `<svg xmlns="http://www.w3.org/2000/svg" viewBox="0 0 ${widthPx} ${heightPx}" width="${widthPx}" height="${heightPx}" role="img" aria-label="区划地图 zone map">
 <defs><pattern id="gap" width="6" height="6" patternUnits="userSpaceOnUse" patternTransform="rotate(45)"><rect width="6" height="6" fill="#fde0dc"/><line x1="0" y1="0" x2="0" y2="6" stroke="#d32f2f" stroke-width="2"/></pattern></defs>
