@@ -1,3 +1,4 @@
+import { fileURLToPath } from 'node:url';
 import { defineConfig } from 'vite';
 import { tiandiPwa } from './src/pwa/sw-plugin';
 
@@ -7,6 +8,9 @@ export default defineConfig({
   root: __dirname,
   base: './',
   plugins: [tiandiPwa()],
+  // xmlbuilder2 (GPX export in packages/planner) extends Node's EventEmitter: give the browser a small one.
+  resolve: { alias: { events: fileURLToPath(new URL('./src/shims/events.ts', import.meta.url)) } },
+  worker: { format: 'es' },
   build: { outDir: 'dist', emptyOutDir: true, chunkSizeWarningLimit: 2000, sourcemap: false },
   server: { proxy: { '/api': 'http://127.0.0.1:8080', '/files': 'http://127.0.0.1:8080' } },
 });

@@ -1,0 +1,61 @@
+import { planToCsv, planToGeoJson, planToGpx, planToKml, type Plan } from '@tiandi/planner';
+import { downloadText } from '../api/api';
+import { fmtNumber, t } from '../i18n/index';
+import { formatDuration } from '../operator/jobs-panel';
+import { h } from '../ui/h';
+import { teamColour } from './route-layers';
+
+/** The file exports of a plan: name suffix, MIME type, and the planner's writer. */
+export const PLAN_EXPORTS = [
+  { key: 'gpx', label: 'GPX', mime: 'application/gpx+xml', write: planToGpx },
+  { key: 'kml', label: 'KML', mime: 'application/vnd.google-earth.kml+xml', write: planToKml },
+  { key: 'geojson', label: 'GeoJSON', mime: 'application/geo+json', write: (p: Plan) => JSON.stringify(planToGeoJson(p), null, 1) },
+  { key: 'csv', label: 'CSV', mime: 'text/csv', write: (p: Plan) => '\ufeff' + planToCsv(p) },
+] as const;
+
+/**
+ * The plan panel: totals, one row per team (colour, stops, time, distance, route sheet),
+ * unassigned targets with the planner's reason, exports, and "save to workspace".
+ */
+export function planResult(plan: Plan, opts: { teamOrder: string[]; teamLabel: (id: string) => string; onSheet: (teamId: string) => void; onSave: () => Promise<string> }): HTMLElement {
+  const o = plan.objective;
+  const status = h('p', { class: 'muted', role: 'status', 'data-testid': 'plan-status' });
+  const name = `plan-${plan.date ?? 'today'}`;
+  return h(
+    'section',
+    { class: 'panel', 'data-testid': 'plan-result' },
+    h('h2', null, t('plan.result')),
+    h('p', { 'data-testid': 'plan-summary' }, t('plan.summary', { served: o.served, unserved: o.unserved, km: fmtNumber(o.totalDistanceM / 1000, 1) })),
+    h('p', { class: 'muted' }, t(plan.stats.travel === 'network' ? 'plan.travel.network' : 'plan.travel.geodesic')),
+    h('ul', { class: 'teams' },
+      ...plan.routes.map((r) =>
+        h('li', { 'data-team': r.teamId },
+          h('span', { class: 'swatch', style: { background: teamColour(opts.teamOrder.indexOf(r.teamId)) } }),
+          h('strong', null, opts.teamLabel(r.teamId)), ' ',
+          h('span', { class: 'muted' }, t('plan.teamTotals', { stops: r.stops.length, duration: formatDuration(r.durationS), km: fmtNumber(r.distanceM / 1000, 1) })), ' ',
+          r.stops.length ? h('button', { type: 'button', 'data-testid': `sheet-${r.teamId}`, onclick: () => opts.onSheet(r.teamId) }, t('plan.sheet')) : null,
+        ),
+      ),
+    ),
+    plan.unassigned.length
+      ? h('details', { open: true, 'data-testid': 'unassigned' }, h('summary', null, `${t('plan.unassigned')} (${plan.unassigned.length})`), h('ul', { class: 'history' }, ...plan.unassigned.map((u) => h('li', null, `${u.targetId.slice(0, 20)}: ${u.message}`))))
+      : '',
+    h('div', { class: 'buttons' },
+      h('span', null, t('plan.export'), ': '),
+      ...PLAN_EXPORTS.map((x) => h('button', { type: 'button', 'data-testid': `export-${x.key}`, onclick: () => downloadText(`${name}.${x.key}`, x.write(plan), x.mime) }, x.label)),
+    ),
+    h('div', { class: 'buttons' },
+      h('button', { type: 'button', class: 'primary', 'data-testid': 'save-plan', onclick: async () => {
+        try {
+          const id = await opts.onSave();
+          status.className = 'muted';
+          status.textContent = t('plan.saved', { id });
+        } catch (e) {
+          status.className = 'error';
+          status.textContent = (e as Error).message;
+        }
+      } }, t('plan.save')),
+    ),
+    status,
+  );
+}

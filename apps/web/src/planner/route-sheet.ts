@@ -1,0 +1,86 @@
+import { formatClock, type Plan, type PlanRoute } from '@tiandi/planner';
+import type { Map as MapLibreMap } from 'maplibre-gl';
+import { fmtNumber, t } from '../i18n/index';
+import { h } from '../ui/h';
+
+/** A picture of the map fitted to one route (the canvas keeps its drawing buffer). */
+export async function routePicture(map: MapLibreMap, route: PlanRoute, colour = '#1f77b4'): Promise<string> {
+  const pts = [route.start, ...route.path, ...route.stops.map((s) => [s.lon, s.lat] as [number, number])];
+  const lons = pts.map((p) => p[0]);
+  const lats = pts.map((p) => p[1]);
+  const before = { center: map.getCenter(), zoom: map.getZoom() };
+  map.fitBounds([[Math.min(...lons), Math.min(...lats)], [Math.max(...lons), Math.max(...lats)]], { padding: 40, animate: false, maxZoom: 18 });
+  await new Promise<void>((resolve) => {
+    const timer = setTimeout(resolve, 4000);
+    map.once('idle', () => {
+      clearTimeout(timer);
+      resolve();
+    });
+    map.triggerRepaint();
+  });
+  // The stop numbers are HTML markers, not in the canvas: paint them onto a copy.
+  const src = map.getCanvas();
+  const copy = document.createElement('canvas');
+  copy.width = src.width;
+  copy.height = src.height;
+  const ctx = copy.getContext('2d')!;
+  ctx.drawImage(src, 0, 0);
+  const ratio = src.width / src.clientWidth;
+  ctx.font = `bold ${Math.round(12 * ratio)}px sans-serif`;
+  ctx.textAlign = 'center';
+  ctx.textBaseline = 'middle';
+  const dot = (x: number, y: number, fill: string, label: string) => {
+    ctx.beginPath();
+    ctx.arc(x, y, 11 * ratio, 0, Math.PI * 2);
+    ctx.fillStyle = fill;
+    ctx.fill();
+    ctx.lineWidth = 2 * ratio;
+    ctx.strokeStyle = '#ffffff';
+    ctx.stroke();
+    ctx.fillStyle = '#ffffff';
+    ctx.fillText(label, x, y + ratio);
+  };
+  const depot = map.project(route.start);
+  dot(depot.x * ratio, depot.y * ratio, '#111111', '⌂');
+  route.stops.forEach((s, i) => {
+    const p = map.project([s.lon, s.lat]);
+    dot(p.x * ratio, p.y * ratio, colour, String(i + 1));
+  });
+  const url = copy.toDataURL('image/png');
+  map.jumpTo(before);
+  return url;
+}
+
+/**
+ * The printable route sheet of one team: title, departure and return, the map picture, and the
+ * ordered stop list with times, positions and a blank column for the result. Shown as an overlay
+ * with a Print button (print CSS hides everything else).
+ */
+export function routeSheet(plan: Plan, route: PlanRoute, teamLabel: string, picture: string, onClose: () => void): HTMLElement {
+  const overlay = h(
+    'div',
+    { class: 'sheet-overlay', 'data-testid': 'route-sheet' },
+    h('div', { class: 'sheet' },
+      h('div', { class: 'sheet-actions no-print' },
+        h('button', { class: 'primary', type: 'button', onclick: () => window.print() }, t('sheet.print')),
+        h('button', { type: 'button', onclick: () => { overlay.remove(); onClose(); } }, t('common.close')),
+      ),
+      h('h1', null, t('sheet.title', { team: teamLabel })),
+      h('p', null, `${plan.date ?? ''} · ${t('sheet.depart', { time: formatClock(route.departS), back: formatClock(route.returnS) })} · ${fmtNumber(route.distanceM / 1000, 1)} km`),
+      h('img', { class: 'sheet-map', src: picture, alt: teamLabel }),
+      h('table', { class: 'list sheet-table' },
+        h('thead', null, h('tr', null, ...['sheet.col.seq', 'sheet.col.target', 'sheet.col.arrive', 'sheet.col.leave', 'sheet.col.position', 'sheet.col.walk', 'sheet.col.done'].map((k) => h('th', null, t(k))))),
+        h('tbody', null, ...route.stops.map((s, i) => h('tr', null,
+          h('td', null, String(i + 1)),
+          h('td', null, s.targetId.length > 18 ? `${s.targetId.slice(0, 18)}…` : s.targetId),
+          h('td', null, formatClock(s.arrivalS)),
+          h('td', null, formatClock(s.departureS)),
+          h('td', null, `${s.lat.toFixed(6)}, ${s.lon.toFixed(6)}`),
+          h('td', null, fmtNumber(s.walkM, 0)),
+          h('td', { class: 'blank' }, ''),
+        ))),
+      ),
+    ),
+  );
+  return overlay;
+}
