@@ -1,6 +1,7 @@
 import { bboxOf, type Polygonal } from './geojson';
 import { geodesicAreaM2 } from './geodesic-area';
-import { overlapAreaM2, unionAll } from './polygon-ops';
+import { unionAll } from './polygon-ops';
+import { overlapsAtLeast } from './overlap-share';
 import { sha256Hex } from './sha256-hex';
 import type { Candidate, Target } from './target';
 
@@ -53,8 +54,7 @@ export function mergeCandidates(existing: Target[], candidates: Candidate[], opt
       if ((i < firstFresh && j < firstFresh) || find(i) === find(j)) continue;
       const b = items[j].bbox;
       if (a[1] > b[3] || b[1] > a[3]) continue;
-      const ov = overlapAreaM2(items[i].geometry, items[j].geometry);
-      if (ov > 0 && ov >= minShare * Math.min(items[i].area, items[j].area)) parent[find(i)] = find(j);
+      if (overlapsAtLeast(items[i].geometry, items[j].geometry, minShare, items[i].area, items[j].area)) parent[find(i)] = find(j);
     }
   }
   const clusters = new Map<number, Item[]>();
@@ -75,7 +75,7 @@ export function mergeCandidates(existing: Target[], candidates: Candidate[], opt
     }
     const sources = [...new Set([...olds.flatMap((t) => t.sources), ...cands.map((c) => c.id)])].sort();
     const keep = olds[0];
-    const geometry = unionAll(members.map((m) => m.geometry))!;
+    const geometry = members.length === 1 ? members[0].geometry : unionAll(members.map((m) => m.geometry))!;
     const statuses = new Set(olds.map((t) => t.status));
     const merged: Target = {
       id: keep?.id ?? targetIdFor(sources[0]),
