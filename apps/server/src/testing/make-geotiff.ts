@@ -12,6 +12,8 @@ export function makeGeoTiff(opts: {
   /** Pixel size in CRS units. */
   pixelSize?: number;
   epsg?: number;
+  /** Pixel boxes painted pure red (what the tiles package's redness test model detects). */
+  redPlots?: { x: number; y: number; w: number; h: number }[];
 } = {}): Buffer {
   const width = opts.width ?? 64;
   const height = opts.height ?? 48;
@@ -22,10 +24,11 @@ export function makeGeoTiff(opts: {
   for (let y = 0; y < height; y++) {
     for (let x = 0; x < width; x++) {
       const i = (y * width + x) * 3;
-      const inSquare = x > width / 4 && x < width / 2 && y > height / 4 && y < height / 2;
-      data[i] = inSquare ? 220 : 60 + ((x * 3) % 40);
-      data[i + 1] = inSquare ? 90 : 140 + ((y * 5) % 50);
-      data[i + 2] = inSquare ? 160 : 50;
+      const inSquare = !opts.redPlots && x > width / 4 && x < width / 2 && y > height / 4 && y < height / 2;
+      const red = opts.redPlots?.some((p) => x >= p.x && x < p.x + p.w && y >= p.y && y < p.y + p.h);
+      data[i] = red ? 230 : inSquare ? 220 : 60 + ((x * 3) % 40);
+      data[i + 1] = red ? 30 : inSquare ? 90 : 140 + ((y * 5) % 50);
+      data[i + 2] = red ? 30 : inSquare ? 160 : 50;
     }
   }
   const geographic = epsg === 4326 || epsg === 4490;
