@@ -84,7 +84,7 @@ describe('scanImages', () => {
   it('gives the same ids on a second run, with worker threads', async () => {
     const a: FC = readJson(join(dir, 'seg', 'candidates.geojson'));
     const out = join(dir, 'seg-workers');
-    const s = await scanImages({ images: [fx.files.base], modelDir: SEG, outDir: out, workers: 2 });
+    const s = await scanImages({ images: [fx.files.base], modelDir: SEG, outDir: out, workers: 2, inThisThread: false });
     expect(s.candidates).toBe(2);
     const b: FC = readJson(join(out, 'candidates.geojson'));
     expect(b.features.map((f) => f.properties.id)).toEqual(a.features.map((f) => f.properties.id));

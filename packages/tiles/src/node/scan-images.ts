@@ -41,10 +41,12 @@ export interface ScanImagesOptions {
   cwd?: string;
   /** Seed threshold (overrides the card's `high`; `low` keeps its ratio to `high`). */
   threshold?: number;
-  /** Worker threads; default: one per core (none for small jobs, where starting threads costs more than it saves). 0 runs in this thread. */
+  /** Threads doing the work, this one included; default one per core (1 for jobs under 16 Mpx, where starting threads costs more than it saves). */
   workers?: number;
   /** CRS override for every image (EPSG code or proj4). */
   crs?: string;
+  /** Whether this thread scans too (default true); false leaves every row to worker threads. */
+  inThisThread?: boolean;
   /** Tiles scored per ONNX call (default 8). */
   batchSize?: number;
   onProgress?: (p: ScanProgress) => void;
@@ -161,9 +163,14 @@ export async function scanImages(options: ScanImagesOptions): Promise<ScanSummar
   }
   const tilesTotal = opened.reduce((s, o) => s + o.plan.tilesAcross * o.plan.tilesDown, 0);
   const mpxTotal = opened.reduce((s, o) => s + (o.src.width * o.src.height) / 1e6, 0);
-  const auto = mpxTotal < 16 ? 0 : availableParallelism();
-  const nWorkers = Math.max(0, Math.min(options.workers ?? auto, Math.max(1, ...opened.map((o) => o.plan.tilesDown))));
+  // Threads doing the work: this one plus (threads − 1) worker threads. This thread starts at once, so the
+  // workers' start-up (loading tsx, geotiff, onnxruntime) hides behind real work; small jobs need no workers.
+  const threads = Math.max(1, options.workers ?? (mpxTotal < 16 ? 1 : availableParallelism()));
+  const maxRows = Math.max(1, ...opened.map((o) => o.plan.tilesDown));
+  const inThisThread = options.inThisThread ?? true;
+  const nWorkers = inThisThread ? Math.min(threads - 1, maxRows - 1) : threads;
   const workers: ScanWorker[] = [];
+  const workerReady: Promise<boolean>[] = [];
   let local: LoadedModel | undefined;
   const results: ImageResult[] = [];
   let tilesDone = 0;
@@ -171,11 +178,13 @@ export async function scanImages(options: ScanImagesOptions): Promise<ScanSummar
   const tmp = `${outDir}.partial-${process.pid}`;
   try {
     if (opened.length) {
-      if (nWorkers === 0) local = await loadModel(resolve(cwd, options.modelDir), { threads: 1 });
-      else {
-        for (let i = 0; i < nWorkers; i++) workers.push(new ScanWorker());
-        await Promise.all(workers.map((w) => w.request({ type: 'model', modelDir: resolve(cwd, options.modelDir) })));
+      for (let i = 0; i < nWorkers; i++) {
+        const w = new ScanWorker();
+        workers.push(w);
+        // A worker that cannot start is left out; this thread still does the work.
+        workerReady.push(w.request({ type: 'model', modelDir: resolve(cwd, options.modelDir) }).then(() => true, () => false));
       }
+      local = await loadModel(resolve(cwd, options.modelDir), { threads: 1 });
     }
     for (let k = 0; k < opened.length; k++) {
       const { path, src, plan } = opened[k];
@@ -199,27 +208,31 @@ export async function scanImages(options: ScanImagesOptions): Promise<ScanSummar
           options.onProgress?.({ image: path, imageIndex: k, images: opened.length, tilesDone, tilesTotal, mpxDone, mpxTotal, elapsedS: (performance.now() - t0) / 1000 });
         };
         let nextRow = 0;
-        if (local) {
-          const m = local;
-          for (; nextRow < plan.tilesDown; nextRow++) {
+        const m = local!;
+        const here = async () => {
+          while (nextRow < plan.tilesDown) {
             throwIfAborted(signal);
-            take(await scanRow(nextRow, plan, card, (b, w, h) => src.readWindow(b, w, h), (b, n) => m.infer(b, n), { batchSize: options.batchSize }));
+            const ty = nextRow++;
+            take(await scanRow(ty, plan, card, (b, w, h) => src.readWindow(b, w, h), (b, n) => m.infer(b, n), { batchSize: options.batchSize }));
           }
-        } else {
-          const open = { type: 'open' as const, path, crs: options.crs, plan, cacheBytes: cacheBytesFor(src, plan), segmentTiles: 8, batchSize: options.batchSize ?? 8 };
-          await Promise.all(workers.map((w) => w.request(open)));
-          await Promise.all(
-            workers.map(async (w) => {
-              while (nextRow < plan.tilesDown) {
-                throwIfAborted(signal);
-                const ty = nextRow++;
-                const reply = await w.request({ type: 'row', ty });
-                if (reply.type === 'row') take(reply.result);
-              }
-            }),
-          );
-          await Promise.all(workers.map((w) => w.request({ type: 'close' })));
-        }
+        };
+        const open = { type: 'open' as const, path, crs: options.crs, plan, cacheBytes: cacheBytesFor(src, plan), segmentTiles: 8, batchSize: options.batchSize ?? 8 };
+        const remote = async (w: ScanWorker, ready: Promise<boolean>) => {
+          if (!(await ready) || nextRow >= plan.tilesDown) return;
+          await w.request(open);
+          try {
+            while (nextRow < plan.tilesDown) {
+              throwIfAborted(signal);
+              const ty = nextRow++;
+              const reply = await w.request({ type: 'row', ty });
+              if (reply.type === 'row') take(reply.result);
+            }
+          } finally {
+            await w.request({ type: 'close' });
+          }
+        };
+        await Promise.all([...(inThisThread || !workers.length ? [here()] : []), ...workers.map((w, i) => remote(w, workerReady[i]))]);
+        if (nextRow < plan.tilesDown) await here(); // every worker failed to start
         results.push(await finishImage(path, src, plan, card, acc, foot, thresholds, inferred, skipped));
       } catch (err) {
         if ((err as TilesError).code === 'TIANDI_E_ABORTED') throw err;

@@ -3,6 +3,7 @@ import { promisify } from 'node:util';
 import sharp from 'sharp';
 import { decompress as zstdDecompress } from 'fzstd';
 import { getDecoder } from 'geotiff';
+import { lzwDecode } from './lzw-decode';
 import { TilesError } from '../errors';
 
 const inflateAsync = promisify(inflate);
@@ -26,19 +27,29 @@ export type BlockDecoder = (bytes: Uint8Array, layout: BlockLayout) => Promise<U
 /** How to convert a file whose compression is refused. */
 const CONVERT = 'convert it first: gdal_translate -co TILED=YES -co COMPRESS=DEFLATE in.tif out.tif';
 
-const geotiffDecoder =
-  (compression: number): BlockDecoder =>
-  async (bytes, layout) => {
-    const dec = await getDecoder(compression, {
-      tileWidth: layout.blockWidth,
-      tileHeight: layout.blockHeight,
-      predictor: 1,
-      bitsPerSample: layout.bitsPerSample,
-      planarConfiguration: 1,
-    } as never);
+const geotiffDecoder = (compression: number): BlockDecoder => {
+  const decoders = new Map<string, Promise<{ decode(b: ArrayBuffer): Promise<ArrayBuffer> }>>();
+  return async (bytes, layout) => {
+    const key = `${layout.blockWidth}x${layout.blockHeight}x${layout.bitsPerSample}`;
+    let d = decoders.get(key);
+    if (!d) {
+      d = getDecoder(compression, {
+        tileWidth: layout.blockWidth,
+        tileHeight: layout.blockHeight,
+        predictor: 1,
+        bitsPerSample: layout.bitsPerSample,
+        planarConfiguration: 1,
+      } as never) as never;
+      decoders.set(key, d!);
+    }
+    const dec = await d!;
     const copy = bytes.buffer.slice(bytes.byteOffset, bytes.byteOffset + bytes.byteLength);
     return new Uint8Array(await dec.decode(copy as ArrayBuffer));
   };
+};
+
+const lzw: BlockDecoder = async (bytes, layout) =>
+  lzwDecode(bytes, layout.blockWidth * layout.blockHeight * layout.samples * Math.ceil(layout.bitsPerSample / 8));
 
 /** Splices JPEGTables (minus its EOI) in front of an abbreviated tile stream (minus its SOI). */
 export function withJpegTables(tile: Uint8Array, tables?: Uint8Array): Uint8Array {
@@ -67,7 +78,7 @@ const jpeg: BlockDecoder = async (bytes, layout) => {
  */
 export const DECODERS: ReadonlyMap<number, BlockDecoder> = new Map<number, BlockDecoder>([
   [1, async (b) => b],
-  [5, geotiffDecoder(5)],
+  [5, lzw],
   [7, jpeg],
   [8, async (b) => new Uint8Array(await inflateAsync(b))],
   [32946, async (b) => new Uint8Array(await inflateAsync(b))],
@@ -98,8 +109,8 @@ export function undoHorizontalPredictor(data: Uint8Array, layout: BlockLayout, r
   if (bps === 8) {
     const rowLen = w * s;
     for (let y = 0; y < rows; y++) {
-      const r = y * rowLen;
-      for (let i = s; i < rowLen; i++) data[r + i] = (data[r + i] + data[r + i - s]) & 0xff;
+      const end = (y + 1) * rowLen;
+      for (let i = y * rowLen + s; i < end; i++) data[i] += data[i - s];
     }
   } else if (bps === 16) {
     const a = new Uint16Array(data.buffer, data.byteOffset, data.byteLength >> 1);

@@ -60,6 +60,9 @@ export function resampleArea(
     }
     return { width: outWidth, height: outHeight, rgb, valid };
   }
+  if (Number.isInteger(fx) && fx === fy && Number.isInteger(x0) && Number.isInteger(y0) && x0 >= 0 && y0 >= 0 && x1 <= src.width && y1 <= src.height) {
+    return boxDownsample(src, x0, y0, fx, outWidth, outHeight);
+  }
   const tx = taps(x0, x1, outWidth, src.width);
   const ty = taps(y0, y1, outHeight, src.height);
   const rowLo = Math.max(0, Math.floor(y0));
@@ -113,6 +116,45 @@ export function resampleArea(
         rgb[p * 3 + 1] = Math.round(g / v);
         rgb[p * 3 + 2] = Math.round(b / v);
       }
+    }
+  }
+  return { width: outWidth, height: outHeight, rgb, valid };
+}
+
+/** Integer-factor box average (the common case once the scan plan snaps the factor): k×k source pixels per cell. */
+function boxDownsample(src: RgbRaster, x0: number, y0: number, k: number, outWidth: number, outHeight: number): RgbRaster {
+  const rgb = new Uint8Array(outWidth * outHeight * 3);
+  const valid = new Uint8Array(outWidth * outHeight);
+  const sw = src.width;
+  const sr = src.rgb;
+  const sv = src.valid;
+  const rs = new Uint32Array(outWidth * 4);
+  const half = (k * k) / 2;
+  for (let i = 0; i < outHeight; i++) {
+    rs.fill(0);
+    for (let dy = 0; dy < k; dy++) {
+      const row = (y0 + i * k + dy) * sw + x0;
+      for (let j = 0; j < outWidth; j++) {
+        let p = row + j * k;
+        const q = j * 4;
+        for (let dx = 0; dx < k; dx++, p++) {
+          if (!sv[p]) continue;
+          rs[q] += sr[p * 3];
+          rs[q + 1] += sr[p * 3 + 1];
+          rs[q + 2] += sr[p * 3 + 2];
+          rs[q + 3]++;
+        }
+      }
+    }
+    for (let j = 0; j < outWidth; j++) {
+      const q = j * 4;
+      const n = rs[q + 3];
+      if (n < half || n === 0) continue;
+      const o = i * outWidth + j;
+      valid[o] = 1;
+      rgb[o * 3] = (rs[q] + (n >> 1)) / n;
+      rgb[o * 3 + 1] = (rs[q + 1] + (n >> 1)) / n;
+      rgb[o * 3 + 2] = (rs[q + 2] + (n >> 1)) / n;
     }
   }
   return { width: outWidth, height: outHeight, rgb, valid };

@@ -1,0 +1,134 @@
+/**
+ * `npm run bench:scan`: generates a 64-Mpx orthophoto in three layouts (COG JPEG 512-px tiles, tiled
+ * deflate, striped LZW) and a ≥ 1.5-Gpx BigTIFF into packages/tiles/bench/data (gitignored, reused),
+ * then prints per file: decode-only, inference-only and end-to-end Mpx/s, peak RSS, and the ratio to
+ * `gdal_translate` decoding the same file in the same run.
+ * Env: BENCH_BIG_SIDE (default 40000 → 1.6 Gpx), BENCH_SKIP_BIG=1, BENCH_MODEL (default models/poppy-synth
+ * when it has model.onnx, else the redness test model), BENCH_WORKERS.
+ */
+import { spawnSync } from 'node:child_process';
+import { existsSync, mkdirSync, rmSync, statSync } from 'node:fs';
+import { dirname, join, resolve } from 'node:path';
+import { fileURLToPath } from 'node:url';
+import { getCrs, toWgs84 } from '@tiandi/geo';
+import { writeGeoTiff } from '../src/write/index';
+
+const here = dirname(fileURLToPath(import.meta.url));
+const repo = resolve(here, '../../..');
+const data = join(here, 'data');
+mkdirSync(data, { recursive: true });
+const GSD = 0.05;
+const real = join(repo, 'models/poppy-synth');
+const modelDir = process.env.BENCH_MODEL
+  ? resolve(process.env.BENCH_MODEL)
+  : existsSync(join(real, 'model.onnx'))
+    ? real
+    : join(here, '../fixtures/models/redness-seg');
+
+/** Deterministic farmland-like rows: parcels, furrow texture, a few red plots. */
+function farmRows(width: number) {
+  return (y0: number, rows: number) => {
+    const a = new Uint8Array(width * rows * 3);
+    for (let yy = 0; yy < rows; yy++) {
+      const y = y0 + yy;
+      for (let x = 0; x < width; x++) {
+        const px = x >> 8;
+        const py = y >> 8;
+        const h = ((px * 73856093) ^ (py * 19349663)) >>> 0;
+        const o = (yy * width + x) * 3;
+        const tex = ((x * 7 + y * 3) & 31) - 16;
+        if (h % 97 === 0 && ((x & 255) - 128) ** 2 + ((y & 255) - 128) ** 2 < 60 ** 2) {
+          a[o] = 210 + (tex >> 1);
+          a[o + 1] = 50;
+          a[o + 2] = 60;
+        } else {
+          a[o] = 70 + (h % 60) + tex;
+          a[o + 1] = 90 + ((h >> 8) % 60) + tex;
+          a[o + 2] = 40 + ((h >> 16) % 40) + (tex >> 1);
+        }
+      }
+    }
+    return a;
+  };
+}
+
+async function ensure(path: string, side: number, opts: { bigTiff?: boolean }) {
+  if (existsSync(path)) return;
+  const [cx, cy] = toWgs84(getCrs(4522)).inverse([102.5, 25.3]);
+  const t = performance.now();
+  await writeGeoTiff(path, {
+    width: side, height: side, bands: 3, epsg: 4522, compression: 'jpeg', jpegQuality: 85, tileSize: 512,
+    geoTransform: [cx - (side * GSD) / 2, GSD, 0, cy + (side * GSD) / 2, 0, -GSD],
+    readRows: farmRows(side), bigTiff: opts.bigTiff, acquired: '2026-04-12T03:00:00Z',
+  });
+  process.stderr.write(`generated ${path} (${((performance.now() - t) / 1000).toFixed(0)} s)\n`);
+}
+
+function gdalTranslate(args: string[]) {
+  const r = spawnSync('gdal_translate', ['-q', ...args], { encoding: 'utf8' });
+  if (r.status !== 0) throw new Error(r.stderr);
+}
+
+function child(args: string[]): Record<string, number> {
+  const r = spawnSync(process.execPath, ['--import', 'tsx', join(here, 'scan-once.ts'), ...args], { encoding: 'utf8', cwd: repo, maxBuffer: 1 << 24 });
+  if (r.status !== 0) throw new Error(`scan-once ${args[0]} failed: ${r.stderr}`);
+  return JSON.parse(r.stdout.trim().split('\n').pop()!);
+}
+
+function gdalDecodeS(path: string): number | undefined {
+  if (spawnSync('gdal_translate', ['--version']).status !== 0) return undefined;
+  const out = join(data, 'gdal-decode.raw');
+  const t = performance.now();
+  gdalTranslate(['-of', 'ENVI', path, out]);
+  const s = (performance.now() - t) / 1000;
+  rmSync(out, { force: true });
+  rmSync(out.replace(/\.raw$/, '.hdr'), { force: true });
+  rmSync(`${out}.aux.xml`, { force: true });
+  return s;
+}
+
+const side64 = 8192;
+const cog = join(data, 'ortho-64mpx-cog-jpeg.tif');
+await ensure(cog, side64, {});
+const layouts: [string, string][] = [['COG JPEG 512', cog]];
+const tiled = join(data, 'ortho-64mpx-tiled-deflate.tif');
+const striped = join(data, 'ortho-64mpx-striped-lzw.tif');
+if (spawnSync('gdal_translate', ['--version']).status === 0) {
+  if (!existsSync(tiled)) gdalTranslate(['-co', 'TILED=YES', '-co', 'COMPRESS=DEFLATE', '-co', 'PREDICTOR=2', cog, tiled]);
+  if (!existsSync(striped)) gdalTranslate(['-co', 'COMPRESS=LZW', '-co', 'PREDICTOR=2', cog, striped]);
+  layouts.push(['tiled deflate', tiled], ['striped LZW', striped]);
+} else process.stderr.write('NOTICE: GDAL absent: only the COG layout is measured and no gdal_translate ratio is given\n');
+if (!process.env.BENCH_SKIP_BIG) {
+  const side = Number(process.env.BENCH_BIG_SIDE ?? 40000);
+  const big = join(data, `ortho-${side}-bigtiff-jpeg.tif`);
+  await ensure(big, side, { bigTiff: true });
+  layouts.push([`BigTIFF ${((side * side) / 1e9).toFixed(2)} Gpx`, big]);
+}
+
+process.stdout.write(`model: ${modelDir}\nmachine: ${(await import('node:os')).availableParallelism()} cores\n\n`);
+const header = ['file', 'MB', 'decode Mpx/s', 'infer Mpx/s', 'e2e Mpx/s', 'e2e s', 'peak RSS MB', 'gdal_translate s', 'e2e / gdal'];
+const rows: string[][] = [];
+for (const [name, path] of layouts) {
+  const dec = child(['decode', path, modelDir]);
+  const inf = child(['infer', path, modelDir]);
+  const out = join(data, 'scan-out');
+  const e2e = child(['e2e', path, modelDir, out, ...(process.env.BENCH_WORKERS ? [process.env.BENCH_WORKERS] : [])]);
+  rmSync(out, { recursive: true, force: true });
+  const g = gdalDecodeS(path);
+  const row = [
+    name,
+    (statSync(path).size / 1e6).toFixed(0),
+    dec.mpxPerS.toFixed(1),
+    inf.mpxPerS.toFixed(1),
+    e2e.mpxPerS.toFixed(1),
+    e2e.seconds.toFixed(1),
+    String(e2e.maxRssMb),
+    g === undefined ? '-' : g.toFixed(1),
+    g === undefined ? '-' : (g / e2e.seconds).toFixed(2),
+  ];
+  rows.push(row);
+  process.stdout.write(header.map((h, i) => `${h}: ${row[i]}`).join(' | ') + '\n');
+}
+process.stdout.write('\n| ' + header.join(' | ') + ' |\n|' + header.map(() => '---').join('|') + '|\n');
+for (const r of rows) process.stdout.write('| ' + r.join(' | ') + ' |\n');
+process.stdout.write('\n"e2e / gdal" = gdal_translate decode time ÷ our end-to-end time (> 1: the whole scan is faster than GDAL only decoding).\n');

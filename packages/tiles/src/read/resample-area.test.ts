@@ -1,0 +1,36 @@
+import { describe, expect, it } from 'vitest';
+import { resampleArea, type RgbRaster } from './resample-area';
+
+function raster(w: number, h: number, f: (x: number, y: number) => [number, number, number, number]): RgbRaster {
+  const rgb = new Uint8Array(w * h * 3);
+  const valid = new Uint8Array(w * h);
+  for (let y = 0; y < h; y++)
+    for (let x = 0; x < w; x++) {
+      const [r, g, b, v] = f(x, y);
+      const i = y * w + x;
+      rgb.set([r, g, b], i * 3);
+      valid[i] = v;
+    }
+  return { width: w, height: h, rgb, valid };
+}
+
+describe('resampleArea', () => {
+  const src = raster(8, 6, (x, y) => [x * 10, y * 10, 100, x === 0 && y === 0 ? 0 : 1]);
+  it('copies at factor 1', () => {
+    const r = resampleArea(src, [2, 1, 6, 4], 4, 3);
+    expect(Array.from(r.rgb.subarray(0, 3))).toEqual([20, 10, 100]);
+  });
+  it('averages 2×2 blocks over valid pixels only (integer fast path = general path)', () => {
+    const r = resampleArea(src, [0, 0, 8, 6], 4, 3);
+    expect(Array.from(r.rgb.subarray(0, 3))).toEqual([7, 7, 100]); // (10+0+10)/3, (0+10+10)/3 with (0,0) invalid
+    expect(r.valid[0]).toBe(1);
+    const g = resampleArea(src, [0, 0, 8, 6.000001], 4, 3);
+    expect(Array.from(g.rgb.subarray(3, 6))).toEqual(Array.from(r.rgb.subarray(3, 6)));
+  });
+  it('area-weights fractional boxes and marks cells outside the raster invalid', () => {
+    const r = resampleArea(src, [0.5, 0, 2.5, 1], 1, 1);
+    expect(r.rgb[0]).toBe(13); // x=0 invalid at y=0; x=1 weight 1, x=2 weight ½: (10 + ½·20) / 1.5
+    const out = resampleArea(src, [6, 0, 10, 2], 2, 1);
+    expect(Array.from(out.valid)).toEqual([1, 0]);
+  });
+});
