@@ -176,7 +176,18 @@ export function solveVrp(p: VrpProblem, options: VrpOptions = {}): VrpSolution {
     update(r);
   };
 
-  const emptyFirst = new Int32Array(nClass);
+  // Some empty vehicle of each class, found by a rotating scan (amortised O(1) per call).
+  const classMembers: number[][] = Array.from({ length: nClass }, () => []);
+  for (let r = 0; r < nv; r++) classMembers[vClass[r]].push(r);
+  const emptyPtr = new Int32Array(nClass);
+  const emptyOfClass = (c: number): number => {
+    const list = classMembers[c];
+    for (let k = 0; k < list.length; k++) {
+      const q = (emptyPtr[c] + k) % list.length;
+      if (routes[list[q]].length === 0) { emptyPtr[c] = q; return list[q]; }
+    }
+    return -1;
+  };
   let considered = 0;
   const bestInsertion = (u: number, granular: boolean): [number, number, number] => {
     let bd = Infinity;
@@ -208,9 +219,10 @@ export function solveVrp(p: VrpProblem, options: VrpOptions = {}): VrpSolution {
         for (let i = 0; i <= m; i++) consider(r, i);
       }
     }
-    emptyFirst.fill(-1);
-    for (let r = 0; r < nv; r++) if (routes[r].length === 0 && emptyFirst[vClass[r]] < 0) emptyFirst[vClass[r]] = r;
-    for (let c = 0; c < nClass; c++) if (emptyFirst[c] >= 0) consider(emptyFirst[c], 0);
+    for (let c = 0; c < nClass; c++) {
+      const r = emptyOfClass(c);
+      if (r >= 0) consider(r, 0);
+    }
     return [bd, br, bi];
   };
 
