@@ -1,6 +1,7 @@
 import type { Polygonal } from './geojson';
 import { geodesicAreaM2 } from './geodesic-area';
 import { intersect, subtract, unionAll } from './polygon-ops';
+import { polygonsIntersect } from './polygons-intersect';
 
 /** One image's valid-data footprint with what decides whether it counts as evidence. */
 export interface Footprint {
@@ -53,7 +54,7 @@ export function computeCoverage(zone: Polygonal, footprints: Footprint[], rules:
   const union = unionAll(valid.map((f) => f.geometry));
   const covered = union ? intersect(zone, union) : null;
   const coveredAreaM2 = covered ? geodesicAreaM2(covered) : 0;
-  const used = union ? valid.filter((f) => intersect(zone, f.geometry) !== null) : [];
+  const used = union ? valid.filter((f) => polygonsIntersect(zone, f.geometry)) : [];
   for (const f of valid) if (!used.includes(f)) rejected.push({ imageId: f.imageId, reason: 'outside_zone' });
   const gaps = union ? subtract(zone, union) : zone;
   const gapAreaM2 = gaps ? geodesicAreaM2(gaps) : 0;

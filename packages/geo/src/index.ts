@@ -7,6 +7,8 @@ export * from './local-plane';
 export * from './canonical-json';
 export * from './sha256-hex';
 export * from './polygon-ops';
+export * from './polygons-intersect';
+export * from './overlap-share';
 export * from './season';
 export * from './coverage';
 export * from './target';

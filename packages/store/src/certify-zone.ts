@@ -1,4 +1,4 @@
-import { bboxOf, digestOf, evaluateCertification, intersect, seasonToFile, type CertificationResult, type CoverageResult, type Polygonal, type Season, type Target } from '@tiandi/geo';
+import { bboxOf, digestOf, evaluateCertification, polygonsIntersect, seasonToFile, type CertificationResult, type CoverageResult, type Polygonal, type Season, type Target } from '@tiandi/geo';
 import { StoreError } from './errors';
 import { asMulti, readTargets, type ZoneRecord } from './rows';
 import { readFootprints, zoneCoverage } from './zone-coverage';
@@ -40,7 +40,7 @@ export function targetsInZone(ws: Workspace, zone: Polygonal): Target[] {
   const [a, b, c, d] = bboxOf(zone);
   return readTargets(ws).filter((t) => {
     const [x0, y0, x1, y1] = bboxOf(t.geometry);
-    return !(x0 > c || x1 < a || y0 > d || y1 < b) && intersect(zone, t.geometry) !== null;
+    return !(x0 > c || x1 < a || y0 > d || y1 < b) && polygonsIntersect(zone, t.geometry);
   });
 }
 

@@ -1,4 +1,4 @@
-import { intersect, type Polygonal } from '@tiandi/geo';
+import { polygonsIntersect, type Polygonal } from '@tiandi/geo';
 import { fromGpkgBlob } from './gpkg-geometry';
 import type { Workspace } from './workspace';
 
@@ -17,7 +17,7 @@ export function markStaleCertificates(
   const marked: string[] = [];
   for (const r of rows) {
     const zone = fromGpkgBlob(r.geom) as Polygonal;
-    if (!touched.some((g) => intersect(zone, g) !== null)) continue;
+    if (!touched.some((g) => polygonsIntersect(zone, g))) continue;
     ws.db.prepare(`UPDATE certifications SET status = 'stale', status_reason = ?, status_at = ? WHERE cert_id = ?`).run(reason, ws.now(), r.cert_id);
     audit('certificate.stale', r.cert_id, { zone_id: r.zone_id, season_id: r.season_id, reason });
     marked.push(r.cert_id);
