@@ -57,3 +57,37 @@ export function scoresFromOutput(data: Float32Array, dims: readonly number[], ca
   }
   return out;
 }
+
+/**
+ * Like {@link writeTileTensor} but reads the tile straight out of a wider window (no copy): the tile's
+ * top-left is at column `ox` of a window `windowWidth` pixels wide. With `allValid` no mask is consulted.
+ */
+export function writeTileTensorFrom(
+  rgb: Uint8Array,
+  valid: Uint8Array,
+  windowWidth: number,
+  ox: number,
+  allValid: boolean,
+  card: ModelCard,
+  out: Float32Array,
+  slot: number,
+): void {
+  const { size, channels, scale, mean, std } = card.input;
+  const plane = size * size;
+  const base = slot * channels.length * plane;
+  for (let c = 0; c < channels.length; c++) {
+    const src = CH[channels[c]];
+    const k = 1 / (scale * std[c]);
+    const m = mean[c] / std[c];
+    const o = base + c * plane;
+    for (let y = 0; y < size; y++) {
+      const row = y * windowWidth + ox;
+      const oo = o + y * size;
+      if (allValid) {
+        for (let x = 0, p = row * 3 + src; x < size; x++, p += 3) out[oo + x] = rgb[p] * k - m;
+      } else {
+        for (let x = 0; x < size; x++) out[oo + x] = valid[row + x] ? rgb[(row + x) * 3 + src] * k - m : 0;
+      }
+    }
+  }
+}

@@ -106,7 +106,22 @@ export function decoderFor(compression: number, path: string): BlockDecoder {
 /** Undoes TIFF Predictor 2 (horizontal differencing) in place for 8- or 16-bit interleaved samples. */
 export function undoHorizontalPredictor(data: Uint8Array, layout: BlockLayout, rows: number): void {
   const { blockWidth: w, samples: s, bitsPerSample: bps } = layout;
-  if (bps === 8) {
+  if (bps === 8 && s === 3) {
+    const rowLen = w * 3;
+    for (let y = 0; y < rows; y++) {
+      let i = y * rowLen;
+      const end = i + rowLen;
+      let r = data[i], g = data[i + 1], b = data[i + 2];
+      for (i += 3; i < end; i += 3) {
+        r = (r + data[i]) & 255;
+        g = (g + data[i + 1]) & 255;
+        b = (b + data[i + 2]) & 255;
+        data[i] = r;
+        data[i + 1] = g;
+        data[i + 2] = b;
+      }
+    }
+  } else if (bps === 8) {
     const rowLen = w * s;
     for (let y = 0; y < rows; y++) {
       const end = (y + 1) * rowLen;

@@ -246,6 +246,7 @@ export async function openGeoTiffSource(path: string, options: OpenGeoTiffOption
       const rh = ry1 - ry0;
       const rgb = new Uint8Array(rw * rh * 3);
       const valid = new Uint8Array(rw * rh).fill(1);
+      let allValid = !L.mask;
       const info = L.ifd;
       const jobs: Promise<void>[] = [];
       for (let by = Math.floor(ry0 / info.blockHeight); by <= Math.floor((ry1 - 1) / info.blockHeight); by++) {
@@ -263,7 +264,10 @@ export async function openGeoTiffSource(path: string, options: OpenGeoTiffOption
                 const s = (y - by0) * b.width + (cx0 - bx0);
                 const d = (y - ry0) * rw + (cx0 - rx0);
                 rgb.set(b.rgb.subarray(s * 3, (s + n) * 3), d * 3);
-                if (b.valid) valid.set(b.valid.subarray(s, s + n), d);
+                if (b.valid) {
+                  valid.set(b.valid.subarray(s, s + n), d);
+                  allValid = false;
+                }
               }
             }),
           );
@@ -293,7 +297,7 @@ export async function openGeoTiffSource(path: string, options: OpenGeoTiffOption
         }
         await Promise.all(mj);
       }
-      return { width: rw, height: rh, rgb, valid };
+      return { width: rw, height: rh, rgb, valid, allValid };
     };
 
     const source: GeoTiffSource = {

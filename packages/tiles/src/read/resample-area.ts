@@ -4,6 +4,8 @@ export interface RgbRaster {
   height: number;
   rgb: Uint8Array;
   valid: Uint8Array;
+  /** True when every pixel is known valid (lets consumers skip per-pixel checks). */
+  allValid?: boolean;
 }
 
 interface Taps {
@@ -58,7 +60,7 @@ export function resampleArea(
       rgb.set(src.rgb.subarray(s * 3, (s + outWidth) * 3), y * outWidth * 3);
       valid.set(src.valid.subarray(s, s + outWidth), y * outWidth);
     }
-    return { width: outWidth, height: outHeight, rgb, valid };
+    return { width: outWidth, height: outHeight, rgb, valid, allValid: src.allValid };
   }
   if (Number.isInteger(fx) && fx === fy && Number.isInteger(x0) && Number.isInteger(y0) && x0 >= 0 && y0 >= 0 && x1 <= src.width && y1 <= src.height) {
     return boxDownsample(src, x0, y0, fx, outWidth, outHeight);
@@ -128,6 +130,21 @@ function boxDownsample(src: RgbRaster, x0: number, y0: number, k: number, outWid
   const sw = src.width;
   const sr = src.rgb;
   const sv = src.valid;
+  if (src.allValid && k === 2) {
+    // The common case (no mask, 2×): four pixels per cell, no validity checks.
+    valid.fill(1);
+    for (let i = 0; i < outHeight; i++) {
+      let a = ((y0 + 2 * i) * sw + x0) * 3;
+      let b = a + sw * 3;
+      let o = i * outWidth * 3;
+      for (let j = 0; j < outWidth; j++, a += 6, b += 6, o += 3) {
+        rgb[o] = (sr[a] + sr[a + 3] + sr[b] + sr[b + 3] + 2) >> 2;
+        rgb[o + 1] = (sr[a + 1] + sr[a + 4] + sr[b + 1] + sr[b + 4] + 2) >> 2;
+        rgb[o + 2] = (sr[a + 2] + sr[a + 5] + sr[b + 2] + sr[b + 5] + 2) >> 2;
+      }
+    }
+    return { width: outWidth, height: outHeight, rgb, valid, allValid: true };
+  }
   const rs = new Uint32Array(outWidth * 4);
   const half = (k * k) / 2;
   for (let i = 0; i < outHeight; i++) {
@@ -157,5 +174,5 @@ function boxDownsample(src: RgbRaster, x0: number, y0: number, k: number, outWid
       rgb[o * 3 + 2] = (rs[q + 2] + (n >> 1)) / n;
     }
   }
-  return { width: outWidth, height: outHeight, rgb, valid };
+  return { width: outWidth, height: outHeight, rgb, valid, allValid: src.allValid };
 }

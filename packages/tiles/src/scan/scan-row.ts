@@ -1,5 +1,5 @@
 import type { ModelCard } from '../model/model-card';
-import { writeTileTensor } from '../model/tile-tensor';
+import { writeTileTensorFrom } from '../model/tile-tensor';
 import type { RgbRaster } from '../read/resample-area';
 import type { ScanPlan } from './scan-plan';
 
@@ -61,8 +61,6 @@ export async function scanRow(
   const B = Math.max(1, options.batchSize ?? 8);
   const y0w = ty * T;
   const batch = new Float32Array(B * C * S * S);
-  const tileRgb = new Uint8Array(S * S * 3);
-  const tileValid = new Uint8Array(S * S);
   const pending: number[] = [];
   const tiles: RowResult['tiles'] = [];
   let skipped = 0;
@@ -100,13 +98,13 @@ export async function scanRow(
     for (let r = 0; r < footRows; r++) {
       const cy = footRow0 + r;
       for (let cx = fx0; cx < fx1; cx++) {
-        if (cellValid(win, wx0, y0w, cx * F, cy * F, (cx + 1) * F, (cy + 1) * F, plan)) footValid[r * plan.footWidth + cx] = 1;
+        if (win.allValid || cellValid(win, wx0, y0w, cx * F, cy * F, (cx + 1) * F, (cy + 1) * F, plan)) footValid[r * plan.footWidth + cx] = 1;
       }
     }
     if (seg0) heatValid.set(footValid.subarray(0, heatValid.length));
     for (let tx = tx0; tx < tx1; tx++) {
       const ox = (tx - tx0) * T;
-      let any = 0;
+      let any = win.allValid ? 1 : 0;
       for (let y = 0; y < S && !any; y++) {
         const r = y * win.width + ox;
         for (let x = 0; x < S; x++) if (win.valid[r + x]) { any = 1; break; }
@@ -117,14 +115,9 @@ export async function scanRow(
       }
       if (!seg0) {
         const m = plan.cellOffsetWork;
-        if (cellValid(win, wx0, y0w, tx * T + m, y0w + m, tx * T + m + T, y0w + m + T, plan)) heatValid[tx] = 1;
+        if (win.allValid || cellValid(win, wx0, y0w, tx * T + m, y0w + m, tx * T + m + T, y0w + m + T, plan)) heatValid[tx] = 1;
       }
-      for (let y = 0; y < S; y++) {
-        const s = y * win.width + ox;
-        tileRgb.set(win.rgb.subarray(s * 3, (s + S) * 3), y * S * 3);
-        tileValid.set(win.valid.subarray(s, s + S), y * S);
-      }
-      writeTileTensor(tileRgb, tileValid, card, batch, pending.length);
+      writeTileTensorFrom(win.rgb, win.valid, win.width, ox, win.allValid === true, card, batch, pending.length);
       pending.push(tx);
       if (pending.length === B) await flush();
     }
