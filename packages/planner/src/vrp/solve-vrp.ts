@@ -26,6 +26,7 @@ export function solveVrp(p: VrpProblem, options: VrpOptions = {}): VrpSolution {
   const nj = jobs.length;
   const nv = vehs.length;
   const balW = (p.balanceWeight ?? 0) / 3600;
+  const intraLs = options.intraRouteSearch ?? false;
 
   const jNode = Int32Array.from(jobs, (j) => j.node);
   const jServ = Float64Array.from(jobs, (j) => j.serviceS);
@@ -334,6 +335,74 @@ export function solveVrp(p: VrpProblem, options: VrpOptions = {}): VrpSolution {
     return true;
   }
 
+  /**
+   * Intra-route 2-opt and Or-opt (segments of 1–3 moved in the same orientation, so valid for
+   * asymmetric costs), first improvement, O(1) cost delta from prefix sums, exact feasibility check
+   * on improving moves only. Returns whether the route changed.
+   */
+  const improveRoute = (r: number, maxPasses = 1000): boolean => {
+    let changed = false;
+    for (let pass = 0; pass < maxPasses; pass++) {
+      const route = routes[r];
+      const m = route.length;
+      if (m < 2) break;
+      const N = new Int32Array(m + 2);
+      N[0] = vehs[r].startNode;
+      for (let i = 0; i < m; i++) N[i + 1] = jNode[route[i]];
+      N[m + 1] = vehs[r].endNode;
+      const F = new Float64Array(m + 2);
+      const B = new Float64Array(m + 2);
+      for (let i = 0; i <= m; i++) {
+        F[i + 1] = F[i] + C[N[i] * n + N[i + 1]];
+        B[i + 1] = B[i] + C[N[i + 1] * n + N[i]];
+      }
+      let found = false;
+      outer: for (let i = 1; i < m; i++) {
+        for (let j = i + 1; j <= m; j++) {
+          const old = C[N[i - 1] * n + N[i]] + (F[j] - F[i]) + C[N[j] * n + N[j + 1]];
+          const nw = C[N[i - 1] * n + N[j]] + (B[j] - B[i]) + C[N[i] * n + N[j + 1]];
+          if (nw < old - 1e-9) {
+            const cand = route.slice(0, i - 1).concat(route.slice(i - 1, j).reverse(), route.slice(j));
+            if (tryRoute(r, cand)) { found = true; break outer; }
+          }
+        }
+      }
+      if (!found) {
+        outer2: for (let L = 1; L <= 3 && L < m; L++) {
+          for (let i = 1; i + L - 1 <= m; i++) {
+            const a = N[i - 1], s1 = N[i], s2 = N[i + L - 1], b = N[i + L];
+            const rem = C[a * n + s1] + C[s2 * n + b] - C[a * n + b];
+            if (rem <= 1e-9) continue;
+            for (let p = 0; p <= m; p++) {
+              if (p >= i - 1 && p <= i + L - 1) continue;
+              const ins = C[N[p] * n + s1] + C[s2 * n + N[p + 1]] - C[N[p] * n + N[p + 1]];
+              if (ins - rem < -1e-9) {
+                const seg = route.slice(i - 1, i - 1 + L);
+                const rest = route.slice(0, i - 1).concat(route.slice(i - 1 + L));
+                const at = p < i ? p : p - L;
+                const cand = rest.slice(0, at).concat(seg, rest.slice(at));
+                if (tryRoute(r, cand)) { found = true; break outer2; }
+              }
+            }
+          }
+        }
+      }
+      if (!found) break;
+      changed = true;
+    }
+    return changed;
+  };
+  const tryRoute = (r: number, cand: number[]): boolean => {
+    const old = routes[r];
+    const oldCost = rCost[r];
+    routes[r] = cand;
+    update(r);
+    if (feasible(r) && rCost[r] < oldCost - 1e-9) return true;
+    routes[r] = old;
+    update(r);
+    return false;
+  };
+
   let curCost = totalCost();
   let bestCost = curCost;
   let bestRoutes = routes.map((r) => r.slice());
@@ -352,6 +421,7 @@ export function solveVrp(p: VrpProblem, options: VrpOptions = {}): VrpSolution {
       const before = removed.slice();
       ruin();
       recreate();
+      if (intraLs) for (const r of saved.keys()) improveRoute(r, 3);
       const newCost = totalCost();
       if (newCost < curCost - T * Math.log(rng.next())) {
         curCost = newCost;
@@ -375,10 +445,15 @@ export function solveVrp(p: VrpProblem, options: VrpOptions = {}): VrpSolution {
     }
   }
   routes = bestRoutes;
+  for (let r = 0; r < nv; r++) update(r);
+  if (!options.insertOnly) for (let r = 0; r < nv; r++) improveRoute(r);
+  removed.length = 0;
+  removed.push(...bestRemoved);
+  bestCost = totalCost();
   let tr = 0;
-  for (let r = 0; r < nv; r++) { update(r); tr += travel[r]; }
+  for (let r = 0; r < nv; r++) tr += travel[r];
   options.onProgress?.(1, bestCost);
-  return { routes: bestRoutes, unassigned: bestRemoved.sort((a, b) => a - b), cost: bestCost, travel: tr, iterations: iter };
+  return { routes: routes.map((r) => r.slice()), unassigned: bestRemoved.sort((a, b) => a - b), cost: bestCost, travel: tr, iterations: iter };
 
   function avgTravelPerJob(): number {
     let s = 0;

@@ -56,6 +56,8 @@ export interface VrpOptions {
   initialRoutes?: number[][];
   /** Skip ruin-and-recreate: only insert jobs missing from `initialRoutes` (keeps the order stable). */
   insertOnly?: boolean;
+  /** Also polish the routes changed by each ruin-and-recreate with intra-route 2-opt/Or-opt (the final routes always are). Default false: on CVRPLIB more iterations pay better. */
+  intraRouteSearch?: boolean;
   /** Called every ~200 iterations with the fraction done (0..1) and the best cost. */
   onProgress?: (fraction: number, bestCost: number) => void;
 }
