@@ -2,6 +2,7 @@ import { z } from 'zod';
 import { geodesicAreaM2, overlapAreaM2, type Polygonal } from '@tiandi/geo';
 import { StoreError } from './errors';
 import { asMulti, readZones, type ZoneRecord } from './rows';
+import { markStaleCertificatesOf } from './mark-stale';
 import type { Workspace } from './workspace';
 
 export type ZoneLevel = ZoneRecord['level'];
@@ -99,6 +100,7 @@ export function importZones(ws: Workspace, input: unknown, opts: { level?: ZoneL
       ws.extendLayer('zones', g);
       (old ? res.updated : res.added).push(zn.zoneId);
       audit(old ? 'zone.update' : 'zone.add', zn.zoneId, { level: zn.level, name: zn.name, parent_id: zn.parentId, area_m2: Math.round(zn.areaM2), source: file ?? null });
+      if (old) markStaleCertificatesOf(ws, { zoneId: zn.zoneId }, '区划边界已更改 zone outline changed', audit);
     }
     const setParent = ws.db.prepare('UPDATE zones SET parent_id = ? WHERE zone_id = ?');
     const imported = zones.map(({ parentHint: _h, ...z }) => z);

@@ -1,5 +1,6 @@
 import { GeoError, canonicalJson, parseSeason, seasonToFile, type Season } from '@tiandi/geo';
 import { StoreError } from './errors';
+import { markStaleCertificatesOf } from './mark-stale';
 import type { Workspace } from './workspace';
 
 /**
@@ -22,6 +23,7 @@ export function setSeason(ws: Workspace, input: unknown, actor: string, source?:
       ON CONFLICT(season_id) DO UPDATE SET name=excluded.name, flowering_start=excluded.flowering_start, flowering_end=excluded.flowering_end, season_json=excluded.season_json, set_at=excluded.set_at`)
       .run(season.id, season.name, season.floweringStart, season.floweringEnd, json, ws.now());
     audit(old ? 'season.update' : 'season.add', season.id, JSON.parse(json));
+    if (old) markStaleCertificatesOf(ws, { seasonId: season.id }, '调查季规则已更改 season window or policy changed', audit);
     return { season, changed: true };
   });
 }

@@ -2,6 +2,7 @@ import { markPlanned, setStatusByDecision, GeoError, type Target, type TargetSta
 import { StoreError } from './errors';
 import { readTarget, readTargets, readZone, writeTarget } from './rows';
 import { targetsInZone } from './certify-zone';
+import { markStaleCertificates } from './mark-stale';
 import type { Workspace } from './workspace';
 
 /** Targets, optionally only those in a zone, with a status, or under review. */
@@ -23,6 +24,7 @@ export function setTargetStatus(ws: Workspace, args: { targetId: string; status:
     }
     writeTarget(ws, change.target);
     audit('target.decision', t.id, { from: change.from, to: change.to, reason: args.reason, cleared_review: t.review });
+    markStaleCertificates(ws, [t.geometry], `目标 ${t.id} 状态被人工更改 target status changed by decision`, audit);
     return change.target;
   });
 }
