@@ -105,6 +105,7 @@ if (!process.env.BENCH_SKIP_BIG) {
   layouts.push([`BigTIFF ${((side * side) / 1e9).toFixed(2)} Gpx`, big]);
 }
 
+if (process.env.BENCH_GEN_ONLY) process.exit(0);
 process.stdout.write(`model: ${modelDir}\nmachine: ${(await import('node:os')).availableParallelism()} cores\n\n`);
 const header = ['file', 'MB', 'decode Mpx/s', 'infer Mpx/s', 'e2e Mpx/s', 'e2e s', 'peak RSS MB', 'gdal_translate s', 'e2e / gdal'];
 const rows: string[][] = [];

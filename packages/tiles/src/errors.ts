@@ -13,6 +13,7 @@ export const TILES_ERROR_CODES = {
   TIANDI_E_MODEL_MISMATCH: 'The ONNX graph contradicts its model card.',
   TIANDI_E_BAD_WRITE_OPTIONS: 'writeGeoTiff was called with invalid options.',
   TIANDI_E_ABORTED: 'The operation was aborted.',
+  TIANDI_E_INTERNAL: 'An unexpected error while scanning (a bug).',
 } as const;
 
 /** One of {@link TILES_ERROR_CODES}. */

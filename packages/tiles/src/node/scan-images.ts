@@ -56,7 +56,7 @@ export interface ScanImagesOptions {
 /** One image that could not be scanned. */
 export interface ScanFailure {
   image: string;
-  code: TilesErrorCode | 'TIANDI_E_INTERNAL';
+  code: TilesErrorCode;
   message: string;
 }
 
