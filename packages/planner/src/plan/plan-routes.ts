@@ -8,6 +8,7 @@ import { geodesicTimeMatrix, networkTimeMatrix, type TimeMatrix } from '../netwo
 import { routeSchedule } from '../vrp/route-schedule';
 import { solveVrp } from '../vrp/solve-vrp';
 import type { VrpJob, VrpProblem, VrpVehicle } from '../vrp/vrp-problem';
+import { singleRouteTsp } from './single-route-tsp';
 import type { Plan, PlanOptions, PlanProblem, PlanRoute, PlanStop, PlanTarget, PlanUnassigned } from './plan-types';
 
 /** Objective weight of one unit of priority left unserved, in seconds: priority always comes first. */
@@ -148,14 +149,21 @@ export function planRoutes(problem: PlanProblem, options: PlanOptions = {}): Pla
   }
 
   const tSolve = Date.now();
+  // One route to plan: give part of the budget to the TSP solver (stronger on a single tour).
+  const single = vehicles.length === 1 && !problem.previous;
+  const limit = options.timeLimitMs ?? 3000;
   const sol = solveVrp(vrp, {
     seed: options.seed ?? 1,
-    timeLimitMs: options.timeLimitMs ?? 3000,
+    timeLimitMs: single ? limit * 0.4 : limit,
     maxIterations: options.maxIterations,
     initialRoutes,
     insertOnly: !!problem.previous,
     onProgress: (f) => options.onProgress?.('optimise', f),
   });
+  if (single && sol.routes[0].length >= 4) {
+    const its = options.maxIterations === undefined ? undefined : options.maxIterations * 5;
+    sol.routes[0] = singleRouteTsp(vrp, 0, sol.routes[0], { seed: options.seed ?? 1, timeLimitMs: Math.max(50, limit * 0.6 - (Date.now() - tSolve)), maxIterations: its });
+  }
   const solveMs = Date.now() - tSolve;
   for (const j of sol.unassigned) if (!excluded.has(j)) leaveOut(reach[j], 'NO_CAPACITY');
 
