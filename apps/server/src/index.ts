@@ -4,3 +4,4 @@ export { ServerError, SERVER_ERRORS, type ServerErrorCode, type ErrorBody } from
 export { parseInput } from './validate';
 export { ensureWebBuild } from './build-web';
 export { builtWebRoot, WEB_APP_DIR } from './web-root';
+export { prepareDemo, DEMO_ACCOUNTS, DEMO_PASSWORD, DEMO_DIR, SEEDS_DIR, type PreparedDemo, type DemoStep } from './demo/prepare-demo';

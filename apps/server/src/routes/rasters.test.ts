@@ -24,7 +24,7 @@ describe('raster tile routes', () => {
     const list = await s.app.inject({ url: '/api/rasters', headers: s.as.field });
     expect(list.statusCode).toBe(200);
     const [r] = list.json().rasters;
-    expect(r).toMatchObject({ kind: 'ortho', name: 'ortho.tif', minzoom: 16, maxzoom: 20 });
+    expect(r).toMatchObject({ kind: 'ortho', name: 'ortho.tif', minzoom: 0, maxzoom: 20 });
     expect(r.bounds[0]).toBeCloseTo(105, 6);
 
     const [lon, lat] = transformer(getCrs(32648), WGS84).forward([500_037.5, 3_089_970]);

@@ -5,6 +5,7 @@ import type { RouteModule, ServerContext } from '../context';
 import { ServerError } from '../errors';
 import { jobQueueOf } from '../jobs/services';
 import { RasterCatalog } from '../tiles/raster-catalog';
+import { rasterFileListProvider } from '../tiles/raster-file-list';
 import { renderTile, TILE_PX } from '../tiles/render-tile';
 import { TileCache } from '../tiles/tile-cache';
 import { isValidTile } from '../tiles/tile-math';
@@ -37,6 +38,8 @@ const rasters: RouteModule = {
   register(app, ctx) {
     const catalog = rasterCatalogOf(ctx);
     const cache = new TileCache(path.join(ctx.options.dataDir, 'tile-cache'));
+    // Rasters listed in <dataDir>/rasters.json (the demo's flight blocks and heatmaps).
+    catalog.addProvider(rasterFileListProvider(ctx.options.dataDir));
     // Finished scan jobs: their orthophoto and heatmap.
     catalog.addProvider(() => {
       const q = ctx.services.get('jobs') ? jobQueueOf(ctx) : null;

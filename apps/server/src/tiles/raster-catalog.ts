@@ -20,10 +20,13 @@ export interface RasterEntry {
 /** Something that knows rasters (finished scan jobs, workspace images). */
 export type RasterProvider = () => Promise<Omit<RasterEntry, 'id'>[]> | Omit<RasterEntry, 'id'>[];
 
-/** A stable id for a raster file: changes when the file does, so cached tiles never go stale. */
+/** Bump when tile rendering changes, so cached tiles of the old look are not reused. */
+const RENDER_VERSION = 2;
+
+/** A stable id for a raster file: changes when the file (or the renderer) does, so cached tiles never go stale. */
 export function rasterId(file: string, kind: RasterKind): string {
   const st = fs.statSync(file, { throwIfNoEntry: false });
-  return createHash('sha256').update(`${kind}\0${file}\0${st?.size ?? 0}\0${st?.mtimeMs ?? 0}`).digest('hex').slice(0, 20);
+  return createHash('sha256').update(`${RENDER_VERSION}\0${kind}\0${file}\0${st?.size ?? 0}\0${st?.mtimeMs ?? 0}`).digest('hex').slice(0, 20);
 }
 
 /**

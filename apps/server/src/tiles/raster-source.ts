@@ -95,7 +95,9 @@ export async function openRasterSource(file: string, kind: RasterKind, signal?: 
   const gsdM = resX * metresPerUnit;
   const coarsestM = levels[levels.length - 1].resX * metresPerUnit;
   // Below minzoom one tile would need more than ~8 source pixels per tile pixel from the coarsest level.
-  const minzoom = Math.max(0, Math.ceil(zoomForResolution(coarsestM * 8, midLat)));
+  // A coarsest level of ≤ 1024 px is cheap to read whole, so any zoom works.
+  const coarsest = levels[levels.length - 1];
+  const minzoom = Math.max(coarsest.width, coarsest.height) <= 1024 ? 0 : Math.max(0, Math.ceil(zoomForResolution(coarsestM * 8, midLat)));
   const maxzoom = Math.min(24, Math.max(minzoom, Math.ceil(zoomForResolution(gsdM, midLat)) + 1));
 
   const sampleFormat = Number((base.getSampleFormat?.(0) as number | undefined) ?? 1);

@@ -122,12 +122,12 @@ function clamp255(v: number): number {
 }
 
 /**
- * The heatmap colour ramp: transparent below 0.15, then yellow → orange → red with rising
- * opacity. Writes RGBA at `o`; returns whether the pixel is visible.
+ * The heatmap colour ramp: transparent below 0.3 (background), then yellow → orange → red with
+ * rising opacity. Writes RGBA at `o`; returns whether the pixel is visible.
  */
 export function heatColour(t: number, out: Uint8Array, o: number): boolean {
-  if (!(t >= 0.15)) return false;
-  const u = Math.min(1, (t - 0.15) / 0.85);
+  if (!(t >= 0.3)) return false;
+  const u = Math.min(1, (t - 0.3) / 0.7);
   out[o] = 255;
   out[o + 1] = Math.round(235 * (1 - u) + 20 * u);
   out[o + 2] = Math.round(60 * (1 - u));

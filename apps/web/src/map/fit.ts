@@ -3,9 +3,9 @@ import { boundsOf, positionsOf } from './geometry';
 import type { FC } from './survey-data';
 import type { RasterInfo } from './survey-layers';
 
-/** Fits the map to the survey: targets, else footprints, else zones, else rasters. Returns whether it moved. */
+/** Fits the map to the survey: the imagery footprints, else targets, else zones, else rasters. Returns whether it moved. */
 export function fitToSurvey(map: MapLibreMap, data: { targets?: FC; footprints?: FC; zones?: FC; rasters?: RasterInfo[] }, animate = false): boolean {
-  for (const fc of [data.zones, data.footprints, data.targets]) {
+  for (const fc of [data.footprints, data.targets, data.zones]) {
     const b = fc && boundsOf(fc.features.flatMap((f) => positionsOf(f.geometry)));
     if (b) {
       map.fitBounds([[b[0], b[1]], [b[2], b[3]]], { padding: 40, maxZoom: 18, animate });

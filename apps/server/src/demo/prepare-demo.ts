@@ -1,0 +1,140 @@
+import fs from 'node:fs';
+import path from 'node:path';
+import { fileURLToPath } from 'node:url';
+import { importScanDir, importZones, setSeason, Workspace } from '@tiandi/store';
+import { DEFAULT_MODEL_DIR } from '../jobs/default-scan-runner';
+import { PLANNING_FILES } from '../routes/planning';
+import { RASTER_FILE_LIST, type RasterFileEntry } from '../tiles/raster-file-list';
+
+/** The repository's seeds/ folder (the demo survey). */
+export const SEEDS_DIR = path.resolve(path.dirname(fileURLToPath(import.meta.url)), '../../../../seeds');
+
+/** Where the demo keeps its workspace, scans and server data (gitignored). */
+export const DEMO_DIR = path.join(SEEDS_DIR, '.generated', 'demo');
+
+/** Password of every demo account (printed by `tiandi demo`; a local demo only). */
+export const DEMO_PASSWORD = 'tiandi-demo';
+
+/** The demo's accounts: one per office role and three field teams (T1–T3, the planner's team ids). */
+export const DEMO_ACCOUNTS = [
+  { name: 'operator', role: 'operator' },
+  { name: 'planner', role: 'planner' },
+  { name: 'manager', role: 'manager' },
+  { name: 'admin', role: 'admin' },
+  { name: 'team1', role: 'field', teamId: 'T1' },
+  { name: 'team2', role: 'field', teamId: 'T2' },
+  { name: 'team3', role: 'field', teamId: 'T3' },
+] as const;
+
+/** A step of demo preparation, for a progress bar. */
+export interface DemoStep {
+  stage: 'imagery' | 'workspace' | 'scan' | 'import' | 'accounts';
+  /** 0–1 within the stage. */
+  fraction: number;
+  detail?: string;
+}
+
+/** What {@link prepareDemo} made ready. */
+export interface PreparedDemo {
+  workspacePath: string;
+  dataDir: string;
+  images: number;
+  scanned: number;
+  candidates: number;
+  /** Set when the default model is not trained yet: the demo then shows imagery without targets. */
+  modelMissing: string | null;
+}
+
+/**
+ * Prepares the demo survey from seeds/, offline and idempotently: generates the imagery
+ * (@tiandi/synth), creates the workspace with the zones and the 2026 season, scans every flight
+ * block with the default model on first start (@tiandi/tiles, skipped for blocks already scanned),
+ * imports the scans (idempotent), lists orthophotos and heatmaps for the map, copies roads and
+ * depot for the planner, and adds the demo accounts.
+ */
+export async function prepareDemo(opts: { demoDir?: string; seedsDir?: string; modelDir?: string; onStep?: (s: DemoStep) => void; signal?: AbortSignal } = {}): Promise<PreparedDemo> {
+  const seedsDir = opts.seedsDir ?? SEEDS_DIR;
+  const demoDir = opts.demoDir ?? DEMO_DIR;
+  const dataDir = path.join(demoDir, 'data');
+  const modelDir = opts.modelDir ?? DEFAULT_MODEL_DIR;
+  const step = (s: DemoStep) => opts.onStep?.(s);
+  fs.mkdirSync(dataDir, { recursive: true });
+
+  const { ensureDemoImagery } = await import('@tiandi/synth/node');
+  const images = await ensureDemoImagery({ seedsDir, signal: opts.signal, onProgress: (p) => step({ stage: 'imagery', fraction: p.rowsDone / p.rowsTotal, detail: p.block }) });
+  step({ stage: 'imagery', fraction: 1 });
+
+  const workspacePath = path.join(demoDir, 'demo.gpkg');
+  if (!fs.existsSync(workspacePath)) {
+    step({ stage: 'workspace', fraction: 0 });
+    const tmp = `${workspacePath}.${process.pid}.tmp`;
+    fs.rmSync(tmp, { force: true });
+    const ws = Workspace.create(tmp);
+    try {
+      const zones = JSON.parse(fs.readFileSync(path.join(seedsDir, 'zones.geojson'), 'utf8')) as { type: string; features: { properties: { level: string } }[] };
+      for (const level of ['county', 'township', 'village'] as const) {
+        const features = zones.features.filter((f) => f.properties.level === level);
+        if (features.length) importZones(ws, { ...zones, features }, { level, source: 'seeds/zones.geojson' }, 'demo');
+      }
+      setSeason(ws, JSON.parse(fs.readFileSync(path.join(seedsDir, 'season.json'), 'utf8')), 'demo', 'seeds/season.json');
+    } finally {
+      ws.close();
+    }
+    for (const ext of ['-wal', '-shm']) fs.rmSync(tmp + ext, { force: true });
+    fs.renameSync(tmp, workspacePath);
+    step({ stage: 'workspace', fraction: 1 });
+  }
+
+  const modelMissing = fs.existsSync(path.join(modelDir, 'model.onnx')) ? null : modelDir;
+  let scanned = 0;
+  let candidates = 0;
+  const rasters: RasterFileEntry[] = [];
+  const ws = Workspace.open(workspacePath);
+  try {
+    for (const [k, img] of images.entries()) {
+      const name = path.basename(img.path);
+      rasters.push({ kind: 'ortho', name, file: img.path });
+      const scanDir = path.join(demoDir, 'scans', name.replace(/\.tif$/i, ''));
+      if (!fs.existsSync(path.join(scanDir, 'summary.json')) && !modelMissing) {
+        const { scanImages } = await import('@tiandi/tiles/node');
+        fs.rmSync(scanDir, { recursive: true, force: true });
+        const summary = await scanImages({
+          images: [img.path],
+          modelDir,
+          outDir: scanDir,
+          signal: opts.signal,
+          onProgress: (p) => step({ stage: 'scan', fraction: (k + p.tilesDone / Math.max(1, p.tilesTotal)) / images.length, detail: `${name} ${p.tilesDone}/${p.tilesTotal}` }),
+        });
+        if (summary.failed.length) throw new Error(`${name}: ${summary.failed.map((f) => f.message).join('; ')}`);
+      }
+      if (fs.existsSync(path.join(scanDir, 'summary.json'))) {
+        scanned++;
+        step({ stage: 'import', fraction: k / images.length, detail: name });
+        await importScanDir(ws, scanDir, 'demo', { signal: opts.signal });
+        const summary = JSON.parse(fs.readFileSync(path.join(scanDir, 'summary.json'), 'utf8')) as { candidates?: number };
+        candidates += summary.candidates ?? 0;
+        const heat = path.join(scanDir, 'heatmap.tif');
+        if (fs.existsSync(heat)) rasters.push({ kind: 'heatmap', name, file: heat });
+      }
+    }
+  } finally {
+    ws.close();
+  }
+  step({ stage: 'import', fraction: 1 });
+  fs.writeFileSync(path.join(dataDir, RASTER_FILE_LIST), JSON.stringify(rasters, null, 1));
+  fs.copyFileSync(path.join(seedsDir, 'roads.geojson'), path.join(dataDir, PLANNING_FILES.roads));
+  if (!fs.existsSync(path.join(dataDir, PLANNING_FILES.depot))) fs.copyFileSync(path.join(seedsDir, 'depot.geojson'), path.join(dataDir, PLANNING_FILES.depot));
+
+  step({ stage: 'accounts', fraction: 0 });
+  const { openAccountStore } = await import('@tiandi/store/accounts');
+  const { accounts, close } = await openAccountStore(workspacePath);
+  try {
+    for (const a of DEMO_ACCOUNTS) {
+      if (!accounts.findByName(a.name)) await accounts.addAccount({ ...a, password: DEMO_PASSWORD });
+    }
+  } finally {
+    close();
+  }
+  step({ stage: 'accounts', fraction: 1 });
+  return { workspacePath, dataDir, images: images.length, scanned, candidates, modelMissing };
+}
