@@ -84,8 +84,9 @@ export function importZones(ws: Workspace, input: unknown, opts: { level?: ZoneL
       if (hint && candidates.some((z) => z.zoneId === hint)) return hint;
       return candidates.find((pz) => overlapAreaM2(pz.geometry, zn.geometry) > 0.5 * zn.areaM2)?.zoneId ?? null;
     };
-    const upsert = ws.db.prepare(`INSERT INTO zones (geom, zone_id, name, level, parent_id, area_m2, imported_at) VALUES (?, ?, ?, ?, ?, ?, ?)
-      ON CONFLICT(zone_id) DO UPDATE SET geom=excluded.geom, name=excluded.name, level=excluded.level, parent_id=excluded.parent_id, area_m2=excluded.area_m2, imported_at=excluded.imported_at`);
+    // UPDATE, else INSERT: an UPSERT's conflict policy would leak into the R-tree triggers.
+    const update = ws.db.prepare(`UPDATE zones SET geom = ?, name = ?, level = ?, parent_id = ?, area_m2 = ?, imported_at = ? WHERE zone_id = ?`);
+    const insert = ws.db.prepare(`INSERT INTO zones (geom, zone_id, name, level, parent_id, area_m2, imported_at) VALUES (?, ?, ?, ?, ?, ?, ?)`);
     for (const { parentHint, ...zn } of zones) {
       zn.parentId = findParent(zn, parentHint, [...known.values()]);
       known.set(zn.zoneId, zn);
@@ -96,7 +97,8 @@ export function importZones(ws: Workspace, input: unknown, opts: { level?: ZoneL
         continue;
       }
       const g = asMulti(zn.geometry);
-      upsert.run(ws.blob(g), zn.zoneId, zn.name, zn.level, zn.parentId, zn.areaM2, ws.now());
+      if (old) update.run(ws.blob(g), zn.name, zn.level, zn.parentId, zn.areaM2, ws.now(), zn.zoneId);
+      else insert.run(ws.blob(g), zn.zoneId, zn.name, zn.level, zn.parentId, zn.areaM2, ws.now());
       ws.extendLayer('zones', g);
       (old ? res.updated : res.added).push(zn.zoneId);
       audit(old ? 'zone.update' : 'zone.add', zn.zoneId, { level: zn.level, name: zn.name, parent_id: zn.parentId, area_m2: Math.round(zn.areaM2), source: file ?? null });

@@ -19,3 +19,4 @@ export * from './targets';
 export * from './import-plan';
 export * from './mark-stale';
 export * from './training-labels';
+export * from './spatial-index';

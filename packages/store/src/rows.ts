@@ -54,16 +54,18 @@ export function readTarget(ws: Workspace, id: string): Target {
 /** Inserts or replaces a target (inside a write). */
 export function writeTarget(ws: Workspace, t: Target): void {
   const g = asMulti(t.geometry);
-  ws.db.prepare(`INSERT INTO targets (geom, target_id, status, origin, missed_by_scan, score_max, area_m2, review_reason, eradicated_at, sources_json, report_ids_json, review_json, updated_at)
-    VALUES (@geom, @id, @status, @origin, @missed, @score, @area, @reason, @erad, @sources, @reports, @review, @at)
-    ON CONFLICT(target_id) DO UPDATE SET geom=excluded.geom, status=excluded.status, origin=excluded.origin, missed_by_scan=excluded.missed_by_scan,
-      score_max=excluded.score_max, area_m2=excluded.area_m2, review_reason=excluded.review_reason, eradicated_at=excluded.eradicated_at,
-      sources_json=excluded.sources_json, report_ids_json=excluded.report_ids_json, review_json=excluded.review_json, updated_at=excluded.updated_at`)
-    .run({
-      geom: ws.blob(g), id: t.id, status: t.status, origin: t.origin, missed: t.missedByScan ? 1 : 0, score: t.scoreMax, area: t.areaM2,
-      reason: t.review?.reason ?? null, erad: t.eradicatedAt, sources: JSON.stringify(t.sources), reports: JSON.stringify(t.reportIds),
-      review: t.review ? JSON.stringify(t.review) : null, at: ws.now(),
-    });
+  // UPDATE, else INSERT: an UPSERT's conflict policy would leak into the R-tree triggers.
+  const row = {
+    geom: ws.blob(g), id: t.id, status: t.status, origin: t.origin, missed: t.missedByScan ? 1 : 0, score: t.scoreMax, area: t.areaM2,
+    reason: t.review?.reason ?? null, erad: t.eradicatedAt, sources: JSON.stringify(t.sources), reports: JSON.stringify(t.reportIds),
+    review: t.review ? JSON.stringify(t.review) : null, at: ws.now(),
+  };
+  const updated = ws.db.prepare(`UPDATE targets SET geom=@geom, status=@status, origin=@origin, missed_by_scan=@missed, score_max=@score, area_m2=@area,
+      review_reason=@reason, eradicated_at=@erad, sources_json=@sources, report_ids_json=@reports, review_json=@review, updated_at=@at WHERE target_id=@id`).run(row);
+  if (updated.changes === 0) {
+    ws.db.prepare(`INSERT INTO targets (geom, target_id, status, origin, missed_by_scan, score_max, area_m2, review_reason, eradicated_at, sources_json, report_ids_json, review_json, updated_at)
+      VALUES (@geom, @id, @status, @origin, @missed, @score, @area, @reason, @erad, @sources, @reports, @review, @at)`).run(row);
+  }
   ws.extendLayer('targets', g);
 }
 

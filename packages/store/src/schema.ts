@@ -1,4 +1,5 @@
 import type Database from 'better-sqlite3';
+import { createSpatialIndex } from './spatial-index';
 import { ACCOUNTS_MIGRATION_SQL } from './accounts/accounts-schema';
 
 /** GeoPackage application_id "GPKG" and the GeoPackage version (1.3, what GDAL ≥ 2.2 and QGIS read without warnings) kept in PRAGMA user_version. */
@@ -80,6 +81,13 @@ export const MIGRATIONS: Migration[] = [
     name: 'accounts and login sessions (issue 7; scrypt hashes and sha256 of session tokens, never clear text)',
     up(db) {
       db.exec(ACCOUNTS_MIGRATION_SQL);
+    },
+  },
+  {
+    version: 3,
+    name: 'GeoPackage R-tree spatial index on every layer (QGIS and QField draw large layers fast)',
+    up(db) {
+      for (const l of LAYERS) createSpatialIndex(db, l.name);
     },
   },
 ];

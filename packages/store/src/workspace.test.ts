@@ -50,6 +50,27 @@ describe('Workspace', () => {
     expect(() => Workspace.create(path)).toThrow(StoreError);
   });
 
+  it('keeps a GeoPackage R-tree index of every layer in step with its rows', () => {
+    const ws = Workspace.create(join(tmp(), 'ws.gpkg'));
+    const ext = ws.db.prepare(`SELECT count(*) AS n FROM gpkg_extensions WHERE extension_name = 'gpkg_rtree_index'`).get();
+    expect(ext).toEqual({ n: 8 });
+    ws.write('t', () => {
+      ws.db.prepare(`INSERT INTO zones (geom, zone_id, level, area_m2, imported_at) VALUES (?, 'A', 'village', 1, 'x')`).run(toGpkgBlob(rect(100, 25, 100.01, 25.01)));
+      ws.db.prepare(`INSERT INTO zones (geom, zone_id, level, area_m2, imported_at) VALUES (?, 'B', 'village', 1, 'x')`).run(toGpkgBlob(rect(101, 26, 101.01, 26.01)));
+      ws.db.prepare(`UPDATE zones SET geom = ? WHERE zone_id = 'B'`).run(toGpkgBlob(rect(102, 27, 102.5, 27.5)));
+      ws.db.prepare(`INSERT INTO zones (geom, zone_id, level, area_m2, imported_at) VALUES (NULL, 'C', 'village', 1, 'x')`).run();
+    });
+    const rows = ws.db.prepare(`SELECT z.zone_id, r.minx, r.maxx, r.miny, r.maxy FROM rtree_zones_geom r JOIN zones z ON z.fid = r.id ORDER BY z.zone_id`).all() as { zone_id: string; minx: number; maxx: number }[];
+    expect(rows.map((r) => r.zone_id)).toEqual(['A', 'B']);
+    expect(rows[1].minx).toBeCloseTo(102, 4);
+    expect(rows[1].maxx).toBeCloseTo(102.5, 4);
+    const hit = ws.db.prepare(`SELECT id FROM rtree_zones_geom WHERE maxx >= 100.005 AND minx <= 100.006 AND maxy >= 25.005 AND miny <= 25.006`).all();
+    expect(hit).toHaveLength(1);
+    ws.write('t', () => ws.db.prepare(`DELETE FROM zones WHERE zone_id = 'A'`).run());
+    expect(ws.db.prepare('SELECT count(*) AS n FROM rtree_zones_geom').get()).toEqual({ n: 1 });
+    ws.close();
+  });
+
   it('refuses files that are not workspaces, with a code', () => {
     const dir = tmp();
     expect(() => Workspace.open(join(dir, 'nope.gpkg'))).toThrow(expect.objectContaining({ code: 'TIANDI_E_WORKSPACE_MISSING' }));

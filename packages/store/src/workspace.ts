@@ -4,6 +4,7 @@ import { bboxOf, chainAuditEntry, type AuditEntry, type Geometry } from '@tiandi
 import { StoreError } from './errors';
 import { ATTRIBUTE_TABLES, GPKG_APPLICATION_ID, GPKG_USER_VERSION, MIGRATIONS, SCHEMA_VERSION } from './schema';
 import { toGpkgBlob } from './gpkg-geometry';
+import { registerGpkgFunctions } from './spatial-index';
 
 export interface WorkspaceOptions {
   /** Clock for audit entries and timestamps (tests pass a fixed one). Returns ISO 8601. */
@@ -24,6 +25,7 @@ export class Workspace {
     opts: WorkspaceOptions,
   ) {
     this.now = opts.now ?? (() => new Date().toISOString());
+    registerGpkgFunctions(db);
   }
 
   /** Creates a new, empty workspace file. Fails if the file exists. */
