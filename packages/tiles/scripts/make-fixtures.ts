@@ -14,7 +14,7 @@ import { getCrs, toWgs84 } from '@tiandi/geo';
 import { writeGeoTiff } from '../src/write/index';
 import { encodeHeader, encodeIfd, TYPE } from '../src/write/tiff-ifd';
 
-const FIXTURE_VERSION = '4';
+const FIXTURE_VERSION = '6';
 export const BASE = { width: 600, height: 400, gsdM: 0.05, epsg: 4522, centre: [102.5, 25.3] as [number, number] };
 
 /** The plots painted red in the base image, in pixel boxes [x0, y0, x1, y1) and discs [cx, cy, r]. */
@@ -148,7 +148,7 @@ export async function makeFixtures(dir = resolve(dirname(fileURLToPath(import.me
   const stamp = join(dir, `.version-${FIXTURE_VERSION}-${gdal ? 'gdal' : 'nogdal'}`);
   const files: Record<string, string> = {};
   const f = (name: string) => (files[name] = join(dir, `${name}.tif`));
-  const names = ['base', 'rotated', 'not-tiff', 'empty', 'truncated', 'huge', 'zero-width', 'no-georef'];
+  const names = ['base', 'rotated', 'not-tiff', 'empty', 'truncated', 'corrupt-tile', 'huge', 'zero-width', 'no-georef'];
   if (gdal) names.push(...Object.keys(LAYOUTS), ...CRS_FIXTURES.map((c) => `crs-${c}`));
   names.forEach(f);
   if (existsSync(stamp)) return { dir, gdal, files };
@@ -175,6 +175,10 @@ export async function makeFixtures(dir = resolve(dirname(fileURLToPath(import.me
   writeFileSync(t('empty'), '');
   const baseBytes = readFileSync(t('base'));
   writeFileSync(t('truncated'), baseBytes.subarray(0, Math.floor(baseBytes.length * 0.6)));
+  // Garbage in the middle of the full-resolution tile data: the header is fine, one tile does not decode.
+  const corrupt = Buffer.from(baseBytes);
+  for (const at of [0.15, 0.3, 0.5, 0.7, 0.9]) corrupt.fill(0xa5, Math.floor(corrupt.length * at), Math.floor(corrupt.length * at) + 2000);
+  writeFileSync(t('corrupt-tile'), corrupt);
   writeFileSync(t('huge'), craftedHeader(10_000_000, 10_000_000));
   writeFileSync(t('zero-width'), craftedHeader(0, 400));
   await sharp(Buffer.from(baseRows(0, BASE.height)), { raw: { width: BASE.width, height: BASE.height, channels: 4 } })

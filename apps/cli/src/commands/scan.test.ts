@@ -51,6 +51,7 @@ describe('tiandi scan', () => {
     ['not-tiff', /not a TIFF/],
     ['empty', /empty/],
     ['truncated', /truncated/],
+    ['corrupt-tile', /corrupt/],
     ['huge', /10000000×10000000/],
     ['zero-width', /0×400/],
     ['no-georef', /no georeferencing/],

@@ -231,7 +231,15 @@ export async function scanImages(options: ScanImagesOptions): Promise<ScanSummar
             await w.request({ type: 'close' });
           }
         };
-        await Promise.all([...(inThisThread || !workers.length ? [here()] : []), ...workers.map((w, i) => remote(w, workerReady[i]))]);
+        // On the first failure every runner stops taking rows; all are awaited before the image is given up.
+        const stop = (err: unknown) => {
+          nextRow = plan.tilesDown;
+          throw err;
+        };
+        const runners = [...(inThisThread || !workers.length ? [here()] : []), ...workers.map((w, i) => remote(w, workerReady[i]))];
+        const settled = await Promise.allSettled(runners.map((r) => r.catch(stop)));
+        const bad = settled.find((x): x is PromiseRejectedResult => x.status === 'rejected');
+        if (bad) throw bad.reason;
         if (nextRow < plan.tilesDown) await here(); // every worker failed to start
         results.push(await finishImage(path, src, plan, card, acc, foot, thresholds, inferred, skipped));
       } catch (err) {
