@@ -70,6 +70,29 @@ describe('tiandi plan', () => {
     expect(p2.routes[0].stops.map((s: { targetId: string }) => s.targetId)).toEqual(p.routes[0].stops.slice(1).map((s: { targetId: string }) => s.targetId));
   });
 
+  it('plans teams with their own start and end depots from a teams file', async () => {
+    const dir = tmp();
+    const t = targetsFile(dir, 12);
+    const road = JSON.parse(fs.readFileSync(roads, 'utf8')).features[0].geometry.coordinates[0];
+    fs.writeFileSync(path.join(dir, 'teams.json'), JSON.stringify({ teams: [
+      { id: 'A', name: '一组', start: [102.3015558, 27.9005746], end: road, shift_s: 2 * 3600 },
+      { id: 'B', start: road, shift_start: '09:00', max_stops: 3 },
+    ] }));
+    const r = await run(['--targets', t, '--roads', roads, '--teams-file', 'teams.json', '--iterations', '100', '--out', 'o'], dir);
+    expect(r.err).toBe('');
+    expect(r.code).toBe(0);
+    const p = JSON.parse(fs.readFileSync(path.join(dir, 'o/plan.json'), 'utf8'));
+    const a = p.routes.find((x: { teamId: string }) => x.teamId === 'A');
+    const b = p.routes.find((x: { teamId: string }) => x.teamId === 'B');
+    expect(a.end).toEqual(road);
+    expect(b.departS).toBe(9 * 3600);
+    expect(b.stops.length).toBeLessThanOrEqual(3);
+    fs.writeFileSync(path.join(dir, 'bad-teams.json'), JSON.stringify({ teams: [{ id: 'A', start: road, shfit_s: 1 }] }));
+    const bad = await run(['--targets', t, '--teams-file', 'bad-teams.json', '--out', 'o'], dir);
+    expect(bad.code).toBe(2);
+    expect(bad.err).toMatch(/^tiandi: bad-teams\.json: .*shfit_s.*shift_s/);
+  });
+
   it('turns bad input into one line naming the file and exit status 2', async () => {
     const dir = tmp();
     const t = targetsFile(dir, 4);

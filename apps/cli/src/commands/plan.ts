@@ -5,7 +5,7 @@ import { EXIT, type Command } from '../command';
 
 const usage = `用法 Usage:
   tiandi plan --targets <targets.geojson> --depot <lon,lat | depot.geojson> --out <dir>
-              [--roads <roads.geojson>] [--teams N] [--shift 8h] [--start 08:00] [--service 10m]
+              [--roads <roads.geojson>] [--teams N | --teams-file <teams.json>] [--shift 8h] [--start 08:00] [--service 10m]
               [--max-stops N] [--days N] [--break 12:00+1h] [--daylight 07:00-19:00]
               [--walk-speed 4] [--max-walk 2000] [--speed 30] [--detour 1.3] [--snap 5]
               [--time-limit 3s] [--iterations N] [--seed 1] [--date YYYY-MM-DD]
@@ -20,6 +20,8 @@ Plans inspection routes for several ground teams and writes to --out:
   stops.csv             可打印的站点表（含高德导航链接，GCJ-02）
   navigation-gcj02.html 每站一个高德导航链接（坐标已转换为 GCJ-02）
 
+--teams-file: {"teams":[{"id":"A","name":"一组","start":[lon,lat],"end":[lon,lat],"shift_s":28800,"shift_start":"08:00","max_stops":20}]}
+  每组可有自己的出发/返回地点与班次（未给出的用 --shift/--start/--max-stops）。Each team may have its own depots and shift.
 目标: GeoJSON 点或多边形（扫描候选 id/score_max/score_mean/area_m2；可加 priority、service_s、time_window "HH:MM-HH:MM"）。
 无 --roads 时按大地线距离 × --detour 以 --speed 计算。--service 为每个目标的基本作业时间（另加每 10 m² 1 分钟）。
 重新规划: --visited 排除已核查目标，--previous 保持各组剩余顺序。结果在给定 --seed 与 --iterations 时可复现。
@@ -60,7 +62,7 @@ async function runPlan(argv: string[], io: Parameters<Command['run']>[1]): Promi
       strict: true,
       allowPositionals: false,
       options: Object.fromEntries(
-        ['targets', 'roads', 'depot', 'out', 'teams', 'shift', 'start', 'service', 'max-stops', 'days', 'break', 'daylight', 'walk-speed', 'max-walk', 'speed', 'detour', 'snap', 'time-limit', 'iterations', 'seed', 'date', 'visited', 'previous'].map((k) => [k, { type: 'string' as const }]),
+        ['targets', 'roads', 'depot', 'out', 'teams', 'teams-file', 'shift', 'start', 'service', 'max-stops', 'days', 'break', 'daylight', 'walk-speed', 'max-walk', 'speed', 'detour', 'snap', 'time-limit', 'iterations', 'seed', 'date', 'visited', 'previous'].map((k) => [k, { type: 'string' as const }]),
       ),
     }) as { values: Record<string, string | undefined> });
   } catch (e) {
@@ -74,7 +76,7 @@ async function runPlan(argv: string[], io: Parameters<Command['run']>[1]): Promi
   };
   const targetsFile = need('targets');
   const outDir = need('out');
-  const depotArg = need('depot');
+  const depotArg = values['teams-file'] ? values.depot : need('depot');
 
   const readJson = async (file: string, what: string): Promise<unknown> => {
     let text: string;
@@ -125,16 +127,18 @@ async function runPlan(argv: string[], io: Parameters<Command['run']>[1]): Promi
   }
 
   // Depot.
-  let depot: [number, number];
-  const ll = /^\s*(-?\d+(\.\d+)?)\s*,\s*(-?\d+(\.\d+)?)\s*$/.exec(depotArg);
-  if (ll) depot = [Number(ll[1]), Number(ll[3])];
-  else {
-    const fc = (await readJson(depotArg, 'depot')) as { type?: string; features?: { geometry?: { type?: string; coordinates?: number[] } }[]; geometry?: { type?: string; coordinates?: number[] } };
-    const g = fc.type === 'FeatureCollection' ? fc.features?.find((f) => f.geometry?.type === 'Point')?.geometry : fc.type === 'Feature' ? fc.geometry : (fc as { type?: string; coordinates?: number[] });
-    if (!g || g.type !== 'Point' || !Array.isArray(g.coordinates)) throw new BadInput(depotArg, '需要一个点要素 the depot file needs a Point feature; or pass --depot <lon,lat>');
-    depot = [g.coordinates[0], g.coordinates[1]];
+  let depot: [number, number] | undefined;
+  if (depotArg) {
+    const ll = /^\s*(-?\d+(\.\d+)?)\s*,\s*(-?\d+(\.\d+)?)\s*$/.exec(depotArg);
+    if (ll) depot = [Number(ll[1]), Number(ll[3])];
+    else {
+      const fc = (await readJson(depotArg, 'depot')) as { type?: string; features?: { geometry?: { type?: string; coordinates?: number[] } }[]; geometry?: { type?: string; coordinates?: number[] } };
+      const g = fc.type === 'FeatureCollection' ? fc.features?.find((f) => f.geometry?.type === 'Point')?.geometry : fc.type === 'Feature' ? fc.geometry : (fc as { type?: string; coordinates?: number[] });
+      if (!g || g.type !== 'Point' || !Array.isArray(g.coordinates)) throw new BadInput(depotArg, '需要一个点要素 the depot file needs a Point feature; or pass --depot <lon,lat>');
+      depot = [g.coordinates[0], g.coordinates[1]];
+    }
+    if (!(Math.abs(depot[0]) <= 180 && Math.abs(depot[1]) <= 90)) throw new BadInput('--depot', `经纬度超出范围 lon,lat out of range: '${depotArg}'`);
   }
-  if (!(Math.abs(depot[0]) <= 180 && Math.abs(depot[1]) <= 90)) throw new BadInput('--depot', `经纬度超出范围 lon,lat out of range: '${depotArg}'`);
 
   // Network.
   let network;
@@ -153,7 +157,18 @@ async function runPlan(argv: string[], io: Parameters<Command['run']>[1]): Promi
   const shiftS = dur('shift', 8 * 3600);
   const startS = values.start ? clock('start', values.start) : 8 * 3600;
   const maxStops = values['max-stops'] ? int('max-stops', 0) : undefined;
-  const teams = Array.from({ length: nTeams }, (_, i) => ({ id: `team${i + 1}`, name: `第${i + 1}组 Team ${i + 1}`, start: depot, shiftS, shiftStartS: startS, ...(maxStops ? { maxStops } : {}) }));
+  let teams;
+  if (values['teams-file']) {
+    const file = values['teams-file'];
+    try {
+      teams = P.teamsFromJson(await readJson(file, 'teams'), { shiftS, shiftStartS: startS, maxStops });
+    } catch (e) {
+      if (e instanceof P.PlannerError) throw new BadInput(file, e.message);
+      throw e;
+    }
+  } else {
+    teams = Array.from({ length: nTeams }, (_, i) => ({ id: `team${i + 1}`, name: `第${i + 1}组 Team ${i + 1}`, start: depot!, shiftS, shiftStartS: startS, ...(maxStops ? { maxStops } : {}) }));
+  }
   let brk;
   if (values.break) {
     const m = /^(\d{1,2}:\d{2})\+(.+)$/.exec(values.break);
