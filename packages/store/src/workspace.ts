@@ -72,7 +72,10 @@ export class Workspace {
   }
 
   private migrate(): void {
-    this.db.exec(ATTRIBUTE_TABLES.find((t) => t.name === 'schema_migrations')!.sql.replace('CREATE TABLE', 'CREATE TABLE IF NOT EXISTS'));
+    // Only a new file needs the table; checking first keeps opening an existing workspace read-only.
+    if (!this.db.prepare(`SELECT 1 FROM sqlite_master WHERE type='table' AND name='schema_migrations'`).get()) {
+      this.db.exec(ATTRIBUTE_TABLES.find((t) => t.name === 'schema_migrations')!.sql);
+    }
     const current = this.schemaVersion();
     if (current > SCHEMA_VERSION) {
       throw new StoreError('TIANDI_E_WORKSPACE_NEWER', `工作区结构版本 ${current} 高于本程序支持的 ${SCHEMA_VERSION} workspace schema ${current} is newer than this program (${SCHEMA_VERSION}): update tiandi`, this.path);
