@@ -43,8 +43,9 @@ const rerender = startRouter({
     active = name;
     drawChrome();
   },
-  guard: async (root) => {
-    if (currentAccount()) return;
+  guard: async (root, name) => {
+    // The field view signs in by itself and must open offline from its saved account (issue 7).
+    if (name === 'field' || currentAccount()) return;
     if (await refreshAccount().catch(() => null)) return;
     await signInForm(root);
   },

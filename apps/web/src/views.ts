@@ -7,6 +7,7 @@ import type { ViewRegistry } from './router';
 export const views: ViewRegistry = {
   operator: () => import('./operator/operator-view'),
   planner: () => import('./planner/planner-view'),
+  field: () => import('./field/field-view'),
 };
 
 /** The navigation tabs, in order: route name and i18n key of its label. */

@@ -19,24 +19,12 @@ export const rect = (x0: number, y0: number, x1: number, y1: number): Polygon =>
   coordinates: [[[x0, y0], [x1, y0], [x1, y1], [x0, y1], [x0, y0]]],
 });
 
-/** Roles signed in by {@link fieldWorld}; `field2` is a second field team (T2). */
-export type WorldRole = 'operator' | 'planner' | 'manager' | 'admin' | 'field' | 'field2';
-
 /**
- * A server over a small survey: township 新寨乡 with villages 上寨村 (V01, fully flown, three
- * targets) and 下寨村 (V02, not flown); season 2026; a plan giving team T1 two targets and T2 one.
- * Every role is signed in; `as[role]` are its headers.
+ * Writes the small survey of {@link fieldWorld} into a new workspace `file` (scan folder under `dir`):
+ * township 新寨乡, villages 上寨村 (V01, flown, three targets) and 下寨村 (V02, not flown), season 2026,
+ * plan P1 giving team T1 two targets and T2 one. Returns the open workspace and the target ids.
  */
-export async function fieldWorld(): Promise<{
-  app: FastifyInstance;
-  dir: string;
-  ws: () => Workspace;
-  targets: { t1: string[]; t2: string[] };
-  as: Record<WorldRole, { authorization: string }>;
-  cleanup(): Promise<void>;
-}> {
-  const dir = fs.mkdtempSync(path.join(os.tmpdir(), 'tiandi-field-'));
-  const file = path.join(dir, 'w.gpkg');
+export async function makeSurveyWorkspace(file: string, dir: string): Promise<{ ws: Workspace; targets: { t1: string[]; t2: string[] } }> {
   const ws = Workspace.create(file);
   importZones(ws, { type: 'FeatureCollection', features: [{ type: 'Feature', properties: { zone_id: 'T01', name: '新寨乡' }, geometry: rect(100, 25, 100.02, 25.01) }] }, { level: 'township' }, 'test');
   importZones(ws, {
@@ -83,6 +71,29 @@ export async function fieldWorld(): Promise<{
       { team: 'T2', route: null, stops: t2.map((id) => ({ targetId: id, position: centre(id) })) },
     ],
   }, 'planner');
+  return { ws, targets: { t1, t2 } };
+
+}
+
+/** Roles signed in by {@link fieldWorld}; `field2` is a second field team (T2). */
+export type WorldRole = 'operator' | 'planner' | 'manager' | 'admin' | 'field' | 'field2';
+
+/**
+ * A server over a small survey: township 新寨乡 with villages 上寨村 (V01, fully flown, three
+ * targets) and 下寨村 (V02, not flown); season 2026; a plan giving team T1 two targets and T2 one.
+ * Every role is signed in; `as[role]` are its headers.
+ */
+export async function fieldWorld(): Promise<{
+  app: FastifyInstance;
+  dir: string;
+  ws: () => Workspace;
+  targets: { t1: string[]; t2: string[] };
+  as: Record<WorldRole, { authorization: string }>;
+  cleanup(): Promise<void>;
+}> {
+  const dir = fs.mkdtempSync(path.join(os.tmpdir(), 'tiandi-field-'));
+  const file = path.join(dir, 'w.gpkg');
+  const { ws, targets: { t1, t2 } } = await makeSurveyWorkspace(file, dir);
   ws.close();
 
   const db = new Database(':memory:');

@@ -1,9 +1,10 @@
 /**
- * Registers /sw.js (production builds only; the dev server has no service worker). Resolves with
+ * Registers /sw.js (built app only; the dev server has no service worker). Resolves with
  * the registration once a worker is active and controlling the page, or null where unsupported.
  */
 export async function registerServiceWorker(): Promise<ServiceWorkerRegistration | null> {
-  if (!('serviceWorker' in navigator) || !import.meta.env?.PROD) return null;
+  // Not on the Vite dev server (import.meta.hot is only set there): its modules are not the build the worker precaches.
+  if (!('serviceWorker' in navigator) || import.meta.hot) return null;
   const reg = await navigator.serviceWorker.register('./sw.js', { scope: './' });
   await navigator.serviceWorker.ready;
   if (!navigator.serviceWorker.controller) {

@@ -1,0 +1,87 @@
+/** Calls of the field and manager views to the server, and the shapes they get back. */
+
+export interface Account {
+  id: string;
+  name: string;
+  role: 'operator' | 'planner' | 'field' | 'manager' | 'admin';
+  team?: string;
+}
+
+export interface FieldStop {
+  seq: number;
+  targetId: string | null;
+  lon: number;
+  lat: number;
+  arriveS: number | null;
+  amapUriGcj02: string;
+}
+
+export interface FieldAssignment {
+  team: string;
+  plan: { planId: string; createdAt: string; durationS: number | null; distanceM: number | null } | null;
+  route: GeoJSON.Geometry | null;
+  stops: FieldStop[];
+  targets: GeoJSON.FeatureCollection;
+  reports: { reportId: string; targetId: string | null; verdict: string; observedAt: string }[];
+}
+
+export interface RasterInfo {
+  id: string;
+  kind: 'ortho' | 'heatmap';
+  name: string;
+  bounds?: [number, number, number, number];
+  minzoom?: number;
+  maxzoom?: number;
+  tiles?: string;
+  error?: string;
+}
+
+/** An error answer of the API: HTTP status, stable code and the message to show. `status` 0 = no connection. */
+export class ApiError extends Error {
+  constructor(
+    readonly status: number,
+    readonly code: string,
+    message: string,
+    readonly body: unknown = null,
+  ) {
+    super(message);
+  }
+}
+
+/** JSON request to the API; throws {@link ApiError} (status 0 when the network failed). */
+export async function api<T>(path: string, init: RequestInit & { json?: unknown } = {}): Promise<T> {
+  const { json, ...rest } = init;
+  let res: Response;
+  try {
+    res = await fetch(path, {
+      credentials: 'same-origin',
+      ...rest,
+      headers: { ...(json !== undefined ? { 'content-type': 'application/json' } : {}), accept: 'application/json', ...(rest.headers ?? {}) },
+      body: json !== undefined ? JSON.stringify(json) : rest.body,
+    });
+  } catch (err) {
+    throw new ApiError(0, 'TIANDI_E_OFFLINE', String((err as Error)?.message ?? err));
+  }
+  const body = (await res.json().catch(() => null)) as { code?: string; message?: string } | null;
+  if (!res.ok) throw new ApiError(res.status, body?.code ?? `HTTP_${res.status}`, body?.message ?? `HTTP ${res.status}`, body);
+  return body as T;
+}
+
+/** Signs in; the server sets the HttpOnly session cookie. */
+export function login(name: string, password: string): Promise<{ account: Account; expiresAt: string }> {
+  return api('/api/auth/login', { method: 'POST', json: { name, password } });
+}
+
+export function logout(): Promise<unknown> {
+  return api('/api/auth/logout', { method: 'POST', json: {} });
+}
+
+/** The signed-in account, or null (401). Throws ApiError(0) when offline. */
+export async function me(): Promise<{ account: Account; expiresAt: string } | null> {
+  try {
+    return await api('/api/auth/me');
+  } catch (err) {
+    if (err instanceof ApiError && err.status === 401) return null;
+    throw err;
+  }
+}

@@ -1,0 +1,145 @@
+import fs from 'node:fs';
+import os from 'node:os';
+import path from 'node:path';
+import sharp from 'sharp';
+import type { Browser, BrowserContext, Page } from 'playwright-core';
+import { AccountStore } from '@tiandi/store/accounts';
+import type { Workspace } from '@tiandi/store';
+import { buildServer } from '@tiandi/server';
+import type { FastifyInstance } from 'fastify';
+import { afterAll, beforeAll, describe, expect, it } from 'vitest';
+import { makeSurveyWorkspace } from '../../apps/server/src/routes/field-world.test-util';
+import { hasChromium, launchChromium, skipNotice } from './helpers/chromium';
+
+skipNotice();
+
+const FAST = { N: 1 << 10, r: 8, p: 1, keyLen: 32 };
+const SHOTS = path.resolve('test-artifacts/field');
+
+/** Builds the web app into its own folder (so parallel browser tests never share a half-written dist). */
+async function buildWeb(outDir: string): Promise<string> {
+  process.env.VITE_CONFIG_NATIVE_IGNORE_WARNING ??= 'true';
+  const { build } = await import('vite');
+  const root = path.resolve('apps/web');
+  await build({ configFile: path.join(root, 'vite.config.ts'), root, logLevel: 'warn', build: { outDir, emptyOutDir: true } });
+  return outDir;
+}
+
+async function photo(rgb: [number, number, number]): Promise<Buffer> {
+  return sharp({ create: { width: 64, height: 48, channels: 3, background: { r: rgb[0], g: rgb[1], b: rgb[2] } } }).jpeg().toBuffer();
+}
+
+let dir: string;
+let app: FastifyInstance;
+let url: string;
+let browser: Browser;
+let targets: { t1: string[]; t2: string[] };
+
+beforeAll(async () => {
+  if (!hasChromium) return;
+  dir = fs.mkdtempSync(path.join(os.tmpdir(), 'tiandi-field-browser-'));
+  fs.mkdirSync(SHOTS, { recursive: true });
+  const file = path.join(dir, 'survey.gpkg');
+  const made = await makeSurveyWorkspace(file, dir);
+  targets = made.targets;
+  const accounts = new AccountStore(made.ws.db, { scrypt: FAST });
+  await accounts.addAccount({ name: 'team1', role: 'field', teamId: 'T1', password: 'team1-password' });
+  await accounts.addAccount({ name: 'team2', role: 'field', teamId: 'T2', password: 'team2-password' });
+  await accounts.addAccount({ name: 'lin', role: 'manager', password: 'manager-password' });
+  made.ws.close();
+  const webRoot = await buildWeb(path.join(dir, 'web'));
+  app = await buildServer({ workspacePath: file, dataDir: path.join(dir, 'data'), webRoot, runJobs: false });
+  url = await app.listen({ host: '127.0.0.1', port: 0 });
+  browser = await launchChromium();
+}, 180_000);
+
+afterAll(async () => {
+  await browser?.close();
+  await app?.close();
+  if (dir) fs.rmSync(dir, { recursive: true, force: true });
+});
+
+const ws = () => app.tiandi.services.get('workspace') as Workspace;
+
+async function phone(): Promise<{ context: BrowserContext; page: Page }> {
+  const context = await browser.newContext({
+    viewport: { width: 390, height: 844 },
+    deviceScaleFactor: 2,
+    isMobile: true,
+    hasTouch: true,
+    locale: 'zh-CN',
+    geolocation: { latitude: 25.0085, longitude: 100.005, accuracy: 8 },
+    permissions: ['geolocation'],
+    serviceWorkers: 'allow',
+  });
+  const page = await context.newPage();
+  page.on('pageerror', (e) => console.error('pageerror', e.message));
+  return { context, page };
+}
+
+async function fillReport(page: Page, verdict: string, photoBytes: Buffer, name: string, extra: { what?: string; count?: string; area?: string; notes?: string } = {}) {
+  const sheet = page.getByTestId('report-sheet');
+  await sheet.waitFor();
+  await sheet.getByTestId(`verdict-${verdict}`).check();
+  if (extra.what) await sheet.getByTestId('form-what').fill(extra.what);
+  if (extra.count) await sheet.getByTestId('form-count').fill(extra.count);
+  if (extra.area) await sheet.getByTestId('form-area').fill(extra.area);
+  if (extra.notes) await sheet.getByTestId('form-notes').fill(extra.notes);
+  await sheet.getByTestId('form-photos').setInputFiles({ name, mimeType: 'image/jpeg', buffer: photoBytes });
+  await sheet.locator('.thumbs img').waitFor();
+  await sheet.getByTestId('form-save').click();
+  await sheet.waitFor({ state: 'detached' });
+}
+
+describe.skipIf(!hasChromium)('field mode offline (phone, chromium)', () => {
+  it('records three reports with photos offline, survives a reload, and sends each exactly once', async () => {
+    const { context, page } = await phone();
+    await page.goto(`${url}/#/field`);
+    await page.getByTestId('login-name').fill('team1');
+    await page.getByTestId('login-password').fill('team1-password');
+    await page.getByTestId('login-submit').click();
+    await expect.poll(() => page.locator('[data-testid=stop-list] li').count(), { timeout: 20_000 }).toBe(2);
+    await page.waitForFunction(() => !!navigator.serviceWorker?.controller, null, { timeout: 30_000 });
+    await page.getByTestId('fix').filter({ hasText: '±8 m' }).waitFor();
+    await page.getByTestId('distance').waitFor();
+    await page.screenshot({ path: path.join(SHOTS, '1-online.png') });
+
+    await context.setOffline(true);
+    await page.getByTestId('net-state').filter({ hasText: '离线' }).waitFor();
+    const photos = await Promise.all([photo([200, 30, 30]), photo([30, 200, 30]), photo([30, 30, 200])]);
+
+    await page.locator('[data-testid=stop-list] li[data-seq="1"]').click();
+    await page.getByTestId('report-stop').click();
+    await fillReport(page, 'nothing_found', photos[0], 'a.jpg', { notes: '只有杂草' });
+    await page.locator('[data-testid=stop-list] li[data-seq="2"]').click();
+    await page.getByTestId('report-stop').click();
+    await fillReport(page, 'not_poppy', photos[1], 'b.jpg', { what: '油菜 rapeseed', area: '40' });
+    await page.getByTestId('report-off-route').click();
+    await fillReport(page, 'confirmed_poppy', photos[2], 'c.jpg', { count: '250', area: '80' });
+    await expect.poll(() => page.getByTestId('pending-count').getAttribute('data-pending')).toBe('3');
+    await expect(page.getByTestId('pending-count').textContent()).resolves.toContain('待发送 3 份报告');
+    await page.screenshot({ path: path.join(SHOTS, '2-offline-three-queued.png') });
+
+    await page.reload();
+    await page.getByTestId('field-view').waitFor();
+    await expect.poll(() => page.getByTestId('pending-count').getAttribute('data-pending'), { timeout: 20_000 }).toBe('3');
+    await expect.poll(() => page.locator('[data-testid=stop-list] li[data-state=queued]').count(), { timeout: 20_000 }).toBe(2);
+    await page.getByTestId('field-banner').filter({ hasText: '离线' }).waitFor();
+    await page.screenshot({ path: path.join(SHOTS, '3-offline-after-reload.png') });
+    expect(ws().db.prepare('SELECT count(*) AS n FROM reports').get()).toEqual({ n: 0 });
+
+    await context.setOffline(false);
+    await expect.poll(() => page.getByTestId('pending-count').getAttribute('data-pending'), { timeout: 30_000 }).toBe('0');
+    await page.screenshot({ path: path.join(SHOTS, '4-online-sent.png') });
+
+    const rows = ws().db.prepare('SELECT report_id, target_id, verdict, team, photos_json, plant_count FROM reports ORDER BY fid').all() as { report_id: string; target_id: string | null; verdict: string; team: string; photos_json: string; plant_count: number | null }[];
+    expect(rows).toHaveLength(3);
+    expect(new Set(rows.map((r) => r.report_id)).size).toBe(3);
+    expect(rows.map((r) => r.verdict).sort()).toEqual(['confirmed_poppy', 'not_poppy', 'nothing_found']);
+    expect(rows.every((r) => r.team === 'T1' && JSON.parse(r.photos_json).length === 1)).toBe(true);
+    expect(rows.filter((r) => r.target_id && targets.t1.includes(r.target_id))).toHaveLength(2);
+    expect(rows.find((r) => r.verdict === 'confirmed_poppy')!.plant_count).toBe(250);
+    expect(ws().db.prepare('SELECT count(*) AS n FROM photos').get()).toEqual({ n: 3 });
+    await context.close();
+  });
+});
