@@ -67,6 +67,7 @@ export function resampleArea(
   }
   const tx = taps(x0, x1, outWidth, src.width);
   const ty = taps(y0, y1, outHeight, src.height);
+  if (src.allValid && x0 >= 0 && y0 >= 0 && x1 <= src.width && y1 <= src.height) return resampleAllValid(src, tx, ty, y0, y1, outWidth, outHeight);
   const rowLo = Math.max(0, Math.floor(y0));
   const rowHi = Math.min(src.height, Math.ceil(y1));
   const rowsUsed = Math.max(0, rowHi - rowLo);
@@ -175,4 +176,57 @@ function boxDownsample(src: RgbRaster, x0: number, y0: number, k: number, outWid
     }
   }
   return { width: outWidth, height: outHeight, rgb, valid, allValid: src.allValid };
+}
+
+/** Fractional-factor area average when every source pixel is valid and the box lies inside the raster. */
+function resampleAllValid(src: RgbRaster, tx: Taps, ty: Taps, y0: number, y1: number, outWidth: number, outHeight: number): RgbRaster {
+  const rgb = new Uint8Array(outWidth * outHeight * 3);
+  const valid = new Uint8Array(outWidth * outHeight).fill(1);
+  const rowLo = Math.floor(y0);
+  const rowsUsed = Math.ceil(y1 - 1e-9) - rowLo;
+  const sr = src.rgb;
+  const sw3 = src.width * 3;
+  const h = new Float64Array(rowsUsed * outWidth * 3);
+  const { start: xs, count: xc, index: xi, weight: xw } = tx;
+  const colW = new Float64Array(outWidth);
+  for (let j = 0; j < outWidth; j++) for (let t = xs[j]; t < xs[j] + xc[j]; t++) colW[j] += xw[t];
+  for (let yy = 0; yy < rowsUsed; yy++) {
+    const row = (rowLo + yy) * sw3;
+    let o = yy * outWidth * 3;
+    for (let j = 0; j < outWidth; j++, o += 3) {
+      let r = 0, g = 0, b = 0;
+      const e = xs[j] + xc[j];
+      for (let t = xs[j]; t < e; t++) {
+        const p = row + xi[t] * 3;
+        const w = xw[t];
+        r += w * sr[p];
+        g += w * sr[p + 1];
+        b += w * sr[p + 2];
+      }
+      h[o] = r;
+      h[o + 1] = g;
+      h[o + 2] = b;
+    }
+  }
+  const { start: ys, count: yc, index: yi, weight: yw } = ty;
+  const acc = new Float64Array(outWidth * 3);
+  for (let i = 0; i < outHeight; i++) {
+    acc.fill(0);
+    let wsum = 0;
+    const e = ys[i] + yc[i];
+    for (let t = ys[i]; t < e; t++) {
+      const w = yw[t];
+      wsum += w;
+      const base = (yi[t] - rowLo) * outWidth * 3;
+      for (let k = 0; k < outWidth * 3; k++) acc[k] += w * h[base + k];
+    }
+    let o = i * outWidth * 3;
+    for (let j = 0; j < outWidth; j++, o += 3) {
+      const inv = 1 / (wsum * colW[j]);
+      rgb[o] = acc[j * 3] * inv + 0.5;
+      rgb[o + 1] = acc[j * 3 + 1] * inv + 0.5;
+      rgb[o + 2] = acc[j * 3 + 2] * inv + 0.5;
+    }
+  }
+  return { width: outWidth, height: outHeight, rgb, valid, allValid: true };
 }
