@@ -21,8 +21,8 @@ export function startRouter(opts: {
   fallback: string;
   notFound: View;
   onRoute?: (name: string) => void;
-  /** Runs before a view mounts (e.g. sign-in); the view mounts when it resolves. */
-  guard?: (root: HTMLElement, name: string) => Promise<void>;
+  /** Runs before a view mounts (e.g. sign-in); the view mounts when it resolves. `stale()` turns true once another render started. */
+  guard?: (root: HTMLElement, name: string, stale: () => boolean) => Promise<void>;
 }): () => Promise<void> {
   let cleanup: (() => void) | void = undefined;
   let seq = 0;
@@ -34,7 +34,7 @@ export function startRouter(opts: {
     opts.root.replaceChildren();
     opts.onRoute?.(name);
     if (opts.guard) {
-      await opts.guard(opts.root, name);
+      await opts.guard(opts.root, name, () => mine !== seq);
       if (mine !== seq) return;
       opts.root.replaceChildren();
     }

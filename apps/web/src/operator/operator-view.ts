@@ -48,11 +48,11 @@ const operatorView: View = async (root) => {
   let firstLoad = true;
   const refresh = async () => {
     const data = await loadSurvey(abort.signal);
-    if (abort.signal.aborted) return;
+    if (abort.signal.aborted) return null;
     targets = data.targets;
     list.setTargets(targets);
     await whenLoaded(map);
-    if (!layers) return;
+    if (!layers) return null;
     layers.setZones(data.zones);
     layers.setFootprints(data.footprints);
     layers.setGaps(data.gaps);
@@ -63,9 +63,17 @@ const operatorView: View = async (root) => {
       fitToSurvey(map, data);
     }
     mapEl.dataset.loaded = String(targets.features.length);
+    return data;
   };
 
-  const jobs = jobsPanel({ onDone: () => void refresh().then(() => fitToSurvey(map, { targets }, true)) });
+  // A finished scan: reload, and show its image (the newest footprint).
+  const jobs = jobsPanel({
+    onDone: () =>
+      void refresh().then((d) => {
+        const newest = d?.footprints.features.at(-1);
+        if (d && newest) fitToSurvey(map, { footprints: { type: 'FeatureCollection', features: [newest] } }, true);
+      }),
+  });
   sidebar.append(uploadPanel({ onQueued: () => undefined }), jobs.el, detail.el, list.el);
 
   await whenLoaded(map);

@@ -1,0 +1,118 @@
+import fs from 'node:fs';
+import path from 'node:path';
+import type { Browser, Page } from 'playwright-core';
+import { afterAll, beforeAll, describe, expect, it } from 'vitest';
+import { makeGeoTiff } from '../../apps/server/src/testing/make-geotiff';
+import { RED_PLOTS, REDNESS_MODEL_DIR } from '../../apps/server/src/testing/test-model';
+import { canvasStats } from './helpers/canvas-pixels';
+import { hasChromium, launchChromium, skipNotice } from './helpers/chromium';
+import { signInAs } from './helpers/sign-in';
+import { startTestServer } from './helpers/test-server';
+
+const ARTIFACTS = path.resolve('test-artifacts');
+skipNotice();
+
+/**
+ * The operator and planner path in a real browser (Debian chromium, headless, SwiftShader WebGL)
+ * against the real server in-process: upload an orthophoto, watch the scan reach 100 %, see the
+ * targets on the map and in the list, plan three teams, export GPX and check it.
+ * The scan uses the tiles package's redness test model; the orthophoto has four red plots.
+ */
+describe.skipIf(!hasChromium)('operator + planner in the browser', () => {
+  let server: Awaited<ReturnType<typeof startTestServer>>;
+  let browser: Browser;
+  let page: Page;
+  const errors: string[] = [];
+
+  beforeAll(async () => {
+    fs.mkdirSync(ARTIFACTS, { recursive: true });
+    server = await startTestServer({ modelDir: REDNESS_MODEL_DIR });
+    browser = await launchChromium();
+    page = await browser.newPage({ viewport: { width: 1280, height: 800 }, acceptDownloads: true });
+    page.on('pageerror', (e) => errors.push(e.message));
+  });
+  afterAll(async () => {
+    await browser?.close();
+    await server?.close();
+  });
+
+  it('uploads an orthophoto, shows scan progress to 100 %, and puts its targets on the map and in the list', async () => {
+    const tif = path.join(server.dir, 'DJI_red_plots.tif');
+    fs.writeFileSync(tif, makeGeoTiff({ width: 1000, height: 800, epsg: 32648, origin: [500_000, 3_090_000], pixelSize: 0.1, redPlots: RED_PLOTS }));
+    await signInAs(page, server.url, 'operator', 'operator');
+    await page.getByTestId('upload-input').setInputFiles(tif);
+    const job = page.locator('[data-testid=jobs] li.job').first();
+    await job.waitFor({ timeout: 30_000 });
+    await page.locator('[data-testid=jobs] li.job[data-status=done]').waitFor({ timeout: 120_000 });
+    expect(await job.getByTestId('job-pct').textContent()).toBe('100%');
+    expect(await page.locator('li.upload').first().getAttribute('data-phase')).toBe('queued');
+
+    const rows = page.locator('[data-testid=target-list] tbody tr');
+    await expect.poll(() => rows.count(), { timeout: 30_000 }).toBe(RED_PLOTS.length);
+    await expect.poll(() => page.getByTestId('map').getAttribute('data-loaded'), { timeout: 30_000 }).toBe(String(RED_PLOTS.length));
+
+    // Only the imagery: vector layers off, wait for tiles, then the canvas must show the orthophoto.
+    for (const layer of ['targets', 'gaps', 'zones', 'footprints', 'heatmap']) await page.getByTestId(`layer-${layer}`).uncheck();
+    await page.waitForTimeout(2500);
+    const imagery = await canvasStats(page);
+    await page.screenshot({ path: path.join(ARTIFACTS, 'operator-imagery-only.png') });
+    expect(imagery.nonBackground).toBeGreaterThan(imagery.width * imagery.height * 0.1);
+    expect(imagery.distinctColours).toBeGreaterThan(20);
+    await page.getByTestId('layer-ortho').uncheck();
+    await page.waitForTimeout(800);
+    const blank = await canvasStats(page);
+    expect(blank.nonBackground).toBeLessThan(imagery.nonBackground / 10);
+    for (const layer of ['ortho', 'heatmap', 'targets', 'gaps', 'zones', 'footprints']) await page.getByTestId(`layer-${layer}`).check();
+
+    // Click a row: the map flies to it and the detail panel opens.
+    await rows.first().click();
+    await page.getByTestId('target-detail').waitFor();
+    await page.waitForTimeout(1500);
+    await page.screenshot({ path: path.join(ARTIFACTS, 'operator-targets.png') });
+    expect(errors).toEqual([]);
+  });
+
+  it('plans three teams in the browser and exports a GPX with every target', async () => {
+    await page.locator('[data-testid=account] button').click();
+    await signInAs(page, server.url, 'planner', 'planner');
+    await page.getByTestId('min-score').fill('0');
+    await page.getByTestId('min-score').dispatchEvent('change');
+    await expect.poll(() => page.getByTestId('selected-count').textContent()).toContain(String(RED_PLOTS.length));
+    await page.getByTestId('teams').fill('3');
+    await page.getByTestId('pick-depot').click();
+    const box = (await page.getByTestId('map').boundingBox())!;
+    await page.mouse.click(box.x + box.width * 0.5, box.y + box.height * 0.5);
+    await page.getByTestId('depot-marker').waitFor();
+    await page.getByTestId('run-plan').click();
+    await page.getByTestId('plan-result').waitFor({ timeout: 60_000 });
+    expect(await page.getByTestId('plan-summary').textContent()).toMatch(new RegExp(`${RED_PLOTS.length}`));
+    const stops = await page.locator('.stop-marker').count();
+    expect(stops).toBe(RED_PLOTS.length);
+    await page.screenshot({ path: path.join(ARTIFACTS, 'planner-routes.png') });
+
+    const [download] = await Promise.all([page.waitForEvent('download'), page.getByTestId('export-gpx').click()]);
+    const gpx = fs.readFileSync((await download.path())!, 'utf8');
+    fs.writeFileSync(path.join(ARTIFACTS, 'planner-export.gpx'), gpx);
+    expect(gpx).toMatch(/^<\?xml[^>]*>\s*<gpx[^>]*version="1.1"/);
+    const wpts = [...gpx.matchAll(/<wpt lat="([\d.-]+)" lon="([\d.-]+)"/g)].map((m) => [Number(m[2]), Number(m[1])]);
+    expect(wpts).toHaveLength(RED_PLOTS.length);
+    for (const [lon, lat] of wpts) {
+      expect(lon).toBeGreaterThan(104.99);
+      expect(lon).toBeLessThan(105.002);
+      expect(lat).toBeGreaterThan(27.93);
+      expect(lat).toBeLessThan(27.936);
+    }
+    expect((gpx.match(/<rte>/g) ?? []).length).toBeGreaterThanOrEqual(1);
+
+    await page.getByTestId('save-plan').click();
+    await expect.poll(() => page.getByTestId('plan-status').textContent(), { timeout: 10_000 }).toMatch(/plan-/);
+    const saved = await server.app.inject({ url: '/api/targets?status=planned', headers: { authorization: `Bearer ${(await (await server.app.inject({ method: 'POST', url: '/api/auth/login', payload: { name: 'planner', password: 'planner-password' } })).json()).token}` } });
+    expect(saved.json().features).toHaveLength(RED_PLOTS.length);
+
+    const firstTeam = page.locator('[data-testid^=sheet-]').first();
+    await firstTeam.click();
+    await page.getByTestId('route-sheet').waitFor();
+    await page.screenshot({ path: path.join(ARTIFACTS, 'planner-route-sheet.png') });
+    expect(errors).toEqual([]);
+  });
+});
