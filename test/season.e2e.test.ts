@@ -133,6 +133,8 @@ describe('a survey season, end to end through the CLI', () => {
     expect(html).toContain(cert.evidenceDigest);
     expect(ok.out).toContain(`证据摘要 Evidence sha256: ${cert.evidenceDigest}`);
 
+    expect((await tiandi(dir, 'certify', '--verify', join('certs', certId + '.json'), ...ws)).code).toBe(0);
+
     // A later report in the certified village: the certificate is marked stale.
     writeFileSync(join(dir, 'late.csv'), 'report_id,verdict,lon,lat,accuracy_m,observed_at\nlate-1,confirmed_poppy,100.009,25.009,5,2026-05-10T09:00:00+08:00\n');
     expect((await tiandi(dir, 'reports', 'import', 'late.csv', ...ws)).out).toContain(`certificate now stale: ${certId}`);
@@ -140,6 +142,9 @@ describe('a survey season, end to end through the CLI', () => {
     expect(listCertificates(w, { zoneId: 'V01' })[0]).toMatchObject({ certId, status: 'stale' });
     w.close();
 
+    const reverify = await tiandi(dir, 'certify', '--verify', join('certs', certId + '.json'), ...ws);
+    expect(reverify.code).toBe(1);
+    expect(reverify.out).toMatch(/Matches the workspace now: 否 NO — evidence changed/);
     expect((await tiandi(dir, 'audit', 'verify', ...ws)).code).toBe(0);
     const labels = await tiandi(dir, 'targets', 'labels', '--out', 'labels.geojson', ...ws);
     expect(labels.out).toMatch(/poppy 3, not_poppy 1; missed_by_scan 2/);

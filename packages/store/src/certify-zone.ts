@@ -33,6 +33,8 @@ export interface Certificate {
   gaps: Polygonal | null;
   targets: { id: string; status: string; origin: string; missedByScan: boolean; scoreMax: number; geometry: Polygonal }[];
   season: Record<string, unknown>;
+  /** The evidence itself: sha256 of its canonical JSON is `evidenceDigest`, so anyone can re-check it offline. */
+  evidence: Record<string, unknown>;
 }
 
 /** Targets whose outline touches the zone. */
@@ -103,6 +105,7 @@ export function certifyZone(ws: Workspace, args: { zoneId: string; seasonId?: st
       gaps: ev.coverage.gaps,
       targets: ev.targets.map((t) => ({ id: t.id, status: t.status, origin: t.origin, missedByScan: t.missedByScan, scoreMax: t.scoreMax, geometry: t.geometry })),
       season: seasonToFile(ev.season),
+      evidence: ev.evidence,
     };
     const g = asMulti(ev.zone.geometry);
     ws.db.prepare(`INSERT INTO certifications (geom, cert_id, zone_id, season_id, status, signed_by, issued_at, evidence_digest, coverage_share, status_reason, status_at, certificate_json) VALUES (?, ?, ?, ?, 'issued', ?, ?, ?, ?, NULL, NULL, ?)`)
@@ -134,4 +137,13 @@ export function revokeCertificate(ws: Workspace, args: { zoneId: string; seasonI
     audit('certificate.revoke', row.cert_id, { reason: args.reason });
     return listCertificates(ws, { zoneId: args.zoneId, seasonId: args.seasonId }).find((c) => c.certId === row.cert_id)!;
   });
+}
+
+/**
+ * Re-checks a certificate: its digest against its own evidence (was the file edited?) and against the
+ * evidence in the workspace now (has anything changed since it was signed?).
+ */
+export function verifyCertificate(ws: Workspace, cert: Pick<Certificate, 'zoneId' | 'seasonId' | 'evidenceDigest' | 'evidence'>): { selfConsistent: boolean; matchesWorkspace: boolean; currentDigest: string } {
+  const currentDigest = evaluateZone(ws, cert.zoneId, cert.seasonId).evidenceDigest;
+  return { selfConsistent: !!cert.evidence && digestOf(cert.evidence) === cert.evidenceDigest, matchesWorkspace: currentDigest === cert.evidenceDigest, currentDigest };
 }

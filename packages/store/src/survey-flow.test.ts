@@ -8,7 +8,7 @@ import { setSeason } from './set-season';
 import { importScanDir } from './import-scan-dir';
 import { zoneCoverage } from './zone-coverage';
 import { importReportsFile } from './import-reports';
-import { certifyZone, listCertificates, revokeCertificate } from './certify-zone';
+import { certifyZone, listCertificates, revokeCertificate, verifyCertificate } from './certify-zone';
 import { certificateHtml } from './certificate-html';
 import { verifyAudit } from './verify-audit';
 import { listTargets, setTargetStatus } from './targets';
@@ -132,6 +132,10 @@ describe('survey workspace', () => {
     expect(ok.evaluation.result.certifiable).toBe(true);
     expect(ok.certificate).toMatchObject({ status: 'issued', signedBy: '王乡长', zoneId: 'V01' });
     expect(ok.certificate!.evidenceDigest).toMatch(/^[0-9a-f]{64}$/);
+    expect(verifyCertificate(ws, ok.certificate!)).toMatchObject({ selfConsistent: true, matchesWorkspace: true });
+    const edited = JSON.parse(JSON.stringify(ok.certificate!));
+    edited.evidence.targets[0].status = 'inspected_negative';
+    expect(verifyCertificate(ws, edited).selfConsistent).toBe(false);
     const html = certificateHtml(ok.certificate!);
     expect(html).toContain('<svg');
     expect(html).toContain(ok.certificate!.evidenceDigest);
@@ -153,6 +157,7 @@ describe('survey workspace', () => {
     writeFileSync(f3, csv(['r20,,confirmed_poppy,,100.009,25.009,5,2026-05-10T09:00:00+08:00,C,10,5,,']));
     const late = await importReportsFile(ws, f3, 'field:C');
     expect(late.staleCertificates).toEqual([again2.certificate!.certId]);
+    expect(verifyCertificate(ws, again2.certificate!)).toMatchObject({ selfConsistent: true, matchesWorkspace: false });
     expect(listCertificates(ws, { zoneId: 'V01' })[0]).toMatchObject({ status: 'stale', statusReason: expect.stringMatching(/new ground reports/) });
     expect(revokeCertificate(ws, { zoneId: 'V01', seasonId: '2026', reason: '新发现 new finding' }, 'manager').status).toBe('revoked');
     expect(() => revokeCertificate(ws, { zoneId: 'V01', seasonId: '2026', reason: 'again' }, 'manager')).toThrow(expect.objectContaining({ code: 'TIANDI_E_CONFLICT' }));

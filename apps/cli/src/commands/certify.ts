@@ -1,4 +1,4 @@
-import { mkdir, writeFile } from 'node:fs/promises';
+import { mkdir, readFile, writeFile } from 'node:fs/promises';
 import path from 'node:path';
 import { EXIT, type Command } from '../command';
 import { UsageError, actorOf, parseFlags, rel, runCommand, workspacePath } from '../workspace-command';
@@ -6,12 +6,15 @@ import { UsageError, actorOf, parseFlags, rel, runCommand, workspacePath } from 
 const usage = `用法 Usage:
   tiandi certify --zone <id> [--season <id>] [--sign <name>] [--out <dir>] [--json] [--workspace <file>]
   tiandi certify --zone <id> --season <id> --revoke --reason <text> [--workspace <file>]
+  tiandi certify --verify <certificate.json> [--workspace <file>]
 
 逐条评估调查季规则（覆盖率、疑似地块核查、铲除复核、无待裁决证据），列出未通过的规则及相关要素。
 全部通过且给出 --sign 时签发证书：写出 JSON 与可打印的 HTML（区划地图、覆盖、目标、规则表、证据摘要 sha256）。
 Evaluates every rule of the season's policy and lists each with pass/fail and the failing features. When all
 pass and --sign is given, issues the certificate: JSON + printable HTML (map, coverage, targets, rule table,
 sha256 evidence digest) in --out (default ./certificates). Exit 1 when refused. --revoke withdraws one.
+--verify 复核证书：文件中的证据与摘要是否一致，工作区中的证据此后是否变化（退出码 1 表示不一致）。
+--verify re-checks a certificate file: does its digest match its own evidence, and the workspace's now?
 `;
 
 const certify: Command = {
@@ -21,10 +24,27 @@ const certify: Command = {
     return runCommand(io, 'certify', async () => {
       const { values } = parseFlags('certify', argv, {
         zone: { type: 'string' }, season: { type: 'string' }, sign: { type: 'string' }, out: { type: 'string' }, json: { type: 'boolean' },
-        revoke: { type: 'boolean' }, reason: { type: 'string' },
+        revoke: { type: 'boolean' }, reason: { type: 'string' }, verify: { type: 'string' },
       });
+      const { Workspace, certifyZone, evaluateZone, revokeCertificate, certificateHtml, verifyCertificate } = await import('@tiandi/store');
+      if (values.verify) {
+        let cert;
+        try {
+          cert = JSON.parse(await readFile(path.resolve(io.cwd, values.verify), 'utf8'));
+        } catch (e) {
+          throw new UsageError(values.verify, `无法读取证书 cannot read the certificate JSON (${(e as Error).message})`);
+        }
+        if (typeof cert?.zoneId !== 'string' || typeof cert?.evidenceDigest !== 'string') throw new UsageError(values.verify, '不是 Tiandi 证书 not a Tiandi certificate (no zoneId / evidenceDigest)');
+        const ws = Workspace.open(workspacePath(values.workspace, io));
+        try {
+          const v = verifyCertificate(ws, cert);
+          io.stdout.write(`${cert.certId ?? ''}\n证书自洽 Digest matches its evidence: ${v.selfConsistent ? '是 yes' : '否 NO — the file was edited'}\n与工作区一致 Matches the workspace now: ${v.matchesWorkspace ? '是 yes' : `否 NO — evidence changed (now ${v.currentDigest})`}\n`);
+          return v.selfConsistent && v.matchesWorkspace ? EXIT.ok : EXIT.failed;
+        } finally {
+          ws.close();
+        }
+      }
       if (!values.zone) throw new UsageError('certify', '缺少 --zone missing --zone <id>');
-      const { Workspace, certifyZone, evaluateZone, revokeCertificate, certificateHtml } = await import('@tiandi/store');
       const ws = Workspace.open(workspacePath(values.workspace, io));
       try {
         const actor = actorOf(values.actor);
