@@ -28,6 +28,8 @@ export interface GeoTiffSource {
   readonly width: number;
   readonly height: number;
   readonly fileBytes: number;
+  /** Samples per pixel of the full-resolution image (alpha included). */
+  readonly bands: number;
   readonly crs: Crs;
   readonly geoTransform: GeoTransform;
   /** Ground metres per pixel along columns and rows, measured at the image centre. */
@@ -305,6 +307,7 @@ export async function openGeoTiffSource(path: string, options: OpenGeoTiffOption
       width: main.width,
       height: main.height,
       fileBytes,
+      bands: main.samples,
       crs: crs!,
       geoTransform: geoTransform!,
       gsdM,

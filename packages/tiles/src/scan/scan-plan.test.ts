@@ -1,0 +1,52 @@
+import { describe, expect, it } from 'vitest';
+import { parseModelCard } from '../model/model-card';
+import { scanPlan, cellToSourcePixel } from './scan-plan';
+import { HeatmapAccumulator } from './heatmap-accumulator';
+
+const base = {
+  name: 't', version: '1.0.0', task: 'segmentation',
+  input: { name: 'image', size: 64, channels: ['R', 'G', 'B'], scale: 255, mean: [0, 0, 0], std: [1, 1, 1] },
+  output: { name: 'scores', activation: 'sigmoid', stride: 8 },
+  gsd_m: 0.1, tile_stride: 48, classes: ['background', 'poppy'], positive_class: 'poppy',
+  thresholds: { high: 0.6, low: 0.35, min_area_m2: 1 }, training: { data: 'none' },
+};
+const seg = parseModelCard(base);
+const cls = parseModelCard({ ...base, task: 'tile-classifier', output: { name: 'scores', activation: 'softmax' } });
+
+describe('scanPlan', () => {
+  it('covers the image with overlapping tiles on the model grid, snapping near-whole factors', () => {
+    const p = scanPlan(600, 400, { x: 0.049999, y: 0.05 }, seg);
+    expect([p.fx, p.fy]).toEqual([2, 2]);
+    expect([p.workWidth, p.workHeight]).toEqual([300, 200]);
+    expect([p.tilesAcross, p.tilesDown]).toEqual([6, 4]); // last tile origin 240 → covers 240..304 ≥ 300
+    expect([p.heatWidth, p.heatHeight, p.outCells]).toEqual([38, 25, 8]);
+    expect(cellToSourcePixel(p, 1, 2)).toEqual([16, 32]);
+  });
+  it('keeps fractional factors and refuses imagery coarser than twice the model GSD', () => {
+    expect(scanPlan(1000, 1000, { x: 0.0625, y: 0.0625 }, seg).fx).toBeCloseTo(1.6);
+    expect(scanPlan(100, 100, { x: 0.2, y: 0.2 }, seg).fx).toBe(0.5);
+    expect(() => scanPlan(100, 100, { x: 0.21, y: 0.2 }, seg)).toThrow(/0\.210 m.*0\.1 m/);
+  });
+  it('puts classifier cells on tile centres', () => {
+    const p = scanPlan(600, 400, { x: 0.05, y: 0.05 }, cls);
+    expect([p.cellWork, p.cellOffsetWork, p.heatWidth, p.heatHeight]).toEqual([48, 8, 6, 4]);
+    expect(cellToSourcePixel(p, 0, 0)).toEqual([16, 16]);
+  });
+});
+
+describe('HeatmapAccumulator', () => {
+  it('blends overlapping segmentation tiles without seams and leaves invalid cells NaN', () => {
+    const p = scanPlan(600, 400, { x: 0.05, y: 0.05 }, seg);
+    const acc = new HeatmapAccumulator(p);
+    acc.addTile(0, 0, new Float32Array(64).fill(0.2));
+    acc.addTile(1, 0, new Float32Array(64).fill(0.8));
+    acc.setValidRows(0, 8, new Uint8Array(8 * p.heatWidth).fill(1));
+    const s = acc.scores();
+    expect(s[0]).toBeCloseTo(0.2);
+    expect(s[10]).toBeCloseTo(0.8);
+    // Cell 6 is covered by both tiles (tile 1 starts at cell 6): weights 1.5 (tile 0 edge) vs 0.5 (tile 1 edge)... blended between.
+    expect(s[6]).toBeGreaterThan(0.2);
+    expect(s[6]).toBeLessThan(0.8);
+    expect(Number.isNaN(s[8 * p.heatWidth])).toBe(true);
+  });
+});
