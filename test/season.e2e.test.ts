@@ -163,4 +163,18 @@ describe('a survey season, end to end through the CLI', () => {
     expect(verify.code).toBe(1);
     expect(verify.err).toMatch(/^tiandi: survey\.gpkg: .*entry #7 \(seq 7\).*edited/);
   });
+
+  it('the installed binary: bad input is one line naming the file, exit 2, and the workspace is unchanged', () => {
+    const dir = mkdtempSync(join(tmpdir(), 'tiandi-bin-'));
+    const bin = join(__dirname, '..', 'node_modules', '.bin', 'tiandi');
+    const run = (...a: string[]) => spawnSync(bin, a, { cwd: dir, encoding: 'utf8', env: { ...process.env, TIANDI_WORKSPACE: join(dir, 'w.gpkg'), TIANDI_ACTOR: 'ci' } });
+    expect(run('init').status).toBe(0);
+    writeFileSync(join(dir, 'season.json'), '{"id": "2026", "year": 2026, "policy": {"min_coverage": 0.9}}');
+    const bad = run('season', 'set', 'season.json');
+    expect(bad.status).toBe(2);
+    expect(bad.stderr).toBe("tiandi: season.json: policy: 未知字段 unknown key 'min_coverage' (是否为 did you mean 'min_coverage_share'?) [TIANDI_E_INPUT]\n");
+    const log = run('audit', 'list');
+    expect(log.stdout.trim().split('\n')).toHaveLength(1);
+    expect(log.stdout).toMatch(/\tci\tworkspace\.create\t/);
+  });
 });
