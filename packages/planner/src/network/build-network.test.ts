@@ -31,6 +31,33 @@ describe('buildNetwork', () => {
     expect(net.edges[0].timeS).toBeCloseTo(net.edges[0].lengthM / (25 / 3.6), 6);
   });
 
+  it('merges shape vertices into single edges but keeps junctions and class changes', () => {
+    const wiggle = Array.from({ length: 11 }, (_, i) => at(100 * i, i % 2 ? 30 : 0));
+    const net = buildNetwork(fc([
+      line(wiggle), // 10 pieces, one road
+      line([at(1000, 0), at(1000, 300), at(1000, 600)], { highway: 'track' }), // class changes at (1000,0)
+      line([at(1000, 600), at(1200, 700), at(1400, 600)], { highway: 'track', oneway: 'yes' }), // one-way after two-way: kept
+    ]));
+    expect(net.nodeCount).toBe(4); // (0,0), (1000,0), (1000,600), (1400,600)
+    expect(net.edges.length).toBe(3);
+    const road = net.edges.find((e) => e.highway === 'unclassified')!;
+    expect(road.coords.length).toBe(11);
+    expect(road.lengthM).toBeCloseTo(10 * Math.hypot(100, 30), 0);
+    expect(road.coordT[0]).toBe(0);
+    expect(road.coordT[10]).toBeCloseTo(1, 12);
+    // A place near a shape vertex snaps onto that piece, and the leg follows the wiggles.
+    const a = locate(net, at(150, 40), [at(150, 40)], 100)!;
+    expect(a.edge).toBe(net.edges.indexOf(road));
+    expect(a.walkM).toBeLessThan(30);
+    const b = locate(net, at(1400, 610), [at(1400, 610)], 100)!;
+    const path = legPath(net, a, b);
+    const m = networkTimeMatrix(net, [a, b], { maxDirectWalkM: 0 });
+    let len = 0;
+    for (let k = 1; k < path.length; k++) len += Math.hypot((path[k][0] - path[k - 1][0]) * kx, (path[k][1] - path[k - 1][1]) * ky);
+    expect(len).toBeCloseTo(m.distM[1], 0);
+    expect(Number.isFinite(m.timeS[2])).toBe(false); // back against the one-way is impossible
+  });
+
   it('leaves a line end beyond the tolerance unjoined (a disconnected part)', () => {
     const net = buildNetwork(fc([line([at(0, 0), at(1000, 0)]), line([at(800, 20), at(800, 400)])]), { snapToleranceM: 5 });
     expect(new Set(net.componentOf).size).toBe(2);

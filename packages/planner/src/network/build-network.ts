@@ -1,6 +1,7 @@
 import type { LonLat } from '@tiandi/geo';
 import { PlannerError } from '../errors';
 import { DEFAULT_SPEEDS_KMH, FALLBACK_SPEED_KMH, FOOT_CLASSES, onewayOf } from './highway-speeds';
+import { contractChains, type RawEdge } from './contract-chains';
 import { SegmentGrid } from './segment-grid';
 
 /** Options of {@link buildNetwork}. */
@@ -11,7 +12,7 @@ export interface BuildNetworkOptions {
   speedsKmh?: Record<string, number>;
 }
 
-/** One noded piece of road between two network nodes. `oneway` 1 means from → to only. */
+/** A road between two junctions (chains of shape vertices merged). `oneway` 1 means from → to only. */
 export interface NetworkEdge {
   from: number;
   to: number;
@@ -21,6 +22,10 @@ export interface NetworkEdge {
   highway: string;
   /** Index of the input feature. */
   feature: number;
+  /** Geometry from `from` to `to` ([lon, lat], shape vertices included). */
+  coords: LonLat[];
+  /** Fraction of the edge's length at each vertex of `coords` (0 … 1). */
+  coordT: number[];
 }
 
 /** A routable network built by {@link buildNetwork}. Plain data: safe to pass to a worker. */
@@ -42,8 +47,11 @@ export interface RoadNetwork {
   outEdge: Int32Array;
   /** Weakly connected component of each node. */
   componentOf: Int32Array;
-  /** Edge endpoints in the local plane (ax, ay, bx, by per edge), for snapping. */
-  edgeXY: Float64Array;
+  /** Straight pieces of the edges in the local plane (ax, ay, bx, by each), for snapping. */
+  segXY: Float64Array;
+  /** Edge of each piece, and its fraction range along that edge (t0, t1 per piece). */
+  segEdge: Int32Array;
+  segT: Float64Array;
   /** Number of input features skipped (not LineString/MultiLineString or too short). */
   skipped: number;
 }
@@ -89,17 +97,17 @@ export function buildNetwork(roads: { type?: string; features?: RoadFeature[] },
   // Segments.
   const segLine: number[] = [];
   const segIdx: number[] = [];
-  const segXY: number[] = [];
+  const inXY: number[] = [];
   const lineXY = lines.map((l) => l.coords.map(toXY));
   lineXY.forEach((xy, li) => {
     for (let k = 0; k + 1 < xy.length; k++) {
       segLine.push(li);
       segIdx.push(k);
-      segXY.push(xy[k][0], xy[k][1], xy[k + 1][0], xy[k + 1][1]);
+      inXY.push(xy[k][0], xy[k][1], xy[k + 1][0], xy[k + 1][1]);
     }
   });
   const S = segLine.length;
-  const sxy = Float64Array.from(segXY);
+  const sxy = Float64Array.from(inXY);
   const grid = new SegmentGrid(Math.max(50, 4 * tol), sxy);
   const splits: { t: number; x: number; y: number }[][] = Array.from({ length: S }, () => []);
   const layerOf = (li: number): string => {
@@ -186,10 +194,9 @@ export function buildNetwork(roads: { type?: string; features?: RoadFeature[] },
     if (nodeOf[r] < 0) { nodeOf[r] = nodeXY.length / 2; nodeXY.push(px[r], py[r]); }
     nodeOf[i] = nodeOf[r];
   }
-  const nodeCount = nodeXY.length / 2;
 
-  // Edges.
-  const edges: NetworkEdge[] = [];
+  // Pieces between consecutive nodes, then chains through shape vertices merged into edges.
+  const pieces: RawEdge[] = [];
   const seen = new Set<string>();
   lines.forEach((l, li) => {
     const props = roads.features![l.feature]?.properties ?? {};
@@ -205,10 +212,20 @@ export function buildNetwork(roads: { type?: string; features?: RoadFeature[] },
       if (seen.has(key)) continue;
       seen.add(key);
       const lengthM = Math.hypot(nodeXY[2 * a] - nodeXY[2 * b], nodeXY[2 * a + 1] - nodeXY[2 * b + 1]);
-      edges.push({ from: a, to: b, lengthM, timeS: lengthM / (kmh / 3.6), oneway: ow ? 1 : 0, highway: hw, feature: l.feature });
+      pieces.push({ from: a, to: b, lengthM, timeS: lengthM / (kmh / 3.6), oneway: ow ? 1 : 0, highway: hw, feature: l.feature, via: [a, b] });
     }
   });
   void FOOT_CLASSES;
+  const contracted = contractChains(nodeXY.length / 2, pieces);
+  const allXY = nodeXY;
+  const nodeCount = contracted.keep.length;
+  const edges: NetworkEdge[] = contracted.edges.map((e) => {
+    const coords: LonLat[] = e.via.map((v) => [origin[0] + allXY[2 * v] / kx, origin[1] + allXY[2 * v + 1] / ky]);
+    const cum = [0];
+    for (let k = 1; k < e.via.length; k++) cum.push(cum[k - 1] + Math.hypot(allXY[2 * e.via[k]] - allXY[2 * e.via[k - 1]], allXY[2 * e.via[k] + 1] - allXY[2 * e.via[k - 1] + 1]));
+    const total = cum[cum.length - 1] || 1;
+    return { from: e.from, to: e.to, lengthM: e.lengthM, timeS: e.timeS, oneway: e.oneway, highway: e.highway, feature: e.feature, coords, coordT: cum.map((c) => c / total) };
+  });
 
   // CSR arcs.
   const deg = new Int32Array(nodeCount + 1);
@@ -233,13 +250,26 @@ export function buildNetwork(roads: { type?: string; features?: RoadFeature[] },
   for (let i = 0; i < nodeCount; i++) componentOf[i] = cfind(i);
 
   const nodeLonLat = new Float64Array(2 * nodeCount);
-  for (let i = 0; i < nodeCount; i++) {
-    nodeLonLat[2 * i] = origin[0] + nodeXY[2 * i] / kx;
-    nodeLonLat[2 * i + 1] = origin[1] + nodeXY[2 * i + 1] / ky;
-  }
-  const edgeXY = new Float64Array(4 * edges.length);
-  edges.forEach((e, i) => edgeXY.set([nodeXY[2 * e.from], nodeXY[2 * e.from + 1], nodeXY[2 * e.to], nodeXY[2 * e.to + 1]], 4 * i));
-  return { origin, kx, ky, nodeCount, nodeLonLat, edges, outStart, outTo, outTimeS, outLenM, outEdge, componentOf, edgeXY, skipped };
+  contracted.keep.forEach((v, i) => {
+    nodeLonLat[2 * i] = origin[0] + allXY[2 * v] / kx;
+    nodeLonLat[2 * i + 1] = origin[1] + allXY[2 * v + 1] / ky;
+  });
+  // Snapping segments: every straight piece of every edge, with its fraction range along the edge.
+  const segCount = contracted.edges.reduce((a, e) => a + e.via.length - 1, 0);
+  const segXY = new Float64Array(4 * segCount);
+  const segEdge = new Int32Array(segCount);
+  const segT = new Float64Array(2 * segCount);
+  let q = 0;
+  contracted.edges.forEach((e, i) => {
+    for (let k = 0; k + 1 < e.via.length; k++, q++) {
+      const a = e.via[k], b = e.via[k + 1];
+      segXY.set([allXY[2 * a], allXY[2 * a + 1], allXY[2 * b], allXY[2 * b + 1]], 4 * q);
+      segEdge[q] = i;
+      segT[2 * q] = edges[i].coordT[k];
+      segT[2 * q + 1] = edges[i].coordT[k + 1];
+    }
+  });
+  return { origin, kx, ky, nodeCount, nodeLonLat, edges, outStart, outTo, outTimeS, outLenM, outEdge, componentOf, segXY, segEdge, segT, skipped };
 }
 
 /** Metres per degree of longitude and latitude at a latitude (WGS 84 radii of curvature). */

@@ -21,7 +21,7 @@ const grids = new WeakMap<RoadNetwork, SegmentGrid>();
 /** The snapping grid of a network (built once, cached). */
 export function edgeGrid(net: RoadNetwork): SegmentGrid {
   let g = grids.get(net);
-  if (!g) grids.set(net, (g = new SegmentGrid(100, net.edgeXY)));
+  if (!g) grids.set(net, (g = new SegmentGrid(100, net.segXY)));
   return g;
 }
 
@@ -41,12 +41,15 @@ export function locate(net: RoadNetwork, place: LonLat, probes: LonLat[], maxWal
       if (hit && (!best || hit[2] < best[2])) best = hit;
     }
   };
-  if (preferComponents) tryWith((s) => preferComponents.has(net.componentOf[net.edges[s].from]));
+  if (preferComponents) tryWith((s) => preferComponents.has(net.componentOf[net.edges[net.segEdge[s]].from]));
   if (!best) tryWith();
   if (!best) return null;
-  const [edge, t, walkM] = best as [number, number, number];
+  const [seg, tSeg, walkM] = best as [number, number, number];
+  const edge = net.segEdge[seg];
+  const t = net.segT[2 * seg] + tSeg * (net.segT[2 * seg + 1] - net.segT[2 * seg]);
   const e = net.edges[edge];
-  const ax = net.nodeLonLat[2 * e.from], ay = net.nodeLonLat[2 * e.from + 1];
-  const bx = net.nodeLonLat[2 * e.to], by = net.nodeLonLat[2 * e.to + 1];
-  return { lonLat: place, edge, t, accessLonLat: [ax + t * (bx - ax), ay + t * (by - ay)], walkM, component: net.componentOf[e.from] };
+  const c = net.segXY;
+  const x = c[4 * seg] + tSeg * (c[4 * seg + 2] - c[4 * seg]);
+  const y = c[4 * seg + 1] + tSeg * (c[4 * seg + 3] - c[4 * seg + 1]);
+  return { lonLat: place, edge, t, accessLonLat: [net.origin[0] + x / net.kx, net.origin[1] + y / net.ky], walkM, component: net.componentOf[e.from] };
 }
