@@ -1,3 +1,4 @@
+import { bboxOf } from './geojson';
 import type { GroundReport } from './ground-report';
 import { pointToPolygonDistanceM } from './point-to-polygon-distance';
 import type { Target } from './target';
@@ -19,8 +20,14 @@ export function matchReport(report: Pick<GroundReport, 'targetId' | 'position' |
       : { kind: 'unknown_target', targetId: report.targetId };
   }
   const limit = report.accuracyM + marginM;
+  const [lon, lat] = report.position;
+  // Degrees that surely exceed `limit` metres (1 % slack): targets whose box is farther are skipped unmeasured.
+  const padLat = (limit * 1.01) / 110_574 + 1e-9;
+  const padLon = (limit * 1.01) / (111_320 * Math.max(0.01, Math.cos((lat * Math.PI) / 180))) + 1e-9;
   let best: { id: string; d: number } | null = null;
   for (const t of targets) {
+    const [x0, y0, x1, y1] = bboxOf(t.geometry);
+    if (lon < x0 - padLon || lon > x1 + padLon || lat < y0 - padLat || lat > y1 + padLat) continue;
     const d = pointToPolygonDistanceM(report.position, t.geometry);
     if (d <= limit && (!best || d < best.d || (d === best.d && t.id < best.id))) best = { id: t.id, d };
   }
