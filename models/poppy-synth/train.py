@@ -90,9 +90,12 @@ def to_tensor(x, m):
 def main():
     ap = argparse.ArgumentParser()
     ap.add_argument('--chips', default=','.join([os.path.join(HERE, '.chips'), os.path.join(HERE, '.chips-neg')]), help='chip folders, comma-separated')
-    ap.add_argument('--epochs', type=int, default=int(os.environ.get("TRAIN_EPOCHS", 14)))
+    ap.add_argument('--data-note', default=None, help='replaces training.data in the card')
+    ap.add_argument('--epochs', type=int, default=int(os.environ.get("TRAIN_EPOCHS", 22)))
     ap.add_argument('--out', default=HERE)
     ap.add_argument('--threads', type=int, default=2)
+    ap.add_argument('--init', help='start from the weights of an exported model.onnx (fine-tuning)')
+    ap.add_argument('--lr', type=float, default=4e-3, help='peak learning rate')
     args = ap.parse_args()
     torch.manual_seed(SEED); np.random.seed(SEED); random.seed(SEED)
     torch.set_num_threads(args.threads)
@@ -100,10 +103,20 @@ def main():
     pos = (m.reshape(len(m), -1).max(axis=1) > 0)
     print(f'{len(x)} chips ({pos.sum()} with poppy), {x.shape[1]} px', flush=True)
     model = PoppyNet()
-    opt = torch.optim.AdamW(model.parameters(), lr=4e-3, weight_decay=1e-4)
+    nn.init.constant_(model.body[-1].bias, -3.0)  # prior: poppy is rare
+    if args.init:
+        import onnx
+        from onnx import numpy_helper
+        weights = {i.name: torch.from_numpy(numpy_helper.to_array(i).copy()) for i in onnx.load(args.init).graph.initializer}
+        missing = set(model.state_dict()) - set(weights)
+        if missing:
+            raise SystemExit(f'train.py: {args.init}: not a PoppyNet export (missing {sorted(missing)})')
+        model.load_state_dict({k: weights[k] for k in model.state_dict()})
+        print(f'initialised from {args.init}', flush=True)
+    opt = torch.optim.AdamW(model.parameters(), lr=args.lr, weight_decay=1e-4)
     bs = 48
     steps = args.epochs * ((len(x) + bs - 1) // bs)
-    sched = torch.optim.lr_scheduler.OneCycleLR(opt, max_lr=4e-3, total_steps=steps, pct_start=0.15)
+    sched = torch.optim.lr_scheduler.OneCycleLR(opt, max_lr=args.lr, total_steps=steps, pct_start=0.15)
     rng = np.random.default_rng(SEED)
     t0 = time.time()
     for ep in range(args.epochs):
@@ -117,8 +130,11 @@ def main():
             xb, mb = augment(x[idx, oy:oy + c, ox:ox + c], m[idx, oy:oy + c, ox:ox + c], rng)
             xt, yt = to_tensor(xb, mb)
             logit = model(xt)
-            w = 1.0 + 3.0 * (yt > 0).float()
-            loss = F.binary_cross_entropy_with_logits(logit, yt, weight=w)
+            # Focal-style weighting (|target - p|^1.5) keeps the many easy background cells from
+            # dominating and makes hard look-alikes count; no extra weight on positives.
+            with torch.no_grad():
+                w = (yt - torch.sigmoid(logit)).abs().pow(1.5) + 0.05
+            loss = (F.binary_cross_entropy_with_logits(logit, yt, reduction='none') * w).sum() / w.sum()
             opt.zero_grad(); loss.backward(); opt.step(); sched.step()
             tot += loss.item(); nb += 1
         print(f'epoch {ep + 1}/{args.epochs} loss {tot / nb:.4f} {time.time() - t0:.0f} s', flush=True)
@@ -141,7 +157,7 @@ def main():
         'positive_class': 'poppy',
         'thresholds': card.get('thresholds', {'high': 0.6, 'low': 0.35, 'min_area_m2': 1.0}),
         'training': {
-            'data': 'synthetic only: packages/synth procedural scenes, seeds 1000-1026 and 1100-1114 (3-8.5 cm GSD, 6 CRSs), 2249 chips at 0.15 m',
+            'data': args.data_note or 'synthetic only: packages/synth procedural scenes, seeds 1000-1026 and 1100-1114 (3-8.5 cm GSD, 6 CRSs), 2249 chips at 0.15 m',
             'warning': 'Trained on synthetic imagery only. Fine-tune on real labelled imagery before operational use. 仅用合成影像训练，实际使用前须用真实标注影像微调。',
             'recipe': 'models/poppy-synth/train.py',
             'command': 'npm run train:model',

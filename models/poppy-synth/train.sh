@@ -3,6 +3,7 @@
 #  1. training scenes, seeds 1000-1026 (7 plots/ha) and 1100-1114 (mostly clean, many random chips),
 #     rendered as COGs and cut into chips at 0.15 m by the same code as `tiandi chips export`;
 #  2. PyTorch training with a fixed seed (Debian python3-torch, always /usr/bin/python3) and ONNX export;
+#     then hard-negative mining with that model on seeds 1200-1211 and a short fine-tune on all chips;
 #  3. thresholds chosen on calibration seeds 8000-8009 (recall >= 0.97 for plots >= 4 m2, fewest false positives);
 #  4. `tiandi eval` on held-out seeds 9000-9019, writing the measured metrics into model.json.
 set -e
@@ -11,5 +12,9 @@ TRAIN_SCENES=27 nice -n 10 npx tsx packages/synth/scripts/make-training-chips.ts
 TRAIN_SEED_FIRST=1100 TRAIN_SCENES=15 PLOTS_PER_HA=0.5 RANDOM_PER_HA=14 \
   nice -n 10 npx tsx packages/synth/scripts/make-training-chips.ts models/poppy-synth/.chips-neg
 nice -n 10 /usr/bin/python3 models/poppy-synth/train.py
+nice -n 10 npx tsx packages/synth/scripts/mine-hard-negatives.ts models/poppy-synth 12
+nice -n 10 /usr/bin/python3 models/poppy-synth/train.py --init models/poppy-synth/model.onnx --epochs 6 --lr 1e-3 \
+  --chips models/poppy-synth/.chips,models/poppy-synth/.chips-neg,models/poppy-synth/.chips-hard \
+  --data-note 'synthetic only: packages/synth procedural scenes, seeds 1000-1026, 1100-1114 and 1200-1211 (hard negatives mined with the stage-1 model), 3-8.5 cm GSD, 6 CRSs, chips at 0.15 m'
 nice -n 10 npx tsx packages/synth/scripts/calibrate-thresholds.ts models/poppy-synth 10 150 --write-card
 nice -n 10 npx tiandi eval --scenes 20 --seed 9000 --model models/poppy-synth --write-card

@@ -60,3 +60,22 @@ describe('buildDemoSurvey', () => {
     for (const x of b.blocks) expect(Math.floor(x.originX / 1e6)).toBe(34);
   });
 });
+
+describe('demo imagery', () => {
+  it('renders each block deterministically in EPSG:4522 inside its village\'s township, with a few poppy plots', async () => {
+    const { demoBlockScene } = await import('./ensure-demo-imagery');
+    const { generateScene } = await import('../generate-scene');
+    const s = buildDemoSurvey();
+    let plots = 0;
+    for (const b of demoFlightBlocks(s).blocks) {
+      const scene = generateScene(demoBlockScene(b));
+      expect(scene.georef.geoTransform).toEqual([b.originX, b.gsdM, 0, b.originY, 0, -b.gsdM]);
+      const [lon, lat] = scene.georef.sceneToLonLat(0, 0);
+      expect(lon).toBeGreaterThan(102.2);
+      expect(lat).toBeGreaterThan(27.8);
+      plots += scene.layout.plots.length;
+    }
+    expect(plots).toBeGreaterThanOrEqual(5);
+    expect(plots).toBeLessThanOrEqual(40);
+  });
+});
