@@ -1,3 +1,4 @@
+import { execFileSync, spawnSync } from 'node:child_process';
 import fs from 'node:fs';
 import os from 'node:os';
 import path from 'node:path';
@@ -143,3 +144,73 @@ describe.skipIf(!hasChromium)('field mode offline (phone, chromium)', () => {
     await context.close();
   });
 });
+
+describe.skipIf(!hasChromium || !hasPoppler())('manager review after the field reports (desktop, chromium)', () => {
+  it('sees the village change, is refused with the right reasons, certifies once the evidence is complete, downloads the PDF', async () => {
+    const context = await browser.newContext({ viewport: { width: 1280, height: 900 }, locale: 'zh-CN', acceptDownloads: true });
+    const page = await context.newPage();
+    page.on('pageerror', (e) => console.error('pageerror', e.message));
+    await page.goto(`${url}/#/manager`);
+    await page.getByTestId('login-name').fill('lin');
+    await page.getByTestId('login-password').fill('manager-password');
+    await page.getByTestId('login-submit').click();
+    const v01 = page.locator('[data-testid=zone-tree] li[data-zone=V01]');
+    await v01.waitFor();
+    // Field evidence arrived: two of three planned targets resolved, one new confirmed plot → 2 open items.
+    await expect(v01.getByTestId('zone-open').textContent()).resolves.toBe('待办 2');
+    await expect(v01.getByTestId('zone-ready').textContent()).resolves.toBe('未满足');
+    await v01.click();
+    await page.getByTestId('rules').waitFor();
+    const failing = async () => page.locator('[data-testid=rules] tr[data-pass=false]').evaluateAll((rows) => rows.map((r) => (r as HTMLElement).dataset.rule));
+    expect(await failing()).toEqual(['targets_resolved', 'eradication_verified']);
+    await page.getByTestId('certify').click();
+    await page.getByTestId('certify-msg').filter({ hasText: '不能认证' }).waitFor();
+    await page.locator('[data-testid=failing-feature]').first().click();
+    await page.screenshot({ path: path.join(SHOTS, '5-manager-refused.png') });
+
+    // The scripted season goes on: team 2 visits its target; team 1 eradicates the new plot and checks it two days later.
+    const token = async (name: string) => (await app.inject({ method: 'POST', url: '/api/auth/login', payload: { name, password: `${name}-password` } })).json().token as string;
+    const post = async (name: string, p: Record<string, unknown>, at: [number, number]) => {
+      const res = await app.inject({
+        method: 'POST', url: '/api/field/reports', headers: { authorization: `Bearer ${await token(name)}` },
+        payload: { type: 'Feature', geometry: { type: 'Point', coordinates: at }, properties: { accuracy_m: 5, what: null, team: null, plant_count: null, area_m2: null, photos: [], notes: null, ...p } },
+      });
+      expect(res.statusCode, JSON.stringify(res.json())).toBe(201);
+    };
+    const newTarget = (ws().db.prepare("SELECT target_id FROM reports WHERE verdict = 'confirmed_poppy'").get() as { target_id: string }).target_id;
+    const t2 = targets.t2[0];
+    const t2At: [number, number] = [100.0072, 25.0072];
+    await post('team2', { report_id: 'season-t2', target_id: t2, verdict: 'nothing_found', observed_at: new Date().toISOString() }, t2At);
+    await post('team1', { report_id: 'season-erad', target_id: newTarget, verdict: 'eradicated', observed_at: new Date().toISOString() }, [100.005, 25.0085]);
+    await post('team1', { report_id: 'season-verify', target_id: newTarget, verdict: 'nothing_found', observed_at: new Date(Date.now() + 2 * 86400_000).toISOString() }, [100.005, 25.0085]);
+
+    await page.reload();
+    await v01.waitFor();
+    await expect.poll(() => v01.getByTestId('zone-ready').textContent()).toBe('可认证');
+    await v01.click();
+    await expect.poll(failing).toEqual([]);
+    await page.getByTestId('certify').click();
+    await page.getByTestId('certify-msg').filter({ hasText: '证书已签发' }).waitFor();
+    const cert = ws().db.prepare("SELECT cert_id, evidence_digest, signed_by FROM certifications WHERE zone_id = 'V01' AND status = 'issued'").get() as { cert_id: string; evidence_digest: string; signed_by: string };
+    expect(cert.signed_by).toBe('lin');
+    await page.screenshot({ path: path.join(SHOTS, '6-manager-certified.png') });
+
+    const [download] = await Promise.all([page.waitForEvent('download'), page.locator(`[data-cert="${cert.cert_id}"] [data-testid=cert-pdf]`).click()]);
+    const pdfPath = path.join(dir, 'certificate.pdf');
+    await download.saveAs(pdfPath);
+    expect(execFileSync('pdfinfo', [pdfPath], { encoding: 'utf8' })).toMatch(/Pages:\s+1\n/);
+    const text = execFileSync('pdftotext', [pdfPath, '-'], { encoding: 'utf8' });
+    expect(text).toContain('上寨村');
+    expect(text).toContain(cert.evidence_digest);
+
+    await page.getByTestId('verify').click();
+    await page.getByTestId('verify-msg').filter({ hasText: '审计链完整' }).waitFor();
+    await context.close();
+  });
+});
+
+function hasPoppler(): boolean {
+  const ok = spawnSync('pdftotext', ['-v']).status === 0;
+  if (!ok) console.warn('NOTICE: pdftotext (poppler-utils) not found — the certificate PDF browser check is skipped (.ci/run installs it).');
+  return ok;
+}

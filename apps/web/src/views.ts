@@ -8,6 +8,7 @@ export const views: ViewRegistry = {
   operator: () => import('./operator/operator-view'),
   planner: () => import('./planner/planner-view'),
   field: () => import('./field/field-view'),
+  manager: () => import('./manager/manager-view'),
 };
 
 /** The navigation tabs, in order: route name and i18n key of its label. */

@@ -1,0 +1,209 @@
+import './manager-messages';
+import './manager.css';
+import type { GeoJSONSource, Map as MapLibreMap } from 'maplibre-gl';
+import { api, ApiError } from '../api/api';
+import { currentAccount } from '../auth/session';
+import { fmtNumber, t } from '../i18n/index';
+import { createMap, whenLoaded } from '../map/create-map';
+import type { View } from '../router';
+import { h } from '../ui/h';
+
+interface ZoneStatus {
+  zoneId: string;
+  name: string | null;
+  level: 'county' | 'township' | 'village';
+  parentId: string | null;
+  coverageShare: number | null;
+  targetsByStatus: Record<string, number>;
+  confirmed: number;
+  eradicated: number;
+  openItems: number;
+  certifiable: boolean | null;
+  failingRules: string[];
+  certificate: { certId: string; status: 'issued' | 'stale' | 'revoked' } | null;
+  error?: string;
+}
+interface Rule { id: string; title: string; pass: boolean; detail: string; failing: GeoJSON.Feature[] }
+interface CertSummary { certId: string; zoneId: string; zoneName: string | null; status: 'issued' | 'stale' | 'revoked'; statusReason: string | null; signedBy: string; issuedAt: string; evidenceDigest: string }
+interface ZoneDetail {
+  status: ZoneStatus;
+  season: { id: string; name: string };
+  parents: string[];
+  zone: GeoJSON.Feature;
+  coverage: { share: number; gapAreaM2: number };
+  gaps: GeoJSON.FeatureCollection;
+  targets: GeoJSON.FeatureCollection;
+  rules: Rule[];
+  certifiable: boolean;
+  evidenceDigest: string;
+  certificates: CertSummary[];
+}
+
+const pct = (x: number | null) => (x === null ? '—' : `${fmtNumber(x * 100, 1)} %`);
+const STATUS_COLOUR = ['match', ['get', 'status'], 'confirmed', '#e03131', 'eradicated', '#f08c00', 'eradication_verified', '#2b8a3e', 'inspected_negative', '#868e96', 'needs_revisit', '#9c36b5', '#1c7ed6'];
+
+/** #/manager — zone tree, one zone's evidence and rules on the map, certify/revoke, certificates, audit (issue 7). */
+const managerView: View = (root) => {
+  const account = currentAccount();
+  if (!account || (account.role !== 'manager' && account.role !== 'admin')) {
+    root.append(h('p', { class: 'empty' }, t('mgr.notManager')));
+    return;
+  }
+  const tree = h('ul', { class: 'tree', 'data-testid': 'zone-tree' });
+  const stale = h('section', { class: 'panel', 'data-testid': 'stale' });
+  const detail = h('div', { 'data-testid': 'zone-detail' }, h('p', { class: 'muted' }, t('mgr.pick')));
+  const mapEl = h('div', { class: 'map', 'data-testid': 'map' });
+  root.append(
+    h('div', { class: 'layout manager' },
+      h('aside', { class: 'sidebar' }, h('h2', null, t('mgr.title')), stale, h('section', { class: 'panel' }, h('h2', null, t('mgr.zones')), tree), detail),
+      h('div', { class: 'mapbox' }, mapEl),
+    ),
+  );
+  const map = createMap(mapEl);
+  let selected: string | null = null;
+  let disposed = false;
+
+  const ready = whenLoaded(map).then(() => {
+    const empty: GeoJSON.FeatureCollection = { type: 'FeatureCollection', features: [] };
+    for (const id of ['zone', 'gaps', 'targets', 'hl']) map.addSource(id, { type: 'geojson', data: empty });
+    map.addLayer({ id: 'zone-fill', type: 'fill', source: 'zone', paint: { 'fill-color': '#2b8a3e', 'fill-opacity': 0.08 } });
+    map.addLayer({ id: 'zone-line', type: 'line', source: 'zone', paint: { 'line-color': '#123d2f', 'line-width': 2.5 } });
+    map.addLayer({ id: 'gaps', type: 'fill', source: 'gaps', paint: { 'fill-color': '#e03131', 'fill-opacity': 0.35 } });
+    map.addLayer({ id: 'targets', type: 'fill', source: 'targets', paint: { 'fill-color': STATUS_COLOUR as never, 'fill-opacity': 0.6 } });
+    map.addLayer({ id: 'targets-line', type: 'line', source: 'targets', paint: { 'line-color': STATUS_COLOUR as never, 'line-width': 2 } });
+    map.addLayer({ id: 'hl', type: 'line', source: 'hl', paint: { 'line-color': '#ffd43b', 'line-width': 5 } });
+  });
+
+  const loadTree = async () => {
+    const [{ zones }, { certificates }] = await Promise.all([
+      api<{ zones: ZoneStatus[] }>('/api/manager/zones'),
+      api<{ certificates: CertSummary[] }>('/api/manager/certificates?status=stale'),
+    ]);
+    if (disposed) return;
+    stale.replaceChildren(
+      h('h2', null, certificates.length ? t('mgr.stale', { n: certificates.length }) : t('mgr.noStale')),
+      ...certificates.map((c) => h('div', { class: 'msg bad' }, `${c.zoneName ?? c.zoneId} · ${c.certId} · ${c.statusReason ?? ''}`)),
+    );
+    tree.replaceChildren(
+      ...zones.map((z) => {
+        const cert = z.certificate && z.certificate.status !== 'revoked' ? h('span', { class: `pill ${z.certificate.status === 'issued' ? 'ok' : 'warn'}` }, t(`mgr.cert.${z.certificate.status}`)) : null;
+        return h('li', { 'data-zone': z.zoneId, 'data-level': z.level, class: z.zoneId === selected ? 'selected' : '', onclick: () => void select(z.zoneId) },
+          h('div', null, h('span', { class: 'zname' }, `${z.name ?? z.zoneId}`), ' ', h('span', { class: 'muted' }, t(`mgr.level.${z.level}`)), ' ',
+            h('span', { class: `pill ${z.certifiable ? 'ok' : 'bad'}`, 'data-testid': 'zone-ready' }, z.certifiable ? t('mgr.ready') : t('mgr.notReady')), ' ', cert),
+          h('div', { class: 'zfig' },
+            h('span', null, t('mgr.coverage', { pct: pct(z.coverageShare) })),
+            h('span', { 'data-testid': 'zone-open' }, t('mgr.open', { n: z.openItems })),
+            h('span', null, t('mgr.confirmed', { n: z.confirmed })),
+            h('span', null, t('mgr.eradicated', { n: z.eradicated })),
+          ),
+        );
+      }),
+    );
+  };
+
+  const select = async (zoneId: string) => {
+    selected = zoneId;
+    tree.querySelectorAll('li').forEach((li) => li.classList.toggle('selected', li.dataset.zone === zoneId));
+    const d = await api<ZoneDetail>(`/api/manager/zones/${encodeURIComponent(zoneId)}`);
+    if (disposed || selected !== zoneId) return;
+    await ready;
+    (map.getSource('zone') as GeoJSONSource).setData(d.zone);
+    (map.getSource('gaps') as GeoJSONSource).setData(d.gaps);
+    (map.getSource('targets') as GeoJSONSource).setData(d.targets);
+    (map.getSource('hl') as GeoJSONSource).setData({ type: 'FeatureCollection', features: [] });
+    fit(map, d.zone.geometry);
+    drawDetail(d);
+  };
+
+  const drawDetail = (d: ZoneDetail) => {
+    const msg = h('p', { class: 'msg', 'data-testid': 'certify-msg' });
+    const byStatus = Object.entries(d.status.targetsByStatus).map(([k, v]) => `${k} ${v}`).join(' · ') || '—';
+    const rules = h('table', { class: 'rules', 'data-testid': 'rules' },
+      ...d.rules.map((r) => h('tr', { 'data-rule': r.id, 'data-pass': String(r.pass) },
+        h('td', null, h('span', { class: `pill ${r.pass ? 'ok' : 'bad'}` }, r.pass ? t('mgr.pass') : t('mgr.fail'))),
+        h('td', null, h('div', null, r.title), h('div', { class: 'muted' }, r.detail),
+          r.failing.length ? h('div', { class: 'failing' }, t('mgr.failing', { n: r.failing.length }), ' ',
+            ...r.failing.map((f) => h('a', { href: '#', 'data-testid': 'failing-feature', onclick: (ev: Event) => {
+              ev.preventDefault();
+              (map.getSource('hl') as GeoJSONSource).setData(f);
+              fit(map, f.geometry, 19);
+            } }, String(f.id ?? f.properties?.target_id ?? 'gap')))) : null),
+      )),
+    );
+    const certify = h('button', { type: 'button', class: 'primary', 'data-testid': 'certify', onclick: async () => {
+      certify.disabled = true;
+      try {
+        const res = await api<{ certificate: CertSummary }>(`/api/manager/zones/${encodeURIComponent(d.status.zoneId)}/certify`, { body: {} });
+        await loadTree();
+        await select(d.status.zoneId);
+        const m = document.querySelector('[data-testid=certify-msg]');
+        if (m) {
+          m.className = 'msg ok';
+          m.textContent = t('mgr.certified', { id: res.certificate.certId });
+        }
+      } catch (err) {
+        msg.className = 'msg bad';
+        msg.textContent = err instanceof ApiError ? err.message : String(err);
+        certify.disabled = false;
+      }
+    } }, t('mgr.certify'));
+    const certs = h('div', { 'data-testid': 'certificates' },
+      ...d.certificates.map((c) => h('div', { 'data-cert': c.certId, 'data-status': c.status },
+        h('span', { class: `pill ${c.status === 'issued' ? 'ok' : c.status === 'stale' ? 'warn' : ''}` }, t(`mgr.cert.${c.status}`)), ' ', c.certId, ' · ', c.signedBy, ' · ', c.issuedAt.slice(0, 16), ' ',
+        h('a', { href: `./api/manager/certificates/${encodeURIComponent(c.certId)}/pdf`, 'data-testid': 'cert-pdf', download: `${c.certId}.pdf` }, t('mgr.pdf')), ' ',
+        h('a', { href: `./api/manager/certificates/${encodeURIComponent(c.certId)}/page`, target: '_blank', rel: 'noopener' }, t('mgr.page')), ' ',
+        c.status !== 'revoked'
+          ? h('button', { type: 'button', 'data-testid': 'revoke', onclick: async () => {
+              const reason = prompt(t('mgr.revokeReason'));
+              if (!reason) return;
+              await api(`/api/manager/certificates/${encodeURIComponent(c.certId)}/revoke`, { body: { reason } });
+              await loadTree();
+              await select(d.status.zoneId);
+            } }, t('mgr.revoke'))
+          : h('span', { class: 'muted' }, c.statusReason ?? ''),
+      )),
+    );
+    const audit = h('div', { class: 'audit', 'data-testid': 'audit' });
+    const verifyMsg = h('p', { class: 'msg', 'data-testid': 'verify-msg' });
+    const verify = h('button', { type: 'button', 'data-testid': 'verify', onclick: async () => {
+      const { verdict } = await api<{ verdict: { ok: boolean; count: number; seq?: number; reason?: string } }>('/api/manager/audit/verify', { body: {} });
+      verifyMsg.className = `msg ${verdict.ok ? 'ok' : 'bad'}`;
+      verifyMsg.textContent = verdict.ok ? t('mgr.verifyOk', { n: verdict.count }) : t('mgr.verifyBad', { seq: verdict.seq ?? '?', reason: verdict.reason ?? '' });
+    } }, t('mgr.verify'));
+    void api<{ entries: { seq: number; at: string; actor: string; action: string; subject: string }[] }>(`/api/manager/audit?zone=${encodeURIComponent(d.status.zoneId)}&limit=200`).then(({ entries }) => {
+      audit.replaceChildren(...entries.reverse().map((e) => h('div', null, `#${e.seq} ${e.at.slice(0, 16)} ${e.actor} · ${e.action} · ${e.subject}`)));
+    });
+    detail.replaceChildren(
+      h('section', { class: 'panel' },
+        h('h2', { 'data-testid': 'zone-title' }, [...d.parents, d.status.name ?? d.status.zoneId].join(' › '), ` · ${d.season.name}`),
+        h('div', null, `${t('mgr.fig.coverage')}: `, h('b', { 'data-testid': 'zone-coverage' }, pct(d.coverage.share)), ` · ${t('mgr.fig.gap')}: ${fmtNumber(d.coverage.gapAreaM2, 0)} m²`),
+        h('div', null, `${t('mgr.fig.targets')}: ${d.targets.features.length} · ${byStatus}`),
+        h('div', null, `${t('mgr.digest')}: `, h('span', { class: 'digest' }, d.evidenceDigest)),
+      ),
+      h('section', { class: 'panel' }, h('h2', null, t('mgr.rules')), rules, h('p', null, certify), msg),
+      h('section', { class: 'panel' }, h('h2', null, t('mgr.certificates')), certs),
+      h('section', { class: 'panel' }, h('h2', null, t('mgr.audit')), h('p', null, verify), verifyMsg, audit),
+    );
+  };
+
+  void loadTree().catch((err) => detail.replaceChildren(h('p', { class: 'error' }, String((err as Error).message))));
+  return () => {
+    disposed = true;
+    map.remove();
+  };
+};
+export default managerView;
+
+function fit(map: MapLibreMap, g: GeoJSON.Geometry, maxZoom = 16): void {
+  const xs: number[] = [];
+  const ys: number[] = [];
+  const walk = (c: unknown): void => {
+    if (Array.isArray(c) && typeof c[0] === 'number') {
+      xs.push(c[0] as number);
+      ys.push(c[1] as number);
+    } else if (Array.isArray(c)) c.forEach(walk);
+  };
+  walk((g as { coordinates?: unknown }).coordinates);
+  if (!xs.length) return;
+  map.fitBounds([[Math.min(...xs), Math.min(...ys)], [Math.max(...xs), Math.max(...ys)]], { padding: 40, maxZoom, duration: 0 });
+}
