@@ -12,13 +12,15 @@ import { writeTileTensor } from '../src/model/tile-tensor';
 
 const [mode, image, modelDir, outDir, workersArg] = process.argv.slice(2);
 const rss = () => Math.round(resourceUsage().maxRSS / 1024);
+/** CPU seconds (user + system, all threads) so far: steadier than wall time on a shared machine. */
+const cpu = () => { const u = process.cpuUsage(); return (u.user + u.system) / 1e6; };
 const t0 = performance.now();
 const secs = () => (performance.now() - t0) / 1000;
 
 if (mode === 'e2e') {
   const s = await scanImages({ images: [image], modelDir, outDir, workers: workersArg ? Number(workersArg) : undefined });
   const mpx = s.mpx_per_s * s.seconds;
-  console.log(JSON.stringify({ seconds: s.seconds, mpx, mpxPerS: s.mpx_per_s, maxRssMb: rss(), tiles: s.tiles_total, candidates: s.candidates }));
+  console.log(JSON.stringify({ seconds: s.seconds, mpx, mpxPerS: s.mpx_per_s, maxRssMb: rss(), cpuS: cpu(), tiles: s.tiles_total, candidates: s.candidates }));
 } else if (mode === 'decode' || mode === 'infer') {
   const card = await loadModelCard(modelDir);
   const src = await openGeoTiffSource(image);
@@ -36,7 +38,7 @@ if (mode === 'e2e') {
       }
     }
     const s = secs();
-    console.log(JSON.stringify({ seconds: s, mpx, mpxPerS: mpx / s, maxRssMb: rss(), blocks: src.blocksDecoded() }));
+    console.log(JSON.stringify({ seconds: s, mpx, mpxPerS: mpx / s, maxRssMb: rss(), cpuS: cpu(), blocks: src.blocksDecoded() }));
   } else {
     const model = await loadModel(modelDir, { threads: 1 });
     const B = 8;

@@ -106,8 +106,9 @@ if (!process.env.BENCH_SKIP_BIG) {
 }
 
 if (process.env.BENCH_GEN_ONLY) process.exit(0);
-process.stdout.write(`model: ${modelDir}\nmachine: ${(await import('node:os')).availableParallelism()} cores\n\n`);
-const header = ['file', 'MB', 'decode Mpx/s', 'infer Mpx/s', 'e2e Mpx/s', 'e2e s', 'peak RSS MB', 'gdal_translate s', 'e2e / gdal'];
+const os = await import('node:os');
+process.stdout.write(`model: ${modelDir}\nmachine: ${os.availableParallelism()} cores, load average ${os.loadavg().map((l) => l.toFixed(1)).join(' ')}\n\n`);
+const header = ['file', 'MB', 'decode Mpx/s', 'infer Mpx/s', 'e2e Mpx/s', 'e2e s', 'e2e CPU s', 'peak RSS MB', 'gdal_translate s', 'e2e / gdal'];
 const rows: string[][] = [];
 for (const [name, path] of layouts) {
   const dec = child(['decode', path, modelDir]);
@@ -123,6 +124,7 @@ for (const [name, path] of layouts) {
     inf.mpxPerS.toFixed(1),
     e2e.mpxPerS.toFixed(1),
     e2e.seconds.toFixed(1),
+    e2e.cpuS.toFixed(1),
     String(e2e.maxRssMb),
     g === undefined ? '-' : g.toFixed(1),
     g === undefined ? '-' : (g / e2e.seconds).toFixed(2),

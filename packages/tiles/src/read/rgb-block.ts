@@ -26,7 +26,6 @@ function view(info: IfdInfo, raw: Uint8Array): Samples {
 export function toRgbBlock(info: IfdInfo, planes: Uint8Array[], rows: number, noData?: number): RgbBlock {
   const w = info.blockWidth;
   const n = w * rows;
-  const rgb = new Uint8Array(n * 3);
   const chunky = planes.length === 1;
   const spp = chunky ? (info.compression === 7 ? Math.min(info.samples, 4) : info.samples) : 1;
   const src = planes.map((p) => view(info, p));
@@ -40,9 +39,11 @@ export function toRgbBlock(info: IfdInfo, planes: Uint8Array[], rows: number, no
   if (alpha >= 0 || hasNoData || noData !== undefined) valid = new Uint8Array(n).fill(1);
   const at = (s: number, i: number): number => (chunky ? src[0][i * spp + s] : src[s][i]);
   if (chunky && bps === 8 && colour === 3 && spp === 3 && !valid) {
-    rgb.set((src[0] as Uint8Array).subarray(0, n * 3));
-    return { width: w, rows, rgb, valid, byteLength: rgb.byteLength };
+    // Already 8-bit RGB: keep the decoded bytes as they are.
+    const direct = (src[0] as Uint8Array).subarray(0, n * 3);
+    return { width: w, rows, rgb: direct, valid, byteLength: direct.byteLength };
   }
+  const rgb = new Uint8Array(n * 3);
   for (let i = 0; i < n; i++) {
     const o = i * 3;
     if (colour === 3) {
