@@ -91,10 +91,11 @@ def main():
     ap = argparse.ArgumentParser()
     ap.add_argument('--chips', default=','.join([os.path.join(HERE, '.chips'), os.path.join(HERE, '.chips-neg')]), help='chip folders, comma-separated')
     ap.add_argument('--data-note', default=None, help='replaces training.data in the card')
-    ap.add_argument('--epochs', type=int, default=int(os.environ.get("TRAIN_EPOCHS", 22)))
+    ap.add_argument('--epochs', type=int, default=int(os.environ.get("TRAIN_EPOCHS", 16)))
     ap.add_argument('--out', default=HERE)
     ap.add_argument('--threads', type=int, default=2)
     ap.add_argument('--init', help='start from the weights of an exported model.onnx (fine-tuning)')
+    ap.add_argument('--crop', type=int, default=72, help='random training crop (px, multiple of 4)')
     ap.add_argument('--lr', type=float, default=4e-3, help='peak learning rate')
     args = ap.parse_args()
     torch.manual_seed(SEED); np.random.seed(SEED); random.seed(SEED)
@@ -125,7 +126,7 @@ def main():
         model.train()
         for i in range(0, len(order), bs):
             idx = order[i:i + bs]
-            c = 96
+            c = args.crop
             ox, oy = rng.integers(0, x.shape[2] - c + 1) // STRIDE * STRIDE, rng.integers(0, x.shape[1] - c + 1) // STRIDE * STRIDE
             xb, mb = augment(x[idx, oy:oy + c, ox:ox + c], m[idx, oy:oy + c, ox:ox + c], rng)
             xt, yt = to_tensor(xb, mb)
