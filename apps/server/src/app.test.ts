@@ -42,7 +42,7 @@ describe('buildServer', () => {
     const app = await buildServer({ workspacePath: path.join(d, 'w.gpkg'), dataDir: path.join(d, 'data') }, [health]);
     const res = await app.inject({ url: '/api/health' });
     expect(res.statusCode).toBe(200);
-    expect(res.json()).toMatchObject({ ok: true, workspace: path.join(d, 'w.gpkg'), basemapUrl: null });
+    expect(res.json()).toMatchObject({ ok: true, workspace: path.join(d, 'w.gpkg'), basemapUrl: null, signInHint: null });
     expect(fs.existsSync(path.join(d, 'data'))).toBe(true);
     await app.close();
   });

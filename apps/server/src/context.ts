@@ -22,6 +22,8 @@ export interface ServerOptions {
   webRoot?: string;
   /** fastify logger option: false (default in tests), true, or a pino-compatible logger. */
   logger?: boolean | FastifyBaseLogger;
+  /** A line shown under the sign-in form (the demo lists its accounts there). */
+  signInHint?: string;
   /** Optional online basemap style or XYZ URL the web app may use; none by default (works offline). */
   basemapUrl?: string;
   /** Start the background scan queue (default true). Tests may turn it off to inspect queued jobs. */

@@ -66,7 +66,8 @@ const demo: Command = {
       io.stdout.write(`注意 Note: 默认模型尚未训练 the default model is not trained yet (${prepared.modelMissing}/model.onnx missing; see models/poppy-synth/README.md). 地图显示影像但没有目标 The map shows imagery without targets.\n`);
     }
     io.stdout.write(`演示账号 Demo accounts (密码 password: ${DEMO_PASSWORD}): ${DEMO_ACCOUNTS.map((a) => a.name).join(', ')}\n`);
-    return startServer({ workspacePath: prepared.workspacePath, dataDir: prepared.dataDir, port, host: values.host!, build: !values['no-build'] }, io);
+    const signInHint = `演示账号 Demo accounts: ${DEMO_ACCOUNTS.map((a) => a.name).join(' / ')} · 密码 password: ${DEMO_PASSWORD}`;
+    return startServer({ workspacePath: prepared.workspacePath, dataDir: prepared.dataDir, port, host: values.host!, build: !values['no-build'], signInHint }, io);
   },
 };
 

@@ -51,12 +51,12 @@ const serve: Command = {
 
 /** Builds the web app if needed, starts the server and waits until SIGINT/SIGTERM or io.signal. */
 export async function startServer(
-  o: { workspacePath: string; dataDir: string; port: number; host: string; basemapUrl?: string; build: boolean },
+  o: { workspacePath: string; dataDir: string; port: number; host: string; basemapUrl?: string; build: boolean; signInHint?: string },
   io: Parameters<Command['run']>[1],
 ): Promise<number> {
   const { buildServer, ensureWebBuild, builtWebRoot } = await import('@tiandi/server');
   const webRoot = o.build ? await ensureWebBuild({ onLog: (l) => io.stdout.write(l + '\n') }) : builtWebRoot() ?? undefined;
-  const app = await buildServer({ workspacePath: o.workspacePath, dataDir: o.dataDir, webRoot, basemapUrl: o.basemapUrl, logger: false });
+  const app = await buildServer({ workspacePath: o.workspacePath, dataDir: o.dataDir, webRoot, basemapUrl: o.basemapUrl, signInHint: o.signInHint, logger: false });
   const address = await app.listen({ port: o.port, host: o.host });
   io.stdout.write(`天地协同已启动 Tiandi is running: ${address.replace('127.0.0.1', 'localhost')}/\n按 Ctrl+C 停止 Press Ctrl+C to stop.\n`);
   await new Promise<void>((resolve) => {

@@ -9,6 +9,7 @@ const health: RouteModule = {
       name: 'tiandi',
       workspace: ctx.options.workspacePath,
       basemapUrl: ctx.options.basemapUrl ?? null,
+      signInHint: ctx.options.signInHint ?? null,
     }));
   },
 };

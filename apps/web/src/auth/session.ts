@@ -86,5 +86,8 @@ export function signInForm(root: HTMLElement): Promise<Account> {
     );
     root.append(h('div', { class: 'login-wrap' }, form));
     name.focus();
+    void api<{ signInHint: string | null }>('/api/health')
+      .then((health) => health.signInHint && form.append(h('p', { class: 'muted', 'data-testid': 'sign-in-hint' }, health.signInHint)))
+      .catch(() => undefined);
   });
 }
