@@ -1,7 +1,7 @@
 import { readFile } from 'node:fs/promises';
 import { existsSync } from 'node:fs';
 import { basename, dirname, extname, resolve } from 'node:path';
-import { applyReport, digestOf, matchReport, sha256Hex, targetFromFinding, type GroundReport, type Polygon, type Target } from '@tiandi/geo';
+import { applyReport, digestOf, matchReport, pointToPolygonDistanceM, sha256Hex, targetFromFinding, type GroundReport, type Polygon, type Target } from '@tiandi/geo';
 import { StoreError } from './errors';
 import { markStaleCertificates } from './mark-stale';
 import { parseReportsFile, type RejectedRow, type ReportRow } from './parse-reports-file';
@@ -21,6 +21,8 @@ export interface ImportReportsResult {
   /** Targets flagged for review because a report contradicted them. */
   contradictions: { targetId: string; reportId: string; reason: string }[];
   staleCertificates: string[];
+  /** Stored, but worth a look: e.g. a report whose position is far from the target it names. */
+  warnings: { row: number; reportId: string; message: string }[];
 }
 
 const SHA = /^[0-9a-f]{64}$/;
@@ -35,7 +37,7 @@ const POLICY_DEFAULTS = { matchMarginM: 10, verifyAfterDays: 1 };
  */
 export function importReports(ws: Workspace, rows: ReportRow[], actor: string, opts: { source?: string; photos?: PhotoBytes; seasonId?: string } = {}): ImportReportsResult {
   return ws.write(actor, (audit) => {
-    const res: ImportReportsResult = { added: [], unchanged: [], rejected: [], newTargets: [], contradictions: [], staleCertificates: [] };
+    const res: ImportReportsResult = { added: [], unchanged: [], rejected: [], newTargets: [], contradictions: [], staleCertificates: [], warnings: [] };
     const policy = seasonPolicy(ws, opts.seasonId);
     const targets = new Map<string, Target>(readTargets(ws).map((t) => [t.id, t]));
     const existing = ws.db.prepare('SELECT content_sha256 FROM reports WHERE report_id = ?');
@@ -87,6 +89,12 @@ export function importReports(ws: Workspace, rows: ReportRow[], actor: string, o
           audit('target.add', t.id, { status: t.status, origin: 'ground', missed_by_scan: true, report_id: report.reportId });
         }
       } else {
+        if (m.kind === 'by_id') {
+          const d = pointToPolygonDistanceM(report.position, targets.get(m.targetId)!.geometry);
+          if (d > report.accuracyM + policy.matchMarginM) {
+            res.warnings.push({ row, reportId: report.reportId, message: `位置距目标 ${m.targetId} ${Math.round(d)} m（超过精度 + 余量 ${Math.round(report.accuracyM + policy.matchMarginM)} m）position is ${Math.round(d)} m from target ${m.targetId}: check the target id or the GPS fix` });
+          }
+        }
         const change = applyReport(targets.get(m.targetId)!, report, policy);
         targets.set(m.targetId, change.target);
         writeTarget(ws, change.target);

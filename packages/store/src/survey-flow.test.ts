@@ -101,6 +101,7 @@ describe('survey workspace', () => {
     expect(day1.rejected[2].message).toMatch(/observed_at/);
     expect(day1.added[1]).toMatchObject({ targetId: tSmall.id, match: 'by_position', to: 'inspected_negative' });
     expect(day1.newTargets).toHaveLength(1);
+    expect(day1.warnings).toEqual([]);
     expect(day1.contradictions).toEqual([expect.objectContaining({ targetId: tBig.id, reportId: 'r4' })]);
     expect(ws.db.prepare('SELECT count(*) AS n FROM photos').get()).toEqual({ n: 1 });
     // Same file again: idempotent by report id.
@@ -126,6 +127,12 @@ describe('survey workspace', () => {
     ] }));
     const day2 = await importReportsFile(ws, f2, 'field:B');
     expect(day2.rejected).toEqual([]);
+    expect(day2.warnings).toEqual([]);
+    const far = join(dir, 'far.csv');
+    writeFileSync(far, csv([`r15,${tSmall.id},nothing_found,,100.0082,25.0042,5,2026-04-23T10:00:00+08:00,A,,,,`])); // 199 m north of it
+    const farR = await importReportsFile(ws, far, 'field:A');
+    expect(farR.added).toHaveLength(1);
+    expect(farR.warnings).toEqual([{ row: 2, reportId: 'r15', message: expect.stringMatching(/position is 199 m from target/) }]);
     expect(day2.added.map((a) => a.to)).toEqual(['eradicated', 'eradicated', 'eradication_verified', 'eradication_verified']);
 
     const ok = certifyZone(ws, { zoneId: 'V01', seasonId: '2026', signer: '王乡长' }, 'manager');

@@ -33,6 +33,7 @@ const reports: Command = {
           io.stdout.write(`${name}: ${r.added.length} 条已保存 stored, ${r.unchanged.length} 条已存在 already stored, ${r.rejected.length} 条被拒 rejected\n`);
           for (const a of r.added) io.stdout.write(`  ${a.reportId} → ${a.targetId ?? '(无目标 no target)'} ${a.match}${a.from !== a.to ? ` ${a.from ?? ''}→${a.to}` : ''}\n`);
           for (const t of r.newTargets) io.stdout.write(`  新目标（航拍漏检）new target, missed by scan: ${t}\n`);
+          for (const w of r.warnings) io.stdout.write(`  ⚠ 第 ${w.row} 行 row ${w.row} (${w.reportId}): ${w.message}\n`);
           for (const c of r.contradictions) io.stdout.write(`  ⚠ 待裁决 needs review: ${c.targetId}: ${c.reason}\n`);
           for (const c of r.staleCertificates) io.stdout.write(`  ⚠ 证书证据已变化 certificate now stale: ${c}\n`);
           if (r.rejected.length > 0) status = EXIT.badInput;
