@@ -7,7 +7,7 @@ const usage = `用法 Usage:
   tiandi eval [--scenes 20] [--seed 9000] [--model models/poppy-synth] [--size-m 150] [--engine scan|bare] [--json] [--write-card]
 
 在未参与训练的合成场景上评估模型 Evaluate a model on held-out synthetic scenes (seeds never used in
-training: 1000-1139 are training seeds). Each scene (3-8 cm GSD, one of six CRSs) is written as a COG,
+training or calibration: 1000-1299 and 8000-8099 are reserved). Each scene (3-8 cm GSD, one of six CRSs) is written as a COG,
 read back at the model's GSD, scanned in tiles and its candidate plots compared with the truth.
 Prints plot-level recall / precision / F1, recall by plot size and stage, false-positive candidates
 per km², tile-level ROC AUC and the threshold reaching 95 % recall.
@@ -37,7 +37,9 @@ const evalCommand: Command = {
     if (!Number.isInteger(n) || n < 1 || n > 1000) return fail(io, 'eval', `--scenes '${v.scenes}' must be an integer 1-1000.`);
     if (!Number.isInteger(seed) || seed < 0) return fail(io, 'eval', `--seed '${v.seed}' must be a non-negative integer.`);
     if (!(sizeM >= 20 && sizeM <= 2000)) return fail(io, 'eval', `--size-m '${v['size-m']}' must be 20-2000 metres.`);
-    if (seed < 1140 && seed + n > 1000) return fail(io, 'eval', `seeds ${seed}-${seed + n - 1} overlap the training seeds 1000-1139; choose held-out seeds (e.g. --seed 9000).`);
+    const reserved: Array<[number, number]> = [[1000, 1299], [8000, 8099]];
+    const clash = reserved.find(([a, b]) => seed <= b && seed + n - 1 >= a);
+    if (clash) return fail(io, 'eval', `seeds ${seed}-${seed + n - 1} overlap seeds ${clash[0]}-${clash[1]} used for training or threshold calibration; choose held-out seeds (e.g. --seed 9000).`);
     const engine = (v.engine ?? 'scan') as 'scan' | 'bare';
     if (engine !== 'scan' && engine !== 'bare') return fail(io, 'eval', `--engine '${v.engine}' must be scan or bare.`);
     const modelDir = path.resolve(io.cwd, v.model ?? 'models/poppy-synth');
