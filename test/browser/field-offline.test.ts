@@ -88,6 +88,7 @@ async function fillReport(page: Page, verdict: string, photoBytes: Buffer, name:
   if (extra.notes) await sheet.getByTestId('form-notes').fill(extra.notes);
   await sheet.getByTestId('form-photos').setInputFiles({ name, mimeType: 'image/jpeg', buffer: photoBytes });
   await sheet.locator('.thumbs img').waitFor();
+  if (name === 'b.jpg') await page.screenshot({ path: path.join(SHOTS, '2a-report-sheet.png'), fullPage: false });
   await sheet.getByTestId('form-save').click();
   await sheet.waitFor({ state: 'detached' });
 }
@@ -103,6 +104,7 @@ describe.skipIf(!hasChromium)('field mode offline (phone, chromium)', () => {
     await page.waitForFunction(() => !!navigator.serviceWorker?.controller, null, { timeout: 30_000 });
     await page.getByTestId('fix').filter({ hasText: '±8 m' }).waitFor();
     await page.getByTestId('distance').waitFor();
+    await page.locator('[data-testid=field-map][data-rendered="1"]').waitFor({ timeout: 20_000 });
     await page.screenshot({ path: path.join(SHOTS, '1-online.png') });
 
     await context.setOffline(true);
@@ -126,6 +128,7 @@ describe.skipIf(!hasChromium)('field mode offline (phone, chromium)', () => {
     await expect.poll(() => page.getByTestId('pending-count').getAttribute('data-pending'), { timeout: 20_000 }).toBe('3');
     await expect.poll(() => page.locator('[data-testid=stop-list] li[data-state=queued]').count(), { timeout: 20_000 }).toBe(2);
     await page.getByTestId('field-banner').filter({ hasText: '离线' }).waitFor();
+    await page.locator('[data-testid=field-map][data-rendered="1"]').waitFor({ timeout: 20_000 });
     await page.screenshot({ path: path.join(SHOTS, '3-offline-after-reload.png') });
     expect(ws().db.prepare('SELECT count(*) AS n FROM reports').get()).toEqual({ n: 0 });
 

@@ -218,6 +218,7 @@ async function start(el: HTMLElement, cleanups: (() => void)[], isDisposed: () =
     body.replaceChildren(h('div', { class: 'fmap' }, mapEl), side);
 
     let fix: Fix | null = null;
+    let onFix: () => void = () => undefined;
     let selected: number | null = null;
     let fmap: FieldMap | null = null;
     let queuedTargets = new Set<string>();
@@ -308,6 +309,7 @@ async function start(el: HTMLElement, cleanups: (() => void)[], isDisposed: () =
           fix = { lon: p.coords.longitude, lat: p.coords.latitude, accuracyM: p.coords.accuracy };
           fixLine.textContent = t('field.fix', { acc: Math.round(fix.accuracyM) });
           fmap?.setFix(fix);
+          onFix();
           draw();
         },
         (e) => {
@@ -318,11 +320,23 @@ async function start(el: HTMLElement, cleanups: (() => void)[], isDisposed: () =
       cleanups.push(() => navigator.geolocation.clearWatch(id));
     }
 
+    let framedFix = false;
+    const frameFix = () => {
+      // Once, when the first fix arrives: show the phone's position together with the stops.
+      if (framedFix || !fix || !fmap) return;
+      framedFix = true;
+      const pts = [...a.stops.map((s) => [s.lon, s.lat]), [fix.lon, fix.lat]];
+      const lons = pts.map((p) => p[0]), lats = pts.map((p) => p[1]);
+      fmap.map.fitBounds([[Math.min(...lons), Math.min(...lats)], [Math.max(...lons), Math.max(...lats)]], { padding: 48, maxZoom: 17, duration: 0 });
+    };
+    onFix = frameFix;
     void createFieldMap(mapEl, a, rasters).then((m) => {
       if (isDisposed()) return m.remove();
       fmap = m;
       cleanups.push(() => m.remove());
       m.setFix(fix);
+      frameFix();
+      m.map.once('idle', () => (mapEl.dataset.rendered = '1'));
       draw();
     });
     void drawPrepare(prepare, a, rasters);
