@@ -189,6 +189,13 @@ describe('survey workspace', () => {
         expect(m, layer).not.toBeNull();
         expect(Number(m![1]), layer).toBeGreaterThan(0);
       }
+      const validator = '/usr/lib/python3/dist-packages/osgeo_utils/samples/validate_gpkg.py';
+      if (existsSync(validator)) {
+        // GDAL's own GeoPackage conformance checker (requirements of the spec, R-tree triggers included).
+        const v = spawnSync('/usr/bin/python3', [validator, join(dir, 'ws.gpkg')], { encoding: 'utf8' });
+        expect(v.stdout + v.stderr).toBe('');
+        expect(v.status).toBe(0);
+      }
       const zones = execFileSync('ogrinfo', ['-ro', '-al', '-where', "zone_id='V01'", join(dir, 'ws.gpkg'), 'zones'], { encoding: 'utf8' });
       expect(zones).toMatch(/MULTIPOLYGON \(\(\(100 25,100.01 25(\.0)?,100.01 25.01,100(\.0)? 25.01,100 25\)\)\)/);
     }
