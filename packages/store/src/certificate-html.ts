@@ -33,11 +33,21 @@ export function certificateSvg(cert: Pick<Certificate, 'zone' | 'gaps' | 'target
       return `<g><title>${esc(t.id)} ${esc(STATUS_ZH[t.status] ?? t.status)}</title><path d="${path(t.geometry)}" fill="${color}" stroke="#000" stroke-width="0.8"/><circle cx="${cx}" cy="${cy}" r="5" fill="${color}" fill-opacity="0.85" stroke="#000" stroke-width="1"/></g>`;
     })
     .join('');
+  // Scale bar (a round length near a quarter of the width) and a north arrow.
+  const mPerPx = 110_574 / scale;
+  const target = (widthPx / 4) * mPerPx;
+  const pow = 10 ** Math.floor(Math.log10(target));
+  const barM = [1, 2, 5, 10].map((k) => k * pow).filter((v) => v <= target).pop() ?? pow;
+  const barPx = barM / mPerPx;
+  const by = heightPx - 8;
+  const scaleBar = `<g font-size="11" font-family="sans-serif"><rect x="${pad}" y="${by - 6}" width="${barPx.toFixed(1)}" height="4" fill="#000"/><text x="${pad}" y="${by - 10}">${barM >= 1000 ? barM / 1000 + ' km' : barM + ' m'}</text></g>`;
+  const north = `<g font-size="12" font-family="sans-serif" font-weight="bold"><path d="M${widthPx - 20},${pad + 4}l6,16h-12z" fill="#000"/><text x="${widthPx - 24}" y="${pad + 34}">N</text></g>`;
   return `<svg xmlns="http://www.w3.org/2000/svg" viewBox="0 0 ${widthPx} ${heightPx}" width="${widthPx}" height="${heightPx}" role="img" aria-label="区划地图 zone map">
 <defs><pattern id="gap" width="6" height="6" patternUnits="userSpaceOnUse" patternTransform="rotate(45)"><rect width="6" height="6" fill="#fde0dc"/><line x1="0" y1="0" x2="0" y2="6" stroke="#d32f2f" stroke-width="2"/></pattern></defs>
 <path d="${path(cert.zone)}" fill="#e8f5e9" stroke="#1b5e20" stroke-width="2" fill-rule="evenodd"/>
 ${cert.gaps ? `<path d="${path(cert.gaps)}" fill="url(#gap)" stroke="#d32f2f" stroke-width="0.8" fill-rule="evenodd"/>` : ''}
 ${targets}
+${scaleBar}${north}
 </svg>`;
 }
 
@@ -71,7 +81,8 @@ ${banner}
 </table>
 <h2>地图 Map</h2>
 ${certificateSvg(cert)}
-<p style="font-size:8.5pt">绿色：区划 zone · 红色斜线：未覆盖 coverage gap · 色块：目标及结果 targets by outcome</p>
+<p style="font-size:8.5pt">绿色：区划 zone · 红色斜线：未覆盖 coverage gap · 色块：目标及结果 targets by outcome —
+${Object.entries(STATUS_ZH).map(([k, v]) => `<span class="dot" style="background:${STATUS_COLOR[k]}"></span>${esc(v)}`).join(' · ')}</p>
 <h2>规则 Rules</h2>
 <table><tr><th>结果 Result</th><th>规则 Rule</th><th>详情 Detail</th></tr>${rules}</table>
 <h2>目标 Targets (${cert.targets.length})</h2>
