@@ -4,6 +4,9 @@ import { geodesicAreaM2 } from './geodesic-area';
 import type { Season } from './season';
 import type { Target } from './target';
 
+/** Rounding slack on the coverage share, so a fully covered zone passes a policy asking for 100 %. */
+export const COVERAGE_TOLERANCE = 1e-9;
+
 export type RuleId = 'coverage' | 'targets_resolved' | 'eradication_verified' | 'no_open_review';
 
 /** One rule of the season's policy, evaluated: pass/fail, a one-line detail and the features that fail it. */
@@ -60,7 +63,7 @@ export function evaluateCertification(input: CertificationInput): CertificationR
         })
         .sort((a, b) => (b.properties.area_m2 as number) - (a.properties.area_m2 as number))
     : [];
-  const covPass = coverage.share >= p.minCoverageShare;
+  const covPass = coverage.share + COVERAGE_TOLERANCE >= p.minCoverageShare;
   const rules: RuleResult[] = [
     {
       id: 'coverage',
