@@ -64,6 +64,15 @@ describe.skipIf(!hasChromium)('operator + planner in the browser', () => {
     expect(blank.nonBackground).toBeLessThan(imagery.nonBackground / 10);
     for (const layer of ['ortho', 'heatmap', 'targets', 'gaps', 'zones', 'footprints']) await page.getByTestId(`layer-${layer}`).check();
 
+    // A corrupt file is refused with its reason and never becomes a job.
+    const bad = path.join(server.dir, 'broken.tif');
+    fs.writeFileSync(bad, Buffer.concat([Buffer.from('II*\0'), Buffer.alloc(5000, 7)]));
+    await page.getByTestId('upload-input').setInputFiles(bad);
+    const badRow = page.locator('li.upload[data-file="broken.tif"]');
+    await expect.poll(() => badRow.getAttribute('data-phase'), { timeout: 30_000 }).toBe('rejected');
+    expect(await badRow.locator('.upload-state').textContent()).toMatch(/broken\.tif/);
+    expect(await page.locator('[data-testid=jobs] li.job').count()).toBe(1);
+
     // Click a row: the map flies to it and the detail panel opens.
     await rows.first().click();
     await page.getByTestId('target-detail').waitFor();
