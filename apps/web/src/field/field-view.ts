@@ -8,7 +8,7 @@ import { offlineReady, registerServiceWorker } from '../pwa/register-service-wor
 import { ESTIMATED_TILE_BYTES, prefetchTiles, tileCacheUsage, tilesAround, tileUrl } from '../pwa/tile-prefetch';
 import { h } from '../ui/h';
 import { ApiError as SessionApiError } from '../api/api';
-import { refreshAccount, type Account } from '../auth/session';
+import { onAccountChange, refreshAccount, type Account } from '../auth/session';
 import { api, ApiError, type FieldAssignment, type RasterInfo } from './field-api';
 import { bearingDeg, compassPoint, distanceM, formatDistance, nextOpenStop } from './field-geo';
 import { createFieldMap, type FieldMap } from './field-map';
@@ -144,6 +144,13 @@ async function start(el: HTMLElement, cleanups: (() => void)[], isDisposed: () =
       void flush();
     }, t('field.auth.expired')));
   };
+  // An explicit sign-out (online) forgets the saved account and route on this phone; queued reports stay until sent.
+  cleanups.push(onAccountChange((a) => {
+    if (a === null && navigator.onLine) {
+      void outbox.setValue('account', undefined);
+      void caches?.delete('tiandi-data');
+    }
+  }));
   if (!account) {
     if (!reachable) showBanner(t('field.noCache'), true);
     showLogin(reachable ? undefined : t('field.auth.offlineNeeded'));
@@ -199,6 +206,7 @@ async function start(el: HTMLElement, cleanups: (() => void)[], isDisposed: () =
     const stopsList = h('ol', { class: 'stops', 'data-testid': 'stop-list' });
     const fixLine = h('p', { class: 'muted', 'data-testid': 'fix' }, t('field.noFix'));
     const prepare = h('section', { class: 'card', 'data-testid': 'prepare' });
+    const queueCard = h('section', { class: 'card', 'data-testid': 'queue', hidden: true });
     const side = h(
       'div',
       { class: 'side' },
@@ -212,6 +220,7 @@ async function start(el: HTMLElement, cleanups: (() => void)[], isDisposed: () =
         ),
       ),
       nextCard,
+      queueCard,
       h('section', { class: 'card' }, h('h2', null, t('field.stops', { n: a.stops.length })), stopsList),
       prepare,
     );
@@ -229,6 +238,21 @@ async function start(el: HTMLElement, cleanups: (() => void)[], isDisposed: () =
 
     const refreshQueue = async () => {
       const items = await outbox.list();
+      queueCard.hidden = items.length === 0;
+      queueCard.replaceChildren(
+        h('h2', null, t('field.queue.title')),
+        ...items.map((it) => {
+          const p = it.report.properties;
+          return h('div', { class: 'queue-item', 'data-state': it.state },
+            h('b', null, `${p.target_id ?? t('field.form.titleOffRoute')} · ${t(`field.verdict.${p.verdict}`)}`),
+            h('span', { class: 'muted' }, ` · ${p.observed_at.slice(11, 16)}${it.photos.length ? ` · ${t('field.pendingPhotos', { n: it.photos.length })}` : ''}`),
+            it.lastError ? h('div', { class: it.state === 'rejected' ? 'error' : 'muted' }, t('field.queue.error', { msg: it.lastError })) : null,
+            it.state === 'rejected'
+              ? h('button', { type: 'button', class: 'big', onclick: () => void outbox.discard(it.id) }, t('field.queue.discard'))
+              : null,
+          );
+        }),
+      );
       queuedTargets = new Set(items.map((i) => i.report.properties.target_id).filter((x): x is string => !!x));
       for (const s of await outbox.sent()) if (s.targetId) sentTargets.add(s.targetId);
       draw();
