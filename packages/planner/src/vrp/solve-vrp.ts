@@ -1,4 +1,6 @@
 import { createRng } from '../random';
+import { improveRouteOrder } from './improve-route-order';
+import { jobNeighbours } from './job-neighbours';
 import type { VrpOptions, VrpProblem, VrpSolution } from './vrp-problem';
 
 const NEIGHBOURS = 40;
@@ -38,16 +40,7 @@ export function solveVrp(p: VrpProblem, options: VrpOptions = {}): VrpSolution {
 
   // Granular neighbourhood: K nearest jobs of each job (by min of both directions).
   const K = Math.min(NEIGHBOURS, Math.max(0, nj - 1));
-  const neigh = new Int32Array(nj * K);
-  {
-    const d = new Float64Array(nj);
-    const idx = Array.from({ length: nj }, (_, i) => i);
-    for (let u = 0; u < nj; u++) {
-      for (let v = 0; v < nj; v++) d[v] = v === u ? Infinity : Math.min(C[jNode[u] * n + jNode[v]], C[jNode[v] * n + jNode[u]]);
-      const sorted = nj > 4 * K ? partialSort(idx, d, K) : idx.slice().sort((a, b) => d[a] - d[b] || a - b);
-      for (let t = 0; t < K; t++) neigh[u * K + t] = sorted[t];
-    }
-  }
+  const neigh = jobNeighbours(C, n, jNode, K);
   // Vehicles with identical parameters are interchangeable when empty.
   const vClass = new Int32Array(nv);
   {
@@ -335,72 +328,13 @@ export function solveVrp(p: VrpProblem, options: VrpOptions = {}): VrpSolution {
     return true;
   }
 
-  /**
-   * Intra-route 2-opt and Or-opt (segments of 1–3 moved in the same orientation, so valid for
-   * asymmetric costs), first improvement, O(1) cost delta from prefix sums, exact feasibility check
-   * on improving moves only. Returns whether the route changed.
-   */
+  /** Improves route r in place with {@link improveRouteOrder}; true if it changed. */
   const improveRoute = (r: number, maxPasses = 1000): boolean => {
-    let changed = false;
-    for (let pass = 0; pass < maxPasses; pass++) {
-      const route = routes[r];
-      const m = route.length;
-      if (m < 2) break;
-      const N = new Int32Array(m + 2);
-      N[0] = vehs[r].startNode;
-      for (let i = 0; i < m; i++) N[i + 1] = jNode[route[i]];
-      N[m + 1] = vehs[r].endNode;
-      const F = new Float64Array(m + 2);
-      const B = new Float64Array(m + 2);
-      for (let i = 0; i <= m; i++) {
-        F[i + 1] = F[i] + C[N[i] * n + N[i + 1]];
-        B[i + 1] = B[i] + C[N[i + 1] * n + N[i]];
-      }
-      let found = false;
-      outer: for (let i = 1; i < m; i++) {
-        for (let j = i + 1; j <= m; j++) {
-          const old = C[N[i - 1] * n + N[i]] + (F[j] - F[i]) + C[N[j] * n + N[j + 1]];
-          const nw = C[N[i - 1] * n + N[j]] + (B[j] - B[i]) + C[N[i] * n + N[j + 1]];
-          if (nw < old - 1e-9) {
-            const cand = route.slice(0, i - 1).concat(route.slice(i - 1, j).reverse(), route.slice(j));
-            if (tryRoute(r, cand)) { found = true; break outer; }
-          }
-        }
-      }
-      if (!found) {
-        outer2: for (let L = 1; L <= 3 && L < m; L++) {
-          for (let i = 1; i + L - 1 <= m; i++) {
-            const a = N[i - 1], s1 = N[i], s2 = N[i + L - 1], b = N[i + L];
-            const rem = C[a * n + s1] + C[s2 * n + b] - C[a * n + b];
-            if (rem <= 1e-9) continue;
-            for (let p = 0; p <= m; p++) {
-              if (p >= i - 1 && p <= i + L - 1) continue;
-              const ins = C[N[p] * n + s1] + C[s2 * n + N[p + 1]] - C[N[p] * n + N[p + 1]];
-              if (ins - rem < -1e-9) {
-                const seg = route.slice(i - 1, i - 1 + L);
-                const rest = route.slice(0, i - 1).concat(route.slice(i - 1 + L));
-                const at = p < i ? p : p - L;
-                const cand = rest.slice(0, at).concat(seg, rest.slice(at));
-                if (tryRoute(r, cand)) { found = true; break outer2; }
-              }
-            }
-          }
-        }
-      }
-      if (!found) break;
-      changed = true;
-    }
-    return changed;
-  };
-  const tryRoute = (r: number, cand: number[]): boolean => {
-    const old = routes[r];
-    const oldCost = rCost[r];
-    routes[r] = cand;
+    const better = improveRouteOrder(p, r, routes[r], maxPasses);
+    if (better === routes[r]) return false;
+    routes[r] = better;
     update(r);
-    if (feasible(r) && rCost[r] < oldCost - 1e-9) return true;
-    routes[r] = old;
-    update(r);
-    return false;
+    return true;
   };
 
   let curCost = totalCost();
@@ -468,19 +402,4 @@ function shuffle(a: number[], rng: { int(n: number): number }): void {
     const j = rng.int(i + 1);
     [a[i], a[j]] = [a[j], a[i]];
   }
-}
-
-function partialSort(idx: number[], d: Float64Array, k: number): number[] {
-  const best: number[] = [];
-  for (const i of idx) {
-    if (best.length === k && d[i] >= d[best[k - 1]]) continue;
-    let p = best.length < k ? best.length : k - 1;
-    if (best.length < k) best.push(i);
-    while (p > 0 && (d[best[p - 1]] > d[i] || (d[best[p - 1]] === d[i] && best[p - 1] > i))) {
-      best[p] = best[p - 1];
-      p--;
-    }
-    best[p] = i;
-  }
-  return best;
 }
