@@ -7,7 +7,7 @@ import { neighbourLists } from './neighbour-lists';
 export interface TspOptions {
   /** Seed of the pseudo-random kicks; same seed and iteration limit → same tour. Default 1. */
   seed?: number;
-  /** Wall-clock limit in milliseconds (machine-dependent result). Default 1000. */
+  /** Wall-clock limit in milliseconds, counted from the call (machine-dependent result). Default 1000. */
   timeLimitMs?: number;
   /** Maximum number of perturbation (kick) iterations; use this for deterministic runs. */
   maxIterations?: number;
@@ -40,12 +40,12 @@ export function solveTsp(cost: ArrayLike<number>, n: number, options: TspOptions
     const tour = Array.from({ length: n }, (_, i) => i);
     return { tour, cost: tourCost(cost, n, tour), iterations: 0 };
   }
+  const t0 = Date.now();
   const k = Math.min(options.neighbours ?? 10, n - 1);
   const neigh = neighbourLists(cost, n, k);
   const rng = createRng(options.seed ?? 1);
   const timeLimit = options.timeLimitMs ?? 1000;
   const maxIter = options.maxIterations ?? Infinity;
-  const t0 = Date.now();
 
   const D = cost;
   const cur = new ArrayTour(options.initial ?? greedyTour(cost, n, neigh, k));
