@@ -21,7 +21,7 @@ export interface RasterEntry {
 export type RasterProvider = () => Promise<Omit<RasterEntry, 'id'>[]> | Omit<RasterEntry, 'id'>[];
 
 /** Bump when tile rendering changes, so cached tiles of the old look are not reused. */
-const RENDER_VERSION = 2;
+const RENDER_VERSION = 3;
 
 /** A stable id for a raster file: changes when the file (or the renderer) does, so cached tiles never go stale. */
 export function rasterId(file: string, kind: RasterKind): string {
@@ -81,13 +81,13 @@ export class RasterCatalog {
       const oldest = this.open.keys().next().value!;
       const old = this.open.get(oldest);
       this.open.delete(oldest);
-      void old?.then((s) => void s.tiff.close?.()).catch(() => undefined);
+      void old?.then((s) => { s.tiff.close?.(); void s.reader?.close(); }).catch(() => undefined);
     }
     return p;
   }
 
   async close(): Promise<void> {
-    for (const p of this.open.values()) await p.then((s) => void s.tiff.close?.()).catch(() => undefined);
+    for (const p of this.open.values()) await p.then(async (s) => { s.tiff.close?.(); await s.reader?.close(); }).catch(() => undefined);
     this.open.clear();
   }
 }

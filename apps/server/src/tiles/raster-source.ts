@@ -1,5 +1,6 @@
 import { fromFile, type GeoTIFF, type GeoTIFFImage } from 'geotiff';
 import { getCrs, transformer, WGS84, type Crs, type Transformer } from '@tiandi/geo';
+import type { GeoTiffSource } from '@tiandi/tiles/node';
 import { zoomForResolution } from './tile-math';
 
 /** How a raster is drawn: true colour (orthophoto) or a colour ramp over one band (heatmap). */
@@ -43,6 +44,8 @@ export interface RasterSource {
   maxzoom: number;
   /** Ground size of a full-resolution pixel, metres (approximate for geographic CRSs). */
   gsdM: number;
+  /** Orthophotos: the tiles package's windowed reader (block cache, all codecs, masks), when it opens the file. */
+  reader: GeoTiffSource | null;
 }
 
 /**
@@ -126,8 +129,18 @@ export async function openRasterSource(file: string, kind: RasterKind, signal?: 
     minzoom,
     maxzoom,
     gsdM,
+    reader: null,
   };
   source.scaleMax = await robustMax(source, signal);
+  if (kind === 'ortho') {
+    try {
+      const { openGeoTiffSource } = await import('@tiandi/tiles/node');
+      source.reader = await openGeoTiffSource(file, { cacheBytes: 64 << 20, signal });
+      source.toSource = transformer(WGS84, source.reader.crs);
+    } catch {
+      source.reader = null; // geotiff.js path below still draws what it can
+    }
+  }
   return source;
 }
 

@@ -1,4 +1,5 @@
 import type { RasterLevel, RasterSource } from './raster-source';
+import { renderOrthoTile } from './render-ortho-tile';
 import { boxesOverlap, mercatorToLonLat, tileBoundsLonLat, tileBoundsMercator } from './tile-math';
 
 /** Tile edge in pixels. */
@@ -15,6 +16,7 @@ const MAX_WINDOW_PX = 4096 * 4096;
  */
 export async function renderTile(src: RasterSource, z: number, x: number, y: number, signal?: AbortSignal): Promise<Uint8Array | null> {
   if (!boxesOverlap(tileBoundsLonLat(z, x, y), src.boundsLonLat)) return null;
+  if (src.kind === 'ortho' && src.reader) return renderOrthoTile(src.reader, src.toSource, z, x, y, signal);
   const [minX, minY, maxX, maxY] = tileBoundsMercator(z, x, y);
   const n = TILE_PX / GRID_STEP + 1;
   // Source CRS coordinates of the grid points (row-major, y down).
