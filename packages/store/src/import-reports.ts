@@ -134,11 +134,11 @@ function seasonPolicy(ws: Workspace, seasonId?: string) {
 
 const MIME: Record<string, string> = { '.jpg': 'image/jpeg', '.jpeg': 'image/jpeg', '.png': 'image/png', '.heic': 'image/heic', '.webp': 'image/webp' };
 
-/**
- * Reads a reports file (GeoJSON or CSV) and its photos (paths relative to the file), then {@link importReports}.
- * Bad rows are returned in `rejected` with their row numbers; good rows are stored.
- */
-export async function importReportsFile(ws: Workspace, path: string, actor: string, opts: { signal?: AbortSignal; seasonId?: string } = {}): Promise<ImportReportsResult> {
+/** A reports file read and validated, with its photos loaded: ready for {@link importReports}. */
+export interface ReportsFile { path: string; rows: ReportRow[]; rejected: RejectedRow[]; photos: PhotoBytes }
+
+/** Reads and validates a reports file (GeoJSON or CSV) and loads its photos (paths relative to the file). */
+export async function readReportsFile(path: string, opts: { signal?: AbortSignal } = {}): Promise<ReportsFile> {
   if (!existsSync(path)) throw new StoreError('TIANDI_E_INPUT', '找不到文件 file not found', path);
   const text = await readFile(path, { encoding: 'utf8', signal: opts.signal });
   const { rows, rejected } = parseReportsFile(text, path);
@@ -150,7 +150,27 @@ export async function importReportsFile(ws: Workspace, path: string, actor: stri
       if (existsSync(p)) photos.set(name, { bytes: await readFile(p, { signal: opts.signal }), mime: MIME[extname(p).toLowerCase()] ?? null });
     }
   }
-  const res = importReports(ws, rows, actor, { source: basename(path), photos, seasonId: opts.seasonId });
-  res.rejected = [...rejected, ...res.rejected].sort((a, b) => a.row - b.row);
-  return res;
+  return { path, rows, rejected, photos };
+}
+
+/**
+ * Reads a reports file (GeoJSON or CSV) and its photos, then {@link importReports}.
+ * Bad rows are returned in `rejected` with their row numbers; good rows are stored.
+ */
+export async function importReportsFile(ws: Workspace, path: string, actor: string, opts: { signal?: AbortSignal; seasonId?: string } = {}): Promise<ImportReportsResult> {
+  return (await importReportsFiles(ws, [path], actor, opts))[0];
+}
+
+/** Several reports files imported as ONE transaction (all or nothing), one result per file, in order. */
+export async function importReportsFiles(ws: Workspace, paths: string[], actor: string, opts: { signal?: AbortSignal; seasonId?: string } = {}): Promise<ImportReportsResult[]> {
+  const files: ReportsFile[] = [];
+  for (const p of paths) files.push(await readReportsFile(p, opts));
+  opts.signal?.throwIfAborted();
+  return ws.write(actor, () =>
+    files.map((f) => {
+      const res = importReports(ws, f.rows, actor, { source: basename(f.path), photos: f.photos, seasonId: opts.seasonId });
+      res.rejected = [...f.rejected, ...res.rejected].sort((a, b) => a.row - b.row);
+      return res;
+    }),
+  );
 }

@@ -49,8 +49,9 @@ export function importScan(ws: Workspace, scan: ScanData, actor: string, opts: I
   return ws.write(actor, (audit) => {
     const hasImage = ws.db.prepare('SELECT 1 FROM images WHERE image_id = ?');
     const hasCand = ws.db.prepare('SELECT 1 FROM candidates WHERE candidate_id = ?');
-    const newImages = scan.images.filter((i) => !hasImage.get(i.imageId));
-    const newCands = scan.candidates.filter((c) => !hasCand.get(c.id));
+    const once = <T,>(key: (x: T) => string) => { const seen = new Set<string>(); return (x: T) => !seen.has(key(x)) && !!seen.add(key(x)); };
+    const newImages = scan.images.filter(once((i: ScanImage) => i.imageId)).filter((i) => !hasImage.get(i.imageId));
+    const newCands = scan.candidates.filter(once((c: Candidate) => c.id)).filter((c) => !hasCand.get(c.id));
     const res: ImportScanResult = { imagesAdded: [], candidatesAdded: 0, targetsCreated: [], targetsChanged: [], absorbed: [], staleCertificates: [], unchanged: true };
     if (newImages.length === 0 && newCands.length === 0) return res;
     res.unchanged = false;

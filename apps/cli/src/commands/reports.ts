@@ -21,14 +21,14 @@ const reports: Command = {
       const [action, ...files] = positionals;
       if (action !== 'import') throw new UsageError('reports', `未知操作 unknown action '${action ?? ''}': use 'reports import <file>'`);
       if (files.length === 0) throw new UsageError('reports', '缺少文件 missing <reports file>');
-      const { Workspace, importReportsFile } = await import('@tiandi/store');
+      const { Workspace, importReportsFiles } = await import('@tiandi/store');
       const ws = Workspace.open(workspacePath(values.workspace, io));
       let status: number = EXIT.ok;
       try {
-        for (const f of files) {
-          const abs = path.resolve(io.cwd, f);
-          const r = await importReportsFile(ws, abs, actorOf(values.actor), { signal: io.signal, seasonId: values.season });
-          const name = rel(io, abs);
+        // All files in one transaction; within it, good rows are kept and bad rows listed.
+        const results = await importReportsFiles(ws, files.map((f) => path.resolve(io.cwd, f)), actorOf(values.actor), { signal: io.signal, seasonId: values.season });
+        results.forEach((r, i) => {
+          const name = rel(io, path.resolve(io.cwd, files[i]));
           for (const bad of r.rejected) io.stderr.write(`tiandi: ${name}: 第 ${bad.row} 行 row ${bad.row}: ${bad.message}\n`);
           io.stdout.write(`${name}: ${r.added.length} 条已保存 stored, ${r.unchanged.length} 条已存在 already stored, ${r.rejected.length} 条被拒 rejected\n`);
           for (const a of r.added) io.stdout.write(`  ${a.reportId} → ${a.targetId ?? '(无目标 no target)'} ${a.match}${a.from !== a.to ? ` ${a.from ?? ''}→${a.to}` : ''}\n`);
@@ -37,7 +37,7 @@ const reports: Command = {
           for (const c of r.contradictions) io.stdout.write(`  ⚠ 待裁决 needs review: ${c.targetId}: ${c.reason}\n`);
           for (const c of r.staleCertificates) io.stdout.write(`  ⚠ 证书证据已变化 certificate now stale: ${c}\n`);
           if (r.rejected.length > 0) status = EXIT.badInput;
-        }
+        });
       } finally {
         ws.close();
       }
