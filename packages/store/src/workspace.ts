@@ -31,7 +31,12 @@ export class Workspace {
   /** Creates a new, empty workspace file. Fails if the file exists. */
   static create(path: string, opts: WorkspaceOptions = {}): Workspace {
     if (existsSync(path)) throw new StoreError('TIANDI_E_WORKSPACE_EXISTS', `工作区已存在，不会覆盖 workspace already exists, not overwriting: remove it or choose another name`, path);
-    const db = new Database(path);
+    let db: Database.Database;
+    try {
+      db = new Database(path);
+    } catch (e) {
+      throw new StoreError('TIANDI_E_INPUT', `无法创建 cannot create the workspace (${(e as Error).message}): does the folder exist and is it writable?`, path);
+    }
     try {
       db.pragma('journal_mode = WAL');
       db.pragma(`application_id = ${GPKG_APPLICATION_ID}`);
