@@ -37,6 +37,19 @@ export function networkTimeMatrix(net: RoadNetwork, locs: NetworkLocation[], opt
   // Stop each search once both ends of every place's edge are settled.
   const needed = new Uint8Array(net.nodeCount);
   for (const l of locs) { needed[net.edges[l.edge].from] = 1; needed[net.edges[l.edge].to] = 1; }
+  // Per place: its edge's ends and time/length from them to the place (allocation-free inner loop).
+  const eFrom = new Int32Array(n), eTo = new Int32Array(n), two = new Uint8Array(n);
+  const tFrom = new Float64Array(n), tTo = new Float64Array(n), dFrom = new Float64Array(n), dTo = new Float64Array(n);
+  const walkS = new Float64Array(n), px = new Float64Array(n), py = new Float64Array(n);
+  locs.forEach((l, j) => {
+    const e = net.edges[l.edge];
+    eFrom[j] = e.from; eTo[j] = e.to; two[j] = e.oneway ? 0 : 1;
+    tFrom[j] = l.t * e.timeS; dFrom[j] = l.t * e.lengthM;
+    tTo[j] = (1 - l.t) * e.timeS; dTo[j] = (1 - l.t) * e.lengthM;
+    walkS[j] = l.walkM / walk;
+    px[j] = l.lonLat[0] * kx; py[j] = l.lonLat[1] * ky;
+  });
+  const T = dj.timeS, Dm = dj.distM;
   for (let i = 0; i < n; i++) {
     const a = locs[i];
     dj.run(a, needed);
@@ -44,14 +57,20 @@ export function networkTimeMatrix(net: RoadNetwork, locs: NetworkLocation[], opt
     for (let j = 0; j < n; j++) {
       if (i === j) continue;
       const b = locs[j];
-      let [t, d] = dj.to(b);
+      let t = T[eFrom[j]] + tFrom[j];
+      let d = Dm[eFrom[j]] + dFrom[j];
+      if (two[j]) {
+        const tt = T[eTo[j]] + tTo[j];
+        if (tt < t) { t = tt; d = Dm[eTo[j]] + dTo[j]; }
+      }
       if (a.edge === b.edge && (!ea.oneway || b.t >= a.t)) {
         const f = Math.abs(b.t - a.t);
         if (f * ea.timeS < t) { t = f * ea.timeS; d = f * ea.lengthM; }
       }
-      t += (a.walkM + b.walkM) / walk;
+      t += walkS[i] + walkS[j];
       d += a.walkM + b.walkM;
-      const direct = Math.hypot((a.lonLat[0] - b.lonLat[0]) * kx, (a.lonLat[1] - b.lonLat[1]) * ky);
+      const dx = px[i] - px[j], dy = py[i] - py[j];
+      const direct = Math.sqrt(dx * dx + dy * dy);
       if (direct <= maxDirect && direct / walk < t) { t = direct / walk; d = direct; }
       timeS[i * n + j] = t;
       distM[i * n + j] = d;
