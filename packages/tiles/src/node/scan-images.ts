@@ -107,11 +107,29 @@ function failureOf(image: string, err: unknown): ScanFailure {
   return { image, code: 'TIANDI_E_INTERNAL', message: (err as Error)?.message ?? String(err) };
 }
 
-/** Per-worker block cache: enough for one tile row of a striped file, small for tiled ones. */
+/** The resolution level the reader will use for this plan (the coarsest at least as fine as the model grid). */
+function levelFor(src: GeoTiffSource, plan: ScanPlan) {
+  let L = src.levels[0];
+  for (const c of src.levels) if (c.scaleX <= plan.fx * (1 + 1e-9) && c.scaleY <= plan.fy * (1 + 1e-9) && c.width < L.width) L = c;
+  return L;
+}
+
+/** Groups tile rows by the block row (of the level read) where they start: a thread claims a whole group. */
+function rowGroups(src: GeoTiffSource, plan: ScanPlan): (ty: number) => number {
+  const L = levelFor(src, plan);
+  const blockRowsSrc = Math.max(src.layout.blockHeight * L.scaleY, plan.tileSize * plan.fy);
+  return (ty) => Math.floor((ty * plan.tileStride * plan.fy) / blockRowsSrc);
+}
+
+/** Per-thread block cache: 1.6 block rows of the level read (tiled), or one tile row of strips (striped). */
 function cacheBytesFor(src: GeoTiffSource, plan: ScanPlan): number {
-  if (src.layout.tiled) return 48 << 20;
+  if (src.layout.tiled) {
+    const L = levelFor(src, plan);
+    const blockRow = Math.ceil(L.width / src.layout.blockWidth) * src.layout.blockWidth * src.layout.blockHeight * 3;
+    return Math.min(128 << 20, Math.max(16 << 20, Math.ceil(1.6 * blockRow)));
+  }
   const rows = plan.tileSize * plan.fy + 2 * src.layout.blockHeight;
-  return Math.max(48 << 20, Math.ceil(rows * src.width * 4 * 1.25));
+  return Math.max(32 << 20, Math.ceil(rows * src.width * 4 * 1.25));
 }
 
 /** The heatmap's geotransform: the image's, scaled to heatmap cells. */
@@ -143,9 +161,11 @@ export async function scanImages(options: ScanImagesOptions): Promise<ScanSummar
   const opened: { path: string; src: GeoTiffSource; plan: ScanPlan }[] = [];
   for (const path of images) {
     try {
-      const src = await openGeoTiffSource(path, { crs: options.crs, signal });
+      const src = await openGeoTiffSource(path, { crs: options.crs, signal, cacheBytes: 16 << 20 });
       try {
-        opened.push({ path, src, plan: scanPlan(src.width, src.height, src.gsdM, card, path) });
+        const plan = scanPlan(src.width, src.height, src.gsdM, card, path);
+        src.setCacheBytes(cacheBytesFor(src, plan));
+        opened.push({ path, src, plan });
       } catch (err) {
         await src.close();
         throw err;
@@ -207,13 +227,26 @@ export async function scanImages(options: ScanImagesOptions): Promise<ScanSummar
           mpxDone += (src.width * src.height) / 1e6 / plan.tilesDown;
           options.onProgress?.({ image: path, imageIndex: k, images: opened.length, tilesDone, tilesTotal, mpxDone, mpxTotal, elapsedS: (performance.now() - t0) / 1000 });
         };
+        // Threads claim groups of consecutive tile rows, about one block row of the file each, so a block is
+        // decoded by one thread (and once) rather than by every thread in turn.
+        const groupOf = rowGroups(src, plan);
         let nextRow = 0;
+        let stopped = false;
+        const claim = (): number[] => {
+          if (stopped || nextRow >= plan.tilesDown) return [];
+          const g = groupOf(nextRow);
+          const rows: number[] = [];
+          while (nextRow < plan.tilesDown && groupOf(nextRow) === g && rows.length < 16) rows.push(nextRow++);
+          return rows;
+        };
         const m = local!;
         const here = async () => {
-          while (nextRow < plan.tilesDown) {
-            throwIfAborted(signal);
-            const ty = nextRow++;
-            take(await scanRow(ty, plan, card, (b, w, h) => src.readWindow(b, w, h), (b, n) => m.infer(b, n), { batchSize: options.batchSize }));
+          for (let rows = claim(); rows.length; rows = claim()) {
+            for (const ty of rows) {
+              if (stopped) return;
+              throwIfAborted(signal);
+              take(await scanRow(ty, plan, card, (b, w, h) => src.readWindow(b, w, h), (b, n) => m.infer(b, n), { batchSize: options.batchSize }));
+            }
           }
         };
         const open = { type: 'open' as const, path, crs: options.crs, plan, cacheBytes: cacheBytesFor(src, plan), segmentTiles: 8, batchSize: options.batchSize ?? 8 };
@@ -221,11 +254,13 @@ export async function scanImages(options: ScanImagesOptions): Promise<ScanSummar
           if (!(await ready) || nextRow >= plan.tilesDown) return;
           await w.request(open);
           try {
-            while (nextRow < plan.tilesDown) {
-              throwIfAborted(signal);
-              const ty = nextRow++;
-              const reply = await w.request({ type: 'row', ty });
-              if (reply.type === 'row') take(reply.result);
+            for (let rows = claim(); rows.length; rows = claim()) {
+              for (const ty of rows) {
+                if (stopped) return;
+                throwIfAborted(signal);
+                const reply = await w.request({ type: 'row', ty });
+                if (reply.type === 'row') take(reply.result);
+              }
             }
           } finally {
             await w.request({ type: 'close' });
@@ -233,7 +268,7 @@ export async function scanImages(options: ScanImagesOptions): Promise<ScanSummar
         };
         // On the first failure every runner stops taking rows; all are awaited before the image is given up.
         const stop = (err: unknown) => {
-          nextRow = plan.tilesDown;
+          stopped = true;
           throw err;
         };
         const runners = [...(inThisThread || !workers.length ? [here()] : []), ...workers.map((w, i) => remote(w, workerReady[i]))];

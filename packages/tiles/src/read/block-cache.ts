@@ -6,7 +6,17 @@ export class BlockCache<T extends { byteLength: number }> {
   /** Blocks decoded (cache misses), for tests and benchmarks. */
   decodes = 0;
 
-  constructor(readonly maxBytes: number) {}
+  constructor(public maxBytes: number) {}
+
+  /** Changes the byte budget, evicting the least recently used blocks if needed. */
+  resize(maxBytes: number): void {
+    this.maxBytes = maxBytes;
+    for (const [k, old] of this.entries) {
+      if (this.bytes <= this.maxBytes || this.entries.size <= 1) break;
+      this.entries.delete(k);
+      this.bytes -= old.byteLength;
+    }
+  }
 
   /** Returns the cached block or decodes it once, however many callers ask at the same time. */
   async get(key: string, decode: () => Promise<T>): Promise<T> {

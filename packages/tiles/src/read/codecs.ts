@@ -8,6 +8,10 @@ import { TilesError } from '../errors';
 
 const inflateAsync = promisify(inflate);
 
+// Blocks are decoded one at a time on libuv threads: libvips' own operation cache and thread pool only add memory.
+sharp.cache(false);
+sharp.concurrency(1);
+
 /** What a block decoder needs to know about the IFD. */
 export interface BlockLayout {
   /** Block width and height in pixels (strips: image width × RowsPerStrip). */

@@ -51,6 +51,8 @@ export interface GeoTiffSource {
   readWindow(box: PixelBox, outWidth?: number, outHeight?: number, signal?: AbortSignal): Promise<RgbRaster>;
   /** Blocks (tiles/strips) decoded so far. */
   blocksDecoded(): number;
+  /** Changes the decoded-block cache budget (bytes). */
+  setCacheBytes(bytes: number): void;
   close(): Promise<void>;
 }
 
@@ -58,7 +60,7 @@ export interface GeoTiffSource {
 export interface OpenGeoTiffOptions {
   /** CRS override (EPSG code, `EPSG:xxxx`, proj4 string or Crs) for files whose GeoKeys are missing or unknown. */
   crs?: Crs | string | number;
-  /** Bytes of decoded blocks kept (default 192 MB), so striped files are decoded once per pass. */
+  /** Bytes of decoded blocks kept (default 64 MB); size it to a row of tiles so striped files are decoded once per pass. */
   cacheBytes?: number;
   signal?: AbortSignal;
 }
@@ -174,7 +176,7 @@ export async function openGeoTiffSource(path: string, options: OpenGeoTiffOption
     if (!(gsdM.x > 0 && gsdM.y > 0 && Number.isFinite(gsdM.x) && Number.isFinite(gsdM.y))) {
       throw new TilesError('TIANDI_E_NO_GEOREF', `地理参考无效 cannot measure the pixel size on the ground in ${crs!.id}: check the CRS (or --crs)`, path);
     }
-    const cache = new BlockCache<RgbBlock>(options.cacheBytes ?? 192 * 1024 * 1024);
+    const cache = new BlockCache<RgbBlock>(options.cacheBytes ?? 64 * 1024 * 1024);
     const maskCache = new BlockCache<Uint8Array>(32 * 1024 * 1024);
 
     const readBytes = async (info: IfdInfo, block: number, sig?: AbortSignal): Promise<Uint8Array | null> => {
@@ -341,6 +343,7 @@ export async function openGeoTiffSource(path: string, options: OpenGeoTiffOption
         return resampleArea(region, [lx0 - rx0, ly0 - ry0, lx1 - rx0, ly1 - ry0], ow, oh);
       },
       blocksDecoded: () => cache.decodes + maskCache.decodes,
+      setCacheBytes: (bytes) => cache.resize(bytes),
       async close() {
         cache.clear();
         maskCache.clear();
