@@ -136,3 +136,30 @@ describe('field routes: reports', () => {
     expect(nophoto.json().field).toBe('photos');
   });
 });
+
+describe('field routes: reports exported by other field apps', () => {
+  const csv = (ids: string[], [lon, lat]: number[]) => [
+    'end,verdict,_geolocation_latitude,_geolocation_longitude,_geolocation_precision,meta/instanceID,target',
+    ...ids.map((id, i) => `2026-04-2${i}T10:00:00+08:00,${i === 2 ? 'perhaps' : 'nothing'},${lat},${lon},5,uuid:${id},`),
+  ].join('\n');
+
+  it('imports a Kobo CSV for a team (office roles only), keeps good rows, names bad ones, and is idempotent', async () => {
+    const stop = (await w.app.inject({ url: '/api/field/assignment?team=T2', headers: w.as.planner })).json().stops[0];
+    const payload = { fileName: 'kobo.csv', text: csv(['k1', 'k2', 'k3'], [stop.lon, stop.lat]), team: 'T2' };
+    expect((await w.app.inject({ method: 'POST', url: '/api/field/reports/import', payload })).statusCode).toBe(401);
+    expect((await w.app.inject({ method: 'POST', url: '/api/field/reports/import', payload, headers: w.as.field })).statusCode).toBe(403);
+    expect((await w.app.inject({ method: 'POST', url: '/api/field/reports/import', payload, headers: w.as.operator })).statusCode).toBe(403);
+    const r = await w.app.inject({ method: 'POST', url: '/api/field/reports/import', payload, headers: w.as.planner });
+    expect(r.statusCode).toBe(200);
+    const body = r.json();
+    expect(body.added.map((a: { reportId: string }) => a.reportId)).toEqual(['k1', 'k2']);
+    expect(body.added[0]).toMatchObject({ targetId: w.targets.t2[0], match: 'by_position' });
+    expect(body.rejected).toEqual([{ row: 4, message: expect.stringContaining("verdict 'perhaps'") }]);
+    expect(body.mapping).toMatchObject({ 'meta/instanceID': 'report_id', _geolocation_latitude: 'lat' });
+    const again = (await w.app.inject({ method: 'POST', url: '/api/field/reports/import', payload, headers: w.as.manager })).json();
+    expect(again.added).toEqual([]);
+    expect(again.unchanged).toEqual(['k1', 'k2']);
+    const audit = w.ws().db.prepare("SELECT actor FROM audit_log WHERE action = 'report.add' AND subject IN ('k1','k2')").all();
+    expect(audit).toEqual([{ actor: 'planner' }, { actor: 'planner' }]);
+  });
+});

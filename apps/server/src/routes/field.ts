@@ -1,7 +1,7 @@
 import { createHash } from 'node:crypto';
 import fs from 'node:fs';
 import path from 'node:path';
-import { parseGroundReport } from '@tiandi/geo';
+import { parseGroundReport, type GroundReport } from '@tiandi/geo';
 import { importReports, readTarget, StoreError, type PhotoBytes } from '@tiandi/store';
 import { z } from 'zod';
 import type { RequestAccount, Role, RouteModule, ServerContext } from '../context';
@@ -11,11 +11,19 @@ import { parseInput } from '../validate';
 import { actorOf, workspaceOf } from '../workspace/workspace-service';
 import { readAssignment, teamHasTarget } from './field-assignment';
 import { assignmentGpx } from './field-gpx';
+import { normalizeFieldAppReports } from './field-import-normalize';
 
 /** Roles that may read a team's assignment: the team itself, and the office roles that plan and review. */
 const READERS: Role[] = ['field', 'planner', 'manager', 'admin'];
 /** Only field teams report. */
 const REPORTERS: Role[] = ['field'];
+/** Office roles that may import another tool's export on a team's behalf. */
+const IMPORTERS: Role[] = ['planner', 'manager', 'admin'];
+const ImportBody = z.strictObject({
+  fileName: z.string().min(1).max(300),
+  text: z.string().min(1).max(20 * 1024 * 1024),
+  team: z.string().min(1).max(64).optional(),
+});
 const MAX_PHOTO_BYTES = 15 * 1024 * 1024;
 const PHOTO_TYPES = /^image\/(jpeg|png|webp|heic|heif)$/;
 
@@ -53,6 +61,8 @@ function photoDir(ctx: ServerContext): string {
  * - `GET /api/field/assignment.gpx[?team=]` — the same as GPX for handheld units.
  * - `GET /api/field/targets/:id` — one target of the team.
  * - `PUT /api/field/photos/:sha256` — photo bytes (checked against the sha256; idempotent).
+ * - `POST /api/field/reports/import` `{ fileName, text, team? }` — a CSV/GeoJSON export of another field app
+ *   (ODK/Kobo, QField, Survey123, Chinese headers), mapped to the report schema (planner, manager, admin).
  * - `POST /api/field/reports` — one report (GeoJSON Point feature, workspace report schema);
  *   idempotent by `report_id`: `{ outcome: 'created' | 'duplicate' }`.
  * A field account sees and reports only for its own team (403 `TIANDI_E_AUTH_TEAM`).
@@ -102,6 +112,34 @@ const field: RouteModule = {
         }
         return { ok: true, sha256, sizeBytes: body.length };
       });
+    });
+
+    app.post('/api/field/reports/import', { config: { roles: IMPORTERS } }, async (req) => {
+      const body = parseInput(ImportBody, req.body);
+      const norm = normalizeFieldAppReports(body.text, { defaultTeam: body.team ?? null });
+      const rows: { row: number; report: GroundReport }[] = [];
+      const rejected = [...norm.rejected];
+      norm.features.forEach((f, i) => {
+        const parsed = parseGroundReport(f.properties, f.geometry.coordinates);
+        if (parsed.ok) rows.push({ row: i + 1, report: parsed.report });
+        else rejected.push({ row: i + 1, message: parsed.message });
+      });
+      let res;
+      try {
+        res = importReports(workspaceOf(ctx), rows, actorOf(req.account), { source: body.fileName });
+      } catch (err) {
+        if (err instanceof StoreError) throw new ServerError('TIANDI_E_VALIDATION', err.message, { field: err.field });
+        throw err;
+      }
+      return {
+        mapping: norm.mapping,
+        added: res.added.map((a) => ({ reportId: a.reportId, targetId: a.targetId, match: a.match, status: a.to })),
+        unchanged: res.unchanged.map((u) => u.reportId),
+        rejected: [...rejected, ...res.rejected].sort((a, b) => a.row - b.row),
+        newTargets: res.newTargets,
+        contradictions: res.contradictions,
+        staleCertificates: res.staleCertificates,
+      };
     });
 
     app.post('/api/field/reports', { config: { roles: REPORTERS } }, async (req, reply) => {
