@@ -76,7 +76,8 @@ describe('a survey season, end to end through the CLI', () => {
 
     const cov = JSON.parse((await tiandi(dir, 'coverage', '--zone', 'V01', '--season', '2026', '--json', ...ws)).out);
     expect(cov.share).toBeCloseTo(1, 6);
-    const cov2 = await tiandi(dir, 'coverage', '--zone', 'V02', '--export', 'gaps-V02.kml', ...ws);
+    const cov2 = await tiandi(dir, 'coverage', '--zone', 'V02', '--export', 'gaps-V02.kml', '--split', ...ws);
+    expect(readFileSync(join(dir, 'gaps-V02-1.kml'), 'utf8').match(/<Placemark>/g)).toHaveLength(1);
     expect(cov2.out).toMatch(/覆盖 Covered: 10\.00%/); // DJI_0002 reaches 0.001° into V02
     expect(cov2.out).toMatch(/DJI_0003\.tif \(outside_flowering_window\)/);
     const kml = readFileSync(join(dir, 'gaps-V02.kml'), 'utf8');

@@ -3,12 +3,13 @@ import path from 'node:path';
 import { EXIT, type Command } from '../command';
 import { UsageError, parseFlags, rel, runCommand, workspacePath } from '../workspace-command';
 
-const usage = `用法 Usage: tiandi coverage --zone <id> [--season <id>] [--export gaps.kml] [--min-gap-m2 <m²>] [--json] [--workspace <file>]
+const usage = `用法 Usage: tiandi coverage --zone <id> [--season <id>] [--export gaps.kml [--split]] [--min-gap-m2 <m²>] [--json] [--workspace <file>]
 
 区划在调查季内被有效影像（花期内、GSD 不超过上限）覆盖的比例与缺口。--export 把缺口写成 KML 多边形，
 DJI Pilot 2 可作为测绘航线区域导入，补飞缺口。
 Share of the zone covered by valid imagery (inside the flowering window, at or below the maximum GSD) and
-the gaps. --export writes the gaps as KML polygons that DJI Pilot 2 imports as mapping-mission areas.
+the gaps. --export writes the gaps as KML polygons that DJI Pilot 2 imports as mapping-mission areas;
+--split also writes one file per gap (gaps-1.kml, gaps-2.kml …, largest first), one mission each.
 `;
 
 const coverage: Command = {
@@ -16,7 +17,7 @@ const coverage: Command = {
   usage,
   async run(argv, io) {
     return runCommand(io, 'coverage', async () => {
-      const { values } = parseFlags('coverage', argv, { zone: { type: 'string' }, season: { type: 'string' }, export: { type: 'string' }, 'min-gap-m2': { type: 'string' }, json: { type: 'boolean' } });
+      const { values } = parseFlags('coverage', argv, { zone: { type: 'string' }, season: { type: 'string' }, export: { type: 'string' }, 'min-gap-m2': { type: 'string' }, json: { type: 'boolean' }, split: { type: 'boolean' } });
       if (!values.zone) throw new UsageError('coverage', '缺少 --zone missing --zone <id> (see tiandi zones list)');
       const minGap = values['min-gap-m2'] === undefined ? 1 : Number(values['min-gap-m2']);
       if (!(minGap >= 0)) throw new UsageError('coverage', `--min-gap-m2 应为非负数 must be a number ≥ 0`);
@@ -43,6 +44,18 @@ const coverage: Command = {
         const { kml, count } = gapsToKml(c.gaps, { name: `${zone.zoneId} ${season.id}`, minAreaM2: minGap });
         await writeFile(out, kml);
         io.stderr.write(`已写出 Wrote ${count} 个缺口多边形 gap polygons → ${rel(io, out)}\n`);
+        if (values.split && c.gaps) {
+          const parts = polygonsOf(c.gaps)
+            .map((p) => ({ p, a: geodesicAreaM2({ type: 'Polygon', coordinates: [p[0]] }) }))
+            .filter((x) => x.a >= minGap)
+            .sort((x, y) => y.a - x.a);
+          const ext = path.extname(out) || '.kml';
+          for (let i = 0; i < parts.length; i++) {
+            const one = out.slice(0, out.length - ext.length) + `-${i + 1}` + ext;
+            await writeFile(one, gapsToKml({ type: 'Polygon', coordinates: parts[i].p }, { name: `${zone.zoneId} ${season.id} gap ${i + 1}`, minAreaM2: 0 }).kml);
+          }
+          io.stderr.write(`已分别写出 Also wrote ${parts.length} files, one gap each\n`);
+        }
       }
       return EXIT.ok;
     });
