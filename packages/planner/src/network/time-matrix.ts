@@ -1,4 +1,4 @@
-import type { LonLat } from '@tiandi/geo';
+import { geodesicDistanceM, type LonLat } from '@tiandi/geo';
 import { metresPerDegree, type RoadNetwork } from './build-network';
 import { Dijkstra } from './dijkstra';
 import type { NetworkLocation } from './locate';
@@ -82,7 +82,7 @@ export function networkTimeMatrix(net: RoadNetwork, locs: NetworkLocation[], opt
 }
 
 /**
- * Travel times without a network: geodesic distance × `detourFactor` at one speed.
+ * Travel times without a network: geodesic distance on WGS 84 (Vincenty, @tiandi/geo) × `detourFactor` at one speed.
  * @param speedKmh default 30; @param detourFactor default 1.3.
  */
 export function geodesicTimeMatrix(points: LonLat[], speedKmh = 30, detourFactor = 1.3): TimeMatrix {
@@ -92,7 +92,7 @@ export function geodesicTimeMatrix(points: LonLat[], speedKmh = 30, detourFactor
   const v = speedKmh / 3.6;
   for (let i = 0; i < n; i++)
     for (let j = i + 1; j < n; j++) {
-      const d = haversineM(points[i], points[j]) * detourFactor;
+      const d = geodesicDistanceM(points[i], points[j]) * detourFactor;
       distM[i * n + j] = distM[j * n + i] = d;
       timeS[i * n + j] = timeS[j * n + i] = d / v;
     }
