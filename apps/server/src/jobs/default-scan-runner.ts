@@ -28,7 +28,7 @@ export function defaultScanRunner(ctx: ServerContext): ScanRunner {
       onProgress: (p) => onProgress({ tilesDone: p.tilesDone, tilesTotal: p.tilesTotal, pixelsDone: p.mpxDone * 1e6 }),
     });
     if (summary.failed.length > 0 || !summary.out_dir) throw new Error(summary.failed.map((f) => f.message).join('; ') || '扫描失败 scan failed');
-    const imported = await importScanDir(workspaceOf(ctx), outDir, job.imageName, { signal });
+    const imported = await importScanDir(workspaceOf(ctx), outDir, job.uploadedBy || 'server', { signal });
     return {
       scanDir: outDir,
       candidates: summary.candidates,

@@ -15,6 +15,7 @@ export interface NewScanJob {
   imageName: string;
   sha256: string;
   sizeBytes: number;
+  uploadedBy?: string | null;
 }
 
 /**

@@ -26,6 +26,8 @@ export interface Job {
   imageName: string;
   sha256: string;
   sizeBytes: number;
+  /** The account that uploaded the file: the actor of the workspace import in the audit log. */
+  uploadedBy?: string | null;
   createdAt: string;
   startedAt: string | null;
   finishedAt: string | null;

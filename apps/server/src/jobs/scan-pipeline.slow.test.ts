@@ -41,6 +41,12 @@ describe('upload → scan → workspace', () => {
     const targets = (await s.app.inject({ url: '/api/targets', headers: s.as.operator })).json();
     expect(targets.features).toHaveLength(RED_PLOTS.length);
     for (const f of targets.features) expect(f.properties.area_m2).toBeGreaterThan(5);
+    // The import is audited under the account that uploaded the file.
+    const { readAuditLog, Workspace } = await import('@tiandi/store');
+    const ws = Workspace.open(path.join(s.dir, 'w.gpkg'));
+    const actors = new Set(readAuditLog(ws).map((e) => e.actor));
+    ws.close();
+    expect([...actors]).toEqual(['operator']);
     const rasters = (await s.app.inject({ url: '/api/rasters', headers: s.as.operator })).json().rasters;
     expect(rasters.map((r: { kind: string }) => r.kind).sort()).toEqual(['heatmap', 'ortho']);
 

@@ -48,7 +48,7 @@ describe('tus uploads', () => {
     const { jobId, existing } = last.json();
     expect(existing).toBe(false);
     const jobs = jobQueueOf(app.tiandi).list();
-    expect(jobs.map((j) => [j.id, j.imageName, j.sha256, j.status])).toEqual([[jobId, '航拍 A.tif', sha(tif), 'queued']]);
+    expect(jobs.map((j) => [j.id, j.imageName, j.sha256, j.status, j.uploadedBy])).toEqual([[jobId, '航拍 A.tif', sha(tif), 'queued', 'operator']]);
     expect(fs.readFileSync(jobs[0].imagePath).equals(tif)).toBe(true);
     expect(uploadFiles()).toEqual([]);
 
@@ -94,6 +94,15 @@ describe('tus uploads', () => {
     expect(JSON.parse(r2.body).message).toMatch(/TIFF/);
     expect(uploadFiles()).toEqual([]);
     expect(jobQueueOf(app.tiandi).list()).toHaveLength(0);
+  });
+
+  it('never takes the uploader from a client-sent header', async () => {
+    const { app, as } = await setup();
+    const tif = makeGeoTiff();
+    const headers = { ...TUS, ...as.operator, 'x-tiandi-internal-actor': 'mallory' };
+    const c = await app.inject({ method: 'POST', url: '/api/uploads', headers: { ...headers, 'upload-length': String(tif.length), 'upload-metadata': meta({ filename: 'a.tif', sha256: sha(tif) }) } });
+    const r = await app.inject({ method: 'PATCH', url: `/api/uploads/${c.headers.location!.split('/').pop()}`, headers: { ...headers, 'upload-offset': '0', 'content-type': 'application/offset+octet-stream' }, payload: tif });
+    expect(jobQueueOf(app.tiandi).get(r.json().jobId)!.uploadedBy).toBe('operator');
   });
 
   it('checks metadata and role when the upload is created', async () => {

@@ -12,6 +12,8 @@ import { OrthophotoRejected, validateOrthophoto } from '../uploads/validate-orth
 export const UPLOADS_PATH = '/api/uploads';
 
 const TIFF_NAME = /\.(tif|tiff)$/i;
+/** Internal header carrying the uploader's account name from the fastify request to the tus hooks. */
+const ACTOR_HEADER = 'x-tiandi-internal-actor';
 
 /** A tus hook failure: tus sends `status_code` and `body` to the client. */
 function refuse(status_code: number, code: string, message: string, field?: string): { status_code: number; body: string } {
@@ -54,7 +56,7 @@ const uploads: RouteModule = {
         if (upload.sizeIsDeferred || !upload.size) throw refuse(400, 'TIANDI_E_VALIDATION', '文件为空或大小未知 empty file or unknown length', 'Upload-Length');
         return {};
       },
-      async onUploadFinish(_req, upload) {
+      async onUploadFinish(req, upload) {
         const file = upload.storage?.path ?? path.join(partDir, upload.id);
         const name = path.basename(upload.metadata?.filename ?? 'image.tif');
         const expected = String(upload.metadata?.sha256 ?? '').toLowerCase();
@@ -74,7 +76,9 @@ const uploads: RouteModule = {
         fs.renameSync(file, dest);
         // The data file has moved; drop tus's metadata record of it too.
         fs.rmSync(path.join(partDir, `${upload.id}.json`), { force: true });
-        const { job, existing } = jobQueueOf(ctx).enqueue({ imagePath: dest, imageName: name, sha256: actual, sizeBytes: upload.size ?? 0 });
+        const actor = req.headers.get(ACTOR_HEADER);
+        const uploadedBy = actor ? decodeURIComponent(actor) : null;
+        const { job, existing } = jobQueueOf(ctx).enqueue({ imagePath: dest, imageName: name, sha256: actual, sizeBytes: upload.size ?? 0, uploadedBy });
         return {
           status_code: 200,
           headers: { 'content-type': 'application/json', 'tiandi-job-id': job.id },
@@ -85,6 +89,18 @@ const uploads: RouteModule = {
 
     app.addContentTypeParser('application/offset+octet-stream', (_req, _payload, done) => done(null));
     const handle = async (req: FastifyRequest, reply: FastifyReply) => {
+      // The signed-in account travels to the tus hooks in a header only the server sets.
+      const raw = req.raw as typeof req.raw & { rawHeaders: string[] };
+      delete raw.headers[ACTOR_HEADER];
+      const kept: string[] = [];
+      for (let i = 0; i + 1 < (raw.rawHeaders ?? []).length; i += 2) {
+        if (raw.rawHeaders[i].toLowerCase() !== ACTOR_HEADER) kept.push(raw.rawHeaders[i], raw.rawHeaders[i + 1]);
+      }
+      if (req.account) {
+        raw.headers[ACTOR_HEADER] = encodeURIComponent(req.account.name);
+        kept.push(ACTOR_HEADER, encodeURIComponent(req.account.name));
+      }
+      raw.rawHeaders = kept;
       reply.hijack();
       await tus.handle(req.raw, reply.raw);
     };
