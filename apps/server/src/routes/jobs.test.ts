@@ -56,6 +56,37 @@ describe('job routes', () => {
     expect(JSON.stringify(events)).not.toContain('/x/a.tif');
   });
 
+  it('a server restart redoes the job that was running and runs the queued one, each once', async () => {
+    let started = 0;
+    // First server: its scans hang until aborted, as when the process is stopped mid-scan.
+    const hanging: ScanRunner = (_job, { signal }) => {
+      started++;
+      return new Promise((_resolve, reject) => signal.addEventListener('abort', () => reject(new Error('aborted')), { once: true }));
+    };
+    const a = await signedInServer({ scanRunner: hanging });
+    await a.app.ready();
+    const qa = jobQueueOf(a.app.tiandi);
+    const first = qa.enqueue({ imagePath: '/x/1.tif', imageName: '1.tif', sha256: '1'.repeat(64), sizeBytes: 1 }).job;
+    const second = qa.enqueue({ imagePath: '/x/2.tif', imageName: '2.tif', sha256: '2'.repeat(64), sizeBytes: 1 }).job;
+    await expect.poll(() => qa.get(first.id)!.status).toBe('running');
+    const dataDir = a.app.tiandi.options.dataDir;
+    const workspacePath = a.app.tiandi.options.workspacePath;
+    await a.app.close(); // keeps the temp folder: the second server starts on the same data
+    expect(started).toBe(1);
+
+    const ran: string[] = [];
+    const b = await signedInServer({ dataDir, workspacePath, scanRunner: async (job, o) => (ran.push(job.imageName), eightTiles(job, o)) });
+    cleanups.push(async () => {
+      await b.cleanup();
+      await a.cleanup().catch(() => undefined);
+    });
+    await b.app.ready();
+    const qb = jobQueueOf(b.app.tiandi);
+    await qb.whenIdle();
+    expect(ran).toEqual(['1.tif', '2.tif']);
+    expect(qb.list().map((j) => [j.id, j.status, j.attempts])).toEqual([[first.id, 'done', 2], [second.id, 'done', 1]]);
+  });
+
   it('lists, gets, cancels and retries jobs, with 404/409 and role checks', async () => {
     const s = await signedInServer({ scanRunner: eightTiles, runJobs: false });
     cleanups.push(s.cleanup);
