@@ -208,6 +208,15 @@ describe.skipIf(!hasChromium || !hasPoppler())('manager review after the field r
 
     await page.getByTestId('verify').click();
     await page.getByTestId('verify-msg').filter({ hasText: '审计链完整' }).waitFor();
+
+    // A team that used another app hands in its export: imported, and the new evidence makes the certificate stale.
+    const kobo = 'end,verdict,_geolocation_latitude,_geolocation_longitude,_geolocation_precision,meta/instanceID\n2026-05-02T10:00:00+08:00,nothing,25.009,100.001,5,uuid:kobo-1\n';
+    await page.getByTestId('import-file').setInputFiles({ name: 'kobo.csv', mimeType: 'text/csv', buffer: Buffer.from(kobo) });
+    await page.getByTestId('import-team').fill('T1');
+    await page.getByTestId('import-go').click();
+    await page.getByTestId('import-result').filter({ hasText: '已导入 1 份' }).waitFor();
+    await page.getByTestId('stale').filter({ hasText: '证据已变化的证书（1）' }).waitFor();
+    await page.screenshot({ path: path.join(SHOTS, '7-manager-stale-after-import.png') });
     await context.close();
   });
 });

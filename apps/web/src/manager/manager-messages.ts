@@ -43,6 +43,12 @@ export const managerZh = {
   'mgr.digest': '证据摘要',
   'mgr.notManager': '此页面需要管理员账号。',
   'mgr.pick': '请选择左侧的区域。',
+  'mgr.import': '导入其他工具的报告',
+  'mgr.importHint': 'ODK/Kobo、QField、Survey123 导出的 CSV 或 GeoJSON',
+  'mgr.importTeam': '外业组（文件中没有时）',
+  'mgr.importDone': '已导入 {added} 份，已存在 {unchanged} 份，拒收 {rejected} 份',
+  'mgr.importRow': '第 {row} 行：{msg}',
+  'mgr.targetAudit': '目标 {id} 的审计记录',
 } as const;
 
 export const managerEn: Record<keyof typeof managerZh, string> = {
@@ -87,6 +93,12 @@ export const managerEn: Record<keyof typeof managerZh, string> = {
   'mgr.digest': 'Evidence digest',
   'mgr.notManager': 'This page needs a manager account.',
   'mgr.pick': 'Choose a zone on the left.',
+  'mgr.import': 'Import reports from other tools',
+  'mgr.importHint': 'CSV or GeoJSON exported by ODK/Kobo, QField, Survey123',
+  'mgr.importTeam': 'Team (when the file has none)',
+  'mgr.importDone': '{added} imported, {unchanged} already there, {rejected} refused',
+  'mgr.importRow': 'Row {row}: {msg}',
+  'mgr.targetAudit': 'Audit log of target {id}',
 };
 
 registerMessages({ 'zh-CN': managerZh, en: managerEn });

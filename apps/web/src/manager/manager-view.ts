@@ -51,11 +51,12 @@ const managerView: View = (root) => {
   }
   const tree = h('ul', { class: 'tree', 'data-testid': 'zone-tree' });
   const stale = h('section', { class: 'panel', 'data-testid': 'stale' });
+  const importPanel = importReportsPanel(() => void loadTree().then(() => (selected ? select(selected) : undefined)));
   const detail = h('div', { 'data-testid': 'zone-detail' }, h('p', { class: 'muted' }, t('mgr.pick')));
   const mapEl = h('div', { class: 'map', 'data-testid': 'map' });
   root.append(
     h('div', { class: 'layout manager' },
-      h('aside', { class: 'sidebar' }, h('h2', null, t('mgr.title')), stale, h('section', { class: 'panel' }, h('h2', null, t('mgr.zones')), tree), detail),
+      h('aside', { class: 'sidebar' }, h('h2', null, t('mgr.title')), stale, h('section', { class: 'panel' }, h('h2', null, t('mgr.zones')), tree), detail, importPanel),
       h('div', { class: 'mapbox' }, mapEl),
     ),
   );
@@ -127,6 +128,8 @@ const managerView: View = (root) => {
               ev.preventDefault();
               (map.getSource('hl') as GeoJSONSource).setData(f);
               fit(map, f.geometry, 19);
+              const targetId = f.properties?.target_id as string | undefined;
+              if (targetId) void showTargetAudit(targetId);
             } }, String(f.id ?? f.properties?.target_id ?? 'gap')))) : null),
       )),
     );
@@ -170,6 +173,10 @@ const managerView: View = (root) => {
       verifyMsg.className = `msg ${verdict.ok ? 'ok' : 'bad'}`;
       verifyMsg.textContent = verdict.ok ? t('mgr.verifyOk', { n: verdict.count }) : t('mgr.verifyBad', { seq: verdict.seq ?? '?', reason: verdict.reason ?? '' });
     } }, t('mgr.verify'));
+    const showTargetAudit = async (targetId: string) => {
+      const { entries } = await api<{ entries: { seq: number; at: string; actor: string; action: string; subject: string }[] }>(`/api/manager/audit?target=${encodeURIComponent(targetId)}`);
+      audit.replaceChildren(h('b', null, t('mgr.targetAudit', { id: targetId })), ...entries.reverse().map((e) => h('div', null, `#${e.seq} ${e.at.slice(0, 16)} ${e.actor} · ${e.action} · ${e.subject}`)));
+    };
     void api<{ entries: { seq: number; at: string; actor: string; action: string; subject: string }[] }>(`/api/manager/audit?zone=${encodeURIComponent(d.status.zoneId)}&limit=200`).then(({ entries }) => {
       audit.replaceChildren(...entries.reverse().map((e) => h('div', null, `#${e.seq} ${e.at.slice(0, 16)} ${e.actor} · ${e.action} · ${e.subject}`)));
     });
@@ -193,6 +200,30 @@ const managerView: View = (root) => {
   };
 };
 export default managerView;
+
+/** Upload a CSV/GeoJSON of another field app; the server maps its columns to the report schema. */
+function importReportsPanel(onDone: () => void): HTMLElement {
+  const file = h('input', { type: 'file', accept: '.csv,.geojson,.json,text/csv,application/geo+json', 'data-testid': 'import-file' });
+  const team = h('input', { type: 'text', 'data-testid': 'import-team', placeholder: 'T1' });
+  const out = h('div', { class: 'msg', 'data-testid': 'import-result' });
+  const go = h('button', { type: 'button', 'data-testid': 'import-go', onclick: async () => {
+    const f = file.files?.[0];
+    if (!f) return;
+    go.disabled = true;
+    try {
+      const r = await api<{ added: unknown[]; unchanged: unknown[]; rejected: { row: number; message: string }[] }>('/api/field/reports/import', { body: { fileName: f.name, text: await f.text(), ...(team.value.trim() ? { team: team.value.trim() } : {}) } });
+      out.className = `msg ${r.rejected.length ? 'bad' : 'ok'}`;
+      out.replaceChildren(h('div', null, t('mgr.importDone', { added: r.added.length, unchanged: r.unchanged.length, rejected: r.rejected.length })), ...r.rejected.slice(0, 20).map((x) => h('div', null, t('mgr.importRow', { row: x.row, msg: x.message }))));
+      onDone();
+    } catch (err) {
+      out.className = 'msg bad';
+      out.textContent = (err as Error).message;
+    } finally {
+      go.disabled = false;
+    }
+  } }, t('mgr.import'));
+  return h('section', { class: 'panel' }, h('h2', null, t('mgr.import')), h('p', { class: 'muted' }, t('mgr.importHint')), file, h('label', null, t('mgr.importTeam'), ' ', team), h('p', null, go), out);
+}
 
 function fit(map: MapLibreMap, g: GeoJSON.Geometry, maxZoom = 16): void {
   const xs: number[] = [];
