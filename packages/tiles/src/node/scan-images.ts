@@ -1,20 +1,14 @@
 import { availableParallelism } from 'node:os';
 import { mkdir, rename, rm, writeFile } from 'node:fs/promises';
 import { basename, extname, resolve } from 'node:path';
-import { createHash } from 'node:crypto';
-import { geodesicAreaM2, type Feature, type Polygonal } from '@tiandi/geo';
 import { TilesError, throwIfAborted, type TilesErrorCode } from '../errors';
 import { openGeoTiffSource, type GeoTiffSource } from '../read/open-geotiff-source';
 import { HeatmapAccumulator } from '../scan/heatmap-accumulator';
-import { cellToSourcePixel, footCellToSourcePixel, scanPlan, type ScanPlan } from '../scan/scan-plan';
+import { scanPlan, type ScanPlan } from '../scan/scan-plan';
 import { scanRow, type RowResult } from '../scan/scan-row';
-import { outlineRings } from '../vector/outline-rings';
-import { simplifyRing } from '../vector/simplify-ring';
-import { tracePlots } from '../vector/trace-plots';
-import { writeGeoTiff } from '../write/write-geotiff';
-import type { ModelCard } from '../model/model-card';
-import { gridToGeoJson } from './grid-to-geojson';
-import { imageFingerprint } from './image-fingerprint';
+import { finishImage, type ImageResult } from './finish-image';
+import { cacheBytesFor, rowGroups } from './thread-plan';
+import { writeHeatmap } from './write-heatmap';
 import { loadModel, loadModelCard, type LoadedModel } from './load-model';
 import { ScanWorker } from './worker-pool';
 
@@ -60,6 +54,8 @@ export interface ScanFailure {
   message: string;
 }
 
+export type { CandidateProperties } from './finish-image';
+
 /** summary.json. */
 export interface ScanSummary {
   images: number;
@@ -78,67 +74,11 @@ export interface ScanSummary {
   out_dir: string | null;
 }
 
-/** Properties of each feature of candidates.geojson. */
-export interface CandidateProperties {
-  id: string;
-  image: string;
-  model: string;
-  model_version: string;
-  score_max: number;
-  score_mean: number;
-  area_m2: number;
-}
-
-interface ImageResult {
-  name: string;
-  candidates: Feature<Polygonal, CandidateProperties>[];
-  footprint: Feature<Polygonal, Record<string, unknown>>;
-  heat: { plan: ScanPlan; scores: Float32Array; source: GeoTiffSource };
-  tilesTotal: number;
-  tilesInferred: number;
-  tilesSkipped: number;
-  areaKm2: number;
-}
-
 const round = (v: number, d: number) => Math.round(v * 10 ** d) / 10 ** d;
 
 function failureOf(image: string, err: unknown): ScanFailure {
   if (err instanceof TilesError) return { image, code: err.code, message: err.message };
   return { image, code: 'TIANDI_E_INTERNAL', message: (err as Error)?.message ?? String(err) };
-}
-
-/** The resolution level the reader will use for this plan (the coarsest at least as fine as the model grid). */
-function levelFor(src: GeoTiffSource, plan: ScanPlan) {
-  let L = src.levels[0];
-  for (const c of src.levels) if (c.scaleX <= plan.fx * (1 + 1e-9) && c.scaleY <= plan.fy * (1 + 1e-9) && c.width < L.width) L = c;
-  return L;
-}
-
-/** Groups tile rows by the block row (of the level read) where they start: a thread claims a whole group. */
-function rowGroups(src: GeoTiffSource, plan: ScanPlan): (ty: number) => number {
-  const L = levelFor(src, plan);
-  const blockRowsSrc = Math.max(src.layout.blockHeight * L.scaleY, plan.tileSize * plan.fy);
-  return (ty) => Math.floor((ty * plan.tileStride * plan.fy) / blockRowsSrc);
-}
-
-/** Per-thread block cache: 1.6 block rows of the level read (tiled), or one tile row of strips (striped). */
-function cacheBytesFor(src: GeoTiffSource, plan: ScanPlan): number {
-  if (src.layout.tiled) {
-    const L = levelFor(src, plan);
-    const blockRow = Math.ceil(L.width / src.layout.blockWidth) * src.layout.blockWidth * src.layout.blockHeight * 3;
-    return Math.min(128 << 20, Math.max(16 << 20, Math.ceil(1.6 * blockRow)));
-  }
-  const rows = plan.tileSize * plan.fy + 2 * src.layout.blockHeight;
-  return Math.max(32 << 20, Math.ceil(rows * src.width * 4 * 1.25));
-}
-
-/** The heatmap's geotransform: the image's, scaled to heatmap cells. */
-function heatGeoTransform(src: GeoTiffSource, plan: ScanPlan): [number, number, number, number, number, number] {
-  const g = src.geoTransform;
-  const [ax, ay] = cellToSourcePixel(plan, 0, 0);
-  const sx = plan.cellWork * plan.fx;
-  const sy = plan.cellWork * plan.fy;
-  return [g[0] + ax * g[1] + ay * g[2], sx * g[1], sy * g[2], g[3] + ax * g[4] + ay * g[5], sx * g[4], sy * g[5]];
 }
 
 /**
@@ -321,107 +261,5 @@ export async function scanImages(options: ScanImagesOptions): Promise<ScanSummar
     await Promise.all(workers.map((w) => w.request({ type: 'exit' }).catch(() => undefined)));
     await Promise.all(workers.map((w) => w.terminate()));
     await local?.release();
-  }
-}
-
-async function finishImage(
-  path: string,
-  src: GeoTiffSource,
-  plan: ScanPlan,
-  card: ModelCard,
-  acc: HeatmapAccumulator,
-  foot: Uint8Array,
-  thresholds: { high: number; low: number; min_area_m2: number },
-  inferred: number,
-  skipped: number,
-): Promise<ImageResult> {
-  const name = basename(path);
-  const scores = acc.scores();
-  const cellM = plan.cellWork * card.gsd_m;
-  const minCells = thresholds.min_area_m2 / (cellM * cellM);
-  const plots = tracePlots(scores, plan.heatWidth, plan.heatHeight, { high: thresholds.high, low: thresholds.low, minCells });
-  const fingerprint = await imageFingerprint(path);
-  const heatToLonLat = (x: number, y: number) => {
-    const [px, py] = cellToSourcePixel(plan, x, y);
-    return src.pixelToWgs84(px, py);
-  };
-  const candidates: ImageResult['candidates'] = [];
-  for (const p of plots) {
-    const geometry = gridToGeoJson(p.polygons, heatToLonLat);
-    if (!geometry) continue;
-    const areaM2 = geodesicAreaM2(geometry);
-    if (areaM2 < thresholds.min_area_m2) continue;
-    const id = 'c' + createHash('sha256').update(`${fingerprint}|${card.name}|${card.version}|${p.seed}`).digest('hex').slice(0, 15);
-    candidates.push({
-      type: 'Feature',
-      geometry,
-      properties: {
-        id,
-        image: name,
-        model: card.name,
-        model_version: card.version,
-        score_max: round(p.scoreMax, 4),
-        score_mean: round(p.scoreMean, 4),
-        area_m2: round(areaM2, 2),
-      },
-    });
-  }
-  const footToLonLat = (x: number, y: number) => {
-    const [px, py] = footCellToSourcePixel(plan, x, y);
-    return src.pixelToWgs84(Math.min(px, src.width), Math.min(py, src.height));
-  };
-  const rings = outlineRings((x, y) => foot[y * plan.footWidth + x] === 1, 0, 0, plan.footWidth, plan.footHeight).map((p) => ({
-    outer: simplifyRing(p.outer, 0.5, 0.02),
-    holes: p.holes.map((h) => simplifyRing(h, 0.5, 0.02)),
-  }));
-  const footGeom: Polygonal = gridToGeoJson(rings, footToLonLat) ?? { type: 'MultiPolygon', coordinates: [] };
-  const areaKm2 = geodesicAreaM2(footGeom) / 1e6;
-  const props: Record<string, unknown> = {
-    image: name,
-    gsd_m: round((src.gsdM.x + src.gsdM.y) / 2, 4),
-    crs: src.crs.epsg ? src.crs.id : src.crs.proj4,
-    width: src.width,
-    height: src.height,
-  };
-  if (src.acquired) props.acquired = src.acquired;
-  props.area_km2 = round(areaKm2, 6);
-  return {
-    name,
-    candidates,
-    footprint: { type: 'Feature', geometry: footGeom, properties: props },
-    heat: { plan, scores, source: src },
-    tilesTotal: plan.tilesAcross * plan.tilesDown,
-    tilesInferred: inferred,
-    tilesSkipped: skipped,
-    areaKm2,
-  };
-}
-
-/** Writes the heatmap as a float32 GeoTIFF on the image grid (nodata −1); a CRS without EPSG code goes into a GDAL .aux.xml. */
-async function writeHeatmap(path: string, heat: ImageResult['heat'], signal?: AbortSignal): Promise<void> {
-  const { plan, scores, source } = heat;
-  const w = plan.heatWidth;
-  await writeGeoTiff(
-    path,
-    {
-      width: w,
-      height: plan.heatHeight,
-      bands: 1,
-      sampleType: 'float32',
-      epsg: source.crs.epsg,
-      geoTransform: heatGeoTransform(source, plan),
-      noData: -1,
-      tileSize: 256,
-      acquired: source.acquired ? `${source.acquired}Z` : undefined,
-      readRows: (y0, n) => {
-        const a = scores.slice(y0 * w, (y0 + n) * w);
-        for (let i = 0; i < a.length; i++) if (Number.isNaN(a[i])) a[i] = -1;
-        return a;
-      },
-    },
-    signal,
-  );
-  if (!source.crs.epsg) {
-    await writeFile(`${path}.aux.xml`, `<PAMDataset>\n  <SRS>${source.crs.proj4.replace(/&/g, '&amp;').replace(/</g, '&lt;')}</SRS>\n</PAMDataset>\n`);
   }
 }

@@ -1,0 +1,111 @@
+import { basename } from 'node:path';
+import { createHash } from 'node:crypto';
+import { geodesicAreaM2, type Feature, type Polygonal } from '@tiandi/geo';
+import type { GeoTiffSource } from '../read/open-geotiff-source';
+import type { HeatmapAccumulator } from '../scan/heatmap-accumulator';
+import { cellToSourcePixel, footCellToSourcePixel, type ScanPlan } from '../scan/scan-plan';
+import { outlineRings } from '../vector/outline-rings';
+import { simplifyRing } from '../vector/simplify-ring';
+import { tracePlots } from '../vector/trace-plots';
+import type { ModelCard } from '../model/model-card';
+import { gridToGeoJson } from './grid-to-geojson';
+import { imageFingerprint } from './image-fingerprint';
+
+/** Properties of each feature of candidates.geojson. */
+export interface CandidateProperties {
+  id: string;
+  image: string;
+  model: string;
+  model_version: string;
+  score_max: number;
+  score_mean: number;
+  area_m2: number;
+}
+
+/** One scanned image: its candidates, footprint and heatmap. */
+export interface ImageResult {
+  name: string;
+  candidates: Feature<Polygonal, CandidateProperties>[];
+  footprint: Feature<Polygonal, Record<string, unknown>>;
+  heat: { plan: ScanPlan; scores: Float32Array; source: GeoTiffSource };
+  tilesTotal: number;
+  tilesInferred: number;
+  tilesSkipped: number;
+  areaKm2: number;
+}
+
+const round = (v: number, d: number) => Math.round(v * 10 ** d) / 10 ** d;
+
+/** Traces candidates and the footprint of one scanned image and maps them to WGS 84. */
+export async function finishImage(
+  path: string,
+  src: GeoTiffSource,
+  plan: ScanPlan,
+  card: ModelCard,
+  acc: HeatmapAccumulator,
+  foot: Uint8Array,
+  thresholds: { high: number; low: number; min_area_m2: number },
+  inferred: number,
+  skipped: number,
+): Promise<ImageResult> {
+  const name = basename(path);
+  const scores = acc.scores();
+  const cellM = plan.cellWork * card.gsd_m;
+  const minCells = thresholds.min_area_m2 / (cellM * cellM);
+  const plots = tracePlots(scores, plan.heatWidth, plan.heatHeight, { high: thresholds.high, low: thresholds.low, minCells });
+  const fingerprint = await imageFingerprint(path);
+  const heatToLonLat = (x: number, y: number) => {
+    const [px, py] = cellToSourcePixel(plan, x, y);
+    return src.pixelToWgs84(px, py);
+  };
+  const candidates: ImageResult['candidates'] = [];
+  for (const p of plots) {
+    const geometry = gridToGeoJson(p.polygons, heatToLonLat);
+    if (!geometry) continue;
+    const areaM2 = geodesicAreaM2(geometry);
+    if (areaM2 < thresholds.min_area_m2) continue;
+    const id = 'c' + createHash('sha256').update(`${fingerprint}|${card.name}|${card.version}|${p.seed}`).digest('hex').slice(0, 15);
+    candidates.push({
+      type: 'Feature',
+      geometry,
+      properties: {
+        id,
+        image: name,
+        model: card.name,
+        model_version: card.version,
+        score_max: round(p.scoreMax, 4),
+        score_mean: round(p.scoreMean, 4),
+        area_m2: round(areaM2, 2),
+      },
+    });
+  }
+  const footToLonLat = (x: number, y: number) => {
+    const [px, py] = footCellToSourcePixel(plan, x, y);
+    return src.pixelToWgs84(Math.min(px, src.width), Math.min(py, src.height));
+  };
+  const rings = outlineRings((x, y) => foot[y * plan.footWidth + x] === 1, 0, 0, plan.footWidth, plan.footHeight).map((p) => ({
+    outer: simplifyRing(p.outer, 0.5, 0.02),
+    holes: p.holes.map((h) => simplifyRing(h, 0.5, 0.02)),
+  }));
+  const footGeom: Polygonal = gridToGeoJson(rings, footToLonLat) ?? { type: 'MultiPolygon', coordinates: [] };
+  const areaKm2 = geodesicAreaM2(footGeom) / 1e6;
+  const props: Record<string, unknown> = {
+    image: name,
+    gsd_m: round((src.gsdM.x + src.gsdM.y) / 2, 4),
+    crs: src.crs.epsg ? src.crs.id : src.crs.proj4,
+    width: src.width,
+    height: src.height,
+  };
+  if (src.acquired) props.acquired = src.acquired;
+  props.area_km2 = round(areaKm2, 6);
+  return {
+    name,
+    candidates,
+    footprint: { type: 'Feature', geometry: footGeom, properties: props },
+    heat: { plan, scores, source: src },
+    tilesTotal: plan.tilesAcross * plan.tilesDown,
+    tilesInferred: inferred,
+    tilesSkipped: skipped,
+    areaKm2,
+  };
+}
