@@ -127,6 +127,15 @@ describe('planRoutes', () => {
     expect(again.routes.some((r) => r.stops.some((s) => s.targetId === 'new'))).toBe(true);
   });
 
+  it('stops optimising when the signal aborts and still returns a complete plan', () => {
+    const problem: PlanProblem = { targets: targets(40, 9), teams: teams(2), network: net };
+    const ac = new AbortController();
+    ac.abort();
+    const plan = planRoutes(problem, { signal: ac.signal, timeLimitMs: 60_000 });
+    expect(plan.stats.iterations).toBe(0);
+    checkFeasible(plan, problem);
+  });
+
   it('plans without a network with geodesic distance × detour at one speed', () => {
     const problem: PlanProblem = { targets: targets(20, 8), teams: teams(2), travel: { speedKmh: 20, detourFactor: 1.3 } };
     const plan = planRoutes(problem, { maxIterations: 200 });

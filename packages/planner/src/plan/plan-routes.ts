@@ -158,6 +158,7 @@ export function planRoutes(problem: PlanProblem, options: PlanOptions = {}): Pla
     maxIterations: options.maxIterations,
     initialRoutes,
     insertOnly: !!problem.previous,
+    signal: options.signal,
     onProgress: (f) => options.onProgress?.('optimise', f),
   });
   if (single && sol.routes[0].length >= 4) {

@@ -82,6 +82,8 @@ export interface PlanOptions {
   /** Weight of workload balance between teams. Default 0.01 (Σ work² / 3600 s). */
   balanceWeight?: number;
   onProgress?: (stage: 'matrix' | 'optimise' | 'geometry', fraction: number) => void;
+  /** Ends the optimisation early; the best plan found so far is returned. */
+  signal?: AbortSignal;
 }
 
 /** One stop of a route. Times in seconds after midnight of the route's day. */

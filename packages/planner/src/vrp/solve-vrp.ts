@@ -348,7 +348,7 @@ export function solveVrp(p: VrpProblem, options: VrpOptions = {}): VrpSolution {
   if (!options.insertOnly) {
     while (iter < maxIter) {
       const elapsed = Date.now() - t0;
-      if (elapsed >= timeLimit) break;
+      if (elapsed >= timeLimit || options.signal?.aborted) break;
       iter++;
       const frac = Number.isFinite(maxIter) ? iter / maxIter : elapsed / timeLimit;
       const T = T0 * Math.pow(Tf / T0, frac);

@@ -58,6 +58,8 @@ export interface VrpOptions {
   insertOnly?: boolean;
   /** Also polish the routes changed by each ruin-and-recreate with intra-route 2-opt/Or-opt (the final routes always are). Default false: on CVRPLIB more iterations pay better. */
   intraRouteSearch?: boolean;
+  /** Stops the search early (the best solution so far is returned). */
+  signal?: AbortSignal;
   /** Called every ~200 iterations with the fraction done (0..1) and the best cost. */
   onProgress?: (fraction: number, bestCost: number) => void;
 }
