@@ -28,14 +28,18 @@ export function planResult(plan: Plan, opts: { teamOrder: string[]; teamLabel: (
     h('p', { 'data-testid': 'plan-summary' }, t('plan.summary', { served: o.served, unserved: o.unserved, km: fmtNumber(o.totalDistanceM / 1000, 1) })),
     h('p', { class: 'muted' }, t(plan.stats.travel === 'network' ? 'plan.travel.network' : 'plan.travel.geodesic')),
     h('ul', { class: 'teams' },
-      ...plan.routes.map((r) =>
-        h('li', { 'data-team': r.teamId },
-          h('span', { class: 'swatch', style: { background: teamColour(opts.teamOrder.indexOf(r.teamId)) } }),
-          h('strong', null, opts.teamLabel(r.teamId)), ' ',
-          h('span', { class: 'muted' }, t('plan.teamTotals', { stops: r.stops.length, duration: formatDuration(r.durationS), km: fmtNumber(r.distanceM / 1000, 1) })), ' ',
-          r.stops.length ? h('button', { type: 'button', 'data-testid': `sheet-${r.teamId}`, onclick: () => opts.onSheet(r.teamId) }, t('plan.sheet')) : null,
-        ),
-      ),
+      ...opts.teamOrder.map((teamId) => {
+        const routes = plan.routes.filter((r) => r.teamId === teamId);
+        const stops = routes.reduce((n, r) => n + r.stops.length, 0);
+        const durationS = routes.reduce((n, r) => n + r.durationS, 0);
+        const distanceM = routes.reduce((n, r) => n + r.distanceM, 0);
+        return h('li', { 'data-team': teamId },
+          h('span', { class: 'swatch', style: { background: teamColour(opts.teamOrder.indexOf(teamId)) } }),
+          h('strong', null, opts.teamLabel(teamId)), ' ',
+          h('span', { class: 'muted' }, t('plan.teamTotals', { stops, duration: formatDuration(stops ? durationS : 0), km: fmtNumber(distanceM / 1000, 1) })), ' ',
+          stops ? h('button', { type: 'button', 'data-testid': `sheet-${teamId}`, onclick: () => opts.onSheet(teamId) }, t('plan.sheet')) : null,
+        );
+      }),
     ),
     plan.unassigned.length
       ? h('details', { open: true, 'data-testid': 'unassigned' }, h('summary', null, `${t('plan.unassigned')} (${plan.unassigned.length})`), h('ul', { class: 'history' }, ...plan.unassigned.map((u) => h('li', null, `${u.targetId.slice(0, 20)}: ${u.message}`))))
