@@ -7,6 +7,7 @@ import { applyReport } from './target-lifecycle';
 import { TARGET_STATUSES, type Target } from './target';
 import { rect, report, target } from './fixtures.test-util';
 import type { Verdict } from './ground-report';
+import type { LonLat, Polygon } from './geojson';
 
 const season = parseSeason({ id: '2026', year: 2026 });
 
@@ -52,6 +53,8 @@ const arbWorld = fc.record({
   zoneX: fc.double({ min: 98, max: 105, noNaN: true }),
   zoneY: fc.double({ min: 20, max: 28, noNaN: true }),
   sizeDeg: fc.double({ min: 0.002, max: 0.02, noNaN: true }),
+  // A star-shaped zone: radii (share of size) at evenly spaced angles; a square when empty.
+  zoneRadii: fc.oneof(fc.constant([] as number[]), fc.array(fc.double({ min: 0.25, max: 0.5, noNaN: true }), { minLength: 3, maxLength: 10 })),
   footprints: fc.array(
     fc.record({
       fx: fc.double({ min: -0.3, max: 1.0, noNaN: true }),
@@ -79,7 +82,12 @@ describe('certification property', () => {
     fc.assert(
       fc.property(arbWorld, (w) => {
         const s = parseSeason({ id: '2026', year: 2026, policy: { min_coverage_share: w.minShare } });
-        const z = rect(w.zoneX, w.zoneY, w.zoneX + w.sizeDeg, w.zoneY + w.sizeDeg);
+        const z: Polygon = w.zoneRadii.length === 0
+          ? rect(w.zoneX, w.zoneY, w.zoneX + w.sizeDeg, w.zoneY + w.sizeDeg)
+          : { type: 'Polygon', coordinates: [[...w.zoneRadii.map((r, i): LonLat => {
+              const a = (2 * Math.PI * i) / w.zoneRadii.length;
+              return [w.zoneX + w.sizeDeg * (0.5 + r * Math.cos(a)), w.zoneY + w.sizeDeg * (0.5 + r * Math.sin(a))];
+            }), [w.zoneX + w.sizeDeg * (0.5 + w.zoneRadii[0]), w.zoneY + w.sizeDeg * 0.5]]] };
         const fps: Footprint[] = w.footprints.map((f, i) => ({
           imageId: 'i' + i,
           geometry: rect(w.zoneX + f.fx * w.sizeDeg, w.zoneY + f.fy * w.sizeDeg, w.zoneX + (f.fx + f.fw) * w.sizeDeg, w.zoneY + (f.fy + f.fw) * w.sizeDeg),
