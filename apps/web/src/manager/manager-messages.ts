@@ -49,6 +49,13 @@ export const managerZh = {
   'mgr.importDone': '已导入 {added} 份，已存在 {unchanged} 份，拒收 {rejected} 份',
   'mgr.importRow': '第 {row} 行：{msg}',
   'mgr.targetAudit': '目标 {id} 的审计记录',
+  'mgr.status.detected': '已检出',
+  'mgr.status.planned': '已规划',
+  'mgr.status.inspected_negative': '已排除',
+  'mgr.status.confirmed': '已确认',
+  'mgr.status.eradicated': '已铲除',
+  'mgr.status.eradication_verified': '铲除已复核',
+  'mgr.status.needs_revisit': '需复查',
 } as const;
 
 export const managerEn: Record<keyof typeof managerZh, string> = {
@@ -99,6 +106,13 @@ export const managerEn: Record<keyof typeof managerZh, string> = {
   'mgr.importDone': '{added} imported, {unchanged} already there, {rejected} refused',
   'mgr.importRow': 'Row {row}: {msg}',
   'mgr.targetAudit': 'Audit log of target {id}',
+  'mgr.status.detected': 'detected',
+  'mgr.status.planned': 'planned',
+  'mgr.status.inspected_negative': 'inspected, negative',
+  'mgr.status.confirmed': 'confirmed',
+  'mgr.status.eradicated': 'eradicated',
+  'mgr.status.eradication_verified': 'eradication verified',
+  'mgr.status.needs_revisit': 'needs revisit',
 };
 
 registerMessages({ 'zh-CN': managerZh, en: managerEn });

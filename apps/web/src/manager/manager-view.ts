@@ -118,7 +118,7 @@ const managerView: View = (root) => {
 
   const drawDetail = (d: ZoneDetail) => {
     const msg = h('p', { class: 'msg', 'data-testid': 'certify-msg' });
-    const byStatus = Object.entries(d.status.targetsByStatus).map(([k, v]) => `${k} ${v}`).join(' · ') || '—';
+    const byStatus = Object.entries(d.status.targetsByStatus).map(([k, v]) => `${t(`mgr.status.${k}`)} ${v}`).join(' · ') || '—';
     const rules = h('table', { class: 'rules', 'data-testid': 'rules' },
       ...d.rules.map((r) => h('tr', { 'data-rule': r.id, 'data-pass': String(r.pass) },
         h('td', null, h('span', { class: `pill ${r.pass ? 'ok' : 'bad'}` }, r.pass ? t('mgr.pass') : t('mgr.fail'))),
