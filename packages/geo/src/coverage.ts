@@ -51,11 +51,12 @@ export function computeCoverage(zone: Polygonal, footprints: Footprint[], rules:
     else if (!(f.gsdM <= rules.maxGsdM)) rejected.push({ imageId: f.imageId, reason: 'too_coarse' });
     else valid.push(f);
   }
-  const union = unionAll(valid.map((f) => f.geometry));
+  // Only footprints that reach the zone take part in the union (the rest cannot change the result).
+  const used = valid.filter((f) => polygonsIntersect(zone, f.geometry));
+  for (const f of valid) if (!used.includes(f)) rejected.push({ imageId: f.imageId, reason: 'outside_zone' });
+  const union = unionAll(used.map((f) => f.geometry));
   const covered = union ? intersect(zone, union) : null;
   const coveredAreaM2 = covered ? geodesicAreaM2(covered) : 0;
-  const used = union ? valid.filter((f) => polygonsIntersect(zone, f.geometry)) : [];
-  for (const f of valid) if (!used.includes(f)) rejected.push({ imageId: f.imageId, reason: 'outside_zone' });
   const gaps = union ? subtract(zone, union) : zone;
   const gapAreaM2 = gaps ? geodesicAreaM2(gaps) : 0;
   return {

@@ -1,4 +1,4 @@
-import { computeCoverage, coverageRulesOf, type CoverageResult, type Footprint, type Polygonal, type Season } from '@tiandi/geo';
+import { computeCoverage, coverageRulesOf, seasonToFile, type CoverageResult, type Footprint, type Polygonal, type Season } from '@tiandi/geo';
 import { fromGpkgBlob } from './gpkg-geometry';
 import { readSeason, readZone, type ZoneRecord } from './rows';
 import type { Workspace } from './workspace';
@@ -9,9 +9,28 @@ export function readFootprints(ws: Workspace): (Footprint & { sha256: string | n
     .map((r) => ({ imageId: r.image_id, geometry: fromGpkgBlob(r.geom) as Polygonal, gsdM: r.gsd_m, acquired: r.acquired ?? '', sha256: r.sha256 }));
 }
 
-/** Coverage of a stored zone in a stored season (read-only). */
+/** Recent coverage results per open workspace, keyed by everything they depend on. */
+const cache = new WeakMap<Workspace, Map<string, CoverageResult>>();
+const CACHE_SIZE = 64;
+
+/**
+ * Coverage of a stored zone in a stored season (read-only). Results are remembered per open workspace
+ * until the zone, the season or the images change (images are only ever added), so a server asking for
+ * every zone's coverage on each request does not recompute unions.
+ */
 export function zoneCoverage(ws: Workspace, zoneId: string, seasonId?: string): { zone: ZoneRecord; season: Season; coverage: CoverageResult } {
   const zone = readZone(ws, zoneId);
   const season = readSeason(ws, seasonId);
-  return { zone, season, coverage: computeCoverage(zone.geometry, readFootprints(ws), coverageRulesOf(season)) };
+  const images = ws.db.prepare('SELECT count(*) AS n, max(fid) AS m FROM images').get() as { n: number; m: number | null };
+  const zoneStamp = (ws.db.prepare('SELECT imported_at FROM zones WHERE zone_id = ?').get(zoneId) as { imported_at: string }).imported_at;
+  const key = JSON.stringify([zoneId, zoneStamp, zone.areaM2, seasonToFile(season), images.n, images.m]);
+  let byKey = cache.get(ws);
+  if (!byKey) cache.set(ws, (byKey = new Map()));
+  let coverage = byKey.get(key);
+  if (!coverage) {
+    coverage = computeCoverage(zone.geometry, readFootprints(ws), coverageRulesOf(season));
+    if (byKey.size >= CACHE_SIZE) byKey.delete(byKey.keys().next().value!);
+    byKey.set(key, coverage);
+  }
+  return { zone, season, coverage };
 }
