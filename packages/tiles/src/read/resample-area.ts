@@ -18,24 +18,28 @@ interface Taps {
 /** Box-filter taps mapping output cells [x0 + j·f, x0 + (j+1)·f) to source cells in [0, n). */
 function taps(x0: number, x1: number, out: number, n: number): Taps {
   const f = (x1 - x0) / out;
+  const maxTaps = Math.ceil(f) + 2;
   const start = new Int32Array(out);
   const count = new Int32Array(out);
-  const idx: number[] = [];
-  const wts: number[] = [];
+  const index = new Int32Array(out * maxTaps);
+  const weight = new Float32Array(out * maxTaps);
+  let m = 0;
   for (let j = 0; j < out; j++) {
     const a = x0 + j * f;
     const b = a + f;
-    start[j] = idx.length;
-    for (let k = Math.floor(a); k < Math.ceil(b - 1e-9); k++) {
+    start[j] = m;
+    const kEnd = Math.ceil(b - 1e-9);
+    for (let k = Math.floor(a); k < kEnd; k++) {
       if (k < 0 || k >= n) continue;
       const w = Math.min(b, k + 1) - Math.max(a, k);
       if (w <= 1e-9) continue;
-      idx.push(k);
-      wts.push(w);
+      index[m] = k;
+      weight[m] = w;
+      m++;
     }
-    count[j] = idx.length - start[j];
+    count[j] = m - start[j];
   }
-  return { start, count, index: Int32Array.from(idx), weight: Float32Array.from(wts) };
+  return { start, count, index, weight };
 }
 
 /**
@@ -178,54 +182,48 @@ function boxDownsample(src: RgbRaster, x0: number, y0: number, k: number, outWid
   return { width: outWidth, height: outHeight, rgb, valid, allValid: src.allValid };
 }
 
-/** Fractional-factor area average when every source pixel is valid and the box lies inside the raster. */
-function resampleAllValid(src: RgbRaster, tx: Taps, ty: Taps, y0: number, y1: number, outWidth: number, outHeight: number): RgbRaster {
+/**
+ * Fractional-factor area average when every source pixel is valid and the box lies inside the raster:
+ * for each output row, its source rows are summed into one row buffer, then reduced along x.
+ */
+function resampleAllValid(src: RgbRaster, tx: Taps, ty: Taps, _y0: number, _y1: number, outWidth: number, outHeight: number): RgbRaster {
   const rgb = new Uint8Array(outWidth * outHeight * 3);
   const valid = new Uint8Array(outWidth * outHeight).fill(1);
-  const rowLo = Math.floor(y0);
-  const rowsUsed = Math.ceil(y1 - 1e-9) - rowLo;
   const sr = src.rgb;
-  const sw3 = src.width * 3;
-  const h = new Float64Array(rowsUsed * outWidth * 3);
   const { start: xs, count: xc, index: xi, weight: xw } = tx;
+  const { start: ys, count: yc, index: yi, weight: yw } = ty;
+  // Only the source columns some output cell uses.
+  const c0 = xi[xs[0]];
+  const c1 = xi[xs[outWidth - 1] + xc[outWidth - 1] - 1] + 1;
+  const span = (c1 - c0) * 3;
+  const row = new Float64Array(span);
   const colW = new Float64Array(outWidth);
   for (let j = 0; j < outWidth; j++) for (let t = xs[j]; t < xs[j] + xc[j]; t++) colW[j] += xw[t];
-  for (let yy = 0; yy < rowsUsed; yy++) {
-    const row = (rowLo + yy) * sw3;
-    let o = yy * outWidth * 3;
-    for (let j = 0; j < outWidth; j++, o += 3) {
-      let r = 0, g = 0, b = 0;
-      const e = xs[j] + xc[j];
-      for (let t = xs[j]; t < e; t++) {
-        const p = row + xi[t] * 3;
-        const w = xw[t];
-        r += w * sr[p];
-        g += w * sr[p + 1];
-        b += w * sr[p + 2];
-      }
-      h[o] = r;
-      h[o + 1] = g;
-      h[o + 2] = b;
-    }
-  }
-  const { start: ys, count: yc, index: yi, weight: yw } = ty;
-  const acc = new Float64Array(outWidth * 3);
   for (let i = 0; i < outHeight; i++) {
-    acc.fill(0);
+    row.fill(0);
     let wsum = 0;
     const e = ys[i] + yc[i];
     for (let t = ys[i]; t < e; t++) {
       const w = yw[t];
       wsum += w;
-      const base = (yi[t] - rowLo) * outWidth * 3;
-      for (let k = 0; k < outWidth * 3; k++) acc[k] += w * h[base + k];
+      const base = (yi[t] * src.width + c0) * 3;
+      for (let k = 0; k < span; k++) row[k] += w * sr[base + k];
     }
     let o = i * outWidth * 3;
     for (let j = 0; j < outWidth; j++, o += 3) {
+      let r = 0, g = 0, b = 0;
+      const te = xs[j] + xc[j];
+      for (let t = xs[j]; t < te; t++) {
+        const p = (xi[t] - c0) * 3;
+        const w = xw[t];
+        r += w * row[p];
+        g += w * row[p + 1];
+        b += w * row[p + 2];
+      }
       const inv = 1 / (wsum * colW[j]);
-      rgb[o] = acc[j * 3] * inv + 0.5;
-      rgb[o + 1] = acc[j * 3 + 1] * inv + 0.5;
-      rgb[o + 2] = acc[j * 3 + 2] * inv + 0.5;
+      rgb[o] = r * inv + 0.5;
+      rgb[o + 1] = g * inv + 0.5;
+      rgb[o + 2] = b * inv + 0.5;
     }
   }
   return { width: outWidth, height: outHeight, rgb, valid, allValid: true };
