@@ -81,8 +81,9 @@ export function importScan(ws: Workspace, scan: ScanData, actor: string, opts: I
     if (total > 0) ws.extendLayer('candidates', { type: 'MultiPoint', coordinates: [[minX, minY], [maxX, maxY]] });
     res.candidatesAdded = total;
 
-    const before = new Set(readTargets(ws).map((t) => t.id));
-    const merged = mergeCandidates(readTargets(ws), newCands);
+    const existing = readTargets(ws);
+    const before = new Set(existing.map((t) => t.id));
+    const merged = mergeCandidates(existing, newCands);
     const byId = new Map(merged.targets.map((t) => [t.id, t]));
     const setTarget = ws.db.prepare('UPDATE candidates SET target_id = ? WHERE candidate_id = ?');
     for (const id of merged.changedIds) {
