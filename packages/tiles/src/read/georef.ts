@@ -1,4 +1,4 @@
-import { getCrs, CrsError, toWgs84, type Crs } from '@tiandi/geo';
+import { getCrs, CrsError, toWgs84, type Crs } from '@tiandi/geo/crs';
 import { TilesError } from '../errors';
 import type { GeoTransform } from '../write/geo-tags';
 

@@ -1,6 +1,6 @@
 import { open, stat, type FileHandle } from 'node:fs/promises';
 import { fromFile, type GeoTIFF } from 'geotiff';
-import { crsFromProj4, getCrs, type Crs } from '@tiandi/geo';
+import { crsFromProj4, getCrs, type Crs } from '@tiandi/geo/crs';
 import { TilesError, throwIfAborted } from '../errors';
 import type { GeoTransform } from '../write/geo-tags';
 import { BlockCache } from './block-cache';
