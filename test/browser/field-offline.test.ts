@@ -11,6 +11,11 @@ import type { FastifyInstance } from 'fastify';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import { makeSurveyWorkspace } from '../../apps/server/src/routes/field-world.test-util';
 import { hasChromium, launchChromium, skipNotice } from './helpers/chromium';
+import { canvasStats } from './helpers/canvas-pixels';
+import { makeGeoTiff } from '../../apps/server/src/testing/make-geotiff';
+import { routes } from '../../apps/server/src/routes/index';
+import { rasterCatalogOf } from '../../apps/server/src/routes/rasters';
+import type { RouteModule } from '../../apps/server/src/context';
 
 skipNotice();
 
@@ -49,7 +54,11 @@ beforeAll(async () => {
   await accounts.addAccount({ name: 'lin', role: 'manager', password: 'manager-password' });
   made.ws.close();
   const webRoot = await buildWeb(path.join(dir, 'web'));
-  app = await buildServer({ workspacePath: file, dataDir: path.join(dir, 'data'), webRoot, runJobs: false });
+  // An orthophoto of village 上寨村 (≈1.1 m/px), served as map tiles like a finished scan's.
+  const ortho = path.join(dir, 'DJI_0001.tif');
+  fs.writeFileSync(ortho, makeGeoTiff({ width: 1000, height: 1000, origin: [100.0, 25.011], pixelSize: 1.1e-5, epsg: 4326 }));
+  const orthoModule: RouteModule = { name: 'test-ortho', register: (_app, ctx) => rasterCatalogOf(ctx).addProvider(() => [{ kind: 'ortho', name: 'DJI_0001.tif', file: ortho }]) };
+  app = await buildServer({ workspacePath: file, dataDir: path.join(dir, 'data'), webRoot, runJobs: false }, [...routes, orthoModule]);
   url = await app.listen({ host: '127.0.0.1', port: 0 });
   browser = await launchChromium();
 }, 180_000);
@@ -107,6 +116,17 @@ describe.skipIf(!hasChromium)('field mode offline (phone, chromium)', () => {
     await page.locator('[data-testid=field-map][data-rendered="1"]').waitFor({ timeout: 20_000 });
     await page.screenshot({ path: path.join(SHOTS, '1-online.png') });
 
+    // Before leaving: the tiles around each stop, their number and size shown first, then cached.
+    const plan = (await page.getByTestId('tiles-plan').textContent())!;
+    const planned = Number(/影像瓦片：(\d+) 个/.exec(plan)?.[1]);
+    expect(planned).toBeGreaterThan(4);
+    expect(planned).toBeLessThanOrEqual(1500);
+    await page.getByTestId('tiles-download').click();
+    await page.getByTestId('tiles-status').filter({ hasText: '已缓存' }).waitFor({ timeout: 60_000 });
+    const cached = await page.evaluate(async () => (await (await caches.open('tiandi-tiles')).keys()).length);
+    expect(cached).toBe(planned);
+    await page.getByTestId('prepare').screenshot({ path: path.join(SHOTS, '1b-prepare-offline.png') });
+
     await context.setOffline(true);
     await page.getByTestId('net-state').filter({ hasText: '离线' }).waitFor();
     const photos = await Promise.all([photo([200, 30, 30]), photo([30, 200, 30]), photo([30, 30, 200])]);
@@ -129,6 +149,10 @@ describe.skipIf(!hasChromium)('field mode offline (phone, chromium)', () => {
     await expect.poll(() => page.locator('[data-testid=stop-list] li[data-state=queued]').count(), { timeout: 20_000 }).toBe(2);
     await page.getByTestId('field-banner').filter({ hasText: '离线' }).waitFor();
     await page.locator('[data-testid=field-map][data-rendered="1"]').waitFor({ timeout: 20_000 });
+    // The orthophoto shows offline, from the tiles cached before leaving.
+    const pixels = await canvasStats(page, '[data-testid=field-map] canvas');
+    expect(pixels.distinctColours).toBeGreaterThan(8);
+    expect(pixels.nonBackground).toBeGreaterThan(pixels.width * pixels.height * 0.05);
     await page.screenshot({ path: path.join(SHOTS, '3-offline-after-reload.png') });
     expect(ws().db.prepare('SELECT count(*) AS n FROM reports').get()).toEqual({ n: 0 });
 

@@ -30,7 +30,7 @@ export async function createFieldMap(container: HTMLElement, a: FieldAssignment,
   await whenLoaded(map);
   for (const r of rasters) {
     if (r.kind !== 'ortho' || !r.tiles || !r.bounds) continue;
-    map.addSource(`ortho-${r.id}`, { type: 'raster', tiles: [new URL(r.tiles, location.href).href], tileSize: 256, bounds: r.bounds, minzoom: r.minzoom ?? 0, maxzoom: r.maxzoom ?? 22 });
+    map.addSource(`ortho-${r.id}`, { type: 'raster', tiles: [absoluteTemplate(r.tiles)], tileSize: 256, bounds: r.bounds, minzoom: r.minzoom ?? 0, maxzoom: r.maxzoom ?? 22 });
     map.addLayer({ id: `ortho-${r.id}`, type: 'raster', source: `ortho-${r.id}` });
   }
   if (a.route) {
@@ -87,4 +87,11 @@ export async function createFieldMap(container: HTMLElement, a: FieldAssignment,
       map.remove();
     },
   };
+}
+
+/** An absolute tile URL template; `new URL()` would percent-encode the {z}/{x}/{y} placeholders. */
+export function absoluteTemplate(template: string): string {
+  if (/^https?:\/\//.test(template)) return template;
+  const base = location.href.replace(/[#?].*$/, '').replace(/[^/]*$/, '');
+  return template.startsWith('/') ? `${location.origin}${template}` : `${base}${template}`;
 }
