@@ -169,7 +169,7 @@ describe.skipIf(!hasChromium)('field mode offline (phone, chromium)', () => {
     expect(rows.find((r) => r.verdict === 'confirmed_poppy')!.plant_count).toBe(250);
     expect(ws().db.prepare('SELECT count(*) AS n FROM photos').get()).toEqual({ n: 3 });
     await context.close();
-  });
+  }, 180_000);
 });
 
 describe.skipIf(!hasChromium || !hasPoppler())('manager review after the field reports (desktop, chromium)', () => {
@@ -242,7 +242,7 @@ describe.skipIf(!hasChromium || !hasPoppler())('manager review after the field r
     await page.getByTestId('stale').filter({ hasText: '证据已变化的证书（1）' }).waitFor();
     await page.screenshot({ path: path.join(SHOTS, '7-manager-stale-after-import.png') });
     await context.close();
-  });
+  }, 180_000);
 });
 
 function hasPoppler(): boolean {
