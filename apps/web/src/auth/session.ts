@@ -84,6 +84,8 @@ export function signInForm(root: HTMLElement): Promise<Account> {
       h('button', { class: 'primary', type: 'submit', 'data-testid': 'login-submit' }, t('auth.submit')),
       error,
     );
+    // Never two forms: a re-render while a form is up replaces it.
+    for (const old of root.querySelectorAll('.login-wrap')) old.remove();
     root.append(h('div', { class: 'login-wrap' }, form));
     name.focus();
     void api<{ signInHint: string | null }>('/api/health')
