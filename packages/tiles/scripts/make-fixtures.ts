@@ -14,7 +14,7 @@ import { getCrs, toWgs84 } from '@tiandi/geo';
 import { writeGeoTiff } from '../src/write/index';
 import { encodeHeader, encodeIfd, TYPE } from '../src/write/tiff-ifd';
 
-const FIXTURE_VERSION = '6';
+const FIXTURE_VERSION = '7';
 export const BASE = { width: 600, height: 400, gsdM: 0.05, epsg: 4522, centre: [102.5, 25.3] as [number, number] };
 
 /** The plots painted red in the base image, in pixel boxes [x0, y0, x1, y1) and discs [cx, cy, r]. */
@@ -86,6 +86,8 @@ export const LAYOUTS: Record<string, string[]> = {
   'deflate-p3-float': ['-b', '1', '-b', '2', '-b', '3', '-ot', 'Float32', '-co', 'TILED=YES', '-co', 'COMPRESS=DEFLATE', '-co', 'PREDICTOR=3'],
   'jpeg-ycbcr-mask': ['-b', '1', '-b', '2', '-b', '3', '-mask', '4', '-co', 'TILED=YES', '-co', 'COMPRESS=JPEG', '-co', 'PHOTOMETRIC=YCBCR', '-co', 'JPEG_QUALITY=95', '--config', 'GDAL_TIFF_INTERNAL_MASK', 'YES'],
   'jpeg-rgb': ['-b', '1', '-b', '2', '-b', '3', '-co', 'TILED=YES', '-co', 'COMPRESS=JPEG', '-co', 'PHOTOMETRIC=RGB', '-co', 'JPEG_QUALITY=95'],
+  'rgba-jpeg': ['-co', 'TILED=YES', '-co', 'COMPRESS=JPEG', '-co', 'PHOTOMETRIC=RGB', '-co', 'JPEG_QUALITY=95'],
+  'gray-jpeg': ['-b', '2', '-co', 'TILED=YES', '-co', 'COMPRESS=JPEG', '-co', 'JPEG_QUALITY=95'],
   'striped-jpeg': ['-b', '1', '-b', '2', '-b', '3', '-co', 'COMPRESS=JPEG', '-co', 'PHOTOMETRIC=YCBCR', '-co', 'JPEG_QUALITY=95'],
   packbits: ['-co', 'TILED=YES', '-co', 'COMPRESS=PACKBITS'],
   zstd: ['-co', 'TILED=YES', '-co', 'COMPRESS=ZSTD', '-co', 'PREDICTOR=2'],

@@ -64,7 +64,30 @@ export function withJpegTables(tile: Uint8Array, tables?: Uint8Array): Uint8Arra
   return out;
 }
 
+/** geotiff.js's JPEG decoder, for component counts libjpeg-through-sharp would colour-convert (grey, RGBA). */
+const jpegJs = (() => {
+  const decoders = new Map<string, Promise<{ decode(b: ArrayBuffer): Promise<ArrayBuffer> }>>();
+  return async (bytes: Uint8Array, layout: BlockLayout): Promise<Uint8Array> => {
+    const key = `${layout.blockWidth}x${layout.blockHeight}x${layout.samples}:${layout.jpegTables?.length ?? 0}:${layout.jpegTables ? Buffer.from(layout.jpegTables).toString('base64', 0, 64) : ''}`;
+    let d = decoders.get(key);
+    if (!d) {
+      d = getDecoder(7, {
+        tileWidth: layout.blockWidth,
+        tileHeight: layout.blockHeight,
+        predictor: 1,
+        bitsPerSample: 8,
+        planarConfiguration: 1,
+        JPEGTables: layout.jpegTables,
+      } as never) as never;
+      decoders.set(key, d!);
+    }
+    const copy = bytes.buffer.slice(bytes.byteOffset, bytes.byteOffset + bytes.byteLength);
+    return new Uint8Array(await (await d!).decode(copy as ArrayBuffer));
+  };
+})();
+
 const jpeg: BlockDecoder = async (bytes, layout) => {
+  if (layout.samples !== 3) return jpegJs(bytes, layout);
   const stream = withJpegTables(bytes, layout.jpegTables);
   const { data, info } = await sharp(stream, { failOn: 'error' }).raw().toBuffer({ resolveWithObject: true });
   if (info.width !== layout.blockWidth || info.height < layout.blockHeight || info.channels !== layout.samples) {

@@ -99,6 +99,18 @@ describe.skipIf(!hasGdal)('openGeoTiffSource: GDAL-written layouts', () => {
     for (let i = 0; i < ref.length; i++) err += Math.abs(ref[i] - w.rgb[i]);
     expect(err / ref.length).toBeLessThan(1);
   });
+  it.each([['rgba-jpeg', 4], ['gray-jpeg', 1]] as const)('%s (JPEG with %i components) decodes like GDAL', async (name, bands) => {
+    const raw = `${fx.files[name]}.raw`;
+    gdal('gdal_translate', ['-q', '-b', '1', '-of', 'ENVI', fx.files[name], raw]);
+    const ref = readFileSync(raw);
+    const s = await openGeoTiffSource(fx.files[name]);
+    expect(s.bands).toBe(bands);
+    const w = await s.readWindow([0, 0, s.width, s.height]);
+    await s.close();
+    let err = 0;
+    for (let i = 0; i < ref.length; i++) err += Math.abs(ref[i] - w.rgb[i * 3]);
+    expect(err / ref.length).toBeLessThan(1);
+  });
   it('identifies masks: alpha, internal mask IFD, nodata', async () => {
     const kinds: Record<string, string> = { 'tiled-lzw': 'alpha', 'jpeg-ycbcr-mask': 'mask', 'cog-jpeg': 'mask', nodata: 'nodata', 'tiled-none': 'none' };
     for (const [name, kind] of Object.entries(kinds)) {
