@@ -7,6 +7,7 @@ const NEIGHBOURS = 40;
 const AVG_REMOVED = 10;
 const MAX_STRING = 10;
 const BLINK = 0.01;
+const LEFTOVER_SAMPLE = 40;
 
 /**
  * Solves a capacitated, time-windowed, multi-depot vehicle-routing problem with optional jobs by
@@ -231,9 +232,13 @@ export function solveVrp(p: VrpProblem, options: VrpOptions = {}): VrpSolution {
     // Optional jobs: serve the most valuable first.
     if (pick >= 4) removed.sort((a, b) => jPen[b] - jPen[a]);
     const left: number[] = [];
+    // Jobs left out earlier can only fit where this iteration's ruin made room; when many are left
+    // out (an oversubscribed plan), retry a random sample of about LEFTOVER_SAMPLE of them.
+    let stale = 0;
+    for (const u of removed) if (!fresh[u]) stale++;
+    const retry = Math.min(1, LEFTOVER_SAMPLE / Math.max(1, stale));
     for (const u of removed) {
-      // A job left out earlier can only fit now where this iteration's ruin made room.
-      if (!fresh[u] && !nearRuin(u)) { left.push(u); continue; }
+      if (!fresh[u] && (!nearRuin(u) || (retry < 1 && rng.next() >= retry))) { left.push(u); continue; }
       let [d, r, i] = bestInsertion(u, true);
       // Full scan only when no neighbour is routed (granular neighbourhood empty), or now and then.
       if (r < 0 && (considered <= nClass || rng.next() < 0.05)) [d, r, i] = bestInsertion(u, false);
