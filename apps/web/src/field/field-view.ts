@@ -40,6 +40,8 @@ export default fieldView;
 
 async function start(el: HTMLElement, cleanups: (() => void)[], isDisposed: () => boolean): Promise<void> {
   void registerServiceWorker().catch((err) => console.warn('service worker not registered', err));
+  // Ask the browser not to evict the outbox and caches under storage pressure (reports must survive).
+  void navigator.storage?.persist?.().catch(() => false);
   const outbox = await Outbox.open();
   cleanups.push(() => outbox.close());
 
