@@ -18,7 +18,7 @@ export const UNASSIGNED_REASONS = {
   UNREACHABLE_FAR: '离路网超出步行范围 farther from any road or path than the walking range',
   UNREACHABLE_DISCONNECTED: '所在路网与驻地不连通 on a part of the network not connected to the depot',
   DOES_NOT_FIT: '单独前往也超出班次或时间窗 cannot be served within any shift or time window even alone',
-  NO_CAPACITY: '班次时间不足，优先安排了更高优先级目标 not enough team time; higher-priority targets were planned first',
+  NO_CAPACITY: '班次时间不足，已安排总优先级最高的一组目标 not enough team time (or stops); the plan serves the highest total priority that fits',
   VISITED: '已核查 already visited',
 } as const;
 
