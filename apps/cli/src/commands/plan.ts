@@ -209,7 +209,7 @@ async function runPlan(argv: string[], io: Parameters<Command['run']>[1]): Promi
     );
   } catch (e) {
     if (e instanceof P.PlannerError) {
-      const file = e.code === 'TIANDI_E_DEPOT_OFF_NETWORK' ? '--depot' : e.code === 'TIANDI_E_SHIFT_TOO_SHORT' ? '--shift' : e.code === 'TIANDI_E_NO_TARGETS' ? targetsFile : 'plan';
+      const file = e.code === 'TIANDI_E_DEPOT_OFF_NETWORK' ? (values['teams-file'] ?? '--depot') : e.code === 'TIANDI_E_SHIFT_TOO_SHORT' ? '--shift' : e.code === 'TIANDI_E_NO_TARGETS' ? targetsFile : 'plan';
       throw new BadInput(file, e.message);
     }
     throw e;
