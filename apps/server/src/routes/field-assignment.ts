@@ -56,11 +56,13 @@ export function readAssignment(ws: Workspace, team: string): FieldAssignment {
   };
 }
 
-/** True when the team may see or report on this target: it is a stop of its plan, or the team reported on it. */
+/**
+ * True when the team may see or report on this target: it is a stop of any plan given to the team
+ * (a report written offline still counts after a re-plan moved the target), or the team reported on it.
+ */
 export function teamHasTarget(ws: Workspace, team: string, targetId: string): boolean {
-  const plan = ws.db.prepare('SELECT plan_id FROM plans WHERE team = ? ORDER BY fid DESC LIMIT 1').get(team) as { plan_id: string } | undefined;
-  if (plan && ws.db.prepare('SELECT 1 FROM stops WHERE plan_id = ? AND team = ? AND target_id = ?').get(plan.plan_id, team, targetId)) return true;
-  return !!ws.db.prepare('SELECT 1 FROM reports WHERE team = ? AND target_id = ?').get(team, targetId);
+  if (ws.db.prepare('SELECT 1 FROM stops WHERE team = ? AND target_id = ? LIMIT 1').get(team, targetId)) return true;
+  return !!ws.db.prepare('SELECT 1 FROM reports WHERE team = ? AND target_id = ? LIMIT 1').get(team, targetId);
 }
 
 function fieldTargetFeature(t: Target) {
