@@ -14,7 +14,7 @@ import { getCrs, toWgs84 } from '@tiandi/geo';
 import { writeGeoTiff } from '../src/write/index';
 import { encodeHeader, encodeIfd, TYPE } from '../src/write/tiff-ifd';
 
-const FIXTURE_VERSION = '7';
+const FIXTURE_VERSION = '8';
 export const BASE = { width: 600, height: 400, gsdM: 0.05, epsg: 4522, centre: [102.5, 25.3] as [number, number] };
 
 /** The plots painted red in the base image, in pixel boxes [x0, y0, x1, y1) and discs [cx, cy, r]. */
@@ -96,6 +96,8 @@ export const LAYOUTS: Record<string, string[]> = {
   'cog-deflate': ['-of', 'COG', '-co', 'COMPRESS=DEFLATE', '-co', 'BLOCKSIZE=128', '-co', 'OVERVIEW_RESAMPLING=AVERAGE'],
   bigtiff: ['-co', 'BIGTIFF=YES', '-co', 'TILED=YES', '-co', 'COMPRESS=DEFLATE'],
   uint16: ['-b', '1', '-b', '2', '-b', '3', '-b', '4', '-ot', 'UInt16', '-scale', '0', '255', '0', '65535', '-co', 'TILED=YES', '-co', 'COMPRESS=DEFLATE', '-co', 'PREDICTOR=2', '-co', 'ALPHA=YES'],
+  'uint16-big-endian': ['-b', '1', '-b', '2', '-b', '3', '-b', '4', '-ot', 'UInt16', '-scale', '0', '255', '0', '65535', '-co', 'TILED=YES', '-co', 'COMPRESS=LZW', '-co', 'PREDICTOR=2', '-co', 'ALPHA=YES', '-co', 'ENDIANNESS=BIG'],
+  'float-big-endian': ['-b', '1', '-b', '2', '-b', '3', '-ot', 'Float32', '-co', 'COMPRESS=DEFLATE', '-co', 'PREDICTOR=3', '-co', 'ENDIANNESS=BIG'],
   planar: ['-co', 'TILED=YES', '-co', 'COMPRESS=DEFLATE', '-co', 'INTERLEAVE=BAND'],
   nodata: ['-b', '1', '-b', '2', '-b', '3', '-a_nodata', '0', '-co', 'TILED=YES', '-co', 'COMPRESS=DEFLATE'],
   gray: ['-b', '2', '-a_nodata', '0', '-co', 'COMPRESS=LZW'],

@@ -40,7 +40,22 @@ function first(v: unknown, dflt: number): number {
 }
 
 /** Reads and checks the tags of one IFD; throws typed errors for anything Tiandi cannot read. */
-export async function ifdInfo(fd: ImageFileDirectory, index: number, path: string, fileBytes: number): Promise<IfdInfo> {
+/**
+ * geotiff.js reads deferred (large, out-of-line) arrays little-endian whatever the file's byte order;
+ * for big-endian files those values come back byte-swapped and are swapped back here.
+ */
+function fixDeferredByteOrder(fd: ImageFileDirectory, tag: number, values: ArrayLike<number> | undefined, bigEndian: boolean): ArrayLike<number> | undefined {
+  if (!values || !bigEndian || !(fd as unknown as { deferredArrays?: Map<unknown, unknown> }).deferredArrays?.has(tag)) return values;
+  if (values instanceof Uint32Array) return values.map((v) => (((v & 0xff) << 24) | ((v & 0xff00) << 8) | ((v >>> 8) & 0xff00) | (v >>> 24)) >>> 0);
+  if (values instanceof Uint16Array) return values.map((v) => ((v & 0xff) << 8) | (v >> 8));
+  if (typeof BigUint64Array !== 'undefined' && (values as unknown) instanceof BigUint64Array) {
+    const b = Buffer.from(new BigUint64Array(values as unknown as BigUint64Array).buffer).swap64();
+    return Array.from(new BigUint64Array(b.buffer, b.byteOffset, b.byteLength / 8), Number);
+  }
+  return values;
+}
+
+export async function ifdInfo(fd: ImageFileDirectory, index: number, path: string, fileBytes: number, bigEndian = false): Promise<IfdInfo> {
   const get = (name: string) => fd.loadValue(name as never) as Promise<unknown>;
   const width = first(await get('ImageWidth'), 0);
   const height = first(await get('ImageLength'), 0);
@@ -106,8 +121,8 @@ export async function ifdInfo(fd: ImageFileDirectory, index: number, path: strin
   const blocksAcross = Math.ceil(width / blockWidth);
   const blocksDown = Math.ceil(height / blockHeight);
   const nBlocks = blocksAcross * blocksDown * (planar === 2 ? samples : 1);
-  const offsets = (await get(tiled ? 'TileOffsets' : 'StripOffsets')) as ArrayLike<number> | undefined;
-  const byteCounts = (await get(tiled ? 'TileByteCounts' : 'StripByteCounts')) as ArrayLike<number> | undefined;
+  const offsets = fixDeferredByteOrder(fd, tiled ? 324 : 273, (await get(tiled ? 'TileOffsets' : 'StripOffsets')) as ArrayLike<number> | undefined, bigEndian);
+  const byteCounts = fixDeferredByteOrder(fd, tiled ? 325 : 279, (await get(tiled ? 'TileByteCounts' : 'StripByteCounts')) as ArrayLike<number> | undefined, bigEndian);
   if (!offsets || !byteCounts || offsets.length < nBlocks || byteCounts.length < nBlocks) {
     throw new TilesError('TIANDI_E_CORRUPT_TIFF', `损坏的文件 corrupt TIFF: ${nBlocks} blocks expected, ${offsets?.length ?? 0} offsets found`, path);
   }

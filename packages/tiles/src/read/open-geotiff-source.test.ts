@@ -78,8 +78,8 @@ describe('openGeoTiffSource: bad input', () => {
 });
 
 describe.skipIf(!hasGdal)('openGeoTiffSource: GDAL-written layouts', () => {
-  const lossless = ['tiled-none', 'striped-none', 'tiled-lzw', 'striped-lzw', 'deflate-p2', 'deflate-p3-float', 'packbits', 'zstd', 'cog-deflate', 'bigtiff', 'uint16', 'planar', 'nodata'];
-  const withMask = new Set(['tiled-lzw', 'striped-lzw', 'deflate-p2', 'packbits', 'zstd', 'cog-deflate', 'bigtiff', 'uint16', 'planar', 'nodata', 'jpeg-ycbcr-mask', 'cog-jpeg']);
+  const lossless = ['tiled-none', 'striped-none', 'tiled-lzw', 'striped-lzw', 'deflate-p2', 'deflate-p3-float', 'packbits', 'zstd', 'cog-deflate', 'bigtiff', 'uint16', 'uint16-big-endian', 'float-big-endian', 'planar', 'nodata'];
+  const withMask = new Set(['tiled-lzw', 'striped-lzw', 'deflate-p2', 'packbits', 'zstd', 'cog-deflate', 'bigtiff', 'uint16', 'uint16-big-endian', 'planar', 'nodata', 'jpeg-ycbcr-mask', 'cog-jpeg']);
   it.each(lossless)('%s decodes exactly', async (name) => {
     const r = await compare(name, { checkValid: withMask.has(name) });
     expect(r.meanErr).toBe(0);

@@ -110,6 +110,7 @@ export async function openGeoTiffSource(path: string, options: OpenGeoTiffOption
       throw new TilesError('TIANDI_E_NOT_TIFF', '不是 TIFF 文件 not a TIFF file: export the orthophoto as GeoTIFF', path);
     }
     const bigTiff = version === 43;
+    const bigEndian = magic === 'MM';
     const levels: Level[] = [];
     const masks: IfdInfo[] = [];
     let main: IfdInfo | undefined;
@@ -129,7 +130,7 @@ export async function openGeoTiffSource(path: string, options: OpenGeoTiffOption
         }
         if (i > 64) break;
         if (i === 0) {
-          main = await ifdInfo(fd, i, path, fileBytes);
+          main = await ifdInfo(fd, i, path, fileBytes, magic === 'MM');
           const img = await tiff.getImage(0);
           const geoKeys = img.getGeoKeys();
           const load = (n: string) => fd.loadValue(n as never) as Promise<number[] | undefined>;
@@ -151,7 +152,7 @@ export async function openGeoTiffSource(path: string, options: OpenGeoTiffOption
         const isMask = (sub & 4) !== 0;
         const isOverview = (sub & 1) !== 0;
         if (!isMask && !isOverview) continue;
-        const info = await ifdInfo(fd, i, path, fileBytes);
+        const info = await ifdInfo(fd, i, path, fileBytes, magic === 'MM');
         if (isMask) masks.push(info);
         else if (info.samples === main!.samples) {
           levels.push({ width: info.width, height: info.height, scaleX: main!.width / info.width, scaleY: main!.height / info.height, ifd: info });
@@ -197,8 +198,19 @@ export async function openGeoTiffSource(path: string, options: OpenGeoTiffOption
       } catch (err) {
         throw new TilesError('TIANDI_E_CORRUPT_TIFF', `数据损坏 cannot decode a block (${(err as Error).message?.slice(0, 100)}): the file is corrupt; export it again`, path);
       }
+      // Big-endian files ("MM") store 16/32-bit samples most significant byte first (the floating-point
+      // predictor is undone first and swapped after).
+      if (bigEndian && info.bitsPerSample > 8 && info.predictor !== 3) {
+        if (raw.byteOffset % 4 !== 0) raw = raw.slice();
+        if (info.bitsPerSample === 16) new Uint16Array(raw.buffer, raw.byteOffset, raw.byteLength >> 1).forEach((v, i, a) => (a[i] = ((v & 0xff) << 8) | (v >> 8)));
+        else Buffer.from(raw.buffer, raw.byteOffset, raw.byteLength - (raw.byteLength % 4)).swap32();
+      }
       if (info.predictor === 2) undoHorizontalPredictor(raw, layout, rows);
-      else if (info.predictor === 3 && info.bitsPerSample === 32) raw = undoFloatPredictor(raw, layout, rows);
+      else if (info.predictor === 3 && info.bitsPerSample === 32) {
+        raw = undoFloatPredictor(raw, layout, rows);
+        // The planes come out in the file's byte order (checked against GDAL-written big-endian files).
+        if (bigEndian) Buffer.from(raw.buffer, raw.byteOffset, raw.byteLength - (raw.byteLength % 4)).swap32();
+      }
       return raw;
     };
     const getBlock = (info: IfdInfo, bx: number, by: number, sig?: AbortSignal): Promise<RgbBlock> =>
