@@ -150,7 +150,7 @@ describe.skipIf(!hasGdal)('openGeoTiffSource: GDAL-written layouts', () => {
   });
 
   const points: [number, number][] = [[0, 0], [600, 0], [0, 400], [600, 400], [123.5, 321.25]];
-  const georef = ['base', 'rotated', 'pixel-is-point', 'cog-jpeg', ...CRS_FIXTURES.map((c) => `crs-${c}`)];
+  const georef = ['base', 'rotated', 'pixel-is-point', 'cog-jpeg', 'uint16-big-endian', 'float-big-endian', ...CRS_FIXTURES.map((c) => `crs-${c}`)];
   it.each(georef)('%s: pixel → WGS 84 agrees with gdaltransform within 0.1 m', async (name) => {
     const s = await openGeoTiffSource(fx.files[name]);
     const out = gdal('gdaltransform', ['-output_xy', '-t_srs', 'EPSG:4326', fx.files[name]], points.map((p) => p.join(' ')).join('\n') + '\n');
