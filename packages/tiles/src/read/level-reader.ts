@@ -1,0 +1,168 @@
+import type { FileHandle } from 'node:fs/promises';
+import { TilesError, throwIfAborted } from '../errors';
+import { BlockCache } from './block-cache';
+import { undoFloatPredictor, undoHorizontalPredictor, type BlockLayout } from './codecs';
+import type { IfdInfo } from './ifd-info';
+import type { RgbRaster } from './resample-area';
+import { toMaskBlock, toRgbBlock, type RgbBlock } from './rgb-block';
+
+/** Reads pixel regions of one resolution level, block by block, through a bounded cache of decoded blocks. */
+export interface LevelReader {
+  /** Reads [rx0, rx1) × [ry0, ry1) of the level whose IFD is `info` (clipped to it), AND-ing its mask IFD `mask`. */
+  readLevel(info: IfdInfo, mask: IfdInfo | undefined, rx0: number, ry0: number, rx1: number, ry1: number, signal?: AbortSignal): Promise<RgbRaster>;
+  /** Blocks decoded so far. */
+  decodes(): number;
+  setCacheBytes(bytes: number): void;
+  clear(): void;
+}
+
+/** Creates the block reader of one open file. */
+export function createLevelReader(o: { fh: FileHandle; path: string; bigEndian: boolean; noData?: number; cacheBytes: number }): LevelReader {
+  const { fh, path, bigEndian, noData, cacheBytes } = o;
+  const cache = new BlockCache<RgbBlock>(cacheBytes);
+  const maskCache = new BlockCache<Uint8Array>(32 * 1024 * 1024);
+
+  const readBytes = async (info: IfdInfo, block: number, sig?: AbortSignal): Promise<Uint8Array | null> => {
+    const off = Number(info.offsets[block]);
+    const n = Number(info.byteCounts[block]);
+    if (!n) return null;
+    throwIfAborted(sig);
+    const buf = Buffer.allocUnsafe(n);
+    const { bytesRead } = await fh.read(buf, 0, n, off);
+    if (bytesRead !== n) throw new TilesError('TIANDI_E_CORRUPT_TIFF', `文件被截断 truncated file at byte ${off + bytesRead}`, path);
+    return buf;
+  };
+  const rowsOf = (info: IfdInfo, by: number) => Math.min(info.blockHeight, info.height - by * info.blockHeight);
+  const decodeRaw = async (info: IfdInfo, bytes: Uint8Array, layout: BlockLayout, rows: number): Promise<Uint8Array> => {
+    let raw: Uint8Array;
+    try {
+      raw = await info.decoder(bytes, layout);
+    } catch (err) {
+      throw new TilesError('TIANDI_E_CORRUPT_TIFF', `数据损坏 cannot decode a block (${(err as Error).message?.slice(0, 100)}): the file is corrupt; export it again`, path);
+    }
+    // Big-endian files ("MM") store 16/32-bit samples most significant byte first (the floating-point
+    // predictor is undone first and swapped after).
+    if (bigEndian && info.bitsPerSample > 8 && info.predictor !== 3) {
+      if (raw.byteOffset % 4 !== 0) raw = raw.slice();
+      if (info.bitsPerSample === 16) new Uint16Array(raw.buffer, raw.byteOffset, raw.byteLength >> 1).forEach((v, i, a) => (a[i] = ((v & 0xff) << 8) | (v >> 8)));
+      else Buffer.from(raw.buffer, raw.byteOffset, raw.byteLength - (raw.byteLength % 4)).swap32();
+    }
+    if (info.predictor === 2) undoHorizontalPredictor(raw, layout, rows);
+    else if (info.predictor === 3 && info.bitsPerSample === 32) {
+      raw = undoFloatPredictor(raw, layout, rows);
+      // The planes come out in the file's byte order (checked against GDAL-written big-endian files).
+      if (bigEndian) Buffer.from(raw.buffer, raw.byteOffset, raw.byteLength - (raw.byteLength % 4)).swap32();
+    }
+    return raw;
+  };
+  const getBlock = (info: IfdInfo, bx: number, by: number, sig?: AbortSignal): Promise<RgbBlock> =>
+    cache.get(`${info.index}:${bx}:${by}`, async () => {
+      const rows = rowsOf(info, by);
+      const planes: Uint8Array[] = [];
+      const planeCount = info.planar === 2 ? info.samples : 1;
+      const perPlane = info.blocksAcross * info.blocksDown;
+      const layout: BlockLayout = {
+        blockWidth: info.blockWidth,
+        blockHeight: info.blockHeight,
+        samples: info.planar === 2 ? 1 : info.samples,
+        bitsPerSample: info.bitsPerSample,
+        predictor: info.predictor,
+        jpegTables: info.jpegTables,
+      };
+      const needed = info.planar === 2 ? [...new Set([0, 1, 2, info.alphaSample].filter((s) => s >= 0 && s < info.samples))] : [0];
+      for (let s = 0; s < planeCount; s++) {
+        if (!needed.includes(s)) {
+          planes.push(new Uint8Array(0));
+          continue;
+        }
+        const bytes = await readBytes(info, s * perPlane + by * info.blocksAcross + bx, sig);
+        if (!bytes) {
+          const n = info.blockWidth * rows;
+          return { width: info.blockWidth, rows, rgb: new Uint8Array(n * 3), valid: new Uint8Array(n), byteLength: n * 4 };
+        }
+        planes.push(await decodeRaw(info, bytes, layout, rows));
+      }
+      const need = info.blockWidth * rows * layout.samples * Math.ceil(info.bitsPerSample / 8);
+      for (const p of planes) {
+        if (p.length && p.length < need) {
+          throw new TilesError('TIANDI_E_CORRUPT_TIFF', `数据损坏 a block decoded to ${p.length} bytes, expected ${need}: the file is corrupt`, path);
+        }
+      }
+      return toRgbBlock(info, planes, rows, noData);
+    });
+  const getMask = (info: IfdInfo, bx: number, by: number, sig?: AbortSignal): Promise<Uint8Array> =>
+    maskCache.get(`${info.index}:${bx}:${by}`, async () => {
+      const rows = rowsOf(info, by);
+      const bytes = await readBytes(info, by * info.blocksAcross + bx, sig);
+      if (!bytes) return new Uint8Array(info.blockWidth * rows);
+      const layout: BlockLayout = { blockWidth: info.blockWidth, blockHeight: info.blockHeight, samples: 1, bitsPerSample: info.bitsPerSample, predictor: info.predictor };
+      return toMaskBlock(info, await decodeRaw(info, bytes, layout, rows), rows);
+    });
+
+  const readLevel = async (info: IfdInfo, m: IfdInfo | undefined, rx0: number, ry0: number, rx1: number, ry1: number, sig?: AbortSignal): Promise<RgbRaster> => {
+    const rw = rx1 - rx0;
+    const rh = ry1 - ry0;
+    const rgb = new Uint8Array(rw * rh * 3);
+    const valid = new Uint8Array(rw * rh).fill(1);
+    let allValid = !m;
+    const jobs: Promise<void>[] = [];
+    for (let by = Math.floor(ry0 / info.blockHeight); by <= Math.floor((ry1 - 1) / info.blockHeight); by++) {
+      for (let bx = Math.floor(rx0 / info.blockWidth); bx <= Math.floor((rx1 - 1) / info.blockWidth); bx++) {
+        jobs.push(
+          getBlock(info, bx, by, sig).then((b) => {
+            const bx0 = bx * info.blockWidth;
+            const by0 = by * info.blockHeight;
+            const cx0 = Math.max(rx0, bx0);
+            const cx1 = Math.min(rx1, bx0 + info.blockWidth, info.width);
+            const cy0 = Math.max(ry0, by0);
+            const cy1 = Math.min(ry1, by0 + b.rows);
+            const n = cx1 - cx0;
+            for (let y = cy0; y < cy1; y++) {
+              const s = (y - by0) * b.width + (cx0 - bx0);
+              const d = (y - ry0) * rw + (cx0 - rx0);
+              rgb.set(b.rgb.subarray(s * 3, (s + n) * 3), d * 3);
+              if (b.valid) {
+                valid.set(b.valid.subarray(s, s + n), d);
+                allValid = false;
+              }
+            }
+          }),
+        );
+      }
+    }
+    await Promise.all(jobs);
+    if (m) {
+      const mj: Promise<void>[] = [];
+      for (let by = Math.floor(ry0 / m.blockHeight); by <= Math.floor((ry1 - 1) / m.blockHeight); by++) {
+        for (let bx = Math.floor(rx0 / m.blockWidth); bx <= Math.floor((rx1 - 1) / m.blockWidth); bx++) {
+          mj.push(
+            getMask(m, bx, by, sig).then((b) => {
+              const bx0 = bx * m.blockWidth;
+              const by0 = by * m.blockHeight;
+              const cx0 = Math.max(rx0, bx0);
+              const cx1 = Math.min(rx1, bx0 + m.blockWidth, m.width);
+              const cy1 = Math.min(ry1, by0 + rowsOf(m, by));
+              for (let y = Math.max(ry0, by0); y < cy1; y++) {
+                const s = (y - by0) * m.blockWidth;
+                const d = (y - ry0) * rw - rx0;
+                for (let x = cx0; x < cx1; x++) if (!b[s + x - bx0]) valid[d + x] = 0;
+              }
+            }),
+          );
+        }
+      }
+      await Promise.all(mj);
+    }
+    return { width: rw, height: rh, rgb, valid, allValid };
+  };
+
+  return {
+    readLevel,
+    decodes: () => cache.decodes + maskCache.decodes,
+    setCacheBytes: (bytes) => cache.resize(bytes),
+    clear: () => {
+      cache.clear();
+      maskCache.clear();
+    },
+  };
+}
