@@ -24,6 +24,7 @@ const operatorView: View = async (root) => {
   const map = createMap(mapEl, { basemapUrl: health.basemapUrl });
   let layers: SurveyLayers | null = null;
   let targets: FC = { type: 'FeatureCollection', features: [] };
+  let lastData: Awaited<ReturnType<typeof loadSurvey>> | null = null;
   const abort = new AbortController();
 
   const flyTo = (id: string) => {
@@ -63,6 +64,7 @@ const operatorView: View = async (root) => {
       fitToSurvey(map, data);
     }
     mapEl.dataset.loaded = String(targets.features.length);
+    lastData = data;
     return data;
   };
 
@@ -78,7 +80,8 @@ const operatorView: View = async (root) => {
 
   await whenLoaded(map);
   layers = addSurveyLayers(map);
-  mapBox.append(layerControl(layers));
+  const fitButton = h('button', { type: 'button', 'data-testid': 'fit-data', onclick: () => lastData && fitToSurvey(map, lastData, true) }, t('map.fit'));
+  mapBox.append(layerControl(layers, [fitButton]));
   for (const layer of TARGET_LAYERS) {
     map.on('mousemove', layer, (e: MapMouseEvent & { features?: MapGeoJSONFeature[] }) => {
       const id = e.features?.[0]?.properties?.id;

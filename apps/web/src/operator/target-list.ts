@@ -57,6 +57,13 @@ export function targetList(opts: { onSelect: (id: string) => void; onHover: (id:
             onclick: () => opts.onSelect(r.id),
             onmouseenter: () => opts.onHover(r.id),
             onmouseleave: () => opts.onHover(null),
+            tabindex: '0',
+            onkeydown: (e: KeyboardEvent) => {
+              if (e.key === 'Enter' || e.key === ' ') {
+                e.preventDefault();
+                opts.onSelect(r.id);
+              }
+            },
           },
           h('td', null, fmtNumber(r.score_max, 2)),
           h('td', null, fmtNumber(r.area_m2, 0)),

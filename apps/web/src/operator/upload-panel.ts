@@ -48,11 +48,15 @@ export function uploadPanel(opts: { onQueued: (jobId: string) => void }): HTMLEl
       const run = () => {
         row.classList.remove('rejected', 'failed', 'done');
         row.querySelector('button')?.remove();
+        const abort = new AbortController();
+        const cancel = h('button', { type: 'button', class: 'cancel', onclick: () => abort.abort() }, t('common.cancel'));
+        row.append(cancel);
         void uploadFile(file, (s) => {
           bar.style.width = `${Math.round((s.phase === 'hashing' ? s.fraction * 0.1 : s.phase === 'uploading' ? 0.1 + s.fraction * 0.9 : 1) * 100)}%`;
           text.textContent = describeUpload(s);
           row.dataset.phase = s.phase;
-        }).then((s) => {
+        }, { signal: abort.signal }).then((s) => {
+          cancel.remove();
           if (s.phase === 'queued') {
             row.classList.add('done');
             if (s.jobId) opts.onQueued(s.jobId);

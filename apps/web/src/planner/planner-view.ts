@@ -86,7 +86,7 @@ const plannerView: View = async (root) => {
   await whenLoaded(map);
   const layers = addSurveyLayers(map);
   const routes = routeLayers(map);
-  mapBox.append(layerControl(layers));
+  mapBox.append(layerControl(layers, [h('button', { type: 'button', onclick: () => fitToSurvey(map, data, true) }, t('map.fit'))]));
   layers.setZones(data.zones);
   layers.setFootprints(data.footprints);
   layers.setGaps(data.gaps);

@@ -31,9 +31,16 @@ export function uploadFile(file: File, onState: (s: UploadState) => void, opts: 
     onState(s);
     return s;
   };
+  const cancelled = () => emit({ phase: 'failed', fraction: 0, bytesSent: 0, bytesTotal: total, error: '已取消 cancelled' });
   return (async () => {
     emit({ phase: 'hashing', fraction: 0, bytesSent: 0, bytesTotal: total });
-    const sha = await sha256OfFile(file, (f) => emit({ phase: 'hashing', fraction: f, bytesSent: 0, bytesTotal: total }), opts.signal);
+    let sha: string;
+    try {
+      sha = await sha256OfFile(file, (f) => emit({ phase: 'hashing', fraction: f, bytesSent: 0, bytesTotal: total }), opts.signal);
+    } catch (err) {
+      if (opts.signal?.aborted) return cancelled();
+      throw err;
+    }
     return new Promise<UploadState>((resolve) => {
       const upload = new tus.Upload(file, {
         endpoint: opts.endpoint ?? '/api/uploads',
@@ -74,7 +81,15 @@ export function uploadFile(file: File, onState: (s: UploadState) => void, opts: 
           resolve(emit({ phase: rejected ? 'rejected' : 'failed', fraction: 0, bytesSent: 0, bytesTotal: total, error: message }));
         },
       });
-      opts.signal?.addEventListener('abort', () => void upload.abort(), { once: true });
+      opts.signal?.addEventListener(
+        'abort',
+        () => {
+          // Keeps the partial upload on the server, so "retry" resumes it.
+          void upload.abort(false);
+          resolve(cancelled());
+        },
+        { once: true },
+      );
       void upload.findPreviousUploads().then((previous) => {
         if (previous.length > 0) upload.resumeFromPreviousUpload(previous[0]);
         upload.start();
