@@ -21,3 +21,4 @@ export * from './certification-rules';
 export * from './audit-chain';
 export * from './gaps-to-kml';
 export * from './did-you-mean';
+export * from './normalize-field-report';

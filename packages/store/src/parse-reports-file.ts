@@ -1,4 +1,4 @@
-import { parseGroundReport, type GroundReport } from '@tiandi/geo';
+import { didYouMean, normalizeFieldAppReports, parseGroundReport, REPORT_FIELD_ALIASES, type GroundReport } from '@tiandi/geo';
 import { StoreError } from './errors';
 
 /** One report row: its row number in the file (GeoJSON: feature number; CSV: line number, header = 1). */
@@ -7,12 +7,18 @@ export interface RejectedRow { row: number; message: string }
 
 const CSV_COLUMNS = ['report_id', 'target_id', 'verdict', 'what', 'lon', 'lat', 'accuracy_m', 'observed_at', 'team', 'plant_count', 'area_m2', 'photos', 'notes'];
 const NUMERIC = new Set(['accuracy_m', 'plant_count', 'area_m2', 'lon', 'lat']);
+/** GeoJSON properties of the workspace schema (the position is the geometry). */
+const PROPERTIES = CSV_COLUMNS.filter((c) => c !== 'lon' && c !== 'lat');
 
 /**
  * Parses a reports file: a GeoJSON FeatureCollection of Point features (properties as in docs/domain.md) or a
  * CSV with the header `report_id,target_id,verdict,what,lon,lat,accuracy_m,observed_at,team,plant_count,area_m2,photos,notes`
- * (photos separated by ';'). Every row is validated on its own: good rows are returned, bad rows come back
- * with one message each. A file that cannot be read as either format throws TIANDI_E_INPUT.
+ * (photos separated by ';'). Exports of other field apps (ODK/KoboToolbox CSV, QField/Survey123 GeoJSON,
+ * spreadsheets with Chinese headers) are recognised by their columns and mapped onto the same fields with
+ * {@link normalizeFieldAppReports} (their photos are not imported: the names go into the notes).
+ * Every row is validated on its own: good rows are returned, bad rows come back with one message each.
+ * A file that cannot be read as either format, or lacks a report id, verdict, time or position column,
+ * throws TIANDI_E_INPUT.
  */
 export function parseReportsFile(text: string, fileName: string): { rows: ReportRow[]; rejected: RejectedRow[] } {
   const trimmed = text.replace(/^\uFEFF/, '').trim();
@@ -27,6 +33,8 @@ function parseGeoJson(text: string, file: string) {
     throw new StoreError('TIANDI_E_INPUT', `不是有效的 JSON invalid JSON (${(e as Error).message}): export the reports as GeoJSON or CSV`, file);
   }
   if (fc.type !== 'FeatureCollection' || !Array.isArray(fc.features)) throw new StoreError('TIANDI_E_INPUT', '不是 GeoJSON FeatureCollection not a GeoJSON FeatureCollection of Point features', file);
+  const keys = new Set(fc.features.flatMap((f) => Object.keys((f as { properties?: object })?.properties ?? (f as { attributes?: object })?.attributes ?? {})));
+  if (!isOurSchema([...keys], PROPERTIES)) return parseOtherApp(text, [...keys], file, true);
   const rows: ReportRow[] = [];
   const rejected: RejectedRow[] = [];
   fc.features.forEach((f, i) => {
@@ -43,9 +51,10 @@ function parseCsv(text: string, file: string) {
   const lines = splitCsv(text);
   if (lines.length === 0) throw new StoreError('TIANDI_E_INPUT', '空文件 empty file', file);
   const header = lines[0].map((h) => h.trim());
+  if (!isOurSchema(header, CSV_COLUMNS)) return parseOtherApp(text, header, file, false);
   const unknown = header.filter((h) => !CSV_COLUMNS.includes(h));
   if (unknown.length || !header.includes('report_id')) {
-    throw new StoreError('TIANDI_E_INPUT', `CSV 表头无效 bad CSV header${unknown.length ? ` (unknown column '${unknown[0]}')` : ''}: expected ${CSV_COLUMNS.join(',')}`, file);
+    throw new StoreError('TIANDI_E_INPUT', `CSV 表头无效 bad CSV header${unknown.length ? ` (unknown column '${unknown[0]}'${didYouMean(unknown[0], CSV_COLUMNS)})` : ''}: expected ${CSV_COLUMNS.join(',')}`, file);
   }
   const rows: ReportRow[] = [];
   const rejected: RejectedRow[] = [];
@@ -75,6 +84,45 @@ function parseCsv(text: string, file: string) {
     if (r.ok) rows.push({ row, report: r.report });
     else rejected.push({ row, message: r.message });
   }
+  return { rows, rejected };
+}
+
+/**
+ * Our own schema: every column is one of ours, or the file has report_id and verdict and its other columns
+ * are typos of ours (those are then reported by name, with a "did you mean").
+ */
+function isOurSchema(columns: string[], known: string[]): boolean {
+  const unknown = columns.filter((c) => !known.includes(c));
+  return unknown.length === 0 || (columns.includes('report_id') && columns.includes('verdict') && unknown.every((c) => didYouMean(c, known) !== ''));
+}
+
+/**
+ * Another field app's export: columns mapped by alias. The file is refused as a whole when a field every
+ * report needs has no column (naming the unrecognised columns, with a "did you mean"), so a typo in a
+ * header is one message rather than one per row.
+ */
+function parseOtherApp(text: string, columns: string[], file: string, geojson: boolean) {
+  const norm = normalizeFieldAppReports(text);
+  const mapped = new Set(Object.values(norm.mapping));
+  const missing = ['report_id', 'verdict', 'observed_at'].filter((f) => !mapped.has(f));
+  if (!geojson && !mapped.has('geopoint') && !(mapped.has('lon') && mapped.has('lat'))) missing.push('lon,lat');
+  if (missing.length) {
+    const unknown = columns.filter((c) => !norm.mapping[c]);
+    const hints = unknown.slice(0, 3).map((c) => `'${c}'${didYouMean(c, [...CSV_COLUMNS, ...Object.values(REPORT_FIELD_ALIASES).flat()])}`);
+    throw new StoreError(
+      'TIANDI_E_INPUT',
+      `${geojson ? '属性' : 'CSV 表头'}缺少 ${missing.join(', ')} ${geojson ? 'properties lack' : 'bad CSV header: no column for'} ${missing.join(', ')}${hints.length ? `; 未识别 not recognised: ${hints.join(', ')}` : ''}. Use the columns ${CSV_COLUMNS.join(',')} (or an ODK/Kobo, QField or Survey123 export)`,
+      file,
+    );
+  }
+  const rows: ReportRow[] = [];
+  const rejected: RejectedRow[] = [...norm.rejected];
+  for (const f of norm.features) {
+    const r = parseGroundReport(f.properties, f.geometry.coordinates);
+    if (r.ok) rows.push({ row: f.row, report: r.report });
+    else rejected.push({ row: f.row, message: r.message });
+  }
+  rejected.sort((a, b) => a.row - b.row);
   return { rows, rejected };
 }
 

@@ -9,6 +9,8 @@ Imports ground reports. Each row is validated on its own: bad rows are listed wi
 stored; good rows are stored. Idempotent by report_id. Photos: paths relative to the file, stored by sha256.
 CSV header: report_id,target_id,verdict,what,lon,lat,accuracy_m,observed_at,team,plant_count,area_m2,photos,notes
 verdict: confirmed_poppy | eradicated | not_poppy (+ what) | nothing_found | inaccessible
+Exports of other field apps are accepted too: ODK/KoboToolbox CSV, QField/Survey123 GeoJSON, Chinese headers
+(编号,结论,位置,时间…); their photos are not imported (names kept in notes). See docs/domain.md.
 Exit status 2 when any row was rejected (the good rows are kept).
 `;
 

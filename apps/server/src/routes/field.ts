@@ -1,7 +1,7 @@
 import { createHash } from 'node:crypto';
 import fs from 'node:fs';
 import path from 'node:path';
-import { parseGroundReport, type GroundReport } from '@tiandi/geo';
+import { normalizeFieldAppReports, parseGroundReport, type GroundReport } from '@tiandi/geo';
 import { importReports, readTarget, StoreError, type PhotoBytes } from '@tiandi/store';
 import { z } from 'zod';
 import type { RequestAccount, Role, RouteModule, ServerContext } from '../context';
@@ -11,7 +11,6 @@ import { parseInput } from '../validate';
 import { actorOf, workspaceOf } from '../workspace/workspace-service';
 import { readAssignment, teamHasTarget } from './field-assignment';
 import { assignmentGpx } from './field-gpx';
-import { normalizeFieldAppReports } from './field-import-normalize';
 
 /** Roles that may read a team's assignment: the team itself, and the office roles that plan and review. */
 const READERS: Role[] = ['field', 'planner', 'manager', 'admin'];
@@ -119,11 +118,11 @@ const field: RouteModule = {
       const norm = normalizeFieldAppReports(body.text, { defaultTeam: body.team ?? null });
       const rows: { row: number; report: GroundReport }[] = [];
       const rejected = [...norm.rejected];
-      norm.features.forEach((f, i) => {
+      for (const f of norm.features) {
         const parsed = parseGroundReport(f.properties, f.geometry.coordinates);
-        if (parsed.ok) rows.push({ row: i + 1, report: parsed.report });
-        else rejected.push({ row: i + 1, message: parsed.message });
-      });
+        if (parsed.ok) rows.push({ row: f.row, report: parsed.report });
+        else rejected.push({ row: f.row, message: parsed.message });
+      }
       let res;
       try {
         res = importReports(workspaceOf(ctx), rows, actorOf(req.account), { source: body.fileName });

@@ -1,5 +1,5 @@
 import { describe, expect, it } from 'vitest';
-import { normalizeFieldAppReports, splitCsvRows } from './field-import-normalize';
+import { normalizeFieldAppReports, splitCsvRows } from './normalize-field-report';
 
 describe('normalizeFieldAppReports', () => {
   it('reads a KoboToolbox/ODK CSV export (group prefixes, geopoint columns, uuid:)', () => {
@@ -12,6 +12,7 @@ describe('normalizeFieldAppReports', () => {
     expect(r.rejected).toEqual([{ row: 3, message: expect.stringContaining("verdict 'maybe' not recognised") }]);
     expect(r.features).toHaveLength(1);
     expect(r.features[0]).toEqual({
+      row: 2,
       type: 'Feature',
       geometry: { type: 'Point', coordinates: [100.005, 25.0085] },
       properties: { report_id: 'abc-1', target_id: null, verdict: 'confirmed_poppy', what: null, accuracy_m: 4.5, observed_at: '2026-04-20T09:12:00+08:00', team: 'T1', plant_count: 120, area_m2: null, photos: [], notes: '照片未随文件导入 photos not imported: IMG_1.jpg' },

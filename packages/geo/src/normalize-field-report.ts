@@ -1,7 +1,9 @@
 /**
  * Reports exported by other field apps (ODK Collect / KoboToolbox CSV, QField or Survey123 GeoJSON,
  * plain spreadsheets with Chinese headers) → the workspace report schema, so a team that used
- * another tool is not lost. Pure: text in, canonical GeoJSON features and per-row problems out.
+ * another tool is not lost. Pure (runs in the browser too): text in, canonical GeoJSON features with
+ * their row numbers and per-row problems out; {@link parseGroundReport} then validates each feature.
+ * Used by the store's report import (`tiandi reports import`) and the server's import endpoint.
  */
 
 /** Canonical report properties (the workspace schema) and the column names other tools use for them. */
@@ -30,9 +32,13 @@ const VERDICT_WORDS: [RegExp, string][] = [
   [/^(inaccessible|no_access|no access|unreachable|无法到达|不可达)$/i, 'inaccessible'],
 ];
 
+/** One report in the workspace schema: a GeoJSON Point feature with canonical properties. */
+export interface NormalizedReportFeature { type: 'Feature'; geometry: { type: 'Point'; coordinates: [number, number] }; properties: Record<string, unknown> }
+
 /** What a normalisation produced. */
 export interface NormalizedReports {
-  features: { type: 'Feature'; geometry: { type: 'Point'; coordinates: [number, number] }; properties: Record<string, unknown> }[];
+  /** Good records, each with its row number (CSV: record number, header = 1; GeoJSON: feature number). */
+  features: (NormalizedReportFeature & { row: number })[];
   rejected: { row: number; message: string }[];
   /** Source column → canonical field, for the user to check. */
   mapping: Record<string, string>;
@@ -70,7 +76,7 @@ function toIso(v: unknown): string | null {
 }
 
 /** Normalises one record (already split into named values) into a canonical feature, or says what is missing. */
-function normalizeRecord(values: Record<string, unknown>, mapping: Record<string, string>, geometry: [number, number] | null, row: number, defaultTeam: string | null): NormalizedReports['features'][number] | string {
+function normalizeRecord(values: Record<string, unknown>, mapping: Record<string, string>, geometry: [number, number] | null, defaultTeam: string | null): NormalizedReportFeature | string {
   const get = (canonical: string) => {
     const col = Object.keys(mapping).find((c) => mapping[c] === canonical);
     return col === undefined ? undefined : values[col];
@@ -112,7 +118,18 @@ function normalizeRecord(values: Record<string, unknown>, mapping: Record<string
       notes: notes || null,
     },
   };
-  void row;
+}
+
+/**
+ * Maps source columns onto canonical report fields (first alias wins; group prefixes such as
+ * `group_a/` are dropped, `meta/` kept). Returns source column → canonical field.
+ *
+ * @example
+ * mapReportColumns(['meta/instanceID', '_geolocation_latitude', '结论']);
+ * // { 'meta/instanceID': 'report_id', _geolocation_latitude: 'lat', 结论: 'verdict' }
+ */
+export function mapReportColumns(columns: readonly string[]): Record<string, string> {
+  return mapColumns([...columns]);
 }
 
 /** Splits CSV text (RFC 4180 quotes, comma or semicolon or tab separated) into rows of cells. */
@@ -145,7 +162,12 @@ export function splitCsvRows(text: string): string[][] {
 
 /**
  * Normalises a CSV or GeoJSON export of another field app. Rows that cannot be understood come back
- * in `rejected` with their row number (CSV: line number, header = 1; GeoJSON: feature number).
+ * in `rejected` with their row number (CSV: record number, header = 1; GeoJSON: feature number).
+ * Photos named in the export are not imported (the names go into `notes`).
+ *
+ * @example
+ * const r = normalizeFieldAppReports('_uuid,result,_geolocation_latitude,_geolocation_longitude,end\nu1,poppy,25,100,2026-04-20T09:00+08:00');
+ * r.features[0].properties.verdict; // 'confirmed_poppy'
  */
 export function normalizeFieldAppReports(text: string, opts: { defaultTeam?: string | null } = {}): NormalizedReports {
   const trimmed = text.replace(/^\uFEFF/, '').trim();
@@ -163,9 +185,9 @@ export function normalizeFieldAppReports(text: string, opts: { defaultTeam?: str
     out.mapping = mapColumns(columns);
     feats.forEach((f, i) => {
       const g = f.geometry?.type === 'Point' && Array.isArray(f.geometry.coordinates) ? ([f.geometry.coordinates[0], f.geometry.coordinates[1]] as [number, number]) : null;
-      const r = normalizeRecord(f.properties ?? f.attributes ?? {}, out.mapping, g, i + 1, opts.defaultTeam ?? null);
+      const r = normalizeRecord(f.properties ?? f.attributes ?? {}, out.mapping, g, opts.defaultTeam ?? null);
       if (typeof r === 'string') out.rejected.push({ row: i + 1, message: r });
-      else out.features.push(r);
+      else out.features.push({ ...r, row: i + 1 });
     });
     return out;
   }
@@ -175,9 +197,9 @@ export function normalizeFieldAppReports(text: string, opts: { defaultTeam?: str
   out.mapping = mapColumns(header);
   rows.slice(1).forEach((cells, i) => {
     const values = Object.fromEntries(header.map((h, j) => [h, cells[j] ?? '']));
-    const r = normalizeRecord(values, out.mapping, null, i + 2, opts.defaultTeam ?? null);
+    const r = normalizeRecord(values, out.mapping, null, opts.defaultTeam ?? null);
     if (typeof r === 'string') out.rejected.push({ row: i + 2, message: r });
-    else out.features.push(r);
+    else out.features.push({ ...r, row: i + 2 });
   });
   return out;
 }
