@@ -40,14 +40,15 @@ const rasters: RouteModule = {
     const cache = new TileCache(path.join(ctx.options.dataDir, 'tile-cache'));
     // Rasters listed in <dataDir>/rasters.json (the demo's flight blocks and heatmaps).
     catalog.addProvider(rasterFileListProvider(ctx.options.dataDir));
-    // Finished scan jobs: their orthophoto and heatmap.
+    // Scan jobs: their orthophoto (from upload) and heatmap (when scanned).
     catalog.addProvider(() => {
       const q = ctx.services.get('jobs') ? jobQueueOf(ctx) : null;
       if (!q) return [];
       return q.list().flatMap((j) => {
         const out: Omit<import('../tiles/raster-catalog').RasterEntry, 'id'>[] = [{ kind: 'ortho', name: j.imageName, file: j.imagePath, jobId: j.id, imageId: j.result?.imageId ?? null, time: j.createdAt }];
         if (j.status === 'done' && j.result) out.push({ kind: 'heatmap', name: j.imageName, file: path.join(j.result.scanDir, 'heatmap.tif'), jobId: j.id, imageId: j.result.imageId, time: j.finishedAt ?? j.createdAt });
-        return j.status === 'done' ? out : [];
+        // The orthophoto shows as soon as its upload is accepted; the heatmap once its scan is done.
+        return j.status === 'failed' || j.status === 'cancelled' ? [] : out;
       });
     });
     const roles = ['operator', 'planner', 'manager', 'field', 'admin'] as ('operator' | 'planner' | 'manager' | 'field' | 'admin')[];

@@ -52,6 +52,10 @@ describe('tus uploads', () => {
     expect(fs.readFileSync(jobs[0].imagePath).equals(tif)).toBe(true);
     expect(uploadFiles()).toEqual([]);
 
+    // The accepted orthophoto is on the map before its scan runs.
+    const rasters = (await app.inject({ url: '/api/rasters', headers: as.operator })).json().rasters;
+    expect(rasters.map((r: { kind: string; name: string; jobId: string }) => [r.kind, r.name, r.jobId])).toEqual([['ortho', '航拍 A.tif', jobId]]);
+
     const job = await app.inject({ url: `/api/jobs/${jobId}`, headers: as.operator });
     expect(job.json()).toMatchObject({ id: jobId, status: 'queued', imageName: '航拍 A.tif' });
     expect(job.body).not.toContain(dir);

@@ -76,7 +76,8 @@ const operatorView: View = async (root) => {
         if (d && newest) fitToSurvey(map, { footprints: { type: 'FeatureCollection', features: [newest] } }, true);
       }),
   });
-  sidebar.append(uploadPanel({ onQueued: () => undefined }), jobs.el, detail.el, list.el);
+  // An accepted upload: its orthophoto can be drawn at once, while it waits for its scan.
+  sidebar.append(uploadPanel({ onQueued: () => void refresh() }), jobs.el, detail.el, list.el);
 
   await whenLoaded(map);
   layers = addSurveyLayers(map);
