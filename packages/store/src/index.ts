@@ -20,3 +20,4 @@ export * from './import-plan';
 export * from './mark-stale';
 export * from './training-labels';
 export * from './spatial-index';
+export * from './import-plan-file';

@@ -11,6 +11,7 @@ export const commands: Record<string, () => Promise<{ default: Command }>> = {
   chips: () => import('./chips'),
   synth: () => import('./synth'),
   plan: () => import('./plan'),
+  plans: () => import('./plans'),
   init: () => import('./init'),
   zones: () => import('./zones'),
   season: () => import('./season'),
