@@ -11,7 +11,7 @@ export interface TspOptions {
   timeLimitMs?: number;
   /** Maximum number of perturbation (kick) iterations; use this for deterministic runs. */
   maxIterations?: number;
-  /** Neighbour-list size. Default 10. */
+  /** Neighbour-list size. Default 16. */
   neighbours?: number;
   /** Starting tour (a permutation of 0..n-1); default greedy-edge. */
   initial?: number[];
@@ -41,7 +41,7 @@ export function solveTsp(cost: ArrayLike<number>, n: number, options: TspOptions
     return { tour, cost: tourCost(cost, n, tour), iterations: 0 };
   }
   const t0 = Date.now();
-  const k = Math.min(options.neighbours ?? 10, n - 1);
+  const k = Math.min(options.neighbours ?? 16, n - 1);
   const neigh = neighbourLists(cost, n, k);
   const rng = createRng(options.seed ?? 1);
   const timeLimit = options.timeLimitMs ?? 1000;
