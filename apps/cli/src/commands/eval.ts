@@ -87,7 +87,18 @@ export function cardMetrics(r: Report): Record<string, number | string | null> {
     recall_capsule: r3(p.byStage.capsule?.recall ?? null),
     tile_roc_auc: r3(r.tileRocAuc),
     threshold_at_95_recall: r3(r.thresholdAt95Recall),
+    issue_targets: targetsVerdict(r),
   };
+}
+
+/** Plain statement of whether the issue's targets (recall ≥ 0.95 for plots ≥ 4 m² at precision ≥ 0.80, ≤ 2 FP/km²) are met. */
+export function targetsVerdict(r: Report): string {
+  const p = r.plot;
+  const fails: string[] = [];
+  if ((p.recallGe4m2 ?? 0) < 0.95) fails.push(`recall >=4 m2 ${(p.recallGe4m2 ?? 0).toFixed(2)} < 0.95`);
+  if ((p.precision ?? 0) < 0.8) fails.push(`precision ${(p.precision ?? 0).toFixed(2)} < 0.80`);
+  if (p.fpPerKm2 > 2) fails.push(`${p.fpPerKm2.toFixed(0)} FP/km2 > 2`);
+  return fails.length ? `NOT MET: ${fails.join('; ')}` : 'met';
 }
 
 function formatReport(r: Report): string {

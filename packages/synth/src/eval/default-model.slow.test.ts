@@ -1,0 +1,32 @@
+import { describe, expect, it } from 'vitest';
+import { readFileSync, statSync } from 'node:fs';
+import { join } from 'node:path';
+import { loadModel, loadModelCard } from '@tiandi/tiles/node';
+import { evaluateModel } from './evaluate-model';
+
+const dir = join(import.meta.dirname, '../../../../models/poppy-synth');
+const card = JSON.parse(readFileSync(join(dir, 'model.json'), 'utf8'));
+
+describe('models/poppy-synth (the committed default model)', () => {
+  it('has a valid card matching its ONNX graph, the synthetic-only warning, and fits in 5 MB', async () => {
+    const c = await loadModelCard(dir);
+    expect(c.name).toBe('poppy-synth');
+    expect(c.training.warning).toMatch(/synthetic imagery only/);
+    expect(c.training.command).toBe('npm run train:model');
+    const m = await loadModel(dir);
+    expect(m.card.gsd_m).toBe(0.15);
+    expect(statSync(join(dir, 'model.onnx')).size).toBeLessThanOrEqual(5 * 1024 * 1024);
+    await m.release();
+  });
+
+  it('still reaches what its card claims on a small held-out set (full scan pipeline)', async () => {
+    const claims = card.metrics as Record<string, number>;
+    expect(claims.plot_recall).toBeGreaterThan(0);
+    const r = await evaluateModel({ modelDir: dir, seeds: [9500, 9501, 9502, 9503], sizeM: 150 });
+    // A small set varies more than the card's 20 scenes: allow a margin, but catch a broken model.
+    expect(r.plot.plots).toBeGreaterThan(8);
+    expect(r.plot.recallGe4m2!).toBeGreaterThanOrEqual(claims.plot_recall_ge4m2 - 0.12);
+    expect(r.plot.precision ?? 1).toBeGreaterThanOrEqual(claims.plot_precision - 0.2);
+    expect(r.tileRocAuc!).toBeGreaterThanOrEqual(claims.tile_roc_auc - 0.05);
+  }, 600_000);
+});
