@@ -8,7 +8,7 @@ const usage = `用法 Usage:
               [--roads <roads.geojson>] [--teams N | --teams-file <teams.json>] [--shift 8h] [--start 08:00] [--service 10m]
               [--max-stops N] [--days N] [--break 12:00+1h] [--daylight 07:00-19:00]
               [--walk-speed 4] [--max-walk 2000] [--speed 30] [--detour 1.3] [--snap 5]
-              [--time-limit 2s] [--iterations N] [--seed 1] [--date YYYY-MM-DD]
+              [--time-limit 1.5s] [--iterations N] [--seed 1] [--date YYYY-MM-DD]
               [--visited <ids.txt | id,id>] [--previous <plan.json>]
 
 为多个踏查小组规划路线（车行道路 + 步行小路），输出到 --out 目录：
@@ -205,7 +205,7 @@ async function runPlan(argv: string[], io: Parameters<Command['run']>[1]): Promi
         targets, teams, network, days: int('days', 1), break: brk, daylight, visited, previous: previous as never, date: values.date,
         travel: { walkKmh: num('walk-speed', 4, 0.1), maxWalkM: num('max-walk', 2000), speedKmh: num('speed', 30, 0.1), detourFactor: num('detour', 1.3, 1) },
       },
-      { seed: int('seed', 1, 0), timeLimitMs: dur('time-limit', 2) * 1000, maxIterations: values.iterations ? int('iterations', 1) : undefined },
+      { seed: int('seed', 1, 0), timeLimitMs: dur('time-limit', 1.5) * 1000, maxIterations: values.iterations ? int('iterations', 1) : undefined },
     );
   } catch (e) {
     if (e instanceof P.PlannerError) {

@@ -151,7 +151,7 @@ export function planRoutes(problem: PlanProblem, options: PlanOptions = {}): Pla
   const tSolve = Date.now();
   // One route to plan: give part of the budget to the TSP solver (stronger on a single tour).
   const single = vehicles.length === 1 && !problem.previous;
-  const limit = options.timeLimitMs ?? 2000;
+  const limit = options.timeLimitMs ?? 1500;
   const sol = solveVrp(vrp, {
     seed: options.seed ?? 1,
     timeLimitMs: single ? limit * 0.4 : limit,

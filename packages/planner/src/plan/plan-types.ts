@@ -75,7 +75,7 @@ export interface PlanProblem {
 /** Options of {@link planRoutes}. */
 export interface PlanOptions {
   seed?: number;
-  /** Optimisation time limit (ms). Default 2000. */
+  /** Optimisation time limit (ms). Default 1500. */
   timeLimitMs?: number;
   /** Iteration limit, for deterministic results. */
   maxIterations?: number;
