@@ -21,3 +21,4 @@ export * from './mark-stale';
 export * from './training-labels';
 export * from './spatial-index';
 export * from './import-plan-file';
+export * from './export-workspace';

@@ -21,6 +21,7 @@ export const commands: Record<string, () => Promise<{ default: Command }>> = {
   targets: () => import('./targets'),
   certify: () => import('./certify'),
   audit: () => import('./audit'),
+  export: () => import('./export'),
   serve: () => import('./serve'),
   user: () => import('./user'),
   demo: () => import('./demo'),
