@@ -39,6 +39,7 @@ export const en: Record<MessageKey, string> = {
   'upload.drop': 'Drop GeoTIFF files here, or click to choose',
   'upload.hashing': 'Computing checksum {pct}%',
   'upload.uploading': 'Uploading {pct}% ({done} / {total})',
+  'upload.speed': '{speed}/s, {eta} left',
   'upload.verifying': 'Verifying and checking…',
   'upload.queued': 'Uploaded, waiting to scan',
   'upload.duplicate': 'This file was already uploaded; it will not be scanned twice',

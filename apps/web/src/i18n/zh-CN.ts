@@ -37,6 +37,7 @@ export const zhCN = {
   'upload.drop': '拖入 GeoTIFF 文件，或点击选择',
   'upload.hashing': '计算校验和 {pct}%',
   'upload.uploading': '上传中 {pct}%（{done} / {total}）',
+  'upload.speed': '{speed}/秒，剩余 {eta}',
   'upload.verifying': '校验与检查中…',
   'upload.queued': '已上传，等待扫描',
   'upload.duplicate': '此文件已上传过，不再重复扫描',

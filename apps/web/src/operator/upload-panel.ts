@@ -1,4 +1,5 @@
 import { fmtNumber, t } from '../i18n/index';
+import { formatDuration } from './jobs-panel';
 import { h } from '../ui/h';
 import { uploadFile, type UploadState } from '../upload/upload-file';
 
@@ -8,14 +9,22 @@ function bytes(n: number): string {
   return `${fmtNumber(n / 1024, 0)} kB`;
 }
 
+/** Upload speed and time left from the first progress sample of this attempt to now. */
+export function uploadRate(first: { t: number; bytes: number }, now: { t: number; bytes: number }, total: number): { bytesPerS: number; etaS: number | null } | null {
+  const dt = (now.t - first.t) / 1000;
+  if (dt < 1 || now.bytes <= first.bytes) return null;
+  const bytesPerS = (now.bytes - first.bytes) / dt;
+  return { bytesPerS, etaS: (total - now.bytes) / bytesPerS };
+}
+
 /** Text of an upload state for the file row. */
-export function describeUpload(s: UploadState): string {
+export function describeUpload(s: UploadState, rate?: { bytesPerS: number; etaS: number | null } | null): string {
   const pct = Math.floor(s.fraction * 100);
   switch (s.phase) {
     case 'hashing':
       return t('upload.hashing', { pct });
     case 'uploading':
-      return t('upload.uploading', { pct, done: bytes(s.bytesSent), total: bytes(s.bytesTotal) });
+      return t('upload.uploading', { pct, done: bytes(s.bytesSent), total: bytes(s.bytesTotal) }) + (rate ? ` · ${t('upload.speed', { speed: bytes(rate.bytesPerS), eta: formatDuration(rate.etaS) })}` : '');
     case 'verifying':
       return t('upload.verifying');
     case 'queued':
@@ -51,9 +60,12 @@ export function uploadPanel(opts: { onQueued: (jobId: string) => void }): HTMLEl
         const abort = new AbortController();
         const cancel = h('button', { type: 'button', class: 'cancel', onclick: () => abort.abort() }, t('common.cancel'));
         row.append(cancel);
+        let first: { t: number; bytes: number } | null = null;
         void uploadFile(file, (s) => {
+          if (s.phase === 'uploading' && !first) first = { t: performance.now(), bytes: s.bytesSent };
+          const rate = s.phase === 'uploading' && first ? uploadRate(first, { t: performance.now(), bytes: s.bytesSent }, s.bytesTotal) : null;
           bar.style.width = `${Math.round((s.phase === 'hashing' ? s.fraction * 0.1 : s.phase === 'uploading' ? 0.1 + s.fraction * 0.9 : 1) * 100)}%`;
-          text.textContent = describeUpload(s);
+          text.textContent = describeUpload(s, rate);
           row.dataset.phase = s.phase;
         }, { signal: abort.signal }).then((s) => {
           cancel.remove();
