@@ -7,7 +7,8 @@ import type { ScanPlan } from './scan-plan';
  */
 export class HeatmapAccumulator {
   readonly sum: Float32Array;
-  readonly weight: Float32Array;
+  /** Blend weights ×2 (pyramid weights are half-integers), as integers to halve the memory. */
+  private weight: Uint16Array;
   /** 1 where the cell is valid data (≥ half its working pixels valid). */
   readonly valid: Uint8Array;
   private readonly pyramid: Float32Array;
@@ -15,12 +16,12 @@ export class HeatmapAccumulator {
   constructor(readonly plan: ScanPlan) {
     const n = plan.heatWidth * plan.heatHeight;
     this.sum = new Float32Array(n);
-    this.weight = new Float32Array(n);
+    this.weight = new Uint16Array(n);
     this.valid = new Uint8Array(n);
     const k = plan.outCells;
     this.pyramid = new Float32Array(k * k);
     for (let y = 0; y < k; y++)
-      for (let x = 0; x < k; x++) this.pyramid[y * k + x] = Math.min(x + 0.5, k - x - 0.5, y + 0.5, k - y - 0.5);
+      for (let x = 0; x < k; x++) this.pyramid[y * k + x] = 2 * Math.min(x + 0.5, k - x - 0.5, y + 0.5, k - y - 0.5);
   }
 
   /** Adds the scores of tile (tx, ty): `outCells²` values, row-major. */
@@ -30,8 +31,8 @@ export class HeatmapAccumulator {
     if (k === 1) {
       if (tx < p.heatWidth && ty < p.heatHeight) {
         const i = ty * p.heatWidth + tx;
-        this.sum[i] += scores[0];
-        this.weight[i] += 1;
+        this.sum[i] += 2 * scores[0];
+        this.weight[i] += 2;
       }
       return;
     }
@@ -62,10 +63,12 @@ export class HeatmapAccumulator {
     }
   }
 
-  /** The finished heatmap: score per cell, NaN where the cell is not valid data or was never scored. */
+  /** The finished heatmap (computed in place of the sums): score per cell, NaN where the cell is not valid data or was never scored. */
   scores(): Float32Array {
     const out = this.sum;
-    for (let i = 0; i < out.length; i++) out[i] = this.valid[i] && this.weight[i] > 0 ? out[i] / this.weight[i] : NaN;
+    const w = this.weight;
+    for (let i = 0; i < out.length; i++) out[i] = this.valid[i] && w[i] > 0 ? out[i] / w[i] : NaN;
+    this.weight = new Uint16Array(0);
     return out;
   }
 }

@@ -30,13 +30,13 @@ export interface GridPlot {
  */
 export function tracePlots(scores: Float32Array, width: number, height: number, o: TraceOptions): GridPlot[] {
   const n = width * height;
-  const label = new Int32Array(n); // 0 unvisited/background, >0 component id
+  // 0 unvisited, 1 in the component being traced, 2 in a finished component (1 byte a cell, not 4).
+  const label = new Uint8Array(n);
   const plots: GridPlot[] = [];
   const stack: number[] = [];
-  let next = 0;
   for (let s = 0; s < n; s++) {
     if (label[s] !== 0 || !(scores[s] >= o.high)) continue;
-    next++;
+    const next = 1;
     const cells: number[] = [];
     label[s] = next;
     stack.push(s);
@@ -60,7 +60,7 @@ export function tracePlots(scores: Float32Array, width: number, height: number, 
       if (y > 0 && label[i - width] === 0 && scores[i - width] >= o.low) (label[i - width] = next), stack.push(i - width);
       if (y < height - 1 && label[i + width] === 0 && scores[i + width] >= o.low) (label[i + width] = next), stack.push(i + width);
     }
-    const id = next;
+    const id = 1;
     // Holes: background inside the bounding box not reachable from its border (4-connected).
     const bw = maxX - minX + 3;
     const bh = maxY - minY + 3;
@@ -111,12 +111,16 @@ export function tracePlots(scores: Float32Array, width: number, height: number, 
         area += hole.length;
       }
     }
-    if (area < o.minCells) continue;
+    if (area < o.minCells) {
+      for (const c of cells) label[c] = 2;
+      continue;
+    }
     const tol = o.simplifyCells ?? 0.5;
     const polygons = outlineRings((x, y) => filled[(y - minY + 1) * bw + (x - minX + 1)] === 1, minX, minY, maxX + 1, maxY + 1).map((p) => ({
       outer: simplifyRing(p.outer, tol),
       holes: p.holes.map((h) => simplifyRing(h, tol)),
     }));
+    for (const c of cells) label[c] = 2;
     plots.push({ polygons, cells: area, scoreMax: max, scoreMean: sum / cells.length, seed: s });
   }
   return plots;
