@@ -2,6 +2,7 @@ import './field-messages';
 import './field.css';
 import { getLang, t } from '../i18n/index';
 import type { View } from '../router';
+import { onWorkerFlushed, requestOutboxSync } from '../pwa/background-sync';
 import { flushOutbox, httpTransport } from '../pwa/flush-outbox';
 import { Outbox, type OutboxCounts } from '../pwa/outbox';
 import { offlineReady, registerServiceWorker } from '../pwa/register-service-worker';
@@ -95,6 +96,8 @@ async function start(el: HTMLElement, cleanups: (() => void)[], isDisposed: () =
         needLogin?.();
       }
       if (s.sent.length + s.duplicates.length > 0) showBanner(t('field.sentN', { n: s.sent.length + s.duplicates.length }));
+      // Not all sent: let the service worker send the rest when the connection returns, even if the app is closed.
+      if (s.stopped === 'offline' || s.stopped === 'server') void requestOutboxSync();
     } finally {
       sending = false;
       counts = await outbox.counts();
@@ -107,6 +110,15 @@ async function start(el: HTMLElement, cleanups: (() => void)[], isDisposed: () =
     void flush();
   };
   const onOffline = () => drawStatus();
+  // The service worker sent queued reports in the background: show the new counts.
+  cleanups.push(onWorkerFlushed((s) => {
+    void outbox.counts().then((c) => {
+      counts = c;
+      drawStatus();
+      onQueueChange?.();
+    });
+    if (s.sent.length + s.duplicates.length > 0) showBanner(t('field.sentN', { n: s.sent.length + s.duplicates.length }));
+  }));
   window.addEventListener('online', onOnline);
   window.addEventListener('offline', onOffline);
   const timer = setInterval(() => {
@@ -320,6 +332,8 @@ async function start(el: HTMLElement, cleanups: (() => void)[], isDisposed: () =
         onSave: async (report, photos) => {
           await outbox.add(report, photos);
           toast(t('field.form.saved'));
+          // Background Sync: the service worker sends it once online, even if the app is closed first.
+          void requestOutboxSync();
           void flush();
         },
         onClose: () => sheet.remove(),

@@ -22,18 +22,27 @@ export interface FlushSummary {
 
 let running: Promise<FlushSummary> | null = null;
 
+/** The Web Lock held while a flush runs, shared by the pages and the service worker of this origin. */
+export const FLUSH_LOCK = 'tiandi-outbox-flush';
+
 /**
  * Sends every pending item, oldest first: its photos (idempotent by sha256), then the report
  * (idempotent by report_id). An item leaves the outbox only after the server confirms the report.
  * Stops at the first connection, session or server failure, leaving the rest queued; an item the
  * server refuses as invalid is marked rejected and the flush goes on. Concurrent calls in one tab
- * share one run.
+ * share one run; across tabs and the service worker's background sync, runs take turns under the
+ * Web Lock {@link FLUSH_LOCK} (where the browser has Web Locks), so an item is not sent twice at once.
  */
 export function flushOutbox(outbox: Outbox, transport: OutboxTransport, signal?: AbortSignal): Promise<FlushSummary> {
-  running ??= run(outbox, transport, signal).finally(() => {
+  running ??= withFlushLock(() => run(outbox, transport, signal)).finally(() => {
     running = null;
   });
   return running;
+}
+
+function withFlushLock<T>(fn: () => Promise<T>): Promise<T> {
+  const locks = (globalThis.navigator as { locks?: { request(name: string, cb: () => Promise<T>): Promise<T> } } | undefined)?.locks;
+  return locks ? locks.request(FLUSH_LOCK, fn) : fn();
 }
 
 async function run(outbox: Outbox, transport: OutboxTransport, signal?: AbortSignal): Promise<FlushSummary> {

@@ -1,7 +1,6 @@
-import fs from 'node:fs';
 import path from 'node:path';
 import { fileURLToPath } from 'node:url';
-import ts from 'typescript';
+import { buildSync } from 'esbuild';
 import type { Plugin } from 'vite';
 
 const here = path.dirname(fileURLToPath(import.meta.url));
@@ -26,14 +25,22 @@ export const WEB_MANIFEST = {
 
 const ICON_SVG = `<svg xmlns="http://www.w3.org/2000/svg" viewBox="0 0 512 512"><rect width="512" height="512" rx="96" fill="#0b3d2e"/><path d="M96 352h320v48H96zM256 96l112 208H144z" fill="#ffd166"/><text x="256" y="470" font-size="64" text-anchor="middle" fill="#fff" font-family="sans-serif">天地</text></svg>`;
 
-/** Turns sw.ts into the classic script served at /sw.js, with the precache list and build id filled in. */
+/**
+ * Bundles sw.ts (and the outbox modules it imports) into the classic script served at /sw.js,
+ * with the precache list and build id filled in.
+ */
 export function buildServiceWorker(precache: string[], buildId: string): string {
-  const src = fs.readFileSync(path.join(here, 'sw.ts'), 'utf8');
-  const js = ts.transpileModule(src, { compilerOptions: { target: ts.ScriptTarget.ES2020, module: ts.ModuleKind.ESNext, removeComments: false } }).outputText;
-  return js
-    .replace(/^export \{\};?\s*$/m, '')
-    .replace(/__TIANDI_PRECACHE__/g, JSON.stringify(precache))
-    .replace(/__TIANDI_BUILD__/g, JSON.stringify(buildId));
+  const out = buildSync({
+    entryPoints: [path.join(here, 'sw.ts')],
+    bundle: true,
+    format: 'iife',
+    platform: 'browser',
+    target: 'es2020',
+    write: false,
+    legalComments: 'none',
+    define: { __TIANDI_PRECACHE__: JSON.stringify(precache), __TIANDI_BUILD__: JSON.stringify(buildId), 'import.meta.hot': 'undefined' },
+  });
+  return out.outputFiles[0].text;
 }
 
 /**

@@ -1,13 +1,19 @@
 /*
- * The Tiandi service worker (built to /sw.js by sw-plugin.ts; no imports: it is a classic script).
+ * The Tiandi service worker (bundled to the classic script /sw.js by sw-plugin.ts; it may import
+ * browser-only modules of this folder, nothing that touches the DOM).
  * - App shell: every file of the build is cached at install, so the app opens with no connection.
  * - Navigations: network first, the cached index.html when offline.
  * - Field data (GET /api/field/*): network first, the last answer when offline.
  * - Orthophoto tiles (GET /api/rasters/…/z/x/y.png): from the tile cache the field view filled
  *   before leaving (bounded, chosen by the user), else the network. Tiles are never cached behind
  *   the user's back, so the cache stays the size shown before download.
+ * - Background Sync ('sync', tag 'tiandi-outbox', registered by the page when a report is queued):
+ *   sends the IndexedDB outbox when the phone is online again, even with the app closed, then tells
+ *   open pages; a failed send rejects, so the browser retries later.
  */
-export {};
+import { OUTBOX_FLUSHED_MESSAGE, OUTBOX_SYNC_TAG, syncOutbox } from './background-sync';
+import { httpTransport, type FlushSummary } from './flush-outbox';
+import { Outbox } from './outbox';
 
 declare const __TIANDI_PRECACHE__: string[];
 declare const __TIANDI_BUILD__: string;
@@ -19,12 +25,17 @@ interface SwFetchEvent extends SwEvent {
   request: Request;
   respondWith(r: Response | Promise<Response>): void;
 }
+interface SwSyncEvent extends SwEvent {
+  tag: string;
+  lastChance?: boolean;
+}
 interface SwScope {
   addEventListener(type: 'install' | 'activate', fn: (e: SwEvent) => void): void;
   addEventListener(type: 'fetch', fn: (e: SwFetchEvent) => void): void;
   addEventListener(type: 'message', fn: (e: MessageEvent) => void): void;
+  addEventListener(type: 'sync', fn: (e: SwSyncEvent) => void): void;
   skipWaiting(): Promise<void>;
-  clients: { claim(): Promise<void> };
+  clients: { claim(): Promise<void>; matchAll(o: { type: 'window'; includeUncontrolled?: boolean }): Promise<{ postMessage(m: unknown): void }[]> };
   registration: { scope: string };
 }
 
@@ -97,6 +108,19 @@ async function networkFirst(req: Request, cacheName: string, fallbackUrl?: strin
     throw err;
   }
 }
+
+sw.addEventListener('sync', (event) => {
+  if (event.tag !== OUTBOX_SYNC_TAG) return;
+  event.waitUntil(
+    syncOutbox(
+      () => Outbox.open(),
+      httpTransport(new URL(sw.registration.scope).origin),
+      async (summary: FlushSummary) => {
+        for (const c of await sw.clients.matchAll({ type: 'window', includeUncontrolled: true })) c.postMessage({ type: OUTBOX_FLUSHED_MESSAGE, summary });
+      },
+    ),
+  );
+});
 
 sw.addEventListener('message', (event) => {
   if (event.data === 'tiandi:version') (event.source as MessagePort | null)?.postMessage({ build: __TIANDI_BUILD__ });
