@@ -1,0 +1,42 @@
+import { readFileSync } from 'node:fs';
+import { join } from 'node:path';
+import { fromFile } from 'geotiff';
+import { getCrs, transformer } from '@tiandi/geo';
+import { scanImages } from '@tiandi/tiles/node';
+import type { EvalCandidate } from '../metrics/plot-metrics';
+
+/** One image scanned by the full pipeline: its candidates and its heatmap with a lon/lat → cell mapping. */
+export interface TilesScan {
+  candidates: EvalCandidate[];
+  heat: Float32Array;
+  hw: number;
+  hh: number;
+  toHeat: (lon: number, lat: number) => [number, number];
+  seconds: number;
+}
+
+/** Runs `scanImages` (@tiandi/tiles) on one GeoTIFF and reads back candidates.geojson and heatmap.tif. */
+export async function scanWithTiles(tifPath: string, modelDir: string, outDir: string, signal?: AbortSignal): Promise<TilesScan> {
+  const summary = await scanImages({ images: [tifPath], modelDir, outDir, signal, workers: 0 });
+  if (summary.failed.length) throw new Error(`scan failed: ${summary.failed[0].code} ${summary.failed[0].message}`);
+  const fc = JSON.parse(readFileSync(join(outDir, 'candidates.geojson'), 'utf8')) as {
+    features: Array<{ properties: { score_max: number }; geometry: { type: string; coordinates: unknown } }>;
+  };
+  const candidates: EvalCandidate[] = fc.features.map((f) => ({
+    rings: f.geometry.type === 'Polygon' ? [f.geometry.coordinates as Array<Array<[number, number]>>] : (f.geometry.coordinates as Array<Array<Array<[number, number]>>>),
+    score: f.properties.score_max,
+  }));
+  const tiff = await fromFile(join(outDir, 'heatmap.tif'));
+  const img = await tiff.getImage();
+  const hw = img.getWidth(), hh = img.getHeight();
+  const heat = Float32Array.from((await img.readRasters({ samples: [0] }))[0] as ArrayLike<number>);
+  const keys = img.getGeoKeys() as Record<string, number>;
+  const crs = getCrs(keys.ProjectedCSTypeGeoKey ?? keys.GeographicTypeGeoKey);
+  const [ox, oy] = img.getOrigin();
+  const [rx, ry] = img.getResolution();
+  const tf = transformer(getCrs(4326), crs);
+  return {
+    candidates, heat, hw, hh, seconds: summary.seconds,
+    toHeat: (lon, lat) => { const [x, y] = tf.forward([lon, lat]); return [(x - ox) / rx, (y - oy) / ry]; },
+  };
+}
