@@ -1,4 +1,10 @@
-import { importPlan, readTarget } from '@tiandi/store';
+import fs from 'node:fs';
+import path from 'node:path';
+import { importPlan, listTargets, readTarget, readZones } from '@tiandi/store';
+import { computePlan, PlanFailed } from '../planning/compute-plan';
+import { PLANNING_FILES } from './planning';
+import { targetFeature } from '../workspace/geojson';
+import { labelPoint, zoneLookup } from '../workspace/zone-lookup';
 import { z } from 'zod';
 import type { RouteModule, Role } from '../context';
 import { ServerError } from '../errors';
@@ -24,6 +30,20 @@ const PlanBody = z.strictObject({
     .max(50),
 });
 const IdParams = z.strictObject({ id: z.string().min(1).max(80) });
+
+const ComputeBody = z.strictObject({
+  minScore: z.number().min(0).max(1).default(0.5),
+  zone: z.string().min(1).max(200).optional(),
+  targetIds: z.array(z.string().min(1).max(300)).max(10_000).optional(),
+  teams: z.number().int().min(1).max(50),
+  depot: LonLat.optional(),
+  shiftH: z.number().min(0.5).max(24).default(8),
+  serviceMin: z.number().min(0).max(600).default(15),
+  timeLimitS: z.number().min(0.1).max(60).default(3),
+  seed: z.number().int().min(0).default(1),
+  date: z.string().regex(/^\d{4}-\d{2}-\d{2}$/, 'YYYY-MM-DD').optional(),
+});
+const OPEN = new Set(['detected', 'planned', 'confirmed', 'needs_revisit']);
 
 interface PlanRow { plan_id: string; team: string; stop_count: number; duration_s: number | null; distance_m: number | null; created_at: string }
 interface StopRow { team: string; seq: number; target_id: string | null; arrive_s: number | null; geom: Buffer }
@@ -63,6 +83,41 @@ const plans: RouteModule = {
           stops: stops.filter((s) => s.team === r.team).map((s) => ({ seq: s.seq, targetId: s.target_id, arriveS: s.arrive_s, position: (fromGpkgBlob(s.geom) as { coordinates: [number, number] }).coordinates })),
         }));
       return { planId: id, createdAt: rows[0].created_at, teams };
+    });
+
+    app.post('/api/plans/compute', { config: { roles: ['planner', 'admin'] } }, async (req) => {
+      const body = parseInput(ComputeBody, req.body);
+      const ws = workspaceOf(ctx);
+      const lookup = zoneLookup(readZones(ws));
+      const zoneOf = (t: { geometry: Parameters<typeof labelPoint>[0] }) => lookup(labelPoint(t.geometry))?.zoneId ?? null;
+      const ids = body.targetIds ? new Set(body.targetIds) : null;
+      const chosen = listTargets(ws).filter((t) => (ids ? ids.has(t.id) : OPEN.has(t.status) && t.scoreMax >= body.minScore && (!body.zone || zoneOf(t) === body.zone)));
+      if (chosen.length === 0) throw new ServerError('TIANDI_E_VALIDATION', '没有符合条件的目标 no targets match', { field: ids ? 'targetIds' : 'minScore' });
+      const file = (n: string) => path.join(ctx.options.dataDir, n);
+      const roads = fs.existsSync(file(PLANNING_FILES.roads)) ? JSON.parse(fs.readFileSync(file(PLANNING_FILES.roads), 'utf8')) : null;
+      let depot = body.depot;
+      if (!depot && fs.existsSync(file(PLANNING_FILES.depot))) {
+        const d = JSON.parse(fs.readFileSync(file(PLANNING_FILES.depot), 'utf8'));
+        depot = (d.type === 'FeatureCollection' ? d.features[0] : d)?.geometry?.coordinates;
+      }
+      if (!depot) throw new ServerError('TIANDI_E_VALIDATION', '请提供出发点 depot [lon, lat] is required (none saved)', { field: 'depot' });
+      try {
+        const plan = await computePlan({
+          targets: { type: 'FeatureCollection', features: chosen.map((t) => targetFeature(t, zoneOf)) },
+          roads,
+          depot,
+          teams: body.teams,
+          shiftS: Math.round(body.shiftH * 3600),
+          serviceS: Math.round(body.serviceMin * 60),
+          timeLimitMs: Math.round(body.timeLimitS * 1000),
+          seed: body.seed,
+          date: body.date ?? new Date(Date.now() + 8 * 3600_000).toISOString().slice(0, 10),
+        });
+        return { plan };
+      } catch (err) {
+        if (err instanceof PlanFailed) throw new ServerError('TIANDI_E_VALIDATION', err.message, { field: err.code === 'TIANDI_E_ROADS' ? 'roads' : 'targets' });
+        throw err;
+      }
     });
 
     app.post('/api/plans', { config: { roles: ['planner', 'admin'] } }, async (req) => {

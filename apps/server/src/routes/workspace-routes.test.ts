@@ -102,6 +102,20 @@ describe('workspace routes', () => {
     expect((await get('/api/plans/none', as.planner)).statusCode).toBe(404);
   });
 
+  it('plans on the server too (planner in a worker thread), naming the bad field', async () => {
+    const { post, as } = await setup();
+    expect((await post('/api/plans/compute', { teams: 2, minScore: 0 }, as.planner)).json()).toMatchObject({ code: 'TIANDI_E_VALIDATION', field: 'depot' });
+    expect((await post('/api/plans/compute', { teams: 0, depot: [100.001, 25.001] }, as.planner)).json().field).toBe('teams');
+    expect((await post('/api/plans/compute', { teams: 2, depot: [100.001, 25.001], minScore: 0.99 }, as.planner)).json().field).toBe('minScore');
+    expect((await post('/api/plans/compute', { teams: 2, depot: [100.001, 25.001] }, as.operator)).statusCode).toBe(403);
+    const res = await post('/api/plans/compute', { teams: 2, depot: [100.001, 25.001], minScore: 0, timeLimitS: 0.5, date: '2026-04-20' }, as.planner);
+    expect(res.statusCode).toBe(200);
+    const { plan } = res.json();
+    expect(plan.objective).toMatchObject({ served: 3, unserved: 0 });
+    expect(plan.stats.travel).toBe('geodesic');
+    expect(plan.routes.flatMap((r: { stops: unknown[] }) => r.stops)).toHaveLength(3);
+  });
+
   it('serves reports, certifications and the planning context', async () => {
     const { app, get, as } = await setup();
     expect((await get('/api/reports')).json()).toEqual({ type: 'FeatureCollection', features: [] });
