@@ -250,3 +250,60 @@ function hasPoppler(): boolean {
   if (!ok) console.warn('NOTICE: pdftotext (poppler-utils) not found — the certificate PDF browser check is skipped (.ci/run installs it).');
   return ok;
 }
+
+describe.skipIf(!hasChromium)('background sync after the app is closed (phone, chromium)', () => {
+  it('the service worker sends a report queued offline once the phone is online, with no page open', async () => {
+    const { context, page } = await phone();
+    await context.grantPermissions(['geolocation', 'background-sync'], { origin: url });
+    await page.goto(`${url}/#/field`);
+    await page.getByTestId('login-name').fill('team2');
+    await page.getByTestId('login-password').fill('team2-password');
+    await page.getByTestId('login-submit').click();
+    await expect.poll(() => page.locator('[data-testid=stop-list] li').count(), { timeout: 20_000 }).toBeGreaterThan(0);
+    await page.waitForFunction(() => !!navigator.serviceWorker?.controller, null, { timeout: 30_000 });
+    const t2Reports = () => (ws().db.prepare("SELECT report_id FROM reports WHERE team = 'T2' ORDER BY fid").all() as { report_id: string }[]).map((r) => r.report_id);
+    const before = t2Reports();
+
+    await context.setOffline(true);
+    await page.getByTestId('net-state').filter({ hasText: '离线' }).waitFor();
+    await page.getByTestId('report-off-route').click();
+    await fillReport(page, 'nothing_found', await photo([120, 120, 30]), 'd.jpg', { notes: '后台发送 background sync' });
+    await expect.poll(() => page.getByTestId('pending-count').getAttribute('data-pending')).toBe('1');
+    const tags = await page.evaluate(async () => {
+      const reg = (await navigator.serviceWorker.ready) as ServiceWorkerRegistration & { sync?: { getTags(): Promise<string[]>; register(t: string): Promise<void> } };
+      if (!reg.sync) return ['(no Background Sync)'];
+      const t = await reg.sync.getTags();
+      if (t.length) return t;
+      return reg.sync.register('probe').then(() => reg.sync!.getTags().then((x) => ['(registered only when asked again)', ...x]), (e) => [`(register refused: ${(e as Error).message})`]);
+    });
+    expect(tags).toContain('tiandi-outbox');
+
+    // The team closes the app, then the phone finds a signal.
+    await page.close();
+    await context.setOffline(false);
+    const blank = await context.newPage();
+    const cdp = await context.newCDPSession(blank);
+    const registrations: { registrationId: string; scopeURL: string }[] = [];
+    cdp.on('ServiceWorker.workerRegistrationUpdated', (e: { registrations: { registrationId: string; scopeURL: string }[] }) => registrations.push(...e.registrations));
+    await cdp.send('ServiceWorker.enable');
+    await expect.poll(() => registrations.some((r) => r.scopeURL.startsWith(url)), { timeout: 10_000 }).toBe(true);
+    // Chromium fires the sync itself when its network comes back; DevTools fires it now, so the test need not wait for its back-off.
+    if (t2Reports().length === before.length) {
+      const reg = registrations.find((r) => r.scopeURL.startsWith(url))!;
+      await cdp.send('ServiceWorker.dispatchSyncEvent', { origin: new URL(url).origin, registrationId: reg.registrationId, tag: 'tiandi-outbox', lastChance: false });
+    }
+    await expect.poll(() => t2Reports().length, { timeout: 30_000 }).toBe(before.length + 1);
+    const added = t2Reports().filter((id) => !before.includes(id));
+    const row = ws().db.prepare('SELECT verdict, notes, photos_json FROM reports WHERE report_id = ?').get(added[0]) as { verdict: string; notes: string; photos_json: string };
+    expect(row).toMatchObject({ verdict: 'nothing_found', notes: '后台发送 background sync' });
+    expect(JSON.parse(row.photos_json)).toHaveLength(1);
+
+    // Opening the app again: nothing waits, and nothing is sent twice.
+    const again = await context.newPage();
+    await again.goto(`${url}/#/field`);
+    await again.getByTestId('field-view').waitFor();
+    await expect.poll(() => again.getByTestId('pending-count').getAttribute('data-pending'), { timeout: 20_000 }).toBe('0');
+    expect(t2Reports()).toHaveLength(before.length + 1);
+    await context.close();
+  }, 180_000);
+});
