@@ -1,5 +1,5 @@
 #!/bin/sh
-# Reproduces models/poppy-synth from nothing: `npm run train:model` (about 25 min on 2 cores).
+# Reproduces models/poppy-synth from nothing: `npm run train:model` (about 25 min of CPU on 2 cores; 40-50 min wall on a busy shared machine).
 #  1. training scenes, seeds 1000-1026 (7 plots/ha) and 1100-1114 (mostly clean, many random chips),
 #     rendered as COGs and cut into chips at 0.15 m by the same code as `tiandi chips export`;
 #  2. PyTorch training with a fixed seed (Debian python3-torch, always /usr/bin/python3) and ONNX export;
