@@ -41,7 +41,7 @@ export interface ScanImagesOptions {
   crs?: string;
   /** Whether this thread scans too (default true); false leaves every row to worker threads. */
   inThisThread?: boolean;
-  /** Tiles scored per ONNX call (default 8). */
+  /** Tiles scored per ONNX call (default: about 2 MB of input, at most 8). */
   batchSize?: number;
   onProgress?: (p: ScanProgress) => void;
   signal?: AbortSignal;
@@ -115,6 +115,8 @@ export async function scanImages(options: ScanImagesOptions): Promise<ScanSummar
       failed.push(failureOf(path, err));
     }
   }
+  // Batches of about 2 MB of input: activations of a big model grow with the batch, per thread.
+  const batchSize = options.batchSize ?? Math.max(1, Math.min(8, Math.floor((2 << 20) / (card.input.channels.length * card.input.size ** 2 * 4))));
   const thresholds = { ...card.thresholds };
   if (options.threshold !== undefined) {
     if (!(options.threshold > 0 && options.threshold <= 1)) throw new TilesError('TIANDI_E_BAD_MODEL_CARD', `--threshold must be in (0, 1], got ${options.threshold}`);
@@ -185,11 +187,11 @@ export async function scanImages(options: ScanImagesOptions): Promise<ScanSummar
             for (const ty of rows) {
               if (stopped) return;
               throwIfAborted(signal);
-              take(await scanRow(ty, plan, card, (b, w, h) => src.readWindow(b, w, h), (b, n) => m.infer(b, n), { batchSize: options.batchSize }));
+              take(await scanRow(ty, plan, card, (b, w, h) => src.readWindow(b, w, h), (b, n) => m.infer(b, n), { batchSize }));
             }
           }
         };
-        const open = { type: 'open' as const, path, crs: options.crs, plan, cacheBytes: cacheBytesFor(src, plan), segmentTiles: 8, batchSize: options.batchSize ?? 8 };
+        const open = { type: 'open' as const, path, crs: options.crs, plan, cacheBytes: cacheBytesFor(src, plan), segmentTiles: 8, batchSize };
         const remote = async (w: ScanWorker, ready: Promise<boolean>) => {
           if (!(await ready) || nextRow >= plan.tilesDown) return;
           await w.request(open);
