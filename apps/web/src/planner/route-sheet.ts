@@ -9,7 +9,10 @@ export async function routePicture(map: MapLibreMap, route: PlanRoute, colour = 
   const lons = pts.map((p) => p[0]);
   const lats = pts.map((p) => p[1]);
   const before = { center: map.getCenter(), zoom: map.getZoom() };
-  map.fitBounds([[Math.min(...lons), Math.min(...lats)], [Math.max(...lons), Math.max(...lats)]], { padding: 40, animate: false, maxZoom: 18 });
+  // Only this team's route in the picture.
+  const routeLayers = ['routes-line', 'routes-casing'].filter((id) => map.getLayer(id));
+  for (const id of routeLayers) map.setFilter(id, ['==', ['get', 'team'], route.teamId]);
+  map.fitBounds([[Math.min(...lons), Math.min(...lats)], [Math.max(...lons), Math.max(...lats)]], { padding: 40, animate: false, maxZoom: 20 });
   await new Promise<void>((resolve) => {
     const timer = setTimeout(resolve, 4000);
     map.once('idle', () => {
@@ -47,6 +50,7 @@ export async function routePicture(map: MapLibreMap, route: PlanRoute, colour = 
     dot(p.x * ratio, p.y * ratio, colour, String(i + 1));
   });
   const url = copy.toDataURL('image/png');
+  for (const id of routeLayers) map.setFilter(id, null);
   map.jumpTo(before);
   return url;
 }
