@@ -27,7 +27,7 @@ export interface DemoFlightBlocks {
 
 /** Block layout: which village, offset of the block centre from the village centre (m), GSD. */
 const LAYOUT: Array<[number, number, number, number]> = [
-  [0, 350, -200, 0.05],
+  [0, 0, 0, 0.05], // centred on the hamlet 阿都村, which it covers whole
   [1, -300, 250, 0.05],
   [2, 250, 300, 0.04],
   [3, -350, -250, 0.05],

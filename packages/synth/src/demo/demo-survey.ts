@@ -104,7 +104,10 @@ export function buildDemoSurvey(seed = 2026): DemoSurvey {
 
   const villages: DemoVillage[] = VILLAGES.map(([name, pinyin, e, n], i) => {
     const centre = offsetM(seat, e + r.range(-150, 150), n + r.range(-150, 150));
-    return { id: `v${i + 1}`, name, namePinyin: pinyin, centre, ring: blobRing(r, centre, r.range(380, 520), 12, 0.18) };
+    // 阿都村 (v1) is a hamlet small enough for its flight block to cover it whole, so the demo can carry
+    // one village through to a certificate; the others are wider than any one block, as villages are.
+    const radiusM = i === 0 ? r.range(75, 85) : r.range(380, 520);
+    return { id: `v${i + 1}`, name, namePinyin: pinyin, centre, ring: blobRing(r, centre, radiusM, 12, 0.18) };
   });
 
   const roads: DemoRoad[] = [];
