@@ -3,8 +3,7 @@ import { mkdtempSync, readFileSync, writeFileSync } from 'node:fs';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import { fileURLToPath } from 'node:url';
-import { Writable } from 'node:stream';
-import { main } from '@tiandi/cli';
+import { tiandi } from './helpers/run-tiandi';
 import { polygonsIntersect, type Polygonal } from '@tiandi/geo';
 import { ensureDemoImagery } from '@tiandi/synth/node';
 
@@ -15,14 +14,6 @@ import { ensureDemoImagery } from '@tiandi/synth/node';
 // report makes the certificate stale.
 
 const root = fileURLToPath(new URL('..', import.meta.url));
-
-async function tiandi(cwd: string, ...argv: string[]) {
-  let out = '';
-  let err = '';
-  const sink = (f: (s: string) => void) => new Writable({ write(c, _e, cb) { f(String(c)); cb(); } });
-  const code = await main(argv, { stdout: sink((s) => (out += s)), stderr: sink((s) => (err += s)), cwd });
-  return { code, out, err };
-}
 
 interface TargetJson { id: string; status: string; missedByScan: boolean; geometry: Polygonal }
 

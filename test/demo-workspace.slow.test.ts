@@ -3,8 +3,7 @@ import { mkdtempSync, readFileSync, writeFileSync } from 'node:fs';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import { fileURLToPath } from 'node:url';
-import { Writable } from 'node:stream';
-import { main } from '@tiandi/cli';
+import { tiandi } from './helpers/run-tiandi';
 import { ensureDemoImagery } from '@tiandi/synth/node';
 
 // The demo survey through the real pipeline: seeds → `tiandi scan` (the tiny redness test model: its
@@ -12,14 +11,6 @@ import { ensureDemoImagery } from '@tiandi/synth/node';
 // ground reports built from the block's ground truth (so some poppy no scan flagged turns up) → certify.
 
 const root = fileURLToPath(new URL('..', import.meta.url));
-
-async function tiandi(cwd: string, ...argv: string[]) {
-  let out = '';
-  let err = '';
-  const sink = (f: (s: string) => void) => new Writable({ write(c, _e, cb) { f(String(c)); cb(); } });
-  const code = await main(argv, { stdout: sink((s) => (out += s)), stderr: sink((s) => (err += s)), cwd });
-  return { code, out, err };
-}
 
 describe('the demo survey in a workspace', () => {
   it('scans a flight block, records it, reconciles truth-based reports and refuses to certify with reasons', async () => {

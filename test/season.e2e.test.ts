@@ -3,8 +3,7 @@ import { existsSync, mkdirSync, mkdtempSync, readFileSync, writeFileSync } from 
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import { spawnSync } from 'node:child_process';
-import { Writable } from 'node:stream';
-import { main } from '@tiandi/cli';
+import { tiandi } from './helpers/run-tiandi';
 import { Workspace, listCertificates } from '@tiandi/store';
 
 // A scripted season on small hand-made fixtures, driven through the `tiandi` commands in-process:
@@ -12,14 +11,6 @@ import { Workspace, listCertificates } from '@tiandi/store';
 // certify → refused with the right reasons; evidence completed → certified; a later report → stale.
 
 const rect = (x0: number, y0: number, x1: number, y1: number) => ({ type: 'Polygon', coordinates: [[[x0, y0], [x1, y0], [x1, y1], [x0, y1], [x0, y0]]] });
-
-async function tiandi(cwd: string, ...argv: string[]) {
-  let out = '';
-  let err = '';
-  const sink = (f: (s: string) => void) => new Writable({ write(chunk, _enc, cb) { f(String(chunk)); cb(); } });
-  const code = await main(argv, { stdout: sink((s) => (out += s)), stderr: sink((s) => (err += s)), cwd });
-  return { code, out, err };
-}
 
 function world(dir: string) {
   writeFileSync(join(dir, 'zones.geojson'), JSON.stringify({ type: 'FeatureCollection', features: [
