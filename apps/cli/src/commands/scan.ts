@@ -3,10 +3,11 @@ import path from 'node:path';
 import { parseArgs } from 'node:util';
 import { EXIT, type Command, type CommandIO } from '../command';
 import { createProgressBar } from '../progress';
+import { actorOf } from '../workspace-command';
 
 const usage = `用法 Usage:
   tiandi scan <image.tif>... [--model models/<name>] [--out <dir>] [--threshold <p>]
-              [--workers <n>] [--crs "<EPSG:code | proj4>"] [--json]
+              [--workers <n>] [--crs "<EPSG:code | proj4>"] [--workspace <file.gpkg>] [--json]
 
 扫描无人机正射影像，找出疑似罂粟地块。Scan drone orthophotos for candidate poppy plots.
   --model      模型目录 model folder with model.onnx + model.json (default models/poppy-synth)
@@ -14,6 +15,8 @@ const usage = `用法 Usage:
   --threshold  种子阈值 seed score threshold in (0, 1] (default: the model card's)
   --workers    工作线程 worker threads (default: one per core)
   --crs        坐标系 CRS for files whose GeoTIFF keys lack a known EPSG code
+  --workspace  工作区 also record the images, footprints and candidates in this workspace (as 'tiandi scans import')
+  --actor      审计记录的操作人 who the audit log names (default $TIANDI_ACTOR or cli:<login>)
   --json       打印 summary.json instead of a progress bar and text
 
 写出 Writes candidates.geojson, footprint.geojson, heatmap.tif, summary.json.
@@ -42,6 +45,8 @@ const scan: Command = {
           workers: { type: 'string' },
           crs: { type: 'string' },
           json: { type: 'boolean' },
+          workspace: { type: 'string', short: 'w' },
+          actor: { type: 'string' },
         },
       });
     } catch (err) {
@@ -72,6 +77,11 @@ const scan: Command = {
         throw err;
       }
     }
+    // Checked before scanning, so an hour of scanning is not lost to a mistyped workspace path.
+    const workspaceFile = v.workspace === undefined ? undefined : path.resolve(io.cwd, v.workspace);
+    if (workspaceFile && !existsSync(workspaceFile)) {
+      return fail(io, v.workspace!, "找不到工作区 no workspace here: create it with 'tiandi init <file.gpkg>' or fix --workspace");
+    }
     const { scanImages, TilesError } = await loadTiles();
     const bar = v.json ? undefined : createProgressBar(io.stderr, { unit: '瓦片 tiles', rateUnit: 'Mpx/s' });
     let summary;
@@ -96,9 +106,19 @@ const scan: Command = {
       return fail(io, 'scan', `扫描失败 scan failed: ${(err as Error).message}`, EXIT.failed);
     }
     bar?.stop();
+    let recorded: Awaited<ReturnType<typeof recordInWorkspace>> | undefined;
+    if (workspaceFile && summary.out_dir) {
+      try {
+        recorded = await recordInWorkspace(workspaceFile, summary.out_dir, actorOf(v.actor), io.signal);
+      } catch (err) {
+        const e = err as { code?: string; message?: string };
+        if (typeof e.code === 'string' && e.code.startsWith('TIANDI_E_')) return fail(io, v.workspace!, `${e.message} [${e.code}]; the scan output is kept in ${summary.out_dir}`);
+        throw err;
+      }
+    }
     for (const f of summary.failed) fail(io, path.relative(io.cwd, f.image) || f.image, f.message);
     if (v.json) {
-      io.stdout.write(JSON.stringify(summary, null, 2) + '\n');
+      io.stdout.write(JSON.stringify(recorded ? { ...summary, workspace: recorded } : summary, null, 2) + '\n');
     } else if (summary.out_dir) {
       const rel = path.relative(io.cwd, summary.out_dir) || '.';
       io.stdout.write(
@@ -106,11 +126,29 @@ const scan: Command = {
           `${summary.area_km2} km², ${summary.tiles_inferred}/${summary.tiles_total} tiles, ` +
           `${summary.seconds} s (${summary.mpx_per_s} Mpx/s) → ${rel}/\n`,
       );
+      if (recorded) {
+        io.stdout.write(
+          `已记入工作区 recorded in ${v.workspace}: ${recorded.imagesAdded.length} 影像 images, ${recorded.candidatesAdded} 候选 candidates → ` +
+            `${recorded.targetsCreated.length} 新目标 new targets, ${recorded.targetsChanged.length} 更新 updated` +
+            (recorded.staleCertificates.length ? `; 证书证据已变化 certificates now stale: ${recorded.staleCertificates.join(', ')}` : '') + '\n',
+        );
+      }
     }
     if (summary.failed.some((f) => f.code === 'TIANDI_E_INTERNAL')) return EXIT.failed;
     return summary.failed.length ? EXIT.badInput : EXIT.ok;
   },
 };
+
+/** Records a finished scan folder in the workspace, in one transaction (re-recording changes nothing). */
+async function recordInWorkspace(file: string, outDir: string, actor: string, signal?: AbortSignal) {
+  const { Workspace, importScanDir } = await import('@tiandi/store');
+  const ws = Workspace.open(file);
+  try {
+    return await importScanDir(ws, outDir, actor, { signal });
+  } finally {
+    ws.close();
+  }
+}
 
 async function loadTiles() {
   const [node, root] = await Promise.all([import('@tiandi/tiles/node'), import('@tiandi/tiles')]);
