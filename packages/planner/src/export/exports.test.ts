@@ -1,3 +1,4 @@
+import { fileURLToPath } from 'node:url';
 import { execFileSync } from 'node:child_process';
 import { existsSync, mkdtempSync, writeFileSync } from 'node:fs';
 import { tmpdir } from 'node:os';
@@ -84,13 +85,31 @@ describe('exports', () => {
     const trkpts = kids(kids(kids(root, 'trk')[0], 'trkseg')[0], 'trkpt');
     expect(trkpts.length).toBe(plan.routes[0].path.length);
     expect(Number(trkpts[0].getAttribute('lon'))).toBeCloseTo(plan.routes[0].path[0][0], 9);
-    // … and full XSD validation where xmllint and a local copy of the schema exist (GPX_XSD=/path/gpx.xsd).
-    const xsd = process.env.GPX_XSD;
-    if (xsd && existsSync(xsd) && hasXmllint()) {
-      const dir = mkdtempSync(join(tmpdir(), 'tiandi-gpx-'));
-      writeFileSync(join(dir, 'routes.gpx'), gpx);
+  });
+
+  // Full XSD validation with xmllint (Debian's libxml2-utils, installed by .ci/run) against the GPX 1.1
+  // schema in packages/planner/test/gpx-1.1.xsd (GPX_XSD=/path/gpx.xsd points at another copy).
+  const xsd = process.env.GPX_XSD ?? fileURLToPath(new URL('../../test/gpx-1.1.xsd', import.meta.url));
+  const xsdValid = (xml: string): { ok: boolean; why: string } => {
+    const dir = mkdtempSync(join(tmpdir(), 'tiandi-gpx-'));
+    writeFileSync(join(dir, 'routes.gpx'), xml);
+    try {
       execFileSync('xmllint', ['--noout', '--schema', xsd, join(dir, 'routes.gpx')], { stdio: 'pipe' });
+      return { ok: true, why: '' };
+    } catch (e) {
+      return { ok: false, why: String((e as { stderr?: Buffer }).stderr ?? e) };
     }
+  };
+  if (!hasXmllint() || !existsSync(xsd)) console.warn('⚠ skipped: GPX XSD validation needs xmllint (apt-get install libxml2-utils)');
+  it.skipIf(!hasXmllint() || !existsSync(xsd))('routes.gpx validates against the GPX 1.1 schema, and the check refuses a GPX with misplaced elements', () => {
+    const gpx = planToGpx(plan);
+    const good = xsdValid(gpx);
+    expect(good.why).toBe('');
+    expect(good.ok).toBe(true);
+    // A route point before the route's name breaks the schema's order: the validator must notice.
+    const broken = gpx.replace(/<rte>\s*<name>([^<]*)<\/name>/, (m, name) => `<rte><rtept lat="27.9" lon="102.3"/><name>${name}</name>`);
+    expect(broken).not.toBe(gpx);
+    expect(xsdValid(broken).ok).toBe(false);
   });
 
   it('routes.geojson parses back with a line per route, every stop and every unassigned target', () => {
