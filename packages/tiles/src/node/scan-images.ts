@@ -11,6 +11,7 @@ import { cacheBytesFor, rowGroups } from './thread-plan';
 import { writeHeatmap } from './write-heatmap';
 import { loadModel, loadModelCard, type LoadedModel } from './load-model';
 import { ScanWorker } from './worker-pool';
+import { scanWorkerBundle } from './worker-bundle';
 
 /** Progress of a scan, reported after every row of tiles. */
 export interface ScanProgress {
@@ -140,8 +141,9 @@ export async function scanImages(options: ScanImagesOptions): Promise<ScanSummar
   const tmp = `${outDir}.partial-${process.pid}`;
   try {
     if (opened.length) {
+      const bundle = nWorkers > 0 ? await scanWorkerBundle() : undefined;
       for (let i = 0; i < nWorkers; i++) {
-        const w = new ScanWorker();
+        const w = new ScanWorker(bundle);
         workers.push(w);
         // A worker that cannot start is left out; this thread still does the work.
         workerReady.push(w.request({ type: 'model', modelDir: resolve(cwd, options.modelDir) }).then(() => true, () => false));

@@ -2,15 +2,29 @@ import { Worker } from 'node:worker_threads';
 import { TilesError, type TilesErrorCode } from '../errors';
 import type { WorkerReply, WorkerRequest } from './worker-protocol';
 
+/** The parent's flags minus tsx's loader (`--import tsx`, `--loader tsx`…): the bundled worker is plain JavaScript. */
+function withoutTsx(argv: string[]): string[] {
+  const out: string[] = [];
+  for (let i = 0; i < argv.length; i++) {
+    const a = argv[i];
+    if (/^--(import|loader|experimental-loader|require)$/.test(a) && /tsx/.test(argv[i + 1] ?? '')) i++;
+    else if (!/^--(import|loader|experimental-loader|require)=.*tsx/.test(a)) out.push(a);
+  }
+  return out;
+}
+
 /** One worker thread that answers one request at a time. */
 export class ScanWorker {
   private readonly worker: Worker;
   private waiting: { resolve: (r: WorkerReply) => void; reject: (e: Error) => void } | undefined;
   private dead: Error | undefined;
 
-  constructor() {
+  /** `bundle`: the prebuilt plain-JS worker ({@link scanWorkerBundle}); without it the TypeScript worker runs through tsx. */
+  constructor(bundle?: URL) {
     // workerData must be an object: geotiff.js pulls in 'web-worker', which destructures it in worker threads.
-    this.worker = new Worker(new URL('./scan-worker.mjs', import.meta.url), { workerData: {}, stdout: false, stderr: false });
+    this.worker = bundle
+      ? new Worker(bundle, { workerData: {}, stdout: false, stderr: false, execArgv: withoutTsx(process.execArgv) })
+      : new Worker(new URL('./scan-worker.mjs', import.meta.url), { workerData: {}, stdout: false, stderr: false });
     this.worker.on('message', (m: WorkerReply) => {
       const w = this.waiting;
       this.waiting = undefined;

@@ -33,4 +33,14 @@ describe('resampleArea', () => {
     const out = resampleArea(src, [6, 0, 10, 2], 2, 1);
     expect(Array.from(out.valid)).toEqual([1, 0]);
   });
+  it('integer factors on an unmasked raster give the same cells as the masked path', () => {
+    const full = raster(31, 20, (x, y) => [(x * 37 + y * 11) & 255, (x * 5 + y * 71) & 255, (x * y) & 255, 1]);
+    for (const k of [2, 3, 4]) {
+      const box = [1, 2, 1 + 7 * k, 2 + 5 * k] as const;
+      const fast = resampleArea({ ...full, allValid: true }, box, 7, 5);
+      const slow = resampleArea(full, box, 7, 5);
+      expect(fast.rgb).toEqual(slow.rgb);
+      expect(fast.valid).toEqual(slow.valid);
+    }
+  });
 });

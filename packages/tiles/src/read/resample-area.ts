@@ -150,6 +150,36 @@ function boxDownsample(src: RgbRaster, x0: number, y0: number, k: number, outWid
     }
     return { width: outWidth, height: outHeight, rgb, valid, allValid: true };
   }
+  if (src.allValid) {
+    // No mask, any integer factor: sum k source rows into one row buffer, then k columns per cell.
+    valid.fill(1);
+    const span = outWidth * k * 3;
+    const acc = new Uint32Array(span);
+    const n = k * k;
+    const h = n >> 1;
+    for (let i = 0; i < outHeight; i++) {
+      let a = ((y0 + i * k) * sw + x0) * 3;
+      for (let t = 0; t < span; t++) acc[t] = sr[a + t];
+      for (let dy = 1; dy < k; dy++) {
+        a += sw * 3;
+        for (let t = 0; t < span; t++) acc[t] += sr[a + t];
+      }
+      let o = i * outWidth * 3;
+      let q = 0;
+      for (let j = 0; j < outWidth; j++, o += 3) {
+        let r = 0, g = 0, b = 0;
+        for (let dx = 0; dx < k; dx++, q += 3) {
+          r += acc[q];
+          g += acc[q + 1];
+          b += acc[q + 2];
+        }
+        rgb[o] = ((r + h) / n) | 0;
+        rgb[o + 1] = ((g + h) / n) | 0;
+        rgb[o + 2] = ((b + h) / n) | 0;
+      }
+    }
+    return { width: outWidth, height: outHeight, rgb, valid, allValid: true };
+  }
   const rs = new Uint32Array(outWidth * 4);
   const half = (k * k) / 2;
   for (let i = 0; i < outHeight; i++) {
