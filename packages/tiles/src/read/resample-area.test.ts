@@ -43,4 +43,30 @@ describe('resampleArea', () => {
       expect(fast.valid).toEqual(slow.valid);
     }
   });
+  it('integer factors on boxes reaching past the raster: inside cells, edge cells and validity as a plain area average', () => {
+    const W = 23, H = 17;
+    for (const masked of [false, true]) {
+      const src = raster(W, H, (x, y) => [(x * 37 + y * 11) & 255, (x * 5 + y * 71) & 255, (x * y) & 255, masked && (x + y) % 7 === 0 ? 0 : 1]);
+      if (!masked) src.allValid = true;
+      for (const k of [2, 3]) {
+        const x0 = 4, y0 = 2, ow = 9, oh = 7;
+        const r = resampleArea(src, [x0, y0, x0 + ow * k, y0 + oh * k], ow, oh);
+        for (let j = 0; j < oh; j++)
+          for (let i = 0; i < ow; i++) {
+            let n = 0;
+            const sum = [0, 0, 0];
+            for (let y = y0 + j * k; y < y0 + (j + 1) * k; y++)
+              for (let x = x0 + i * k; x < x0 + (i + 1) * k; x++) {
+                if (x >= W || y >= H || !src.valid[y * W + x]) continue;
+                n++;
+                for (let c = 0; c < 3; c++) sum[c] += src.rgb[(y * W + x) * 3 + c];
+              }
+            const p = j * ow + i;
+            const ok = n > 0 && n >= (k * k) / 2;
+            expect(r.valid[p], `k ${k} cell ${i},${j}`).toBe(ok ? 1 : 0);
+            if (ok) expect([...r.rgb.subarray(p * 3, p * 3 + 3)]).toEqual(sum.map((v) => Math.round(v / n)));
+          }
+      }
+    }
+  });
 });
