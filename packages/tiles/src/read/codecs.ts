@@ -1,6 +1,6 @@
 import { inflate } from 'node:zlib';
 import { promisify } from 'node:util';
-import sharp from 'sharp';
+import type Sharp from 'sharp';
 import { decompress as zstdDecompress } from 'fzstd';
 import { getDecoder } from 'geotiff';
 import { lzwDecode } from './lzw-decode';
@@ -8,9 +8,16 @@ import { TilesError } from '../errors';
 
 const inflateAsync = promisify(inflate);
 
-// Blocks are decoded one at a time on libuv threads: libvips' own operation cache and thread pool only add memory.
-sharp.cache(false);
-sharp.concurrency(1);
+// sharp (libvips) takes about half a second to load: only files with JPEG blocks load it.
+let sharpP: Promise<typeof Sharp> | undefined;
+const loadSharp = () =>
+  (sharpP ??= import('sharp').then((m) => {
+    const sharp = m.default;
+    // Blocks are decoded one at a time on libuv threads: libvips' own operation cache and thread pool only add memory.
+    sharp.cache(false);
+    sharp.concurrency(1);
+    return sharp;
+  }));
 
 /** What a block decoder needs to know about the IFD. */
 export interface BlockLayout {
@@ -89,6 +96,7 @@ const jpegJs = (() => {
 const jpeg: BlockDecoder = async (bytes, layout) => {
   if (layout.samples !== 3) return jpegJs(bytes, layout);
   const stream = withJpegTables(bytes, layout.jpegTables);
+  const sharp = await loadSharp();
   const { data, info } = await sharp(stream, { failOn: 'error' }).raw().toBuffer({ resolveWithObject: true });
   if (info.width !== layout.blockWidth || info.height < layout.blockHeight || info.channels !== layout.samples) {
     // Strips at the bottom may hold fewer rows than RowsPerStrip: accept shorter heights.

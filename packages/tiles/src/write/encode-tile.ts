@@ -1,8 +1,10 @@
 import { deflate } from 'node:zlib';
 import { promisify } from 'node:util';
-import sharp from 'sharp';
+import type Sharp from 'sharp';
 
 const deflateAsync = promisify(deflate);
+// sharp takes about half a second to load: only JPEG output loads it (heatmaps are deflate).
+let sharpP: Promise<typeof Sharp> | undefined;
 
 /** Compression the writer can produce. */
 export type WriteCompression = 'deflate' | 'jpeg' | 'none';
@@ -40,7 +42,7 @@ export async function encodeTile(tile: Uint8Array | Float32Array, c: TileCodec):
       return deflateAsync(bytes, { level: c.deflateLevel });
     }
     case 'jpeg':
-      return sharp(bytes, { raw: { width: c.tileSize, height: c.tileSize, channels: c.bands as 1 | 3 } })
+      return (await (sharpP ??= import('sharp').then((m) => m.default)))(bytes, { raw: { width: c.tileSize, height: c.tileSize, channels: c.bands as 1 | 3 } })
         .jpeg({ quality: c.jpegQuality, chromaSubsampling: '4:2:0' })
         .toBuffer();
   }
