@@ -82,6 +82,11 @@ function failureOf(image: string, err: unknown): ScanFailure {
   return { image, code: 'TIANDI_E_INTERNAL', message: (err as Error)?.message ?? String(err) };
 }
 
+async function stopWorkers(workers: ScanWorker[]): Promise<void> {
+  await Promise.all(workers.map((w) => w.request({ type: 'exit' }).catch(() => undefined)));
+  await Promise.all(workers.map((w) => w.terminate()));
+}
+
 /**
  * Scans orthophotos for candidate poppy plots and writes `candidates.geojson`, `footprint.geojson`,
  * `heatmap.tif` (or `heatmap-<image>.tif` per image when several) and `summary.json` into `outDir`.
@@ -220,6 +225,10 @@ export async function scanImages(options: ScanImagesOptions): Promise<ScanSummar
         const bad = settled.find((x): x is PromiseRejectedResult => x.status === 'rejected');
         if (bad) throw bad.reason;
         if (nextRow < plan.tilesDown) await here(); // every worker failed to start
+        // Tracing and the heatmap need memory of their own: decoded blocks are not needed any more, nor, after
+        // the last image, the worker threads (their heaps, caches and onnxruntime sessions).
+        src.setCacheBytes(0);
+        if (k === opened.length - 1) await stopWorkers(workers);
         results.push(await finishImage(path, src, plan, card, acc, foot, thresholds, inferred, skipped));
       } catch (err) {
         if ((err as TilesError).code === 'TIANDI_E_ABORTED') throw err;
@@ -262,8 +271,7 @@ export async function scanImages(options: ScanImagesOptions): Promise<ScanSummar
   } finally {
     await rm(tmp, { recursive: true, force: true }).catch(() => undefined);
     await Promise.all(opened.map((o) => o.src.close()));
-    await Promise.all(workers.map((w) => w.request({ type: 'exit' }).catch(() => undefined)));
-    await Promise.all(workers.map((w) => w.terminate()));
+    await stopWorkers(workers);
     await local?.release();
   }
 }
