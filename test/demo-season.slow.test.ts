@@ -111,5 +111,5 @@ describe('a season on the demo survey', () => {
     writeFileSync(join(dir, 'late.csv'), `${HEADER}\n${row('late-1', '', 'confirmed_poppy', foundAt, '2026-05-10T09:00:00+08:00')}\n`);
     expect((await tiandi(dir, 'reports', 'import', 'late.csv', ...ws)).out).toContain(`certificate now stale: ${certId}`);
     expect((await tiandi(dir, 'audit', 'verify', ...ws)).code).toBe(0);
-  });
+  }, 300_000); // first use generates the demo imagery
 });

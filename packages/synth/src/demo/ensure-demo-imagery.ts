@@ -4,6 +4,7 @@ import { join } from 'node:path';
 import { writeScene } from '../write-scene';
 import { buildDemoSurvey } from './demo-survey';
 import { demoFlightBlocks, type DemoFlightBlock } from './demo-flight-blocks';
+import { acquireDirLock } from './dir-lock';
 import type { SceneOptionsInput } from '../scene-options';
 
 /** Bumped whenever the generator's output changes, so stale caches are rebuilt. */
@@ -50,20 +51,28 @@ export async function ensureDemoImagery(opts: { seedsDir?: string; onProgress?: 
   const images = blocks.map((b) => ({ ...b, path: join(outDir, b.file), truthPath: join(truthDir, b.file.replace(/\.tif$/, '.truth.geojson')) }));
   const stampPath = join(outDir, 'stamp.json');
   const stamp = JSON.stringify({ version: DEMO_IMAGERY_VERSION, blocks });
-  const fresh = existsSync(stampPath) && readFileSync(stampPath, 'utf8') === stamp && images.every((i) => existsSync(i.path) && existsSync(i.truthPath));
-  if (fresh) return images;
+  const isFresh = () => existsSync(stampPath) && readFileSync(stampPath, 'utf8') === stamp && images.every((i) => existsSync(i.path) && existsSync(i.truthPath));
+  if (isFresh()) return images;
   await mkdir(truthDir, { recursive: true });
-  const rowsTotal = blocks.reduce((t, b) => t + b.heightPx, 0);
-  let before = 0;
-  for (const [k, img] of images.entries()) {
-    const w = await writeScene(demoBlockScene(img), outDir, {
-      name: img.file.replace(/\.tif$/, ''),
-      signal: opts.signal,
-      onProgress: (rowsDone) => opts.onProgress?.({ block: img.id, blockIndex: k, blocks: blocks.length, rowsDone: before + rowsDone, rowsTotal }),
-    });
-    await rename(w.truthPath, img.truthPath);
-    before += img.heightPx;
+  // Several processes (parallel test files, a server and a CLI) may ask at once: one generates, the others
+  // wait for it and then find the imagery fresh, so no two write the same files.
+  const release = await acquireDirLock(join(outDir, '.generating.lock'), opts.signal);
+  try {
+    if (isFresh()) return images;
+    const rowsTotal = blocks.reduce((t, b) => t + b.heightPx, 0);
+    let before = 0;
+    for (const [k, img] of images.entries()) {
+      const w = await writeScene(demoBlockScene(img), outDir, {
+        name: img.file.replace(/\.tif$/, ''),
+        signal: opts.signal,
+        onProgress: (rowsDone) => opts.onProgress?.({ block: img.id, blockIndex: k, blocks: blocks.length, rowsDone: before + rowsDone, rowsTotal }),
+      });
+      await rename(w.truthPath, img.truthPath);
+      before += img.heightPx;
+    }
+    await writeFile(stampPath, stamp);
+    return images;
+  } finally {
+    await release();
   }
-  await writeFile(stampPath, stamp);
-  return images;
 }
