@@ -1,23 +1,8 @@
+import type { Certificate } from '@tiandi/store';
 import type { CertificatePdfInput } from './certificate-pdf-input';
 
-/** The parts of a stored certificate (from @tiandi/store) the PDF needs. */
-export interface StoredCertificateLike {
-  certId: string;
-  zoneId: string;
-  zoneName: string | null;
-  seasonId: string;
-  status: 'issued' | 'stale' | 'revoked';
-  statusReason: string | null;
-  signedBy: string;
-  issuedAt: string;
-  evidenceDigest: string;
-  coverage: { share: number; zoneAreaM2: number; coveredAreaM2: number; gapAreaM2: number; imageCount: number };
-  rules: { id: string; title: string; pass: boolean; detail: string; failing: unknown[] }[];
-  zone: CertificatePdfInput['zone']['geometry'];
-  gaps: CertificatePdfInput['zone']['geometry'] | null;
-  targets: { id: string; status: string; origin: string; missedByScan: boolean; scoreMax: number; geometry: CertificatePdfInput['zone']['geometry'] }[];
-  season: Record<string, unknown>;
-}
+/** The parts of a stored certificate (from @tiandi/store) the PDF needs: the store's own type, narrowed. */
+export type StoredCertificateLike = Omit<Certificate, 'evidence'>;
 
 const pct = (x: number) => `${(x * 100).toFixed(2)} %`;
 const ha = (m2: number) => `${(m2 / 10_000).toFixed(2)} ha`;
