@@ -17,3 +17,12 @@ export interface Command {
 
 /** Exit statuses shared by every command. */
 export const EXIT = { ok: 0, failed: 1, badInput: 2 } as const;
+
+/**
+ * Writes the one-line error every command gives, `tiandi: <file>: <what is wrong and what to do>`
+ * (newlines folded so it stays one line), and returns the exit status (bad input unless told otherwise).
+ */
+export function fail(io: Pick<CommandIO, 'stderr'>, file: string, message: string, code: number = EXIT.badInput): number {
+  io.stderr.write(`tiandi: ${file}: ${message.replace(/\s*\n\s*/g, ' ')}\n`);
+  return code;
+}

@@ -1,7 +1,7 @@
 import path from 'node:path';
 import os from 'node:os';
 import { parseArgs, type ParseArgsConfig } from 'node:util';
-import { EXIT, type CommandIO } from './command';
+import { fail, type CommandIO } from './command';
 
 /**
  * Shared plumbing of the workspace commands (init, zones, season, scans, coverage, reports, targets,
@@ -44,11 +44,8 @@ export function actorOf(flag: string | undefined): string {
   }
 }
 
-/** Writes `tiandi: <file>: <message>` and returns the bad-input exit status. */
-export function fail(io: CommandIO, file: string, message: string): number {
-  io.stderr.write(`tiandi: ${file}: ${message.replace(/\s*\n\s*/g, ' ')}\n`);
-  return EXIT.badInput;
-}
+/** Re-exported for the workspace commands that import it from here. */
+export { fail } from './command';
 
 /** Runs a command body, mapping UsageError and the packages' typed errors (code TIANDI_E_*) to one line + exit 2. */
 export async function runCommand(io: CommandIO, defaultFile: string, body: () => Promise<number>): Promise<number> {

@@ -1,7 +1,7 @@
 import fs from 'node:fs';
 import path from 'node:path';
 import { parseArgs } from 'node:util';
-import { EXIT, type Command, type CommandIO } from '../command';
+import { EXIT, type Command, fail } from '../command';
 
 const usage = `用法 Usage:
   tiandi chips export --image <orthophoto.tif> --labels <labels.geojson> --out <dir>
@@ -67,9 +67,5 @@ const chips: Command = {
   },
 };
 
-function fail(io: CommandIO, file: string, msg: string): number {
-  io.stderr.write(`tiandi: ${file}: ${msg}\n`);
-  return EXIT.badInput;
-}
 
 export default chips;

@@ -1,7 +1,7 @@
 import fs from 'node:fs';
 import path from 'node:path';
 import { parseArgs } from 'node:util';
-import { EXIT, type Command, type CommandIO } from '../command';
+import { EXIT, type Command, fail } from '../command';
 
 const usage = `用法 Usage:
   tiandi eval [--scenes 20] [--seed 9000] [--model models/poppy-synth] [--size-m 150] [--engine scan|bare] [--json] [--write-card]
@@ -126,9 +126,5 @@ function formatReport(r: Report): string {
   return rows.map(([k, val]) => `${k.padEnd(w + 2)}${val}`).join('\n') + '\n';
 }
 
-function fail(io: CommandIO, file: string, msg: string): number {
-  io.stderr.write(`tiandi: ${file}: ${msg}\n`);
-  return EXIT.badInput;
-}
 
 export default evalCommand;

@@ -1,7 +1,7 @@
 import { existsSync } from 'node:fs';
 import path from 'node:path';
 import { parseArgs } from 'node:util';
-import { EXIT, type Command, type CommandIO } from '../command';
+import { EXIT, type Command, fail } from '../command';
 import { createProgressBar } from '../progress';
 import { actorOf } from '../workspace-command';
 
@@ -23,10 +23,6 @@ const usage = `用法 Usage:
 退出码 Exit status: 0 ok; 2 a file or option is bad (the other files are still scanned); 1 the scan failed.
 `;
 
-function fail(io: CommandIO, what: string, message: string, code: number = EXIT.badInput): number {
-  io.stderr.write(`tiandi: ${what}: ${message}\n`);
-  return code;
-}
 
 const scan: Command = {
   summary: '扫描正射影像找疑似罂粟地块 Scan orthophotos for candidate poppy plots',

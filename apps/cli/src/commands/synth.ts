@@ -1,6 +1,6 @@
 import path from 'node:path';
 import { parseArgs } from 'node:util';
-import { EXIT, type Command, type CommandIO } from '../command';
+import { EXIT, type Command, fail } from '../command';
 
 const usage = `用法 Usage:
   tiandi synth scene --seed <n> [--gsd 0.05] [--crs EPSG:4522] [--size 4096] [--height <px>]
@@ -85,9 +85,5 @@ const synth: Command = {
   },
 };
 
-function fail(io: CommandIO, file: string, msg: string): number {
-  io.stderr.write(`tiandi: ${file}: ${msg}\n`);
-  return EXIT.badInput;
-}
 
 export default synth;

@@ -1,7 +1,7 @@
 import fs from 'node:fs';
 import path from 'node:path';
 import { parseArgs } from 'node:util';
-import { EXIT, type Command, type CommandIO } from '../command';
+import { EXIT, type Command, type CommandIO, fail } from '../command';
 
 const usage = `用法 Usage:
   tiandi user add <name> --role <role> [--team <team id>] --workspace <file.gpkg>
@@ -94,10 +94,6 @@ const user: Command = {
 };
 export default user;
 
-function fail(io: CommandIO, where: string, what: string): number {
-  io.stderr.write(`tiandi: ${where}: ${what}\n`);
-  return EXIT.badInput;
-}
 
 /**
  * Reads a password: on a terminal, prompts twice with echo off; otherwise takes the first line of
