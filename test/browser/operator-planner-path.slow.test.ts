@@ -53,7 +53,8 @@ describe.skipIf(!hasChromium)('operator + planner in the browser', () => {
 
     // Only the imagery: vector layers off, wait for tiles, then the canvas must show the orthophoto.
     for (const layer of ['targets', 'gaps', 'zones', 'footprints', 'heatmap']) await page.getByTestId(`layer-${layer}`).uncheck();
-    await page.waitForTimeout(2500);
+    // Tiles arrive and the fit animation settles at the pace of a loaded machine: poll rather than sleep.
+    await expect.poll(async () => { const s = await canvasStats(page); return s.nonBackground / (s.width * s.height); }, { timeout: 30_000, interval: 500 }).toBeGreaterThan(0.1);
     const imagery = await canvasStats(page);
     await page.screenshot({ path: path.join(ARTIFACTS, 'operator-imagery-only.png') });
     expect(imagery.nonBackground).toBeGreaterThan(imagery.width * imagery.height * 0.1);
