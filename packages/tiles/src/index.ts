@@ -9,3 +9,4 @@ export { outlineRings, ringArea, type GridPolygon, type Ring } from './vector/ou
 export { simplifyRing } from './vector/simplify-ring';
 export { resampleArea, type RgbRaster } from './read/resample-area';
 export type { GeoTransform } from './write/geo-tags';
+export { pickWindowCells } from './verify/pick-windows';

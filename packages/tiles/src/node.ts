@@ -5,3 +5,4 @@ export { imageFingerprint } from './node/image-fingerprint';
 export { openGeoTiffSource, type GeoTiffSource, type OpenGeoTiffOptions, type PixelBox, type SourceLevel } from './read/open-geotiff-source';
 export { LIMITS } from './read/limits';
 export { writeGeoTiff, type WriteGeoTiffOptions } from './write/index';
+export { loadVerifier, readVerifierWindow, scoreWindows, type Verifier, type VerifierWindow } from './node/verify-candidates';

@@ -7,7 +7,7 @@ import { actorOf } from '../workspace-command';
 
 const usage = `用法 Usage:
   tiandi scan <image.tif>... [--model models/<name>] [--out <dir>] [--threshold <p>]
-              [--workers <n>] [--crs "<EPSG:code | proj4>"] [--workspace <file.gpkg>] [--json]
+              [--workers <n>] [--crs "<EPSG:code | proj4>"] [--no-verify] [--workspace <file.gpkg>] [--json]
 
 扫描无人机正射影像，找出疑似罂粟地块。Scan drone orthophotos for candidate poppy plots.
   --model      模型目录 model folder with model.onnx + model.json (default models/poppy-synth)
@@ -15,6 +15,7 @@ const usage = `用法 Usage:
   --threshold  种子阈值 seed score threshold in (0, 1] (default: the model card's)
   --workers    工作线程 worker threads (default: one per core)
   --crs        坐标系 CRS for files whose GeoTIFF keys lack a known EPSG code
+  --no-verify  不复核 skip the model's second stage (its verifier), to see what the first stage alone finds
   --workspace  工作区 also record the images, footprints and candidates in this workspace (as 'tiandi scans import')
   --actor      审计记录的操作人 who the audit log names (default $TIANDI_ACTOR or cli:<login>)
   --json       打印 summary.json instead of a progress bar and text
@@ -43,6 +44,7 @@ const scan: Command = {
           json: { type: 'boolean' },
           workspace: { type: 'string', short: 'w' },
           actor: { type: 'string' },
+          'no-verify': { type: 'boolean' },
         },
       });
     } catch (err) {
@@ -90,6 +92,7 @@ const scan: Command = {
         threshold,
         workers,
         crs: v.crs,
+        verify: !v['no-verify'],
         signal: io.signal,
         onProgress: (p) => bar?.update(p.tilesDone, p.tilesTotal, p.mpxDone / Math.max(p.elapsedS, 1e-3)),
       });

@@ -33,4 +33,11 @@ describe('parseModelCard', () => {
     expect(() => parseModelCard({ ...seg, input: { ...seg.input, mean: [0.5] } })).toThrow(/input.mean/);
     expect(() => parseModelCard({ ...seg, version: 'v1' })).toThrow(/semver/);
   });
+  it('validates the optional verifier block', () => {
+    const c = parseModelCard({ ...seg, verifier: { model: 'verifier', threshold: 0.6 } });
+    expect(c.verifier).toEqual({ model: 'verifier', threshold: 0.6, max_windows: 4 });
+    expect(() => parseModelCard({ ...seg, verifier: { model: 'verifier', threshold: 1.5 } })).toThrow(/verifier.threshold/);
+    expect(() => parseModelCard({ ...seg, verifier: { model: '/abs/path', threshold: 0.5 } })).toThrow(/relative to the model folder/);
+    expect(() => parseModelCard({ ...seg, verifier: { model: 'v', threshold: 0.5, max_window: 2 } })).toThrow(/verifier.max_window.*did you mean 'max_windows'/);
+  });
 });

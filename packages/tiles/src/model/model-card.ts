@@ -48,6 +48,19 @@ export const ModelCardSchema = z
       })
       .strict(),
     metrics: z.record(z.string(), z.union([z.number(), z.string(), z.null()])).optional(),
+    /**
+     * Optional second stage: a tile-classifier (its own folder with model.json + model.onnx, usually at a finer
+     * GSD) that looks again at up to `max_windows` windows centred on each candidate's strongest cells; a
+     * candidate is kept when its best window scores at least `threshold`.
+     */
+    verifier: z
+      .object({
+        model: z.string().min(1).regex(/^[^/\\]/, 'a folder name relative to the model folder'),
+        threshold: z.number().min(0).max(1),
+        max_windows: z.number().int().min(1).max(32).default(4),
+      })
+      .strict()
+      .optional(),
   })
   .strict()
   .superRefine((c, ctx) => {
@@ -77,7 +90,8 @@ export const ModelCardSchema = z
 export type ModelCard = Readonly<z.infer<typeof ModelCardSchema>>;
 
 const KNOWN: Record<string, string[]> = {
-  '': ['name', 'version', 'task', 'input', 'output', 'gsd_m', 'tile_stride', 'classes', 'positive_class', 'thresholds', 'training', 'metrics'],
+  '': ['name', 'version', 'task', 'input', 'output', 'gsd_m', 'tile_stride', 'classes', 'positive_class', 'thresholds', 'training', 'metrics', 'verifier'],
+  verifier: ['model', 'threshold', 'max_windows'],
   input: ['name', 'size', 'channels', 'scale', 'mean', 'std'],
   output: ['name', 'activation', 'stride'],
   thresholds: ['high', 'low', 'min_area_m2'],

@@ -10,6 +10,8 @@ import { tracePlots } from '../vector/trace-plots';
 import type { ModelCard } from '../model/model-card';
 import { gridToGeoJson } from './grid-to-geojson';
 import { imageFingerprint } from './image-fingerprint';
+import { pickWindowCells } from '../verify/pick-windows';
+import { readVerifierWindow, scoreWindows, type Verifier, type VerifierWindow } from './verify-candidates';
 
 /** Properties of each feature of candidates.geojson. */
 export interface CandidateProperties {
@@ -20,6 +22,17 @@ export interface CandidateProperties {
   score_max: number;
   score_mean: number;
   area_m2: number;
+  /** The verifier's best window score, when the model has a verifier. */
+  score_verify?: number;
+}
+
+/** How finishImage runs a model's second stage. */
+export interface VerifyOptions {
+  verifier: Verifier;
+  /** Drop candidates scoring below the verifier's threshold (false: only collect windows / scores). */
+  apply: boolean;
+  onWindow?: (w: VerifierWindow) => void;
+  signal?: AbortSignal;
 }
 
 /** One scanned image: its candidates, footprint and heatmap. */
@@ -47,6 +60,7 @@ export async function finishImage(
   thresholds: { high: number; low: number; min_area_m2: number },
   inferred: number,
   skipped: number,
+  verify?: VerifyOptions,
 ): Promise<ImageResult> {
   const name = basename(path);
   const scores = acc.scores();
@@ -58,7 +72,9 @@ export async function finishImage(
     const [px, py] = cellToSourcePixel(plan, x, y);
     return src.pixelToWgs84(px, py);
   };
-  const candidates: ImageResult['candidates'] = [];
+  let candidates: ImageResult['candidates'] = [];
+  const windowCells: number[][] = [];
+  const sepCells = verify ? Math.max(1, Math.round((verify.verifier.card.input.size * verify.verifier.card.gsd_m) / 2 / cellM)) : 1;
   for (const p of plots) {
     const geometry = gridToGeoJson(p.polygons, heatToLonLat);
     if (!geometry) continue;
@@ -78,7 +94,9 @@ export async function finishImage(
         area_m2: round(areaM2, 2),
       },
     });
+    if (verify) windowCells.push(pickWindowCells(scores, plan.heatWidth, p.cellIndices, verify.verifier.maxWindows, sepCells));
   }
+  if (verify) candidates = await verifyCandidates(name, src, plan, candidates, windowCells, verify);
   const footToLonLat = (x: number, y: number) => {
     const [px, py] = footCellToSourcePixel(plan, x, y);
     return src.pixelToWgs84(Math.min(px, src.width), Math.min(py, src.height));
@@ -108,4 +126,49 @@ export async function finishImage(
     tilesSkipped: skipped,
     areaKm2,
   };
+}
+
+/** Runs the verifier over each candidate's windows (in chunks, to bound memory); keeps those it confirms when `apply`. */
+async function verifyCandidates(
+  image: string,
+  src: GeoTiffSource,
+  plan: ScanPlan,
+  candidates: ImageResult['candidates'],
+  windowCells: number[][],
+  o: VerifyOptions,
+): Promise<ImageResult['candidates']> {
+  const kept: ImageResult['candidates'] = [];
+  const CHUNK = 128;
+  for (let c0 = 0; c0 < candidates.length; c0 += CHUNK) {
+    const rasters: Awaited<ReturnType<typeof readVerifierWindow>>[] = [];
+    const owner: number[] = [];
+    const centres: Array<[number, number]> = [];
+    for (let k = c0; k < Math.min(candidates.length, c0 + CHUNK); k++) {
+      for (const cell of windowCells[k]) {
+        const cx = cell % plan.heatWidth, cy = (cell - cx) / plan.heatWidth;
+        const [px, py] = cellToSourcePixel(plan, cx + 0.5, cy + 0.5);
+        rasters.push(await readVerifierWindow(src, o.verifier.card, px, py, o.signal));
+        owner.push(k);
+        centres.push(src.pixelToWgs84(px, py));
+      }
+    }
+    const scores = o.verifier.model ? await scoreWindows(o.verifier, rasters) : undefined;
+    const best = new Map<number, number>();
+    rasters.forEach((raster, i) => {
+      const k = owner[i];
+      if (scores) best.set(k, Math.max(best.get(k) ?? 0, scores[i]));
+      o.onWindow?.({ image, candidateId: candidates[k].properties.id, lonLat: centres[i], raster, score: scores?.[i] });
+    });
+    for (let k = c0; k < Math.min(candidates.length, c0 + CHUNK); k++) {
+      const c = candidates[k];
+      if (!scores) {
+        kept.push(c);
+        continue;
+      }
+      const v = best.get(k) ?? 0;
+      if (o.apply && v < o.verifier.threshold) continue;
+      kept.push({ ...c, properties: { ...c.properties, score_verify: round(v, 4) } });
+    }
+  }
+  return kept;
 }

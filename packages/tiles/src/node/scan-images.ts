@@ -12,6 +12,7 @@ import { writeHeatmap } from './write-heatmap';
 import { loadModel, loadModelCard, type LoadedModel } from './load-model';
 import { ScanWorker } from './worker-pool';
 import { scanWorkerBundle } from './worker-bundle';
+import { loadVerifier, type Verifier, type VerifierWindow } from './verify-candidates';
 
 /** Progress of a scan, reported after every row of tiles. */
 export interface ScanProgress {
@@ -46,6 +47,10 @@ export interface ScanImagesOptions {
   batchSize?: number;
   onProgress?: (p: ScanProgress) => void;
   signal?: AbortSignal;
+  /** Run the model's verifier (second stage), when its card has one (default true). */
+  verify?: boolean;
+  /** Called with every window the verifier looks at (also when `verify` is false): for training chips. */
+  onVerifierWindow?: (w: VerifierWindow) => void;
 }
 
 /** One image that could not be scanned. */
@@ -140,6 +145,7 @@ export async function scanImages(options: ScanImagesOptions): Promise<ScanSummar
   const workers: ScanWorker[] = [];
   const workerReady: Promise<boolean>[] = [];
   let local: LoadedModel | undefined;
+  let verifier: Verifier | undefined;
   const results: ImageResult[] = [];
   let tilesDone = 0;
   let mpxDone = 0;
@@ -154,6 +160,9 @@ export async function scanImages(options: ScanImagesOptions): Promise<ScanSummar
         workerReady.push(w.request({ type: 'model', modelDir: resolve(cwd, options.modelDir) }).then(() => true, () => false));
       }
       local = await loadModel(resolve(cwd, options.modelDir), { threads: 1 });
+      if (options.verify !== false || options.onVerifierWindow) {
+        verifier = await loadVerifier(resolve(cwd, options.modelDir), card, { cardOnly: options.verify === false, signal });
+      }
     }
     for (let k = 0; k < opened.length; k++) {
       const { path, src, plan } = opened[k];
@@ -229,7 +238,8 @@ export async function scanImages(options: ScanImagesOptions): Promise<ScanSummar
         // the last image, the worker threads (their heaps, caches and onnxruntime sessions).
         src.setCacheBytes(0);
         if (k === opened.length - 1) await stopWorkers(workers);
-        results.push(await finishImage(path, src, plan, card, acc, foot, thresholds, inferred, skipped));
+        results.push(await finishImage(path, src, plan, card, acc, foot, thresholds, inferred, skipped,
+          verifier ? { verifier, apply: options.verify !== false, onWindow: options.onVerifierWindow, signal } : undefined));
       } catch (err) {
         if ((err as TilesError).code === 'TIANDI_E_ABORTED') throw err;
         failed.push(failureOf(path, err));
@@ -273,5 +283,6 @@ export async function scanImages(options: ScanImagesOptions): Promise<ScanSummar
     await Promise.all(opened.map((o) => o.src.close()));
     await stopWorkers(workers);
     await local?.release();
+    await verifier?.model?.release();
   }
 }

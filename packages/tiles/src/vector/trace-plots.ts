@@ -22,6 +22,8 @@ export interface GridPlot {
   scoreMean: number;
   /** Row-major index of the plot's first cell: stable for the same heatmap. */
   seed: number;
+  /** Row-major indices of the cells above the growth threshold (holes not included). */
+  cellIndices: Int32Array;
 }
 
 /**
@@ -121,7 +123,7 @@ export function tracePlots(scores: Float32Array, width: number, height: number, 
       holes: p.holes.map((h) => simplifyRing(h, tol)),
     }));
     for (const c of cells) label[c] = 2;
-    plots.push({ polygons, cells: area, scoreMax: max, scoreMean: sum / cells.length, seed: s });
+    plots.push({ polygons, cells: area, scoreMax: max, scoreMean: sum / cells.length, seed: s, cellIndices: Int32Array.from(cells) });
   }
   return plots;
 }

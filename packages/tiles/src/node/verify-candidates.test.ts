@@ -1,0 +1,85 @@
+import { beforeAll, describe, expect, it } from 'vitest';
+import { cpSync, mkdirSync, mkdtempSync, readFileSync, writeFileSync } from 'node:fs';
+import { tmpdir } from 'node:os';
+import { dirname, join } from 'node:path';
+import { fileURLToPath } from 'node:url';
+import { makeFixtures, PLOTS, type Fixtures } from '../../scripts/make-fixtures';
+import { scanImages } from './scan-images';
+import { openGeoTiffSource } from '../read/open-geotiff-source';
+import { localDistanceM } from '../read/georef';
+import type { VerifierWindow } from './verify-candidates';
+
+const MODELS = join(dirname(fileURLToPath(import.meta.url)), '../../fixtures/models');
+let fx: Fixtures;
+let dir: string;
+const readJson = (p: string) => JSON.parse(readFileSync(p, 'utf8'));
+
+/** The redness segmentation model with the redness classifier as its verifier (threshold and folder as given). */
+function twoStage(name: string, verifier: Record<string, unknown>, verifierFolder = 'redness-cls'): string {
+  const d = join(dir, name);
+  mkdirSync(d, { recursive: true });
+  cpSync(join(MODELS, 'redness-seg'), d, { recursive: true });
+  cpSync(join(MODELS, verifierFolder), join(d, 'verifier'), { recursive: true });
+  writeFileSync(join(d, 'model.json'), JSON.stringify({ ...readJson(join(MODELS, 'redness-seg/model.json')), verifier: { model: 'verifier', ...verifier } }));
+  return d;
+}
+
+beforeAll(async () => {
+  fx = await makeFixtures();
+  dir = mkdtempSync(join(tmpdir(), 'tiandi-verify-'));
+}, 120_000);
+
+describe('the verifier (second stage)', () => {
+  it('scores every candidate from windows centred on it, and reports the windows', async () => {
+    const windows: VerifierWindow[] = [];
+    const out = join(dir, 'keep-all');
+    const s = await scanImages({ images: [fx.files.base], modelDir: twoStage('keep-all', { threshold: 0 }), outDir: out, workers: 0, onVerifierWindow: (w) => windows.push(w) });
+    expect(s.candidates).toBe(2);
+    const c = readJson(join(out, 'candidates.geojson')).features.map((f: { properties: Record<string, number> }) => f.properties);
+    // The rectangle (12 m²) fills more of a 6.4-m window with red than the disc (7 m²) does.
+    expect(c[0].score_verify).toBeGreaterThan(c[1].score_verify);
+    expect(c[1].score_verify).toBeGreaterThan(0);
+    // Windows: 64 × 64 px at the verifier's 0.1 m, at most max_windows (default 4) per candidate, on the plots.
+    expect(windows.length).toBeGreaterThanOrEqual(2);
+    expect(windows.length).toBeLessThanOrEqual(8);
+    const src = await openGeoTiffSource(fx.files.base);
+    const r = PLOTS.rect;
+    const rect = src.pixelToWgs84((r[0] + r[2]) / 2, (r[1] + r[3]) / 2), disc = src.pixelToWgs84(PLOTS.disc[0], PLOTS.disc[1]);
+    await src.close();
+    for (const w of windows) {
+      expect([w.raster.width, w.raster.height]).toEqual([64, 64]);
+      expect(Math.min(localDistanceM(w.lonLat, rect), localDistanceM(w.lonLat, disc))).toBeLessThan(2.5);
+      expect(w.score).toBeGreaterThanOrEqual(0);
+    }
+    const best = Math.max(...windows.filter((w) => w.candidateId === c[0].id).map((w) => w.score!));
+    expect(best).toBeCloseTo(c[0].score_verify, 3);
+  });
+
+  it('drops the candidates its threshold rejects, and keeps the rest unchanged', async () => {
+    const all = readJson(join(dir, 'keep-all/candidates.geojson')).features;
+    const cut = (all[0].properties.score_verify + all[1].properties.score_verify) / 2;
+    const out = join(dir, 'cut');
+    const s = await scanImages({ images: [fx.files.base], modelDir: twoStage('cut', { threshold: cut }), outDir: out, workers: 0 });
+    expect(s.candidates).toBe(1);
+    const kept = readJson(join(out, 'candidates.geojson')).features;
+    expect(kept.map((f: { properties: { id: string } }) => f.properties.id)).toEqual([all[0].properties.id]);
+    expect(kept[0].geometry).toEqual(all[0].geometry);
+  });
+
+  it('verify: false skips the second stage', async () => {
+    const out = join(dir, 'off');
+    const s = await scanImages({ images: [fx.files.base], modelDir: twoStage('off', { threshold: 1 }), outDir: out, workers: 0, verify: false });
+    expect(s.candidates).toBe(2);
+    expect(readJson(join(out, 'candidates.geojson')).features[0].properties.score_verify).toBeUndefined();
+  });
+
+  it('refuses a verifier that is not a tile-classifier, or is missing, before reading any image', async () => {
+    await expect(scanImages({ images: [fx.files.base], modelDir: twoStage('seg-verifier', { threshold: 0.5 }, 'redness-seg'), outDir: join(dir, 'x1'), workers: 0 }))
+      .rejects.toMatchObject({ code: 'TIANDI_E_BAD_MODEL_CARD', message: expect.stringContaining('must be a tile-classifier') });
+    const d = join(dir, 'no-verifier');
+    mkdirSync(d, { recursive: true });
+    cpSync(join(MODELS, 'redness-seg'), d, { recursive: true });
+    writeFileSync(join(d, 'model.json'), JSON.stringify({ ...readJson(join(MODELS, 'redness-seg/model.json')), verifier: { model: 'stage2', threshold: 0.5 } }));
+    await expect(scanImages({ images: [fx.files.base], modelDir: d, outDir: join(dir, 'x2'), workers: 0 })).rejects.toMatchObject({ code: 'TIANDI_E_BAD_MODEL_CARD' });
+  });
+});

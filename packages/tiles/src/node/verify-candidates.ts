@@ -1,0 +1,67 @@
+import { join, resolve } from 'node:path';
+import { TilesError } from '../errors';
+import type { ModelCard } from '../model/model-card';
+import { writeTileTensor } from '../model/tile-tensor';
+import type { GeoTiffSource } from '../read/open-geotiff-source';
+import type { RgbRaster } from '../read/resample-area';
+import { loadModel, loadModelCard, type LoadedModel } from './load-model';
+
+/** The second stage of a model whose card has a `verifier` block. */
+export interface Verifier {
+  /** The verifier's own card (a tile-classifier). */
+  card: ModelCard;
+  threshold: number;
+  maxWindows: number;
+  /** Absent when only the windows are wanted (collecting training chips before the verifier exists). */
+  model?: LoadedModel;
+}
+
+/** A window the verifier looked at (reported for training-chip collection). */
+export interface VerifierWindow {
+  image: string;
+  candidateId: string;
+  /** Window centre in WGS 84. */
+  lonLat: [number, number];
+  raster: RgbRaster;
+  /** The verifier's score, when it ran. */
+  score?: number;
+}
+
+/**
+ * Loads the verifier a card names, or undefined when the card has none.
+ * @throws TilesError `TIANDI_E_BAD_MODEL_CARD` when the folder or its card is missing or not a tile-classifier.
+ */
+export async function loadVerifier(modelDir: string, card: ModelCard, o: { cardOnly?: boolean; signal?: AbortSignal } = {}): Promise<Verifier | undefined> {
+  if (!card.verifier) return undefined;
+  const dir = resolve(modelDir, card.verifier.model);
+  const vcard = await loadModelCard(dir, o.signal);
+  if (vcard.task !== 'tile-classifier') {
+    throw new TilesError('TIANDI_E_BAD_MODEL_CARD', `模型说明无效 invalid model card: verifier '${card.verifier.model}' must be a tile-classifier (it is ${vcard.task})`, join(dir, 'model.json'));
+  }
+  const model = o.cardOnly ? undefined : await loadModel(dir, { threads: 1, signal: o.signal });
+  return { card: vcard, threshold: card.verifier.threshold, maxWindows: card.verifier.max_windows, model };
+}
+
+/** Reads the verifier's input window centred on full-resolution source pixel (px, py), at the verifier's GSD. */
+export function readVerifierWindow(src: GeoTiffSource, vcard: ModelCard, px: number, py: number, signal?: AbortSignal): Promise<RgbRaster> {
+  const size = vcard.input.size;
+  const hx = (size * vcard.gsd_m) / 2 / src.gsdM.x;
+  const hy = (size * vcard.gsd_m) / 2 / src.gsdM.y;
+  return src.readWindow([px - hx, py - hy, px + hx, py + hy], size, size, signal);
+}
+
+/** Scores windows with the verifier, in batches; returns one poppy probability per window. */
+export async function scoreWindows(v: Verifier, rasters: RgbRaster[]): Promise<number[]> {
+  if (!v.model) throw new TilesError('TIANDI_E_INTERNAL', 'verifier loaded without its model');
+  const S = v.card.input.size, C = v.card.input.channels.length;
+  const BATCH = 32;
+  const batch = new Float32Array(BATCH * C * S * S);
+  const out: number[] = [];
+  for (let i = 0; i < rasters.length; i += BATCH) {
+    const n = Math.min(BATCH, rasters.length - i);
+    for (let k = 0; k < n; k++) writeTileTensor(rasters[i + k].rgb, rasters[i + k].valid, v.card, batch, k);
+    const scores = await v.model.infer(batch, n);
+    for (const s of scores) out.push(s[0]);
+  }
+  return out;
+}
