@@ -87,6 +87,7 @@ export function cardMetrics(r: Report): Record<string, number | string | null> {
     recall_capsule: r3(p.byStage.capsule?.recall ?? null),
     tile_roc_auc: r3(r.tileRocAuc),
     threshold_at_95_recall: r3(r.thresholdAt95Recall),
+    verifier_threshold: r.verifier?.threshold ?? null,
     issue_targets: targetsVerdict(r),
   };
 }
@@ -108,6 +109,7 @@ function formatReport(r: Report): string {
     ['模型 model', `${r.model.name} ${r.model.version}`],
     ['场景 scenes (seeds)', `${r.scenes} (${r.seeds}), ${p.areaKm2.toFixed(3)} km²`],
     ['阈值 thresholds high/low/min m²', `${r.thresholds.high} / ${r.thresholds.low} / ${r.thresholds.min_area_m2}`],
+    ['复核 verifier', r.verifier ? `${r.verifier.model}/, keeps candidates scoring ≥ ${r.verifier.threshold} on ${r.verifier.max_windows} windows` : '— (first stage only)'],
     ['真实地块 true plots', `${p.plots} (found ${p.plotsFound})`],
     ['召回率 plot recall', pc(p.recall)],
     ['召回率 ≥4 m² recall', pc(p.recallGe4m2)],

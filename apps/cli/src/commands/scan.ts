@@ -125,6 +125,11 @@ const scan: Command = {
           `${summary.area_km2} km², ${summary.tiles_inferred}/${summary.tiles_total} tiles, ` +
           `${summary.seconds} s (${summary.mpx_per_s} Mpx/s) → ${rel}/\n`,
       );
+      const vf = summary.verifier;
+      if (vf) {
+        io.stdout.write(`复核 verifier ${vf.model}: ${vf.candidates_rejected} 个候选被排除 candidates ruled out by a closer second look (threshold ${vf.threshold})\n`);
+        for (const s of vf.skipped) io.stdout.write(`  未复核 not verified ${s.image}: ${s.reason}; all its candidates are kept\n`);
+      }
       if (recorded) {
         io.stdout.write(
           `已记入工作区 recorded in ${v.workspace}: ${recorded.imagesAdded.length} 影像 images, ${recorded.candidatesAdded} 候选 candidates → ` +

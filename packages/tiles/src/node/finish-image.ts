@@ -45,6 +45,8 @@ export interface ImageResult {
   tilesInferred: number;
   tilesSkipped: number;
   areaKm2: number;
+  /** What the second stage did, when the model has one. */
+  verify?: { ran: boolean; rejected: number; skippedBecause?: string };
 }
 
 const round = (v: number, d: number) => Math.round(v * 10 ** d) / 10 ** d;
@@ -74,6 +76,13 @@ export async function finishImage(
   };
   let candidates: ImageResult['candidates'] = [];
   const windowCells: number[][] = [];
+  let verifyReport: ImageResult['verify'];
+  const srcGsd = (src.gsdM.x + src.gsdM.y) / 2;
+  if (verify && srcGsd > 2 * verify.verifier.card.gsd_m) {
+    // The verifier would see blurred-up pixels it was never trained on: keep every candidate, and say so.
+    verifyReport = { ran: false, rejected: 0, skippedBecause: `imagery at ${round(srcGsd, 3)} m is coarser than twice the verifier's ${verify.verifier.card.gsd_m} m` };
+    verify = undefined;
+  }
   const sepCells = verify ? Math.max(1, Math.round((verify.verifier.card.input.size * verify.verifier.card.gsd_m) / 2 / cellM)) : 1;
   for (const p of plots) {
     const geometry = gridToGeoJson(p.polygons, heatToLonLat);
@@ -96,7 +105,11 @@ export async function finishImage(
     });
     if (verify) windowCells.push(pickWindowCells(scores, plan.heatWidth, p.cellIndices, verify.verifier.maxWindows, sepCells));
   }
-  if (verify) candidates = await verifyCandidates(name, src, plan, candidates, windowCells, verify);
+  if (verify) {
+    const before = candidates.length;
+    candidates = await verifyCandidates(name, src, plan, candidates, windowCells, verify);
+    verifyReport = { ran: !!verify.verifier.model, rejected: before - candidates.length };
+  }
   const footToLonLat = (x: number, y: number) => {
     const [px, py] = footCellToSourcePixel(plan, x, y);
     return src.pixelToWgs84(Math.min(px, src.width), Math.min(py, src.height));
@@ -125,6 +138,7 @@ export async function finishImage(
     tilesInferred: inferred,
     tilesSkipped: skipped,
     areaKm2,
+    verify: verifyReport,
   };
 }
 

@@ -74,6 +74,15 @@ export interface ScanSummary {
   mpx_per_s: number;
   model: string;
   model_version: string;
+  /** The second stage, when the model has one and it was not turned off. */
+  verifier?: {
+    model: string;
+    threshold: number;
+    images_verified: number;
+    candidates_rejected: number;
+    /** Images it could not look at, with the reason (their candidates are all kept). */
+    skipped: Array<{ image: string; reason: string }>;
+  };
   /** Images that failed, with their error (empty when all succeeded). */
   failed: ScanFailure[];
   /** The output folder, or null when every image failed (nothing was written). */
@@ -258,6 +267,17 @@ export async function scanImages(options: ScanImagesOptions): Promise<ScanSummar
       mpx_per_s: round(scannedMpx / Math.max(seconds, 1e-6), 2),
       model: card.name,
       model_version: card.version,
+      ...(verifier?.model && options.verify !== false && card.verifier
+        ? {
+            verifier: {
+              model: card.verifier.model,
+              threshold: card.verifier.threshold,
+              images_verified: results.filter((r) => r.verify?.ran).length,
+              candidates_rejected: results.reduce((s, r) => s + (r.verify?.rejected ?? 0), 0),
+              skipped: results.filter((r) => r.verify?.skippedBecause).map((r) => ({ image: r.name, reason: r.verify!.skippedBecause! })),
+            },
+          }
+        : {}),
       failed,
       out_dir: results.length ? outDir : null,
     };

@@ -35,6 +35,7 @@ describe('the verifier (second stage)', () => {
     const out = join(dir, 'keep-all');
     const s = await scanImages({ images: [fx.files.base], modelDir: twoStage('keep-all', { threshold: 0 }), outDir: out, workers: 0, onVerifierWindow: (w) => windows.push(w) });
     expect(s.candidates).toBe(2);
+    expect(s.verifier).toEqual({ model: 'verifier', threshold: 0, images_verified: 1, candidates_rejected: 0, skipped: [] });
     const c = readJson(join(out, 'candidates.geojson')).features.map((f: { properties: Record<string, number> }) => f.properties);
     // The rectangle (12 m²) fills more of a 6.4-m window with red than the disc (7 m²) does.
     expect(c[0].score_verify).toBeGreaterThan(c[1].score_verify);
@@ -61,6 +62,7 @@ describe('the verifier (second stage)', () => {
     const out = join(dir, 'cut');
     const s = await scanImages({ images: [fx.files.base], modelDir: twoStage('cut', { threshold: cut }), outDir: out, workers: 0 });
     expect(s.candidates).toBe(1);
+    expect(s.verifier).toMatchObject({ images_verified: 1, candidates_rejected: 1 });
     const kept = readJson(join(out, 'candidates.geojson')).features;
     expect(kept.map((f: { properties: { id: string } }) => f.properties.id)).toEqual([all[0].properties.id]);
     expect(kept[0].geometry).toEqual(all[0].geometry);
@@ -71,6 +73,16 @@ describe('the verifier (second stage)', () => {
     const s = await scanImages({ images: [fx.files.base], modelDir: twoStage('off', { threshold: 1 }), outDir: out, workers: 0, verify: false });
     expect(s.candidates).toBe(2);
     expect(readJson(join(out, 'candidates.geojson')).features[0].properties.score_verify).toBeUndefined();
+    expect(s.verifier).toBeUndefined();
+  });
+
+  it('does not judge imagery coarser than twice its GSD: keeps every candidate and says why', async () => {
+    const d = twoStage('fine-verifier', { threshold: 1 });
+    const vc = readJson(join(d, 'verifier/model.json'));
+    writeFileSync(join(d, 'verifier/model.json'), JSON.stringify({ ...vc, gsd_m: 0.02 }));
+    const s = await scanImages({ images: [fx.files.base], modelDir: d, outDir: join(dir, 'coarse'), workers: 0 });
+    expect(s.candidates).toBe(2);
+    expect(s.verifier).toMatchObject({ images_verified: 0, candidates_rejected: 0, skipped: [{ image: 'base.tif', reason: expect.stringContaining("coarser than twice the verifier's 0.02 m") }] });
   });
 
   it('refuses a verifier that is not a tile-classifier, or is missing, before reading any image', async () => {

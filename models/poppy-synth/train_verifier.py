@@ -1,0 +1,182 @@
+#!/usr/bin/python3
+"""Trains the second stage of poppy-synth: a small classifier that looks again, at 5 cm, at windows centred
+on each candidate the segmentation model traced, and exports it to ONNX with its card (verifier/model.json).
+
+Reads chips written by packages/synth/scripts/make-verifier-chips.ts: <chips>/poppy/*.png and
+<chips>/background/*.png, 64 x 64 px at 0.05 m, exactly as the scan pipeline reads them. The first stage
+finds nearly every plot but also brassica, garlic, blossom and tree edges at 0.15 m; at 5 cm the flowers,
+capsules and the plants' spacing tell poppy apart.
+
+Run with Debian's PyTorch: /usr/bin/python3 models/poppy-synth/train_verifier.py [--chips DIR] [--epochs N]
+Fixed seed: same chips -> same weights (up to non-determinism of multi-threaded CPU kernels).
+"""
+import argparse, glob, json, os, random, re, time
+
+import numpy as np
+import torch
+import torch.nn as nn
+import torch.nn.functional as F
+from PIL import Image
+
+HERE = os.path.dirname(os.path.abspath(__file__))
+SEED = 7
+MEAN, STD, SCALE = 0.5, 0.25, 255.0
+SIZE = 64
+GSD = 0.05
+
+
+def block(cin, cout, stride):
+    return [nn.Conv2d(cin, cout, 3, stride, 1, bias=False), nn.BatchNorm2d(cout), nn.ReLU(inplace=True)]
+
+
+class VerifierNet(nn.Module):
+    """Full resolution first (flowers and capsules are 1-2 px), then three stride-2 stages; mean and max pooled."""
+
+    def __init__(self):
+        super().__init__()
+        self.body = nn.Sequential(*block(3, 16, 1), *block(16, 24, 2), *block(24, 32, 1), *block(32, 48, 2), *block(48, 48, 1), *block(48, 64, 2))
+        self.head = nn.Linear(128, 1)
+
+    def forward(self, x):
+        f = self.body(x)
+        return self.head(torch.cat([f.mean(dim=(2, 3)), f.amax(dim=(2, 3))], dim=1))
+
+
+def load(dirs):
+    xs, ys, groups = [], [], []
+    for d in dirs.split(','):
+        for cls, y in (('poppy', 1), ('background', 0)):
+            for f in sorted(glob.glob(os.path.join(d, cls, '*.png'))):
+                img = np.asarray(Image.open(f).convert('RGB'), dtype=np.uint8)
+                if img.shape != (SIZE, SIZE, 3):
+                    raise SystemExit(f'train_verifier.py: {f}: chip is {img.shape}, expected {SIZE} x {SIZE} RGB')
+                xs.append(img); ys.append(y)
+                m = re.match(r's(\d+)-', os.path.basename(f))
+                groups.append(int(m.group(1)) if m else 0)
+    if not xs:
+        raise SystemExit(f'train_verifier.py: {dirs}: no chips; run packages/synth/scripts/make-verifier-chips.ts first')
+    return np.stack(xs), np.array(ys, np.float32), np.array(groups)
+
+
+def augment(x, rng):
+    k = rng.integers(0, 4)
+    x = np.rot90(x, k, axes=(1, 2))
+    if rng.random() < 0.5:
+        x = x[:, :, ::-1]
+    x = x.astype(np.float32)
+    n = x.shape[0]
+    gain = rng.uniform(0.82, 1.18, (n, 1, 1, 1)) * rng.uniform(0.95, 1.05, (n, 1, 1, 3))
+    mean = x.mean(axis=(1, 2, 3), keepdims=True)
+    contrast = rng.uniform(0.85, 1.15, (n, 1, 1, 1))
+    haze = rng.uniform(0, 0.15, (n, 1, 1, 1)) * (rng.random((n, 1, 1, 1)) < 0.3)
+    x = ((x - mean) * contrast + mean) * gain
+    x = x * (1 - haze) + 200 * haze
+    x = x + rng.normal(0, 2.0, x.shape)
+    return np.clip(x, 0, 255)
+
+
+def to_tensor(x):
+    t = torch.from_numpy(np.ascontiguousarray(x, dtype=np.float32)).permute(0, 3, 1, 2)
+    return (t / SCALE - MEAN) / STD
+
+
+def auc(scores, labels):
+    order = np.argsort(scores)
+    ranks = np.empty(len(scores)); ranks[order] = np.arange(1, len(scores) + 1)
+    p = labels.sum(); n = len(labels) - p
+    return float((ranks[labels == 1].sum() - p * (p + 1) / 2) / max(1, p * n))
+
+
+def main():
+    ap = argparse.ArgumentParser()
+    ap.add_argument('--chips', default=os.path.join(HERE, '.chips-verifier'))
+    ap.add_argument('--epochs', type=int, default=int(os.environ.get('TRAIN_EPOCHS', 18)))
+    ap.add_argument('--out', default=os.path.join(HERE, 'verifier'))
+    ap.add_argument('--threads', type=int, default=2)
+    ap.add_argument('--lr', type=float, default=3e-3)
+    ap.add_argument('--data-note', default=None)
+    ap.add_argument('--card-only', action='store_true', help='only write the verifier card and name it in the main card (before collecting chips)')
+    args = ap.parse_args()
+    if args.card_only:
+        write_cards(args, None)
+        return
+    torch.manual_seed(SEED); np.random.seed(SEED); random.seed(SEED)
+    torch.set_num_threads(args.threads)
+    x, y, g = load(args.chips)
+    # Hold out every 10th scene to report generalisation (whole scenes, not chips, so no near-duplicates leak).
+    val = (g % 10) == 9
+    xt, yt, xv, yv = x[~val], y[~val], x[val], y[val]
+    print(f'{len(x)} chips ({int(y.sum())} poppy); train {len(xt)}, held-out scenes {len(xv)}', flush=True)
+    model = VerifierNet()
+    pos_w = torch.tensor((len(yt) - yt.sum()) / max(1, yt.sum()))
+    opt = torch.optim.AdamW(model.parameters(), lr=args.lr, weight_decay=1e-4)
+    bs = 64
+    steps = args.epochs * ((len(xt) + bs - 1) // bs)
+    sched = torch.optim.lr_scheduler.OneCycleLR(opt, max_lr=args.lr, total_steps=steps, pct_start=0.2)
+    rng = np.random.default_rng(SEED)
+    t0 = time.time()
+    for ep in range(args.epochs):
+        model.train()
+        order = rng.permutation(len(xt))
+        tot, nb = 0.0, 0
+        for i in range(0, len(order), bs):
+            idx = order[i:i + bs]
+            logit = model(to_tensor(augment(xt[idx], rng))).squeeze(1)
+            loss = F.binary_cross_entropy_with_logits(logit, torch.from_numpy(yt[idx]), pos_weight=pos_w)
+            opt.zero_grad(); loss.backward(); opt.step(); sched.step()
+            tot += loss.item(); nb += 1
+        msg = f'epoch {ep + 1}/{args.epochs} loss {tot / nb:.4f} {time.time() - t0:.0f} s'
+        if len(xv) and (ep % 3 == 2 or ep == args.epochs - 1):
+            model.eval()
+            with torch.no_grad():
+                s = torch.cat([torch.sigmoid(model(to_tensor(xv[i:i + 256]))).squeeze(1) for i in range(0, len(xv), 256)]).numpy()
+            fp = int(((s >= 0.5) & (yv == 0)).sum()); fn = int(((s < 0.5) & (yv == 1)).sum())
+            msg += f' | held-out AUC {auc(s, yv):.4f}, at 0.5: {fn} of {int(yv.sum())} poppy missed, {fp} of {int((yv == 0).sum())} background passed'
+        print(msg, flush=True)
+    model.eval()
+    os.makedirs(args.out, exist_ok=True)
+    onnx_path = os.path.join(args.out, 'model.onnx')
+    torch.onnx.export(model, torch.zeros(1, 3, SIZE, SIZE), onnx_path, input_names=['image'], output_names=['scores'],
+                      dynamic_axes={'image': {0: 'n'}, 'scores': {0: 'n'}}, opset_version=17)
+    print(f'wrote {onnx_path} ({os.path.getsize(onnx_path)} bytes), training {time.time() - t0:.0f} s')
+    write_cards(args, len(x))
+
+
+def write_cards(args, chips):
+    os.makedirs(args.out, exist_ok=True)
+    card = {
+        'name': 'poppy-synth-verifier',
+        'version': '1.0.0',
+        'task': 'tile-classifier',
+        'input': {'name': 'image', 'size': SIZE, 'channels': ['R', 'G', 'B'], 'scale': SCALE, 'mean': [MEAN] * 3, 'std': [STD] * 3},
+        'output': {'name': 'scores', 'activation': 'sigmoid'},
+        'gsd_m': GSD,
+        'tile_stride': SIZE,
+        'classes': ['background', 'poppy'],
+        'positive_class': 'poppy',
+        # A verifier classifies windows the first stage chose; thresholds here are not used for tracing.
+        'thresholds': {'high': 0.5, 'low': 0.5, 'min_area_m2': 0},
+        'training': {
+            'data': args.data_note or f'synthetic only: windows the poppy-synth segmentation model chose on packages/synth scenes (seeds 1300-1369)' + (f', {chips} chips at 0.05 m' if chips else ', chips at 0.05 m'),
+            'warning': 'Trained on synthetic imagery only. Fine-tune on real labelled imagery before operational use. 仅用合成影像训练，实际使用前须用真实标注影像微调。',
+            'recipe': 'models/poppy-synth/train_verifier.py',
+            'command': 'npm run train:model',
+            'seed': SEED,
+        },
+    }
+    with open(os.path.join(args.out, 'model.json'), 'w') as f:
+        json.dump(card, f, indent=2, ensure_ascii=False)
+        f.write('\n')
+    # Name the verifier in the first stage's card (threshold chosen later by calibrate-verifier.ts).
+    main_path = os.path.join(os.path.dirname(os.path.abspath(args.out)), 'model.json')
+    if os.path.exists(main_path):
+        main = json.load(open(main_path))
+        if 'verifier' not in main:
+            main['verifier'] = {'model': os.path.basename(os.path.abspath(args.out)), 'threshold': 0.5, 'max_windows': 4}
+            with open(main_path, 'w') as f:
+                json.dump(main, f, indent=2, ensure_ascii=False)
+                f.write('\n')
+
+
+if __name__ == '__main__':
+    main()

@@ -1,0 +1,65 @@
+/**
+ * Verifier chips for `npm run train:model`: scans training scenes with the stage-1 model through the full
+ * scan pipeline (scanImages with the verifier off, at a seed threshold 0.7× the card's so borderline
+ * candidates are seen too) and saves every window the verifier would look at, labelled by the truth:
+ * `poppy` when a poppy plot lies within 0.3 m of the window centre, `background` when no plot touches the
+ * window, left out otherwise. The windows come from the same reader and resampler as in use, so the
+ * verifier trains on exactly what it will be shown.
+ *   npx tsx packages/synth/scripts/make-verifier-chips.ts <modelDir> <outDir> [firstSeed=1300] [scenes=40]
+ */
+import { mkdirSync, mkdtempSync, readFileSync, rmSync, writeFileSync } from 'node:fs';
+import { tmpdir } from 'node:os';
+import { join } from 'node:path';
+import sharp from 'sharp';
+import { loadModelCard, scanImages, type VerifierWindow } from '@tiandi/tiles/node';
+import { createPrng } from '../src/prng';
+import { writeScene } from '../src/write-scene';
+import { polygonsIntersect } from '../src/metrics/polygons-intersect';
+
+type Ring = Array<[number, number]>;
+const [modelDir, out] = [process.argv[2], process.argv[3]];
+if (!modelDir || !out) throw new Error('usage: make-verifier-chips.ts <modelDir> <outDir> [firstSeed] [scenes]');
+const first = Number(process.argv[4] ?? 1300), n = Number(process.argv[5] ?? 40);
+const card = await loadModelCard(modelDir);
+if (!card.verifier) throw new Error(`${modelDir}/model.json has no verifier block`);
+const vcard = await loadModelCard(join(modelDir, card.verifier.model));
+const half = (vcard.input.size * vcard.gsd_m) / 2;
+rmSync(out, { recursive: true, force: true });
+for (const c of ['poppy', 'background']) mkdirSync(join(out, c), { recursive: true });
+const work = mkdtempSync(join(tmpdir(), 'tiandi-vchips-'));
+const CRSS = ['EPSG:4522', 'EPSG:32648', 'EPSG:4326', 'EPSG:3857', 'EPSG:4544', 'EPSG:4490'];
+const manifest: object[] = [];
+const counts = { poppy: 0, background: 0, skipped: 0 };
+const square = ([lon, lat]: [number, number], m: number): Ring => {
+  const dy = m / 111_320, dx = m / (111_320 * Math.cos((lat * Math.PI) / 180));
+  return [[lon - dx, lat - dy], [lon + dx, lat - dy], [lon + dx, lat + dy], [lon - dx, lat + dy], [lon - dx, lat - dy]];
+};
+for (let seed = first; seed < first + n; seed++) {
+  const r = createPrng(seed * 11 + 3);
+  const gsdM = Math.round(r.range(0.03, 0.085) * 1000) / 1000;
+  const w = await writeScene({ seed, gsdM, crs: r.pick(CRSS), widthPx: Math.round(r.range(140, 180) / gsdM), plotsPerHa: 5 }, work);
+  const truth = JSON.parse(readFileSync(w.truthPath, 'utf8')) as { features: Array<{ properties: { class: string }; geometry: { coordinates: Ring[] } }> };
+  const plots = truth.features.filter((f) => f.properties.class === 'poppy').map((f) => f.geometry.coordinates);
+  const windows: VerifierWindow[] = [];
+  await scanImages({ images: [w.tifPath], modelDir, outDir: join(work, `scan-${seed}`), workers: 1, verify: false, threshold: card.thresholds.high * 0.7, onVerifierWindow: (v) => windows.push(v) });
+  let k = 0;
+  for (const v of windows) {
+    const near = plots.some((p) => polygonsIntersect([square(v.lonLat, 0.3)], p));
+    const touches = near || plots.some((p) => polygonsIntersect([square(v.lonLat, half)], p));
+    const cls = near ? 'poppy' : touches ? undefined : 'background';
+    if (!cls) { counts.skipped++; continue; }
+    const file = join(cls, `s${seed}-${k++}.png`);
+    const S = v.raster.width;
+    // Invalid pixels as the scan feeds them: the normalisation mean (mid-grey for the default card).
+    const rgb = Buffer.from(v.raster.rgb);
+    for (let i = 0; i < S * S; i++) if (!v.raster.valid[i]) for (let c = 0; c < 3; c++) rgb[i * 3 + c] = Math.round(vcard.input.mean[c] * vcard.input.scale);
+    await sharp(rgb, { raw: { width: S, height: S, channels: 3 } }).png().toFile(join(out, file));
+    manifest.push({ type: 'Feature', properties: { file, class: cls, seed, gsd_m: gsdM, candidate: v.candidateId }, geometry: { type: 'Point', coordinates: v.lonLat } });
+    counts[cls]++;
+  }
+  rmSync(w.tifPath, { force: true });
+  rmSync(join(work, `scan-${seed}`), { recursive: true, force: true });
+  process.stdout.write(`scene ${seed} (${gsdM} m): ${windows.length} windows; totals ${JSON.stringify(counts)}\n`);
+}
+writeFileSync(join(out, 'manifest.geojson'), JSON.stringify({ type: 'FeatureCollection', features: manifest }));
+rmSync(work, { recursive: true, force: true });
