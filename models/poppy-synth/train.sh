@@ -1,11 +1,14 @@
 #!/bin/sh
-# Reproduces models/poppy-synth from nothing: `npm run train:model` (about 25 min of CPU on 2 cores; 40-50 min wall on a busy shared machine).
+# Reproduces models/poppy-synth from nothing: `npm run train:model` (about 45 min of CPU on 2 cores; 60-75 min wall on a busy shared machine).
 #  1. training scenes, seeds 1000-1026 (7 plots/ha) and 1100-1114 (mostly clean, many random chips),
 #     rendered as COGs and cut into chips at 0.15 m by the same code as `tiandi chips export`;
 #  2. PyTorch training with a fixed seed (Debian python3-torch, always /usr/bin/python3) and ONNX export;
 #     then hard-negative mining with that model on seeds 1200-1211 and a short fine-tune on all chips;
-#  3. thresholds chosen on calibration seeds 8000-8009 (recall >= 0.97 for plots >= 4 m2, fewest false positives);
-#  4. `tiandi eval` on held-out seeds 9000-9019, writing the measured metrics into model.json.
+#  3. first-stage thresholds chosen on calibration seeds 8000-8009 (recall >= 0.97 for plots >= 4 m2, fewest false positives);
+#  4. the second stage (verifier/): windows the scan pipeline chooses on seeds 1300-1369, read at 0.05 m and
+#     labelled by the truth, train a small classifier (train_verifier.py); both stages' thresholds are then
+#     chosen together on calibration seeds 8000-8019 through the full scan pipeline;
+#  5. `tiandi eval` on held-out seeds 9000-9019, writing the measured metrics into model.json.
 set -e
 cd "$(dirname "$0")/../.."
 TRAIN_SCENES=27 nice -n 10 npx tsx packages/synth/scripts/make-training-chips.ts models/poppy-synth/.chips
@@ -17,4 +20,8 @@ nice -n 10 /usr/bin/python3 models/poppy-synth/train.py --init models/poppy-synt
   --chips models/poppy-synth/.chips,models/poppy-synth/.chips-neg,models/poppy-synth/.chips-hard \
   --data-note 'synthetic only: packages/synth procedural scenes, seeds 1000-1026, 1100-1114 and 1200-1211 (hard negatives mined with the stage-1 model), 3-8.5 cm GSD, 6 CRSs, chips at 0.15 m'
 nice -n 10 npx tsx packages/synth/scripts/calibrate-thresholds.ts models/poppy-synth 10 150 --write-card
+nice -n 10 /usr/bin/python3 models/poppy-synth/train_verifier.py --card-only
+nice -n 10 npx tsx packages/synth/scripts/make-verifier-chips.ts models/poppy-synth models/poppy-synth/.chips-verifier 1300 70
+nice -n 10 /usr/bin/python3 models/poppy-synth/train_verifier.py
+nice -n 10 npx tsx packages/synth/scripts/calibrate-verifier.ts models/poppy-synth 20 --write-card
 nice -n 10 npx tiandi eval --scenes 20 --seed 9000 --model models/poppy-synth --write-card

@@ -46,7 +46,7 @@ def load(dirs):
     xs, ys, groups = [], [], []
     for d in dirs.split(','):
         for cls, y in (('poppy', 1), ('background', 0)):
-            for f in sorted(glob.glob(os.path.join(d, cls, '*.png'))):
+            for f in sorted(g for g in glob.glob(os.path.join(d, cls, '*.png')) if not g.endswith('.mask.png')):
                 img = np.asarray(Image.open(f).convert('RGB'), dtype=np.uint8)
                 if img.shape != (SIZE, SIZE, 3):
                     raise SystemExit(f'train_verifier.py: {f}: chip is {img.shape}, expected {SIZE} x {SIZE} RGB')

@@ -27,7 +27,7 @@ const work = mkdtempSync(join(tmpdir(), 'tiandi-calv-'));
 const open = join(work, 'model');
 cpSync(dir, open, { recursive: true });
 writeFileSync(join(open, 'model.json'), JSON.stringify({ ...card, verifier: { ...card.verifier, threshold: 0 } }));
-const HIGHS = [0.15, 0.2, 0.3];
+const HIGHS = (process.env.CAL_HIGHS ?? "0.15,0.2,0.3").split(",").map(Number);
 type Cand = { rings: Ring[][]; sv: number };
 const runs: Array<{ plots: SceneEval['plots']; areaKm2: number; byHigh: Map<number, Cand[]> }> = [];
 for (let i = 0; i < n; i++) {
@@ -48,7 +48,7 @@ for (let i = 0; i < n; i++) {
   // Truth in WGS 84, like the candidates (the layout's own rings are in scene metres).
   const plots = w.scene.truth.features.filter((f) => f.properties.class === 'poppy').map((f) => {
     const p = f.properties as { id: string; area_m2: number; stage: string; setting: string };
-    return { id: p.id, rings: f.geometry.coordinates as Ring[], areaM2: p.area_m2, stage: p.stage, setting: p.setting, gsdM: so.gsdM };
+    return { id: p.id, rings: f.geometry.coordinates as Ring[], areaM2: p.area_m2, stage: p.stage, setting: p.setting, gsdM: so.gsdM, seed: so.seed };
   });
   runs.push({ areaKm2: w.scene.truth.scene.area_km2, byHigh, plots });
   process.stderr.write(`scene ${i + 1}/${n}\n`);
@@ -56,9 +56,9 @@ for (let i = 0; i < n; i++) {
 rmSync(work, { recursive: true, force: true });
 // Plots ≥ 4 m² the first stage finds but the verifier would drop (at 0.5), to see what it misses.
 for (const r of runs) for (const p of r.plots) {
-  const hits = r.byHigh.get(0.3)!.filter((c) => c.rings.some((rr) => polygonsIntersect(rr, p.rings)));
+  const hits = r.byHigh.get(HIGHS[0])!.filter((c) => c.rings.some((rr) => polygonsIntersect(rr, p.rings)));
   const best = Math.max(0, ...hits.map((c) => c.sv));
-  if (p.areaM2 >= 4 && best < 0.5) console.error(`  ${hits.length ? 'verifier drops' : 'first stage misses'} plot ${p.id} ${p.areaM2} m² ${(p as { stage?: string }).stage} ${(p as { setting?: string }).setting} at ${(p as { gsdM?: number }).gsdM} m: best window ${best.toFixed(3)}`);
+  if (p.areaM2 >= 4 && best < 0.5) console.error(`  scene ${(p as { seed?: number }).seed} ${hits.length ? 'verifier drops' : 'first stage misses'} (${hits.length} candidates touch it) plot ${p.id} ${p.areaM2} m² ${(p as { stage?: string }).stage} ${(p as { setting?: string }).setting} at ${(p as { gsdM?: number }).gsdM} m: best window ${best.toFixed(3)}`);
 }
 console.log('high\tverify\trecall≥4\trecall\tprec\tFP/km²\tFP');
 const rows: Array<{ high: number; t: number; rec: number; fp: number }> = [];

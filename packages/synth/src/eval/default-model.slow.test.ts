@@ -1,7 +1,7 @@
 import { describe, expect, it } from 'vitest';
 import { readFileSync, statSync } from 'node:fs';
 import { join } from 'node:path';
-import { loadModel, loadModelCard } from '@tiandi/tiles/node';
+import { loadModel, loadModelCard, loadVerifier } from '@tiandi/tiles/node';
 import { evaluateModel } from './evaluate-model';
 
 const dir = join(import.meta.dirname, '../../../../models/poppy-synth');
@@ -15,8 +15,14 @@ describe('models/poppy-synth (the committed default model)', () => {
     expect(c.training.command).toBe('npm run train:model');
     const m = await loadModel(dir);
     expect(m.card.gsd_m).toBe(0.15);
-    expect(statSync(join(dir, 'model.onnx')).size).toBeLessThanOrEqual(5 * 1024 * 1024);
     await m.release();
+    // The second stage: a tile-classifier at 5 cm, with the same warning; both ONNX files together within 5 MB.
+    const v = (await loadVerifier(dir, c))!;
+    expect(v.card).toMatchObject({ task: 'tile-classifier', gsd_m: 0.05 });
+    expect(v.card.training.warning).toMatch(/synthetic imagery only/);
+    expect(v.threshold).toBe(card.metrics.verifier_threshold);
+    await v.model!.release();
+    expect(statSync(join(dir, 'model.onnx')).size + statSync(join(dir, c.verifier!.model, 'model.onnx')).size).toBeLessThanOrEqual(5 * 1024 * 1024);
   });
 
   it('still reaches what its card claims on a small held-out set (full scan pipeline)', async () => {

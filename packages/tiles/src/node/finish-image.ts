@@ -83,7 +83,8 @@ export async function finishImage(
     verifyReport = { ran: false, rejected: 0, skippedBecause: `imagery at ${round(srcGsd, 3)} m is coarser than twice the verifier's ${verify.verifier.card.gsd_m} m` };
     verify = undefined;
   }
-  const sepCells = verify ? Math.max(1, Math.round((verify.verifier.card.input.size * verify.verifier.card.gsd_m) / 2 / cellM)) : 1;
+  // One window per block of about a window's extent, so the windows tile the candidate.
+  const blockCells = verify ? Math.max(1, Math.round((verify.verifier.card.input.size * verify.verifier.card.gsd_m) / cellM)) : 1;
   for (const p of plots) {
     const geometry = gridToGeoJson(p.polygons, heatToLonLat);
     if (!geometry) continue;
@@ -103,11 +104,14 @@ export async function finishImage(
         area_m2: round(areaM2, 2),
       },
     });
-    if (verify) windowCells.push(pickWindowCells(scores, plan.heatWidth, p.cellIndices, verify.verifier.maxWindows, sepCells));
+    if (verify) windowCells.push(pickWindowCells(scores, plan.heatWidth, p.cellIndices, verify.verifier.maxWindows, blockCells));
   }
   if (verify) {
     const before = candidates.length;
+    // Windows are read in candidate order, near each other: a small block cache saves decoding a block per window.
+    src.setCacheBytes(32 << 20);
     candidates = await verifyCandidates(name, src, plan, candidates, windowCells, verify);
+    src.setCacheBytes(0);
     verifyReport = { ran: !!verify.verifier.model, rejected: before - candidates.length };
   }
   const footToLonLat = (x: number, y: number) => {

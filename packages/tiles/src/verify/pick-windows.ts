@@ -1,15 +1,20 @@
 /**
- * Chooses where a second-stage verifier looks at one candidate: its highest-scoring cells, greedily,
- * each at least `sepCells` (Chebyshev distance) from those already taken, at most `max` of them.
- * Ties keep row-major order, so the same heatmap always gives the same windows.
+ * Chooses where a second-stage verifier looks at one candidate so that its windows cover all of it: the
+ * candidate's cells are grouped into `blockCells × blockCells` blocks (about one window each), each block
+ * offers its highest-scoring cell, and the `max` strongest offers are taken. The peak is always among them,
+ * and a plot inside a large merged candidate (poppy hidden in a brassica field) still gets a window even
+ * where the field scores higher. Ties keep row-major order, so the same heatmap gives the same windows.
  */
-export function pickWindowCells(scores: Float32Array, width: number, cells: ArrayLike<number>, max: number, sepCells: number): number[] {
-  const order = Array.from(cells).sort((a, b) => scores[b] - scores[a] || a - b);
-  const taken: number[] = [];
-  for (const c of order) {
-    if (taken.length >= max) break;
+export function pickWindowCells(scores: Float32Array, width: number, cells: ArrayLike<number>, max: number, blockCells: number): number[] {
+  const best = new Map<number, number>();
+  const b = Math.max(1, blockCells);
+  const blocksAcross = Math.ceil(width / b);
+  for (let i = 0; i < cells.length; i++) {
+    const c = cells[i];
     const x = c % width, y = (c - x) / width;
-    if (taken.every((t) => Math.max(Math.abs((t % width) - x), Math.abs(Math.floor(t / width) - y)) >= sepCells)) taken.push(c);
+    const key = Math.floor(y / b) * blocksAcross + Math.floor(x / b);
+    const cur = best.get(key);
+    if (cur === undefined || scores[c] > scores[cur] || (scores[c] === scores[cur] && c < cur)) best.set(key, c);
   }
-  return taken;
+  return [...best.values()].sort((p, q) => scores[q] - scores[p] || p - q).slice(0, max);
 }
