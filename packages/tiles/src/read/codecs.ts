@@ -1,12 +1,22 @@
-import { inflate } from 'node:zlib';
-import { promisify } from 'node:util';
+import { inflateSync } from 'node:zlib';
 import type Sharp from 'sharp';
 import { decompress as zstdDecompress } from 'fzstd';
 import { getDecoder } from 'geotiff';
 import { lzwDecode } from './lzw-decode';
 import { TilesError } from '../errors';
 
-const inflateAsync = promisify(inflate);
+/** Decoded bytes of one block: the output size zlib is told to expect. */
+const blockBytes = (l: BlockLayout) => l.blockWidth * l.blockHeight * l.samples * Math.ceil(l.bitsPerSample / 8);
+
+/**
+ * Native zlib, synchronously, into one buffer of the block's size. The asynchronous form costs several times
+ * the inflating itself (a thread-pool round trip per 16-KB chunk, then a concatenating copy), and every scan
+ * thread is busy anyway.
+ */
+const deflate: BlockDecoder = async (b, layout) => {
+  const out = inflateSync(b, { chunkSize: Math.max(64, blockBytes(layout)) });
+  return new Uint8Array(out.buffer, out.byteOffset, out.byteLength);
+};
 
 // sharp (libvips) takes about half a second to load: only files with JPEG blocks load it.
 let sharpP: Promise<typeof Sharp> | undefined;
@@ -59,8 +69,7 @@ const geotiffDecoder = (compression: number): BlockDecoder => {
   };
 };
 
-const lzw: BlockDecoder = async (bytes, layout) =>
-  lzwDecode(bytes, layout.blockWidth * layout.blockHeight * layout.samples * Math.ceil(layout.bitsPerSample / 8));
+const lzw: BlockDecoder = async (bytes, layout) => lzwDecode(bytes, blockBytes(layout));
 
 /** Splices JPEGTables (minus its EOI) in front of an abbreviated tile stream (minus its SOI). */
 export function withJpegTables(tile: Uint8Array, tables?: Uint8Array): Uint8Array {
@@ -115,8 +124,8 @@ export const DECODERS: ReadonlyMap<number, BlockDecoder> = new Map<number, Block
   [1, async (b) => b],
   [5, lzw],
   [7, jpeg],
-  [8, async (b) => new Uint8Array(await inflateAsync(b))],
-  [32946, async (b) => new Uint8Array(await inflateAsync(b))],
+  [8, deflate],
+  [32946, deflate],
   [32773, geotiffDecoder(32773)],
   [50000, async (b) => zstdDecompress(b)],
 ]);
