@@ -1,3 +1,4 @@
+import { STRIP_BAND_ROWS } from '../read/level-reader';
 import type { GeoTiffSource } from '../read/open-geotiff-source';
 import type { ScanPlan } from '../scan/scan-plan';
 
@@ -15,13 +16,13 @@ export function rowGroups(src: GeoTiffSource, plan: ScanPlan): (ty: number) => n
   return (ty) => Math.floor((ty * plan.tileStride * plan.fy) / blockRowsSrc);
 }
 
-/** Per-thread block cache: 1.6 block rows of the level read (tiled), or one tile row of strips (striped). */
+/** Per-thread block cache: 1.6 block rows of the level read (tiled), or one tile row of strips, read in bands (striped). */
 export function cacheBytesFor(src: GeoTiffSource, plan: ScanPlan): number {
   if (src.layout.tiled) {
     const L = levelFor(src, plan);
     const blockRow = Math.ceil(L.width / src.layout.blockWidth) * src.layout.blockWidth * src.layout.blockHeight * 3;
     return Math.min(128 << 20, Math.max(16 << 20, Math.ceil(1.6 * blockRow)));
   }
-  const rows = plan.tileSize * plan.fy + 2 * src.layout.blockHeight;
+  const rows = plan.tileSize * plan.fy + 2 * Math.max(src.layout.blockHeight, STRIP_BAND_ROWS);
   return Math.max(32 << 20, Math.ceil(rows * src.width * 4 * 1.25));
 }

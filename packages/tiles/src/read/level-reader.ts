@@ -16,11 +16,24 @@ export interface LevelReader {
   clear(): void;
 }
 
+/**
+ * Strips are read and decoded in bands of at least this many rows: one read and one cache entry per band
+ * instead of per strip (GDAL writes 8-KB strips, one row each for wide images: thousands per window).
+ */
+export const STRIP_BAND_ROWS = 32;
+
+/** Strips per band of a striped, pixel-interleaved IFD (1 for tiles and planar-separate strips). */
+function stripsPerBand(info: IfdInfo): number {
+  if (info.tiled || info.planar === 2) return 1;
+  return Math.max(1, Math.floor(STRIP_BAND_ROWS / info.blockHeight));
+}
+
 /** Creates the block reader of one open file. */
 export function createLevelReader(o: { fh: FileHandle; path: string; bigEndian: boolean; noData?: number; cacheBytes: number }): LevelReader {
   const { fh, path, bigEndian, noData, cacheBytes } = o;
   const cache = new BlockCache<RgbBlock>(cacheBytes);
   const maskCache = new BlockCache<Uint8Array>(32 * 1024 * 1024);
+  let bandExtraStrips = 0;
 
   const readBytes = async (info: IfdInfo, block: number, sig?: AbortSignal): Promise<Uint8Array | null> => {
     const off = Number(info.offsets[block]);
@@ -90,6 +103,76 @@ export function createLevelReader(o: { fh: FileHandle; path: string; bigEndian: 
       }
       return toRgbBlock(info, planes, rows, noData);
     });
+  // A band of consecutive strips: read with one call when they lie together in the file, decoded strip by
+  // strip and joined into one block.
+  const getBand = (info: IfdInfo, band: number, perBand: number, sig?: AbortSignal): Promise<RgbBlock> =>
+    cache.get(`${info.index}:b${band}`, async () => {
+      const s0 = band * perBand;
+      const s1 = Math.min(info.blocksDown, s0 + perBand);
+      let lo = Infinity;
+      let hi = 0;
+      let sum = 0;
+      for (let s = s0; s < s1; s++) {
+        const n = Number(info.byteCounts[s]);
+        if (!n) continue;
+        const off = Number(info.offsets[s]);
+        lo = Math.min(lo, off);
+        hi = Math.max(hi, off + n);
+        sum += n;
+      }
+      let chunk: Buffer | undefined;
+      if (sum && hi - lo <= 2 * sum + 65536) {
+        throwIfAborted(sig);
+        chunk = Buffer.allocUnsafe(hi - lo);
+        const { bytesRead } = await fh.read(chunk, 0, hi - lo, lo);
+        if (bytesRead !== hi - lo) throw new TilesError('TIANDI_E_CORRUPT_TIFF', `文件被截断 truncated file at byte ${lo + bytesRead}`, path);
+      }
+      const layout: BlockLayout = {
+        blockWidth: info.blockWidth,
+        blockHeight: info.blockHeight,
+        samples: info.samples,
+        bitsPerSample: info.bitsPerSample,
+        predictor: info.predictor,
+        jpegTables: info.jpegTables,
+      };
+      const parts: RgbBlock[] = [];
+      let rowsTotal = 0;
+      for (let s = s0; s < s1; s++) {
+        const rows = rowsOf(info, s);
+        rowsTotal += rows;
+        const n = Number(info.byteCounts[s]);
+        const off = Number(info.offsets[s]);
+        const bytes = !n ? null : chunk ? chunk.subarray(off - lo, off - lo + n) : await readBytes(info, s, sig);
+        if (!bytes) {
+          const m = info.blockWidth * rows;
+          parts.push({ width: info.blockWidth, rows, rgb: new Uint8Array(m * 3), valid: new Uint8Array(m), byteLength: m * 4 });
+          continue;
+        }
+        const raw = await decodeRaw(info, bytes, layout, rows);
+        const need = info.blockWidth * rows * info.samples * Math.ceil(info.bitsPerSample / 8);
+        if (raw.length < need) {
+          throw new TilesError('TIANDI_E_CORRUPT_TIFF', `数据损坏 a block decoded to ${raw.length} bytes, expected ${need}: the file is corrupt`, path);
+        }
+        parts.push(toRgbBlock(info, [raw], rows, noData));
+      }
+      // decodes() counts strips, not bands.
+      bandExtraStrips += parts.length - 1;
+      if (parts.length === 1) return parts[0];
+      const w = info.blockWidth;
+      const rgb = new Uint8Array(w * rowsTotal * 3);
+      const anyMask = parts.some((b) => b.valid);
+      const valid = anyMask ? new Uint8Array(w * rowsTotal) : null;
+      let r = 0;
+      for (const b of parts) {
+        rgb.set(b.rgb.subarray(0, w * b.rows * 3), w * r * 3);
+        if (valid) {
+          if (b.valid) valid.set(b.valid.subarray(0, w * b.rows), w * r);
+          else valid.fill(1, w * r, w * (r + b.rows));
+        }
+        r += b.rows;
+      }
+      return { width: w, rows: rowsTotal, rgb, valid, byteLength: rgb.byteLength + (valid?.byteLength ?? 0) };
+    });
   const getMask = (info: IfdInfo, bx: number, by: number, sig?: AbortSignal): Promise<Uint8Array> =>
     maskCache.get(`${info.index}:${bx}:${by}`, async () => {
       const rows = rowsOf(info, by);
@@ -106,12 +189,14 @@ export function createLevelReader(o: { fh: FileHandle; path: string; bigEndian: 
     const valid = new Uint8Array(rw * rh).fill(1);
     let allValid = !m;
     const jobs: Promise<void>[] = [];
-    for (let by = Math.floor(ry0 / info.blockHeight); by <= Math.floor((ry1 - 1) / info.blockHeight); by++) {
+    const perBand = stripsPerBand(info);
+    const bh = info.blockHeight * perBand;
+    for (let by = Math.floor(ry0 / bh); by <= Math.floor((ry1 - 1) / bh); by++) {
       for (let bx = Math.floor(rx0 / info.blockWidth); bx <= Math.floor((rx1 - 1) / info.blockWidth); bx++) {
         jobs.push(
-          getBlock(info, bx, by, sig).then((b) => {
+          (perBand > 1 ? getBand(info, by, perBand, sig) : getBlock(info, bx, by, sig)).then((b) => {
             const bx0 = bx * info.blockWidth;
-            const by0 = by * info.blockHeight;
+            const by0 = by * bh;
             const cx0 = Math.max(rx0, bx0);
             const cx1 = Math.min(rx1, bx0 + info.blockWidth, info.width);
             const cy0 = Math.max(ry0, by0);
@@ -158,7 +243,7 @@ export function createLevelReader(o: { fh: FileHandle; path: string; bigEndian: 
 
   return {
     readLevel,
-    decodes: () => cache.decodes + maskCache.decodes,
+    decodes: () => cache.decodes + maskCache.decodes + bandExtraStrips,
     setCacheBytes: (bytes) => cache.resize(bytes),
     clear: () => {
       cache.clear();
