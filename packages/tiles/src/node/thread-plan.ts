@@ -9,11 +9,40 @@ function levelFor(src: GeoTiffSource, plan: ScanPlan) {
   return L;
 }
 
-/** Groups tile rows by the block row (of the level read) where they start: a thread claims a whole group. */
-export function rowGroups(src: GeoTiffSource, plan: ScanPlan): (ty: number) => number {
-  const L = levelFor(src, plan);
-  const blockRowsSrc = Math.max(src.layout.blockHeight * L.scaleY, plan.tileSize * plan.fy);
-  return (ty) => Math.floor((ty * plan.tileStride * plan.fy) / blockRowsSrc);
+/**
+ * Hands out tile rows to `runners` threads: each starts on a contiguous range of its own, so neighbouring rows
+ * (which share file blocks) are read by one thread and their blocks decoded once, in that thread's cache; a
+ * runner whose range is done takes rows from the end of the fullest remaining range, working backwards.
+ */
+export class RowRanges {
+  private readonly lo: number[] = [];
+  private readonly hi: number[] = [];
+
+  constructor(rows: number, runners: number) {
+    for (let r = 0; r < runners; r++) {
+      this.lo.push(Math.floor((r * rows) / runners));
+      this.hi.push(Math.floor(((r + 1) * rows) / runners));
+    }
+  }
+
+  /** The next row for runner `r`, or -1 when every row has been handed out. */
+  claim(r: number): number {
+    if (this.lo[r] < this.hi[r]) return this.lo[r]++;
+    let best = -1;
+    let most = 0;
+    for (let q = 0; q < this.lo.length; q++) {
+      if (this.hi[q] - this.lo[q] > most) {
+        most = this.hi[q] - this.lo[q];
+        best = q;
+      }
+    }
+    return best < 0 ? -1 : --this.hi[best];
+  }
+
+  /** Rows not handed out yet. */
+  remaining(): number {
+    return this.lo.reduce((s, lo, q) => s + this.hi[q] - lo, 0);
+  }
 }
 
 /** Per-thread block cache: 1.6 block rows of the level read (tiled), or one tile row of strips, read in bands (striped). */
