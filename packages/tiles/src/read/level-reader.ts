@@ -10,6 +10,8 @@ import { toMaskBlock, toRgbBlock, type RgbBlock } from './rgb-block';
 export interface LevelReader {
   /** Reads [rx0, rx1) × [ry0, ry1) of the level whose IFD is `info` (clipped to it), AND-ing its mask IFD `mask`. */
   readLevel(info: IfdInfo, mask: IfdInfo | undefined, rx0: number, ry0: number, rx1: number, ry1: number, signal?: AbortSignal): Promise<RgbRaster>;
+  /** Hands a region from readLevel back for reuse, once nothing refers to its arrays any more. */
+  release(region: RgbRaster): void;
   /** Blocks decoded so far. */
   decodes(): number;
   setCacheBytes(bytes: number): void;
@@ -28,12 +30,27 @@ function stripsPerBand(info: IfdInfo): number {
   return Math.max(1, Math.floor(STRIP_BAND_ROWS / info.blockHeight));
 }
 
+/** A shared all-ones validity mask (read, never written): regions valid everywhere point into it. */
+let allOnes = new Uint8Array(0);
+function ones(n: number): Uint8Array {
+  if (allOnes.length < n) allOnes = new Uint8Array(Math.max(n, allOnes.length * 2)).fill(1);
+  return allOnes.subarray(0, n);
+}
+
 /** Creates the block reader of one open file. */
 export function createLevelReader(o: { fh: FileHandle; path: string; bigEndian: boolean; noData?: number; cacheBytes: number }): LevelReader {
   const { fh, path, bigEndian, noData, cacheBytes } = o;
   const cache = new BlockCache<RgbBlock>(cacheBytes);
   const maskCache = new BlockCache<Uint8Array>(32 * 1024 * 1024);
   let bandExtraStrips = 0;
+  // Region buffers handed back by release(), reused by the next windows (one is in use per window being read).
+  const free: ArrayBuffer[] = [];
+  const acquire = (bytes: number): Uint8Array => {
+    const i = free.findIndex((b) => b.byteLength >= bytes);
+    if (i >= 0) return new Uint8Array(free.splice(i, 1)[0], 0, bytes);
+    const b = Buffer.allocUnsafeSlow(bytes);
+    return new Uint8Array(b.buffer, b.byteOffset, bytes);
+  };
 
   const readBytes = async (info: IfdInfo, block: number, sig?: AbortSignal): Promise<Uint8Array | null> => {
     const off = Number(info.offsets[block]);
@@ -185,8 +202,10 @@ export function createLevelReader(o: { fh: FileHandle; path: string; bigEndian: 
   const readLevel = async (info: IfdInfo, m: IfdInfo | undefined, rx0: number, ry0: number, rx1: number, ry1: number, sig?: AbortSignal): Promise<RgbRaster> => {
     const rw = rx1 - rx0;
     const rh = ry1 - ry0;
-    const rgb = new Uint8Array(rw * rh * 3);
-    const valid = new Uint8Array(rw * rh).fill(1);
+    // Every pixel of the region is written from some block, so its buffer needs no clearing.
+    const rgb = acquire(rw * rh * 3);
+    // Validity stays the shared all-ones array until a block or a mask says otherwise.
+    let valid = m ? new Uint8Array(rw * rh).fill(1) : ones(rw * rh);
     let allValid = !m;
     const jobs: Promise<void>[] = [];
     const perBand = stripsPerBand(info);
@@ -202,14 +221,22 @@ export function createLevelReader(o: { fh: FileHandle; path: string; bigEndian: 
             const cy0 = Math.max(ry0, by0);
             const cy1 = Math.min(ry1, by0 + b.rows);
             const n = cx1 - cx0;
+            if (b.valid && allValid) {
+              valid = new Uint8Array(rw * rh).fill(1);
+              allValid = false;
+            }
+            if (n === rw && n === b.width) {
+              // Whole rows on both sides (strip bands): one copy.
+              const s = (cy0 - by0) * n;
+              rgb.set(b.rgb.subarray(s * 3, (s + n * (cy1 - cy0)) * 3), (cy0 - ry0) * rw * 3);
+              if (b.valid) valid.set(b.valid.subarray(s, s + n * (cy1 - cy0)), (cy0 - ry0) * rw);
+              return;
+            }
             for (let y = cy0; y < cy1; y++) {
               const s = (y - by0) * b.width + (cx0 - bx0);
               const d = (y - ry0) * rw + (cx0 - rx0);
               rgb.set(b.rgb.subarray(s * 3, (s + n) * 3), d * 3);
-              if (b.valid) {
-                valid.set(b.valid.subarray(s, s + n), d);
-                allValid = false;
-              }
+              if (b.valid) valid.set(b.valid.subarray(s, s + n), d);
             }
           }),
         );
@@ -243,9 +270,13 @@ export function createLevelReader(o: { fh: FileHandle; path: string; bigEndian: 
 
   return {
     readLevel,
+    release: (r) => {
+      if (free.length < 3 && r.rgb.byteOffset === 0) free.push(r.rgb.buffer as ArrayBuffer);
+    },
     decodes: () => cache.decodes + maskCache.decodes + bandExtraStrips,
     setCacheBytes: (bytes) => cache.resize(bytes),
     clear: () => {
+      free.length = 0;
       cache.clear();
       maskCache.clear();
     },
