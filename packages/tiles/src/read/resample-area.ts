@@ -398,10 +398,11 @@ function resampleMaskedDyadic(
   const nx = xs[outWidth - 1] + xc[outWidth - 1];
   const xW = new Int32Array(nx);
   for (let t = 0; t < nx; t++) xW[t] = (xw[t] * DYADIC) | 0;
-  const h = new Int32Array(rowsUsed * outWidth * 4);
   const sr = src.rgb;
   const sv = src.valid;
   const all = src.allValid === true;
+  if (all) return edgeAllValidDyadic(src, tx, ty, xW, fxy, outWidth, outHeight, rgb, valid);
+  const h = new Int32Array(rowsUsed * outWidth * 4);
   for (let yy = 0; yy < rowsUsed; yy++) {
     const row = (rowLo + yy) * src.width;
     let q = yy * outWidth * 4;
@@ -444,6 +445,67 @@ function resampleMaskedDyadic(
         rgb[p * 3 + 1] = Math.round(g / v);
         rgb[p * 3 + 2] = Math.round(b / v);
       }
+    }
+  }
+  return { width: outWidth, height: outHeight, rgb, valid };
+}
+
+/**
+ * {@link resampleMaskedDyadic} for a source valid everywhere (a window reaching past the raster): a cell's
+ * valid weight is its row weight times its column weight, so the sums go rows first through one row buffer
+ * (as in {@link resampleDyadic}), with the general path's rounding and half-covered rule.
+ */
+function edgeAllValidDyadic(
+  src: RgbRaster, tx: Taps, ty: Taps, xW: Int32Array, fxy: number, outWidth: number, outHeight: number, rgb: Uint8Array, valid: Uint8Array,
+): RgbRaster {
+  const { start: xs, count: xc, index: xi } = tx;
+  const { start: ys, count: yc, index: yi, weight: yw } = ty;
+  const nx = xs[outWidth - 1] + xc[outWidth - 1];
+  if (nx === 0) return { width: outWidth, height: outHeight, rgb, valid };
+  const c0 = xi[0];
+  const span = (xi[nx - 1] + 1 - c0) * 3;
+  const xP = new Int32Array(nx);
+  for (let t = 0; t < nx; t++) xP[t] = (xi[t] - c0) * 3;
+  const colW = new Int32Array(outWidth);
+  for (let j = 0; j < outWidth; j++) for (let t = xs[j]; t < xs[j] + xc[j]; t++) colW[j] += xW[t];
+  const sr = src.rgb;
+  const sw3 = src.width * 3;
+  const row = new Int32Array(span);
+  const half = 0.5 * fxy * DYADIC * DYADIC;
+  for (let i = 0; i < outHeight; i++) {
+    const s = ys[i];
+    const e = s + yc[i];
+    if (s === e) continue;
+    let wsum = 0;
+    {
+      const w = (yw[s] * DYADIC) | 0;
+      wsum += w;
+      const base = yi[s] * sw3 + c0 * 3;
+      for (let k = 0; k < span; k++) row[k] = w * sr[base + k];
+    }
+    for (let t = s + 1; t < e; t++) {
+      const w = (yw[t] * DYADIC) | 0;
+      wsum += w;
+      const base = yi[t] * sw3 + c0 * 3;
+      for (let k = 0; k < span; k++) row[k] = (row[k] + w * sr[base + k]) | 0;
+    }
+    for (let j = 0; j < outWidth; j++) {
+      const v = wsum * colW[j];
+      if (!(v >= half && v > 0)) continue;
+      let r = 0, g = 0, b = 0;
+      const te = xs[j] + xc[j];
+      for (let t = xs[j]; t < te; t++) {
+        const p = xP[t];
+        const w = xW[t];
+        r += w * row[p];
+        g += w * row[p + 1];
+        b += w * row[p + 2];
+      }
+      const p = i * outWidth + j;
+      valid[p] = 1;
+      rgb[p * 3] = Math.round(r / v);
+      rgb[p * 3 + 1] = Math.round(g / v);
+      rgb[p * 3 + 2] = Math.round(b / v);
     }
   }
   return { width: outWidth, height: outHeight, rgb, valid };
