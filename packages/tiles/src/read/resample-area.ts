@@ -349,36 +349,61 @@ function resampleDyadic(
     xP[t] = (xi[t] - c0) * 3;
   }
   const inv2 = 1 / (DYADIC * DYADIC);
+  // 1 / (row weight × column weight) per column, recomputed only when the row weight changes.
+  const inv = new Float64Array(outWidth);
+  let invFor = -1;
   for (let i = 0; i < outHeight; i++) {
     let wsum = 0;
     const s = ys[i];
     const e = s + yc[i];
     for (let t = s; t < e; t++) wsum += yw[t];
-    {
+    if (wsum !== invFor) {
+      for (let j = 0; j < outWidth; j++) inv[j] = 1 / (wsum * colW[j]);
+      invFor = wsum;
+    }
+    if (e - s === 2) {
+      // Two source rows (1.5×): one pass.
+      const w0 = (yw[s] * DYADIC) | 0;
+      const w1 = (yw[s + 1] * DYADIC) | 0;
+      const b0 = yi[s] * sw3 + c0 * 3;
+      const b1 = yi[s + 1] * sw3 + c0 * 3;
+      for (let k = 0; k < span; k++) row[k] = (w0 * sr[b0 + k] + w1 * sr[b1 + k]) | 0;
+    } else {
       const w = (yw[s] * DYADIC) | 0;
       const base = yi[s] * sw3 + c0 * 3;
       for (let k = 0; k < span; k++) row[k] = w * sr[base + k];
-    }
-    for (let t = s + 1; t < e; t++) {
-      const w = (yw[t] * DYADIC) | 0;
-      const base = yi[t] * sw3 + c0 * 3;
-      for (let k = 0; k < span; k++) row[k] = (row[k] + w * sr[base + k]) | 0;
+      for (let t = s + 1; t < e; t++) {
+        const w = (yw[t] * DYADIC) | 0;
+        const base = yi[t] * sw3 + c0 * 3;
+        for (let k = 0; k < span; k++) row[k] = (row[k] + w * sr[base + k]) | 0;
+      }
     }
     let o = i * outWidth * 3;
     for (let j = 0; j < outWidth; j++, o += 3) {
       let r = 0, g = 0, b = 0;
-      const te = xs[j] + xc[j];
-      for (let t = xs[j]; t < te; t++) {
-        const p = xP[t];
-        const w = xW[t];
-        r = (r + w * row[p]) | 0;
-        g = (g + w * row[p + 1]) | 0;
-        b = (b + w * row[p + 2]) | 0;
+      const ts = xs[j];
+      const te = ts + xc[j];
+      if (te - ts === 2) {
+        const p0 = xP[ts];
+        const p1 = xP[ts + 1];
+        const w0 = xW[ts];
+        const w1 = xW[ts + 1];
+        r = (w0 * row[p0] + w1 * row[p1]) | 0;
+        g = (w0 * row[p0 + 1] + w1 * row[p1 + 1]) | 0;
+        b = (w0 * row[p0 + 2] + w1 * row[p1 + 2]) | 0;
+      } else {
+        for (let t = ts; t < te; t++) {
+          const p = xP[t];
+          const w = xW[t];
+          r = (r + w * row[p]) | 0;
+          g = (g + w * row[p + 1]) | 0;
+          b = (b + w * row[p + 2]) | 0;
+        }
       }
-      const inv = 1 / (wsum * colW[j]);
-      rgb[o] = r * inv2 * inv + 0.5;
-      rgb[o + 1] = g * inv2 * inv + 0.5;
-      rgb[o + 2] = b * inv2 * inv + 0.5;
+      const q = inv[j];
+      rgb[o] = r * inv2 * q + 0.5;
+      rgb[o + 1] = g * inv2 * q + 0.5;
+      rgb[o + 2] = b * inv2 * q + 0.5;
     }
   }
   return { width: outWidth, height: outHeight, rgb, valid, allValid: true };
