@@ -502,29 +502,47 @@ function edgeAllValidDyadic(
     const e = s + yc[i];
     if (s === e) continue;
     let wsum = 0;
-    {
+    if (e - s === 2) {
+      const w0 = (yw[s] * DYADIC) | 0;
+      const w1 = (yw[s + 1] * DYADIC) | 0;
+      wsum = w0 + w1;
+      const b0 = yi[s] * sw3 + c0 * 3;
+      const b1 = yi[s + 1] * sw3 + c0 * 3;
+      for (let k = 0; k < span; k++) row[k] = (w0 * sr[b0 + k] + w1 * sr[b1 + k]) | 0;
+    } else {
       const w = (yw[s] * DYADIC) | 0;
       wsum += w;
       const base = yi[s] * sw3 + c0 * 3;
       for (let k = 0; k < span; k++) row[k] = w * sr[base + k];
-    }
-    for (let t = s + 1; t < e; t++) {
-      const w = (yw[t] * DYADIC) | 0;
-      wsum += w;
-      const base = yi[t] * sw3 + c0 * 3;
-      for (let k = 0; k < span; k++) row[k] = (row[k] + w * sr[base + k]) | 0;
+      for (let t = s + 1; t < e; t++) {
+        const w = (yw[t] * DYADIC) | 0;
+        wsum += w;
+        const base = yi[t] * sw3 + c0 * 3;
+        for (let k = 0; k < span; k++) row[k] = (row[k] + w * sr[base + k]) | 0;
+      }
     }
     for (let j = 0; j < outWidth; j++) {
       const v = wsum * colW[j];
       if (!(v >= half && v > 0)) continue;
       let r = 0, g = 0, b = 0;
-      const te = xs[j] + xc[j];
-      for (let t = xs[j]; t < te; t++) {
-        const p = xP[t];
-        const w = xW[t];
-        r += w * row[p];
-        g += w * row[p + 1];
-        b += w * row[p + 2];
+      const ts = xs[j];
+      const te = ts + xc[j];
+      if (te - ts === 2) {
+        const p0 = xP[ts];
+        const p1 = xP[ts + 1];
+        const w0 = xW[ts];
+        const w1 = xW[ts + 1];
+        r = w0 * row[p0] + w1 * row[p1];
+        g = w0 * row[p0 + 1] + w1 * row[p1 + 1];
+        b = w0 * row[p0 + 2] + w1 * row[p1 + 2];
+      } else {
+        for (let t = ts; t < te; t++) {
+          const p = xP[t];
+          const w = xW[t];
+          r += w * row[p];
+          g += w * row[p + 1];
+          b += w * row[p + 2];
+        }
       }
       const p = i * outWidth + j;
       valid[p] = 1;
