@@ -3,6 +3,7 @@ import type Sharp from 'sharp';
 import { decompress as zstdDecompress } from 'fzstd';
 import { getDecoder } from 'geotiff';
 import { lzwDecode } from './lzw-decode';
+import { undoRgbPredictorWasm } from './wasm/kernels';
 import { TilesError } from '../errors';
 
 /** Decoded bytes of one block: the output size zlib is told to expect. */
@@ -195,7 +196,9 @@ function undoRgbPredictorSwar(words: Int32Array, rowWords: number, rows: number)
 /** Undoes TIFF Predictor 2 (horizontal differencing) in place for 8- or 16-bit interleaved samples. */
 export function undoHorizontalPredictor(data: Uint8Array, layout: BlockLayout, rows: number): void {
   const { blockWidth: w, samples: s, bitsPerSample: bps } = layout;
-  if (bps === 8 && s === 3 && LITTLE_ENDIAN && (w & 3) === 0 && (data.byteOffset & 3) === 0) {
+  if (bps === 8 && s === 3 && undoRgbPredictorWasm(data, w * 3, rows)) {
+    // WebAssembly SIMD (kernels.c), the same bytes as the loops below.
+  } else if (bps === 8 && s === 3 && LITTLE_ENDIAN && (w & 3) === 0 && (data.byteOffset & 3) === 0) {
     undoRgbPredictorSwar(new Int32Array(data.buffer, data.byteOffset, (rows * w * 3) >> 2), (w * 3) >> 2, rows);
   } else if (bps === 8 && s === 3) {
     const rowLen = w * 3;

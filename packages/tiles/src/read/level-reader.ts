@@ -5,6 +5,7 @@ import { undoFloatPredictor, undoHorizontalPredictor, type BlockLayout } from '.
 import type { IfdInfo } from './ifd-info';
 import type { RgbRaster } from './resample-area';
 import { toMaskBlock, toRgbBlock, type RgbBlock } from './rgb-block';
+import { kernelBuffer } from './wasm/kernels';
 
 /** Reads pixel regions of one resolution level, block by block, through a bounded cache of decoded blocks. */
 export interface LevelReader {
@@ -43,13 +44,20 @@ export function createLevelReader(o: { fh: FileHandle; path: string; bigEndian: 
   const cache = new BlockCache<RgbBlock>(cacheBytes);
   const maskCache = new BlockCache<Uint8Array>(32 * 1024 * 1024);
   let bandExtraStrips = 0;
-  // Region buffers handed back by release(), reused by the next windows (one is in use per window being read).
-  const free: ArrayBuffer[] = [];
+  // Region buffers handed back by release(), reused by the next windows (one is in use per window being read):
+  // WebAssembly kernel buffers where available, so the box average runs where the blocks were copied.
+  const free: Uint8Array[] = [];
+  const slabOf = new WeakMap<ArrayBufferLike, Uint8Array>();
   const acquire = (bytes: number): Uint8Array => {
-    const i = free.findIndex((b) => b.byteLength >= bytes);
-    if (i >= 0) return new Uint8Array(free.splice(i, 1)[0], 0, bytes);
-    const b = Buffer.allocUnsafeSlow(bytes);
-    return new Uint8Array(b.buffer, b.byteOffset, bytes);
+    const i = free.findIndex((b) => b.length >= bytes);
+    if (i >= 0) return free.splice(i, 1)[0].subarray(0, bytes);
+    let slab = kernelBuffer(bytes);
+    if (!slab) {
+      const b = Buffer.allocUnsafeSlow(bytes);
+      slab = new Uint8Array(b.buffer, b.byteOffset, bytes);
+    }
+    slabOf.set(slab.buffer, slab);
+    return slab;
   };
 
   const readBytes = async (info: IfdInfo, block: number, sig?: AbortSignal): Promise<Uint8Array | null> => {
@@ -271,7 +279,8 @@ export function createLevelReader(o: { fh: FileHandle; path: string; bigEndian: 
   return {
     readLevel,
     release: (r) => {
-      if (free.length < 3 && r.rgb.byteOffset === 0) free.push(r.rgb.buffer as ArrayBuffer);
+      const slab = slabOf.get(r.rgb.buffer);
+      if (slab && free.length < 3 && !free.includes(slab)) free.push(slab);
     },
     decodes: () => cache.decodes + maskCache.decodes + bandExtraStrips,
     setCacheBytes: (bytes) => cache.resize(bytes),

@@ -1,3 +1,5 @@
+import { boxRgb8, dyadicEdgeRgb8, dyadicInsideRgb8 } from './wasm/kernels';
+
 /** An RGB raster with its validity mask (1 valid, 0 invalid), pixel-interleaved. */
 export interface RgbRaster {
   width: number;
@@ -166,9 +168,14 @@ export function resampleArea(
 
 /** Integer-factor box average (the common case once the scan plan snaps the factor): k×k source pixels per cell. */
 function boxDownsample(src: RgbRaster, x0: number, y0: number, k: number, outWidth: number, outHeight: number): RgbRaster {
-  const rgb = new Uint8Array(outWidth * outHeight * 3);
   const valid = new Uint8Array(outWidth * outHeight);
   const sw = src.width;
+  if (src.allValid) {
+    // WebAssembly SIMD when the source sits in a kernel buffer (regions read from a file), same bytes.
+    const fast = boxRgb8(src.rgb, sw, x0, y0, k, outWidth, outHeight);
+    if (fast) return { width: outWidth, height: outHeight, rgb: fast, valid: valid.fill(1), allValid: true };
+  }
+  const rgb = new Uint8Array(outWidth * outHeight * 3);
   const sr = src.rgb;
   const sv = src.valid;
   if (src.allValid && k === 2) {
@@ -348,6 +355,19 @@ function resampleDyadic(
     xW[t] = xw[t] * DYADIC;
     xP[t] = (xi[t] - c0) * 3;
   }
+  {
+    // WebAssembly when the source sits in a kernel buffer: the same sums and expression, in kernels.c.
+    const yW = new Int32Array(ys[outHeight - 1] + yc[outHeight - 1]);
+    for (let t = 0; t < yW.length; t++) yW[t] = (yw[t] * DYADIC) | 0;
+    const wsums = new Float64Array(outHeight);
+    for (let i = 0; i < outHeight; i++) {
+      let w = 0;
+      for (let t = ys[i]; t < ys[i] + yc[i]; t++) w += yw[t];
+      wsums[i] = w;
+    }
+    const fast = dyadicInsideRgb8(sr, src.width, c0, span, outWidth, outHeight, { start: ys, count: yc, index: yi, weight: yW }, wsums, { start: xs, count: xc, index: xP, weight: xW }, colW);
+    if (fast) return { width: outWidth, height: outHeight, rgb: fast, valid, allValid: true };
+  }
   const inv2 = 1 / (DYADIC * DYADIC);
   // 1 / (row weight × column weight) per column, recomputed only when the row weight changes.
   const inv = new Float64Array(outWidth);
@@ -495,8 +515,16 @@ function edgeAllValidDyadic(
   for (let j = 0; j < outWidth; j++) for (let t = xs[j]; t < xs[j] + xc[j]; t++) colW[j] += xW[t];
   const sr = src.rgb;
   const sw3 = src.width * 3;
-  const row = new Int32Array(span);
   const half = 0.5 * fxy * DYADIC * DYADIC;
+  {
+    const yW = new Int32Array(ys[outHeight - 1] + yc[outHeight - 1]);
+    for (let t = 0; t < yW.length; t++) yW[t] = (yw[t] * DYADIC) | 0;
+    const taps = { start: ys, count: yc, index: yi, weight: yW };
+    if (dyadicEdgeRgb8(sr, src.width, c0, span, outWidth, outHeight, half, taps, { start: xs, count: xc, index: xP, weight: xW }, colW, rgb, valid)) {
+      return { width: outWidth, height: outHeight, rgb, valid };
+    }
+  }
+  const row = new Int32Array(span);
   for (let i = 0; i < outHeight; i++) {
     const s = ys[i];
     const e = s + yc[i];
