@@ -1,7 +1,7 @@
-import { inflateSync } from 'node:zlib';
 import type Sharp from 'sharp';
 import { decompress as zstdDecompress } from 'fzstd';
 import { getDecoder } from 'geotiff';
+import { inflateInto } from './inflate-into';
 import { lzwDecode } from './lzw-decode';
 import { undoRgbPredictorWasm } from './wasm/kernels';
 import { TilesError } from '../errors';
@@ -9,14 +9,10 @@ import { TilesError } from '../errors';
 /** Decoded bytes of one block: the output size zlib is told to expect. */
 const blockBytes = (l: BlockLayout) => l.blockWidth * l.blockHeight * l.samples * Math.ceil(l.bitsPerSample / 8);
 
-/**
- * Native zlib, synchronously, into one buffer of the block's size. The asynchronous form costs several times
- * the inflating itself (a thread-pool round trip per 16-KB chunk, then a concatenating copy), and every scan
- * thread is busy anyway.
- */
-const deflate: BlockDecoder = async (b, layout) => {
-  const out = inflateSync(b, { chunkSize: Math.max(64, blockBytes(layout)) });
-  return new Uint8Array(out.buffer, out.byteOffset, out.byteLength);
+/** Native zlib, synchronously, into a buffer of the block's size, recycled when `into` gives one ({@link inflateInto}). */
+const deflate: BlockDecoder = async (b, layout, into) => {
+  const n = blockBytes(layout);
+  return inflateInto(b, into ? into(n) : new Uint8Array(n));
 };
 
 // sharp (libvips) takes about half a second to load: only files with JPEG blocks load it.
@@ -43,8 +39,12 @@ export interface BlockLayout {
   jpegTables?: Uint8Array;
 }
 
-/** Decodes one compressed block into raw little-endian samples (before the predictor is undone). */
-export type BlockDecoder = (bytes: Uint8Array, layout: BlockLayout) => Promise<Uint8Array>;
+/**
+ * Decodes one compressed block into raw little-endian samples (before the predictor is undone). `into`, when
+ * given, hands out a buffer of n bytes to decode into (recycled from evicted blocks); decoders that cannot
+ * write into a given buffer ignore it.
+ */
+export type BlockDecoder = (bytes: Uint8Array, layout: BlockLayout, into?: (n: number) => Uint8Array) => Promise<Uint8Array>;
 
 /** How to convert a file whose compression is refused. */
 const CONVERT = 'convert it first: gdal_translate -co TILED=YES -co COMPRESS=DEFLATE in.tif out.tif';
@@ -70,7 +70,7 @@ const geotiffDecoder = (compression: number): BlockDecoder => {
   };
 };
 
-const lzw: BlockDecoder = async (bytes, layout) => lzwDecode(bytes, blockBytes(layout));
+const lzw: BlockDecoder = async (bytes, layout, into) => lzwDecode(bytes, blockBytes(layout), into);
 
 /** Splices JPEGTables (minus its EOI) in front of an abbreviated tile stream (minus its SOI). */
 export function withJpegTables(tile: Uint8Array, tables?: Uint8Array): Uint8Array {

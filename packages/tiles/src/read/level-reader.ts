@@ -25,6 +25,9 @@ export interface LevelReader {
  */
 export const STRIP_BAND_ROWS = 32;
 
+/** Bytes of recycled decode buffers kept for reuse. */
+const SPARE_BYTES = 32 << 20;
+
 /** Strips per band of a striped, pixel-interleaved IFD (1 for tiles and planar-separate strips). */
 function stripsPerBand(info: IfdInfo): number {
   if (info.tiled || info.planar === 2) return 1;
@@ -41,7 +44,58 @@ function ones(n: number): Uint8Array {
 /** Creates the block reader of one open file. */
 export function createLevelReader(o: { fh: FileHandle; path: string; bigEndian: boolean; noData?: number; cacheBytes: number }): LevelReader {
   const { fh, path, bigEndian, noData, cacheBytes } = o;
-  const cache = new BlockCache<RgbBlock>(cacheBytes);
+  // Decode buffers are recycled: a block's buffer goes to `quarantine` when the cache drops the block (or at
+  // once when the block did not keep it), and becomes reusable when the next region is read. A block handed
+  // to a reader is copied in the same microtask checkpoint, while a buffer is only written again by a
+  // decode, which always follows a file read: no block is overwritten while someone still copies it.
+  const owned = new WeakMap<RgbBlock, Uint8Array>();
+  const spare = new Map<number, Uint8Array[]>();
+  let spareBytes = 0;
+  let quarantine: Uint8Array[] = [];
+  const recycle = (b: Uint8Array) => quarantine.push(b);
+  const reuseQuarantined = () => {
+    for (const b of quarantine) {
+      if (spareBytes + b.length > SPARE_BYTES) break;
+      const list = spare.get(b.length) ?? [];
+      list.push(b);
+      spare.set(b.length, list);
+      spareBytes += b.length;
+    }
+    quarantine = [];
+  };
+  /** Hands out decode buffers for one block, remembering them so the block can keep one and free the rest. */
+  const buffers = () => {
+    const handed: Uint8Array[] = [];
+    const into = (n: number): Uint8Array => {
+      let b = spare.get(n)?.pop();
+      if (b) spareBytes -= n;
+      else {
+        const m = Buffer.allocUnsafeSlow(n);
+        b = new Uint8Array(m.buffer, m.byteOffset, n);
+      }
+      handed.push(b);
+      return b;
+    };
+    /** The block keeps the buffer its pixels live in (recycled when evicted); the others are recycled now. */
+    const settle = (block: RgbBlock) => {
+      for (const b of handed) {
+        if (b.buffer === block.rgb.buffer) owned.set(block, b);
+        else recycle(b);
+      }
+      return block;
+    };
+    return { into, settle };
+  };
+  const dropSpares = () => {
+    free.length = 0;
+    spare.clear();
+    spareBytes = 0;
+    quarantine = [];
+  };
+  const cache = new BlockCache<RgbBlock>(cacheBytes, (block) => {
+    const b = owned.get(block);
+    if (b) recycle(b);
+  });
   const maskCache = new BlockCache<Uint8Array>(32 * 1024 * 1024);
   let bandExtraStrips = 0;
   // Region buffers handed back by release(), reused by the next windows (one is in use per window being read):
@@ -71,10 +125,10 @@ export function createLevelReader(o: { fh: FileHandle; path: string; bigEndian: 
     return buf;
   };
   const rowsOf = (info: IfdInfo, by: number) => Math.min(info.blockHeight, info.height - by * info.blockHeight);
-  const decodeRaw = async (info: IfdInfo, bytes: Uint8Array, layout: BlockLayout, rows: number): Promise<Uint8Array> => {
+  const decodeRaw = async (info: IfdInfo, bytes: Uint8Array, layout: BlockLayout, rows: number, into?: (n: number) => Uint8Array): Promise<Uint8Array> => {
     let raw: Uint8Array;
     try {
-      raw = await info.decoder(bytes, layout);
+      raw = await info.decoder(bytes, layout, into);
     } catch (err) {
       throw new TilesError('TIANDI_E_CORRUPT_TIFF', `数据损坏 cannot decode a block (${(err as Error).message?.slice(0, 100)}): the file is corrupt; export it again`, path);
     }
@@ -95,6 +149,7 @@ export function createLevelReader(o: { fh: FileHandle; path: string; bigEndian: 
   };
   const getBlock = (info: IfdInfo, bx: number, by: number, sig?: AbortSignal): Promise<RgbBlock> =>
     cache.get(`${info.index}:${bx}:${by}`, async () => {
+      const { into, settle } = buffers();
       const rows = rowsOf(info, by);
       const planes: Uint8Array[] = [];
       const planeCount = info.planar === 2 ? info.samples : 1;
@@ -118,7 +173,7 @@ export function createLevelReader(o: { fh: FileHandle; path: string; bigEndian: 
           const n = info.blockWidth * rows;
           return { width: info.blockWidth, rows, rgb: new Uint8Array(n * 3), valid: new Uint8Array(n), byteLength: n * 4 };
         }
-        planes.push(await decodeRaw(info, bytes, layout, rows));
+        planes.push(await decodeRaw(info, bytes, layout, rows, into));
       }
       const need = info.blockWidth * rows * layout.samples * Math.ceil(info.bitsPerSample / 8);
       for (const p of planes) {
@@ -126,12 +181,13 @@ export function createLevelReader(o: { fh: FileHandle; path: string; bigEndian: 
           throw new TilesError('TIANDI_E_CORRUPT_TIFF', `数据损坏 a block decoded to ${p.length} bytes, expected ${need}: the file is corrupt`, path);
         }
       }
-      return toRgbBlock(info, planes, rows, noData);
+      return settle(toRgbBlock(info, planes, rows, noData));
     });
   // A band of consecutive strips: read with one call when they lie together in the file, decoded strip by
   // strip and joined into one block.
   const getBand = (info: IfdInfo, band: number, perBand: number, sig?: AbortSignal): Promise<RgbBlock> =>
     cache.get(`${info.index}:b${band}`, async () => {
+      const { into, settle } = buffers();
       const s0 = band * perBand;
       const s1 = Math.min(info.blocksDown, s0 + perBand);
       let lo = Infinity;
@@ -173,7 +229,7 @@ export function createLevelReader(o: { fh: FileHandle; path: string; bigEndian: 
           parts.push({ width: info.blockWidth, rows, rgb: new Uint8Array(m * 3), valid: new Uint8Array(m), byteLength: m * 4 });
           continue;
         }
-        const raw = await decodeRaw(info, bytes, layout, rows);
+        const raw = await decodeRaw(info, bytes, layout, rows, into);
         const need = info.blockWidth * rows * info.samples * Math.ceil(info.bitsPerSample / 8);
         if (raw.length < need) {
           throw new TilesError('TIANDI_E_CORRUPT_TIFF', `数据损坏 a block decoded to ${raw.length} bytes, expected ${need}: the file is corrupt`, path);
@@ -182,9 +238,9 @@ export function createLevelReader(o: { fh: FileHandle; path: string; bigEndian: 
       }
       // decodes() counts strips, not bands.
       bandExtraStrips += parts.length - 1;
-      if (parts.length === 1) return parts[0];
+      if (parts.length === 1) return settle(parts[0]);
       const w = info.blockWidth;
-      const rgb = new Uint8Array(w * rowsTotal * 3);
+      const rgb = into(w * rowsTotal * 3);
       const anyMask = parts.some((b) => b.valid);
       const valid = anyMask ? new Uint8Array(w * rowsTotal) : null;
       let r = 0;
@@ -196,7 +252,7 @@ export function createLevelReader(o: { fh: FileHandle; path: string; bigEndian: 
         }
         r += b.rows;
       }
-      return { width: w, rows: rowsTotal, rgb, valid, byteLength: rgb.byteLength + (valid?.byteLength ?? 0) };
+      return settle({ width: w, rows: rowsTotal, rgb, valid, byteLength: rgb.byteLength + (valid?.byteLength ?? 0) });
     });
   const getMask = (info: IfdInfo, bx: number, by: number, sig?: AbortSignal): Promise<Uint8Array> =>
     maskCache.get(`${info.index}:${bx}:${by}`, async () => {
@@ -208,6 +264,7 @@ export function createLevelReader(o: { fh: FileHandle; path: string; bigEndian: 
     });
 
   const readLevel = async (info: IfdInfo, m: IfdInfo | undefined, rx0: number, ry0: number, rx1: number, ry1: number, sig?: AbortSignal): Promise<RgbRaster> => {
+    reuseQuarantined();
     const rw = rx1 - rx0;
     const rh = ry1 - ry0;
     // Every pixel of the region is written from some block, so its buffer needs no clearing.
@@ -283,11 +340,15 @@ export function createLevelReader(o: { fh: FileHandle; path: string; bigEndian: 
       if (slab && free.length < 3 && !free.includes(slab)) free.push(slab);
     },
     decodes: () => cache.decodes + maskCache.decodes + bandExtraStrips,
-    setCacheBytes: (bytes) => cache.resize(bytes),
+    setCacheBytes: (bytes) => {
+      cache.resize(bytes);
+      // No cache, no reuse: let the recycled buffers go too.
+      if (bytes === 0) dropSpares();
+    },
     clear: () => {
-      free.length = 0;
       cache.clear();
       maskCache.clear();
+      dropSpares();
     },
   };
 }

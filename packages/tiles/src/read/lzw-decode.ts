@@ -10,6 +10,8 @@ for (let i = 0; i < 256; i++) {
 const ROOTS = Uint8Array.from({ length: 256 }, (_, i) => i);
 /** Longest string a 12-bit dictionary can hold: room past the end so a copy never needs clipping. */
 const SLACK = 4096 + 4;
+/** Decode buffer reused when the caller gives an output buffer (decoding is synchronous: one per thread). */
+let scratch = new Uint8Array(0);
 
 /**
  * Decodes TIFF LZW (MSB-first codes, 9–12 bits, "early change") into `expectedBytes` bytes.
@@ -17,9 +19,14 @@ const SLACK = 4096 + 4;
  * previous code's string plus the next byte, which is exactly what follows it in the output), so every
  * code is one short forward copy within the buffer rather than a walk down a prefix chain.
  */
-export function lzwDecode(input: Uint8Array, expectedBytes: number): Uint8Array {
-  const buf = new Uint8Array(256 + expectedBytes + SLACK);
-  buf.set(ROOTS);
+export function lzwDecode(input: Uint8Array, expectedBytes: number, into?: (n: number) => Uint8Array): Uint8Array {
+  // With `into`, decoding goes through a reused scratch buffer and is copied into the buffer it gives.
+  if (into && scratch.length < 256 + expectedBytes + SLACK) {
+    scratch = new Uint8Array(256 + expectedBytes + SLACK);
+    scratch.set(ROOTS);
+  }
+  const buf = into ? scratch : new Uint8Array(256 + expectedBytes + SLACK);
+  if (!into) buf.set(ROOTS);
   const end = 256 + expectedBytes;
   const n = input.length;
   let ip = 0;
@@ -81,7 +88,10 @@ export function lzwDecode(input: Uint8Array, expectedBytes: number): Uint8Array 
       mask = (1 << nbits) - 1;
     }
   }
-  // A stop before the end (truncated data) leaves zeros, not the over-copied bytes.
-  if (op < end) buf.fill(0, op, Math.min(op + 4, end));
-  return buf.subarray(256, end);
+  // A stop before the end (truncated data) leaves zeros, not the over-copied bytes (nor a previous strip's).
+  if (op < end) buf.fill(0, op, into ? end : Math.min(op + 4, end));
+  if (!into) return buf.subarray(256, end);
+  const out = into(expectedBytes);
+  out.set(buf.subarray(256, end));
+  return out;
 }
