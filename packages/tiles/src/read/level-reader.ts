@@ -5,7 +5,8 @@ import { undoFloatPredictor, undoHorizontalPredictor, type BlockLayout } from '.
 import type { IfdInfo } from './ifd-info';
 import type { RgbRaster } from './resample-area';
 import { toMaskBlock, toRgbBlock, type RgbBlock } from './rgb-block';
-import { kernelBuffer } from './wasm/kernels';
+import { DecodeBuffers } from './decode-buffers';
+import { ones, RegionPool } from './region-pool';
 
 /** Reads pixel regions of one resolution level, block by block, through a bounded cache of decoded blocks. */
 export interface LevelReader {
@@ -25,94 +26,20 @@ export interface LevelReader {
  */
 export const STRIP_BAND_ROWS = 32;
 
-/** Bytes of recycled decode buffers kept for reuse. */
-const SPARE_BYTES = 32 << 20;
-
 /** Strips per band of a striped, pixel-interleaved IFD (1 for tiles and planar-separate strips). */
 function stripsPerBand(info: IfdInfo): number {
   if (info.tiled || info.planar === 2) return 1;
   return Math.max(1, Math.floor(STRIP_BAND_ROWS / info.blockHeight));
 }
 
-/** A shared all-ones validity mask (read, never written): regions valid everywhere point into it. */
-let allOnes = new Uint8Array(0);
-function ones(n: number): Uint8Array {
-  if (allOnes.length < n) allOnes = new Uint8Array(Math.max(n, allOnes.length * 2)).fill(1);
-  return allOnes.subarray(0, n);
-}
-
 /** Creates the block reader of one open file. */
 export function createLevelReader(o: { fh: FileHandle; path: string; bigEndian: boolean; noData?: number; cacheBytes: number }): LevelReader {
   const { fh, path, bigEndian, noData, cacheBytes } = o;
-  // Decode buffers are recycled: a block's buffer goes to `quarantine` when the cache drops the block (or at
-  // once when the block did not keep it), and becomes reusable when the next region is read. A block handed
-  // to a reader is copied in the same microtask checkpoint, while a buffer is only written again by a
-  // decode, which always follows a file read: no block is overwritten while someone still copies it.
-  const owned = new WeakMap<RgbBlock, Uint8Array>();
-  const spare = new Map<number, Uint8Array[]>();
-  let spareBytes = 0;
-  let quarantine: Uint8Array[] = [];
-  const recycle = (b: Uint8Array) => quarantine.push(b);
-  const reuseQuarantined = () => {
-    for (const b of quarantine) {
-      if (spareBytes + b.length > SPARE_BYTES) break;
-      const list = spare.get(b.length) ?? [];
-      list.push(b);
-      spare.set(b.length, list);
-      spareBytes += b.length;
-    }
-    quarantine = [];
-  };
-  /** Hands out decode buffers for one block, remembering them so the block can keep one and free the rest. */
-  const buffers = () => {
-    const handed: Uint8Array[] = [];
-    const into = (n: number): Uint8Array => {
-      let b = spare.get(n)?.pop();
-      if (b) spareBytes -= n;
-      else {
-        const m = Buffer.allocUnsafeSlow(n);
-        b = new Uint8Array(m.buffer, m.byteOffset, n);
-      }
-      handed.push(b);
-      return b;
-    };
-    /** The block keeps the buffer its pixels live in (recycled when evicted); the others are recycled now. */
-    const settle = (block: RgbBlock) => {
-      for (const b of handed) {
-        if (b.buffer === block.rgb.buffer) owned.set(block, b);
-        else recycle(b);
-      }
-      return block;
-    };
-    return { into, settle };
-  };
-  const dropSpares = () => {
-    free.length = 0;
-    spare.clear();
-    spareBytes = 0;
-    quarantine = [];
-  };
-  const cache = new BlockCache<RgbBlock>(cacheBytes, (block) => {
-    const b = owned.get(block);
-    if (b) recycle(b);
-  });
+  const buffers = new DecodeBuffers();
+  const regions = new RegionPool();
+  const cache = new BlockCache<RgbBlock>(cacheBytes, (block) => buffers.evicted(block));
   const maskCache = new BlockCache<Uint8Array>(32 * 1024 * 1024);
   let bandExtraStrips = 0;
-  // Region buffers handed back by release(), reused by the next windows (one is in use per window being read):
-  // WebAssembly kernel buffers where available, so the box average runs where the blocks were copied.
-  const free: Uint8Array[] = [];
-  const slabOf = new WeakMap<ArrayBufferLike, Uint8Array>();
-  const acquire = (bytes: number): Uint8Array => {
-    const i = free.findIndex((b) => b.length >= bytes);
-    if (i >= 0) return free.splice(i, 1)[0].subarray(0, bytes);
-    let slab = kernelBuffer(bytes);
-    if (!slab) {
-      const b = Buffer.allocUnsafeSlow(bytes);
-      slab = new Uint8Array(b.buffer, b.byteOffset, bytes);
-    }
-    slabOf.set(slab.buffer, slab);
-    return slab;
-  };
 
   const readBytes = async (info: IfdInfo, block: number, sig?: AbortSignal): Promise<Uint8Array | null> => {
     const off = Number(info.offsets[block]);
@@ -149,7 +76,7 @@ export function createLevelReader(o: { fh: FileHandle; path: string; bigEndian: 
   };
   const getBlock = (info: IfdInfo, bx: number, by: number, sig?: AbortSignal): Promise<RgbBlock> =>
     cache.get(`${info.index}:${bx}:${by}`, async () => {
-      const { into, settle } = buffers();
+      const { into, settle } = buffers.forBlock();
       const rows = rowsOf(info, by);
       const planes: Uint8Array[] = [];
       const planeCount = info.planar === 2 ? info.samples : 1;
@@ -187,7 +114,7 @@ export function createLevelReader(o: { fh: FileHandle; path: string; bigEndian: 
   // strip and joined into one block.
   const getBand = (info: IfdInfo, band: number, perBand: number, sig?: AbortSignal): Promise<RgbBlock> =>
     cache.get(`${info.index}:b${band}`, async () => {
-      const { into, settle } = buffers();
+      const { into, settle } = buffers.forBlock();
       const s0 = band * perBand;
       const s1 = Math.min(info.blocksDown, s0 + perBand);
       let lo = Infinity;
@@ -264,11 +191,10 @@ export function createLevelReader(o: { fh: FileHandle; path: string; bigEndian: 
     });
 
   const readLevel = async (info: IfdInfo, m: IfdInfo | undefined, rx0: number, ry0: number, rx1: number, ry1: number, sig?: AbortSignal): Promise<RgbRaster> => {
-    reuseQuarantined();
+    buffers.reuseQuarantined();
     const rw = rx1 - rx0;
     const rh = ry1 - ry0;
-    // Every pixel of the region is written from some block, so its buffer needs no clearing.
-    const rgb = acquire(rw * rh * 3);
+    const rgb = regions.acquire(rw * rh * 3);
     // Validity stays the shared all-ones array until a block or a mask says otherwise.
     let valid = m ? new Uint8Array(rw * rh).fill(1) : ones(rw * rh);
     let allValid = !m;
@@ -335,20 +261,21 @@ export function createLevelReader(o: { fh: FileHandle; path: string; bigEndian: 
 
   return {
     readLevel,
-    release: (r) => {
-      const slab = slabOf.get(r.rgb.buffer);
-      if (slab && free.length < 3 && !free.includes(slab)) free.push(slab);
-    },
+    release: (r) => regions.release(r.rgb),
     decodes: () => cache.decodes + maskCache.decodes + bandExtraStrips,
     setCacheBytes: (bytes) => {
       cache.resize(bytes);
       // No cache, no reuse: let the recycled buffers go too.
-      if (bytes === 0) dropSpares();
+      if (bytes === 0) {
+        buffers.drop();
+        regions.clear();
+      }
     },
     clear: () => {
       cache.clear();
       maskCache.clear();
-      dropSpares();
+      buffers.drop();
+      regions.clear();
     },
   };
 }
