@@ -5,7 +5,8 @@ import { TilesError, throwIfAborted, type TilesErrorCode } from '../errors';
 import { openGeoTiffSource, type GeoTiffSource } from '../read/open-geotiff-source';
 import { HeatmapAccumulator } from '../scan/heatmap-accumulator';
 import { scanPlan, type ScanPlan } from '../scan/scan-plan';
-import { scanRow, type RowResult } from '../scan/scan-row';
+import { scanRow, segmentWindow, type RowResult, type WindowReader } from '../scan/scan-row';
+import type { RgbRaster } from '../read/resample-area';
 import { finishImage, type ImageResult } from './finish-image';
 import { cacheBytesFor, RowRanges } from './thread-plan';
 import { writeHeatmap } from './write-heatmap';
@@ -183,9 +184,28 @@ export async function scanImages(options: ScanImagesOptions): Promise<ScanSummar
         const claim = (r: number): number => (stopped ? -1 : ranges.claim(r));
         const m = local!;
         const here = async () => {
-          for (let ty = claim(0); ty >= 0; ty = claim(0)) {
+          // This thread claims its next row, and starts reading that row's first window, while the current
+          // row's last window is inferred: JPEG blocks decode on the thread pool meanwhile.
+          const seg = 8;
+          let ahead: { box: readonly number[]; win: Promise<RgbRaster> } | undefined;
+          const read: WindowReader = (b, w, h) => {
+            const a = ahead;
+            ahead = undefined;
+            return a && a.box.every((v, i) => v === b[i]) ? a.win : src.readWindow(b, w, h);
+          };
+          for (let ty = claim(0); ty >= 0; ) {
             throwIfAborted(signal);
-            take(await scanRow(ty, plan, card, (b, w, h) => src.readWindow(b, w, h), (b, n) => m.infer(b, n), { batchSize }));
+            let nextTy = -1;
+            const onLastRead = () => {
+              nextTy = claim(0);
+              if (nextTy < 0) return;
+              const [box, w, h] = segmentWindow(plan, nextTy, 0, Math.min(seg, plan.tilesAcross));
+              const win = src.readWindow(box, w, h);
+              win.catch(() => undefined); // awaited, and its error thrown, when that row is scanned
+              ahead = { box, win };
+            };
+            take(await scanRow(ty, plan, card, read, (b, n) => m.infer(b, n), { batchSize, segmentTiles: seg, onLastRead }));
+            ty = nextTy;
           }
         };
         const open = { type: 'open' as const, path, crs: options.crs, plan, cacheBytes: cacheBytesFor(src, plan), segmentTiles: 8, batchSize };
