@@ -5,9 +5,10 @@ import { TilesError, throwIfAborted, type TilesErrorCode } from '../errors';
 import { openGeoTiffSource, type GeoTiffSource } from '../read/open-geotiff-source';
 import { HeatmapAccumulator } from '../scan/heatmap-accumulator';
 import { scanPlan, type ScanPlan } from '../scan/scan-plan';
-import { scanRow, type RowResult } from '../scan/scan-row';
+import { scanRow, segmentWindow, type RowResult, type WindowReader } from '../scan/scan-row';
+import type { RgbRaster } from '../read/resample-area';
 import { finishImage, type ImageResult } from './finish-image';
-import { cacheBytesFor, rowGroups } from './thread-plan';
+import { cacheBytesFor, RowRanges } from './thread-plan';
 import { writeHeatmap } from './write-heatmap';
 import { loadModel, loadModelCard, type LoadedModel } from './load-model';
 import { ScanWorker } from './worker-pool';
@@ -194,40 +195,46 @@ export async function scanImages(options: ScanImagesOptions): Promise<ScanSummar
           mpxDone += (src.width * src.height) / 1e6 / plan.tilesDown;
           options.onProgress?.({ image: path, imageIndex: k, images: opened.length, tilesDone, tilesTotal, mpxDone, mpxTotal, elapsedS: (performance.now() - t0) / 1000 });
         };
-        // Threads claim groups of consecutive tile rows, about one block row of the file each, so a block is
-        // decoded by one thread (and once) rather than by every thread in turn.
-        const groupOf = rowGroups(src, plan);
-        let nextRow = 0;
+        // One runner per thread doing rows (this one first, when it scans); see RowRanges.
+        const nRunners = (inThisThread || !workers.length ? 1 : 0) + workers.length;
+        const ranges = new RowRanges(plan.tilesDown, nRunners);
         let stopped = false;
-        const claim = (): number[] => {
-          if (stopped || nextRow >= plan.tilesDown) return [];
-          const g = groupOf(nextRow);
-          const rows: number[] = [];
-          while (nextRow < plan.tilesDown && groupOf(nextRow) === g && rows.length < 16) rows.push(nextRow++);
-          return rows;
-        };
+        const claim = (r: number): number => (stopped ? -1 : ranges.claim(r));
         const m = local!;
         const here = async () => {
-          for (let rows = claim(); rows.length; rows = claim()) {
-            for (const ty of rows) {
-              if (stopped) return;
-              throwIfAborted(signal);
-              take(await scanRow(ty, plan, card, (b, w, h) => src.readWindow(b, w, h), (b, n) => m.infer(b, n), { batchSize }));
-            }
+          // This thread claims its next row, and starts reading that row's first window, while the current
+          // row's last window is inferred: JPEG blocks decode on the thread pool meanwhile.
+          const seg = 8;
+          let ahead: { box: readonly number[]; win: Promise<RgbRaster> } | undefined;
+          const read: WindowReader = (b, w, h) => {
+            const a = ahead;
+            ahead = undefined;
+            return a && a.box.every((v, i) => v === b[i]) ? a.win : src.readWindow(b, w, h);
+          };
+          for (let ty = claim(0); ty >= 0; ) {
+            throwIfAborted(signal);
+            let nextTy = -1;
+            const onLastRead = () => {
+              nextTy = claim(0);
+              if (nextTy < 0) return;
+              const [box, w, h] = segmentWindow(plan, nextTy, 0, Math.min(seg, plan.tilesAcross));
+              const win = src.readWindow(box, w, h);
+              win.catch(() => undefined); // awaited, and its error thrown, when that row is scanned
+              ahead = { box, win };
+            };
+            take(await scanRow(ty, plan, card, read, (b, n) => m.infer(b, n), { batchSize, segmentTiles: seg, onLastRead }));
+            ty = nextTy;
           }
         };
         const open = { type: 'open' as const, path, crs: options.crs, plan, cacheBytes: cacheBytesFor(src, plan), segmentTiles: 8, batchSize };
-        const remote = async (w: ScanWorker, ready: Promise<boolean>) => {
-          if (!(await ready) || nextRow >= plan.tilesDown) return;
+        const remote = async (w: ScanWorker, ready: Promise<boolean>, r: number) => {
+          if (!(await ready) || !ranges.remaining()) return;
           await w.request(open);
           try {
-            for (let rows = claim(); rows.length; rows = claim()) {
-              for (const ty of rows) {
-                if (stopped) return;
-                throwIfAborted(signal);
-                const reply = await w.request({ type: 'row', ty });
-                if (reply.type === 'row') take(reply.result);
-              }
+            for (let ty = claim(r); ty >= 0; ty = claim(r)) {
+              throwIfAborted(signal);
+              const reply = await w.request({ type: 'row', ty });
+              if (reply.type === 'row') take(reply.result);
             }
           } finally {
             await w.request({ type: 'close' });
@@ -238,11 +245,12 @@ export async function scanImages(options: ScanImagesOptions): Promise<ScanSummar
           stopped = true;
           throw err;
         };
-        const runners = [...(inThisThread || !workers.length ? [here()] : []), ...workers.map((w, i) => remote(w, workerReady[i]))];
+        const first = nRunners - workers.length;
+        const runners = [...(first ? [here()] : []), ...workers.map((w, i) => remote(w, workerReady[i], first + i))];
         const settled = await Promise.allSettled(runners.map((r) => r.catch(stop)));
         const bad = settled.find((x): x is PromiseRejectedResult => x.status === 'rejected');
         if (bad) throw bad.reason;
-        if (nextRow < plan.tilesDown) await here(); // every worker failed to start
+        if (ranges.remaining()) await here(); // every worker failed to start
         // Tracing and the heatmap need memory of their own: decoded blocks are not needed any more, nor, after
         // the last image, the worker threads (their heaps, caches and onnxruntime sessions).
         src.setCacheBytes(0);

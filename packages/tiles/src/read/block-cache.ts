@@ -6,7 +6,11 @@ export class BlockCache<T extends { byteLength: number }> {
   /** Blocks decoded (cache misses), for tests and benchmarks. */
   decodes = 0;
 
-  constructor(public maxBytes: number) {}
+  /** `onEvict` is told of every block dropped from the cache (to recycle its buffers). */
+  constructor(
+    public maxBytes: number,
+    private readonly onEvict?: (v: T) => void,
+  ) {}
 
   /** Changes the byte budget, evicting the least recently used blocks if needed. */
   resize(maxBytes: number): void {
@@ -15,6 +19,7 @@ export class BlockCache<T extends { byteLength: number }> {
       if (this.bytes <= this.maxBytes || this.entries.size <= 1) break;
       this.entries.delete(k);
       this.bytes -= old.byteLength;
+      this.onEvict?.(old);
     }
   }
 
@@ -51,11 +56,13 @@ export class BlockCache<T extends { byteLength: number }> {
       if (this.bytes <= this.maxBytes || this.entries.size <= 1) break;
       this.entries.delete(k);
       this.bytes -= old.byteLength;
+      this.onEvict?.(old);
     }
   }
 
   /** Drops everything. */
   clear(): void {
+    if (this.onEvict) for (const v of this.entries.values()) this.onEvict(v);
     this.entries.clear();
     this.bytes = 0;
   }

@@ -1,12 +1,19 @@
-import { inflate } from 'node:zlib';
-import { promisify } from 'node:util';
 import type Sharp from 'sharp';
 import { decompress as zstdDecompress } from 'fzstd';
 import { getDecoder } from 'geotiff';
+import { inflateInto } from './inflate-into';
 import { lzwDecode } from './lzw-decode';
+import { undoRgbPredictorWasm } from './wasm/kernels';
 import { TilesError } from '../errors';
 
-const inflateAsync = promisify(inflate);
+/** Decoded bytes of one block: the output size zlib is told to expect. */
+const blockBytes = (l: BlockLayout) => l.blockWidth * l.blockHeight * l.samples * Math.ceil(l.bitsPerSample / 8);
+
+/** Native zlib, synchronously, into a buffer of the block's size, recycled when `into` gives one ({@link inflateInto}). */
+const deflate: BlockDecoder = async (b, layout, into) => {
+  const n = blockBytes(layout);
+  return inflateInto(b, into ? into(n) : new Uint8Array(n));
+};
 
 // sharp (libvips) takes about half a second to load: only files with JPEG blocks load it.
 let sharpP: Promise<typeof Sharp> | undefined;
@@ -32,8 +39,12 @@ export interface BlockLayout {
   jpegTables?: Uint8Array;
 }
 
-/** Decodes one compressed block into raw little-endian samples (before the predictor is undone). */
-export type BlockDecoder = (bytes: Uint8Array, layout: BlockLayout) => Promise<Uint8Array>;
+/**
+ * Decodes one compressed block into raw little-endian samples (before the predictor is undone). `into`, when
+ * given, hands out a buffer of n bytes to decode into (recycled from evicted blocks); decoders that cannot
+ * write into a given buffer ignore it.
+ */
+export type BlockDecoder = (bytes: Uint8Array, layout: BlockLayout, into?: (n: number) => Uint8Array) => Promise<Uint8Array>;
 
 /** How to convert a file whose compression is refused. */
 const CONVERT = 'convert it first: gdal_translate -co TILED=YES -co COMPRESS=DEFLATE in.tif out.tif';
@@ -59,8 +70,7 @@ const geotiffDecoder = (compression: number): BlockDecoder => {
   };
 };
 
-const lzw: BlockDecoder = async (bytes, layout) =>
-  lzwDecode(bytes, layout.blockWidth * layout.blockHeight * layout.samples * Math.ceil(layout.bitsPerSample / 8));
+const lzw: BlockDecoder = async (bytes, layout, into) => lzwDecode(bytes, blockBytes(layout), into);
 
 /** Splices JPEGTables (minus its EOI) in front of an abbreviated tile stream (minus its SOI). */
 export function withJpegTables(tile: Uint8Array, tables?: Uint8Array): Uint8Array {
@@ -115,8 +125,8 @@ export const DECODERS: ReadonlyMap<number, BlockDecoder> = new Map<number, Block
   [1, async (b) => b],
   [5, lzw],
   [7, jpeg],
-  [8, async (b) => new Uint8Array(await inflateAsync(b))],
-  [32946, async (b) => new Uint8Array(await inflateAsync(b))],
+  [8, deflate],
+  [32946, deflate],
   [32773, geotiffDecoder(32773)],
   [50000, async (b) => zstdDecompress(b)],
 ]);
@@ -138,10 +148,59 @@ export function decoderFor(compression: number, path: string): BlockDecoder {
   );
 }
 
+const LITTLE_ENDIAN = new Uint8Array(new Uint32Array([1]).buffer)[0] === 1;
+
+/**
+ * Predictor 2 for 8-bit RGB, four bytes at a time (rows of a whole number of words). With x[i] = x[i − 3] + d[i]
+ * byte-wise, the word of bytes 4k…4k+3 is: T = the previous word's bytes 1–3 (x[4k − 3…4k − 1]), Y = T + the
+ * differences (giving x[4k…4k+2] and d[4k+3]), then Y's byte 3 plus its byte 0 (x[4k+3] = x[4k] + d[4k+3]).
+ * Byte-wise sums without carries between bytes: the low seven bits added, the top bit by exclusive or.
+ */
+function undoRgbPredictorSwar(words: Int32Array, rowWords: number, rows: number): void {
+  let y = 0;
+  // Two rows at a time: each row is one long chain of dependent operations, two chains keep the CPU busier.
+  for (; y + 1 < rows; y += 2) {
+    let p0 = 0;
+    let p1 = 0;
+    const end = (y + 1) * rowWords;
+    for (let i = y * rowWords; i < end; i++) {
+      const j = i + rowWords;
+      const t0 = p0 >>> 8;
+      const t1 = p1 >>> 8;
+      const d0 = words[i];
+      const d1 = words[j];
+      const u0 = (((t0 & 0x7f7f7f7f) + (d0 & 0x7f7f7f7f)) | 0) ^ ((t0 ^ d0) & 0x80808080);
+      const u1 = (((t1 & 0x7f7f7f7f) + (d1 & 0x7f7f7f7f)) | 0) ^ ((t1 ^ d1) & 0x80808080);
+      const v0 = u0 << 24;
+      const v1 = u1 << 24;
+      p0 = (((u0 & 0x7f7f7f7f) + (v0 & 0x7f7f7f7f)) | 0) ^ ((u0 ^ v0) & 0x80808080);
+      p1 = (((u1 & 0x7f7f7f7f) + (v1 & 0x7f7f7f7f)) | 0) ^ ((u1 ^ v1) & 0x80808080);
+      words[i] = p0;
+      words[j] = p1;
+    }
+  }
+  for (; y < rows; y++) {
+    let prev = 0;
+    const end = (y + 1) * rowWords;
+    for (let i = y * rowWords; i < end; i++) {
+      const t = prev >>> 8;
+      const d = words[i];
+      const u = (((t & 0x7f7f7f7f) + (d & 0x7f7f7f7f)) | 0) ^ ((t ^ d) & 0x80808080);
+      const v = u << 24;
+      prev = (((u & 0x7f7f7f7f) + (v & 0x7f7f7f7f)) | 0) ^ ((u ^ v) & 0x80808080);
+      words[i] = prev;
+    }
+  }
+}
+
 /** Undoes TIFF Predictor 2 (horizontal differencing) in place for 8- or 16-bit interleaved samples. */
 export function undoHorizontalPredictor(data: Uint8Array, layout: BlockLayout, rows: number): void {
   const { blockWidth: w, samples: s, bitsPerSample: bps } = layout;
-  if (bps === 8 && s === 3) {
+  if (bps === 8 && s === 3 && undoRgbPredictorWasm(data, w * 3, rows)) {
+    // WebAssembly SIMD (kernels.c), the same bytes as the loops below.
+  } else if (bps === 8 && s === 3 && LITTLE_ENDIAN && (w & 3) === 0 && (data.byteOffset & 3) === 0) {
+    undoRgbPredictorSwar(new Int32Array(data.buffer, data.byteOffset, (rows * w * 3) >> 2), (w * 3) >> 2, rows);
+  } else if (bps === 8 && s === 3) {
     const rowLen = w * 3;
     for (let y = 0; y < rows; y++) {
       let i = y * rowLen;

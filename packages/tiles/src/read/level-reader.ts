@@ -5,22 +5,41 @@ import { undoFloatPredictor, undoHorizontalPredictor, type BlockLayout } from '.
 import type { IfdInfo } from './ifd-info';
 import type { RgbRaster } from './resample-area';
 import { toMaskBlock, toRgbBlock, type RgbBlock } from './rgb-block';
+import { DecodeBuffers } from './decode-buffers';
+import { ones, RegionPool } from './region-pool';
 
 /** Reads pixel regions of one resolution level, block by block, through a bounded cache of decoded blocks. */
 export interface LevelReader {
   /** Reads [rx0, rx1) × [ry0, ry1) of the level whose IFD is `info` (clipped to it), AND-ing its mask IFD `mask`. */
   readLevel(info: IfdInfo, mask: IfdInfo | undefined, rx0: number, ry0: number, rx1: number, ry1: number, signal?: AbortSignal): Promise<RgbRaster>;
+  /** Hands a region from readLevel back for reuse, once nothing refers to its arrays any more. */
+  release(region: RgbRaster): void;
   /** Blocks decoded so far. */
   decodes(): number;
   setCacheBytes(bytes: number): void;
   clear(): void;
 }
 
+/**
+ * Strips are read and decoded in bands of at least this many rows: one read and one cache entry per band
+ * instead of per strip (GDAL writes 8-KB strips, one row each for wide images: thousands per window).
+ */
+export const STRIP_BAND_ROWS = 32;
+
+/** Strips per band of a striped, pixel-interleaved IFD (1 for tiles and planar-separate strips). */
+function stripsPerBand(info: IfdInfo): number {
+  if (info.tiled || info.planar === 2) return 1;
+  return Math.max(1, Math.floor(STRIP_BAND_ROWS / info.blockHeight));
+}
+
 /** Creates the block reader of one open file. */
 export function createLevelReader(o: { fh: FileHandle; path: string; bigEndian: boolean; noData?: number; cacheBytes: number }): LevelReader {
   const { fh, path, bigEndian, noData, cacheBytes } = o;
-  const cache = new BlockCache<RgbBlock>(cacheBytes);
+  const buffers = new DecodeBuffers();
+  const regions = new RegionPool();
+  const cache = new BlockCache<RgbBlock>(cacheBytes, (block) => buffers.evicted(block));
   const maskCache = new BlockCache<Uint8Array>(32 * 1024 * 1024);
+  let bandExtraStrips = 0;
 
   const readBytes = async (info: IfdInfo, block: number, sig?: AbortSignal): Promise<Uint8Array | null> => {
     const off = Number(info.offsets[block]);
@@ -33,10 +52,10 @@ export function createLevelReader(o: { fh: FileHandle; path: string; bigEndian: 
     return buf;
   };
   const rowsOf = (info: IfdInfo, by: number) => Math.min(info.blockHeight, info.height - by * info.blockHeight);
-  const decodeRaw = async (info: IfdInfo, bytes: Uint8Array, layout: BlockLayout, rows: number): Promise<Uint8Array> => {
+  const decodeRaw = async (info: IfdInfo, bytes: Uint8Array, layout: BlockLayout, rows: number, into?: (n: number) => Uint8Array): Promise<Uint8Array> => {
     let raw: Uint8Array;
     try {
-      raw = await info.decoder(bytes, layout);
+      raw = await info.decoder(bytes, layout, into);
     } catch (err) {
       throw new TilesError('TIANDI_E_CORRUPT_TIFF', `数据损坏 cannot decode a block (${(err as Error).message?.slice(0, 100)}): the file is corrupt; export it again`, path);
     }
@@ -57,6 +76,7 @@ export function createLevelReader(o: { fh: FileHandle; path: string; bigEndian: 
   };
   const getBlock = (info: IfdInfo, bx: number, by: number, sig?: AbortSignal): Promise<RgbBlock> =>
     cache.get(`${info.index}:${bx}:${by}`, async () => {
+      const { into, settle } = buffers.forBlock();
       const rows = rowsOf(info, by);
       const planes: Uint8Array[] = [];
       const planeCount = info.planar === 2 ? info.samples : 1;
@@ -80,7 +100,7 @@ export function createLevelReader(o: { fh: FileHandle; path: string; bigEndian: 
           const n = info.blockWidth * rows;
           return { width: info.blockWidth, rows, rgb: new Uint8Array(n * 3), valid: new Uint8Array(n), byteLength: n * 4 };
         }
-        planes.push(await decodeRaw(info, bytes, layout, rows));
+        planes.push(await decodeRaw(info, bytes, layout, rows, into));
       }
       const need = info.blockWidth * rows * layout.samples * Math.ceil(info.bitsPerSample / 8);
       for (const p of planes) {
@@ -88,7 +108,78 @@ export function createLevelReader(o: { fh: FileHandle; path: string; bigEndian: 
           throw new TilesError('TIANDI_E_CORRUPT_TIFF', `数据损坏 a block decoded to ${p.length} bytes, expected ${need}: the file is corrupt`, path);
         }
       }
-      return toRgbBlock(info, planes, rows, noData);
+      return settle(toRgbBlock(info, planes, rows, noData));
+    });
+  // A band of consecutive strips: read with one call when they lie together in the file, decoded strip by
+  // strip and joined into one block.
+  const getBand = (info: IfdInfo, band: number, perBand: number, sig?: AbortSignal): Promise<RgbBlock> =>
+    cache.get(`${info.index}:b${band}`, async () => {
+      const { into, settle } = buffers.forBlock();
+      const s0 = band * perBand;
+      const s1 = Math.min(info.blocksDown, s0 + perBand);
+      let lo = Infinity;
+      let hi = 0;
+      let sum = 0;
+      for (let s = s0; s < s1; s++) {
+        const n = Number(info.byteCounts[s]);
+        if (!n) continue;
+        const off = Number(info.offsets[s]);
+        lo = Math.min(lo, off);
+        hi = Math.max(hi, off + n);
+        sum += n;
+      }
+      let chunk: Buffer | undefined;
+      if (sum && hi - lo <= 2 * sum + 65536) {
+        throwIfAborted(sig);
+        chunk = Buffer.allocUnsafe(hi - lo);
+        const { bytesRead } = await fh.read(chunk, 0, hi - lo, lo);
+        if (bytesRead !== hi - lo) throw new TilesError('TIANDI_E_CORRUPT_TIFF', `文件被截断 truncated file at byte ${lo + bytesRead}`, path);
+      }
+      const layout: BlockLayout = {
+        blockWidth: info.blockWidth,
+        blockHeight: info.blockHeight,
+        samples: info.samples,
+        bitsPerSample: info.bitsPerSample,
+        predictor: info.predictor,
+        jpegTables: info.jpegTables,
+      };
+      const parts: RgbBlock[] = [];
+      let rowsTotal = 0;
+      for (let s = s0; s < s1; s++) {
+        const rows = rowsOf(info, s);
+        rowsTotal += rows;
+        const n = Number(info.byteCounts[s]);
+        const off = Number(info.offsets[s]);
+        const bytes = !n ? null : chunk ? chunk.subarray(off - lo, off - lo + n) : await readBytes(info, s, sig);
+        if (!bytes) {
+          const m = info.blockWidth * rows;
+          parts.push({ width: info.blockWidth, rows, rgb: new Uint8Array(m * 3), valid: new Uint8Array(m), byteLength: m * 4 });
+          continue;
+        }
+        const raw = await decodeRaw(info, bytes, layout, rows, into);
+        const need = info.blockWidth * rows * info.samples * Math.ceil(info.bitsPerSample / 8);
+        if (raw.length < need) {
+          throw new TilesError('TIANDI_E_CORRUPT_TIFF', `数据损坏 a block decoded to ${raw.length} bytes, expected ${need}: the file is corrupt`, path);
+        }
+        parts.push(toRgbBlock(info, [raw], rows, noData));
+      }
+      // decodes() counts strips, not bands.
+      bandExtraStrips += parts.length - 1;
+      if (parts.length === 1) return settle(parts[0]);
+      const w = info.blockWidth;
+      const rgb = into(w * rowsTotal * 3);
+      const anyMask = parts.some((b) => b.valid);
+      const valid = anyMask ? new Uint8Array(w * rowsTotal) : null;
+      let r = 0;
+      for (const b of parts) {
+        rgb.set(b.rgb.subarray(0, w * b.rows * 3), w * r * 3);
+        if (valid) {
+          if (b.valid) valid.set(b.valid.subarray(0, w * b.rows), w * r);
+          else valid.fill(1, w * r, w * (r + b.rows));
+        }
+        r += b.rows;
+      }
+      return settle({ width: w, rows: rowsTotal, rgb, valid, byteLength: rgb.byteLength + (valid?.byteLength ?? 0) });
     });
   const getMask = (info: IfdInfo, bx: number, by: number, sig?: AbortSignal): Promise<Uint8Array> =>
     maskCache.get(`${info.index}:${bx}:${by}`, async () => {
@@ -100,31 +191,43 @@ export function createLevelReader(o: { fh: FileHandle; path: string; bigEndian: 
     });
 
   const readLevel = async (info: IfdInfo, m: IfdInfo | undefined, rx0: number, ry0: number, rx1: number, ry1: number, sig?: AbortSignal): Promise<RgbRaster> => {
+    buffers.reuseQuarantined();
     const rw = rx1 - rx0;
     const rh = ry1 - ry0;
-    const rgb = new Uint8Array(rw * rh * 3);
-    const valid = new Uint8Array(rw * rh).fill(1);
+    const rgb = regions.acquire(rw * rh * 3);
+    // Validity stays the shared all-ones array until a block or a mask says otherwise.
+    let valid = m ? new Uint8Array(rw * rh).fill(1) : ones(rw * rh);
     let allValid = !m;
     const jobs: Promise<void>[] = [];
-    for (let by = Math.floor(ry0 / info.blockHeight); by <= Math.floor((ry1 - 1) / info.blockHeight); by++) {
+    const perBand = stripsPerBand(info);
+    const bh = info.blockHeight * perBand;
+    for (let by = Math.floor(ry0 / bh); by <= Math.floor((ry1 - 1) / bh); by++) {
       for (let bx = Math.floor(rx0 / info.blockWidth); bx <= Math.floor((rx1 - 1) / info.blockWidth); bx++) {
         jobs.push(
-          getBlock(info, bx, by, sig).then((b) => {
+          (perBand > 1 ? getBand(info, by, perBand, sig) : getBlock(info, bx, by, sig)).then((b) => {
             const bx0 = bx * info.blockWidth;
-            const by0 = by * info.blockHeight;
+            const by0 = by * bh;
             const cx0 = Math.max(rx0, bx0);
             const cx1 = Math.min(rx1, bx0 + info.blockWidth, info.width);
             const cy0 = Math.max(ry0, by0);
             const cy1 = Math.min(ry1, by0 + b.rows);
             const n = cx1 - cx0;
+            if (b.valid && allValid) {
+              valid = new Uint8Array(rw * rh).fill(1);
+              allValid = false;
+            }
+            if (n === rw && n === b.width) {
+              // Whole rows on both sides (strip bands): one copy.
+              const s = (cy0 - by0) * n;
+              rgb.set(b.rgb.subarray(s * 3, (s + n * (cy1 - cy0)) * 3), (cy0 - ry0) * rw * 3);
+              if (b.valid) valid.set(b.valid.subarray(s, s + n * (cy1 - cy0)), (cy0 - ry0) * rw);
+              return;
+            }
             for (let y = cy0; y < cy1; y++) {
               const s = (y - by0) * b.width + (cx0 - bx0);
               const d = (y - ry0) * rw + (cx0 - rx0);
               rgb.set(b.rgb.subarray(s * 3, (s + n) * 3), d * 3);
-              if (b.valid) {
-                valid.set(b.valid.subarray(s, s + n), d);
-                allValid = false;
-              }
+              if (b.valid) valid.set(b.valid.subarray(s, s + n), d);
             }
           }),
         );
@@ -158,11 +261,21 @@ export function createLevelReader(o: { fh: FileHandle; path: string; bigEndian: 
 
   return {
     readLevel,
-    decodes: () => cache.decodes + maskCache.decodes,
-    setCacheBytes: (bytes) => cache.resize(bytes),
+    release: (r) => regions.release(r.rgb),
+    decodes: () => cache.decodes + maskCache.decodes + bandExtraStrips,
+    setCacheBytes: (bytes) => {
+      cache.resize(bytes);
+      // No cache, no reuse: let the recycled buffers go too.
+      if (bytes === 0) {
+        buffers.drop();
+        regions.clear();
+      }
+    },
     clear: () => {
       cache.clear();
       maskCache.clear();
+      buffers.drop();
+      regions.clear();
     },
   };
 }

@@ -69,3 +69,20 @@ describe('lzwDecode', () => {
     await a.close();
   });
 });
+
+describe('lzwDecode on damaged input', () => {
+  it('leaves zeros after the point where a truncated stream stops', () => {
+    let seed = 3;
+    const d = Uint8Array.from({ length: 6000 }, (_, i) => (i % 5 ? ((seed = (seed * 1103515245 + 12345) >>> 0) >>> 28) : 200));
+    const full = lzwEncode(d);
+    for (let cut = 40; cut < full.length; cut += 37) {
+      const out = lzwDecode(full.subarray(0, cut), d.length);
+      // Decoding stops after the last whole code: what precedes is right, what follows is zero.
+      let k = 0;
+      while (k < d.length && out[k] === d[k]) k++;
+      let last = d.length - 1;
+      while (last >= 0 && out[last] === 0) last--;
+      expect(last).toBeLessThan(k);
+    }
+  });
+});

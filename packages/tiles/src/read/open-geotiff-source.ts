@@ -213,7 +213,10 @@ export async function openGeoTiffSource(path: string, options: OpenGeoTiffOption
           return { width: ow, height: oh, rgb: new Uint8Array(ow * oh * 3), valid: new Uint8Array(ow * oh) };
         }
         const region = await blocks.readLevel(L.ifd, L.mask, rx0, ry0, rx1, ry1, sig ?? signal);
-        return resampleArea(region, [lx0 - rx0, ly0 - ry0, lx1 - rx0, ly1 - ry0], ow, oh);
+        // resampleArea writes new arrays, so the region's buffer can serve the next window.
+        const out = resampleArea(region, [lx0 - rx0, ly0 - ry0, lx1 - rx0, ly1 - ry0], ow, oh);
+        blocks.release(region);
+        return out;
       },
       blocksDecoded: () => blocks.decodes(),
       setCacheBytes: (bytes) => blocks.setCacheBytes(bytes),

@@ -1,3 +1,7 @@
+import { boxDownsample } from './box-downsample';
+import { dyadic, resampleDyadic, resampleMaskedDyadic } from './resample-dyadic';
+import { taps, type Taps } from './resample-taps';
+
 /** An RGB raster with its validity mask (1 valid, 0 invalid), pixel-interleaved. */
 export interface RgbRaster {
   width: number;
@@ -6,40 +10,6 @@ export interface RgbRaster {
   valid: Uint8Array;
   /** True when every pixel is known valid (lets consumers skip per-pixel checks). */
   allValid?: boolean;
-}
-
-interface Taps {
-  start: Int32Array;
-  count: Int32Array;
-  index: Int32Array;
-  weight: Float32Array;
-}
-
-/** Box-filter taps mapping output cells [x0 + j·f, x0 + (j+1)·f) to source cells in [0, n). */
-function taps(x0: number, x1: number, out: number, n: number): Taps {
-  const f = (x1 - x0) / out;
-  const maxTaps = Math.ceil(f) + 2;
-  const start = new Int32Array(out);
-  const count = new Int32Array(out);
-  const index = new Int32Array(out * maxTaps);
-  const weight = new Float32Array(out * maxTaps);
-  let m = 0;
-  for (let j = 0; j < out; j++) {
-    const a = x0 + j * f;
-    const b = a + f;
-    start[j] = m;
-    const kEnd = Math.ceil(b - 1e-9);
-    for (let k = Math.floor(a); k < kEnd; k++) {
-      if (k < 0 || k >= n) continue;
-      const w = Math.min(b, k + 1) - Math.max(a, k);
-      if (w <= 1e-9) continue;
-      index[m] = k;
-      weight[m] = w;
-      m++;
-    }
-    count[j] = m - start[j];
-  }
-  return { start, count, index, weight };
 }
 
 /**
@@ -54,10 +24,16 @@ export function resampleArea(
   outHeight: number,
 ): RgbRaster {
   const [x0, y0, x1, y1] = box;
-  const rgb = new Uint8Array(outWidth * outHeight * 3);
-  const valid = new Uint8Array(outWidth * outHeight);
   const fx = (x1 - x0) / outWidth;
   const fy = (y1 - y0) / outHeight;
+  if (Number.isInteger(fx) && fx === fy && Number.isInteger(x0) && Number.isInteger(y0) && x0 >= 0 && y0 >= 0 && x1 <= src.width && y1 <= src.height && fx > 1) {
+    return boxDownsample(src, x0, y0, fx, outWidth, outHeight);
+  }
+  const tx = taps(x0, x1, outWidth, src.width);
+  const ty = taps(y0, y1, outHeight, src.height);
+  if (!Number.isInteger(fx) && src.allValid && x0 >= 0 && y0 >= 0 && x1 <= src.width && y1 <= src.height) return resampleAllValid(src, tx, ty, y0, y1, outWidth, outHeight);
+  const rgb = new Uint8Array(outWidth * outHeight * 3);
+  const valid = new Uint8Array(outWidth * outHeight);
   if (fx === 1 && fy === 1 && Number.isInteger(x0) && Number.isInteger(y0) && x0 >= 0 && y0 >= 0 && x1 <= src.width && y1 <= src.height) {
     for (let y = 0; y < outHeight; y++) {
       const s = (y0 + y) * src.width + x0;
@@ -98,9 +74,10 @@ export function resampleArea(
       return { width: outWidth, height: outHeight, rgb, valid };
     }
   }
-  const tx = taps(x0, x1, outWidth, src.width);
-  const ty = taps(y0, y1, outHeight, src.height);
   if (src.allValid && x0 >= 0 && y0 >= 0 && x1 <= src.width && y1 <= src.height) return resampleAllValid(src, tx, ty, y0, y1, outWidth, outHeight);
+  if (dyadic(tx.weight, tx.start[outWidth - 1] + tx.count[outWidth - 1]) && dyadic(ty.weight, ty.start[outHeight - 1] + ty.count[outHeight - 1])) {
+    return resampleMaskedDyadic(src, tx, ty, y0, y1, fx * fy, outWidth, outHeight, rgb, valid);
+  }
   const rowLo = Math.max(0, Math.floor(y0));
   const rowHi = Math.min(src.height, Math.ceil(y1));
   const rowsUsed = Math.max(0, rowHi - rowLo);
@@ -157,107 +134,6 @@ export function resampleArea(
   return { width: outWidth, height: outHeight, rgb, valid };
 }
 
-/** Integer-factor box average (the common case once the scan plan snaps the factor): k×k source pixels per cell. */
-function boxDownsample(src: RgbRaster, x0: number, y0: number, k: number, outWidth: number, outHeight: number): RgbRaster {
-  const rgb = new Uint8Array(outWidth * outHeight * 3);
-  const valid = new Uint8Array(outWidth * outHeight);
-  const sw = src.width;
-  const sr = src.rgb;
-  const sv = src.valid;
-  if (src.allValid && k === 2) {
-    // The common case (no mask, 2×): four pixels per cell, no validity checks.
-    valid.fill(1);
-    for (let i = 0; i < outHeight; i++) {
-      let a = ((y0 + 2 * i) * sw + x0) * 3;
-      let b = a + sw * 3;
-      let o = i * outWidth * 3;
-      for (let j = 0; j < outWidth; j++, a += 6, b += 6, o += 3) {
-        rgb[o] = (sr[a] + sr[a + 3] + sr[b] + sr[b + 3] + 2) >> 2;
-        rgb[o + 1] = (sr[a + 1] + sr[a + 4] + sr[b + 1] + sr[b + 4] + 2) >> 2;
-        rgb[o + 2] = (sr[a + 2] + sr[a + 5] + sr[b + 2] + sr[b + 5] + 2) >> 2;
-      }
-    }
-    return { width: outWidth, height: outHeight, rgb, valid, allValid: true };
-  }
-  if (src.allValid && k === 3) {
-    // 5 cm imagery for a 15 cm model: nine pixels per cell, unrolled (four times faster than the loop below).
-    valid.fill(1);
-    const stride = sw * 3;
-    for (let i = 0; i < outHeight; i++) {
-      let a = ((y0 + 3 * i) * sw + x0) * 3;
-      let o = i * outWidth * 3;
-      for (let j = 0; j < outWidth; j++, a += 9, o += 3) {
-        const b = a + stride;
-        const c = b + stride;
-        rgb[o] = (sr[a] + sr[a + 3] + sr[a + 6] + sr[b] + sr[b + 3] + sr[b + 6] + sr[c] + sr[c + 3] + sr[c + 6] + 4) / 9;
-        rgb[o + 1] = (sr[a + 1] + sr[a + 4] + sr[a + 7] + sr[b + 1] + sr[b + 4] + sr[b + 7] + sr[c + 1] + sr[c + 4] + sr[c + 7] + 4) / 9;
-        rgb[o + 2] = (sr[a + 2] + sr[a + 5] + sr[a + 8] + sr[b + 2] + sr[b + 5] + sr[b + 8] + sr[c + 2] + sr[c + 5] + sr[c + 8] + 4) / 9;
-      }
-    }
-    return { width: outWidth, height: outHeight, rgb, valid, allValid: true };
-  }
-  if (src.allValid) {
-    // No mask, any integer factor: sum k source rows into one row buffer, then k columns per cell.
-    valid.fill(1);
-    const span = outWidth * k * 3;
-    const acc = new Uint32Array(span);
-    const n = k * k;
-    const h = n >> 1;
-    for (let i = 0; i < outHeight; i++) {
-      let a = ((y0 + i * k) * sw + x0) * 3;
-      for (let t = 0; t < span; t++) acc[t] = sr[a + t];
-      for (let dy = 1; dy < k; dy++) {
-        a += sw * 3;
-        for (let t = 0; t < span; t++) acc[t] += sr[a + t];
-      }
-      let o = i * outWidth * 3;
-      let q = 0;
-      for (let j = 0; j < outWidth; j++, o += 3) {
-        let r = 0, g = 0, b = 0;
-        for (let dx = 0; dx < k; dx++, q += 3) {
-          r += acc[q];
-          g += acc[q + 1];
-          b += acc[q + 2];
-        }
-        rgb[o] = ((r + h) / n) | 0;
-        rgb[o + 1] = ((g + h) / n) | 0;
-        rgb[o + 2] = ((b + h) / n) | 0;
-      }
-    }
-    return { width: outWidth, height: outHeight, rgb, valid, allValid: true };
-  }
-  const rs = new Uint32Array(outWidth * 4);
-  const half = (k * k) / 2;
-  for (let i = 0; i < outHeight; i++) {
-    rs.fill(0);
-    for (let dy = 0; dy < k; dy++) {
-      const row = (y0 + i * k + dy) * sw + x0;
-      for (let j = 0; j < outWidth; j++) {
-        let p = row + j * k;
-        const q = j * 4;
-        for (let dx = 0; dx < k; dx++, p++) {
-          if (!sv[p]) continue;
-          rs[q] += sr[p * 3];
-          rs[q + 1] += sr[p * 3 + 1];
-          rs[q + 2] += sr[p * 3 + 2];
-          rs[q + 3]++;
-        }
-      }
-    }
-    for (let j = 0; j < outWidth; j++) {
-      const q = j * 4;
-      const n = rs[q + 3];
-      if (n < half || n === 0) continue;
-      const o = i * outWidth + j;
-      valid[o] = 1;
-      rgb[o * 3] = (rs[q] + (n >> 1)) / n;
-      rgb[o * 3 + 1] = (rs[q + 1] + (n >> 1)) / n;
-      rgb[o * 3 + 2] = (rs[q + 2] + (n >> 1)) / n;
-    }
-  }
-  return { width: outWidth, height: outHeight, rgb, valid, allValid: src.allValid };
-}
-
 /**
  * Fractional-factor area average when every source pixel is valid and the box lies inside the raster:
  * for each output row, its source rows are summed into one row buffer, then reduced along x.
@@ -275,6 +151,9 @@ function resampleAllValid(src: RgbRaster, tx: Taps, ty: Taps, _y0: number, _y1: 
   const row = new Float64Array(span);
   const colW = new Float64Array(outWidth);
   for (let j = 0; j < outWidth; j++) for (let t = xs[j]; t < xs[j] + xc[j]; t++) colW[j] += xw[t];
+  if (dyadic(xw, xs[outWidth - 1] + xc[outWidth - 1]) && dyadic(yw, ys[outHeight - 1] + yc[outHeight - 1])) {
+    return resampleDyadic(src, tx, ty, colW, c0, span, outWidth, outHeight, rgb, valid);
+  }
   for (let i = 0; i < outHeight; i++) {
     row.fill(0);
     let wsum = 0;

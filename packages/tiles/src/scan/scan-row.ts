@@ -41,10 +41,21 @@ function cellValid(win: RgbRaster, wx0: number, wy0: number, x0: number, y0: num
   return n > 0 && v * 2 >= n;
 }
 
+/** The source box and working size of the window holding tiles [tx0, tx1) of tile row `ty`. */
+export function segmentWindow(plan: ScanPlan, ty: number, tx0: number, tx1: number): [readonly [number, number, number, number], number, number] {
+  const S = plan.tileSize;
+  const T = plan.tileStride;
+  const wx0 = tx0 * T;
+  const y0w = ty * T;
+  const bw = (tx1 - 1 - tx0) * T + S;
+  return [[wx0 * plan.fx, y0w * plan.fy, (wx0 + bw) * plan.fx, (y0w + S) * plan.fy], bw, S];
+}
+
 /**
  * Scans tile row `ty`: reads it in segments of `segmentTiles` tiles (the next segment is read while the
  * current one is inferred), skips tiles with no valid pixel, scores the rest in batches of `batchSize`,
- * and measures validity on the heatmap and footprint grids.
+ * and measures validity on the heatmap and footprint grids. `onLastRead` is called once the last segment's
+ * window has arrived, before it is inferred: the moment to start reading the caller's next row.
  */
 export async function scanRow(
   ty: number,
@@ -52,7 +63,7 @@ export async function scanRow(
   card: ModelCard,
   read: WindowReader,
   infer: BatchInfer,
-  options: { segmentTiles?: number; batchSize?: number } = {},
+  options: { segmentTiles?: number; batchSize?: number; onLastRead?: () => void } = {},
 ): Promise<RowResult> {
   const S = plan.tileSize;
   const T = plan.tileStride;
@@ -81,15 +92,12 @@ export async function scanRow(
   };
   const segments: [number, number][] = [];
   for (let tx0 = 0; tx0 < plan.tilesAcross; tx0 += seg) segments.push([tx0, Math.min(plan.tilesAcross, tx0 + seg)]);
-  const readSeg = ([tx0, tx1]: [number, number]) => {
-    const wx0 = tx0 * T;
-    const bw = (tx1 - 1 - tx0) * T + S;
-    return read([wx0 * plan.fx, y0w * plan.fy, (wx0 + bw) * plan.fx, (y0w + S) * plan.fy], bw, S);
-  };
+  const readSeg = ([tx0, tx1]: [number, number]) => read(...segmentWindow(plan, ty, tx0, tx1));
   let next = segments.length ? readSeg(segments[0]) : undefined;
   for (let k = 0; k < segments.length; k++) {
     const win = await next!;
     next = k + 1 < segments.length ? readSeg(segments[k + 1]) : undefined;
+    if (!next) options.onLastRead?.();
     const [tx0, tx1] = segments[k];
     const wx0 = tx0 * T;
     // Footprint (and segmentation heatmap) validity for the cells this segment covers.

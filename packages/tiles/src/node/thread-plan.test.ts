@@ -1,0 +1,27 @@
+import { describe, expect, it } from 'vitest';
+import { RowRanges } from './thread-plan';
+
+describe('RowRanges', () => {
+  it('gives each runner a contiguous range, then the far end of the fullest one', () => {
+    const r = new RowRanges(13, 2);
+    expect([r.claim(0), r.claim(0), r.claim(1)]).toEqual([0, 1, 6]);
+    // Runner 0 finishes its range [0, 6) while runner 1 is still at row 7.
+    for (let i = 2; i < 6; i++) expect(r.claim(0)).toBe(i);
+    expect(r.claim(1)).toBe(7);
+    expect(r.claim(0)).toBe(12);
+    expect(r.claim(0)).toBe(11);
+    expect(r.remaining()).toBe(3);
+  });
+
+  it('hands out every row exactly once, whatever the order of claims', () => {
+    for (const runners of [1, 2, 3, 5]) {
+      const r = new RowRanges(17, runners);
+      const seen: number[] = [];
+      let k = 0;
+      for (let ty = r.claim(0); ty >= 0; ty = r.claim(k++ % runners)) seen.push(ty);
+      expect(seen.sort((a, b) => a - b)).toEqual(Array.from({ length: 17 }, (_, i) => i));
+      expect(r.remaining()).toBe(0);
+      expect(r.claim(0)).toBe(-1);
+    }
+  });
+});

@@ -1,0 +1,66 @@
+import type { RgbBlock } from './rgb-block';
+
+/** Bytes of recycled decode buffers kept for reuse. */
+const SPARE_BYTES = 32 << 20;
+
+/**
+ * Recycles the buffers blocks are decoded into. A block's buffer goes to a quarantine when the block cache
+ * drops it (or at once when the block did not keep it) and becomes reusable at {@link reuseQuarantined},
+ * called when the next region is read. A block handed to a reader is copied in the same microtask
+ * checkpoint, while a buffer is only written again by a decode, which always follows a file read: no
+ * block is overwritten while someone still copies it.
+ */
+export class DecodeBuffers {
+  private readonly owned = new WeakMap<RgbBlock, Uint8Array>();
+  private readonly spare = new Map<number, Uint8Array[]>();
+  private spareBytes = 0;
+  private quarantine: Uint8Array[] = [];
+
+  /** Buffers for decoding one block: `into(n)` hands one out; `settle(block)` keeps the one its pixels live in. */
+  forBlock(): { into: (n: number) => Uint8Array; settle: (block: RgbBlock) => RgbBlock } {
+    const handed: Uint8Array[] = [];
+    const into = (n: number): Uint8Array => {
+      let b = this.spare.get(n)?.pop();
+      if (b) this.spareBytes -= n;
+      else {
+        const m = Buffer.allocUnsafeSlow(n);
+        b = new Uint8Array(m.buffer, m.byteOffset, n);
+      }
+      handed.push(b);
+      return b;
+    };
+    const settle = (block: RgbBlock) => {
+      for (const b of handed) {
+        if (b.buffer === block.rgb.buffer) this.owned.set(block, b);
+        else this.quarantine.push(b);
+      }
+      return block;
+    };
+    return { into, settle };
+  }
+
+  /** A block left the cache: its buffer is recycled. */
+  evicted(block: RgbBlock): void {
+    const b = this.owned.get(block);
+    if (b) this.quarantine.push(b);
+  }
+
+  /** Makes quarantined buffers reusable (up to 32 MB kept). */
+  reuseQuarantined(): void {
+    for (const b of this.quarantine) {
+      if (this.spareBytes + b.length > SPARE_BYTES) break;
+      const list = this.spare.get(b.length) ?? [];
+      list.push(b);
+      this.spare.set(b.length, list);
+      this.spareBytes += b.length;
+    }
+    this.quarantine = [];
+  }
+
+  /** Lets every recycled buffer go. */
+  drop(): void {
+    this.spare.clear();
+    this.spareBytes = 0;
+    this.quarantine = [];
+  }
+}
