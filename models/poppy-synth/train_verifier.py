@@ -95,6 +95,7 @@ def main():
     ap.add_argument('--threads', type=int, default=2)
     ap.add_argument('--lr', type=float, default=3e-3)
     ap.add_argument('--data-note', default=None)
+    ap.add_argument('--init', help='start from the weights of a checkpoint written by an earlier run (weights.pt)')
     ap.add_argument('--card-only', action='store_true', help='only write the verifier card and name it in the main card (before collecting chips)')
     args = ap.parse_args()
     if args.card_only:
@@ -108,6 +109,9 @@ def main():
     xt, yt, xv, yv = x[~val], y[~val], x[val], y[val]
     print(f'{len(x)} chips ({int(y.sum())} poppy); train {len(xt)}, held-out scenes {len(xv)}', flush=True)
     model = VerifierNet()
+    if args.init:
+        model.load_state_dict(torch.load(args.init))
+        print(f'initialised from {args.init}', flush=True)
     pos_w = torch.tensor((len(yt) - yt.sum()) / max(1, yt.sum()))
     opt = torch.optim.AdamW(model.parameters(), lr=args.lr, weight_decay=1e-4)
     bs = 64
@@ -135,6 +139,8 @@ def main():
         print(msg, flush=True)
     model.eval()
     os.makedirs(args.out, exist_ok=True)
+    # The PyTorch weights too (not committed): --init fine-tunes from them on new chips.
+    torch.save(model.state_dict(), os.path.join(args.out, 'weights.pt'))
     onnx_path = os.path.join(args.out, 'model.onnx')
     torch.onnx.export(model, torch.zeros(1, 3, SIZE, SIZE), onnx_path, input_names=['image'], output_names=['scores'],
                       dynamic_axes={'image': {0: 'n'}, 'scores': {0: 'n'}}, opset_version=17)

@@ -4,14 +4,16 @@
  * candidates are seen too) and saves every window the verifier would look at, labelled by the truth:
  * `poppy` when a poppy plot lies within 0.3 m of the window centre, `background` when no plot touches the
  * window, left out otherwise. The windows come from the same reader and resampler as in use, so the
- * verifier trains on exactly what it will be shown.
+ * verifier trains on exactly what it will be shown. A few windows on every look-alike (flower beds, corn poppy,
+ * roses, blossom, tarps, brassica, garlic, mulch) are added, since the first stage flags some only elsewhere.
  *   npx tsx packages/synth/scripts/make-verifier-chips.ts <modelDir> <outDir> [firstSeed=1300] [scenes=40]
  */
 import { mkdirSync, mkdtempSync, readFileSync, rmSync, writeFileSync } from 'node:fs';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import sharp from 'sharp';
-import { loadModelCard, scanImages, type VerifierWindow } from '@tiandi/tiles/node';
+import { loadModelCard, openGeoTiffSource, readVerifierWindow, scanImages, type VerifierWindow } from '@tiandi/tiles/node';
+import { insideRing } from '../src/scene-layout';
 import { createPrng } from '../src/prng';
 import { writeScene } from '../src/write-scene';
 import { polygonsIntersect } from '../src/metrics/polygons-intersect';
@@ -42,6 +44,21 @@ for (let seed = first; seed < first + n; seed++) {
   const plots = truth.features.filter((f) => f.properties.class === 'poppy').map((f) => f.geometry.coordinates);
   const windows: VerifierWindow[] = [];
   await scanImages({ images: [w.tifPath], modelDir, outDir: join(work, `scan-${seed}`), workers: 1, verify: false, threshold: card.thresholds.high * 0.7, onVerifierWindow: (v) => windows.push(v) });
+  // Look-alikes the first stage happened not to flag here may be flagged elsewhere: a few windows on each,
+  // read by the same reader (ornamental beds, corn poppy and roses are rare, and carry flowers like poppy).
+  const src = await openGeoTiffSource(w.tifPath);
+  for (const la of w.scene.layout.lookalikes) {
+    const per = ['ornamental_bed', 'corn_poppy', 'roses'].includes(la.what) ? 3 : 1;
+    const xs = la.ring.map((q) => q[0]), ys = la.ring.map((q) => q[1]);
+    for (let j = 0, tries = 0; j < per && tries < 50; tries++) {
+      const x = r.range(Math.min(...xs), Math.max(...xs)), y = r.range(Math.min(...ys), Math.max(...ys));
+      if (!insideRing(la.ring, x, y, 0)) continue;
+      const raster = await readVerifierWindow(src, vcard, x / gsdM, y / gsdM);
+      windows.push({ image: w.tifPath, candidateId: `lookalike-${la.what}`, lonLat: w.scene.georef.sceneToLonLat(x, y), raster });
+      j++;
+    }
+  }
+  await src.close();
   let k = 0;
   for (const v of windows) {
     const near = plots.some((p) => polygonsIntersect([square(v.lonLat, 0.3)], p));

@@ -57,7 +57,7 @@ export const ModelCardSchema = z
       .object({
         model: z.string().min(1).regex(/^[^/\\]/, 'a folder name relative to the model folder'),
         threshold: z.number().min(0).max(1),
-        max_windows: z.number().int().min(1).max(32).default(4),
+        max_windows: z.number().int().min(1).max(256).default(4),
       })
       .strict()
       .optional(),
