@@ -6,8 +6,9 @@
 #     then hard-negative mining with that model on seeds 1200-1211 and a short fine-tune on all chips;
 #  3. first-stage thresholds chosen on calibration seeds 8000-8009 (recall >= 0.97 for plots >= 4 m2, fewest false positives);
 #  4. the second stage (verifier/): windows the scan pipeline chooses on seeds 1300-1369, read at 0.05 m and
-#     labelled by the truth, train a small classifier (train_verifier.py); both stages' thresholds are then
-#     chosen together on calibration seeds 8000-8019 through the full scan pipeline;
+#     labelled by the truth, plus windows on every look-alike (seeds 1300-1369 and 1500-1549), train a small
+#     classifier (train_verifier.py); both stages' thresholds are then chosen together on calibration seeds
+#     8000-8029 through the full scan pipeline (recall >= 0.95 for plots >= 4 m2, fewest false positives);
 #  5. `tiandi eval` on held-out seeds 9000-9019, writing the measured metrics into model.json.
 set -e
 cd "$(dirname "$0")/../.."
@@ -22,6 +23,7 @@ nice -n 10 /usr/bin/python3 models/poppy-synth/train.py --init models/poppy-synt
 nice -n 10 npx tsx packages/synth/scripts/calibrate-thresholds.ts models/poppy-synth 10 150 --write-card
 nice -n 10 /usr/bin/python3 models/poppy-synth/train_verifier.py --card-only
 nice -n 10 npx tsx packages/synth/scripts/make-verifier-chips.ts models/poppy-synth models/poppy-synth/.chips-verifier 1300 70
-nice -n 10 /usr/bin/python3 models/poppy-synth/train_verifier.py
-nice -n 10 npx tsx packages/synth/scripts/calibrate-verifier.ts models/poppy-synth 20 --write-card
+nice -n 10 npx tsx packages/synth/scripts/make-verifier-chips.ts models/poppy-synth models/poppy-synth/.chips-verifier-2 1500 50
+nice -n 10 /usr/bin/python3 models/poppy-synth/train_verifier.py --epochs 14
+CAL_HIGHS=0.12 nice -n 10 npx tsx packages/synth/scripts/calibrate-verifier.ts models/poppy-synth 30 --write-card
 nice -n 10 npx tiandi eval --scenes 20 --seed 9000 --model models/poppy-synth --write-card

@@ -89,8 +89,8 @@ def auc(scores, labels):
 
 def main():
     ap = argparse.ArgumentParser()
-    ap.add_argument('--chips', default=os.path.join(HERE, '.chips-verifier'))
-    ap.add_argument('--epochs', type=int, default=int(os.environ.get('TRAIN_EPOCHS', 18)))
+    ap.add_argument('--chips', default=','.join([os.path.join(HERE, '.chips-verifier'), os.path.join(HERE, '.chips-verifier-2')]))
+    ap.add_argument('--epochs', type=int, default=int(os.environ.get('TRAIN_EPOCHS', 14)))
     ap.add_argument('--out', default=os.path.join(HERE, 'verifier'))
     ap.add_argument('--threads', type=int, default=2)
     ap.add_argument('--lr', type=float, default=3e-3)
@@ -163,7 +163,7 @@ def write_cards(args, chips):
         # A verifier classifies windows the first stage chose; thresholds here are not used for tracing.
         'thresholds': {'high': 0.5, 'low': 0.5, 'min_area_m2': 0},
         'training': {
-            'data': args.data_note or f'synthetic only: windows the poppy-synth segmentation model chose on packages/synth scenes (seeds 1300-1369)' + (f', {chips} chips at 0.05 m' if chips else ', chips at 0.05 m'),
+            'data': args.data_note or f'synthetic only: windows the poppy-synth segmentation model chose on packages/synth scenes (seeds 1300-1369 and 1500-1549)' + (f', {chips} chips at 0.05 m' if chips else ', chips at 0.05 m'),
             'warning': 'Trained on synthetic imagery only. Fine-tune on real labelled imagery before operational use. 仅用合成影像训练，实际使用前须用真实标注影像微调。',
             'recipe': 'models/poppy-synth/train_verifier.py',
             'command': 'npm run train:model',
@@ -178,7 +178,7 @@ def write_cards(args, chips):
     if os.path.exists(main_path):
         main = json.load(open(main_path))
         if 'verifier' not in main:
-            main['verifier'] = {'model': os.path.basename(os.path.abspath(args.out)), 'threshold': 0.5, 'max_windows': 4}
+            main['verifier'] = {'model': os.path.basename(os.path.abspath(args.out)), 'threshold': 0.5, 'max_windows': 64}
             with open(main_path, 'w') as f:
                 json.dump(main, f, indent=2, ensure_ascii=False)
                 f.write('\n')

@@ -26,7 +26,10 @@ const work = mkdtempSync(join(tmpdir(), 'tiandi-calv-'));
 // A copy of the model whose verifier keeps every candidate (threshold 0) but still scores it.
 const open = join(work, 'model');
 cpSync(dir, open, { recursive: true });
-writeFileSync(join(open, 'model.json'), JSON.stringify({ ...card, verifier: { ...card.verifier, threshold: 0 } }));
+// Growth threshold as a share of the seed threshold: 0.8 keeps candidates from merging into whole brassica
+// or garlic fields (at 0.5 they grew to thousands of m², more than the verifier's windows could cover).
+const lowRatio = Number(process.env.CAL_LOW_RATIO ?? 0.8);
+writeFileSync(join(open, 'model.json'), JSON.stringify({ ...card, thresholds: { ...card.thresholds, high: 0.5, low: 0.5 * lowRatio }, verifier: { ...card.verifier, threshold: 0 } }));
 const HIGHS = (process.env.CAL_HIGHS ?? "0.15,0.2,0.3").split(",").map(Number);
 type Cand = { rings: Ring[][]; sv: number };
 const runs: Array<{ plots: SceneEval['plots']; areaKm2: number; byHigh: Map<number, Cand[]> }> = [];
@@ -73,7 +76,7 @@ if (process.argv.includes('--write-card')) {
   const minRecall = Number(process.env.CAL_RECALL ?? 0.95);
   const ok = rows.filter((r) => r.rec >= minRecall).sort((a, b) => a.fp - b.fp || b.t - a.t || b.high - a.high);
   const best = ok[0] ?? rows.sort((a, b) => b.rec - a.rec || a.fp - b.fp)[0];
-  card.thresholds = { ...card.thresholds, low: Math.round(best.high * (card.thresholds.low / card.thresholds.high) * 1000) / 1000, high: best.high };
+  card.thresholds = { ...card.thresholds, low: Math.round(best.high * lowRatio * 1000) / 1000, high: best.high };
   card.verifier = { ...card.verifier, threshold: best.t };
   writeFileSync(cardPath, JSON.stringify(card, null, 2) + '\n');
   console.log(`written to ${cardPath}: thresholds`, card.thresholds, 'verifier', card.verifier, `(recall ≥4 m² ${best.rec.toFixed(3)}, FP/km² ${best.fp.toFixed(1)} on calibration seeds 8000-${8000 + n - 1})`);
