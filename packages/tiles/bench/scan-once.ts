@@ -1,6 +1,7 @@
 /**
  * One measurement of `npm run bench:scan`, run in its own process so its peak RSS is its own:
  *   tsx scan-once.ts e2e <image> <modelDir> <outDir> [workers]
+ *   tsx scan-once.ts e2e-first <image> <modelDir> <outDir> [workers]   (the model's verifier turned off)
  *   tsx scan-once.ts decode <image> <modelDir>
  *   tsx scan-once.ts infer <image> <modelDir>
  * Prints one JSON line: { seconds, mpx, mpxPerS, maxRssMb, ... }.
@@ -17,8 +18,8 @@ const cpu = () => { const u = process.cpuUsage(); return (u.user + u.system) / 1
 const t0 = performance.now();
 const secs = () => (performance.now() - t0) / 1000;
 
-if (mode === 'e2e') {
-  const s = await scanImages({ images: [image], modelDir, outDir, workers: workersArg ? Number(workersArg) : undefined });
+if (mode === 'e2e' || mode === 'e2e-first') {
+  const s = await scanImages({ images: [image], modelDir, outDir, workers: workersArg ? Number(workersArg) : undefined, verify: mode === 'e2e' });
   const mpx = s.mpx_per_s * s.seconds;
   console.log(JSON.stringify({ seconds: s.seconds, mpx, mpxPerS: s.mpx_per_s, maxRssMb: rss(), cpuS: cpu(), tiles: s.tiles_total, candidates: s.candidates }));
 } else if (mode === 'decode' || mode === 'infer') {

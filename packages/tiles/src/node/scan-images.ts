@@ -171,7 +171,7 @@ export async function scanImages(options: ScanImagesOptions): Promise<ScanSummar
       }
       local = await loadModel(resolve(cwd, options.modelDir), { threads: 1 });
       if (options.verify !== false || options.onVerifierWindow) {
-        verifier = await loadVerifier(resolve(cwd, options.modelDir), card, { cardOnly: options.verify === false, signal });
+        verifier = await loadVerifier(resolve(cwd, options.modelDir), card, { cardOnly: options.verify === false, threads, signal });
       }
     }
     for (let k = 0; k < opened.length; k++) {

@@ -31,14 +31,15 @@ export interface VerifierWindow {
  * Loads the verifier a card names, or undefined when the card has none.
  * @throws TilesError `TIANDI_E_BAD_MODEL_CARD` when the folder or its card is missing or not a tile-classifier.
  */
-export async function loadVerifier(modelDir: string, card: ModelCard, o: { cardOnly?: boolean; signal?: AbortSignal } = {}): Promise<Verifier | undefined> {
+export async function loadVerifier(modelDir: string, card: ModelCard, o: { cardOnly?: boolean; threads?: number; signal?: AbortSignal } = {}): Promise<Verifier | undefined> {
   if (!card.verifier) return undefined;
   const dir = resolve(modelDir, card.verifier.model);
   const vcard = await loadModelCard(dir, o.signal);
   if (vcard.task !== 'tile-classifier') {
     throw new TilesError('TIANDI_E_BAD_MODEL_CARD', `模型说明无效 invalid model card: verifier '${card.verifier.model}' must be a tile-classifier (it is ${vcard.task})`, join(dir, 'model.json'));
   }
-  const model = o.cardOnly ? undefined : await loadModel(dir, { threads: 1, signal: o.signal });
+  // The verifier runs after the tile rows, when the worker threads are done: it may use every core.
+  const model = o.cardOnly ? undefined : await loadModel(dir, { threads: o.threads ?? 1, signal: o.signal });
   return { card: vcard, threshold: card.verifier.threshold, maxWindows: card.verifier.max_windows, model };
 }
 
