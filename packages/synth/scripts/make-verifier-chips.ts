@@ -1,16 +1,16 @@
 /**
  * Verifier chips for `npm run train:model`: scans training scenes with the stage-1 model through the full
- * scan pipeline (scanImages with the verifier off, at a seed threshold 0.7× the card's so borderline
- * candidates are seen too) and saves every window the verifier would look at, labelled by the truth:
+ * scan pipeline (scanImages with the verifier off, at a fixed seed threshold of 0.084, below the card's, so
+ * borderline candidates are seen too) and saves every window the verifier would look at, labelled by the truth:
  * `poppy` when a poppy plot lies within 0.3 m of the window centre, `background` when no plot touches the
  * window, left out otherwise. The windows come from the same reader and resampler as in use, so the
  * verifier trains on exactly what it will be shown. A few windows on every look-alike (flower beds, corn poppy,
  * roses, blossom, tarps, brassica, garlic, mulch) are added, since the first stage flags some only elsewhere.
  *   npx tsx packages/synth/scripts/make-verifier-chips.ts <modelDir> <outDir> [firstSeed=1300] [scenes=40]
  */
-import { mkdirSync, mkdtempSync, readFileSync, rmSync, writeFileSync } from 'node:fs';
+import { cpSync, mkdirSync, mkdtempSync, readFileSync, rmSync, writeFileSync } from 'node:fs';
 import { tmpdir } from 'node:os';
-import { join } from 'node:path';
+import { basename, join } from 'node:path';
 import sharp from 'sharp';
 import { loadModelCard, openGeoTiffSource, readVerifierWindow, scanImages, type VerifierWindow } from '@tiandi/tiles/node';
 import { insideRing } from '../src/scene-layout';
@@ -29,6 +29,11 @@ const half = (vcard.input.size * vcard.gsd_m) / 2;
 rmSync(out, { recursive: true, force: true });
 for (const c of ['poppy', 'background']) mkdirSync(join(out, c), { recursive: true });
 const work = mkdtempSync(join(tmpdir(), 'tiandi-vchips-'));
+// Fixed first-stage thresholds (seed 0.084, growth 0.8 of it; not the card's, which calibration rewrites), so
+// the recipe collects the same windows every run.
+const fixed = join(work, 'model');
+cpSync(modelDir, fixed, { recursive: true, filter: (p) => !basename(p).startsWith('.chips') });
+writeFileSync(join(fixed, 'model.json'), JSON.stringify({ ...JSON.parse(readFileSync(join(modelDir, 'model.json'), 'utf8')), thresholds: { high: 0.084, low: 0.0672, min_area_m2: 0.5 } }));
 const CRSS = ['EPSG:4522', 'EPSG:32648', 'EPSG:4326', 'EPSG:3857', 'EPSG:4544', 'EPSG:4490'];
 const manifest: object[] = [];
 const counts = { poppy: 0, background: 0, skipped: 0 };
@@ -43,7 +48,7 @@ for (let seed = first; seed < first + n; seed++) {
   const truth = JSON.parse(readFileSync(w.truthPath, 'utf8')) as { features: Array<{ properties: { class: string }; geometry: { coordinates: Ring[] } }> };
   const plots = truth.features.filter((f) => f.properties.class === 'poppy').map((f) => f.geometry.coordinates);
   const windows: VerifierWindow[] = [];
-  await scanImages({ images: [w.tifPath], modelDir, outDir: join(work, `scan-${seed}`), workers: 1, verify: false, threshold: card.thresholds.high * 0.7, onVerifierWindow: (v) => windows.push(v) });
+  await scanImages({ images: [w.tifPath], modelDir: fixed, outDir: join(work, `scan-${seed}`), workers: 1, verify: false, onVerifierWindow: (v) => windows.push(v) });
   // Look-alikes the first stage happened not to flag here may be flagged elsewhere: a few windows on each,
   // read by the same reader (ornamental beds, corn poppy and roses are rare, and carry flowers like poppy).
   const src = await openGeoTiffSource(w.tifPath);
@@ -60,11 +65,16 @@ for (let seed = first; seed < first + n; seed++) {
   }
   await src.close();
   let k = 0;
+  // At most about 250 background windows per scene from the first stage's candidates (a fixed, seeded
+  // share), so plain fields do not swamp the rarer hard cases; look-alike windows are all kept.
+  const fromScan = windows.filter((v) => !v.candidateId.startsWith('lookalike-')).length;
+  const keepShare = Math.min(1, 250 / Math.max(1, fromScan));
   for (const v of windows) {
     const near = plots.some((p) => polygonsIntersect([square(v.lonLat, 0.3)], p));
     const touches = near || plots.some((p) => polygonsIntersect([square(v.lonLat, half)], p));
     const cls = near ? 'poppy' : touches ? undefined : 'background';
     if (!cls) { counts.skipped++; continue; }
+    if (cls === 'background' && !v.candidateId.startsWith('lookalike-') && !r.chance(keepShare)) continue;
     const file = join(cls, `s${seed}-${k++}.png`);
     const S = v.raster.width;
     // Invalid pixels as the scan feeds them: the normalisation mean (mid-grey for the default card).
