@@ -67,16 +67,21 @@ def augment(x, m, rng):
     x = np.rot90(x, k, axes=(1, 2)); m = np.rot90(m, k, axes=(1, 2))
     if rng.random() < 0.5:
         x = x[:, :, ::-1]; m = m[:, :, ::-1]
+    return photometric(x, rng), np.ascontiguousarray(m)
+
+
+def photometric(x, rng, gain=(0.8, 1.2), tint=(0.94, 1.06)):
+    """Brightness, colour tint, contrast, haze and noise on a batch of 8-bit images (also used by train_verifier.py)."""
     x = x.astype(np.float32)
     n = x.shape[0]
-    gain = rng.uniform(0.8, 1.2, (n, 1, 1, 1)) * rng.uniform(0.94, 1.06, (n, 1, 1, 3))
+    g = rng.uniform(*gain, (n, 1, 1, 1)) * rng.uniform(*tint, (n, 1, 1, 3))
     mean = x.mean(axis=(1, 2, 3), keepdims=True)
     contrast = rng.uniform(0.85, 1.15, (n, 1, 1, 1))
     haze = rng.uniform(0, 0.15, (n, 1, 1, 1)) * (rng.random((n, 1, 1, 1)) < 0.3)
-    x = ((x - mean) * contrast + mean) * gain
+    x = ((x - mean) * contrast + mean) * g
     x = x * (1 - haze) + 200 * haze
     x = x + rng.normal(0, 2.0, x.shape)
-    return np.clip(x, 0, 255), np.ascontiguousarray(m)
+    return np.clip(x, 0, 255)
 
 
 def to_tensor(x, m):

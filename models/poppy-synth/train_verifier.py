@@ -18,6 +18,8 @@ import torch.nn as nn
 import torch.nn.functional as F
 from PIL import Image
 
+from train import photometric  # the same colour jitter as the first stage (train.py beside this file)
+
 HERE = os.path.dirname(os.path.abspath(__file__))
 SEED = 7
 MEAN, STD, SCALE = 0.5, 0.25, 255.0
@@ -63,16 +65,7 @@ def augment(x, rng):
     x = np.rot90(x, k, axes=(1, 2))
     if rng.random() < 0.5:
         x = x[:, :, ::-1]
-    x = x.astype(np.float32)
-    n = x.shape[0]
-    gain = rng.uniform(0.82, 1.18, (n, 1, 1, 1)) * rng.uniform(0.95, 1.05, (n, 1, 1, 3))
-    mean = x.mean(axis=(1, 2, 3), keepdims=True)
-    contrast = rng.uniform(0.85, 1.15, (n, 1, 1, 1))
-    haze = rng.uniform(0, 0.15, (n, 1, 1, 1)) * (rng.random((n, 1, 1, 1)) < 0.3)
-    x = ((x - mean) * contrast + mean) * gain
-    x = x * (1 - haze) + 200 * haze
-    x = x + rng.normal(0, 2.0, x.shape)
-    return np.clip(x, 0, 255)
+    return photometric(x, rng, gain=(0.82, 1.18), tint=(0.95, 1.05))
 
 
 def to_tensor(x):
