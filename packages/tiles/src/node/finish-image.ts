@@ -11,7 +11,7 @@ import type { ModelCard } from '../model/model-card';
 import { gridToGeoJson } from './grid-to-geojson';
 import { imageFingerprint } from './image-fingerprint';
 import { pickWindowCells } from '../verify/pick-windows';
-import { readVerifierWindow, scoreWindows, type Verifier, type VerifierWindow } from './verify-candidates';
+import { mapConcurrent, readVerifierWindow, scoreCentres, scoreWindows, VERIFY_CACHE_BYTES, type Verifier, type VerifierWindow } from './verify-candidates';
 
 /** Properties of each feature of candidates.geojson. */
 export interface CandidateProperties {
@@ -108,8 +108,8 @@ export async function finishImage(
   }
   if (verify) {
     const before = candidates.length;
-    // Windows are read in candidate order, near each other: a small block cache saves decoding a block per window.
-    src.setCacheBytes(32 << 20);
+    // Windows of one candidate lie near each other: a small block cache saves decoding a block per window.
+    src.setCacheBytes(VERIFY_CACHE_BYTES);
     candidates = await verifyCandidates(name, src, plan, candidates, windowCells, verify);
     src.setCacheBytes(0);
     verifyReport = { ran: !!verify.verifier.model, rejected: before - candidates.length };
@@ -146,7 +146,10 @@ export async function finishImage(
   };
 }
 
-/** Runs the verifier over each candidate's windows (in chunks, to bound memory); keeps those it confirms when `apply`. */
+/** Windows per chunk when they are collected for `onWindow` (their rasters are handed out, so read here). */
+const WINDOW_CHUNK = 256;
+
+/** Runs the verifier over each candidate's windows; keeps those it confirms when `apply`. */
 async function verifyCandidates(
   image: string,
   src: GeoTiffSource,
@@ -155,38 +158,39 @@ async function verifyCandidates(
   windowCells: number[][],
   o: VerifyOptions,
 ): Promise<ImageResult['candidates']> {
-  const kept: ImageResult['candidates'] = [];
-  const CHUNK = 128;
-  for (let c0 = 0; c0 < candidates.length; c0 += CHUNK) {
-    const rasters: Awaited<ReturnType<typeof readVerifierWindow>>[] = [];
-    const owner: number[] = [];
-    const centres: Array<[number, number]> = [];
-    for (let k = c0; k < Math.min(candidates.length, c0 + CHUNK); k++) {
-      for (const cell of windowCells[k]) {
-        const cx = cell % plan.heatWidth, cy = (cell - cx) / plan.heatWidth;
-        const [px, py] = cellToSourcePixel(plan, cx + 0.5, cy + 0.5);
-        rasters.push(await readVerifierWindow(src, o.verifier.card, px, py, o.signal));
-        owner.push(k);
-        centres.push(src.pixelToWgs84(px, py));
-      }
+  const owner: number[] = [];
+  const xy: number[] = [];
+  windowCells.forEach((list, k) => {
+    for (const cell of list) {
+      const cx = cell % plan.heatWidth, cy = (cell - cx) / plan.heatWidth;
+      owner.push(k);
+      xy.push(...cellToSourcePixel(plan, cx + 0.5, cy + 0.5));
     }
-    const scores = o.verifier.model ? await scoreWindows(o.verifier, rasters) : undefined;
-    const best = new Map<number, number>();
-    rasters.forEach((raster, i) => {
-      const k = owner[i];
-      if (scores) best.set(k, Math.max(best.get(k) ?? 0, scores[i]));
-      o.onWindow?.({ image, candidateId: candidates[k].properties.id, lonLat: centres[i], raster, score: scores?.[i] });
-    });
-    for (let k = c0; k < Math.min(candidates.length, c0 + CHUNK); k++) {
-      const c = candidates[k];
-      if (!scores) {
-        kept.push(c);
-        continue;
-      }
-      const v = best.get(k) ?? 0;
-      if (o.apply && v < o.verifier.threshold) continue;
-      kept.push({ ...c, properties: { ...c.properties, score_verify: round(v, 4) } });
+  });
+  const centres = Float64Array.from(xy);
+  const best = new Float64Array(candidates.length);
+  const model = o.verifier.model;
+  if (o.onWindow) {
+    // Collecting windows (training chips): read them here, where the rasters are wanted.
+    for (let i0 = 0; i0 < owner.length; i0 += WINDOW_CHUNK) {
+      const n = Math.min(WINDOW_CHUNK, owner.length - i0);
+      const rasters = await mapConcurrent(n, 4, (j) => readVerifierWindow(src, o.verifier.card, centres[2 * (i0 + j)], centres[2 * (i0 + j) + 1], o.signal));
+      const scores = model ? await scoreWindows(o.verifier, rasters) : undefined;
+      rasters.forEach((raster, j) => {
+        const i = i0 + j;
+        if (scores) best[owner[i]] = Math.max(best[owner[i]], scores[j]);
+        o.onWindow!({ image, candidateId: candidates[owner[i]].properties.id, lonLat: src.pixelToWgs84(centres[2 * i], centres[2 * i + 1]), raster, score: scores?.[j] });
+      });
     }
+  } else if (model) {
+    const scores = await scoreCentres(o.verifier, src, centres, o.signal);
+    scores.forEach((v, i) => (best[owner[i]] = Math.max(best[owner[i]], v)));
   }
+  if (!model) return candidates;
+  const kept: ImageResult['candidates'] = [];
+  candidates.forEach((c, k) => {
+    if (o.apply && best[k] < o.verifier.threshold) return;
+    kept.push({ ...c, properties: { ...c.properties, score_verify: round(best[k], 4) } });
+  });
   return kept;
 }

@@ -7,7 +7,8 @@ import { makeFixtures, PLOTS, type Fixtures } from '../../scripts/make-fixtures'
 import { scanImages } from './scan-images';
 import { openGeoTiffSource } from '../read/open-geotiff-source';
 import { localDistanceM } from '../read/georef';
-import type { VerifierWindow } from './verify-candidates';
+import { loadModelCard } from './load-model';
+import { loadVerifier, mapConcurrent, readVerifierWindow, scoreCentres, scoreWindows, type VerifierWindow } from './verify-candidates';
 
 const MODELS = join(dirname(fileURLToPath(import.meta.url)), '../../fixtures/models');
 let fx: Fixtures;
@@ -93,5 +94,44 @@ describe('the verifier (second stage)', () => {
     cpSync(join(MODELS, 'redness-seg'), d, { recursive: true });
     writeFileSync(join(d, 'model.json'), JSON.stringify({ ...readJson(join(MODELS, 'redness-seg/model.json')), verifier: { model: 'stage2', threshold: 0.5 } }));
     await expect(scanImages({ images: [fx.files.base], modelDir: d, outDir: join(dir, 'x2'), workers: 0 })).rejects.toMatchObject({ code: 'TIANDI_E_BAD_MODEL_CARD' });
+  });
+
+  it('scores windows in chunks as it would one by one, in the order given', async () => {
+    const d = twoStage('chunks', { threshold: 0.5 });
+    const v = (await loadVerifier(d, await loadModelCard(d)))!;
+    const src = await openGeoTiffSource(fx.files.base);
+    try {
+      // 300 windows (more than one chunk of 256), on and off the plots, in no particular order.
+      const r = PLOTS.rect;
+      const spots = [[(r[0] + r[2]) / 2, (r[1] + r[3]) / 2], [PLOTS.disc[0], PLOTS.disc[1]], [40, 40], [src.width - 40, src.height / 2]];
+      const centres = new Float64Array(600);
+      for (let i = 0; i < 300; i++) centres.set([spots[i % 4][0] + (i % 7) - 3, spots[i % 4][1] + (i % 5) - 2], 2 * i);
+      const scores = await scoreCentres(v, src, centres);
+      expect(scores.length).toBe(300);
+      const one = async (i: number) => (await scoreWindows(v, [await readVerifierWindow(src, v.card, centres[2 * i], centres[2 * i + 1])]))[0];
+      for (const i of [0, 1, 2, 3, 255, 256, 257, 299]) expect(scores[i]).toBeCloseTo(await one(i), 5);
+      // On the plots the redness classifier scores higher than on bare field.
+      expect(scores[0]).toBeGreaterThan(scores[2]);
+      expect(scores[1]).toBeGreaterThan(scores[3]);
+    } finally {
+      await src.close();
+      await v.model?.release();
+    }
+  });
+});
+
+describe('mapConcurrent', () => {
+  it('keeps results in index order and never has more than `limit` calls pending', async () => {
+    let pending = 0, most = 0;
+    const out = await mapConcurrent(20, 3, async (i) => {
+      pending++;
+      most = Math.max(most, pending);
+      await new Promise((res) => setTimeout(res, (i * 7) % 5));
+      pending--;
+      return i * i;
+    });
+    expect(out).toEqual(Array.from({ length: 20 }, (_, i) => i * i));
+    expect(most).toBe(3);
+    expect(await mapConcurrent(0, 3, async () => 1)).toEqual([]);
   });
 });

@@ -51,6 +51,48 @@ export function readVerifierWindow(src: GeoTiffSource, vcard: ModelCard, px: num
   return src.readWindow([px - hx, py - hy, px + hx, py + hy], size, size, signal);
 }
 
+/** Block cache of each thread reading verifier windows (windows of one candidate lie near each other). */
+export const VERIFY_CACHE_BYTES = 32 << 20;
+
+/** Windows read at once: block decodes run on the thread pool while this thread assembles other windows. */
+const READ_CONCURRENCY = 4;
+/** Windows held in memory at once by {@link scoreCentres}; the next chunk is read while this one is scored. */
+const WINDOW_CHUNK = 256;
+
+/**
+ * Reads and scores the verifier's windows centred on full-resolution source pixels
+ * `centres` = [px0, py0, px1, py1, ...]; returns one poppy probability per window. Memory stays bounded by
+ * two chunks of windows, and reading the next chunk overlaps scoring this one.
+ */
+export async function scoreCentres(v: Verifier, src: GeoTiffSource, centres: Float64Array, signal?: AbortSignal): Promise<Float32Array> {
+  const n = centres.length / 2;
+  const out = new Float32Array(n);
+  const readChunk = (i0: number) =>
+    mapConcurrent(Math.min(WINDOW_CHUNK, n - i0), READ_CONCURRENCY, (j) => readVerifierWindow(src, v.card, centres[2 * (i0 + j)], centres[2 * (i0 + j) + 1], signal));
+  let next = n ? readChunk(0) : undefined;
+  for (let i0 = 0; next; i0 += WINDOW_CHUNK) {
+    const rasters = await next;
+    next = i0 + WINDOW_CHUNK < n ? readChunk(i0 + WINDOW_CHUNK) : undefined;
+    next?.catch(() => undefined); // awaited, and its error thrown, on the next turn
+    out.set(await scoreWindows(v, rasters), i0);
+  }
+  return out;
+}
+
+/** Maps 0..n-1 through `fn` with at most `limit` calls pending; results in index order. */
+export async function mapConcurrent<T>(n: number, limit: number, fn: (i: number) => Promise<T>): Promise<T[]> {
+  const out = new Array<T>(n);
+  let nextIndex = 0;
+  const lane = async () => {
+    while (nextIndex < n) {
+      const i = nextIndex++;
+      out[i] = await fn(i);
+    }
+  };
+  await Promise.all(Array.from({ length: Math.min(limit, n) }, lane));
+  return out;
+}
+
 /** Scores windows with the verifier, in batches; returns one poppy probability per window. */
 export async function scoreWindows(v: Verifier, rasters: RgbRaster[]): Promise<number[]> {
   if (!v.model) throw new TilesError('TIANDI_E_INTERNAL', 'verifier loaded without its model');
