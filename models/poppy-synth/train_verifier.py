@@ -31,12 +31,21 @@ def block(cin, cout, stride):
     return [nn.Conv2d(cin, cout, 3, stride, 1, bias=False), nn.BatchNorm2d(cout), nn.ReLU(inplace=True)]
 
 
-class VerifierNet(nn.Module):
-    """Full resolution first (flowers and capsules are 1-2 px), then three stride-2 stages; mean and max pooled."""
+ARCHS = {
+    # Full resolution first (flowers and capsules are 1-2 px), then three stride-2 stages: 23 M multiply-adds.
+    'std': lambda: [*block(3, 16, 1), *block(16, 24, 2), *block(24, 32, 1), *block(32, 48, 2), *block(48, 48, 1), *block(48, 64, 2)],
+    # A stride-2 first layer (its 3 x 3 taps still see every pixel) and one layer less at 32 x 32: 6.9 M
+    # multiply-adds, about 4 x faster in onnxruntime on one thread.
+    'lite': lambda: [*block(3, 16, 2), *block(16, 32, 2), *block(32, 48, 1), *block(48, 64, 2)],
+}
 
-    def __init__(self):
+
+class VerifierNet(nn.Module):
+    """A few 3 x 3 conv layers (see ARCHS), then mean and max pooled into one logit."""
+
+    def __init__(self, arch='std'):
         super().__init__()
-        self.body = nn.Sequential(*block(3, 16, 1), *block(16, 24, 2), *block(24, 32, 1), *block(32, 48, 2), *block(48, 48, 1), *block(48, 64, 2))
+        self.body = nn.Sequential(*ARCHS[arch]())
         self.head = nn.Linear(128, 1)
 
     def forward(self, x):
@@ -89,6 +98,7 @@ def main():
     ap.add_argument('--lr', type=float, default=3e-3)
     ap.add_argument('--data-note', default=None)
     ap.add_argument('--init', help='start from the weights of a checkpoint written by an earlier run (weights.pt)')
+    ap.add_argument('--arch', choices=sorted(ARCHS), default='std', help='network size (see ARCHS)')
     ap.add_argument('--card-only', action='store_true', help='only write the verifier card and name it in the main card (before collecting chips)')
     args = ap.parse_args()
     if args.card_only:
@@ -100,8 +110,8 @@ def main():
     # Hold out every 10th scene to report generalisation (whole scenes, not chips, so no near-duplicates leak).
     val = (g % 10) == 9
     xt, yt, xv, yv = x[~val], y[~val], x[val], y[val]
-    print(f'{len(x)} chips ({int(y.sum())} poppy); train {len(xt)}, held-out scenes {len(xv)}', flush=True)
-    model = VerifierNet()
+    print(f'arch {args.arch}; {len(x)} chips ({int(y.sum())} poppy); train {len(xt)}, held-out scenes {len(xv)}', flush=True)
+    model = VerifierNet(args.arch)
     if args.init:
         model.load_state_dict(torch.load(args.init))
         print(f'initialised from {args.init}', flush=True)
