@@ -1,6 +1,7 @@
 /**
  * `npm run bench:scan`: generates a 64-Mpx orthophoto in three layouts (COG JPEG 512-px tiles, tiled
- * deflate, striped LZW) and a ≥ 1.5-Gpx BigTIFF into packages/tiles/bench/data (gitignored, reused),
+ * deflate, striped LZW), a 64-Mpx synthetic farmland scene (COG, `tiandi synth scene`) and a ≥ 1.5-Gpx
+ * BigTIFF into packages/tiles/bench/data (gitignored, reused),
  * then prints per file: decode-only, inference-only and end-to-end Mpx/s, peak RSS, and the ratio to
  * `gdal_translate` decoding the same file in the same run.
  * Env: BENCH_BIG_SIDE (default 40000 → 1.6 Gpx), BENCH_SKIP_BIG=1, BENCH_MODEL (default models/poppy-synth
@@ -98,6 +99,15 @@ if (spawnSync('gdal_translate', ['--version']).status === 0) {
   if (!existsSync(striped)) gdalTranslate(['-co', 'COMPRESS=LZW', '-co', 'PREDICTOR=2', cog, striped]);
   layouts.push(['tiled deflate', tiled], ['striped LZW', striped]);
 } else process.stderr.write('NOTICE: GDAL absent: only the COG layout is measured and no gdal_translate ratio is given\n');
+// The same size of synthetic farmland from packages/synth (poppy plots among brassica, garlic, blossom and the
+// other look-alikes `tiandi eval` scans): the files above are a plain texture, so this shows what a two-stage
+// model's verifier costs where the first stage flags candidates as densely as on the eval scenes.
+const scene = join(data, 'scene-9101.tif');
+if (!existsSync(scene)) {
+  const r = spawnSync(process.execPath, [join(repo, 'apps/cli/bin/tiandi.mjs'), 'synth', 'scene', '--seed', '9101', '--gsd', String(GSD), '--size', String(side64), '--out', data], { encoding: 'utf8', cwd: repo });
+  if (r.status !== 0) throw new Error(`tiandi synth scene failed: ${r.stderr}`);
+}
+layouts.push(['synthetic farmland COG JPEG', scene]);
 if (!process.env.BENCH_SKIP_BIG) {
   const side = Number(process.env.BENCH_BIG_SIDE ?? 40000);
   const big = join(data, `ortho-${side}-bigtiff-jpeg.tif`);
