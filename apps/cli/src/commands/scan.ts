@@ -2,6 +2,7 @@ import { existsSync } from 'node:fs';
 import path from 'node:path';
 import { parseArgs } from 'node:util';
 import { EXIT, type Command, fail } from '../command';
+import type { ScanProgress } from '@tiandi/tiles/node';
 import { createProgressBar } from '../progress';
 import { actorOf } from '../workspace-command';
 
@@ -81,7 +82,29 @@ const scan: Command = {
       return fail(io, v.workspace!, "找不到工作区 no workspace here: create it with 'tiandi init <file.gpkg>' or fix --workspace");
     }
     const { scanImages, TilesError } = await loadTiles();
-    const bar = v.json ? undefined : createProgressBar(io.stderr, { unit: '瓦片 tiles', rateUnit: 'Mpx/s' });
+    // One bar for the tile rows, then one for the verifier's windows (a second stage can take as long again).
+    let bar = v.json ? undefined : createProgressBar(io.stderr, { unit: '瓦片 tiles', rateUnit: 'Mpx/s' });
+    let phase: 'tiles' | 'verify' = 'tiles';
+    let verifyT0 = 0;
+    const onProgress = (p: ScanProgress) => {
+      if (!bar) return;
+      if (p.phase === 'tiles') {
+        if (phase === 'verify') {
+          bar.stop();
+          bar = createProgressBar(io.stderr, { unit: '瓦片 tiles', rateUnit: 'Mpx/s' });
+          phase = 'tiles';
+        }
+        bar.update(p.tilesDone, p.tilesTotal, p.mpxDone / Math.max(p.elapsedS, 1e-3));
+        return;
+      }
+      if (phase === 'tiles') {
+        bar.stop();
+        bar = createProgressBar(io.stderr, { unit: '复核窗口 verifier windows', rateUnit: 'windows/s' });
+        phase = 'verify';
+        verifyT0 = p.elapsedS;
+      }
+      bar.update(p.windowsDone, p.windowsTotal, p.windowsDone / Math.max(p.elapsedS - verifyT0, 1e-3));
+    };
     let summary;
     try {
       summary = await scanImages({
@@ -94,7 +117,7 @@ const scan: Command = {
         crs: v.crs,
         verify: !v['no-verify'],
         signal: io.signal,
-        onProgress: (p) => bar?.update(p.tilesDone, p.tilesTotal, p.mpxDone / Math.max(p.elapsedS, 1e-3)),
+        onProgress,
       });
     } catch (err) {
       bar?.stop();

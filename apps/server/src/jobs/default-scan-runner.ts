@@ -25,7 +25,8 @@ export function defaultScanRunner(ctx: ServerContext): ScanRunner {
       modelDir,
       outDir,
       signal,
-      onProgress: (p) => onProgress({ tilesDone: p.tilesDone, tilesTotal: p.tilesTotal, pixelsDone: p.mpxDone * 1e6 }),
+      onProgress: (p) =>
+        onProgress({ tilesDone: p.tilesDone, tilesTotal: p.tilesTotal, pixelsDone: p.mpxDone * 1e6, ...(p.phase === 'verify' ? { windowsDone: p.windowsDone, windowsTotal: p.windowsTotal } : {}) }),
     });
     if (summary.failed.length > 0 || !summary.out_dir) throw new Error(summary.failed.map((f) => f.message).join('; ') || '扫描失败 scan failed');
     const imported = await importScanDir(workspaceOf(ctx), outDir, job.uploadedBy || 'server', { signal });

@@ -53,6 +53,29 @@ describe('JobQueue', () => {
     await q.close();
   });
 
+  it('reports the second stage (the verifier\'s windows) with its own fraction after the tiles', async () => {
+    const runner: ScanRunner = async (_job, { onProgress }) => {
+      for (let i = 1; i <= 4; i++) onProgress({ tilesDone: i, tilesTotal: 4, pixelsDone: i * 1e6 });
+      onProgress({ tilesDone: 4, tilesTotal: 4, pixelsDone: 4e6, windowsDone: 0, windowsTotal: 300 });
+      onProgress({ tilesDone: 4, tilesTotal: 4, pixelsDone: 4e6, windowsDone: 256, windowsTotal: 300 });
+      onProgress({ tilesDone: 4, tilesTotal: 4, pixelsDone: 4e6, windowsDone: 300, windowsTotal: 300 });
+      return { scanDir: '/scan', candidates: 1, imageId: 'img', scanId: 'scan', imported: true };
+    };
+    const q = new JobQueue({ file: tmpFile(), runner });
+    const seen: Job[] = [];
+    q.on('job', (j: Job) => seen.push(j));
+    q.start();
+    q.enqueue(input('v'));
+    await q.whenIdle();
+    const running = seen.filter((j) => j.status === 'running' && j.progress.tilesTotal > 0).map((j) => j.progress);
+    const tiles = running.filter((p) => p.stage === 'tiles');
+    const verify = running.filter((p) => p.stage === 'verify');
+    expect(tiles.at(-1)).toMatchObject({ tilesDone: 4, fraction: 1, windowsDone: 0, windowsTotal: 0 });
+    expect(verify.map((p) => [p.windowsDone, p.windowsTotal, Math.round(p.fraction * 100)])).toEqual([[0, 300, 0], [256, 300, 85], [300, 300, 100]]);
+    expect(running.indexOf(verify[0])).toBeGreaterThan(running.indexOf(tiles.at(-1)!));
+    await q.close();
+  });
+
   it('records failures with their reason and retries on request', async () => {
     const runs = new Map<string, number>();
     const q = new JobQueue({ file: tmpFile(), runner: countingRunner(runs, { failOn: 'bad.tif' }) });

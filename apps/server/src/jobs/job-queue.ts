@@ -3,11 +3,18 @@ import { EventEmitter } from 'node:events';
 import { NO_PROGRESS, type Job, type JobProgress, type JobResult } from './job';
 import { JobStore } from './job-store';
 
+/** Progress a runner reports: tile rows, then (for a two-stage model) the verifier's windows. */
+export interface RunnerProgress {
+  tilesDone: number;
+  tilesTotal: number;
+  pixelsDone?: number;
+  /** Set once the second stage runs. */
+  windowsDone?: number;
+  windowsTotal?: number;
+}
+
 /** Runs one scan job: scan the image, import into the workspace (idempotently), report progress. */
-export type ScanRunner = (
-  job: Job,
-  opts: { onProgress: (p: { tilesDone: number; tilesTotal: number; pixelsDone?: number }) => void; signal: AbortSignal },
-) => Promise<JobResult>;
+export type ScanRunner = (job: Job, opts: { onProgress: (p: RunnerProgress) => void; signal: AbortSignal }) => Promise<JobResult>;
 
 /** What a new job needs. */
 export interface NewScanJob {
@@ -132,17 +139,27 @@ export class JobQueue extends EventEmitter {
     job = { ...job, status: 'running', startedAt: new Date().toISOString(), attempts: job.attempts + 1, progress: { ...NO_PROGRESS }, error: null };
     this.update(job);
     let lastEmit = 0;
-    const onProgress = (p: { tilesDone: number; tilesTotal: number; pixelsDone?: number }): void => {
+    let verifyT0 = 0;
+    const onProgress = (p: RunnerProgress): void => {
       const cur = this.store.get(id);
       if (!cur || cur.status !== 'running') return;
       const elapsedS = Math.max(1e-3, (Date.now() - t0) / 1000);
-      const fraction = p.tilesTotal > 0 ? Math.min(1, p.tilesDone / p.tilesTotal) : 0;
+      const verifying = p.windowsTotal !== undefined;
+      if (verifying && !verifyT0) verifyT0 = Date.now();
+      // Each stage has its own fraction and ETA: the second stage's length is known only once the first ends.
+      const stageS = verifying ? Math.max(1e-3, (Date.now() - verifyT0) / 1000) : elapsedS;
+      const fraction = verifying
+        ? p.windowsTotal! > 0 ? Math.min(1, (p.windowsDone ?? 0) / p.windowsTotal!) : 1
+        : p.tilesTotal > 0 ? Math.min(1, p.tilesDone / p.tilesTotal) : 0;
       const progress: JobProgress = {
+        stage: verifying ? 'verify' : 'tiles',
         tilesDone: p.tilesDone,
         tilesTotal: p.tilesTotal,
         mpxPerS: p.pixelsDone !== undefined ? p.pixelsDone / 1e6 / elapsedS : 0,
-        etaS: fraction > 0 && fraction < 1 ? (elapsedS / fraction) * (1 - fraction) : fraction >= 1 ? 0 : null,
+        etaS: fraction > 0 && fraction < 1 ? (stageS / fraction) * (1 - fraction) : fraction >= 1 ? 0 : null,
         fraction,
+        windowsDone: verifying ? p.windowsDone ?? 0 : 0,
+        windowsTotal: verifying ? p.windowsTotal! : 0,
       };
       const now = Date.now();
       // Persist at most a few times a second; push every change.

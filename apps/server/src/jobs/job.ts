@@ -3,6 +3,8 @@ export type JobStatus = 'queued' | 'running' | 'done' | 'failed' | 'cancelled';
 
 /** Progress of a running scan, as pushed to the browser. */
 export interface JobProgress {
+  /** `tiles`: the first stage over the tile rows; `verify`: the model's second stage over its windows (then `fraction` and `etaS` are of that stage). */
+  stage: 'tiles' | 'verify';
   tilesDone: number;
   tilesTotal: number;
   /** Throughput so far in megapixels per second. */
@@ -11,6 +13,9 @@ export interface JobProgress {
   etaS: number | null;
   /** 0–1. */
   fraction: number;
+  /** The verifier's windows scored so far and in all (0 in the tiles stage). */
+  windowsDone: number;
+  windowsTotal: number;
 }
 
 /** A scan job: one uploaded orthophoto → scan → import into the workspace. */
@@ -54,4 +59,4 @@ export interface JobResult {
 }
 
 /** The progress of a job that has not started. */
-export const NO_PROGRESS: JobProgress = Object.freeze({ tilesDone: 0, tilesTotal: 0, mpxPerS: 0, etaS: null, fraction: 0 });
+export const NO_PROGRESS: JobProgress = Object.freeze({ stage: 'tiles', tilesDone: 0, tilesTotal: 0, mpxPerS: 0, etaS: null, fraction: 0, windowsDone: 0, windowsTotal: 0 });

@@ -55,6 +55,7 @@ export const en: Record<MessageKey, string> = {
   'jobs.status.failed': 'Failed',
   'jobs.status.cancelled': 'Cancelled',
   'jobs.progress': '{done} / {total} tiles · {mpx} Mpx/s · {eta} left',
+  'jobs.verifying': 'second look: {done} / {total} windows · {eta} left',
   'jobs.result': '{n} candidate plots',
   'jobs.retry': 'Scan again',
   'jobs.cancel': 'Cancel',

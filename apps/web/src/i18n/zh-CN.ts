@@ -53,6 +53,7 @@ export const zhCN = {
   'jobs.status.failed': '失败',
   'jobs.status.cancelled': '已取消',
   'jobs.progress': '{done} / {total} 瓦片 · {mpx} 百万像素/秒 · 剩余 {eta}',
+  'jobs.verifying': '复核 {done} / {total} 窗口 · 剩余 {eta}',
   'jobs.result': '{n} 个候选地块',
   'jobs.retry': '重新扫描',
   'jobs.cancel': '取消',

@@ -7,7 +7,8 @@ export interface JobView {
   id: string;
   status: 'queued' | 'running' | 'done' | 'failed' | 'cancelled';
   imageName: string;
-  progress: { tilesDone: number; tilesTotal: number; mpxPerS: number; etaS: number | null; fraction: number };
+  /** `stage` 'verify': the model's second stage, whose windows are counted (and `fraction`, `etaS` are of it). */
+  progress: { stage?: 'tiles' | 'verify'; tilesDone: number; tilesTotal: number; mpxPerS: number; etaS: number | null; fraction: number; windowsDone?: number; windowsTotal?: number };
   error: string | null;
   result: { candidates: number } | null;
 }
@@ -22,7 +23,8 @@ export function formatDuration(s: number | null): string {
 
 /**
  * The scan jobs panel, live over server-sent events (/api/jobs/events): one row per job with its
- * status, a progress bar, tiles done, Mpx/s and ETA. Calls `onDone` when a job finishes.
+ * status, a progress bar, tiles done, Mpx/s and ETA (then, for a two-stage model, the verifier's windows).
+ * Calls `onDone` when a job finishes.
  * Returns the element and a `close` to stop listening.
  */
 export function jobsPanel(opts: { onDone: (job: JobView) => void }): { el: HTMLElement; close: () => void } {
@@ -41,7 +43,9 @@ export function jobsPanel(opts: { onDone: (job: JobView) => void }): { el: HTMLE
     empty.remove();
     const pct = Math.round((j.status === 'done' ? 1 : j.progress.fraction) * 100);
     const detail =
-      j.status === 'running'
+      j.status === 'running' && j.progress.stage === 'verify'
+        ? t('jobs.verifying', { done: j.progress.windowsDone ?? 0, total: j.progress.windowsTotal ?? '?', eta: formatDuration(j.progress.etaS) })
+        : j.status === 'running'
         ? t('jobs.progress', { done: j.progress.tilesDone, total: j.progress.tilesTotal || '?', mpx: fmtNumber(j.progress.mpxPerS, 1), eta: formatDuration(j.progress.etaS) })
         : j.status === 'done'
           ? t('jobs.result', { n: j.result?.candidates ?? 0 })

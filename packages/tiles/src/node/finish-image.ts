@@ -32,6 +32,8 @@ export interface VerifyOptions {
   /** Drop candidates scoring below the verifier's threshold (false: only collect windows / scores). */
   apply: boolean;
   onWindow?: (w: VerifierWindow) => void;
+  /** Windows scored so far, of how many (called when the windows are known and after each chunk). */
+  onProgress?: (done: number, total: number) => void;
   signal?: AbortSignal;
 }
 
@@ -170,6 +172,7 @@ async function verifyCandidates(
   const centres = Float64Array.from(xy);
   const best = new Float64Array(candidates.length);
   const model = o.verifier.model;
+  o.onProgress?.(0, owner.length);
   if (o.onWindow) {
     // Collecting windows (training chips): read them here, where the rasters are wanted.
     for (let i0 = 0; i0 < owner.length; i0 += WINDOW_CHUNK) {
@@ -181,9 +184,10 @@ async function verifyCandidates(
         if (scores) best[owner[i]] = Math.max(best[owner[i]], scores[j]);
         o.onWindow!({ image, candidateId: candidates[owner[i]].properties.id, lonLat: src.pixelToWgs84(centres[2 * i], centres[2 * i + 1]), raster, score: scores?.[j] });
       });
+      o.onProgress?.(i0 + n, owner.length);
     }
   } else if (model) {
-    const scores = await scoreCentres(o.verifier, src, centres, o.signal);
+    const scores = await scoreCentres(o.verifier, src, centres, o.signal, (done) => o.onProgress?.(done, owner.length));
     scores.forEach((v, i) => (best[owner[i]] = Math.max(best[owner[i]], v)));
   }
   if (!model) return candidates;

@@ -17,6 +17,8 @@ import { loadVerifier, type Verifier, type VerifierWindow } from './verify-candi
 
 /** Progress of a scan, reported after every row of tiles. */
 export interface ScanProgress {
+  /** `tiles`: the first stage reading and inferring tile rows; `verify`: the second stage scoring its windows. */
+  phase: 'tiles' | 'verify';
   image: string;
   imageIndex: number;
   images: number;
@@ -25,6 +27,9 @@ export interface ScanProgress {
   /** Source megapixels covered so far and in total. */
   mpxDone: number;
   mpxTotal: number;
+  /** The verifier's windows of this image scored so far and in all (0 in the tiles phase). */
+  windowsDone: number;
+  windowsTotal: number;
   elapsedS: number;
 }
 
@@ -193,7 +198,7 @@ export async function scanImages(options: ScanImagesOptions): Promise<ScanSummar
           skipped += r.tilesSkipped;
           tilesDone += plan.tilesAcross;
           mpxDone += (src.width * src.height) / 1e6 / plan.tilesDown;
-          options.onProgress?.({ image: path, imageIndex: k, images: opened.length, tilesDone, tilesTotal, mpxDone, mpxTotal, elapsedS: (performance.now() - t0) / 1000 });
+          options.onProgress?.({ phase: 'tiles', image: path, imageIndex: k, images: opened.length, tilesDone, tilesTotal, mpxDone, mpxTotal, windowsDone: 0, windowsTotal: 0, elapsedS: (performance.now() - t0) / 1000 });
         };
         // One runner per thread doing rows (this one first, when it scans); see RowRanges.
         const nRunners = (inThisThread || !workers.length ? 1 : 0) + workers.length;
@@ -255,8 +260,10 @@ export async function scanImages(options: ScanImagesOptions): Promise<ScanSummar
         // the last image, the worker threads (their heaps, caches and onnxruntime sessions).
         src.setCacheBytes(0);
         if (k === opened.length - 1) await stopWorkers(workers);
+        const onVerify = (windowsDone: number, windowsTotal: number) =>
+          options.onProgress?.({ phase: 'verify', image: path, imageIndex: k, images: opened.length, tilesDone, tilesTotal, mpxDone, mpxTotal, windowsDone, windowsTotal, elapsedS: (performance.now() - t0) / 1000 });
         results.push(await finishImage(path, src, plan, card, acc, foot, thresholds, inferred, skipped,
-          verifier ? { verifier, apply: options.verify !== false, onWindow: options.onVerifierWindow, signal } : undefined));
+          verifier ? { verifier, apply: options.verify !== false, onWindow: options.onVerifierWindow, signal, onProgress: onVerify } : undefined));
       } catch (err) {
         if ((err as TilesError).code === 'TIANDI_E_ABORTED') throw err;
         failed.push(failureOf(path, err));

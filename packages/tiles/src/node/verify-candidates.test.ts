@@ -69,6 +69,23 @@ describe('the verifier (second stage)', () => {
     expect(kept[0].geometry).toEqual(all[0].geometry);
   });
 
+  it('reports progress over the tile rows, then over the verifier\'s windows', async () => {
+    const phases: Array<[string, number, number]> = [];
+    const s = await scanImages({ images: [fx.files.base], modelDir: twoStage('progress', { threshold: 0.5 }), outDir: join(dir, 'progress'), workers: 0,
+      onProgress: (p) => phases.push([p.phase, p.phase === 'tiles' ? p.tilesDone : p.windowsDone, p.phase === 'tiles' ? p.tilesTotal : p.windowsTotal]) });
+    expect(s.verifier?.images_verified).toBe(1);
+    const firstVerify = phases.findIndex((p) => p[0] === 'verify');
+    expect(firstVerify).toBeGreaterThan(0);
+    // Every tile row is reported before the first window, and the windows count up to their total.
+    expect(phases.slice(0, firstVerify).every((p) => p[0] === 'tiles')).toBe(true);
+    expect(phases[firstVerify - 1][1]).toBe(phases[firstVerify - 1][2]);
+    const verify = phases.slice(firstVerify);
+    expect(verify.every((p) => p[0] === 'verify')).toBe(true);
+    expect(verify[0][1]).toBe(0);
+    expect(verify.at(-1)![1]).toBe(verify.at(-1)![2]);
+    expect(verify.at(-1)![2]).toBeGreaterThanOrEqual(2);
+  });
+
   it('verify: false skips the second stage', async () => {
     const out = join(dir, 'off');
     const s = await scanImages({ images: [fx.files.base], modelDir: twoStage('off', { threshold: 1 }), outDir: out, workers: 0, verify: false });

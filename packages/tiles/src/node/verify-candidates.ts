@@ -62,9 +62,10 @@ const WINDOW_CHUNK = 256;
 /**
  * Reads and scores the verifier's windows centred on full-resolution source pixels
  * `centres` = [px0, py0, px1, py1, ...]; returns one poppy probability per window. Memory stays bounded by
- * two chunks of windows, and reading the next chunk overlaps scoring this one.
+ * two chunks of windows, and reading the next chunk overlaps scoring this one. `onScored` is told how many
+ * windows are scored after each chunk.
  */
-export async function scoreCentres(v: Verifier, src: GeoTiffSource, centres: Float64Array, signal?: AbortSignal): Promise<Float32Array> {
+export async function scoreCentres(v: Verifier, src: GeoTiffSource, centres: Float64Array, signal?: AbortSignal, onScored?: (done: number) => void): Promise<Float32Array> {
   const n = centres.length / 2;
   const out = new Float32Array(n);
   const readChunk = (i0: number) =>
@@ -75,6 +76,7 @@ export async function scoreCentres(v: Verifier, src: GeoTiffSource, centres: Flo
     next = i0 + WINDOW_CHUNK < n ? readChunk(i0 + WINDOW_CHUNK) : undefined;
     next?.catch(() => undefined); // awaited, and its error thrown, on the next turn
     out.set(await scoreWindows(v, rasters), i0);
+    onScored?.(i0 + rasters.length);
   }
   return out;
 }
