@@ -84,6 +84,7 @@ export function mergeCandidates(existing: Target[], candidates: Candidate[], opt
       missedByScan: olds.some((t) => t.missedByScan),
       geometry,
       scoreMax: Math.max(...olds.map((t) => t.scoreMax), ...cands.map((c) => c.scoreMax)),
+      scoreVerify: maxOrNull([...olds.map((t) => t.scoreVerify), ...cands.map((c) => c.scoreVerify)]),
       areaM2: geodesicAreaM2(geometry),
       sources,
       review:
@@ -107,4 +108,10 @@ function dedupe(cs: Candidate[]): Candidate[] {
 
 function byId(a: { id: string }, b: { id: string }): number {
   return a.id < b.id ? -1 : a.id > b.id ? 1 : 0;
+}
+
+/** The largest of the numbers given, or null when there are none (verifier scores are absent for one-stage models). */
+function maxOrNull(values: Array<number | null | undefined>): number | null {
+  const v = values.filter((x): x is number => typeof x === 'number');
+  return v.length ? Math.max(...v) : null;
 }

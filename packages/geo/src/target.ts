@@ -23,6 +23,8 @@ export interface Candidate {
   geometry: Polygonal;
   scoreMax: number;
   scoreMean: number;
+  /** The model's second stage (verifier): its best window score, when the model has one. */
+  scoreVerify?: number | null;
   areaM2: number;
   model: string;
   modelVersion: string;
@@ -39,6 +41,8 @@ export interface Target {
   geometry: Polygonal;
   /** Best candidate score (1 for ground findings). */
   scoreMax: number;
+  /** Best verifier score of its candidates; null when none was verified (ground findings, one-stage models). */
+  scoreVerify?: number | null;
   areaM2: number;
   /** Candidate ids (sorted) and, for ground findings, the report id that created it. */
   sources: string[];

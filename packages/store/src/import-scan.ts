@@ -69,11 +69,11 @@ export function importScan(ws: Workspace, scan: ScanData, actor: string, opts: I
     const insScan = ws.db.prepare(`INSERT INTO scans (scan_id, image_id, model, model_version, candidate_count, summary_json, imported_at) VALUES (?, ?, ?, ?, ?, ?, ?) ON CONFLICT(scan_id) DO UPDATE SET candidate_count = candidate_count + excluded.candidate_count`);
     for (const [scanId, cs] of scans) insScan.run(scanId, cs[0].imageId, cs[0].model, cs[0].modelVersion, cs.length, scan.summary == null ? null : JSON.stringify(scan.summary), ws.now());
 
-    const insCand = ws.db.prepare(`INSERT INTO candidates (geom, candidate_id, scan_id, image_id, score_max, score_mean, area_m2, model, model_version, target_id) VALUES (?, ?, ?, ?, ?, ?, ?, ?, ?, NULL)`);
+    const insCand = ws.db.prepare(`INSERT INTO candidates (geom, candidate_id, scan_id, image_id, score_max, score_mean, score_verify, area_m2, model, model_version, target_id) VALUES (?, ?, ?, ?, ?, ?, ?, ?, ?, ?, NULL)`);
     const total = newCands.length;
     let minX = Infinity, minY = Infinity, maxX = -Infinity, maxY = -Infinity;
     newCands.forEach((c, i) => {
-      insCand.run(ws.blob(asMulti(c.geometry)), c.id, c.scanId, c.imageId, c.scoreMax, c.scoreMean, c.areaM2, c.model, c.modelVersion);
+      insCand.run(ws.blob(asMulti(c.geometry)), c.id, c.scanId, c.imageId, c.scoreMax, c.scoreMean, c.scoreVerify ?? null, c.areaM2, c.model, c.modelVersion);
       const b = bboxOf(c.geometry);
       minX = Math.min(minX, b[0]); minY = Math.min(minY, b[1]); maxX = Math.max(maxX, b[2]); maxY = Math.max(maxY, b[3]);
       if (opts.onProgress && (i % 500 === 499 || i === total - 1)) opts.onProgress(i + 1, total);

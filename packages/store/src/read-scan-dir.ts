@@ -19,6 +19,7 @@ const CandidateFeature = z.object({
     id: z.union([z.string(), z.number()]),
     score_max: z.number().min(0).max(1),
     score_mean: z.number().min(0).max(1).optional(),
+    score_verify: z.number().min(0).max(1).optional(),
     area_m2: z.number().min(0).optional(),
     image: z.string().min(1),
     model: z.string().min(1),
@@ -85,7 +86,7 @@ export async function readScanDir(dir: string, signal?: AbortSignal): Promise<Sc
     const scanId = `${p.model}@${p.model_version}/${p.image}`;
     return {
       id: `${scanId}/${p.id}`, scanId, imageId: p.image, geometry: strip(f.geometry) as Polygonal,
-      scoreMax: p.score_max, scoreMean: p.score_mean ?? p.score_max, areaM2: p.area_m2 ?? 0, model: p.model, modelVersion: p.model_version,
+      scoreMax: p.score_max, scoreMean: p.score_mean ?? p.score_max, scoreVerify: p.score_verify ?? null, areaM2: p.area_m2 ?? 0, model: p.model, modelVersion: p.model_version,
     };
   });
   return { images, candidates, summary, source: dir };

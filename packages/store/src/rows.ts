@@ -19,7 +19,7 @@ export function asMulti(g: Polygonal): Polygonal {
 }
 
 interface TargetRow {
-  geom: Buffer; target_id: string; status: string; origin: string; missed_by_scan: number; score_max: number; area_m2: number;
+  geom: Buffer; target_id: string; status: string; origin: string; missed_by_scan: number; score_max: number; score_verify: number | null; area_m2: number;
   eradicated_at: string | null; sources_json: string; report_ids_json: string; review_json: string | null;
 }
 
@@ -31,6 +31,7 @@ function toTarget(r: TargetRow): Target {
     missedByScan: r.missed_by_scan === 1,
     geometry: fromGpkgBlob(r.geom) as Polygonal,
     scoreMax: r.score_max,
+    scoreVerify: r.score_verify,
     areaM2: r.area_m2,
     sources: JSON.parse(r.sources_json),
     review: r.review_json ? JSON.parse(r.review_json) : null,
@@ -56,15 +57,15 @@ export function writeTarget(ws: Workspace, t: Target): void {
   const g = asMulti(t.geometry);
   // UPDATE, else INSERT: an UPSERT's conflict policy would leak into the R-tree triggers.
   const row = {
-    geom: ws.blob(g), id: t.id, status: t.status, origin: t.origin, missed: t.missedByScan ? 1 : 0, score: t.scoreMax, area: t.areaM2,
+    geom: ws.blob(g), id: t.id, status: t.status, origin: t.origin, missed: t.missedByScan ? 1 : 0, score: t.scoreMax, verify: t.scoreVerify ?? null, area: t.areaM2,
     reason: t.review?.reason ?? null, erad: t.eradicatedAt, sources: JSON.stringify(t.sources), reports: JSON.stringify(t.reportIds),
     review: t.review ? JSON.stringify(t.review) : null, at: ws.now(),
   };
-  const updated = ws.db.prepare(`UPDATE targets SET geom=@geom, status=@status, origin=@origin, missed_by_scan=@missed, score_max=@score, area_m2=@area,
+  const updated = ws.db.prepare(`UPDATE targets SET geom=@geom, status=@status, origin=@origin, missed_by_scan=@missed, score_max=@score, score_verify=@verify, area_m2=@area,
       review_reason=@reason, eradicated_at=@erad, sources_json=@sources, report_ids_json=@reports, review_json=@review, updated_at=@at WHERE target_id=@id`).run(row);
   if (updated.changes === 0) {
-    ws.db.prepare(`INSERT INTO targets (geom, target_id, status, origin, missed_by_scan, score_max, area_m2, review_reason, eradicated_at, sources_json, report_ids_json, review_json, updated_at)
-      VALUES (@geom, @id, @status, @origin, @missed, @score, @area, @reason, @erad, @sources, @reports, @review, @at)`).run(row);
+    ws.db.prepare(`INSERT INTO targets (geom, target_id, status, origin, missed_by_scan, score_max, score_verify, area_m2, review_reason, eradicated_at, sources_json, report_ids_json, review_json, updated_at)
+      VALUES (@geom, @id, @status, @origin, @missed, @score, @verify, @area, @reason, @erad, @sources, @reports, @review, @at)`).run(row);
   }
   ws.extendLayer('targets', g);
 }

@@ -90,6 +90,13 @@ export const MIGRATIONS: Migration[] = [
       for (const l of LAYERS) createSpatialIndex(db, l.name);
     },
   },
+  {
+    version: 4,
+    name: "verifier scores: candidates' and targets' score_verify (a two-stage model's second look; null for one-stage models)",
+    up(db) {
+      db.exec(`ALTER TABLE candidates ADD COLUMN score_verify REAL; ALTER TABLE targets ADD COLUMN score_verify REAL;`);
+    },
+  },
 ];
 
 export const SCHEMA_VERSION = MIGRATIONS[MIGRATIONS.length - 1].version;

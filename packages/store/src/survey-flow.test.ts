@@ -201,6 +201,38 @@ describe('survey workspace', () => {
     }
   });
 
+  it("keeps the verifier's scores: per candidate, and the best of a target's candidates; null without a verifier", async () => {
+    const { dir, ws } = setup();
+    const scan = writeScanDir(join(dir, 'two-stage'), [
+      { image: 'DJI_0001.tif', poly: rect(99.999, 24.999, 100.006, 25.011) },
+      { image: 'DJI_0002.tif', poly: rect(100.004, 24.999, 100.011, 25.011) },
+    ], [
+      { id: 'c1', image: 'DJI_0001.tif', poly: rect(100.0045, 25.005, 100.0055, 25.0055), score: 0.8, verify: 0.995 },
+      { id: 'c1', image: 'DJI_0002.tif', poly: rect(100.0047, 25.005, 100.0057, 25.0055), score: 0.9, verify: 0.999 },
+      { id: 'c2', image: 'DJI_0002.tif', poly: rect(100.008, 25.002, 100.0084, 25.0024), score: 0.6 },
+    ]);
+    await importScanDir(ws, scan, 'operator');
+    const byScore = Object.fromEntries(listTargets(ws).map((t) => [t.scoreMax, t.scoreVerify]));
+    expect(byScore).toEqual({ 0.9: 0.999, 0.6: null });
+    const stored = ws.db.prepare('SELECT candidate_id, score_verify FROM candidates ORDER BY candidate_id').all() as { candidate_id: string; score_verify: number | null }[];
+    expect(stored.map((r) => r.score_verify)).toEqual([0.995, 0.999, null]);
+    ws.close();
+  });
+
+  it('adds the verifier-score columns to a workspace made before them, keeping its rows', async () => {
+    const { dir, ws } = setup();
+    await importScanDir(ws, villageScan(join(dir, 'scan')), 'operator');
+    const path = ws.db.name;
+    // A workspace as schema 3 left it: no score_verify columns.
+    ws.db.exec(`ALTER TABLE candidates DROP COLUMN score_verify; ALTER TABLE targets DROP COLUMN score_verify; DELETE FROM schema_migrations WHERE version = 4;`);
+    ws.close();
+    const old = Workspace.open(path);
+    expect(old.schemaVersion()).toBe(4);
+    expect(listTargets(old).map((t) => [t.scoreMax, t.scoreVerify])).toEqual(expect.arrayContaining([[0.9, null], [0.6, null]]));
+    expect(old.db.prepare('SELECT count(*) AS n FROM candidates').get()).toEqual({ n: 3 });
+    old.close();
+  });
+
   it('reads scan folders exactly as tiles writes them (MultiPolygon candidates, empty footprints, extra keys)', async () => {
     const { dir, ws } = setup();
     const d = join(dir, 'tiles-out');

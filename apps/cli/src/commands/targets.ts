@@ -30,7 +30,7 @@ const targets: Command = {
           if (values.status && !(TARGET_STATUSES as readonly string[]).includes(values.status)) throw new UsageError('targets', `未知状态 unknown status '${values.status}': one of ${TARGET_STATUSES.join(', ')}`);
           const ts = listTargets(ws, { zoneId: values.zone, status: values.status as never, review: values.review ? true : undefined });
           if (values.json) io.stdout.write(JSON.stringify(ts) + '\n');
-          else for (const t of ts) io.stdout.write(`${t.id}\t${t.status}\t${t.scoreMax.toFixed(2)}\t${Math.round(t.areaM2)} m²\t${t.origin}${t.missedByScan ? ' missed_by_scan' : ''}${t.review ? `\t⚠ ${t.review.reason}` : ''}\n`);
+          else for (const t of ts) io.stdout.write(`${t.id}\t${t.status}\t${t.scoreMax.toFixed(2)}\t${Math.round(t.areaM2)} m²\t${t.origin}${t.missedByScan ? ' missed_by_scan' : ''}${typeof t.scoreVerify === 'number' ? `\t复核 verify ${t.scoreVerify.toFixed(3)}` : ''}${t.review ? `\t⚠ ${t.review.reason}` : ''}\n`);
           return EXIT.ok;
         }
         if (action === 'set-status') {

@@ -89,9 +89,9 @@ const plans: RouteModule = {
       const body = parseInput(ComputeBody, req.body);
       const ws = workspaceOf(ctx);
       const lookup = zoneLookup(readZones(ws));
-      const zoneOf = (t: { geometry: Parameters<typeof labelPoint>[0] }) => lookup(labelPoint(t.geometry))?.zoneId ?? null;
+      const zoneOf = (t: { geometry: Parameters<typeof labelPoint>[0] }) => lookup(labelPoint(t.geometry));
       const ids = body.targetIds ? new Set(body.targetIds) : null;
-      const chosen = listTargets(ws).filter((t) => (ids ? ids.has(t.id) : OPEN.has(t.status) && t.scoreMax >= body.minScore && (!body.zone || zoneOf(t) === body.zone)));
+      const chosen = listTargets(ws).filter((t) => (ids ? ids.has(t.id) : OPEN.has(t.status) && t.scoreMax >= body.minScore && (!body.zone || zoneOf(t)?.zoneId === body.zone)));
       if (chosen.length === 0) throw new ServerError('TIANDI_E_VALIDATION', '没有符合条件的目标 no targets match', { field: ids ? 'targetIds' : 'minScore' });
       const file = (n: string) => path.join(ctx.options.dataDir, n);
       const roads = fs.existsSync(file(PLANNING_FILES.roads)) ? JSON.parse(fs.readFileSync(file(PLANNING_FILES.roads), 'utf8')) : null;

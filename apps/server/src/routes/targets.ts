@@ -42,7 +42,7 @@ const targets: RouteModule = {
   register(app, ctx) {
     const zoneOfTarget = () => {
       const lookup = zoneLookup(readZones(workspaceOf(ctx)));
-      return (t: { geometry: Parameters<typeof labelPoint>[0] }) => lookup(labelPoint(t.geometry))?.zoneId ?? null;
+      return (t: { geometry: Parameters<typeof labelPoint>[0] }) => lookup(labelPoint(t.geometry));
     };
 
     app.get('/api/targets', { config: { roles: READ } }, async (req) => {

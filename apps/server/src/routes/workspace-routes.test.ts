@@ -31,7 +31,9 @@ describe('workspace routes', () => {
 
     const all = (await get('/api/targets')).json();
     expect(all.features).toHaveLength(3);
-    expect(all.features.map((f: { properties: { zone: string } }) => f.properties.zone)).toEqual(['V01', 'V01', 'V01']);
+    expect(all.features.map((f: { properties: { zone: string; zone_name: string } }) => [f.properties.zone, f.properties.zone_name])).toEqual([['V01', '上寨村'], ['V01', '上寨村'], ['V01', '上寨村']]);
+    // A one-stage scan: no verifier scores.
+    expect(all.features.map((f: { properties: { score_verify: number | null } }) => f.properties.score_verify)).toEqual([null, null, null]);
     const high = (await get('/api/targets?minScore=0.6')).json();
     expect(high.features.map((f: { properties: { score_max: number } }) => f.properties.score_max).sort()).toEqual([0.61, 0.92]);
     expect((await get('/api/targets?zone=V02')).json().features).toHaveLength(0);

@@ -13,8 +13,12 @@ export function featureCollection<P>(features: Feature<P>[]): { type: 'FeatureCo
   return { type: 'FeatureCollection', features };
 }
 
+/** The zone a target lies in: its id and name. */
+export type ZoneOf = (t: Target) => { zoneId: string; name: string | null } | null;
+
 /** A target as a GeoJSON feature with the properties the web app sorts and styles by. */
-export function targetFeature(t: Target, zoneOf?: (t: Target) => string | null): Feature {
+export function targetFeature(t: Target, zoneOf?: ZoneOf): Feature {
+  const zone = zoneOf ? zoneOf(t) : null;
   return {
     type: 'Feature',
     id: t.id,
@@ -25,8 +29,10 @@ export function targetFeature(t: Target, zoneOf?: (t: Target) => string | null):
       origin: t.origin,
       missed_by_scan: t.missedByScan,
       score_max: t.scoreMax,
+      score_verify: t.scoreVerify ?? null,
       area_m2: t.areaM2,
-      zone: zoneOf ? zoneOf(t) : null,
+      zone: zone?.zoneId ?? null,
+      zone_name: zone?.name ?? null,
       review: t.review ? t.review.reason : null,
       sources: t.sources.length,
       reports: t.reportIds.length,

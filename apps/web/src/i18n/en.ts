@@ -64,6 +64,7 @@ export const en: Record<MessageKey, string> = {
   'targets.none': 'No targets yet. Upload and scan imagery; candidate plots appear here.',
   'targets.col.id': 'Id',
   'targets.col.score': 'Score',
+  'targets.col.verify': 'Second look',
   'targets.col.area': 'Area m²',
   'targets.col.zone': 'Zone',
   'targets.col.status': 'Status',

@@ -62,6 +62,7 @@ export const zhCN = {
   'targets.none': '暂无目标。上传并扫描影像后，候选地块会出现在这里。',
   'targets.col.id': '编号',
   'targets.col.score': '得分',
+  'targets.col.verify': '复核分',
   'targets.col.area': '面积 m²',
   'targets.col.zone': '村',
   'targets.col.status': '状态',

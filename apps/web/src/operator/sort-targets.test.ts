@@ -2,9 +2,9 @@ import { describe, expect, it } from 'vitest';
 import { sortTargets } from './sort-targets';
 
 const rows = [
-  { id: 'a', score_max: 0.5, area_m2: 30, zone: 'V02', status: 'detected' },
-  { id: 'b', score_max: 0.9, area_m2: 10, zone: 'V01', status: 'planned' },
-  { id: 'c', score_max: 0.5, area_m2: 20, zone: null, status: 'detected' },
+  { id: 'a', score_max: 0.5, score_verify: 0.995, area_m2: 30, zone: 'V02', status: 'detected' },
+  { id: 'b', score_max: 0.9, score_verify: null, area_m2: 10, zone: 'V01', status: 'planned' },
+  { id: 'c', score_max: 0.5, score_verify: 0.999, area_m2: 20, zone: null, status: 'detected' },
 ];
 
 describe('sortTargets', () => {
@@ -13,5 +13,10 @@ describe('sortTargets', () => {
     expect(sortTargets(rows, 'area_m2', false).map((r) => r.id)).toEqual(['b', 'c', 'a']);
     expect(sortTargets(rows, 'zone', false).map((r) => r.id)).toEqual(['c', 'b', 'a']);
     expect(rows.map((r) => r.id)).toEqual(['a', 'b', 'c']);
+  });
+
+  it('sorts by the verifier score with unverified targets last in either direction', () => {
+    expect(sortTargets(rows, 'score_verify', true).map((r) => r.id)).toEqual(['c', 'a', 'b']);
+    expect(sortTargets(rows, 'score_verify', false).map((r) => r.id)).toEqual(['a', 'c', 'b']);
   });
 });

@@ -1,11 +1,14 @@
 /** Columns the target list sorts by. */
-export type TargetSortKey = 'score_max' | 'area_m2' | 'zone' | 'status' | 'id';
+export type TargetSortKey = 'score_max' | 'score_verify' | 'area_m2' | 'zone' | 'status' | 'id';
 
 /** A target row: the feature's properties. */
 export interface TargetRow {
   id: string;
   score_max: number;
+  /** The verifier's score (second stage), null when the model has none or the target came from the ground. */
+  score_verify: number | null;
   area_m2: number;
+  /** The zone's name, or its id when it has no name. */
   zone: string | null;
   status: string;
 }
@@ -18,6 +21,9 @@ export function sortTargets<T extends TargetRow>(rows: T[], key: TargetSortKey, 
     const vb = b[key];
     let c: number;
     if (typeof va === 'number' && typeof vb === 'number') c = va - vb;
+    // No score sorts below every score, whichever the direction.
+    else if (va === null && typeof vb === 'number') return 1;
+    else if (typeof va === 'number' && vb === null) return -1;
     else c = String(va ?? '').localeCompare(String(vb ?? ''), 'zh-CN');
     return c !== 0 ? c * dir : a.id.localeCompare(b.id);
   });

@@ -6,6 +6,7 @@ import { sortTargets, type TargetRow, type TargetSortKey } from './sort-targets'
 
 const COLUMNS: { key: TargetSortKey; label: string }[] = [
   { key: 'score_max', label: 'targets.col.score' },
+  { key: 'score_verify', label: 'targets.col.verify' },
   { key: 'area_m2', label: 'targets.col.area' },
   { key: 'zone', label: 'targets.col.zone' },
   { key: 'status', label: 'targets.col.status' },
@@ -39,7 +40,7 @@ export function targetList(opts: { onSelect: (id: string) => void; onHover: (id:
           if (sortKey === c.key) descending = !descending;
           else {
             sortKey = c.key;
-            descending = c.key === 'score_max' || c.key === 'area_m2';
+            descending = c.key === 'score_max' || c.key === 'score_verify' || c.key === 'area_m2';
           }
           draw();
         } }, t(c.label), c.key === sortKey ? (descending ? ' ▼' : ' ▲') : ''),
@@ -66,6 +67,7 @@ export function targetList(opts: { onSelect: (id: string) => void; onHover: (id:
             },
           },
           h('td', null, fmtNumber(r.score_max, 2)),
+          h('td', { 'data-col': 'verify' }, r.score_verify === null ? '—' : fmtNumber(r.score_verify, 2)),
           h('td', null, fmtNumber(r.area_m2, 0)),
           h('td', null, r.zone ?? '—'),
           h('td', null, h('span', { class: 'badge', style: { background: STATUS_COLOURS[r.status] ?? '#777' } }, t(`status.${r.status}`))),
@@ -81,7 +83,17 @@ export function targetList(opts: { onSelect: (id: string) => void; onHover: (id:
   return {
     el,
     setTargets(fc: FC) {
-      rows = fc.features.map((f) => ({ id: String(f.properties.id ?? f.id), score_max: Number(f.properties.score_max ?? 0), area_m2: Number(f.properties.area_m2 ?? 0), zone: (f.properties.zone as string | null) ?? null, status: String(f.properties.status ?? 'detected') }));
+      rows = fc.features.map((f) => {
+        const p = f.properties;
+        return {
+          id: String(p.id ?? f.id),
+          score_max: Number(p.score_max ?? 0),
+          score_verify: typeof p.score_verify === 'number' ? p.score_verify : null,
+          area_m2: Number(p.area_m2 ?? 0),
+          zone: ((p.zone_name ?? p.zone) as string | null) ?? null,
+          status: String(p.status ?? 'detected'),
+        };
+      });
       draw();
     },
     highlight(id: string | null) {
