@@ -123,6 +123,23 @@ describe.skipIf(!hasChromium)('operator + planner in the browser', () => {
     await firstTeam.click();
     await page.getByTestId('route-sheet').waitFor();
     await page.screenshot({ path: path.join(ARTIFACTS, 'planner-route-sheet.png') });
+    expect(await page.getByTestId('sheet-day').count()).toBe(1);
+    await page.getByTestId('route-sheet').getByRole('button', { name: '关闭' }).click();
+
+    // Two working days for one team whose 3-h shift holds one 100-min stop a day: the stops are numbered
+    // day·order on the map, and the team's route sheet has a page per day.
+    await page.getByTestId('teams').fill('1');
+    await page.getByTestId('shift-hours').fill('3');
+    await page.getByTestId('service-min').fill('100');
+    await page.getByTestId('days').fill('2');
+    await page.getByTestId('run-plan').click();
+    await expect.poll(() => page.locator('.stop-marker').allTextContents(), { timeout: 60_000 }).toEqual(expect.arrayContaining(['1·1', '2·1']));
+    expect(await page.locator('.stop-marker').count()).toBe(2);
+    await page.getByTestId('sheet-T1').click();
+    await page.getByTestId('route-sheet').waitFor();
+    expect(await page.getByTestId('sheet-day').evaluateAll((els) => els.map((e) => (e as HTMLElement).dataset.day))).toEqual(['1', '2']);
+    expect(await page.locator('[data-testid=sheet-day] img.sheet-map').count()).toBe(2);
+    await page.screenshot({ path: path.join(ARTIFACTS, 'planner-route-sheet-2-days.png'), fullPage: true });
     expect(errors).toEqual([]);
   });
 });

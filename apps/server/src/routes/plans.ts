@@ -20,7 +20,13 @@ const PlanBody = z.strictObject({
     .array(
       z.strictObject({
         team: z.string().min(1).max(80),
-        route: z.strictObject({ type: z.literal('LineString'), coordinates: z.array(LonLat).min(2) }).nullable(),
+        // One line, or one per working day of a multi-day plan.
+        route: z
+          .discriminatedUnion('type', [
+            z.strictObject({ type: z.literal('LineString'), coordinates: z.array(LonLat).min(2) }),
+            z.strictObject({ type: z.literal('MultiLineString'), coordinates: z.array(z.array(LonLat).min(2)).min(1) }),
+          ])
+          .nullable(),
         durationS: z.number().min(0).nullable().optional(),
         distanceM: z.number().min(0).nullable().optional(),
         stops: z.array(z.strictObject({ targetId: z.string().min(1).max(300).nullable(), position: LonLat, arriveS: z.number().min(0).nullable().optional() })).max(5000),

@@ -102,6 +102,13 @@ describe('workspace routes', () => {
     const field = (await get('/api/plans/p-2026-04-20', as.field)).json();
     expect(field.teams.map((t: { team: string }) => t.team)).toEqual(['T1']);
     expect((await get('/api/plans/none', as.planner)).statusCode).toBe(404);
+
+    // A two-day plan from the web planner: one row per team, one line per day.
+    const twoDays = { planId: 'p-two-days', teams: [{ team: 'T1', route: { type: 'MultiLineString', coordinates: [[[100, 25], [100.005, 25.005]], [[100, 25], [100.006, 25.002]]] }, durationS: 7200, distanceM: 9000, stops: [stop(targets[0]), stop(targets[2])] }] };
+    expect((await post('/api/plans', twoDays, as.planner)).json()).toMatchObject({ planId: 'p-two-days', stops: 2 });
+    const twoDetail = (await get('/api/plans/p-two-days', as.planner)).json();
+    expect(twoDetail.teams[0].stops.map((s: { targetId: string }) => s.targetId)).toEqual([targets[0].id, targets[2].id]);
+    expect((await post('/api/plans', { ...twoDays, teams: [{ ...twoDays.teams[0], route: { type: 'MultiLineString', coordinates: [] } }] }, as.planner)).json().field).toBe('teams.0.route.coordinates');
   });
 
   it('plans on the server too (planner in a worker thread), naming the bad field', async () => {

@@ -12,7 +12,7 @@ import { h } from '../ui/h';
 import { drawPolygon } from './polygon-tool';
 import { planResult } from './plan-result';
 import { routeLayers, teamColour } from './route-layers';
-import { routePicture, routeSheet } from './route-sheet';
+import { routePicture, routeSheet, teamDays } from './route-sheet';
 import { runPlanner } from './run-planner';
 import { selectTargets, type TargetSelection } from './select-targets';
 
@@ -49,6 +49,7 @@ const plannerView: View = async (root) => {
   const selectedCount = h('p', { 'data-testid': 'selected-count' });
   const teams = num(3, 1, 20, 1, 'teams');
   const shift = num(8, 1, 16, 0.5, 'shift-hours');
+  const days = num(1, 1, 14, 1, 'days');
   const service = num(15, 1, 240, 1, 'service-min');
   const timeLimit = num(3, 1, 60, 1, 'time-limit');
   const depotText = h('span', { 'data-testid': 'depot-text' });
@@ -74,6 +75,7 @@ const plannerView: View = async (root) => {
       h('label', null, t('plan.teams'), ' ', teams),
       h('label', null, t('plan.depot'), ' ', depotText, ' ', depotButton),
       h('label', null, t('plan.shift'), ' ', shift),
+      h('label', null, t('plan.days'), ' ', days),
       h('label', null, t('plan.service'), ' ', service),
       h('label', null, t('plan.timeLimit'), ' ', timeLimit),
       runButton,
@@ -162,7 +164,7 @@ const plannerView: View = async (root) => {
     const text = progress.querySelector('p')!;
     try {
       plan = await runPlanner(
-        { problem: { targets, teams: planTeams, date: today() }, roads: context.roads, timeLimitMs: Math.round((Number(timeLimit.value) || 3) * 1000), seed: 1 },
+        { problem: { targets, teams: planTeams, date: today(), days: Math.max(1, Math.min(14, Math.round(Number(days.value) || 1))) }, roads: context.roads, timeLimitMs: Math.round((Number(timeLimit.value) || 3) * 1000), seed: 1 },
         (stage, fraction) => {
           const weights: Record<string, [number, number]> = { network: [0, 0.05], matrix: [0.05, 0.25], optimise: [0.3, 0.65], geometry: [0.95, 0.05] };
           const [a, w] = weights[stage] ?? [0, 1];
@@ -180,22 +182,29 @@ const plannerView: View = async (root) => {
           teamOrder,
           teamLabel,
           onSheet: async (teamId) => {
-            const route = current.routes.find((r) => r.teamId === teamId)!;
-            const picture = await routePicture(map, route, teamColour(teamOrder.indexOf(teamId)));
-            document.body.append(routeSheet(current, route, teamLabel(teamId), picture, () => undefined));
+            // Every working day of the team that has stops, each with its own picture.
+            const days = teamDays(current, teamId);
+            const pictures: string[] = [];
+            for (const route of days) pictures.push(await routePicture(map, route, teamColour(teamOrder.indexOf(teamId))));
+            document.body.append(routeSheet(current, days, teamLabel(teamId), pictures, () => undefined));
           },
           onSave: async () => {
             const planId = `plan-${current.date ?? today()}-${Date.now().toString(36)}`;
             await api('/api/plans', {
               body: {
                 planId,
-                teams: current.routes.map((r) => ({
-                  team: r.teamId,
-                  route: r.path.length >= 2 ? { type: 'LineString', coordinates: r.path } : null,
-                  durationS: r.durationS,
-                  distanceM: r.distanceM,
-                  stops: r.stops.map((s) => ({ targetId: s.targetId, position: [s.lon, s.lat], arriveS: s.arrivalS })),
-                })),
+                // One row per team, its days in order (as 'tiandi plans import' records a plan.json).
+                teams: teamOrder.map((team) => {
+                  const routes = current.routes.filter((r) => r.teamId === team).sort((a, b) => a.day - b.day);
+                  const lines = routes.map((r) => r.path).filter((p) => p.length >= 2);
+                  return {
+                    team,
+                    route: lines.length ? { type: 'MultiLineString', coordinates: lines } : null,
+                    durationS: routes.reduce((s, r) => s + r.durationS, 0),
+                    distanceM: routes.reduce((s, r) => s + r.distanceM, 0),
+                    stops: routes.flatMap((r) => r.stops.map((s) => ({ targetId: s.targetId, position: [s.lon, s.lat], arriveS: s.arrivalS }))),
+                  };
+                }),
               },
             });
             return planId;

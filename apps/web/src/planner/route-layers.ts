@@ -48,18 +48,20 @@ export function routeLayers(map: MapLibreMap) {
       markers = [];
       const features = (plan?.routes ?? []).filter((r) => r.path.length >= 2).map((r) => ({
         type: 'Feature',
-        properties: { team: r.teamId, colour: teamColour(teamOrder.indexOf(r.teamId)) },
+        properties: { team: r.teamId, day: r.day, colour: teamColour(teamOrder.indexOf(r.teamId)) },
         geometry: { type: 'LineString', coordinates: r.path },
       }));
       (map.getSource('routes') as GeoJSONSource).setData({ type: 'FeatureCollection', features } as never);
+      // With several working days a stop is numbered day·order (2·3: third stop of day 2), as on the route sheet.
+      const multiDay = (plan?.routes ?? []).some((r) => r.day > 0 && r.stops.length > 0);
       for (const r of plan?.routes ?? []) {
         const colour = teamColour(teamOrder.indexOf(r.teamId));
         r.stops.forEach((s, i) => {
           const el = document.createElement('div');
           el.className = 'stop-marker';
           el.style.background = colour;
-          el.textContent = String(i + 1);
-          el.title = `${r.teamName ?? r.teamId} #${i + 1} ${s.targetId}`;
+          el.textContent = multiDay ? `${r.day + 1}·${i + 1}` : String(i + 1);
+          el.title = `${r.teamName ?? r.teamId} ${multiDay ? `D${r.day + 1} ` : ''}#${i + 1} ${s.targetId}`;
           el.dataset.team = r.teamId;
           markers.push(new maplibregl.Marker({ element: el }).setLngLat([s.lon, s.lat]).addTo(map));
         });

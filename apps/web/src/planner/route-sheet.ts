@@ -3,15 +3,20 @@ import type { Map as MapLibreMap } from 'maplibre-gl';
 import { fmtNumber, t } from '../i18n/index';
 import { h } from '../ui/h';
 
-/** A picture of the map fitted to one route (the canvas keeps its drawing buffer). */
+/** A team's working days that have stops, in order. */
+export function teamDays(plan: Plan, teamId: string): PlanRoute[] {
+  return plan.routes.filter((r) => r.teamId === teamId && r.stops.length > 0).sort((a, b) => a.day - b.day);
+}
+
+/** A picture of the map fitted to one route, one team's one day (the canvas keeps its drawing buffer). */
 export async function routePicture(map: MapLibreMap, route: PlanRoute, colour = '#1f77b4'): Promise<string> {
   const pts = [route.start, ...route.path, ...route.stops.map((s) => [s.lon, s.lat] as [number, number])];
   const lons = pts.map((p) => p[0]);
   const lats = pts.map((p) => p[1]);
   const before = { center: map.getCenter(), zoom: map.getZoom() };
-  // Only this team's route in the picture.
+  // Only this team's route of that day in the picture.
   const routeLayers = ['routes-line', 'routes-casing'].filter((id) => map.getLayer(id));
-  for (const id of routeLayers) map.setFilter(id, ['==', ['get', 'team'], route.teamId]);
+  for (const id of routeLayers) map.setFilter(id, ['all', ['==', ['get', 'team'], route.teamId], ['==', ['get', 'day'], route.day]]);
   map.fitBounds([[Math.min(...lons), Math.min(...lats)], [Math.max(...lons), Math.max(...lats)]], { padding: 40, animate: false, maxZoom: 20 });
   await new Promise<void>((resolve) => {
     const timer = setTimeout(resolve, 4000);
@@ -56,11 +61,31 @@ export async function routePicture(map: MapLibreMap, route: PlanRoute, colour = 
 }
 
 /**
- * The printable route sheet of one team: title, departure and return, the map picture, and the
- * ordered stop list with times, positions and a blank column for the result. Shown as an overlay
- * with a Print button (print CSS hides everything else).
+ * The printable route sheet of one team: title, then per working day (a page each when printed) the
+ * date, departure and return, the map picture, and the ordered stop list with times, positions and a
+ * blank column for the result. Shown as an overlay with a Print button (print CSS hides everything else).
+ * `routes`: the team's days ({@link teamDays}); `pictures`: one per route.
  */
-export function routeSheet(plan: Plan, route: PlanRoute, teamLabel: string, picture: string, onClose: () => void): HTMLElement {
+export function routeSheet(plan: Plan, routes: PlanRoute[], teamLabel: string, pictures: string[], onClose: () => void): HTMLElement {
+  const multiDay = routes.length > 1;
+  const day = (route: PlanRoute, i: number) =>
+    h('section', { class: 'sheet-day', 'data-testid': 'sheet-day', 'data-day': String(route.day + 1) },
+      multiDay ? h('h2', null, t('sheet.day', { n: route.day + 1, date: route.date ?? '' })) : '',
+      h('p', null, `${multiDay ? '' : `${plan.date ?? ''} · `}${t('sheet.depart', { time: formatClock(route.departS), back: formatClock(route.returnS) })} · ${fmtNumber(route.distanceM / 1000, 1)} km`),
+      h('img', { class: 'sheet-map', src: pictures[i], alt: `${teamLabel} ${route.day + 1}` }),
+      h('table', { class: 'list sheet-table' },
+        h('thead', null, h('tr', null, ...['sheet.col.seq', 'sheet.col.target', 'sheet.col.arrive', 'sheet.col.leave', 'sheet.col.position', 'sheet.col.walk', 'sheet.col.done'].map((k) => h('th', null, t(k))))),
+        h('tbody', null, ...route.stops.map((s, j) => h('tr', null,
+          h('td', null, String(j + 1)),
+          h('td', null, s.targetId.length > 18 ? `${s.targetId.slice(0, 18)}…` : s.targetId),
+          h('td', null, formatClock(s.arrivalS)),
+          h('td', null, formatClock(s.departureS)),
+          h('td', null, `${s.lat.toFixed(6)}, ${s.lon.toFixed(6)}`),
+          h('td', null, fmtNumber(s.walkM, 0)),
+          h('td', { class: 'blank' }, ''),
+        ))),
+      ),
+    );
   const overlay = h(
     'div',
     { class: 'sheet-overlay', 'data-testid': 'route-sheet' },
@@ -70,20 +95,7 @@ export function routeSheet(plan: Plan, route: PlanRoute, teamLabel: string, pict
         h('button', { type: 'button', onclick: () => { overlay.remove(); onClose(); } }, t('common.close')),
       ),
       h('h1', null, t('sheet.title', { team: teamLabel })),
-      h('p', null, `${plan.date ?? ''} · ${t('sheet.depart', { time: formatClock(route.departS), back: formatClock(route.returnS) })} · ${fmtNumber(route.distanceM / 1000, 1)} km`),
-      h('img', { class: 'sheet-map', src: picture, alt: teamLabel }),
-      h('table', { class: 'list sheet-table' },
-        h('thead', null, h('tr', null, ...['sheet.col.seq', 'sheet.col.target', 'sheet.col.arrive', 'sheet.col.leave', 'sheet.col.position', 'sheet.col.walk', 'sheet.col.done'].map((k) => h('th', null, t(k))))),
-        h('tbody', null, ...route.stops.map((s, i) => h('tr', null,
-          h('td', null, String(i + 1)),
-          h('td', null, s.targetId.length > 18 ? `${s.targetId.slice(0, 18)}…` : s.targetId),
-          h('td', null, formatClock(s.arrivalS)),
-          h('td', null, formatClock(s.departureS)),
-          h('td', null, `${s.lat.toFixed(6)}, ${s.lon.toFixed(6)}`),
-          h('td', null, fmtNumber(s.walkM, 0)),
-          h('td', { class: 'blank' }, ''),
-        ))),
-      ),
+      ...routes.map(day),
     ),
   );
   return overlay;
