@@ -24,7 +24,7 @@ HERE = os.path.dirname(os.path.abspath(__file__))
 SEED = 7
 MEAN, STD, SCALE = 0.5, 0.25, 255.0
 SIZE = 64
-GSD = 0.05
+GSD = 0.05  # default ground size of a chip pixel (--gsd)
 
 
 def block(cin, cout, stride):
@@ -98,6 +98,7 @@ def main():
     ap.add_argument('--lr', type=float, default=3e-3)
     ap.add_argument('--data-note', default=None)
     ap.add_argument('--init', help='start from the weights of a checkpoint written by an earlier run (weights.pt)')
+    ap.add_argument('--gsd', type=float, default=GSD, help='metres per chip pixel, written into the card (make the chips with the same card)')
     ap.add_argument('--arch', choices=sorted(ARCHS), default='std', help='network size (see ARCHS)')
     ap.add_argument('--card-only', action='store_true', help='only write the verifier card and name it in the main card (before collecting chips)')
     args = ap.parse_args()
@@ -159,14 +160,14 @@ def write_cards(args, chips):
         'task': 'tile-classifier',
         'input': {'name': 'image', 'size': SIZE, 'channels': ['R', 'G', 'B'], 'scale': SCALE, 'mean': [MEAN] * 3, 'std': [STD] * 3},
         'output': {'name': 'scores', 'activation': 'sigmoid'},
-        'gsd_m': GSD,
+        'gsd_m': args.gsd,
         'tile_stride': SIZE,
         'classes': ['background', 'poppy'],
         'positive_class': 'poppy',
         # A verifier classifies windows the first stage chose; thresholds here are not used for tracing.
         'thresholds': {'high': 0.5, 'low': 0.5, 'min_area_m2': 0},
         'training': {
-            'data': args.data_note or f'synthetic only: windows the poppy-synth segmentation model chose on packages/synth scenes (seeds 1300-1369 and 1500-1549)' + (f', {chips} chips at 0.05 m' if chips else ', chips at 0.05 m'),
+            'data': args.data_note or f'synthetic only: windows the poppy-synth segmentation model chose on packages/synth scenes (seeds 1300-1369 and 1500-1549)' + (f', {chips} chips at {args.gsd} m' if chips else f', chips at {args.gsd} m'),
             'warning': 'Trained on synthetic imagery only. Fine-tune on real labelled imagery before operational use. 仅用合成影像训练，实际使用前须用真实标注影像微调。',
             'recipe': 'models/poppy-synth/train_verifier.py',
             'command': 'npm run train:model',
