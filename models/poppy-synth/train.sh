@@ -24,6 +24,6 @@ nice -n 10 npx tsx packages/synth/scripts/calibrate-thresholds.ts models/poppy-s
 nice -n 10 /usr/bin/python3 models/poppy-synth/train_verifier.py --card-only
 nice -n 10 npx tsx packages/synth/scripts/make-verifier-chips.ts models/poppy-synth models/poppy-synth/.chips-verifier 1300 70
 nice -n 10 npx tsx packages/synth/scripts/make-verifier-chips.ts models/poppy-synth models/poppy-synth/.chips-verifier-2 1500 50
-nice -n 10 /usr/bin/python3 models/poppy-synth/train_verifier.py --epochs 14
+nice -n 10 /usr/bin/python3 models/poppy-synth/train_verifier.py --epochs 14 --resample 0.4
 CAL_HIGHS=0.12 nice -n 10 npx tsx packages/synth/scripts/calibrate-verifier.ts models/poppy-synth 30 --write-card
 nice -n 10 npx tiandi eval --scenes 20 --seed 9000 --model models/poppy-synth --write-card

@@ -69,11 +69,38 @@ def load(dirs):
     return np.stack(xs), np.array(ys, np.float32), np.array(groups)
 
 
-def augment(x, rng):
+def resample(x, rng, p):
+    """Turns, rescales and shifts a share `p` of the batch by a random amount, sampled nearest or bilinear.
+
+    Orthophotos reach the scan already resampled (gdalwarp into another CRS turns the pixel grid by the meridian
+    convergence, nearest-neighbour by default): without this the verifier learnt the renderer's exact pixel
+    texture and rejected every plot in a scene warped 14 degrees with either resampling."""
+    if p <= 0:
+        return x  # draws nothing from rng: the recipe's default run stays as it was
+    sel = rng.random(x.shape[0]) < p
+    m = int(sel.sum())
+    if not m:
+        return x
+    a = rng.uniform(0, 2 * np.pi, m)
+    s = rng.uniform(0.9, 1.12, m)
+    shift = rng.uniform(-1, 1, (2, m)) / SIZE  # up to half a pixel, in grid units
+    theta = torch.tensor(np.stack([np.stack([s * np.cos(a), -s * np.sin(a), shift[0]], 1),
+                                   np.stack([s * np.sin(a), s * np.cos(a), shift[1]], 1)], 1), dtype=torch.float32)
+    t = torch.from_numpy(np.ascontiguousarray(x[sel], dtype=np.float32)).permute(0, 3, 1, 2)
+    grid = F.affine_grid(theta, list(t.shape), align_corners=False)
+    mode = 'nearest' if rng.random() < 0.5 else 'bilinear'
+    out = F.grid_sample(t, grid, mode=mode, padding_mode='reflection', align_corners=False)
+    x = x.astype(np.float32)
+    x[sel] = out.permute(0, 2, 3, 1).numpy()
+    return x
+
+
+def augment(x, rng, p_resample=0.0):
     k = rng.integers(0, 4)
     x = np.rot90(x, k, axes=(1, 2))
     if rng.random() < 0.5:
         x = x[:, :, ::-1]
+    x = resample(x, rng, p_resample)
     return photometric(x, rng, gain=(0.82, 1.18), tint=(0.95, 1.05))
 
 
@@ -99,6 +126,7 @@ def main():
     ap.add_argument('--data-note', default=None)
     ap.add_argument('--init', help='start from the weights of a checkpoint written by an earlier run (weights.pt)')
     ap.add_argument('--gsd', type=float, default=GSD, help='metres per chip pixel, written into the card (make the chips with the same card)')
+    ap.add_argument('--resample', type=float, default=0.0, help='share of training chips turned and resampled (nearest or bilinear), as gdalwarp does')
     ap.add_argument('--arch', choices=sorted(ARCHS), default='std', help='network size (see ARCHS)')
     ap.add_argument('--card-only', action='store_true', help='only write the verifier card and name it in the main card (before collecting chips)')
     args = ap.parse_args()
@@ -129,7 +157,7 @@ def main():
         tot, nb = 0.0, 0
         for i in range(0, len(order), bs):
             idx = order[i:i + bs]
-            logit = model(to_tensor(augment(xt[idx], rng))).squeeze(1)
+            logit = model(to_tensor(augment(xt[idx], rng, args.resample))).squeeze(1)
             loss = F.binary_cross_entropy_with_logits(logit, torch.from_numpy(yt[idx]), pos_weight=pos_w)
             opt.zero_grad(); loss.backward(); opt.step(); sched.step()
             tot += loss.item(); nb += 1
@@ -167,7 +195,8 @@ def write_cards(args, chips):
         # A verifier classifies windows the first stage chose; thresholds here are not used for tracing.
         'thresholds': {'high': 0.5, 'low': 0.5, 'min_area_m2': 0},
         'training': {
-            'data': args.data_note or f'synthetic only: windows the poppy-synth segmentation model chose on packages/synth scenes (seeds 1300-1369 and 1500-1549)' + (f', {chips} chips at {args.gsd} m' if chips else f', chips at {args.gsd} m'),
+            'data': args.data_note or f'synthetic only: windows the poppy-synth segmentation model chose on packages/synth scenes (seeds 1300-1369 and 1500-1549)' + (f', {chips} chips at {args.gsd} m' if chips else f', chips at {args.gsd} m')
+            + (f'; {round(args.resample * 100)} % of chips turned and resampled in training, as gdalwarp does' if args.resample > 0 else ''),
             'warning': 'Trained on synthetic imagery only. Fine-tune on real labelled imagery before operational use. 仅用合成影像训练，实际使用前须用真实标注影像微调。',
             'recipe': 'models/poppy-synth/train_verifier.py',
             'command': 'npm run train:model',

@@ -77,7 +77,7 @@ for (const r of runs) for (const p of r.plots) {
 }
 const km2 = runs.reduce((a, r) => a + r.areaKm2, 0);
 console.log('high\twindows\tverify\trecall≥4\trecall\tprec\tFP/km²\tFP\tstage-1 cand/km²\twindows/km²');
-const rows: Array<{ high: number; maxWindows: number; t: number; rec: number; fp: number; windowsPerKm2: number }> = [];
+const rows: Array<{ high: number; maxWindows: number; t: number; rec: number; recAll: number; fp: number; windowsPerKm2: number }> = [];
 for (const high of HIGHS) for (const [k, maxWindows] of MAXW.entries()) {
   const all = runs.flatMap((r) => r.byHigh.get(high)!);
   const windowsPerKm2 = all.reduce((a, c) => a + c.windows[k], 0) / km2;
@@ -85,15 +85,17 @@ for (const high of HIGHS) for (const [k, maxWindows] of MAXW.entries()) {
     const scenes: SceneEval[] = runs.map((r) => ({ plots: r.plots, areaKm2: r.areaKm2,
       candidates: r.byHigh.get(high)!.filter((c) => c.sv[k] >= t).map((c) => ({ rings: c.rings, score: c.sv[k] })) }));
     const m = plotMetrics(scenes);
-    rows.push({ high, maxWindows, t, rec: m.recallGe4m2 ?? 0, fp: m.fpPerKm2, windowsPerKm2 });
+    rows.push({ high, maxWindows, t, rec: m.recallGe4m2 ?? 0, recAll: m.recall ?? 0, fp: m.fpPerKm2, windowsPerKm2 });
     console.log([high, maxWindows, t, m.recallGe4m2?.toFixed(3), m.recall?.toFixed(3), m.precision?.toFixed(3), m.fpPerKm2.toFixed(1), m.fpCandidates, (all.length / km2).toFixed(0), windowsPerKm2.toFixed(0)].join('\t'));
   }
 }
 if (process.argv.includes('--write-card')) {
   // Among settings keeping recall (plots ≥ 4 m²) at CAL_RECALL: the fewest false positives, then the highest
-  // recall, then the fewest verifier windows per km² (what the second stage costs), then the higher threshold.
+  // recall of plots ≥ 4 m², then of all plots (small plots count too: a threshold that drops them for no
+  // fewer false positives is not better), then the fewest verifier windows per km² (what the second stage
+  // costs), then the higher threshold.
   const minRecall = Number(process.env.CAL_RECALL ?? 0.95);
-  const keep = rows.filter((r) => r.rec >= minRecall).sort((a, b) => a.fp - b.fp || b.rec - a.rec || a.windowsPerKm2 - b.windowsPerKm2 || b.t - a.t);
+  const keep = rows.filter((r) => r.rec >= minRecall).sort((a, b) => a.fp - b.fp || b.rec - a.rec || b.recAll - a.recAll || a.windowsPerKm2 - b.windowsPerKm2 || b.t - a.t);
   const best = keep[0] ?? rows.sort((a, b) => b.rec - a.rec || a.fp - b.fp)[0];
   card.thresholds = { ...card.thresholds, low: Math.round(best.high * lowRatio * 1000) / 1000, high: best.high };
   card.verifier = { ...card.verifier, threshold: best.t, max_windows: best.maxWindows };
