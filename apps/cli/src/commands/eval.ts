@@ -2,6 +2,7 @@ import fs from 'node:fs';
 import path from 'node:path';
 import { parseArgs } from 'node:util';
 import { EXIT, type Command, fail } from '../command';
+import { resolveModelDir } from '../default-model';
 
 const usage = `用法 Usage:
   tiandi eval [--scenes 20] [--seed 9000] [--model models/poppy-synth] [--size-m 150] [--engine scan|bare] [--json] [--write-card]
@@ -42,9 +43,9 @@ const evalCommand: Command = {
     if (clash) return fail(io, 'eval', `seeds ${seed}-${seed + n - 1} overlap seeds ${clash[0]}-${clash[1]} used for training or threshold calibration; choose held-out seeds (e.g. --seed 9000).`);
     const engine = (v.engine ?? 'scan') as 'scan' | 'bare';
     if (engine !== 'scan' && engine !== 'bare') return fail(io, 'eval', `--engine '${v.engine}' must be scan or bare.`);
-    const modelDir = path.resolve(io.cwd, v.model ?? 'models/poppy-synth');
+    const modelDir = resolveModelDir(io.cwd, v.model);
     const cardPath = path.join(modelDir, 'model.json');
-    if (!fs.existsSync(cardPath) || !fs.existsSync(path.join(modelDir, 'model.onnx'))) return fail(io, v.model ?? 'models/poppy-synth', '找不到 model.json 或 model.onnx missing model.json or model.onnx in this folder.');
+    if (!fs.existsSync(cardPath) || !fs.existsSync(path.join(modelDir, 'model.onnx'))) return fail(io, path.relative(io.cwd, modelDir) || modelDir, '找不到 model.json 或 model.onnx missing model.json or model.onnx in this folder.');
     const { evaluateModel } = await import('@tiandi/synth/node');
     const seeds = Array.from({ length: n }, (_, i) => seed + i);
     const report = await evaluateModel({

@@ -40,6 +40,14 @@ describe('tiandi scan', () => {
     for (const f of ['candidates.geojson', 'footprint.geojson', 'heatmap.tif', 'summary.json']) expect(fs.existsSync(path.join(dir, 'out1', f))).toBe(true);
   });
 
+  it('without --model, outside a clone, uses the default model shipped with tiandi', async () => {
+    // The working folder (a temporary one) has no models/ of its own.
+    const r = await run([fx.files.base, '--out', 'out-default-model', '--json', '--workers', '0']);
+    expect(r.stderr).toBe('');
+    expect(r.code).toBe(0);
+    expect(JSON.parse(r.stdout)).toMatchObject({ images: 1, model: 'poppy-synth' });
+  });
+
   it('defaults the output folder to ./scan-<image name>', async () => {
     const r = await run([fx.files.base, '--model', model, '--workers', '0']);
     expect(r.code).toBe(0);

@@ -2,6 +2,7 @@ import { existsSync } from 'node:fs';
 import path from 'node:path';
 import { parseArgs } from 'node:util';
 import { EXIT, type Command, fail } from '../command';
+import { resolveModelDir } from '../default-model';
 import type { ScanProgress } from '@tiandi/tiles/node';
 import { createProgressBar } from '../progress';
 import { actorOf } from '../workspace-command';
@@ -11,7 +12,7 @@ const usage = `用法 Usage:
               [--workers <n>] [--crs "<EPSG:code | proj4>"] [--no-verify] [--workspace <file.gpkg>] [--json]
 
 扫描无人机正射影像，找出疑似罂粟地块。Scan drone orthophotos for candidate poppy plots.
-  --model      模型目录 model folder with model.onnx + model.json (default models/poppy-synth)
+  --model      模型目录 model folder with model.onnx + model.json (default models/poppy-synth: the working folder's, else the one shipped with tiandi)
   --out        输出目录 output folder (default ./scan-<first image name>)
   --threshold  种子阈值 seed score threshold in (0, 1] (default: the model card's)
   --workers    工作线程 worker threads (default: one per core)
@@ -63,7 +64,7 @@ const scan: Command = {
       workers = Number(v.workers);
       if (!Number.isInteger(workers) || workers < 0 || workers > 256) return fail(io, 'scan', `--workers '${v.workers}' must be a whole number 0–256`);
     }
-    const modelDir = path.resolve(io.cwd, v.model ?? 'models/poppy-synth');
+    const modelDir = resolveModelDir(io.cwd, v.model);
     if (!existsSync(path.join(modelDir, 'model.json'))) {
       return fail(io, path.relative(io.cwd, modelDir) || modelDir, '找不到模型 no model.json here: pass --model models/<name> (a folder with model.onnx + model.json)');
     }
