@@ -5,6 +5,7 @@ import { spawnSync } from 'node:child_process';
 import { Writable } from 'node:stream';
 import { beforeAll, describe, expect, it } from 'vitest';
 import { makeFixtures, type Fixtures } from '../../../../packages/tiles/scripts/make-fixtures';
+import { writeGeoTiff } from '@tiandi/tiles/write';
 import scan from './scan';
 
 const repo = path.resolve(__dirname, '../../../..');
@@ -71,6 +72,23 @@ describe('tiandi scan', () => {
     expect(lines[0]).toMatch(new RegExp(`^tiandi: .*${name}\\.tif: `));
     expect(lines[0]).toMatch(msg);
     expect(fs.existsSync(path.join(dir, `bad-${name}`))).toBe(false);
+  });
+
+  it('a wrong CRS tag (UTM metres tagged EPSG:4326): one line naming the corner and --crs, exit 2', async () => {
+    const file = path.join(dir, 'wrong-crs.tif');
+    await writeGeoTiff(file, {
+      width: 64, height: 64, bands: 3, epsg: 4326, geoTransform: [718568, 0.05, 0, 3094608, 0, -0.05],
+      readRows: (_y0, rows) => new Uint8Array(64 * rows * 3).fill(90),
+    });
+    const r = await run([file, '--model', model, '--out', 'bad-wrong-crs', '--workers', '0']);
+    expect(r.code).toBe(2);
+    expect(r.stderr).toMatch(/^tiandi: .*wrong-crs\.tif: .*718568, 3094608 in EPSG:4326, which is not on the Earth.*--crs/);
+    expect(r.stderr.trim().split('\n')).toHaveLength(1);
+    expect(fs.existsSync(path.join(dir, 'bad-wrong-crs'))).toBe(false);
+    // --crs with the right code scans it.
+    const ok = await run([file, '--model', model, '--crs', 'EPSG:32648', '--out', 'wrong-crs-fixed', '--json', '--workers', '0']);
+    expect(ok.code).toBe(0);
+    expect(JSON.parse(ok.stdout).images).toBe(1);
   });
 
   it('a bad file among good ones: the good one is scanned, exit 2', async () => {

@@ -107,3 +107,33 @@ export function groundSampleDistance(toWgs: (c: number, r: number) => [number, n
   const p = toWgs(col, row);
   return { x: localDistanceM(p, toWgs(col + d, row)) / d, y: localDistanceM(p, toWgs(col, row + d)) / d };
 }
+
+/** Finest ground pixel any drone orthophoto has; finer means a CRS that reads degrees as metres. */
+export const MIN_PLAUSIBLE_GSD_M = 0.001;
+
+/**
+ * Why an image's georeferencing cannot be right, or undefined when it may be: a corner off the Earth
+ * (projected metres tagged as degrees put the image at longitude 718 568°) or a pixel finer than a millimetre
+ * (degrees tagged as metres). Both come from a wrong CRS tag, so the message says to pass the right one.
+ * `toWgs` maps pixel (col, row) to [lon, lat]; it may throw or give NaN off its CRS's area.
+ */
+export function implausibleGeoref(gt: GeoTransform, width: number, height: number, toWgs: (col: number, row: number) => [number, number], gsdM: { x: number; y: number }, crsId: string): string | undefined {
+  const onEarth = (col: number, row: number) => {
+    try {
+      const [lon, lat] = toWgs(col, row);
+      return Math.abs(lon) <= 180 + 1e-9 && Math.abs(lat) <= 90 + 1e-9;
+    } catch {
+      return false;
+    }
+  };
+  const off = ([[0, 0], [width, 0], [width, height], [0, height]] as const).find(([c, r]) => !onEarth(c, r));
+  if (off) {
+    const at = applyGeoTransform(gt, off[0], off[1]).map((v) => +v.toPrecision(9)).join(', ');
+    return `地理参考无效 georeferencing puts an image corner at ${at} in ${crsId}, which is not on the Earth (projected metres tagged as degrees?): pass the right CRS with --crs "EPSG:<code>"`;
+  }
+  const g = Math.min(gsdM.x, gsdM.y);
+  if (g < MIN_PLAUSIBLE_GSD_M) {
+    return `地理参考无效 a pixel would be ${g.toPrecision(2)} m on the ground in ${crsId}, finer than any drone orthophoto (≥ ${MIN_PLAUSIBLE_GSD_M} m; degrees tagged as metres?): pass the right CRS with --crs "EPSG:<code>"`;
+  }
+  return undefined;
+}

@@ -3,7 +3,7 @@ import { fromFile, type GeoTIFF } from 'geotiff';
 import { crsFromProj4, getCrs, type Crs } from '@tiandi/geo/crs';
 import { TilesError, throwIfAborted } from '../errors';
 import type { GeoTransform } from '../write/geo-tags';
-import { crsFromGeoKeys, geoTransformFromTags, groundSampleDistance, pixelToWgs84 } from './georef';
+import { crsFromGeoKeys, geoTransformFromTags, groundSampleDistance, implausibleGeoref, pixelToWgs84 } from './georef';
 import { ifdInfo, type IfdInfo } from './ifd-info';
 import { createLevelReader } from './level-reader';
 import { resampleArea, type RgbRaster } from './resample-area';
@@ -175,6 +175,8 @@ export async function openGeoTiffSource(path: string, options: OpenGeoTiffOption
     if (!(gsdM.x > 0 && gsdM.y > 0 && Number.isFinite(gsdM.x) && Number.isFinite(gsdM.y))) {
       throw new TilesError('TIANDI_E_NO_GEOREF', `地理参考无效 cannot measure the pixel size on the ground in ${crs!.id}: check the CRS (or --crs)`, path);
     }
+    const wrong = implausibleGeoref(geoTransform!, main.width, main.height, toWgs, gsdM, crs!.id);
+    if (wrong) throw new TilesError('TIANDI_E_NO_GEOREF', wrong, path);
     const blocks = createLevelReader({ fh, path, bigEndian, noData, cacheBytes: options.cacheBytes ?? 64 * 1024 * 1024 });
 
     const source: GeoTiffSource = {
