@@ -176,7 +176,9 @@ export async function scanImages(options: ScanImagesOptions): Promise<ScanSummar
       }
       local = await loadModel(resolve(cwd, options.modelDir), { threads: 1 });
       if (options.verify !== false || options.onVerifierWindow) {
-        verifier = await loadVerifier(resolve(cwd, options.modelDir), card, { cardOnly: options.verify === false, threads, signal });
+        // The verifier runs when the tile rows are done and the worker threads idle: it may use every core
+        // (the threads asked for, when asked), also when the rows were left to this thread alone.
+        verifier = await loadVerifier(resolve(cwd, options.modelDir), card, { cardOnly: options.verify === false, threads: Math.max(1, options.workers ?? availableParallelism()), signal });
       }
     }
     for (let k = 0; k < opened.length; k++) {

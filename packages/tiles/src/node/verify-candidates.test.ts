@@ -137,6 +137,29 @@ describe('the verifier (second stage)', () => {
   });
 });
 
+describe('readVerifierWindow', () => {
+  it('puts a window spanning whole source pixels on the pixel grid (an exact copy), and others where asked', async () => {
+    const src = await openGeoTiffSource(fx.files.base);
+    try {
+      const card = await loadModelCard(join(MODELS, 'redness-cls'));
+      const gsd = (src.gsdM.x + src.gsdM.y) / 2;
+      // At the source's own GSD (within 0.2 %): the 64 source pixels whose corner is nearest the asked one.
+      const same = await readVerifierWindow(src, { ...card, gsd_m: gsd * 1.001 }, 100.3, 80.6);
+      const grid = await src.readWindow([68, 49, 132, 113], 64, 64);
+      expect(Buffer.compare(Buffer.from(same.rgb), Buffer.from(grid.rgb))).toBe(0);
+      const shifted = await src.readWindow([68.3, 48.6, 132.3, 112.6], 64, 64);
+      expect(Buffer.compare(Buffer.from(same.rgb), Buffer.from(shifted.rgb))).not.toBe(0);
+      // 1.37 source pixels per window pixel (87.7 a window): no whole extent, the window stays centred where asked.
+      const wx = (64 * gsd * 1.37) / src.gsdM.x, wy = (64 * gsd * 1.37) / src.gsdM.y;
+      const coarse = await readVerifierWindow(src, { ...card, gsd_m: gsd * 1.37 }, 100.3, 80.6);
+      const asked = await src.readWindow([100.3 - wx / 2, 80.6 - wy / 2, 100.3 + wx / 2, 80.6 + wy / 2], 64, 64);
+      expect(Buffer.compare(Buffer.from(coarse.rgb), Buffer.from(asked.rgb))).toBe(0);
+    } finally {
+      await src.close();
+    }
+  });
+});
+
 describe('mapConcurrent', () => {
   it('keeps results in index order and never has more than `limit` calls pending', async () => {
     let pending = 0, most = 0;
