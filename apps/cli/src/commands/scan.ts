@@ -15,7 +15,7 @@ const usage = `用法 Usage:
   --model      模型目录 model folder with model.onnx + model.json (default models/poppy-synth: the working folder's, else the one shipped with tiandi)
   --out        输出目录 output folder (default ./scan-<first image name>)
   --threshold  种子阈值 seed score threshold in (0, 1] (default: the model card's)
-  --workers    工作线程 worker threads (default: one per core)
+  --workers    线程数 threads scanning tile rows (default: one per core for long jobs, 1 below about 128 Mpx, or 512 Mpx of JPEG)
   --crs        坐标系 CRS for files whose GeoTIFF keys lack a known EPSG code
   --no-verify  不复核 skip the model's second stage (its verifier), to see what the first stage alone finds
   --workspace  工作区 also record the images, footprints and candidates in this workspace (as 'tiandi scans import')

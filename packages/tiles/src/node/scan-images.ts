@@ -8,7 +8,7 @@ import { scanPlan, type ScanPlan } from '../scan/scan-plan';
 import { scanRow, segmentWindow, type RowResult, type WindowReader } from '../scan/scan-row';
 import type { RgbRaster } from '../read/resample-area';
 import { finishImage, type ImageResult } from './finish-image';
-import { cacheBytesFor, RowRanges } from './thread-plan';
+import { cacheBytesFor, defaultThreads, RowRanges } from './thread-plan';
 import { writeHeatmap } from './write-heatmap';
 import { loadModel, loadModelCard, type LoadedModel } from './load-model';
 import { ScanWorker } from './worker-pool';
@@ -152,8 +152,8 @@ export async function scanImages(options: ScanImagesOptions): Promise<ScanSummar
   const tilesTotal = opened.reduce((s, o) => s + o.plan.tilesAcross * o.plan.tilesDown, 0);
   const mpxTotal = opened.reduce((s, o) => s + (o.src.width * o.src.height) / 1e6, 0);
   // Threads doing the work: this one plus (threads − 1) worker threads. This thread starts at once, so the
-  // workers' start-up (loading tsx, geotiff, onnxruntime) hides behind real work; small jobs need no workers.
-  const threads = Math.max(1, options.workers ?? (mpxTotal < 16 ? 1 : availableParallelism()));
+  // workers' start-up (loading tsx, geotiff, onnxruntime) hides behind real work; shorter jobs need no workers.
+  const threads = Math.max(1, options.workers ?? defaultThreads(opened.map((o) => ({ mpx: (o.src.width * o.src.height) / 1e6, compression: o.src.layout.compression })), availableParallelism()));
   const maxRows = Math.max(1, ...opened.map((o) => o.plan.tilesDown));
   const inThisThread = options.inThisThread ?? true;
   const nWorkers = inThisThread ? Math.min(threads - 1, maxRows - 1) : threads;

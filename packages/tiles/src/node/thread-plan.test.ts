@@ -1,5 +1,5 @@
 import { describe, expect, it } from 'vitest';
-import { RowRanges } from './thread-plan';
+import { defaultThreads, RowRanges } from './thread-plan';
 
 describe('RowRanges', () => {
   it('gives each runner a contiguous range, then the far end of the fullest one', () => {
@@ -23,5 +23,21 @@ describe('RowRanges', () => {
       expect(r.remaining()).toBe(0);
       expect(r.claim(0)).toBe(-1);
     }
+  });
+});
+
+describe('defaultThreads', () => {
+  it('starts worker threads only for jobs long enough to pay for them, later for JPEG (decoded off the thread)', () => {
+    const jpeg = (mpx: number) => ({ mpx, compression: 7 });
+    const deflate = (mpx: number) => ({ mpx, compression: 8 });
+    expect(defaultThreads([jpeg(64)], 2)).toBe(1);
+    expect(defaultThreads([jpeg(268)], 2)).toBe(1);
+    expect(defaultThreads([jpeg(1600)], 2)).toBe(2);
+    expect(defaultThreads([deflate(64)], 2)).toBe(1);
+    expect(defaultThreads([deflate(268)], 8)).toBe(8);
+    // Several images add up: two 64-Mpx deflate files are one long job.
+    expect(defaultThreads([deflate(64), deflate(64)], 2)).toBe(2);
+    expect(defaultThreads([jpeg(400), deflate(30)], 2)).toBe(2);
+    expect(defaultThreads([], 2)).toBe(1);
   });
 });
