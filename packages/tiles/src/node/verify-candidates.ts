@@ -66,8 +66,12 @@ function wholeIfNear(w: number): number {
 /** Block cache of each thread reading verifier windows (windows of one candidate lie near each other). */
 export const VERIFY_CACHE_BYTES = 32 << 20;
 
-/** Windows read at once: block decodes run on the thread pool while this thread assembles other windows. */
-const READ_CONCURRENCY = 4;
+/**
+ * Windows read at once: block decodes run on the thread pool while this thread assembles other windows and
+ * runs the verifier. Enough of them keep the pool busy through a verifier batch (4 left it idle: interleaved
+ * A/B on the 64-Mpx bench files, 16 with batches of 16 was 5 % faster on the COG, 11 % on tiled deflate).
+ */
+const READ_CONCURRENCY = 16;
 /** Windows held in memory at once by {@link scoreCentres}; the next chunk is read while this one is scored. */
 const WINDOW_CHUNK = 256;
 
@@ -111,7 +115,8 @@ export async function mapConcurrent<T>(n: number, limit: number, fn: (i: number)
 export async function scoreWindows(v: Verifier, rasters: RgbRaster[]): Promise<number[]> {
   if (!v.model) throw new TilesError('TIANDI_E_INTERNAL', 'verifier loaded without its model');
   const S = v.card.input.size, C = v.card.input.channels.length;
-  const BATCH = 32;
+  // Small batches return to the event loop often, so the next windows' reads are issued between them.
+  const BATCH = 16;
   const batch = new Float32Array(BATCH * C * S * S);
   const out: number[] = [];
   for (let i = 0; i < rasters.length; i += BATCH) {
