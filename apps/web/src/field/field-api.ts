@@ -1,4 +1,5 @@
 /** Calls of the field and manager views to the server, and the shapes they get back. */
+import { OFFLINE_COPY_HEADER } from '../pwa/offline-copy';
 
 export interface Account {
   id: string;
@@ -48,9 +49,13 @@ export class ApiError extends Error {
   }
 }
 
-/** JSON request to the API; throws {@link ApiError} (status 0 when the network failed). */
-export async function api<T>(path: string, init: RequestInit & { json?: unknown } = {}): Promise<T> {
-  const { json, ...rest } = init;
+/**
+ * JSON request to the API; throws {@link ApiError} (status 0 when the network failed). With `fresh`, the service
+ * worker's saved copy (given when the network failed) counts as offline too: the caller has its own copy and
+ * must know that it is offline.
+ */
+export async function api<T>(path: string, init: RequestInit & { json?: unknown; fresh?: boolean } = {}): Promise<T> {
+  const { json, fresh, ...rest } = init;
   let res: Response;
   try {
     res = await fetch(path, {
@@ -62,6 +67,7 @@ export async function api<T>(path: string, init: RequestInit & { json?: unknown 
   } catch (err) {
     throw new ApiError(0, 'TIANDI_E_OFFLINE', String((err as Error)?.message ?? err));
   }
+  if (fresh && res.headers.get(OFFLINE_COPY_HEADER)) throw new ApiError(0, 'TIANDI_E_OFFLINE', 'offline: the service worker answered with its saved copy');
   const body = (await res.json().catch(() => null)) as { code?: string; message?: string } | null;
   if (!res.ok) throw new ApiError(res.status, body?.code ?? `HTTP_${res.status}`, body?.message ?? `HTTP ${res.status}`, body);
   return body as T;

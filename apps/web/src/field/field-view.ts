@@ -185,7 +185,7 @@ async function start(el: HTMLElement, cleanups: (() => void)[], isDisposed: () =
     let savedAt: string | null = null;
     try {
       if (!navigator.onLine) throw new ApiError(0, 'TIANDI_E_OFFLINE', 'offline');
-      assignment = await api<FieldAssignment>('/api/field/assignment');
+      assignment = await api<FieldAssignment>('/api/field/assignment', { fresh: true });
       savedAt = new Date().toISOString();
       await outbox.setValue(`assignment:${team}`, { assignment, savedAt });
       try {

@@ -4,6 +4,8 @@ import { describe, expect, it } from 'vitest';
 import { OUTBOX_FLUSHED_MESSAGE, OUTBOX_SYNC_TAG } from './background-sync';
 import { Outbox, type ReportFeature } from './outbox';
 import { buildServiceWorker } from './sw-plugin';
+import { markOfflineCopy, OFFLINE_COPY_HEADER } from './offline-copy';
+import { api } from '../field/field-api';
 
 const report = (id: string): ReportFeature => ({
   type: 'Feature',
@@ -68,5 +70,61 @@ describe('the built service worker: Background Sync of the field outbox', () => 
     reopened.close();
     await w.sync(OUTBOX_SYNC_TAG);
     expect(network.posts).toEqual(['r1', 'r2']); // each report sent once
+  });
+});
+
+describe('the built service worker: field data offline', () => {
+  it('answers from its saved copy when the network fails, marked so the page knows it is offline', async () => {
+    const listeners = new Map<string, (e: unknown) => void>();
+    const saved = new Map<string, Response>();
+    const cache = {
+      match: async (req: Request | string) => saved.get(typeof req === 'string' ? req : req.url)?.clone(),
+      put: async (req: Request, res: Response) => void saved.set(req.url, res),
+    };
+    const network = { online: true };
+    const fetch = async (req: Request) => {
+      if (!network.online) throw new TypeError('Failed to fetch');
+      return new Response(JSON.stringify({ team: 'T1', url: req.url }), { status: 200, headers: { 'content-type': 'application/json' } });
+    };
+    const scope = {
+      addEventListener: (type: string, fn: (e: unknown) => void) => listeners.set(type, fn),
+      skipWaiting: async () => undefined,
+      clients: { claim: async () => undefined, matchAll: async () => [] },
+      registration: { scope: 'https://tiandi.test/' },
+    };
+    const context = vm.createContext({ self: scope, location: new URL('https://tiandi.test/sw.js'), indexedDB: new IDBFactory(), IDBKeyRange, fetch, URL, Response, Request, Headers, TextEncoder, TextDecoder, console, setTimeout, clearTimeout, caches: { open: async () => cache, match: cache.match } });
+    vm.runInContext(buildServiceWorker(['./'], 'test-build'), context);
+    const get = async (path: string) => {
+      let answer: Promise<Response> | undefined;
+      listeners.get('fetch')!({ request: new Request(`https://tiandi.test${path}`), respondWith: (p: Promise<Response>) => (answer = p) });
+      return answer!;
+    };
+
+    const fresh = await get('/api/field/assignment');
+    expect(fresh.headers.get(OFFLINE_COPY_HEADER)).toBeNull();
+    expect(await fresh.json()).toEqual({ team: 'T1', url: 'https://tiandi.test/api/field/assignment' });
+    network.online = false;
+    const copy = await get('/api/field/assignment');
+    expect(copy.status).toBe(200);
+    expect(copy.headers.get(OFFLINE_COPY_HEADER)).toBe('1');
+    expect(copy.headers.get('content-type')).toBe('application/json');
+    expect(await copy.json()).toEqual({ team: 'T1', url: 'https://tiandi.test/api/field/assignment' });
+    // Never saved: a 503 the page understands, not a network error.
+    const none = await get('/api/field/assignment.gpx');
+    expect(none.status).toBe(503);
+    expect((await none.json()).code).toBe('TIANDI_E_OFFLINE');
+  });
+});
+
+describe('field api() with fresh', () => {
+  it("treats the service worker's saved copy as offline, and takes it when not asked for fresh data", async () => {
+    const real = globalThis.fetch;
+    globalThis.fetch = (async () => markOfflineCopy(new Response('{"team":"T1"}', { status: 200, headers: { 'content-type': 'application/json' } }))) as typeof fetch;
+    try {
+      await expect(api('/api/field/assignment', { fresh: true })).rejects.toMatchObject({ status: 0, code: 'TIANDI_E_OFFLINE' });
+      await expect(api('/api/field/assignment')).resolves.toEqual({ team: 'T1' });
+    } finally {
+      globalThis.fetch = real;
+    }
   });
 });

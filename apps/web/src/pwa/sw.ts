@@ -14,6 +14,7 @@
 import { OUTBOX_FLUSHED_MESSAGE, OUTBOX_SYNC_TAG, syncOutbox } from './background-sync';
 import { httpTransport, type FlushSummary } from './flush-outbox';
 import { Outbox } from './outbox';
+import { markOfflineCopy } from './offline-copy';
 
 declare const __TIANDI_PRECACHE__: string[];
 declare const __TIANDI_BUILD__: string;
@@ -98,7 +99,8 @@ async function networkFirst(req: Request, cacheName: string, fallbackUrl?: strin
     return res;
   } catch (err) {
     const hit = (await cache.match(req, { ignoreVary: true })) ?? (fallbackUrl ? await cache.match(fallbackUrl) : undefined);
-    if (hit) return hit;
+    // Data (not the app shell) from the saved copy is marked, so the page can say it is offline.
+    if (hit) return fallbackUrl ? hit : markOfflineCopy(hit);
     if (req.headers.get('accept')?.includes('json') || new URL(req.url).pathname.startsWith('/api/')) {
       return new Response(JSON.stringify({ code: 'TIANDI_E_OFFLINE', message: '离线，且此数据未缓存 Offline, and this data was not cached' }), {
         status: 503,
