@@ -152,3 +152,14 @@ for (const [name, path] of layouts) {
 process.stdout.write('\n| ' + header.join(' | ') + ' |\n|' + header.map(() => '---').join('|') + '|\n');
 for (const r of rows) process.stdout.write('| ' + r.join(' | ') + ' |\n');
 process.stdout.write('\n"e2e / gdal" = gdal_translate decode time ÷ our end-to-end time (> 1: the whole scan is faster than GDAL only decoding).\n');
+// The issue's floors on a 2-core machine, checked against this run's figures.
+const e2eOf = (name: string) => { const r = rows.find((x) => x[0] === name); return r ? Number(r[4]) : undefined; };
+const cogE2e = e2eOf('COG JPEG 512'), tiledE2e = e2eOf('tiled deflate'), stripedE2e = e2eOf('striped LZW');
+const bigRow = rows.find((x) => x[0].startsWith('BigTIFF'));
+const mark = (ok: boolean) => (ok ? '✔' : '✗');
+const floors: string[] = [];
+if (cogE2e !== undefined) floors.push(`COG end to end ≥ 40 Mpx/s: ${cogE2e} ${mark(cogE2e >= 40)}`);
+if (tiledE2e !== undefined) floors.push(`tiled end to end ≥ 40 Mpx/s: ${tiledE2e} ${mark(tiledE2e >= 40)}`);
+if (tiledE2e !== undefined && stripedE2e !== undefined) floors.push(`striped ≥ 1/3 of tiled: ${(stripedE2e / tiledE2e).toFixed(2)} ${mark(stripedE2e >= tiledE2e / 3)}`);
+if (bigRow) floors.push(`BigTIFF peak RSS ≤ 600 MB: ${bigRow[7]} ${mark(Number(bigRow[7]) <= 600)}`);
+process.stdout.write(`\nfloors (${os.availableParallelism()} cores): ${floors.join('; ')}\n`);
