@@ -4,8 +4,7 @@ import { describe, expect, it } from 'vitest';
 import { OUTBOX_FLUSHED_MESSAGE, OUTBOX_SYNC_TAG } from './background-sync';
 import { Outbox, type ReportFeature } from './outbox';
 import { buildServiceWorker } from './sw-plugin';
-import { markOfflineCopy, OFFLINE_COPY_HEADER } from './offline-copy';
-import { api } from '../field/field-api';
+import { OFFLINE_COPY_HEADER } from './offline-copy';
 
 const report = (id: string): ReportFeature => ({
   type: 'Feature',
@@ -113,18 +112,5 @@ describe('the built service worker: field data offline', () => {
     const none = await get('/api/field/assignment.gpx');
     expect(none.status).toBe(503);
     expect((await none.json()).code).toBe('TIANDI_E_OFFLINE');
-  });
-});
-
-describe('field api() with fresh', () => {
-  it("treats the service worker's saved copy as offline, and takes it when not asked for fresh data", async () => {
-    const real = globalThis.fetch;
-    globalThis.fetch = (async () => markOfflineCopy(new Response('{"team":"T1"}', { status: 200, headers: { 'content-type': 'application/json' } }))) as typeof fetch;
-    try {
-      await expect(api('/api/field/assignment', { fresh: true })).rejects.toMatchObject({ status: 0, code: 'TIANDI_E_OFFLINE' });
-      await expect(api('/api/field/assignment')).resolves.toEqual({ team: 'T1' });
-    } finally {
-      globalThis.fetch = real;
-    }
   });
 });

@@ -4,6 +4,7 @@ import type { ModelCard } from '../model/model-card';
 import { writeTileTensor } from '../model/tile-tensor';
 import type { GeoTiffSource } from '../read/open-geotiff-source';
 import type { RgbRaster } from '../read/resample-area';
+import { snapWhole } from '../scan/scan-plan';
 import { loadModel, loadModelCard, type LoadedModel } from './load-model';
 
 /** The second stage of a model whose card has a `verifier` block. */
@@ -51,16 +52,11 @@ export async function loadVerifier(modelDir: string, card: ModelCard, o: { cardO
  */
 export function readVerifierWindow(src: GeoTiffSource, vcard: ModelCard, px: number, py: number, signal?: AbortSignal): Promise<RgbRaster> {
   const size = vcard.input.size;
-  const wx = wholeIfNear((size * vcard.gsd_m) / src.gsdM.x);
-  const wy = wholeIfNear((size * vcard.gsd_m) / src.gsdM.y);
+  const wx = snapWhole((size * vcard.gsd_m) / src.gsdM.x);
+  const wy = snapWhole((size * vcard.gsd_m) / src.gsdM.y);
   const x0 = Number.isInteger(wx) ? Math.round(px - wx / 2) : px - wx / 2;
   const y0 = Number.isInteger(wy) ? Math.round(py - wy / 2) : py - wy / 2;
   return src.readWindow([x0, y0, x0 + wx, y0 + wy], size, size, signal);
-}
-
-/** A window extent within 0.2 % of a whole number of source pixels, snapped to it (as `scanPlan` snaps its factors). */
-function wholeIfNear(w: number): number {
-  return Math.abs(w - Math.round(w)) <= 0.002 * w ? Math.round(w) : w;
 }
 
 /** Block cache of each thread reading verifier windows (windows of one candidate lie near each other). */

@@ -26,15 +26,21 @@ export interface ScanPlan {
 }
 
 /**
+ * A ratio of source pixels within 0.2 % of a whole number (at least 1), snapped to it: a GSD error far below
+ * what a model notices, and the common 1× and 2× cases then resample by copying or exact 2×2 averaging, or
+ * read an overview as is.
+ */
+export function snapWhole(f: number): number {
+  return Math.abs(f - Math.round(f)) <= 0.002 * f && Math.round(f) >= 1 ? Math.round(f) : f;
+}
+
+/**
  * Plans a scan of a `width × height` image whose ground pixel size is `gsdM` under a model card.
  * @throws TilesError `TIANDI_E_GSD_TOO_COARSE` when the imagery is coarser than twice the model's GSD.
  */
 export function scanPlan(width: number, height: number, gsdM: { x: number; y: number }, card: ModelCard, path = ''): ScanPlan {
-  // Factors within 0.2 % of a whole number are snapped to it (a GSD error far below what a model notices),
-  // so the common 1× and 2× cases resample by copying or exact 2×2 averaging, or read an overview as is.
-  const snap = (f: number) => (Math.abs(f - Math.round(f)) <= 0.002 * f && Math.round(f) >= 1 ? Math.round(f) : f);
-  const fx = snap(card.gsd_m / gsdM.x);
-  const fy = snap(card.gsd_m / gsdM.y);
+  const fx = snapWhole(card.gsd_m / gsdM.x);
+  const fy = snapWhole(card.gsd_m / gsdM.y);
   const coarse = Math.max(gsdM.x, gsdM.y);
   if (coarse > 2 * card.gsd_m) {
     throw new TilesError(
