@@ -152,6 +152,7 @@ const scan: Command = {
       const vf = summary.verifier;
       if (vf) {
         io.stdout.write(`复核 verifier ${vf.model}: ${vf.candidates_rejected} 个候选被排除 candidates ruled out by a closer second look (threshold ${vf.threshold})\n`);
+        if (vf.prefilter) io.stdout.write(`  其中初筛 of which by the prefilter ${vf.prefilter.model}: ${vf.prefilter.candidates_rejected} (threshold ${vf.prefilter.threshold})\n`);
         for (const s of vf.skipped) io.stdout.write(`  未复核 not verified ${s.image}: ${s.reason}; all its candidates are kept\n`);
       }
       if (recorded) {

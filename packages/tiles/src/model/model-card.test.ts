@@ -39,5 +39,9 @@ describe('parseModelCard', () => {
     expect(() => parseModelCard({ ...seg, verifier: { model: 'verifier', threshold: 1.5 } })).toThrow(/verifier.threshold/);
     expect(() => parseModelCard({ ...seg, verifier: { model: '/abs/path', threshold: 0.5 } })).toThrow(/relative to the model folder/);
     expect(() => parseModelCard({ ...seg, verifier: { model: 'v', threshold: 0.5, max_window: 2 } })).toThrow(/verifier.max_window.*did you mean 'max_windows'/);
+    const p = parseModelCard({ ...seg, verifier: { model: 'verifier', threshold: 0.9, prefilter: { model: 'prefilter', threshold: 0.3, max_windows: 16 } } });
+    expect(p.verifier?.prefilter).toEqual({ model: 'prefilter', threshold: 0.3, max_windows: 16 });
+    expect(() => parseModelCard({ ...seg, verifier: { model: 'v', threshold: 0.5, prefilter: { model: 'p', threshold: 2 } } })).toThrow(/verifier.prefilter.threshold/);
+    expect(() => parseModelCard({ ...seg, verifier: { model: 'v', threshold: 0.5, prefilter: { model: 'p', threshold: 0.5, treshold: 1 } } })).toThrow(/verifier.prefilter.treshold.*did you mean 'threshold'/);
   });
 });

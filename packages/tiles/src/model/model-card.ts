@@ -5,6 +5,13 @@ import { didYouMean } from './did-you-mean';
 const Channel = z.enum(['R', 'G', 'B']);
 
 /** The zod schema of `models/<name>/model.json` (docs/model-card.md); unknown keys are rejected. */
+/** A windowed second-stage model: its folder (relative to the model folder), keep threshold and windows per candidate. */
+const VerifierStage = z.object({
+  model: z.string().min(1).regex(/^[^/\\]/, 'a folder name relative to the model folder'),
+  threshold: z.number().min(0).max(1),
+  max_windows: z.number().int().min(1).max(256).default(4),
+});
+
 export const ModelCardSchema = z
   .object({
     name: z.string().min(1),
@@ -53,12 +60,14 @@ export const ModelCardSchema = z
      * GSD) that looks again at up to `max_windows` windows centred on each candidate's strongest cells; a
      * candidate is kept when its best window scores at least `threshold`.
      */
-    verifier: z
-      .object({
-        model: z.string().min(1).regex(/^[^/\\]/, 'a folder name relative to the model folder'),
-        threshold: z.number().min(0).max(1),
-        max_windows: z.number().int().min(1).max(256).default(4),
-      })
+    verifier: VerifierStage.extend({
+      /**
+       * Optional cheaper first look (usually a tile-classifier at a coarser GSD, reading what the first stage
+       * already decoded): candidates whose best prefilter window scores below its threshold are dropped
+       * without the verifier reading their full-resolution windows.
+       */
+      prefilter: VerifierStage.strict().optional(),
+    })
       .strict()
       .optional(),
   })
@@ -91,7 +100,8 @@ export type ModelCard = Readonly<z.infer<typeof ModelCardSchema>>;
 
 const KNOWN: Record<string, string[]> = {
   '': ['name', 'version', 'task', 'input', 'output', 'gsd_m', 'tile_stride', 'classes', 'positive_class', 'thresholds', 'training', 'metrics', 'verifier'],
-  verifier: ['model', 'threshold', 'max_windows'],
+  verifier: ['model', 'threshold', 'max_windows', 'prefilter'],
+  'verifier.prefilter': ['model', 'threshold', 'max_windows'],
   input: ['name', 'size', 'channels', 'scale', 'mean', 'std'],
   output: ['name', 'activation', 'stride'],
   thresholds: ['high', 'low', 'min_area_m2'],

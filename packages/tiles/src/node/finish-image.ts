@@ -24,6 +24,8 @@ export interface CandidateProperties {
   area_m2: number;
   /** The verifier's best window score, when the model has a verifier. */
   score_verify?: number;
+  /** The prefilter's best window score, when the verifier has a prefilter. */
+  score_prefilter?: number;
 }
 
 /** How finishImage runs a model's second stage. */
@@ -32,6 +34,8 @@ export interface VerifyOptions {
   /** Drop candidates scoring below the verifier's threshold (false: only collect windows / scores). */
   apply: boolean;
   onWindow?: (w: VerifierWindow) => void;
+  /** Block cache for the prefilter's windows, when the first stage's decoded level was kept for it. */
+  prefilterCacheBytes?: number;
   /** Windows scored so far, of how many (called when the windows are known and after each chunk). */
   onProgress?: (done: number, total: number) => void;
   signal?: AbortSignal;
@@ -48,7 +52,7 @@ export interface ImageResult {
   tilesSkipped: number;
   areaKm2: number;
   /** What the second stage did, when the model has one. */
-  verify?: { ran: boolean; rejected: number; skippedBecause?: string };
+  verify?: { ran: boolean; rejected: number; prefilterRejected?: number; skippedBecause?: string };
 }
 
 const round = (v: number, d: number) => Math.round(v * 10 ** d) / 10 ** d;
@@ -77,7 +81,8 @@ export async function finishImage(
     return src.pixelToWgs84(px, py);
   };
   let candidates: ImageResult['candidates'] = [];
-  const windowCells: number[][] = [];
+  /** Each candidate's heatmap cells, for placing the verifier's windows. */
+  let cellsOf: ArrayLike<number>[] = [];
   let verifyReport: ImageResult['verify'];
   const srcGsd = (src.gsdM.x + src.gsdM.y) / 2;
   if (verify && srcGsd > 2 * verify.verifier.card.gsd_m) {
@@ -85,8 +90,6 @@ export async function finishImage(
     verifyReport = { ran: false, rejected: 0, skippedBecause: `imagery at ${round(srcGsd, 3)} m is coarser than twice the verifier's ${verify.verifier.card.gsd_m} m` };
     verify = undefined;
   }
-  // One window per block of about a window's extent, so the windows tile the candidate.
-  const blockCells = verify ? Math.max(1, Math.round((verify.verifier.card.input.size * verify.verifier.card.gsd_m) / cellM)) : 1;
   for (const p of plots) {
     const geometry = gridToGeoJson(p.polygons, heatToLonLat);
     if (!geometry) continue;
@@ -106,15 +109,38 @@ export async function finishImage(
         area_m2: round(areaM2, 2),
       },
     });
-    if (verify) windowCells.push(pickWindowCells(scores, plan.heatWidth, p.cellIndices, verify.verifier.maxWindows, blockCells));
+    cellsOf.push(p.cellIndices);
   }
   if (verify) {
     const before = candidates.length;
-    // Windows of one candidate lie near each other: a small block cache saves decoding a block per window.
-    src.setCacheBytes(VERIFY_CACHE_BYTES);
-    candidates = await verifyCandidates(name, src, plan, candidates, windowCells, verify);
+    // The prefilter only rejects: when windows are collected without applying the verifier it has no part.
+    const pre = verify.apply && verify.verifier.prefilter?.model ? verify.verifier.prefilter : undefined;
+    let windowsBefore = 0;
+    let prefilterRejected: number | undefined;
+    for (const stage of pre ? [pre, verify.verifier] : [verify.verifier]) {
+      // One window per block of about a window's extent, so the windows tile the candidate.
+      const blockCells = Math.max(1, Math.round((stage.card.input.size * stage.card.gsd_m) / cellM));
+      const windowCells = cellsOf.map((cells) => pickWindowCells(scores, plan.heatWidth, cells, stage.maxWindows, blockCells));
+      // Windows of one candidate lie near each other: a small block cache saves decoding a block per window.
+      src.setCacheBytes(stage === pre ? Math.max(VERIFY_CACHE_BYTES, verify.prefilterCacheBytes ?? 0) : VERIFY_CACHE_BYTES);
+      const base = windowsBefore;
+      const best = await scoreCandidates(name, src, plan, candidates, windowCells, stage, {
+        ...verify,
+        onWindow: stage === pre ? undefined : verify.onWindow,
+        onProgress: (done, total) => verify!.onProgress?.(base + done, base + total),
+      });
+      windowsBefore += windowCells.reduce((n, w) => n + w.length, 0);
+      if (!best) break;
+      const key = stage === pre ? 'score_prefilter' : 'score_verify';
+      const kept: number[] = [];
+      best.forEach((b, k) => { if (!verify!.apply || b >= stage.threshold) kept.push(k); });
+      const prev = candidates, prevCells = cellsOf;
+      candidates = kept.map((k) => ({ ...prev[k], properties: { ...prev[k].properties, [key]: round(best[k], 4) } }));
+      cellsOf = kept.map((k) => prevCells[k]);
+      if (stage === pre) prefilterRejected = prev.length - kept.length;
+    }
     src.setCacheBytes(0);
-    verifyReport = { ran: !!verify.verifier.model, rejected: before - candidates.length };
+    verifyReport = { ran: !!verify.verifier.model, rejected: before - candidates.length, ...(prefilterRejected !== undefined ? { prefilterRejected } : {}) };
   }
   const footToLonLat = (x: number, y: number) => {
     const [px, py] = footCellToSourcePixel(plan, x, y);
@@ -151,15 +177,19 @@ export async function finishImage(
 /** Windows per chunk when they are collected for `onWindow` (their rasters are handed out, so read here). */
 const WINDOW_CHUNK = 256;
 
-/** Runs the verifier over each candidate's windows; keeps those it confirms when `apply`. */
-async function verifyCandidates(
+/**
+ * Scores each candidate's windows with one stage (the verifier or its prefilter); returns each candidate's
+ * best window score, or undefined when the stage has no model (windows only collected for `onWindow`).
+ */
+async function scoreCandidates(
   image: string,
   src: GeoTiffSource,
   plan: ScanPlan,
   candidates: ImageResult['candidates'],
   windowCells: number[][],
+  stage: Verifier,
   o: VerifyOptions,
-): Promise<ImageResult['candidates']> {
+): Promise<Float64Array | undefined> {
   const owner: number[] = [];
   const xy: number[] = [];
   windowCells.forEach((list, k) => {
@@ -171,14 +201,14 @@ async function verifyCandidates(
   });
   const centres = Float64Array.from(xy);
   const best = new Float64Array(candidates.length);
-  const model = o.verifier.model;
+  const model = stage.model;
   o.onProgress?.(0, owner.length);
   if (o.onWindow) {
     // Collecting windows (training chips): read them here, where the rasters are wanted.
     for (let i0 = 0; i0 < owner.length; i0 += WINDOW_CHUNK) {
       const n = Math.min(WINDOW_CHUNK, owner.length - i0);
-      const rasters = await mapConcurrent(n, 4, (j) => readVerifierWindow(src, o.verifier.card, centres[2 * (i0 + j)], centres[2 * (i0 + j) + 1], o.signal));
-      const scores = model ? await scoreWindows(o.verifier, rasters) : undefined;
+      const rasters = await mapConcurrent(n, 4, (j) => readVerifierWindow(src, stage.card, centres[2 * (i0 + j)], centres[2 * (i0 + j) + 1], o.signal));
+      const scores = model ? await scoreWindows(stage, rasters) : undefined;
       rasters.forEach((raster, j) => {
         const i = i0 + j;
         if (scores) best[owner[i]] = Math.max(best[owner[i]], scores[j]);
@@ -187,14 +217,8 @@ async function verifyCandidates(
       o.onProgress?.(i0 + n, owner.length);
     }
   } else if (model) {
-    const scores = await scoreCentres(o.verifier, src, centres, o.signal, (done) => o.onProgress?.(done, owner.length));
+    const scores = await scoreCentres(stage, src, centres, o.signal, (done) => o.onProgress?.(done, owner.length));
     scores.forEach((v, i) => (best[owner[i]] = Math.max(best[owner[i]], v)));
   }
-  if (!model) return candidates;
-  const kept: ImageResult['candidates'] = [];
-  candidates.forEach((c, k) => {
-    if (o.apply && best[k] < o.verifier.threshold) return;
-    kept.push({ ...c, properties: { ...c.properties, score_verify: round(best[k], 4) } });
-  });
-  return kept;
+  return model ? best : undefined;
 }

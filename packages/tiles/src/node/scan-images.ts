@@ -8,7 +8,7 @@ import { scanPlan, type ScanPlan } from '../scan/scan-plan';
 import { scanRow, segmentWindow, type RowResult, type WindowReader } from '../scan/scan-row';
 import type { RgbRaster } from '../read/resample-area';
 import { finishImage, type ImageResult } from './finish-image';
-import { cacheBytesFor, defaultThreads, RowRanges } from './thread-plan';
+import { cacheBytesFor, defaultThreads, keepLevelBytes, RowRanges } from './thread-plan';
 import { writeHeatmap } from './write-heatmap';
 import { loadModel, loadModelCard, type LoadedModel } from './load-model';
 import { ScanWorker } from './worker-pool';
@@ -85,7 +85,10 @@ export interface ScanSummary {
     model: string;
     threshold: number;
     images_verified: number;
+    /** Candidates ruled out, by the prefilter and the verifier together. */
     candidates_rejected: number;
+    /** The verifier's cheaper first look, when its card has one: of candidates_rejected, those it ruled out. */
+    prefilter?: { model: string; threshold: number; candidates_rejected: number };
     /** Images it could not look at, with the reason (their candidates are all kept). */
     skipped: Array<{ image: string; reason: string }>;
   };
@@ -185,6 +188,9 @@ export async function scanImages(options: ScanImagesOptions): Promise<ScanSummar
       const { path, src, plan } = opened[k];
       throwIfAborted(signal);
       try {
+        // A prefilter reading the level the first stage decodes finds every block still decoded when it fits.
+        const keep = verifier?.prefilter?.model && options.verify !== false ? keepLevelBytes(src, plan, verifier.prefilter.card.gsd_m) : 0;
+        if (keep) src.setCacheBytes(Math.max(keep, cacheBytesFor(src, plan)));
         const acc = new HeatmapAccumulator(plan);
         const foot = new Uint8Array(plan.footWidth * plan.footHeight);
         let inferred = 0;
@@ -258,14 +264,15 @@ export async function scanImages(options: ScanImagesOptions): Promise<ScanSummar
         const bad = settled.find((x): x is PromiseRejectedResult => x.status === 'rejected');
         if (bad) throw bad.reason;
         if (ranges.remaining()) await here(); // every worker failed to start
-        // Tracing and the heatmap need memory of their own: decoded blocks are not needed any more, nor, after
-        // the last image, the worker threads (their heaps, caches and onnxruntime sessions).
-        src.setCacheBytes(0);
+        // Tracing and the heatmap need memory of their own: decoded blocks are not needed any more (unless kept
+        // for the prefilter), nor, after the last image, the worker threads (their heaps, caches and sessions).
+        if (!keep) src.setCacheBytes(0);
         if (k === opened.length - 1) await stopWorkers(workers);
         const onVerify = (windowsDone: number, windowsTotal: number) =>
           options.onProgress?.({ phase: 'verify', image: path, imageIndex: k, images: opened.length, tilesDone, tilesTotal, mpxDone, mpxTotal, windowsDone, windowsTotal, elapsedS: (performance.now() - t0) / 1000 });
         results.push(await finishImage(path, src, plan, card, acc, foot, thresholds, inferred, skipped,
-          verifier ? { verifier, apply: options.verify !== false, onWindow: options.onVerifierWindow, signal, onProgress: onVerify } : undefined));
+          verifier ? { verifier, apply: options.verify !== false, onWindow: options.onVerifierWindow, signal, onProgress: onVerify, prefilterCacheBytes: keep } : undefined));
+        src.setCacheBytes(0);
       } catch (err) {
         if ((err as TilesError).code === 'TIANDI_E_ABORTED') throw err;
         failed.push(failureOf(path, err));
@@ -291,6 +298,9 @@ export async function scanImages(options: ScanImagesOptions): Promise<ScanSummar
               threshold: card.verifier.threshold,
               images_verified: results.filter((r) => r.verify?.ran).length,
               candidates_rejected: results.reduce((s, r) => s + (r.verify?.rejected ?? 0), 0),
+              ...(card.verifier.prefilter
+                ? { prefilter: { model: card.verifier.prefilter.model, threshold: card.verifier.prefilter.threshold, candidates_rejected: results.reduce((s, r) => s + (r.verify?.prefilterRejected ?? 0), 0) } }
+                : {}),
               skipped: results.filter((r) => r.verify?.skippedBecause).map((r) => ({ image: r.name, reason: r.verify!.skippedBecause! })),
             },
           }
@@ -321,5 +331,6 @@ export async function scanImages(options: ScanImagesOptions): Promise<ScanSummar
     await stopWorkers(workers);
     await local?.release();
     await verifier?.model?.release();
+    await verifier?.prefilter?.model?.release();
   }
 }

@@ -1,5 +1,7 @@
 import { describe, expect, it } from 'vitest';
-import { defaultThreads, RowRanges } from './thread-plan';
+import type { GeoTiffSource } from '../read/open-geotiff-source';
+import type { ScanPlan } from '../scan/scan-plan';
+import { defaultThreads, KEEP_LEVEL_BYTES, keepLevelBytes, RowRanges } from './thread-plan';
 
 describe('RowRanges', () => {
   it('gives each runner a contiguous range, then the far end of the fullest one', () => {
@@ -39,5 +41,28 @@ describe('defaultThreads', () => {
     expect(defaultThreads([deflate(64), deflate(64)], 2)).toBe(2);
     expect(defaultThreads([jpeg(400), deflate(30)], 2)).toBe(2);
     expect(defaultThreads([], 2)).toBe(1);
+  });
+});
+
+describe('keepLevelBytes', () => {
+  /** A source shaped like a 5-cm COG of side × side pixels with 2× and 4× overviews in 512-px blocks. */
+  const cog = (side: number, tiled = true) => ({
+    width: side, height: side, gsdM: { x: 0.05, y: 0.05 },
+    layout: { compression: 7, tiled, blockWidth: 512, blockHeight: 512, bitsPerSample: 8, bigTiff: false },
+    levels: [1, 2, 4].map((f) => ({ width: side / f, height: side / f, scaleX: f, scaleY: f })),
+  }) as unknown as GeoTiffSource;
+  // The first stage at 0.15 m reads the 2× overview (0.1 m) and resamples it by 1.5.
+  const plan = { fx: 3, fy: 3 } as ScanPlan;
+
+  it('keeps the level the first stage decoded when a prefilter reads the same level and it fits', () => {
+    // 8192² at 5 cm: the 2× overview is 8 × 8 blocks of 512², 4 bytes a pixel held.
+    expect(keepLevelBytes(cog(8192), plan, 0.1)).toBe(8 * 8 * 512 * 512 * 4);
+    expect(keepLevelBytes(cog(8192), plan, 0.1)).toBeLessThanOrEqual(KEEP_LEVEL_BYTES);
+  });
+
+  it('keeps nothing when the prefilter reads another level, the level is too big, or the file is striped', () => {
+    expect(keepLevelBytes(cog(8192), plan, 0.05)).toBe(0);
+    expect(keepLevelBytes(cog(40960), plan, 0.1)).toBe(0);
+    expect(keepLevelBytes(cog(8192, false), plan, 0.1)).toBe(0);
   });
 });

@@ -2,11 +2,32 @@ import { STRIP_BAND_ROWS } from '../read/level-reader';
 import type { GeoTiffSource } from '../read/open-geotiff-source';
 import type { ScanPlan } from '../scan/scan-plan';
 
-/** The resolution level the reader will use for this plan (the coarsest at least as fine as the model grid). */
-function levelFor(src: GeoTiffSource, plan: ScanPlan) {
+/** The resolution level the reader uses for windows of fx × fy source pixels per output pixel (the coarsest at least as fine). */
+function levelAt(src: GeoTiffSource, fx: number, fy: number) {
   let L = src.levels[0];
-  for (const c of src.levels) if (c.scaleX <= plan.fx * (1 + 1e-9) && c.scaleY <= plan.fy * (1 + 1e-9) && c.width < L.width) L = c;
+  for (const c of src.levels) if (c.scaleX <= fx * (1 + 1e-9) && c.scaleY <= fy * (1 + 1e-9) && c.width < L.width) L = c;
   return L;
+}
+
+/** The resolution level the reader will use for this plan (the coarsest at least as fine as the model grid). */
+const levelFor = (src: GeoTiffSource, plan: ScanPlan) => levelAt(src, plan.fx, plan.fy);
+
+/** The most a scan keeps of one image's decoded level for a prefilter to read again (64 Mpx at 5 cm, its 2× overview: 64 MB). */
+export const KEEP_LEVEL_BYTES = 96 << 20;
+
+/**
+ * Whether the first stage should keep every decoded block of the level it reads, because a prefilter at
+ * `prefilterGsdM` reads its windows from that same level afterwards and the whole level fits in
+ * {@link KEEP_LEVEL_BYTES}: then the prefilter decodes nothing again. Bytes to cache, or 0 when not worth it.
+ */
+export function keepLevelBytes(src: GeoTiffSource, plan: ScanPlan, prefilterGsdM: number): number {
+  if (!src.layout.tiled) return 0;
+  const L = levelFor(src, plan);
+  const P = levelAt(src, prefilterGsdM / src.gsdM.x, prefilterGsdM / src.gsdM.y);
+  if (P !== L) return 0;
+  // RGB plus a validity byte per pixel, as decoded blocks are held.
+  const bytes = Math.ceil(L.width / src.layout.blockWidth) * Math.ceil(L.height / src.layout.blockHeight) * src.layout.blockWidth * src.layout.blockHeight * 4;
+  return bytes <= KEEP_LEVEL_BYTES ? bytes : 0;
 }
 
 /**

@@ -69,6 +69,33 @@ describe('the verifier (second stage)', () => {
     expect(kept[0].geometry).toEqual(all[0].geometry);
   });
 
+  it('a prefilter rules candidates out before the verifier reads their windows', async () => {
+    const all = readJson(join(dir, 'keep-all/candidates.geojson')).features;
+    const cut = (all[0].properties.score_verify + all[1].properties.score_verify) / 2;
+    const withPrefilter = (name: string, threshold: number) => {
+      const d = twoStage(name, { threshold: 0, prefilter: { model: 'prefilter', threshold } });
+      cpSync(join(MODELS, 'redness-cls'), join(d, 'prefilter'), { recursive: true });
+      return d;
+    };
+    const totals: number[] = [];
+    const out = join(dir, 'prefilter-cut');
+    const s = await scanImages({ images: [fx.files.base], modelDir: withPrefilter('prefilter-cut', cut), outDir: out, workers: 0, onProgress: (p) => p.phase === 'verify' && totals.push(p.windowsTotal) });
+    expect(s.candidates).toBe(1);
+    expect(s.verifier).toMatchObject({ model: 'verifier', candidates_rejected: 1, prefilter: { model: 'prefilter', threshold: cut, candidates_rejected: 1 } });
+    const kept = readJson(join(out, 'candidates.geojson')).features;
+    expect(kept.map((f: { properties: { id: string } }) => f.properties.id)).toEqual([all[0].properties.id]);
+    // The same model on the same windows as the keep-all verifier: the same score, now as the prefilter's.
+    expect(kept[0].properties.score_prefilter).toBeCloseTo(all[0].properties.score_verify, 3);
+    expect(kept[0].properties.score_verify).toBeCloseTo(all[0].properties.score_verify, 3);
+    // Windows: the prefilter's on both candidates, then the verifier's on the one kept only.
+    expect(totals.at(-1)).toBeGreaterThan(totals[0]);
+    expect(totals.at(-1)! - totals[0]).toBeLessThan(totals[0]);
+    // A prefilter keeping everything changes nothing but adds its score.
+    const open = await scanImages({ images: [fx.files.base], modelDir: withPrefilter('prefilter-open', 0), outDir: join(dir, 'prefilter-open'), workers: 0 });
+    expect(open.candidates).toBe(2);
+    expect(open.verifier?.prefilter?.candidates_rejected).toBe(0);
+  });
+
   it('reports progress over the tile rows, then over the verifier\'s windows', async () => {
     const phases: Array<[string, number, number]> = [];
     const s = await scanImages({ images: [fx.files.base], modelDir: twoStage('progress', { threshold: 0.5 }), outDir: join(dir, 'progress'), workers: 0,
@@ -101,6 +128,13 @@ describe('the verifier (second stage)', () => {
     const s = await scanImages({ images: [fx.files.base], modelDir: d, outDir: join(dir, 'coarse'), workers: 0 });
     expect(s.candidates).toBe(2);
     expect(s.verifier).toMatchObject({ images_verified: 0, candidates_rejected: 0, skipped: [{ image: 'base.tif', reason: expect.stringContaining("coarser than twice the verifier's 0.02 m") }] });
+  });
+
+  it('refuses a prefilter that is not a tile-classifier', async () => {
+    const d = twoStage('seg-prefilter', { threshold: 0.5, prefilter: { model: 'prefilter', threshold: 0.5 } });
+    cpSync(join(MODELS, 'redness-seg'), join(d, 'prefilter'), { recursive: true });
+    await expect(scanImages({ images: [fx.files.base], modelDir: d, outDir: join(dir, 'x0'), workers: 0 }))
+      .rejects.toMatchObject({ code: 'TIANDI_E_BAD_MODEL_CARD', message: expect.stringContaining("verifier.prefilter 'prefilter' must be a tile-classifier") });
   });
 
   it('refuses a verifier that is not a tile-classifier, or is missing, before reading any image', async () => {

@@ -15,6 +15,8 @@ export interface Verifier {
   maxWindows: number;
   /** Absent when only the windows are wanted (collecting training chips before the verifier exists). */
   model?: LoadedModel;
+  /** A cheaper look run first (the card's `verifier.prefilter`): only candidates it keeps reach this verifier. */
+  prefilter?: Verifier;
 }
 
 /** A window the verifier looked at (reported for training-chip collection). */
@@ -28,20 +30,36 @@ export interface VerifierWindow {
   score?: number;
 }
 
+type StageBlock = { model: string; threshold: number; max_windows: number };
+
 /**
- * Loads the verifier a card names, or undefined when the card has none.
- * @throws TilesError `TIANDI_E_BAD_MODEL_CARD` when the folder or its card is missing or not a tile-classifier.
+ * Loads the verifier a card names (and its prefilter, if any), or undefined when the card has none.
+ * @throws TilesError `TIANDI_E_BAD_MODEL_CARD` when a folder or its card is missing or not a tile-classifier.
  */
 export async function loadVerifier(modelDir: string, card: ModelCard, o: { cardOnly?: boolean; threads?: number; signal?: AbortSignal } = {}): Promise<Verifier | undefined> {
   if (!card.verifier) return undefined;
-  const dir = resolve(modelDir, card.verifier.model);
+  const { prefilter, ...stage } = card.verifier;
+  const verifier = await loadStage(modelDir, stage, 'verifier', o);
+  if (prefilter) {
+    try {
+      verifier.prefilter = await loadStage(modelDir, prefilter, 'verifier.prefilter', o);
+    } catch (e) {
+      await verifier.model?.release();
+      throw e;
+    }
+  }
+  return verifier;
+}
+
+async function loadStage(modelDir: string, stage: StageBlock, key: string, o: { cardOnly?: boolean; threads?: number; signal?: AbortSignal }): Promise<Verifier> {
+  const dir = resolve(modelDir, stage.model);
   const vcard = await loadModelCard(dir, o.signal);
   if (vcard.task !== 'tile-classifier') {
-    throw new TilesError('TIANDI_E_BAD_MODEL_CARD', `模型说明无效 invalid model card: verifier '${card.verifier.model}' must be a tile-classifier (it is ${vcard.task})`, join(dir, 'model.json'));
+    throw new TilesError('TIANDI_E_BAD_MODEL_CARD', `模型说明无效 invalid model card: ${key} '${stage.model}' must be a tile-classifier (it is ${vcard.task})`, join(dir, 'model.json'));
   }
   // The verifier runs after the tile rows, when the worker threads are done: it may use every core.
   const model = o.cardOnly ? undefined : await loadModel(dir, { threads: o.threads ?? 1, signal: o.signal });
-  return { card: vcard, threshold: card.verifier.threshold, maxWindows: card.verifier.max_windows, model };
+  return { card: vcard, threshold: stage.threshold, maxWindows: stage.max_windows, model };
 }
 
 /**
