@@ -5,6 +5,11 @@ import { kernelBuffer } from './wasm/kernels';
  * is in use per window being read). They are WebAssembly kernel buffers where available, so the box average
  * runs where the blocks were copied, and are not cleared: every pixel of a region is written from some block.
  */
+/** Free region buffers kept for reuse: at most this many… */
+const POOL_KEEP = 32;
+/** …and beyond three, no more than these bytes in all (three first-stage regions may be 12 MB each). */
+const POOL_KEEP_BYTES = 48 << 20;
+
 export class RegionPool {
   private readonly free: Uint8Array[] = [];
   private readonly slabOf = new WeakMap<ArrayBufferLike, Uint8Array>();
@@ -22,10 +27,16 @@ export class RegionPool {
     return slab;
   }
 
-  /** Takes back a buffer from acquire() (at most three are kept). */
+  /**
+   * Takes back a buffer from acquire(). Up to {@link POOL_KEEP} are kept within {@link POOL_KEEP_BYTES}: the
+   * verifier reads 16 small windows at once, and a kernel buffer made anew for each (a WebAssembly memory and
+   * instance) cost more than the window's copy and fed the garbage collector.
+   */
   release(buf: Uint8Array): void {
     const slab = this.slabOf.get(buf.buffer);
-    if (slab && this.free.length < 3 && !this.free.includes(slab)) this.free.push(slab);
+    if (!slab || this.free.includes(slab) || this.free.length >= POOL_KEEP) return;
+    if (this.free.reduce((n, b) => n + b.length, slab.length) > POOL_KEEP_BYTES && this.free.length >= 3) return;
+    this.free.push(slab);
   }
 
   clear(): void {
