@@ -26,4 +26,12 @@ nice -n 10 npx tsx packages/synth/scripts/make-verifier-chips.ts models/poppy-sy
 nice -n 10 npx tsx packages/synth/scripts/make-verifier-chips.ts models/poppy-synth models/poppy-synth/.chips-verifier-2 1500 50
 nice -n 10 /usr/bin/python3 models/poppy-synth/train_verifier.py --epochs 14 --resample 0.4
 CAL_HIGHS=0.12 nice -n 10 npx tsx packages/synth/scripts/calibrate-verifier.ts models/poppy-synth 30 --write-card
+# 6. the verifier's prefilter (prefilter/): the same windows at 0.1 m (the level the first stage reads from a
+#    5-cm COG), a 4x smaller network; its threshold the highest that changes nothing on calibration seeds 8000-8029.
+nice -n 10 /usr/bin/python3 models/poppy-synth/train_verifier.py --card-only --prefilter --gsd 0.1 --out models/poppy-synth/prefilter
+nice -n 10 npx tsx packages/synth/scripts/make-verifier-chips.ts models/poppy-synth models/poppy-synth/.chips-prefilter 1300 70 --prefilter
+nice -n 10 npx tsx packages/synth/scripts/make-verifier-chips.ts models/poppy-synth models/poppy-synth/.chips-prefilter-2 1500 50 --prefilter
+nice -n 10 /usr/bin/python3 models/poppy-synth/train_verifier.py --prefilter --gsd 0.1 --arch lite --epochs 14 --resample 0.4 \
+  --chips models/poppy-synth/.chips-prefilter,models/poppy-synth/.chips-prefilter-2 --out models/poppy-synth/prefilter
+nice -n 10 npx tsx packages/synth/scripts/calibrate-prefilter.ts models/poppy-synth 30 --write-card
 nice -n 10 npx tiandi eval --scenes 20 --seed 9000 --model models/poppy-synth --write-card

@@ -7,6 +7,10 @@ Reads chips written by packages/synth/scripts/make-verifier-chips.ts: <chips>/po
 finds nearly every plot but also brassica, garlic, blossom and tree edges at 0.15 m; at 5 cm the flowers,
 capsules and the plants' spacing tell poppy apart.
 
+With --prefilter --gsd 0.1 --arch lite it trains the verifier's prefilter (prefilter/model.json): the same kind
+of windows at 0.1 m, the level the first stage reads from a 5-cm COG, so the scan can rule most candidates out
+before reading any full-resolution block for the verifier.
+
 Run with Debian's PyTorch: /usr/bin/python3 models/poppy-synth/train_verifier.py [--chips DIR] [--epochs N]
 Fixed seed: same chips -> same weights (up to non-determinism of multi-threaded CPU kernels).
 """
@@ -129,6 +133,7 @@ def main():
     ap.add_argument('--resample', type=float, default=0.0, help='share of training chips turned and resampled (nearest or bilinear), as gdalwarp does')
     ap.add_argument('--arch', choices=sorted(ARCHS), default='std', help='network size (see ARCHS)')
     ap.add_argument('--card-only', action='store_true', help='only write the verifier card and name it in the main card (before collecting chips)')
+    ap.add_argument('--prefilter', action='store_true', help="the verifier's prefilter (a cheaper first look, named as verifier.prefilter in the main card)")
     args = ap.parse_args()
     if args.card_only:
         write_cards(args, None)
@@ -183,7 +188,7 @@ def main():
 def write_cards(args, chips):
     os.makedirs(args.out, exist_ok=True)
     card = {
-        'name': 'poppy-synth-verifier',
+        'name': 'poppy-synth-prefilter' if args.prefilter else 'poppy-synth-verifier',
         'version': '1.0.0',
         'task': 'tile-classifier',
         'input': {'name': 'image', 'size': SIZE, 'channels': ['R', 'G', 'B'], 'scale': SCALE, 'mean': [MEAN] * 3, 'std': [STD] * 3},
@@ -206,15 +211,20 @@ def write_cards(args, chips):
     with open(os.path.join(args.out, 'model.json'), 'w') as f:
         json.dump(card, f, indent=2, ensure_ascii=False)
         f.write('\n')
-    # Name the verifier in the first stage's card (threshold chosen later by calibrate-verifier.ts).
+    # Name the verifier (or its prefilter) in the first stage's card (thresholds chosen later by calibration).
     main_path = os.path.join(os.path.dirname(os.path.abspath(args.out)), 'model.json')
     if os.path.exists(main_path):
         main = json.load(open(main_path))
-        if 'verifier' not in main:
-            main['verifier'] = {'model': os.path.basename(os.path.abspath(args.out)), 'threshold': 0.5, 'max_windows': 64}
-            with open(main_path, 'w') as f:
-                json.dump(main, f, indent=2, ensure_ascii=False)
-                f.write('\n')
+        stage = {'model': os.path.basename(os.path.abspath(args.out)), 'threshold': 0.5, 'max_windows': 64}
+        if args.prefilter and 'verifier' in main and 'prefilter' not in main['verifier']:
+            main['verifier']['prefilter'] = stage
+        elif not args.prefilter and 'verifier' not in main:
+            main['verifier'] = stage
+        else:
+            return
+        with open(main_path, 'w') as f:
+            json.dump(main, f, indent=2, ensure_ascii=False)
+            f.write('\n')
 
 
 if __name__ == '__main__':

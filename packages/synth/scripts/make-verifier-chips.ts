@@ -6,7 +6,8 @@
  * window, left out otherwise. The windows come from the same reader and resampler as in use, so the
  * verifier trains on exactly what it will be shown. A few windows on every look-alike (flower beds, corn poppy,
  * roses, blossom, tarps, brassica, garlic, mulch) are added, since the first stage flags some only elsewhere.
- *   npx tsx packages/synth/scripts/make-verifier-chips.ts <modelDir> <outDir> [firstSeed=1300] [scenes=40]
+ *   npx tsx packages/synth/scripts/make-verifier-chips.ts <modelDir> <outDir> [firstSeed=1300] [scenes=40] [--prefilter]
+ * With --prefilter: the windows of the verifier's prefilter (card `verifier.prefilter`), at its GSD.
  */
 import { cpSync, mkdirSync, mkdtempSync, readFileSync, rmSync, writeFileSync } from 'node:fs';
 import { tmpdir } from 'node:os';
@@ -19,12 +20,17 @@ import { writeScene } from '../src/write-scene';
 import { polygonsIntersect } from '../src/metrics/polygons-intersect';
 
 type Ring = Array<[number, number]>;
-const [modelDir, out] = [process.argv[2], process.argv[3]];
-if (!modelDir || !out) throw new Error('usage: make-verifier-chips.ts <modelDir> <outDir> [firstSeed] [scenes]');
-const first = Number(process.argv[4] ?? 1300), n = Number(process.argv[5] ?? 40);
+const forPrefilter = process.argv.includes('--prefilter');
+const [modelDir, out, firstArg, nArg] = process.argv.slice(2).filter((a) => a !== '--prefilter');
+if (!modelDir || !out) throw new Error('usage: make-verifier-chips.ts <modelDir> <outDir> [firstSeed] [scenes] [--prefilter]');
+const first = Number(firstArg ?? 1300), n = Number(nArg ?? 40);
 const card = await loadModelCard(modelDir);
 if (!card.verifier) throw new Error(`${modelDir}/model.json has no verifier block`);
-const vcard = await loadModelCard(join(modelDir, card.verifier.model));
+if (forPrefilter && !card.verifier.prefilter) throw new Error(`${modelDir}/model.json has no verifier.prefilter block`);
+// The stage whose windows are collected: the verifier, or its prefilter standing in for it.
+const { prefilter, ...verifierStage } = card.verifier;
+const stage = forPrefilter ? prefilter! : verifierStage;
+const vcard = await loadModelCard(join(modelDir, stage.model));
 const half = (vcard.input.size * vcard.gsd_m) / 2;
 rmSync(out, { recursive: true, force: true });
 for (const c of ['poppy', 'background']) mkdirSync(join(out, c), { recursive: true });
@@ -33,7 +39,7 @@ const work = mkdtempSync(join(tmpdir(), 'tiandi-vchips-'));
 // the recipe collects the same windows every run.
 const fixed = join(work, 'model');
 cpSync(modelDir, fixed, { recursive: true, filter: (p) => !basename(p).startsWith('.chips') });
-writeFileSync(join(fixed, 'model.json'), JSON.stringify({ ...JSON.parse(readFileSync(join(modelDir, 'model.json'), 'utf8')), thresholds: { high: 0.084, low: 0.0672, min_area_m2: 0.5 } }));
+writeFileSync(join(fixed, 'model.json'), JSON.stringify({ ...JSON.parse(readFileSync(join(modelDir, 'model.json'), 'utf8')), thresholds: { high: 0.084, low: 0.0672, min_area_m2: 0.5 }, verifier: stage }));
 const CRSS = ['EPSG:4522', 'EPSG:32648', 'EPSG:4326', 'EPSG:3857', 'EPSG:4544', 'EPSG:4490'];
 const manifest: object[] = [];
 const counts = { poppy: 0, background: 0, skipped: 0 };

@@ -89,6 +89,7 @@ export function cardMetrics(r: Report): Record<string, number | string | null> {
     tile_roc_auc: r3(r.tileRocAuc),
     threshold_at_95_recall: r3(r.thresholdAt95Recall),
     verifier_threshold: r.verifier?.threshold ?? null,
+    ...(r.verifier?.prefilter ? { prefilter_threshold: r.verifier.prefilter.threshold } : {}),
     issue_targets: targetsVerdict(r),
   };
 }
@@ -111,6 +112,7 @@ function formatReport(r: Report): string {
     ['场景 scenes (seeds)', `${r.scenes} (${r.seeds}), ${p.areaKm2.toFixed(3)} km²`],
     ['阈值 thresholds high/low/min m²', `${r.thresholds.high} / ${r.thresholds.low} / ${r.thresholds.min_area_m2}`],
     ['复核 verifier', r.verifier ? `${r.verifier.model}/, keeps candidates scoring ≥ ${r.verifier.threshold} on ${r.verifier.max_windows} windows` : '— (first stage only)'],
+    ...(r.verifier?.prefilter ? [['初筛 prefilter', `${r.verifier.prefilter.model}/, passes candidates scoring ≥ ${r.verifier.prefilter.threshold} on ${r.verifier.prefilter.max_windows ?? 4} windows to the verifier`] as [string, string]] : []),
     ['真实地块 true plots', `${p.plots} (found ${p.plotsFound})`],
     ['召回率 plot recall', pc(p.recall)],
     ['召回率 ≥4 m² recall', pc(p.recallGe4m2)],

@@ -16,13 +16,19 @@ describe('models/poppy-synth (the committed default model)', () => {
     const m = await loadModel(dir);
     expect(m.card.gsd_m).toBe(0.15);
     await m.release();
-    // The second stage: a tile-classifier at 5 cm, with the same warning; both ONNX files together within 5 MB.
+    // The second stage: a tile-classifier at 5 cm, with the same warning; all ONNX files together within 5 MB.
     const v = (await loadVerifier(dir, c))!;
     expect(v.card).toMatchObject({ task: 'tile-classifier', gsd_m: 0.05 });
     expect(v.card.training.warning).toMatch(/synthetic imagery only/);
     expect(v.threshold).toBe(card.metrics.verifier_threshold);
+    // Its prefilter: a tile-classifier at 0.1 m (the level the first stage reads from 5-cm COGs), the same warning.
+    expect(v.prefilter!.card).toMatchObject({ task: 'tile-classifier', gsd_m: 0.1 });
+    expect(v.prefilter!.card.training.warning).toMatch(/synthetic imagery only/);
+    expect(v.prefilter!.threshold).toBe(card.metrics.prefilter_threshold);
     await v.model!.release();
-    expect(statSync(join(dir, 'model.onnx')).size + statSync(join(dir, c.verifier!.model, 'model.onnx')).size).toBeLessThanOrEqual(5 * 1024 * 1024);
+    await v.prefilter!.model!.release();
+    const onnx = [dir, join(dir, c.verifier!.model), join(dir, c.verifier!.prefilter!.model)].map((d) => statSync(join(d, 'model.onnx')).size);
+    expect(onnx.reduce((a, b) => a + b)).toBeLessThanOrEqual(5 * 1024 * 1024);
   });
 
   it('still reaches what its card claims on a small held-out set (full scan pipeline)', async () => {

@@ -28,7 +28,7 @@ export interface EvalReport {
   scenes: number;
   thresholds: { high: number; low: number; min_area_m2: number };
   /** The second stage the scan ran (engine scan and a card with a verifier), else null. */
-  verifier: { model: string; threshold: number; max_windows: number } | null;
+  verifier: { model: string; threshold: number; max_windows: number; prefilter?: { model: string; threshold: number; max_windows: number } } | null;
   plot: PlotMetrics;
   tileRocAuc: number | null;
   tiles: number;
@@ -127,7 +127,7 @@ export async function evaluateModel(opts: {
     model: { name: card.name, version: card.version, dir: opts.modelDir },
     seeds: seeds.length > 1 && seeds[seeds.length - 1] - seeds[0] === seeds.length - 1 ? `${seeds[0]}-${seeds[seeds.length - 1]}` : seeds.join(','),
     scenes: seeds.length, thresholds: th, plot: plotMetrics(scenes),
-    verifier: engine === 'scan' && card.verifier ? { max_windows: 4, ...(card.verifier as { model: string; threshold: number }) } : null,
+    verifier: engine === 'scan' && card.verifier ? { max_windows: 4, ...(card.verifier as Omit<NonNullable<EvalReport['verifier']>, 'max_windows'>) } : null,
     tileRocAuc: rocAuc(tileScores, tileLabels), tiles: tileScores.length,
     thresholdAt95Recall: thresholdAtRecall(plotScores, 0.95),
     engine,
