@@ -4,7 +4,6 @@ import { didYouMean } from './did-you-mean';
 
 const Channel = z.enum(['R', 'G', 'B']);
 
-/** The zod schema of `models/<name>/model.json` (docs/model-card.md); unknown keys are rejected. */
 /** A windowed second-stage model: its folder (relative to the model folder), keep threshold and windows per candidate. */
 const VerifierStage = z.object({
   model: z.string().min(1).regex(/^[^/\\]/, 'a folder name relative to the model folder'),
@@ -12,6 +11,7 @@ const VerifierStage = z.object({
   max_windows: z.number().int().min(1).max(256).default(4),
 });
 
+/** The zod schema of `models/<name>/model.json` (docs/model-card.md); unknown keys are rejected. */
 export const ModelCardSchema = z
   .object({
     name: z.string().min(1),
