@@ -46,7 +46,13 @@ describe('tiandi scan', () => {
     const r = await run([fx.files.base, '--out', 'out-default-model', '--json', '--workers', '0']);
     expect(r.stderr).toBe('');
     expect(r.code).toBe(0);
-    expect(JSON.parse(r.stdout)).toMatchObject({ images: 1, model: 'poppy-synth' });
+    expect(JSON.parse(r.stdout)).toMatchObject({ images: 1, model: 'poppy-synth', verifier: { model: 'verifier', prefilter: { model: 'prefilter' } } });
+    // --no-prefilter: every candidate goes to the verifier.
+    const off = await run([fx.files.base, '--out', 'out-no-prefilter', '--json', '--workers', '0', '--no-prefilter']);
+    expect(off.code).toBe(0);
+    const s = JSON.parse(off.stdout);
+    expect(s.verifier).toMatchObject({ model: 'verifier' });
+    expect(s.verifier.prefilter).toBeUndefined();
   });
 
   it('defaults the output folder to ./scan-<image name>', async () => {

@@ -9,7 +9,8 @@ import { actorOf } from '../workspace-command';
 
 const usage = `用法 Usage:
   tiandi scan <image.tif>... [--model models/<name>] [--out <dir>] [--threshold <p>]
-              [--workers <n>] [--crs "<EPSG:code | proj4>"] [--no-verify] [--workspace <file.gpkg>] [--json]
+              [--workers <n>] [--crs "<EPSG:code | proj4>"] [--no-verify] [--no-prefilter]
+              [--workspace <file.gpkg>] [--json]
 
 扫描无人机正射影像，找出疑似罂粟地块。Scan drone orthophotos for candidate poppy plots.
   --model      模型目录 model folder with model.onnx + model.json (default models/poppy-synth: the working folder's, else the one shipped with tiandi)
@@ -18,6 +19,7 @@ const usage = `用法 Usage:
   --workers    线程数 threads scanning tile rows (default: one per core for long jobs, 1 below about 128 Mpx, or 512 Mpx of JPEG)
   --crs        坐标系 CRS for files whose GeoTIFF keys lack a known EPSG code
   --no-verify  不复核 skip the model's second stage (its verifier), to see what the first stage alone finds
+  --no-prefilter 不初筛 send every candidate to the verifier, not only those its cheaper prefilter passes (slower; the prefilter can miss a few plots under 4 m²)
   --workspace  工作区 also record the images, footprints and candidates in this workspace (as 'tiandi scans import')
   --actor      审计记录的操作人 who the audit log names (default $TIANDI_ACTOR or cli:<login>)
   --json       打印 summary.json instead of a progress bar and text
@@ -47,6 +49,7 @@ const scan: Command = {
           workspace: { type: 'string', short: 'w' },
           actor: { type: 'string' },
           'no-verify': { type: 'boolean' },
+          'no-prefilter': { type: 'boolean' },
         },
       });
     } catch (err) {
@@ -117,6 +120,7 @@ const scan: Command = {
         workers,
         crs: v.crs,
         verify: !v['no-verify'],
+        prefilter: !v['no-prefilter'],
         signal: io.signal,
         onProgress,
       });

@@ -55,6 +55,8 @@ export interface ScanImagesOptions {
   signal?: AbortSignal;
   /** Run the model's verifier (second stage), when its card has one (default true). */
   verify?: boolean;
+  /** Run the verifier's prefilter, when its card has one (default true); false sends every candidate to the verifier. */
+  prefilter?: boolean;
   /** Called with every window the verifier looks at (also when `verify` is false): for training chips. */
   onVerifierWindow?: (w: VerifierWindow) => void;
 }
@@ -181,7 +183,7 @@ export async function scanImages(options: ScanImagesOptions): Promise<ScanSummar
       if (options.verify !== false || options.onVerifierWindow) {
         // The verifier runs when the tile rows are done and the worker threads idle: it may use every core
         // (the threads asked for, when asked), also when the rows were left to this thread alone.
-        verifier = await loadVerifier(resolve(cwd, options.modelDir), card, { cardOnly: options.verify === false, threads: Math.max(1, options.workers ?? availableParallelism()), signal });
+        verifier = await loadVerifier(resolve(cwd, options.modelDir), card, { cardOnly: options.verify === false, prefilter: options.prefilter, threads: Math.max(1, options.workers ?? availableParallelism()), signal });
       }
     }
     for (let k = 0; k < opened.length; k++) {
@@ -298,7 +300,7 @@ export async function scanImages(options: ScanImagesOptions): Promise<ScanSummar
               threshold: card.verifier.threshold,
               images_verified: results.filter((r) => r.verify?.ran).length,
               candidates_rejected: results.reduce((s, r) => s + (r.verify?.rejected ?? 0), 0),
-              ...(card.verifier.prefilter
+              ...(card.verifier.prefilter && verifier.prefilter
                 ? { prefilter: { model: card.verifier.prefilter.model, threshold: card.verifier.prefilter.threshold, candidates_rejected: results.reduce((s, r) => s + (r.verify?.prefilterRejected ?? 0), 0) } }
                 : {}),
               skipped: results.filter((r) => r.verify?.skippedBecause).map((r) => ({ image: r.name, reason: r.verify!.skippedBecause! })),

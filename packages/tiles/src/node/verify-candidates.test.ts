@@ -94,6 +94,12 @@ describe('the verifier (second stage)', () => {
     const open = await scanImages({ images: [fx.files.base], modelDir: withPrefilter('prefilter-open', 0), outDir: join(dir, 'prefilter-open'), workers: 0 });
     expect(open.candidates).toBe(2);
     expect(open.verifier?.prefilter?.candidates_rejected).toBe(0);
+    // prefilter: false sends every candidate to the verifier, as a card without one would.
+    const off = await scanImages({ images: [fx.files.base], modelDir: withPrefilter('prefilter-off', cut), outDir: join(dir, 'prefilter-off'), workers: 0, prefilter: false });
+    expect(off.candidates).toBe(2);
+    expect(off.verifier).toMatchObject({ candidates_rejected: 0 });
+    expect(off.verifier?.prefilter).toBeUndefined();
+    expect(readJson(join(dir, 'prefilter-off/candidates.geojson')).features[0].properties.score_prefilter).toBeUndefined();
   });
 
   it('reports progress over the tile rows, then over the verifier\'s windows', async () => {

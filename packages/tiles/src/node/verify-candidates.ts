@@ -33,14 +33,14 @@ export interface VerifierWindow {
 type StageBlock = { model: string; threshold: number; max_windows: number };
 
 /**
- * Loads the verifier a card names (and its prefilter, if any), or undefined when the card has none.
+ * Loads the verifier a card names (and its prefilter, if any and not turned off), or undefined when the card has none.
  * @throws TilesError `TIANDI_E_BAD_MODEL_CARD` when a folder or its card is missing or not a tile-classifier.
  */
-export async function loadVerifier(modelDir: string, card: ModelCard, o: { cardOnly?: boolean; threads?: number; signal?: AbortSignal } = {}): Promise<Verifier | undefined> {
+export async function loadVerifier(modelDir: string, card: ModelCard, o: { cardOnly?: boolean; prefilter?: boolean; threads?: number; signal?: AbortSignal } = {}): Promise<Verifier | undefined> {
   if (!card.verifier) return undefined;
   const { prefilter, ...stage } = card.verifier;
   const verifier = await loadStage(modelDir, stage, 'verifier', o);
-  if (prefilter) {
+  if (prefilter && o.prefilter !== false) {
     try {
       verifier.prefilter = await loadStage(modelDir, prefilter, 'verifier.prefilter', o);
     } catch (e) {
