@@ -18,6 +18,7 @@ import { evalSceneOptions } from '../src/eval/evaluate-model';
 import { writeScene } from '../src/write-scene';
 import { plotMetrics, type SceneEval } from '../src/metrics/plot-metrics';
 import { polygonsIntersect } from '../src/metrics/polygons-intersect';
+import { polygonRings, truthPlots, type CalibrationPlot } from '../src/eval/calibration-plots';
 
 type Ring = Array<[number, number]>;
 const dir = process.argv[2];
@@ -30,16 +31,15 @@ const open = join(work, 'model');
 cpSync(dir, open, { recursive: true, filter: (p) => !p.includes('.chips') });
 writeFileSync(join(open, 'model.json'), JSON.stringify({ ...card, verifier: { ...card.verifier, threshold: 0, prefilter: { ...card.verifier.prefilter, threshold: 0 } } }));
 type Cand = { rings: Ring[][]; sp: number; sv: number; sm: number; area: number };
-type Plot = SceneEval['plots'][number] & { seed: number; setting: string; gsdM: number };
-const runs: Array<{ plots: Plot[]; areaKm2: number; cands: Cand[]; mpx: number; seconds: number }> = [];
+const runs: Array<{ plots: CalibrationPlot[]; areaKm2: number; cands: Cand[] }> = [];
 for (let i = 0; i < n; i++) {
   const so = evalSceneOptions(8000 + i);
   const w = await writeScene(so, work);
   const out = join(work, `scan-${i}`);
-  const s = await scanImages({ images: [w.tifPath], modelDir: open, outDir: out, workers: 1 });
+  await scanImages({ images: [w.tifPath], modelDir: open, outDir: out, workers: 1 });
   const fc = JSON.parse(readFileSync(join(out, 'candidates.geojson'), 'utf8')) as { features: Array<{ properties: { score_verify: number; score_prefilter: number; score_max: number; area_m2: number }; geometry: { type: string; coordinates: unknown } }> };
   const cands = fc.features.map((f) => ({
-    rings: f.geometry.type === 'Polygon' ? [f.geometry.coordinates as Ring[]] : (f.geometry.coordinates as Ring[][]),
+    rings: polygonRings(f.geometry),
     sp: f.properties.score_prefilter,
     sv: f.properties.score_verify,
     sm: f.properties.score_max,
@@ -47,11 +47,7 @@ for (let i = 0; i < n; i++) {
   }));
   rmSync(out, { recursive: true, force: true });
   rmSync(w.tifPath);
-  const plots = w.scene.truth.features.filter((f) => f.properties.class === 'poppy').map((f) => {
-    const p = f.properties as { id: string; area_m2: number; stage: string; setting: string };
-    return { id: p.id, rings: f.geometry.coordinates as Ring[], areaM2: p.area_m2, stage: p.stage, setting: p.setting, gsdM: so.gsdM, seed: so.seed };
-  });
-  runs.push({ areaKm2: w.scene.truth.scene.area_km2, cands, plots, mpx: s.mpx_per_s * s.seconds, seconds: s.seconds });
+  runs.push({ areaKm2: w.scene.truth.scene.area_km2, cands, plots: truthPlots(w.scene, so) });
   process.stderr.write(`scene ${i + 1}/${n}: ${cands.length} first-stage candidates\n`);
 }
 rmSync(work, { recursive: true, force: true });

@@ -18,6 +18,7 @@ import { evalSceneOptions } from '../src/eval/evaluate-model';
 import { writeScene } from '../src/write-scene';
 import { plotMetrics, type SceneEval } from '../src/metrics/plot-metrics';
 import { polygonsIntersect } from '../src/metrics/polygons-intersect';
+import { polygonRings, truthPlots, type CalibrationPlot } from '../src/eval/calibration-plots';
 
 type Ring = Array<[number, number]>;
 const dir = process.argv[2];
@@ -38,7 +39,7 @@ writeFileSync(join(open, 'model.json'), JSON.stringify({ ...card, thresholds: { 
 const HIGHS = (process.env.CAL_HIGHS ?? "0.15,0.2,0.3").split(",").map(Number);
 /** `sv[k]`: the best verifier score among the first MAXW[k] windows; `windows[k]`: how many that is. */
 type Cand = { rings: Ring[][]; sv: number[]; windows: number[] };
-const runs: Array<{ plots: SceneEval['plots']; areaKm2: number; byHigh: Map<number, Cand[]> }> = [];
+const runs: Array<{ plots: CalibrationPlot[]; areaKm2: number; byHigh: Map<number, Cand[]> }> = [];
 for (let i = 0; i < n; i++) {
   const so = evalSceneOptions(8000 + i);
   const w = await writeScene(so, work);
@@ -52,7 +53,7 @@ for (let i = 0; i < n; i++) {
     byHigh.set(high, fc.features.map((f) => {
       const ws = seen.get(f.properties.id) ?? [];
       return {
-        rings: f.geometry.type === 'Polygon' ? [f.geometry.coordinates as Ring[]] : (f.geometry.coordinates as Ring[][]),
+        rings: polygonRings(f.geometry),
         sv: MAXW.map((m) => Math.max(0, ...ws.slice(0, m))),
         windows: MAXW.map((m) => Math.min(m, ws.length)),
       };
@@ -60,12 +61,7 @@ for (let i = 0; i < n; i++) {
     rmSync(out, { recursive: true, force: true });
   }
   rmSync(w.tifPath);
-  // Truth in WGS 84, like the candidates (the layout's own rings are in scene metres).
-  const plots = w.scene.truth.features.filter((f) => f.properties.class === 'poppy').map((f) => {
-    const p = f.properties as { id: string; area_m2: number; stage: string; setting: string };
-    return { id: p.id, rings: f.geometry.coordinates as Ring[], areaM2: p.area_m2, stage: p.stage, setting: p.setting, gsdM: so.gsdM, seed: so.seed };
-  });
-  runs.push({ areaKm2: w.scene.truth.scene.area_km2, byHigh, plots });
+  runs.push({ areaKm2: w.scene.truth.scene.area_km2, byHigh, plots: truthPlots(w.scene, so) });
   process.stderr.write(`scene ${i + 1}/${n}\n`);
 }
 rmSync(work, { recursive: true, force: true });
@@ -73,7 +69,7 @@ rmSync(work, { recursive: true, force: true });
 for (const r of runs) for (const p of r.plots) {
   const hits = r.byHigh.get(HIGHS[0])!.filter((c) => c.rings.some((rr) => polygonsIntersect(rr, p.rings)));
   const best = Math.max(0, ...hits.map((c) => c.sv[c.sv.length - 1]));
-  if (p.areaM2 >= 4 && best < 0.5) console.error(`  scene ${(p as { seed?: number }).seed} ${hits.length ? 'verifier drops' : 'first stage misses'} (${hits.length} candidates touch it) plot ${p.id} ${p.areaM2} m² ${(p as { stage?: string }).stage} ${(p as { setting?: string }).setting} at ${(p as { gsdM?: number }).gsdM} m: best window ${best.toFixed(3)}`);
+  if (p.areaM2 >= 4 && best < 0.5) console.error(`  scene ${p.seed} ${hits.length ? 'verifier drops' : 'first stage misses'} (${hits.length} candidates touch it) plot ${p.id} ${p.areaM2} m² ${p.stage} ${p.setting} at ${p.gsdM} m: best window ${best.toFixed(3)}`);
 }
 const km2 = runs.reduce((a, r) => a + r.areaKm2, 0);
 console.log('high\twindows\tverify\trecall≥4\trecall\tprec\tFP/km²\tFP\tstage-1 cand/km²\twindows/km²');

@@ -4,6 +4,7 @@ import { fromFile } from 'geotiff';
 import { getCrs, transformer } from '@tiandi/geo';
 import { scanImages } from '@tiandi/tiles/node';
 import type { EvalCandidate } from '../metrics/plot-metrics';
+import { polygonRings } from './calibration-plots';
 
 /** One image scanned by the full pipeline: its candidates and its heatmap with a lon/lat → cell mapping. */
 export interface TilesScan {
@@ -23,7 +24,7 @@ export async function scanWithTiles(tifPath: string, modelDir: string, outDir: s
     features: Array<{ properties: { score_max: number }; geometry: { type: string; coordinates: unknown } }>;
   };
   const candidates: EvalCandidate[] = fc.features.map((f) => ({
-    rings: f.geometry.type === 'Polygon' ? [f.geometry.coordinates as Array<Array<[number, number]>>] : (f.geometry.coordinates as Array<Array<Array<[number, number]>>>),
+    rings: polygonRings(f.geometry),
     score: f.properties.score_max,
   }));
   const tiff = await fromFile(join(outDir, 'heatmap.tif'));
