@@ -97,6 +97,18 @@ export const MIGRATIONS: Migration[] = [
       db.exec(`ALTER TABLE candidates ADD COLUMN score_verify REAL; ALTER TABLE targets ADD COLUMN score_verify REAL;`);
     },
   },
+  {
+    version: 5,
+    name: "desk decisions apart from ground inspections (issue 17): targets' desk_json and ground_audit; images' pixel_sha256 (same imagery recognised by content); a negative without any ground report becomes dismissed_desk",
+    up(db) {
+      db.exec(`ALTER TABLE targets ADD COLUMN desk_json TEXT; ALTER TABLE targets ADD COLUMN ground_audit INTEGER NOT NULL DEFAULT 0;
+        ALTER TABLE images ADD COLUMN pixel_sha256 TEXT;
+        CREATE INDEX images_sha256 ON images(sha256); CREATE INDEX images_pixel_sha256 ON images(pixel_sha256);`);
+      // Before this step an office dismissal was stored as inspected_negative: without a ground report it never was one.
+      db.prepare(`UPDATE targets SET status = 'dismissed_desk', desk_json = ? WHERE status = 'inspected_negative' AND report_ids_json = '[]'`)
+        .run(JSON.stringify({ by: 'unknown', at: null, reason: '迁移：无地面报告的排除 migrated: a negative without a ground report', seasonId: null, modelVersions: [], scoreMax: null }));
+    },
+  },
 ];
 
 export const SCHEMA_VERSION = MIGRATIONS[MIGRATIONS.length - 1].version;
