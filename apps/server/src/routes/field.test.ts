@@ -1,4 +1,6 @@
 import { createHash } from 'node:crypto';
+import fs from 'node:fs';
+import path from 'node:path';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import { fieldWorld, type WorldRole } from './field-world.test-util';
 
@@ -134,6 +136,49 @@ describe('field routes: reports', () => {
     const nophoto = await w.app.inject({ method: 'POST', url: '/api/field/reports', payload: report('r-6', null, { photos: ['a'.repeat(64)] }), headers: w.as.field });
     expect(nophoto.statusCode).toBe(400);
     expect(nophoto.json().field).toBe('photos');
+  });
+});
+
+describe('field routes: photos are named by sha256 only (issue 15, finding 1)', () => {
+  it('refuses path-like photo names with 400 naming the field, and reads or deletes nothing', async () => {
+    const photoDir = path.join(w.dir, 'data', 'field-photos');
+    const workspace = path.join(w.dir, 'w.gpkg');
+    const canary = path.join(path.dirname(w.dir), `tiandi-canary-${process.pid}-${Date.now()}`);
+    fs.writeFileSync(canary, 'canary');
+    try {
+      const before = fs.readFileSync(workspace);
+      const reportsBefore = w.ws().db.prepare('SELECT count(*) AS n FROM reports').get();
+      const names = ['../../w.gpkg', path.relative(photoDir, workspace), path.relative(photoDir, canary), canary, '/etc/hostname', 'A'.repeat(64), `${'a'.repeat(63)}/`, 42];
+      for (const [i, name] of names.entries()) {
+        const r = await w.app.inject({ method: 'POST', url: '/api/field/reports', payload: report(`r-path-${i}`, null, { photos: [name] }), headers: w.as.field });
+        expect(r.statusCode, String(name)).toBe(400);
+        expect(r.json()).toMatchObject({ code: 'TIANDI_E_VALIDATION', field: 'photos' });
+      }
+      const notArray = await w.app.inject({ method: 'POST', url: '/api/field/reports', payload: report('r-path-x', null, { photos: '../../w.gpkg' }), headers: w.as.field });
+      expect(notArray.statusCode).toBe(400);
+      expect(notArray.json().field).toBe('photos');
+      expect(fs.readFileSync(canary, 'utf8')).toBe('canary');
+      expect(fs.existsSync(workspace)).toBe(true);
+      expect(fs.readFileSync(workspace).equals(before)).toBe(true);
+      expect(w.ws().db.prepare('SELECT count(*) AS n FROM reports').get()).toEqual(reportsBefore);
+      expect(w.ws().db.prepare("SELECT count(*) AS n FROM photos WHERE size_bytes = 6 OR sha256 NOT GLOB '[0-9a-f]*'").get()).toEqual({ n: 0 });
+      // The workspace still answers after the attempts: accounts and targets are where they were.
+      expect((await w.app.inject({ url: '/api/field/assignment', headers: w.as.field })).json().stops).toHaveLength(2);
+    } finally {
+      fs.rmSync(canary, { force: true });
+    }
+  });
+
+  it('stores an uploaded photo in the workspace and removes only its own staged copy', async () => {
+    const png = Buffer.concat([Buffer.from('89504e470d0a1a0a', 'hex'), Buffer.from('tiandi-photo-test')]);
+    const sha = createHash('sha256').update(png).digest('hex');
+    expect((await w.app.inject({ method: 'PUT', url: `/api/field/photos/${sha}`, payload: png, headers: { 'content-type': 'image/png', ...w.as.field } })).statusCode).toBe(200);
+    const staged = path.join(w.dir, 'data', 'field-photos', sha);
+    expect(fs.existsSync(staged)).toBe(true);
+    const r = await w.app.inject({ method: 'POST', url: '/api/field/reports', payload: report('r-photo-ok', null, { photos: [sha] }), headers: w.as.field });
+    expect(r.statusCode).toBe(201);
+    expect(fs.existsSync(staged)).toBe(false);
+    expect(w.ws().db.prepare('SELECT mime, size_bytes FROM photos WHERE sha256 = ?').get(sha)).toEqual({ mime: 'image/png', size_bytes: png.length });
   });
 });
 

@@ -1,5 +1,4 @@
 import { createHash } from 'node:crypto';
-import fs from 'node:fs';
 import path from 'node:path';
 import { normalizeFieldAppReports, parseGroundReport, type GroundReport } from '@tiandi/geo';
 import { importReports, readTarget, StoreError, type PhotoBytes } from '@tiandi/store';
@@ -7,6 +6,7 @@ import { z } from 'zod';
 import type { RequestAccount, Role, RouteModule, ServerContext } from '../context';
 import { AuthError } from '../auth/auth-errors';
 import { ServerError } from '../errors';
+import { PhotoStore, photoRefsOf } from '../uploads/photo-store';
 import { parseInput } from '../validate';
 import { actorOf, workspaceOf } from '../workspace/workspace-service';
 import { readAssignment, teamHasTarget } from './field-assignment';
@@ -47,11 +47,14 @@ export function teamFor(account: RequestAccount | null, requested: string | unde
   return requested;
 }
 
-/** Folder where uploaded photos wait for their report. */
-function photoDir(ctx: ServerContext): string {
-  const d = path.join(ctx.options.dataDir, 'field-photos');
-  fs.mkdirSync(d, { recursive: true });
-  return d;
+/** Folder where uploaded photos wait for their report (addressed by sha256 only). */
+function photoStoreOf(ctx: ServerContext): PhotoStore {
+  let s = ctx.services.get('field-photos') as PhotoStore | undefined;
+  if (!s) {
+    s = new PhotoStore(path.join(ctx.options.dataDir, 'field-photos'));
+    ctx.services.set('field-photos', s);
+  }
+  return s;
 }
 
 /**
@@ -103,12 +106,7 @@ const field: RouteModule = {
         if (!Buffer.isBuffer(body) || body.length === 0) throw new ServerError('TIANDI_E_VALIDATION', '照片为空 empty photo', { field: 'body' });
         const actual = createHash('sha256').update(body).digest('hex');
         if (actual !== sha256) throw new ServerError('TIANDI_E_CHECKSUM_MISMATCH', `照片校验和不符 photo checksum mismatch: got ${actual}; resend the photo`, { field: 'sha256' });
-        const file = path.join(photoDir(ctx), sha256);
-        if (!fs.existsSync(file)) {
-          fs.writeFileSync(`${file}.tmp`, body);
-          fs.writeFileSync(`${file}.type`, type);
-          fs.renameSync(`${file}.tmp`, file);
-        }
+        photoStoreOf(ctx).put(sha256, body, type);
         return { ok: true, sha256, sizeBytes: body.length };
       });
     });
@@ -145,6 +143,8 @@ const field: RouteModule = {
       const body = parseInput(ReportBody, req.body);
       const team = teamFor(req.account, undefined);
       const props = { ...body.properties };
+      // Photos are named by sha256 only: a path here must never reach the file system.
+      const photoRefs = photoRefsOf(props.photos);
       if (props.team !== undefined && props.team !== null && props.team !== team) throw new AuthError('TIANDI_E_AUTH_TEAM');
       props.team = team;
       const parsed = parseGroundReport(props, body.geometry.coordinates);
@@ -153,14 +153,13 @@ const field: RouteModule = {
       const ws = workspaceOf(ctx);
       if (report.targetId && !teamHasTarget(ws, team, report.targetId)) throw new AuthError('TIANDI_E_AUTH_TEAM');
 
+      const store = photoStoreOf(ctx);
       const photos: PhotoBytes = new Map();
       const hasStored = ws.db.prepare('SELECT 1 FROM photos WHERE sha256 = ?');
-      for (const sha of report.photos) {
-        const file = path.join(photoDir(ctx), sha);
-        if (fs.existsSync(file)) {
-          const type = fs.existsSync(`${file}.type`) ? fs.readFileSync(`${file}.type`, 'utf8') : null;
-          photos.set(sha, { bytes: fs.readFileSync(file), mime: type });
-        } else if (!/^[0-9a-f]{64}$/.test(sha) || !hasStored.get(sha)) {
+      for (const sha of photoRefs) {
+        const uploaded = store.read(sha);
+        if (uploaded) photos.set(sha, uploaded);
+        else if (!hasStored.get(sha)) {
           throw new ServerError('TIANDI_E_VALIDATION', `照片尚未上传 photo ${sha} not uploaded yet: PUT /api/field/photos/${sha} first`, { field: 'photos' });
         }
       }
@@ -172,11 +171,7 @@ const field: RouteModule = {
         if (err instanceof StoreError) throw new ServerError(err.code === 'TIANDI_E_NOT_FOUND' ? 'TIANDI_E_NOT_FOUND' : 'TIANDI_E_VALIDATION', err.message, { field: err.field });
         throw err;
       }
-      for (const sha of report.photos) {
-        const file = path.join(photoDir(ctx), sha);
-        fs.rmSync(file, { force: true });
-        fs.rmSync(`${file}.type`, { force: true });
-      }
+      for (const sha of photoRefs) store.remove(sha);
       if (res.rejected.length > 0) {
         const msg = res.rejected[0].message;
         throw new ServerError(/already stored with different content/.test(msg) ? 'TIANDI_E_CONFLICT' : 'TIANDI_E_VALIDATION', msg, { field: msg.split(':')[0] || undefined });
