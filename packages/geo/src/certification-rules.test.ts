@@ -19,7 +19,7 @@ describe('evaluateCertification', () => {
     const cov = computeCoverage(zone.geometry, [full], coverageRulesOf(season));
     const r = evaluateCertification({ zone, season, coverage: cov, targets: [target('T1', { status: 'eradication_verified' }), target('T2', { status: 'inspected_negative' }), target('T3', { scoreMax: 0.1 })] });
     expect(r.certifiable).toBe(true);
-    expect(r.rules.map((x) => [x.id, x.pass])).toEqual([['coverage', true], ['targets_resolved', true], ['eradication_verified', true], ['no_open_review', true]]);
+    expect(r.rules.map((x) => [x.id, x.pass])).toEqual([['coverage', true], ['targets_resolved', true], ['desk_dismissals', true], ['eradication_verified', true], ['no_open_review', true]]);
   });
 
   it('a zone covered exactly edge to edge passes a 100 % coverage policy', () => {
@@ -70,18 +70,20 @@ const arbWorld = fc.record({
       status: fc.constantFrom(...TARGET_STATUSES),
       score: fc.double({ min: 0, max: 1, noNaN: true }),
       ground: fc.boolean(),
+      drawn: fc.boolean(),
       reports: fc.array(fc.record({ verdict: fc.constantFrom(...verdicts), day: fc.integer({ min: 0, max: 30 }) }), { maxLength: 3 }),
     }),
     { maxLength: 6 },
   ),
   minShare: fc.constantFrom(0.5, 0.9, 0.98, 1),
+  desk: fc.record({ allowed: fc.boolean(), max_score: fc.double({ min: 0, max: 1, noNaN: true }), audit_share: fc.constantFrom(0, 0.1, 0.5, 1), audit_min: fc.integer({ min: 0, max: 3 }) }),
 });
 
 describe('certification property', () => {
   it('never passes when any rule fails, and passes when all hold', () => {
     fc.assert(
       fc.property(arbWorld, (w) => {
-        const s = parseSeason({ id: '2026', year: 2026, policy: { min_coverage_share: w.minShare } });
+        const s = parseSeason({ id: '2026', year: 2026, policy: { min_coverage_share: w.minShare, desk_dismissal: w.desk } });
         const z: Polygon = w.zoneRadii.length === 0
           ? rect(w.zoneX, w.zoneY, w.zoneX + w.sizeDeg, w.zoneY + w.sizeDeg)
           : { type: 'Polygon', coordinates: [[...w.zoneRadii.map((r, i): LonLat => {
@@ -96,7 +98,8 @@ describe('certification property', () => {
         }));
         const cov = computeCoverage(z, fps, { floweringStart: s.floweringStart, floweringEnd: s.floweringEnd, maxGsdM: s.policy.maxGsdM });
         const targets: Target[] = w.targets.map((t, i) => {
-          let x = target('T' + i, { status: t.status, scoreMax: t.score, origin: t.ground ? 'ground' : 'scan' });
+          let x = target('T' + i, { status: t.status, scoreMax: t.score, origin: t.ground ? 'ground' : 'scan', groundAudit: t.drawn });
+          if (t.status === 'dismissed_desk') x.desk = { by: 'op', at: null, reason: 'roof', seasonId: '2026', modelVersions: [], scoreMax: t.score };
           t.reports.forEach((r, j) => {
             x = applyReport(x, report(`r${i}-${j}`, { verdict: r.verdict, what: 'x', observedAt: `2026-04-${String(1 + r.day).padStart(2, '0')}T00:00:00Z` })).target;
           });
@@ -107,7 +110,12 @@ describe('certification property', () => {
         const allInspected = targets.every((t) => !(t.origin === 'ground' || t.scoreMax >= s.policy.reviewThreshold) || !['detected', 'planned', 'needs_revisit'].includes(t.status));
         const allVerified = targets.every((t) => t.status !== 'confirmed' && t.status !== 'eradicated');
         const noReview = targets.every((t) => t.review === null);
-        const expected = covOk && allInspected && allVerified && noReview;
+        // Desk dismissals, checked apart: each one owed a visit is accepted by the policy and not drawn for audit; drawn ones inspected; the sample full.
+        const dp = s.policy.deskDismissal;
+        const desk = targets.filter((t) => t.desk);
+        const deskOk = targets.every((t) => t.status !== 'dismissed_desk' || (!t.groundAudit && (!(t.origin === 'ground' || t.scoreMax >= s.policy.reviewThreshold) || (dp.allowed && t.origin === 'scan' && t.scoreMax <= dp.maxScore))))
+          && (!dp.allowed || desk.filter((t) => t.groundAudit).length >= Math.min(desk.length, Math.max(dp.auditMin, Math.ceil(dp.auditShare * desk.length - 1e-9))));
+        const expected = covOk && allInspected && allVerified && noReview && deskOk;
         expect(res.certifiable).toBe(expected);
         if (!expected) expect(res.rules.some((r) => !r.pass && (r.failing.length > 0 || r.id === 'coverage'))).toBe(true);
         for (const r of res.rules) if (!r.pass && r.id !== 'coverage') expect(r.failing.length).toBeGreaterThan(0);

@@ -3,11 +3,12 @@ import { polygonsOf, type Feature, type Polygonal } from './geojson';
 import { geodesicAreaM2 } from './geodesic-area';
 import type { Season } from './season';
 import type { Target } from './target';
+import { auditSampleState, deskDismissalFault, deskDismissed, deskFeature } from './desk-dismissals';
 
 /** Rounding slack on the coverage share, so a fully covered zone passes a policy asking for 100 %. */
 export const COVERAGE_TOLERANCE = 1e-9;
 
-export type RuleId = 'coverage' | 'targets_resolved' | 'eradication_verified' | 'no_open_review';
+export type RuleId = 'coverage' | 'targets_resolved' | 'desk_dismissals' | 'eradication_verified' | 'no_open_review';
 
 /** One rule of the season's policy, evaluated: pass/fail, a one-line detail and the features that fail it. */
 export interface RuleResult {
@@ -47,7 +48,7 @@ const targetFeature = (t: Target, why: string): Feature<Polygonal, Record<string
 /**
  * Evaluates every rule of the season's policy for a zone (ARCHITECTURE "Certification"):
  * coverage ≥ the required share; every target at or above the review score (and every ground finding)
- * inspected; every confirmed plot eradicated and the eradication verified on a later visit; no target
+ * inspected; desk dismissals only where the policy accepts them, its ground-audit sample drawn and inspected; every confirmed plot eradicated and the eradication verified on a later visit; no target
  * under review. The zone is certifiable only when all pass.
  */
 export function evaluateCertification(input: CertificationInput): CertificationResult {
@@ -83,6 +84,8 @@ export function evaluateCertification(input: CertificationInput): CertificationR
     failing: needsVisit.map((t) => targetFeature(t, 'not inspected')),
   });
 
+  rules.push(deskDismissalsRule(targets, season));
+
   const unverified = targets.filter((t) => t.status === 'confirmed' || (p.requireEradicationVerified && t.status === 'eradicated'));
   rules.push({
     id: 'eradication_verified',
@@ -102,4 +105,27 @@ export function evaluateCertification(input: CertificationInput): CertificationR
   });
 
   return { zoneId: input.zone.id, seasonId: season.id, certifiable: rules.every((r) => r.pass), rules };
+}
+
+/**
+ * Desk dismissals stand in for a ground visit only where the season's policy says so (allowed, score at
+ * most its limit), and only once the zone's ground-audit sample is drawn and every drawn target inspected.
+ */
+function deskDismissalsRule(targets: Target[], season: Season): RuleResult {
+  const p = season.policy;
+  const faults = targets.map((t) => [t, deskDismissalFault(t, p)] as const).filter((x): x is readonly [Target, string] => x[1] !== null);
+  const sample = auditSampleState(targets, p);
+  // The sample is drawn only where desk dismissals count; where they do not, every owed visit is owed anyway.
+  const short = p.deskDismissal.allowed && sample.drawn < sample.required;
+  const d = p.deskDismissal;
+  return {
+    id: 'desk_dismissals',
+    title: '案头排除符合本季政策 desk dismissals within the season policy',
+    pass: faults.length === 0 && !short,
+    detail: `${sample.dismissals} 个案头排除 desk dismissals (${d.allowed ? `认可至得分 accepted up to score ${d.maxScore}` : '不认可 not accepted'}); 地面抽查 ground audit ${sample.drawn}/${sample.required}${short ? ' 未抽足 sample not drawn' : ''}; ${faults.length} 个不符 not accepted`,
+    failing: [
+      ...faults.map(([t, why]) => deskFeature(t, why)),
+      ...(short ? deskDismissed(targets).filter((t) => !t.groundAudit).map((t) => deskFeature(t, '地面抽查未抽足 ground-audit sample not drawn yet')) : []),
+    ],
+  };
 }

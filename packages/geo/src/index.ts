@@ -18,6 +18,7 @@ export * from './match-report';
 export * from './point-to-polygon-distance';
 export * from './target-lifecycle';
 export * from './certification-rules';
+export * from './desk-dismissals';
 export * from './audit-chain';
 export * from './gaps-to-kml';
 export * from './did-you-mean';

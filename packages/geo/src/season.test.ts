@@ -1,5 +1,5 @@
 import { describe, expect, it } from 'vitest';
-import { parseSeason, seasonToFile } from './season';
+import { auditSampleSize, parseSeason, seasonToFile } from './season';
 import { GeoError } from './errors';
 import { canonicalJson } from './canonical-json';
 import { digestOf, sha256Hex } from './sha256-hex';
@@ -10,7 +10,7 @@ import { rect } from './fixtures.test-util';
 describe('parseSeason', () => {
   it('fills defaults from ARCHITECTURE', () => {
     const s = parseSeason({ id: '2026', year: 2026 });
-    expect(s).toEqual({ id: '2026', name: '2026', region: '', zone: null, floweringStart: '2026-03-01', floweringEnd: '2026-05-31', policy: { minCoverageShare: 0.98, maxGsdM: 0.1, reviewThreshold: 0.35, requireEradicationVerified: true, matchMarginM: 10, verifyAfterDays: 1 } });
+    expect(s).toEqual({ id: '2026', name: '2026', region: '', zone: null, floweringStart: '2026-03-01', floweringEnd: '2026-05-31', policy: { minCoverageShare: 0.98, maxGsdM: 0.1, reviewThreshold: 0.35, requireEradicationVerified: true, matchMarginM: 10, verifyAfterDays: 1, deskDismissal: { allowed: false, maxScore: 0.5, auditShare: 0.1, auditMin: 3 } } });
     expect(Object.isFrozen(s)).toBe(true);
     expect(parseSeason(seasonToFile(s))).toEqual(s);
   });
@@ -25,6 +25,19 @@ describe('parseSeason', () => {
     expect(() => parseSeason({ id: 'x', flowering_window: { start: '2026-05-01', end: '2026-03-01' } })).toThrow(/before/);
     expect(() => parseSeason({ id: 'x', flowering_window: { start: '2026-02-30', end: '2026-05-01' } })).toThrow();
     expect(() => parseSeason({ id: 'no year' })).toThrow(GeoError);
+  });
+  it('reads the desk-dismissal policy, safe by default, rejecting misspelt keys', () => {
+    const s = parseSeason({ id: 'x', year: 2026, policy: { desk_dismissal: { allowed: true, max_score: 0.4 } } });
+    expect(s.policy.deskDismissal).toEqual({ allowed: true, maxScore: 0.4, auditShare: 0.1, auditMin: 3 });
+    expect(parseSeason(seasonToFile(s))).toEqual(s);
+    expect(parseSeason({ id: 'x', year: 2026, policy: {} }).policy.deskDismissal.allowed).toBe(false);
+    expect(() => parseSeason({ id: 'x', year: 2026, policy: { desk_dismissal: { allowed: true, audit_shar: 0.2 } } })).toThrow(/audit_share/);
+    expect(() => parseSeason({ id: 'x', year: 2026, policy: { desk_dismissal: { audit_min: 1.5 } } })).toThrow(/desk_dismissal\.audit_min/);
+  });
+  it('sizes the ground-audit sample: max(min, ⌈share·n⌉), never more than n', () => {
+    const p = { auditShare: 0.1, auditMin: 3 };
+    expect([0, 1, 3, 10, 30, 31, 100].map((n) => auditSampleSize(n, p))).toEqual([0, 1, 3, 3, 3, 4, 10]);
+    expect(auditSampleSize(50, { auditShare: 0, auditMin: 0 })).toBe(0);
   });
 });
 

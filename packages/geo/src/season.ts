@@ -16,6 +16,28 @@ export interface Policy {
   matchMarginM: number;
   /** An eradication is verified only by a visit at least this many days after it (default 1). */
   verifyAfterDays: number;
+  /** Whether office (desk) dismissals may stand in for a ground visit, and on what terms. */
+  deskDismissal: DeskDismissalPolicy;
+}
+
+/**
+ * The season's terms for desk dismissals (file: policy.desk_dismissal). Safe by default: not allowed, so a
+ * target dismissed at the desk still needs a ground visit before its zone can be certified.
+ */
+export interface DeskDismissalPolicy {
+  /** Desk dismissals may resolve targets for certification (default false). */
+  allowed: boolean;
+  /** Only targets scoring at most this may be dismissed at the desk (default 0.5). */
+  maxScore: number;
+  /** Share of a zone's desk dismissals drawn for a ground audit, 0..1 (default 0.1). */
+  auditShare: number;
+  /** At least this many per zone (or all of them, when fewer) are drawn for a ground audit (default 3). */
+  auditMin: number;
+}
+
+/** The ground-audit sample size a zone with `dismissals` desk dismissals needs: max(min, ⌈share·n⌉), at most n. */
+export function auditSampleSize(dismissals: number, p: Pick<DeskDismissalPolicy, 'auditShare' | 'auditMin'>): number {
+  return Math.min(dismissals, Math.max(p.auditMin, Math.ceil(p.auditShare * dismissals - 1e-9)));
 }
 
 /** A survey season: its flowering window (dates when imagery counts) and its policy. */
@@ -35,6 +57,16 @@ export interface Season {
 const DATE = /^\d{4}-\d{2}-\d{2}$/;
 const date = z.string().regex(DATE, 'YYYY-MM-DD').refine((s) => { const d = new Date(s + 'T00:00:00Z'); return !Number.isNaN(d.getTime()) && d.toISOString().slice(0, 10) === s; }, 'not a calendar date');
 
+const DESK_DEFAULTS = { allowed: false, max_score: 0.5, audit_share: 0.1, audit_min: 3 };
+const DeskDismissalSchema = z
+  .object({
+    allowed: z.boolean().default(DESK_DEFAULTS.allowed),
+    max_score: z.number().min(0).max(1).default(DESK_DEFAULTS.max_score),
+    audit_share: z.number().min(0).max(1).default(DESK_DEFAULTS.audit_share),
+    audit_min: z.number().int().min(0).max(10000).default(DESK_DEFAULTS.audit_min),
+  })
+  .strict();
+
 /** The season file (snake_case JSON, unknown keys rejected). Defaults are written here. */
 export const SeasonFileSchema = z
   .object({
@@ -52,13 +84,14 @@ export const SeasonFileSchema = z
         require_eradication_verified: z.boolean().default(true),
         match_margin_m: z.number().min(0).max(1000).default(10),
         verify_after_days: z.number().min(0).max(365).default(1),
+        desk_dismissal: DeskDismissalSchema.default(DESK_DEFAULTS),
       })
       .strict()
-      .default({ min_coverage_share: 0.98, max_gsd_m: 0.1, review_threshold: 0.35, require_eradication_verified: true, match_margin_m: 10, verify_after_days: 1 }),
+      .default({ min_coverage_share: 0.98, max_gsd_m: 0.1, review_threshold: 0.35, require_eradication_verified: true, match_margin_m: 10, verify_after_days: 1, desk_dismissal: DESK_DEFAULTS }),
   })
   .strict();
 
-const KNOWN_KEYS = ['id', 'name', 'region', 'zone', 'year', 'flowering_window', 'start', 'end', 'policy', 'min_coverage_share', 'max_gsd_m', 'review_threshold', 'require_eradication_verified', 'match_margin_m', 'verify_after_days'];
+const KNOWN_KEYS = ['id', 'name', 'region', 'zone', 'year', 'flowering_window', 'start', 'end', 'policy', 'min_coverage_share', 'max_gsd_m', 'review_threshold', 'require_eradication_verified', 'match_margin_m', 'verify_after_days', 'desk_dismissal', 'allowed', 'max_score', 'audit_share', 'audit_min'];
 
 /**
  * Validates a season file once and returns the typed, frozen season. Throws GeoError TIANDI_E_SEASON
@@ -101,6 +134,7 @@ export function parseSeason(input: unknown): Season {
       requireEradicationVerified: p.require_eradication_verified,
       matchMarginM: p.match_margin_m,
       verifyAfterDays: p.verify_after_days,
+      deskDismissal: Object.freeze({ allowed: p.desk_dismissal.allowed, maxScore: p.desk_dismissal.max_score, auditShare: p.desk_dismissal.audit_share, auditMin: p.desk_dismissal.audit_min }),
     }),
   });
 }
@@ -118,6 +152,7 @@ export function seasonToFile(s: Season): Record<string, unknown> {
       min_coverage_share: s.policy.minCoverageShare, max_gsd_m: s.policy.maxGsdM, review_threshold: s.policy.reviewThreshold,
       require_eradication_verified: s.policy.requireEradicationVerified,
       match_margin_m: s.policy.matchMarginM, verify_after_days: s.policy.verifyAfterDays,
+      desk_dismissal: { allowed: s.policy.deskDismissal.allowed, max_score: s.policy.deskDismissal.maxScore, audit_share: s.policy.deskDismissal.auditShare, audit_min: s.policy.deskDismissal.auditMin },
     },
   };
 }

@@ -3,7 +3,7 @@ import type { LonLat, Polygon } from './geojson';
 import type { GroundReport } from './ground-report';
 import { geodesicAreaM2 } from './geodesic-area';
 import { targetIdFor } from './merge-candidates';
-import { TARGET_STATUSES, type Target, type TargetStatus } from './target';
+import { TARGET_STATUSES, type DeskDecision, type Target, type TargetStatus } from './target';
 
 export interface LifecycleOptions {
   /** An eradication is verified only by a visit at least this many days later (default 1). */
@@ -20,7 +20,8 @@ export interface TargetChange {
 }
 
 const NEGATIVE = new Set(['not_poppy', 'nothing_found']);
-const OPEN: ReadonlySet<TargetStatus> = new Set(['detected', 'planned', 'needs_revisit']);
+/** Statuses a ground visit is still owed on; a desk dismissal is one: the ground overrides the office. */
+const OPEN: ReadonlySet<TargetStatus> = new Set(['detected', 'planned', 'needs_revisit', 'dismissed_desk']);
 
 /**
  * Advances a target by one ground report (ARCHITECTURE "Target lifecycle"):
@@ -64,10 +65,14 @@ export function applyReport(target: Target, report: GroundReport, opts: Lifecycl
   return { target: t, from, to, contradiction };
 }
 
-/** Marks a target as planned for a ground visit (from detected or needs_revisit; others unchanged). */
+/**
+ * Marks a target as planned for a ground visit (from detected or needs_revisit, and a desk dismissal drawn
+ * for a ground audit; others unchanged).
+ */
 export function markPlanned(target: Target): TargetChange {
   const from = target.status;
-  const to: TargetStatus = from === 'detected' || from === 'needs_revisit' ? 'planned' : from;
+  const plannable = from === 'detected' || from === 'needs_revisit' || (from === 'dismissed_desk' && target.groundAudit === true);
+  const to: TargetStatus = plannable ? 'planned' : from;
   return { target: { ...target, status: to }, from, to, contradiction: null };
 }
 
@@ -78,7 +83,33 @@ export function markPlanned(target: Target): TargetChange {
 export function setStatusByDecision(target: Target, status: TargetStatus, reason: string): TargetChange {
   if (!TARGET_STATUSES.includes(status)) throw new GeoError('TIANDI_E_TRANSITION', `未知状态 unknown status '${status}' (one of ${TARGET_STATUSES.join(', ')})`, 'status');
   if (!reason.trim()) throw new GeoError('TIANDI_E_TRANSITION', '人工改变状态需要理由 a manual status change needs a reason', 'reason');
+  // A negative from the office is not a ground inspection: it is a desk dismissal, and the policy decides what it counts for.
+  if (status === 'dismissed_desk') throw new GeoError('TIANDI_E_TRANSITION', '案头排除请用 dismiss a desk dismissal is recorded with its reviewer and model version: use the dismiss decision (tiandi targets dismiss)', 'status');
+  if (status === 'inspected_negative' && target.reportIds.length === 0) {
+    throw new GeoError('TIANDI_E_TRANSITION', `目标 ${target.id} 没有地面报告，不能记为实地排除 no ground report on this target: it cannot be inspected_negative; dismiss it at the desk instead (dismissed_desk)`, 'status');
+  }
   return { target: { ...target, status, review: null }, from: target.status, to: status, contradiction: null };
+}
+
+/**
+ * An office reviewer dismisses a target from the imagery: status `dismissed_desk` with the decision kept
+ * (who, when, why, season, model versions, score). Only open targets (detected, planned, needs_revisit) or
+ * an earlier desk dismissal can be dismissed; anything the ground has spoken on cannot.
+ */
+export function dismissAtDesk(target: Target, decision: Omit<DeskDecision, 'scoreMax' | 'reopened'>): TargetChange {
+  const from = target.status;
+  if (!OPEN.has(from)) throw new GeoError('TIANDI_E_TRANSITION', `目标 ${target.id} 状态为 ${from}，不能案头排除 is ${from}: only targets awaiting a visit can be dismissed at the desk`, 'status');
+  if (target.origin === 'ground') throw new GeoError('TIANDI_E_TRANSITION', `目标 ${target.id} 是地面发现 was found on the ground: it cannot be dismissed at the desk`, 'status');
+  if (!decision.reason.trim()) throw new GeoError('TIANDI_E_TRANSITION', '案头排除需要理由 a desk dismissal needs a reason', 'reason');
+  const desk: DeskDecision = { ...decision, scoreMax: target.scoreMax, reopened: null };
+  return { target: { ...target, status: 'dismissed_desk', desk }, from, to: 'dismissed_desk', contradiction: null };
+}
+
+/** Reopens a desk dismissal (a reviewer's other dismissal proved to be poppy): back to detected, the decision kept with why. */
+export function reopenDeskDismissal(target: Target, at: string, because: string): TargetChange {
+  const from = target.status;
+  if (from !== 'dismissed_desk' || !target.desk) return { target, from, to: from, contradiction: null };
+  return { target: { ...target, status: 'detected', desk: { ...target.desk, reopened: { at, because } } }, from, to: 'detected', contradiction: null };
 }
 
 /**

@@ -5,13 +5,14 @@ export type TargetStatus =
   | 'detected'
   | 'planned'
   | 'inspected_negative'
+  | 'dismissed_desk'
   | 'confirmed'
   | 'eradicated'
   | 'eradication_verified'
   | 'needs_revisit';
 
 export const TARGET_STATUSES: readonly TargetStatus[] = [
-  'detected', 'planned', 'inspected_negative', 'confirmed', 'eradicated', 'eradication_verified', 'needs_revisit',
+  'detected', 'planned', 'inspected_negative', 'dismissed_desk', 'confirmed', 'eradicated', 'eradication_verified', 'needs_revisit',
 ];
 
 /** A candidate plot from one scan (one image × one model version). */
@@ -52,9 +53,33 @@ export interface Target {
   eradicatedAt: string | null;
   /** Report ids applied to this target, in order. */
   reportIds: string[];
+  /** The last desk (office) decision that dismissed it, kept after a ground visit; null or absent when none. */
+  desk?: DeskDecision | null;
+  /** Drawn into the ground-audit sample of desk dismissals: it must be inspected on the ground. */
+  groundAudit?: boolean;
 }
 
-/** A target is resolved for certification when nothing more is owed on it. */
+/** An office reviewer's dismissal of a target from the imagery alone (status `dismissed_desk`). */
+export interface DeskDecision {
+  /** The reviewer's account or actor name. */
+  by: string;
+  /** When, ISO 8601 (null for dismissals migrated from before desk decisions were kept apart). */
+  at: string | null;
+  reason: string;
+  /** The season the decision was made in (null when unknown). */
+  seasonId: string | null;
+  /** `<model>@<version>` of the candidates the reviewer looked at. */
+  modelVersions: string[];
+  /** The target's best score when it was dismissed (null when unknown). */
+  scoreMax: number | null;
+  /** Set when a ground finding of poppy on one of this reviewer's dismissals reopened it. */
+  reopened?: { at: string; because: string } | null;
+}
+
+/**
+ * A target is resolved on the ground when nothing more is owed on it. A desk dismissal is not: whether it
+ * may stand in for a visit is the season policy's call (`evaluateCertification`, rule `desk_dismissals`).
+ */
 export function isResolved(t: Pick<Target, 'status' | 'review'>): boolean {
   return t.review === null && (t.status === 'inspected_negative' || t.status === 'eradication_verified');
 }

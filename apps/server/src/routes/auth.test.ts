@@ -70,6 +70,23 @@ describe('auth routes', () => {
     await app.close();
   });
 
+  it('checks at most 5 hashes for 400 concurrent wrong passwords to one account; the rest get 429 at once', async () => {
+    const { app, accounts, login } = await setup();
+    let checked = 0;
+    const authenticate = accounts.authenticate.bind(accounts);
+    accounts.authenticate = async (n: string, p: string) => {
+      checked++;
+      return authenticate(n, p);
+    };
+    const codes = await Promise.all(Array.from({ length: 400 }, (_, i) => login('admin', `wrong-${i}-password`).then((r) => r.statusCode)));
+    expect(checked).toBe(5);
+    expect(codes.filter((c) => c === 401)).toHaveLength(5);
+    expect(codes.filter((c) => c === 429)).toHaveLength(395);
+    // Even the right password is refused while the account is locked from this address.
+    expect((await login('admin', 'admin-password')).statusCode).toBe(429);
+    await app.close();
+  });
+
   it('logs out: the token stops working', async () => {
     const { app, login } = await setup();
     const { token } = (await login('admin', 'admin-password')).json();

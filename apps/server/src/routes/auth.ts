@@ -36,18 +36,26 @@ const auth: RouteModule = {
     checkAccess(req.account, req.routeOptions.config?.roles);
   },
   register(app, ctx) {
-    const throttle = new LoginThrottle();
+    const throttle = new LoginThrottle(ctx.options.loginThrottle);
+    ctx.services.set('login-throttle', throttle);
     app.post('/api/auth/login', async (req, reply) => {
       const body = parseInput(LoginBody, req.body);
-      const key = `${body.name.toLowerCase()}|${req.ip}`;
-      if (!throttle.allowed(key)) throw new AuthError('TIANDI_E_AUTH_THROTTLED');
-      const accounts = await accountService(ctx);
-      const account = await accounts.authenticate(body.name, body.password);
+      // Reserve the attempt before the slow hash, so concurrent guesses cannot all pass the check.
+      const attempt = throttle.reserve(body.name, req.ip);
+      if (!attempt) throw new AuthError('TIANDI_E_AUTH_THROTTLED');
+      let account;
+      try {
+        account = await (await accountService(ctx)).authenticate(body.name, body.password);
+      } catch (err) {
+        attempt.fail();
+        throw err;
+      }
       if (!account) {
-        throttle.fail(key);
+        attempt.fail();
         throw new AuthError('TIANDI_E_AUTH_BAD_CREDENTIALS');
       }
-      throttle.succeed(key);
+      attempt.succeed();
+      const accounts = await accountService(ctx);
       const ttlS = account.role === 'field' ? SESSION_TTL_S.field : SESSION_TTL_S.default;
       const session = accounts.createSession(account, ttlS);
       void reply.header('set-cookie', sessionCookie(session.token, ttlS, req.protocol === 'https'));
