@@ -23,3 +23,4 @@ export * from './audit-chain';
 export * from './gaps-to-kml';
 export * from './did-you-mean';
 export * from './normalize-field-report';
+export * from './read-csv-records';

@@ -6,6 +6,8 @@
  * Used by the store's report import (`tiandi reports import`) and the server's import endpoint.
  */
 
+import { readCsvRecords } from './read-csv-records';
+
 /** Canonical report properties (the workspace schema) and the column names other tools use for them. */
 export const REPORT_FIELD_ALIASES: Readonly<Record<string, readonly string[]>> = Object.freeze({
   report_id: ['report_id', 'reportid', 'instanceid', 'meta/instanceid', '_uuid', 'uuid', 'globalid', 'id', '编号', '报告编号'],
@@ -42,6 +44,8 @@ export interface NormalizedReports {
   rejected: { row: number; message: string }[];
   /** Source column → canonical field, for the user to check. */
   mapping: Record<string, string>;
+  /** A CSV that cannot be split into rows (unclosed quote …): no feature is returned, the file is to be refused. */
+  syntaxError?: { line: number; message: string };
 }
 
 const key = (s: string) => s.trim().toLowerCase().replace(/^.*\//, (m) => (m === 'meta/' ? m : '')).replace(/\s+/g, '_');
@@ -132,32 +136,20 @@ export function mapReportColumns(columns: readonly string[]): Record<string, str
   return mapColumns([...columns]);
 }
 
-/** Splits CSV text (RFC 4180 quotes, comma or semicolon or tab separated) into rows of cells. */
-export function splitCsvRows(text: string): string[][] {
+/** The separator of a CSV export: comma, semicolon or tab, whichever splits the header line most. */
+export function csvSeparator(text: string): string {
   const first = text.split(/\r?\n/, 1)[0] ?? '';
-  const sep = [',', ';', '\t'].sort((a, b) => first.split(b).length - first.split(a).length)[0];
-  const rows: string[][] = [];
-  let row: string[] = [];
-  let cell = '';
-  let quoted = false;
-  for (let i = 0; i < text.length; i++) {
-    const c = text[i];
-    if (quoted) {
-      if (c === '"' && text[i + 1] === '"') (cell += '"'), i++;
-      else if (c === '"') quoted = false;
-      else cell += c;
-    } else if (c === '"') quoted = true;
-    else if (c === sep) row.push(cell), (cell = '');
-    else if (c === '\n' || c === '\r') {
-      if (c === '\r' && text[i + 1] === '\n') i++;
-      row.push(cell);
-      rows.push(row);
-      row = [];
-      cell = '';
-    } else cell += c;
-  }
-  if (cell !== '' || row.length) row.push(cell), rows.push(row);
-  return rows.filter((r) => r.some((c) => c.trim() !== ''));
+  return [',', ';', '\t'].sort((x, y) => first.split(y).length - first.split(x).length)[0];
+}
+
+/**
+ * Splits CSV text (RFC 4180 quotes, comma or semicolon or tab separated) into rows of cells, blank rows dropped.
+ * @throws SyntaxError naming the line of an unclosed quote or of text after a closing quote ({@link readCsvRecords}).
+ */
+export function splitCsvRows(text: string): string[][] {
+  const r = readCsvRecords(text, csvSeparator(text));
+  if (!r.ok) throw new SyntaxError(r.message);
+  return r.records.map((x) => x.cells).filter((cells) => cells.some((c) => c.trim() !== ''));
 }
 
 /**
@@ -191,11 +183,18 @@ export function normalizeFieldAppReports(text: string, opts: { defaultTeam?: str
     });
     return out;
   }
-  const rows = splitCsvRows(trimmed);
+  const csv = readCsvRecords(trimmed, csvSeparator(trimmed));
+  if (!csv.ok) {
+    // The whole file is refused: past a broken quote no row can be trusted.
+    out.rejected.push({ row: csv.line, message: csv.message });
+    out.syntaxError = { line: csv.line, message: csv.message };
+    return out;
+  }
+  const rows = csv.records.filter((x) => x.cells.some((c) => c.trim() !== ''));
   if (rows.length === 0) return out;
-  const header = rows[0].map((h) => h.trim());
+  const header = rows[0].cells.map((h) => h.trim());
   out.mapping = mapColumns(header);
-  rows.slice(1).forEach((cells, i) => {
+  rows.slice(1).forEach(({ cells }, i) => {
     const values = Object.fromEntries(header.map((h, j) => [h, cells[j] ?? '']));
     const r = normalizeRecord(values, out.mapping, null, opts.defaultTeam ?? null);
     if (typeof r === 'string') out.rejected.push({ row: i + 2, message: r });

@@ -1,10 +1,13 @@
 import { readFile } from 'node:fs/promises';
 import { existsSync } from 'node:fs';
-import { basename, dirname, extname, resolve } from 'node:path';
+import { basename, dirname, resolve } from 'node:path';
 import { applyReport, digestOf, matchReport, pointToPolygonDistanceM, sha256Hex, targetFromFinding, type GroundReport, type Polygon, type Target } from '@tiandi/geo';
 import { StoreError } from './errors';
 import { markStaleCertificates } from './mark-stale';
+import { decodeReportsText } from './decode-reports-text';
 import { parseReportsFile, type RejectedRow, type ReportRow } from './parse-reports-file';
+import { isPhotoSha, readReportPhoto } from './read-report-photos';
+import { sniffImage } from './sniff-image';
 import { readTargets, writeTarget } from './rows';
 import type { Workspace } from './workspace';
 
@@ -25,7 +28,6 @@ export interface ImportReportsResult {
   warnings: { row: number; reportId: string; message: string }[];
 }
 
-const SHA = /^[0-9a-f]{64}$/;
 const POLICY_DEFAULTS = { matchMarginM: 10, verifyAfterDays: 1 };
 
 /**
@@ -55,10 +57,16 @@ export function importReports(ws: Workspace, rows: ReportRow[], actor: string, o
       for (const name of raw.photos) {
         const given = opts.photos?.get(name);
         if (given) {
+          // Photos are stored by sha256 and only when their bytes are an image, whatever name or type they came with.
           const h = sha256Hex(given.bytes);
-          pending.push(() => insPhoto.run(h, given.mime, given.bytes.byteLength, Buffer.from(given.bytes), ws.now()));
-          photoHashes.push(h);
-        } else if (SHA.test(name.toLowerCase()) && hasPhoto.get(name.toLowerCase())) photoHashes.push(name.toLowerCase());
+          const mime = sniffImage(given.bytes);
+          if (!mime) photoErr ??= `photos: 不是图片 photo '${name}' is not a JPEG, PNG, HEIC or WebP image (by its content)`;
+          else if (isPhotoSha(name) && name.toLowerCase() !== h) photoErr ??= `photos: 照片校验和不符 photo '${name}' has sha256 ${h}`;
+          else {
+            pending.push(() => insPhoto.run(h, mime, given.bytes.byteLength, Buffer.from(given.bytes), ws.now()));
+            photoHashes.push(h);
+          }
+        } else if (isPhotoSha(name) && hasPhoto.get(name.toLowerCase())) photoHashes.push(name.toLowerCase());
         else photoErr ??= `photos: 找不到照片 photo '${name}' not found (give a path relative to the report file, or the sha256 of a stored photo)`;
       }
       if (photoErr) { res.rejected.push({ row, message: photoErr }); continue; }
@@ -132,24 +140,46 @@ function seasonPolicy(ws: Workspace, seasonId?: string) {
   return { matchMarginM: p.match_margin_m, verifyAfterDays: p.verify_after_days };
 }
 
-const MIME: Record<string, string> = { '.jpg': 'image/jpeg', '.jpeg': 'image/jpeg', '.png': 'image/png', '.heic': 'image/heic', '.webp': 'image/webp' };
-
 /** A reports file read and validated, with its photos loaded: ready for {@link importReports}. */
 export interface ReportsFile { path: string; rows: ReportRow[]; rejected: RejectedRow[]; photos: PhotoBytes }
 
-/** Reads and validates a reports file (GeoJSON or CSV) and loads its photos (paths relative to the file). */
-export async function readReportsFile(path: string, opts: { signal?: AbortSignal } = {}): Promise<ReportsFile> {
+/** Options of reading a reports file. */
+export interface ReadReportsOptions {
+  signal?: AbortSignal;
+  /** Folder the photos named in the file are in (default: the report file's own folder); nothing outside it is read. */
+  photosDir?: string;
+}
+
+/**
+ * Reads and validates a reports file (GeoJSON or CSV; UTF-8 or GBK/GB18030, see {@link decodeReportsText}) and
+ * loads its photos: each named relative to the file's folder (or `photosDir`), never outside it, and a
+ * JPEG/PNG/HEIC/WebP by content ({@link readReportPhoto}). A row naming a photo that cannot be read so is rejected
+ * with the reason; a name that is the sha256 of a stored photo is kept as is.
+ */
+export async function readReportsFile(path: string, opts: ReadReportsOptions = {}): Promise<ReportsFile> {
   if (!existsSync(path)) throw new StoreError('TIANDI_E_INPUT', '找不到文件 file not found', path);
-  const text = await readFile(path, { encoding: 'utf8', signal: opts.signal });
-  const { rows, rejected } = parseReportsFile(text, path);
+  const text = decodeReportsText(await readFile(path, { signal: opts.signal }), path);
+  const parsed = parseReportsFile(text, path);
+  const dirs = [resolve(opts.photosDir ?? dirname(path))];
   const photos: PhotoBytes = new Map();
-  for (const { report } of rows) {
-    for (const name of report.photos) {
-      if (SHA.test(name.toLowerCase()) || photos.has(name)) continue;
-      const p = resolve(dirname(path), name);
-      if (existsSync(p)) photos.set(name, { bytes: await readFile(p, { signal: opts.signal }), mime: MIME[extname(p).toLowerCase()] ?? null });
+  const failed = new Map<string, string>();
+  const rows: ReportRow[] = [];
+  const rejected = [...parsed.rejected];
+  for (const r of parsed.rows) {
+    let why: string | undefined;
+    for (const name of r.report.photos) {
+      if (isPhotoSha(name) || photos.has(name)) continue;
+      if (!failed.has(name)) {
+        const got = await readReportPhoto(name, dirs, opts.signal);
+        if (got.ok) photos.set(name, { bytes: got.bytes, mime: got.mime });
+        else failed.set(name, got.message);
+      }
+      why ??= failed.get(name);
     }
+    if (why) rejected.push({ row: r.row, message: `photos: ${why}` });
+    else rows.push(r);
   }
+  rejected.sort((a, b) => a.row - b.row);
   return { path, rows, rejected, photos };
 }
 
@@ -157,12 +187,12 @@ export async function readReportsFile(path: string, opts: { signal?: AbortSignal
  * Reads a reports file (GeoJSON or CSV) and its photos, then {@link importReports}.
  * Bad rows are returned in `rejected` with their row numbers; good rows are stored.
  */
-export async function importReportsFile(ws: Workspace, path: string, actor: string, opts: { signal?: AbortSignal; seasonId?: string } = {}): Promise<ImportReportsResult> {
+export async function importReportsFile(ws: Workspace, path: string, actor: string, opts: ReadReportsOptions & { seasonId?: string } = {}): Promise<ImportReportsResult> {
   return (await importReportsFiles(ws, [path], actor, opts))[0];
 }
 
 /** Several reports files imported as ONE transaction (all or nothing), one result per file, in order. */
-export async function importReportsFiles(ws: Workspace, paths: string[], actor: string, opts: { signal?: AbortSignal; seasonId?: string } = {}): Promise<ImportReportsResult[]> {
+export async function importReportsFiles(ws: Workspace, paths: string[], actor: string, opts: ReadReportsOptions & { seasonId?: string } = {}): Promise<ImportReportsResult[]> {
   const files: ReportsFile[] = [];
   for (const p of paths) files.push(await readReportsFile(p, opts));
   opts.signal?.throwIfAborted();

@@ -1,4 +1,4 @@
-import { didYouMean, normalizeFieldAppReports, parseGroundReport, REPORT_FIELD_ALIASES, type GroundReport } from '@tiandi/geo';
+import { didYouMean, normalizeFieldAppReports, parseGroundReport, readCsvRecords, REPORT_FIELD_ALIASES, type GroundReport } from '@tiandi/geo';
 import { StoreError } from './errors';
 
 /** One report row: its row number in the file (GeoJSON: feature number; CSV: line number, header = 1). */
@@ -48,7 +48,10 @@ function parseGeoJson(text: string, file: string) {
 }
 
 function parseCsv(text: string, file: string) {
-  const lines = splitCsv(text);
+  const csv = readCsvRecords(text);
+  // A broken quote refuses the whole file: the rows after it cannot be trusted, so none is half-imported.
+  if (!csv.ok) throw new StoreError('TIANDI_E_INPUT', `CSV 格式错误 malformed CSV: ${csv.message}`, file, `line ${csv.line}`);
+  const lines = csv.records.map((r) => r.cells);
   if (lines.length === 0) throw new StoreError('TIANDI_E_INPUT', '空文件 empty file', file);
   const header = lines[0].map((h) => h.trim());
   if (!isOurSchema(header, CSV_COLUMNS)) return parseOtherApp(text, header, file, false);
@@ -103,6 +106,7 @@ function isOurSchema(columns: string[], known: string[]): boolean {
  */
 function parseOtherApp(text: string, columns: string[], file: string, geojson: boolean) {
   const norm = normalizeFieldAppReports(text);
+  if (norm.syntaxError) throw new StoreError('TIANDI_E_INPUT', `CSV 格式错误 malformed CSV: ${norm.syntaxError.message}`, file, `line ${norm.syntaxError.line}`);
   const mapped = new Set(Object.values(norm.mapping));
   const missing = ['report_id', 'verdict', 'observed_at'].filter((f) => !mapped.has(f));
   if (!geojson && !mapped.has('geopoint') && !(mapped.has('lon') && mapped.has('lat'))) missing.push('lon,lat');
@@ -124,28 +128,4 @@ function parseOtherApp(text: string, columns: string[], file: string, geojson: b
   }
   rejected.sort((a, b) => a.row - b.row);
   return { rows, rejected };
-}
-
-/** RFC 4180 CSV: quoted fields with "" escapes and embedded newlines. Rows of cells. */
-function splitCsv(text: string): string[][] {
-  const out: string[][] = [];
-  let row: string[] = [];
-  let cell = '';
-  let q = false;
-  for (let i = 0; i < text.length; i++) {
-    const c = text[i];
-    if (q) {
-      if (c === '"' && text[i + 1] === '"') { cell += '"'; i++; }
-      else if (c === '"') q = false;
-      else cell += c;
-    } else if (c === '"') q = true;
-    else if (c === ',') { row.push(cell); cell = ''; }
-    else if (c === '\n' || c === '\r') {
-      if (c === '\r' && text[i + 1] === '\n') i++;
-      row.push(cell); out.push(row); row = []; cell = '';
-    } else cell += c;
-  }
-  row.push(cell);
-  out.push(row);
-  return out;
 }

@@ -81,3 +81,34 @@ describe('tiandi reports import: exports of other field apps', () => {
     expect(stored(ws)).toEqual([]);
   });
 });
+
+describe('tiandi reports import: hostile and careless files', () => {
+  const header = 'report_id,target_id,verdict,what,lon,lat,accuracy_m,observed_at,team,plant_count,area_m2,photos,notes';
+  const row = (id: string, photos = '', notes = 'ok') => `${id},,nothing_found,,100.002,25.008,5,2026-04-20T11:00:00+08:00,A,,,${photos},${notes}`;
+
+  it('does not read ../../../../etc/hostname named as a photo: the row is rejected, exit 2, no photo stored', async () => {
+    const ws = workspace();
+    const csv = path.join(path.dirname(ws), 'r.csv');
+    fs.writeFileSync(csv, [header, row('r1'), row('r2', '../../../../etc/hostname')].join('\n'));
+    const r = await run(['import', csv, '--workspace', ws, '--actor', 'test']);
+    expect(r.status).toBe(2);
+    expect(r.err).toMatch(/第 3 行 row 3: photos: .*'\.\.\/\.\.\/\.\.\/\.\.\/etc\/hostname' contains '\.\.'/);
+    expect(r.out).toContain('1 条已保存 stored, 0 条已存在 already stored, 1 条被拒 rejected');
+    const w = Workspace.open(ws);
+    try {
+      expect(w.db.prepare('SELECT count(*) AS n FROM photos').get()).toEqual({ n: 0 });
+    } finally {
+      w.close();
+    }
+  });
+
+  it('refuses a CSV with an unclosed quote in row 3, exit 2, rather than storing 2 rows with 4–7 in the notes', async () => {
+    const ws = workspace();
+    const csv = path.join(path.dirname(ws), 'q.csv');
+    fs.writeFileSync(csv, [header, row('r1'), row('r2'), row('r3', '', '"slope, east'), row('r4'), row('r5'), row('r6'), row('r7')].join('\n'));
+    const r = await run(['import', csv, '--workspace', ws]);
+    expect(r.status).toBe(2);
+    expect(r.err).toMatch(/q\.csv: .*第 4 行 line 4: 引号未闭合 unclosed quote.*\[TIANDI_E_INPUT\]/);
+    expect(stored(ws)).toEqual([]);
+  });
+});
