@@ -62,6 +62,29 @@ export const ModelCardSchema = z
      */
     verifier: VerifierStage.extend({
       /**
+       * The coarsest imagery the verifier can judge (default 2.5 × its own GSD): candidates in coarser imagery
+       * are kept and marked `unverified`. Compared with 1 % of slack, so a GSD measured on the ground a few
+       * parts per thousand over it (projection scale) still counts as within.
+       */
+      max_gsd_m: z.number().positive().optional(),
+      /**
+       * Optional calibration of the verifier's best window score into the share of candidates so scored that
+       * were poppy on the eval set: a monotone piecewise-linear map through (`scores[i]`, `probabilities[i]`),
+       * written into each candidate as `p_poppy`.
+       */
+      calibration: z
+        .object({
+          method: z.string().min(1),
+          scores: z.array(z.number().min(0).max(1)).min(2),
+          probabilities: z.array(z.number().min(0).max(1)).min(2),
+          data: z.string().optional(),
+        })
+        .strict()
+        .refine((c) => c.scores.length === c.probabilities.length && c.scores.every((v, i) => i === 0 || v >= c.scores[i - 1]) && c.probabilities.every((v, i) => i === 0 || v >= c.probabilities[i - 1]), {
+          message: 'scores and probabilities must be equally long and non-decreasing',
+        })
+        .optional(),
+      /**
        * Optional cheaper first look (usually a tile-classifier at a coarser GSD, reading what the first stage
        * already decoded): candidates whose best prefilter window scores below its threshold are dropped
        * without the verifier reading their full-resolution windows.
@@ -100,7 +123,7 @@ export type ModelCard = Readonly<z.infer<typeof ModelCardSchema>>;
 
 const KNOWN: Record<string, string[]> = {
   '': ['name', 'version', 'task', 'input', 'output', 'gsd_m', 'tile_stride', 'classes', 'positive_class', 'thresholds', 'training', 'metrics', 'verifier'],
-  verifier: ['model', 'threshold', 'max_windows', 'prefilter'],
+  verifier: ['model', 'threshold', 'max_windows', 'max_gsd_m', 'calibration', 'prefilter'],
   'verifier.prefilter': ['model', 'threshold', 'max_windows'],
   input: ['name', 'size', 'channels', 'scale', 'mean', 'std'],
   output: ['name', 'activation', 'stride'],

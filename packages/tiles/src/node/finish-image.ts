@@ -11,7 +11,8 @@ import type { ModelCard } from '../model/model-card';
 import { gridToGeoJson } from './grid-to-geojson';
 import { imageFingerprint } from './image-fingerprint';
 import { pickWindowCells } from '../verify/pick-windows';
-import { mapConcurrent, readVerifierWindow, scoreCentres, scoreWindows, VERIFY_CACHE_BYTES, type Verifier, type VerifierWindow } from './verify-candidates';
+import { calibrate, mapConcurrent, readVerifierWindow, scoreCentres, scoreWindows, verifierCannotJudge, VERIFY_CACHE_BYTES, type Verifier, type VerifierWindow } from './verify-candidates';
+import type { RgbRaster } from '../read/resample-area';
 
 /** Properties of each feature of candidates.geojson. */
 export interface CandidateProperties {
@@ -26,6 +27,14 @@ export interface CandidateProperties {
   score_verify?: number;
   /** The prefilter's best window score, when the verifier has a prefilter. */
   score_prefilter?: number;
+  /** The verifier's score calibrated: the share of candidates so scored that were poppy on the eval set (card `verifier.calibration`). */
+  p_poppy?: number;
+  /** True when no second stage judged it (coarse imagery, `--no-verify`, a one-stage model): only the first stage's word. */
+  unverified: boolean;
+  /** Why it is unverified. */
+  unverified_reason?: string;
+  /** The window the verifier scored best, as a PNG relative to the scan folder (`chips/<id>.png`). */
+  chip?: string;
 }
 
 /** How finishImage runs a model's second stage. */
@@ -53,6 +62,8 @@ export interface ImageResult {
   areaKm2: number;
   /** What the second stage did, when the model has one. */
   verify?: { ran: boolean; rejected: number; prefilterRejected?: number; skippedBecause?: string };
+  /** The window the verifier scored best, per kept candidate id (written as chips/<id>.png). */
+  chips: Map<string, RgbRaster>;
 }
 
 const round = (v: number, d: number) => Math.round(v * 10 ** d) / 10 ** d;
@@ -69,6 +80,8 @@ export async function finishImage(
   inferred: number,
   skipped: number,
   verify?: VerifyOptions,
+  /** Why there is no second stage, when `verify` is absent (its candidates are marked unverified). */
+  noVerifyReason = 'the model has no second stage',
 ): Promise<ImageResult> {
   const name = basename(path);
   const scores = acc.scores();
@@ -84,10 +97,13 @@ export async function finishImage(
   /** Each candidate's heatmap cells, for placing the verifier's windows. */
   let cellsOf: ArrayLike<number>[] = [];
   let verifyReport: ImageResult['verify'];
-  const srcGsd = (src.gsdM.x + src.gsdM.y) / 2;
-  if (verify && srcGsd > 2 * verify.verifier.card.gsd_m) {
-    // The verifier would see blurred-up pixels it was never trained on: keep every candidate, and say so.
-    verifyReport = { ran: false, rejected: 0, skippedBecause: `imagery at ${round(srcGsd, 3)} m is coarser than twice the verifier's ${verify.verifier.card.gsd_m} m` };
+  let unverifiedReason = noVerifyReason;
+  const chips = new Map<string, RgbRaster>();
+  const tooCoarse = verify && verifierCannotJudge(verify.verifier, src.gsdM);
+  if (verify && tooCoarse) {
+    // The verifier would see blurred-up pixels it was never trained on: keep every candidate, marked unverified.
+    verifyReport = { ran: false, rejected: 0, skippedBecause: tooCoarse };
+    unverifiedReason = tooCoarse;
     verify = undefined;
   }
   for (const p of plots) {
@@ -107,6 +123,7 @@ export async function finishImage(
         score_max: round(p.scoreMax, 4),
         score_mean: round(p.scoreMean, 4),
         area_m2: round(areaM2, 2),
+        unverified: true,
       },
     });
     cellsOf.push(p.cellIndices);
@@ -124,13 +141,14 @@ export async function finishImage(
       // Windows of one candidate lie near each other: a small block cache saves decoding a block per window.
       src.setCacheBytes(stage === pre ? Math.max(VERIFY_CACHE_BYTES, verify.prefilterCacheBytes ?? 0) : VERIFY_CACHE_BYTES);
       const base = windowsBefore;
-      const best = await scoreCandidates(name, src, plan, candidates, windowCells, stage, {
+      const scored = await scoreCandidates(name, src, plan, candidates, windowCells, stage, {
         ...verify,
         onWindow: stage === pre ? undefined : verify.onWindow,
         onProgress: (done, total) => verify!.onProgress?.(base + done, base + total),
       });
       windowsBefore += windowCells.reduce((n, w) => n + w.length, 0);
-      if (!best) break;
+      if (!scored) break;
+      const { best, bestAt } = scored;
       const key = stage === pre ? 'score_prefilter' : 'score_verify';
       const kept: number[] = [];
       best.forEach((b, k) => { if (!verify!.apply || b >= stage.threshold) kept.push(k); });
@@ -138,9 +156,22 @@ export async function finishImage(
       candidates = kept.map((k) => ({ ...prev[k], properties: { ...prev[k].properties, [key]: round(best[k], 4) } }));
       cellsOf = kept.map((k) => prevCells[k]);
       if (stage === pre) prefilterRejected = prev.length - kept.length;
+      else {
+        // What the verifier judged, so people can see why: its best window, read again (one per candidate).
+        for (const [j, k] of kept.entries()) {
+          const c = candidates[j].properties;
+          chips.set(c.id, await readVerifierWindow(src, stage.card, bestAt[2 * k], bestAt[2 * k + 1], verify.signal));
+          c.chip = `chips/${c.id}.png`;
+          c.unverified = false;
+          if (stage.calibration) c.p_poppy = round(calibrate(stage.calibration, best[k]), 3);
+        }
+      }
     }
     src.setCacheBytes(0);
     verifyReport = { ran: !!verify.verifier.model, rejected: before - candidates.length, ...(prefilterRejected !== undefined ? { prefilterRejected } : {}) };
+  }
+  for (const c of candidates) {
+    if (c.properties.unverified) c.properties.unverified_reason = unverifiedReason;
   }
   const footToLonLat = (x: number, y: number) => {
     const [px, py] = footCellToSourcePixel(plan, x, y);
@@ -171,6 +202,7 @@ export async function finishImage(
     tilesSkipped: skipped,
     areaKm2,
     verify: verifyReport,
+    chips,
   };
 }
 
@@ -189,7 +221,7 @@ async function scoreCandidates(
   windowCells: number[][],
   stage: Verifier,
   o: VerifyOptions,
-): Promise<Float64Array | undefined> {
+): Promise<{ best: Float64Array; bestAt: Float64Array } | undefined> {
   const owner: number[] = [];
   const xy: number[] = [];
   windowCells.forEach((list, k) => {
@@ -200,7 +232,17 @@ async function scoreCandidates(
     }
   });
   const centres = Float64Array.from(xy);
-  const best = new Float64Array(candidates.length);
+  const best = new Float64Array(candidates.length).fill(-1);
+  /** Source-pixel centre of each candidate's best window. */
+  const bestAt = new Float64Array(2 * candidates.length);
+  const take = (i: number, v: number) => {
+    const k = owner[i];
+    if (v > best[k]) {
+      best[k] = v;
+      bestAt[2 * k] = centres[2 * i];
+      bestAt[2 * k + 1] = centres[2 * i + 1];
+    }
+  };
   const model = stage.model;
   o.onProgress?.(0, owner.length);
   if (o.onWindow) {
@@ -211,14 +253,14 @@ async function scoreCandidates(
       const scores = model ? await scoreWindows(stage, rasters) : undefined;
       rasters.forEach((raster, j) => {
         const i = i0 + j;
-        if (scores) best[owner[i]] = Math.max(best[owner[i]], scores[j]);
+        if (scores) take(i, scores[j]);
         o.onWindow!({ image, candidateId: candidates[owner[i]].properties.id, lonLat: src.pixelToWgs84(centres[2 * i], centres[2 * i + 1]), raster, score: scores?.[j] });
       });
       o.onProgress?.(i0 + n, owner.length);
     }
   } else if (model) {
     const scores = await scoreCentres(stage, src, centres, o.signal, (done) => o.onProgress?.(done, owner.length));
-    scores.forEach((v, i) => (best[owner[i]] = Math.max(best[owner[i]], v)));
+    scores.forEach((v, i) => take(i, v));
   }
-  return model ? best : undefined;
+  return model ? { best: best.map((v) => Math.max(v, 0)), bestAt } : undefined;
 }

@@ -78,6 +78,8 @@ export interface ScanSummary {
   tiles_skipped_nodata: number;
   area_km2: number;
   candidates: number;
+  /** Candidates no second stage judged (`unverified: true` in candidates.geojson): only the first stage's word, which alone flags thousands per km². */
+  candidates_unverified: number;
   seconds: number;
   mpx_per_s: number;
   model: string;
@@ -91,7 +93,7 @@ export interface ScanSummary {
     candidates_rejected: number;
     /** The verifier's cheaper first look, when its card has one: of candidates_rejected, those it ruled out. */
     prefilter?: { model: string; threshold: number; candidates_rejected: number };
-    /** Images it could not look at, with the reason (their candidates are all kept). */
+    /** Images it could not look at, with the reason (their candidates are all kept, marked unverified). */
     skipped: Array<{ image: string; reason: string }>;
   };
   /** Images that failed, with their error (empty when all succeeded). */
@@ -101,6 +103,18 @@ export interface ScanSummary {
 }
 
 const round = (v: number, d: number) => Math.round(v * 10 ** d) / 10 ** d;
+
+/** Writes the window the verifier judged best for each kept candidate, as chips/<id>.png. */
+async function writeChips(dir: string, results: ImageResult[]): Promise<void> {
+  const all = results.flatMap((r) => [...r.chips]);
+  if (!all.length) return;
+  await mkdir(dir, { recursive: true });
+  // sharp takes about half a second to load: only a scan with verified candidates loads it.
+  const sharp = (await import('sharp')).default;
+  for (const [id, r] of all) {
+    await sharp(Buffer.from(r.rgb.buffer, r.rgb.byteOffset, r.rgb.byteLength), { raw: { width: r.width, height: r.height, channels: 3 } }).png().toFile(resolve(dir, `${id}.png`));
+  }
+}
 
 function failureOf(image: string, err: unknown): ScanFailure {
   if (err instanceof TilesError) return { image, code: err.code, message: err.message };
@@ -273,7 +287,8 @@ export async function scanImages(options: ScanImagesOptions): Promise<ScanSummar
         const onVerify = (windowsDone: number, windowsTotal: number) =>
           options.onProgress?.({ phase: 'verify', image: path, imageIndex: k, images: opened.length, tilesDone, tilesTotal, mpxDone, mpxTotal, windowsDone, windowsTotal, elapsedS: (performance.now() - t0) / 1000 });
         results.push(await finishImage(path, src, plan, card, acc, foot, thresholds, inferred, skipped,
-          verifier ? { verifier, apply: options.verify !== false, onWindow: options.onVerifierWindow, signal, onProgress: onVerify, prefilterCacheBytes: keep } : undefined));
+          verifier ? { verifier, apply: options.verify !== false, onWindow: options.onVerifierWindow, signal, onProgress: onVerify, prefilterCacheBytes: keep } : undefined,
+          card.verifier ? '复核已关闭 the second stage was turned off (--no-verify)' : '模型无复核阶段 the model has no second stage'));
         src.setCacheBytes(0);
       } catch (err) {
         if ((err as TilesError).code === 'TIANDI_E_ABORTED') throw err;
@@ -289,6 +304,7 @@ export async function scanImages(options: ScanImagesOptions): Promise<ScanSummar
       tiles_skipped_nodata: results.reduce((s, r) => s + r.tilesSkipped, 0),
       area_km2: round(results.reduce((s, r) => s + r.areaKm2, 0), 6),
       candidates: results.reduce((s, r) => s + r.candidates.length, 0),
+      candidates_unverified: results.reduce((s, r) => s + r.candidates.filter((c) => c.properties.unverified).length, 0),
       seconds: round(seconds, 3),
       mpx_per_s: round(scannedMpx / Math.max(seconds, 1e-6), 2),
       model: card.name,
@@ -316,6 +332,7 @@ export async function scanImages(options: ScanImagesOptions): Promise<ScanSummar
     const fc = (features: unknown[]) => JSON.stringify({ type: 'FeatureCollection', features }, null, 1) + '\n';
     await writeFile(resolve(tmp, 'candidates.geojson'), fc(results.flatMap((r) => r.candidates)));
     await writeFile(resolve(tmp, 'footprint.geojson'), fc(results.map((r) => r.footprint)));
+    await writeChips(resolve(tmp, 'chips'), results);
     for (const r of results) {
       const name = results.length === 1 ? 'heatmap.tif' : `heatmap-${basename(r.name, extname(r.name))}.tif`;
       await writeHeatmap(resolve(tmp, name), r.heat, signal);

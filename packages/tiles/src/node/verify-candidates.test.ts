@@ -3,12 +3,13 @@ import { cpSync, mkdirSync, mkdtempSync, readFileSync, writeFileSync } from 'nod
 import { tmpdir } from 'node:os';
 import { dirname, join } from 'node:path';
 import { fileURLToPath } from 'node:url';
+import sharp from 'sharp';
 import { makeFixtures, PLOTS, type Fixtures } from '../../scripts/make-fixtures';
 import { scanImages } from './scan-images';
 import { openGeoTiffSource } from '../read/open-geotiff-source';
 import { localDistanceM } from '../read/georef';
 import { loadModelCard } from './load-model';
-import { loadVerifier, mapConcurrent, readVerifierWindow, scoreCentres, scoreWindows, type VerifierWindow } from './verify-candidates';
+import { calibrate, loadVerifier, mapConcurrent, readVerifierWindow, scoreCentres, scoreWindows, verifierCannotJudge, type Verifier, type VerifierWindow } from './verify-candidates';
 
 const MODELS = join(dirname(fileURLToPath(import.meta.url)), '../../fixtures/models');
 let fx: Fixtures;
@@ -55,6 +56,17 @@ describe('the verifier (second stage)', () => {
     }
     const best = Math.max(...windows.filter((w) => w.candidateId === c[0].id).map((w) => w.score!));
     expect(best).toBeCloseTo(c[0].score_verify, 3);
+    // Judged by the verifier: not unverified, and the window it scored best saved beside the candidates.
+    expect(s.candidates_unverified).toBe(0);
+    for (const p of c) {
+      expect(p.unverified).toBe(false);
+      expect(p.chip).toBe(`chips/${p.id}.png`);
+      const png = readFileSync(join(out, p.chip));
+      expect([png.readUInt32BE(16), png.readUInt32BE(20)]).toEqual([64, 64]);
+    }
+    const bestWindow = windows.filter((w) => w.candidateId === c[0].id).sort((a, b) => b.score! - a.score!)[0];
+    const { data } = await sharp(join(out, c[0].chip)).raw().toBuffer({ resolveWithObject: true });
+    expect(Buffer.compare(data, Buffer.from(bestWindow.raster.rgb))).toBe(0);
   });
 
   it('drops the candidates its threshold rejects, and keeps the rest unchanged', async () => {
@@ -123,17 +135,57 @@ describe('the verifier (second stage)', () => {
     const out = join(dir, 'off');
     const s = await scanImages({ images: [fx.files.base], modelDir: twoStage('off', { threshold: 1 }), outDir: out, workers: 0, verify: false });
     expect(s.candidates).toBe(2);
-    expect(readJson(join(out, 'candidates.geojson')).features[0].properties.score_verify).toBeUndefined();
+    const f = readJson(join(out, 'candidates.geojson')).features[0].properties;
+    expect(f.score_verify).toBeUndefined();
+    expect(f).toMatchObject({ unverified: true, unverified_reason: expect.stringContaining('--no-verify') });
+    expect(f.chip).toBeUndefined();
     expect(s.verifier).toBeUndefined();
+    expect(s.candidates_unverified).toBe(2);
   });
 
-  it('does not judge imagery coarser than twice its GSD: keeps every candidate and says why', async () => {
+  it('a one-stage model\'s candidates are unverified, and say why', async () => {
+    const out = join(dir, 'one-stage');
+    const s = await scanImages({ images: [fx.files.base], modelDir: join(MODELS, 'redness-seg'), outDir: out, workers: 0 });
+    expect(s.candidates_unverified).toBe(s.candidates);
+    expect(readJson(join(out, 'candidates.geojson')).features[0].properties).toMatchObject({ unverified: true, unverified_reason: expect.stringContaining('no second stage') });
+  });
+
+  it('calibrates the verifier\'s score into p_poppy when its card says how', async () => {
+    const out = join(dir, 'calibrated');
+    await scanImages({ images: [fx.files.base], modelDir: twoStage('calibrated', { threshold: 0, calibration: { method: 'isotonic', scores: [0, 1], probabilities: [0, 0.5] } }), outDir: out, workers: 0 });
+    for (const { properties: p } of readJson(join(out, 'candidates.geojson')).features) expect(p.p_poppy).toBeCloseTo(p.score_verify / 2, 2);
+  });
+
+  it('does not judge imagery coarser than its limit: keeps every candidate, marked unverified, and says why', async () => {
     const d = twoStage('fine-verifier', { threshold: 1 });
     const vc = readJson(join(d, 'verifier/model.json'));
-    writeFileSync(join(d, 'verifier/model.json'), JSON.stringify({ ...vc, gsd_m: 0.02 }));
-    const s = await scanImages({ images: [fx.files.base], modelDir: d, outDir: join(dir, 'coarse'), workers: 0 });
+    writeFileSync(join(d, 'verifier/model.json'), JSON.stringify({ ...vc, gsd_m: 0.01 }));
+    const out = join(dir, 'coarse');
+    const s = await scanImages({ images: [fx.files.base], modelDir: d, outDir: out, workers: 0 });
     expect(s.candidates).toBe(2);
-    expect(s.verifier).toMatchObject({ images_verified: 0, candidates_rejected: 0, skipped: [{ image: 'base.tif', reason: expect.stringContaining("coarser than twice the verifier's 0.02 m") }] });
+    expect(s.candidates_unverified).toBe(2);
+    expect(s.verifier).toMatchObject({ images_verified: 0, candidates_rejected: 0, skipped: [{ image: 'base.tif', reason: expect.stringContaining('coarser than the verifier can judge (≤ 0.025 m)') }] });
+    for (const { properties: p } of readJson(join(out, 'candidates.geojson')).features) {
+      expect(p).toMatchObject({ unverified: true, unverified_reason: expect.stringContaining('coarser than the verifier can judge') });
+      expect(p.score_verify).toBeUndefined();
+    }
+  });
+
+  it('judges imagery a hair over its GSD limit, and up to the card\'s max_gsd_m', async () => {
+    const gsd = await openGeoTiffSource(fx.files.base).then(async (src) => { const g = Math.max(src.gsdM.x, src.gsdM.y); await src.close(); return g; });
+    // A verifier whose limit (2.5 × its GSD) lies 0.3 ‰ under the imagery's GSD: as 0.10003-m imagery in UTM for a 0.1-m limit.
+    const d = twoStage('hair', { threshold: 0 });
+    const vc = readJson(join(d, 'verifier/model.json'));
+    writeFileSync(join(d, 'verifier/model.json'), JSON.stringify({ ...vc, gsd_m: gsd / 1.0003 / 2.5 }));
+    const s = await scanImages({ images: [fx.files.base], modelDir: d, outDir: join(dir, 'hair'), workers: 0 });
+    expect(s.verifier).toMatchObject({ images_verified: 1, skipped: [] });
+    expect(s.candidates_unverified).toBe(0);
+    // The card's max_gsd_m moves the limit either way.
+    const wide = twoStage('wide', { threshold: 0, max_gsd_m: gsd * 1.2 });
+    writeFileSync(join(wide, 'verifier/model.json'), JSON.stringify({ ...vc, gsd_m: gsd / 4 }));
+    expect((await scanImages({ images: [fx.files.base], modelDir: wide, outDir: join(dir, 'wide'), workers: 0 })).verifier).toMatchObject({ images_verified: 1 });
+    const narrow = twoStage('narrow', { threshold: 0, max_gsd_m: gsd / 1.5 });
+    expect((await scanImages({ images: [fx.files.base], modelDir: narrow, outDir: join(dir, 'narrow'), workers: 0 })).verifier).toMatchObject({ images_verified: 0 });
   });
 
   it('refuses a prefilter that is not a tile-classifier', async () => {
@@ -197,6 +249,21 @@ describe('readVerifierWindow', () => {
     } finally {
       await src.close();
     }
+  });
+});
+
+describe('verifierCannotJudge and calibrate', () => {
+  const v = (gsd: number, max?: number) => ({ card: { gsd_m: gsd }, threshold: 0.5, maxWindows: 4, maxGsdM: max }) as unknown as Verifier;
+  it('a 5-cm verifier judges 2-12 cm and 0.1-m imagery measured a hair coarse in UTM, not 0.25 m', () => {
+    for (const g of [0.02, 0.03, 0.05, 0.08, 0.1, 0.10003, 0.1003, 0.12, 0.125, 0.126]) expect(verifierCannotJudge(v(0.05), { x: g, y: g })).toBeUndefined();
+    expect(verifierCannotJudge(v(0.05), { x: 0.25, y: 0.25 })).toContain('0.250 m is coarser than the verifier can judge (≤ 0.125 m)');
+    expect(verifierCannotJudge(v(0.05), { x: 0.1, y: 0.13 })).toContain('0.130 m');
+    expect(verifierCannotJudge(v(0.05, 0.3), { x: 0.25, y: 0.25 })).toBeUndefined();
+  });
+  it('maps a score through the calibration points, clamped at the ends', () => {
+    const c = { scores: [0.2, 0.5, 0.9], probabilities: [0, 0.4, 0.8] };
+    expect([0, 0.2, 0.35, 0.5, 0.7, 0.9, 1].map((x) => Math.round(calibrate(c, x) * 1000) / 1000)).toEqual([0, 0, 0.2, 0.4, 0.6, 0.8, 0.8]);
+    expect(calibrate({ scores: [0, 0.5, 0.5, 1], probabilities: [0, 0.1, 0.9, 1] }, 0.5)).toBeCloseTo(0.1, 5);
   });
 });
 

@@ -17,6 +17,39 @@ export interface Verifier {
   model?: LoadedModel;
   /** A cheaper look run first (the card's `verifier.prefilter`): only candidates it keeps reach this verifier. */
   prefilter?: Verifier;
+  /** The coarsest imagery it judges (card `verifier.max_gsd_m`, default 2.5 × its GSD); coarser leaves candidates unverified. */
+  maxGsdM?: number;
+  /** Maps its best window score to the share of candidates so scored that were poppy (card `verifier.calibration`). */
+  calibration?: { scores: number[]; probabilities: number[] };
+}
+
+/** The verifier judges imagery up to 2.5 × its own GSD when its card says nothing (0.125 m for a 5-cm verifier). */
+export const DEFAULT_MAX_GSD_FACTOR = 2.5;
+/**
+ * Slack on the verifier's GSD limit: a GSD measured on the ground differs from the nominal one by the projection's
+ * scale (0.10003 m for 0.1-m imagery in UTM away from the central meridian), which must never switch the verifier off.
+ */
+export const GSD_LIMIT_SLACK = 1.01;
+
+/**
+ * Why the verifier cannot judge imagery of this GSD (m; the coarser axis), or undefined when it can.
+ * Imagery between its own GSD and its limit is resampled to its GSD window by window.
+ */
+export function verifierCannotJudge(v: Verifier, gsdM: { x: number; y: number }): string | undefined {
+  const limit = v.maxGsdM ?? DEFAULT_MAX_GSD_FACTOR * v.card.gsd_m;
+  const coarse = Math.max(gsdM.x, gsdM.y);
+  if (coarse <= limit * GSD_LIMIT_SLACK) return undefined;
+  return `影像 ${coarse.toFixed(3)} m 过粗，复核模型无法判断 imagery at ${coarse.toFixed(3)} m is coarser than the verifier can judge (≤ ${limit} m): its candidates are kept unverified; fly lower to verify them`;
+}
+
+/** The calibrated probability of poppy for a best window score: linear between the calibration's points, clamped at its ends. */
+export function calibrate(c: { scores: number[]; probabilities: number[] }, score: number): number {
+  const { scores: x, probabilities: y } = c;
+  if (score <= x[0]) return y[0];
+  for (let i = 1; i < x.length; i++) {
+    if (score <= x[i]) return x[i] === x[i - 1] ? y[i] : y[i - 1] + ((y[i] - y[i - 1]) * (score - x[i - 1])) / (x[i] - x[i - 1]);
+  }
+  return y[y.length - 1];
 }
 
 /** A window the verifier looked at (reported for training-chip collection). */
@@ -38,8 +71,10 @@ type StageBlock = { model: string; threshold: number; max_windows: number };
  */
 export async function loadVerifier(modelDir: string, card: ModelCard, o: { cardOnly?: boolean; prefilter?: boolean; threads?: number; signal?: AbortSignal } = {}): Promise<Verifier | undefined> {
   if (!card.verifier) return undefined;
-  const { prefilter, ...stage } = card.verifier;
+  const { prefilter, max_gsd_m, calibration, ...stage } = card.verifier;
   const verifier = await loadStage(modelDir, stage, 'verifier', o);
+  verifier.maxGsdM = max_gsd_m;
+  if (calibration) verifier.calibration = { scores: calibration.scores, probabilities: calibration.probabilities };
   if (prefilter && o.prefilter !== false) {
     try {
       verifier.prefilter = await loadStage(modelDir, prefilter, 'verifier.prefilter', o);
