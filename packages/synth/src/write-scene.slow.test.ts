@@ -6,6 +6,7 @@ import { join } from 'node:path';
 import { writeScene } from './write-scene';
 
 const gdal = spawnSync('gdalinfo', ['--version']).status === 0;
+if (!gdal) console.warn('NOTICE: gdalinfo (gdal-bin) not found — the GDAL read-back of the written scene is skipped (.ci/run installs it).');
 
 describe('writeScene', () => {
   it.skipIf(!gdal)('writes a COG that GDAL reads with the scene georeference, and truth beside it', async () => {

@@ -1,4 +1,5 @@
 import fs from 'node:fs';
+import { createRequire } from 'node:module';
 
 /** A CJK font file and, for a collection (.ttc), the PostScript name of the face to use. */
 export interface CjkFont {
@@ -6,35 +7,38 @@ export interface CjkFont {
   family?: string;
 }
 
-/**
- * Where CJK fonts are looked for, in order: `TIANDI_CJK_FONT` (a .ttf/.otf, or `file.ttc#PostScriptName`),
- * Debian's fonts-noto-cjk (installed by .ci/run), then other common Debian/Ubuntu CJK fonts.
- */
-export const CJK_FONT_CANDIDATES: readonly CjkFont[] = Object.freeze([
-  { path: '/usr/share/fonts/opentype/noto/NotoSansCJK-Regular.ttc', family: 'NotoSansCJKsc-Regular' },
-  { path: '/usr/share/fonts/opentype/noto/NotoSerifCJK-Regular.ttc', family: 'NotoSerifCJKsc-Regular' },
-  { path: '/usr/share/fonts/truetype/noto/NotoSansCJK-Regular.ttc', family: 'NotoSansCJKsc-Regular' },
-  { path: '/usr/share/fonts/truetype/wqy/wqy-zenhei.ttc', family: 'WenQuanYiZenHei' },
-  { path: '/usr/share/fonts/truetype/arphic/uming.ttc', family: 'AR-PL-UMing-CN' },
-]);
+/** The npm package whose Noto Sans SC (Google Fonts' OFL build) is embedded when nothing else is asked for. */
+export const BUNDLED_FONT_MODULE = '@expo-google-fonts/noto-sans-sc/400Regular/NotoSansSC_400Regular.ttf';
 
-/** An error when no CJK font can be found; the message says what to install. */
+/** An error when the font cannot be found; the message says what to do. */
 export class CjkFontMissingError extends Error {
   readonly code = 'TIANDI_E_PDF_FONT';
   readonly status = 503;
-  constructor() {
-    super('未找到中文字体，无法生成证书 PDF：请安装 fonts-noto-cjk（apt-get install fonts-noto-cjk）或设置 TIANDI_CJK_FONT No CJK font for the certificate PDF: install fonts-noto-cjk or set TIANDI_CJK_FONT');
+  constructor(detail: string) {
+    super(`未找到中文字体，无法生成证书 PDF（${detail}）：请在项目目录运行 npm install，或设置 TIANDI_CJK_FONT No CJK font for the certificate PDF (${detail}): run npm install, or set TIANDI_CJK_FONT`);
   }
 }
 
-/** Finds the CJK font to embed, or throws {@link CjkFontMissingError}. */
-export function findCjkFont(env: NodeJS.ProcessEnv = process.env, exists: (p: string) => boolean = fs.existsSync): CjkFont {
+/** Where the bundled font lies in node_modules, or null when the package is not installed. */
+export function bundledFontPath(): string | null {
+  try {
+    return createRequire(import.meta.url).resolve(BUNDLED_FONT_MODULE);
+  } catch {
+    return null;
+  }
+}
+
+/**
+ * The CJK font to embed: `TIANDI_CJK_FONT` (a .ttf/.otf, or `file.ttc#PostScriptName`) when set, else
+ * Noto Sans SC from npm, so a fresh machine needs no system font package. Throws {@link CjkFontMissingError}.
+ */
+export function findCjkFont(env: NodeJS.ProcessEnv = process.env, exists: (p: string) => boolean = fs.existsSync, bundled: string | null = bundledFontPath()): CjkFont {
   const fromEnv = env.TIANDI_CJK_FONT;
   if (fromEnv) {
     const [p, family] = fromEnv.split('#');
-    if (exists(p)) return family ? { path: p, family } : { path: p };
+    if (!exists(p)) throw new CjkFontMissingError(`TIANDI_CJK_FONT=${p} does not exist`);
+    return family ? { path: p, family } : { path: p };
   }
-  const found = CJK_FONT_CANDIDATES.find((c) => exists(c.path));
-  if (!found) throw new CjkFontMissingError();
-  return found;
+  if (!bundled || !exists(bundled)) throw new CjkFontMissingError(`${BUNDLED_FONT_MODULE} missing`);
+  return { path: bundled };
 }

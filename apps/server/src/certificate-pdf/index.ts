@@ -1,6 +1,6 @@
 export { renderCertificatePdf, TARGET_COLOURS } from './render-certificate-pdf';
 export type { CertificatePdfInput, CertificateRule, CertificateTarget } from './certificate-pdf-input';
-export { CJK_FONT_CANDIDATES, CjkFontMissingError, findCjkFont } from './cjk-font';
+export { BUNDLED_FONT_MODULE, CjkFontMissingError, bundledFontPath, findCjkFont } from './cjk-font';
 export type { CjkFont } from './cjk-font';
 export { certificateToPdfInput } from './certificate-to-pdf-input';
 export type { StoredCertificateLike } from './certificate-to-pdf-input';
