@@ -54,4 +54,31 @@ describe('raster tile routes', () => {
     expect((await s.app.inject({ url: `/api/rasters/nope/3/1/1.png`, headers: s.as.operator })).json().field).toBe('id');
     expect((await s.app.inject({ url })).statusCode).toBe(401);
   });
+
+  it('answers tiles outside the raster (zoom range or bounds) without writing to disk, and parses coordinates strictly', async () => {
+    const s = await signedInServer({ runJobs: false });
+    cleanups.push(s.cleanup);
+    const file = path.join(s.dir, 'ortho.tif');
+    fs.writeFileSync(file, makeGeoTiff({ width: 200, height: 160, epsg: 32648, origin: [500_000, 3_090_000], pixelSize: 0.5 }));
+    rasterCatalogOf(s.app.tiandi).addProvider(() => [{ kind: 'ortho', name: 'ortho.tif', file }]);
+    const [r] = (await s.app.inject({ url: '/api/rasters', headers: s.as.field })).json().rasters;
+    const cacheDir = path.join(s.dir, 'data', 'tile-cache');
+    const entries = () => (fs.existsSync(cacheDir) ? fs.readdirSync(cacheDir, { recursive: true }).length : 0);
+    const before = entries();
+    const tile = (z: number | string, x: number | string, y: number | string) => s.app.inject({ url: `/api/rasters/${r.id}/${z}/${x}/${y}.png`, headers: s.as.field });
+
+    // Zoom 24 is beyond this raster's maxzoom (20); the others are far outside its bounds.
+    for (let i = 0; i < 200; i++) {
+      expect((await tile(24, 13_000_000 + i, 7_000_000 + i)).statusCode).toBe(204);
+      expect((await tile(r.maxzoom, i, i)).statusCode).toBe(204);
+    }
+    expect((await tile(r.maxzoom + 1, 0, 0)).statusCode).toBe(204);
+    expect(entries()).toBe(before);
+
+    for (const [z, x, y] of [[' ', 0, 0], [3, '0x1', 1], [3, -1, 1], [3, 1, '1.5'], [3, '1e1', 1], [3, '01', 1], ['', 1, 1], [25, 0, 0], [3, 1, '%20']]) {
+      const res = await tile(z, x, y);
+      expect(res.statusCode, `${z}/${x}/${y}`).toBe(400);
+    }
+    expect(entries()).toBe(before);
+  });
 });

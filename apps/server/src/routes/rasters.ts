@@ -8,14 +8,17 @@ import { RasterCatalog } from '../tiles/raster-catalog';
 import { rasterFileListProvider } from '../tiles/raster-file-list';
 import { renderTile, TILE_PX } from '../tiles/render-tile';
 import { TileCache } from '../tiles/tile-cache';
-import { isValidTile } from '../tiles/tile-math';
+import { boxesOverlap, isValidTile, tileBoundsLonLat } from '../tiles/tile-math';
+import type { RasterSource } from '../tiles/raster-source';
 import { parseInput } from '../validate';
 
+/** A tile coordinate: decimal digits only (no sign, space, `0x`, exponent or fraction), no leading zero. */
+const TileIndex = z.string().regex(/^(0|[1-9][0-9]{0,9})$/, '瓦片坐标必须是非负整数 must be a non-negative decimal integer').transform(Number);
 const TileParams = z.strictObject({
   id: z.string().regex(/^[0-9a-f]{20}$/, '栅格编号无效 not a raster id'),
-  z: z.coerce.number().int().min(0).max(24),
-  x: z.coerce.number().int().min(0),
-  y: z.coerce.number().int().min(0),
+  z: TileIndex.pipe(z.number().max(24)),
+  x: TileIndex,
+  y: TileIndex,
 });
 
 /** The server's raster catalog (registered by the rasters module). Other modules add providers to it. */
@@ -84,10 +87,12 @@ const rasters: RouteModule = {
       const entry = await catalog.get(p.id);
       if (!entry) throw new ServerError('TIANDI_E_NOT_FOUND', `没有此栅格 no raster '${p.id}'`, { field: 'id' });
       void reply.header('cache-control', 'public, max-age=86400, immutable');
+      const src = await catalog.source(entry);
+      // Outside the raster's zoom range or bounds: empty, decided from the header alone (no disk, no cache entry).
+      if (!tileInRange(src, p.z, p.x, p.y)) return reply.code(204).send();
       const cached = cache.get(p.id, p.z, p.x, p.y);
       if (cached === 'empty') return reply.code(204).send();
       if (cached) return reply.type('image/png').send(cached);
-      const src = await catalog.source(entry);
       const rgba = await renderTile(src, p.z, p.x, p.y);
       if (!rgba) {
         cache.put(p.id, p.z, p.x, p.y, 'empty');
@@ -103,3 +108,8 @@ const rasters: RouteModule = {
   },
 };
 export default rasters;
+
+/** Whether tile z/x/y is inside the raster's zoom range and overlaps its bounds. */
+export function tileInRange(src: Pick<RasterSource, 'minzoom' | 'maxzoom' | 'boundsLonLat'>, z: number, x: number, y: number): boolean {
+  return z >= src.minzoom && z <= src.maxzoom && boxesOverlap(tileBoundsLonLat(z, x, y), src.boundsLonLat);
+}
