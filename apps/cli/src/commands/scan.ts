@@ -159,6 +159,9 @@ const scan: Command = {
         if (vf.prefilter) io.stdout.write(`  其中初筛 of which by the prefilter ${vf.prefilter.model}: ${vf.prefilter.candidates_rejected} (threshold ${vf.prefilter.threshold})\n`);
         for (const s of vf.skipped) io.stdout.write(`  未复核 not verified ${s.image}: ${s.reason}; all its candidates are kept\n`);
       }
+      if (summary.candidates_unverified) {
+        io.stdout.write(`注意 note: ${summary.candidates_unverified} 个候选未经复核 candidates are unverified (only the first stage looked; "unverified": true in candidates.geojson)\n`);
+      }
       if (recorded) {
         io.stdout.write(
           `已记入工作区 recorded in ${v.workspace}: ${recorded.imagesAdded.length} 影像 images, ${recorded.candidatesAdded} 候选 candidates → ` +

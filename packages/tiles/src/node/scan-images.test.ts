@@ -65,7 +65,9 @@ describe('scanImages', () => {
     expect(disc.properties.area_m2).toBeGreaterThan(Math.PI * 1.5 ** 2 * 0.75);
     expect(disc.properties.area_m2).toBeLessThan(Math.PI * 1.5 ** 2 * 1.25);
     expect(rect.properties.score_max).toBeGreaterThan(0.99);
-    expect(Object.keys(rect.properties).sort()).toEqual(['area_m2', 'id', 'image', 'model', 'model_version', 'score_max', 'score_mean']);
+    expect(Object.keys(rect.properties).sort()).toEqual(['area_m2', 'id', 'image', 'model', 'model_version', 'score_max', 'score_mean', 'unverified', 'unverified_reason']);
+    expect(rect.properties).toMatchObject({ unverified: true, unverified_reason: expect.stringContaining('no second stage') });
+    expect(s.candidates_unverified).toBe(2);
     const ring = rect.geometry.coordinates[0];
     expect(ring[0]).toEqual(ring[ring.length - 1]);
     const f = readJson(join(out, 'footprint.geojson')).features[0];
