@@ -1,6 +1,7 @@
-import { mkdir, readFile, writeFile } from 'node:fs/promises';
+import { mkdir, readFile, rm, writeFile } from 'node:fs/promises';
 import path from 'node:path';
 import { EXIT, type Command } from '../command';
+import { fileInside } from '../safe-file-name';
 import { UsageError, actorOf, parseFlags, rel, runCommand, workspacePath } from '../workspace-command';
 
 const usage = `用法 Usage:
@@ -55,6 +56,9 @@ const certify: Command = {
           io.stdout.write(`已撤销 Revoked: ${c.certId}\n`);
           return EXIT.ok;
         }
+        const outDir = path.resolve(io.cwd, values.out ?? 'certificates');
+        // The folder is made and tried before a certificate is recorded, so a bad --out fails with nothing issued.
+        const made = values.sign !== undefined ? await prepareOutDir(outDir, values.out ?? 'certificates') : undefined;
         const r = values.sign !== undefined
           ? certifyZone(ws, { zoneId: values.zone, seasonId: values.season, signer: values.sign }, actor)
           : { evaluation: evaluateZone(ws, values.zone, values.season), certificate: null };
@@ -70,6 +74,7 @@ const certify: Command = {
           }
           io.stdout.write(`证据摘要 Evidence sha256: ${ev.evidenceDigest}\n`);
         }
+        if (!r.certificate && made) await rm(made, { recursive: true, force: true }); // nothing issued: leave no new folder behind
         if (!ev.result.certifiable) {
           io.stderr.write(`tiandi: ${ev.zone.zoneId}: 不予认证 not certifiable: ${ev.result.rules.filter((x) => !x.pass).map((x) => x.id).join(', ')}\n`);
           return EXIT.failed;
@@ -78,12 +83,17 @@ const certify: Command = {
           io.stdout.write(`可以认证 Certifiable — 加 --sign <签发人> 签发 add --sign <name> to issue the certificate\n`);
           return EXIT.ok;
         }
-        const outDir = path.resolve(io.cwd, values.out ?? 'certificates');
-        await mkdir(outDir, { recursive: true });
-        const base = path.join(outDir, r.certificate.certId);
-        await writeFile(base + '.json', JSON.stringify(r.certificate, null, 2));
-        await writeFile(base + '.html', certificateHtml(r.certificate));
-        io.stdout.write(`已签发 Issued: ${r.certificate.certId} · 签发人 signed by ${r.certificate.signedBy}\n  ${rel(io, base + '.json')}\n  ${rel(io, base + '.html')}\n`);
+        // The id is data: file names are made safe and stay directly inside --out.
+        const json = fileInside(outDir, r.certificate.certId, '.json');
+        const html = fileInside(outDir, r.certificate.certId, '.html');
+        try {
+          await writeFile(json, JSON.stringify(r.certificate, null, 2));
+          await writeFile(html, certificateHtml(r.certificate));
+        } catch (e) {
+          io.stderr.write(`tiandi: ${rel(io, outDir)}: 证书 ${r.certificate.certId} 已记录，但文件写入失败 the certificate is recorded in the workspace but its files could not be written (${(e as NodeJS.ErrnoException).code ?? (e as Error).message}): fix the folder and run the same command again; unchanged evidence gives the same certificate\n`);
+          return EXIT.failed;
+        }
+        io.stdout.write(`已签发 Issued: ${r.certificate.certId} · 签发人 signed by ${r.certificate.signedBy}\n  ${rel(io, json)}\n  ${rel(io, html)}\n`);
         return EXIT.ok;
       } finally {
         ws.close();
@@ -92,3 +102,19 @@ const certify: Command = {
   },
 };
 export default certify;
+
+/**
+ * Makes `dir` and checks a file can be written in it; a UsageError naming the folder otherwise.
+ * Returns the first folder it created (to remove if nothing is issued), or undefined.
+ */
+async function prepareOutDir(dir: string, shown: string): Promise<string | undefined> {
+  const probe = path.join(dir, `.tiandi-write-test-${process.pid}`);
+  try {
+    const made = await mkdir(dir, { recursive: true });
+    await writeFile(probe, '');
+    await rm(probe, { force: true });
+    return made;
+  } catch (e) {
+    throw new UsageError(shown, `无法写入输出文件夹 cannot write certificates into this folder (${(e as NodeJS.ErrnoException).code ?? (e as Error).message}): choose another --out`);
+  }
+}
