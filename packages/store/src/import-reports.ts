@@ -1,9 +1,10 @@
 import { readFile } from 'node:fs/promises';
 import { existsSync } from 'node:fs';
 import { basename, dirname, resolve } from 'node:path';
-import { applyReport, digestOf, matchReport, pointToPolygonDistanceM, sha256Hex, targetFromFinding, type GroundReport, type Polygon, type Target } from '@tiandi/geo';
+import { applyReport, digestOf, pointToPolygonDistanceM, sha256Hex, targetFromFinding, type GroundReport, type Polygon, type Target } from '@tiandi/geo';
 import { StoreError } from './errors';
 import { markStaleCertificates } from './mark-stale';
+import { flagOutOfScope, matchReportInScope } from './report-scope';
 import { decodeReportsText } from './decode-reports-text';
 import { parseReportsFile, type RejectedRow, type ReportRow } from './parse-reports-file';
 import { isPhotoSha, readReportPhoto } from './read-report-photos';
@@ -26,6 +27,8 @@ export interface ImportReportsResult {
   staleCertificates: string[];
   /** Stored, but worth a look: e.g. a report whose position is far from the target it names. */
   warnings: { row: number; reportId: string; message: string }[];
+  /** Reports that fell by position on another team's target: recorded, not applied, the target flagged for review. */
+  outOfScope: { reportId: string; targetId: string; reason: string }[];
 }
 
 const POLICY_DEFAULTS = { matchMarginM: 10, verifyAfterDays: 1 };
@@ -37,9 +40,9 @@ const POLICY_DEFAULTS = { matchMarginM: 10, verifyAfterDays: 1 };
  * report id: the same report again is a no-op; the same id with other content is rejected. Photos are
  * stored by sha256. Issued certificates whose zone a report touches are marked stale.
  */
-export function importReports(ws: Workspace, rows: ReportRow[], actor: string, opts: { source?: string; photos?: PhotoBytes; seasonId?: string } = {}): ImportReportsResult {
+export function importReports(ws: Workspace, rows: ReportRow[], actor: string, opts: { source?: string; photos?: PhotoBytes; seasonId?: string; teamScope?: ReadonlySet<string> } = {}): ImportReportsResult {
   return ws.write(actor, (audit) => {
-    const res: ImportReportsResult = { added: [], unchanged: [], rejected: [], newTargets: [], contradictions: [], staleCertificates: [], warnings: [] };
+    const res: ImportReportsResult = { added: [], unchanged: [], rejected: [], newTargets: [], contradictions: [], staleCertificates: [], warnings: [], outOfScope: [] };
     const policy = seasonPolicy(ws, opts.seasonId);
     const targets = new Map<string, Target>(readTargets(ws).map((t) => [t.id, t]));
     const existing = ws.db.prepare('SELECT content_sha256 FROM reports WHERE report_id = ?');
@@ -78,7 +81,7 @@ export function importReports(ws: Workspace, rows: ReportRow[], actor: string, o
         else res.rejected.push({ row, message: `report_id '${report.reportId}' 已用于另一份内容不同的报告 already stored with different content: give a new report_id` });
         continue;
       }
-      const m = matchReport(report, [...targets.values()], policy.matchMarginM);
+      const m = matchReportInScope(report, [...targets.values()], policy.matchMarginM, opts.teamScope);
       if (m.kind === 'unknown_target') {
         res.rejected.push({ row, message: `target_id: 工作区中没有目标 no target '${m.targetId}' in this workspace (leave target_id empty to match by position)` });
         continue;
@@ -86,7 +89,14 @@ export function importReports(ws: Workspace, rows: ReportRow[], actor: string, o
       let targetId: string | null = null;
       let from: string | null = null;
       let to: string | null = null;
-      if (m.kind === 'unmatched') {
+      if (m.kind === 'out_of_scope') {
+        // Another team's target: keep the report, leave the target's status alone, and ask a person to look.
+        const flagged = flagOutOfScope(targets.get(m.targetId)!, report);
+        targets.set(m.targetId, flagged.target);
+        writeTarget(ws, flagged.target);
+        res.outOfScope.push({ reportId: report.reportId, targetId: m.targetId, reason: flagged.reason });
+        audit('target.review', m.targetId, { reason: flagged.reason, report_id: report.reportId, team: report.team });
+      } else if (m.kind === 'unmatched') {
         if (report.verdict === 'confirmed_poppy' || report.verdict === 'eradicated') {
           const t = targetFromFinding(report);
           targets.set(t.id, t);

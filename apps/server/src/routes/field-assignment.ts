@@ -65,6 +65,12 @@ export function teamHasTarget(ws: Workspace, team: string, targetId: string): bo
   return !!ws.db.prepare('SELECT 1 FROM reports WHERE team = ? AND target_id = ? LIMIT 1').get(team, targetId);
 }
 
+/** Every target the team may report on (see {@link teamHasTarget}), for matching its reports by position. */
+export function teamTargetIds(ws: Workspace, team: string): Set<string> {
+  const rows = ws.db.prepare('SELECT target_id FROM stops WHERE team = ? AND target_id IS NOT NULL UNION SELECT target_id FROM reports WHERE team = ? AND target_id IS NOT NULL').all(team, team) as { target_id: string }[];
+  return new Set(rows.map((r) => r.target_id));
+}
+
 function fieldTargetFeature(t: Target) {
   return {
     type: 'Feature' as const,

@@ -139,6 +139,33 @@ describe('field routes: reports', () => {
   });
 });
 
+describe("field routes: a report matched by position to another team's target (issue 15, finding 2)", () => {
+  it('is recorded but not applied, and the target is flagged for review for the office', async () => {
+    const stop = (await w.app.inject({ url: '/api/field/assignment?team=T2', headers: w.as.planner })).json().stops[0];
+    const target = stop.targetId as string;
+    const statusOf = () => (w.ws().db.prepare('SELECT status, review_json FROM targets WHERE target_id = ?').get(target) as { status: string; review_json: string | null });
+    const before = statusOf();
+    expect(before.review_json).toBeNull();
+    const body = { ...report('r-scope-1', null, { verdict: 'nothing_found' }), geometry: { type: 'Point', coordinates: [stop.lon, stop.lat] } };
+    const r = await w.app.inject({ method: 'POST', url: '/api/field/reports', payload: body, headers: w.as.field });
+    expect(r.statusCode).toBe(201);
+    expect(r.json()).toMatchObject({ outcome: 'created', targetId: null, match: 'out_of_scope', status: null, review: expect.stringContaining('team T1') });
+    const after = statusOf();
+    expect(after.status).toBe(before.status);
+    expect(JSON.parse(after.review_json!)).toMatchObject({ reportIds: ['r-scope-1'] });
+    expect(w.ws().db.prepare('SELECT team, target_id, match FROM reports WHERE report_id = ?').get('r-scope-1')).toEqual({ team: 'T1', target_id: null, match: 'out_of_scope' });
+    // The office sees it among targets to review; the field team did not gain the target.
+    for (const role of ['operator', 'manager'] as const) {
+      const list = (await w.app.inject({ url: '/api/targets?review=true', headers: w.as[role] })).json();
+      expect(list.features.map((f: { id: string }) => f.id), role).toContain(target);
+    }
+    expect((await w.app.inject({ url: `/api/field/targets/${target}`, headers: w.as.field })).statusCode).toBe(403);
+    // The team that owns it still applies its own report by position.
+    const own = await w.app.inject({ method: 'POST', url: '/api/field/reports', payload: { ...body, properties: { ...body.properties, report_id: 'r-scope-2' } }, headers: w.as.field2 });
+    expect(own.json()).toMatchObject({ outcome: 'created', targetId: target, match: 'by_position', status: 'inspected_negative' });
+  });
+});
+
 describe('field routes: photos are named by sha256 only (issue 15, finding 1)', () => {
   it('refuses path-like photo names with 400 naming the field, and reads or deletes nothing', async () => {
     const photoDir = path.join(w.dir, 'data', 'field-photos');

@@ -9,7 +9,7 @@ import { ServerError } from '../errors';
 import { PhotoStore, photoRefsOf } from '../uploads/photo-store';
 import { parseInput } from '../validate';
 import { actorOf, workspaceOf } from '../workspace/workspace-service';
-import { readAssignment, teamHasTarget } from './field-assignment';
+import { readAssignment, teamHasTarget, teamTargetIds } from './field-assignment';
 import { assignmentGpx } from './field-gpx';
 
 /** Roles that may read a team's assignment: the team itself, and the office roles that plan and review. */
@@ -166,7 +166,8 @@ const field: RouteModule = {
 
       let res;
       try {
-        res = importReports(ws, [{ row: 1, report }], actorOf(req.account), { source: 'field-app', photos });
+        // Matched by position, a report applies only to the team's own targets; another team's is flagged for review.
+        res = importReports(ws, [{ row: 1, report }], actorOf(req.account), { source: 'field-app', photos, teamScope: teamTargetIds(ws, team) });
       } catch (err) {
         if (err instanceof StoreError) throw new ServerError(err.code === 'TIANDI_E_NOT_FOUND' ? 'TIANDI_E_NOT_FOUND' : 'TIANDI_E_VALIDATION', err.message, { field: err.field });
         throw err;
@@ -186,6 +187,7 @@ const field: RouteModule = {
         status: added.to,
         newTarget: res.newTargets.includes(added.targetId ?? ''),
         contradiction: res.contradictions[0]?.reason ?? null,
+        review: res.outOfScope[0]?.reason ?? null,
       });
     });
   },
