@@ -44,6 +44,19 @@ describe('evaluateCertification', () => {
     expect(by.eradication_verified.failing.map((f) => f.id)).toEqual(['T2', 'T3']);
     expect(by.no_open_review.failing.map((f) => f.id)).toEqual(['T3']);
   });
+
+  it('names unverified scan targets apart in the rule table and its failing features', () => {
+    const cov = computeCoverage(zone.geometry, [full], coverageRulesOf(season));
+    const targets = [target('T1', { scoreMax: 0.9, scoreVerify: null }), target('T2', { scoreMax: 0.9, scoreVerify: 0.99 }), target('T3', { scoreMax: 0.2, scoreVerify: null }), target('T4', { scoreVerify: null, status: 'inspected_negative' })];
+    const rule = evaluateCertification({ zone, season, coverage: cov, targets }).rules.find((x) => x.id === 'targets_resolved')!;
+    expect(rule.failing.map((f) => [f.id, f.properties.unverified, f.properties.why])).toEqual([
+      ['T1', true, 'not inspected; unverified by the second stage'],
+      ['T2', false, 'not inspected'],
+    ]);
+    expect(rule.detail).toContain('2 个未经复核的待定目标 open targets unverified');
+    // Without unverified targets the detail stays as it was.
+    expect(evaluateCertification({ zone, season, coverage: cov, targets: [targets[1]] }).rules[1].detail).not.toContain('unverified');
+  });
 });
 
 // Random zones, footprints, targets and reports: certification passes exactly when every rule, checked

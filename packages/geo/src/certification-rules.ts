@@ -2,7 +2,7 @@ import type { CoverageResult } from './coverage';
 import { polygonsOf, type Feature, type Polygonal } from './geojson';
 import { geodesicAreaM2 } from './geodesic-area';
 import type { Season } from './season';
-import type { Target } from './target';
+import { isUnverifiedScan, type Target } from './target';
 import { auditSampleState, deskDismissalFault, deskDismissed, deskFeature } from './desk-dismissals';
 
 /** Rounding slack on the coverage share, so a fully covered zone passes a policy asking for 100 %. */
@@ -42,7 +42,7 @@ const targetFeature = (t: Target, why: string): Feature<Polygonal, Record<string
   type: 'Feature',
   id: t.id,
   geometry: t.geometry,
-  properties: { target_id: t.id, status: t.status, score_max: t.scoreMax, origin: t.origin, missed_by_scan: t.missedByScan, why },
+  properties: { target_id: t.id, status: t.status, score_max: t.scoreMax, origin: t.origin, missed_by_scan: t.missedByScan, unverified: isUnverifiedScan(t), why },
 });
 
 /**
@@ -76,12 +76,15 @@ export function evaluateCertification(input: CertificationInput): CertificationR
   ];
 
   const needsVisit = targets.filter((t) => (t.origin === 'ground' || t.scoreMax >= p.reviewThreshold) && OPEN.has(t.status));
+  // Targets no second stage judged are named apart, so a first-stage score is never read as a verified one.
+  const unverifiedOpen = targets.filter((t) => isUnverifiedScan(t) && OPEN.has(t.status)).length;
   rules.push({
     id: 'targets_resolved',
     title: '疑似地块均已实地核查 every suspect plot inspected',
     pass: needsVisit.length === 0,
-    detail: `${needsVisit.length} 个待核查 awaiting a ground visit (score ≥ ${p.reviewThreshold})`,
-    failing: needsVisit.map((t) => targetFeature(t, 'not inspected')),
+    detail: `${needsVisit.length} 个待核查 awaiting a ground visit (score ≥ ${p.reviewThreshold})` +
+      (unverifiedOpen ? `; ${unverifiedOpen} 个未经复核的待定目标 open targets unverified (first stage only, score not checked by a second look)` : ''),
+    failing: needsVisit.map((t) => targetFeature(t, isUnverifiedScan(t) ? 'not inspected; unverified by the second stage' : 'not inspected')),
   });
 
   rules.push(deskDismissalsRule(targets, season));

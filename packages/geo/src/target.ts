@@ -42,7 +42,10 @@ export interface Target {
   geometry: Polygonal;
   /** Best candidate score (1 for ground findings). */
   scoreMax: number;
-  /** Best verifier score of its candidates; null when none was verified (ground findings, one-stage models). */
+  /**
+   * Best verifier score of its candidates; null when no second stage judged any of them (ground findings,
+   * one-stage models, imagery too coarse for the verifier, `--no-verify`): see {@link isUnverifiedScan}.
+   */
   scoreVerify?: number | null;
   areaM2: number;
   /** Candidate ids (sorted) and, for ground findings, the report id that created it. */
@@ -74,6 +77,14 @@ export interface DeskDecision {
   scoreMax: number | null;
   /** Set when a ground finding of poppy on one of this reviewer's dismissals reopened it. */
   reopened?: { at: string; because: string } | null;
+}
+
+/**
+ * A scan target no second stage judged (`scoreVerify` null, as the workspace stores it): only the first stage's
+ * word, which alone flags thousands of places per km² of real imagery, so its score is not trusted to spare a visit.
+ */
+export function isUnverifiedScan(t: Pick<Target, 'origin' | 'scoreVerify'>): boolean {
+  return t.origin === 'scan' && t.scoreVerify === null;
 }
 
 /**
