@@ -20,6 +20,8 @@ export * from './network/locate';
 export * from './network/dijkstra';
 export * from './network/time-matrix';
 export * from './network/leg-path';
+export * from './network/osm-ways';
+export * from './network/terrain';
 export * from './plan/plan-types';
 export * from './plan/targets-from-geojson';
 export * from './plan/plan-routes';

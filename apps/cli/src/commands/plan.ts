@@ -145,7 +145,7 @@ async function runPlan(argv: string[], io: Parameters<Command['run']>[1]): Promi
   if (values.roads) {
     const roads = await readJson(values.roads, 'roads');
     try {
-      network = P.buildNetwork(roads as never, { snapToleranceM: num('snap', 5) });
+      network = P.buildNetwork(roads as never);
     } catch (e) {
       if (e instanceof P.PlannerError) throw new BadInput(values.roads, `${e.message}: pass road LineStrings with OSM highway tags`);
       throw e;

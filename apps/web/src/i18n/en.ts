@@ -65,6 +65,8 @@ export const en: Record<MessageKey, string> = {
   'targets.col.id': 'Id',
   'targets.col.score': 'Score',
   'targets.col.verify': 'Second look',
+  'targets.unverified': 'unverified',
+  'targets.unverified.why': 'No second look judged this target (imagery too coarse for the verifier, or no verifier): only the first stage flagged it',
   'targets.col.area': 'Area m²',
   'targets.col.zone': 'Zone',
   'targets.col.status': 'Status',

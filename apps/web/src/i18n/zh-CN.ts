@@ -63,6 +63,8 @@ export const zhCN = {
   'targets.col.id': '编号',
   'targets.col.score': '得分',
   'targets.col.verify': '复核分',
+  'targets.unverified': '未复核',
+  'targets.unverified.why': '未经第二阶段复核（影像过粗或无复核模型），仅第一阶段标出',
   'targets.col.area': '面积 m²',
   'targets.col.zone': '村',
   'targets.col.status': '状态',

@@ -12,23 +12,95 @@ const O: LonLat = [102.3, 27.9];
 const { kx, ky } = metresPerDegree(O[1]);
 const at = (x: number, y: number): LonLat => [O[0] + x / kx, O[1] + y / ky];
 const line = (coords: LonLat[], props: Record<string, unknown> = {}) => ({ type: 'Feature', properties: { highway: 'unclassified', ...props }, geometry: { type: 'LineString', coordinates: coords } });
+/** A place right on an edge, bypassing {@link locate} (which joins only strongly connected parts). */
+const onEdge = (net: ReturnType<typeof buildNetwork>, edge: number, t: number) => {
+  const e = net.edges[edge];
+  const p: LonLat = [e.coords[0][0] + t * (e.coords[e.coords.length - 1][0] - e.coords[0][0]), e.coords[0][1] + t * (e.coords[e.coords.length - 1][1] - e.coords[0][1])];
+  return { lonLat: p, edge, t, accessLonLat: p, walkM: 0, component: e.scc };
+};
 const fc = (features: unknown[]) => ({ type: 'FeatureCollection', features }) as Parameters<typeof buildNetwork>[0];
 
 describe('buildNetwork', () => {
-  it('nodes crossing lines and joins a line end within the snapping tolerance', () => {
+  it('nodes only where lines share a vertex: crossings and near misses stay apart', () => {
+    const net = buildNetwork(fc([
+      line([at(0, 0), at(500, 0), at(1000, 0)]),
+      line([at(500, -500), at(500, 0), at(500, 500)]), // shares (500, 0) with the first: a junction
+      line([at(800, 3), at(800, 400)]), // ends 3 m from the first line: not joined
+      line([at(200, -300), at(200, 300)]), // crosses the first without a shared vertex: not joined
+    ]));
+    // Nodes: 0,0 / 500,0 / 1000,0 / 500,±500 / 800,3 / 800,400 / 200,±300 = 9
+    expect(net.nodeCount).toBe(9);
+    expect(new Set(net.componentOf).size).toBe(3);
+    expect(net.edges.length).toBe(6);
+    expect(net.edges.reduce((s, e) => s + e.lengthM, 0)).toBeCloseTo(1000 + 1000 + 397 + 600, -1);
+    expect(net.edges[0].timeS).toBeCloseTo(net.edges[0].lengthM / (25 / 3.6), 6);
+  });
+
+  it('joins ways that share an OSM node id, and not ways that only share a coordinate', () => {
+    const way = (nodes: number[], coords: LonLat[], tags: Record<string, unknown> = {}) => ({ nodes, coords, tags: { highway: 'residential', ...tags } });
+    const net = buildNetwork({ ways: [
+      way([1, 2, 3], [at(0, 0), at(500, 0), at(1000, 0)]),
+      way([4, 2, 5], [at(500, -500), at(500, 0), at(500, 500)]), // node 2 shared: a junction
+      way([6, 7, 8], [at(300, -500), at(300, 0), at(300, 500)], { bridge: 'yes', layer: '1' }),
+      way([9, 10], [at(300, 0), at(300, 700)]), // starts at the bridge's coordinate but another node: apart
+    ] });
+    expect(new Set(net.componentOf).size).toBe(3);
+    expect(net.edges.length).toBe(6); // two ways split at node 2, the bridge and the last way whole
+  });
+
+  it('keeps the inner vertex of a bridge off the road below but joins its ends to the ground', () => {
+    const net = buildNetwork(fc([
+      line([at(0, 0), at(500, 0), at(1000, 0)]),
+      line([at(500, -200), at(500, 0), at(500, 200)], { bridge: 'yes' }), // passes over (500, 0)
+      line([at(500, 200), at(500, 600)]), // the bridge's end meets the ground road
+      line([at(0, 0), at(0, -300)], { tunnel: 'yes' }), // a tunnel's end meets the road
+    ]));
+    const c = net.componentOf;
+    const node = (p: LonLat) => { for (let i = 0; i < net.nodeCount; i++) if (Math.hypot(net.nodeLonLat[2 * i] - p[0], net.nodeLonLat[2 * i + 1] - p[1]) < 1e-9) return i; return -1; };
+    expect(c[node(at(500, 600))]).toBe(c[node(at(500, -200))]); // over the bridge
+    expect(c[node(at(0, -300))]).toBe(c[node(at(1000, 0))]); // through the tunnel
+    expect(c[node(at(500, 600))]).not.toBe(c[node(at(1000, 0))]); // no step down from the bridge
+  });
+
+  it('leaves out ways under construction, proposed, abandoned, raceways and private roads', () => {
     const net = buildNetwork(fc([
       line([at(0, 0), at(1000, 0)]),
-      line([at(500, -500), at(500, 500)]), // crosses the first at (500, 0)
-      line([at(800, 3), at(800, 400)]), // ends 3 m from the first line: joined at 5 m tolerance
-    ]), { snapToleranceM: 5 });
-    // Nodes: 0,0 / 1000,0 / 500,±500 / crossing / 800,0 (T) / 800,400 = 7
-    expect(net.nodeCount).toBe(7);
-    expect(new Set(net.componentOf).size).toBe(1);
-    // 1000 m line in 3 pieces + 2 pieces + 1 = 6 edges; unclassified at 25 km/h
-    expect(net.edges.length).toBe(6);
-    const total = net.edges.reduce((s, e) => s + e.lengthM, 0);
-    expect(total).toBeCloseTo(1000 + 1000 + 400, -1);
-    expect(net.edges[0].timeS).toBeCloseTo(net.edges[0].lengthM / (25 / 3.6), 6);
+      line([at(0, 100), at(1000, 100)], { highway: 'construction' }),
+      line([at(0, 200), at(1000, 200)], { highway: 'proposed' }),
+      line([at(0, 300), at(1000, 300)], { highway: 'raceway' }),
+      line([at(0, 400), at(1000, 400)], { access: 'private' }),
+      line([at(0, 500), at(1000, 500)], { access: 'private', foot: 'yes' }), // people on foot let in: kept
+    ]));
+    expect(net.excluded).toBe(4);
+    expect(net.edges.length).toBe(2);
+  });
+
+  it('makes roundabouts one-way, and puts access points outside tunnels, bridges and motorways', () => {
+    const ring = [at(0, 0), at(100, 0), at(100, 100), at(0, 100), at(0, 0)];
+    const net = buildNetwork(fc([
+      line(ring, { junction: 'roundabout' }),
+      line([at(100, 0), at(600, 0)], { tunnel: 'yes' }),
+      line([at(600, 0), at(900, 0)]),
+      line([at(0, 100), at(0, 600)], { highway: 'motorway', oneway: 'no' }),
+      line([at(0, 600), at(-400, 600)]),
+    ]));
+    expect(net.edges.filter((e) => e.highway === 'unclassified' && e.oneway).length).toBe(3); // the ring, split where the tunnel and motorway join it
+    const inTunnel = locate(net, at(350, 5), [at(350, 5)], 1000)!;
+    expect(net.edges[inTunnel.edge].access).toBe(1);
+    expect(inTunnel.accessLonLat[0]).not.toBeCloseTo(at(350, 0)[0], 6);
+    const byMotorway = locate(net, at(10, 350), [at(10, 350)], 1000)!;
+    expect(net.edges[byMotorway.edge].highway).not.toBe('motorway');
+  });
+
+  it('sends a place beside a one-way stub on foot to the connected network', () => {
+    const net = buildNetwork(fc([
+      line([at(0, 0), at(1000, 0)]),
+      line([at(500, 0), at(500, 300)], { oneway: 'yes' }), // leads out, no way back
+    ]));
+    const l = locate(net, at(520, 290), [at(520, 290)], 1000)!;
+    expect(net.edges[l.edge].highway).toBe('unclassified');
+    expect(l.accessLonLat[1]).toBeCloseTo(at(0, 0)[1], 6);
+    expect(l.walkM).toBeCloseTo(Math.hypot(0, 290), 0);
   });
 
   it('merges shape vertices into single edges but keeps junctions and class changes', () => {
@@ -49,7 +121,7 @@ describe('buildNetwork', () => {
     const a = locate(net, at(150, 40), [at(150, 40)], 100)!;
     expect(a.edge).toBe(net.edges.indexOf(road));
     expect(a.walkM).toBeLessThan(30);
-    const b = locate(net, at(1400, 610), [at(1400, 610)], 100)!;
+    const b = onEdge(net, net.edges.findIndex((e) => e.oneway), 1);
     const path = legPath(net, a, b);
     const m = networkTimeMatrix(net, [a, b], { maxDirectWalkM: 0 });
     let len = 0;
@@ -58,8 +130,8 @@ describe('buildNetwork', () => {
     expect(Number.isFinite(m.timeS[2])).toBe(false); // back against the one-way is impossible
   });
 
-  it('leaves a line end beyond the tolerance unjoined (a disconnected part)', () => {
-    const net = buildNetwork(fc([line([at(0, 0), at(1000, 0)]), line([at(800, 20), at(800, 400)])]), { snapToleranceM: 5 });
+  it('leaves a line end near another line unjoined (a disconnected part)', () => {
+    const net = buildNetwork(fc([line([at(0, 0), at(1000, 0)]), line([at(800, 20), at(800, 400)])]));
     expect(new Set(net.componentOf).size).toBe(2);
   });
 
@@ -75,7 +147,12 @@ describe('buildNetwork', () => {
       line([at(0, 200), at(1000, 200)], { highway: 'path', oneway: 'yes' }),
     ]));
     const dj = new Dijkstra(net);
-    const east = (y: number) => [locate(net, at(100, y), [at(100, y)], 50)!, locate(net, at(900, y), [at(900, y)], 50)!] as const;
+    const east = (y: number) => {
+      const k = net.edges.findIndex((e) => Math.abs(e.coords[0][1] - at(0, y)[1]) < 1e-9);
+      const e = net.edges[k];
+      const west = e.coords[0][0] < e.coords[1][0] ? 0.1 : 0.9;
+      return [onEdge(net, k, west), onEdge(net, k, 1 - west)] as const;
+    };
     const [a0, b0] = east(0);
     dj.run(a0);
     expect(dj.to(b0)[0]).toBeCloseTo(800 / (25 / 3.6), 1);

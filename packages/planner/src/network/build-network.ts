@@ -1,27 +1,33 @@
 import type { LonLat } from '@tiandi/geo';
 import { PlannerError } from '../errors';
-import { DEFAULT_SPEEDS_KMH, FALLBACK_SPEED_KMH, FOOT_CLASSES, onewayOf } from './highway-speeds';
-import { contractChains, type RawEdge } from './contract-chains';
-import { SegmentGrid } from './segment-grid';
+import { DEFAULT_SPEEDS_KMH, FALLBACK_SPEED_KMH, FOOT_CLASSES, isAccessPointClass, isUsableWay, layerOf, onewayOf } from './highway-speeds';
+import { waysFromGeoJson, type OsmWay } from './osm-ways';
+import { slopeSpeedFactor, type ElevationAt } from './terrain';
 
 /** Options of {@link buildNetwork}. */
 export interface BuildNetworkOptions {
-  /** Line ends and crossings closer than this are joined (metres). Default 5. */
-  snapToleranceM?: number;
   /** Speeds (km/h) per `highway` class, merged over {@link DEFAULT_SPEEDS_KMH}. */
   speedsKmh?: Record<string, number>;
+  /** Ground heights (a DEM): foot classes follow Tobler's hiking function, tracks slow down on slopes (not below half speed). */
+  elevation?: ElevationAt;
 }
 
-/** A road between two junctions (chains of shape vertices merged). `oneway` 1 means from → to only. */
+/** A road between two junctions. `oneway` 1 means from → to only. */
 export interface NetworkEdge {
   from: number;
   to: number;
   lengthM: number;
+  /** Time from → to, and to → from (they differ on slopes with a DEM). */
   timeS: number;
+  timeBackS: number;
   oneway: 0 | 1;
   highway: string;
-  /** Index of the input feature. */
+  /** Index of the input way (GeoJSON feature or OSM way). */
   feature: number;
+  /** Strongly connected component of both ends, -1 when the ends are in different ones (a one-way way out). */
+  scc: number;
+  /** Whether a place may join the network here: not a tunnel, bridge or motorway, on foot allowed. */
+  access: 0 | 1;
   /** Geometry from `from` to `to` ([lon, lat], shape vertices included). */
   coords: LonLat[];
   /** Fraction of the edge's length at each vertex of `coords` (0 … 1). */
@@ -47,187 +53,99 @@ export interface RoadNetwork {
   outEdge: Int32Array;
   /** Weakly connected component of each node. */
   componentOf: Int32Array;
-  /** Straight pieces of the edges in the local plane (ax, ay, bx, by each), for snapping. */
+  /** Strongly connected component of each node; `mainScc` is the largest. */
+  sccOf: Int32Array;
+  mainScc: number;
+  /** Straight pieces of the access edges in the local plane (ax, ay, bx, by each), for snapping. */
   segXY: Float64Array;
   /** Edge of each piece, and its fraction range along that edge (t0, t1 per piece). */
   segEdge: Int32Array;
   segT: Float64Array;
-  /** Number of input features skipped (not LineString/MultiLineString or too short). */
+  /** Input features skipped (not LineString/MultiLineString or too short). */
   skipped: number;
+  /** Ways left out as unusable (under construction, proposed, abandoned, raceway, private or no access). */
+  excluded: number;
+  /** Whether a DEM set the foot and track times. */
+  terrain: boolean;
 }
 
-interface RoadFeature {
-  type?: string;
-  geometry?: { type?: string; coordinates?: unknown } | null;
-  properties?: Record<string, unknown> | null;
-}
+type RoadsInput = { type?: string; features?: unknown[] } | { ways: OsmWay[] };
 
 /**
- * Builds the travel network from road and track GeoJSON LineStrings (OSM `highway` classes mapped to
- * speeds, one-way where tagged), noded where lines cross or where a line ends within the snapping
- * tolerance of another line or node. Crossings where exactly one line is a bridge or tunnel are not joined.
- * @example const net = buildNetwork(roads); // roads: FeatureCollection of LineStrings
+ * Builds the travel network from OpenStreetMap ways ({@link waysFromOsm}) or road GeoJSON LineStrings.
+ * Ways meet only where they share a vertex: the same OSM node id when known, else the exact same
+ * coordinate (inner vertices of bridges and tunnels also need the same layer). Lines that merely cross
+ * or come close are not joined. Unusable ways (construction, proposed, abandoned, raceway, private) are
+ * left out; `oneway` and roundabouts are honoured; speeds per `highway` class.
+ * @example const net = buildNetwork(roads); // roads: FeatureCollection of LineStrings, or { ways }
  */
-export function buildNetwork(roads: { type?: string; features?: RoadFeature[] }, options: BuildNetworkOptions = {}): RoadNetwork {
-  if (!roads || roads.type !== 'FeatureCollection' || !Array.isArray(roads.features))
-    throw new PlannerError('TIANDI_E_ROADS', '路网应为 GeoJSON FeatureCollection road network must be a GeoJSON FeatureCollection of LineStrings');
-  const tol = options.snapToleranceM ?? 5;
+export function buildNetwork(roads: RoadsInput, options: BuildNetworkOptions = {}): RoadNetwork {
+  let ways: OsmWay[];
+  let skipped = 0;
+  if (roads && 'ways' in roads && Array.isArray(roads.ways)) ways = roads.ways;
+  else ({ ways, skipped } = waysFromGeoJson(roads as never));
+  const usable = ways.map((w) => isUsableWay(w.tags));
+  const excluded = usable.filter((u) => !u).length;
+  if (!usable.some(Boolean)) throw new PlannerError('TIANDI_E_ROADS', '路网中没有可用的线 no usable road, track or path in the road network');
   const speeds = { ...DEFAULT_SPEEDS_KMH, ...(options.speedsKmh ?? {}) };
 
-  // Lines in lon/lat with their feature index.
-  const lines: { coords: LonLat[]; feature: number }[] = [];
-  let skipped = 0;
-  roads.features.forEach((f, i) => {
-    const g = f?.geometry;
-    const parts = g?.type === 'LineString' ? [g.coordinates] : g?.type === 'MultiLineString' ? (g.coordinates as unknown[]) : null;
-    if (!parts) return void skipped++;
-    for (const part of parts) {
-      if (!Array.isArray(part) || part.length < 2 || !part.every(isLonLat)) { skipped++; continue; }
-      lines.push({ coords: part as LonLat[], feature: i });
-    }
-  });
-  if (lines.length === 0) throw new PlannerError('TIANDI_E_ROADS', '路网中没有可用的线 no usable LineString in the road network');
-
   let minX = Infinity, minY = Infinity, maxX = -Infinity, maxY = -Infinity;
-  for (const l of lines) for (const [x, y] of l.coords) { minX = Math.min(minX, x); maxX = Math.max(maxX, x); minY = Math.min(minY, y); maxY = Math.max(maxY, y); }
+  ways.forEach((w, i) => { if (usable[i]) for (const [x, y] of w.coords) { minX = Math.min(minX, x); maxX = Math.max(maxX, x); minY = Math.min(minY, y); maxY = Math.max(maxY, y); } });
   const origin: LonLat = [(minX + maxX) / 2, (minY + maxY) / 2];
   const { kx, ky } = metresPerDegree(origin[1]);
-  const toXY = (p: LonLat): [number, number] => [(p[0] - origin[0]) * kx, (p[1] - origin[1]) * ky];
 
-  // Segments.
-  const segLine: number[] = [];
-  const segIdx: number[] = [];
-  const inXY: number[] = [];
-  const lineXY = lines.map((l) => l.coords.map(toXY));
-  lineXY.forEach((xy, li) => {
-    for (let k = 0; k + 1 < xy.length; k++) {
-      segLine.push(li);
-      segIdx.push(k);
-      inXY.push(xy[k][0], xy[k][1], xy[k + 1][0], xy[k + 1][1]);
-    }
-  });
-  const S = segLine.length;
-  const sxy = Float64Array.from(inXY);
-  const grid = new SegmentGrid(Math.max(50, 4 * tol), sxy);
-  const splits: { t: number; x: number; y: number }[][] = Array.from({ length: S }, () => []);
-  const layerOf = (li: number): string => {
-    const p = roads.features![lines[li].feature]?.properties ?? {};
-    return p.bridge && p.bridge !== 'no' ? 'bridge' : p.tunnel && p.tunnel !== 'no' ? 'tunnel' : '';
-  };
-
-  // Proper crossings: candidate pairs share a grid cell.
-  const near = new Set<number>();
-  for (const [a, b] of grid.pairs()) {
-    if (segLine[a] === segLine[b] && Math.abs(segIdx[a] - segIdx[b]) <= 1) continue;
-    if (layerOf(segLine[a]) !== layerOf(segLine[b])) continue;
-    const hit = intersect(sxy, a, b);
-    if (!hit) continue;
-    splits[a].push({ t: hit[0], x: hit[2], y: hit[3] });
-    splits[b].push({ t: hit[1], x: hit[2], y: hit[3] });
-  }
-  // Line ends close to another line: split that line at the projection.
-  lineXY.forEach((xy, li) => {
-    for (const [px, py] of [xy[0], xy[xy.length - 1]]) {
-      near.clear();
-      grid.near(px, py, tol, near);
-      for (const s of near) {
-        if (segLine[s] === li && (segIdx[s] === 0 || segIdx[s] === xy.length - 2)) continue;
-        const ax = sxy[4 * s], ay = sxy[4 * s + 1], bx = sxy[4 * s + 2], by = sxy[4 * s + 3];
-        const dx = bx - ax, dy = by - ay;
-        const L2 = dx * dx + dy * dy;
-        const t = L2 > 0 ? Math.max(0, Math.min(1, ((px - ax) * dx + (py - ay) * dy) / L2)) : 0;
-        const qx = ax + t * dx, qy = ay + t * dy;
-        if (Math.hypot(qx - px, qy - py) <= tol) splits[s].push({ t, x: qx, y: qy });
-      }
-    }
-  });
-
-  // Points along each line (vertices + splits), then merge points within tolerance.
-  const px: number[] = [];
-  const py: number[] = [];
-  const linePts: number[][] = lineXY.map(() => []);
-  let s = 0;
-  lineXY.forEach((xy, li) => {
-    const seq = linePts[li];
-    for (let k = 0; k < xy.length; k++) {
-      seq.push(px.length);
-      px.push(xy[k][0]);
-      py.push(xy[k][1]);
-      if (k + 1 < xy.length) {
-        for (const sp of splits[s].sort((u, v) => u.t - v.t)) {
-          seq.push(px.length);
-          px.push(sp.x);
-          py.push(sp.y);
-        }
-        s++;
-      }
-    }
-  });
-  const P = px.length;
-  const parent = Int32Array.from({ length: P }, (_, i) => i);
-  const find = (x: number): number => {
-    while (parent[x] !== x) x = parent[x] = parent[parent[x]];
-    return x;
-  };
-  {
-    const cell = Math.max(tol, 1e-6);
-    const buckets = new Map<string, number[]>();
-    for (let i = 0; i < P; i++) {
-      const cx = Math.floor(px[i] / cell), cy = Math.floor(py[i] / cell);
-      for (let dx = -1; dx <= 1; dx++) for (let dy = -1; dy <= 1; dy++) {
-        const list = buckets.get(`${cx + dx},${cy + dy}`);
-        if (!list) continue;
-        for (const j of list) if (Math.hypot(px[i] - px[j], py[i] - py[j]) <= tol) {
-          const ri = find(i), rj = find(j);
-          if (ri !== rj) parent[Math.max(ri, rj)] = Math.min(ri, rj);
-        }
-      }
-      const k = `${cx},${cy}`;
-      const list = buckets.get(k);
-      if (list) list.push(i); else buckets.set(k, [i]);
-    }
-  }
-  const nodeOf = new Int32Array(P).fill(-1);
+  // Vertex keys: where two ways (or one way twice) use the same key, they meet.
+  const keys: string[][] = ways.map((w, i) => (usable[i] ? w.coords.map((_, k) => vertexKey(w, k)) : []));
+  const uses = new Map<string, number>();
+  for (const ks of keys) for (const k of ks) uses.set(k, (uses.get(k) ?? 0) + 1);
+  const nodeId = new Map<string, number>();
   const nodeXY: number[] = [];
-  for (let i = 0; i < P; i++) {
-    const r = find(i);
-    if (nodeOf[r] < 0) { nodeOf[r] = nodeXY.length / 2; nodeXY.push(px[r], py[r]); }
-    nodeOf[i] = nodeOf[r];
-  }
+  const nodeOf = (k: string, p: LonLat): number => {
+    let id = nodeId.get(k);
+    if (id === undefined) { id = nodeXY.length / 2; nodeId.set(k, id); nodeXY.push(p[0], p[1]); }
+    return id;
+  };
 
-  // Pieces between consecutive nodes, then chains through shape vertices merged into edges.
-  const pieces: RawEdge[] = [];
-  const seen = new Set<string>();
-  lines.forEach((l, li) => {
-    const props = roads.features![l.feature]?.properties ?? {};
-    const hw = String(props.highway ?? 'road');
+  // Edges: each way split at its junctions and ends.
+  const edges: NetworkEdge[] = [];
+  ways.forEach((w, wi) => {
+    if (!usable[wi]) return;
+    const hw = String(w.tags.highway ?? 'road');
     const kmh = speeds[hw] ?? FALLBACK_SPEED_KMH;
-    const ow = onewayOf(props);
-    const seq = linePts[li];
-    for (let k = 0; k + 1 < seq.length; k++) {
-      let a = nodeOf[seq[k]], b = nodeOf[seq[k + 1]];
-      if (a === b) continue;
-      if (ow === -1) [a, b] = [b, a];
-      const key = ow ? `${a}>${b}|${hw}` : `${Math.min(a, b)}-${Math.max(a, b)}|${hw}`;
-      if (seen.has(key)) continue;
-      seen.add(key);
-      const lengthM = Math.hypot(nodeXY[2 * a] - nodeXY[2 * b], nodeXY[2 * a + 1] - nodeXY[2 * b + 1]);
-      pieces.push({ from: a, to: b, lengthM, timeS: lengthM / (kmh / 3.6), oneway: ow ? 1 : 0, highway: hw, feature: l.feature, via: [a, b] });
+    const ow = onewayOf(w.tags);
+    const ks = keys[wi];
+    const wk = metresPerDegree(w.coords[0][1]);
+    const terrainFloor = FOOT_CLASSES.has(hw) ? 0 : hw === 'track' ? 0.5 : null;
+    let start = 0;
+    for (let k = 1; k < w.coords.length; k++) {
+      if (k < w.coords.length - 1 && (uses.get(ks[k]) ?? 0) < 2) continue;
+      let coords = w.coords.slice(start, k + 1);
+      let a = nodeOf(ks[start], w.coords[start]), b = nodeOf(ks[k], w.coords[k]);
+      start = k;
+      if (ow === -1) { coords = coords.reverse(); [a, b] = [b, a]; }
+      const cum = [0];
+      for (let j = 1; j < coords.length; j++) cum.push(cum[j - 1] + Math.hypot((coords[j][0] - coords[j - 1][0]) * wk.kx, (coords[j][1] - coords[j - 1][1]) * wk.ky));
+      const lengthM = cum[cum.length - 1];
+      if (lengthM <= 0 && a === b) continue;
+      let timeS = lengthM / (kmh / 3.6), timeBackS = timeS;
+      if (options.elevation && terrainFloor !== null) {
+        timeS = timeBackS = 0;
+        for (let j = 1; j < coords.length; j++) {
+          const d = cum[j] - cum[j - 1];
+          const t = d / (kmh / 3.6);
+          timeS += t / slopeSpeedFactor(coords[j - 1], coords[j], d, options.elevation, terrainFloor);
+          timeBackS += t / slopeSpeedFactor(coords[j], coords[j - 1], d, options.elevation, terrainFloor);
+        }
+      }
+      edges.push({
+        from: a, to: b, lengthM, timeS, timeBackS, oneway: ow ? 1 : 0, highway: hw, feature: wi, scc: -1,
+        access: isAccessPointClass(w.tags) ? 1 : 0, coords, coordT: cum.map((c) => (lengthM > 0 ? c / lengthM : 0)),
+      });
     }
   });
-  void FOOT_CLASSES;
-  const contracted = contractChains(nodeXY.length / 2, pieces);
-  const allXY = nodeXY;
-  const nodeCount = contracted.keep.length;
-  const edges: NetworkEdge[] = contracted.edges.map((e) => {
-    const coords: LonLat[] = e.via.map((v) => [origin[0] + allXY[2 * v] / kx, origin[1] + allXY[2 * v + 1] / ky]);
-    const cum = [0];
-    for (let k = 1; k < e.via.length; k++) cum.push(cum[k - 1] + Math.hypot(allXY[2 * e.via[k]] - allXY[2 * e.via[k - 1]], allXY[2 * e.via[k] + 1] - allXY[2 * e.via[k - 1] + 1]));
-    const total = cum[cum.length - 1] || 1;
-    return { from: e.from, to: e.to, lengthM: e.lengthM, timeS: e.timeS, oneway: e.oneway, highway: e.highway, feature: e.feature, coords, coordT: cum.map((c) => c / total) };
-  });
+  const nodeCount = nodeXY.length / 2;
 
-  // CSR arcs.
+  // CSR arcs (each two-way edge gives a reverse arc with its own time).
   const deg = new Int32Array(nodeCount + 1);
   for (const e of edges) { deg[e.from]++; if (!e.oneway) deg[e.to]++; }
   const outStart = new Int32Array(nodeCount + 1);
@@ -236,11 +154,11 @@ export function buildNetwork(roads: { type?: string; features?: RoadFeature[] },
   const outTo = new Int32Array(m), outEdge = new Int32Array(m);
   const outTimeS = new Float64Array(m), outLenM = new Float64Array(m);
   const fill = outStart.slice(0, nodeCount);
-  const addArc = (a: number, b: number, e: number): void => {
+  const addArc = (a: number, b: number, e: number, t: number): void => {
     const k = fill[a]++;
-    outTo[k] = b; outEdge[k] = e; outTimeS[k] = edges[e].timeS; outLenM[k] = edges[e].lengthM;
+    outTo[k] = b; outEdge[k] = e; outTimeS[k] = t; outLenM[k] = edges[e].lengthM;
   };
-  edges.forEach((e, i) => { addArc(e.from, e.to, i); if (!e.oneway) addArc(e.to, e.from, i); });
+  edges.forEach((e, i) => { addArc(e.from, e.to, i, e.timeS); if (!e.oneway) addArc(e.to, e.from, i, e.timeBackS); });
 
   // Weak components.
   const comp = Int32Array.from({ length: nodeCount }, (_, i) => i);
@@ -249,27 +167,66 @@ export function buildNetwork(roads: { type?: string; features?: RoadFeature[] },
   const componentOf = new Int32Array(nodeCount);
   for (let i = 0; i < nodeCount; i++) componentOf[i] = cfind(i);
 
-  const nodeLonLat = new Float64Array(2 * nodeCount);
-  contracted.keep.forEach((v, i) => {
-    nodeLonLat[2 * i] = origin[0] + allXY[2 * v] / kx;
-    nodeLonLat[2 * i + 1] = origin[1] + allXY[2 * v + 1] / ky;
-  });
-  // Snapping segments: every straight piece of every edge, with its fraction range along the edge.
-  const segCount = contracted.edges.reduce((a, e) => a + e.via.length - 1, 0);
-  const segXY = new Float64Array(4 * segCount);
-  const segEdge = new Int32Array(segCount);
-  const segT = new Float64Array(2 * segCount);
-  let q = 0;
-  contracted.edges.forEach((e, i) => {
-    for (let k = 0; k + 1 < e.via.length; k++, q++) {
-      const a = e.via[k], b = e.via[k + 1];
-      segXY.set([allXY[2 * a], allXY[2 * a + 1], allXY[2 * b], allXY[2 * b + 1]], 4 * q);
-      segEdge[q] = i;
-      segT[2 * q] = edges[i].coordT[k];
-      segT[2 * q + 1] = edges[i].coordT[k + 1];
+  const sccOf = stronglyConnected(nodeCount, outStart, outTo);
+  const sccSize = new Map<number, number>();
+  for (let i = 0; i < nodeCount; i++) sccSize.set(sccOf[i], (sccSize.get(sccOf[i]) ?? 0) + 1);
+  let mainScc = -1, best = 0;
+  for (const [c, s] of sccSize) if (s > best || (s === best && c < mainScc)) { best = s; mainScc = c; }
+  for (const e of edges) e.scc = sccOf[e.from] === sccOf[e.to] && (sccSize.get(sccOf[e.from]) ?? 0) > 1 ? sccOf[e.from] : -1;
+
+  const nodeLonLat = Float64Array.from(nodeXY);
+  // Snapping segments: the straight pieces of access edges that are part of a strongly connected component.
+  const seg: number[] = [], segE: number[] = [], segTT: number[] = [];
+  const toX = (p: LonLat): number => (p[0] - origin[0]) * kx, toY = (p: LonLat): number => (p[1] - origin[1]) * ky;
+  edges.forEach((e, i) => {
+    if (!e.access || e.scc < 0) return;
+    for (let k = 0; k + 1 < e.coords.length; k++) {
+      seg.push(toX(e.coords[k]), toY(e.coords[k]), toX(e.coords[k + 1]), toY(e.coords[k + 1]));
+      segE.push(i);
+      segTT.push(e.coordT[k], e.coordT[k + 1]);
     }
   });
-  return { origin, kx, ky, nodeCount, nodeLonLat, edges, outStart, outTo, outTimeS, outLenM, outEdge, componentOf, segXY, segEdge, segT, skipped };
+  return {
+    origin, kx, ky, nodeCount, nodeLonLat, edges, outStart, outTo, outTimeS, outLenM, outEdge, componentOf, sccOf, mainScc,
+    segXY: Float64Array.from(seg), segEdge: Int32Array.from(segE), segT: Float64Array.from(segTT), skipped, excluded, terrain: !!options.elevation,
+  };
+}
+
+/** Key of a way's k-th vertex: its OSM node id, else its exact coordinate (plus the layer for inner vertices of bridges and tunnels). */
+function vertexKey(w: OsmWay, k: number): string {
+  if (w.nodes) return `n${w.nodes[k]}`;
+  const [x, y] = w.coords[k];
+  const layer = layerOf(w.tags);
+  return k > 0 && k < w.coords.length - 1 && layer !== 0 ? `${x},${y}|${layer}` : `${x},${y}`;
+}
+
+/** Tarjan's strongly connected components, iterative; returns a component id per node. */
+export function stronglyConnected(n: number, outStart: Int32Array, outTo: Int32Array): Int32Array {
+  const index = new Int32Array(n).fill(-1), low = new Int32Array(n), onStack = new Uint8Array(n), comp = new Int32Array(n).fill(-1);
+  const stack: number[] = [], callV: number[] = [], callA: number[] = [];
+  let next = 0;
+  for (let s = 0; s < n; s++) {
+    if (index[s] >= 0) continue;
+    callV.push(s); callA.push(outStart[s]);
+    index[s] = low[s] = next++; stack.push(s); onStack[s] = 1;
+    while (callV.length) {
+      const v = callV[callV.length - 1];
+      const a = callA[callA.length - 1];
+      if (a < outStart[v + 1]) {
+        callA[callA.length - 1] = a + 1;
+        const w = outTo[a];
+        if (index[w] < 0) { index[w] = low[w] = next++; stack.push(w); onStack[w] = 1; callV.push(w); callA.push(outStart[w]); }
+        else if (onStack[w]) low[v] = Math.min(low[v], index[w]);
+        continue;
+      }
+      callV.pop(); callA.pop();
+      if (callV.length) { const u = callV[callV.length - 1]; low[u] = Math.min(low[u], low[v]); }
+      if (low[v] === index[v]) {
+        for (;;) { const w = stack.pop()!; onStack[w] = 0; comp[w] = v; if (w === v) break; }
+      }
+    }
+  }
+  return comp;
 }
 
 /** Metres per degree of longitude and latitude at a latitude (WGS 84 radii of curvature). */
@@ -281,19 +238,4 @@ export function metresPerDegree(latDeg: number): { kx: number; ky: number } {
   const N = a / w;
   const M = (a * (1 - e2)) / (w * w * w);
   return { kx: (N * Math.cos(phi) * Math.PI) / 180, ky: (M * Math.PI) / 180 };
-}
-
-function isLonLat(p: unknown): p is LonLat {
-  return Array.isArray(p) && p.length >= 2 && Number.isFinite(p[0]) && Number.isFinite(p[1]) && Math.abs(p[0] as number) <= 180 && Math.abs(p[1] as number) <= 90;
-}
-
-function intersect(c: Float64Array, a: number, b: number): [number, number, number, number] | null {
-  const px = c[4 * a], py = c[4 * a + 1], rx = c[4 * a + 2] - px, ry = c[4 * a + 3] - py;
-  const qx = c[4 * b], qy = c[4 * b + 1], sx = c[4 * b + 2] - qx, sy = c[4 * b + 3] - qy;
-  const den = rx * sy - ry * sx;
-  if (Math.abs(den) < 1e-12) return null;
-  const t = ((qx - px) * sy - (qy - py) * sx) / den;
-  const u = ((qx - px) * ry - (qy - py) * rx) / den;
-  if (t < 0 || t > 1 || u < 0 || u > 1) return null;
-  return [t, u, px + t * rx, py + t * ry];
 }

@@ -40,7 +40,7 @@ export class Dijkstra {
     this.size = 0;
     const e = net.edges[loc.edge];
     this.relax(e.to, (1 - loc.t) * e.timeS, (1 - loc.t) * e.lengthM, -1);
-    if (!e.oneway) this.relax(e.from, loc.t * e.timeS, loc.t * e.lengthM, -1);
+    if (!e.oneway) this.relax(e.from, loc.t * e.timeBackS, loc.t * e.lengthM, -1);
     let marker: Uint8Array | null = null;
     let left = 0;
     if (stopAt instanceof Uint8Array) {
@@ -104,10 +104,11 @@ export class Dijkstra {
     const a = this.start;
     if (a && a.edge === loc.edge && (!e.oneway || loc.t >= a.t)) {
       const f = Math.abs(loc.t - a.t);
-      if (f * e.timeS < bt) { bt = f * e.timeS; bd = f * e.lengthM; via = null; }
+      const ft = f * (loc.t >= a.t ? e.timeS : e.timeBackS);
+      if (ft < bt) { bt = ft; bd = f * e.lengthM; via = null; }
     }
     if (!e.oneway) {
-      const tt = this.timeS[e.to] + (1 - loc.t) * e.timeS;
+      const tt = this.timeS[e.to] + (1 - loc.t) * e.timeBackS;
       if (tt < bt) { bt = tt; bd = this.distM[e.to] + (1 - loc.t) * e.lengthM; via = 'to'; }
     }
     return [bt, bd, via];

@@ -24,6 +24,47 @@ export function onewayOf(props: Record<string, unknown>): -1 | 0 | 1 {
   if (v === true || v === 1 || v === 'yes' || v === 'true' || v === '1') return 1;
   if (v === -1 || v === '-1' || v === 'reverse') return -1;
   if (v === false || v === 0 || v === 'no' || v === 'false' || v === '0') return 0;
-  if (hw === 'motorway' || props.junction === 'roundabout') return 1;
+  if (hw === 'motorway' || props.junction === 'roundabout' || props.junction === 'circular') return 1;
   return 0;
+}
+
+/** `highway` values that are not (yet, or any longer) travelled: left out of the network. */
+export const UNUSABLE_CLASSES: ReadonlySet<string> = new Set([
+  'construction', 'proposed', 'abandoned', 'disused', 'razed', 'raceway', 'platform', 'bus_guideway', 'escape', 'elevator', 'no', 'planned',
+]);
+const CLOSED = new Set(['private', 'no']);
+const OPEN = new Set(['yes', 'designated', 'permissive', 'destination']);
+
+const yes = (v: unknown): boolean => v !== undefined && v !== null && v !== false && v !== 'no' && v !== '0' && v !== 'false';
+
+/**
+ * Whether a way is part of the survey network: not a closed class (construction, proposed,
+ * abandoned, raceway, …) and not private or `access=no` unless vehicles or people on foot are let in.
+ */
+export function isUsableWay(tags: Record<string, unknown>): boolean {
+  const hw = String(tags.highway ?? '');
+  if (!hw || UNUSABLE_CLASSES.has(hw)) return false;
+  if (CLOSED.has(String(tags.access ?? ''))) {
+    const letIn = ['vehicle', 'motor_vehicle', 'motorcar', 'foot'].some((k) => OPEN.has(String(tags[k] ?? '')));
+    if (!letIn) return false;
+  }
+  return true;
+}
+
+/** Classes a team never leaves or joins on foot. */
+const NO_FOOT_ACCESS = new Set(['motorway', 'motorway_link']);
+
+/** Whether a place may join the network on this way: not in a tunnel, on a bridge, on a motorway, nor where walking is forbidden. */
+export function isAccessPointClass(tags: Record<string, unknown>): boolean {
+  if (NO_FOOT_ACCESS.has(String(tags.highway ?? ''))) return false;
+  if (yes(tags.tunnel) || yes(tags.bridge)) return false;
+  if (tags.foot === 'no' || tags.foot === 'private') return false;
+  return true;
+}
+
+/** Vertical layer: the `layer` tag, else 1 on bridges, −1 in tunnels, 0 on the ground. */
+export function layerOf(tags: Record<string, unknown>): number {
+  const l = Number(tags.layer);
+  if (Number.isFinite(l) && tags.layer !== undefined && tags.layer !== '') return l;
+  return yes(tags.bridge) ? 1 : yes(tags.tunnel) ? -1 : 0;
 }

@@ -13,6 +13,7 @@ export interface NetworkLocation {
   accessLonLat: LonLat;
   /** Straight-line walk between the place (or its nearest plot vertex) and the access point. */
   walkM: number;
+  /** Strongly connected part of the network the access point is in. */
   component: number;
 }
 
@@ -27,10 +28,12 @@ export function edgeGrid(net: RoadNetwork): SegmentGrid {
 
 /**
  * Access point of a place: the nearest point of the network to any of `probes` (the point itself,
- * or a plot's outline vertices), within `maxWalkM`. Edges in `preferComponents` (the depot's part of
- * the network) win over nearer edges elsewhere when both are within range. `null` if nothing is in range.
+ * or a plot's outline vertices), within `maxWalkM`, on a way a person may join on foot (not a tunnel,
+ * bridge or motorway) inside a strongly connected part of the network, so that the team can both get
+ * there and get back: a place beside a one-way stub walks on to the connected network. With `allowScc`
+ * only those parts count; without it the largest part wins when in range, else any. `null` if nothing is in range.
  */
-export function locate(net: RoadNetwork, place: LonLat, probes: LonLat[], maxWalkM: number, preferComponents?: ReadonlySet<number>): NetworkLocation | null {
+export function locate(net: RoadNetwork, place: LonLat, probes: LonLat[], maxWalkM: number, allowScc?: ReadonlySet<number>): NetworkLocation | null {
   const grid = edgeGrid(net);
   let best: [number, number, number] | null = null;
   const tryWith = (accept?: (s: number) => boolean): void => {
@@ -41,8 +44,11 @@ export function locate(net: RoadNetwork, place: LonLat, probes: LonLat[], maxWal
       if (hit && (!best || hit[2] < best[2])) best = hit;
     }
   };
-  if (preferComponents) tryWith((s) => preferComponents.has(net.componentOf[net.edges[net.segEdge[s]].from]));
-  if (!best) tryWith();
+  if (allowScc) tryWith((s) => allowScc.has(net.edges[net.segEdge[s]].scc));
+  else {
+    tryWith((s) => net.edges[net.segEdge[s]].scc === net.mainScc);
+    if (!best) tryWith();
+  }
   if (!best) return null;
   const [seg, tSeg, walkM] = best as [number, number, number];
   const edge = net.segEdge[seg];
@@ -51,5 +57,5 @@ export function locate(net: RoadNetwork, place: LonLat, probes: LonLat[], maxWal
   const c = net.segXY;
   const x = c[4 * seg] + tSeg * (c[4 * seg + 2] - c[4 * seg]);
   const y = c[4 * seg + 1] + tSeg * (c[4 * seg + 3] - c[4 * seg + 1]);
-  return { lonLat: place, edge, t, accessLonLat: [net.origin[0] + x / net.kx, net.origin[1] + y / net.ky], walkM, component: net.componentOf[e.from] };
+  return { lonLat: place, edge, t, accessLonLat: [net.origin[0] + x / net.kx, net.origin[1] + y / net.ky], walkM, component: e.scc };
 }

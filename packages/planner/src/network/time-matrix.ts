@@ -2,23 +2,31 @@ import { geodesicDistanceM, type LonLat } from '@tiandi/geo';
 import { metresPerDegree, type RoadNetwork } from './build-network';
 import { Dijkstra } from './dijkstra';
 import type { NetworkLocation } from './locate';
+import { walkTimeS, type ElevationAt } from './terrain';
 
 /** A dense travel-time and distance matrix: `timeS[i * n + j]` from place i to place j (Infinity if unreachable). */
 export interface TimeMatrix {
   n: number;
   timeS: Float64Array;
   distM: Float64Array;
+  /** 1 where the leg is a straight walk between the two places rather than by the network. */
+  direct?: Uint8Array;
 }
 
 /** Options of {@link networkTimeMatrix}. */
 export interface NetworkMatrixOptions {
   /** Walking speed off the network (km/h). Default 4. */
   walkKmh?: number;
-  /** Places closer than this (straight line) may also walk directly (metres). Default 1000. */
+  /** Places closer than this (straight line) may also walk directly (metres). Default {@link MAX_DIRECT_WALK_M}. */
   maxDirectWalkM?: number;
+  /** Ground heights: walks off the network follow Tobler's hiking function (uphill and downhill differ). */
+  elevation?: ElevationAt;
   /** Called with the fraction done. */
   onProgress?: (fraction: number) => void;
 }
+
+/** Default longest straight walk between two places (m): short enough to stay realistic across fields and blocks. */
+export const MAX_DIRECT_WALK_M = 300;
 
 /**
  * Travel times between located places: walk to the access point, fastest path on the network
@@ -28,10 +36,12 @@ export interface NetworkMatrixOptions {
  */
 export function networkTimeMatrix(net: RoadNetwork, locs: NetworkLocation[], options: NetworkMatrixOptions = {}): TimeMatrix {
   const n = locs.length;
-  const walk = (options.walkKmh ?? 4) / 3.6;
-  const maxDirect = options.maxDirectWalkM ?? 1000;
+  const walkKmh = options.walkKmh ?? 4;
+  const maxDirect = options.maxDirectWalkM ?? MAX_DIRECT_WALK_M;
+  const elev = options.elevation;
   const timeS = new Float64Array(n * n);
   const distM = new Float64Array(n * n);
+  const direct = new Uint8Array(n * n);
   const dj = new Dijkstra(net);
   const { kx, ky } = metresPerDegree(net.origin[1]);
   // Stop each search once both ends of every place's edge are settled.
@@ -40,13 +50,14 @@ export function networkTimeMatrix(net: RoadNetwork, locs: NetworkLocation[], opt
   // Per place: its edge's ends and time/length from them to the place (allocation-free inner loop).
   const eFrom = new Int32Array(n), eTo = new Int32Array(n), two = new Uint8Array(n);
   const tFrom = new Float64Array(n), tTo = new Float64Array(n), dFrom = new Float64Array(n), dTo = new Float64Array(n);
-  const walkS = new Float64Array(n), px = new Float64Array(n), py = new Float64Array(n);
+  const walkOutS = new Float64Array(n), walkInS = new Float64Array(n), px = new Float64Array(n), py = new Float64Array(n);
   locs.forEach((l, j) => {
     const e = net.edges[l.edge];
     eFrom[j] = e.from; eTo[j] = e.to; two[j] = e.oneway ? 0 : 1;
     tFrom[j] = l.t * e.timeS; dFrom[j] = l.t * e.lengthM;
-    tTo[j] = (1 - l.t) * e.timeS; dTo[j] = (1 - l.t) * e.lengthM;
-    walkS[j] = l.walkM / walk;
+    tTo[j] = (1 - l.t) * e.timeBackS; dTo[j] = (1 - l.t) * e.lengthM;
+    walkOutS[j] = walkTimeS(l.lonLat, l.accessLonLat, l.walkM, walkKmh, elev);
+    walkInS[j] = walkTimeS(l.accessLonLat, l.lonLat, l.walkM, walkKmh, elev);
     px[j] = l.lonLat[0] * kx; py[j] = l.lonLat[1] * ky;
   });
   const T = dj.timeS, Dm = dj.distM;
@@ -65,20 +76,24 @@ export function networkTimeMatrix(net: RoadNetwork, locs: NetworkLocation[], opt
       }
       if (a.edge === b.edge && (!ea.oneway || b.t >= a.t)) {
         const f = Math.abs(b.t - a.t);
-        if (f * ea.timeS < t) { t = f * ea.timeS; d = f * ea.lengthM; }
+        const ft = f * (b.t >= a.t ? ea.timeS : ea.timeBackS);
+        if (ft < t) { t = ft; d = f * ea.lengthM; }
       }
-      t += walkS[i] + walkS[j];
+      t += walkOutS[i] + walkInS[j];
       d += a.walkM + b.walkM;
       const dx = px[i] - px[j], dy = py[i] - py[j];
-      const direct = Math.sqrt(dx * dx + dy * dy);
-      if (direct <= maxDirect && direct / walk < t) { t = direct / walk; d = direct; }
+      const straight = Math.sqrt(dx * dx + dy * dy);
+      if (straight <= maxDirect) {
+        const w = walkTimeS(a.lonLat, b.lonLat, straight, walkKmh, elev);
+        if (w < t) { t = w; d = straight; direct[i * n + j] = 1; }
+      }
       timeS[i * n + j] = t;
       distM[i * n + j] = d;
     }
     if (options.onProgress && (i & 31) === 31) options.onProgress((i + 1) / n);
   }
   options.onProgress?.(1);
-  return { n, timeS, distM };
+  return { n, timeS, distM, direct };
 }
 
 /**

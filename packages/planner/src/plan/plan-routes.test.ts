@@ -144,4 +144,32 @@ describe('planRoutes', () => {
     const r = plan.routes[0];
     expect(r.distanceM / r.travelS).toBeCloseTo(20 / 3.6, 1);
   });
+
+  it('draws each track along exactly what was timed: network legs and short straight walks alike', () => {
+    // Targets in the middle of the blocks: neighbours 500 m apart by road, some within a straight 300 m walk.
+    const problem: PlanProblem = {
+      targets: [at(1250, 1250), at(1250, 1500), at(1500, 1250), at(2250, 2250), at(2750, 2250), at(2250, 2750)]
+        .map((p, i) => ({ id: `B${i}`, lonLat: p, priority: 1, serviceS: 300 })),
+      teams: teams(1), network: net,
+    };
+    const plan = planRoutes(problem, { maxIterations: 200 });
+    const r = plan.routes[0];
+    let len = 0;
+    for (let k = 1; k < r.path.length; k++) len += Math.hypot((r.path[k][0] - r.path[k - 1][0]) * kx, (r.path[k][1] - r.path[k - 1][1]) * ky);
+    expect(r.stops.length).toBe(6);
+    expect(len).toBeCloseTo(r.distanceM, -1);
+    expect(r.stops.every((s) => s.walkM <= 250 + 1e-6)).toBe(true);
+  });
+
+  it('walks no further straight than the bound between places', () => {
+    const problem: PlanProblem = {
+      targets: [at(1250, 1250), at(1250, 1700)].map((p, i) => ({ id: `W${i}`, lonLat: p, priority: 1, serviceS: 60 })),
+      teams: teams(1), network: net, travel: { walkKmh: 4 },
+    };
+    const plan = planRoutes(problem, { maxIterations: 50 });
+    const [a, b] = plan.routes[0].stops;
+    // 450 m apart in one block: beyond the 300-m straight walk, so out to the road and back in.
+    expect(b.arrivalS - a.departureS).toBeGreaterThan(450 / (4 / 3.6) + 1);
+  });
 });
+

@@ -4,7 +4,7 @@ import { amapNavigationUriGcj02 } from '../export/amap-uri';
 import { Dijkstra } from '../network/dijkstra';
 import { legPath } from '../network/leg-path';
 import { locate, type NetworkLocation } from '../network/locate';
-import { geodesicTimeMatrix, networkTimeMatrix, type TimeMatrix } from '../network/time-matrix';
+import { geodesicTimeMatrix, MAX_DIRECT_WALK_M, networkTimeMatrix, type TimeMatrix } from '../network/time-matrix';
 import { routeSchedule } from '../vrp/route-schedule';
 import { solveVrp } from '../vrp/solve-vrp';
 import type { VrpJob, VrpProblem, VrpVehicle } from '../vrp/vrp-problem';
@@ -70,13 +70,16 @@ export function planRoutes(problem: PlanProblem, options: PlanOptions = {}): Pla
     const comps = new Set(depotLocs.map((l) => l.component));
     const tl: NetworkLocation[] = [];
     for (const t of active) {
-      const l = locate(net, t.lonLat, t.outline ?? [t.lonLat], maxWalkM, comps);
-      if (!l) leaveOut(t, 'UNREACHABLE_FAR');
-      else if (!comps.has(l.component)) leaveOut(t, 'UNREACHABLE_DISCONNECTED');
-      else { reach.push(t); tl.push(l); }
+      const probes = t.outline ?? [t.lonLat];
+      const l = locate(net, t.lonLat, probes, maxWalkM, comps);
+      if (l) { reach.push(t); tl.push(l); }
+      else leaveOut(t, locate(net, t.lonLat, probes, maxWalkM) ? 'UNREACHABLE_DISCONNECTED' : 'UNREACHABLE_FAR');
     }
     locs = [...depotLocs, ...tl];
-    matrix = networkTimeMatrix(net, locs, { walkKmh, maxDirectWalkM: Math.min(1000, maxWalkM), onProgress: (f) => options.onProgress?.('matrix', f) });
+    matrix = networkTimeMatrix(net, locs, {
+      walkKmh, maxDirectWalkM: Math.min(problem.travel?.maxDirectWalkM ?? MAX_DIRECT_WALK_M, maxWalkM), elevation: problem.travel?.elevation,
+      onProgress: (f) => options.onProgress?.('matrix', f),
+    });
   } else {
     reach = active.slice();
     matrix = geodesicTimeMatrix([...depotPts, ...reach.map((t) => t.lonLat)], problem.travel?.speedKmh ?? 30, problem.travel?.detourFactor ?? 1.3);
@@ -98,9 +101,11 @@ export function planRoutes(problem: PlanProblem, options: PlanOptions = {}): Pla
       // Rebuild the matrix over the kept places only (cheap re-index).
       const idx = [...Array.from({ length: nd }, (_, i) => i), ...keep.map((i) => nd + i)];
       const m = idx.length;
-      const ts = new Float64Array(m * m), ds = new Float64Array(m * m);
-      for (let a = 0; a < m; a++) for (let b = 0; b < m; b++) { ts[a * m + b] = C[idx[a] * n + idx[b]]; ds[a * m + b] = matrix.distM[idx[a] * n + idx[b]]; }
-      matrix = { n: m, timeS: ts, distM: ds };
+      const ts = new Float64Array(m * m), ds = new Float64Array(m * m), dr = new Uint8Array(m * m);
+      for (let a = 0; a < m; a++) for (let b = 0; b < m; b++) {
+        ts[a * m + b] = C[idx[a] * n + idx[b]]; ds[a * m + b] = matrix.distM[idx[a] * n + idx[b]]; dr[a * m + b] = matrix.direct?.[idx[a] * n + idx[b]] ?? 0;
+      }
+      matrix = { n: m, timeS: ts, distM: ds, direct: dr };
       if (locs) locs = idx.map((i) => locs![i]);
       reach = keep.map((i) => reach[i]);
     }
@@ -189,7 +194,9 @@ export function planRoutes(problem: PlanProblem, options: PlanOptions = {}): Pla
     for (let i = 0; i + 1 < nodes.length; i++) { distanceM += matrix.distM[nodes[i] * matrix.n + nodes[i + 1]]; travelS += C2(nodes[i], nodes[i + 1]); }
     const path: LonLat[] = [];
     for (let i = 0; i + 1 < nodes.length; i++) {
-      const leg = locs && net ? legPath(net, locs[nodes[i]], locs[nodes[i + 1]], dj!) : [placeOf(nodes[i]), placeOf(nodes[i + 1])];
+      // The track follows what was timed: a straight walk where the matrix chose one, else the network path.
+      const walked = matrix.direct?.[nodes[i] * matrix.n + nodes[i + 1]];
+      const leg = locs && net && !walked ? legPath(net, locs[nodes[i]], locs[nodes[i + 1]], dj!) : [placeOf(nodes[i]), placeOf(nodes[i + 1])];
       path.push(...(path.length ? leg.slice(1) : leg));
     }
     options.onProgress?.('geometry', (v + 1) / sol.routes.length);

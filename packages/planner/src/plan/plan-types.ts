@@ -1,6 +1,7 @@
 import type { LonLat } from '@tiandi/geo';
 import type { RoadNetwork } from '../network/build-network';
 import type { UnassignedReason } from '../errors';
+import type { ElevationAt } from '../network/terrain';
 
 /** A place to inspect. Times are seconds after local midnight of the day it is visited. */
 export interface PlanTarget {
@@ -40,6 +41,10 @@ export interface TravelSettings {
   walkKmh?: number;
   /** Farthest walk from the network to a plot or depot (m). Default 2000. */
   maxWalkM?: number;
+  /** Longest straight walk between two places instead of the network (m). Default 300. */
+  maxDirectWalkM?: number;
+  /** Ground heights (a DEM, see `elevationFromHgt`/`elevationFromGeoTiff` in the CLI): walks follow Tobler's hiking function. Not cloneable: set it in the worker. */
+  elevation?: ElevationAt;
   /** Without a network: straight-line distance × this factor. Default 1.3. */
   detourFactor?: number;
   /** Without a network: the single travel speed (km/h). Default 30. */
