@@ -34,6 +34,8 @@ export interface ServerOptions {
   modelDir?: string;
   /** Largest accepted upload in bytes (default 64 GB). */
   maxUploadBytes?: number;
+  /** Largest road network PUT /api/planning/roads accepts, bytes (default 64 MB). */
+  maxRoadsBytes?: number;
   /** Sign-in throttle limits, window and memory bound (defaults in auth/login-throttle.ts). */
   loginThrottle?: import('./auth/login-throttle').LoginThrottleOptions;
 }

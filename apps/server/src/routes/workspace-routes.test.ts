@@ -134,7 +134,7 @@ describe('workspace routes', () => {
     expect((await put('/api/planning/depot', { depot: [100.001, 25.001], name: '乡政府' })).statusCode).toBe(200);
     expect((await put('/api/planning/depot', { depot: [100.001] })).json().field).toBe('depot');
     const roads = { type: 'FeatureCollection', features: [{ type: 'Feature', properties: { highway: 'track' }, geometry: { type: 'LineString', coordinates: [[100, 25], [100.01, 25.01]] } }] };
-    expect((await put('/api/planning/roads', roads)).json()).toEqual({ roads: 1 });
+    expect((await put('/api/planning/roads', roads)).json()).toEqual({ roads: 1, vertices: 2 });
     expect((await put('/api/planning/roads', { type: 'FeatureCollection', features: [] })).json().field).toBe('features');
     const ctx = (await get('/api/planning/context', as.planner)).json();
     expect(ctx.depot).toEqual([100.001, 25.001]);
