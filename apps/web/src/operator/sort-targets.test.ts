@@ -1,5 +1,5 @@
 import { describe, expect, it } from 'vitest';
-import { sortTargets } from './sort-targets';
+import { isUnverified, sortTargets } from './sort-targets';
 
 const rows = [
   { id: 'a', score_max: 0.5, score_verify: 0.995, area_m2: 30, zone: 'V02', status: 'detected' },
@@ -18,5 +18,14 @@ describe('sortTargets', () => {
   it('sorts by the verifier score with unverified targets last in either direction', () => {
     expect(sortTargets(rows, 'score_verify', true).map((r) => r.id)).toEqual(['c', 'a', 'b']);
     expect(sortTargets(rows, 'score_verify', false).map((r) => r.id)).toEqual(['a', 'c', 'b']);
+  });
+});
+
+describe('isUnverified', () => {
+  it('marks scan targets without a verifier score, never ground findings', () => {
+    expect(isUnverified({ origin: 'scan', score_verify: null })).toBe(true);
+    expect(isUnverified({ origin: 'scan' })).toBe(true);
+    expect(isUnverified({ origin: 'scan', score_verify: 0.99 })).toBe(false);
+    expect(isUnverified({ origin: 'ground', score_verify: null })).toBe(false);
   });
 });

@@ -11,6 +11,13 @@ export interface TargetRow {
   /** The zone's name, or its id when it has no name. */
   zone: string | null;
   status: string;
+  /** A scan target no second stage judged (coarse imagery, a one-stage model, `--no-verify`): first stage only. */
+  unverified?: boolean;
+}
+
+/** Whether a target feature's properties say no second stage judged it: from a scan, without a verifier score. */
+export function isUnverified(p: Record<string, unknown>): boolean {
+  return (p.origin ?? 'scan') === 'scan' && typeof p.score_verify !== 'number';
 }
 
 /** Sorts rows by a column (numbers numerically, text by locale), ties broken by id; returns a new array. */

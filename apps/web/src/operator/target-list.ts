@@ -2,7 +2,7 @@ import { fmtNumber, t } from '../i18n/index';
 import { STATUS_COLOURS } from '../map/status-colours';
 import type { FC } from '../map/survey-data';
 import { h } from '../ui/h';
-import { sortTargets, type TargetRow, type TargetSortKey } from './sort-targets';
+import { isUnverified, sortTargets, type TargetRow, type TargetSortKey } from './sort-targets';
 
 const COLUMNS: { key: TargetSortKey; label: string }[] = [
   { key: 'score_max', label: 'targets.col.score' },
@@ -67,7 +67,8 @@ export function targetList(opts: { onSelect: (id: string) => void; onHover: (id:
             },
           },
           h('td', null, fmtNumber(r.score_max, 2)),
-          h('td', { 'data-col': 'verify' }, r.score_verify === null ? '—' : fmtNumber(r.score_verify, 2)),
+          h('td', { 'data-col': 'verify' }, r.score_verify !== null ? fmtNumber(r.score_verify, 2)
+            : r.unverified ? h('span', { class: 'badge', 'data-unverified': 'true', title: t('targets.unverified.why'), style: { background: '#b26a00' } }, t('targets.unverified')) : '—'),
           h('td', null, fmtNumber(r.area_m2, 0)),
           h('td', null, r.zone ?? '—'),
           h('td', null, h('span', { class: 'badge', style: { background: STATUS_COLOURS[r.status] ?? '#777' } }, t(`status.${r.status}`))),
@@ -92,6 +93,7 @@ export function targetList(opts: { onSelect: (id: string) => void; onHover: (id:
           area_m2: Number(p.area_m2 ?? 0),
           zone: ((p.zone_name ?? p.zone) as string | null) ?? null,
           status: String(p.status ?? 'detected'),
+          unverified: isUnverified(p),
         };
       });
       draw();
