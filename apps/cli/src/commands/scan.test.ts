@@ -105,7 +105,7 @@ describe('tiandi scan', () => {
   });
 
   it('bad options exit 2 with a one-line message', async () => {
-    for (const argv of [[], ['x.tif', '--threshold', '2'], ['x.tif', '--workers', 'many'], ['x.tif', '--model', 'nowhere'], ['x.tif', '--bogus'], [fx.files.base, '--model', model, '--crs', 'EPSG:27700']]) {
+    for (const argv of [[], ['x.tif', '--threshold', '2'], ['x.tif', '--workers', 'many'], ['x.tif', '--model', 'nowhere'], ['x.tif', '--bogus'], [fx.files.base, '--model', model, '--crs', 'EPSG:5773']]) {
       const r = await run(argv);
       expect(r.code, argv.join(' ')).toBe(2);
       expect(r.stderr.trim().split('\n').length).toBe(1);

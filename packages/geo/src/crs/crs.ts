@@ -10,4 +10,8 @@ export interface Crs {
   readonly name: string;
   /** Units of the x/y axes: geographic CRSs are in degrees, projected ones in metres. */
   readonly units: 'degree' | 'metre';
+  /** Where the CRS is meant to be used, [west, south, east, north] degrees, when the EPSG dataset says. */
+  readonly areaOfUse?: readonly [number, number, number, number];
+  /** What the user should know once, e.g. that the datum has no published shift to WGS 84. */
+  readonly note?: string;
 }

@@ -54,16 +54,70 @@ describe('getCrs', () => {
     expect(getCrs(4497).proj4).toContain('+x_0=19500000');
   });
 
-  it('refuses unknown codes with a typed error', () => {
-    expect(() => getCrs(2000)).toThrow(CrsError);
+  it('refuses codes that are not horizontal CRSs with a typed error naming --crs', () => {
+    expect(() => getCrs(999999)).toThrow(CrsError);
     try {
-      getCrs('EPSG:27700');
+      getCrs('EPSG:5773');
+      expect.unreachable();
     } catch (err) {
       expect((err as CrsError).code).toBe('TIANDI_E_UNKNOWN_CRS');
+      expect((err as CrsError).message).toContain('vertical');
       expect((err as CrsError).message).toContain('--crs');
     }
+    expect(() => getCrs(4978)).toThrow(/no horizontal definition/);
     expect(() => getCrs('WGS84 please')).toThrow(/unknown CRS/);
     expect(() => crsFromProj4('+proj=nonsense')).toThrow(CrsError);
+  });
+});
+
+describe('getCrs from the EPSG dataset', () => {
+  it('knows World Mercator, national grids and every Chinese datum family', () => {
+    expect(getCrs(3395).name).toBe('WGS 84 / World Mercator');
+    expect(getCrs(28992).name).toBe('Amersfoort / RD New');
+    expect(getCrs(2383).proj4).toContain('+ellps=IAU76');
+    expect(getCrs(21413).proj4).toContain('+ellps=krass');
+    expect(getCrs(2263).proj4).toContain('+units=us-ft');
+    expect(getCrs(2154).areaOfUse).toEqual([-9.86, 41.15, 10.38, 51.56]);
+  });
+
+  it('uses PROJ\'s TOWGS84 where the dataset copied raw coordinate-frame or microradian rotations', () => {
+    // Amersfoort to WGS 84 (4), EPSG:4833: PROJ's rotations are -0.3989574, 0.3439878, -1.8774016 arc-seconds.
+    expect(getCrs(28992).proj4).toContain('+towgs84=565.4171,50.3319,465.5524,-0.3989574,0.3439878,-1.8774016,4.0725');
+    // RD New's origin, where GDAL gives 5.38720350841377, 52.1551723011922 (gdaltransform -s_srs EPSG:28992 -t_srs EPSG:4326).
+    const [lon, lat] = toWgs84(getCrs(28992)).forward([155000, 463000]);
+    expect(metresBetween([lon, lat], [5.38720350841377, 52.1551723011922])).toBeLessThan(0.01);
+  });
+
+  it('says once that Xian 1980 and Beijing 1954 have no known shift to WGS 84, and applies none (as GDAL does)', () => {
+    expect(getCrs(4610).note).toMatch(/no datum shift to WGS 84/);
+    expect(getCrs(2383).note).toMatch(/Xian 1980/);
+    const bj = getCrs(21413);
+    expect(bj.proj4).not.toContain('towgs84');
+    expect(bj.note).toMatch(/oil basins only/);
+    expect(getCrs(4490).note).toBeUndefined();
+    expect(getCrs(4522).note).toBeUndefined();
+    expect(getCrs(28992).note).toBeUndefined();
+  });
+
+  it('falls back to PROJ\'s Helmert, and says so, when a datum grid is not installed', () => {
+    const uk = getCrs(27700);
+    expect(uk.proj4).not.toContain('nadgrids');
+    expect(uk.proj4).toContain('+towgs84=446.448,-125.157,542.06');
+    expect(uk.note).toMatch(/OSTN15/);
+  });
+
+  it('reads a compound CRS as its horizontal part', () => {
+    const c = getCrs(9518);
+    expect(c.units).toBe('degree');
+    expect(c.proj4).not.toContain('vunits');
+    expect(toWgs84(c).forward([102.5, 25.3])).toEqual([102.5, 25.3]);
+  });
+
+  it('honours south-oriented axes (+axis=wsu), which proj4js ignores', () => {
+    // Hartebeesthoek94 / Lo15 at 15°E, 30°S: GDAL gives x = 0, y = +3 319 854 (westing, southing).
+    const [x, y] = toWgs84(getCrs(2046)).inverse([15.1, -30]);
+    expect(x).toBeLessThan(-9000);
+    expect(y).toBeGreaterThan(3_319_000);
   });
 });
 

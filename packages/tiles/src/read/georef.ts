@@ -1,4 +1,4 @@
-import { getCrs, CrsError, toWgs84, type Crs } from '@tiandi/geo/crs';
+import { crsFromGeoKeys as crsOfGeoKeys, CrsError, toWgs84, type Crs } from '@tiandi/geo/crs';
 import { TilesError } from '../errors';
 import type { GeoTransform } from '../write/geo-tags';
 
@@ -43,30 +43,19 @@ export function geoTransformFromTags(tags: GeoTags, path: string): GeoTransform 
 }
 
 /**
- * The CRS from the GeoKeys (ProjectedCSTypeGeoKey, else GeographicTypeGeoKey), unless `override` is given.
- * @throws TilesError `TIANDI_E_UNKNOWN_CRS` for user-defined or unregistered codes, telling the user about --crs.
+ * The CRS from the GeoKeys, as GDAL reads them (EPSG code, or a user-defined projection, datum, ellipsoid and
+ * TOWGS84; a compound CRS's vertical part ignored), unless `override` is given.
+ * @throws TilesError `TIANDI_E_UNKNOWN_CRS` when the keys give no usable CRS, telling the user about --crs.
  */
 export function crsFromGeoKeys(geoKeys: Record<string, unknown> | null | undefined, path: string, override?: Crs): Crs {
   if (override) return override;
-  const projected = geoKeys?.ProjectedCSTypeGeoKey as number | undefined;
-  const geographic = geoKeys?.GeographicTypeGeoKey as number | undefined;
-  const code = projected && projected !== 32767 ? projected : !projected && geographic && geographic !== 32767 ? geographic : undefined;
-  if (code === undefined) {
-    if (!geoKeys) {
-      throw new TilesError('TIANDI_E_UNKNOWN_CRS', '未声明坐标系 the file declares no CRS (no GeoKeys); pass --crs "EPSG:<code>" or --crs "<proj4>"', path);
-    }
-    throw new TilesError(
-      'TIANDI_E_UNKNOWN_CRS',
-      '自定义坐标系 the file uses a user-defined CRS without an EPSG code; pass its definition with --crs "<proj4 string>" (gdalsrsinfo -o proj4 <file> prints it)',
-      path,
-    );
+  if (!geoKeys) {
+    throw new TilesError('TIANDI_E_UNKNOWN_CRS', '未声明坐标系 the file declares no CRS (no GeoKeys); pass --crs "EPSG:<code>" or --crs "<proj4>"', path);
   }
   try {
-    return getCrs(code);
+    return crsOfGeoKeys(geoKeys);
   } catch (err) {
-    if (err instanceof CrsError) {
-      throw new TilesError('TIANDI_E_UNKNOWN_CRS', `${err.message}`, path);
-    }
+    if (err instanceof CrsError) throw new TilesError('TIANDI_E_UNKNOWN_CRS', err.message, path);
     throw err;
   }
 }
