@@ -39,7 +39,6 @@ function first(v: unknown, dflt: number): number {
   return a.length ? Number(a[0]) : dflt;
 }
 
-/** Reads and checks the tags of one IFD; throws typed errors for anything Tiandi cannot read. */
 /**
  * geotiff.js reads deferred (large, out-of-line) arrays little-endian whatever the file's byte order;
  * for big-endian files those values come back byte-swapped and are swapped back here.
@@ -55,6 +54,21 @@ function fixDeferredByteOrder(fd: ImageFileDirectory, tag: number, values: Array
   return values;
 }
 
+/** Compressions whose codec undoes a Predictor in libtiff; for the others libtiff (and GDAL) ignores the tag. */
+const PREDICTOR_CODECS = new Set([5, 8, 32946, 34925, 50000]);
+
+/**
+ * The predictor to undo, as libtiff reads it: none unless the codec uses one; 2 (horizontal) for any depth;
+ * 3 (floating point) only on float samples. Predictor 4 and up, and 3 on integers, are refused, as GDAL refuses them.
+ */
+function effectivePredictor(predictor: number, compression: number, sampleFormat: number, bitsPerSample: number, path: string): number {
+  if (!PREDICTOR_CODECS.has(compression) || predictor === 1) return 1;
+  if (predictor === 2 || (predictor === 3 && sampleFormat === 3)) return predictor;
+  const why = predictor === 3 ? `the floating-point predictor on ${bitsPerSample}-bit integer samples` : `Predictor ${predictor}`;
+  throw new TilesError('TIANDI_E_UNSUPPORTED_COMPRESSION', `不支持的预测器 ${why} is not defined by TIFF (GDAL refuses it too): re-export: gdal_translate -co COMPRESS=DEFLATE -co PREDICTOR=2 in.tif out.tif`, path);
+}
+
+/** Reads and checks the tags of one IFD; throws typed errors for anything Tiandi cannot read. */
 export async function ifdInfo(fd: ImageFileDirectory, index: number, path: string, fileBytes: number, bigEndian = false): Promise<IfdInfo> {
   const get = (name: string) => fd.loadValue(name as never) as Promise<unknown>;
   const width = first(await get('ImageWidth'), 0);
@@ -77,7 +91,6 @@ export async function ifdInfo(fd: ImageFileDirectory, index: number, path: strin
   const photometric = first(await get('PhotometricInterpretation'), samples >= 3 ? 2 : 1);
   const planar = first(await get('PlanarConfiguration'), 1);
   const compression = first(await get('Compression'), 1);
-  const predictor = first(await get('Predictor'), 1);
   const newSubfileType = first(await get('NewSubfileType'), 0);
   const isMask = photometric === 4;
   if (samples < 1 || samples > LIMITS.maxSamples) {
@@ -104,11 +117,16 @@ export async function ifdInfo(fd: ImageFileDirectory, index: number, path: strin
     throw new TilesError('TIANDI_E_UNSUPPORTED_SAMPLES', '不支持的 YCbCr uncompressed YCbCr is not supported: convert with gdal_translate -co PHOTOMETRIC=RGB', path);
   }
   const decoder = decoderFor(compression, path);
+  const predictor = effectivePredictor(first(await get('Predictor'), 1), compression, sampleFormat, bitsPerSample, path);
   const tiled = fd.hasTag('TileWidth' as never);
   const blockWidth = tiled ? first(await get('TileWidth'), 0) : width;
   const blockHeight = tiled ? first(await get('TileLength'), 0) : Math.min(first(await get('RowsPerStrip'), height), height);
   if (blockWidth <= 0 || blockHeight <= 0) {
     throw new TilesError('TIANDI_E_CORRUPT_TIFF', `损坏的文件 corrupt TIFF: block size ${blockWidth}×${blockHeight}`, path);
+  }
+  if (tiled && (blockWidth % 16 !== 0 || blockHeight % 16 !== 0)) {
+    // The TIFF spec requires multiples of 16; libtiff calls other sizes "nonstandard, convert file".
+    throw new TilesError('TIANDI_E_CORRUPT_TIFF', `瓦片尺寸不合规 nonstandard tile size ${blockWidth}×${blockHeight} (TIFF requires multiples of 16): retile it: gdal_translate -co TILED=YES -co COMPRESS=DEFLATE in.tif out.tif`, path);
   }
   const pixelBytes = (planar === 2 ? 1 : samples) * Math.ceil(bitsPerSample / 8);
   if (blockWidth * blockHeight * pixelBytes > LIMITS.maxBlockBytes) {
@@ -126,14 +144,21 @@ export async function ifdInfo(fd: ImageFileDirectory, index: number, path: strin
   if (!offsets || !byteCounts || offsets.length < nBlocks || byteCounts.length < nBlocks) {
     throw new TilesError('TIANDI_E_CORRUPT_TIFF', `损坏的文件 corrupt TIFF: ${nBlocks} blocks expected, ${offsets?.length ?? 0} offsets found`, path);
   }
+  const rowBytes = blockWidth * pixelBytes;
   for (let i = 0; i < nBlocks; i++) {
-    const end = Number(offsets[i]) + Number(byteCounts[i]);
-    if (Number(byteCounts[i]) > 0 && end > fileBytes) {
+    const count = Number(byteCounts[i]);
+    const end = Number(offsets[i]) + count;
+    if (count > 0 && end > fileBytes) {
       throw new TilesError(
         'TIANDI_E_CORRUPT_TIFF',
         `文件被截断 truncated file: block ${i} ends at byte ${end}, the file has ${fileBytes}; copy or download it again`,
         path,
       );
+    }
+    // Uncompressed blocks hold every byte of their rows (tiles: the whole tile); libtiff refuses fewer.
+    const rows = tiled ? blockHeight : Math.min(blockHeight, height - (i % blocksDown) * blockHeight);
+    if (compression === 1 && count > 0 && count < rows * rowBytes) {
+      throw new TilesError('TIANDI_E_CORRUPT_TIFF', `数据不足 block ${i} holds ${count} bytes, its ${rows} uncompressed rows need ${rows * rowBytes}: the file is corrupt; export it again`, path);
     }
   }
   let alphaSample = -1;

@@ -8,4 +8,10 @@ export const LIMITS = {
   maxBlockBytes: 256 * 1024 * 1024,
   /** Most samples per pixel accepted. */
   maxSamples: 16,
+  /** Image file directories read (the full image, its overviews and masks); later ones are ignored. */
+  maxIfds: 66,
+  /** Entries in one IFD (GDAL writes about 20; the TIFF spec defines about 80 tags). */
+  maxIfdEntries: 4096,
+  /** Bytes of one tag's values (a 150 000 px orthophoto in 256 px tiles has 2.7 MB of tile offsets). */
+  maxTagBytes: 64 * 1024 * 1024,
 } as const;

@@ -14,7 +14,8 @@ const SLACK = 4096 + 4;
 let scratch = new Uint8Array(0);
 
 /**
- * Decodes TIFF LZW (MSB-first codes, 9–12 bits, "early change") into `expectedBytes` bytes.
+ * Decodes TIFF LZW (MSB-first codes, 9–12 bits, "early change") into at most `expectedBytes` bytes; a stream
+ * that ends early (truncated strip) gives fewer, so the caller can refuse it.
  * Each dictionary entry is kept as a position and length in the output written so far (an entry is the
  * previous code's string plus the next byte, which is exactly what follows it in the output), so every
  * code is one short forward copy within the buffer rather than a walk down a prefix chain.
@@ -88,10 +89,12 @@ export function lzwDecode(input: Uint8Array, expectedBytes: number, into?: (n: n
       mask = (1 << nbits) - 1;
     }
   }
-  // A stop before the end (truncated data) leaves zeros, not the over-copied bytes (nor a previous strip's).
+  // A stop before the end (truncated data) leaves zeros, not the over-copied bytes (nor a previous strip's),
+  // and the result is only what was decoded: the caller refuses a short block as libtiff does.
+  const got = Math.min(op, end) - 256;
   if (op < end) buf.fill(0, op, into ? end : Math.min(op + 4, end));
-  if (!into) return buf.subarray(256, end);
+  if (!into) return buf.subarray(256, 256 + got);
   const out = into(expectedBytes);
   out.set(buf.subarray(256, end));
-  return out;
+  return got === expectedBytes ? out : out.subarray(0, got);
 }

@@ -3,8 +3,10 @@ import { fromFile, type GeoTIFF } from 'geotiff';
 import { crsFromProj4, getCrs, type Crs } from '@tiandi/geo/crs';
 import { TilesError, throwIfAborted } from '../errors';
 import type { GeoTransform } from '../write/geo-tags';
+import { checkTiffStructure } from './check-tiff-structure';
 import { crsFromGeoKeys, geoTransformFromTags, groundSampleDistance, implausibleGeoref, pixelToWgs84 } from './georef';
 import { ifdInfo, type IfdInfo } from './ifd-info';
+import { LIMITS } from './limits';
 import { createLevelReader } from './level-reader';
 import { resampleArea, type RgbRaster } from './resample-area';
 
@@ -109,6 +111,8 @@ export async function openGeoTiffSource(path: string, options: OpenGeoTiffOption
     }
     const bigTiff = version === 43;
     const bigEndian = magic === 'MM';
+    // Every count and offset of the header is bounded by the file before geotiff.js allocates anything.
+    await checkTiffStructure(fh, fileBytes, path, { bigTiff, bigEndian });
     const levels: Level[] = [];
     const masks: IfdInfo[] = [];
     let main: IfdInfo | undefined;
@@ -118,7 +122,7 @@ export async function openGeoTiffSource(path: string, options: OpenGeoTiffOption
     let noData: number | undefined;
     try {
       tiff = await fromFile(path, signal);
-      for (let i = 0; ; i++) {
+      for (let i = 0; i < LIMITS.maxIfds; i++) {
         let fd;
         try {
           fd = await tiff.requestIFD(i);
@@ -126,7 +130,6 @@ export async function openGeoTiffSource(path: string, options: OpenGeoTiffOption
           if ((err as Error).name === 'GeoTIFFImageIndexError' || /No image at index/i.test((err as Error).message)) break;
           throw err;
         }
-        if (i > 64) break;
         if (i === 0) {
           main = await ifdInfo(fd, i, path, fileBytes, magic === 'MM');
           const img = await tiff.getImage(0);
