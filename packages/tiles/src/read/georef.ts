@@ -23,7 +23,9 @@ export function geoTransformFromTags(tags: GeoTags, path: string): GeoTransform 
   if (m && m.length >= 16) {
     gt = [m[3], m[0], m[1], m[7], m[4], m[5]];
   } else if (tp && tp.length >= 6 && sc && sc.length >= 2) {
-    gt = [tp[3] - tp[0] * sc[0], sc[0], 0, tp[4] + tp[1] * sc[1], 0, -sc[1]];
+    // A negative ScaleY is read as positive (north-up), as GDAL does by default (GTIFF_HONOUR_NEGATIVE_SCALEY=NO).
+    const sy = Math.abs(sc[1]);
+    gt = [tp[3] - tp[0] * sc[0], sc[0], 0, tp[4] + tp[1] * sy, 0, -sy];
   } else {
     throw new TilesError(
       'TIANDI_E_NO_GEOREF',
