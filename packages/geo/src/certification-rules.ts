@@ -123,9 +123,9 @@ function deskDismissalsRule(targets: Target[], season: Season): RuleResult {
   const d = p.deskDismissal;
   return {
     id: 'desk_dismissals',
-    title: '案头排除符合本季政策 desk dismissals within the season policy',
+    title: '案头排除符合政策 desk dismissals per policy',
     pass: faults.length === 0 && !short,
-    detail: `${sample.dismissals} 个案头排除 desk dismissals (${d.allowed ? `认可至得分 accepted up to score ${d.maxScore}` : '不认可 not accepted'}); 地面抽查 ground audit ${sample.drawn}/${sample.required}${short ? ' 未抽足 sample not drawn' : ''}; ${faults.length} 个不符 not accepted`,
+    detail: sample.dismissals === 0 && faults.length === 0 ? '无案头排除 no desk dismissals' : `${sample.dismissals} 个案头排除 desk dismissals (${d.allowed ? `认可至得分 accepted up to score ${d.maxScore}` : '不认可 not accepted'}); 地面抽查 ground audit ${sample.drawn}/${sample.required}${short ? ' 未抽足 sample not drawn' : ''}; ${faults.length} 个不符 not accepted`,
     failing: [
       ...faults.map(([t, why]) => deskFeature(t, why)),
       ...(short ? deskDismissed(targets).filter((t) => !t.groundAudit).map((t) => deskFeature(t, '地面抽查未抽足 ground-audit sample not drawn yet')) : []),

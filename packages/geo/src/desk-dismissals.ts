@@ -6,12 +6,11 @@ import type { Target } from './target';
 export function deskDismissalFault(t: Target, policy: Policy): string | null {
   if (t.status !== 'dismissed_desk') return null;
   const owedVisit = t.origin === 'ground' || t.scoreMax >= policy.reviewThreshold;
-  if (t.groundAudit) return '抽中地面复核，须实地核查 drawn for a ground audit: inspect it on the ground';
-  if (!owedVisit) return null;
   const d = policy.deskDismissal;
-  if (!d.allowed) return '本季政策不认可案头排除 this season does not accept desk dismissals';
-  if (t.origin === 'ground') return '地面发现不能案头排除 a ground finding cannot be dismissed at the desk';
-  if (t.scoreMax > d.maxScore) return `得分 ${t.scoreMax.toFixed(2)} 高于案头排除上限 score above the desk limit ${d.maxScore}`;
+  if (owedVisit && !d.allowed) return '本季政策不认可案头排除 this season does not accept desk dismissals';
+  if (owedVisit && t.origin === 'ground') return '地面发现不能案头排除 a ground finding cannot be dismissed at the desk';
+  if (owedVisit && t.scoreMax > d.maxScore) return `得分 ${t.scoreMax.toFixed(2)} 高于案头排除上限 score above the desk limit ${d.maxScore}`;
+  if (t.groundAudit) return '抽中地面复核，须实地核查 drawn for a ground audit: inspect it on the ground';
   return null;
 }
 

@@ -92,6 +92,9 @@ export function mergeCandidates(existing: Target[], candidates: Candidate[], opt
         (statuses.size > 1 ? { reason: `合并了状态不同的目标 merged targets with different statuses: ${[...statuses].join(', ')}`, reportIds: [] } : null),
       eradicatedAt: keep?.eradicatedAt ?? null,
       reportIds: [...new Set(olds.flatMap((t) => t.reportIds))],
+      // A desk decision and an audit draw stay with the target a new candidate joins.
+      ...(keep?.desk ? { desk: keep.desk } : {}),
+      ...(olds.some((t) => t.groundAudit) ? { groundAudit: true } : {}),
     };
     for (const t of olds.slice(1)) absorbed.push({ id: t.id, into: merged.id });
     out.push(merged);

@@ -5,11 +5,12 @@ const esc = (s: unknown) => String(s ?? '').replace(/&/g, '&amp;').replace(/</g,
 
 const STATUS_COLOR: Record<string, string> = {
   detected: '#e6a700', planned: '#e6a700', needs_revisit: '#e6a700', confirmed: '#d32f2f', eradicated: '#8e24aa',
-  eradication_verified: '#2e7d32', inspected_negative: '#1565c0',
+  eradication_verified: '#2e7d32', inspected_negative: '#1565c0', dismissed_desk: '#90a4ae',
 };
 const STATUS_ZH: Record<string, string> = {
   detected: '待核查 detected', planned: '已安排 planned', needs_revisit: '需复查 needs revisit', confirmed: '确认罂粟 confirmed',
   eradicated: '已铲除 eradicated', eradication_verified: '铲除已复核 eradication verified', inspected_negative: '核查为阴性 negative',
+  dismissed_desk: '案头排除（未实地核查）dismissed at the desk, not visited',
 };
 
 /** An SVG map of the zone (equirectangular, north up), its coverage gaps and every target coloured by outcome. */
@@ -51,11 +52,27 @@ ${scaleBar}${north}
 </svg>`;
 }
 
+/** Desk dismissals apart from ground inspections: how many, by whom, which model versions, the ground audit. */
+function deskSection(cert: Certificate): string {
+  const d = cert.deskDecisions;
+  if (!d) return '';
+  const who = d.byReviewer.map((r) => `${esc(r.by)} (${r.count})`).join(', ') || '—';
+  return `<h2>实地核查与案头排除 Ground inspections and desk dismissals</h2>
+<table class="meta" data-testid="desk-decisions">
+<tr><td>实地核查 Inspected on the ground</td><td>${d.groundInspected}</td></tr>
+<tr><td>案头排除 Dismissed at the desk (not visited)</td><td>${d.dismissed}</td></tr>
+<tr><td>审核员 Reviewers</td><td>${who}</td></tr>
+<tr><td>模型版本 Model versions</td><td>${esc(d.modelVersions.join(', ') || '—')}</td></tr>
+<tr><td>地面抽查 Ground audit of desk dismissals</td><td>${d.audited} 抽中 drawn · ${d.auditedInspected} 已实地核查 inspected</td></tr>
+</table>`;
+}
+
 /** A printable A4 HTML certificate: zone map, coverage, targets and outcomes, the rule table, signer and digest. */
 export function certificateHtml(cert: Certificate): string {
   const pct = (x: number) => (x * 100).toFixed(2) + '%';
   const banner = cert.status === 'issued' ? '' : `<p class="stamp">${cert.status === 'stale' ? '证据已变化 EVIDENCE CHANGED' : '已撤销 REVOKED'}: ${esc(cert.statusReason)}</p>`;
   const rules = cert.rules.map((r) => `<tr><td>${r.pass ? '✔ 通过 pass' : '✘ 未通过 fail'}</td><td>${esc(r.title)}</td><td>${esc(r.detail)}</td></tr>`).join('');
+  const desk = deskSection(cert);
   const targets = cert.targets.map((t) => `<tr><td>${esc(t.id)}</td><td><span class="dot" style="background:${STATUS_COLOR[t.status] ?? '#555'}"></span>${esc(STATUS_ZH[t.status] ?? t.status)}</td><td>${t.origin === 'ground' ? '地面发现 ground' : '航拍 scan'}${t.missedByScan ? ' · 漏检 missed by scan' : ''}</td><td>${t.scoreMax.toFixed(2)}</td></tr>`).join('');
   return `<!doctype html>
 <html lang="zh-CN"><head><meta charset="utf-8"><title>无种植认证 ${esc(cert.zoneName ?? cert.zoneId)} ${esc(cert.seasonId)}</title>
@@ -85,6 +102,7 @@ ${certificateSvg(cert)}
 ${Object.entries(STATUS_ZH).map(([k, v]) => `<span class="dot" style="background:${STATUS_COLOR[k]}"></span>${esc(v)}`).join(' · ')}</p>
 <h2>规则 Rules</h2>
 <table><tr><th>结果 Result</th><th>规则 Rule</th><th>详情 Detail</th></tr>${rules}</table>
+${desk}
 <h2>目标 Targets (${cert.targets.length})</h2>
 <table><tr><th>编号 Id</th><th>结果 Outcome</th><th>来源 Origin</th><th>最高分 Score</th></tr>${targets}</table>
 </body></html>

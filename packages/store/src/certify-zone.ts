@@ -1,6 +1,7 @@
-import { bboxOf, digestOf, evaluateCertification, polygonsIntersect, seasonToFile, type CertificationResult, type CoverageResult, type Polygonal, type Season, type Target } from '@tiandi/geo';
+import { bboxOf, digestOf, evaluateCertification, polygonsIntersect, seasonToFile, summarizeDeskDecisions, type CertificationResult, type CoverageResult, type DeskSummary, type Polygonal, type Season, type Target } from '@tiandi/geo';
+import { drawGroundAuditSample } from './ground-audit-sample';
 import { StoreError } from './errors';
-import { asMulti, readTargets, type ZoneRecord } from './rows';
+import { asMulti, readSeason, readTargets, readZone, type ZoneRecord } from './rows';
 import { readFootprints, zoneCoverage } from './zone-coverage';
 import type { Workspace } from './workspace';
 
@@ -31,7 +32,9 @@ export interface Certificate {
   rules: CertificationResult['rules'];
   zone: Polygonal;
   gaps: Polygonal | null;
-  targets: { id: string; status: string; origin: string; missedByScan: boolean; scoreMax: number; geometry: Polygonal }[];
+  targets: { id: string; status: string; origin: string; missedByScan: boolean; scoreMax: number; geometry: Polygonal; deskBy?: string | null; groundAudit?: boolean }[];
+  /** Desk dismissals apart from ground inspections: how many, by whom, on which model versions, how many audited (absent on certificates issued before issue 17). */
+  deskDecisions?: DeskSummary;
   season: Record<string, unknown>;
   /** The evidence itself: sha256 of its canonical JSON is `evidenceDigest`, so anyone can re-check it offline. */
   evidence: Record<string, unknown>;
@@ -59,7 +62,11 @@ export function evaluateZone(ws: Workspace, zoneId: string, seasonId?: string): 
     season: seasonToFile(season),
     images: readFootprints(ws).filter((f) => used.has(f.imageId)).map((f) => ({ image_id: f.imageId, sha256: f.sha256, gsd_m: f.gsdM, acquired: f.acquired })),
     coverage: { share: round(coverage.share, 6), covered_area_m2: round(coverage.coveredAreaM2, 1), zone_area_m2: round(coverage.zoneAreaM2, 1) },
-    targets: targets.map((t) => ({ id: t.id, status: t.status, origin: t.origin, missed_by_scan: t.missedByScan, score_max: t.scoreMax, sources: t.sources, report_ids: t.reportIds, eradicated_at: t.eradicatedAt, review: t.review })),
+    targets: targets.map((t) => ({
+      id: t.id, status: t.status, origin: t.origin, missed_by_scan: t.missedByScan, score_max: t.scoreMax, sources: t.sources, report_ids: t.reportIds, eradicated_at: t.eradicatedAt, review: t.review,
+      // Only where there is a desk decision, so the digest of evidence without any stays what it was.
+      ...(t.desk ? { desk: t.desk, ground_audit: t.groundAudit === true } : {}),
+    })),
     reports: reportIds.map((id) => ({ report_id: id, content_sha256: (reportRow.get(id) as { content_sha256: string } | undefined)?.content_sha256 ?? null })),
   };
   return { zone, season, coverage, targets, result, evidence, evidenceDigest: digestOf(evidence) };
@@ -76,6 +83,8 @@ const round = (x: number, d: number) => Math.round(x * 10 ** d) / 10 ** d;
 export function certifyZone(ws: Workspace, args: { zoneId: string; seasonId?: string; signer: string }, actor: string): { evaluation: ZoneEvaluation; certificate: Certificate | null } {
   if (!args.signer.trim()) throw new StoreError('TIANDI_E_INPUT', '需要签发人 a signer name is required', undefined, 'sign');
   return ws.write(actor, (audit) => {
+    // Desk dismissals made before the season accepted them, or before this zone was certified, get their ground-audit draw now.
+    drawGroundAuditSample(ws, readSeason(ws, args.seasonId), [readZone(ws, args.zoneId)], audit);
     const ev = evaluateZone(ws, args.zoneId, args.seasonId);
     const subject = `${ev.zone.zoneId}/${ev.season.id}`;
     if (!ev.result.certifiable) {
@@ -103,7 +112,8 @@ export function certifyZone(ws: Workspace, args: { zoneId: string; seasonId?: st
       rules: ev.result.rules,
       zone: asMulti(ev.zone.geometry),
       gaps: ev.coverage.gaps,
-      targets: ev.targets.map((t) => ({ id: t.id, status: t.status, origin: t.origin, missedByScan: t.missedByScan, scoreMax: t.scoreMax, geometry: t.geometry })),
+      targets: ev.targets.map((t) => ({ id: t.id, status: t.status, origin: t.origin, missedByScan: t.missedByScan, scoreMax: t.scoreMax, geometry: t.geometry, ...(t.desk ? { deskBy: t.desk.by, groundAudit: t.groundAudit === true } : {}) })),
+      deskDecisions: summarizeDeskDecisions(ev.targets),
       season: seasonToFile(ev.season),
       evidence: ev.evidence,
     };

@@ -5,6 +5,7 @@ import { applyReport, digestOf, pointToPolygonDistanceM, sha256Hex, targetFromFi
 import { StoreError } from './errors';
 import { markStaleCertificates } from './mark-stale';
 import { flagOutOfScope, matchReportInScope } from './report-scope';
+import { reopenReviewerDismissals } from './desk-decisions';
 import { decodeReportsText } from './decode-reports-text';
 import { parseReportsFile, type RejectedRow, type ReportRow } from './parse-reports-file';
 import { isPhotoSha, readReportPhoto } from './read-report-photos';
@@ -120,6 +121,10 @@ export function importReports(ws: Workspace, rows: ReportRow[], actor: string, o
         from = change.from;
         to = change.to;
         if (change.from !== change.to) audit('target.status', m.targetId, { from: change.from, to: change.to, report_id: report.reportId });
+        if (change.from !== change.to && (change.to === 'confirmed' || change.to === 'eradicated')) {
+          // A desk dismissal the ground found to be poppy: that reviewer's other dismissals this season are not trusted either.
+          for (const r of reopenReviewerDismissals(ws, change.target, report.reportId, audit)) targets.set(r.id, r);
+        }
         if (change.contradiction) {
           res.contradictions.push({ targetId: m.targetId, reportId: report.reportId, reason: change.contradiction });
           audit('target.review', m.targetId, { reason: change.contradiction, report_id: report.reportId });

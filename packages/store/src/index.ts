@@ -19,6 +19,8 @@ export * from './certify-zone';
 export * from './certificate-html';
 export * from './verify-audit';
 export * from './targets';
+export * from './desk-decisions';
+export * from './ground-audit-sample';
 export * from './import-plan';
 export * from './mark-stale';
 export * from './training-labels';

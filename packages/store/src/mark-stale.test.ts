@@ -31,7 +31,7 @@ describe('certificates go stale when their evidence changes', () => {
 
     issue();
     const [low] = listTargets(ws, { zoneId: 'V01' });
-    setTargetStatus(ws, { targetId: low.id, status: 'inspected_negative', reason: '复核照片 checked photos' }, 'mgr');
+    setTargetStatus(ws, { targetId: low.id, status: 'confirmed', reason: '照片为罂粟 photos show poppy' }, 'mgr');
     expect(status()).toBe('stale');
     expect(verifyAudit(ws).ok).toBe(true);
     ws.close();

@@ -6,13 +6,18 @@ import { UsageError, actorOf, parseFlags, rel, runCommand, workspacePath } from 
 const usage = `用法 Usage:
   tiandi targets list [--zone <id>] [--status <status>] [--review] [--json] [--workspace <file>]
   tiandi targets set-status <target id> <status> --reason <text> [--workspace <file>]
+  tiandi targets dismiss <target id> --reason <text> [--season <id>] [--workspace <file>]
+  tiandi targets undo-dismiss <target id> --reason <text> [--workspace <file>]
   tiandi targets labels --out <labels.geojson> [--zone <id>] [--workspace <file>]
 
 list: 列出目标；--review 只列出证据矛盾、待裁决的目标。Lists targets; --review: only those awaiting a decision.
 set-status: 人工裁决（清除待裁决标记，记入审计日志）。A person's decision; clears the review flag; audited.
+            inspected_negative 需要地面报告 needs a ground report; office decisions use dismiss.
+dismiss: 案头排除（dismissed_desk，不是实地核查）。A desk dismissal from the imagery, kept apart from ground
+         inspections: counts for certification only as the season's policy.desk_dismissal allows.
 labels: 导出实地标注（confirmed / negative / missed_by_scan）供模型微调切片。Exports field-verified labels
         (properties.class = poppy | not_poppy) for 'tiandi chips export --image <tif> --labels labels.geojson --out <dir>'.
-状态 Statuses: detected planned inspected_negative confirmed eradicated eradication_verified needs_revisit
+状态 Statuses: detected planned inspected_negative dismissed_desk confirmed eradicated eradication_verified needs_revisit
 `;
 
 const targets: Command = {
@@ -20,9 +25,9 @@ const targets: Command = {
   usage,
   async run(argv, io) {
     return runCommand(io, 'targets', async () => {
-      const { values, positionals } = parseFlags('targets', argv, { zone: { type: 'string' }, status: { type: 'string' }, review: { type: 'boolean' }, json: { type: 'boolean' }, reason: { type: 'string' }, out: { type: 'string' } });
+      const { values, positionals } = parseFlags('targets', argv, { zone: { type: 'string' }, status: { type: 'string' }, review: { type: 'boolean' }, json: { type: 'boolean' }, reason: { type: 'string' }, out: { type: 'string' }, season: { type: 'string' } });
       const [action, id, status] = positionals;
-      const { Workspace, listTargets, setTargetStatus, trainingLabels } = await import('@tiandi/store');
+      const { Workspace, listTargets, setTargetStatus, trainingLabels, dismissTargetAtDesk, undoDeskDismissal } = await import('@tiandi/store');
       const { TARGET_STATUSES } = await import('@tiandi/geo');
       const ws = Workspace.open(workspacePath(values.workspace, io));
       try {
@@ -41,6 +46,15 @@ const targets: Command = {
           io.stdout.write(`${t.id} → ${t.status}\n`);
           return EXIT.ok;
         }
+        if (action === 'dismiss' || action === 'undo-dismiss') {
+          if (!id) throw new UsageError('targets', `用法 usage: tiandi targets ${action} <target id> --reason <text>`);
+          if (!values.reason?.trim()) throw new UsageError('targets', '需要 --reason 案头决定需要理由 a desk decision needs --reason <text>');
+          const t = action === 'dismiss'
+            ? dismissTargetAtDesk(ws, { targetId: id, reason: values.reason, seasonId: values.season }, actorOf(values.actor))
+            : undoDeskDismissal(ws, { targetId: id, reason: values.reason }, actorOf(values.actor));
+          io.stdout.write(`${t.id} → ${t.status}${t.groundAudit ? ' · 抽中地面复核 drawn for a ground audit' : ''}\n`);
+          return EXIT.ok;
+        }
         if (action === 'labels') {
           if (!values.out) throw new UsageError('targets', '缺少 --out missing --out <labels.geojson>');
           const fc = trainingLabels(ws, { zoneId: values.zone });
@@ -50,7 +64,7 @@ const targets: Command = {
           io.stdout.write(`已写出 Wrote ${fc.features.length} labels → ${rel(io, out)} (poppy ${n('poppy')}, not_poppy ${n('not_poppy')}; missed_by_scan ${fc.features.filter((f) => f.properties.missed_by_scan).length})\n`);
           return EXIT.ok;
         }
-        throw new UsageError('targets', `未知操作 unknown action '${action ?? ''}': use list, set-status or labels`);
+        throw new UsageError('targets', `未知操作 unknown action '${action ?? ''}': use list, set-status, dismiss, undo-dismiss or labels`);
       } finally {
         ws.close();
       }

@@ -24,7 +24,7 @@ export function certificateToPdfInput(cert: StoredCertificateLike, zone: { level
       { label: '覆盖缺口 Gaps', value: ha(cert.coverage.gapAreaM2) },
       { label: '有效影像 Images used', value: String(cert.coverage.imageCount) },
       { label: '目标 Targets', value: String(cert.targets.length) },
-      { label: '排除 Inspected negative', value: count((t) => t.status === 'inspected_negative') },
+      ...negativeFigures(cert, count((t) => t.status === 'inspected_negative')),
       { label: '铲除并复核 Eradication verified', value: count((t) => t.status === 'eradication_verified') },
       { label: '漏检发现 Missed by scan', value: count((t) => t.missedByScan) },
     ],
@@ -33,4 +33,19 @@ export function certificateToPdfInput(cert: StoredCertificateLike, zone: { level
     targets: cert.targets.map((t) => ({ id: t.id, status: t.status, geometry: t.geometry })),
     state: cert.status === 'issued' ? { status: 'valid' } : { status: cert.status, reason: cert.statusReason ?? undefined },
   };
+}
+
+/**
+ * Negatives found on the ground apart from desk dismissals (no one went there), and for desk dismissals who made
+ * them, on which model version, and how their ground audit went. Certificates from before issue 17 have no desk figures.
+ */
+function negativeFigures(cert: StoredCertificateLike, ground: string): { label: string; value: string }[] {
+  const d = cert.deskDecisions;
+  if (!d) return [{ label: '排除 Inspected negative', value: ground }];
+  const out = [{ label: '排除 实地/案头 Negative ground/desk', value: `${ground} / ${d.dismissed}` }];
+  if (d.dismissed > 0 || d.audited > 0) {
+    out.push({ label: '案头审核员 Desk reviewers', value: d.byReviewer.map((r) => `${r.by} ${r.count}`).join(', ') || '—' });
+    out.push({ label: '案头抽查 Desk audit inspected', value: `${d.auditedInspected}/${d.audited} · ${d.modelVersions.join(', ') || '—'}` });
+  }
+  return out;
 }

@@ -12,6 +12,7 @@ export const TARGET_COLOURS: Readonly<Record<string, string>> = Object.freeze({
   eradicated: '#fb8500',
   eradication_verified: '#1a7f37',
   inspected_negative: '#8c959f',
+  dismissed_desk: '#c8cdd2',
   inaccessible: '#8250df',
   needs_revisit: '#8250df',
   missed_by_scan: '#bf3989',
@@ -23,7 +24,8 @@ const STATUS_LABELS: Record<string, string> = {
   confirmed: '已确认 confirmed',
   eradicated: '已铲除 eradicated',
   eradication_verified: '铲除已复核 verified',
-  inspected_negative: '排除 negative',
+  inspected_negative: '实地排除 negative (ground)',
+  dismissed_desk: '案头排除 dismissed at desk',
   needs_revisit: '需复查 revisit',
   missed_by_scan: '漏检 missed by scan',
 };

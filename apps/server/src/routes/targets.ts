@@ -1,5 +1,5 @@
 import { TARGET_STATUSES, type TargetStatus } from '@tiandi/geo';
-import { listTargets, readAuditLog, readTarget, readZones, setTargetStatus } from '@tiandi/store';
+import { dismissTargetAtDesk, listTargets, readAuditLog, readTarget, readZones, setTargetStatus, undoDeskDismissal } from '@tiandi/store';
 import { z } from 'zod';
 import type { RouteModule, Role } from '../context';
 import { parseInput } from '../validate';
@@ -17,13 +17,13 @@ const ListQuery = z.strictObject({
 });
 const IdParams = z.strictObject({ id: z.string().min(1).max(300) });
 
-/** What an operator's decision on a target does to its status. */
+/**
+ * What an operator's decision on a target does: `dismiss` is a desk dismissal (dismissed_desk, never a ground
+ * inspection); `promote` confirms it from the imagery; `restore` undoes either, back to detected.
+ */
 export const DECISIONS = {
-  /** Not poppy, seen from the imagery (a look-alike, a shadow): resolved negative. */
-  dismiss: 'inspected_negative',
-  /** Clearly poppy from the imagery: confirmed, so it must be eradicated and verified. */
+  dismiss: 'dismissed_desk',
   promote: 'confirmed',
-  /** Undo a dismissal or promotion: back to detected, to be visited. */
   restore: 'detected',
 } as const satisfies Record<string, TargetStatus>;
 
@@ -65,7 +65,13 @@ const targets: RouteModule = {
       const { id } = parseInput(IdParams, req.params, 'params');
       const body = parseInput(DecisionBody, req.body);
       const ws = workspaceOf(ctx);
-      const t = setTargetStatus(ws, { targetId: id, status: DECISIONS[body.decision], reason: `${body.decision}: ${body.reason}` }, actorOf(req.account));
+      const actor = actorOf(req.account);
+      const reason = `${body.decision}: ${body.reason}`;
+      const t = body.decision === 'dismiss'
+        ? dismissTargetAtDesk(ws, { targetId: id, reason: body.reason }, actor)
+        : body.decision === 'restore' && readTarget(ws, id).status === 'dismissed_desk'
+          ? undoDeskDismissal(ws, { targetId: id, reason }, actor)
+          : setTargetStatus(ws, { targetId: id, status: DECISIONS[body.decision], reason }, actor);
       return targetFeature(t, zoneOfTarget());
     });
   },

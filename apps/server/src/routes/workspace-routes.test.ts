@@ -65,9 +65,10 @@ describe('workspace routes', () => {
 
     const ok = await post(`/api/targets/${id}/decision`, { decision: 'dismiss', reason: '油菜花 rapeseed in flower' });
     expect(ok.statusCode).toBe(200);
-    expect(ok.json().properties.status).toBe('inspected_negative');
+    // A desk dismissal, never a ground inspection.
+    expect(ok.json().properties).toMatchObject({ status: 'dismissed_desk', desk_by: 'operator', desk_reason: '油菜花 rapeseed in flower' });
     const detail = (await get(`/api/targets/${id}`)).json();
-    expect(detail.history.at(-1)).toMatchObject({ actor: 'operator', action: 'target.decision', payload: { to: 'inspected_negative', reason: 'dismiss: 油菜花 rapeseed in flower' } });
+    expect(detail.history.at(-1)).toMatchObject({ actor: 'operator', action: 'target.desk_dismiss', payload: { to: 'dismissed_desk', reason: '油菜花 rapeseed in flower', model_versions: ['poppy-synth@1.0.0'] } });
 
     const back = await post(`/api/targets/${id}/decision`, { decision: 'restore', reason: 'looked again' });
     expect(back.json().properties.status).toBe('detected');

@@ -36,6 +36,9 @@ export function targetFeature(t: Target, zoneOf?: ZoneOf): Feature {
       review: t.review ? t.review.reason : null,
       sources: t.sources.length,
       reports: t.reportIds.length,
+      desk_by: t.desk?.by ?? null,
+      desk_reason: t.desk?.reason ?? null,
+      ground_audit: t.groundAudit === true,
     },
   };
 }
