@@ -11,6 +11,7 @@ export const FIELD_STATUS_COLOURS: Record<string, string> = {
   eradicated: '#ff8c00',
   eradication_verified: '#00c853',
   inspected_negative: '#00c853',
+  dismissed_desk: '#b0bec5',
   needs_revisit: '#b100ff',
 };
 

@@ -83,6 +83,7 @@ export const en: Record<MessageKey, string> = {
   'status.detected': 'Detected',
   'status.planned': 'Planned',
   'status.inspected_negative': 'Negative',
+  'status.dismissed_desk': 'Dismissed at desk (not visited)',
   'status.confirmed': 'Confirmed',
   'status.eradicated': 'Eradicated',
   'status.eradication_verified': 'Eradication verified',

@@ -40,7 +40,7 @@ interface ZoneDetail {
 }
 
 const pct = (x: number | null) => (x === null ? '—' : `${fmtNumber(x * 100, 1)} %`);
-const STATUS_COLOUR = ['match', ['get', 'status'], 'confirmed', '#e03131', 'eradicated', '#f08c00', 'eradication_verified', '#2b8a3e', 'inspected_negative', '#868e96', 'needs_revisit', '#9c36b5', '#1c7ed6'];
+const STATUS_COLOUR = ['match', ['get', 'status'], 'confirmed', '#e03131', 'eradicated', '#f08c00', 'eradication_verified', '#2b8a3e', 'inspected_negative', '#868e96', 'dismissed_desk', '#ced4da', 'needs_revisit', '#9c36b5', '#1c7ed6'];
 
 /** #/manager — zone tree, one zone's evidence and rules on the map, certify/revoke, certificates, audit (issue 7). */
 const managerView: View = (root) => {

@@ -6,6 +6,7 @@ export const STATUS_COLOURS: Record<string, string> = {
   eradicated: '#3949ab',
   eradication_verified: '#00897b',
   inspected_negative: '#9e9e9e',
+  dismissed_desk: '#cfd8dc',
   needs_revisit: '#fdd835',
 };
 
