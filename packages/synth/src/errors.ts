@@ -3,6 +3,7 @@ export const SYNTH_ERROR_CODES = {
   TIANDI_E_BAD_SCENE_OPTIONS: 'Scene options are invalid (unknown key, GSD out of 0.01–0.2 m, size out of range).',
   TIANDI_E_BAD_CHIP_OPTIONS: 'Chip export options or labels are invalid.',
   TIANDI_E_BAD_TRUTH: 'A ground-truth or candidates GeoJSON file is invalid.',
+  TIANDI_E_BAD_REAL_NEGATIVES: 'A real-negative folder or pattern of `tiandi eval --real-negatives` is unreadable or matches no GeoTIFF.',
   TIANDI_E_ABORTED: 'The operation was aborted.',
 } as const;
 

@@ -5,7 +5,8 @@ import { EXIT, type Command, fail } from '../command';
 import { resolveModelDir } from '../default-model';
 
 const usage = `用法 Usage:
-  tiandi eval [--scenes 20] [--seed 9000] [--model models/poppy-synth] [--size-m 150] [--engine scan|bare] [--json] [--write-card]
+  tiandi eval [--scenes 20] [--seed 9000] [--model models/poppy-synth] [--size-m 150] [--gsd 0.03,0.05,...] [--engine scan|bare] [--json] [--write-card]
+              [--real-negatives <folder | 'folder/name-*.tif'>...]
 
 在未参与训练的合成场景上评估模型 Evaluate a model on held-out synthetic scenes (seeds never used in
 training or calibration: 1000-1299 and 8000-8099 are reserved). Each scene (3-8 cm GSD, one of six CRSs) is written as a COG,
@@ -13,6 +14,10 @@ read back at the model's GSD, scanned in tiles and its candidate plots compared 
 Prints plot-level recall / precision / F1, recall by plot size and stage, false-positive candidates
 per km², tile-level ROC AUC and the threshold reaching 95 % recall.
   --engine      scan (默认 default: the full scan pipeline of @tiandi/tiles) or bare (tiled session.run only)
+  --gsd         场景分辨率 scene GSDs in metres, used in turn (default: each scene draws one in 3-8 cm)
+  --real-negatives 真实负样本 folders of REAL imagery known to hold no poppy (or quoted patterns such as
+                'real-aerial/harv-*.tif'); every candidate there is false: prints false candidates per km² per
+                folder and per file, beside the synthetic table. --scenes 0 runs only these.
   --json        机器可读 print the report as JSON
   --write-card  把指标写入模型说明 write the metrics into <model>/model.json
 `;
@@ -28,14 +33,21 @@ const evalCommand: Command = {
         options: {
           scenes: { type: 'string' }, seed: { type: 'string' }, model: { type: 'string' }, 'size-m': { type: 'string' },
           json: { type: 'boolean' }, 'write-card': { type: 'boolean' }, engine: { type: 'string' },
+          gsd: { type: 'string' }, 'real-negatives': { type: 'string', multiple: true },
         },
+        allowPositionals: true,
       });
     } catch (err) {
       return fail(io, 'eval', `${(err as Error).message}. Run 'tiandi eval --help'.`);
     }
     const v = parsed.values;
+    // --real-negatives a b c: the folders after the first arrive as positionals.
+    const realArgs = [...(v['real-negatives'] ?? []), ...parsed.positionals];
+    if (parsed.positionals.length && !v['real-negatives']) return fail(io, 'eval', `unexpected argument '${parsed.positionals[0]}'. Run 'tiandi eval --help'.`);
     const n = Number(v.scenes ?? 20), seed = Number(v.seed ?? 9000), sizeM = Number(v['size-m'] ?? 150);
-    if (!Number.isInteger(n) || n < 1 || n > 1000) return fail(io, 'eval', `--scenes '${v.scenes}' must be an integer 1-1000.`);
+    if (!Number.isInteger(n) || n < (realArgs.length ? 0 : 1) || n > 1000) return fail(io, 'eval', `--scenes '${v.scenes}' must be an integer 1-1000 (0 only with --real-negatives).`);
+    const gsds = v.gsd === undefined ? undefined : v.gsd.split(',').map(Number);
+    if (gsds && !gsds.every((g) => g >= 0.01 && g <= 0.2)) return fail(io, 'eval', `--gsd '${v.gsd}' must be comma-separated GSDs of 0.01-0.2 m.`);
     if (!Number.isInteger(seed) || seed < 0) return fail(io, 'eval', `--seed '${v.seed}' must be a non-negative integer.`);
     if (!(sizeM >= 20 && sizeM <= 2000)) return fail(io, 'eval', `--size-m '${v['size-m']}' must be 20-2000 metres.`);
     const reserved: Array<[number, number]> = [[1000, 1299], [8000, 8099]];
@@ -46,18 +58,28 @@ const evalCommand: Command = {
     const modelDir = resolveModelDir(io.cwd, v.model);
     const cardPath = path.join(modelDir, 'model.json');
     if (!fs.existsSync(cardPath) || !fs.existsSync(path.join(modelDir, 'model.onnx'))) return fail(io, path.relative(io.cwd, modelDir) || modelDir, '找不到 model.json 或 model.onnx missing model.json or model.onnx in this folder.');
-    const { evaluateModel } = await import('@tiandi/synth/node');
+    const { evaluateModel, evaluateRealNegatives, tiffsIn } = await import('@tiandi/synth/node');
+    try {
+      for (const a of realArgs) tiffsIn(a, io.cwd);
+    } catch (err) {
+      return fail(io, 'eval', (err as Error).message);
+    }
     const seeds = Array.from({ length: n }, (_, i) => seed + i);
-    const report = await evaluateModel({
-      modelDir, seeds, sizeM, engine, signal: io.signal,
+    const report = n ? await evaluateModel({
+      modelDir, seeds, sizeM, engine, signal: io.signal, gsds,
       onScene: (d, t) => { if (io.stderr.isTTY) io.stderr.write(`\r场景 scene ${d}/${t}`); },
-    });
-    if (io.stderr.isTTY) io.stderr.write('\n');
-    if (v.json) io.stdout.write(JSON.stringify(report, null, 2) + '\n');
-    else io.stdout.write(formatReport(report));
+    }) : undefined;
+    if (io.stderr.isTTY && report) io.stderr.write('\n');
+    const real = realArgs.length ? await evaluateRealNegatives({ modelDir, folders: realArgs, cwd: io.cwd, signal: io.signal }) : undefined;
+    if (v.json) io.stdout.write(JSON.stringify(real ? { ...report, realNegatives: real } : report, null, 2) + '\n');
+    else {
+      if (report) io.stdout.write('== 合成场景 SYNTHETIC held-out scenes ==\n' + formatReport(report));
+      if (real) io.stdout.write((report ? '\n' : '') + '== 真实影像（无罂粟）REAL imagery without poppy: every candidate is false ==\n' + formatRealNegatives(real));
+    }
     if (v['write-card']) {
       const card = JSON.parse(fs.readFileSync(cardPath, 'utf8'));
-      card.metrics = cardMetrics(report);
+      if (report) card.metrics = cardMetrics(report);
+      if (real) Object.assign((card.metrics ??= {}), realCardMetrics(real));
       fs.writeFileSync(cardPath, JSON.stringify(card, null, 2) + '\n');
       io.stdout.write(`指标已写入 metrics written to ${path.relative(io.cwd, cardPath)}\n`);
     }
@@ -94,6 +116,41 @@ export function cardMetrics(r: Report): Record<string, number | string | null> {
   };
 }
 
+type RealReport = Awaited<ReturnType<typeof import('@tiandi/synth/node').evaluateRealNegatives>>;
+
+/** A short key for a real-negative argument: the folder's name, or the pattern's name part without `*` and extension. */
+export function realKey(arg: string): string {
+  const b = path.basename(arg.replace(/[\\/]+$/, ''));
+  return b.replace(/\.(tif|tiff)$/i, '').replace(/\*/g, '').replace(/[^0-9A-Za-z]+/g, '_').replace(/^_+|_+$/g, '') || 'real';
+}
+
+/** The card's real-negative metrics: false candidates per km² and the ground they were counted on, per argument. */
+export function realCardMetrics(real: RealReport): Record<string, number | string> {
+  const out: Record<string, number | string> = {};
+  for (const f of real) {
+    const k = realKey(f.folder);
+    out[`real_${k}_files`] = f.files.length;
+    out[`real_${k}_area_km2`] = Math.round(f.areaKm2 * 1e4) / 1e4;
+    out[`real_${k}_false_candidates`] = f.candidates;
+    out[`real_${k}_fp_per_km2`] = Math.round(f.perKm2 * 10) / 10;
+  }
+  return out;
+}
+
+/** The real-negative table: each folder's total, then each file with any false candidate (the rest summed up). */
+export function formatRealNegatives(real: RealReport): string {
+  const lines: string[] = [];
+  for (const f of real) {
+    lines.push(`${f.folder}: ${f.files.length} files, ${f.areaKm2.toFixed(4)} km², ${f.candidates} 误报 false candidates = ${f.perKm2.toFixed(1)} / km²` +
+      (f.unverified ? ` (${f.unverified} unverified)` : '') + (f.failed.length ? `; ${f.failed.length} failed` : ''));
+    for (const x of f.files) {
+      lines.push(`  ${x.file.padEnd(24)} ${x.gsdM.toFixed(4)} m  ${x.crs.padEnd(11)} ${x.areaKm2.toFixed(4)} km²  ${String(x.candidates).padStart(4)} false = ${x.perKm2.toFixed(1).padStart(7)} / km²` + (x.unverified ? ` (${x.unverified} unverified)` : ''));
+    }
+    for (const x of f.failed) lines.push(`  ${x.image}: 失败 failed: ${x.message}`);
+  }
+  return lines.join('\n') + '\n';
+}
+
 /** Plain statement of whether the issue's targets (recall ≥ 0.95 for plots ≥ 4 m² at precision ≥ 0.80, ≤ 2 FP/km²) are met. */
 export function targetsVerdict(r: Report): string {
   const p = r.plot;
@@ -102,6 +159,16 @@ export function targetsVerdict(r: Report): string {
   if ((p.precision ?? 0) < 0.8) fails.push(`precision ${(p.precision ?? 0).toFixed(2)} < 0.80`);
   if (p.fpPerKm2 > 2) fails.push(`${p.fpPerKm2.toFixed(0)} FP/km2 > 2`);
   return fails.length ? `NOT MET: ${fails.join('; ')}` : 'met';
+}
+
+/** Plots found, plots and false candidates per scene GSD (all plot sizes), finest first. */
+function byGsd(r: Report): Array<[number, number, number, number]> {
+  const m = new Map<number, [number, number, number]>();
+  for (const s of r.perScene) {
+    const a = m.get(s.gsdM) ?? [0, 0, 0];
+    m.set(s.gsdM, [a[0] + s.found, a[1] + s.plots, a[2] + s.falseCandidates]);
+  }
+  return m.size > 1 ? [...m].sort((a, b) => a[0] - b[0]).map(([g, a]) => [g, ...a]) : [];
 }
 
 function formatReport(r: Report): string {
@@ -123,6 +190,7 @@ function formatReport(r: Report): string {
     ['召回 5–20 m²', `${pc(p.bySize.m2_5to20.recall)} (${p.bySize.m2_5to20.found}/${p.bySize.m2_5to20.plots})`],
     ['召回 >20 m²', `${pc(p.bySize.gt20m2.recall)} (${p.bySize.gt20m2.found}/${p.bySize.gt20m2.plots})`],
     ...Object.entries(p.byStage).map(([s, g]) => [`召回 stage ${s}`, `${pc(g.recall)} (${g.found}/${g.plots})`] as [string, string]),
+    ...byGsd(r).map(([g, found, plots, fp]) => [`召回 GSD ${g} m`, `${pc(plots ? found / plots : null)} (${found}/${plots}), ${fp} false candidates`] as [string, string]),
     ['瓦片 tile ROC AUC', r.tileRocAuc === null ? '—' : `${r.tileRocAuc.toFixed(4)} (${r.tiles} tiles)`],
     ['95 %召回阈值 threshold @95 % recall', r.thresholdAt95Recall === null ? '—' : r.thresholdAt95Recall.toFixed(3)],
     ['速度 speed', `${r.imageryMpxPerS.toFixed(0)} Mpx/s of imagery (${r.engine === 'scan' ? 'full scan' : 'bare session.run'})`],

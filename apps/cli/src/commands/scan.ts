@@ -153,6 +153,7 @@ const scan: Command = {
           `${summary.area_km2} km², ${summary.tiles_inferred}/${summary.tiles_total} tiles, ` +
           `${summary.seconds} s (${summary.mpx_per_s} Mpx/s) → ${rel}/\n`,
       );
+      for (const note of summary.crs_notes ?? []) io.stderr.write(`tiandi: 注意 note: ${note}\n`);
       const vf = summary.verifier;
       if (vf) {
         io.stdout.write(`复核 verifier ${vf.model}: ${vf.candidates_rejected} 个候选被排除 candidates ruled out by a closer second look (threshold ${vf.threshold})\n`);

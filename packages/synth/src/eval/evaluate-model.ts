@@ -13,10 +13,11 @@ import { scanWithTiles } from './scan-with-tiles';
 import { heatComponents } from './heat-components';
 import type { SceneXY } from '../scene-types';
 
-/** The held-out scene of an eval seed: GSD 3–8 cm, one of several CRSs, about `sizeM` metres square. */
-export function evalSceneOptions(seed: number, sizeM = 150) {
+/** The held-out scene of an eval seed: GSD 3–8 cm (or `gsdM` when given), one of several CRSs, about `sizeM` metres square. */
+export function evalSceneOptions(seed: number, sizeM = 150, gsdGiven?: number) {
   const r = createPrng(seed * 13 + 5);
-  const gsdM = Math.round(r.range(0.03, 0.08) * 1000) / 1000;
+  const drawn = Math.round(r.range(0.03, 0.08) * 1000) / 1000;
+  const gsdM = gsdGiven ?? drawn;
   const crs = r.pick(['EPSG:4522', 'EPSG:32648', 'EPSG:4326', 'EPSG:3857', 'EPSG:4545', 'EPSG:4490']);
   return { seed, gsdM, crs, widthPx: Math.round(sizeM / gsdM) };
 }
@@ -48,6 +49,8 @@ export async function evaluateModel(opts: {
   modelDir: string; seeds: number[]; sizeM?: number; thresholds?: { high: number; low: number; min_area_m2: number };
   /** `scan` (default): the full scan pipeline, scanImages of @tiandi/tiles; `bare`: this package's minimal tiled runner. */
   engine?: 'scan' | 'bare';
+  /** Scene GSDs (m), used in turn, scene k taking gsds[k % length]; default: each scene draws one in 3–8 cm. */
+  gsds?: number[];
   signal?: AbortSignal; onScene?: (done: number, total: number) => void;
 }): Promise<EvalReport> {
   const engine = opts.engine ?? 'scan';
@@ -64,7 +67,7 @@ export async function evaluateModel(opts: {
   try {
     for (const [k, seed] of opts.seeds.entries()) {
       throwIfAborted(opts.signal);
-      const so = evalSceneOptions(seed, opts.sizeM);
+      const so = evalSceneOptions(seed, opts.sizeM, opts.gsds?.length ? opts.gsds[k % opts.gsds.length] : undefined);
       const w = await writeScene(so, work, { signal: opts.signal });
       imageryPx += so.widthPx * so.widthPx;
       const truthPlots = w.scene.truth.features.filter((f) => f.properties.class === 'poppy');

@@ -187,6 +187,7 @@ export async function finishImage(
     image: name,
     gsd_m: round((src.gsdM.x + src.gsdM.y) / 2, 4),
     crs: src.crs.epsg ? src.crs.id : src.crs.proj4,
+    ...(src.crs.note ? { crs_note: src.crs.note } : {}),
     width: src.width,
     height: src.height,
   };

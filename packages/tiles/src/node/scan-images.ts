@@ -96,6 +96,8 @@ export interface ScanSummary {
     /** Images it could not look at, with the reason (their candidates are all kept, marked unverified). */
     skipped: Array<{ image: string; reason: string }>;
   };
+  /** What to know about the images' CRSs, each said once: a datum with no known shift to WGS 84, a missing datum grid. */
+  crs_notes?: string[];
   /** Images that failed, with their error (empty when all succeeded). */
   failed: ScanFailure[];
   /** The output folder, or null when every image failed (nothing was written). */
@@ -114,6 +116,12 @@ async function writeChips(dir: string, results: ImageResult[]): Promise<void> {
   for (const [id, r] of all) {
     await sharp(Buffer.from(r.rgb.buffer, r.rgb.byteOffset, r.rgb.byteLength), { raw: { width: r.width, height: r.height, channels: 3 } }).png().toFile(resolve(dir, `${id}.png`));
   }
+}
+
+/** The CRS notes of the scanned images, each once (`crs_notes` is left out when there are none). */
+function crsNotes(results: ImageResult[]): Pick<ScanSummary, 'crs_notes'> {
+  const notes = [...new Set(results.map((r) => r.heat.source.crs.note).filter((n): n is string => !!n))];
+  return notes.length ? { crs_notes: notes } : {};
 }
 
 function failureOf(image: string, err: unknown): ScanFailure {
@@ -323,6 +331,7 @@ export async function scanImages(options: ScanImagesOptions): Promise<ScanSummar
             },
           }
         : {}),
+      ...crsNotes(results),
       failed,
       out_dir: results.length ? outDir : null,
     };
