@@ -97,6 +97,13 @@ describe('tiandi scan', () => {
     expect(JSON.parse(ok.stdout).images).toBe(1);
   });
 
+  it('says once on stderr that a Xian 1980 image has no known shift to WGS 84', async () => {
+    const r = await run([fx.files.base, fx.files.base, '--model', model, '--crs', 'EPSG:2358', '--out', 'xian', '--workers', '0']);
+    expect(r.code).toBe(0);
+    expect(r.stderr.split('\n').filter((l) => l.includes('Xian 1980'))).toHaveLength(1);
+    expect(r.stderr).toMatch(/^tiandi: 注意 note: EPSG:2358/m);
+  });
+
   it('a bad file among good ones: the good one is scanned, exit 2', async () => {
     const r = await run([fx.files['not-tiff'], fx.files.base, '--model', model, '--out', 'mixed', '--json', '--workers', '0']);
     expect(r.code).toBe(2);

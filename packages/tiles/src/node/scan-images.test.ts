@@ -92,6 +92,18 @@ describe('scanImages', () => {
     expect(b.features.map((f) => f.properties.id)).toEqual(a.features.map((f) => f.properties.id));
   }, 60_000);
 
+  it('says once, in summary.json and on the footprint, that a Xian 1980 image has no known shift to WGS 84', async () => {
+    const out = join(dir, 'xian');
+    // The base image's coordinates read as Xian 1980 / 3-degree Gauss–Krüger zone 34 (same zone and false easting as 4522).
+    const s = await scanImages({ images: [fx.files.base, fx.files.base], modelDir: SEG, outDir: out, workers: 0, crs: 'EPSG:2358' });
+    expect(s.crs_notes).toHaveLength(1);
+    expect(s.crs_notes![0]).toMatch(/EPSG:2358 Xian 1980.*no datum shift to WGS 84/);
+    const foot: FC = readJson(join(out, 'footprint.geojson'));
+    expect(foot.features[0].properties.crs_note).toBe(s.crs_notes![0]);
+    const plain = await scanImages({ images: [fx.files.base], modelDir: SEG, outDir: join(dir, 'cgcs'), workers: 0 });
+    expect(plain.crs_notes).toBeUndefined();
+  });
+
   it('runs a tile classifier; --threshold overrides the card', async () => {
     const strict = await scanImages({ images: [fx.files.base], modelDir: CLS, outDir: join(dir, 'cls'), workers: 0 });
     expect(strict.candidates).toBe(0);
