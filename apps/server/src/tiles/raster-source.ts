@@ -1,5 +1,5 @@
 import { fromFile, type GeoTIFF, type GeoTIFFImage } from 'geotiff';
-import { getCrs, transformer, WGS84, type Crs, type Transformer } from '@tiandi/geo';
+import { crsFromGeoKeys, getCrs, transformer, WGS84, type Crs, type Transformer } from '@tiandi/geo';
 import type { GeoTiffSource } from '@tiandi/tiles/node';
 import { zoomForResolution } from './tile-math';
 
@@ -55,9 +55,9 @@ export interface RasterSource {
 export async function openRasterSource(file: string, kind: RasterKind, signal?: AbortSignal): Promise<RasterSource> {
   const tiff = await fromFile(file, signal);
   const base = await tiff.getImage(0);
-  const keys = (base.getGeoKeys() ?? {}) as Record<string, number | undefined>;
-  const epsg = keys.ProjectedCSTypeGeoKey && keys.ProjectedCSTypeGeoKey !== 32767 ? keys.ProjectedCSTypeGeoKey : keys.GeographicTypeGeoKey ?? 4326;
-  const crs = getCrs(epsg);
+  // Any EPSG code or user-defined GeoKeys, read as the scanner reads them; a file without keys is taken as WGS 84.
+  const keys = base.getGeoKeys() as Record<string, unknown> | null;
+  const crs = keys ? crsFromGeoKeys(keys) : getCrs(4326);
   const [originX, originY] = base.getOrigin();
   const [rx, ry] = base.getResolution();
   const resX = Math.abs(rx);
