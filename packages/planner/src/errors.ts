@@ -8,7 +8,8 @@ export const PLANNER_ERROR_CODES = {
   TIANDI_E_NO_TARGETS: '没有可规划的目标 no targets to plan',
   TIANDI_E_DEPOT_OFF_NETWORK: '驻地离路网太远 depot is farther from the road network than the walking range',
   TIANDI_E_SHIFT_TOO_SHORT: '班次短于最近目标的往返 shift shorter than the round trip to the nearest target',
-  TIANDI_E_ROADS: '路网数据无效 invalid road network GeoJSON',
+  TIANDI_E_ROADS: '路网数据无效 invalid road network (GeoJSON or OSM extract)',
+  TIANDI_E_DEM: '高程数据无效 invalid elevation model (SRTM .hgt or GeoTIFF)',
 } as const;
 
 export type PlannerErrorCode = keyof typeof PLANNER_ERROR_CODES;

@@ -22,6 +22,7 @@ export * from './network/time-matrix';
 export * from './network/leg-path';
 export * from './network/osm-ways';
 export * from './network/terrain';
+export * from './network/dem-hgt';
 export * from './plan/plan-types';
 export * from './plan/targets-from-geojson';
 export * from './plan/plan-routes';

@@ -32,6 +32,23 @@ export interface NetworkEdge {
   coords: LonLat[];
   /** Fraction of the edge's length at each vertex of `coords` (0 … 1). */
   coordT: number[];
+  /** With terrain: time from `from` to each vertex, and from each vertex back to `from` (slopes are not uniform along a way). */
+  cumTimeS?: number[];
+  cumBackS?: number[];
+}
+
+/**
+ * Times between an edge's `from` end and the point at fraction `t`: [from → point, point → from].
+ * Uniform along the edge without terrain; with terrain interpolated between the vertices' times.
+ */
+export function edgeTimesAt(e: NetworkEdge, t: number): [number, number] {
+  if (!e.cumTimeS || !e.cumBackS) return [t * e.timeS, t * e.timeBackS];
+  const T = e.coordT;
+  let k = 1;
+  while (k < T.length - 1 && T[k] < t) k++;
+  const span = T[k] - T[k - 1];
+  const f = span > 0 ? Math.max(0, Math.min(1, (t - T[k - 1]) / span)) : 0;
+  return [e.cumTimeS[k - 1] + f * (e.cumTimeS[k] - e.cumTimeS[k - 1]), e.cumBackS[k - 1] + f * (e.cumBackS[k] - e.cumBackS[k - 1])];
 }
 
 /** A routable network built by {@link buildNetwork}. Plain data: safe to pass to a worker. */
@@ -128,18 +145,21 @@ export function buildNetwork(roads: RoadsInput, options: BuildNetworkOptions = {
       const lengthM = cum[cum.length - 1];
       if (lengthM <= 0 && a === b) continue;
       let timeS = lengthM / (kmh / 3.6), timeBackS = timeS;
+      let slope: { cumTimeS: number[]; cumBackS: number[] } | null = null;
       if (options.elevation && terrainFloor !== null) {
-        timeS = timeBackS = 0;
+        slope = { cumTimeS: [0], cumBackS: [0] };
         for (let j = 1; j < coords.length; j++) {
           const d = cum[j] - cum[j - 1];
           const t = d / (kmh / 3.6);
-          timeS += t / slopeSpeedFactor(coords[j - 1], coords[j], d, options.elevation, terrainFloor);
-          timeBackS += t / slopeSpeedFactor(coords[j], coords[j - 1], d, options.elevation, terrainFloor);
+          slope.cumTimeS.push(slope.cumTimeS[j - 1] + t / slopeSpeedFactor(coords[j - 1], coords[j], d, options.elevation, terrainFloor));
+          slope.cumBackS.push(slope.cumBackS[j - 1] + t / slopeSpeedFactor(coords[j], coords[j - 1], d, options.elevation, terrainFloor));
         }
+        timeS = slope.cumTimeS[coords.length - 1];
+        timeBackS = slope.cumBackS[coords.length - 1];
       }
       edges.push({
         from: a, to: b, lengthM, timeS, timeBackS, oneway: ow ? 1 : 0, highway: hw, feature: wi, scc: -1,
-        access: isAccessPointClass(w.tags) ? 1 : 0, coords, coordT: cum.map((c) => (lengthM > 0 ? c / lengthM : 0)),
+        access: isAccessPointClass(w.tags) ? 1 : 0, coords, coordT: cum.map((c) => (lengthM > 0 ? c / lengthM : 0)), ...(slope ?? {}),
       });
     }
   });

@@ -1,4 +1,4 @@
-import type { RoadNetwork } from './build-network';
+import { edgeTimesAt, type RoadNetwork } from './build-network';
 import type { NetworkLocation } from './locate';
 
 /**
@@ -39,8 +39,9 @@ export class Dijkstra {
     this.done.fill(0);
     this.size = 0;
     const e = net.edges[loc.edge];
-    this.relax(e.to, (1 - loc.t) * e.timeS, (1 - loc.t) * e.lengthM, -1);
-    if (!e.oneway) this.relax(e.from, loc.t * e.timeBackS, loc.t * e.lengthM, -1);
+    const [fwd, back] = edgeTimesAt(e, loc.t);
+    this.relax(e.to, e.timeS - fwd, (1 - loc.t) * e.lengthM, -1);
+    if (!e.oneway) this.relax(e.from, back, loc.t * e.lengthM, -1);
     let marker: Uint8Array | null = null;
     let left = 0;
     if (stopAt instanceof Uint8Array) {
@@ -99,16 +100,18 @@ export class Dijkstra {
     const e = this.net.edges[loc.edge];
     let bt = Infinity, bd = Infinity;
     let via: 'from' | 'to' | null = null;
-    const tf = this.timeS[e.from] + loc.t * e.timeS;
+    const [fwd, back] = edgeTimesAt(e, loc.t);
+    const tf = this.timeS[e.from] + fwd;
     if (tf < bt) { bt = tf; bd = this.distM[e.from] + loc.t * e.lengthM; via = 'from'; }
     const a = this.start;
     if (a && a.edge === loc.edge && (!e.oneway || loc.t >= a.t)) {
       const f = Math.abs(loc.t - a.t);
-      const ft = f * (loc.t >= a.t ? e.timeS : e.timeBackS);
+      const [fa, ba] = edgeTimesAt(e, a.t);
+      const ft = loc.t >= a.t ? fwd - fa : ba - back;
       if (ft < bt) { bt = ft; bd = f * e.lengthM; via = null; }
     }
     if (!e.oneway) {
-      const tt = this.timeS[e.to] + (1 - loc.t) * e.timeBackS;
+      const tt = this.timeS[e.to] + (e.timeBackS - back);
       if (tt < bt) { bt = tt; bd = this.distM[e.to] + (1 - loc.t) * e.lengthM; via = 'to'; }
     }
     return [bt, bd, via];

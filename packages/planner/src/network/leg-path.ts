@@ -1,5 +1,5 @@
 import type { LonLat } from '@tiandi/geo';
-import type { NetworkEdge, RoadNetwork } from './build-network';
+import { edgeTimesAt, type NetworkEdge, type RoadNetwork } from './build-network';
 import { Dijkstra } from './dijkstra';
 import type { NetworkLocation } from './locate';
 
@@ -45,7 +45,7 @@ export function legPath(net: RoadNetwork, a: NetworkLocation, b: NetworkLocation
     u = x;
   }
   steps.reverse();
-  const forwardExit = u === ea.to && Math.abs(dj.timeS[u] - (1 - a.t) * ea.timeS) < 1e-6;
+  const forwardExit = u === ea.to && Math.abs(dj.timeS[u] - (ea.timeS - edgeTimesAt(ea, a.t)[0])) < 1e-6;
   const pts: LonLat[] = [a.lonLat, ...edgeSlice(ea, a.t, forwardExit ? 1 : 0)];
   for (const [ei, x, y] of steps) {
     const e = net.edges[ei];

@@ -1,5 +1,5 @@
 import { geodesicDistanceM, type LonLat } from '@tiandi/geo';
-import { metresPerDegree, type RoadNetwork } from './build-network';
+import { edgeTimesAt, metresPerDegree, type RoadNetwork } from './build-network';
 import { Dijkstra } from './dijkstra';
 import type { NetworkLocation } from './locate';
 import { walkTimeS, type ElevationAt } from './terrain';
@@ -50,12 +50,15 @@ export function networkTimeMatrix(net: RoadNetwork, locs: NetworkLocation[], opt
   // Per place: its edge's ends and time/length from them to the place (allocation-free inner loop).
   const eFrom = new Int32Array(n), eTo = new Int32Array(n), two = new Uint8Array(n);
   const tFrom = new Float64Array(n), tTo = new Float64Array(n), dFrom = new Float64Array(n), dTo = new Float64Array(n);
+  const backS = new Float64Array(n);
   const walkOutS = new Float64Array(n), walkInS = new Float64Array(n), px = new Float64Array(n), py = new Float64Array(n);
   locs.forEach((l, j) => {
     const e = net.edges[l.edge];
     eFrom[j] = e.from; eTo[j] = e.to; two[j] = e.oneway ? 0 : 1;
-    tFrom[j] = l.t * e.timeS; dFrom[j] = l.t * e.lengthM;
-    tTo[j] = (1 - l.t) * e.timeBackS; dTo[j] = (1 - l.t) * e.lengthM;
+    const [fwd, back] = edgeTimesAt(e, l.t);
+    tFrom[j] = fwd; dFrom[j] = l.t * e.lengthM;
+    tTo[j] = e.timeBackS - back; dTo[j] = (1 - l.t) * e.lengthM;
+    backS[j] = back;
     walkOutS[j] = walkTimeS(l.lonLat, l.accessLonLat, l.walkM, walkKmh, elev);
     walkInS[j] = walkTimeS(l.accessLonLat, l.lonLat, l.walkM, walkKmh, elev);
     px[j] = l.lonLat[0] * kx; py[j] = l.lonLat[1] * ky;
@@ -76,7 +79,7 @@ export function networkTimeMatrix(net: RoadNetwork, locs: NetworkLocation[], opt
       }
       if (a.edge === b.edge && (!ea.oneway || b.t >= a.t)) {
         const f = Math.abs(b.t - a.t);
-        const ft = f * (b.t >= a.t ? ea.timeS : ea.timeBackS);
+        const ft = b.t >= a.t ? tFrom[j] - tFrom[i] : backS[i] - backS[j];
         if (ft < t) { t = ft; d = f * ea.lengthM; }
       }
       t += walkOutS[i] + walkInS[j];
