@@ -1,6 +1,6 @@
-import { availableParallelism } from 'node:os';
+import { availableParallelism, tmpdir } from 'node:os';
 import { mkdir, rename, rm, writeFile } from 'node:fs/promises';
-import { basename, extname, resolve } from 'node:path';
+import { basename, extname, join, resolve } from 'node:path';
 import { TilesError, throwIfAborted, type TilesErrorCode } from '../errors';
 import { openGeoTiffSource, type GeoTiffSource } from '../read/open-geotiff-source';
 import { HeatmapAccumulator } from '../scan/heatmap-accumulator';
@@ -8,7 +8,7 @@ import { scanPlan, type ScanPlan } from '../scan/scan-plan';
 import { scanRow, segmentWindow, type RowResult, type WindowReader } from '../scan/scan-row';
 import type { RgbRaster } from '../read/resample-area';
 import { finishImage, type ImageResult } from './finish-image';
-import { cacheBytesFor, defaultThreads, keepLevelBytes, RowRanges } from './thread-plan';
+import { cacheBytesFor, defaultThreads, keepLevelBytes, reducedLevelFactor, RowRanges } from './thread-plan';
 import { writeHeatmap } from './write-heatmap';
 import { loadModel, loadModelCard, type LoadedModel } from './load-model';
 import { ScanWorker } from './worker-pool';
@@ -215,6 +215,10 @@ export async function scanImages(options: ScanImagesOptions): Promise<ScanSummar
         // A prefilter reading the level the first stage decodes finds every block still decoded when it fits.
         const keep = verifier?.prefilter?.model && options.verify !== false ? keepLevelBytes(src, plan, verifier.prefilter.card.gsd_m) : 0;
         if (keep) src.setCacheBytes(Math.max(keep, cacheBytesFor(src, plan)));
+        // A prefilter at a level the file lacks (no overviews): the first stage's decodes build it once, on disk.
+        const rf = !keep && verifier?.prefilter?.model && options.verify !== false ? reducedLevelFactor(src, plan, verifier.prefilter.card.gsd_m) : 0;
+        const reducedPath = join(tmpdir(), `tiandi-level-${process.pid}-${k}-${rf}x.bin`);
+        const reducing = rf > 0 && (await src.reduceLevel(rf, reducedPath, true).catch(() => false));
         const acc = new HeatmapAccumulator(plan);
         const foot = new Uint8Array(plan.footWidth * plan.footHeight);
         let inferred = 0;
@@ -263,7 +267,7 @@ export async function scanImages(options: ScanImagesOptions): Promise<ScanSummar
             ty = nextTy;
           }
         };
-        const open = { type: 'open' as const, path, crs: options.crs, plan, cacheBytes: cacheBytesFor(src, plan), segmentTiles: 8, batchSize };
+        const open = { type: 'open' as const, path, crs: options.crs, plan, cacheBytes: cacheBytesFor(src, plan), segmentTiles: 8, batchSize, reduced: reducing ? { path: reducedPath, factor: rf } : undefined };
         const remote = async (w: ScanWorker, ready: Promise<boolean>, r: number) => {
           if (!(await ready) || !ranges.remaining()) return;
           await w.request(open);
@@ -291,6 +295,7 @@ export async function scanImages(options: ScanImagesOptions): Promise<ScanSummar
         // Tracing and the heatmap need memory of their own: decoded blocks are not needed any more (unless kept
         // for the prefilter), nor, after the last image, the worker threads (their heaps, caches and sessions).
         if (!keep) src.setCacheBytes(0);
+        if (reducing) src.useReducedLevel();
         if (k === opened.length - 1) await stopWorkers(workers);
         const onVerify = (windowsDone: number, windowsTotal: number) =>
           options.onProgress?.({ phase: 'verify', image: path, imageIndex: k, images: opened.length, tilesDone, tilesTotal, mpxDone, mpxTotal, windowsDone, windowsTotal, elapsedS: (performance.now() - t0) / 1000 });
@@ -298,6 +303,7 @@ export async function scanImages(options: ScanImagesOptions): Promise<ScanSummar
           verifier ? { verifier, apply: options.verify !== false, onWindow: options.onVerifierWindow, signal, onProgress: onVerify, prefilterCacheBytes: keep } : undefined,
           card.verifier ? '复核已关闭 the second stage was turned off (--no-verify)' : '模型无复核阶段 the model has no second stage'));
         src.setCacheBytes(0);
+        await src.dropReducedLevel();
       } catch (err) {
         if ((err as TilesError).code === 'TIANDI_E_ABORTED') throw err;
         failed.push(failureOf(path, err));

@@ -24,6 +24,8 @@ port.on('message', async (m: WorkerRequest) => {
       case 'open':
         await source?.close();
         source = await openGeoTiffSource(m.path, { crs: m.crs, cacheBytes: m.cacheBytes });
+        // Blocks this thread decodes feed the reduced level the scan builds (its file is the scan's).
+        if (m.reduced) await source.reduceLevel(m.reduced.factor, m.reduced.path, false).catch(() => false);
         plan = m.plan;
         segmentTiles = m.segmentTiles;
         batchSize = m.batchSize;

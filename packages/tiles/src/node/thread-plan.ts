@@ -1,6 +1,6 @@
 import { STRIP_BAND_ROWS } from '../read/level-reader';
 import type { GeoTiffSource } from '../read/open-geotiff-source';
-import type { ScanPlan } from '../scan/scan-plan';
+import { snapWhole, type ScanPlan } from '../scan/scan-plan';
 
 /** The resolution level the reader uses for windows of fx × fy source pixels per output pixel (the coarsest at least as fine). */
 function levelAt(src: GeoTiffSource, fx: number, fy: number) {
@@ -28,6 +28,21 @@ export function keepLevelBytes(src: GeoTiffSource, plan: ScanPlan, prefilterGsdM
   // RGB plus a validity byte per pixel, as decoded blocks are held.
   const bytes = Math.ceil(L.width / src.layout.blockWidth) * Math.ceil(L.height / src.layout.blockHeight) * src.layout.blockWidth * src.layout.blockHeight * 4;
   return bytes <= KEEP_LEVEL_BYTES ? bytes : 0;
+}
+
+/**
+ * The factor of the reduced level a scan should build for a prefilter at `prefilterGsdM`, or 0: when the first
+ * stage decodes full-resolution blocks (no overview as coarse as its own grid) and the prefilter reads at a
+ * whole factor ≥ 2 of the file's GSD, no finer than the first stage, for which the file has no level of its
+ * own. The first stage's decodes then build that level once (reduced-level.ts) and the prefilter decodes
+ * nothing again; without it, it decoded most full-resolution blocks a second time.
+ */
+export function reducedLevelFactor(src: GeoTiffSource, plan: ScanPlan, prefilterGsdM: number): number {
+  if (levelFor(src, plan) !== src.levels[0]) return 0;
+  const kx = snapWhole(prefilterGsdM / src.gsdM.x);
+  const ky = snapWhole(prefilterGsdM / src.gsdM.y);
+  if (kx !== ky || !Number.isInteger(kx) || kx < 2 || kx > plan.fx * (1 + 1e-9)) return 0;
+  return levelAt(src, kx, ky) === src.levels[0] ? kx : 0;
 }
 
 /**

@@ -107,8 +107,14 @@ export function readVerifierWindow(src: GeoTiffSource, vcard: ModelCard, px: num
   const size = vcard.input.size;
   const wx = snapWhole((size * vcard.gsd_m) / src.gsdM.x);
   const wy = snapWhole((size * vcard.gsd_m) / src.gsdM.y);
-  const x0 = Number.isInteger(wx) ? Math.round(px - wx / 2) : px - wx / 2;
-  const y0 = Number.isInteger(wy) ? Math.round(py - wy / 2) : py - wy / 2;
+  // A window of k source pixels per window pixel (k whole) starts on a multiple of k: its cells are then the
+  // pixels of a k× level (an overview, or the reduced level a scan builds), read by copying.
+  const onGrid = (p: number, w: number) => {
+    const k = w / size;
+    return Number.isInteger(k) ? k * Math.round((p - w / 2) / k) : Math.round(p - w / 2);
+  };
+  const x0 = Number.isInteger(wx) ? onGrid(px, wx) : px - wx / 2;
+  const y0 = Number.isInteger(wy) ? onGrid(py, wy) : py - wy / 2;
   return src.readWindow([x0, y0, x0 + wx, y0 + wy], size, size, signal);
 }
 

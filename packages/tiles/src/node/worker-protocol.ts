@@ -4,7 +4,7 @@ import type { ScanPlan } from '../scan/scan-plan';
 /** Messages from the scan coordinator to a worker thread. */
 export type WorkerRequest =
   | { type: 'model'; modelDir: string }
-  | { type: 'open'; path: string; crs?: string; plan: ScanPlan; cacheBytes: number; segmentTiles: number; batchSize: number }
+  | { type: 'open'; path: string; crs?: string; plan: ScanPlan; cacheBytes: number; segmentTiles: number; batchSize: number; reduced?: { path: string; factor: number } }
   | { type: 'row'; ty: number }
   | { type: 'close' }
   | { type: 'exit' };

@@ -7,6 +7,7 @@ import type { RgbRaster } from './resample-area';
 import { toMaskBlock, toRgbBlock, type RgbBlock } from './rgb-block';
 import { DecodeBuffers } from './decode-buffers';
 import { ones, RegionPool } from './region-pool';
+import { reduceBlock, reducedGeometry, ReducedLevelFile } from './reduced-level';
 
 /** Reads pixel regions of one resolution level, block by block, through a bounded cache of decoded blocks. */
 export interface LevelReader {
@@ -14,8 +15,16 @@ export interface LevelReader {
   readLevel(info: IfdInfo, mask: IfdInfo | undefined, rx0: number, ry0: number, rx1: number, ry1: number, signal?: AbortSignal): Promise<RgbRaster>;
   /** Hands a region from readLevel back for reuse, once nothing refers to its arrays any more. */
   release(region: RgbRaster): void;
-  /** Blocks decoded so far. */
+  /** Blocks decoded so far (reduced-level tiles read back from their file are not decodes). */
   decodes(): number;
+  /**
+   * From now on, reduces every decoded block of `base` `factor`× into the file at `path` (created when
+   * `create`; see reduced-level.ts), and returns the reduced level's description for readLevel, or
+   * undefined when its blocks do not split into whole reduced pixels.
+   */
+  reduceInto(base: IfdInfo, factor: number, path: string, create: boolean): Promise<IfdInfo | undefined>;
+  /** Stops reducing and closes the reduced level's file (removing it when this reader created it). */
+  dropReduced(): Promise<void>;
   setCacheBytes(bytes: number): void;
   clear(): void;
 }
@@ -40,6 +49,17 @@ export function createLevelReader(o: { fh: FileHandle; path: string; bigEndian: 
   const cache = new BlockCache<RgbBlock>(cacheBytes, (block) => buffers.evicted(block));
   const maskCache = new BlockCache<Uint8Array>(32 * 1024 * 1024);
   let bandExtraStrips = 0;
+  let reduced: { base: IfdInfo; file: ReducedLevelFile; info: IfdInfo } | undefined;
+  let reducedReads = 0;
+  // A disk that fails (full /tmp) only costs speed: tiles not written are made again when read.
+  const writeReduced = (r: NonNullable<typeof reduced>, bx: number, by: number, t: RgbBlock) =>
+    r.file.write(bx, by, t).catch(() => {
+      if (reduced === r) reduced = { ...r, base: { ...r.base } };
+    });
+  /** Writes the reduced tile of a freshly decoded block of the level being reduced. */
+  const keepReduced = async (info: IfdInfo, bx: number, by: number, block: RgbBlock): Promise<void> => {
+    if (reduced && info === reduced.base) await writeReduced(reduced, bx, by, reduceBlock(reduced.file.geometry, block));
+  };
 
   const readBytes = async (info: IfdInfo, block: number, sig?: AbortSignal): Promise<Uint8Array | null> => {
     const off = Number(info.offsets[block]);
@@ -74,8 +94,20 @@ export function createLevelReader(o: { fh: FileHandle; path: string; bigEndian: 
     }
     return raw;
   };
+  // A reduced tile: read back from the file, or made from its base block when no thread has written it yet.
+  const getReduced = (r: NonNullable<typeof reduced>, bx: number, by: number, sig?: AbortSignal): Promise<RgbBlock> =>
+    cache.get(`${r.info.index}:${bx}:${by}`, async () => {
+      reducedReads++;
+      const kept = await r.file.read(bx, by);
+      if (kept) return kept;
+      const perBand = stripsPerBand(r.base);
+      const b = await (perBand > 1 ? getBand(r.base, by, perBand, sig) : getBlock(r.base, bx, by, sig));
+      const t = reduceBlock(r.file.geometry, b);
+      await writeReduced(r, bx, by, t);
+      return t;
+    });
   const getBlock = (info: IfdInfo, bx: number, by: number, sig?: AbortSignal): Promise<RgbBlock> =>
-    cache.get(`${info.index}:${bx}:${by}`, async () => {
+    reduced && info === reduced.info ? getReduced(reduced, bx, by, sig) : cache.get(`${info.index}:${bx}:${by}`, async () => {
       const { into, settle } = buffers.forBlock();
       const rows = rowsOf(info, by);
       const planes: Uint8Array[] = [];
@@ -108,7 +140,9 @@ export function createLevelReader(o: { fh: FileHandle; path: string; bigEndian: 
           throw new TilesError('TIANDI_E_CORRUPT_TIFF', `数据损坏 a block decoded to ${p.length} bytes, expected ${need}: the file is corrupt`, path);
         }
       }
-      return settle(toRgbBlock(info, planes, rows, noData));
+      const block = settle(toRgbBlock(info, planes, rows, noData));
+      await keepReduced(info, bx, by, block);
+      return block;
     });
   // A band of consecutive strips: read with one call when they lie together in the file, decoded strip by
   // strip and joined into one block.
@@ -165,7 +199,11 @@ export function createLevelReader(o: { fh: FileHandle; path: string; bigEndian: 
       }
       // decodes() counts strips, not bands.
       bandExtraStrips += parts.length - 1;
-      if (parts.length === 1) return settle(parts[0]);
+      if (parts.length === 1) {
+        const one = settle(parts[0]);
+        await keepReduced(info, 0, band, one);
+        return one;
+      }
       const w = info.blockWidth;
       const rgb = into(w * rowsTotal * 3);
       const anyMask = parts.some((b) => b.valid);
@@ -179,7 +217,9 @@ export function createLevelReader(o: { fh: FileHandle; path: string; bigEndian: 
         }
         r += b.rows;
       }
-      return settle({ width: w, rows: rowsTotal, rgb, valid, byteLength: rgb.byteLength + (valid?.byteLength ?? 0) });
+      const joined = settle({ width: w, rows: rowsTotal, rgb, valid, byteLength: rgb.byteLength + (valid?.byteLength ?? 0) });
+      await keepReduced(info, 0, band, joined);
+      return joined;
     });
   const getMask = (info: IfdInfo, bx: number, by: number, sig?: AbortSignal): Promise<Uint8Array> =>
     maskCache.get(`${info.index}:${bx}:${by}`, async () => {
@@ -262,7 +302,20 @@ export function createLevelReader(o: { fh: FileHandle; path: string; bigEndian: 
   return {
     readLevel,
     release: (r) => regions.release(r.rgb),
-    decodes: () => cache.decodes + maskCache.decodes + bandExtraStrips,
+    decodes: () => cache.decodes - reducedReads + maskCache.decodes + bandExtraStrips,
+    reduceInto: async (base, factor, file, create) => {
+      const perBand = stripsPerBand(base);
+      const g = reducedGeometry({ width: base.width, height: base.height, blockWidth: base.blockWidth, blockHeight: base.blockHeight * perBand, tiled: base.tiled }, factor);
+      if (!g) return undefined;
+      await reduced?.file.close();
+      const f = await ReducedLevelFile.open(file, g, create);
+      const info: IfdInfo = {
+        ...base, index: 100_000 + base.index, width: g.width, height: g.height, tiled: true, planar: 1,
+        blockWidth: g.tileWidth, blockHeight: g.tileHeight, blocksAcross: g.blocksAcross, blocksDown: g.blocksDown,
+      };
+      reduced = { base, file: f, info };
+      return info;
+    },
     setCacheBytes: (bytes) => {
       cache.resize(bytes);
       // No cache, no reuse: let the recycled buffers go too.
@@ -270,6 +323,11 @@ export function createLevelReader(o: { fh: FileHandle; path: string; bigEndian: 
         buffers.drop();
         regions.clear();
       }
+    },
+    dropReduced: async () => {
+      const r = reduced;
+      reduced = undefined;
+      await r?.file.close();
     },
     clear: () => {
       cache.clear();

@@ -53,6 +53,17 @@ export interface GeoTiffSource {
   blocksDecoded(): number;
   /** Changes the decoded-block cache budget (bytes). */
   setCacheBytes(bytes: number): void;
+  /**
+   * Builds the full-resolution level reduced `factor`× in the temporary file `file` (created when `create`, else
+   * another thread's), from every full-resolution block decoded from now on (reduced-level.ts). False when the
+   * file has a coarser level than that anyway, a mask IFD, or blocks that do not split into whole reduced pixels.
+   * Windows read from it only after {@link useReducedLevel}.
+   */
+  reduceLevel(factor: number, file: string, create: boolean): Promise<boolean>;
+  /** Lets readWindow read the reduced level (once the scan has decoded the blocks it is made of). */
+  useReducedLevel(): void;
+  /** Forgets the reduced level and closes its file (removed by the thread that created it). */
+  dropReducedLevel(): Promise<void>;
   close(): Promise<void>;
 }
 
@@ -181,6 +192,8 @@ export async function openGeoTiffSource(path: string, options: OpenGeoTiffOption
     const wrong = implausibleGeoref(geoTransform!, main.width, main.height, toWgs, gsdM, crs!.id);
     if (wrong) throw new TilesError('TIANDI_E_NO_GEOREF', wrong, path);
     const blocks = createLevelReader({ fh, path, bigEndian, noData, cacheBytes: options.cacheBytes ?? 64 * 1024 * 1024 });
+    let reducedLevel: Level | undefined;
+    let pendingReduced: Level | undefined;
 
     const source: GeoTiffSource = {
       path,
@@ -205,7 +218,7 @@ export async function openGeoTiffSource(path: string, options: OpenGeoTiffOption
         const sx = (x1 - x0) / ow;
         const sy = (y1 - y0) / oh;
         let L = levels[0];
-        for (const c of levels) if (c.scaleX <= sx * (1 + 1e-9) && c.scaleY <= sy * (1 + 1e-9) && c.width < L.width) L = c;
+        for (const c of reducedLevel ? [...levels, reducedLevel] : levels) if (c.scaleX <= sx * (1 + 1e-9) && c.scaleY <= sy * (1 + 1e-9) && c.width < L.width) L = c;
         const lx0 = x0 / L.scaleX;
         const ly0 = y0 / L.scaleY;
         const lx1 = x1 / L.scaleX;
@@ -225,7 +238,24 @@ export async function openGeoTiffSource(path: string, options: OpenGeoTiffOption
       },
       blocksDecoded: () => blocks.decodes(),
       setCacheBytes: (bytes) => blocks.setCacheBytes(bytes),
+      async reduceLevel(factor, file, create) {
+        const base = levels[0];
+        if (base.mask || levels.some((l) => l !== base && l.scaleX <= factor * (1 + 1e-9) && l.scaleY <= factor * (1 + 1e-9))) return false;
+        const info = await blocks.reduceInto(base.ifd, factor, file, create);
+        if (!info) return false;
+        pendingReduced = { width: info.width, height: info.height, scaleX: factor, scaleY: factor, ifd: info };
+        return true;
+      },
+      useReducedLevel() {
+        reducedLevel = pendingReduced;
+      },
+      async dropReducedLevel() {
+        reducedLevel = pendingReduced = undefined;
+        await blocks.dropReduced();
+      },
       async close() {
+        reducedLevel = pendingReduced = undefined;
+        await blocks.dropReduced();
         blocks.clear();
         await fh.close().catch(() => undefined);
         await tiff?.close();
