@@ -29,7 +29,7 @@ export function geoTransformFromTags(tags: GeoTags, path: string): GeoTransform 
   } else {
     throw new TilesError(
       'TIANDI_E_NO_GEOREF',
-      '没有地理参考 no georeferencing (no GeoTIFF tie point/scale or transformation; world files are not read): ' +
+      '没有地理参考 no georeferencing (no GeoTIFF tie point/scale or transformation, no .aux.xml, no world file .tfw/.tifw/.wld): ' +
         "export a GeoTIFF from the mapping software, or add one: gdal_translate -a_srs EPSG:<code> -a_ullr <ulx> <uly> <lrx> <lry> in.tif out.tif",
       path,
     );

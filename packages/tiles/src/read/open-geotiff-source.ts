@@ -4,7 +4,8 @@ import { crsFromProj4, getCrs, type Crs } from '@tiandi/geo/crs';
 import { TilesError, throwIfAborted } from '../errors';
 import type { GeoTransform } from '../write/geo-tags';
 import { checkTiffStructure } from './check-tiff-structure';
-import { crsFromGeoKeys, geoTransformFromTags, groundSampleDistance, implausibleGeoref, pixelToWgs84 } from './georef';
+import { groundSampleDistance, implausibleGeoref, pixelToWgs84 } from './georef';
+import { resolveGeoref } from './sidecar-georef';
 import { ifdInfo, type IfdInfo } from './ifd-info';
 import { LIMITS } from './limits';
 import { createLevelReader } from './level-reader';
@@ -146,11 +147,12 @@ export async function openGeoTiffSource(path: string, options: OpenGeoTiffOption
           const img = await tiff.getImage(0);
           const geoKeys = img.getGeoKeys();
           const load = (n: string) => fd.loadValue(n as never) as Promise<number[] | undefined>;
-          geoTransform = geoTransformFromTags(
-            { modelTransformation: await load('ModelTransformation'), modelTiepoint: await load('ModelTiepoint'), modelPixelScale: await load('ModelPixelScale'), geoKeys },
+          // GDAL's order: a PAM .aux.xml, then the GeoTIFF tags, then a world file (.tfw/.tifw/.wld); a .prj for the CRS last.
+          ({ geoTransform, crs } = await resolveGeoref(
             path,
-          );
-          crs = crsFromGeoKeys(geoKeys, path, resolveCrs(options.crs));
+            { modelTransformation: await load('ModelTransformation'), modelTiepoint: await load('ModelTiepoint'), modelPixelScale: await load('ModelPixelScale'), geoKeys },
+            resolveCrs(options.crs),
+          ));
           acquired = isoFromTiffDate(await fd.loadValue('DateTime' as never));
           const nd = (await fd.loadValue('GDAL_NODATA' as never)) as string | undefined;
           if (nd !== undefined && String(nd).trim() !== '') {
