@@ -58,6 +58,14 @@ describe('TIFF edge cases are refused or read as GDAL reads them', () => {
     if (hasGdal) expect(gdalReadErrors(p)).toMatch(/LZWDecode.*\n(.|\n)*TIFFReadEncodedStrip\(\) failed/);
   });
 
+  it('refuses a tile whose data is shorter than the tile before undoing its predictor (fuzz finding: RangeError in the WebAssembly kernel)', async () => {
+    const p = file('wide-tile.tif', craftTiff({ width: 16, height: 16, tile: [2064, 16], compression: 8, predictor: 2, blocks: [deflateSync(gradient().subarray(0, 16 * 16 * 3))] }));
+    const s = await openGeoTiffSource(p);
+    await expect(s.readWindow([0, 0, 16, 16])).rejects.toMatchObject({ code: 'TIANDI_E_CORRUPT_TIFF', message: expect.stringContaining('decoded to 768 bytes, expected 99072') });
+    await s.close();
+    if (hasGdal) expect(gdalReadErrors(p)).toMatch(/TIFFReadEncodedTile\(\) failed/);
+  });
+
   it('refuses an uncompressed strip shorter than its rows at open', async () => {
     const p = file('short-raw.tif', craftTiff({ blocks: [gradient().subarray(0, 1000)] }));
     expect(await refusal(p)).toMatchObject({ code: 'TIANDI_E_CORRUPT_TIFF', message: expect.stringContaining('holds 1000 bytes, its 64 uncompressed rows need 12288') });
