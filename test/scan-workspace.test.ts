@@ -1,5 +1,5 @@
 import { describe, expect, it } from 'vitest';
-import { existsSync, mkdtempSync, writeFileSync } from 'node:fs';
+import { copyFileSync, existsSync, mkdtempSync, writeFileSync } from 'node:fs';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import { makeGeoTiff } from '../apps/server/src/testing/make-geotiff';
@@ -25,7 +25,13 @@ describe('tiandi scan --workspace', () => {
 
     const again = await tiandi(dir, 'scan', image, '--model', REDNESS_MODEL_DIR, '--out', 'scan-b', '--workers', '0', '--workspace', ws);
     expect(again.code).toBe(0);
-    expect(again.out).toMatch(/recorded in .*: 0 影像 images, 0 候选 candidates → 0 新目标 new targets/);
+    expect(again.out).toMatch(/already holds this imagery: nothing scanned/);
+    // The same file under another name is recognised by content, and says which image it is.
+    copyFileSync(image, join(dir, 'block-1 copy.tif'));
+    const copy = await tiandi(dir, 'scan', 'block-1 copy.tif', '--model', REDNESS_MODEL_DIR, '--out', 'scan-d', '--workers', '0', '--workspace', ws);
+    expect(copy.code).toBe(0);
+    expect(copy.err).toMatch(/block-1 copy\.tif: .*same imagery as workspace image 'DJI_0101\.tif' \(by file sha256\)/);
+    expect(existsSync(join(dir, 'scan-d'))).toBe(false);
     const targets = JSON.parse((await tiandi(dir, 'targets', 'list', '--json', '--workspace', ws)).out);
     expect(targets).toHaveLength(RED_PLOTS.length);
   });

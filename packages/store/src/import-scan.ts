@@ -14,6 +14,8 @@ export interface ScanImage {
   acquired: string | null;
   operator: string | null;
   sha256: string | null;
+  /** Digest of the decoded pixels (tiles' imageDigests), when the scan computed it. */
+  pixelSha256?: string | null;
 }
 
 /** A scan result folder, validated (see {@link readScanDir}). */
@@ -33,6 +35,48 @@ export interface ImportScanResult {
   staleCertificates: string[];
   /** True when everything was already in the workspace (nothing written). */
   unchanged: boolean;
+  /** Images whose content the workspace already holds under another id: neither they nor their candidates are recorded again. */
+  sameImagery: SameImagery[];
+}
+
+/**
+ * The workspace has scanned this content with this model version already (under any image id): scanning it
+ * again would only repeat the same candidates. Returns the image id it holds the content under, or null.
+ */
+export function alreadyScanned(ws: Workspace, content: { sha256?: string | null; pixelSha256?: string | null }, model: string, modelVersion: string): Omit<SameImagery, 'imageId'> | null {
+  const same = findImageByContent(ws, content);
+  if (!same) return null;
+  return ws.db.prepare('SELECT 1 FROM scans WHERE scan_id = ?').get(`${model}@${modelVersion}/${same.sameAs}`) ? same : null;
+}
+
+/** An image recognised as imagery the workspace already holds: which image it is, and by which digest. */
+export interface SameImagery {
+  imageId: string;
+  sameAs: string;
+  by: 'sha256' | 'pixels';
+}
+
+/**
+ * The stored image with the same content as `im` (same file sha256, else same pixel digest), or null.
+ * Images without digests (scans made before them) are never matched.
+ */
+export function findImageByContent(ws: Workspace, im: { sha256?: string | null; pixelSha256?: string | null }): Omit<SameImagery, 'imageId'> | null {
+  if (im.sha256) {
+    const r = ws.db.prepare('SELECT image_id FROM images WHERE sha256 = ? ORDER BY fid LIMIT 1').get(im.sha256) as { image_id: string } | undefined;
+    if (r) return { sameAs: r.image_id, by: 'sha256' };
+  }
+  if (im.pixelSha256) {
+    const r = ws.db.prepare('SELECT image_id FROM images WHERE pixel_sha256 = ? ORDER BY fid LIMIT 1').get(im.pixelSha256) as { image_id: string } | undefined;
+    if (r) return { sameAs: r.image_id, by: 'pixels' };
+  }
+  return null;
+}
+
+function sameInBatch(earlier: ScanImage[], im: ScanImage): Omit<SameImagery, 'imageId'> | null {
+  const bySha = im.sha256 ? earlier.find((e) => e.sha256 === im.sha256) : undefined;
+  if (bySha) return { sameAs: bySha.imageId, by: 'sha256' };
+  const byPx = im.pixelSha256 ? earlier.find((e) => e.pixelSha256 === im.pixelSha256) : undefined;
+  return byPx ? { sameAs: byPx.imageId, by: 'pixels' } : null;
 }
 
 export interface ImportScanOptions {
@@ -50,17 +94,38 @@ export function importScan(ws: Workspace, scan: ScanData, actor: string, opts: I
     const hasImage = ws.db.prepare('SELECT 1 FROM images WHERE image_id = ?');
     const hasCand = ws.db.prepare('SELECT 1 FROM candidates WHERE candidate_id = ?');
     const once = <T,>(key: (x: T) => string) => { const seen = new Set<string>(); return (x: T) => !seen.has(key(x)) && !!seen.add(key(x)); };
-    const newImages = scan.images.filter(once((i: ScanImage) => i.imageId)).filter((i) => !hasImage.get(i.imageId));
-    const newCands = scan.candidates.filter(once((c: Candidate) => c.id)).filter((c) => !hasCand.get(c.id));
-    const res: ImportScanResult = { imagesAdded: [], candidatesAdded: 0, targetsCreated: [], targetsChanged: [], absorbed: [], staleCertificates: [], unchanged: true };
+    const fresh = scan.images.filter(once((i: ScanImage) => i.imageId)).filter((i) => !hasImage.get(i.imageId));
+    // The same imagery under another name (or twice in this scan) is recognised by content and not recorded again.
+    const sameImagery: SameImagery[] = [];
+    const newImages: ScanImage[] = [];
+    for (const im of fresh) {
+      const same = findImageByContent(ws, im) ?? sameInBatch(newImages, im);
+      if (same) sameImagery.push({ imageId: im.imageId, ...same });
+      else newImages.push(im);
+    }
+    const sameAs = new Map(sameImagery.map((d) => [d.imageId, d.sameAs]));
+    const hasScan = ws.db.prepare('SELECT 1 FROM scans WHERE scan_id = ?');
+    const newCands = scan.candidates
+      .flatMap((c) => {
+        const to = sameAs.get(c.imageId);
+        if (!to) return [c];
+        // Candidates of a copy belong to the image it copies: dropped when that model version already scanned it, else kept under it.
+        const scanId = `${c.model}@${c.modelVersion}/${to}`;
+        if (hasScan.get(scanId)) return [];
+        return [{ ...c, id: scanId + c.id.slice(c.scanId.length), scanId, imageId: to }];
+      })
+      .filter(once((c: Candidate) => c.id))
+      .filter((c) => !hasCand.get(c.id));
+    const res: ImportScanResult = { imagesAdded: [], candidatesAdded: 0, targetsCreated: [], targetsChanged: [], absorbed: [], staleCertificates: [], unchanged: true, sameImagery };
+    for (const d of sameImagery) audit('image.same_imagery', d.imageId, { same_as: d.sameAs, by: d.by, source: scan.source });
     if (newImages.length === 0 && newCands.length === 0) return res;
     res.unchanged = false;
 
-    const insImage = ws.db.prepare(`INSERT INTO images (geom, image_id, crs, gsd_m, width, height, acquired, operator, sha256, imported_at) VALUES (?, ?, ?, ?, ?, ?, ?, ?, ?, ?)`);
+    const insImage = ws.db.prepare(`INSERT INTO images (geom, image_id, crs, gsd_m, width, height, acquired, operator, sha256, pixel_sha256, imported_at) VALUES (?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?)`);
     for (const im of newImages) {
       const g = asMulti(im.geometry);
       const empty = g.coordinates.length === 0;
-      insImage.run(empty ? null : ws.blob(g), im.imageId, im.crs, im.gsdM, im.width, im.height, im.acquired, im.operator, im.sha256, ws.now());
+      insImage.run(empty ? null : ws.blob(g), im.imageId, im.crs, im.gsdM, im.width, im.height, im.acquired, im.operator, im.sha256, im.pixelSha256 ?? null, ws.now());
       if (!empty) ws.extendLayer('images', g);
       res.imagesAdded.push(im.imageId);
     }

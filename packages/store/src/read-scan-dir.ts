@@ -38,6 +38,7 @@ const FootprintFeature = z.object({
     acquired: z.string().nullish(),
     operator: z.string().nullish(),
     sha256: z.string().nullish(),
+    pixel_sha256: z.string().nullish(),
     fingerprint: z.string().nullish(),
   }),
 });
@@ -78,6 +79,7 @@ export async function readScanDir(dir: string, signal?: AbortSignal): Promise<Sc
     acquired: f.properties.acquired ?? null,
     operator: f.properties.operator ?? null,
     sha256: f.properties.sha256 ?? f.properties.fingerprint ?? null,
+    pixelSha256: f.properties.pixel_sha256 ?? null,
   }));
   const known = new Set(images.map((i) => i.imageId));
   const candidates: Candidate[] = cs.data.features.map((f, i) => {

@@ -3,9 +3,22 @@ import { fromGpkgBlob } from './gpkg-geometry';
 import { readSeason, readZone, type ZoneRecord } from './rows';
 import type { Workspace } from './workspace';
 
-/** Footprints of every stored image (what coverage is computed from). */
+/**
+ * Footprints of every stored image (what coverage is computed from), each piece of imagery once: an image whose
+ * file sha256 or pixel digest matches an earlier-recorded one (a workspace that took a copy in before copies
+ * were recognised) is left out, so no certificate counts one image twice.
+ */
 export function readFootprints(ws: Workspace): (Footprint & { sha256: string | null })[] {
-  return (ws.db.prepare('SELECT geom, image_id, gsd_m, acquired, sha256 FROM images WHERE geom IS NOT NULL ORDER BY image_id').all() as { geom: Buffer; image_id: string; gsd_m: number; acquired: string | null; sha256: string | null }[])
+  const rows = ws.db.prepare('SELECT geom, image_id, gsd_m, acquired, sha256, pixel_sha256 FROM images WHERE geom IS NOT NULL ORDER BY fid').all() as { geom: Buffer; image_id: string; gsd_m: number; acquired: string | null; sha256: string | null; pixel_sha256: string | null }[];
+  const seen = new Set<string>();
+  const unique = rows.filter((r) => {
+    const keys = [r.sha256 && 'f:' + r.sha256, r.pixel_sha256 && 'p:' + r.pixel_sha256].filter((k): k is string => !!k);
+    if (keys.some((k) => seen.has(k))) return false;
+    for (const k of keys) seen.add(k);
+    return true;
+  });
+  return unique
+    .sort((a, b) => (a.image_id < b.image_id ? -1 : a.image_id > b.image_id ? 1 : 0))
     .map((r) => ({ imageId: r.image_id, geometry: fromGpkgBlob(r.geom) as Polygonal, gsdM: r.gsd_m, acquired: r.acquired ?? '', sha256: r.sha256 }));
 }
 

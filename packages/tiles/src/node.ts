@@ -2,6 +2,7 @@
 export { scanImages, type ScanImagesOptions, type ScanSummary, type ScanProgress, type ScanFailure, type CandidateProperties } from './node/scan-images';
 export { loadModel, loadModelCard, checkGraphAgainstCard, type LoadedModel } from './node/load-model';
 export { imageFingerprint } from './node/image-fingerprint';
+export { imageDigests, fileSha256, pixelSha256, type ImageDigests } from './node/image-digests';
 export { openGeoTiffSource, type GeoTiffSource, type OpenGeoTiffOptions, type PixelBox, type SourceLevel } from './read/open-geotiff-source';
 export { LIMITS } from './read/limits';
 export { writeGeoTiff, type WriteGeoTiffOptions } from './write/index';

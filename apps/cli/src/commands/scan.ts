@@ -86,6 +86,27 @@ const scan: Command = {
       return fail(io, v.workspace!, "找不到工作区 no workspace here: create it with 'tiandi init <file.gpkg>' or fix --workspace");
     }
     const { scanImages, TilesError } = await loadTiles();
+    // Imagery the workspace already holds, under any file name, is recognised by content and not scanned again.
+    let toScan = images;
+    if (workspaceFile) {
+      let same: SameImageNote[];
+      try {
+        same = await sameImageryInWorkspace(workspaceFile, images.map((i) => path.resolve(io.cwd, i)), modelDir, io.signal);
+      } catch (err) {
+        if (err instanceof TilesError) return fail(io, err.path ? path.relative(io.cwd, err.path) || err.path : 'scan', err.message);
+        throw err;
+      }
+      for (const d of same) {
+        io.stderr.write(`tiandi: ${path.relative(io.cwd, d.path) || d.path}: 与工作区影像 ${d.sameAs} 内容相同（${d.by === 'sha256' ? '文件 sha256' : '像素摘要'}），已用此模型版本扫描过，不再扫描 same imagery as workspace image '${d.sameAs}' (by ${d.by === 'sha256' ? 'file sha256' : 'pixel digest'}), already scanned with this model version: not scanned again\n`);
+      }
+      const skip = new Set(same.map((d) => d.path));
+      toScan = images.filter((i) => !skip.has(path.resolve(io.cwd, i)));
+      if (toScan.length === 0) {
+        if (v.json) io.stdout.write(JSON.stringify({ images: 0, same_imagery: same.map((d) => ({ image: path.basename(d.path), same_as: d.sameAs, by: d.by })) }, null, 2) + '\n');
+        else io.stdout.write(`工作区已有这些影像，未扫描 the workspace already holds this imagery: nothing scanned\n`);
+        return EXIT.ok;
+      }
+    }
     // One bar for the tile rows, then one for the verifier's windows (a second stage can take as long again).
     let bar = v.json ? undefined : createProgressBar(io.stderr, { unit: '瓦片 tiles', rateUnit: 'Mpx/s' });
     let phase: 'tiles' | 'verify' = 'tiles';
@@ -112,7 +133,7 @@ const scan: Command = {
     let summary;
     try {
       summary = await scanImages({
-        images,
+        images: toScan,
         modelDir,
         outDir: v.out,
         cwd: io.cwd,
@@ -182,6 +203,30 @@ async function recordInWorkspace(file: string, outDir: string, actor: string, si
   const ws = Workspace.open(file);
   try {
     return await importScanDir(ws, outDir, actor, { signal });
+  } finally {
+    ws.close();
+  }
+}
+
+interface SameImageNote { path: string; sameAs: string; by: 'sha256' | 'pixels' }
+
+/**
+ * Which of these image files the workspace already holds (same file sha256 or pixel digest, under any name) and
+ * has scanned with this model's version: those need no scan. A new model version scans them again.
+ */
+async function sameImageryInWorkspace(file: string, paths: string[], modelDir: string, signal?: AbortSignal): Promise<SameImageNote[]> {
+  const [{ Workspace, alreadyScanned }, { imageDigests, loadModelCard }] = await Promise.all([import('@tiandi/store'), import('@tiandi/tiles/node')]);
+  const card = await loadModelCard(modelDir);
+  const ws = Workspace.open(file);
+  try {
+    const out: SameImageNote[] = [];
+    for (const p of paths) {
+      if (!existsSync(p)) continue; // the scan names a missing file itself
+      const d = await imageDigests(p, { signal });
+      const same = alreadyScanned(ws, d, card.name, card.version);
+      if (same) out.push({ path: p, ...same });
+    }
+    return out;
   } finally {
     ws.close();
   }

@@ -7,6 +7,9 @@ import type { RouteModule } from '../context';
 import { jobQueueOf } from '../jobs/services';
 import { sha256File } from '../uploads/sha256-file';
 import { OrthophotoRejected, validateOrthophoto } from '../uploads/validate-orthophoto';
+import { alreadyScanned } from '@tiandi/store';
+import { DEFAULT_MODEL_DIR } from '../jobs/default-scan-runner';
+import { workspaceOf } from '../workspace/workspace-service';
 
 /** Where the tus endpoint lives. */
 export const UPLOADS_PATH = '/api/uploads';
@@ -72,6 +75,16 @@ const uploads: RouteModule = {
           const reason = err instanceof OrthophotoRejected ? err.message : String((err as Error).message ?? err);
           throw refuse(422, 'TIANDI_E_UPLOAD_REJECTED', `${name}: ${reason}`, 'file');
         }
+        // The same imagery, under any name, already scanned with the server's model: say which image it is, scan nothing.
+        const same = await sameImageryScanned(ctx, file);
+        if (same) {
+          await removeUpload(upload);
+          return {
+            status_code: 200,
+            headers: { 'content-type': 'application/json' } as Record<string, string>,
+            body: JSON.stringify({ jobId: null, existing: true, sameImage: { imageId: same.sameAs, by: same.by }, message: `${name}: 与工作区影像 ${same.sameAs} 内容相同，未重新扫描 same imagery as workspace image '${same.sameAs}' (by ${same.by === 'sha256' ? 'file sha256' : 'pixel digest'}): not scanned again` }),
+          };
+        }
         const dest = path.join(imageDir, `${actual.slice(0, 16)}-${name.replace(/[^\p{L}\p{N}._-]+/gu, '_')}`);
         fs.renameSync(file, dest);
         // The data file has moved; drop tus's metadata record of it too.
@@ -110,3 +123,10 @@ const uploads: RouteModule = {
   },
 };
 export default uploads;
+
+/** The workspace image this file's content already is (file sha256 or pixel digest), when the server's model has scanned it. */
+async function sameImageryScanned(ctx: Parameters<RouteModule['register']>[1], file: string) {
+  const { imageDigests, loadModelCard } = await import('@tiandi/tiles/node');
+  const card = await loadModelCard(ctx.options.modelDir ?? DEFAULT_MODEL_DIR);
+  return alreadyScanned(workspaceOf(ctx), await imageDigests(file), card.name, card.version);
+}

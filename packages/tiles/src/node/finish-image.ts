@@ -10,6 +10,7 @@ import { tracePlots } from '../vector/trace-plots';
 import type { ModelCard } from '../model/model-card';
 import { gridToGeoJson } from './grid-to-geojson';
 import { imageFingerprint } from './image-fingerprint';
+import { imageDigests } from './image-digests';
 import { pickWindowCells } from '../verify/pick-windows';
 import { calibrate, mapConcurrent, readVerifierWindow, scoreCentres, scoreWindows, verifierCannotJudge, VERIFY_CACHE_BYTES, type Verifier, type VerifierWindow } from './verify-candidates';
 import type { RgbRaster } from '../read/resample-area';
@@ -193,6 +194,10 @@ export async function finishImage(
   };
   if (src.acquired) props.acquired = src.acquired;
   props.area_km2 = round(areaKm2, 6);
+  // Content digests, so the workspace recognises this imagery again under any name.
+  const digests = await imageDigests(path, { src });
+  props.sha256 = digests.sha256;
+  props.pixel_sha256 = digests.pixelSha256;
   return {
     name,
     candidates,
