@@ -14,13 +14,13 @@ before reading any full-resolution block for the verifier.
 Run with Debian's PyTorch: /usr/bin/python3 models/poppy-synth/train_verifier.py [--chips DIR] [--epochs N]
 Fixed seed: same chips -> same weights (up to non-determinism of multi-threaded CPU kernels).
 """
-import argparse, glob, json, os, random, re, time
+import argparse, glob, io, json, os, random, re, time
 
 import numpy as np
 import torch
 import torch.nn as nn
 import torch.nn.functional as F
-from PIL import Image
+from PIL import Image, ImageFilter
 
 from train import photometric  # the same colour jitter as the first stage (train.py beside this file)
 
@@ -99,12 +99,108 @@ def resample(x, rng, p):
     return x
 
 
-def augment(x, rng, p_resample=0.0):
+_MASKS = None
+
+
+def blob_masks(rng, n):
+    """Soft irregular masks (n, 64, 64) that always cover the centre: a plot's edge at a random place and shape
+    (drawn from a pool of 512, made once)."""
+    global _MASKS
+    if _MASKS is None:
+        _MASKS = make_masks(np.random.default_rng(SEED + 1), 512)
+    return _MASKS[rng.integers(0, len(_MASKS), n)]
+
+
+def make_masks(rng, n):
+    yy, xx = np.mgrid[0:SIZE, 0:SIZE].astype(np.float32) / SIZE - 0.5
+    out = np.empty((n, SIZE, SIZE), np.float32)
+    for i in range(n):
+        a = rng.uniform(0, np.pi)
+        rx, ry = rng.uniform(0.18, 0.7, 2)
+        u = (xx * np.cos(a) + yy * np.sin(a)) / rx
+        v = (-xx * np.sin(a) + yy * np.cos(a)) / ry
+        noise = np.asarray(Image.fromarray((rng.random((6, 6)) * 255).astype(np.uint8)).resize((SIZE, SIZE), Image.BILINEAR), np.float32) / 255
+        d = np.sqrt(u * u + v * v) + (noise - 0.5) * 0.6
+        out[i] = np.clip((1.0 - d) * 6, 0, 1)
+    return out
+
+
+def composite(x, y, real, rng, p):
+    """Pastes a share `p` of the poppy chips into real background chips, matched in light: each plot keeps its own
+    texture inside an irregular soft mask over the centre, takes the real chip's mean colour and spread in part,
+    and the real ground shows around it. The label stays poppy (the centre is always covered)."""
+    if p <= 0 or real is None or not len(real):
+        return x
+    x = x.astype(np.float32)
+    sel = np.nonzero((y == 1) & (rng.random(len(y)) < p))[0]
+    if not len(sel):
+        return x
+    bg = real[rng.integers(0, len(real), len(sel))].astype(np.float32)
+    m = blob_masks(rng, len(sel))[..., None]
+    fg = x[sel]
+    w = rng.uniform(0.3, 1.0, (len(sel), 1, 1, 1))  # how far the plot's light is matched to the real chip's
+    fmu, fsd = fg.mean(axis=(1, 2), keepdims=True), fg.std(axis=(1, 2), keepdims=True) + 1
+    bmu, bsd = bg.mean(axis=(1, 2), keepdims=True), bg.std(axis=(1, 2), keepdims=True) + 1
+    matched = (fg - fmu) * (1 - w + w * np.clip(bsd / fsd, 0.6, 1.6)) + fmu * (1 - w) + bmu * w
+    x[sel] = np.clip(matched * m + bg * (1 - m), 0, 255)
+    return x
+
+
+def camera(x, rng, p):
+    """Camera and processing randomisation on a share `p` of the batch: white balance, exposure, haze, vignetting,
+    an orthomosaic seamline, coarser ground sampling (up to 12.5 cm shown at 5 cm), blur (focus or motion) and
+    JPEG artefacts, each drawn independently (vectorised over the batch but for JPEG)."""
+    if p <= 0:
+        return x
+    x = x.astype(np.float32)
+    sel = np.nonzero(rng.random(len(x)) < p)[0]
+    n = len(sel)
+    if not n:
+        return x
+    im = x[sel] * rng.uniform(0.85, 1.15, (n, 1, 1, 3))  # white balance
+    im = 255 * (np.clip(im, 0, 255) / 255) ** rng.uniform(0.75, 1.35, (n, 1, 1, 1))  # exposure / gamma
+    h = rng.uniform(0.05, 0.3, (n, 1, 1, 1)) * (rng.random((n, 1, 1, 1)) < 0.3)
+    im = im * (1 - h) + rng.uniform(170, 230, (n, 1, 1, 1)) * h  # haze
+    yy, xx = np.mgrid[0:SIZE, 0:SIZE].astype(np.float32) / SIZE - 0.5
+    c = rng.uniform(-1.5, 1.5, (n, 2, 1, 1))
+    vig = rng.uniform(0.1, 0.35, (n, 1, 1)) * (rng.random((n, 1, 1)) < 0.3)
+    im = im * (1 - vig * ((xx - c[:, 0]) ** 2 + (yy - c[:, 1]) ** 2))[..., None]  # vignetting
+    a = rng.uniform(0, np.pi, (n, 1, 1))
+    side = ((xx * np.cos(a) + yy * np.sin(a)) > rng.uniform(-0.3, 0.3, (n, 1, 1))) & (rng.random((n, 1, 1)) < 0.15)
+    im = np.where(side[..., None], im * rng.uniform(0.85, 1.15, (n, 1, 1, 3)), im)  # seamline between two photos
+    t = torch.from_numpy(np.ascontiguousarray(np.clip(im, 0, 255), dtype=np.float32)).permute(0, 3, 1, 2)
+    coarse = np.nonzero(rng.random(n) < 0.5)[0]
+    if len(coarse):  # coarser imagery resampled up to the verifier's GSD, as the scan does
+        s = int(round(SIZE / rng.uniform(1.1, 2.5)))
+        lo = F.interpolate(t[coarse], size=(s, s), mode='area')
+        t[coarse] = F.interpolate(lo, size=(SIZE, SIZE), mode='bilinear', align_corners=False) if rng.random() < 0.7 else F.interpolate(lo, size=(SIZE, SIZE), mode='nearest')
+    blur = np.nonzero(rng.random(n) < 0.25)[0]
+    if len(blur):
+        if rng.random() < 0.6:
+            sg = rng.uniform(0.5, 1.2); k1 = torch.exp(-torch.arange(-2, 3, dtype=torch.float32) ** 2 / (2 * sg * sg)); k1 /= k1.sum()
+            ker = (k1[:, None] * k1[None, :])
+        else:  # motion blur along a row or column
+            ker = torch.zeros(5, 5); ker[2, :] = 0.2
+            if rng.random() < 0.5:
+                ker = ker.T
+        t[blur] = F.conv2d(F.pad(t[blur], (2, 2, 2, 2), mode='replicate'), ker.expand(3, 1, 5, 5).contiguous(), groups=3)
+    im = t.permute(0, 2, 3, 1).numpy()
+    for j in np.nonzero(rng.random(n) < 0.3)[0]:  # JPEG artefacts
+        buf = io.BytesIO()
+        Image.fromarray(np.clip(im[j], 0, 255).astype(np.uint8)).save(buf, 'JPEG', quality=int(rng.integers(35, 92)))
+        im[j] = np.asarray(Image.open(io.BytesIO(buf.getvalue())).convert('RGB'), np.float32)
+    x[sel] = im
+    return x
+
+
+def augment(x, rng, p_resample=0.0, y=None, real=None, p_composite=0.0, p_camera=0.0):
+    x = composite(x, y, real, rng, p_composite)
     k = rng.integers(0, 4)
     x = np.rot90(x, k, axes=(1, 2))
     if rng.random() < 0.5:
         x = x[:, :, ::-1]
     x = resample(x, rng, p_resample)
+    x = camera(x, rng, p_camera)
     return photometric(x, rng, gain=(0.82, 1.18), tint=(0.95, 1.05))
 
 
@@ -132,6 +228,10 @@ def main():
     ap.add_argument('--gsd', type=float, default=GSD, help='metres per chip pixel, written into the card (make the chips with the same card)')
     ap.add_argument('--resample', type=float, default=0.0, help='share of training chips turned and resampled (nearest or bilinear), as gdalwarp does')
     ap.add_argument('--arch', choices=sorted(ARCHS), default='std', help='network size (see ARCHS)')
+    ap.add_argument('--real', default='', help='folders of REAL negative chips (make-real-chips.ts), comma-separated: background, and backgrounds for --composite')
+    ap.add_argument('--composite', type=float, default=0.0, help='share of poppy chips pasted into real background chips (needs --real)')
+    ap.add_argument('--camera', type=float, default=0.0, help='share of chips given camera randomisation (white balance, exposure, haze, blur, JPEG, coarser GSD...)')
+    ap.add_argument('--real-weight', type=int, default=1, help='times each real chip is repeated in an epoch')
     ap.add_argument('--card-only', action='store_true', help='only write the verifier card and name it in the main card (before collecting chips)')
     ap.add_argument('--prefilter', action='store_true', help="the verifier's prefilter (a cheaper first look, named as verifier.prefilter in the main card)")
     args = ap.parse_args()
@@ -144,6 +244,15 @@ def main():
     # Hold out every 10th scene to report generalisation (whole scenes, not chips, so no near-duplicates leak).
     val = (g % 10) == 9
     xt, yt, xv, yv = x[~val], y[~val], x[val], y[val]
+    real = None
+    if args.real:
+        real, ry, _ = load(args.real)
+        if ry.any():
+            raise SystemExit('train_verifier.py: --real chips must all be background (real imagery without poppy)')
+        # Real negatives join training (never the synthetic held-out scenes): repeated --real-weight times.
+        xt = np.concatenate([xt] + [real] * args.real_weight)
+        yt = np.concatenate([yt, np.zeros(len(real) * args.real_weight, np.float32)])
+        print(f'{len(real)} real negative chips from {args.real} (x{args.real_weight})', flush=True)
     print(f'arch {args.arch}; {len(x)} chips ({int(y.sum())} poppy); train {len(xt)}, held-out scenes {len(xv)}', flush=True)
     model = VerifierNet(args.arch)
     if args.init:
@@ -162,7 +271,7 @@ def main():
         tot, nb = 0.0, 0
         for i in range(0, len(order), bs):
             idx = order[i:i + bs]
-            logit = model(to_tensor(augment(xt[idx], rng, args.resample))).squeeze(1)
+            logit = model(to_tensor(augment(xt[idx], rng, args.resample, yt[idx], real, args.composite, args.camera))).squeeze(1)
             loss = F.binary_cross_entropy_with_logits(logit, torch.from_numpy(yt[idx]), pos_weight=pos_w)
             opt.zero_grad(); loss.backward(); opt.step(); sched.step()
             tot += loss.item(); nb += 1
@@ -202,7 +311,9 @@ def write_cards(args, chips):
         'training': {
             'data': args.data_note or f'synthetic only: windows the poppy-synth segmentation model chose on packages/synth scenes (seeds 1300-1369 and 1500-1549)' + (f', {chips} chips at {args.gsd} m' if chips else f', chips at {args.gsd} m')
             + (f'; {round(args.resample * 100)} % of chips turned and resampled in training, as gdalwarp does' if args.resample > 0 else ''),
-            'warning': 'Trained on synthetic imagery only. Fine-tune on real labelled imagery before operational use. 仅用合成影像训练，实际使用前须用真实标注影像微调。',
+            'warning': ('Poppy seen only in synthetic imagery (real imagery used only as negatives and as backgrounds to paste synthetic plots into). Fine-tune on real labelled imagery before operational use. 罂粟样本仅来自合成影像（真实影像仅作负样本与背景），实际使用前须用真实标注影像微调。'
+                        if getattr(args, 'real', '') else
+                        'Trained on synthetic imagery only. Fine-tune on real labelled imagery before operational use. 仅用合成影像训练，实际使用前须用真实标注影像微调。'),
             'recipe': 'models/poppy-synth/train_verifier.py',
             'command': 'npm run train:model',
             'seed': SEED,

@@ -49,7 +49,9 @@ const square = ([lon, lat]: [number, number], m: number): Ring => {
 };
 for (let seed = first; seed < first + n; seed++) {
   const r = createPrng(seed * 11 + 3);
-  const gsdM = Math.round(r.range(0.03, 0.085) * 1000) / 1000;
+  // VCHIPS_GSD=lo,hi widens the scenes' GSD range (the scan verifies 2-12.5 cm); default 3-8.5 cm as before.
+  const [lo, hi] = (process.env.VCHIPS_GSD ?? '0.03,0.085').split(',').map(Number);
+  const gsdM = Math.round(r.range(lo, hi) * 1000) / 1000;
   const w = await writeScene({ seed, gsdM, crs: r.pick(CRSS), widthPx: Math.round(r.range(140, 180) / gsdM), plotsPerHa: 5 }, work);
   const truth = JSON.parse(readFileSync(w.truthPath, 'utf8')) as { features: Array<{ properties: { class: string }; geometry: { coordinates: Ring[] } }> };
   const plots = truth.features.filter((f) => f.properties.class === 'poppy').map((f) => f.geometry.coordinates);

@@ -1,0 +1,60 @@
+/**
+ * Real negative chips for the verifier: REAL imagery known to hold no poppy (e.g. ../shared/real-aerial), read
+ * through the scan pipeline as the verifier would see it. Two kinds, both saved under `background/`:
+ *  - `rm-*`: every window the verifier would look at on the first stage's candidates (fixed seed threshold 0.084,
+ *    below the card's, so borderline look-alikes are mined too): the real hard negatives;
+ *  - `rr-*`: `perImage` windows at random places: real ground, light and texture, also used by
+ *    train_verifier.py --composite as backgrounds to paste synthetic plots into.
+ *   npx tsx packages/synth/scripts/make-real-chips.ts <modelDir> <outDir> [perImage=24] <image.tif>...
+ * With --prefilter: the prefilter's windows (its GSD) instead of the verifier's.
+ */
+import { cpSync, mkdirSync, mkdtempSync, readFileSync, rmSync, writeFileSync } from 'node:fs';
+import { tmpdir } from 'node:os';
+import { basename, extname, join } from 'node:path';
+import sharp from 'sharp';
+import { loadModelCard, openGeoTiffSource, readVerifierWindow, scanImages, type VerifierWindow } from '@tiandi/tiles/node';
+import { createPrng } from '../src/prng';
+
+const forPrefilter = process.argv.includes('--prefilter');
+const args = process.argv.slice(2).filter((a) => a !== '--prefilter');
+const [modelDir, out, perArg, ...images] = args;
+if (!modelDir || !out || !images.length) throw new Error('usage: make-real-chips.ts <modelDir> <outDir> <perImage> <image.tif>... [--prefilter]');
+const perImage = Number(perArg);
+const card = await loadModelCard(modelDir);
+if (!card.verifier) throw new Error(`${modelDir}/model.json has no verifier block`);
+const { prefilter, ...verifierStage } = card.verifier;
+const stage = forPrefilter ? prefilter! : verifierStage;
+const vcard = await loadModelCard(join(modelDir, stage.model));
+rmSync(out, { recursive: true, force: true });
+mkdirSync(join(out, 'background'), { recursive: true });
+const work = mkdtempSync(join(tmpdir(), 'tiandi-rchips-'));
+const fixed = join(work, 'model');
+cpSync(modelDir, fixed, { recursive: true, filter: (p) => !basename(p).startsWith('.chips') });
+writeFileSync(join(fixed, 'model.json'), JSON.stringify({ ...JSON.parse(readFileSync(join(modelDir, 'model.json'), 'utf8')), thresholds: { high: 0.084, low: 0.0672, min_area_m2: 0.5 }, verifier: { model: stage.model, threshold: stage.threshold, max_windows: stage.max_windows } }));
+const save = (name: string, w: { rgb: Uint8Array; width: number; height: number }) =>
+  sharp(Buffer.from(w.rgb), { raw: { width: w.width, height: w.height, channels: 3 } }).png().toFile(join(out, 'background', name));
+let mined = 0, random = 0;
+try {
+  for (const img of images) {
+    const stem = basename(img, extname(img));
+    const windows: VerifierWindow[] = [];
+    await scanImages({ images: [img], modelDir: fixed, outDir: join(work, `scan-${stem}`), workers: 1, verify: false, onVerifierWindow: (v) => windows.push(v) });
+    for (const [k, w] of windows.entries()) await save(`rm-${stem}-${k}.png`, w.raster);
+    mined += windows.length;
+    const src = await openGeoTiffSource(img);
+    try {
+      const r = createPrng([...stem].reduce((h, c) => (h * 31 + c.charCodeAt(0)) >>> 0, 7));
+      const margin = (vcard.input.size * vcard.gsd_m) / 2 / src.gsdM.x + 1;
+      for (let k = 0; k < perImage; k++) {
+        const w = await readVerifierWindow(src, vcard, r.range(margin, src.width - margin), r.range(margin, src.height - margin));
+        await save(`rr-${stem}-${k}.png`, w);
+      }
+      random += perImage;
+    } finally {
+      await src.close();
+    }
+    console.log(`${stem}: ${windows.length} candidate windows, ${perImage} random; totals mined ${mined}, random ${random}`);
+  }
+} finally {
+  rmSync(work, { recursive: true, force: true });
+}
