@@ -109,6 +109,15 @@ export const MIGRATIONS: Migration[] = [
         .run(JSON.stringify({ by: 'unknown', at: null, reason: '迁移：无地面报告的排除 migrated: a negative without a ground report', seasonId: null, modelVersions: [], scoreMax: null }));
     },
   },
+  {
+    version: 6,
+    name: 'triage decisions (issue 17): one desk review per target — poppy_like (send a team) or not_poppy (a desk dismissal) — with reason, reviewer and model version',
+    up(db) {
+      db.exec(`CREATE TABLE triage_decisions (fid INTEGER PRIMARY KEY AUTOINCREMENT, target_id TEXT NOT NULL UNIQUE, decision TEXT NOT NULL CHECK (decision IN ('poppy_like','not_poppy')),
+        reason TEXT, note TEXT, actor TEXT NOT NULL, model_versions_json TEXT NOT NULL, score_max REAL, decided_at TEXT NOT NULL);
+        INSERT INTO gpkg_contents (table_name, data_type, identifier, description) VALUES ('triage_decisions', 'attributes', 'triage_decisions', '案头判读 desk triage decisions');`);
+    },
+  },
 ];
 
 export const SCHEMA_VERSION = MIGRATIONS[MIGRATIONS.length - 1].version;
