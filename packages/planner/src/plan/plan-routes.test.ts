@@ -171,5 +171,22 @@ describe('planRoutes', () => {
     // 450 m apart in one block: beyond the 300-m straight walk, so out to the road and back in.
     expect(b.arrivalS - a.departureS).toBeGreaterThan(450 / (4 / 3.6) + 1);
   });
+
+  it('by default finishes soonest: every team gets work and the latest return is near an even split', () => {
+    const problem: PlanProblem = { targets: targets(18, 21).map((t) => ({ ...t, serviceS: 900 })), teams: teams(3, { shiftS: 8 * 3600 }), network: net };
+    const plan = planRoutes(problem, { maxIterations: 3000 });
+    checkFeasible(plan, problem);
+    expect(plan.routes.length).toBe(3);
+    expect(plan.routes.every((r) => r.stops.length > 0)).toBe(true);
+    const o = plan.objective;
+    expect(o.kind).toBe('makespan');
+    expect(o.makespanS).toBe(Math.max(...plan.routes.map((r) => r.durationS)));
+    expect(o.makespanS! / o.evenSplitS!).toBeLessThan(1.1);
+    expect(o.lowerBoundS!).toBeLessThanOrEqual(o.makespanS!);
+    const total = planRoutes({ ...problem }, { maxIterations: 3000, objective: 'total', balanceWeight: 0 });
+    expect(total.objective.kind).toBe('total');
+    expect(total.objective.totalTravelS).toBeLessThanOrEqual(o.totalTravelS + 1);
+    expect(total.objective.makespanS!).toBeGreaterThan(o.makespanS!);
+  });
 });
 

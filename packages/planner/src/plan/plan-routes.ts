@@ -127,7 +127,7 @@ export function planRoutes(problem: PlanProblem, options: PlanOptions = {}): Pla
     penalty: t.priority * PRIORITY_COST_S,
     weight: t.priority,
   }));
-  const vrp: VrpProblem = { n: matrix.n, cost: matrix.timeS, jobs, vehicles, balanceWeight: options.balanceWeight ?? 0.01 };
+  const vrp: VrpProblem = { n: matrix.n, cost: matrix.timeS, jobs, vehicles, balanceWeight: options.balanceWeight ?? 0.01, makespanWeight: makespanWeight(options.objective ?? 'makespan', jobs, vehicles) };
 
   // Jobs no team can serve even alone; a shift shorter than the nearest round trip is bad input.
   const fits = jobs.map((_, j) => teams.some((__, k) => routeSchedule(vrp, k, [j]).ok));
@@ -247,6 +247,10 @@ export function planRoutes(problem: PlanProblem, options: PlanOptions = {}): Pla
   routes.sort((a, b) => a.day - b.day || teams.findIndex((t) => t.id === a.teamId) - teams.findIndex((t) => t.id === b.teamId));
   const served = routes.reduce((a, r) => a + r.stops.length, 0);
   const durations = routes.map((r) => r.durationS);
+  const makespanS = durations.length ? Math.max(...durations) : 0;
+  const servedIds = new Set(routes.flatMap((r) => r.stops.map((st) => st.targetId)));
+  const servedJobs = sol.routes.flat().filter((j) => servedIds.has(reach[j].id));
+  const { lowerBoundS, evenSplitS } = makespanBounds(routes, servedJobs.map((j) => jobs[j].node), servedJobs.map((j) => jobs[j].serviceS), matrix.timeS, matrix.n, nd);
   return {
     version: 1,
     ...(problem.date ? { date: problem.date } : {}),
@@ -257,6 +261,11 @@ export function planRoutes(problem: PlanProblem, options: PlanOptions = {}): Pla
       totalTravelS: routes.reduce((a, r) => a + r.travelS, 0),
       totalDistanceM: routes.reduce((a, r) => a + r.distanceM, 0),
       imbalanceS: durations.length ? Math.max(...durations) - Math.min(...durations) : 0,
+      kind: options.objective ?? 'makespan',
+      makespanS,
+      lowerBoundS,
+      evenSplitS,
+      gapToLowerBound: lowerBoundS > 0 ? Math.round((makespanS / lowerBoundS - 1) * 1e4) / 1e4 : 0,
       served,
       unserved: unassigned.length,
     },
@@ -265,6 +274,40 @@ export function planRoutes(problem: PlanProblem, options: PlanOptions = {}): Pla
     visited: problem.targets.filter((t) => visited.has(t.id)).map((t) => t.id),
     stats: { matrixMs, solveMs, iterations: sol.iterations, locations: matrix.n, travel: net ? 'network' : 'geodesic' },
   };
+}
+
+/**
+ * Weight of the longest route in the objective. 'makespan': as heavy as the fleet is large (the latest
+ * return counts like every route's travel together), but never so heavy that leaving a target out
+ * would pay: growing the longest route by a whole shift costs less than half the least urgent target.
+ */
+function makespanWeight(kind: 'makespan' | 'total', jobs: VrpJob[], vehicles: VrpVehicle[]): number {
+  if (kind !== 'makespan' || !jobs.length) return 0;
+  const shift = Math.max(...vehicles.map((v) => v.shiftEndS - v.shiftStartS));
+  const least = Math.min(...jobs.map((j) => j.penalty).filter((x) => x > 0), Infinity);
+  return Math.max(0, Math.min(vehicles.length, Number.isFinite(least) ? (0.5 * least) / shift : vehicles.length));
+}
+
+/**
+ * A lower bound on the longest route of any plan that serves the same stops on as many team-days:
+ * the larger of (1) the work no plan avoids — each stop's service plus the cheapest way into it, and
+ * the cheapest way home from a stop on each route — split evenly, and (2) the longest round trip one
+ * stop needs on its own. And the even split of this plan's own work (total work ÷ team-days).
+ */
+function makespanBounds(routes: PlanRoute[], servedNodes: number[], serviceS: number[], cost: Float64Array, n: number, depotNodes: number): { lowerBoundS: number; evenSplitS: number } {
+  if (!routes.length) return { lowerBoundS: 0, evenSplitS: 0 };
+  const work = routes.reduce((a, r) => a + r.durationS, 0);
+  let need = 0, single = 0, home = Infinity;
+  servedNodes.forEach((j, k) => {
+    let into = Infinity, out = Infinity, trip = Infinity;
+    for (let i = 0; i < n; i++) if (i !== j) { into = Math.min(into, cost[i * n + j]); out = Math.min(out, i < depotNodes ? cost[j * n + i] : out); }
+    for (let d = 0; d < depotNodes; d++) trip = Math.min(trip, cost[d * n + j] + cost[j * n + d]);
+    need += serviceS[k] + into;
+    home = Math.min(home, out);
+    single = Math.max(single, trip + serviceS[k]);
+  });
+  const even = (need + routes.length * (Number.isFinite(home) ? home : 0)) / routes.length;
+  return { lowerBoundS: Math.round(Math.max(even, single)), evenSplitS: Math.round(work / routes.length) };
 }
 
 const round1 = (x: number): number => Math.round(x * 10) / 10;

@@ -86,6 +86,12 @@ export interface PlanOptions {
   maxIterations?: number;
   /** Weight of workload balance between teams. Default 0.01 (Σ work² / 3600 s). */
   balanceWeight?: number;
+  /**
+   * 'makespan' (default): finish soonest — the latest team's return counts as much as all teams'
+   * travel together, so every team gets work; 'total': least total travel time (idle teams allowed).
+   * Serving the most priority always comes first.
+   */
+  objective?: 'makespan' | 'total';
   onProgress?: (stage: 'matrix' | 'optimise' | 'geometry', fraction: number) => void;
   /** Ends the optimisation early; the best plan found so far is returned. */
   signal?: AbortSignal;
@@ -151,6 +157,16 @@ export interface Plan {
     totalDistanceM: number;
     /** Longest minus shortest route duration among routes with stops. */
     imbalanceS: number;
+    /** Which objective the plan was optimised for. */
+    kind?: 'makespan' | 'total';
+    /** The latest return: the longest route's duration (s). */
+    makespanS?: number;
+    /** No plan serving the same stops on as many team-days can have a shorter longest route (s). */
+    lowerBoundS?: number;
+    /** This plan's total work ÷ its team-days: the makespan of a perfectly even split (s). */
+    evenSplitS?: number;
+    /** makespanS / lowerBoundS − 1. */
+    gapToLowerBound?: number;
     served: number;
     unserved: number;
   };

@@ -29,6 +29,7 @@ export function solveVrp(p: VrpProblem, options: VrpOptions = {}): VrpSolution {
   const nj = jobs.length;
   const nv = vehs.length;
   const balW = (p.balanceWeight ?? 0) / 3600;
+  const spanW = p.makespanWeight ?? 0;
   const intraLs = options.intraRouteSearch ?? false;
 
   const jNode = Int32Array.from(jobs, (j) => j.node);
@@ -64,6 +65,9 @@ export function solveVrp(p: VrpProblem, options: VrpOptions = {}): VrpSolution {
   const travel = new Float64Array(nv);
   const work = new Float64Array(nv);
   const rCost = new Float64Array(nv);
+  /** Duration of each route (return − shift start; 0 when empty) and the longest, kept current by update(). */
+  const dur = new Float64Array(nv);
+  let maxDur = 0;
 
   const posNode = (r: number, i: number): number => {
     const route = routes[r];
@@ -114,6 +118,12 @@ export function solveVrp(p: VrpProblem, options: VrpOptions = {}): VrpSolution {
     travel[r] = tr;
     work[r] = m === 0 ? 0 : tr + w;
     rCost[r] = tr + (m === 0 ? 0 : balW * (tr + w) * (tr + w)) + sumWeight(route) * (v.jobCost ?? 0);
+    if (spanW > 0) {
+      const d0 = dur[r];
+      dur[r] = m === 0 ? 0 : S[m + 1] - v.shiftStartS;
+      if (dur[r] >= maxDur) maxDur = dur[r];
+      else if (d0 >= maxDur) { maxDur = 0; for (let q = 0; q < nv; q++) if (dur[q] > maxDur) maxDur = dur[q]; }
+    }
   };
   const sumWeight = (route: number[]): number => {
     let s = 0;
@@ -144,6 +154,11 @@ export function solveVrp(p: VrpProblem, options: VrpOptions = {}): VrpSolution {
       const w0 = work[r];
       const w1 = (route.length === 0 ? travel[r] : w0) + dTravel + jServ[u] + jW[u] * (v.jobCost ?? 0);
       delta += balW * (w1 * w1 - w0 * w0);
+    }
+    if (spanW > 0) {
+      // The route's new duration, waiting aside: only growth beyond the current longest route costs.
+      const d1 = (route.length === 0 ? 0 : dur[r]) + dTravel + jServ[u];
+      if (d1 > maxDur) delta += spanW * (d1 - maxDur);
     }
     return delta;
   };
@@ -306,7 +321,7 @@ export function solveVrp(p: VrpProblem, options: VrpOptions = {}): VrpSolution {
     let s = 0;
     for (let r = 0; r < nv; r++) s += rCost[r];
     for (const u of removed) s += jPen[u];
-    return s;
+    return s + spanW * maxDur;
   };
 
   // Construction.

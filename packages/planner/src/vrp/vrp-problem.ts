@@ -43,6 +43,8 @@ export interface VrpProblem {
   vehicles: VrpVehicle[];
   /** Weight of Σ (route work)² / 3600, which spreads work over vehicles. Default 0. */
   balanceWeight?: number;
+  /** Weight of the longest route's duration (makespan: the latest return), added to the objective. Default 0. */
+  makespanWeight?: number;
 }
 
 /** Options of {@link solveVrp}. */
