@@ -229,6 +229,7 @@ describe('survey workspace', () => {
     // A workspace as schema 3 left it: no score_verify columns.
     ws.db.exec(`ALTER TABLE candidates DROP COLUMN score_verify; ALTER TABLE targets DROP COLUMN score_verify;
       DROP INDEX images_sha256; DROP INDEX images_pixel_sha256; ALTER TABLE images DROP COLUMN pixel_sha256; ALTER TABLE targets DROP COLUMN desk_json; ALTER TABLE targets DROP COLUMN ground_audit;
+      DROP TABLE triage_decisions; DELETE FROM gpkg_contents WHERE table_name = 'triage_decisions';
       DELETE FROM schema_migrations WHERE version >= 4;`);
     ws.close();
     const old = Workspace.open(path);

@@ -1,0 +1,52 @@
+import { describe, expect, it } from 'vitest';
+import { join } from 'node:path';
+import { Workspace } from './workspace';
+import { importZones } from './import-zones';
+import { setSeason } from './set-season';
+import { importScanDir } from './import-scan-dir';
+import { decideTriage, listTriage, undoTriage } from './triage';
+import { readTarget } from './rows';
+import { readAuditLog, verifyAudit } from './verify-audit';
+import { SEASON, VILLAGES, rect, tmp, writeScanDir } from './test-world.test-util';
+
+async function world() {
+  const dir = tmp();
+  const ws = Workspace.create(join(dir, 'ws.gpkg'));
+  importZones(ws, VILLAGES, { level: 'village' }, 'lead');
+  setSeason(ws, SEASON, 'lead');
+  const cands = [0, 1, 2, 3].map((i) => ({ id: `c${i}`, image: i < 3 ? 'a.tif' : 'b.tif', poly: rect(100.001 + i * 0.003, 25.002, 100.0013 + i * 0.003, 25.0023), score: [0.3, 0.5, 0.7, 0.9][i] }));
+  await importScanDir(ws, writeScanDir(join(dir, 's'), [{ image: 'a.tif', poly: rect(99.99, 24.99, 100.03, 25.02) }, { image: 'b.tif', poly: rect(100.005, 24.99, 100.03, 25.02) }], cands), 'op');
+  return ws;
+}
+
+describe('desk triage', () => {
+  it('lists scan targets best first with filters and progress; one decision per target, audited, undone only by its reviewer', async () => {
+    const ws = await world();
+    const all = listTriage(ws);
+    expect(all.items.map((i) => i.scoreMax)).toEqual([0.9, 0.7, 0.5, 0.3]);
+    expect([all.reviewed, all.total]).toEqual([0, 4]);
+    expect(listTriage(ws, { imageId: 'b.tif' }).items.map((i) => i.scoreMax)).toEqual([0.9]);
+    expect(listTriage(ws, { minScore: 0.4, maxScore: 0.8 }).total).toBe(2);
+    expect(listTriage(ws, { zoneId: 'V02' }).total).toBe(1);
+    expect(listTriage(ws, { modelVersion: 'poppy-synth@1.0.0' }).total).toBe(4);
+    expect(listTriage(ws, { modelVersion: 'poppy-synth@2' }).total).toBe(0);
+
+    const [top, second] = all.items;
+    expect(() => decideTriage(ws, { targetId: top.targetId, decision: 'not_poppy' }, 'op-li')).toThrow(/reason/);
+    const d = decideTriage(ws, { targetId: top.targetId, decision: 'not_poppy', reason: 'tarp', note: '蓝色篷布 blue tarp' }, 'op-li');
+    expect(d).toMatchObject({ decision: 'not_poppy', actor: 'op-li', modelVersions: ['poppy-synth@1.0.0'], scoreMax: 0.9 });
+    expect(readTarget(ws, top.targetId)).toMatchObject({ status: 'dismissed_desk', desk: { by: 'op-li', reason: 'tarp: 蓝色篷布 blue tarp' } });
+    expect(() => decideTriage(ws, { targetId: top.targetId, decision: 'poppy_like' }, 'op-wang')).toThrow(/already decided .* by op-li/);
+    decideTriage(ws, { targetId: second.targetId, decision: 'poppy_like' }, 'op-wang');
+    expect(readTarget(ws, second.targetId).status).toBe('detected');
+    expect(listTriage(ws)).toMatchObject({ reviewed: 2, total: 4 });
+
+    expect(() => undoTriage(ws, { targetId: top.targetId }, 'op-wang')).toThrow(/decided by op-li/);
+    undoTriage(ws, { targetId: top.targetId }, 'op-li');
+    expect(readTarget(ws, top.targetId)).toMatchObject({ status: 'detected', desk: null });
+    expect(listTriage(ws).reviewed).toBe(1);
+    expect(readAuditLog(ws).filter((e) => e.action.startsWith('triage.')).map((e) => [e.action, e.actor])).toEqual([['triage.decide', 'op-li'], ['triage.decide', 'op-wang'], ['triage.undo', 'op-li']]);
+    expect(verifyAudit(ws).ok).toBe(true);
+    ws.close();
+  });
+});
