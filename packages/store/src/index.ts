@@ -22,6 +22,7 @@ export * from './targets';
 export * from './desk-decisions';
 export * from './ground-audit-sample';
 export * from './triage';
+export * from './triage';
 export * from './import-plan';
 export * from './mark-stale';
 export * from './training-labels';
