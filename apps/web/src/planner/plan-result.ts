@@ -10,7 +10,7 @@ export const PLAN_EXPORTS = [
   { key: 'gpx', label: 'GPX', mime: 'application/gpx+xml', write: planToGpx },
   { key: 'kml', label: 'KML', mime: 'application/vnd.google-earth.kml+xml', write: planToKml },
   { key: 'geojson', label: 'GeoJSON', mime: 'application/geo+json', write: (p: Plan) => JSON.stringify(planToGeoJson(p), null, 1) },
-  { key: 'csv', label: 'CSV', mime: 'text/csv', write: (p: Plan) => '\ufeff' + planToCsv(p) },
+  { key: 'csv', label: 'CSV', mime: 'text/csv', write: planToCsv }, // planToCsv starts with the one BOM spreadsheets need
 ] as const;
 
 /**

@@ -138,6 +138,7 @@ describe('exports', () => {
   it('stops.csv lists every stop in order with times and a GCJ-02 Gaode link, then the unassigned', () => {
     const csv = planToCsv(plan);
     expect(csv.startsWith('\uFEFF')).toBe(true);
+    expect(csv.startsWith('\uFEFF\uFEFF')).toBe(false); // exactly one BOM
     const lines = csv.slice(1).trimEnd().split('\r\n');
     expect(lines.length).toBe(1 + plan.objective.served + plan.unassigned.length);
     const first = splitCsv(lines[1]);
