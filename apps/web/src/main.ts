@@ -1,5 +1,6 @@
 import './style.css';
-import { currentAccount, onAccountChange, refreshAccount, signInForm, signOut } from './auth/session';
+import { homePage, mayOpen, pagesFor } from './auth/role-tabs';
+import { currentAccount, onAccountChange, refreshAccount, signInForm, signOut, type Account } from './auth/session';
 import { getLang, onLangChange, setLang, t } from './i18n/index';
 import { startRouter } from './router';
 import { h } from './ui/h';
@@ -12,7 +13,9 @@ const nav = h('nav', { class: 'tabs' });
 const langButton = h('button', { class: 'lang', type: 'button', 'data-testid': 'lang-switch', onclick: () => setLang(getLang() === 'zh-CN' ? 'en' : 'zh-CN') });
 const title = h('span', { class: 'brand-title' });
 const accountBox = h('span', { class: 'account', 'data-testid': 'account' });
-const header = h('header', { class: 'topbar' }, h('a', { class: 'brand', href: '#/operator' }, title), nav, accountBox, langButton);
+const brand = h('a', { class: 'brand', href: '#/operator' }, title);
+const header = h('header', { class: 'topbar' }, brand, nav, accountBox, langButton);
+const PAGES = tabs.map((tab) => tab.name);
 const main = h('main', { class: 'view' });
 app.append(header, main);
 
@@ -27,9 +30,23 @@ function drawChrome(): void {
       ? [h('span', null, t('auth.signedInAs', { name: account.name, role: t(`role.${account.role}`) })), h('button', { type: 'button', onclick: () => void signOut() }, t('auth.signOut'))]
       : []),
   );
+  const mine = pagesFor(account?.role, PAGES);
+  brand.href = `#/${homePage(account?.role, PAGES, 'operator')}`;
   nav.replaceChildren(
-    ...tabs.map((tab) => h('a', { href: `#/${tab.name}`, class: tab.name === active ? 'active' : '', 'data-route': tab.name }, t(tab.label))),
+    ...tabs.filter((tab) => mine.includes(tab.name)).map((tab) => h('a', { href: `#/${tab.name}`, class: tab.name === active ? 'active' : '', 'data-route': tab.name }, t(tab.label))),
   );
+}
+
+/** Says plainly that this page is not for the account's role, with links to the pages that are. */
+function noPermission(root: HTMLElement, account: Account): false {
+  root.replaceChildren(
+    h('section', { class: 'no-permission', 'data-testid': 'no-permission' },
+      h('h2', null, t('view.noPermission')),
+      h('p', null, t('view.noPermissionHint', { role: t(`role.${account.role}`) })),
+      h('p', null, t('view.goTo'), ...pagesFor(account.role, PAGES).map((p) => h('a', { href: `#/${p}`, class: 'go-to' }, t(`nav.${p}`)))),
+    ),
+  );
+  return false;
 }
 
 const rerender = startRouter({
@@ -45,9 +62,17 @@ const rerender = startRouter({
   },
   guard: async (root, name) => {
     // The field view signs in by itself and must open offline from its saved account (issue 7).
-    if (name === 'field' || currentAccount()) return;
-    if (await refreshAccount().catch(() => null)) return;
-    await signInForm(root);
+    if (name === 'field' && !currentAccount()) {
+      void refreshAccount().catch(() => null); // only to narrow the tabs once the server answers
+      return;
+    }
+    const account = currentAccount() ?? (await refreshAccount().catch(() => null)) ?? (await signInForm(root));
+    // No page named: each role lands on its own page.
+    if (!location.hash.replace(/^#\/?/, '')) {
+      location.replace(`#/${homePage(account.role, PAGES, name)}`);
+      return false;
+    }
+    if (!mayOpen(account.role, name, PAGES)) return noPermission(root, account);
   },
 });
 let signedIn = currentAccount() !== null;

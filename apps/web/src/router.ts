@@ -21,8 +21,11 @@ export function startRouter(opts: {
   fallback: string;
   notFound: View;
   onRoute?: (name: string) => void;
-  /** Runs before a view mounts (e.g. sign-in); the view mounts when it resolves. `stale()` turns true once another render started. */
-  guard?: (root: HTMLElement, name: string, stale: () => boolean) => Promise<void>;
+  /**
+   * Runs before a view mounts (e.g. sign-in); the view mounts when it resolves, unless it resolves
+   * to false (the guard drew a refusal instead). `stale()` turns true once another render started.
+   */
+  guard?: (root: HTMLElement, name: string, stale: () => boolean) => Promise<void | boolean>;
 }): () => Promise<void> {
   let cleanup: (() => void) | void = undefined;
   let seq = 0;
@@ -34,8 +37,8 @@ export function startRouter(opts: {
     opts.root.replaceChildren();
     opts.onRoute?.(name);
     if (opts.guard) {
-      await opts.guard(opts.root, name, () => mine !== seq);
-      if (mine !== seq) return;
+      const allowed = await opts.guard(opts.root, name, () => mine !== seq);
+      if (mine !== seq || allowed === false) return;
       opts.root.replaceChildren();
     }
     const load = opts.views[name];

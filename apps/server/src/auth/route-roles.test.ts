@@ -7,7 +7,7 @@ import type { Role, RouteModule } from '../context';
 import { routes } from '../routes/index';
 
 /** Endpoints that must answer without a session. Everything else under /api must declare its roles. */
-const PUBLIC = new Set(['GET /api/health', 'POST /api/auth/login', 'POST /api/auth/logout']);
+const PUBLIC = new Set(['GET /api/health', 'POST /api/auth/login', 'POST /api/auth/logout', 'GET /api/auth/session']);
 
 const dir = fs.mkdtempSync(path.join(os.tmpdir(), 'tiandi-roles-'));
 afterAll(() => fs.rmSync(dir, { recursive: true, force: true }));

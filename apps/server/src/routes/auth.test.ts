@@ -46,6 +46,19 @@ describe('auth routes', () => {
     expect(viaCookie.json().account.name).toBe('team1');
     const viaBearer = await app.inject({ url: '/api/auth/me', headers: { authorization: `Bearer ${body.token}` } });
     expect(viaBearer.statusCode).toBe(200);
+    const session = await app.inject({ url: '/api/auth/session', headers: { cookie: cookie.split(';')[0] } });
+    expect(session.json()).toMatchObject({ account: { name: 'team1', role: 'field' }, expiresAt: expect.any(String) });
+    await app.close();
+  });
+
+  it('answers /session with 200 and no account when signed out or the token is unknown, so a cold load logs no 401', async () => {
+    const { app } = await setup();
+    for (const headers of [{}, { cookie: 'tiandi_session=nope' }, { authorization: 'Bearer nope' }]) {
+      const r = await app.inject({ url: '/api/auth/session', headers });
+      expect(r.statusCode).toBe(200);
+      expect(r.json()).toEqual({ account: null, expiresAt: null });
+      expect(r.headers['cache-control']).toBe('no-store');
+    }
     await app.close();
   });
 
@@ -138,6 +151,8 @@ describe('users routes', () => {
       const f = await app.inject({ ...r, headers: { authorization: `Bearer ${fieldToken}` } });
       expect(f.statusCode, `${r.method} ${r.url} as field`).toBe(403);
       expect(f.json().code).toBe('TIANDI_E_AUTH_ROLE');
+      // The web app words the refusal in the user's language from these; the message stays bilingual for the CLI.
+      expect(f.json().params).toEqual({ role: 'field', allowed: 'admin' });
     }
     const list = await app.inject({ url: '/api/users', headers: { authorization: `Bearer ${adminToken}` } });
     expect(list.json().accounts.map((a: { name: string }) => a.name)).toEqual(['admin', 'team1']);

@@ -19,7 +19,8 @@ const LoginBody = z.strictObject({
  *   `req.account`; then the route's `config.roles`: 401 without a live session, 403 for another role.
  *   A cookie-authenticated request that changes state must come from this site (Origin check).
  * - `POST /api/auth/login` `{ name, password }` → `{ account, expiresAt, token }` and the session cookie.
- * - `POST /api/auth/logout` ends the session. `GET /api/auth/me` → `{ account, expiresAt }` (401 when signed out).
+ * - `POST /api/auth/logout` ends the session. `GET /api/auth/me` → `{ account, expiresAt }` (401 when signed out);
+ *   `GET /api/auth/session` → the same, or `{ account: null }` when signed out.
  */
 const auth: RouteModule = {
   name: 'auth',
@@ -68,6 +69,14 @@ const auth: RouteModule = {
       if (found) (await accountService(ctx)).endSession(found.token);
       void reply.header('set-cookie', sessionCookie('', 0, req.protocol === 'https'));
       return { ok: true };
+    });
+
+    // The web app's cold load asks this one: signed out is an answer, not an error (no 401 in the console).
+    app.get('/api/auth/session', async (req, reply) => {
+      void reply.header('cache-control', 'no-store');
+      const found = requestToken(req.headers);
+      const session = found && req.account ? (await accountService(ctx)).resolveSession(found.token) : null;
+      return session ? { account: req.account, expiresAt: session.expiresAt } : { account: null, expiresAt: null };
     });
 
     app.get('/api/auth/me', { config: { roles: ['operator', 'planner', 'field', 'manager', 'admin'] } }, async (req, reply) => {

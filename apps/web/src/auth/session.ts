@@ -1,6 +1,7 @@
-import { api, ApiError, unauthorizedListeners } from '../api/api';
+import { api, unauthorizedListeners } from '../api/api';
 import { t } from '../i18n/index';
 import { h } from '../ui/h';
+import { errorText } from '../api/error-text';
 
 /** The signed-in account as the server reports it. */
 export interface Account {
@@ -31,13 +32,9 @@ function setAccount(a: Account | null): void {
 
 /** Asks the server who is signed in (null when nobody). */
 export async function refreshAccount(): Promise<Account | null> {
-  try {
-    const me = await api<{ account: Account }>('/api/auth/me');
-    setAccount(me.account);
-  } catch (e) {
-    if (e instanceof ApiError && e.status === 401) setAccount(null);
-    else throw e;
-  }
+  // /api/auth/session answers 200 when signed out, so a cold load logs no 401 in the console.
+  const me = await api<{ account: Account | null }>('/api/auth/session');
+  setAccount(me.account);
   return current;
 }
 
@@ -74,7 +71,7 @@ export function signInForm(root: HTMLElement): Promise<Account> {
           try {
             resolve(await signIn(name.value.trim(), password.value));
           } catch (e) {
-            error.textContent = t('auth.failed', { message: (e as Error).message });
+            error.textContent = t('auth.failed', { message: errorText(e) });
           }
         },
       },

@@ -82,12 +82,8 @@ export function logout(): Promise<unknown> {
   return api('/api/auth/logout', { method: 'POST', json: {} });
 }
 
-/** The signed-in account, or null (401). Throws ApiError(0) when offline. */
+/** The signed-in account, or null. Throws ApiError(0) when offline. Asks /session, which is 200 when signed out (no 401 logged). */
 export async function me(): Promise<{ account: Account; expiresAt: string } | null> {
-  try {
-    return await api('/api/auth/me');
-  } catch (err) {
-    if (err instanceof ApiError && err.status === 401) return null;
-    throw err;
-  }
+  const res = await api<{ account: Account | null; expiresAt: string | null }>('/api/auth/session');
+  return res.account && res.expiresAt ? { account: res.account, expiresAt: res.expiresAt } : null;
 }

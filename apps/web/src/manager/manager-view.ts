@@ -1,12 +1,14 @@
 import './manager-messages';
 import './manager.css';
 import type { GeoJSONSource, Map as MapLibreMap } from 'maplibre-gl';
-import { api, ApiError } from '../api/api';
+import { api } from '../api/api';
 import { currentAccount } from '../auth/session';
 import { fmtNumber, t } from '../i18n/index';
 import { createMap, whenLoaded } from '../map/create-map';
+import type { RasterInfo } from '../map/survey-layers';
 import type { View } from '../router';
 import { h } from '../ui/h';
+import { errorText } from '../api/error-text';
 
 interface ZoneStatus {
   zoneId: string;
@@ -74,6 +76,8 @@ const managerView: View = (root) => {
     map.addLayer({ id: 'targets-line', type: 'line', source: 'targets', paint: { 'line-color': STATUS_COLOUR as never, 'line-width': 2 } });
     map.addLayer({ id: 'hl', type: 'line', source: 'hl', paint: { 'line-color': '#ffd43b', 'line-width': 5 } });
   });
+  // The evidence under the targets: the operator's orthophoto and heatmap tiles.
+  void ready.then(() => addRasters(map, mapEl.parentElement!, () => selected === null && !disposed)).catch(() => undefined);
 
   const loadTree = async () => {
     const [{ zones }, { certificates }] = await Promise.all([
@@ -146,7 +150,7 @@ const managerView: View = (root) => {
         }
       } catch (err) {
         msg.className = 'msg bad';
-        msg.textContent = err instanceof ApiError ? err.message : String(err);
+        msg.textContent = errorText(err);
         certify.disabled = false;
       }
     } }, t('mgr.certify'));
@@ -193,7 +197,7 @@ const managerView: View = (root) => {
     );
   };
 
-  void loadTree().catch((err) => detail.replaceChildren(h('p', { class: 'error' }, String((err as Error).message))));
+  void loadTree().catch((err) => detail.replaceChildren(h('p', { class: 'error' }, errorText(err))));
   return () => {
     disposed = true;
     map.remove();
@@ -217,12 +221,38 @@ function importReportsPanel(onDone: () => void): HTMLElement {
       onDone();
     } catch (err) {
       out.className = 'msg bad';
-      out.textContent = (err as Error).message;
+      out.textContent = errorText(err);
     } finally {
       go.disabled = false;
     }
   } }, t('mgr.import'));
   return h('section', { class: 'panel' }, h('h2', null, t('mgr.import')), h('p', { class: 'muted' }, t('mgr.importHint')), file, h('label', null, t('mgr.importTeam'), ' ', team), h('p', null, go), out);
+}
+
+/**
+ * Adds the survey's orthophotos and heatmaps (GET /api/rasters, the same tiles as the operator's)
+ * below the zone and target layers, with a switch for each kind, and frames them while no zone is picked.
+ */
+async function addRasters(map: MapLibreMap, box: HTMLElement, mayFrame: () => boolean): Promise<void> {
+  const { rasters } = await api<{ rasters: RasterInfo[] }>('/api/rasters');
+  const usable = rasters.filter((r) => r.tiles);
+  if (!map.getStyle()) return;
+  const ids: Record<RasterInfo['kind'], string[]> = { ortho: [], heatmap: [] };
+  for (const r of [...usable.filter((x) => x.kind === 'ortho'), ...usable.filter((x) => x.kind === 'heatmap')]) {
+    const id = `raster-${r.id}`;
+    map.addSource(id, { type: 'raster', tiles: [location.origin + r.tiles], tileSize: 256, bounds: r.bounds, minzoom: r.minzoom ?? 0, maxzoom: r.maxzoom ?? 22 });
+    map.addLayer({ id, type: 'raster', source: id, paint: { 'raster-opacity': r.kind === 'heatmap' ? 0.7 : 1, 'raster-fade-duration': 0 } }, 'zone-fill');
+    ids[r.kind].push(id);
+  }
+  const toggle = (kind: RasterInfo['kind']) =>
+    h('label', null, h('input', { type: 'checkbox', checked: true, 'data-testid': `mgr-layer-${kind}`, onchange: (e: Event) => {
+      for (const id of ids[kind]) map.setLayoutProperty(id, 'visibility', (e.target as HTMLInputElement).checked ? 'visible' : 'none');
+    } }), kind === 'ortho' ? t('map.orthophoto') : t('map.heatmap'));
+  box.append(h('div', { class: 'layer-control', 'data-testid': 'mgr-layers' }, toggle('ortho'), toggle('heatmap')));
+  const boxes = usable.map((r) => r.bounds).filter((b): b is [number, number, number, number] => Array.isArray(b));
+  if (boxes.length && mayFrame()) {
+    map.fitBounds([[Math.min(...boxes.map((b) => b[0])), Math.min(...boxes.map((b) => b[1]))], [Math.max(...boxes.map((b) => b[2])), Math.max(...boxes.map((b) => b[3]))]], { padding: 20, maxZoom: 17, duration: 0 });
+  }
 }
 
 function fit(map: MapLibreMap, g: GeoJSON.Geometry, maxZoom = 16): void {

@@ -1,0 +1,189 @@
+import fs from 'node:fs';
+import os from 'node:os';
+import path from 'node:path';
+import type { Browser, BrowserContext, Page } from 'playwright-core';
+import { AccountStore } from '@tiandi/store/accounts';
+import { buildServer } from '@tiandi/server';
+import type { FastifyInstance } from 'fastify';
+import { afterAll, beforeAll, describe, expect, it } from 'vitest';
+import { makeSurveyWorkspace } from '../../apps/server/src/routes/field-world.test-util';
+import { makeGeoTiff } from '../../apps/server/src/testing/make-geotiff';
+import { routes } from '../../apps/server/src/routes/index';
+import { rasterCatalogOf } from '../../apps/server/src/routes/rasters';
+import type { RouteModule } from '../../apps/server/src/context';
+import { canvasStats } from './helpers/canvas-pixels';
+import { hasChromium, launchChromium, skipNotice } from './helpers/chromium';
+
+skipNotice();
+
+const FAST = { N: 1 << 10, r: 8, p: 1, keyLen: 32 };
+const SHOTS = path.resolve('test-artifacts/phone');
+
+let dir: string;
+let app: FastifyInstance;
+let url: string;
+let browser: Browser;
+
+/**
+ * Every page on a 390 × 844 phone, in both languages: no sideways scrolling, a map that shows
+ * something, only the tabs the role may use, a plain refusal for a page of another role, and a
+ * cold load that logs no 401. Builds the web app into its own folder (parallel tests never share a dist).
+ */
+beforeAll(async () => {
+  if (!hasChromium) return;
+  dir = fs.mkdtempSync(path.join(os.tmpdir(), 'tiandi-phone-'));
+  fs.mkdirSync(SHOTS, { recursive: true });
+  const file = path.join(dir, 'survey.gpkg');
+  const made = await makeSurveyWorkspace(file, dir);
+  const accounts = new AccountStore(made.ws.db, { scrypt: FAST });
+  await accounts.addAccount({ name: 'team1', role: 'field', teamId: 'T1', password: 'team1-password' });
+  for (const role of ['operator', 'planner', 'manager', 'admin'] as const) await accounts.addAccount({ name: role, role, password: `${role}-password` });
+  made.ws.close();
+  process.env.VITE_CONFIG_NATIVE_IGNORE_WARNING ??= 'true';
+  const { build } = await import('vite');
+  const root = path.resolve('apps/web');
+  const webRoot = path.join(dir, 'web');
+  await build({ configFile: path.join(root, 'vite.config.ts'), root, logLevel: 'warn', build: { outDir: webRoot, emptyOutDir: true } });
+  const ortho = path.join(dir, 'DJI_0001.tif');
+  fs.writeFileSync(ortho, makeGeoTiff({ width: 1000, height: 1000, origin: [100.0, 25.011], pixelSize: 1.1e-5, epsg: 4326 }));
+  const orthoModule: RouteModule = { name: 'test-ortho', register: (_app, ctx) => rasterCatalogOf(ctx).addProvider(() => [{ kind: 'ortho', name: 'DJI_0001.tif', file: ortho }]) };
+  app = await buildServer({ workspacePath: file, dataDir: path.join(dir, 'data'), webRoot, runJobs: false }, [...routes, orthoModule]);
+  url = await app.listen({ host: '127.0.0.1', port: 0 });
+  browser = await launchChromium();
+}, 240_000);
+
+afterAll(async () => {
+  await browser?.close();
+  await app?.close();
+  if (dir) fs.rmSync(dir, { recursive: true, force: true });
+});
+
+async function phone(lang: 'zh-CN' | 'en' = 'zh-CN'): Promise<{ context: BrowserContext; page: Page; console: string[] }> {
+  const context = await browser.newContext({ viewport: { width: 390, height: 844 }, deviceScaleFactor: 2, isMobile: true, hasTouch: true, locale: lang, serviceWorkers: 'block' });
+  await context.addInitScript((l) => localStorage.setItem('tiandi.lang', l), lang);
+  const page = await context.newPage();
+  const messages: string[] = [];
+  page.on('console', (m) => messages.push(`${m.type()}: ${m.text()}`));
+  page.on('pageerror', (e) => messages.push(`pageerror: ${e.message}`));
+  return { context, page, console: messages };
+}
+
+async function signIn(page: Page, name: string, route: string): Promise<void> {
+  await page.goto(`${url}/#/${route}`);
+  await page.getByTestId('login-name').fill(name);
+  await page.getByTestId('login-password').fill(`${name}-password`);
+  await page.getByTestId('login-submit').click();
+}
+
+/** Elements sticking out past the right edge, for a readable failure. */
+async function overflow(page: Page): Promise<{ scrollWidth: number; innerWidth: number; wide: string[] }> {
+  return page.evaluate(() => {
+    const wide = [...document.querySelectorAll<HTMLElement>('body *')]
+      .filter((el) => el.getBoundingClientRect().right > innerWidth + 0.5)
+      .slice(0, 8)
+      .map((el) => `${el.tagName.toLowerCase()}.${el.className}`);
+    return { scrollWidth: document.documentElement.scrollWidth, innerWidth, wide };
+  });
+}
+
+async function expectNoSidewaysScroll(page: Page, what: string): Promise<void> {
+  const o = await overflow(page);
+  expect(o.scrollWidth, `${what}: ${o.wide.join(', ')}`).toBeLessThanOrEqual(o.innerWidth);
+}
+
+async function expectMapShowsSomething(page: Page, selector = '[data-testid=map] canvas'): Promise<void> {
+  await expect.poll(async () => (await canvasStats(page, selector)).distinctColours, { timeout: 30_000, interval: 500 }).toBeGreaterThan(3);
+}
+
+const tabNames = (page: Page) => page.locator('nav.tabs a').evaluateAll((as) => as.map((a) => (a as HTMLElement).dataset.route));
+
+describe.skipIf(!hasChromium)('every page on a 390 × 844 phone', () => {
+  for (const lang of ['zh-CN', 'en'] as const) {
+    it(`${lang}: operator, planner and manager pages fit the screen and their maps draw`, async () => {
+      const cases: [string, string][] = [['manager', 'manager'], ['operator', 'operator'], ['planner', 'planner']];
+      for (const [role, route] of cases) {
+        const { context, page, console: messages } = await phone(lang);
+        await signIn(page, role, route);
+        await page.getByTestId('account').filter({ hasText: role }).waitFor();
+        await page.locator('[data-testid=map] canvas').first().waitFor({ timeout: 60_000 }).catch(async (e) => {
+          await page.screenshot({ path: path.join(SHOTS, `${lang}-${route}-no-map.png`) });
+          throw new Error(`${route}: no map canvas; console: ${messages.join(' | ')}`, { cause: e });
+        });
+        await expectMapShowsSomething(page);
+        await page.waitForTimeout(500);
+        await page.screenshot({ path: path.join(SHOTS, `${lang}-${route}.png`) });
+        await expectNoSidewaysScroll(page, `${lang} ${route}`);
+        const header = await page.locator('header.topbar').boundingBox();
+        expect(header!.height, `${lang} ${route}: header stays one or two short rows`).toBeLessThan(120);
+        if (route === 'manager') {
+          // The evidence under the targets: with the orthophoto and heatmap off, the map is plain background.
+          await page.getByTestId('mgr-layer-ortho').uncheck();
+          await page.getByTestId('mgr-layer-heatmap').uncheck();
+          await expect.poll(async () => (await canvasStats(page)).distinctColours, { timeout: 10_000 }).toBeLessThanOrEqual(3);
+        }
+        await context.close();
+      }
+    }, 180_000);
+  }
+
+  it('the field page fits the screen in both languages', async () => {
+    for (const lang of ['zh-CN', 'en'] as const) {
+      const { context, page } = await phone(lang);
+      // In English the phone refuses the position: the browser's own English text must not show, ours does.
+      if (lang === 'zh-CN') {
+        await context.grantPermissions(['geolocation']);
+        await context.setGeolocation({ latitude: 25.0085, longitude: 100.005, accuracy: 8 });
+      }
+      await page.goto(`${url}/#/field`);
+      await page.getByTestId('login-name').fill('team1');
+      await page.getByTestId('login-password').fill('team1-password');
+      await page.getByTestId('login-submit').click();
+      await page.locator('[data-testid=field-map] canvas').first().waitFor({ timeout: 30_000 });
+      await expectMapShowsSomething(page, '[data-testid=field-map] canvas');
+      await page.screenshot({ path: path.join(SHOTS, `${lang}-field.png`) });
+      await expectNoSidewaysScroll(page, `${lang} field`);
+      if (lang === 'en') {
+        await expect.poll(() => page.getByTestId('fix').textContent()).toMatch(/^No position: location is not allowed/);
+        expect(await page.getByTestId('fix').textContent()).not.toMatch(/User denied/);
+      }
+      await context.close();
+    }
+  }, 120_000);
+});
+
+describe.skipIf(!hasChromium)('role-aware pages', () => {
+  it('a field account sees only its tab, and a plain "no permission" on the operator page', async () => {
+    const { context, page } = await phone('zh-CN');
+    await signIn(page, 'team1', 'operator');
+    await page.getByTestId('no-permission').waitFor();
+    expect(await page.getByTestId('no-permission').locator('h2').textContent()).toBe('无权限');
+    expect(await page.getByTestId('upload-input').count()).toBe(0);
+    expect(await tabNames(page)).toEqual(['field']);
+    await page.getByTestId('lang-switch').click();
+    await expect.poll(() => page.getByTestId('no-permission').locator('h2').textContent()).toBe('No permission');
+    await page.getByTestId('no-permission').locator('a.go-to').click();
+    await expect.poll(() => page.evaluate(() => location.hash)).toBe('#/field');
+    await context.close();
+  });
+
+  it('each office role sees only its own tabs and lands on its page', async () => {
+    for (const [role, tabs] of [['operator', ['operator']], ['planner', ['planner']], ['manager', ['manager']], ['admin', ['operator', 'planner', 'manager']]] as const) {
+      const { context, page } = await phone('zh-CN');
+      await signIn(page, role, 'operator');
+      await page.getByTestId('account').filter({ hasText: role }).waitFor();
+      await expect.poll(() => tabNames(page)).toEqual(tabs);
+      await page.goto(`${url}/`);
+      await expect.poll(() => page.evaluate(() => location.hash)).toBe(`#/${tabs[0]}`);
+      await context.close();
+    }
+  });
+
+  it('a cold load logs no 401 (or any error) in the console', async () => {
+    const { context, page, console: messages } = await phone('zh-CN');
+    await page.goto(`${url}/#/planner`);
+    await page.getByTestId('login-name').waitFor();
+    await page.waitForTimeout(500);
+    expect(messages.filter((m) => /401|error/i.test(m))).toEqual([]);
+    await context.close();
+  });
+});
