@@ -13,10 +13,10 @@ export function errorHandler(this: unknown, err: FastifyError | Error, req: Fast
   void reply.status(body.status).type('application/json').send(body.json);
 }
 
-/** Maps any thrown value to an HTTP status and `{ code, message, field }`. */
+/** Maps any thrown value to an HTTP status and `{ code, message, field, params }`. */
 export function toErrorBody(err: unknown): { status: number; json: ErrorBody } {
   if (err instanceof ServerError) {
-    return { status: err.status, json: clean({ code: err.code, message: err.message, field: err.field }) };
+    return { status: err.status, json: clean({ code: err.code, message: err.message, field: err.field, params: paramsOf(err) }) };
   }
   const e = err as Partial<FastifyError> & { field?: string; path?: string };
   if (e && Array.isArray(e.validation)) {
@@ -27,7 +27,7 @@ export function toErrorBody(err: unknown): { status: number; json: ErrorBody } {
   if (typeof e?.code === 'string' && e.code.startsWith('TIANDI_E_')) {
     const explicit = (e as { status?: number }).status;
     const status = typeof explicit === 'number' ? explicit : e.code.endsWith('NOT_FOUND') || e.code.endsWith('_MISSING') ? 404 : e.code.endsWith('CONFLICT') || e.code.endsWith('_EXISTS') ? 409 : 400;
-    return { status, json: clean({ code: e.code, message: String(e.message), field: e.field }) };
+    return { status, json: clean({ code: e.code, message: String(e.message), field: e.field, params: paramsOf(e) }) };
   }
   if (typeof e?.statusCode === 'number' && e.statusCode >= 400 && e.statusCode < 500) {
     const code = e.statusCode === 404 ? 'TIANDI_E_NOT_FOUND' : 'TIANDI_E_BAD_REQUEST';
@@ -38,5 +38,14 @@ export function toErrorBody(err: unknown): { status: number; json: ErrorBody } {
 
 function clean(body: ErrorBody): ErrorBody {
   if (body.field === undefined) delete body.field;
+  if (body.params === undefined) delete body.params;
   return body;
+}
+
+/** An error's `params` when it is a flat record of strings and numbers (never anything else). */
+function paramsOf(e: unknown): Record<string, string | number> | undefined {
+  const p = (e as { params?: unknown })?.params;
+  if (!p || typeof p !== 'object') return undefined;
+  const entries = Object.entries(p).filter(([, v]) => typeof v === 'string' || typeof v === 'number');
+  return entries.length ? Object.fromEntries(entries) : undefined;
 }

@@ -1,6 +1,6 @@
 /**
  * Typed errors of the HTTP server, with stable codes. The shared error handler turns each into a
- * JSON body `{ code, message, field }` with its HTTP status. Keep docs/errors/server.md in sync
+ * JSON body `{ code, message, field, params }` with its HTTP status. Keep docs/errors/server.md in sync
  * (a test checks it).
  */
 export const SERVER_ERRORS = {
@@ -23,13 +23,15 @@ export class ServerError extends Error {
   readonly code: ServerErrorCode;
   readonly status: number;
   readonly field: string | undefined;
+  readonly params: Record<string, string | number> | undefined;
 
-  constructor(code: ServerErrorCode, message?: string, options: { field?: string; status?: number; cause?: unknown } = {}) {
+  constructor(code: ServerErrorCode, message?: string, options: { field?: string; status?: number; cause?: unknown; params?: Record<string, string | number> } = {}) {
     super(message ?? SERVER_ERRORS[code].message, { cause: options.cause });
     this.name = 'ServerError';
     this.code = code;
     this.status = options.status ?? SERVER_ERRORS[code].status;
     this.field = options.field;
+    this.params = options.params;
   }
 }
 
@@ -38,4 +40,6 @@ export interface ErrorBody {
   code: string;
   message: string;
   field?: string;
+  /** Values for the web app's own wording of `code` in the user's language; `message` stays bilingual for the CLI and logs. */
+  params?: Record<string, string | number>;
 }

@@ -21,6 +21,8 @@ export class AuthError extends Error {
     readonly code: AuthErrorCode,
     message: string = AUTH_ERRORS[code].message,
     readonly field?: string,
+    /** Values the web app puts into its own wording of `code`, in the user's language. */
+    readonly params?: Record<string, string | number>,
   ) {
     super(message);
     this.status = AUTH_ERRORS[code].status;

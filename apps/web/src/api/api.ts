@@ -5,6 +5,8 @@ export class ApiError extends Error {
     readonly code: string,
     message: string,
     readonly field?: string,
+    /** Values for the code's message in the user's language (e.g. `{ role, allowed }`). */
+    readonly params?: Record<string, string | number>,
   ) {
     super(message);
     this.name = 'ApiError';
@@ -35,8 +37,8 @@ export async function api<T = unknown>(path: string, init: { method?: string; bo
   }
   if (!res.ok) {
     if (res.status === 401) for (const fn of unauthorizedListeners) fn();
-    const e = (json ?? {}) as { code?: string; message?: string; field?: string };
-    throw new ApiError(res.status, e.code ?? `HTTP_${res.status}`, e.message ?? (text || res.statusText), e.field);
+    const e = (json ?? {}) as { code?: string; message?: string; field?: string; params?: Record<string, string | number> };
+    throw new ApiError(res.status, e.code ?? `HTTP_${res.status}`, e.message ?? (text || res.statusText), e.field, e.params);
   }
   return json as T;
 }

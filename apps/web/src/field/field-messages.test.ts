@@ -7,7 +7,7 @@ describe('field strings', () => {
     for (const [k, zh] of Object.entries(fieldZh)) {
       const en = fieldEn[k as keyof typeof fieldZh];
       expect(en.trim(), k).not.toBe('');
-      const vars = (s: string) => [...s.matchAll(/\{(\w+)\}/g)].map((m) => m[1]).sort();
+      const vars = (s: string) => [...new Set([...s.replace(/\{\w+, plural,(\s*\w+ \{[^{}]*\})+\s*\}/g, '').matchAll(/\{(\w+)\}/g)].map((m) => m[1]))].sort();
       expect(vars(en), k).toEqual(vars(zh));
     }
   });

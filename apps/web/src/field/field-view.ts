@@ -15,6 +15,7 @@ import { bearingDeg, compassPoint, distanceM, formatDistance, nextOpenStop } fro
 import { createFieldMap, type FieldMap } from './field-map';
 import { loginPanel } from './login-panel';
 import { reportSheet } from './report-sheet';
+import { errorText } from '../api/error-text';
 
 const TILE_RADIUS_M = 150;
 const TILE_MAX_ZOOM = 19;
@@ -30,7 +31,7 @@ const fieldView: View = (root) => {
   const cleanups: (() => void)[] = [];
   let disposed = false;
   void start(el, cleanups, () => disposed).catch((err) => {
-    el.append(h('p', { class: 'banner bad' }, String((err as Error)?.message ?? err)));
+    el.append(h('p', { class: 'banner bad' }, errorText(err)));
   });
   return () => {
     disposed = true;
@@ -353,7 +354,8 @@ async function start(el: HTMLElement, cleanups: (() => void)[], isDisposed: () =
           draw();
         },
         (e) => {
-          fixLine.textContent = t('field.fixDenied', { msg: e.message });
+          // The browser's own text is English whatever the UI language: word it by its code.
+          fixLine.textContent = t('field.fixDenied', { msg: t(`field.geo.${e.code}`) });
         },
         { enableHighAccuracy: true, maximumAge: 10_000, timeout: 60_000 },
       );

@@ -3,6 +3,7 @@ import { t } from '../i18n/index';
 import { h } from '../ui/h';
 import { ApiError } from '../api/api';
 import { signIn, type Account } from '../auth/session';
+import { errorText } from '../api/error-text';
 
 /**
  * The sign-in form used by the field and manager views. Calls `onSignedIn` with the account after
@@ -27,7 +28,7 @@ export function loginPanel(onSignedIn: (account: Account) => void, note?: string
           password.value = '';
           onSignedIn(account);
         } catch (err) {
-          error.textContent = err instanceof ApiError ? t('field.auth.failed', { msg: err.message }) : t('field.auth.offlineNeeded');
+          error.textContent = err instanceof ApiError ? t('field.auth.failed', { msg: errorText(err) }) : t('field.auth.offlineNeeded');
         } finally {
           submit.disabled = false;
         }

@@ -4,6 +4,7 @@ import type { OutboxPhoto, ReportFeature } from '../pwa/outbox';
 import { sha256Hex } from '../pwa/sha256';
 import { h } from '../ui/h';
 import { buildReport, VERDICTS, type Verdict } from './build-report';
+import { errorText } from '../api/error-text';
 
 /** What the sheet needs: the stop (or none for an off-route finding) and how to read the current fix. */
 export interface ReportSheetOptions {
@@ -79,7 +80,7 @@ export function reportSheet(o: ReportSheetOptions): HTMLElement {
           await o.onSave(r.report, photos);
           close();
         } catch (err) {
-          error.textContent = String((err as Error).message ?? err);
+          error.textContent = errorText(err);
           save.disabled = false;
         }
       },

@@ -1,7 +1,7 @@
 import { describe, expect, it } from 'vitest';
 import { en } from './en';
 import { zhCN } from './zh-CN';
-import { getLang, registerMessages, setLang, t } from './index';
+import { fillPlurals, getLang, registerMessages, setLang, t } from './index';
 
 describe('i18n', () => {
   it('has the same keys in both languages, none empty', () => {
@@ -18,5 +18,27 @@ describe('i18n', () => {
     expect(t('no.such.key')).toBe('no.such.key');
     setLang('zh-CN');
     expect(t('x.n', { n: 3 })).toBe('共 3 个');
+  });
+  it('chooses English plural forms by Intl.PluralRules, and leaves Chinese alone', () => {
+    expect(fillPlurals('{n} {n, plural, one {report} other {reports}}', { n: 1 }, 'en')).toBe('{n} report');
+    expect(fillPlurals('{n} {n, plural, one {report} other {reports}}', { n: 0 }, 'en')).toBe('{n} reports');
+    expect(fillPlurals('{n} {n, plural, one {entry} other {entries}}', { n: 2 }, 'en')).toBe('{n} entries');
+    expect(fillPlurals('{n, plural, one {x} other {y}}', {}, 'en')).toBe('{n, plural, one {x} other {y}}');
+    setLang('en');
+    expect(t('plan.selected', { n: 1 })).toBe('1 target chosen');
+    expect(t('plan.selected', { n: 12 })).toBe('12 targets chosen');
+    expect(t('plan.teamTotals', { stops: 1, duration: '1 h', km: 3 })).toBe('1 stop · 1 h · 3 km');
+    setLang('zh-CN');
+  });
+  it('has every view\'s strings in both languages, none empty, so no key falls back to the other language', async () => {
+    const tables: [string, Record<string, string>, Record<string, string>][] = [];
+    const field = await import('../field/field-messages');
+    const manager = await import('../manager/manager-messages');
+    tables.push(['app', zhCN, en], ['field', field.fieldZh, field.fieldEn], ['manager', manager.managerZh, manager.managerEn]);
+    for (const [name, zh, enT] of tables) {
+      expect(Object.keys(enT).filter((k) => !(k in zh)), `${name}: keys only in English`).toEqual([]);
+      expect(Object.keys(zh).filter((k) => !(k in enT)), `${name}: keys only in Chinese`).toEqual([]);
+      for (const [k, v] of [...Object.entries(zh), ...Object.entries(enT)]) expect(v.trim(), `${name}: ${k}`).not.toBe('');
+    }
   });
 });

@@ -27,7 +27,20 @@ function initialLang(): Lang {
 export function t(key: MessageKey | (string & {}), vars?: Record<string, string | number>): string {
   const text = tables[current][key] ?? tables['zh-CN'][key] ?? key;
   if (!vars) return text;
-  return text.replace(/\{(\w+)\}/g, (m, name: string) => (name in vars ? String(vars[name]) : m));
+  return fillPlurals(text, vars, current).replace(/\{(\w+)\}/g, (m, name: string) => (name in vars ? String(vars[name]) : m));
+}
+
+/**
+ * Chooses plural forms written `{n, plural, one {report} other {reports}}` (ICU's shape) by the
+ * language's `Intl.PluralRules`; `other` is the fallback. Chinese strings need none.
+ */
+export function fillPlurals(text: string, vars: Record<string, string | number>, lang: Lang): string {
+  return text.replace(/\{(\w+), plural,((?:\s*\w+ \{[^{}]*\})+)\s*\}/g, (m, name: string, body: string) => {
+    const n = Number(vars[name]);
+    if (!(name in vars) || !Number.isFinite(n)) return m;
+    const forms = Object.fromEntries([...body.matchAll(/(\w+) \{([^{}]*)\}/g)].map((f) => [f[1], f[2]]));
+    return forms[new Intl.PluralRules(lang).select(n)] ?? forms.other ?? m;
+  });
 }
 
 /** The current language. */

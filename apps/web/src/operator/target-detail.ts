@@ -1,8 +1,9 @@
-import { api, ApiError } from '../api/api';
+import { api } from '../api/api';
 import { fmtNumber, t } from '../i18n/index';
 import { STATUS_COLOURS } from '../map/status-colours';
 import type { Feature } from '../map/survey-data';
 import { h } from '../ui/h';
+import { errorText } from '../api/error-text';
 
 interface Detail extends Feature {
   history: { at: string; actor: string; action: string; payload: { from?: string; to?: string; reason?: string } | null }[];
@@ -41,7 +42,7 @@ export function targetDetail(opts: { onChanged: (f: Feature) => void }) {
         el.querySelector('[role=status]')!.textContent = t('targets.saved');
       } catch (e) {
         msg.className = 'error';
-        msg.textContent = e instanceof ApiError ? e.message : String(e);
+        msg.textContent = errorText(e);
       }
     };
     el.style.display = '';

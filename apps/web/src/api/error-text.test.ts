@@ -1,0 +1,26 @@
+import { describe, expect, it } from 'vitest';
+import { setLang } from '../i18n/index';
+import { ApiError } from './api';
+import { errorText, pickLanguage } from './error-text';
+
+describe('errorText', () => {
+  it('words a coded refusal in the UI language with the server params, never both languages', () => {
+    const refused = new ApiError(403, 'TIANDI_E_AUTH_ROLE', "您的角色（field）无权执行此操作 Role 'field' may not do this; allowed: admin", undefined, { role: 'field', allowed: 'admin' });
+    setLang('en');
+    expect(errorText(refused)).toBe('Your role (field) may not do this.');
+    expect(errorText(new ApiError(401, 'TIANDI_E_AUTH_BAD_CREDENTIALS', '账号或密码错误 Wrong account name or password'))).toBe('Wrong account name or password.');
+    setLang('zh-CN');
+    expect(errorText(refused)).toBe('您的角色（field）无权执行此操作。');
+    // The field view's own ApiError keeps the whole body.
+    expect(errorText({ status: 401, code: 'TIANDI_E_AUTH_REQUIRED', message: 'x', body: {} })).toBe('未登录或会话已过期，请重新登录。');
+  });
+
+  it('picks one language out of an uncoded bilingual server message', () => {
+    expect(pickLanguage('未找到 Not found: GET /api/x', 'zh-CN')).toBe('未找到');
+    expect(pickLanguage('未找到 Not found: GET /api/x', 'en')).toBe('Not found: GET /api/x');
+    expect(pickLanguage('区域 V9 不存在。 Zone V9 does not exist.', 'en')).toBe('Zone V9 does not exist.');
+    expect(pickLanguage('只有中文', 'en')).toBe('只有中文');
+    expect(pickLanguage('English only', 'zh-CN')).toBe('English only');
+    expect(errorText(new Error('读取失败 read failed'), 'en')).toBe('read failed');
+  });
+});
