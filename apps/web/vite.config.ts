@@ -1,5 +1,6 @@
 import { fileURLToPath } from 'node:url';
 import { defineConfig } from 'vite';
+import { precompress } from './src/pwa/precompress-plugin';
 import { tiandiPwa } from './src/pwa/sw-plugin';
 
 // The single-page app builds into apps/web/dist, which `tiandi serve` / `tiandi demo` serve at /.
@@ -7,7 +8,8 @@ import { tiandiPwa } from './src/pwa/sw-plugin';
 export default defineConfig({
   root: __dirname,
   base: './',
-  plugins: [tiandiPwa()],
+  // Hashed file names under assets/ (Vite's default) are served immutable; precompress writes .br/.gz beside them.
+  plugins: [tiandiPwa(), precompress()],
   // xmlbuilder2 (GPX export in packages/planner) extends Node's EventEmitter: give the browser a small one.
   resolve: { alias: { events: fileURLToPath(new URL('./src/shims/events.ts', import.meta.url)) } },
   worker: { format: 'es' },

@@ -1,6 +1,7 @@
 import fs from 'node:fs';
 import os from 'node:os';
 import path from 'node:path';
+import zlib from 'node:zlib';
 import { afterEach, describe, expect, it } from 'vitest';
 import { z } from 'zod';
 import { buildServer } from './app';
@@ -90,6 +91,31 @@ describe('buildServer', () => {
     expect((await app.inject({ url: '/app.js' })).body).toContain('console');
     expect((await app.inject({ url: '/some/deep/link' })).body).toContain('天地');
     expect((await app.inject({ url: '/api/nope' })).statusCode).toBe(404);
+    await app.close();
+  });
+
+  it('sends the brotli or gzip copy a client accepts, caches hashed assets for a year and the page never stale', async () => {
+    const d = tmp();
+    const web = path.join(d, 'web');
+    fs.mkdirSync(path.join(web, 'assets'), { recursive: true });
+    const js = 'export const x = 1;\n'.repeat(200);
+    fs.writeFileSync(path.join(web, 'index.html'), '<!doctype html><title>天地</title>');
+    fs.writeFileSync(path.join(web, 'assets', 'main-Ab12Cd34.js'), js);
+    fs.writeFileSync(path.join(web, 'assets', 'main-Ab12Cd34.js.br'), zlib.brotliCompressSync(js));
+    fs.writeFileSync(path.join(web, 'assets', 'main-Ab12Cd34.js.gz'), zlib.gzipSync(js));
+    const app = await buildServer({ workspacePath: path.join(d, 'w.gpkg'), dataDir: d, webRoot: web }, [health]);
+    const br = await app.inject({ url: '/assets/main-Ab12Cd34.js', headers: { 'accept-encoding': 'gzip, deflate, br' } });
+    expect(br.headers['content-encoding']).toBe('br');
+    expect(br.headers['cache-control']).toBe('public, max-age=31536000, immutable');
+    expect(br.headers['content-type']).toMatch(/javascript/);
+    expect(zlib.brotliDecompressSync(br.rawPayload).toString()).toBe(js);
+    const gz = await app.inject({ url: '/assets/main-Ab12Cd34.js', headers: { 'accept-encoding': 'gzip' } });
+    expect(gz.headers['content-encoding']).toBe('gzip');
+    expect(zlib.gunzipSync(gz.rawPayload).toString()).toBe(js);
+    const plain = await app.inject({ url: '/assets/main-Ab12Cd34.js', headers: { 'accept-encoding': 'identity' } });
+    expect(plain.headers['content-encoding']).toBeUndefined();
+    expect(plain.body).toBe(js);
+    for (const url of ['/', '/index.html', '/deep/link']) expect((await app.inject({ url })).headers['cache-control'], url).toBe('no-cache');
     await app.close();
   });
 });

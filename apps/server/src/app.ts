@@ -6,6 +6,7 @@ import type { ServerContext, ServerOptions } from './context';
 import { errorHandler } from './error-handler';
 import { ServerError } from './errors';
 import { routes as defaultRoutes } from './routes/index';
+import { setWebCacheHeaders } from './web-cache';
 import type { RouteModule } from './context';
 
 /**
@@ -53,7 +54,8 @@ export async function buildServer(options: ServerOptions, modules: RouteModule[]
   for (const mod of modules) await mod.register(app, ctx);
 
   if (options.webRoot) {
-    await app.register(fastifyStatic, { root: path.resolve(options.webRoot), prefix: '/', index: ['index.html'] });
+    // Brotli/gzip copies written at build time; hashed assets cached for a year (see web-cache.ts).
+    await app.register(fastifyStatic, { root: path.resolve(options.webRoot), prefix: '/', index: ['index.html'], preCompressed: true, cacheControl: false, setHeaders: setWebCacheHeaders });
   }
 
   app.addHook('onClose', async () => {
