@@ -26,6 +26,12 @@ export const LAYERS: LayerDef[] = [
   { name: 'certifications', geometryType: 'MULTIPOLYGON', description: '无种植认证 zero-cultivation certifications', columns: `cert_id TEXT NOT NULL UNIQUE, zone_id TEXT NOT NULL, season_id TEXT NOT NULL, status TEXT NOT NULL CHECK (status IN ('issued','stale','revoked')), signed_by TEXT NOT NULL, issued_at TEXT NOT NULL, evidence_digest TEXT NOT NULL, coverage_share REAL NOT NULL, status_reason TEXT, status_at TEXT, certificate_json TEXT NOT NULL` },
 ];
 
+/** Layers added by later migrations (created there, not in step 1): what `tiandi plan --workspace` plans on. */
+export const PLANNING_LAYERS: LayerDef[] = [
+  { name: 'roads', geometryType: 'MULTILINESTRING', description: '路网 roads, tracks and paths for route planning (OSM tags)', columns: `way_id TEXT NOT NULL UNIQUE, highway TEXT NOT NULL, name TEXT, tags_json TEXT NOT NULL, nodes_json TEXT, source TEXT, imported_at TEXT NOT NULL` },
+  { name: 'depots', geometryType: 'POINT', description: '驻地 where the teams start and end each day', columns: `depot_id TEXT NOT NULL UNIQUE, name TEXT, set_at TEXT NOT NULL` },
+];
+
 /** Plain (non-spatial) tables, registered as GeoPackage "attributes" so GIS tools list them too. */
 export const ATTRIBUTE_TABLES: { name: string; description: string; sql: string }[] = [
   { name: 'seasons', description: '调查季及规则 seasons and their policy', sql: `CREATE TABLE seasons (fid INTEGER PRIMARY KEY AUTOINCREMENT, season_id TEXT NOT NULL UNIQUE, name TEXT, flowering_start TEXT NOT NULL, flowering_end TEXT NOT NULL, season_json TEXT NOT NULL, set_at TEXT NOT NULL)` },
@@ -116,6 +122,20 @@ export const MIGRATIONS: Migration[] = [
       db.exec(`CREATE TABLE triage_decisions (fid INTEGER PRIMARY KEY AUTOINCREMENT, target_id TEXT NOT NULL UNIQUE, decision TEXT NOT NULL CHECK (decision IN ('poppy_like','not_poppy')),
         reason TEXT, note TEXT, actor TEXT NOT NULL, model_versions_json TEXT NOT NULL, score_max REAL, decided_at TEXT NOT NULL);
         INSERT INTO gpkg_contents (table_name, data_type, identifier, description) VALUES ('triage_decisions', 'attributes', 'triage_decisions', '案头判读 desk triage decisions');`);
+    },
+  },
+  {
+    version: 7,
+    name: 'planning inputs in the workspace (issue 20): roads (OSM ways with their tags and node ids) and depots, so tiandi plan --workspace plans from the workspace alone',
+    up(db) {
+      const contents = db.prepare(`INSERT INTO gpkg_contents (table_name, data_type, identifier, description, srs_id) VALUES (?, 'features', ?, ?, 4326)`);
+      const geomCol = db.prepare(`INSERT INTO gpkg_geometry_columns VALUES (?, 'geom', ?, 4326, 0, 0)`);
+      for (const l of PLANNING_LAYERS) {
+        db.exec(`CREATE TABLE "${l.name}" (fid INTEGER PRIMARY KEY AUTOINCREMENT, geom ${l.geometryType}, ${l.columns})`);
+        contents.run(l.name, l.name, l.description);
+        geomCol.run(l.name, l.geometryType);
+        createSpatialIndex(db, l.name);
+      }
     },
   },
 ];

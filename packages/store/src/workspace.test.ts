@@ -6,7 +6,7 @@ import { StoreError } from './errors';
 import { encodeWkb, decodeWkb } from './wkb';
 import { fromGpkgBlob, toGpkgBlob } from './gpkg-geometry';
 import { rect, tmp } from './test-world.test-util';
-import { SCHEMA_VERSION } from './schema';
+import { LAYERS, PLANNING_LAYERS, SCHEMA_VERSION } from './schema';
 
 describe('GeoPackage geometry', () => {
   it('round-trips every geometry type through WKB and the GP header', () => {
@@ -42,7 +42,8 @@ describe('Workspace', () => {
     const layers = ws.db.prepare(`SELECT table_name, data_type FROM gpkg_contents ORDER BY table_name`).all();
     expect(layers).toContainEqual({ table_name: 'zones', data_type: 'features' });
     expect(layers).toContainEqual({ table_name: 'audit_log', data_type: 'attributes' });
-    expect(ws.db.prepare(`SELECT count(*) AS n FROM gpkg_geometry_columns`).get()).toEqual({ n: 8 });
+    expect(ws.db.prepare(`SELECT count(*) AS n FROM gpkg_geometry_columns`).get()).toEqual({ n: LAYERS.length + PLANNING_LAYERS.length });
+    expect(layers).toContainEqual({ table_name: 'roads', data_type: 'features' });
     ws.close();
     const again = Workspace.open(path);
     expect(again.schemaVersion()).toBe(SCHEMA_VERSION);
@@ -53,7 +54,7 @@ describe('Workspace', () => {
   it('keeps a GeoPackage R-tree index of every layer in step with its rows', () => {
     const ws = Workspace.create(join(tmp(), 'ws.gpkg'));
     const ext = ws.db.prepare(`SELECT count(*) AS n FROM gpkg_extensions WHERE extension_name = 'gpkg_rtree_index'`).get();
-    expect(ext).toEqual({ n: 8 });
+    expect(ext).toEqual({ n: LAYERS.length + PLANNING_LAYERS.length });
     ws.write('t', () => {
       ws.db.prepare(`INSERT INTO zones (geom, zone_id, level, area_m2, imported_at) VALUES (?, 'A', 'village', 1, 'x')`).run(toGpkgBlob(rect(100, 25, 100.01, 25.01)));
       ws.db.prepare(`INSERT INTO zones (geom, zone_id, level, area_m2, imported_at) VALUES (?, 'B', 'village', 1, 'x')`).run(toGpkgBlob(rect(101, 26, 101.01, 26.01)));
