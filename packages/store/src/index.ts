@@ -28,5 +28,6 @@ export * from './mark-stale';
 export * from './training-labels';
 export * from './spatial-index';
 export * from './import-plan-file';
+export * from './planning-inputs';
 export * from './export-workspace';
 export * from './boundaries/index';

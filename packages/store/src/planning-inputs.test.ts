@@ -1,0 +1,30 @@
+import { describe, expect, it } from 'vitest';
+import { join } from 'node:path';
+import { readDepot, readRoads, setDepot, setRoads } from './planning-inputs';
+import { tmp } from './test-world.test-util';
+import { Workspace } from './workspace';
+
+describe('roads and depot in the workspace', () => {
+  it('stores the road network with tags and node ids, replaces it on a new import, and keeps the depot', () => {
+    const path = join(tmp(), 'ws.gpkg');
+    const ws = Workspace.create(path);
+    expect(readRoads(ws)).toEqual([]);
+    expect(readDepot(ws)).toBeNull();
+    const ways = [
+      { id: '10', coords: [[102.3, 27.9], [102.31, 27.9]] as [number, number][], tags: { highway: 'residential', name: '村道' }, nodes: [1, 2] },
+      { id: '11', coords: [[102.31, 27.9], [102.31, 27.91]] as [number, number][], tags: { highway: 'track', tunnel: 'yes' } },
+    ];
+    setRoads(ws, ways, 'roads.osm.pbf', 'tester');
+    setRoads(ws, ways, 'roads.osm.pbf', 'tester');
+    setDepot(ws, { id: 'depot', name: '派出所', lonLat: [102.305, 27.9] }, 'tester');
+    ws.close();
+    const again = Workspace.open(path);
+    expect(readRoads(again)).toEqual([ways[0], { ...ways[1] }]);
+    expect(readDepot(again)).toEqual({ id: 'depot', name: '派出所', lonLat: [102.305, 27.9] });
+    const audit = again.db.prepare(`SELECT action FROM audit_log ORDER BY seq`).all().map((r) => (r as { action: string }).action);
+    expect(audit.filter((a) => a === 'roads.set').length).toBe(2);
+    expect(audit).toContain('depot.set');
+    expect(() => setRoads(again, [], 'empty.geojson', 'tester')).toThrow(expect.objectContaining({ code: 'TIANDI_E_INPUT' }));
+    again.close();
+  });
+});
