@@ -8,7 +8,7 @@ import { scanPlan, type ScanPlan } from '../scan/scan-plan';
 import { scanRow, segmentWindow, type RowResult, type WindowReader } from '../scan/scan-row';
 import type { RgbRaster } from '../read/resample-area';
 import { finishImage, type ImageResult } from './finish-image';
-import { cacheBytesFor, defaultThreads, keepLevelBytes, reducedLevelFactor, RowRanges } from './thread-plan';
+import { cacheBytesFor, defaultThreads, keepLevelBytes, memoryPlan, reducedLevelFactor, RowRanges, scanUnits, swathTiles } from './thread-plan';
 import { writeHeatmap } from './write-heatmap';
 import { loadModel, loadModelCard, type LoadedModel } from './load-model';
 import { ScanWorker } from './worker-pool';
@@ -180,8 +180,10 @@ export async function scanImages(options: ScanImagesOptions): Promise<ScanSummar
   const mpxTotal = opened.reduce((s, o) => s + (o.src.width * o.src.height) / 1e6, 0);
   // Threads doing the work: this one plus (threads − 1) worker threads. This thread starts at once, so the
   // workers' start-up (loading tsx, geotiff, onnxruntime) hides behind real work; shorter jobs need no workers.
-  const threads = Math.max(1, options.workers ?? defaultThreads(opened.map((o) => ({ mpx: (o.src.width * o.src.height) / 1e6, compression: o.src.layout.compression })), availableParallelism()));
-  const maxRows = Math.max(1, ...opened.map((o) => o.plan.tilesDown));
+  const asked = Math.max(1, options.workers ?? defaultThreads(opened.map((o) => ({ mpx: (o.src.width * o.src.height) / 1e6, compression: o.src.layout.compression })), availableParallelism()));
+  // Fewer threads when their block caches would not fit the memory budget (wide striped files).
+  const threads = Math.min(asked, ...opened.map((o) => memoryPlan(o.src, o.plan, asked).threads));
+  const maxRows = Math.max(1, ...opened.map((o) => scanUnits(o.plan, swathTiles(o.src, o.plan)).length));
   const inThisThread = options.inThisThread ?? true;
   const nWorkers = inThisThread ? Math.min(threads - 1, maxRows - 1) : threads;
   const workers: ScanWorker[] = [];
@@ -214,7 +216,8 @@ export async function scanImages(options: ScanImagesOptions): Promise<ScanSummar
       try {
         // A prefilter reading the level the first stage decodes finds every block still decoded when it fits.
         const keep = verifier?.prefilter?.model && options.verify !== false ? keepLevelBytes(src, plan, verifier.prefilter.card.gsd_m) : 0;
-        if (keep) src.setCacheBytes(Math.max(keep, cacheBytesFor(src, plan)));
+        const { cacheBytes } = memoryPlan(src, plan, threads);
+        src.setCacheBytes(Math.max(keep, cacheBytes));
         // A prefilter at a level the file lacks (no overviews): the first stage's decodes build it once, on disk.
         const rf = !keep && verifier?.prefilter?.model && options.verify !== false ? reducedLevelFactor(src, plan, verifier.prefilter.card.gsd_m) : 0;
         const reducedPath = join(tmpdir(), `tiandi-level-${process.pid}-${k}-${rf}x.bin`);
@@ -232,13 +235,14 @@ export async function scanImages(options: ScanImagesOptions): Promise<ScanSummar
           }
           inferred += r.tilesInferred;
           skipped += r.tilesSkipped;
-          tilesDone += plan.tilesAcross;
-          mpxDone += (src.width * src.height) / 1e6 / plan.tilesDown;
+          tilesDone += r.tx1 - r.tx0;
+          mpxDone += (src.width * src.height) / 1e6 / plan.tilesDown * ((r.tx1 - r.tx0) / plan.tilesAcross);
           options.onProgress?.({ phase: 'tiles', image: path, imageIndex: k, images: opened.length, tilesDone, tilesTotal, mpxDone, mpxTotal, windowsDone: 0, windowsTotal: 0, elapsedS: (performance.now() - t0) / 1000 });
         };
         // One runner per thread doing rows (this one first, when it scans); see RowRanges.
         const nRunners = (inThisThread || !workers.length ? 1 : 0) + workers.length;
-        const ranges = new RowRanges(plan.tilesDown, nRunners);
+        const units = scanUnits(plan, swathTiles(src, plan));
+        const ranges = new RowRanges(units.length, nRunners);
         let stopped = false;
         const claim = (r: number): number => (stopped ? -1 : ranges.claim(r));
         const m = local!;
@@ -252,30 +256,35 @@ export async function scanImages(options: ScanImagesOptions): Promise<ScanSummar
             ahead = undefined;
             return a && a.box.every((v, i) => v === b[i]) ? a.win : src.readWindow(b, w, h);
           };
-          for (let ty = claim(0); ty >= 0; ) {
+          for (let u = claim(0); u >= 0; ) {
             throwIfAborted(signal);
-            let nextTy = -1;
+            let next = -1;
             const onLastRead = () => {
-              nextTy = claim(0);
-              if (nextTy < 0) return;
-              const [box, w, h] = segmentWindow(plan, nextTy, 0, Math.min(seg, plan.tilesAcross));
+              next = claim(0);
+              if (next < 0) return;
+              const [nty, ntx0, ntx1] = units[next];
+              const [box, w, h] = segmentWindow(plan, nty, ntx0, Math.min(ntx0 + seg, ntx1));
               const win = src.readWindow(box, w, h);
               win.catch(() => undefined); // awaited, and its error thrown, when that row is scanned
               ahead = { box, win };
             };
-            take(await scanRow(ty, plan, card, read, (b, n) => m.infer(b, n), { batchSize, segmentTiles: seg, onLastRead }));
-            ty = nextTy;
+            const [ty, tx0, tx1] = units[u];
+            take(await scanRow(ty, plan, card, read, (b, n) => m.infer(b, n), { batchSize, segmentTiles: seg, onLastRead, tx0, tx1 }));
+            u = next;
           }
         };
-        const open = { type: 'open' as const, path, crs: options.crs, plan, cacheBytes: cacheBytesFor(src, plan), segmentTiles: 8, batchSize, reduced: reducing ? { path: reducedPath, factor: rf } : undefined };
+        const open = { type: 'open' as const, path, crs: options.crs, plan, cacheBytes, segmentTiles: 8, batchSize, reduced: reducing ? { path: reducedPath, factor: rf } : undefined };
         const remote = async (w: ScanWorker, ready: Promise<boolean>, r: number) => {
           if (!(await ready) || !ranges.remaining()) return;
           await w.request(open);
           try {
-            for (let ty = claim(r); ty >= 0; ty = claim(r)) {
+            // The next unit goes with this one, so the worker reads its first window while this one's last is inferred.
+            for (let u = claim(r); u >= 0; ) {
               throwIfAborted(signal);
-              const reply = await w.request({ type: 'row', ty });
+              const next = claim(r);
+              const reply = await w.request({ type: 'row', unit: units[u], next: next >= 0 ? units[next] : undefined });
               if (reply.type === 'row') take(reply.result);
+              u = next;
             }
           } finally {
             await w.request({ type: 'close' });

@@ -1,6 +1,7 @@
 import { parentPort } from 'node:worker_threads';
 import { openGeoTiffSource, type GeoTiffSource } from '../read/open-geotiff-source';
-import { scanRow } from '../scan/scan-row';
+import { scanRow, segmentWindow } from '../scan/scan-row';
+import type { RgbRaster } from '../read/resample-area';
 import type { ScanPlan } from '../scan/scan-plan';
 import { loadModel, type LoadedModel } from './load-model';
 import type { WorkerRequest, WorkerReply } from './worker-protocol';
@@ -10,6 +11,8 @@ let source: GeoTiffSource | undefined;
 let plan: ScanPlan | undefined;
 let segmentTiles = 8;
 let batchSize = 8;
+/** The next unit's first window, read while this unit's last one is inferred. */
+let ahead: { box: readonly number[]; win: Promise<RgbRaster> } | undefined;
 
 const port = parentPort!;
 const reply = (m: WorkerReply, transfer: ArrayBuffer[] = []) => port.postMessage(m, transfer);
@@ -33,15 +36,26 @@ port.on('message', async (m: WorkerRequest) => {
         break;
       case 'row': {
         const src = source!;
-        const r = await scanRow(m.ty, plan!, model!.card, (box, w, h) => src.readWindow(box, w, h), (b, n) => model!.infer(b, n), {
-          segmentTiles,
-          batchSize,
-        });
+        const [ty, tx0, tx1] = m.unit;
+        const a = ahead;
+        ahead = undefined;
+        const read = (box: readonly [number, number, number, number], w: number, h: number) =>
+          a && a.box.every((v, i) => v === box[i]) ? a.win : src.readWindow(box, w, h);
+        const onLastRead = () => {
+          if (!m.next) return;
+          const [nty, ntx0, ntx1] = m.next;
+          const [box, w, h] = segmentWindow(plan!, nty, ntx0, Math.min(ntx0 + segmentTiles, ntx1));
+          const win = src.readWindow(box, w, h);
+          win.catch(() => undefined); // awaited, and its error thrown, with the next unit
+          ahead = { box, win };
+        };
+        const r = await scanRow(ty, plan!, model!.card, read, (b, n) => model!.infer(b, n), { segmentTiles, batchSize, onLastRead, tx0, tx1 });
         const transfer = [r.heatValid.buffer as ArrayBuffer, r.footValid.buffer as ArrayBuffer, ...r.tiles.map((t) => t.scores.buffer as ArrayBuffer)];
         reply({ type: 'row', result: r, blocksDecoded: src.blocksDecoded() }, transfer);
         break;
       }
       case 'close':
+        ahead = undefined;
         await source?.close();
         source = undefined;
         reply({ type: 'ok' });

@@ -1,7 +1,9 @@
 import { describe, expect, it } from 'vitest';
 import type { GeoTiffSource } from '../read/open-geotiff-source';
 import type { ScanPlan } from '../scan/scan-plan';
-import { defaultThreads, KEEP_LEVEL_BYTES, keepLevelBytes, RowRanges } from './thread-plan';
+import { BASE_BYTES, cacheBytesFor, defaultThreads, heatmapBytes, WORKER_BYTES, KEEP_LEVEL_BYTES, keepLevelBytes, MEMORY_BUDGET_BYTES, memoryPlan, RowRanges, scanUnits, swathTiles } from './thread-plan';
+import { scanPlan } from '../scan/scan-plan';
+import type { ModelCard } from '../model/model-card';
 
 describe('RowRanges', () => {
   it('gives each runner a contiguous range, then the far end of the fullest one', () => {
@@ -64,5 +66,54 @@ describe('keepLevelBytes', () => {
     expect(keepLevelBytes(cog(8192), plan, 0.05)).toBe(0);
     expect(keepLevelBytes(cog(40960), plan, 0.1)).toBe(0);
     expect(keepLevelBytes(cog(8192, false), plan, 0.1)).toBe(0);
+  });
+});
+
+describe('memory plan', () => {
+  // The default model's grid: 256-px tiles every 224 working pixels at 0.15 m, scores every 4 pixels.
+  const card = { gsd_m: 0.15, tile_stride: 224, task: 'segmentation', input: { size: 256 }, output: { stride: 4 } } as unknown as ModelCard;
+  /** A 5-cm file of side × side pixels without overviews, tiled in 512² JPEG blocks or striped. */
+  const file = (side: number, tiled = true, maskKind = 'none') => ({
+    width: side, height: side, gsdM: { x: 0.05, y: 0.05 }, maskKind,
+    layout: { compression: tiled ? 7 : 5, tiled, blockWidth: tiled ? 512 : side, blockHeight: tiled ? 512 : 1, bitsPerSample: 8, bigTiff: true },
+    levels: [{ width: side, height: side, scaleX: 1, scaleY: 1 }],
+  }) as unknown as GeoTiffSource;
+  const planOf = (src: GeoTiffSource) => scanPlan(src.width, src.height, src.gsdM, card);
+
+  it('cuts a wide tiled image into swaths scanned top to bottom, every tile once', () => {
+    const src = file(40000);
+    const plan = planOf(src);
+    const swath = swathTiles(src, plan);
+    expect(swath).toBe(16);
+    const units = scanUnits(plan, swath);
+    expect(units.slice(0, 2)).toEqual([[0, 0, 16], [1, 0, 16]]);
+    expect(units[plan.tilesDown]).toEqual([0, 16, 32]);
+    const seen = new Set<string>();
+    for (const [ty, tx0, tx1] of units) for (let tx = tx0; tx < tx1; tx++) seen.add(`${tx},${ty}`);
+    expect(seen.size).toBe(plan.tilesAcross * plan.tilesDown);
+    // A striped file's bands span the image: whole rows.
+    expect(swathTiles(file(40000, false), plan)).toBe(plan.tilesAcross);
+  });
+
+  it("sizes a tiled file's block cache to a swath, not to the image's width", () => {
+    const at = (side: number) => cacheBytesFor(file(side), planOf(file(side)));
+    expect(at(40000)).toBe(at(100000));
+    // Three block rows of a swath (16 tiles: 10 848 px, 23 blocks) with a quarter to spare: ≈ 68 MB.
+    expect(at(40000)).toBe(Math.ceil(23 * 3 * 512 * 512 * 3 * 1.25));
+    // A validity byte a pixel when the file has alpha, a mask or nodata.
+    expect(cacheBytesFor(file(40000, true, 'alpha'), planOf(file(40000)))).toBe(Math.ceil(23 * 3 * 512 * 512 * 4 * 1.25));
+  });
+
+  it('keeps two threads on a 1.6-Gpx COG, one on a wide striped file, and the whole plan within the budget', () => {
+    for (const [src, threads] of [[file(40000), 2], [file(40000, false), 1], [file(60000, false), 1]] as const) {
+      const plan = planOf(src);
+      const m = memoryPlan(src, plan, 2);
+      expect(m.threads).toBe(threads);
+      expect(m.cacheBytes).toBeLessThanOrEqual(cacheBytesFor(src, plan));
+      expect(BASE_BYTES + heatmapBytes(plan) + m.threads * m.cacheBytes + (m.threads - 1) * WORKER_BYTES).toBeLessThanOrEqual(MEMORY_BUDGET_BYTES);
+    }
+    // A striped file so wide that even one thread's tile row of strips does not fit: its cache is cut to what is left.
+    const wide = file(60000, false);
+    expect(memoryPlan(wide, planOf(wide), 2).cacheBytes).toBeLessThan(cacheBytesFor(wide, planOf(wide)));
   });
 });

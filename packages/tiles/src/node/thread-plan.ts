@@ -81,15 +81,78 @@ export class RowRanges {
   }
 }
 
-/** Per-thread block cache: 1.6 block rows of the level read (tiled), or one tile row of strips, read in bands (striped). */
+/**
+ * Tile columns of a tiled file a thread scans down, tile row by tile row, before the next swath: the blocks a tile
+ * row shares with the next one then stay in a cache of a swath's width, whatever the image's width (a cache of
+ * whole block rows grew with it: 1.6 rows of a 40 000-px COG were 100 MB a thread, and still too few, so blocks
+ * were decoded twice). Each swath edge decodes one column of blocks a second time: 1 in ~20 at 16 tiles.
+ */
+export const SWATH_TILES = 16;
+
+/** Tile columns per swath: {@link SWATH_TILES} in a tiled file; a striped file's bands span the image, so whole rows. */
+export function swathTiles(src: GeoTiffSource, plan: ScanPlan): number {
+  return src.layout.tiled ? Math.min(SWATH_TILES, plan.tilesAcross) : plan.tilesAcross;
+}
+
+/** A first stage's work, in the order threads take it: [ty, tx0, tx1], swath by swath, each top to bottom. */
+export function scanUnits(plan: ScanPlan, swath: number): [number, number, number][] {
+  const units: [number, number, number][] = [];
+  for (let tx0 = 0; tx0 < plan.tilesAcross; tx0 += swath) {
+    for (let ty = 0; ty < plan.tilesDown; ty++) units.push([ty, tx0, Math.min(plan.tilesAcross, tx0 + swath)]);
+  }
+  return units;
+}
+
+/** Bytes a decoded pixel is held in: RGB, and a validity byte when something can mark pixels invalid. */
+const heldBytes = (src: GeoTiffSource) => (src.maskKind === 'none' ? 3 : 4);
+
+/**
+ * Per-thread block cache the first stage needs to decode each block once: the blocks under one swath's tile
+ * row and the rows it shares with the next (tiled), or one tile row of strips read in bands (striped), with a
+ * quarter to spare for the segment read ahead.
+ */
 export function cacheBytesFor(src: GeoTiffSource, plan: ScanPlan): number {
+  const px = heldBytes(src);
   if (src.layout.tiled) {
     const L = levelFor(src, plan);
-    const blockRow = Math.ceil(L.width / src.layout.blockWidth) * src.layout.blockWidth * src.layout.blockHeight * 3;
-    return Math.min(128 << 20, Math.max(16 << 20, Math.ceil(1.6 * blockRow)));
+    const { blockWidth: bw, blockHeight: bh } = src.layout;
+    const swathPx = ((swathTiles(src, plan) - 1) * plan.tileStride + plan.tileSize) * (plan.fx / L.scaleX);
+    const across = Math.min(Math.ceil(L.width / bw), Math.ceil(swathPx / bw) + 1);
+    const down = Math.ceil((plan.tileSize * plan.fy) / L.scaleY / bh) + 1;
+    return Math.max(16 << 20, Math.ceil(across * down * bw * bh * px * 1.25));
   }
   const rows = plan.tileSize * plan.fy + 2 * Math.max(src.layout.blockHeight, STRIP_BAND_ROWS);
-  return Math.max(32 << 20, Math.ceil(rows * src.width * 4 * 1.25));
+  return Math.max(32 << 20, Math.ceil(rows * src.width * px * 1.25));
+}
+
+/**
+ * Peak resident memory a scan aims to stay under, whatever the image's size. Measured on a 1.6-Gpx COG without
+ * overviews (bench/mem-probe.ts) before it was enforced: 440 MB with two threads; the issue's floor is 600 MB.
+ */
+export const MEMORY_BUDGET_BYTES = 560 << 20;
+/**
+ * This process and its scanning thread, block cache aside: Node, the modules, onnxruntime with the models
+ * loaded, region and decode buffers (250–290 MB at 64 Mpx with a 20-MB cache, mem-probe).
+ */
+export const BASE_BYTES = 200 << 20;
+/** Each worker thread, block cache aside: its own Node heap, onnxruntime session and buffers. */
+export const WORKER_BYTES = 60 << 20;
+
+/** What the first stage holds for the whole image: the heatmap's sums, weights and flags, and the footprint grid. */
+export function heatmapBytes(plan: ScanPlan): number {
+  return plan.heatWidth * plan.heatHeight * 7 + plan.footWidth * plan.footHeight;
+}
+
+/**
+ * Threads and per-thread block cache that fit the memory budget: as many threads as asked while every thread's
+ * cache fits, else fewer (a wide striped file: one tile row of strips is 170 MB at 40 000 px), and at the last
+ * one thread with the cache that is left (blocks may then be decoded twice, but memory stays bounded).
+ */
+export function memoryPlan(src: GeoTiffSource, plan: ScanPlan, threads: number, budget = MEMORY_BUDGET_BYTES): { threads: number; cacheBytes: number } {
+  const want = cacheBytesFor(src, plan);
+  const free = budget - BASE_BYTES - heatmapBytes(plan);
+  for (let t = Math.max(1, threads); t > 1; t--) if (t * want + (t - 1) * WORKER_BYTES <= free) return { threads: t, cacheBytes: want };
+  return { threads: 1, cacheBytes: Math.max(16 << 20, Math.min(want, free)) };
 }
 
 /** TIFF Compression 7: JPEG, decoded by libjpeg-turbo (sharp) on the thread pool, not on the scanning thread. */

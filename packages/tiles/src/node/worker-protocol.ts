@@ -5,7 +5,8 @@ import type { ScanPlan } from '../scan/scan-plan';
 export type WorkerRequest =
   | { type: 'model'; modelDir: string }
   | { type: 'open'; path: string; crs?: string; plan: ScanPlan; cacheBytes: number; segmentTiles: number; batchSize: number; reduced?: { path: string; factor: number } }
-  | { type: 'row'; ty: number }
+  /** Scan tile row unit[0], columns [unit[1], unit[2]); start reading `next`'s first window meanwhile. */
+  | { type: 'row'; unit: [number, number, number]; next?: [number, number, number] }
   | { type: 'close' }
   | { type: 'exit' };
 

@@ -30,7 +30,7 @@ const rows = (bands: 3 | 4) => (y0: number, n: number) => {
 
 beforeAll(async () => {
   dir = mkdtempSync(join(tmpdir(), 'tiandi-reduced-'));
-  const gt = [500000, 0.05, 0, 2800000, 0, -0.05];
+  const gt: [number, number, number, number, number, number] = [500000, 0.05, 0, 2800000, 0, -0.05];
   for (const [name, bands, compression] of [['rgb-jpeg', 3, 'jpeg'], ['rgba-deflate', 4, 'deflate']] as const) {
     files[name] = join(dir, `${name}.tif`);
     await writeGeoTiff(files[name], { width: W, height: H, bands, epsg: 32648, geoTransform: gt, readRows: rows(bands), tileSize: 256, compression, overviews: false });

@@ -11,6 +11,9 @@ export type BatchInfer = (batch: Float32Array, n: number) => Promise<Float32Arra
 /** What scanning one row of tiles yields. */
 export interface RowResult {
   ty: number;
+  /** The tile columns [tx0, tx1) scanned (a swath of the row, or all of it). */
+  tx0: number;
+  tx1: number;
   /** Scored tiles: column index and scores (outCells² values). */
   tiles: { tx: number; scores: Float32Array }[];
   tilesInferred: number;
@@ -52,7 +55,7 @@ export function segmentWindow(plan: ScanPlan, ty: number, tx0: number, tx1: numb
 }
 
 /**
- * Scans tile row `ty`: reads it in segments of `segmentTiles` tiles (the next segment is read while the
+ * Scans tile row `ty` (or its tile columns [tx0, tx1)): reads it in segments of `segmentTiles` tiles (the next segment is read while the
  * current one is inferred), skips tiles with no valid pixel, scores the rest in batches of `batchSize`,
  * and measures validity on the heatmap and footprint grids. `onLastRead` is called once the last segment's
  * window has arrived, before it is inferred: the moment to start reading the caller's next row.
@@ -63,7 +66,7 @@ export async function scanRow(
   card: ModelCard,
   read: WindowReader,
   infer: BatchInfer,
-  options: { segmentTiles?: number; batchSize?: number; onLastRead?: () => void } = {},
+  options: { segmentTiles?: number; batchSize?: number; onLastRead?: () => void; tx0?: number; tx1?: number } = {},
 ): Promise<RowResult> {
   const S = plan.tileSize;
   const T = plan.tileStride;
@@ -91,7 +94,9 @@ export async function scanRow(
     pending.length = 0;
   };
   const segments: [number, number][] = [];
-  for (let tx0 = 0; tx0 < plan.tilesAcross; tx0 += seg) segments.push([tx0, Math.min(plan.tilesAcross, tx0 + seg)]);
+  const from = options.tx0 ?? 0;
+  const to = Math.min(plan.tilesAcross, options.tx1 ?? plan.tilesAcross);
+  for (let tx0 = from; tx0 < to; tx0 += seg) segments.push([tx0, Math.min(to, tx0 + seg)]);
   const readSeg = ([tx0, tx1]: [number, number]) => read(...segmentWindow(plan, ty, tx0, tx1));
   let next = segments.length ? readSeg(segments[0]) : undefined;
   for (let k = 0; k < segments.length; k++) {
@@ -131,5 +136,5 @@ export async function scanRow(
     }
   }
   await flush();
-  return { ty, tiles, tilesInferred: tiles.length, tilesSkipped: skipped, heatRow0, heatRows: Math.max(0, heatRows), heatValid, footRow0, footRows, footValid };
+  return { ty, tx0: from, tx1: to, tiles, tilesInferred: tiles.length, tilesSkipped: skipped, heatRow0, heatRows: Math.max(0, heatRows), heatValid, footRow0, footRows, footValid };
 }
