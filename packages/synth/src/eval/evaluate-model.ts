@@ -38,6 +38,8 @@ export interface EvalReport {
   /** Imagery megapixels (at source GSD) per second: of the whole scan (engine scan) or of session.run (bare). */
   imageryMpxPerS: number;
   perScene: Array<{ seed: number; gsdM: number; crs: string; plots: number; found: number; candidates: number; falseCandidates: number }>;
+  /** The plot metrics of the scenes at each GSD (when scenes have more than one), finest first, with their CRSs. */
+  byGsd: Array<{ gsdM: number; scenes: number; crss: string[]; plot: PlotMetrics }>;
 }
 
 /**
@@ -63,6 +65,7 @@ export async function evaluateModel(opts: {
   const tileScores: number[] = [], tileLabels: number[] = [];
   const plotScores: number[] = [];
   const perScene: EvalReport['perScene'] = [];
+  const sceneGsd: number[] = [];
   let imageryPx = 0;
   try {
     for (const [k, seed] of opts.seeds.entries()) {
@@ -100,6 +103,7 @@ export async function evaluateModel(opts: {
       scenes.push(sceneEval);
       const m = plotMetrics([sceneEval]);
       perScene.push({ seed, gsdM: so.gsdM, crs: so.crs, plots: m.plots, found: m.plotsFound, candidates: m.candidates, falseCandidates: m.fpCandidates });
+      sceneGsd.push(so.gsdM);
       // Plot scores (max heat over cells the plot touches) and tile-level scores.
       const toCell = (ring: Array<[number, number]>) => ring.map(([lon, lat]) => toHeat(lon, lat));
       const cover = rasterizeCoverage(plots.map((p) => [toCell(p.rings[0])]), hw, hh, 3);
@@ -136,5 +140,12 @@ export async function evaluateModel(opts: {
     engine,
     imageryMpxPerS: engine === 'bare' ? (model!.stats.runS > 0 ? imageryPx / 1e6 / model!.stats.runS : 0) : scanS > 0 ? imageryPx / 1e6 / scanS : 0,
     perScene,
+    byGsd: [...new Set(sceneGsd)].length > 1
+      ? [...new Set(sceneGsd)].sort((a, b) => a - b).map((g) => ({
+          gsdM: g, scenes: sceneGsd.filter((x) => x === g).length,
+          crss: [...new Set(perScene.filter((s) => s.gsdM === g).map((s) => s.crs))],
+          plot: plotMetrics(scenes.filter((_, i) => sceneGsd[i] === g)),
+        }))
+      : [],
   };
 }
