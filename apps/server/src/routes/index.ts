@@ -16,6 +16,7 @@ import auth from './auth';
 import users from './users';
 import field from './field';
 import manager from './manager';
+import triage from './triage';
 
 /**
  * Every route module of the server, registered in this order. One file per resource under
@@ -39,4 +40,5 @@ export const routes: RouteModule[] = [
   users,
   field,
   manager,
+  triage,
 ];

@@ -1,0 +1,106 @@
+import { decideTriage, listTriage, readTarget, undoTriage, type TriageFilter } from '@tiandi/store';
+import { z } from 'zod';
+import type { RouteModule, Role, ServerContext } from '../context';
+import { ServerError } from '../errors';
+import { parseInput } from '../validate';
+import { renderChip } from '../triage/render-chip';
+import { TriageLeases } from '../triage/triage-leases';
+import { actorOf, workspaceOf } from '../workspace/workspace-service';
+import { rasterCatalogOf } from './rasters';
+
+const REVIEWERS: Role[] = ['operator', 'manager', 'admin'];
+const Filter = {
+  zone: z.string().min(1).max(200).optional(),
+  image: z.string().min(1).max(300).optional(),
+  minScore: z.coerce.number().min(0).max(1).optional(),
+  maxScore: z.coerce.number().min(0).max(1).optional(),
+  model: z.string().min(1).max(200).optional(),
+};
+const ListQuery = z.strictObject(Filter);
+const NextBody = z.strictObject({ ...Filter, minScore: z.number().min(0).max(1).optional(), maxScore: z.number().min(0).max(1).optional(), count: z.number().int().min(1).max(200).default(24) });
+const IdParams = z.strictObject({ id: z.string().min(1).max(300) });
+const ChipQuery = z.strictObject({ context: z.coerce.number().min(1).max(12).default(1.5), image: z.string().min(1).max(300).optional() });
+const DecisionBody = z.strictObject({
+  decision: z.enum(['poppy_like', 'not_poppy', 'skip']),
+  reason: z.enum(['roof', 'tarp', 'rapeseed', 'blossom', 'shadow', 'other']).optional(),
+  note: z.string().trim().max(500).optional(),
+});
+
+const filterOf = (q: { zone?: string; image?: string; minScore?: number; maxScore?: number; model?: string }): TriageFilter => ({ zoneId: q.zone, imageId: q.image, minScore: q.minScore, maxScore: q.maxScore, modelVersion: q.model });
+
+function leasesOf(ctx: ServerContext): TriageLeases {
+  let l = ctx.services.get('triage-leases') as TriageLeases | undefined;
+  if (!l) ctx.services.set('triage-leases', (l = new TriageLeases()));
+  return l;
+}
+
+/**
+ * The desk triage gallery (issue 17): GET /api/triage (targets best first, filters, progress), POST /api/triage/next
+ * (the next undecided targets, leased to the caller so no two reviewers get the same one), POST/DELETE
+ * /api/triage/:id/decision (poppy_like / not_poppy with a preset reason and note / skip; undo), and
+ * GET /api/triage/:id/chip.png (the orthophoto around the target at full resolution; ?context=4 for the surroundings).
+ */
+const triage: RouteModule = {
+  name: 'triage',
+  register(app, ctx) {
+    app.get('/api/triage', { config: { roles: REVIEWERS } }, async (req) => {
+      const q = parseInput(ListQuery, req.query, 'query');
+      const { items, reviewed, total } = listTriage(workspaceOf(ctx), filterOf(q));
+      const actor = actorOf(req.account);
+      return { reviewed, total, items: items.map((i) => ({ ...i, claimedBy: leasesOf(ctx).heldByOther(i.targetId, actor) })) };
+    });
+
+    app.post('/api/triage/next', { config: { roles: REVIEWERS } }, async (req) => {
+      const body = parseInput(NextBody, req.body ?? {});
+      const actor = actorOf(req.account);
+      const leases = leasesOf(ctx);
+      leases.sweep();
+      const { items, reviewed, total } = listTriage(workspaceOf(ctx), filterOf(body));
+      const open = items.filter((i) => !i.decision && !leases.heldByOther(i.targetId, actor));
+      const got = new Set(leases.claim(open.slice(0, body.count).map((i) => i.targetId), actor));
+      return { reviewed, total, items: open.filter((i) => got.has(i.targetId)) };
+    });
+
+    app.post('/api/triage/:id/decision', { config: { roles: REVIEWERS } }, async (req) => {
+      const { id } = parseInput(IdParams, req.params, 'params');
+      const body = parseInput(DecisionBody, req.body);
+      const actor = actorOf(req.account);
+      const leases = leasesOf(ctx);
+      const other = leases.heldByOther(id, actor);
+      if (other) throw new ServerError('TIANDI_E_CONFLICT', `目标 ${id} 正由 ${other} 判读 is being reviewed by ${other}`, { field: 'id' });
+      if (body.decision === 'skip') {
+        leases.release(id, actor);
+        return { targetId: id, decision: 'skip' };
+      }
+      const d = decideTriage(workspaceOf(ctx), { targetId: id, decision: body.decision, reason: body.reason ?? null, note: body.note ?? null }, actor);
+      leases.release(id, actor);
+      return d;
+    });
+
+    app.delete('/api/triage/:id/decision', { config: { roles: REVIEWERS } }, async (req) => {
+      const { id } = parseInput(IdParams, req.params, 'params');
+      undoTriage(workspaceOf(ctx), { targetId: id, force: req.account?.role === 'manager' || req.account?.role === 'admin' }, actorOf(req.account));
+      leasesOf(ctx).claim([id], actorOf(req.account));
+      return { targetId: id, undone: true };
+    });
+
+    app.get('/api/triage/:id/chip.png', { config: { roles: REVIEWERS } }, async (req, reply) => {
+      const { id } = parseInput(IdParams, req.params, 'params');
+      const q = parseInput(ChipQuery, req.query, 'query');
+      const ws = workspaceOf(ctx);
+      const t = readTarget(ws, id);
+      const images = (ws.db.prepare('SELECT DISTINCT image_id FROM candidates WHERE target_id = ? ORDER BY image_id').all(id) as { image_id: string }[]).map((r) => r.image_id);
+      const imageId = q.image ?? images[0];
+      if (!imageId || !images.includes(imageId)) throw new ServerError('TIANDI_E_NOT_FOUND', `目标 ${id} 没有影像 ${imageId ?? ''} has no candidate from that image`, { field: 'image' });
+      const catalog = rasterCatalogOf(ctx);
+      const entry = (await catalog.list()).find((e) => e.kind === 'ortho' && (e.imageId === imageId || e.name === imageId));
+      if (!entry) throw new ServerError('TIANDI_E_NOT_FOUND', `服务器上没有影像 ${imageId} 的文件 the server holds no file of image '${imageId}' (upload it, or list it in rasters.json)`, { field: 'image' });
+      const src = await catalog.source(entry);
+      if (!src.reader) throw new ServerError('TIANDI_E_UNAVAILABLE', `影像 ${imageId} 无法按窗口读取 cannot be read by window`, { field: 'image' });
+      const png = await renderChip(src.reader, src.toSource, t.geometry, { context: q.context });
+      if (!png) throw new ServerError('TIANDI_E_NOT_FOUND', `目标 ${id} 不在影像 ${imageId} 内 is outside image ${imageId}`, { field: 'image' });
+      return reply.header('content-type', 'image/png').header('cache-control', 'private, max-age=3600').send(png);
+    });
+  },
+};
+export default triage;
