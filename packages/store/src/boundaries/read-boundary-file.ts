@@ -45,7 +45,7 @@ function toLonLat(features: BoundaryFeature[], crs: Crs, file: string): Boundary
   const t = crs.id === WGS84.id ? undefined : toWgs84(crs);
   return features.map((f, i) => {
     if (!f.geometry) return f;
-    const coordinates = mapCoords(f.geometry.coordinates, (xy) => {
+    const project = (xy: [number, number]): [number, number] => {
       let p: [number, number];
       try {
         p = t ? t.forward(xy) : xy;
@@ -56,8 +56,11 @@ function toLonLat(features: BoundaryFeature[], crs: Crs, file: string): Boundary
         throw new StoreError('TIANDI_E_INPUT', `第 ${i + 1} 个要素坐标 [${xy.join(', ')}] 不在 ${crs.id === WGS84.id ? '经纬度范围' : crs.name} feature ${i + 1}: coordinates [${xy.join(', ')}] are not ${crs.id === WGS84.id ? 'lon/lat degrees' : `valid in ${crs.name}`}: give the file's CRS with --crs "EPSG:<code>" (a shapefile's .prj may be missing)`, file);
       }
       return p;
-    });
-    return { ...f, geometry: { type: f.geometry.type, coordinates } };
+    };
+    // A KML MultiGeometry arrives as a GeometryCollection: its members are reprojected one by one.
+    type G = { type: string; coordinates?: unknown; geometries?: G[] };
+    const reproject = (g: G): G => (g.type === 'GeometryCollection' ? { type: g.type, geometries: (g.geometries ?? []).map(reproject) } : { type: g.type, coordinates: mapCoords(g.coordinates, project) });
+    return { ...f, geometry: reproject(f.geometry as G) as BoundaryFeature['geometry'] };
   });
 }
 
