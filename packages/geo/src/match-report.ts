@@ -26,10 +26,22 @@ export function matchReport(report: Pick<GroundReport, 'targetId' | 'position' |
   const padLon = (limit * 1.01) / (111_320 * Math.max(0.01, Math.cos((lat * Math.PI) / 180))) + 1e-9;
   let best: { id: string; d: number } | null = null;
   for (const t of targets) {
-    const [x0, y0, x1, y1] = bboxOf(t.geometry);
+    const [x0, y0, x1, y1] = boxOf(t.geometry);
     if (lon < x0 - padLon || lon > x1 + padLon || lat < y0 - padLat || lat > y1 + padLat) continue;
     const d = pointToPolygonDistanceM(report.position, t.geometry);
     if (d <= limit && (!best || d < best.d || (d === best.d && t.id < best.id))) best = { id: t.id, d };
   }
   return best ? { kind: 'by_position', targetId: best.id, distanceM: best.d } : { kind: 'unmatched' };
+}
+
+/** Bounding boxes of target outlines, computed once per geometry object: a batch of reports is matched in linear time per report. */
+const BOXES = new WeakMap<object, [number, number, number, number]>();
+
+function boxOf(g: Target['geometry']): [number, number, number, number] {
+  let b = BOXES.get(g);
+  if (!b) {
+    b = bboxOf(g);
+    BOXES.set(g, b);
+  }
+  return b;
 }

@@ -1,13 +1,15 @@
 import { createHash } from 'node:crypto';
 import path from 'node:path';
-import { normalizeFieldAppReports, parseGroundReport, type GroundReport } from '@tiandi/geo';
+import { parseGroundReport } from '@tiandi/geo';
 import { importReports, readTarget, StoreError, type PhotoBytes } from '@tiandi/store';
 import { z } from 'zod';
 import type { RequestAccount, Role, RouteModule, ServerContext } from '../context';
 import { AuthError } from '../auth/auth-errors';
 import { ServerError } from '../errors';
 import { PhotoStore, photoRefsOf } from '../uploads/photo-store';
+import { parseFieldExport } from '../field/parse-field-export';
 import { parseInput } from '../validate';
+import { importReportsInBatches } from '../workspace/import-reports-in-batches';
 import { actorOf, workspaceOf } from '../workspace/workspace-service';
 import { readAssignment, teamHasTarget, teamTargetIds } from './field-assignment';
 import { assignmentGpx } from './field-gpx';
@@ -113,17 +115,12 @@ const field: RouteModule = {
 
     app.post('/api/field/reports/import', { config: { roles: IMPORTERS } }, async (req) => {
       const body = parseInput(ImportBody, req.body);
-      const norm = normalizeFieldAppReports(body.text, { defaultTeam: body.team ?? null });
-      const rows: { row: number; report: GroundReport }[] = [];
+      // Large exports are parsed in a worker thread and stored batch by batch: other requests are served meanwhile.
+      const norm = await parseFieldExport(body.text, body.team ?? null);
       const rejected = [...norm.rejected];
-      for (const f of norm.features) {
-        const parsed = parseGroundReport(f.properties, f.geometry.coordinates);
-        if (parsed.ok) rows.push({ row: f.row, report: parsed.report });
-        else rejected.push({ row: f.row, message: parsed.message });
-      }
       let res;
       try {
-        res = importReports(workspaceOf(ctx), rows, actorOf(req.account), { source: body.fileName });
+        res = await importReportsInBatches(workspaceOf(ctx), norm.rows, actorOf(req.account), { source: body.fileName });
       } catch (err) {
         if (err instanceof StoreError) throw new ServerError('TIANDI_E_VALIDATION', err.message, { field: err.field });
         throw err;
