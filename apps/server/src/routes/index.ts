@@ -17,6 +17,7 @@ import users from './users';
 import field from './field';
 import manager from './manager';
 import triage from './triage';
+import zoneImport from './zone-import';
 
 /**
  * Every route module of the server, registered in this order. One file per resource under
@@ -41,4 +42,5 @@ export const routes: RouteModule[] = [
   field,
   manager,
   triage,
+  zoneImport,
 ];
