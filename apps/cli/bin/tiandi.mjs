@@ -1,7 +1,33 @@
 #!/usr/bin/env node
-// Runs the TypeScript sources directly through tsx, so `npx tiandi` works right after `npm install`
-// with no build step. Worker threads started by the packages register tsx themselves.
-import { register } from 'tsx/esm/api';
-register();
-const { main } = await import('../src/main.ts');
+// Runs the CLI precompiled by `npm install` (scripts/build-cli.mjs) while it is as new as every source file it
+// was built from; otherwise (no build yet, or a source edited since) the TypeScript sources through tsx, so
+// `npx tiandi` works right after `npm install` and while developing. Worker threads register tsx themselves.
+import { readFileSync, statSync } from 'node:fs';
+import { fileURLToPath, pathToFileURL } from 'node:url';
+
+const built = fileURLToPath(new URL('../../../node_modules/.cache/tiandi-cli/', import.meta.url));
+
+/** Whether the precompiled CLI was built by this Node from the sources as they are now. */
+function fresh() {
+  if (process.env.TIANDI_FROM_SOURCE) return false;
+  try {
+    const meta = JSON.parse(readFileSync(`${built}meta.json`, 'utf8'));
+    if (meta.node !== process.version || !meta.inputs.length) return false;
+    for (const [p, size, mtime] of meta.inputs) {
+      const s = statSync(p);
+      if (s.size !== size || s.mtimeMs !== mtime) return false;
+    }
+    return true;
+  } catch {
+    return false;
+  }
+}
+
+let main;
+if (fresh()) ({ main } = await import(pathToFileURL(`${built}main.mjs`).href));
+else {
+  const { register } = await import('tsx/esm/api');
+  register();
+  ({ main } = await import('../src/main.ts'));
+}
 process.exitCode = await main(process.argv.slice(2));

@@ -1,0 +1,41 @@
+import { describe, expect, it } from 'vitest';
+import { spawnSync } from 'node:child_process';
+import { readFileSync } from 'node:fs';
+import { join } from 'node:path';
+import { pathToFileURL } from 'node:url';
+import { main as fromSource } from './main';
+
+const root = join(import.meta.dirname, '../../..');
+const out = join(root, 'node_modules/.cache/tiandi-cli');
+
+/** Collects what a CLI run writes. */
+function io() {
+  let text = '';
+  const sink = { write: (s: string) => ((text += s), true) } as unknown as NodeJS.WritableStream;
+  return { io: { stdout: sink, stderr: sink, cwd: root }, text: () => text };
+}
+
+describe('precompiled CLI (npm prepare)', () => {
+  it('builds a plain-JavaScript CLI that lists the same commands as the sources, and records what it was built from', async () => {
+    const r = spawnSync(process.execPath, [join(import.meta.dirname, '../scripts/build-cli.mjs')], { encoding: 'utf8' });
+    expect(r.stderr).toBe('');
+    const meta = JSON.parse(readFileSync(join(out, 'meta.json'), 'utf8'));
+    expect(meta.node).toBe(process.version);
+    const inputs = meta.inputs.map((i: [string]) => i[0]);
+    expect(inputs).toContain(join(root, 'apps/cli/src/main.ts'));
+    expect(inputs.some((p: string) => p.includes('node_modules'))).toBe(false);
+    const built = await import(pathToFileURL(join(out, 'main.mjs')).href);
+    const a = io();
+    const b = io();
+    expect(await built.main(['--help'], a.io)).toBe(0);
+    expect(await fromSource(['--help'], b.io)).toBe(0);
+    expect(a.text()).toBe(b.text());
+    expect(a.text()).toMatch(/scan/);
+  }, 120_000);
+
+  it('runs from the sources when asked to (or when a source is newer than the build)', () => {
+    const r = spawnSync(process.execPath, [join(root, 'apps/cli/bin/tiandi.mjs'), 'scan', '--help'], { encoding: 'utf8', env: { ...process.env, TIANDI_FROM_SOURCE: '1' } });
+    expect(r.status).toBe(0);
+    expect(r.stdout).toMatch(/tiandi scan/);
+  }, 60_000);
+});
