@@ -61,9 +61,10 @@ export function importZones(ws: Workspace, input: unknown, opts: { level?: ZoneL
     if (seen.has(id)) throw new StoreError('TIANDI_E_INPUT', `编号重复 zone id '${id}' appears twice (feature ${i + 1})`, file);
     seen.add(id);
     const geometry = f.data.geometry as Polygonal;
-    const nums = JSON.stringify(geometry.coordinates).match(/-?\d+(\.\d+)?(e-?\d+)?/g)!.map(Number);
-    for (let k = 0; k < nums.length; k += 2) {
-      if (Math.abs(nums[k]) > 180 || Math.abs(nums[k + 1]) > 90) throw new StoreError('TIANDI_E_INPUT', `第 ${i + 1} 个要素坐标超出经纬度范围 feature ${i + 1} coordinates are not lon/lat degrees: reproject to EPSG:4326`, file);
+    // Each position's first two numbers are lon, lat; a third (elevation) is allowed and not checked.
+    const rings = geometry.type === 'Polygon' ? geometry.coordinates : geometry.coordinates.flat();
+    for (const [lon, lat] of rings.flat()) {
+      if (!(Math.abs(lon) <= 180 && Math.abs(lat) <= 90)) throw new StoreError('TIANDI_E_INPUT', `第 ${i + 1} 个要素坐标超出经纬度范围 feature ${i + 1} coordinates are not lon/lat degrees: reproject to EPSG:4326`, file);
     }
     const areaM2 = geodesicAreaM2(geometry);
     if (!(areaM2 > 0)) throw new StoreError('TIANDI_E_INPUT', `第 ${i + 1} 个要素面积为零 feature ${i + 1} (${id}) has no area`, file);

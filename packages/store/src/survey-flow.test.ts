@@ -85,7 +85,7 @@ describe('survey workspace', () => {
     importPlan(ws, { planId: 'P1', teams: [{ team: 'A', route: { type: 'LineString', coordinates: [[100, 25], [100.005, 25.005]] }, stops: [{ targetId: tBig.id, position: [100.005, 25.0052] }, { targetId: tSmall.id, position: [100.0082, 25.0022] }] }] }, 'planner');
     expect(listTargets(ws, { status: 'planned' })).toHaveLength(2);
 
-    writeFileSync(join(dir, 'photo1.jpg'), Buffer.from('fake jpeg bytes'));
+    writeFileSync(join(dir, 'photo1.jpg'), Buffer.from('ffd8ffe000104a46494600010100000100010000ffd9', 'hex')); // a JPEG by its bytes
     const f1 = join(dir, 'day1.csv');
     writeFileSync(f1, csv([
       `r1,${tBig.id},confirmed_poppy,,100.005,25.0052,4,2026-04-20T09:00:00+08:00,A,300,120,photo1.jpg,`,
