@@ -1,6 +1,6 @@
 import { describe, expect, it } from 'vitest';
 import { join } from 'node:path';
-import { readDepot, readRoads, setDepot, setRoads } from './planning-inputs';
+import { readDepot, readRoads, setDepot, setRoads, type RoadWay } from './planning-inputs';
 import { tmp } from './test-world.test-util';
 import { Workspace } from './workspace';
 
@@ -10,7 +10,7 @@ describe('roads and depot in the workspace', () => {
     const ws = Workspace.create(path);
     expect(readRoads(ws)).toEqual([]);
     expect(readDepot(ws)).toBeNull();
-    const ways = [
+    const ways: RoadWay[] = [
       { id: '10', coords: [[102.3, 27.9], [102.31, 27.9]] as [number, number][], tags: { highway: 'residential', name: '村道' }, nodes: [1, 2] },
       { id: '11', coords: [[102.31, 27.9], [102.31, 27.91]] as [number, number][], tags: { highway: 'track', tunnel: 'yes' } },
     ];

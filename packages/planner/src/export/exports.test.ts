@@ -21,7 +21,7 @@ const at = (x: number, y: number): LonLat => [O[0] + x / kx, O[1] + y / ky];
 const net = buildNetwork(gridRoads({ origin: O, nx: 5, ny: 5, spacingM: 400 }));
 const plan: Plan = planRoutes({
   targets: [
-    ...Array.from({ length: 8 }, (_, i) => ({ id: `T${i + 1}`, lonLat: at(100 + 180 * i, 50 + 170 * (i % 4)), priority: 1, serviceS: 600 })),
+    ...Array.from({ length: 8 }, (_, i) => ({ id: `T${i + 1}`, lonLat: at(100 + 180 * i, 50 + 170 * (i % 4)), priority: 1, serviceS: 600, areaM2: 120 + i, info: { village: '依洛村', score: 0.81, model: 'poppy-synth 1.0' } })),
     { id: 'far "away", 远', lonLat: at(30000, 0), priority: 2, serviceS: 600 },
   ],
   teams: [{ id: 'A', name: '一组', start: at(800, 800), shiftS: 6 * 3600 }, { id: 'B', start: at(800, 800), shiftS: 6 * 3600 }],
@@ -132,7 +132,7 @@ describe('exports', () => {
     const coords = line.LineString!.coordinates.trim().split(/\s+/).map((c) => c.split(',').map(Number));
     expect(coords.length).toBe(plan.routes[0].path.length);
     expect(coords[0][0]).toBeCloseTo(plan.routes[0].path[0][0], 6);
-    expect(pms.some((p) => p.name === '1. ' + plan.routes[0].stops[0].targetId)).toBe(true);
+    expect(pms.some((p) => p.name === '1. 依洛村 ' + plan.routes[0].stops[0].targetId)).toBe(true);
   });
 
   it('stops.csv lists every stop in order with times and a GCJ-02 Gaode link, then the unassigned', () => {
@@ -146,7 +146,9 @@ describe('exports', () => {
     expect(first[3]).toBe('1');
     expect(first[4]).toBe(plan.routes[0].stops[0].targetId);
     expect(first[7]).toMatch(/^\d\d:\d\d$/);
-    expect(first[13]).toContain('coordinate=gaode');
+    expect(first.slice(13, 17)).toEqual(['依洛村', String(120 + Number(first[4].slice(1)) - 1), '0.81', 'poppy-synth 1.0']);
+    expect(first[17]).toMatch(/罂粟.*score 0\.81.*look for/);
+    expect(first[18]).toContain('coordinate=gaode');
     expect(lines[lines.length - 1]).toContain('"far ""away"", 远"');
   });
 });
@@ -166,3 +168,17 @@ function hasXmllint(): boolean {
     return false;
   }
 }
+
+describe('stop details in every export', () => {
+  it('carries village, area, score, model and what to look for in GPX, GeoJSON and KML descriptions', () => {
+    const gpx = planToGpx(plan);
+    expect(gpx).toMatch(/<name>一组 D1 1 依洛村 T\d<\/name>/);
+    expect(gpx).toMatch(/<desc>[^<]*罂粟[^<]*score 0\.81[^<]*model poppy-synth 1\.0/);
+    const stop = planToGeoJson(plan).features.find((f) => f.properties.kind === 'stop')!;
+    expect(stop.properties).toMatchObject({ village: '依洛村', score: 0.81, model: 'poppy-synth 1.0' });
+    expect(String(stop.properties.description)).toContain('look for');
+    const kml = planToKml(plan);
+    expect(kml).toMatch(/<description>[^<]*look for/);
+    expect(kml).toContain('依洛村');
+  });
+});

@@ -28,7 +28,13 @@ export function planToGeoJson(plan: Plan): { type: 'FeatureCollection'; features
     });
     r.stops.forEach((s, i) => features.push({
       type: 'Feature',
-      properties: { kind: 'stop', name: `${i + 1}. ${s.targetId}`, target_id: s.targetId, team: r.teamId, day: r.day, seq: i + 1, arrival: formatClock(s.arrivalS), start: formatClock(s.startS), departure: formatClock(s.departureS), priority: s.priority, walk_m: s.walkM, amap_uri_gcj02: s.amapUriGcj02, 'marker-color': colour },
+      properties: {
+        kind: 'stop', name: `${i + 1}. ${s.info?.village ? `${s.info.village} ` : ''}${s.targetId}`, target_id: s.targetId, team: r.teamId, day: r.day, seq: i + 1,
+        arrival: formatClock(s.arrivalS), start: formatClock(s.startS), departure: formatClock(s.departureS), priority: s.priority, walk_m: s.walkM,
+        village: s.info?.village ?? null, area_m2: s.info?.areaM2 ?? null, score: s.info?.score ?? null, model: s.info?.model ?? null, look_for: s.info?.lookFor ?? null,
+        description: `${formatClock(s.arrivalS)}–${formatClock(s.departureS)} ${s.info?.lookFor ?? ''}`.trim(),
+        amap_uri_gcj02: s.amapUriGcj02, 'marker-color': colour,
+      },
       geometry: { type: 'Point', coordinates: [s.lon, s.lat] },
     }));
   }

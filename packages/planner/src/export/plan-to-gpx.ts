@@ -19,8 +19,8 @@ export function planToGpx(plan: Plan): string {
     const pts = r.stops.map((s, i) => {
       const time = when(r.date, s.arrivalS);
       return new Point(s.lat, s.lon, {
-        name: `${label} ${i + 1} ${s.targetId}`,
-        desc: `到达 arrive ${formatClock(s.arrivalS)}, 离开 leave ${formatClock(s.departureS)}, 优先级 priority ${s.priority}`,
+        name: `${label} ${i + 1} ${s.info?.village ? `${s.info.village} ` : ''}${s.targetId}`,
+        desc: `到达 arrive ${formatClock(s.arrivalS)}, 离开 leave ${formatClock(s.departureS)}, 优先级 priority ${s.priority}${s.info ? `. ${s.info.lookFor}` : ''}`,
         sym: 'Flag, Red',
         ...(time ? { time } : {}),
       });

@@ -9,7 +9,7 @@ import { routeSchedule } from '../vrp/route-schedule';
 import { solveVrp } from '../vrp/solve-vrp';
 import type { VrpJob, VrpProblem, VrpVehicle } from '../vrp/vrp-problem';
 import { singleRouteTsp } from './single-route-tsp';
-import type { Plan, PlanOptions, PlanProblem, PlanRoute, PlanStop, PlanTarget, PlanUnassigned } from './plan-types';
+import type { Plan, PlanOptions, PlanProblem, PlanRoute, PlanStop, PlanTarget, PlanUnassigned, StopInfo } from './plan-types';
 
 /** Objective weight of one unit of priority left unserved, in seconds: priority always comes first. */
 const PRIORITY_COST_S = 1e7;
@@ -208,7 +208,8 @@ export function planRoutes(problem: PlanProblem, options: PlanOptions = {}): Pla
         accessLonLat: loc ? loc.accessLonLat : null, walkM: loc ? round1(loc.walkM) : 0,
         arrivalS: Math.round(s.arrival[i]), startS: Math.round(s.start[i]), departureS: Math.round(s.start[i] + t.serviceS),
         priority: t.priority, serviceS: t.serviceS,
-        amapUriGcj02: amapNavigationUriGcj02(t.lonLat, t.id),
+        amapUriGcj02: amapNavigationUriGcj02(t.lonLat, t.info?.village ? `${t.info.village} ${t.id}` : t.id),
+        info: stopInfo(t),
       };
     });
     const departS = veh.shiftStartS;
@@ -308,6 +309,16 @@ function makespanBounds(routes: PlanRoute[], servedNodes: number[], serviceS: nu
   });
   const even = (need + routes.length * (Number.isFinite(home) ? home : 0)) / routes.length;
   return { lowerBoundS: Math.round(Math.max(even, single)), evenSplitS: Math.round(work / routes.length) };
+}
+
+/** What the team reads at a stop: the target's own note, else one written from its area, score and model. */
+export function stopInfo(t: PlanTarget): StopInfo {
+  const i = t.info ?? {};
+  const area = i.areaM2 ?? t.areaM2;
+  const facts = [area !== undefined ? `约 ${Math.round(area)} m²` : '', i.score !== undefined ? `检测分 ${i.score.toFixed(2)}` : '', i.model ? `模型 ${i.model}` : ''].filter(Boolean).join('，');
+  const factsEn = [area !== undefined ? `~${Math.round(area)} m²` : '', i.score !== undefined ? `score ${i.score.toFixed(2)}` : '', i.model ? `model ${i.model}` : ''].filter(Boolean).join(', ');
+  const lookFor = i.lookFor ?? `疑似罂粟地块${facts ? `（${facts}）` : ''}：查看有无罂粟植株、花或蒴果，拍照并上报核查结果 | suspected poppy plot${factsEn ? ` (${factsEn})` : ''}: look for poppy plants, flowers or capsules; photograph and report what you find`;
+  return { ...(i.village ? { village: i.village } : {}), ...(area !== undefined ? { areaM2: area } : {}), ...(i.score !== undefined ? { score: i.score } : {}), ...(i.model ? { model: i.model } : {}), lookFor };
 }
 
 const round1 = (x: number): number => Math.round(x * 10) / 10;

@@ -18,6 +18,21 @@ export interface PlanTarget {
   earliestS?: number;
   latestS?: number;
   areaM2?: number;
+  /** What the team is told about the place (village, score, model, what to look for). */
+  info?: Partial<StopInfo>;
+}
+
+/** What a team needs to know at a stop, beyond where and when. */
+export interface StopInfo {
+  /** Village (or the smallest zone) the target lies in. */
+  village?: string;
+  areaM2?: number;
+  /** Detector score (0–1) of the target's best candidate. */
+  score?: number;
+  /** Model name and version that flagged it. */
+  model?: string;
+  /** What to look for and do there, Chinese first, English beside it. */
+  lookFor: string;
 }
 
 /** A ground team: where it starts and ends each day and how long it works. */
@@ -112,6 +127,8 @@ export interface PlanStop {
   serviceS: number;
   /** Gaode (amap) navigation link; coordinates converted to GCJ-02 as the app expects. */
   amapUriGcj02: string;
+  /** Village, area, score, model and what to look for. */
+  info: StopInfo;
 }
 
 /** One team's route on one day. */

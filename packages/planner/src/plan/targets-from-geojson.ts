@@ -1,6 +1,6 @@
 import { geodesicAreaM2, type LonLat } from '@tiandi/geo';
 import { PlannerError } from '../errors';
-import type { PlanTarget } from './plan-types';
+import type { PlanTarget, StopInfo } from './plan-types';
 
 /** Defaults of {@link targetsFromGeoJson}. */
 export interface TargetDefaults {
@@ -14,7 +14,8 @@ const num = (v: unknown): number | undefined => (typeof v === 'number' && Number
 
 /**
  * Reads targets from GeoJSON points or polygons (scan candidates with `id`, `score_max`,
- * `score_mean`, `area_m2`; targets may add `priority`, `service_s`, `time_window` "HH:MM-HH:MM").
+ * `score_mean`, `area_m2`, `model`, `model_version`; targets may add `priority`, `service_s`,
+ * `time_window` "HH:MM-HH:MM", `village` (or `zone_name`) and `look_for`, shown to the team at the stop).
  * Default priority = score × (1 + log10(1 + area_m2 / 100)) with score = score_max ?? score_mean ?? 0.5;
  * default service = 10 min + 1 min per 10 m². Other properties are ignored.
  * @throws PlannerError TIANDI_E_PLAN_INPUT for malformed GeoJSON, TIANDI_E_NO_TARGETS when empty.
@@ -60,6 +61,15 @@ export function targetsFromGeoJson(fc: unknown, defaults: TargetDefaults = {}): 
     const t: PlanTarget = { id, lonLat, priority, serviceS };
     if (outline) t.outline = outline;
     if (areaM2 !== undefined) t.areaM2 = Math.round(areaM2 * 10) / 10;
+    const str = (v: unknown): string | undefined => (typeof v === 'string' && v.trim() ? v.trim() : undefined);
+    const village = str(p.village) ?? str(p.zone_name) ?? str(p.zone);
+    const model = [str(p.model), str(p.model_version)].filter(Boolean).join(' ') || undefined;
+    const info: Partial<StopInfo> = {
+      ...(village ? { village } : {}), ...(model ? { model } : {}),
+      ...(num(p.score_max) ?? num(p.score_mean)) !== undefined ? { score: num(p.score_max) ?? num(p.score_mean) } : {},
+      ...(str(p.look_for) ? { lookFor: str(p.look_for) } : {}),
+    };
+    if (Object.keys(info).length) t.info = info;
     if (p.time_window !== undefined) {
       const m = typeof p.time_window === 'string' ? /^(\d{1,2}):(\d{2})\s*-\s*(\d{1,2}):(\d{2})$/.exec(p.time_window) : null;
       if (!m) throw new PlannerError('TIANDI_E_PLAN_INPUT', `${where}: 时间窗格式应为 "HH:MM-HH:MM" time_window must look like "09:00-17:30"`, 'time_window');
