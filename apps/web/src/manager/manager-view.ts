@@ -9,6 +9,7 @@ import type { RasterInfo } from '../map/survey-layers';
 import type { View } from '../router';
 import { h } from '../ui/h';
 import { errorText } from '../api/error-text';
+import { zoneImportPanel } from './zone-import-panel';
 
 interface ZoneStatus {
   zoneId: string;
@@ -58,7 +59,7 @@ const managerView: View = (root) => {
   const mapEl = h('div', { class: 'map', 'data-testid': 'map' });
   root.append(
     h('div', { class: 'layout manager' },
-      h('aside', { class: 'sidebar' }, h('h2', null, t('mgr.title')), stale, h('section', { class: 'panel' }, h('h2', null, t('mgr.zones')), tree), detail, importPanel),
+      h('aside', { class: 'sidebar' }, h('h2', null, t('mgr.title')), stale, h('section', { class: 'panel' }, h('h2', null, t('mgr.zones')), tree), detail, importPanel, zoneImportPanel(() => void loadTree())),
       h('div', { class: 'mapbox' }, mapEl),
     ),
   );
