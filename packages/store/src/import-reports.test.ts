@@ -58,6 +58,21 @@ describe('photos named in a reports file', () => {
     ws.close();
   });
 
+  it('treats photo names in a GeoJSON the same way: a path out of the folder rejects the feature', async () => {
+    const dir = tmp();
+    const ws = Workspace.create(join(dir, 'ws.gpkg'));
+    const feature = (id: string, photos: string[]) => ({ type: 'Feature', geometry: { type: 'Point', coordinates: [100.002, 25.008] }, properties: { report_id: id, verdict: 'nothing_found', accuracy_m: 5, observed_at: '2026-04-20T11:00:00+08:00', photos } });
+    writeFileSync(join(dir, 'r.geojson'), JSON.stringify({ type: 'FeatureCollection', features: [feature('g1', ['../../../../etc/hostname']), feature('g2', ['/etc/passwd'])] }));
+    const [res] = await importReportsFiles(ws, [join(dir, 'r.geojson')], 'field');
+    expect(res.added).toEqual([]);
+    expect(res.rejected).toEqual([
+      { row: 1, message: expect.stringMatching(/^photos: .*contains '\.\.'/) },
+      { row: 2, message: expect.stringMatching(/^photos: .*is an absolute path/) },
+    ]);
+    expect(ws.db.prepare('SELECT count(*) AS n FROM photos').get()).toEqual({ n: 0 });
+    ws.close();
+  });
+
   it('reads photos from --photos <dir> only, when given', async () => {
     const dir = tmp();
     const pics = join(dir, 'pics');

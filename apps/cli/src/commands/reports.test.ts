@@ -112,3 +112,27 @@ describe('tiandi reports import: hostile and careless files', () => {
     expect(stored(ws)).toEqual([]);
   });
 });
+
+describe('tiandi reports import --photos', () => {
+  const header = 'report_id,target_id,verdict,what,lon,lat,accuracy_m,observed_at,team,plant_count,area_m2,photos,notes';
+  it('reads photos from the folder given, stores them by sha256, and refuses a --photos that is not a folder', async () => {
+    const ws = workspace();
+    const dir = path.dirname(ws);
+    fs.mkdirSync(path.join(dir, 'pics'));
+    const jpeg = Buffer.from('ffd8ffe000104a46494600010100000100010000ffd9', 'hex');
+    fs.writeFileSync(path.join(dir, 'pics', 'IMG_1.jpg'), jpeg);
+    const csv = path.join(dir, 'r.csv');
+    fs.writeFileSync(csv, `${header}\nr1,,nothing_found,,100.002,25.008,5,2026-04-20T11:00:00+08:00,A,,,IMG_1.jpg,\n`);
+    const missing = await run(['import', csv, '--photos', path.join(dir, 'nope'), '--workspace', ws]);
+    expect(missing.status).toBe(2);
+    expect(missing.err).toMatch(/nope: 照片文件夹不存在 --photos is not a folder/);
+    const r = await run(['import', csv, '--photos', path.join(dir, 'pics'), '--workspace', ws]);
+    expect(r.status).toBe(0);
+    const w = Workspace.open(ws);
+    try {
+      expect(w.db.prepare('SELECT mime, size_bytes FROM photos').all()).toEqual([{ mime: 'image/jpeg', size_bytes: jpeg.length }]);
+    } finally {
+      w.close();
+    }
+  });
+});

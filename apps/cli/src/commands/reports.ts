@@ -1,3 +1,4 @@
+import fs from 'node:fs';
 import path from 'node:path';
 import { EXIT, type Command } from '../command';
 import { UsageError, actorOf, parseFlags, rel, runCommand, workspacePath } from '../workspace-command';
@@ -28,12 +29,16 @@ const reports: Command = {
       const [action, ...files] = positionals;
       if (action !== 'import') throw new UsageError('reports', `未知操作 unknown action '${action ?? ''}': use 'reports import <file>'`);
       if (files.length === 0) throw new UsageError('reports', '缺少文件 missing <reports file>');
+      const photosDir = values.photos === undefined ? undefined : path.resolve(io.cwd, values.photos);
+      if (photosDir !== undefined && !fs.statSync(photosDir, { throwIfNoEntry: false })?.isDirectory()) {
+        throw new UsageError(values.photos!, '照片文件夹不存在 --photos is not a folder: give the folder the photos are in');
+      }
       const { Workspace, importReportsFiles } = await import('@tiandi/store');
       const ws = Workspace.open(workspacePath(values.workspace, io));
       let status: number = EXIT.ok;
       try {
         // All files in one transaction; within it, good rows are kept and bad rows listed.
-        const results = await importReportsFiles(ws, files.map((f) => path.resolve(io.cwd, f)), actorOf(values.actor), { signal: io.signal, seasonId: values.season, photosDir: values.photos === undefined ? undefined : path.resolve(io.cwd, values.photos) });
+        const results = await importReportsFiles(ws, files.map((f) => path.resolve(io.cwd, f)), actorOf(values.actor), { signal: io.signal, seasonId: values.season, photosDir });
         results.forEach((r, i) => {
           const name = rel(io, path.resolve(io.cwd, files[i]));
           for (const bad of r.rejected) io.stderr.write(`tiandi: ${name}: 第 ${bad.row} 行 row ${bad.row}: ${bad.message}\n`);
