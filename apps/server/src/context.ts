@@ -34,6 +34,10 @@ export interface ServerOptions {
   modelDir?: string;
   /** Largest accepted upload in bytes (default 64 GB). */
   maxUploadBytes?: number;
+  /** Bytes one account may hold in unfinished uploads plus accepted orthophotos (default 256 GB). */
+  uploadQuotaBytes?: number;
+  /** Unfinished uploads are deleted this many hours after they started (default 72; swept on start and hourly). */
+  uploadExpiryHours?: number;
   /** Largest road network PUT /api/planning/roads accepts, bytes (default 64 MB). */
   maxRoadsBytes?: number;
   /** Sign-in throttle limits, window and memory bound (defaults in auth/login-throttle.ts). */

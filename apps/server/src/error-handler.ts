@@ -15,6 +15,9 @@ export function errorHandler(this: unknown, err: FastifyError | Error, req: Fast
 
 /** Maps any thrown value to an HTTP status and `{ code, message, field, params }`. */
 export function toErrorBody(err: unknown): { status: number; json: ErrorBody } {
+  if (isDiskFull(err)) {
+    return { status: 507, json: { code: 'TIANDI_E_DISK_FULL', message: '服务器磁盘已满，未写入任何内容 The server disk is full; nothing was written. Free space on the server and send the request again.' } };
+  }
   if (err instanceof ServerError) {
     return { status: err.status, json: clean({ code: err.code, message: err.message, field: err.field, params: paramsOf(err) }) };
   }
@@ -48,4 +51,12 @@ function paramsOf(e: unknown): Record<string, string | number> | undefined {
   if (!p || typeof p !== 'object') return undefined;
   const entries = Object.entries(p).filter(([, v]) => typeof v === 'string' || typeof v === 'number');
   return entries.length ? Object.fromEntries(entries) : undefined;
+}
+
+/** True for a full disk, from the file system (ENOSPC, EDQUOT) or SQLite (SQLITE_FULL), also when wrapped as a cause. */
+export function isDiskFull(err: unknown): boolean {
+  for (let e = err as { code?: unknown; cause?: unknown } | undefined, depth = 0; e && depth < 5; e = e.cause as typeof e, depth++) {
+    if (e.code === 'ENOSPC' || e.code === 'EDQUOT' || e.code === 'SQLITE_FULL') return true;
+  }
+  return false;
 }

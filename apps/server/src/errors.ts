@@ -12,6 +12,8 @@ export const SERVER_ERRORS = {
   TIANDI_E_FORBIDDEN: { status: 403, message: '无权限 Forbidden' },
   TIANDI_E_CHECKSUM_MISMATCH: { status: 460, message: '校验和不符 Checksum mismatch' },
   TIANDI_E_UPLOAD_REJECTED: { status: 422, message: '文件被拒绝 File rejected' },
+  TIANDI_E_UPLOAD_QUOTA: { status: 413, message: '上传配额已满 Upload quota exceeded' },
+  TIANDI_E_DISK_FULL: { status: 507, message: '服务器磁盘已满 The server disk is full' },
   TIANDI_E_UNAVAILABLE: { status: 503, message: '暂不可用 Not available yet' },
   TIANDI_E_INTERNAL: { status: 500, message: '服务器内部错误 Internal server error' },
 } as const;

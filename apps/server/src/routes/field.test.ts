@@ -1,7 +1,7 @@
 import { createHash } from 'node:crypto';
 import fs from 'node:fs';
 import path from 'node:path';
-import { afterAll, beforeAll, describe, expect, it } from 'vitest';
+import { afterAll, beforeAll, describe, expect, it, vi } from 'vitest';
 import { fieldWorld, type WorldRole } from './field-world.test-util';
 
 let w: Awaited<ReturnType<typeof fieldWorld>>;
@@ -194,6 +194,22 @@ describe('field routes: photos are named by sha256 only (issue 15, finding 1)', 
     } finally {
       fs.rmSync(canary, { force: true });
     }
+  });
+
+  it('answers 507 with a clear code when the disk is full, leaving no partial photo', async () => {
+    const png = Buffer.concat([Buffer.from('89504e470d0a1a0a', 'hex'), Buffer.from('disk-full-test')]);
+    const sha = createHash('sha256').update(png).digest('hex');
+    const full = vi.spyOn(fs, 'writeFileSync').mockImplementation(() => {
+      throw Object.assign(new Error('ENOSPC: no space left on device, write'), { code: 'ENOSPC', errno: -28 });
+    });
+    try {
+      const r = await w.app.inject({ method: 'PUT', url: `/api/field/photos/${sha}`, payload: png, headers: { 'content-type': 'image/png', ...w.as.field } });
+      expect(r.statusCode).toBe(507);
+      expect(r.json()).toMatchObject({ code: 'TIANDI_E_DISK_FULL', message: expect.stringContaining('disk is full') });
+    } finally {
+      full.mockRestore();
+    }
+    expect(fs.readdirSync(path.join(w.dir, 'data', 'field-photos')).filter((f) => f.startsWith(sha))).toEqual([]);
   });
 
   it('stores an uploaded photo in the workspace and removes only its own staged copy', async () => {

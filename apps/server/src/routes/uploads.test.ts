@@ -16,8 +16,8 @@ const TUS = { 'tus-resumable': '1.0.0' };
 const sha = (b: Buffer) => createHash('sha256').update(b).digest('hex');
 const meta = (m: Record<string, string>) => Object.entries(m).map(([k, v]) => `${k} ${Buffer.from(v).toString('base64')}`).join(',');
 
-async function setup() {
-  const s = await signedInServer({ runJobs: false });
+async function setup(opts: Parameters<typeof signedInServer>[0] = {}) {
+  const s = await signedInServer({ runJobs: false, ...opts });
   cleanups.push(s.cleanup);
   const create = async (size: number, m: Record<string, string>, who = s.as.operator) =>
     s.app.inject({ method: 'POST', url: '/api/uploads', headers: { ...TUS, ...who, 'upload-length': String(size), 'upload-metadata': meta(m) } });
@@ -143,5 +143,67 @@ describe('tus uploads', () => {
     expect(res.statusCode).toBe(200);
     const job = jobQueueOf(app.tiandi).get(res.json().jobId)!;
     expect(fs.readFileSync(job.imagePath).equals(tif)).toBe(true);
+  });
+});
+
+describe('tus uploads: quota, expiry, duplicates, ids and origins (issue 15, finding 8)', () => {
+  it('keeps one copy when identical content is uploaded again under another name', async () => {
+    const { app, create, patch, uploadFiles, dir } = await setup();
+    const tif = makeGeoTiff();
+    const send = async (filename: string) => {
+      const c = await create(tif.length, { filename, sha256: sha(tif) });
+      return (await patch(`/api/uploads/${c.headers.location!.split('/').pop()}`, 0, tif)).json();
+    };
+    const first = await send('a.tif');
+    const second = await send('b.tif');
+    expect(second).toEqual({ jobId: first.jobId, existing: true });
+    expect(fs.readdirSync(path.join(dir, 'data', 'images'))).toHaveLength(1);
+    expect(uploadFiles()).toEqual([]);
+    expect(jobQueueOf(app.tiandi).list()).toHaveLength(1);
+  });
+
+  it("refuses an upload that would take the account over its quota with 413, counting unfinished uploads and accepted images", async () => {
+    const tif = makeGeoTiff();
+    const { app, create, patch, as } = await setup({ uploadQuotaBytes: tif.length * 2 + 10 });
+    const one = await create(tif.length, { filename: 'a.tif', sha256: sha(tif) });
+    expect((await patch(`/api/uploads/${one.headers.location!.split('/').pop()}`, 0, tif)).statusCode).toBe(200);
+    const open = await create(tif.length, { filename: 'b.tif', sha256: 'b'.repeat(64) });
+    expect(open.statusCode).toBe(201);
+    const over = await create(100, { filename: 'c.tif', sha256: 'c'.repeat(64) });
+    expect(over.statusCode).toBe(413);
+    expect(JSON.parse(over.body)).toMatchObject({ code: 'TIANDI_E_UPLOAD_QUOTA', field: 'Upload-Length' });
+    expect(JSON.parse(over.body).message).toContain("'operator'");
+    // Deleting the unfinished upload frees its share.
+    expect((await create(100, { filename: 'c.tif', sha256: 'c'.repeat(64) })).statusCode).toBe(413);
+    const del = await app.inject({ method: 'DELETE', url: `/api/uploads/${open.headers.location!.split('/').pop()}`, headers: { ...TUS, ...as.operator } });
+    expect(del.statusCode).toBe(204);
+    expect((await create(100, { filename: 'c.tif', sha256: 'c'.repeat(64) })).statusCode).toBe(201);
+  });
+
+  it('deletes unfinished uploads older than the expiry when the server starts', async () => {
+    const first = await setup();
+    const c = await first.create(1000, { filename: 'a.tif', sha256: 'a'.repeat(64) });
+    await first.patch(`/api/uploads/${c.headers.location!.split('/').pop()}`, 0, Buffer.alloc(100, 1));
+    expect(first.uploadFiles()).toHaveLength(2);
+    // Age the upload by three days, then start a server over the same folder.
+    const cfg = path.join(first.dir, 'data', 'uploads', first.uploadFiles().find((f) => f.endsWith('.json'))!);
+    const info = JSON.parse(fs.readFileSync(cfg, 'utf8'));
+    fs.writeFileSync(cfg, JSON.stringify({ ...info, creation_date: new Date(Date.now() - 73 * 3600_000).toISOString() }));
+    const second = await signedInServer({ runJobs: false, workspacePath: path.join(first.dir, 'w.gpkg'), dataDir: path.join(first.dir, 'data'), uploadExpiryHours: 72 });
+    cleanups.push(second.cleanup);
+    await new Promise((r) => setTimeout(r, 200));
+    expect(first.uploadFiles()).toEqual([]);
+  });
+
+  it('answers 404 for an upload id the server did not make, and sends no Access-Control-Allow-Origin to another site', async () => {
+    const { app, as, create } = await setup();
+    for (const id of ['..', '..%2F..%2Fw.gpkg', 'abc', `${'a'.repeat(32)}.json`]) {
+      const r = await app.inject({ method: 'HEAD', url: `/api/uploads/${id}`, headers: { ...TUS, ...as.operator } });
+      expect(r.statusCode, id).toBe(404);
+    }
+    const c = await create(10, { filename: 'a.tif', sha256: 'a'.repeat(64) });
+    expect(c.headers['access-control-allow-origin']).toBeUndefined();
+    const evil = await app.inject({ method: 'OPTIONS', url: '/api/uploads', headers: { ...TUS, origin: 'https://evil.example', 'access-control-request-method': 'POST' } });
+    expect(evil.headers['access-control-allow-origin']).toBeUndefined();
   });
 });

@@ -4,6 +4,8 @@ import { Server, type Upload } from '@tus/server';
 import { FileStore } from '@tus/file-store';
 import type { FastifyReply, FastifyRequest } from 'fastify';
 import type { RouteModule } from '../context';
+import { isDiskFull } from '../error-handler';
+import { ServerError } from '../errors';
 import { jobQueueOf } from '../jobs/services';
 import { sha256File } from '../uploads/sha256-file';
 import { OrthophotoRejected, validateOrthophoto } from '../uploads/validate-orthophoto';
@@ -15,6 +17,33 @@ import { workspaceOf } from '../workspace/workspace-service';
 export const UPLOADS_PATH = '/api/uploads';
 
 const TIFF_NAME = /\.(tif|tiff)$/i;
+/** tus upload ids as the server makes them. */
+const TUS_ID = /^[0-9a-f]{32}$/;
+
+/** Defaults of the upload options (ServerOptions `maxUploadBytes`, `uploadQuotaBytes`, `uploadExpiryHours`). */
+export const UPLOAD_DEFAULTS = { maxUploadBytes: 64 * 1024 ** 3, quotaBytes: 256 * 1024 ** 3, expiryHours: 72 } as const;
+
+const gb = (bytes: number) => `${(bytes / 1024 ** 3).toFixed(bytes < 1024 ** 3 ? 3 : 1)} GB`;
+
+/**
+ * Bytes an account holds on the server: the declared sizes of its unfinished uploads, and its
+ * accepted orthophotos still on disk (jobs not failed or cancelled).
+ */
+export async function bytesHeldBy(account: string, partDir: string, jobs: { uploadedBy?: string | null; sizeBytes: number; status: string; imagePath: string }[]): Promise<number> {
+  let held = 0;
+  for (const f of await fs.promises.readdir(partDir).catch(() => [] as string[])) {
+    if (!f.endsWith('.json')) continue;
+    const info = await fs.promises.readFile(path.join(partDir, f), 'utf8').then((t) => JSON.parse(t) as { size?: number; metadata?: { uploadedBy?: string } }).catch(() => null);
+    if (info?.metadata?.uploadedBy === account) held += Number(info.size) || 0;
+  }
+  const seen = new Set<string>();
+  for (const j of jobs) {
+    if (j.uploadedBy !== account || j.status === 'failed' || j.status === 'cancelled' || seen.has(j.imagePath)) continue;
+    seen.add(j.imagePath);
+    held += j.sizeBytes;
+  }
+  return held;
+}
 /** Internal header carrying the uploader's account name from the fastify request to the tus hooks. */
 const ACTOR_HEADER = 'x-tiandi-internal-actor';
 
@@ -38,8 +67,15 @@ const uploads: RouteModule = {
     const imageDir = path.join(ctx.options.dataDir, 'images');
     fs.mkdirSync(partDir, { recursive: true });
     fs.mkdirSync(imageDir, { recursive: true });
-    const datastore = new FileStore({ directory: partDir });
-    const maxSize = ctx.options.maxUploadBytes ?? 64 * 1024 ** 3;
+    const expiryMs = (ctx.options.uploadExpiryHours ?? UPLOAD_DEFAULTS.expiryHours) * 3600_000;
+    const datastore = new FileStore({ directory: partDir, expirationPeriodInMilliseconds: expiryMs });
+    const maxSize = ctx.options.maxUploadBytes ?? UPLOAD_DEFAULTS.maxUploadBytes;
+    const quota = ctx.options.uploadQuotaBytes ?? UPLOAD_DEFAULTS.quotaBytes;
+    // Abandoned partial uploads are deleted on start and then every hour.
+    const sweep = () => datastore.deleteExpired().catch((err) => app.log.warn({ err }, 'upload expiry sweep failed'));
+    void sweep();
+    const sweeper = setInterval(sweep, Math.min(3600_000, expiryMs)).unref();
+    app.addHook('onClose', async () => clearInterval(sweeper));
 
     const removeUpload = async (upload: Upload) => {
       await datastore.remove(upload.id).catch(() => undefined);
@@ -50,14 +86,27 @@ const uploads: RouteModule = {
       datastore,
       maxSize,
       relativeLocation: true,
-      async onUploadCreate(_req, upload) {
+      // Same-origin only: no Access-Control-Allow-Origin for any other site (tus would answer '*').
+      allowedOrigins: () => false,
+      async onResponseError(_req, err) {
+        if (isDiskFull(err)) return refuse(507, 'TIANDI_E_DISK_FULL', '服务器磁盘已满 the server disk is full: free space on the server, then resume the upload (what was received is kept)');
+        return undefined;
+      },
+      async onUploadCreate(req, upload) {
         const name = upload.metadata?.filename ?? '';
         const sha = upload.metadata?.sha256 ?? '';
         if (!name) throw refuse(400, 'TIANDI_E_VALIDATION', '缺少文件名 Upload-Metadata needs filename', 'filename');
         if (!TIFF_NAME.test(name)) throw refuse(400, 'TIANDI_E_VALIDATION', `只接受 GeoTIFF (.tif/.tiff) only GeoTIFF files are accepted: '${name}'`, 'filename');
         if (!/^[0-9a-f]{64}$/i.test(sha)) throw refuse(400, 'TIANDI_E_VALIDATION', '缺少或无效的 sha256 校验和 Upload-Metadata needs sha256 (64 hex digits)', 'sha256');
         if (upload.sizeIsDeferred || !upload.size) throw refuse(400, 'TIANDI_E_VALIDATION', '文件为空或大小未知 empty file or unknown length', 'Upload-Length');
-        return {};
+        const actor = req.headers.get(ACTOR_HEADER);
+        const uploadedBy = actor ? decodeURIComponent(actor) : '';
+        const used = await bytesHeldBy(uploadedBy, partDir, jobQueueOf(ctx).list());
+        if (used + upload.size > quota) {
+          throw refuse(413, 'TIANDI_E_UPLOAD_QUOTA', `上传配额已满 upload quota exceeded: ${gb(used)} held + ${gb(upload.size)} > ${gb(quota)} for account '${uploadedBy}'; finish or delete unfinished uploads, or ask an administrator to raise --upload-quota-gb`, 'Upload-Length');
+        }
+        // The uploader's name is recorded by the server, whatever the client sent.
+        return { metadata: { ...upload.metadata, uploadedBy } };
       },
       async onUploadFinish(req, upload) {
         const file = upload.storage?.path ?? path.join(partDir, upload.id);
@@ -85,13 +134,21 @@ const uploads: RouteModule = {
             body: JSON.stringify({ jobId: null, existing: true, sameImage: { imageId: same.sameAs, by: same.by }, message: `${name}: 与工作区影像 ${same.sameAs} 内容相同，未重新扫描 same imagery as workspace image '${same.sameAs}' (by ${same.by === 'sha256' ? 'file sha256' : 'pixel digest'}): not scanned again` }),
           };
         }
-        const dest = path.join(imageDir, `${actual.slice(0, 16)}-${name.replace(/[^\p{L}\p{N}._-]+/gu, '_')}`);
-        fs.renameSync(file, dest);
-        // The data file has moved; drop tus's metadata record of it too.
-        fs.rmSync(path.join(partDir, `${upload.id}.json`), { force: true });
         const actor = req.headers.get(ACTOR_HEADER);
         const uploadedBy = actor ? decodeURIComponent(actor) : null;
-        const { job, existing } = jobQueueOf(ctx).enqueue({ imagePath: dest, imageName: name, sha256: actual, sizeBytes: upload.size ?? 0, uploadedBy });
+        const queue = jobQueueOf(ctx);
+        const known = queue.list().find((j) => j.sha256 === actual && ['queued', 'running', 'done'].includes(j.status) && fs.existsSync(j.imagePath));
+        let dest = known?.imagePath;
+        if (known) {
+          // The same bytes are already here: keep one copy, not an orphan beside it.
+          await removeUpload(upload);
+        } else {
+          dest = path.join(imageDir, `${actual.slice(0, 16)}-${name.replace(/[^\p{L}\p{N}._-]+/gu, '_')}`);
+          fs.renameSync(file, dest);
+          // The data file has moved; drop tus's metadata record of it too.
+          fs.rmSync(path.join(partDir, `${upload.id}.json`), { force: true });
+        }
+        const { job, existing } = queue.enqueue({ imagePath: dest!, imageName: name, sha256: actual, sizeBytes: upload.size ?? 0, uploadedBy });
         return {
           status_code: 200,
           headers: { 'content-type': 'application/json', 'tiandi-job-id': job.id },
@@ -102,6 +159,9 @@ const uploads: RouteModule = {
 
     app.addContentTypeParser('application/offset+octet-stream', (_req, _payload, done) => done(null));
     const handle = async (req: FastifyRequest, reply: FastifyReply) => {
+      // Upload ids are the server's own (32 hex digits): anything else never reaches the file store.
+      const id = req.url.split('?')[0].slice(UPLOADS_PATH.length + 1);
+      if (id && !TUS_ID.test(id)) throw new ServerError('TIANDI_E_NOT_FOUND', `没有此上传 no upload '${id.slice(0, 80)}'`, { field: 'id' });
       // The signed-in account travels to the tus hooks in a header only the server sets.
       const raw = req.raw as typeof req.raw & { rawHeaders: string[] };
       delete raw.headers[ACTOR_HEADER];

@@ -37,11 +37,13 @@ export class PhotoStore {
     fs.mkdirSync(this.dir, { recursive: true });
     const tmp = `${file}.${process.pid}.${Math.random().toString(36).slice(2)}.tmp`;
     try {
-      fs.writeFileSync(`${file}.type`, mime);
       fs.writeFileSync(tmp, bytes);
+      fs.writeFileSync(`${file}.type`, mime);
       fs.renameSync(tmp, file);
     } catch (err) {
+      // A full disk leaves nothing behind: no temporary file, no type without its photo.
       fs.rmSync(tmp, { force: true });
+      if (!fs.existsSync(file)) fs.rmSync(`${file}.type`, { force: true });
       throw err;
     }
   }
