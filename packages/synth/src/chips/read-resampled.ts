@@ -1,5 +1,5 @@
 import { fromFile } from 'geotiff';
-import { getCrs, transformer, type Crs } from '@tiandi/geo';
+import { crsFromGeoKeys, getCrs, transformer, type Crs } from '@tiandi/geo';
 import { SynthError, throwIfAborted } from '../errors';
 import { resampleBox } from './resample-box';
 import { metresPerDegreeLon } from '../scene-georef';
@@ -27,10 +27,14 @@ export async function readResampled(path: string, gsdM: number, signal?: AbortSi
   const tiff = await fromFile(path);
   const img = await tiff.getImage();
   const W = img.getWidth(), H = img.getHeight();
-  const keys = img.getGeoKeys() as Record<string, number> | null;
-  const epsg = keys?.ProjectedCSTypeGeoKey ?? keys?.GeographicTypeGeoKey;
-  if (!epsg) throw new SynthError('TIANDI_E_BAD_CHIP_OPTIONS', `影像无坐标系 ${path} has no EPSG GeoKey`);
-  const crs = getCrs(epsg);
+  const keys = img.getGeoKeys() as Record<string, unknown> | null;
+  if (!keys) throw new SynthError('TIANDI_E_BAD_CHIP_OPTIONS', `影像无坐标系 ${path} has no GeoKeys`);
+  let crs;
+  try {
+    crs = crsFromGeoKeys(keys); // any EPSG code or user-defined GeoKeys, as the scanner reads them
+  } catch (err) {
+    throw new SynthError('TIANDI_E_BAD_CHIP_OPTIONS', `影像坐标系无法读取 ${path}: ${(err as Error).message}`);
+  }
   const [ox, oy] = img.getOrigin();
   const [rx, ry] = img.getResolution();
   // Ground metres per pixel, measured along a row at the image centre (not CRS units: Web Mercator differs).
