@@ -1,7 +1,7 @@
 import { existsSync, readFileSync } from 'node:fs';
-import { createRequire } from 'node:module';
 import { join } from 'node:path';
 import proj4 from 'proj4';
+import { TOWGS84_CORRECTIONS } from './towgs84-corrections';
 
 /** A proj4 definition with the datum shift PROJ/GDAL would apply, and what the user should know about it. */
 export interface DatumShift {
@@ -15,7 +15,7 @@ export interface DatumShift {
  * negated, microradians not converted), keyed by the wrong value, with PROJ's value (position vector, arc-seconds).
  * Made by scripts/audit-epsg-towgs84.py from PROJ's proj.db; e.g. Amersfoort (RD New) was 170 m off, BD72 65 m.
  */
-const CORRECTIONS = createRequire(import.meta.url)('./towgs84-corrections.json') as Record<string, { towgs84: string; transformation: string }>;
+const CORRECTIONS = TOWGS84_CORRECTIONS;
 
 /**
  * Shifts epsg-index applies to a whole datum although EPSG publishes them for one region only; PROJ applies none
