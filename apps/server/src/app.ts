@@ -6,6 +6,7 @@ import type { ServerContext, ServerOptions } from './context';
 import { errorHandler } from './error-handler';
 import { ServerError } from './errors';
 import { routes as defaultRoutes } from './routes/index';
+import { registerSecurityHeaders } from './security/security-headers';
 import { setWebCacheHeaders } from './web-cache';
 import type { RouteModule } from './context';
 
@@ -28,12 +29,15 @@ export async function buildServer(options: ServerOptions, modules: RouteModule[]
   const app = Fastify({
     logger: options.logger ?? false,
     bodyLimit: 16 * 1024 * 1024,
+    // Behind a reverse proxy: which hops to trust for the client address and https (X-Forwarded-*).
+    trustProxy: options.trustProxy ?? false,
     // tus uploads stream their own bodies; everything else is JSON.
     ajv: { customOptions: { removeAdditional: false, coerceTypes: 'array', allErrors: false } },
   });
   app.decorate('tiandi', ctx);
   app.decorateRequest('account', null);
   app.setErrorHandler(errorHandler);
+  await registerSecurityHeaders(app, { basemapUrl: options.basemapUrl });
   app.setNotFoundHandler((req, reply) => {
     if (req.url.startsWith('/api/') || !options.webRoot) {
       throw new ServerError('TIANDI_E_NOT_FOUND', `未找到 Not found: ${req.method} ${req.url.split('?')[0]}`);

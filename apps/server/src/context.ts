@@ -40,6 +40,12 @@ export interface ServerOptions {
   uploadExpiryHours?: number;
   /** Largest road network PUT /api/planning/roads accepts, bytes (default 64 MB). */
   maxRoadsBytes?: number;
+  /**
+   * Trust X-Forwarded-For/-Proto/-Host from a reverse proxy (fastify `trustProxy`): true, a hop
+   * count, or addresses/CIDRs of the proxies. Default false. Needed behind a TLS proxy so the session
+   * cookie is `Secure`, HSTS is sent and the throttle sees client addresses.
+   */
+  trustProxy?: boolean | number | string | string[];
   /** Sign-in throttle limits, window and memory bound (defaults in auth/login-throttle.ts). */
   loginThrottle?: import('./auth/login-throttle').LoginThrottleOptions;
 }

@@ -196,6 +196,19 @@ describe('field routes: photos are named by sha256 only (issue 15, finding 1)', 
     }
   });
 
+  it('checks photo bytes by content against the claimed type', async () => {
+    const put = (body: Buffer, type: string) => w.app.inject({ method: 'PUT', url: `/api/field/photos/${createHash('sha256').update(body).digest('hex')}`, payload: body, headers: { 'content-type': type, ...w.as.field } });
+    const text = Buffer.from('root:x:0:0:root:/root:/bin/bash\n');
+    const notImage = await put(text, 'image/jpeg');
+    expect(notImage.statusCode).toBe(400);
+    expect(notImage.json()).toMatchObject({ code: 'TIANDI_E_VALIDATION', field: 'body' });
+    const png = Buffer.concat([Buffer.from('89504e470d0a1a0a', 'hex'), Buffer.from('claimed-jpeg')]);
+    const wrong = await put(png, 'image/jpeg');
+    expect(wrong.statusCode).toBe(400);
+    expect(wrong.json()).toMatchObject({ field: 'content-type', message: expect.stringContaining('image/png') });
+    expect((await put(png, 'image/png')).statusCode).toBe(200);
+  });
+
   it('answers 507 with a clear code when the disk is full, leaving no partial photo', async () => {
     const png = Buffer.concat([Buffer.from('89504e470d0a1a0a', 'hex'), Buffer.from('disk-full-test')]);
     const sha = createHash('sha256').update(png).digest('hex');

@@ -1,7 +1,7 @@
 import { createHash } from 'node:crypto';
 import path from 'node:path';
 import { parseGroundReport } from '@tiandi/geo';
-import { importReports, readTarget, StoreError, type PhotoBytes } from '@tiandi/store';
+import { importReports, readTarget, sniffImage, StoreError, type PhotoBytes } from '@tiandi/store';
 import { z } from 'zod';
 import type { RequestAccount, Role, RouteModule, ServerContext } from '../context';
 import { AuthError } from '../auth/auth-errors';
@@ -106,6 +106,10 @@ const field: RouteModule = {
         if (!PHOTO_TYPES.test(type)) throw new ServerError('TIANDI_E_VALIDATION', `照片格式不支持 unsupported photo type '${type}': JPEG, PNG, WebP or HEIC`, { field: 'content-type' });
         const body = req.body as Buffer;
         if (!Buffer.isBuffer(body) || body.length === 0) throw new ServerError('TIANDI_E_VALIDATION', '照片为空 empty photo', { field: 'body' });
+        // The bytes must be the image they claim to be (JPEG, PNG, WebP, HEIC by their signature).
+        const sniffed = sniffImage(body);
+        if (!sniffed) throw new ServerError('TIANDI_E_VALIDATION', `照片内容不是图片 the body is not a JPEG, PNG, WebP or HEIC image (by its content)`, { field: 'body' });
+        if (sniffed !== (type === 'image/heif' ? 'image/heic' : type)) throw new ServerError('TIANDI_E_VALIDATION', `照片类型不符 the body is ${sniffed}, not the claimed ${type}: send it with content-type ${sniffed}`, { field: 'content-type' });
         const actual = createHash('sha256').update(body).digest('hex');
         if (actual !== sha256) throw new ServerError('TIANDI_E_CHECKSUM_MISMATCH', `照片校验和不符 photo checksum mismatch: got ${actual}; resend the photo`, { field: 'sha256' });
         photoStoreOf(ctx).put(sha256, body, type);
