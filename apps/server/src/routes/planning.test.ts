@@ -47,9 +47,24 @@ describe('planning routes: the road network (issue 15, finding 6)', () => {
     expect((await put(fc(line([[100, 25], [100.01, 25.01]])))).json()).toEqual({ roads: 1, vertices: 2 });
     const first = await s.app.inject({ url: '/api/planning/context', headers: s.as.operator });
     expect(first.headers['content-type']).toContain('application/json');
-    expect(first.json()).toEqual({ roads: fc(line([[100, 25], [100.01, 25.01]])), depot: null, depotName: null });
+    expect(first.json()).toEqual({ roads: fc(line([[100, 25], [100.01, 25.01]])), depot: null, depotName: null, reviewThreshold: null });
     // A rewritten file is read again.
     expect((await put(fc(line([[101, 25], [101.01, 25.01]])))).statusCode).toBe(200);
     expect((await s.app.inject({ url: '/api/planning/context', headers: s.as.operator })).json().roads.features[0].geometry.coordinates[0]).toEqual([101, 25]);
   });
 });
+
+describe('planning context: the default minimum score', () => {
+  it("gives the season policy's review threshold (null before a season is set)", async () => {
+    const s = await signedInServer({ runJobs: false });
+    cleanups.push(s.cleanup);
+    expect((await s.app.inject({ url: '/api/planning/context', headers: s.as.planner })).json().reviewThreshold).toBeNull();
+    const { Workspace, setSeason } = await import('@tiandi/store');
+    const ws = Workspace.open(path.join(s.dir, 'w.gpkg'));
+    const season = JSON.parse(fs.readFileSync(path.join(__dirname, '../../../../seeds/season.json'), 'utf8'));
+    setSeason(ws, { ...season, policy: { ...season.policy, review_threshold: 0.3 } }, 'test');
+    ws.close();
+    expect((await s.app.inject({ url: '/api/planning/context', headers: s.as.planner })).json().reviewThreshold).toBe(0.3);
+  });
+});
+

@@ -6,6 +6,8 @@ import { ServerError } from '../errors';
 import { CachedFile } from '../planning/cached-file';
 import { validateRoads } from '../planning/validate-roads';
 import { parseInput } from '../validate';
+import { readSeason } from '@tiandi/store';
+import { workspaceOf } from '../workspace/workspace-service';
 
 const READ: Role[] = ['planner', 'operator', 'manager', 'field', 'admin'];
 const LonLat = z.tuple([z.number().min(-180).max(180), z.number().min(-90).max(90)]);
@@ -18,8 +20,8 @@ export const MAX_ROADS_BYTES = 64 * 1024 * 1024;
 export const PLANNING_FILES = { roads: 'roads.geojson', depot: 'depot.geojson' } as const;
 
 /**
- * What the planner needs besides targets: GET /api/planning/context → `{ roads, depot }` (roads as
- * GeoJSON LineStrings, depot as [lon, lat], either null when not set); PUT /api/planning/roads (at most
+ * What the planner needs besides targets: GET /api/planning/context → `{ roads, depot, depotName, reviewThreshold }`
+ * (roads as GeoJSON LineStrings, depot as [lon, lat], the season policy's review threshold; each null when not set); PUT /api/planning/roads (at most
  * `maxRoadsBytes`, every geometry checked, 400 naming the first bad one) and PUT /api/planning/depot set them.
  */
 const planning: RouteModule = {
@@ -38,7 +40,14 @@ const planning: RouteModule = {
         depot = f?.geometry?.coordinates ?? null;
         depotName = f?.properties?.name ?? null;
       }
-      const tail = Buffer.from(`,"depot":${JSON.stringify(depot)},"depotName":${JSON.stringify(depotName)}}`);
+      // The season policy's review threshold: every target scoring at least this must be visited, so it is the planner's default minimum score.
+      let reviewThreshold: number | null = null;
+      try {
+        reviewThreshold = readSeason(workspaceOf(ctx)).policy.reviewThreshold;
+      } catch {
+        reviewThreshold = null;
+      }
+      const tail = Buffer.from(`,"depot":${JSON.stringify(depot)},"depotName":${JSON.stringify(depotName)},"reviewThreshold":${JSON.stringify(reviewThreshold)}}`);
       return reply.type('application/json; charset=utf-8').send(Buffer.concat([Buffer.from('{"roads":'), roads ?? Buffer.from('null'), tail]));
     });
     const maxRoadsBytes = ctx.options.maxRoadsBytes ?? MAX_ROADS_BYTES;

@@ -114,6 +114,7 @@ export const en: Record<MessageKey, string> = {
   'plan.select.clearPolygon': 'Clear polygon',
   'plan.select.onlyOpen': 'Only open targets',
   'plan.selected': '{n} {n, plural, one {target} other {targets}} chosen',
+  'plan.belowScore': '{n} below score {score} left out (the season’s review threshold is {threshold})',
   'plan.teams': 'Teams',
   'plan.depot': 'Depot',
   'plan.depot.pick': 'Pick on the map',

@@ -112,6 +112,7 @@ export const zhCN = {
   'plan.select.clearPolygon': '清除多边形',
   'plan.select.onlyOpen': '仅未处理目标',
   'plan.selected': '已选 {n} 个目标',
+  'plan.belowScore': '另有 {n} 个低于 {score} 分未选（调查季复核阈值 {threshold}）',
   'plan.teams': '组数',
   'plan.depot': '出发点',
   'plan.depot.pick': '在地图上点选',

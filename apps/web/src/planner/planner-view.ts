@@ -30,10 +30,12 @@ const plannerView: View = async (root) => {
 
   const [data, context] = await Promise.all([
     loadSurvey(abort.signal),
-    api<{ roads: FC | null; depot: [number, number] | null; depotName: string | null }>('/api/planning/context').catch(() => ({ roads: null, depot: null, depotName: null })),
+    api<{ roads: FC | null; depot: [number, number] | null; depotName: string | null; reviewThreshold?: number | null }>('/api/planning/context').catch(() => ({ roads: null, depot: null, depotName: null, reviewThreshold: null })),
   ]);
   let depot: [number, number] | null = context.depot;
-  const sel: TargetSelection = { minScore: 0.5, zone: '', polygon: null, onlyOpen: true };
+  // Every target scoring at least the season's review threshold must be visited: that is the default minimum.
+  const threshold = context.reviewThreshold ?? 0.35;
+  const sel: TargetSelection = { minScore: threshold, zone: '', polygon: null, onlyOpen: true };
   let plan: Plan | null = null;
   let teamOrder: string[] = [];
   let stopDrawing: (() => void) | null = null;
@@ -103,7 +105,8 @@ const plannerView: View = async (root) => {
     sel.zone = zones.value;
     sel.onlyOpen = onlyOpen.checked;
     const list = chosen();
-    selectedCount.textContent = t('plan.selected', { n: list.length });
+    const below = selectTargets(data.targets.features, { ...sel, minScore: 0 }).length - list.length;
+    selectedCount.textContent = t('plan.selected', { n: list.length }) + (below > 0 ? ` — ${t('plan.belowScore', { n: below, score: sel.minScore, threshold })}` : '');
     layers.setTargets({ type: 'FeatureCollection', features: list });
   };
   const showDepot = () => {
