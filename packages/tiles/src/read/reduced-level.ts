@@ -1,5 +1,7 @@
+import { writeSync } from 'node:fs';
 import { open, rm, type FileHandle } from 'node:fs/promises';
 import { boxDownsample } from './box-downsample';
+import { boxRgb8, kernelBuffer } from './wasm/kernels';
 import type { RgbBlock } from './rgb-block';
 
 /**
@@ -48,12 +50,27 @@ export function reducedGeometry(base: { width: number; height: number; blockWidt
 /** Bytes of one record: RGB, one validity byte a pixel, and a flag that is 1 once the record is written. */
 const recordBytes = (g: ReducedGeometry) => g.tileWidth * g.tileHeight * 4 + 1;
 
+/** A WebAssembly buffer blocks are copied into for the SIMD box average (the JavaScript one took ~4 ms a 512² block, a fifth of the first stage). */
+let scratch: Uint8Array | undefined;
+
 /** Box-averages one decoded base block into its reduced tile (the same bytes as box-averaging the whole level: cells never straddle blocks). */
 export function reduceBlock(g: ReducedGeometry, block: RgbBlock): RgbBlock {
   const rows = Math.floor(block.rows / g.factor);
   const n = g.tileWidth * g.tileHeight;
   const rgb = new Uint8Array(n * 3);
   const valid = new Uint8Array(n);
+  const bytes = block.width * block.rows * 3;
+  if (rows > 0 && !block.valid && (g.factor === 2 || g.factor === 3)) {
+    if (!scratch || scratch.length < bytes) scratch = kernelBuffer(Math.max(bytes, 1 << 20));
+    if (scratch) {
+      scratch.set(block.rgb.subarray(0, bytes));
+      const fast = boxRgb8(scratch, block.width, 0, 0, g.factor, g.tileWidth, rows);
+      if (fast) {
+        rgb.set(fast);
+        return { width: g.tileWidth, rows: g.tileHeight, rgb, valid: null, byteLength: n * 4 };
+      }
+    }
+  }
   if (rows > 0) {
     const r = boxDownsample({ width: block.width, height: block.rows, rgb: block.rgb, valid: block.valid ?? new Uint8Array(0), allValid: !block.valid }, 0, 0, g.factor, g.tileWidth, rows);
     rgb.set(r.rgb);
@@ -88,7 +105,8 @@ export class ReducedLevelFile {
     if (tile.valid) rec.set(tile.valid.subarray(0, n), n * 3);
     else rec.fill(1, n * 3, n * 4);
     rec[n * 4] = tile.valid ? 1 : 2;
-    await this.fh.write(rec, 0, rec.length, (by * g.blocksAcross + bx) * rec.length);
+    // Synchronously: a copy into the page cache (~0.1 ms), where the promise API cost the scanning thread ~1 ms a record.
+    writeSync(this.fh.fd, rec, 0, rec.length, (by * g.blocksAcross + bx) * rec.length);
   }
 
   /** The reduced tile of base block (bx, by), or null when no thread has written it yet. */
