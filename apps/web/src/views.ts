@@ -9,6 +9,8 @@ export const views: ViewRegistry = {
   planner: () => import('./planner/planner-view'),
   field: () => import('./field/field-view'),
   manager: () => import('./manager/manager-view'),
+  /** The operator's desk triage gallery (#/triage, linked from the operator page). */
+  triage: () => import('./triage/triage-view'),
 };
 
 /** The navigation tabs, in order: route name and i18n key of its label. */

@@ -17,7 +17,7 @@ const Filter = {
   model: z.string().min(1).max(200).optional(),
 };
 const ListQuery = z.strictObject(Filter);
-const NextBody = z.strictObject({ ...Filter, minScore: z.number().min(0).max(1).optional(), maxScore: z.number().min(0).max(1).optional(), count: z.number().int().min(1).max(200).default(24) });
+const NextBody = z.strictObject({ ...Filter, minScore: z.number().min(0).max(1).optional(), maxScore: z.number().min(0).max(1).optional(), count: z.number().int().min(1).max(200).default(24), exclude: z.array(z.string().min(1).max(300)).max(1000).default([]) });
 const IdParams = z.strictObject({ id: z.string().min(1).max(300) });
 const ChipQuery = z.strictObject({ context: z.coerce.number().min(1).max(12).default(1.5), image: z.string().min(1).max(300).optional() });
 const DecisionBody = z.strictObject({
@@ -36,7 +36,8 @@ function leasesOf(ctx: ServerContext): TriageLeases {
 
 /**
  * The desk triage gallery (issue 17): GET /api/triage (targets best first, filters, progress), POST /api/triage/next
- * (the next undecided targets, leased to the caller so no two reviewers get the same one), POST/DELETE
+ * (the next undecided targets, leased to the caller so no two reviewers get the same one; POST /api/triage/release
+ * gives them back), POST/DELETE
  * /api/triage/:id/decision (poppy_like / not_poppy with a preset reason and note / skip; undo), and
  * GET /api/triage/:id/chip.png (the orthophoto around the target at full resolution; ?context=4 for the surroundings).
  */
@@ -56,9 +57,17 @@ const triage: RouteModule = {
       const leases = leasesOf(ctx);
       leases.sweep();
       const { items, reviewed, total } = listTriage(workspaceOf(ctx), filterOf(body));
-      const open = items.filter((i) => !i.decision && !leases.heldByOther(i.targetId, actor));
+      const skip = new Set(body.exclude);
+      const open = items.filter((i) => !i.decision && !skip.has(i.targetId) && !leases.heldByOther(i.targetId, actor));
       const got = new Set(leases.claim(open.slice(0, body.count).map((i) => i.targetId), actor));
       return { reviewed, total, items: open.filter((i) => got.has(i.targetId)) };
+    });
+
+    app.post('/api/triage/release', { config: { roles: REVIEWERS } }, async (req) => {
+      const body = parseInput(z.strictObject({ targetIds: z.array(z.string().min(1).max(300)).max(1000) }), req.body ?? {});
+      const actor = actorOf(req.account);
+      for (const id of body.targetIds) leasesOf(ctx).release(id, actor);
+      return { released: body.targetIds.length };
     });
 
     app.post('/api/triage/:id/decision', { config: { roles: REVIEWERS } }, async (req) => {

@@ -13,6 +13,7 @@ import { jobsPanel } from './jobs-panel';
 import { targetDetail } from './target-detail';
 import { targetList } from './target-list';
 import { uploadPanel } from './upload-panel';
+import '../triage/triage-messages';
 
 /** #/operator — upload orthophotos, watch the scans, review the targets on the map and in the list. */
 const operatorView: View = async (root) => {
@@ -77,7 +78,7 @@ const operatorView: View = async (root) => {
       }),
   });
   // An accepted upload: its orthophoto can be drawn at once, while it waits for its scan.
-  sidebar.append(uploadPanel({ onQueued: () => void refresh() }), jobs.el, detail.el, list.el);
+  sidebar.append(h('a', { href: '#/triage', class: 'triage-link', 'data-testid': 'open-triage' }, t('triage.open')), uploadPanel({ onQueued: () => void refresh() }), jobs.el, detail.el, list.el);
 
   await whenLoaded(map);
   layers = addSurveyLayers(map);

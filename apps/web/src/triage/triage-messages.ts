@@ -1,0 +1,53 @@
+import { registerMessages } from '../i18n/index';
+
+/** Strings of the triage gallery (Chinese first; English beside it). */
+export const triageZh = {
+  'triage.open': '案头判读（图库）',
+  'triage.title': '案头判读',
+  'triage.back': '返回作业员页面',
+  'triage.progress': '已判读 {done} / {total}',
+  'triage.zone': '区域',
+  'triage.image': '影像',
+  'triage.model': '模型版本',
+  'triage.minScore': '最低分',
+  'triage.maxScore': '最高分',
+  'triage.all': '全部',
+  'triage.empty': '没有待判读的候选',
+  'triage.keys': '1 疑似罂粟（派队核查） · 2 屋顶 · 3 篷布 · 4 油菜 · 5 花 · 6 阴影 · 7 其他（填写） · 空格 跳过 · U 撤销 · C 周边 · ←→ 选择',
+  'triage.poppy_like': '疑似罂粟',
+  'triage.reason.roof': '屋顶',
+  'triage.reason.tarp': '篷布',
+  'triage.reason.rapeseed': '油菜',
+  'triage.reason.blossom': '花',
+  'triage.reason.shadow': '阴影',
+  'triage.reason.other': '其他',
+  'triage.note': '说明（回车确认）',
+  'triage.failed': '未保存：{msg}',
+  'triage.context': '周边',
+};
+export const triageEn: Record<keyof typeof triageZh, string> = {
+  'triage.open': 'Desk triage (gallery)',
+  'triage.title': 'Desk triage',
+  'triage.back': 'Back to the operator page',
+  'triage.progress': '{done} of {total} reviewed',
+  'triage.zone': 'Zone',
+  'triage.image': 'Image',
+  'triage.model': 'Model version',
+  'triage.minScore': 'Min score',
+  'triage.maxScore': 'Max score',
+  'triage.all': 'All',
+  'triage.empty': 'Nothing left to review',
+  'triage.keys': '1 poppy-like (send a team) · 2 roof · 3 tarp · 4 rapeseed · 5 blossom · 6 shadow · 7 other (type) · Space skip · U undo · C surroundings · ←→ select',
+  'triage.poppy_like': 'Poppy-like',
+  'triage.reason.roof': 'Roof',
+  'triage.reason.tarp': 'Tarp',
+  'triage.reason.rapeseed': 'Rapeseed',
+  'triage.reason.blossom': 'Blossom',
+  'triage.reason.shadow': 'Shadow',
+  'triage.reason.other': 'Other',
+  'triage.note': 'Note (Enter to confirm)',
+  'triage.failed': 'Not saved: {msg}',
+  'triage.context': 'Surroundings',
+};
+
+registerMessages({ 'zh-CN': triageZh, en: triageEn });
