@@ -144,7 +144,7 @@ export async function ifdInfo(fd: ImageFileDirectory, index: number, path: strin
   if (!offsets || !byteCounts || offsets.length < nBlocks || byteCounts.length < nBlocks) {
     throw new TilesError('TIANDI_E_CORRUPT_TIFF', `损坏的文件 corrupt TIFF: ${nBlocks} blocks expected, ${offsets?.length ?? 0} offsets found`, path);
   }
-  const rowBytes = blockWidth * pixelBytes;
+  const rowBytes = Math.ceil((blockWidth * (planar === 2 ? 1 : samples) * bitsPerSample) / 8); // 1-bit masks: packed
   for (let i = 0; i < nBlocks; i++) {
     const count = Number(byteCounts[i]);
     const end = Number(offsets[i]) + count;

@@ -80,7 +80,7 @@ export function createLevelReader(o: { fh: FileHandle; path: string; bigEndian: 
       throw new TilesError('TIANDI_E_CORRUPT_TIFF', `数据损坏 cannot decode a block (${(err as Error).message?.slice(0, 100)}): the file is corrupt; export it again`, path);
     }
     // A block shorter than its rows is refused before the predictor runs over rows it does not have (found by fuzzing).
-    const need = layout.blockWidth * rows * layout.samples * Math.ceil(layout.bitsPerSample / 8);
+    const need = Math.ceil((layout.blockWidth * layout.samples * layout.bitsPerSample) / 8) * rows; // 1-bit masks: packed rows
     if (raw.length < need) throw new TilesError('TIANDI_E_CORRUPT_TIFF', `数据损坏 a block decoded to ${raw.length} bytes, expected ${need}: the file is corrupt`, path);
     // Big-endian files ("MM") store 16/32-bit samples most significant byte first (the floating-point
     // predictor is undone first and swapped after).

@@ -90,3 +90,27 @@ describe('TIFF edge cases are refused or read as GDAL reads them', () => {
     await s.close();
   });
 });
+
+describe('block length checks count bits, not bytes', () => {
+  it('opens an uncompressed 1-bit mask (packed rows) beside its image', async () => {
+    const image = craftTiff({ width: 16, height: 16, blocks: [gradient().subarray(0, 16 * 16 * 3)] });
+    // A second IFD: a 16×16 1-bit transparency mask (NewSubfileType 4, Photometric 4), 2 bytes a row, all valid.
+    const ifd0 = image.readUInt32LE(4);
+    const n0 = image.readUInt16LE(ifd0);
+    const maskAt = image.length;
+    const maskData = Buffer.alloc(32, 0xff);
+    const { encodeIfd, TYPE } = await import('../write/tiff-ifd');
+    const maskIfd = encodeIfd([
+      { tag: 254, type: TYPE.LONG, values: [4] }, { tag: 256, type: TYPE.LONG, values: [16] }, { tag: 257, type: TYPE.LONG, values: [16] },
+      { tag: 258, type: TYPE.SHORT, values: [1] }, { tag: 259, type: TYPE.SHORT, values: [1] }, { tag: 262, type: TYPE.SHORT, values: [4] },
+      { tag: 273, type: TYPE.LONG, values: [maskAt] }, { tag: 277, type: TYPE.SHORT, values: [1] }, { tag: 278, type: TYPE.LONG, values: [16] }, { tag: 279, type: TYPE.LONG, values: [32] },
+    ], maskAt + 32, 0, false);
+    const out = Buffer.concat([image, maskData, maskIfd]);
+    out.writeUInt32LE(maskAt + 32, ifd0 + 2 + n0 * 12);
+    const s = await openGeoTiffSource(file('mask-1bit.tif', out));
+    expect(s.maskKind).toBe('mask');
+    const w = await s.readWindow([0, 0, 16, 16]);
+    expect(w.valid.every((v) => v === 1)).toBe(true);
+    await s.close();
+  });
+});
