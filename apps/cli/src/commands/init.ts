@@ -16,11 +16,11 @@ const init: Command = {
     return runCommand(io, 'init', async () => {
       const { values, positionals } = parseFlags('init', argv, {});
       const file = workspacePath(positionals[0] ?? values.workspace, io);
-      const { Workspace, LAYERS } = await import('@tiandi/store');
+      const { Workspace, LAYERS, PLANNING_LAYERS } = await import('@tiandi/store');
       const ws = Workspace.create(file);
       ws.write(actorOf(values.actor), (audit) => audit('workspace.create', rel(io, file), { schema_version: ws.schemaVersion() }));
       ws.close();
-      io.stdout.write(`已创建工作区 Workspace created: ${rel(io, file)}\n图层 Layers: ${LAYERS.map((l) => l.name).join(', ')}\n`);
+      io.stdout.write(`已创建工作区 Workspace created: ${rel(io, file)}\n图层 Layers: ${[...LAYERS, ...PLANNING_LAYERS].map((l) => l.name).join(', ')}\n`);
       return EXIT.ok;
     });
   },

@@ -1,15 +1,31 @@
 import { mkdir, readFile, writeFile } from 'node:fs/promises';
 import path from 'node:path';
 import { parseArgs } from 'node:util';
+import { existsSync } from 'node:fs';
+import type { Workspace } from '@tiandi/store';
 import { EXIT, type Command } from '../command';
+import { actorOf, rel } from '../workspace-command';
+import { readDemFile, readRoadsFile, workspaceTargets } from './plan-inputs';
 
 const usage = `用法 Usage:
-  tiandi plan --targets <targets.geojson> --depot <lon,lat | depot.geojson> --out <dir>
-              [--roads <roads.geojson>] [--teams N | --teams-file <teams.json>] [--shift 8h] [--start 08:00] [--service 10m]
-              [--max-stops N] [--days N] [--break 12:00+1h] [--daylight 07:00-19:00]
-              [--walk-speed 4] [--max-walk 2000] [--speed 30] [--detour 1.3] [--snap 5]
-              [--time-limit 1.5s] [--iterations N] [--seed 1] [--date YYYY-MM-DD]
+  tiandi plan --workspace <survey.gpkg> --out <dir> [--roads <roads>] [--depot <lon,lat | depot.geojson>] [--min-score 0.35]
+  tiandi plan --targets <targets.geojson> --depot <lon,lat | depot.geojson> --out <dir> [--roads <roads>]
+              [--teams N | --teams-file <teams.json>] [--shift 8h] [--start 08:00] [--service 10m]
+              [--max-stops N] [--days N] [--break 12:00+1h] [--daylight 07:00-19:00] [--objective makespan|total]
+              [--walk-speed 4] [--max-walk 2000] [--speed 30] [--detour 1.3] [--dem <N27E102.hgt | dem.tif>]
+              [--time-limit 1.5s] [--iterations N] [--seed 1] [--date YYYY-MM-DD] [--plan-id <id>]
               [--visited <ids.txt | id,id>] [--previous <plan.json>]
+
+--workspace: 用工作区中待核查的目标（得分 ≥ --min-score，默认取调查季规则 review_threshold）、路网与驻地规划，
+  并把计划记入工作区（目标标记为已计划，外业组看到自己的路线），不再需要 tiandi plans import。
+  给出的 --roads / --depot 存入工作区，之后可省略。
+  Plans the workspace's open targets (score ≥ --min-score, by default the season policy's review_threshold),
+  with the roads and depot stored in it, and records the plan there (no 'tiandi plans import' needed).
+  --roads / --depot given with --workspace are stored in it for next time.
+--roads: GeoJSON 线或 OpenStreetMap 数据 (.osm.pbf, .osm, .osm.gz)；道路只在共享节点处相连。
+  GeoJSON lines or an OpenStreetMap extract (.osm.pbf, .osm, .osm.gz); ways meet only where they share a node.
+--dem: SRTM 高程 (.hgt, .hgt.zip) 或经纬度 GeoTIFF；步行按坡度计时 (Tobler)。 Walking times follow the slope.
+--objective: makespan（默认，最早完工、各组均衡）或 total（总时长最少）。 makespan (default: finish soonest, balanced) or total.
 
 为多个踏查小组规划路线（车行道路 + 步行小路），输出到 --out 目录：
 Plans inspection routes for several ground teams and writes to --out:
@@ -62,7 +78,7 @@ async function runPlan(argv: string[], io: Parameters<Command['run']>[1]): Promi
       strict: true,
       allowPositionals: false,
       options: Object.fromEntries(
-        ['targets', 'roads', 'depot', 'out', 'teams', 'teams-file', 'shift', 'start', 'service', 'max-stops', 'days', 'break', 'daylight', 'walk-speed', 'max-walk', 'speed', 'detour', 'snap', 'time-limit', 'iterations', 'seed', 'date', 'visited', 'previous'].map((k) => [k, { type: 'string' as const }]),
+        ['targets', 'workspace', 'min-score', 'objective', 'dem', 'plan-id', 'actor', 'roads', 'depot', 'out', 'teams', 'teams-file', 'shift', 'start', 'service', 'max-stops', 'days', 'break', 'daylight', 'walk-speed', 'max-walk', 'speed', 'detour', 'time-limit', 'iterations', 'seed', 'date', 'visited', 'previous'].map((k) => [k, { type: 'string' as const }]),
       ),
     }) as { values: Record<string, string | undefined> });
   } catch (e) {
@@ -74,9 +90,14 @@ async function runPlan(argv: string[], io: Parameters<Command['run']>[1]): Promi
     if (!v) throw new BadInput('plan', `缺少 --${k} missing --${k}; see 'tiandi plan --help'`);
     return v;
   };
-  const targetsFile = need('targets');
+  const wsFile = values.workspace ? path.resolve(io.cwd, values.workspace) : null;
+  if (wsFile && values.targets) throw new BadInput('plan', '--targets 与 --workspace 二选一 give either --targets or --workspace (which plans its own targets)');
+  const targetsFile = wsFile ? rel(io, wsFile) : need('targets');
   const outDir = need('out');
-  const depotArg = values['teams-file'] ? values.depot : need('depot');
+  const depotArg = values['teams-file'] || wsFile ? values.depot : need('depot');
+  const S = wsFile ? await import('@tiandi/store') : null;
+  const ws = wsFile && S ? openWorkspace(S, wsFile) : null;
+  try {
 
   const readJson = async (file: string, what: string): Promise<unknown> => {
     let text: string;
@@ -116,8 +137,26 @@ async function runPlan(argv: string[], io: Parameters<Command['run']>[1]): Promi
     return Number(m[1]) * 3600 + Number(m[2]) * 60;
   };
 
-  // Targets.
-  const targetsJson = await readJson(targetsFile, 'targets');
+  // Targets: from the workspace (open, score ≥ the minimum) or the file.
+  const w = (line: string): boolean => io.stdout.write(line + '\n');
+  let targetsJson: unknown;
+  if (ws && S) {
+    let minScore = values['min-score'] !== undefined ? num('min-score', 0) : NaN;
+    let why = '--min-score';
+    if (!Number.isFinite(minScore)) {
+      try {
+        const season = S.readSeason(ws);
+        minScore = season.policy.reviewThreshold;
+        why = `调查季 season ${season.id} review_threshold`;
+      } catch {
+        minScore = 0.35;
+        why = '默认 default review_threshold (no season set)';
+      }
+    }
+    const got = await workspaceTargets(ws, minScore);
+    targetsJson = got.fc;
+    w(`目标 Targets: ${got.fc.features.length} 待核查 open with score ≥ ${minScore} (${why})${got.below ? `; ${got.below} 低于此分值未规划 below it, left out` : ''}${got.closed ? `; ${got.closed} 已结束 closed` : ''}`);
+  } else targetsJson = await readJson(targetsFile, 'targets');
   let targets;
   try {
     targets = P.targetsFromGeoJson(targetsJson, { baseServiceS: dur('service', 600) });
@@ -138,18 +177,44 @@ async function runPlan(argv: string[], io: Parameters<Command['run']>[1]): Promi
       depot = [g.coordinates[0], g.coordinates[1]];
     }
     if (!(Math.abs(depot[0]) <= 180 && Math.abs(depot[1]) <= 90)) throw new BadInput('--depot', `经纬度超出范围 lon,lat out of range: '${depotArg}'`);
+    if (ws && S) S.setDepot(ws, { id: 'depot', name: null, lonLat: depot }, actorOf(values.actor));
+  } else if (ws && S) {
+    depot = S.readDepot(ws)?.lonLat;
+    if (!depot && !values['teams-file']) throw new BadInput(targetsFile, '工作区中没有驻地 no depot in the workspace: pass --depot <lon,lat | depot.geojson> once (it is stored)');
   }
 
   // Network.
   let network;
-  if (values.roads) {
-    const roads = await readJson(values.roads, 'roads');
+  let elevation;
+  if (values.dem) {
     try {
-      network = P.buildNetwork(roads as never);
+      elevation = await readDemFile(path.resolve(io.cwd, values.dem));
     } catch (e) {
-      if (e instanceof P.PlannerError) throw new BadInput(values.roads, `${e.message}: pass road LineStrings with OSM highway tags`);
+      throw new BadInput(values.dem, (e as Error).message);
+    }
+  }
+  let ways: import('@tiandi/planner').OsmWay[] | null = null;
+  if (values.roads) {
+    try {
+      ways = await readRoadsFile(path.resolve(io.cwd, values.roads));
+    } catch (e) {
+      const code = (e as NodeJS.ErrnoException).code;
+      throw new BadInput(values.roads, code ? `无法读取路网 cannot read the roads (${code}): check the path` : (e as Error).message);
+    }
+    if (ws && S) S.setRoads(ws, ways.map((x, i) => ({ id: String(x.id ?? i), coords: x.coords, tags: stringTags(x.tags), ...(x.nodes ? { nodes: x.nodes } : {}) })), path.basename(values.roads), actorOf(values.actor));
+  } else if (ws && S) {
+    const stored = S.readRoads(ws);
+    if (stored.length) ways = stored;
+    else w('路网 Roads: 工作区中没有路网，按直线距离 × --detour 计算 none in the workspace: straight-line distance × --detour (pass --roads once to store them)');
+  }
+  if (ways) {
+    try {
+      network = P.buildNetwork({ ways }, { elevation });
+    } catch (e) {
+      if (e instanceof P.PlannerError) throw new BadInput(values.roads ?? targetsFile, `${e.message}: pass road lines with OSM highway tags, or an OSM extract`);
       throw e;
     }
+    if (network.excluded) w(`路网 Roads: ${network.excluded} 条不可通行的道路未用 unusable ways left out (construction, proposed, abandoned, private …)`);
   }
 
   // Teams and schedule.
@@ -167,7 +232,8 @@ async function runPlan(argv: string[], io: Parameters<Command['run']>[1]): Promi
       throw e;
     }
   } else {
-    teams = Array.from({ length: nTeams }, (_, i) => ({ id: `team${i + 1}`, name: `第${i + 1}组 Team ${i + 1}`, start: depot!, shiftS, shiftStartS: startS, ...(maxStops ? { maxStops } : {}) }));
+    // Team ids T1, T2 … as field accounts (tiandi user add --team T1), the web planner and the server use.
+    teams = Array.from({ length: nTeams }, (_, i) => ({ id: `T${i + 1}`, name: `第 ${i + 1} 组 Team ${i + 1}`, start: depot!, shiftS, shiftStartS: startS, ...(maxStops ? { maxStops } : {}) }));
   }
   let brk;
   if (values.break) {
@@ -197,15 +263,18 @@ async function runPlan(argv: string[], io: Parameters<Command['run']>[1]): Promi
     if (previous.version !== 1 || !Array.isArray(previous.routes)) throw new BadInput(values.previous, '不是 tiandi plan.json not a plan.json written by tiandi plan');
   }
 
+  const objective = (values.objective ?? 'makespan') as 'makespan' | 'total';
+  if (objective !== 'makespan' && objective !== 'total') throw new BadInput('--objective', `只能是 makespan 或 total must be makespan or total, got '${values.objective}'`);
+  if (values['plan-id'] !== undefined && !/^[\w.-]{1,80}$/.test(values['plan-id'])) throw new BadInput('--plan-id', `计划编号只能含字母数字和 ._- letters, digits, . _ - (≤ 80), got '${values['plan-id']}'`);
   const t0 = Date.now();
   let result;
   try {
     result = P.planRoutes(
       {
         targets, teams, network, days: int('days', 1), break: brk, daylight, visited, previous: previous as never, date: values.date,
-        travel: { walkKmh: num('walk-speed', 4, 0.1), maxWalkM: num('max-walk', 2000), speedKmh: num('speed', 30, 0.1), detourFactor: num('detour', 1.3, 1) },
+        travel: { walkKmh: num('walk-speed', 4, 0.1), maxWalkM: num('max-walk', 2000), speedKmh: num('speed', 30, 0.1), detourFactor: num('detour', 1.3, 1), ...(elevation ? { elevation } : {}) },
       },
-      { seed: int('seed', 1, 0), timeLimitMs: dur('time-limit', 1.5) * 1000, maxIterations: values.iterations ? int('iterations', 1) : undefined },
+      { seed: int('seed', 1, 0), timeLimitMs: dur('time-limit', 1.5) * 1000, maxIterations: values.iterations ? int('iterations', 1) : undefined, objective },
     );
   } catch (e) {
     if (e instanceof P.PlannerError) {
@@ -228,7 +297,6 @@ async function runPlan(argv: string[], io: Parameters<Command['run']>[1]): Promi
   ]);
 
   const o = result.objective;
-  const w = (s: string): boolean => io.stdout.write(s + '\n');
   w(`规划完成 Planned ${o.served}/${targets.length} targets in ${ms} ms (matrix ${result.stats.matrixMs} ms over ${result.stats.locations} places, ${result.stats.travel}; optimise ${result.stats.solveMs} ms, ${result.stats.iterations} iterations)`);
   for (const r of result.routes)
     w(`  ${(r.teamName ?? r.teamId).padEnd(14)} day ${r.day + 1}  ${String(r.stops.length).padStart(3)} stops  ${P.formatClock(r.departS)}–${P.formatClock(r.returnS)}  ${(r.durationS / 3600).toFixed(2)} h  ${(r.distanceM / 1000).toFixed(1)} km`);
@@ -239,8 +307,31 @@ async function runPlan(argv: string[], io: Parameters<Command['run']>[1]): Promi
   }
   if (result.visited.length) w(`已核查 Visited, left out: ${result.visited.length}`);
   w(`served priority ${o.servedPriority}, unserved ${o.unservedPriority}; total ${(o.totalDurationS / 3600).toFixed(2)} h, ${(o.totalDistanceM / 1000).toFixed(1)} km; imbalance ${(o.imbalanceS / 60).toFixed(0)} min`);
+  if (o.makespanS) w(`最晚返回 makespan ${(o.makespanS / 3600).toFixed(2)} h (objective ${o.kind}); lower bound ${((o.lowerBoundS ?? 0) / 3600).toFixed(2)} h, gap ${((o.gapToLowerBound ?? 0) * 100).toFixed(1)} %; total work ÷ team-days ${((o.evenSplitS ?? 0) / 3600).toFixed(2)} h`);
   w(`→ ${path.relative(io.cwd, out) || '.'}/{plan.json,routes.geojson,routes.gpx,routes.kml,stops.csv,navigation-gcj02.html}`);
+  if (ws && S && result.routes.length) {
+    const text = JSON.stringify(result, null, 1) + '\n';
+    const rec = S.planFromPlanJson(text, path.join(out, 'plan.json'), values['plan-id']);
+    const r = S.importPlan(ws, rec, actorOf(values.actor));
+    w(`已记入工作区 Recorded in ${targetsFile}: plan ${rec.planId}, ${rec.teams.length} teams, ${r.stops} stops, ${r.planned.length} targets now planned (field teams see their routes)`);
+  }
   return EXIT.ok;
+  } finally {
+    ws?.close();
+  }
+}
+
+/** OSM tags as the workspace keeps them: strings only. */
+function stringTags(tags: Record<string, unknown>): Record<string, string> {
+  const out: Record<string, string> = {};
+  for (const [k, v] of Object.entries(tags)) if (v !== undefined && v !== null && typeof v !== 'object') out[k] = String(v);
+  return out;
+}
+
+/** Opens an existing workspace, or says how to make one. */
+function openWorkspace(S: typeof import('@tiandi/store'), file: string): Workspace {
+  if (!existsSync(file)) throw new BadInput(file, "找不到工作区 no such workspace: create it with 'tiandi init <file.gpkg>'");
+  return S.Workspace.open(file);
 }
 
 /** "8h", "90m", "1h30m", "45s", "2.5h" or plain seconds → seconds; null if malformed. */

@@ -1,0 +1,91 @@
+import { readFile } from 'node:fs/promises';
+import type { LonLat } from '@tiandi/geo';
+import type { ElevationAt, OsmWay } from '@tiandi/planner';
+import type { Workspace } from '@tiandi/store';
+
+/** Target statuses a plan still has to visit. */
+const OPEN = new Set(['detected', 'planned', 'needs_revisit']);
+
+/** Reads a roads file: GeoJSON lines, or an OpenStreetMap extract (.osm.pbf, .osm, gzip), told from its bytes. Throws with a message for people. */
+export async function readRoadsFile(file: string): Promise<OsmWay[]> {
+  const P = await import('@tiandi/planner');
+  const bytes = new Uint8Array(await readFile(file));
+  let i = 0;
+  while (i < bytes.length && (bytes[i] === 0x20 || bytes[i] === 0x0a || bytes[i] === 0x0d || bytes[i] === 0x09 || bytes[i] === 0xef || bytes[i] === 0xbb || bytes[i] === 0xbf)) i++;
+  if (bytes[i] === 0x7b) {
+    let json: unknown;
+    try {
+      json = JSON.parse(new TextDecoder().decode(bytes).replace(/^\uFEFF/, ''));
+    } catch (e) {
+      throw new Error(`不是有效的 JSON not valid JSON (${(e as Error).message}): export the roads as GeoJSON lines, or pass the OSM extract itself`);
+    }
+    return P.waysFromGeoJson(json as never).ways;
+  }
+  return P.waysFromOsm(bytes, file);
+}
+
+/** Ground heights from an SRTM tile (.hgt, .hgt.zip) or a single-band GeoTIFF in WGS 84 degrees (a drone DSM reprojected, a national DEM). */
+export async function readDemFile(file: string): Promise<ElevationAt> {
+  const P = await import('@tiandi/planner');
+  const bytes = new Uint8Array(await readFile(file));
+  const tiff = (bytes[0] === 0x49 && bytes[1] === 0x49) || (bytes[0] === 0x4d && bytes[1] === 0x4d);
+  if (!tiff) return P.elevationFromHgt(bytes, file);
+  const { fromArrayBuffer } = await import('geotiff');
+  const image = await (await fromArrayBuffer(bytes.buffer.slice(bytes.byteOffset, bytes.byteOffset + bytes.byteLength))).getImage();
+  const keys = (image.getGeoKeys() ?? {}) as Record<string, number>;
+  if (keys.GTModelTypeGeoKey !== 2)
+    throw new P.PlannerError('TIANDI_E_DEM', `${file}: 高程 GeoTIFF 须为经纬度 (EPSG:4326) the DEM GeoTIFF must be in WGS 84 degrees: reproject it with gdalwarp -t_srs EPSG:4326`);
+  const [w, h] = [image.getWidth(), image.getHeight()];
+  const [x0, y0, x1, y1] = image.getBoundingBox();
+  const band = (await image.readRasters({ samples: [0], interleave: true })) as unknown as ArrayLike<number>;
+  const nodata = image.getGDALNoData();
+  return (lon, lat) => {
+    const x = ((lon - x0) / (x1 - x0)) * w - 0.5, y = ((y1 - lat) / (y1 - y0)) * h - 0.5;
+    if (!(x >= 0 && y >= 0 && x <= w - 1 && y <= h - 1)) return NaN;
+    const c = Math.min(w - 2, Math.floor(x)), r = Math.min(h - 2, Math.floor(y));
+    const fx = x - c, fy = y - r;
+    const v = [band[r * w + c], band[r * w + c + 1], band[(r + 1) * w + c], band[(r + 1) * w + c + 1]];
+    if (v.some((z) => !Number.isFinite(z) || z === nodata)) return NaN;
+    return (v[0] * (1 - fx) + v[1] * fx) * (1 - fy) + (v[2] * (1 - fx) + v[3] * fx) * fy;
+  };
+}
+
+/** A target of the workspace as the planner reads it (GeoJSON feature properties the planner knows). */
+export interface WorkspaceTargets {
+  fc: { type: 'FeatureCollection'; features: { type: 'Feature'; geometry: unknown; properties: Record<string, unknown> }[] };
+  /** Open targets left out because their score is below the minimum. */
+  below: number;
+  /** Targets not open any more (inspected, dismissed, eradicated …). */
+  closed: number;
+}
+
+/**
+ * The workspace's open targets (detected, planned, needs revisit) scoring at least `minScore` (ground
+ * findings always), each with its village (the smallest zone containing it: village, else township, county), model and score.
+ */
+export async function workspaceTargets(w: Workspace, minScore: number): Promise<WorkspaceTargets> {
+  const S = await import('@tiandi/store');
+  const G = await import('@tiandi/geo');
+  const rank = { village: 0, township: 1, county: 2 } as Record<string, number>;
+  const zones = S.readZones(w).sort((a, b) => (rank[a.level] ?? 3) - (rank[b.level] ?? 3)); // the smallest zone first
+  const modelOf = w.db.prepare('SELECT model, model_version FROM candidates WHERE target_id = ? ORDER BY score_max DESC LIMIT 1');
+  const features: WorkspaceTargets['fc']['features'] = [];
+  let below = 0, closed = 0;
+  for (const t of S.readTargets(w)) {
+    if (!OPEN.has(t.status)) { closed++; continue; }
+    if (t.origin !== 'ground' && t.scoreMax < minScore) { below++; continue; }
+    const ring = (t.geometry.type === 'Polygon' ? t.geometry.coordinates[0] : t.geometry.coordinates[0][0]) as LonLat[];
+    const mid: LonLat = [ring.reduce((a, p) => a + p[0], 0) / ring.length, ring.reduce((a, p) => a + p[1], 0) / ring.length];
+    const village = zones.find((z) => G.pointToPolygonDistanceM(mid, z.geometry) === 0);
+    const m = modelOf.get(t.id) as { model: string | null; model_version: string | null } | undefined;
+    features.push({
+      type: 'Feature', geometry: t.geometry,
+      properties: {
+        id: t.id, score_max: t.scoreMax, area_m2: t.areaM2,
+        ...(village ? { village: village.name ?? village.zoneId } : {}),
+        ...(m?.model ? { model: m.model, model_version: m.model_version ?? undefined } : {}),
+      },
+    });
+  }
+  return { fc: { type: 'FeatureCollection', features }, below, closed };
+}
