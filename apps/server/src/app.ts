@@ -30,7 +30,7 @@ export async function buildServer(options: ServerOptions, modules: RouteModule[]
     logger: options.logger ?? false,
     bodyLimit: 16 * 1024 * 1024,
     // Behind a reverse proxy: which hops to trust for the client address and https (X-Forwarded-*).
-    trustProxy: options.trustProxy ?? false,
+    trustProxy: (options.trustProxy ?? false) as boolean, // a hop count works too; fastify's types omit it
     // tus uploads stream their own bodies; everything else is JSON.
     ajv: { customOptions: { removeAdditional: false, coerceTypes: 'array', allErrors: false } },
   });

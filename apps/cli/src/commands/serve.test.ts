@@ -1,7 +1,7 @@
 import { Writable } from 'node:stream';
 import { describe, expect, it } from 'vitest';
 import demo from './demo';
-import serve from './serve';
+import serve, { parseTrustProxy } from './serve';
 
 function io() {
   let out = '';
@@ -24,5 +24,18 @@ describe('tiandi serve / demo flags', () => {
     const d = io();
     expect(await demo.run(['--port', '70000'], d.io)).toBe(2);
     expect(d.err().split('\n').filter(Boolean)).toHaveLength(1);
+  });
+
+  it('reads --trust-proxy as fastify does, and refuses a bad upload quota or expiry', async () => {
+    expect(parseTrustProxy(undefined)).toBeUndefined();
+    expect(parseTrustProxy('true')).toBe(true);
+    expect(parseTrustProxy('1')).toBe(1);
+    expect(parseTrustProxy('127.0.0.1, 10.0.0.0/8')).toEqual(['127.0.0.1', '10.0.0.0/8']);
+    const e = io();
+    expect(await serve.run(['--workspace', 'w.gpkg', '--upload-quota-gb', 'lots'], e.io)).toBe(2);
+    expect(e.err()).toContain("--upload-quota-gb 'lots'");
+    const f = io();
+    expect(await serve.run(['--workspace', 'w.gpkg', '--upload-expiry-hours', 'soon'], f.io)).toBe(2);
+    expect(f.err().split('\n').filter(Boolean)).toHaveLength(1);
   });
 });

@@ -100,6 +100,32 @@ describe('auth routes', () => {
     await app.close();
   });
 
+  it("refuses Origin: null and other sites for cookie state changes and for sign-in (issue 15)", async () => {
+    const { app, login } = await setup();
+    const cookie = String((await login('admin', 'admin-password')).headers['set-cookie']).split(';')[0];
+    const payload = { name: 'y-user', role: 'planner', password: 'planner-password' };
+    for (const origin of ['null', 'https://evil.example', 'not a url']) {
+      const r = await app.inject({ method: 'POST', url: '/api/users', headers: { cookie, origin, host: 'tiandi.local' }, payload });
+      expect(r.statusCode, origin).toBe(403);
+      expect(r.json().code).toBe('TIANDI_E_AUTH_ORIGIN');
+      const l = await app.inject({ method: 'POST', url: '/api/auth/login', headers: { origin, host: 'tiandi.local' }, payload: { name: 'admin', password: 'admin-password' } });
+      expect(l.statusCode, origin).toBe(403);
+    }
+    const ok = await app.inject({ method: 'POST', url: '/api/auth/login', headers: { origin: 'http://tiandi.local', host: 'tiandi.local' }, payload: { name: 'admin', password: 'admin-password' } });
+    expect(ok.statusCode).toBe(200);
+    await app.close();
+  });
+
+  it('keeps at most 10 sessions per account: signing in an 11th time ends the oldest (issue 15)', async () => {
+    const { app, login } = await setup();
+    const tokens: string[] = [];
+    for (let i = 0; i < 12; i++) tokens.push((await login('team1', 'team1-password')).json().token);
+    const alive = [];
+    for (const t of tokens) alive.push((await app.inject({ url: '/api/auth/me', headers: { authorization: `Bearer ${t}` } })).statusCode === 200);
+    expect(alive).toEqual([false, false, ...Array(10).fill(true)]);
+    await app.close();
+  });
+
   it('logs out: the token stops working', async () => {
     const { app, login } = await setup();
     const { token } = (await login('admin', 'admin-password')).json();

@@ -1,3 +1,4 @@
+import type { FastifyRequest } from 'fastify';
 import { z } from 'zod';
 import type { RouteModule } from '../context';
 import { accountService, closeAccountService, SESSION_TTL_S, toRequestAccount } from '../auth/account-service';
@@ -31,7 +32,7 @@ const auth: RouteModule = {
       const session = accounts.resolveSession(found.token);
       if (session) {
         req.account = toRequestAccount(session.account);
-        if (found.via === 'cookie' && req.method !== 'GET' && req.method !== 'HEAD') checkOrigin(req.headers);
+        if (found.via === 'cookie' && req.method !== 'GET' && req.method !== 'HEAD') checkOrigin(req);
       }
     }
     checkAccess(req.account, req.routeOptions.config?.roles);
@@ -40,6 +41,8 @@ const auth: RouteModule = {
     const throttle = new LoginThrottle(ctx.options.loginThrottle);
     ctx.services.set('login-throttle', throttle);
     app.post('/api/auth/login', async (req, reply) => {
+      // No signing in from another site's page (login CSRF) or an opaque origin.
+      if (req.headers.origin !== undefined) checkOrigin(req);
       const body = parseInput(LoginBody, req.body);
       // Reserve the attempt before the slow hash, so concurrent guesses cannot all pass the check.
       const attempt = throttle.reserve(body.name, req.ip);
@@ -92,15 +95,20 @@ const auth: RouteModule = {
 };
 export default auth;
 
-function checkOrigin(headers: Record<string, string | string[] | undefined>): void {
-  const origin = headers.origin;
-  if (typeof origin !== 'string' || origin === 'null') return;
+/**
+ * A browser request that changes state must come from this site: its Origin's host must be the
+ * request's host (with `trustProxy`, the proxy's X-Forwarded-Host). `Origin: null` (sandboxed
+ * frames, file: pages, some redirects) is refused; a request without Origin (not a browser) passes.
+ */
+function checkOrigin(req: FastifyRequest): void {
+  const origin = req.headers.origin;
+  if (origin === undefined) return;
   let host: string;
   try {
+    if (typeof origin !== 'string' || origin === 'null') throw new Error('opaque origin');
     host = new URL(origin).host;
   } catch {
     throw new AuthError('TIANDI_E_AUTH_ORIGIN');
   }
-  const forwarded = typeof headers['x-forwarded-host'] === 'string' ? headers['x-forwarded-host'] : undefined;
-  if (host !== headers.host && host !== forwarded) throw new AuthError('TIANDI_E_AUTH_ORIGIN');
+  if (host !== req.host) throw new AuthError('TIANDI_E_AUTH_ORIGIN');
 }

@@ -1,6 +1,6 @@
 import Database from 'better-sqlite3';
 import { describe, expect, it } from 'vitest';
-import { AccountStore } from './account-store';
+import { AccountStore, MAX_SESSIONS_PER_ACCOUNT } from './account-store';
 import { AccountError } from './accounts-errors';
 
 const FAST = { N: 1 << 10, r: 8, p: 1, keyLen: 32 };
@@ -99,5 +99,23 @@ describe('AccountStore', () => {
     expect(await strong.authenticate('old', 'old-account-pw')).not.toBeNull();
     const row = db.prepare('SELECT password_hash FROM tiandi_accounts').get() as { password_hash: string };
     expect(row.password_hash.startsWith('scrypt$1024$')).toBe(true);
+  });
+
+  it('keeps at most MAX_SESSIONS_PER_ACCOUNT sessions per account, ending the oldest (issue 15)', async () => {
+    const { store, advance } = setup();
+    const a = await store.addAccount({ name: 'ops', role: 'operator', password: 'operator-pw' });
+    const other = await store.addAccount({ name: 'plan', role: 'planner', password: 'planner-pw' });
+    const theirs = store.createSession(other, 600);
+    const tokens = [];
+    for (let i = 0; i < MAX_SESSIONS_PER_ACCOUNT + 5; i++) {
+      advance(1);
+      tokens.push(store.createSession(a, 600).token);
+    }
+    const live = tokens.filter((t) => store.resolveSession(t));
+    expect(live).toEqual(tokens.slice(-MAX_SESSIONS_PER_ACCOUNT));
+    expect(store.resolveSession(theirs.token)).not.toBeNull();
+    // Several in the same millisecond: still the newest are kept.
+    const burst = Array.from({ length: 3 }, () => store.createSession(a, 600, 2).token);
+    expect(burst.map((t) => store.resolveSession(t) !== null)).toEqual([false, true, true]);
   });
 });

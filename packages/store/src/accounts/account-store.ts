@@ -74,6 +74,9 @@ export function validateNewAccount(input: NewAccount): void {
   }
 }
 
+/** Sessions one account may hold at once (phones, laptops, a browser or two each). */
+export const MAX_SESSIONS_PER_ACCOUNT = 10;
+
 /**
  * Accounts and login sessions in the workspace (tables `tiandi_accounts`, `tiandi_sessions`).
  * Passwords are stored only as scrypt hashes; session tokens only as their sha256.
@@ -172,14 +175,23 @@ export class AccountStore {
     return toAccount(row);
   }
 
-  /** Opens a session for an account that lasts `ttlS` seconds. */
-  createSession(account: Account, ttlS: number): NewSession {
+  /**
+   * Opens a session for an account that lasts `ttlS` seconds. An account keeps at most
+   * `maxPerAccount` sessions (default {@link MAX_SESSIONS_PER_ACCOUNT}): the oldest are ended, so
+   * sessions cannot pile up.
+   */
+  createSession(account: Account, ttlS: number, maxPerAccount = MAX_SESSIONS_PER_ACCOUNT): NewSession {
     const token = randomBytes(32).toString('base64url');
     const now = this.now();
     const expiresAt = new Date(now.getTime() + ttlS * 1000).toISOString();
-    this.db
-      .prepare('INSERT INTO tiandi_sessions (token_sha256, account_id, created_at, expires_at) VALUES (?, ?, ?, ?)')
-      .run(sha256Hex(token), account.id, now.toISOString(), expiresAt);
+    this.db.transaction(() => {
+      this.db
+        .prepare('INSERT INTO tiandi_sessions (token_sha256, account_id, created_at, expires_at) VALUES (?, ?, ?, ?)')
+        .run(sha256Hex(token), account.id, now.toISOString(), expiresAt);
+      this.db
+        .prepare('DELETE FROM tiandi_sessions WHERE account_id = ? AND rowid NOT IN (SELECT rowid FROM tiandi_sessions WHERE account_id = ? ORDER BY created_at DESC, rowid DESC LIMIT ?)')
+        .run(account.id, account.id, Math.max(1, maxPerAccount));
+    })();
     return { token, expiresAt, account };
   }
 
