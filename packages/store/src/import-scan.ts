@@ -133,6 +133,14 @@ export function importScan(ws: Workspace, scan: ScanData, actor: string, opts: I
     for (const c of newCands) scans.set(c.scanId, [...(scans.get(c.scanId) ?? []), c]);
     const insScan = ws.db.prepare(`INSERT INTO scans (scan_id, image_id, model, model_version, candidate_count, summary_json, imported_at) VALUES (?, ?, ?, ?, ?, ?, ?) ON CONFLICT(scan_id) DO UPDATE SET candidate_count = candidate_count + excluded.candidate_count`);
     for (const [scanId, cs] of scans) insScan.run(scanId, cs[0].imageId, cs[0].model, cs[0].modelVersion, cs.length, scan.summary == null ? null : JSON.stringify(scan.summary), ws.now());
+    // An image the model found nothing on was scanned all the same: recorded, so the same imagery is not scanned again.
+    const by = scan.summary as { model?: unknown; model_version?: unknown } | null;
+    if (by && typeof by.model === 'string' && typeof by.model_version === 'string') {
+      for (const im of newImages) {
+        const scanId = `${by.model}@${by.model_version}/${im.imageId}`;
+        if (!scans.has(scanId)) insScan.run(scanId, im.imageId, by.model, by.model_version, 0, JSON.stringify(scan.summary), ws.now());
+      }
+    }
 
     const insCand = ws.db.prepare(`INSERT INTO candidates (geom, candidate_id, scan_id, image_id, score_max, score_mean, score_verify, area_m2, model, model_version, target_id) VALUES (?, ?, ?, ?, ?, ?, ?, ?, ?, ?, NULL)`);
     const total = newCands.length;

@@ -5,7 +5,7 @@ import { Workspace } from './workspace';
 import { importZones } from './import-zones';
 import { setSeason } from './set-season';
 import { importScanDir } from './import-scan-dir';
-import { findImageByContent } from './import-scan';
+import { alreadyScanned, findImageByContent } from './import-scan';
 import { certifyZone } from './certify-zone';
 import { readAuditLog } from './verify-audit';
 import { zoneCoverage } from './zone-coverage';
@@ -36,6 +36,16 @@ describe('the same imagery is recognised by content', () => {
     const retagged = await importScanDir(ws, scanOf(join(dir, 'c'), 'IMG_0001.tif', { sha256: 'c'.repeat(64), pixel_sha256: PX }), 'op');
     expect(retagged.sameImagery).toEqual([{ imageId: 'IMG_0001.tif', sameAs: 'block-1.tif', by: 'pixels' }]);
     expect(findImageByContent(ws, { sha256: 'd'.repeat(64), pixelSha256: 'e'.repeat(64) })).toBeNull();
+    // An image the model found nothing on counts as scanned with that model version.
+    const empty = join(dir, 'e');
+    writeScanDir(empty, [{ image: 'clean.tif', poly: rect(100.013, 25.001, 100.019, 25.009) }], []);
+    const fp = JSON.parse(readFileSync(join(empty, 'footprint.geojson'), 'utf8'));
+    fp.features[0].properties.sha256 = 'f'.repeat(64);
+    writeFileSync(join(empty, 'footprint.geojson'), JSON.stringify(fp));
+    writeFileSync(join(empty, 'summary.json'), JSON.stringify({ model: 'poppy-synth', model_version: '1.0.0', candidates: 0 }));
+    await importScanDir(ws, empty, 'op');
+    expect(alreadyScanned(ws, { sha256: 'f'.repeat(64) }, 'poppy-synth', '1.0.0')).toEqual({ sameAs: 'clean.tif', by: 'sha256' });
+    expect(alreadyScanned(ws, { sha256: 'f'.repeat(64) }, 'poppy-synth', '2.0.0')).toBeNull();
     expect(readAuditLog(ws).filter((e) => e.action === 'image.same_imagery').map((e) => e.subject)).toEqual(['block-1 (copy).tif', 'IMG_0001.tif']);
 
     // A workspace that took a copy in before copies were recognised still counts it once.
