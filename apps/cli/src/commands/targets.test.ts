@@ -1,0 +1,45 @@
+import fs from 'node:fs';
+import os from 'node:os';
+import path from 'node:path';
+import { Workspace, importScanDir, importZones, listTargets, readAuditLog, setSeason } from '@tiandi/store';
+import { afterEach, describe, expect, it } from 'vitest';
+import { tiandi } from '../../../../test/helpers/run-tiandi';
+
+const dirs: string[] = [];
+afterEach(() => {
+  for (const d of dirs.splice(0)) fs.rmSync(d, { recursive: true, force: true });
+});
+const rect = (x0: number, y0: number, x1: number, y1: number) => ({ type: 'Polygon' as const, coordinates: [[[x0, y0], [x1, y0], [x1, y1], [x0, y1], [x0, y0]]] });
+
+describe('tiandi targets dismiss', () => {
+  it('records a desk dismissal (dismissed_desk, audited with the actor), refuses inspected_negative without a ground report, and undoes', async () => {
+    const dir = fs.mkdtempSync(path.join(os.tmpdir(), 'tiandi-targets-'));
+    dirs.push(dir);
+    const file = path.join(dir, 'w.gpkg');
+    const ws = Workspace.create(file);
+    importZones(ws, { type: 'FeatureCollection', features: [{ type: 'Feature', properties: { zone_id: 'V01' }, geometry: rect(100, 25, 100.01, 25.01) }] }, { level: 'village' }, 'lead');
+    setSeason(ws, { id: '2026', year: 2026 }, 'lead');
+    const scan = path.join(dir, 'scan');
+    fs.mkdirSync(scan);
+    fs.writeFileSync(path.join(scan, 'footprint.geojson'), JSON.stringify({ type: 'FeatureCollection', features: [{ type: 'Feature', geometry: rect(99.99, 24.99, 100.02, 25.02), properties: { image: 'a.tif', gsd_m: 0.05, acquired: '2026-04-12T02:30:00Z' } }] }));
+    fs.writeFileSync(path.join(scan, 'candidates.geojson'), JSON.stringify({ type: 'FeatureCollection', features: [{ type: 'Feature', geometry: rect(100.004, 25.004, 100.0044, 25.0044), properties: { id: 'c1', score_max: 0.72, image: 'a.tif', model: 'poppy-synth', model_version: '3.0.0' } }] }));
+    await importScanDir(ws, scan, 'op');
+    const [t] = listTargets(ws);
+    ws.close();
+
+    const neg = await tiandi(dir, 'targets', 'set-status', t.id, 'inspected_negative', '--reason', 'looked at it', '--workspace', file);
+    expect(neg.code).not.toBe(0);
+    expect(neg.err).toMatch(/no ground report/);
+    const d = await tiandi(dir, 'targets', 'dismiss', t.id, '--reason', '屋顶 roof', '--actor', 'op-li', '--workspace', file);
+    expect(d.code).toBe(0);
+    expect(d.out).toBe(`${t.id} → dismissed_desk\n`);
+    expect((await tiandi(dir, 'targets', 'dismiss', t.id, '--workspace', file)).err).toMatch(/--reason/);
+    const cert = await tiandi(dir, 'certify', '--zone', 'V01', '--sign', 'mgr', '--workspace', file);
+    expect(cert.code).toBe(1);
+    expect(cert.err + cert.out).toMatch(/desk_dismissals/);
+    expect((await tiandi(dir, 'targets', 'undo-dismiss', t.id, '--reason', 'oops', '--workspace', file)).out).toBe(`${t.id} → detected\n`);
+    const again = Workspace.open(file);
+    expect(readAuditLog(again).filter((e) => e.subject === t.id).map((e) => [e.action, e.actor])).toEqual(expect.arrayContaining([['target.desk_dismiss', 'op-li']]));
+    again.close();
+  });
+});
