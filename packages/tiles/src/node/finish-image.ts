@@ -65,6 +65,8 @@ export interface ImageResult {
   verify?: { ran: boolean; rejected: number; prefilterRejected?: number; skippedBecause?: string };
   /** The window the verifier scored best, per kept candidate id (written as chips/<id>.png). */
   chips: Map<string, RgbRaster>;
+  /** Area of valid imagery judged poor (left out of the footprint), km². */
+  poorAreaKm2?: number;
 }
 
 const round = (v: number, d: number) => Math.round(v * 10 ** d) / 10 ** d;
@@ -184,6 +186,10 @@ export async function finishImage(
   }));
   const footGeom: Polygonal = gridToGeoJson(rings, footToLonLat) ?? { type: 'MultiPolygon', coordinates: [] };
   const areaKm2 = geodesicAreaM2(footGeom) / 1e6;
+  // Valid imagery of poor quality (cells marked 2 by the quality check) is not footprint: coverage counts it as a gap.
+  const poorRings = outlineRings((x, y) => foot[y * plan.footWidth + x] === 2, 0, 0, plan.footWidth, plan.footHeight);
+  const poorGeom = poorRings.length ? gridToGeoJson(poorRings.map((p) => ({ outer: simplifyRing(p.outer, 0.5, 0.02), holes: p.holes.map((h) => simplifyRing(h, 0.5, 0.02)) })), footToLonLat) : undefined;
+  const poorAreaKm2 = poorGeom ? geodesicAreaM2(poorGeom) / 1e6 : 0;
   const props: Record<string, unknown> = {
     image: name,
     gsd_m: round((src.gsdM.x + src.gsdM.y) / 2, 4),
@@ -194,6 +200,7 @@ export async function finishImage(
   };
   if (src.acquired) props.acquired = src.acquired;
   props.area_km2 = round(areaKm2, 6);
+  if (poorAreaKm2 > 0) props.poor_quality_km2 = round(poorAreaKm2, 6);
   // Content digests, so the workspace recognises this imagery again under any name.
   const digests = await imageDigests(path, { src });
   props.sha256 = digests.sha256;
@@ -207,6 +214,7 @@ export async function finishImage(
     tilesInferred: inferred,
     tilesSkipped: skipped,
     areaKm2,
+    poorAreaKm2,
     verify: verifyReport,
     chips,
   };

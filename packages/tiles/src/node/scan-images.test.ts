@@ -54,7 +54,7 @@ describe('scanImages', () => {
     const out = join(dir, 'seg');
     const s = await scanImages({ images: [fx.files.base], modelDir: SEG, outDir: out, workers: 0 });
     expect(s).toMatchObject({ images: 1, tiles_total: 24, tiles_inferred: 24, tiles_skipped_nodata: 0, candidates: 2, model: 'redness-seg', model_version: '0.0.1', failed: [], out_dir: out });
-    expect(readdirSync(out).sort()).toEqual(['candidates.geojson', 'footprint.geojson', 'heatmap.tif', 'summary.json']);
+    expect(readdirSync(out).sort()).toEqual(['candidates.geojson', 'footprint.geojson', 'heatmap.tif', 'quality.geojson', 'summary.json']);
     const c: FC = readJson(join(out, 'candidates.geojson'));
     const centres = await plotCentres(fx.files.base);
     const [rect, disc] = c.features;

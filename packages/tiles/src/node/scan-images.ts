@@ -8,6 +8,9 @@ import { scanPlan, type ScanPlan } from '../scan/scan-plan';
 import { scanRow, segmentWindow, type RowResult, type WindowReader } from '../scan/scan-row';
 import type { RgbRaster } from '../read/resample-area';
 import { finishImage, type ImageResult } from './finish-image';
+import { poorBlockFeatures, qualitySummary, type QualitySummary } from './quality-map';
+import { DEFAULT_QUALITY, type QualityThresholds } from '../quality/block-quality';
+import type { PoorBlock } from '../scan/scan-row';
 import { cacheBytesFor, defaultThreads, keepLevelBytes, memoryPlan, reducedLevelFactor, RowRanges, scanUnits, swathTiles } from './thread-plan';
 import { writeHeatmap } from './write-heatmap';
 import { loadModel, loadModelCard, type LoadedModel } from './load-model';
@@ -59,6 +62,12 @@ export interface ScanImagesOptions {
   prefilter?: boolean;
   /** Called with every window the verifier looks at (also when `verify` is false): for training chips. */
   onVerifierWindow?: (w: VerifierWindow) => void;
+  /**
+   * Imagery-quality thresholds (the season policy's `imagery_quality`; missing keys take the defaults), or false to
+   * judge nothing. Poor blocks (blurred, over-exposed, dark, hazy) are left out of the footprint, so coverage
+   * counts them as gaps, and listed in quality.geojson.
+   */
+  quality?: Partial<QualityThresholds> | false;
 }
 
 /** One image that could not be scanned. */
@@ -98,6 +107,8 @@ export interface ScanSummary {
   };
   /** What to know about the images' CRSs, each said once: a datum with no known shift to WGS 84, a missing datum grid. */
   crs_notes?: string[];
+  /** The imagery-quality map's totals (absent when quality was not judged). */
+  quality?: QualitySummary;
   /** Images that failed, with their error (empty when all succeeded). */
   failed: ScanFailure[];
   /** The output folder, or null when every image failed (nothing was written). */
@@ -157,6 +168,7 @@ export async function scanImages(options: ScanImagesOptions): Promise<ScanSummar
       const src = await openGeoTiffSource(path, { crs: options.crs, signal, cacheBytes: 16 << 20 });
       try {
         const plan = scanPlan(src.width, src.height, src.gsdM, card, path);
+        if (options.quality !== false) plan.quality = { ...DEFAULT_QUALITY, ...(options.quality ?? {}) };
         src.setCacheBytes(cacheBytesFor(src, plan));
         opened.push({ path, src, plan });
       } catch (err) {
@@ -191,6 +203,9 @@ export async function scanImages(options: ScanImagesOptions): Promise<ScanSummar
   let local: LoadedModel | undefined;
   let verifier: Verifier | undefined;
   const results: ImageResult[] = [];
+  const qualityFeatures: ReturnType<typeof poorBlockFeatures> = [];
+  const allPoorBlocks: PoorBlock[] = [];
+  let blocksJudged = 0;
   let tilesDone = 0;
   let mpxDone = 0;
   const tmp = `${outDir}.partial-${process.pid}`;
@@ -224,6 +239,7 @@ export async function scanImages(options: ScanImagesOptions): Promise<ScanSummar
         const reducing = rf > 0 && (await src.reduceLevel(rf, reducedPath, true).catch(() => false));
         const acc = new HeatmapAccumulator(plan);
         const foot = new Uint8Array(plan.footWidth * plan.footHeight);
+        const poorBlocks: PoorBlock[] = [];
         let inferred = 0;
         let skipped = 0;
         const take = (r: RowResult) => {
@@ -231,8 +247,11 @@ export async function scanImages(options: ScanImagesOptions): Promise<ScanSummar
           acc.setValidRows(r.heatRow0, r.heatRows, r.heatValid);
           for (let y = 0; y < r.footRows; y++) {
             const o = (r.footRow0 + y) * plan.footWidth;
-            for (let x = 0; x < plan.footWidth; x++) if (r.footValid[y * plan.footWidth + x]) foot[o + x] = 1;
+            // 1 valid, 2 valid but poor quality: the larger wins where rows overlap (only a block's own row judges it).
+            for (let x = 0; x < plan.footWidth; x++) foot[o + x] = Math.max(foot[o + x], r.footValid[y * plan.footWidth + x]);
           }
+          poorBlocks.push(...r.poorBlocks);
+          blocksJudged += r.blocksJudged;
           inferred += r.tilesInferred;
           skipped += r.tilesSkipped;
           tilesDone += r.tx1 - r.tx0;
@@ -313,6 +332,8 @@ export async function scanImages(options: ScanImagesOptions): Promise<ScanSummar
           card.verifier ? '复核已关闭 the second stage was turned off (--no-verify)' : '模型无复核阶段 the model has no second stage'));
         src.setCacheBytes(0);
         await src.dropReducedLevel();
+        qualityFeatures.push(...poorBlockFeatures(basename(path), poorBlocks, plan, src));
+        allPoorBlocks.push(...poorBlocks);
       } catch (err) {
         if ((err as TilesError).code === 'TIANDI_E_ABORTED') throw err;
         failed.push(failureOf(path, err));
@@ -347,6 +368,7 @@ export async function scanImages(options: ScanImagesOptions): Promise<ScanSummar
           }
         : {}),
       ...crsNotes(results),
+      ...(options.quality !== false ? { quality: qualitySummary(blocksJudged, allPoorBlocks, results.reduce((s, r) => s + (r.poorAreaKm2 ?? 0), 0), { ...DEFAULT_QUALITY, ...(options.quality ?? {}) }) } : {}),
       failed,
       out_dir: results.length ? outDir : null,
     };
@@ -356,6 +378,7 @@ export async function scanImages(options: ScanImagesOptions): Promise<ScanSummar
     const fc = (features: unknown[]) => JSON.stringify({ type: 'FeatureCollection', features }, null, 1) + '\n';
     await writeFile(resolve(tmp, 'candidates.geojson'), fc(results.flatMap((r) => r.candidates)));
     await writeFile(resolve(tmp, 'footprint.geojson'), fc(results.map((r) => r.footprint)));
+    if (options.quality !== false) await writeFile(resolve(tmp, 'quality.geojson'), fc(qualityFeatures));
     await writeChips(resolve(tmp, 'chips'), results);
     for (const r of results) {
       const name = results.length === 1 ? 'heatmap.tif' : `heatmap-${basename(r.name, extname(r.name))}.tif`;

@@ -1,5 +1,6 @@
 import type { ModelCard } from '../model/model-card';
 import { TilesError } from '../errors';
+import type { QualityThresholds } from '../quality/block-quality';
 
 /** How one image is cut into model tiles and how the heatmap sits on the image grid. */
 export interface ScanPlan {
@@ -23,6 +24,12 @@ export interface ScanPlan {
   footCellWork: number;
   footWidth: number;
   footHeight: number;
+  /**
+   * Imagery-quality thresholds each tile's stride block is judged by (blur, exposure, haze); a poor block's footprint
+   * cells are marked 2 instead of 1, so they count as gaps. Absent: no quality check. Carried in the plan so worker
+   * threads get it with the plan.
+   */
+  quality?: QualityThresholds;
 }
 
 /**

@@ -2,6 +2,7 @@ import type { ModelCard } from '../model/model-card';
 import { writeTileTensorFrom } from '../model/tile-tensor';
 import type { RgbRaster } from '../read/resample-area';
 import type { ScanPlan } from './scan-plan';
+import { blockQuality, judgeBlock, type BlockQuality, type QualityReason } from '../quality/block-quality';
 
 /** Reads a window of the source (full-resolution pixel box) resampled to `w × h` working pixels. */
 export type WindowReader = (box: readonly [number, number, number, number], w: number, h: number) => Promise<RgbRaster>;
@@ -26,6 +27,50 @@ export interface RowResult {
   footRow0: number;
   footRows: number;
   footValid: Uint8Array;
+  /** Poor quality blocks of this row (tile column, the block's working-pixel box, reasons, measures); empty without plan.quality. */
+  poorBlocks: PoorBlock[];
+  /** Quality blocks judged in this row (poor or not). */
+  blocksJudged: number;
+}
+
+/** A block of the quality map judged poor: where (working pixels), why, and what was measured. */
+export interface PoorBlock {
+  box: [number, number, number, number];
+  reasons: QualityReason[];
+  quality: BlockQuality;
+}
+
+/**
+ * Judges the quality blocks of tiles [tx0, tx1) in a segment window — each tile's stride block, the last tile of a
+ * row or column taking the rest of the image — and marks the footprint cells whose centre lies in a poor block 2.
+ */
+function judgeSegment(win: RgbRaster, plan: ScanPlan, ty: number, tx0: number, tx1: number, footRow0: number, footRows: number, footValid: Uint8Array, poor: PoorBlock[]): number {
+  const T = plan.tileStride;
+  const F = plan.footCellWork;
+  const by0 = ty * T;
+  const by1 = ty === plan.tilesDown - 1 ? Math.min(plan.workHeight, by0 + win.height) : by0 + T;
+  let judged = 0;
+  for (let tx = tx0; tx < tx1; tx++) {
+    const bx0 = tx * T;
+    const bx1 = tx === plan.tilesAcross - 1 ? Math.min(plan.workWidth, tx0 * T + win.width) : bx0 + T;
+    const ox = tx0 * T;
+    const q = blockQuality(win.rgb, win.valid, win.width, bx0 - ox, 0, Math.min(bx1 - ox, win.width), Math.min(by1 - by0, win.height));
+    if (q.nodataShare >= 1) continue;
+    judged++;
+    const reasons = judgeBlock(q, plan.quality);
+    if (!reasons.length) continue;
+    poor.push({ box: [bx0, by0, bx1, by1], reasons, quality: q });
+    for (let r = 0; r < footRows; r++) {
+      const cyMid = (footRow0 + r + 0.5) * F;
+      if (cyMid < by0 || cyMid >= by1) continue;
+      for (let cx = Math.floor(bx0 / F); cx < Math.min(plan.footWidth, Math.ceil(bx1 / F)); cx++) {
+        const cxMid = (cx + 0.5) * F;
+        const k = r * plan.footWidth + cx;
+        if (cxMid >= bx0 && cxMid < bx1 && footValid[k]) footValid[k] = 2;
+      }
+    }
+  }
+  return judged;
 }
 
 /** Counts valid working pixels of a cell box inside a window; returns whether at least half the in-image part is valid. */
@@ -86,6 +131,8 @@ export async function scanRow(
   const footRow0 = Math.floor(y0w / F);
   const footRows = Math.max(0, Math.min(Math.floor(S / F), plan.footHeight - footRow0));
   const footValid = new Uint8Array(footRows * plan.footWidth);
+  const poorBlocks: PoorBlock[] = [];
+  let blocksJudged = 0;
 
   const flush = async () => {
     if (!pending.length) return;
@@ -114,7 +161,8 @@ export async function scanRow(
         if (win.allValid || cellValid(win, wx0, y0w, cx * F, cy * F, (cx + 1) * F, (cy + 1) * F, plan)) footValid[r * plan.footWidth + cx] = 1;
       }
     }
-    if (seg0) heatValid.set(footValid.subarray(0, heatValid.length));
+    if (plan.quality) blocksJudged += judgeSegment(win, plan, ty, tx0, tx1, footRow0, footRows, footValid, poorBlocks);
+    if (seg0) heatValid.set(footValid.subarray(0, heatValid.length).map((v) => (v ? 1 : 0)));
     for (let tx = tx0; tx < tx1; tx++) {
       const ox = (tx - tx0) * T;
       let any = win.allValid ? 1 : 0;
@@ -136,5 +184,5 @@ export async function scanRow(
     }
   }
   await flush();
-  return { ty, tx0: from, tx1: to, tiles, tilesInferred: tiles.length, tilesSkipped: skipped, heatRow0, heatRows: Math.max(0, heatRows), heatValid, footRow0, footRows, footValid };
+  return { ty, tx0: from, tx1: to, tiles, tilesInferred: tiles.length, tilesSkipped: skipped, heatRow0, heatRows: Math.max(0, heatRows), heatValid, footRow0, footRows, footValid, poorBlocks, blocksJudged };
 }
