@@ -45,7 +45,9 @@ describe.skipIf(!hasChromium)('operator + planner in the browser', () => {
     await job.waitFor({ timeout: 30_000 });
     await page.locator('[data-testid=jobs] li.job[data-status=done]').waitFor({ timeout: 120_000 });
     expect(await job.getByTestId('job-pct').textContent()).toBe('100%');
-    expect(await page.locator('li.upload').first().getAttribute('data-phase')).toBe('queued');
+    // The upload row follows its scan: no "waiting to scan" once the scan is done.
+    await expect.poll(() => page.locator('li.upload').first().getAttribute('data-phase')).toBe('scanned');
+    expect(await page.locator('li.upload .upload-state').first().textContent()).toBe('已上传，扫描完成');
 
     const rows = page.locator('[data-testid=target-list] tbody tr');
     await expect.poll(() => rows.count(), { timeout: 30_000 }).toBe(RED_PLOTS.length);

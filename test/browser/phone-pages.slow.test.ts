@@ -37,6 +37,7 @@ beforeAll(async () => {
   const made = await makeSurveyWorkspace(file, dir);
   const accounts = new AccountStore(made.ws.db, { scrypt: FAST });
   await accounts.addAccount({ name: 'team1', role: 'field', teamId: 'T1', password: 'team1-password' });
+  await accounts.addAccount({ name: 'team9', role: 'field', teamId: 'T9', password: 'team9-password' });
   for (const role of ['operator', 'planner', 'manager', 'admin'] as const) await accounts.addAccount({ name: role, role, password: `${role}-password` });
   made.ws.close();
   process.env.VITE_CONFIG_NATIVE_IGNORE_WARNING ??= 'true';
@@ -149,6 +150,66 @@ describe.skipIf(!hasChromium)('every page on a 390 × 844 phone', () => {
       await context.close();
     }
   }, 120_000);
+});
+
+describe.skipIf(!hasChromium)('the report form on a phone', () => {
+  it('hides "what was it" unless not poppy, drops a stale error, shows a camera button, and moves on to the next stop', async () => {
+    const { context, page } = await phone('zh-CN');
+    await context.grantPermissions(['geolocation']);
+    await context.setGeolocation({ latitude: 25.0085, longitude: 100.005, accuracy: 8 });
+    await signIn(page, 'team1', 'field');
+    await page.getByTestId('stop-list').waitFor();
+    const selectedSeq = () => page.locator('[data-testid=stop-list] li.selected').getAttribute('data-seq');
+    const first = await selectedSeq();
+    await page.getByTestId('report-stop').click();
+    const sheet = page.getByTestId('report-sheet');
+    await sheet.waitFor();
+    await sheet.getByTestId('form-save').click();
+    await expect.poll(() => sheet.getByTestId('form-error').textContent()).toBe('请选择结论');
+    await sheet.getByTestId('verdict-confirmed_poppy').check();
+    expect(await sheet.getByTestId('form-error').textContent()).toBe('');
+    expect(await sheet.getByTestId('form-what').isVisible()).toBe(false);
+    await sheet.getByTestId('verdict-not_poppy').check();
+    expect(await sheet.getByTestId('form-what').isVisible()).toBe(true);
+    // The photo control is our big button; the browser's "Choose Files / No file chosen" box is out of sight.
+    expect(await sheet.getByTestId('form-add-photo').isVisible()).toBe(true);
+    const raw = await sheet.getByTestId('form-photos').boundingBox();
+    expect(raw!.width * raw!.height).toBeLessThanOrEqual(1);
+    await page.screenshot({ path: path.join(SHOTS, 'zh-CN-report-sheet.png') });
+    await sheet.getByTestId('verdict-nothing_found').check();
+    await sheet.getByTestId('form-save').click();
+    await sheet.waitFor({ state: 'detached' });
+    await expect.poll(selectedSeq).not.toBe(first);
+    expect(await page.locator(`[data-testid=stop-list] li[data-seq="${first}"]`).getAttribute('data-state')).not.toBe('open');
+    await context.close();
+  }, 120_000);
+
+  it('a team with no route is told so, not "route saved at"', async () => {
+    const { context, page } = await phone('zh-CN');
+    await signIn(page, 'team9', 'field');
+    await expect.poll(() => page.getByTestId('route-state').textContent(), { timeout: 30_000 }).toBe('本组尚无分配的路线。可以报告路线外发现的地块。');
+    await context.close();
+  }, 60_000);
+});
+
+describe.skipIf(!hasChromium)('target review', () => {
+  it('keeps the open target across a language switch', async () => {
+    const { context, page } = await phone('zh-CN');
+    await signIn(page, 'operator', 'operator');
+    const rows = page.locator('[data-testid=target-list] tbody tr');
+    await expect.poll(() => rows.count(), { timeout: 30_000 }).toBe(3);
+    const id = await rows.nth(1).getAttribute('data-id');
+    await rows.nth(1).click();
+    const detail = page.getByTestId('target-detail');
+    await detail.locator('h2').waitFor();
+    await expect.poll(() => page.evaluate(() => location.hash)).toBe(`#/operator?target=${encodeURIComponent(id!)}`);
+    await page.getByTestId('lang-switch').click();
+    await expect.poll(() => page.locator('[data-testid=target-list] tr.selected').getAttribute('data-id'), { timeout: 30_000 }).toBe(id);
+    await expect.poll(() => detail.isVisible()).toBe(true);
+    expect(await detail.locator('h2').textContent()).toContain(id!.slice(0, 24));
+    expect(await page.locator('html').getAttribute('lang')).toBe('en');
+    await context.close();
+  }, 90_000);
 });
 
 describe.skipIf(!hasChromium)('role-aware pages', () => {

@@ -67,9 +67,12 @@ const targets: RouteModule = {
       const ws = workspaceOf(ctx);
       const actor = actorOf(req.account);
       const reason = `${body.decision}: ${body.reason}`;
+      // A decision that changes nothing (restore on a pending target, promote a confirmed one) writes no history.
+      const before = readTarget(ws, id);
+      if (before.status === DECISIONS[body.decision] && before.review === null) return targetFeature(before, zoneOfTarget());
       const t = body.decision === 'dismiss'
         ? dismissTargetAtDesk(ws, { targetId: id, reason: body.reason }, actor)
-        : body.decision === 'restore' && readTarget(ws, id).status === 'dismissed_desk'
+        : body.decision === 'restore' && before.status === 'dismissed_desk'
           ? undoDeskDismissal(ws, { targetId: id, reason }, actor)
           : setTargetStatus(ws, { targetId: id, status: DECISIONS[body.decision], reason }, actor);
       return targetFeature(t, zoneOfTarget());

@@ -31,7 +31,7 @@ describe('workspace routes', () => {
 
     const all = (await get('/api/targets')).json();
     expect(all.features).toHaveLength(3);
-    expect(all.features.map((f: { properties: { zone: string; zone_name: string } }) => [f.properties.zone, f.properties.zone_name])).toEqual([['V01', '上寨村'], ['V01', '上寨村'], ['V01', '上寨村']]);
+    expect(all.features.map((f: { properties: { zone: string; zone_name: string; zone_level: string } }) => [f.properties.zone, f.properties.zone_name, f.properties.zone_level])).toEqual([['V01', '上寨村', 'village'], ['V01', '上寨村', 'village'], ['V01', '上寨村', 'village']]);
     // A one-stage scan: no verifier scores.
     expect(all.features.map((f: { properties: { score_verify: number | null } }) => f.properties.score_verify)).toEqual([null, null, null]);
     const high = (await get('/api/targets?minScore=0.6')).json();
@@ -72,6 +72,13 @@ describe('workspace routes', () => {
 
     const back = await post(`/api/targets/${id}/decision`, { decision: 'restore', reason: 'looked again' });
     expect(back.json().properties.status).toBe('detected');
+
+    // Restoring a target that is already pending changes nothing and writes nothing to its history.
+    const entries = (await get(`/api/targets/${id}`)).json().history.length;
+    const again = await post(`/api/targets/${id}/decision`, { decision: 'restore', reason: 'looked again' });
+    expect(again.statusCode).toBe(200);
+    expect(again.json().properties.status).toBe('detected');
+    expect((await get(`/api/targets/${id}`)).json().history).toHaveLength(entries);
   });
 
   it('records a plan (targets become planned), lists and returns it, and names the bad field of a bad plan', async () => {

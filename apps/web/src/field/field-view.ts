@@ -227,7 +227,7 @@ async function start(el: HTMLElement, cleanups: (() => void)[], isDisposed: () =
       { class: 'side' },
       h('section', { class: 'card' },
         h('h2', null, t('field.team', { team: a.team })),
-        h('p', { class: 'muted' }, a.plan ? t('field.savedAt', { time: new Date(savedAt).toLocaleString(getLang()) }) : t('field.noPlan')),
+        h('p', { class: 'muted', 'data-testid': 'route-state' }, a.plan && a.stops.length ? t('field.savedAt', { time: new Date(savedAt).toLocaleString(getLang()) }) : t('field.noPlan')),
         fixLine,
         h('div', { class: 'actions' },
           h('button', { type: 'button', class: 'big', 'data-testid': 'report-off-route', onclick: () => openSheet(null) }, t('field.reportOffRoute')),
@@ -333,6 +333,12 @@ async function start(el: HTMLElement, cleanups: (() => void)[], isDisposed: () =
         onSave: async (report, photos) => {
           await outbox.add(report, photos);
           toast(t('field.form.saved'));
+          // On to the next open stop, so the team sees where to walk now.
+          if (stop?.targetId) {
+            queuedTargets.add(stop.targetId);
+            const next = nextOpenStop(a.stops, new Set([...sentTargets, ...queuedTargets]));
+            if (next) select(next.seq);
+          }
           // Background Sync: the service worker sends it once online, even if the app is closed first.
           void requestOutboxSync();
           void flush();

@@ -49,7 +49,10 @@ export function reportSheet(o: ReportSheetOptions): HTMLElement {
     },
   });
   const verdictInputs = VERDICTS.map((v) =>
-    h('label', null, h('input', { type: 'radio', name: 'verdict', value: v, 'data-testid': `verdict-${v}`, onchange: () => (whatRow.hidden = v !== 'not_poppy') }), t(`field.verdict.${v}`)),
+    h('label', null, h('input', { type: 'radio', name: 'verdict', value: v, 'data-testid': `verdict-${v}`, onchange: () => {
+      whatRow.hidden = v !== 'not_poppy';
+      error.textContent = ''; // a verdict answers "choose a verdict": no stale error
+    } }), t(`field.verdict.${v}`)),
   );
   const fix = o.currentFix();
   const position = h('p', { class: 'muted', 'data-testid': 'form-position' },
@@ -90,7 +93,7 @@ export function reportSheet(o: ReportSheetOptions): HTMLElement {
     whatRow,
     h('label', { class: 'field-row' }, t('field.form.plantCount'), count),
     h('label', { class: 'field-row' }, t('field.form.areaM2'), area),
-    h('fieldset', null, h('legend', null, t('field.form.photos')), h('label', { class: 'big button' }, t('field.form.addPhoto'), fileInput), thumbs),
+    h('fieldset', null, h('legend', null, t('field.form.photos')), h('label', { class: 'big button photo-button', 'data-testid': 'form-add-photo' }, t('field.form.addPhoto'), fileInput), thumbs),
     h('label', { class: 'field-row' }, t('field.form.notes'), notes),
     h('fieldset', null, h('legend', null, t('field.form.position')), position),
     error,

@@ -58,6 +58,7 @@ export const en: Record<MessageKey, string> = {
   'upload.speed': '{speed}/s, {eta} left',
   'upload.verifying': 'Verifying and checking…',
   'upload.queued': 'Uploaded, waiting to scan',
+  'upload.scanned': 'Uploaded and scanned',
   'upload.duplicate': 'This file was already uploaded; it will not be scanned twice',
   'upload.rejected': 'Rejected: {reason}',
   'upload.failed': 'Upload failed: {reason} (retry resumes where it stopped)',

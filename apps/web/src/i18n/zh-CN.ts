@@ -56,6 +56,7 @@ export const zhCN = {
   'upload.speed': '{speed}/秒，剩余 {eta}',
   'upload.verifying': '校验与检查中…',
   'upload.queued': '已上传，等待扫描',
+  'upload.scanned': '已上传，扫描完成',
   'upload.duplicate': '此文件已上传过，不再重复扫描',
   'upload.rejected': '被拒绝：{reason}',
   'upload.failed': '上传失败：{reason}（可重试，将从断点继续）',

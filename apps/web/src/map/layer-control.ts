@@ -14,10 +14,12 @@ export function layerControl(layers: SurveyLayers, extra: HTMLElement[] = []): H
     const box = h('input', { type: 'checkbox', checked: true, 'data-testid': `layer-${group}`, onchange: () => layers.setVectorVisible(group, box.checked) });
     return h('label', null, box, label);
   };
+  // On a phone the panel starts folded, so it does not cover half the map.
+  const phone = typeof matchMedia === 'function' && matchMedia('(max-width: 600px)').matches;
   return h(
-    'div',
-    { class: 'layer-control', 'data-testid': 'layer-control' },
-    h('strong', null, t('map.layers')),
+    'details',
+    { class: 'layer-control', 'data-testid': 'layer-control', open: !phone },
+    h('summary', null, t('map.layers')),
     rasterRow('ortho', t('map.orthophoto')),
     rasterRow('heatmap', t('map.heatmap')),
     vectorRow('targets', t('map.targets')),

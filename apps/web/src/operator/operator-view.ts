@@ -12,7 +12,7 @@ import { h } from '../ui/h';
 import { jobsPanel } from './jobs-panel';
 import { targetDetail } from './target-detail';
 import { targetList } from './target-list';
-import { uploadPanel } from './upload-panel';
+import { showScanned, uploadPanel } from './upload-panel';
 import '../triage/triage-messages';
 
 /** #/operator — upload orthophotos, watch the scans, review the targets on the map and in the list. */
@@ -37,6 +37,8 @@ const operatorView: View = async (root) => {
     layers?.select(id);
     void detail.show(id);
     if (id) flyTo(id);
+    // Kept in the address (without a hashchange), so a language switch or reload reopens the same target.
+    history.replaceState(history.state, '', id ? `#/operator?target=${encodeURIComponent(id)}` : '#/operator');
   };
   const list = targetList({ onSelect: select, onHover: (id) => layers?.highlight(id) });
   const detail = targetDetail({
@@ -71,11 +73,13 @@ const operatorView: View = async (root) => {
 
   // A finished scan: reload, and show its image (the newest footprint).
   const jobs = jobsPanel({
-    onDone: () =>
+    onDone: (job) => {
+      showScanned(sidebar, job.id);
       void refresh().then((d) => {
         const newest = d?.footprints.features.at(-1);
         if (d && newest) fitToSurvey(map, { footprints: { type: 'FeatureCollection', features: [newest] } }, true);
-      }),
+      });
+    },
   });
   // An accepted upload: its orthophoto can be drawn at once, while it waits for its scan.
   sidebar.append(h('a', { href: '#/triage', class: 'triage-link', 'data-testid': 'open-triage' }, t('triage.open')), uploadPanel({ onQueued: () => void refresh() }), jobs.el, detail.el, list.el);
@@ -102,6 +106,8 @@ const operatorView: View = async (root) => {
     });
   }
   await refresh();
+  const reopen = new URLSearchParams(location.hash.split('?')[1] ?? '').get('target');
+  if (reopen && targets.features.some((f) => String(f.properties.id) === reopen)) select(reopen);
   return () => {
     abort.abort();
     jobs.close();

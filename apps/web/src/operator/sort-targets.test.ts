@@ -1,5 +1,5 @@
 import { describe, expect, it } from 'vitest';
-import { isUnverified, sortTargets } from './sort-targets';
+import { isUnverified, sortTargets, villageOf } from './sort-targets';
 
 const rows = [
   { id: 'a', score_max: 0.5, score_verify: 0.995, area_m2: 30, zone: 'V02', status: 'detected' },
@@ -27,5 +27,14 @@ describe('isUnverified', () => {
     expect(isUnverified({ origin: 'scan' })).toBe(true);
     expect(isUnverified({ origin: 'scan', score_verify: 0.99 })).toBe(false);
     expect(isUnverified({ origin: 'ground', score_verify: null })).toBe(false);
+  });
+});
+
+describe('villageOf', () => {
+  it('names the village, and nothing for a plot outside every village rather than its township', () => {
+    expect(villageOf({ zone: 'V01', zone_name: '上寨村', zone_level: 'village' })).toBe('上寨村');
+    expect(villageOf({ zone: 'T01', zone_name: '新寨乡', zone_level: 'township' })).toBeNull();
+    expect(villageOf({ zone: null, zone_name: null, zone_level: null })).toBeNull();
+    expect(villageOf({ zone: 'V01', zone_name: null })).toBe('V01'); // an older server without levels
   });
 });

@@ -20,6 +20,12 @@ export function isUnverified(p: Record<string, unknown>): boolean {
   return (p.origin ?? 'scan') === 'scan' && typeof p.score_verify !== 'number';
 }
 
+/** The village column of a target: its village's name, or null for a plot outside every village (not the township's name). */
+export function villageOf(p: Record<string, unknown>): string | null {
+  if (p.zone_level !== undefined && p.zone_level !== null && p.zone_level !== 'village') return null;
+  return ((p.zone_name ?? p.zone) as string | null) ?? null;
+}
+
 /** Sorts rows by a column (numbers numerically, text by locale), ties broken by id; returns a new array. */
 export function sortTargets<T extends TargetRow>(rows: T[], key: TargetSortKey, descending: boolean): T[] {
   const dir = descending ? -1 : 1;

@@ -57,7 +57,8 @@ export function targetDetail(opts: { onChanged: (f: Feature) => void }) {
       h('div', { class: 'buttons' },
         h('button', { type: 'button', 'data-testid': 'dismiss', onclick: () => decide('dismiss') }, t('targets.dismiss')),
         h('button', { type: 'button', 'data-testid': 'promote', onclick: () => decide('promote') }, t('targets.promote')),
-        h('button', { type: 'button', 'data-testid': 'restore', onclick: () => decide('restore') }, t('targets.restore')),
+        // Restore only what left "pending": on a pending target it would change nothing.
+        p.status === 'detected' && !p.review ? null : h('button', { type: 'button', 'data-testid': 'restore', onclick: () => decide('restore') }, t('targets.restore')),
       ),
       msg,
       ...history,

@@ -2,7 +2,7 @@ import { fmtNumber, t } from '../i18n/index';
 import { STATUS_COLOURS } from '../map/status-colours';
 import type { FC } from '../map/survey-data';
 import { h } from '../ui/h';
-import { isUnverified, sortTargets, type TargetRow, type TargetSortKey } from './sort-targets';
+import { isUnverified, sortTargets, villageOf, type TargetRow, type TargetSortKey } from './sort-targets';
 
 const COLUMNS: { key: TargetSortKey; label: string }[] = [
   { key: 'score_max', label: 'targets.col.score' },
@@ -91,7 +91,7 @@ export function targetList(opts: { onSelect: (id: string) => void; onHover: (id:
           score_max: Number(p.score_max ?? 0),
           score_verify: typeof p.score_verify === 'number' ? p.score_verify : null,
           area_m2: Number(p.area_m2 ?? 0),
-          zone: ((p.zone_name ?? p.zone) as string | null) ?? null,
+          zone: villageOf(p),
           status: String(p.status ?? 'detected'),
           unverified: isUnverified(p),
         };

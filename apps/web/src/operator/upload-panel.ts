@@ -36,6 +36,16 @@ export function describeUpload(s: UploadState, rate?: { bytesPerS: number; etaS:
   }
 }
 
+/** Marks the upload row of a finished scan as scanned, so "uploaded, waiting to scan" does not linger. */
+export function showScanned(panel: ParentNode, jobId: string): void {
+  for (const row of panel.querySelectorAll<HTMLElement>('li.upload')) {
+    if (row.dataset.job !== jobId) continue;
+    row.dataset.phase = 'scanned';
+    const text = row.querySelector('.upload-state');
+    if (text) text.textContent = t('upload.scanned');
+  }
+}
+
 /**
  * The upload panel: a drop zone / file chooser for GeoTIFFs and one row per file with its progress
  * bar and state (checksum, upload, verification, queued, or the reason it was refused).
@@ -71,7 +81,10 @@ export function uploadPanel(opts: { onQueued: (jobId: string) => void }): HTMLEl
           cancel.remove();
           if (s.phase === 'queued') {
             row.classList.add('done');
-            if (s.jobId) opts.onQueued(s.jobId);
+            if (s.jobId) {
+              row.dataset.job = s.jobId;
+              opts.onQueued(s.jobId);
+            }
           } else {
             row.classList.add(s.phase);
             bar.style.width = '0';
