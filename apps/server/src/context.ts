@@ -38,6 +38,8 @@ export interface ServerOptions {
   uploadQuotaBytes?: number;
   /** Unfinished uploads are deleted this many hours after they started (default 72; swept on start and hourly). */
   uploadExpiryHours?: number;
+  /** Bytes of field photos uploaded and waiting for their report (default 2 GB); over it 413. */
+  photoStagingBytes?: number;
   /** Largest road network PUT /api/planning/roads accepts, bytes (default 64 MB). */
   maxRoadsBytes?: number;
   /**

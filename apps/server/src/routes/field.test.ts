@@ -2,6 +2,8 @@ import { createHash } from 'node:crypto';
 import fs from 'node:fs';
 import path from 'node:path';
 import { afterAll, beforeAll, describe, expect, it, vi } from 'vitest';
+import { signedInServer } from '../testing/signed-in';
+import { PhotoStore } from '../uploads/photo-store';
 import { fieldWorld, type WorldRole } from './field-world.test-util';
 
 let w: Awaited<ReturnType<typeof fieldWorld>>;
@@ -207,6 +209,31 @@ describe('field routes: photos are named by sha256 only (issue 15, finding 1)', 
     expect(wrong.statusCode).toBe(400);
     expect(wrong.json()).toMatchObject({ field: 'content-type', message: expect.stringContaining('image/png') });
     expect((await put(png, 'image/png')).statusCode).toBe(200);
+  });
+
+  it('bounds photos waiting for their report (413) and deletes unclaimed ones after the expiry', async () => {
+    const store = new PhotoStore(path.join(w.dir, 'data', 'staged-test'));
+    const png = Buffer.concat([Buffer.from('89504e470d0a1a0a', 'hex'), Buffer.from('old-photo')]);
+    const sha = createHash('sha256').update(png).digest('hex');
+    store.put(sha, png, 'image/png');
+    expect(store.heldBytes()).toBe(png.length);
+    expect(store.sweep(3600_000)).toBe(0);
+    expect(store.sweep(3600_000, Date.now() + 2 * 3600_000)).toBe(1);
+    expect(store.read(sha)).toBeNull();
+    const small = await signedInServer({ runJobs: false, photoStagingBytes: 1000 });
+    try {
+      const put = (n: number) => {
+        const body = Buffer.concat([Buffer.from('89504e470d0a1a0a', 'hex'), Buffer.alloc(400, n)]);
+        return small.app.inject({ method: 'PUT', url: `/api/field/photos/${createHash('sha256').update(body).digest('hex')}`, payload: body, headers: { 'content-type': 'image/png', ...small.as.field } });
+      };
+      expect((await put(1)).statusCode).toBe(200);
+      expect((await put(2)).statusCode).toBe(200);
+      const over = await put(3);
+      expect(over.statusCode).toBe(413);
+      expect(over.json()).toMatchObject({ code: 'TIANDI_E_UPLOAD_QUOTA', field: 'body' });
+    } finally {
+      await small.cleanup();
+    }
   });
 
   it('answers 507 with a clear code when the disk is full, leaving no partial photo', async () => {

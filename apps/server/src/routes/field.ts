@@ -26,6 +26,8 @@ const ImportBody = z.strictObject({
   team: z.string().min(1).max(64).optional(),
 });
 const MAX_PHOTO_BYTES = 15 * 1024 * 1024;
+/** Default bound on photos uploaded and waiting for their report (ServerOptions `photoStagingBytes`). */
+export const MAX_STAGED_PHOTO_BYTES = 2 * 1024 ** 3;
 const PHOTO_TYPES = /^image\/(jpeg|png|webp|heic|heif)$/;
 
 const TeamQuery = z.strictObject({ team: z.string().min(1).max(64).optional() });
@@ -74,6 +76,18 @@ function photoStoreOf(ctx: ServerContext): PhotoStore {
 const field: RouteModule = {
   name: 'field',
   register(app, ctx) {
+    // Photos never claimed by a report are deleted after the upload expiry, on start and hourly.
+    const maxAgeMs = (ctx.options.uploadExpiryHours ?? 72) * 3600_000;
+    const sweep = () => {
+      try {
+        photoStoreOf(ctx).sweep(maxAgeMs);
+      } catch (err) {
+        app.log.warn({ err }, 'photo sweep failed');
+      }
+    };
+    sweep();
+    const sweeper = setInterval(sweep, Math.min(3600_000, maxAgeMs)).unref();
+    app.addHook('onClose', async () => clearInterval(sweeper));
     app.get('/api/field/assignment', { config: { roles: READERS } }, async (req, reply) => {
       const { team } = parseInput(TeamQuery, req.query, 'query');
       const a = readAssignment(workspaceOf(ctx), teamFor(req.account, team));
@@ -112,7 +126,12 @@ const field: RouteModule = {
         if (sniffed !== (type === 'image/heif' ? 'image/heic' : type)) throw new ServerError('TIANDI_E_VALIDATION', `照片类型不符 the body is ${sniffed}, not the claimed ${type}: send it with content-type ${sniffed}`, { field: 'content-type' });
         const actual = createHash('sha256').update(body).digest('hex');
         if (actual !== sha256) throw new ServerError('TIANDI_E_CHECKSUM_MISMATCH', `照片校验和不符 photo checksum mismatch: got ${actual}; resend the photo`, { field: 'sha256' });
-        photoStoreOf(ctx).put(sha256, body, type);
+        const store = photoStoreOf(ctx);
+        const cap = ctx.options.photoStagingBytes ?? MAX_STAGED_PHOTO_BYTES;
+        if (store.heldBytes() + body.length > cap) {
+          throw new ServerError('TIANDI_E_UPLOAD_QUOTA', `待提交照片已满 photos waiting for their report exceed ${Math.round(cap / 1024 ** 2)} MB: send the reports of the photos already uploaded first`, { field: 'body' });
+        }
+        store.put(sha256, body, type);
         return { ok: true, sha256, sizeBytes: body.length };
       });
     });

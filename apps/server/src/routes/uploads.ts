@@ -47,6 +47,16 @@ export async function bytesHeldBy(account: string, partDir: string, jobs: { uplo
 /** Internal header carrying the uploader's account name from the fastify request to the tus hooks. */
 const ACTOR_HEADER = 'x-tiandi-internal-actor';
 
+/** Runs tasks one after another (a promise chain), so heavy checks never overlap. */
+class OneAtATime {
+  private tail: Promise<unknown> = Promise.resolve();
+  run<T>(task: () => Promise<T>): Promise<T> {
+    const next = this.tail.then(task, task);
+    this.tail = next.catch(() => undefined);
+    return next;
+  }
+}
+
 /** A tus hook failure: tus sends `status_code` and `body` to the client. */
 function refuse(status_code: number, code: string, message: string, field?: string): { status_code: number; body: string } {
   return { status_code, body: JSON.stringify(field ? { code, message, field } : { code, message }) + '\n' };
@@ -77,6 +87,7 @@ const uploads: RouteModule = {
     const sweeper = setInterval(sweep, Math.min(3600_000, expiryMs)).unref();
     app.addHook('onClose', async () => clearInterval(sweeper));
 
+    const validating = new OneAtATime();
     const removeUpload = async (upload: Upload) => {
       await datastore.remove(upload.id).catch(() => undefined);
     };
@@ -118,7 +129,8 @@ const uploads: RouteModule = {
           throw refuse(460, 'TIANDI_E_CHECKSUM_MISMATCH', `校验和不符，文件已删除，请重新上传 checksum mismatch (expected ${expected.slice(0, 12)}…, got ${actual.slice(0, 12)}…); the file was deleted, upload it again`, 'sha256');
         }
         try {
-          await validateOrthophoto(file);
+          // One validation at a time: a crafted header cannot be opened three times at once.
+          await validating.run(() => validateOrthophoto(file));
         } catch (err) {
           await removeUpload(upload);
           const reason = err instanceof OrthophotoRejected ? err.message : String((err as Error).message ?? err);

@@ -56,6 +56,29 @@ export class PhotoStore {
     return { bytes: fs.readFileSync(file), mime };
   }
 
+  /** Bytes of photos waiting for their report. */
+  heldBytes(): number {
+    let total = 0;
+    for (const f of this.names()) total += fs.statSync(path.join(this.dir, f), { throwIfNoEntry: false })?.size ?? 0;
+    return total;
+  }
+
+  /** Deletes photos (and stray temporary files) older than `maxAgeMs` that no report claimed; returns how many. */
+  sweep(maxAgeMs: number, now = Date.now()): number {
+    let removed = 0;
+    for (const f of fs.existsSync(this.dir) ? fs.readdirSync(this.dir) : []) {
+      const st = fs.statSync(path.join(this.dir, f), { throwIfNoEntry: false });
+      if (!st || now - st.mtimeMs <= maxAgeMs) continue;
+      if (PHOTO_SHA256.test(f)) { this.remove(f); removed++; }
+      else if (f.endsWith('.tmp')) fs.rmSync(path.join(this.dir, f), { force: true });
+    }
+    return removed;
+  }
+
+  private names(): string[] {
+    return fs.existsSync(this.dir) ? fs.readdirSync(this.dir).filter((f) => PHOTO_SHA256.test(f)) : [];
+  }
+
   /** Drops a photo once it is stored in the workspace. */
   remove(sha256: string): void {
     const file = this.file(sha256);
