@@ -13,7 +13,7 @@ const dir = mkdtempSync(join(tmpdir(), 'tiandi-quality-'));
 const file = join(dir, 'blocks.tif');
 const [ox, oy] = toWgs84(getCrs(4522)).inverse([102.5, 25.3]).map(Math.round);
 
-/** Textured ground (smooth variation + grain, like crops seen sharp); the top-left quarter blurred by a 5-px box, the bottom-right over-exposed. */
+/** Textured ground (smooth variation + grain, like crops seen sharp); the top-left quarter blurred, the bottom-right over-exposed. */
 function image(): Uint8Array {
   const rgb = new Uint8Array(N * N * 3);
   let seed = 11;
@@ -24,11 +24,15 @@ function image(): Uint8Array {
     const base = 110 + 25 * Math.sin(x / 9) * Math.cos(y / 13);
     rgb.set([base + 0.8 * g, base + 20 + g, base - 30 + 0.6 * g], 3 * i);
   }
+  // Three passes of a 3-px box over the top-left quarter: a Gaussian-like blur (σ ≈ 1.4 px).
   const out = rgb.slice();
-  for (let y = 0; y < N / 2; y++) for (let x = 0; x < N / 2; x++) for (let c = 0; c < 3; c++) {
-    let a = 0;
-    for (let dy = -2; dy <= 2; dy++) for (let dx = -2; dx <= 2; dx++) a += rgb[3 * (Math.max(0, y + dy) * N + Math.max(0, x + dx)) + c];
-    out[3 * (y * N + x) + c] = a / 25;
+  for (let pass = 0; pass < 3; pass++) {
+    const src = out.slice();
+    for (let y = 0; y < N / 2; y++) for (let x = 0; x < N / 2; x++) for (let c = 0; c < 3; c++) {
+      let a = 0;
+      for (let dy = -1; dy <= 1; dy++) for (let dx = -1; dx <= 1; dx++) a += src[3 * (Math.max(0, y + dy) * N + Math.max(0, x + dx)) + c];
+      out[3 * (y * N + x) + c] = a / 9;
+    }
   }
   for (let y = N / 2; y < N; y++) for (let x = N / 2; x < N; x++) for (let c = 0; c < 3; c++) out[3 * (y * N + x) + c] = Math.min(255, out[3 * (y * N + x) + c] * 2.6);
   return out;
