@@ -16,6 +16,10 @@ export interface LabelProperties {
   /** Images whose candidates formed the target (where to cut chips from). */
   images: string[];
   status: string;
+  /** 'ground': a team's verdict (or a finding no scan flagged); 'desk': an office reviewer's triage decision, not visited. */
+  source: 'ground' | 'desk';
+  /** For desk labels: who decided. */
+  decided_by?: string;
 }
 
 const POPPY = new Set(['confirmed', 'eradicated', 'eradication_verified']);
@@ -23,23 +27,29 @@ const POPPY = new Set(['confirmed', 'eradicated', 'eradication_verified']);
 /**
  * Field-verified labels for the model's fine-tuning path: confirmed, negative and missed-by-scan targets
  * as GeoJSON polygons (WGS 84), ready for `tiandi chips export --labels`. Targets under review or not yet
- * inspected are left out.
+ * inspected are left out. With `includeDesk`, targets decided only at the desk (triage: not poppy / poppy-like)
+ * are added as `source: 'desk'` labels, kept apart from the ground's.
  */
-export function trainingLabels(ws: Workspace, filter: { zoneId?: string } = {}): FeatureCollection<Polygonal, LabelProperties> {
+export function trainingLabels(ws: Workspace, filter: { zoneId?: string; includeDesk?: boolean } = {}): FeatureCollection<Polygonal, LabelProperties> {
   const imagesOf = ws.db.prepare('SELECT DISTINCT image_id FROM candidates WHERE target_id = ? ORDER BY image_id');
   const whatOf = ws.db.prepare(`SELECT what FROM reports WHERE target_id = ? AND verdict = 'not_poppy' ORDER BY observed_at DESC LIMIT 1`);
+  const deskOf = ws.db.prepare('SELECT decision, reason, note, actor FROM triage_decisions WHERE target_id = ?');
   const features: Feature<Polygonal, LabelProperties>[] = [];
   for (const t of listTargets(ws, { zoneId: filter.zoneId })) {
     if (t.review) continue;
-    const label = POPPY.has(t.status) ? 'poppy' : t.status === 'inspected_negative' ? 'not_poppy' : null;
+    const ground = POPPY.has(t.status) ? 'poppy' : t.status === 'inspected_negative' ? 'not_poppy' : null;
+    const desk = !ground && filter.includeDesk ? (deskOf.get(t.id) as { decision: string; reason: string | null; note: string | null; actor: string } | undefined) : undefined;
+    const label = ground ?? (desk ? (desk.decision === 'poppy_like' ? 'poppy' : 'not_poppy') : null);
     if (!label) continue;
     features.push({
       type: 'Feature',
       id: t.id,
       geometry: t.geometry,
       properties: {
-        target_id: t.id, label, class: label, missed_by_scan: t.missedByScan, what: (whatOf.get(t.id) as { what: string } | undefined)?.what ?? null,
+        target_id: t.id, label, class: label, missed_by_scan: t.missedByScan,
+        what: desk ? [desk.reason, desk.note].filter(Boolean).join(': ') || null : (whatOf.get(t.id) as { what: string } | undefined)?.what ?? null,
         score_max: t.scoreMax, images: (imagesOf.all(t.id) as { image_id: string }[]).map((r) => r.image_id), status: t.status,
+        source: desk ? 'desk' : 'ground', ...(desk ? { decided_by: desk.actor } : {}),
       },
     });
   }

@@ -6,6 +6,7 @@ import { setSeason } from './set-season';
 import { importScanDir } from './import-scan-dir';
 import { decideTriage, listTriage, undoTriage } from './triage';
 import { readTarget } from './rows';
+import { trainingLabels } from './training-labels';
 import { readAuditLog, verifyAudit } from './verify-audit';
 import { SEASON, VILLAGES, rect, tmp, writeScanDir } from './test-world.test-util';
 
@@ -47,6 +48,9 @@ describe('desk triage', () => {
     expect(listTriage(ws).reviewed).toBe(1);
     expect(readAuditLog(ws).filter((e) => e.action.startsWith('triage.')).map((e) => [e.action, e.actor])).toEqual([['triage.decide', 'op-li'], ['triage.decide', 'op-wang'], ['triage.undo', 'op-li']]);
     expect(verifyAudit(ws).ok).toBe(true);
+    // Desk decisions become training labels only when asked, marked as the desk's.
+    expect(trainingLabels(ws).features).toEqual([]);
+    expect(trainingLabels(ws, { includeDesk: true }).features.map((f) => [f.properties.label, f.properties.source, f.properties.decided_by])).toEqual([['poppy', 'desk', 'op-wang']]);
     ws.close();
   });
 });

@@ -8,7 +8,7 @@ const usage = `用法 Usage:
   tiandi targets set-status <target id> <status> --reason <text> [--workspace <file>]
   tiandi targets dismiss <target id> --reason <text> [--season <id>] [--workspace <file>]
   tiandi targets undo-dismiss <target id> --reason <text> [--workspace <file>]
-  tiandi targets labels --out <labels.geojson> [--zone <id>] [--workspace <file>]
+  tiandi targets labels --out <labels.geojson> [--zone <id>] [--desk] [--workspace <file>]
 
 list: 列出目标；--review 只列出证据矛盾、待裁决的目标。Lists targets; --review: only those awaiting a decision.
 set-status: 人工裁决（清除待裁决标记，记入审计日志）。A person's decision; clears the review flag; audited.
@@ -17,6 +17,7 @@ dismiss: 案头排除（dismissed_desk，不是实地核查）。A desk dismissa
          inspections: counts for certification only as the season's policy.desk_dismissal allows.
 labels: 导出实地标注（confirmed / negative / missed_by_scan）供模型微调切片。Exports field-verified labels
         (properties.class = poppy | not_poppy) for 'tiandi chips export --image <tif> --labels labels.geojson --out <dir>'.
+        --desk: 也导出案头判读（source = desk）also desk triage decisions, marked source = desk.
 状态 Statuses: detected planned inspected_negative dismissed_desk confirmed eradicated eradication_verified needs_revisit
 `;
 
@@ -25,7 +26,7 @@ const targets: Command = {
   usage,
   async run(argv, io) {
     return runCommand(io, 'targets', async () => {
-      const { values, positionals } = parseFlags('targets', argv, { zone: { type: 'string' }, status: { type: 'string' }, review: { type: 'boolean' }, json: { type: 'boolean' }, reason: { type: 'string' }, out: { type: 'string' }, season: { type: 'string' } });
+      const { values, positionals } = parseFlags('targets', argv, { zone: { type: 'string' }, status: { type: 'string' }, review: { type: 'boolean' }, json: { type: 'boolean' }, reason: { type: 'string' }, out: { type: 'string' }, season: { type: 'string' }, desk: { type: 'boolean' } });
       const [action, id, status] = positionals;
       const { Workspace, listTargets, setTargetStatus, trainingLabels, dismissTargetAtDesk, undoDeskDismissal } = await import('@tiandi/store');
       const { TARGET_STATUSES } = await import('@tiandi/geo');
@@ -57,7 +58,7 @@ const targets: Command = {
         }
         if (action === 'labels') {
           if (!values.out) throw new UsageError('targets', '缺少 --out missing --out <labels.geojson>');
-          const fc = trainingLabels(ws, { zoneId: values.zone });
+          const fc = trainingLabels(ws, { zoneId: values.zone, includeDesk: values.desk === true });
           const out = path.resolve(io.cwd, values.out);
           await writeFile(out, JSON.stringify(fc));
           const n = (l: string) => fc.features.filter((f) => f.properties.label === l).length;
