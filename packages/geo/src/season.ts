@@ -18,7 +18,42 @@ export interface Policy {
   verifyAfterDays: number;
   /** Whether office (desk) dismissals may stand in for a ground visit, and on what terms. */
   deskDismissal: DeskDismissalPolicy;
+  /**
+   * Imagery-quality thresholds the scan judges blocks by (file: policy.imagery_quality, snake_case); keys left out
+   * take the scanner's documented defaults (docs/imagery-quality.md). Absent when the file sets none.
+   */
+  imageryQuality?: ImageryQualityPolicy;
 }
+
+/** The season's imagery-quality thresholds (any subset); `enabled: false` turns the quality check off. */
+export interface ImageryQualityPolicy {
+  enabled?: boolean;
+  minSharpness?: number;
+  maxBlurScaleRatio?: number;
+  minTextureStd?: number;
+  maxClippedShare?: number;
+  maxDarkShare?: number;
+  minHazeDarkChannel?: number;
+  maxHazeStd?: number;
+}
+
+/** File keys of policy.imagery_quality and their camelCase names. */
+const QUALITY_KEYS = {
+  enabled: 'enabled', min_sharpness: 'minSharpness', max_blur_scale_ratio: 'maxBlurScaleRatio', min_texture_std: 'minTextureStd',
+  max_clipped_share: 'maxClippedShare', max_dark_share: 'maxDarkShare', min_haze_dark_channel: 'minHazeDarkChannel', max_haze_std: 'maxHazeStd',
+} as const;
+const ImageryQualitySchema = z
+  .object({
+    enabled: z.boolean().optional(),
+    min_sharpness: z.number().min(0).max(100).optional(),
+    max_blur_scale_ratio: z.number().min(0).max(100).optional(),
+    min_texture_std: z.number().min(0).max(255).optional(),
+    max_clipped_share: z.number().min(0).max(1).optional(),
+    max_dark_share: z.number().min(0).max(1).optional(),
+    min_haze_dark_channel: z.number().min(0).max(255).optional(),
+    max_haze_std: z.number().min(0).max(255).optional(),
+  })
+  .strict();
 
 /**
  * The season's terms for desk dismissals (file: policy.desk_dismissal). Safe by default: not allowed, so a
@@ -85,13 +120,14 @@ export const SeasonFileSchema = z
         match_margin_m: z.number().min(0).max(1000).default(10),
         verify_after_days: z.number().min(0).max(365).default(1),
         desk_dismissal: DeskDismissalSchema.default(DESK_DEFAULTS),
+        imagery_quality: ImageryQualitySchema.optional(),
       })
       .strict()
       .default({ min_coverage_share: 0.98, max_gsd_m: 0.1, review_threshold: 0.35, require_eradication_verified: true, match_margin_m: 10, verify_after_days: 1, desk_dismissal: DESK_DEFAULTS }),
   })
   .strict();
 
-const KNOWN_KEYS = ['id', 'name', 'region', 'zone', 'year', 'flowering_window', 'start', 'end', 'policy', 'min_coverage_share', 'max_gsd_m', 'review_threshold', 'require_eradication_verified', 'match_margin_m', 'verify_after_days', 'desk_dismissal', 'allowed', 'max_score', 'audit_share', 'audit_min'];
+const KNOWN_KEYS = ['id', 'name', 'region', 'zone', 'year', 'flowering_window', 'start', 'end', 'policy', 'min_coverage_share', 'max_gsd_m', 'review_threshold', 'require_eradication_verified', 'match_margin_m', 'verify_after_days', 'desk_dismissal', 'allowed', 'max_score', 'audit_share', 'audit_min', 'imagery_quality', ...Object.keys(QUALITY_KEYS)];
 
 /**
  * Validates a season file once and returns the typed, frozen season. Throws GeoError TIANDI_E_SEASON
@@ -135,8 +171,16 @@ export function parseSeason(input: unknown): Season {
       matchMarginM: p.match_margin_m,
       verifyAfterDays: p.verify_after_days,
       deskDismissal: Object.freeze({ allowed: p.desk_dismissal.allowed, maxScore: p.desk_dismissal.max_score, auditShare: p.desk_dismissal.audit_share, auditMin: p.desk_dismissal.audit_min }),
+      ...(p.imagery_quality ? { imageryQuality: qualityFromFile(p.imagery_quality) } : {}),
     }),
   });
+}
+
+/** policy.imagery_quality (snake_case, as given) → camelCase thresholds. */
+function qualityFromFile(q: Record<string, number | boolean | undefined>): ImageryQualityPolicy {
+  const out: Record<string, number | boolean> = {};
+  for (const [k, v] of Object.entries(q)) if (v !== undefined) out[QUALITY_KEYS[k as keyof typeof QUALITY_KEYS]] = v;
+  return Object.freeze(out) as ImageryQualityPolicy;
 }
 
 function yearOf(s: string | undefined): number | undefined {
@@ -153,6 +197,8 @@ export function seasonToFile(s: Season): Record<string, unknown> {
       require_eradication_verified: s.policy.requireEradicationVerified,
       match_margin_m: s.policy.matchMarginM, verify_after_days: s.policy.verifyAfterDays,
       desk_dismissal: { allowed: s.policy.deskDismissal.allowed, max_score: s.policy.deskDismissal.maxScore, audit_share: s.policy.deskDismissal.auditShare, audit_min: s.policy.deskDismissal.auditMin },
+      // Only when the file set it, so seasons stored before it existed keep their canonical form (and certificates).
+      ...(s.policy.imageryQuality ? { imagery_quality: Object.fromEntries(Object.entries(QUALITY_KEYS).filter(([, c]) => s.policy.imageryQuality![c] !== undefined).map(([f, c]) => [f, s.policy.imageryQuality![c]])) } : {}),
     },
   };
 }
