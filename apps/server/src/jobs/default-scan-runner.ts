@@ -4,30 +4,28 @@ import { importScanDir } from '@tiandi/store';
 import type { ServerContext } from '../context';
 import { workspaceOf } from '../workspace/workspace-service';
 import type { ScanRunner } from './job-queue';
+import { scanInThread } from './scan-thread';
 
 /** models/poppy-synth in this repository: the default model. */
 export const DEFAULT_MODEL_DIR = path.resolve(path.dirname(new URL(import.meta.url).pathname), '../../../../models/poppy-synth');
 
 /**
- * Scans the job's image with the tiles package (`scanImages`, worker pool, progress per tile row)
+ * Scans the job's image with the tiles package (`scanImages` in a thread of its own, progress per tile row)
  * into `<dataDir>/scans/<job id>/`, then imports that folder into the workspace. A restarted job
  * starts its scan folder afresh; the import is idempotent (same candidates → nothing new), so a
  * job interrupted after its import and run again adds nothing twice.
  */
 export function defaultScanRunner(ctx: ServerContext): ScanRunner {
   return async (job, { onProgress, signal }) => {
-    const { scanImages } = await import('@tiandi/tiles/node');
     const outDir = path.join(ctx.options.dataDir, 'scans', job.id);
     fs.rmSync(outDir, { recursive: true, force: true });
     const modelDir = ctx.options.modelDir ?? DEFAULT_MODEL_DIR;
-    const summary = await scanImages({
-      images: [job.imagePath],
-      modelDir,
-      outDir,
+    // In a thread of its own: the server keeps answering while the scan runs.
+    const summary = await scanInThread(
+      { images: [job.imagePath], modelDir, outDir },
+      (p) => onProgress({ tilesDone: p.tilesDone, tilesTotal: p.tilesTotal, pixelsDone: p.mpxDone * 1e6, ...(p.phase === 'verify' ? { windowsDone: p.windowsDone, windowsTotal: p.windowsTotal } : {}) }),
       signal,
-      onProgress: (p) =>
-        onProgress({ tilesDone: p.tilesDone, tilesTotal: p.tilesTotal, pixelsDone: p.mpxDone * 1e6, ...(p.phase === 'verify' ? { windowsDone: p.windowsDone, windowsTotal: p.windowsTotal } : {}) }),
-    });
+    );
     if (summary.failed.length > 0 || !summary.out_dir) throw new Error(summary.failed.map((f) => f.message).join('; ') || '扫描失败 scan failed');
     const imported = await importScanDir(workspaceOf(ctx), outDir, job.uploadedBy || 'server', { signal });
     return {
