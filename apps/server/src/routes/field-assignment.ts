@@ -1,5 +1,6 @@
-import { amapNavigationUriGcj02 } from '@tiandi/planner';
-import { fromGpkgBlob, readTargets, type Workspace } from '@tiandi/store';
+import { amapNavigationUriGcj02, stopInfo, type StopInfo } from '@tiandi/planner';
+import { fromGpkgBlob, readTargets, readZones, type Workspace } from '@tiandi/store';
+import { labelPoint, zoneLookup } from '../workspace/zone-lookup';
 import type { Geometry, LonLat, Target } from '@tiandi/geo';
 
 /** One stop of a team's route as the field view shows it. */
@@ -12,6 +13,8 @@ export interface FieldStop {
   arriveS: number | null;
   /** Gaode navigation link (coordinates converted to GCJ-02 for the app). */
   amapUriGcj02: string;
+  /** Village, area, score, model and what to look for (absent for a stop without a target). */
+  info?: StopInfo;
 }
 
 /** What a field team needs to work offline: its route, its targets and the reports already received. */
@@ -46,6 +49,18 @@ export function readAssignment(ws: Workspace, team: string): FieldAssignment {
   }));
   const ids = new Set([...stops.map((s) => s.targetId), ...reports.map((r) => r.targetId)].filter((x): x is string => !!x));
   const targets = readTargets(ws).filter((t) => ids.has(t.id));
+  // What the phone shows at each stop: the same details as the route sheet and the exports.
+  const byId = new Map(targets.map((t) => [t.id, t]));
+  const zoneOf = zoneLookup(readZones(ws));
+  const modelOf = ws.db.prepare('SELECT model, model_version FROM candidates WHERE target_id = ? ORDER BY score_max DESC LIMIT 1');
+  for (const s of stops) {
+    const t = s.targetId ? byId.get(s.targetId) : undefined;
+    if (!t) continue;
+    const zone = zoneOf(labelPoint(t.geometry));
+    const m = modelOf.get(t.id) as { model: string | null; model_version: string | null } | undefined;
+    const model = [m?.model, m?.model_version].filter(Boolean).join(' ');
+    s.info = stopInfo({ id: t.id, lonLat: [s.lon, s.lat], priority: 1, serviceS: 0, areaM2: t.areaM2, info: { ...(zone?.name ? { village: zone.name } : {}), score: t.scoreMax, ...(model ? { model } : {}) } });
+  }
   return {
     team,
     plan: plan ? { planId: plan.plan_id, createdAt: plan.created_at, durationS: plan.duration_s, distanceM: plan.distance_m } : null,

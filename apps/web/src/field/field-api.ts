@@ -15,6 +15,8 @@ export interface FieldStop {
   lat: number;
   arriveS: number | null;
   amapUriGcj02: string;
+  /** Village, area, score, model and what to look for there (from the server; absent for off-target stops). */
+  info?: { village?: string; areaM2?: number; score?: number; model?: string; lookFor: string };
 }
 
 export interface FieldAssignment {

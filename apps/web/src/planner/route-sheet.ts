@@ -77,7 +77,11 @@ export function routeSheet(plan: Plan, routes: PlanRoute[], teamLabel: string, p
         h('thead', null, h('tr', null, ...['sheet.col.seq', 'sheet.col.target', 'sheet.col.arrive', 'sheet.col.leave', 'sheet.col.position', 'sheet.col.walk', 'sheet.col.done'].map((k) => h('th', null, t(k))))),
         h('tbody', null, ...route.stops.map((s, j) => h('tr', null,
           h('td', null, String(j + 1)),
-          h('td', null, s.targetId.length > 18 ? `${s.targetId.slice(0, 18)}…` : s.targetId),
+          h('td', null,
+            s.info?.village ? h('strong', null, s.info.village, ' ') : '',
+            s.targetId.length > 18 ? `${s.targetId.slice(0, 18)}…` : s.targetId,
+            // What the team looks for there: area, score, model, in both languages (older plans have none).
+            s.info ? h('div', { class: 'muted', 'data-testid': 'sheet-look-for' }, s.info.lookFor) : ''),
           h('td', null, formatClock(s.arrivalS)),
           h('td', null, formatClock(s.departureS)),
           h('td', null, `${s.lat.toFixed(6)}, ${s.lon.toFixed(6)}`),
