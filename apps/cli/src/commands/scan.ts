@@ -6,6 +6,10 @@ import { resolveModelDir } from '../default-model';
 import type { ScanProgress } from '@tiandi/tiles/node';
 import { createProgressBar } from '../progress';
 import { actorOf } from '../workspace-command';
+import { qualityOption, seasonWarnings, workspaceSeason } from '../season-checks';
+
+/** Chinese names of the quality reasons, for the summary line. */
+const REASON_ZH: Record<string, string> = { blurred: '模糊', overexposed: '过曝', dark: '过暗', hazy: '雾霾' };
 
 const usage = `用法 Usage:
   tiandi scan <image.tif>... [--model models/<name>] [--out <dir>] [--threshold <p>]
@@ -24,7 +28,10 @@ const usage = `用法 Usage:
   --actor      审计记录的操作人 who the audit log names (default $TIANDI_ACTOR or cli:<login>)
   --json       打印 summary.json instead of a progress bar and text
 
-写出 Writes candidates.geojson, footprint.geojson, heatmap.tif, summary.json.
+写出 Writes candidates.geojson, footprint.geojson, heatmap.tif, quality.geojson (poor blocks: blurred, over-exposed,
+dark, hazy — left out of the footprint, so coverage counts them as gaps), summary.json. With --workspace, the
+season's policy.imagery_quality sets the thresholds, and images coarser than its max_gsd_m or taken outside its
+flowering window are named.
 退出码 Exit status: 0 ok; 2 a file or option is bad (the other files are still scanned); 1 the scan failed.
 `;
 
@@ -86,6 +93,9 @@ const scan: Command = {
       return fail(io, v.workspace!, "找不到工作区 no workspace here: create it with 'tiandi init <file.gpkg>' or fix --workspace");
     }
     const { scanImages, TilesError } = await loadTiles();
+    // The season's quality thresholds judge the imagery; its GSD and flowering window are checked after the scan.
+    const season = workspaceFile ? await workspaceSeason(workspaceFile) : undefined;
+    const quality = qualityOption(season);
     // Imagery the workspace already holds, under any file name, is recognised by content and not scanned again.
     let toScan = images;
     if (workspaceFile) {
@@ -141,6 +151,7 @@ const scan: Command = {
         workers,
         crs: v.crs,
         verify: !v['no-verify'],
+        ...(quality !== undefined ? { quality } : {}),
         prefilter: !v['no-prefilter'],
         signal: io.signal,
         onProgress,
@@ -175,6 +186,12 @@ const scan: Command = {
           `${summary.seconds} s (${summary.mpx_per_s} Mpx/s) → ${rel}/\n`,
       );
       for (const note of summary.crs_notes ?? []) io.stderr.write(`tiandi: 注意 note: ${note}\n`);
+      const q = summary.quality;
+      if (q?.blocks_poor) {
+        const why = Object.entries(q.by_reason).map(([r, n]) => `${REASON_ZH[r] ?? r} ${r} ${n}`).join(', ');
+        io.stdout.write(`影像质量 imagery quality: ${q.blocks_poor}/${q.blocks_judged} 块较差 blocks poor (${why}), ${q.poor_area_km2} km² 不计入覆盖 left out of coverage → ${rel}/quality.geojson\n`);
+      }
+      if (season) for (const w of await seasonWarnings(summary.out_dir, season)) io.stderr.write(`tiandi: 注意 note: ${w}\n`);
       const vf = summary.verifier;
       if (vf) {
         io.stdout.write(`复核 verifier ${vf.model}: ${vf.candidates_rejected} 个候选被排除 candidates ruled out by a closer second look (threshold ${vf.threshold})\n`);
