@@ -19,6 +19,8 @@ describe('errorText', () => {
     expect(pickLanguage('未找到 Not found: GET /api/x', 'zh-CN')).toBe('未找到');
     expect(pickLanguage('未找到 Not found: GET /api/x', 'en')).toBe('Not found: GET /api/x');
     expect(pickLanguage('区域 V9 不存在。 Zone V9 does not exist.', 'en')).toBe('Zone V9 does not exist.');
+    expect(pickLanguage('花期影像覆盖 flowering-season imagery coverage', 'en')).toBe('flowering-season imagery coverage'); // a rule title
+    expect(pickLanguage('花期影像覆盖 flowering-season imagery coverage', 'zh-CN')).toBe('花期影像覆盖');
     expect(pickLanguage('只有中文', 'en')).toBe('只有中文');
     expect(pickLanguage('English only', 'zh-CN')).toBe('English only');
     expect(errorText(new Error('读取失败 read failed'), 'en')).toBe('read failed');

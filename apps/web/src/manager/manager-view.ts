@@ -3,12 +3,12 @@ import './manager.css';
 import type { GeoJSONSource, Map as MapLibreMap } from 'maplibre-gl';
 import { api } from '../api/api';
 import { currentAccount } from '../auth/session';
-import { fmtNumber, t } from '../i18n/index';
+import { fmtNumber, getLang, t } from '../i18n/index';
 import { createMap, whenLoaded } from '../map/create-map';
 import type { RasterInfo } from '../map/survey-layers';
 import type { View } from '../router';
 import { h } from '../ui/h';
-import { errorText } from '../api/error-text';
+import { errorText, pickLanguage } from '../api/error-text';
 import { zoneImportPanel } from './zone-import-panel';
 
 interface ZoneStatus {
@@ -88,7 +88,7 @@ const managerView: View = (root) => {
     if (disposed) return;
     stale.replaceChildren(
       h('h2', null, certificates.length ? t('mgr.stale', { n: certificates.length }) : t('mgr.noStale')),
-      ...certificates.map((c) => h('div', { class: 'msg bad' }, `${c.zoneName ?? c.zoneId} · ${c.certId} · ${c.statusReason ?? ''}`)),
+      ...certificates.map((c) => h('div', { class: 'msg bad' }, `${c.zoneName ?? c.zoneId} · ${c.certId} · ${pickLanguage(c.statusReason ?? '', getLang())}`)),
     );
     tree.replaceChildren(
       ...zones.map((z) => {
@@ -127,7 +127,7 @@ const managerView: View = (root) => {
     const rules = h('table', { class: 'rules', 'data-testid': 'rules' },
       ...d.rules.map((r) => h('tr', { 'data-rule': r.id, 'data-pass': String(r.pass) },
         h('td', null, h('span', { class: `pill ${r.pass ? 'ok' : 'bad'}` }, r.pass ? t('mgr.pass') : t('mgr.fail'))),
-        h('td', null, h('div', null, r.title), h('div', { class: 'muted' }, r.detail),
+        h('td', null, h('div', null, pickLanguage(r.title, getLang())), h('div', { class: 'muted' }, pickLanguage(r.detail, getLang())),
           r.failing.length ? h('div', { class: 'failing' }, t('mgr.failing', { n: r.failing.length }), ' ',
             ...r.failing.map((f) => h('a', { href: '#', 'data-testid': 'failing-feature', onclick: (ev: Event) => {
               ev.preventDefault();
@@ -168,7 +168,7 @@ const managerView: View = (root) => {
               await loadTree();
               await select(d.status.zoneId);
             } }, t('mgr.revoke'))
-          : h('span', { class: 'muted' }, c.statusReason ?? ''),
+          : h('span', { class: 'muted' }, pickLanguage(c.statusReason ?? '', getLang())),
       )),
     );
     const audit = h('div', { class: 'audit', 'data-testid': 'audit' });
