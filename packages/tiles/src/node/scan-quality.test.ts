@@ -4,43 +4,17 @@ import { dirname, join } from 'node:path';
 import { fileURLToPath } from 'node:url';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import { getCrs, toWgs84 } from '@tiandi/geo';
-import { writeGeoTiff } from '../write/write-geotiff';
+import { QUALITY_IMAGE_PX, writeQualityTestImage } from '../testing/quality-test-image';
 import { scanImages } from './scan-images';
 
 const SEG = join(dirname(fileURLToPath(import.meta.url)), '../../fixtures/models/redness-seg');
-const N = 512; // 512 × 512 px at 0.1 m (the model's GSD), CGCS2000 / GK zone 34
+const N = QUALITY_IMAGE_PX;
 const dir = mkdtempSync(join(tmpdir(), 'tiandi-quality-'));
 const file = join(dir, 'blocks.tif');
-const [ox, oy] = toWgs84(getCrs(4522)).inverse([102.5, 25.3]).map(Math.round);
-
-/** Textured ground (smooth variation + grain, like crops seen sharp); the top-left quarter blurred, the bottom-right over-exposed. */
-function image(): Uint8Array {
-  const rgb = new Uint8Array(N * N * 3);
-  let seed = 11;
-  for (let i = 0; i < N * N; i++) {
-    seed = (seed * 1103515245 + 12345) >>> 0;
-    const g = ((seed >>> 16) % 61) - 30;
-    const x = i % N, y = Math.floor(i / N);
-    const base = 110 + 25 * Math.sin(x / 9) * Math.cos(y / 13);
-    rgb.set([base + 0.8 * g, base + 20 + g, base - 30 + 0.6 * g], 3 * i);
-  }
-  // Three passes of a 3-px box over the top-left quarter: a Gaussian-like blur (σ ≈ 1.4 px).
-  const out = rgb.slice();
-  for (let pass = 0; pass < 3; pass++) {
-    const src = out.slice();
-    for (let y = 0; y < N / 2; y++) for (let x = 0; x < N / 2; x++) for (let c = 0; c < 3; c++) {
-      let a = 0;
-      for (let dy = -1; dy <= 1; dy++) for (let dx = -1; dx <= 1; dx++) a += src[3 * (Math.max(0, y + dy) * N + Math.max(0, x + dx)) + c];
-      out[3 * (y * N + x) + c] = a / 9;
-    }
-  }
-  for (let y = N / 2; y < N; y++) for (let x = N / 2; x < N; x++) for (let c = 0; c < 3; c++) out[3 * (y * N + x) + c] = Math.min(255, out[3 * (y * N + x) + c] * 2.6);
-  return out;
-}
+let ox = 0, oy = 0;
 
 beforeAll(async () => {
-  const rgb = image();
-  await writeGeoTiff(file, { width: N, height: N, bands: 3, epsg: 4522, geoTransform: [ox, 0.1, 0, oy, 0, -0.1], tileSize: 256, readRows: (y0, rows) => rgb.subarray(y0 * N * 3, (y0 + rows) * N * 3) });
+  ({ ox, oy } = await writeQualityTestImage(file));
 });
 afterAll(() => rmSync(dir, { recursive: true, force: true }));
 
