@@ -1,5 +1,5 @@
 import { availableParallelism, tmpdir } from 'node:os';
-import { mkdir, rename, rm, writeFile } from 'node:fs/promises';
+import { mkdir, rename, rm, statfs, writeFile } from 'node:fs/promises';
 import { basename, extname, join, resolve } from 'node:path';
 import { TilesError, throwIfAborted, type TilesErrorCode } from '../errors';
 import { openGeoTiffSource, type GeoTiffSource } from '../read/open-geotiff-source';
@@ -140,6 +140,16 @@ function failureOf(image: string, err: unknown): ScanFailure {
   return { image, code: 'TIANDI_E_INTERNAL', message: (err as Error)?.message ?? String(err) };
 }
 
+/** Whether the temp folder has `bytes` to spare with half its free space left over (a 20-Gpx level is 20 GB). */
+async function roomFor(bytes: number): Promise<boolean> {
+  try {
+    const s = await statfs(tmpdir());
+    return bytes * 2 <= s.bavail * s.bsize;
+  } catch {
+    return false;
+  }
+}
+
 async function stopWorkers(workers: ScanWorker[]): Promise<void> {
   await Promise.all(workers.map((w) => w.request({ type: 'exit' }).catch(() => undefined)));
   await Promise.all(workers.map((w) => w.terminate()));
@@ -236,7 +246,7 @@ export async function scanImages(options: ScanImagesOptions): Promise<ScanSummar
         // A prefilter at a level the file lacks (no overviews): the first stage's decodes build it once, on disk.
         const rf = !keep && verifier?.prefilter?.model && options.verify !== false ? reducedLevelFactor(src, plan, verifier.prefilter.card.gsd_m) : 0;
         const reducedPath = join(tmpdir(), `tiandi-level-${process.pid}-${k}-${rf}x.bin`);
-        const reducing = rf > 0 && (await src.reduceLevel(rf, reducedPath, true).catch(() => false));
+        const reducing = rf > 0 && (await roomFor((src.width / rf) * (src.height / rf) * 4)) && (await src.reduceLevel(rf, reducedPath, true).catch(() => false));
         const acc = new HeatmapAccumulator(plan);
         const foot = new Uint8Array(plan.footWidth * plan.footHeight);
         const poorBlocks: PoorBlock[] = [];
