@@ -12,7 +12,7 @@ import { ApiError as SessionApiError } from '../api/api';
 import { onAccountChange, refreshAccount, type Account } from '../auth/session';
 import { api, ApiError, type FieldAssignment, type RasterInfo } from './field-api';
 import { bearingDeg, compassPoint, distanceM, formatDistance, nextOpenStop } from './field-geo';
-import { createFieldMap, type FieldMap } from './field-map';
+import type { FieldMap } from './field-map';
 import { loginPanel } from './login-panel';
 import { reportSheet } from './report-sheet';
 import { errorText } from '../api/error-text';
@@ -378,7 +378,9 @@ async function start(el: HTMLElement, cleanups: (() => void)[], isDisposed: () =
       fmap.map.fitBounds([[Math.min(...lons), Math.min(...lats)], [Math.max(...lons), Math.max(...lats)]], { padding: 48, maxZoom: 17, duration: 0 });
     };
     onFix = frameFix;
-    void createFieldMap(mapEl, a, rasters).then((m) => {
+    // The map code (MapLibre, most of the bytes) loads after the route and stops are on screen: on a
+    // weak network the team reads where to go first (npm run bench:web measures it).
+    void import('./field-map').then(({ createFieldMap }) => createFieldMap(mapEl, a, rasters)).then((m) => {
       if (isDisposed()) return m.remove();
       fmap = m;
       cleanups.push(() => m.remove());
