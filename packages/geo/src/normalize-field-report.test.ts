@@ -42,6 +42,14 @@ describe('normalizeFieldAppReports', () => {
     expect(r.rejected).toEqual([{ row: 2, message: expect.stringContaining('no position') }]);
   });
 
+  it('rejects an epoch-ms date beyond any calendar instead of throwing (fuzz finding: RangeError: Invalid time value)', () => {
+    const gj = JSON.stringify({ type: 'FeatureCollection', features: [{ type: 'Feature', geometry: { type: 'Point', coordinates: [100.003, 25.004] }, attributes: { globalid: '{G-1}', result: 'Nothing', CreationDate: 17742949672966823200000 } }] });
+    const r = normalizeFieldAppReports(gj);
+    expect(r.features).toEqual([]);
+    expect(r.rejected).toEqual([{ row: 1, message: expect.stringContaining('observed_at missing or not a date') }]);
+    expect(normalizeFieldAppReports('_uuid,result,lat,lon,end\nu1,poppy,25,100,99999999999999999999\n').rejected).toEqual([{ row: 2, message: expect.stringContaining('not a date') }]);
+  });
+
   it('splits CSV with quotes, doubled quotes and CRLF', () => {
     expect(splitCsvRows('a,b\r\n"x, ""y""",2\r\n')).toEqual([['a', 'b'], ['x, "y"', '2']]);
   });

@@ -74,7 +74,11 @@ function toNumber(v: unknown): number | null {
 
 function toIso(v: unknown): string | null {
   if (v === null || v === undefined || v === '') return null;
-  if (typeof v === 'number' || /^\d{12,}$/.test(String(v))) return new Date(Number(v)).toISOString();
+  if (typeof v === 'number' || /^\d{12,}$/.test(String(v))) {
+    // Epoch milliseconds; beyond ±8.64e15 (year 275 760) there is no date, and toISOString would throw.
+    const d = new Date(Number(v));
+    return Number.isNaN(d.getTime()) ? null : d.toISOString();
+  }
   const s = String(v).trim().replace(/^(\d{4})\/(\d{1,2})\/(\d{1,2})/, (_m, y, mo, d) => `${y}-${mo.padStart(2, '0')}-${d.padStart(2, '0')}`).replace(/^(\d{4}-\d{2}-\d{2}) (\d)/, '$1T$2');
   return Number.isNaN(Date.parse(s)) ? null : s;
 }
