@@ -6,6 +6,8 @@ export interface ScanThreadInput {
   images: string[];
   modelDir: string;
   outDir: string;
+  /** Imagery-quality thresholds (the season's policy.imagery_quality), or false to judge nothing; default: the scanner's. */
+  quality?: Record<string, number> | false;
 }
 
 /** Messages a scan thread sends back. */
