@@ -26,6 +26,7 @@ export function planResult(plan: Plan, opts: { teamOrder: string[]; teamLabel: (
     { class: 'panel', 'data-testid': 'plan-result' },
     h('h2', null, t('plan.result')),
     h('p', { 'data-testid': 'plan-summary' }, t('plan.summary', { served: o.served, unserved: o.unserved, km: fmtNumber(o.totalDistanceM / 1000, 1) })),
+    o.makespanS ? h('p', { class: 'muted', 'data-testid': 'plan-makespan' }, t('plan.makespan', { makespan: formatDuration(o.makespanS), bound: formatDuration(o.lowerBoundS ?? 0), gap: fmtNumber((o.gapToLowerBound ?? 0) * 100, 1) })) : null,
     h('p', { class: 'muted' }, t(plan.stats.travel === 'network' ? 'plan.travel.network' : 'plan.travel.geodesic')),
     h('ul', { class: 'teams' },
       ...opts.teamOrder.map((teamId) => {
