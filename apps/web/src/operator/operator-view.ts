@@ -106,6 +106,7 @@ const operatorView: View = async (root) => {
     });
   }
   await refresh();
+  void api<{ reviewThreshold?: number | null }>('/api/planning/context').then((c) => list.setReviewThreshold(c.reviewThreshold ?? null)).catch(() => undefined);
   const reopen = new URLSearchParams(location.hash.split('?')[1] ?? '').get('target');
   if (reopen && targets.features.some((f) => String(f.properties.id) === reopen)) select(reopen);
   return () => {

@@ -1,5 +1,5 @@
 import { describe, expect, it } from 'vitest';
-import { isUnverified, sortTargets, villageOf } from './sort-targets';
+import { isUnverified, sortTargets, statusKey, villageOf } from './sort-targets';
 
 const rows = [
   { id: 'a', score_max: 0.5, score_verify: 0.995, area_m2: 30, zone: 'V02', status: 'detected' },
@@ -36,5 +36,15 @@ describe('villageOf', () => {
     expect(villageOf({ zone: 'T01', zone_name: '新寨乡', zone_level: 'township' })).toBeNull();
     expect(villageOf({ zone: null, zone_name: null, zone_level: null })).toBeNull();
     expect(villageOf({ zone: 'V01', zone_name: null })).toBe('V01'); // an older server without levels
+  });
+});
+
+describe('statusKey', () => {
+  it('does not call a pending scan target under the review threshold "awaiting inspection"', () => {
+    expect(statusKey({ status: 'detected', score_max: 0.17, origin: 'scan' }, 0.35)).toBe('status.belowThreshold');
+    expect(statusKey({ status: 'detected', score_max: 0.35, origin: 'scan' }, 0.35)).toBe('status.detected');
+    expect(statusKey({ status: 'detected', score_max: 0.1, origin: 'ground' }, 0.35)).toBe('status.detected');
+    expect(statusKey({ status: 'planned', score_max: 0.17, origin: 'scan' }, 0.35)).toBe('status.planned');
+    expect(statusKey({ status: 'detected', score_max: 0.17, origin: 'scan' }, null)).toBe('status.detected');
   });
 });

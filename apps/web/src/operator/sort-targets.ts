@@ -13,6 +13,17 @@ export interface TargetRow {
   status: string;
   /** A scan target no second stage judged (coarse imagery, a one-stage model, `--no-verify`): first stage only. */
   unverified?: boolean;
+  /** 'scan' or 'ground'; a ground finding always needs a visit. */
+  origin?: string;
+}
+
+/**
+ * The i18n key of a row's status: a pending scan target scoring under the season's review threshold
+ * owes no ground visit (the certification rules do not count it), so it is not "awaiting inspection".
+ */
+export function statusKey(r: Pick<TargetRow, 'status' | 'score_max' | 'origin'>, reviewThreshold: number | null): string {
+  if (r.status === 'detected' && (r.origin ?? 'scan') === 'scan' && reviewThreshold !== null && r.score_max < reviewThreshold) return 'status.belowThreshold';
+  return `status.${r.status}`;
 }
 
 /** Whether a target feature's properties say no second stage judged it: from a scan, without a verifier score. */

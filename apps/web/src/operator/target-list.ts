@@ -2,7 +2,7 @@ import { fmtNumber, t } from '../i18n/index';
 import { STATUS_COLOURS } from '../map/status-colours';
 import type { FC } from '../map/survey-data';
 import { h } from '../ui/h';
-import { isUnverified, sortTargets, villageOf, type TargetRow, type TargetSortKey } from './sort-targets';
+import { isUnverified, sortTargets, statusKey, villageOf, type TargetRow, type TargetSortKey } from './sort-targets';
 
 const COLUMNS: { key: TargetSortKey; label: string }[] = [
   { key: 'score_max', label: 'targets.col.score' },
@@ -22,6 +22,7 @@ export function targetList(opts: { onSelect: (id: string) => void; onHover: (id:
   let descending = true;
   let statusFilter = '';
   let selected: string | null = null;
+  let reviewThreshold: number | null = null;
   const tbody = h('tbody');
   const head = h('tr');
   const count = h('p', { class: 'muted', 'data-testid': 'target-count' });
@@ -71,7 +72,9 @@ export function targetList(opts: { onSelect: (id: string) => void; onHover: (id:
             : r.unverified ? h('span', { class: 'badge', 'data-unverified': 'true', title: t('targets.unverified.why'), style: { background: '#b26a00' } }, t('targets.unverified')) : '—'),
           h('td', null, fmtNumber(r.area_m2, 0)),
           h('td', null, r.zone ?? '—'),
-          h('td', null, h('span', { class: 'badge', style: { background: STATUS_COLOURS[r.status] ?? '#777' } }, t(`status.${r.status}`))),
+          h('td', null, statusKey(r, reviewThreshold) === 'status.belowThreshold'
+            ? h('span', { class: 'badge', 'data-below-threshold': 'true', title: t('status.belowThreshold.why', { threshold: reviewThreshold ?? '' }), style: { background: '#adb5bd' } }, t('status.belowThreshold'))
+            : h('span', { class: 'badge', style: { background: STATUS_COLOURS[r.status] ?? '#777' } }, t(`status.${r.status}`))),
         ),
       ),
     );
@@ -94,8 +97,14 @@ export function targetList(opts: { onSelect: (id: string) => void; onHover: (id:
           zone: villageOf(p),
           status: String(p.status ?? 'detected'),
           unverified: isUnverified(p),
+          origin: typeof p.origin === 'string' ? p.origin : 'scan',
         };
       });
+      draw();
+    },
+    /** The season's review threshold: pending scan targets under it owe no visit. */
+    setReviewThreshold(x: number | null) {
+      reviewThreshold = x;
       draw();
     },
     highlight(id: string | null) {
