@@ -15,7 +15,8 @@ import { fileURLToPath, pathToFileURL } from 'node:url';
 
 const here = dirname(fileURLToPath(import.meta.url));
 const root = resolve(here, '../../..');
-export const OUT_DIR = join(root, 'node_modules', '.cache', 'tiandi-cli');
+// TIANDI_CLI_BUILD_DIR: build elsewhere (the test does, so CLIs other tests start never see a half-swapped build).
+export const OUT_DIR = process.env.TIANDI_CLI_BUILD_DIR ?? join(root, 'node_modules', '.cache', 'tiandi-cli');
 
 async function build() {
   // esbuild comes with tsx (a dependency of the CLI).

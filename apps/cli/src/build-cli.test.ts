@@ -1,12 +1,13 @@
 import { describe, expect, it } from 'vitest';
 import { spawnSync } from 'node:child_process';
-import { readFileSync } from 'node:fs';
+import { readFileSync, rmSync } from 'node:fs';
 import { join } from 'node:path';
 import { pathToFileURL } from 'node:url';
 import { main as fromSource } from './main';
 
 const root = join(import.meta.dirname, '../../..');
-const out = join(root, 'node_modules/.cache/tiandi-cli');
+// Beside the real build (npm packages resolve from node_modules), never over it.
+const out = join(root, 'node_modules/.cache', `tiandi-cli-test-${process.pid}`);
 
 /** Collects what a CLI run writes. */
 function io() {
@@ -17,7 +18,7 @@ function io() {
 
 describe('precompiled CLI (npm prepare)', () => {
   it('builds a plain-JavaScript CLI that lists the same commands as the sources, and records what it was built from', async () => {
-    const r = spawnSync(process.execPath, [join(import.meta.dirname, '../scripts/build-cli.mjs')], { encoding: 'utf8' });
+    const r = spawnSync(process.execPath, [join(import.meta.dirname, '../scripts/build-cli.mjs')], { encoding: 'utf8', env: { ...process.env, TIANDI_CLI_BUILD_DIR: out } });
     expect(r.stderr).toBe('');
     const meta = JSON.parse(readFileSync(join(out, 'meta.json'), 'utf8'));
     expect(meta.node).toBe(process.version);
@@ -30,7 +31,11 @@ describe('precompiled CLI (npm prepare)', () => {
     expect(await built.main(['--help'], a.io)).toBe(0);
     expect(await fromSource(['--help'], b.io)).toBe(0);
     expect(a.text()).toBe(b.text());
-    expect(a.text()).toMatch(/scan/);
+    for (const name of ['scan', 'serve', 'certify', 'synth']) expect(a.text()).toMatch(new RegExp(`\\n  ${name} `));
+    const c = io();
+    expect(await built.main(['scan', '--help'], c.io)).toBe(0);
+    expect(c.text()).toMatch(/tiandi scan/);
+    rmSync(out, { recursive: true, force: true });
   }, 120_000);
 
   it('runs from the sources when asked to (or when a source is newer than the build)', () => {
