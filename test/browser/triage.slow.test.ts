@@ -53,6 +53,13 @@ describe.skipIf(!hasChromium)('triage gallery in the browser', () => {
     const mgr = await open('manager');
     expect(await op.getByTestId('triage-progress').textContent()).toMatch(/0 \/ 224|0 of 224/);
 
+    // The heatmap and the surroundings are one key away (and back).
+    for (const [key, part] of [['h', 'heat=1'], ['c', 'context=6']]) {
+      await op.keyboard.press(key);
+      await op.waitForFunction((p) => { const img = document.querySelector<HTMLImageElement>('[data-testid=triage-grid] .chip.current img'); return !!img && img.src.includes(p) && img.complete && img.naturalWidth > 0; }, part, { timeout: 30_000 });
+      await op.keyboard.press(key);
+    }
+
     // The second reviewer decides 20 while the first works: poppy-like, by keyboard too.
     const second = (async () => {
       for (let i = 0; i < 20; i++) {

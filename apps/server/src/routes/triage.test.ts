@@ -67,6 +67,12 @@ describe('triage routes', () => {
     const { data, info } = await sharp(chip.rawPayload).raw().toBuffer({ resolveWithObject: true });
     const px = (x: number, y: number) => [...data.subarray((y * info.width + x) * info.channels, (y * info.width + x) * info.channels + 3)];
     expect(px(48, 48)).toEqual([230, 30, 30]); // the red plot in the middle
+    // The scan's heatmap over the chip: the plot turns the ramp's red-orange, its surroundings stay as they were.
+    const heat = await sharp((await get(`/api/triage/${encodeURIComponent(a[3])}/chip.png?heat=1`)).rawPayload).raw().toBuffer({ resolveWithObject: true });
+    const hpx = (x: number, y: number) => [...heat.data.subarray((y * heat.info.width + x) * heat.info.channels, (y * heat.info.width + x) * heat.info.channels + 3)];
+    expect(hpx(48, 48)).not.toEqual(px(48, 48));
+    expect(hpx(48, 48)[0]).toBeGreaterThan(200);
+    expect(hpx(2, 2)).toEqual(px(2, 2));
     const wide = await sharp((await get(`/api/triage/${encodeURIComponent(a[3])}/chip.png?context=6`)).rawPayload).metadata();
     expect(wide.width).toBeGreaterThanOrEqual(100);
     expect((await get('/api/triage/nope/chip.png')).statusCode).toBe(404);

@@ -19,7 +19,7 @@ const Filter = {
 const ListQuery = z.strictObject(Filter);
 const NextBody = z.strictObject({ ...Filter, minScore: z.number().min(0).max(1).optional(), maxScore: z.number().min(0).max(1).optional(), count: z.number().int().min(1).max(200).default(24), exclude: z.array(z.string().min(1).max(300)).max(1000).default([]) });
 const IdParams = z.strictObject({ id: z.string().min(1).max(300) });
-const ChipQuery = z.strictObject({ context: z.coerce.number().min(1).max(12).default(1.5), image: z.string().min(1).max(300).optional() });
+const ChipQuery = z.strictObject({ context: z.coerce.number().min(1).max(12).default(1.5), image: z.string().min(1).max(300).optional(), heat: z.enum(['0', '1']).optional() });
 const DecisionBody = z.strictObject({
   decision: z.enum(['poppy_like', 'not_poppy', 'skip']),
   reason: z.enum(['roof', 'tarp', 'rapeseed', 'blossom', 'shadow', 'other']).optional(),
@@ -39,7 +39,8 @@ function leasesOf(ctx: ServerContext): TriageLeases {
  * (the next undecided targets, leased to the caller so no two reviewers get the same one; POST /api/triage/release
  * gives them back), POST/DELETE
  * /api/triage/:id/decision (poppy_like / not_poppy with a preset reason and note / skip; undo), and
- * GET /api/triage/:id/chip.png (the orthophoto around the target at full resolution; ?context=4 for the surroundings).
+ * GET /api/triage/:id/chip.png (the orthophoto around the target at full resolution; ?context=6 for the surroundings,
+ * ?heat=1 with the scan's heatmap over it).
  */
 const triage: RouteModule = {
   name: 'triage',
@@ -106,7 +107,9 @@ const triage: RouteModule = {
       if (!entry) throw new ServerError('TIANDI_E_NOT_FOUND', `服务器上没有影像 ${imageId} 的文件 the server holds no file of image '${imageId}' (upload it, or list it in rasters.json)`, { field: 'image' });
       const src = await catalog.source(entry);
       if (!src.reader) throw new ServerError('TIANDI_E_UNAVAILABLE', `影像 ${imageId} 无法按窗口读取 cannot be read by window`, { field: 'image' });
-      const png = await renderChip(src.reader, src.toSource, t.geometry, { context: q.context });
+      const heatEntry = q.heat === '1' ? (await catalog.list()).find((e) => e.kind === 'heatmap' && (e.imageId === imageId || e.name === imageId)) : undefined;
+      if (q.heat === '1' && !heatEntry) throw new ServerError('TIANDI_E_NOT_FOUND', `服务器上没有影像 ${imageId} 的热力图 the server holds no heatmap of image '${imageId}'`, { field: 'heat' });
+      const png = await renderChip(src.reader, src.toSource, t.geometry, { context: q.context, heat: heatEntry ? await catalog.source(heatEntry) : null });
       if (!png) throw new ServerError('TIANDI_E_NOT_FOUND', `目标 ${id} 不在影像 ${imageId} 内 is outside image ${imageId}`, { field: 'image' });
       return reply.header('content-type', 'image/png').header('cache-control', 'private, max-age=3600').send(png);
     });

@@ -33,6 +33,9 @@ export async function triageWorld(dir: string, dataDir: string, cols = 4, rows =
     ws.close();
   }
   fs.mkdirSync(dataDir, { recursive: true });
-  fs.writeFileSync(path.join(dataDir, 'rasters.json'), JSON.stringify([{ kind: 'ortho', name: 'block-t.tif', file: imagePath, imageId: 'block-t.tif' }]));
+  fs.writeFileSync(path.join(dataDir, 'rasters.json'), JSON.stringify([
+    { kind: 'ortho', name: 'block-t.tif', file: imagePath, imageId: 'block-t.tif' },
+    { kind: 'heatmap', name: 'block-t.tif', file: path.join(summary.out_dir, 'heatmap.tif'), imageId: 'block-t.tif' },
+  ]));
   return { workspacePath, imagePath, candidates: summary.candidates };
 }

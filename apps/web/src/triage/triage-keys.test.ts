@@ -9,6 +9,7 @@ describe('actionOfKey', () => {
     expect(actionOfKey(' ')).toEqual({ kind: 'skip' });
     expect(actionOfKey('u')).toEqual({ kind: 'undo' });
     expect(actionOfKey('c')).toEqual({ kind: 'context' });
+    expect(actionOfKey('h')).toEqual({ kind: 'heat' });
     expect(actionOfKey('ArrowLeft')).toEqual({ kind: 'move', by: -1 });
     expect(actionOfKey('x')).toBeNull();
   });

@@ -6,6 +6,7 @@ export type TriageAction =
   | { kind: 'skip' }
   | { kind: 'undo' }
   | { kind: 'context' }
+  | { kind: 'heat' }
   | { kind: 'move'; by: number };
 
 const REASONS = { '2': 'roof', '3': 'tarp', '4': 'rapeseed', '5': 'blossom', '6': 'shadow' } as const;
@@ -18,6 +19,7 @@ export function actionOfKey(key: string): TriageAction | null {
   if (key === ' ' || key === 's' || key === 'S') return { kind: 'skip' };
   if (key === 'u' || key === 'U' || key === 'Backspace') return { kind: 'undo' };
   if (key === 'c' || key === 'C') return { kind: 'context' };
+  if (key === 'h' || key === 'H') return { kind: 'heat' };
   if (key === 'ArrowRight' || key === 'ArrowDown') return { kind: 'move', by: 1 };
   if (key === 'ArrowLeft' || key === 'ArrowUp') return { kind: 'move', by: -1 };
   return null;

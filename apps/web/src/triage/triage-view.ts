@@ -17,11 +17,11 @@ export interface TriageStats { applyMs: number[]; roundTripMs: number[]; failed:
 declare global { interface Window { __tiandiTriage?: TriageStats } }
 
 const VISIBLE = 24;
-const chipUrl = (id: string, context: boolean) => `/api/triage/${encodeURIComponent(id)}/chip.png${context ? '?context=6' : ''}`;
+const chipUrl = (id: string, context: boolean, heat: boolean) => `/api/triage/${encodeURIComponent(id)}/chip.png?context=${context ? 6 : 1.5}${heat ? '&heat=1' : ''}`;
 
 /**
  * #/triage — the operator's desk triage gallery: full-resolution chips best score first, decided by keyboard
- * (poppy-like, not poppy with a preset reason or a note, skip, undo), surroundings on a key, filters, progress.
+ * (poppy-like, not poppy with a preset reason or a note, skip, undo), surroundings and heatmap on a key, filters, progress.
  * Decisions apply in the page at once and go to the server behind it; the server leases each candidate to one
  * reviewer, so reviewers working at once never get the same one, and audits every decision with its account.
  */
@@ -31,6 +31,7 @@ const triageView: View = async (root) => {
   let queue: Item[] = [];
   let cursor = 0;
   let context = false;
+  let heat = false;
   let reviewed = 0, total = 0;
   let loading = false;
   const done: { item: Item; at: number }[] = [];
@@ -57,7 +58,7 @@ const triageView: View = async (root) => {
     let el = cards.get(it.targetId);
     if (el) return el;
     el = h('figure', { class: 'chip', 'data-id': it.targetId, onclick: () => { cursor = queue.indexOf(it); draw(); } },
-      h('img', { src: chipUrl(it.targetId, context), alt: it.targetId, loading: 'eager', decoding: 'async', width: 192, height: 192 }),
+      h('img', { src: chipUrl(it.targetId, context, heat), alt: it.targetId, loading: 'eager', decoding: 'async', width: 192, height: 192 }),
       h('figcaption', null, h('b', null, it.scoreMax.toFixed(2)), ` · ${Math.round(it.areaM2)} m² · ${it.modelVersions.join(', ')}`));
     cards.set(it.targetId, el);
     return el;
@@ -134,9 +135,10 @@ const triageView: View = async (root) => {
   const act = (a: TriageAction, startedAt: number) => {
     const it = queue[cursor];
     if (a.kind === 'undo') return undo();
-    if (a.kind === 'context') {
-      context = !context;
-      for (const [id, el] of cards) el.querySelector('img')!.src = chipUrl(id, context);
+    if (a.kind === 'context' || a.kind === 'heat') {
+      if (a.kind === 'context') context = !context;
+      else heat = !heat;
+      for (const [id, el] of cards) el.querySelector('img')!.src = chipUrl(id, context, heat);
       return;
     }
     if (a.kind === 'move') { cursor = Math.max(0, Math.min(Math.min(queue.length, VISIBLE) - 1, cursor + a.by)); return draw(); }
