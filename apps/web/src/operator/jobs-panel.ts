@@ -1,6 +1,7 @@
 import { api } from '../api/api';
 import { fmtNumber, t } from '../i18n/index';
 import { h } from '../ui/h';
+import { qualityLine, type ScanQuality } from './quality-line';
 
 /** A scan job as the server sends it. */
 export interface JobView {
@@ -10,7 +11,7 @@ export interface JobView {
   /** `stage` 'verify': the model's second stage, whose windows are counted (and `fraction`, `etaS` are of it). */
   progress: { stage?: 'tiles' | 'verify'; tilesDone: number; tilesTotal: number; mpxPerS: number; etaS: number | null; fraction: number; windowsDone?: number; windowsTotal?: number };
   error: string | null;
-  result: { candidates: number } | null;
+  result: { candidates: number; summary?: { quality?: ScanQuality } | null } | null;
 }
 
 /** Seconds as "1 小时 2 分" / "3 分" / "20 秒". */
@@ -60,6 +61,8 @@ export function jobsPanel(opts: { onDone: (job: JobView) => void }): { el: HTMLE
       h('div', { class: 'job-head' }, h('span', { class: 'job-name' }, j.imageName), h('span', { class: `job-status ${j.status}`, 'data-testid': 'job-status' }, t(`jobs.status.${j.status}`), ' ', h('span', { 'data-testid': 'job-pct' }, `${pct}%`))),
       h('div', { class: 'progress' }, h('div', { style: { width: `${pct}%` } })),
       h('div', { class: j.status === 'failed' ? 'error' : 'muted' }, detail),
+      // Why part of the image will not count as coverage: blurred, over-exposed, dark or hazy blocks.
+      ...(j.status === 'done' && qualityLine(j.result?.summary?.quality) ? [h('div', { class: 'error', 'data-testid': 'job-quality' }, qualityLine(j.result?.summary?.quality)!)] : []),
       ...actions,
     );
     const before = lastStatus.get(j.id);
