@@ -188,5 +188,14 @@ describe('planRoutes', () => {
     expect(total.objective.totalTravelS).toBeLessThanOrEqual(o.totalTravelS + 1);
     expect(total.objective.makespanS!).toBeGreaterThan(o.makespanS!);
   });
+
+  it('finishes soonest over several days too: work that fits in one day is not spread over the week', () => {
+    const problem: PlanProblem = { targets: targets(8, 31), teams: teams(2, { shiftS: 8 * 3600 }), network: net, days: 4 };
+    const plan = planRoutes(problem, { maxIterations: 2000 });
+    checkFeasible(plan, problem);
+    expect(plan.objective.served).toBe(8);
+    expect(new Set(plan.routes.map((r) => r.day))).toEqual(new Set([0]));
+    expect(plan.routes.length).toBe(2);
+  });
 });
 

@@ -116,7 +116,8 @@ export function planRoutes(problem: PlanProblem, options: PlanOptions = {}): Pla
   for (let d = 0; d < days; d++)
     teams.forEach((t, k) => {
       const s0 = t.shiftStartS ?? DEFAULT_SHIFT_START_S;
-      vehicles.push({ startNode: teamStart[k], endNode: teamEnd[k], shiftStartS: s0, shiftEndS: s0 + t.shiftS - (brk?.durationS ?? 0), capacity: Infinity, maxStops: t.maxStops ?? Infinity, jobCost: d * DAY_COST_S });
+      // Makespan counts whole days first: work that fits in fewer days is not spread thin over the week.
+      vehicles.push({ startNode: teamStart[k], endNode: teamEnd[k], shiftStartS: s0, shiftEndS: s0 + t.shiftS - (brk?.durationS ?? 0), capacity: Infinity, maxStops: t.maxStops ?? Infinity, jobCost: d * DAY_COST_S, makespanOffsetS: d * 86400 });
     });
   const jobs: VrpJob[] = reach.map((t, i) => ({
     node: nd + i,
@@ -238,7 +239,10 @@ export function planRoutes(problem: PlanProblem, options: PlanOptions = {}): Pla
         t = st + job.serviceS;
         node = job.node;
       });
-      return { arrival, start, end: t + C2(node, veh.endNode), brk: b as { startS: number; durationS: number } | null, late };
+      let end = t + C2(node, veh.endNode);
+      // Noon passes on the way back: the break is taken then (the shift was shortened for it).
+      if (!taken && brk && r.length && end >= brk.earliestS) { b = { startS: Math.round(Math.max(t, brk.earliestS)), durationS: brk.durationS }; end += brk.durationS; }
+      return { arrival, start, end, brk: b as { startS: number; durationS: number } | null, late };
     }
   });
 
@@ -284,7 +288,8 @@ export function planRoutes(problem: PlanProblem, options: PlanOptions = {}): Pla
  */
 function makespanWeight(kind: 'makespan' | 'total', jobs: VrpJob[], vehicles: VrpVehicle[]): number {
   if (kind !== 'makespan' || !jobs.length) return 0;
-  const shift = Math.max(...vehicles.map((v) => v.shiftEndS - v.shiftStartS));
+  // Growing the latest finish can cost a whole shift, or a new day when routes span several days.
+  const shift = Math.max(...vehicles.map((v) => v.shiftEndS - v.shiftStartS + (v.makespanOffsetS ? 86400 : 0)));
   const least = Math.min(...jobs.map((j) => j.penalty).filter((x) => x > 0), Infinity);
   return Math.max(0, Math.min(vehicles.length, Number.isFinite(least) ? (0.5 * least) / shift : vehicles.length));
 }

@@ -65,7 +65,7 @@ export function solveVrp(p: VrpProblem, options: VrpOptions = {}): VrpSolution {
   const travel = new Float64Array(nv);
   const work = new Float64Array(nv);
   const rCost = new Float64Array(nv);
-  /** Duration of each route (return − shift start; 0 when empty) and the longest, kept current by update(). */
+  /** Each route's finish for the makespan (duration + the vehicle's offset; 0 when empty) and the latest, kept current by update(). */
   const dur = new Float64Array(nv);
   let maxDur = 0;
 
@@ -120,7 +120,7 @@ export function solveVrp(p: VrpProblem, options: VrpOptions = {}): VrpSolution {
     rCost[r] = tr + (m === 0 ? 0 : balW * (tr + w) * (tr + w)) + sumWeight(route) * (v.jobCost ?? 0);
     if (spanW > 0) {
       const d0 = dur[r];
-      dur[r] = m === 0 ? 0 : S[m + 1] - v.shiftStartS;
+      dur[r] = m === 0 ? 0 : S[m + 1] - v.shiftStartS + (v.makespanOffsetS ?? 0);
       if (dur[r] >= maxDur) maxDur = dur[r];
       else if (d0 >= maxDur) { maxDur = 0; for (let q = 0; q < nv; q++) if (dur[q] > maxDur) maxDur = dur[q]; }
     }
@@ -157,7 +157,7 @@ export function solveVrp(p: VrpProblem, options: VrpOptions = {}): VrpSolution {
     }
     if (spanW > 0) {
       // The route's new duration, waiting aside: only growth beyond the current longest route costs.
-      const d1 = (route.length === 0 ? 0 : dur[r]) + dTravel + jServ[u];
+      const d1 = (route.length === 0 ? v.makespanOffsetS ?? 0 : dur[r]) + dTravel + jServ[u];
       if (d1 > maxDur) delta += spanW * (d1 - maxDur);
     }
     return delta;

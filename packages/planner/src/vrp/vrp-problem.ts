@@ -31,6 +31,8 @@ export interface VrpVehicle {
   maxStops: number;
   /** Extra objective cost per unit of job weight served on this vehicle (e.g. later days cost more). Default 0. */
   jobCost?: number;
+  /** Added to this vehicle's route duration when the makespan is measured (e.g. its day × 24 h, so finishing a day earlier counts most). Default 0. */
+  makespanOffsetS?: number;
 }
 
 /** A problem for {@link solveVrp}. */
