@@ -72,6 +72,10 @@ describe('the 阿都村 demo path: a desk dismissal is not a ground inspection',
       expect(rules.desk_dismissals.failing.map((f) => f.id)).toEqual([target.id]);
       expect(rules.desk_dismissals.failing[0].properties.why).toMatch(file ? /above the desk limit 0.5/ : /does not accept desk dismissals/);
       expect((await get('/api/certifications?zone=v1', as.manager)).json().certificates).toEqual([]);
+      // The manager's zone tree says so too: one open item, a desk dismissal, not certifiable.
+      const tree = (await get('/api/manager/zones?season=yiluo-2026', as.manager)).json();
+      const v1 = (Array.isArray(tree) ? tree : tree.zones).find((z: { zoneId: string }) => z.zoneId === 'v1');
+      expect(v1).toMatchObject({ openItems: 1, targetsByStatus: { dismissed_desk: 1 }, certifiable: false, failingRules: ['desk_dismissals'] });
 
       // A team goes and finds a roof: now it is a ground inspection, and the certificate says so.
       const imported = await post('/api/field/reports/import', { fileName: 'day1.csv', text: groundReport(target.id, 'not_poppy') }, as.manager);
