@@ -293,9 +293,11 @@ async function start(el: HTMLElement, cleanups: (() => void)[], isDisposed: () =
           );
         } else figures.append(h('span', null, t('field.noFix')));
         nextCard.replaceChildren(
-          h('h2', null, `${next && next.seq === stop.seq ? t('field.next') + ' · ' : ''}${t('field.stop', { seq: stop.seq })} · ${stop.targetId ?? ''}`),
+          h('h2', null, `${next && next.seq === stop.seq ? t('field.next') + ' · ' : ''}${t('field.stop', { seq: stop.seq })} · ${stop.info?.village ? `${stop.info.village} ` : ''}${stop.targetId ?? ''}`),
           figures,
           h('p', { class: 'muted' }, stop.arriveS !== null ? t('field.arrive', { time: hhmm(stop.arriveS) }) : ''),
+          // What to look for there (area, score, model), as on the printed route sheet.
+          stop.info ? h('p', { 'data-testid': 'look-for' }, stop.info.lookFor) : '',
           h('div', { class: 'actions' },
             h('a', { class: 'big', href: stop.amapUriGcj02, target: '_blank', rel: 'noopener', 'data-testid': 'navigate' }, t('field.navigate')),
             h('button', { type: 'button', class: 'primary big', 'data-testid': 'report-stop', onclick: () => openSheet(stop.seq) }, t('field.report')),
@@ -308,7 +310,7 @@ async function start(el: HTMLElement, cleanups: (() => void)[], isDisposed: () =
           const st = stateOf(s.targetId);
           return h('li', { class: s.seq === selected ? 'selected' : '', 'data-seq': s.seq, 'data-state': st, onclick: () => select(s.seq) },
             h('span', { class: 'seq' }, String(s.seq)),
-            h('span', null, s.targetId ?? '', fix ? h('span', { class: 'muted' }, ` · ${formatDistance(distanceM([fix.lon, fix.lat], [s.lon, s.lat]))}`) : null),
+            h('span', null, s.info?.village ? `${s.info.village} ` : '', s.targetId ?? '', fix ? h('span', { class: 'muted' }, ` · ${formatDistance(distanceM([fix.lon, fix.lat], [s.lon, s.lat]))}`) : null),
             h('span', { class: `state ${st}` }, st === 'done' ? t('field.stopReported') : st === 'queued' ? t('field.stopQueued') : t('field.stopOpen')),
           );
         }),
