@@ -4,6 +4,7 @@ import { STATUS_COLOURS } from '../map/status-colours';
 import type { Feature } from '../map/survey-data';
 import { h } from '../ui/h';
 import { errorText } from '../api/error-text';
+import '../triage/triage-messages';
 
 interface Detail extends Feature {
   history: { at: string; actor: string; action: string; payload: { from?: string; to?: string; reason?: string } | null }[];
@@ -53,6 +54,8 @@ export function targetDetail(opts: { onChanged: (f: Feature) => void }) {
         h('span', { class: 'badge', style: { background: STATUS_COLOURS[String(p.status)] ?? '#777' } }, t(`status.${p.status}`)), ' ',
         `${t('targets.col.score')} ${fmtNumber(Number(p.score_max), 2)} · ${t('targets.col.area')} ${fmtNumber(Number(p.area_m2), 0)} · ${t('targets.col.zone')} ${p.zone ?? '—'}`,
       ),
+      // A desk decision is said as such: nobody went there (unless it was drawn for a ground audit).
+      ...(p.desk_by ? [h('p', { class: 'muted', 'data-testid': 'desk-by' }, t('triage.deskBy', { by: String(p.desk_by), reason: String(p.desk_reason ?? '') }), p.ground_audit ? ` · ${t('triage.drawn')}` : '')] : []),
       reason,
       h('div', { class: 'buttons' },
         h('button', { type: 'button', 'data-testid': 'dismiss', onclick: () => decide('dismiss') }, t('targets.dismiss')),

@@ -24,6 +24,8 @@ export const triageZh = {
   'triage.note': '说明（回车确认）',
   'triage.failed': '未保存：{msg}',
   'triage.context': '周边',
+  'triage.deskBy': '案头排除（未实地核查）：{by}，{reason}',
+  'triage.drawn': '已抽中地面复核，须派队核查',
 };
 export const triageEn: Record<keyof typeof triageZh, string> = {
   'triage.open': 'Desk triage (gallery)',
@@ -48,6 +50,8 @@ export const triageEn: Record<keyof typeof triageZh, string> = {
   'triage.note': 'Note (Enter to confirm)',
   'triage.failed': 'Not saved: {msg}',
   'triage.context': 'Surroundings',
+  'triage.deskBy': 'Dismissed at the desk (not visited) by {by}: {reason}',
+  'triage.drawn': 'Drawn for a ground audit: a team must go',
 };
 
 registerMessages({ 'zh-CN': triageZh, en: triageEn });
