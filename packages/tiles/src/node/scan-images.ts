@@ -17,6 +17,7 @@ import { loadModel, loadModelCard, type LoadedModel } from './load-model';
 import { ScanWorker } from './worker-pool';
 import { scanWorkerBundle } from './worker-bundle';
 import { loadVerifier, type Verifier, type VerifierWindow } from './verify-candidates';
+import { removeOrphanLevels } from '../read/reduced-level';
 
 /** Progress of a scan, reported after every row of tiles. */
 export interface ScanProgress {
@@ -142,6 +143,7 @@ function failureOf(image: string, err: unknown): ScanFailure {
 
 /** Whether the temp folder has `bytes` to spare with half its free space left over (a 20-Gpx level is 20 GB). */
 async function roomFor(bytes: number): Promise<boolean> {
+  await removeOrphanLevels(tmpdir());
   try {
     const s = await statfs(tmpdir());
     return bytes * 2 <= s.bavail * s.bsize;

@@ -4,7 +4,9 @@ import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import { writeGeoTiff } from '../write/index';
 import { openGeoTiffSource, type GeoTiffSource } from './open-geotiff-source';
-import { reducedGeometry } from './reduced-level';
+import { reducedGeometry, removeOrphanLevels } from './reduced-level';
+import { spawnSync } from 'node:child_process';
+import { writeFileSync } from 'node:fs';
 import { gdal, gdalAvailable } from '../testing/gdal-available';
 
 const W = 1000;
@@ -119,5 +121,15 @@ describe('reduced level', () => {
     const b = await openGeoTiffSource(files['rgb-jpeg']);
     expect(await b.reduceLevel(3, join(dir, 'never3.bin'), true)).toBe(false);
     await Promise.all([a.close(), b.close()]);
+  });
+
+  it("removes the files of scans that were killed, not those of live ones", async () => {
+    const dead = spawnSync(process.execPath, ['-e', '']).pid!;
+    const orphan = join(dir, `tiandi-level-${dead}-0-2x.bin`);
+    const live = join(dir, `tiandi-level-${process.pid}-0-2x.bin`);
+    const other = join(dir, 'tiandi-level-notes.txt');
+    for (const f of [orphan, live, other]) writeFileSync(f, 'x');
+    await removeOrphanLevels(dir);
+    expect([existsSync(orphan), existsSync(live), existsSync(other)]).toEqual([false, true, true]);
   });
 });

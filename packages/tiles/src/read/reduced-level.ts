@@ -1,5 +1,6 @@
 import { writeSync } from 'node:fs';
-import { open, rm, type FileHandle } from 'node:fs/promises';
+import { open, readdir, rm, type FileHandle } from 'node:fs/promises';
+import { join } from 'node:path';
 import { boxDownsample } from './box-downsample';
 import { boxRgb8, kernelBuffer } from './wasm/kernels';
 import type { RgbBlock } from './rgb-block';
@@ -125,5 +126,19 @@ export class ReducedLevelFile {
   async close(): Promise<void> {
     await this.fh.close().catch(() => undefined);
     if (this.owner) await rm(this.path, { force: true });
+  }
+}
+
+/** Removes reduced levels (`tiandi-level-<pid>-…`) left in `dir` by scans that were killed: their process is gone. */
+export async function removeOrphanLevels(dir: string): Promise<void> {
+  const names = await readdir(dir).catch(() => [] as string[]);
+  for (const name of names) {
+    const pid = Number(/^tiandi-level-(\d+)-/.exec(name)?.[1]);
+    if (!pid || pid === process.pid) continue;
+    try {
+      process.kill(pid, 0);
+    } catch (err) {
+      if ((err as NodeJS.ErrnoException).code === 'ESRCH') await rm(join(dir, name), { force: true });
+    }
   }
 }
