@@ -235,6 +235,11 @@ describe.skipIf(!hasChromium)('role-aware pages', () => {
       await expect.poll(() => tabNames(page)).toEqual(tabs);
       await page.goto(`${url}/`);
       await expect.poll(() => page.evaluate(() => location.hash)).toBe(`#/${tabs[0]}`);
+      // The narrowest phones in use (360 px): the top bar still fits.
+      await page.setViewportSize({ width: 360, height: 740 });
+      await page.getByTestId('lang-switch').waitFor();
+      await expectNoSidewaysScroll(page, `${role} at 360 px`);
+      expect((await page.getByTestId('lang-switch').boundingBox())!.x + (await page.getByTestId('lang-switch').boundingBox())!.width).toBeLessThanOrEqual(360);
       await context.close();
     }
   });
