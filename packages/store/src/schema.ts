@@ -138,6 +138,13 @@ export const MIGRATIONS: Migration[] = [
       }
     },
   },
+  {
+    version: 8,
+    name: "zones' name_pinyin (issue 22): the romanised name beside the Chinese one, so an English UI names places in letters",
+    up(db) {
+      db.exec(`ALTER TABLE zones ADD COLUMN name_pinyin TEXT`);
+    },
+  },
 ];
 
 export const SCHEMA_VERSION = MIGRATIONS[MIGRATIONS.length - 1].version;
