@@ -65,12 +65,27 @@ export interface FuzzReport {
 /** AFL's hit-count buckets: 0, 1, 2, 3, 4–7, 8–15, 16–31, 32–127, 128+. */
 const bucket = (n: number) => (n <= 3 ? n : n <= 7 ? 4 : n <= 15 ? 5 : n <= 31 ? 6 : n <= 127 ? 7 : 8);
 
+let shared: Promise<Session> | undefined;
+
+/**
+ * One inspector session with precise block coverage, started once and left running for the process: V8 gives
+ * block counters only to functions compiled while it runs, so stopping it between targets would leave later
+ * targets with function-level coverage only.
+ */
+function coverageSession(): Promise<Session> {
+  shared ??= (async () => {
+    const session = new Session();
+    session.connect();
+    await session.post('Profiler.enable');
+    await session.post('Profiler.startPreciseCoverage', { callCount: true, detailed: true });
+    return session;
+  })();
+  return shared;
+}
+
 /** Runs one target: seeds first, then mutations of the corpus, until maxRuns or maxMs. */
 export async function fuzz(target: FuzzTarget, seeds: readonly Uint8Array[], opts: FuzzOptions): Promise<FuzzReport> {
-  const session = new Session();
-  session.connect();
-  await session.post('Profiler.enable');
-  await session.post('Profiler.startPreciseCoverage', { callCount: true, detailed: true });
+  const session = await coverageSession();
   const features = new Set<string>();
   const blocks = new Set<string>();
   const corpus: Uint8Array[] = [];
@@ -149,8 +164,6 @@ export async function fuzz(target: FuzzTarget, seeds: readonly Uint8Array[], opt
     }
     return { target: target.name, executions, seeds: seeds.length, corpus: corpus.length, blocks: blocks.size, seedBlocks, features: features.size, findings, ms: Date.now() - t0 };
   } finally {
-    await session.post('Profiler.stopPreciseCoverage').catch(() => undefined);
-    session.disconnect();
     await target.close?.();
   }
 }
