@@ -1,7 +1,6 @@
-import { existsSync, readFileSync } from 'node:fs';
-import { join } from 'node:path';
 import proj4 from 'proj4';
 import { TOWGS84_CORRECTIONS } from './towgs84-corrections';
+import { nodeBuiltin } from './node-builtin';
 
 /** A proj4 definition with the datum shift PROJ/GDAL would apply, and what the user should know about it. */
 export interface DatumShift {
@@ -36,7 +35,8 @@ const WGS84_LIKE_ELLPS = new Set(['WGS84', 'GRS80', 'GRS67']);
 
 /** Where PROJ keeps its grids; the first one holding a grid wins. */
 function gridDirs(): string[] {
-  const env = [process.env.PROJ_DATA, process.env.PROJ_LIB].filter((s): s is string => !!s).flatMap((s) => s.split(':'));
+  const envVars = (globalThis as { process?: { env?: Record<string, string | undefined> } }).process?.env ?? {};
+  const env = [envVars.PROJ_DATA, envVars.PROJ_LIB].filter((s): s is string => !!s).flatMap((s) => s.split(':'));
   return [...env, '/usr/share/proj', '/usr/local/share/proj'];
 }
 
@@ -45,12 +45,13 @@ const loadedGrids = new Set<string>();
 /** Registers an NTv2 grid with proj4js from PROJ's data folders; false when it is not installed. */
 function loadGrid(name: string): boolean {
   if (loadedGrids.has(name)) return true;
-  if (!/\.gsb$/i.test(name)) return false;
+  const fs = nodeBuiltin<{ existsSync(p: string): boolean; readFileSync(p: string): Uint8Array }>('node:fs');
+  if (!fs || !/\.gsb$/i.test(name)) return false;
   for (const dir of gridDirs()) {
-    const file = join(dir, name);
-    if (!existsSync(file)) continue;
-    const buf = readFileSync(file);
-    (proj4 as unknown as { nadgrid(key: string, data: ArrayBuffer): unknown }).nadgrid(name, buf.buffer.slice(buf.byteOffset, buf.byteOffset + buf.byteLength));
+    const file = `${dir.replace(/\/+$/, '')}/${name}`;
+    if (!fs.existsSync(file)) continue;
+    const buf = fs.readFileSync(file);
+    (proj4 as unknown as { nadgrid(key: string, data: ArrayBuffer): unknown }).nadgrid(name, new Uint8Array(buf).buffer);
     loadedGrids.add(name);
     return true;
   }

@@ -1,4 +1,4 @@
-import { createRequire } from 'node:module';
+import { nodeBuiltin } from './node-builtin';
 
 /** One entry of the EPSG dataset (npm `epsg-index`, generated from PROJ's EPSG database). */
 export interface EpsgEntry {
@@ -14,8 +14,31 @@ export interface EpsgEntry {
   area?: string;
 }
 
-const require = createRequire(import.meta.url);
+/** Where entries come from: a function from code to entry (undefined when the code is not a CRS there). */
+export type EpsgSource = (code: number) => EpsgEntry | undefined;
+
 const cache = new Map<number, EpsgEntry | undefined>();
+let source: EpsgSource | undefined;
+
+/** The npm package's one-file-per-code JSON, read through Node's require (undefined outside Node). */
+function packageSource(): EpsgSource | undefined {
+  const mod = nodeBuiltin<{ createRequire(url: string): (id: string) => unknown }>('node:module');
+  if (!mod) return undefined;
+  const require = mod.createRequire(import.meta.url);
+  return (code) => {
+    try {
+      return require(`epsg-index/s/${code}.json`) as EpsgEntry;
+    } catch {
+      return undefined;
+    }
+  };
+}
+
+/** Replaces where EPSG entries come from (e.g. a browser that fetched the ones it needs); clears the cache. */
+export function setEpsgSource(s: EpsgSource | undefined): void {
+  source = s;
+  cache.clear();
+}
 
 /**
  * The EPSG dataset's entry for a code, or undefined when the code is not a CRS there.
@@ -25,12 +48,8 @@ const cache = new Map<number, EpsgEntry | undefined>();
 export function epsgEntry(code: number): EpsgEntry | undefined {
   if (!Number.isInteger(code) || code <= 0 || code > 999_999) return undefined;
   if (cache.has(code)) return cache.get(code);
-  let entry: EpsgEntry | undefined;
-  try {
-    entry = require(`epsg-index/s/${code}.json`) as EpsgEntry;
-  } catch {
-    entry = undefined;
-  }
+  source ??= packageSource();
+  const entry = source?.(code);
   cache.set(code, entry);
   return entry;
 }

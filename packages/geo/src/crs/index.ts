@@ -2,7 +2,7 @@ export type { Crs } from './crs';
 export { CrsError, type CrsErrorCode } from './errors';
 export { getCrs, SUPPORTED_EPSG } from './get-crs';
 export { crsFromGeoKeys, type GeoKeys } from './crs-from-geokeys';
-export { epsgEntry, type EpsgEntry } from './epsg-dataset';
+export { epsgEntry, setEpsgSource, type EpsgEntry, type EpsgSource } from './epsg-dataset';
 export { crsFromProj4 } from './crs-from-proj4';
 export { crsFromWkt } from './crs-from-wkt';
 export { transformer, type Transformer } from './transformer';
