@@ -197,5 +197,15 @@ describe('planRoutes', () => {
     expect(new Set(plan.routes.map((r) => r.day))).toEqual(new Set([0]));
     expect(plan.routes.length).toBe(2);
   });
+
+  it('bounds the makespan from below: four stops for three teams, one team does two', () => {
+    const near = [at(2010, 2000), at(1990, 2000), at(2000, 2010), at(2000, 1990)].map((p, i) => ({ id: `N${i}`, lonLat: p, priority: 1, serviceS: 900 }));
+    const plan = planRoutes({ targets: near, teams: teams(3), travel: { speedKmh: 20 } }, { maxIterations: 500 });
+    const o = plan.objective;
+    expect(plan.routes.map((r) => r.stops.length).sort()).toEqual([1, 1, 2]);
+    expect(o.lowerBoundS!).toBeGreaterThanOrEqual(1800); // the busiest team serves two: 2 × 15 min at least
+    expect(o.lowerBoundS!).toBeLessThanOrEqual(o.makespanS!);
+    expect(o.gapToLowerBound!).toBeLessThan(0.05);
+  });
 });
 

@@ -255,7 +255,7 @@ export function planRoutes(problem: PlanProblem, options: PlanOptions = {}): Pla
   const makespanS = durations.length ? Math.max(...durations) : 0;
   const servedIds = new Set(routes.flatMap((r) => r.stops.map((st) => st.targetId)));
   const servedJobs = sol.routes.flat().filter((j) => servedIds.has(reach[j].id));
-  const { lowerBoundS, evenSplitS } = makespanBounds(routes, servedJobs.map((j) => jobs[j].node), servedJobs.map((j) => jobs[j].serviceS), matrix.timeS, matrix.n, nd);
+  const { lowerBoundS, evenSplitS } = makespanBounds(routes, vehicles.length, servedJobs.map((j) => jobs[j].node), servedJobs.map((j) => jobs[j].serviceS), matrix.timeS, matrix.n, nd);
   return {
     version: 1,
     ...(problem.date ? { date: problem.date } : {}),
@@ -295,25 +295,31 @@ function makespanWeight(kind: 'makespan' | 'total', jobs: VrpJob[], vehicles: Vr
 }
 
 /**
- * A lower bound on the longest route of any plan that serves the same stops on as many team-days:
- * the larger of (1) the work no plan avoids — each stop's service plus the cheapest way into it, and
- * the cheapest way home from a stop on each route — split evenly, and (2) the longest round trip one
- * stop needs on its own. And the even split of this plan's own work (total work ÷ team-days).
+ * A lower bound on the longest route of any plan that serves the same stops with the same fleet
+ * (`vehicles` team-days): the largest of (1) the work no plan avoids — each stop's service plus the
+ * cheapest way into it, and the cheapest way home on each route — split evenly; (2) some route has at
+ * least ⌈stops ÷ routes⌉ stops, so at least the sum of that many of the cheapest; (3) the longest
+ * round trip any one stop needs on its own. And the even split of this plan's own work (total work ÷ team-days used).
  */
-function makespanBounds(routes: PlanRoute[], servedNodes: number[], serviceS: number[], cost: Float64Array, n: number, depotNodes: number): { lowerBoundS: number; evenSplitS: number } {
-  if (!routes.length) return { lowerBoundS: 0, evenSplitS: 0 };
+function makespanBounds(routes: PlanRoute[], vehicles: number, servedNodes: number[], serviceS: number[], cost: Float64Array, n: number, depotNodes: number): { lowerBoundS: number; evenSplitS: number } {
+  if (!routes.length || !servedNodes.length) return { lowerBoundS: 0, evenSplitS: 0 };
   const work = routes.reduce((a, r) => a + r.durationS, 0);
-  let need = 0, single = 0, home = Infinity;
+  const each: number[] = [];
+  let single = 0, home = Infinity;
   servedNodes.forEach((j, k) => {
     let into = Infinity, out = Infinity, trip = Infinity;
-    for (let i = 0; i < n; i++) if (i !== j) { into = Math.min(into, cost[i * n + j]); out = Math.min(out, i < depotNodes ? cost[j * n + i] : out); }
-    for (let d = 0; d < depotNodes; d++) trip = Math.min(trip, cost[d * n + j] + cost[j * n + d]);
-    need += serviceS[k] + into;
+    for (let i = 0; i < n; i++) if (i !== j) into = Math.min(into, cost[i * n + j]);
+    for (let d = 0; d < depotNodes; d++) { out = Math.min(out, cost[j * n + d]); trip = Math.min(trip, cost[d * n + j] + cost[j * n + d]); }
+    each.push(serviceS[k] + into);
     home = Math.min(home, out);
     single = Math.max(single, trip + serviceS[k]);
   });
-  const even = (need + routes.length * (Number.isFinite(home) ? home : 0)) / routes.length;
-  return { lowerBoundS: Math.round(Math.max(even, single)), evenSplitS: Math.round(work / routes.length) };
+  each.sort((x, y) => x - y);
+  const R = Math.max(1, Math.min(vehicles, servedNodes.length));
+  const homeS = Number.isFinite(home) ? home : 0;
+  const even = each.reduce((a, x) => a + x, 0) / R + homeS;
+  const busiest = each.slice(0, Math.ceil(servedNodes.length / R)).reduce((a, x) => a + x, 0) + homeS;
+  return { lowerBoundS: Math.round(Math.max(even, busiest, single)), evenSplitS: Math.round(work / routes.length) };
 }
 
 /** What the team reads at a stop: the target's own note, else one written from its area, score and model. */

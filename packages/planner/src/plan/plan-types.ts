@@ -178,7 +178,7 @@ export interface Plan {
     kind?: 'makespan' | 'total';
     /** The latest return: the longest route's duration (s). */
     makespanS?: number;
-    /** No plan serving the same stops on as many team-days can have a shorter longest route (s). */
+    /** No plan serving the same stops with the same teams and days can have a shorter longest route (s). */
     lowerBoundS?: number;
     /** This plan's total work ÷ its team-days: the makespan of a perfectly even split (s). */
     evenSplitS?: number;
