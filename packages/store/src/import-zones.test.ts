@@ -22,3 +22,19 @@ describe('importZones: coordinates', () => {
     ws.close();
   });
 });
+
+describe('importZones: romanised names', () => {
+  it('keeps properties.name_pinyin beside the Chinese name; a pinyin-only change updates it without touching the evidence', () => {
+    const ws = Workspace.create(join(tmp(), 'ws.gpkg'));
+    const ring = [[100, 25], [100.01, 25], [100.01, 25.01], [100, 25.01], [100, 25]];
+    const named = (pinyin: string | undefined) => ({ type: 'FeatureCollection', features: [{ type: 'Feature', properties: { zone_id: 'V01', level: 'village', name: '上寨村', name_pinyin: pinyin }, geometry: { type: 'Polygon', coordinates: [ring] } }] });
+    importZones(ws, named('Shangzhai Cun'), {}, 'lead');
+    expect(readZones(ws)[0]).toMatchObject({ name: '上寨村', namePinyin: 'Shangzhai Cun' });
+    expect(importZones(ws, named('Shangzhai Cun'), {}, 'lead').unchanged).toEqual(['V01']);
+    expect(importZones(ws, named('Shangzhai'), {}, 'lead').updated).toEqual(['V01']);
+    expect(readZones(ws)[0].namePinyin).toBe('Shangzhai');
+    importZones(ws, zone(ring), {}, 'lead');
+    expect(readZones(ws)[0]).toMatchObject({ name: null, namePinyin: null });
+    ws.close();
+  });
+});

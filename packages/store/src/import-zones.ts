@@ -68,7 +68,8 @@ export function importZones(ws: Workspace, input: unknown, opts: { level?: ZoneL
     }
     const areaM2 = geodesicAreaM2(geometry);
     if (!(areaM2 > 0)) throw new StoreError('TIANDI_E_INPUT', `第 ${i + 1} 个要素面积为零 feature ${i + 1} (${id}) has no area`, file);
-    zones.push({ zoneId: id, name: p.name != null ? String(p.name) : null, level, parentId: null, areaM2, geometry, parentHint: typeof p.parent === 'string' ? p.parent : null });
+    const namePinyin = p.name_pinyin ?? p.name_en;
+    zones.push({ zoneId: id, name: p.name != null ? String(p.name) : null, namePinyin: namePinyin != null ? String(namePinyin) : null, level, parentId: null, areaM2, geometry, parentHint: typeof p.parent === 'string' ? p.parent : null });
   });
   if (zones.length === 0) throw new StoreError('TIANDI_E_INPUT', `文件中没有${opts.level ? ` ${opts.level} 级` : ''}区划 no ${opts.level ?? ''} zones in the file`, file);
   zones.sort((a, b) => RANK[a.level] - RANK[b.level]);
@@ -86,24 +87,26 @@ export function importZones(ws: Workspace, input: unknown, opts: { level?: ZoneL
       return candidates.find((pz) => overlapAreaM2(pz.geometry, zn.geometry) > 0.5 * zn.areaM2)?.zoneId ?? null;
     };
     // UPDATE, else INSERT: an UPSERT's conflict policy would leak into the R-tree triggers.
-    const update = ws.db.prepare(`UPDATE zones SET geom = ?, name = ?, level = ?, parent_id = ?, area_m2 = ?, imported_at = ? WHERE zone_id = ?`);
-    const insert = ws.db.prepare(`INSERT INTO zones (geom, zone_id, name, level, parent_id, area_m2, imported_at) VALUES (?, ?, ?, ?, ?, ?, ?)`);
+    const update = ws.db.prepare(`UPDATE zones SET geom = ?, name = ?, name_pinyin = ?, level = ?, parent_id = ?, area_m2 = ?, imported_at = ? WHERE zone_id = ?`);
+    const insert = ws.db.prepare(`INSERT INTO zones (geom, zone_id, name, name_pinyin, level, parent_id, area_m2, imported_at) VALUES (?, ?, ?, ?, ?, ?, ?, ?)`);
     for (const { parentHint, ...zn } of zones) {
       zn.parentId = findParent(zn, parentHint, [...known.values()]);
       known.set(zn.zoneId, zn);
       res.parents[zn.zoneId] = zn.parentId;
       const old = byId.get(zn.zoneId);
-      if (old && old.level === zn.level && old.name === zn.name && old.parentId === zn.parentId && JSON.stringify(asMulti(old.geometry)) === JSON.stringify(asMulti(zn.geometry))) {
+      const sameEvidence = !!old && old.level === zn.level && old.name === zn.name && old.parentId === zn.parentId && JSON.stringify(asMulti(old.geometry)) === JSON.stringify(asMulti(zn.geometry));
+      if (sameEvidence && (old.namePinyin ?? null) === (zn.namePinyin ?? null)) {
         res.unchanged.push(zn.zoneId);
         continue;
       }
       const g = asMulti(zn.geometry);
-      if (old) update.run(ws.blob(g), zn.name, zn.level, zn.parentId, zn.areaM2, ws.now(), zn.zoneId);
-      else insert.run(ws.blob(g), zn.zoneId, zn.name, zn.level, zn.parentId, zn.areaM2, ws.now());
+      if (old) update.run(ws.blob(g), zn.name, zn.namePinyin ?? null, zn.level, zn.parentId, zn.areaM2, ws.now(), zn.zoneId);
+      else insert.run(ws.blob(g), zn.zoneId, zn.name, zn.namePinyin ?? null, zn.level, zn.parentId, zn.areaM2, ws.now());
       ws.extendLayer('zones', g);
       (old ? res.updated : res.added).push(zn.zoneId);
       audit(old ? 'zone.update' : 'zone.add', zn.zoneId, { level: zn.level, name: zn.name, parent_id: zn.parentId, area_m2: Math.round(zn.areaM2), source: file ?? null });
-      if (old) markStaleCertificatesOf(ws, { zoneId: zn.zoneId }, '区划边界已更改 zone outline changed', audit);
+      // A romanised name alone changes no evidence: certificates stay as they are.
+      if (old && !sameEvidence) markStaleCertificatesOf(ws, { zoneId: zn.zoneId }, '区划边界已更改 zone outline changed', audit);
     }
     const setParent = ws.db.prepare('UPDATE zones SET parent_id = ? WHERE zone_id = ?');
     const imported = zones.map(({ parentHint: _h, ...z }) => z);

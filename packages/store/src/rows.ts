@@ -7,6 +7,8 @@ import type { Workspace } from './workspace';
 export interface ZoneRecord {
   zoneId: string;
   name: string | null;
+  /** The romanised name (properties.name_pinyin), for an English UI; null when the data has none. */
+  namePinyin?: string | null;
   level: 'county' | 'township' | 'village';
   parentId: string | null;
   areaM2: number;
@@ -73,8 +75,8 @@ export function writeTarget(ws: Workspace, t: Target): void {
   ws.extendLayer('targets', g);
 }
 
-interface ZoneRow { geom: Buffer; zone_id: string; name: string | null; level: ZoneRecord['level']; parent_id: string | null; area_m2: number }
-const toZone = (r: ZoneRow): ZoneRecord => ({ zoneId: r.zone_id, name: r.name, level: r.level, parentId: r.parent_id, areaM2: r.area_m2, geometry: fromGpkgBlob(r.geom) as Polygonal });
+interface ZoneRow { geom: Buffer; zone_id: string; name: string | null; name_pinyin?: string | null; level: ZoneRecord['level']; parent_id: string | null; area_m2: number }
+const toZone = (r: ZoneRow): ZoneRecord => ({ zoneId: r.zone_id, name: r.name, namePinyin: r.name_pinyin ?? null, level: r.level, parentId: r.parent_id, areaM2: r.area_m2, geometry: fromGpkgBlob(r.geom) as Polygonal });
 
 /** Every zone, sorted by id. */
 export function readZones(ws: Workspace): ZoneRecord[] {
