@@ -36,12 +36,16 @@ export async function readDemFile(file: string): Promise<ElevationAt> {
   if (keys.GTModelTypeGeoKey !== 2)
     throw new P.PlannerError('TIANDI_E_DEM', `${file}: 高程 GeoTIFF 须为经纬度 (EPSG:4326) the DEM GeoTIFF must be in WGS 84 degrees: reproject it with gdalwarp -t_srs EPSG:4326`);
   const [w, h] = [image.getWidth(), image.getHeight()];
-  const [x0, y0, x1, y1] = image.getBoundingBox();
+  const [ox, oy] = image.getOrigin();
+  const [rx, ry] = image.getResolution();
+  // PixelIsPoint (how GDAL writes SRTM-derived tiles): the tie point is the first pixel's centre, not its corner.
+  const half = keys.GTRasterTypeGeoKey === 2 ? 0 : 0.5;
   const band = (await image.readRasters({ samples: [0], interleave: true })) as unknown as ArrayLike<number>;
   const nodata = image.getGDALNoData();
   return (lon, lat) => {
-    const x = ((lon - x0) / (x1 - x0)) * w - 0.5, y = ((y1 - lat) / (y1 - y0)) * h - 0.5;
-    if (!(x >= 0 && y >= 0 && x <= w - 1 && y <= h - 1)) return NaN;
+    // Outside the outer pixel centres by a rounding error still counts as on them.
+    const x = Math.max(0, (lon - ox) / rx - half), y = Math.max(0, (lat - oy) / ry - half);
+    if (!((lon - ox) / rx - half > -1e-6 && (lat - oy) / ry - half > -1e-6 && x <= w - 1 + 1e-6 && y <= h - 1 + 1e-6)) return NaN;
     const c = Math.min(w - 2, Math.floor(x)), r = Math.min(h - 2, Math.floor(y));
     const fx = x - c, fy = y - r;
     const v = [band[r * w + c], band[r * w + c + 1], band[(r + 1) * w + c], band[(r + 1) * w + c + 1]];

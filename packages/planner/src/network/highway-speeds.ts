@@ -31,6 +31,7 @@ export function onewayOf(props: Record<string, unknown>): -1 | 0 | 1 {
 /** `highway` values that are not (yet, or any longer) travelled: left out of the network. */
 export const UNUSABLE_CLASSES: ReadonlySet<string> = new Set([
   'construction', 'proposed', 'abandoned', 'disused', 'razed', 'raceway', 'platform', 'bus_guideway', 'escape', 'elevator', 'no', 'planned',
+  'services', 'rest_area', 'bus_stop', // areas drawn as closed ways, not roads
 ]);
 const CLOSED = new Set(['private', 'no']);
 const OPEN = new Set(['yes', 'designated', 'permissive', 'destination']);
