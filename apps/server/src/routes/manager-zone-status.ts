@@ -4,6 +4,8 @@ import { evaluateZone, listCertificates, readZones, type Workspace, type ZoneEva
 export interface ZoneStatus {
   zoneId: string;
   name: string | null;
+  /** The romanised name, for an English UI (null when the data has none). */
+  namePinyin: string | null;
   level: 'county' | 'township' | 'village';
   parentId: string | null;
   areaM2: number;
@@ -31,6 +33,7 @@ export function zoneStatusOf(ev: ZoneEvaluation, cert: ZoneStatus['certificate']
   return {
     zoneId: ev.zone.zoneId,
     name: ev.zone.name,
+    namePinyin: ev.zone.namePinyin ?? null,
     level: ev.zone.level,
     parentId: ev.zone.parentId,
     areaM2: ev.zone.areaM2,
@@ -56,7 +59,7 @@ export function zoneTree(ws: Workspace, seasonId?: string): ZoneStatus[] {
     try {
       out.push(zoneStatusOf(evaluateZone(ws, z.zoneId, seasonId), cert));
     } catch (err) {
-      out.push({ zoneId: z.zoneId, name: z.name, level: z.level, parentId: z.parentId, areaM2: z.areaM2, coverageShare: null, targetsByStatus: {}, confirmed: 0, eradicated: 0, openItems: 0, certifiable: null, failingRules: [], certificate: cert, error: (err as Error).message });
+      out.push({ zoneId: z.zoneId, name: z.name, namePinyin: z.namePinyin ?? null, level: z.level, parentId: z.parentId, areaM2: z.areaM2, coverageShare: null, targetsByStatus: {}, confirmed: 0, eradicated: 0, openItems: 0, certifiable: null, failingRules: [], certificate: cert, error: (err as Error).message });
     }
   }
   const rank = { county: 0, township: 1, village: 2 } as const;

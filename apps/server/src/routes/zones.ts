@@ -10,7 +10,7 @@ const CoverageQuery = z.strictObject({ season: z.string().min(1).max(100).option
 const ZoneParams = z.strictObject({ id: z.string().min(1).max(200) });
 
 /**
- * Zones: GET /api/zones (GeoJSON; properties zone_id, name, level, parent_id, area_m2) and
+ * Zones: GET /api/zones (GeoJSON; properties zone_id, name, name_pinyin, level, parent_id, area_m2) and
  * GET /api/zones/:id/coverage[?season=] (share covered, and the gaps as a GeoJSON geometry).
  */
 const zones: RouteModule = {
@@ -22,7 +22,7 @@ const zones: RouteModule = {
           type: 'Feature' as const,
           id: zr.zoneId,
           geometry: zr.geometry,
-          properties: { zone_id: zr.zoneId, name: zr.name, level: zr.level, parent_id: zr.parentId, area_m2: zr.areaM2 },
+          properties: { zone_id: zr.zoneId, name: zr.name, name_pinyin: zr.namePinyin ?? null, level: zr.level, parent_id: zr.parentId, area_m2: zr.areaM2 },
         })),
       ),
     );

@@ -14,7 +14,7 @@ export function featureCollection<P>(features: Feature<P>[]): { type: 'FeatureCo
 }
 
 /** The zone a target lies in: its id and name. */
-export type ZoneOf = (t: Target) => { zoneId: string; name: string | null; level?: string } | null;
+export type ZoneOf = (t: Target) => { zoneId: string; name: string | null; namePinyin?: string | null; level?: string } | null;
 
 /** A target as a GeoJSON feature with the properties the web app sorts and styles by. */
 export function targetFeature(t: Target, zoneOf?: ZoneOf): Feature {
@@ -33,6 +33,7 @@ export function targetFeature(t: Target, zoneOf?: ZoneOf): Feature {
       area_m2: t.areaM2,
       zone: zone?.zoneId ?? null,
       zone_name: zone?.name ?? null,
+      zone_name_pinyin: zone?.namePinyin ?? null,
       // The list's village column names a village only; a plot outside every village says so.
       zone_level: zone?.level ?? null,
       review: t.review ? t.review.reason : null,
