@@ -11,7 +11,7 @@ db = sys.argv[1] if len(sys.argv) > 1 else '/usr/share/proj/proj.db'
 root = os.path.join(os.path.dirname(__file__), '..', '..', '..')
 entries = json.load(open(os.path.join(root, 'node_modules', 'epsg-index', 'all.json')))
 con = sqlite3.connect(db)
-ARCSEC_PER = {'9104': 1.0, '9109': 0.206264806247096}  # arc-second, microradian
+ARCSEC_PER = {'9104': 1.0, '9109': 0.206264806247096, '1031': 0.001, '9101': 206264.806247096, '9113': 0.324}  # arc-second, microradian, milliarc-second, radian, centesimal second
 CF_METHODS = {9607, 1032, 1038}  # coordinate frame rotation (geocentric / geog2D / geog3D)
 rows = con.execute(
     "select code, name, tx, ty, tz, rx, ry, rz, rotation_uom_code, scale_difference, method_code from helmert_transformation "

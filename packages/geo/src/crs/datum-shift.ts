@@ -58,12 +58,14 @@ function loadGrid(name: string): boolean {
   return false;
 }
 
+/** A +key=value of a proj4 string; a value may be quoted (epsg-index quotes grid names with spaces). */
 function param(def: string, key: string): string | undefined {
-  return new RegExp(`(?:^|\\s)\\+${key}=(\\S+)`).exec(def)?.[1];
+  const m = new RegExp(`(?:^|\\s)\\+${key}=("[^"]*"|\\S+)`).exec(def)?.[1];
+  return m?.replace(/^"(.*)"$/, '$1');
 }
 
 function withoutParam(def: string, key: string): string {
-  return def.replace(new RegExp(`\\s*\\+${key}=\\S+`, 'g'), '');
+  return def.replace(new RegExp(`\\s*\\+${key}=("[^"]*"|\\S+)`, 'g'), '');
 }
 
 /**
