@@ -28,7 +28,7 @@ export function describeUpload(s: UploadState, rate?: { bytesPerS: number; etaS:
     case 'verifying':
       return t('upload.verifying');
     case 'queued':
-      return s.existing ? t('upload.duplicate') : t('upload.queued');
+      return s.existing ? t('upload.duplicate') + (s.sameImage ? ` → ${s.sameImage.imageId}` : '') : t('upload.queued');
     case 'rejected':
       return t('upload.rejected', { reason: s.error ?? '' });
     case 'failed':

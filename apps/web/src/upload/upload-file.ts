@@ -15,6 +15,8 @@ export interface UploadState {
   jobId?: string;
   /** Already uploaded before (same sha256): not scanned again. */
   existing?: boolean;
+  /** The workspace image this file's content already is (any name), when the server recognised it. */
+  sameImage?: { imageId: string; by: 'sha256' | 'pixels' };
   /** Why the server rejected the file, or why the upload failed. */
   error?: string;
 }
@@ -59,13 +61,13 @@ export function uploadFile(file: File, onState: (s: UploadState) => void, opts: 
           emit({ phase: sent >= all ? 'verifying' : 'uploading', fraction: all ? sent / all : 0, bytesSent: sent, bytesTotal: all });
         },
         onSuccess: (payload) => {
-          let body: { jobId?: string; existing?: boolean } = {};
+          let body: { jobId?: string | null; existing?: boolean; sameImage?: UploadState['sameImage'] } = {};
           try {
             body = JSON.parse(payload.lastResponse.getBody() || '{}');
           } catch {
             body = {};
           }
-          resolve(emit({ phase: 'queued', fraction: 1, bytesSent: total, bytesTotal: total, jobId: body.jobId, existing: body.existing }));
+          resolve(emit({ phase: 'queued', fraction: 1, bytesSent: total, bytesTotal: total, jobId: body.jobId ?? undefined, existing: body.existing, sameImage: body.sameImage }));
         },
         onError: (err) => {
           const res = (err as tus.DetailedError).originalResponse;
