@@ -22,7 +22,6 @@ export * from './targets';
 export * from './desk-decisions';
 export * from './ground-audit-sample';
 export * from './triage';
-export * from './triage';
 export * from './import-plan';
 export * from './mark-stale';
 export * from './training-labels';
