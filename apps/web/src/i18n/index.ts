@@ -76,6 +76,11 @@ export function registerMessages(messages: Record<Lang, Record<string, string>>)
   Object.assign(tables.en, messages.en);
 }
 
+/** A place's name in the current language: the romanised one (the data's name_pinyin) in English when there is one. */
+export function placeName(name: string | null | undefined, pinyin: string | null | undefined, lang: Lang = current): string | null {
+  return (lang === 'en' && pinyin ? pinyin : name) ?? null;
+}
+
 /** Number formatting in the current language. */
 export function fmtNumber(n: number, digits = 0): string {
   return n.toLocaleString(current, { maximumFractionDigits: digits, minimumFractionDigits: digits });

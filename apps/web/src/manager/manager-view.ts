@@ -3,7 +3,7 @@ import './manager.css';
 import type { GeoJSONSource, Map as MapLibreMap } from 'maplibre-gl';
 import { api } from '../api/api';
 import { currentAccount } from '../auth/session';
-import { fmtNumber, getLang, t } from '../i18n/index';
+import { fmtNumber, getLang, placeName, t } from '../i18n/index';
 import { createMap, whenLoaded } from '../map/create-map';
 import type { RasterInfo } from '../map/survey-layers';
 import type { View } from '../router';
@@ -14,6 +14,7 @@ import { zoneImportPanel } from './zone-import-panel';
 interface ZoneStatus {
   zoneId: string;
   name: string | null;
+  namePinyin?: string | null;
   level: 'county' | 'township' | 'village';
   parentId: string | null;
   coverageShare: number | null;
@@ -94,7 +95,7 @@ const managerView: View = (root) => {
       ...zones.map((z) => {
         const cert = z.certificate && z.certificate.status !== 'revoked' ? h('span', { class: `pill ${z.certificate.status === 'issued' ? 'ok' : 'warn'}` }, t(`mgr.cert.${z.certificate.status}`)) : null;
         return h('li', { 'data-zone': z.zoneId, 'data-level': z.level, class: z.zoneId === selected ? 'selected' : '', onclick: () => void select(z.zoneId) },
-          h('div', null, h('span', { class: 'zname' }, `${z.name ?? z.zoneId}`), ' ', h('span', { class: 'muted' }, t(`mgr.level.${z.level}`)), ' ',
+          h('div', null, h('span', { class: 'zname' }, placeName(z.name, z.namePinyin) ?? z.zoneId), ' ', h('span', { class: 'muted' }, t(`mgr.level.${z.level}`)), ' ',
             h('span', { class: `pill ${z.certifiable ? 'ok' : 'bad'}`, 'data-testid': 'zone-ready' }, z.certifiable ? t('mgr.ready') : t('mgr.notReady')), ' ', cert),
           h('div', { class: 'zfig' },
             h('span', null, t('mgr.coverage', { pct: pct(z.coverageShare) })),

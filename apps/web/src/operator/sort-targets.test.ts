@@ -1,4 +1,5 @@
 import { describe, expect, it } from 'vitest';
+import { setLang } from '../i18n/index';
 import { isUnverified, sortTargets, statusKey, villageOf } from './sort-targets';
 
 const rows = [
@@ -46,5 +47,15 @@ describe('statusKey', () => {
     expect(statusKey({ status: 'detected', score_max: 0.1, origin: 'ground' }, 0.35)).toBe('status.detected');
     expect(statusKey({ status: 'planned', score_max: 0.17, origin: 'scan' }, 0.35)).toBe('status.planned');
     expect(statusKey({ status: 'detected', score_max: 0.17, origin: 'scan' }, null)).toBe('status.detected');
+  });
+});
+
+describe('villageOf in English', () => {
+  it('uses the romanised village name when the data has one', () => {
+    setLang('en');
+    expect(villageOf({ zone: 'V01', zone_name: '上寨村', zone_name_pinyin: 'Shangzhai Cun', zone_level: 'village' })).toBe('Shangzhai Cun');
+    expect(villageOf({ zone: 'V02', zone_name: '下寨村', zone_name_pinyin: null, zone_level: 'village' })).toBe('下寨村');
+    setLang('zh-CN');
+    expect(villageOf({ zone: 'V01', zone_name: '上寨村', zone_name_pinyin: 'Shangzhai Cun', zone_level: 'village' })).toBe('上寨村');
   });
 });

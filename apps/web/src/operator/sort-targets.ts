@@ -1,3 +1,4 @@
+import { placeName } from '../i18n/index';
 /** Columns the target list sorts by. */
 export type TargetSortKey = 'score_max' | 'score_verify' | 'area_m2' | 'zone' | 'status' | 'id';
 
@@ -34,7 +35,7 @@ export function isUnverified(p: Record<string, unknown>): boolean {
 /** The village column of a target: its village's name, or null for a plot outside every village (not the township's name). */
 export function villageOf(p: Record<string, unknown>): string | null {
   if (p.zone_level !== undefined && p.zone_level !== null && p.zone_level !== 'village') return null;
-  return ((p.zone_name ?? p.zone) as string | null) ?? null;
+  return placeName(p.zone_name as string | null, p.zone_name_pinyin as string | null) ?? ((p.zone as string | null) ?? null);
 }
 
 /** Sorts rows by a column (numbers numerically, text by locale), ties broken by id; returns a new array. */
