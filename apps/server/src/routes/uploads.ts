@@ -199,6 +199,7 @@ export default uploads;
 /** The workspace image this file's content already is (file sha256 or pixel digest), when the server's model has scanned it. */
 async function sameImageryScanned(ctx: Parameters<RouteModule['register']>[1], file: string) {
   const { imageDigests, loadModelCard } = await import('@tiandi/tiles/node');
-  const card = await loadModelCard(ctx.options.modelDir ?? DEFAULT_MODEL_DIR);
-  return alreadyScanned(workspaceOf(ctx), await imageDigests(file), card.name, card.version);
+  // Without a readable model card there is no "already scanned with it": the upload goes on to its job, which says what is wrong.
+  const card = await loadModelCard(ctx.options.modelDir ?? DEFAULT_MODEL_DIR).catch(() => null);
+  return card ? alreadyScanned(workspaceOf(ctx), await imageDigests(file), card.name, card.version) : null;
 }
