@@ -32,7 +32,7 @@ export function dismissTargetAtDesk(ws: Workspace, args: { targetId: string; rea
     writeTarget(ws, change.target);
     audit('target.desk_dismiss', t.id, { from: change.from, to: change.to, reason: args.reason, season_id: season.id, model_versions: change.target.desk!.modelVersions, score_max: t.scoreMax });
     markStaleCertificates(ws, [t.geometry], `目标 ${t.id} 案头排除 target dismissed at the desk`, audit);
-    drawGroundAuditSample(ws, season, zonesTouching(ws, [t.id]), audit);
+    if (season.policy.deskDismissal.allowed) drawGroundAuditSample(ws, season, zonesTouching(ws, [t.id]), audit);
     return readTarget(ws, t.id);
   });
 }

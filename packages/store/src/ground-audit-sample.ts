@@ -1,6 +1,6 @@
-import { auditSampleSize, deskDismissed, sha256Hex, type Season } from '@tiandi/geo';
+import { auditSampleSize, deskDismissed, polygonsIntersect, sha256Hex, type Season } from '@tiandi/geo';
 import { targetsInZone } from './certify-zone';
-import { readZones, writeTarget, type ZoneRecord } from './rows';
+import { readTarget, readZones, writeTarget, type ZoneRecord } from './rows';
 import type { Workspace } from './workspace';
 
 type Audit = (action: string, subject: string, payload?: unknown) => unknown;
@@ -40,6 +40,6 @@ export function drawGroundAuditSample(ws: Workspace, season: Season, zones: Zone
 
 /** Zones (every level) whose outline touches any of the given targets' outlines. */
 export function zonesTouching(ws: Workspace, targetIds: string[]): ZoneRecord[] {
-  const ids = new Set(targetIds);
-  return readZones(ws).filter((z) => targetsInZone(ws, z.geometry).some((t) => ids.has(t.id)));
+  const outlines = targetIds.map((id) => readTarget(ws, id).geometry);
+  return readZones(ws).filter((z) => outlines.some((g) => polygonsIntersect(z.geometry, g)));
 }
