@@ -83,6 +83,8 @@ describe('tiandi plan --workspace', () => {
     expect(noDepot.err).toMatch(/^tiandi: w\.gpkg: .*no depot in the workspace: pass --depot/);
     expect((await run(['--workspace', 'nope.gpkg', '--out', 'p'], w.dir)).err).toMatch(/nope\.gpkg: .*tiandi init/);
     expect((await run(['--workspace', 'w.gpkg', '--targets', 'x.geojson', '--out', 'p'], w.dir)).err).toMatch(/either --targets or --workspace/);
+    expect((await run(['--out', 'p'], w.dir)).err).toMatch(/missing --targets <file> or --workspace <gpkg>/);
+    expect((await run(['--workspace', 'w.gpkg', '--snap', '5', '--out', 'p'], w.dir)).err).toMatch(/^tiandi: --snap: .*share a node/);
     const badRoads = await run(['--workspace', 'w.gpkg', '--roads', 'scan/summary.json', '--depot', '100,25', '--out', 'p'], w.dir);
     expect(badRoads.status).toBe(2);
     expect(badRoads.err).toMatch(/^tiandi: scan\/summary\.json: /);

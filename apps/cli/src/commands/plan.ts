@@ -82,6 +82,7 @@ async function runPlan(argv: string[], io: Parameters<Command['run']>[1]): Promi
       ),
     }) as { values: Record<string, string | undefined> });
   } catch (e) {
+    if (argv.some((a) => a === '--snap' || a.startsWith('--snap='))) throw new BadInput('--snap', '不再需要 no longer needed: ways meet only where they share a node (OSM node id, or the exact same vertex); drop the flag');
     throw new BadInput('plan', `${(e as Error).message}; see 'tiandi plan --help'`);
   }
   const P = await import('@tiandi/planner');
@@ -92,7 +93,8 @@ async function runPlan(argv: string[], io: Parameters<Command['run']>[1]): Promi
   };
   const wsFile = values.workspace ? path.resolve(io.cwd, values.workspace) : null;
   if (wsFile && values.targets) throw new BadInput('plan', '--targets 与 --workspace 二选一 give either --targets or --workspace (which plans its own targets)');
-  const targetsFile = wsFile ? rel(io, wsFile) : need('targets');
+  if (!wsFile && !values.targets) throw new BadInput('plan', "缺少 --targets 或 --workspace missing --targets <file> or --workspace <gpkg>; see 'tiandi plan --help'");
+  const targetsFile = wsFile ? rel(io, wsFile) : values.targets!;
   const outDir = need('out');
   const depotArg = values['teams-file'] || wsFile ? values.depot : need('depot');
   const S = wsFile ? await import('@tiandi/store') : null;
