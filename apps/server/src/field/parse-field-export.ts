@@ -8,8 +8,8 @@ export interface ParsedFieldExport {
   rejected: { row: number; message: string }[];
 }
 
-/** Texts above this size are parsed in a worker thread (about 10 000 rows); smaller ones inline, faster than starting a worker. */
-export const PARSE_IN_WORKER_BYTES = 1024 * 1024;
+/** Texts above this size are parsed in a worker thread (about 3 000 rows); smaller ones inline, faster than starting a worker. */
+export const PARSE_IN_WORKER_BYTES = 256 * 1024;
 
 /** Maps an ODK/Kobo/QField/Survey123 export to ground reports (pure; what the worker runs). */
 export function parseFieldExportText(text: string, defaultTeam: string | null): ParsedFieldExport {
