@@ -73,6 +73,9 @@ describe('buildNetwork', () => {
     ]));
     expect(net.excluded).toBe(4);
     expect(net.edges.length).toBe(2);
+    // A line with no tags at all is a road of unknown class, driven at the fallback speed.
+    const bare = buildNetwork(fc([{ type: 'Feature', properties: null, geometry: { type: 'LineString', coordinates: [at(0, 0), at(1000, 0)] } }]));
+    expect(bare.edges[0].timeS).toBeCloseTo(1000 / (20 / 3.6), 0);
   });
 
   it('makes roundabouts one-way, and puts access points outside tunnels, bridges and motorways', () => {

@@ -43,8 +43,8 @@ const yes = (v: unknown): boolean => v !== undefined && v !== null && v !== fals
  * abandoned, raceway, …) and not private or `access=no` unless vehicles or people on foot are let in.
  */
 export function isUsableWay(tags: Record<string, unknown>): boolean {
-  const hw = String(tags.highway ?? '');
-  if (!hw || UNUSABLE_CLASSES.has(hw)) return false;
+  const hw = String(tags.highway ?? 'road'); // a GeoJSON line without tags is a road of unknown class
+  if (UNUSABLE_CLASSES.has(hw)) return false;
   if (CLOSED.has(String(tags.access ?? ''))) {
     const letIn = ['vehicle', 'motor_vehicle', 'motorcar', 'foot'].some((k) => OPEN.has(String(tags[k] ?? '')));
     if (!letIn) return false;
