@@ -9,7 +9,7 @@ import { scanImages } from './scan-images';
 import { openGeoTiffSource } from '../read/open-geotiff-source';
 import { localDistanceM } from '../read/georef';
 import { loadModelCard } from './load-model';
-import { calibrate, loadVerifier, mapConcurrent, readVerifierWindow, scoreCentres, scoreWindows, verifierCannotJudge, type Verifier, type VerifierWindow } from './verify-candidates';
+import { calibrate, loadVerifier, mapConcurrent, readingOrder, readVerifierWindow, scoreCentres, scoreWindows, verifierCannotJudge, type Verifier, type VerifierWindow } from './verify-candidates';
 
 const MODELS = join(dirname(fileURLToPath(import.meta.url)), '../../fixtures/models');
 let fx: Fixtures;
@@ -282,3 +282,17 @@ describe('mapConcurrent', () => {
     expect(await mapConcurrent(0, 3, async () => 1)).toEqual([]);
   });
 });
+
+describe('readingOrder', () => {
+  // Centres (x, y): two candidates far apart whose windows alternate in candidate order.
+  const centres = Float64Array.from([100, 100, 9000, 120, 300, 700, 9100, 90, 200, 600]);
+  it('reads a tiled file block row by block row, left to right', () => {
+    const tiled = { layout: { tiled: true, blockHeight: 512 } } as never;
+    expect(Array.from(readingOrder(tiled, centres))).toEqual([0, 1, 3, 4, 2]);
+  });
+  it('reads a striped file top to bottom', () => {
+    const striped = { layout: { tiled: false, blockHeight: 1 } } as never;
+    expect(Array.from(readingOrder(striped, centres))).toEqual([3, 0, 1, 4, 2]);
+  });
+});
+

@@ -139,17 +139,31 @@ const WINDOW_CHUNK = 256;
 export async function scoreCentres(v: Verifier, src: GeoTiffSource, centres: Float64Array, signal?: AbortSignal, onScored?: (done: number) => void): Promise<Float32Array> {
   const n = centres.length / 2;
   const out = new Float32Array(n);
+  const order = readingOrder(src, centres);
+  const at = (i: number) => order[i];
   const readChunk = (i0: number) =>
-    mapConcurrent(Math.min(WINDOW_CHUNK, n - i0), READ_CONCURRENCY, (j) => readVerifierWindow(src, v.card, centres[2 * (i0 + j)], centres[2 * (i0 + j) + 1], signal));
+    mapConcurrent(Math.min(WINDOW_CHUNK, n - i0), READ_CONCURRENCY, (j) => readVerifierWindow(src, v.card, centres[2 * at(i0 + j)], centres[2 * at(i0 + j) + 1], signal));
   let next = n ? readChunk(0) : undefined;
   for (let i0 = 0; next; i0 += WINDOW_CHUNK) {
     const rasters = await next;
     next = i0 + WINDOW_CHUNK < n ? readChunk(i0 + WINDOW_CHUNK) : undefined;
     next?.catch(() => undefined); // awaited, and its error thrown, on the next turn
-    out.set(await scoreWindows(v, rasters), i0);
+    (await scoreWindows(v, rasters)).forEach((s, j) => (out[at(i0 + j)] = s));
     onScored?.(i0 + rasters.length);
   }
   return out;
+}
+
+/**
+ * The order windows are read in: down the image in block rows, left to right in each (strips: top to bottom), so
+ * the blocks under neighbouring windows are decoded once while cached. In candidate order, windows of far-apart
+ * candidates took turns: a 1.6-Gpx striped file read its full-width strips again for nearly every window.
+ */
+export function readingOrder(src: Pick<GeoTiffSource, 'layout'>, centres: Float64Array): Uint32Array {
+  const n = centres.length / 2;
+  const bh = src.layout.tiled ? src.layout.blockHeight : 1;
+  const band = (i: number) => Math.floor(centres[2 * i + 1] / bh);
+  return Uint32Array.from({ length: n }, (_, i) => i).sort((a, b) => band(a) - band(b) || (bh > 1 ? centres[2 * a] - centres[2 * b] : centres[2 * a + 1] - centres[2 * b + 1]) || a - b);
 }
 
 /** Maps 0..n-1 through `fn` with at most `limit` calls pending; results in index order. */
