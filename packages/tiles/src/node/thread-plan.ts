@@ -121,8 +121,9 @@ export function cacheBytesFor(src: GeoTiffSource, plan: ScanPlan): number {
     const down = Math.ceil((plan.tileSize * plan.fy) / L.scaleY / bh) + 1;
     return Math.max(16 << 20, Math.ceil(across * down * bw * bh * px * 1.25));
   }
+  // No spare for strips: the next row's first window, read ahead, only evicts bands above the rows it shares.
   const rows = plan.tileSize * plan.fy + 2 * Math.max(src.layout.blockHeight, STRIP_BAND_ROWS);
-  return Math.max(32 << 20, Math.ceil(rows * src.width * px * 1.25));
+  return Math.max(32 << 20, Math.ceil(rows * src.width * px));
 }
 
 /**
@@ -132,9 +133,10 @@ export function cacheBytesFor(src: GeoTiffSource, plan: ScanPlan): number {
 export const MEMORY_BUDGET_BYTES = 560 << 20;
 /**
  * This process and its scanning thread, block cache aside: Node, the modules, onnxruntime with the models
- * loaded, region and decode buffers (250–290 MB at 64 Mpx with a 20-MB cache, mem-probe).
+ * loaded, region and decode buffers, garbage not yet collected (290 MB at 64 Mpx with a 47-MB cache; a 1.6-Gpx
+ * striped file with alpha peaked at 624 MB with a 166-MB cache and an 89-MB heatmap: mem-probe, /usr/bin/time).
  */
-export const BASE_BYTES = 200 << 20;
+export const BASE_BYTES = 250 << 20;
 /** Each worker thread, block cache aside: its own Node heap, onnxruntime session and buffers. */
 export const WORKER_BYTES = 60 << 20;
 
