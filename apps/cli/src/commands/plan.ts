@@ -217,6 +217,9 @@ async function runPlan(argv: string[], io: Parameters<Command['run']>[1]): Promi
       throw e;
     }
     if (network.excluded) w(`路网 Roads: ${network.excluded} 条不可通行的道路未用 unusable ways left out (construction, proposed, abandoned, private …)`);
+    // Ways meet only at shared nodes: say how much of the network one can drive around in, so badly joined data shows.
+    const main = network.sccOf.reduce((a, c) => a + (c === network!.mainScc ? 1 : 0), 0);
+    w(`路网 Roads: ${network.nodeCount} 个路口 junctions, ${network.edges.length} 段 roads; 最大连通部分 largest connected part ${((100 * main) / Math.max(1, network.nodeCount)).toFixed(0)} %${network.terrain ? '; 按坡度计时 slopes from the DEM' : ''}`);
   }
 
   // Teams and schedule.
