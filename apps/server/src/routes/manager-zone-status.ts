@@ -72,13 +72,13 @@ export function zoneTree(ws: Workspace, seasonId?: string): ZoneStatus[] {
   return out.sort((a, b) => pathOf(a).join('/').localeCompare(pathOf(b).join('/'), 'zh-CN'));
 }
 
-/** Names of a zone's parents, outermost first. */
-export function parentNames(ws: Workspace, zoneId: string): string[] {
+/** Names of a zone's parents, outermost first (`pinyin`: the romanised names where the data has them). */
+export function parentNames(ws: Workspace, zoneId: string, pinyin = false): string[] {
   const zones = new Map(readZones(ws).map((z) => [z.zoneId, z]));
   const names: string[] = [];
   let cur = zones.get(zoneId)?.parentId ? zones.get(zones.get(zoneId)!.parentId!) : undefined;
   for (let n = 0; cur && n < 5; n++) {
-    names.unshift(cur.name ?? cur.zoneId);
+    names.unshift((pinyin ? cur.namePinyin : null) ?? cur.name ?? cur.zoneId);
     cur = cur.parentId ? zones.get(cur.parentId) : undefined;
   }
   return names;

@@ -47,6 +47,7 @@ const manager: RouteModule = {
         status: zoneStatusOf(ev, current ? { certId: current.certId, status: current.status, issuedAt: current.issuedAt, statusReason: current.statusReason } : null),
         season: { id: ev.season.id, name: ev.season.name, floweringStart: ev.season.floweringStart, floweringEnd: ev.season.floweringEnd },
         parents: parentNames(ws(), id),
+        parentsPinyin: parentNames(ws(), id, true),
         zone: { type: 'Feature', id, geometry: ev.zone.geometry, properties: { zone_id: id, name: ev.zone.name, level: ev.zone.level } },
         coverage: { share: ev.coverage.share, zoneAreaM2: ev.coverage.zoneAreaM2, coveredAreaM2: ev.coverage.coveredAreaM2, gapAreaM2: ev.coverage.gapAreaM2, usedImageIds: ev.coverage.usedImageIds, rejected: ev.coverage.rejected },
         gaps: { type: 'FeatureCollection', features: ev.coverage.gaps ? [{ type: 'Feature', geometry: ev.coverage.gaps, properties: { gap_area_m2: ev.coverage.gapAreaM2 } }] : [] },

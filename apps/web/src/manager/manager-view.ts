@@ -33,6 +33,8 @@ interface ZoneDetail {
   status: ZoneStatus;
   season: { id: string; name: string };
   parents: string[];
+  /** The same, romanised where the data has name_pinyin. */
+  parentsPinyin?: string[];
   zone: GeoJSON.Feature;
   coverage: { share: number; gapAreaM2: number };
   gaps: GeoJSON.FeatureCollection;
@@ -188,7 +190,7 @@ const managerView: View = (root) => {
     });
     detail.replaceChildren(
       h('section', { class: 'panel' },
-        h('h2', { 'data-testid': 'zone-title' }, [...d.parents, d.status.name ?? d.status.zoneId].join(' › '), ` · ${d.season.name}`),
+        h('h2', { 'data-testid': 'zone-title' }, [...(getLang() === 'en' && d.parentsPinyin ? d.parentsPinyin : d.parents), placeName(d.status.name, d.status.namePinyin) ?? d.status.zoneId].join(' › '), ` · ${d.season.name}`),
         h('div', null, `${t('mgr.fig.coverage')}: `, h('b', { 'data-testid': 'zone-coverage' }, pct(d.coverage.share)), ` · ${t('mgr.fig.gap')}: ${fmtNumber(d.coverage.gapAreaM2, 0)} m²`),
         h('div', null, `${t('mgr.fig.targets')}: ${d.targets.features.length} · ${byStatus}`),
         h('div', null, `${t('mgr.digest')}: `, h('span', { class: 'digest' }, d.evidenceDigest)),
