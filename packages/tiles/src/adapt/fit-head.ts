@@ -100,12 +100,32 @@ export function fitLogisticHead(xs: ArrayLike<number>[], ys: ArrayLike<number>, 
     H[D * n + D] += biasPull;
     for (let a = 0; a < n; a++) for (let b = a + 1; b < n; b++) H[a * n + b] = H[b * n + a];
     const step = solveSpd(H, g, n);
-    let size = 0;
-    for (let a = 0; a < D; a++) (h.w[a] -= step[a]), (size += step[a] ** 2);
-    h.b -= step[D];
-    if (Math.sqrt(size + step[D] ** 2) < 1e-7) break;
+    // Backtracking: a full Newton step from a saturated start (every score near 1) overshoots.
+    const f0 = objective(h);
+    let t = 1, trial: LogisticHead = h;
+    for (let k = 0; k < 30; k++, t /= 2) {
+      trial = { w: h.w.map((v, a) => v - t * step[a]), b: h.b - t * step[D] };
+      if (objective(trial) <= f0) break;
+    }
+    const moved = Math.sqrt(step.reduce((a, v) => a + v * v, 0)) * t;
+    h.w = trial.w;
+    h.b = trial.b;
+    if (moved < 1e-7) break;
   }
   return h;
+
+  function objective(c: LogisticHead): number {
+    let f = 0;
+    for (let i = 0; i < N; i++) {
+      let z = c.b;
+      for (let d = 0; d < D; d++) z += c.w[d] * xs[i][d];
+      // log(1 + e^-z) for a positive, log(1 + e^z) for a negative, without overflow
+      const m = ys[i] ? -z : z;
+      f += weight(ys[i]) * (m > 0 ? m + Math.log1p(Math.exp(-m)) : Math.log1p(Math.exp(m)));
+    }
+    for (let d = 0; d < D; d++) f += (pull[d] / 2) * (c.w[d] - prior.w[d]) ** 2;
+    return f + (biasPull / 2) * (c.b - prior.b) ** 2;
+  }
 }
 
 /**

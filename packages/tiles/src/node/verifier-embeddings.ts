@@ -9,9 +9,9 @@ import type { RgbRaster } from '../read/resample-area';
 import { loadModelCard } from './load-model';
 
 const { onnx } = onnxProto;
-type ModelProto = InstanceType<typeof onnx.ModelProto>;
-type NodeProto = InstanceType<typeof onnx.NodeProto>;
-type TensorProto = InstanceType<typeof onnx.TensorProto>;
+type ModelProto = onnxProto.onnx.ModelProto;
+type NodeProto = onnxProto.onnx.INodeProto;
+type TensorProto = onnxProto.onnx.ITensorProto;
 
 /**
  * The classifier's last layer, read from the graph: logits = weight · embedding + bias, with `weight` K × D
@@ -35,9 +35,9 @@ export interface ClassifierHead {
   bias: Float32Array;
 }
 
-const attr = (n: NodeProto, name: string) => n.attribute.find((a) => a.name === name);
+const attr = (n: NodeProto, name: string) => (n.attribute ?? []).find((a) => a.name === name);
 const attrInt = (n: NodeProto, name: string, d: number) => (attr(n, name) ? Number(attr(n, name)!.i) : d);
-const attrFloat = (n: NodeProto, name: string, d: number) => (attr(n, name) ? attr(n, name)!.f : d);
+const attrFloat = (n: NodeProto, name: string, d: number) => (attr(n, name) ? (attr(n, name)!.f ?? d) : d);
 
 /** A float32 initializer's values (raw_data or float_data). */
 export function tensorValues(t: TensorProto): Float32Array {
@@ -46,7 +46,7 @@ export function tensorValues(t: TensorProto): Float32Array {
     const copy = new Uint8Array(t.rawData); // aligned copy
     return new Float32Array(copy.buffer, 0, copy.length / 4);
   }
-  return Float32Array.from(t.floatData);
+  return Float32Array.from(t.floatData ?? []);
 }
 
 function setTensorValues(t: TensorProto, v: Float32Array): void {
@@ -62,8 +62,8 @@ function setTensorValues(t: TensorProto, v: Float32Array): void {
 export function findClassifierHead(model: ModelProto, outputName: string): ClassifierHead {
   const g = model.graph!;
   const producer = new Map<string, NodeProto>();
-  for (const n of g.node) for (const o of n.output) producer.set(o, n);
-  const init = new Map(g.initializer.map((t) => [t.name, t]));
+  for (const n of g.node ?? []) for (const o of n.output ?? []) producer.set(o, n);
+  const init = new Map((g.initializer ?? []).map((t) => [t.name ?? '', t]));
   const fail = (why: string): never => {
     throw new TilesError('TIANDI_E_MODEL_MISMATCH', `模型无法适配 cannot adapt this verifier: ${why}; adaptation needs its last layer to be a Gemm, MatMul or 1×1 Conv with constant weights`);
   };
@@ -71,38 +71,39 @@ export function findClassifierHead(model: ModelProto, outputName: string): Class
   let biasName: string | undefined;
   for (let hop = 0; hop < 8; hop++) {
     const n = producer.get(name) ?? fail(`no node produces '${name}'`);
-    if (['Flatten', 'Reshape', 'Squeeze', 'Identity'].includes(n.opType)) {
-      name = n.input[0];
+    const inputs = n.input ?? [], opType = n.opType ?? '';
+    if (['Flatten', 'Reshape', 'Squeeze', 'Identity'].includes(opType)) {
+      name = inputs[0];
       continue;
     }
-    if (n.opType === 'Add' && !biasName) {
-      const [a, b] = n.input;
+    if (opType === 'Add' && !biasName) {
+      const [a, b] = inputs;
       biasName = init.has(b) ? b : init.has(a) ? a : fail(`'${n.name}' adds no constant`);
       name = biasName === b ? a : b;
       continue;
     }
-    if (n.opType === 'Gemm' || n.opType === 'MatMul' || n.opType === 'Conv') {
-      if (n.opType === 'Gemm' && attrInt(n, 'transA', 0)) fail('Gemm with transA');
-      const w = init.get(n.input[1]) ?? fail(`'${n.input[1]}' is not a constant`);
-      const dims = w.dims.map(Number);
-      const storedKByD = n.opType === 'Conv' || (n.opType === 'Gemm' && attrInt(n, 'transB', 0) === 1);
-      if (n.opType === 'Conv' && dims.slice(2).some((d) => d !== 1)) fail('the last Conv is not 1 × 1');
+    if (opType === 'Gemm' || opType === 'MatMul' || opType === 'Conv') {
+      if (opType === 'Gemm' && attrInt(n, 'transA', 0)) fail('Gemm with transA');
+      const w = init.get(inputs[1]) ?? fail(`'${inputs[1]}' is not a constant`);
+      const dims = (w.dims ?? []).map(Number);
+      const storedKByD = opType === 'Conv' || (opType === 'Gemm' && attrInt(n, 'transB', 0) === 1);
+      if (opType === 'Conv' && dims.slice(2).some((d) => d !== 1)) fail('the last Conv is not 1 × 1');
       const [K, D] = storedKByD ? [dims[0], dims[1]] : [dims[1], dims[0]];
-      const alpha = n.opType === 'Gemm' ? attrFloat(n, 'alpha', 1) : 1;
-      const beta = n.opType === 'Gemm' ? attrFloat(n, 'beta', 1) : 1;
+      const alpha = opType === 'Gemm' ? attrFloat(n, 'alpha', 1) : 1;
+      const beta = opType === 'Gemm' ? attrFloat(n, 'beta', 1) : 1;
       const raw = tensorValues(w);
       const weight = new Float32Array(K * D);
       for (let k = 0; k < K; k++) for (let d = 0; d < D; d++) weight[k * D + d] = alpha * (storedKByD ? raw[k * D + d] : raw[d * K + k]);
-      const bName = n.opType === 'MatMul' ? biasName : n.input[2] || undefined;
+      const bName = opType === 'MatMul' ? biasName : inputs[2] || undefined;
       const bias = new Float32Array(K);
       if (bName) {
         const bv = tensorValues(init.get(bName) ?? fail(`bias '${bName}' is not a constant`));
         if (bv.length !== K && bv.length !== 1) fail(`bias '${bName}' has ${bv.length} values for ${K} logits`);
         for (let k = 0; k < K; k++) bias[k] = beta * bv[bv.length === 1 ? 0 : k];
       }
-      return { embeddingName: n.input[0], op: n.opType as ClassifierHead['op'], weightName: n.input[1], biasName: bName, alpha, beta, storedKByD, dim: D, classes: K, weight, bias };
+      return { embeddingName: inputs[0], op: opType as ClassifierHead['op'], weightName: inputs[1], biasName: bName, alpha, beta, storedKByD, dim: D, classes: K, weight, bias };
     }
-    fail(`'${name}' comes from a ${n.opType} node`);
+    fail(`'${name}' comes from a ${opType} node`);
   }
   return fail('no last layer within 8 nodes of the output');
 }
@@ -119,8 +120,8 @@ export function decodeOnnx(bytes: Uint8Array, path?: string): ModelProto {
 /** A copy of the graph with the head's input tensor added as a second output, `embeddingName`. */
 export function withEmbeddingOutput(model: ModelProto, head: ClassifierHead): Uint8Array {
   const copy = onnx.ModelProto.decode(onnx.ModelProto.encode(model).finish());
-  if (!copy.graph!.output.some((o) => o.name === head.embeddingName)) {
-    copy.graph!.output.push(onnx.ValueInfoProto.create({ name: head.embeddingName, type: { tensorType: { elemType: onnx.TensorProto.DataType.FLOAT } } }));
+  if (!(copy.graph!.output ?? []).some((o) => o.name === head.embeddingName)) {
+    (copy.graph!.output ??= []).push(onnx.ValueInfoProto.create({ name: head.embeddingName, type: { tensorType: { elemType: onnx.TensorProto.DataType.FLOAT } } }));
   }
   return onnx.ModelProto.encode(copy).finish();
 }
@@ -128,7 +129,7 @@ export function withEmbeddingOutput(model: ModelProto, head: ClassifierHead): Ui
 /** A copy of the graph with the last layer's weights and bias replaced (K × D, as in {@link ClassifierHead}). */
 export function withHeadWeights(model: ModelProto, head: ClassifierHead, weight: Float32Array, bias: Float32Array): Uint8Array {
   const copy = onnx.ModelProto.decode(onnx.ModelProto.encode(model).finish());
-  const init = new Map(copy.graph!.initializer.map((t) => [t.name, t]));
+  const init = new Map((copy.graph!.initializer ?? []).map((t) => [t.name ?? '', t]));
   const { classes: K, dim: D } = head;
   const stored = new Float32Array(K * D);
   for (let k = 0; k < K; k++) for (let d = 0; d < D; d++) stored[head.storedKByD ? k * D + d : d * K + k] = weight[k * D + d] / head.alpha;

@@ -1,0 +1,170 @@
+import { cpSync, existsSync, readFileSync, renameSync, rmSync, writeFileSync } from 'node:fs';
+import { basename, join, resolve } from 'node:path';
+import { TilesError } from '../errors';
+import { adaptedIsBetter, fitLogisticHead, headScore, heldOutMetrics, splitGroups, thresholdKeepingRecall, type HeldOutMetrics, type LogisticHead } from '../adapt/fit-head';
+import type { ModelCard } from '../model/model-card';
+import type { RgbRaster } from '../read/resample-area';
+import { loadModelCard } from './load-model';
+import { loadEmbeddingModel, withHeadWeights, type ClassifierHead } from './verifier-embeddings';
+
+/** One verifier window with its label. Windows of one candidate share `item`; split and metrics go by `group`. */
+export interface LabelWindow {
+  raster: RgbRaster;
+  /** 1: poppy, 0: not poppy. */
+  label: 0 | 1;
+  /** The candidate (or target) the window belongs to: its score is its best window's, as in the scan. */
+  item: string;
+  /** Image or spatial block: whole groups go to fit or held-out, so neighbouring windows never straddle the split. */
+  group: string;
+  /** Where the label came from, e.g. 'desk', 'ground', 'missed_by_scan', 'synthetic'. */
+  source: string;
+}
+
+/** What `adaptation.json` beside the adapted card records. */
+export interface AdaptationRecord {
+  from: { model: string; version: string; dir: string };
+  version: string;
+  created_at: string;
+  seed: number;
+  labels: { by_source: Record<string, { positive: number; negative: number }>; windows: number; items: number; fit_items: number; held_out_items: number; held_out_groups: string[] };
+  threshold: { before: number; after: number; recall_kept: number };
+  held_out: { before: HeldOutMetrics; after: HeldOutMetrics };
+  adopt: boolean;
+  why: string;
+  seconds: number;
+}
+
+export interface AdaptVerifierOptions {
+  modelDir: string;
+  windows: LabelWindow[];
+  /** The new model folder (must not exist). */
+  outDir: string;
+  seed?: number;
+  /** Share of groups held out (default 0.3). */
+  heldOut?: number;
+  lambda?: number;
+  threads?: number;
+  onProgress?: (what: string) => void;
+}
+
+/** The shipped head as one logistic: K = 1 with a sigmoid, or K = 2 (positive logit minus the other). */
+function binaryHead(card: ModelCard, h: ClassifierHead): LogisticHead {
+  if (h.classes === 1 && card.output.activation === 'sigmoid') return { w: Float64Array.from(h.weight), b: h.bias[0] };
+  if (h.classes === 2 && card.output.activation !== 'none') {
+    const p = card.classes.indexOf(card.positive_class), q = 1 - p, D = h.dim;
+    return { w: Float64Array.from({ length: D }, (_, d) => h.weight[p * D + d] - h.weight[q * D + d]), b: h.bias[p] - h.bias[q] };
+  }
+  throw new TilesError('TIANDI_E_MODEL_MISMATCH', `模型无法适配 cannot adapt: the verifier's last layer has ${h.classes} logits with activation '${card.output.activation}' (needs 1 with sigmoid, or 2)`);
+}
+
+/** The fitted logistic written back as the graph's K × D layer (K = 2: the positive row carries it, the other is zero). */
+function layerOf(card: ModelCard, h: ClassifierHead, fit: LogisticHead): { weight: Float32Array; bias: Float32Array } {
+  if (h.classes === 1) return { weight: Float32Array.from(fit.w), bias: Float32Array.of(fit.b) };
+  const p = card.classes.indexOf(card.positive_class), D = h.dim;
+  const weight = new Float32Array(2 * D), bias = new Float32Array(2);
+  weight.set(fit.w, p * D);
+  bias[p] = fit.b;
+  return { weight, bias };
+}
+
+/** Each item's score: the best of its windows (the scan keeps a candidate when its best window passes). */
+function itemScores(items: string[], scores: ArrayLike<number>): Map<string, number> {
+  const best = new Map<string, number>();
+  items.forEach((it, i) => best.set(it, Math.max(best.get(it) ?? -Infinity, scores[i])));
+  return best;
+}
+
+/** The next free `<base>-adapted-N` version string for a card version. */
+export function adaptedVersion(version: string, n: number): string {
+  return `${version.replace(/[-+].*$/, '')}-adapted.${n}`;
+}
+
+/**
+ * Fits a new last layer for a two-stage model's verifier on labelled windows, re-chooses its threshold to keep
+ * the recall it had on the fit positives, measures both on held-out groups, and writes a new model folder
+ * (`outDir`: the model copied, the verifier's graph with the new layer, cards with the new version and
+ * threshold, `adaptation.json`). The record says whether it should be adopted (it is not adopted here).
+ * @throws TilesError `TIANDI_E_BAD_MODEL_CARD` (no verifier), `TIANDI_E_MODEL_MISMATCH` (a head it cannot adapt),
+ * `TIANDI_E_BAD_WRITE_OPTIONS` (no labels, or outDir exists).
+ */
+export async function adaptVerifier(o: AdaptVerifierOptions): Promise<AdaptationRecord> {
+  const t0 = performance.now();
+  const modelDir = resolve(o.modelDir), outDir = resolve(o.outDir);
+  const card = await loadModelCard(modelDir);
+  if (!card.verifier) throw new TilesError('TIANDI_E_BAD_MODEL_CARD', `模型没有复核阶段 ${modelDir}/model.json has no verifier: adaptation fits the verifier's last layer`, join(modelDir, 'model.json'));
+  if (!o.windows.length) throw new TilesError('TIANDI_E_BAD_WRITE_OPTIONS', '没有标注 no labelled windows: decide some candidates at the desk or import ground reports first');
+  if (existsSync(outDir)) throw new TilesError('TIANDI_E_BAD_WRITE_OPTIONS', `目标已存在 ${outDir} exists: choose a new folder for the adapted model`, outDir);
+  const seed = o.seed ?? 1;
+  const vdir = resolve(modelDir, card.verifier.model);
+  o.onProgress?.(`嵌入 embedding ${o.windows.length} windows`);
+  const em = await loadEmbeddingModel(vdir, { threads: o.threads ?? 2 });
+  let scores: Float32Array, embeddings: Float32Array[];
+  try {
+    ({ scores, embeddings } = await em.embed(o.windows.map((w) => w.raster)));
+  } finally {
+    await em.release();
+  }
+  const prior = binaryHead(em.card, em.head);
+  const held = splitGroups(o.windows.map((w) => w.group), o.heldOut ?? 0.3, seed);
+  const isHeld = o.windows.map((w) => held.has(w.group));
+  const fitIdx = o.windows.map((_, i) => i).filter((i) => !isHeld[i]);
+  o.onProgress?.(`拟合 fitting on ${fitIdx.length} windows`);
+  const head = fitLogisticHead(fitIdx.map((i) => embeddings[i]), fitIdx.map((i) => o.windows[i].label), prior, { lambda: o.lambda });
+  const after = embeddings.map((x) => headScore(head, x));
+  const items = o.windows.map((w) => w.item);
+  const labelOf = new Map(o.windows.map((w) => [w.item, w.label]));
+  const heldItem = new Map(o.windows.map((w, i) => [w.item, isHeld[i]]));
+  const sBefore = itemScores(items, scores), sAfter = itemScores(items, after);
+  const pick = (m: Map<string, number>, heldOut: boolean) => {
+    const ids = [...m.keys()].filter((k) => heldItem.get(k) === heldOut);
+    return { s: ids.map((k) => m.get(k)!), y: ids.map((k) => labelOf.get(k)!) };
+  };
+  const t = card.verifier.threshold;
+  // The new threshold keeps, on the fit positives, the recall the shipped verifier had there.
+  const fitB = pick(sBefore, false), fitA = pick(sAfter, false);
+  const recallKept = heldOutMetrics(fitB.s, fitB.y, t).recall ?? 1;
+  const tNew = Math.min(t, thresholdKeepingRecall(fitA.s.filter((_, i) => fitA.y[i]), recallKept, t));
+  const hb = pick(sBefore, true), ha = pick(sAfter, true);
+  const before = heldOutMetrics(hb.s, hb.y, t), afterM = heldOutMetrics(ha.s, ha.y, tNew);
+  const verdict = held.size ? adaptedIsBetter(before, afterM) : { better: false, why: 'no held-out labels (one image or block only): cannot show it is better 无留出标注' };
+  const bySource: AdaptationRecord['labels']['by_source'] = {};
+  for (const [item, label] of labelOf) {
+    const src = o.windows.find((w) => w.item === item)!.source;
+    const e = (bySource[src] ??= { positive: 0, negative: 0 });
+    label ? e.positive++ : e.negative++;
+  }
+  const n = 1 + Number(/-adapted\.(\d+)$/.exec(card.version)?.[1] ?? 0);
+  const version = adaptedVersion(card.version, n);
+  const record: AdaptationRecord = {
+    from: { model: card.name, version: card.version, dir: modelDir }, version, created_at: new Date().toISOString(), seed,
+    labels: { by_source: bySource, windows: o.windows.length, items: labelOf.size, fit_items: fitB.s.length, held_out_items: hb.s.length, held_out_groups: [...held].sort() },
+    threshold: { before: t, after: tNew, recall_kept: recallKept },
+    held_out: { before, after: afterM }, adopt: verdict.better, why: verdict.why, seconds: 0,
+  };
+  writeAdaptedModel(modelDir, outDir, card, em, layerOf(em.card, em.head, head), record);
+  record.seconds = (performance.now() - t0) / 1000;
+  writeFileSync(join(outDir, 'adaptation.json'), JSON.stringify(record, null, 2) + '\n');
+  return record;
+}
+
+/** Copies the model folder and writes the adapted verifier and cards into it, through a temporary folder renamed at the end. */
+function writeAdaptedModel(modelDir: string, outDir: string, card: ModelCard, em: Awaited<ReturnType<typeof loadEmbeddingModel>>, layer: { weight: Float32Array; bias: Float32Array }, record: AdaptationRecord): void {
+  const tmp = `${outDir}.partial-${process.pid}`;
+  rmSync(tmp, { recursive: true, force: true });
+  try {
+    cpSync(modelDir, tmp, { recursive: true, filter: (p) => !basename(p).startsWith('.') && !/\.(py|sh)$/.test(p) && basename(p) !== 'adaptation.json' });
+    const vdir = join(tmp, card.verifier!.model);
+    writeFileSync(join(vdir, 'model.onnx'), withHeadWeights(em.proto, em.head, layer.weight, layer.bias));
+    const vjson = JSON.parse(readFileSync(join(vdir, 'model.json'), 'utf8'));
+    writeFileSync(join(vdir, 'model.json'), JSON.stringify({ ...vjson, version: adaptedVersion(vjson.version, Number(record.version.split('.').pop())) }, null, 2) + '\n');
+    const json = JSON.parse(readFileSync(join(modelDir, 'model.json'), 'utf8'));
+    const { calibration: _stale, ...verifier } = json.verifier; // the shipped calibration maps the old scores, not these
+    const note = `Adapted locally from ${card.name} ${card.version} on ${record.labels.items} office labels (adaptation.json). 本地适配。`;
+    writeFileSync(join(tmp, 'model.json'), JSON.stringify({ ...json, name: basename(outDir), version: record.version, verifier: { ...verifier, threshold: record.threshold.after }, ...(json.training ? { training: { ...json.training, data: `${json.training.data}; ${note}` } } : {}) }, null, 2) + '\n');
+    writeFileSync(join(tmp, 'adaptation.json'), JSON.stringify(record, null, 2) + '\n');
+    renameSync(tmp, outDir);
+  } catch (e) {
+    rmSync(tmp, { recursive: true, force: true });
+    throw e;
+  }
+}
