@@ -100,6 +100,26 @@ describe('tus uploads', () => {
     expect(jobQueueOf(app.tiandi).list()).toHaveLength(0);
   });
 
+  it('refuses a crafted header (GeoKeyDirectory count 0x3fffffff) with 422 through the tiles reader limits (issue 15, finding 5)', async () => {
+    const { app, create, patch, uploadFiles } = await setup();
+    const tif = Buffer.from(makeGeoTiff({ width: 80, height: 60 }));
+    const le = tif.toString('latin1', 0, 2) === 'II';
+    const u16 = (o: number) => (le ? tif.readUInt16LE(o) : tif.readUInt16BE(o));
+    const ifd = le ? tif.readUInt32LE(4) : tif.readUInt32BE(4);
+    let patched = 0;
+    for (let i = 0; i < u16(ifd); i++) {
+      const e = ifd + 2 + i * 12;
+      if (u16(e) === 34735) patched = le ? tif.writeUInt32LE(0x3fffffff, e + 4) : tif.writeUInt32BE(0x3fffffff, e + 4);
+    }
+    expect(patched).toBeGreaterThan(0);
+    const c = await create(tif.length, { filename: 'crafted.tif', sha256: sha(tif) });
+    const r = await patch(`/api/uploads/${c.headers.location!.split('/').pop()}`, 0, tif);
+    expect(r.statusCode).toBe(422);
+    expect(JSON.parse(r.body)).toMatchObject({ code: 'TIANDI_E_UPLOAD_REJECTED', message: expect.stringMatching(/crafted\.tif: .*GeoKeyDirectory/) });
+    expect(uploadFiles()).toEqual([]);
+    expect(jobQueueOf(app.tiandi).list()).toHaveLength(0);
+  });
+
   it('never takes the uploader from a client-sent header', async () => {
     const { app, as } = await setup();
     const tif = makeGeoTiff();
