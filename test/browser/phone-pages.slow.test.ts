@@ -6,7 +6,8 @@ import { AccountStore } from '@tiandi/store/accounts';
 import { buildServer } from '@tiandi/server';
 import type { FastifyInstance } from 'fastify';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
-import { makeSurveyWorkspace } from '../../apps/server/src/routes/field-world.test-util';
+import { importZones } from '@tiandi/store';
+import { makeSurveyWorkspace, rect } from '../../apps/server/src/routes/field-world.test-util';
 import { makeGeoTiff } from '../../apps/server/src/testing/make-geotiff';
 import { routes } from '../../apps/server/src/routes/index';
 import { rasterCatalogOf } from '../../apps/server/src/routes/rasters';
@@ -39,6 +40,8 @@ beforeAll(async () => {
   await accounts.addAccount({ name: 'team1', role: 'field', teamId: 'T1', password: 'team1-password' });
   await accounts.addAccount({ name: 'team9', role: 'field', teamId: 'T9', password: 'team9-password' });
   for (const role of ['operator', 'planner', 'manager', 'admin'] as const) await accounts.addAccount({ name: role, role, password: `${role}-password` });
+  // The village's romanised name, as seeds/zones.geojson carries it: the English UI shows it.
+  importZones(made.ws, { type: 'FeatureCollection', features: [{ type: 'Feature', properties: { zone_id: 'V01', name: '上寨村', name_pinyin: 'Shangzhai Cun' }, geometry: rect(100, 25, 100.01, 25.01) }] }, { level: 'village' }, 'test');
   made.ws.close();
   process.env.VITE_CONFIG_NATIVE_IGNORE_WARNING ??= 'true';
   const { build } = await import('vite');
@@ -208,6 +211,8 @@ describe.skipIf(!hasChromium)('target review', () => {
     await expect.poll(() => detail.isVisible()).toBe(true);
     expect(await detail.locator('h2').textContent()).toContain(id!.slice(0, 24));
     expect(await page.locator('html').getAttribute('lang')).toBe('en');
+    // Place names follow the language where the data has a romanised one.
+    expect(await page.locator('[data-testid=target-list] tr.selected td').nth(3).textContent()).toBe('Shangzhai Cun');
     await context.close();
   }, 90_000);
 });
