@@ -25,6 +25,7 @@ export * from './triage';
 export * from './import-plan';
 export * from './mark-stale';
 export * from './training-labels';
+export * from './adaptation-labels';
 export * from './spatial-index';
 export * from './import-plan-file';
 export * from './planning-inputs';
