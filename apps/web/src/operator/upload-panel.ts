@@ -1,4 +1,5 @@
-import { fmtNumber, t } from '../i18n/index';
+import { fmtNumber, getLang, t } from '../i18n/index';
+import { pickLanguage } from '../api/error-text';
 import { formatDuration } from './jobs-panel';
 import { h } from '../ui/h';
 import { uploadFile, type UploadState } from '../upload/upload-file';
@@ -17,6 +18,16 @@ export function uploadRate(first: { t: number; bytes: number }, now: { t: number
   return { bytesPerS, etaS: (total - now.bytes) / bytesPerS };
 }
 
+/**
+ * The server's reason in the UI's language. Its Chinese part is often a short title with the how-to
+ * only in English, so the Chinese UI keeps the whole line; the English UI drops the Chinese.
+ */
+function reasonText(reason: string | undefined): string {
+  if (getLang() !== 'en' || !reason) return reason ?? '';
+  const named = /^([^\s:：]+\.\w+): ([\s\S]*)$/.exec(reason); // "file.tif: why" keeps its file name
+  return named ? `${named[1]}: ${pickLanguage(named[2], 'en')}` : pickLanguage(reason, 'en');
+}
+
 /** Text of an upload state for the file row. */
 export function describeUpload(s: UploadState, rate?: { bytesPerS: number; etaS: number | null } | null): string {
   const pct = Math.floor(s.fraction * 100);
@@ -30,9 +41,9 @@ export function describeUpload(s: UploadState, rate?: { bytesPerS: number; etaS:
     case 'queued':
       return s.existing ? t('upload.duplicate') + (s.sameImage ? ` → ${s.sameImage.imageId}` : '') : t('upload.queued');
     case 'rejected':
-      return t('upload.rejected', { reason: s.error ?? '' });
+      return t('upload.rejected', { reason: reasonText(s.error) });
     case 'failed':
-      return t('upload.failed', { reason: s.error ?? '' });
+      return t('upload.failed', { reason: reasonText(s.error) });
   }
 }
 
