@@ -1,6 +1,6 @@
 import { describe, expect, it } from 'vitest';
 import { join } from 'node:path';
-import { readDepot, readRoads, setDepot, setRoads, type RoadWay } from './planning-inputs';
+import { auditHead, readDepot, readRoads, roadsVersion, setDepot, setRoads, type RoadWay } from './planning-inputs';
 import { tmp } from './test-world.test-util';
 import { Workspace } from './workspace';
 
@@ -26,5 +26,21 @@ describe('roads and depot in the workspace', () => {
     expect(audit).toContain('depot.set');
     expect(() => setRoads(again, [], 'empty.geojson', 'tester')).toThrow(expect.objectContaining({ code: 'TIANDI_E_INPUT' }));
     again.close();
+  });
+
+  it('changes the roads version only when the roads are set (the audit head on every write)', () => {
+    const ws = Workspace.create(join(tmp(), 'ws.gpkg'));
+    expect(roadsVersion(ws)).toBe(0);
+    const way: RoadWay = { id: '1', coords: [[102.3, 27.9], [102.31, 27.9]], tags: { highway: 'track' } };
+    setRoads(ws, [way], 'a.geojson', 'tester');
+    const v1 = roadsVersion(ws);
+    const h1 = auditHead(ws);
+    expect(v1).toBeGreaterThan(0);
+    setDepot(ws, { id: 'depot', name: null, lonLat: [102.3, 27.9] }, 'tester');
+    expect(roadsVersion(ws)).toBe(v1);
+    expect(auditHead(ws)).not.toBe(h1);
+    setRoads(ws, [way], 'a.geojson', 'tester');
+    expect(roadsVersion(ws)).toBeGreaterThan(v1);
+    ws.close();
   });
 });

@@ -68,3 +68,19 @@ export function readDepot(ws: Workspace): Depot | null {
   const g = fromGpkgBlob(r.geom) as { coordinates: LonLat };
   return { id: r.depot_id, name: r.name, lonLat: [g.coordinates[0], g.coordinates[1]] };
 }
+
+/**
+ * Which road network the workspace holds: the sequence number of the audit entry that last set it
+ * (0 when never set). Changes exactly when {@link setRoads} runs, in any process, so a reader can
+ * keep a serialised copy until then.
+ */
+export function roadsVersion(ws: Workspace): number {
+  const r = ws.db.prepare(`SELECT max(seq) AS seq FROM audit_log WHERE action = 'roads.set'`).get() as { seq: number | null };
+  return r.seq ?? 0;
+}
+
+/** The audit chain's head (changes with every audited write), a cheap check before {@link roadsVersion}. */
+export function auditHead(ws: Workspace): string | null {
+  const r = ws.db.prepare(`SELECT value FROM tiandi_meta WHERE key = 'audit_head'`).get() as { value: string } | undefined;
+  return r?.value ?? null;
+}
