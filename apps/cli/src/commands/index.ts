@@ -25,4 +25,5 @@ export const commands: Record<string, () => Promise<{ default: Command }>> = {
   serve: () => import('./serve'),
   user: () => import('./user'),
   demo: () => import('./demo'),
+  adapt: () => import('./adapt'),
 };

@@ -4,7 +4,11 @@ import { TilesError } from '../errors';
 import { adaptedIsBetter, fitLogisticHead, headScore, heldOutMetrics, splitGroups, thresholdKeepingRecall, type HeldOutMetrics, type LogisticHead } from '../adapt/fit-head';
 import type { ModelCard } from '../model/model-card';
 import type { RgbRaster } from '../read/resample-area';
+import { toWgs84 } from '@tiandi/geo/crs';
+import { invertGeoTransform } from '../read/georef';
+import { openGeoTiffSource } from '../read/open-geotiff-source';
 import { loadModelCard } from './load-model';
+import { readVerifierWindow } from './verify-candidates';
 import { loadEmbeddingModel, withHeadWeights, type ClassifierHead } from './verifier-embeddings';
 
 /** One verifier window with its label. Windows of one candidate share `item`; split and metrics go by `group`. */
@@ -166,5 +170,40 @@ function writeAdaptedModel(modelDir: string, outDir: string, card: ModelCard, em
   } catch (e) {
     rmSync(tmp, { recursive: true, force: true });
     throw e;
+  }
+}
+
+/** A labelled place to read a window at: WGS 84 [lon, lat] in one image file. */
+export interface LabelPoint {
+  lonLat: [number, number];
+  label: 0 | 1;
+  item: string;
+  source: string;
+}
+
+/**
+ * Reads the verifier's window (as the scan reads it: same reader, same GSD, same grid snapping) centred on each
+ * point of one image. Points outside the image are skipped and counted.
+ */
+export async function readLabelWindows(modelDir: string, imagePath: string, group: string, points: LabelPoint[]): Promise<{ windows: LabelWindow[]; outside: number }> {
+  const card = await loadModelCard(resolve(modelDir));
+  if (!card.verifier) throw new TilesError('TIANDI_E_BAD_MODEL_CARD', `${modelDir}/model.json has no verifier`, join(modelDir, 'model.json'));
+  const vcard = await loadModelCard(resolve(modelDir, card.verifier.model));
+  const src = await openGeoTiffSource(imagePath);
+  try {
+    const fromWgs = toWgs84(src.crs);
+    const windows: LabelWindow[] = [];
+    let outside = 0;
+    for (const p of points) {
+      const [px, py] = invertGeoTransform(src.geoTransform, ...fromWgs.inverse(p.lonLat));
+      if (!(px >= 0 && py >= 0 && px < src.width && py < src.height)) {
+        outside++;
+        continue;
+      }
+      windows.push({ raster: await readVerifierWindow(src, vcard, px, py), label: p.label, item: p.item, group, source: p.source });
+    }
+    return { windows, outside };
+  } finally {
+    await src.close();
   }
 }

@@ -1,0 +1,98 @@
+import { existsSync, readdirSync, statSync } from 'node:fs';
+import path from 'node:path';
+import { EXIT, type Command } from '../command';
+import { resolveModelDir } from '../default-model';
+import { UsageError, parseFlags, rel, runCommand, workspacePath } from '../workspace-command';
+
+const usage = `用法 Usage: tiandi adapt --workspace <file.gpkg> --images <folder> [--model <dir>] [--out <dir>]
+                    [--seed 1] [--held-out 0.3] [--json]
+
+本地适配 Local adaptation: 用工作区的标注重新拟合复核模型的最后一层，并重新选择阈值。
+Fits the verifier's last layer to the workspace's labels and re-chooses its threshold, in TypeScript:
+  - 室内判为"非罂粟" desk "not poppy" → negative (a desk "poppy-like" only asks for a visit: no label)
+  - 地面核实 ground: confirmed / eradicated → positive; inspected negative → negative
+  - 漏检地块 plots the scan missed (missed_by_scan) → positive
+Each label's verifier window is read from its image in --images (found by content, sha256, or by name).
+Labels are split by image (seeded) into fit and held-out; the new model version (--out, default
+<model>-adapted-N beside the model) carries adaptation.json with the labels used and held-out metrics
+before and after. Where it is not better on the held-out labels it says so: do not adopt it.
+`;
+
+/** The first free <model>-adapted-N folder beside the model. */
+function nextOutDir(modelDir: string): string {
+  const base = modelDir.replace(/-adapted-\d+$/, '');
+  for (let n = 1; ; n++) if (!existsSync(`${base}-adapted-${n}`)) return `${base}-adapted-${n}`;
+}
+
+/** GeoTIFFs in a folder (not recursive). */
+function tiffsIn(folder: string): string[] {
+  try {
+    if (!statSync(folder).isDirectory()) throw new Error();
+    return readdirSync(folder).filter((n) => /\.tiff?$/i.test(n)).sort().map((n) => path.join(folder, n));
+  } catch {
+    throw new UsageError(folder, '不是可读的文件夹 --images must be a readable folder holding the workspace\'s GeoTIFFs');
+  }
+}
+
+const adapt: Command = {
+  summary: '本地适配复核模型 Adapt the verifier to the workspace\'s labels (new model version)',
+  usage,
+  async run(argv, io) {
+    return runCommand(io, 'adapt', async () => {
+      const { values: v } = parseFlags('adapt', argv, { images: { type: 'string' }, model: { type: 'string' }, out: { type: 'string', short: 'o' }, seed: { type: 'string' }, 'held-out': { type: 'string' }, json: { type: 'boolean' } });
+      if (!v.images) throw new UsageError('adapt', '缺少 --images missing --images <folder> (where the scanned GeoTIFFs are)');
+      const seed = v.seed === undefined ? 1 : Number(v.seed), heldOut = v['held-out'] === undefined ? 0.3 : Number(v['held-out']);
+      if (!Number.isInteger(seed)) throw new UsageError('adapt', `--seed '${v.seed}' 应为整数 must be an integer`);
+      if (!(heldOut > 0 && heldOut < 1)) throw new UsageError('adapt', `--held-out '${v['held-out']}' 应在 0 与 1 之间 must be between 0 and 1`);
+      const modelDir = resolveModelDir(io.cwd, v.model);
+      const out = v.out ? path.resolve(io.cwd, v.out) : nextOutDir(modelDir);
+      const { Workspace, adaptationPoints } = await import('@tiandi/store');
+      const ws = Workspace.open(workspacePath(v.workspace, io));
+      let points;
+      try {
+        points = adaptationPoints(ws);
+      } finally {
+        ws.close();
+      }
+      if (!points.length) throw new UsageError('adapt', '工作区没有标注 the workspace has no labels yet: decide candidates "not poppy" at the desk, or import ground reports');
+      const { adaptVerifier, readLabelWindows, fileSha256 } = await import('@tiandi/tiles/node');
+      const files = tiffsIn(path.resolve(io.cwd, v.images));
+      const bySha = new Map<string, string>(), byName = new Map<string, string>();
+      for (const f of files) {
+        bySha.set(await fileSha256(f), f);
+        byName.set(path.basename(f), f);
+      }
+      const windows = [];
+      const missing = new Set<string>();
+      let outside = 0;
+      for (const imageId of [...new Set(points.map((p) => p.image_id))]) {
+        const mine = points.filter((p) => p.image_id === imageId);
+        const file = (mine[0].image_sha256 && bySha.get(mine[0].image_sha256)) || byName.get(path.basename(imageId));
+        if (!file) {
+          missing.add(imageId);
+          continue;
+        }
+        const r = await readLabelWindows(modelDir, file, imageId, mine.map((p) => ({ lonLat: p.lonLat, label: p.label, item: p.target_id, source: p.source })));
+        windows.push(...r.windows);
+        outside += r.outside;
+      }
+      if (missing.size) io.stderr.write(`未找到影像 ${missing.size} image(s) not in --images (their labels are left out): ${[...missing].slice(0, 5).join(', ')}${missing.size > 5 ? ' …' : ''}\n`);
+      if (!windows.length) throw new UsageError(v.images, '没有可读取的标注窗口 no label could be read: put the scanned GeoTIFFs in this folder');
+      const rec = await adaptVerifier({ modelDir, windows, outDir: out, seed, heldOut, onProgress: (m) => io.stderr.write(`${m}\n`) });
+      if (v.json) {
+        io.stdout.write(JSON.stringify({ out, ...rec, images_missing: [...missing], points_outside: outside }) + '\n');
+        return EXIT.ok;
+      }
+      const f = (x: number | null) => (x === null ? '–' : x.toFixed(3));
+      const { before, after } = rec.held_out;
+      io.stdout.write(`新模型版本 New model version ${rec.version} → ${rel(io, out)}\n`);
+      io.stdout.write(`标注 Labels: ${Object.entries(rec.labels.by_source).map(([s, c]) => `${s} +${c.positive}/−${c.negative}`).join(', ')} (${rec.labels.fit_items} fit, ${rec.labels.held_out_items} held out) in ${rec.seconds.toFixed(1)} s\n`);
+      io.stdout.write(`阈值 Threshold ${rec.threshold.before} → ${rec.threshold.after.toFixed(4)}\n`);
+      io.stdout.write(`留出 Held out: recall ${f(before.recall)} → ${f(after.recall)}, false-positive rate ${f(before.false_positive_rate)} → ${f(after.false_positive_rate)}\n`);
+      io.stdout.write(rec.adopt ? `可采用 Better on held-out labels: ${rec.why}\n` : `不采用 Not adopted — ${rec.why}\n`);
+      return EXIT.ok;
+    });
+  },
+};
+
+export default adapt;
