@@ -12,6 +12,7 @@ export const TILES_ERROR_CODES = {
   TIANDI_E_BAD_MODEL_CARD: 'model.json is missing or invalid.',
   TIANDI_E_MODEL_MISMATCH: 'The ONNX graph contradicts its model card.',
   TIANDI_E_BAD_WRITE_OPTIONS: 'writeGeoTiff was called with invalid options.',
+  TIANDI_E_BAD_ADAPT_INPUT: 'Local adaptation has no labels to learn from, or its output folder exists.',
   TIANDI_E_ABORTED: 'The operation was aborted.',
   TIANDI_E_INTERNAL: 'An unexpected error while scanning (a bug).',
 } as const;

@@ -89,15 +89,15 @@ export function adaptedVersion(version: string, n: number): string {
  * (`outDir`: the model copied, the verifier's graph with the new layer, cards with the new version and
  * threshold, `adaptation.json`). The record says whether it should be adopted (it is not adopted here).
  * @throws TilesError `TIANDI_E_BAD_MODEL_CARD` (no verifier), `TIANDI_E_MODEL_MISMATCH` (a head it cannot adapt),
- * `TIANDI_E_BAD_WRITE_OPTIONS` (no labels, or outDir exists).
+ * `TIANDI_E_BAD_ADAPT_INPUT` (no labels, or outDir exists).
  */
 export async function adaptVerifier(o: AdaptVerifierOptions): Promise<AdaptationRecord> {
   const t0 = performance.now();
   const modelDir = resolve(o.modelDir), outDir = resolve(o.outDir);
   const card = await loadModelCard(modelDir);
   if (!card.verifier) throw new TilesError('TIANDI_E_BAD_MODEL_CARD', `模型没有复核阶段 ${modelDir}/model.json has no verifier: adaptation fits the verifier's last layer`, join(modelDir, 'model.json'));
-  if (!o.windows.length) throw new TilesError('TIANDI_E_BAD_WRITE_OPTIONS', '没有标注 no labelled windows: decide some candidates at the desk or import ground reports first');
-  if (existsSync(outDir)) throw new TilesError('TIANDI_E_BAD_WRITE_OPTIONS', `目标已存在 ${outDir} exists: choose a new folder for the adapted model`, outDir);
+  if (!o.windows.length) throw new TilesError('TIANDI_E_BAD_ADAPT_INPUT', '没有标注 no labelled windows: decide some candidates at the desk or import ground reports first');
+  if (existsSync(outDir)) throw new TilesError('TIANDI_E_BAD_ADAPT_INPUT', `目标已存在 ${outDir} exists: choose a new folder for the adapted model`, outDir);
   const seed = o.seed ?? 1;
   const vdir = resolve(modelDir, card.verifier.model);
   o.onProgress?.(`嵌入 embedding ${o.windows.length} windows`);
