@@ -15,6 +15,7 @@ export * from './target';
 export * from './merge-candidates';
 export * from './ground-report';
 export * from './match-report';
+export * from './target-index';
 export * from './point-to-polygon-distance';
 export * from './target-lifecycle';
 export * from './certification-rules';
