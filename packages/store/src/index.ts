@@ -26,6 +26,7 @@ export * from './import-plan';
 export * from './mark-stale';
 export * from './training-labels';
 export * from './adaptation-labels';
+export * from './model-adoption';
 export * from './spatial-index';
 export * from './import-plan-file';
 export * from './planning-inputs';

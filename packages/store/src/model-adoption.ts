@@ -1,0 +1,98 @@
+import { StoreError } from './errors';
+import type { Workspace } from './workspace';
+
+/** The verifier a workspace's stored scores come from, after `tiandi model adopt`. */
+export interface AdoptedModel {
+  dir: string;
+  name: string;
+  version: string;
+  threshold: number;
+}
+
+interface AdoptionEntry {
+  model: AdoptedModel;
+  at: string;
+  /** candidate_id → its score_verify before this adoption (null: none). */
+  previous: Record<string, number | null>;
+}
+
+const KEY = 'model_adoptions';
+
+function history(ws: Workspace): AdoptionEntry[] {
+  const r = ws.db.prepare('SELECT value FROM tiandi_meta WHERE key = ?').get(KEY) as { value: string } | undefined;
+  return r ? (JSON.parse(r.value) as AdoptionEntry[]) : [];
+}
+
+function saveHistory(ws: Workspace, h: AdoptionEntry[]): void {
+  ws.db.prepare('INSERT INTO tiandi_meta (key, value) VALUES (?, ?) ON CONFLICT(key) DO UPDATE SET value = excluded.value').run(KEY, JSON.stringify(h));
+}
+
+/** The adopted verifier now in force, or null when the scores are the scans' own. */
+export function adoptedModel(ws: Workspace): AdoptedModel | null {
+  return history(ws).at(-1)?.model ?? null;
+}
+
+/** Candidates a two-stage scan verified (they have a verifier score): the ones an adopted verifier re-scores. */
+export function verifiedCandidates(ws: Workspace): { candidate_id: string; image_id: string; target_id: string | null; geom: Buffer; score_verify: number }[] {
+  return ws.db.prepare('SELECT candidate_id, image_id, target_id, geom, score_verify FROM candidates WHERE score_verify IS NOT NULL AND geom IS NOT NULL ORDER BY fid').all() as never;
+}
+
+/** Sets each target's verifier score to the best of its candidates'. */
+function refreshTargetScores(ws: Workspace, targetIds: Set<string>): void {
+  const best = ws.db.prepare('SELECT max(score_verify) AS s FROM candidates WHERE target_id = ?');
+  const set = ws.db.prepare('UPDATE targets SET score_verify = ? WHERE target_id = ?');
+  for (const t of targetIds) set.run((best.get(t) as { s: number | null }).s, t);
+}
+
+/**
+ * Adopts an adapted verifier: stores its scores for the candidates it re-scored (no rescan), remembers the
+ * scores they replace so {@link restoreModel} can put them back, and audits it. Returns how many candidates
+ * now fall below its threshold (they stay in the workspace; the triage list shows their new score).
+ * @throws StoreError `TIANDI_E_NOT_FOUND` when a candidate id is unknown.
+ */
+export function adoptModel(ws: Workspace, model: AdoptedModel, scores: Map<string, number>, actor: string, note?: string): { rescored: number; below_threshold: number } {
+  return ws.write(actor, (audit) => {
+    const get = ws.db.prepare('SELECT score_verify, target_id FROM candidates WHERE candidate_id = ?');
+    const set = ws.db.prepare('UPDATE candidates SET score_verify = ? WHERE candidate_id = ?');
+    const previous: Record<string, number | null> = {};
+    const targets = new Set<string>();
+    let below = 0;
+    for (const [id, s] of scores) {
+      const row = get.get(id) as { score_verify: number | null; target_id: string | null } | undefined;
+      if (!row) throw new StoreError('TIANDI_E_NOT_FOUND', `候选不存在 no candidate '${id}' in this workspace`);
+      previous[id] = row.score_verify;
+      set.run(s, id);
+      if (row.target_id) targets.add(row.target_id);
+      if (s < model.threshold) below++;
+    }
+    refreshTargetScores(ws, targets);
+    saveHistory(ws, [...history(ws), { model, at: new Date().toISOString(), previous }]);
+    audit('model.adopt', `${model.name}@${model.version}`, { dir: model.dir, threshold: model.threshold, rescored: scores.size, below_threshold: below, ...(note ? { note } : {}) });
+    return { rescored: scores.size, below_threshold: below };
+  });
+}
+
+/**
+ * Returns to the version before the last adoption: the candidates' previous scores come back; audited.
+ * @throws StoreError `TIANDI_E_NOT_FOUND` when no adopted version is in force.
+ */
+export function restoreModel(ws: Workspace, actor: string): { restored: AdoptedModel; now: AdoptedModel | null; candidates: number } {
+  return ws.write(actor, (audit) => {
+    const h = history(ws);
+    const last = h.pop();
+    if (!last) throw new StoreError('TIANDI_E_NOT_FOUND', '没有已采用的模型版本 no adopted model version to restore from: the scores are the scans\' own');
+    const set = ws.db.prepare('UPDATE candidates SET score_verify = ? WHERE candidate_id = ?');
+    const tOf = ws.db.prepare('SELECT target_id FROM candidates WHERE candidate_id = ?');
+    const targets = new Set<string>();
+    for (const [id, s] of Object.entries(last.previous)) {
+      set.run(s, id);
+      const t = (tOf.get(id) as { target_id: string | null } | undefined)?.target_id;
+      if (t) targets.add(t);
+    }
+    refreshTargetScores(ws, targets);
+    saveHistory(ws, h);
+    const now = h.at(-1)?.model ?? null;
+    audit('model.restore', `${last.model.name}@${last.model.version}`, { back_to: now ? `${now.name}@${now.version}` : 'scan scores', candidates: Object.keys(last.previous).length });
+    return { restored: last.model, now, candidates: Object.keys(last.previous).length };
+  });
+}
