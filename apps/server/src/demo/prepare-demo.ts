@@ -1,9 +1,9 @@
 import fs from 'node:fs';
 import path from 'node:path';
 import { fileURLToPath } from 'node:url';
-import { importScanDir, importZones, setSeason, Workspace } from '@tiandi/store';
+import { importScanDir, importZones, readDepot, roadsVersion, setDepot, setRoads, setSeason, Workspace } from '@tiandi/store';
 import { DEFAULT_MODEL_DIR } from '../jobs/default-scan-runner';
-import { PLANNING_FILES } from '../routes/planning';
+import { depotFromGeoJson, roadWaysFromGeoJson } from '../planning/workspace-roads';
 import { RASTER_FILE_LIST, type RasterFileEntry } from '../tiles/raster-file-list';
 
 /** The repository's seeds/ folder (the demo survey). */
@@ -49,8 +49,8 @@ export interface PreparedDemo {
  * Prepares the demo survey from seeds/, offline and idempotently: generates the imagery
  * (@tiandi/synth), creates the workspace with the zones and the 2026 season, scans every flight
  * block with the default model on first start (@tiandi/tiles, skipped for blocks already scanned),
- * imports the scans (idempotent), lists orthophotos and heatmaps for the map, copies roads and
- * depot for the planner, and adds the demo accounts.
+ * imports the scans (idempotent), lists orthophotos and heatmaps for the map, stores the seed roads
+ * and depot in the workspace for the planner, and adds the demo accounts.
  */
 export async function prepareDemo(opts: { demoDir?: string; seedsDir?: string; modelDir?: string; onStep?: (s: DemoStep) => void; signal?: AbortSignal } = {}): Promise<PreparedDemo> {
   const seedsDir = opts.seedsDir ?? SEEDS_DIR;
@@ -117,13 +117,12 @@ export async function prepareDemo(opts: { demoDir?: string; seedsDir?: string; m
         if (fs.existsSync(heat)) rasters.push({ kind: 'heatmap', name, file: heat });
       }
     }
+    putSeedPlanningInputs(ws, seedsDir);
   } finally {
     ws.close();
   }
   step({ stage: 'import', fraction: 1 });
   fs.writeFileSync(path.join(dataDir, RASTER_FILE_LIST), JSON.stringify(rasters, null, 1));
-  fs.copyFileSync(path.join(seedsDir, 'roads.geojson'), path.join(dataDir, PLANNING_FILES.roads));
-  if (!fs.existsSync(path.join(dataDir, PLANNING_FILES.depot))) fs.copyFileSync(path.join(seedsDir, 'depot.geojson'), path.join(dataDir, PLANNING_FILES.depot));
 
   step({ stage: 'accounts', fraction: 0 });
   const { openAccountStore } = await import('@tiandi/store/accounts');
@@ -137,4 +136,12 @@ export async function prepareDemo(opts: { demoDir?: string; seedsDir?: string; m
   }
   step({ stage: 'accounts', fraction: 1 });
   return { workspacePath, dataDir, images: images.length, scanned, candidates, modelMissing };
+}
+
+/** The seed road network and depot, stored in the workspace unless it has its own (idempotent: no audit entry on a restart). */
+export function putSeedPlanningInputs(ws: Workspace, seedsDir: string): void {
+  if (!roadsVersion(ws)) setRoads(ws, roadWaysFromGeoJson(JSON.parse(fs.readFileSync(path.join(seedsDir, 'roads.geojson'), 'utf8'))), 'seeds/roads.geojson', 'demo');
+  if (readDepot(ws)) return;
+  const depot = depotFromGeoJson(JSON.parse(fs.readFileSync(path.join(seedsDir, 'depot.geojson'), 'utf8')));
+  if (depot) setDepot(ws, depot, 'demo');
 }

@@ -1,11 +1,13 @@
 import { Worker } from 'node:worker_threads';
 import type { Plan } from '@tiandi/planner';
+import type { RoadWay } from '@tiandi/store';
 
 /** What the server-side planner needs (all plain data, sent to a worker thread). */
 export interface PlanJobInput {
   /** Targets as GeoJSON (the workspace's target features). */
   targets: { type: 'FeatureCollection'; features: unknown[] };
-  roads: unknown | null;
+  /** The workspace's road network (null: straight-line distances). */
+  ways: RoadWay[] | null;
   depot: [number, number];
   teams: number;
   shiftS: number;

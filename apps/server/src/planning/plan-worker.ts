@@ -5,7 +5,7 @@ import type { PlanJobInput } from './compute-plan';
 // Plans off the server's event loop: uploads, tiles and progress streams keep flowing meanwhile.
 const input = workerData as PlanJobInput;
 try {
-  const network = input.roads ? buildNetwork(input.roads as Parameters<typeof buildNetwork>[0]) : undefined;
+  const network = input.ways ? buildNetwork({ ways: input.ways }) : undefined;
   const targets = targetsFromGeoJson(input.targets, { baseServiceS: input.serviceS, serviceSPerM2: 0 });
   const teams: PlanTeam[] = Array.from({ length: input.teams }, (_, i) => ({ id: `T${i + 1}`, name: `第 ${i + 1} 组 Team ${i + 1}`, start: input.depot, shiftS: input.shiftS }));
   const plan = planRoutes(

@@ -1,4 +1,5 @@
 import fs from 'node:fs';
+import os from 'node:os';
 import path from 'node:path';
 import { afterEach, describe, expect, it } from 'vitest';
 import { signedInServer } from '../testing/signed-in';
@@ -68,3 +69,79 @@ describe('planning context: the default minimum score', () => {
   });
 });
 
+
+describe('planning inputs live in the workspace (issue 20)', () => {
+  it('stores roads and depot in the workspace layers, audited, and serves roads another process set', async () => {
+    const s = await signedInServer({ runJobs: false });
+    cleanups.push(s.cleanup);
+    const put = (url: string, payload: unknown) => s.app.inject({ method: 'PUT', url, payload: payload as object, headers: s.as.planner });
+    const osmLike = { type: 'Feature', properties: { highway: 'residential', layer: 1, nodes: [7, 8] }, geometry: { type: 'LineString', coordinates: [[100, 25], [100.01, 25.01]] } };
+    expect((await put('/api/planning/roads', fc(osmLike))).statusCode).toBe(200);
+    expect((await put('/api/planning/depot', { depot: [100.002, 25.003], name: '派出所' })).statusCode).toBe(200);
+    expect(fs.existsSync(path.join(s.dir, 'data', 'roads.geojson'))).toBe(false);
+    expect(fs.existsSync(path.join(s.dir, 'data', 'depot.geojson'))).toBe(false);
+    const { Workspace, readRoads, readDepot, setRoads } = await import('@tiandi/store');
+    const ws = Workspace.open(path.join(s.dir, 'w.gpkg'));
+    try {
+      // Tags as strings, node ids kept (so ways meet where they did), the depot with its name: what `tiandi plan --workspace` reads.
+      expect(readRoads(ws)).toEqual([{ id: '0', coords: [[100, 25], [100.01, 25.01]], tags: { highway: 'residential', layer: '1' }, nodes: [7, 8] }]);
+      expect(readDepot(ws)).toEqual({ id: 'depot', name: '派出所', lonLat: [100.002, 25.003] });
+      const audit = ws.db.prepare(`SELECT actor, action FROM audit_log WHERE action IN ('roads.set', 'depot.set') ORDER BY seq`).all();
+      expect(audit).toEqual([{ actor: 'planner', action: 'roads.set' }, { actor: 'planner', action: 'depot.set' }]);
+      const ctx = (await s.app.inject({ url: '/api/planning/context', headers: s.as.field })).json();
+      expect(ctx).toMatchObject({ depot: [100.002, 25.003], depotName: '派出所' });
+      expect(ctx.roads).toEqual(fc({ type: 'Feature', properties: { highway: 'residential', layer: '1', nodes: [7, 8] }, geometry: { type: 'LineString', coordinates: [[100, 25], [100.01, 25.01]] } }));
+      // The CLI (another connection) replaces the network: the next context has it, not the cached bytes.
+      setRoads(ws, [{ id: 'w9', coords: [[101, 26], [101.01, 26.01]], tags: { highway: 'track' } }], 'county.osm.pbf', 'cli');
+    } finally {
+      ws.close();
+    }
+    const after = (await s.app.inject({ url: '/api/planning/context', headers: s.as.field })).json();
+    expect(after.roads.features.map((f: { geometry: { coordinates: unknown } }) => f.geometry.coordinates)).toEqual([[[101, 26], [101.01, 26.01]]]);
+  });
+
+  it("moves an older server's roads.geojson and depot.geojson into the workspace once on start", async () => {
+    const root = fs.mkdtempSync(path.join(os.tmpdir(), 'tiandi-legacy-'));
+    cleanups.push(async () => fs.rmSync(root, { recursive: true, force: true }));
+    const dataDir = path.join(root, 'data');
+    fs.mkdirSync(dataDir);
+    fs.writeFileSync(path.join(dataDir, 'roads.geojson'), JSON.stringify(fc(line([[100, 25], [100.01, 25.01]]), line([[100.01, 25.01], [100.02, 25]]))));
+    fs.writeFileSync(path.join(dataDir, 'depot.geojson'), JSON.stringify({ type: 'Feature', geometry: { type: 'Point', coordinates: [100.005, 25.002] }, properties: { name: '乡政府' } }));
+    const opts = { runJobs: false, dataDir, workspacePath: path.join(root, 'w.gpkg') };
+    const first = await signedInServer(opts);
+    const ctx = (await first.app.inject({ url: '/api/planning/context', headers: first.as.planner })).json();
+    expect(ctx.roads.features.map((f: { geometry: { coordinates: unknown } }) => f.geometry.coordinates)).toEqual([[[100, 25], [100.01, 25.01]], [[100.01, 25.01], [100.02, 25]]]);
+    expect(ctx).toMatchObject({ depot: [100.005, 25.002], depotName: '乡政府' });
+    expect(fs.readdirSync(dataDir).filter((f) => f.includes('.geojson')).sort()).toEqual(['depot.geojson.migrated', 'roads.geojson.migrated']);
+    await first.cleanup();
+    // A restart neither imports again nor loses what was moved.
+    const second = await signedInServer(opts);
+    cleanups.push(second.cleanup);
+    expect((await second.app.inject({ url: '/api/planning/context', headers: second.as.planner })).json()).toMatchObject({ depot: [100.005, 25.002], depotName: '乡政府' });
+    const { Workspace } = await import('@tiandi/store');
+    const ws = Workspace.open(opts.workspacePath);
+    const audit = ws.db.prepare(`SELECT actor, action FROM audit_log WHERE action IN ('roads.set', 'depot.set') ORDER BY seq`).all();
+    ws.close();
+    expect(audit).toEqual([{ actor: 'server', action: 'roads.set' }, { actor: 'server', action: 'depot.set' }]);
+  });
+
+  it('keeps the workspace its own roads, and leaves an unreadable old file in place', async () => {
+    const root = fs.mkdtempSync(path.join(os.tmpdir(), 'tiandi-legacy-'));
+    cleanups.push(async () => fs.rmSync(root, { recursive: true, force: true }));
+    const dataDir = path.join(root, 'data');
+    fs.mkdirSync(dataDir);
+    const workspacePath = path.join(root, 'w.gpkg');
+    const { Workspace, setRoads } = await import('@tiandi/store');
+    const ws = Workspace.create(workspacePath);
+    setRoads(ws, [{ id: 'w1', coords: [[102, 27], [102.01, 27.01]], tags: { highway: 'track' } }], 'county.osm.pbf', 'cli');
+    ws.close();
+    fs.writeFileSync(path.join(dataDir, 'roads.geojson'), JSON.stringify(fc(line([[100, 25], [100.01, 25.01]]))));
+    fs.writeFileSync(path.join(dataDir, 'depot.geojson'), '{"type": "Feature", "geometry": {"type": "Point", "coordinates": [300, 25]}}');
+    const s = await signedInServer({ runJobs: false, dataDir, workspacePath });
+    cleanups.push(s.cleanup);
+    const ctx = (await s.app.inject({ url: '/api/planning/context', headers: s.as.planner })).json();
+    expect(ctx.roads.features[0].geometry.coordinates).toEqual([[102, 27], [102.01, 27.01]]);
+    expect(ctx.depot).toBeNull();
+    expect(fs.readdirSync(dataDir).filter((f) => f.includes('.geojson')).sort()).toEqual(['depot.geojson', 'roads.geojson.migrated']);
+  });
+});

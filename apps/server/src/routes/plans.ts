@@ -1,8 +1,5 @@
-import fs from 'node:fs';
-import path from 'node:path';
-import { importPlan, listTargets, readTarget, readZones } from '@tiandi/store';
+import { importPlan, listTargets, readDepot, readRoads, readTarget, readZones } from '@tiandi/store';
 import { computePlan, PlanFailed } from '../planning/compute-plan';
-import { PLANNING_FILES } from './planning';
 import { targetFeature } from '../workspace/geojson';
 import { labelPoint, zoneLookup } from '../workspace/zone-lookup';
 import { z } from 'zod';
@@ -99,18 +96,13 @@ const plans: RouteModule = {
       const ids = body.targetIds ? new Set(body.targetIds) : null;
       const chosen = listTargets(ws).filter((t) => (ids ? ids.has(t.id) : OPEN.has(t.status) && t.scoreMax >= body.minScore && (!body.zone || zoneOf(t)?.zoneId === body.zone)));
       if (chosen.length === 0) throw new ServerError('TIANDI_E_VALIDATION', '没有符合条件的目标 no targets match', { field: ids ? 'targetIds' : 'minScore' });
-      const file = (n: string) => path.join(ctx.options.dataDir, n);
-      const roads = fs.existsSync(file(PLANNING_FILES.roads)) ? JSON.parse(fs.readFileSync(file(PLANNING_FILES.roads), 'utf8')) : null;
-      let depot = body.depot;
-      if (!depot && fs.existsSync(file(PLANNING_FILES.depot))) {
-        const d = JSON.parse(fs.readFileSync(file(PLANNING_FILES.depot), 'utf8'));
-        depot = (d.type === 'FeatureCollection' ? d.features[0] : d)?.geometry?.coordinates;
-      }
+      const stored = readRoads(ws);
+      const depot = body.depot ?? readDepot(ws)?.lonLat;
       if (!depot) throw new ServerError('TIANDI_E_VALIDATION', '请提供出发点 depot [lon, lat] is required (none saved)', { field: 'depot' });
       try {
         const plan = await computePlan({
           targets: { type: 'FeatureCollection', features: chosen.map((t) => targetFeature(t, zoneOf)) },
-          roads,
+          ways: stored.length ? stored : null,
           depot,
           teams: body.teams,
           shiftS: Math.round(body.shiftH * 3600),

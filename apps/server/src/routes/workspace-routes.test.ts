@@ -120,7 +120,7 @@ describe('workspace routes', () => {
   });
 
   it('plans on the server too (planner in a worker thread), naming the bad field', async () => {
-    const { post, as } = await setup();
+    const { app, post, as } = await setup();
     expect((await post('/api/plans/compute', { teams: 2, minScore: 0 }, as.planner)).json()).toMatchObject({ code: 'TIANDI_E_VALIDATION', field: 'depot' });
     expect((await post('/api/plans/compute', { teams: 0, depot: [100.001, 25.001] }, as.planner)).json().field).toBe('teams');
     expect((await post('/api/plans/compute', { teams: 2, depot: [100.001, 25.001], minScore: 0.99 }, as.planner)).json().field).toBe('minScore');
@@ -131,6 +131,14 @@ describe('workspace routes', () => {
     expect(plan.objective).toMatchObject({ served: 3, unserved: 0 });
     expect(plan.stats.travel).toBe('geodesic');
     expect(plan.routes.flatMap((r: { stops: unknown[] }) => r.stops)).toHaveLength(3);
+    // With the workspace's depot and roads (issue 20): no depot in the request, and the plan travels on the network.
+    const put = (url: string, payload: unknown) => app.inject({ method: 'PUT', url, payload: payload as object, headers: as.planner });
+    expect((await put('/api/planning/depot', { depot: [100.001, 25.001] })).statusCode).toBe(200);
+    const road = { type: 'Feature', properties: { highway: 'track' }, geometry: { type: 'LineString', coordinates: [[99.99, 25], [100.02, 25.02]] } };
+    expect((await put('/api/planning/roads', { type: 'FeatureCollection', features: [road] })).statusCode).toBe(200);
+    const onRoads = await post('/api/plans/compute', { teams: 1, minScore: 0, timeLimitS: 0.5, date: '2026-04-20' }, as.planner);
+    expect(onRoads.statusCode).toBe(200);
+    expect(onRoads.json().plan.stats.travel).toBe('network');
   });
 
   it('serves reports, certifications and the planning context', async () => {
