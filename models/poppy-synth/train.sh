@@ -34,4 +34,16 @@ nice -n 10 npx tsx packages/synth/scripts/make-verifier-chips.ts models/poppy-sy
 nice -n 10 /usr/bin/python3 models/poppy-synth/train_verifier.py --prefilter --gsd 0.1 --arch lite --epochs 14 --resample 0.4 \
   --chips models/poppy-synth/.chips-prefilter,models/poppy-synth/.chips-prefilter-2 --out models/poppy-synth/prefilter
 nice -n 10 npx tsx packages/synth/scripts/calibrate-prefilter.ts models/poppy-synth 30 --write-card
-nice -n 10 npx tiandi eval --scenes 20 --seed 9000 --model models/poppy-synth --write-card
+# 7. (issue 16) the verifier again, for real imagery: its windows over 2.5-12 cm, REAL negatives from the training
+#    site (HARV; OSBS is held out), synthetic plots pasted into real backgrounds, camera randomisation; then both
+#    second-stage thresholds with the training site's real negatives in the balance, an isotonic calibration of
+#    the verifier's score (p_poppy) and the reliability diagram; then the eval, synthetic at 3-12 cm and real.
+R=../shared/real-aerial
+VCHIPS_GSD=0.025,0.12 nice -n 10 npx tsx packages/synth/scripts/make-verifier-chips.ts models/poppy-synth models/poppy-synth/.chips-verifier 1300 40
+VCHIPS_GSD=0.025,0.12 nice -n 10 npx tsx packages/synth/scripts/make-verifier-chips.ts models/poppy-synth models/poppy-synth/.chips-verifier-2 1500 20
+nice -n 10 npx tsx packages/synth/scripts/make-real-chips.ts models/poppy-synth models/poppy-synth/.chips-real-harv 24 $R/harv-*.tif
+nice -n 10 /usr/bin/python3 models/poppy-synth/train_verifier.py --arch lite --epochs 6 --lr 4e-3 --resample 0.4 --camera 0.35 --composite 0.3 --bg-share 0.5 \
+  --chips models/poppy-synth/.chips-verifier,models/poppy-synth/.chips-verifier-2 --real models/poppy-synth/.chips-real-harv
+nice -n 10 npx tsx packages/synth/scripts/calibrate-real.ts models/poppy-synth 10 10 "$R/harv-*.tif" "$R/osbs-*.tif" --write-card
+nice -n 10 npx tiandi eval --scenes 20 --seed 9000 --gsd 0.03,0.05,0.08,0.1,0.12 --model models/poppy-synth \
+  --real-negatives "$R/harv-*.tif" "$R/osbs-*.tif" --write-card

@@ -232,6 +232,7 @@ def main():
     ap.add_argument('--composite', type=float, default=0.0, help='share of poppy chips pasted into real background chips (needs --real)')
     ap.add_argument('--camera', type=float, default=0.0, help='share of chips given camera randomisation (white balance, exposure, haze, blur, JPEG, coarser GSD...)')
     ap.add_argument('--real-weight', type=int, default=1, help='times each real chip is repeated in an epoch')
+    ap.add_argument('--bg-share', type=float, default=1.0, help='share of the synthetic background chips kept for training (a cheaper run)')
     ap.add_argument('--card-only', action='store_true', help='only write the verifier card and name it in the main card (before collecting chips)')
     ap.add_argument('--prefilter', action='store_true', help="the verifier's prefilter (a cheaper first look, named as verifier.prefilter in the main card)")
     args = ap.parse_args()
@@ -244,6 +245,9 @@ def main():
     # Hold out every 10th scene to report generalisation (whole scenes, not chips, so no near-duplicates leak).
     val = (g % 10) == 9
     xt, yt, xv, yv = x[~val], y[~val], x[val], y[val]
+    if args.bg_share < 1:
+        keep = (yt == 1) | (np.random.default_rng(SEED).random(len(yt)) < args.bg_share)
+        xt, yt = xt[keep], yt[keep]
     real = None
     if args.real:
         real, ry, _ = load(args.real)

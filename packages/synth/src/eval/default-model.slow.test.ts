@@ -16,10 +16,12 @@ describe('models/poppy-synth (the committed default model)', () => {
     const m = await loadModel(dir);
     expect(m.card.gsd_m).toBe(0.15);
     await m.release();
-    // The second stage: a tile-classifier at 5 cm, with the same warning; all ONNX files together within 5 MB.
+    // The second stage: a tile-classifier at 5 cm, warning that its poppy is synthetic (real imagery only as
+    // negatives); calibrated; all ONNX files together within 5 MB.
     const v = (await loadVerifier(dir, c))!;
     expect(v.card).toMatchObject({ task: 'tile-classifier', gsd_m: 0.05 });
-    expect(v.card.training.warning).toMatch(/synthetic imagery only/);
+    expect(v.card.training.warning).toMatch(/Poppy seen only in synthetic imagery/);
+    expect(v.calibration?.scores.length).toBeGreaterThan(2);
     expect(v.threshold).toBe(card.metrics.verifier_threshold);
     // Its prefilter: a tile-classifier at 0.1 m (the level the first stage reads from 5-cm COGs), the same warning.
     expect(v.prefilter!.card).toMatchObject({ task: 'tile-classifier', gsd_m: 0.1 });
