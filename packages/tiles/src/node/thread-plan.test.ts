@@ -84,10 +84,10 @@ describe('memory plan', () => {
     const src = file(40000);
     const plan = planOf(src);
     const swath = swathTiles(src, plan);
-    expect(swath).toBe(16);
+    expect(swath).toBe(8);
     const units = scanUnits(plan, swath);
-    expect(units.slice(0, 2)).toEqual([[0, 0, 16], [1, 0, 16]]);
-    expect(units[plan.tilesDown]).toEqual([0, 16, 32]);
+    expect(units.slice(0, 2)).toEqual([[0, 0, 8], [1, 0, 8]]);
+    expect(units[plan.tilesDown]).toEqual([0, 8, 16]);
     const seen = new Set<string>();
     for (const [ty, tx0, tx1] of units) for (let tx = tx0; tx < tx1; tx++) seen.add(`${tx},${ty}`);
     expect(seen.size).toBe(plan.tilesAcross * plan.tilesDown);
@@ -98,10 +98,10 @@ describe('memory plan', () => {
   it("sizes a tiled file's block cache to a swath, not to the image's width", () => {
     const at = (side: number) => cacheBytesFor(file(side), planOf(file(side)));
     expect(at(40000)).toBe(at(100000));
-    // Three block rows of a swath (16 tiles: 10 848 px, 23 blocks) with a quarter to spare: ≈ 68 MB.
-    expect(at(40000)).toBe(Math.ceil(23 * 3 * 512 * 512 * 3 * 1.25));
+    // Three block rows of a swath (8 tiles: 5 472 px, 12 blocks) with a quarter to spare: ≈ 35 MB.
+    expect(at(40000)).toBe(Math.ceil(12 * 3 * 512 * 512 * 3 * 1.25));
     // A validity byte a pixel when the file has alpha, a mask or nodata.
-    expect(cacheBytesFor(file(40000, true, 'alpha'), planOf(file(40000)))).toBe(Math.ceil(23 * 3 * 512 * 512 * 4 * 1.25));
+    expect(cacheBytesFor(file(40000, true, 'alpha'), planOf(file(40000)))).toBe(Math.ceil(12 * 3 * 512 * 512 * 4 * 1.25));
   });
 
   it('keeps two threads on a 1.6-Gpx COG, one on a wide striped file, and the whole plan within the budget', () => {
