@@ -23,7 +23,8 @@ export function ringCentre(g: Polygonal): [number, number] {
   return [pts.reduce((a, p) => a + p[0], 0) / pts.length, pts.reduce((a, p) => a + p[1], 0) / pts.length];
 }
 
-function bboxOf(g: Geometry): [number, number, number, number] {
+/** A geometry's WGS 84 box [minLon, minLat, maxLon, maxLat]. */
+export function bboxOf(g: Geometry): [number, number, number, number] {
   const b: [number, number, number, number] = [Infinity, Infinity, -Infinity, -Infinity];
   const walk = (c: unknown): void => {
     if (typeof (c as number[])[0] === 'number') {

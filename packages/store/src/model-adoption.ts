@@ -1,4 +1,6 @@
+import { bboxOf } from './adaptation-labels';
 import { StoreError } from './errors';
+import { fromGpkgBlob } from './gpkg-geometry';
 import type { Workspace } from './workspace';
 
 /** The verifier a workspace's stored scores come from, after `tiandi model adopt`. */
@@ -33,8 +35,10 @@ export function adoptedModel(ws: Workspace): AdoptedModel | null {
 }
 
 /** Candidates a two-stage scan verified (they have a verifier score): the ones an adopted verifier re-scores. */
-export function verifiedCandidates(ws: Workspace): { candidate_id: string; image_id: string; target_id: string | null; geom: Buffer; score_verify: number }[] {
-  return ws.db.prepare('SELECT candidate_id, image_id, target_id, geom, score_verify FROM candidates WHERE score_verify IS NOT NULL AND geom IS NOT NULL ORDER BY fid').all() as never;
+export function verifiedCandidates(ws: Workspace): { candidate_id: string; image_id: string; image_sha256: string | null; target_id: string | null; box: [number, number, number, number]; score_verify: number }[] {
+  const rows = ws.db.prepare(`SELECT c.candidate_id, c.image_id, i.sha256 AS image_sha256, c.target_id, c.geom, c.score_verify FROM candidates c LEFT JOIN images i ON i.image_id = c.image_id
+    WHERE c.score_verify IS NOT NULL AND c.geom IS NOT NULL ORDER BY c.fid`).all() as { candidate_id: string; image_id: string; image_sha256: string | null; target_id: string | null; geom: Buffer; score_verify: number }[];
+  return rows.map(({ geom, ...r }) => ({ ...r, box: bboxOf(fromGpkgBlob(geom)) }));
 }
 
 /** Sets each target's verifier score to the best of its candidates'. */

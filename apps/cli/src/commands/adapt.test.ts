@@ -1,7 +1,7 @@
 import fs from 'node:fs';
 import os from 'node:os';
 import path from 'node:path';
-import { Workspace, decideTriage, importScanDir, listTriage, setSeason } from '@tiandi/store';
+import { Workspace, decideTriage, importScanDir, listTriage, setSeason, verifiedCandidates } from '@tiandi/store';
 import { loadModelCard, scanImages } from '@tiandi/tiles/node';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import { makeFixtures, type Fixtures } from '../../../../packages/tiles/scripts/make-fixtures';
@@ -26,8 +26,17 @@ function twoStage(): string {
   return d;
 }
 
-describe('tiandi adapt', () => {
-  it('reads each desk label’s window from its image (found by content), writes a new model version, and says when it cannot show it is better', async () => {
+function scoresOf(file: string): number[] {
+  const ws = Workspace.open(file);
+  try {
+    return verifiedCandidates(ws).map((c) => c.score_verify);
+  } finally {
+    ws.close();
+  }
+}
+
+describe('tiandi adapt and tiandi model', () => {
+  it('reads each desk label’s window from its image (found by content), writes a new model version, says when it cannot show it is better; adopting re-scores the stored candidates, restore puts the scores back', async () => {
     const model = twoStage();
     const images = path.join(dir, 'imagery');
     fs.mkdirSync(images);
@@ -57,6 +66,21 @@ describe('tiandi adapt', () => {
     const again = await tiandi(dir, 'adapt', '--workspace', file, '--images', images, '--model', model, '--out', out);
     expect(again.code).toBe(2);
     expect(again.err).toMatch(/exists: choose a new folder/);
+    // Adoption re-scores the stored candidates from their images, no rescan; refused when not shown better.
+    const refused = await tiandi(dir, 'model', 'adopt', out, '--workspace', file, '--images', images);
+    expect(refused.code).toBe(2);
+    expect(refused.err).toMatch(/not adopted: no held-out labels .*--force/);
+    const before = scoresOf(file);
+    const adopted = await tiandi(dir, 'model', 'adopt', out, '--workspace', file, '--images', images, '--force', '--actor', 'mgr-zhao');
+    expect(adopted.code).toBe(0);
+    expect(adopted.out).toMatch(/Adopted redness-adapted-1 0\.0\.1-adapted\.1 .*: 2 candidates re-scored/);
+    const after = scoresOf(file);
+    expect(after).toHaveLength(2);
+    expect(after).not.toEqual(before);
+    expect((await tiandi(dir, 'model', 'status', '--workspace', file)).out).toMatch(/In force: redness-adapted-1 0\.0\.1-adapted\.1/);
+    const restored = await tiandi(dir, 'model', 'restore', '--workspace', file, '--actor', 'mgr-zhao');
+    expect(restored.out).toMatch(/Restored 2 candidates' scores/);
+    expect(scoresOf(file)).toEqual(before);
     const noImages = await tiandi(dir, 'adapt', '--workspace', file, '--images', path.join(dir, 'nowhere'), '--model', model);
     expect(noImages.code).toBe(2);
     expect(noImages.err).toMatch(/--images must be a readable folder/);

@@ -1,7 +1,8 @@
-import { existsSync, readdirSync, statSync } from 'node:fs';
+import { existsSync } from 'node:fs';
 import path from 'node:path';
 import { EXIT, type Command } from '../command';
 import { resolveModelDir } from '../default-model';
+import { imageFinder } from '../find-images';
 import { UsageError, parseFlags, rel, runCommand, workspacePath } from '../workspace-command';
 
 const usage = `用法 Usage: tiandi adapt --workspace <file.gpkg> --images <folder> [--model <dir>] [--out <dir>]
@@ -22,16 +23,6 @@ before and after. Where it is not better on the held-out labels it says so: do n
 function nextOutDir(modelDir: string): string {
   const base = modelDir.replace(/-adapted-\d+$/, '');
   for (let n = 1; ; n++) if (!existsSync(`${base}-adapted-${n}`)) return `${base}-adapted-${n}`;
-}
-
-/** GeoTIFFs in a folder (not recursive). */
-function tiffsIn(folder: string): string[] {
-  try {
-    if (!statSync(folder).isDirectory()) throw new Error();
-    return readdirSync(folder).filter((n) => /\.tiff?$/i.test(n)).sort().map((n) => path.join(folder, n));
-  } catch {
-    throw new UsageError(folder, '不是可读的文件夹 --images must be a readable folder holding the workspace\'s GeoTIFFs');
-  }
 }
 
 const adapt: Command = {
@@ -55,19 +46,14 @@ const adapt: Command = {
         ws.close();
       }
       if (!points.length) throw new UsageError('adapt', '工作区没有标注 the workspace has no labels yet: decide candidates "not poppy" at the desk, or import ground reports');
-      const { adaptVerifier, readLabelWindows, fileSha256 } = await import('@tiandi/tiles/node');
-      const files = tiffsIn(path.resolve(io.cwd, v.images));
-      const bySha = new Map<string, string>(), byName = new Map<string, string>();
-      for (const f of files) {
-        bySha.set(await fileSha256(f), f);
-        byName.set(path.basename(f), f);
-      }
+      const { adaptVerifier, readLabelWindows } = await import('@tiandi/tiles/node');
+      const find = await imageFinder(path.resolve(io.cwd, v.images));
       const windows = [];
       const missing = new Set<string>();
       let outside = 0;
       for (const imageId of [...new Set(points.map((p) => p.image_id))]) {
         const mine = points.filter((p) => p.image_id === imageId);
-        const file = (mine[0].image_sha256 && bySha.get(mine[0].image_sha256)) || byName.get(path.basename(imageId));
+        const file = find(imageId, mine[0].image_sha256);
         if (!file) {
           missing.add(imageId);
           continue;

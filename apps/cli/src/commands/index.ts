@@ -26,4 +26,5 @@ export const commands: Record<string, () => Promise<{ default: Command }>> = {
   user: () => import('./user'),
   demo: () => import('./demo'),
   adapt: () => import('./adapt'),
+  model: () => import('./model'),
 };

@@ -8,7 +8,7 @@ import { toWgs84 } from '@tiandi/geo/crs';
 import { invertGeoTransform } from '../read/georef';
 import { openGeoTiffSource } from '../read/open-geotiff-source';
 import { loadModelCard } from './load-model';
-import { readVerifierWindow } from './verify-candidates';
+import { loadVerifier, readVerifierWindow, scoreWindows } from './verify-candidates';
 import { loadEmbeddingModel, withHeadWeights, type ClassifierHead } from './verifier-embeddings';
 
 /** One verifier window with its label. Windows of one candidate share `item`; split and metrics go by `group`. */
@@ -206,4 +206,41 @@ export async function readLabelWindows(modelDir: string, imagePath: string, grou
   } finally {
     await src.close();
   }
+}
+
+/** Window centres over a candidate's box (WGS 84 [minLon, minLat, maxLon, maxLat]) at half a window's spacing, at most `max`, centre first. */
+export function windowCentres(box: [number, number, number, number], windowM: number, max: number): [number, number][] {
+  const [x0, y0, x1, y1] = box;
+  const lat = (y0 + y1) / 2;
+  const mPerLon = 111_320 * Math.cos((lat * Math.PI) / 180), mPerLat = 110_574;
+  const step = windowM / 2;
+  const nx = Math.max(1, Math.ceil(((x1 - x0) * mPerLon) / step)), ny = Math.max(1, Math.ceil(((y1 - y0) * mPerLat) / step));
+  const pts: [number, number][] = [[(x0 + x1) / 2, lat]];
+  for (let j = 0; j < ny; j++) for (let i = 0; i < nx; i++) pts.push([x0 + ((i + 0.5) * (x1 - x0)) / nx, y0 + ((j + 0.5) * (y1 - y0)) / ny]);
+  if (pts.length <= max) return pts;
+  const keep = [pts[0]];
+  for (let k = 1; k < max; k++) keep.push(pts[1 + Math.floor(((k - 1) * (pts.length - 1)) / (max - 1))]);
+  return keep;
+}
+
+/**
+ * Re-scores candidates of one image with a model's verifier, without rescanning: windows over each candidate's
+ * box (half a window apart, at most the card's max_windows), its score the best window's, as in the scan.
+ * The scan chose its windows at the strongest heatmap cells; a grid over the plot covers the same ground.
+ */
+export async function rescoreCandidates(modelDir: string, imagePath: string, cands: { id: string; box: [number, number, number, number] }[]): Promise<Map<string, number>> {
+  const card = await loadModelCard(resolve(modelDir));
+  const v = await loadVerifier(resolve(modelDir), card, { prefilter: false, threads: 2 });
+  if (!v) throw new TilesError('TIANDI_E_BAD_MODEL_CARD', `${modelDir}/model.json has no verifier`, join(modelDir, 'model.json'));
+  const windowM = v.card.input.size * v.card.gsd_m;
+  const out = new Map<string, number>();
+  try {
+    const points: LabelPoint[] = cands.flatMap((c) => windowCentres(c.box, windowM, v.maxWindows).map((lonLat) => ({ lonLat, label: 0 as const, item: c.id, source: 'rescore' })));
+    const { windows } = await readLabelWindows(modelDir, imagePath, imagePath, points);
+    const scores = await scoreWindows(v, windows.map((w) => w.raster));
+    windows.forEach((w, i) => out.set(w.item, Math.max(out.get(w.item) ?? 0, scores[i])));
+  } finally {
+    await v.model?.release();
+  }
+  return out;
 }
