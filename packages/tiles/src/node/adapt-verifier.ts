@@ -214,7 +214,8 @@ export function windowCentres(box: [number, number, number, number], windowM: nu
   const lat = (y0 + y1) / 2;
   const mPerLon = 111_320 * Math.cos((lat * Math.PI) / 180), mPerLat = 110_574;
   const step = windowM / 2;
-  const nx = Math.max(1, Math.ceil(((x1 - x0) * mPerLon) / step)), ny = Math.max(1, Math.ceil(((y1 - y0) * mPerLat) / step));
+  const cells = (m: number) => Math.max(1, Math.ceil(m / step - 1e-6)); // a box of exactly k half-windows needs k, not k + 1
+  const nx = cells((x1 - x0) * mPerLon), ny = cells((y1 - y0) * mPerLat);
   const pts: [number, number][] = [[(x0 + x1) / 2, lat]];
   for (let j = 0; j < ny; j++) for (let i = 0; i < nx; i++) pts.push([x0 + ((i + 0.5) * (x1 - x0)) / nx, y0 + ((j + 0.5) * (y1 - y0)) / ny]);
   if (pts.length <= max) return pts;
