@@ -77,4 +77,8 @@ process.stdout.write(`\nREAL held-out half (${heldFiles.length} tiles, ${km2.toF
 process.stdout.write(`  shipped ${card.name} ${card.version}: ${before.s.candidates} false candidates = ${fb.toFixed(0)} per km² (unverified ${before.s.candidates_unverified})\n`);
 process.stdout.write(`  adapted ${rec.version}: ${after.s.candidates} false candidates = ${fa.toFixed(0)} per km² (unverified ${after.s.candidates_unverified})\n`);
 process.stdout.write(`  reduction: ${before.s.candidates ? (100 * (1 - after.s.candidates / before.s.candidates)).toFixed(1) + ' %' : 'n/a (no candidates before)'}\n`);
+// The floor's timing: 2 000 labels of one window each (as `tiandi adapt` reads a workspace's labels), embedding and fitting.
+const two = Array.from({ length: 2000 }, (_, i) => ({ ...labels[(i * 7919) % labels.length], item: `t${i}` }));
+const rec2 = await adaptVerifier({ modelDir, windows: two, outDir: join(work, 'timing-2000'), seed: 17 });
+process.stdout.write(`2 000 labels (one window each): adapted in ${rec2.seconds.toFixed(1)} s (embedding + fit + writing; this machine is shared, so noisy)\n`);
 process.stdout.write(`collecting labels took ${tCollect.toFixed(0)} s; adapted model in ${out}\nnext: npx tiandi eval --scenes 10 --seed 9000 --model ${out}\n`);
