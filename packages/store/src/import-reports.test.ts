@@ -4,7 +4,8 @@ import { createHash } from 'node:crypto';
 import { join } from 'node:path';
 import { mkdirSync, readFileSync, writeFileSync } from 'node:fs';
 import { Workspace } from './workspace';
-import { importReports, importReportsFiles } from './import-reports';
+import { importReports, importReportsFiles, type ImportTargetsCache } from './import-reports';
+import { parseReportsFile } from './parse-reports-file';
 import { importScanDirs } from './import-scan-dir';
 import { tmp, villageScan } from './test-world.test-util';
 
@@ -131,6 +132,51 @@ describe('text the CSV parser must not misread', () => {
     writeFileSync(join(dir, 'latin1.csv'), Buffer.concat([Buffer.from(`${header}\nr1,,not_poppy,caf`), Buffer.from([0xe9, 0x2c]), Buffer.from('100.002,25.008,5,2026-04-20T11:00:00+08:00,A,,,,\n')]));
     await expect(importReportsFiles(ws, [join(dir, 'latin1.csv')], 'field')).rejects.toMatchObject({ code: 'TIANDI_E_INPUT', message: expect.stringContaining('iconv -f') });
     expect(ws.db.prepare('SELECT count(*) AS n FROM reports').get()).toEqual({ n: 0 });
+    ws.close();
+  });
+});
+
+describe('targets kept between the batches of one import', () => {
+  const rows = (...lines: string[]) => parseReportsFile([header, ...lines].join('\n'), 'batch.csv').rows;
+  const at = (id: string, verdict: string, lon: number) => `${id},,${verdict},,${lon},25.008,5,2026-04-20T11:00:00+08:00,A,,,,`;
+
+  it('reuses the index its own batches left, and reads targets again after any other write (this connection or another)', () => {
+    const dir = tmp();
+    const ws = Workspace.create(join(dir, 'ws.gpkg'));
+    const cache: ImportTargetsCache = {};
+    const first = importReports(ws, rows(at('r1', 'confirmed_poppy', 100.002)), 'field', { targets: cache });
+    const index = cache.index;
+    expect(index?.size).toBe(1);
+    // The next batch sees the target the first one created, from the same index.
+    const second = importReports(ws, rows(at('r2', 'nothing_found', 100.002)), 'field', { targets: cache });
+    expect(second.added[0]).toMatchObject({ match: 'by_position', targetId: first.newTargets[0] });
+    expect(cache.index).toBe(index);
+    // A write outside the import (here: another import on this connection) makes the next batch read afresh.
+    const other = importReports(ws, rows(at('r3', 'confirmed_poppy', 100.004)), 'field');
+    const third = importReports(ws, rows(at('r4', 'nothing_found', 100.004)), 'field', { targets: cache });
+    expect(third.added[0]).toMatchObject({ match: 'by_position', targetId: other.newTargets[0] });
+    expect(cache.index).not.toBe(index);
+    // So does a commit by another connection to the same file.
+    const ws2 = Workspace.open(join(dir, 'ws.gpkg'));
+    const fromCli = importReports(ws2, rows(at('r5', 'confirmed_poppy', 100.006)), 'cli');
+    ws2.close();
+    const fourth = importReports(ws, rows(at('r6', 'nothing_found', 100.006)), 'field', { targets: cache });
+    expect(fourth.added[0]).toMatchObject({ match: 'by_position', targetId: fromCli.newTargets[0] });
+    ws.close();
+  });
+
+  it('drops the kept index when a batch rolls back, so its unstored targets are never matched', () => {
+    const dir = tmp();
+    const ws = Workspace.create(join(dir, 'ws.gpkg'));
+    const cache: ImportTargetsCache = {};
+    importReports(ws, rows(at('r1', 'nothing_found', 100.002)), 'field', { targets: cache });
+    expect(() => ws.write('test', () => {
+      importReports(ws, rows(at('r2', 'confirmed_poppy', 100.004)), 'field', { targets: cache });
+      throw new Error('disk full');
+    })).toThrow('disk full');
+    const after = importReports(ws, rows(at('r3', 'nothing_found', 100.004)), 'field', { targets: cache });
+    expect(after.added[0]).toMatchObject({ match: 'unmatched', targetId: null });
+    expect(ws.db.prepare('SELECT count(*) AS n FROM targets').get()).toEqual({ n: 0 });
     ws.close();
   });
 });

@@ -1,7 +1,7 @@
 import { readFile } from 'node:fs/promises';
 import { existsSync } from 'node:fs';
 import { basename, dirname, resolve } from 'node:path';
-import { applyReport, digestOf, pointToPolygonDistanceM, sha256Hex, targetFromFinding, type GroundReport, type Polygon, type Target } from '@tiandi/geo';
+import { applyReport, digestOf, pointToPolygonDistanceM, sha256Hex, TargetIndex, targetFromFinding, type GroundReport, type Polygon } from '@tiandi/geo';
 import { StoreError } from './errors';
 import { markStaleCertificates } from './mark-stale';
 import { flagOutOfScope, matchReportInScope } from './report-scope';
@@ -35,17 +35,44 @@ export interface ImportReportsResult {
 const POLICY_DEFAULTS = { matchMarginM: 10, verifyAfterDays: 1 };
 
 /**
+ * The targets one import read, kept between its batches ({@link importReports}' `targets` option) so each batch
+ * does not re-read and re-index them all. Used only while the database is as the last batch left it.
+ */
+export interface ImportTargetsCache { index?: TargetIndex; stamp?: string }
+
+/**
+ * What the database has seen: rows this connection changed, and commits by other connections. Equal stamps
+ * mean no write came between them, so targets read before are still current.
+ */
+function changeStamp(ws: Workspace): string {
+  const mine = (ws.db.prepare('SELECT total_changes() AS n').get() as { n: number }).n;
+  return `${mine}:${ws.db.pragma('data_version', { simple: true })}`;
+}
+
+function targetsOf(ws: Workspace, cache?: ImportTargetsCache): TargetIndex {
+  if (cache?.index && cache.stamp === changeStamp(ws)) return cache.index;
+  return new TargetIndex(readTargets(ws));
+}
+
+/**
  * Records validated reports as one transaction: each is matched to its target (by id, else by position
  * within accuracy + margin), advances that target's lifecycle (contradictions flagged for review, never
  * overwritten), or becomes a missed_by_scan target when it found poppy where no scan did. Idempotent by
  * report id: the same report again is a no-op; the same id with other content is rejected. Photos are
  * stored by sha256. Issued certificates whose zone a report touches are marked stale.
  */
-export function importReports(ws: Workspace, rows: ReportRow[], actor: string, opts: { source?: string; photos?: PhotoBytes; seasonId?: string; teamScope?: ReadonlySet<string> } = {}): ImportReportsResult {
-  return ws.write(actor, (audit) => {
+export function importReports(ws: Workspace, rows: ReportRow[], actor: string, opts: { source?: string; photos?: PhotoBytes; seasonId?: string; teamScope?: ReadonlySet<string>; targets?: ImportTargetsCache } = {}): ImportReportsResult {
+  // Kept only by a batch that commits itself: inside a caller's transaction, a later rollback would leave it stale.
+  const cache = ws.db.inTransaction ? undefined : opts.targets;
+  const kept = cache?.index;
+  // The index is changed as rows are applied: if this batch rolls back, the next one must read afresh.
+  if (opts.targets) opts.targets.index = undefined;
+  let stamp: string | undefined;
+  let built: TargetIndex | undefined;
+  const result = ws.write(actor, (audit) => {
     const res: ImportReportsResult = { added: [], unchanged: [], rejected: [], newTargets: [], contradictions: [], staleCertificates: [], warnings: [], outOfScope: [] };
     const policy = seasonPolicy(ws, opts.seasonId);
-    const targets = new Map<string, Target>(readTargets(ws).map((t) => [t.id, t]));
+    const targets = targetsOf(ws, { index: kept, stamp: cache?.stamp });
     const existing = ws.db.prepare('SELECT content_sha256 FROM reports WHERE report_id = ?');
     const insPhoto = ws.db.prepare('INSERT INTO photos (sha256, mime, size_bytes, bytes, added_at) VALUES (?, ?, ?, ?, ?) ON CONFLICT(sha256) DO NOTHING');
     const hasPhoto = ws.db.prepare('SELECT 1 FROM photos WHERE sha256 = ?');
@@ -82,7 +109,7 @@ export function importReports(ws: Workspace, rows: ReportRow[], actor: string, o
         else res.rejected.push({ row, message: `report_id '${report.reportId}' 已用于另一份内容不同的报告 already stored with different content: give a new report_id` });
         continue;
       }
-      const m = matchReportInScope(report, [...targets.values()], policy.matchMarginM, opts.teamScope);
+      const m = matchReportInScope(report, targets, policy.matchMarginM, opts.teamScope);
       if (m.kind === 'unknown_target') {
         res.rejected.push({ row, message: `target_id: 工作区中没有目标 no target '${m.targetId}' in this workspace (leave target_id empty to match by position)` });
         continue;
@@ -93,14 +120,14 @@ export function importReports(ws: Workspace, rows: ReportRow[], actor: string, o
       if (m.kind === 'out_of_scope') {
         // Another team's target: keep the report, leave the target's status alone, and ask a person to look.
         const flagged = flagOutOfScope(targets.get(m.targetId)!, report);
-        targets.set(m.targetId, flagged.target);
+        targets.set(flagged.target);
         writeTarget(ws, flagged.target);
         res.outOfScope.push({ reportId: report.reportId, targetId: m.targetId, reason: flagged.reason });
         audit('target.review', m.targetId, { reason: flagged.reason, report_id: report.reportId, team: report.team });
       } else if (m.kind === 'unmatched') {
         if (report.verdict === 'confirmed_poppy' || report.verdict === 'eradicated') {
           const t = targetFromFinding(report);
-          targets.set(t.id, t);
+          targets.set(t);
           writeTarget(ws, t);
           targetId = t.id;
           to = t.status;
@@ -115,7 +142,7 @@ export function importReports(ws: Workspace, rows: ReportRow[], actor: string, o
           }
         }
         const change = applyReport(targets.get(m.targetId)!, report, policy);
-        targets.set(m.targetId, change.target);
+        targets.set(change.target);
         writeTarget(ws, change.target);
         targetId = m.targetId;
         from = change.from;
@@ -123,7 +150,7 @@ export function importReports(ws: Workspace, rows: ReportRow[], actor: string, o
         if (change.from !== change.to) audit('target.status', m.targetId, { from: change.from, to: change.to, report_id: report.reportId });
         if (change.from !== change.to && (change.to === 'confirmed' || change.to === 'eradicated')) {
           // A desk dismissal the ground found to be poppy: that reviewer's other dismissals this season are not trusted either.
-          for (const r of reopenReviewerDismissals(ws, change.target, report.reportId, audit)) targets.set(r.id, r);
+          for (const r of reopenReviewerDismissals(ws, change.target, report.reportId, audit)) targets.set(r);
         }
         if (change.contradiction) {
           res.contradictions.push({ targetId: m.targetId, reportId: report.reportId, reason: change.contradiction });
@@ -142,8 +169,11 @@ export function importReports(ws: Workspace, rows: ReportRow[], actor: string, o
       touched.push({ type: 'Polygon', coordinates: [[[lon - d, lat - d], [lon + d, lat - d], [lon + d, lat + d], [lon - d, lat + d], [lon - d, lat - d]]] });
     }
     res.staleCertificates = markStaleCertificates(ws, touched, `新的地面报告 new ground reports (${res.added.length})`, audit);
+    if (cache) { stamp = changeStamp(ws); built = targets; }
     return res;
   });
+  if (cache) { cache.index = built; cache.stamp = stamp; }
+  return result;
 }
 
 function seasonPolicy(ws: Workspace, seasonId?: string) {

@@ -1,4 +1,4 @@
-import { matchReport, type GroundReport, type ReportMatch, type Target } from '@tiandi/geo';
+import { matchReport, type GroundReport, type ReportMatch, type Target, type TargetIndex } from '@tiandi/geo';
 
 /** A match found by position on a target outside the reporting team's scope: recorded, not applied. */
 export interface OutOfScopeMatch {
@@ -13,10 +13,10 @@ export interface OutOfScopeMatch {
  * targets; when only another team's target is in reach, the result is `out_of_scope`, so the report
  * is kept but never changes that target. Matches by id are the caller's to check (403 upstream).
  */
-export function matchReportInScope(report: Pick<GroundReport, 'targetId' | 'position' | 'accuracyM'>, targets: Target[], marginM: number, scope?: ReadonlySet<string>): ReportMatch | OutOfScopeMatch {
+export function matchReportInScope(report: Pick<GroundReport, 'targetId' | 'position' | 'accuracyM'>, targets: Target[] | TargetIndex, marginM: number, scope?: ReadonlySet<string>): ReportMatch | OutOfScopeMatch {
   const m = matchReport(report, targets, marginM);
   if (!scope || m.kind !== 'by_position' || scope.has(m.targetId)) return m;
-  const own = matchReport(report, targets.filter((t) => scope.has(t.id)), marginM);
+  const own = matchReport(report, targets, marginM, (t) => scope.has(t.id));
   if (own.kind === 'by_position') return own;
   return { kind: 'out_of_scope', targetId: m.targetId, distanceM: m.distanceM };
 }
