@@ -1,5 +1,6 @@
 import { waysFromGeoJson } from '@tiandi/planner';
 import { auditHead, readRoads, roadsVersion, type Depot, type RoadWay, type Workspace } from '@tiandi/store';
+import { stringTags } from './string-tags';
 
 /** Road GeoJSON (already checked by validateRoads) → the ways the workspace stores; tags as strings, node ids kept. */
 export function roadWaysFromGeoJson(fc: unknown): RoadWay[] {
@@ -52,10 +53,4 @@ export class RoadsBytes {
     this.head = head;
     return this.bytes;
   }
-}
-
-function stringTags(tags: Record<string, unknown>): Record<string, string> {
-  const out: Record<string, string> = {};
-  for (const [k, v] of Object.entries(tags)) if (v !== undefined && v !== null && typeof v !== 'object') out[k] = String(v);
-  return out;
 }

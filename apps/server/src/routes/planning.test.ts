@@ -1,6 +1,7 @@
 import fs from 'node:fs';
 import os from 'node:os';
 import path from 'node:path';
+import zlib from 'node:zlib';
 import { afterEach, describe, expect, it } from 'vitest';
 import { signedInServer } from '../testing/signed-in';
 
@@ -143,5 +144,76 @@ describe('planning inputs live in the workspace (issue 20)', () => {
     expect(ctx.roads.features[0].geometry.coordinates).toEqual([[102, 27], [102.01, 27.01]]);
     expect(ctx.depot).toBeNull();
     expect(fs.readdirSync(dataDir).filter((f) => f.includes('.geojson')).sort()).toEqual(['depot.geojson', 'roads.geojson.migrated']);
+  });
+});
+
+describe('PUT /api/planning/roads with an OpenStreetMap extract (issue 20)', () => {
+  const osmXml = `<?xml version="1.0" encoding="UTF-8"?>
+<osm version="0.6">
+  <node id="1" lat="25.0" lon="100.0"/><node id="2" lat="25.001" lon="100.001"/><node id="3" lat="25.002" lon="100.0"/>
+  <way id="10"><nd ref="1"/><nd ref="2"/><tag k="highway" v="track"/><tag k="name" v="村道"/></way>
+  <way id="11"><nd ref="2"/><nd ref="3"/><tag k="highway" v="path"/><tag k="bridge" v="yes"/></way>
+  <way id="12"><nd ref="1"/><nd ref="3"/><tag k="waterway" v="stream"/></way>
+</osm>`;
+  const putBytes = (s: Awaited<ReturnType<typeof signedInServer>>, body: Buffer, type: string) =>
+    s.app.inject({ method: 'PUT', url: '/api/planning/roads', payload: body, headers: { ...s.as.planner, 'content-type': type } });
+
+  it('reads .osm and .osm.gz (node ids kept, non-road ways left out) into the workspace', async () => {
+    const s = await signedInServer({ runJobs: false });
+    cleanups.push(s.cleanup);
+    const r = await putBytes(s, Buffer.from(osmXml), 'application/xml');
+    expect(r.json()).toEqual({ roads: 2, vertices: 4 });
+    const ctx = (await s.app.inject({ url: '/api/planning/context', headers: s.as.field })).json();
+    expect(ctx.roads.features.map((f: { properties: unknown }) => f.properties)).toEqual([
+      { highway: 'track', name: '村道', nodes: ['1', '2'] },
+      { highway: 'path', bridge: 'yes', nodes: ['2', '3'] },
+    ]);
+    expect(ctx.roads.features[1].geometry.coordinates).toEqual([[100.001, 25.001], [100, 25.002]]);
+    const gz = await putBytes(s, zlib.gzipSync(Buffer.from(osmXml.replace('v="path"', 'v="footway"'))), 'application/gzip');
+    expect(gz.json()).toEqual({ roads: 2, vertices: 4 });
+    const again = (await s.app.inject({ url: '/api/planning/context', headers: s.as.field })).json();
+    expect(again.roads.features[1].properties.highway).toBe('footway');
+    const { Workspace } = await import('@tiandi/store');
+    const ws = Workspace.open(path.join(s.dir, 'w.gpkg'));
+    const sources = ws.db.prepare(`SELECT DISTINCT source FROM roads`).all();
+    ws.close();
+    expect(sources).toEqual([{ source: 'PUT /api/planning/roads (OSM)' }]);
+  });
+
+  it('refuses unreadable bytes, an extract without roads and a gzip bomb with 400, keeping the saved network', async () => {
+    const s = await signedInServer({ runJobs: false, maxRoadsBytes: 64 * 1024 });
+    cleanups.push(s.cleanup);
+    expect((await putBytes(s, Buffer.from(osmXml), 'text/xml')).statusCode).toBe(200);
+    const noRoads = osmXml.replace(/<way id="1[01]">.*?<\/way>/gs, '');
+    const cases: [Buffer, RegExp][] = [
+      [Buffer.from([0x00, 0x01, 0x02, 0x03, 0x04, 0x05]), /OpenStreetMap/],
+      [Buffer.from(noRoads), /highway/],
+      [zlib.gzipSync(Buffer.alloc(4 * 1024 * 1024, 0x20)), /inflates to more than/],
+    ];
+    for (const [body, message] of cases) {
+      const r = await putBytes(s, body, 'application/octet-stream');
+      expect(r.statusCode).toBe(400);
+      expect(r.json()).toMatchObject({ code: 'TIANDI_E_VALIDATION', field: 'body' });
+      expect(r.json().message).toMatch(message);
+    }
+    expect((await putBytes(s, Buffer.alloc(65 * 1024, 0x20), 'application/octet-stream')).statusCode).toBe(413);
+    const ctx = (await s.app.inject({ url: '/api/planning/context', headers: s.as.field })).json();
+    expect(ctx.roads.features).toHaveLength(2);
+    const byField = await s.app.inject({ method: 'PUT', url: '/api/planning/roads', payload: Buffer.from(osmXml), headers: { ...s.as.field, 'content-type': 'application/xml' } });
+    expect(byField.statusCode).toBe(403);
+  });
+
+  // A real extract (../shared/bench/osm, outside the repo): skipped where absent.
+  const pbf = path.resolve(__dirname, '../../../../../shared/bench/osm/andorra.osm.pbf');
+  it.skipIf(!fs.existsSync(pbf))('reads a real .osm.pbf (Andorra) and serves it as the context roads', async () => {
+    const s = await signedInServer({ runJobs: false });
+    cleanups.push(s.cleanup);
+    const r = await putBytes(s, fs.readFileSync(pbf), 'application/octet-stream');
+    expect(r.statusCode).toBe(200);
+    const { roads } = r.json();
+    expect(roads).toBeGreaterThan(1500);
+    const ctx = (await s.app.inject({ url: '/api/planning/context', headers: s.as.planner })).json();
+    expect(ctx.roads.features).toHaveLength(roads);
+    expect(ctx.roads.features.every((f: { properties: { highway?: string; nodes?: unknown[] } }) => f.properties.highway && f.properties.nodes?.length)).toBe(true);
   });
 });

@@ -2,6 +2,7 @@ import { z } from 'zod';
 import type { RouteModule, Role } from '../context';
 import { ServerError } from '../errors';
 import { hasLegacyPlanningFiles, migratePlanningFiles } from '../planning/migrate-planning-files';
+import { readOsmRoads } from '../planning/read-osm-roads';
 import { validateRoads } from '../planning/validate-roads';
 import { RoadsBytes, roadWaysFromGeoJson } from '../planning/workspace-roads';
 import { parseInput } from '../validate';
@@ -12,13 +13,19 @@ const READ: Role[] = ['planner', 'operator', 'manager', 'field', 'admin'];
 const LonLat = z.tuple([z.number().min(-180).max(180), z.number().min(-90).max(90)]);
 const DepotBody = z.strictObject({ depot: LonLat, name: z.string().max(100).optional() });
 
+/** Content types of an OpenStreetMap extract (.osm.pbf, .osm, .osm.gz); the bytes, not the type, say which. */
+const OSM_TYPES = ['application/octet-stream', 'application/x-protobuf', 'application/vnd.openstreetmap.data+xml', 'application/xml', 'text/xml', 'application/gzip', 'application/x-gzip'];
+
+/** How much a gzipped extract may inflate, relative to the body limit (OSM XML compresses about tenfold). */
+const INFLATE_FACTOR = 12;
+
 /** Default largest road network accepted by PUT /api/planning/roads (a county's roads as GeoJSON fit well within). */
 export const MAX_ROADS_BYTES = 64 * 1024 * 1024;
 
 /**
  * What the planner needs besides targets: GET /api/planning/context → `{ roads, depot, depotName, reviewThreshold }`
  * (roads as GeoJSON LineStrings, depot as [lon, lat], the season policy's review threshold; each null when not set); PUT /api/planning/roads (at most
- * `maxRoadsBytes`, every geometry checked, 400 naming the first bad one) and PUT /api/planning/depot set them,
+ * `maxRoadsBytes`: GeoJSON with every geometry checked, 400 naming the first bad one, or an OSM extract read off the event loop) and PUT /api/planning/depot set them,
  * in the workspace's `roads` and `depots` layers (audited), where `tiandi plan --workspace` reads them too.
  * An older server's roads.geojson / depot.geojson in the data folder are moved there on start.
  */
@@ -47,10 +54,20 @@ const planning: RouteModule = {
       return reply.type('application/json; charset=utf-8').send(Buffer.concat([Buffer.from('{"roads":'), roads ?? Buffer.from('null'), tail]));
     });
     const maxRoadsBytes = ctx.options.maxRoadsBytes ?? MAX_ROADS_BYTES;
-    app.put('/api/planning/roads', { config: { roles: ['planner', 'admin'] }, bodyLimit: maxRoadsBytes }, async (req) => {
-      const { features, vertices } = validateRoads(req.body);
-      setRoads(workspaceOf(ctx), roadWaysFromGeoJson(req.body), 'PUT /api/planning/roads', actorOf(req.account));
-      return { roads: features, vertices };
+    // One route for both kinds of body: GeoJSON (parsed by fastify) or an OSM extract (bytes, read in a worker).
+    // The byte parser lives in this scope only, so no other route starts accepting such bodies.
+    app.register(async (scope) => {
+      scope.addContentTypeParser(OSM_TYPES, { parseAs: 'buffer', bodyLimit: maxRoadsBytes }, (_req, body, done) => done(null, body));
+      scope.put('/api/planning/roads', { config: { roles: ['planner', 'admin'] }, bodyLimit: maxRoadsBytes }, async (req) => {
+        if (Buffer.isBuffer(req.body)) {
+          const { ways, vertices } = await readOsmRoads(req.body, { name: 'OSM', maxInflatedBytes: maxRoadsBytes * INFLATE_FACTOR });
+          setRoads(workspaceOf(ctx), ways, 'PUT /api/planning/roads (OSM)', actorOf(req.account));
+          return { roads: ways.length, vertices };
+        }
+        const { features, vertices } = validateRoads(req.body);
+        setRoads(workspaceOf(ctx), roadWaysFromGeoJson(req.body), 'PUT /api/planning/roads', actorOf(req.account));
+        return { roads: features, vertices };
+      });
     });
     app.put('/api/planning/depot', { config: { roles: ['planner', 'admin'] } }, async (req) => {
       const body = parseInput(DepotBody, req.body);
