@@ -82,3 +82,47 @@ describe('raster tile routes', () => {
     expect(entries()).toBe(before);
   });
 });
+
+describe('imagery-quality map of a heatmap', () => {
+  it("serves a scan's quality.geojson to signed-in roles, listed beside the heatmap, and 404 where there is none", async () => {
+    const s = await signedInServer({ runJobs: false });
+    cleanups.push(s.cleanup);
+    const tif = makeGeoTiff({ width: 200, height: 160, epsg: 32648, origin: [500_000, 3_090_000], pixelSize: 0.5 });
+    const scan = path.join(s.dir, 'scan');
+    const bare = path.join(s.dir, 'bare');
+    fs.mkdirSync(scan);
+    fs.mkdirSync(bare);
+    for (const d of [scan, bare]) fs.writeFileSync(path.join(d, 'heatmap.tif'), tif);
+    fs.writeFileSync(path.join(s.dir, 'ortho.tif'), tif);
+    // The shape the scanner writes (packages/tiles quality-map.ts): one poor block with its reasons and measures.
+    const quality = { type: 'FeatureCollection', features: [{ type: 'Feature', geometry: { type: 'Polygon', coordinates: [[[105, 27.9], [105.001, 27.9], [105.001, 27.901], [105, 27.9]]] }, properties: { class: 'poor_quality', image: 'a.tif', reasons: ['blurred', 'hazy'], sharpness: 0.01 } }] };
+    fs.writeFileSync(path.join(scan, 'quality.geojson'), JSON.stringify(quality));
+    // quality.geojson beside an orthophoto is not a scan's: never served.
+    fs.writeFileSync(path.join(s.dir, 'quality.geojson'), JSON.stringify(quality));
+    rasterCatalogOf(s.app.tiandi).addProvider(() => [
+      { kind: 'heatmap', name: 'scanned.tif', file: path.join(scan, 'heatmap.tif') },
+      { kind: 'heatmap', name: 'unjudged.tif', file: path.join(bare, 'heatmap.tif') },
+      { kind: 'ortho', name: 'ortho.tif', file: path.join(s.dir, 'ortho.tif') },
+    ]);
+    const list = (await s.app.inject({ url: '/api/rasters', headers: s.as.operator })).json().rasters as { id: string; name: string; quality?: string }[];
+    const by = Object.fromEntries(list.map((r) => [r.name, r]));
+    expect(by['scanned.tif'].quality).toBe(`/api/rasters/${by['scanned.tif'].id}/quality.geojson`);
+    expect(by['unjudged.tif'].quality).toBeUndefined();
+    expect(by['ortho.tif'].quality).toBeUndefined();
+
+    for (const role of ['operator', 'planner', 'manager', 'field'] as const) {
+      const res = await s.app.inject({ url: by['scanned.tif'].quality!, headers: s.as[role] });
+      expect(res.statusCode, role).toBe(200);
+      expect(res.headers['content-type']).toContain('application/geo+json');
+      expect(res.json()).toEqual(quality);
+    }
+    expect((await s.app.inject({ url: by['scanned.tif'].quality! })).statusCode).toBe(401);
+    expect((await s.app.inject({ url: by['scanned.tif'].quality!, headers: { authorization: 'Bearer nope' } })).statusCode).toBe(401);
+    const none = await s.app.inject({ url: `/api/rasters/${by['unjudged.tif'].id}/quality.geojson`, headers: s.as.operator });
+    expect(none.statusCode).toBe(404);
+    expect(none.json()).toMatchObject({ code: 'TIANDI_E_NOT_FOUND', field: 'id' });
+    expect((await s.app.inject({ url: `/api/rasters/${by['ortho.tif'].id}/quality.geojson`, headers: s.as.operator })).statusCode).toBe(404);
+    expect((await s.app.inject({ url: `/api/rasters/${'0'.repeat(20)}/quality.geojson`, headers: s.as.operator })).statusCode).toBe(404);
+    expect((await s.app.inject({ url: '/api/rasters/..%2F..%2Fetc/quality.geojson', headers: s.as.operator })).statusCode).toBe(400);
+  });
+});

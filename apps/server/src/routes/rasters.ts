@@ -1,10 +1,11 @@
+import fs from 'node:fs';
 import path from 'node:path';
 import sharp from 'sharp';
 import { z } from 'zod';
 import type { RouteModule, ServerContext } from '../context';
 import { ServerError } from '../errors';
 import { jobQueueOf } from '../jobs/services';
-import { RasterCatalog } from '../tiles/raster-catalog';
+import { RasterCatalog, type RasterEntry } from '../tiles/raster-catalog';
 import { rasterFileListProvider } from '../tiles/raster-file-list';
 import { renderTile, TILE_PX } from '../tiles/render-tile';
 import { TileCache } from '../tiles/tile-cache';
@@ -21,6 +22,15 @@ const TileParams = z.strictObject({
   y: TileIndex,
 });
 
+const RasterId = z.strictObject({ id: z.string().regex(/^[0-9a-f]{20}$/, '栅格编号无效 not a raster id') });
+
+/** A heatmap's imagery-quality map: the scan writes quality.geojson beside heatmap.tif (poor blocks and why). */
+export function qualityFileOf(entry: Pick<RasterEntry, 'kind' | 'file'>): string | null {
+  if (entry.kind !== 'heatmap') return null;
+  const file = path.join(path.dirname(entry.file), 'quality.geojson');
+  return fs.existsSync(file) ? file : null;
+}
+
 /** The server's raster catalog (registered by the rasters module). Other modules add providers to it. */
 export function rasterCatalogOf(ctx: ServerContext): RasterCatalog {
   let c = ctx.services.get('rasters') as RasterCatalog | undefined;
@@ -34,7 +44,8 @@ export function rasterCatalogOf(ctx: ServerContext): RasterCatalog {
 /**
  * Map tiles: GET /api/rasters lists orthophotos and heatmaps with bounds and zoom range;
  * GET /api/rasters/:id/:z/:x/:y.png renders a 256-px Web Mercator PNG on demand from the GeoTIFF
- * (best overview, cached on disk), 204 when the tile is empty.
+ * (best overview, cached on disk), 204 when the tile is empty. GET /api/rasters/:id/quality.geojson is a
+ * heatmap's imagery-quality map (its scan's poor blocks with their reasons), to the same roles as its tiles.
  */
 const rasters: RouteModule = {
   name: 'rasters',
@@ -73,12 +84,22 @@ const rasters: RouteModule = {
             maxzoom: s.maxzoom,
             gsdM: s.gsdM,
             tiles: `/api/rasters/${e.id}/{z}/{x}/{y}.png`,
+            ...(qualityFileOf(e) ? { quality: `/api/rasters/${e.id}/quality.geojson` } : {}),
           });
         } catch (err) {
           out.push({ id: e.id, kind: e.kind, name: e.name, jobId: e.jobId ?? null, imageId: e.imageId ?? null, error: (err as Error).message });
         }
       }
       return { rasters: out };
+    });
+
+    app.get('/api/rasters/:id/quality.geojson', { config: { roles } }, async (req, reply) => {
+      const { id } = parseInput(RasterId, req.params, 'params');
+      const entry = await catalog.get(id);
+      if (!entry) throw new ServerError('TIANDI_E_NOT_FOUND', `没有此栅格 no raster '${id}'`, { field: 'id' });
+      const file = qualityFileOf(entry);
+      if (!file) throw new ServerError('TIANDI_E_NOT_FOUND', `栅格 ${entry.name} 没有影像质量图 raster '${entry.name}' has no imagery-quality map (only scans that judged quality write one)`, { field: 'id' });
+      return reply.type('application/geo+json').header('cache-control', 'private, no-cache').send(fs.createReadStream(file));
     });
 
     app.get('/api/rasters/:id/:z/:x/:y.png', { config: { roles } }, async (req, reply) => {
