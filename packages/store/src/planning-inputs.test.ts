@@ -16,6 +16,8 @@ describe('roads and depot in the workspace', () => {
     ];
     setRoads(ws, ways, 'roads.osm.pbf', 'tester');
     setRoads(ws, ways, 'roads.osm.pbf', 'tester');
+    // The layer's extent (what GIS clients zoom to) covers every way.
+    expect(ws.db.prepare(`SELECT min_x, min_y, max_x, max_y FROM gpkg_contents WHERE table_name = 'roads'`).get()).toEqual({ min_x: 102.3, min_y: 27.9, max_x: 102.31, max_y: 27.91 });
     setDepot(ws, { id: 'depot', name: '派出所', lonLat: [102.305, 27.9] }, 'tester');
     ws.close();
     const again = Workspace.open(path);

@@ -28,14 +28,23 @@ export function setRoads(ws: Workspace, ways: RoadWay[], source: string, actor: 
     ws.db.prepare('DELETE FROM roads').run();
     const ins = ws.db.prepare('INSERT INTO roads (geom, way_id, highway, name, tags_json, nodes_json, source, imported_at) VALUES (?, ?, ?, ?, ?, ?, ?, ?)');
     const seen = new Set<string>();
+    const box = [Infinity, Infinity, -Infinity, -Infinity];
+    const at = ws.now();
     ways.forEach((w, i) => {
       let id = String(w.id);
       if (seen.has(id)) id = `${id}#${i}`; // a MultiLineString's parts, or a clipped way split in two
       seen.add(id);
       const g: MultiLineString = { type: 'MultiLineString', coordinates: [w.coords] };
-      ins.run(ws.blob(g), id, String(w.tags.highway ?? 'road'), w.tags.name ?? null, JSON.stringify(w.tags), w.nodes ? JSON.stringify(w.nodes) : null, source, ws.now());
-      ws.extendLayer('roads', g);
+      ins.run(ws.blob(g), id, String(w.tags.highway ?? 'road'), w.tags.name ?? null, JSON.stringify(w.tags), w.nodes ? JSON.stringify(w.nodes) : null, source, at);
+      for (const [x, y] of w.coords) {
+        if (x < box[0]) box[0] = x;
+        if (y < box[1]) box[1] = y;
+        if (x > box[2]) box[2] = x;
+        if (y > box[3]) box[3] = y;
+      }
     });
+    // The layer's extent once for the whole network, not one update per way (a county has 10⁵ ways).
+    ws.extendLayer('roads', { type: 'LineString', coordinates: [[box[0], box[1]], [box[2], box[3]]] });
     audit('roads.set', source, { ways: ways.length });
     return { ways: ways.length };
   });
