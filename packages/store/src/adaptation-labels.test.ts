@@ -32,6 +32,14 @@ describe('labels for local adaptation', () => {
     expect(pts[0].lonLat[1]).toBeCloseTo(25.00215, 6);
   });
 
+  it('a desk dismissal made with `tiandi targets dismiss` (no triage row) is a negative too', async () => {
+    const ws = await world();
+    const { dismissTargetAtDesk } = await import('./desk-decisions');
+    const [top] = listTriage(ws).items;
+    dismissTargetAtDesk(ws, { targetId: top.targetId, reason: '屋顶 roof' }, 'op-li');
+    expect(adaptationPoints(ws).map((p) => [p.target_id, p.label, p.source, p.image_id])).toEqual([[top.targetId, 0, 'desk', 'b.tif']]);
+  });
+
   it('takes a polygon’s centre from its outer ring, without the closing vertex', () => {
     expect(ringCentre({ type: 'Polygon', coordinates: [[[0, 0], [2, 0], [2, 2], [0, 2], [0, 0]]] })).toEqual([1, 1]);
   });

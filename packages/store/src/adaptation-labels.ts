@@ -1,5 +1,6 @@
 import type { Geometry, Polygonal } from '@tiandi/geo';
 import { fromGpkgBlob } from './gpkg-geometry';
+import { listTargets } from './targets';
 import { trainingLabels } from './training-labels';
 import type { Workspace } from './workspace';
 
@@ -44,6 +45,12 @@ export function bboxOf(g: Geometry): [number, number, number, number] {
  */
 export function adaptationPoints(ws: Workspace): AdaptationPoint[] {
   const labels = trainingLabels(ws, { includeDesk: true }).features.filter((f) => !(f.properties.source === 'desk' && f.properties.label === 'poppy'));
+  // A desk dismissal made outside the gallery (`tiandi targets dismiss`) has no triage row: a desk negative too.
+  const have = new Set(labels.map((f) => f.properties.target_id));
+  for (const t of listTargets(ws, { status: 'dismissed_desk' })) {
+    if (have.has(t.id) || t.review) continue;
+    labels.push({ type: 'Feature', id: t.id, geometry: t.geometry, properties: { target_id: t.id, label: 'not_poppy', class: 'not_poppy', missed_by_scan: t.missedByScan, what: null, score_max: t.scoreMax, images: [], status: t.status, source: 'desk' } });
+  }
   const candidatesOf = ws.db.prepare('SELECT geom, image_id FROM candidates WHERE target_id = ? AND geom IS NOT NULL ORDER BY fid');
   const images = ws.db.prepare('SELECT image_id, sha256, geom FROM images ORDER BY fid').all() as { image_id: string; sha256: string | null; geom: Buffer | null }[];
   const shaOf = new Map(images.map((i) => [i.image_id, i.sha256]));

@@ -9,15 +9,13 @@
  * of a plot in synthetic scenes (seeds 2100+, used neither for training nor for the eval seeds 9000+).
  * Then check synthetic recall with: npx tiandi eval --scenes 10 --seed 9000 --model <outDir>
  */
-import { existsSync, mkdtempSync, readFileSync, rmSync } from 'node:fs';
+import { existsSync, mkdtempSync, rmSync } from 'node:fs';
 import { tmpdir } from 'node:os';
 import { basename, join, resolve } from 'node:path';
 import { adaptVerifier, loadModelCard, scanImages, type LabelWindow, type VerifierWindow } from '@tiandi/tiles/node';
 import { tiffsIn, perKm2 } from '../src/eval/real-negatives';
-import { writeScene } from '../src/write-scene';
-import { polygonsIntersect } from '../src/metrics/polygons-intersect';
+import { syntheticPositiveWindows } from '../src/eval/synthetic-positives';
 
-type Ring = Array<[number, number]>;
 const [modelArg = 'models/poppy-synth', realArg = '../shared/real-aerial', outArg] = process.argv.slice(2);
 const modelDir = resolve(modelArg);
 const SCENES = Number(process.env.ADAPT_SCENES ?? 6);
@@ -27,10 +25,6 @@ if (existsSync(out)) throw new Error(`${out} exists`);
 
 const files = tiffsIn(realArg);
 const fitFiles = files.filter((_, i) => i % 2 === 0), heldFiles = files.filter((_, i) => i % 2 === 1);
-const square = ([lon, lat]: [number, number], m: number): Ring => {
-  const dy = m / 111_320, dx = m / (111_320 * Math.cos((lat * Math.PI) / 180));
-  return [[lon - dx, lat - dy], [lon + dx, lat - dy], [lon + dx, lat + dy], [lon - dx, lat + dy], [lon - dx, lat - dy]];
-};
 
 /** Scans images; returns the summary and, when asked, every verifier window (verifier off: all first-stage candidates). */
 async function scan(model: string, images: string[], name: string, collect: boolean) {
@@ -47,22 +41,7 @@ for (const w of fit.windows) labels.push({ raster: w.raster, label: 0, item: `${
 process.stdout.write(`fit half: ${fitFiles.length} tiles, ${new Set(labels.map((l) => l.item)).size} first-stage candidates, ${labels.length} windows labelled not poppy\n`);
 
 const card = await loadModelCard(modelDir);
-const vcard = await loadModelCard(join(modelDir, card.verifier!.model));
-for (let seed = 2100; seed < 2100 + SCENES; seed++) {
-  const gsdM = [0.05, 0.08, 0.1][seed % 3];
-  const w = await writeScene({ seed, gsdM, crs: 'EPSG:32648', widthPx: Math.round(120 / gsdM), plotsPerHa: 6 }, work);
-  const truth = JSON.parse(readFileSync(w.truthPath, 'utf8')) as { features: Array<{ properties: { class: string }; geometry: { coordinates: Ring[] } }> };
-  const plots = truth.features.filter((f) => f.properties.class === 'poppy').map((f) => f.geometry.coordinates);
-  const { windows } = await scan(modelDir, [w.tifPath], `syn-${seed}`, true);
-  let n = 0;
-  for (const v of windows) {
-    if (!plots.some((p) => polygonsIntersect([square(v.lonLat, 0.3)], p))) continue;
-    labels.push({ raster: v.raster, label: 1, item: `s${seed}:${v.candidateId}`, group: `synthetic-${seed}`, source: 'synthetic plots' });
-    n++;
-  }
-  rmSync(w.tifPath, { force: true });
-  process.stdout.write(`synthetic scene ${seed} (${gsdM} m): ${n} positive windows\n`);
-}
+labels.push(...(await syntheticPositiveWindows(modelDir, { scenes: SCENES, onScene: (seed, n) => process.stdout.write(`synthetic scene ${seed}: ${n} positive windows\n`) })));
 const tCollect = (performance.now() - t0) / 1000;
 
 const rec = await adaptVerifier({ modelDir, windows: labels, outDir: out, seed: 17, onProgress: (m) => process.stdout.write(`  ${m}\n`) });

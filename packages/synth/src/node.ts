@@ -6,3 +6,4 @@ export { evaluateModel, evalSceneOptions, type EvalReport } from './eval/evaluat
 export { evaluateRealNegatives, tiffsIn, type RealNegativeFolder, type RealNegativeFile } from './eval/real-negatives';
 export { loadBareModel, runBareModel, type BareModel, type BareCard } from './eval/bare-model';
 export { readResampled, type ResampledImage } from './chips/read-resampled';
+export { syntheticPositiveWindows } from './eval/synthetic-positives';

@@ -130,7 +130,11 @@ export async function adaptVerifier(o: AdaptVerifierOptions): Promise<Adaptation
   const tNew = Math.min(t, thresholdKeepingRecall(fitA.s.filter((_, i) => fitA.y[i]), recallKept, t));
   const hb = pick(sBefore, true), ha = pick(sAfter, true);
   const before = heldOutMetrics(hb.s, hb.y, t), afterM = heldOutMetrics(ha.s, ha.y, tNew);
-  const verdict = held.size ? adaptedIsBetter(before, afterM) : { better: false, why: 'no held-out labels (one image or block only): cannot show it is better 无留出标注' };
+  const verdict = !held.size
+    ? { better: false, why: 'no held-out labels (one image or block only): cannot show it is better 无留出标注' }
+    : !before.positives
+      ? { better: false, why: 'no held-out positives: cannot show it keeps recall 无留出阳性标注 — add ground-confirmed plots, or synthetic positives (tiandi adapt --synthetic 6)' }
+      : adaptedIsBetter(before, afterM);
   const bySource: AdaptationRecord['labels']['by_source'] = {};
   for (const [item, label] of labelOf) {
     const src = o.windows.find((w) => w.item === item)!.source;
