@@ -208,7 +208,12 @@ describe('PUT /api/planning/roads with an OpenStreetMap extract (issue 20)', () 
   it.skipIf(!fs.existsSync(pbf))('reads a real .osm.pbf (Andorra) and serves it as the context roads', async () => {
     const s = await signedInServer({ runJobs: false });
     cleanups.push(s.cleanup);
-    const r = await putBytes(s, fs.readFileSync(pbf), 'application/octet-stream');
+    let stored = false;
+    const putting = putBytes(s, fs.readFileSync(pbf), 'application/octet-stream').then((res) => ((stored = true), res));
+    // Read off the event loop: the server answers meanwhile.
+    expect((await s.app.inject({ url: '/api/health' })).statusCode).toBe(200);
+    expect(stored).toBe(false);
+    const r = await putting;
     expect(r.statusCode).toBe(200);
     const { roads } = r.json();
     expect(roads).toBeGreaterThan(1500);

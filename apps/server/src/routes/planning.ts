@@ -2,7 +2,7 @@ import { z } from 'zod';
 import type { RouteModule, Role } from '../context';
 import { ServerError } from '../errors';
 import { hasLegacyPlanningFiles, migratePlanningFiles } from '../planning/migrate-planning-files';
-import { readOsmRoads } from '../planning/read-osm-roads';
+import { importOsmRoads } from '../planning/import-osm-roads';
 import { validateRoads } from '../planning/validate-roads';
 import { RoadsBytes, roadWaysFromGeoJson } from '../planning/workspace-roads';
 import { parseInput } from '../validate';
@@ -60,9 +60,9 @@ const planning: RouteModule = {
       scope.addContentTypeParser(OSM_TYPES, { parseAs: 'buffer', bodyLimit: maxRoadsBytes }, (_req, body, done) => done(null, body));
       scope.put('/api/planning/roads', { config: { roles: ['planner', 'admin'] }, bodyLimit: maxRoadsBytes }, async (req) => {
         if (Buffer.isBuffer(req.body)) {
-          const { ways, vertices } = await readOsmRoads(req.body, { name: 'OSM', maxInflatedBytes: maxRoadsBytes * INFLATE_FACTOR });
-          setRoads(workspaceOf(ctx), ways, 'PUT /api/planning/roads (OSM)', actorOf(req.account));
-          return { roads: ways.length, vertices };
+          workspaceOf(ctx); // created before the worker opens it
+          const source = 'PUT /api/planning/roads (OSM)';
+          return importOsmRoads(req.body, { workspacePath: ctx.options.workspacePath, actor: actorOf(req.account), source, name: 'OSM', maxInflatedBytes: maxRoadsBytes * INFLATE_FACTOR });
         }
         const { features, vertices } = validateRoads(req.body);
         setRoads(workspaceOf(ctx), roadWaysFromGeoJson(req.body), 'PUT /api/planning/roads', actorOf(req.account));
