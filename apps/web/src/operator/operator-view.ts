@@ -10,6 +10,7 @@ import { addSurveyLayers, TARGET_LAYERS, type SurveyLayers } from '../map/survey
 import type { View } from '../router';
 import { h } from '../ui/h';
 import { jobsPanel } from './jobs-panel';
+import { addQualityLayer } from './quality-layer';
 import { targetDetail } from './target-detail';
 import { targetList } from './target-list';
 import { showScanned, uploadPanel } from './upload-panel';
@@ -24,6 +25,7 @@ const operatorView: View = async (root) => {
   root.append(h('div', { class: 'layout' }, sidebar, mapBox));
   const map = createMap(mapEl, { basemapUrl: health.basemapUrl });
   let layers: SurveyLayers | null = null;
+  let quality: ReturnType<typeof addQualityLayer> | null = null;
   let targets: FC = { type: 'FeatureCollection', features: [] };
   let lastData: Awaited<ReturnType<typeof loadSurvey>> | null = null;
   const abort = new AbortController();
@@ -62,6 +64,7 @@ const operatorView: View = async (root) => {
     layers.setGaps(data.gaps);
     layers.setTargets(targets);
     layers.setRasters(data.rasters);
+    void quality?.load(data.rasters, abort.signal);
     if (firstLoad) {
       firstLoad = false;
       fitToSurvey(map, data);
@@ -86,8 +89,9 @@ const operatorView: View = async (root) => {
 
   await whenLoaded(map);
   layers = addSurveyLayers(map);
+  quality = addQualityLayer(map);
   const fitButton = h('button', { type: 'button', 'data-testid': 'fit-data', onclick: () => lastData && fitToSurvey(map, lastData, true) }, t('map.fit'));
-  mapBox.append(layerControl(layers, [fitButton]));
+  mapBox.append(layerControl(layers, [quality.control(), fitButton]));
   for (const layer of TARGET_LAYERS) {
     map.on('mousemove', layer, (e: MapMouseEvent & { features?: MapGeoJSONFeature[] }) => {
       const id = e.features?.[0]?.properties?.id;
