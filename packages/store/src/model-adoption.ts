@@ -1,6 +1,7 @@
 import { bboxOf } from './adaptation-labels';
 import { StoreError } from './errors';
 import { fromGpkgBlob } from './gpkg-geometry';
+import type { Geometry } from '@tiandi/geo';
 import type { Workspace } from './workspace';
 
 /** The verifier a workspace's stored scores come from, after `tiandi model adopt`. */
@@ -35,10 +36,16 @@ export function adoptedModel(ws: Workspace): AdoptedModel | null {
 }
 
 /** Candidates a two-stage scan verified (they have a verifier score): the ones an adopted verifier re-scores. */
-export function verifiedCandidates(ws: Workspace): { candidate_id: string; image_id: string; image_sha256: string | null; target_id: string | null; box: [number, number, number, number]; score_verify: number }[] {
+export function verifiedCandidates(ws: Workspace): { candidate_id: string; image_id: string; image_sha256: string | null; target_id: string | null; boxes: [number, number, number, number][]; score_verify: number }[] {
   const rows = ws.db.prepare(`SELECT c.candidate_id, c.image_id, i.sha256 AS image_sha256, c.target_id, c.geom, c.score_verify FROM candidates c LEFT JOIN images i ON i.image_id = c.image_id
     WHERE c.score_verify IS NOT NULL AND c.geom IS NOT NULL ORDER BY c.fid`).all() as { candidate_id: string; image_id: string; image_sha256: string | null; target_id: string | null; geom: Buffer; score_verify: number }[];
-  return rows.map(({ geom, ...r }) => ({ ...r, box: bboxOf(fromGpkgBlob(geom)) }));
+  return rows.map(({ geom, ...r }) => ({ ...r, boxes: partBoxes(fromGpkgBlob(geom)) }));
+}
+
+/** The box of each polygon of a (multi)polygon: the blobs the scan traced, where its windows were. */
+function partBoxes(g: Geometry): [number, number, number, number][] {
+  if (g.type === 'MultiPolygon') return g.coordinates.map((p) => bboxOf({ type: 'Polygon', coordinates: p }));
+  return [bboxOf(g)];
 }
 
 /** Sets each target's verifier score to the best of its candidates'. */

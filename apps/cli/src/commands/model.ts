@@ -46,7 +46,7 @@ const model: Command = {
       const dir = path.resolve(io.cwd, dirArg);
       const recPath = path.join(dir, 'adaptation.json');
       if (!existsSync(recPath)) throw new UsageError(dirArg, "没有 adaptation.json: not a version made by 'tiandi adapt'");
-      const rec = JSON.parse(readFileSync(recPath, 'utf8')) as { adopt: boolean; why: string };
+      const rec = JSON.parse(readFileSync(recPath, 'utf8')) as { adopt: boolean; why: string; from?: { dir: string; version: string }; threshold?: { before: number } };
       if (!rec.adopt && !v.force) throw new UsageError(dirArg, `不采用 not adopted: ${rec.why} (--force to adopt anyway)`);
       const { loadModelCard, rescoreCandidates } = await import('@tiandi/tiles/node');
       const card = await loadModelCard(dir);
@@ -55,6 +55,10 @@ const model: Command = {
       try {
         const cands = verifiedCandidates(ws);
         const scores = new Map<string, number>();
+        // The same windows scored by the version it came from: how far the re-scoring grid alone moves pass/fail
+        // (the scan chose its windows at the heatmap's strongest cells, which the workspace does not keep).
+        const fromDir = rec.from?.dir && existsSync(path.join(rec.from.dir, 'model.json')) ? rec.from.dir : undefined;
+        let agree = 0, compared = 0;
         const missing = new Set<string>();
         for (const imageId of [...new Set(cands.map((c) => c.image_id))]) {
           const mine = cands.filter((c) => c.image_id === imageId);
@@ -64,12 +68,21 @@ const model: Command = {
             continue;
           }
           io.stderr.write(`重新评分 re-scoring ${mine.length} candidates of ${imageId}\n`);
-          for (const [id, s] of await rescoreCandidates(dir, file, mine.map((c) => ({ id: c.candidate_id, box: c.box })))) scores.set(id, s);
+          const parts = mine.map((c) => ({ id: c.candidate_id, boxes: c.boxes }));
+          for (const [id, s] of await rescoreCandidates(dir, file, parts)) scores.set(id, s);
+          if (fromDir && rec.threshold) {
+            const t0 = rec.threshold.before;
+            for (const [id, s] of await rescoreCandidates(fromDir, file, parts)) {
+              compared++;
+              if (s >= t0 === mine.find((c) => c.candidate_id === id)!.score_verify >= t0) agree++;
+            }
+          }
         }
         if (missing.size) throw new UsageError(v.images, `未找到影像 ${missing.size} image(s) not in --images (${[...missing].slice(0, 5).join(', ')}): every verified candidate must be re-scored, so nothing was changed`);
         const threshold = card.verifier!.threshold;
         const r = adoptModel(ws, { dir, name: card.name, version: card.version, threshold }, scores, actor, rec.adopt ? undefined : `forced: ${rec.why}`);
         io.stdout.write(`已采用 Adopted ${card.name} ${card.version} (${rel(io, dir)}): ${r.rescored} candidates re-scored, ${r.below_threshold} now below its threshold ${threshold}\n`);
+        if (compared) io.stdout.write(`复核一致性 Re-scoring check: the previous version on the same windows agrees with the scan's pass/fail on ${agree} of ${compared} candidates (the rest move by where the windows are, not by the adaptation)\n`);
       } finally {
         ws.close();
       }

@@ -84,14 +84,17 @@ describe('adapting the verifier to an office’s labels', () => {
 });
 
 describe('windows over a candidate, for re-scoring without a rescan', () => {
-  it('covers its box half a window apart, centre first, at most max_windows', async () => {
-    const { windowCentres } = await import('./adapt-verifier');
-    // A 6.4 m × 3.2 m box at 25° N with 3.2-m windows: 4 × 2 cells plus the centre.
+  it('covers a box a quarter window apart, centre first, at most max_windows; each traced part gets its centre', async () => {
+    const { windowCentres, candidateCentres } = await import('./adapt-verifier');
+    // A 6.4 m × 3.2 m box at 25° N with 3.2-m windows: 8 × 4 cells plus the centre.
     const dLon = 6.4 / (111_320 * Math.cos((25 * Math.PI) / 180)), dLat = 3.2 / 110_574;
     const pts = windowCentres([100, 25 - dLat / 2, 100 + dLon, 25 + dLat / 2], 3.2, 64);
-    expect(pts).toHaveLength(9);
+    expect(pts).toHaveLength(33);
     expect(pts[0][0]).toBeCloseTo(100 + dLon / 2, 9);
     expect(windowCentres([100, 25 - dLat / 2, 100 + dLon, 25 + dLat / 2], 3.2, 4)).toHaveLength(4);
     expect(windowCentres([100, 25, 100, 25], 3.2, 4)).toHaveLength(2); // a point: its centre (twice is harmless)
+    const two = candidateCentres([[100, 25, 100, 25], [101, 25, 101 + dLon, 25 + dLat]], 3.2, 6);
+    expect(two).toHaveLength(6);
+    expect(two.slice(0, 2).map((p) => Math.round(p[0]))).toEqual([100, 101]);
   });
 });

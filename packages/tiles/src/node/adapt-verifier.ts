@@ -212,13 +212,13 @@ export async function readLabelWindows(modelDir: string, imagePath: string, grou
   }
 }
 
-/** Window centres over a candidate's box (WGS 84 [minLon, minLat, maxLon, maxLat]) at half a window's spacing, at most `max`, centre first. */
+/** Window centres over a box (WGS 84 [minLon, minLat, maxLon, maxLat]) a quarter window apart, at most `max`, centre first. */
 export function windowCentres(box: [number, number, number, number], windowM: number, max: number): [number, number][] {
   const [x0, y0, x1, y1] = box;
   const lat = (y0 + y1) / 2;
   const mPerLon = 111_320 * Math.cos((lat * Math.PI) / 180), mPerLat = 110_574;
-  const step = windowM / 2;
-  const cells = (m: number) => Math.max(1, Math.ceil(m / step - 1e-6)); // a box of exactly k half-windows needs k, not k + 1
+  const step = windowM / 4;
+  const cells = (m: number) => Math.max(1, Math.ceil(m / step - 1e-6)); // a box of exactly k steps needs k cells, not k + 1
   const nx = cells((x1 - x0) * mPerLon), ny = cells((y1 - y0) * mPerLat);
   const pts: [number, number][] = [[(x0 + x1) / 2, lat]];
   for (let j = 0; j < ny; j++) for (let i = 0; i < nx; i++) pts.push([x0 + ((i + 0.5) * (x1 - x0)) / nx, y0 + ((j + 0.5) * (y1 - y0)) / ny]);
@@ -228,19 +228,29 @@ export function windowCentres(box: [number, number, number, number], windowM: nu
   return keep;
 }
 
+/** Window centres over each traced part of a candidate (its parts' centres first), at most `max` in all. */
+export function candidateCentres(boxes: [number, number, number, number][], windowM: number, max: number): [number, number][] {
+  const per = boxes.map((b) => windowCentres(b, windowM, max));
+  const out: [number, number][] = per.map((p) => p[0]);
+  const rest = per.flatMap((p) => p.slice(1));
+  const room = Math.max(0, max - out.length);
+  for (let k = 0; k < Math.min(room, rest.length); k++) out.push(rest[Math.floor((k * rest.length) / Math.min(room, rest.length))]);
+  return out.slice(0, Math.max(max, 1));
+}
+
 /**
- * Re-scores candidates of one image with a model's verifier, without rescanning: windows over each candidate's
- * box (half a window apart, at most the card's max_windows), its score the best window's, as in the scan.
+ * Re-scores candidates of one image with a model's verifier, without rescanning: windows over each traced part of a
+ * candidate (a quarter window apart, at most the card's max_windows), its score the best window's, as in the scan.
  * The scan chose its windows at the strongest heatmap cells; a grid over the plot covers the same ground.
  */
-export async function rescoreCandidates(modelDir: string, imagePath: string, cands: { id: string; box: [number, number, number, number] }[]): Promise<Map<string, number>> {
+export async function rescoreCandidates(modelDir: string, imagePath: string, cands: { id: string; boxes: [number, number, number, number][] }[]): Promise<Map<string, number>> {
   const card = await loadModelCard(resolve(modelDir));
   const v = await loadVerifier(resolve(modelDir), card, { prefilter: false, threads: 2 });
   if (!v) throw new TilesError('TIANDI_E_BAD_MODEL_CARD', `${modelDir}/model.json has no verifier`, join(modelDir, 'model.json'));
   const windowM = v.card.input.size * v.card.gsd_m;
   const out = new Map<string, number>();
   try {
-    const points: LabelPoint[] = cands.flatMap((c) => windowCentres(c.box, windowM, v.maxWindows).map((lonLat) => ({ lonLat, label: 0 as const, item: c.id, source: 'rescore' })));
+    const points: LabelPoint[] = cands.flatMap((c) => candidateCentres(c.boxes, windowM, v.maxWindows).map((lonLat) => ({ lonLat, label: 0 as const, item: c.id, source: 'rescore' })));
     const { windows } = await readLabelWindows(modelDir, imagePath, imagePath, points);
     const scores = await scoreWindows(v, windows.map((w) => w.raster));
     windows.forEach((w, i) => out.set(w.item, Math.max(out.get(w.item) ?? 0, scores[i])));
