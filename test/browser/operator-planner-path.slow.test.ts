@@ -67,6 +67,14 @@ describe.skipIf(!hasChromium)('operator + planner in the browser', () => {
     expect(blank.nonBackground).toBeLessThan(imagery.nonBackground / 10);
     for (const layer of ['ortho', 'heatmap', 'targets', 'gaps', 'zones', 'footprints']) await page.getByTestId(`layer-${layer}`).check();
 
+    // The imagery-quality layer draws the scan's quality.geojson, fetched through the server (role and CSP checked).
+    const qualityFile = (fs.readdirSync(server.dir, { recursive: true }) as string[]).find((f) => f.endsWith('quality.geojson'));
+    expect(qualityFile).toBeDefined();
+    const poor = JSON.parse(fs.readFileSync(path.join(server.dir, qualityFile!), 'utf8')).features.length;
+    await expect.poll(() => page.getByTestId('map').getAttribute('data-quality-blocks'), { timeout: 30_000 }).toBe(String(poor));
+    await page.getByTestId('layer-quality').uncheck();
+    await page.getByTestId('layer-quality').check();
+
     // A corrupt file is refused with its reason and never becomes a job.
     const bad = path.join(server.dir, 'broken.tif');
     fs.writeFileSync(bad, Buffer.concat([Buffer.from('II*\0'), Buffer.alloc(5000, 7)]));
@@ -81,6 +89,18 @@ describe.skipIf(!hasChromium)('operator + planner in the browser', () => {
     await page.getByTestId('target-detail').waitFor();
     await page.waitForTimeout(1500);
     await page.screenshot({ path: path.join(ARTIFACTS, 'operator-targets.png') });
+
+    // A poor block (as a scan of blurred, hazy imagery writes it) is drawn and explains itself on a click.
+    const block = { type: 'Feature', geometry: { type: 'Polygon', coordinates: [[[104.9, 27.8], [105.1, 27.8], [105.1, 28], [104.9, 28], [104.9, 27.8]]] }, properties: { class: 'poor_quality', image: 'DJI_red_plots.tif', reasons: ['blurred', 'hazy'] } };
+    fs.writeFileSync(path.join(server.dir, qualityFile!), JSON.stringify({ type: 'FeatureCollection', features: [block] }));
+    await page.reload();
+    await expect.poll(() => page.getByTestId('map').getAttribute('data-quality-blocks'), { timeout: 30_000 }).toBe('1');
+    await page.getByTestId('layer-targets').uncheck();
+    await page.waitForTimeout(1500);
+    const mapBox = (await page.getByTestId('map').boundingBox())!;
+    await page.mouse.click(mapBox.x + mapBox.width * 0.5, mapBox.y + mapBox.height * 0.5);
+    await expect.poll(() => page.getByTestId('quality-popup').textContent(), { timeout: 10_000 }).toContain('影像质量较差：模糊、雾霾');
+    await page.screenshot({ path: path.join(ARTIFACTS, 'operator-quality-layer.png') });
     expect(errors).toEqual([]);
   });
 
