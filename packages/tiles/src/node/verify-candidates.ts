@@ -4,7 +4,7 @@ import type { ModelCard } from '../model/model-card';
 import { writeTileTensor } from '../model/tile-tensor';
 import type { GeoTiffSource } from '../read/open-geotiff-source';
 import type { RgbRaster } from '../read/resample-area';
-import { snapWhole } from '../scan/scan-plan';
+import { GSD_LIMIT_SLACK, snapWhole } from '../scan/scan-plan';
 import { loadModel, loadModelCard, type LoadedModel } from './load-model';
 
 /** The second stage of a model whose card has a `verifier` block. */
@@ -25,11 +25,8 @@ export interface Verifier {
 
 /** The verifier judges imagery up to 2.5 × its own GSD when its card says nothing (0.125 m for a 5-cm verifier). */
 export const DEFAULT_MAX_GSD_FACTOR = 2.5;
-/**
- * Slack on the verifier's GSD limit: a GSD measured on the ground differs from the nominal one by the projection's
- * scale (0.10003 m for 0.1-m imagery in UTM away from the central meridian), which must never switch the verifier off.
- */
-export const GSD_LIMIT_SLACK = 1.01;
+/** Slack on the verifier's GSD limit, the same as the first stage's (see scan-plan). */
+export { GSD_LIMIT_SLACK };
 
 /**
  * Why the verifier cannot judge imagery of this GSD (m; the coarser axis), or undefined when it can.

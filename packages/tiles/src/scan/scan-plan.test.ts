@@ -27,6 +27,18 @@ describe('scanPlan', () => {
     expect(scanPlan(100, 100, { x: 0.2, y: 0.2 }, seg).fx).toBe(0.5);
     expect(() => scanPlan(100, 100, { x: 0.21, y: 0.2 }, seg)).toThrow(/0\.210 m.*0\.1 m/);
   });
+  it('does not refuse imagery a rounding difference over twice the model GSD (1 % slack), and refuses clearly coarser imagery with the reason', () => {
+    const card15 = parseModelCard({ ...base, gsd_m: 0.15 });
+    // 0.30003 m: 0.3-m imagery measured on the ground in UTM away from the central meridian.
+    const p = scanPlan(1000, 1000, { x: 0.30003, y: 0.3 }, card15);
+    expect(p.fx).toBeCloseTo(0.15 / 0.30003, 6);
+    expect([p.workWidth, p.workHeight]).toEqual([2001, 2000]);
+    expect(scanPlan(100, 100, { x: 0.3029, y: 0.3029 }, card15).fx).toBeCloseTo(0.15 / 0.3029, 6);
+    let err: unknown;
+    try { scanPlan(100, 100, { x: 0.31, y: 0.3 }, card15, 'coarse.tif'); } catch (e) { err = e; }
+    expect(err).toMatchObject({ code: 'TIANDI_E_GSD_TOO_COARSE', message: expect.stringMatching(/0\.310 m is coarser than twice the model's 0\.15 m \(limit 0\.300 m\)/) });
+    expect(err).toMatchObject({ path: 'coarse.tif' });
+  });
   it('puts classifier cells on tile centres', () => {
     const p = scanPlan(600, 400, { x: 0.05, y: 0.05 }, cls);
     expect([p.cellWork, p.cellOffsetWork, p.heatWidth, p.heatHeight]).toEqual([48, 8, 6, 4]);

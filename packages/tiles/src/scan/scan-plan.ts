@@ -42,17 +42,28 @@ export function snapWhole(f: number): number {
 }
 
 /**
+ * Slack on a GSD limit (the first stage's 2 × and the verifier's): a GSD measured on the ground differs from the
+ * nominal one by the projection's scale (0.10003 m for 0.1-m imagery in UTM away from the central meridian), so a
+ * rounding difference never refuses imagery or switches a stage off; 1 % is far below what a model notices.
+ */
+export const GSD_LIMIT_SLACK = 1.01;
+
+/** The coarsest GSD (m) the first stage accepts: twice the model's own. */
+export const firstStageMaxGsdM = (card: Pick<ModelCard, 'gsd_m'>): number => 2 * card.gsd_m;
+
+/**
  * Plans a scan of a `width × height` image whose ground pixel size is `gsdM` under a model card.
- * @throws TilesError `TIANDI_E_GSD_TOO_COARSE` when the imagery is coarser than twice the model's GSD.
+ * @throws TilesError `TIANDI_E_GSD_TOO_COARSE` when the imagery is coarser than twice the model's GSD (beyond {@link GSD_LIMIT_SLACK}).
  */
 export function scanPlan(width: number, height: number, gsdM: { x: number; y: number }, card: ModelCard, path = ''): ScanPlan {
   const fx = snapWhole(card.gsd_m / gsdM.x);
   const fy = snapWhole(card.gsd_m / gsdM.y);
   const coarse = Math.max(gsdM.x, gsdM.y);
-  if (coarse > 2 * card.gsd_m) {
+  const limit = firstStageMaxGsdM(card);
+  if (coarse > limit * GSD_LIMIT_SLACK) {
     throw new TilesError(
       'TIANDI_E_GSD_TOO_COARSE',
-      `影像分辨率过粗 imagery GSD ${coarse.toFixed(3)} m is coarser than twice the model's ${card.gsd_m} m (limit ${(2 * card.gsd_m).toFixed(3)} m): fly lower or use a model trained for ${coarse.toFixed(2)} m`,
+      `影像分辨率过粗 imagery GSD ${coarse.toFixed(3)} m is coarser than twice the model's ${card.gsd_m} m (limit ${limit.toFixed(3)} m): fly lower or use a model trained for ${coarse.toFixed(2)} m`,
       path,
     );
   }
