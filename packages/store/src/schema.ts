@@ -145,6 +145,16 @@ export const MIGRATIONS: Migration[] = [
       db.exec(`ALTER TABLE zones ADD COLUMN name_pinyin TEXT`);
     },
   },
+  {
+    version: 9,
+    name: "candidates' and targets' unverified (issue 16): no second stage judged the candidate (for a target: one of its candidates), said outright instead of read from a missing score_verify",
+    up(db) {
+      db.exec(`ALTER TABLE candidates ADD COLUMN unverified INTEGER NOT NULL DEFAULT 0; ALTER TABLE targets ADD COLUMN unverified INTEGER NOT NULL DEFAULT 0;
+        UPDATE candidates SET unverified = 1 WHERE score_verify IS NULL;
+        UPDATE targets SET unverified = 1 WHERE origin = 'scan' AND (score_verify IS NULL
+          OR EXISTS (SELECT 1 FROM candidates c WHERE c.target_id = targets.target_id AND c.unverified = 1));`);
+    },
+  },
 ];
 
 export const SCHEMA_VERSION = MIGRATIONS[MIGRATIONS.length - 1].version;
