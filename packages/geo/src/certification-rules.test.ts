@@ -45,17 +45,34 @@ describe('evaluateCertification', () => {
     expect(by.no_open_review.failing.map((f) => f.id)).toEqual(['T3']);
   });
 
-  it('names unverified scan targets apart in the rule table and its failing features', () => {
+  it('names unverified scan targets apart in the rule table and its failing features, by their mark, not a missing verifier score', () => {
     const cov = computeCoverage(zone.geometry, [full], coverageRulesOf(season));
-    const targets = [target('T1', { scoreMax: 0.9, scoreVerify: null }), target('T2', { scoreMax: 0.9, scoreVerify: 0.99 }), target('T3', { scoreMax: 0.2, scoreVerify: null }), target('T4', { scoreVerify: null, status: 'inspected_negative' })];
+    const targets = [
+      target('T1', { scoreMax: 0.9, scoreVerify: null, unverified: true }),
+      target('T2', { scoreMax: 0.9, scoreVerify: 0.99, unverified: false }),
+      target('T3', { scoreMax: 0.2, scoreVerify: null, unverified: true }),
+      target('T4', { scoreVerify: null, unverified: true, status: 'inspected_negative' }),
+      // Judged low by the verifier on one image, flagged unverified on another: still unverified, still owed a visit.
+      target('T5', { scoreMax: 0.5, scoreVerify: 0.01, unverified: true }),
+    ];
     const rule = evaluateCertification({ zone, season, coverage: cov, targets }).rules.find((x) => x.id === 'targets_resolved')!;
+    expect(rule.pass).toBe(false);
     expect(rule.failing.map((f) => [f.id, f.properties.unverified, f.properties.why])).toEqual([
       ['T1', true, 'not inspected; unverified by the second stage'],
       ['T2', false, 'not inspected'],
+      ['T5', true, 'not inspected; unverified by the second stage'],
     ]);
-    expect(rule.detail).toContain('2 个未经复核的待定目标 open targets unverified');
+    expect(rule.detail).toContain('3 个待核查 awaiting a ground visit');
+    expect(rule.detail).toContain('其中 2 个未经复核 of them 2 unverified');
+    expect(rule.detail).toContain('1 个未经复核且低于阈值 unverified below the threshold');
     // Without unverified targets the detail stays as it was.
     expect(evaluateCertification({ zone, season, coverage: cov, targets: [targets[1]] }).rules[1].detail).not.toContain('unverified');
+  });
+
+  it('a ground finding is never unverified, whatever its mark', () => {
+    const cov = computeCoverage(zone.geometry, [full], coverageRulesOf(season));
+    const rule = evaluateCertification({ zone, season, coverage: cov, targets: [target('G1', { origin: 'ground', scoreMax: 1, unverified: true })] }).rules[1];
+    expect(rule.failing.map((f) => [f.id, f.properties.unverified])).toEqual([['G1', false]]);
   });
 });
 

@@ -3,7 +3,7 @@ import { polygonsOf, type Feature, type Polygonal } from './geojson';
 import { geodesicAreaM2 } from './geodesic-area';
 import type { Season } from './season';
 import { isUnverifiedScan, type Target } from './target';
-import { auditSampleState, deskDismissalFault, deskDismissed, deskFeature } from './desk-dismissals';
+import { auditSampleState, deskDismissalFault, deskDismissed, deskFeature, owesGroundAnswer } from './desk-dismissals';
 
 /** Rounding slack on the coverage share, so a fully covered zone passes a policy asking for 100 %. */
 export const COVERAGE_TOLERANCE = 1e-9;
@@ -75,15 +75,18 @@ export function evaluateCertification(input: CertificationInput): CertificationR
     },
   ];
 
-  const needsVisit = targets.filter((t) => (t.origin === 'ground' || t.scoreMax >= p.reviewThreshold) && OPEN.has(t.status));
-  // Targets no second stage judged are named apart, so a first-stage score is never read as a verified one.
-  const unverifiedOpen = targets.filter((t) => isUnverifiedScan(t) && OPEN.has(t.status)).length;
+  const needsVisit = targets.filter((t) => owesGroundAnswer(t, p) && OPEN.has(t.status));
+  // Unverified targets are named apart: their first-stage score was never checked by a second look, so a visit is
+  // owed on each at or above the threshold whatever verifier score another of its candidates got.
+  const unverifiedOwed = needsVisit.filter(isUnverifiedScan).length;
+  const unverifiedBelow = targets.filter((t) => isUnverifiedScan(t) && OPEN.has(t.status) && !owesGroundAnswer(t, p)).length;
   rules.push({
     id: 'targets_resolved',
     title: '疑似地块均已实地核查 every suspect plot inspected',
     pass: needsVisit.length === 0,
     detail: `${needsVisit.length} 个待核查 awaiting a ground visit (score ≥ ${p.reviewThreshold})` +
-      (unverifiedOpen ? `; ${unverifiedOpen} 个未经复核的待定目标 open targets unverified (first stage only, score not checked by a second look)` : ''),
+      (unverifiedOwed ? `; 其中 ${unverifiedOwed} 个未经复核 of them ${unverifiedOwed} unverified (first stage only, not checked by a second look: each needs a visit)` : '') +
+      (unverifiedBelow ? `; ${unverifiedBelow} 个未经复核且低于阈值 unverified below the threshold` : ''),
     failing: needsVisit.map((t) => targetFeature(t, isUnverifiedScan(t) ? 'not inspected; unverified by the second stage' : 'not inspected')),
   });
 

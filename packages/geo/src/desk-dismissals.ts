@@ -2,10 +2,19 @@ import type { Feature, Polygonal } from './geojson';
 import { auditSampleSize, type Policy } from './season';
 import type { Target } from './target';
 
+/**
+ * A target owes a ground answer (a visit, or a desk decision the policy accepts) when a team found it, or when its
+ * first-stage score is at or above the review threshold — verified or not, whatever its verifier score: an
+ * unverified target's score was never checked by a second look, so nothing in it spares the visit.
+ */
+export function owesGroundAnswer(t: Pick<Target, 'origin' | 'scoreMax'>, policy: Pick<Policy, 'reviewThreshold'>): boolean {
+  return t.origin === 'ground' || t.scoreMax >= policy.reviewThreshold;
+}
+
 /** Why one desk dismissal does not stand in for a ground visit under the season's policy (null: it does). */
 export function deskDismissalFault(t: Target, policy: Policy): string | null {
   if (t.status !== 'dismissed_desk') return null;
-  const owedVisit = t.origin === 'ground' || t.scoreMax >= policy.reviewThreshold;
+  const owedVisit = owesGroundAnswer(t, policy);
   const d = policy.deskDismissal;
   if (owedVisit && !d.allowed) return '本季政策不认可案头排除 this season does not accept desk dismissals';
   if (owedVisit && t.origin === 'ground') return '地面发现不能案头排除 a ground finding cannot be dismissed at the desk';

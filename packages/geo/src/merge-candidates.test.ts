@@ -18,6 +18,21 @@ describe('mergeCandidates', () => {
     expect(t.status).toBe('detected');
   });
 
+  it('marks a scan target unverified while any of its candidates is, whatever verifier score another got; never a ground finding', () => {
+    const verified = { ...a1, scoreVerify: 0.02, unverified: false };
+    const judged = mergeCandidates([], [verified]).targets[0];
+    expect([judged.unverified, judged.scoreVerify]).toEqual([false, 0.02]);
+    // A one-stage model's candidate (no mark, no verifier score) is unverified by definition.
+    expect(mergeCandidates([], [a1]).targets[0].unverified).toBe(true);
+    // Coarser imagery's candidate joins the verified target: the place is no longer vouched for by a second look.
+    const later = mergeCandidates([judged], [{ ...a2, unverified: true }]).targets[0];
+    expect([later.id, later.unverified, later.scoreVerify, later.scoreMax]).toEqual([judged.id, true, 0.02, 0.9]);
+    // And a verified candidate joining an unverified target does not clear the mark.
+    expect(mergeCandidates([later], [{ ...b, geometry: a1.geometry, id: 's3/a', scoreVerify: 0.5, unverified: false }]).targets[0].unverified).toBe(true);
+    const ground = { ...judged, id: 'G1', origin: 'ground' as const, sources: ['r1'], unverified: false };
+    expect(mergeCandidates([ground], [{ ...a2, unverified: true }]).targets[0].unverified).toBe(false);
+  });
+
   it('is idempotent: merging the same candidates again changes nothing, in any order', () => {
     const first = mergeCandidates([], [a1, a2, b]);
     const again = mergeCandidates(first.targets, [b, a2, a1]);

@@ -3,7 +3,7 @@ import { geodesicAreaM2 } from './geodesic-area';
 import { unionAll } from './polygon-ops';
 import { overlapsAtLeast } from './overlap-share';
 import { sha256Hex } from './sha256-hex';
-import type { Candidate, Target } from './target';
+import { isUnverifiedCandidate, type Candidate, type Target } from './target';
 
 export interface MergeOptions {
   /** Two outlines belong to the same plot when their overlap is at least this share of the smaller one (default 0.1). */
@@ -85,6 +85,8 @@ export function mergeCandidates(existing: Target[], candidates: Candidate[], opt
       geometry,
       scoreMax: Math.max(...olds.map((t) => t.scoreMax), ...cands.map((c) => c.scoreMax)),
       scoreVerify: maxOrNull([...olds.map((t) => t.scoreVerify), ...cands.map((c) => c.scoreVerify)]),
+      // Unverified while any of its candidates is: a verifier score from one image does not vouch for another's.
+      unverified: (keep?.origin ?? 'scan') === 'scan' && (olds.some((t) => t.unverified === true) || cands.some(isUnverifiedCandidate)),
       areaM2: geodesicAreaM2(geometry),
       sources,
       review:

@@ -26,6 +26,11 @@ export interface Candidate {
   scoreMean: number;
   /** The model's second stage (verifier): its best window score, when the model has one. */
   scoreVerify?: number | null;
+  /**
+   * No second stage judged it (`"unverified": true` in candidates.geojson: a one-stage model, imagery too coarse for
+   * the verifier, `--no-verify`). Absent: read as unverified when it has no verifier score.
+   */
+  unverified?: boolean;
   areaM2: number;
   model: string;
   modelVersion: string;
@@ -44,9 +49,14 @@ export interface Target {
   scoreMax: number;
   /**
    * Best verifier score of its candidates; null when no second stage judged any of them (ground findings,
-   * one-stage models, imagery too coarse for the verifier, `--no-verify`): see {@link isUnverifiedScan}.
+   * one-stage models, imagery too coarse for the verifier, `--no-verify`).
    */
   scoreVerify?: number | null;
+  /**
+   * A scan target some of whose candidates no second stage judged: its first-stage score was not checked by a second
+   * look, whatever verifier score another candidate gave it. See {@link isUnverifiedScan}.
+   */
+  unverified?: boolean;
   areaM2: number;
   /** Candidate ids (sorted) and, for ground findings, the report id that created it. */
   sources: string[];
@@ -80,11 +90,16 @@ export interface DeskDecision {
 }
 
 /**
- * A scan target no second stage judged (`scoreVerify` null, as the workspace stores it): only the first stage's
- * word, which alone flags thousands of places per km² of real imagery, so its score is not trusted to spare a visit.
+ * A scan target whose first-stage score no second stage checked (its `unverified` mark, set at import and merge):
+ * the first stage alone flags thousands of places per km² of real imagery, so its score never spares a visit.
  */
-export function isUnverifiedScan(t: Pick<Target, 'origin' | 'scoreVerify'>): boolean {
-  return t.origin === 'scan' && t.scoreVerify === null;
+export function isUnverifiedScan(t: Pick<Target, 'origin' | 'unverified'>): boolean {
+  return t.origin === 'scan' && t.unverified === true;
+}
+
+/** A candidate no second stage judged: its mark, else (files from before the mark) no verifier score. */
+export function isUnverifiedCandidate(c: Pick<Candidate, 'unverified' | 'scoreVerify'>): boolean {
+  return c.unverified ?? typeof c.scoreVerify !== 'number';
 }
 
 /**
