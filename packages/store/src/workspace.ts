@@ -19,6 +19,7 @@ export interface WorkspaceOptions {
  */
 export class Workspace {
   readonly now: () => string;
+  private readonly statements = new Map<string, Database.Statement>();
   private constructor(
     readonly db: Database.Database,
     readonly path: string,
@@ -102,12 +103,26 @@ export class Workspace {
     return this.db.transaction(() => fn((action, subject, payload) => this.appendAudit(actor, action, subject, payload))).immediate();
   }
 
+  /**
+   * A prepared statement kept for the workspace's life, for statements run per row (audit entries, layer extents):
+   * preparing costs more than running them. Use with run/get/all, not iterate (a kept statement may be reused
+   * while one iterates).
+   */
+  prepared(sql: string): Database.Statement {
+    let st = this.statements.get(sql);
+    if (!st) {
+      st = this.db.prepare(sql);
+      this.statements.set(sql, st);
+    }
+    return st;
+  }
+
   private appendAudit(actor: string, action: string, subject: string, payload: unknown): AuditEntry {
-    const last = this.db.prepare('SELECT seq, hash FROM audit_log ORDER BY fid DESC LIMIT 1').get() as { seq: number; hash: string } | undefined;
+    const last = this.prepared('SELECT seq, hash FROM audit_log ORDER BY fid DESC LIMIT 1').get() as { seq: number; hash: string } | undefined;
     const e = chainAuditEntry(last ?? null, { at: this.now(), actor, action, subject, payload: payload ?? null });
-    this.db.prepare('INSERT INTO audit_log (seq, at, actor, action, subject, payload_json, prev_hash, hash) VALUES (?, ?, ?, ?, ?, ?, ?, ?)')
+    this.prepared('INSERT INTO audit_log (seq, at, actor, action, subject, payload_json, prev_hash, hash) VALUES (?, ?, ?, ?, ?, ?, ?, ?)')
       .run(e.seq, e.at, e.actor, e.action, e.subject, JSON.stringify(e.payload), e.prevHash, e.hash);
-    this.db.prepare(`INSERT INTO tiandi_meta (key, value) VALUES ('audit_head', ?) ON CONFLICT(key) DO UPDATE SET value = excluded.value`)
+    this.prepared(`INSERT INTO tiandi_meta (key, value) VALUES ('audit_head', ?) ON CONFLICT(key) DO UPDATE SET value = excluded.value`)
       .run(JSON.stringify({ count: e.seq, hash: e.hash }));
     return e;
   }
@@ -115,7 +130,7 @@ export class Workspace {
   /** Widens a layer's extent in gpkg_contents to include `g` and stamps last_change (call inside a write). */
   extendLayer(table: string, g: Geometry): void {
     const [x0, y0, x1, y1] = bboxOf(g);
-    this.db.prepare(`UPDATE gpkg_contents SET last_change = ?, min_x = min(coalesce(min_x, ?), ?), min_y = min(coalesce(min_y, ?), ?), max_x = max(coalesce(max_x, ?), ?), max_y = max(coalesce(max_y, ?), ?) WHERE table_name = ?`)
+    this.prepared(`UPDATE gpkg_contents SET last_change = ?, min_x = min(coalesce(min_x, ?), ?), min_y = min(coalesce(min_y, ?), ?), max_x = max(coalesce(max_x, ?), ?), max_y = max(coalesce(max_y, ?), ?) WHERE table_name = ?`)
       .run(this.now(), x0, x0, y0, y0, x1, x1, y1, y1, table);
   }
 
