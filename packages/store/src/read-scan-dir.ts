@@ -2,7 +2,7 @@ import { readFile } from 'node:fs/promises';
 import { existsSync } from 'node:fs';
 import { join } from 'node:path';
 import { z } from 'zod';
-import type { Candidate, Polygonal } from '@tiandi/geo';
+import { isUnverifiedCandidate, type Candidate, type Polygonal } from '@tiandi/geo';
 import { StoreError } from './errors';
 import type { ScanData, ScanImage } from './import-scan';
 
@@ -20,6 +20,7 @@ const CandidateFeature = z.object({
     score_max: z.number().min(0).max(1),
     score_mean: z.number().min(0).max(1).optional(),
     score_verify: z.number().min(0).max(1).optional(),
+    unverified: z.boolean().optional(),
     area_m2: z.number().min(0).optional(),
     image: z.string().min(1),
     model: z.string().min(1),
@@ -88,7 +89,9 @@ export async function readScanDir(dir: string, signal?: AbortSignal): Promise<Sc
     const scanId = `${p.model}@${p.model_version}/${p.image}`;
     return {
       id: `${scanId}/${p.id}`, scanId, imageId: p.image, geometry: strip(f.geometry) as Polygonal,
-      scoreMax: p.score_max, scoreMean: p.score_mean ?? p.score_max, scoreVerify: p.score_verify ?? null, areaM2: p.area_m2 ?? 0, model: p.model, modelVersion: p.model_version,
+      scoreMax: p.score_max, scoreMean: p.score_mean ?? p.score_max, scoreVerify: p.score_verify ?? null,
+      // Files from before the mark: no verifier score means no second stage judged it (a one-stage model's candidates).
+      unverified: isUnverifiedCandidate({ unverified: p.unverified, scoreVerify: p.score_verify }), areaM2: p.area_m2 ?? 0, model: p.model, modelVersion: p.model_version,
     };
   });
   return { images, candidates, summary, source: dir };

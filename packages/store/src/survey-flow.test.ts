@@ -223,6 +223,44 @@ describe('survey workspace', () => {
     ws.close();
   });
 
+  it("carries each candidate's unverified mark into the store and its target, and reads a file without the mark by its verifier score", async () => {
+    const { dir, ws } = setup();
+    const scan = writeScanDir(join(dir, 'marked'), [
+      { image: 'DJI_0001.tif', poly: rect(99.999, 24.999, 100.006, 25.011) },
+      { image: 'DJI_0002.tif', poly: rect(100.004, 24.999, 100.011, 25.011) },
+    ], [
+      // Judged low by the verifier on one image, kept unverified on the other (too coarse there): the target is unverified.
+      { id: 'c1', image: 'DJI_0001.tif', poly: rect(100.0045, 25.005, 100.0055, 25.0055), score: 0.8, verify: 0.01, unverified: false },
+      { id: 'c1', image: 'DJI_0002.tif', poly: rect(100.0047, 25.005, 100.0057, 25.0055), score: 0.9, unverified: true },
+      // No mark and no verifier score (a one-stage model's file from before the mark): unverified.
+      { id: 'c2', image: 'DJI_0002.tif', poly: rect(100.008, 25.002, 100.0084, 25.0024), score: 0.6 },
+      // No mark, a verifier score: judged.
+      { id: 'c3', image: 'DJI_0001.tif', poly: rect(100.001, 25.008, 100.0014, 25.0084), score: 0.7, verify: 0.9 },
+    ]);
+    await importScanDir(ws, scan, 'operator');
+    const stored = ws.db.prepare('SELECT score_max, unverified FROM candidates ORDER BY score_max').all();
+    expect(stored).toEqual([{ score_max: 0.6, unverified: 1 }, { score_max: 0.7, unverified: 0 }, { score_max: 0.8, unverified: 0 }, { score_max: 0.9, unverified: 1 }]);
+    expect(listTargets(ws).map((t) => [t.scoreMax, t.scoreVerify, t.unverified]).sort()).toEqual([[0.6, null, true], [0.7, 0.9, false], [0.9, 0.01, true]]);
+    ws.close();
+  });
+
+  it("migration 9 marks an older workspace's candidates and targets unverified where no verifier score was kept", async () => {
+    const { dir, ws } = setup();
+    const scan = writeScanDir(join(dir, 'old'), [{ image: 'DJI_0001.tif', poly: rect(99.999, 24.999, 100.006, 25.011) }], [
+      { id: 'c1', image: 'DJI_0001.tif', poly: rect(100.0045, 25.005, 100.0055, 25.0055), score: 0.8, verify: 0.9 },
+      { id: 'c2', image: 'DJI_0001.tif', poly: rect(100.001, 25.008, 100.0014, 25.0084), score: 0.6 },
+    ]);
+    await importScanDir(ws, scan, 'operator');
+    const path = ws.db.name;
+    ws.db.exec(`ALTER TABLE candidates DROP COLUMN unverified; ALTER TABLE targets DROP COLUMN unverified;`);
+    MIGRATIONS.find((m) => m.version === 9)!.up(ws.db);
+    ws.close();
+    const old = Workspace.open(path);
+    expect(listTargets(old).map((t) => [t.scoreMax, t.unverified]).sort()).toEqual([[0.6, true], [0.8, false]]);
+    expect(old.db.prepare('SELECT score_max, unverified FROM candidates ORDER BY score_max').all()).toEqual([{ score_max: 0.6, unverified: 1 }, { score_max: 0.8, unverified: 0 }]);
+    old.close();
+  });
+
   it('adds the verifier-score columns to a workspace made before them, keeping its rows', async () => {
     const { dir, ws } = setup();
     await importScanDir(ws, villageScan(join(dir, 'scan')), 'operator');

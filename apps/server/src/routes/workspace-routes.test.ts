@@ -32,8 +32,8 @@ describe('workspace routes', () => {
     const all = (await get('/api/targets')).json();
     expect(all.features).toHaveLength(3);
     expect(all.features.map((f: { properties: { zone: string; zone_name: string; zone_level: string } }) => [f.properties.zone, f.properties.zone_name, f.properties.zone_level])).toEqual([['V01', '上寨村', 'village'], ['V01', '上寨村', 'village'], ['V01', '上寨村', 'village']]);
-    // A one-stage scan: no verifier scores.
-    expect(all.features.map((f: { properties: { score_verify: number | null } }) => f.properties.score_verify)).toEqual([null, null, null]);
+    // A one-stage scan: no verifier scores, and every target said outright to be unverified.
+    expect(all.features.map((f: { properties: { score_verify: number | null; unverified: boolean } }) => [f.properties.score_verify, f.properties.unverified])).toEqual([[null, true], [null, true], [null, true]]);
     const high = (await get('/api/targets?minScore=0.6')).json();
     expect(high.features.map((f: { properties: { score_max: number } }) => f.properties.score_max).sort()).toEqual([0.61, 0.92]);
     expect((await get('/api/targets?zone=V02')).json().features).toHaveLength(0);

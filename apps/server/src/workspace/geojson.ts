@@ -1,4 +1,4 @@
-import type { Target } from '@tiandi/geo';
+import { isUnverifiedScan, type Target } from '@tiandi/geo';
 
 /** A GeoJSON Feature. */
 export interface Feature<P = Record<string, unknown>> {
@@ -30,6 +30,8 @@ export function targetFeature(t: Target, zoneOf?: ZoneOf): Feature {
       missed_by_scan: t.missedByScan,
       score_max: t.scoreMax,
       score_verify: t.scoreVerify ?? null,
+      // Said outright: some imagery that flagged it was never checked by a second look (a visit is owed whatever score_verify says).
+      unverified: isUnverifiedScan(t),
       area_m2: t.areaM2,
       zone: zone?.zoneId ?? null,
       zone_name: zone?.name ?? null,
