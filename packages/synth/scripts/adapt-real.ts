@@ -4,12 +4,13 @@
  * (real poppy is not in ../shared/real-aerial). The verifier's last layer is adapted to them, and the false
  * candidates per km² on the OTHER half are counted with the shipped and the adapted model.
  *   npx tsx packages/synth/scripts/adapt-real.ts [modelDir=models/poppy-synth] [realDir=../shared/real-aerial] [outDir]
+ * (npm run bench:adapt); ADAPT_THRESHOLD=0.5 loosens the verifier first, ADAPT_SCENES=6 synthetic scenes for positives.
  * Negatives are the verifier windows of every FIRST-STAGE candidate of the fit tiles (the scan with its verifier
  * off), since the shipped verifier leaves few candidates on real imagery. Positives: verifier windows within 0.3 m
  * of a plot in synthetic scenes (seeds 2100+, used neither for training nor for the eval seeds 9000+).
  * Then check synthetic recall with: npx tiandi eval --scenes 10 --seed 9000 --model <outDir>
  */
-import { existsSync, mkdtempSync, rmSync } from 'node:fs';
+import { cpSync, existsSync, mkdtempSync, readFileSync, rmSync, writeFileSync } from 'node:fs';
 import { tmpdir } from 'node:os';
 import { basename, join, resolve } from 'node:path';
 import { adaptVerifier, loadModelCard, scanImages, type LabelWindow, type VerifierWindow } from '@tiandi/tiles/node';
@@ -17,9 +18,20 @@ import { tiffsIn, perKm2 } from '../src/eval/real-negatives';
 import { syntheticPositiveWindows } from '../src/eval/synthetic-positives';
 
 const [modelArg = 'models/poppy-synth', realArg = '../shared/real-aerial', outArg] = process.argv.slice(2);
-const modelDir = resolve(modelArg);
 const SCENES = Number(process.env.ADAPT_SCENES ?? 6);
 const work = mkdtempSync(join(tmpdir(), 'tiandi-adapt-real-'));
+// ADAPT_THRESHOLD=0.5 starts from a copy whose verifier threshold is looser than the card's, for more false
+// candidates to count where the shipped threshold leaves few (said in the output).
+const loose = process.env.ADAPT_THRESHOLD;
+const modelDir = loose ? loosened(resolve(modelArg), Number(loose)) : resolve(modelArg);
+function loosened(dir: string, t: number): string {
+  const copy = join(work, basename(dir));
+  cpSync(dir, copy, { recursive: true, filter: (p) => !basename(p).startsWith('.') });
+  const card = JSON.parse(readFileSync(join(dir, 'model.json'), 'utf8'));
+  writeFileSync(join(copy, 'model.json'), JSON.stringify({ ...card, verifier: { ...card.verifier, threshold: t } }, null, 2));
+  process.stdout.write(`verifier threshold loosened from ${card.verifier.threshold} to ${t} (ADAPT_THRESHOLD) in a copy: ${copy}\n`);
+  return copy;
+}
 const out = resolve(outArg ?? join(work, `${basename(modelDir)}-adapted-1`));
 if (existsSync(out)) throw new Error(`${out} exists`);
 
@@ -44,7 +56,7 @@ const card = await loadModelCard(modelDir);
 labels.push(...(await syntheticPositiveWindows(modelDir, { scenes: SCENES, onScene: (seed, n) => process.stdout.write(`synthetic scene ${seed}: ${n} positive windows\n`) })));
 const tCollect = (performance.now() - t0) / 1000;
 
-const rec = await adaptVerifier({ modelDir, windows: labels, outDir: out, seed: 17, onProgress: (m) => process.stdout.write(`  ${m}\n`) });
+const rec = await adaptVerifier({ modelDir, windows: labels, outDir: out, seed: 17, raiseThreshold: process.env.ADAPT_RAISE === '1', lambda: process.env.ADAPT_LAMBDA ? Number(process.env.ADAPT_LAMBDA) : undefined, onProgress: (m) => process.stdout.write(`  ${m}\n`) });
 process.stdout.write(`adaptation: ${rec.labels.windows} windows (${rec.labels.items} labels) in ${rec.seconds.toFixed(1)} s (machine shared, noisy); labels by source ${JSON.stringify(rec.labels.by_source)}\n`);
 process.stdout.write(`threshold ${rec.threshold.before} → ${rec.threshold.after.toFixed(4)}; held-out ${JSON.stringify(rec.held_out)}; adopt: ${rec.adopt} (${rec.why})\n`);
 

@@ -47,6 +47,8 @@ export interface AdaptVerifierOptions {
   /** Share of groups held out (default 0.3). */
   heldOut?: number;
   lambda?: number;
+  /** Let the threshold rise above the shipped one, halfway to the lowest fit positive it keeps (default false). */
+  raiseThreshold?: boolean;
   threads?: number;
   onProgress?: (what: string) => void;
 }
@@ -127,7 +129,10 @@ export async function adaptVerifier(o: AdaptVerifierOptions): Promise<Adaptation
   // The new threshold keeps, on the fit positives, the recall the shipped verifier had there.
   const fitB = pick(sBefore, false), fitA = pick(sAfter, false);
   const recallKept = heldOutMetrics(fitB.s, fitB.y, t).recall ?? 1;
-  const tNew = Math.min(t, thresholdKeepingRecall(fitA.s.filter((_, i) => fitA.y[i]), recallKept, t));
+  // It may rise above the shipped one (the adapted head may score positives higher) but keeps a margin below the
+  // lowest fit positive it must keep: fit scores are optimistic, held-out ones come lower.
+  const tKeep = thresholdKeepingRecall(fitA.s.filter((_, i) => fitA.y[i]), recallKept, t);
+  const tNew = o.raiseThreshold ? Math.min(tKeep, Math.max(t, tKeep - 0.5 * (tKeep - t))) : Math.min(t, tKeep);
   const hb = pick(sBefore, true), ha = pick(sAfter, true);
   const before = heldOutMetrics(hb.s, hb.y, t), afterM = heldOutMetrics(ha.s, ha.y, tNew);
   const verdict = !held.size
