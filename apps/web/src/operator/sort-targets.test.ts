@@ -28,6 +28,10 @@ describe('isUnverified', () => {
     expect(isUnverified({ origin: 'scan' })).toBe(true);
     expect(isUnverified({ origin: 'scan', score_verify: 0.99 })).toBe(false);
     expect(isUnverified({ origin: 'ground', score_verify: null })).toBe(false);
+    // The server's explicit mark wins: a verifier score from one image does not clear another image's unjudged candidate.
+    expect(isUnverified({ origin: 'scan', score_verify: 0.01, unverified: true })).toBe(true);
+    expect(isUnverified({ origin: 'scan', score_verify: null, unverified: false })).toBe(false);
+    expect(isUnverified({ origin: 'ground', unverified: true })).toBe(false);
   });
 });
 

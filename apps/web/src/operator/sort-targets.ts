@@ -27,9 +27,13 @@ export function statusKey(r: Pick<TargetRow, 'status' | 'score_max' | 'origin'>,
   return `status.${r.status}`;
 }
 
-/** Whether a target feature's properties say no second stage judged it: from a scan, without a verifier score. */
+/**
+ * Whether a target feature's properties say a second stage left it unjudged: the server's `unverified` mark (which a
+ * verifier score from another image does not clear); from an older server without it, a scan target without a score.
+ */
 export function isUnverified(p: Record<string, unknown>): boolean {
-  return (p.origin ?? 'scan') === 'scan' && typeof p.score_verify !== 'number';
+  if ((p.origin ?? 'scan') !== 'scan') return false;
+  return typeof p.unverified === 'boolean' ? p.unverified : typeof p.score_verify !== 'number';
 }
 
 /** The village column of a target: its village's name, or null for a plot outside every village (not the township's name). */

@@ -68,8 +68,10 @@ export function targetList(opts: { onSelect: (id: string) => void; onHover: (id:
             },
           },
           h('td', null, fmtNumber(r.score_max, 2)),
-          h('td', { 'data-col': 'verify' }, r.score_verify !== null ? fmtNumber(r.score_verify, 2)
-            : r.unverified ? h('span', { class: 'badge', 'data-unverified': 'true', title: t('targets.unverified.why'), style: { background: '#b26a00' } }, t('targets.unverified')) : '—'),
+          h('td', { 'data-col': 'verify' }, r.score_verify !== null ? fmtNumber(r.score_verify, 2) : r.unverified ? null : '—',
+            // Unverified beside a score: another image's candidate of this target was never judged by a second look.
+            r.unverified && r.score_verify !== null ? ' ' : null,
+            r.unverified ? h('span', { class: 'badge', 'data-unverified': 'true', title: t('targets.unverified.why'), style: { background: '#b26a00' } }, t('targets.unverified')) : null),
           h('td', null, fmtNumber(r.area_m2, 0)),
           h('td', null, r.zone ?? '—'),
           h('td', null, statusKey(r, reviewThreshold) === 'status.belowThreshold'
