@@ -6,7 +6,8 @@ import { imageFinder } from '../find-images';
 import { UsageError, parseFlags, rel, runCommand, workspacePath } from '../workspace-command';
 
 const usage = `用法 Usage: tiandi adapt --workspace <file.gpkg> --images <folder> [--model <dir>] [--out <dir>]
-                    [--synthetic <scenes>] [--seed 1] [--held-out 0.3] [--json]
+                    [--synthetic <scenes>] [--seed 1] [--held-out 0.3]
+                    [--lambda 0.05] [--raise-threshold] [--json]
 
 本地适配 Local adaptation: 用工作区的标注重新拟合复核模型的最后一层，并重新选择阈值。
 Fits the verifier's last layer to the workspace's labels and re-chooses its threshold, in TypeScript:
@@ -15,7 +16,8 @@ Fits the verifier's last layer to the workspace's labels and re-chooses its thre
   - 漏检地块 plots the scan missed (missed_by_scan) → positive
 Each label's verifier window is read from its image in --images (found by content, sha256, or by name).
 --synthetic N adds positive windows from N synthetic scenes (合成阳性样本, for offices with few confirmed
-plots; recorded as source 'synthetic'). Labels are split by image (seeded) into fit and held-out; the new model version (--out, default
+plots; recorded as source 'synthetic'). --lambda sets the pull toward the shipped layer (smaller: learns more
+from the labels); --raise-threshold lets the threshold rise above the shipped one. Labels are split by image (seeded) into fit and held-out; the new model version (--out, default
 <model>-adapted-N beside the model) carries adaptation.json with the labels used and held-out metrics
 before and after. Where it is not better on the held-out labels it says so: do not adopt it.
 `;
@@ -31,12 +33,14 @@ const adapt: Command = {
   usage,
   async run(argv, io) {
     return runCommand(io, 'adapt', async () => {
-      const { values: v } = parseFlags('adapt', argv, { images: { type: 'string' }, model: { type: 'string' }, out: { type: 'string', short: 'o' }, seed: { type: 'string' }, 'held-out': { type: 'string' }, synthetic: { type: 'string' }, json: { type: 'boolean' } });
+      const { values: v } = parseFlags('adapt', argv, { images: { type: 'string' }, model: { type: 'string' }, out: { type: 'string', short: 'o' }, seed: { type: 'string' }, 'held-out': { type: 'string' }, synthetic: { type: 'string' }, lambda: { type: 'string' }, 'raise-threshold': { type: 'boolean' }, json: { type: 'boolean' } });
       if (!v.images) throw new UsageError('adapt', '缺少 --images missing --images <folder> (where the scanned GeoTIFFs are)');
       const seed = v.seed === undefined ? 1 : Number(v.seed), heldOut = v['held-out'] === undefined ? 0.3 : Number(v['held-out']);
       if (!Number.isInteger(seed)) throw new UsageError('adapt', `--seed '${v.seed}' 应为整数 must be an integer`);
       const synthetic = v.synthetic === undefined ? 0 : Number(v.synthetic);
       if (!(Number.isInteger(synthetic) && synthetic >= 0 && synthetic <= 50)) throw new UsageError('adapt', `--synthetic '${v.synthetic}' 应为 0–50 的整数 must be a whole number of scenes, 0–50`);
+      const lambda = v.lambda === undefined ? undefined : Number(v.lambda);
+      if (lambda !== undefined && !(lambda > 0)) throw new UsageError('adapt', `--lambda '${v.lambda}' 应为正数 must be a number > 0`);
       if (!(heldOut > 0 && heldOut < 1)) throw new UsageError('adapt', `--held-out '${v['held-out']}' 应在 0 与 1 之间 must be between 0 and 1`);
       const modelDir = resolveModelDir(io.cwd, v.model);
       const out = v.out ? path.resolve(io.cwd, v.out) : nextOutDir(modelDir);
@@ -71,7 +75,7 @@ const adapt: Command = {
         windows.push(...(await syntheticPositiveWindows(modelDir, { scenes: synthetic, onScene: (seed, n) => io.stderr.write(`合成场景 synthetic scene ${seed}: ${n} positive windows\n`) })));
       }
       if (!windows.length) throw new UsageError(v.images, '没有可读取的标注窗口 no label could be read: put the scanned GeoTIFFs in this folder');
-      const rec = await adaptVerifier({ modelDir, windows, outDir: out, seed, heldOut, onProgress: (m) => io.stderr.write(`${m}\n`) });
+      const rec = await adaptVerifier({ modelDir, windows, outDir: out, seed, heldOut, lambda, raiseThreshold: v['raise-threshold'], onProgress: (m) => io.stderr.write(`${m}\n`) });
       if (v.json) {
         io.stdout.write(JSON.stringify({ out, ...rec, images_missing: [...missing], points_outside: outside }) + '\n');
         return EXIT.ok;

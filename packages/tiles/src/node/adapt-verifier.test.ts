@@ -70,6 +70,14 @@ describe('adapting the verifier to an office’s labels', () => {
     await v.model!.release();
   });
 
+  it('may raise the threshold when asked, never above the lowest fit positive it keeps', async () => {
+    const dir = mkdtempSync(join(tmpdir(), 'tiandi-adapt-'));
+    const rec = await adaptVerifier({ modelDir: twoStage(dir), windows: labels(), outDir: join(dir, 'raised'), seed: 5, raiseThreshold: true, lambda: 0.005 });
+    expect(rec.threshold.after).toBeGreaterThan(rec.threshold.before);
+    expect(rec.held_out.after.recall).toBe(1);
+    expect(rec.held_out.after.false_positive_rate).toBe(0);
+  });
+
   it('does not recommend adoption without held-out labels, and never overwrites a folder', async () => {
     const dir = mkdtempSync(join(tmpdir(), 'tiandi-adapt-'));
     const model = twoStage(dir);
