@@ -41,5 +41,13 @@ describe('tiandi targets dismiss', () => {
     const again = Workspace.open(file);
     expect(readAuditLog(again).filter((e) => e.subject === t.id).map((e) => [e.action, e.actor])).toEqual(expect.arrayContaining([['target.desk_dismiss', 'op-li']]));
     again.close();
+
+    // A one-stage model's candidate (no verifier score): the open target is listed as unverified, and certify owes it a visit.
+    const list = await tiandi(dir, 'targets', 'list', '--workspace', file);
+    expect(list.out).toContain(`${t.id}\tdetected\t0.72\t`);
+    expect(list.out).toContain('\t未复核 unverified');
+    const open = await tiandi(dir, 'certify', '--zone', 'V01', '--sign', 'mgr', '--workspace', file);
+    expect(open.code).toBe(1);
+    expect(open.err + open.out).toMatch(/其中 1 个未经复核 of them 1 unverified/);
   });
 });

@@ -29,14 +29,14 @@ const targets: Command = {
       const { values, positionals } = parseFlags('targets', argv, { zone: { type: 'string' }, status: { type: 'string' }, review: { type: 'boolean' }, json: { type: 'boolean' }, reason: { type: 'string' }, out: { type: 'string' }, season: { type: 'string' }, desk: { type: 'boolean' } });
       const [action, id, status] = positionals;
       const { Workspace, listTargets, setTargetStatus, trainingLabels, dismissTargetAtDesk, undoDeskDismissal } = await import('@tiandi/store');
-      const { TARGET_STATUSES } = await import('@tiandi/geo');
+      const { TARGET_STATUSES, isUnverifiedScan } = await import('@tiandi/geo');
       const ws = Workspace.open(workspacePath(values.workspace, io));
       try {
         if (action === 'list') {
           if (values.status && !(TARGET_STATUSES as readonly string[]).includes(values.status)) throw new UsageError('targets', `未知状态 unknown status '${values.status}': one of ${TARGET_STATUSES.join(', ')}`);
           const ts = listTargets(ws, { zoneId: values.zone, status: values.status as never, review: values.review ? true : undefined });
           if (values.json) io.stdout.write(JSON.stringify(ts) + '\n');
-          else for (const t of ts) io.stdout.write(`${t.id}\t${t.status}\t${t.scoreMax.toFixed(2)}\t${Math.round(t.areaM2)} m²\t${t.origin}${t.missedByScan ? ' missed_by_scan' : ''}${typeof t.scoreVerify === 'number' ? `\t复核 verify ${t.scoreVerify.toFixed(3)}` : ''}${t.review ? `\t⚠ ${t.review.reason}` : ''}\n`);
+          else for (const t of ts) io.stdout.write(`${t.id}\t${t.status}\t${t.scoreMax.toFixed(2)}\t${Math.round(t.areaM2)} m²\t${t.origin}${t.missedByScan ? ' missed_by_scan' : ''}${typeof t.scoreVerify === 'number' ? `\t复核 verify ${t.scoreVerify.toFixed(3)}` : ''}${isUnverifiedScan(t) ? '\t未复核 unverified' : ''}${t.review ? `\t⚠ ${t.review.reason}` : ''}\n`);
           return EXIT.ok;
         }
         if (action === 'set-status') {
