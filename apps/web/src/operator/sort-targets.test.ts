@@ -1,6 +1,6 @@
 import { describe, expect, it } from 'vitest';
 import { setLang } from '../i18n/index';
-import { isUnverified, sortTargets, statusKey, villageOf } from './sort-targets';
+import { isUnverified, sortTargets, statusKey, verifyCell, villageOf } from './sort-targets';
 
 const rows = [
   { id: 'a', score_max: 0.5, score_verify: 0.995, area_m2: 30, zone: 'V02', status: 'detected' },
@@ -61,5 +61,26 @@ describe('villageOf in English', () => {
     expect(villageOf({ zone: 'V02', zone_name: '下寨村', zone_name_pinyin: null, zone_level: 'village' })).toBe('下寨村');
     setLang('zh-CN');
     expect(villageOf({ zone: 'V01', zone_name: '上寨村', zone_name_pinyin: 'Shangzhai Cun', zone_level: 'village' })).toBe('上寨村');
+  });
+});
+
+describe('verifyCell', () => {
+  it('keeps saturated verifier scores apart instead of printing 1.00 on every row', () => {
+    setLang('en');
+    // Scores the 1.1.0 verifier gives kept plots: all "1.00" at two decimals.
+    const cells = [0.9955, 0.9986, 0.99991, 1].map((s) => verifyCell({ score_verify: s, unverified: false }).text);
+    expect(cells).toEqual(['0.996', '0.999', '≥0.999', '1.000']);
+    expect(verifyCell({ score_verify: 0.9986, unverified: false }).title).toMatch(/Raw verifier score/);
+    setLang('zh-CN');
+  });
+  it('shows the calibrated probability labelled as one where the model calibrates, and nothing a second look did not judge', () => {
+    setLang('en');
+    const cal = verifyCell({ score_verify: 0.9986, p_poppy: 0.889, unverified: false });
+    expect(cal.text).toBe('p 0.89');
+    expect(cal.title).toMatch(/Calibrated probability.*raw verifier score 0\.999/);
+    setLang('zh-CN');
+    expect(verifyCell({ score_verify: 0.9986, p_poppy: 0.889, unverified: false }).text).toBe('概率 0.89');
+    expect(verifyCell({ score_verify: null, unverified: true })).toEqual({ text: null, title: null });
+    expect(verifyCell({ score_verify: null, unverified: false }).text).toBe('—');
   });
 });

@@ -1,4 +1,4 @@
-import { placeName } from '../i18n/index';
+import { fmtNumber, placeName, t } from '../i18n/index';
 /** Columns the target list sorts by. */
 export type TargetSortKey = 'score_max' | 'score_verify' | 'area_m2' | 'zone' | 'status' | 'id';
 
@@ -8,6 +8,8 @@ export interface TargetRow {
   score_max: number;
   /** The verifier's score (second stage), null when the model has none or the target came from the ground. */
   score_verify: number | null;
+  /** The verifier score calibrated by the model card (share that was poppy at that score), when the model has a calibration. */
+  p_poppy?: number | null;
   area_m2: number;
   /** The zone's name, or its id when it has no name. */
   zone: string | null;
@@ -34,6 +36,28 @@ export function statusKey(r: Pick<TargetRow, 'status' | 'score_max' | 'origin'>,
 export function isUnverified(p: Record<string, unknown>): boolean {
   if ((p.origin ?? 'scan') !== 'scan') return false;
   return typeof p.unverified === 'boolean' ? p.unverified : typeof p.score_verify !== 'number';
+}
+
+/**
+ * A verifier score with enough digits that saturated scores still differ: three decimals, and "≥0.999" for a score
+ * that would round up to 1 without being 1 (a verifier's scores of kept plots crowd just under 1).
+ */
+export function fmtScore(s: number): string {
+  if (s < 1 && s >= 0.9995) return `≥${fmtNumber(0.999, 3)}`;
+  return fmtNumber(s, 3);
+}
+
+/**
+ * The "second look" cell: the calibrated probability, labelled as one, where the model card calibrates its verifier;
+ * the raw verifier score otherwise; null where no second stage judged it (the caller shows the unverified badge), '—'
+ * for a target no verifier could have judged (a ground finding). `title` says which of the two the number is.
+ */
+export function verifyCell(r: Pick<TargetRow, 'score_verify' | 'p_poppy' | 'unverified'>): { text: string | null; title: string | null } {
+  if (typeof r.p_poppy === 'number') {
+    return { text: t('targets.verify.calibrated', { p: fmtNumber(r.p_poppy, 2) }), title: t('targets.verify.calibrated.why', { score: r.score_verify === null ? '—' : fmtScore(r.score_verify) }) };
+  }
+  if (r.score_verify !== null) return { text: fmtScore(r.score_verify), title: t('targets.verify.raw.why') };
+  return { text: r.unverified ? null : '—', title: null };
 }
 
 /** The village column of a target: its village's name, or null for a plot outside every village (not the township's name). */

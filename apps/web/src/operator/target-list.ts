@@ -2,7 +2,7 @@ import { fmtNumber, t } from '../i18n/index';
 import { STATUS_COLOURS } from '../map/status-colours';
 import type { FC } from '../map/survey-data';
 import { h } from '../ui/h';
-import { isUnverified, sortTargets, statusKey, villageOf, type TargetRow, type TargetSortKey } from './sort-targets';
+import { isUnverified, sortTargets, statusKey, verifyCell, villageOf, type TargetRow, type TargetSortKey } from './sort-targets';
 
 const COLUMNS: { key: TargetSortKey; label: string }[] = [
   { key: 'score_max', label: 'targets.col.score' },
@@ -68,7 +68,7 @@ export function targetList(opts: { onSelect: (id: string) => void; onHover: (id:
             },
           },
           h('td', null, fmtNumber(r.score_max, 2)),
-          h('td', { 'data-col': 'verify' }, r.score_verify !== null ? fmtNumber(r.score_verify, 2) : r.unverified ? null : '—',
+          h('td', { 'data-col': 'verify', title: verifyCell(r).title }, verifyCell(r).text,
             // Unverified beside a score: another image's candidate of this target was never judged by a second look.
             r.unverified && r.score_verify !== null ? ' ' : null,
             r.unverified ? h('span', { class: 'badge', 'data-unverified': 'true', title: t('targets.unverified.why'), style: { background: '#b26a00' } }, t('targets.unverified')) : null),
@@ -95,6 +95,7 @@ export function targetList(opts: { onSelect: (id: string) => void; onHover: (id:
           id: String(p.id ?? f.id),
           score_max: Number(p.score_max ?? 0),
           score_verify: typeof p.score_verify === 'number' ? p.score_verify : null,
+          p_poppy: typeof p.p_poppy === 'number' ? p.p_poppy : null,
           area_m2: Number(p.area_m2 ?? 0),
           zone: villageOf(p),
           status: String(p.status ?? 'detected'),
