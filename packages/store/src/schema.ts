@@ -155,6 +155,13 @@ export const MIGRATIONS: Migration[] = [
           OR EXISTS (SELECT 1 FROM candidates c WHERE c.target_id = targets.target_id AND c.unverified = 1));`);
     },
   },
+  {
+    version: 10,
+    name: "depots' name_pinyin (issue 22): the depot's romanised name beside the Chinese one, as zones have since step 8",
+    up(db) {
+      db.exec(`ALTER TABLE depots ADD COLUMN name_pinyin TEXT`);
+    },
+  },
 ];
 
 export const SCHEMA_VERSION = MIGRATIONS[MIGRATIONS.length - 1].version;
