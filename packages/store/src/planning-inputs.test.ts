@@ -23,6 +23,8 @@ describe('roads and depot in the workspace', () => {
     const again = Workspace.open(path);
     expect(readRoads(again)).toEqual([ways[0], { ...ways[1] }]);
     expect(readDepot(again)).toEqual({ id: 'depot', name: '派出所', lonLat: [102.305, 27.9] });
+    setDepot(again, { id: 'depot', name: '依洛乡派出所', namePinyin: 'Yiluo Xiang Paichusuo', lonLat: [102.3, 27.9] }, 'tester');
+    expect(readDepot(again)).toEqual({ id: 'depot', name: '依洛乡派出所', namePinyin: 'Yiluo Xiang Paichusuo', lonLat: [102.3, 27.9] });
     const audit = again.db.prepare(`SELECT action FROM audit_log ORDER BY seq`).all().map((r) => (r as { action: string }).action);
     expect(audit.filter((a) => a === 'roads.set').length).toBe(2);
     expect(audit).toContain('depot.set');

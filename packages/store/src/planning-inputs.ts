@@ -15,6 +15,8 @@ export interface RoadWay {
 export interface Depot {
   id: string;
   name: string | null;
+  /** The romanised name (pinyin or English) for an English UI; null or absent when the data has none. */
+  namePinyin?: string | null;
   lonLat: LonLat;
 }
 
@@ -64,18 +66,18 @@ export function setDepot(ws: Workspace, depot: Depot, actor: string): void {
   ws.write(actor, (audit) => {
     ws.db.prepare('DELETE FROM depots').run();
     const g = { type: 'Point' as const, coordinates: depot.lonLat };
-    ws.db.prepare('INSERT INTO depots (geom, depot_id, name, set_at) VALUES (?, ?, ?, ?)').run(ws.blob(g), depot.id, depot.name, ws.now());
+    ws.db.prepare('INSERT INTO depots (geom, depot_id, name, name_pinyin, set_at) VALUES (?, ?, ?, ?, ?)').run(ws.blob(g), depot.id, depot.name, depot.namePinyin ?? null, ws.now());
     ws.extendLayer('depots', g);
-    audit('depot.set', depot.id, { lonLat: depot.lonLat, name: depot.name });
+    audit('depot.set', depot.id, { lonLat: depot.lonLat, name: depot.name, ...(depot.namePinyin ? { namePinyin: depot.namePinyin } : {}) });
   });
 }
 
 /** The workspace's depot, or null when none is set. */
 export function readDepot(ws: Workspace): Depot | null {
-  const r = ws.db.prepare('SELECT geom, depot_id, name FROM depots ORDER BY fid LIMIT 1').get() as { geom: Buffer; depot_id: string; name: string | null } | undefined;
+  const r = ws.db.prepare('SELECT geom, depot_id, name, name_pinyin FROM depots ORDER BY fid LIMIT 1').get() as { geom: Buffer; depot_id: string; name: string | null; name_pinyin: string | null } | undefined;
   if (!r) return null;
   const g = fromGpkgBlob(r.geom) as { coordinates: LonLat };
-  return { id: r.depot_id, name: r.name, lonLat: [g.coordinates[0], g.coordinates[1]] };
+  return { id: r.depot_id, name: r.name, ...(r.name_pinyin ? { namePinyin: r.name_pinyin } : {}), lonLat: [g.coordinates[0], g.coordinates[1]] };
 }
 
 /**

@@ -2,7 +2,7 @@ import fs from 'node:fs';
 import os from 'node:os';
 import path from 'node:path';
 import { afterEach, describe, expect, it } from 'vitest';
-import { readDepot, readRoads, Workspace } from '@tiandi/store';
+import { readDepot, readRoads, setDepot, Workspace } from '@tiandi/store';
 import { putSeedPlanningInputs, SEEDS_DIR } from './prepare-demo';
 
 const dirs: string[] = [];
@@ -18,9 +18,26 @@ describe('demo preparation: planning inputs', () => {
       putSeedPlanningInputs(ws, SEEDS_DIR);
       const seed = JSON.parse(fs.readFileSync(path.join(SEEDS_DIR, 'roads.geojson'), 'utf8')) as { features: { properties: { id: string } }[] };
       expect(readRoads(ws).map((w) => w.id)).toEqual(seed.features.map((f) => f.properties.id));
-      expect(readDepot(ws)).toEqual({ id: 'depot', name: '依洛乡派出所', lonLat: [102.3015558, 27.9005746] });
+      // The seed's English name travels with it, for the English UI.
+      expect(readDepot(ws)).toEqual({ id: 'depot', name: '依洛乡派出所', namePinyin: 'Yiluo Township Police Station', lonLat: [102.3015558, 27.9005746] });
       const actions = (ws.db.prepare(`SELECT action FROM audit_log WHERE actor = 'demo' ORDER BY seq`).all() as { action: string }[]).map((r) => r.action);
       expect(actions).toEqual(['roads.set', 'depot.set']);
+    } finally {
+      ws.close();
+    }
+  });
+
+  it("gives a demo depot stored before depots kept a romanised name the seed's, and leaves a user's own depot alone", () => {
+    const dir = fs.mkdtempSync(path.join(os.tmpdir(), 'tiandi-demo-'));
+    dirs.push(dir);
+    const ws = Workspace.create(path.join(dir, 'demo.gpkg'));
+    try {
+      setDepot(ws, { id: 'depot', name: '依洛乡派出所', lonLat: [102.3015558, 27.9005746] }, 'demo');
+      putSeedPlanningInputs(ws, SEEDS_DIR);
+      expect(readDepot(ws)?.namePinyin).toBe('Yiluo Township Police Station');
+      setDepot(ws, { id: 'depot', name: '乡政府', lonLat: [102.31, 27.91] }, 'planner');
+      putSeedPlanningInputs(ws, SEEDS_DIR);
+      expect(readDepot(ws)).toEqual({ id: 'depot', name: '乡政府', lonLat: [102.31, 27.91] });
     } finally {
       ws.close();
     }

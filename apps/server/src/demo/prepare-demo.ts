@@ -141,7 +141,9 @@ export async function prepareDemo(opts: { demoDir?: string; seedsDir?: string; m
 /** The seed road network and depot, stored in the workspace unless it has its own (idempotent: no audit entry on a restart). */
 export function putSeedPlanningInputs(ws: Workspace, seedsDir: string): void {
   if (!roadsVersion(ws)) setRoads(ws, roadWaysFromGeoJson(JSON.parse(fs.readFileSync(path.join(seedsDir, 'roads.geojson'), 'utf8'))), 'seeds/roads.geojson', 'demo');
-  if (readDepot(ws)) return;
+  const stored = readDepot(ws);
   const depot = depotFromGeoJson(JSON.parse(fs.readFileSync(path.join(seedsDir, 'depot.geojson'), 'utf8')));
-  if (depot) setDepot(ws, depot, 'demo');
+  // A demo from before depots kept a romanised name gets the seed's once; any other stored depot is the user's.
+  const lacksRoman = stored && depot?.namePinyin && !stored.namePinyin && stored.name === depot.name;
+  if (depot && (!stored || lacksRoman)) setDepot(ws, stored ? { ...stored, namePinyin: depot.namePinyin } : depot, 'demo');
 }

@@ -22,13 +22,15 @@ export function roadsGeoJson(ways: RoadWay[]): { type: 'FeatureCollection'; feat
 
 /** The first Point of a depot GeoJSON (Feature, FeatureCollection or bare Point), or null. */
 export function depotFromGeoJson(d: unknown): Depot | null {
-  const o = d as { type?: string; features?: unknown[]; geometry?: unknown; properties?: { name?: unknown } | null; coordinates?: unknown };
+  const o = d as { type?: string; features?: unknown[]; geometry?: unknown; properties?: { name?: unknown; name_pinyin?: unknown; name_en?: unknown } | null; coordinates?: unknown };
   const f = o?.type === 'FeatureCollection' ? (o.features as typeof o[] | undefined)?.find((x) => (x?.geometry as { type?: string })?.type === 'Point') : o?.type === 'Feature' ? o : null;
   const g = (f ? f.geometry : o) as { type?: string; coordinates?: unknown } | null;
   const c = g?.type === 'Point' ? g.coordinates : null;
   if (!Array.isArray(c) || !(Math.abs(c[0]) <= 180 && Math.abs(c[1]) <= 90)) return null;
   const name = f?.properties?.name;
-  return { id: 'depot', name: typeof name === 'string' ? name : null, lonLat: [c[0], c[1]] };
+  // The romanised name for an English UI, as zones take it: name_pinyin, else name_en.
+  const roman = [f?.properties?.name_pinyin, f?.properties?.name_en].find((x) => typeof x === 'string' && x.trim() !== '') as string | undefined;
+  return { id: 'depot', name: typeof name === 'string' ? name : null, ...(roman ? { namePinyin: roman } : {}), lonLat: [c[0], c[1]] };
 }
 
 /**

@@ -49,7 +49,7 @@ describe('planning routes: the road network (issue 15, finding 6)', () => {
     expect((await put(fc(line([[100, 25], [100.01, 25.01]])))).json()).toEqual({ roads: 1, vertices: 2 });
     const first = await s.app.inject({ url: '/api/planning/context', headers: s.as.operator });
     expect(first.headers['content-type']).toContain('application/json');
-    expect(first.json()).toEqual({ roads: fc(line([[100, 25], [100.01, 25.01]])), depot: null, depotName: null, reviewThreshold: null });
+    expect(first.json()).toEqual({ roads: fc(line([[100, 25], [100.01, 25.01]])), depot: null, depotName: null, depotNamePinyin: null, reviewThreshold: null });
     // A rewritten file is read again.
     expect((await put(fc(line([[101, 25], [101.01, 25.01]])))).statusCode).toBe(200);
     expect((await s.app.inject({ url: '/api/planning/context', headers: s.as.operator })).json().roads.features[0].geometry.coordinates[0]).toEqual([101, 25]);
@@ -90,7 +90,7 @@ describe('planning inputs live in the workspace (issue 20)', () => {
       const audit = ws.db.prepare(`SELECT actor, action FROM audit_log WHERE action IN ('roads.set', 'depot.set') ORDER BY seq`).all();
       expect(audit).toEqual([{ actor: 'planner', action: 'roads.set' }, { actor: 'planner', action: 'depot.set' }]);
       const ctx = (await s.app.inject({ url: '/api/planning/context', headers: s.as.field })).json();
-      expect(ctx).toMatchObject({ depot: [100.002, 25.003], depotName: '派出所' });
+      expect(ctx).toMatchObject({ depot: [100.002, 25.003], depotName: '派出所', depotNamePinyin: null });
       expect(ctx.roads).toEqual(fc({ type: 'Feature', properties: { highway: 'residential', layer: '1', nodes: [7, 8] }, geometry: { type: 'LineString', coordinates: [[100, 25], [100.01, 25.01]] } }));
       // The CLI (another connection) replaces the network: the next context has it, not the cached bytes.
       setRoads(ws, [{ id: 'w9', coords: [[101, 26], [101.01, 26.01]], tags: { highway: 'track' } }], 'county.osm.pbf', 'cli');
@@ -107,7 +107,7 @@ describe('planning inputs live in the workspace (issue 20)', () => {
     const dataDir = path.join(root, 'data');
     fs.mkdirSync(dataDir);
     fs.writeFileSync(path.join(dataDir, 'roads.geojson'), JSON.stringify(fc(line([[100, 25], [100.01, 25.01]]), line([[100.01, 25.01], [100.02, 25]]))));
-    fs.writeFileSync(path.join(dataDir, 'depot.geojson'), JSON.stringify({ type: 'Feature', geometry: { type: 'Point', coordinates: [100.005, 25.002] }, properties: { name: '乡政府' } }));
+    fs.writeFileSync(path.join(dataDir, 'depot.geojson'), JSON.stringify({ type: 'Feature', geometry: { type: 'Point', coordinates: [100.005, 25.002] }, properties: { name: '乡政府', name_pinyin: 'Xiang Zhengfu' } }));
     const opts = { runJobs: false, dataDir, workspacePath: path.join(root, 'w.gpkg') };
     const first = await signedInServer(opts);
     const ctx = (await first.app.inject({ url: '/api/planning/context', headers: first.as.planner })).json();
@@ -118,7 +118,7 @@ describe('planning inputs live in the workspace (issue 20)', () => {
     // A restart neither imports again nor loses what was moved.
     const second = await signedInServer(opts);
     cleanups.push(second.cleanup);
-    expect((await second.app.inject({ url: '/api/planning/context', headers: second.as.planner })).json()).toMatchObject({ depot: [100.005, 25.002], depotName: '乡政府' });
+    expect((await second.app.inject({ url: '/api/planning/context', headers: second.as.planner })).json()).toMatchObject({ depot: [100.005, 25.002], depotName: '乡政府', depotNamePinyin: 'Xiang Zhengfu' });
     const { Workspace } = await import('@tiandi/store');
     const ws = Workspace.open(opts.workspacePath);
     const audit = ws.db.prepare(`SELECT actor, action FROM audit_log WHERE action IN ('roads.set', 'depot.set') ORDER BY seq`).all();

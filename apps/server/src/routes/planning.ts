@@ -23,7 +23,7 @@ const INFLATE_FACTOR = 12;
 export const MAX_ROADS_BYTES = 64 * 1024 * 1024;
 
 /**
- * What the planner needs besides targets: GET /api/planning/context → `{ roads, depot, depotName, reviewThreshold }`
+ * What the planner needs besides targets: GET /api/planning/context → `{ roads, depot, depotName, depotNamePinyin, reviewThreshold }`
  * (roads as GeoJSON LineStrings, depot as [lon, lat], the season policy's review threshold; each null when not set); PUT /api/planning/roads (at most
  * `maxRoadsBytes`: GeoJSON with every geometry checked, 400 naming the first bad one, or an OSM extract read off the event loop) and PUT /api/planning/depot set them,
  * in the workspace's `roads` and `depots` layers (audited), where `tiandi plan --workspace` reads them too.
@@ -43,6 +43,7 @@ const planning: RouteModule = {
       const d = readDepot(ws);
       const depot = d?.lonLat ?? null;
       const depotName = d?.name ?? null;
+      const depotNamePinyin = d?.namePinyin ?? null;
       // The season policy's review threshold: every target scoring at least this must be visited, so it is the planner's default minimum score.
       let reviewThreshold: number | null = null;
       try {
@@ -50,7 +51,7 @@ const planning: RouteModule = {
       } catch {
         reviewThreshold = null;
       }
-      const tail = Buffer.from(`,"depot":${JSON.stringify(depot)},"depotName":${JSON.stringify(depotName)},"reviewThreshold":${JSON.stringify(reviewThreshold)}}`);
+      const tail = Buffer.from(`,"depot":${JSON.stringify(depot)},"depotName":${JSON.stringify(depotName)},"depotNamePinyin":${JSON.stringify(depotNamePinyin)},"reviewThreshold":${JSON.stringify(reviewThreshold)}}`);
       return reply.type('application/json; charset=utf-8').send(Buffer.concat([Buffer.from('{"roads":'), roads ?? Buffer.from('null'), tail]));
     });
     const maxRoadsBytes = ctx.options.maxRoadsBytes ?? MAX_ROADS_BYTES;

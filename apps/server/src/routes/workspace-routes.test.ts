@@ -145,7 +145,7 @@ describe('workspace routes', () => {
     const { app, get, as } = await setup();
     expect((await get('/api/reports')).json()).toEqual({ type: 'FeatureCollection', features: [] });
     expect((await get('/api/certifications', as.manager)).json()).toEqual({ certificates: [] });
-    expect((await get('/api/planning/context', as.planner)).json()).toEqual({ roads: null, depot: null, depotName: null, reviewThreshold: 0.35 }); // the season's
+    expect((await get('/api/planning/context', as.planner)).json()).toEqual({ roads: null, depot: null, depotName: null, depotNamePinyin: null, reviewThreshold: 0.35 }); // the season's
     const put = (url: string, payload: unknown) => app.inject({ method: 'PUT', url, payload: payload as object, headers: as.planner });
     expect((await put('/api/planning/depot', { depot: [100.001, 25.001], name: '乡政府' })).statusCode).toBe(200);
     expect((await put('/api/planning/depot', { depot: [100.001] })).json().field).toBe('depot');

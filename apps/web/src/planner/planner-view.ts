@@ -9,6 +9,7 @@ import { loadSurvey, type FC } from '../map/survey-data';
 import { addSurveyLayers } from '../map/survey-layers';
 import type { View } from '../router';
 import { h } from '../ui/h';
+import { depotLabel, type DepotContext } from './depot-label';
 import { drawPolygon } from './polygon-tool';
 import { planResult } from './plan-result';
 import { routeLayers, teamColour } from './route-layers';
@@ -30,7 +31,7 @@ const plannerView: View = async (root) => {
 
   const [data, context] = await Promise.all([
     loadSurvey(abort.signal),
-    api<{ roads: FC | null; depot: [number, number] | null; depotName: string | null; reviewThreshold?: number | null }>('/api/planning/context').catch(() => ({ roads: null, depot: null, depotName: null, reviewThreshold: null })),
+    api<{ roads: FC | null; reviewThreshold?: number | null } & DepotContext>('/api/planning/context').catch(() => ({ roads: null, depot: null, depotName: null, reviewThreshold: null })),
   ]);
   let depot: [number, number] | null = context.depot;
   // Every target scoring at least the season's review threshold must be visited: that is the default minimum.
@@ -110,7 +111,7 @@ const plannerView: View = async (root) => {
     layers.setTargets({ type: 'FeatureCollection', features: list });
   };
   const showDepot = () => {
-    depotText.textContent = depot ? `${context.depotName && depot === context.depot ? `${context.depotName} ` : ''}${depot[1].toFixed(5)}, ${depot[0].toFixed(5)}` : t('plan.depot.none');
+    depotText.textContent = depotLabel(context, depot) ?? t('plan.depot.none');
   };
   for (const el of [minScore, zones, onlyOpen]) el.addEventListener('change', refreshSelection);
   minScore.addEventListener('input', refreshSelection);
