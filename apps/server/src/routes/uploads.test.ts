@@ -90,12 +90,15 @@ describe('tus uploads', () => {
     expect(r.statusCode).toBe(422);
     expect(JSON.parse(r.body)).toMatchObject({ code: 'TIANDI_E_UPLOAD_REJECTED' });
     expect(JSON.parse(r.body).message).toMatch(/broken\.tif/);
+    // The tiles code beside the bilingual line: what the web app words in the user's language.
+    expect(JSON.parse(r.body).params).toEqual({ file: 'broken.tif', cause: 'TIANDI_E_CORRUPT_TIFF' });
 
     const notTiff = Buffer.from('hello, this is not an image at all');
     const n = await create(notTiff.length, { filename: 'x.tif', sha256: sha(notTiff) });
     const r2 = await patch(`/api/uploads/${n.headers.location!.split('/').pop()}`, 0, notTiff);
     expect(r2.statusCode).toBe(422);
     expect(JSON.parse(r2.body).message).toMatch(/TIFF/);
+    expect(JSON.parse(r2.body).params).toEqual({ file: 'x.tif', cause: 'TIANDI_E_NOT_TIFF' });
     expect(uploadFiles()).toEqual([]);
     expect(jobQueueOf(app.tiandi).list()).toHaveLength(0);
   });

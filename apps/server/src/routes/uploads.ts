@@ -58,8 +58,8 @@ class OneAtATime {
 }
 
 /** A tus hook failure: tus sends `status_code` and `body` to the client. */
-function refuse(status_code: number, code: string, message: string, field?: string): { status_code: number; body: string } {
-  return { status_code, body: JSON.stringify(field ? { code, message, field } : { code, message }) + '\n' };
+function refuse(status_code: number, code: string, message: string, field?: string, params?: Record<string, string | number>): { status_code: number; body: string } {
+  return { status_code, body: JSON.stringify({ code, message, ...(field ? { field } : {}), ...(params ? { params } : {}) }) + '\n' };
 }
 
 /**
@@ -134,7 +134,9 @@ const uploads: RouteModule = {
         } catch (err) {
           await removeUpload(upload);
           const reason = err instanceof OrthophotoRejected ? err.message : String((err as Error).message ?? err);
-          throw refuse(422, 'TIANDI_E_UPLOAD_REJECTED', `${name}: ${reason}`, 'file');
+          // params.cause: the tiles package's code for why, which the web app words in the user's language.
+          const cause = err instanceof OrthophotoRejected ? err.code : 'TIANDI_E_INTERNAL';
+          throw refuse(422, 'TIANDI_E_UPLOAD_REJECTED', `${name}: ${reason}`, 'file', { file: name, cause });
         }
         // The same imagery, under any name, already scanned with the server's model: say which image it is, scan nothing.
         const same = await sameImageryScanned(ctx, file);

@@ -9,9 +9,15 @@ export interface OrthophotoInfo {
   epsg: number | null;
 }
 
-/** A complete upload that is not a usable orthophoto; `message` says why (zh + en) and what to do. */
+/**
+ * A complete upload that is not a usable orthophoto; `message` says why (zh + en) and what to do, `code` is the
+ * tiles package's code for it (docs/errors/tiles.md), so the web app can word it in the user's language.
+ */
 export class OrthophotoRejected extends Error {
-  constructor(message: string) {
+  constructor(
+    message: string,
+    readonly code: string = 'TIANDI_E_CORRUPT_TIFF',
+  ) {
     super(message);
     this.name = 'OrthophotoRejected';
   }
@@ -33,7 +39,8 @@ export async function validateOrthophoto(file: string, signal?: AbortSignal): Pr
     try {
       src = await tiles.openGeoTiffSource(file, { signal, cacheBytes: 8 << 20 });
     } catch (err) {
-      throw new OrthophotoRejected((err as Error).message);
+      const code = (err as { code?: unknown }).code;
+      throw new OrthophotoRejected((err as Error).message, typeof code === 'string' && code.startsWith('TIANDI_E_') ? code : 'TIANDI_E_INTERNAL');
     }
     try {
       const s = src as unknown as { width: number; height: number; bands?: number; samplesPerPixel?: number; crs?: { epsg?: number } };
@@ -46,19 +53,19 @@ export async function validateOrthophoto(file: string, signal?: AbortSignal): Pr
   try {
     tiff = await fromFile(file, signal);
   } catch (err) {
-    throw new OrthophotoRejected(`不是可读的 TIFF 文件 not a readable TIFF (${(err as Error).message}); 请导出为 GeoTIFF export it as GeoTIFF and upload again.`);
+    throw new OrthophotoRejected(`不是可读的 TIFF 文件 not a readable TIFF (${(err as Error).message}); 请导出为 GeoTIFF export it as GeoTIFF and upload again.`, 'TIANDI_E_NOT_TIFF');
   }
   try {
     const image = await tiff.getImage(0);
     const width = image.getWidth();
     const height = image.getHeight();
     if (!(width > 0 && height > 0) || width > MAX_SIDE_PX || height > MAX_SIDE_PX) {
-      throw new OrthophotoRejected(`图像尺寸不合理 implausible size ${width} × ${height} px; 文件可能已损坏 the file is probably corrupt.`);
+      throw new OrthophotoRejected(`图像尺寸不合理 implausible size ${width} × ${height} px; 文件可能已损坏 the file is probably corrupt.`, width > 0 && height > 0 ? 'TIANDI_E_TOO_LARGE' : 'TIANDI_E_EMPTY_IMAGE');
     }
     const fd = image.getFileDirectory() as unknown as Record<string, unknown>;
     const hasGeo = Boolean(fd.ModelTiepoint || fd.ModelTransformation || fd.ModelTiepointTag || fd.ModelTransformationTag) || (await hasGeoTags(image));
     if (!hasGeo) {
-      throw new OrthophotoRejected('缺少地理参考 no georeferencing (no tie point or transformation); 请从制图软件导出带地理参考的 GeoTIFF export a georeferenced GeoTIFF.');
+      throw new OrthophotoRejected('缺少地理参考 no georeferencing (no tie point or transformation); 请从制图软件导出带地理参考的 GeoTIFF export a georeferenced GeoTIFF.', 'TIANDI_E_NO_GEOREF');
     }
     const keys = (image.getGeoKeys?.() ?? {}) as Record<string, number | undefined>;
     const epsg = keys.ProjectedCSTypeGeoKey ?? keys.GeographicTypeGeoKey ?? null;
@@ -67,7 +74,7 @@ export async function validateOrthophoto(file: string, signal?: AbortSignal): Pr
     return { width, height, bands: image.getSamplesPerPixel(), epsg: epsg && epsg !== 32767 ? epsg : null };
   } catch (err) {
     if (err instanceof OrthophotoRejected) throw err;
-    throw new OrthophotoRejected(`文件已损坏或被截断 corrupt or truncated TIFF (${(err as Error).message}); 请重新导出 export it again.`);
+    throw new OrthophotoRejected(`文件已损坏或被截断 corrupt or truncated TIFF (${(err as Error).message}); 请重新导出 export it again.`, 'TIANDI_E_CORRUPT_TIFF');
   } finally {
     tiff.close?.();
   }

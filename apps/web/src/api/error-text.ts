@@ -18,6 +18,41 @@ const CODED = new Set([
   'TIANDI_E_CHECKSUM_MISMATCH',
 ]);
 
+/** Whether the web app words this code itself (an `error.<code>` key in both languages). */
+export function isWorded(code: string | undefined): boolean {
+  return code !== undefined && CODED.has(code);
+}
+
+/**
+ * The tiles package's codes (docs/errors/tiles.md) that can reach an upload answer as `params.cause` of a
+ * TIANDI_E_UPLOAD_REJECTED: what opening an orthophoto raises (the server validates uploads with the tiles reader),
+ * INTERNAL for anything untyped, and GSD_TOO_COARSE, the scan's own refusal of the same file. Each has an
+ * `upload.cause.<code>` key in both languages (tested).
+ */
+export const UPLOAD_CAUSES = [
+  'TIANDI_E_NOT_TIFF',
+  'TIANDI_E_CORRUPT_TIFF',
+  'TIANDI_E_EMPTY_IMAGE',
+  'TIANDI_E_TOO_LARGE',
+  'TIANDI_E_NO_GEOREF',
+  'TIANDI_E_UNKNOWN_CRS',
+  'TIANDI_E_UNSUPPORTED_COMPRESSION',
+  'TIANDI_E_UNSUPPORTED_SAMPLES',
+  'TIANDI_E_GSD_TOO_COARSE',
+  'TIANDI_E_INTERNAL',
+] as const;
+
+/**
+ * An upload refusal worded in the UI's language from its code and params ("file.tif: why, what to do"), or null
+ * when the answer carries no tiles cause the app knows (the caller falls back to the server's line).
+ */
+export function uploadRefusalText(code: string | undefined, params: Record<string, string | number> | undefined): string | null {
+  const cause = params?.cause;
+  if (code !== 'TIANDI_E_UPLOAD_REJECTED' || typeof cause !== 'string' || !(UPLOAD_CAUSES as readonly string[]).includes(cause)) return null;
+  const why = t(`upload.cause.${cause}`, params);
+  return params?.file ? `${params.file}: ${why}` : why;
+}
+
 const CJK = /[\u3400-\u9fff\uf900-\ufaff]/;
 
 /**

@@ -30,6 +30,21 @@ describe('i18n', () => {
     expect(t('plan.teamTotals', { stops: 1, duration: '1 h', km: 3 })).toBe('1 stop · 1 h · 3 km');
     setLang('zh-CN');
   });
+  it('words every tiles code that can reach an upload answer in both languages (each reading error of docs/errors/tiles.md)', async () => {
+    const { UPLOAD_CAUSES } = await import('../api/error-text');
+    const { TILES_ERROR_CODES } = await import('../../../../packages/tiles/src/errors');
+    const fs = await import('node:fs');
+    const doc = fs.readFileSync(new URL('../../../../docs/errors/tiles.md', import.meta.url), 'utf8');
+    const reading = doc.split('## Reading images')[1].split('\n## ')[0];
+    const readCodes = [...reading.matchAll(/^\| `(TIANDI_E_\w+)`/gm)].map((m) => m[1]);
+    expect(readCodes.length).toBeGreaterThan(5);
+    expect(readCodes.filter((c) => !(UPLOAD_CAUSES as readonly string[]).includes(c)), 'reading errors the upload answer cannot word').toEqual([]);
+    for (const c of UPLOAD_CAUSES) {
+      expect(c in TILES_ERROR_CODES, `${c} is a tiles code`).toBe(true);
+      expect(zhCN[`upload.cause.${c}`], `zh: upload.cause.${c}`).toBeTruthy();
+      expect(en[`upload.cause.${c}`], `en: upload.cause.${c}`).toBeTruthy();
+    }
+  });
   it('has every view\'s strings in both languages, none empty, so no key falls back to the other language', async () => {
     const tables: [string, Record<string, string>, Record<string, string>][] = [];
     const field = await import('../field/field-messages');

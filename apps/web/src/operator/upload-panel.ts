@@ -1,5 +1,5 @@
 import { fmtNumber, getLang, t } from '../i18n/index';
-import { pickLanguage } from '../api/error-text';
+import { errorText, isWorded, pickLanguage, uploadRefusalText } from '../api/error-text';
 import { formatDuration } from './jobs-panel';
 import { h } from '../ui/h';
 import { uploadFile, type UploadState } from '../upload/upload-file';
@@ -19,10 +19,13 @@ export function uploadRate(first: { t: number; bytes: number }, now: { t: number
 }
 
 /**
- * The server's reason in the UI's language. Its Chinese part is often a short title with the how-to
- * only in English, so the Chinese UI keeps the whole line; the English UI drops the Chinese.
+ * The server's reason in the UI's language: a coded refusal (a tiles cause, a checksum mismatch …) worded by the
+ * app from its code and params; otherwise the server's line, whose Chinese part is often a short title with the
+ * how-to only in English, so the Chinese UI keeps the whole line and the English UI drops the Chinese.
  */
-function reasonText(reason: string | undefined): string {
+function reasonText(reason: string | undefined, code?: string, params?: Record<string, string | number>): string {
+  const worded = uploadRefusalText(code, params) ?? (isWorded(code) ? errorText({ code, params, message: reason }) : null);
+  if (worded) return worded;
   if (getLang() !== 'en' || !reason) return reason ?? '';
   const named = /^([^\s:：]+\.\w+): ([\s\S]*)$/.exec(reason); // "file.tif: why" keeps its file name
   return named ? `${named[1]}: ${pickLanguage(named[2], 'en')}` : pickLanguage(reason, 'en');
@@ -41,9 +44,9 @@ export function describeUpload(s: UploadState, rate?: { bytesPerS: number; etaS:
     case 'queued':
       return s.existing ? t('upload.duplicate') + (s.sameImage ? ` → ${s.sameImage.imageId}` : '') : t('upload.queued');
     case 'rejected':
-      return t('upload.rejected', { reason: reasonText(s.error) });
+      return t('upload.rejected', { reason: reasonText(s.error, s.code, s.params) });
     case 'failed':
-      return t('upload.failed', { reason: reasonText(s.error) });
+      return t('upload.failed', { reason: reasonText(s.error, s.code, s.params) });
   }
 }
 

@@ -19,6 +19,9 @@ export interface UploadState {
   sameImage?: { imageId: string; by: 'sha256' | 'pixels' };
   /** Why the server rejected the file, or why the upload failed. */
   error?: string;
+  /** The refusal's code and params (TIANDI_E_UPLOAD_REJECTED: `{ file, cause }`, cause a tiles code), worded by the web app. */
+  code?: string;
+  params?: Record<string, string | number>;
 }
 
 /**
@@ -73,14 +76,16 @@ export function uploadFile(file: File, onState: (s: UploadState) => void, opts: 
           const res = (err as tus.DetailedError).originalResponse;
           const status = res?.getStatus() ?? 0;
           let message = err.message;
+          let coded: Pick<UploadState, 'code' | 'params'> = {};
           try {
             const body = JSON.parse(res?.getBody() ?? '');
             if (body?.message) message = body.message;
+            if (typeof body?.code === 'string') coded = { code: body.code, ...(body.params && typeof body.params === 'object' ? { params: body.params } : {}) };
           } catch {
             // Not JSON: keep tus-js-client's message.
           }
           const rejected = status === 460 || status === 422 || status === 400 || status === 413;
-          resolve(emit({ phase: rejected ? 'rejected' : 'failed', fraction: 0, bytesSent: 0, bytesTotal: total, error: message }));
+          resolve(emit({ phase: rejected ? 'rejected' : 'failed', fraction: 0, bytesSent: 0, bytesTotal: total, error: message, ...coded }));
         },
       });
       opts.signal?.addEventListener(
