@@ -162,6 +162,13 @@ export const MIGRATIONS: Migration[] = [
       db.exec(`ALTER TABLE depots ADD COLUMN name_pinyin TEXT`);
     },
   },
+  {
+    version: 11,
+    name: "candidates' and targets' p_poppy (issue 22): the verifier score calibrated by the model card (share that was poppy at that score), null when the model has no calibration",
+    up(db) {
+      db.exec(`ALTER TABLE candidates ADD COLUMN p_poppy REAL; ALTER TABLE targets ADD COLUMN p_poppy REAL;`);
+    },
+  },
 ];
 
 export const SCHEMA_VERSION = MIGRATIONS[MIGRATIONS.length - 1].version;
