@@ -85,6 +85,8 @@ export function mergeCandidates(existing: Target[], candidates: Candidate[], opt
       geometry,
       scoreMax: Math.max(...olds.map((t) => t.scoreMax), ...cands.map((c) => c.scoreMax)),
       scoreVerify: maxOrNull([...olds.map((t) => t.scoreVerify), ...cands.map((c) => c.scoreVerify)]),
+      // Said only when some candidate's model calibrates its verifier (most do not).
+      ...optionalPPoppy(maxOrNull([...olds.map((t) => t.pPoppy), ...cands.map((c) => c.pPoppy)])),
       // Unverified while any of its candidates is: a verifier score from one image does not vouch for another's.
       unverified: (keep?.origin ?? 'scan') === 'scan' && (olds.some((t) => t.unverified === true) || cands.some(isUnverifiedCandidate)),
       areaM2: geodesicAreaM2(geometry),
@@ -116,6 +118,10 @@ function byId(a: { id: string }, b: { id: string }): number {
 }
 
 /** The largest of the numbers given, or null when there are none (verifier scores are absent for one-stage models). */
+function optionalPPoppy(p: number | null): { pPoppy?: number } {
+  return p === null ? {} : { pPoppy: p };
+}
+
 function maxOrNull(values: Array<number | null | undefined>): number | null {
   const v = values.filter((x): x is number => typeof x === 'number');
   return v.length ? Math.max(...v) : null;

@@ -26,6 +26,8 @@ export interface Candidate {
   scoreMean: number;
   /** The model's second stage (verifier): its best window score, when the model has one. */
   scoreVerify?: number | null;
+  /** That score calibrated by the model card (`verifier.calibration`): the share that was poppy at it; absent without one. */
+  pPoppy?: number | null;
   /**
    * No second stage judged it (`"unverified": true` in candidates.geojson: a one-stage model, imagery too coarse for
    * the verifier, `--no-verify`). Absent: read as unverified when it has no verifier score.
@@ -52,6 +54,8 @@ export interface Target {
    * one-stage models, imagery too coarse for the verifier, `--no-verify`).
    */
   scoreVerify?: number | null;
+  /** Best calibrated probability of its candidates (`p_poppy`); null when no candidate's model calibrates its verifier. */
+  pPoppy?: number | null;
   /**
    * A scan target some of whose candidates no second stage judged: its first-stage score was not checked by a second
    * look, whatever verifier score another candidate gave it. See {@link isUnverifiedScan}.

@@ -142,11 +142,11 @@ export function importScan(ws: Workspace, scan: ScanData, actor: string, opts: I
       }
     }
 
-    const insCand = ws.db.prepare(`INSERT INTO candidates (geom, candidate_id, scan_id, image_id, score_max, score_mean, score_verify, unverified, area_m2, model, model_version, target_id) VALUES (?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, NULL)`);
+    const insCand = ws.db.prepare(`INSERT INTO candidates (geom, candidate_id, scan_id, image_id, score_max, score_mean, score_verify, p_poppy, unverified, area_m2, model, model_version, target_id) VALUES (?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, NULL)`);
     const total = newCands.length;
     let minX = Infinity, minY = Infinity, maxX = -Infinity, maxY = -Infinity;
     newCands.forEach((c, i) => {
-      insCand.run(ws.blob(asMulti(c.geometry)), c.id, c.scanId, c.imageId, c.scoreMax, c.scoreMean, c.scoreVerify ?? null, isUnverifiedCandidate(c) ? 1 : 0, c.areaM2, c.model, c.modelVersion);
+      insCand.run(ws.blob(asMulti(c.geometry)), c.id, c.scanId, c.imageId, c.scoreMax, c.scoreMean, c.scoreVerify ?? null, c.pPoppy ?? null, isUnverifiedCandidate(c) ? 1 : 0, c.areaM2, c.model, c.modelVersion);
       const b = bboxOf(c.geometry);
       minX = Math.min(minX, b[0]); minY = Math.min(minY, b[1]); maxX = Math.max(maxX, b[2]); maxY = Math.max(maxY, b[3]);
       if (opts.onProgress && (i % 500 === 499 || i === total - 1)) opts.onProgress(i + 1, total);

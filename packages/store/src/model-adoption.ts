@@ -17,6 +17,8 @@ interface AdoptionEntry {
   at: string;
   /** candidate_id → its score_verify before this adoption (null: none). */
   previous: Record<string, number | null>;
+  /** candidate_id → its p_poppy before this adoption, for those that had one (an adapted card has no calibration). */
+  previousPPoppy?: Record<string, number>;
 }
 
 const KEY = 'model_adoptions';
@@ -48,11 +50,14 @@ function partBoxes(g: Geometry): [number, number, number, number][] {
   return [bboxOf(g)];
 }
 
-/** Sets each target's verifier score to the best of its candidates'. */
+/** Sets each target's verifier score and calibrated probability to the best of its candidates'. */
 function refreshTargetScores(ws: Workspace, targetIds: Set<string>): void {
-  const best = ws.db.prepare('SELECT max(score_verify) AS s FROM candidates WHERE target_id = ?');
-  const set = ws.db.prepare('UPDATE targets SET score_verify = ? WHERE target_id = ?');
-  for (const t of targetIds) set.run((best.get(t) as { s: number | null }).s, t);
+  const best = ws.db.prepare('SELECT max(score_verify) AS s, max(p_poppy) AS p FROM candidates WHERE target_id = ?');
+  const set = ws.db.prepare('UPDATE targets SET score_verify = ?, p_poppy = ? WHERE target_id = ?');
+  for (const t of targetIds) {
+    const b = best.get(t) as { s: number | null; p: number | null };
+    set.run(b.s, b.p, t);
+  }
 }
 
 /**
@@ -63,21 +68,24 @@ function refreshTargetScores(ws: Workspace, targetIds: Set<string>): void {
  */
 export function adoptModel(ws: Workspace, model: AdoptedModel, scores: Map<string, number>, actor: string, note?: string): { rescored: number; below_threshold: number } {
   return ws.write(actor, (audit) => {
-    const get = ws.db.prepare('SELECT score_verify, target_id FROM candidates WHERE candidate_id = ?');
-    const set = ws.db.prepare('UPDATE candidates SET score_verify = ? WHERE candidate_id = ?');
+    const get = ws.db.prepare('SELECT score_verify, p_poppy, target_id FROM candidates WHERE candidate_id = ?');
+    // The old calibration does not map the adapted verifier's scores: its p_poppy goes (kept for a restore).
+    const set = ws.db.prepare('UPDATE candidates SET score_verify = ?, p_poppy = NULL WHERE candidate_id = ?');
     const previous: Record<string, number | null> = {};
+    const previousPPoppy: Record<string, number> = {};
     const targets = new Set<string>();
     let below = 0;
     for (const [id, s] of scores) {
-      const row = get.get(id) as { score_verify: number | null; target_id: string | null } | undefined;
+      const row = get.get(id) as { score_verify: number | null; p_poppy: number | null; target_id: string | null } | undefined;
       if (!row) throw new StoreError('TIANDI_E_NOT_FOUND', `候选不存在 no candidate '${id}' in this workspace`);
       previous[id] = row.score_verify;
+      if (row.p_poppy !== null) previousPPoppy[id] = row.p_poppy;
       set.run(s, id);
       if (row.target_id) targets.add(row.target_id);
       if (s < model.threshold) below++;
     }
     refreshTargetScores(ws, targets);
-    saveHistory(ws, [...history(ws), { model, at: new Date().toISOString(), previous }]);
+    saveHistory(ws, [...history(ws), { model, at: new Date().toISOString(), previous, ...(Object.keys(previousPPoppy).length ? { previousPPoppy } : {}) }]);
     audit('model.adopt', `${model.name}@${model.version}`, { dir: model.dir, threshold: model.threshold, rescored: scores.size, below_threshold: below, ...(note ? { note } : {}) });
     return { rescored: scores.size, below_threshold: below };
   });
@@ -92,11 +100,11 @@ export function restoreModel(ws: Workspace, actor: string): { restored: AdoptedM
     const h = history(ws);
     const last = h.pop();
     if (!last) throw new StoreError('TIANDI_E_NOT_FOUND', '没有已采用的模型版本 no adopted model version to restore from: the scores are the scans\' own');
-    const set = ws.db.prepare('UPDATE candidates SET score_verify = ? WHERE candidate_id = ?');
+    const set = ws.db.prepare('UPDATE candidates SET score_verify = ?, p_poppy = ? WHERE candidate_id = ?');
     const tOf = ws.db.prepare('SELECT target_id FROM candidates WHERE candidate_id = ?');
     const targets = new Set<string>();
     for (const [id, s] of Object.entries(last.previous)) {
-      set.run(s, id);
+      set.run(s, last.previousPPoppy?.[id] ?? null, id);
       const t = (tOf.get(id) as { target_id: string | null } | undefined)?.target_id;
       if (t) targets.add(t);
     }

@@ -20,6 +20,7 @@ const CandidateFeature = z.object({
     score_max: z.number().min(0).max(1),
     score_mean: z.number().min(0).max(1).optional(),
     score_verify: z.number().min(0).max(1).optional(),
+    p_poppy: z.number().min(0).max(1).optional(),
     unverified: z.boolean().optional(),
     area_m2: z.number().min(0).optional(),
     image: z.string().min(1),
@@ -90,6 +91,7 @@ export async function readScanDir(dir: string, signal?: AbortSignal): Promise<Sc
     return {
       id: `${scanId}/${p.id}`, scanId, imageId: p.image, geometry: strip(f.geometry) as Polygonal,
       scoreMax: p.score_max, scoreMean: p.score_mean ?? p.score_max, scoreVerify: p.score_verify ?? null,
+      ...(p.p_poppy === undefined ? {} : { pPoppy: p.p_poppy }),
       // Files from before the mark: no verifier score means no second stage judged it (a one-stage model's candidates).
       unverified: isUnverifiedCandidate({ unverified: p.unverified, scoreVerify: p.score_verify }), areaM2: p.area_m2 ?? 0, model: p.model, modelVersion: p.model_version,
     };

@@ -21,7 +21,7 @@ export function asMulti(g: Polygonal): Polygonal {
 }
 
 interface TargetRow {
-  geom: Buffer; target_id: string; status: string; origin: string; missed_by_scan: number; score_max: number; score_verify: number | null; unverified: number; area_m2: number;
+  geom: Buffer; target_id: string; status: string; origin: string; missed_by_scan: number; score_max: number; score_verify: number | null; p_poppy?: number | null; unverified: number; area_m2: number;
   eradicated_at: string | null; sources_json: string; report_ids_json: string; review_json: string | null;
   desk_json: string | null; ground_audit: number;
 }
@@ -35,6 +35,7 @@ function toTarget(r: TargetRow): Target {
     geometry: fromGpkgBlob(r.geom) as Polygonal,
     scoreMax: r.score_max,
     scoreVerify: r.score_verify,
+    ...(typeof r.p_poppy === 'number' ? { pPoppy: r.p_poppy } : {}),
     unverified: r.unverified === 1,
     areaM2: r.area_m2,
     sources: JSON.parse(r.sources_json),
@@ -63,15 +64,15 @@ export function writeTarget(ws: Workspace, t: Target): void {
   const g = asMulti(t.geometry);
   // UPDATE, else INSERT: an UPSERT's conflict policy would leak into the R-tree triggers.
   const row = {
-    geom: ws.blob(g), id: t.id, status: t.status, origin: t.origin, missed: t.missedByScan ? 1 : 0, score: t.scoreMax, verify: t.scoreVerify ?? null, unverified: t.origin === 'scan' && t.unverified === true ? 1 : 0, area: t.areaM2,
+    geom: ws.blob(g), id: t.id, status: t.status, origin: t.origin, missed: t.missedByScan ? 1 : 0, score: t.scoreMax, verify: t.scoreVerify ?? null, ppoppy: t.pPoppy ?? null, unverified: t.origin === 'scan' && t.unverified === true ? 1 : 0, area: t.areaM2,
     reason: t.review?.reason ?? null, erad: t.eradicatedAt, sources: JSON.stringify(t.sources), reports: JSON.stringify(t.reportIds),
     review: t.review ? JSON.stringify(t.review) : null, at: ws.now(), desk: t.desk ? JSON.stringify(t.desk) : null, audit: t.groundAudit ? 1 : 0,
   };
-  const updated = ws.db.prepare(`UPDATE targets SET geom=@geom, status=@status, origin=@origin, missed_by_scan=@missed, score_max=@score, score_verify=@verify, unverified=@unverified, area_m2=@area,
+  const updated = ws.db.prepare(`UPDATE targets SET geom=@geom, status=@status, origin=@origin, missed_by_scan=@missed, score_max=@score, score_verify=@verify, p_poppy=@ppoppy, unverified=@unverified, area_m2=@area,
       review_reason=@reason, eradicated_at=@erad, sources_json=@sources, report_ids_json=@reports, review_json=@review, updated_at=@at, desk_json=@desk, ground_audit=@audit WHERE target_id=@id`).run(row);
   if (updated.changes === 0) {
-    ws.db.prepare(`INSERT INTO targets (geom, target_id, status, origin, missed_by_scan, score_max, score_verify, unverified, area_m2, review_reason, eradicated_at, sources_json, report_ids_json, review_json, updated_at, desk_json, ground_audit)
-      VALUES (@geom, @id, @status, @origin, @missed, @score, @verify, @unverified, @area, @reason, @erad, @sources, @reports, @review, @at, @desk, @audit)`).run(row);
+    ws.db.prepare(`INSERT INTO targets (geom, target_id, status, origin, missed_by_scan, score_max, score_verify, p_poppy, unverified, area_m2, review_reason, eradicated_at, sources_json, report_ids_json, review_json, updated_at, desk_json, ground_audit)
+      VALUES (@geom, @id, @status, @origin, @missed, @score, @verify, @ppoppy, @unverified, @area, @reason, @erad, @sources, @reports, @review, @at, @desk, @audit)`).run(row);
   }
   ws.extendLayer('targets', g);
 }

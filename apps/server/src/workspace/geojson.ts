@@ -30,6 +30,8 @@ export function targetFeature(t: Target, zoneOf?: ZoneOf): Feature {
       missed_by_scan: t.missedByScan,
       score_max: t.scoreMax,
       score_verify: t.scoreVerify ?? null,
+      // The verifier score calibrated by its model card (share that was poppy at it); null without a calibration.
+      p_poppy: t.pPoppy ?? null,
       // Said outright: some imagery that flagged it was never checked by a second look (a visit is owed whatever score_verify says).
       unverified: isUnverifiedScan(t),
       area_m2: t.areaM2,
