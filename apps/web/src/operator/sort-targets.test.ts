@@ -77,10 +77,13 @@ describe('verifyCell', () => {
     setLang('en');
     const cal = verifyCell({ score_verify: 0.9986, p_poppy: 0.889, unverified: false });
     expect(cal.text).toBe('p 0.89');
+    // The demo's isotonic calibration puts most kept plots on one step (p 1.00): the raw score beside it still tells them apart.
+    expect(cal.raw).toBe('0.999');
+    expect(verifyCell({ score_verify: 0.9999, p_poppy: 1, unverified: false })).toMatchObject({ text: 'p 1.00', raw: '≥0.999' });
     expect(cal.title).toMatch(/Calibrated probability.*raw verifier score 0\.999/);
     setLang('zh-CN');
     expect(verifyCell({ score_verify: 0.9986, p_poppy: 0.889, unverified: false }).text).toBe('概率 0.89');
-    expect(verifyCell({ score_verify: null, unverified: true })).toEqual({ text: null, title: null });
+    expect(verifyCell({ score_verify: null, unverified: true })).toEqual({ text: null, raw: null, title: null });
     expect(verifyCell({ score_verify: null, unverified: false }).text).toBe('—');
   });
 });

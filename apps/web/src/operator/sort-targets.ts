@@ -48,16 +48,18 @@ export function fmtScore(s: number): string {
 }
 
 /**
- * The "second look" cell: the calibrated probability, labelled as one, where the model card calibrates its verifier;
- * the raw verifier score otherwise; null where no second stage judged it (the caller shows the unverified badge), '—'
+ * The "second look" cell: the calibrated probability, labelled as one, where the model card calibrates its verifier
+ * (with the raw score beside it in `raw`: an isotonic calibration gives many plots the same step, often 1.00); the
+ * raw verifier score otherwise; null where no second stage judged it (the caller shows the unverified badge), '—'
  * for a target no verifier could have judged (a ground finding). `title` says which of the two the number is.
  */
-export function verifyCell(r: Pick<TargetRow, 'score_verify' | 'p_poppy' | 'unverified'>): { text: string | null; title: string | null } {
+export function verifyCell(r: Pick<TargetRow, 'score_verify' | 'p_poppy' | 'unverified'>): { text: string | null; raw: string | null; title: string | null } {
   if (typeof r.p_poppy === 'number') {
-    return { text: t('targets.verify.calibrated', { p: fmtNumber(r.p_poppy, 2) }), title: t('targets.verify.calibrated.why', { score: r.score_verify === null ? '—' : fmtScore(r.score_verify) }) };
+    const raw = r.score_verify === null ? null : fmtScore(r.score_verify);
+    return { text: t('targets.verify.calibrated', { p: fmtNumber(r.p_poppy, 2) }), raw, title: t('targets.verify.calibrated.why', { score: raw ?? '—' }) };
   }
-  if (r.score_verify !== null) return { text: fmtScore(r.score_verify), title: t('targets.verify.raw.why') };
-  return { text: r.unverified ? null : '—', title: null };
+  if (r.score_verify !== null) return { text: fmtScore(r.score_verify), raw: null, title: t('targets.verify.raw.why') };
+  return { text: r.unverified ? null : '—', raw: null, title: null };
 }
 
 /** The village column of a target: its village's name, or null for a plot outside every village (not the township's name). */

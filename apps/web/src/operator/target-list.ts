@@ -69,6 +69,7 @@ export function targetList(opts: { onSelect: (id: string) => void; onHover: (id:
           },
           h('td', null, fmtNumber(r.score_max, 2)),
           h('td', { 'data-col': 'verify', title: verifyCell(r).title }, verifyCell(r).text,
+            verifyCell(r).raw ? h('span', { class: 'muted', 'data-raw-score': 'true' }, ` · ${verifyCell(r).raw}`) : null,
             // Unverified beside a score: another image's candidate of this target was never judged by a second look.
             r.unverified && r.score_verify !== null ? ' ' : null,
             r.unverified ? h('span', { class: 'badge', 'data-unverified': 'true', title: t('targets.unverified.why'), style: { background: '#b26a00' } }, t('targets.unverified')) : null),
