@@ -1,8 +1,8 @@
 import fs from 'node:fs';
 import os from 'node:os';
 import path from 'node:path';
-import { Writable } from 'node:stream';
 import { beforeAll, describe, expect, it } from 'vitest';
+import { runCommand } from '../run-command.test-util';
 import { makeFixtures, type Fixtures } from '../../../../packages/tiles/scripts/make-fixtures';
 import evalCommand, { realKey } from './eval';
 
@@ -21,18 +21,7 @@ beforeAll(async () => {
   fs.writeFileSync(path.join(dir, 'neg/notes.txt'), 'not imagery');
 }, 120_000);
 
-function sink(): Writable & { text: string } {
-  const w = new Writable({ write(chunk, _enc, cb) { (w as unknown as { text: string }).text += String(chunk); cb(); } }) as Writable & { text: string };
-  w.text = '';
-  return w;
-}
-
-async function run(argv: string[]) {
-  const stdout = sink();
-  const stderr = sink();
-  const code = await evalCommand.run(argv, { stdout, stderr, cwd: dir });
-  return { code, stdout: stdout.text, stderr: stderr.text };
-}
+const run = (argv: string[]) => runCommand(evalCommand, argv, dir);
 
 describe('tiandi eval --real-negatives', () => {
   it('counts every candidate on real negatives as false, per folder or pattern and per file', async () => {

@@ -1,8 +1,8 @@
 import fs from 'node:fs';
 import os from 'node:os';
 import path from 'node:path';
-import { Writable } from 'node:stream';
 import { afterEach, describe, expect, it } from 'vitest';
+import { runCommand } from '../run-command.test-util';
 import plan from './plan';
 
 const repo = path.resolve(__dirname, '../../../..');
@@ -19,17 +19,9 @@ function tmp(): string {
   return d;
 }
 
-function sink(): Writable & { text: string } {
-  const w = new Writable({ write(chunk, _enc, cb) { (w as unknown as { text: string }).text += String(chunk); cb(); } }) as Writable & { text: string };
-  w.text = '';
-  return w;
-}
-
 async function run(argv: string[], cwd: string) {
-  const stdout = sink();
-  const stderr = sink();
-  const code = await plan.run(argv, { stdout, stderr, cwd });
-  return { code, out: stdout.text, err: stderr.text };
+  const r = await runCommand(plan, argv, cwd);
+  return { code: r.code, out: r.stdout, err: r.stderr };
 }
 
 function targetsFile(dir: string, n: number): string {

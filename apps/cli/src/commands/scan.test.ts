@@ -2,8 +2,8 @@ import fs from 'node:fs';
 import os from 'node:os';
 import path from 'node:path';
 import { spawnSync } from 'node:child_process';
-import { Writable } from 'node:stream';
 import { beforeAll, describe, expect, it } from 'vitest';
+import { runCommand } from '../run-command.test-util';
 import { makeFixtures, type Fixtures } from '../../../../packages/tiles/scripts/make-fixtures';
 import { writeGeoTiff } from '@tiandi/tiles/write';
 import scan from './scan';
@@ -18,18 +18,7 @@ beforeAll(async () => {
   dir = fs.mkdtempSync(path.join(os.tmpdir(), 'tiandi-cli-scan-'));
 }, 120_000);
 
-function sink(): Writable & { text: string; isTTY?: boolean } {
-  const w = new Writable({ write(chunk, _enc, cb) { (w as unknown as { text: string }).text += String(chunk); cb(); } }) as Writable & { text: string };
-  w.text = '';
-  return w;
-}
-
-async function run(argv: string[]) {
-  const stdout = sink();
-  const stderr = sink();
-  const code = await scan.run(argv, { stdout, stderr, cwd: dir });
-  return { code, stdout: stdout.text, stderr: stderr.text };
-}
+const run = (argv: string[]) => runCommand(scan, argv, dir);
 
 describe('tiandi scan', () => {
   it('scans and prints summary.json with --json', async () => {

@@ -1,29 +1,18 @@
 import fs from 'node:fs';
 import os from 'node:os';
 import path from 'node:path';
-import { Writable } from 'node:stream';
 import { afterEach, describe, expect, it } from 'vitest';
+import { runCommand } from '../run-command.test-util';
 import synth from './synth';
 import evalCommand from './eval';
 import chips from './chips';
-import type { Command } from '../command';
 
 const dirs: string[] = [];
 afterEach(() => {
   for (const d of dirs.splice(0)) fs.rmSync(d, { recursive: true, force: true });
 });
 
-function sink() {
-  let text = '';
-  const s = new Writable({ write(chunk, _enc, cb) { text += chunk; cb(); } });
-  return { s, text: () => text };
-}
-
-async function run(cmd: Command, argv: string[], cwd: string) {
-  const out = sink(), err = sink();
-  const code = await cmd.run(argv, { stdout: out.s, stderr: err.s, cwd });
-  return { code, stdout: out.text(), stderr: err.text() };
-}
+const run = runCommand;
 
 describe('tiandi synth / chips / eval', () => {
   it('synth scene writes a GeoTIFF and its truth; chips export cuts chips from them', async () => {
