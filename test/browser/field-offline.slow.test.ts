@@ -12,10 +12,8 @@ import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import { makeSurveyWorkspace } from '../../apps/server/src/routes/field-world.test-util';
 import { hasChromium, launchChromium, skipNotice } from './helpers/chromium';
 import { canvasStats } from './helpers/canvas-pixels';
-import { makeGeoTiff } from '../../apps/server/src/testing/make-geotiff';
+import { buildWeb, villageOrthoModule } from './helpers/web-fixtures';
 import { routes } from '../../apps/server/src/routes/index';
-import { rasterCatalogOf } from '../../apps/server/src/routes/rasters';
-import type { RouteModule } from '../../apps/server/src/context';
 
 skipNotice();
 
@@ -23,14 +21,6 @@ const FAST = { N: 1 << 10, r: 8, p: 1, keyLen: 32 };
 const SHOTS = path.resolve('test-artifacts/field');
 
 /** Builds the web app into its own folder (so parallel browser tests never share a half-written dist). */
-async function buildWeb(outDir: string): Promise<string> {
-  process.env.VITE_CONFIG_NATIVE_IGNORE_WARNING ??= 'true';
-  const { build } = await import('vite');
-  const root = path.resolve('apps/web');
-  await build({ configFile: path.join(root, 'vite.config.ts'), root, logLevel: 'warn', build: { outDir, emptyOutDir: true } });
-  return outDir;
-}
-
 async function photo(rgb: [number, number, number]): Promise<Buffer> {
   return sharp({ create: { width: 64, height: 48, channels: 3, background: { r: rgb[0], g: rgb[1], b: rgb[2] } } }).jpeg().toBuffer();
 }
@@ -54,10 +44,7 @@ beforeAll(async () => {
   await accounts.addAccount({ name: 'lin', role: 'manager', password: 'manager-password' });
   made.ws.close();
   const webRoot = await buildWeb(path.join(dir, 'web'));
-  // An orthophoto of village 上寨村 (≈1.1 m/px), served as map tiles like a finished scan's.
-  const ortho = path.join(dir, 'DJI_0001.tif');
-  fs.writeFileSync(ortho, makeGeoTiff({ width: 1000, height: 1000, origin: [100.0, 25.011], pixelSize: 1.1e-5, epsg: 4326 }));
-  const orthoModule: RouteModule = { name: 'test-ortho', register: (_app, ctx) => rasterCatalogOf(ctx).addProvider(() => [{ kind: 'ortho', name: 'DJI_0001.tif', file: ortho }]) };
+  const orthoModule = villageOrthoModule(dir);
   app = await buildServer({ workspacePath: file, dataDir: path.join(dir, 'data'), webRoot, runJobs: false }, [...routes, orthoModule]);
   url = await app.listen({ host: '127.0.0.1', port: 0 });
   browser = await launchChromium();

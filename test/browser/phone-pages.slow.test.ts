@@ -8,11 +8,9 @@ import type { FastifyInstance } from 'fastify';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import { importZones } from '@tiandi/store';
 import { makeSurveyWorkspace, rect } from '../../apps/server/src/routes/field-world.test-util';
-import { makeGeoTiff } from '../../apps/server/src/testing/make-geotiff';
 import { routes } from '../../apps/server/src/routes/index';
-import { rasterCatalogOf } from '../../apps/server/src/routes/rasters';
-import type { RouteModule } from '../../apps/server/src/context';
 import { canvasStats } from './helpers/canvas-pixels';
+import { buildWeb, villageOrthoModule } from './helpers/web-fixtures';
 import { hasChromium, launchChromium, skipNotice } from './helpers/chromium';
 
 skipNotice();
@@ -43,14 +41,8 @@ beforeAll(async () => {
   // The village's romanised name, as seeds/zones.geojson carries it: the English UI shows it.
   importZones(made.ws, { type: 'FeatureCollection', features: [{ type: 'Feature', properties: { zone_id: 'V01', name: '上寨村', name_pinyin: 'Shangzhai Cun' }, geometry: rect(100, 25, 100.01, 25.01) }] }, { level: 'village' }, 'test');
   made.ws.close();
-  process.env.VITE_CONFIG_NATIVE_IGNORE_WARNING ??= 'true';
-  const { build } = await import('vite');
-  const root = path.resolve('apps/web');
-  const webRoot = path.join(dir, 'web');
-  await build({ configFile: path.join(root, 'vite.config.ts'), root, logLevel: 'warn', build: { outDir: webRoot, emptyOutDir: true } });
-  const ortho = path.join(dir, 'DJI_0001.tif');
-  fs.writeFileSync(ortho, makeGeoTiff({ width: 1000, height: 1000, origin: [100.0, 25.011], pixelSize: 1.1e-5, epsg: 4326 }));
-  const orthoModule: RouteModule = { name: 'test-ortho', register: (_app, ctx) => rasterCatalogOf(ctx).addProvider(() => [{ kind: 'ortho', name: 'DJI_0001.tif', file: ortho }]) };
+  const webRoot = await buildWeb(path.join(dir, 'web'));
+  const orthoModule = villageOrthoModule(dir);
   app = await buildServer({ workspacePath: file, dataDir: path.join(dir, 'data'), webRoot, runJobs: false }, [...routes, orthoModule]);
   url = await app.listen({ host: '127.0.0.1', port: 0 });
   browser = await launchChromium();
