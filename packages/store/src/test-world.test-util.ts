@@ -2,6 +2,10 @@ import { mkdirSync, mkdtempSync, writeFileSync } from 'node:fs';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import type { Polygon } from '@tiandi/geo';
+import { Workspace } from './workspace';
+import { importZones } from './import-zones';
+import { setSeason } from './set-season';
+import { importScanDir } from './import-scan-dir';
 
 /** A lon/lat rectangle. */
 export const rect = (x0: number, y0: number, x1: number, y1: number): Polygon => ({
@@ -52,4 +56,18 @@ export function villageScan(dir: string): string {
     { id: 'c1', image: 'DJI_0002.tif', poly: rect(100.0047, 25.005, 100.0057, 25.0055), score: 0.9 },
     { id: 'c2', image: 'DJI_0002.tif', poly: rect(100.008, 25.002, 100.0084, 25.0024), score: 0.6 },
   ]);
+}
+
+/**
+ * A workspace with the two villages, the season, and one scan of four candidates scored 0.3, 0.5, 0.7 and 0.9
+ * (the first three on image a.tif, the last on b.tif): the world of the triage and adaptation tests.
+ */
+export async function fourCandidateWorld(): Promise<Workspace> {
+  const dir = tmp();
+  const ws = Workspace.create(join(dir, 'ws.gpkg'));
+  importZones(ws, VILLAGES, { level: 'village' }, 'lead');
+  setSeason(ws, SEASON, 'lead');
+  const cands = [0, 1, 2, 3].map((i) => ({ id: `c${i}`, image: i < 3 ? 'a.tif' : 'b.tif', poly: rect(100.001 + i * 0.003, 25.002, 100.0013 + i * 0.003, 25.0023), score: [0.3, 0.5, 0.7, 0.9][i] }));
+  await importScanDir(ws, writeScanDir(join(dir, 's'), [{ image: 'a.tif', poly: rect(99.99, 24.99, 100.03, 25.02) }, { image: 'b.tif', poly: rect(100.005, 24.99, 100.03, 25.02) }], cands), 'op');
+  return ws;
 }

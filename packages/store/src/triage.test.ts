@@ -1,24 +1,11 @@
 import { describe, expect, it } from 'vitest';
-import { join } from 'node:path';
-import { Workspace } from './workspace';
-import { importZones } from './import-zones';
-import { setSeason } from './set-season';
-import { importScanDir } from './import-scan-dir';
 import { decideTriage, listTriage, undoTriage } from './triage';
 import { readTarget } from './rows';
 import { trainingLabels } from './training-labels';
 import { readAuditLog, verifyAudit } from './verify-audit';
-import { SEASON, VILLAGES, rect, tmp, writeScanDir } from './test-world.test-util';
+import { fourCandidateWorld } from './test-world.test-util';
 
-async function world() {
-  const dir = tmp();
-  const ws = Workspace.create(join(dir, 'ws.gpkg'));
-  importZones(ws, VILLAGES, { level: 'village' }, 'lead');
-  setSeason(ws, SEASON, 'lead');
-  const cands = [0, 1, 2, 3].map((i) => ({ id: `c${i}`, image: i < 3 ? 'a.tif' : 'b.tif', poly: rect(100.001 + i * 0.003, 25.002, 100.0013 + i * 0.003, 25.0023), score: [0.3, 0.5, 0.7, 0.9][i] }));
-  await importScanDir(ws, writeScanDir(join(dir, 's'), [{ image: 'a.tif', poly: rect(99.99, 24.99, 100.03, 25.02) }, { image: 'b.tif', poly: rect(100.005, 24.99, 100.03, 25.02) }], cands), 'op');
-  return ws;
-}
+const world = fourCandidateWorld;
 
 describe('desk triage', () => {
   it('lists scan targets best first with filters and progress; one decision per target, audited, undone only by its reviewer', async () => {
