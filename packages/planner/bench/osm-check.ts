@@ -24,17 +24,7 @@ const tobler = (s: number): number => 6 * Math.exp(-3.5 * Math.abs(s + 0.05));
 export function walkSeconds(a: LonLat, b: LonLat, walkKmh: number, elev?: ElevationAt): number {
   const d = haversine(a, b);
   if (!elev || d === 0) return d / (walkKmh / 3.6);
-  const k = Math.max(1, Math.ceil(d / 30));
-  let t = 0;
-  let h0 = elev(a[0], a[1]);
-  for (let i = 1; i <= k; i++) {
-    const f = i / k;
-    const h1 = elev(a[0] + f * (b[0] - a[0]), a[1] + f * (b[1] - a[1]));
-    const ratio = Number.isFinite(h0) && Number.isFinite(h1) ? tobler((h1 - h0) / (d / k)) / tobler(0) : 1;
-    t += d / k / (walkKmh / 3.6) / ratio;
-    h0 = h1;
-  }
-  return t;
+  return d / (walkKmh / 3.6) / slopeRatio(a, b, d, elev, 0);
 }
 
 interface Arc { to: number; t: number; }
