@@ -169,6 +169,15 @@ export const MIGRATIONS: Migration[] = [
       db.exec(`ALTER TABLE candidates ADD COLUMN p_poppy REAL; ALTER TABLE targets ADD COLUMN p_poppy REAL;`);
     },
   },
+  {
+    version: 12,
+    name: 'triage leases (issue 17): which reviewer holds which target in the desk gallery, until when, kept in the workspace so a server restart does not hand one target to two reviewers',
+    up(db) {
+      db.exec(`CREATE TABLE triage_leases (fid INTEGER PRIMARY KEY AUTOINCREMENT, target_id TEXT NOT NULL UNIQUE, actor TEXT NOT NULL, until_ms INTEGER NOT NULL);
+        CREATE INDEX triage_leases_actor ON triage_leases(actor);
+        INSERT INTO gpkg_contents (table_name, data_type, identifier, description) VALUES ('triage_leases', 'attributes', 'triage_leases', '案头判读租约 desk triage leases (reviewer, until)');`);
+    },
+  },
 ];
 
 export const SCHEMA_VERSION = MIGRATIONS[MIGRATIONS.length - 1].version;
