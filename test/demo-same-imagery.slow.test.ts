@@ -5,7 +5,7 @@ import { join } from 'node:path';
 import { fileURLToPath } from 'node:url';
 import { describe, expect, it } from 'vitest';
 import { ensureDemoImagery } from '@tiandi/synth/node';
-import { jobQueueOf } from '../apps/server/src/jobs/services';
+import { jobQueueOf } from '@tiandi/server';
 import { signedInServer } from '../apps/server/src/testing/signed-in';
 import { REDNESS_MODEL_DIR } from '../apps/server/src/testing/test-model';
 import { tiandi } from './helpers/run-tiandi';

@@ -13,7 +13,7 @@ import { makeSurveyWorkspace } from '../../apps/server/src/routes/field-world.te
 import { hasChromium, launchChromium, skipNotice } from './helpers/chromium';
 import { canvasStats } from './helpers/canvas-pixels';
 import { buildWeb, villageOrthoModule } from './helpers/web-fixtures';
-import { routes } from '../../apps/server/src/routes/index';
+import { routes } from '@tiandi/server';
 
 skipNotice();
 

@@ -8,7 +8,7 @@ import type { FastifyInstance } from 'fastify';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import { importZones } from '@tiandi/store';
 import { makeSurveyWorkspace, rect } from '../../apps/server/src/routes/field-world.test-util';
-import { routes } from '../../apps/server/src/routes/index';
+import { routes } from '@tiandi/server';
 import { canvasStats } from './helpers/canvas-pixels';
 import { buildWeb, villageOrthoModule } from './helpers/web-fixtures';
 import { hasChromium, launchChromium, skipNotice } from './helpers/chromium';

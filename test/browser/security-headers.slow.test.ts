@@ -3,7 +3,7 @@ import path from 'node:path';
 import type { Browser } from 'playwright-core';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import { makeGeoTiff } from '../../apps/server/src/testing/make-geotiff';
-import { rasterCatalogOf } from '../../apps/server/src/routes/rasters';
+import { rasterCatalogOf } from '@tiandi/server';
 import { hasChromium, launchChromium, skipNotice } from './helpers/chromium';
 import { signInAs } from './helpers/sign-in';
 import { startTestServer } from './helpers/test-server';

@@ -1,8 +1,8 @@
 import fs from 'node:fs';
 import path from 'node:path';
 import { makeGeoTiff } from '../../../apps/server/src/testing/make-geotiff';
-import { rasterCatalogOf } from '../../../apps/server/src/routes/rasters';
-import type { RouteModule } from '../../../apps/server/src/context';
+import { rasterCatalogOf } from '@tiandi/server';
+import type { RouteModule } from '@tiandi/server';
 
 /** Builds the web app into `outDir` (its own copy, so a test never sees another's build half-written). */
 export async function buildWeb(outDir: string): Promise<string> {
