@@ -1,3 +1,4 @@
+import { dbOf } from '@tiandi/store/testing';
 import { describe, expect, it } from 'vitest';
 import { mkdirSync, mkdtempSync, readFileSync, writeFileSync } from 'node:fs';
 import { tmpdir } from 'node:os';
@@ -152,7 +153,7 @@ describe('a survey season, end to end through the CLI', () => {
 
     // Editing one stored audit entry is caught and named.
     const db = Workspace.open(join(dir, 'survey.gpkg'));
-    db.db.prepare(`UPDATE audit_log SET actor = 'mallory' WHERE seq = 7`).run();
+    dbOf(db).prepare(`UPDATE audit_log SET actor = 'mallory' WHERE seq = 7`).run();
     db.close();
     const verify = await tiandi(dir, 'audit', 'verify', ...ws);
     expect(verify.code).toBe(1);

@@ -1,3 +1,4 @@
+import { dbOf } from '@tiandi/store/testing';
 import { execFileSync, spawnSync } from 'node:child_process';
 import fs from 'node:fs';
 import os from 'node:os';
@@ -38,7 +39,7 @@ beforeAll(async () => {
   const file = path.join(dir, 'survey.gpkg');
   const made = await makeSurveyWorkspace(file, dir);
   targets = made.targets;
-  const accounts = new AccountStore(made.ws.db, { scrypt: FAST });
+  const accounts = new AccountStore(dbOf(made.ws), { scrypt: FAST });
   await accounts.addAccount({ name: 'team1', role: 'field', teamId: 'T1', password: 'team1-password' });
   await accounts.addAccount({ name: 'team2', role: 'field', teamId: 'T2', password: 'team2-password' });
   await accounts.addAccount({ name: 'lin', role: 'manager', password: 'manager-password' });
@@ -141,20 +142,20 @@ describe.skipIf(!hasChromium)('field mode offline (phone, chromium)', () => {
     expect(pixels.distinctColours).toBeGreaterThan(8);
     expect(pixels.nonBackground).toBeGreaterThan(pixels.width * pixels.height * 0.05);
     await page.screenshot({ path: path.join(SHOTS, '3-offline-after-reload.png') });
-    expect(ws().db.prepare('SELECT count(*) AS n FROM reports').get()).toEqual({ n: 0 });
+    expect(dbOf(ws()).prepare('SELECT count(*) AS n FROM reports').get()).toEqual({ n: 0 });
 
     await context.setOffline(false);
     await expect.poll(() => page.getByTestId('pending-count').getAttribute('data-pending'), { timeout: 30_000 }).toBe('0');
     await page.screenshot({ path: path.join(SHOTS, '4-online-sent.png') });
 
-    const rows = ws().db.prepare('SELECT report_id, target_id, verdict, team, photos_json, plant_count FROM reports ORDER BY fid').all() as { report_id: string; target_id: string | null; verdict: string; team: string; photos_json: string; plant_count: number | null }[];
+    const rows = dbOf(ws()).prepare('SELECT report_id, target_id, verdict, team, photos_json, plant_count FROM reports ORDER BY fid').all() as { report_id: string; target_id: string | null; verdict: string; team: string; photos_json: string; plant_count: number | null }[];
     expect(rows).toHaveLength(3);
     expect(new Set(rows.map((r) => r.report_id)).size).toBe(3);
     expect(rows.map((r) => r.verdict).sort()).toEqual(['confirmed_poppy', 'not_poppy', 'nothing_found']);
     expect(rows.every((r) => r.team === 'T1' && JSON.parse(r.photos_json).length === 1)).toBe(true);
     expect(rows.filter((r) => r.target_id && targets.t1.includes(r.target_id))).toHaveLength(2);
     expect(rows.find((r) => r.verdict === 'confirmed_poppy')!.plant_count).toBe(250);
-    expect(ws().db.prepare('SELECT count(*) AS n FROM photos').get()).toEqual({ n: 3 });
+    expect(dbOf(ws()).prepare('SELECT count(*) AS n FROM photos').get()).toEqual({ n: 3 });
     await context.close();
   }, 180_000);
 });
@@ -191,7 +192,7 @@ describe.skipIf(!hasChromium || !hasPoppler())('manager review after the field r
       });
       expect(res.statusCode, JSON.stringify(res.json())).toBe(201);
     };
-    const newTarget = (ws().db.prepare("SELECT target_id FROM reports WHERE verdict = 'confirmed_poppy'").get() as { target_id: string }).target_id;
+    const newTarget = (dbOf(ws()).prepare("SELECT target_id FROM reports WHERE verdict = 'confirmed_poppy'").get() as { target_id: string }).target_id;
     const t2 = targets.t2[0];
     const t2At: [number, number] = [100.0072, 25.0072];
     await post('team2', { report_id: 'season-t2', target_id: t2, verdict: 'nothing_found', observed_at: new Date().toISOString() }, t2At);
@@ -205,7 +206,7 @@ describe.skipIf(!hasChromium || !hasPoppler())('manager review after the field r
     await expect.poll(failing).toEqual([]);
     await page.getByTestId('certify').click();
     await page.getByTestId('certify-msg').filter({ hasText: '证书已签发' }).waitFor();
-    const cert = ws().db.prepare("SELECT cert_id, evidence_digest, signed_by FROM certifications WHERE zone_id = 'V01' AND status = 'issued'").get() as { cert_id: string; evidence_digest: string; signed_by: string };
+    const cert = dbOf(ws()).prepare("SELECT cert_id, evidence_digest, signed_by FROM certifications WHERE zone_id = 'V01' AND status = 'issued'").get() as { cert_id: string; evidence_digest: string; signed_by: string };
     expect(cert.signed_by).toBe('lin');
     await page.screenshot({ path: path.join(SHOTS, '6-manager-certified.png') });
 
@@ -248,7 +249,7 @@ describe.skipIf(!hasChromium)('background sync after the app is closed (phone, c
     await page.getByTestId('login-submit').click();
     await expect.poll(() => page.locator('[data-testid=stop-list] li').count(), { timeout: 20_000 }).toBeGreaterThan(0);
     await page.waitForFunction(() => !!navigator.serviceWorker?.controller, null, { timeout: 30_000 });
-    const t2Reports = () => (ws().db.prepare("SELECT report_id FROM reports WHERE team = 'T2' ORDER BY fid").all() as { report_id: string }[]).map((r) => r.report_id);
+    const t2Reports = () => (dbOf(ws()).prepare("SELECT report_id FROM reports WHERE team = 'T2' ORDER BY fid").all() as { report_id: string }[]).map((r) => r.report_id);
     const before = t2Reports();
 
     await context.setOffline(true);
@@ -281,7 +282,7 @@ describe.skipIf(!hasChromium)('background sync after the app is closed (phone, c
     }
     await expect.poll(() => t2Reports().length, { timeout: 30_000 }).toBe(before.length + 1);
     const added = t2Reports().filter((id) => !before.includes(id));
-    const row = ws().db.prepare('SELECT verdict, notes, photos_json FROM reports WHERE report_id = ?').get(added[0]) as { verdict: string; notes: string; photos_json: string };
+    const row = dbOf(ws()).prepare('SELECT verdict, notes, photos_json FROM reports WHERE report_id = ?').get(added[0]) as { verdict: string; notes: string; photos_json: string };
     expect(row).toMatchObject({ verdict: 'nothing_found', notes: '后台发送 background sync' });
     expect(JSON.parse(row.photos_json)).toHaveLength(1);
 

@@ -1,3 +1,4 @@
+import { dbOf } from '@tiandi/store/testing';
 import fs from 'node:fs';
 import os from 'node:os';
 import path from 'node:path';
@@ -34,7 +35,7 @@ beforeAll(async () => {
   fs.mkdirSync(SHOTS, { recursive: true });
   const file = path.join(dir, 'survey.gpkg');
   const made = await makeSurveyWorkspace(file, dir);
-  const accounts = new AccountStore(made.ws.db, { scrypt: FAST });
+  const accounts = new AccountStore(dbOf(made.ws), { scrypt: FAST });
   await accounts.addAccount({ name: 'team1', role: 'field', teamId: 'T1', password: 'team1-password' });
   await accounts.addAccount({ name: 'team9', role: 'field', teamId: 'T9', password: 'team9-password' });
   for (const role of ['operator', 'planner', 'manager', 'admin'] as const) await accounts.addAccount({ name: role, role, password: `${role}-password` });

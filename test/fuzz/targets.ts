@@ -1,3 +1,4 @@
+import { dbOf } from '@tiandi/store/testing';
 import { mkdtempSync, rmSync, writeFileSync } from 'node:fs';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
@@ -100,7 +101,7 @@ export function zonesGeoJsonTarget(): FuzzTarget {
         const rings = z.geometry.type === 'Polygon' ? z.geometry.coordinates : z.geometry.coordinates.flat();
         for (const r of rings) for (const p of r) invariant(lonLat(p), `zone ${z.zoneId} vertex ${p}`);
       }
-      ws.db.exec('DELETE FROM zones'); // each input starts from an empty zone layer
+      dbOf(ws).exec('DELETE FROM zones'); // each input starts from an empty zone layer
     },
     expected: typed,
     close() {

@@ -8,6 +8,7 @@
  * stop list is on screen. Also prints the bytes that crossed the network, and the same cold load with
  * the compressed copies removed. Figures are printed, never asserted; on a shared machine they are noisy.
  */
+import { dbOf } from '@tiandi/store/testing';
 import fs from 'node:fs';
 import os from 'node:os';
 import path from 'node:path';
@@ -36,7 +37,7 @@ async function main(): Promise<void> {
   try {
     const file = path.join(dir, 'survey.gpkg');
     const made = await makeSurveyWorkspace(file, dir);
-    await new AccountStore(made.ws.db, { scrypt: { N: 1 << 10, r: 8, p: 1, keyLen: 32 } }).addAccount({ name: 'team1', role: 'field', teamId: 'T1', password: 'team1-password' });
+    await new AccountStore(dbOf(made.ws), { scrypt: { N: 1 << 10, r: 8, p: 1, keyLen: 32 } }).addAccount({ name: 'team1', role: 'field', teamId: 'T1', password: 'team1-password' });
     made.ws.close();
     process.env.VITE_CONFIG_NATIVE_IGNORE_WARNING ??= 'true';
     const { build } = await import('vite');

@@ -2,7 +2,7 @@ import type { Geometry, Polygonal } from '@tiandi/geo';
 import { fromGpkgBlob } from './gpkg-geometry';
 import { listTargets } from './targets';
 import { trainingLabels } from './training-labels';
-import type { Workspace } from './workspace';
+import { dbOf, type Workspace } from './workspace';
 
 /** One place a verifier window should be read for local adaptation (issue 17): a label at a point of one image. */
 export interface AdaptationPoint {
@@ -51,8 +51,8 @@ export function adaptationPoints(ws: Workspace): AdaptationPoint[] {
     if (have.has(t.id) || t.review) continue;
     labels.push({ type: 'Feature', id: t.id, geometry: t.geometry, properties: { target_id: t.id, label: 'not_poppy', class: 'not_poppy', missed_by_scan: t.missedByScan, what: null, score_max: t.scoreMax, images: [], status: t.status, source: 'desk' } });
   }
-  const candidatesOf = ws.db.prepare('SELECT geom, image_id FROM candidates WHERE target_id = ? AND geom IS NOT NULL ORDER BY fid');
-  const images = ws.db.prepare('SELECT image_id, sha256, geom FROM images ORDER BY fid').all() as { image_id: string; sha256: string | null; geom: Buffer | null }[];
+  const candidatesOf = dbOf(ws).prepare('SELECT geom, image_id FROM candidates WHERE target_id = ? AND geom IS NOT NULL ORDER BY fid');
+  const images = dbOf(ws).prepare('SELECT image_id, sha256, geom FROM images ORDER BY fid').all() as { image_id: string; sha256: string | null; geom: Buffer | null }[];
   const shaOf = new Map(images.map((i) => [i.image_id, i.sha256]));
   const boxes = images.filter((i) => i.geom).map((i) => ({ id: i.image_id, box: bboxOf(fromGpkgBlob(i.geom!)) }));
   const out: AdaptationPoint[] = [];

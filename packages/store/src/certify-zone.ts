@@ -3,7 +3,7 @@ import { drawGroundAuditSample } from './ground-audit-sample';
 import { StoreError } from './errors';
 import { asMulti, readSeason, readTargets, readZone, type ZoneRecord } from './rows';
 import { readFootprints, zoneCoverage } from './zone-coverage';
-import type { Workspace } from './workspace';
+import { dbOf, type Workspace } from './workspace';
 
 /** Everything a certification decision rests on, and the result of every rule. */
 export interface ZoneEvaluation {
@@ -56,7 +56,7 @@ export function evaluateZone(ws: Workspace, zoneId: string, seasonId?: string): 
   const result = evaluateCertification({ zone: { id: zone.zoneId, geometry: zone.geometry }, season, coverage, targets });
   const used = new Set(coverage.usedImageIds);
   const reportIds = [...new Set(targets.flatMap((t) => t.reportIds))].sort();
-  const reportRow = ws.db.prepare('SELECT content_sha256 FROM reports WHERE report_id = ?');
+  const reportRow = dbOf(ws).prepare('SELECT content_sha256 FROM reports WHERE report_id = ?');
   const evidence = {
     zone: { id: zone.zoneId, level: zone.level, geometry: asMulti(zone.geometry) },
     season: seasonToFile(season),
@@ -91,10 +91,10 @@ export function certifyZone(ws: Workspace, args: { zoneId: string; seasonId?: st
       audit('certificate.refused', subject, { failing_rules: ev.result.rules.filter((r) => !r.pass).map((r) => r.id), evidence_digest: ev.evidenceDigest });
       return { evaluation: ev, certificate: null };
     }
-    const same = ws.db.prepare(`SELECT certificate_json FROM certifications WHERE zone_id = ? AND season_id = ? AND status = 'issued' AND evidence_digest = ?`).get(ev.zone.zoneId, ev.season.id, ev.evidenceDigest) as { certificate_json: string } | undefined;
+    const same = dbOf(ws).prepare(`SELECT certificate_json FROM certifications WHERE zone_id = ? AND season_id = ? AND status = 'issued' AND evidence_digest = ?`).get(ev.zone.zoneId, ev.season.id, ev.evidenceDigest) as { certificate_json: string } | undefined;
     if (same) return { evaluation: ev, certificate: JSON.parse(same.certificate_json) as Certificate };
-    for (const old of ws.db.prepare(`SELECT cert_id FROM certifications WHERE zone_id = ? AND season_id = ? AND status IN ('issued','stale')`).all(ev.zone.zoneId, ev.season.id) as { cert_id: string }[]) {
-      ws.db.prepare(`UPDATE certifications SET status = 'revoked', status_reason = ?, status_at = ? WHERE cert_id = ?`).run('被新证书取代 superseded by a new certificate', ws.now(), old.cert_id);
+    for (const old of dbOf(ws).prepare(`SELECT cert_id FROM certifications WHERE zone_id = ? AND season_id = ? AND status IN ('issued','stale')`).all(ev.zone.zoneId, ev.season.id) as { cert_id: string }[]) {
+      dbOf(ws).prepare(`UPDATE certifications SET status = 'revoked', status_reason = ?, status_at = ? WHERE cert_id = ?`).run('被新证书取代 superseded by a new certificate', ws.now(), old.cert_id);
       audit('certificate.revoke', old.cert_id, { reason: 'superseded' });
     }
     const issuedAt = ws.now();
@@ -118,7 +118,7 @@ export function certifyZone(ws: Workspace, args: { zoneId: string; seasonId?: st
       evidence: ev.evidence,
     };
     const g = asMulti(ev.zone.geometry);
-    ws.db.prepare(`INSERT INTO certifications (geom, cert_id, zone_id, season_id, status, signed_by, issued_at, evidence_digest, coverage_share, status_reason, status_at, certificate_json) VALUES (?, ?, ?, ?, 'issued', ?, ?, ?, ?, NULL, NULL, ?)`)
+    dbOf(ws).prepare(`INSERT INTO certifications (geom, cert_id, zone_id, season_id, status, signed_by, issued_at, evidence_digest, coverage_share, status_reason, status_at, certificate_json) VALUES (?, ?, ?, ?, 'issued', ?, ?, ?, ?, NULL, NULL, ?)`)
       .run(ws.blob(g), cert.certId, cert.zoneId, cert.seasonId, cert.signedBy, issuedAt, cert.evidenceDigest, cert.coverage.share, JSON.stringify(cert));
     ws.extendLayer('certifications', g);
     audit('certificate.issue', cert.certId, { zone_id: cert.zoneId, season_id: cert.seasonId, signed_by: cert.signedBy, evidence_digest: cert.evidenceDigest });
@@ -128,7 +128,7 @@ export function certifyZone(ws: Workspace, args: { zoneId: string; seasonId?: st
 
 /** The stored certificates (newest first), optionally for one zone and season; status kept current. */
 export function listCertificates(ws: Workspace, filter: { zoneId?: string; seasonId?: string } = {}): Certificate[] {
-  const rows = ws.db.prepare(`SELECT certificate_json, status, status_reason FROM certifications WHERE (? IS NULL OR zone_id = ?) AND (? IS NULL OR season_id = ?) ORDER BY fid DESC`)
+  const rows = dbOf(ws).prepare(`SELECT certificate_json, status, status_reason FROM certifications WHERE (? IS NULL OR zone_id = ?) AND (? IS NULL OR season_id = ?) ORDER BY fid DESC`)
     .all(filter.zoneId ?? null, filter.zoneId ?? null, filter.seasonId ?? null, filter.seasonId ?? null) as { certificate_json: string; status: Certificate['status']; status_reason: string | null }[];
   return rows.map((r) => ({ ...(JSON.parse(r.certificate_json) as Certificate), status: r.status, statusReason: r.status_reason }));
 }
@@ -137,13 +137,13 @@ export function listCertificates(ws: Workspace, filter: { zoneId?: string; seaso
 export function revokeCertificate(ws: Workspace, args: { zoneId: string; seasonId: string; reason: string }, actor: string): Certificate {
   if (!args.reason.trim()) throw new StoreError('TIANDI_E_INPUT', '撤销需要理由 revoking needs a reason (--reason)', undefined, 'reason');
   return ws.write(actor, (audit) => {
-    const row = ws.db.prepare(`SELECT cert_id FROM certifications WHERE zone_id = ? AND season_id = ? AND status IN ('issued','stale') ORDER BY fid DESC LIMIT 1`).get(args.zoneId, args.seasonId) as { cert_id: string } | undefined;
+    const row = dbOf(ws).prepare(`SELECT cert_id FROM certifications WHERE zone_id = ? AND season_id = ? AND status IN ('issued','stale') ORDER BY fid DESC LIMIT 1`).get(args.zoneId, args.seasonId) as { cert_id: string } | undefined;
     if (!row) {
-      const revoked = ws.db.prepare(`SELECT cert_id FROM certifications WHERE zone_id = ? AND season_id = ? AND status = 'revoked' ORDER BY fid DESC LIMIT 1`).get(args.zoneId, args.seasonId) as { cert_id: string } | undefined;
+      const revoked = dbOf(ws).prepare(`SELECT cert_id FROM certifications WHERE zone_id = ? AND season_id = ? AND status = 'revoked' ORDER BY fid DESC LIMIT 1`).get(args.zoneId, args.seasonId) as { cert_id: string } | undefined;
       if (revoked) throw new StoreError('TIANDI_E_CONFLICT', `证书 ${revoked.cert_id} 已撤销 is already revoked; nothing to do`, undefined, 'zone');
       throw new StoreError('TIANDI_E_NOT_FOUND', `${args.zoneId}/${args.seasonId} 没有有效证书 has no current certificate to revoke`, undefined, 'zone');
     }
-    ws.db.prepare(`UPDATE certifications SET status = 'revoked', status_reason = ?, status_at = ? WHERE cert_id = ?`).run(args.reason, ws.now(), row.cert_id);
+    dbOf(ws).prepare(`UPDATE certifications SET status = 'revoked', status_reason = ?, status_at = ? WHERE cert_id = ?`).run(args.reason, ws.now(), row.cert_id);
     audit('certificate.revoke', row.cert_id, { reason: args.reason });
     return listCertificates(ws, { zoneId: args.zoneId, seasonId: args.seasonId }).find((c) => c.certId === row.cert_id)!;
   });

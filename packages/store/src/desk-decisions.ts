@@ -3,13 +3,13 @@ import { StoreError } from './errors';
 import { drawGroundAuditSample, zonesTouching } from './ground-audit-sample';
 import { markStaleCertificates } from './mark-stale';
 import { readSeason, readTarget, readTargets, writeTarget } from './rows';
-import type { Workspace } from './workspace';
+import { dbOf, type Workspace } from './workspace';
 
 type Audit = (action: string, subject: string, payload?: unknown) => unknown;
 
 /** `<model>@<version>` of the candidates behind a target (what the reviewer was shown). */
 export function modelVersionsOf(ws: Workspace, targetId: string): string[] {
-  return (ws.db.prepare(`SELECT DISTINCT model, model_version FROM candidates WHERE target_id = ? ORDER BY model, model_version`).all(targetId) as { model: string | null; model_version: string | null }[])
+  return (dbOf(ws).prepare(`SELECT DISTINCT model, model_version FROM candidates WHERE target_id = ? ORDER BY model, model_version`).all(targetId) as { model: string | null; model_version: string | null }[])
     .map((r) => `${r.model ?? '?'}@${r.model_version ?? '?'}`);
 }
 

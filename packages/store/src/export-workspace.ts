@@ -4,7 +4,7 @@ import { basename, dirname, join, resolve } from 'node:path';
 import Database from 'better-sqlite3';
 import { StoreError } from './errors';
 import { sniffImage } from './sniff-image';
-import type { Workspace } from './workspace';
+import { dbOf, type Workspace } from './workspace';
 
 /** Tables whose rows are credentials: they are emptied in an exported copy (the tables stay, empty). */
 export const CREDENTIAL_TABLES = ['tiandi_sessions', 'tiandi_accounts'] as const;
@@ -32,11 +32,11 @@ export async function exportWorkspace(ws: Workspace, outPath: string, opts: { si
   const out = resolve(outPath);
   if (existsSync(out)) throw new StoreError('TIANDI_E_WORKSPACE_EXISTS', `文件已存在 file exists: it is never overwritten; remove it or choose another name`, outPath);
   if (!existsSync(dirname(out))) throw new StoreError('TIANDI_E_INPUT', `目录不存在 folder does not exist: create it first`, outPath);
-  if (resolve(ws.db.name) === out) throw new StoreError('TIANDI_E_INPUT', '不能导出到工作区本身 the copy cannot be the workspace itself', outPath);
+  if (resolve(dbOf(ws).name) === out) throw new StoreError('TIANDI_E_INPUT', '不能导出到工作区本身 the copy cannot be the workspace itself', outPath);
   const partial = join(dirname(out), `.${basename(out)}.${process.pid}.partial`);
   rmSync(partial, { force: true });
   try {
-    await ws.db.backup(partial);
+    await dbOf(ws).backup(partial);
     opts.signal?.throwIfAborted();
     const copy = new Database(partial, { fileMustExist: true });
     const removed = { tiandi_sessions: 0, tiandi_accounts: 0 };

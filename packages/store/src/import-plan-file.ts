@@ -4,7 +4,7 @@ import { sha256Hex, type LonLat } from '@tiandi/geo';
 import { z } from 'zod';
 import { StoreError } from './errors';
 import { importPlan, type PlanInput } from './import-plan';
-import type { Workspace } from './workspace';
+import { dbOf, type Workspace } from './workspace';
 
 const LonLatSchema = z.tuple([z.number().min(-180).max(180), z.number().min(-90).max(90)]);
 
@@ -78,7 +78,7 @@ export async function importPlanFile(ws: Workspace, path: string, actor: string,
   const plan = planFromPlanJson(text, path, opts.planId);
   opts.signal?.throwIfAborted();
   const res = ws.write(actor, () => {
-    const known = ws.db.prepare('SELECT 1 FROM targets WHERE target_id = ?');
+    const known = dbOf(ws).prepare('SELECT 1 FROM targets WHERE target_id = ?');
     const unknown = [...new Set(plan.teams.flatMap((t) => t.stops.map((s) => s.targetId)).filter((x): x is string => !!x && !known.get(x)))];
     if (unknown.length) {
       throw new StoreError(

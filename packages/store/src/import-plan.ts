@@ -1,6 +1,6 @@
 import type { LineString, LonLat, MultiLineString } from '@tiandi/geo';
 import { markTargetsPlanned } from './targets';
-import type { Workspace } from './workspace';
+import { dbOf, type Workspace } from './workspace';
 
 /** A plan as the workspace records it: per team, the route and the ordered stops. */
 export interface PlanInput {
@@ -20,10 +20,10 @@ export interface PlanInput {
  */
 export function importPlan(ws: Workspace, plan: PlanInput, actor: string): { stops: number; planned: string[] } {
   return ws.write(actor, (audit) => {
-    ws.db.prepare('DELETE FROM plans WHERE plan_id = ?').run(plan.planId);
-    ws.db.prepare('DELETE FROM stops WHERE plan_id = ?').run(plan.planId);
-    const insPlan = ws.db.prepare('INSERT INTO plans (geom, plan_id, team, stop_count, duration_s, distance_m, created_at) VALUES (?, ?, ?, ?, ?, ?, ?)');
-    const insStop = ws.db.prepare('INSERT INTO stops (geom, plan_id, team, seq, target_id, arrive_s) VALUES (?, ?, ?, ?, ?, ?)');
+    dbOf(ws).prepare('DELETE FROM plans WHERE plan_id = ?').run(plan.planId);
+    dbOf(ws).prepare('DELETE FROM stops WHERE plan_id = ?').run(plan.planId);
+    const insPlan = dbOf(ws).prepare('INSERT INTO plans (geom, plan_id, team, stop_count, duration_s, distance_m, created_at) VALUES (?, ?, ?, ?, ?, ?, ?)');
+    const insStop = dbOf(ws).prepare('INSERT INTO stops (geom, plan_id, team, seq, target_id, arrive_s) VALUES (?, ?, ?, ?, ?, ?)');
     let n = 0;
     for (const t of plan.teams) {
       const route: MultiLineString | null = t.route ? (t.route.type === 'LineString' ? { type: 'MultiLineString', coordinates: [t.route.coordinates] } : t.route) : null;

@@ -1,3 +1,4 @@
+import { dbOf } from './workspace';
 import { describe, expect, it } from 'vitest';
 import { execFileSync } from 'node:child_process';
 import { createHash } from 'node:crypto';
@@ -18,7 +19,7 @@ describe('several files in one command are one transaction', () => {
     writeFileSync(join(dir, 'a.csv'), `${header}\nr1,,confirmed_poppy,,100.002,25.008,5,2026-04-20T11:00:00+08:00,A,,,,\n`);
     writeFileSync(join(dir, 'b.csv'), 'report_id,verdict,colour\nr2,nothing_found,red\n');
     await expect(importReportsFiles(ws, [join(dir, 'a.csv'), join(dir, 'b.csv')], 'field')).rejects.toMatchObject({ code: 'TIANDI_E_INPUT', path: join(dir, 'b.csv') });
-    expect(ws.db.prepare('SELECT count(*) AS n FROM reports').get()).toEqual({ n: 0 });
+    expect(dbOf(ws).prepare('SELECT count(*) AS n FROM reports').get()).toEqual({ n: 0 });
     const ok = await importReportsFiles(ws, [join(dir, 'a.csv')], 'field');
     expect(ok[0].added.map((a) => a.reportId)).toEqual(['r1']);
     ws.close();
@@ -29,7 +30,7 @@ describe('several files in one command are one transaction', () => {
     const ws = Workspace.create(join(dir, 'ws.gpkg'));
     const good = villageScan(join(dir, 'good'));
     await expect(importScanDirs(ws, [good, join(dir, 'missing')], 'op')).rejects.toMatchObject({ code: 'TIANDI_E_SCAN_DIR' });
-    expect(ws.db.prepare('SELECT count(*) AS n FROM images').get()).toEqual({ n: 0 });
+    expect(dbOf(ws).prepare('SELECT count(*) AS n FROM images').get()).toEqual({ n: 0 });
     const r = await importScanDirs(ws, [good, good], 'op');
     expect(r).toMatchObject({ imagesAdded: ['DJI_0001.tif', 'DJI_0002.tif'], candidatesAdded: 3 });
     ws.close();
@@ -53,9 +54,9 @@ describe('photos named in a reports file', () => {
       { row: 4, message: expect.stringMatching(/^photos: .*'\/etc\/hostname' is an absolute path/) },
       { row: 5, message: expect.stringMatching(/^photos: .*'fake\.jpg' is not a JPEG/) },
     ]);
-    const photos = ws.db.prepare('SELECT sha256, mime, size_bytes FROM photos').all();
+    const photos = dbOf(ws).prepare('SELECT sha256, mime, size_bytes FROM photos').all();
     expect(photos).toEqual([{ sha256: createHash('sha256').update(JPEG).digest('hex'), mime: 'image/jpeg', size_bytes: JPEG.length }]);
-    expect(ws.db.prepare('SELECT photos_json FROM reports').all()).toEqual([{ photos_json: JSON.stringify([createHash('sha256').update(JPEG).digest('hex')]) }]);
+    expect(dbOf(ws).prepare('SELECT photos_json FROM reports').all()).toEqual([{ photos_json: JSON.stringify([createHash('sha256').update(JPEG).digest('hex')]) }]);
     ws.close();
   });
 
@@ -70,7 +71,7 @@ describe('photos named in a reports file', () => {
       { row: 1, message: expect.stringMatching(/^photos: .*contains '\.\.'/) },
       { row: 2, message: expect.stringMatching(/^photos: .*is an absolute path/) },
     ]);
-    expect(ws.db.prepare('SELECT count(*) AS n FROM photos').get()).toEqual({ n: 0 });
+    expect(dbOf(ws).prepare('SELECT count(*) AS n FROM photos').get()).toEqual({ n: 0 });
     ws.close();
   });
 
@@ -97,7 +98,7 @@ describe('photos named in a reports file', () => {
     expect(text.rejected[0].message).toMatch(/^photos: .*not a JPEG/);
     const wrong = importReports(ws, [report('r2', sha)], 'field', { photos: new Map([[sha, { bytes: JPEG, mime: 'image/jpeg' }]]) });
     expect(wrong.rejected[0].message).toMatch(/^photos: .*checksum mismatch|^photos: .*has sha256/);
-    expect(ws.db.prepare('SELECT count(*) AS n FROM photos').get()).toEqual({ n: 0 });
+    expect(dbOf(ws).prepare('SELECT count(*) AS n FROM photos').get()).toEqual({ n: 0 });
     ws.close();
   });
 });
@@ -109,7 +110,7 @@ describe('text the CSV parser must not misread', () => {
     const good = (id: string) => `${id},,nothing_found,,100.002,25.008,5,2026-04-20T11:00:00+08:00,A,,,,ok`;
     writeFileSync(join(dir, 'q.csv'), [header, good('r1'), good('r2'), `r3,,nothing_found,,100.002,25.008,5,2026-04-20T11:00:00+08:00,A,,,,"坡地 slope`, good('r4'), good('r5'), good('r6'), good('r7')].join('\n'));
     await expect(importReportsFiles(ws, [join(dir, 'q.csv')], 'field')).rejects.toMatchObject({ code: 'TIANDI_E_INPUT', field: 'line 4', message: expect.stringContaining('unclosed quote') });
-    expect(ws.db.prepare('SELECT count(*) AS n FROM reports').get()).toEqual({ n: 0 });
+    expect(dbOf(ws).prepare('SELECT count(*) AS n FROM reports').get()).toEqual({ n: 0 });
     ws.close();
   });
 
@@ -122,7 +123,7 @@ describe('text the CSV parser must not misread', () => {
     expect(readFileSync(join(dir, 'gbk.csv')).includes(Buffer.from('油菜'))).toBe(false); // really not UTF-8
     const [res] = await importReportsFiles(ws, [join(dir, 'gbk.csv')], 'field');
     expect(res.added.map((a) => a.reportId)).toEqual(['r1']);
-    expect(ws.db.prepare('SELECT what, team, notes FROM reports').get()).toEqual({ what: '油菜', team: '一组', notes: '坡地东侧' });
+    expect(dbOf(ws).prepare('SELECT what, team, notes FROM reports').get()).toEqual({ what: '油菜', team: '一组', notes: '坡地东侧' });
     ws.close();
   });
 
@@ -131,7 +132,7 @@ describe('text the CSV parser must not misread', () => {
     const ws = Workspace.create(join(dir, 'ws.gpkg'));
     writeFileSync(join(dir, 'latin1.csv'), Buffer.concat([Buffer.from(`${header}\nr1,,not_poppy,caf`), Buffer.from([0xe9, 0x2c]), Buffer.from('100.002,25.008,5,2026-04-20T11:00:00+08:00,A,,,,\n')]));
     await expect(importReportsFiles(ws, [join(dir, 'latin1.csv')], 'field')).rejects.toMatchObject({ code: 'TIANDI_E_INPUT', message: expect.stringContaining('iconv -f') });
-    expect(ws.db.prepare('SELECT count(*) AS n FROM reports').get()).toEqual({ n: 0 });
+    expect(dbOf(ws).prepare('SELECT count(*) AS n FROM reports').get()).toEqual({ n: 0 });
     ws.close();
   });
 });
@@ -176,7 +177,7 @@ describe('targets kept between the batches of one import', () => {
     })).toThrow('disk full');
     const after = importReports(ws, rows(at('r3', 'nothing_found', 100.004)), 'field', { targets: cache });
     expect(after.added[0]).toMatchObject({ match: 'unmatched', targetId: null });
-    expect(ws.db.prepare('SELECT count(*) AS n FROM targets').get()).toEqual({ n: 0 });
+    expect(dbOf(ws).prepare('SELECT count(*) AS n FROM targets').get()).toEqual({ n: 0 });
     ws.close();
   });
 });

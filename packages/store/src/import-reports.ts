@@ -11,7 +11,7 @@ import { parseReportsFile, type RejectedRow, type ReportRow } from './parse-repo
 import { isPhotoSha, readReportPhoto } from './read-report-photos';
 import { sniffImage } from './sniff-image';
 import { readTargets, writeTarget } from './rows';
-import type { Workspace } from './workspace';
+import { dbOf, type Workspace } from './workspace';
 
 /** Photo bytes by the name a report used for them (a path relative to the report file, or a sha256). */
 export type PhotoBytes = Map<string, { bytes: Uint8Array; mime: string | null }>;
@@ -45,8 +45,8 @@ export interface ImportTargetsCache { index?: TargetIndex; stamp?: string }
  * mean no write came between them, so targets read before are still current.
  */
 function changeStamp(ws: Workspace): string {
-  const mine = (ws.db.prepare('SELECT total_changes() AS n').get() as { n: number }).n;
-  return `${mine}:${ws.db.pragma('data_version', { simple: true })}`;
+  const mine = (dbOf(ws).prepare('SELECT total_changes() AS n').get() as { n: number }).n;
+  return `${mine}:${dbOf(ws).pragma('data_version', { simple: true })}`;
 }
 
 function targetsOf(ws: Workspace, cache?: ImportTargetsCache): TargetIndex {
@@ -63,7 +63,7 @@ function targetsOf(ws: Workspace, cache?: ImportTargetsCache): TargetIndex {
  */
 export function importReports(ws: Workspace, rows: ReportRow[], actor: string, opts: { source?: string; photos?: PhotoBytes; seasonId?: string; teamScope?: ReadonlySet<string>; targets?: ImportTargetsCache } = {}): ImportReportsResult {
   // Kept only by a batch that commits itself: inside a caller's transaction, a later rollback would leave it stale.
-  const cache = ws.db.inTransaction ? undefined : opts.targets;
+  const cache = dbOf(ws).inTransaction ? undefined : opts.targets;
   const kept = cache?.index;
   // The index is changed as rows are applied: if this batch rolls back, the next one must read afresh.
   if (opts.targets) opts.targets.index = undefined;
@@ -73,10 +73,10 @@ export function importReports(ws: Workspace, rows: ReportRow[], actor: string, o
     const res: ImportReportsResult = { added: [], unchanged: [], rejected: [], newTargets: [], contradictions: [], staleCertificates: [], warnings: [], outOfScope: [] };
     const policy = seasonPolicy(ws, opts.seasonId);
     const targets = targetsOf(ws, { index: kept, stamp: cache?.stamp });
-    const existing = ws.db.prepare('SELECT content_sha256 FROM reports WHERE report_id = ?');
-    const insPhoto = ws.db.prepare('INSERT INTO photos (sha256, mime, size_bytes, bytes, added_at) VALUES (?, ?, ?, ?, ?) ON CONFLICT(sha256) DO NOTHING');
-    const hasPhoto = ws.db.prepare('SELECT 1 FROM photos WHERE sha256 = ?');
-    const insReport = ws.db.prepare(`INSERT INTO reports (geom, report_id, target_id, match, verdict, what, accuracy_m, observed_at, team, plant_count, area_m2, photos_json, notes, content_sha256, source, imported_at)
+    const existing = dbOf(ws).prepare('SELECT content_sha256 FROM reports WHERE report_id = ?');
+    const insPhoto = dbOf(ws).prepare('INSERT INTO photos (sha256, mime, size_bytes, bytes, added_at) VALUES (?, ?, ?, ?, ?) ON CONFLICT(sha256) DO NOTHING');
+    const hasPhoto = dbOf(ws).prepare('SELECT 1 FROM photos WHERE sha256 = ?');
+    const insReport = dbOf(ws).prepare(`INSERT INTO reports (geom, report_id, target_id, match, verdict, what, accuracy_m, observed_at, team, plant_count, area_m2, photos_json, notes, content_sha256, source, imported_at)
       VALUES (?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?)`);
     const touched: Polygon[] = [];
 
@@ -178,8 +178,8 @@ export function importReports(ws: Workspace, rows: ReportRow[], actor: string, o
 
 function seasonPolicy(ws: Workspace, seasonId?: string) {
   const r = (seasonId
-    ? ws.db.prepare('SELECT season_json FROM seasons WHERE season_id = ?').get(seasonId)
-    : ws.db.prepare('SELECT season_json FROM seasons ORDER BY set_at DESC, fid DESC LIMIT 1').get()) as { season_json: string } | undefined;
+    ? dbOf(ws).prepare('SELECT season_json FROM seasons WHERE season_id = ?').get(seasonId)
+    : dbOf(ws).prepare('SELECT season_json FROM seasons ORDER BY set_at DESC, fid DESC LIMIT 1').get()) as { season_json: string } | undefined;
   if (!r) return POLICY_DEFAULTS;
   const p = JSON.parse(r.season_json).policy;
   return { matchMarginM: p.match_margin_m, verifyAfterDays: p.verify_after_days };

@@ -1,7 +1,7 @@
 import { bboxOf, isUnverifiedCandidate, mergeCandidates, type Candidate, type Polygonal } from '@tiandi/geo';
 import { asMulti, readTargets, writeTarget } from './rows';
 import { markStaleCertificates } from './mark-stale';
-import type { Workspace } from './workspace';
+import { dbOf, type Workspace } from './workspace';
 
 /** One image's footprint and metadata, as the scan pipeline writes it in footprint.geojson. */
 export interface ScanImage {
@@ -46,7 +46,7 @@ export interface ImportScanResult {
 export function alreadyScanned(ws: Workspace, content: { sha256?: string | null; pixelSha256?: string | null }, model: string, modelVersion: string): Omit<SameImagery, 'imageId'> | null {
   const same = findImageByContent(ws, content);
   if (!same) return null;
-  return ws.db.prepare('SELECT 1 FROM scans WHERE scan_id = ?').get(`${model}@${modelVersion}/${same.sameAs}`) ? same : null;
+  return dbOf(ws).prepare('SELECT 1 FROM scans WHERE scan_id = ?').get(`${model}@${modelVersion}/${same.sameAs}`) ? same : null;
 }
 
 /** An image recognised as imagery the workspace already holds: which image it is, and by which digest. */
@@ -62,11 +62,11 @@ export interface SameImagery {
  */
 export function findImageByContent(ws: Workspace, im: { sha256?: string | null; pixelSha256?: string | null }): Omit<SameImagery, 'imageId'> | null {
   if (im.sha256) {
-    const r = ws.db.prepare('SELECT image_id FROM images WHERE sha256 = ? ORDER BY fid LIMIT 1').get(im.sha256) as { image_id: string } | undefined;
+    const r = dbOf(ws).prepare('SELECT image_id FROM images WHERE sha256 = ? ORDER BY fid LIMIT 1').get(im.sha256) as { image_id: string } | undefined;
     if (r) return { sameAs: r.image_id, by: 'sha256' };
   }
   if (im.pixelSha256) {
-    const r = ws.db.prepare('SELECT image_id FROM images WHERE pixel_sha256 = ? ORDER BY fid LIMIT 1').get(im.pixelSha256) as { image_id: string } | undefined;
+    const r = dbOf(ws).prepare('SELECT image_id FROM images WHERE pixel_sha256 = ? ORDER BY fid LIMIT 1').get(im.pixelSha256) as { image_id: string } | undefined;
     if (r) return { sameAs: r.image_id, by: 'pixels' };
   }
   return null;
@@ -91,8 +91,8 @@ export interface ImportScanOptions {
  */
 export function importScan(ws: Workspace, scan: ScanData, actor: string, opts: ImportScanOptions = {}): ImportScanResult {
   return ws.write(actor, (audit) => {
-    const hasImage = ws.db.prepare('SELECT 1 FROM images WHERE image_id = ?');
-    const hasCand = ws.db.prepare('SELECT 1 FROM candidates WHERE candidate_id = ?');
+    const hasImage = dbOf(ws).prepare('SELECT 1 FROM images WHERE image_id = ?');
+    const hasCand = dbOf(ws).prepare('SELECT 1 FROM candidates WHERE candidate_id = ?');
     const once = <T,>(key: (x: T) => string) => { const seen = new Set<string>(); return (x: T) => !seen.has(key(x)) && !!seen.add(key(x)); };
     const fresh = scan.images.filter(once((i: ScanImage) => i.imageId)).filter((i) => !hasImage.get(i.imageId));
     // The same imagery under another name (or twice in this scan) is recognised by content and not recorded again.
@@ -104,7 +104,7 @@ export function importScan(ws: Workspace, scan: ScanData, actor: string, opts: I
       else newImages.push(im);
     }
     const sameAs = new Map(sameImagery.map((d) => [d.imageId, d.sameAs]));
-    const hasScan = ws.db.prepare('SELECT 1 FROM scans WHERE scan_id = ?');
+    const hasScan = dbOf(ws).prepare('SELECT 1 FROM scans WHERE scan_id = ?');
     const newCands = scan.candidates
       .flatMap((c) => {
         const to = sameAs.get(c.imageId);
@@ -121,7 +121,7 @@ export function importScan(ws: Workspace, scan: ScanData, actor: string, opts: I
     if (newImages.length === 0 && newCands.length === 0) return res;
     res.unchanged = false;
 
-    const insImage = ws.db.prepare(`INSERT INTO images (geom, image_id, crs, gsd_m, width, height, acquired, operator, sha256, pixel_sha256, imported_at) VALUES (?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?)`);
+    const insImage = dbOf(ws).prepare(`INSERT INTO images (geom, image_id, crs, gsd_m, width, height, acquired, operator, sha256, pixel_sha256, imported_at) VALUES (?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?)`);
     for (const im of newImages) {
       const g = asMulti(im.geometry);
       const empty = g.coordinates.length === 0;
@@ -131,7 +131,7 @@ export function importScan(ws: Workspace, scan: ScanData, actor: string, opts: I
     }
     const scans = new Map<string, Candidate[]>();
     for (const c of newCands) scans.set(c.scanId, [...(scans.get(c.scanId) ?? []), c]);
-    const insScan = ws.db.prepare(`INSERT INTO scans (scan_id, image_id, model, model_version, candidate_count, summary_json, imported_at) VALUES (?, ?, ?, ?, ?, ?, ?) ON CONFLICT(scan_id) DO UPDATE SET candidate_count = candidate_count + excluded.candidate_count`);
+    const insScan = dbOf(ws).prepare(`INSERT INTO scans (scan_id, image_id, model, model_version, candidate_count, summary_json, imported_at) VALUES (?, ?, ?, ?, ?, ?, ?) ON CONFLICT(scan_id) DO UPDATE SET candidate_count = candidate_count + excluded.candidate_count`);
     for (const [scanId, cs] of scans) insScan.run(scanId, cs[0].imageId, cs[0].model, cs[0].modelVersion, cs.length, scan.summary == null ? null : JSON.stringify(scan.summary), ws.now());
     // An image the model found nothing on was scanned all the same: recorded, so the same imagery is not scanned again.
     const by = scan.summary as { model?: unknown; model_version?: unknown } | null;
@@ -142,7 +142,7 @@ export function importScan(ws: Workspace, scan: ScanData, actor: string, opts: I
       }
     }
 
-    const insCand = ws.db.prepare(`INSERT INTO candidates (geom, candidate_id, scan_id, image_id, score_max, score_mean, score_verify, p_poppy, unverified, area_m2, model, model_version, target_id) VALUES (?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, NULL)`);
+    const insCand = dbOf(ws).prepare(`INSERT INTO candidates (geom, candidate_id, scan_id, image_id, score_max, score_mean, score_verify, p_poppy, unverified, area_m2, model, model_version, target_id) VALUES (?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, NULL)`);
     const total = newCands.length;
     let minX = Infinity, minY = Infinity, maxX = -Infinity, maxY = -Infinity;
     newCands.forEach((c, i) => {
@@ -158,7 +158,7 @@ export function importScan(ws: Workspace, scan: ScanData, actor: string, opts: I
     const before = new Set(existing.map((t) => t.id));
     const merged = mergeCandidates(existing, newCands);
     const byId = new Map(merged.targets.map((t) => [t.id, t]));
-    const setTarget = ws.db.prepare('UPDATE candidates SET target_id = ? WHERE candidate_id = ?');
+    const setTarget = dbOf(ws).prepare('UPDATE candidates SET target_id = ? WHERE candidate_id = ?');
     for (const id of merged.changedIds) {
       const t = byId.get(id)!;
       writeTarget(ws, t);
@@ -166,8 +166,8 @@ export function importScan(ws: Workspace, scan: ScanData, actor: string, opts: I
       (before.has(id) ? res.targetsChanged : res.targetsCreated).push(id);
     }
     for (const a of merged.absorbed) {
-      ws.db.prepare('DELETE FROM targets WHERE target_id = ?').run(a.id);
-      ws.db.prepare('UPDATE reports SET target_id = ? WHERE target_id = ?').run(a.into, a.id);
+      dbOf(ws).prepare('DELETE FROM targets WHERE target_id = ?').run(a.id);
+      dbOf(ws).prepare('UPDATE reports SET target_id = ? WHERE target_id = ?').run(a.into, a.id);
       audit('target.merge', a.id, { into: a.into });
     }
     res.absorbed = merged.absorbed;

@@ -3,7 +3,7 @@ import { geodesicAreaM2, overlapAreaM2, type Polygonal } from '@tiandi/geo';
 import { StoreError } from './errors';
 import { asMulti, readZones, type ZoneRecord } from './rows';
 import { markStaleCertificatesOf } from './mark-stale';
-import type { Workspace } from './workspace';
+import { dbOf, type Workspace } from './workspace';
 
 export type ZoneLevel = ZoneRecord['level'];
 const PARENT: Record<ZoneLevel, ZoneLevel | null> = { county: null, township: 'county', village: 'township' };
@@ -87,8 +87,8 @@ export function importZones(ws: Workspace, input: unknown, opts: { level?: ZoneL
       return candidates.find((pz) => overlapAreaM2(pz.geometry, zn.geometry) > 0.5 * zn.areaM2)?.zoneId ?? null;
     };
     // UPDATE, else INSERT: an UPSERT's conflict policy would leak into the R-tree triggers.
-    const update = ws.db.prepare(`UPDATE zones SET geom = ?, name = ?, name_pinyin = ?, level = ?, parent_id = ?, area_m2 = ?, imported_at = ? WHERE zone_id = ?`);
-    const insert = ws.db.prepare(`INSERT INTO zones (geom, zone_id, name, name_pinyin, level, parent_id, area_m2, imported_at) VALUES (?, ?, ?, ?, ?, ?, ?, ?)`);
+    const update = dbOf(ws).prepare(`UPDATE zones SET geom = ?, name = ?, name_pinyin = ?, level = ?, parent_id = ?, area_m2 = ?, imported_at = ? WHERE zone_id = ?`);
+    const insert = dbOf(ws).prepare(`INSERT INTO zones (geom, zone_id, name, name_pinyin, level, parent_id, area_m2, imported_at) VALUES (?, ?, ?, ?, ?, ?, ?, ?)`);
     for (const { parentHint, ...zn } of zones) {
       zn.parentId = findParent(zn, parentHint, [...known.values()]);
       known.set(zn.zoneId, zn);
@@ -108,7 +108,7 @@ export function importZones(ws: Workspace, input: unknown, opts: { level?: ZoneL
       // A romanised name alone changes no evidence: certificates stay as they are.
       if (old && !sameEvidence) markStaleCertificatesOf(ws, { zoneId: zn.zoneId }, '区划边界已更改 zone outline changed', audit);
     }
-    const setParent = ws.db.prepare('UPDATE zones SET parent_id = ? WHERE zone_id = ?');
+    const setParent = dbOf(ws).prepare('UPDATE zones SET parent_id = ? WHERE zone_id = ?');
     const imported = zones.map(({ parentHint: _h, ...z }) => z);
     for (const c of stored.filter((z) => z.parentId === null && CHILD[z.level] !== undefined && PARENT[z.level] !== null && !seen.has(z.zoneId))) {
       const pid = findParent(c, null, imported);

@@ -1,5 +1,5 @@
 export * from './errors';
-export * from './workspace';
+export { Workspace, type WorkspaceOptions } from './workspace';
 export * from './schema';
 export * from './wkb';
 export * from './gpkg-geometry';
@@ -32,3 +32,5 @@ export * from './import-plan-file';
 export * from './planning-inputs';
 export * from './export-workspace';
 export * from './boundaries/index';
+export * from './plan-reads';
+export * from './survey-reads';

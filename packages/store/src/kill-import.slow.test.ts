@@ -1,3 +1,4 @@
+import { dbOf } from './workspace';
 import { describe, expect, it } from 'vitest';
 import { spawn } from 'node:child_process';
 import { join, resolve } from 'node:path';
@@ -15,9 +16,9 @@ const TABLES = ['zones', 'images', 'candidates', 'targets', 'reports', 'certific
 function snapshot(path: string) {
   const ws = Workspace.open(path);
   try {
-    const counts = Object.fromEntries(TABLES.map((t) => [t, (ws.db.prepare(`SELECT count(*) AS n FROM "${t}"`).get() as { n: number }).n]));
-    const targets = ws.db.prepare('SELECT target_id, status, sources_json FROM targets ORDER BY target_id').all();
-    return { counts, targets, integrity: ws.db.pragma('integrity_check', { simple: true }), audit: verifyAudit(ws) };
+    const counts = Object.fromEntries(TABLES.map((t) => [t, (dbOf(ws).prepare(`SELECT count(*) AS n FROM "${t}"`).get() as { n: number }).n]));
+    const targets = dbOf(ws).prepare('SELECT target_id, status, sources_json FROM targets ORDER BY target_id').all();
+    return { counts, targets, integrity: dbOf(ws).pragma('integrity_check', { simple: true }), audit: verifyAudit(ws) };
   } finally {
     ws.close();
   }

@@ -1,3 +1,4 @@
+import { dbOf } from './workspace';
 import { describe, expect, it } from 'vitest';
 import { join } from 'node:path';
 import { Workspace } from './workspace';
@@ -61,7 +62,7 @@ describe('adopting an adapted verifier without rescanning', () => {
     await importScanDir(ws, writeScanDir(join(dir, 's'), [{ image: 'a.tif', poly: foot }, { image: 'b.tif', poly: foot }], cands), 'op');
     const byVerify = () => Object.fromEntries(listTargets(ws).map((t) => [t.scoreVerify, t.pPoppy ?? null]));
     expect(byVerify()).toEqual({ 0.9986: 0.889, 0.95: null });
-    const pOf = () => ws.db.prepare('SELECT p_poppy FROM candidates ORDER BY candidate_id').all().map((r) => (r as { p_poppy: number | null }).p_poppy);
+    const pOf = () => dbOf(ws).prepare('SELECT p_poppy FROM candidates ORDER BY candidate_id').all().map((r) => (r as { p_poppy: number | null }).p_poppy);
     expect(pOf()).toEqual([0.889, null, 0.8]); // a.tif/c0, a.tif/c1, b.tif/c0
     const ids = verifiedCandidates(ws).map((c) => c.candidate_id);
     adoptModel(ws, ADAPTED, new Map(ids.map((id) => [id, 0.5])), 'mgr');

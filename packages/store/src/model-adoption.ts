@@ -2,7 +2,7 @@ import { bboxOf } from './adaptation-labels';
 import { StoreError } from './errors';
 import { fromGpkgBlob } from './gpkg-geometry';
 import type { Geometry } from '@tiandi/geo';
-import type { Workspace } from './workspace';
+import { dbOf, type Workspace } from './workspace';
 
 /** The verifier a workspace's stored scores come from, after `tiandi model adopt`. */
 export interface AdoptedModel {
@@ -24,12 +24,12 @@ interface AdoptionEntry {
 const KEY = 'model_adoptions';
 
 function history(ws: Workspace): AdoptionEntry[] {
-  const r = ws.db.prepare('SELECT value FROM tiandi_meta WHERE key = ?').get(KEY) as { value: string } | undefined;
+  const r = dbOf(ws).prepare('SELECT value FROM tiandi_meta WHERE key = ?').get(KEY) as { value: string } | undefined;
   return r ? (JSON.parse(r.value) as AdoptionEntry[]) : [];
 }
 
 function saveHistory(ws: Workspace, h: AdoptionEntry[]): void {
-  ws.db.prepare('INSERT INTO tiandi_meta (key, value) VALUES (?, ?) ON CONFLICT(key) DO UPDATE SET value = excluded.value').run(KEY, JSON.stringify(h));
+  dbOf(ws).prepare('INSERT INTO tiandi_meta (key, value) VALUES (?, ?) ON CONFLICT(key) DO UPDATE SET value = excluded.value').run(KEY, JSON.stringify(h));
 }
 
 /** The adopted verifier now in force, or null when the scores are the scans' own. */
@@ -39,7 +39,7 @@ export function adoptedModel(ws: Workspace): AdoptedModel | null {
 
 /** Candidates a two-stage scan verified (they have a verifier score): the ones an adopted verifier re-scores. */
 export function verifiedCandidates(ws: Workspace): { candidate_id: string; image_id: string; image_sha256: string | null; target_id: string | null; boxes: [number, number, number, number][]; score_verify: number }[] {
-  const rows = ws.db.prepare(`SELECT c.candidate_id, c.image_id, i.sha256 AS image_sha256, c.target_id, c.geom, c.score_verify FROM candidates c LEFT JOIN images i ON i.image_id = c.image_id
+  const rows = dbOf(ws).prepare(`SELECT c.candidate_id, c.image_id, i.sha256 AS image_sha256, c.target_id, c.geom, c.score_verify FROM candidates c LEFT JOIN images i ON i.image_id = c.image_id
     WHERE c.score_verify IS NOT NULL AND c.geom IS NOT NULL ORDER BY c.fid`).all() as { candidate_id: string; image_id: string; image_sha256: string | null; target_id: string | null; geom: Buffer; score_verify: number }[];
   return rows.map(({ geom, ...r }) => ({ ...r, boxes: partBoxes(fromGpkgBlob(geom)) }));
 }
@@ -52,8 +52,8 @@ function partBoxes(g: Geometry): [number, number, number, number][] {
 
 /** Sets each target's verifier score and calibrated probability to the best of its candidates'. */
 function refreshTargetScores(ws: Workspace, targetIds: Set<string>): void {
-  const best = ws.db.prepare('SELECT max(score_verify) AS s, max(p_poppy) AS p FROM candidates WHERE target_id = ?');
-  const set = ws.db.prepare('UPDATE targets SET score_verify = ?, p_poppy = ? WHERE target_id = ?');
+  const best = dbOf(ws).prepare('SELECT max(score_verify) AS s, max(p_poppy) AS p FROM candidates WHERE target_id = ?');
+  const set = dbOf(ws).prepare('UPDATE targets SET score_verify = ?, p_poppy = ? WHERE target_id = ?');
   for (const t of targetIds) {
     const b = best.get(t) as { s: number | null; p: number | null };
     set.run(b.s, b.p, t);
@@ -68,9 +68,9 @@ function refreshTargetScores(ws: Workspace, targetIds: Set<string>): void {
  */
 export function adoptModel(ws: Workspace, model: AdoptedModel, scores: Map<string, number>, actor: string, note?: string): { rescored: number; below_threshold: number } {
   return ws.write(actor, (audit) => {
-    const get = ws.db.prepare('SELECT score_verify, p_poppy, target_id FROM candidates WHERE candidate_id = ?');
+    const get = dbOf(ws).prepare('SELECT score_verify, p_poppy, target_id FROM candidates WHERE candidate_id = ?');
     // The old calibration does not map the adapted verifier's scores: its p_poppy goes (kept for a restore).
-    const set = ws.db.prepare('UPDATE candidates SET score_verify = ?, p_poppy = NULL WHERE candidate_id = ?');
+    const set = dbOf(ws).prepare('UPDATE candidates SET score_verify = ?, p_poppy = NULL WHERE candidate_id = ?');
     const previous: Record<string, number | null> = {};
     const previousPPoppy: Record<string, number> = {};
     const targets = new Set<string>();
@@ -100,8 +100,8 @@ export function restoreModel(ws: Workspace, actor: string): { restored: AdoptedM
     const h = history(ws);
     const last = h.pop();
     if (!last) throw new StoreError('TIANDI_E_NOT_FOUND', '没有已采用的模型版本 no adopted model version to restore from: the scores are the scans\' own');
-    const set = ws.db.prepare('UPDATE candidates SET score_verify = ?, p_poppy = ? WHERE candidate_id = ?');
-    const tOf = ws.db.prepare('SELECT target_id FROM candidates WHERE candidate_id = ?');
+    const set = dbOf(ws).prepare('UPDATE candidates SET score_verify = ?, p_poppy = ? WHERE candidate_id = ?');
+    const tOf = dbOf(ws).prepare('SELECT target_id FROM candidates WHERE candidate_id = ?');
     const targets = new Set<string>();
     for (const [id, s] of Object.entries(last.previous)) {
       set.run(s, last.previousPPoppy?.[id] ?? null, id);

@@ -1,3 +1,4 @@
+import { dbOf } from './workspace';
 import { describe, expect, it } from 'vitest';
 import { join } from 'node:path';
 import { auditHead, readDepot, readRoads, roadsVersion, setDepot, setRoads, type RoadWay } from './planning-inputs';
@@ -17,7 +18,7 @@ describe('roads and depot in the workspace', () => {
     setRoads(ws, ways, 'roads.osm.pbf', 'tester');
     setRoads(ws, ways, 'roads.osm.pbf', 'tester');
     // The layer's extent (what GIS clients zoom to) covers every way.
-    expect(ws.db.prepare(`SELECT min_x, min_y, max_x, max_y FROM gpkg_contents WHERE table_name = 'roads'`).get()).toEqual({ min_x: 102.3, min_y: 27.9, max_x: 102.31, max_y: 27.91 });
+    expect(dbOf(ws).prepare(`SELECT min_x, min_y, max_x, max_y FROM gpkg_contents WHERE table_name = 'roads'`).get()).toEqual({ min_x: 102.3, min_y: 27.9, max_x: 102.31, max_y: 27.91 });
     setDepot(ws, { id: 'depot', name: '派出所', lonLat: [102.305, 27.9] }, 'tester');
     ws.close();
     const again = Workspace.open(path);
@@ -25,7 +26,7 @@ describe('roads and depot in the workspace', () => {
     expect(readDepot(again)).toEqual({ id: 'depot', name: '派出所', lonLat: [102.305, 27.9] });
     setDepot(again, { id: 'depot', name: '依洛乡派出所', namePinyin: 'Yiluo Xiang Paichusuo', lonLat: [102.3, 27.9] }, 'tester');
     expect(readDepot(again)).toEqual({ id: 'depot', name: '依洛乡派出所', namePinyin: 'Yiluo Xiang Paichusuo', lonLat: [102.3, 27.9] });
-    const audit = again.db.prepare(`SELECT action FROM audit_log ORDER BY seq`).all().map((r) => (r as { action: string }).action);
+    const audit = dbOf(again).prepare(`SELECT action FROM audit_log ORDER BY seq`).all().map((r) => (r as { action: string }).action);
     expect(audit.filter((a) => a === 'roads.set').length).toBe(2);
     expect(audit).toContain('depot.set');
     expect(() => setRoads(again, [], 'empty.geojson', 'tester')).toThrow(expect.objectContaining({ code: 'TIANDI_E_INPUT' }));

@@ -1,7 +1,7 @@
 import type { LonLat, MultiLineString } from '@tiandi/geo';
 import { StoreError } from './errors';
 import { fromGpkgBlob } from './gpkg-geometry';
-import type { Workspace } from './workspace';
+import { dbOf, type Workspace } from './workspace';
 
 /** A road, track or path as route planning reads it (OSM tags; node ids when it came from an OSM extract). */
 export interface RoadWay {
@@ -27,8 +27,8 @@ export interface Depot {
 export function setRoads(ws: Workspace, ways: RoadWay[], source: string, actor: string): { ways: number } {
   if (!ways.length) throw new StoreError('TIANDI_E_INPUT', '路网中没有道路 no roads, tracks or paths to store', source);
   return ws.write(actor, (audit) => {
-    ws.db.prepare('DELETE FROM roads').run();
-    const ins = ws.db.prepare('INSERT INTO roads (geom, way_id, highway, name, tags_json, nodes_json, source, imported_at) VALUES (?, ?, ?, ?, ?, ?, ?, ?)');
+    dbOf(ws).prepare('DELETE FROM roads').run();
+    const ins = dbOf(ws).prepare('INSERT INTO roads (geom, way_id, highway, name, tags_json, nodes_json, source, imported_at) VALUES (?, ?, ?, ?, ?, ?, ?, ?)');
     const seen = new Set<string>();
     const box = [Infinity, Infinity, -Infinity, -Infinity];
     const at = ws.now();
@@ -54,7 +54,7 @@ export function setRoads(ws: Workspace, ways: RoadWay[], source: string, actor: 
 
 /** The workspace's road network, in the order stored. */
 export function readRoads(ws: Workspace): RoadWay[] {
-  const rows = ws.db.prepare('SELECT geom, way_id, tags_json, nodes_json FROM roads ORDER BY fid').all() as { geom: Buffer; way_id: string; tags_json: string; nodes_json: string | null }[];
+  const rows = dbOf(ws).prepare('SELECT geom, way_id, tags_json, nodes_json FROM roads ORDER BY fid').all() as { geom: Buffer; way_id: string; tags_json: string; nodes_json: string | null }[];
   return rows.map((r) => {
     const g = fromGpkgBlob(r.geom) as MultiLineString;
     return { id: r.way_id, coords: g.coordinates[0] as LonLat[], tags: JSON.parse(r.tags_json), ...(r.nodes_json ? { nodes: JSON.parse(r.nodes_json) } : {}) };
@@ -64,9 +64,9 @@ export function readRoads(ws: Workspace): RoadWay[] {
 /** Sets the depot (one per workspace for now: replaces any other). Audited. */
 export function setDepot(ws: Workspace, depot: Depot, actor: string): void {
   ws.write(actor, (audit) => {
-    ws.db.prepare('DELETE FROM depots').run();
+    dbOf(ws).prepare('DELETE FROM depots').run();
     const g = { type: 'Point' as const, coordinates: depot.lonLat };
-    ws.db.prepare('INSERT INTO depots (geom, depot_id, name, name_pinyin, set_at) VALUES (?, ?, ?, ?, ?)').run(ws.blob(g), depot.id, depot.name, depot.namePinyin ?? null, ws.now());
+    dbOf(ws).prepare('INSERT INTO depots (geom, depot_id, name, name_pinyin, set_at) VALUES (?, ?, ?, ?, ?)').run(ws.blob(g), depot.id, depot.name, depot.namePinyin ?? null, ws.now());
     ws.extendLayer('depots', g);
     audit('depot.set', depot.id, { lonLat: depot.lonLat, name: depot.name, ...(depot.namePinyin ? { namePinyin: depot.namePinyin } : {}) });
   });
@@ -74,7 +74,7 @@ export function setDepot(ws: Workspace, depot: Depot, actor: string): void {
 
 /** The workspace's depot, or null when none is set. */
 export function readDepot(ws: Workspace): Depot | null {
-  const r = ws.db.prepare('SELECT geom, depot_id, name, name_pinyin FROM depots ORDER BY fid LIMIT 1').get() as { geom: Buffer; depot_id: string; name: string | null; name_pinyin: string | null } | undefined;
+  const r = dbOf(ws).prepare('SELECT geom, depot_id, name, name_pinyin FROM depots ORDER BY fid LIMIT 1').get() as { geom: Buffer; depot_id: string; name: string | null; name_pinyin: string | null } | undefined;
   if (!r) return null;
   const g = fromGpkgBlob(r.geom) as { coordinates: LonLat };
   return { id: r.depot_id, name: r.name, ...(r.name_pinyin ? { namePinyin: r.name_pinyin } : {}), lonLat: [g.coordinates[0], g.coordinates[1]] };
@@ -86,12 +86,12 @@ export function readDepot(ws: Workspace): Depot | null {
  * keep a serialised copy until then.
  */
 export function roadsVersion(ws: Workspace): number {
-  const r = ws.db.prepare(`SELECT max(seq) AS seq FROM audit_log WHERE action = 'roads.set'`).get() as { seq: number | null };
+  const r = dbOf(ws).prepare(`SELECT max(seq) AS seq FROM audit_log WHERE action = 'roads.set'`).get() as { seq: number | null };
   return r.seq ?? 0;
 }
 
 /** The audit chain's head (changes with every audited write), a cheap check before {@link roadsVersion}. */
 export function auditHead(ws: Workspace): string | null {
-  const r = ws.db.prepare(`SELECT value FROM tiandi_meta WHERE key = 'audit_head'`).get() as { value: string } | undefined;
+  const r = dbOf(ws).prepare(`SELECT value FROM tiandi_meta WHERE key = 'audit_head'`).get() as { value: string } | undefined;
   return r?.value ?? null;
 }

@@ -1,7 +1,7 @@
 import { polygonsOf, type Polygonal, type Season, type Target, type TargetStatus, parseSeason } from '@tiandi/geo';
 import { StoreError } from './errors';
 import { fromGpkgBlob } from './gpkg-geometry';
-import type { Workspace } from './workspace';
+import { dbOf, type Workspace } from './workspace';
 
 /** A zone as stored. */
 export interface ZoneRecord {
@@ -49,12 +49,12 @@ function toTarget(r: TargetRow): Target {
 
 /** Every target, sorted by id. */
 export function readTargets(ws: Workspace): Target[] {
-  return (ws.db.prepare('SELECT * FROM targets ORDER BY target_id').all() as TargetRow[]).map(toTarget);
+  return (dbOf(ws).prepare('SELECT * FROM targets ORDER BY target_id').all() as TargetRow[]).map(toTarget);
 }
 
 /** One target, or a TIANDI_E_NOT_FOUND error. */
 export function readTarget(ws: Workspace, id: string): Target {
-  const r = ws.db.prepare('SELECT * FROM targets WHERE target_id = ?').get(id) as TargetRow | undefined;
+  const r = dbOf(ws).prepare('SELECT * FROM targets WHERE target_id = ?').get(id) as TargetRow | undefined;
   if (!r) throw new StoreError('TIANDI_E_NOT_FOUND', `没有目标 no target '${id}': list them with 'tiandi targets list'`, undefined, 'target');
   return toTarget(r);
 }
@@ -68,10 +68,10 @@ export function writeTarget(ws: Workspace, t: Target): void {
     reason: t.review?.reason ?? null, erad: t.eradicatedAt, sources: JSON.stringify(t.sources), reports: JSON.stringify(t.reportIds),
     review: t.review ? JSON.stringify(t.review) : null, at: ws.now(), desk: t.desk ? JSON.stringify(t.desk) : null, audit: t.groundAudit ? 1 : 0,
   };
-  const updated = ws.db.prepare(`UPDATE targets SET geom=@geom, status=@status, origin=@origin, missed_by_scan=@missed, score_max=@score, score_verify=@verify, p_poppy=@ppoppy, unverified=@unverified, area_m2=@area,
+  const updated = dbOf(ws).prepare(`UPDATE targets SET geom=@geom, status=@status, origin=@origin, missed_by_scan=@missed, score_max=@score, score_verify=@verify, p_poppy=@ppoppy, unverified=@unverified, area_m2=@area,
       review_reason=@reason, eradicated_at=@erad, sources_json=@sources, report_ids_json=@reports, review_json=@review, updated_at=@at, desk_json=@desk, ground_audit=@audit WHERE target_id=@id`).run(row);
   if (updated.changes === 0) {
-    ws.db.prepare(`INSERT INTO targets (geom, target_id, status, origin, missed_by_scan, score_max, score_verify, p_poppy, unverified, area_m2, review_reason, eradicated_at, sources_json, report_ids_json, review_json, updated_at, desk_json, ground_audit)
+    dbOf(ws).prepare(`INSERT INTO targets (geom, target_id, status, origin, missed_by_scan, score_max, score_verify, p_poppy, unverified, area_m2, review_reason, eradicated_at, sources_json, report_ids_json, review_json, updated_at, desk_json, ground_audit)
       VALUES (@geom, @id, @status, @origin, @missed, @score, @verify, @ppoppy, @unverified, @area, @reason, @erad, @sources, @reports, @review, @at, @desk, @audit)`).run(row);
   }
   ws.extendLayer('targets', g);
@@ -82,14 +82,14 @@ const toZone = (r: ZoneRow): ZoneRecord => ({ zoneId: r.zone_id, name: r.name, n
 
 /** Every zone, sorted by id. */
 export function readZones(ws: Workspace): ZoneRecord[] {
-  return (ws.db.prepare('SELECT * FROM zones ORDER BY zone_id').all() as ZoneRow[]).map(toZone);
+  return (dbOf(ws).prepare('SELECT * FROM zones ORDER BY zone_id').all() as ZoneRow[]).map(toZone);
 }
 
 /** One zone, or a TIANDI_E_NOT_FOUND error listing a few known ids. */
 export function readZone(ws: Workspace, id: string): ZoneRecord {
-  const r = ws.db.prepare('SELECT * FROM zones WHERE zone_id = ?').get(id) as ZoneRow | undefined;
+  const r = dbOf(ws).prepare('SELECT * FROM zones WHERE zone_id = ?').get(id) as ZoneRow | undefined;
   if (!r) {
-    const known = (ws.db.prepare('SELECT zone_id FROM zones ORDER BY zone_id LIMIT 8').all() as { zone_id: string }[]).map((x) => x.zone_id);
+    const known = (dbOf(ws).prepare('SELECT zone_id FROM zones ORDER BY zone_id LIMIT 8').all() as { zone_id: string }[]).map((x) => x.zone_id);
     throw new StoreError('TIANDI_E_NOT_FOUND', `没有区划 no zone '${id}' (known: ${known.join(', ') || 'none — import with tiandi zones import'})`, undefined, 'zone');
   }
   return toZone(r);
@@ -98,8 +98,8 @@ export function readZone(ws: Workspace, id: string): ZoneRecord {
 /** One season, or a TIANDI_E_NOT_FOUND error. Without an id: the only season, or the latest set. */
 export function readSeason(ws: Workspace, id?: string): Season {
   const r = (id
-    ? ws.db.prepare('SELECT season_json FROM seasons WHERE season_id = ?').get(id)
-    : ws.db.prepare('SELECT season_json FROM seasons ORDER BY set_at DESC, fid DESC LIMIT 1').get()) as { season_json: string } | undefined;
+    ? dbOf(ws).prepare('SELECT season_json FROM seasons WHERE season_id = ?').get(id)
+    : dbOf(ws).prepare('SELECT season_json FROM seasons ORDER BY set_at DESC, fid DESC LIMIT 1').get()) as { season_json: string } | undefined;
   if (!r) throw new StoreError('TIANDI_E_NOT_FOUND', id ? `没有调查季 no season '${id}': set it with 'tiandi season set <file.json>'` : `尚未设置调查季 no season yet: set one with 'tiandi season set <file.json>'`, undefined, 'season');
   return parseSeason(JSON.parse(r.season_json));
 }

@@ -1,3 +1,4 @@
+import { dbOf } from './workspace';
 import { describe, expect, it } from 'vitest';
 import { readFileSync, writeFileSync } from 'node:fs';
 import { join } from 'node:path';
@@ -49,7 +50,7 @@ describe('the same imagery is recognised by content', () => {
     expect(readAuditLog(ws).filter((e) => e.action === 'image.same_imagery').map((e) => e.subject)).toEqual(['block-1 (copy).tif', 'IMG_0001.tif']);
 
     // A workspace that took a copy in before copies were recognised still counts it once.
-    ws.db.prepare(`INSERT INTO images (geom, image_id, crs, gsd_m, width, height, acquired, operator, sha256, pixel_sha256, imported_at) SELECT geom, 'old-copy.tif', crs, gsd_m, width, height, acquired, operator, sha256, pixel_sha256, imported_at FROM images WHERE image_id = 'block-1.tif'`).run();
+    dbOf(ws).prepare(`INSERT INTO images (geom, image_id, crs, gsd_m, width, height, acquired, operator, sha256, pixel_sha256, imported_at) SELECT geom, 'old-copy.tif', crs, gsd_m, width, height, acquired, operator, sha256, pixel_sha256, imported_at FROM images WHERE image_id = 'block-1.tif'`).run();
     expect(zoneCoverage(ws, 'V01', '2026').coverage.usedImageIds).toEqual(['block-1.tif']);
     const cert = certifyZone(ws, { zoneId: 'V01', seasonId: '2026', signer: 'mgr' }, 'mgr').certificate!;
     expect(cert.coverage.imageCount).toBe(1);

@@ -1,3 +1,4 @@
+import { dbOf } from './workspace';
 import { describe, expect, it } from 'vitest';
 import { join } from 'node:path';
 import { execFileSync, spawnSync } from 'node:child_process';
@@ -55,7 +56,7 @@ describe('survey workspace', () => {
     const r = importZones(ws, seeds, {}, 'lead');
     expect(r.added).toEqual(['county', 'township']);
     expect(r.parents).toMatchObject({ county: null, township: 'county', v1: 'township', v6: 'township' });
-    expect(ws.db.prepare(`SELECT count(*) AS n FROM zones WHERE parent_id = 'township'`).get()).toEqual({ n: 6 });
+    expect(dbOf(ws).prepare(`SELECT count(*) AS n FROM zones WHERE parent_id = 'township'`).get()).toEqual({ n: 6 });
     ws.close();
   });
 
@@ -68,7 +69,7 @@ describe('survey workspace', () => {
     const targets = listTargets(ws, { zoneId: 'V01' });
     expect(targets.map((t) => t.sources.length).sort()).toEqual([1, 2]);
     expect(Math.max(...targets.map((t) => t.scoreMax))).toBe(0.9);
-    const auditCount = () => (ws.db.prepare('SELECT count(*) AS n FROM audit_log').get() as { n: number }).n;
+    const auditCount = () => (dbOf(ws).prepare('SELECT count(*) AS n FROM audit_log').get() as { n: number }).n;
     const before = auditCount();
     const again = await importScanDir(ws, scan, 'operator');
     expect(again.unchanged).toBe(true);
@@ -107,7 +108,7 @@ describe('survey workspace', () => {
     expect(day1.newTargets).toHaveLength(1);
     expect(day1.warnings).toEqual([]);
     expect(day1.contradictions).toEqual([expect.objectContaining({ targetId: tBig.id, reportId: 'r4' })]);
-    expect(ws.db.prepare('SELECT count(*) AS n FROM photos').get()).toEqual({ n: 1 });
+    expect(dbOf(ws).prepare('SELECT count(*) AS n FROM photos').get()).toEqual({ n: 1 });
     // Same file again: idempotent by report id.
     const again = await importReportsFile(ws, f1, 'field:A');
     expect(again.added).toEqual([]);
@@ -175,11 +176,11 @@ describe('survey workspace', () => {
     expect(verifyAudit(ws)).toMatchObject({ ok: true });
 
     // Tampering with the stored log is detected and the first bad entry named.
-    const n = (ws.db.prepare('SELECT count(*) AS n FROM audit_log').get() as { n: number }).n;
-    ws.db.prepare(`UPDATE audit_log SET actor = 'mallory' WHERE seq = 5`).run();
+    const n = (dbOf(ws).prepare('SELECT count(*) AS n FROM audit_log').get() as { n: number }).n;
+    dbOf(ws).prepare(`UPDATE audit_log SET actor = 'mallory' WHERE seq = 5`).run();
     expect(verifyAudit(ws)).toMatchObject({ ok: false, index: 4, seq: 5 });
-    ws.db.prepare(`UPDATE audit_log SET actor = (SELECT actor FROM audit_log WHERE seq = 4) WHERE seq = 5`).run();
-    ws.db.prepare(`DELETE FROM audit_log WHERE seq = ?`).run(n);
+    dbOf(ws).prepare(`UPDATE audit_log SET actor = (SELECT actor FROM audit_log WHERE seq = 4) WHERE seq = 5`).run();
+    dbOf(ws).prepare(`DELETE FROM audit_log WHERE seq = ?`).run(n);
     expect(verifyAudit(ws).ok).toBe(false);
 
     if (hasOgrinfo) {
@@ -218,7 +219,7 @@ describe('survey workspace', () => {
     await importScanDir(ws, scan, 'operator');
     const byScore = Object.fromEntries(listTargets(ws).map((t) => [t.scoreMax, t.scoreVerify]));
     expect(byScore).toEqual({ 0.9: 0.999, 0.6: null });
-    const stored = ws.db.prepare('SELECT candidate_id, score_verify FROM candidates ORDER BY candidate_id').all() as { candidate_id: string; score_verify: number | null }[];
+    const stored = dbOf(ws).prepare('SELECT candidate_id, score_verify FROM candidates ORDER BY candidate_id').all() as { candidate_id: string; score_verify: number | null }[];
     expect(stored.map((r) => r.score_verify)).toEqual([0.995, 0.999, null]);
     ws.close();
   });
@@ -238,7 +239,7 @@ describe('survey workspace', () => {
       { id: 'c3', image: 'DJI_0001.tif', poly: rect(100.001, 25.008, 100.0014, 25.0084), score: 0.7, verify: 0.9 },
     ]);
     await importScanDir(ws, scan, 'operator');
-    const stored = ws.db.prepare('SELECT score_max, unverified FROM candidates ORDER BY score_max').all();
+    const stored = dbOf(ws).prepare('SELECT score_max, unverified FROM candidates ORDER BY score_max').all();
     expect(stored).toEqual([{ score_max: 0.6, unverified: 1 }, { score_max: 0.7, unverified: 0 }, { score_max: 0.8, unverified: 0 }, { score_max: 0.9, unverified: 1 }]);
     expect(listTargets(ws).map((t) => [t.scoreMax, t.scoreVerify, t.unverified]).sort()).toEqual([[0.6, null, true], [0.7, 0.9, false], [0.9, 0.01, true]]);
     ws.close();
@@ -251,27 +252,27 @@ describe('survey workspace', () => {
       { id: 'c2', image: 'DJI_0001.tif', poly: rect(100.001, 25.008, 100.0014, 25.0084), score: 0.6 },
     ]);
     await importScanDir(ws, scan, 'operator');
-    const path = ws.db.name;
-    ws.db.exec(`ALTER TABLE candidates DROP COLUMN unverified; ALTER TABLE targets DROP COLUMN unverified;`);
-    MIGRATIONS.find((m) => m.version === 9)!.up(ws.db);
+    const path = dbOf(ws).name;
+    dbOf(ws).exec(`ALTER TABLE candidates DROP COLUMN unverified; ALTER TABLE targets DROP COLUMN unverified;`);
+    MIGRATIONS.find((m) => m.version === 9)!.up(dbOf(ws));
     ws.close();
     const old = Workspace.open(path);
     expect(listTargets(old).map((t) => [t.scoreMax, t.unverified]).sort()).toEqual([[0.6, true], [0.8, false]]);
-    expect(old.db.prepare('SELECT score_max, unverified FROM candidates ORDER BY score_max').all()).toEqual([{ score_max: 0.6, unverified: 1 }, { score_max: 0.8, unverified: 0 }]);
+    expect(dbOf(old).prepare('SELECT score_max, unverified FROM candidates ORDER BY score_max').all()).toEqual([{ score_max: 0.6, unverified: 1 }, { score_max: 0.8, unverified: 0 }]);
     old.close();
   });
 
   it('adds the verifier-score columns to a workspace made before them, keeping its rows', async () => {
     const { dir, ws } = setup();
     await importScanDir(ws, villageScan(join(dir, 'scan')), 'operator');
-    const path = ws.db.name;
+    const path = dbOf(ws).name;
     // A workspace as schema 3 left it: no score_verify columns; migration 4 adds them (run alone, so later steps do not matter).
-    ws.db.exec(`ALTER TABLE candidates DROP COLUMN score_verify; ALTER TABLE targets DROP COLUMN score_verify;`);
-    MIGRATIONS.find((m) => m.version === 4)!.up(ws.db);
+    dbOf(ws).exec(`ALTER TABLE candidates DROP COLUMN score_verify; ALTER TABLE targets DROP COLUMN score_verify;`);
+    MIGRATIONS.find((m) => m.version === 4)!.up(dbOf(ws));
     ws.close();
     const old = Workspace.open(path);
     expect(listTargets(old).map((t) => [t.scoreMax, t.scoreVerify])).toEqual(expect.arrayContaining([[0.9, null], [0.6, null]]));
-    expect(old.db.prepare('SELECT count(*) AS n FROM candidates').get()).toEqual({ n: 3 });
+    expect(dbOf(old).prepare('SELECT count(*) AS n FROM candidates').get()).toEqual({ n: 3 });
     old.close();
   });
 

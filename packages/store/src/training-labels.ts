@@ -1,6 +1,6 @@
 import type { Feature, FeatureCollection, Polygonal } from '@tiandi/geo';
 import { listTargets } from './targets';
-import type { Workspace } from './workspace';
+import { dbOf, type Workspace } from './workspace';
 
 export interface LabelProperties {
   target_id: string;
@@ -31,9 +31,9 @@ const POPPY = new Set(['confirmed', 'eradicated', 'eradication_verified']);
  * are added as `source: 'desk'` labels, kept apart from the ground's.
  */
 export function trainingLabels(ws: Workspace, filter: { zoneId?: string; includeDesk?: boolean } = {}): FeatureCollection<Polygonal, LabelProperties> {
-  const imagesOf = ws.db.prepare('SELECT DISTINCT image_id FROM candidates WHERE target_id = ? ORDER BY image_id');
-  const whatOf = ws.db.prepare(`SELECT what FROM reports WHERE target_id = ? AND verdict = 'not_poppy' ORDER BY observed_at DESC LIMIT 1`);
-  const deskOf = ws.db.prepare('SELECT decision, reason, note, actor FROM triage_decisions WHERE target_id = ?');
+  const imagesOf = dbOf(ws).prepare('SELECT DISTINCT image_id FROM candidates WHERE target_id = ? ORDER BY image_id');
+  const whatOf = dbOf(ws).prepare(`SELECT what FROM reports WHERE target_id = ? AND verdict = 'not_poppy' ORDER BY observed_at DESC LIMIT 1`);
+  const deskOf = dbOf(ws).prepare('SELECT decision, reason, note, actor FROM triage_decisions WHERE target_id = ?');
   const features: Feature<Polygonal, LabelProperties>[] = [];
   for (const t of listTargets(ws, { zoneId: filter.zoneId })) {
     if (t.review) continue;

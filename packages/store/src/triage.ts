@@ -3,7 +3,7 @@ import { StoreError } from './errors';
 import { targetsInZone } from './certify-zone';
 import { dismissTargetAtDesk, modelVersionsOf, undoDeskDismissal } from './desk-decisions';
 import { readTarget, readTargets, readZone } from './rows';
-import type { Workspace } from './workspace';
+import { dbOf, type Workspace } from './workspace';
 
 /** What a desk reviewer decided on one target in the triage gallery. */
 export type TriageVerdict = 'poppy_like' | 'not_poppy';
@@ -55,13 +55,13 @@ const TRIAGEABLE = new Set(['detected', 'planned', 'needs_revisit', 'dismissed_d
  */
 export function listTriage(ws: Workspace, filter: TriageFilter = {}): { items: TriageItem[]; reviewed: number; total: number } {
   const pool = filter.zoneId ? targetsInZone(ws, readZone(ws, filter.zoneId).geometry) : readTargets(ws);
-  const cands = ws.db.prepare('SELECT target_id, image_id, model, model_version FROM candidates WHERE target_id IS NOT NULL').all() as { target_id: string; image_id: string; model: string; model_version: string }[];
+  const cands = dbOf(ws).prepare('SELECT target_id, image_id, model, model_version FROM candidates WHERE target_id IS NOT NULL').all() as { target_id: string; image_id: string; model: string; model_version: string }[];
   const images = new Map<string, Set<string>>(), models = new Map<string, Set<string>>();
   for (const c of cands) {
     (images.get(c.target_id) ?? images.set(c.target_id, new Set()).get(c.target_id)!).add(c.image_id);
     (models.get(c.target_id) ?? models.set(c.target_id, new Set()).get(c.target_id)!).add(`${c.model}@${c.model_version}`);
   }
-  const decisions = new Map((ws.db.prepare('SELECT * FROM triage_decisions').all() as DecisionRow[]).map((r) => [r.target_id, toDecision(r)]));
+  const decisions = new Map((dbOf(ws).prepare('SELECT * FROM triage_decisions').all() as DecisionRow[]).map((r) => [r.target_id, toDecision(r)]));
   const items: TriageItem[] = [];
   for (const t of pool) {
     const decision = decisions.get(t.id) ?? null;
@@ -85,13 +85,13 @@ export function listTriage(ws: Workspace, filter: TriageFilter = {}): { items: T
 export function decideTriage(ws: Workspace, args: { targetId: string; decision: TriageVerdict; reason?: string | null; note?: string | null }, actor: string): TriageDecision {
   return ws.write(actor, (audit) => {
     const t = readTarget(ws, args.targetId);
-    const prior = ws.db.prepare('SELECT * FROM triage_decisions WHERE target_id = ?').get(t.id) as DecisionRow | undefined;
+    const prior = dbOf(ws).prepare('SELECT * FROM triage_decisions WHERE target_id = ?').get(t.id) as DecisionRow | undefined;
     if (prior) throw new StoreError('TIANDI_E_CONFLICT', `目标 ${t.id} 已由 ${prior.actor} 判读 already decided (${prior.decision}) by ${prior.actor}: undo it first`, undefined, 'target');
     if (!TRIAGEABLE.has(t.status) || t.origin !== 'scan') throw new StoreError('TIANDI_E_CONFLICT', `目标 ${t.id} 状态为 ${t.status}，不再需要案头判读 is ${t.status}: no desk review to make`, undefined, 'target');
     const reason = args.reason?.trim() || null, note = args.note?.trim() || null;
     if (args.decision === 'not_poppy' && !reason && !note) throw new StoreError('TIANDI_E_INPUT', '"非罂粟"需要理由 not poppy needs a reason (roof, tarp, rapeseed, blossom, shadow) or a note', undefined, 'reason');
     const d: TriageDecision = { targetId: t.id, decision: args.decision, reason, note, actor, modelVersions: modelVersionsOf(ws, t.id), scoreMax: t.scoreMax, decidedAt: ws.now() };
-    ws.db.prepare('INSERT INTO triage_decisions (target_id, decision, reason, note, actor, model_versions_json, score_max, decided_at) VALUES (?, ?, ?, ?, ?, ?, ?, ?)')
+    dbOf(ws).prepare('INSERT INTO triage_decisions (target_id, decision, reason, note, actor, model_versions_json, score_max, decided_at) VALUES (?, ?, ?, ?, ?, ?, ?, ?)')
       .run(d.targetId, d.decision, d.reason, d.note, d.actor, JSON.stringify(d.modelVersions), d.scoreMax, d.decidedAt);
     audit('triage.decide', t.id, { decision: d.decision, reason, note, model_versions: d.modelVersions, score_max: t.scoreMax });
     if (d.decision === 'not_poppy' && t.status !== 'dismissed_desk') dismissTargetAtDesk(ws, { targetId: t.id, reason: [reason, note].filter(Boolean).join(': ') }, actor);
@@ -102,10 +102,10 @@ export function decideTriage(ws: Workspace, args: { targetId: string; decision: 
 /** Undoes a desk decision (its reviewer, or a manager with `force`): the row goes, a desk dismissal is undone; audited. */
 export function undoTriage(ws: Workspace, args: { targetId: string; force?: boolean }, actor: string): void {
   ws.write(actor, (audit) => {
-    const prior = ws.db.prepare('SELECT * FROM triage_decisions WHERE target_id = ?').get(args.targetId) as DecisionRow | undefined;
+    const prior = dbOf(ws).prepare('SELECT * FROM triage_decisions WHERE target_id = ?').get(args.targetId) as DecisionRow | undefined;
     if (!prior) throw new StoreError('TIANDI_E_NOT_FOUND', `目标 ${args.targetId} 没有案头判读 has no desk decision to undo`, undefined, 'target');
     if (prior.actor !== actor && !args.force) throw new StoreError('TIANDI_E_CONFLICT', `判读由 ${prior.actor} 做出 decided by ${prior.actor}: only they (or a manager) can undo it`, undefined, 'target');
-    ws.db.prepare('DELETE FROM triage_decisions WHERE target_id = ?').run(args.targetId);
+    dbOf(ws).prepare('DELETE FROM triage_decisions WHERE target_id = ?').run(args.targetId);
     audit('triage.undo', args.targetId, { undone: toDecision(prior) });
     if (prior.decision === 'not_poppy' && readTarget(ws, args.targetId).status === 'dismissed_desk') undoDeskDismissal(ws, { targetId: args.targetId, reason: 'triage undo' }, actor);
   });

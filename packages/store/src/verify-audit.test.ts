@@ -1,3 +1,4 @@
+import { dbOf } from './workspace';
 import { describe, expect, it } from 'vitest';
 import fc from 'fast-check';
 import { Workspace } from './workspace';
@@ -21,15 +22,15 @@ describe('verifyAudit on a stored log', () => {
           const k = (k0 % n) + 1; // seq of the entry tampered with
           if (kind === 'edit') {
             const v = col === 'payload_json' ? '{"i":-1}' : col.endsWith('hash') ? 'f'.repeat(64) : 'tampered';
-            ws.db.prepare(`UPDATE audit_log SET ${col} = ? WHERE seq = ?`).run(v, k);
+            dbOf(ws).prepare(`UPDATE audit_log SET ${col} = ? WHERE seq = ?`).run(v, k);
           } else if (kind === 'delete') {
-            ws.db.prepare('DELETE FROM audit_log WHERE seq = ?').run(k);
+            dbOf(ws).prepare('DELETE FROM audit_log WHERE seq = ?').run(k);
           } else {
             const j = k === n ? k - 1 : k; // swap the contents of rows j and j + 1 (fid order stays)
-            const a = ws.db.prepare('SELECT * FROM audit_log WHERE seq = ?').get(j) as Record<string, unknown>;
-            const b = ws.db.prepare('SELECT * FROM audit_log WHERE seq = ?').get(j + 1) as Record<string, unknown>;
-            const set = ws.db.prepare(`UPDATE audit_log SET seq = ?, at = ?, actor = ?, action = ?, subject = ?, payload_json = ?, prev_hash = ?, hash = ? WHERE fid = ?`);
-            ws.db.prepare('UPDATE audit_log SET seq = -seq WHERE fid IN (?, ?)').run(a.fid, b.fid);
+            const a = dbOf(ws).prepare('SELECT * FROM audit_log WHERE seq = ?').get(j) as Record<string, unknown>;
+            const b = dbOf(ws).prepare('SELECT * FROM audit_log WHERE seq = ?').get(j + 1) as Record<string, unknown>;
+            const set = dbOf(ws).prepare(`UPDATE audit_log SET seq = ?, at = ?, actor = ?, action = ?, subject = ?, payload_json = ?, prev_hash = ?, hash = ? WHERE fid = ?`);
+            dbOf(ws).prepare('UPDATE audit_log SET seq = -seq WHERE fid IN (?, ?)').run(a.fid, b.fid);
             set.run(b.seq, b.at, b.actor, b.action, b.subject, b.payload_json, b.prev_hash, b.hash, a.fid);
             set.run(a.seq, a.at, a.actor, a.action, a.subject, a.payload_json, a.prev_hash, a.hash, b.fid);
           }

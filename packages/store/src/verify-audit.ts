@@ -1,9 +1,9 @@
 import { verifyAuditChain, type AuditEntry, type AuditVerdict } from '@tiandi/geo';
-import type { Workspace } from './workspace';
+import { dbOf, type Workspace } from './workspace';
 
 /** Reads the audit log in stored order. */
 export function readAuditLog(ws: Workspace): AuditEntry[] {
-  return (ws.db.prepare('SELECT seq, at, actor, action, subject, payload_json, prev_hash, hash FROM audit_log ORDER BY fid').all() as { seq: number; at: string; actor: string; action: string; subject: string; payload_json: string; prev_hash: string; hash: string }[])
+  return (dbOf(ws).prepare('SELECT seq, at, actor, action, subject, payload_json, prev_hash, hash FROM audit_log ORDER BY fid').all() as { seq: number; at: string; actor: string; action: string; subject: string; payload_json: string; prev_hash: string; hash: string }[])
     .map((r) => {
       let payload: unknown;
       try { payload = JSON.parse(r.payload_json); } catch { payload = r.payload_json; }
@@ -16,6 +16,6 @@ export function readAuditLog(ws: Workspace): AuditEntry[] {
  * deleted, inserted or reordered entry is detected and the first bad one named.
  */
 export function verifyAudit(ws: Workspace): AuditVerdict {
-  const head = ws.db.prepare(`SELECT value FROM tiandi_meta WHERE key = 'audit_head'`).get() as { value: string } | undefined;
+  const head = dbOf(ws).prepare(`SELECT value FROM tiandi_meta WHERE key = 'audit_head'`).get() as { value: string } | undefined;
   return verifyAuditChain(readAuditLog(ws), head ? JSON.parse(head.value) : { count: 0, hash: '0'.repeat(64) });
 }

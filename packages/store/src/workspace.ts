@@ -6,6 +6,16 @@ import { ATTRIBUTE_TABLES, GPKG_APPLICATION_ID, GPKG_USER_VERSION, MIGRATIONS, S
 import { toGpkgBlob } from './gpkg-geometry';
 import { registerGpkgFunctions } from './spatial-index';
 
+let sqliteOf: (ws: Workspace) => Database.Database;
+
+/**
+ * The workspace's SQLite connection, for this package's own modules (index.ts does not export it;
+ * tests reach it through `@tiandi/store/testing`). Apps call named store functions instead.
+ */
+export function dbOf(ws: Workspace): Database.Database {
+  return sqliteOf(ws);
+}
+
 export interface WorkspaceOptions {
   /** Clock for audit entries and timestamps (tests pass a fixed one). Returns ISO 8601. */
   now?: () => string;
@@ -20,11 +30,17 @@ export interface WorkspaceOptions {
 export class Workspace {
   readonly now: () => string;
   private readonly statements = new Map<string, Database.Statement>();
+  /** The SQLite connection: private, so code outside this package goes through named functions (see {@link dbOf}). */
+  readonly #db: Database.Database;
+  static {
+    sqliteOf = (ws) => ws.#db;
+  }
   private constructor(
-    readonly db: Database.Database,
+    db: Database.Database,
     readonly path: string,
     opts: WorkspaceOptions,
   ) {
+    this.#db = db;
     this.now = opts.now ?? (() => new Date().toISOString());
     registerGpkgFunctions(db);
   }
@@ -74,22 +90,22 @@ export class Workspace {
 
   /** Schema version recorded in schema_migrations (GeoPackage reserves PRAGMA user_version for its own version). */
   schemaVersion(): number {
-    return (this.db.prepare('SELECT max(version) AS v FROM schema_migrations').get() as { v: number | null }).v ?? 0;
+    return (this.#db.prepare('SELECT max(version) AS v FROM schema_migrations').get() as { v: number | null }).v ?? 0;
   }
 
   private migrate(): void {
     // Only a new file needs the table; checking first keeps opening an existing workspace read-only.
-    if (!this.db.prepare(`SELECT 1 FROM sqlite_master WHERE type='table' AND name='schema_migrations'`).get()) {
-      this.db.exec(ATTRIBUTE_TABLES.find((t) => t.name === 'schema_migrations')!.sql);
+    if (!this.#db.prepare(`SELECT 1 FROM sqlite_master WHERE type='table' AND name='schema_migrations'`).get()) {
+      this.#db.exec(ATTRIBUTE_TABLES.find((t) => t.name === 'schema_migrations')!.sql);
     }
     const current = this.schemaVersion();
     if (current > SCHEMA_VERSION) {
       throw new StoreError('TIANDI_E_WORKSPACE_NEWER', `工作区结构版本 ${current} 高于本程序支持的 ${SCHEMA_VERSION} workspace schema ${current} is newer than this program (${SCHEMA_VERSION}): update tiandi`, this.path);
     }
     for (const m of MIGRATIONS.filter((x) => x.version > current)) {
-      this.db.transaction(() => {
-        m.up(this.db);
-        this.db.prepare('INSERT INTO schema_migrations VALUES (?, ?, ?)').run(m.version, m.name, this.now());
+      this.#db.transaction(() => {
+        m.up(this.#db);
+        this.#db.prepare('INSERT INTO schema_migrations VALUES (?, ?, ?)').run(m.version, m.name, this.now());
       }).immediate();
     }
   }
@@ -100,7 +116,7 @@ export class Workspace {
    */
   write<T>(actor: string, fn: (audit: (action: string, subject: string, payload?: unknown) => AuditEntry) => T): T {
     if (!actor.trim()) throw new StoreError('TIANDI_E_INPUT', '需要操作人 an actor is required for the audit log', undefined, 'actor');
-    return this.db.transaction(() => fn((action, subject, payload) => this.appendAudit(actor, action, subject, payload))).immediate();
+    return this.#db.transaction(() => fn((action, subject, payload) => this.appendAudit(actor, action, subject, payload))).immediate();
   }
 
   /**
@@ -108,10 +124,10 @@ export class Workspace {
    * preparing costs more than running them. Use with run/get/all, not iterate (a kept statement may be reused
    * while one iterates).
    */
-  prepared(sql: string): Database.Statement {
+  private prepared(sql: string): Database.Statement {
     let st = this.statements.get(sql);
     if (!st) {
-      st = this.db.prepare(sql);
+      st = this.#db.prepare(sql);
       this.statements.set(sql, st);
     }
     return st;
@@ -141,11 +157,11 @@ export class Workspace {
 
   /** Checkpoints the WAL into the main file (so the .gpkg alone can be copied to QField) and closes. */
   close(): void {
-    if (!this.db.open) return;
+    if (!this.#db.open) return;
     try {
-      this.db.pragma('wal_checkpoint(TRUNCATE)');
+      this.#db.pragma('wal_checkpoint(TRUNCATE)');
     } finally {
-      this.db.close();
+      this.#db.close();
     }
   }
 }

@@ -1,7 +1,7 @@
 import { computeCoverage, coverageRulesOf, seasonToFile, type CoverageResult, type Footprint, type Polygonal, type Season } from '@tiandi/geo';
 import { fromGpkgBlob } from './gpkg-geometry';
 import { readSeason, readZone, type ZoneRecord } from './rows';
-import type { Workspace } from './workspace';
+import { dbOf, type Workspace } from './workspace';
 
 /**
  * Footprints of every stored image (what coverage is computed from), each piece of imagery once: an image whose
@@ -9,7 +9,7 @@ import type { Workspace } from './workspace';
  * were recognised) is left out, so no certificate counts one image twice.
  */
 export function readFootprints(ws: Workspace): (Footprint & { sha256: string | null })[] {
-  const rows = ws.db.prepare('SELECT geom, image_id, gsd_m, acquired, sha256, pixel_sha256 FROM images WHERE geom IS NOT NULL ORDER BY fid').all() as { geom: Buffer; image_id: string; gsd_m: number; acquired: string | null; sha256: string | null; pixel_sha256: string | null }[];
+  const rows = dbOf(ws).prepare('SELECT geom, image_id, gsd_m, acquired, sha256, pixel_sha256 FROM images WHERE geom IS NOT NULL ORDER BY fid').all() as { geom: Buffer; image_id: string; gsd_m: number; acquired: string | null; sha256: string | null; pixel_sha256: string | null }[];
   const seen = new Set<string>();
   const unique = rows.filter((r) => {
     const keys = [r.sha256 && 'f:' + r.sha256, r.pixel_sha256 && 'p:' + r.pixel_sha256].filter((k): k is string => !!k);
@@ -34,8 +34,8 @@ const CACHE_SIZE = 64;
 export function zoneCoverage(ws: Workspace, zoneId: string, seasonId?: string): { zone: ZoneRecord; season: Season; coverage: CoverageResult } {
   const zone = readZone(ws, zoneId);
   const season = readSeason(ws, seasonId);
-  const images = ws.db.prepare('SELECT count(*) AS n, max(fid) AS m FROM images').get() as { n: number; m: number | null };
-  const zoneStamp = (ws.db.prepare('SELECT imported_at FROM zones WHERE zone_id = ?').get(zoneId) as { imported_at: string }).imported_at;
+  const images = dbOf(ws).prepare('SELECT count(*) AS n, max(fid) AS m FROM images').get() as { n: number; m: number | null };
+  const zoneStamp = (dbOf(ws).prepare('SELECT imported_at FROM zones WHERE zone_id = ?').get(zoneId) as { imported_at: string }).imported_at;
   const key = JSON.stringify([zoneId, zoneStamp, zone.areaM2, seasonToFile(season), images.n, images.m]);
   let byKey = cache.get(ws);
   if (!byKey) cache.set(ws, (byKey = new Map()));

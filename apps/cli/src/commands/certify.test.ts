@@ -1,3 +1,4 @@
+import { dbOf } from '@tiandi/store/testing';
 import fs from 'node:fs';
 import os from 'node:os';
 import path from 'node:path';
@@ -81,7 +82,7 @@ describe('tiandi certify --out: a zone id is data, never a path', () => {
     expect(r.err).not.toMatch(/\n\s+at /);
     const ws = Workspace.open(w.file);
     try {
-      expect(ws.db.prepare('SELECT count(*) AS n FROM certifications').get()).toEqual({ n: 0 });
+      expect(dbOf(ws).prepare('SELECT count(*) AS n FROM certifications').get()).toEqual({ n: 0 });
     } finally {
       ws.close();
     }

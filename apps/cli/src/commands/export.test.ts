@@ -1,3 +1,4 @@
+import { dbOf } from '@tiandi/store/testing';
 import { spawnSync } from 'node:child_process';
 import fs from 'node:fs';
 import os from 'node:os';
@@ -25,12 +26,12 @@ async function world() {
   const file = path.join(dir, 'w.gpkg');
   const ws = Workspace.create(file);
   await importReportsFile(ws, path.join(fixtures, 'qfield-reports.geojson'), 'test');
-  const accounts = new AccountStore(ws.db, { scrypt: { N: 1024, r: 8, p: 1, keyLen: 32 } });
+  const accounts = new AccountStore(dbOf(ws), { scrypt: { N: 1024, r: 8, p: 1, keyLen: 32 } });
   await accounts.addAccount({ name: 'admin1', role: 'admin', password: 'admin-pa55word' });
   await accounts.addAccount({ name: '一组', role: 'field', teamId: 'T1', password: 'field-pa55word' });
   const session = await accounts.login('一组', 'field-pa55word', 3600);
-  const hashes = (ws.db.prepare('SELECT password_hash FROM tiandi_accounts').all() as { password_hash: string }[]).map((r) => r.password_hash);
-  const tokenSha = (ws.db.prepare('SELECT token_sha256 FROM tiandi_sessions').get() as { token_sha256: string }).token_sha256;
+  const hashes = (dbOf(ws).prepare('SELECT password_hash FROM tiandi_accounts').all() as { password_hash: string }[]).map((r) => r.password_hash);
+  const tokenSha = (dbOf(ws).prepare('SELECT token_sha256 FROM tiandi_sessions').get() as { token_sha256: string }).token_sha256;
   ws.close();
   return { dir, file, hashes, tokenSha, token: session!.token };
 }
@@ -48,7 +49,7 @@ async function run(argv: string[], cwd: string) {
   return { status, out, err };
 }
 
-const count = (ws: Workspace, table: string) => (ws.db.prepare(`SELECT count(*) AS n FROM "${table}"`).get() as { n: number }).n;
+const count = (ws: Workspace, table: string) => (dbOf(ws).prepare(`SELECT count(*) AS n FROM "${table}"`).get() as { n: number }).n;
 
 describe('tiandi export', () => {
   it('writes a GeoPackage copy with every layer and no accounts, sessions or password hashes; the workspace keeps them', async () => {
@@ -80,7 +81,7 @@ describe('tiandi export', () => {
       expect(count(copy, 'reports')).toBe(2);
       expect(count(copy, 'targets')).toBe(1);
       expect(verifyAudit(copy).ok).toBe(true);
-      expect(await new AccountStore(copy.db).resolveSession(w.token)).toBeNull();
+      expect(await new AccountStore(dbOf(copy)).resolveSession(w.token)).toBeNull();
     } finally {
       copy.close();
     }

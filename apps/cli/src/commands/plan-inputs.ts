@@ -72,7 +72,7 @@ export async function workspaceTargets(w: Workspace, minScore: number): Promise<
   const G = await import('@tiandi/geo');
   const rank = { village: 0, township: 1, county: 2 } as Record<string, number>;
   const zones = S.readZones(w).sort((a, b) => (rank[a.level] ?? 3) - (rank[b.level] ?? 3)); // the smallest zone first
-  const modelOf = w.db.prepare('SELECT model, model_version FROM candidates WHERE target_id = ? ORDER BY score_max DESC LIMIT 1');
+  const modelOf = S.targetModelLookup(w);
   const features: WorkspaceTargets['fc']['features'] = [];
   let below = 0, closed = 0;
   for (const t of S.readTargets(w)) {
@@ -81,13 +81,13 @@ export async function workspaceTargets(w: Workspace, minScore: number): Promise<
     const ring = (t.geometry.type === 'Polygon' ? t.geometry.coordinates[0] : t.geometry.coordinates[0][0]) as LonLat[];
     const mid: LonLat = [ring.reduce((a, p) => a + p[0], 0) / ring.length, ring.reduce((a, p) => a + p[1], 0) / ring.length];
     const village = zones.find((z) => G.pointToPolygonDistanceM(mid, z.geometry) === 0);
-    const m = modelOf.get(t.id) as { model: string | null; model_version: string | null } | undefined;
+    const m = modelOf(t.id);
     features.push({
       type: 'Feature', geometry: t.geometry,
       properties: {
         id: t.id, score_max: t.scoreMax, area_m2: t.areaM2,
         ...(village ? { village: village.name ?? village.zoneId } : {}),
-        ...(m?.model ? { model: m.model, model_version: m.model_version ?? undefined } : {}),
+        ...(m?.model ? { model: m.model, model_version: m.modelVersion ?? undefined } : {}),
       },
     });
   }

@@ -1,3 +1,4 @@
+import { dbOf } from '@tiandi/store/testing';
 import fs from 'node:fs';
 import os from 'node:os';
 import path from 'node:path';
@@ -65,7 +66,7 @@ describe('tiandi plan --workspace', () => {
       expect(readRoads(ws).map((x) => x.id)).toEqual(['1', '2', '3', '4']);
       expect(readRoads(ws)[0].nodes).toEqual(['1', '2', '3']);
       expect(readDepot(ws)?.lonLat).toEqual([100.001, 25.0005]);
-      expect((ws.db.prepare('SELECT count(DISTINCT team) AS n FROM stops').get() as { n: number }).n).toBe(2);
+      expect((dbOf(ws).prepare('SELECT count(DISTINCT team) AS n FROM stops').get() as { n: number }).n).toBe(2);
     } finally {
       ws.close();
     }

@@ -1,3 +1,4 @@
+import { dbOf } from '@tiandi/store/testing';
 import fs from 'node:fs';
 import os from 'node:os';
 import path from 'node:path';
@@ -50,10 +51,10 @@ function read(file: string) {
   const ws = Workspace.open(file);
   try {
     return {
-      plans: ws.db.prepare('SELECT plan_id, team, stop_count FROM plans ORDER BY team').all() as { plan_id: string; team: string; stop_count: number }[],
-      stops: ws.db.prepare('SELECT team, seq, target_id FROM stops ORDER BY team, seq').all() as { team: string; seq: number; target_id: string }[],
+      plans: dbOf(ws).prepare('SELECT plan_id, team, stop_count FROM plans ORDER BY team').all() as { plan_id: string; team: string; stop_count: number }[],
+      stops: dbOf(ws).prepare('SELECT team, seq, target_id FROM stops ORDER BY team, seq').all() as { team: string; seq: number; target_id: string }[],
       statuses: listTargets(ws).map((t) => t.status),
-      audit: (ws.db.prepare('SELECT count(*) AS n FROM audit_log').get() as { n: number }).n,
+      audit: (dbOf(ws).prepare('SELECT count(*) AS n FROM audit_log').get() as { n: number }).n,
     };
   } finally {
     ws.close();

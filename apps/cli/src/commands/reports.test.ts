@@ -1,3 +1,4 @@
+import { dbOf } from '@tiandi/store/testing';
 import fs from 'node:fs';
 import os from 'node:os';
 import path from 'node:path';
@@ -37,7 +38,7 @@ async function run(argv: string[]) {
 function stored(file: string) {
   const ws = Workspace.open(file);
   try {
-    return ws.db.prepare('SELECT report_id, verdict, what, accuracy_m, observed_at, team, plant_count, notes FROM reports ORDER BY report_id').all();
+    return dbOf(ws).prepare('SELECT report_id, verdict, what, accuracy_m, observed_at, team, plant_count, notes FROM reports ORDER BY report_id').all();
   } finally {
     ws.close();
   }
@@ -96,7 +97,7 @@ describe('tiandi reports import: hostile and careless files', () => {
     expect(r.out).toContain('1 条已保存 stored, 0 条已存在 already stored, 1 条被拒 rejected');
     const w = Workspace.open(ws);
     try {
-      expect(w.db.prepare('SELECT count(*) AS n FROM photos').get()).toEqual({ n: 0 });
+      expect(dbOf(w).prepare('SELECT count(*) AS n FROM photos').get()).toEqual({ n: 0 });
     } finally {
       w.close();
     }
@@ -130,7 +131,7 @@ describe('tiandi reports import --photos', () => {
     expect(r.status).toBe(0);
     const w = Workspace.open(ws);
     try {
-      expect(w.db.prepare('SELECT mime, size_bytes FROM photos').all()).toEqual([{ mime: 'image/jpeg', size_bytes: jpeg.length }]);
+      expect(dbOf(w).prepare('SELECT mime, size_bytes FROM photos').all()).toEqual([{ mime: 'image/jpeg', size_bytes: jpeg.length }]);
     } finally {
       w.close();
     }

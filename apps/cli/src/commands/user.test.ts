@@ -1,3 +1,4 @@
+import { dbOf } from '@tiandi/store/testing';
 import fs from 'node:fs';
 import os from 'node:os';
 import path from 'node:path';
@@ -48,7 +49,7 @@ describe('tiandi user', () => {
     expect(r.out).toContain('一组 (field, team T1)');
     expect(r.out + r.err).not.toContain('pa55-w0rd-field');
     const w = Workspace.open(ws);
-    expect((await new AccountStore(w.db).authenticate('一组', 'pa55-w0rd-field'))?.teamId).toBe('T1');
+    expect((await new AccountStore(dbOf(w)).authenticate('一组', 'pa55-w0rd-field'))?.teamId).toBe('T1');
     w.close();
     expect(fs.readFileSync(ws).includes(Buffer.from('pa55-w0rd-field'))).toBe(false);
     const list = await run(['list', '--workspace', ws]);
@@ -85,7 +86,7 @@ describe('tiandi user', () => {
     expect((await run(['passwd', 'mgr', '--workspace', ws], 'second-password\n')).status).toBe(0);
     expect((await run(['disable', 'mgr', '--workspace', ws])).status).toBe(0);
     const w = Workspace.open(ws);
-    expect(new AccountStore(w.db).findByName('mgr')?.disabledAt).not.toBeNull();
+    expect(new AccountStore(dbOf(w)).findByName('mgr')?.disabledAt).not.toBeNull();
     w.close();
   });
 });

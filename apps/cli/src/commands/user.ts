@@ -45,7 +45,7 @@ const user: Command = {
     const file = path.resolve(io.cwd, values.workspace);
     if (!fs.existsSync(file)) return fail(io, values.workspace, `工作区不存在 workspace not found; create it with 'tiandi init ${values.workspace}'.`);
 
-    const { AccountStore, AccountError, isRole, ROLES } = await import('@tiandi/store/accounts');
+    const { accountStoreOf, AccountError, isRole, ROLES } = await import('@tiandi/store/accounts');
     const { Workspace, StoreError } = await import('@tiandi/store');
     if (action === 'add') {
       if (!values.role) return fail(io, 'user', `缺少 --role missing --role <${ROLES.join('|')}>.`);
@@ -67,7 +67,7 @@ const user: Command = {
       if (err instanceof StoreError) return fail(io, values.workspace, err.message + '.');
       throw err;
     }
-    const accounts = new AccountStore(ws.db);
+    const accounts = accountStoreOf(ws);
     try {
       if (action === 'add') {
         const a = await accounts.addAccount({ name: name!, role: values.role as never, teamId: values.team ?? null, password });

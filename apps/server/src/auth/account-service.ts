@@ -1,4 +1,4 @@
-import { AccountStore, type Account } from '@tiandi/store/accounts';
+import { accountStoreOf, type Account, type AccountStore } from '@tiandi/store/accounts';
 import type { RequestAccount, ServerContext } from '../context';
 import { workspaceOf } from '../workspace/workspace-service';
 
@@ -15,7 +15,7 @@ export const ACCOUNTS_SERVICE = 'accounts';
 export async function accountService(ctx: ServerContext): Promise<AccountStore> {
   const existing = ctx.services.get(ACCOUNTS_SERVICE) as AccountStore | undefined;
   if (existing) return existing;
-  const accounts = new AccountStore(workspaceOf(ctx).db);
+  const accounts = accountStoreOf(workspaceOf(ctx));
   ctx.services.set(ACCOUNTS_SERVICE, accounts);
   return accounts;
 }

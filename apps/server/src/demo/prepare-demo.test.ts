@@ -1,3 +1,4 @@
+import { dbOf } from '@tiandi/store/testing';
 import fs from 'node:fs';
 import os from 'node:os';
 import path from 'node:path';
@@ -20,7 +21,7 @@ describe('demo preparation: planning inputs', () => {
       expect(readRoads(ws).map((w) => w.id)).toEqual(seed.features.map((f) => f.properties.id));
       // The seed's English name travels with it, for the English UI.
       expect(readDepot(ws)).toEqual({ id: 'depot', name: '依洛乡派出所', namePinyin: 'Yiluo Township Police Station', lonLat: [102.3015558, 27.9005746] });
-      const actions = (ws.db.prepare(`SELECT action FROM audit_log WHERE actor = 'demo' ORDER BY seq`).all() as { action: string }[]).map((r) => r.action);
+      const actions = (dbOf(ws).prepare(`SELECT action FROM audit_log WHERE actor = 'demo' ORDER BY seq`).all() as { action: string }[]).map((r) => r.action);
       expect(actions).toEqual(['roads.set', 'depot.set']);
     } finally {
       ws.close();

@@ -1,3 +1,4 @@
+import { dbOf } from '@tiandi/store/testing';
 import { createHash } from 'node:crypto';
 import fs from 'node:fs';
 import path from 'node:path';
@@ -102,10 +103,10 @@ describe('field routes: reports', () => {
       expect(again.json()).toEqual({ outcome: 'duplicate', reportId: 'r-1' });
     }
     const ws = w.ws();
-    expect(ws.db.prepare("SELECT count(*) AS n FROM reports WHERE report_id = 'r-1'").get()).toEqual({ n: 1 });
-    expect(ws.db.prepare('SELECT team, photos_json FROM reports WHERE report_id = ?').get('r-1')).toEqual({ team: 'T1', photos_json: JSON.stringify([JPEG_SHA]) });
-    expect(ws.db.prepare('SELECT size_bytes FROM photos WHERE sha256 = ?').get(JPEG_SHA)).toEqual({ size_bytes: JPEG.length });
-    const audit = ws.db.prepare("SELECT actor FROM audit_log WHERE action = 'report.add' AND subject = 'r-1'").all();
+    expect(dbOf(ws).prepare("SELECT count(*) AS n FROM reports WHERE report_id = 'r-1'").get()).toEqual({ n: 1 });
+    expect(dbOf(ws).prepare('SELECT team, photos_json FROM reports WHERE report_id = ?').get('r-1')).toEqual({ team: 'T1', photos_json: JSON.stringify([JPEG_SHA]) });
+    expect(dbOf(ws).prepare('SELECT size_bytes FROM photos WHERE sha256 = ?').get(JPEG_SHA)).toEqual({ size_bytes: JPEG.length });
+    const audit = dbOf(ws).prepare("SELECT actor FROM audit_log WHERE action = 'report.add' AND subject = 'r-1'").all();
     expect(audit).toEqual([{ actor: 'field' }]);
     const changed = await w.app.inject({ method: 'POST', url: '/api/field/reports', payload: { ...body, properties: { ...body.properties, notes: 'edited' } }, headers: w.as.field });
     expect(changed.statusCode).toBe(409);
@@ -145,7 +146,7 @@ describe("field routes: a report matched by position to another team's target (i
   it('is recorded but not applied, and the target is flagged for review for the office', async () => {
     const stop = (await w.app.inject({ url: '/api/field/assignment?team=T2', headers: w.as.planner })).json().stops[0];
     const target = stop.targetId as string;
-    const statusOf = () => (w.ws().db.prepare('SELECT status, review_json FROM targets WHERE target_id = ?').get(target) as { status: string; review_json: string | null });
+    const statusOf = () => (dbOf(w.ws()).prepare('SELECT status, review_json FROM targets WHERE target_id = ?').get(target) as { status: string; review_json: string | null });
     const before = statusOf();
     expect(before.review_json).toBeNull();
     const body = { ...report('r-scope-1', null, { verdict: 'nothing_found' }), geometry: { type: 'Point', coordinates: [stop.lon, stop.lat] } };
@@ -155,7 +156,7 @@ describe("field routes: a report matched by position to another team's target (i
     const after = statusOf();
     expect(after.status).toBe(before.status);
     expect(JSON.parse(after.review_json!)).toMatchObject({ reportIds: ['r-scope-1'] });
-    expect(w.ws().db.prepare('SELECT team, target_id, match FROM reports WHERE report_id = ?').get('r-scope-1')).toEqual({ team: 'T1', target_id: null, match: 'out_of_scope' });
+    expect(dbOf(w.ws()).prepare('SELECT team, target_id, match FROM reports WHERE report_id = ?').get('r-scope-1')).toEqual({ team: 'T1', target_id: null, match: 'out_of_scope' });
     // The office sees it among targets to review; the field team did not gain the target.
     for (const role of ['operator', 'manager'] as const) {
       const list = (await w.app.inject({ url: '/api/targets?review=true', headers: w.as[role] })).json();
@@ -176,7 +177,7 @@ describe('field routes: photos are named by sha256 only (issue 15, finding 1)', 
     fs.writeFileSync(canary, 'canary');
     try {
       const before = fs.readFileSync(workspace);
-      const reportsBefore = w.ws().db.prepare('SELECT count(*) AS n FROM reports').get();
+      const reportsBefore = dbOf(w.ws()).prepare('SELECT count(*) AS n FROM reports').get();
       const names = ['../../w.gpkg', path.relative(photoDir, workspace), path.relative(photoDir, canary), canary, '/etc/hostname', 'A'.repeat(64), `${'a'.repeat(63)}/`, 42];
       for (const [i, name] of names.entries()) {
         const r = await w.app.inject({ method: 'POST', url: '/api/field/reports', payload: report(`r-path-${i}`, null, { photos: [name] }), headers: w.as.field });
@@ -189,8 +190,8 @@ describe('field routes: photos are named by sha256 only (issue 15, finding 1)', 
       expect(fs.readFileSync(canary, 'utf8')).toBe('canary');
       expect(fs.existsSync(workspace)).toBe(true);
       expect(fs.readFileSync(workspace).equals(before)).toBe(true);
-      expect(w.ws().db.prepare('SELECT count(*) AS n FROM reports').get()).toEqual(reportsBefore);
-      expect(w.ws().db.prepare("SELECT count(*) AS n FROM photos WHERE size_bytes = 6 OR sha256 NOT GLOB '[0-9a-f]*'").get()).toEqual({ n: 0 });
+      expect(dbOf(w.ws()).prepare('SELECT count(*) AS n FROM reports').get()).toEqual(reportsBefore);
+      expect(dbOf(w.ws()).prepare("SELECT count(*) AS n FROM photos WHERE size_bytes = 6 OR sha256 NOT GLOB '[0-9a-f]*'").get()).toEqual({ n: 0 });
       // The workspace still answers after the attempts: accounts and targets are where they were.
       expect((await w.app.inject({ url: '/api/field/assignment', headers: w.as.field })).json().stops).toHaveLength(2);
     } finally {
@@ -261,7 +262,7 @@ describe('field routes: photos are named by sha256 only (issue 15, finding 1)', 
     const r = await w.app.inject({ method: 'POST', url: '/api/field/reports', payload: report('r-photo-ok', null, { photos: [sha] }), headers: w.as.field });
     expect(r.statusCode).toBe(201);
     expect(fs.existsSync(staged)).toBe(false);
-    expect(w.ws().db.prepare('SELECT mime, size_bytes FROM photos WHERE sha256 = ?').get(sha)).toEqual({ mime: 'image/png', size_bytes: png.length });
+    expect(dbOf(w.ws()).prepare('SELECT mime, size_bytes FROM photos WHERE sha256 = ?').get(sha)).toEqual({ mime: 'image/png', size_bytes: png.length });
   });
 });
 
@@ -287,7 +288,7 @@ describe('field routes: reports exported by other field apps', () => {
     const again = (await w.app.inject({ method: 'POST', url: '/api/field/reports/import', payload, headers: w.as.manager })).json();
     expect(again.added).toEqual([]);
     expect(again.unchanged).toEqual(['k1', 'k2']);
-    const audit = w.ws().db.prepare("SELECT actor FROM audit_log WHERE action = 'report.add' AND subject IN ('k1','k2')").all();
+    const audit = dbOf(w.ws()).prepare("SELECT actor FROM audit_log WHERE action = 'report.add' AND subject IN ('k1','k2')").all();
     expect(audit).toEqual([{ actor: 'planner' }, { actor: 'planner' }]);
   });
 });

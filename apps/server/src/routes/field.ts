@@ -1,7 +1,7 @@
 import { createHash } from 'node:crypto';
 import path from 'node:path';
 import { parseGroundReport } from '@tiandi/geo';
-import { importReports, readTarget, sniffImage, StoreError, type PhotoBytes } from '@tiandi/store';
+import { hasStoredPhoto, hasTarget, importReports, readTarget, sniffImage, StoreError, teamHasTarget, teamTargetIds, type PhotoBytes } from '@tiandi/store';
 import { z } from 'zod';
 import type { RequestAccount, Role, RouteModule, ServerContext } from '../context';
 import { AuthError } from '../auth/auth-errors';
@@ -11,7 +11,7 @@ import { parseFieldExport } from '../field/parse-field-export';
 import { parseInput } from '../validate';
 import { importReportsInBatches } from '../workspace/import-reports-in-batches';
 import { actorOf, workspaceOf } from '../workspace/workspace-service';
-import { readAssignment, teamHasTarget, teamTargetIds } from './field-assignment';
+import { readAssignment } from './field-assignment';
 import { assignmentGpx } from './field-gpx';
 
 /** Roles that may read a team's assignment: the team itself, and the office roles that plan and review. */
@@ -175,11 +175,10 @@ const field: RouteModule = {
 
       const store = photoStoreOf(ctx);
       const photos: PhotoBytes = new Map();
-      const hasStored = ws.db.prepare('SELECT 1 FROM photos WHERE sha256 = ?');
       for (const sha of photoRefs) {
         const uploaded = store.read(sha);
         if (uploaded) photos.set(sha, uploaded);
-        else if (!hasStored.get(sha)) {
+        else if (!hasStoredPhoto(ws, sha)) {
           throw new ServerError('TIANDI_E_VALIDATION', `照片尚未上传 photo ${sha} not uploaded yet: PUT /api/field/photos/${sha} first`, { field: 'photos' });
         }
       }
@@ -215,7 +214,7 @@ const field: RouteModule = {
 export default field;
 
 function readAssignmentTarget(ws: ReturnType<typeof workspaceOf>, id: string) {
-  if (!ws.db.prepare('SELECT 1 FROM targets WHERE target_id = ?').get(id)) return null;
+  if (!hasTarget(ws, id)) return null;
   const t = readTarget(ws, id);
   return {
     type: 'Feature' as const,

@@ -1,4 +1,4 @@
-import { readFootprints } from '@tiandi/store';
+import { imageRecords, readFootprints } from '@tiandi/store';
 import type { RouteModule, Role } from '../context';
 import { featureCollection } from '../workspace/geojson';
 import { workspaceOf } from '../workspace/workspace-service';
@@ -11,9 +11,7 @@ const images: RouteModule = {
   register(app, ctx) {
     app.get('/api/images', { config: { roles: ALL } }, async () => {
       const ws = workspaceOf(ctx);
-      const meta = new Map(
-        (ws.db.prepare('SELECT image_id, crs, width, height, operator, imported_at FROM images').all() as { image_id: string; crs: string | null; width: number | null; height: number | null; operator: string | null; imported_at: string }[]).map((r) => [r.image_id, r]),
-      );
+      const meta = imageRecords(ws);
       return featureCollection(
         readFootprints(ws).map((f) => {
           const m = meta.get(f.imageId);
@@ -21,7 +19,7 @@ const images: RouteModule = {
             type: 'Feature' as const,
             id: f.imageId,
             geometry: f.geometry,
-            properties: { image_id: f.imageId, gsd_m: f.gsdM, acquired: f.acquired || null, sha256: f.sha256, crs: m?.crs ?? null, width: m?.width ?? null, height: m?.height ?? null, imported_at: m?.imported_at ?? null },
+            properties: { image_id: f.imageId, gsd_m: f.gsdM, acquired: f.acquired || null, sha256: f.sha256, crs: m?.crs ?? null, width: m?.width ?? null, height: m?.height ?? null, imported_at: m?.importedAt ?? null },
           };
         }),
       );

@@ -1,3 +1,4 @@
+import { dbOf } from '@tiandi/store/testing';
 import { execFileSync, spawnSync } from 'node:child_process';
 import fs from 'node:fs';
 import path from 'node:path';
@@ -137,7 +138,7 @@ describe('manager routes: the certification path', () => {
     const verdict = (await w.app.inject({ method: 'POST', url: '/api/manager/audit/verify', payload: {}, headers: w.as.manager })).json().verdict;
     expect(verdict.ok).toBe(true);
     // Tamper with one entry: the verify button names it.
-    w.ws().db.prepare("UPDATE audit_log SET actor = 'mallory' WHERE seq = 3").run();
+    dbOf(w.ws()).prepare("UPDATE audit_log SET actor = 'mallory' WHERE seq = 3").run();
     const bad = (await w.app.inject({ method: 'POST', url: '/api/manager/audit/verify', payload: {}, headers: w.as.manager })).json().verdict;
     expect(bad).toMatchObject({ ok: false, seq: 3 });
   });

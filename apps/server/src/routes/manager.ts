@@ -1,4 +1,4 @@
-import { certificateHtml, certifyZone, evaluateZone, listCertificates, readAuditLog, readZone, revokeCertificate, StoreError, verifyAudit, type Certificate } from '@tiandi/store';
+import { certificateHtml, certifyZone, evaluateZone, listCertificates, readAuditLog, readZone, reportIdsOfTarget, revokeCertificate, StoreError, verifyAudit, type Certificate } from '@tiandi/store';
 import { z } from 'zod';
 import type { Role, RouteModule } from '../context';
 import { certificateToPdfInput } from '../certificate-pdf/certificate-to-pdf-input';
@@ -134,7 +134,7 @@ const manager: RouteModule = {
       return cert;
     }
     function reportIdsOf(targetId: string): string[] {
-      return (ws().db.prepare('SELECT report_id FROM reports WHERE target_id = ?').all(targetId) as { report_id: string }[]).map((r) => r.report_id);
+      return reportIdsOfTarget(ws(), targetId);
     }
   },
 };

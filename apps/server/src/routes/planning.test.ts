@@ -1,3 +1,4 @@
+import { dbOf } from '@tiandi/store/testing';
 import fs from 'node:fs';
 import os from 'node:os';
 import path from 'node:path';
@@ -87,7 +88,7 @@ describe('planning inputs live in the workspace (issue 20)', () => {
       // Tags as strings, node ids kept (so ways meet where they did), the depot with its name: what `tiandi plan --workspace` reads.
       expect(readRoads(ws)).toEqual([{ id: '0', coords: [[100, 25], [100.01, 25.01]], tags: { highway: 'residential', layer: '1' }, nodes: [7, 8] }]);
       expect(readDepot(ws)).toEqual({ id: 'depot', name: '派出所', lonLat: [100.002, 25.003] });
-      const audit = ws.db.prepare(`SELECT actor, action FROM audit_log WHERE action IN ('roads.set', 'depot.set') ORDER BY seq`).all();
+      const audit = dbOf(ws).prepare(`SELECT actor, action FROM audit_log WHERE action IN ('roads.set', 'depot.set') ORDER BY seq`).all();
       expect(audit).toEqual([{ actor: 'planner', action: 'roads.set' }, { actor: 'planner', action: 'depot.set' }]);
       const ctx = (await s.app.inject({ url: '/api/planning/context', headers: s.as.field })).json();
       expect(ctx).toMatchObject({ depot: [100.002, 25.003], depotName: '派出所', depotNamePinyin: null });
@@ -121,7 +122,7 @@ describe('planning inputs live in the workspace (issue 20)', () => {
     expect((await second.app.inject({ url: '/api/planning/context', headers: second.as.planner })).json()).toMatchObject({ depot: [100.005, 25.002], depotName: '乡政府', depotNamePinyin: 'Xiang Zhengfu' });
     const { Workspace } = await import('@tiandi/store');
     const ws = Workspace.open(opts.workspacePath);
-    const audit = ws.db.prepare(`SELECT actor, action FROM audit_log WHERE action IN ('roads.set', 'depot.set') ORDER BY seq`).all();
+    const audit = dbOf(ws).prepare(`SELECT actor, action FROM audit_log WHERE action IN ('roads.set', 'depot.set') ORDER BY seq`).all();
     ws.close();
     expect(audit).toEqual([{ actor: 'server', action: 'roads.set' }, { actor: 'server', action: 'depot.set' }]);
   });
@@ -175,7 +176,7 @@ describe('PUT /api/planning/roads with an OpenStreetMap extract (issue 20)', () 
     expect(again.roads.features[1].properties.highway).toBe('footway');
     const { Workspace } = await import('@tiandi/store');
     const ws = Workspace.open(path.join(s.dir, 'w.gpkg'));
-    const sources = ws.db.prepare(`SELECT DISTINCT source FROM roads`).all();
+    const sources = dbOf(ws).prepare(`SELECT DISTINCT source FROM roads`).all();
     ws.close();
     expect(sources).toEqual([{ source: 'PUT /api/planning/roads (OSM)' }]);
   });

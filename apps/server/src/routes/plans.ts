@@ -1,4 +1,4 @@
-import { importPlan, listTargets, readDepot, readRoads, readTarget, readZones } from '@tiandi/store';
+import { importPlan, listPlanTeams, listTargets, readDepot, readPlanStops, readRoads, readTarget, readZones } from '@tiandi/store';
 import { computePlan, PlanFailed } from '../planning/compute-plan';
 import { targetFeature } from '../workspace/geojson';
 import { labelPoint, zoneLookup } from '../workspace/zone-lookup';
@@ -48,9 +48,6 @@ const ComputeBody = z.strictObject({
 });
 const OPEN = new Set(['detected', 'planned', 'confirmed', 'needs_revisit']);
 
-interface PlanRow { plan_id: string; team: string; stop_count: number; duration_s: number | null; distance_m: number | null; created_at: string }
-interface StopRow { team: string; seq: number; target_id: string | null; arrive_s: number | null; geom: Buffer }
-
 /**
  * Plans: GET /api/plans (summaries), GET /api/plans/:id (teams with ordered stops), and
  * POST /api/plans — record a plan computed in the browser (or by `tiandi plan`): its routes and
@@ -60,12 +57,11 @@ const plans: RouteModule = {
   name: 'plans',
   register(app, ctx) {
     app.get('/api/plans', { config: { roles: READ } }, async () => {
-      const rows = workspaceOf(ctx).db.prepare('SELECT plan_id, team, stop_count, duration_s, distance_m, created_at FROM plans ORDER BY created_at, plan_id, team').all() as PlanRow[];
       const byId = new Map<string, { planId: string; createdAt: string; teams: { team: string; stops: number; durationS: number | null; distanceM: number | null }[] }>();
-      for (const r of rows) {
-        const p = byId.get(r.plan_id) ?? { planId: r.plan_id, createdAt: r.created_at, teams: [] };
-        p.teams.push({ team: r.team, stops: r.stop_count, durationS: r.duration_s, distanceM: r.distance_m });
-        byId.set(r.plan_id, p);
+      for (const r of listPlanTeams(workspaceOf(ctx))) {
+        const p = byId.get(r.planId) ?? { planId: r.planId, createdAt: r.createdAt, teams: [] };
+        p.teams.push({ team: r.team, stops: r.stopCount, durationS: r.durationS, distanceM: r.distanceM });
+        byId.set(r.planId, p);
       }
       return { plans: [...byId.values()] };
     });
@@ -73,19 +69,18 @@ const plans: RouteModule = {
     app.get('/api/plans/:id', { config: { roles: [...READ, 'field'] } }, async (req) => {
       const { id } = parseInput(IdParams, req.params, 'params');
       const ws = workspaceOf(ctx);
-      const rows = ws.db.prepare('SELECT plan_id, team, stop_count, duration_s, distance_m, created_at FROM plans WHERE plan_id = ? ORDER BY team').all(id) as PlanRow[];
+      const rows = listPlanTeams(ws, id);
       if (rows.length === 0) throw new ServerError('TIANDI_E_NOT_FOUND', `没有此计划 no plan '${id}'`, { field: 'id' });
-      const { fromGpkgBlob } = await import('@tiandi/store');
-      const stops = ws.db.prepare('SELECT team, seq, target_id, arrive_s, geom FROM stops WHERE plan_id = ? ORDER BY team, seq').all(id) as StopRow[];
+      const stops = readPlanStops(ws, id);
       const teams = rows
         .filter((r) => req.account?.role !== 'field' || r.team === req.account.team)
         .map((r) => ({
           team: r.team,
-          durationS: r.duration_s,
-          distanceM: r.distance_m,
-          stops: stops.filter((s) => s.team === r.team).map((s) => ({ seq: s.seq, targetId: s.target_id, arriveS: s.arrive_s, position: (fromGpkgBlob(s.geom) as { coordinates: [number, number] }).coordinates })),
+          durationS: r.durationS,
+          distanceM: r.distanceM,
+          stops: stops.filter((s) => s.team === r.team).map((s) => ({ seq: s.seq, targetId: s.targetId, arriveS: s.arriveS, position: s.lonLat })),
         }));
-      return { planId: id, createdAt: rows[0].created_at, teams };
+      return { planId: id, createdAt: rows[0].createdAt, teams };
     });
 
     app.post('/api/plans/compute', { config: { roles: ['planner', 'admin'] } }, async (req) => {

@@ -1,3 +1,4 @@
+import { dbOf } from '@tiandi/store/testing';
 import { createHash } from 'node:crypto';
 import fs from 'node:fs';
 import path from 'node:path';
@@ -44,7 +45,7 @@ describe('an upload of imagery the workspace already holds', () => {
     expect(done.json()).toMatchObject({ jobId: null, existing: true, sameImage: { imageId: 'block-1.tif', by: 'sha256' } });
     expect(jobQueueOf(s.app.tiandi).list()).toEqual([]);
 
-    expect(ws.db.prepare('SELECT image_id FROM images').all()).toEqual([{ image_id: 'block-1.tif' }]);
+    expect(dbOf(ws).prepare('SELECT image_id FROM images').all()).toEqual([{ image_id: 'block-1.tif' }]);
     expect(readAuditLog(ws).filter((e) => e.action === 'scan.import')).toHaveLength(1);
   });
 });

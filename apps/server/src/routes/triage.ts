@@ -1,4 +1,4 @@
-import { decideTriage, listTriage, readTarget, undoTriage, type TriageFilter } from '@tiandi/store';
+import { decideTriage, imagesOfTarget, listTriage, readTarget, undoTriage, type TriageFilter } from '@tiandi/store';
 import { z } from 'zod';
 import type { RouteModule, Role, ServerContext } from '../context';
 import { ServerError } from '../errors';
@@ -99,7 +99,7 @@ const triage: RouteModule = {
       const q = parseInput(ChipQuery, req.query, 'query');
       const ws = workspaceOf(ctx);
       const t = readTarget(ws, id);
-      const images = (ws.db.prepare('SELECT DISTINCT image_id FROM candidates WHERE target_id = ? ORDER BY image_id').all(id) as { image_id: string }[]).map((r) => r.image_id);
+      const images = imagesOfTarget(ws, id);
       const imageId = q.image ?? images[0];
       if (!imageId || !images.includes(imageId)) throw new ServerError('TIANDI_E_NOT_FOUND', `目标 ${id} 没有影像 ${imageId ?? ''} has no candidate from that image`, { field: 'image' });
       const catalog = rasterCatalogOf(ctx);

@@ -9,3 +9,4 @@ export type { ScryptParams } from './password-hash';
 export { isRole, ROLE_LABELS, ROLES } from './roles';
 export type { Role } from './roles';
 export { openAccountStore } from './open-account-store';
+export { accountStoreOf } from './workspace-accounts';
