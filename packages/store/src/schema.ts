@@ -178,6 +178,18 @@ export const MIGRATIONS: Migration[] = [
         INSERT INTO gpkg_contents (table_name, data_type, identifier, description) VALUES ('triage_leases', 'attributes', 'triage_leases', '案头判读租约 desk triage leases (reviewer, until)');`);
     },
   },
+  {
+    version: 13,
+    name: "the server's scan jobs and raster list in the workspace (issue 21): scan_jobs and rasters tables instead of jobs.json and rasters.json beside it",
+    up(db) {
+      db.exec(`CREATE TABLE scan_jobs (fid INTEGER PRIMARY KEY AUTOINCREMENT, job_id TEXT NOT NULL UNIQUE, seq INTEGER NOT NULL, status TEXT NOT NULL, image_name TEXT NOT NULL,
+          image_path TEXT NOT NULL, sha256 TEXT NOT NULL, created_at TEXT NOT NULL, finished_at TEXT, error TEXT, job_json TEXT NOT NULL);
+        CREATE INDEX scan_jobs_sha256 ON scan_jobs(sha256);
+        CREATE TABLE rasters (fid INTEGER PRIMARY KEY AUTOINCREMENT, kind TEXT NOT NULL CHECK (kind IN ('ortho','heatmap')), name TEXT NOT NULL, file TEXT NOT NULL, image_id TEXT, UNIQUE (kind, file));
+        INSERT INTO gpkg_contents (table_name, data_type, identifier, description) VALUES ('scan_jobs', 'attributes', 'scan_jobs', '扫描任务 the server''s scan jobs (upload → scan → record)');
+        INSERT INTO gpkg_contents (table_name, data_type, identifier, description) VALUES ('rasters', 'attributes', 'rasters', '地图栅格 orthophotos and heatmaps the map shows');`);
+    },
+  },
 ];
 
 export const SCHEMA_VERSION = MIGRATIONS[MIGRATIONS.length - 1].version;
