@@ -20,9 +20,12 @@ const t0 = Date.now();
 let chips = 0, pos = 0;
 for (let seed = first; seed < first + count; seed++) {
   const r = createPrng(seed * 7 + 1);
-  const gsdM = Math.round(r.range(0.03, 0.085) * 1000) / 1000;
+  const [lo, hi] = (process.env.TRAIN_GSD ?? '0.03,0.085').split(',').map(Number);
+  const gsdM = Math.round(r.range(lo, hi) * 1000) / 1000;
   const widthPx = Math.round(r.range(110, 150) / gsdM);
-  const w = await writeScene({ seed, gsdM, crs: r.pick(CRSS), widthPx, plotsPerHa: Number(process.env.PLOTS_PER_HA ?? 7) }, work);
+  // TRAIN_VARIETY=wide: the domain-randomised world (variety.ts); TRAIN_GSD=lo,hi the scenes' GSD range.
+  const variety = process.env.TRAIN_VARIETY === 'wide' ? { variety: 'wide' as const } : {};
+  const w = await writeScene({ seed, gsdM, crs: r.pick(CRSS), widthPx, plotsPerHa: Number(process.env.PLOTS_PER_HA ?? 7), ...variety }, work);
   const truth = JSON.parse(readFileSync(w.truthPath, 'utf8'));
   const recs = await exportChips(w.tifPath, truth, out, { gsdM: 0.15, sizePx: 128, perPositive: 3, perNegativeLabel: 1, randomPerHa: Number(process.env.RANDOM_PER_HA ?? 6), seed });
   chips += recs.length;

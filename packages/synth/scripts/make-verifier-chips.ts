@@ -8,6 +8,7 @@
  * roses, blossom, tarps, brassica, garlic, mulch) are added, since the first stage flags some only elsewhere.
  *   npx tsx packages/synth/scripts/make-verifier-chips.ts <modelDir> <outDir> [firstSeed=1300] [scenes=40] [--prefilter]
  * With --prefilter: the windows of the verifier's prefilter (card `verifier.prefilter`), at its GSD.
+ * Environment: VCHIPS_GSD=lo,hi (scene GSD range), VCHIPS_VARIETY=wide (domain-randomised scenes).
  */
 import { cpSync, mkdirSync, mkdtempSync, readFileSync, rmSync, writeFileSync } from 'node:fs';
 import { tmpdir } from 'node:os';
@@ -52,7 +53,9 @@ for (let seed = first; seed < first + n; seed++) {
   // VCHIPS_GSD=lo,hi widens the scenes' GSD range (the scan verifies 2-12.5 cm); default 3-8.5 cm as before.
   const [lo, hi] = (process.env.VCHIPS_GSD ?? '0.03,0.085').split(',').map(Number);
   const gsdM = Math.round(r.range(lo, hi) * 1000) / 1000;
-  const w = await writeScene({ seed, gsdM, crs: r.pick(CRSS), widthPx: Math.round(r.range(140, 180) / gsdM), plotsPerHa: 5 }, work);
+  // VCHIPS_VARIETY=wide: the domain-randomised world (flower colours, rosettes, rows, intercrops, camera...).
+  const variety = process.env.VCHIPS_VARIETY === 'wide' ? { variety: 'wide' as const } : {};
+  const w = await writeScene({ seed, gsdM, crs: r.pick(CRSS), widthPx: Math.round(r.range(140, 180) / gsdM), plotsPerHa: 5, ...variety }, work);
   const truth = JSON.parse(readFileSync(w.truthPath, 'utf8')) as { features: Array<{ properties: { class: string }; geometry: { coordinates: Ring[] } }> };
   const plots = truth.features.filter((f) => f.properties.class === 'poppy').map((f) => f.geometry.coordinates);
   const windows: VerifierWindow[] = [];

@@ -29,6 +29,7 @@ export function generateScene(input: SceneOptionsInput): Scene {
     widthM: options.widthPx * options.gsdM,
     heightM: options.heightPx * options.gsdM,
     plotsPerHa: options.plotsPerHa,
+    variety: options.variety,
   });
   const georef = sceneGeoref(options);
   return {

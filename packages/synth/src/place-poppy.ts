@@ -1,7 +1,8 @@
 import type { Prng } from './prng';
 import { Cover, Kind, type PlotSetting, type SceneObject, type SceneXY } from './scene-types';
-import { blobRingXY, makeObject, ringAreaM2, shapeHit } from './shapes';
+import { blobRingXY, makeObject, pointInRing, ringAreaM2, shapeHit } from './shapes';
 import { addTree, forEachParcel, insideRing, uvToXy, type SceneLayout } from './scene-layout';
+import { drawLeafColour, drawPlantVariant } from './variety';
 
 /** Flower colours of opium poppy (RGB) and their names. */
 export const POPPY_FLOWERS: Array<{ name: string; rgb: [number, number, number] }> = [
@@ -14,8 +15,11 @@ export const POPPY_FLOWERS: Array<{ name: string; rgb: [number, number, number] 
 const HOST_COVERS = new Set([Cover.Wheat, Cover.Rapeseed, Cover.Vegetables, Cover.Garlic, Cover.Brassica, Cover.Fallow, Cover.Soil, Cover.Ploughed]);
 const BLOCKING = new Set([Kind.Road, Kind.Track, Kind.Building, Kind.Pond, Kind.Tree, Kind.BlossomTree, Kind.Courtyard, Kind.Poppy, Kind.PoppyCapsule]);
 
-/** Places poppy plots in the settings where they are really found, and records their ground truth. */
-export function placePoppyPlots(l: SceneLayout, r: Prng, plotsPerHa: number): void {
+/**
+ * Places poppy plots in the settings where they are really found, and records their ground truth. `wide`: plots
+ * of the domain-randomised world (irregular outlines, any stage, sowing, intercrop; see variety.ts).
+ */
+export function placePoppyPlots(l: SceneLayout, r: Prng, plotsPerHa: number, wide = false): void {
   const areaHa = (l.widthM * l.heightM) / 10_000;
   const mean = plotsPerHa * areaHa;
   const n = mean <= 0 ? 0 : Math.max(0, Math.round(mean + r.normal() * Math.sqrt(mean)));
@@ -34,7 +38,10 @@ export function placePoppyPlots(l: SceneLayout, r: Prng, plotsPerHa: number): vo
       let ring: SceneXY[] | undefined;
       let tree: [number, number, number] | undefined;
       const ang = Math.atan2(l.sin, l.cos);
-      if (setting === 'open_field') {
+      if (setting === 'open_field' && wide && r.chance(0.6)) {
+        const c = uvToXy(l, r.range(h.u0, h.u1), r.range(h.v0, h.v1));
+        ring = irregularRingXY(c[0], c[1], Math.exp(r.range(Math.log(3), Math.log(120))), r.range(1, 4), r.range(0, Math.PI), r);
+      } else if (setting === 'open_field') {
         const lu = Math.min(h.u1 - h.u0 - 2, r.range(5, 22)), lv = Math.min(h.v1 - h.v0 - 2, r.range(4, 16));
         if (lu < 3 || lv < 3) continue;
         const u = r.range(h.u0 + 1, h.u1 - 1 - lu), v = r.range(h.v0 + 1, h.v1 - 1 - lv);
@@ -70,6 +77,11 @@ export function placePoppyPlots(l: SceneLayout, r: Prng, plotsPerHa: number): vo
       if (setting !== 'courtyard' && !ring.every((p) => insideRing(h.ring, p[0], p[1], 0.3))) continue;
       if (!ring.every((p) => p[0] > 1 && p[1] > 1 && p[0] < l.widthM - 1 && p[1] < l.heightM - 1)) continue;
       if (blocked(l.objects, ring, setting === 'courtyard')) continue;
+      if (wide) {
+        placeWidePlot(l, r, ring, setting);
+        if (tree) addTree(l, r, tree[0], tree[1], tree[2], false);
+        break;
+      }
       const capsule = r.chance(0.3);
       const main = r.int(0, 3);
       const mixed = r.chance(0.5);
@@ -91,6 +103,51 @@ export function placePoppyPlots(l: SceneLayout, r: Prng, plotsPerHa: number): vo
       break;
     }
   }
+}
+
+/** A wide-world plot: its stage, sowing, flowers and intercrop drawn, fruit trees or a shading tree added. */
+function placeWidePlot(l: SceneLayout, r: Prng, ring: SceneXY[], setting: PlotSetting): void {
+  const d = drawPlantVariant(r, l.cos, l.sin);
+  const areaM2 = ringAreaM2(ring);
+  const rows = d.variant.rows;
+  l.objects.push(makeObject({
+    kind: d.truth.stage === 'capsule' ? Kind.PoppyCapsule : Kind.Poppy, z: 10, shape: { type: 'poly', ring },
+    colour: drawLeafColour(r, d.truth.stage), colour2: d.variant.palette[0], seed: r.int(0, 1e9), density: d.flowerShare,
+    cellM: rows ? rows.plantM : 1 / Math.sqrt(d.densityPerM2), plant: d.variant,
+  }));
+  const xs = ring.map((p) => p[0]), ys = ring.map((p) => p[1]);
+  const [x0, x1, y0, y1] = [Math.min(...xs), Math.max(...xs), Math.min(...ys), Math.max(...ys)];
+  if (d.fruitTrees) {
+    const nTrees = Math.max(1, Math.round(areaM2 / 25));
+    for (let k = 0, tries = 0; k < nTrees && tries < 40; tries++) {
+      const x = r.range(x0, x1), y = r.range(y0, y1);
+      if (!pointInRing(ring, x, y)) continue;
+      addTree(l, r, x, y, r.range(1, 2), r.chance(0.25));
+      k++;
+    }
+  } else if (r.chance(0.3)) {
+    // Part shade: a tree beside the plot, its shadow (sun from anywhere) falling on part of it.
+    const p = ring[r.int(0, ring.length - 1)], cx = (x0 + x1) / 2, cy = (y0 + y1) / 2;
+    addTree(l, r, p[0] + (p[0] - cx) * 0.2, p[1] + (p[1] - cy) * 0.2, r.range(1.2, 2.6), false);
+  }
+  l.plots.push({
+    id: `p${l.plots.length + 1}`, stage: d.truth.stage, setting, ring: [...ring, ring[0]], areaM2: Math.round(areaM2 * 100) / 100,
+    plantCount: Math.round(areaM2 * d.densityPerM2), flowerColours: d.colours, sowing: d.truth.sowing,
+    ...(d.truth.intercrop ? { intercrop: d.truth.intercrop } : {}),
+  });
+}
+
+/** An irregular plot outline: 6-11 vertices at jittered angles and radii, elongated by `aspect`, scaled to `areaM2`. */
+function irregularRingXY(cx: number, cy: number, areaM2: number, aspect: number, rot: number, r: Prng): SceneXY[] {
+  const n = r.int(6, 11);
+  const pts: SceneXY[] = [];
+  for (let i = 0; i < n; i++) {
+    const t = ((i + r.range(-0.3, 0.3)) / n) * 2 * Math.PI, rad = r.range(0.65, 1.3);
+    pts.push([rad * Math.cos(t) * Math.sqrt(aspect), (rad * Math.sin(t)) / Math.sqrt(aspect)]);
+  }
+  const k = Math.sqrt(areaM2 / ringAreaM2(pts));
+  const c = Math.cos(rot), sn = Math.sin(rot);
+  return pts.map(([u, v]) => [cx + k * (u * c - v * sn), cy + k * (u * sn + v * c)]);
 }
 
 function blocked(objects: SceneObject[], ring: SceneXY[], inYard: boolean): boolean {

@@ -4,6 +4,7 @@ import { blobRingXY, makeObject, ringAreaM2, shapeRing } from './shapes';
 import { placePoppyPlots } from './place-poppy';
 import { placeLookalikes } from './place-lookalikes';
 import { buildObjectIndex, type ObjectIndex } from './object-index';
+import { wideLook } from './variety';
 
 /** Everything needed to render a scene, in scene metres (x east, y south, origin top-left). */
 export interface SceneLayout {
@@ -33,6 +34,8 @@ export interface LayoutOptions {
   heightM: number;
   /** Expected number of poppy plots per hectare (default 2.5); 0 for a clean scene. */
   plotsPerHa?: number;
+  /** `wide`: domain-randomised poppy and camera (variety.ts); default `classic`. */
+  variety?: 'classic' | 'wide';
 }
 
 const COVER_WEIGHTS: Array<[Cover, number]> = [
@@ -74,6 +77,8 @@ export function buildSceneLayout(opts: LayoutOptions): SceneLayout {
     shadowDy: r.range(0.2, 0.8),
     jpegQuality: r.int(70, 92),
   };
+  const wide = opts.variety === 'wide';
+  if (wide) Object.assign(look, wideLook(opts.seed)); // drawn from its own stream: the layout stays the classic one
   const ang = r.range(-0.5, 0.5);
   const cos = Math.cos(ang), sin = Math.sin(ang);
   // Rotated bbox of the scene in (u, v).
@@ -147,7 +152,7 @@ export function buildSceneLayout(opts: LayoutOptions): SceneLayout {
     const ring = blobRingXY(r.range(0.1 * W, 0.9 * W), r.range(0.1 * H, 0.9 * H), r.range(150, 700), r.range(1, 2.5), r.range(0, 3), r.next, 24);
     objs.push(makeObject({ kind: Kind.Pond, z: 3, shape: { type: 'poly', ring }, colour: [62, 84, 80], colour2: [120, 110, 85], seed: r.int(0, 1e9), density: 0 }));
   }
-  placePoppyPlots(layout, r.fork(2), opts.plotsPerHa ?? 2.5);
+  placePoppyPlots(layout, r.fork(2), opts.plotsPerHa ?? 2.5, wide);
   placeLookalikes(layout, r.fork(3));
   layout.index = buildObjectIndex(objs, W, H);
   return layout;

@@ -7,11 +7,14 @@ import type { SceneXY } from './scene-types';
 export interface PlotProps {
   class: 'poppy';
   id: string;
-  stage: 'flowering' | 'capsule';
+  stage: 'flowering' | 'capsule' | 'rosette';
   setting: string;
   area_m2: number;
   plant_count: number;
   flower_colours: string[];
+  /** Wide world only (scene option variety 'wide'). */
+  sowing?: 'rows' | 'broadcast';
+  intercrop?: 'maize' | 'beans' | 'fruit_trees';
 }
 
 /** Properties of a look-alike in the ground truth GeoJSON. */
@@ -65,7 +68,7 @@ export function sceneTruth(l: SceneLayout, g: SceneGeoref, o: SceneOptions): Sce
     features: [
       ...l.plots.map((p) => ({
         type: 'Feature' as const,
-        properties: { class: 'poppy' as const, id: p.id, stage: p.stage, setting: p.setting, area_m2: p.areaM2, plant_count: p.plantCount, flower_colours: p.flowerColours },
+        properties: { class: 'poppy' as const, id: p.id, stage: p.stage, setting: p.setting, area_m2: p.areaM2, plant_count: p.plantCount, flower_colours: p.flowerColours, ...(p.sowing ? { sowing: p.sowing } : {}), ...(p.intercrop ? { intercrop: p.intercrop } : {}) },
         geometry: { type: 'Polygon' as const, coordinates: [ll(p.ring)] },
       })),
       ...l.lookalikes.map((a) => ({

@@ -1,4 +1,5 @@
 /** Shared types of the synthetic scene: geometry is in scene metres, x east, y south, origin top-left. */
+import type { CameraLook, PlantVariant } from './variety';
 
 /** [x, y] in scene metres. */
 export type SceneXY = [number, number];
@@ -61,6 +62,8 @@ export interface SceneObject {
   density: number;
   /** Plant lattice cell in metres (plant-like kinds). */
   cellM?: number;
+  /** Wide world only: how a poppy plot grows (rosettes, rows, palette, intercrop, shade). */
+  plant?: PlantVariant;
 }
 
 /** A field parcel of the rotated field grid. */
@@ -79,8 +82,11 @@ export type PlotSetting = 'open_field' | 'in_crop' | 'field_edge' | 'tree_edge' 
 /** Ground truth of one poppy plot. */
 export interface TruthPlot {
   id: string;
-  stage: 'flowering' | 'capsule';
+  stage: 'flowering' | 'capsule' | 'rosette';
   setting: PlotSetting;
+  /** Wide world only: rows or broadcast sowing, and a crop or trees standing over the poppy. */
+  sowing?: 'rows' | 'broadcast';
+  intercrop?: 'maize' | 'beans' | 'fruit_trees';
   ring: SceneXY[];
   areaM2: number;
   plantCount: number;
@@ -104,4 +110,6 @@ export interface SceneLook {
   shadowDx: number;
   shadowDy: number;
   jpegQuality: number;
+  /** Wide world only: exposure, motion blur, vignetting, seamlines, resampling. */
+  camera?: CameraLook;
 }

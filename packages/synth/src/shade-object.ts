@@ -2,6 +2,7 @@ import { hash2 } from './prng';
 import { Kind, type SceneObject } from './scene-types';
 import { set } from './shade-cover';
 import { POPPY_FLOWERS } from './place-poppy';
+import { shadeIntercrop } from './variety';
 
 const ORN: Array<[number, number, number]> = [[236, 200, 40], [240, 130, 30], [215, 40, 50], [240, 150, 190], [245, 245, 240], [150, 70, 170]];
 
@@ -12,6 +13,8 @@ export function shadeObject(o: SceneObject, x: number, y: number, lf: number, ou
   switch (o.kind) {
     case Kind.Poppy:
     case Kind.PoppyCapsule:
+      if (o.plant) return shadeWidePoppy(o, x, y, fine, out);
+      return shadePlants(o, x, y, fine, out);
     case Kind.CornPoppy:
     case Kind.Ornamental:
     case Kind.Rose:
@@ -94,5 +97,50 @@ function shadePlants(o: SceneObject, x: number, y: number, fine: number, out: Fl
   }
   // Between plants: leaves of neighbours and soil.
   if (fine < 0.45) return set(out, c[0] * 0.8, c[1] * 0.8, c[2] * 0.8, fine, 12);
+  return set(out, 104, 86, 66, fine, 12);
+}
+
+/**
+ * A wide-world poppy plot: an intercrop over it where it stands, then plants in rows or broadcast; rosettes of
+ * lobed glaucous leaves before flowering, flowers of the plot's palette (with the dark-green capsule at their
+ * centre), or capsules; soil and leaves between plants.
+ */
+function shadeWidePoppy(o: SceneObject, x: number, y: number, fine: number, out: Float64Array): void {
+  const p = o.plant!;
+  if (p.intercrop && shadeIntercrop(p.intercrop, p.rows, x, y, out)) return set(out, out[0], out[1], out[2], fine, 12);
+  const rows = p.rows;
+  const u = rows ? x * rows.cos + y * rows.sin : x, v = rows ? -x * rows.sin + y * rows.cos : y;
+  const cu = rows ? rows.plantM : o.cellM ?? 0.2, cv = rows ? rows.rowM : cu;
+  const iu = Math.floor(u / cu), iv = Math.floor(v / cv);
+  const h1 = hash2(iu, iv, o.seed), h2 = hash2(iv, iu, o.seed + 1), h3 = hash2(iu + 7, iv - 3, o.seed + 2);
+  const pu = (iu + 0.25 + 0.5 * h1) * cu, pv = rows ? (iv + 0.5 + 0.15 * (h2 - 0.5)) * cv : (iv + 0.25 + 0.5 * h2) * cv;
+  const du = u - pu, dv = v - pv;
+  const d = Math.sqrt(du * du + dv * dv);
+  const c = o.colour;
+  const rf = rows ? Math.min(cv * 0.45, Math.max(cu, 0.1) * (0.9 + 0.5 * h3)) : cu * (0.42 + 0.2 * h3);
+  if (p.rosette) {
+    const lobe = 0.75 + 0.25 * Math.cos(5 * Math.atan2(dv, du) + h1 * 6.28);
+    const rr = rf * (1.1 + 0.25 * h3) * lobe;
+    if (d < rr) {
+      const k = 1.12 - 0.28 * (d / rr);
+      return set(out, c[0] * k, c[1] * k, c[2] * k, fine, 12);
+    }
+  } else if (o.kind === Kind.PoppyCapsule) {
+    if (d < 0.028 && h3 < 0.85) return set(out, c[0] * 1.3, c[1] * 1.22, c[2] * 1.18, fine, 10);
+  } else if (h1 * 0.7 + h3 * 0.3 < o.density) {
+    const fr = (0.03 + 0.025 * h2) * p.flowerScale;
+    const fx = du - (h3 - 0.5) * cu * 0.3, fy = dv - (h1 - 0.5) * cv * 0.3;
+    const f2 = fx * fx + fy * fy;
+    if (f2 < fr * fr) {
+      if (f2 < fr * fr * 0.06) return set(out, 150, 158, 92, fine, 10);
+      const f = p.palette[Math.floor(hash2(iu, iv, o.seed + 3) * p.palette.length)];
+      return set(out, f[0], f[1], f[2], fine, 14);
+    }
+  }
+  if (d < rf) {
+    const k = 1.1 - 0.3 * d / rf;
+    return set(out, c[0] * k, c[1] * k, c[2] * k, fine, 16);
+  }
+  if (fine < 0.35) return set(out, c[0] * 0.8, c[1] * 0.8, c[2] * 0.8, fine, 12);
   return set(out, 104, 86, 66, fine, 12);
 }

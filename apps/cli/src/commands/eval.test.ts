@@ -4,7 +4,7 @@ import path from 'node:path';
 import { beforeAll, describe, expect, it } from 'vitest';
 import { runCommand } from '../run-command.test-util';
 import { makeFixtures, type Fixtures } from '../../../../packages/tiles/scripts/make-fixtures';
-import evalCommand, { realKey } from './eval';
+import evalCommand, { realKey, wideCardMetrics } from './eval';
 
 const repo = path.resolve(__dirname, '../../../..');
 const model = path.join(repo, 'packages/tiles/fixtures/models/redness-seg');
@@ -51,5 +51,22 @@ describe('tiandi eval --real-negatives', () => {
   it('keys card metrics by folder or pattern', () => {
     expect(realKey('../shared/real-aerial/osbs-*.tif')).toBe('osbs');
     expect(realKey('/data/negatives/')).toBe('negatives');
+  });
+});
+
+describe('tiandi eval --variety', () => {
+  it('refuses a world it does not know, naming the option', async () => {
+    const r = await run(['--scenes', '1', '--model', model, '--variety', 'other']);
+    expect(r.code).not.toBe(0);
+    expect(r.stderr).toContain("--variety 'other' must be classic or wide");
+  });
+
+  it('writes the wide world beside the classic metrics, under wide_ keys', () => {
+    const g = { plots: 10, plotsFound: 9, recall: 0.9, recallGe4m2: 0.95, precision: 0.9, f1: 0.9, fpPerKm2: 2, areaKm2: 0.5, candidates: 10, candidatesTrue: 9, fpCandidates: 1,
+      bySize: { lt5m2: { recall: 0.5 }, m2_5to20: { recall: 1 }, gt20m2: { recall: 1 } }, byStage: { rosette: { recall: 0.8 }, flowering: { recall: 1 } } };
+    const m = wideCardMetrics({ seeds: '9100-9101', scenes: 2, variety: 'wide', plot: g, byGsd: [{ gsdM: 0.05, scenes: 2, crss: [], plot: g }], verifier: null, tileRocAuc: null, thresholdAt95Recall: null } as never);
+    expect(m).toMatchObject({ wide_eval_seeds: '9100-9101', wide_plot_recall_ge4m2: 0.95, wide_plot_precision: 0.9, wide_recall_rosette: 0.8, wide_recall_ge4m2_5cm: 0.95, wide_precision_5cm: 0.9 });
+    expect(Object.keys(m).every((k) => k.startsWith('wide_'))).toBe(true);
+    expect(m).not.toHaveProperty('wide_tile_roc_auc');
   });
 });

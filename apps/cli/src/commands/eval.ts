@@ -6,7 +6,7 @@ import { resolveModelDir } from '../default-model';
 
 const usage = `用法 Usage:
   tiandi eval [--scenes 20] [--seed 9000] [--model models/poppy-synth] [--size-m 150] [--gsd 0.03,0.05,...] [--engine scan|bare] [--json] [--write-card]
-              [--real-negatives <folder | 'folder/name-*.tif'>...]
+              [--variety classic|wide] [--real-negatives <folder | 'folder/name-*.tif'>...]
 
 在未参与训练的合成场景上评估模型 Evaluate a model on held-out synthetic scenes (seeds never used in
 training or calibration: 1000-1299 and 8000-8099 are reserved). Each scene (3-8 cm GSD, one of six CRSs) is written as a COG,
@@ -18,6 +18,9 @@ per km², tile-level ROC AUC and the threshold reaching 95 % recall.
   --real-negatives 真实负样本 folders of REAL imagery known to hold no poppy (or quoted patterns such as
                 'real-aerial/harv-*.tif'); every candidate there is false: prints false candidates per km² per
                 folder and per file, beside the synthetic table. --scenes 0 runs only these.
+  --variety     场景世界 classic (默认 default: the renderer the model was trained on) or wide (domain-randomised:
+                other flower colours, rosettes, rows, intercrops, irregular plots, shade, camera and processing);
+                with --write-card, wide writes its numbers beside the classic ones as wide_*
   --json        机器可读 print the report as JSON
   --write-card  把指标写入模型说明 write the metrics into <model>/model.json
 `;
@@ -33,7 +36,7 @@ const evalCommand: Command = {
         options: {
           scenes: { type: 'string' }, seed: { type: 'string' }, model: { type: 'string' }, 'size-m': { type: 'string' },
           json: { type: 'boolean' }, 'write-card': { type: 'boolean' }, engine: { type: 'string' },
-          gsd: { type: 'string' }, 'real-negatives': { type: 'string', multiple: true },
+          gsd: { type: 'string' }, variety: { type: 'string' }, 'real-negatives': { type: 'string', multiple: true },
         },
         allowPositionals: true,
       });
@@ -55,6 +58,8 @@ const evalCommand: Command = {
     if (clash) return fail(io, 'eval', `seeds ${seed}-${seed + n - 1} overlap seeds ${clash[0]}-${clash[1]} used for training or threshold calibration; choose held-out seeds (e.g. --seed 9000).`);
     const engine = (v.engine ?? 'scan') as 'scan' | 'bare';
     if (engine !== 'scan' && engine !== 'bare') return fail(io, 'eval', `--engine '${v.engine}' must be scan or bare.`);
+    const variety = (v.variety ?? 'classic') as 'classic' | 'wide';
+    if (variety !== 'classic' && variety !== 'wide') return fail(io, 'eval', `--variety '${v.variety}' must be classic or wide.`);
     const modelDir = resolveModelDir(io.cwd, v.model);
     const cardPath = path.join(modelDir, 'model.json');
     if (!fs.existsSync(cardPath) || !fs.existsSync(path.join(modelDir, 'model.onnx'))) return fail(io, path.relative(io.cwd, modelDir) || modelDir, '找不到 model.json 或 model.onnx missing model.json or model.onnx in this folder.');
@@ -66,7 +71,7 @@ const evalCommand: Command = {
     }
     const seeds = Array.from({ length: n }, (_, i) => seed + i);
     const report = n ? await evaluateModel({
-      modelDir, seeds, sizeM, engine, signal: io.signal, gsds,
+      modelDir, seeds, sizeM, engine, signal: io.signal, gsds, variety,
       onScene: (d, t) => { if (io.stderr.isTTY) io.stderr.write(`\r场景 scene ${d}/${t}`); },
     }) : undefined;
     if (io.stderr.isTTY && report) io.stderr.write('\n');
@@ -78,7 +83,8 @@ const evalCommand: Command = {
     }
     if (v['write-card']) {
       const card = JSON.parse(fs.readFileSync(cardPath, 'utf8'));
-      if (report) card.metrics = cardMetrics(report);
+      if (report && variety === 'wide') Object.assign((card.metrics ??= {}), wideCardMetrics(report));
+      else if (report) card.metrics = cardMetrics(report);
       if (real) Object.assign((card.metrics ??= {}), realCardMetrics(real));
       fs.writeFileSync(cardPath, JSON.stringify(card, null, 2) + '\n');
       io.stdout.write(`指标已写入 metrics written to ${path.relative(io.cwd, cardPath)}\n`);
@@ -118,6 +124,14 @@ export function cardMetrics(r: Report): Record<string, number | string | null> {
       return [[`recall_ge4m2_${k}`, r3(g.plot.recallGe4m2)], [`precision_${k}`, r3(g.plot.precision)], [`fp_per_km2_${k}`, r3(g.plot.fpPerKm2)]];
     })),
   };
+}
+
+/** The wide world's numbers, written beside the classic ones: recall of plots ≥ 4 m², precision, FP / km², per GSD too. */
+export function wideCardMetrics(r: Report): Record<string, number | string | null> {
+  const keep = /^(eval_seeds|eval_scenes|eval_plots|plot_recall|plot_recall_ge4m2|plot_precision|fp_per_km2|recall_(flowering|capsule|rosette)|recall_ge4m2_\d+cm|precision_\d+cm)$/;
+  const r3 = (x: number | null | undefined) => (x == null ? null : Math.round(x * 1000) / 1000);
+  const all = { ...cardMetrics(r), recall_rosette: r3(r.plot.byStage.rosette?.recall) };
+  return Object.fromEntries(Object.entries(all).filter(([k]) => keep.test(k)).map(([k, v]) => [`wide_${k}`, v]));
 }
 
 type RealReport = Awaited<ReturnType<typeof import('@tiandi/synth/node').evaluateRealNegatives>>;
@@ -170,7 +184,7 @@ function formatReport(r: Report): string {
   const pc = (x: number | null) => (x === null ? '—' : `${(x * 100).toFixed(1)} %`);
   const rows: Array<[string, string]> = [
     ['模型 model', `${r.model.name} ${r.model.version}`],
-    ['场景 scenes (seeds)', `${r.scenes} (${r.seeds}), ${p.areaKm2.toFixed(3)} km²`],
+    ['场景 scenes (seeds)', `${r.scenes} (${r.seeds}), ${p.areaKm2.toFixed(3)} km²${r.variety === 'wide' ? ', wide (domain-randomised) world' : ''}`],
     ['阈值 thresholds high/low/min m²', `${r.thresholds.high} / ${r.thresholds.low} / ${r.thresholds.min_area_m2}`],
     ['复核 verifier', r.verifier ? `${r.verifier.model}/, keeps candidates scoring ≥ ${r.verifier.threshold} on ${r.verifier.max_windows} windows` : '— (first stage only)'],
     ...(r.verifier?.prefilter ? [['初筛 prefilter', `${r.verifier.prefilter.model}/, passes candidates scoring ≥ ${r.verifier.prefilter.threshold} on ${r.verifier.prefilter.max_windows ?? 4} windows to the verifier`] as [string, string]] : []),

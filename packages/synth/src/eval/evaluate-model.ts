@@ -14,12 +14,12 @@ import { heatComponents } from './heat-components';
 import type { SceneXY } from '../scene-types';
 
 /** The held-out scene of an eval seed: GSD 3–8 cm (or `gsdM` when given), one of several CRSs, about `sizeM` metres square. */
-export function evalSceneOptions(seed: number, sizeM = 150, gsdGiven?: number) {
+export function evalSceneOptions(seed: number, sizeM = 150, gsdGiven?: number, variety?: 'classic' | 'wide') {
   const r = createPrng(seed * 13 + 5);
   const drawn = Math.round(r.range(0.03, 0.08) * 1000) / 1000;
   const gsdM = gsdGiven ?? drawn;
   const crs = r.pick(['EPSG:4522', 'EPSG:32648', 'EPSG:4326', 'EPSG:3857', 'EPSG:4545', 'EPSG:4490']);
-  return { seed, gsdM, crs, widthPx: Math.round(sizeM / gsdM) };
+  return { seed, gsdM, crs, widthPx: Math.round(sizeM / gsdM), ...(variety === 'wide' ? { variety } : {}) };
 }
 
 /** The full evaluation report (what `tiandi eval` prints and writes into the card). */
@@ -27,6 +27,8 @@ export interface EvalReport {
   model: { name: string; version: string; dir: string };
   seeds: string;
   scenes: number;
+  /** The scenes' world: `classic` (this renderer as trained on) or `wide` (domain-randomised). */
+  variety: 'classic' | 'wide';
   thresholds: { high: number; low: number; min_area_m2: number };
   /** The second stage the scan ran (engine scan and a card with a verifier), else null. */
   verifier: { model: string; threshold: number; max_windows: number; prefilter?: { model: string; threshold: number; max_windows: number } } | null;
@@ -53,6 +55,8 @@ export async function evaluateModel(opts: {
   engine?: 'scan' | 'bare';
   /** Scene GSDs (m), used in turn, scene k taking gsds[k % length]; default: each scene draws one in 3–8 cm. */
   gsds?: number[];
+  /** `wide`: the domain-randomised world (scene option variety), a stand-in for another generator's scenes. */
+  variety?: 'classic' | 'wide';
   signal?: AbortSignal; onScene?: (done: number, total: number) => void;
 }): Promise<EvalReport> {
   const engine = opts.engine ?? 'scan';
@@ -70,7 +74,7 @@ export async function evaluateModel(opts: {
   try {
     for (const [k, seed] of opts.seeds.entries()) {
       throwIfAborted(opts.signal);
-      const so = evalSceneOptions(seed, opts.sizeM, opts.gsds?.length ? opts.gsds[k % opts.gsds.length] : undefined);
+      const so = evalSceneOptions(seed, opts.sizeM, opts.gsds?.length ? opts.gsds[k % opts.gsds.length] : undefined, opts.variety);
       const w = await writeScene(so, work, { signal: opts.signal });
       imageryPx += so.widthPx * so.widthPx;
       const truthPlots = w.scene.truth.features.filter((f) => f.properties.class === 'poppy');
@@ -133,7 +137,7 @@ export async function evaluateModel(opts: {
   return {
     model: { name: card.name, version: card.version, dir: opts.modelDir },
     seeds: seeds.length > 1 && seeds[seeds.length - 1] - seeds[0] === seeds.length - 1 ? `${seeds[0]}-${seeds[seeds.length - 1]}` : seeds.join(','),
-    scenes: seeds.length, thresholds: th, plot: plotMetrics(scenes),
+    scenes: seeds.length, variety: opts.variety ?? 'classic', thresholds: th, plot: plotMetrics(scenes),
     verifier: engine === 'scan' && card.verifier ? { max_windows: 4, ...(card.verifier as Omit<NonNullable<EvalReport['verifier']>, 'max_windows'>) } : null,
     tileRocAuc: rocAuc(tileScores, tileLabels), tiles: tileScores.length,
     thresholdAt95Recall: thresholdAtRecall(plotScores, 0.95),
