@@ -8,7 +8,7 @@
 // from where npm packages resolve as usual: they stay external (native ones must; the rest load as before).
 // import.meta.url / dirname / filename are replaced by each source file's own, so paths relative to a source
 // file (worker scripts, JSON tables, seeds, the web app, the default model) still point into the clone.
-import { mkdir, readFile, rename, rm, stat, writeFile } from 'node:fs/promises';
+import { readFile, rename, rm, stat, writeFile } from 'node:fs/promises';
 import { createRequire } from 'node:module';
 import { dirname, join, resolve } from 'node:path';
 import { fileURLToPath, pathToFileURL } from 'node:url';

@@ -43,6 +43,7 @@ describe('normalizeFieldAppReports', () => {
   });
 
   it('rejects an epoch-ms date beyond any calendar instead of throwing (fuzz finding: RangeError: Invalid time value)', () => {
+    // biome-ignore lint/correctness/noPrecisionLoss: the fuzzer's input, past any date, is the point
     const gj = JSON.stringify({ type: 'FeatureCollection', features: [{ type: 'Feature', geometry: { type: 'Point', coordinates: [100.003, 25.004] }, attributes: { globalid: '{G-1}', result: 'Nothing', CreationDate: 17742949672966823200000 } }] });
     const r = normalizeFieldAppReports(gj);
     expect(r.features).toEqual([]);

@@ -60,6 +60,8 @@ export function distanceMatrix(inst: BenchInstance, round = true): Float64Array 
     const rad = (v: number): number => {
       const deg = Math.trunc(v);
       const min = v - deg;
+      // TSPLIB95 defines GEO distances with PI = 3.141592, not Math.PI: the published optima use it.
+      // biome-ignore lint/suspicious/noApproximativeNumericConstant: TSPLIB's own constant
       return (3.141592 * (deg + (5 * min) / 3)) / 180;
     };
     const lat = x.map(rad);

@@ -246,7 +246,7 @@ async function start(el: HTMLElement, cleanups: (() => void)[], isDisposed: () =
     let selected: number | null = null;
     let fmap: FieldMap | null = null;
     let queuedTargets = new Set<string>();
-    let sentTargets = new Set<string>(a.reports.map((r) => r.targetId).filter((x): x is string => !!x));
+    const sentTargets = new Set<string>(a.reports.map((r) => r.targetId).filter((x): x is string => !!x));
 
     const stateOf = (targetId: string | null): 'open' | 'queued' | 'done' =>
       targetId && sentTargets.has(targetId) ? 'done' : targetId && queuedTargets.has(targetId) ? 'queued' : 'open';

@@ -107,7 +107,7 @@ describe('exports', () => {
     expect(good.why).toBe('');
     expect(good.ok).toBe(true);
     // A route point before the route's name breaks the schema's order: the validator must notice.
-    const broken = gpx.replace(/<rte>\s*<name>([^<]*)<\/name>/, (m, name) => `<rte><rtept lat="27.9" lon="102.3"/><name>${name}</name>`);
+    const broken = gpx.replace(/<rte>\s*<name>([^<]*)<\/name>/, (_m, name) => `<rte><rtept lat="27.9" lon="102.3"/><name>${name}</name>`);
     expect(broken).not.toBe(gpx);
     expect(xsdValid(broken).ok).toBe(false);
   });

@@ -18,7 +18,7 @@ describe('rasterizeCoverage', () => {
 
 describe('resampleBox', () => {
   it('averages 2 × 2 blocks exactly and 1.5 × 1.5 blocks by area', () => {
-    const src = new Uint8Array([0, 0, 0, 100, 100, 100, 200, 200, 200, 40, 40, 40].flatMap((v, i) => [v]));
+    const src = new Uint8Array([0, 0, 0, 100, 100, 100, 200, 200, 200, 40, 40, 40].flatMap((v) => [v]));
     // 2 × 2 image (RGB): values 0, 100 / 200, 40 → mean 85
     const out = new Uint8Array(3);
     resampleBox(src, 2, 0, 2, 2, out, 1, 0, 1);

@@ -1,5 +1,5 @@
 import { readFile, readdir } from 'node:fs/promises';
-import { basename, dirname, extname, join } from 'node:path';
+import { basename, dirname, extname } from 'node:path';
 import { CrsError, crsFromWkt, type Crs } from '@tiandi/geo/crs';
 import { TilesError } from '../errors';
 import type { GeoTransform } from '../write/geo-tags';
@@ -29,7 +29,7 @@ const XML_ENTITIES: Record<string, string> = { '&lt;': '<', '&gt;': '>', '&quot;
 
 /** GeoTransform and SRS of a GDAL PAM file (`<PAMDataset><SRS>…</SRS><GeoTransform>…</GeoTransform>`). */
 export function parsePam(xml: string, file: string): SidecarGeoref['pam'] {
-  const unescape = (s: string) => s.replace(/&(lt|gt|quot|apos|amp);/g, (m) => XML_ENTITIES[m]);
+  const unescapeXml = (s: string) => s.replace(/&(lt|gt|quot|apos|amp);/g, (m) => XML_ENTITIES[m]);
   const gtText = /<GeoTransform>([^<]*)<\/GeoTransform>/.exec(xml)?.[1];
   const srsText = /<SRS[^>]*>([^<]*)<\/SRS>/.exec(xml)?.[1];
   const pam: NonNullable<SidecarGeoref['pam']> = { file };
@@ -40,7 +40,7 @@ export function parsePam(xml: string, file: string): SidecarGeoref['pam'] {
     }
     pam.geoTransform = gt as unknown as GeoTransform;
   }
-  if (srsText && srsText.trim()) pam.crs = crsOfWkt(unescape(srsText), file);
+  if (srsText && srsText.trim()) pam.crs = crsOfWkt(unescapeXml(srsText), file);
   return pam;
 }
 
