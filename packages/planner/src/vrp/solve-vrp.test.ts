@@ -1,22 +1,7 @@
 import { describe, expect, it } from 'vitest';
-import { createRng } from '../random';
 import { routeSchedule } from './route-schedule';
+import { smallVrp as randomProblem } from './small-vrp.test-util';
 import { solveVrp } from './solve-vrp';
-import type { VrpProblem } from './vrp-problem';
-
-function randomProblem(nJobs: number, seed: number, over: Partial<VrpProblem> = {}): VrpProblem {
-  const rng = createRng(seed);
-  const n = nJobs + 1;
-  const x = Array.from({ length: n }, () => rng.next() * 3600);
-  const y = Array.from({ length: n }, () => rng.next() * 3600);
-  const cost = new Float64Array(n * n);
-  for (let i = 0; i < n; i++) for (let j = 0; j < n; j++) cost[i * n + j] = Math.round(Math.hypot(x[i] - x[j], y[i] - y[j]));
-  const jobs = Array.from({ length: nJobs }, (_, i) => ({
-    node: i + 1, serviceS: 600, demand: 1 + rng.int(9), earliestS: 0, latestS: Infinity, penalty: 1e9, weight: 0,
-  }));
-  const vehicles = Array.from({ length: 4 }, () => ({ startNode: 0, endNode: 0, shiftStartS: 0, shiftEndS: 8 * 3600, capacity: 60, maxStops: 12 }));
-  return { n, cost, jobs, vehicles, ...over };
-}
 
 describe('solveVrp', () => {
   it('serves every job feasibly when the fleet suffices, every job exactly once', () => {
