@@ -34,3 +34,5 @@ export * from './export-workspace';
 export * from './boundaries/index';
 export * from './plan-reads';
 export * from './survey-reads';
+export * from './scan-jobs';
+export * from './raster-list';

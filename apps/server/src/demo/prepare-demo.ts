@@ -1,10 +1,9 @@
 import fs from 'node:fs';
 import path from 'node:path';
 import { fileURLToPath } from 'node:url';
-import { importScanDir, importZones, readDepot, roadsVersion, setDepot, setRoads, setSeason, Workspace } from '@tiandi/store';
+import { importScanDir, importZones, readDepot, roadsVersion, setDepot, setRasterList, setRoads, setSeason, Workspace, type RasterRecord } from '@tiandi/store';
 import { DEFAULT_MODEL_DIR } from '../jobs/default-scan-runner';
 import { depotFromGeoJson, roadWaysFromGeoJson } from '../planning/workspace-roads';
-import { RASTER_FILE_LIST, type RasterFileEntry } from '../tiles/raster-file-list';
 
 /** The repository's seeds/ folder (the demo survey). */
 export const SEEDS_DIR = path.resolve(path.dirname(fileURLToPath(import.meta.url)), '../../../../seeds');
@@ -49,7 +48,7 @@ export interface PreparedDemo {
  * Prepares the demo survey from seeds/, offline and idempotently: generates the imagery
  * (@tiandi/synth), creates the workspace with the zones and the 2026 season, scans every flight
  * block with the default model on first start (@tiandi/tiles, skipped for blocks already scanned),
- * imports the scans (idempotent), lists orthophotos and heatmaps for the map, stores the seed roads
+ * imports the scans (idempotent), lists orthophotos and heatmaps for the map in the workspace, stores the seed roads
  * and depot in the workspace for the planner, and adds the demo accounts.
  */
 export async function prepareDemo(opts: { demoDir?: string; seedsDir?: string; modelDir?: string; onStep?: (s: DemoStep) => void; signal?: AbortSignal } = {}): Promise<PreparedDemo> {
@@ -88,12 +87,12 @@ export async function prepareDemo(opts: { demoDir?: string; seedsDir?: string; m
   const modelMissing = fs.existsSync(path.join(modelDir, 'model.onnx')) ? null : modelDir;
   let scanned = 0;
   let candidates = 0;
-  const rasters: RasterFileEntry[] = [];
+  const rasters: RasterRecord[] = [];
   const ws = Workspace.open(workspacePath);
   try {
     for (const [k, img] of images.entries()) {
       const name = path.basename(img.path);
-      rasters.push({ kind: 'ortho', name, file: img.path });
+      rasters.push({ kind: 'ortho', name, file: img.path, imageId: null });
       const scanDir = path.join(demoDir, 'scans', name.replace(/\.tif$/i, ''));
       if (!fs.existsSync(path.join(scanDir, 'summary.json')) && !modelMissing) {
         const { scanImages } = await import('@tiandi/tiles/node');
@@ -114,15 +113,15 @@ export async function prepareDemo(opts: { demoDir?: string; seedsDir?: string; m
         const summary = JSON.parse(fs.readFileSync(path.join(scanDir, 'summary.json'), 'utf8')) as { candidates?: number };
         candidates += summary.candidates ?? 0;
         const heat = path.join(scanDir, 'heatmap.tif');
-        if (fs.existsSync(heat)) rasters.push({ kind: 'heatmap', name, file: heat });
+        if (fs.existsSync(heat)) rasters.push({ kind: 'heatmap', name, file: heat, imageId: null });
       }
     }
     putSeedPlanningInputs(ws, seedsDir);
+    setRasterList(ws, rasters, 'seeds', 'demo');
   } finally {
     ws.close();
   }
   step({ stage: 'import', fraction: 1 });
-  fs.writeFileSync(path.join(dataDir, RASTER_FILE_LIST), JSON.stringify(rasters, null, 1));
 
   step({ stage: 'accounts', fraction: 0 });
   const { openAccountStore } = await import('@tiandi/store/accounts');

@@ -2,17 +2,28 @@ import fs from 'node:fs';
 import os from 'node:os';
 import path from 'node:path';
 import { afterEach, describe, expect, it } from 'vitest';
+import { readScanJobs, Workspace } from '@tiandi/store';
 import type { Job } from './job';
 import { JobQueue, type ScanRunner } from './job-queue';
 
 const dirs: string[] = [];
+const open: Workspace[] = [];
 afterEach(() => {
+  for (const ws of open.splice(0)) ws.close();
   for (const d of dirs.splice(0)) fs.rmSync(d, { recursive: true, force: true });
 });
 function tmpFile(): string {
   const d = fs.mkdtempSync(path.join(os.tmpdir(), 'tiandi-jobs-'));
   dirs.push(d);
-  return path.join(d, 'jobs.json');
+  const file = path.join(d, 'ws.gpkg');
+  Workspace.create(file).close();
+  return file;
+}
+/** A connection to the workspace file, as a (re)started server opens it. */
+function tmpWorkspace(file = tmpFile()): Workspace {
+  const ws = Workspace.open(file);
+  open.push(ws);
+  return ws;
 }
 const input = (sha: string) => ({ imagePath: `/x/${sha}.tif`, imageName: `${sha}.tif`, sha256: sha.padEnd(64, '0'), sizeBytes: 10 });
 
@@ -34,7 +45,7 @@ function countingRunner(runs: Map<string, number>, opts: { tiles?: number; failO
 describe('JobQueue', () => {
   it('runs jobs in order, reports progress to 100 %, and refuses to queue the same content twice', async () => {
     const runs = new Map<string, number>();
-    const q = new JobQueue({ file: tmpFile(), runner: countingRunner(runs) });
+    const q = new JobQueue({ workspace: tmpWorkspace(), runner: countingRunner(runs) });
     const seen: Job[] = [];
     q.on('job', (j: Job) => seen.push(j));
     q.start();
@@ -61,7 +72,7 @@ describe('JobQueue', () => {
       onProgress({ tilesDone: 4, tilesTotal: 4, pixelsDone: 4e6, windowsDone: 300, windowsTotal: 300 });
       return { scanDir: '/scan', candidates: 1, imageId: 'img', scanId: 'scan', imported: true };
     };
-    const q = new JobQueue({ file: tmpFile(), runner });
+    const q = new JobQueue({ workspace: tmpWorkspace(), runner });
     const seen: Job[] = [];
     q.on('job', (j: Job) => seen.push(j));
     q.start();
@@ -78,7 +89,7 @@ describe('JobQueue', () => {
 
   it('records failures with their reason and retries on request', async () => {
     const runs = new Map<string, number>();
-    const q = new JobQueue({ file: tmpFile(), runner: countingRunner(runs, { failOn: 'bad.tif' }) });
+    const q = new JobQueue({ workspace: tmpWorkspace(), runner: countingRunner(runs, { failOn: 'bad.tif' }) });
     q.start();
     const { job } = q.enqueue(input('bad'));
     await q.whenIdle();
@@ -95,7 +106,7 @@ describe('JobQueue', () => {
     const runs = new Map<string, number>();
     let release!: () => void;
     const gate = new Promise<void>((r) => (release = r));
-    const q1 = new JobQueue({ file, runner: countingRunner(runs, { gate }) });
+    const q1 = new JobQueue({ workspace: tmpWorkspace(file), runner: countingRunner(runs, { gate }) });
     q1.start();
     const a = q1.enqueue(input('a')).job;
     const b = q1.enqueue(input('b')).job;
@@ -104,12 +115,12 @@ describe('JobQueue', () => {
     const closing = q1.close();
     release();
     await closing;
-    // The file still says running / queued: a crash or shutdown mid-scan.
-    const onDisk = JSON.parse(fs.readFileSync(file, 'utf8')) as Job[];
+    // The workspace still says running / queued: a crash or shutdown mid-scan.
+    const onDisk = readScanJobs<Job>(tmpWorkspace(file));
     expect(onDisk.map((j) => j.status)).toEqual(['running', 'queued']);
 
     const runs2 = new Map<string, number>();
-    const q2 = new JobQueue({ file, runner: countingRunner(runs2) });
+    const q2 = new JobQueue({ workspace: tmpWorkspace(file), runner: countingRunner(runs2) });
     expect(q2.get(a.id)!.status).toBe('queued');
     q2.start();
     await q2.whenIdle();
@@ -119,7 +130,7 @@ describe('JobQueue', () => {
   });
 
   it('cancels a queued job', async () => {
-    const q = new JobQueue({ file: tmpFile(), runner: countingRunner(new Map()) });
+    const q = new JobQueue({ workspace: tmpWorkspace(), runner: countingRunner(new Map()) });
     const { job } = q.enqueue(input('c'));
     expect(q.cancel(job.id)).toBe(true);
     expect(q.get(job.id)!.status).toBe('cancelled');

@@ -1,5 +1,6 @@
 import { randomUUID } from 'node:crypto';
 import { EventEmitter } from 'node:events';
+import type { Workspace } from '@tiandi/store';
 import { NO_PROGRESS, type Job, type JobProgress, type JobResult } from './job';
 import { JobStore } from './job-store';
 
@@ -39,9 +40,9 @@ export class JobQueue extends EventEmitter {
   private idle: Promise<void> = Promise.resolve();
   private closed = false;
 
-  constructor(opts: { file: string; runner: ScanRunner }) {
+  constructor(opts: { workspace: Workspace; runner: ScanRunner }) {
     super();
-    this.store = new JobStore(opts.file);
+    this.store = new JobStore(opts.workspace);
     this.runner = opts.runner;
     for (const job of this.store.list()) {
       if (job.status === 'running') this.store.put({ ...job, status: 'queued', progress: { ...NO_PROGRESS } });
@@ -112,7 +113,7 @@ export class JobQueue extends EventEmitter {
     }
   }
 
-  /** Stops the queue; a running job is aborted and left `running` in the file, so the next start redoes it. */
+  /** Stops the queue; a running job is aborted and left `running` in the workspace, so the next start redoes it. */
   async close(): Promise<void> {
     this.closed = true;
     this.running?.abort.abort();
@@ -181,7 +182,7 @@ export class JobQueue extends EventEmitter {
     } catch (err) {
       const cur = this.store.get(id)!;
       if (this.closed && cur.status === 'running') {
-        // Shutting down: leave it 'running' on disk so the next start redoes it cleanly.
+        // Shutting down: leave it 'running' in the workspace so the next start redoes it cleanly.
       } else if (cur.status === 'running') {
         this.update({ ...cur, status: 'failed', finishedAt: new Date().toISOString(), error: (err as Error).message ?? String(err) });
       }

@@ -1,21 +1,15 @@
-import fs from 'node:fs';
-import path from 'node:path';
+import { putScanJob, readScanJobs, type Workspace } from '@tiandi/store';
 import type { Job } from './job';
 
 /**
- * Jobs persisted as one JSON file (written to a temporary name, then renamed, so a crash leaves
- * the old or the new file, never half of one). Small: one record per uploaded image.
+ * Jobs persisted in the workspace's scan_jobs table (one row per job, written in a transaction, so a
+ * crash leaves the old or the new row, never half of one), cached in memory. Small: one record per uploaded image.
  */
 export class JobStore {
-  readonly file: string;
   private jobs = new Map<string, Job>();
 
-  constructor(file: string) {
-    this.file = file;
-    if (fs.existsSync(file)) {
-      const list = JSON.parse(fs.readFileSync(file, 'utf8')) as Job[];
-      for (const j of list) this.jobs.set(j.id, j);
-    }
+  constructor(private readonly ws: Workspace) {
+    for (const j of readScanJobs<Job>(ws)) this.jobs.set(j.id, j);
   }
 
   /** Every job, oldest first. */
@@ -39,21 +33,14 @@ export class JobStore {
     return this.list().reverse().find((j) => j.sha256 === sha256);
   }
 
-  /** Inserts or replaces a job and writes the file. */
+  /** Inserts or replaces a job and writes its row. */
   put(job: Job): void {
     this.jobs.set(job.id, job);
-    this.flush();
+    putScanJob(this.ws, job);
   }
 
   /** Replaces a job in memory only (frequent progress updates); the next put() persists it. */
   putVolatile(job: Job): void {
     this.jobs.set(job.id, job);
-  }
-
-  private flush(): void {
-    fs.mkdirSync(path.dirname(this.file), { recursive: true });
-    const tmp = `${this.file}.${process.pid}.tmp`;
-    fs.writeFileSync(tmp, JSON.stringify(this.list(), null, 1));
-    fs.renameSync(tmp, this.file);
   }
 }

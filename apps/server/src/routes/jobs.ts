@@ -1,4 +1,3 @@
-import path from 'node:path';
 import { z } from 'zod';
 import type { RouteModule } from '../context';
 import { ServerError } from '../errors';
@@ -7,6 +6,8 @@ import type { Job } from '../jobs/job';
 import { JobQueue } from '../jobs/job-queue';
 import { jobQueueOf } from '../jobs/services';
 import { parseInput } from '../validate';
+import { migrateJobsFile } from '../workspace/migrate-data-files';
+import { workspaceOf } from '../workspace/workspace-service';
 
 const IdParams = z.strictObject({ id: z.string().min(1).max(100) });
 
@@ -35,8 +36,10 @@ export function publicJob(j: Job) {
 const jobs: RouteModule = {
   name: 'jobs',
   register(app, ctx) {
+    // An older server's jobs.json moves into the workspace once.
+    for (const m of migrateJobsFile(ctx.options.dataDir, workspaceOf(ctx))) app.log.warn(m);
     const queue = new JobQueue({
-      file: path.join(ctx.options.dataDir, 'jobs.json'),
+      workspace: workspaceOf(ctx),
       runner: ctx.options.scanRunner ?? defaultScanRunner(ctx),
     });
     ctx.services.set('jobs', queue);

@@ -6,12 +6,14 @@ import type { RouteModule, ServerContext } from '../context';
 import { ServerError } from '../errors';
 import { jobQueueOf } from '../jobs/services';
 import { RasterCatalog, type RasterEntry } from '../tiles/raster-catalog';
-import { rasterFileListProvider } from '../tiles/raster-file-list';
+import { rasterListProvider } from '../tiles/raster-list-provider';
 import { renderTile, TILE_PX } from '../tiles/render-tile';
 import { TileCache } from '../tiles/tile-cache';
 import { boxesOverlap, isValidTile, tileBoundsLonLat } from '../tiles/tile-math';
 import type { RasterSource } from '../tiles/raster-source';
 import { parseInput } from '../validate';
+import { migrateRasterFileList } from '../workspace/migrate-data-files';
+import { workspaceOf } from '../workspace/workspace-service';
 
 /** A tile coordinate: decimal digits only (no sign, space, `0x`, exponent or fraction), no leading zero. */
 const TileIndex = z.string().regex(/^(0|[1-9][0-9]{0,9})$/, '瓦片坐标必须是非负整数 must be a non-negative decimal integer').transform(Number);
@@ -52,8 +54,9 @@ const rasters: RouteModule = {
   register(app, ctx) {
     const catalog = rasterCatalogOf(ctx);
     const cache = new TileCache(path.join(ctx.options.dataDir, 'tile-cache'));
-    // Rasters listed in <dataDir>/rasters.json (the demo's flight blocks and heatmaps).
-    catalog.addProvider(rasterFileListProvider(ctx.options.dataDir));
+    // Rasters listed in the workspace (the demo's flight blocks and heatmaps); an older rasters.json moves there once.
+    for (const m of migrateRasterFileList(ctx.options.dataDir, workspaceOf(ctx))) app.log.warn(m);
+    catalog.addProvider(rasterListProvider(() => workspaceOf(ctx)));
     // Scan jobs: their orthophoto (from upload) and heatmap (when scanned).
     catalog.addProvider(() => {
       const q = ctx.services.get('jobs') ? jobQueueOf(ctx) : null;

@@ -104,7 +104,7 @@ const triage: RouteModule = {
       if (!imageId || !images.includes(imageId)) throw new ServerError('TIANDI_E_NOT_FOUND', `目标 ${id} 没有影像 ${imageId ?? ''} has no candidate from that image`, { field: 'image' });
       const catalog = rasterCatalogOf(ctx);
       const entry = (await catalog.list()).find((e) => e.kind === 'ortho' && (e.imageId === imageId || e.name === imageId));
-      if (!entry) throw new ServerError('TIANDI_E_NOT_FOUND', `服务器上没有影像 ${imageId} 的文件 the server holds no file of image '${imageId}' (upload it, or list it in rasters.json)`, { field: 'image' });
+      if (!entry) throw new ServerError('TIANDI_E_NOT_FOUND', `服务器上没有影像 ${imageId} 的文件 the server holds no file of image '${imageId}' (upload it, or list it in the workspace's rasters table)`, { field: 'image' });
       const src = await catalog.source(entry);
       if (!src.reader) throw new ServerError('TIANDI_E_UNAVAILABLE', `影像 ${imageId} 无法按窗口读取 cannot be read by window`, { field: 'image' });
       const heatEntry = q.heat === '1' ? (await catalog.list()).find((e) => e.kind === 'heatmap' && (e.imageId === imageId || e.name === imageId)) : undefined;
