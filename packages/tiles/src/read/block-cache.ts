@@ -49,6 +49,11 @@ export class BlockCache<T extends { byteLength: number }> {
     return p;
   }
 
+  /** The cached block, if any, without counting it as used. */
+  peek(key: string): T | undefined {
+    return this.entries.get(key);
+  }
+
   private put(key: string, v: T): void {
     this.entries.set(key, v);
     this.bytes += v.byteLength;

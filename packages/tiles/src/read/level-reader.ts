@@ -8,6 +8,7 @@ import { toMaskBlock, toRgbBlock, type RgbBlock } from './rgb-block';
 import { DecodeBuffers } from './decode-buffers';
 import { ones, RegionPool } from './region-pool';
 import { reduceBlock, reducedGeometry, ReducedLevelFile } from './reduced-level';
+import { KeptBlockFile } from './kept-blocks';
 
 /** Reads pixel regions of one resolution level, block by block, through a bounded cache of decoded blocks. */
 export interface LevelReader {
@@ -15,7 +16,7 @@ export interface LevelReader {
   readLevel(info: IfdInfo, mask: IfdInfo | undefined, rx0: number, ry0: number, rx1: number, ry1: number, signal?: AbortSignal): Promise<RgbRaster>;
   /** Hands a region from readLevel back for reuse, once nothing refers to its arrays any more. */
   release(region: RgbRaster): void;
-  /** Blocks decoded so far (reduced-level tiles read back from their file are not decodes). */
+  /** Blocks decoded so far (reduced-level tiles and kept blocks read back from their files are not decodes). */
   decodes(): number;
   /**
    * From now on, reduces every decoded block of `base` `factor`× into the file at `path` (created when
@@ -23,8 +24,19 @@ export interface LevelReader {
    * undefined when its blocks do not split into whole reduced pixels.
    */
   reduceInto(base: IfdInfo, factor: number, path: string, create: boolean): Promise<IfdInfo | undefined>;
+  /** Stops feeding the reduced level from decoded blocks (it is complete); it is still read. */
+  stopReducing(): void;
   /** Stops reducing and closes the reduced level's file (removing it when this reader created it). */
   dropReduced(): Promise<void>;
+  /**
+   * From now on, keeps decoded blocks of `base` asked for with {@link keepUnder} in the file at `path` (created when
+   * `create`; see kept-blocks.ts), and reads kept blocks back from it instead of decoding them again.
+   */
+  keepInto(base: IfdInfo, path: string, create: boolean): Promise<void>;
+  /** Asks that the blocks under [x0, x1) × [y0, y1) of the kept level be kept: at once while cached, else when next decoded. */
+  keepUnder(x0: number, y0: number, x1: number, y1: number): void;
+  /** Closes the kept blocks' file (removing it when this reader created it). */
+  dropKept(): Promise<void>;
   setCacheBytes(bytes: number): void;
   clear(): void;
 }
@@ -41,300 +53,440 @@ function stripsPerBand(info: IfdInfo): number {
   return Math.max(1, Math.floor(STRIP_BAND_ROWS / info.blockHeight));
 }
 
+interface Reduced {
+  base: IfdInfo;
+  file: ReducedLevelFile;
+  info: IfdInfo;
+  /** Whether decoded base blocks are still reduced into it (until the first stage is done or the disk fails). */
+  feeding: boolean;
+}
+
+interface Kept {
+  base: IfdInfo;
+  file: KeptBlockFile;
+  /** Blocks asked for that were not cached: kept when next decoded. */
+  wanted: Set<string>;
+  /** Blocks this reader has kept. */
+  written: Set<string>;
+}
+
+/** What the stages of one reader share: the open file, its caches and the files of levels made on the way. */
+interface ReaderContext {
+  fh: FileHandle;
+  path: string;
+  bigEndian: boolean;
+  noData?: number;
+  buffers: DecodeBuffers;
+  cache: BlockCache<RgbBlock>;
+  maskCache: BlockCache<Uint8Array>;
+  /** Strips decoded beyond one a band, and cache misses served from files rather than decoded. */
+  count: { bandExtraStrips: number; notDecoded: number };
+  reduced?: Reduced;
+  kept?: Kept;
+}
+
+const rowsOf = (info: IfdInfo, by: number) => Math.min(info.blockHeight, info.height - by * info.blockHeight);
+
+function layoutOf(info: IfdInfo, samples: number): BlockLayout {
+  return { blockWidth: info.blockWidth, blockHeight: info.blockHeight, samples, bitsPerSample: info.bitsPerSample, predictor: info.predictor, jpegTables: info.jpegTables };
+}
+
+function emptyBlock(width: number, rows: number): RgbBlock {
+  const n = width * rows;
+  return { width, rows, rgb: new Uint8Array(n * 3), valid: new Uint8Array(n), byteLength: n * 4 };
+}
+
+const corrupt = (path: string, message: string) => new TilesError('TIANDI_E_CORRUPT_TIFF', message, path);
+
+/** Reads `n` bytes at `off` of the file. */
+async function readSpan(ctx: ReaderContext, off: number, n: number, sig?: AbortSignal): Promise<Buffer> {
+  throwIfAborted(sig);
+  const buf = Buffer.allocUnsafe(n);
+  const { bytesRead } = await ctx.fh.read(buf, 0, n, off);
+  if (bytesRead !== n) throw corrupt(ctx.path, `文件被截断 truncated file at byte ${off + bytesRead}`);
+  return buf;
+}
+
+/** The compressed bytes of block `block` (index into the IFD's offsets), or null for a block the file leaves out. */
+function readBlockBytes(ctx: ReaderContext, info: IfdInfo, block: number, sig?: AbortSignal): Promise<Uint8Array | null> | null {
+  const n = Number(info.byteCounts[block]);
+  return n ? readSpan(ctx, Number(info.offsets[block]), n, sig) : null;
+}
+
+/** Big-endian files ("MM") store 16/32-bit samples most significant byte first. */
+function swapToHostOrder(raw: Uint8Array, bits: number): Uint8Array {
+  if (bits === 16) {
+    if (raw.byteOffset % 2 !== 0) raw = raw.slice();
+    new Uint16Array(raw.buffer, raw.byteOffset, raw.byteLength >> 1).forEach((v, i, a) => (a[i] = ((v & 0xff) << 8) | (v >> 8)));
+  } else Buffer.from(raw.buffer, raw.byteOffset, raw.byteLength - (raw.byteLength % 4)).swap32();
+  return raw;
+}
+
+/** Decompresses one block and undoes its predictor and byte order. */
+async function decodeRaw(ctx: ReaderContext, info: IfdInfo, bytes: Uint8Array, layout: BlockLayout, rows: number, into?: (n: number) => Uint8Array): Promise<Uint8Array> {
+  let raw: Uint8Array;
+  try {
+    raw = await info.decoder(bytes, layout, into);
+  } catch (err) {
+    throw corrupt(ctx.path, `数据损坏 cannot decode a block (${(err as Error).message?.slice(0, 100)}): the file is corrupt; export it again`);
+  }
+  // A block shorter than its rows is refused before the predictor runs over rows it does not have (found by fuzzing).
+  const need = Math.ceil((layout.blockWidth * layout.samples * layout.bitsPerSample) / 8) * rows; // 1-bit masks: packed rows
+  if (raw.length < need) throw corrupt(ctx.path, `数据损坏 a block decoded to ${raw.length} bytes, expected ${need}: the file is corrupt`);
+  // The floating-point predictor is undone first and the bytes swapped after.
+  if (ctx.bigEndian && info.bitsPerSample > 8 && info.predictor !== 3) {
+    if (raw.byteOffset % 4 !== 0) raw = raw.slice();
+    raw = swapToHostOrder(raw, info.bitsPerSample);
+  }
+  if (info.predictor === 2) undoHorizontalPredictor(raw, layout, rows);
+  else if (info.predictor === 3 && info.bitsPerSample === 32) {
+    raw = undoFloatPredictor(raw, layout, rows);
+    // The planes come out in the file's byte order (checked against GDAL-written big-endian files).
+    if (ctx.bigEndian) raw = swapToHostOrder(raw, 32);
+  }
+  return raw;
+}
+
+/** Refuses decoded samples shorter than `rows` full rows of the block. */
+function checkSamples(ctx: ReaderContext, info: IfdInfo, samples: number, rows: number, planes: Uint8Array[]): void {
+  const need = info.blockWidth * rows * samples * Math.ceil(info.bitsPerSample / 8);
+  for (const p of planes) {
+    if (p.length && p.length < need) throw corrupt(ctx.path, `数据损坏 a block decoded to ${p.length} bytes, expected ${need}: the file is corrupt`);
+  }
+}
+
+/** Decodes tile (or planar strip) (bx, by) into RGB + validity; planes of samples the image does not show are skipped. */
+async function decodeTile(ctx: ReaderContext, info: IfdInfo, bx: number, by: number, into: (n: number) => Uint8Array, sig?: AbortSignal): Promise<RgbBlock> {
+  const rows = rowsOf(info, by);
+  const planar = info.planar === 2;
+  const layout = layoutOf(info, planar ? 1 : info.samples);
+  const perPlane = info.blocksAcross * info.blocksDown;
+  const needed = planar ? [...new Set([0, 1, 2, info.alphaSample].filter((s) => s >= 0 && s < info.samples))] : [0];
+  const planes: Uint8Array[] = [];
+  for (let s = 0; s < (planar ? info.samples : 1); s++) {
+    if (!needed.includes(s)) {
+      planes.push(new Uint8Array(0));
+      continue;
+    }
+    const bytes = await readBlockBytes(ctx, info, s * perPlane + by * info.blocksAcross + bx, sig);
+    if (!bytes) return emptyBlock(info.blockWidth, rows);
+    planes.push(await decodeRaw(ctx, info, bytes, layout, rows, into));
+  }
+  checkSamples(ctx, info, layout.samples, rows, planes);
+  return toRgbBlock(info, planes, rows, ctx.noData);
+}
+
+/** The bytes of strips [s0, s1) in one read when they lie together in the file (within twice their size), else undefined. */
+async function readStripsTogether(ctx: ReaderContext, info: IfdInfo, s0: number, s1: number, sig?: AbortSignal): Promise<{ chunk: Buffer; lo: number } | undefined> {
+  let lo = Infinity;
+  let hi = 0;
+  let sum = 0;
+  for (let s = s0; s < s1; s++) {
+    const n = Number(info.byteCounts[s]);
+    if (!n) continue;
+    const off = Number(info.offsets[s]);
+    lo = Math.min(lo, off);
+    hi = Math.max(hi, off + n);
+    sum += n;
+  }
+  if (!sum || hi - lo > 2 * sum + 65536) return undefined;
+  return { chunk: await readSpan(ctx, lo, hi - lo, sig), lo };
+}
+
+/** Joins decoded strips, top to bottom, into one block whose RGB lives in a buffer from `into`. */
+function joinStrips(parts: RgbBlock[], into: (n: number) => Uint8Array): RgbBlock {
+  const w = parts[0].width;
+  const rowsTotal = parts.reduce((n, b) => n + b.rows, 0);
+  const rgb = into(w * rowsTotal * 3);
+  const valid = parts.some((b) => b.valid) ? new Uint8Array(w * rowsTotal) : null;
+  let r = 0;
+  for (const b of parts) {
+    rgb.set(b.rgb.subarray(0, w * b.rows * 3), w * r * 3);
+    if (valid) {
+      if (b.valid) valid.set(b.valid.subarray(0, w * b.rows), w * r);
+      else valid.fill(1, w * r, w * (r + b.rows));
+    }
+    r += b.rows;
+  }
+  return { width: w, rows: rowsTotal, rgb, valid, byteLength: rgb.byteLength + (valid?.byteLength ?? 0) };
+}
+
+/** Decodes band `band` of `perBand` consecutive strips (read with one call when they lie together) into one block. */
+async function decodeBand(ctx: ReaderContext, info: IfdInfo, band: number, perBand: number, into: (n: number) => Uint8Array, sig?: AbortSignal): Promise<RgbBlock> {
+  const s0 = band * perBand;
+  const s1 = Math.min(info.blocksDown, s0 + perBand);
+  const together = await readStripsTogether(ctx, info, s0, s1, sig);
+  const layout = layoutOf(info, info.samples);
+  const parts: RgbBlock[] = [];
+  for (let s = s0; s < s1; s++) {
+    const rows = rowsOf(info, s);
+    const n = Number(info.byteCounts[s]);
+    const off = Number(info.offsets[s]);
+    const bytes = !n ? null : together ? together.chunk.subarray(off - together.lo, off - together.lo + n) : await readBlockBytes(ctx, info, s, sig);
+    if (!bytes) {
+      parts.push(emptyBlock(info.blockWidth, rows));
+      continue;
+    }
+    const raw = await decodeRaw(ctx, info, bytes, layout, rows, into);
+    checkSamples(ctx, info, info.samples, rows, [raw]);
+    parts.push(toRgbBlock(info, [raw], rows, ctx.noData));
+  }
+  // decodes() counts strips, not bands.
+  ctx.count.bandExtraStrips += parts.length - 1;
+  return parts.length === 1 ? parts[0] : joinStrips(parts, into);
+}
+
+/** A disk that fails (full /tmp) only costs speed: tiles not written are made again when read. */
+function writeReduced(ctx: ReaderContext, r: Reduced, bx: number, by: number, tile: RgbBlock): Promise<void> {
+  return r.file.write(bx, by, tile).catch(() => {
+    r.feeding = false;
+  });
+}
+
+/** Keeps a block in the kept file; a failing disk only means the block is decoded again when read again. */
+function keepBlock(k: Kept, bx: number, by: number, block: RgbBlock): void {
+  const key = `${bx}:${by}`;
+  try {
+    k.file.write(bx, by, block);
+    k.written.add(key);
+  } catch {
+    // Not kept: read again, it is decoded again.
+  }
+  k.wanted.delete(key);
+}
+
+/** What a freshly decoded block of the base level feeds: the reduced level being built, and the kept blocks when asked for. */
+async function afterDecode(ctx: ReaderContext, info: IfdInfo, bx: number, by: number, block: RgbBlock): Promise<void> {
+  const r = ctx.reduced;
+  if (r?.feeding && info === r.base) await writeReduced(ctx, r, bx, by, reduceBlock(r.file.geometry, block));
+  const k = ctx.kept;
+  if (k && info === k.base && k.wanted.has(`${bx}:${by}`)) keepBlock(k, bx, by, block);
+}
+
+/** Block (bx, by) of a level read in blocks of `perBand` strips (1: tiles): from the cache, the kept file, or decoded. */
+function levelBlock(ctx: ReaderContext, info: IfdInfo, bx: number, by: number, perBand: number, sig?: AbortSignal): Promise<RgbBlock> {
+  const r = ctx.reduced;
+  if (r && info === r.info) return reducedTile(ctx, r, bx, by, sig);
+  const key = perBand > 1 ? `${info.index}:b${by}` : `${info.index}:${bx}:${by}`;
+  return ctx.cache.get(key, async () => {
+    const { into, settle } = ctx.buffers.forBlock();
+    const k = ctx.kept;
+    if (k && info === k.base) {
+      const rows = Math.min(info.blockHeight * perBand, info.height - by * info.blockHeight * perBand);
+      const kept = await k.file.read(bx, by, info.blockWidth, rows, into);
+      if (kept) {
+        ctx.count.notDecoded++;
+        return settle(kept);
+      }
+    }
+    const block = settle(perBand > 1 ? await decodeBand(ctx, info, by, perBand, into, sig) : await decodeTile(ctx, info, bx, by, into, sig));
+    await afterDecode(ctx, info, bx, by, block);
+    return block;
+  });
+}
+
+/** A reduced tile: read back from its file, or made from its base block when no thread has written it yet. */
+function reducedTile(ctx: ReaderContext, r: Reduced, bx: number, by: number, sig?: AbortSignal): Promise<RgbBlock> {
+  return ctx.cache.get(`${r.info.index}:${bx}:${by}`, async () => {
+    ctx.count.notDecoded++;
+    const kept = await r.file.read(bx, by);
+    if (kept) return kept;
+    const b = await levelBlock(ctx, r.base, bx, by, stripsPerBand(r.base), sig);
+    const t = reduceBlock(r.file.geometry, b);
+    await writeReduced(ctx, r, bx, by, t);
+    return t;
+  });
+}
+
+/** A decoded mask block (1 valid, 0 not). */
+function maskBlock(ctx: ReaderContext, info: IfdInfo, bx: number, by: number, sig?: AbortSignal): Promise<Uint8Array> {
+  return ctx.maskCache.get(`${info.index}:${bx}:${by}`, async () => {
+    const rows = rowsOf(info, by);
+    const bytes = await readBlockBytes(ctx, info, by * info.blocksAcross + bx, sig);
+    if (!bytes) return new Uint8Array(info.blockWidth * rows);
+    return toMaskBlock(info, await decodeRaw(ctx, info, bytes, layoutOf(info, 1), rows), rows);
+  });
+}
+
+/** A region being assembled: RGB, and validity that stays the shared all-ones array until a block or mask says otherwise. */
+interface Region {
+  x0: number;
+  y0: number;
+  width: number;
+  height: number;
+  rgb: Uint8Array;
+  valid: Uint8Array;
+  allValid: boolean;
+}
+
+/** Copies the part of block `b` (whose top-left level pixel is bx0, by0) inside the region into it. */
+function placeBlock(g: Region, b: RgbBlock, bx0: number, by0: number, levelWidth: number): void {
+  const { x0: rx0, y0: ry0, width: rw } = g;
+  const cx0 = Math.max(rx0, bx0);
+  const cx1 = Math.min(rx0 + rw, bx0 + b.width, levelWidth);
+  const cy0 = Math.max(ry0, by0);
+  const cy1 = Math.min(ry0 + g.height, by0 + b.rows);
+  const n = cx1 - cx0;
+  if (b.valid && g.allValid) {
+    g.valid = new Uint8Array(rw * g.height).fill(1);
+    g.allValid = false;
+  }
+  if (n === rw && n === b.width) {
+    // Whole rows on both sides (strip bands): one copy.
+    const s = (cy0 - by0) * n;
+    g.rgb.set(b.rgb.subarray(s * 3, (s + n * (cy1 - cy0)) * 3), (cy0 - ry0) * rw * 3);
+    if (b.valid) g.valid.set(b.valid.subarray(s, s + n * (cy1 - cy0)), (cy0 - ry0) * rw);
+    return;
+  }
+  for (let y = cy0; y < cy1; y++) {
+    const s = (y - by0) * b.width + (cx0 - bx0);
+    const d = (y - ry0) * rw + (cx0 - rx0);
+    g.rgb.set(b.rgb.subarray(s * 3, (s + n) * 3), d * 3);
+    if (b.valid) g.valid.set(b.valid.subarray(s, s + n), d);
+  }
+}
+
+/** Clears the validity of region pixels that mask block `b` (mask block bx, by) marks invalid. */
+function applyMaskBlock(g: Region, m: IfdInfo, b: Uint8Array, bx: number, by: number): void {
+  const bx0 = bx * m.blockWidth;
+  const by0 = by * m.blockHeight;
+  const cx0 = Math.max(g.x0, bx0);
+  const cx1 = Math.min(g.x0 + g.width, bx0 + m.blockWidth, m.width);
+  const cy1 = Math.min(g.y0 + g.height, by0 + rowsOf(m, by));
+  for (let y = Math.max(g.y0, by0); y < cy1; y++) {
+    const s = (y - by0) * m.blockWidth;
+    const d = (y - g.y0) * g.width - g.x0;
+    for (let x = cx0; x < cx1; x++) if (!b[s + x - bx0]) g.valid[d + x] = 0;
+  }
+}
+
+/** Block index ranges [b0, b1] covering [p0, p1) in blocks of `size`. */
+const blockSpan = (p0: number, p1: number, size: number): [number, number] => [Math.floor(p0 / size), Math.floor((p1 - 1) / size)];
+
+/** Fills region `g` from the level's blocks, fetched concurrently (JPEG blocks decode on the thread pool meanwhile). */
+async function fillFromBlocks(ctx: ReaderContext, info: IfdInfo, g: Region, sig?: AbortSignal): Promise<void> {
+  const perBand = stripsPerBand(info);
+  const bh = info.blockHeight * perBand;
+  const [by0, by1] = blockSpan(g.y0, g.y0 + g.height, bh);
+  const [bx0, bx1] = blockSpan(g.x0, g.x0 + g.width, info.blockWidth);
+  const jobs: Promise<void>[] = [];
+  for (let by = by0; by <= by1; by++) {
+    for (let bx = bx0; bx <= bx1; bx++) {
+      jobs.push(levelBlock(ctx, info, bx, by, perBand, sig).then((b) => placeBlock(g, b, bx * info.blockWidth, by * bh, info.width)));
+    }
+  }
+  await Promise.all(jobs);
+}
+
+/** AND-s the mask IFD `m` into the region's validity. */
+async function applyMask(ctx: ReaderContext, m: IfdInfo, g: Region, sig?: AbortSignal): Promise<void> {
+  const [by0, by1] = blockSpan(g.y0, g.y0 + g.height, m.blockHeight);
+  const [bx0, bx1] = blockSpan(g.x0, g.x0 + g.width, m.blockWidth);
+  const jobs: Promise<void>[] = [];
+  for (let by = by0; by <= by1; by++) {
+    for (let bx = bx0; bx <= bx1; bx++) jobs.push(maskBlock(ctx, m, bx, by, sig).then((b) => applyMaskBlock(g, m, b, bx, by)));
+  }
+  await Promise.all(jobs);
+}
+
+/** Asks for the blocks of the kept level under a pixel box: kept at once while cached, else when next decoded. */
+function keepBlocksUnder(ctx: ReaderContext, k: Kept, x0: number, y0: number, x1: number, y1: number): void {
+  const info = k.base;
+  const perBand = stripsPerBand(info);
+  const bh = info.blockHeight * perBand;
+  const [by0, by1] = blockSpan(Math.max(0, y0), Math.min(info.height, y1), bh);
+  const [bx0, bx1] = blockSpan(Math.max(0, x0), Math.min(info.width, x1), info.blockWidth);
+  for (let by = by0; by <= by1; by++) {
+    for (let bx = bx0; bx <= bx1; bx++) {
+      const key = `${bx}:${by}`;
+      if (k.written.has(key)) continue;
+      const cached = ctx.cache.peek(perBand > 1 ? `${info.index}:b${by}` : `${info.index}:${bx}:${by}`);
+      if (cached) keepBlock(k, bx, by, cached);
+      else k.wanted.add(key);
+    }
+  }
+}
+
+/** Opens the reduced level `factor`× of `base` in `file` and returns it, or undefined when blocks do not split into whole reduced pixels. */
+async function openReduced(base: IfdInfo, factor: number, file: string, create: boolean): Promise<Reduced | undefined> {
+  const perBand = stripsPerBand(base);
+  const g = reducedGeometry({ width: base.width, height: base.height, blockWidth: base.blockWidth, blockHeight: base.blockHeight * perBand, tiled: base.tiled }, factor);
+  if (!g) return undefined;
+  const f = await ReducedLevelFile.open(file, g, create);
+  const info: IfdInfo = {
+    ...base, index: 100_000 + base.index, width: g.width, height: g.height, tiled: true, planar: 1,
+    blockWidth: g.tileWidth, blockHeight: g.tileHeight, blocksAcross: g.blocksAcross, blocksDown: g.blocksDown,
+  };
+  return { base, file: f, info, feeding: true };
+}
+
+/** Opens the kept blocks' file of `base` (blocks, or bands of strips as they are read). */
+async function openKept(base: IfdInfo, file: string, create: boolean): Promise<Kept> {
+  const bh = base.blockHeight * stripsPerBand(base);
+  const geometry = { blocksAcross: base.blocksAcross, blocksDown: Math.ceil(base.height / bh), blockWidth: base.blockWidth, blockHeight: bh };
+  return { base, file: await KeptBlockFile.open(file, geometry, create), wanted: new Set(), written: new Set() };
+}
+
 /** Creates the block reader of one open file. */
 export function createLevelReader(o: { fh: FileHandle; path: string; bigEndian: boolean; noData?: number; cacheBytes: number }): LevelReader {
-  const { fh, path, bigEndian, noData, cacheBytes } = o;
   const buffers = new DecodeBuffers();
   const regions = new RegionPool();
-  const cache = new BlockCache<RgbBlock>(cacheBytes, (block) => buffers.evicted(block));
-  const maskCache = new BlockCache<Uint8Array>(32 * 1024 * 1024);
-  let bandExtraStrips = 0;
-  let reduced: { base: IfdInfo; file: ReducedLevelFile; info: IfdInfo } | undefined;
-  let reducedReads = 0;
-  // A disk that fails (full /tmp) only costs speed: tiles not written are made again when read.
-  const writeReduced = (r: NonNullable<typeof reduced>, bx: number, by: number, t: RgbBlock) =>
-    r.file.write(bx, by, t).catch(() => {
-      if (reduced === r) reduced = { ...r, base: { ...r.base } };
-    });
-  /** Writes the reduced tile of a freshly decoded block of the level being reduced. */
-  const keepReduced = async (info: IfdInfo, bx: number, by: number, block: RgbBlock): Promise<void> => {
-    if (reduced && info === reduced.base) await writeReduced(reduced, bx, by, reduceBlock(reduced.file.geometry, block));
+  const ctx: ReaderContext = {
+    fh: o.fh, path: o.path, bigEndian: o.bigEndian, noData: o.noData, buffers,
+    cache: new BlockCache<RgbBlock>(o.cacheBytes, (block) => buffers.evicted(block)),
+    maskCache: new BlockCache<Uint8Array>(32 * 1024 * 1024),
+    count: { bandExtraStrips: 0, notDecoded: 0 },
   };
-
-  const readBytes = async (info: IfdInfo, block: number, sig?: AbortSignal): Promise<Uint8Array | null> => {
-    const off = Number(info.offsets[block]);
-    const n = Number(info.byteCounts[block]);
-    if (!n) return null;
-    throwIfAborted(sig);
-    const buf = Buffer.allocUnsafe(n);
-    const { bytesRead } = await fh.read(buf, 0, n, off);
-    if (bytesRead !== n) throw new TilesError('TIANDI_E_CORRUPT_TIFF', `文件被截断 truncated file at byte ${off + bytesRead}`, path);
-    return buf;
-  };
-  const rowsOf = (info: IfdInfo, by: number) => Math.min(info.blockHeight, info.height - by * info.blockHeight);
-  const decodeRaw = async (info: IfdInfo, bytes: Uint8Array, layout: BlockLayout, rows: number, into?: (n: number) => Uint8Array): Promise<Uint8Array> => {
-    let raw: Uint8Array;
-    try {
-      raw = await info.decoder(bytes, layout, into);
-    } catch (err) {
-      throw new TilesError('TIANDI_E_CORRUPT_TIFF', `数据损坏 cannot decode a block (${(err as Error).message?.slice(0, 100)}): the file is corrupt; export it again`, path);
-    }
-    // A block shorter than its rows is refused before the predictor runs over rows it does not have (found by fuzzing).
-    const need = Math.ceil((layout.blockWidth * layout.samples * layout.bitsPerSample) / 8) * rows; // 1-bit masks: packed rows
-    if (raw.length < need) throw new TilesError('TIANDI_E_CORRUPT_TIFF', `数据损坏 a block decoded to ${raw.length} bytes, expected ${need}: the file is corrupt`, path);
-    // Big-endian files ("MM") store 16/32-bit samples most significant byte first (the floating-point
-    // predictor is undone first and swapped after).
-    if (bigEndian && info.bitsPerSample > 8 && info.predictor !== 3) {
-      if (raw.byteOffset % 4 !== 0) raw = raw.slice();
-      if (info.bitsPerSample === 16) new Uint16Array(raw.buffer, raw.byteOffset, raw.byteLength >> 1).forEach((v, i, a) => (a[i] = ((v & 0xff) << 8) | (v >> 8)));
-      else Buffer.from(raw.buffer, raw.byteOffset, raw.byteLength - (raw.byteLength % 4)).swap32();
-    }
-    if (info.predictor === 2) undoHorizontalPredictor(raw, layout, rows);
-    else if (info.predictor === 3 && info.bitsPerSample === 32) {
-      raw = undoFloatPredictor(raw, layout, rows);
-      // The planes come out in the file's byte order (checked against GDAL-written big-endian files).
-      if (bigEndian) Buffer.from(raw.buffer, raw.byteOffset, raw.byteLength - (raw.byteLength % 4)).swap32();
-    }
-    return raw;
-  };
-  // A reduced tile: read back from the file, or made from its base block when no thread has written it yet.
-  const getReduced = (r: NonNullable<typeof reduced>, bx: number, by: number, sig?: AbortSignal): Promise<RgbBlock> =>
-    cache.get(`${r.info.index}:${bx}:${by}`, async () => {
-      reducedReads++;
-      const kept = await r.file.read(bx, by);
-      if (kept) return kept;
-      const perBand = stripsPerBand(r.base);
-      const b = await (perBand > 1 ? getBand(r.base, by, perBand, sig) : getBlock(r.base, bx, by, sig));
-      const t = reduceBlock(r.file.geometry, b);
-      await writeReduced(r, bx, by, t);
-      return t;
-    });
-  const getBlock = (info: IfdInfo, bx: number, by: number, sig?: AbortSignal): Promise<RgbBlock> =>
-    reduced && info === reduced.info ? getReduced(reduced, bx, by, sig) : cache.get(`${info.index}:${bx}:${by}`, async () => {
-      const { into, settle } = buffers.forBlock();
-      const rows = rowsOf(info, by);
-      const planes: Uint8Array[] = [];
-      const planeCount = info.planar === 2 ? info.samples : 1;
-      const perPlane = info.blocksAcross * info.blocksDown;
-      const layout: BlockLayout = {
-        blockWidth: info.blockWidth,
-        blockHeight: info.blockHeight,
-        samples: info.planar === 2 ? 1 : info.samples,
-        bitsPerSample: info.bitsPerSample,
-        predictor: info.predictor,
-        jpegTables: info.jpegTables,
-      };
-      const needed = info.planar === 2 ? [...new Set([0, 1, 2, info.alphaSample].filter((s) => s >= 0 && s < info.samples))] : [0];
-      for (let s = 0; s < planeCount; s++) {
-        if (!needed.includes(s)) {
-          planes.push(new Uint8Array(0));
-          continue;
-        }
-        const bytes = await readBytes(info, s * perPlane + by * info.blocksAcross + bx, sig);
-        if (!bytes) {
-          const n = info.blockWidth * rows;
-          return { width: info.blockWidth, rows, rgb: new Uint8Array(n * 3), valid: new Uint8Array(n), byteLength: n * 4 };
-        }
-        planes.push(await decodeRaw(info, bytes, layout, rows, into));
-      }
-      const need = info.blockWidth * rows * layout.samples * Math.ceil(info.bitsPerSample / 8);
-      for (const p of planes) {
-        if (p.length && p.length < need) {
-          throw new TilesError('TIANDI_E_CORRUPT_TIFF', `数据损坏 a block decoded to ${p.length} bytes, expected ${need}: the file is corrupt`, path);
-        }
-      }
-      const block = settle(toRgbBlock(info, planes, rows, noData));
-      await keepReduced(info, bx, by, block);
-      return block;
-    });
-  // A band of consecutive strips: read with one call when they lie together in the file, decoded strip by
-  // strip and joined into one block.
-  const getBand = (info: IfdInfo, band: number, perBand: number, sig?: AbortSignal): Promise<RgbBlock> =>
-    cache.get(`${info.index}:b${band}`, async () => {
-      const { into, settle } = buffers.forBlock();
-      const s0 = band * perBand;
-      const s1 = Math.min(info.blocksDown, s0 + perBand);
-      let lo = Infinity;
-      let hi = 0;
-      let sum = 0;
-      for (let s = s0; s < s1; s++) {
-        const n = Number(info.byteCounts[s]);
-        if (!n) continue;
-        const off = Number(info.offsets[s]);
-        lo = Math.min(lo, off);
-        hi = Math.max(hi, off + n);
-        sum += n;
-      }
-      let chunk: Buffer | undefined;
-      if (sum && hi - lo <= 2 * sum + 65536) {
-        throwIfAborted(sig);
-        chunk = Buffer.allocUnsafe(hi - lo);
-        const { bytesRead } = await fh.read(chunk, 0, hi - lo, lo);
-        if (bytesRead !== hi - lo) throw new TilesError('TIANDI_E_CORRUPT_TIFF', `文件被截断 truncated file at byte ${lo + bytesRead}`, path);
-      }
-      const layout: BlockLayout = {
-        blockWidth: info.blockWidth,
-        blockHeight: info.blockHeight,
-        samples: info.samples,
-        bitsPerSample: info.bitsPerSample,
-        predictor: info.predictor,
-        jpegTables: info.jpegTables,
-      };
-      const parts: RgbBlock[] = [];
-      let rowsTotal = 0;
-      for (let s = s0; s < s1; s++) {
-        const rows = rowsOf(info, s);
-        rowsTotal += rows;
-        const n = Number(info.byteCounts[s]);
-        const off = Number(info.offsets[s]);
-        const bytes = !n ? null : chunk ? chunk.subarray(off - lo, off - lo + n) : await readBytes(info, s, sig);
-        if (!bytes) {
-          const m = info.blockWidth * rows;
-          parts.push({ width: info.blockWidth, rows, rgb: new Uint8Array(m * 3), valid: new Uint8Array(m), byteLength: m * 4 });
-          continue;
-        }
-        const raw = await decodeRaw(info, bytes, layout, rows, into);
-        const need = info.blockWidth * rows * info.samples * Math.ceil(info.bitsPerSample / 8);
-        if (raw.length < need) {
-          throw new TilesError('TIANDI_E_CORRUPT_TIFF', `数据损坏 a block decoded to ${raw.length} bytes, expected ${need}: the file is corrupt`, path);
-        }
-        parts.push(toRgbBlock(info, [raw], rows, noData));
-      }
-      // decodes() counts strips, not bands.
-      bandExtraStrips += parts.length - 1;
-      if (parts.length === 1) {
-        const one = settle(parts[0]);
-        await keepReduced(info, 0, band, one);
-        return one;
-      }
-      const w = info.blockWidth;
-      const rgb = into(w * rowsTotal * 3);
-      const anyMask = parts.some((b) => b.valid);
-      const valid = anyMask ? new Uint8Array(w * rowsTotal) : null;
-      let r = 0;
-      for (const b of parts) {
-        rgb.set(b.rgb.subarray(0, w * b.rows * 3), w * r * 3);
-        if (valid) {
-          if (b.valid) valid.set(b.valid.subarray(0, w * b.rows), w * r);
-          else valid.fill(1, w * r, w * (r + b.rows));
-        }
-        r += b.rows;
-      }
-      const joined = settle({ width: w, rows: rowsTotal, rgb, valid, byteLength: rgb.byteLength + (valid?.byteLength ?? 0) });
-      await keepReduced(info, 0, band, joined);
-      return joined;
-    });
-  const getMask = (info: IfdInfo, bx: number, by: number, sig?: AbortSignal): Promise<Uint8Array> =>
-    maskCache.get(`${info.index}:${bx}:${by}`, async () => {
-      const rows = rowsOf(info, by);
-      const bytes = await readBytes(info, by * info.blocksAcross + bx, sig);
-      if (!bytes) return new Uint8Array(info.blockWidth * rows);
-      const layout: BlockLayout = { blockWidth: info.blockWidth, blockHeight: info.blockHeight, samples: 1, bitsPerSample: info.bitsPerSample, predictor: info.predictor };
-      return toMaskBlock(info, await decodeRaw(info, bytes, layout, rows), rows);
-    });
-
   const readLevel = async (info: IfdInfo, m: IfdInfo | undefined, rx0: number, ry0: number, rx1: number, ry1: number, sig?: AbortSignal): Promise<RgbRaster> => {
     buffers.reuseQuarantined();
-    const rw = rx1 - rx0;
-    const rh = ry1 - ry0;
-    const rgb = regions.acquire(rw * rh * 3);
-    // Validity stays the shared all-ones array until a block or a mask says otherwise.
-    let valid = m ? new Uint8Array(rw * rh).fill(1) : ones(rw * rh);
-    let allValid = !m;
-    const jobs: Promise<void>[] = [];
-    const perBand = stripsPerBand(info);
-    const bh = info.blockHeight * perBand;
-    for (let by = Math.floor(ry0 / bh); by <= Math.floor((ry1 - 1) / bh); by++) {
-      for (let bx = Math.floor(rx0 / info.blockWidth); bx <= Math.floor((rx1 - 1) / info.blockWidth); bx++) {
-        jobs.push(
-          (perBand > 1 ? getBand(info, by, perBand, sig) : getBlock(info, bx, by, sig)).then((b) => {
-            const bx0 = bx * info.blockWidth;
-            const by0 = by * bh;
-            const cx0 = Math.max(rx0, bx0);
-            const cx1 = Math.min(rx1, bx0 + info.blockWidth, info.width);
-            const cy0 = Math.max(ry0, by0);
-            const cy1 = Math.min(ry1, by0 + b.rows);
-            const n = cx1 - cx0;
-            if (b.valid && allValid) {
-              valid = new Uint8Array(rw * rh).fill(1);
-              allValid = false;
-            }
-            if (n === rw && n === b.width) {
-              // Whole rows on both sides (strip bands): one copy.
-              const s = (cy0 - by0) * n;
-              rgb.set(b.rgb.subarray(s * 3, (s + n * (cy1 - cy0)) * 3), (cy0 - ry0) * rw * 3);
-              if (b.valid) valid.set(b.valid.subarray(s, s + n * (cy1 - cy0)), (cy0 - ry0) * rw);
-              return;
-            }
-            for (let y = cy0; y < cy1; y++) {
-              const s = (y - by0) * b.width + (cx0 - bx0);
-              const d = (y - ry0) * rw + (cx0 - rx0);
-              rgb.set(b.rgb.subarray(s * 3, (s + n) * 3), d * 3);
-              if (b.valid) valid.set(b.valid.subarray(s, s + n), d);
-            }
-          }),
-        );
-      }
-    }
-    await Promise.all(jobs);
-    if (m) {
-      const mj: Promise<void>[] = [];
-      for (let by = Math.floor(ry0 / m.blockHeight); by <= Math.floor((ry1 - 1) / m.blockHeight); by++) {
-        for (let bx = Math.floor(rx0 / m.blockWidth); bx <= Math.floor((rx1 - 1) / m.blockWidth); bx++) {
-          mj.push(
-            getMask(m, bx, by, sig).then((b) => {
-              const bx0 = bx * m.blockWidth;
-              const by0 = by * m.blockHeight;
-              const cx0 = Math.max(rx0, bx0);
-              const cx1 = Math.min(rx1, bx0 + m.blockWidth, m.width);
-              const cy1 = Math.min(ry1, by0 + rowsOf(m, by));
-              for (let y = Math.max(ry0, by0); y < cy1; y++) {
-                const s = (y - by0) * m.blockWidth;
-                const d = (y - ry0) * rw - rx0;
-                for (let x = cx0; x < cx1; x++) if (!b[s + x - bx0]) valid[d + x] = 0;
-              }
-            }),
-          );
-        }
-      }
-      await Promise.all(mj);
-    }
-    return { width: rw, height: rh, rgb, valid, allValid };
+    const width = rx1 - rx0;
+    const height = ry1 - ry0;
+    const g: Region = { x0: rx0, y0: ry0, width, height, rgb: regions.acquire(width * height * 3), valid: m ? new Uint8Array(width * height).fill(1) : ones(width * height), allValid: !m };
+    await fillFromBlocks(ctx, info, g, sig);
+    if (m) await applyMask(ctx, m, g, sig);
+    return { width, height, rgb: g.rgb, valid: g.valid, allValid: g.allValid };
   };
-
+  const dropReduced = async () => {
+    const r = ctx.reduced;
+    ctx.reduced = undefined;
+    await r?.file.close();
+  };
   return {
     readLevel,
     release: (r) => regions.release(r.rgb),
-    decodes: () => cache.decodes - reducedReads + maskCache.decodes + bandExtraStrips,
+    decodes: () => ctx.cache.decodes - ctx.count.notDecoded + ctx.maskCache.decodes + ctx.count.bandExtraStrips,
     reduceInto: async (base, factor, file, create) => {
-      const perBand = stripsPerBand(base);
-      const g = reducedGeometry({ width: base.width, height: base.height, blockWidth: base.blockWidth, blockHeight: base.blockHeight * perBand, tiled: base.tiled }, factor);
-      if (!g) return undefined;
-      await reduced?.file.close();
-      const f = await ReducedLevelFile.open(file, g, create);
-      const info: IfdInfo = {
-        ...base, index: 100_000 + base.index, width: g.width, height: g.height, tiled: true, planar: 1,
-        blockWidth: g.tileWidth, blockHeight: g.tileHeight, blocksAcross: g.blocksAcross, blocksDown: g.blocksDown,
-      };
-      reduced = { base, file: f, info };
-      return info;
+      await dropReduced();
+      ctx.reduced = await openReduced(base, factor, file, create);
+      return ctx.reduced?.info;
+    },
+    stopReducing: () => {
+      if (ctx.reduced) ctx.reduced.feeding = false;
+    },
+    dropReduced,
+    keepInto: async (base, file, create) => {
+      await ctx.kept?.file.close();
+      ctx.kept = await openKept(base, file, create);
+    },
+    keepUnder: (x0, y0, x1, y1) => {
+      if (ctx.kept) keepBlocksUnder(ctx, ctx.kept, x0, y0, x1, y1);
+    },
+    dropKept: async () => {
+      const k = ctx.kept;
+      ctx.kept = undefined;
+      await k?.file.close();
     },
     setCacheBytes: (bytes) => {
-      cache.resize(bytes);
+      ctx.cache.resize(bytes);
       // No cache, no reuse: let the recycled buffers go too.
       if (bytes === 0) {
         buffers.drop();
         regions.clear();
       }
     },
-    dropReduced: async () => {
-      const r = reduced;
-      reduced = undefined;
-      await r?.file.close();
-    },
     clear: () => {
-      cache.clear();
-      maskCache.clear();
+      ctx.cache.clear();
+      ctx.maskCache.clear();
       buffers.drop();
       regions.clear();
     },

@@ -65,6 +65,15 @@ export interface GeoTiffSource {
   useReducedLevel(): void;
   /** Forgets the reduced level and closes its file (removed by the thread that created it). */
   dropReducedLevel(): Promise<void>;
+  /**
+   * Keeps full-resolution blocks asked for with {@link keepBlocksUnder} in the temporary file `file` (created when
+   * `create`, else another thread's; kept-blocks.ts) and reads them back from it rather than decoding them again.
+   */
+  keepBlocks(file: string, create: boolean): Promise<void>;
+  /** Asks that the full-resolution blocks under a pixel box be kept: at once while cached, else when next decoded. */
+  keepBlocksUnder(box: PixelBox): void;
+  /** Closes the kept blocks' file (removed by the thread that created it). */
+  dropKeptBlocks(): Promise<void>;
   close(): Promise<void>;
 }
 
@@ -250,14 +259,22 @@ export async function openGeoTiffSource(path: string, options: OpenGeoTiffOption
       },
       useReducedLevel() {
         reducedLevel = pendingReduced;
+        // Complete: blocks decoded from now on (for the verifier) need not be reduced again.
+        blocks.stopReducing();
       },
       async dropReducedLevel() {
         reducedLevel = pendingReduced = undefined;
         await blocks.dropReduced();
       },
+      async keepBlocks(file, create) {
+        await blocks.keepInto(levels[0].ifd, file, create);
+      },
+      keepBlocksUnder: ([x0, y0, x1, y1]) => blocks.keepUnder(Math.floor(x0), Math.floor(y0), Math.ceil(x1), Math.ceil(y1)),
+      dropKeptBlocks: () => blocks.dropKept(),
       async close() {
         reducedLevel = pendingReduced = undefined;
         await blocks.dropReduced();
+        await blocks.dropKept();
         blocks.clear();
         await fh.close().catch(() => undefined);
         await tiff?.close();
