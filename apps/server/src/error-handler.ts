@@ -1,11 +1,19 @@
 import type { FastifyError, FastifyReply, FastifyRequest } from 'fastify';
-import { ServerError, type ErrorBody } from './errors';
+import { CRS_ERROR_CODES, GEO_ERROR_CODES, isTiandiError, SHARED_ERROR_CODES, type ErrorRegistry } from '@tiandi/geo';
+import { PLANNER_ERROR_CODES } from '@tiandi/planner';
+import { STORE_ERROR_CODES } from '@tiandi/store';
+import { ACCOUNT_ERRORS } from '@tiandi/store/accounts';
+import { TILES_ERROR_CODES } from '@tiandi/tiles';
+import { AUTH_ERRORS } from './auth/auth-errors';
+import { SERVER_ERRORS, type ErrorBody } from './errors';
+
+/** Every code registry the server can meet, for errors that lost their class on the way (from a worker thread). */
+const REGISTRIES: ErrorRegistry[] = [SERVER_ERRORS, AUTH_ERRORS, SHARED_ERROR_CODES, GEO_ERROR_CODES, CRS_ERROR_CODES, STORE_ERROR_CODES, ACCOUNT_ERRORS, TILES_ERROR_CODES, PLANNER_ERROR_CODES];
 
 /**
- * The one error handler of the server: typed errors keep their status and code; fastify's own
- * validation and parsing failures become 400 `TIANDI_E_VALIDATION` / `TIANDI_E_BAD_REQUEST`;
- * errors of other packages that carry a `TIANDI_E_*` code become 400 (bad input); anything else
- * is a 500 whose details go to the log only.
+ * The one error handler of the server: typed errors (every `TiandiError`) answer with their code and the
+ * status their code registry gives; fastify's own validation and parsing failures become 400
+ * `TIANDI_E_VALIDATION` / `TIANDI_E_BAD_REQUEST`; anything else is a 500 whose details go to the log only.
  */
 export function errorHandler(this: unknown, err: FastifyError | Error, req: FastifyRequest, reply: FastifyReply): void {
   const body = toErrorBody(err);
@@ -18,7 +26,7 @@ export function toErrorBody(err: unknown): { status: number; json: ErrorBody } {
   if (isDiskFull(err)) {
     return { status: 507, json: { code: 'TIANDI_E_DISK_FULL', message: '服务器磁盘已满，未写入任何内容 The server disk is full; nothing was written. Free space on the server and send the request again.' } };
   }
-  if (err instanceof ServerError) {
+  if (isTiandiError(err)) {
     return { status: err.status, json: clean({ code: err.code, message: err.message, field: err.field, params: paramsOf(err) }) };
   }
   const e = err as Partial<FastifyError> & { field?: string; path?: string };
@@ -28,8 +36,7 @@ export function toErrorBody(err: unknown): { status: number; json: ErrorBody } {
     return { status: 400, json: clean({ code: 'TIANDI_E_VALIDATION', message: `字段无效 invalid — ${e.message}`, field: field || undefined }) };
   }
   if (typeof e?.code === 'string' && e.code.startsWith('TIANDI_E_')) {
-    const explicit = (e as { status?: number }).status;
-    const status = typeof explicit === 'number' ? explicit : e.code.endsWith('NOT_FOUND') || e.code.endsWith('_MISSING') ? 404 : e.code.endsWith('CONFLICT') || e.code.endsWith('_EXISTS') ? 409 : 400;
+    const status = registeredStatus(e.code) ?? (e as { status?: number }).status ?? 400;
     return { status, json: clean({ code: e.code, message: String(e.message), field: e.field, params: paramsOf(e) }) };
   }
   if (typeof e?.statusCode === 'number' && e.statusCode >= 400 && e.statusCode < 500) {
@@ -37,6 +44,11 @@ export function toErrorBody(err: unknown): { status: number; json: ErrorBody } {
     return { status: e.statusCode, json: { code, message: String(e.message) } };
   }
   return { status: 500, json: { code: 'TIANDI_E_INTERNAL', message: '服务器内部错误 Internal server error' } };
+}
+
+/** The status the code's registry gives, or undefined for a code no registry of the server knows. */
+function registeredStatus(code: string): number | undefined {
+  return REGISTRIES.find((r) => Object.hasOwn(r, code))?.[code].status;
 }
 
 function clean(body: ErrorBody): ErrorBody {

@@ -1,6 +1,8 @@
 export { buildServer } from './app';
 export type { ServerOptions, ServerContext, RouteModule, PreHandler, RequestAccount, Role } from './context';
-export { ServerError, SERVER_ERRORS, type ServerErrorCode, type ErrorBody } from './errors';
+export { ServerError, SERVER_ERRORS, SERVER_SHARED_CODES, type ServerErrorCode, type ErrorBody } from './errors';
+export { AuthError, AUTH_ERRORS } from './auth/auth-errors';
+export { MANAGER_CODES } from './routes/manager';
 export { parseInput } from './validate';
 export { ensureWebBuild } from './build-web';
 export { builtWebRoot, WEB_APP_DIR } from './web-root';

@@ -1,6 +1,7 @@
 export * from './crs/index';
 export * from './geojson';
 export * from './errors';
+export * from './tiandi-error';
 export * from './geodesic-area';
 export * from './geodesic-distance';
 export * from './local-plane';

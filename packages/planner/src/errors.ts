@@ -3,14 +3,16 @@
  * match on; the message is for people (Chinese first, English beside it). docs/errors/planner.md
  * lists every code and a test keeps the two in sync.
  */
-export const PLANNER_ERROR_CODES = {
-  TIANDI_E_PLAN_INPUT: '规划输入无效 invalid planning input (GeoJSON, options or teams)',
-  TIANDI_E_NO_TARGETS: '没有可规划的目标 no targets to plan',
-  TIANDI_E_DEPOT_OFF_NETWORK: '驻地离路网太远 depot is farther from the road network than the walking range',
-  TIANDI_E_SHIFT_TOO_SHORT: '班次短于最近目标的往返 shift shorter than the round trip to the nearest target',
-  TIANDI_E_ROADS: '路网数据无效 invalid road network (GeoJSON or OSM extract)',
-  TIANDI_E_DEM: '高程数据无效 invalid elevation model (SRTM .hgt or GeoTIFF)',
-} as const;
+import { defineErrorCodes, TiandiError } from '@tiandi/geo';
+
+export const PLANNER_ERROR_CODES = defineErrorCodes({
+  TIANDI_E_PLAN_INPUT: { status: 400, summary: '规划输入无效 invalid planning input (GeoJSON, options or teams)' },
+  TIANDI_E_NO_TARGETS: { status: 400, summary: '没有可规划的目标 no targets to plan' },
+  TIANDI_E_DEPOT_OFF_NETWORK: { status: 400, summary: '驻地离路网太远 depot is farther from the road network than the walking range' },
+  TIANDI_E_SHIFT_TOO_SHORT: { status: 400, summary: '班次短于最近目标的往返 shift shorter than the round trip to the nearest target' },
+  TIANDI_E_ROADS: { status: 400, summary: '路网数据无效 invalid road network (GeoJSON or OSM extract)' },
+  TIANDI_E_DEM: { status: 400, summary: '高程数据无效 invalid elevation model (SRTM .hgt or GeoTIFF)' },
+});
 
 export type PlannerErrorCode = keyof typeof PLANNER_ERROR_CODES;
 
@@ -26,13 +28,9 @@ export const UNASSIGNED_REASONS = {
 export type UnassignedReason = keyof typeof UNASSIGNED_REASONS;
 
 /** An error from the planner with a stable `code` and, where known, the offending `field`. */
-export class PlannerError extends Error {
+export class PlannerError extends TiandiError<PlannerErrorCode> {
   override readonly name = 'PlannerError';
-  constructor(
-    readonly code: PlannerErrorCode,
-    message: string,
-    readonly field?: string,
-  ) {
-    super(message);
+  constructor(code: PlannerErrorCode, message: string, field?: string) {
+    super(code, message, PLANNER_ERROR_CODES[code].status, { field });
   }
 }

@@ -1,5 +1,5 @@
 // Light entry (@tiandi/tiles): pure logic, no native modules.
-export { TilesError, TILES_ERROR_CODES, type TilesErrorCode } from './errors';
+export { TilesError, TILES_ERROR_CODES, TILES_BORROWED_CODES, type TilesErrorCode } from './errors';
 export { parseModelCard, ModelCardSchema, type ModelCard } from './model/model-card';
 export { scoresFromOutput, writeTileTensor } from './model/tile-tensor';
 export { scanPlan, cellToSourcePixel, footCellToSourcePixel, type ScanPlan } from './scan/scan-plan';

@@ -12,7 +12,7 @@ describe('docs/errors/auth.md', () => {
       expect(doc).toContain(`| \`${code}\` | ${status} |`);
     }
     for (const code of Object.values(ACCOUNT_ERROR_CODES)) expect(doc).toContain(`| \`${code}\` |`);
-    for (const [code, status] of Object.entries(MANAGER_CODES)) expect(doc).toContain(`| \`${code}\` | ${status} |`);
+    for (const [code, { status }] of Object.entries(MANAGER_CODES)) expect(doc).toContain(`| \`${code}\` | ${status} |`);
   });
 
   it('documents no code that does not exist', () => {

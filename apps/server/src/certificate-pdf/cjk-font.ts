@@ -1,5 +1,6 @@
 import fs from 'node:fs';
 import { createRequire } from 'node:module';
+import { ServerError } from '../errors';
 
 /** A CJK font file and, for a collection (.ttc), the PostScript name of the face to use. */
 export interface CjkFont {
@@ -11,11 +12,10 @@ export interface CjkFont {
 export const BUNDLED_FONT_MODULE = '@expo-google-fonts/noto-sans-sc/400Regular/NotoSansSC_400Regular.ttf';
 
 /** An error when the font cannot be found; the message says what to do. */
-export class CjkFontMissingError extends Error {
-  readonly code = 'TIANDI_E_PDF_FONT';
-  readonly status = 503;
+export class CjkFontMissingError extends ServerError {
+  override readonly name = 'CjkFontMissingError';
   constructor(detail: string) {
-    super(`未找到中文字体，无法生成证书 PDF（${detail}）：请在项目目录运行 npm install，或设置 TIANDI_CJK_FONT No CJK font for the certificate PDF (${detail}): run npm install, or set TIANDI_CJK_FONT`);
+    super('TIANDI_E_PDF_FONT', `未找到中文字体，无法生成证书 PDF（${detail}）：请在项目目录运行 npm install，或设置 TIANDI_CJK_FONT No CJK font for the certificate PDF (${detail}): run npm install, or set TIANDI_CJK_FONT`);
   }
 }
 

@@ -1,5 +1,6 @@
 import { Worker } from 'node:worker_threads';
-import type { Plan } from '@tiandi/planner';
+import { SHARED_ERROR_CODES, statusOf, TiandiError } from '@tiandi/geo';
+import { PLANNER_ERROR_CODES, type Plan } from '@tiandi/planner';
 import type { RoadWay } from '@tiandi/store';
 
 /** What the server-side planner needs (all plain data, sent to a worker thread). */
@@ -17,11 +18,12 @@ export interface PlanJobInput {
   date: string;
 }
 
-/** A planner failure with the planner's code (bad input → 4xx). */
-export class PlanFailed extends Error {
-  constructor(message: string, readonly code: string | undefined) {
-    super(message);
-    this.name = 'PlanFailed';
+/** A planner failure with the planner's code (bad input → 4xx); a failure without one is `TIANDI_E_INTERNAL`. */
+export class PlanFailed extends TiandiError {
+  override readonly name = 'PlanFailed';
+  constructor(message: string, code: string | undefined) {
+    const known = code ?? 'TIANDI_E_INTERNAL';
+    super(known, message, statusOf(known, PLANNER_ERROR_CODES, SHARED_ERROR_CODES));
   }
 }
 

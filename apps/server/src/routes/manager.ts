@@ -1,4 +1,5 @@
 import { certificateHtml, certifyZone, evaluateZone, listCertificates, readAuditLog, readZone, reportIdsOfTarget, revokeCertificate, StoreError, verifyAudit, type Certificate } from '@tiandi/store';
+import { defineErrorCodes } from '@tiandi/geo';
 import { z } from 'zod';
 import type { Role, RouteModule } from '../context';
 import { certificateToPdfInput } from '../certificate-pdf/certificate-to-pdf-input';
@@ -9,7 +10,7 @@ import { actorOf, workspaceOf } from '../workspace/workspace-service';
 import { parentNames, zoneStatusOf, zoneTree } from './manager-zone-status';
 
 /** Codes the manager API sends besides the shared ones (documented in docs/errors/auth.md). */
-export const MANAGER_CODES = { TIANDI_E_NOT_CERTIFIABLE: 409 } as const;
+export const MANAGER_CODES = defineErrorCodes({ TIANDI_E_NOT_CERTIFIABLE: { status: 409, summary: '不能认证 Not certifiable: a rule of the season\'s policy fails' } });
 
 /** Managers review and decide; admins may look. */
 const REVIEW: Role[] = ['manager', 'admin'];
@@ -68,7 +69,7 @@ const manager: RouteModule = {
       const actor = actorOf(req.account);
       const { evaluation, certificate } = wrap(() => certifyZone(ws(), { zoneId: id, seasonId: body.season, signer: actor }, actor));
       if (!certificate) {
-        return reply.status(409).send({
+        return reply.status(MANAGER_CODES.TIANDI_E_NOT_CERTIFIABLE.status).send({
           code: 'TIANDI_E_NOT_CERTIFIABLE',
           message: `不能认证：${evaluation.result.rules.filter((r) => !r.pass).map((r) => r.title).join('；')} Not certifiable: rules fail`,
           rules: evaluation.result.rules,

@@ -1,3 +1,5 @@
+import { CRS_ERROR_CODES, SHARED_ERROR_CODES, statusOf, TiandiError } from '@tiandi/geo';
+import { TILES_ERROR_CODES } from '@tiandi/tiles';
 import { fromFile } from 'geotiff';
 
 /** What the server learned about a complete upload that passed validation. */
@@ -13,13 +15,10 @@ export interface OrthophotoInfo {
  * A complete upload that is not a usable orthophoto; `message` says why (zh + en) and what to do, `code` is the
  * tiles package's code for it (docs/errors/tiles.md), so the web app can word it in the user's language.
  */
-export class OrthophotoRejected extends Error {
-  constructor(
-    message: string,
-    readonly code: string = 'TIANDI_E_CORRUPT_TIFF',
-  ) {
-    super(message);
-    this.name = 'OrthophotoRejected';
+export class OrthophotoRejected extends TiandiError {
+  override readonly name = 'OrthophotoRejected';
+  constructor(message: string, code: string = 'TIANDI_E_CORRUPT_TIFF') {
+    super(code, message, statusOf(code, TILES_ERROR_CODES, CRS_ERROR_CODES, SHARED_ERROR_CODES));
   }
 }
 

@@ -1,5 +1,5 @@
 export type { Crs } from './crs';
-export { CrsError, type CrsErrorCode } from './errors';
+export { CrsError, CRS_ERROR_CODES, type CrsErrorCode } from './errors';
 export { getCrs, SUPPORTED_EPSG } from './get-crs';
 export { crsFromGeoKeys, type GeoKeys } from './crs-from-geokeys';
 export { epsgEntry, setEpsgSource, type EpsgEntry, type EpsgSource } from './epsg-dataset';

@@ -1,6 +1,6 @@
 export { AccountStore, MIN_PASSWORD_LENGTH, validateNewAccount } from './account-store';
 export type { Account, NewAccount, NewSession } from './account-store';
-export { AccountError, ACCOUNT_ERROR_CODES } from './accounts-errors';
+export { AccountError, ACCOUNT_ERROR_CODES, ACCOUNT_ERRORS } from './accounts-errors';
 export type { AccountErrorCode } from './accounts-errors';
 export { ACCOUNTS_MIGRATION_SQL, ensureAccountsSchema } from './accounts-schema';
 export type { SqlDatabase } from './accounts-schema';
