@@ -46,12 +46,47 @@ export function writeScanDir(dir: string, images: { image: string; poly: Polygon
   return dir;
 }
 
+/** The two overlapping images that fly village V01: DJI_0001 its west part, DJI_0002 its east part. */
+export const VILLAGE_IMAGES = [
+  { image: 'DJI_0001.tif', poly: rect(99.999, 24.999, 100.006, 25.011) },
+  { image: 'DJI_0002.tif', poly: rect(100.004, 24.999, 100.011, 25.011) },
+];
+
+export interface SurveyWorldOptions {
+  /** Candidates of the one recorded scan. */
+  cands: CandSpec[];
+  /** Images of that scan (default: V01's two, {@link VILLAGE_IMAGES}). */
+  images?: { image: string; poly: Polygon }[];
+  /** Folder the scan is written to before it is recorded. */
+  scanDir: string;
+  /** Also import township T01 新寨乡 around the villages (default true). */
+  township?: boolean;
+  /** Audit actor of the setup steps (default 'test'). */
+  actor?: string;
+}
+
+/**
+ * The shared survey world of the store, server and browser tests, in a new workspace at `file`: township T01
+ * 新寨乡, villages V01 上寨村 and V02 下寨村 (0.01° squares near 100°E 25°N), season 2026, and one scan recorded.
+ */
+export async function surveyWorkspace(file: string, o: SurveyWorldOptions): Promise<Workspace> {
+  const actor = o.actor ?? 'test';
+  const ws = Workspace.create(file);
+  try {
+    if (o.township ?? true) importZones(ws, TOWNSHIP, { level: 'township' }, actor);
+    importZones(ws, VILLAGES, { level: 'village' }, actor);
+    setSeason(ws, SEASON, actor);
+    await importScanDir(ws, writeScanDir(o.scanDir, o.images ?? VILLAGE_IMAGES, o.cands), actor);
+  } catch (e) {
+    ws.close();
+    throw e;
+  }
+  return ws;
+}
+
 /** Village V01 fully flown in two overlapping images; two plots, the first seen in both images. */
 export function villageScan(dir: string): string {
-  return writeScanDir(dir, [
-    { image: 'DJI_0001.tif', poly: rect(99.999, 24.999, 100.006, 25.011) },
-    { image: 'DJI_0002.tif', poly: rect(100.004, 24.999, 100.011, 25.011) },
-  ], [
+  return writeScanDir(dir, VILLAGE_IMAGES, [
     { id: 'c1', image: 'DJI_0001.tif', poly: rect(100.0045, 25.005, 100.0055, 25.0055), score: 0.8 },
     { id: 'c1', image: 'DJI_0002.tif', poly: rect(100.0047, 25.005, 100.0057, 25.0055), score: 0.9 },
     { id: 'c2', image: 'DJI_0002.tif', poly: rect(100.008, 25.002, 100.0084, 25.0024), score: 0.6 },

@@ -4,20 +4,18 @@ import path from 'node:path';
 import Database from 'better-sqlite3';
 import type { FastifyInstance } from 'fastify';
 import { AccountStore } from '@tiandi/store/accounts';
-import { importPlan, importScanDir, importZones, listTargets, setSeason, Workspace } from '@tiandi/store';
-import type { Polygon } from '@tiandi/geo';
+import { importPlan, listTargets, type Workspace } from '@tiandi/store';
 import { buildServer } from '../app';
 import { accountsModule } from '../auth/accounts-module';
 import { routes } from './index';
 import field from './field';
 import manager from './manager';
+import { rect, surveyWorkspace } from '../../../../packages/store/src/test-world.test-util';
 
 const FAST_SCRYPT = { N: 1 << 10, r: 8, p: 1, keyLen: 32 };
 
-export const rect = (x0: number, y0: number, x1: number, y1: number): Polygon => ({
-  type: 'Polygon',
-  coordinates: [[[x0, y0], [x1, y0], [x1, y1], [x0, y1], [x0, y0]]],
-});
+// The survey world is the store tests' one (township, villages, season, V01's two images); the plan is added here.
+export { rect } from '../../../../packages/store/src/test-world.test-util';
 
 /**
  * Writes the small survey of {@link fieldWorld} into a new workspace `file` (scan folder under `dir`):
@@ -25,37 +23,14 @@ export const rect = (x0: number, y0: number, x1: number, y1: number): Polygon =>
  * plan P1 giving team T1 two targets and T2 one. Returns the open workspace and the target ids.
  */
 export async function makeSurveyWorkspace(file: string, dir: string): Promise<{ ws: Workspace; targets: { t1: string[]; t2: string[] } }> {
-  const ws = Workspace.create(file);
-  importZones(ws, { type: 'FeatureCollection', features: [{ type: 'Feature', properties: { zone_id: 'T01', name: '新寨乡' }, geometry: rect(100, 25, 100.02, 25.01) }] }, { level: 'township' }, 'test');
-  importZones(ws, {
-    type: 'FeatureCollection',
-    features: [
-      { type: 'Feature', properties: { zone_id: 'V01', name: '上寨村' }, geometry: rect(100, 25, 100.01, 25.01) },
-      { type: 'Feature', properties: { zone_id: 'V02', name: '下寨村' }, geometry: rect(100.01, 25, 100.02, 25.01) },
+  const ws = await surveyWorkspace(file, {
+    scanDir: path.join(dir, 'scan'),
+    cands: [
+      { id: 'c1', image: 'DJI_0001.tif', poly: rect(100.002, 25.002, 100.0025, 25.0025), score: 0.8 },
+      { id: 'c2', image: 'DJI_0002.tif', poly: rect(100.008, 25.002, 100.0084, 25.0024), score: 0.7 },
+      { id: 'c3', image: 'DJI_0002.tif', poly: rect(100.007, 25.007, 100.0074, 25.0074), score: 0.9 },
     ],
-  }, { level: 'village' }, 'test');
-  setSeason(ws, { id: '2026', name: '2026 禁种季', year: 2026, policy: { min_coverage_share: 0.98 } }, 'test');
-  const scanDir = path.join(dir, 'scan');
-  fs.mkdirSync(scanDir);
-  const images = [
-    { image: 'DJI_0001.tif', poly: rect(99.999, 24.999, 100.006, 25.011) },
-    { image: 'DJI_0002.tif', poly: rect(100.004, 24.999, 100.011, 25.011) },
-  ];
-  fs.writeFileSync(path.join(scanDir, 'footprint.geojson'), JSON.stringify({
-    type: 'FeatureCollection',
-    features: images.map((i) => ({ type: 'Feature', geometry: i.poly, properties: { image: i.image, gsd_m: 0.05, crs: 'EPSG:32647', width: 4000, height: 3000, acquired: '2026-04-12T02:30:00Z' } })),
-  }));
-  const cands = [
-    { id: 'c1', image: 'DJI_0001.tif', poly: rect(100.002, 25.002, 100.0025, 25.0025), score: 0.8 },
-    { id: 'c2', image: 'DJI_0002.tif', poly: rect(100.008, 25.002, 100.0084, 25.0024), score: 0.7 },
-    { id: 'c3', image: 'DJI_0002.tif', poly: rect(100.007, 25.007, 100.0074, 25.0074), score: 0.9 },
-  ];
-  fs.writeFileSync(path.join(scanDir, 'candidates.geojson'), JSON.stringify({
-    type: 'FeatureCollection',
-    features: cands.map((c) => ({ type: 'Feature', geometry: c.poly, properties: { id: c.id, score_max: c.score, score_mean: c.score * 0.8, area_m2: 400, image: c.image, model: 'poppy-synth', model_version: '1.0.0' } })),
-  }));
-  fs.writeFileSync(path.join(scanDir, 'summary.json'), JSON.stringify({ images: 2, candidates: 3 }));
-  await importScanDir(ws, scanDir, 'test');
+  });
   const ids = listTargets(ws).map((t) => t.id).sort();
   const centre = (id: string): [number, number] => {
     const g = listTargets(ws).find((t) => t.id === id)!.geometry;
