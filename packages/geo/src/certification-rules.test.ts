@@ -107,13 +107,14 @@ const arbWorld = fc.record({
   ),
   minShare: fc.constantFrom(0.5, 0.9, 0.98, 1),
   desk: fc.record({ allowed: fc.boolean(), max_score: fc.double({ min: 0, max: 1, noNaN: true }), audit_share: fc.constantFrom(0, 0.1, 0.5, 1), audit_min: fc.integer({ min: 0, max: 3 }) }),
+  model: fc.option(fc.record({ allowed: fc.boolean(), max_score: fc.double({ min: 0, max: 1, noNaN: true }), audit_share: fc.constantFrom(0, 0.1, 0.5, 1), audit_min: fc.integer({ min: 0, max: 3 }) }), { nil: undefined }),
 });
 
 describe('certification property', () => {
   it('never passes when any rule fails, and passes when all hold', () => {
     fc.assert(
       fc.property(arbWorld, (w) => {
-        const s = parseSeason({ id: '2026', year: 2026, policy: { min_coverage_share: w.minShare, desk_dismissal: w.desk } });
+        const s = parseSeason({ id: '2026', year: 2026, policy: { min_coverage_share: w.minShare, desk_dismissal: w.desk, ...(w.model ? { model_dismissal: w.model } : {}) } });
         const z: Polygon = w.zoneRadii.length === 0
           ? rect(w.zoneX, w.zoneY, w.zoneX + w.sizeDeg, w.zoneY + w.sizeDeg)
           : { type: 'Polygon', coordinates: [[...w.zoneRadii.map((r, i): LonLat => {
@@ -130,6 +131,7 @@ describe('certification property', () => {
         const targets: Target[] = w.targets.map((t, i) => {
           let x = target('T' + i, { status: t.status, scoreMax: t.score, origin: t.ground ? 'ground' : 'scan', groundAudit: t.drawn });
           if (t.status === 'dismissed_desk') x.desk = { by: 'op', at: null, reason: 'roof', seasonId: '2026', modelVersions: [], scoreMax: t.score };
+          if (t.status === 'dismissed_model') x.desk = { kind: 'model', by: 'model:m@1-adapted.1', at: null, reason: 'below', seasonId: '2026', modelVersions: ['m@1-adapted.1'], scoreMax: t.score };
           t.reports.forEach((r, j) => {
             x = applyReport(x, report(`r${i}-${j}`, { verdict: r.verdict, what: 'x', observedAt: `2026-04-${String(1 + r.day).padStart(2, '0')}T00:00:00Z` })).target;
           });
@@ -141,11 +143,15 @@ describe('certification property', () => {
         const allVerified = targets.every((t) => t.status !== 'confirmed' && t.status !== 'eradicated');
         const noReview = targets.every((t) => t.review === null);
         // Desk dismissals, checked apart: each one owed a visit is accepted by the policy and not drawn for audit; drawn ones inspected; the sample full.
-        const dp = s.policy.deskDismissal;
-        const desk = targets.filter((t) => t.desk);
-        const deskOk = targets.every((t) => t.status !== 'dismissed_desk' || (!t.groundAudit && (!(t.origin === 'ground' || t.scoreMax >= s.policy.reviewThreshold) || (dp.allowed && t.origin === 'scan' && t.scoreMax <= dp.maxScore))))
-          && (!dp.allowed || desk.filter((t) => t.groundAudit).length >= Math.min(desk.length, Math.max(dp.auditMin, Math.ceil(dp.auditShare * desk.length - 1e-9))));
-        const expected = covOk && allInspected && allVerified && noReview && deskOk;
+        // Model dismissals likewise under policy.model_dismissal (not allowed when the season does not set it).
+        const dismissalsOk = (status: Target['status'], kind: 'desk' | 'model', dp: { allowed: boolean; maxScore: number; auditMin: number; auditShare: number }) => {
+          const pool = targets.filter((t) => t.desk && (t.desk.kind === 'model') === (kind === 'model'));
+          return targets.every((t) => t.status !== status || (!t.groundAudit && (!(t.origin === 'ground' || t.scoreMax >= s.policy.reviewThreshold) || (dp.allowed && t.origin === 'scan' && t.scoreMax <= dp.maxScore))))
+            && (!dp.allowed || pool.filter((t) => t.groundAudit).length >= Math.min(pool.length, Math.max(dp.auditMin, Math.ceil(dp.auditShare * pool.length - 1e-9))));
+        };
+        const deskOk = dismissalsOk('dismissed_desk', 'desk', s.policy.deskDismissal);
+        const modelOk = dismissalsOk('dismissed_model', 'model', s.policy.modelDismissal ?? { allowed: false, maxScore: 0.5, auditMin: 3, auditShare: 0.1 });
+        const expected = covOk && allInspected && allVerified && noReview && deskOk && modelOk;
         expect(res.certifiable).toBe(expected);
         if (!expected) expect(res.rules.some((r) => !r.pass && (r.failing.length > 0 || r.id === 'coverage'))).toBe(true);
         for (const r of res.rules) if (!r.pass && r.id !== 'coverage') expect(r.failing.length).toBeGreaterThan(0);

@@ -3,12 +3,12 @@ import { polygonsOf, type Feature, type Polygonal } from './geojson';
 import { geodesicAreaM2 } from './geodesic-area';
 import type { Season } from './season';
 import { isUnverifiedScan, type Target } from './target';
-import { auditSampleState, deskDismissalFault, deskDismissed, deskFeature, owesGroundAnswer } from './desk-dismissals';
+import { auditSampleState, deskDismissalFault, deskDismissed, deskFeature, dismissalPolicy, dismissalStatus, owesGroundAnswer, type DismissalKind } from './desk-dismissals';
 
 /** Rounding slack on the coverage share, so a fully covered zone passes a policy asking for 100 %. */
 export const COVERAGE_TOLERANCE = 1e-9;
 
-export type RuleId = 'coverage' | 'targets_resolved' | 'desk_dismissals' | 'eradication_verified' | 'no_open_review';
+export type RuleId = 'coverage' | 'targets_resolved' | 'desk_dismissals' | 'model_dismissals' | 'eradication_verified' | 'no_open_review';
 
 /** One rule of the season's policy, evaluated: pass/fail, a one-line detail and the features that fail it. */
 export interface RuleResult {
@@ -90,7 +90,10 @@ export function evaluateCertification(input: CertificationInput): CertificationR
     failing: needsVisit.map((t) => targetFeature(t, isUnverifiedScan(t) ? 'not inspected; unverified by the second stage' : 'not inspected')),
   });
 
-  rules.push(deskDismissalsRule(targets, season));
+  rules.push(deskDismissalsRule(targets, season, 'desk'));
+  // Listed where an adopted adapted verifier dismissed anything here, or the season sets its terms (other zones'
+  // rule tables, and certificates issued before, keep their five rules).
+  if (season.policy.modelDismissal || targets.some((t) => t.status === 'dismissed_model' || t.desk?.kind === 'model')) rules.push(deskDismissalsRule(targets, season, 'model'));
 
   const unverified = targets.filter((t) => t.status === 'confirmed' || (p.requireEradicationVerified && t.status === 'eradicated'));
   rules.push({
@@ -114,24 +117,28 @@ export function evaluateCertification(input: CertificationInput): CertificationR
 }
 
 /**
- * Desk dismissals stand in for a ground visit only where the season's policy says so (allowed, score at
- * most its limit), and only once the zone's ground-audit sample is drawn and every drawn target inspected.
+ * Desk dismissals (or, for `kind` 'model', an adopted adapted verifier's) stand in for a ground visit only where the
+ * season's policy says so (allowed, score at most its limit), and only once the zone's ground-audit sample of them is
+ * drawn and every drawn target inspected.
  */
-function deskDismissalsRule(targets: Target[], season: Season): RuleResult {
+function deskDismissalsRule(targets: Target[], season: Season, kind: DismissalKind): RuleResult {
   const p = season.policy;
-  const faults = targets.map((t) => [t, deskDismissalFault(t, p)] as const).filter((x): x is readonly [Target, string] => x[1] !== null);
-  const sample = auditSampleState(targets, p);
-  // The sample is drawn only where desk dismissals count; where they do not, every owed visit is owed anyway.
-  const short = p.deskDismissal.allowed && sample.drawn < sample.required;
-  const d = p.deskDismissal;
+  const faults = targets.filter((t) => t.status === dismissalStatus(kind)).map((t) => [t, deskDismissalFault(t, p)] as const).filter((x): x is readonly [Target, string] => x[1] !== null);
+  const sample = auditSampleState(targets, p, kind);
+  const d = dismissalPolicy(p, kind);
+  // The sample is drawn only where dismissals count; where they do not, every owed visit is owed anyway.
+  const short = d.allowed && sample.drawn < sample.required;
+  const w = kind === 'desk'
+    ? { id: 'desk_dismissals' as const, title: '案头排除符合政策 desk dismissals per policy', none: '无案头排除 no desk dismissals', what: '个案头排除 desk dismissals' }
+    : { id: 'model_dismissals' as const, title: '适配模型排除符合政策 adapted-model dismissals per policy', none: '无模型排除 no adapted-model dismissals', what: '个适配模型排除 dismissed by an adapted verifier' };
   return {
-    id: 'desk_dismissals',
-    title: '案头排除符合政策 desk dismissals per policy',
+    id: w.id,
+    title: w.title,
     pass: faults.length === 0 && !short,
-    detail: sample.dismissals === 0 && faults.length === 0 ? '无案头排除 no desk dismissals' : `${sample.dismissals} 个案头排除 desk dismissals (${d.allowed ? `认可至得分 accepted up to score ${d.maxScore}` : '不认可 not accepted'}); 地面抽查 ground audit ${sample.drawn}/${sample.required}${short ? ' 未抽足 sample not drawn' : ''}; ${faults.length} 个不符 not accepted`,
+    detail: sample.dismissals === 0 && faults.length === 0 ? w.none : `${sample.dismissals} ${w.what} (${d.allowed ? `认可至得分 accepted up to score ${d.maxScore}` : '不认可 not accepted'}); 地面抽查 ground audit ${sample.drawn}/${sample.required}${short ? ' 未抽足 sample not drawn' : ''}; ${faults.length} 个不符 not accepted`,
     failing: [
       ...faults.map(([t, why]) => deskFeature(t, why)),
-      ...(short ? deskDismissed(targets).filter((t) => !t.groundAudit).map((t) => deskFeature(t, '地面抽查未抽足 ground-audit sample not drawn yet')) : []),
+      ...(short ? deskDismissed(targets, kind).filter((t) => !t.groundAudit).map((t) => deskFeature(t, '地面抽查未抽足 ground-audit sample not drawn yet')) : []),
     ],
   };
 }

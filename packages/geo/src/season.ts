@@ -19,6 +19,12 @@ export interface Policy {
   /** Whether office (desk) dismissals may stand in for a ground visit, and on what terms. */
   deskDismissal: DeskDismissalPolicy;
   /**
+   * Whether targets an adopted, locally adapted verifier scores below its threshold (status `dismissed_model`) may
+   * stand in for a ground visit, on the same terms as desk dismissals (file: policy.model_dismissal). Absent: not
+   * allowed (see {@link modelDismissalPolicy}); absent from seasons that do not set it, so their stored form is unchanged.
+   */
+  modelDismissal?: DeskDismissalPolicy;
+  /**
    * Imagery-quality thresholds the scan judges blocks by (file: policy.imagery_quality, snake_case); keys left out
    * take the scanner's documented defaults (docs/imagery-quality.md). Absent when the file sets none.
    */
@@ -70,6 +76,12 @@ export interface DeskDismissalPolicy {
   auditMin: number;
 }
 
+/** Model dismissals' terms: the season's, or the safe default (not allowed; audit 10 %, at least 3). */
+export function modelDismissalPolicy(p: Pick<Policy, 'modelDismissal'>): DeskDismissalPolicy {
+  return p.modelDismissal ?? MODEL_DISMISSAL_DEFAULT;
+}
+const MODEL_DISMISSAL_DEFAULT: DeskDismissalPolicy = Object.freeze({ allowed: false, maxScore: 0.5, auditShare: 0.1, auditMin: 3 });
+
 /** The ground-audit sample size a zone with `dismissals` desk dismissals needs: max(min, ⌈share·n⌉), at most n. */
 export function auditSampleSize(dismissals: number, p: Pick<DeskDismissalPolicy, 'auditShare' | 'auditMin'>): number {
   return Math.min(dismissals, Math.max(p.auditMin, Math.ceil(p.auditShare * dismissals - 1e-9)));
@@ -120,6 +132,7 @@ export const SeasonFileSchema = z
         match_margin_m: z.number().min(0).max(1000).default(10),
         verify_after_days: z.number().min(0).max(365).default(1),
         desk_dismissal: DeskDismissalSchema.default(DESK_DEFAULTS),
+        model_dismissal: DeskDismissalSchema.optional(),
         imagery_quality: ImageryQualitySchema.optional(),
       })
       .strict()
@@ -127,7 +140,7 @@ export const SeasonFileSchema = z
   })
   .strict();
 
-const KNOWN_KEYS = ['id', 'name', 'region', 'zone', 'year', 'flowering_window', 'start', 'end', 'policy', 'min_coverage_share', 'max_gsd_m', 'review_threshold', 'require_eradication_verified', 'match_margin_m', 'verify_after_days', 'desk_dismissal', 'allowed', 'max_score', 'audit_share', 'audit_min', 'imagery_quality', ...Object.keys(QUALITY_KEYS)];
+const KNOWN_KEYS = ['id', 'name', 'region', 'zone', 'year', 'flowering_window', 'start', 'end', 'policy', 'min_coverage_share', 'max_gsd_m', 'review_threshold', 'require_eradication_verified', 'match_margin_m', 'verify_after_days', 'desk_dismissal', 'model_dismissal', 'allowed', 'max_score', 'audit_share', 'audit_min', 'imagery_quality', ...Object.keys(QUALITY_KEYS)];
 
 /**
  * Validates a season file once and returns the typed, frozen season. Throws GeoError TIANDI_E_SEASON
@@ -171,6 +184,7 @@ export function parseSeason(input: unknown): Season {
       matchMarginM: p.match_margin_m,
       verifyAfterDays: p.verify_after_days,
       deskDismissal: Object.freeze({ allowed: p.desk_dismissal.allowed, maxScore: p.desk_dismissal.max_score, auditShare: p.desk_dismissal.audit_share, auditMin: p.desk_dismissal.audit_min }),
+      ...(p.model_dismissal ? { modelDismissal: Object.freeze({ allowed: p.model_dismissal.allowed, maxScore: p.model_dismissal.max_score, auditShare: p.model_dismissal.audit_share, auditMin: p.model_dismissal.audit_min }) } : {}),
       ...(p.imagery_quality ? { imageryQuality: qualityFromFile(p.imagery_quality) } : {}),
     }),
   });
@@ -197,6 +211,7 @@ export function seasonToFile(s: Season): Record<string, unknown> {
       require_eradication_verified: s.policy.requireEradicationVerified,
       match_margin_m: s.policy.matchMarginM, verify_after_days: s.policy.verifyAfterDays,
       desk_dismissal: { allowed: s.policy.deskDismissal.allowed, max_score: s.policy.deskDismissal.maxScore, audit_share: s.policy.deskDismissal.auditShare, audit_min: s.policy.deskDismissal.auditMin },
+      ...(s.policy.modelDismissal ? { model_dismissal: { allowed: s.policy.modelDismissal.allowed, max_score: s.policy.modelDismissal.maxScore, audit_share: s.policy.modelDismissal.auditShare, audit_min: s.policy.modelDismissal.auditMin } } : {}),
       // Only when the file set it, so seasons stored before it existed keep their canonical form (and certificates).
       ...(s.policy.imageryQuality ? { imagery_quality: Object.fromEntries(Object.entries(QUALITY_KEYS).filter(([, c]) => s.policy.imageryQuality![c] !== undefined).map(([f, c]) => [f, s.policy.imageryQuality![c]])) } : {}),
     },

@@ -20,8 +20,8 @@ export interface TargetChange {
 }
 
 const NEGATIVE = new Set(['not_poppy', 'nothing_found']);
-/** Statuses a ground visit is still owed on; a desk dismissal is one: the ground overrides the office. */
-const OPEN: ReadonlySet<TargetStatus> = new Set(['detected', 'planned', 'needs_revisit', 'dismissed_desk']);
+/** Statuses a ground visit is still owed on; a desk or model dismissal is one: the ground overrides the office. */
+const OPEN: ReadonlySet<TargetStatus> = new Set(['detected', 'planned', 'needs_revisit', 'dismissed_desk', 'dismissed_model']);
 
 /**
  * Advances a target by one ground report (ARCHITECTURE "Target lifecycle"):
@@ -71,7 +71,7 @@ export function applyReport(target: Target, report: GroundReport, opts: Lifecycl
  */
 export function markPlanned(target: Target): TargetChange {
   const from = target.status;
-  const plannable = from === 'detected' || from === 'needs_revisit' || (from === 'dismissed_desk' && target.groundAudit === true);
+  const plannable = from === 'detected' || from === 'needs_revisit' || ((from === 'dismissed_desk' || from === 'dismissed_model') && target.groundAudit === true);
   const to: TargetStatus = plannable ? 'planned' : from;
   return { target: { ...target, status: to }, from, to, contradiction: null };
 }
@@ -85,6 +85,7 @@ export function setStatusByDecision(target: Target, status: TargetStatus, reason
   if (!reason.trim()) throw new GeoError('TIANDI_E_TRANSITION', '人工改变状态需要理由 a manual status change needs a reason', 'reason');
   // A negative from the office is not a ground inspection: it is a desk dismissal, and the policy decides what it counts for.
   if (status === 'dismissed_desk') throw new GeoError('TIANDI_E_TRANSITION', '案头排除请用 dismiss a desk dismissal is recorded with its reviewer and model version: use the dismiss decision (tiandi targets dismiss)', 'status');
+  if (status === 'dismissed_model') throw new GeoError('TIANDI_E_TRANSITION', '模型排除只由采用适配模型产生 a model dismissal is made only by adopting an adapted verifier (tiandi model adopt)', 'status');
   if (status === 'inspected_negative' && target.reportIds.length === 0) {
     throw new GeoError('TIANDI_E_TRANSITION', `目标 ${target.id} 没有地面报告，不能记为实地排除 no ground report on this target: it cannot be inspected_negative; dismiss it at the desk instead (dismissed_desk)`, 'status');
   }
@@ -105,10 +106,32 @@ export function dismissAtDesk(target: Target, decision: Omit<DeskDecision, 'scor
   return { target: { ...target, status: 'dismissed_desk', desk }, from, to: 'dismissed_desk', contradiction: null };
 }
 
-/** Reopens a desk dismissal (a reviewer's other dismissal proved to be poppy): back to detected, the decision kept with why. */
+/**
+ * An adopted adapted verifier scored a scan target below its threshold: status `dismissed_model` with the model's
+ * decision kept (kind 'model', by `model:<name>@<version>`, its score and threshold). Only a target still `detected`
+ * (no plan, no ground word, no person's desk decision) and not reopened before is dismissed; others are unchanged.
+ */
+export function dismissByModel(target: Target, d: { model: string; at: string; seasonId: string | null; scoreVerify: number; threshold: number }): TargetChange {
+  const from = target.status;
+  if (from !== 'detected' || target.origin !== 'scan' || target.review || target.desk?.reopened) return { target, from, to: from, contradiction: null };
+  const desk: DeskDecision = {
+    kind: 'model', by: `model:${d.model}`, at: d.at, seasonId: d.seasonId, modelVersions: [d.model], scoreMax: target.scoreMax, scoreVerify: d.scoreVerify, threshold: d.threshold, reopened: null,
+    reason: `适配模型复核分 ${d.scoreVerify.toFixed(3)} 低于阈值 ${d.threshold} adapted verifier score below its threshold`,
+  };
+  return { target: { ...target, status: 'dismissed_model', desk, groundAudit: false }, from, to: 'dismissed_model', contradiction: null };
+}
+
+/** Takes back a model dismissal (the version was restored, or a later one keeps the target): back to detected. */
+export function undoModelDismissal(target: Target): TargetChange {
+  const from = target.status;
+  if (from !== 'dismissed_model') return { target, from, to: from, contradiction: null };
+  return { target: { ...target, status: 'detected', desk: null, groundAudit: false }, from, to: 'detected', contradiction: null };
+}
+
+/** Reopens a desk or model dismissal (a reviewer's, or model version's, other dismissal proved to be poppy): back to detected, the decision kept with why. */
 export function reopenDeskDismissal(target: Target, at: string, because: string): TargetChange {
   const from = target.status;
-  if (from !== 'dismissed_desk' || !target.desk) return { target, from, to: from, contradiction: null };
+  if ((from !== 'dismissed_desk' && from !== 'dismissed_model') || !target.desk) return { target, from, to: from, contradiction: null };
   return { target: { ...target, status: 'detected', desk: { ...target.desk, reopened: { at, because } } }, from, to: 'detected', contradiction: null };
 }
 

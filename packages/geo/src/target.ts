@@ -6,13 +6,14 @@ export type TargetStatus =
   | 'planned'
   | 'inspected_negative'
   | 'dismissed_desk'
+  | 'dismissed_model'
   | 'confirmed'
   | 'eradicated'
   | 'eradication_verified'
   | 'needs_revisit';
 
 export const TARGET_STATUSES: readonly TargetStatus[] = [
-  'detected', 'planned', 'inspected_negative', 'dismissed_desk', 'confirmed', 'eradicated', 'eradication_verified', 'needs_revisit',
+  'detected', 'planned', 'inspected_negative', 'dismissed_desk', 'dismissed_model', 'confirmed', 'eradicated', 'eradication_verified', 'needs_revisit',
 ];
 
 /** A candidate plot from one scan (one image × one model version). */
@@ -76,10 +77,15 @@ export interface Target {
   groundAudit?: boolean;
 }
 
-/** An office reviewer's dismissal of a target from the imagery alone (status `dismissed_desk`). */
+/**
+ * An office reviewer's dismissal of a target from the imagery alone (status `dismissed_desk`), or an adopted adapted
+ * verifier's (status `dismissed_model`, `kind: 'model'`): its score fell below that version's threshold.
+ */
 export interface DeskDecision {
-  /** The reviewer's account or actor name. */
+  /** The reviewer's account or actor name; for a model dismissal `model:<name>@<version>`. */
   by: string;
+  /** 'model': made by adopting an adapted verifier, not by a person (absent: a person's desk decision). */
+  kind?: 'desk' | 'model';
   /** When, ISO 8601 (null for dismissals migrated from before desk decisions were kept apart). */
   at: string | null;
   reason: string;
@@ -89,6 +95,9 @@ export interface DeskDecision {
   modelVersions: string[];
   /** The target's best score when it was dismissed (null when unknown). */
   scoreMax: number | null;
+  /** For a model dismissal: the adapted verifier's score for the target and the threshold it fell below. */
+  scoreVerify?: number | null;
+  threshold?: number;
   /** Set when a ground finding of poppy on one of this reviewer's dismissals reopened it. */
   reopened?: { at: string; because: string } | null;
 }
