@@ -84,7 +84,9 @@ export function certifyZone(ws: Workspace, args: { zoneId: string; seasonId?: st
   if (!args.signer.trim()) throw new StoreError('TIANDI_E_INPUT', '需要签发人 a signer name is required', undefined, 'sign');
   return ws.write(actor, (audit) => {
     // Desk dismissals made before the season accepted them, or before this zone was certified, get their ground-audit draw now.
-    drawGroundAuditSample(ws, readSeason(ws, args.seasonId), [readZone(ws, args.zoneId)], audit);
+    const season = readSeason(ws, args.seasonId), zone = readZone(ws, args.zoneId);
+    drawGroundAuditSample(ws, season, [zone], audit);
+    drawGroundAuditSample(ws, season, [zone], audit, 'model');
     const ev = evaluateZone(ws, args.zoneId, args.seasonId);
     const subject = `${ev.zone.zoneId}/${ev.season.id}`;
     if (!ev.result.certifiable) {

@@ -58,10 +58,14 @@ export function undoDeskDismissal(ws: Workspace, args: { targetId: string; reaso
 export function reopenReviewerDismissals(ws: Workspace, found: Target, reportId: string, audit: Audit): Target[] {
   const desk = found.desk;
   if (!desk || desk.reopened) return [];
-  const because = `目标 ${found.id} 经地面报告 ${reportId} 确认为罂粟，该审核员案头排除全部重开 target ${found.id}, dismissed at the desk by ${desk.by}, was found poppy on the ground (report ${reportId}): every desk dismissal by ${desk.by} in season ${desk.seasonId ?? '?'} reopened`;
+  // A model dismissal found poppy reopens every dismissal by that model version, as a reviewer's does theirs.
+  const status = desk.kind === 'model' ? 'dismissed_model' : 'dismissed_desk';
+  const because = desk.kind === 'model'
+    ? `目标 ${found.id} 经地面报告 ${reportId} 确认为罂粟，该模型版本的排除全部重开 target ${found.id}, dismissed by the adapted verifier ${desk.by}, was found poppy on the ground (report ${reportId}): every dismissal by ${desk.by} in season ${desk.seasonId ?? '?'} reopened`
+    : `目标 ${found.id} 经地面报告 ${reportId} 确认为罂粟，该审核员案头排除全部重开 target ${found.id}, dismissed at the desk by ${desk.by}, was found poppy on the ground (report ${reportId}): every desk dismissal by ${desk.by} in season ${desk.seasonId ?? '?'} reopened`;
   const reopened: Target[] = [];
   for (const t of readTargets(ws)) {
-    if (t.status !== 'dismissed_desk' || t.desk?.by !== desk.by || t.desk.seasonId !== desk.seasonId) continue;
+    if (t.status !== status || t.desk?.by !== desk.by || t.desk.seasonId !== desk.seasonId) continue;
     const c = reopenDeskDismissal(t, ws.now(), because);
     writeTarget(ws, c.target);
     audit('target.reopen', t.id, { from: c.from, to: c.to, reviewer: desk.by, season_id: desk.seasonId, because_target: found.id, report_id: reportId });

@@ -1,4 +1,4 @@
-import { auditSampleSize, deskDismissed, polygonsIntersect, sha256Hex, type Season } from '@tiandi/geo';
+import { auditSampleSize, deskDismissed, dismissalPolicy, polygonsIntersect, sha256Hex, type DismissalKind, type Season } from '@tiandi/geo';
 import { targetsInZone } from './certify-zone';
 import { readTarget, readZones, writeTarget, type ZoneRecord } from './rows';
 import type { Workspace } from './workspace';
@@ -9,18 +9,18 @@ type Audit = (action: string, subject: string, payload?: unknown) => unknown;
 export const auditDrawKey = (seasonId: string, zoneId: string, targetId: string): string => sha256Hex(`tiandi-ground-audit/${seasonId}/${zoneId}/${targetId}`);
 
 /**
- * Tops up the ground-audit sample of desk dismissals in each zone (inside the caller's write), when the
- * season accepts desk dismissals: a zone with n dismissals needs max(audit_min, ⌈audit_share·n⌉) of them
- * (at most n) drawn for a ground visit. Targets once drawn stay drawn; more are drawn in the order of
- * {@link auditDrawKey} (seeded by season, zone and target ids, so the draw is random but reproducible and
- * no one can pick it). Each draw is audited with its key. Returns the target ids drawn now.
+ * Tops up the ground-audit sample of desk dismissals (`kind` 'model': of an adopted verifier's dismissals) in each
+ * zone (inside the caller's write), when the season accepts them: a zone with n dismissals needs
+ * max(audit_min, ⌈audit_share·n⌉) of them (at most n) drawn for a ground visit. Targets once drawn stay drawn; more are
+ * drawn in the order of {@link auditDrawKey} (seeded by season, zone and target ids, so the draw is random but
+ * reproducible and no one can pick it). Each draw is audited with its key. Returns the target ids drawn now.
  */
-export function drawGroundAuditSample(ws: Workspace, season: Season, zones: ZoneRecord[], audit: Audit): string[] {
-  const p = season.policy.deskDismissal;
+export function drawGroundAuditSample(ws: Workspace, season: Season, zones: ZoneRecord[], audit: Audit, kind: DismissalKind = 'desk'): string[] {
+  const p = dismissalPolicy(season.policy, kind);
   if (!p.allowed) return [];
   const drawnNow: string[] = [];
   for (const zone of zones) {
-    const pool = deskDismissed(targetsInZone(ws, zone.geometry));
+    const pool = deskDismissed(targetsInZone(ws, zone.geometry), kind);
     const required = auditSampleSize(pool.length, p);
     const missing = required - pool.filter((t) => t.groundAudit).length;
     if (missing <= 0) continue;
@@ -31,7 +31,7 @@ export function drawGroundAuditSample(ws: Workspace, season: Season, zones: Zone
       .slice(0, missing);
     for (const { t, key } of ranked) {
       writeTarget(ws, { ...t, groundAudit: true });
-      audit('target.ground_audit', t.id, { zone_id: zone.zoneId, season_id: season.id, draw_key: key, rule: 'lowest sha256("tiandi-ground-audit/<season>/<zone>/<target>") first', dismissals: pool.length, required, reviewer: t.desk?.by ?? null });
+      audit('target.ground_audit', t.id, { zone_id: zone.zoneId, season_id: season.id, draw_key: key, rule: 'lowest sha256("tiandi-ground-audit/<season>/<zone>/<target>") first', dismissals: pool.length, required, reviewer: t.desk?.by ?? null, ...(kind === 'model' ? { kind } : {}) });
       drawnNow.push(t.id);
     }
   }

@@ -27,6 +27,8 @@ export * from './mark-stale';
 export * from './training-labels';
 export * from './adaptation-labels';
 export * from './model-adoption';
+export * from './model-dismissals';
+export * from './triage-leases';
 export * from './spatial-index';
 export * from './import-plan-file';
 export * from './planning-inputs';

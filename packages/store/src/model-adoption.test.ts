@@ -30,7 +30,7 @@ describe('adopting an adapted verifier without rescanning', () => {
     expect(adoptedModel(ws)).toBeNull();
     const ids = cands.map((c) => c.candidate_id);
     const r = adoptModel(ws, ADAPTED, new Map([[ids[0], 0.2], [ids[1], 0.5], [ids[2], 0.999]]), 'mgr-zhao');
-    expect(r).toEqual({ rescored: 3, below_threshold: 2 });
+    expect(r).toEqual({ rescored: 3, below_threshold: 2, dismissed: 2, undone: 0 });
     expect(verifiedCandidates(ws).map((c) => c.score_verify)).toEqual([0.2, 0.5, 0.999]);
     expect(listTargets(ws).map((t) => t.scoreVerify).sort()).toEqual([0.2, 0.5, 0.999]);
     expect(adoptedModel(ws)).toEqual(ADAPTED);

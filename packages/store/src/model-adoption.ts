@@ -1,4 +1,7 @@
+import type { Season } from '@tiandi/geo';
 import { bboxOf } from './adaptation-labels';
+import { applyModelDismissals } from './model-dismissals';
+import { readSeason } from './rows';
 import { StoreError } from './errors';
 import { fromGpkgBlob } from './gpkg-geometry';
 import type { Geometry } from '@tiandi/geo';
@@ -63,10 +66,11 @@ function refreshTargetScores(ws: Workspace, targetIds: Set<string>): void {
 /**
  * Adopts an adapted verifier: stores its scores for the candidates it re-scored (no rescan), remembers the
  * scores they replace so {@link restoreModel} can put them back, and audits it. Returns how many candidates
- * now fall below its threshold (they stay in the workspace; the triage list shows their new score).
+ * now fall below its threshold; targets still `detected` whose best score does become `dismissed_model` (their own
+ * status: not inspected, counted for certification only as policy.model_dismissal allows; see applyModelDismissals).
  * @throws StoreError `TIANDI_E_NOT_FOUND` when a candidate id is unknown.
  */
-export function adoptModel(ws: Workspace, model: AdoptedModel, scores: Map<string, number>, actor: string, note?: string): { rescored: number; below_threshold: number } {
+export function adoptModel(ws: Workspace, model: AdoptedModel, scores: Map<string, number>, actor: string, note?: string): { rescored: number; below_threshold: number; dismissed: number; undone: number } {
   return ws.write(actor, (audit) => {
     const get = dbOf(ws).prepare('SELECT score_verify, p_poppy, target_id FROM candidates WHERE candidate_id = ?');
     // The old calibration does not map the adapted verifier's scores: its p_poppy goes (kept for a restore).
@@ -87,7 +91,8 @@ export function adoptModel(ws: Workspace, model: AdoptedModel, scores: Map<strin
     refreshTargetScores(ws, targets);
     saveHistory(ws, [...history(ws), { model, at: new Date().toISOString(), previous, ...(Object.keys(previousPPoppy).length ? { previousPPoppy } : {}) }]);
     audit('model.adopt', `${model.name}@${model.version}`, { dir: model.dir, threshold: model.threshold, rescored: scores.size, below_threshold: below, ...(note ? { note } : {}) });
-    return { rescored: scores.size, below_threshold: below };
+    const d = applyModelDismissals(ws, model, seasonOrNull(ws), audit);
+    return { rescored: scores.size, below_threshold: below, dismissed: d.dismissed.length, undone: d.undone.length };
   });
 }
 
@@ -95,7 +100,7 @@ export function adoptModel(ws: Workspace, model: AdoptedModel, scores: Map<strin
  * Returns to the version before the last adoption: the candidates' previous scores come back; audited.
  * @throws StoreError `TIANDI_E_NOT_FOUND` when no adopted version is in force.
  */
-export function restoreModel(ws: Workspace, actor: string): { restored: AdoptedModel; now: AdoptedModel | null; candidates: number } {
+export function restoreModel(ws: Workspace, actor: string): { restored: AdoptedModel; now: AdoptedModel | null; candidates: number; dismissed: number; undone: number } {
   return ws.write(actor, (audit) => {
     const h = history(ws);
     const last = h.pop();
@@ -112,6 +117,17 @@ export function restoreModel(ws: Workspace, actor: string): { restored: AdoptedM
     saveHistory(ws, h);
     const now = h.at(-1)?.model ?? null;
     audit('model.restore', `${last.model.name}@${last.model.version}`, { back_to: now ? `${now.name}@${now.version}` : 'scan scores', candidates: Object.keys(last.previous).length });
-    return { restored: last.model, now, candidates: Object.keys(last.previous).length };
+    const d = applyModelDismissals(ws, now, seasonOrNull(ws), audit);
+    return { restored: last.model, now, candidates: Object.keys(last.previous).length, dismissed: d.dismissed.length, undone: d.undone.length };
   });
+}
+
+/** The season model dismissals are made in (the latest set), or null in a workspace without one. */
+function seasonOrNull(ws: Workspace): Season | null {
+  try {
+    return readSeason(ws);
+  } catch (e) {
+    if (e instanceof StoreError && e.code === 'TIANDI_E_NOT_FOUND') return null;
+    throw e;
+  }
 }

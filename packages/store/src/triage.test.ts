@@ -1,5 +1,5 @@
 import { describe, expect, it } from 'vitest';
-import { decideTriage, listTriage, undoTriage } from './triage';
+import { decideTriage, listTriage, skipTriage, undoTriage } from './triage';
 import { readTarget } from './rows';
 import { trainingLabels } from './training-labels';
 import { readAuditLog, verifyAudit } from './verify-audit';
@@ -38,6 +38,20 @@ describe('desk triage', () => {
     // Desk decisions become training labels only when asked, marked as the desk's.
     expect(trainingLabels(ws).features).toEqual([]);
     expect(trainingLabels(ws, { includeDesk: true }).features.map((f) => [f.properties.label, f.properties.source, f.properties.decided_by])).toEqual([['poppy', 'desk', 'op-wang']]);
+    ws.close();
+  });
+
+  it('audits a skip with its reviewer and changes nothing on the target', async () => {
+    const ws = await world();
+    const [top] = listTriage(ws).items;
+    expect(skipTriage(ws, top.targetId, 'op-li')).toEqual({ targetId: top.targetId, decision: 'skip' });
+    expect(readTarget(ws, top.targetId).status).toBe('detected');
+    expect(listTriage(ws).reviewed).toBe(0);
+    const e = readAuditLog(ws).filter((x) => x.action === 'triage.skip');
+    expect(e.map((x) => [x.actor, x.subject])).toEqual([['op-li', top.targetId]]);
+    expect(e[0].payload).toMatchObject({ status: 'detected', score_max: 0.9, model_versions: ['poppy-synth@1.0.0'] });
+    expect(() => skipTriage(ws, 'nope', 'op-li')).toThrow(/no target 'nope'/);
+    expect(verifyAudit(ws).ok).toBe(true);
     ws.close();
   });
 });

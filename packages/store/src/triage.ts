@@ -1,8 +1,9 @@
-import type { Target } from '@tiandi/geo';
+import { undoModelDismissal, type Target } from '@tiandi/geo';
 import { StoreError } from './errors';
 import { targetsInZone } from './certify-zone';
 import { dismissTargetAtDesk, modelVersionsOf, undoDeskDismissal } from './desk-decisions';
-import { readTarget, readTargets, readZone } from './rows';
+import { readTarget, readTargets, readZone, writeTarget } from './rows';
+import { markStaleCertificates } from './mark-stale';
 import { dbOf, type Workspace } from './workspace';
 
 /** What a desk reviewer decided on one target in the triage gallery. */
@@ -47,7 +48,7 @@ interface DecisionRow { target_id: string; decision: TriageVerdict; reason: stri
 const toDecision = (r: DecisionRow): TriageDecision => ({ targetId: r.target_id, decision: r.decision, reason: r.reason, note: r.note, actor: r.actor, modelVersions: JSON.parse(r.model_versions_json), scoreMax: r.score_max, decidedAt: r.decided_at });
 
 /** Statuses a desk review can still change (or has just made). */
-const TRIAGEABLE = new Set(['detected', 'planned', 'needs_revisit', 'dismissed_desk']);
+const TRIAGEABLE = new Set(['detected', 'planned', 'needs_revisit', 'dismissed_desk', 'dismissed_model']);
 
 /**
  * The scan targets a triage gallery reviews (matching the filter), best score first, each with its desk decision if
@@ -95,6 +96,12 @@ export function decideTriage(ws: Workspace, args: { targetId: string; decision: 
       .run(d.targetId, d.decision, d.reason, d.note, d.actor, JSON.stringify(d.modelVersions), d.scoreMax, d.decidedAt);
     audit('triage.decide', t.id, { decision: d.decision, reason, note, model_versions: d.modelVersions, score_max: t.scoreMax });
     if (d.decision === 'not_poppy' && t.status !== 'dismissed_desk') dismissTargetAtDesk(ws, { targetId: t.id, reason: [reason, note].filter(Boolean).join(': ') }, actor);
+    // A person's "poppy-like" overrides the adopted verifier's dismissal: the target is owed a visit again.
+    if (d.decision === 'poppy_like' && t.status === 'dismissed_model') {
+      writeTarget(ws, undoModelDismissal(t).target);
+      audit('target.model_undo', t.id, { from: 'dismissed_model', to: 'detected', was: t.desk?.by ?? null, because: 'triage poppy_like' });
+      markStaleCertificates(ws, [t.geometry], `目标 ${t.id} 判为疑似罂粟，撤销模型排除 a reviewer found it poppy-like: model dismissal undone`, audit);
+    }
     return d;
   });
 }
@@ -108,5 +115,17 @@ export function undoTriage(ws: Workspace, args: { targetId: string; force?: bool
     dbOf(ws).prepare('DELETE FROM triage_decisions WHERE target_id = ?').run(args.targetId);
     audit('triage.undo', args.targetId, { undone: toDecision(prior) });
     if (prior.decision === 'not_poppy' && readTarget(ws, args.targetId).status === 'dismissed_desk') undoDeskDismissal(ws, { targetId: args.targetId, reason: 'triage undo' }, actor);
+  });
+}
+
+/**
+ * A reviewer passes over a target without deciding: nothing about the target changes, but the skip is audited with
+ * its reviewer (who looked at what, and left it, is on record). The target must exist.
+ */
+export function skipTriage(ws: Workspace, targetId: string, actor: string): { targetId: string; decision: 'skip' } {
+  return ws.write(actor, (audit) => {
+    const t = readTarget(ws, targetId);
+    audit('triage.skip', t.id, { status: t.status, score_max: t.scoreMax, model_versions: modelVersionsOf(ws, t.id) });
+    return { targetId: t.id, decision: 'skip' as const };
   });
 }

@@ -20,7 +20,23 @@ async function setup() {
   cleanups.unshift(s.cleanup);
   const post = (url: string, payload: unknown, who = s.as.operator) => s.app.inject({ method: 'POST', url, payload: payload as object, headers: who });
   const get = (url: string, who = s.as.operator) => s.app.inject({ url, headers: who });
-  return { ...s, post, get, world };
+  return { ...s, post, get, world, dataDir };
+}
+
+type Item = { targetId: string };
+
+/** One reviewer working through the gallery: asks for the next few, decides each, until nothing is handed out. */
+async function review(post: (url: string, payload: unknown, who?: { authorization: string }) => Promise<{ statusCode: number; json(): any }>, who: { authorization: string }, reason: string) {
+  const decided: string[] = [], refused: number[] = [];
+  for (;;) {
+    const items: Item[] = (await post('/api/triage/next', { count: 3 }, who)).json().items;
+    if (!items.length) return { decided, refused };
+    for (const i of items) {
+      const r = await post(`/api/triage/${encodeURIComponent(i.targetId)}/decision`, { decision: 'not_poppy', reason }, who);
+      if (r.statusCode === 200) decided.push(i.targetId);
+      else refused.push(r.statusCode);
+    }
+  }
 }
 
 describe('triage routes', () => {
@@ -77,5 +93,41 @@ describe('triage routes', () => {
     expect(wide.width).toBeGreaterThanOrEqual(100);
     expect((await get('/api/triage/nope/chip.png')).statusCode).toBe(404);
     expect((await get('/api/triage', as.planner)).statusCode).toBe(403);
+  });
+
+  it('two reviewers at once never decide the same candidate; skips are audited; leases outlive a server restart', async () => {
+    const { post, get, as, world, dataDir, app: setupApp } = await setup();
+    // Both reviewers work at the same time (their requests interleave on one server).
+    const [op, mgr] = await Promise.all([review(post, as.operator, 'roof'), review(post, as.manager, 'tarp')]);
+    expect(op.refused).toEqual([]);
+    expect(mgr.refused).toEqual([]);
+    expect(op.decided.filter((id) => mgr.decided.includes(id))).toEqual([]);
+    expect([...op.decided, ...mgr.decided].sort()).toHaveLength(12);
+    expect(op.decided.length).toBeGreaterThan(0);
+    expect(mgr.decided.length).toBeGreaterThan(0);
+    const list = (await get('/api/triage')).json();
+    expect(list.reviewed).toBe(12);
+    for (const i of list.items) expect(i.decision.actor).toBe(op.decided.includes(i.targetId) ? 'operator' : 'manager');
+
+    // A skip changes nothing on the target but is on record with its reviewer.
+    const id = op.decided[0];
+    expect((await setupApp.inject({ method: 'DELETE', url: `/api/triage/${encodeURIComponent(id)}/decision`, headers: as.operator })).statusCode).toBe(200);
+    expect((await post(`/api/triage/${encodeURIComponent(id)}/decision`, { decision: 'skip' })).json()).toEqual({ targetId: id, decision: 'skip' });
+    const history = (await get(`/api/targets/${encodeURIComponent(id)}`)).json().history.map((h: { action: string; actor: string }) => [h.action, h.actor]);
+    expect(history).toContainEqual(['triage.skip', 'operator']);
+
+    // Restart: the operator's lease on a fresh hand is kept in the workspace, so the new server does not give it to the manager.
+    const held: string[] = (await post('/api/triage/next', { count: 5 })).json().items.map((i: Item) => i.targetId);
+    expect(held).toEqual([id]);
+    const again = await signedInServer({ workspacePath: world.workspacePath, dataDir, runJobs: false });
+    try {
+      const next = await again.app.inject({ method: 'POST', url: '/api/triage/next', payload: { count: 5 }, headers: again.as.manager });
+      expect(next.json().items).toEqual([]);
+      const steal = await again.app.inject({ method: 'POST', url: `/api/triage/${encodeURIComponent(id)}/decision`, payload: { decision: 'poppy_like' }, headers: again.as.manager });
+      expect(steal.statusCode).toBe(409);
+      expect(steal.json().message).toMatch(/being reviewed by operator/);
+    } finally {
+      await again.cleanup();
+    }
   });
 });

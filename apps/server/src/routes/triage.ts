@@ -1,4 +1,4 @@
-import { decideTriage, imagesOfTarget, listTriage, readTarget, undoTriage, type TriageFilter } from '@tiandi/store';
+import { decideTriage, imagesOfTarget, listTriage, readTarget, skipTriage, undoTriage, type TriageFilter } from '@tiandi/store';
 import { z } from 'zod';
 import type { RouteModule, Role, ServerContext } from '../context';
 import { ServerError } from '../errors';
@@ -30,15 +30,15 @@ const filterOf = (q: { zone?: string; image?: string; minScore?: number; maxScor
 
 function leasesOf(ctx: ServerContext): TriageLeases {
   let l = ctx.services.get('triage-leases') as TriageLeases | undefined;
-  if (!l) ctx.services.set('triage-leases', (l = new TriageLeases()));
+  if (!l) ctx.services.set('triage-leases', (l = new TriageLeases(() => workspaceOf(ctx))));
   return l;
 }
 
 /**
  * The desk triage gallery (issue 17): GET /api/triage (targets best first, filters, progress), POST /api/triage/next
- * (the next undecided targets, leased to the caller so no two reviewers get the same one; POST /api/triage/release
- * gives them back), POST/DELETE
- * /api/triage/:id/decision (poppy_like / not_poppy with a preset reason and note / skip; undo), and
+ * (the next undecided targets, leased to the caller so no two reviewers get the same one; the leases are kept in the
+ * workspace, so they outlive a server restart; POST /api/triage/release gives them back), POST/DELETE
+ * /api/triage/:id/decision (poppy_like / not_poppy with a preset reason and note / skip, each audited with its reviewer; undo), and
  * GET /api/triage/:id/chip.png (the orthophoto around the target at full resolution; ?context=6 for the surroundings,
  * ?heat=1 with the scan's heatmap over it).
  */
@@ -48,18 +48,17 @@ const triage: RouteModule = {
     app.get('/api/triage', { config: { roles: REVIEWERS } }, async (req) => {
       const q = parseInput(ListQuery, req.query, 'query');
       const { items, reviewed, total } = listTriage(workspaceOf(ctx), filterOf(q));
-      const actor = actorOf(req.account);
-      return { reviewed, total, items: items.map((i) => ({ ...i, claimedBy: leasesOf(ctx).heldByOther(i.targetId, actor) })) };
+      const held = leasesOf(ctx).heldByOthers(actorOf(req.account));
+      return { reviewed, total, items: items.map((i) => ({ ...i, claimedBy: held.get(i.targetId) ?? null })) };
     });
 
     app.post('/api/triage/next', { config: { roles: REVIEWERS } }, async (req) => {
       const body = parseInput(NextBody, req.body ?? {});
       const actor = actorOf(req.account);
       const leases = leasesOf(ctx);
-      leases.sweep();
       const { items, reviewed, total } = listTriage(workspaceOf(ctx), filterOf(body));
-      const skip = new Set(body.exclude);
-      const open = items.filter((i) => !i.decision && !skip.has(i.targetId) && !leases.heldByOther(i.targetId, actor));
+      const skip = new Set(body.exclude), held = leases.heldByOthers(actor);
+      const open = items.filter((i) => !i.decision && !skip.has(i.targetId) && !held.has(i.targetId));
       const got = new Set(leases.claim(open.slice(0, body.count).map((i) => i.targetId), actor));
       return { reviewed, total, items: open.filter((i) => got.has(i.targetId)) };
     });
@@ -79,8 +78,9 @@ const triage: RouteModule = {
       const other = leases.heldByOther(id, actor);
       if (other) throw new ServerError('TIANDI_E_CONFLICT', `目标 ${id} 正由 ${other} 判读 is being reviewed by ${other}`, { field: 'id' });
       if (body.decision === 'skip') {
+        const skipped = skipTriage(workspaceOf(ctx), id, actor);
         leases.release(id, actor);
-        return { targetId: id, decision: 'skip' };
+        return skipped;
       }
       const d = decideTriage(workspaceOf(ctx), { targetId: id, decision: body.decision, reason: body.reason ?? null, note: body.note ?? null }, actor);
       leases.release(id, actor);

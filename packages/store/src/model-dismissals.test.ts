@@ -1,0 +1,79 @@
+import { describe, expect, it } from 'vitest';
+import { join } from 'node:path';
+import { Workspace } from './workspace';
+import { importZones } from './import-zones';
+import { setSeason } from './set-season';
+import { importScanDir } from './import-scan-dir';
+import { listTargets } from './targets';
+import { adoptModel, restoreModel, verifiedCandidates } from './model-adoption';
+import { certifyZone } from './certify-zone';
+import { decideTriage, listTriage } from './triage';
+import { readAuditLog, verifyAudit } from './verify-audit';
+import { SEASON, VILLAGES, rect, tmp, writeScanDir } from './test-world.test-util';
+
+/** Village V01 fully imaged, three verified plots in it (first-stage 0.8, verifier 0.99 / 0.985 / 0.995). */
+async function world() {
+  const dir = tmp();
+  const ws = Workspace.create(join(dir, 'ws.gpkg'));
+  importZones(ws, VILLAGES, { level: 'village' }, 'lead');
+  setSeason(ws, SEASON, 'lead');
+  const cands = [0, 1, 2].map((i) => ({ id: `c${i}`, image: 'a.tif', poly: rect(100.001 + i * 0.003, 25.002, 100.0013 + i * 0.003, 25.0023), score: 0.8, verify: [0.99, 0.985, 0.995][i] }));
+  await importScanDir(ws, writeScanDir(join(dir, 's'), [{ image: 'a.tif', poly: rect(99.99, 24.99, 100.03, 25.02) }], cands), 'op');
+  return ws;
+}
+
+const ADAPTED = { dir: '/models/poppy-synth-adapted-1', name: 'poppy-synth-adapted-1', version: '1.0.0-adapted.1', threshold: 0.98 };
+const statuses = (ws: Workspace) => listTargets(ws).map((t) => [t.scoreVerify, t.status]).sort();
+const rule = (r: ReturnType<typeof certifyZone>, id: string) => r.evaluation.result.rules.find((x) => x.id === id);
+
+describe('targets an adopted adapted verifier scores below its threshold', () => {
+  it('get their own status, are refused as evidence by default, drawn for a ground audit where the season accepts them, and come back on restore', async () => {
+    const ws = await world();
+    const ids = verifiedCandidates(ws).map((c) => c.candidate_id);
+    const r = adoptModel(ws, ADAPTED, new Map([[ids[0], 0.2], [ids[1], 0.5], [ids[2], 0.999]]), 'mgr-zhao');
+    expect(r).toEqual({ rescored: 3, below_threshold: 2, dismissed: 2, undone: 0 });
+    expect(statuses(ws)).toEqual([[0.2, 'dismissed_model'], [0.5, 'dismissed_model'], [0.999, 'detected']]);
+    const dismissed = listTargets(ws).find((t) => t.scoreVerify === 0.2)!;
+    expect(dismissed.desk).toMatchObject({ kind: 'model', by: 'model:poppy-synth-adapted-1@1.0.0-adapted.1', scoreVerify: 0.2, threshold: 0.98, seasonId: '2026', modelVersions: ['poppy-synth-adapted-1@1.0.0-adapted.1'] });
+
+    // Default season: not inspected, and not accepted in place of a visit; the rule table says so apart.
+    const refused = certifyZone(ws, { zoneId: 'V01', signer: 'Zhao' }, 'mgr-zhao');
+    expect(refused.certificate).toBeNull();
+    expect(rule(refused, 'targets_resolved')!.failing).toHaveLength(1);
+    expect(rule(refused, 'model_dismissals')).toMatchObject({ pass: false, title: '适配模型排除符合政策 adapted-model dismissals per policy' });
+    expect(rule(refused, 'model_dismissals')!.failing.map((f) => f.properties.why)).toEqual([expect.stringMatching(/does not accept dismissals by an adapted verifier/), expect.stringMatching(/does not accept dismissals by an adapted verifier/)]);
+
+    // A season accepting them up to score 0.9 with a 50 % audit: one of the two is drawn and must be visited.
+    setSeason(ws, { ...SEASON, policy: { ...SEASON.policy, model_dismissal: { allowed: true, max_score: 0.9, audit_share: 0.5, audit_min: 1 } } }, 'lead');
+    const audited = certifyZone(ws, { zoneId: 'V01', signer: 'Zhao' }, 'mgr-zhao');
+    expect(audited.certificate).toBeNull();
+    expect(listTargets(ws).filter((t) => t.groundAudit).map((t) => t.status)).toEqual(['dismissed_model']);
+    expect(rule(audited, 'model_dismissals')!.failing.map((f) => f.properties.why)).toEqual([expect.stringMatching(/drawn for a ground audit/)]);
+    expect(readAuditLog(ws).filter((e) => e.action === 'target.ground_audit').map((e) => (e.payload as { kind?: string }).kind)).toEqual(['model']);
+
+    // Triage sees them; a reviewer's "poppy-like" overrides the model: owed a visit again.
+    expect(listTriage(ws).items.map((i) => i.status).sort()).toEqual(['detected', 'dismissed_model', 'dismissed_model']);
+    const other = listTargets(ws).find((t) => t.status === 'dismissed_model' && !t.groundAudit)!;
+    decideTriage(ws, { targetId: other.id, decision: 'poppy_like' }, 'op-li');
+    expect(listTargets(ws).find((t) => t.id === other.id)!).toMatchObject({ status: 'detected', desk: null });
+
+    // Restore: the scans' scores are back and so is every target's open status; each change audited.
+    const back = restoreModel(ws, 'mgr-zhao');
+    expect(back).toMatchObject({ dismissed: 0, undone: 1 });
+    expect(statuses(ws)).toEqual([[0.985, 'detected'], [0.99, 'detected'], [0.995, 'detected']]);
+    expect(readAuditLog(ws).filter((e) => e.action.startsWith('target.model_')).map((e) => e.action)).toEqual(['target.model_dismiss', 'target.model_dismiss', 'target.model_undo', 'target.model_undo']);
+    expect(verifyAudit(ws).ok).toBe(true);
+    ws.close();
+  });
+
+  it('leaves a target a reviewer found poppy-like alone (the person overrides the model)', async () => {
+    const ws = await world();
+    const [a] = listTriage(ws).items;
+    decideTriage(ws, { targetId: a.targetId, decision: 'poppy_like' }, 'op-li');
+    const ids = verifiedCandidates(ws).map((c) => c.candidate_id);
+    const r = adoptModel(ws, ADAPTED, new Map(ids.map((id) => [id, 0.1])), 'mgr');
+    expect(r.dismissed).toBe(2);
+    expect(listTargets(ws).find((t) => t.id === a.targetId)!.status).toBe('detected');
+    ws.close();
+  });
+});
