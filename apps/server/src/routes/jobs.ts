@@ -53,7 +53,7 @@ const jobs: RouteModule = {
       for (const res of streams) res.end();
     });
 
-    app.get('/api/jobs/events', { config: { roles: [...roles.roles] } }, (req, reply) => {
+    app.get('/api/jobs/events', { config: { roles: [...roles.roles] } }, (_req, reply) => {
       const q = jobQueueOf(ctx);
       reply.hijack();
       const res = reply.raw;

@@ -237,7 +237,7 @@ async function decodeBand(ctx: ReaderContext, info: IfdInfo, band: number, perBa
 }
 
 /** A disk that fails (full /tmp) only costs speed: tiles not written are made again when read. */
-function writeReduced(ctx: ReaderContext, r: Reduced, bx: number, by: number, tile: RgbBlock): Promise<void> {
+function writeReduced(_ctx: ReaderContext, r: Reduced, bx: number, by: number, tile: RgbBlock): Promise<void> {
   return r.file.write(bx, by, tile).catch(() => {
     r.feeding = false;
   });
