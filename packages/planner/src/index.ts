@@ -26,6 +26,7 @@ export * from './network/dem-hgt';
 export * from './plan/plan-types';
 export * from './plan/targets-from-geojson';
 export * from './plan/plan-routes';
+export * from './plan/stop-info';
 export * from './export/amap-uri';
 export * from './export/format-clock';
 export * from './export/plan-to-geojson';
