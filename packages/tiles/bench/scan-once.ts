@@ -4,12 +4,14 @@
  *   tsx scan-once.ts e2e-first <image> <modelDir> <outDir> [workers]   (the model's verifier turned off)
  *   tsx scan-once.ts decode <image> <modelDir>
  *   tsx scan-once.ts infer <image> <modelDir>
+ *   tsx scan-once.ts decodes <image> <modelDir> <outDir>   (one thread: blocks decoded by the whole scan, and blocks in the file)
  * Prints one JSON line: { seconds, mpx, mpxPerS, maxRssMb, ... }.
  */
 import { resourceUsage } from 'node:process';
 import { scanImages, loadModel, loadModelCard, openGeoTiffSource } from '../src/node';
 import { scanPlan } from '../src/scan/scan-plan';
 import { writeTileTensor } from '../src/model/tile-tensor';
+import { DECODERS } from '../src/read/codecs';
 
 const [mode, image, modelDir, outDir, workersArg] = process.argv.slice(2);
 const rss = () => Math.round(resourceUsage().maxRSS / 1024);
@@ -22,6 +24,16 @@ if (mode === 'e2e' || mode === 'e2e-first') {
   const s = await scanImages({ images: [image], modelDir, outDir, workers: workersArg ? Number(workersArg) : undefined, verify: mode === 'e2e' });
   const mpx = s.mpx_per_s * s.seconds;
   console.log(JSON.stringify({ seconds: s.seconds, mpx, mpxPerS: s.mpx_per_s, maxRssMb: rss(), cpuS: cpu(), tiles: s.tiles_total, candidates: s.candidates }));
+} else if (mode === 'decodes') {
+  // Every block decompression of a one-thread scan (worker threads would count in their own copy of the registry).
+  let calls = 0;
+  const registry = DECODERS as Map<number, (typeof DECODERS extends ReadonlyMap<number, infer D> ? D : never)>;
+  for (const [tag, d] of registry) registry.set(tag, (...a) => { calls++; return d(...a); });
+  const src = await openGeoTiffSource(image);
+  const tiles = Math.ceil(src.width / src.layout.blockWidth) * Math.ceil(src.height / src.layout.blockHeight);
+  await src.close();
+  const s = await scanImages({ images: [image], modelDir, outDir, workers: 1 });
+  console.log(JSON.stringify({ seconds: s.seconds, decodes: calls, blocks: tiles, candidates: s.candidates }));
 } else if (mode === 'decode' || mode === 'infer') {
   const card = await loadModelCard(modelDir);
   const src = await openGeoTiffSource(image);

@@ -25,19 +25,28 @@ export async function fileSha256(path: string, signal?: AbortSignal): Promise<st
   return hash.digest('hex');
 }
 
+/** The full-resolution boxes the pixel digest reads (a scan keeps their blocks so the digest decodes none again). */
+export function digestWindows(src: Pick<GeoTiffSource, 'width' | 'height'>): [number, number, number, number][] {
+  const w = Math.min(WINDOW_PX, src.width), h = Math.min(WINDOW_PX, src.height);
+  const boxes: [number, number, number, number][] = [];
+  for (const fy of GRID) {
+    for (const fx of GRID) {
+      const x0 = Math.max(0, Math.min(src.width - w, Math.floor(fx * src.width - w / 2)));
+      const y0 = Math.max(0, Math.min(src.height - h, Math.floor(fy * src.height - h / 2)));
+      boxes.push([x0, y0, x0 + w, y0 + h]);
+    }
+  }
+  return boxes;
+}
+
 /** The pixel digest of an open source (see {@link ImageDigests.pixelSha256}). */
 export async function pixelSha256(src: GeoTiffSource, signal?: AbortSignal): Promise<string> {
   const hash = createHash('sha256');
   const gt = src.geoTransform.map((v) => Number(v.toPrecision(12)));
   hash.update(JSON.stringify({ w: src.width, h: src.height, bands: src.bands, crs: src.crs.epsg ? src.crs.id : src.crs.proj4, gt }));
-  const w = Math.min(WINDOW_PX, src.width), h = Math.min(WINDOW_PX, src.height);
-  for (const fy of GRID) {
-    for (const fx of GRID) {
-      const x0 = Math.min(src.width - w, Math.floor(fx * src.width - w / 2));
-      const y0 = Math.min(src.height - h, Math.floor(fy * src.height - h / 2));
-      const r = await src.readWindow([Math.max(0, x0), Math.max(0, y0), Math.max(0, x0) + w, Math.max(0, y0) + h], w, h, signal);
-      hash.update(r.rgb).update(r.valid);
-    }
+  for (const box of digestWindows(src)) {
+    const r = await src.readWindow(box, box[2] - box[0], box[3] - box[1], signal);
+    hash.update(r.rgb).update(r.valid);
   }
   return hash.digest('hex');
 }

@@ -5,19 +5,22 @@ import { TilesError, throwIfAborted, type TilesErrorCode } from '../errors';
 import { openGeoTiffSource, type GeoTiffSource } from '../read/open-geotiff-source';
 import { HeatmapAccumulator } from '../scan/heatmap-accumulator';
 import { scanPlan, type ScanPlan } from '../scan/scan-plan';
-import { scanRow, segmentWindow, type RowResult, type WindowReader } from '../scan/scan-row';
-import type { RgbRaster } from '../read/resample-area';
+import type { PoorBlock, RowResult } from '../scan/scan-row';
+import type { ModelCard } from '../model/model-card';
 import { finishImage, type ImageResult } from './finish-image';
 import { poorBlockFeatures, qualitySummary, type QualitySummary } from './quality-map';
 import { DEFAULT_QUALITY, type QualityThresholds } from '../quality/block-quality';
-import type { PoorBlock } from '../scan/scan-row';
-import { cacheBytesFor, defaultThreads, keepLevelBytes, memoryPlan, reducedLevelFactor, RowRanges, scanUnits, swathTiles } from './thread-plan';
+import { cacheBytesFor, defaultThreads, keepLevelBytes, memoryPlan, reducedLevelFactor, scanUnits, swathTiles } from './thread-plan';
 import { writeHeatmap } from './write-heatmap';
 import { loadModel, loadModelCard, type LoadedModel } from './load-model';
 import { ScanWorker } from './worker-pool';
 import { scanWorkerBundle } from './worker-bundle';
 import { loadVerifier, type Verifier, type VerifierWindow } from './verify-candidates';
 import { removeOrphanLevels } from '../read/reduced-level';
+import { runFirstStage } from './first-stage';
+import { digestWindows } from './image-digests';
+import { halfWindowPx, hotScoreFor, swathEdgeBoxes, type KeepSpec } from './keep-plan';
+
 
 /** Progress of a scan, reported after every row of tiles. */
 export interface ScanProgress {
@@ -116,6 +119,7 @@ export interface ScanSummary {
   out_dir: string | null;
 }
 
+
 const round = (v: number, d: number) => Math.round(v * 10 ** d) / 10 ** d;
 
 /** Writes the window the verifier judged best for each kept candidate, as chips/<id>.png. */
@@ -141,6 +145,8 @@ function failureOf(image: string, err: unknown): ScanFailure {
   return { image, code: 'TIANDI_E_INTERNAL', message: (err as Error)?.message ?? String(err) };
 }
 
+const isAbort = (err: unknown) => (err as TilesError)?.code === 'TIANDI_E_ABORTED';
+
 /** Whether the temp folder has `bytes` to spare with half its free space left over (a 20-Gpx level is 20 GB). */
 async function roomFor(bytes: number): Promise<boolean> {
   await removeOrphanLevels(tmpdir());
@@ -157,27 +163,20 @@ async function stopWorkers(workers: ScanWorker[]): Promise<void> {
   await Promise.all(workers.map((w) => w.terminate()));
 }
 
-/**
- * Scans orthophotos for candidate poppy plots and writes `candidates.geojson`, `footprint.geojson`,
- * `heatmap.tif` (or `heatmap-<image>.tif` per image when several) and `summary.json` into `outDir`.
- * Everything is written under a temporary name and renamed when complete; when every image fails
- * nothing is written. A bad image does not stop the others; it is listed in `failed`.
- * @throws TilesError for a bad model (before any image is read) or when aborted.
- */
-export async function scanImages(options: ScanImagesOptions): Promise<ScanSummary> {
-  const t0 = performance.now();
-  const { signal } = options;
-  const cwd = options.cwd ?? process.cwd();
-  const images = options.images.map((p) => resolve(cwd, p));
-  if (!images.length) throw new TilesError('TIANDI_E_NOT_TIFF', 'no image given');
-  const outDir = resolve(cwd, options.outDir ?? `scan-${basename(images[0], extname(images[0]))}`);
-  const card = await loadModelCard(resolve(cwd, options.modelDir), signal);
+/** One image opened for scanning, with its plan. */
+interface OpenedImage {
+  path: string;
+  src: GeoTiffSource;
+  plan: ScanPlan;
+}
+
+/** Opens every image first: bad files are reported at once and the total work is known for progress. */
+async function openImages(images: string[], card: ModelCard, options: ScanImagesOptions): Promise<{ opened: OpenedImage[]; failed: ScanFailure[] }> {
+  const opened: OpenedImage[] = [];
   const failed: ScanFailure[] = [];
-  // Open every image first: bad files are reported at once and the total work is known for progress.
-  const opened: { path: string; src: GeoTiffSource; plan: ScanPlan }[] = [];
   for (const path of images) {
     try {
-      const src = await openGeoTiffSource(path, { crs: options.crs, signal, cacheBytes: 16 << 20 });
+      const src = await openGeoTiffSource(path, { crs: options.crs, signal: options.signal, cacheBytes: 16 << 20 });
       try {
         const plan = scanPlan(src.width, src.height, src.gsdM, card, path);
         if (options.quality !== false) plan.quality = { ...DEFAULT_QUALITY, ...(options.quality ?? {}) };
@@ -188,227 +187,282 @@ export async function scanImages(options: ScanImagesOptions): Promise<ScanSummar
         throw err;
       }
     } catch (err) {
-      if ((err as TilesError).code === 'TIANDI_E_ABORTED') throw err;
+      if (isAbort(err)) throw err;
       failed.push(failureOf(path, err));
     }
   }
-  // Batches of about 2 MB of input: activations of a big model grow with the batch, per thread.
-  const batchSize = options.batchSize ?? Math.max(1, Math.min(8, Math.floor((2 << 20) / (card.input.channels.length * card.input.size ** 2 * 4))));
+  return { opened, failed };
+}
+
+/** The card's thresholds, or `threshold` as the seed threshold with `low` keeping its ratio to `high`. */
+function thresholdsFor(card: ModelCard, threshold: number | undefined): ModelCard['thresholds'] {
   const thresholds = { ...card.thresholds };
-  if (options.threshold !== undefined) {
-    if (!(options.threshold > 0 && options.threshold <= 1)) throw new TilesError('TIANDI_E_BAD_MODEL_CARD', `--threshold must be in (0, 1], got ${options.threshold}`);
-    thresholds.low = (card.thresholds.low / card.thresholds.high) * options.threshold;
-    thresholds.high = options.threshold;
+  if (threshold !== undefined) {
+    if (!(threshold > 0 && threshold <= 1)) throw new TilesError('TIANDI_E_BAD_MODEL_CARD', `--threshold must be in (0, 1], got ${threshold}`);
+    thresholds.low = (card.thresholds.low / card.thresholds.high) * threshold;
+    thresholds.high = threshold;
   }
-  const tilesTotal = opened.reduce((s, o) => s + o.plan.tilesAcross * o.plan.tilesDown, 0);
-  const mpxTotal = opened.reduce((s, o) => s + (o.src.width * o.src.height) / 1e6, 0);
-  // Threads doing the work: this one plus (threads − 1) worker threads. This thread starts at once, so the
-  // workers' start-up (loading tsx, geotiff, onnxruntime) hides behind real work; shorter jobs need no workers.
+  return thresholds;
+}
+
+/**
+ * Threads doing the work: this one plus worker threads. This thread starts at once, so the workers' start-up
+ * (loading geotiff, onnxruntime) hides behind real work; shorter jobs need no workers. Fewer threads when their
+ * block caches would not fit the memory budget (wide striped files).
+ */
+function planThreads(opened: OpenedImage[], options: ScanImagesOptions): { threads: number; nWorkers: number } {
   const asked = Math.max(1, options.workers ?? defaultThreads(opened.map((o) => ({ mpx: (o.src.width * o.src.height) / 1e6, compression: o.src.layout.compression })), availableParallelism()));
-  // Fewer threads when their block caches would not fit the memory budget (wide striped files).
   const threads = Math.min(asked, ...opened.map((o) => memoryPlan(o.src, o.plan, asked).threads));
   const maxRows = Math.max(1, ...opened.map((o) => scanUnits(o.plan, swathTiles(o.src, o.plan)).length));
-  const inThisThread = options.inThisThread ?? true;
-  const nWorkers = inThisThread ? Math.min(threads - 1, maxRows - 1) : threads;
-  const workers: ScanWorker[] = [];
-  const workerReady: Promise<boolean>[] = [];
-  let local: LoadedModel | undefined;
-  let verifier: Verifier | undefined;
+  const nWorkers = (options.inThisThread ?? true) ? Math.min(threads - 1, maxRows - 1) : threads;
+  return { threads, nWorkers };
+}
+
+/** Everything the images of one scan share: options, model, threads, and progress so far. */
+interface ScanRun {
+  options: ScanImagesOptions;
+  modelDir: string;
+  card: ModelCard;
+  batchSize: number;
+  thresholds: ModelCard['thresholds'];
+  threads: number;
+  workers: { worker: ScanWorker; ready: Promise<boolean> }[];
+  local?: LoadedModel;
+  verifier?: Verifier;
+  images: number;
+  tilesTotal: number;
+  mpxTotal: number;
+  tilesDone: number;
+  mpxDone: number;
+  blocksJudged: number;
+  t0: number;
+}
+
+/** Starts the worker threads (each loading the model) and loads this thread's model and the verifier. */
+async function startModels(run: ScanRun, nWorkers: number): Promise<void> {
+  const { options, modelDir, card } = run;
+  const bundle = nWorkers > 0 ? await scanWorkerBundle() : undefined;
+  for (let i = 0; i < nWorkers; i++) {
+    const worker = new ScanWorker(bundle);
+    // A worker that cannot start is left out; this thread still does the work.
+    run.workers.push({ worker, ready: worker.request({ type: 'model', modelDir }).then(() => true, () => false) });
+  }
+  run.local = await loadModel(modelDir, { threads: 1 });
+  if (options.verify !== false || options.onVerifierWindow) {
+    // The verifier runs when the tile rows are done and the worker threads idle: it may use every core
+    // (the threads asked for, when asked), also when the rows were left to this thread alone.
+    run.verifier = await loadVerifier(modelDir, card, { cardOnly: options.verify === false, prefilter: options.prefilter, threads: Math.max(1, options.workers ?? availableParallelism()), signal: options.signal });
+  }
+}
+
+/** Whether the prefilter will run (a model with one, verification on). */
+const prefilterRuns = (run: ScanRun) => !!run.verifier?.prefilter?.model && run.options.verify !== false;
+
+/** A prefilter at a level the file lacks (no overviews): the first stage's decodes build it once, on disk. */
+async function prepareReducedLevel(run: ScanRun, src: GeoTiffSource, plan: ScanPlan, k: number, keep: number): Promise<{ path: string; factor: number } | undefined> {
+  const rf = !keep && prefilterRuns(run) ? reducedLevelFactor(src, plan, run.verifier!.prefilter!.card.gsd_m) : 0;
+  const path = join(tmpdir(), `tiandi-level-${process.pid}-${k}-${rf}x.bin`);
+  const ok = rf > 0 && (await roomFor((src.width / rf) * (src.height / rf) * 4)) && (await src.reduceLevel(rf, path, true).catch(() => false));
+  return ok ? { path, factor: rf } : undefined;
+}
+
+/**
+ * When the first stage decodes full-resolution blocks (no overview as coarse as its grid), the blocks read again
+ * later (swath edges, the pixel digest's windows, the second stage's windows) are kept on disk instead of decoded
+ * twice. Undefined when the first stage reads an overview, or the temp folder lacks room for a quarter of the image.
+ */
+async function prepareKeptBlocks(run: ScanRun, src: GeoTiffSource, plan: ScanPlan, k: number): Promise<KeepSpec | undefined> {
+  const level0 = src.levels.every((L) => L === src.levels[0] || !(L.scaleX <= plan.fx * (1 + 1e-9) && L.scaleY <= plan.fy * (1 + 1e-9)));
+  if (!level0 || !(await roomFor(src.width * src.height))) return undefined;
+  const path = join(tmpdir(), `tiandi-level-${process.pid}-${k}-kept.bin`);
+  if (!(await src.keepBlocks(path, true).then(() => true, () => false))) return undefined;
+  const v = run.verifier;
+  const stages = v?.model && run.options.verify !== false ? [v.card, ...(v.prefilter?.model ? [v.prefilter.card] : [])] : [];
+  const boxes = [...(src.layout.tiled ? swathEdgeBoxes(plan, swathTiles(src, plan), src.height) : []), ...digestWindows(src)];
+  const spec: KeepSpec = { path, boxes, hotScore: stages.length ? hotScoreFor(run.thresholds.low) : Infinity, halfWindowPx: halfWindowPx(stages, src.gsdM) };
+  for (const box of boxes) src.keepBlocksUnder(box);
+  return spec;
+}
+
+/** What the first stage of one image gathers from its rows: heatmap, footprint, quality, counts. */
+class ImageRows {
+  readonly acc: HeatmapAccumulator;
+  readonly foot: Uint8Array;
+  readonly poorBlocks: PoorBlock[] = [];
+  inferred = 0;
+  skipped = 0;
+
+  constructor(private readonly run: ScanRun, private readonly o: OpenedImage, private readonly k: number) {
+    this.acc = new HeatmapAccumulator(o.plan);
+    this.foot = new Uint8Array(o.plan.footWidth * o.plan.footHeight);
+  }
+
+  /** Adds a scanned row and reports progress. */
+  take(r: RowResult): void {
+    const { plan, src, path } = this.o;
+    const run = this.run;
+    for (const t of r.tiles) this.acc.addTile(t.tx, r.ty, t.scores);
+    this.acc.setValidRows(r.heatRow0, r.heatRows, r.heatValid);
+    for (let y = 0; y < r.footRows; y++) {
+      const o = (r.footRow0 + y) * plan.footWidth;
+      // 1 valid, 2 valid but poor quality: the larger wins where rows overlap (only a block's own row judges it).
+      for (let x = 0; x < plan.footWidth; x++) this.foot[o + x] = Math.max(this.foot[o + x], r.footValid[y * plan.footWidth + x]);
+    }
+    this.poorBlocks.push(...r.poorBlocks);
+    run.blocksJudged += r.blocksJudged;
+    this.inferred += r.tilesInferred;
+    this.skipped += r.tilesSkipped;
+    run.tilesDone += r.tx1 - r.tx0;
+    run.mpxDone += (src.width * src.height) / 1e6 / plan.tilesDown * ((r.tx1 - r.tx0) / plan.tilesAcross);
+    run.options.onProgress?.({ phase: 'tiles', image: path, imageIndex: this.k, images: run.images, tilesDone: run.tilesDone, tilesTotal: run.tilesTotal, mpxDone: run.mpxDone, mpxTotal: run.mpxTotal, windowsDone: 0, windowsTotal: 0, elapsedS: (performance.now() - run.t0) / 1000 });
+  }
+}
+
+/** Scans one image: the first stage over every row, then tracing, the second stage and the footprint (finishImage). */
+async function scanImage(run: ScanRun, o: OpenedImage, k: number, last: boolean): Promise<{ result: ImageResult; poorBlocks: PoorBlock[] }> {
+  const { path, src, plan } = o;
+  const { options, verifier } = run;
+  // A prefilter reading the level the first stage decodes finds every block still decoded when it fits.
+  const keep = prefilterRuns(run) ? keepLevelBytes(src, plan, verifier!.prefilter!.card.gsd_m) : 0;
+  const { cacheBytes } = memoryPlan(src, plan, run.threads);
+  src.setCacheBytes(Math.max(keep, cacheBytes));
+  const reduced = await prepareReducedLevel(run, src, plan, k, keep);
+  const kept = await prepareKeptBlocks(run, src, plan, k);
+  const rows = new ImageRows(run, o, k);
+  try {
+    await runFirstStage({ path, src, plan, card: run.card, crs: options.crs, batchSize: run.batchSize, cacheBytes, reduced, keep: kept, local: run.local!, inThisThread: options.inThisThread ?? true, workers: run.workers, take: (r) => rows.take(r), signal: options.signal });
+    // Tracing and the heatmap need memory of their own: decoded blocks are not needed any more (unless kept
+    // for the prefilter), nor, after the last image, the worker threads (their heaps, caches and sessions).
+    if (!keep) src.setCacheBytes(0);
+    if (reduced) src.useReducedLevel();
+    if (last) await stopWorkers(run.workers.map((w) => w.worker));
+    const onVerify = (windowsDone: number, windowsTotal: number) =>
+      options.onProgress?.({ phase: 'verify', image: path, imageIndex: k, images: run.images, tilesDone: run.tilesDone, tilesTotal: run.tilesTotal, mpxDone: run.mpxDone, mpxTotal: run.mpxTotal, windowsDone, windowsTotal, elapsedS: (performance.now() - run.t0) / 1000 });
+    const result = await finishImage(path, src, plan, run.card, rows.acc, rows.foot, run.thresholds, rows.inferred, rows.skipped,
+      verifier ? { verifier, apply: options.verify !== false, onWindow: options.onVerifierWindow, signal: options.signal, onProgress: onVerify, prefilterCacheBytes: keep } : undefined,
+      run.card.verifier ? '复核已关闭 the second stage was turned off (--no-verify)' : '模型无复核阶段 the model has no second stage');
+    return { result, poorBlocks: rows.poorBlocks };
+  } finally {
+    src.setCacheBytes(0);
+    await src.dropReducedLevel();
+    await src.dropKeptBlocks();
+  }
+}
+
+/** summary.json of a scan. */
+function summarize(run: ScanRun, results: ImageResult[], failed: ScanFailure[], allPoorBlocks: PoorBlock[], outDir: string): ScanSummary {
+  const { options, card, verifier } = run;
+  const seconds = (performance.now() - run.t0) / 1000;
+  const scannedMpx = results.reduce((s, r) => s + (r.heat.source.width * r.heat.source.height) / 1e6, 0);
+  const sum = (f: (r: ImageResult) => number) => results.reduce((s, r) => s + f(r), 0);
+  return {
+    images: results.length,
+    tiles_total: sum((r) => r.tilesTotal),
+    tiles_inferred: sum((r) => r.tilesInferred),
+    tiles_skipped_nodata: sum((r) => r.tilesSkipped),
+    area_km2: round(sum((r) => r.areaKm2), 6),
+    candidates: sum((r) => r.candidates.length),
+    candidates_unverified: sum((r) => r.candidates.filter((c) => c.properties.unverified).length),
+    seconds: round(seconds, 3),
+    mpx_per_s: round(scannedMpx / Math.max(seconds, 1e-6), 2),
+    model: card.name,
+    model_version: card.version,
+    ...(verifier?.model && options.verify !== false && card.verifier ? { verifier: verifierSummary(card.verifier, verifier, results) } : {}),
+    ...crsNotes(results),
+    ...(options.quality !== false ? { quality: qualitySummary(run.blocksJudged, allPoorBlocks, sum((r) => r.poorAreaKm2 ?? 0), { ...DEFAULT_QUALITY, ...(options.quality ?? {}) }) } : {}),
+    failed,
+    out_dir: results.length ? outDir : null,
+  };
+}
+
+/** summary.json's `verifier` block. */
+function verifierSummary(block: NonNullable<ModelCard['verifier']>, verifier: Verifier, results: ImageResult[]): NonNullable<ScanSummary['verifier']> {
+  return {
+    model: block.model,
+    threshold: block.threshold,
+    images_verified: results.filter((r) => r.verify?.ran).length,
+    candidates_rejected: results.reduce((s, r) => s + (r.verify?.rejected ?? 0), 0),
+    ...(block.prefilter && verifier.prefilter
+      ? { prefilter: { model: block.prefilter.model, threshold: block.prefilter.threshold, candidates_rejected: results.reduce((s, r) => s + (r.verify?.prefilterRejected ?? 0), 0) } }
+      : {}),
+    skipped: results.filter((r) => r.verify?.skippedBecause).map((r) => ({ image: r.name, reason: r.verify!.skippedBecause! })),
+  };
+}
+
+/** Writes every output under the temporary name `tmp`, then swaps it in for `outDir` (the old one removed). */
+async function writeOutputs(tmp: string, outDir: string, results: ImageResult[], summary: ScanSummary, qualityFeatures: unknown[] | undefined, signal?: AbortSignal): Promise<void> {
+  await rm(tmp, { recursive: true, force: true });
+  await mkdir(tmp, { recursive: true });
+  const fc = (features: unknown[]) => JSON.stringify({ type: 'FeatureCollection', features }, null, 1) + '\n';
+  await writeFile(resolve(tmp, 'candidates.geojson'), fc(results.flatMap((r) => r.candidates)));
+  await writeFile(resolve(tmp, 'footprint.geojson'), fc(results.map((r) => r.footprint)));
+  if (qualityFeatures) await writeFile(resolve(tmp, 'quality.geojson'), fc(qualityFeatures));
+  await writeChips(resolve(tmp, 'chips'), results);
+  for (const r of results) {
+    const name = results.length === 1 ? 'heatmap.tif' : `heatmap-${basename(r.name, extname(r.name))}.tif`;
+    await writeHeatmap(resolve(tmp, name), r.heat, signal);
+  }
+  await writeFile(resolve(tmp, 'summary.json'), JSON.stringify(summary, null, 2) + '\n');
+  const old = `${outDir}.old-${process.pid}`;
+  await rm(old, { recursive: true, force: true });
+  await rename(outDir, old).catch(() => undefined);
+  await rename(tmp, outDir);
+  await rm(old, { recursive: true, force: true });
+}
+
+/**
+ * Scans orthophotos for candidate poppy plots and writes `candidates.geojson`, `footprint.geojson`,
+ * `heatmap.tif` (or `heatmap-<image>.tif` per image when several) and `summary.json` into `outDir`.
+ * Everything is written under a temporary name and renamed when complete; when every image fails
+ * nothing is written. A bad image does not stop the others; it is listed in `failed`.
+ * @throws TilesError for a bad model (before any image is read) or when aborted.
+ */
+export async function scanImages(options: ScanImagesOptions): Promise<ScanSummary> {
+  const t0 = performance.now();
+  const cwd = options.cwd ?? process.cwd();
+  const images = options.images.map((p) => resolve(cwd, p));
+  if (!images.length) throw new TilesError('TIANDI_E_NOT_TIFF', 'no image given');
+  const outDir = resolve(cwd, options.outDir ?? `scan-${basename(images[0], extname(images[0]))}`);
+  const modelDir = resolve(cwd, options.modelDir);
+  const card = await loadModelCard(modelDir, options.signal);
+  const { opened, failed } = await openImages(images, card, options);
+  // Batches of about 2 MB of input: activations of a big model grow with the batch, per thread.
+  const batchSize = options.batchSize ?? Math.max(1, Math.min(8, Math.floor((2 << 20) / (card.input.channels.length * card.input.size ** 2 * 4))));
+  const thresholds = thresholdsFor(card, options.threshold);
+  const { threads, nWorkers } = planThreads(opened, options);
+  const run: ScanRun = {
+    options, modelDir, card, batchSize, thresholds, threads, workers: [], images: opened.length,
+    tilesTotal: opened.reduce((s, o) => s + o.plan.tilesAcross * o.plan.tilesDown, 0),
+    mpxTotal: opened.reduce((s, o) => s + (o.src.width * o.src.height) / 1e6, 0),
+    tilesDone: 0, mpxDone: 0, blocksJudged: 0, t0,
+  };
   const results: ImageResult[] = [];
   const qualityFeatures: ReturnType<typeof poorBlockFeatures> = [];
   const allPoorBlocks: PoorBlock[] = [];
-  let blocksJudged = 0;
-  let tilesDone = 0;
-  let mpxDone = 0;
   const tmp = `${outDir}.partial-${process.pid}`;
   try {
-    if (opened.length) {
-      const bundle = nWorkers > 0 ? await scanWorkerBundle() : undefined;
-      for (let i = 0; i < nWorkers; i++) {
-        const w = new ScanWorker(bundle);
-        workers.push(w);
-        // A worker that cannot start is left out; this thread still does the work.
-        workerReady.push(w.request({ type: 'model', modelDir: resolve(cwd, options.modelDir) }).then(() => true, () => false));
-      }
-      local = await loadModel(resolve(cwd, options.modelDir), { threads: 1 });
-      if (options.verify !== false || options.onVerifierWindow) {
-        // The verifier runs when the tile rows are done and the worker threads idle: it may use every core
-        // (the threads asked for, when asked), also when the rows were left to this thread alone.
-        verifier = await loadVerifier(resolve(cwd, options.modelDir), card, { cardOnly: options.verify === false, prefilter: options.prefilter, threads: Math.max(1, options.workers ?? availableParallelism()), signal });
-      }
-    }
+    if (opened.length) await startModels(run, nWorkers);
     for (let k = 0; k < opened.length; k++) {
-      const { path, src, plan } = opened[k];
-      throwIfAborted(signal);
+      throwIfAborted(options.signal);
       try {
-        // A prefilter reading the level the first stage decodes finds every block still decoded when it fits.
-        const keep = verifier?.prefilter?.model && options.verify !== false ? keepLevelBytes(src, plan, verifier.prefilter.card.gsd_m) : 0;
-        const { cacheBytes } = memoryPlan(src, plan, threads);
-        src.setCacheBytes(Math.max(keep, cacheBytes));
-        // A prefilter at a level the file lacks (no overviews): the first stage's decodes build it once, on disk.
-        const rf = !keep && verifier?.prefilter?.model && options.verify !== false ? reducedLevelFactor(src, plan, verifier.prefilter.card.gsd_m) : 0;
-        const reducedPath = join(tmpdir(), `tiandi-level-${process.pid}-${k}-${rf}x.bin`);
-        const reducing = rf > 0 && (await roomFor((src.width / rf) * (src.height / rf) * 4)) && (await src.reduceLevel(rf, reducedPath, true).catch(() => false));
-        const acc = new HeatmapAccumulator(plan);
-        const foot = new Uint8Array(plan.footWidth * plan.footHeight);
-        const poorBlocks: PoorBlock[] = [];
-        let inferred = 0;
-        let skipped = 0;
-        const take = (r: RowResult) => {
-          for (const t of r.tiles) acc.addTile(t.tx, r.ty, t.scores);
-          acc.setValidRows(r.heatRow0, r.heatRows, r.heatValid);
-          for (let y = 0; y < r.footRows; y++) {
-            const o = (r.footRow0 + y) * plan.footWidth;
-            // 1 valid, 2 valid but poor quality: the larger wins where rows overlap (only a block's own row judges it).
-            for (let x = 0; x < plan.footWidth; x++) foot[o + x] = Math.max(foot[o + x], r.footValid[y * plan.footWidth + x]);
-          }
-          poorBlocks.push(...r.poorBlocks);
-          blocksJudged += r.blocksJudged;
-          inferred += r.tilesInferred;
-          skipped += r.tilesSkipped;
-          tilesDone += r.tx1 - r.tx0;
-          mpxDone += (src.width * src.height) / 1e6 / plan.tilesDown * ((r.tx1 - r.tx0) / plan.tilesAcross);
-          options.onProgress?.({ phase: 'tiles', image: path, imageIndex: k, images: opened.length, tilesDone, tilesTotal, mpxDone, mpxTotal, windowsDone: 0, windowsTotal: 0, elapsedS: (performance.now() - t0) / 1000 });
-        };
-        // One runner per thread doing rows (this one first, when it scans); see RowRanges.
-        const nRunners = (inThisThread || !workers.length ? 1 : 0) + workers.length;
-        const units = scanUnits(plan, swathTiles(src, plan));
-        const ranges = new RowRanges(units.length, nRunners);
-        let stopped = false;
-        const claim = (r: number): number => (stopped ? -1 : ranges.claim(r));
-        const m = local!;
-        const here = async () => {
-          // This thread claims its next row, and starts reading that row's first window, while the current
-          // row's last window is inferred: JPEG blocks decode on the thread pool meanwhile.
-          const seg = 8;
-          let ahead: { box: readonly number[]; win: Promise<RgbRaster> } | undefined;
-          const read: WindowReader = (b, w, h) => {
-            const a = ahead;
-            ahead = undefined;
-            return a && a.box.every((v, i) => v === b[i]) ? a.win : src.readWindow(b, w, h);
-          };
-          for (let u = claim(0); u >= 0; ) {
-            throwIfAborted(signal);
-            let next = -1;
-            const onLastRead = () => {
-              next = claim(0);
-              if (next < 0) return;
-              const [nty, ntx0, ntx1] = units[next];
-              const [box, w, h] = segmentWindow(plan, nty, ntx0, Math.min(ntx0 + seg, ntx1));
-              const win = src.readWindow(box, w, h);
-              win.catch(() => undefined); // awaited, and its error thrown, when that row is scanned
-              ahead = { box, win };
-            };
-            const [ty, tx0, tx1] = units[u];
-            take(await scanRow(ty, plan, card, read, (b, n) => m.infer(b, n), { batchSize, segmentTiles: seg, onLastRead, tx0, tx1 }));
-            u = next;
-          }
-        };
-        const open = { type: 'open' as const, path, crs: options.crs, plan, cacheBytes, segmentTiles: 8, batchSize, reduced: reducing ? { path: reducedPath, factor: rf } : undefined };
-        const remote = async (w: ScanWorker, ready: Promise<boolean>, r: number) => {
-          if (!(await ready) || !ranges.remaining()) return;
-          await w.request(open);
-          try {
-            // The next unit goes with this one, so the worker reads its first window while this one's last is inferred.
-            for (let u = claim(r); u >= 0; ) {
-              throwIfAborted(signal);
-              const next = claim(r);
-              const reply = await w.request({ type: 'row', unit: units[u], next: next >= 0 ? units[next] : undefined });
-              if (reply.type === 'row') take(reply.result);
-              u = next;
-            }
-          } finally {
-            await w.request({ type: 'close' });
-          }
-        };
-        // On the first failure every runner stops taking rows; all are awaited before the image is given up.
-        const stop = (err: unknown) => {
-          stopped = true;
-          throw err;
-        };
-        const first = nRunners - workers.length;
-        const runners = [...(first ? [here()] : []), ...workers.map((w, i) => remote(w, workerReady[i], first + i))];
-        const settled = await Promise.allSettled(runners.map((r) => r.catch(stop)));
-        const bad = settled.find((x): x is PromiseRejectedResult => x.status === 'rejected');
-        if (bad) throw bad.reason;
-        if (ranges.remaining()) await here(); // every worker failed to start
-        // Tracing and the heatmap need memory of their own: decoded blocks are not needed any more (unless kept
-        // for the prefilter), nor, after the last image, the worker threads (their heaps, caches and sessions).
-        if (!keep) src.setCacheBytes(0);
-        if (reducing) src.useReducedLevel();
-        if (k === opened.length - 1) await stopWorkers(workers);
-        const onVerify = (windowsDone: number, windowsTotal: number) =>
-          options.onProgress?.({ phase: 'verify', image: path, imageIndex: k, images: opened.length, tilesDone, tilesTotal, mpxDone, mpxTotal, windowsDone, windowsTotal, elapsedS: (performance.now() - t0) / 1000 });
-        results.push(await finishImage(path, src, plan, card, acc, foot, thresholds, inferred, skipped,
-          verifier ? { verifier, apply: options.verify !== false, onWindow: options.onVerifierWindow, signal, onProgress: onVerify, prefilterCacheBytes: keep } : undefined,
-          card.verifier ? '复核已关闭 the second stage was turned off (--no-verify)' : '模型无复核阶段 the model has no second stage'));
-        src.setCacheBytes(0);
-        await src.dropReducedLevel();
-        qualityFeatures.push(...poorBlockFeatures(basename(path), poorBlocks, plan, src));
+        const { result, poorBlocks } = await scanImage(run, opened[k], k, k === opened.length - 1);
+        results.push(result);
+        qualityFeatures.push(...poorBlockFeatures(basename(opened[k].path), poorBlocks, opened[k].plan, opened[k].src));
         allPoorBlocks.push(...poorBlocks);
       } catch (err) {
-        if ((err as TilesError).code === 'TIANDI_E_ABORTED') throw err;
-        failed.push(failureOf(path, err));
+        if (isAbort(err)) throw err;
+        failed.push(failureOf(opened[k].path, err));
       }
     }
-    const seconds = (performance.now() - t0) / 1000;
-    const scannedMpx = results.reduce((s, r) => s + (r.heat.source.width * r.heat.source.height) / 1e6, 0);
-    const summary: ScanSummary = {
-      images: results.length,
-      tiles_total: results.reduce((s, r) => s + r.tilesTotal, 0),
-      tiles_inferred: results.reduce((s, r) => s + r.tilesInferred, 0),
-      tiles_skipped_nodata: results.reduce((s, r) => s + r.tilesSkipped, 0),
-      area_km2: round(results.reduce((s, r) => s + r.areaKm2, 0), 6),
-      candidates: results.reduce((s, r) => s + r.candidates.length, 0),
-      candidates_unverified: results.reduce((s, r) => s + r.candidates.filter((c) => c.properties.unverified).length, 0),
-      seconds: round(seconds, 3),
-      mpx_per_s: round(scannedMpx / Math.max(seconds, 1e-6), 2),
-      model: card.name,
-      model_version: card.version,
-      ...(verifier?.model && options.verify !== false && card.verifier
-        ? {
-            verifier: {
-              model: card.verifier.model,
-              threshold: card.verifier.threshold,
-              images_verified: results.filter((r) => r.verify?.ran).length,
-              candidates_rejected: results.reduce((s, r) => s + (r.verify?.rejected ?? 0), 0),
-              ...(card.verifier.prefilter && verifier.prefilter
-                ? { prefilter: { model: card.verifier.prefilter.model, threshold: card.verifier.prefilter.threshold, candidates_rejected: results.reduce((s, r) => s + (r.verify?.prefilterRejected ?? 0), 0) } }
-                : {}),
-              skipped: results.filter((r) => r.verify?.skippedBecause).map((r) => ({ image: r.name, reason: r.verify!.skippedBecause! })),
-            },
-          }
-        : {}),
-      ...crsNotes(results),
-      ...(options.quality !== false ? { quality: qualitySummary(blocksJudged, allPoorBlocks, results.reduce((s, r) => s + (r.poorAreaKm2 ?? 0), 0), { ...DEFAULT_QUALITY, ...(options.quality ?? {}) }) } : {}),
-      failed,
-      out_dir: results.length ? outDir : null,
-    };
-    if (!results.length) return summary;
-    await rm(tmp, { recursive: true, force: true });
-    await mkdir(tmp, { recursive: true });
-    const fc = (features: unknown[]) => JSON.stringify({ type: 'FeatureCollection', features }, null, 1) + '\n';
-    await writeFile(resolve(tmp, 'candidates.geojson'), fc(results.flatMap((r) => r.candidates)));
-    await writeFile(resolve(tmp, 'footprint.geojson'), fc(results.map((r) => r.footprint)));
-    if (options.quality !== false) await writeFile(resolve(tmp, 'quality.geojson'), fc(qualityFeatures));
-    await writeChips(resolve(tmp, 'chips'), results);
-    for (const r of results) {
-      const name = results.length === 1 ? 'heatmap.tif' : `heatmap-${basename(r.name, extname(r.name))}.tif`;
-      await writeHeatmap(resolve(tmp, name), r.heat, signal);
-    }
-    await writeFile(resolve(tmp, 'summary.json'), JSON.stringify(summary, null, 2) + '\n');
-    const old = `${outDir}.old-${process.pid}`;
-    await rm(old, { recursive: true, force: true });
-    await rename(outDir, old).catch(() => undefined);
-    await rename(tmp, outDir);
-    await rm(old, { recursive: true, force: true });
+    const summary = summarize(run, results, failed, allPoorBlocks, outDir);
+    if (results.length) await writeOutputs(tmp, outDir, results, summary, options.quality !== false ? qualityFeatures : undefined, options.signal);
     return summary;
   } finally {
     await rm(tmp, { recursive: true, force: true }).catch(() => undefined);
     await Promise.all(opened.map((o) => o.src.close()));
-    await stopWorkers(workers);
-    await local?.release();
-    await verifier?.model?.release();
-    await verifier?.prefilter?.model?.release();
+    await stopWorkers(run.workers.map((w) => w.worker));
+    await run.local?.release();
+    await run.verifier?.model?.release();
+    await run.verifier?.prefilter?.model?.release();
   }
 }

@@ -4,6 +4,8 @@ import { scanRow, segmentWindow } from '../scan/scan-row';
 import type { RgbRaster } from '../read/resample-area';
 import type { ScanPlan } from '../scan/scan-plan';
 import { loadModel, type LoadedModel } from './load-model';
+import { keepHotCells } from './first-stage';
+import type { KeepSpec } from './keep-plan';
 import type { WorkerRequest, WorkerReply } from './worker-protocol';
 
 let model: LoadedModel | undefined;
@@ -11,6 +13,7 @@ let source: GeoTiffSource | undefined;
 let plan: ScanPlan | undefined;
 let segmentTiles = 8;
 let batchSize = 8;
+let keep: KeepSpec | undefined;
 /** The next unit's first window, read while this unit's last one is inferred. */
 let ahead: { box: readonly number[]; win: Promise<RgbRaster> } | undefined;
 
@@ -29,6 +32,9 @@ port.on('message', async (m: WorkerRequest) => {
         source = await openGeoTiffSource(m.path, { crs: m.crs, cacheBytes: m.cacheBytes });
         // Blocks this thread decodes feed the reduced level the scan builds (its file is the scan's).
         if (m.reduced) await source.reduceLevel(m.reduced.factor, m.reduced.path, false).catch(() => false);
+        // …and the blocks it keeps (kept-blocks.ts): asked for here too, since this thread's cache holds them.
+        keep = m.keep && (await source.keepBlocks(m.keep.path, false).then(() => m.keep, () => undefined));
+        for (const box of keep?.boxes ?? []) source.keepBlocksUnder(box);
         plan = m.plan;
         segmentTiles = m.segmentTiles;
         batchSize = m.batchSize;
@@ -50,6 +56,7 @@ port.on('message', async (m: WorkerRequest) => {
           ahead = { box, win };
         };
         const r = await scanRow(ty, plan!, model!.card, read, (b, n) => model!.infer(b, n), { segmentTiles, batchSize, onLastRead, tx0, tx1 });
+        keepHotCells(src, plan!, r, keep);
         const transfer = [r.heatValid.buffer as ArrayBuffer, r.footValid.buffer as ArrayBuffer, ...r.tiles.map((t) => t.scores.buffer as ArrayBuffer)];
         reply({ type: 'row', result: r, blocksDecoded: src.blocksDecoded() }, transfer);
         break;

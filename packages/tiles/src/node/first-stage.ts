@@ -1,0 +1,113 @@
+import { throwIfAborted } from '../errors';
+import type { GeoTiffSource } from '../read/open-geotiff-source';
+import type { RgbRaster } from '../read/resample-area';
+import type { ModelCard } from '../model/model-card';
+import type { ScanPlan } from '../scan/scan-plan';
+import { scanRow, segmentWindow, type RowResult, type WindowReader } from '../scan/scan-row';
+import { hotCellBoxes, type KeepSpec } from './keep-plan';
+import type { LoadedModel } from './load-model';
+import { RowRanges, scanUnits, swathTiles } from './thread-plan';
+import type { ScanWorker } from './worker-pool';
+import type { WorkerRequest } from './worker-protocol';
+
+/** Tiles a segment window holds: the unit a thread reads at once. */
+export const SEGMENT_TILES = 8;
+
+/** What the first stage of one image needs: the image, its plan, the model, the threads, and where rows go. */
+export interface FirstStageJob {
+  path: string;
+  src: GeoTiffSource;
+  plan: ScanPlan;
+  card: ModelCard;
+  crs?: string;
+  batchSize: number;
+  cacheBytes: number;
+  /** The reduced level the scan builds, when it builds one (its file and factor). */
+  reduced?: { path: string; factor: number };
+  /** The blocks the scan keeps, when it keeps any. */
+  keep?: KeepSpec;
+  /** This thread's model (it scans rows when `inThisThread`, and takes over when no worker started). */
+  local: LoadedModel;
+  inThisThread: boolean;
+  workers: ReadonlyArray<{ worker: ScanWorker; ready: Promise<boolean> }>;
+  /** Called with every scanned row, in the order rows finish. */
+  take: (r: RowResult) => void;
+  signal?: AbortSignal;
+}
+
+/** Asks the source to keep the blocks under the second stage's windows round a row's hot cells. */
+export function keepHotCells(src: GeoTiffSource, plan: ScanPlan, r: RowResult, keep: KeepSpec | undefined): void {
+  if (keep) for (const box of hotCellBoxes(plan, r, keep.hotScore, keep.halfWindowPx)) src.keepBlocksUnder(box);
+}
+
+/**
+ * This thread's runner: scans the units it claims, and claims its next one and starts reading that unit's first
+ * window while the current unit's last window is inferred (JPEG blocks decode on the thread pool meanwhile).
+ */
+async function runHere(job: FirstStageJob, units: [number, number, number][], claim: (r: number) => number): Promise<void> {
+  const { src, plan, card, local: m } = job;
+  let ahead: { box: readonly number[]; win: Promise<RgbRaster> } | undefined;
+  const read: WindowReader = (b, w, h) => {
+    const a = ahead;
+    ahead = undefined;
+    return a && a.box.every((v, i) => v === b[i]) ? a.win : src.readWindow(b, w, h);
+  };
+  for (let u = claim(0); u >= 0; ) {
+    throwIfAborted(job.signal);
+    let next = -1;
+    const onLastRead = () => {
+      next = claim(0);
+      if (next < 0) return;
+      const [nty, ntx0, ntx1] = units[next];
+      const [box, w, h] = segmentWindow(plan, nty, ntx0, Math.min(ntx0 + SEGMENT_TILES, ntx1));
+      const win = src.readWindow(box, w, h);
+      win.catch(() => undefined); // awaited, and its error thrown, when that row is scanned
+      ahead = { box, win };
+    };
+    const [ty, tx0, tx1] = units[u];
+    const r = await scanRow(ty, plan, card, read, (b, n) => m.infer(b, n), { batchSize: job.batchSize, segmentTiles: SEGMENT_TILES, onLastRead, tx0, tx1 });
+    keepHotCells(src, plan, r, job.keep);
+    job.take(r);
+    u = next;
+  }
+}
+
+/** A worker thread's runner: opens the image there and sends it units, the next one with each so it reads ahead. */
+async function runRemote(job: FirstStageJob, w: ScanWorker, ready: Promise<boolean>, ranges: RowRanges, units: [number, number, number][], claim: (r: number) => number, r: number): Promise<void> {
+  if (!(await ready) || !ranges.remaining()) return;
+  const open: WorkerRequest = { type: 'open', path: job.path, crs: job.crs, plan: job.plan, cacheBytes: job.cacheBytes, segmentTiles: SEGMENT_TILES, batchSize: job.batchSize, reduced: job.reduced, keep: job.keep };
+  await w.request(open);
+  try {
+    for (let u = claim(r); u >= 0; ) {
+      throwIfAborted(job.signal);
+      const next = claim(r);
+      const reply = await w.request({ type: 'row', unit: units[u], next: next >= 0 ? units[next] : undefined });
+      if (reply.type === 'row') job.take(reply.result);
+      u = next;
+    }
+  } finally {
+    await w.request({ type: 'close' });
+  }
+}
+
+/**
+ * Scans every tile row of one image on this thread (when it has a model) and the worker threads, each starting on
+ * a contiguous range of units (RowRanges). On the first failure every runner stops taking rows; all are awaited
+ * before the error is thrown. When every worker failed to start, this thread does the rest.
+ */
+export async function runFirstStage(job: FirstStageJob): Promise<void> {
+  const units = scanUnits(job.plan, swathTiles(job.src, job.plan));
+  const here = job.inThisThread || !job.workers.length ? 1 : 0;
+  const ranges = new RowRanges(units.length, here + job.workers.length);
+  let stopped = false;
+  const claim = (r: number): number => (stopped ? -1 : ranges.claim(r));
+  const stop = (err: unknown) => {
+    stopped = true;
+    throw err;
+  };
+  const runners = [...(here ? [runHere(job, units, claim)] : []), ...job.workers.map((w, i) => runRemote(job, w.worker, w.ready, ranges, units, claim, here + i))];
+  const settled = await Promise.allSettled(runners.map((p) => p.catch(stop)));
+  const bad = settled.find((x): x is PromiseRejectedResult => x.status === 'rejected');
+  if (bad) throw bad.reason;
+  if (ranges.remaining()) await runHere(job, units, claim);
+}

@@ -1,0 +1,98 @@
+import { describe, expect, it, beforeAll } from 'vitest';
+import { existsSync, mkdtempSync } from 'node:fs';
+import { tmpdir } from 'node:os';
+import { join } from 'node:path';
+import { writeGeoTiff } from '../write/index';
+import { openGeoTiffSource, type GeoTiffSource } from './open-geotiff-source';
+import { gdal, gdalAvailable } from '../testing/gdal-available';
+
+const W = 1000;
+const H = 700;
+let dir: string;
+const files: Record<string, string> = {};
+
+/** Textured rows; with alpha, a transparent disc. */
+const rows = (bands: 3 | 4) => (y0: number, n: number) => {
+  const a = new Uint8Array(W * n * bands);
+  for (let yy = 0; yy < n; yy++) {
+    const y = y0 + yy;
+    for (let x = 0; x < W; x++) {
+      const o = (yy * W + x) * bands;
+      a[o] = (x * 7 + y * 3) & 255;
+      a[o + 1] = (x * y) & 255;
+      a[o + 2] = (x ^ y) & 255;
+      if (bands === 4) a[o + 3] = (x - 600) ** 2 + (y - 300) ** 2 < 90 ** 2 ? 0 : 255;
+    }
+  }
+  return a;
+};
+
+beforeAll(async () => {
+  dir = mkdtempSync(join(tmpdir(), 'tiandi-kept-'));
+  const gt: [number, number, number, number, number, number] = [500000, 0.05, 0, 2800000, 0, -0.05];
+  for (const [name, bands, compression] of [['rgb-jpeg', 3, 'jpeg'], ['rgba-deflate', 4, 'deflate']] as const) {
+    files[name] = join(dir, `${name}.tif`);
+    await writeGeoTiff(files[name], { width: W, height: H, bands, epsg: 32648, geoTransform: gt, readRows: rows(bands), tileSize: 256, compression, overviews: false });
+  }
+  if (gdalAvailable()) {
+    files.striped = join(dir, 'striped.tif');
+    gdal('gdal_translate', ['-q', '-co', 'TILED=NO', '-co', 'BLOCKYSIZE=7', '-co', 'COMPRESS=LZW', files['rgba-deflate'], files.striped]);
+  }
+}, 60_000);
+
+/** Full-resolution windows (the verifier's), some across block edges and at the image's bottom-right edge. */
+const WINDOWS: [number, number][] = [[0, 0], [230, 240], [570, 280], [936, 636], [700, 650]];
+
+async function readAll(src: GeoTiffSource): Promise<{ rgb: Buffer; valid: number[] }[]> {
+  const out = [];
+  for (const [x, y] of WINDOWS) {
+    const r = await src.readWindow([x, y, x + 64, y + 64], 64, 64);
+    out.push({ rgb: Buffer.from(r.rgb), valid: Array.from(r.valid) });
+  }
+  return out;
+}
+
+describe('kept blocks', () => {
+  for (const name of ['rgb-jpeg', 'rgba-deflate', 'striped']) {
+    it(`${name}: blocks kept while cached, or when next decoded, read back byte for byte without decoding`, async (ctx) => {
+      if (!files[name]) {
+        ctx.skip();
+        return;
+      }
+      const ref = await openGeoTiffSource(files[name], { cacheBytes: 0 });
+      const src = await openGeoTiffSource(files[name], { cacheBytes: 64 << 20 });
+      const file = join(dir, `${name}-kept.bin`);
+      await src.keepBlocks(file, true);
+      // Half the windows' blocks are decoded (cached) before they are asked for, half after.
+      for (const [x, y] of WINDOWS.slice(0, 2)) await src.readWindow([x, y, x + 64, y + 64], 64, 64);
+      for (const [x, y] of WINDOWS) src.keepBlocksUnder([x, y, x + 64, y + 64]);
+      for (const [x, y] of WINDOWS.slice(2)) await src.readWindow([x, y, x + 64, y + 64], 64, 64);
+      const decoded = src.blocksDecoded();
+      src.setCacheBytes(0);
+      expect(await readAll(src)).toEqual(await readAll(ref));
+      expect(src.blocksDecoded()).toBe(decoded);
+      // A block nobody asked for is decoded as before.
+      await src.readWindow([520, 120, 584, 184], 64, 64);
+      expect(src.blocksDecoded()).toBeGreaterThan(decoded);
+      await src.dropKeptBlocks();
+      expect(existsSync(file)).toBe(false);
+      await Promise.all([ref.close(), src.close()]);
+    });
+  }
+
+  it('blocks kept by another reader (a worker thread) are read from the same file', async () => {
+    const path = files['rgb-jpeg'];
+    const ref = await openGeoTiffSource(path, { cacheBytes: 0 });
+    const main = await openGeoTiffSource(path, { cacheBytes: 0 });
+    const worker = await openGeoTiffSource(path, { cacheBytes: 64 << 20 });
+    const file = join(dir, 'shared-kept.bin');
+    await main.keepBlocks(file, true);
+    await worker.keepBlocks(file, false);
+    for (const [x, y] of WINDOWS) worker.keepBlocksUnder([x, y, x + 64, y + 64]);
+    await readAll(worker);
+    expect(await readAll(main)).toEqual(await readAll(ref));
+    expect(main.blocksDecoded()).toBe(0);
+    await Promise.all([ref.close(), worker.close(), main.close()]);
+    expect(existsSync(file)).toBe(false);
+  });
+});
