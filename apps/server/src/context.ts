@@ -1,16 +1,11 @@
+import type { Account, Role } from '@tiandi/api';
 import type { FastifyBaseLogger, FastifyReply, FastifyRequest } from 'fastify';
 
-/** Roles of Tiandi accounts (issue 7). Routes declare which roles may call them in `config.roles`. */
-export type Role = 'operator' | 'planner' | 'field' | 'manager' | 'admin';
+/** Roles of Tiandi accounts (declared once in @tiandi/api). Routes declare which roles may call them in `config.roles`. */
+export type { Role };
 
-/** The account attached to a request by the auth pre-handler, or null when nobody signed in. */
-export interface RequestAccount {
-  id: string;
-  name: string;
-  role: Role;
-  /** For field accounts: the team they belong to. */
-  team?: string;
-}
+/** The account attached to a request by the auth pre-handler (the API's `Account`), or null when nobody signed in. */
+export type RequestAccount = Account;
 
 /** Options of {@link buildServer}. */
 export interface ServerOptions {

@@ -36,11 +36,5 @@ function summaryOf(code: ServerErrorCode): string {
   return code in SERVER_ERRORS ? SERVER_ERRORS[code as keyof typeof SERVER_ERRORS].summary : SHARED_ERROR_CODES[code as SharedErrorCode].summary;
 }
 
-/** The JSON body of every error response. */
-export interface ErrorBody {
-  code: string;
-  message: string;
-  field?: string;
-  /** Values for the web app's own wording of `code` in the user's language; `message` stays bilingual for the CLI and logs. */
-  params?: Record<string, string | number>;
-}
+/** The JSON body of every error response (the API contract's). */
+export type { ErrorBody } from '@tiandi/api';

@@ -1,5 +1,5 @@
+import { LoginBody, type LoginAnswer, type SessionAnswer } from '@tiandi/api';
 import type { FastifyRequest } from 'fastify';
-import { z } from 'zod';
 import type { RouteModule } from '../context';
 import { accountService, closeAccountService, SESSION_TTL_S, toRequestAccount } from '../auth/account-service';
 import { AuthError } from '../auth/auth-errors';
@@ -7,11 +7,6 @@ import { checkAccess } from '../auth/check-access';
 import { LoginThrottle } from '../auth/login-throttle';
 import { requestToken, sessionCookie } from '../auth/session-cookie';
 import { parseInput } from '../validate';
-
-const LoginBody = z.strictObject({
-  name: z.string().min(1).max(64),
-  password: z.string().min(1).max(1024),
-});
 
 /**
  * Sign-in and the access check of every route.
@@ -64,7 +59,7 @@ const auth: RouteModule = {
       const session = accounts.createSession(account, ttlS);
       void reply.header('set-cookie', sessionCookie(session.token, ttlS, req.protocol === 'https'));
       void reply.header('cache-control', 'no-store');
-      return { account: toRequestAccount(account), expiresAt: session.expiresAt, token: session.token };
+      return { account: toRequestAccount(account), expiresAt: session.expiresAt, token: session.token } satisfies LoginAnswer;
     });
 
     app.post('/api/auth/logout', async (req, reply) => {
@@ -79,7 +74,7 @@ const auth: RouteModule = {
       void reply.header('cache-control', 'no-store');
       const found = requestToken(req.headers);
       const session = found && req.account ? (await accountService(ctx)).resolveSession(found.token) : null;
-      return session ? { account: req.account, expiresAt: session.expiresAt } : { account: null, expiresAt: null };
+      return (session ? { account: req.account, expiresAt: session.expiresAt } : { account: null, expiresAt: null }) satisfies SessionAnswer;
     });
 
     app.get('/api/auth/me', { config: { roles: ['operator', 'planner', 'field', 'manager', 'admin'] } }, async (req, reply) => {

@@ -1,31 +1,10 @@
-import { amapNavigationUriGcj02, stopInfo, type StopInfo } from '@tiandi/planner';
+import type { FieldAssignment, FieldStop, FieldTargetFeature } from '@tiandi/api';
+import { amapNavigationUriGcj02, stopInfo } from '@tiandi/planner';
 import { latestTeamPlan, listReports, readPlanStops, readTargets, readZones, targetModelLookup, type Workspace } from '@tiandi/store';
 import { labelPoint, zoneLookup } from '../workspace/zone-lookup';
 import type { Geometry, Target } from '@tiandi/geo';
 
-/** One stop of a team's route as the field view shows it. */
-export interface FieldStop {
-  seq: number;
-  targetId: string | null;
-  lon: number;
-  lat: number;
-  /** Planned arrival, seconds after local midnight, when the plan has it. */
-  arriveS: number | null;
-  /** Gaode navigation link (coordinates converted to GCJ-02 for the app). */
-  amapUriGcj02: string;
-  /** Village, area, score, model and what to look for (absent for a stop without a target). */
-  info?: StopInfo;
-}
-
-/** What a field team needs to work offline: its route, its targets and the reports already received. */
-export interface FieldAssignment {
-  team: string;
-  plan: { planId: string; createdAt: string; durationS: number | null; distanceM: number | null } | null;
-  route: Geometry | null;
-  stops: FieldStop[];
-  targets: { type: 'FeatureCollection'; features: { type: 'Feature'; id: string; geometry: Geometry; properties: Record<string, unknown> }[] };
-  reports: { reportId: string; targetId: string | null; verdict: string; observedAt: string }[];
-}
+export type { FieldAssignment, FieldStop };
 
 /**
  * The team's current assignment: the stops and route of the latest plan that gives it stops, the
@@ -64,9 +43,9 @@ export function readAssignment(ws: Workspace, team: string): FieldAssignment {
   };
 }
 
-function fieldTargetFeature(t: Target) {
+function fieldTargetFeature(t: Target): FieldTargetFeature {
   return {
-    type: 'Feature' as const,
+    type: 'Feature',
     id: t.id,
     geometry: t.geometry as Geometry,
     properties: { target_id: t.id, status: t.status, score_max: t.scoreMax, area_m2: Math.round(t.areaM2 * 10) / 10, missed_by_scan: t.missedByScan },

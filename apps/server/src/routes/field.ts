@@ -1,5 +1,6 @@
 import { createHash } from 'node:crypto';
 import path from 'node:path';
+import { FieldImportBody, ReportBody, type ReportAnswer } from '@tiandi/api';
 import { parseGroundReport } from '@tiandi/geo';
 import { hasStoredPhoto, hasTarget, importReports, readTarget, sniffImage, StoreError, teamHasTarget, teamTargetIds, type PhotoBytes } from '@tiandi/store';
 import { z } from 'zod';
@@ -20,11 +21,6 @@ const READERS: Role[] = ['field', 'planner', 'manager', 'admin'];
 const REPORTERS: Role[] = ['field'];
 /** Office roles that may import another tool's export on a team's behalf. */
 const IMPORTERS: Role[] = ['planner', 'manager', 'admin'];
-const ImportBody = z.strictObject({
-  fileName: z.string().min(1).max(300),
-  text: z.string().min(1).max(20 * 1024 * 1024),
-  team: z.string().min(1).max(64).optional(),
-});
 const MAX_PHOTO_BYTES = 15 * 1024 * 1024;
 /** Default bound on photos uploaded and waiting for their report (ServerOptions `photoStagingBytes`). */
 export const MAX_STAGED_PHOTO_BYTES = 2 * 1024 ** 3;
@@ -32,12 +28,6 @@ const PHOTO_TYPES = /^image\/(jpeg|png|webp|heic|heif)$/;
 
 const TeamQuery = z.strictObject({ team: z.string().min(1).max(64).optional() });
 const PhotoParams = z.strictObject({ sha256: z.string().regex(/^[0-9a-f]{64}$/, 'sha256 (64 hex digits)') });
-const ReportBody = z.strictObject({
-  type: z.literal('Feature'),
-  geometry: z.strictObject({ type: z.literal('Point'), coordinates: z.array(z.number()).min(2).max(3) }),
-  properties: z.record(z.string(), z.unknown()),
-  id: z.union([z.string(), z.number()]).optional(),
-});
 
 /** The team a request is about: a field account's own team (403 for any other), else the `team` query. */
 export function teamFor(account: RequestAccount | null, requested: string | undefined): string {
@@ -137,7 +127,7 @@ const field: RouteModule = {
     });
 
     app.post('/api/field/reports/import', { config: { roles: IMPORTERS } }, async (req) => {
-      const body = parseInput(ImportBody, req.body);
+      const body = parseInput(FieldImportBody, req.body);
       // Large exports are parsed in a worker thread and stored batch by batch: other requests are served meanwhile.
       const norm = await parseFieldExport(body.text, body.team ?? null);
       const rejected = [...norm.rejected];
@@ -196,7 +186,7 @@ const field: RouteModule = {
         const msg = res.rejected[0].message;
         throw new ServerError(/already stored with different content/.test(msg) ? 'TIANDI_E_CONFLICT' : 'TIANDI_E_VALIDATION', msg, { field: msg.split(':')[0] || undefined });
       }
-      if (res.unchanged.length > 0) return reply.status(200).send({ outcome: 'duplicate', reportId: report.reportId });
+      if (res.unchanged.length > 0) return reply.status(200).send({ outcome: 'duplicate', reportId: report.reportId } satisfies ReportAnswer);
       const added = res.added[0];
       return reply.status(201).send({
         outcome: 'created',
@@ -207,7 +197,7 @@ const field: RouteModule = {
         newTarget: res.newTargets.includes(added.targetId ?? ''),
         contradiction: res.contradictions[0]?.reason ?? null,
         review: res.outOfScope[0]?.reason ?? null,
-      });
+      } satisfies ReportAnswer);
     });
   },
 };

@@ -1,26 +1,7 @@
+import type { ZoneStatus } from '@tiandi/api';
 import { evaluateZone, listCertificates, readZones, type Workspace, type ZoneEvaluation } from '@tiandi/store';
 
-/** One row of the manager's zone tree: the figures a manager scans to see what is done and why not. */
-export interface ZoneStatus {
-  zoneId: string;
-  name: string | null;
-  /** The romanised name, for an English UI (null when the data has none). */
-  namePinyin: string | null;
-  level: 'county' | 'township' | 'village';
-  parentId: string | null;
-  areaM2: number;
-  coverageShare: number | null;
-  targetsByStatus: Record<string, number>;
-  confirmed: number;
-  eradicated: number;
-  /** Targets still owing something (not inspected, not verified, under review). */
-  openItems: number;
-  certifiable: boolean | null;
-  failingRules: string[];
-  certificate: { certId: string; status: 'issued' | 'stale' | 'revoked'; issuedAt: string; statusReason: string | null } | null;
-  /** Set when the zone could not be evaluated (e.g. no season yet). */
-  error?: string;
-}
+export type { ZoneStatus };
 
 const RESOLVED = new Set(['inspected_negative', 'eradication_verified']);
 

@@ -1,4 +1,5 @@
 import { certificateHtml, certifyZone, evaluateZone, listCertificates, readAuditLog, readZone, reportIdsOfTarget, revokeCertificate, StoreError, verifyAudit, type Certificate } from '@tiandi/store';
+import { CertifyBody, RevokeBody } from '@tiandi/api';
 import { defineErrorCodes } from '@tiandi/geo';
 import { z } from 'zod';
 import type { Role, RouteModule } from '../context';
@@ -19,8 +20,6 @@ const DECIDE: Role[] = ['manager'];
 const SeasonQuery = z.strictObject({ season: z.string().min(1).max(100).optional() });
 const ZoneParams = z.strictObject({ id: z.string().min(1).max(200) });
 const CertParams = z.strictObject({ certId: z.string().min(1).max(300) });
-const CertifyBody = z.strictObject({ season: z.string().min(1).max(100).optional() });
-const RevokeBody = z.strictObject({ reason: z.string().trim().min(2).max(500) });
 const AuditQuery = z.strictObject({ zone: z.string().min(1).max(200).optional(), target: z.string().min(1).max(300).optional(), limit: z.coerce.number().int().min(1).max(5000).default(500) });
 
 /**

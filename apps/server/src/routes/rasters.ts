@@ -1,8 +1,9 @@
 import fs from 'node:fs';
 import path from 'node:path';
+import type { RasterInfo } from '@tiandi/api';
 import sharp from 'sharp';
 import { z } from 'zod';
-import type { RouteModule, ServerContext } from '../context';
+import type { Role, RouteModule, ServerContext } from '../context';
 import { ServerError } from '../errors';
 import { jobQueueOf } from '../jobs/services';
 import { RasterCatalog, type RasterEntry } from '../tiles/raster-catalog';
@@ -68,11 +69,11 @@ const rasters: RouteModule = {
         return j.status === 'failed' || j.status === 'cancelled' ? [] : out;
       });
     });
-    const roles = ['operator', 'planner', 'manager', 'field', 'admin'] as ('operator' | 'planner' | 'manager' | 'field' | 'admin')[];
+    const roles: Role[] = ['operator', 'planner', 'manager', 'field', 'admin'];
 
     app.get('/api/rasters', { config: { roles } }, async () => {
       const list = await catalog.list();
-      const out = [];
+      const out: RasterInfo[] = [];
       for (const e of list) {
         try {
           const s = await catalog.source(e);

@@ -1,33 +1,60 @@
-/** An error answer of the Tiandi API: `{ code, message, field }` with the HTTP status. */
-export class ApiError extends Error {
-  constructor(
-    readonly status: number,
-    readonly code: string,
-    message: string,
-    readonly field?: string,
-    /** Values for the code's message in the user's language (e.g. `{ role, allowed }`). */
-    readonly params?: Record<string, string | number>,
-  ) {
-    super(message);
-    this.name = 'ApiError';
+/**
+ * The web app's one client of the Tiandi API (every view calls through it). The shapes it gets back are the
+ * API contract's (`@tiandi/api`, imported as types only so no schema code reaches the bundle).
+ */
+import type { ErrorBody } from '@tiandi/api';
+import { TiandiError } from '@tiandi/geo/errors';
+import { OFFLINE_COPY_HEADER } from '../pwa/offline-copy';
+
+/** An error answer of the Tiandi API: `{ code, message, field, params }` with the HTTP status; status 0 = no connection (`TIANDI_E_OFFLINE`). */
+export class ApiError extends TiandiError {
+  override readonly name = 'ApiError';
+  constructor(status: number, code: string, message: string, field?: string, params?: Record<string, string | number>) {
+    super(code, message, status, { field, params });
   }
+}
+
+/** True when the server answered with an error (not a failed connection). */
+export function isServerAnswer(err: unknown): err is ApiError {
+  return err instanceof ApiError && err.status !== 0;
 }
 
 /** Listeners told when the server answers 401 (the session ended): the app shows the sign-in form. */
 export const unauthorizedListeners = new Set<() => void>();
 
+/** How to call {@link api}. */
+export interface ApiInit {
+  /** Default GET, or POST when there is a body. */
+  method?: string;
+  /** Sent as JSON. */
+  body?: unknown;
+  signal?: AbortSignal;
+  /** The service worker's saved copy (given when the network failed) counts as offline: for callers that keep their own copy and must know. */
+  fresh?: boolean;
+  /** A 401 is the caller's to handle (the field view shows its own sign-in): the app-wide sign-out is not triggered. */
+  ownSignIn?: boolean;
+}
+
 /**
- * Calls the API (same origin, session cookie) and returns the parsed JSON. A non-2xx answer
- * throws {@link ApiError} with the server's code, message and field.
+ * Calls the API (same origin, session cookie) and returns the parsed JSON. A non-2xx answer throws
+ * {@link ApiError} with the server's code, message, field and params; a failed connection throws one with
+ * status 0 and `TIANDI_E_OFFLINE`.
  */
-export async function api<T = unknown>(path: string, init: { method?: string; body?: unknown; signal?: AbortSignal } = {}): Promise<T> {
-  const res = await fetch(path, {
-    method: init.method ?? (init.body === undefined ? 'GET' : 'POST'),
-    headers: init.body === undefined ? {} : { 'content-type': 'application/json' },
-    body: init.body === undefined ? undefined : JSON.stringify(init.body),
-    credentials: 'same-origin',
-    signal: init.signal,
-  });
+export async function api<T = unknown>(path: string, init: ApiInit = {}): Promise<T> {
+  let res: Response;
+  try {
+    res = await fetch(path, {
+      method: init.method ?? (init.body === undefined ? 'GET' : 'POST'),
+      headers: { accept: 'application/json', ...(init.body === undefined ? {} : { 'content-type': 'application/json' }) },
+      body: init.body === undefined ? undefined : JSON.stringify(init.body),
+      credentials: 'same-origin',
+      signal: init.signal,
+    });
+  } catch (err) {
+    if (init.signal?.aborted) throw err;
+    throw new ApiError(0, 'TIANDI_E_OFFLINE', String((err as Error)?.message ?? err));
+  }
+  if (init.fresh && res.headers.get(OFFLINE_COPY_HEADER)) throw new ApiError(0, 'TIANDI_E_OFFLINE', 'offline: the service worker answered with its saved copy');
   const text = await res.text();
   let json: unknown = null;
   try {
@@ -36,8 +63,8 @@ export async function api<T = unknown>(path: string, init: { method?: string; bo
     json = null;
   }
   if (!res.ok) {
-    if (res.status === 401) for (const fn of unauthorizedListeners) fn();
-    const e = (json ?? {}) as { code?: string; message?: string; field?: string; params?: Record<string, string | number> };
+    if (res.status === 401 && !init.ownSignIn) for (const fn of unauthorizedListeners) fn();
+    const e = (json ?? {}) as Partial<ErrorBody>;
     throw new ApiError(res.status, e.code ?? `HTTP_${res.status}`, e.message ?? (text || res.statusText), e.field, e.params);
   }
   return json as T;

@@ -11,8 +11,9 @@ describe('errorText', () => {
     expect(errorText(new ApiError(401, 'TIANDI_E_AUTH_BAD_CREDENTIALS', '账号或密码错误 Wrong account name or password'))).toBe('Wrong account name or password.');
     setLang('zh-CN');
     expect(errorText(refused)).toBe('您的角色（field）无权执行此操作。');
-    // The field view's own ApiError keeps the whole body.
-    expect(errorText({ status: 401, code: 'TIANDI_E_AUTH_REQUIRED', message: 'x', body: {} })).toBe('未登录或会话已过期，请重新登录。');
+    // The field view's answers come through the same client.
+    expect(errorText(new ApiError(401, 'TIANDI_E_AUTH_REQUIRED', 'x'))).toBe('未登录或会话已过期，请重新登录。');
+    expect(errorText(new ApiError(0, 'TIANDI_E_OFFLINE', 'Failed to fetch'))).toBe('没有网络连接，请联网后重试。');
   });
 
   it('picks one language out of an uncoded bilingual server message', () => {

@@ -78,10 +78,9 @@ export function pickLanguage(message: string, lang: Lang): string {
  * bilingual message.
  */
 export function errorText(err: unknown, lang: Lang = getLang()): string {
-  const e = err as Partial<ApiError> & { body?: { params?: Record<string, string | number>; field?: string } | null };
-  // Both the app's ApiError and the field view's (which keeps the whole body) carry the code.
+  const e = err as Partial<ApiError>;
   if (e && typeof e.code === 'string' && CODED.has(e.code)) {
-    return t(`error.${e.code}`, { ...(e.params ?? e.body?.params ?? {}), field: e.field ?? e.body?.field ?? '' });
+    return t(`error.${e.code}`, { ...(e.params ?? {}), field: e.field ?? '' });
   }
   return pickLanguage(String(e?.message ?? err), lang);
 }

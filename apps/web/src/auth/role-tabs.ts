@@ -1,6 +1,4 @@
-import type { Account } from './session';
-
-type Role = Account['role'];
+import type { Role } from '@tiandi/api';
 
 /**
  * Which pages each role may use, mirroring the server's route roles: uploads and scan review

@@ -1,15 +1,11 @@
+import type { Account, LoginAnswer, LoginBody, SessionAnswer } from '@tiandi/api';
 import { api, unauthorizedListeners } from '../api/api';
 import { t } from '../i18n/index';
 import { h } from '../ui/h';
 import { errorText } from '../api/error-text';
 
-/** The signed-in account as the server reports it. */
-export interface Account {
-  id: string;
-  name: string;
-  role: 'operator' | 'planner' | 'field' | 'manager' | 'admin';
-  team?: string;
-}
+/** The signed-in account as the server reports it (the API contract's). */
+export type { Account };
 
 let current: Account | null = null;
 const listeners = new Set<(a: Account | null) => void>();
@@ -33,14 +29,14 @@ function setAccount(a: Account | null): void {
 /** Asks the server who is signed in (null when nobody). */
 export async function refreshAccount(): Promise<Account | null> {
   // /api/auth/session answers 200 when signed out, so a cold load logs no 401 in the console.
-  const me = await api<{ account: Account | null }>('/api/auth/session');
+  const me = await api<SessionAnswer>('/api/auth/session');
   setAccount(me.account);
   return current;
 }
 
 /** Signs in with name and password; throws ApiError with the server's message on failure. */
 export async function signIn(name: string, password: string): Promise<Account> {
-  const res = await api<{ account: Account }>('/api/auth/login', { body: { name, password } });
+  const res = await api<LoginAnswer>('/api/auth/login', { body: { name, password } satisfies LoginBody });
   setAccount(res.account);
   return res.account;
 }

@@ -1,7 +1,7 @@
 import type { GeoJSONSource, Map as MapLibreMap, Marker } from 'maplibre-gl';
 import { createMap, maplibregl, whenLoaded } from '../map/create-map';
 import { circlePolygon } from './field-geo';
-import type { FieldAssignment, RasterInfo } from './field-api';
+import type { FieldAssignment, RasterInfo } from '@tiandi/api';
 
 /** Outline colours of targets by status on the field map (high contrast on imagery). */
 export const FIELD_STATUS_COLOURS: Record<string, string> = {

@@ -8,9 +8,9 @@ import { Outbox, type OutboxCounts } from '../pwa/outbox';
 import { offlineReady, registerServiceWorker } from '../pwa/register-service-worker';
 import { ESTIMATED_TILE_BYTES, prefetchTiles, tileCacheUsage, tilesAround, tileUrl } from '../pwa/tile-prefetch';
 import { h } from '../ui/h';
-import { ApiError as SessionApiError } from '../api/api';
 import { onAccountChange, refreshAccount, type Account } from '../auth/session';
-import { api, ApiError, type FieldAssignment, type RasterInfo } from './field-api';
+import type { FieldAssignment, RasterInfo } from '@tiandi/api';
+import { api, ApiError, isServerAnswer } from '../api/api';
 import { bearingDeg, compassPoint, distanceM, formatDistance, nextOpenStop } from './field-geo';
 import type { FieldMap } from './field-map';
 import { loginPanel } from './login-panel';
@@ -138,7 +138,7 @@ async function start(el: HTMLElement, cleanups: (() => void)[], isDisposed: () =
     account = await refreshAccount();
     if (account) await outbox.setValue('account', account);
   } catch (err) {
-    if (err instanceof SessionApiError) throw err;
+    if (isServerAnswer(err)) throw err;
     reachable = false;
     account = (await outbox.getValue<Account>('account')) ?? null;
   }
@@ -186,11 +186,11 @@ async function start(el: HTMLElement, cleanups: (() => void)[], isDisposed: () =
     let savedAt: string | null = null;
     try {
       if (!navigator.onLine) throw new ApiError(0, 'TIANDI_E_OFFLINE', 'offline');
-      assignment = await api<FieldAssignment>('/api/field/assignment', { fresh: true });
+      assignment = await api<FieldAssignment>('/api/field/assignment', { fresh: true, ownSignIn: true });
       savedAt = new Date().toISOString();
       await outbox.setValue(`assignment:${team}`, { assignment, savedAt });
       try {
-        rasters = (await api<{ rasters: RasterInfo[] }>('/api/rasters')).rasters;
+        rasters = (await api<{ rasters: RasterInfo[] }>('/api/rasters', { ownSignIn: true })).rasters;
         await outbox.setValue('rasters', rasters);
       } catch {
         rasters = (await outbox.getValue<RasterInfo[]>('rasters')) ?? [];

@@ -1,7 +1,7 @@
 import './field-messages';
 import { t } from '../i18n/index';
 import { h } from '../ui/h';
-import { ApiError } from '../api/api';
+import { isServerAnswer } from '../api/api';
 import { signIn, type Account } from '../auth/session';
 import { errorText } from '../api/error-text';
 
@@ -28,7 +28,7 @@ export function loginPanel(onSignedIn: (account: Account) => void, note?: string
           password.value = '';
           onSignedIn(account);
         } catch (err) {
-          error.textContent = err instanceof ApiError ? t('field.auth.failed', { msg: errorText(err) }) : t('field.auth.offlineNeeded');
+          error.textContent = isServerAnswer(err) ? t('field.auth.failed', { msg: errorText(err) }) : t('field.auth.offlineNeeded');
         } finally {
           submit.disabled = false;
         }

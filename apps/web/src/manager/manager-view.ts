@@ -1,34 +1,18 @@
 import './manager-messages';
 import './manager.css';
+import type { CertificateStatus, RasterInfo, ZoneStatus } from '@tiandi/api';
 import type { GeoJSONSource, Map as MapLibreMap } from 'maplibre-gl';
 import { api } from '../api/api';
 import { currentAccount } from '../auth/session';
 import { fmtNumber, getLang, placeName, t } from '../i18n/index';
 import { createMap, whenLoaded } from '../map/create-map';
-import type { RasterInfo } from '../map/survey-layers';
 import type { View } from '../router';
 import { h } from '../ui/h';
 import { errorText, pickLanguage } from '../api/error-text';
 import { zoneImportPanel } from './zone-import-panel';
 
-interface ZoneStatus {
-  zoneId: string;
-  name: string | null;
-  namePinyin?: string | null;
-  level: 'county' | 'township' | 'village';
-  parentId: string | null;
-  coverageShare: number | null;
-  targetsByStatus: Record<string, number>;
-  confirmed: number;
-  eradicated: number;
-  openItems: number;
-  certifiable: boolean | null;
-  failingRules: string[];
-  certificate: { certId: string; status: 'issued' | 'stale' | 'revoked' } | null;
-  error?: string;
-}
 interface Rule { id: string; title: string; pass: boolean; detail: string; failing: GeoJSON.Feature[] }
-interface CertSummary { certId: string; zoneId: string; zoneName: string | null; status: 'issued' | 'stale' | 'revoked'; statusReason: string | null; signedBy: string; issuedAt: string; evidenceDigest: string }
+interface CertSummary { certId: string; zoneId: string; zoneName: string | null; status: CertificateStatus; statusReason: string | null; signedBy: string; issuedAt: string; evidenceDigest: string }
 interface ZoneDetail {
   status: ZoneStatus;
   season: { id: string; name: string };

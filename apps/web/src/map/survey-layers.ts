@@ -1,18 +1,10 @@
+import type { RasterInfo } from '@tiandi/api';
 import type { GeoJSONSource, Map as MapLibreMap } from 'maplibre-gl';
 import { labelPoint } from './geometry';
 import { statusColourExpression } from './status-colours';
 
-/** A raster the server renders as XYZ tiles (GET /api/rasters). */
-export interface RasterInfo {
-  id: string;
-  kind: 'ortho' | 'heatmap';
-  name: string;
-  bounds?: [number, number, number, number];
-  minzoom?: number;
-  maxzoom?: number;
-  tiles?: string;
-  error?: string;
-}
+/** A raster the server renders as XYZ tiles (GET /api/rasters; the API contract's). */
+export type { RasterInfo };
 
 type FC = { type: 'FeatureCollection'; features: { id?: string | number; type: 'Feature'; geometry: { type: string; coordinates: unknown }; properties: Record<string, unknown> }[] };
 const EMPTY: FC = { type: 'FeatureCollection', features: [] };

@@ -43,7 +43,7 @@ export function addQualityLayer(map: MapLibreMap) {
   };
   return {
     /** Fetches the quality maps of heatmaps not loaded yet and draws them all. */
-    async load(rasters: (RasterInfo & { quality?: string })[], signal?: AbortSignal) {
+    async load(rasters: RasterInfo[], signal?: AbortSignal) {
       const fresh = rasters.filter((r) => r.quality && !loaded.has(r.quality));
       if (!fresh.length) return;
       let failed = 0;

@@ -1,15 +1,7 @@
-/**
- * The roles of Tiandi accounts.
- * - `operator`: uploads imagery and runs scans.
- * - `planner`: plans routes and assigns teams.
- * - `field`: a field team; sees only its own team's routes and targets, and reports.
- * - `manager`: reviews, certifies and revokes.
- * - `admin`: manages accounts.
- */
-export const ROLES = ['operator', 'planner', 'field', 'manager', 'admin'] as const;
+import { ROLES, type Role } from '@tiandi/api';
 
-/** One of {@link ROLES}. */
-export type Role = (typeof ROLES)[number];
+/** The roles of Tiandi accounts, declared once in the API contract (@tiandi/api): operator, planner, field, manager, admin. */
+export { ROLES, type Role };
 
 /** Narrows an unknown value to a {@link Role}. */
 export function isRole(value: unknown): value is Role {

@@ -1,0 +1,11 @@
+/**
+ * The contract of Tiandi's HTTP API: the shapes the server sends (it implements them, checked by tsc) and the web
+ * app reads, and zod schemas of the request bodies that cross the wire (the server parses with them; the web types
+ * what it sends by them). Types and schemas only: no I/O, safe in the browser.
+ */
+export { ROLES, type Role } from './roles';
+export { LoginBody, type Account, type LoginAnswer, type SessionAnswer } from './auth';
+export type { ErrorBody } from './error-body';
+export { FieldImportBody, ReportBody, type FieldAssignment, type FieldStop, type FieldTargetFeature, type ReportAnswer, type StopInfo } from './field';
+export { CertifyBody, RevokeBody, type CertificateStatus, type ZoneStatus } from './manager';
+export type { RasterInfo } from './rasters';
