@@ -11,3 +11,4 @@ export { prepareDemo, DEMO_ACCOUNTS, DEMO_PASSWORD, DEMO_DIR, SEEDS_DIR, type Pr
 export { routes } from './routes/index';
 export { rasterCatalogOf } from './routes/rasters';
 export { jobQueueOf } from './jobs/services';
+export { listRoutes, type RouteInfo } from './list-routes';
