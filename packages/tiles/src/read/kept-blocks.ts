@@ -46,21 +46,13 @@ export class KeptBlockFile {
     return KeptBlockFile.tableBytes(g) + (by * g.blocksAcross + bx) * recordBytes(g);
   }
 
-  /** Whether block (bx, by) is kept (by this thread or another). */
-  has(bx: number, by: number): boolean {
-    const flag = Buffer.alloc(1);
-    readSync(this.fh.fd, flag, 0, 1, by * this.geometry.blocksAcross + bx);
-    return flag[0] === 1 || flag[0] === 2;
-  }
-
   /** Keeps decoded block (bx, by): the record first, then its flag, so a reader never sees a half-written one. */
   write(bx: number, by: number, block: RgbBlock): void {
     const n = block.width * block.rows;
-    const rec = Buffer.allocUnsafe(n * 4);
-    rec.set(block.rgb.subarray(0, n * 3), 0);
-    if (block.valid) rec.set(block.valid.subarray(0, n), n * 3);
-    // Synchronously: a copy into the page cache, where the promise API cost the scanning thread a turn of the loop.
-    writeSync(this.fh.fd, rec, 0, rec.length, this.offset(bx, by));
+    const at = this.offset(bx, by);
+    // Synchronously, straight from the block's arrays: a copy into the page cache.
+    writeSync(this.fh.fd, block.rgb, 0, n * 3, at);
+    if (block.valid) writeSync(this.fh.fd, block.valid, 0, n, at + n * 3);
     writeSync(this.fh.fd, Uint8Array.of(block.valid ? 1 : 2), 0, 1, by * this.geometry.blocksAcross + bx);
   }
 
@@ -72,8 +64,8 @@ export class KeptBlockFile {
     const n = width * rows;
     const len = flag[0] === 1 ? n * 4 : n * 3;
     const rec = into(len);
-    const { bytesRead } = await this.fh.read(rec, 0, len, this.offset(bx, by));
-    if (bytesRead !== len) return null;
+    // Synchronously: the page cache holds what the first stage just wrote.
+    if (readSync(this.fh.fd, rec, 0, len, this.offset(bx, by)) !== len) return null;
     return { width, rows, rgb: rec.subarray(0, n * 3), valid: flag[0] === 1 ? rec.subarray(n * 3, n * 4) : null, byteLength: len };
   }
 

@@ -1,9 +1,10 @@
-import { writeSync } from 'node:fs';
+import { readSync, writeSync } from 'node:fs';
 import { open, readdir, rm, type FileHandle } from 'node:fs/promises';
 import { join } from 'node:path';
 import { boxDownsample } from './box-downsample';
 import { boxRgb8, kernelBuffer } from './wasm/kernels';
 import type { RgbBlock } from './rgb-block';
+import { ones } from './region-pool';
 
 /**
  * A level the file lacks (no internal overview that coarse), reduced by a whole factor from a finer one block
@@ -59,7 +60,6 @@ export function reduceBlock(g: ReducedGeometry, block: RgbBlock): RgbBlock {
   const rows = Math.floor(block.rows / g.factor);
   const n = g.tileWidth * g.tileHeight;
   const rgb = new Uint8Array(n * 3);
-  const valid = new Uint8Array(n);
   const bytes = block.width * block.rows * 3;
   if (rows > 0 && !block.valid && (g.factor === 2 || g.factor === 3)) {
     if (!scratch || scratch.length < bytes) scratch = kernelBuffer(Math.max(bytes, 1 << 20));
@@ -72,12 +72,14 @@ export function reduceBlock(g: ReducedGeometry, block: RgbBlock): RgbBlock {
       }
     }
   }
+  // Validity only where the block has some (a block valid everywhere reduces to a tile valid everywhere).
+  const valid = block.valid ? new Uint8Array(n) : null;
   if (rows > 0) {
     const r = boxDownsample({ width: block.width, height: block.rows, rgb: block.rgb, valid: block.valid ?? new Uint8Array(0), allValid: !block.valid }, 0, 0, g.factor, g.tileWidth, rows);
     rgb.set(r.rgb);
-    valid.set(r.valid);
+    if (block.valid) valid.set(r.valid);
   }
-  return { width: g.tileWidth, rows: g.tileHeight, rgb, valid: block.valid ? valid : null, byteLength: n * 4 };
+  return { width: g.tileWidth, rows: g.tileHeight, rgb, valid, byteLength: n * 4 };
 }
 
 /** The temporary file of one reduced level: created by the scan, written by every thread that decodes base blocks. */
@@ -101,13 +103,12 @@ export class ReducedLevelFile {
   async write(bx: number, by: number, tile: RgbBlock): Promise<void> {
     const g = this.geometry;
     const n = g.tileWidth * g.tileHeight;
-    const rec = Buffer.allocUnsafe(recordBytes(g));
-    rec.set(tile.rgb.subarray(0, n * 3), 0);
-    if (tile.valid) rec.set(tile.valid.subarray(0, n), n * 3);
-    else rec.fill(1, n * 3, n * 4);
-    rec[n * 4] = tile.valid ? 1 : 2;
-    // Synchronously: a copy into the page cache (~0.1 ms), where the promise API cost the scanning thread ~1 ms a record.
-    writeSync(this.fh.fd, rec, 0, rec.length, (by * g.blocksAcross + bx) * rec.length);
+    const at = (by * g.blocksAcross + bx) * recordBytes(g);
+    // Synchronously, straight from the tile's arrays: a copy into the page cache (~0.1 ms), where the promise API
+    // cost the scanning thread ~1 ms a record, and a record assembled first fed the garbage collector.
+    writeSync(this.fh.fd, tile.rgb, 0, n * 3, at);
+    writeSync(this.fh.fd, tile.valid ?? ones(n), 0, n, at + n * 3);
+    writeSync(this.fh.fd, Uint8Array.of(tile.valid ? 1 : 2), 0, 1, at + n * 4);
   }
 
   /** The reduced tile of base block (bx, by), or null when no thread has written it yet. */
@@ -116,7 +117,8 @@ export class ReducedLevelFile {
     const n = g.tileWidth * g.tileHeight;
     const len = recordBytes(g);
     const rec = into ? into(len) : new Uint8Array(len);
-    const { bytesRead } = await this.fh.read(rec, 0, len, (by * g.blocksAcross + bx) * len);
+    // Synchronously: the page cache holds what the first stage just wrote.
+    const bytesRead = readSync(this.fh.fd, rec, 0, len, (by * g.blocksAcross + bx) * len);
     const flag = bytesRead === len ? rec[n * 4] : 0;
     if (flag !== 1 && flag !== 2) return null;
     const rgb = rec.subarray(0, n * 3);

@@ -99,6 +99,13 @@ export function segmentWindow(plan: ScanPlan, ty: number, tx0: number, tx1: numb
   return [[wx0 * plan.fx, y0w * plan.fy, (wx0 + bw) * plan.fx, (y0w + S) * plan.fy], bw, S];
 }
 
+/** The tile batch of the row being scanned, reused by the next row: a new one a row (6 MB) fed the garbage collector. */
+let spareBatch: Float32Array | undefined;
+function batchBuffer(n: number): Float32Array {
+  if (spareBatch?.length !== n) spareBatch = new Float32Array(n);
+  return spareBatch;
+}
+
 /**
  * Scans tile row `ty` (or its tile columns [tx0, tx1)): reads it in segments of `segmentTiles` tiles (the next segment is read while the
  * current one is inferred), skips tiles with no valid pixel, scores the rest in batches of `batchSize`,
@@ -119,7 +126,7 @@ export async function scanRow(
   const seg = Math.max(1, options.segmentTiles ?? 8);
   const B = Math.max(1, options.batchSize ?? 8);
   const y0w = ty * T;
-  const batch = new Float32Array(B * C * S * S);
+  const batch = batchBuffer(B * C * S * S);
   const pending: number[] = [];
   const tiles: RowResult['tiles'] = [];
   let skipped = 0;
