@@ -7,13 +7,17 @@ import { fileURLToPath, pathToFileURL } from 'node:url';
 
 const built = fileURLToPath(new URL('../../../node_modules/.cache/tiandi-cli/', import.meta.url));
 
-/** Whether the precompiled CLI was built by this Node from the sources as they are now. */
-function fresh() {
+/**
+ * Whether the precompiled CLI was built by this Node from the sources `command` runs as they are now: only those
+ * (meta.json lists them per command), so an edit elsewhere in the repository leaves this command precompiled.
+ */
+function fresh(command) {
   if (process.env.TIANDI_FROM_SOURCE) return false;
   try {
     const meta = JSON.parse(readFileSync(`${built}meta.json`, 'utf8'));
     if (meta.node !== process.version || !meta.inputs.length) return false;
-    for (const [p, size, mtime] of meta.inputs) {
+    const which = meta.commands?.[command] ?? meta.help;
+    for (const [p, size, mtime] of which ? which.map((i) => meta.inputs[i]) : meta.inputs) {
       const s = statSync(p);
       if (s.size !== size || s.mtimeMs !== mtime) return false;
     }
@@ -24,7 +28,7 @@ function fresh() {
 }
 
 let main;
-if (fresh()) ({ main } = await import(pathToFileURL(`${built}main.mjs`).href));
+if (fresh(process.argv[2])) ({ main } = await import(pathToFileURL(`${built}main.mjs`).href));
 else {
   const { register } = await import('tsx/esm/api');
   register();

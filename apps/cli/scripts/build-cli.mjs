@@ -63,12 +63,42 @@ async function build() {
     const s = await stat(abs);
     inputs.push([abs, s.size, s.mtimeMs]);
   }
-  await writeFile(join(tmp, 'meta.json'), JSON.stringify({ node: process.version, inputs }));
+  const { commands, help } = commandInputs(r.metafile, inputs);
+  await writeFile(join(tmp, 'meta.json'), JSON.stringify({ node: process.version, inputs, commands, help }));
   const old = `${OUT_DIR}.old-${process.pid}`;
   await rename(OUT_DIR, old).catch(() => undefined);
   await rename(tmp, OUT_DIR);
   await rm(old, { recursive: true, force: true });
   return inputs.length;
+}
+
+/**
+ * Which sources each command's run depends on (indices into `inputs`): the CLI's entry with its static imports, the
+ * command's module and everything it imports, lazily or not. bin/tiandi.mjs then checks only those, so an edit to the
+ * server does not send `tiandi scan` through tsx. `help`: what `tiandi --help` loads (every command module, statically).
+ */
+function commandInputs(metafile, inputs) {
+  const outs = metafile.outputs;
+  const index = new Map(inputs.map(([p], i) => [p, i]));
+  const closure = (starts, dynamic) => {
+    const seen = new Set();
+    const walk = (k) => {
+      if (seen.has(k) || !outs[k]) return;
+      seen.add(k);
+      for (const i of outs[k].imports) if (!i.external && (i.kind === 'import-statement' || (dynamic && i.kind === 'dynamic-import'))) walk(i.path);
+    };
+    starts.forEach(walk);
+    return seen;
+  };
+  const indices = (keys) => [...new Set([...keys].flatMap((k) => Object.keys(outs[k].inputs).map((p) => index.get(resolve(process.cwd(), p))).filter((i) => i !== undefined)))].sort((a, b) => a - b);
+  const mainKey = Object.keys(outs).find((k) => outs[k].entryPoint?.endsWith('apps/cli/src/main.ts'));
+  const commandKeys = outs[mainKey].imports.filter((i) => i.kind === 'dynamic-import' && !i.external).map((i) => i.path);
+  const commands = {};
+  for (const k of commandKeys) {
+    const m = /\/commands\/([\w-]+)\.ts$/.exec(outs[k]?.entryPoint ?? '');
+    if (m) commands[m[1]] = indices(new Set([...closure([mainKey], false), ...closure([k], true)]));
+  }
+  return { commands, help: indices(closure([mainKey, ...commandKeys], false)) };
 }
 
 if (process.argv[1] && resolve(process.argv[1]) === fileURLToPath(import.meta.url)) {

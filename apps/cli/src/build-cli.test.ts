@@ -25,6 +25,13 @@ describe('precompiled CLI (npm prepare)', () => {
     const inputs = meta.inputs.map((i: [string]) => i[0]);
     expect(inputs).toContain(join(root, 'apps/cli/src/main.ts'));
     expect(inputs.some((p: string) => p.includes('node_modules'))).toBe(false);
+    // Per command, the sources its run depends on: scan's are the tiles pipeline's, not the server's.
+    const scanInputs = meta.commands.scan.map((i: number) => inputs[i]);
+    expect(scanInputs).toContain(join(root, 'apps/cli/src/commands/scan.ts'));
+    expect(scanInputs).toContain(join(root, 'packages/tiles/src/node/scan-images.ts'));
+    expect(scanInputs.some((p: string) => p.includes('apps/server/'))).toBe(false);
+    expect(meta.commands.serve.map((i: number) => inputs[i])).toContain(join(root, 'apps/server/src/index.ts'));
+    expect(meta.help.map((i: number) => inputs[i])).toContain(join(root, 'apps/cli/src/commands/serve.ts'));
     const built = await import(pathToFileURL(join(out, 'main.mjs')).href);
     const a = io();
     const b = io();
