@@ -4,7 +4,9 @@
  * (real poppy is not in ../shared/real-aerial). The verifier's last layer is adapted to them, and the false
  * candidates per km² on the OTHER half are counted with the shipped and the adapted model.
  *   npx tsx packages/synth/scripts/adapt-real.ts [modelDir=models/poppy-synth] [realDir=../shared/real-aerial] [outDir]
- * (npm run bench:adapt); ADAPT_THRESHOLD=0.5 loosens the verifier first, ADAPT_SCENES=6 synthetic scenes for positives.
+ * (npm run bench:adapt); ADAPT_THRESHOLD=0.5 loosens the verifier first, ADAPT_SCENES=6 synthetic scenes for positives;
+ * lambda and the threshold's rise are `tiandi adapt`'s defaults (chosen by cross-validation on the fit labels) unless
+ * ADAPT_LAMBDA / ADAPT_RAISE=0|1 fix them.
  * Negatives are the verifier windows of every FIRST-STAGE candidate of the fit tiles (the scan with its verifier
  * off), since the shipped verifier leaves few candidates on real imagery. Positives: verifier windows within 0.3 m
  * of a plot in synthetic scenes (seeds 2100+, used neither for training nor for the eval seeds 9000+).
@@ -56,8 +58,9 @@ const card = await loadModelCard(modelDir);
 labels.push(...(await syntheticPositiveWindows(modelDir, { scenes: SCENES, onScene: (seed, n) => process.stdout.write(`synthetic scene ${seed}: ${n} positive windows\n`) })));
 const tCollect = (performance.now() - t0) / 1000;
 
-const rec = await adaptVerifier({ modelDir, windows: labels, outDir: out, seed: 17, raiseThreshold: process.env.ADAPT_RAISE === '1', lambda: process.env.ADAPT_LAMBDA ? Number(process.env.ADAPT_LAMBDA) : undefined, onProgress: (m) => process.stdout.write(`  ${m}\n`) });
+const rec = await adaptVerifier({ modelDir, windows: labels, outDir: out, seed: 17, raiseThreshold: process.env.ADAPT_RAISE === undefined ? undefined : process.env.ADAPT_RAISE === '1', lambda: process.env.ADAPT_LAMBDA ? Number(process.env.ADAPT_LAMBDA) : undefined, onProgress: (m) => process.stdout.write(`  ${m}\n`) });
 process.stdout.write(`adaptation: ${rec.labels.windows} windows (${rec.labels.items} labels) in ${rec.seconds.toFixed(1)} s (machine shared, noisy); labels by source ${JSON.stringify(rec.labels.by_source)}\n`);
+process.stdout.write(`settings: lambda ${rec.settings?.lambda}, threshold rise ${rec.settings?.raise} (${rec.settings?.chosen_by}; ADAPT_LAMBDA / ADAPT_RAISE=0|1 fix them)\n`);
 process.stdout.write(`threshold ${rec.threshold.before} → ${rec.threshold.after.toFixed(4)}; held-out ${JSON.stringify(rec.held_out)}; adopt: ${rec.adopt} (${rec.why})\n`);
 
 const before = await scan(modelDir, heldFiles, 'held-before', false);

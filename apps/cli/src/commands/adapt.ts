@@ -7,7 +7,7 @@ import { UsageError, parseFlags, rel, runCommand, workspacePath } from '../works
 
 const usage = `用法 Usage: tiandi adapt --workspace <file.gpkg> --images <folder> [--model <dir>] [--out <dir>]
                     [--synthetic <scenes>] [--seed 1] [--held-out 0.3]
-                    [--lambda 0.05] [--raise-threshold] [--json]
+                    [--lambda <l>] [--raise-threshold] [--json]
 
 本地适配 Local adaptation: 用工作区的标注重新拟合复核模型的最后一层，并重新选择阈值。
 Fits the verifier's last layer to the workspace's labels and re-chooses its threshold, in TypeScript:
@@ -16,8 +16,10 @@ Fits the verifier's last layer to the workspace's labels and re-chooses its thre
   - 漏检地块 plots the scan missed (missed_by_scan) → positive
 Each label's verifier window is read from its image in --images (found by content, sha256, or by name).
 --synthetic N adds positive windows from N synthetic scenes (合成阳性样本, for offices with few confirmed
-plots; recorded as source 'synthetic'). --lambda sets the pull toward the shipped layer (smaller: learns more
-from the labels); --raise-threshold lets the threshold rise above the shipped one. Labels are split by image (seeded) into fit and held-out; the new model version (--out, default
+plots; recorded as source 'synthetic'). By default the pull toward the shipped layer (lambda 0.05, 0.015 or 0.005)
+and whether the threshold may rise above the shipped one (halfway to the lowest fit positive kept) are chosen by
+cross-validation on the fit labels (fewest false positives at the shipped recall); --lambda and --raise-threshold
+fix them instead. Labels are split by image (seeded) into fit and held-out; the new model version (--out, default
 <model>-adapted-N beside the model) carries adaptation.json with the labels used and held-out metrics
 before and after. Where it is not better on the held-out labels it says so: do not adopt it.
 `;
@@ -84,7 +86,7 @@ const adapt: Command = {
       const { before, after } = rec.held_out;
       io.stdout.write(`新模型版本 New model version ${rec.version} → ${rel(io, out)}\n`);
       io.stdout.write(`标注 Labels: ${Object.entries(rec.labels.by_source).map(([s, c]) => `${s} +${c.positive}/−${c.negative}`).join(', ')} (${rec.labels.fit_items} fit, ${rec.labels.held_out_items} held out) in ${rec.seconds.toFixed(1)} s\n`);
-      io.stdout.write(`阈值 Threshold ${rec.threshold.before} → ${rec.threshold.after.toFixed(4)}\n`);
+      io.stdout.write(`阈值 Threshold ${rec.threshold.before} → ${rec.threshold.after.toFixed(4)}${rec.settings ? ` (lambda ${rec.settings.lambda}, rise ${rec.settings.raise}: ${rec.settings.chosen_by})` : ''}\n`);
       io.stdout.write(`留出 Held out: recall ${f(before.recall)} → ${f(after.recall)}, false-positive rate ${f(before.false_positive_rate)} → ${f(after.false_positive_rate)}\n`);
       io.stdout.write(rec.adopt ? `可采用 Better on held-out labels: ${rec.why}\n` : `不采用 Not adopted — ${rec.why}\n`);
       return EXIT.ok;

@@ -1,7 +1,8 @@
 import { cpSync, existsSync, readFileSync, renameSync, rmSync, writeFileSync } from 'node:fs';
 import { basename, join, resolve } from 'node:path';
 import { TilesError } from '../errors';
-import { adaptedIsBetter, fitLogisticHead, headScore, heldOutMetrics, splitGroups, thresholdKeepingRecall, type HeldOutMetrics, type LogisticHead } from '../adapt/fit-head';
+import { adaptedIsBetter, headScore, heldOutMetrics, splitGroups, type HeldOutMetrics, type LogisticHead } from '../adapt/fit-head';
+import { chooseSettings, fitWithSettings, type EmbeddedWindow, type SettingsChoice } from '../adapt/choose-settings';
 import type { ModelCard } from '../model/model-card';
 import type { RgbRaster } from '../read/resample-area';
 import { toWgs84 } from '@tiandi/geo/crs';
@@ -32,6 +33,8 @@ export interface AdaptationRecord {
   seed: number;
   labels: { by_source: Record<string, { positive: number; negative: number }>; windows: number; items: number; fit_items: number; held_out_items: number; held_out_groups: string[] };
   threshold: { before: number; after: number; recall_kept: number };
+  /** The pull toward the shipped layer and the threshold's rise used, and how they were chosen (absent before they were). */
+  settings?: SettingsChoice;
   held_out: { before: HeldOutMetrics; after: HeldOutMetrics };
   adopt: boolean;
   why: string;
@@ -46,8 +49,12 @@ export interface AdaptVerifierOptions {
   seed?: number;
   /** Share of groups held out (default 0.3). */
   heldOut?: number;
+  /** Pull toward the shipped layer; absent: chosen by cross-validation on the fit labels (0.05, 0.015 or 0.005). */
   lambda?: number;
-  /** Let the threshold rise above the shipped one, halfway to the lowest fit positive it keeps (default false). */
+  /**
+   * Let the threshold rise above the shipped one, halfway to the lowest fit positive it keeps (true), or never
+   * (false); absent: chosen by cross-validation with lambda.
+   */
   raiseThreshold?: boolean;
   threads?: number;
   onProgress?: (what: string) => void;
@@ -114,8 +121,13 @@ export async function adaptVerifier(o: AdaptVerifierOptions): Promise<Adaptation
   const held = splitGroups(o.windows.map((w) => w.group), o.heldOut ?? 0.3, seed);
   const isHeld = o.windows.map((w) => held.has(w.group));
   const fitIdx = o.windows.map((_, i) => i).filter((i) => !isHeld[i]);
-  o.onProgress?.(`拟合 fitting on ${fitIdx.length} windows`);
-  const head = fitLogisticHead(fitIdx.map((i) => embeddings[i]), fitIdx.map((i) => o.windows[i].label), prior, { lambda: o.lambda });
+  const t = card.verifier.threshold;
+  const ew: EmbeddedWindow[] = o.windows.map((w, i) => ({ x: embeddings[i], label: w.label, item: w.item, group: w.group, shipped: scores[i] }));
+  o.onProgress?.(`选择参数 choosing lambda and threshold by cross-validation on ${fitIdx.length} fit windows`);
+  const settings = chooseSettings(ew, fitIdx, prior, t, seed, { lambda: o.lambda, raise: o.raiseThreshold === undefined ? undefined : o.raiseThreshold ? 0.5 : 0 });
+  o.onProgress?.(`拟合 fitting on ${fitIdx.length} windows (lambda ${settings.lambda}, threshold rise ${settings.raise}: ${settings.chosen_by})`);
+  // The new threshold keeps, on the fit positives, the recall the shipped verifier had there (rising only as chosen).
+  const { head, threshold: tNew, recallKept } = fitWithSettings(ew, fitIdx, prior, t, settings);
   const after = embeddings.map((x) => headScore(head, x));
   const items = o.windows.map((w) => w.item);
   const labelOf = new Map(o.windows.map((w) => [w.item, w.label]));
@@ -125,14 +137,7 @@ export async function adaptVerifier(o: AdaptVerifierOptions): Promise<Adaptation
     const ids = [...m.keys()].filter((k) => heldItem.get(k) === heldOut);
     return { s: ids.map((k) => m.get(k)!), y: ids.map((k) => labelOf.get(k)!) };
   };
-  const t = card.verifier.threshold;
-  // The new threshold keeps, on the fit positives, the recall the shipped verifier had there.
-  const fitB = pick(sBefore, false), fitA = pick(sAfter, false);
-  const recallKept = heldOutMetrics(fitB.s, fitB.y, t).recall ?? 1;
-  // It may rise above the shipped one (the adapted head may score positives higher) but keeps a margin below the
-  // lowest fit positive it must keep: fit scores are optimistic, held-out ones come lower.
-  const tKeep = thresholdKeepingRecall(fitA.s.filter((_, i) => fitA.y[i]), recallKept, t);
-  const tNew = o.raiseThreshold ? Math.min(tKeep, Math.max(t, tKeep - 0.5 * (tKeep - t))) : Math.min(t, tKeep);
+  const fitB = pick(sBefore, false);
   const hb = pick(sBefore, true), ha = pick(sAfter, true);
   const before = heldOutMetrics(hb.s, hb.y, t), afterM = heldOutMetrics(ha.s, ha.y, tNew);
   const verdict = !held.size
@@ -151,7 +156,7 @@ export async function adaptVerifier(o: AdaptVerifierOptions): Promise<Adaptation
   const record: AdaptationRecord = {
     from: { model: card.name, version: card.version, dir: modelDir }, version, created_at: new Date().toISOString(), seed,
     labels: { by_source: bySource, windows: o.windows.length, items: labelOf.size, fit_items: fitB.s.length, held_out_items: hb.s.length, held_out_groups: [...held].sort() },
-    threshold: { before: t, after: tNew, recall_kept: recallKept },
+    threshold: { before: t, after: tNew, recall_kept: recallKept }, settings,
     held_out: { before, after: afterM }, adopt: verdict.better, why: verdict.why, seconds: 0,
   };
   writeAdaptedModel(modelDir, outDir, card, em, layerOf(em.card, em.head, head), record);
