@@ -81,13 +81,13 @@ export class RasterCatalog {
       const oldest = this.open.keys().next().value!;
       const old = this.open.get(oldest);
       this.open.delete(oldest);
-      void old?.then((s) => { s.tiff.close?.(); void s.reader?.close(); }).catch(() => undefined);
+      void old?.then((s) => s.reader.close()).catch(() => undefined);
     }
     return p;
   }
 
   async close(): Promise<void> {
-    for (const p of this.open.values()) await p.then(async (s) => { s.tiff.close?.(); await s.reader?.close(); }).catch(() => undefined);
+    for (const p of this.open.values()) await p.then((s) => s.reader.close()).catch(() => undefined);
     this.open.clear();
   }
 }

@@ -1,6 +1,5 @@
-import { fromFile, type GeoTIFF, type GeoTIFFImage } from 'geotiff';
-import { crsFromGeoKeys, getCrs, transformer, WGS84, type Crs, type Transformer } from '@tiandi/geo';
-import type { GeoTiffSource } from '@tiandi/tiles/node';
+import { transformer, WGS84, type Crs, type Transformer } from '@tiandi/geo';
+import { openGeoTiffSource, type GeoTiffSource } from '@tiandi/tiles/node';
 import { zoomForResolution } from './tile-math';
 
 /** How a raster is drawn: true colour (orthophoto) or a colour ramp over one band (heatmap). */
@@ -8,7 +7,8 @@ export type RasterKind = 'ortho' | 'heatmap';
 
 /** One resolution level of a GeoTIFF (full resolution first, then its overviews). */
 export interface RasterLevel {
-  image: GeoTIFFImage;
+  /** Index into the reader's levels (for {@link GeoTiffSource.readSamples}). */
+  index: number;
   width: number;
   height: number;
   /** Size of one pixel of this level in CRS units (x, y both positive). */
@@ -20,7 +20,8 @@ export interface RasterLevel {
 export interface RasterSource {
   file: string;
   kind: RasterKind;
-  tiff: GeoTIFF;
+  /** The tiles package's reader: the one open file handle, the one CRS resolution. */
+  reader: GeoTiffSource;
   crs: Crs;
   /** WGS 84 → source CRS. */
   toSource: Transformer;
@@ -33,9 +34,7 @@ export interface RasterSource {
   /** Sample format of band 1: 1 unsigned int, 2 signed int, 3 float. */
   sampleFormat: number;
   nodata: number | null;
-  /** Whether band 4 is alpha (RGBA orthophotos). */
-  hasAlpha: boolean;
-  /** Max value to map to 255 for >8-bit imagery (a robust stretch). */
+  /** Max value to map to 255 for >8-bit values (a robust stretch). */
   scaleMax: number;
   /** [w, s, e, n] in WGS 84 degrees. */
   boundsLonLat: [number, number, number, number];
@@ -44,43 +43,34 @@ export interface RasterSource {
   maxzoom: number;
   /** Ground size of a full-resolution pixel, metres (approximate for geographic CRSs). */
   gsdM: number;
-  /** Orthophotos: the tiles package's windowed reader (block cache, all codecs, masks), when it opens the file. */
-  reader: GeoTiffSource | null;
 }
 
 /**
- * Opens a GeoTIFF for tile rendering: its CRS (EPSG from the GeoKeys), its levels (internal
- * overviews), nodata/alpha, WGS 84 bounds and a sensible zoom range. Reads headers only.
+ * Opens a GeoTIFF for tile rendering through `@tiandi/tiles` (its checks, codecs and georeferencing: GeoKeys,
+ * sidecars; a file without a CRS is refused with TIANDI_E_UNKNOWN_CRS, never taken as WGS 84), and derives its
+ * levels, WGS 84 bounds and a sensible zoom range. Reads headers only (and, for >8-bit values, the coarsest level).
+ * @throws TilesError with a `TIANDI_E_*` code when the file cannot be read.
  */
 export async function openRasterSource(file: string, kind: RasterKind, signal?: AbortSignal): Promise<RasterSource> {
-  const tiff = await fromFile(file, signal);
-  const base = await tiff.getImage(0);
-  // Any EPSG code or user-defined GeoKeys, read as the scanner reads them; a file without keys is taken as WGS 84.
-  const keys = base.getGeoKeys() as Record<string, unknown> | null;
-  const crs = keys ? crsFromGeoKeys(keys) : getCrs(4326);
-  const [originX, originY] = base.getOrigin();
-  const [rx, ry] = base.getResolution();
-  const resX = Math.abs(rx);
-  const resY = Math.abs(ry);
-  const width = base.getWidth();
-  const height = base.getHeight();
-  const levels: RasterLevel[] = [{ image: base, width, height, resX, resY }];
-  const count = await tiff.getImageCount();
-  for (let i = 1; i < count; i++) {
-    const img = await tiff.getImage(i);
-    const fd = img.fileDirectory as unknown as { NewSubfileType?: number; getValue?: (k: string) => unknown };
-    const subfile = typeof fd.getValue === 'function' ? (fd.getValue('NewSubfileType') as number | undefined) : fd.NewSubfileType;
-    // Skip masks (bit 2) and anything that is not a reduced-resolution copy of the same area.
-    if (subfile !== undefined && (subfile & 4) !== 0) continue;
-    if (img.getSamplesPerPixel() !== base.getSamplesPerPixel()) continue;
-    const w = img.getWidth();
-    const h = img.getHeight();
-    if (w >= width) continue;
-    levels.push({ image: img, width: w, height: h, resX: (resX * width) / w, resY: (resY * height) / h });
+  const reader = await openGeoTiffSource(file, { cacheBytes: kind === 'ortho' ? 64 << 20 : 8 << 20, signal });
+  try {
+    const source = describeSource(file, kind, reader);
+    source.scaleMax = await robustMax(source, signal);
+    return source;
+  } catch (err) {
+    await reader.close();
+    throw err;
   }
-  levels.sort((a, b) => a.resX - b.resX);
+}
 
-  const toSource = transformer(WGS84, crs);
+function describeSource(file: string, kind: RasterKind, reader: GeoTiffSource): RasterSource {
+  const [originX, resXSigned, , originY, , resYSigned] = reader.geoTransform;
+  const resX = Math.abs(resXSigned);
+  const resY = Math.abs(resYSigned);
+  const { width, height, crs } = reader;
+  const levels = reader.levels
+    .map((l, index) => ({ index, width: l.width, height: l.height, resX: resX * l.scaleX, resY: resY * l.scaleY }))
+    .sort((a, b) => a.resX - b.resX);
   const toWgs = transformer(crs, WGS84);
   const corners = [
     [originX, originY],
@@ -96,65 +86,44 @@ export async function openRasterSource(file: string, kind: RasterKind, signal?: 
   const midLat = (boundsLonLat[1] + boundsLonLat[3]) / 2;
   const metresPerUnit = crs.proj4.includes('+proj=longlat') ? 111_320 * Math.cos((midLat * Math.PI) / 180) : 1;
   const gsdM = resX * metresPerUnit;
-  const coarsestM = levels[levels.length - 1].resX * metresPerUnit;
+  const coarsest = levels[levels.length - 1];
+  const coarsestM = coarsest.resX * metresPerUnit;
   // Below minzoom one tile would need more than ~8 source pixels per tile pixel from the coarsest level.
   // A coarsest level of ≤ 1024 px is cheap to read whole, so any zoom works.
-  const coarsest = levels[levels.length - 1];
   const minzoom = Math.max(coarsest.width, coarsest.height) <= 1024 ? 0 : Math.max(0, Math.ceil(zoomForResolution(coarsestM * 8, midLat)));
   const maxzoom = Math.min(24, Math.max(minzoom, Math.ceil(zoomForResolution(gsdM, midLat)) + 1));
-
-  const sampleFormat = Number((base.getSampleFormat?.(0) as number | undefined) ?? 1);
-  const bitsPerSample = Number(base.getBitsPerSample?.(0) ?? 8);
-  const nodataRaw = base.getGDALNoData?.();
-  const extra = (base.fileDirectory as unknown as { getValue?: (k: string) => unknown; ExtraSamples?: unknown });
-  const extraSamples = typeof extra.getValue === 'function' ? extra.getValue('ExtraSamples') : extra.ExtraSamples;
-  const bands = base.getSamplesPerPixel();
-  const hasAlpha = kind === 'ortho' && (bands === 4 || (bands === 2 && extraSamples !== undefined));
-  const source: RasterSource = {
+  const nodata = reader.noData;
+  return {
     file,
     kind,
-    tiff,
+    reader,
     crs,
-    toSource,
+    toSource: transformer(WGS84, crs),
     originX,
     originY,
     levels,
-    bands,
-    bitsPerSample,
-    sampleFormat,
-    nodata: nodataRaw === null || nodataRaw === undefined || Number.isNaN(Number(nodataRaw)) ? null : Number(nodataRaw),
-    hasAlpha,
+    bands: reader.bands,
+    bitsPerSample: reader.layout.bitsPerSample,
+    sampleFormat: reader.layout.sampleFormat,
+    nodata: nodata === undefined || Number.isNaN(nodata) ? null : nodata,
     scaleMax: 255,
     boundsLonLat,
     minzoom,
     maxzoom,
     gsdM,
-    reader: null,
   };
-  source.scaleMax = await robustMax(source, signal);
-  if (kind === 'ortho') {
-    try {
-      const { openGeoTiffSource } = await import('@tiandi/tiles/node');
-      source.reader = await openGeoTiffSource(file, { cacheBytes: 64 << 20, signal });
-      source.toSource = transformer(WGS84, source.reader.crs);
-    } catch {
-      source.reader = null; // geotiff.js path below still draws what it can
-    }
-  }
-  return source;
 }
 
-/** The value that maps to full brightness: 255 for 8-bit, else the 99.5th percentile of the coarsest level. */
+/** The value that maps to full brightness: 255 for 8-bit, 1 for a float heatmap, else the 99.5th percentile of the coarsest level. */
 async function robustMax(src: RasterSource, signal?: AbortSignal): Promise<number> {
-  if (src.kind === 'ortho' && src.bitsPerSample <= 8) return 255;
-  if (src.kind === 'heatmap' && src.sampleFormat !== 3 && src.bitsPerSample <= 8) return 255;
-  if (src.kind === 'heatmap' && src.sampleFormat === 3) return 1;
+  if (src.kind === 'ortho') return 255; // the reader stretches orthophotos to 8 bits itself
+  if (src.sampleFormat !== 3 && src.bitsPerSample <= 8) return 255;
+  if (src.sampleFormat === 3) return 1;
   const level = src.levels[src.levels.length - 1];
-  const scale = Math.max(1, Math.ceil(Math.max(level.width, level.height) / 512));
-  const data = (await level.image.readRasters({ samples: [0], width: Math.ceil(level.width / scale), height: Math.ceil(level.height / scale), signal })) as unknown as ArrayLike<number>[];
-  const band = data[0];
+  if (level.width * level.height > 4096 * 4096) return 2 ** src.bitsPerSample - 1;
+  const data = await src.reader.readSamples(level.index, [0, 0, level.width, level.height], signal);
   const values: number[] = [];
-  for (let i = 0; i < band.length; i++) if (band[i] !== src.nodata && band[i] > 0) values.push(band[i]);
+  for (let i = 0; i < data.length; i += src.bands) if (data[i] !== src.nodata && data[i] > 0) values.push(data[i]);
   if (values.length === 0) return 2 ** src.bitsPerSample - 1;
   values.sort((a, b) => a - b);
   return Math.max(1, values[Math.floor(values.length * 0.995)]);

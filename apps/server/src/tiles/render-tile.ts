@@ -8,13 +8,14 @@ export { TILE_PX } from './reprojection-grid';
 const MAX_WINDOW_PX = 4096 * 4096;
 
 /**
- * Renders XYZ tile z/x/y of a raster source as 256×256 RGBA, reprojected to Web Mercator by
- * inverse mapping (nearest neighbour, {@link ReprojectionGrid}) from the best overview level. Returns
- * null when the tile has no visible pixel (outside the image, or all nodata).
+ * Renders XYZ tile z/x/y of a raster source as 256×256 RGBA: an orthophoto through the tiles package's
+ * windowed reader ({@link renderOrthoTile}), a heatmap's values through the colour ramp, reprojected to Web
+ * Mercator by inverse mapping (nearest neighbour, {@link ReprojectionGrid}) from the best overview level.
+ * Returns null when the tile has no visible pixel (outside the image, or all nodata).
  */
 export async function renderTile(src: RasterSource, z: number, x: number, y: number, signal?: AbortSignal): Promise<Uint8Array | null> {
   if (!boxesOverlap(tileBoundsLonLat(z, x, y), src.boundsLonLat)) return null;
-  if (src.kind === 'ortho' && src.reader) return renderOrthoTile(src.reader, src.toSource, z, x, y, signal);
+  if (src.kind === 'ortho') return renderOrthoTile(src.reader, src.toSource, z, x, y, signal);
   // Grid points in the source CRS.
   const grid = new ReprojectionGrid(src.toSource, z, x, y);
   const { gx, n } = grid;
@@ -34,7 +35,7 @@ export async function renderTile(src: RasterSource, z: number, x: number, y: num
   const wh = wy1 - wy0;
   if (ww * wh > MAX_WINDOW_PX) return null;
 
-  const raster = (await level.image.readRasters({ window: [wx0, wy0, wx1, wy1], interleave: true, signal })) as unknown as ArrayLike<number>;
+  const raster = await src.reader.readSamples(level.index, [wx0, wy0, wx1, wy1], signal);
   const bands = src.bands;
   const out = new Uint8Array(TILE_PX * TILE_PX * 4);
   let visible = 0;
@@ -44,24 +45,9 @@ export async function renderTile(src: RasterSource, z: number, x: number, y: num
     if (c < 0 || r < 0 || c >= ww || r >= wh) return;
     const s = (r * ww + c) * bands;
     const o = (py * TILE_PX + px) * 4;
-    if (src.kind === 'heatmap') {
-      const v = raster[s];
-      if (v === src.nodata || !Number.isFinite(v)) return;
-      if (heatColour(v / src.scaleMax, out, o)) visible++;
-      return;
-    }
-    const rr = raster[s];
-    const g = bands >= 3 ? raster[s + 1] : rr;
-    const b = bands >= 3 ? raster[s + 2] : rr;
-    if (src.nodata !== null && rr === src.nodata && g === src.nodata && b === src.nodata) return;
-    const alpha = src.hasAlpha ? raster[s + bands - 1] : 255;
-    if (alpha === 0) return;
-    const k = 255 / src.scaleMax;
-    out[o] = clamp255(rr * k);
-    out[o + 1] = clamp255(g * k);
-    out[o + 2] = clamp255(b * k);
-    out[o + 3] = src.hasAlpha ? clamp255(src.bitsPerSample > 8 ? alpha * k : alpha) : 255;
-    visible++;
+    const v = raster[s];
+    if (v === src.nodata || !Number.isFinite(v)) return;
+    if (heatColour(v / src.scaleMax, out, o)) visible++;
   });
   return visible > 0 ? out : null;
 }
@@ -71,10 +57,6 @@ export function pickLevel(levels: RasterLevel[], needRes: number): RasterLevel {
   let best = levels[0];
   for (const l of levels) if (l.resX <= needRes * 1.001) best = l;
   return best;
-}
-
-function clamp255(v: number): number {
-  return v <= 0 ? 0 : v >= 255 ? 255 : Math.round(v);
 }
 
 /**

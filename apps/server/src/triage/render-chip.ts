@@ -67,7 +67,7 @@ async function overlayHeat(rgba: Buffer, out: number, heatCrsOf: (px: number, py
   const wx1 = Math.min(level.width, Math.max(...corners.map((c) => c[0])) + 1), wy1 = Math.min(level.height, Math.max(...corners.map((c) => c[1])) + 1);
   if (!(wx1 > wx0 && wy1 > wy0)) return;
   const ww = wx1 - wx0;
-  const values = (await level.image.readRasters({ window: [wx0, wy0, wx1, wy1], interleave: true, signal })) as unknown as ArrayLike<number>;
+  const values = await heat.reader.readSamples(level.index, [wx0, wy0, wx1, wy1], signal);
   const px4 = new Uint8Array(4);
   for (let py = 0; py < out; py++) {
     for (let px = 0; px < out; px++) {

@@ -1,8 +1,7 @@
 import { readFileSync } from 'node:fs';
 import { join } from 'node:path';
-import { fromFile } from 'geotiff';
 import { getCrs, transformer } from '@tiandi/geo';
-import { scanImages } from '@tiandi/tiles/node';
+import { openGeoTiffSource, scanImages } from '@tiandi/tiles/node';
 import type { EvalCandidate } from '../metrics/plot-metrics';
 import { polygonRings } from './calibration-plots';
 
@@ -27,14 +26,19 @@ export async function scanWithTiles(tifPath: string, modelDir: string, outDir: s
     rings: polygonRings(f.geometry),
     score: f.properties.score_max,
   }));
-  const tiff = await fromFile(join(outDir, 'heatmap.tif'));
-  const img = await tiff.getImage();
-  const hw = img.getWidth(), hh = img.getHeight();
-  const heat = Float32Array.from((await img.readRasters({ samples: [0] }))[0] as ArrayLike<number>);
-  const keys = img.getGeoKeys() as Record<string, number>;
-  const crs = getCrs(keys.ProjectedCSTypeGeoKey ?? keys.GeographicTypeGeoKey);
-  const [ox, oy] = img.getOrigin();
-  const [rx, ry] = img.getResolution();
+  // The heatmap through the tiles reader, as everything else reads GeoTIFFs (one open, its CRS resolution).
+  const src = await openGeoTiffSource(join(outDir, 'heatmap.tif'), { cacheBytes: 1 << 20 });
+  let heat: Float32Array;
+  try {
+    const samples = await src.readSamples(0, [0, 0, src.width, src.height]);
+    heat = new Float32Array(src.width * src.height);
+    for (let i = 0; i < heat.length; i++) heat[i] = samples[i * src.bands];
+  } finally {
+    await src.close();
+  }
+  const hw = src.width, hh = src.height;
+  const crs = src.crs;
+  const [ox, rx, , oy, , ry] = src.geoTransform;
   const tf = transformer(getCrs(4326), crs);
   return {
     candidates, heat, hw, hh, seconds: summary.seconds,

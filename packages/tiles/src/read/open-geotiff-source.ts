@@ -41,7 +41,7 @@ export interface GeoTiffSource {
   /** What marks invalid pixels. */
   readonly maskKind: 'alpha' | 'mask' | 'nodata' | 'none';
   /** Compression tag and layout, for messages and summaries. */
-  readonly layout: { compression: number; tiled: boolean; blockWidth: number; blockHeight: number; bitsPerSample: number; bigTiff: boolean };
+  readonly layout: { compression: number; tiled: boolean; blockWidth: number; blockHeight: number; bitsPerSample: number; sampleFormat: number; bigTiff: boolean };
   readonly levels: readonly SourceLevel[];
   /** Pixel (col, row; corners at integers) → WGS 84 [lon, lat]. */
   pixelToWgs84(col: number, row: number): [number, number];
@@ -50,6 +50,11 @@ export interface GeoTiffSource {
    * from the coarsest overview that is still at least as fine as the request.
    */
   readWindow(box: PixelBox, outWidth?: number, outHeight?: number, signal?: AbortSignal): Promise<RgbRaster>;
+  /**
+   * Raw samples (every band, interleaved) of a pixel window [x0, y0, x1, y1) of level `level` (an index into
+   * {@link levels}), for rasters whose values matter rather than their colours, such as a scan's heatmap.
+   */
+  readSamples(level: number, window: readonly [number, number, number, number], signal?: AbortSignal): Promise<ArrayLike<number>>;
   /** Blocks (tiles/strips) decoded so far. */
   blocksDecoded(): number;
   /** Changes the decoded-block cache budget (bytes). */
@@ -218,7 +223,7 @@ export async function openGeoTiffSource(path: string, options: OpenGeoTiffOption
       acquired,
       noData,
       maskKind,
-      layout: { compression: main.compression, tiled: main.tiled, blockWidth: main.blockWidth, blockHeight: main.blockHeight, bitsPerSample: main.bitsPerSample, bigTiff },
+      layout: { compression: main.compression, tiled: main.tiled, blockWidth: main.blockWidth, blockHeight: main.blockHeight, bitsPerSample: main.bitsPerSample, sampleFormat: main.sampleFormat, bigTiff },
       levels: levels.map(({ width, height, scaleX, scaleY }) => ({ width, height, scaleX, scaleY })),
       pixelToWgs84: toWgs,
       async readWindow(box, outWidth, outHeight, sig) {
@@ -246,6 +251,11 @@ export async function openGeoTiffSource(path: string, options: OpenGeoTiffOption
         const out = resampleArea(region, [lx0 - rx0, ly0 - ry0, lx1 - rx0, ly1 - ry0], ow, oh);
         blocks.release(region);
         return out;
+      },
+      async readSamples(level, window, sig) {
+        throwIfAborted(sig ?? signal);
+        const image = await tiff!.getImage(levels[level].ifd.index);
+        return (await image.readRasters({ window: [...window], interleave: true, signal: sig ?? signal })) as unknown as ArrayLike<number>;
       },
       blocksDecoded: () => blocks.decodes(),
       setCacheBytes: (bytes) => blocks.setCacheBytes(bytes),
