@@ -9,7 +9,7 @@ import { listSourceFiles, readWorkspaces } from '../architecture/import-graph';
 const root = path.resolve(fileURLToPath(new URL('.', import.meta.url)), '../..');
 
 /** The code names a Markdown text cites in backticks: identifiers (camelCase, PascalCase, CONSTANTS, `A.b`) and files. */
-export function citedNames(markdown: string): { identifiers: string[]; files: string[] } {
+function citedNames(markdown: string): { identifiers: string[]; files: string[] } {
   const prose = markdown.replace(/```[\s\S]*?```/g, '').replace(/\n/g, ' ');
   const cited = [...prose.matchAll(/`([^`]+)`/g)].map((m) => m[1]);
   const identifiers = cited
