@@ -3,7 +3,7 @@ import os from 'node:os';
 import path from 'node:path';
 import { fileURLToPath } from 'node:url';
 import { afterAll, describe, expect, it } from 'vitest';
-import { gapsToKml, getCrs, toWgs84, type Polygonal } from '@tiandi/geo';
+import { gapsToKml, getCrs, pointInPolygonal, toWgs84 } from '@tiandi/geo';
 import { scanImages } from '@tiandi/tiles/node';
 import { importScanDir, importZones, setSeason, Workspace, zoneCoverage } from '@tiandi/store';
 import { QUALITY_IMAGE_PX as N, writeQualityTestImage } from '../packages/tiles/src/testing/quality-test-image';
@@ -11,19 +11,6 @@ import { QUALITY_IMAGE_PX as N, writeQualityTestImage } from '../packages/tiles/
 const SEG = fileURLToPath(new URL('../packages/tiles/fixtures/models/redness-seg', import.meta.url));
 const dir = fs.mkdtempSync(path.join(os.tmpdir(), 'tiandi-quality-coverage-'));
 afterAll(() => fs.rmSync(dir, { recursive: true, force: true }));
-
-/** Whether [lon, lat] lies inside a (Multi)Polygon (even-odd rule over every ring). */
-function inside(g: Polygonal, [x, y]: [number, number]): boolean {
-  const polys = g.type === 'Polygon' ? [g.coordinates] : g.coordinates;
-  return polys.some((rings) => rings.reduce((odd, ring) => {
-    let c = false;
-    for (let i = 0, j = ring.length - 1; i < ring.length; j = i++) {
-      const [xi, yi] = ring[i], [xj, yj] = ring[j];
-      if (yi > y !== yj > y && x < ((xj - xi) * (y - yi)) / (yj - yi) + xi) c = !c;
-    }
-    return c ? !odd : odd;
-  }, false));
-}
 
 describe('poor imagery is a coverage gap and goes into the re-fly KML', () => {
   it('a zone under an image with a blurred and an over-exposed quarter is about half covered, the gaps where they are', async () => {
@@ -42,10 +29,10 @@ describe('poor imagery is a coverage gap and goes into the re-fly KML', () => {
       expect(coverage.share).toBeGreaterThan(0.35);
       expect(coverage.share).toBeLessThan(0.65);
       const gaps = coverage.gaps!;
-      expect(inside(gaps, lonLat(N / 4, N / 4))).toBe(true); // blurred quarter
-      expect(inside(gaps, lonLat((3 * N) / 4, (3 * N) / 4))).toBe(true); // over-exposed quarter
-      expect(inside(gaps, lonLat((3 * N) / 4, N / 4))).toBe(false); // sharp quarters
-      expect(inside(gaps, lonLat(N / 4, (3 * N) / 4))).toBe(false);
+      expect(pointInPolygonal(lonLat(N / 4, N / 4), gaps)).toBe(true); // blurred quarter
+      expect(pointInPolygonal(lonLat((3 * N) / 4, (3 * N) / 4), gaps)).toBe(true); // over-exposed quarter
+      expect(pointInPolygonal(lonLat((3 * N) / 4, N / 4), gaps)).toBe(false); // sharp quarters
+      expect(pointInPolygonal(lonLat(N / 4, (3 * N) / 4), gaps)).toBe(false);
       const { kml, count } = gapsToKml(gaps, { name: 'v1 re-fly' });
       expect(count).toBeGreaterThanOrEqual(2);
       expect(kml).toContain('<Placemark>');

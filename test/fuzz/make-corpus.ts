@@ -11,6 +11,7 @@ import { fileURLToPath } from 'node:url';
 import { writeGeoTiff } from '@tiandi/tiles/write';
 import { craftTiff } from '../../packages/tiles/src/testing/craft-tiff';
 import { lzwEncode } from '../../packages/tiles/src/testing/lzw-encode';
+import { boxPolygon } from '@tiandi/geo';
 
 const root = fileURLToPath(new URL('./corpus/', import.meta.url));
 const put = (target: string, name: string, bytes: Uint8Array | string) => {
@@ -51,11 +52,10 @@ copyFileSync(fileURLToPath(new URL('../in/qfield-reports.geojson', import.meta.u
 put('reports-geojson', 'survey123.geojson', JSON.stringify({ type: 'FeatureCollection', features: [{ type: 'Feature', geometry: { type: 'Point', coordinates: [100.003, 25.004] }, attributes: { globalid: '{G-1}', result: 'Nothing', CreationDate: 1776823200000, target: 'T-7', accuracy: 3 } }] }));
 
 // Zones.
-const rect = (x0: number, y0: number, x1: number, y1: number) => ({ type: 'Polygon', coordinates: [[[x0, y0], [x1, y0], [x1, y1], [x0, y1], [x0, y0]]] });
 put('zones-geojson', 'township-villages.geojson', JSON.stringify({ type: 'FeatureCollection', features: [
-  { type: 'Feature', properties: { zone_id: 'T01', name: '新寨乡', level: 'township' }, geometry: rect(100, 25, 100.02, 25.01) },
-  { type: 'Feature', properties: { zone_id: 'V01', name: '上寨村', level: 'village', parent: 'T01' }, geometry: rect(100, 25, 100.01, 25.01) },
-  { type: 'Feature', id: 'V02', properties: { name: '下寨村', level: 'village' }, geometry: { type: 'MultiPolygon', coordinates: [rect(100.01, 25, 100.015, 25.01).coordinates, rect(100.015, 25, 100.02, 25.01).coordinates] } },
+  { type: 'Feature', properties: { zone_id: 'T01', name: '新寨乡', level: 'township' }, geometry: boxPolygon(100, 25, 100.02, 25.01) },
+  { type: 'Feature', properties: { zone_id: 'V01', name: '上寨村', level: 'village', parent: 'T01' }, geometry: boxPolygon(100, 25, 100.01, 25.01) },
+  { type: 'Feature', id: 'V02', properties: { name: '下寨村', level: 'village' }, geometry: { type: 'MultiPolygon', coordinates: [boxPolygon(100.01, 25, 100.015, 25.01).coordinates, boxPolygon(100.015, 25, 100.02, 25.01).coordinates] } },
 ] }));
-put('zones-geojson', 'county-hole.geojson', JSON.stringify({ type: 'FeatureCollection', features: [{ type: 'Feature', properties: { code: 'C1', level: 'county' }, geometry: { type: 'Polygon', coordinates: [rect(99.9, 24.9, 100.1, 25.1).coordinates[0], rect(100, 25, 100.01, 25.01).coordinates[0].reverse()] } }] }));
+put('zones-geojson', 'county-hole.geojson', JSON.stringify({ type: 'FeatureCollection', features: [{ type: 'Feature', properties: { code: 'C1', level: 'county' }, geometry: { type: 'Polygon', coordinates: [boxPolygon(99.9, 24.9, 100.1, 25.1).coordinates[0], boxPolygon(100, 25, 100.01, 25.01).coordinates[0].reverse()] } }] }));
 console.log('corpus written to', root, readFileSync(join(root, 'reports-csv', 'ours.csv')).length > 0 ? '' : '?');

@@ -5,10 +5,9 @@
 import { computeCoverage, type Footprint } from '../src/coverage';
 import { mergeCandidates } from '../src/merge-candidates';
 import { chainAuditEntry, verifyAuditChain, type AuditEntry } from '../src/audit-chain';
-import type { Polygon } from '../src/geojson';
 import type { Candidate } from '../src/target';
+import { boxPolygon } from '../src/box-polygon';
 
-const rect = (x0: number, y0: number, x1: number, y1: number): Polygon => ({ type: 'Polygon', coordinates: [[[x0, y0], [x1, y0], [x1, y1], [x0, y1], [x0, y0]]] });
 const time = <T>(label: string, f: () => T): T => {
   const t0 = performance.now();
   const r = f();
@@ -21,16 +20,16 @@ const fps: Footprint[] = [];
 const d = 0.05 / 20;
 for (let i = 0; i < 20; i++) for (let j = 0; j < 20; j++) {
   if ((i === 5 && j === 5) || (i === 12 && j === 7) || (i === 3 && j === 15) || (i === 17 && j === 17)) continue;
-  fps.push({ imageId: `img-${i}-${j}`, geometry: rect(100 + i * d - 0.15 * d, 25 + j * d - 0.15 * d, 100 + (i + 1) * d + 0.15 * d, 25 + (j + 1) * d + 0.15 * d), gsdM: 0.05, acquired: '2026-04-01' });
+  fps.push({ imageId: `img-${i}-${j}`, geometry: boxPolygon(100 + i * d - 0.15 * d, 25 + j * d - 0.15 * d, 100 + (i + 1) * d + 0.15 * d, 25 + (j + 1) * d + 0.15 * d), gsdM: 0.05, acquired: '2026-04-01' });
 }
-const cov = time(`coverage of a 25 km² zone by ${fps.length} footprints`, () => computeCoverage(rect(100, 25, 100.05, 25.05), fps, { floweringStart: '2026-03-01', floweringEnd: '2026-05-31', maxGsdM: 0.1 }));
+const cov = time(`coverage of a 25 km² zone by ${fps.length} footprints`, () => computeCoverage(boxPolygon(100, 25, 100.05, 25.05), fps, { floweringStart: '2026-03-01', floweringEnd: '2026-05-31', maxGsdM: 0.1 }));
 console.log(`  share ${(cov.share * 100).toFixed(3)} %, gaps ${cov.gaps ? (cov.gaps.type === 'MultiPolygon' ? cov.gaps.coordinates.length : 1) : 0}`);
 
 // 10 000 candidates: 5 000 plots each seen in two overlapping images.
 const cands: Candidate[] = [];
 for (let k = 0; k < 5000; k++) {
   const x = 100 + (k % 100) * 0.0005, y = 25 + Math.floor(k / 100) * 0.0005;
-  for (const [s, dx] of [[0, 0], [1, 0.00003]] as const) cands.push({ id: `s${s}/c${k}`, scanId: `s${s}`, imageId: `i${s}`, geometry: rect(x + dx, y, x + dx + 0.0002, y + 0.0002), scoreMax: 0.5 + (k % 50) / 100, scoreMean: 0.4, areaM2: 400, model: 'm', modelVersion: '1' });
+  for (const [s, dx] of [[0, 0], [1, 0.00003]] as const) cands.push({ id: `s${s}/c${k}`, scanId: `s${s}`, imageId: `i${s}`, geometry: boxPolygon(x + dx, y, x + dx + 0.0002, y + 0.0002), scoreMax: 0.5 + (k % 50) / 100, scoreMean: 0.4, areaM2: 400, model: 'm', modelVersion: '1' });
 }
 const merged = time(`merge ${cands.length} candidates`, () => mergeCandidates([], cands));
 console.log(`  → ${merged.targets.length} targets`);

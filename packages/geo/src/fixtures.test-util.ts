@@ -1,12 +1,10 @@
+import { boxPolygon } from './box-polygon';
 import type { Polygon } from './geojson';
 import type { Candidate, Target } from './target';
 import type { GroundReport } from './ground-report';
 
-/** A lon/lat rectangle polygon. */
-export const rect = (x0: number, y0: number, x1: number, y1: number): Polygon => ({
-  type: 'Polygon',
-  coordinates: [[[x0, y0], [x1, y0], [x1, y1], [x0, y1], [x0, y0]]],
-});
+/** A lon/lat rectangle polygon: {@link boxPolygon}, under the short name the tests use. */
+export const rect = boxPolygon;
 
 export const cand = (id: string, g: Polygon, scoreMax = 0.8): Candidate => ({
   id, scanId: id.split('/')[0], imageId: 'img', geometry: g, scoreMax, scoreMean: scoreMax / 2, areaM2: 0, model: 'm', modelVersion: '1',

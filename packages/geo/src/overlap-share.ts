@@ -1,22 +1,10 @@
+import { boxPolygon } from './box-polygon';
 import { bboxOf, polygonsOf, type LonLat, type Polygonal } from './geojson';
+import { pointInRings } from './point-in-polygon';
 import { geodesicAreaM2 } from './geodesic-area';
 import { overlapAreaM2 } from './polygon-ops';
 
 const GRID = 24;
-
-function inside(p: LonLat, polys: LonLat[][][]): boolean {
-  for (const poly of polys) {
-    let c = false;
-    for (const ring of poly) {
-      for (let i = 0, j = ring.length - 1; i < ring.length; j = i++) {
-        const [xi, yi] = ring[i], [xj, yj] = ring[j];
-        if ((yi > p[1]) !== (yj > p[1]) && p[0] < ((xj - xi) * (p[1] - yi)) / (yj - yi) + xi) c = !c;
-      }
-    }
-    if (c) return true;
-  }
-  return false;
-}
 
 /**
  * Whether the overlap of `a` and `b` is at least `minShare` of the smaller one's area (and not zero).
@@ -32,10 +20,10 @@ export function overlapsAtLeast(a: Polygonal, b: Polygonal, minShare: number, ar
   for (let i = 0; i < GRID; i++) {
     for (let j = 0; j < GRID; j++) {
       const p: LonLat = [x0 + ((i + 0.5) / GRID) * (x1 - x0), y0 + ((j + 0.5) / GRID) * (y1 - y0)];
-      if (inside(p, pa) && inside(p, pb)) hits++;
+      if (inAny(p, pa) && inAny(p, pb)) hits++;
     }
   }
-  const boxM2 = geodesicAreaM2({ type: 'Polygon', coordinates: [[[x0, y0], [x1, y0], [x1, y1], [x0, y1], [x0, y0]]] });
+  const boxM2 = geodesicAreaM2(boxPolygon(x0, y0, x1, y1));
   const estimate = (hits / (GRID * GRID)) * boxM2;
   const need = minShare * Math.min(areaA, areaB);
   // The sample error is at most about one grid row and column of the box: decide only outside that band.
@@ -46,3 +34,5 @@ export function overlapsAtLeast(a: Polygonal, b: Polygonal, minShare: number, ar
   const exact = overlapAreaM2(a, b);
   return exact > 0 && exact >= need;
 }
+
+const inAny = (p: LonLat, polys: LonLat[][][]): boolean => polys.some((rings) => pointInRings(p[0], p[1], rings));

@@ -1,5 +1,6 @@
 import { polygonsOf, type LonLat, type Polygonal } from './geojson';
 import { localPlane } from './local-plane';
+import { pointInRings } from './point-in-polygon';
 
 /**
  * Distance in metres from a point to a polygonal outline: 0 inside, else to the nearest edge.
@@ -11,15 +12,11 @@ export function pointToPolygonDistanceM(p: LonLat, g: Polygonal): number {
   let best = Infinity;
   for (const poly of polygonsOf(g)) {
     const rings = poly.map((r) => r.map((q) => plane.toXY(q)));
-    let inside = false;
+    // The point is the plane's origin.
+    if (pointInRings(0, 0, rings)) return 0;
     for (const ring of rings) {
-      for (let i = 0, j = ring.length - 1; i < ring.length; j = i++) {
-        const [xi, yi] = ring[i], [xj, yj] = ring[j];
-        if ((yi > 0) !== (yj > 0) && 0 < ((xj - xi) * (0 - yi)) / (yj - yi) + xi) inside = !inside;
-        best = Math.min(best, segDist(xi, yi, xj, yj));
-      }
+      for (let i = 0, j = ring.length - 1; i < ring.length; j = i++) best = Math.min(best, segDist(ring[i][0], ring[i][1], ring[j][0], ring[j][1]));
     }
-    if (inside) return 0;
   }
   return best;
 }

@@ -17,7 +17,7 @@ import { scanImages } from '@tiandi/tiles/node';
 import { evalSceneOptions } from '../src/eval/evaluate-model';
 import { writeScene } from '../src/write-scene';
 import { plotMetrics, type SceneEval } from '../src/metrics/plot-metrics';
-import { polygonsIntersect } from '../src/metrics/polygons-intersect';
+import { outlinesTouch } from '@tiandi/geo';
 import { polygonRings, truthPlots, type CalibrationPlot } from '../src/eval/calibration-plots';
 
 type Ring = Array<[number, number]>;
@@ -53,7 +53,7 @@ for (let i = 0; i < n; i++) {
 rmSync(work, { recursive: true, force: true });
 // The plots the verifier confirms, weakest prefilter score first: what a higher prefilter threshold would lose.
 const held = runs.flatMap((r) => r.plots.map((p) => {
-  const hits = r.cands.filter((c) => c.sv >= card.verifier.threshold && c.rings.some((rr) => polygonsIntersect(rr, p.rings)));
+  const hits = r.cands.filter((c) => c.sv >= card.verifier.threshold && c.rings.some((rr) => outlinesTouch(rr, p.rings)));
   return { p, sp: hits.length ? Math.max(...hits.map((c) => c.sp)) : -1, sm: Math.max(0, ...hits.map((c) => c.sm)), area: Math.max(0, ...hits.map((c) => c.area)) };
 })).filter((x) => x.sp >= 0).sort((a, b) => a.sp - b.sp);
 console.log('weakest prefilter scores of plots the verifier confirms:');

@@ -22,7 +22,7 @@ import { evalSceneOptions } from '../src/eval/evaluate-model';
 import { tiffsIn } from '../src/eval/real-negatives';
 import { writeScene } from '../src/write-scene';
 import { plotMetrics, type SceneEval } from '../src/metrics/plot-metrics';
-import { polygonsIntersect } from '../src/metrics/polygons-intersect';
+import { outlinesTouch } from '@tiandi/geo';
 import { polygonRings, truthPlots, type CalibrationPlot } from '../src/eval/calibration-plots';
 
 type Ring = Array<[number, number]>;
@@ -59,7 +59,7 @@ async function synthetic(first: number, n: number): Promise<Run[]> {
     rmSync(w.tifPath);
     runs.push({ plots, areaKm2: w.scene.truth.scene.area_km2, cands: r.features.map((f) => {
       const rings = polygonRings(f.geometry);
-      return { rings, sp: f.properties.score_prefilter ?? 1, sv: f.properties.score_verify ?? 0, truth: plots.some((p) => rings.some((rr) => polygonsIntersect(rr, p.rings))) };
+      return { rings, sp: f.properties.score_prefilter ?? 1, sv: f.properties.score_verify ?? 0, truth: plots.some((p) => rings.some((rr) => outlinesTouch(rr, p.rings))) };
     }) });
     process.stderr.write(`scene ${first + i} (${so.gsdM} m) ${r.features.length} candidates\n`);
   }

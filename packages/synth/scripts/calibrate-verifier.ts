@@ -17,7 +17,7 @@ import { scanImages } from '@tiandi/tiles/node';
 import { evalSceneOptions } from '../src/eval/evaluate-model';
 import { writeScene } from '../src/write-scene';
 import { plotMetrics, type SceneEval } from '../src/metrics/plot-metrics';
-import { polygonsIntersect } from '../src/metrics/polygons-intersect';
+import { outlinesTouch } from '@tiandi/geo';
 import { polygonRings, truthPlots, type CalibrationPlot } from '../src/eval/calibration-plots';
 
 type Ring = Array<[number, number]>;
@@ -67,7 +67,7 @@ for (let i = 0; i < n; i++) {
 rmSync(work, { recursive: true, force: true });
 // Plots ≥ 4 m² the first stage finds but the verifier would drop (at 0.5), to see what it misses.
 for (const r of runs) for (const p of r.plots) {
-  const hits = r.byHigh.get(HIGHS[0])!.filter((c) => c.rings.some((rr) => polygonsIntersect(rr, p.rings)));
+  const hits = r.byHigh.get(HIGHS[0])!.filter((c) => c.rings.some((rr) => outlinesTouch(rr, p.rings)));
   const best = Math.max(0, ...hits.map((c) => c.sv[c.sv.length - 1]));
   if (p.areaM2 >= 4 && best < 0.5) console.error(`  scene ${p.seed} ${hits.length ? 'verifier drops' : 'first stage misses'} (${hits.length} candidates touch it) plot ${p.id} ${p.areaM2} m² ${p.stage} ${p.setting} at ${p.gsdM} m: best window ${best.toFixed(3)}`);
 }

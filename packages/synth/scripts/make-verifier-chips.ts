@@ -18,7 +18,7 @@ import { loadModelCard, openGeoTiffSource, readVerifierWindow, scanImages, type 
 import { insideRing } from '../src/scene-layout';
 import { createPrng } from '../src/prng';
 import { writeScene } from '../src/write-scene';
-import { polygonsIntersect } from '../src/metrics/polygons-intersect';
+import { outlinesTouch } from '@tiandi/geo';
 
 type Ring = Array<[number, number]>;
 const forPrefilter = process.argv.includes('--prefilter');
@@ -81,8 +81,8 @@ for (let seed = first; seed < first + n; seed++) {
   const fromScan = windows.filter((v) => !v.candidateId.startsWith('lookalike-')).length;
   const keepShare = Math.min(1, 250 / Math.max(1, fromScan));
   for (const v of windows) {
-    const near = plots.some((p) => polygonsIntersect([square(v.lonLat, 0.3)], p));
-    const touches = near || plots.some((p) => polygonsIntersect([square(v.lonLat, half)], p));
+    const near = plots.some((p) => outlinesTouch([square(v.lonLat, 0.3)], p));
+    const touches = near || plots.some((p) => outlinesTouch([square(v.lonLat, half)], p));
     const cls = near ? 'poppy' : touches ? undefined : 'background';
     if (!cls) { counts.skipped++; continue; }
     if (cls === 'background' && !v.candidateId.startsWith('lookalike-') && !r.chance(keepShare)) continue;

@@ -14,7 +14,7 @@ import { heatComponents } from '../src/eval/heat-components';
 import { readResampled } from '../src/chips/read-resampled';
 import { exportChips } from '../src/chips/export-chips';
 import { writeScene } from '../src/write-scene';
-import { polygonsIntersect } from '../src/metrics/polygons-intersect';
+import { outlinesTouch } from '@tiandi/geo';
 
 const dir = process.argv[2] ?? join(import.meta.dirname, '../../../models/poppy-synth');
 const n = Number(process.argv[3] ?? 16);
@@ -42,7 +42,7 @@ for (let seed = 1200; seed < 1200 + n; seed++) {
     const xs = c.cells.map((k) => k % h.hw), ys = c.cells.map((k) => Math.floor(k / h.hw));
     const x0 = Math.min(...xs) * cellM, x1 = (Math.max(...xs) + 1) * cellM, y0 = Math.min(...ys) * cellM, y1 = (Math.max(...ys) + 1) * cellM;
     const ring = [[x0, y0], [x1, y0], [x1, y1], [x0, y1], [x0, y0]].map(([x, y]) => g.sceneToLonLat(x, y));
-    if (plots.some((p: { geometry: { coordinates: Array<Array<[number, number]>> } }) => polygonsIntersect([ring as Array<[number, number]>], p.geometry.coordinates))) continue;
+    if (plots.some((p: { geometry: { coordinates: Array<Array<[number, number]>> } }) => outlinesTouch([ring as Array<[number, number]>], p.geometry.coordinates))) continue;
     hard.push({ type: 'Feature', properties: { class: 'hard_negative' }, geometry: { type: 'Polygon', coordinates: [ring] } });
   }
   const recs = await exportChips(w.tifPath, { features: [...plots, ...hard.slice(0, 40)] }, out, { gsdM: model.card.gsd_m, sizePx: 128, perPositive: 2, perNegativeLabel: 1, randomPerHa: 2, seed });

@@ -8,8 +8,7 @@ export { SynthError, SYNTH_ERROR_CODES, type SynthErrorCode } from './errors';
 export { buildDemoSurvey, type DemoSurvey, type DemoVillage, type DemoRoad } from './demo/demo-survey';
 export { demoFlightBlocks, type DemoFlightBlock, type DemoFlightBlocks } from './demo/demo-flight-blocks';
 export { demoSeason, type DemoSeason } from './demo/demo-season';
-export { plotMetrics, type PlotMetrics, type SceneEval, type EvalPlot, type EvalCandidate, type RecallGroup } from './metrics/plot-metrics';
-export { polygonsIntersect, type Rings } from './metrics/polygons-intersect';
+export { plotMetrics, type PlotMetrics, type SceneEval, type EvalPlot, type EvalCandidate, type RecallGroup, type Rings } from './metrics/plot-metrics';
 export { rocAuc, thresholdAtRecall } from './metrics/roc-auc';
 // Node-only but light (node:fs + @tiandi/tiles/write, no native modules): the demo imagery cache the
 // demo command calls on `npm start`. Also exported from '@tiandi/synth/node'.

@@ -1,6 +1,7 @@
+import { pointInRing } from '@tiandi/geo';
 import type { Prng } from './prng';
 import { Cover, Kind, type PlotSetting, type SceneObject, type SceneXY } from './scene-types';
-import { blobRingXY, makeObject, pointInRing, ringAreaM2, shapeHit } from './shapes';
+import { blobRingXY, makeObject, ringAreaM2, shapeHit } from './shapes';
 import { addTree, forEachParcel, insideRing, uvToXy, type SceneLayout } from './scene-layout';
 import { drawLeafColour, drawPlantVariant } from './variety';
 
@@ -121,7 +122,7 @@ function placeWidePlot(l: SceneLayout, r: Prng, ring: SceneXY[], setting: PlotSe
     const nTrees = Math.max(1, Math.round(areaM2 / 25));
     for (let k = 0, tries = 0; k < nTrees && tries < 40; tries++) {
       const x = r.range(x0, x1), y = r.range(y0, y1);
-      if (!pointInRing(ring, x, y)) continue;
+      if (!pointInRing(x, y, ring)) continue;
       addTree(l, r, x, y, r.range(1, 2), r.chance(0.25));
       k++;
     }

@@ -1,3 +1,4 @@
+import { pointInRing } from '@tiandi/geo';
 import type { SceneObject, SceneXY, Shape } from './scene-types';
 
 /** Bounding box [minX, minY, maxX, maxY] of a shape in scene metres. */
@@ -45,20 +46,10 @@ export function shapeHit(s: Shape, x: number, y: number): boolean {
       return u > -s.hw && u < s.hw && v > -s.hh && v < s.hh;
     }
     case 'poly':
-      return pointInRing(s.ring, x, y);
+      return pointInRing(x, y, s.ring);
     case 'line':
       return distToPolyline(s.pts, x, y) < s.halfWidth;
   }
-}
-
-/** Even–odd point-in-polygon test (ring may be open or closed). */
-export function pointInRing(ring: readonly SceneXY[], x: number, y: number): boolean {
-  let inside = false;
-  for (let i = 0, j = ring.length - 1; i < ring.length; j = i++) {
-    const xi = ring[i][0], yi = ring[i][1], xj = ring[j][0], yj = ring[j][1];
-    if (yi > y !== yj > y && x < ((xj - xi) * (y - yi)) / (yj - yi) + xi) inside = !inside;
-  }
-  return inside;
 }
 
 /** Distance from a point to a polyline. */

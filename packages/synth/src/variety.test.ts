@@ -3,7 +3,7 @@ import { createHash } from 'node:crypto';
 import { generateScene } from './generate-scene';
 import { buildSceneLayout, type SceneLayout } from './scene-layout';
 import { shadePoint } from './render-rows';
-import { pointInRing } from './shapes';
+import { pointInRing } from '@tiandi/geo';
 import { photoGain, shadeIntercrop, wideLook, WIDE_FLOWERS, type CameraLook } from './variety';
 import type { TruthPlot } from './scene-types';
 
@@ -25,7 +25,7 @@ function meanInside(l: SceneLayout, p: TruthPlot, n = 400): [number, number, num
   let k = 0;
   const step = Math.max(0.013, Math.sqrt(((x1 - x0) * (y1 - y0)) / n));
   for (let y = y0; y < y1; y += step) for (let x = x0; x < x1; x += step) {
-    if (!pointInRing(p.ring, x, y)) continue;
+    if (!pointInRing(x, y, p.ring)) continue;
     shadePoint(l, x, y, out);
     sum[0] += out[0]; sum[1] += out[1]; sum[2] += out[2]; k++;
   }
@@ -97,7 +97,7 @@ describe('wide world (domain randomisation)', () => {
     const out = new Float64Array(3);
     let flowers = 0;
     for (let y = Math.min(...ys); y < Math.max(...ys); y += 0.01) for (let x = Math.min(...xs); x < Math.max(...xs); x += 0.01) {
-      if (!pointInRing(p.ring, x, y)) continue;
+      if (!pointInRing(x, y, p.ring)) continue;
       shadePoint(l, x, y, out);
       if (out[0] > 120 && out[0] > 2.2 * out[1]) flowers++;
     }

@@ -7,13 +7,13 @@ import { Workspace, importScanDir, importZones, setSeason } from '@tiandi/store'
 import { afterEach, describe, expect, it } from 'vitest';
 import { safeFileStem } from '../safe-file-name';
 import certify from './certify';
+import { boxPolygon } from '@tiandi/geo';
 
 const dirs: string[] = [];
 afterEach(() => {
   for (const d of dirs.splice(0)) fs.rmSync(d, { recursive: true, force: true });
 });
 
-const rect = (x0: number, y0: number, x1: number, y1: number) => ({ type: 'Polygon' as const, coordinates: [[[x0, y0], [x1, y0], [x1, y1], [x0, y1], [x0, y0]]] });
 
 /** A workspace where zone `zoneId` is fully flown with nothing found: certifiable at once. */
 async function certifiableWorkspace(zoneId: string) {
@@ -23,11 +23,11 @@ async function certifiableWorkspace(zoneId: string) {
   fs.mkdirSync(cwd, { recursive: true });
   const file = path.join(cwd, 'w.gpkg');
   const ws = Workspace.create(file);
-  importZones(ws, { type: 'FeatureCollection', features: [{ type: 'Feature', properties: { zone_id: zoneId, name: '上寨村' }, geometry: rect(100, 25, 100.01, 25.01) }] }, { level: 'village' }, 'lead');
+  importZones(ws, { type: 'FeatureCollection', features: [{ type: 'Feature', properties: { zone_id: zoneId, name: '上寨村' }, geometry: boxPolygon(100, 25, 100.01, 25.01) }] }, { level: 'village' }, 'lead');
   setSeason(ws, { id: '2026', name: '2026', year: 2026 }, 'lead');
   const scan = path.join(root, 'scan');
   fs.mkdirSync(scan);
-  fs.writeFileSync(path.join(scan, 'footprint.geojson'), JSON.stringify({ type: 'FeatureCollection', features: [{ type: 'Feature', geometry: rect(99.99, 24.99, 100.02, 25.02), properties: { image: 'a.tif', gsd_m: 0.05, crs: 'EPSG:32647', width: 4000, height: 3000, acquired: '2026-04-12T02:30:00Z' } }] }));
+  fs.writeFileSync(path.join(scan, 'footprint.geojson'), JSON.stringify({ type: 'FeatureCollection', features: [{ type: 'Feature', geometry: boxPolygon(99.99, 24.99, 100.02, 25.02), properties: { image: 'a.tif', gsd_m: 0.05, crs: 'EPSG:32647', width: 4000, height: 3000, acquired: '2026-04-12T02:30:00Z' } }] }));
   fs.writeFileSync(path.join(scan, 'candidates.geojson'), JSON.stringify({ type: 'FeatureCollection', features: [] }));
   fs.writeFileSync(path.join(scan, 'summary.json'), JSON.stringify({ images: 1, candidates: 0 }));
   await importScanDir(ws, scan, 'op');

@@ -6,13 +6,13 @@ import { Readable, Writable } from 'node:stream';
 import { importScanDir, listTargets, readDepot, readRoads, Workspace } from '@tiandi/store';
 import { afterEach, describe, expect, it } from 'vitest';
 import plan from './plan';
+import { boxPolygon } from '@tiandi/geo';
 
 const dirs: string[] = [];
 afterEach(() => {
   for (const d of dirs.splice(0)) fs.rmSync(d, { recursive: true, force: true });
 });
 
-const rect = (x0: number, y0: number, x1: number, y1: number) => ({ type: 'Polygon', coordinates: [[[x0, y0], [x1, y0], [x1, y1], [x0, y1], [x0, y0]]] });
 
 /** A workspace with eight targets near 100°E 25°N (two score below 0.35), and the roads as an OSM XML extract. */
 async function world() {
@@ -20,8 +20,8 @@ async function world() {
   dirs.push(dir);
   const scan = path.join(dir, 'scan');
   fs.mkdirSync(scan);
-  fs.writeFileSync(path.join(scan, 'footprint.geojson'), JSON.stringify({ type: 'FeatureCollection', features: [{ type: 'Feature', geometry: rect(99.99, 24.99, 100.04, 25.03), properties: { image: 'DJI_0001.tif', gsd_m: 0.05, crs: 'EPSG:32647', width: 4000, height: 3000, acquired: '2026-04-12T02:30:00Z' } }] }));
-  const cands = Array.from({ length: 8 }, (_, i) => ({ type: 'Feature', geometry: rect(100 + i * 0.004, 25.001 + (i % 3) * 0.004, 100.0002 + i * 0.004, 25.0012 + (i % 3) * 0.004), properties: { id: `c${i + 1}`, score_max: i < 2 ? 0.3 : 0.9, score_mean: 0.2, area_m2: 110, image: 'DJI_0001.tif', model: 'poppy-synth', model_version: '1.0.0' } }));
+  fs.writeFileSync(path.join(scan, 'footprint.geojson'), JSON.stringify({ type: 'FeatureCollection', features: [{ type: 'Feature', geometry: boxPolygon(99.99, 24.99, 100.04, 25.03), properties: { image: 'DJI_0001.tif', gsd_m: 0.05, crs: 'EPSG:32647', width: 4000, height: 3000, acquired: '2026-04-12T02:30:00Z' } }] }));
+  const cands = Array.from({ length: 8 }, (_, i) => ({ type: 'Feature', geometry: boxPolygon(100 + i * 0.004, 25.001 + (i % 3) * 0.004, 100.0002 + i * 0.004, 25.0012 + (i % 3) * 0.004), properties: { id: `c${i + 1}`, score_max: i < 2 ? 0.3 : 0.9, score_mean: 0.2, area_m2: 110, image: 'DJI_0001.tif', model: 'poppy-synth', model_version: '1.0.0' } }));
   fs.writeFileSync(path.join(scan, 'candidates.geojson'), JSON.stringify({ type: 'FeatureCollection', features: cands }));
   fs.writeFileSync(path.join(scan, 'summary.json'), '{}');
   const file = path.join(dir, 'w.gpkg');

@@ -7,13 +7,13 @@ import { importScanDir, listTargets, Workspace } from '@tiandi/store';
 import { afterEach, describe, expect, it } from 'vitest';
 import plan from './plan';
 import plans from './plans';
+import { boxPolygon } from '@tiandi/geo';
 
 const dirs: string[] = [];
 afterEach(() => {
   for (const d of dirs.splice(0)) fs.rmSync(d, { recursive: true, force: true });
 });
 
-const rect = (x0: number, y0: number, x1: number, y1: number) => ({ type: 'Polygon', coordinates: [[[x0, y0], [x1, y0], [x1, y1], [x0, y1], [x0, y0]]] });
 
 /** A workspace with six detected targets from one scan near 100°E 25°N, and a targets file for `tiandi plan`. */
 async function world() {
@@ -21,8 +21,8 @@ async function world() {
   dirs.push(dir);
   const scan = path.join(dir, 'scan');
   fs.mkdirSync(scan);
-  fs.writeFileSync(path.join(scan, 'footprint.geojson'), JSON.stringify({ type: 'FeatureCollection', features: [{ type: 'Feature', geometry: rect(99.99, 24.99, 100.03, 25.03), properties: { image: 'DJI_0001.tif', gsd_m: 0.05, crs: 'EPSG:32647', width: 4000, height: 3000, acquired: '2026-04-12T02:30:00Z' } }] }));
-  const cands = Array.from({ length: 6 }, (_, i) => ({ type: 'Feature', geometry: rect(100 + i * 0.004, 25 + (i % 3) * 0.005, 100.0001 + i * 0.004, 25.0001 + (i % 3) * 0.005), properties: { id: `c${i + 1}`, score_max: 0.9, score_mean: 0.7, area_m2: 110, image: 'DJI_0001.tif', model: 'poppy-synth', model_version: '1.0.0' } }));
+  fs.writeFileSync(path.join(scan, 'footprint.geojson'), JSON.stringify({ type: 'FeatureCollection', features: [{ type: 'Feature', geometry: boxPolygon(99.99, 24.99, 100.03, 25.03), properties: { image: 'DJI_0001.tif', gsd_m: 0.05, crs: 'EPSG:32647', width: 4000, height: 3000, acquired: '2026-04-12T02:30:00Z' } }] }));
+  const cands = Array.from({ length: 6 }, (_, i) => ({ type: 'Feature', geometry: boxPolygon(100 + i * 0.004, 25 + (i % 3) * 0.005, 100.0001 + i * 0.004, 25.0001 + (i % 3) * 0.005), properties: { id: `c${i + 1}`, score_max: 0.9, score_mean: 0.7, area_m2: 110, image: 'DJI_0001.tif', model: 'poppy-synth', model_version: '1.0.0' } }));
   fs.writeFileSync(path.join(scan, 'candidates.geojson'), JSON.stringify({ type: 'FeatureCollection', features: cands }));
   fs.writeFileSync(path.join(scan, 'summary.json'), '{}');
   const file = path.join(dir, 'w.gpkg');

@@ -4,12 +4,12 @@ import path from 'node:path';
 import { Workspace, importScanDir, importZones, listTargets, readAuditLog, setSeason } from '@tiandi/store';
 import { afterEach, describe, expect, it } from 'vitest';
 import { tiandi } from '../../../../test/helpers/run-tiandi';
+import { boxPolygon } from '@tiandi/geo';
 
 const dirs: string[] = [];
 afterEach(() => {
   for (const d of dirs.splice(0)) fs.rmSync(d, { recursive: true, force: true });
 });
-const rect = (x0: number, y0: number, x1: number, y1: number) => ({ type: 'Polygon' as const, coordinates: [[[x0, y0], [x1, y0], [x1, y1], [x0, y1], [x0, y0]]] });
 
 describe('tiandi targets dismiss', () => {
   it('records a desk dismissal (dismissed_desk, audited with the actor), refuses inspected_negative without a ground report, and undoes', async () => {
@@ -17,12 +17,12 @@ describe('tiandi targets dismiss', () => {
     dirs.push(dir);
     const file = path.join(dir, 'w.gpkg');
     const ws = Workspace.create(file);
-    importZones(ws, { type: 'FeatureCollection', features: [{ type: 'Feature', properties: { zone_id: 'V01' }, geometry: rect(100, 25, 100.01, 25.01) }] }, { level: 'village' }, 'lead');
+    importZones(ws, { type: 'FeatureCollection', features: [{ type: 'Feature', properties: { zone_id: 'V01' }, geometry: boxPolygon(100, 25, 100.01, 25.01) }] }, { level: 'village' }, 'lead');
     setSeason(ws, { id: '2026', year: 2026 }, 'lead');
     const scan = path.join(dir, 'scan');
     fs.mkdirSync(scan);
-    fs.writeFileSync(path.join(scan, 'footprint.geojson'), JSON.stringify({ type: 'FeatureCollection', features: [{ type: 'Feature', geometry: rect(99.99, 24.99, 100.02, 25.02), properties: { image: 'a.tif', gsd_m: 0.05, acquired: '2026-04-12T02:30:00Z' } }] }));
-    fs.writeFileSync(path.join(scan, 'candidates.geojson'), JSON.stringify({ type: 'FeatureCollection', features: [{ type: 'Feature', geometry: rect(100.004, 25.004, 100.0044, 25.0044), properties: { id: 'c1', score_max: 0.72, image: 'a.tif', model: 'poppy-synth', model_version: '3.0.0' } }] }));
+    fs.writeFileSync(path.join(scan, 'footprint.geojson'), JSON.stringify({ type: 'FeatureCollection', features: [{ type: 'Feature', geometry: boxPolygon(99.99, 24.99, 100.02, 25.02), properties: { image: 'a.tif', gsd_m: 0.05, acquired: '2026-04-12T02:30:00Z' } }] }));
+    fs.writeFileSync(path.join(scan, 'candidates.geojson'), JSON.stringify({ type: 'FeatureCollection', features: [{ type: 'Feature', geometry: boxPolygon(100.004, 25.004, 100.0044, 25.0044), properties: { id: 'c1', score_max: 0.72, image: 'a.tif', model: 'poppy-synth', model_version: '3.0.0' } }] }));
     await importScanDir(ws, scan, 'op');
     const [t] = listTargets(ws);
     ws.close();

@@ -5,6 +5,7 @@ import { fileURLToPath } from 'node:url';
 import { afterEach, describe, expect, it } from 'vitest';
 import { importScanDir, importZones, setSeason, Workspace } from '@tiandi/store';
 import { signedInServer } from '../testing/signed-in';
+import { boxPolygon } from '@tiandi/geo';
 
 // The demo path of issue 17, end to end over HTTP on the demo seeds (zones, season): 阿都村 (v1) fully flown,
 // its only target (≈ 2 167 m², score 0.72) dismissed from the office by the operator, then the manager certifies.
@@ -14,7 +15,6 @@ afterEach(async () => {
   for (const c of cleanups.splice(0)) await c();
 });
 
-const rect = (x0: number, y0: number, x1: number, y1: number) => ({ type: 'Polygon' as const, coordinates: [[[x0, y0], [x1, y0], [x1, y1], [x0, y1], [x0, y0]]] });
 const CENTRE = [102.2755, 27.9166] as const;
 
 async function aduWorkspace(dir: string, season: unknown): Promise<string> {
@@ -25,9 +25,9 @@ async function aduWorkspace(dir: string, season: unknown): Promise<string> {
     setSeason(ws, season, 'test');
     const scan = path.join(dir, 'scan');
     fs.mkdirSync(scan);
-    fs.writeFileSync(path.join(scan, 'footprint.geojson'), JSON.stringify({ type: 'FeatureCollection', features: [{ type: 'Feature', geometry: rect(102.274, 27.915, 102.277, 27.918), properties: { image: 'block-1.tif', gsd_m: 0.05, crs: 'EPSG:4522', width: 4608, height: 4608, acquired: '2026-04-15T03:00:00Z' } }] }));
+    fs.writeFileSync(path.join(scan, 'footprint.geojson'), JSON.stringify({ type: 'FeatureCollection', features: [{ type: 'Feature', geometry: boxPolygon(102.274, 27.915, 102.277, 27.918), properties: { image: 'block-1.tif', gsd_m: 0.05, crs: 'EPSG:4522', width: 4608, height: 4608, acquired: '2026-04-15T03:00:00Z' } }] }));
     const [x, y] = CENTRE;
-    const plot = rect(x - 0.000233, y - 0.00021, x + 0.000233, y + 0.00021);
+    const plot = boxPolygon(x - 0.000233, y - 0.00021, x + 0.000233, y + 0.00021);
     fs.writeFileSync(path.join(scan, 'candidates.geojson'), JSON.stringify({ type: 'FeatureCollection', features: [{ type: 'Feature', geometry: plot, properties: { id: 'c1', score_max: 0.72, score_mean: 0.5, area_m2: 2167, image: 'block-1.tif', model: 'poppy-synth', model_version: '3.0.0' } }] }));
     fs.writeFileSync(path.join(scan, 'summary.json'), '{}');
     await importScanDir(ws, scan, 'test');

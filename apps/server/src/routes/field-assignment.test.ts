@@ -4,12 +4,12 @@ import path from 'node:path';
 import { importPlan, importScanDir, importZones, listTargets, Workspace } from '@tiandi/store';
 import { afterEach, describe, expect, it } from 'vitest';
 import { readAssignment } from './field-assignment';
+import { boxPolygon } from '@tiandi/geo';
 
 const dirs: string[] = [];
 afterEach(() => {
   for (const d of dirs.splice(0)) fs.rmSync(d, { recursive: true, force: true });
 });
-const rect = (x0: number, y0: number, x1: number, y1: number) => ({ type: 'Polygon', coordinates: [[[x0, y0], [x1, y0], [x1, y1], [x0, y1], [x0, y0]]] });
 
 describe('the field assignment', () => {
   it('gives each stop its village, area, score, model and what to look for', async () => {
@@ -17,12 +17,12 @@ describe('the field assignment', () => {
     dirs.push(dir);
     const scan = path.join(dir, 'scan');
     fs.mkdirSync(scan);
-    fs.writeFileSync(path.join(scan, 'footprint.geojson'), JSON.stringify({ type: 'FeatureCollection', features: [{ type: 'Feature', geometry: rect(99.99, 24.99, 100.03, 25.03), properties: { image: 'a.tif', gsd_m: 0.05, crs: 'EPSG:32647', width: 4000, height: 3000, acquired: '2026-04-12T02:30:00Z' } }] }));
-    fs.writeFileSync(path.join(scan, 'candidates.geojson'), JSON.stringify({ type: 'FeatureCollection', features: [{ type: 'Feature', geometry: rect(100.001, 25.001, 100.0012, 25.0012), properties: { id: 'c1', score_max: 0.82, score_mean: 0.6, area_m2: 480, image: 'a.tif', model: 'poppy-synth', model_version: '1.0.0' } }] }));
+    fs.writeFileSync(path.join(scan, 'footprint.geojson'), JSON.stringify({ type: 'FeatureCollection', features: [{ type: 'Feature', geometry: boxPolygon(99.99, 24.99, 100.03, 25.03), properties: { image: 'a.tif', gsd_m: 0.05, crs: 'EPSG:32647', width: 4000, height: 3000, acquired: '2026-04-12T02:30:00Z' } }] }));
+    fs.writeFileSync(path.join(scan, 'candidates.geojson'), JSON.stringify({ type: 'FeatureCollection', features: [{ type: 'Feature', geometry: boxPolygon(100.001, 25.001, 100.0012, 25.0012), properties: { id: 'c1', score_max: 0.82, score_mean: 0.6, area_m2: 480, image: 'a.tif', model: 'poppy-synth', model_version: '1.0.0' } }] }));
     fs.writeFileSync(path.join(scan, 'summary.json'), '{}');
     const ws = Workspace.create(path.join(dir, 'w.gpkg'));
     try {
-      importZones(ws, { type: 'FeatureCollection', features: [{ type: 'Feature', id: 'v1', properties: { zone_id: 'v1', name: '阿都村', level: 'village' }, geometry: rect(100, 25, 100.01, 25.01) }] } as never, {}, 'test');
+      importZones(ws, { type: 'FeatureCollection', features: [{ type: 'Feature', id: 'v1', properties: { zone_id: 'v1', name: '阿都村', level: 'village' }, geometry: boxPolygon(100, 25, 100.01, 25.01) }] } as never, {}, 'test');
       await importScanDir(ws, scan, 'test');
       const [t] = listTargets(ws);
       importPlan(ws, { planId: 'p1', teams: [{ team: 'T1', route: null, stops: [{ targetId: t.id, position: [100.0011, 25.0011] }] }] }, 'test');

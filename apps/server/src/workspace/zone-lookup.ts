@@ -1,21 +1,6 @@
-import { bboxOf, polygonsOf, type Polygonal } from '@tiandi/geo';
+import { bboxOf, pointInPolygonal, polygonsOf, type Polygonal } from '@tiandi/geo';
 
 type LonLat = [number, number];
-
-/** Whether a point is inside a polygon (even-odd rule over all rings). */
-export function pointInPolygonal(p: LonLat, g: Polygonal): boolean {
-  let inside = false;
-  for (const poly of polygonsOf(g)) {
-    for (const ring of poly) {
-      for (let i = 0, j = ring.length - 1; i < ring.length; j = i++) {
-        const [xi, yi] = ring[i];
-        const [xj, yj] = ring[j];
-        if (yi > p[1] !== yj > p[1] && p[0] < ((xj - xi) * (p[1] - yi)) / (yj - yi) + xi) inside = !inside;
-      }
-    }
-  }
-  return inside;
-}
 
 /** A representative point of a polygonal geometry: the vertex mean of its largest outer ring. */
 export function labelPoint(g: Polygonal): LonLat {

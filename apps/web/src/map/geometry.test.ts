@@ -1,5 +1,5 @@
 import { describe, expect, it } from 'vitest';
-import { boundsOf, labelPoint, pointInRing, positionsOf } from './geometry';
+import { boundsOf, labelPoint, positionsOf } from './geometry';
 
 const square = { type: 'Polygon', coordinates: [[[0, 0], [2, 0], [2, 2], [0, 2], [0, 0]]] };
 
@@ -10,10 +10,5 @@ describe('map geometry helpers', () => {
     expect(boundsOf([])).toBeNull();
     expect(labelPoint(square)).toEqual([1, 1]);
     expect(labelPoint({ type: 'MultiPolygon', coordinates: [square.coordinates] })).toEqual([1, 1]);
-  });
-  it('tests points in rings', () => {
-    const ring = square.coordinates[0] as [number, number][];
-    expect(pointInRing([1, 1], ring)).toBe(true);
-    expect(pointInRing([3, 1], ring)).toBe(false);
   });
 });

@@ -41,14 +41,3 @@ export function labelPoint(g: { type: string; coordinates: unknown }): LonLat {
   }
   return [x / n, y / n];
 }
-
-/** Whether a point is inside a ring (even-odd). */
-export function pointInRing(p: LonLat, ring: LonLat[]): boolean {
-  let inside = false;
-  for (let i = 0, j = ring.length - 1; i < ring.length; j = i++) {
-    const [xi, yi] = ring[i];
-    const [xj, yj] = ring[j];
-    if (yi > p[1] !== yj > p[1] && p[0] < ((xj - xi) * (p[1] - yi)) / (yj - yi) + xi) inside = !inside;
-  }
-  return inside;
-}

@@ -1,4 +1,5 @@
-import { labelPoint, pointInRing, type LonLat } from '../map/geometry';
+import { pointInRing } from '@tiandi/geo';
+import { labelPoint, type LonLat } from '../map/geometry';
 import type { Feature } from '../map/survey-data';
 
 /** How the planner chooses targets. */
@@ -23,7 +24,7 @@ export function selectTargets(features: Feature[], sel: TargetSelection): Featur
     if (sel.onlyOpen && CLOSED.has(String(p.status))) return false;
     // A desk dismissal is left out unless it was drawn for a ground audit (then a team must go).
     if (sel.onlyOpen && p.status === 'dismissed_desk' && p.ground_audit !== true) return false;
-    if (sel.polygon && sel.polygon.length >= 3 && !pointInRing(labelPoint(f.geometry), sel.polygon)) return false;
+    if (sel.polygon && sel.polygon.length >= 3 && !pointInRing(...labelPoint(f.geometry), sel.polygon)) return false;
     return true;
   });
 }

@@ -1,3 +1,5 @@
+import { pointInRings } from '@tiandi/geo';
+
 /**
  * Rasterises polygons (rings in pixel coordinates, x right, y down) into a coverage mask: each cell
  * gets the fraction (0–255) of its area inside any polygon, from `ss × ss` samples per cell.
@@ -17,14 +19,7 @@ export function rasterizeCoverage(polygons: Array<Array<Array<[number, number]>>
           const py = cy + (sy + 0.5) / ss;
           for (let sx = 0; sx < ss; sx++) {
             const px = cx + (sx + 0.5) / ss;
-            let inside = false;
-            for (const ring of rings) {
-              for (let i = 0, j = ring.length - 1; i < ring.length; j = i++) {
-                const [xi, yi] = ring[i], [xj, yj] = ring[j];
-                if (yi > py !== yj > py && px < ((xj - xi) * (py - yi)) / (yj - yi) + xi) inside = !inside;
-              }
-            }
-            if (inside) hits++;
+            if (pointInRings(px, py, rings)) hits++;
           }
         }
         if (hits) {

@@ -2,7 +2,7 @@ import { mkdtempSync, readFileSync, rmSync } from 'node:fs';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import { scanImages, type LabelWindow, type VerifierWindow } from '@tiandi/tiles/node';
-import { polygonsIntersect } from '../metrics/polygons-intersect';
+import { outlinesTouch } from '@tiandi/geo';
 import { writeScene } from '../write-scene';
 
 type Ring = Array<[number, number]>;
@@ -32,7 +32,7 @@ export async function syntheticPositiveWindows(modelDir: string, o: { scenes: nu
       await scanImages({ images: [w.tifPath], modelDir, outDir: join(work, `scan-${seed}`), workers: 1, verify: false, onVerifierWindow: (v) => windows.push(v) });
       let n = 0;
       for (const v of windows) {
-        if (!plots.some((p) => polygonsIntersect([square(v.lonLat, 0.3)], p))) continue;
+        if (!plots.some((p) => outlinesTouch([square(v.lonLat, 0.3)], p))) continue;
         out.push({ raster: v.raster, label: 1, item: `synthetic-${seed}:${v.candidateId}`, group: `synthetic-${seed}`, source: 'synthetic' });
         n++;
       }

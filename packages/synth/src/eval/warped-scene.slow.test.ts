@@ -5,7 +5,8 @@ import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import { scanImages } from '@tiandi/tiles/node';
 import { writeScene } from '../write-scene';
-import { polygonsIntersect, type Rings } from '../metrics/polygons-intersect';
+import { outlinesTouch } from '@tiandi/geo';
+import type { Rings } from '../metrics/plot-metrics';
 
 const modelDir = join(import.meta.dirname, '../../../../models/poppy-synth');
 const hasGdalwarp = spawnSync('gdalwarp', ['--version']).status === 0;
@@ -34,7 +35,7 @@ describe('the default model on an orthophoto reprojected by gdalwarp', () => {
       const big = truth.filter((f) => f.properties.class === 'poppy' && Number(f.properties.area_m2) >= 10);
       expect(big.length).toBeGreaterThanOrEqual(2);
       const cands = JSON.parse(readFileSync(join(dir, 'out', 'candidates.geojson'), 'utf8')).features as Feature[];
-      for (const p of big) expect(cands.some((c) => polygonsIntersect(rings(c), rings(p))), `plot ${p.properties.id} (${p.properties.area_m2} m²)`).toBe(true);
+      for (const p of big) expect(cands.some((c) => outlinesTouch(rings(c), rings(p))), `plot ${p.properties.id} (${p.properties.area_m2} m²)`).toBe(true);
     } finally {
       rmSync(dir, { recursive: true, force: true });
     }

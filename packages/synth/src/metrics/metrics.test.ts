@@ -1,21 +1,8 @@
 import { describe, expect, it } from 'vitest';
-import { polygonsIntersect } from './polygons-intersect';
 import { plotMetrics, type EvalPlot } from './plot-metrics';
 import { rocAuc, thresholdAtRecall } from './roc-auc';
 
 const sq = (x: number, y: number, s: number): Array<[number, number]> => [[x, y], [x + s, y], [x + s, y + s], [x, y + s], [x, y]];
-
-describe('polygonsIntersect', () => {
-  it('detects overlap, containment, touching edges and disjoint squares', () => {
-    expect(polygonsIntersect([sq(0, 0, 2)], [sq(1, 1, 2)])).toBe(true);
-    expect(polygonsIntersect([sq(0, 0, 10)], [sq(4, 4, 1)])).toBe(true);
-    expect(polygonsIntersect([sq(4, 4, 1)], [sq(0, 0, 10)])).toBe(true);
-    expect(polygonsIntersect([sq(0, 0, 1)], [sq(1, 0, 1)])).toBe(true);
-    expect(polygonsIntersect([sq(0, 0, 1)], [sq(1.01, 0, 1)])).toBe(false);
-    // A cross shape: bboxes overlap, no vertex inside the other, edges cross.
-    expect(polygonsIntersect([[[0, 1], [3, 1], [3, 2], [0, 2], [0, 1]]], [[[1, 0], [2, 0], [2, 3], [1, 3], [1, 0]]])).toBe(true);
-  });
-});
 
 describe('plotMetrics', () => {
   const plots: EvalPlot[] = [

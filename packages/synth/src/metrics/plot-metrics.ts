@@ -1,4 +1,7 @@
-import { polygonsIntersect, type Rings } from './polygons-intersect';
+import { outlinesTouch } from '@tiandi/geo';
+
+/** A polygon as rings of [x, y] (outer ring first). */
+export type Rings = Array<Array<[number, number]>>;
 
 /** A true poppy plot for evaluation. */
 export interface EvalPlot {
@@ -68,7 +71,7 @@ export function plotMetrics(scenes: SceneEval[]): PlotMetrics {
       candidates++;
       let hit = false;
       for (const p of s.plots) {
-        if (c.rings.some((r) => polygonsIntersect(r, p.rings))) { found.add(p); hit = true; }
+        if (c.rings.some((r) => outlinesTouch(r, p.rings))) { found.add(p); hit = true; }
       }
       if (hit) candidatesTrue++;
     }

@@ -1,3 +1,5 @@
+import { pointInRing } from '@tiandi/geo';
+
 /** A closed ring of grid-corner vertices [x, y] (first vertex not repeated), y pointing down. */
 export type Ring = [number, number][];
 
@@ -16,16 +18,6 @@ export function ringArea(r: Ring): number {
     s += a[0] * b[1] - b[0] * a[1];
   }
   return s / 2;
-}
-
-function pointInRing(px: number, py: number, r: Ring): boolean {
-  let inside = false;
-  for (let i = 0, j = r.length - 1; i < r.length; j = i++) {
-    const [xi, yi] = r[i];
-    const [xj, yj] = r[j];
-    if (yi > py !== yj > py && px < ((xj - xi) * (py - yi)) / (yj - yi) + xi) inside = !inside;
-  }
-  return inside;
 }
 
 /**
