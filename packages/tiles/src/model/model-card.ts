@@ -1,6 +1,6 @@
+import { closestWord } from '@tiandi/geo';
 import { z } from 'zod';
 import { TilesError } from '../errors';
-import { didYouMean } from './did-you-mean';
 
 const Channel = z.enum(['R', 'G', 'B']);
 
@@ -144,7 +144,7 @@ export function parseModelCard(json: unknown, path = 'model.json'): ModelCard {
       const parent = i.path.join('.');
       return i.keys
         .map((k) => {
-          const hint = didYouMean(k, KNOWN[parent] ?? []);
+          const hint = closestWord(k, KNOWN[parent] ?? [], { maxDistance: Math.max(2, Math.floor(k.length / 3)) });
           return `unknown key '${parent ? parent + '.' : ''}${k}'${hint ? ` (did you mean '${hint}'?)` : ''}`;
         })
         .join('; ');
