@@ -326,8 +326,10 @@ async function scanImage(run: ScanRun, o: OpenedImage, k: number, last: boolean)
   const keep = prefilterRuns(run) ? keepLevelBytes(src, plan, verifier!.prefilter!.card.gsd_m) : 0;
   const { cacheBytes } = memoryPlan(src, plan, run.threads);
   src.setCacheBytes(Math.max(keep, cacheBytes));
-  const reduced = await prepareReducedLevel(run, src, plan, k, keep);
+  // Kept blocks cover the prefilter's windows too (read at full resolution and averaged, the same bytes as the
+  // reduced level's): the reduced level is built only when blocks cannot be kept.
   const kept = await prepareKeptBlocks(run, src, plan, k);
+  const reduced = kept ? undefined : await prepareReducedLevel(run, src, plan, k, keep);
   const rows = new ImageRows(run, o, k);
   try {
     await runFirstStage({ path, src, plan, card: run.card, crs: options.crs, batchSize: run.batchSize, cacheBytes, reduced, keep: kept, local: run.local!, inThisThread: options.inThisThread ?? true, workers: run.workers, take: (r) => rows.take(r), signal: options.signal });
