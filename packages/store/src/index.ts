@@ -16,6 +16,7 @@ export * from './sniff-image';
 export * from './read-report-photos';
 export * from './decode-reports-text';
 export * from './certify-zone';
+export * from './certificate-evidence';
 export * from './certificate-html';
 export * from './verify-audit';
 export * from './targets';

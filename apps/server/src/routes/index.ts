@@ -17,6 +17,7 @@ import users from './users';
 import field from './field';
 import manager from './manager';
 import triage from './triage';
+import adaptation from './adaptation';
 import zoneImport from './zone-import';
 
 /**
@@ -42,5 +43,6 @@ export const routes: RouteModule[] = [
   field,
   manager,
   triage,
+  adaptation,
   zoneImport,
 ];

@@ -15,12 +15,12 @@ export function plotGrid(cols: number, rows: number) {
  * A workspace for triage: one orthophoto (UTM 48N, 0.1 m) of red test plots, scanned for real with the tiles
  * package's redness test model and recorded; the image listed in `<dataDir>/rasters.json` so chips can be cut.
  */
-export async function triageWorld(dir: string, dataDir: string, cols = 4, rows = 3): Promise<{ workspacePath: string; imagePath: string; candidates: number }> {
+export async function triageWorld(dir: string, dataDir: string, cols = 4, rows = 3, modelDir = REDNESS_MODEL_DIR): Promise<{ workspacePath: string; imagePath: string; candidates: number }> {
   const { plots, width, height } = plotGrid(cols, rows);
   const imagePath = path.join(dir, 'block-t.tif');
   fs.writeFileSync(imagePath, makeGeoTiff({ width, height, epsg: 32648, origin: [500_000, 3_090_000], pixelSize: 0.1, redPlots: plots }));
   const { scanImages } = await import('@tiandi/tiles/node');
-  const summary = await scanImages({ images: [imagePath], modelDir: REDNESS_MODEL_DIR, outDir: path.join(dir, 'scan'), workers: 0 });
+  const summary = await scanImages({ images: [imagePath], modelDir, outDir: path.join(dir, 'scan'), workers: 0 });
   if (!summary.out_dir || summary.failed.length) throw new Error(`scan failed: ${JSON.stringify(summary.failed)}`);
   const workspacePath = path.join(dir, 'triage.gpkg');
   const ws = Workspace.create(workspacePath);
