@@ -1,4 +1,5 @@
 import { bboxOf, digestOf, evaluateCertification, polygonsIntersect, seasonToFile, summarizeDeskDecisions, type CertificationResult, type CoverageResult, type DeskSummary, type Polygonal, type Season, type Target } from '@tiandi/geo';
+import { buildEvidence, CURRENT_EVIDENCE_VERSION, evidenceVersionOf, type CertificateEvidence } from './certificate-evidence';
 import { drawGroundAuditSample } from './ground-audit-sample';
 import { StoreError } from './errors';
 import { asMulti, readSeason, readTargets, readZone, type ZoneRecord } from './rows';
@@ -12,8 +13,8 @@ export interface ZoneEvaluation {
   coverage: CoverageResult;
   targets: Target[];
   result: CertificationResult;
-  /** The evidence the digest is computed over (canonical JSON → sha256). */
-  evidence: Record<string, unknown>;
+  /** The evidence the digest is computed over (canonical JSON → sha256), in the version asked for (default: current). */
+  evidence: CertificateEvidence;
   evidenceDigest: string;
 }
 
@@ -36,8 +37,11 @@ export interface Certificate {
   /** Desk dismissals apart from ground inspections: how many, by whom, on which model versions, how many audited (absent on certificates issued before issue 17). */
   deskDecisions?: DeskSummary;
   season: Record<string, unknown>;
-  /** The evidence itself: sha256 of its canonical JSON is `evidenceDigest`, so anyone can re-check it offline. */
-  evidence: Record<string, unknown>;
+  /**
+   * The evidence itself: sha256 of its canonical JSON is `evidenceDigest`, so anyone can re-check it offline. Typed
+   * and versioned (certificate-evidence.ts): a certificate verifies by its own version's rules, whatever came later.
+   */
+  evidence: CertificateEvidence;
 }
 
 /** Targets whose outline touches the zone. */
@@ -49,30 +53,21 @@ export function targetsInZone(ws: Workspace, zone: Polygonal): Target[] {
   });
 }
 
-/** Evaluates every rule for a zone × season and computes the evidence digest (read-only). */
-export function evaluateZone(ws: Workspace, zoneId: string, seasonId?: string): ZoneEvaluation {
+/**
+ * Evaluates every rule for a zone × season and computes the evidence digest (read-only), the evidence in
+ * `evidenceVersion` (default: the version new certificates get; an older one to verify an older certificate).
+ */
+export function evaluateZone(ws: Workspace, zoneId: string, seasonId?: string, evidenceVersion: number = CURRENT_EVIDENCE_VERSION): ZoneEvaluation {
   const { zone, season, coverage } = zoneCoverage(ws, zoneId, seasonId);
   const targets = targetsInZone(ws, zone.geometry);
   const result = evaluateCertification({ zone: { id: zone.zoneId, geometry: zone.geometry }, season, coverage, targets });
   const used = new Set(coverage.usedImageIds);
-  const reportIds = [...new Set(targets.flatMap((t) => t.reportIds))].sort();
   const reportRow = dbOf(ws).prepare('SELECT content_sha256 FROM reports WHERE report_id = ?');
-  const evidence = {
-    zone: { id: zone.zoneId, level: zone.level, geometry: asMulti(zone.geometry) },
-    season: seasonToFile(season),
-    images: readFootprints(ws).filter((f) => used.has(f.imageId)).map((f) => ({ image_id: f.imageId, sha256: f.sha256, gsd_m: f.gsdM, acquired: f.acquired })),
-    coverage: { share: round(coverage.share, 6), covered_area_m2: round(coverage.coveredAreaM2, 1), zone_area_m2: round(coverage.zoneAreaM2, 1) },
-    targets: targets.map((t) => ({
-      id: t.id, status: t.status, origin: t.origin, missed_by_scan: t.missedByScan, score_max: t.scoreMax, sources: t.sources, report_ids: t.reportIds, eradicated_at: t.eradicatedAt, review: t.review,
-      // Only where there is a desk decision, so the digest of evidence without any stays what it was.
-      ...(t.desk ? { desk: t.desk, ground_audit: t.groundAudit === true } : {}),
-    })),
-    reports: reportIds.map((id) => ({ report_id: id, content_sha256: (reportRow.get(id) as { content_sha256: string } | undefined)?.content_sha256 ?? null })),
-  };
+  const reportSha256 = new Map(targets.flatMap((t) => t.reportIds).map((id) => [id, (reportRow.get(id) as { content_sha256: string } | undefined)?.content_sha256 ?? null]));
+  const images = readFootprints(ws).filter((f) => used.has(f.imageId));
+  const evidence = buildEvidence({ zone, season, coverage, images, targets, reportSha256 }, evidenceVersion);
   return { zone, season, coverage, targets, result, evidence, evidenceDigest: digestOf(evidence) };
 }
-
-const round = (x: number, d: number) => Math.round(x * 10 ** d) / 10 ** d;
 
 /**
  * Certifies a zone for a season, signed by `signer`: issues a certificate only when every rule passes
@@ -156,6 +151,7 @@ export function revokeCertificate(ws: Workspace, args: { zoneId: string; seasonI
  * evidence in the workspace now (has anything changed since it was signed?).
  */
 export function verifyCertificate(ws: Workspace, cert: Pick<Certificate, 'zoneId' | 'seasonId' | 'evidenceDigest' | 'evidence'>): { selfConsistent: boolean; matchesWorkspace: boolean; currentDigest: string } {
-  const currentDigest = evaluateZone(ws, cert.zoneId, cert.seasonId).evidenceDigest;
+  // The workspace's evidence computed the way the certificate's own version computed it.
+  const currentDigest = evaluateZone(ws, cert.zoneId, cert.seasonId, evidenceVersionOf(cert.evidence)).evidenceDigest;
   return { selfConsistent: !!cert.evidence && digestOf(cert.evidence) === cert.evidenceDigest, matchesWorkspace: currentDigest === cert.evidenceDigest, currentDigest };
 }
