@@ -1,4 +1,4 @@
-// Worker-thread entry of a server scan job: registers tsx so the TypeScript runs without a build step.
+// Entry of a server scan job's process: registers tsx so the TypeScript runs without a build step.
 import { register } from 'tsx/esm/api';
 
 register();

@@ -29,7 +29,7 @@ beforeAll(async () => {
 }, 60_000);
 
 describe('scanInThread', () => {
-  it('scans in a worker thread, reporting progress, and resolves with the summary', async () => {
+  it('scans in a process of its own, reporting progress, and resolves with the summary', async () => {
     const seen: number[] = [];
     const s = await scanInThread({ images: [image], modelDir: MODEL, outDir: join(dir, 'out') }, (p) => seen.push(p.tilesDone), new AbortController().signal);
     expect(s.images).toBe(1);
