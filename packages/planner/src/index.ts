@@ -35,3 +35,4 @@ export * from './export/plan-to-kml';
 export * from './export/plan-to-csv';
 export * from './export/plan-to-navigation-html';
 export * from './plan/teams-from-json';
+export * from './plan/plan-teams';

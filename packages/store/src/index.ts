@@ -39,3 +39,4 @@ export * from './plan-reads';
 export * from './survey-reads';
 export * from './scan-jobs';
 export * from './raster-list';
+export * from './planning-targets';

@@ -1,10 +1,5 @@
 import { readFile } from 'node:fs/promises';
-import type { LonLat } from '@tiandi/geo';
 import type { ElevationAt, OsmWay } from '@tiandi/planner';
-import type { Workspace } from '@tiandi/store';
-
-/** Target statuses a plan still has to visit. */
-const OPEN = new Set(['detected', 'planned', 'needs_revisit']);
 
 /** Reads a roads file: GeoJSON lines, or an OpenStreetMap extract (.osm.pbf, .osm, gzip), told from its bytes. Throws with a message for people. */
 export async function readRoadsFile(file: string): Promise<OsmWay[]> {
@@ -52,44 +47,4 @@ export async function readDemFile(file: string): Promise<ElevationAt> {
     if (v.some((z) => !Number.isFinite(z) || z === nodata)) return NaN;
     return (v[0] * (1 - fx) + v[1] * fx) * (1 - fy) + (v[2] * (1 - fx) + v[3] * fx) * fy;
   };
-}
-
-/** A target of the workspace as the planner reads it (GeoJSON feature properties the planner knows). */
-export interface WorkspaceTargets {
-  fc: { type: 'FeatureCollection'; features: { type: 'Feature'; geometry: unknown; properties: Record<string, unknown> }[] };
-  /** Open targets left out because their score is below the minimum. */
-  below: number;
-  /** Targets not open any more (inspected, dismissed, eradicated …). */
-  closed: number;
-}
-
-/**
- * The workspace's open targets (detected, planned, needs revisit) scoring at least `minScore` (ground
- * findings always), each with its village (the smallest zone containing it: village, else township, county), model and score.
- */
-export async function workspaceTargets(w: Workspace, minScore: number): Promise<WorkspaceTargets> {
-  const S = await import('@tiandi/store');
-  const G = await import('@tiandi/geo');
-  const rank = { village: 0, township: 1, county: 2 } as Record<string, number>;
-  const zones = S.readZones(w).sort((a, b) => (rank[a.level] ?? 3) - (rank[b.level] ?? 3)); // the smallest zone first
-  const modelOf = S.targetModelLookup(w);
-  const features: WorkspaceTargets['fc']['features'] = [];
-  let below = 0, closed = 0;
-  for (const t of S.readTargets(w)) {
-    if (!OPEN.has(t.status)) { closed++; continue; }
-    if (t.origin !== 'ground' && t.scoreMax < minScore) { below++; continue; }
-    const ring = (t.geometry.type === 'Polygon' ? t.geometry.coordinates[0] : t.geometry.coordinates[0][0]) as LonLat[];
-    const mid: LonLat = [ring.reduce((a, p) => a + p[0], 0) / ring.length, ring.reduce((a, p) => a + p[1], 0) / ring.length];
-    const village = zones.find((z) => G.pointToPolygonDistanceM(mid, z.geometry) === 0);
-    const m = modelOf(t.id);
-    features.push({
-      type: 'Feature', geometry: t.geometry,
-      properties: {
-        id: t.id, score_max: t.scoreMax, area_m2: t.areaM2,
-        ...(village ? { village: village.name ?? village.zoneId } : {}),
-        ...(m?.model ? { model: m.model, model_version: m.modelVersion ?? undefined } : {}),
-      },
-    });
-  }
-  return { fc: { type: 'FeatureCollection', features }, below, closed };
 }

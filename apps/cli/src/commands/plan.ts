@@ -5,7 +5,7 @@ import { existsSync } from 'node:fs';
 import type { Workspace } from '@tiandi/store';
 import { EXIT, type Command } from '../command';
 import { actorOf, rel } from '../workspace-command';
-import { readDemFile, readRoadsFile, workspaceTargets } from './plan-inputs';
+import { readDemFile, readRoadsFile } from './plan-inputs';
 
 const usage = `用法 Usage:
   tiandi plan --workspace <survey.gpkg> --out <dir> [--roads <roads>] [--depot <lon,lat | depot.geojson>] [--min-score 0.35]
@@ -155,7 +155,7 @@ async function runPlan(argv: string[], io: Parameters<Command['run']>[1]): Promi
         why = '默认 default review_threshold (no season set)';
       }
     }
-    const got = await workspaceTargets(ws, minScore);
+    const got = S.planningTargets(ws, { minScore });
     targetsJson = got.fc;
     w(`目标 Targets: ${got.fc.features.length} 待核查 open with score ≥ ${minScore} (${why})${got.below ? `; ${got.below} 低于此分值未规划 below it, left out` : ''}${got.closed ? `; ${got.closed} 已结束 closed` : ''}`);
   } else targetsJson = await readJson(targetsFile, 'targets');
@@ -237,8 +237,7 @@ async function runPlan(argv: string[], io: Parameters<Command['run']>[1]): Promi
       throw e;
     }
   } else {
-    // Team ids T1, T2 … as field accounts (tiandi user add --team T1), the web planner and the server use.
-    teams = Array.from({ length: nTeams }, (_, i) => ({ id: `T${i + 1}`, name: `第 ${i + 1} 组 Team ${i + 1}`, start: depot!, shiftS, shiftStartS: startS, ...(maxStops ? { maxStops } : {}) }));
+    teams = P.planTeams(nTeams, { start: depot!, shiftS, shiftStartS: startS, maxStops });
   }
   let brk;
   if (values.break) {

@@ -1,5 +1,5 @@
 import { parentPort, workerData } from 'node:worker_threads';
-import { buildNetwork, planRoutes, targetsFromGeoJson, type PlanTeam } from '@tiandi/planner';
+import { buildNetwork, planRoutes, planTeams, targetsFromGeoJson } from '@tiandi/planner';
 import type { PlanJobInput } from './compute-plan';
 
 // Plans off the server's event loop: uploads, tiles and progress streams keep flowing meanwhile.
@@ -7,7 +7,7 @@ const input = workerData as PlanJobInput;
 try {
   const network = input.ways ? buildNetwork({ ways: input.ways }) : undefined;
   const targets = targetsFromGeoJson(input.targets, { baseServiceS: input.serviceS, serviceSPerM2: 0 });
-  const teams: PlanTeam[] = Array.from({ length: input.teams }, (_, i) => ({ id: `T${i + 1}`, name: `第 ${i + 1} 组 Team ${i + 1}`, start: input.depot, shiftS: input.shiftS }));
+  const teams = planTeams(input.teams, { start: input.depot, shiftS: input.shiftS });
   const plan = planRoutes(
     { targets, teams, network, date: input.date },
     { seed: input.seed, timeLimitMs: input.timeLimitMs, onProgress: (stage, fraction) => parentPort!.postMessage({ type: 'progress', stage, fraction }) },

@@ -1,7 +1,5 @@
-import { importPlan, listPlanTeams, listTargets, readDepot, readPlanStops, readRoads, readTarget, readZones } from '@tiandi/store';
+import { importPlan, listPlanTeams, planningTargets, readDepot, readPlanStops, readRoads, readTarget } from '@tiandi/store';
 import { computePlan, PlanFailed } from '../planning/compute-plan';
-import { targetFeature } from '../workspace/geojson';
-import { labelPoint, zoneLookup } from '../workspace/zone-lookup';
 import { z } from 'zod';
 import type { RouteModule, Role } from '../context';
 import { ServerError } from '../errors';
@@ -46,7 +44,6 @@ const ComputeBody = z.strictObject({
   seed: z.number().int().min(0).default(1),
   date: z.string().regex(/^\d{4}-\d{2}-\d{2}$/, 'YYYY-MM-DD').optional(),
 });
-const OPEN = new Set(['detected', 'planned', 'confirmed', 'needs_revisit']);
 
 /**
  * Plans: GET /api/plans (summaries), GET /api/plans/:id (teams with ordered stops), and
@@ -86,17 +83,14 @@ const plans: RouteModule = {
     app.post('/api/plans/compute', { config: { roles: ['planner', 'admin'] } }, async (req) => {
       const body = parseInput(ComputeBody, req.body);
       const ws = workspaceOf(ctx);
-      const lookup = zoneLookup(readZones(ws));
-      const zoneOf = (t: { geometry: Parameters<typeof labelPoint>[0] }) => lookup(labelPoint(t.geometry));
-      const ids = body.targetIds ? new Set(body.targetIds) : null;
-      const chosen = listTargets(ws).filter((t) => (ids ? ids.has(t.id) : OPEN.has(t.status) && t.scoreMax >= body.minScore && (!body.zone || zoneOf(t)?.zoneId === body.zone)));
-      if (chosen.length === 0) throw new ServerError('TIANDI_E_VALIDATION', '没有符合条件的目标 no targets match', { field: ids ? 'targetIds' : 'minScore' });
+      const { fc } = planningTargets(ws, { minScore: body.minScore, zoneId: body.zone, targetIds: body.targetIds });
+      if (fc.features.length === 0) throw new ServerError('TIANDI_E_VALIDATION', '没有符合条件的目标 no targets match', { field: body.targetIds ? 'targetIds' : 'minScore' });
       const stored = readRoads(ws);
       const depot = body.depot ?? readDepot(ws)?.lonLat;
       if (!depot) throw new ServerError('TIANDI_E_VALIDATION', '请提供出发点 depot [lon, lat] is required (none saved)', { field: 'depot' });
       try {
         const plan = await computePlan({
-          targets: { type: 'FeatureCollection', features: chosen.map((t) => targetFeature(t, zoneOf)) },
+          targets: fc,
           ways: stored.length ? stored : null,
           depot,
           teams: body.teams,

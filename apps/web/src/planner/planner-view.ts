@@ -1,4 +1,4 @@
-import { targetsFromGeoJson, type Plan, type PlanTeam } from '@tiandi/planner';
+import { planTeams, targetsFromGeoJson, type Plan } from '@tiandi/planner';
 import type { MapMouseEvent } from 'maplibre-gl';
 import { api } from '../api/api';
 import { t } from '../i18n/index';
@@ -160,15 +160,15 @@ const plannerView: View = async (root) => {
     if (list.length === 0) return void (errorText.textContent = t('plan.noTargets'));
     if (!depot) return void (errorText.textContent = t('plan.noDepot'));
     const n = Math.max(1, Math.min(20, Math.round(Number(teams.value) || 1)));
-    teamOrder = Array.from({ length: n }, (_, i) => `T${i + 1}`);
-    const planTeams: PlanTeam[] = teamOrder.map((id, i) => ({ id, name: t('plan.team', { n: i + 1 }), start: depot!, shiftS: Math.round((Number(shift.value) || 8) * 3600) }));
+    const planned = planTeams(n, { start: depot!, shiftS: Math.round((Number(shift.value) || 8) * 3600), name: (k) => t('plan.team', { n: k }) });
+    teamOrder = planned.map((x) => x.id);
     const targets = targetsFromGeoJson({ type: 'FeatureCollection', features: list }, { baseServiceS: Math.round((Number(service.value) || 15) * 60), serviceSPerM2: 0 });
     runButton.disabled = true;
     progress.style.display = '';
     const text = progress.querySelector('p')!;
     try {
       plan = await runPlanner(
-        { problem: { targets, teams: planTeams, date: today(), days: Math.max(1, Math.min(14, Math.round(Number(days.value) || 1))) }, roads: context.roads, timeLimitMs: Math.round((Number(timeLimit.value) || 3) * 1000), seed: 1 },
+        { problem: { targets, teams: planned, date: today(), days: Math.max(1, Math.min(14, Math.round(Number(days.value) || 1))) }, roads: context.roads, timeLimitMs: Math.round((Number(timeLimit.value) || 3) * 1000), seed: 1 },
         (stage, fraction) => {
           const weights: Record<string, [number, number]> = { network: [0, 0.05], matrix: [0.05, 0.25], optimise: [0.3, 0.65], geometry: [0.95, 0.05] };
           const [a, w] = weights[stage] ?? [0, 1];
