@@ -4,25 +4,13 @@ import type { Season } from '@tiandi/geo';
 
 /** The workspace's season (the latest set), or undefined when it has none yet. */
 export async function workspaceSeason(file: string): Promise<Season | undefined> {
-  const { Workspace, readSeason } = await import('@tiandi/store');
+  const { Workspace, currentSeason } = await import('@tiandi/store');
   const ws = Workspace.open(file);
   try {
-    return readSeason(ws);
-  } catch (err) {
-    if ((err as { code?: string }).code === 'TIANDI_E_NOT_FOUND') return undefined;
-    throw err;
+    return currentSeason(ws);
   } finally {
     ws.close();
   }
-}
-
-/** The scan's quality option from the season's policy.imagery_quality: false when it turns the check off. */
-export function qualityOption(season: Season | undefined): Record<string, number> | false | undefined {
-  const q = season?.policy.imageryQuality;
-  if (!q) return undefined;
-  if (q.enabled === false) return false;
-  const { enabled: _e, ...thresholds } = q;
-  return thresholds as Record<string, number>;
 }
 
 /**

@@ -40,3 +40,4 @@ export * from './survey-reads';
 export * from './scan-jobs';
 export * from './raster-list';
 export * from './planning-targets';
+export * from './scan-quality';

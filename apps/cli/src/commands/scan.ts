@@ -6,7 +6,7 @@ import { resolveModelDir } from '../default-model';
 import type { ScanProgress } from '@tiandi/tiles/node';
 import { createProgressBar } from '../progress';
 import { actorOf } from '../workspace-command';
-import { qualityOption, seasonWarnings, workspaceSeason } from '../season-checks';
+import { seasonWarnings, workspaceSeason } from '../season-checks';
 
 /** Chinese names of the quality reasons, for the summary line. */
 const REASON_ZH: Record<string, string> = { blurred: '模糊', overexposed: '过曝', dark: '过暗', hazy: '雾霾' };
@@ -95,7 +95,7 @@ const scan: Command = {
     const { scanImages, TilesError } = await loadTiles();
     // The season's quality thresholds judge the imagery; its GSD and flowering window are checked after the scan.
     const season = workspaceFile ? await workspaceSeason(workspaceFile) : undefined;
-    const quality = qualityOption(season);
+    const quality = (await import('@tiandi/store')).scanQualityOption(season);
     // Imagery the workspace already holds, under any file name, is recognised by content and not scanned again.
     let toScan = images;
     if (workspaceFile) {

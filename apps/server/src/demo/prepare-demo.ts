@@ -1,7 +1,7 @@
 import fs from 'node:fs';
 import path from 'node:path';
 import { fileURLToPath } from 'node:url';
-import { importScanDir, importZones, readDepot, roadsVersion, setDepot, setRasterList, setRoads, setSeason, Workspace, type RasterRecord } from '@tiandi/store';
+import { importScanDir, importZones, readDepot, roadsVersion, setDepot, setRasterList, setRoads, setSeason, Workspace, workspaceScanQuality, type RasterRecord } from '@tiandi/store';
 import { DEFAULT_MODEL_DIR } from '../jobs/default-scan-runner';
 import { depotFromGeoJson, roadWaysFromGeoJson } from '../planning/workspace-roads';
 
@@ -97,10 +97,13 @@ export async function prepareDemo(opts: { demoDir?: string; seedsDir?: string; m
       if (!fs.existsSync(path.join(scanDir, 'summary.json')) && !modelMissing) {
         const { scanImages } = await import('@tiandi/tiles/node');
         fs.rmSync(scanDir, { recursive: true, force: true });
+        // The season's imagery-quality thresholds, as `tiandi scan --workspace` and the server's scan jobs use them.
+        const quality = workspaceScanQuality(ws);
         const summary = await scanImages({
           images: [img.path],
           modelDir,
           outDir: scanDir,
+          ...(quality !== undefined ? { quality } : {}),
           signal: opts.signal,
           onProgress: (p) => step({ stage: 'scan', fraction: (k + p.tilesDone / Math.max(1, p.tilesTotal)) / images.length, detail: `${name} ${p.tilesDone}/${p.tilesTotal}` }),
         });

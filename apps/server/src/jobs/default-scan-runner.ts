@@ -1,6 +1,6 @@
 import fs from 'node:fs';
 import path from 'node:path';
-import { importScanDir, readSeason } from '@tiandi/store';
+import { importScanDir, workspaceScanQuality } from '@tiandi/store';
 import type { ServerContext } from '../context';
 import { workspaceOf } from '../workspace/workspace-service';
 import type { ScanRunner } from './job-queue';
@@ -21,7 +21,7 @@ export function defaultScanRunner(ctx: ServerContext): ScanRunner {
     fs.rmSync(outDir, { recursive: true, force: true });
     const modelDir = ctx.options.modelDir ?? DEFAULT_MODEL_DIR;
     // In a thread of its own: the server keeps answering while the scan runs.
-    const quality = seasonQuality(ctx);
+    const quality = workspaceScanQuality(workspaceOf(ctx));
     const summary = await scanInThread(
       { images: [job.imagePath], modelDir, outDir, ...(quality !== undefined ? { quality } : {}) },
       (p) => onProgress({ tilesDone: p.tilesDone, tilesTotal: p.tilesTotal, pixelsDone: p.mpxDone * 1e6, ...(p.phase === 'verify' ? { windowsDone: p.windowsDone, windowsTotal: p.windowsTotal } : {}) }),
@@ -38,18 +38,4 @@ export function defaultScanRunner(ctx: ServerContext): ScanRunner {
       summary: summary as unknown as Record<string, unknown>,
     };
   };
-}
-
-/** The workspace season's policy.imagery_quality as the scan's quality option (undefined: the scanner's defaults). */
-function seasonQuality(ctx: ServerContext): Record<string, number> | false | undefined {
-  let q;
-  try {
-    q = readSeason(workspaceOf(ctx)).policy.imageryQuality;
-  } catch {
-    return undefined; // no season yet
-  }
-  if (!q) return undefined;
-  if (q.enabled === false) return false;
-  const { enabled: _e, ...thresholds } = q;
-  return thresholds as Record<string, number>;
 }
