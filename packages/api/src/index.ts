@@ -9,3 +9,7 @@ export type { ErrorBody } from './error-body';
 export { FieldImportBody, ReportBody, type FieldAssignment, type FieldStop, type FieldTargetFeature, type ReportAnswer, type StopInfo } from './field';
 export { CertifyBody, RevokeBody, type CertificateStatus, type ZoneStatus } from './manager';
 export type { RasterInfo } from './rasters';
+export { NewUserBody, PasswordBody } from './users';
+export { TargetDecisionBody, TriageDecisionBody, TriageNextBody } from './targets';
+export { DepotBody, LonLat } from './planning';
+export { MAX_ZONE_IMPORT_BYTES, ZoneImportBody } from './zones';

@@ -1,4 +1,4 @@
-import { z } from 'zod';
+import { DepotBody } from '@tiandi/api';
 import type { RouteModule, Role } from '../context';
 import { ServerError } from '../errors';
 import { hasLegacyPlanningFiles, migratePlanningFiles } from '../planning/migrate-planning-files';
@@ -10,8 +10,6 @@ import { readDepot, readSeason, setDepot, setRoads } from '@tiandi/store';
 import { actorOf, workspaceOf } from '../workspace/workspace-service';
 
 const READ: Role[] = ['planner', 'operator', 'manager', 'field', 'admin'];
-const LonLat = z.tuple([z.number().min(-180).max(180), z.number().min(-90).max(90)]);
-const DepotBody = z.strictObject({ depot: LonLat, name: z.string().max(100).optional() });
 
 /** Content types of an OpenStreetMap extract (.osm.pbf, .osm, .osm.gz); the bytes, not the type, say which. */
 const OSM_TYPES = ['application/octet-stream', 'application/x-protobuf', 'application/vnd.openstreetmap.data+xml', 'application/xml', 'text/xml', 'application/gzip', 'application/x-gzip'];

@@ -1,3 +1,4 @@
+import { TargetDecisionBody } from '@tiandi/api';
 import { TARGET_STATUSES, type TargetStatus } from '@tiandi/geo';
 import { dismissTargetAtDesk, listTargets, readAuditLog, readTarget, readZones, setTargetStatus, undoDeskDismissal } from '@tiandi/store';
 import { z } from 'zod';
@@ -26,11 +27,6 @@ export const DECISIONS = {
   promote: 'confirmed',
   restore: 'detected',
 } as const satisfies Record<string, TargetStatus>;
-
-const DecisionBody = z.strictObject({
-  decision: z.enum(['dismiss', 'promote', 'restore']),
-  reason: z.string().trim().min(2, '请写明理由 a reason is required').max(1000),
-});
 
 /**
  * Targets: GET /api/targets[?zone=&status=&minScore=&review=] (GeoJSON with status, score, area,
@@ -63,7 +59,7 @@ const targets: RouteModule = {
 
     app.post('/api/targets/:id/decision', { config: { roles: ['operator', 'manager', 'admin'] } }, async (req) => {
       const { id } = parseInput(IdParams, req.params, 'params');
-      const body = parseInput(DecisionBody, req.body);
+      const body = parseInput(TargetDecisionBody, req.body);
       const ws = workspaceOf(ctx);
       const actor = actorOf(req.account);
       const reason = `${body.decision}: ${body.reason}`;

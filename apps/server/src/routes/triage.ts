@@ -1,3 +1,4 @@
+import { TriageDecisionBody, TriageNextBody } from '@tiandi/api';
 import { decideTriage, imagesOfTarget, listTriage, readTarget, skipTriage, undoTriage, type TriageFilter } from '@tiandi/store';
 import { z } from 'zod';
 import type { RouteModule, Role, ServerContext } from '../context';
@@ -17,14 +18,8 @@ const Filter = {
   model: z.string().min(1).max(200).optional(),
 };
 const ListQuery = z.strictObject(Filter);
-const NextBody = z.strictObject({ ...Filter, minScore: z.number().min(0).max(1).optional(), maxScore: z.number().min(0).max(1).optional(), count: z.number().int().min(1).max(200).default(24), exclude: z.array(z.string().min(1).max(300)).max(1000).default([]) });
 const IdParams = z.strictObject({ id: z.string().min(1).max(300) });
 const ChipQuery = z.strictObject({ context: z.coerce.number().min(1).max(12).default(1.5), image: z.string().min(1).max(300).optional(), heat: z.enum(['0', '1']).optional() });
-const DecisionBody = z.strictObject({
-  decision: z.enum(['poppy_like', 'not_poppy', 'skip']),
-  reason: z.enum(['roof', 'tarp', 'rapeseed', 'blossom', 'shadow', 'other']).optional(),
-  note: z.string().trim().max(500).optional(),
-});
 
 const filterOf = (q: { zone?: string; image?: string; minScore?: number; maxScore?: number; model?: string }): TriageFilter => ({ zoneId: q.zone, imageId: q.image, minScore: q.minScore, maxScore: q.maxScore, modelVersion: q.model });
 
@@ -53,7 +48,7 @@ const triage: RouteModule = {
     });
 
     app.post('/api/triage/next', { config: { roles: REVIEWERS } }, async (req) => {
-      const body = parseInput(NextBody, req.body ?? {});
+      const body = parseInput(TriageNextBody, req.body ?? {});
       const actor = actorOf(req.account);
       const leases = leasesOf(ctx);
       const { items, reviewed, total } = listTriage(workspaceOf(ctx), filterOf(body));
@@ -72,7 +67,7 @@ const triage: RouteModule = {
 
     app.post('/api/triage/:id/decision', { config: { roles: REVIEWERS } }, async (req) => {
       const { id } = parseInput(IdParams, req.params, 'params');
-      const body = parseInput(DecisionBody, req.body);
+      const body = parseInput(TriageDecisionBody, req.body);
       const actor = actorOf(req.account);
       const leases = leasesOf(ctx);
       const other = leases.heldByOther(id, actor);

@@ -1,18 +1,12 @@
+import { NewUserBody, PasswordBody } from '@tiandi/api';
 import { z } from 'zod';
-import { AccountError, ROLES } from '@tiandi/store/accounts';
+import { AccountError } from '@tiandi/store/accounts';
 import type { RouteModule } from '../context';
 import { accountService } from '../auth/account-service';
 import { ServerError } from '../errors';
 import { parseInput } from '../validate';
 
-const NewUserBody = z.strictObject({
-  name: z.string().min(2).max(64),
-  role: z.enum(ROLES),
-  teamId: z.string().min(1).max(64).optional(),
-  password: z.string().min(8).max(1024),
-});
 const NameParams = z.strictObject({ name: z.string().min(1).max(64) });
-const PasswordBody = z.strictObject({ password: z.string().min(8).max(1024) });
 
 /**
  * Account administration (role `admin` only):

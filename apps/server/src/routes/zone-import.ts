@@ -1,30 +1,18 @@
 import { mkdtemp, rm, writeFile } from 'node:fs/promises';
 import { tmpdir } from 'node:os';
-import { basename, extname, join } from 'node:path';
+import { extname, join } from 'node:path';
 import { importZones, previewBoundary, readBoundaryFile, StoreError, zoneCollection } from '@tiandi/store';
-import { z } from 'zod';
+import { MAX_ZONE_IMPORT_BYTES, ZoneImportBody } from '@tiandi/api';
 import type { Role, RouteModule } from '../context';
 import { ServerError } from '../errors';
 import { parseInput } from '../validate';
 import { actorOf, workspaceOf } from '../workspace/workspace-service';
 
 const IMPORTERS: Role[] = ['manager', 'admin'];
-/** Boundary files of a county's villages are a few MB; base64 in JSON adds a third. */
-const MAX_BODY_BYTES = 64 * 1024 * 1024;
+const MAX_BODY_BYTES = MAX_ZONE_IMPORT_BYTES;
 /** Which uploaded file is the one to read, best first (a shapefile's .dbf/.prj/.cpg/.shx travel beside its .shp). */
 const MAIN_EXTS = ['.shp', '.gpkg', '.kmz', '.kml', '.geojson', '.json'];
 
-const FileName = z.string().min(1).max(200).refine((n) => n === basename(n) && !n.startsWith('.') && !/[\\/\0]/.test(n), 'a plain file name');
-const Body = z.strictObject({
-  files: z.array(z.strictObject({ name: FileName, base64: z.string().max(MAX_BODY_BYTES) })).min(1).max(8),
-  preview: z.boolean().default(false),
-  level: z.enum(['county', 'township', 'village']).optional(),
-  idField: z.string().min(1).max(100).optional(),
-  nameField: z.string().min(1).max(100).optional(),
-  layer: z.string().min(1).max(200).optional(),
-  crs: z.string().min(1).max(2000).optional(),
-  encoding: z.string().min(1).max(40).optional(),
-});
 
 /**
  * Zone boundaries from the manager's browser (issue 18): POST /api/manager/zones/import with the file(s) of one
@@ -36,7 +24,7 @@ const zoneImport: RouteModule = {
   name: 'zone-import',
   register(app, ctx) {
     app.post('/api/manager/zones/import', { config: { roles: IMPORTERS }, bodyLimit: MAX_BODY_BYTES }, async (req) => {
-      const body = parseInput(Body, req.body, 'body');
+      const body = parseInput(ZoneImportBody, req.body, 'body');
       const main = MAIN_EXTS.map((e) => body.files.find((f) => extname(f.name).toLowerCase() === e)).find(Boolean);
       if (!main) throw new ServerError('TIANDI_E_VALIDATION', `没有边界文件 none of the files is a .shp, .gpkg, .kmz, .kml or .geojson`, { field: 'files' });
       const dir = await mkdtemp(join(tmpdir(), 'tiandi-zones-'));

@@ -1,3 +1,4 @@
+import type { ZoneImportBody } from '@tiandi/api';
 import { api } from '../api/api';
 import { errorText } from '../api/error-text';
 import { registerMessages, t } from '../i18n/index';
@@ -53,10 +54,10 @@ export function zoneImportPanel(onDone: () => void): HTMLElement {
   const send = async (preview: boolean) => {
     const picked = [...(files.files ?? [])];
     if (!picked.length) return;
-    const body = {
+    const body: ZoneImportBody = {
       files: await Promise.all(picked.map(asBase64)),
       preview,
-      level: level.value,
+      level: level.value as ZoneImportBody['level'],
       ...(idField.value ? { idField: idField.value } : {}),
       ...(nameField.value ? { nameField: nameField.value } : {}),
     };

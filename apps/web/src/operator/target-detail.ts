@@ -1,3 +1,4 @@
+import type { TargetDecisionBody } from '@tiandi/api';
 import { api } from '../api/api';
 import { fmtNumber, t } from '../i18n/index';
 import { STATUS_COLOURS } from '../map/status-colours';
@@ -29,7 +30,7 @@ export function targetDetail(opts: { onChanged: (f: Feature) => void }) {
     const p = d.properties;
     const reason = h('input', { type: 'text', placeholder: t('targets.reason'), 'data-testid': 'decision-reason', style: { width: '100%' } });
     const msg = h('p', { class: 'muted', role: 'status' });
-    const decide = async (decision: 'dismiss' | 'promote' | 'restore') => {
+    const decide = async (decision: TargetDecisionBody['decision']) => {
       if (reason.value.trim().length < 2) {
         msg.className = 'error';
         msg.textContent = t('targets.reasonNeeded');
@@ -37,7 +38,7 @@ export function targetDetail(opts: { onChanged: (f: Feature) => void }) {
         return;
       }
       try {
-        const f = await api<Feature>(`/api/targets/${encodeURIComponent(id)}/decision`, { body: { decision, reason: reason.value.trim() } });
+        const f = await api<Feature>(`/api/targets/${encodeURIComponent(id)}/decision`, { body: { decision, reason: reason.value.trim() } satisfies TargetDecisionBody });
         opts.onChanged(f);
         await show(id);
         el.querySelector('[role=status]')!.textContent = t('targets.saved');

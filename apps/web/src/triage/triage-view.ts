@@ -1,3 +1,4 @@
+import type { TriageDecisionBody, TriageNextBody } from '@tiandi/api';
 import { api, ApiError } from '../api/api';
 import { t } from '../i18n/index';
 import type { View } from '../router';
@@ -9,8 +10,8 @@ import './triage.css';
 /** One candidate target as the server hands it out (leased to this reviewer). */
 interface Item { targetId: string; scoreMax: number; scoreVerify: number | null; areaM2: number; imageIds: string[]; modelVersions: string[] }
 interface Batch { reviewed: number; total: number; items: Item[] }
-interface Filters { zone?: string; image?: string; model?: string; minScore?: number; maxScore?: number }
-type Decision = { decision: 'poppy_like' } | { decision: 'not_poppy'; reason: string; note?: string };
+type Filters = Omit<TriageNextBody, 'count' | 'exclude'>;
+type Decision = TriageDecisionBody & { decision: 'poppy_like' | 'not_poppy' };
 
 /** Timings of this page's decisions (read by the browser benchmark): applied in the page, and the server's answer. */
 export interface TriageStats { applyMs: number[]; roundTripMs: number[]; failed: number }
@@ -75,7 +76,7 @@ const triageView: View = async (root) => {
     if (loading) return;
     loading = true;
     try {
-      const b = await api<Batch>('/api/triage/next', { body: { ...filters, count: 48, exclude: queue.map((i) => i.targetId) } });
+      const b = await api<Batch>('/api/triage/next', { body: { ...filters, count: 48, exclude: queue.map((i) => i.targetId) } satisfies TriageNextBody });
       reviewed = Math.max(reviewed, b.reviewed);
       total = b.total;
       const have = new Set(queue.map((i) => i.targetId));
@@ -111,7 +112,7 @@ const triageView: View = async (root) => {
   const skip = (it: Item) => {
     queue.splice(queue.indexOf(it), 1);
     draw();
-    void api(`/api/triage/${encodeURIComponent(it.targetId)}/decision`, { body: { decision: 'skip' } }).catch(() => undefined);
+    void api(`/api/triage/${encodeURIComponent(it.targetId)}/decision`, { body: { decision: 'skip' } satisfies TriageDecisionBody }).catch(() => undefined);
     if (queue.length < 16) void refill();
   };
   const undo = () => {
