@@ -7,7 +7,7 @@
  * Env: BENCH_RUNS, BENCH_ONLY=<regex> (rows to run).
  */
 import { spawnSync } from 'node:child_process';
-import { existsSync, readFileSync } from 'node:fs';
+import { existsSync } from 'node:fs';
 import { cpus, loadavg } from 'node:os';
 import { join, resolve } from 'node:path';
 import { commands } from '../src/commands/index';

@@ -56,6 +56,6 @@ describe('api(): the web app\'s one API client', () => {
     await expect(api('/api/auth/logout', { body: {} })).resolves.toEqual({ ok: true });
     expect(seen?.method).toBe('POST');
     expect(seen?.body).toBe('{}');
-    expect((seen?.headers as Record<string, string>)['content-type']).toBe('application/json');
+    expect((seen?.headers as Record<string, string> | undefined)?.['content-type']).toBe('application/json');
   });
 });

@@ -199,7 +199,7 @@ export async function openGeoTiffSource(path: string, options: OpenGeoTiffOption
     let gsdM: { x: number; y: number };
     try {
       gsdM = groundSampleDistance(toWgs, main.width / 2, main.height / 2);
-    } catch (err) {
+    } catch {
       throw new TilesError('TIANDI_E_NO_GEOREF', `地理参考无效 georeferencing puts the image outside ${crs!.id}'s valid area: check the CRS (or --crs)`, path);
     }
     if (!(gsdM.x > 0 && gsdM.y > 0 && Number.isFinite(gsdM.x) && Number.isFinite(gsdM.y))) {
