@@ -5,12 +5,13 @@ const esc = (s: unknown) => String(s ?? '').replace(/&/g, '&amp;').replace(/</g,
 
 const STATUS_COLOR: Record<string, string> = {
   detected: '#e6a700', planned: '#e6a700', needs_revisit: '#e6a700', confirmed: '#d32f2f', eradicated: '#8e24aa',
-  eradication_verified: '#2e7d32', inspected_negative: '#1565c0', dismissed_desk: '#90a4ae',
+  eradication_verified: '#2e7d32', inspected_negative: '#1565c0', dismissed_desk: '#90a4ae', dismissed_model: '#b0bec5',
 };
 const STATUS_ZH: Record<string, string> = {
   detected: '待核查 detected', planned: '已安排 planned', needs_revisit: '需复查 needs revisit', confirmed: '确认罂粟 confirmed',
   eradicated: '已铲除 eradicated', eradication_verified: '铲除已复核 eradication verified', inspected_negative: '核查为阴性 negative',
   dismissed_desk: '案头排除（未实地核查）dismissed at the desk, not visited',
+  dismissed_model: '适配模型排除（未实地核查）dismissed by an adapted verifier, not visited',
 };
 
 /** An SVG map of the zone (equirectangular, north up), its coverage gaps and every target coloured by outcome. */
@@ -64,7 +65,8 @@ function deskSection(cert: Certificate): string {
 <tr><td>审核员 Reviewers</td><td>${who}</td></tr>
 <tr><td>模型版本 Model versions</td><td>${esc(d.modelVersions.join(', ') || '—')}</td></tr>
 <tr><td>地面抽查 Ground audit of desk dismissals</td><td>${d.audited} 抽中 drawn · ${d.auditedInspected} 已实地核查 inspected</td></tr>
-</table>`;
+${d.modelDismissed ? `<tr><td>适配模型排除 Dismissed by an adapted verifier (not visited)</td><td>${d.modelDismissed.count} · ${esc(d.modelDismissed.byModel.map((m) => `${m.model} (${m.count})`).join(', ') || '—')} · 地面抽查 audit ${d.modelDismissed.audited}</td></tr>
+` : ''}</table>`;
 }
 
 /** A printable A4 HTML certificate: zone map, coverage, targets and outcomes, the rule table, signer and digest. */

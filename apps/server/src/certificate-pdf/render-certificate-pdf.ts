@@ -13,6 +13,7 @@ export const TARGET_COLOURS: Readonly<Record<string, string>> = Object.freeze({
   eradication_verified: '#1a7f37',
   inspected_negative: '#8c959f',
   dismissed_desk: '#c8cdd2',
+  dismissed_model: '#d8dde2',
   inaccessible: '#8250df',
   needs_revisit: '#8250df',
   missed_by_scan: '#bf3989',
@@ -26,6 +27,7 @@ const STATUS_LABELS: Record<string, string> = {
   eradication_verified: '铲除已复核 verified',
   inspected_negative: '实地排除 negative (ground)',
   dismissed_desk: '案头排除 dismissed at desk',
+  dismissed_model: '模型排除 dismissed by model',
   needs_revisit: '需复查 revisit',
   missed_by_scan: '漏检 missed by scan',
 };

@@ -3,8 +3,7 @@ import os from 'node:os';
 import path from 'node:path';
 import { afterEach, describe, expect, it } from 'vitest';
 import { signedInServer } from '../testing/signed-in';
-import { REDNESS_MODEL_DIR } from '../testing/test-model';
-import { triageWorld } from '../triage/triage-world.test-util';
+import { triageWorld, twoStageRednessModel } from '../triage/triage-world.test-util';
 import type { AdaptationJob } from '../adapt/adaptation-job';
 
 const cleanups: (() => Promise<void> | void)[] = [];
@@ -12,20 +11,10 @@ afterEach(async () => {
   for (const c of cleanups.splice(0)) await c();
 });
 
-/** The redness segmentation model with the redness classifier as its verifier: a two-stage model (threshold 0: a 2-m red plot fills too little of its 6.4-m window to pass any other). */
-function twoStageModel(dir: string): string {
-  const d = path.join(dir, 'redness');
-  fs.cpSync(REDNESS_MODEL_DIR, d, { recursive: true });
-  fs.cpSync(path.join(REDNESS_MODEL_DIR, '../redness-cls'), path.join(d, 'verifier'), { recursive: true });
-  const card = JSON.parse(fs.readFileSync(path.join(d, 'model.json'), 'utf8'));
-  fs.writeFileSync(path.join(d, 'model.json'), JSON.stringify({ ...card, verifier: { model: 'verifier', threshold: 0, max_windows: 2 } }));
-  return d;
-}
-
 async function setup() {
   const dir = fs.mkdtempSync(path.join(os.tmpdir(), 'tiandi-adapt-srv-'));
   cleanups.push(() => fs.rmSync(dir, { recursive: true, force: true }));
-  const dataDir = path.join(dir, 'data'), modelDir = twoStageModel(dir);
+  const dataDir = path.join(dir, 'data'), modelDir = twoStageRednessModel(dir);
   const world = await triageWorld(dir, dataDir, 4, 3, modelDir);
   const s = await signedInServer({ workspacePath: world.workspacePath, dataDir, runJobs: false, modelDir });
   cleanups.unshift(s.cleanup);

@@ -10,7 +10,7 @@ export function zoneStatusOf(ev: ZoneEvaluation, cert: ZoneStatus['certificate']
   const byStatus: Record<string, number> = {};
   for (const t of ev.targets) byStatus[t.status] = (byStatus[t.status] ?? 0) + 1;
   // A desk dismissal the season's policy accepts owes nothing more; one it does not is still open.
-  const deskFailing = new Set(ev.result.rules.find((r) => r.id === 'desk_dismissals')?.failing.map((f) => String(f.id)) ?? []);
+  const deskFailing = new Set(ev.result.rules.filter((r) => r.id === 'desk_dismissals' || r.id === 'model_dismissals').flatMap((r) => r.failing.map((f) => String(f.id))));
   return {
     zoneId: ev.zone.zoneId,
     name: ev.zone.name,
@@ -22,7 +22,7 @@ export function zoneStatusOf(ev: ZoneEvaluation, cert: ZoneStatus['certificate']
     targetsByStatus: byStatus,
     confirmed: ev.targets.filter((t) => t.status === 'confirmed').length,
     eradicated: ev.targets.filter((t) => t.status === 'eradicated' || t.status === 'eradication_verified').length,
-    openItems: ev.targets.filter((t) => (!RESOLVED.has(t.status) && !(t.status === 'dismissed_desk' && !deskFailing.has(t.id))) || t.review !== null).length,
+    openItems: ev.targets.filter((t) => (!RESOLVED.has(t.status) && !((t.status === 'dismissed_desk' || t.status === 'dismissed_model') && !deskFailing.has(t.id))) || t.review !== null).length,
     certifiable: ev.result.certifiable,
     failingRules: ev.result.rules.filter((r) => !r.pass).map((r) => r.id),
     certificate: cert,

@@ -4,6 +4,19 @@ import { importScanDir, importZones, setSeason, Workspace } from '@tiandi/store'
 import { makeGeoTiff } from '../testing/make-geotiff';
 import { REDNESS_MODEL_DIR } from '../testing/test-model';
 
+/**
+ * The redness segmentation model with the redness classifier as its verifier, copied into `dir`: a two-stage model
+ * for adaptation tests (threshold 0: a 2-m red plot fills too little of its 6.4-m window to pass any other).
+ */
+export function twoStageRednessModel(dir: string): string {
+  const d = path.join(dir, 'redness');
+  fs.cpSync(REDNESS_MODEL_DIR, d, { recursive: true });
+  fs.cpSync(path.join(REDNESS_MODEL_DIR, '../redness-cls'), path.join(d, 'verifier'), { recursive: true });
+  const card = JSON.parse(fs.readFileSync(path.join(d, 'model.json'), 'utf8'));
+  fs.writeFileSync(path.join(d, 'model.json'), JSON.stringify({ ...card, verifier: { model: 'verifier', threshold: 0, max_windows: 2 } }));
+  return d;
+}
+
 /** A grid of 2 × 2-m red plots (20 px at 0.1 m), 6 m apart: `cols × rows` candidates for the redness test model. */
 export function plotGrid(cols: number, rows: number) {
   const plots = [];

@@ -12,6 +12,7 @@ export const FIELD_STATUS_COLOURS: Record<string, string> = {
   eradication_verified: '#00c853',
   inspected_negative: '#00c853',
   dismissed_desk: '#b0bec5',
+  dismissed_model: '#cfd8dc',
   needs_revisit: '#b100ff',
 };
 

@@ -116,6 +116,7 @@ export const en: Record<MessageKey, string> = {
   'status.planned': 'Planned',
   'status.inspected_negative': 'Negative',
   'status.dismissed_desk': 'Dismissed at desk (not visited)',
+  'status.dismissed_model': 'Dismissed by adapted verifier (not visited)',
   'status.confirmed': 'Confirmed',
   'status.eradicated': 'Eradicated',
   'status.eradication_verified': 'Eradication verified',

@@ -114,6 +114,7 @@ export const zhCN = {
   'status.planned': '已排线',
   'status.inspected_negative': '排除',
   'status.dismissed_desk': '案头排除（未实地）',
+  'status.dismissed_model': '模型排除（未实地）',
   'status.confirmed': '确认种植',
   'status.eradicated': '已铲除',
   'status.eradication_verified': '铲除已复核',

@@ -10,6 +10,7 @@ import type { View } from '../router';
 import { h } from '../ui/h';
 import { errorText, pickLanguage } from '../api/error-text';
 import { zoneImportPanel } from './zone-import-panel';
+import { adaptationPanel } from './adaptation-panel';
 
 interface Rule { id: string; title: string; pass: boolean; detail: string; failing: GeoJSON.Feature[] }
 interface CertSummary { certId: string; zoneId: string; zoneName: string | null; status: CertificateStatus; statusReason: string | null; signedBy: string; issuedAt: string; evidenceDigest: string }
@@ -30,7 +31,7 @@ interface ZoneDetail {
 }
 
 const pct = (x: number | null) => (x === null ? '—' : `${fmtNumber(x * 100, 1)} %`);
-const STATUS_COLOUR = ['match', ['get', 'status'], 'confirmed', '#e03131', 'eradicated', '#f08c00', 'eradication_verified', '#2b8a3e', 'inspected_negative', '#868e96', 'dismissed_desk', '#ced4da', 'needs_revisit', '#9c36b5', '#1c7ed6'];
+const STATUS_COLOUR = ['match', ['get', 'status'], 'confirmed', '#e03131', 'eradicated', '#f08c00', 'eradication_verified', '#2b8a3e', 'inspected_negative', '#868e96', 'dismissed_desk', '#ced4da', 'dismissed_model', '#dee2e6', 'needs_revisit', '#9c36b5', '#1c7ed6'];
 
 /** #/manager — zone tree, one zone's evidence and rules on the map, certify/revoke, certificates, audit (issue 7). */
 const managerView: View = (root) => {
@@ -46,7 +47,7 @@ const managerView: View = (root) => {
   const mapEl = h('div', { class: 'map', 'data-testid': 'map' });
   root.append(
     h('div', { class: 'layout manager' },
-      h('aside', { class: 'sidebar' }, h('h2', null, t('mgr.title')), stale, h('section', { class: 'panel' }, h('h2', null, t('mgr.zones')), tree), detail, importPanel, zoneImportPanel(() => void loadTree())),
+      h('aside', { class: 'sidebar' }, h('h2', null, t('mgr.title')), stale, h('section', { class: 'panel' }, h('h2', null, t('mgr.zones')), tree), detail, importPanel, zoneImportPanel(() => void loadTree()), adaptationPanel(account.role === 'manager', () => void loadTree().then(() => (selected ? select(selected) : undefined)))),
       h('div', { class: 'mapbox' }, mapEl),
     ),
   );

@@ -7,6 +7,7 @@ export const STATUS_COLOURS: Record<string, string> = {
   eradication_verified: '#00897b',
   inspected_negative: '#9e9e9e',
   dismissed_desk: '#cfd8dc',
+  dismissed_model: '#e0e6ea',
   needs_revisit: '#fdd835',
 };
 

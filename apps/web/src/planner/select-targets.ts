@@ -22,8 +22,8 @@ export function selectTargets(features: Feature[], sel: TargetSelection): Featur
     if (Number(p.score_max ?? 0) < sel.minScore) return false;
     if (sel.zone && p.zone !== sel.zone) return false;
     if (sel.onlyOpen && CLOSED.has(String(p.status))) return false;
-    // A desk dismissal is left out unless it was drawn for a ground audit (then a team must go).
-    if (sel.onlyOpen && p.status === 'dismissed_desk' && p.ground_audit !== true) return false;
+    // A desk (or adapted-model) dismissal is left out unless it was drawn for a ground audit (then a team must go).
+    if (sel.onlyOpen && (p.status === 'dismissed_desk' || p.status === 'dismissed_model') && p.ground_audit !== true) return false;
     if (sel.polygon && sel.polygon.length >= 3 && !pointInRing(...labelPoint(f.geometry), sel.polygon)) return false;
     return true;
   });
