@@ -32,7 +32,7 @@ const model: Command = {
             io.stdout.write(m ? `采用中 In force: ${m.name} ${m.version} (threshold ${m.threshold}) from ${m.dir}\n` : '扫描时的分数 The scans\' own verifier scores (no adopted version)\n');
           } else {
             const r = restoreModel(ws, actor);
-            io.stdout.write(`已恢复 Restored ${r.candidates} candidates' scores from before ${r.restored.name} ${r.restored.version}; now: ${r.now ? `${r.now.name} ${r.now.version}` : "the scans' own scores"}\n`);
+            io.stdout.write(`已恢复 Restored ${r.candidates} candidates' scores from before ${r.restored.name} ${r.restored.version}; now: ${r.now ? `${r.now.name} ${r.now.version}` : "the scans' own scores"}; ${r.undone} model dismissals undone\n`);
           }
         } finally {
           ws.close();
@@ -81,7 +81,7 @@ const model: Command = {
         if (missing.size) throw new UsageError(v.images, `未找到影像 ${missing.size} image(s) not in --images (${[...missing].slice(0, 5).join(', ')}): every verified candidate must be re-scored, so nothing was changed`);
         const threshold = card.verifier!.threshold;
         const r = adoptModel(ws, { dir, name: card.name, version: card.version, threshold }, scores, actor, rec.adopt ? undefined : `forced: ${rec.why}`);
-        io.stdout.write(`已采用 Adopted ${card.name} ${card.version} (${rel(io, dir)}): ${r.rescored} candidates re-scored, ${r.below_threshold} now below its threshold ${threshold}\n`);
+        io.stdout.write(`已采用 Adopted ${card.name} ${card.version} (${rel(io, dir)}): ${r.rescored} candidates re-scored, ${r.below_threshold} now below its threshold ${threshold}; ${r.dismissed} targets dismissed by the model (dismissed_model: not visited, counted only as policy.model_dismissal allows)${r.undone ? `, ${r.undone} earlier model dismissals undone` : ''}\n`);
         if (compared) io.stdout.write(`复核一致性 Re-scoring check: the previous version on the same windows agrees with the scan's pass/fail on ${agree} of ${compared} candidates (the rest move by where the windows are, not by the adaptation)\n`);
       } finally {
         ws.close();

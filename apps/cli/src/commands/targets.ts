@@ -18,7 +18,7 @@ dismiss: 案头排除（dismissed_desk，不是实地核查）。A desk dismissa
 labels: 导出实地标注（confirmed / negative / missed_by_scan）供模型微调切片。Exports field-verified labels
         (properties.class = poppy | not_poppy) for 'tiandi chips export --image <tif> --labels labels.geojson --out <dir>'.
         --desk: 也导出案头判读（source = desk）also desk triage decisions, marked source = desk.
-状态 Statuses: detected planned inspected_negative dismissed_desk confirmed eradicated eradication_verified needs_revisit
+状态 Statuses: detected planned inspected_negative dismissed_desk dismissed_model confirmed eradicated eradication_verified needs_revisit
 `;
 
 const targets: Command = {
