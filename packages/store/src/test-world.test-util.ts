@@ -23,7 +23,21 @@ export const VILLAGES = {
 };
 export const SEASON = { id: '2026', name: '2026 禁种季', year: 2026, policy: { min_coverage_share: 0.98 } };
 
-export interface CandSpec { id: string; image: string; poly: Polygon; score: number; verify?: number; unverified?: boolean; pPoppy?: number }
+export interface CandSpec {
+  id: string;
+  image: string;
+  poly: Polygon;
+  score: number;
+  verify?: number;
+  unverified?: boolean;
+  pPoppy?: number;
+  /** Default score × 0.8. */
+  scoreMean?: number;
+  /** Default 400. */
+  areaM2?: number;
+  /** Default '1.0.0'. */
+  modelVersion?: string;
+}
 
 /**
  * Writes a scan result folder as `tiandi scan` does: footprint.geojson (one feature per image),
@@ -37,7 +51,7 @@ export function writeScanDir(dir: string, images: { image: string; poly: Polygon
   }));
   writeFileSync(join(dir, 'candidates.geojson'), JSON.stringify({
     type: 'FeatureCollection',
-    features: cands.map((c) => ({ type: 'Feature', geometry: c.poly, properties: { id: c.id, score_max: c.score, score_mean: c.score * 0.8, ...(c.verify === undefined ? {} : { score_verify: c.verify }), ...(c.unverified === undefined ? {} : { unverified: c.unverified }), ...(c.pPoppy === undefined ? {} : { p_poppy: c.pPoppy }), area_m2: 400, image: c.image, model: 'poppy-synth', model_version: '1.0.0' } })),
+    features: cands.map((c) => ({ type: 'Feature', geometry: c.poly, properties: { id: c.id, score_max: c.score, score_mean: c.scoreMean ?? c.score * 0.8, ...(c.verify === undefined ? {} : { score_verify: c.verify }), ...(c.unverified === undefined ? {} : { unverified: c.unverified }), ...(c.pPoppy === undefined ? {} : { p_poppy: c.pPoppy }), area_m2: c.areaM2 ?? 400, image: c.image, model: 'poppy-synth', model_version: c.modelVersion ?? '1.0.0' } })),
   }));
   writeFileSync(join(dir, 'summary.json'), JSON.stringify({ images: images.length, candidates: cands.length }));
   return dir;

@@ -5,6 +5,7 @@ import path from 'node:path';
 import { Readable, Writable } from 'node:stream';
 import { importScanDir, listTargets, readDepot, readRoads, Workspace } from '@tiandi/store';
 import { afterEach, describe, expect, it } from 'vitest';
+import { writeScanDir } from '../../../../packages/store/src/test-world.test-util';
 import plan from './plan';
 import { boxPolygon } from '@tiandi/geo';
 
@@ -18,12 +19,8 @@ afterEach(() => {
 async function world() {
   const dir = fs.mkdtempSync(path.join(os.tmpdir(), 'tiandi-plan-ws-'));
   dirs.push(dir);
-  const scan = path.join(dir, 'scan');
-  fs.mkdirSync(scan);
-  fs.writeFileSync(path.join(scan, 'footprint.geojson'), JSON.stringify({ type: 'FeatureCollection', features: [{ type: 'Feature', geometry: boxPolygon(99.99, 24.99, 100.04, 25.03), properties: { image: 'DJI_0001.tif', gsd_m: 0.05, crs: 'EPSG:32647', width: 4000, height: 3000, acquired: '2026-04-12T02:30:00Z' } }] }));
-  const cands = Array.from({ length: 8 }, (_, i) => ({ type: 'Feature', geometry: boxPolygon(100 + i * 0.004, 25.001 + (i % 3) * 0.004, 100.0002 + i * 0.004, 25.0012 + (i % 3) * 0.004), properties: { id: `c${i + 1}`, score_max: i < 2 ? 0.3 : 0.9, score_mean: 0.2, area_m2: 110, image: 'DJI_0001.tif', model: 'poppy-synth', model_version: '1.0.0' } }));
-  fs.writeFileSync(path.join(scan, 'candidates.geojson'), JSON.stringify({ type: 'FeatureCollection', features: cands }));
-  fs.writeFileSync(path.join(scan, 'summary.json'), '{}');
+  const cands = Array.from({ length: 8 }, (_, i) => ({ id: `c${i + 1}`, image: 'DJI_0001.tif', poly: boxPolygon(100 + i * 0.004, 25.001 + (i % 3) * 0.004, 100.0002 + i * 0.004, 25.0012 + (i % 3) * 0.004), score: i < 2 ? 0.3 : 0.9, scoreMean: 0.2, areaM2: 110 }));
+  const scan = writeScanDir(path.join(dir, 'scan'), [{ image: 'DJI_0001.tif', poly: boxPolygon(99.99, 24.99, 100.04, 25.03) }], cands);
   const file = path.join(dir, 'w.gpkg');
   const ws = Workspace.create(file);
   await importScanDir(ws, scan, 'test');

@@ -5,6 +5,7 @@ import path from 'node:path';
 import { Readable, Writable } from 'node:stream';
 import { importScanDir, listTargets, Workspace } from '@tiandi/store';
 import { afterEach, describe, expect, it } from 'vitest';
+import { writeScanDir } from '../../../../packages/store/src/test-world.test-util';
 import plan from './plan';
 import plans from './plans';
 import { boxPolygon } from '@tiandi/geo';
@@ -19,12 +20,8 @@ afterEach(() => {
 async function world() {
   const dir = fs.mkdtempSync(path.join(os.tmpdir(), 'tiandi-plans-'));
   dirs.push(dir);
-  const scan = path.join(dir, 'scan');
-  fs.mkdirSync(scan);
-  fs.writeFileSync(path.join(scan, 'footprint.geojson'), JSON.stringify({ type: 'FeatureCollection', features: [{ type: 'Feature', geometry: boxPolygon(99.99, 24.99, 100.03, 25.03), properties: { image: 'DJI_0001.tif', gsd_m: 0.05, crs: 'EPSG:32647', width: 4000, height: 3000, acquired: '2026-04-12T02:30:00Z' } }] }));
-  const cands = Array.from({ length: 6 }, (_, i) => ({ type: 'Feature', geometry: boxPolygon(100 + i * 0.004, 25 + (i % 3) * 0.005, 100.0001 + i * 0.004, 25.0001 + (i % 3) * 0.005), properties: { id: `c${i + 1}`, score_max: 0.9, score_mean: 0.7, area_m2: 110, image: 'DJI_0001.tif', model: 'poppy-synth', model_version: '1.0.0' } }));
-  fs.writeFileSync(path.join(scan, 'candidates.geojson'), JSON.stringify({ type: 'FeatureCollection', features: cands }));
-  fs.writeFileSync(path.join(scan, 'summary.json'), '{}');
+  const cands = Array.from({ length: 6 }, (_, i) => ({ id: `c${i + 1}`, image: 'DJI_0001.tif', poly: boxPolygon(100 + i * 0.004, 25 + (i % 3) * 0.005, 100.0001 + i * 0.004, 25.0001 + (i % 3) * 0.005), score: 0.9, scoreMean: 0.7, areaM2: 110 }));
+  const scan = writeScanDir(path.join(dir, 'scan'), [{ image: 'DJI_0001.tif', poly: boxPolygon(99.99, 24.99, 100.03, 25.03) }], cands);
   const file = path.join(dir, 'w.gpkg');
   const ws = Workspace.create(file);
   await importScanDir(ws, scan, 'test');

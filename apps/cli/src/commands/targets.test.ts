@@ -3,6 +3,7 @@ import os from 'node:os';
 import path from 'node:path';
 import { Workspace, importScanDir, importZones, listTargets, readAuditLog, setSeason } from '@tiandi/store';
 import { afterEach, describe, expect, it } from 'vitest';
+import { writeScanDir } from '../../../../packages/store/src/test-world.test-util';
 import { tiandi } from '../../../../test/helpers/run-tiandi';
 import { boxPolygon } from '@tiandi/geo';
 
@@ -19,10 +20,9 @@ describe('tiandi targets dismiss', () => {
     const ws = Workspace.create(file);
     importZones(ws, { type: 'FeatureCollection', features: [{ type: 'Feature', properties: { zone_id: 'V01' }, geometry: boxPolygon(100, 25, 100.01, 25.01) }] }, { level: 'village' }, 'lead');
     setSeason(ws, { id: '2026', year: 2026 }, 'lead');
-    const scan = path.join(dir, 'scan');
-    fs.mkdirSync(scan);
-    fs.writeFileSync(path.join(scan, 'footprint.geojson'), JSON.stringify({ type: 'FeatureCollection', features: [{ type: 'Feature', geometry: boxPolygon(99.99, 24.99, 100.02, 25.02), properties: { image: 'a.tif', gsd_m: 0.05, acquired: '2026-04-12T02:30:00Z' } }] }));
-    fs.writeFileSync(path.join(scan, 'candidates.geojson'), JSON.stringify({ type: 'FeatureCollection', features: [{ type: 'Feature', geometry: boxPolygon(100.004, 25.004, 100.0044, 25.0044), properties: { id: 'c1', score_max: 0.72, image: 'a.tif', model: 'poppy-synth', model_version: '3.0.0' } }] }));
+    const scan = writeScanDir(path.join(dir, 'scan'), [{ image: 'a.tif', poly: boxPolygon(99.99, 24.99, 100.02, 25.02) }], [
+      { id: 'c1', image: 'a.tif', poly: boxPolygon(100.004, 25.004, 100.0044, 25.0044), score: 0.72, modelVersion: '3.0.0' },
+    ]);
     await importScanDir(ws, scan, 'op');
     const [t] = listTargets(ws);
     ws.close();
