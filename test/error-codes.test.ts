@@ -2,6 +2,7 @@
 // Each package's own errors.test.ts keeps its page in step with its registry; this test sees them all at once.
 import { readdirSync, readFileSync, statSync } from 'node:fs';
 import { join } from 'node:path';
+import { CLI_ERROR_CODES } from '@tiandi/cli';
 import { CRS_ERROR_CODES, GEO_ERROR_CODES, SHARED_ERROR_CODES, type ErrorRegistry } from '@tiandi/geo';
 import { PLANNER_ERROR_CODES } from '@tiandi/planner';
 import { AUTH_ERRORS, MANAGER_CODES, SERVER_ERRORS } from '@tiandi/server';
@@ -25,6 +26,7 @@ const REGISTRIES: Record<string, ErrorRegistry> = {
   server: SERVER_ERRORS,
   'server auth': AUTH_ERRORS,
   'server manager': MANAGER_CODES,
+  cli: CLI_ERROR_CODES,
 };
 
 /** Codes a client makes up itself and no server or package sends: the web's "no connection". */

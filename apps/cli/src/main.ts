@@ -1,6 +1,8 @@
 import { commands } from './commands/index';
 import { EXIT, type CommandIO } from './command';
 
+export { CLI_ERROR_CODES, UsageError } from './workspace-command';
+
 const HELP = `tiandi — 天地协同禁种铲毒 drone + ground survey toolkit
 
 用法 Usage: tiandi <command> [options]     tiandi <command> --help

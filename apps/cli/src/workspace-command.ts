@@ -1,16 +1,26 @@
 import path from 'node:path';
 import os from 'node:os';
 import { parseArgs, type ParseArgsConfig } from 'node:util';
+import { defineErrorCodes, TiandiError } from '@tiandi/geo/errors';
 import { fail, type CommandIO } from './command';
+
+/** The CLI's own code (docs/errors/cli.md): the packages' codes cover everything past the command line. */
+export const CLI_ERROR_CODES = defineErrorCodes({
+  TIANDI_E_USAGE: { status: 400, summary: 'A flag, argument or named file of a command is missing or wrong.' },
+});
 
 /**
  * Shared plumbing of the workspace commands (init, zones, season, scans, coverage, reports, targets,
  * certify, audit): flag parsing, where the workspace is, who the actor is, and turning typed errors into
  * the one-line `tiandi: <file>: <message>` form with exit status 2 for bad input.
  */
-export class UsageError extends Error {
-  constructor(readonly file: string, message: string) {
-    super(message);
+export class UsageError extends TiandiError<keyof typeof CLI_ERROR_CODES> {
+  override readonly name = 'UsageError';
+  constructor(
+    readonly file: string,
+    message: string,
+  ) {
+    super('TIANDI_E_USAGE', message, CLI_ERROR_CODES.TIANDI_E_USAGE.status, { path: file });
   }
 }
 
