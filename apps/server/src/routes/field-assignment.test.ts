@@ -3,6 +3,7 @@ import os from 'node:os';
 import path from 'node:path';
 import { importPlan, importScanDir, importZones, listTargets, Workspace } from '@tiandi/store';
 import { afterEach, describe, expect, it } from 'vitest';
+import { writeScanDir } from '../../../../packages/store/src/test-world.test-util';
 import { readAssignment } from './field-assignment';
 import { boxPolygon } from '@tiandi/geo';
 
@@ -15,11 +16,9 @@ describe('the field assignment', () => {
   it('gives each stop its village, area, score, model and what to look for', async () => {
     const dir = fs.mkdtempSync(path.join(os.tmpdir(), 'tiandi-assign-'));
     dirs.push(dir);
-    const scan = path.join(dir, 'scan');
-    fs.mkdirSync(scan);
-    fs.writeFileSync(path.join(scan, 'footprint.geojson'), JSON.stringify({ type: 'FeatureCollection', features: [{ type: 'Feature', geometry: boxPolygon(99.99, 24.99, 100.03, 25.03), properties: { image: 'a.tif', gsd_m: 0.05, crs: 'EPSG:32647', width: 4000, height: 3000, acquired: '2026-04-12T02:30:00Z' } }] }));
-    fs.writeFileSync(path.join(scan, 'candidates.geojson'), JSON.stringify({ type: 'FeatureCollection', features: [{ type: 'Feature', geometry: boxPolygon(100.001, 25.001, 100.0012, 25.0012), properties: { id: 'c1', score_max: 0.82, score_mean: 0.6, area_m2: 480, image: 'a.tif', model: 'poppy-synth', model_version: '1.0.0' } }] }));
-    fs.writeFileSync(path.join(scan, 'summary.json'), '{}');
+    const scan = writeScanDir(path.join(dir, 'scan'), [{ image: 'a.tif', poly: boxPolygon(99.99, 24.99, 100.03, 25.03) }], [
+      { id: 'c1', image: 'a.tif', poly: boxPolygon(100.001, 25.001, 100.0012, 25.0012), score: 0.82, scoreMean: 0.6, areaM2: 480 },
+    ]);
     const ws = Workspace.create(path.join(dir, 'w.gpkg'));
     try {
       importZones(ws, { type: 'FeatureCollection', features: [{ type: 'Feature', id: 'v1', properties: { zone_id: 'v1', name: '阿都村', level: 'village' }, geometry: boxPolygon(100, 25, 100.01, 25.01) }] } as never, {}, 'test');
