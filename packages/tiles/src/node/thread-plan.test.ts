@@ -98,10 +98,10 @@ describe('memory plan', () => {
   it("sizes a tiled file's block cache to a swath, not to the image's width", () => {
     const at = (side: number) => cacheBytesFor(file(side), planOf(file(side)));
     expect(at(40000)).toBe(at(100000));
-    // Three block rows of a swath (8 tiles: 5 472 px, 12 blocks) with a quarter to spare: ≈ 35 MB.
-    expect(at(40000)).toBe(Math.ceil(12 * 3 * 512 * 512 * 3 * 1.25));
+    // Four block rows of a swath (8 tiles: 5 472 px, 12 blocks; a tile row spans 768 px, the row above stays) with a quarter to spare: ≈ 47 MB.
+    expect(at(40000)).toBe(Math.ceil(12 * 4 * 512 * 512 * 3 * 1.25));
     // A validity byte a pixel when the file has alpha, a mask or nodata.
-    expect(cacheBytesFor(file(40000, true, 'alpha'), planOf(file(40000)))).toBe(Math.ceil(12 * 3 * 512 * 512 * 4 * 1.25));
+    expect(cacheBytesFor(file(40000, true, 'alpha'), planOf(file(40000)))).toBe(Math.ceil(12 * 4 * 512 * 512 * 4 * 1.25));
   });
 
   it('keeps two threads on a 1.6-Gpx COG, one on a wide striped file, and the whole plan within the budget', () => {

@@ -110,7 +110,7 @@ const heldBytes = (src: GeoTiffSource) => (src.maskKind === 'none' ? 3 : 4);
 
 /**
  * Per-thread block cache the first stage needs to decode each block once: the blocks under one swath's tile
- * row and the rows it shares with the next (tiled), or one tile row of strips read in bands (striped), with a
+ * row, the rows it shares with the next and one above (tiled), or one tile row of strips read in bands (striped), with a
  * quarter to spare for the segment read ahead.
  */
 export function cacheBytesFor(src: GeoTiffSource, plan: ScanPlan): number {
@@ -120,7 +120,9 @@ export function cacheBytesFor(src: GeoTiffSource, plan: ScanPlan): number {
     const { blockWidth: bw, blockHeight: bh } = src.layout;
     const swathPx = ((swathTiles(src, plan) - 1) * plan.tileStride + plan.tileSize) * (plan.fx / L.scaleX);
     const across = Math.min(Math.ceil(L.width / bw), Math.ceil(swathPx / bw) + 1);
-    const down = Math.ceil((plan.tileSize * plan.fy) / L.scaleY / bh) + 1;
+    // One block row more than a tile row spans: the row above stays cached until the current row's scores ask for
+    // the blocks under the second stage's windows (kept-blocks.ts), which reach up to half a window above the row.
+    const down = Math.ceil((plan.tileSize * plan.fy) / L.scaleY / bh) + 2;
     return Math.max(16 << 20, Math.ceil(across * down * bw * bh * px * 1.25));
   }
   // No spare for strips: the next row's first window, read ahead, only evicts bands above the rows it shares.
