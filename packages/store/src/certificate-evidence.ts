@@ -9,12 +9,15 @@
  *   and {@link CURRENT_EVIDENCE_VERSION} moves to it. Verifying an older certificate uses that certificate's own
  *   version's builder.
  * - Version 1 has no `version` key (every certificate issued before versions existed): its digest stays what it was.
+ *   It gained fields before versions existed (evidence-added-fields.ts); its `asCertified` leaves them out of the
+ *   workspace's evidence for a certificate issued without them.
  * - `certificate-evidence.test.ts` keeps a certificate issued by version 1 (fixtures/certificate-v1.json) and checks
  *   that it still verifies against a workspace rebuilt from the same inputs.
  */
 import { seasonToFile, type CoverageResult, type Season, type Target } from '@tiandi/geo';
 import { z } from 'zod';
 import { StoreError } from './errors';
+import { evidenceAsCertified } from './evidence-added-fields';
 import { asMulti, type ZoneRecord } from './rows';
 
 const LonLat = z.array(z.number()).min(2).max(3);
@@ -92,9 +95,20 @@ function buildEvidenceV1(input: EvidenceInput): EvidenceV1 {
   };
 }
 
-/** Every version this program can build and check: its schema and its builder. Released entries are never edited. */
-export const EVIDENCE_VERSIONS: Readonly<Record<number, { schema: z.ZodType<CertificateEvidence>; build: (input: EvidenceInput) => CertificateEvidence }>> = Object.freeze({
-  1: { schema: EvidenceV1, build: buildEvidenceV1 },
+/** How one version's evidence is read, built and compared. */
+export interface EvidenceVersion {
+  schema: z.ZodType<CertificateEvidence>;
+  build: (input: EvidenceInput) => CertificateEvidence;
+  /**
+   * The workspace's evidence as a certificate of this version holds it, where the version gained fields after some of
+   * its certificates were issued (version 1 only: evidence-added-fields.ts). A new version never needs one.
+   */
+  asCertified?: (now: CertificateEvidence, certified: unknown) => CertificateEvidence;
+}
+
+/** Every version this program can build and check. Released entries are never edited. */
+export const EVIDENCE_VERSIONS: Readonly<Record<number, EvidenceVersion>> = Object.freeze({
+  1: { schema: EvidenceV1, build: buildEvidenceV1, asCertified: evidenceAsCertified },
 });
 
 /** The version new certificates are issued with. */
@@ -117,6 +131,15 @@ function versionEntry(version: number) {
 /** Computes the evidence of `version` (default: the current one) for a zone × season. */
 export function buildEvidence(input: EvidenceInput, version: number = CURRENT_EVIDENCE_VERSION): CertificateEvidence {
   return versionEntry(version).build(input);
+}
+
+/**
+ * The workspace's evidence now (built in the certificate's version) as that certificate holds it: what the
+ * certificate's digest is compared with when it is verified.
+ */
+export function evidenceAsCertifiedBy(now: CertificateEvidence, certified: unknown): CertificateEvidence {
+  const entry = versionEntry(evidenceVersionOf(certified));
+  return entry.asCertified ? entry.asCertified(now, certified) : now;
 }
 
 /**

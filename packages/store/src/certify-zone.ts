@@ -1,7 +1,6 @@
 import { bboxOf, digestOf, evaluateCertification, polygonsIntersect, seasonToFile, summarizeDeskDecisions, type CertificationResult, type CoverageResult, type DeskSummary, type Polygonal, type Season, type Target } from '@tiandi/geo';
-import { buildEvidence, CURRENT_EVIDENCE_VERSION, evidenceVersionOf, type CertificateEvidence } from './certificate-evidence';
+import { buildEvidence, CURRENT_EVIDENCE_VERSION, evidenceAsCertifiedBy, evidenceVersionOf, type CertificateEvidence } from './certificate-evidence';
 import { drawGroundAuditSample } from './ground-audit-sample';
-import { evidenceAsCertified } from './evidence-added-fields';
 import { StoreError } from './errors';
 import { asMulti, readSeason, readTargets, readZone, type ZoneRecord } from './rows';
 import { readFootprints, zoneCoverage } from './zone-coverage';
@@ -152,9 +151,10 @@ export function revokeCertificate(ws: Workspace, args: { zoneId: string; seasonI
  * evidence in the workspace now (has anything changed since it was signed?).
  */
 export function verifyCertificate(ws: Workspace, cert: Pick<Certificate, 'zoneId' | 'seasonId' | 'evidenceDigest' | 'evidence'>): { selfConsistent: boolean; matchesWorkspace: boolean; currentDigest: string } {
-  // The workspace's evidence computed the way the certificate's own version computed it, less the fields version 1
-  // gained after the certificate was issued where they still hold their implicit value (evidence-added-fields.ts).
+  // The workspace's evidence computed the way the certificate's own version computed it, as that version's
+  // certificates hold it (version 1 leaves out fields it gained after this certificate was issued, where they still
+  // hold their implicit value: evidence-added-fields.ts).
   const now = evaluateZone(ws, cert.zoneId, cert.seasonId, evidenceVersionOf(cert.evidence)).evidence;
-  const currentDigest = digestOf(evidenceAsCertified(now, cert.evidence));
+  const currentDigest = digestOf(evidenceAsCertifiedBy(now, cert.evidence));
   return { selfConsistent: !!cert.evidence && digestOf(cert.evidence) === cert.evidenceDigest, matchesWorkspace: currentDigest === cert.evidenceDigest, currentDigest };
 }
