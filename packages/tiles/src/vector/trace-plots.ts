@@ -35,95 +35,112 @@ export function tracePlots(scores: Float32Array, width: number, height: number, 
   // 0 unvisited, 1 in the component being traced, 2 in a finished component (1 byte a cell, not 4).
   const label = new Uint8Array(n);
   const plots: GridPlot[] = [];
-  const stack: number[] = [];
   for (let s = 0; s < n; s++) {
     if (label[s] !== 0 || !(scores[s] >= o.high)) continue;
-    const next = 1;
-    const cells: number[] = [];
-    label[s] = next;
-    stack.push(s);
-    let minX = width, minY = height, maxX = -1, maxY = -1;
-    let sum = 0;
-    let max = 0;
-    while (stack.length) {
-      const i = stack.pop()!;
-      cells.push(i);
-      const x = i % width;
-      const y = (i - x) / width;
-      if (x < minX) minX = x;
-      if (x > maxX) maxX = x;
-      if (y < minY) minY = y;
-      if (y > maxY) maxY = y;
-      const v = scores[i];
-      sum += v;
-      if (v > max) max = v;
-      if (x > 0 && label[i - 1] === 0 && scores[i - 1] >= o.low) (label[i - 1] = next), stack.push(i - 1);
-      if (x < width - 1 && label[i + 1] === 0 && scores[i + 1] >= o.low) (label[i + 1] = next), stack.push(i + 1);
-      if (y > 0 && label[i - width] === 0 && scores[i - width] >= o.low) (label[i - width] = next), stack.push(i - width);
-      if (y < height - 1 && label[i + width] === 0 && scores[i + width] >= o.low) (label[i + width] = next), stack.push(i + width);
-    }
-    const id = 1;
-    // Holes: background inside the bounding box not reachable from its border (4-connected).
-    const bw = maxX - minX + 3;
-    const bh = maxY - minY + 3;
-    const outside = new Uint8Array(bw * bh);
-    const isPlot = (bx: number, by: number) => {
-      const x = bx + minX - 1;
-      const y = by + minY - 1;
-      return x >= 0 && y >= 0 && x < width && y < height && label[y * width + x] === id;
-    };
-    const q: number[] = [0];
-    outside[0] = 1;
-    while (q.length) {
-      const i = q.pop()!;
-      const bx = i % bw;
-      const by = (i - bx) / bw;
-      const nb = [[bx - 1, by], [bx + 1, by], [bx, by - 1], [bx, by + 1]];
-      for (const [nx, ny] of nb) {
-        if (nx < 0 || ny < 0 || nx >= bw || ny >= bh) continue;
-        const j = ny * bw + nx;
-        if (outside[j] || isPlot(nx, ny)) continue;
-        outside[j] = 1;
-        q.push(j);
-      }
-    }
-    const filled = new Uint8Array(bw * bh);
-    for (let by = 0; by < bh; by++) for (let bx = 0; bx < bw; bx++) if (isPlot(bx, by)) filled[by * bw + bx] = 1;
-    let area = cells.length;
-    const seenHole = new Uint8Array(bw * bh);
-    for (let i = 0; i < bw * bh; i++) {
-      if (outside[i] || filled[i] || seenHole[i]) continue;
-      const hole: number[] = [];
-      const hq = [i];
-      seenHole[i] = 1;
-      while (hq.length) {
-        const j = hq.pop()!;
-        hole.push(j);
-        const bx = j % bw;
-        const by = (j - bx) / bw;
-        for (const [nx, ny] of [[bx - 1, by], [bx + 1, by], [bx, by - 1], [bx, by + 1]]) {
-          const k = ny * bw + nx;
-          if (outside[k] || filled[k] || seenHole[k]) continue;
-          seenHole[k] = 1;
-          hq.push(k);
-        }
-      }
-      if (hole.length < o.minCells) {
-        for (const j of hole) filled[j] = 1;
-        area += hole.length;
-      }
-    }
-    if (area < o.minCells) {
-      for (const c of cells) label[c] = 2;
-      continue;
-    }
+    const c = growComponent(scores, width, height, label, s, o.low);
+    const box = filledBox(c, width, height, label);
+    const area = c.cells.length + fillSmallHoles(box, o.minCells);
+    for (const cell of c.cells) label[cell] = 2;
+    if (area < o.minCells) continue;
     const tol = o.simplifyCells ?? 0.5;
-    const polygons = outlineRings((x, y) => filled[(y - minY + 1) * bw + (x - minX + 1)] === 1, minX, minY, maxX + 1, maxY + 1).map((p) => ({
+    const polygons = outlineRings((x, y) => box.filled[(y - c.minY + 1) * box.bw + (x - c.minX + 1)] === 1, c.minX, c.minY, c.maxX + 1, c.maxY + 1).map((p) => ({
       outer: simplifyRing(p.outer, tol),
       holes: p.holes.map((h) => simplifyRing(h, tol)),
     }));
-    for (const c of cells) label[c] = 2;
-    plots.push({ polygons, cells: area, scoreMax: max, scoreMean: sum / cells.length, seed: s, cellIndices: Int32Array.from(cells) });
+    plots.push({ polygons, cells: area, scoreMax: c.max, scoreMean: c.sum / c.cells.length, seed: s, cellIndices: Int32Array.from(c.cells) });
   }
   return plots;
+}
+
+/** A 4-connected component grown from a seed: its cells (in visiting order), bounding box and score sum and maximum. */
+interface Component { cells: number[]; minX: number; minY: number; maxX: number; maxY: number; sum: number; max: number }
+
+/** Grows the component of cell `s` through 4-connected cells scoring at least `low`, labelling them 1. */
+function growComponent(scores: Float32Array, width: number, height: number, label: Uint8Array, s: number, low: number): Component {
+  const next = 1;
+  const c: Component = { cells: [], minX: width, minY: height, maxX: -1, maxY: -1, sum: 0, max: 0 };
+  const stack: number[] = [s];
+  label[s] = next;
+  while (stack.length) {
+    const i = stack.pop()!;
+    c.cells.push(i);
+    const x = i % width;
+    const y = (i - x) / width;
+    if (x < c.minX) c.minX = x;
+    if (x > c.maxX) c.maxX = x;
+    if (y < c.minY) c.minY = y;
+    if (y > c.maxY) c.maxY = y;
+    const v = scores[i];
+    c.sum += v;
+    if (v > c.max) c.max = v;
+    if (x > 0 && label[i - 1] === 0 && scores[i - 1] >= low) (label[i - 1] = next), stack.push(i - 1);
+    if (x < width - 1 && label[i + 1] === 0 && scores[i + 1] >= low) (label[i + 1] = next), stack.push(i + 1);
+    if (y > 0 && label[i - width] === 0 && scores[i - width] >= low) (label[i - width] = next), stack.push(i - width);
+    if (y < height - 1 && label[i + width] === 0 && scores[i + width] >= low) (label[i + width] = next), stack.push(i + width);
+  }
+  return c;
+}
+
+/** The component's bounding box with a one-cell margin: which cells are the plot, and which background is outside (reachable from the margin). */
+interface Box { bw: number; bh: number; filled: Uint8Array; outside: Uint8Array }
+
+function filledBox(c: Component, width: number, height: number, label: Uint8Array): Box {
+  const id = 1;
+  const bw = c.maxX - c.minX + 3;
+  const bh = c.maxY - c.minY + 3;
+  const outside = new Uint8Array(bw * bh);
+  const isPlot = (bx: number, by: number) => {
+    const x = bx + c.minX - 1;
+    const y = by + c.minY - 1;
+    return x >= 0 && y >= 0 && x < width && y < height && label[y * width + x] === id;
+  };
+  // Background reachable from the margin (4-connected) is outside; the rest of the background is holes.
+  const q: number[] = [0];
+  outside[0] = 1;
+  while (q.length) {
+    const i = q.pop()!;
+    const bx = i % bw;
+    const by = (i - bx) / bw;
+    const nb = [[bx - 1, by], [bx + 1, by], [bx, by - 1], [bx, by + 1]];
+    for (const [nx, ny] of nb) {
+      if (nx < 0 || ny < 0 || nx >= bw || ny >= bh) continue;
+      const j = ny * bw + nx;
+      if (outside[j] || isPlot(nx, ny)) continue;
+      outside[j] = 1;
+      q.push(j);
+    }
+  }
+  const filled = new Uint8Array(bw * bh);
+  for (let by = 0; by < bh; by++) for (let bx = 0; bx < bw; bx++) if (isPlot(bx, by)) filled[by * bw + bx] = 1;
+  return { bw, bh, filled, outside };
+}
+
+/** Fills the holes of fewer than `minCells` cells into `box.filled`. @returns the cells filled. */
+function fillSmallHoles(box: Box, minCells: number): number {
+  const { bw, bh, filled, outside } = box;
+  let added = 0;
+  const seenHole = new Uint8Array(bw * bh);
+  for (let i = 0; i < bw * bh; i++) {
+    if (outside[i] || filled[i] || seenHole[i]) continue;
+    const hole: number[] = [];
+    const hq = [i];
+    seenHole[i] = 1;
+    while (hq.length) {
+      const j = hq.pop()!;
+      hole.push(j);
+      const bx = j % bw;
+      const by = (j - bx) / bw;
+      for (const [nx, ny] of [[bx - 1, by], [bx + 1, by], [bx, by - 1], [bx, by + 1]]) {
+        const k = ny * bw + nx;
+        if (outside[k] || filled[k] || seenHole[k]) continue;
+        seenHole[k] = 1;
+        hq.push(k);
+      }
+    }
+    if (hole.length < minCells) {
+      for (const j of hole) filled[j] = 1;
+      added += hole.length;
+    }
+  }
+  return added;
 }
