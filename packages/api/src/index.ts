@@ -7,7 +7,7 @@ export { ROLES, type Role } from './roles';
 export { LoginBody, type Account, type LoginAnswer, type SessionAnswer } from './auth';
 export type { ErrorBody } from './error-body';
 export { FieldImportBody, ReportBody, type FieldAssignment, type FieldStop, type FieldTargetFeature, type ReportAnswer, type StopInfo } from './field';
-export { CertifyBody, RevokeBody, type CertificateStatus, type ZoneStatus } from './manager';
+export { CertifyBody, RevokeBody, type CertificateStatus, type CertificateSummary, type ZoneDetail, type ZoneStatus } from './manager';
 export type { RasterInfo } from './rasters';
 export { NewUserBody, PasswordBody } from './users';
 export { TargetDecisionBody, TriageDecisionBody, TriageNextBody } from './targets';

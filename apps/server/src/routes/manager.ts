@@ -1,5 +1,5 @@
 import { certificateHtml, certifyZone, evaluateZone, listCertificates, readAuditLog, readZone, reportIdsOfTarget, revokeCertificate, StoreError, verifyAudit, type Certificate } from '@tiandi/store';
-import { CertifyBody, RevokeBody } from '@tiandi/api';
+import { CertifyBody, RevokeBody, type CertificateSummary, type ZoneDetail } from '@tiandi/api';
 import { defineErrorCodes } from '@tiandi/geo';
 import { z } from 'zod';
 import type { Role, RouteModule } from '../context';
@@ -59,7 +59,7 @@ const manager: RouteModule = {
         certifiable: ev.result.certifiable,
         evidenceDigest: ev.evidenceDigest,
         certificates: certs.map(summary),
-      };
+      } satisfies ZoneDetail;
     });
 
     app.post('/api/manager/zones/:id/certify', { config: { roles: DECIDE } }, async (req, reply) => {
@@ -140,7 +140,7 @@ const manager: RouteModule = {
 };
 export default manager;
 
-function summary(c: Certificate) {
+function summary(c: Certificate): CertificateSummary {
   return { certId: c.certId, zoneId: c.zoneId, zoneName: c.zoneName, seasonId: c.seasonId, status: c.status, statusReason: c.statusReason, signedBy: c.signedBy, issuedAt: c.issuedAt, evidenceDigest: c.evidenceDigest, coverageShare: c.coverage.share };
 }
 

@@ -1,6 +1,6 @@
 import './manager-messages';
 import './manager.css';
-import type { CertificateStatus, RasterInfo, ZoneStatus } from '@tiandi/api';
+import type { CertificateSummary, RasterInfo, ZoneDetail, ZoneStatus } from '@tiandi/api';
 import type { GeoJSONSource, Map as MapLibreMap } from 'maplibre-gl';
 import { api } from '../api/api';
 import { currentAccount } from '../auth/session';
@@ -12,23 +12,6 @@ import { errorText, pickLanguage } from '../api/error-text';
 import { zoneImportPanel } from './zone-import-panel';
 import { adaptationPanel } from './adaptation-panel';
 
-interface Rule { id: string; title: string; pass: boolean; detail: string; failing: GeoJSON.Feature[] }
-interface CertSummary { certId: string; zoneId: string; zoneName: string | null; status: CertificateStatus; statusReason: string | null; signedBy: string; issuedAt: string; evidenceDigest: string }
-interface ZoneDetail {
-  status: ZoneStatus;
-  season: { id: string; name: string };
-  parents: string[];
-  /** The same, romanised where the data has name_pinyin. */
-  parentsPinyin?: string[];
-  zone: GeoJSON.Feature;
-  coverage: { share: number; gapAreaM2: number };
-  gaps: GeoJSON.FeatureCollection;
-  targets: GeoJSON.FeatureCollection;
-  rules: Rule[];
-  certifiable: boolean;
-  evidenceDigest: string;
-  certificates: CertSummary[];
-}
 
 const pct = (x: number | null) => (x === null ? '—' : `${fmtNumber(x * 100, 1)} %`);
 const STATUS_COLOUR = ['match', ['get', 'status'], 'confirmed', '#e03131', 'eradicated', '#f08c00', 'eradication_verified', '#2b8a3e', 'inspected_negative', '#868e96', 'dismissed_desk', '#ced4da', 'dismissed_model', '#dee2e6', 'needs_revisit', '#9c36b5', '#1c7ed6'];
@@ -71,7 +54,7 @@ const managerView: View = (root) => {
   const loadTree = async () => {
     const [{ zones }, { certificates }] = await Promise.all([
       api<{ zones: ZoneStatus[] }>('/api/manager/zones'),
-      api<{ certificates: CertSummary[] }>('/api/manager/certificates?status=stale'),
+      api<{ certificates: CertificateSummary[] }>('/api/manager/certificates?status=stale'),
     ]);
     if (disposed) return;
     stale.replaceChildren(
@@ -129,7 +112,7 @@ const managerView: View = (root) => {
     const certify = h('button', { type: 'button', class: 'primary', 'data-testid': 'certify', onclick: async () => {
       certify.disabled = true;
       try {
-        const res = await api<{ certificate: CertSummary }>(`/api/manager/zones/${encodeURIComponent(d.status.zoneId)}/certify`, { body: {} });
+        const res = await api<{ certificate: CertificateSummary }>(`/api/manager/zones/${encodeURIComponent(d.status.zoneId)}/certify`, { body: {} });
         await loadTree();
         await select(d.status.zoneId);
         const m = document.querySelector('[data-testid=certify-msg]');
