@@ -4,7 +4,7 @@ import { parseArgs } from 'node:util';
 import { existsSync } from 'node:fs';
 import type { Workspace } from '@tiandi/store';
 import { EXIT, type Command } from '../command';
-import { actorOf, rel } from '../workspace-command';
+import { UsageError, actorOf, rel } from '../workspace-command';
 import { readDemFile, readRoadsFile } from './plan-inputs';
 
 const usage = `用法 Usage:
@@ -46,12 +46,8 @@ Re-plan: --visited leaves inspected targets out, --previous keeps each team's re
 Deterministic for a --seed with --iterations (a --time-limit alone depends on the machine).
 `;
 
-/** A bad-input error printed as `tiandi: <file>: <message>` with exit status 2. */
-class BadInput extends Error {
-  constructor(readonly file: string, message: string) {
-    super(message);
-  }
-}
+/** A bad-input error printed as `tiandi: <file>: <message>` with exit status 2 (the CLI's TIANDI_E_USAGE). */
+class BadInput extends UsageError {}
 
 const plan: Command = {
   summary: '规划踏查路线 Plan ground inspection routes for several teams',
