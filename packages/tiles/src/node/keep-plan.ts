@@ -12,6 +12,8 @@ import type { RowResult } from '../scan/scan-row';
 export interface KeepSpec {
   /** The temporary file of kept blocks. */
   path: string;
+  /** Bytes each thread may keep in it (a share of the temp folder's room). */
+  limitBytes: number;
   /** Boxes asked for before the first row: swath edges and the digest's windows. */
   boxes: PixelBox[];
   /** A cell scoring at least this may be a candidate's (the low threshold, less a rounding margin). */

@@ -147,15 +147,20 @@ function failureOf(image: string, err: unknown): ScanFailure {
 
 const isAbort = (err: unknown) => (err as TilesError)?.code === 'TIANDI_E_ABORTED';
 
-/** Whether the temp folder has `bytes` to spare with half its free space left over (a 20-Gpx level is 20 GB). */
-async function roomFor(bytes: number): Promise<boolean> {
+/** Bytes free in the temp folder, once the levels of scans that were killed are removed (0 when unknown). */
+async function freeTempBytes(): Promise<number> {
   await removeOrphanLevels(tmpdir());
   try {
     const s = await statfs(tmpdir());
-    return bytes * 2 <= s.bavail * s.bsize;
+    return s.bavail * s.bsize;
   } catch {
-    return false;
+    return 0;
   }
+}
+
+/** Whether the temp folder has `bytes` to spare with half its free space left over (a 20-Gpx level is 20 GB). */
+async function roomFor(bytes: number): Promise<boolean> {
+  return bytes * 2 <= (await freeTempBytes());
 }
 
 async function stopWorkers(workers: ScanWorker[]): Promise<void> {
@@ -273,13 +278,15 @@ async function prepareReducedLevel(run: ScanRun, src: GeoTiffSource, plan: ScanP
  */
 async function prepareKeptBlocks(run: ScanRun, src: GeoTiffSource, plan: ScanPlan, k: number): Promise<KeepSpec | undefined> {
   const level0 = src.levels.every((L) => L === src.levels[0] || !(L.scaleX <= plan.fx * (1 + 1e-9) && L.scaleY <= plan.fy * (1 + 1e-9)));
-  if (!level0 || !(await roomFor(src.width * src.height))) return undefined;
+  // At most a quarter of the temp folder's free space, and the image's size decoded, shared by the threads.
+  const limitBytes = Math.min(src.width * src.height * 4, (await freeTempBytes()) / 4) / Math.max(1, run.threads);
+  if (!level0 || !(limitBytes > 0)) return undefined;
   const path = join(tmpdir(), `tiandi-level-${process.pid}-${k}-kept.bin`);
-  if (!(await src.keepBlocks(path, true).then(() => true, () => false))) return undefined;
+  if (!(await src.keepBlocks(path, true, limitBytes).then(() => true, () => false))) return undefined;
   const v = run.verifier;
   const stages = v?.model && run.options.verify !== false ? [v.card, ...(v.prefilter?.model ? [v.prefilter.card] : [])] : [];
   const boxes = [...(src.layout.tiled ? swathEdgeBoxes(plan, swathTiles(src, plan), src.height) : []), ...digestWindows(src)];
-  const spec: KeepSpec = { path, boxes, hotScore: stages.length ? hotScoreFor(run.thresholds.low) : Infinity, halfWindowPx: halfWindowPx(stages, src.gsdM) };
+  const spec: KeepSpec = { path, limitBytes, boxes, hotScore: stages.length ? hotScoreFor(run.thresholds.low) : Infinity, halfWindowPx: halfWindowPx(stages, src.gsdM) };
   for (const box of boxes) src.keepBlocksUnder(box);
   return spec;
 }

@@ -33,7 +33,7 @@ port.on('message', async (m: WorkerRequest) => {
         // Blocks this thread decodes feed the reduced level the scan builds (its file is the scan's).
         if (m.reduced) await source.reduceLevel(m.reduced.factor, m.reduced.path, false).catch(() => false);
         // …and the blocks it keeps (kept-blocks.ts): asked for here too, since this thread's cache holds them.
-        keep = m.keep && (await source.keepBlocks(m.keep.path, false).then(() => m.keep, () => undefined));
+        keep = m.keep && (await source.keepBlocks(m.keep.path, false, m.keep.limitBytes).then(() => m.keep, () => undefined));
         for (const box of keep?.boxes ?? []) source.keepBlocksUnder(box);
         plan = m.plan;
         segmentTiles = m.segmentTiles;

@@ -80,6 +80,21 @@ describe('kept blocks', () => {
     });
   }
 
+  it('keeps no more than its limit: blocks past it are decoded again (the temp folder is never filled)', async () => {
+    const src = await openGeoTiffSource(files['rgb-jpeg'], { cacheBytes: 64 << 20 });
+    const file = join(dir, 'limited-kept.bin');
+    // Room for one 256 × 256 RGB block, not two.
+    await src.keepBlocks(file, true, 256 * 256 * 3 * 1.5);
+    src.keepBlocksUnder([0, 0, 512, 256]);
+    await src.readWindow([0, 0, 512, 256], 512, 256);
+    const again = await openGeoTiffSource(files['rgb-jpeg'], { cacheBytes: 0 });
+    await again.keepBlocks(file, false);
+    await again.readWindow([0, 0, 512, 256], 512, 256);
+    expect(again.blocksDecoded()).toBe(1);
+    await Promise.all([again.close(), src.close()]);
+    expect(existsSync(file)).toBe(false);
+  });
+
   it('blocks kept by another reader (a worker thread) are read from the same file', async () => {
     const path = files['rgb-jpeg'];
     const ref = await openGeoTiffSource(path, { cacheBytes: 0 });

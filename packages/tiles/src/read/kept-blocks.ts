@@ -27,14 +27,18 @@ export class KeptBlockFile {
     readonly geometry: KeptGeometry,
     private readonly fh: FileHandle,
     private readonly owner: boolean,
+    private readonly limitBytes: number,
   ) {}
 
-  /** Creates (owner: removes it on close) or opens another thread's file. */
-  static async open(path: string, geometry: KeptGeometry, create: boolean): Promise<KeptBlockFile> {
+  /** Bytes this handle has kept (records only). */
+  private keptBytes = 0;
+
+  /** Creates (owner: removes it on close) or opens another thread's file; this handle keeps at most `limitBytes`. */
+  static async open(path: string, geometry: KeptGeometry, create: boolean, limitBytes = Infinity): Promise<KeptBlockFile> {
     const fh = await open(path, create ? 'w+' : 'r+');
     // Sparse: blocks never kept take no disk and read back with flag 0.
     if (create) await fh.truncate(KeptBlockFile.tableBytes(geometry) + geometry.blocksAcross * geometry.blocksDown * recordBytes(geometry));
-    return new KeptBlockFile(path, geometry, fh, create);
+    return new KeptBlockFile(path, geometry, fh, create, limitBytes);
   }
 
   private static tableBytes(g: KeptGeometry): number {
@@ -46,9 +50,15 @@ export class KeptBlockFile {
     return KeptBlockFile.tableBytes(g) + (by * g.blocksAcross + bx) * recordBytes(g);
   }
 
-  /** Keeps decoded block (bx, by): the record first, then its flag, so a reader never sees a half-written one. */
+  /**
+   * Keeps decoded block (bx, by): the record first, then its flag, so a reader never sees a half-written one.
+   * @throws Error past the handle's limit (the temp folder's room): the block is then decoded again when read again.
+   */
   write(bx: number, by: number, block: RgbBlock): void {
     const n = block.width * block.rows;
+    const len = n * (block.valid ? 4 : 3);
+    if (this.keptBytes + len > this.limitBytes) throw new Error('kept blocks: over the limit');
+    this.keptBytes += len;
     const at = this.offset(bx, by);
     // Synchronously, straight from the block's arrays: a copy into the page cache.
     writeSync(this.fh.fd, block.rgb, 0, n * 3, at);

@@ -32,7 +32,7 @@ export interface LevelReader {
    * From now on, keeps decoded blocks of `base` asked for with {@link keepUnder} in the file at `path` (created when
    * `create`; see kept-blocks.ts), and reads kept blocks back from it instead of decoding them again.
    */
-  keepInto(base: IfdInfo, path: string, create: boolean): Promise<void>;
+  keepInto(base: IfdInfo, path: string, create: boolean, limitBytes?: number): Promise<void>;
   /** Asks that the blocks under [x0, x1) × [y0, y1) of the kept level be kept: at once while cached, else when next decoded. */
   keepUnder(x0: number, y0: number, x1: number, y1: number): void;
   /** Closes the kept blocks' file (removing it when this reader created it). */
@@ -421,10 +421,10 @@ async function openReduced(base: IfdInfo, factor: number, file: string, create: 
 }
 
 /** Opens the kept blocks' file of `base` (blocks, or bands of strips as they are read). */
-async function openKept(base: IfdInfo, file: string, create: boolean): Promise<Kept> {
+async function openKept(base: IfdInfo, file: string, create: boolean, limitBytes?: number): Promise<Kept> {
   const bh = base.blockHeight * stripsPerBand(base);
   const geometry = { blocksAcross: base.blocksAcross, blocksDown: Math.ceil(base.height / bh), blockWidth: base.blockWidth, blockHeight: bh };
-  return { base, file: await KeptBlockFile.open(file, geometry, create), wanted: new Set(), written: new Set() };
+  return { base, file: await KeptBlockFile.open(file, geometry, create, limitBytes), wanted: new Set(), written: new Set() };
 }
 
 /** Creates the block reader of one open file. */
@@ -464,9 +464,9 @@ export function createLevelReader(o: { fh: FileHandle; path: string; bigEndian: 
       if (ctx.reduced) ctx.reduced.feeding = false;
     },
     dropReduced,
-    keepInto: async (base, file, create) => {
+    keepInto: async (base, file, create, limitBytes) => {
       await ctx.kept?.file.close();
-      ctx.kept = await openKept(base, file, create);
+      ctx.kept = await openKept(base, file, create, limitBytes);
     },
     keepUnder: (x0, y0, x1, y1) => {
       if (ctx.kept) keepBlocksUnder(ctx, ctx.kept, x0, y0, x1, y1);

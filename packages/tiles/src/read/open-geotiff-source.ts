@@ -73,8 +73,9 @@ export interface GeoTiffSource {
   /**
    * Keeps full-resolution blocks asked for with {@link keepBlocksUnder} in the temporary file `file` (created when
    * `create`, else another thread's; kept-blocks.ts) and reads them back from it rather than decoding them again.
+   * This source keeps at most `limitBytes` (the temp folder's room); blocks past it are decoded again when read again.
    */
-  keepBlocks(file: string, create: boolean): Promise<void>;
+  keepBlocks(file: string, create: boolean, limitBytes?: number): Promise<void>;
   /** Asks that the full-resolution blocks under a pixel box be kept: at once while cached, else when next decoded. */
   keepBlocksUnder(box: PixelBox): void;
   /** Closes the kept blocks' file (removed by the thread that created it). */
@@ -276,8 +277,8 @@ export async function openGeoTiffSource(path: string, options: OpenGeoTiffOption
         reducedLevel = pendingReduced = undefined;
         await blocks.dropReduced();
       },
-      async keepBlocks(file, create) {
-        await blocks.keepInto(levels[0].ifd, file, create);
+      async keepBlocks(file, create, limitBytes) {
+        await blocks.keepInto(levels[0].ifd, file, create, limitBytes);
       },
       keepBlocksUnder: ([x0, y0, x1, y1]) => blocks.keepUnder(Math.floor(x0), Math.floor(y0), Math.ceil(x1), Math.ceil(y1)),
       dropKeptBlocks: () => blocks.dropKept(),

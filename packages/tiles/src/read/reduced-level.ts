@@ -77,7 +77,7 @@ export function reduceBlock(g: ReducedGeometry, block: RgbBlock): RgbBlock {
   if (rows > 0) {
     const r = boxDownsample({ width: block.width, height: block.rows, rgb: block.rgb, valid: block.valid ?? new Uint8Array(0), allValid: !block.valid }, 0, 0, g.factor, g.tileWidth, rows);
     rgb.set(r.rgb);
-    if (block.valid) valid.set(r.valid);
+    valid?.set(r.valid);
   }
   return { width: g.tileWidth, rows: g.tileHeight, rgb, valid, byteLength: n * 4 };
 }
