@@ -13,3 +13,4 @@ export { NewUserBody, PasswordBody } from './users';
 export { TargetDecisionBody, TriageDecisionBody, TriageNextBody } from './targets';
 export { DepotBody, LonLat } from './planning';
 export { MAX_ZONE_IMPORT_BYTES, ZoneImportBody } from './zones';
+export type { JobProgress, JobStatus, JobView } from './jobs';

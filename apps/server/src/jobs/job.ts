@@ -1,22 +1,7 @@
-/** State of a background scan job. */
-export type JobStatus = 'queued' | 'running' | 'done' | 'failed' | 'cancelled';
+import type { JobProgress, JobStatus } from '@tiandi/api';
 
-/** Progress of a running scan, as pushed to the browser. */
-export interface JobProgress {
-  /** `tiles`: the first stage over the tile rows; `verify`: the model's second stage over its windows (then `fraction` and `etaS` are of that stage). */
-  stage: 'tiles' | 'verify';
-  tilesDone: number;
-  tilesTotal: number;
-  /** Throughput so far in megapixels per second. */
-  mpxPerS: number;
-  /** Estimated seconds left, or null when unknown. */
-  etaS: number | null;
-  /** 0–1. */
-  fraction: number;
-  /** The verifier's windows scored so far and in all (0 in the tiles stage). */
-  windowsDone: number;
-  windowsTotal: number;
-}
+/** State and progress of a background scan job: the API contract's, as clients see them. */
+export type { JobProgress, JobStatus };
 
 /** A scan job: one uploaded orthophoto → scan → import into the workspace. */
 export interface Job {

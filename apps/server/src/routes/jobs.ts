@@ -1,3 +1,4 @@
+import type { JobView } from '@tiandi/api';
 import { z } from 'zod';
 import type { RouteModule } from '../context';
 import { ServerError } from '../errors';
@@ -12,7 +13,7 @@ import { workspaceOf } from '../workspace/workspace-service';
 const IdParams = z.strictObject({ id: z.string().min(1).max(100) });
 
 /** The view of a job sent to clients (no server file paths). */
-export function publicJob(j: Job) {
+export function publicJob(j: Job): JobView {
   return {
     id: j.id,
     status: j.status,

@@ -1,18 +1,14 @@
+import type { JobView } from '@tiandi/api';
 import { api } from '../api/api';
 import { fmtNumber, t } from '../i18n/index';
 import { h } from '../ui/h';
 import { qualityLine, type ScanQuality } from './quality-line';
 
-/** A scan job as the server sends it. */
-export interface JobView {
-  id: string;
-  status: 'queued' | 'running' | 'done' | 'failed' | 'cancelled';
-  imageName: string;
-  /** `stage` 'verify': the model's second stage, whose windows are counted (and `fraction`, `etaS` are of it). */
-  progress: { stage?: 'tiles' | 'verify'; tilesDone: number; tilesTotal: number; mpxPerS: number; etaS: number | null; fraction: number; windowsDone?: number; windowsTotal?: number };
-  error: string | null;
-  result: { candidates: number; summary?: { quality?: ScanQuality } | null } | null;
-}
+/** A scan job as the server sends it (the API contract's). */
+export type { JobView };
+
+/** A finished scan's quality figures, from its summary.json (an open document, so read as the scan writes it). */
+const qualityOf = (j: JobView) => j.result?.summary?.quality as ScanQuality | undefined;
 
 /** Seconds as "1 小时 2 分" / "3 分" / "20 秒". */
 export function formatDuration(s: number | null): string {
@@ -62,7 +58,7 @@ export function jobsPanel(opts: { onDone: (job: JobView) => void }): { el: HTMLE
       h('div', { class: 'progress' }, h('div', { style: { width: `${pct}%` } })),
       h('div', { class: j.status === 'failed' ? 'error' : 'muted' }, detail),
       // Why part of the image will not count as coverage: blurred, over-exposed, dark or hazy blocks.
-      ...(j.status === 'done' && qualityLine(j.result?.summary?.quality) ? [h('div', { class: 'error', 'data-testid': 'job-quality' }, qualityLine(j.result?.summary?.quality)!)] : []),
+      ...(j.status === 'done' && qualityLine(qualityOf(j)) ? [h('div', { class: 'error', 'data-testid': 'job-quality' }, qualityLine(qualityOf(j))!)] : []),
       ...actions,
     );
     const before = lastStatus.get(j.id);
