@@ -36,3 +36,4 @@ export * from './export/plan-to-csv';
 export * from './export/plan-to-navigation-html';
 export * from './plan/teams-from-json';
 export * from './plan/plan-teams';
+export * from './plan/plan-record';

@@ -1,4 +1,4 @@
-import { planTeams, targetsFromGeoJson, type Plan } from '@tiandi/planner';
+import { planRecord, planTeams, targetsFromGeoJson, type Plan } from '@tiandi/planner';
 import type { MapMouseEvent } from 'maplibre-gl';
 import { api } from '../api/api';
 import { t } from '../i18n/index';
@@ -194,23 +194,8 @@ const plannerView: View = async (root) => {
           },
           onSave: async () => {
             const planId = `plan-${current.date ?? today()}-${Date.now().toString(36)}`;
-            await api('/api/plans', {
-              body: {
-                planId,
-                // One row per team, its days in order (as 'tiandi plans import' records a plan.json).
-                teams: teamOrder.map((team) => {
-                  const routes = current.routes.filter((r) => r.teamId === team).sort((a, b) => a.day - b.day);
-                  const lines = routes.map((r) => r.path).filter((p) => p.length >= 2);
-                  return {
-                    team,
-                    route: lines.length ? { type: 'MultiLineString', coordinates: lines } : null,
-                    durationS: routes.reduce((s, r) => s + r.durationS, 0),
-                    distanceM: routes.reduce((s, r) => s + r.distanceM, 0),
-                    stops: routes.flatMap((r) => r.stops.map((s) => ({ targetId: s.targetId, position: [s.lon, s.lat], arriveS: s.arrivalS }))),
-                  };
-                }),
-              },
-            });
+            // One row per team, its days in order (as 'tiandi plans import' records a plan.json).
+            await api('/api/plans', { body: planRecord(current, planId, teamOrder) });
             return planId;
           },
         }),
