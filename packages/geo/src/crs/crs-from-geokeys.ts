@@ -108,6 +108,7 @@ function linearUnit(keys: GeoKeys): { m: number; token: string } {
 /**
  * The proj4 projection of a user-defined projected CRS from ProjCoordTransGeoKey and its parameters
  * (GeoTIFF 1.0 §6.3.3.3), falling back between natural, false and centre origins as GDAL does.
+ * long: one line per projection method GeoTIFF defines (26); the table reads best whole.
  */
 function projectionPart(keys: GeoKeys): string {
   const conv = coded(keys, 'ProjectionGeoKey');

@@ -49,7 +49,40 @@ export interface EvalReport {
  * model over each at its GSD, turns the heatmap into candidate plots (hysteresis thresholds,
  * minimum area) and scores them against the truth.
  */
-export async function evaluateModel(opts: {
+export async function evaluateModel(opts: EvalOptions): Promise<EvalReport> {
+  const engine = opts.engine ?? 'scan';
+  const model = engine === 'bare' ? await loadBareModel(opts.modelDir) : undefined;
+  const card = JSON.parse(readFileSync(join(opts.modelDir, 'model.json'), 'utf8')) as BareCard;
+  const th = opts.thresholds ?? card.thresholds;
+  const work = mkdtempSync(join(tmpdir(), 'tiandi-eval-'));
+  const acc: Tally = { scenes: [], tileScores: [], tileLabels: [], plotScores: [], perScene: [], sceneGsd: [], imageryPx: 0, scanS: 0 };
+  try {
+    for (const [k, seed] of opts.seeds.entries()) {
+      throwIfAborted(opts.signal);
+      const so = evalSceneOptions(seed, opts.sizeM, opts.gsds?.length ? opts.gsds[k % opts.gsds.length] : undefined, opts.variety);
+      const w = await writeScene(so, work, { signal: opts.signal });
+      acc.imageryPx += so.widthPx * so.widthPx;
+      const truthPlots = w.scene.truth.features.filter((f) => f.properties.class === 'poppy');
+      const plots = truthPlots.map((f) => ({ id: f.properties.id, rings: f.geometry.coordinates, areaM2: (f.properties as { area_m2: number }).area_m2, stage: (f.properties as { stage: string }).stage }));
+      const run = engine === 'scan' ? await scanScene(w, opts, card, join(work, `scan-${seed}`)) : await bareScene(w, model!, card, th, opts.signal);
+      acc.scanS += run.seconds;
+      rmSync(w.tifPath, { force: true });
+      const sceneEval = { plots, candidates: run.candidates, areaKm2: w.scene.truth.scene.area_km2 };
+      acc.scenes.push(sceneEval);
+      const m = plotMetrics([sceneEval]);
+      acc.perScene.push({ seed, gsdM: so.gsdM, crs: so.crs, plots: m.plots, found: m.plotsFound, candidates: m.candidates, falseCandidates: m.fpCandidates });
+      acc.sceneGsd.push(so.gsdM);
+      scoreHeat(acc, plots, run, Math.round(card.tile_stride / run.stride));
+      opts.onScene?.(k + 1, opts.seeds.length);
+    }
+  } finally {
+    rmSync(work, { recursive: true, force: true });
+  }
+  return evalReport(opts, card, th, engine, acc, engine === 'bare' ? model!.stats.runS : acc.scanS);
+}
+
+/** Options of {@link evaluateModel}. */
+export interface EvalOptions {
   modelDir: string; seeds: number[]; sizeM?: number; thresholds?: { high: number; low: number; min_area_m2: number };
   /** `scan` (default): the full scan pipeline, scanImages of @tiandi/tiles; `bare`: this package's minimal tiled runner. */
   engine?: 'scan' | 'bare';
@@ -58,91 +91,83 @@ export async function evaluateModel(opts: {
   /** `wide`: the domain-randomised world (scene option variety), a stand-in for another generator's scenes. */
   variety?: 'classic' | 'wide';
   signal?: AbortSignal; onScene?: (done: number, total: number) => void;
-}): Promise<EvalReport> {
-  const engine = opts.engine ?? 'scan';
-  const model = engine === 'bare' ? await loadBareModel(opts.modelDir) : undefined;
-  const card = JSON.parse(readFileSync(join(opts.modelDir, 'model.json'), 'utf8')) as BareCard;
-  let scanS = 0;
-  const th = opts.thresholds ?? card.thresholds;
-  const work = mkdtempSync(join(tmpdir(), 'tiandi-eval-'));
-  const scenes: SceneEval[] = [];
-  const tileScores: number[] = [], tileLabels: number[] = [];
-  const plotScores: number[] = [];
-  const perScene: EvalReport['perScene'] = [];
-  const sceneGsd: number[] = [];
-  let imageryPx = 0;
-  try {
-    for (const [k, seed] of opts.seeds.entries()) {
-      throwIfAborted(opts.signal);
-      const so = evalSceneOptions(seed, opts.sizeM, opts.gsds?.length ? opts.gsds[k % opts.gsds.length] : undefined, opts.variety);
-      const w = await writeScene(so, work, { signal: opts.signal });
-      imageryPx += so.widthPx * so.widthPx;
-      const truthPlots = w.scene.truth.features.filter((f) => f.properties.class === 'poppy');
-      const plots = truthPlots.map((f) => ({ id: f.properties.id, rings: f.geometry.coordinates, areaM2: (f.properties as { area_m2: number }).area_m2, stage: (f.properties as { stage: string }).stage }));
-      let candidates: EvalCandidate[];
-      let heat: Float32Array, hw: number, hh: number, stride: number;
-      let toHeat: (lon: number, lat: number) => [number, number];
-      if (engine === 'scan') {
-        const r = await scanWithTiles(w.tifPath, opts.modelDir, join(work, `scan-${seed}`), opts.signal);
-        candidates = r.candidates;
-        ({ heat, hw, hh, toHeat } = r);
-        stride = card.output.stride ?? card.input.size;
-        scanS += r.seconds;
-      } else {
-        const img = await readResampled(w.tifPath, card.gsd_m, opts.signal);
-        ({ heat, hw, hh, stride } = await runBareModel(model!, img.rgb, img.width, img.height));
-        const cellM = stride * w.scene.options.gsdM * img.factor;
-        const cellArea = cellM * cellM;
-        const comps = heatComponents(heat, hw, hh, th.low, th.high, Math.max(1, Math.ceil(th.min_area_m2 / cellArea)));
-        const g = w.scene.georef;
-        const sq = (c: number): Array<[number, number]> => {
-          const x = (c % hw) * cellM, y = Math.floor(c / hw) * cellM;
-          return ([[x, y], [x + cellM, y], [x + cellM, y + cellM], [x, y + cellM], [x, y]] as SceneXY[]).map(([a, b]) => g.sceneToLonLat(a, b));
-        };
-        candidates = comps.map((c) => ({ rings: c.cells.map((cell) => [sq(cell)]), score: c.maxScore }));
-        toHeat = (lon, lat) => { const [x, y] = g.lonLatToScene(lon, lat); return [x / cellM, y / cellM]; };
-      }
-      rmSync(w.tifPath, { force: true });
-      const sceneEval = { plots, candidates, areaKm2: w.scene.truth.scene.area_km2 };
-      scenes.push(sceneEval);
-      const m = plotMetrics([sceneEval]);
-      perScene.push({ seed, gsdM: so.gsdM, crs: so.crs, plots: m.plots, found: m.plotsFound, candidates: m.candidates, falseCandidates: m.fpCandidates });
-      sceneGsd.push(so.gsdM);
-      // Plot scores (max heat over cells the plot touches) and tile-level scores.
-      const toCell = (ring: Array<[number, number]>) => ring.map(([lon, lat]) => toHeat(lon, lat));
-      const cover = rasterizeCoverage(plots.map((p) => [toCell(p.rings[0])]), hw, hh, 3);
-      for (const p of plots) {
-        const one = rasterizeCoverage([[toCell(p.rings[0])]], hw, hh, 3);
-        let best = 0;
-        for (let i = 0; i < one.length; i++) if (one[i] && heat[i] > best) best = heat[i];
-        plotScores.push(best);
-      }
-      const tc = Math.round(card.tile_stride / stride);
-      for (let ty = 0; ty < hh; ty += tc) for (let tx = 0; tx < hw; tx += tc) {
-        let best = 0, pos = 0;
-        for (let y = ty; y < Math.min(hh, ty + tc); y++) for (let x = tx; x < Math.min(hw, tx + tc); x++) {
-          const i = y * hw + x;
-          if (heat[i] > best) best = heat[i];
-          if (cover[i]) pos = 1;
-        }
-        tileScores.push(best);
-        tileLabels.push(pos);
-      }
-      opts.onScene?.(k + 1, opts.seeds.length);
-    }
-  } finally {
-    rmSync(work, { recursive: true, force: true });
+}
+
+/** What the scenes add up to. */
+interface Tally {
+  scenes: SceneEval[]; tileScores: number[]; tileLabels: number[]; plotScores: number[];
+  perScene: EvalReport['perScene']; sceneGsd: number[]; imageryPx: number; scanS: number;
+}
+
+/** One scene's model output: candidate plots and the heatmap (cells of `stride` model pixels), and a lon/lat → heat cell mapping. */
+interface SceneRun {
+  candidates: EvalCandidate[]; heat: Float32Array; hw: number; hh: number; stride: number;
+  toHeat: (lon: number, lat: number) => [number, number];
+  /** Seconds the scan took (0 for the bare runner, which keeps its own clock). */
+  seconds: number;
+}
+
+type WrittenScene = Awaited<ReturnType<typeof writeScene>>;
+
+/** The scene through the full scan pipeline (@tiandi/tiles). */
+async function scanScene(w: WrittenScene, opts: EvalOptions, card: BareCard, outDir: string): Promise<SceneRun> {
+  const r = await scanWithTiles(w.tifPath, opts.modelDir, outDir, opts.signal);
+  return { candidates: r.candidates, heat: r.heat, hw: r.hw, hh: r.hh, toHeat: r.toHeat, stride: card.output.stride ?? card.input.size, seconds: r.seconds };
+}
+
+/** The scene through the bare runner: heat components as candidates, each a union of heat cells. */
+async function bareScene(w: WrittenScene, model: Awaited<ReturnType<typeof loadBareModel>>, card: BareCard, th: { high: number; low: number; min_area_m2: number }, signal?: AbortSignal): Promise<SceneRun> {
+  const img = await readResampled(w.tifPath, card.gsd_m, signal);
+  const { heat, hw, hh, stride } = await runBareModel(model, img.rgb, img.width, img.height);
+  const cellM = stride * w.scene.options.gsdM * img.factor;
+  const cellArea = cellM * cellM;
+  const comps = heatComponents(heat, hw, hh, th.low, th.high, Math.max(1, Math.ceil(th.min_area_m2 / cellArea)));
+  const g = w.scene.georef;
+  const sq = (c: number): Array<[number, number]> => {
+    const x = (c % hw) * cellM, y = Math.floor(c / hw) * cellM;
+    return ([[x, y], [x + cellM, y], [x + cellM, y + cellM], [x, y + cellM], [x, y]] as SceneXY[]).map(([a, b]) => g.sceneToLonLat(a, b));
+  };
+  const candidates = comps.map((c) => ({ rings: c.cells.map((cell) => [sq(cell)]), score: c.maxScore }));
+  const toHeat = (lon: number, lat: number): [number, number] => { const [x, y] = g.lonLatToScene(lon, lat); return [x / cellM, y / cellM]; };
+  return { candidates, heat, hw, hh, stride, toHeat, seconds: 0 };
+}
+
+/** Plot scores (max heat over the cells a plot touches) and tile-level scores and labels (tiles of `tc` × `tc` cells). */
+function scoreHeat(acc: Tally, plots: { rings: Array<Array<[number, number]>> }[], run: SceneRun, tc: number): void {
+  const { heat, hw, hh, toHeat } = run;
+  const toCell = (ring: Array<[number, number]>) => ring.map(([lon, lat]) => toHeat(lon, lat));
+  const cover = rasterizeCoverage(plots.map((p) => [toCell(p.rings[0])]), hw, hh, 3);
+  for (const p of plots) {
+    const one = rasterizeCoverage([[toCell(p.rings[0])]], hw, hh, 3);
+    let best = 0;
+    for (let i = 0; i < one.length; i++) if (one[i] && heat[i] > best) best = heat[i];
+    acc.plotScores.push(best);
   }
-  const seeds = opts.seeds;
+  for (let ty = 0; ty < hh; ty += tc) for (let tx = 0; tx < hw; tx += tc) {
+    let best = 0, pos = 0;
+    for (let y = ty; y < Math.min(hh, ty + tc); y++) for (let x = tx; x < Math.min(hw, tx + tc); x++) {
+      const i = y * hw + x;
+      if (heat[i] > best) best = heat[i];
+      if (cover[i]) pos = 1;
+    }
+    acc.tileScores.push(best);
+    acc.tileLabels.push(pos);
+  }
+}
+
+/** The report over all scenes, with per-GSD metrics when the scenes had several GSDs. */
+function evalReport(opts: EvalOptions, card: BareCard, th: EvalReport['thresholds'], engine: 'scan' | 'bare', acc: Tally, runS: number): EvalReport {
+  const { seeds } = opts;
+  const { scenes, perScene, sceneGsd } = acc;
   return {
     model: { name: card.name, version: card.version, dir: opts.modelDir },
     seeds: seeds.length > 1 && seeds[seeds.length - 1] - seeds[0] === seeds.length - 1 ? `${seeds[0]}-${seeds[seeds.length - 1]}` : seeds.join(','),
     scenes: seeds.length, variety: opts.variety ?? 'classic', thresholds: th, plot: plotMetrics(scenes),
     verifier: engine === 'scan' && card.verifier ? { max_windows: 4, ...(card.verifier as Omit<NonNullable<EvalReport['verifier']>, 'max_windows'>) } : null,
-    tileRocAuc: rocAuc(tileScores, tileLabels), tiles: tileScores.length,
-    thresholdAt95Recall: thresholdAtRecall(plotScores, 0.95),
+    tileRocAuc: rocAuc(acc.tileScores, acc.tileLabels), tiles: acc.tileScores.length,
+    thresholdAt95Recall: thresholdAtRecall(acc.plotScores, 0.95),
     engine,
-    imageryMpxPerS: engine === 'bare' ? (model!.stats.runS > 0 ? imageryPx / 1e6 / model!.stats.runS : 0) : scanS > 0 ? imageryPx / 1e6 / scanS : 0,
+    imageryMpxPerS: runS > 0 ? acc.imageryPx / 1e6 / runS : 0,
     perScene,
     byGsd: [...new Set(sceneGsd)].length > 1
       ? [...new Set(sceneGsd)].sort((a, b) => a - b).map((g) => ({
