@@ -3,6 +3,8 @@ import os from 'node:os';
 import path from 'node:path';
 import { afterEach, describe, expect, it } from 'vitest';
 import { readRasterList, readScanJobs, Workspace } from '@tiandi/store';
+import { makeGeoTiff } from '../testing/make-geotiff';
+import { signedInServer } from '../testing/signed-in';
 import { migrateJobsFile, migrateRasterFileList } from './migrate-data-files';
 
 const dirs: string[] = [];
@@ -46,5 +48,23 @@ describe("an older server's data folder", () => {
     expect(fs.existsSync(path.join(dir, 'rasters.json'))).toBe(true);
     expect(readRasterList(ws)).toHaveLength(2);
     ws.close();
+  });
+
+  it('a server started on such a folder shows its old jobs and rasters, read from the workspace', async () => {
+    const dir = fs.mkdtempSync(path.join(os.tmpdir(), 'tiandi-data-'));
+    dirs.push(dir);
+    fs.writeFileSync(path.join(dir, 'block-1.tif'), makeGeoTiff({ width: 64, height: 64, epsg: 32648, origin: [500_000, 3_090_000], pixelSize: 0.5 }));
+    fs.writeFileSync(path.join(dir, 'rasters.json'), JSON.stringify([{ kind: 'ortho', name: 'block-1.tif', file: 'block-1.tif' }]));
+    fs.writeFileSync(path.join(dir, 'jobs.json'), JSON.stringify([oldJob('a', 1)]));
+    const s = await signedInServer({ dataDir: dir, runJobs: false });
+    try {
+      const jobs = (await s.app.inject({ url: '/api/jobs', headers: s.as.operator })).json().jobs;
+      expect(jobs.map((j: { id: string; status: string }) => [j.id, j.status])).toEqual([['a', 'done']]);
+      const rasters = (await s.app.inject({ url: '/api/rasters', headers: s.as.operator })).json();
+      expect(JSON.stringify(rasters)).toContain('block-1.tif');
+      expect(fs.readdirSync(dir).filter((f) => f.endsWith('.json'))).toEqual([]);
+    } finally {
+      await s.cleanup();
+    }
   });
 });
