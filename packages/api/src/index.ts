@@ -10,7 +10,7 @@ export { FieldImportBody, ReportBody, type FieldAssignment, type FieldStop, type
 export { CertifyBody, RevokeBody, type CertificateStatus, type CertificateSummary, type ZoneDetail, type ZoneStatus } from './manager';
 export type { RasterInfo } from './rasters';
 export { NewUserBody, PasswordBody } from './users';
-export { TargetDecisionBody, TriageDecisionBody, TriageNextBody } from './targets';
+export { TargetDecisionBody, TriageDecisionBody, TriageNextBody, type TriageBatch, type TriageDecisionView, type TriageItemView } from './targets';
 export { DepotBody, LonLat } from './planning';
 export { MAX_ZONE_IMPORT_BYTES, ZoneImportBody } from './zones';
 export type { JobProgress, JobStatus, JobView } from './jobs';

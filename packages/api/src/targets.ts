@@ -27,6 +27,37 @@ export const TriageNextBody = z.strictObject({
 });
 export type TriageNextBody = z.input<typeof TriageNextBody>;
 
+/** A reviewer's decision on a triage target, as the workspace keeps it. */
+export interface TriageDecisionView {
+  targetId: string;
+  decision: 'poppy_like' | 'not_poppy';
+  reason: string | null;
+  note: string | null;
+  actor: string;
+  modelVersions: string[];
+  scoreMax: number | null;
+  decidedAt: string;
+}
+
+/** One target of the triage gallery: its scores, area, the images and model versions that flagged it, any decision. */
+export interface TriageItemView {
+  targetId: string;
+  status: string;
+  scoreMax: number;
+  scoreVerify: number | null;
+  areaM2: number;
+  imageIds: string[];
+  modelVersions: string[];
+  decision: TriageDecisionView | null;
+}
+
+/** `POST /api/triage/next` answer: progress over the filtered targets, and the next ones, leased to the caller. */
+export interface TriageBatch {
+  reviewed: number;
+  total: number;
+  items: TriageItemView[];
+}
+
 /** `POST /api/triage/:id/decision` body: a reviewer's look at one target's chip. */
 export const TriageDecisionBody = z.strictObject({
   decision: z.enum(['poppy_like', 'not_poppy', 'skip']),

@@ -1,4 +1,4 @@
-import { TriageDecisionBody, TriageNextBody } from '@tiandi/api';
+import { TriageDecisionBody, TriageNextBody, type TriageBatch } from '@tiandi/api';
 import { decideTriage, imagesOfTarget, listTriage, readTarget, skipTriage, undoTriage, type TriageFilter } from '@tiandi/store';
 import { z } from 'zod';
 import type { RouteModule, Role, ServerContext } from '../context';
@@ -55,7 +55,7 @@ const triage: RouteModule = {
       const skip = new Set(body.exclude), held = leases.heldByOthers(actor);
       const open = items.filter((i) => !i.decision && !skip.has(i.targetId) && !held.has(i.targetId));
       const got = new Set(leases.claim(open.slice(0, body.count).map((i) => i.targetId), actor));
-      return { reviewed, total, items: open.filter((i) => got.has(i.targetId)) };
+      return { reviewed, total, items: open.filter((i) => got.has(i.targetId)) } satisfies TriageBatch;
     });
 
     app.post('/api/triage/release', { config: { roles: REVIEWERS } }, async (req) => {

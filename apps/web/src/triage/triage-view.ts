@@ -1,4 +1,4 @@
-import type { TriageDecisionBody, TriageNextBody } from '@tiandi/api';
+import type { TriageBatch, TriageDecisionBody, TriageItemView, TriageNextBody } from '@tiandi/api';
 import { api, ApiError } from '../api/api';
 import { t } from '../i18n/index';
 import type { View } from '../router';
@@ -8,8 +8,7 @@ import './triage-messages';
 import './triage.css';
 
 /** One candidate target as the server hands it out (leased to this reviewer). */
-interface Item { targetId: string; scoreMax: number; scoreVerify: number | null; areaM2: number; imageIds: string[]; modelVersions: string[] }
-interface Batch { reviewed: number; total: number; items: Item[] }
+type Item = TriageItemView;
 type Filters = Omit<TriageNextBody, 'count' | 'exclude'>;
 type Decision = TriageDecisionBody & { decision: 'poppy_like' | 'not_poppy' };
 
@@ -76,7 +75,7 @@ const triageView: View = async (root) => {
     if (loading) return;
     loading = true;
     try {
-      const b = await api<Batch>('/api/triage/next', { body: { ...filters, count: 48, exclude: queue.map((i) => i.targetId) } satisfies TriageNextBody });
+      const b = await api<TriageBatch>('/api/triage/next', { body: { ...filters, count: 48, exclude: queue.map((i) => i.targetId) } satisfies TriageNextBody });
       reviewed = Math.max(reviewed, b.reviewed);
       total = b.total;
       const have = new Set(queue.map((i) => i.targetId));
