@@ -1,8 +1,9 @@
+import type { ErrorBody, ReportAnswer, ReportBody } from '@tiandi/api';
 import type { Outbox, OutboxPhoto, ReportFeature } from './outbox';
 
 /** What one call to the server came to. */
 export type SendResult =
-  | { ok: true; outcome?: 'created' | 'duplicate' }
+  | { ok: true; outcome?: ReportAnswer['outcome'] }
   /** offline: no connection; auth: session expired (sign in again); server: 5xx; rejected: 4xx, the item is invalid. */
   | { ok: false; kind: 'offline' | 'auth' | 'server' | 'rejected'; message: string };
 
@@ -96,10 +97,10 @@ async function safe(fn: () => Promise<SendResult>): Promise<SendResult> {
 export function httpTransport(base = '', fetchFn: typeof fetch = (...a) => globalThis.fetch(...a)): OutboxTransport {
   const classify = async (res: Response): Promise<SendResult> => {
     if (res.ok) {
-      const body = (await res.json().catch(() => ({}))) as { outcome?: 'created' | 'duplicate' };
+      const body = (await res.json().catch(() => ({}))) as Partial<ReportAnswer>;
       return { ok: true, outcome: body.outcome };
     }
-    const body = (await res.json().catch(() => ({}))) as { message?: string };
+    const body = (await res.json().catch(() => ({}))) as Partial<ErrorBody>;
     const message = body.message ?? `HTTP ${res.status}`;
     if (res.status === 401) return { ok: false, kind: 'auth', message };
     if (res.status >= 500 || res.status === 408 || res.status === 429) return { ok: false, kind: 'server', message };
@@ -111,7 +112,7 @@ export function httpTransport(base = '', fetchFn: typeof fetch = (...a) => globa
       return classify(res);
     },
     async postReport(report, signal) {
-      const res = await fetchFn(`${base}/api/field/reports`, { method: 'POST', body: JSON.stringify(report), headers: { 'content-type': 'application/json' }, signal, credentials: 'same-origin' });
+      const res = await fetchFn(`${base}/api/field/reports`, { method: 'POST', body: JSON.stringify(report satisfies ReportBody), headers: { 'content-type': 'application/json' }, signal, credentials: 'same-origin' });
       return classify(res);
     },
   };
