@@ -71,6 +71,136 @@ export interface ImageResult {
 
 const round = (v: number, d: number) => Math.round(v * 10 ** d) / 10 ** d;
 
+type Candidate = ImageResult['candidates'][number];
+
+/** The first stage's candidates: plots traced on the heatmap, mapped to WGS 84, each with its heatmap cells. */
+async function traceCandidates(path: string, src: GeoTiffSource, plan: ScanPlan, card: ModelCard, scores: Float32Array, thresholds: { high: number; low: number; min_area_m2: number }): Promise<{ candidates: Candidate[]; cellsOf: ArrayLike<number>[] }> {
+  const cellM = plan.cellWork * card.gsd_m;
+  const minCells = thresholds.min_area_m2 / (cellM * cellM);
+  const plots = tracePlots(scores, plan.heatWidth, plan.heatHeight, { high: thresholds.high, low: thresholds.low, minCells });
+  const fingerprint = await imageFingerprint(path);
+  const heatToLonLat = (x: number, y: number) => {
+    const [px, py] = cellToSourcePixel(plan, x, y);
+    return src.pixelToWgs84(px, py);
+  };
+  const candidates: Candidate[] = [];
+  /** Each candidate's heatmap cells, for placing the verifier's windows. */
+  const cellsOf: ArrayLike<number>[] = [];
+  for (const p of plots) {
+    const geometry = gridToGeoJson(p.polygons, heatToLonLat);
+    if (!geometry) continue;
+    const areaM2 = geodesicAreaM2(geometry);
+    if (areaM2 < thresholds.min_area_m2) continue;
+    const id = 'c' + createHash('sha256').update(`${fingerprint}|${card.name}|${card.version}|${p.seed}`).digest('hex').slice(0, 15);
+    candidates.push({
+      type: 'Feature',
+      geometry,
+      properties: {
+        id,
+        image: basename(path),
+        model: card.name,
+        model_version: card.version,
+        score_max: round(p.scoreMax, 4),
+        score_mean: round(p.scoreMean, 4),
+        area_m2: round(areaM2, 2),
+        unverified: true,
+      },
+    });
+    cellsOf.push(p.cellIndices);
+  }
+  return { candidates, cellsOf };
+}
+
+/**
+ * The second stage: the prefilter (when the verifier has one and its verdict applies), then the verifier, each
+ * scoring every remaining candidate's windows and dropping those under its threshold (when applied). Kept candidates
+ * the verifier judged get their best window as a chip and their calibrated probability.
+ */
+async function secondStage(name: string, src: GeoTiffSource, plan: ScanPlan, card: ModelCard, scores: Float32Array, first: { candidates: Candidate[]; cellsOf: ArrayLike<number>[] }, verify: VerifyOptions): Promise<{ candidates: Candidate[]; report: NonNullable<ImageResult['verify']>; chips: Map<string, RgbRaster> }> {
+  let { candidates, cellsOf } = first;
+  const chips = new Map<string, RgbRaster>();
+  const cellM = plan.cellWork * card.gsd_m;
+  const before = candidates.length;
+  // The prefilter only rejects: when windows are collected without applying the verifier it has no part.
+  const pre = verify.apply && verify.verifier.prefilter?.model ? verify.verifier.prefilter : undefined;
+  let windowsBefore = 0;
+  let prefilterRejected: number | undefined;
+  for (const stage of pre ? [pre, verify.verifier] : [verify.verifier]) {
+    // One window per block of about a window's extent, so the windows tile the candidate.
+    const blockCells = Math.max(1, Math.round((stage.card.input.size * stage.card.gsd_m) / cellM));
+    const windowCells = cellsOf.map((cells) => pickWindowCells(scores, plan.heatWidth, cells, stage.maxWindows, blockCells));
+    // Windows of one candidate lie near each other: a small block cache saves decoding a block per window.
+    src.setCacheBytes(stage === pre ? Math.max(VERIFY_CACHE_BYTES, verify.prefilterCacheBytes ?? 0) : VERIFY_CACHE_BYTES);
+    const base = windowsBefore;
+    const scored = await scoreCandidates(name, src, plan, candidates, windowCells, stage, {
+      ...verify,
+      onWindow: stage === pre ? undefined : verify.onWindow,
+      onProgress: (done, total) => verify.onProgress?.(base + done, base + total),
+    });
+    windowsBefore += windowCells.reduce((n, w) => n + w.length, 0);
+    if (!scored) break;
+    const { best, bestAt } = scored;
+    const key = stage === pre ? 'score_prefilter' : 'score_verify';
+    const kept: number[] = [];
+    best.forEach((b, k) => { if (!verify.apply || b >= stage.threshold) kept.push(k); });
+    const prev = candidates, prevCells = cellsOf;
+    candidates = kept.map((k) => ({ ...prev[k], properties: { ...prev[k].properties, [key]: round(best[k], 4) } }));
+    cellsOf = kept.map((k) => prevCells[k]);
+    if (stage === pre) prefilterRejected = prev.length - kept.length;
+    else {
+      // What the verifier judged, so people can see why: its best window, read again (one per candidate).
+      for (const [j, k] of kept.entries()) {
+        const c = candidates[j].properties;
+        chips.set(c.id, await readVerifierWindow(src, stage.card, bestAt[2 * k], bestAt[2 * k + 1], verify.signal));
+        c.chip = `chips/${c.id}.png`;
+        c.unverified = false;
+        if (stage.calibration) c.p_poppy = round(calibrate(stage.calibration, best[k]), 3);
+      }
+    }
+  }
+  src.setCacheBytes(0);
+  const report = { ran: !!verify.verifier.model, rejected: before - candidates.length, ...(prefilterRejected !== undefined ? { prefilterRejected } : {}) };
+  return { candidates, report, chips };
+}
+
+/** The footprint (valid imagery of good quality) as WGS 84 polygons, its area, and the area judged poor (km²). */
+function footprintOf(foot: Uint8Array, plan: ScanPlan, src: GeoTiffSource): { geometry: Polygonal; areaKm2: number; poorAreaKm2: number } {
+  const footToLonLat = (x: number, y: number) => {
+    const [px, py] = footCellToSourcePixel(plan, x, y);
+    return src.pixelToWgs84(Math.min(px, src.width), Math.min(py, src.height));
+  };
+  const rings = outlineRings((x, y) => foot[y * plan.footWidth + x] === 1, 0, 0, plan.footWidth, plan.footHeight).map((p) => ({
+    outer: simplifyRing(p.outer, 0.5, 0.02),
+    holes: p.holes.map((h) => simplifyRing(h, 0.5, 0.02)),
+  }));
+  const geometry: Polygonal = gridToGeoJson(rings, footToLonLat) ?? { type: 'MultiPolygon', coordinates: [] };
+  const areaKm2 = geodesicAreaM2(geometry) / 1e6;
+  // Valid imagery of poor quality (cells marked 2 by the quality check) is not footprint: coverage counts it as a gap.
+  const poorRings = outlineRings((x, y) => foot[y * plan.footWidth + x] === 2, 0, 0, plan.footWidth, plan.footHeight);
+  const poorGeom = poorRings.length ? gridToGeoJson(poorRings.map((p) => ({ outer: simplifyRing(p.outer, 0.5, 0.02), holes: p.holes.map((h) => simplifyRing(h, 0.5, 0.02)) })), footToLonLat) : undefined;
+  return { geometry, areaKm2, poorAreaKm2: poorGeom ? geodesicAreaM2(poorGeom) / 1e6 : 0 };
+}
+
+/** The footprint feature's properties: the image, its GSD, CRS, size and date, areas, and its content digests. */
+async function footprintProperties(path: string, src: GeoTiffSource, areaKm2: number, poorAreaKm2: number): Promise<Record<string, unknown>> {
+  const props: Record<string, unknown> = {
+    image: basename(path),
+    gsd_m: round((src.gsdM.x + src.gsdM.y) / 2, 4),
+    crs: src.crs.epsg ? src.crs.id : src.crs.proj4,
+    ...(src.crs.note ? { crs_note: src.crs.note } : {}),
+    width: src.width,
+    height: src.height,
+  };
+  if (src.acquired) props.acquired = src.acquired;
+  props.area_km2 = round(areaKm2, 6);
+  if (poorAreaKm2 > 0) props.poor_quality_km2 = round(poorAreaKm2, 6);
+  // Content digests, so the workspace recognises this imagery again under any name.
+  const digests = await imageDigests(path, { src });
+  props.sha256 = digests.sha256;
+  props.pixel_sha256 = digests.pixelSha256;
+  return props;
+}
+
 /** Traces candidates and the footprint of one scanned image and maps them to WGS 84. */
 export async function finishImage(
   path: string,
@@ -88,20 +218,8 @@ export async function finishImage(
 ): Promise<ImageResult> {
   const name = basename(path);
   const scores = acc.scores();
-  const cellM = plan.cellWork * card.gsd_m;
-  const minCells = thresholds.min_area_m2 / (cellM * cellM);
-  const plots = tracePlots(scores, plan.heatWidth, plan.heatHeight, { high: thresholds.high, low: thresholds.low, minCells });
-  const fingerprint = await imageFingerprint(path);
-  const heatToLonLat = (x: number, y: number) => {
-    const [px, py] = cellToSourcePixel(plan, x, y);
-    return src.pixelToWgs84(px, py);
-  };
-  let candidates: ImageResult['candidates'] = [];
-  /** Each candidate's heatmap cells, for placing the verifier's windows. */
-  let cellsOf: ArrayLike<number>[] = [];
   let verifyReport: ImageResult['verify'];
   let unverifiedReason = noVerifyReason;
-  const chips = new Map<string, RgbRaster>();
   const tooCoarse = verify && verifierCannotJudge(verify.verifier, src.gsdM);
   if (verify && tooCoarse) {
     // The verifier would see blurred-up pixels it was never trained on: keep every candidate, marked unverified.
@@ -109,106 +227,19 @@ export async function finishImage(
     unverifiedReason = tooCoarse;
     verify = undefined;
   }
-  for (const p of plots) {
-    const geometry = gridToGeoJson(p.polygons, heatToLonLat);
-    if (!geometry) continue;
-    const areaM2 = geodesicAreaM2(geometry);
-    if (areaM2 < thresholds.min_area_m2) continue;
-    const id = 'c' + createHash('sha256').update(`${fingerprint}|${card.name}|${card.version}|${p.seed}`).digest('hex').slice(0, 15);
-    candidates.push({
-      type: 'Feature',
-      geometry,
-      properties: {
-        id,
-        image: name,
-        model: card.name,
-        model_version: card.version,
-        score_max: round(p.scoreMax, 4),
-        score_mean: round(p.scoreMean, 4),
-        area_m2: round(areaM2, 2),
-        unverified: true,
-      },
-    });
-    cellsOf.push(p.cellIndices);
-  }
-  if (verify) {
-    const before = candidates.length;
-    // The prefilter only rejects: when windows are collected without applying the verifier it has no part.
-    const pre = verify.apply && verify.verifier.prefilter?.model ? verify.verifier.prefilter : undefined;
-    let windowsBefore = 0;
-    let prefilterRejected: number | undefined;
-    for (const stage of pre ? [pre, verify.verifier] : [verify.verifier]) {
-      // One window per block of about a window's extent, so the windows tile the candidate.
-      const blockCells = Math.max(1, Math.round((stage.card.input.size * stage.card.gsd_m) / cellM));
-      const windowCells = cellsOf.map((cells) => pickWindowCells(scores, plan.heatWidth, cells, stage.maxWindows, blockCells));
-      // Windows of one candidate lie near each other: a small block cache saves decoding a block per window.
-      src.setCacheBytes(stage === pre ? Math.max(VERIFY_CACHE_BYTES, verify.prefilterCacheBytes ?? 0) : VERIFY_CACHE_BYTES);
-      const base = windowsBefore;
-      const scored = await scoreCandidates(name, src, plan, candidates, windowCells, stage, {
-        ...verify,
-        onWindow: stage === pre ? undefined : verify.onWindow,
-        onProgress: (done, total) => verify!.onProgress?.(base + done, base + total),
-      });
-      windowsBefore += windowCells.reduce((n, w) => n + w.length, 0);
-      if (!scored) break;
-      const { best, bestAt } = scored;
-      const key = stage === pre ? 'score_prefilter' : 'score_verify';
-      const kept: number[] = [];
-      best.forEach((b, k) => { if (!verify!.apply || b >= stage.threshold) kept.push(k); });
-      const prev = candidates, prevCells = cellsOf;
-      candidates = kept.map((k) => ({ ...prev[k], properties: { ...prev[k].properties, [key]: round(best[k], 4) } }));
-      cellsOf = kept.map((k) => prevCells[k]);
-      if (stage === pre) prefilterRejected = prev.length - kept.length;
-      else {
-        // What the verifier judged, so people can see why: its best window, read again (one per candidate).
-        for (const [j, k] of kept.entries()) {
-          const c = candidates[j].properties;
-          chips.set(c.id, await readVerifierWindow(src, stage.card, bestAt[2 * k], bestAt[2 * k + 1], verify.signal));
-          c.chip = `chips/${c.id}.png`;
-          c.unverified = false;
-          if (stage.calibration) c.p_poppy = round(calibrate(stage.calibration, best[k]), 3);
-        }
-      }
-    }
-    src.setCacheBytes(0);
-    verifyReport = { ran: !!verify.verifier.model, rejected: before - candidates.length, ...(prefilterRejected !== undefined ? { prefilterRejected } : {}) };
-  }
+  const first = await traceCandidates(path, src, plan, card, scores, thresholds);
+  let candidates = first.candidates;
+  let chips = new Map<string, RgbRaster>();
+  if (verify) ({ candidates, report: verifyReport, chips } = await secondStage(name, src, plan, card, scores, first, verify));
   for (const c of candidates) {
     if (c.properties.unverified) c.properties.unverified_reason = unverifiedReason;
   }
-  const footToLonLat = (x: number, y: number) => {
-    const [px, py] = footCellToSourcePixel(plan, x, y);
-    return src.pixelToWgs84(Math.min(px, src.width), Math.min(py, src.height));
-  };
-  const rings = outlineRings((x, y) => foot[y * plan.footWidth + x] === 1, 0, 0, plan.footWidth, plan.footHeight).map((p) => ({
-    outer: simplifyRing(p.outer, 0.5, 0.02),
-    holes: p.holes.map((h) => simplifyRing(h, 0.5, 0.02)),
-  }));
-  const footGeom: Polygonal = gridToGeoJson(rings, footToLonLat) ?? { type: 'MultiPolygon', coordinates: [] };
-  const areaKm2 = geodesicAreaM2(footGeom) / 1e6;
-  // Valid imagery of poor quality (cells marked 2 by the quality check) is not footprint: coverage counts it as a gap.
-  const poorRings = outlineRings((x, y) => foot[y * plan.footWidth + x] === 2, 0, 0, plan.footWidth, plan.footHeight);
-  const poorGeom = poorRings.length ? gridToGeoJson(poorRings.map((p) => ({ outer: simplifyRing(p.outer, 0.5, 0.02), holes: p.holes.map((h) => simplifyRing(h, 0.5, 0.02)) })), footToLonLat) : undefined;
-  const poorAreaKm2 = poorGeom ? geodesicAreaM2(poorGeom) / 1e6 : 0;
-  const props: Record<string, unknown> = {
-    image: name,
-    gsd_m: round((src.gsdM.x + src.gsdM.y) / 2, 4),
-    crs: src.crs.epsg ? src.crs.id : src.crs.proj4,
-    ...(src.crs.note ? { crs_note: src.crs.note } : {}),
-    width: src.width,
-    height: src.height,
-  };
-  if (src.acquired) props.acquired = src.acquired;
-  props.area_km2 = round(areaKm2, 6);
-  if (poorAreaKm2 > 0) props.poor_quality_km2 = round(poorAreaKm2, 6);
-  // Content digests, so the workspace recognises this imagery again under any name.
-  const digests = await imageDigests(path, { src });
-  props.sha256 = digests.sha256;
-  props.pixel_sha256 = digests.pixelSha256;
+  const { geometry, areaKm2, poorAreaKm2 } = footprintOf(foot, plan, src);
+  const props = await footprintProperties(path, src, areaKm2, poorAreaKm2);
   return {
     name,
     candidates,
-    footprint: { type: 'Feature', geometry: footGeom, properties: props },
+    footprint: { type: 'Feature', geometry, properties: props },
     heat: { plan, scores, source: src },
     tilesTotal: plan.tilesAcross * plan.tilesDown,
     tilesInferred: inferred,
