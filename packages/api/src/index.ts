@@ -12,5 +12,5 @@ export type { RasterInfo } from './rasters';
 export { NewUserBody, PasswordBody } from './users';
 export { TargetDecisionBody, TriageDecisionBody, TriageNextBody, type TriageBatch, type TriageDecisionView, type TriageItemView } from './targets';
 export { DepotBody, LonLat } from './planning';
-export { MAX_ZONE_IMPORT_BYTES, ZoneImportBody } from './zones';
+export { MAX_ZONE_IMPORT_BYTES, ZoneImportBody, type BoundaryPreviewView, type ZoneImportAnswer } from './zones';
 export type { JobProgress, JobStatus, JobView } from './jobs';

@@ -21,3 +21,29 @@ export const ZoneImportBody = z.strictObject({
   encoding: z.string().min(1).max(40).optional(),
 });
 export type ZoneImportBody = z.input<typeof ZoneImportBody>;
+
+/** What a boundary file holds, before anything is stored: its fields with samples and the suggested id and name fields. */
+export interface BoundaryPreviewView {
+  format: string;
+  crs: string;
+  features: number;
+  polygons: number;
+  fields: { name: string; samples: string[]; distinct: number }[];
+  idField?: string;
+  nameField?: string;
+  layers?: string[];
+  layer?: string;
+  encoding?: string;
+  note?: string;
+}
+
+/** `POST /api/manager/zones/import` answer: the preview, or what the import did (zone ids by outcome, parents found). */
+export type ZoneImportAnswer =
+  | { preview: BoundaryPreviewView }
+  | {
+      result: { added: string[]; updated: string[]; unchanged: string[]; skipped: string[]; parents: Record<string, string | null> };
+      /** Features left out (not polygons, or without an id). */
+      leftOut: number;
+      crs: string;
+      note?: string;
+    };

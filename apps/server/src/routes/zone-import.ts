@@ -2,7 +2,7 @@ import { mkdtemp, rm, writeFile } from 'node:fs/promises';
 import { tmpdir } from 'node:os';
 import { extname, join } from 'node:path';
 import { importZones, previewBoundary, readBoundaryFile, StoreError, zoneCollection } from '@tiandi/store';
-import { MAX_ZONE_IMPORT_BYTES, ZoneImportBody } from '@tiandi/api';
+import { MAX_ZONE_IMPORT_BYTES, ZoneImportBody, type ZoneImportAnswer } from '@tiandi/api';
 import type { Role, RouteModule } from '../context';
 import { ServerError } from '../errors';
 import { parseInput } from '../validate';
@@ -23,7 +23,7 @@ const MAIN_EXTS = ['.shp', '.gpkg', '.kmz', '.kml', '.geojson', '.json'];
 const zoneImport: RouteModule = {
   name: 'zone-import',
   register(app, ctx) {
-    app.post('/api/manager/zones/import', { config: { roles: IMPORTERS }, bodyLimit: MAX_BODY_BYTES }, async (req) => {
+    app.post('/api/manager/zones/import', { config: { roles: IMPORTERS }, bodyLimit: MAX_BODY_BYTES }, async (req): Promise<ZoneImportAnswer> => {
       const body = parseInput(ZoneImportBody, req.body, 'body');
       const main = MAIN_EXTS.map((e) => body.files.find((f) => extname(f.name).toLowerCase() === e)).find(Boolean);
       if (!main) throw new ServerError('TIANDI_E_VALIDATION', `没有边界文件 none of the files is a .shp, .gpkg, .kmz, .kml or .geojson`, { field: 'files' });

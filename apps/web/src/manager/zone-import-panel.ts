@@ -1,4 +1,4 @@
-import type { ZoneImportBody } from '@tiandi/api';
+import type { ZoneImportAnswer, ZoneImportBody } from '@tiandi/api';
 import { api } from '../api/api';
 import { errorText } from '../api/error-text';
 import { registerMessages, t } from '../i18n/index';
@@ -31,8 +31,6 @@ registerMessages({
   },
 });
 
-interface Preview { format: string; crs: string; polygons: number; fields: { name: string; samples: string[] }[]; idField?: string; nameField?: string; note?: string }
-interface ImportAnswer { result: { added: string[]; updated: string[]; unchanged: string[] }; note?: string }
 
 async function asBase64(f: File): Promise<{ name: string; base64: string }> {
   const bytes = new Uint8Array(await f.arrayBuffer());
@@ -61,7 +59,7 @@ export function zoneImportPanel(onDone: () => void): HTMLElement {
       ...(idField.value ? { idField: idField.value } : {}),
       ...(nameField.value ? { nameField: nameField.value } : {}),
     };
-    return api<{ preview?: Preview } & Partial<ImportAnswer>>('/api/manager/zones/import', { body });
+    return api<ZoneImportAnswer>('/api/manager/zones/import', { body });
   };
   const run = (preview: boolean) => async (e: Event) => {
     const btn = e.currentTarget as HTMLButtonElement;
@@ -70,13 +68,13 @@ export function zoneImportPanel(onDone: () => void): HTMLElement {
       const r = await send(preview);
       if (!r) return;
       out.className = 'msg ok';
-      if (r.preview) {
+      if ('preview' in r) {
         const p = r.preview;
         for (const sel of [idField, nameField]) sel.replaceChildren(h('option', { value: '' }, t('zimp.auto')), ...p.fields.map((f) => h('option', { value: f.name }, `${f.name} — ${f.samples.join(' | ')}`)));
         idField.value = p.idField ?? '';
         nameField.value = p.nameField ?? '';
         out.replaceChildren(h('div', null, t('zimp.fields', { format: p.format, crs: p.crs, n: p.polygons })), ...(p.note ? [h('div', { class: 'muted' }, p.note)] : []));
-      } else if (r.result) {
+      } else {
         out.replaceChildren(h('div', null, t('zimp.done', { added: r.result.added.length, updated: r.result.updated.length, unchanged: r.result.unchanged.length })), ...(r.note ? [h('div', { class: 'muted' }, r.note)] : []));
         onDone();
       }
