@@ -17,9 +17,9 @@ Fits the verifier's last layer to the workspace's labels and re-chooses its thre
 Each label's verifier window is read from its image in --images (found by content, sha256, or by name).
 --synthetic N adds positive windows from N synthetic scenes (合成阳性样本, for offices with few confirmed
 plots; recorded as source 'synthetic'). By default the pull toward the shipped layer (lambda 0.05, 0.015 or 0.005)
-and whether the threshold may rise above the shipped one (halfway to the lowest fit positive kept) are chosen by
-cross-validation on the fit labels (fewest false positives at the shipped recall); --lambda and --raise-threshold
-fix them instead. Labels are split by image (seeded) into fit and held-out; the new model version (--out, default
+and how far the threshold may rise above the shipped one (0, 1/2 or 3/4 of the way to the lowest fit positive kept)
+are chosen by 3-fold cross-validation on the fit labels (fewest false positives at the shipped recall, then the
+lowest out-of-fold log loss, then the higher threshold); --lambda fixes lambda, --raise-threshold a rise of 1/2. Labels are split by image (seeded) into fit and held-out; the new model version (--out, default
 <model>-adapted-N beside the model) carries adaptation.json with the labels used and held-out metrics
 before and after. Where it is not better on the held-out labels it says so: do not adopt it.
 `;

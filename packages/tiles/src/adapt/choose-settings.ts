@@ -8,7 +8,7 @@ import { fitLogisticHead, headScore, heldOutMetrics, splitGroups, thresholdKeepi
 /** The settings an adaptation fits with. */
 export interface AdaptSettings {
   lambda: number;
-  /** How far the threshold may rise toward the lowest fit positive it keeps: 0 never above the shipped one, 0.5 halfway. */
+  /** How far the threshold may rise toward the lowest fit positive it keeps: 0 never above the shipped one, 0.5 halfway, 0.75 three quarters. */
   raise: number;
 }
 
@@ -16,13 +16,13 @@ export interface AdaptSettings {
 export interface SettingsChoice extends AdaptSettings {
   chosen_by: 'given' | 'cross-validation on the fit labels' | 'default: too few labels to choose';
   /** Each setting tried: its cross-validated recall and false-positive rate over the fit labels. */
-  tried: { lambda: number; raise: number; recall: number | null; false_positive_rate: number | null; feasible: boolean }[];
+  tried: { lambda: number; raise: number; recall: number | null; false_positive_rate: number | null; log_loss: number; feasible: boolean }[];
 }
 
 export const DEFAULT_SETTINGS: AdaptSettings = { lambda: 0.05, raise: 0 };
 /** Tried in this order, most conservative first: a later one is kept only when strictly better. */
 export const LAMBDAS = [0.05, 0.015, 0.005];
-export const RAISES = [0, 0.5];
+export const RAISES = [0, 0.5, 0.75];
 
 /**
  * The adapted threshold: the highest keeping, on the fit positives' adapted scores, the recall the shipped verifier had
@@ -72,8 +72,8 @@ export function foldsOf(groups: string[], k: number, seed: number): string[][] {
  * Picks lambda and the threshold's rise by cross-validation over the FIT groups (3 folds, seeded; the held-out
  * groups stay for the adopt verdict): each setting is fitted without one fold and judged on it, so every fit label
  * is judged once, as the adopt verdict judges on the held-out labels. Feasible: recall over the folds no lower than
- * the shipped verifier's (one positive per 50 of slack); among those, the fewest false positives wins, then the
- * higher recall; ties keep the more conservative setting. Fixed parts of `given` are not searched. Too few groups, or
+ * the shipped verifier's (one positive per 50 of slack); among those, the best by {@link better} (fewest false
+ * positives, then recall, then out-of-fold log loss, then the higher threshold). Fixed parts of `given` are not searched. Too few groups, or
  * no positive or negative to judge: the defaults.
  */
 export function chooseSettings(ws: EmbeddedWindow[], fitIdx: number[], prior: LogisticHead, shipped: number, seed: number, given: Partial<AdaptSettings> = {}): SettingsChoice {
@@ -88,27 +88,50 @@ export function chooseSettings(ws: EmbeddedWindow[], fitIdx: number[], prior: Lo
   if (groups.length < 4 || !base.positives || !base.negatives || !trainable) return { ...fallback, chosen_by: 'default: too few labels to choose', tried: [] };
   const slack = 1 / Math.max(50, base.positives);
   const tried: SettingsChoice['tried'] = [];
-  let best: { s: AdaptSettings; fpr: number; recall: number } | null = null;
+  let best: Ranked | null = null;
   for (const lambda of lambdas) {
     for (const raise of raises) {
       const m = crossValidated(ws, fitIdx, folds, prior, shipped, { lambda, raise });
       const feasible = (m.recall ?? 0) >= (base.recall ?? 0) - slack - 1e-12;
-      tried.push({ lambda, raise, recall: m.recall, false_positive_rate: m.false_positive_rate, feasible });
+      tried.push({ lambda, raise, recall: m.recall, false_positive_rate: m.false_positive_rate, log_loss: m.log_loss, feasible });
       if (!feasible) continue;
-      const fpr = m.false_positive_rate ?? 1, recall = m.recall ?? 0;
-      if (!best || fpr < best.fpr - 1e-12 || (Math.abs(fpr - best.fpr) <= 1e-12 && recall > best.recall + 1e-12)) best = { s: { lambda, raise }, fpr, recall };
+      const cand = { s: { lambda, raise }, fpr: m.false_positive_rate ?? 1, recall: m.recall ?? 0, loss: m.log_loss };
+      if (!best || better(cand, best)) best = cand;
     }
   }
   return best ? { ...best.s, chosen_by: 'cross-validation on the fit labels', tried } : { ...fallback, chosen_by: 'cross-validation on the fit labels', tried };
 }
 
-/** Each fold judged by a head fitted on the others (with its own threshold): pass/fail pooled over the folds. */
+interface Ranked { s: AdaptSettings; fpr: number; recall: number; loss: number }
+
+/**
+ * Fewer cross-validated false positives first, then higher recall; then, where the labels cannot tell them apart by
+ * pass/fail (few false candidates left to count), the lower out-of-fold log loss (how well the head separates the
+ * labels it never saw), and at last the higher threshold (out-of-fold scores run lower than fit ones, so the fit
+ * threshold errs low). Ties within 1e-9 keep the earlier, more conservative setting.
+ */
+function better(a: Ranked, b: Ranked): boolean {
+  const eps = 1e-9;
+  if (Math.abs(a.fpr - b.fpr) > eps) return a.fpr < b.fpr;
+  if (Math.abs(a.recall - b.recall) > eps) return a.recall > b.recall;
+  if (Math.abs(a.loss - b.loss) > 1e-3 * Math.max(a.loss, b.loss)) return a.loss < b.loss;
+  return a.s.raise > b.s.raise + eps;
+}
+
+/**
+ * Each fold judged by a head fitted on the others (with its own threshold): pass/fail pooled over the folds, and the
+ * class-balanced log loss of the items' best-window scores.
+ */
 function crossValidated(ws: EmbeddedWindow[], fitIdx: number[], folds: Set<string>[], prior: LogisticHead, shipped: number, s: AdaptSettings) {
-  let pos = 0, neg = 0, tp = 0, fp = 0;
+  let pos = 0, neg = 0, tp = 0, fp = 0, lossPos = 0, lossNeg = 0;
   for (const fold of folds) {
     const fit = fitWithSettings(ws, fitIdx.filter((i) => !fold.has(ws[i].group)), prior, shipped, s);
     const v = itemBest(ws, fitIdx.filter((i) => fold.has(ws[i].group)), (i) => headScore(fit.head, ws[i].x));
-    v.s.forEach((x, k) => (v.y[k] ? (pos++, (tp += x >= fit.threshold ? 1 : 0)) : (neg++, (fp += x >= fit.threshold ? 1 : 0))));
+    v.s.forEach((x, k) => {
+      const p = Math.min(Math.max(x, 1e-7), 1 - 1e-7);
+      if (v.y[k]) (pos++, (tp += x >= fit.threshold ? 1 : 0), (lossPos -= Math.log(p)));
+      else (neg++, (fp += x >= fit.threshold ? 1 : 0), (lossNeg -= Math.log(1 - p)));
+    });
   }
-  return { recall: pos ? tp / pos : null, false_positive_rate: neg ? fp / neg : null };
+  return { recall: pos ? tp / pos : null, false_positive_rate: neg ? fp / neg : null, log_loss: (pos ? lossPos / pos : 0) / 2 + (neg ? lossNeg / neg : 0) / 2 };
 }

@@ -53,7 +53,7 @@ export interface AdaptVerifierOptions {
   lambda?: number;
   /**
    * Let the threshold rise above the shipped one, halfway to the lowest fit positive it keeps (true), or never
-   * (false); absent: chosen by cross-validation with lambda.
+   * (false); absent: the rise (0, 1/2 or 3/4 of the way) is chosen by cross-validation with lambda.
    */
   raiseThreshold?: boolean;
   threads?: number;
