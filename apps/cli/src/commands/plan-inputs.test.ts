@@ -1,9 +1,13 @@
+import { execFileSync, spawnSync } from 'node:child_process';
 import fs from 'node:fs';
 import os from 'node:os';
 import path from 'node:path';
 import { writeArrayBuffer } from 'geotiff';
 import { afterEach, describe, expect, it } from 'vitest';
 import { readDemFile } from './plan-inputs';
+
+const hasGdal = spawnSync('gdal_translate', ['--version']).status === 0;
+if (!hasGdal) console.warn('NOTICE: gdal_translate (gdal-bin) not found — the signed 16-bit DEM case is skipped (.ci/run installs it).');
 
 const dirs: string[] = [];
 afterEach(() => {
@@ -33,5 +37,21 @@ describe('readDemFile (GeoTIFF)', () => {
 
   it('refuses a projected GeoTIFF with what to do', async () => {
     await expect(readDemFile(dem({ GTModelTypeGeoKey: 1, ProjectedCSTypeGeoKey: 32647 }))).rejects.toThrow(/gdalwarp -t_srs EPSG:4326/);
+  });
+
+  it.skipIf(!hasGdal)('reads a signed 16-bit DEM as GDAL writes SRTM tiles (heights below zero, nodata left out)', async () => {
+    const dir = fs.mkdtempSync(path.join(os.tmpdir(), 'tiandi-dem-'));
+    dirs.push(dir);
+    const rows: string[] = [];
+    // 3 × 3 cells of 0.001°, centres from (102.0005, 27.9995); the last cell is nodata.
+    for (let j = 0; j < 3; j++) for (let i = 0; i < 3; i++) rows.push(`${102.0005 + i * 0.001} ${27.9995 - j * 0.001} ${i === 2 && j === 2 ? -32768 : -20 + 100 * i + j}`);
+    fs.writeFileSync(path.join(dir, 'dem.xyz'), rows.join('\n'));
+    const file = path.join(dir, 'dem.tif');
+    execFileSync('gdal_translate', ['-q', '-a_srs', 'EPSG:4326', '-ot', 'Int16', '-a_nodata', '-32768', path.join(dir, 'dem.xyz'), file]);
+    const at = await readDemFile(file);
+    expect(at(102.0005, 27.9995)).toBeCloseTo(-20, 6);
+    expect(at(102.0005, 27.9985)).toBeCloseTo(-19, 6);
+    expect(at(102.001, 27.999)).toBeCloseTo(30.5, 6); // between four cells
+    expect(at(102.0025, 27.9975)).toBeNaN(); // the nodata cell
   });
 });

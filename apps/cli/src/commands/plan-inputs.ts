@@ -25,18 +25,29 @@ export async function readDemFile(file: string): Promise<ElevationAt> {
   const bytes = new Uint8Array(await readFile(file));
   const tiff = (bytes[0] === 0x49 && bytes[1] === 0x49) || (bytes[0] === 0x4d && bytes[1] === 0x4d);
   if (!tiff) return P.elevationFromHgt(bytes, file);
-  const { fromArrayBuffer } = await import('geotiff');
-  const image = await (await fromArrayBuffer(bytes.buffer.slice(bytes.byteOffset, bytes.byteOffset + bytes.byteLength))).getImage();
-  const keys = (image.getGeoKeys() ?? {}) as Record<string, number>;
-  if (keys.GTModelTypeGeoKey !== 2)
-    throw new P.PlannerError('TIANDI_E_DEM', `${file}: 高程 GeoTIFF 须为经纬度 (EPSG:4326) the DEM GeoTIFF must be in WGS 84 degrees: reproject it with gdalwarp -t_srs EPSG:4326`);
-  const [w, h] = [image.getWidth(), image.getHeight()];
-  const [ox, oy] = image.getOrigin();
-  const [rx, ry] = image.getResolution();
-  // PixelIsPoint (how GDAL writes SRTM-derived tiles): the tie point is the first pixel's centre, not its corner.
-  const half = keys.GTRasterTypeGeoKey === 2 ? 0 : 0.5;
-  const band = (await image.readRasters({ samples: [0], interleave: true })) as unknown as ArrayLike<number>;
-  const nodata = image.getGDALNoData();
+  // Through the tiles reader, as every GeoTIFF: its checks, its georeferencing (PixelIsPoint shifted as GDAL does).
+  const { openGeoTiffSource } = await import('@tiandi/tiles/node');
+  const inDegrees = `高程 GeoTIFF 须为经纬度 (EPSG:4326) the DEM GeoTIFF must be in WGS 84 degrees: reproject it with gdalwarp -t_srs EPSG:4326`;
+  let src;
+  try {
+    src = await openGeoTiffSource(file, { values: true, cacheBytes: 1 << 20 });
+  } catch (e) {
+    // Georeferencing that puts the grid nowhere on Earth is mostly a projected DEM read in the wrong units.
+    const code = (e as { code?: string }).code;
+    throw new P.PlannerError('TIANDI_E_DEM', `${file}: ${(e as Error).message}${code === 'TIANDI_E_NO_GEOREF' ? `; ${inDegrees}` : ''}`);
+  }
+  let band: ArrayLike<number>;
+  try {
+    if (!src.crs.proj4.includes('+proj=longlat')) throw new P.PlannerError('TIANDI_E_DEM', `${file}: ${inDegrees}`);
+    const all = await src.readSamples(0, [0, 0, src.width, src.height]);
+    band = src.bands === 1 ? all : Float64Array.from({ length: src.width * src.height }, (_, i) => all[i * src.bands]);
+  } finally {
+    await src.close();
+  }
+  const { width: w, height: h } = src;
+  const [ox, rx, , oy, , ry] = src.geoTransform;
+  const half = 0.5; // heights are at pixel centres; the geotransform is at the corner
+  const nodata = src.noData ?? null;
   return (lon, lat) => {
     // Outside the outer pixel centres by a rounding error still counts as on them.
     const x = Math.max(0, (lon - ox) / rx - half), y = Math.max(0, (lat - oy) / ry - half);

@@ -68,8 +68,11 @@ function effectivePredictor(predictor: number, compression: number, sampleFormat
   throw new TilesError('TIANDI_E_UNSUPPORTED_COMPRESSION', `不支持的预测器 ${why} is not defined by TIFF (GDAL refuses it too): re-export: gdal_translate -co COMPRESS=DEFLATE -co PREDICTOR=2 in.tif out.tif`, path);
 }
 
-/** Reads and checks the tags of one IFD; throws typed errors for anything Tiandi cannot read. */
-export async function ifdInfo(fd: ImageFileDirectory, index: number, path: string, fileBytes: number, bigEndian = false): Promise<IfdInfo> {
+/**
+ * Reads and checks the tags of one IFD; throws typed errors for anything Tiandi cannot read. `values`: the raster is
+ * read for its values only (a DEM), so signed and 32-bit integer and 64-bit float samples are accepted too.
+ */
+export async function ifdInfo(fd: ImageFileDirectory, index: number, path: string, fileBytes: number, bigEndian = false, values = false): Promise<IfdInfo> {
   const get = (name: string) => fd.loadValue(name as never) as Promise<unknown>;
   const width = first(await get('ImageWidth'), 0);
   const height = first(await get('ImageLength'), 0);
@@ -101,7 +104,9 @@ export async function ifdInfo(fd: ImageFileDirectory, index: number, path: strin
   }
   const okDepth = isMask
     ? bitsPerSample === 1 || bitsPerSample === 8
-    : (sampleFormat === 1 && (bitsPerSample === 8 || bitsPerSample === 16)) || (sampleFormat === 3 && bitsPerSample === 32);
+    : values
+      ? ((sampleFormat === 1 || sampleFormat === 2) && [8, 16, 32].includes(bitsPerSample)) || (sampleFormat === 3 && (bitsPerSample === 32 || bitsPerSample === 64))
+      : (sampleFormat === 1 && (bitsPerSample === 8 || bitsPerSample === 16)) || (sampleFormat === 3 && bitsPerSample === 32);
   if (!okDepth) {
     const fmt = ({ 1: 'unsigned', 2: 'signed', 3: 'float', 4: 'undefined', 5: 'complex int', 6: 'complex float' } as Record<number, string>)[sampleFormat] ?? `format ${sampleFormat}`;
     throw new TilesError(

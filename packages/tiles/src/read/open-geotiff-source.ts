@@ -89,6 +89,11 @@ export interface OpenGeoTiffOptions {
   crs?: Crs | string | number;
   /** Bytes of decoded blocks kept (default 64 MB); size it to a row of tiles so striped files are decoded once per pass. */
   cacheBytes?: number;
+  /**
+   * Open a raster read for its values only, with {@link GeoTiffSource.readSamples} (a DEM): signed, 32-bit integer
+   * and 64-bit float samples are accepted, and readWindow refuses.
+   */
+  values?: boolean;
   signal?: AbortSignal;
 }
 
@@ -158,7 +163,7 @@ export async function openGeoTiffSource(path: string, options: OpenGeoTiffOption
           throw err;
         }
         if (i === 0) {
-          main = await ifdInfo(fd, i, path, fileBytes, magic === 'MM');
+          main = await ifdInfo(fd, i, path, fileBytes, magic === 'MM', options.values);
           const img = await tiff.getImage(0);
           const geoKeys = img.getGeoKeys();
           const load = (n: string) => fd.loadValue(n as never) as Promise<number[] | undefined>;
@@ -181,7 +186,7 @@ export async function openGeoTiffSource(path: string, options: OpenGeoTiffOption
         const isMask = (sub & 4) !== 0;
         const isOverview = (sub & 1) !== 0;
         if (!isMask && !isOverview) continue;
-        const info = await ifdInfo(fd, i, path, fileBytes, magic === 'MM');
+        const info = await ifdInfo(fd, i, path, fileBytes, magic === 'MM', options.values);
         if (isMask) masks.push(info);
         else if (info.samples === main!.samples) {
           levels.push({ width: info.width, height: info.height, scaleX: main!.width / info.width, scaleY: main!.height / info.height, ifd: info });
@@ -229,6 +234,7 @@ export async function openGeoTiffSource(path: string, options: OpenGeoTiffOption
       pixelToWgs84: toWgs,
       async readWindow(box, outWidth, outHeight, sig) {
         throwIfAborted(sig ?? signal);
+        if (options.values) throw new TilesError('TIANDI_E_INTERNAL', '按数值打开的栅格只能用 readSamples a raster opened for its values is read with readSamples', path);
         const [x0, y0, x1, y1] = box;
         const ow = outWidth ?? Math.max(1, Math.round(x1 - x0));
         const oh = outHeight ?? Math.max(1, Math.round(y1 - y0));

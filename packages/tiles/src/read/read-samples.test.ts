@@ -31,4 +31,16 @@ describe('GeoTiffSource.readSamples', () => {
       await src.close();
     }
   });
+
+  it('opened for its values, a raster is read with readSamples only', async () => {
+    const file = join(dir, 'values.tif');
+    await writeGeoTiff(file, { width: 32, height: 32, bands: 1, sampleType: 'float32', epsg: 4326, tileSize: 16, overviews: false, geoTransform: [102, 0.001, 0, 28, 0, -0.001], readRows: (_y0, rows) => new Float32Array(rows * 32).fill(1234.5) });
+    const src = await openGeoTiffSource(file, { values: true });
+    try {
+      expect((await src.readSamples(0, [0, 0, 2, 1]))[1]).toBe(1234.5);
+      await expect(src.readWindow([0, 0, 2, 2])).rejects.toThrow(/readSamples/);
+    } finally {
+      await src.close();
+    }
+  });
 });
