@@ -59,7 +59,9 @@ const triageView: View = async (root) => {
     if (el) return el;
     el = h('figure', { class: 'chip', 'data-id': it.targetId, onclick: () => { cursor = queue.indexOf(it); draw(); } },
       h('img', { src: chipUrl(it.targetId, context, heat), alt: it.targetId, loading: 'eager', decoding: 'async', width: 192, height: 192 }),
-      h('figcaption', null, h('b', null, it.scoreMax.toFixed(2)), ` · ${Math.round(it.areaM2)} m² · ${it.modelVersions.join(', ')}`));
+      h('figcaption', null, h('b', null, it.scoreMax.toFixed(2)), ` · ${Math.round(it.areaM2)} m² · ${it.modelVersions.join(', ')}`,
+        // An adopted adapted verifier already ruled it out: said, since a "poppy-like" here sends a team after all.
+        it.status === 'dismissed_model' ? h('span', { class: 'muted', 'data-testid': 'chip-model-dismissed' }, ` · ${t('status.dismissed_model')}`) : null));
     cards.set(it.targetId, el);
     return el;
   };
