@@ -10,6 +10,7 @@ import { certifyZone } from './certify-zone';
 import { decideTriage, listTriage } from './triage';
 import { readAuditLog, verifyAudit } from './verify-audit';
 import { SEASON, VILLAGES, rect, tmp, writeScanDir } from './test-world.test-util';
+import { importReports } from './import-reports';
 
 /** Village V01 fully imaged, three verified plots in it (first-stage 0.8, verifier 0.99 / 0.985 / 0.995). */
 async function world() {
@@ -74,6 +75,24 @@ describe('targets an adopted adapted verifier scores below its threshold', () =>
     const r = adoptModel(ws, ADAPTED, new Map(ids.map((id) => [id, 0.1])), 'mgr');
     expect(r.dismissed).toBe(2);
     expect(listTargets(ws).find((t) => t.id === a.targetId)!.status).toBe('detected');
+    ws.close();
+  });
+
+  it('one found poppy on the ground reopens every dismissal by that model version, which stay open on a later adoption', async () => {
+    const ws = await world();
+    const ids = verifiedCandidates(ws).map((c) => c.candidate_id);
+    adoptModel(ws, ADAPTED, new Map(ids.map((id) => [id, 0.1])), 'mgr');
+    const [a, b, c] = listTargets(ws).sort((x, y) => (x.id < y.id ? -1 : 1));
+    expect([a, b, c].map((t) => t.status)).toEqual(['dismissed_model', 'dismissed_model', 'dismissed_model']);
+    const [x0, y0] = (a.geometry.type === 'Polygon' ? a.geometry.coordinates[0][0] : a.geometry.coordinates[0][0][0]) as [number, number];
+    importReports(ws, [{ row: 2, report: { reportId: 'g1', targetId: a.id, verdict: 'confirmed_poppy', what: null, position: [x0 + 0.0001, y0 + 0.0001], accuracyM: 3, observedAt: '2026-04-20T10:00:00+08:00', team: 'A', plantCount: 300, areaM2: 10, photos: [], notes: null } }], 'field-a');
+    const after = new Map(listTargets(ws).map((t) => [t.id, t]));
+    expect(after.get(a.id)!.status).toBe('confirmed');
+    for (const t of [b, c]) expect(after.get(t.id)).toMatchObject({ status: 'detected', desk: { kind: 'model', reopened: { because: expect.stringMatching(/every dismissal by model:poppy-synth-adapted-1@1.0.0-adapted.1/) } } });
+    expect(readAuditLog(ws).filter((e) => e.action === 'target.reopen').map((e) => e.subject).sort()).toEqual([b.id, c.id].sort());
+    // Reopened ones stay open: adopting the same version again does not dismiss them a second time.
+    restoreModel(ws, 'mgr');
+    expect(adoptModel(ws, ADAPTED, new Map(ids.map((id) => [id, 0.1])), 'mgr').dismissed).toBe(0);
     ws.close();
   });
 });
