@@ -1,4 +1,4 @@
-import type { MapGeoJSONFeature, MapMouseEvent } from 'maplibre-gl';
+import type { MapGeoJSONFeature, Map as MapLibreMap, MapMouseEvent } from 'maplibre-gl';
 import { api } from '../api/api';
 import { t } from '../i18n/index';
 import { createMap, whenLoaded } from '../map/create-map';
@@ -59,11 +59,7 @@ const operatorView: View = async (root) => {
     list.setTargets(targets);
     await whenLoaded(map);
     if (!layers) return null;
-    layers.setZones(data.zones);
-    layers.setFootprints(data.footprints);
-    layers.setGaps(data.gaps);
-    layers.setTargets(targets);
-    layers.setRasters(data.rasters);
+    drawSurvey(layers, data);
     void quality?.load(data.rasters, abort.signal);
     if (firstLoad) {
       firstLoad = false;
@@ -92,23 +88,7 @@ const operatorView: View = async (root) => {
   quality = addQualityLayer(map);
   const fitButton = h('button', { type: 'button', 'data-testid': 'fit-data', onclick: () => lastData && fitToSurvey(map, lastData, true) }, t('map.fit'));
   mapBox.append(layerControl(layers, [quality.control(), fitButton]));
-  for (const layer of TARGET_LAYERS) {
-    map.on('mousemove', layer, (e: MapMouseEvent & { features?: MapGeoJSONFeature[] }) => {
-      const id = e.features?.[0]?.properties?.id;
-      map.getCanvas().style.cursor = 'pointer';
-      layers?.highlight(id ?? null);
-      list.highlight(id ?? null);
-    });
-    map.on('mouseleave', layer, () => {
-      map.getCanvas().style.cursor = '';
-      layers?.highlight(null);
-      list.highlight(null);
-    });
-    map.on('click', layer, (e: MapMouseEvent & { features?: MapGeoJSONFeature[] }) => {
-      const id = e.features?.[0]?.properties?.id;
-      if (id) select(String(id));
-    });
-  }
+  wireTargetLayers(map, layers, list, select);
   await refresh();
   void api<{ reviewThreshold?: number | null }>('/api/planning/context').then((c) => list.setReviewThreshold(c.reviewThreshold ?? null)).catch(() => undefined);
   const reopen = new URLSearchParams(location.hash.split('?')[1] ?? '').get('target');
@@ -120,3 +100,33 @@ const operatorView: View = async (root) => {
   };
 };
 export default operatorView;
+
+/** The survey's layers: zones, footprints, gaps, targets and rasters. */
+function drawSurvey(layers: SurveyLayers, data: Awaited<ReturnType<typeof loadSurvey>>): void {
+  layers.setZones(data.zones);
+  layers.setFootprints(data.footprints);
+  layers.setGaps(data.gaps);
+  layers.setTargets(data.targets);
+  layers.setRasters(data.rasters);
+}
+
+/** Hovering a target on the map highlights it there and in the list; a click selects it. */
+function wireTargetLayers(map: MapLibreMap, layers: SurveyLayers, list: ReturnType<typeof targetList>, select: (id: string) => void): void {
+  for (const layer of TARGET_LAYERS) {
+    map.on('mousemove', layer, (e: MapMouseEvent & { features?: MapGeoJSONFeature[] }) => {
+      const id = e.features?.[0]?.properties?.id;
+      map.getCanvas().style.cursor = 'pointer';
+      layers.highlight(id ?? null);
+      list.highlight(id ?? null);
+    });
+    map.on('mouseleave', layer, () => {
+      map.getCanvas().style.cursor = '';
+      layers.highlight(null);
+      list.highlight(null);
+    });
+    map.on('click', layer, (e: MapMouseEvent & { features?: MapGeoJSONFeature[] }) => {
+      const id = e.features?.[0]?.properties?.id;
+      if (id) select(String(id));
+    });
+  }
+}
