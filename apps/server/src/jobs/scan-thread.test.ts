@@ -1,5 +1,6 @@
 import { describe, expect, it, beforeAll } from 'vitest';
 import { mkdtempSync, readdirSync } from 'node:fs';
+import { spawn, spawnSync } from 'node:child_process';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import { writeGeoTiff } from '@tiandi/tiles/write';
@@ -39,6 +40,35 @@ describe('scanInThread', () => {
     expect(Math.max(...seen)).toBe(s.tiles_total);
     expect(readdirSync(join(dir, 'out')).sort()).toContain('candidates.geojson');
   }, 120_000);
+
+  it('runs at low priority, and ends when the server is gone (killed) instead of scanning on', async (ctx) => {
+    if (process.platform !== 'linux') return ctx.skip();
+    const script = `import('${join(import.meta.dirname, 'scan-thread.ts')}').then((m) => m.scanInThread(${JSON.stringify({ images: [image], modelDir: MODEL, outDir: join(dir, 'orphan') })}, () => process.stdout.write('P'), new AbortController().signal))`;
+    const server = spawn(process.execPath, ['--import', 'tsx', '-e', script], { stdio: ['ignore', 'pipe', 'ignore'] });
+    const scanning = new Promise((r) => server.stdout!.once('data', r));
+    const childOf = () => spawnSync('pgrep', ['-P', String(server.pid)], { encoding: 'utf8' }).stdout.trim();
+    let child = '';
+    for (let i = 0; i < 100 && !child; i++) {
+      await new Promise((r) => setTimeout(r, 100));
+      child = childOf();
+    }
+    expect(child).toMatch(/^\d+$/);
+    // Every thread of the scan process at nice 10 (field 19 of /proc/<pid>/stat), once it has started.
+    const nice = () => new Set(readdirSync(`/proc/${child}/task`).map((t) => Number(spawnSync('cat', [`/proc/${child}/task/${t}/stat`], { encoding: 'utf8' }).stdout.split(') ')[1]?.split(' ')[16])));
+    for (let i = 0; i < 50 && [...nice()].some((v) => v !== 10); i++) await new Promise((r) => setTimeout(r, 100));
+    expect(nice()).toEqual(new Set([10]));
+    // Killed mid-scan (at its first progress).
+    await scanning;
+    server.kill('SIGKILL');
+    let alive = true;
+    for (let i = 0; i < 200 && alive; i++) {
+      await new Promise((r) => setTimeout(r, 100));
+      alive = spawnSync('kill', ['-0', child]).status === 0 && !/ Z /.test(spawnSync('ps', ['-o', 'stat=', '-p', child], { encoding: 'utf8' }).stdout.padStart(3) + ' ');
+    }
+    expect(alive).toBe(false);
+    // Gone before it finished: it wrote nothing (scanning on, it would have written its output folder).
+    expect(readdirSync(dir)).not.toContain('orphan');
+  }, 60_000);
 
   it('rejects with TIANDI_E_ABORTED when aborted, and writes nothing', async () => {
     const ac = new AbortController();
