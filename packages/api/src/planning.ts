@@ -6,3 +6,45 @@ export const LonLat = z.tuple([z.number().min(-180).max(180), z.number().min(-90
 /** `PUT /api/planning/depot` body: where the teams start and end each day. */
 export const DepotBody = z.strictObject({ depot: LonLat, name: z.string().max(100).optional() });
 export type DepotBody = z.infer<typeof DepotBody>;
+
+/**
+ * `POST /api/plans` body: a plan computed in the browser (or by `tiandi plan`) to record — per team its route (one line,
+ * or one per working day), totals and ordered stops. The planner's `planRecord` writes it.
+ */
+export const PlanBody = z.strictObject({
+  planId: z.string().regex(/^[\w.-]{1,80}$/, '计划编号只能含字母数字和 ._- plan id: letters, digits, . _ - (≤ 80)'),
+  teams: z
+    .array(
+      z.strictObject({
+        team: z.string().min(1).max(80),
+        // One line, or one per working day of a multi-day plan.
+        route: z
+          .discriminatedUnion('type', [
+            z.strictObject({ type: z.literal('LineString'), coordinates: z.array(LonLat).min(2) }),
+            z.strictObject({ type: z.literal('MultiLineString'), coordinates: z.array(z.array(LonLat).min(2)).min(1) }),
+          ])
+          .nullable(),
+        durationS: z.number().min(0).nullable().optional(),
+        distanceM: z.number().min(0).nullable().optional(),
+        stops: z.array(z.strictObject({ targetId: z.string().min(1).max(300).nullable(), position: LonLat, arriveS: z.number().min(0).nullable().optional() })).max(5000),
+      }),
+    )
+    .min(1)
+    .max(50),
+});
+export type PlanBody = z.infer<typeof PlanBody>;
+
+/** `POST /api/plans/compute` body: plan on the server from the workspace's targets, roads and depot. */
+export const PlanComputeBody = z.strictObject({
+  minScore: z.number().min(0).max(1).default(0.5),
+  zone: z.string().min(1).max(200).optional(),
+  targetIds: z.array(z.string().min(1).max(300)).max(10_000).optional(),
+  teams: z.number().int().min(1).max(50),
+  depot: LonLat.optional(),
+  shiftH: z.number().min(0.5).max(24).default(8),
+  serviceMin: z.number().min(0).max(600).default(15),
+  timeLimitS: z.number().min(0.1).max(60).default(3),
+  seed: z.number().int().min(0).default(1),
+  date: z.string().regex(/^\d{4}-\d{2}-\d{2}$/, 'YYYY-MM-DD').optional(),
+});
+export type PlanComputeBody = z.input<typeof PlanComputeBody>;

@@ -1,5 +1,6 @@
 import { importPlan, listPlanTeams, planningTargets, readDepot, readPlanStops, readRoads, readTarget } from '@tiandi/store';
 import { computePlan, PlanFailed } from '../planning/compute-plan';
+import { PlanBody, PlanComputeBody } from '@tiandi/api';
 import { z } from 'zod';
 import type { RouteModule, Role } from '../context';
 import { ServerError } from '../errors';
@@ -7,43 +8,7 @@ import { parseInput } from '../validate';
 import { actorOf, workspaceOf } from '../workspace/workspace-service';
 
 const READ: Role[] = ['operator', 'planner', 'manager', 'admin'];
-const LonLat = z.tuple([z.number().min(-180).max(180), z.number().min(-90).max(90)]);
-
-const PlanBody = z.strictObject({
-  planId: z.string().regex(/^[\w.-]{1,80}$/, '计划编号只能含字母数字和 ._- plan id: letters, digits, . _ - (≤ 80)'),
-  teams: z
-    .array(
-      z.strictObject({
-        team: z.string().min(1).max(80),
-        // One line, or one per working day of a multi-day plan.
-        route: z
-          .discriminatedUnion('type', [
-            z.strictObject({ type: z.literal('LineString'), coordinates: z.array(LonLat).min(2) }),
-            z.strictObject({ type: z.literal('MultiLineString'), coordinates: z.array(z.array(LonLat).min(2)).min(1) }),
-          ])
-          .nullable(),
-        durationS: z.number().min(0).nullable().optional(),
-        distanceM: z.number().min(0).nullable().optional(),
-        stops: z.array(z.strictObject({ targetId: z.string().min(1).max(300).nullable(), position: LonLat, arriveS: z.number().min(0).nullable().optional() })).max(5000),
-      }),
-    )
-    .min(1)
-    .max(50),
-});
 const IdParams = z.strictObject({ id: z.string().min(1).max(80) });
-
-const ComputeBody = z.strictObject({
-  minScore: z.number().min(0).max(1).default(0.5),
-  zone: z.string().min(1).max(200).optional(),
-  targetIds: z.array(z.string().min(1).max(300)).max(10_000).optional(),
-  teams: z.number().int().min(1).max(50),
-  depot: LonLat.optional(),
-  shiftH: z.number().min(0.5).max(24).default(8),
-  serviceMin: z.number().min(0).max(600).default(15),
-  timeLimitS: z.number().min(0.1).max(60).default(3),
-  seed: z.number().int().min(0).default(1),
-  date: z.string().regex(/^\d{4}-\d{2}-\d{2}$/, 'YYYY-MM-DD').optional(),
-});
 
 /**
  * Plans: GET /api/plans (summaries), GET /api/plans/:id (teams with ordered stops), and
@@ -81,7 +46,7 @@ const plans: RouteModule = {
     });
 
     app.post('/api/plans/compute', { config: { roles: ['planner', 'admin'] } }, async (req) => {
-      const body = parseInput(ComputeBody, req.body);
+      const body = parseInput(PlanComputeBody, req.body);
       const ws = workspaceOf(ctx);
       const { fc } = planningTargets(ws, { minScore: body.minScore, zoneId: body.zone, targetIds: body.targetIds });
       if (fc.features.length === 0) throw new ServerError('TIANDI_E_VALIDATION', '没有符合条件的目标 no targets match', { field: body.targetIds ? 'targetIds' : 'minScore' });

@@ -1,3 +1,4 @@
+import type { DepotBody, PlanBody } from '@tiandi/api';
 import { planRecord, planTeams, targetsFromGeoJson, type Plan } from '@tiandi/planner';
 import type { MapMouseEvent } from 'maplibre-gl';
 import { api } from '../api/api';
@@ -148,7 +149,7 @@ const plannerView: View = async (root) => {
       hint.textContent = '';
       routes.setDepot(depot);
       showDepot();
-      void api('/api/planning/depot', { method: 'PUT', body: { depot } }).catch(() => undefined);
+      void api('/api/planning/depot', { method: 'PUT', body: { depot } satisfies DepotBody }).catch(() => undefined);
     });
   });
 
@@ -195,7 +196,7 @@ const plannerView: View = async (root) => {
           onSave: async () => {
             const planId = `plan-${current.date ?? today()}-${Date.now().toString(36)}`;
             // One row per team, its days in order (as 'tiandi plans import' records a plan.json).
-            await api('/api/plans', { body: planRecord(current, planId, teamOrder) });
+            await api('/api/plans', { body: planRecord(current, planId, teamOrder) satisfies PlanBody });
             return planId;
           },
         }),
