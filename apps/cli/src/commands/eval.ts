@@ -3,10 +3,12 @@ import path from 'node:path';
 import { parseArgs } from 'node:util';
 import { EXIT, type Command, fail } from '../command';
 import { resolveModelDir } from '../default-model';
+import { formatTruthReport, truthInputs } from './eval-truth';
 
 const usage = `用法 Usage:
   tiandi eval [--scenes 20] [--seed 9000] [--model models/poppy-synth] [--size-m 150] [--gsd 0.03,0.05,...] [--engine scan|bare] [--json] [--write-card]
               [--variety classic|wide] [--real-negatives <folder | 'folder/name-*.tif'>...]
+  tiandi eval --truth <truth.geojson> <image.tif>...   |   tiandi eval --labelled <folder>...
 
 在未参与训练的合成场景上评估模型 Evaluate a model on held-out synthetic scenes (seeds never used in
 training or calibration: 1000-1299 and 8000-8099 are reserved). Each scene (3-8 cm GSD, one of six CRSs) is written as a COG,
@@ -18,6 +20,12 @@ per km², tile-level ROC AUC and the threshold reaching 95 % recall.
   --real-negatives 真实负样本 folders of REAL imagery known to hold no poppy (or quoted patterns such as
                 'real-aerial/harv-*.tif'); every candidate there is false: prints false candidates per km² per
                 folder and per file, beside the synthetic table. --scenes 0 runs only these.
+  --truth       标注真值 a GeoJSON of poppy plot polygons (WGS 84, or a CRS named in its "crs" member; features
+                whose class is set and not "poppy" are ignored), followed by the GeoTIFFs it labels: scans them with
+                the normal scan pipeline and prints plot recall (all and >= 4 m²), precision and false candidates
+                per km², per image and overall, and each plot missed. Repeat --truth for several truth files.
+  --labelled    标注文件夹 a folder holding GeoTIFFs and their truth GeoJSON (all *.geojson in it), as --truth.
+                With --truth or --labelled, --scenes defaults to 0 (no synthetic scenes).
   --variety     场景世界 classic (默认 default: the renderer the model was trained on) or wide (domain-randomised:
                 other flower colours, rosettes, rows, intercrops, irregular plots, shade, camera and processing);
                 with --write-card, wide writes its numbers beside the classic ones as wide_*
@@ -37,6 +45,7 @@ const evalCommand: Command = {
           scenes: { type: 'string' }, seed: { type: 'string' }, model: { type: 'string' }, 'size-m': { type: 'string' },
           json: { type: 'boolean' }, 'write-card': { type: 'boolean' }, engine: { type: 'string' },
           gsd: { type: 'string' }, variety: { type: 'string' }, 'real-negatives': { type: 'string', multiple: true },
+          truth: { type: 'string', multiple: true }, labelled: { type: 'string', multiple: true },
         },
         allowPositionals: true,
       });
@@ -44,11 +53,15 @@ const evalCommand: Command = {
       return fail(io, 'eval', `${(err as Error).message}. Run 'tiandi eval --help'.`);
     }
     const v = parsed.values;
-    // --real-negatives a b c: the folders after the first arrive as positionals.
-    const realArgs = [...(v['real-negatives'] ?? []), ...parsed.positionals];
-    if (parsed.positionals.length && !v['real-negatives']) return fail(io, 'eval', `unexpected argument '${parsed.positionals[0]}'. Run 'tiandi eval --help'.`);
-    const n = Number(v.scenes ?? 20), seed = Number(v.seed ?? 9000), sizeM = Number(v['size-m'] ?? 150);
-    if (!Number.isInteger(n) || n < (realArgs.length ? 0 : 1) || n > 1000) return fail(io, 'eval', `--scenes '${v.scenes}' must be an integer 1-1000 (0 only with --real-negatives).`);
+    // --real-negatives a b c: the folders after the first arrive as positionals; after --truth they are its images.
+    const byTruth = !!v.truth && !v['real-negatives'];
+    const realArgs = [...(v['real-negatives'] ?? []), ...(byTruth ? [] : parsed.positionals)];
+    if (parsed.positionals.length && !v['real-negatives'] && !v.truth) return fail(io, 'eval', `unexpected argument '${parsed.positionals[0]}'. Run 'tiandi eval --help'.`);
+    if (v.truth && v['real-negatives']) return fail(io, 'eval', "--truth and --real-negatives cannot share a command line (both take the names after them): run them apart, or use --labelled <folder> with --real-negatives.");
+    const truthIn = v.truth || v.labelled ? truthInputs(v.truth ?? [], v.labelled ?? [], byTruth ? parsed.positionals : [], io.cwd) : undefined;
+    if (truthIn && 'error' in truthIn) return fail(io, 'eval', truthIn.error);
+    const n = Number(v.scenes ?? (truthIn ? 0 : 20)), seed = Number(v.seed ?? 9000), sizeM = Number(v['size-m'] ?? 150);
+    if (!Number.isInteger(n) || n < (realArgs.length || truthIn ? 0 : 1) || n > 1000) return fail(io, 'eval', `--scenes '${v.scenes}' must be an integer 1-1000 (0 only with --real-negatives, --truth or --labelled).`);
     const gsds = v.gsd === undefined ? undefined : v.gsd.split(',').map(Number);
     if (gsds && !gsds.every((g) => g >= 0.01 && g <= 0.2)) return fail(io, 'eval', `--gsd '${v.gsd}' must be comma-separated GSDs of 0.01-0.2 m.`);
     if (!Number.isInteger(seed) || seed < 0) return fail(io, 'eval', `--seed '${v.seed}' must be a non-negative integer.`);
@@ -63,11 +76,16 @@ const evalCommand: Command = {
     const modelDir = resolveModelDir(io.cwd, v.model);
     const cardPath = path.join(modelDir, 'model.json');
     if (!fs.existsSync(cardPath) || !fs.existsSync(path.join(modelDir, 'model.onnx'))) return fail(io, path.relative(io.cwd, modelDir) || modelDir, '找不到 model.json 或 model.onnx missing model.json or model.onnx in this folder.');
-    const { evaluateModel, evaluateRealNegatives, tiffsIn } = await import('@tiandi/synth/node');
+    const { evaluateModel, evaluateRealNegatives, evaluateTruth, readTruthFile, tiffsIn } = await import('@tiandi/synth/node');
     try {
       for (const a of realArgs) tiffsIn(a, io.cwd);
     } catch (err) {
       return fail(io, 'eval', (err as Error).message);
+    }
+    try {
+      for (const t of truthIn?.truth ?? []) readTruthFile(t); // before any scan: a bad truth file costs no wait
+    } catch (err) {
+      return fail(io, 'eval --truth', (err as Error).message);
     }
     const seeds = Array.from({ length: n }, (_, i) => seed + i);
     const report = n ? await evaluateModel({
@@ -76,10 +94,18 @@ const evalCommand: Command = {
     }) : undefined;
     if (io.stderr.isTTY && report) io.stderr.write('\n');
     const real = realArgs.length ? await evaluateRealNegatives({ modelDir, folders: realArgs, cwd: io.cwd, signal: io.signal }) : undefined;
-    if (v.json) io.stdout.write(JSON.stringify(real ? { ...report, realNegatives: real } : report, null, 2) + '\n');
+    let labelled;
+    try {
+      labelled = truthIn ? await evaluateTruth({ modelDir, truth: truthIn.truth, images: truthIn.images, signal: io.signal }) : undefined;
+    } catch (err) {
+      if ((err as { code?: string }).code === 'TIANDI_E_BAD_TRUTH') return fail(io, 'eval --truth', (err as Error).message);
+      throw err;
+    }
+    if (v.json) io.stdout.write(JSON.stringify({ ...report, ...(real ? { realNegatives: real } : {}), ...(labelled ? { labelled } : {}) }, null, 2) + '\n');
     else {
       if (report) io.stdout.write('== 合成场景 SYNTHETIC held-out scenes ==\n' + formatReport(report));
       if (real) io.stdout.write((report ? '\n' : '') + '== 真实影像（无罂粟）REAL imagery without poppy: every candidate is false ==\n' + formatRealNegatives(real));
+      if (labelled) io.stdout.write((report || real ? '\n' : '') + '== 标注影像 LABELLED imagery: candidates against the truth ==\n' + formatTruthReport(labelled));
     }
     if (v['write-card']) {
       const card = JSON.parse(fs.readFileSync(cardPath, 'utf8'));
