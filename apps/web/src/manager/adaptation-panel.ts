@@ -86,19 +86,11 @@ export function adaptationPanel(mayAct: boolean, onChanged: () => void): HTMLEle
     }
     lastJob = j;
   };
-  const versionItem = (v: Version) => {
-    const m = v.held_out;
-    const adopt = h('button', { type: 'button', 'data-testid': `adapt-adopt-${v.dir}`, disabled: !mayAct }, t('adapt.adopt'));
-    adopt.onclick = () => void act(async () => {
-      const force = !v.adopt;
-      if (force && !window.confirm(t('adapt.confirmForce', { why: v.why }))) return;
-      lastJob = (await api<{ job: Job }>('/api/adaptation/adopt', { body: { version: v.dir, force } })).job;
-    });
-    return h('li', { 'data-version': v.dir },
-      h('strong', null, v.version), ' ', h('span', { class: v.adopt ? 'ok' : 'muted' }, v.adopt ? t('adapt.recommended') : t('adapt.notRecommended', { why: v.why })),
-      ...(m ? [h('div', { class: 'muted' }, t('adapt.metrics', { rb: f3(m.before.recall), ra: f3(m.after.recall), fb: f3(m.before.false_positive_rate), fa: f3(m.after.false_positive_rate) }))] : []),
-      adopt);
-  };
+  const versionItem = (v: Version) => versionRow(v, mayAct, () => void act(async () => {
+    const force = !v.adopt;
+    if (force && !window.confirm(t('adapt.confirmForce', { why: v.why }))) return;
+    lastJob = (await api<{ job: Job }>('/api/adaptation/adopt', { body: { version: v.dir, force } })).job;
+  }));
   const refresh = async () => {
     const s = await api<State>('/api/adaptation');
     show(s);
@@ -138,4 +130,13 @@ export function adaptationPanel(mayAct: boolean, onChanged: () => void): HTMLEle
     h('h3', null, t('adapt.versions')), versions);
   void poll().catch((err) => ((out.className = 'msg bad'), (out.textContent = errorText(err))));
   return panel;
+}
+
+/** One adapted version: its version string, whether adoption is recommended and why, held-out figures, an adopt button. */
+function versionRow(v: Version, mayAct: boolean, onAdopt: () => void): HTMLElement {
+  const m = v.held_out;
+  return h('li', { 'data-version': v.dir },
+    h('strong', null, v.version), ' ', h('span', { class: v.adopt ? 'ok' : 'muted' }, v.adopt ? t('adapt.recommended') : t('adapt.notRecommended', { why: v.why })),
+    ...(m ? [h('div', { class: 'muted' }, t('adapt.metrics', { rb: f3(m.before.recall), ra: f3(m.after.recall), fb: f3(m.before.false_positive_rate), fa: f3(m.after.false_positive_rate) }))] : []),
+    h('button', { type: 'button', 'data-testid': `adapt-adopt-${v.dir}`, disabled: !mayAct, onclick: onAdopt }, t('adapt.adopt')));
 }
