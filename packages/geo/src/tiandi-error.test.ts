@@ -11,6 +11,9 @@ describe('TiandiError', () => {
     expect([e.name, e.code, e.message, e.status, e.field]).toEqual(['GeoError', 'TIANDI_E_SEASON', '季节无效 bad season', 400, 'window']);
     const crs = new CrsError('TIANDI_E_UNKNOWN_CRS', 'EPSG:9999', '9999');
     expect([crs.name, crs.status, crs.input]).toEqual(['CrsError', 400, '9999']);
+    // What was not given is not there at all, so JSON and equality see the error as before.
+    expect(Object.keys(new GeoError('TIANDI_E_TRANSITION', 'x'))).not.toContain('field');
+    expect(JSON.parse(JSON.stringify(new GeoError('TIANDI_E_TRANSITION', 'x')))).toEqual({ name: 'GeoError', code: 'TIANDI_E_TRANSITION', status: 400 });
   });
 
   it('is recognised across copies of the module by its brand, not only by instanceof', () => {

@@ -58,9 +58,10 @@ const BRAND = Symbol.for('tiandi.error');
 export class TiandiError<C extends string = string> extends Error {
   override readonly name: string = 'TiandiError';
   readonly status: number;
-  readonly field?: string;
-  readonly path?: string;
-  readonly params?: Record<string, string | number>;
+  // Declared, not initialised: set only when given, so errors compare and serialise as before.
+  declare readonly field?: string;
+  declare readonly path?: string;
+  declare readonly params?: Record<string, string | number>;
 
   constructor(
     readonly code: C,
@@ -70,7 +71,6 @@ export class TiandiError<C extends string = string> extends Error {
   ) {
     super(message, options.cause === undefined ? undefined : { cause: options.cause });
     this.status = status;
-    // Own properties only where set, so errors compare and serialise as before.
     if (options.field !== undefined) this.field = options.field;
     if (options.path !== undefined) this.path = options.path;
     if (options.params !== undefined) this.params = options.params;
