@@ -24,7 +24,7 @@ export function placePoppyPlots(l: SceneLayout, r: Prng, plotsPerHa: number, wid
   const areaHa = (l.widthM * l.heightM) / 10_000;
   const mean = plotsPerHa * areaHa;
   const n = mean <= 0 ? 0 : Math.max(0, Math.round(mean + r.normal() * Math.sqrt(mean)));
-  const hosts: Array<{ ring: SceneXY[]; u0: number; u1: number; v0: number; v1: number }> = [];
+  const hosts: Host[] = [];
   forEachParcel(l, (p, ring, i, j) => {
     if (HOST_COVERS.has(p.cover)) hosts.push({ ring, u0: l.rows[i].uEdges[j], u1: l.rows[i].uEdges[j + 1], v0: l.vEdges[i], v1: l.vEdges[i + 1] });
   });
@@ -36,74 +36,87 @@ export function placePoppyPlots(l: SceneLayout, r: Prng, plotsPerHa: number, wid
     if (setting === 'courtyard' && !yards.length) setting = 'in_crop';
     for (let attempt = 0; attempt < 25; attempt++) {
       const h = r.pick(hosts);
-      let ring: SceneXY[] | undefined;
-      let tree: [number, number, number] | undefined;
-      const ang = Math.atan2(l.sin, l.cos);
-      if (setting === 'open_field' && wide && r.chance(0.6)) {
-        const c = uvToXy(l, r.range(h.u0, h.u1), r.range(h.v0, h.v1));
-        ring = irregularRingXY(c[0], c[1], Math.exp(r.range(Math.log(3), Math.log(120))), r.range(1, 4), r.range(0, Math.PI), r);
-      } else if (setting === 'open_field') {
-        const lu = Math.min(h.u1 - h.u0 - 2, r.range(5, 22)), lv = Math.min(h.v1 - h.v0 - 2, r.range(4, 16));
-        if (lu < 3 || lv < 3) continue;
-        const u = r.range(h.u0 + 1, h.u1 - 1 - lu), v = r.range(h.v0 + 1, h.v1 - 1 - lv);
-        ring = [uvToXy(l, u, v), uvToXy(l, u + lu, v), uvToXy(l, u + lu, v + lv), uvToXy(l, u, v + lv)];
-      } else if (setting === 'in_crop' || setting === 'tree_edge') {
-        const area = Math.exp(r.range(Math.log(2), Math.log(50)));
-        const c = uvToXy(l, r.range(h.u0, h.u1), r.range(h.v0, h.v1));
-        ring = blobRingXY(c[0], c[1], area, r.range(1, 2.5), r.range(0, Math.PI), r.next);
-        if (setting === 'tree_edge') {
-          const p = ring[r.int(0, ring.length - 1)];
-          const rad = r.range(1.4, 2.4);
-          tree = [p[0] + (p[0] - c[0]) * 0.25, p[1] + (p[1] - c[1]) * 0.25, rad];
-        }
-      } else if (setting === 'field_edge') {
-        const area = Math.exp(r.range(Math.log(2), Math.log(30)));
-        const w = r.range(0.8, 1.8), len = area / w;
-        if (len > h.u1 - h.u0 - 2) continue;
-        const u = r.range(h.u0 + 1 + len / 2, h.u1 - 1 - len / 2);
-        const top = r.chance(0.5);
-        const v = top ? h.v0 + l.bundHalfM + w / 2 + 0.1 : h.v1 - l.bundHalfM - w / 2 - 0.1;
-        const c = uvToXy(l, u, v);
-        ring = blobRingXY(c[0], c[1], area, (len / w) ** 1, ang, r.next, 24);
-      } else {
-        const y = r.pick(yards);
-        if (y.shape.type !== 'rect') continue;
-        const s = y.shape;
-        const hw = r.range(0.7, 1.6), hh = r.range(0.6, 1.3);
-        const du = r.range(-s.hw + hw + 0.5, s.hw - hw - 0.5), dv = r.range(0, s.hh - hh - 0.5);
-        const cx = s.cx + du * s.cos - dv * s.sin, cy = s.cy + du * s.sin + dv * s.cos;
-        ring = [[-1, -1], [1, -1], [1, 1], [-1, 1]].map(([a, b]) => [cx + a * hw * s.cos - b * hh * s.sin, cy + a * hw * s.sin + b * hh * s.cos]) as SceneXY[];
-      }
-      if (!ring) continue;
+      const drawn = plotRing(l, r, h, setting, wide, yards);
+      if (!drawn) continue;
+      const { ring, tree } = drawn;
       if (setting !== 'courtyard' && !ring.every((p) => insideRing(h.ring, p[0], p[1], 0.3))) continue;
       if (!ring.every((p) => p[0] > 1 && p[1] > 1 && p[0] < l.widthM - 1 && p[1] < l.heightM - 1)) continue;
       if (blocked(l.objects, ring, setting === 'courtyard')) continue;
-      if (wide) {
-        placeWidePlot(l, r, ring, setting);
-        if (tree) addTree(l, r, tree[0], tree[1], tree[2], false);
-        break;
-      }
-      const capsule = r.chance(0.3);
-      const main = r.int(0, 3);
-      const mixed = r.chance(0.5);
-      const densityPerM2 = r.range(14, 36);
-      const areaM2 = ringAreaM2(ring);
-      const obj: SceneObject = makeObject({
-        kind: capsule ? Kind.PoppyCapsule : Kind.Poppy, z: 10, shape: { type: 'poly', ring },
-        colour: capsule ? [r.int(118, 138), r.int(146, 162), r.int(124, 140)] : [r.int(104, 122), r.int(140, 158), r.int(128, 146)],
-        colour2: POPPY_FLOWERS[main].rgb, seed: r.int(0, 1e9), density: mixed ? -r.range(0.45, 0.85) : r.range(0.45, 0.85),
-        cellM: 1 / Math.sqrt(densityPerM2),
-      });
-      l.objects.push(obj);
-      if (tree) addTree(l, r, tree[0], tree[1], tree[2], false);
-      l.plots.push({
-        id: `p${l.plots.length + 1}`, stage: capsule ? 'capsule' : 'flowering', setting, ring: [...ring, ring[0]], areaM2: Math.round(areaM2 * 100) / 100,
-        plantCount: Math.round(areaM2 * densityPerM2),
-        flowerColours: capsule ? [] : mixed ? POPPY_FLOWERS.map((f) => f.name) : [POPPY_FLOWERS[main].name],
-      });
+      if (wide) placeWidePlot(l, r, ring, setting);
+      else placeClassicPlot(l, r, ring, setting, tree);
+      if (tree && wide) addTree(l, r, tree[0], tree[1], tree[2], false);
       break;
     }
   }
+}
+
+/** A parcel that can hide a plot, with its extent in the grid's (u, v). */
+type Host = { ring: SceneXY[]; u0: number; u1: number; v0: number; v1: number };
+
+/**
+ * The outline of a plot in its setting, drawn in host parcel `h` (or a courtyard), and for tree_edge
+ * the tree that shades it; undefined when this draw does not fit (the caller tries again).
+ */
+function plotRing(l: SceneLayout, r: Prng, h: Host, setting: PlotSetting, wide: boolean, yards: SceneObject[]): { ring: SceneXY[]; tree?: [number, number, number] } | undefined {
+  const ang = Math.atan2(l.sin, l.cos);
+  if (setting === 'open_field' && wide && r.chance(0.6)) {
+    const c = uvToXy(l, r.range(h.u0, h.u1), r.range(h.v0, h.v1));
+    return { ring: irregularRingXY(c[0], c[1], Math.exp(r.range(Math.log(3), Math.log(120))), r.range(1, 4), r.range(0, Math.PI), r) };
+  }
+  if (setting === 'open_field') {
+    const lu = Math.min(h.u1 - h.u0 - 2, r.range(5, 22)), lv = Math.min(h.v1 - h.v0 - 2, r.range(4, 16));
+    if (lu < 3 || lv < 3) return undefined;
+    const u = r.range(h.u0 + 1, h.u1 - 1 - lu), v = r.range(h.v0 + 1, h.v1 - 1 - lv);
+    return { ring: [uvToXy(l, u, v), uvToXy(l, u + lu, v), uvToXy(l, u + lu, v + lv), uvToXy(l, u, v + lv)] };
+  }
+  if (setting === 'in_crop' || setting === 'tree_edge') {
+    const area = Math.exp(r.range(Math.log(2), Math.log(50)));
+    const c = uvToXy(l, r.range(h.u0, h.u1), r.range(h.v0, h.v1));
+    const ring = blobRingXY(c[0], c[1], area, r.range(1, 2.5), r.range(0, Math.PI), r.next);
+    if (setting !== 'tree_edge') return { ring };
+    const p = ring[r.int(0, ring.length - 1)];
+    const rad = r.range(1.4, 2.4);
+    return { ring, tree: [p[0] + (p[0] - c[0]) * 0.25, p[1] + (p[1] - c[1]) * 0.25, rad] };
+  }
+  if (setting === 'field_edge') {
+    const area = Math.exp(r.range(Math.log(2), Math.log(30)));
+    const w = r.range(0.8, 1.8), len = area / w;
+    if (len > h.u1 - h.u0 - 2) return undefined;
+    const u = r.range(h.u0 + 1 + len / 2, h.u1 - 1 - len / 2);
+    const top = r.chance(0.5);
+    const v = top ? h.v0 + l.bundHalfM + w / 2 + 0.1 : h.v1 - l.bundHalfM - w / 2 - 0.1;
+    const c = uvToXy(l, u, v);
+    return { ring: blobRingXY(c[0], c[1], area, (len / w) ** 1, ang, r.next, 24) };
+  }
+  const y = r.pick(yards);
+  if (y.shape.type !== 'rect') return undefined;
+  const s = y.shape;
+  const hw = r.range(0.7, 1.6), hh = r.range(0.6, 1.3);
+  const du = r.range(-s.hw + hw + 0.5, s.hw - hw - 0.5), dv = r.range(0, s.hh - hh - 0.5);
+  const cx = s.cx + du * s.cos - dv * s.sin, cy = s.cy + du * s.sin + dv * s.cos;
+  return { ring: [[-1, -1], [1, -1], [1, 1], [-1, 1]].map(([a, b]) => [cx + a * hw * s.cos - b * hh * s.sin, cy + a * hw * s.sin + b * hh * s.cos]) as SceneXY[] };
+}
+
+/** A classic-world plot: flowering or in capsule, one flower colour or mixed, its truth recorded; the shading tree after it. */
+function placeClassicPlot(l: SceneLayout, r: Prng, ring: SceneXY[], setting: PlotSetting, tree: [number, number, number] | undefined): void {
+  const capsule = r.chance(0.3);
+  const main = r.int(0, 3);
+  const mixed = r.chance(0.5);
+  const densityPerM2 = r.range(14, 36);
+  const areaM2 = ringAreaM2(ring);
+  const obj: SceneObject = makeObject({
+    kind: capsule ? Kind.PoppyCapsule : Kind.Poppy, z: 10, shape: { type: 'poly', ring },
+    colour: capsule ? [r.int(118, 138), r.int(146, 162), r.int(124, 140)] : [r.int(104, 122), r.int(140, 158), r.int(128, 146)],
+    colour2: POPPY_FLOWERS[main].rgb, seed: r.int(0, 1e9), density: mixed ? -r.range(0.45, 0.85) : r.range(0.45, 0.85),
+    cellM: 1 / Math.sqrt(densityPerM2),
+  });
+  l.objects.push(obj);
+  if (tree) addTree(l, r, tree[0], tree[1], tree[2], false);
+  l.plots.push({
+    id: `p${l.plots.length + 1}`, stage: capsule ? 'capsule' : 'flowering', setting, ring: [...ring, ring[0]], areaM2: Math.round(areaM2 * 100) / 100,
+    plantCount: Math.round(areaM2 * densityPerM2),
+    flowerColours: capsule ? [] : mixed ? POPPY_FLOWERS.map((f) => f.name) : [POPPY_FLOWERS[main].name],
+  });
 }
 
 /** A wide-world plot: its stage, sowing, flowers and intercrop drawn, fruit trees or a shading tree added. */

@@ -67,7 +67,33 @@ export function uvToXy(l: Pick<SceneLayout, 'cos' | 'sin'>, u: number, v: number
 export function buildSceneLayout(opts: LayoutOptions): SceneLayout {
   const r = createPrng(opts.seed);
   const { widthM: W, heightM: H } = opts;
-  const look: SceneLook = {
+  const look = sceneLook(r);
+  const wide = opts.variety === 'wide';
+  if (wide) Object.assign(look, wideLook(opts.seed)); // drawn from its own stream: the layout stays the classic one
+  const grid = parcelGrid(r, W, H);
+  const layout: SceneLayout = {
+    seed: opts.seed, widthM: W, heightM: H, cos: grid.cos, sin: grid.sin, vEdges: grid.vEdges, rows: grid.rows, objects: [], index: undefined as unknown as ObjectIndex,
+    plots: [], lookalikes: [], look, bundHalfM: r.range(0.15, 0.3),
+  };
+  // Village: parcels near its centre become village ground with courtyards and houses.
+  if (r.chance(0.65)) addVillage(layout, r.fork(1), r.range(0.2 * W, 0.8 * W), r.range(0.2 * H, 0.8 * H), r.range(28, 55));
+  const roadPts = addRoadAndTracks(layout, r, grid.uMin, grid.uMax);
+  addRoadTrees(layout, r, roadPts);
+  addOrchards(layout, r);
+  // A pond.
+  if (r.chance(0.45)) {
+    const ring = blobRingXY(r.range(0.1 * W, 0.9 * W), r.range(0.1 * H, 0.9 * H), r.range(150, 700), r.range(1, 2.5), r.range(0, 3), r.next, 24);
+    layout.objects.push(makeObject({ kind: Kind.Pond, z: 3, shape: { type: 'poly', ring }, colour: [62, 84, 80], colour2: [120, 110, 85], seed: r.int(0, 1e9), density: 0 }));
+  }
+  placePoppyPlots(layout, r.fork(2), opts.plotsPerHa ?? 2.5, wide);
+  placeLookalikes(layout, r.fork(3));
+  layout.index = buildObjectIndex(layout.objects, W, H);
+  return layout;
+}
+
+/** The camera and light of the scene: brightness, tint, haze, blur, noise, shadow direction, JPEG quality. */
+function sceneLook(r: Prng): SceneLook {
+  return {
     brightness: r.range(0.82, 1.15),
     tint: [r.range(0.94, 1.06), r.range(0.96, 1.04), r.range(0.92, 1.08)],
     haze: r.chance(0.4) ? r.range(0.03, 0.22) : 0,
@@ -77,8 +103,10 @@ export function buildSceneLayout(opts: LayoutOptions): SceneLayout {
     shadowDy: r.range(0.2, 0.8),
     jpegQuality: r.int(70, 92),
   };
-  const wide = opts.variety === 'wide';
-  if (wide) Object.assign(look, wideLook(opts.seed)); // drawn from its own stream: the layout stays the classic one
+}
+
+/** The rotated grid of parcels over the scene (with a 5 m margin): row edges in v, parcel edges and crops in u. */
+function parcelGrid(r: Prng, W: number, H: number): Pick<SceneLayout, 'cos' | 'sin' | 'vEdges' | 'rows'> & { uMin: number; uMax: number } {
   const ang = r.range(-0.5, 0.5);
   const cos = Math.cos(ang), sin = Math.sin(ang);
   // Rotated bbox of the scene in (u, v).
@@ -99,14 +127,12 @@ export function buildSceneLayout(opts: LayoutOptions): SceneLayout {
     }
     return { uEdges, parcels };
   });
-  const layout: SceneLayout = {
-    seed: opts.seed, widthM: W, heightM: H, cos, sin, vEdges, rows, objects: [], index: undefined as unknown as ObjectIndex,
-    plots: [], lookalikes: [], look, bundHalfM: r.range(0.15, 0.3),
-  };
-  const objs = layout.objects;
-  // Village: parcels near its centre become village ground with courtyards and houses.
-  if (r.chance(0.65)) addVillage(layout, r.fork(1), r.range(0.2 * W, 0.8 * W), r.range(0.2 * H, 0.8 * H), r.range(28, 55));
-  // Roads: a concrete road across the scene and one or two dirt tracks along parcel row boundaries.
+  return { cos, sin, vEdges, rows, uMin, uMax };
+}
+
+/** A concrete road across the scene and one or two dirt tracks along parcel row boundaries. @returns the road's points. */
+function addRoadAndTracks(layout: SceneLayout, r: Prng, uMin: number, uMax: number): SceneXY[] {
+  const { widthM: W, heightM: H, vEdges, objects: objs } = layout;
   const roadPts: SceneXY[] = [];
   const side = r.chance(0.5);
   const a: SceneXY = side ? [-10, r.range(0, H)] : [r.range(0, W), -10];
@@ -122,7 +148,11 @@ export function buildSceneLayout(opts: LayoutOptions): SceneLayout {
     const v = vEdges[vi];
     objs.push(makeObject({ kind: Kind.Track, z: 4, shape: { type: 'line', pts: [uvToXy(layout, uMin, v), uvToXy(layout, uMax, v)], halfWidth: r.range(1.1, 1.8) }, colour: [150, 128, 98], colour2: [0, 0, 0], seed: r.int(0, 1e9), density: 0 }));
   }
-  // A row of trees along the road.
+  return roadPts;
+}
+
+/** A row of trees along the road. */
+function addRoadTrees(layout: SceneLayout, r: Prng, roadPts: SceneXY[]): void {
   for (let i = 1; i < roadPts.length; i++) {
     const [ax, ay] = roadPts[i - 1], [bx, by] = roadPts[i];
     const len = Math.hypot(bx - ax, by - ay);
@@ -133,7 +163,11 @@ export function buildSceneLayout(opts: LayoutOptions): SceneLayout {
       addTree(layout, r, ax + ((bx - ax) * d) / len + nx * off, ay + ((by - ay) * d) / len + ny * off, r.range(1.5, 3), r.chance(0.2));
     }
   }
-  // Orchard parcels get trees on a lattice, mostly in blossom.
+}
+
+/** Orchard parcels get trees on a lattice, mostly in blossom (blossoming ones are look-alikes). */
+function addOrchards(layout: SceneLayout, r: Prng): void {
+  const { widthM: W, heightM: H } = layout;
   forEachParcel(layout, (p, ring) => {
     if (p.cover !== Cover.Orchard) return;
     const blossom = r.chance(0.7);
@@ -147,15 +181,6 @@ export function buildSceneLayout(opts: LayoutOptions): SceneLayout {
     }
     if (blossom) layout.lookalikes.push({ id: `la-${layout.lookalikes.length + 1}`, what: 'blossom', ring });
   });
-  // A pond.
-  if (r.chance(0.45)) {
-    const ring = blobRingXY(r.range(0.1 * W, 0.9 * W), r.range(0.1 * H, 0.9 * H), r.range(150, 700), r.range(1, 2.5), r.range(0, 3), r.next, 24);
-    objs.push(makeObject({ kind: Kind.Pond, z: 3, shape: { type: 'poly', ring }, colour: [62, 84, 80], colour2: [120, 110, 85], seed: r.int(0, 1e9), density: 0 }));
-  }
-  placePoppyPlots(layout, r.fork(2), opts.plotsPerHa ?? 2.5, wide);
-  placeLookalikes(layout, r.fork(3));
-  layout.index = buildObjectIndex(objs, W, H);
-  return layout;
 }
 
 /** Adds a tree crown (and its shadow) at (x, y). */
