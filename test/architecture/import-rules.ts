@@ -17,7 +17,7 @@ export interface Violation {
 export const APP_EDGES: Record<string, string[]> = { '@tiandi/cli': ['@tiandi/server'] };
 
 /** Workspaces whose source must run in a browser: no Node built-in and no native module anywhere they reach. */
-export const BROWSER_SAFE = ['@tiandi/web', '@tiandi/geo'];
+export const BROWSER_SAFE = ['@tiandi/web', '@tiandi/geo', '@tiandi/api'];
 
 /** Native modules that must stay behind subpath exports (`@tiandi/tiles/node`, `@tiandi/store`). */
 export const NATIVE_MODULES = ['better-sqlite3', 'onnxruntime-node', 'onnxruntime-web', 'sharp'];
