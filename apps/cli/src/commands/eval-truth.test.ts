@@ -1,0 +1,109 @@
+import fs from 'node:fs';
+import os from 'node:os';
+import path from 'node:path';
+import { beforeAll, describe, expect, it } from 'vitest';
+import { openGeoTiffSource } from '@tiandi/tiles/node';
+import { runCommand } from '../run-command.test-util';
+import { makeFixtures, PLOTS, type Fixtures } from '../../../../packages/tiles/scripts/make-fixtures';
+import evalCommand from './eval';
+import { truthInputs } from './eval-truth';
+
+const repo = path.resolve(__dirname, '../../../..');
+const model = path.join(repo, 'packages/tiles/fixtures/models/redness-seg');
+let fx: Fixtures;
+let dir: string;
+
+/** A truth GeoJSON in the base image's own CRS (EPSG:4522), boxes given in its pixels. */
+function truthInImageCrs(gt: readonly number[], boxes: Array<{ id: string; box: readonly number[]; stage?: string; cls?: string }>) {
+  const [ox, rx, , oy, , ry] = gt;
+  const xy = (px: number, py: number) => [ox + px * rx, oy + py * ry];
+  return {
+    type: 'FeatureCollection', crs: { type: 'name', properties: { name: 'urn:ogc:def:crs:EPSG::4522' } },
+    features: boxes.map(({ id, box: [x0, y0, x1, y1], stage, cls }) => ({
+      type: 'Feature', properties: { id, class: cls ?? 'poppy', ...(stage ? { stage } : {}) },
+      geometry: { type: 'Polygon', coordinates: [[xy(x0, y0), xy(x1, y0), xy(x1, y1), xy(x0, y1), xy(x0, y0)]] },
+    })),
+  };
+}
+
+beforeAll(async () => {
+  fx = await makeFixtures();
+  dir = fs.mkdtempSync(path.join(os.tmpdir(), 'tiandi-cli-eval-truth-'));
+  const src = await openGeoTiffSource(fx.files.base);
+  const gt = src.geoTransform;
+  await src.close();
+  // The base image has two red plots (rect, disc) the fixture model finds. Labelled: the rect (found), a 6.25 m²
+  // plot on plain ground (missed), a bare-soil feature of another class (ignored), and one 1 km off the image.
+  fs.mkdirSync(path.join(dir, 'site'));
+  fs.copyFileSync(fx.files.base, path.join(dir, 'site/base.tif'));
+  fs.writeFileSync(path.join(dir, 'site/truth.geojson'), JSON.stringify(truthInImageCrs(gt, [
+    { id: 'rect', box: PLOTS.rect, stage: 'flowering' },
+    { id: 'plain', box: [100, 100, 150, 150], stage: 'rosette' },
+    { id: 'soil', box: [200, 200, 240, 240], cls: 'bare' },
+    { id: 'far', box: [20_000, 100, 20_040, 140] },
+  ])));
+  fs.writeFileSync(path.join(dir, 'notjson.geojson'), '{"type": "FeatureCollection", ');
+  fs.writeFileSync(path.join(dir, 'points.geojson'), JSON.stringify({ type: 'FeatureCollection', features: [{ type: 'Feature', properties: {}, geometry: { type: 'Point', coordinates: [102.5, 25.3] } }] }));
+  fs.writeFileSync(path.join(dir, 'wrongcrs.geojson'), JSON.stringify({ ...truthInImageCrs(gt, [{ id: 'rect', box: PLOTS.rect }]), crs: undefined }));
+}, 120_000);
+
+const run = (argv: string[]) => runCommand(evalCommand, argv, dir);
+
+describe('tiandi eval --truth / --labelled', () => {
+  it('scores candidates against a truth in the image CRS: recall, precision and false candidates per km², per image', async () => {
+    const r = await run(['--model', model, '--truth', 'site/truth.geojson', 'site/base.tif', '--json']);
+    expect(r.stderr).toBe('');
+    expect(r.code).toBe(0);
+    const t = JSON.parse(r.stdout).labelled;
+    const all = t.overall;
+    // rect found, plain missed; candidates: rect (true) and disc (false).
+    expect([all.plots, all.plotsFound, all.candidates, all.candidatesTrue, all.fpCandidates]).toEqual([2, 1, 2, 1, 1]);
+    expect(all.recall).toBe(0.5);
+    expect(all.recallGe4m2).toBe(0.5);
+    expect(all.precision).toBe(0.5);
+    expect(all.fpPerKm2).toBeCloseTo(1 / all.areaKm2, 6);
+    // The image's valid ground: 600×400 px at 5 cm less the masked parts, about 0.0005 km².
+    expect(all.areaKm2).toBeGreaterThan(0.0003);
+    expect(all.areaKm2).toBeLessThan(0.0006);
+    expect(t.files.map((f: { file: string; crs: string }) => [f.file, f.crs])).toEqual([['base.tif', 'EPSG:4522']]);
+    expect(all.byStage).toMatchObject({ flowering: { plots: 1, found: 1 }, rosette: { plots: 1, found: 0 } });
+    expect(t.missed.map((m: { id: string; areaM2: number }) => [m.id, m.areaM2])).toEqual([['plain', 6.25]]);
+    expect(t.outside).toEqual([{ id: 'far', source: path.join(dir, 'site/truth.geojson') }]);
+  });
+
+  it('--labelled finds the images and truth in a folder and prints the table', async () => {
+    const r = await run(['--model', model, '--labelled', 'site']);
+    expect(r.code).toBe(0);
+    expect(r.stdout).toContain('LABELLED imagery');
+    expect(r.stdout).toMatch(/base\.tif\s+0\.050\s+EPSG:4522\s+0\.0\d+\s+2\s+1\s+50\.0 %\s+50\.0 %\s+2\s+1\s+50\.0 %/);
+    expect(r.stdout).toContain('漏检 missed plain on base.tif: 6.25 m², rosette');
+    expect(r.stdout).toContain('1 truth plot(s) lie on no scanned image');
+  });
+
+  it('names a missing, malformed or wrongly projected truth file and what to do, before scanning', async () => {
+    const cases: Array<[string, string]> = [
+      ['missing.geojson', 'no such truth file'],
+      ['notjson.geojson', 'not JSON'],
+      ['points.geojson', 'holds no poppy plot polygon'],
+      ['wrongcrs.geojson', 'is not lon/lat degrees: name the file\'s CRS in its "crs" member'],
+    ];
+    for (const [file, what] of cases) {
+      const r = await run(['--model', model, '--truth', file, 'site/base.tif']);
+      expect(r.code).toBe(2);
+      expect(r.stderr).toContain(`tiandi: eval --truth: ${path.join(dir, file)}: `);
+      expect(r.stderr).toContain(what);
+      expect(r.stderr).toMatch(file === 'wrongcrs.geojson' ? /or write it in WGS 84/ : /give a GeoJSON FeatureCollection of poppy plot polygons/);
+      expect(r.stdout).toBe('');
+    }
+  });
+
+  it('refuses images that do not exist, a truth without images, and folders without images or truth', () => {
+    expect(truthInputs(['t.geojson'], [], ['nope.tif'], dir)).toEqual({ error: expect.stringContaining("image 'nope.tif' does not exist") });
+    expect(truthInputs(['t.geojson'], [], [], dir)).toEqual({ error: expect.stringContaining('--truth needs images') });
+    fs.mkdirSync(path.join(dir, 'only-tif'), { recursive: true });
+    fs.copyFileSync(fx.files.base, path.join(dir, 'only-tif/a.tif'));
+    expect(truthInputs([], ['only-tif'], [], dir)).toEqual({ error: expect.stringContaining("--labelled 'only-tif' holds no .geojson truth file") });
+    expect(truthInputs([], ['nowhere'], [], dir)).toEqual({ error: expect.stringContaining("--labelled 'nowhere' is not a readable folder") });
+    expect(truthInputs([], ['site'], [], dir)).toEqual({ truth: [path.join(dir, 'site/truth.geojson')], images: [path.join(dir, 'site/base.tif')] });
+  });
+});
