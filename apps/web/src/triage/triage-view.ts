@@ -35,6 +35,8 @@ const triageView: View = async (root) => {
   let reviewed = 0, total = 0;
   let loading = false;
   const done: { item: Item; at: number }[] = [];
+  /** Skipped here: not handed back to this reviewer on the next refill (the server has released them to others). */
+  const skipped = new Set<string>();
   const cards = new Map<string, HTMLElement>();
 
   const progress = h('div', { class: 'triage-progress', 'data-testid': 'triage-progress' });
@@ -77,7 +79,7 @@ const triageView: View = async (root) => {
     if (loading) return;
     loading = true;
     try {
-      const b = await api<TriageBatch>('/api/triage/next', { body: { ...filters, count: 48, exclude: queue.map((i) => i.targetId) } satisfies TriageNextBody });
+      const b = await api<TriageBatch>('/api/triage/next', { body: { ...filters, count: 48, exclude: [...queue.map((i) => i.targetId), ...[...skipped].slice(-500)] } satisfies TriageNextBody });
       reviewed = Math.max(reviewed, b.reviewed);
       total = b.total;
       const have = new Set(queue.map((i) => i.targetId));
@@ -112,6 +114,7 @@ const triageView: View = async (root) => {
   };
   const skip = (it: Item) => {
     queue.splice(queue.indexOf(it), 1);
+    skipped.add(it.targetId);
     draw();
     void api(`/api/triage/${encodeURIComponent(it.targetId)}/decision`, { body: { decision: 'skip' } satisfies TriageDecisionBody }).catch(() => undefined);
     if (queue.length < 16) void refill();
