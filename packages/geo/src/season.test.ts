@@ -1,5 +1,5 @@
 import { describe, expect, it } from 'vitest';
-import { auditSampleSize, parseSeason, seasonToFile } from './season';
+import { auditSampleSize, modelDismissalPolicy, parseSeason, seasonToFile } from './season';
 import { GeoError } from './errors';
 import { canonicalJson } from './canonical-json';
 import { digestOf, sha256Hex } from './sha256-hex';
@@ -73,5 +73,19 @@ describe('gapsToKml', () => {
     expect(kml.match(/<Placemark>/g)).toHaveLength(2);
     expect(kml).toContain('V1 &lt;2026&gt; gap 1');
     expect(kml.indexOf('100.01000000,25.00000000,0')).toBeLessThan(kml.indexOf('100.00000000,25.00000000,0'));
+  });
+});
+
+describe('policy.model_dismissal', () => {
+  it('is absent (not allowed) unless set, and written back only when set, so stored seasons keep their form', () => {
+    const plain = parseSeason({ id: '2026', year: 2026 });
+    expect(plain.policy.modelDismissal).toBeUndefined();
+    expect(modelDismissalPolicy(plain.policy)).toEqual({ allowed: false, maxScore: 0.5, auditShare: 0.1, auditMin: 3 });
+    expect('model_dismissal' in (seasonToFile(plain).policy as object)).toBe(false);
+    const set = parseSeason({ id: '2026', year: 2026, policy: { model_dismissal: { allowed: true, max_score: 0.4 } } });
+    expect(set.policy.modelDismissal).toEqual({ allowed: true, maxScore: 0.4, auditShare: 0.1, auditMin: 3 });
+    expect((seasonToFile(set).policy as Record<string, unknown>).model_dismissal).toEqual({ allowed: true, max_score: 0.4, audit_share: 0.1, audit_min: 3 });
+    expect(parseSeason(seasonToFile(set))).toEqual(set);
+    expect(() => parseSeason({ id: '2026', year: 2026, policy: { model_dismisal: {} } })).toThrow(/did you mean 'model_dismissal'/);
   });
 });
