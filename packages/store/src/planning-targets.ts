@@ -9,6 +9,9 @@ import type { Workspace } from './workspace';
  */
 export const PLAN_OPEN_STATUSES: ReadonlySet<TargetStatus> = new Set<TargetStatus>(['detected', 'planned', 'confirmed', 'needs_revisit']);
 
+/** A desk or model dismissal drawn for a ground audit: a team must go there, whatever the dismissal said. */
+const drawnForAudit = (t: Target): boolean => (t.status === 'dismissed_desk' || t.status === 'dismissed_model') && t.groundAudit === true;
+
 /** A target as the planner reads it (GeoJSON feature properties `targetsFromGeoJson` knows). */
 export interface PlanningTargetFeature {
   type: 'Feature';
@@ -37,7 +40,7 @@ export interface PlanningTargetsOptions {
 
 /**
  * The targets a plan visits, built once for the CLI (`tiandi plan --workspace`) and the server
- * (`POST /api/plans/compute`): open targets ({@link PLAN_OPEN_STATUSES}) scoring at least `minScore`
+ * (`POST /api/plans/compute`): open targets ({@link PLAN_OPEN_STATUSES}, and dismissals drawn for a ground audit) scoring at least `minScore`
  * (ground findings always), or exactly `targetIds`; each with its village (the smallest zone containing it:
  * village, else township, county), the model of its best candidate and its score.
  */
@@ -51,7 +54,7 @@ export function planningTargets(ws: Workspace, opts: PlanningTargetsOptions): Pl
     if (ids) {
       if (!ids.has(t.id)) continue;
     } else {
-      if (!PLAN_OPEN_STATUSES.has(t.status)) { closed++; continue; }
+      if (!PLAN_OPEN_STATUSES.has(t.status) && !drawnForAudit(t)) { closed++; continue; }
       if (t.origin !== 'ground' && t.scoreMax < opts.minScore) { below++; continue; }
     }
     const village = villageOf(t);
