@@ -1,3 +1,4 @@
+import type { Profiler } from 'node:inspector';
 import { Session } from 'node:inspector/promises';
 import { mutate, type Rng, rng } from './mutate';
 
@@ -99,40 +100,12 @@ export async function fuzz(target: FuzzTarget, seeds: readonly Uint8Array[], opt
 
   /** Runs one input; true when it showed something new. */
   const runOne = async (input: Uint8Array): Promise<boolean> => {
-    const ab0 = process.memoryUsage().arrayBuffers;
-    const start = performance.now();
-    let failure: Finding | undefined;
-    try {
-      await target.run(input);
-    } catch (err) {
-      if (!target.expected(err)) failure = { kind: 'crash', input, message: describe(err) };
-    }
-    const ms = performance.now() - start;
-    const grew = process.memoryUsage().arrayBuffers - ab0;
+    const failure = await runChecked(target, input, slowMs, maxGrowth);
     executions++;
-    if (!failure && ms > slowMs) failure = { kind: 'slow', input, message: `took ${ms.toFixed(0)} ms` };
-    if (!failure && grew > maxGrowth) failure = { kind: 'memory', input, message: `ArrayBuffers grew ${(grew / 2 ** 20).toFixed(0)} MB` };
     // Taking the coverage resets its counters, so each take holds one input's run (the fuzzer's own code
     // in between is in other scripts, filtered out by `include`).
     const { result } = await session.post('Profiler.takePreciseCoverage');
-    let fresh = false;
-    for (const script of result) {
-      if (!target.include.test(script.url)) continue;
-      for (const fn of script.functions) {
-        if (fn.ranges[0]?.count === 0) continue;
-        // V8 leaves out a block that ran as often as its parent, so a branch taken shows as its sibling's or
-        // child's count-0 range appearing or vanishing: count-0 ranges are features too.
-        for (const r of fn.ranges) {
-          const block = `${script.url}:${r.startOffset}:${r.endOffset}`;
-          if (r.count > 0) blocks.add(block);
-          const f = `${block}:${bucket(r.count)}`;
-          if (!features.has(f)) {
-            features.add(f);
-            fresh = true;
-          }
-        }
-      }
-    }
+    const fresh = addCoverage(result, target.include, blocks, features);
     if (failure) {
       // One finding per distinct message head, so one bug is not reported a thousand times.
       const key = `${failure.kind}:${failure.message.split('\n')[0].replace(/\d+/g, 'N')}`;
@@ -166,6 +139,45 @@ export async function fuzz(target: FuzzTarget, seeds: readonly Uint8Array[], opt
   } finally {
     await target.close?.();
   }
+}
+
+/** Runs the target on one input: a crash (an error it does not expect), a slow run or a memory jump is a finding. */
+async function runChecked(target: FuzzTarget, input: Uint8Array, slowMs: number, maxGrowth: number): Promise<Finding | undefined> {
+  const ab0 = process.memoryUsage().arrayBuffers;
+  const start = performance.now();
+  try {
+    await target.run(input);
+  } catch (err) {
+    if (!target.expected(err)) return { kind: 'crash', input, message: describe(err) };
+  }
+  const ms = performance.now() - start;
+  const grew = process.memoryUsage().arrayBuffers - ab0;
+  if (ms > slowMs) return { kind: 'slow', input, message: `took ${ms.toFixed(0)} ms` };
+  if (grew > maxGrowth) return { kind: 'memory', input, message: `ArrayBuffers grew ${(grew / 2 ** 20).toFixed(0)} MB` };
+  return undefined;
+}
+
+/** Adds one run's block coverage (of the scripts `include` matches) to `blocks` and `features`; true when a feature is new. */
+function addCoverage(result: Profiler.ScriptCoverage[], include: RegExp, blocks: Set<string>, features: Set<string>): boolean {
+  let fresh = false;
+  for (const script of result) {
+    if (!include.test(script.url)) continue;
+    for (const fn of script.functions) {
+      if (fn.ranges[0]?.count === 0) continue;
+      // V8 leaves out a block that ran as often as its parent, so a branch taken shows as its sibling's or
+      // child's count-0 range appearing or vanishing: count-0 ranges are features too.
+      for (const r of fn.ranges) {
+        const block = `${script.url}:${r.startOffset}:${r.endOffset}`;
+        if (r.count > 0) blocks.add(block);
+        const f = `${block}:${bucket(r.count)}`;
+        if (!features.has(f)) {
+          features.add(f);
+          fresh = true;
+        }
+      }
+    }
+  }
+  return fresh;
 }
 
 function describe(err: unknown): string {
