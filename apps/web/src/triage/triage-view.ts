@@ -24,6 +24,8 @@ const chipUrl = (id: string, context: boolean, heat: boolean) => `/api/triage/${
  * (poppy-like, not poppy with a preset reason or a note, skip, undo), surroundings and heatmap on a key, filters, progress.
  * Decisions apply in the page at once and go to the server behind it; the server leases each candidate to one
  * reviewer, so reviewers working at once never get the same one, and audits every decision with its account.
+ * long: one closure over the gallery's state (queue, cursor, cards, done) that every key handler shares; its parts
+ * (filter bar, key map) are already apart.
  */
 const triageView: View = async (root) => {
   const stats: TriageStats = (window.__tiandiTriage = { applyMs: [], roundTripMs: [], failed: 0 });
