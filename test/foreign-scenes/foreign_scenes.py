@@ -5,7 +5,7 @@ It shares no code, texture or shape with packages/synth on purpose: it exists to
 does on a world it was never trained on. Do NOT train on its output.
 
 Usage:
-  python3 tools/foreign-scenes/foreign_scenes.py --out DIR [--scenes 6] [--seed 500] [--size-m 110]
+  python3 test/foreign-scenes/foreign_scenes.py --out DIR [--scenes 6] [--seed 500] [--size-m 110]
 
 Writes DIR/foreign-<seed>.tif (a JPEG COG, georeferenced by gdal_translate) and DIR/foreign-<seed>.truth.geojson
 (the poppy plots in the image's own CRS, declared in a `crs` member), plus DIR/scenes.json listing them.
@@ -337,7 +337,7 @@ def main():
         scenes.append(s)
         print(f"{s['image']}: {s['gsd_m']} m, {s['crs']}, {s['plots']} plots", file=sys.stderr, flush=True)
     with open(os.path.join(a.out, 'scenes.json'), 'w') as f:
-        json.dump({'generator': 'tools/foreign-scenes (not packages/synth; never used for training)', 'scenes': scenes}, f, indent=2)
+        json.dump({'generator': 'test/foreign-scenes (not packages/synth; never used for training)', 'scenes': scenes}, f, indent=2)
 
 
 if __name__ == '__main__':

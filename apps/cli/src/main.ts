@@ -2,6 +2,7 @@ import { commands } from './commands/index';
 import { EXIT, type CommandIO } from './command';
 
 export { CLI_ERROR_CODES, UsageError } from './workspace-command';
+export { formatTruthReport } from './commands/eval-truth';
 
 const HELP = `tiandi — 天地协同禁种铲毒 drone + ground survey toolkit
 

@@ -1,0 +1,77 @@
+/**
+ * npm run bench:foreign -- [--scenes 12] [--seed 500] [--size-m 110] [--model models/poppy-synth] [--keep DIR] [--misses DIR]
+ *
+ * Generates scenes with the foreign generator (test/foreign-scenes/foreign_scenes.py: its own textures, crops,
+ * roofs, tarps, rapeseed, blossoming trees and poppy plots; 3-8 cm; EPSG:4547, 32648, 3857), then runs
+ * `tiandi eval --labelled` on them with the model and prints the table. The numbers are SYNTHETIC, from a
+ * generator the model was never trained on; they say nothing direct about real imagery. Never train on these scenes.
+ * --misses DIR saves a PNG chip of each missed plot (3 m margin) named by stage, colour, density, area and GSD.
+ */
+import { spawnSync } from 'node:child_process';
+import { mkdirSync, mkdtempSync, readFileSync, rmSync } from 'node:fs';
+import { tmpdir } from 'node:os';
+import { join, resolve } from 'node:path';
+import { parseArgs } from 'node:util';
+import { Writable } from 'node:stream';
+import { formatTruthReport, main } from '@tiandi/cli';
+import type { TruthReport } from '@tiandi/synth/node';
+import { foreignUnavailable, generateForeignScenes } from './foreign-scenes';
+
+const { values: v } = parseArgs({
+  options: { scenes: { type: 'string' }, seed: { type: 'string' }, 'size-m': { type: 'string' }, model: { type: 'string' }, keep: { type: 'string' }, misses: { type: 'string' } },
+});
+const scenes = Number(v.scenes ?? 12), seed = Number(v.seed ?? 500), sizeM = Number(v['size-m'] ?? 110);
+
+/** Runs `tiandi eval --labelled <dir> --json` in-process and returns the labelled report. */
+async function evalLabelled(dir: string): Promise<TruthReport> {
+  let out = '', err = '';
+  const sink = (f: (s: string) => void) => new Writable({ write(c, _e, cb) { f(String(c)); cb(); } });
+  const argv = ['eval', '--labelled', dir, '--json', ...(v.model ? ['--model', v.model] : [])];
+  const code = await main(argv, { stdout: sink((s) => (out += s)), stderr: sink((s) => (err += s)), cwd: process.cwd() });
+  if (code !== 0) throw new Error(`tiandi ${argv.join(' ')} exited ${code}: ${err}`);
+  return JSON.parse(out).labelled;
+}
+
+/** A PNG of each missed plot with a 3 m margin, cut from its scene by gdal_translate in the scene's own CRS. */
+function saveMissChips(r: TruthReport, dir: string, out: string): void {
+  mkdirSync(out, { recursive: true });
+  for (const m of r.missed) {
+    const truth = JSON.parse(readFileSync(join(dir, m.file.replace(/\.tif$/, '.truth.geojson')), 'utf8'));
+    const f = truth.features.find((x: { properties: { id: string } }) => x.properties.id === m.id);
+    const ring = f.geometry.coordinates[0] as Array<[number, number]>;
+    const xs = ring.map((p) => p[0]), ys = ring.map((p) => p[1]);
+    const p = f.properties;
+    const name = `${m.id}_${p.stage}_${p.colour}_d${p.density}_${p.area_m2}m2_${Math.round(p.gsd_m * 1000)}mm${p.rows ? '_rows' : ''}.png`;
+    spawnSync('gdal_translate', ['-q', '-of', 'PNG', '-projwin', String(Math.min(...xs) - 3), String(Math.max(...ys) + 3), String(Math.max(...xs) + 3), String(Math.min(...ys) - 3),
+      join(dir, m.file), join(out, name)], { stdio: 'inherit' });
+    rmSync(join(out, `${name}.aux.xml`), { force: true });
+  }
+}
+
+async function run(): Promise<void> {
+  const missing = foreignUnavailable();
+  if (missing) {
+    process.stderr.write(`bench:foreign cannot run: ${missing}\n`);
+    process.exit(1);
+  }
+  const dir = v.keep ? resolve(v.keep) : mkdtempSync(join(tmpdir(), 'tiandi-foreign-'));
+  mkdirSync(dir, { recursive: true });
+  try {
+    const t0 = performance.now();
+    generateForeignScenes(dir, { scenes, seed, sizeM, show: true });
+    const t1 = performance.now();
+    const r = await evalLabelled(dir);
+    const t2 = performance.now();
+    process.stdout.write(`== 外来生成器 FOREIGN generator (synthetic, never trained on): ${scenes} scenes, seeds ${seed}-${seed + scenes - 1}, ${sizeM} m square ==\n`);
+    process.stdout.write(formatTruthReport(r));
+    process.stdout.write(`generated in ${((t1 - t0) / 1000).toFixed(0)} s, evaluated in ${((t2 - t1) / 1000).toFixed(0)} s (shared machine: timings are noisy)\n`);
+    if (v.misses) {
+      saveMissChips(r, dir, resolve(v.misses));
+      process.stdout.write(`chips of the ${r.missed.length} missed plots in ${resolve(v.misses)}\n`);
+    }
+  } finally {
+    if (!v.keep) rmSync(dir, { recursive: true, force: true });
+  }
+}
+
+await run();

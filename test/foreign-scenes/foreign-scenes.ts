@@ -1,0 +1,27 @@
+import { spawnSync } from 'node:child_process';
+import { existsSync } from 'node:fs';
+import { dirname, join } from 'node:path';
+import { fileURLToPath } from 'node:url';
+
+/** The generator script (Python: numpy, PIL, gdal_translate), written apart from packages/synth. */
+export const GENERATOR = join(dirname(fileURLToPath(import.meta.url)), 'foreign_scenes.py');
+
+/** A Python with numpy and PIL: FOREIGN_PYTHON, else Debian's (python3-pil), else whatever python3 is on PATH. */
+export function foreignPython(): string {
+  return process.env.FOREIGN_PYTHON ?? (existsSync('/usr/bin/python3') ? '/usr/bin/python3' : 'python3');
+}
+
+/** Why foreign scenes cannot be made here (no numpy/PIL or no gdal_translate), or undefined when they can. */
+export function foreignUnavailable(): string | undefined {
+  const py = spawnSync(foreignPython(), ['-c', 'import numpy, PIL'], { encoding: 'utf8' });
+  if (py.status !== 0) return `${foreignPython()} lacks numpy or PIL (apt-get install python3-numpy python3-pil)`;
+  if (spawnSync('gdal_translate', ['--version'], { encoding: 'utf8' }).status !== 0) return 'gdal_translate not found (apt-get install gdal-bin)';
+  return undefined;
+}
+
+/** Runs the generator at low priority (the machine is shared); its progress lines go to stderr when `show`. */
+export function generateForeignScenes(out: string, opts: { scenes: number; seed: number; sizeM: number; show?: boolean }): void {
+  const args = ['-n', '10', foreignPython(), GENERATOR, '--out', out, '--scenes', String(opts.scenes), '--seed', String(opts.seed), '--size-m', String(opts.sizeM)];
+  const r = spawnSync('nice', args, { encoding: 'utf8', stdio: ['ignore', 'inherit', opts.show ? 'inherit' : 'pipe'] });
+  if (r.status !== 0) throw new Error(`foreign scene generator failed (exit ${r.status}): ${r.stderr ?? ''}`);
+}
