@@ -73,29 +73,11 @@ function refuse(status_code: number, code: string, message: string, field?: stri
 const uploads: RouteModule = {
   name: 'uploads',
   register(app, ctx) {
-    const partDir = path.join(ctx.options.dataDir, 'uploads');
-    const imageDir = path.join(ctx.options.dataDir, 'images');
-    fs.mkdirSync(partDir, { recursive: true });
-    fs.mkdirSync(imageDir, { recursive: true });
-    const expiryMs = (ctx.options.uploadExpiryHours ?? UPLOAD_DEFAULTS.expiryHours) * 3600_000;
-    const datastore = new FileStore({ directory: partDir, expirationPeriodInMilliseconds: expiryMs });
-    const maxSize = ctx.options.maxUploadBytes ?? UPLOAD_DEFAULTS.maxUploadBytes;
-    const quota = ctx.options.uploadQuotaBytes ?? UPLOAD_DEFAULTS.quotaBytes;
-    // Abandoned partial uploads are deleted on start and then every hour.
-    const sweep = () => datastore.deleteExpired().catch((err) => app.log.warn({ err }, 'upload expiry sweep failed'));
-    void sweep();
-    const sweeper = setInterval(sweep, Math.min(3600_000, expiryMs)).unref();
-    app.addHook('onClose', async () => clearInterval(sweeper));
-
-    const validating = new OneAtATime();
-    const removeUpload = async (upload: Upload) => {
-      await datastore.remove(upload.id).catch(() => undefined);
-    };
-
+    const store = uploadStore(app, ctx);
     const tus = new Server({
       path: UPLOADS_PATH,
-      datastore,
-      maxSize,
+      datastore: store.datastore,
+      maxSize: ctx.options.maxUploadBytes ?? UPLOAD_DEFAULTS.maxUploadBytes,
       relativeLocation: true,
       // Same-origin only: no Access-Control-Allow-Origin for any other site (tus would answer '*').
       allowedOrigins: () => false,
@@ -103,94 +85,11 @@ const uploads: RouteModule = {
         if (isDiskFull(err)) return refuse(507, 'TIANDI_E_DISK_FULL', '服务器磁盘已满 the server disk is full: free space on the server, then resume the upload (what was received is kept)');
         return undefined;
       },
-      async onUploadCreate(req, upload) {
-        const name = upload.metadata?.filename ?? '';
-        const sha = upload.metadata?.sha256 ?? '';
-        if (!name) throw refuse(400, 'TIANDI_E_VALIDATION', '缺少文件名 Upload-Metadata needs filename', 'filename');
-        if (!TIFF_NAME.test(name)) throw refuse(400, 'TIANDI_E_VALIDATION', `只接受 GeoTIFF (.tif/.tiff) only GeoTIFF files are accepted: '${name}'`, 'filename');
-        if (!/^[0-9a-f]{64}$/i.test(sha)) throw refuse(400, 'TIANDI_E_VALIDATION', '缺少或无效的 sha256 校验和 Upload-Metadata needs sha256 (64 hex digits)', 'sha256');
-        if (upload.sizeIsDeferred || !upload.size) throw refuse(400, 'TIANDI_E_VALIDATION', '文件为空或大小未知 empty file or unknown length', 'Upload-Length');
-        const actor = req.headers.get(ACTOR_HEADER);
-        const uploadedBy = actor ? decodeURIComponent(actor) : '';
-        const used = await bytesHeldBy(uploadedBy, partDir, jobQueueOf(ctx).list());
-        if (used + upload.size > quota) {
-          throw refuse(413, 'TIANDI_E_UPLOAD_QUOTA', `上传配额已满 upload quota exceeded: ${gb(used)} held + ${gb(upload.size)} > ${gb(quota)} for account '${uploadedBy}'; finish or delete unfinished uploads, or ask an administrator to raise --upload-quota-gb`, 'Upload-Length');
-        }
-        // The uploader's name is recorded by the server, whatever the client sent.
-        return { metadata: { ...upload.metadata, uploadedBy } };
-      },
-      async onUploadFinish(req, upload) {
-        const file = upload.storage?.path ?? path.join(partDir, upload.id);
-        const name = path.basename(upload.metadata?.filename ?? 'image.tif');
-        const expected = String(upload.metadata?.sha256 ?? '').toLowerCase();
-        const actual = await sha256File(file);
-        if (actual !== expected) {
-          await removeUpload(upload);
-          throw refuse(460, 'TIANDI_E_CHECKSUM_MISMATCH', `校验和不符，文件已删除，请重新上传 checksum mismatch (expected ${expected.slice(0, 12)}…, got ${actual.slice(0, 12)}…); the file was deleted, upload it again`, 'sha256');
-        }
-        try {
-          // One validation at a time: a crafted header cannot be opened three times at once.
-          await validating.run(() => validateOrthophoto(file));
-        } catch (err) {
-          await removeUpload(upload);
-          const reason = err instanceof OrthophotoRejected ? err.message : String((err as Error).message ?? err);
-          // params.cause: the tiles package's code for why, which the web app words in the user's language.
-          const cause = err instanceof OrthophotoRejected ? err.code : 'TIANDI_E_INTERNAL';
-          throw refuse(422, 'TIANDI_E_UPLOAD_REJECTED', `${name}: ${reason}`, 'file', { file: name, cause });
-        }
-        // The same imagery, under any name, already scanned with the server's model: say which image it is, scan nothing.
-        const same = await sameImageryScanned(ctx, file);
-        if (same) {
-          await removeUpload(upload);
-          return {
-            status_code: 200,
-            headers: { 'content-type': 'application/json' } as Record<string, string>,
-            body: JSON.stringify({ jobId: null, existing: true, sameImage: { imageId: same.sameAs, by: same.by }, message: `${name}: 与工作区影像 ${same.sameAs} 内容相同，未重新扫描 same imagery as workspace image '${same.sameAs}' (by ${same.by === 'sha256' ? 'file sha256' : 'pixel digest'}): not scanned again` }),
-          };
-        }
-        const actor = req.headers.get(ACTOR_HEADER);
-        const uploadedBy = actor ? decodeURIComponent(actor) : null;
-        const queue = jobQueueOf(ctx);
-        const known = queue.list().find((j) => j.sha256 === actual && ['queued', 'running', 'done'].includes(j.status) && fs.existsSync(j.imagePath));
-        let dest = known?.imagePath;
-        if (known) {
-          // The same bytes are already here: keep one copy, not an orphan beside it.
-          await removeUpload(upload);
-        } else {
-          dest = path.join(imageDir, `${actual.slice(0, 16)}-${name.replace(/[^\p{L}\p{N}._-]+/gu, '_')}`);
-          fs.renameSync(file, dest);
-          // The data file has moved; drop tus's metadata record of it too.
-          fs.rmSync(path.join(partDir, `${upload.id}.json`), { force: true });
-        }
-        const { job, existing } = queue.enqueue({ imagePath: dest!, imageName: name, sha256: actual, sizeBytes: upload.size ?? 0, uploadedBy });
-        return {
-          status_code: 200,
-          headers: { 'content-type': 'application/json', 'tiandi-job-id': job.id },
-          body: JSON.stringify({ jobId: job.id, existing }),
-        };
-      },
+      onUploadCreate: (req, upload) => checkNewUpload(ctx, store, req, upload),
+      onUploadFinish: (req, upload) => finishUpload(ctx, store, req, upload),
     });
-
     app.addContentTypeParser('application/offset+octet-stream', (_req, _payload, done) => done(null));
-    const handle = async (req: FastifyRequest, reply: FastifyReply) => {
-      // Upload ids are the server's own (32 hex digits): anything else never reaches the file store.
-      const id = req.url.split('?')[0].slice(UPLOADS_PATH.length + 1);
-      if (id && !TUS_ID.test(id)) throw new ServerError('TIANDI_E_NOT_FOUND', `没有此上传 no upload '${id.slice(0, 80)}'`, { field: 'id' });
-      // The signed-in account travels to the tus hooks in a header only the server sets.
-      const raw = req.raw as typeof req.raw & { rawHeaders: string[] };
-      delete raw.headers[ACTOR_HEADER];
-      const kept: string[] = [];
-      for (let i = 0; i + 1 < (raw.rawHeaders ?? []).length; i += 2) {
-        if (raw.rawHeaders[i].toLowerCase() !== ACTOR_HEADER) kept.push(raw.rawHeaders[i], raw.rawHeaders[i + 1]);
-      }
-      if (req.account) {
-        raw.headers[ACTOR_HEADER] = encodeURIComponent(req.account.name);
-        kept.push(ACTOR_HEADER, encodeURIComponent(req.account.name));
-      }
-      raw.rawHeaders = kept;
-      reply.hijack();
-      await tus.handle(req.raw, reply.raw);
-    };
+    const handle = tusHandler(tus);
     const config = { roles: ['operator' as const, 'admin' as const] };
     app.route({ method: ['POST', 'HEAD', 'PATCH', 'DELETE', 'OPTIONS'], url: UPLOADS_PATH, config, handler: handle });
     app.route({ method: ['HEAD', 'PATCH', 'DELETE', 'OPTIONS'], url: `${UPLOADS_PATH}/*`, config, handler: handle });
@@ -204,4 +103,134 @@ async function sameImageryScanned(ctx: Parameters<RouteModule['register']>[1], f
   // Without a readable model card there is no "already scanned with it": the upload goes on to its job, which says what is wrong.
   const card = await loadModelCard(ctx.options.modelDir ?? DEFAULT_MODEL_DIR).catch(() => null);
   return card ? alreadyScanned(workspaceOf(ctx), await imageDigests(file), card.name, card.version) : null;
+}
+
+/** Where uploads are kept while they arrive, where accepted images go, and the one-at-a-time validation. */
+interface UploadStore {
+  datastore: FileStore;
+  partDir: string;
+  imageDir: string;
+  validating: OneAtATime;
+  /** Deletes an upload's data and record (never throws). */
+  remove(upload: Upload): Promise<void>;
+}
+
+type RouteContext = Parameters<RouteModule['register']>[1];
+/** What the tus hooks see of a request: its headers. */
+type HookRequest = { headers: { get(name: string): string | null } };
+
+/** The tus file store under the data folder; abandoned partial uploads are deleted on start and then every hour. */
+function uploadStore(app: Parameters<RouteModule['register']>[0], ctx: RouteContext): UploadStore {
+  const partDir = path.join(ctx.options.dataDir, 'uploads');
+  const imageDir = path.join(ctx.options.dataDir, 'images');
+  fs.mkdirSync(partDir, { recursive: true });
+  fs.mkdirSync(imageDir, { recursive: true });
+  const expiryMs = (ctx.options.uploadExpiryHours ?? UPLOAD_DEFAULTS.expiryHours) * 3600_000;
+  const datastore = new FileStore({ directory: partDir, expirationPeriodInMilliseconds: expiryMs });
+  const sweep = () => datastore.deleteExpired().catch((err) => app.log.warn({ err }, 'upload expiry sweep failed'));
+  void sweep();
+  const sweeper = setInterval(sweep, Math.min(3600_000, expiryMs)).unref();
+  app.addHook('onClose', async () => clearInterval(sweeper));
+  return {
+    datastore, partDir, imageDir, validating: new OneAtATime(),
+    remove: async (upload) => {
+      await datastore.remove(upload.id).catch(() => undefined);
+    },
+  };
+}
+
+/** Before the first byte: a .tif name, a sha256, a known size, and room in the uploader's quota. Records who uploads. */
+async function checkNewUpload(ctx: RouteContext, store: UploadStore, req: HookRequest, upload: Upload): Promise<{ metadata: Record<string, string | null> }> {
+  const quota = ctx.options.uploadQuotaBytes ?? UPLOAD_DEFAULTS.quotaBytes;
+  const name = upload.metadata?.filename ?? '';
+  const sha = upload.metadata?.sha256 ?? '';
+  if (!name) throw refuse(400, 'TIANDI_E_VALIDATION', '缺少文件名 Upload-Metadata needs filename', 'filename');
+  if (!TIFF_NAME.test(name)) throw refuse(400, 'TIANDI_E_VALIDATION', `只接受 GeoTIFF (.tif/.tiff) only GeoTIFF files are accepted: '${name}'`, 'filename');
+  if (!/^[0-9a-f]{64}$/i.test(sha)) throw refuse(400, 'TIANDI_E_VALIDATION', '缺少或无效的 sha256 校验和 Upload-Metadata needs sha256 (64 hex digits)', 'sha256');
+  if (upload.sizeIsDeferred || !upload.size) throw refuse(400, 'TIANDI_E_VALIDATION', '文件为空或大小未知 empty file or unknown length', 'Upload-Length');
+  const actor = req.headers.get(ACTOR_HEADER);
+  const uploadedBy = actor ? decodeURIComponent(actor) : '';
+  const used = await bytesHeldBy(uploadedBy, store.partDir, jobQueueOf(ctx).list());
+  if (used + upload.size > quota) {
+    throw refuse(413, 'TIANDI_E_UPLOAD_QUOTA', `上传配额已满 upload quota exceeded: ${gb(used)} held + ${gb(upload.size)} > ${gb(quota)} for account '${uploadedBy}'; finish or delete unfinished uploads, or ask an administrator to raise --upload-quota-gb`, 'Upload-Length');
+  }
+  // The uploader's name is recorded by the server, whatever the client sent.
+  return { metadata: { ...upload.metadata, uploadedBy } };
+}
+
+/**
+ * A complete upload: checksum, orthophoto validation, then either "same imagery as image X" (nothing
+ * scanned) or the image moved into the image folder (one copy per content) and its scan queued.
+ */
+async function finishUpload(ctx: RouteContext, store: UploadStore, req: HookRequest, upload: Upload): Promise<{ status_code: number; headers: Record<string, string>; body: string }> {
+  const file = upload.storage?.path ?? path.join(store.partDir, upload.id);
+  const name = path.basename(upload.metadata?.filename ?? 'image.tif');
+  const expected = String(upload.metadata?.sha256 ?? '').toLowerCase();
+  const actual = await sha256File(file);
+  if (actual !== expected) {
+    await store.remove(upload);
+    throw refuse(460, 'TIANDI_E_CHECKSUM_MISMATCH', `校验和不符，文件已删除，请重新上传 checksum mismatch (expected ${expected.slice(0, 12)}…, got ${actual.slice(0, 12)}…); the file was deleted, upload it again`, 'sha256');
+  }
+  try {
+    // One validation at a time: a crafted header cannot be opened three times at once.
+    await store.validating.run(() => validateOrthophoto(file));
+  } catch (err) {
+    await store.remove(upload);
+    const reason = err instanceof OrthophotoRejected ? err.message : String((err as Error).message ?? err);
+    // params.cause: the tiles package's code for why, which the web app words in the user's language.
+    const cause = err instanceof OrthophotoRejected ? err.code : 'TIANDI_E_INTERNAL';
+    throw refuse(422, 'TIANDI_E_UPLOAD_REJECTED', `${name}: ${reason}`, 'file', { file: name, cause });
+  }
+  // The same imagery, under any name, already scanned with the server's model: say which image it is, scan nothing.
+  const same = await sameImageryScanned(ctx, file);
+  if (same) {
+    await store.remove(upload);
+    return {
+      status_code: 200,
+      headers: { 'content-type': 'application/json' } as Record<string, string>,
+      body: JSON.stringify({ jobId: null, existing: true, sameImage: { imageId: same.sameAs, by: same.by }, message: `${name}: 与工作区影像 ${same.sameAs} 内容相同，未重新扫描 same imagery as workspace image '${same.sameAs}' (by ${same.by === 'sha256' ? 'file sha256' : 'pixel digest'}): not scanned again` }),
+    };
+  }
+  const actor = req.headers.get(ACTOR_HEADER);
+  const uploadedBy = actor ? decodeURIComponent(actor) : null;
+  const queue = jobQueueOf(ctx);
+  const known = queue.list().find((j) => j.sha256 === actual && ['queued', 'running', 'done'].includes(j.status) && fs.existsSync(j.imagePath));
+  let dest = known?.imagePath;
+  if (known) {
+    // The same bytes are already here: keep one copy, not an orphan beside it.
+    await store.remove(upload);
+  } else {
+    dest = path.join(store.imageDir, `${actual.slice(0, 16)}-${name.replace(/[^\p{L}\p{N}._-]+/gu, '_')}`);
+    fs.renameSync(file, dest);
+    // The data file has moved; drop tus's metadata record of it too.
+    fs.rmSync(path.join(store.partDir, `${upload.id}.json`), { force: true });
+  }
+  const { job, existing } = queue.enqueue({ imagePath: dest!, imageName: name, sha256: actual, sizeBytes: upload.size ?? 0, uploadedBy });
+  return {
+    status_code: 200,
+    headers: { 'content-type': 'application/json', 'tiandi-job-id': job.id },
+    body: JSON.stringify({ jobId: job.id, existing }),
+  };
+}
+
+/** The fastify handler handing a request to tus, with the signed-in account in a header only the server sets. */
+function tusHandler(tus: Server): (req: FastifyRequest, reply: FastifyReply) => Promise<void> {
+  return async (req, reply) => {
+    // Upload ids are the server's own (32 hex digits): anything else never reaches the file store.
+    const id = req.url.split('?')[0].slice(UPLOADS_PATH.length + 1);
+    if (id && !TUS_ID.test(id)) throw new ServerError('TIANDI_E_NOT_FOUND', `没有此上传 no upload '${id.slice(0, 80)}'`, { field: 'id' });
+    const raw = req.raw as typeof req.raw & { rawHeaders: string[] };
+    delete raw.headers[ACTOR_HEADER];
+    const kept: string[] = [];
+    for (let i = 0; i + 1 < (raw.rawHeaders ?? []).length; i += 2) {
+      if (raw.rawHeaders[i].toLowerCase() !== ACTOR_HEADER) kept.push(raw.rawHeaders[i], raw.rawHeaders[i + 1]);
+    }
+    if (req.account) {
+      raw.headers[ACTOR_HEADER] = encodeURIComponent(req.account.name);
+      kept.push(ACTOR_HEADER, encodeURIComponent(req.account.name));
+    }
+    raw.rawHeaders = kept;
+    reply.hijack();
+    await tus.handle(req.raw, reply.raw);
+  };
 }
