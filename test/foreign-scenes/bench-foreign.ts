@@ -36,7 +36,7 @@ async function evalLabelled(dir: string): Promise<TruthReport> {
 function saveMissChips(r: TruthReport, dir: string, out: string): void {
   mkdirSync(out, { recursive: true });
   for (const m of r.missed) {
-    const truth = JSON.parse(readFileSync(join(dir, m.file.replace(/\.tif$/, '.truth.geojson')), 'utf8'));
+    const truth = JSON.parse(readFileSync(m.source, 'utf8'));
     const f = truth.features.find((x: { properties: { id: string } }) => x.properties.id === m.id);
     const ring = f.geometry.coordinates[0] as Array<[number, number]>;
     const xs = ring.map((p) => p[0]), ys = ring.map((p) => p[1]);

@@ -283,6 +283,8 @@ def render_scene(seed, size_m, out_dir):
     rng = np.random.default_rng(seed)
     gsd = round(float(rng.uniform(0.03, 0.08)), 3)
     epsg, crs_name, ox, oy, ground_per_unit = PLACES[seed % len(PLACES)]
+    # Scenes sharing a CRS lie 400 m apart (on other ground), so no scene's plots fall on another's image.
+    ox += ((seed // len(PLACES)) % 50) * 400 / ground_per_unit
     w = h = int(round(size_m / gsd))
     labels, th = field_labels(rng, h, w, gsd)
     kinds = rng.choice(LAND, size=int(labels.max()) + 1, p=LAND_P)

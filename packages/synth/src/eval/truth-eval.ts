@@ -108,7 +108,7 @@ export interface TruthReport {
   byGsd: Record<string, { plots: number; found: number; recall: number | null }>;
   /** Truth plots on no scanned image (left out of every figure): a wrong CRS shows up here. */
   outside: Array<{ id: string; source: string }>;
-  missed: Array<{ file: string; id: string; areaM2: number; stage: string; properties: Record<string, unknown>; lonLat: [number, number] }>;
+  missed: Array<{ file: string; source: string; id: string; areaM2: number; stage: string; properties: Record<string, unknown>; lonLat: [number, number] }>;
   failed: Array<{ image: string; message: string }>;
 }
 
@@ -142,9 +142,9 @@ async function scanAll(images: string[], modelDir: string, signal?: AbortSignal)
   }
 }
 
-/** Recall of the plots grouped by a key (plots with no key left out). */
-function recallBy(scenes: SceneEval[], key: (p: EvalPlot) => string | undefined): TruthReport['byColour'] {
-  const regrouped = scenes.map((s) => ({ ...s, plots: s.plots.filter((p) => key(p) !== undefined).map((p) => ({ ...p, stage: key(p)! })) }));
+/** Recall of the plots grouped by a key of the plot and its image's index (plots with no key left out). */
+function recallBy(scenes: SceneEval[], key: (p: EvalPlot, image: number) => string | undefined): TruthReport['byColour'] {
+  const regrouped = scenes.map((s, k) => ({ ...s, plots: s.plots.filter((p) => key(p, k) !== undefined).map((p) => ({ ...p, stage: key(p, k)! })) }));
   const m = plotMetrics(regrouped);
   return m.byStage;
 }
@@ -166,13 +166,12 @@ export async function evaluateTruth(opts: { modelDir: string; truth: string[]; i
   const seen = new Set(onImage.flat());
   const missed = scanned.flatMap((s, k) => onImage[k]
     .filter((p) => !s.candidates.some((c) => c.rings.some((r) => outlinesTouch(r, p.rings))))
-    .map((p) => ({ file: s.file, id: p.id, areaM2: Math.round(p.areaM2 * 100) / 100, stage: p.stage, properties: (p as TruthPlot).properties, lonLat: centroid(p.rings[0]) })));
-  const gsdOf = new Map(scanned.flatMap((s, k) => onImage[k].map((p) => [p, `${Math.round(s.gsdM * 100)}cm`] as const)));
+    .map((p) => ({ file: s.file, source: (p as TruthPlot).source, id: p.id, areaM2: Math.round(p.areaM2 * 100) / 100, stage: p.stage, properties: (p as TruthPlot).properties, lonLat: centroid(p.rings[0]) })));
   return {
     model: { name: card.name, version: card.version },
     truthFiles: opts.truth, files, overall: plotMetrics(scenes),
     byColour: recallBy(scenes, (p) => { const c = (p as TruthPlot).properties?.colour; return typeof c === 'string' ? c : undefined; }),
-    byGsd: recallBy(scenes, (p) => gsdOf.get(p as TruthPlot)),
+    byGsd: recallBy(scenes, (_p, k) => `${Math.round(scanned[k].gsdM * 100)}cm`),
     outside: plots.filter((p) => !seen.has(p)).map((p) => ({ id: p.id, source: p.source })),
     missed, failed,
   };
