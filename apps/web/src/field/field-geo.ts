@@ -1,18 +1,14 @@
 /** Navigation helpers of the field view: pure functions on [lon, lat] (WGS 84). */
+import { haversineM } from '@tiandi/geo/primitives';
 
 const R_M = 6371008.8;
 const RAD = Math.PI / 180;
 
 /**
- * Great-circle distance in metres (mean Earth radius). Within 0.5 % of the geodesic distance —
- * enough for "how far to the next stop"; areas and certification use the geodesic functions of @tiandi/geo.
+ * Great-circle distance in metres (mean Earth radius): @tiandi/geo's haversineM. Within 0.5 % of the
+ * geodesic distance — enough for "how far to the next stop"; areas and certification use the geodesic functions.
  */
-export function distanceM(a: [number, number], b: [number, number]): number {
-  const dLat = (b[1] - a[1]) * RAD;
-  const dLon = (b[0] - a[0]) * RAD;
-  const h = Math.sin(dLat / 2) ** 2 + Math.cos(a[1] * RAD) * Math.cos(b[1] * RAD) * Math.sin(dLon / 2) ** 2;
-  return 2 * R_M * Math.asin(Math.min(1, Math.sqrt(h)));
-}
+export const distanceM = (a: [number, number], b: [number, number]): number => haversineM(a, b);
 
 /** Initial bearing from `a` to `b` in degrees clockwise from true north, 0 ≤ result < 360. */
 export function bearingDeg(a: [number, number], b: [number, number]): number {

@@ -1,4 +1,4 @@
-import { pointInRing } from '@tiandi/geo';
+import { pointInRing } from '@tiandi/geo/primitives';
 import { labelPoint, type LonLat } from '../map/geometry';
 import type { Feature } from '../map/survey-data';
 

@@ -117,11 +117,5 @@ export function geodesicTimeMatrix(points: LonLat[], speedKmh = 30, detourFactor
   return { n, timeS, distM };
 }
 
-/** Great-circle distance on the mean Earth sphere (R = 6 371 008.8 m); < 0.5 % from the ellipsoidal geodesic. */
-export function haversineM(a: LonLat, b: LonLat): number {
-  const r = Math.PI / 180;
-  const dLat = (b[1] - a[1]) * r;
-  const dLon = (b[0] - a[0]) * r;
-  const h = Math.sin(dLat / 2) ** 2 + Math.cos(a[1] * r) * Math.cos(b[1] * r) * Math.sin(dLon / 2) ** 2;
-  return 2 * 6371008.8 * Math.asin(Math.min(1, Math.sqrt(h)));
-}
+/** Great-circle distance on the mean Earth sphere: @tiandi/geo's, re-exported where the planner always offered it. */
+export { haversineM } from '@tiandi/geo';
