@@ -1,4 +1,4 @@
-import type { Geometry, Polygonal } from '@tiandi/geo';
+import { bboxOf, type Polygonal } from '@tiandi/geo';
 import { fromGpkgBlob } from './gpkg-geometry';
 import { listTargets } from './targets';
 import { trainingLabels } from './training-labels';
@@ -22,19 +22,6 @@ export function ringCentre(g: Polygonal): [number, number] {
   const ring = g.type === 'Polygon' ? g.coordinates[0] : g.coordinates[0][0];
   const pts = ring.length > 1 ? ring.slice(0, -1) : ring;
   return [pts.reduce((a, p) => a + p[0], 0) / pts.length, pts.reduce((a, p) => a + p[1], 0) / pts.length];
-}
-
-/** A geometry's WGS 84 box [minLon, minLat, maxLon, maxLat]. */
-export function bboxOf(g: Geometry): [number, number, number, number] {
-  const b: [number, number, number, number] = [Infinity, Infinity, -Infinity, -Infinity];
-  const walk = (c: unknown): void => {
-    if (typeof (c as number[])[0] === 'number') {
-      const [x, y] = c as number[];
-      b[0] = Math.min(b[0], x), b[1] = Math.min(b[1], y), b[2] = Math.max(b[2], x), b[3] = Math.max(b[3], y);
-    } else for (const s of c as unknown[]) walk(s);
-  };
-  walk((g as { coordinates: unknown }).coordinates);
-  return b;
 }
 
 /**

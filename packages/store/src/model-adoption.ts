@@ -1,5 +1,4 @@
-import type { Season } from '@tiandi/geo';
-import { bboxOf } from './adaptation-labels';
+import { bboxOf, type Season } from '@tiandi/geo';
 import { applyModelDismissals } from './model-dismissals';
 import { readSeason } from './rows';
 import { StoreError } from './errors';
