@@ -46,6 +46,13 @@ function saveMissChips(r: TruthReport, dir: string, out: string): void {
       join(dir, m.file), join(out, name)], { stdio: 'inherit' });
     rmSync(join(out, `${name}.aux.xml`), { force: true });
   }
+  // False candidates: 6 m around each (about 0.00006° of latitude), cut by lon/lat.
+  for (const [i, c] of r.falseCandidates.entries()) {
+    const d = 0.00003, name = `false-${i + 1}_${c.file.replace(/\.tif$/, '')}_score${c.score.toFixed(2)}.png`;
+    spawnSync('gdal_translate', ['-q', '-of', 'PNG', '-projwin_srs', 'EPSG:4326', '-projwin', String(c.lonLat[0] - d), String(c.lonLat[1] + d), String(c.lonLat[0] + d), String(c.lonLat[1] - d),
+      join(dir, c.file), join(out, name)], { stdio: 'inherit' });
+    rmSync(join(out, `${name}.aux.xml`), { force: true });
+  }
 }
 
 async function run(): Promise<void> {
@@ -67,7 +74,7 @@ async function run(): Promise<void> {
     process.stdout.write(`generated in ${((t1 - t0) / 1000).toFixed(0)} s, evaluated in ${((t2 - t1) / 1000).toFixed(0)} s (shared machine: timings are noisy)\n`);
     if (v.misses) {
       saveMissChips(r, dir, resolve(v.misses));
-      process.stdout.write(`chips of the ${r.missed.length} missed plots in ${resolve(v.misses)}\n`);
+      process.stdout.write(`chips of the ${r.missed.length} missed plots and ${r.falseCandidates.length} false candidates in ${resolve(v.misses)}\n`);
     }
   } finally {
     if (!v.keep) rmSync(dir, { recursive: true, force: true });

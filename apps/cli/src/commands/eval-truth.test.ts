@@ -69,6 +69,12 @@ describe('tiandi eval --truth / --labelled', () => {
     expect(all.byStage).toMatchObject({ flowering: { plots: 1, found: 1 }, rosette: { plots: 1, found: 0 } });
     expect(t.missed.map((m: { id: string; areaM2: number }) => [m.id, m.areaM2])).toEqual([['plain', 6.25]]);
     expect(t.outside).toEqual([{ id: 'far', source: path.join(dir, 'site/truth.geojson') }]);
+    // The disc (centre pixel 160, 280) is the false candidate.
+    expect(t.falseCandidates).toHaveLength(1);
+    const [lon, lat] = t.falseCandidates[0].lonLat;
+    const plain = t.missed[0].lonLat; // the plain plot's centre, pixel (125, 125)
+    expect(Math.sign(lon - plain[0])).toBe(1);
+    expect(Math.sign(plain[1] - lat)).toBe(1);
   });
 
   it('--labelled finds the images and truth in a folder and prints the table', async () => {
@@ -78,6 +84,7 @@ describe('tiandi eval --truth / --labelled', () => {
     expect(r.stdout).toMatch(/base\.tif\s+0\.050\s+EPSG:4522\s+0\.0\d+\s+2\s+1\s+50\.0 %\s+50\.0 %\s+2\s+1\s+50\.0 %/);
     expect(r.stdout).toContain('漏检 missed plain on base.tif: 6.25 m², rosette');
     expect(r.stdout).toContain('1 truth plot(s) lie on no scanned image');
+    expect(r.stdout).toMatch(/误报 false candidate on base\.tif at 102\.\d{6}, 25\.\d{6} \(score \d\.\d\d\)/);
   });
 
   it('names a missing, malformed or wrongly projected truth file and what to do, before scanning', async () => {

@@ -109,6 +109,8 @@ export interface TruthReport {
   /** Truth plots on no scanned image (left out of every figure): a wrong CRS shows up here. */
   outside: Array<{ id: string; source: string }>;
   missed: Array<{ file: string; source: string; id: string; areaM2: number; stage: string; properties: Record<string, unknown>; lonLat: [number, number] }>;
+  /** Candidates touching no truth plot, with where they are and their score. */
+  falseCandidates: Array<{ file: string; lonLat: [number, number]; score: number }>;
   failed: Array<{ image: string; message: string }>;
 }
 
@@ -167,13 +169,16 @@ export async function evaluateTruth(opts: { modelDir: string; truth: string[]; i
   const missed = scanned.flatMap((s, k) => onImage[k]
     .filter((p) => !s.candidates.some((c) => c.rings.some((r) => outlinesTouch(r, p.rings))))
     .map((p) => ({ file: s.file, source: (p as TruthPlot).source, id: p.id, areaM2: Math.round(p.areaM2 * 100) / 100, stage: p.stage, properties: (p as TruthPlot).properties, lonLat: centroid(p.rings[0]) })));
+  const falseCandidates = scanned.flatMap((s, k) => s.candidates
+    .filter((c) => !onImage[k].some((p) => c.rings.some((r) => outlinesTouch(r, p.rings))))
+    .map((c) => ({ file: s.file, lonLat: centroid(c.rings[0][0]), score: c.score })));
   return {
     model: { name: card.name, version: card.version },
     truthFiles: opts.truth, files, overall: plotMetrics(scenes),
     byColour: recallBy(scenes, (p) => { const c = (p as TruthPlot).properties?.colour; return typeof c === 'string' ? c : undefined; }),
     byGsd: recallBy(scenes, (_p, k) => `${Math.round(scanned[k].gsdM * 100)}cm`),
     outside: plots.filter((p) => !seen.has(p)).map((p) => ({ id: p.id, source: p.source })),
-    missed, failed,
+    missed, falseCandidates, failed,
   };
 }
 
