@@ -80,6 +80,13 @@ describe('kept blocks', () => {
     });
   }
 
+  it('striped: bands of strips decode to the pixels of the tiled file they were converted from (alpha included)', async (ctx) => {
+    if (!files.striped) return ctx.skip();
+    const [tiled, striped] = await Promise.all([openGeoTiffSource(files['rgba-deflate'], { cacheBytes: 0 }), openGeoTiffSource(files.striped, { cacheBytes: 0 })]);
+    expect(await readAll(striped)).toEqual(await readAll(tiled));
+    await Promise.all([tiled.close(), striped.close()]);
+  });
+
   it('keeps no more than its limit: blocks past it are decoded again (the temp folder is never filled)', async () => {
     const src = await openGeoTiffSource(files['rgb-jpeg'], { cacheBytes: 64 << 20 });
     const file = join(dir, 'limited-kept.bin');

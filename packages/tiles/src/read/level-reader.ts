@@ -4,7 +4,7 @@ import { BlockCache } from './block-cache';
 import { undoFloatPredictor, undoHorizontalPredictor, type BlockLayout } from './codecs';
 import type { IfdInfo } from './ifd-info';
 import type { RgbRaster } from './resample-area';
-import { toMaskBlock, toRgbBlock, type RgbBlock } from './rgb-block';
+import { hasValidity, toMaskBlock, toRgbBlock, type RgbBlock } from './rgb-block';
 import { DecodeBuffers } from './decode-buffers';
 import { ones, RegionPool } from './region-pool';
 import { reduceBlock, reducedGeometry, ReducedLevelFile } from './reduced-level';
@@ -217,6 +217,10 @@ async function decodeBand(ctx: ReaderContext, info: IfdInfo, band: number, perBa
   const s1 = Math.min(info.blocksDown, s0 + perBand);
   const together = await readStripsTogether(ctx, info, s0, s1, sig);
   const layout = layoutOf(info, info.samples);
+  // Every strip present: each is converted straight into the band's arrays (no strip-sized garbage, and no join).
+  if (s1 - s0 > 1 && Array.from({ length: s1 - s0 }, (_, k) => Number(info.byteCounts[s0 + k])).every((n) => n > 0)) {
+    return decodeBandInPlace(ctx, info, s0, s1, together, into, sig);
+  }
   const parts: RgbBlock[] = [];
   for (let s = s0; s < s1; s++) {
     const rows = rowsOf(info, s);
@@ -234,6 +238,30 @@ async function decodeBand(ctx: ReaderContext, info: IfdInfo, band: number, perBa
   // decodes() counts strips, not bands.
   ctx.count.bandExtraStrips += parts.length - 1;
   return parts.length === 1 ? parts[0] : joinStrips(parts, into);
+}
+
+/** Decodes strips [s0, s1), all present, into one band's RGB (from `into`) and validity, strip by strip. */
+async function decodeBandInPlace(ctx: ReaderContext, info: IfdInfo, s0: number, s1: number, together: { chunk: Buffer; lo: number } | undefined, into: (n: number) => Uint8Array, sig?: AbortSignal): Promise<RgbBlock> {
+  const w = info.blockWidth;
+  const layout = layoutOf(info, info.samples);
+  let rowsTotal = 0;
+  for (let s = s0; s < s1; s++) rowsTotal += rowsOf(info, s);
+  const rgb = into(w * rowsTotal * 3);
+  const valid = hasValidity(info, ctx.noData) ? new Uint8Array(w * rowsTotal) : null;
+  let r = 0;
+  for (let s = s0; s < s1; s++) {
+    const rows = rowsOf(info, s);
+    const off = Number(info.offsets[s]);
+    const n = Number(info.byteCounts[s]);
+    const bytes = together ? together.chunk.subarray(off - together.lo, off - together.lo + n) : (await readBlockBytes(ctx, info, s, sig))!;
+    const raw = await decodeRaw(ctx, info, bytes, layout, rows, into);
+    checkSamples(ctx, info, info.samples, rows, [raw]);
+    toRgbBlock(info, [raw], rows, ctx.noData, { rgb: rgb.subarray(w * r * 3, w * (r + rows) * 3), valid: valid?.subarray(w * r, w * (r + rows)) ?? null });
+    r += rows;
+  }
+  // decodes() counts strips, not bands.
+  ctx.count.bandExtraStrips += s1 - s0 - 1;
+  return { width: w, rows: rowsTotal, rgb, valid, byteLength: rgb.byteLength + (valid?.byteLength ?? 0) };
 }
 
 /** A disk that fails (full /tmp) only costs speed: tiles not written are made again when read. */

@@ -21,9 +21,11 @@ function view(info: IfdInfo, raw: Uint8Array): Samples {
 /**
  * Converts decoded samples to 8-bit RGB + valid mask. `planes` holds one buffer for chunky blocks, or one
  * per sample for planar-separate blocks. 16-bit samples map 0–65535 → 0–255; float samples are clamped to 0–255.
- * A pixel is invalid when its alpha is 0 or when all its colour samples equal `noData`.
+ * A pixel is invalid when its alpha is 0 or when all its colour samples equal `noData`. With `into`, the pixels are
+ * written into its arrays (`rgb` of `width × rows × 3`, `valid` of `width × rows`, present exactly when
+ * {@link hasValidity}) rather than new ones: the strips of a band straight into the band.
  */
-export function toRgbBlock(info: IfdInfo, planes: Uint8Array[], rows: number, noData?: number): RgbBlock {
+export function toRgbBlock(info: IfdInfo, planes: Uint8Array[], rows: number, noData?: number, into?: { rgb: Uint8Array; valid: Uint8Array | null }): RgbBlock {
   const w = info.blockWidth;
   const n = w * rows;
   const chunky = planes.length === 1;
@@ -35,15 +37,15 @@ export function toRgbBlock(info: IfdInfo, planes: Uint8Array[], rows: number, no
   const bps = info.bitsPerSample;
   const to8 = bps === 8 ? (v: number) => v : bps === 16 ? (v: number) => (v + 128) / 257 | 0 : (v: number) => (v <= 0 ? 0 : v >= 255 ? 255 : Math.round(v));
   let valid: Uint8Array | null = null;
-  const hasNoData = noData !== undefined && !Number.isNaN(noData);
-  if (alpha >= 0 || hasNoData || noData !== undefined) valid = new Uint8Array(n).fill(1);
+  if (hasValidity(info, noData)) valid = into?.valid ? into.valid.fill(1) : new Uint8Array(n).fill(1);
   const at = (s: number, i: number): number => (chunky ? src[0][i * spp + s] : src[s][i]);
   if (chunky && bps === 8 && colour === 3 && spp === 3 && !valid) {
     // Already 8-bit RGB: keep the decoded bytes as they are.
     const direct = (src[0] as Uint8Array).subarray(0, n * 3);
-    return { width: w, rows, rgb: direct, valid, byteLength: direct.byteLength };
+    if (into) into.rgb.set(direct);
+    return { width: w, rows, rgb: into ? into.rgb : direct, valid, byteLength: direct.byteLength };
   }
-  const rgb = new Uint8Array(n * 3);
+  const rgb = into ? into.rgb : new Uint8Array(n * 3);
   for (let i = 0; i < n; i++) {
     const o = i * 3;
     if (colour === 3) {
@@ -65,6 +67,11 @@ export function toRgbBlock(info: IfdInfo, planes: Uint8Array[], rows: number, no
     if (valid && alpha >= 0 && at(alpha, i) === 0) valid[i] = 0;
   }
   return { width: w, rows, rgb, valid, byteLength: rgb.byteLength + (valid?.byteLength ?? 0) };
+}
+
+/** Whether blocks of this IFD carry a validity mask (alpha, or a nodata value). */
+export function hasValidity(info: IfdInfo, noData?: number): boolean {
+  return info.alphaSample >= 0 || noData !== undefined;
 }
 
 /** Unpacks a transparency-mask block (1-bit MSB-first rows padded to bytes, or 8-bit) into 0/1 per pixel. */
