@@ -6,7 +6,7 @@ import { openGeoTiffSource } from '@tiandi/tiles/node';
 import { runCommand } from '../run-command.test-util';
 import { makeFixtures, PLOTS, type Fixtures } from '../../../../packages/tiles/scripts/make-fixtures';
 import evalCommand from './eval';
-import { truthInputs } from './eval-truth';
+import { namedInputs, truthInputs } from './eval-truth';
 
 const repo = path.resolve(__dirname, '../../../..');
 const model = path.join(repo, 'packages/tiles/fixtures/models/redness-seg');
@@ -97,7 +97,7 @@ describe('tiandi eval --truth / --labelled', () => {
     for (const [file, what] of cases) {
       const r = await run(['--model', model, '--truth', file, 'site/base.tif']);
       expect(r.code).toBe(2);
-      expect(r.stderr).toContain(`tiandi: eval --truth: ${path.join(dir, file)}: `);
+      expect(r.stderr).toContain(`tiandi: eval: ${path.join(dir, file)}: `);
       expect(r.stderr).toContain(what);
       expect(r.stderr).toMatch(file === 'wrongcrs.geojson' ? /or write it in WGS 84/ : /give a GeoJSON FeatureCollection of poppy plot polygons/);
       expect(r.stdout).toBe('');
@@ -112,5 +112,10 @@ describe('tiandi eval --truth / --labelled', () => {
     expect(truthInputs([], ['only-tif'], [], dir)).toEqual({ error: expect.stringContaining("--labelled 'only-tif' holds no .geojson truth file") });
     expect(truthInputs([], ['nowhere'], [], dir)).toEqual({ error: expect.stringContaining("--labelled 'nowhere' is not a readable folder") });
     expect(truthInputs([], ['site'], [], dir)).toEqual({ truth: [path.join(dir, 'site/truth.geojson')], images: [path.join(dir, 'site/base.tif')] });
+    // Names after the options: --truth's images, --real-negatives' folders, never both.
+    expect(namedInputs({ truth: ['site/truth.geojson'] }, ['site/base.tif'], dir)).toEqual({ realArgs: [], truthIn: { truth: [path.join(dir, 'site/truth.geojson')], images: [path.join(dir, 'site/base.tif')] } });
+    expect(namedInputs({ labelled: ['site'], 'real-negatives': ['a'] }, ['b'], dir)).toMatchObject({ realArgs: ['a', 'b'], truthIn: { images: [path.join(dir, 'site/base.tif')] } });
+    expect(namedInputs({ truth: ['t'], 'real-negatives': ['a'] }, [], dir)).toEqual({ error: expect.stringContaining('cannot share a command line') });
+    expect(namedInputs({ labelled: ['site'] }, ['x.tif'], dir)).toEqual({ error: expect.stringContaining("unexpected argument 'x.tif'") });
   });
 });

@@ -5,6 +5,19 @@ import type { TruthReport } from '@tiandi/synth/node';
 /** The truth files and images `tiandi eval --truth/--labelled` names, or the one-line reason it cannot use them. */
 export type TruthInputs = { truth: string[]; images: string[] } | { error: string };
 
+/**
+ * What follows the options: after --real-negatives, more of its folders; after --truth (alone), the images it labels.
+ * The two cannot share a command line; names after neither are refused.
+ */
+export function namedInputs(v: { truth?: string[]; labelled?: string[]; 'real-negatives'?: string[] }, positionals: string[], cwd: string): { realArgs: string[]; truthIn?: { truth: string[]; images: string[] } } | { error: string } {
+  if (positionals.length && !v['real-negatives'] && !v.truth) return { error: `unexpected argument '${positionals[0]}'. Run 'tiandi eval --help'.` };
+  if (v.truth && v['real-negatives']) return { error: '--truth and --real-negatives cannot share a command line (both take the names after them): run them apart, or use --labelled <folder> with --real-negatives.' };
+  const realArgs = [...(v['real-negatives'] ?? []), ...(v.truth ? [] : positionals)];
+  if (!v.truth && !v.labelled) return { realArgs };
+  const truthIn = truthInputs(v.truth ?? [], v.labelled ?? [], v.truth ? positionals : [], cwd);
+  return 'error' in truthIn ? truthIn : { realArgs, truthIn };
+}
+
 const TIFF = /\.(tif|tiff)$/i;
 const GEOJSON = /\.(geojson|json)$/i;
 

@@ -3,7 +3,8 @@ import path from 'node:path';
 import { parseArgs } from 'node:util';
 import { EXIT, type Command, fail } from '../command';
 import { resolveModelDir } from '../default-model';
-import { formatTruthReport, truthInputs } from './eval-truth';
+import type { TruthReport } from '@tiandi/synth/node';
+import { formatTruthReport, namedInputs } from './eval-truth';
 
 const usage = `用法 Usage:
   tiandi eval [--scenes 20] [--seed 9000] [--model models/poppy-synth] [--size-m 150] [--gsd 0.03,0.05,...] [--engine scan|bare] [--json] [--write-card]
@@ -53,13 +54,9 @@ const evalCommand: Command = {
       return fail(io, 'eval', `${(err as Error).message}. Run 'tiandi eval --help'.`);
     }
     const v = parsed.values;
-    // --real-negatives a b c: the folders after the first arrive as positionals; after --truth they are its images.
-    const byTruth = !!v.truth && !v['real-negatives'];
-    const realArgs = [...(v['real-negatives'] ?? []), ...(byTruth ? [] : parsed.positionals)];
-    if (parsed.positionals.length && !v['real-negatives'] && !v.truth) return fail(io, 'eval', `unexpected argument '${parsed.positionals[0]}'. Run 'tiandi eval --help'.`);
-    if (v.truth && v['real-negatives']) return fail(io, 'eval', "--truth and --real-negatives cannot share a command line (both take the names after them): run them apart, or use --labelled <folder> with --real-negatives.");
-    const truthIn = v.truth || v.labelled ? truthInputs(v.truth ?? [], v.labelled ?? [], byTruth ? parsed.positionals : [], io.cwd) : undefined;
-    if (truthIn && 'error' in truthIn) return fail(io, 'eval', truthIn.error);
+    const named = namedInputs(v, parsed.positionals, io.cwd);
+    if ('error' in named) return fail(io, 'eval', named.error);
+    const { realArgs, truthIn } = named;
     const n = Number(v.scenes ?? (truthIn ? 0 : 20)), seed = Number(v.seed ?? 9000), sizeM = Number(v['size-m'] ?? 150);
     if (!Number.isInteger(n) || n < (realArgs.length || truthIn ? 0 : 1) || n > 1000) return fail(io, 'eval', `--scenes '${v.scenes}' must be an integer 1-1000 (0 only with --real-negatives, --truth or --labelled).`);
     const gsds = v.gsd === undefined ? undefined : v.gsd.split(',').map(Number);
@@ -79,13 +76,9 @@ const evalCommand: Command = {
     const { evaluateModel, evaluateRealNegatives, evaluateTruth, readTruthFile, tiffsIn } = await import('@tiandi/synth/node');
     try {
       for (const a of realArgs) tiffsIn(a, io.cwd);
-    } catch (err) {
-      return fail(io, 'eval', (err as Error).message);
-    }
-    try {
       for (const t of truthIn?.truth ?? []) readTruthFile(t); // before any scan: a bad truth file costs no wait
     } catch (err) {
-      return fail(io, 'eval --truth', (err as Error).message);
+      return fail(io, 'eval', (err as Error).message);
     }
     const seeds = Array.from({ length: n }, (_, i) => seed + i);
     const report = n ? await evaluateModel({
@@ -94,19 +87,8 @@ const evalCommand: Command = {
     }) : undefined;
     if (io.stderr.isTTY && report) io.stderr.write('\n');
     const real = realArgs.length ? await evaluateRealNegatives({ modelDir, folders: realArgs, cwd: io.cwd, signal: io.signal }) : undefined;
-    let labelled;
-    try {
-      labelled = truthIn ? await evaluateTruth({ modelDir, truth: truthIn.truth, images: truthIn.images, signal: io.signal }) : undefined;
-    } catch (err) {
-      if ((err as { code?: string }).code === 'TIANDI_E_BAD_TRUTH') return fail(io, 'eval --truth', (err as Error).message);
-      throw err;
-    }
-    if (v.json) io.stdout.write(JSON.stringify({ ...report, ...(real ? { realNegatives: real } : {}), ...(labelled ? { labelled } : {}) }, null, 2) + '\n');
-    else {
-      if (report) io.stdout.write('== 合成场景 SYNTHETIC held-out scenes ==\n' + formatReport(report));
-      if (real) io.stdout.write((report ? '\n' : '') + '== 真实影像（无罂粟）REAL imagery without poppy: every candidate is false ==\n' + formatRealNegatives(real));
-      if (labelled) io.stdout.write((report || real ? '\n' : '') + '== 标注影像 LABELLED imagery: candidates against the truth ==\n' + formatTruthReport(labelled));
-    }
+    const labelled = truthIn ? await evaluateTruth({ modelDir, truth: truthIn.truth, images: truthIn.images, signal: io.signal }) : undefined;
+    io.stdout.write(v.json ? JSON.stringify({ ...report, ...(real ? { realNegatives: real } : {}), ...(labelled ? { labelled } : {}) }, null, 2) + '\n' : printedReports(report, real, labelled));
     if (v['write-card']) {
       const card = JSON.parse(fs.readFileSync(cardPath, 'utf8'));
       if (report && variety === 'wide') Object.assign((card.metrics ??= {}), wideCardMetrics(report));
@@ -120,6 +102,15 @@ const evalCommand: Command = {
 };
 
 type Report = Awaited<ReturnType<typeof import('@tiandi/synth/node').evaluateModel>>;
+
+/** The tables of whichever evaluations ran: synthetic scenes, real negatives, labelled imagery. */
+function printedReports(report?: Report, real?: RealReport, labelled?: TruthReport): string {
+  return [
+    report && '== 合成场景 SYNTHETIC held-out scenes ==\n' + formatReport(report),
+    real && '== 真实影像（无罂粟）REAL imagery without poppy: every candidate is false ==\n' + formatRealNegatives(real),
+    labelled && '== 标注影像 LABELLED imagery: candidates against the truth ==\n' + formatTruthReport(labelled),
+  ].filter(Boolean).join('\n');
+}
 
 /** The card's `metrics` block (flat numbers and strings, per docs/model-card.md). */
 export function cardMetrics(r: Report): Record<string, number | string | null> {
