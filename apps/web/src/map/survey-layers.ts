@@ -18,31 +18,7 @@ const FIRST_VECTOR_LAYER = 'footprints-line';
  * Call after the style has loaded.
  */
 export function addSurveyLayers(map: MapLibreMap) {
-  const src = (id: string, promoteId?: string) => map.addSource(id, { type: 'geojson', data: EMPTY as never, ...(promoteId ? { promoteId } : {}) });
-  src('footprints');
-  src('zones');
-  src('gaps');
-  src('targets', 'id');
-  src('target-points', 'id');
-  map.addLayer({ id: 'footprints-line', type: 'line', source: 'footprints', paint: { 'line-color': '#546e7a', 'line-width': 1, 'line-dasharray': [2, 2] } });
-  map.addLayer({ id: 'zones-line', type: 'line', source: 'zones', paint: { 'line-color': '#1b5e20', 'line-width': ['match', ['get', 'level'], 'village', 1.5, 2.5] } });
-  map.addLayer({ id: 'gaps-fill', type: 'fill', source: 'gaps', paint: { 'fill-color': '#ff1744', 'fill-opacity': 0.18 } });
-  map.addLayer({ id: 'gaps-line', type: 'line', source: 'gaps', paint: { 'line-color': '#ff1744', 'line-width': 1.2, 'line-dasharray': [1, 1] } });
-  map.addLayer({ id: 'targets-fill', type: 'fill', source: 'targets', minzoom: 15, paint: { 'fill-color': statusColourExpression() as never, 'fill-opacity': ['case', ['boolean', ['feature-state', 'hover'], false], 0.55, 0.25] } });
-  map.addLayer({ id: 'targets-line', type: 'line', source: 'targets', minzoom: 15, paint: { 'line-color': statusColourExpression() as never, 'line-width': ['case', ['boolean', ['feature-state', 'selected'], false], 4, ['boolean', ['feature-state', 'hover'], false], 3, 1.5] } });
-  map.addLayer({
-    id: 'targets-circle',
-    type: 'circle',
-    source: 'target-points',
-    paint: {
-      'circle-color': statusColourExpression() as never,
-      'circle-radius': ['+', ['interpolate', ['linear'], ['get', 'score_max'], 0.3, 4, 1, 12], ['case', ['boolean', ['feature-state', 'hover'], false], 4, 0]],
-      'circle-opacity': ['interpolate', ['linear'], ['zoom'], 14, 0.9, 17, 0.35],
-      'circle-stroke-color': ['case', ['boolean', ['feature-state', 'selected'], false], '#000000', '#ffffff'],
-      'circle-stroke-width': ['case', ['boolean', ['feature-state', 'selected'], false], 3, ['boolean', ['feature-state', 'hover'], false], 2.5, 1],
-    },
-  });
-
+  addVectorLayers(map);
   const rasterLayers: { id: string; kind: 'ortho' | 'heatmap' }[] = [];
   const state = { ortho: { visible: true, opacity: 1 }, heatmap: { visible: true, opacity: 0.7 } };
   let hovered: string | null = null;
@@ -108,6 +84,34 @@ export function addSurveyLayers(map: MapLibreMap) {
 }
 
 export type SurveyLayers = ReturnType<typeof addSurveyLayers>;
+
+/** The vector sources and their layers: footprints, zones, gaps, and targets as outlines and as score-sized circles. */
+function addVectorLayers(map: MapLibreMap): void {
+  const src = (id: string, promoteId?: string) => map.addSource(id, { type: 'geojson', data: EMPTY as never, ...(promoteId ? { promoteId } : {}) });
+  src('footprints');
+  src('zones');
+  src('gaps');
+  src('targets', 'id');
+  src('target-points', 'id');
+  map.addLayer({ id: 'footprints-line', type: 'line', source: 'footprints', paint: { 'line-color': '#546e7a', 'line-width': 1, 'line-dasharray': [2, 2] } });
+  map.addLayer({ id: 'zones-line', type: 'line', source: 'zones', paint: { 'line-color': '#1b5e20', 'line-width': ['match', ['get', 'level'], 'village', 1.5, 2.5] } });
+  map.addLayer({ id: 'gaps-fill', type: 'fill', source: 'gaps', paint: { 'fill-color': '#ff1744', 'fill-opacity': 0.18 } });
+  map.addLayer({ id: 'gaps-line', type: 'line', source: 'gaps', paint: { 'line-color': '#ff1744', 'line-width': 1.2, 'line-dasharray': [1, 1] } });
+  map.addLayer({ id: 'targets-fill', type: 'fill', source: 'targets', minzoom: 15, paint: { 'fill-color': statusColourExpression() as never, 'fill-opacity': ['case', ['boolean', ['feature-state', 'hover'], false], 0.55, 0.25] } });
+  map.addLayer({ id: 'targets-line', type: 'line', source: 'targets', minzoom: 15, paint: { 'line-color': statusColourExpression() as never, 'line-width': ['case', ['boolean', ['feature-state', 'selected'], false], 4, ['boolean', ['feature-state', 'hover'], false], 3, 1.5] } });
+  map.addLayer({
+    id: 'targets-circle',
+    type: 'circle',
+    source: 'target-points',
+    paint: {
+      'circle-color': statusColourExpression() as never,
+      'circle-radius': ['+', ['interpolate', ['linear'], ['get', 'score_max'], 0.3, 4, 1, 12], ['case', ['boolean', ['feature-state', 'hover'], false], 4, 0]],
+      'circle-opacity': ['interpolate', ['linear'], ['zoom'], 14, 0.9, 17, 0.35],
+      'circle-stroke-color': ['case', ['boolean', ['feature-state', 'selected'], false], '#000000', '#ffffff'],
+      'circle-stroke-width': ['case', ['boolean', ['feature-state', 'selected'], false], 3, ['boolean', ['feature-state', 'hover'], false], 2.5, 1],
+    },
+  });
+}
 
 /** The ids of target layers that respond to the mouse. */
 export const TARGET_LAYERS = ['targets-circle', 'targets-fill'];
