@@ -164,7 +164,9 @@ def main():
         'thresholds': card.get('thresholds', {'high': 0.6, 'low': 0.35, 'min_area_m2': 1.0}),
         'training': {
             'data': args.data_note or 'synthetic only: packages/synth procedural scenes, seeds 1000-1026 and 1100-1114 (3-8.5 cm GSD, 6 CRSs), 2249 chips at 0.15 m',
-            'warning': 'Trained on synthetic imagery only. Fine-tune on real labelled imagery before operational use. 仅用合成影像训练，实际使用前须用真实标注影像微调。',
+            'warning': ('Poppy seen only in synthetic imagery (real imagery used only as negatives). Fine-tune on real labelled imagery before operational use. 罂粟样本仅来自合成影像（真实影像仅作负样本），实际使用前须用真实标注影像微调。'
+                        if 'REAL' in (args.data_note or '') else
+                        'Trained on synthetic imagery only. Fine-tune on real labelled imagery before operational use. 仅用合成影像训练，实际使用前须用真实标注影像微调。'),
             'recipe': 'models/poppy-synth/train.py',
             'command': 'npm run train:model',
             'seed': SEED,

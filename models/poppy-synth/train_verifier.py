@@ -225,6 +225,10 @@ def main():
     ap.add_argument('--lr', type=float, default=3e-3)
     ap.add_argument('--data-note', default=None)
     ap.add_argument('--init', help='start from the weights of a checkpoint written by an earlier run (weights.pt)')
+    ap.add_argument('--init-onnx', help='start from an exported model.onnx of the same --arch (batch norm folded into the convolutions: '
+                    'fine-tunes with batch norm frozen as the identity, so the exported network starts where that one was)')
+    ap.add_argument('--freeze-bn', action='store_true', help='keep batch norm as it is (with --init from a run that started with --init-onnx)')
+    ap.add_argument('--epoch-share', type=float, default=1.0, help='share of the training chips each epoch sees (a fresh random draw per epoch; a cheaper run)')
     ap.add_argument('--gsd', type=float, default=GSD, help='metres per chip pixel, written into the card (make the chips with the same card)')
     ap.add_argument('--resample', type=float, default=0.0, help='share of training chips turned and resampled (nearest or bilinear), as gdalwarp does')
     ap.add_argument('--arch', choices=sorted(ARCHS), default='std', help='network size (see ARCHS)')
@@ -262,16 +266,24 @@ def main():
     if args.init:
         model.load_state_dict(torch.load(args.init))
         print(f'initialised from {args.init}', flush=True)
+    frozen_bn = bool(args.init_onnx) or args.freeze_bn
+    if args.init_onnx:
+        load_folded_onnx(model, args.init_onnx)
+        print(f'initialised from {args.init_onnx} (batch norm frozen)', flush=True)
     pos_w = torch.tensor((len(yt) - yt.sum()) / max(1, yt.sum()))
     opt = torch.optim.AdamW(model.parameters(), lr=args.lr, weight_decay=1e-4)
     bs = 64
-    steps = args.epochs * ((len(xt) + bs - 1) // bs)
+    steps = args.epochs * ((int(round(len(xt) * args.epoch_share)) + bs - 1) // bs)
     sched = torch.optim.lr_scheduler.OneCycleLR(opt, max_lr=args.lr, total_steps=steps, pct_start=0.2)
     rng = np.random.default_rng(SEED)
     t0 = time.time()
     for ep in range(args.epochs):
         model.train()
-        order = rng.permutation(len(xt))
+        if frozen_bn:
+            for mod in model.modules():
+                if isinstance(mod, nn.BatchNorm2d):
+                    mod.eval()
+        order = rng.permutation(len(xt))[:int(round(len(xt) * args.epoch_share))]
         tot, nb = 0.0, 0
         for i in range(0, len(order), bs):
             idx = order[i:i + bs]
@@ -296,6 +308,28 @@ def main():
                       dynamic_axes={'image': {0: 'n'}, 'scores': {0: 'n'}}, opset_version=17)
     print(f'wrote {onnx_path} ({os.path.getsize(onnx_path)} bytes), training {time.time() - t0:.0f} s')
     write_cards(args, len(x))
+
+
+def load_folded_onnx(model, path):
+    """Loads an exported VerifierNet (each convolution with its batch norm folded in, as torch.onnx.export does in eval
+    mode): the convolution weights in order, each folded bias as its batch norm's shift, the norm itself the identity."""
+    import onnx
+    from onnx import numpy_helper
+    g = onnx.load(path).graph
+    init = {i.name: torch.from_numpy(numpy_helper.to_array(i).copy()) for i in g.initializer}
+    convs = [n for n in g.node if n.op_type == 'Conv']
+    layers = [m for m in model.body if isinstance(m, nn.Conv2d)]
+    norms = [m for m in model.body if isinstance(m, nn.BatchNorm2d)]
+    if len(convs) != len(layers):
+        raise SystemExit(f'train_verifier.py: {path}: {len(convs)} convolutions, --arch has {len(layers)}')
+    with torch.no_grad():
+        for node, conv, bn in zip(convs, layers, norms):
+            w, b = init[node.input[1]], init[node.input[2]]
+            if w.shape != conv.weight.shape:
+                raise SystemExit(f'train_verifier.py: {path}: convolution {tuple(w.shape)} does not fit {tuple(conv.weight.shape)}')
+            conv.weight.copy_(w)
+            bn.running_mean.zero_(); bn.running_var.fill_(1 - bn.eps); bn.weight.fill_(1); bn.bias.copy_(b)
+        model.head.weight.copy_(init['head.weight']); model.head.bias.copy_(init['head.bias'])
 
 
 def write_cards(args, chips):

@@ -7,6 +7,8 @@
  *    train_verifier.py --composite as backgrounds to paste synthetic plots into.
  *   npx tsx packages/synth/scripts/make-real-chips.ts <modelDir> <outDir> [perImage=24] <image.tif>...
  * With --prefilter: the prefilter's windows (its GSD) instead of the verifier's.
+ * With --first-stage: random chips for the first stage instead (as `tiandi chips export` writes them, at the card's
+ * GSD and 128 px, all background; `perImage` per hectare), for train.py.
  */
 import { cpSync, mkdirSync, mkdtempSync, readFileSync, rmSync, writeFileSync } from 'node:fs';
 import { tmpdir } from 'node:os';
@@ -14,13 +16,25 @@ import { basename, extname, join } from 'node:path';
 import sharp from 'sharp';
 import { loadModelCard, openGeoTiffSource, readVerifierWindow, scanImages, type VerifierWindow } from '@tiandi/tiles/node';
 import { createPrng } from '../src/prng';
+import { exportChips } from '../src/chips/export-chips';
 
 const forPrefilter = process.argv.includes('--prefilter');
-const args = process.argv.slice(2).filter((a) => a !== '--prefilter');
+const forFirstStage = process.argv.includes('--first-stage');
+const args = process.argv.slice(2).filter((a) => a !== '--prefilter' && a !== '--first-stage');
 const [modelDir, out, perArg, ...images] = args;
 if (!modelDir || !out || !images.length) throw new Error('usage: make-real-chips.ts <modelDir> <outDir> <perImage> <image.tif>... [--prefilter]');
 const perImage = Number(perArg);
 const card = await loadModelCard(modelDir);
+if (forFirstStage) {
+  rmSync(out, { recursive: true, force: true });
+  let n = 0;
+  for (const [k, img] of images.entries()) {
+    const recs = await exportChips(img, { features: [] }, out, { gsdM: card.gsd_m, sizePx: 128, perPositive: 0, perNegativeLabel: 0, randomPerHa: perImage, seed: 7 + k });
+    n += recs.length;
+    console.log(`${basename(img)}: ${recs.length} first-stage chips (total ${n})`);
+  }
+  process.exit(0);
+}
 if (!card.verifier) throw new Error(`${modelDir}/model.json has no verifier block`);
 const { prefilter, ...verifierStage } = card.verifier;
 const stage = forPrefilter ? prefilter! : verifierStage;

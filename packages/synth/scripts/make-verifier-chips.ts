@@ -8,7 +8,8 @@
  * roses, blossom, tarps, brassica, garlic, mulch) are added, since the first stage flags some only elsewhere.
  *   npx tsx packages/synth/scripts/make-verifier-chips.ts <modelDir> <outDir> [firstSeed=1300] [scenes=40] [--prefilter]
  * With --prefilter: the windows of the verifier's prefilter (card `verifier.prefilter`), at its GSD.
- * Environment: VCHIPS_GSD=lo,hi (scene GSD range), VCHIPS_VARIETY=wide (domain-randomised scenes).
+ * Environment: VCHIPS_GSD=lo,hi (scene GSD range), VCHIPS_VARIETY=wide (domain-randomised scenes),
+ * VCHIPS_PLOT_WINDOWS=n (n windows inside every plot too, found or not).
  */
 import { cpSync, mkdirSync, mkdtempSync, readFileSync, rmSync, writeFileSync } from 'node:fs';
 import { tmpdir } from 'node:os';
@@ -18,7 +19,7 @@ import { loadModelCard, openGeoTiffSource, readVerifierWindow, scanImages, type 
 import { insideRing } from '../src/scene-layout';
 import { createPrng } from '../src/prng';
 import { writeScene } from '../src/write-scene';
-import { outlinesTouch } from '@tiandi/geo';
+import { outlinesTouch, pointInRing } from '@tiandi/geo';
 
 type Ring = Array<[number, number]>;
 const forPrefilter = process.argv.includes('--prefilter');
@@ -74,11 +75,24 @@ for (let seed = first; seed < first + n; seed++) {
       j++;
     }
   }
+  // VCHIPS_PLOT_WINDOWS=n: n windows inside every plot besides the scan's, so plots the first stage misses (e.g. of
+  // the wide world, which it never saw) still teach the verifier what they look like.
+  const perPlot = Number(process.env.VCHIPS_PLOT_WINDOWS ?? 0);
+  for (const p of perPlot > 0 ? w.scene.layout.plots : []) {
+    const xs = p.ring.map((q) => q[0]), ys = p.ring.map((q) => q[1]);
+    for (let j = 0, tries = 0; j < perPlot && tries < 60; tries++) {
+      const x = r.range(Math.min(...xs), Math.max(...xs)), y = r.range(Math.min(...ys), Math.max(...ys));
+      if (!pointInRing(x, y, p.ring)) continue;
+      const raster = await readVerifierWindow(src, vcard, x / gsdM, y / gsdM);
+      windows.push({ image: w.tifPath, candidateId: `plot-${p.id}`, lonLat: w.scene.georef.sceneToLonLat(x, y), raster });
+      j++;
+    }
+  }
   await src.close();
   let k = 0;
   // At most about 250 background windows per scene from the first stage's candidates (a fixed, seeded
   // share), so plain fields do not swamp the rarer hard cases; look-alike windows are all kept.
-  const fromScan = windows.filter((v) => !v.candidateId.startsWith('lookalike-')).length;
+  const fromScan = windows.filter((v) => !v.candidateId.startsWith('lookalike-') && !v.candidateId.startsWith('plot-')).length;
   const keepShare = Math.min(1, 250 / Math.max(1, fromScan));
   for (const v of windows) {
     const near = plots.some((p) => outlinesTouch([square(v.lonLat, 0.3)], p));
