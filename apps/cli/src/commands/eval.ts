@@ -190,8 +190,9 @@ export function formatRealNegatives(real: RealReport): string {
 export function targetsVerdict(r: Report): string {
   const p = r.plot;
   const fails: string[] = [];
-  if ((p.recallGe4m2 ?? 0) < 0.95) fails.push(`recall >=4 m2 ${(p.recallGe4m2 ?? 0).toFixed(2)} < 0.95`);
-  if ((p.precision ?? 0) < 0.9) fails.push(`precision ${(p.precision ?? 0).toFixed(2)} < 0.90`);
+  // Three decimals: 0.947 must not print as "0.95 < 0.95".
+  if ((p.recallGe4m2 ?? 0) < 0.95) fails.push(`recall >=4 m2 ${(p.recallGe4m2 ?? 0).toFixed(3)} < 0.95`);
+  if ((p.precision ?? 0) < 0.9) fails.push(`precision ${(p.precision ?? 0).toFixed(3)} < 0.90`);
   if (p.fpPerKm2 > 2) fails.push(`${p.fpPerKm2.toFixed(0)} FP/km2 > 2`);
   return fails.length ? `NOT MET: ${fails.join('; ')}` : 'met';
 }
