@@ -1,5 +1,5 @@
 #!/bin/sh
-# Reproduces models/poppy-synth from nothing: `npm run train:model` (about 45 min of CPU on 2 cores; 60-75 min wall on a busy shared machine).
+# Reproduces models/poppy-synth from nothing: `npm run train:model` (about 70 min of CPU on 2 cores; 2 h wall on a busy shared machine).
 #  1. training scenes, seeds 1000-1026 (7 plots/ha) and 1100-1114 (mostly clean, many random chips),
 #     rendered as COGs and cut into chips at 0.15 m by the same code as `tiandi chips export`;
 #  2. PyTorch training with a fixed seed (Debian python3-torch, always /usr/bin/python3) and ONNX export;
@@ -47,3 +47,45 @@ nice -n 10 /usr/bin/python3 models/poppy-synth/train_verifier.py --arch lite --e
 nice -n 10 npx tsx packages/synth/scripts/calibrate-real.ts models/poppy-synth 10 10 "$R/harv-*.tif" "$R/osbs-*.tif" --write-card
 nice -n 10 npx tiandi eval --scenes 20 --seed 9000 --gsd 0.03,0.05,0.08,0.1,0.12 --model models/poppy-synth \
   --real-negatives "$R/harv-*.tif" "$R/osbs-*.tif" --write-card
+# 8. (issue 16, 1.2.0) the wide world (packages/synth scene option variety 'wide': other flower colours, rosettes,
+#    rows, intercrops, irregular plots, shade, camera and processing) and many more REAL hard negatives, as short
+#    fine-tunes of 1.1.0 (the order matters: windows are mined with the stages in place at that step).
+#    a. the training site's tiles resampled to 3, 5, 8 and 12 cm and warped into EPSG:3857; every first-stage
+#       window on them (1.1.0's first stage, seed threshold 0.084) is a real negative for the verifier;
+V=models/poppy-synth/.real-variants
+rm -rf $V; mkdir -p $V
+for f in $R/harv-*.tif; do
+  s=$(basename "$f" .tif)
+  gdalwarp -q -tr 0.03 0.03 -r cubic "$f" $V/$s-g03.tif
+  gdalwarp -q -tr 0.05 0.05 -r bilinear "$f" $V/$s-g05.tif
+  gdalwarp -q -tr 0.08 0.08 -r average "$f" $V/$s-g08.tif
+  gdalwarp -q -tr 0.12 0.12 -r average "$f" $V/$s-g12.tif
+  gdalwarp -q -t_srs EPSG:3857 -r near "$f" $V/$s-m.tif
+done
+nice -n 10 npx tsx packages/synth/scripts/make-real-chips.ts models/poppy-synth models/poppy-synth/.chips-real-harv-var 4 $V/*.tif
+#    b. verifier windows on wide-world scenes (seeds 1600-1629, 2-12 cm); the verifier fine-tuned from 1.1.0's
+#       (batch norm frozen) on all synthetic and real windows so far;
+VCHIPS_VARIETY=wide VCHIPS_GSD=0.02,0.12 nice -n 10 npx tsx packages/synth/scripts/make-verifier-chips.ts models/poppy-synth models/poppy-synth/.chips-verifier-wide 1600 30
+VCHIPS="models/poppy-synth/.chips-verifier,models/poppy-synth/.chips-verifier-2,models/poppy-synth/.chips-verifier-wide"
+nice -n 10 /usr/bin/python3 models/poppy-synth/train_verifier.py --arch lite --init-onnx models/poppy-synth/verifier/model.onnx --epochs 3 --epoch-share 0.4 --lr 1e-3 \
+  --resample 0.4 --camera 0.35 --composite 0.3 --bg-share 0.5 --chips "$VCHIPS" \
+  --real models/poppy-synth/.chips-real-harv,models/poppy-synth/.chips-real-harv-var
+#    c. the first stage fine-tuned from 1.1.0's on wide-world chips (seeds 1700-1715, 2-12 cm), classic chips
+#       (seeds 1000-1011) and REAL first-stage chips of the training site (all background);
+nice -n 10 npx tsx packages/synth/scripts/make-real-chips.ts models/poppy-synth models/poppy-synth/.chips-real-s1 100 $R/harv-*.tif $V/*-g12.tif $V/*-m.tif $V/*-g05.tif --first-stage
+TRAIN_VARIETY=wide TRAIN_GSD=0.02,0.12 TRAIN_SEED_FIRST=1700 TRAIN_SCENES=16 nice -n 10 npx tsx packages/synth/scripts/make-training-chips.ts models/poppy-synth/.chips-wide
+TRAIN_SCENES=12 nice -n 10 npx tsx packages/synth/scripts/make-training-chips.ts models/poppy-synth/.chips
+nice -n 10 /usr/bin/python3 models/poppy-synth/train.py --init models/poppy-synth/model.onnx --epochs 6 --lr 1e-3 \
+  --chips models/poppy-synth/.chips,models/poppy-synth/.chips-wide,models/poppy-synth/.chips-real-s1 \
+  --data-note 'packages/synth procedural scenes (1.0.0: seeds 1000-1026, 1100-1114, 1200-1211 at 3-8.5 cm; 1.2.0 fine-tune: classic seeds 1000-1011 and wide-world seeds 1700-1715 at 2-12 cm, 6 CRSs) and REAL negatives: random chips of the training site harv-*.tif (and its 5/12-cm and EPSG:3857 copies); chips at 0.15 m'
+#    d. the windows the new first stage chooses on the training site (and its copies) mined again; the verifier's
+#       fine-tune continued on them;
+nice -n 10 npx tsx packages/synth/scripts/make-real-chips.ts models/poppy-synth models/poppy-synth/.chips-real-harv-s1 2 $R/harv-*.tif $V/*.tif
+nice -n 10 /usr/bin/python3 models/poppy-synth/train_verifier.py --arch lite --init models/poppy-synth/verifier/weights.pt --freeze-bn --epochs 2 --epoch-share 0.3 --lr 1e-3 \
+  --resample 0.4 --camera 0.35 --composite 0.3 --bg-share 0.5 --chips "$VCHIPS" \
+  --real models/poppy-synth/.chips-real-harv,models/poppy-synth/.chips-real-harv-var,models/poppy-synth/.chips-real-harv-s1
+#    e. thresholds and calibration again (training site only), then the eval: classic and REAL, and the wide world.
+nice -n 10 npx tsx packages/synth/scripts/calibrate-real.ts models/poppy-synth 10 10 "$R/harv-*.tif" "$R/osbs-*.tif" --write-card
+nice -n 10 npx tiandi eval --scenes 20 --seed 9000 --gsd 0.03,0.05,0.08,0.1,0.12 --model models/poppy-synth \
+  --real-negatives "$R/harv-*.tif" "$R/osbs-*.tif" --write-card
+nice -n 10 npx tiandi eval --scenes 10 --seed 9100 --gsd 0.03,0.05,0.08,0.1,0.12 --variety wide --model models/poppy-synth --write-card
