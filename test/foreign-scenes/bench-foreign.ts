@@ -1,8 +1,8 @@
 /**
- * npm run bench:foreign -- [--scenes 12] [--seed 500] [--size-m 110] [--model models/poppy-synth] [--keep DIR] [--misses DIR]
+ * npm run bench:foreign -- [--scenes 12] [--seed 500] [--size-m 110] [--gsd 0.03,0.05,...] [--model models/poppy-synth] [--keep DIR] [--misses DIR]
  *
  * Generates scenes with the foreign generator (test/foreign-scenes/foreign_scenes.py: its own textures, crops,
- * roofs, tarps, rapeseed, blossoming trees and poppy plots; 3-8 cm; EPSG:4547, 32648, 3857), then runs
+ * roofs, tarps, rapeseed, blossoming trees and poppy plots; 3-8 cm or --gsd in turn; EPSG:4547, 32648, 3857), then runs
  * `tiandi eval --labelled` on them with the model and prints the table. The numbers are SYNTHETIC, from a
  * generator the model was never trained on; they say nothing direct about real imagery. Never train on these scenes.
  * --misses DIR saves a PNG chip of each missed plot (3 m margin) named by stage, colour, density, area and GSD.
@@ -18,7 +18,7 @@ import type { TruthReport } from '@tiandi/synth/node';
 import { foreignUnavailable, generateForeignScenes } from './foreign-scenes';
 
 const { values: v } = parseArgs({
-  options: { scenes: { type: 'string' }, seed: { type: 'string' }, 'size-m': { type: 'string' }, model: { type: 'string' }, keep: { type: 'string' }, misses: { type: 'string' } },
+  options: { scenes: { type: 'string' }, seed: { type: 'string' }, 'size-m': { type: 'string' }, gsd: { type: 'string' }, model: { type: 'string' }, keep: { type: 'string' }, misses: { type: 'string' } },
 });
 const scenes = Number(v.scenes ?? 12), seed = Number(v.seed ?? 500), sizeM = Number(v['size-m'] ?? 110);
 
@@ -65,11 +65,11 @@ async function run(): Promise<void> {
   mkdirSync(dir, { recursive: true });
   try {
     const t0 = performance.now();
-    generateForeignScenes(dir, { scenes, seed, sizeM, show: true });
+    generateForeignScenes(dir, { scenes, seed, sizeM, gsd: v.gsd, show: true });
     const t1 = performance.now();
     const r = await evalLabelled(dir);
     const t2 = performance.now();
-    process.stdout.write(`== 外来生成器 FOREIGN generator (synthetic, never trained on): ${scenes} scenes, seeds ${seed}-${seed + scenes - 1}, ${sizeM} m square ==\n`);
+    process.stdout.write(`== 外来生成器 FOREIGN generator (synthetic, never trained on): ${scenes} scenes, seeds ${seed}-${seed + scenes - 1}, ${sizeM} m square${v.gsd ? `, GSD ${v.gsd} m` : ''} ==\n`);
     process.stdout.write(formatTruthReport(r));
     process.stdout.write(`generated in ${((t1 - t0) / 1000).toFixed(0)} s, evaluated in ${((t2 - t1) / 1000).toFixed(0)} s (shared machine: timings are noisy)\n`);
     if (v.misses) {

@@ -5,7 +5,7 @@ It shares no code, texture or shape with packages/synth on purpose: it exists to
 does on a world it was never trained on. Do NOT train on its output.
 
 Usage:
-  python3 test/foreign-scenes/foreign_scenes.py --out DIR [--scenes 6] [--seed 500] [--size-m 110]
+  python3 test/foreign-scenes/foreign_scenes.py --out DIR [--scenes 6] [--seed 500] [--size-m 110] [--gsd 0.03,0.1]
 
 Writes DIR/foreign-<seed>.tif (a JPEG COG, georeferenced by gdal_translate) and DIR/foreign-<seed>.truth.geojson
 (the poppy plots in the image's own CRS, declared in a `crs` member), plus DIR/scenes.json listing them.
@@ -279,9 +279,10 @@ def camera(img, rng):
     return Image.fromarray(np.clip(arr * gain * vig, 0, 255).astype(np.uint8))
 
 
-def render_scene(seed, size_m, out_dir):
+def render_scene(seed, size_m, out_dir, gsd_given=None):
     rng = np.random.default_rng(seed)
     gsd = round(float(rng.uniform(0.03, 0.08)), 3)
+    gsd = gsd_given or gsd  # (a given GSD changes the whole scene: its textures and layout are drawn per pixel)
     epsg, crs_name, ox, oy, ground_per_unit = PLACES[seed % len(PLACES)]
     # Scenes sharing a CRS lie 400 m apart (on other ground), so no scene's plots fall on another's image.
     ox += ((seed // len(PLACES)) % 50) * 400 / ground_per_unit
@@ -331,11 +332,13 @@ def main():
     ap.add_argument('--scenes', type=int, default=6)
     ap.add_argument('--seed', type=int, default=500)
     ap.add_argument('--size-m', type=float, default=110)
+    ap.add_argument('--gsd', help='comma-separated ground GSDs in metres, used in turn (default: each scene draws one in 3-8 cm)')
     a = ap.parse_args()
     os.makedirs(a.out, exist_ok=True)
     scenes = []
     for k in range(a.scenes):
-        s = render_scene(a.seed + k, a.size_m, a.out)
+        gsds = [float(g) for g in a.gsd.split(',')] if a.gsd else None
+        s = render_scene(a.seed + k, a.size_m, a.out, gsds[k % len(gsds)] if gsds else None)
         scenes.append(s)
         print(f"{s['image']}: {s['gsd_m']} m, {s['crs']}, {s['plots']} plots", file=sys.stderr, flush=True)
     with open(os.path.join(a.out, 'scenes.json'), 'w') as f:
