@@ -74,6 +74,8 @@ export function formatTruthReport(r: TruthReport): string {
     lines.push(`  漏检 missed ${m.id} on ${m.file}: ${m.areaM2} m², ${m.stage}${extra ? `, ${extra}` : ''} at ${m.lonLat[0].toFixed(6)}, ${m.lonLat[1].toFixed(6)}`);
   }
   for (const c of r.falseCandidates) lines.push(`  误报 false candidate on ${c.file} at ${c.lonLat[0].toFixed(6)}, ${c.lonLat[1].toFixed(6)} (score ${c.score.toFixed(2)})`);
+  const poor = r.files.reduce((t, f) => t + (f.poorKm2 ?? 0), 0);
+  if (poor > 0) lines.push(`注意 NOTE: ${poor.toFixed(4)} km² of it the scan judged too poor to count as covered (blurred, hazy …: see its quality.geojson); plots and candidates there are counted here`);
   if (r.outside.length) lines.push(`注意 NOTE: ${r.outside.length} truth plot(s) lie on no scanned image and are left out (${r.outside.slice(0, 3).map((o) => o.id).join(', ')}${r.outside.length > 3 ? ', …' : ''}); if that is unexpected, check the truth file's CRS`);
   for (const f of r.failed) lines.push(`  失败 failed ${f.image}: ${f.message}`);
   return lines.join('\n') + '\n';

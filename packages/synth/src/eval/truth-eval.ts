@@ -91,7 +91,10 @@ export interface TruthFileResult {
   file: string;
   gsdM: number;
   crs: string;
+  /** The whole image's valid ground (false candidates per km² are counted on it). */
   areaKm2: number;
+  /** Of it, blocks the scan judged too poor to count as covered (blurred, hazy …); their plots still count here. */
+  poorKm2: number;
   metrics: PlotMetrics;
   /** Candidates no second stage judged (`unverified: true`). */
   unverified: number;
@@ -115,7 +118,10 @@ export interface TruthReport {
 }
 
 interface ScannedImage {
-  file: string; gsdM: number; crs: string; areaKm2: number; footprint: Rings; candidates: EvalCandidate[]; unverified: number;
+  file: string; gsdM: number; crs: string; areaKm2: number; poorKm2: number;
+  /** The valid ground: the covered footprint and the blocks the scan judged poor (plots there are still plots). */
+  ground: Rings[];
+  candidates: EvalCandidate[]; unverified: number;
 }
 
 /** Scans the images with the full scan pipeline and reads back each image's footprint and candidates. */
@@ -125,15 +131,18 @@ async function scanAll(images: string[], modelDir: string, signal?: AbortSignal)
     const summary = await scanImages({ images, modelDir, outDir: dir, signal });
     const failed = summary.failed.map((f) => ({ image: basename(f.image), message: f.message }));
     if (!summary.out_dir) return { scanned: [], failed };
-    type Feet = { properties: { image: string; area_km2: number; gsd_m: number; crs: string }; geometry: { type: string; coordinates: unknown } };
+    type Geo = { type: string; coordinates: unknown };
+    type Feet = { properties: { image: string; area_km2: number; poor_quality_km2?: number; gsd_m: number; crs: string }; geometry: Geo };
     type Cand = { properties: { image: string; score_max: number; unverified?: boolean }; geometry: { type: string; coordinates: unknown } };
     const feet = JSON.parse(readFileSync(join(dir, 'footprint.geojson'), 'utf8')).features as Feet[];
     const cands = JSON.parse(readFileSync(join(dir, 'candidates.geojson'), 'utf8')).features as Cand[];
-    const scanned = feet.map((f) => {
+    const poor = existsSync(join(dir, 'quality.geojson')) ? JSON.parse(readFileSync(join(dir, 'quality.geojson'), 'utf8')).features as Array<{ properties: { image: string }; geometry: Geo }> : [];
+    const scanned = feet.map((f): ScannedImage => {
       const mine = cands.filter((c) => c.properties.image === f.properties.image);
+      const poorKm2 = f.properties.poor_quality_km2 ?? 0;
       return {
-        file: f.properties.image, gsdM: f.properties.gsd_m, crs: String(f.properties.crs), areaKm2: f.properties.area_km2,
-        footprint: polygonRings(f.geometry)[0],
+        file: f.properties.image, gsdM: f.properties.gsd_m, crs: String(f.properties.crs), areaKm2: f.properties.area_km2 + poorKm2, poorKm2,
+        ground: [...polygonRings(f.geometry), ...poor.filter((q) => q.properties.image === f.properties.image).flatMap((q) => polygonRings(q.geometry))],
         candidates: mine.map((c) => ({ rings: polygonRings(c.geometry), score: c.properties.score_max })),
         unverified: mine.filter((c) => c.properties.unverified).length,
       };
@@ -162,9 +171,9 @@ export async function evaluateTruth(opts: { modelDir: string; truth: string[]; i
   throwIfAborted(opts.signal);
   const card = JSON.parse(readFileSync(join(opts.modelDir, 'model.json'), 'utf8')) as { name: string; version: string };
   const { scanned, failed } = await scanAll(opts.images, opts.modelDir, opts.signal);
-  const onImage = scanned.map((s) => plots.filter((p) => outlinesTouch(s.footprint, p.rings)));
+  const onImage = scanned.map((s) => plots.filter((p) => s.ground.some((g) => outlinesTouch(g, p.rings))));
   const scenes: SceneEval[] = scanned.map((s, k) => ({ plots: onImage[k], candidates: s.candidates, areaKm2: s.areaKm2 }));
-  const files = scanned.map((s, k) => ({ file: s.file, gsdM: s.gsdM, crs: s.crs, areaKm2: s.areaKm2, metrics: plotMetrics([scenes[k]]), unverified: s.unverified }));
+  const files = scanned.map((s, k) => ({ file: s.file, gsdM: s.gsdM, crs: s.crs, areaKm2: s.areaKm2, poorKm2: s.poorKm2, metrics: plotMetrics([scenes[k]]), unverified: s.unverified }));
   const seen = new Set(onImage.flat());
   const missed = scanned.flatMap((s, k) => onImage[k]
     .filter((p) => !s.candidates.some((c) => c.rings.some((r) => outlinesTouch(r, p.rings))))
