@@ -20,8 +20,8 @@ const tmp = () => {
 describe.skipIf(!!missing)('foreign scene generator → tiandi eval --labelled', () => {
   it('writes the same scene for the same seed, with its truth in the image CRS, and eval scores every plot on it', async () => {
     const a = tmp(), b = tmp();
-    generateForeignScenes(a, { scenes: 1, seed: 500, sizeM: 60 });
-    generateForeignScenes(b, { scenes: 1, seed: 500, sizeM: 60 });
+    generateForeignScenes(a, { scenes: 1, seed: 500, sizeM: 80 });
+    generateForeignScenes(b, { scenes: 1, seed: 500, sizeM: 80 });
     const truthA = readFileSync(join(a, 'foreign-500.truth.geojson'), 'utf8');
     expect(readFileSync(join(b, 'foreign-500.truth.geojson'), 'utf8')).toBe(truthA);
     expect(readFileSync(join(b, 'foreign-500.tif')).equals(readFileSync(join(a, 'foreign-500.tif')))).toBe(true);
@@ -38,8 +38,8 @@ describe.skipIf(!!missing)('foreign scene generator → tiandi eval --labelled',
     expect(t.files).toHaveLength(1);
     expect(t.files[0]).toMatchObject({ file: 'foreign-500.tif', crs: scene.crs });
     expect(t.files[0].gsdM).toBeCloseTo(scene.gsd_m, 3);
-    // 60 m square on the ground whatever the CRS (in Web Mercator too): 0.0036 km².
-    expect(t.overall.areaKm2).toBeCloseTo(0.0036, 4);
+    // 80 m square on the ground whatever the CRS (in Web Mercator too): 0.0064 km².
+    expect(t.overall.areaKm2).toBeCloseTo(0.0064, 4);
     // Every plot lies on the image (a misplaced truth would leave them outside), each counted found or missed.
     expect(t.outside).toEqual([]);
     expect(t.overall.plots).toBe(scene.plots);

@@ -136,9 +136,11 @@ def draw_tree(img, draw, rng, x, y, r, blossom=None):
         disk(draw, x + d * math.cos(a), y + d * math.sin(a), rr, tone)
 
 
-def draw_structures(img, rng, w, h, gsd, labels_kind, th):
-    """Roads, houses with roofs, tarps, scattered trees and orchard trees (some blossoming)."""
+def draw_built(img, rng, w, h, gsd, th):
+    """Roads, houses with roofs and shadows, tarps; returns their mask (no poppy is placed on them)."""
+    mask = Image.new('L', (w, h), 0)
     draw = ImageDraw.Draw(img)
+    md = ImageDraw.Draw(mask)
     m = 1 / gsd
     for _ in range(int(rng.integers(1, 3))):
         a = th + rng.choice([0, math.pi / 2]) + rng.uniform(-0.15, 0.15)
@@ -147,7 +149,9 @@ def draw_structures(img, rng, w, h, gsd, labels_kind, th):
         p0 = (cx - L * math.cos(a), cy - L * math.sin(a))
         p1 = (cx + L * math.cos(a), cy + L * math.sin(a))
         col = (172, 170, 164) if rng.random() < 0.5 else (184, 160, 124)
-        draw.line([p0, p1], fill=col, width=int(rng.uniform(3, 5) * m))
+        width = int(rng.uniform(3, 5) * m)
+        draw.line([p0, p1], fill=col, width=width)
+        md.line([p0, p1], fill=255, width=width)
     roofs = [(70, 110, 168), (166, 72, 52), (128, 128, 126), (196, 196, 190), (60, 140, 150)]
     for _ in range(int(rng.integers(2, 7))):
         cx, cy = rng.uniform(0, w), rng.uniform(0, h)
@@ -158,6 +162,8 @@ def draw_structures(img, rng, w, h, gsd, labels_kind, th):
         draw.polygon([(x - 1.5 * m, y - 1.2 * m) for x, y in pts], fill=(46, 46, 44))
         col = roofs[int(rng.integers(0, len(roofs)))]
         draw.polygon(pts, fill=col)
+        md.polygon([(x - 1.5 * m, y - 1.2 * m) for x, y in pts], fill=255)
+        md.polygon(pts, fill=255)
         mid = [((pts[0][0] + pts[3][0]) / 2, (pts[0][1] + pts[3][1]) / 2), ((pts[1][0] + pts[2][0]) / 2, (pts[1][1] + pts[2][1]) / 2)]
         draw.line(mid, fill=tuple(int(v * 0.75) for v in col), width=max(1, int(0.15 * m)))
     for _ in range(int(rng.integers(1, 5))):
@@ -165,13 +171,23 @@ def draw_structures(img, rng, w, h, gsd, labels_kind, th):
         tw, tl = rng.uniform(1.5, 4) * m, rng.uniform(2, 5) * m
         col = [(36, 84, 196), (40, 120, 210), (224, 120, 40), (210, 210, 215)][int(rng.integers(0, 4))]
         draw.rectangle([cx, cy, cx + tw, cy + tl], fill=col)
+        md.rectangle([cx, cy, cx + tw, cy + tl], fill=255)
+    return np.asarray(mask) > 0
+
+
+def draw_trees(img, rng, w, h, gsd, labels_kind, built):
+    """Lone trees and orchard rows (some in blossom), drawn over fields and poppy plots, not rooted on roads or roofs."""
+    draw = ImageDraw.Draw(img)
+    m = 1 / gsd
     for _ in range(int(rng.integers(5, 25))):
-        draw_tree(img, draw, rng, rng.uniform(0, w), rng.uniform(0, h), rng.uniform(1.2, 3.5) * m)
+        x, y, r = rng.uniform(0, w), rng.uniform(0, h), rng.uniform(1.2, 3.5) * m
+        if not built[int(y), int(x)]:
+            draw_tree(img, draw, rng, x, y, r)
     blossoms = [(236, 178, 196), (246, 240, 240), (226, 150, 180)]
     step = int(rng.uniform(4, 5.5) * m)
     for y in range(step // 2, h, step):
         for x in range(step // 2, w, step):
-            if labels_kind[y, x] != 'orchard':
+            if labels_kind[y, x] != 'orchard' or built[y, x]:
                 continue
             bl = blossoms[int(rng.integers(0, 3))] if rng.random() < 0.5 else None
             draw_tree(img, draw, rng, x + rng.normal(0, 0.2 * m), y + rng.normal(0, 0.2 * m), rng.uniform(1.0, 1.9) * m, bl)
@@ -249,8 +265,8 @@ def draw_poppy(img, rng, pts, gsd, stage, colour, density, rows):
     img.paste(Image.fromarray(np.clip(arr, 0, 255).astype(np.uint8)), (x0, y0))
 
 
-def place_plots(rng, w, h, gsd):
-    """3-8 plots, sizes from under 4 m² to ~80 m², spread over the scene without overlapping."""
+def place_plots(rng, w, h, gsd, built):
+    """3-8 plots, sizes from under 4 m² to ~80 m², spread over the scene without overlapping or touching roads, roofs or tarps."""
     m = 1 / gsd
     plots, boxes = [], []
     for _ in range(int(rng.integers(3, 9))):
@@ -258,7 +274,8 @@ def place_plots(rng, w, h, gsd):
         for _try in range(30):
             r = math.sqrt(area) * 1.6 * m
             cx, cy = rng.uniform(r + 10, w - r - 10), rng.uniform(r + 10, h - r - 10)
-            if all(abs(cx - bx) > r + br + 3 * m or abs(cy - by) > r + br + 3 * m for bx, by, br in boxes):
+            clear = not built[int(cy - r):int(cy + r), int(cx - r):int(cx + r)].any()
+            if clear and all(abs(cx - bx) > r + br + 3 * m or abs(cy - by) > r + br + 3 * m for bx, by, br in boxes):
                 boxes.append((cx, cy, r))
                 pts = plot_outline(rng, cx, cy, area, m)
                 stage = str(rng.choice(['flowering', 'rosette', 'capsule'], p=[0.65, 0.25, 0.10]))
@@ -298,10 +315,11 @@ def render_scene(seed, size_m, out_dir, gsd_given=None):
     img *= tone[labels]
     pil = Image.fromarray(np.clip(img, 0, 255).astype(np.uint8))
     del img
-    draw_structures(pil, rng, w, h, gsd, kinds[labels], th)
-    plots = place_plots(rng, w, h, gsd)
+    built = draw_built(pil, rng, w, h, gsd, th)
+    plots = place_plots(rng, w, h, gsd, built)
     for p in plots:
         draw_poppy(pil, rng, p['pts'], gsd, p['stage'], p['colour'], p['density'], p['rows'])
+    draw_trees(pil, rng, w, h, gsd, kinds[labels], built)
     pil = camera(pil, rng)
     name = f'foreign-{seed}'
     raw = os.path.join(out_dir, name + '.raw.tif')
