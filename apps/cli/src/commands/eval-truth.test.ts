@@ -5,6 +5,7 @@ import { beforeAll, describe, expect, it } from 'vitest';
 import { openGeoTiffSource } from '@tiandi/tiles/node';
 import { runCommand } from '../run-command.test-util';
 import { makeFixtures, PLOTS, type Fixtures } from '../../../../packages/tiles/scripts/make-fixtures';
+import { QUALITY_IMAGE_PX, writeQualityTestImage } from '../../../../packages/tiles/src/testing/quality-test-image';
 import evalCommand from './eval';
 import { namedInputs, truthInputs } from './eval-truth';
 
@@ -75,6 +76,26 @@ describe('tiandi eval --truth / --labelled', () => {
     const plain = t.missed[0].lonLat; // the plain plot's centre, pixel (125, 125)
     expect(Math.sign(lon - plain[0])).toBe(1);
     expect(Math.sign(plain[1] - lat)).toBe(1);
+  });
+
+  it('counts plots and ground in blocks the scan judged too poor to cover (a blurred corner)', async () => {
+    fs.mkdirSync(path.join(dir, 'blurred'), { recursive: true });
+    await writeQualityTestImage(path.join(dir, 'blurred/q.tif'));
+    const src = await openGeoTiffSource(path.join(dir, 'blurred/q.tif'));
+    const gt = src.geoTransform;
+    await src.close();
+    // One plot in the blurred top-left quarter, one in the sharp top-right quarter; the image holds nothing red.
+    fs.writeFileSync(path.join(dir, 'blurred/truth.geojson'), JSON.stringify(truthInImageCrs(gt, [
+      { id: 'in-blur', box: [40, 40, 80, 80] }, { id: 'sharp', box: [400, 40, 440, 80] },
+    ])));
+    const r = await run(['--model', model, '--labelled', 'blurred', '--json']);
+    expect(r.code).toBe(0);
+    const t = JSON.parse(r.stdout).labelled;
+    expect(t.files[0].poorKm2).toBeGreaterThan(0);
+    expect(t.outside).toEqual([]);
+    expect(t.missed.map((m: { id: string }) => m.id).sort()).toEqual(['in-blur', 'sharp']);
+    // The whole 512 × 512 px image at 0.1 m: 0.00262 km², the poor blocks included.
+    expect(t.overall.areaKm2).toBeCloseTo((QUALITY_IMAGE_PX * 0.1) ** 2 / 1e6, 5);
   });
 
   it('--labelled finds the images and truth in a folder and prints the table', async () => {
