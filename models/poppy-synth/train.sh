@@ -83,7 +83,9 @@ nice -n 10 /usr/bin/python3 models/poppy-synth/train.py --init models/poppy-synt
 nice -n 10 npx tsx packages/synth/scripts/make-real-chips.ts models/poppy-synth models/poppy-synth/.chips-real-harv-s1 2 $R/harv-*.tif $V/*.tif
 nice -n 10 /usr/bin/python3 models/poppy-synth/train_verifier.py --arch lite --init models/poppy-synth/verifier/weights.pt --freeze-bn --epochs 2 --epoch-share 0.3 --lr 1e-3 \
   --resample 0.4 --camera 0.35 --composite 0.3 --bg-share 0.5 --chips "$VCHIPS" \
-  --real models/poppy-synth/.chips-real-harv,models/poppy-synth/.chips-real-harv-var,models/poppy-synth/.chips-real-harv-s1
+  --real models/poppy-synth/.chips-real-harv,models/poppy-synth/.chips-real-harv-var,models/poppy-synth/.chips-real-harv-s1 \
+  --data-note "1.2.0: 1.1.0's verifier fine-tuned (batch norm frozen; 3 + 2 short epochs, each on a random 30-40 % of the chips) on synthetic windows at 2-12 cm (classic seeds 1300-1339 and 1500-1519, wide-world seeds 1600-1629; half the background ones used) and 36 947 REAL negative windows of the training site harv-*.tif: every first-stage window on its tiles at 10 cm, on copies resampled to 3, 5, 8 and 12 cm and warped into EPSG:3857 (mined with 1.1.0's first stage and again with 1.2.0's), and random windows; 30 % of poppy windows pasted into real ones, 35 % camera-randomised, 40 % turned and resampled. The held-out site osbs-*.tif was never used."
+#    (the cards' "version" fields, 1.2.0, are set by hand, as for 1.1.0: the scripts write 1.0.0)
 #    e. thresholds and calibration again (training site only), then the eval: classic and REAL, and the wide world.
 nice -n 10 npx tsx packages/synth/scripts/calibrate-real.ts models/poppy-synth 10 10 "$R/harv-*.tif" "$R/osbs-*.tif" --write-card
 nice -n 10 npx tiandi eval --scenes 20 --seed 9000 --gsd 0.03,0.05,0.08,0.1,0.12 --model models/poppy-synth \
