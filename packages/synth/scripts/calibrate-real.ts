@@ -8,6 +8,7 @@
  * the REAL images of the held-out site.
  *   npx tsx packages/synth/scripts/calibrate-real.ts <modelDir> <calScenes> <evalScenes> <trainSitePattern> <heldOutPattern> [--write-card]
  * e.g. … models/poppy-synth 20 10 '../shared/real-aerial/harv-*.tif' '../shared/real-aerial/osbs-*.tif' --write-card
+ * CAL_VARIETY=wide: wide-world scenes (scene option variety) for both synthetic sets, to read each threshold's cost there.
  * Threshold rule: among (prefilter, verifier) thresholds keeping synthetic recall of plots ≥ 4 m² at CAL_RECALL
  * (0.95), the fewest false candidates on the training site, then the fewest synthetic false positives, then the
  * highest recall, then the higher prefilter threshold (cheaper). With --write-card: the thresholds and the
@@ -52,7 +53,8 @@ async function scan(images: string[], out: string) {
 async function synthetic(first: number, n: number): Promise<Run[]> {
   const runs: Run[] = [];
   for (let i = 0; i < n; i++) {
-    const so = evalSceneOptions(first + i, 150, GSDS[i % GSDS.length]);
+    // CAL_VARIETY=wide: the scenes of the wide world instead (to see what each threshold costs there).
+    const so = evalSceneOptions(first + i, 150, GSDS[i % GSDS.length], process.env.CAL_VARIETY === 'wide' ? 'wide' : undefined);
     const w = await writeScene(so, work);
     const plots = truthPlots(w.scene, so);
     const r = await scan([w.tifPath], join(work, `scan-${first + i}`));
