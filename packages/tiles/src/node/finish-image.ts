@@ -3,6 +3,7 @@ import { createHash } from 'node:crypto';
 import { geodesicAreaM2, type Feature, type Polygonal } from '@tiandi/geo';
 import type { GeoTiffSource } from '../read/open-geotiff-source';
 import type { HeatmapAccumulator } from '../scan/heatmap-accumulator';
+import type { PagedCells, PagedCellsOptions } from '../scan/paged-cells';
 import { cellToSourcePixel, footCellToSourcePixel, type ScanPlan } from '../scan/scan-plan';
 import { outlineRings } from '../vector/outline-rings';
 import { simplifyRing } from '../vector/simplify-ring';
@@ -56,7 +57,8 @@ export interface ImageResult {
   name: string;
   candidates: Feature<Polygonal, CandidateProperties>[];
   footprint: Feature<Polygonal, Record<string, unknown>>;
-  heat: { plan: ScanPlan; scores: Float32Array; source: GeoTiffSource };
+  /** The heatmap, paged (paged-cells.ts): closed once written. */
+  heat: { plan: ScanPlan; scores: PagedCells<Float32Array>; source: GeoTiffSource };
   tilesTotal: number;
   tilesInferred: number;
   tilesSkipped: number;
@@ -74,10 +76,10 @@ const round = (v: number, d: number) => Math.round(v * 10 ** d) / 10 ** d;
 type Candidate = ImageResult['candidates'][number];
 
 /** The first stage's candidates: plots traced on the heatmap, mapped to WGS 84, each with its heatmap cells. */
-async function traceCandidates(path: string, src: GeoTiffSource, plan: ScanPlan, card: ModelCard, scores: Float32Array, thresholds: { high: number; low: number; min_area_m2: number }): Promise<{ candidates: Candidate[]; cellsOf: ArrayLike<number>[] }> {
+async function traceCandidates(path: string, src: GeoTiffSource, plan: ScanPlan, card: ModelCard, scores: PagedCells<Float32Array>, thresholds: { high: number; low: number; min_area_m2: number }, labels: PagedCellsOptions): Promise<{ candidates: Candidate[]; cellsOf: ArrayLike<number>[] }> {
   const cellM = plan.cellWork * card.gsd_m;
   const minCells = thresholds.min_area_m2 / (cellM * cellM);
-  const plots = tracePlots(scores, plan.heatWidth, plan.heatHeight, { high: thresholds.high, low: thresholds.low, minCells });
+  const plots = tracePlots(scores, plan.heatWidth, plan.heatHeight, { high: thresholds.high, low: thresholds.low, minCells, labels });
   const fingerprint = await imageFingerprint(path);
   const heatToLonLat = (x: number, y: number) => {
     const [px, py] = cellToSourcePixel(plan, x, y);
@@ -116,7 +118,7 @@ async function traceCandidates(path: string, src: GeoTiffSource, plan: ScanPlan,
  * scoring every remaining candidate's windows and dropping those under its threshold (when applied). Kept candidates
  * the verifier judged get their best window as a chip and their calibrated probability.
  */
-async function secondStage(name: string, src: GeoTiffSource, plan: ScanPlan, card: ModelCard, scores: Float32Array, first: { candidates: Candidate[]; cellsOf: ArrayLike<number>[] }, verify: VerifyOptions): Promise<{ candidates: Candidate[]; report: NonNullable<ImageResult['verify']>; chips: Map<string, RgbRaster> }> {
+async function secondStage(name: string, src: GeoTiffSource, plan: ScanPlan, card: ModelCard, scores: PagedCells<Float32Array>, first: { candidates: Candidate[]; cellsOf: ArrayLike<number>[] }, verify: VerifyOptions): Promise<{ candidates: Candidate[]; report: NonNullable<ImageResult['verify']>; chips: Map<string, RgbRaster> }> {
   let { candidates, cellsOf } = first;
   const chips = new Map<string, RgbRaster>();
   const cellM = plan.cellWork * card.gsd_m;
@@ -217,7 +219,7 @@ export async function finishImage(
   noVerifyReason = 'the model has no second stage',
 ): Promise<ImageResult> {
   const name = basename(path);
-  const scores = acc.scores();
+  const scores = acc.finish();
   let verifyReport: ImageResult['verify'];
   let unverifiedReason = noVerifyReason;
   const tooCoarse = verify && verifierCannotJudge(verify.verifier, src.gsdM);
@@ -227,7 +229,7 @@ export async function finishImage(
     unverifiedReason = tooCoarse;
     verify = undefined;
   }
-  const first = await traceCandidates(path, src, plan, card, scores, thresholds);
+  const first = await traceCandidates(path, src, plan, card, scores, thresholds, acc.labelsStore());
   let candidates = first.candidates;
   let chips = new Map<string, RgbRaster>();
   if (verify) ({ candidates, report: verifyReport, chips } = await secondStage(name, src, plan, card, scores, first, verify));

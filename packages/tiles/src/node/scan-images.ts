@@ -10,7 +10,7 @@ import type { ModelCard } from '../model/model-card';
 import { finishImage, type ImageResult } from './finish-image';
 import { poorBlockFeatures, qualitySummary, type QualitySummary } from './quality-map';
 import { DEFAULT_QUALITY, type QualityThresholds } from '../quality/block-quality';
-import { cacheBytesFor, defaultThreads, keepLevelBytes, memoryPlan, reducedLevelFactor, scanUnits, swathTiles } from './thread-plan';
+import { cacheBytesFor, defaultThreads, HEATMAP_CACHE_BYTES, keepLevelBytes, memoryPlan, reducedLevelFactor, scanUnits, swathTiles } from './thread-plan';
 import { writeHeatmap } from './write-heatmap';
 import { loadModel, loadModelCard, type LoadedModel } from './load-model';
 import { ScanWorker } from './worker-pool';
@@ -300,7 +300,8 @@ class ImageRows {
   skipped = 0;
 
   constructor(private readonly run: ScanRun, private readonly o: OpenedImage, private readonly k: number) {
-    this.acc = new HeatmapAccumulator(o.plan);
+    // Paged on disk past its cache: the heatmap's memory stays the same whatever the image's size.
+    this.acc = new HeatmapAccumulator(o.plan, { pathPrefix: join(tmpdir(), `tiandi-level-${process.pid}-${k}-heat`), cacheBytes: HEATMAP_CACHE_BYTES });
     this.foot = new Uint8Array(o.plan.footWidth * o.plan.footHeight);
   }
 
@@ -351,6 +352,9 @@ async function scanImage(run: ScanRun, o: OpenedImage, k: number, last: boolean)
       verifier ? { verifier, apply: options.verify !== false, onWindow: options.onVerifierWindow, signal: options.signal, onProgress: onVerify, prefilterCacheBytes: keep } : undefined,
       run.card.verifier ? '复核已关闭 the second stage was turned off (--no-verify)' : '模型无复核阶段 the model has no second stage');
     return { result, poorBlocks: rows.poorBlocks };
+  } catch (err) {
+    rows.acc.close();
+    throw err;
   } finally {
     src.setCacheBytes(0);
     await src.dropReducedLevel();
@@ -467,6 +471,7 @@ export async function scanImages(options: ScanImagesOptions): Promise<ScanSummar
     if (results.length) await writeOutputs(tmp, outDir, results, summary, options.quality !== false ? qualityFeatures : undefined, options.signal);
     return summary;
   } finally {
+    for (const r of results) r.heat.scores.close();
     await rm(tmp, { recursive: true, force: true }).catch(() => undefined);
     await Promise.all(opened.map((o) => o.src.close()));
     await stopWorkers(run.workers.map((w) => w.worker));

@@ -1,5 +1,6 @@
 import { STRIP_BAND_ROWS } from '../read/level-reader';
 import type { GeoTiffSource } from '../read/open-geotiff-source';
+import { HeatmapAccumulator } from '../scan/heatmap-accumulator';
 import { snapWhole, type ScanPlan } from '../scan/scan-plan';
 
 /** The resolution level the reader uses for windows of fx × fy source pixels per output pixel (the coarsest at least as fine). */
@@ -136,17 +137,26 @@ export function cacheBytesFor(src: GeoTiffSource, plan: ScanPlan): number {
  */
 export const MEMORY_BUDGET_BYTES = 560 << 20;
 /**
- * This process and its scanning thread, block cache aside: Node, the modules, onnxruntime with the models
- * loaded, region and decode buffers, garbage not yet collected (290 MB at 64 Mpx with a 47-MB cache; a 1.6-Gpx
- * striped file with alpha peaked at 624 MB with a 166-MB cache and an 89-MB heatmap: mem-probe, /usr/bin/time).
+ * This process and its scanning thread, block cache and heatmap aside: Node, the modules, onnxruntime with the
+ * models loaded, region and decode buffers, garbage not yet collected (290 MB at 64 Mpx with a 47-MB cache; a
+ * 1.6-Gpx striped file with alpha peaked at 624 MB with a 166-MB cache and an 89-MB heatmap, so about 370 MB at
+ * that size: mem-probe, /usr/bin/time). Was 250 MB while the heatmap was whole in memory; raised when it was
+ * paged so the memory it freed lowers the peak instead of buying a second thread of strips.
  */
-export const BASE_BYTES = 250 << 20;
+export const BASE_BYTES = 340 << 20;
 /** Each worker thread, block cache aside: its own Node heap, onnxruntime session and buffers. */
 export const WORKER_BYTES = 60 << 20;
 
-/** What the first stage holds for the whole image: the heatmap's sums, weights and flags, and the footprint grid. */
+/**
+ * Memory for the heatmap's pages (sums, weights, flags; tracing's labels later take a seventh more, when blocks
+ * are freed): the rest of the heatmap waits on disk (paged-cells.ts). Whole in memory it was 7 bytes a cell,
+ * 89 MB at 1.6 Gpx, 1.1 GB at 20 Gpx.
+ */
+export const HEATMAP_CACHE_BYTES = 16 << 20;
+
+/** What the first stage holds in memory for the whole image: the heatmap's pages in memory, and the footprint grid. */
 export function heatmapBytes(plan: ScanPlan): number {
-  return plan.heatWidth * plan.heatHeight * 7 + plan.footWidth * plan.footHeight;
+  return HeatmapAccumulator.memoryBytes(plan, HEATMAP_CACHE_BYTES) + plan.footWidth * plan.footHeight;
 }
 
 /**

@@ -30,7 +30,7 @@ export async function writeHeatmap(path: string, heat: ImageResult['heat'], sign
       tileSize: 256,
       acquired: source.acquired ? `${source.acquired}Z` : undefined,
       readRows: (y0, n) => {
-        const a = scores.slice(y0 * w, (y0 + n) * w);
+        const a = scores.readRows(y0, n);
         for (let i = 0; i < a.length; i++) if (Number.isNaN(a[i])) a[i] = -1;
         return a;
       },

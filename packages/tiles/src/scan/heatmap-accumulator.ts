@@ -1,27 +1,51 @@
+import { PagedCells, type PagedCellsOptions } from './paged-cells';
 import type { ScanPlan } from './scan-plan';
+
+/** Where the heatmap's pages go when they leave memory: `<prefix>-sum.bin` etc., and the bytes its pages may take in memory. */
+export interface HeatmapStore {
+  pathPrefix: string;
+  cacheBytes: number;
+}
+
+/** Bytes a heatmap cell takes: float32 sum, uint16 weight, uint8 validity. */
+const CELL_BYTES = 7;
+const channels = (store: HeatmapStore | undefined, name: string, bytesPerCell: number) =>
+  store ? { path: `${store.pathPrefix}-${name}.bin`, cacheBytes: (store.cacheBytes * bytesPerCell) / CELL_BYTES } : {};
 
 /**
  * Stitches per-tile scores into one heatmap on the plan's cell grid. Segmentation tiles are blended with
  * pyramid weights (highest in the tile centre) so overlapping margins leave no seams; classifier scores
- * fill their tile's central cell.
+ * fill their tile's central cell. With a store, the grids are paged (paged-cells.ts): their memory is the
+ * store's cache, whatever the image's size.
  */
 export class HeatmapAccumulator {
-  readonly sum: Float32Array;
+  private readonly sum: PagedCells<Float32Array>;
   /** Blend weights ×2 (pyramid weights are half-integers), as integers to halve the memory. */
-  private weight: Uint16Array;
+  private readonly weight: PagedCells<Uint16Array>;
   /** 1 where the cell is valid data (≥ half its working pixels valid). */
-  readonly valid: Uint8Array;
+  private readonly valid: PagedCells<Uint8Array>;
   private readonly pyramid: Float32Array;
 
-  constructor(readonly plan: ScanPlan) {
-    const n = plan.heatWidth * plan.heatHeight;
-    this.sum = new Float32Array(n);
-    this.weight = new Uint16Array(n);
-    this.valid = new Uint8Array(n);
+  constructor(readonly plan: ScanPlan, private readonly store?: HeatmapStore) {
+    const { heatWidth: w, heatHeight: h } = plan;
+    this.sum = new PagedCells(Float32Array, w, h, channels(store, 'sum', 4));
+    this.weight = new PagedCells(Uint16Array, w, h, channels(store, 'weight', 2));
+    this.valid = new PagedCells(Uint8Array, w, h, channels(store, 'valid', 1));
     const k = plan.outCells;
     this.pyramid = new Float32Array(k * k);
     for (let y = 0; y < k; y++)
       for (let x = 0; x < k; x++) this.pyramid[y * k + x] = 2 * Math.min(x + 0.5, k - x - 0.5, y + 0.5, k - y - 0.5);
+  }
+
+  /** Bytes of memory the heatmap's pages take at most with a store of `cacheBytes` (at least two rows of pages each). */
+  static memoryBytes(plan: ScanPlan, cacheBytes: number): number {
+    const { heatWidth: w, heatHeight: h } = plan;
+    return [4, 2, 1].reduce((s, b) => s + PagedCells.cacheBytesFor(b, w, h, { cacheBytes: (cacheBytes * b) / CELL_BYTES }), 0);
+  }
+
+  /** Where tracing pages its labels (a byte a cell) beside the heatmap: the same file prefix, a seventh of the cache. */
+  labelsStore(): PagedCellsOptions {
+    return channels(this.store, 'label', 1);
   }
 
   /** Adds the scores of tile (tx, ty): `outCells²` values, row-major. */
@@ -30,9 +54,8 @@ export class HeatmapAccumulator {
     const k = p.outCells;
     if (k === 1) {
       if (tx < p.heatWidth && ty < p.heatHeight) {
-        const i = ty * p.heatWidth + tx;
-        this.sum[i] += 2 * scores[0];
-        this.weight[i] += 2;
+        this.sum.put(tx, ty, this.sum.at(tx, ty) + 2 * scores[0]);
+        this.weight.put(tx, ty, this.weight.at(tx, ty) + 2);
       }
       return;
     }
@@ -46,9 +69,8 @@ export class HeatmapAccumulator {
         const cx = cx0 + x;
         if (cx >= p.heatWidth) break;
         const w = this.pyramid[y * k + x];
-        const i = cy * p.heatWidth + cx;
-        this.sum[i] += w * scores[y * k + x];
-        this.weight[i] += w;
+        this.sum.put(cx, cy, this.sum.at(cx, cy) + w * scores[y * k + x]);
+        this.weight.put(cx, cy, this.weight.at(cx, cy) + w);
       }
     }
   }
@@ -59,16 +81,41 @@ export class HeatmapAccumulator {
     for (let y = 0; y < rows; y++) {
       const cy = cy0 + y;
       if (cy < 0 || cy >= this.plan.heatHeight) continue;
-      for (let x = 0; x < w; x++) if (flags[y * w + x]) this.valid[cy * w + x] = 1;
+      for (let x = 0; x < w; x++) if (flags[y * w + x]) this.valid.put(x, cy, 1);
     }
   }
 
-  /** The finished heatmap (computed in place of the sums): score per cell, NaN where the cell is not valid data or was never scored. */
+  /**
+   * The finished heatmap, paged as the sums were (computed in their place; weights and flags are freed): score
+   * per cell, NaN where the cell is not valid data or was never scored. The caller closes it.
+   */
+  finish(): PagedCells<Float32Array> {
+    const s = this.sum;
+    for (let py = 0; py < s.pagesDown; py++) {
+      for (let px = 0; px < s.pagesAcross; px++) {
+        const out = s.page(px, py, true);
+        const w = this.weight.page(px, py);
+        const v = this.valid.page(px, py);
+        for (let i = 0; i < out.length; i++) out[i] = v[i] && w[i] > 0 ? out[i] / w[i] : NaN;
+      }
+    }
+    this.weight.close();
+    this.valid.close();
+    return s;
+  }
+
+  /** The finished heatmap as one row-major array (small grids; a scan uses finish()). */
   scores(): Float32Array {
-    const out = this.sum;
-    const w = this.weight;
-    for (let i = 0; i < out.length; i++) out[i] = this.valid[i] && w[i] > 0 ? out[i] / w[i] : NaN;
-    this.weight = new Uint16Array(0);
+    const grid = this.finish();
+    const out = grid.readRows(0, this.plan.heatHeight);
+    grid.close();
     return out;
+  }
+
+  /** Frees the pages and removes their files (a scan that stops before finishing). */
+  close(): void {
+    this.sum.close();
+    this.weight.close();
+    this.valid.close();
   }
 }

@@ -1,3 +1,4 @@
+import { PagedCells, type PagedCellsOptions } from '../scan/paged-cells';
 import { outlineRings, type GridPolygon } from './outline-rings';
 import { simplifyRing } from './simplify-ring';
 
@@ -11,6 +12,13 @@ export interface TraceOptions {
   minCells: number;
   /** Douglas–Peucker tolerance in cells (default 0.5). */
   simplifyCells?: number;
+  /** Where the labels of a large grid are paged (a byte a cell): default all in memory. */
+  labels?: PagedCellsOptions;
+}
+
+/** A score grid read cell by cell (row-major index): an array, or a paged grid. */
+export interface CellReader {
+  get(i: number): number;
 }
 
 /** One traced plot in heatmap-cell coordinates. */
@@ -30,17 +38,26 @@ export interface GridPlot {
  * Traces candidate plots on a score grid (NaN = no data): hysteresis thresholds, 4-connected components,
  * specks below `minCells` dropped, small holes filled, outlines traced and simplified.
  */
-export function tracePlots(scores: Float32Array, width: number, height: number, o: TraceOptions): GridPlot[] {
+export function tracePlots(grid: Float32Array | CellReader, width: number, height: number, o: TraceOptions): GridPlot[] {
   const n = width * height;
+  const scores: CellReader = grid instanceof Float32Array ? { get: (i) => grid[i] } : grid;
   // 0 unvisited, 1 in the component being traced, 2 in a finished component (1 byte a cell, not 4).
-  const label = new Uint8Array(n);
+  const label = new PagedCells(Uint8Array, width, height, o.labels);
+  try {
+    return traceAll(scores, width, height, label, n, o);
+  } finally {
+    label.close();
+  }
+}
+
+function traceAll(scores: CellReader, width: number, height: number, label: PagedCells<Uint8Array>, n: number, o: TraceOptions): GridPlot[] {
   const plots: GridPlot[] = [];
   for (let s = 0; s < n; s++) {
-    if (label[s] !== 0 || !(scores[s] >= o.high)) continue;
+    if (label.get(s) !== 0 || !(scores.get(s) >= o.high)) continue;
     const c = growComponent(scores, width, height, label, s, o.low);
     const box = filledBox(c, width, height, label);
     const area = c.cells.length + fillSmallHoles(box, o.minCells);
-    for (const cell of c.cells) label[cell] = 2;
+    for (const cell of c.cells) label.set(cell, 2);
     if (area < o.minCells) continue;
     const tol = o.simplifyCells ?? 0.5;
     const polygons = outlineRings((x, y) => box.filled[(y - c.minY + 1) * box.bw + (x - c.minX + 1)] === 1, c.minX, c.minY, c.maxX + 1, c.maxY + 1).map((p) => ({
@@ -56,11 +73,14 @@ export function tracePlots(scores: Float32Array, width: number, height: number, 
 interface Component { cells: number[]; minX: number; minY: number; maxX: number; maxY: number; sum: number; max: number }
 
 /** Grows the component of cell `s` through 4-connected cells scoring at least `low`, labelling them 1. */
-function growComponent(scores: Float32Array, width: number, height: number, label: Uint8Array, s: number, low: number): Component {
+function growComponent(scores: CellReader, width: number, height: number, label: PagedCells<Uint8Array>, s: number, low: number): Component {
   const next = 1;
   const c: Component = { cells: [], minX: width, minY: height, maxX: -1, maxY: -1, sum: 0, max: 0 };
   const stack: number[] = [s];
-  label[s] = next;
+  const grow = (j: number) => {
+    if (label.get(j) === 0 && scores.get(j) >= low) label.set(j, next), stack.push(j);
+  };
+  label.set(s, next);
   while (stack.length) {
     const i = stack.pop()!;
     c.cells.push(i);
@@ -70,13 +90,13 @@ function growComponent(scores: Float32Array, width: number, height: number, labe
     if (x > c.maxX) c.maxX = x;
     if (y < c.minY) c.minY = y;
     if (y > c.maxY) c.maxY = y;
-    const v = scores[i];
+    const v = scores.get(i);
     c.sum += v;
     if (v > c.max) c.max = v;
-    if (x > 0 && label[i - 1] === 0 && scores[i - 1] >= low) (label[i - 1] = next), stack.push(i - 1);
-    if (x < width - 1 && label[i + 1] === 0 && scores[i + 1] >= low) (label[i + 1] = next), stack.push(i + 1);
-    if (y > 0 && label[i - width] === 0 && scores[i - width] >= low) (label[i - width] = next), stack.push(i - width);
-    if (y < height - 1 && label[i + width] === 0 && scores[i + width] >= low) (label[i + width] = next), stack.push(i + width);
+    if (x > 0) grow(i - 1);
+    if (x < width - 1) grow(i + 1);
+    if (y > 0) grow(i - width);
+    if (y < height - 1) grow(i + width);
   }
   return c;
 }
@@ -84,7 +104,7 @@ function growComponent(scores: Float32Array, width: number, height: number, labe
 /** The component's bounding box with a one-cell margin: which cells are the plot, and which background is outside (reachable from the margin). */
 interface Box { bw: number; bh: number; filled: Uint8Array; outside: Uint8Array }
 
-function filledBox(c: Component, width: number, height: number, label: Uint8Array): Box {
+function filledBox(c: Component, width: number, height: number, label: PagedCells<Uint8Array>): Box {
   const id = 1;
   const bw = c.maxX - c.minX + 3;
   const bh = c.maxY - c.minY + 3;
@@ -92,7 +112,7 @@ function filledBox(c: Component, width: number, height: number, label: Uint8Arra
   const isPlot = (bx: number, by: number) => {
     const x = bx + c.minX - 1;
     const y = by + c.minY - 1;
-    return x >= 0 && y >= 0 && x < width && y < height && label[y * width + x] === id;
+    return x >= 0 && y >= 0 && x < width && y < height && label.at(x, y) === id;
   };
   // Background reachable from the margin (4-connected) is outside; the rest of the background is holes.
   const q: number[] = [0];
