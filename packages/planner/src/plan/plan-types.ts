@@ -1,3 +1,4 @@
+import type { StopInfo } from '@tiandi/api';
 import type { LonLat } from '@tiandi/geo';
 import type { RoadNetwork } from '../network/build-network';
 import type { UnassignedReason } from '../errors';
@@ -22,18 +23,8 @@ export interface PlanTarget {
   info?: Partial<StopInfo>;
 }
 
-/** What a team needs to know at a stop, beyond where and when. */
-export interface StopInfo {
-  /** Village (or the smallest zone) the target lies in. */
-  village?: string;
-  areaM2?: number;
-  /** Detector score (0–1) of the target's best candidate. */
-  score?: number;
-  /** Model name and version that flagged it. */
-  model?: string;
-  /** What to look for and do there, Chinese first, English beside it. */
-  lookFor: string;
-}
+/** What a team needs to know at a stop, beyond where and when: the API's contract, which the phone reads. */
+export type { StopInfo } from '@tiandi/api';
 
 /** A ground team: where it starts and ends each day and how long it works. */
 export interface PlanTeam {
