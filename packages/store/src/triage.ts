@@ -1,3 +1,4 @@
+import type { TriageDecisionView, TriageItemView } from '@tiandi/api';
 import { undoModelDismissal, type Target } from '@tiandi/geo';
 import { StoreError } from './errors';
 import { targetsInZone } from './certify-zone';
@@ -7,32 +8,17 @@ import { markStaleCertificates } from './mark-stale';
 import { dbOf, type Workspace } from './workspace';
 
 /** What a desk reviewer decided on one target in the triage gallery. */
-export type TriageVerdict = 'poppy_like' | 'not_poppy';
+export type TriageVerdict = TriageDecisionView['decision'];
 
 /** Preset reasons for "not poppy" (free text may follow). */
 export const NOT_POPPY_REASONS = ['roof', 'tarp', 'rapeseed', 'blossom', 'shadow', 'other'] as const;
 
-export interface TriageDecision {
-  targetId: string;
-  decision: TriageVerdict;
-  reason: string | null;
-  note: string | null;
-  actor: string;
-  modelVersions: string[];
-  scoreMax: number | null;
-  decidedAt: string;
-}
+/** A reviewer's decision as the workspace keeps it: the API's view of it. */
+export type TriageDecision = TriageDecisionView;
 
 /** One target as the triage gallery shows it. */
-export interface TriageItem {
-  targetId: string;
+export interface TriageItem extends TriageItemView {
   status: Target['status'];
-  scoreMax: number;
-  scoreVerify: number | null;
-  areaM2: number;
-  imageIds: string[];
-  modelVersions: string[];
-  decision: TriageDecision | null;
 }
 
 export interface TriageFilter {

@@ -1,3 +1,4 @@
+import type { BoundaryPreviewView } from '@tiandi/api';
 import { StoreError } from '../errors';
 import type { BoundaryFeature, BoundaryFile } from './boundary-file';
 
@@ -5,27 +6,12 @@ import type { BoundaryFeature, BoundaryFile } from './boundary-file';
 const ID_NAMES = ['zone_id', 'xzqdm', 'xzqhdm', 'xzqh_dm', 'adcode', 'code', 'dm', 'cun_dm', 'xiang_dm', 'id', '区划代码', '行政区划代码', '代码', '编码', '编号'];
 const NAME_NAMES = ['name', 'xzqmc', 'xzqhmc', 'mc', 'cun_mc', 'xiang_mc', '名称', '区划名称', '行政区划名称', '村名', '乡镇名', '名字'];
 
-/** One field of a boundary file with a few of its values, for `zones import --preview`. */
-export interface FieldPreview {
-  name: string;
-  samples: string[];
-  /** Distinct non-empty values among the features (an id field needs one per feature). */
-  distinct: number;
-}
+/** One field of a boundary file with a few of its values (and how many distinct ones), for `zones import --preview`. */
+export type FieldPreview = BoundaryPreviewView['fields'][number];
 
-/** What `zones import --preview` shows: fields, samples, and the id and name fields Tiandi would use. */
-export interface BoundaryPreview {
+/** What `zones import --preview` shows (the API's preview, with the format narrowed to the ones read). */
+export interface BoundaryPreview extends BoundaryPreviewView {
   format: BoundaryFile['format'];
-  crs: string;
-  features: number;
-  polygons: number;
-  fields: FieldPreview[];
-  idField?: string;
-  nameField?: string;
-  layers?: string[];
-  layer?: string;
-  encoding?: string;
-  note?: string;
 }
 
 const isPolygonal = (f: BoundaryFeature) => f.geometry?.type === 'Polygon' || f.geometry?.type === 'MultiPolygon' || f.geometry?.type === 'GeometryCollection';
