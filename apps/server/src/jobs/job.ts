@@ -1,31 +1,20 @@
-import type { JobProgress, JobStatus } from '@tiandi/api';
+import type { JobProgress, JobStatus, JobView } from '@tiandi/api';
 
 /** State and progress of a background scan job: the API contract's, as clients see them. */
 export type { JobProgress, JobStatus };
 
-/** A scan job: one uploaded orthophoto → scan → import into the workspace. */
-export interface Job {
-  id: string;
+/**
+ * A scan job: one uploaded orthophoto → scan → import into the workspace. The server's record is the API's view
+ * of it plus what stays on the server (file paths, arrival order, the uploader).
+ */
+export interface Job extends Omit<JobView, 'result'> {
   /** Order of arrival (1, 2, 3 …); the queue runs jobs in this order. */
   seq: number;
   kind: 'scan';
-  status: JobStatus;
   /** The validated, complete image file in the server's data folder. */
   imagePath: string;
-  /** The file name the user uploaded. */
-  imageName: string;
-  sha256: string;
-  sizeBytes: number;
   /** The account that uploaded the file: the actor of the workspace import in the audit log. */
   uploadedBy?: string | null;
-  createdAt: string;
-  startedAt: string | null;
-  finishedAt: string | null;
-  /** How many times the job was (re)started; a restart after a crash increments it. */
-  attempts: number;
-  progress: JobProgress;
-  /** Human-readable failure reason (zh + en) when failed. */
-  error: string | null;
   /** What the scan produced once done. */
   result: JobResult | null;
 }
