@@ -1,4 +1,4 @@
-import type { Geometry } from '@tiandi/geo';
+import type { Geometry, GroundReport } from '@tiandi/geo';
 import { fromGpkgBlob } from './gpkg-geometry';
 import { dbOf, type Workspace } from './workspace';
 
@@ -67,25 +67,17 @@ export function targetModelLookup(ws: Workspace): (targetId: string) => { model:
   };
 }
 
-/** A stored ground report, as the reports layer holds it. */
-export interface ReportRecord {
-  reportId: string;
-  targetId: string | null;
+/**
+ * A stored ground report, as the reports layer holds it: the report a team sent (its point as a geometry) and how
+ * the import matched it to a target.
+ */
+export interface ReportRecord extends Omit<GroundReport, 'position'> {
   match: string;
-  verdict: string;
-  what: string | null;
-  accuracyM: number;
-  observedAt: string;
-  team: string | null;
-  plantCount: number | null;
-  areaM2: number | null;
-  photos: string[];
-  notes: string | null;
   geometry: Geometry;
 }
 
 interface ReportRow {
-  geom: Buffer; report_id: string; target_id: string | null; match: string; verdict: string; what: string | null; accuracy_m: number;
+  geom: Buffer; report_id: string; target_id: string | null; match: string; verdict: GroundReport['verdict']; what: string | null; accuracy_m: number;
   observed_at: string; team: string | null; plant_count: number | null; area_m2: number | null; photos_json: string; notes: string | null;
 }
 
