@@ -25,157 +25,192 @@ const managerView: View = (root) => {
   }
   const tree = h('ul', { class: 'tree', 'data-testid': 'zone-tree' });
   const stale = h('section', { class: 'panel', 'data-testid': 'stale' });
-  const importPanel = importReportsPanel(() => void loadTree().then(() => (selected ? select(selected) : undefined)));
+  const reload = () => void loadTree().then(() => (state.selected ? select(state.selected) : undefined));
   const detail = h('div', { 'data-testid': 'zone-detail' }, h('p', { class: 'muted' }, t('mgr.pick')));
   const mapEl = h('div', { class: 'map', 'data-testid': 'map' });
   root.append(
     h('div', { class: 'layout manager' },
-      h('aside', { class: 'sidebar' }, h('h2', null, t('mgr.title')), stale, h('section', { class: 'panel' }, h('h2', null, t('mgr.zones')), tree), detail, importPanel, zoneImportPanel(() => void loadTree()), adaptationPanel(account.role === 'manager', () => void loadTree().then(() => (selected ? select(selected) : undefined)))),
+      h('aside', { class: 'sidebar' }, h('h2', null, t('mgr.title')), stale, h('section', { class: 'panel' }, h('h2', null, t('mgr.zones')), tree), detail, importReportsPanel(reload), zoneImportPanel(() => void loadTree()), adaptationPanel(account.role === 'manager', reload)),
       h('div', { class: 'mapbox' }, mapEl),
     ),
   );
   const map = createMap(mapEl);
-  let selected: string | null = null;
-  let disposed = false;
-
-  const ready = whenLoaded(map).then(() => {
-    const empty: GeoJSON.FeatureCollection = { type: 'FeatureCollection', features: [] };
-    for (const id of ['zone', 'gaps', 'targets', 'hl']) map.addSource(id, { type: 'geojson', data: empty });
-    map.addLayer({ id: 'zone-fill', type: 'fill', source: 'zone', paint: { 'fill-color': '#2b8a3e', 'fill-opacity': 0.08 } });
-    map.addLayer({ id: 'zone-line', type: 'line', source: 'zone', paint: { 'line-color': '#123d2f', 'line-width': 2.5 } });
-    map.addLayer({ id: 'gaps', type: 'fill', source: 'gaps', paint: { 'fill-color': '#e03131', 'fill-opacity': 0.35 } });
-    map.addLayer({ id: 'targets', type: 'fill', source: 'targets', paint: { 'fill-color': STATUS_COLOUR as never, 'fill-opacity': 0.6 } });
-    map.addLayer({ id: 'targets-line', type: 'line', source: 'targets', paint: { 'line-color': STATUS_COLOUR as never, 'line-width': 2 } });
-    map.addLayer({ id: 'hl', type: 'line', source: 'hl', paint: { 'line-color': '#ffd43b', 'line-width': 5 } });
-  });
+  const state = { selected: null as string | null, disposed: false };
+  const ready = whenLoaded(map).then(() => addZoneLayers(map));
   // The evidence under the targets: the operator's orthophoto and heatmap tiles.
-  void ready.then(() => addRasters(map, mapEl.parentElement!, () => selected === null && !disposed)).catch(() => undefined);
+  void ready.then(() => addRasters(map, mapEl.parentElement!, () => state.selected === null && !state.disposed)).catch(() => undefined);
 
   const loadTree = async () => {
     const [{ zones }, { certificates }] = await Promise.all([
       api<{ zones: ZoneStatus[] }>('/api/manager/zones'),
       api<{ certificates: CertificateSummary[] }>('/api/manager/certificates?status=stale'),
     ]);
-    if (disposed) return;
-    stale.replaceChildren(
-      h('h2', null, certificates.length ? t('mgr.stale', { n: certificates.length }) : t('mgr.noStale')),
-      ...certificates.map((c) => h('div', { class: 'msg bad' }, `${c.zoneName ?? c.zoneId} · ${c.certId} · ${pickLanguage(c.statusReason ?? '', getLang())}`)),
-    );
-    tree.replaceChildren(
-      ...zones.map((z) => {
-        const cert = z.certificate && z.certificate.status !== 'revoked' ? h('span', { class: `pill ${z.certificate.status === 'issued' ? 'ok' : 'warn'}` }, t(`mgr.cert.${z.certificate.status}`)) : null;
-        return h('li', { 'data-zone': z.zoneId, 'data-level': z.level, class: z.zoneId === selected ? 'selected' : '', onclick: () => void select(z.zoneId) },
-          h('div', null, h('span', { class: 'zname' }, placeName(z.name, z.namePinyin) ?? z.zoneId), ' ', h('span', { class: 'muted' }, t(`mgr.level.${z.level}`)), ' ',
-            h('span', { class: `pill ${z.certifiable ? 'ok' : 'bad'}`, 'data-testid': 'zone-ready' }, z.certifiable ? t('mgr.ready') : t('mgr.notReady')), ' ', cert),
-          h('div', { class: 'zfig' },
-            h('span', null, t('mgr.coverage', { pct: pct(z.coverageShare) })),
-            h('span', { 'data-testid': 'zone-open' }, t('mgr.open', { n: z.openItems })),
-            h('span', null, t('mgr.confirmed', { n: z.confirmed })),
-            h('span', null, t('mgr.eradicated', { n: z.eradicated })),
-          ),
-        );
-      }),
-    );
+    if (state.disposed) return;
+    stale.replaceChildren(...staleCertificates(certificates));
+    tree.replaceChildren(...zones.map((z) => zoneTreeItem(z, z.zoneId === state.selected, () => void select(z.zoneId))));
   };
 
   const select = async (zoneId: string) => {
-    selected = zoneId;
+    state.selected = zoneId;
     tree.querySelectorAll('li').forEach((li) => li.classList.toggle('selected', li.dataset.zone === zoneId));
     const d = await api<ZoneDetail>(`/api/manager/zones/${encodeURIComponent(zoneId)}`);
-    if (disposed || selected !== zoneId) return;
+    if (state.disposed || state.selected !== zoneId) return;
     await ready;
-    (map.getSource('zone') as GeoJSONSource).setData(d.zone);
-    (map.getSource('gaps') as GeoJSONSource).setData(d.gaps);
-    (map.getSource('targets') as GeoJSONSource).setData(d.targets);
-    (map.getSource('hl') as GeoJSONSource).setData({ type: 'FeatureCollection', features: [] });
-    fit(map, d.zone.geometry);
-    drawDetail(d);
-  };
-
-  const drawDetail = (d: ZoneDetail) => {
-    const msg = h('p', { class: 'msg', 'data-testid': 'certify-msg' });
-    const byStatus = Object.entries(d.status.targetsByStatus).map(([k, v]) => `${t(`mgr.status.${k}`)} ${v}`).join(' · ') || '—';
-    const rules = h('table', { class: 'rules', 'data-testid': 'rules' },
-      ...d.rules.map((r) => h('tr', { 'data-rule': r.id, 'data-pass': String(r.pass) },
-        h('td', null, h('span', { class: `pill ${r.pass ? 'ok' : 'bad'}` }, r.pass ? t('mgr.pass') : t('mgr.fail'))),
-        h('td', null, h('div', null, pickLanguage(r.title, getLang())), h('div', { class: 'muted' }, pickLanguage(r.detail, getLang())),
-          r.failing.length ? h('div', { class: 'failing' }, t('mgr.failing', { n: r.failing.length }), ' ',
-            ...r.failing.map((f) => h('a', { href: '#', 'data-testid': 'failing-feature', onclick: (ev: Event) => {
-              ev.preventDefault();
-              (map.getSource('hl') as GeoJSONSource).setData(f);
-              fit(map, f.geometry, 19);
-              const targetId = f.properties?.target_id as string | undefined;
-              if (targetId) void showTargetAudit(targetId);
-            } }, String(f.id ?? f.properties?.target_id ?? 'gap')))) : null),
-      )),
-    );
-    const certify = h('button', { type: 'button', class: 'primary', 'data-testid': 'certify', onclick: async () => {
-      certify.disabled = true;
-      try {
-        const res = await api<{ certificate: CertificateSummary }>(`/api/manager/zones/${encodeURIComponent(d.status.zoneId)}/certify`, { body: {} });
-        await loadTree();
-        await select(d.status.zoneId);
-        const m = document.querySelector('[data-testid=certify-msg]');
-        if (m) {
-          m.className = 'msg ok';
-          m.textContent = t('mgr.certified', { id: res.certificate.certId });
-        }
-      } catch (err) {
-        msg.className = 'msg bad';
-        msg.textContent = errorText(err);
-        certify.disabled = false;
-      }
-    } }, t('mgr.certify'));
-    const certs = h('div', { 'data-testid': 'certificates' },
-      ...d.certificates.map((c) => h('div', { 'data-cert': c.certId, 'data-status': c.status },
-        h('span', { class: `pill ${c.status === 'issued' ? 'ok' : c.status === 'stale' ? 'warn' : ''}` }, t(`mgr.cert.${c.status}`)), ' ', c.certId, ' · ', c.signedBy, ' · ', c.issuedAt.slice(0, 16), ' ',
-        h('a', { href: `./api/manager/certificates/${encodeURIComponent(c.certId)}/pdf`, 'data-testid': 'cert-pdf', download: `${c.certId}.pdf` }, t('mgr.pdf')), ' ',
-        h('a', { href: `./api/manager/certificates/${encodeURIComponent(c.certId)}/page`, target: '_blank', rel: 'noopener' }, t('mgr.page')), ' ',
-        c.status !== 'revoked'
-          ? h('button', { type: 'button', 'data-testid': 'revoke', onclick: async () => {
-              const reason = prompt(t('mgr.revokeReason'));
-              if (!reason) return;
-              await api(`/api/manager/certificates/${encodeURIComponent(c.certId)}/revoke`, { body: { reason } });
-              await loadTree();
-              await select(d.status.zoneId);
-            } }, t('mgr.revoke'))
-          : h('span', { class: 'muted' }, pickLanguage(c.statusReason ?? '', getLang())),
-      )),
-    );
-    const audit = h('div', { class: 'audit', 'data-testid': 'audit' });
-    const verifyMsg = h('p', { class: 'msg', 'data-testid': 'verify-msg' });
-    const verify = h('button', { type: 'button', 'data-testid': 'verify', onclick: async () => {
-      const { verdict } = await api<{ verdict: { ok: boolean; count: number; seq?: number; reason?: string } }>('/api/manager/audit/verify', { body: {} });
-      verifyMsg.className = `msg ${verdict.ok ? 'ok' : 'bad'}`;
-      verifyMsg.textContent = verdict.ok ? t('mgr.verifyOk', { n: verdict.count }) : t('mgr.verifyBad', { seq: verdict.seq ?? '?', reason: verdict.reason ?? '' });
-    } }, t('mgr.verify'));
-    const showTargetAudit = async (targetId: string) => {
-      const { entries } = await api<{ entries: { seq: number; at: string; actor: string; action: string; subject: string }[] }>(`/api/manager/audit?target=${encodeURIComponent(targetId)}`);
-      audit.replaceChildren(h('b', null, t('mgr.targetAudit', { id: targetId })), ...entries.reverse().map((e) => h('div', null, `#${e.seq} ${e.at.slice(0, 16)} ${e.actor} · ${e.action} · ${e.subject}`)));
-    };
-    void api<{ entries: { seq: number; at: string; actor: string; action: string; subject: string }[] }>(`/api/manager/audit?zone=${encodeURIComponent(d.status.zoneId)}&limit=200`).then(({ entries }) => {
-      audit.replaceChildren(...entries.reverse().map((e) => h('div', null, `#${e.seq} ${e.at.slice(0, 16)} ${e.actor} · ${e.action} · ${e.subject}`)));
-    });
-    detail.replaceChildren(
-      h('section', { class: 'panel' },
-        h('h2', { 'data-testid': 'zone-title' }, [...(getLang() === 'en' && d.parentsPinyin ? d.parentsPinyin : d.parents), placeName(d.status.name, d.status.namePinyin) ?? d.status.zoneId].join(' › '), ` · ${d.season.name}`),
-        h('div', null, `${t('mgr.fig.coverage')}: `, h('b', { 'data-testid': 'zone-coverage' }, pct(d.coverage.share)), ` · ${t('mgr.fig.gap')}: ${fmtNumber(d.coverage.gapAreaM2, 0)} m²`),
-        h('div', null, `${t('mgr.fig.targets')}: ${d.targets.features.length} · ${byStatus}`),
-        h('div', null, `${t('mgr.digest')}: `, h('span', { class: 'digest' }, d.evidenceDigest)),
-      ),
-      h('section', { class: 'panel' }, h('h2', null, t('mgr.rules')), rules, h('p', null, certify), msg),
-      h('section', { class: 'panel' }, h('h2', null, t('mgr.certificates')), certs),
-      h('section', { class: 'panel' }, h('h2', null, t('mgr.audit')), h('p', null, verify), verifyMsg, audit),
-    );
+    showZoneOnMap(map, d);
+    detail.replaceChildren(...zoneDetail(d, map, async () => {
+      await loadTree();
+      await select(d.status.zoneId);
+    }));
   };
 
   void loadTree().catch((err) => detail.replaceChildren(h('p', { class: 'error' }, errorText(err))));
   return () => {
-    disposed = true;
+    state.disposed = true;
     map.remove();
   };
 };
 export default managerView;
+
+/** The zone outline, its coverage gaps, its targets coloured by status, and the highlight of a failing feature. */
+function addZoneLayers(map: MapLibreMap): void {
+  const empty: GeoJSON.FeatureCollection = { type: 'FeatureCollection', features: [] };
+  for (const id of ['zone', 'gaps', 'targets', 'hl']) map.addSource(id, { type: 'geojson', data: empty });
+  map.addLayer({ id: 'zone-fill', type: 'fill', source: 'zone', paint: { 'fill-color': '#2b8a3e', 'fill-opacity': 0.08 } });
+  map.addLayer({ id: 'zone-line', type: 'line', source: 'zone', paint: { 'line-color': '#123d2f', 'line-width': 2.5 } });
+  map.addLayer({ id: 'gaps', type: 'fill', source: 'gaps', paint: { 'fill-color': '#e03131', 'fill-opacity': 0.35 } });
+  map.addLayer({ id: 'targets', type: 'fill', source: 'targets', paint: { 'fill-color': STATUS_COLOUR as never, 'fill-opacity': 0.6 } });
+  map.addLayer({ id: 'targets-line', type: 'line', source: 'targets', paint: { 'line-color': STATUS_COLOUR as never, 'line-width': 2 } });
+  map.addLayer({ id: 'hl', type: 'line', source: 'hl', paint: { 'line-color': '#ffd43b', 'line-width': 5 } });
+}
+
+function showZoneOnMap(map: MapLibreMap, d: ZoneDetail): void {
+  (map.getSource('zone') as GeoJSONSource).setData(d.zone);
+  (map.getSource('gaps') as GeoJSONSource).setData(d.gaps);
+  (map.getSource('targets') as GeoJSONSource).setData(d.targets);
+  (map.getSource('hl') as GeoJSONSource).setData({ type: 'FeatureCollection', features: [] });
+  fit(map, d.zone.geometry);
+}
+
+/** The heading and one line per certificate whose evidence has changed since it was issued. */
+function staleCertificates(certificates: CertificateSummary[]): HTMLElement[] {
+  return [
+    h('h2', null, certificates.length ? t('mgr.stale', { n: certificates.length }) : t('mgr.noStale')),
+    ...certificates.map((c) => h('div', { class: 'msg bad' }, `${c.zoneName ?? c.zoneId} · ${c.certId} · ${pickLanguage(c.statusReason ?? '', getLang())}`)),
+  ];
+}
+
+/** One zone in the tree: name, level, ready or not, its certificate, and its coverage and counts. */
+function zoneTreeItem(z: ZoneStatus, selected: boolean, onSelect: () => void): HTMLElement {
+  const cert = z.certificate && z.certificate.status !== 'revoked' ? h('span', { class: `pill ${z.certificate.status === 'issued' ? 'ok' : 'warn'}` }, t(`mgr.cert.${z.certificate.status}`)) : null;
+  return h('li', { 'data-zone': z.zoneId, 'data-level': z.level, class: selected ? 'selected' : '', onclick: onSelect },
+    h('div', null, h('span', { class: 'zname' }, placeName(z.name, z.namePinyin) ?? z.zoneId), ' ', h('span', { class: 'muted' }, t(`mgr.level.${z.level}`)), ' ',
+      h('span', { class: `pill ${z.certifiable ? 'ok' : 'bad'}`, 'data-testid': 'zone-ready' }, z.certifiable ? t('mgr.ready') : t('mgr.notReady')), ' ', cert),
+    h('div', { class: 'zfig' },
+      h('span', null, t('mgr.coverage', { pct: pct(z.coverageShare) })),
+      h('span', { 'data-testid': 'zone-open' }, t('mgr.open', { n: z.openItems })),
+      h('span', null, t('mgr.confirmed', { n: z.confirmed })),
+      h('span', null, t('mgr.eradicated', { n: z.eradicated })),
+    ),
+  );
+}
+
+type AuditEntry = { seq: number; at: string; actor: string; action: string; subject: string };
+const auditLine = (e: AuditEntry) => h('div', null, `#${e.seq} ${e.at.slice(0, 16)} ${e.actor} · ${e.action} · ${e.subject}`);
+
+/** One zone's panels: its figures, the certification rules with certify, its certificates, and its audit trail. `refresh` reloads tree and zone. */
+function zoneDetail(d: ZoneDetail, map: MapLibreMap, refresh: () => Promise<void>): HTMLElement[] {
+  const msg = h('p', { class: 'msg', 'data-testid': 'certify-msg' });
+  const audit = auditSection(d);
+  const byStatus = Object.entries(d.status.targetsByStatus).map(([k, v]) => `${t(`mgr.status.${k}`)} ${v}`).join(' · ') || '—';
+  return [
+    h('section', { class: 'panel' },
+      h('h2', { 'data-testid': 'zone-title' }, [...(getLang() === 'en' && d.parentsPinyin ? d.parentsPinyin : d.parents), placeName(d.status.name, d.status.namePinyin) ?? d.status.zoneId].join(' › '), ` · ${d.season.name}`),
+      h('div', null, `${t('mgr.fig.coverage')}: `, h('b', { 'data-testid': 'zone-coverage' }, pct(d.coverage.share)), ` · ${t('mgr.fig.gap')}: ${fmtNumber(d.coverage.gapAreaM2, 0)} m²`),
+      h('div', null, `${t('mgr.fig.targets')}: ${d.targets.features.length} · ${byStatus}`),
+      h('div', null, `${t('mgr.digest')}: `, h('span', { class: 'digest' }, d.evidenceDigest)),
+    ),
+    h('section', { class: 'panel' }, h('h2', null, t('mgr.rules')), rulesTable(d, map, audit.showTarget), h('p', null, certifyButton(d, msg, refresh)), msg),
+    h('section', { class: 'panel' }, h('h2', null, t('mgr.certificates')), certificateList(d, refresh)),
+    audit.section,
+  ];
+}
+
+/** One row per certification rule, pass or fail; a failing feature's link highlights it on the map and shows its audit. */
+function rulesTable(d: ZoneDetail, map: MapLibreMap, showTargetAudit: (targetId: string) => Promise<void>): HTMLElement {
+  return h('table', { class: 'rules', 'data-testid': 'rules' },
+    ...d.rules.map((r) => h('tr', { 'data-rule': r.id, 'data-pass': String(r.pass) },
+      h('td', null, h('span', { class: `pill ${r.pass ? 'ok' : 'bad'}` }, r.pass ? t('mgr.pass') : t('mgr.fail'))),
+      h('td', null, h('div', null, pickLanguage(r.title, getLang())), h('div', { class: 'muted' }, pickLanguage(r.detail, getLang())),
+        r.failing.length ? h('div', { class: 'failing' }, t('mgr.failing', { n: r.failing.length }), ' ',
+          ...r.failing.map((f) => h('a', { href: '#', 'data-testid': 'failing-feature', onclick: (ev: Event) => {
+            ev.preventDefault();
+            (map.getSource('hl') as GeoJSONSource).setData(f);
+            fit(map, f.geometry, 19);
+            const targetId = f.properties?.target_id as string | undefined;
+            if (targetId) void showTargetAudit(targetId);
+          } }, String(f.id ?? f.properties?.target_id ?? 'gap')))) : null),
+    )),
+  );
+}
+
+/** Certifies the zone; after the refresh the new certificate's id is shown, or the server's refusal in `msg`. */
+function certifyButton(d: ZoneDetail, msg: HTMLElement, refresh: () => Promise<void>): HTMLButtonElement {
+  const certify = h('button', { type: 'button', class: 'primary', 'data-testid': 'certify', onclick: async () => {
+    certify.disabled = true;
+    try {
+      const res = await api<{ certificate: CertificateSummary }>(`/api/manager/zones/${encodeURIComponent(d.status.zoneId)}/certify`, { body: {} });
+      await refresh();
+      const m = document.querySelector('[data-testid=certify-msg]');
+      if (m) {
+        m.className = 'msg ok';
+        m.textContent = t('mgr.certified', { id: res.certificate.certId });
+      }
+    } catch (err) {
+      msg.className = 'msg bad';
+      msg.textContent = errorText(err);
+      certify.disabled = false;
+    }
+  } }, t('mgr.certify'));
+  return certify;
+}
+
+/** The zone's certificates with their PDF and page, and revoke (with a reason) for those not yet revoked. */
+function certificateList(d: ZoneDetail, refresh: () => Promise<void>): HTMLElement {
+  return h('div', { 'data-testid': 'certificates' },
+    ...d.certificates.map((c) => h('div', { 'data-cert': c.certId, 'data-status': c.status },
+      h('span', { class: `pill ${c.status === 'issued' ? 'ok' : c.status === 'stale' ? 'warn' : ''}` }, t(`mgr.cert.${c.status}`)), ' ', c.certId, ' · ', c.signedBy, ' · ', c.issuedAt.slice(0, 16), ' ',
+      h('a', { href: `./api/manager/certificates/${encodeURIComponent(c.certId)}/pdf`, 'data-testid': 'cert-pdf', download: `${c.certId}.pdf` }, t('mgr.pdf')), ' ',
+      h('a', { href: `./api/manager/certificates/${encodeURIComponent(c.certId)}/page`, target: '_blank', rel: 'noopener' }, t('mgr.page')), ' ',
+      c.status !== 'revoked'
+        ? h('button', { type: 'button', 'data-testid': 'revoke', onclick: async () => {
+            const reason = prompt(t('mgr.revokeReason'));
+            if (!reason) return;
+            await api(`/api/manager/certificates/${encodeURIComponent(c.certId)}/revoke`, { body: { reason } });
+            await refresh();
+          } }, t('mgr.revoke'))
+        : h('span', { class: 'muted' }, pickLanguage(c.statusReason ?? '', getLang())),
+    )),
+  );
+}
+
+/** The zone's audit trail (newest first), a check of the whole chain, and one target's trail on demand. */
+function auditSection(d: ZoneDetail): { section: HTMLElement; showTarget: (targetId: string) => Promise<void> } {
+  const audit = h('div', { class: 'audit', 'data-testid': 'audit' });
+  const verifyMsg = h('p', { class: 'msg', 'data-testid': 'verify-msg' });
+  const verify = h('button', { type: 'button', 'data-testid': 'verify', onclick: async () => {
+    const { verdict } = await api<{ verdict: { ok: boolean; count: number; seq?: number; reason?: string } }>('/api/manager/audit/verify', { body: {} });
+    verifyMsg.className = `msg ${verdict.ok ? 'ok' : 'bad'}`;
+    verifyMsg.textContent = verdict.ok ? t('mgr.verifyOk', { n: verdict.count }) : t('mgr.verifyBad', { seq: verdict.seq ?? '?', reason: verdict.reason ?? '' });
+  } }, t('mgr.verify'));
+  const showTarget = async (targetId: string) => {
+    const { entries } = await api<{ entries: AuditEntry[] }>(`/api/manager/audit?target=${encodeURIComponent(targetId)}`);
+    audit.replaceChildren(h('b', null, t('mgr.targetAudit', { id: targetId })), ...entries.reverse().map(auditLine));
+  };
+  void api<{ entries: AuditEntry[] }>(`/api/manager/audit?zone=${encodeURIComponent(d.status.zoneId)}&limit=200`).then(({ entries }) => {
+    audit.replaceChildren(...entries.reverse().map(auditLine));
+  });
+  return { section: h('section', { class: 'panel' }, h('h2', null, t('mgr.audit')), h('p', null, verify), verifyMsg, audit), showTarget };
+}
 
 /** Upload a CSV/GeoJSON of another field app; the server maps its columns to the report schema. */
 function importReportsPanel(onDone: () => void): HTMLElement {
