@@ -166,19 +166,19 @@ async function secondStage(name: string, src: GeoTiffSource, plan: ScanPlan, car
 }
 
 /** The footprint (valid imagery of good quality) as WGS 84 polygons, its area, and the area judged poor (km²). */
-function footprintOf(foot: Uint8Array, plan: ScanPlan, src: GeoTiffSource): { geometry: Polygonal; areaKm2: number; poorAreaKm2: number } {
+function footprintOf(foot: PagedCells<Uint8Array>, plan: ScanPlan, src: GeoTiffSource): { geometry: Polygonal; areaKm2: number; poorAreaKm2: number } {
   const footToLonLat = (x: number, y: number) => {
     const [px, py] = footCellToSourcePixel(plan, x, y);
     return src.pixelToWgs84(Math.min(px, src.width), Math.min(py, src.height));
   };
-  const rings = outlineRings((x, y) => foot[y * plan.footWidth + x] === 1, 0, 0, plan.footWidth, plan.footHeight).map((p) => ({
+  const rings = outlineRings((x, y) => foot.at(x, y) === 1, 0, 0, plan.footWidth, plan.footHeight).map((p) => ({
     outer: simplifyRing(p.outer, 0.5, 0.02),
     holes: p.holes.map((h) => simplifyRing(h, 0.5, 0.02)),
   }));
   const geometry: Polygonal = gridToGeoJson(rings, footToLonLat) ?? { type: 'MultiPolygon', coordinates: [] };
   const areaKm2 = geodesicAreaM2(geometry) / 1e6;
   // Valid imagery of poor quality (cells marked 2 by the quality check) is not footprint: coverage counts it as a gap.
-  const poorRings = outlineRings((x, y) => foot[y * plan.footWidth + x] === 2, 0, 0, plan.footWidth, plan.footHeight);
+  const poorRings = outlineRings((x, y) => foot.at(x, y) === 2, 0, 0, plan.footWidth, plan.footHeight);
   const poorGeom = poorRings.length ? gridToGeoJson(poorRings.map((p) => ({ outer: simplifyRing(p.outer, 0.5, 0.02), holes: p.holes.map((h) => simplifyRing(h, 0.5, 0.02)) })), footToLonLat) : undefined;
   return { geometry, areaKm2, poorAreaKm2: poorGeom ? geodesicAreaM2(poorGeom) / 1e6 : 0 };
 }
@@ -210,7 +210,8 @@ export async function finishImage(
   plan: ScanPlan,
   card: ModelCard,
   acc: HeatmapAccumulator,
-  foot: Uint8Array,
+  /** Footprint cells: 0 no data, 1 valid, 2 valid but poor (paged like the heatmap). */
+  foot: PagedCells<Uint8Array>,
   thresholds: { high: number; low: number; min_area_m2: number },
   inferred: number,
   skipped: number,

@@ -4,13 +4,14 @@ import { basename, extname, join, resolve } from 'node:path';
 import { TilesError, throwIfAborted, type TilesErrorCode } from '../errors';
 import { openGeoTiffSource, type GeoTiffSource } from '../read/open-geotiff-source';
 import { HeatmapAccumulator } from '../scan/heatmap-accumulator';
+import { PagedCells } from '../scan/paged-cells';
 import { scanPlan, type ScanPlan } from '../scan/scan-plan';
 import type { PoorBlock, RowResult } from '../scan/scan-row';
 import type { ModelCard } from '../model/model-card';
 import { finishImage, type ImageResult } from './finish-image';
 import { poorBlockFeatures, qualitySummary, type QualitySummary } from './quality-map';
 import { DEFAULT_QUALITY, type QualityThresholds } from '../quality/block-quality';
-import { cacheBytesFor, defaultThreads, HEATMAP_CACHE_BYTES, keepLevelBytes, memoryPlan, reducedLevelFactor, scanUnits, swathTiles } from './thread-plan';
+import { cacheBytesFor, defaultThreads, FOOTPRINT_CACHE_BYTES, HEATMAP_CACHE_BYTES, keepLevelBytes, memoryPlan, reducedLevelFactor, scanUnits, swathTiles } from './thread-plan';
 import { writeHeatmap } from './write-heatmap';
 import { loadModel, loadModelCard, type LoadedModel } from './load-model';
 import { ScanWorker } from './worker-pool';
@@ -294,7 +295,7 @@ async function prepareKeptBlocks(run: ScanRun, src: GeoTiffSource, plan: ScanPla
 /** What the first stage of one image gathers from its rows: heatmap, footprint, quality, counts. */
 class ImageRows {
   readonly acc: HeatmapAccumulator;
-  readonly foot: Uint8Array;
+  readonly foot: PagedCells<Uint8Array>;
   readonly poorBlocks: PoorBlock[] = [];
   inferred = 0;
   skipped = 0;
@@ -302,7 +303,7 @@ class ImageRows {
   constructor(private readonly run: ScanRun, private readonly o: OpenedImage, private readonly k: number) {
     // Paged on disk past its cache: the heatmap's memory stays the same whatever the image's size.
     this.acc = new HeatmapAccumulator(o.plan, { pathPrefix: join(tmpdir(), `tiandi-level-${process.pid}-${k}-heat`), cacheBytes: HEATMAP_CACHE_BYTES });
-    this.foot = new Uint8Array(o.plan.footWidth * o.plan.footHeight);
+    this.foot = new PagedCells(Uint8Array, o.plan.footWidth, o.plan.footHeight, { path: join(tmpdir(), `tiandi-level-${process.pid}-${k}-foot.bin`), cacheBytes: FOOTPRINT_CACHE_BYTES });
   }
 
   /** Adds a scanned row and reports progress. */
@@ -312,9 +313,12 @@ class ImageRows {
     for (const t of r.tiles) this.acc.addTile(t.tx, r.ty, t.scores);
     this.acc.setValidRows(r.heatRow0, r.heatRows, r.heatValid);
     for (let y = 0; y < r.footRows; y++) {
-      const o = (r.footRow0 + y) * plan.footWidth;
+      const fy = r.footRow0 + y;
       // 1 valid, 2 valid but poor quality: the larger wins where rows overlap (only a block's own row judges it).
-      for (let x = 0; x < plan.footWidth; x++) this.foot[o + x] = Math.max(this.foot[o + x], r.footValid[y * plan.footWidth + x]);
+      for (let x = 0; x < plan.footWidth; x++) {
+        const v = r.footValid[y * plan.footWidth + x];
+        if (v > this.foot.at(x, fy)) this.foot.put(x, fy, v);
+      }
     }
     this.poorBlocks.push(...r.poorBlocks);
     run.blocksJudged += r.blocksJudged;
@@ -356,6 +360,7 @@ async function scanImage(run: ScanRun, o: OpenedImage, k: number, last: boolean)
     rows.acc.close();
     throw err;
   } finally {
+    rows.foot.close();
     src.setCacheBytes(0);
     await src.dropReducedLevel();
     await src.dropKeptBlocks();

@@ -1,7 +1,7 @@
 import { describe, expect, it } from 'vitest';
 import type { GeoTiffSource } from '../read/open-geotiff-source';
 import type { ScanPlan } from '../scan/scan-plan';
-import { BASE_BYTES, cacheBytesFor, defaultThreads, HEATMAP_CACHE_BYTES, heatmapBytes, WORKER_BYTES, KEEP_LEVEL_BYTES, keepLevelBytes, MEMORY_BUDGET_BYTES, memoryPlan, RowRanges, scanUnits, swathTiles } from './thread-plan';
+import { BASE_BYTES, cacheBytesFor, defaultThreads, FOOTPRINT_CACHE_BYTES, HEATMAP_CACHE_BYTES, heatmapBytes, WORKER_BYTES, KEEP_LEVEL_BYTES, keepLevelBytes, MEMORY_BUDGET_BYTES, memoryPlan, RowRanges, scanUnits, swathTiles } from './thread-plan';
 import { scanPlan } from '../scan/scan-plan';
 import type { ModelCard } from '../model/model-card';
 
@@ -117,12 +117,12 @@ describe('memory plan', () => {
     expect(memoryPlan(wide, planOf(wide), 2).cacheBytes).toBeLessThan(cacheBytesFor(wide, planOf(wide)));
   });
 
-  it('counts the same heatmap memory at 1.6 and 10 Gpx: its pages past the cache wait on disk', () => {
-    const heatOnly = (side: number) => { const p = planOf(file(side)); return heatmapBytes(p) - p.footWidth * p.footHeight; };
-    expect(heatOnly(40000)).toBeLessThanOrEqual(HEATMAP_CACHE_BYTES);
-    expect(heatOnly(40000)).toBeGreaterThan(HEATMAP_CACHE_BYTES * 0.99);
-    expect(heatOnly(100000)).toBe(heatOnly(40000));
-    // Whole in memory it was 7 bytes a cell: 78 MB at 40 000², 486 MB at 100 000².
-    expect(planOf(file(100000)).heatWidth * planOf(file(100000)).heatHeight * 7).toBeGreaterThan(480e6);
+  it('counts the same heatmap and footprint memory at 1.6 and 10 Gpx: its pages past the cache wait on disk', () => {
+    const held = (side: number) => heatmapBytes(planOf(file(side)));
+    expect(held(40000)).toBeLessThanOrEqual(HEATMAP_CACHE_BYTES + FOOTPRINT_CACHE_BYTES);
+    expect(held(40000)).toBeGreaterThan((HEATMAP_CACHE_BYTES + FOOTPRINT_CACHE_BYTES) * 0.99);
+    expect(held(100000)).toBe(held(40000));
+    // Whole in memory they were 8 bytes a cell: 89 MB at 40 000², 556 MB at 100 000².
+    expect(planOf(file(100000)).heatWidth * planOf(file(100000)).heatHeight * 8).toBeGreaterThan(550e6);
   });
 });

@@ -1,6 +1,7 @@
 import { STRIP_BAND_ROWS } from '../read/level-reader';
 import type { GeoTiffSource } from '../read/open-geotiff-source';
 import { HeatmapAccumulator } from '../scan/heatmap-accumulator';
+import { PagedCells } from '../scan/paged-cells';
 import { snapWhole, type ScanPlan } from '../scan/scan-plan';
 
 /** The resolution level the reader uses for windows of fx × fy source pixels per output pixel (the coarsest at least as fine). */
@@ -154,9 +155,12 @@ export const WORKER_BYTES = 60 << 20;
  */
 export const HEATMAP_CACHE_BYTES = 16 << 20;
 
-/** What the first stage holds in memory for the whole image: the heatmap's pages in memory, and the footprint grid. */
+/** Memory for the footprint grid's pages (a byte a cell, as many cells as the heatmap: 139 MB at 20 Gpx whole). */
+export const FOOTPRINT_CACHE_BYTES = 4 << 20;
+
+/** What the first stage holds in memory for the whole image: the heatmap's and the footprint grid's pages in memory. */
 export function heatmapBytes(plan: ScanPlan): number {
-  return HeatmapAccumulator.memoryBytes(plan, HEATMAP_CACHE_BYTES) + plan.footWidth * plan.footHeight;
+  return HeatmapAccumulator.memoryBytes(plan, HEATMAP_CACHE_BYTES) + PagedCells.cacheBytesFor(1, plan.footWidth, plan.footHeight, { cacheBytes: FOOTPRINT_CACHE_BYTES });
 }
 
 /**
