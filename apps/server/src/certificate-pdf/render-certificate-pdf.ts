@@ -42,10 +42,32 @@ const STATUS_LABELS: Record<string, string> = {
  * const pdf = await renderCertificatePdf(input); // Buffer starting with %PDF
  */
 export async function renderCertificatePdf(input: CertificatePdfInput, options: { font?: CjkFont; signal?: AbortSignal } = {}): Promise<Buffer> {
-  const font = options.font ?? findCjkFont();
+  const { doc, done } = openDocument(input, options.font ?? findCjkFont());
+  const innerW = doc.page.width - 2 * M;
+  let y = drawTitle(doc, innerW, M);
+  y = drawHeader(doc, input, innerW, y);
+  y += 6;
+  const mapBox: PageBox = { x: M, y, width: innerW * 0.68, height: 250 };
+  drawMap(doc, input, mapBox);
+  drawLegend(doc, input, { x: mapBox.x + mapBox.width + 10, y, width: innerW - mapBox.width - 10, height: mapBox.height });
+  y += mapBox.height + 14;
+  y = drawFigures(doc, input, innerW, y);
+  y = drawRules(doc, input, innerW, y);
+  drawDigest(doc, input, innerW, y + 8);
+  if (input.state && input.state.status !== 'valid') stampEveryPage(doc, stateLabel(input.state.status));
+  options.signal?.throwIfAborted();
+  doc.end();
+  return done;
+}
+
+/** Page margin (pt). */
+const M = 40;
+
+/** An A4 document with the certificate's metadata and the CJK font set; `done` resolves to the finished bytes. */
+function openDocument(input: CertificatePdfInput, font: CjkFont): { doc: PDFKit.PDFDocument; done: Promise<Buffer> } {
   const doc = new PDFDocument({
     size: 'A4',
-    margin: 40,
+    margin: M,
     bufferPages: true,
     info: {
       Title: `${input.zone.name} ${input.season.name} 零种植证书 Zero-cultivation certificate`,
@@ -62,15 +84,26 @@ export async function renderCertificatePdf(input: CertificatePdfInput, options: 
   });
   doc.registerFont('cjk', font.path, font.family);
   doc.font('cjk');
+  return { doc, done };
+}
 
-  const W = doc.page.width, M = 40, innerW = W - 2 * M;
-  let y = M;
+/** Starts a new page when fewer than `room` points are left below `y`; returns where to write. */
+function roomFor(doc: PDFKit.PDFDocument, y: number, room: number): number {
+  if (y <= doc.page.height - room) return y;
+  doc.addPage();
+  doc.font('cjk');
+  return M;
+}
 
+function drawTitle(doc: PDFKit.PDFDocument, innerW: number, y: number): number {
   doc.fontSize(20).fillColor('#111').text('禁种铲毒零种植证书', M, y, { width: innerW, align: 'center' });
   y = doc.y + 2;
   doc.fontSize(11).fillColor('#444').text('Zero-cultivation certificate (illicit opium poppy)', M, y, { width: innerW, align: 'center' });
-  y = doc.y + 10;
+  return doc.y + 10;
+}
 
+/** Zone (with its parents), season, certificate id, issue, and the status when not valid: label and value rows. */
+function drawHeader(doc: PDFKit.PDFDocument, input: CertificatePdfInput, innerW: number, y: number): number {
   const path = [...(input.zone.parentNames ?? []), input.zone.name].join(' › ');
   const header: [string, string][] = [
     ['区域 Zone', `${path}（${levelLabel(input.zone.level)}，${input.zone.id}）`],
@@ -87,13 +120,11 @@ export async function renderCertificatePdf(input: CertificatePdfInput, options: 
     doc.fillColor('#111').text(v, M + 115, y, { width: innerW - 115 });
     y = Math.max(doc.y, y + 14) + 2;
   }
+  return y;
+}
 
-  y += 6;
-  const mapBox: PageBox = { x: M, y, width: innerW * 0.68, height: 250 };
-  drawMap(doc, input, mapBox);
-  drawLegend(doc, input, { x: mapBox.x + mapBox.width + 10, y, width: innerW - mapBox.width - 10, height: mapBox.height });
-  y += mapBox.height + 14;
-
+/** The key figures in two columns. */
+function drawFigures(doc: PDFKit.PDFDocument, input: CertificatePdfInput, innerW: number, y: number): number {
   doc.fontSize(12).fillColor('#111').text('主要数据 Figures', M, y);
   y = doc.y + 4;
   doc.fontSize(9.5);
@@ -104,8 +135,11 @@ export async function renderCertificatePdf(input: CertificatePdfInput, options: 
     doc.fillColor('#555').text(f.label, x, rowY, { width: colW * 0.62, lineBreak: false, ellipsis: true });
     doc.fillColor('#111').text(f.value, x + colW * 0.62, rowY, { width: colW * 0.36, lineBreak: false });
   });
-  y += Math.ceil(input.figures.length / 2) * 16 + 10;
+  return y + Math.ceil(input.figures.length / 2) * 16 + 10;
+}
 
+/** The rule table (rule, pass or fail with the failing count, measured), continued on new pages as needed. */
+function drawRules(doc: PDFKit.PDFDocument, input: CertificatePdfInput, innerW: number, y: number): number {
   doc.fontSize(12).fillColor('#111').text('认证规则 Certification rules', M, y);
   y = doc.y + 4;
   const cols = [innerW * 0.5, innerW * 0.14, innerW * 0.36];
@@ -115,12 +149,7 @@ export async function renderCertificatePdf(input: CertificatePdfInput, options: 
   doc.moveTo(M, y).lineTo(M + innerW, y).lineWidth(0.5).strokeColor('#999').stroke();
   y += 4;
   for (const rule of input.rules) {
-    if (y > doc.page.height - 120) {
-      doc.addPage();
-      doc.font('cjk');
-      y = M;
-    }
-    const startY = y;
+    const startY = roomFor(doc, y, 120);
     doc.fontSize(9).fillColor('#111').text(rule.label, M, startY, { width: cols[0] - 6 });
     let end = doc.y;
     doc.fillColor(rule.pass ? '#1a7f37' : '#d1242f').text(rule.pass ? '通过 pass' : `未通过 FAIL${rule.failingCount ? ` (${rule.failingCount})` : ''}`, M + cols[0], startY, { width: cols[1] - 6 });
@@ -128,13 +157,12 @@ export async function renderCertificatePdf(input: CertificatePdfInput, options: 
     doc.fillColor('#111').text(rule.detail, M + cols[0] + cols[1], startY, { width: cols[2] - 6 });
     y = Math.max(end, doc.y) + 4;
   }
+  return y;
+}
 
-  y += 8;
-  if (y > doc.page.height - 110) {
-    doc.addPage();
-    doc.font('cjk');
-    y = M;
-  }
+/** The evidence digest and what it covers. */
+function drawDigest(doc: PDFKit.PDFDocument, input: CertificatePdfInput, innerW: number, y: number): void {
+  y = roomFor(doc, y, 110);
   doc.fontSize(10).fillColor('#111').text('证据摘要 Evidence digest (sha256)', M, y);
   y = doc.y + 2;
   doc.fontSize(8.5).fillColor('#111').text(input.evidenceDigest, M, y, { width: innerW, lineBreak: false });
@@ -143,20 +171,18 @@ export async function renderCertificatePdf(input: CertificatePdfInput, options: 
     '此摘要覆盖本证书所依据的全部影像、目标、外业报告与规则参数；任何证据变更都会使证书失效。 The digest covers every image, target, ground report and policy parameter this certificate rests on; any change to that evidence makes the certificate stale.',
     M, y, { width: innerW },
   );
+}
 
-  if (input.state && input.state.status !== 'valid') {
-    const range = doc.bufferedPageRange();
-    for (let i = range.start; i < range.start + range.count; i++) {
-      doc.switchToPage(i);
-      doc.save().rotate(-30, { origin: [W / 2, doc.page.height / 2] }).fontSize(48).fillColor('#d1242f').opacity(0.35);
-      doc.text(stateLabel(input.state.status), 0, doc.page.height / 2 - 30, { width: W, align: 'center' });
-      doc.restore();
-    }
+/** A revoked or stale certificate says so across every page. */
+function stampEveryPage(doc: PDFKit.PDFDocument, label: string): void {
+  const W = doc.page.width;
+  const range = doc.bufferedPageRange();
+  for (let i = range.start; i < range.start + range.count; i++) {
+    doc.switchToPage(i);
+    doc.save().rotate(-30, { origin: [W / 2, doc.page.height / 2] }).fontSize(48).fillColor('#d1242f').opacity(0.35);
+    doc.text(label, 0, doc.page.height / 2 - 30, { width: W, align: 'center' });
+    doc.restore();
   }
-
-  options.signal?.throwIfAborted();
-  doc.end();
-  return done;
 }
 
 function stateLabel(status: 'valid' | 'revoked' | 'stale'): string {
