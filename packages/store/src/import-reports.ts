@@ -61,7 +61,7 @@ function targetsOf(ws: Workspace, cache?: ImportTargetsCache): TargetIndex {
  * report id: the same report again is a no-op; the same id with other content is rejected. Photos are
  * stored by sha256. Issued certificates whose zone a report touches are marked stale.
  */
-export function importReports(ws: Workspace, rows: ReportRow[], actor: string, opts: { source?: string; photos?: PhotoBytes; seasonId?: string; teamScope?: ReadonlySet<string>; targets?: ImportTargetsCache } = {}): ImportReportsResult {
+export function importReports(ws: Workspace, rows: ReportRow[], actor: string, opts: ImportReportsOptions = {}): ImportReportsResult {
   // Kept only by a batch that commits itself: inside a caller's transaction, a later rollback would leave it stale.
   const cache = dbOf(ws).inTransaction ? undefined : opts.targets;
   const kept = cache?.index;
@@ -70,110 +70,155 @@ export function importReports(ws: Workspace, rows: ReportRow[], actor: string, o
   let stamp: string | undefined;
   let built: TargetIndex | undefined;
   const result = ws.write(actor, (audit) => {
-    const res: ImportReportsResult = { added: [], unchanged: [], rejected: [], newTargets: [], contradictions: [], staleCertificates: [], warnings: [], outOfScope: [] };
-    const policy = seasonPolicy(ws, opts.seasonId);
-    const targets = targetsOf(ws, { index: kept, stamp: cache?.stamp });
-    const existing = dbOf(ws).prepare('SELECT content_sha256 FROM reports WHERE report_id = ?');
-    const insPhoto = dbOf(ws).prepare('INSERT INTO photos (sha256, mime, size_bytes, bytes, added_at) VALUES (?, ?, ?, ?, ?) ON CONFLICT(sha256) DO NOTHING');
-    const hasPhoto = dbOf(ws).prepare('SELECT 1 FROM photos WHERE sha256 = ?');
-    const insReport = dbOf(ws).prepare(`INSERT INTO reports (geom, report_id, target_id, match, verdict, what, accuracy_m, observed_at, team, plant_count, area_m2, photos_json, notes, content_sha256, source, imported_at)
-      VALUES (?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?)`);
-    const touched: Polygon[] = [];
-
-    for (const { row, report: raw } of rows) {
-      // Photos: resolve names to sha256, store bytes.
-      const photoHashes: string[] = [];
-      const pending: (() => void)[] = [];
-      let photoErr: string | null = null;
-      for (const name of raw.photos) {
-        const given = opts.photos?.get(name);
-        if (given) {
-          // Photos are stored by sha256 and only when their bytes are an image, whatever name or type they came with.
-          const h = sha256Hex(given.bytes);
-          const mime = sniffImage(given.bytes);
-          if (!mime) photoErr ??= `photos: 不是图片 photo '${name}' is not a JPEG, PNG, HEIC or WebP image (by its content)`;
-          else if (isPhotoSha(name) && name.toLowerCase() !== h) photoErr ??= `photos: 照片校验和不符 photo '${name}' has sha256 ${h}`;
-          else {
-            pending.push(() => insPhoto.run(h, mime, given.bytes.byteLength, Buffer.from(given.bytes), ws.now()));
-            photoHashes.push(h);
-          }
-        } else if (isPhotoSha(name) && hasPhoto.get(name.toLowerCase())) photoHashes.push(name.toLowerCase());
-        else photoErr ??= `photos: 找不到照片 photo '${name}' not found (give a path relative to the report file, or the sha256 of a stored photo)`;
-      }
-      if (photoErr) { res.rejected.push({ row, message: photoErr }); continue; }
-      const report: GroundReport = { ...raw, photos: photoHashes };
-      const contentSha = digestOf(report);
-      const old = existing.get(report.reportId) as { content_sha256: string } | undefined;
-      if (old) {
-        if (old.content_sha256 === contentSha) res.unchanged.push({ row, reportId: report.reportId });
-        else res.rejected.push({ row, message: `report_id '${report.reportId}' 已用于另一份内容不同的报告 already stored with different content: give a new report_id` });
-        continue;
-      }
-      const m = matchReportInScope(report, targets, policy.matchMarginM, opts.teamScope);
-      if (m.kind === 'unknown_target') {
-        res.rejected.push({ row, message: `target_id: 工作区中没有目标 no target '${m.targetId}' in this workspace (leave target_id empty to match by position)` });
-        continue;
-      }
-      let targetId: string | null = null;
-      let from: string | null = null;
-      let to: string | null = null;
-      if (m.kind === 'out_of_scope') {
-        // Another team's target: keep the report, leave the target's status alone, and ask a person to look.
-        const flagged = flagOutOfScope(targets.get(m.targetId)!, report);
-        targets.set(flagged.target);
-        writeTarget(ws, flagged.target);
-        res.outOfScope.push({ reportId: report.reportId, targetId: m.targetId, reason: flagged.reason });
-        audit('target.review', m.targetId, { reason: flagged.reason, report_id: report.reportId, team: report.team });
-      } else if (m.kind === 'unmatched') {
-        if (report.verdict === 'confirmed_poppy' || report.verdict === 'eradicated') {
-          const t = targetFromFinding(report);
-          targets.set(t);
-          writeTarget(ws, t);
-          targetId = t.id;
-          to = t.status;
-          res.newTargets.push(t.id);
-          audit('target.add', t.id, { status: t.status, origin: 'ground', missed_by_scan: true, report_id: report.reportId });
-        }
-      } else {
-        if (m.kind === 'by_id') {
-          const d = pointToPolygonDistanceM(report.position, targets.get(m.targetId)!.geometry);
-          if (d > report.accuracyM + policy.matchMarginM) {
-            res.warnings.push({ row, reportId: report.reportId, message: `位置距目标 ${m.targetId} ${Math.round(d)} m（超过精度 + 余量 ${Math.round(report.accuracyM + policy.matchMarginM)} m）position is ${Math.round(d)} m from target ${m.targetId}: check the target id or the GPS fix` });
-          }
-        }
-        const change = applyReport(targets.get(m.targetId)!, report, policy);
-        targets.set(change.target);
-        writeTarget(ws, change.target);
-        targetId = m.targetId;
-        from = change.from;
-        to = change.to;
-        if (change.from !== change.to) audit('target.status', m.targetId, { from: change.from, to: change.to, report_id: report.reportId });
-        if (change.from !== change.to && (change.to === 'confirmed' || change.to === 'eradicated')) {
-          // A desk dismissal the ground found to be poppy: that reviewer's other dismissals this season are not trusted either.
-          for (const r of reopenReviewerDismissals(ws, change.target, report.reportId, audit)) targets.set(r);
-        }
-        if (change.contradiction) {
-          res.contradictions.push({ targetId: m.targetId, reportId: report.reportId, reason: change.contradiction });
-          audit('target.review', m.targetId, { reason: change.contradiction, report_id: report.reportId });
-        }
-      }
-      const point = { type: 'Point' as const, coordinates: report.position };
-      insReport.run(ws.blob(point), report.reportId, targetId, m.kind === 'unmatched' ? (targetId ? 'new_target' : 'none') : m.kind, report.verdict, report.what, report.accuracyM,
-        report.observedAt, report.team, report.plantCount, report.areaM2, JSON.stringify(report.photos), report.notes, contentSha, opts.source ?? null, ws.now());
-      ws.extendLayer('reports', point);
-      for (const store of pending) store();
-      audit('report.add', report.reportId, { target_id: targetId, match: m.kind, verdict: report.verdict, content_sha256: contentSha });
-      res.added.push({ row, reportId: report.reportId, targetId, match: m.kind, from, to });
-      const [lon, lat] = report.position;
-      const d = 1e-6;
-      touched.push({ type: 'Polygon', coordinates: [[[lon - d, lat - d], [lon + d, lat - d], [lon + d, lat + d], [lon - d, lat + d], [lon - d, lat - d]]] });
-    }
-    res.staleCertificates = markStaleCertificates(ws, touched, `新的地面报告 new ground reports (${res.added.length})`, audit);
-    if (cache) { stamp = changeStamp(ws); built = targets; }
+    const batch: Batch = {
+      ws, audit, opts,
+      res: { added: [], unchanged: [], rejected: [], newTargets: [], contradictions: [], staleCertificates: [], warnings: [], outOfScope: [] },
+      policy: seasonPolicy(ws, opts.seasonId),
+      targets: targetsOf(ws, { index: kept, stamp: cache?.stamp }),
+      sql: statements(ws),
+      touched: [],
+    };
+    for (const { row, report } of rows) importRow(batch, row, report);
+    const { res } = batch;
+    res.staleCertificates = markStaleCertificates(ws, batch.touched, `新的地面报告 new ground reports (${res.added.length})`, audit);
+    if (cache) { stamp = changeStamp(ws); built = batch.targets; }
     return res;
   });
   if (cache) { cache.index = built; cache.stamp = stamp; }
   return result;
+}
+
+/** Options of {@link importReports}. */
+export interface ImportReportsOptions { source?: string; photos?: PhotoBytes; seasonId?: string; teamScope?: ReadonlySet<string>; targets?: ImportTargetsCache }
+
+type Audit = (action: string, subject: string, payload?: unknown) => unknown;
+
+/** One import's transaction: what every row reads and adds to. */
+interface Batch {
+  ws: Workspace;
+  audit: Audit;
+  opts: ImportReportsOptions;
+  res: ImportReportsResult;
+  policy: { matchMarginM: number; verifyAfterDays: number };
+  targets: TargetIndex;
+  sql: ReturnType<typeof statements>;
+  /** A tiny square around each added report, for marking certificates stale. */
+  touched: Polygon[];
+}
+
+function statements(ws: Workspace) {
+  return {
+    existing: dbOf(ws).prepare('SELECT content_sha256 FROM reports WHERE report_id = ?'),
+    insPhoto: dbOf(ws).prepare('INSERT INTO photos (sha256, mime, size_bytes, bytes, added_at) VALUES (?, ?, ?, ?, ?) ON CONFLICT(sha256) DO NOTHING'),
+    hasPhoto: dbOf(ws).prepare('SELECT 1 FROM photos WHERE sha256 = ?'),
+    insReport: dbOf(ws).prepare(`INSERT INTO reports (geom, report_id, target_id, match, verdict, what, accuracy_m, observed_at, team, plant_count, area_m2, photos_json, notes, content_sha256, source, imported_at)
+      VALUES (?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?)`),
+  };
+}
+
+/** One row: its photos resolved, then unchanged, rejected, or matched, applied and stored. */
+function importRow(batch: Batch, row: number, raw: GroundReport): void {
+  const { res, opts } = batch;
+  const photos = resolvePhotos(batch, raw.photos);
+  if ('error' in photos) { res.rejected.push({ row, message: photos.error }); return; }
+  const report: GroundReport = { ...raw, photos: photos.hashes };
+  const contentSha = digestOf(report);
+  const old = batch.sql.existing.get(report.reportId) as { content_sha256: string } | undefined;
+  if (old) {
+    if (old.content_sha256 === contentSha) res.unchanged.push({ row, reportId: report.reportId });
+    else res.rejected.push({ row, message: `report_id '${report.reportId}' 已用于另一份内容不同的报告 already stored with different content: give a new report_id` });
+    return;
+  }
+  const m = matchReportInScope(report, batch.targets, batch.policy.matchMarginM, opts.teamScope);
+  if (m.kind === 'unknown_target') {
+    res.rejected.push({ row, message: `target_id: 工作区中没有目标 no target '${m.targetId}' in this workspace (leave target_id empty to match by position)` });
+    return;
+  }
+  const { targetId, from, to } = applyMatch(batch, row, report, m);
+  storeReport(batch, report, targetId, m.kind === 'unmatched' ? (targetId ? 'new_target' : 'none') : m.kind, contentSha);
+  for (const store of photos.pending) store();
+  batch.audit('report.add', report.reportId, { target_id: targetId, match: m.kind, verdict: report.verdict, content_sha256: contentSha });
+  res.added.push({ row, reportId: report.reportId, targetId, match: m.kind, from, to });
+  const [lon, lat] = report.position;
+  const d = 1e-6;
+  batch.touched.push({ type: 'Polygon', coordinates: [[[lon - d, lat - d], [lon + d, lat - d], [lon + d, lat + d], [lon - d, lat + d], [lon - d, lat - d]]] });
+}
+
+/**
+ * The report's photos by sha256: given bytes (stored once the report is, and only when they are an image), or a photo
+ * already stored. The first problem is the row's error.
+ */
+function resolvePhotos({ ws, opts, sql }: Batch, names: string[]): { hashes: string[]; pending: (() => void)[] } | { error: string } {
+  const hashes: string[] = [];
+  const pending: (() => void)[] = [];
+  let error: string | null = null;
+  for (const name of names) {
+    const given = opts.photos?.get(name);
+    if (given) {
+      // Photos are stored by sha256 and only when their bytes are an image, whatever name or type they came with.
+      const h = sha256Hex(given.bytes);
+      const mime = sniffImage(given.bytes);
+      if (!mime) error ??= `photos: 不是图片 photo '${name}' is not a JPEG, PNG, HEIC or WebP image (by its content)`;
+      else if (isPhotoSha(name) && name.toLowerCase() !== h) error ??= `photos: 照片校验和不符 photo '${name}' has sha256 ${h}`;
+      else {
+        pending.push(() => sql.insPhoto.run(h, mime, given.bytes.byteLength, Buffer.from(given.bytes), ws.now()));
+        hashes.push(h);
+      }
+    } else if (isPhotoSha(name) && sql.hasPhoto.get(name.toLowerCase())) hashes.push(name.toLowerCase());
+    else error ??= `photos: 找不到照片 photo '${name}' not found (give a path relative to the report file, or the sha256 of a stored photo)`;
+  }
+  return error ? { error } : { hashes, pending };
+}
+
+type ReportMatch = Exclude<ReturnType<typeof matchReportInScope>, { kind: 'unknown_target' }>;
+
+/** What the match does to the targets: another team's is flagged, a finding off every target becomes one, a matched target's lifecycle advances. */
+function applyMatch(batch: Batch, row: number, report: GroundReport, m: ReportMatch): { targetId: string | null; from: string | null; to: string | null } {
+  const { ws, targets, res, audit } = batch;
+  if (m.kind === 'out_of_scope') {
+    // Another team's target: keep the report, leave the target's status alone, and ask a person to look.
+    const flagged = flagOutOfScope(targets.get(m.targetId)!, report);
+    targets.set(flagged.target);
+    writeTarget(ws, flagged.target);
+    res.outOfScope.push({ reportId: report.reportId, targetId: m.targetId, reason: flagged.reason });
+    audit('target.review', m.targetId, { reason: flagged.reason, report_id: report.reportId, team: report.team });
+    return { targetId: null, from: null, to: null };
+  }
+  if (m.kind === 'unmatched') {
+    if (report.verdict !== 'confirmed_poppy' && report.verdict !== 'eradicated') return { targetId: null, from: null, to: null };
+    const t = targetFromFinding(report);
+    targets.set(t);
+    writeTarget(ws, t);
+    res.newTargets.push(t.id);
+    audit('target.add', t.id, { status: t.status, origin: 'ground', missed_by_scan: true, report_id: report.reportId });
+    return { targetId: t.id, from: null, to: t.status };
+  }
+  if (m.kind === 'by_id') {
+    const d = pointToPolygonDistanceM(report.position, targets.get(m.targetId)!.geometry);
+    if (d > report.accuracyM + batch.policy.matchMarginM) {
+      res.warnings.push({ row, reportId: report.reportId, message: `位置距目标 ${m.targetId} ${Math.round(d)} m（超过精度 + 余量 ${Math.round(report.accuracyM + batch.policy.matchMarginM)} m）position is ${Math.round(d)} m from target ${m.targetId}: check the target id or the GPS fix` });
+    }
+  }
+  const change = applyReport(targets.get(m.targetId)!, report, batch.policy);
+  targets.set(change.target);
+  writeTarget(ws, change.target);
+  if (change.from !== change.to) audit('target.status', m.targetId, { from: change.from, to: change.to, report_id: report.reportId });
+  if (change.from !== change.to && (change.to === 'confirmed' || change.to === 'eradicated')) {
+    // A desk dismissal the ground found to be poppy: that reviewer's other dismissals this season are not trusted either.
+    for (const r of reopenReviewerDismissals(ws, change.target, report.reportId, audit)) targets.set(r);
+  }
+  if (change.contradiction) {
+    res.contradictions.push({ targetId: m.targetId, reportId: report.reportId, reason: change.contradiction });
+    audit('target.review', m.targetId, { reason: change.contradiction, report_id: report.reportId });
+  }
+  return { targetId: m.targetId, from: change.from, to: change.to };
+}
+
+function storeReport({ ws, sql, opts }: Batch, report: GroundReport, targetId: string | null, match: string, contentSha: string): void {
+  const point = { type: 'Point' as const, coordinates: report.position };
+  sql.insReport.run(ws.blob(point), report.reportId, targetId, match, report.verdict, report.what, report.accuracyM,
+    report.observedAt, report.team, report.plantCount, report.areaM2, JSON.stringify(report.photos), report.notes, contentSha, opts.source ?? null, ws.now());
+  ws.extendLayer('reports', point);
 }
 
 function seasonPolicy(ws: Workspace, seasonId?: string) {
