@@ -30,15 +30,11 @@ const operatorView: View = async (root) => {
   let lastData: Awaited<ReturnType<typeof loadSurvey>> | null = null;
   const abort = new AbortController();
 
-  const flyTo = (id: string) => {
-    const f = targets.features.find((x) => String(x.properties.id) === id);
-    if (f) map.flyTo({ center: labelPoint(f.geometry), zoom: Math.max(map.getZoom(), 18), duration: 800 });
-  };
   const select = (id: string | null) => {
     list.select(id);
     layers?.select(id);
     void detail.show(id);
-    if (id) flyTo(id);
+    if (id) flyToTarget(map, targets, id);
     // Kept in the address (without a hashchange), so a language switch or reload reopens the same target.
     history.replaceState(history.state, '', id ? `#/operator?target=${encodeURIComponent(id)}` : '#/operator');
   };
@@ -91,8 +87,8 @@ const operatorView: View = async (root) => {
   wireTargetLayers(map, layers, list, select);
   await refresh();
   void api<{ reviewThreshold?: number | null }>('/api/planning/context').then((c) => list.setReviewThreshold(c.reviewThreshold ?? null)).catch(() => undefined);
-  const reopen = new URLSearchParams(location.hash.split('?')[1] ?? '').get('target');
-  if (reopen && targets.features.some((f) => String(f.properties.id) === reopen)) select(reopen);
+  const reopen = targetInAddress(targets);
+  if (reopen) select(reopen);
   return () => {
     abort.abort();
     jobs.close();
@@ -100,6 +96,17 @@ const operatorView: View = async (root) => {
   };
 };
 export default operatorView;
+
+function flyToTarget(map: MapLibreMap, targets: FC, id: string): void {
+  const f = targets.features.find((x) => String(x.properties.id) === id);
+  if (f) map.flyTo({ center: labelPoint(f.geometry), zoom: Math.max(map.getZoom(), 18), duration: 800 });
+}
+
+/** The target named in the address (`#/operator?target=…`) when it is one of these, to reopen after a reload or language switch. */
+function targetInAddress(targets: FC): string | null {
+  const id = new URLSearchParams(location.hash.split('?')[1] ?? '').get('target');
+  return id && targets.features.some((f) => String(f.properties.id) === id) ? id : null;
+}
 
 /** The survey's layers: zones, footprints, gaps, targets and rasters. */
 function drawSurvey(layers: SurveyLayers, data: Awaited<ReturnType<typeof loadSurvey>>): void {
