@@ -1,5 +1,5 @@
 import { describe, expect, it, beforeAll } from 'vitest';
-import { readFileSync } from 'node:fs';
+import { readdirSync, readFileSync, readlinkSync, realpathSync } from 'node:fs';
 import { makeFixtures, baseRows, baseInvalid, BASE, LAYOUTS, CRS_FIXTURES, type Fixtures } from '../../scripts/make-fixtures';
 import { openGeoTiffSource } from './open-geotiff-source';
 import { localDistanceM } from './georef';
@@ -163,5 +163,29 @@ describe.skipIf(!hasGdal)('openGeoTiffSource: GDAL-written layouts', () => {
   });
   it('knows every layout the fixture script makes', () => {
     expect(Object.keys(LAYOUTS).length).toBeGreaterThan(20);
+  });
+});
+
+describe('openGeoTiffSource: each file opened once', () => {
+  // Linux lists a process's open descriptors in /proc/self/fd; elsewhere there is nothing to count.
+  const fdDir = '/proc/self/fd';
+  const openDescriptorsOn = (file: string) => {
+    const real = realpathSync(file);
+    return readdirSync(fdDir).filter((fd) => {
+      try {
+        return readlinkSync(`${fdDir}/${fd}`) === real;
+      } catch {
+        return false;
+      }
+    }).length;
+  };
+  it.skipIf(process.platform !== 'linux')('holds one descriptor on the file for tags, blocks and readSamples, and none after close', async () => {
+    const s = await openGeoTiffSource(fx.files.base);
+    expect(openDescriptorsOn(fx.files.base)).toBe(1);
+    await s.readWindow([0, 0, 64, 64]);
+    await s.readSamples(0, [0, 0, 8, 8]);
+    expect(openDescriptorsOn(fx.files.base)).toBe(1);
+    await s.close();
+    expect(openDescriptorsOn(fx.files.base)).toBe(0);
   });
 });

@@ -1,5 +1,5 @@
 import { open, stat, type FileHandle } from 'node:fs/promises';
-import { fromFile, type GeoTIFF } from 'geotiff';
+import { GeoTIFF } from 'geotiff';
 import { crsFromProj4, getCrs, type Crs } from '@tiandi/geo/crs';
 import { TilesError, throwIfAborted } from '../errors';
 import type { GeoTransform } from '../write/geo-tags';
@@ -116,6 +116,27 @@ function resolveCrs(c: Crs | string | number | undefined): Crs | undefined {
 }
 
 /**
+ * geotiff.js's view of the file through the handle the blocks are read with, so each file is opened once (its own
+ * `fromFile` would open a second descriptor). geotiff.js asks for byte ranges and takes whole ArrayBuffers, padded
+ * with zeros past the end as its file source does; the handle is closed by the source, not by geotiff.js.
+ */
+function handleSource(fh: FileHandle) {
+  return {
+    fileSize: null,
+    async fetch(slices: readonly { offset: number; length: number }[]): Promise<ArrayBuffer[]> {
+      return Promise.all(
+        slices.map(async ({ offset, length }) => {
+          const bytes = new Uint8Array(length);
+          await fh.read(bytes, 0, length, offset);
+          return bytes.buffer;
+        }),
+      );
+    },
+    async close(): Promise<void> {},
+  };
+}
+
+/**
  * Opens a GeoTIFF for windowed reading: checks the header against sanity limits before allocating,
  * resolves georeferencing (tie point + scale or ModelTransformation, EPSG from GeoKeys or `crs`),
  * finds internal overviews and masks.
@@ -153,7 +174,7 @@ export async function openGeoTiffSource(path: string, options: OpenGeoTiffOption
     let acquired: string | undefined;
     let noData: number | undefined;
     try {
-      tiff = await fromFile(path, signal);
+      tiff = await GeoTIFF.fromSource(handleSource(fh) as never, undefined, signal);
       for (let i = 0; i < LIMITS.maxIfds; i++) {
         let fd;
         try {
