@@ -18,6 +18,7 @@ export function dyadic(w: Float32Array, n: number): boolean {
  * {@link resampleAllValid} for weights that are multiples of 1/16 (factors such as 1.5 or 2.5): the same sums
  * in integers. Every partial sum of the floating-point version is a multiple of 1/256 far below 2^53, so
  * it is exact there too and both give the same bytes; this one is several times faster.
+ * long: one hot loop kept whole so V8 optimises one function; it sums each output row's source rows into one integer row buffer, then the columns.
  */
 export function resampleDyadic(
   src: RgbRaster, tx: Taps, ty: Taps, colW: Float64Array, c0: number, span: number,
@@ -179,6 +180,7 @@ export function resampleMaskedDyadic(
  * {@link resampleMaskedDyadic} for a source valid everywhere (a window reaching past the raster): a cell's
  * valid weight is its row weight times its column weight, so the sums go rows first through one row buffer
  * (as in {@link resampleDyadic}), with the general path's rounding and half-covered rule.
+ * long: one hot loop kept whole so V8 optimises one function; rows first into one integer row buffer, then columns with their valid weight.
  */
 function edgeAllValidDyadic(
   src: RgbRaster, tx: Taps, ty: Taps, xW: Int32Array, fxy: number, outWidth: number, outHeight: number, rgb: Uint8Array, valid: Uint8Array,

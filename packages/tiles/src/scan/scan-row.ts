@@ -111,6 +111,7 @@ function batchBuffer(n: number): Float32Array {
  * current one is inferred), skips tiles with no valid pixel, scores the rest in batches of `batchSize`,
  * and measures validity on the heatmap and footprint grids. `onLastRead` is called once the last segment's
  * window has arrived, before it is inferred: the moment to start reading the caller's next row.
+ * long: one hot loop kept whole so V8 optimises one function; per segment it marks footprint validity, judges quality, then skips or batches each tile, sharing the row's counters.
  */
 export async function scanRow(
   ty: number,
