@@ -68,12 +68,55 @@ function effectivePredictor(predictor: number, compression: number, sampleFormat
   throw new TilesError('TIANDI_E_UNSUPPORTED_COMPRESSION', `不支持的预测器 ${why} is not defined by TIFF (GDAL refuses it too): re-export: gdal_translate -co COMPRESS=DEFLATE -co PREDICTOR=2 in.tif out.tif`, path);
 }
 
+/** Reads one tag's value (geotiff.js loads it from the file on first use). */
+type TagGetter = (name: string) => Promise<unknown>;
+
+/** The sample tags of an IFD, checked. */
+interface SampleTags {
+  samples: number;
+  bitsPerSample: number;
+  sampleFormat: number;
+  photometric: number;
+  planar: number;
+  compression: number;
+  newSubfileType: number;
+  isMask: boolean;
+}
+
+/** The block grid of an IFD (tiles or strips), checked. */
+interface BlockLayout {
+  tiled: boolean;
+  blockWidth: number;
+  blockHeight: number;
+  blocksAcross: number;
+  blocksDown: number;
+}
+
 /**
  * Reads and checks the tags of one IFD; throws typed errors for anything Tiandi cannot read. `values`: the raster is
  * read for its values only (a DEM), so signed and 32-bit integer and 64-bit float samples are accepted too.
  */
 export async function ifdInfo(fd: ImageFileDirectory, index: number, path: string, fileBytes: number, bigEndian = false, values = false): Promise<IfdInfo> {
-  const get = (name: string) => fd.loadValue(name as never) as Promise<unknown>;
+  const get: TagGetter = (name) => fd.loadValue(name as never) as Promise<unknown>;
+  const { width, height } = await imageSize(get, path);
+  const s = await sampleTags(get, path, values);
+  const decoder = decoderFor(s.compression, path);
+  const predictor = effectivePredictor(first(await get('Predictor'), 1), s.compression, s.sampleFormat, s.bitsPerSample, path);
+  const grid = await blockLayout(fd, get, width, height, s, path);
+  const { offsets, byteCounts } = await blockTable(fd, get, grid, s, height, path, fileBytes, bigEndian);
+  const alphaSample = await alphaSampleOf(get, s.photometric, s.samples);
+  const tables = await get('JPEGTables');
+  return {
+    index, width, height, tiled: grid.tiled, blockWidth: grid.blockWidth, blockHeight: grid.blockHeight,
+    blocksAcross: grid.blocksAcross, blocksDown: grid.blocksDown, samples: s.samples, bitsPerSample: s.bitsPerSample,
+    sampleFormat: s.sampleFormat, photometric: s.photometric, planar: s.planar, predictor, compression: s.compression, decoder, offsets, byteCounts,
+    jpegTables: tables ? Uint8Array.from(tables as ArrayLike<number>) : undefined,
+    alphaSample, newSubfileType: s.newSubfileType, isMask: s.isMask,
+  };
+}
+
+/** ImageWidth × ImageLength, refused when empty or beyond any real orthophoto (checked before anything is allocated). */
+async function imageSize(get: TagGetter, path: string): Promise<{ width: number; height: number }> {
   const width = first(await get('ImageWidth'), 0);
   const height = first(await get('ImageLength'), 0);
   if (width <= 0 || height <= 0) {
@@ -86,6 +129,11 @@ export async function ifdInfo(fd: ImageFileDirectory, index: number, path: strin
       path,
     );
   }
+  return { width, height };
+}
+
+/** Samples per pixel, depth, format and photometric interpretation, refused unless Tiandi can read them. */
+async function sampleTags(get: TagGetter, path: string, values: boolean): Promise<SampleTags> {
   const bpsRaw = await get('BitsPerSample');
   const samples = first(await get('SamplesPerPixel'), 1);
   const bitsPerSample = first(bpsRaw, 1);
@@ -121,8 +169,11 @@ export async function ifdInfo(fd: ImageFileDirectory, index: number, path: strin
   if (photometric === 6 && compression !== 7) {
     throw new TilesError('TIANDI_E_UNSUPPORTED_SAMPLES', '不支持的 YCbCr uncompressed YCbCr is not supported: convert with gdal_translate -co PHOTOMETRIC=RGB', path);
   }
-  const decoder = decoderFor(compression, path);
-  const predictor = effectivePredictor(first(await get('Predictor'), 1), compression, sampleFormat, bitsPerSample, path);
+  return { samples, bitsPerSample, sampleFormat, photometric, planar, compression, newSubfileType, isMask };
+}
+
+/** Tile or strip size, refused when empty, nonstandard, or too large to decode one block. */
+async function blockLayout(fd: ImageFileDirectory, get: TagGetter, width: number, height: number, s: SampleTags, path: string): Promise<BlockLayout> {
   const tiled = fd.hasTag('TileWidth' as never);
   const blockWidth = tiled ? first(await get('TileWidth'), 0) : width;
   const blockHeight = tiled ? first(await get('TileLength'), 0) : Math.min(first(await get('RowsPerStrip'), height), height);
@@ -133,7 +184,7 @@ export async function ifdInfo(fd: ImageFileDirectory, index: number, path: strin
     // The TIFF spec requires multiples of 16; libtiff calls other sizes "nonstandard, convert file".
     throw new TilesError('TIANDI_E_CORRUPT_TIFF', `瓦片尺寸不合规 nonstandard tile size ${blockWidth}×${blockHeight} (TIFF requires multiples of 16): retile it: gdal_translate -co TILED=YES -co COMPRESS=DEFLATE in.tif out.tif`, path);
   }
-  const pixelBytes = (planar === 2 ? 1 : samples) * Math.ceil(bitsPerSample / 8);
+  const pixelBytes = (s.planar === 2 ? 1 : s.samples) * Math.ceil(s.bitsPerSample / 8);
   if (blockWidth * blockHeight * pixelBytes > LIMITS.maxBlockBytes) {
     throw new TilesError(
       'TIANDI_E_TOO_LARGE',
@@ -141,15 +192,21 @@ export async function ifdInfo(fd: ImageFileDirectory, index: number, path: strin
       path,
     );
   }
-  const blocksAcross = Math.ceil(width / blockWidth);
-  const blocksDown = Math.ceil(height / blockHeight);
-  const nBlocks = blocksAcross * blocksDown * (planar === 2 ? samples : 1);
+  return { tiled, blockWidth, blockHeight, blocksAcross: Math.ceil(width / blockWidth), blocksDown: Math.ceil(height / blockHeight) };
+}
+
+/** Block offsets and byte counts, refused when blocks are missing, reach past the file, or are too short to hold their rows. */
+async function blockTable(
+  fd: ImageFileDirectory, get: TagGetter, grid: BlockLayout, s: SampleTags, height: number, path: string, fileBytes: number, bigEndian: boolean,
+): Promise<{ offsets: ArrayLike<number>; byteCounts: ArrayLike<number> }> {
+  const { tiled, blockWidth, blockHeight, blocksAcross, blocksDown } = grid;
+  const nBlocks = blocksAcross * blocksDown * (s.planar === 2 ? s.samples : 1);
   const offsets = fixDeferredByteOrder(fd, tiled ? 324 : 273, (await get(tiled ? 'TileOffsets' : 'StripOffsets')) as ArrayLike<number> | undefined, bigEndian);
   const byteCounts = fixDeferredByteOrder(fd, tiled ? 325 : 279, (await get(tiled ? 'TileByteCounts' : 'StripByteCounts')) as ArrayLike<number> | undefined, bigEndian);
   if (!offsets || !byteCounts || offsets.length < nBlocks || byteCounts.length < nBlocks) {
     throw new TilesError('TIANDI_E_CORRUPT_TIFF', `损坏的文件 corrupt TIFF: ${nBlocks} blocks expected, ${offsets?.length ?? 0} offsets found`, path);
   }
-  const rowBytes = Math.ceil((blockWidth * (planar === 2 ? 1 : samples) * bitsPerSample) / 8); // 1-bit masks: packed
+  const rowBytes = Math.ceil((blockWidth * (s.planar === 2 ? 1 : s.samples) * s.bitsPerSample) / 8); // 1-bit masks: packed
   for (let i = 0; i < nBlocks; i++) {
     const count = Number(byteCounts[i]);
     const end = Number(offsets[i]) + count;
@@ -162,23 +219,19 @@ export async function ifdInfo(fd: ImageFileDirectory, index: number, path: strin
     }
     // Uncompressed blocks hold every byte of their rows (tiles: the whole tile); libtiff refuses fewer.
     const rows = tiled ? blockHeight : Math.min(blockHeight, height - (i % blocksDown) * blockHeight);
-    if (compression === 1 && count > 0 && count < rows * rowBytes) {
+    if (s.compression === 1 && count > 0 && count < rows * rowBytes) {
       throw new TilesError('TIANDI_E_CORRUPT_TIFF', `数据不足 block ${i} holds ${count} bytes, its ${rows} uncompressed rows need ${rows * rowBytes}: the file is corrupt; export it again`, path);
     }
   }
-  let alphaSample = -1;
+  return { offsets, byteCounts };
+}
+
+/** Index of the alpha sample (the first ExtraSamples entry that is associated or unassociated alpha), or -1. */
+async function alphaSampleOf(get: TagGetter, photometric: number, samples: number): Promise<number> {
   const extra = await get('ExtraSamples');
-  if (extra !== undefined) {
-    const ex = typeof extra === 'number' ? [extra] : Array.from(extra as ArrayLike<number>);
-    const colour = photometric === 2 || photometric === 6 ? 3 : 1;
-    const i = ex.findIndex((e) => e === 1 || e === 2);
-    if (i >= 0 && colour + i < samples) alphaSample = colour + i;
-  }
-  const tables = await get('JPEGTables');
-  return {
-    index, width, height, tiled, blockWidth, blockHeight, blocksAcross, blocksDown, samples, bitsPerSample,
-    sampleFormat, photometric, planar, predictor, compression, decoder, offsets, byteCounts,
-    jpegTables: tables ? Uint8Array.from(tables as ArrayLike<number>) : undefined,
-    alphaSample, newSubfileType, isMask,
-  };
+  if (extra === undefined) return -1;
+  const ex = typeof extra === 'number' ? [extra] : Array.from(extra as ArrayLike<number>);
+  const colour = photometric === 2 || photometric === 6 ? 3 : 1;
+  const i = ex.findIndex((e) => e === 1 || e === 2);
+  return i >= 0 && colour + i < samples ? colour + i : -1;
 }
