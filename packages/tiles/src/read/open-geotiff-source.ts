@@ -136,6 +136,31 @@ function handleSource(fh: FileHandle) {
   };
 }
 
+/** What the IFDs of a file hold: the main image with its georeferencing, and its overviews and masks. */
+interface TiffImages {
+  main: IfdInfo;
+  levels: Level[];
+  masks: IfdInfo[];
+  geoTransform: GeoTransform;
+  crs: Crs;
+  acquired?: string;
+  noData?: number;
+}
+
+/** Everything a {@link GeoTiffSource} is built from, once the file is checked. */
+interface OpenedTiff extends TiffImages {
+  path: string;
+  fh: FileHandle;
+  tiff: GeoTIFF;
+  fileBytes: number;
+  bigTiff: boolean;
+  toWgs: GeoTiffSource['pixelToWgs84'];
+  gsdM: { x: number; y: number };
+  maskKind: GeoTiffSource['maskKind'];
+}
+
+type BlockReader = ReturnType<typeof createLevelReader>;
+
 /**
  * Opens a GeoTIFF for windowed reading: checks the header against sanity limits before allocating,
  * resolves georeferencing (tie point + scale or ModelTransformation, EPSG from GeoKeys or `crs`),
@@ -145,6 +170,37 @@ function handleSource(fh: FileHandle) {
 export async function openGeoTiffSource(path: string, options: OpenGeoTiffOptions = {}): Promise<GeoTiffSource> {
   const { signal } = options;
   throwIfAborted(signal);
+  const fileBytes = await sizeOfFile(path);
+  const fh: FileHandle = await open(path, 'r');
+  let tiff: GeoTIFF | undefined;
+  try {
+    const { bigTiff, bigEndian } = await checkHeader(fh, fileBytes, path);
+    let images: TiffImages | undefined;
+    try {
+      tiff = await GeoTIFF.fromSource(handleSource(fh) as never, undefined, signal);
+      images = await readImages(tiff, path, fileBytes, bigEndian, options);
+    } catch (err) {
+      if (err instanceof TilesError) throw err;
+      const msg = (err as Error).message ?? String(err);
+      throw new TilesError('TIANDI_E_CORRUPT_TIFF', `文件损坏或被截断 corrupt or truncated TIFF (${msg.slice(0, 120)}): copy or export it again`, path);
+    }
+    if (!images) throw new TilesError('TIANDI_E_CORRUPT_TIFF', '文件损坏 the TIFF has no image', path);
+    const { main, levels, masks, noData } = images;
+    levels.sort((a, b) => b.width - a.width);
+    for (const L of levels) L.mask = masks.find((m) => m.width === L.width && m.height === L.height);
+    const maskKind: GeoTiffSource['maskKind'] = main.alphaSample >= 0 ? 'alpha' : levels[0].mask ? 'mask' : noData !== undefined ? 'nodata' : 'none';
+    const { toWgs, gsdM } = groundGeometry(images, path);
+    const blocks = createLevelReader({ fh, path, bigEndian, noData, cacheBytes: options.cacheBytes ?? 64 * 1024 * 1024 });
+    return buildSource({ ...images, path, fh, tiff, fileBytes, bigTiff, toWgs, gsdM, maskKind }, blocks, options);
+  } catch (err) {
+    await fh.close().catch(() => undefined);
+    await tiff?.close();
+    throw err;
+  }
+}
+
+/** The file's size in bytes; refused when it cannot be opened or is empty. */
+async function sizeOfFile(path: string): Promise<number> {
   let fileBytes: number;
   try {
     fileBytes = (await stat(path)).size;
@@ -152,176 +208,192 @@ export async function openGeoTiffSource(path: string, options: OpenGeoTiffOption
     throw new TilesError('TIANDI_E_NOT_TIFF', `无法打开 cannot open the file (${(err as NodeJS.ErrnoException).code ?? (err as Error).message}): check the path`, path);
   }
   if (fileBytes === 0) throw new TilesError('TIANDI_E_NOT_TIFF', '文件为空 the file is empty (0 bytes): copy or export it again', path);
-  const fh: FileHandle = await open(path, 'r');
-  let tiff: GeoTIFF | undefined;
-  try {
-    const head = Buffer.alloc(4);
-    await fh.read(head, 0, 4, 0);
-    const magic = head.toString('latin1', 0, 2);
-    const version = magic === 'II' ? head.readUInt16LE(2) : magic === 'MM' ? head.readUInt16BE(2) : 0;
-    if (version !== 42 && version !== 43) {
-      throw new TilesError('TIANDI_E_NOT_TIFF', '不是 TIFF 文件 not a TIFF file: export the orthophoto as GeoTIFF', path);
-    }
-    const bigTiff = version === 43;
-    const bigEndian = magic === 'MM';
-    // Every count and offset of the header is bounded by the file before geotiff.js allocates anything.
-    await checkTiffStructure(fh, fileBytes, path, { bigTiff, bigEndian });
-    const levels: Level[] = [];
-    const masks: IfdInfo[] = [];
-    let main: IfdInfo | undefined;
-    let geoTransform: GeoTransform;
-    let crs: Crs;
-    let acquired: string | undefined;
-    let noData: number | undefined;
-    try {
-      tiff = await GeoTIFF.fromSource(handleSource(fh) as never, undefined, signal);
-      for (let i = 0; i < LIMITS.maxIfds; i++) {
-        let fd;
-        try {
-          fd = await tiff.requestIFD(i);
-        } catch (err) {
-          if ((err as Error).name === 'GeoTIFFImageIndexError' || /No image at index/i.test((err as Error).message)) break;
-          throw err;
-        }
-        if (i === 0) {
-          main = await ifdInfo(fd, i, path, fileBytes, magic === 'MM', options.values);
-          const img = await tiff.getImage(0);
-          const geoKeys = img.getGeoKeys();
-          const load = (n: string) => fd.loadValue(n as never) as Promise<number[] | undefined>;
-          // GDAL's order: a PAM .aux.xml, then the GeoTIFF tags, then a world file (.tfw/.tifw/.wld); a .prj for the CRS last.
-          ({ geoTransform, crs } = await resolveGeoref(
-            path,
-            { modelTransformation: await load('ModelTransformation'), modelTiepoint: await load('ModelTiepoint'), modelPixelScale: await load('ModelPixelScale'), geoKeys },
-            resolveCrs(options.crs),
-          ));
-          acquired = isoFromTiffDate(await fd.loadValue('DateTime' as never));
-          const nd = (await fd.loadValue('GDAL_NODATA' as never)) as string | undefined;
-          if (nd !== undefined && String(nd).trim() !== '') {
-            const v = Number(String(nd).replace(/\0/g, '').trim());
-            if (!Number.isNaN(v) || /nan/i.test(String(nd))) noData = v;
-          }
-          levels.push({ width: main.width, height: main.height, scaleX: 1, scaleY: 1, ifd: main });
-          continue;
-        }
-        const sub = Number((await fd.loadValue('NewSubfileType' as never)) ?? 0);
-        const isMask = (sub & 4) !== 0;
-        const isOverview = (sub & 1) !== 0;
-        if (!isMask && !isOverview) continue;
-        const info = await ifdInfo(fd, i, path, fileBytes, magic === 'MM', options.values);
-        if (isMask) masks.push(info);
-        else if (info.samples === main!.samples) {
-          levels.push({ width: info.width, height: info.height, scaleX: main!.width / info.width, scaleY: main!.height / info.height, ifd: info });
-        }
-      }
-    } catch (err) {
-      if (err instanceof TilesError) throw err;
-      const msg = (err as Error).message ?? String(err);
-      throw new TilesError('TIANDI_E_CORRUPT_TIFF', `文件损坏或被截断 corrupt or truncated TIFF (${msg.slice(0, 120)}): copy or export it again`, path);
-    }
-    if (!main) throw new TilesError('TIANDI_E_CORRUPT_TIFF', '文件损坏 the TIFF has no image', path);
-    levels.sort((a, b) => b.width - a.width);
-    for (const L of levels) L.mask = masks.find((m) => m.width === L.width && m.height === L.height);
-    const maskKind: GeoTiffSource['maskKind'] = main.alphaSample >= 0 ? 'alpha' : levels[0].mask ? 'mask' : noData !== undefined ? 'nodata' : 'none';
-    const toWgs = pixelToWgs84(geoTransform!, crs!);
-    let gsdM: { x: number; y: number };
-    try {
-      gsdM = groundSampleDistance(toWgs, main.width / 2, main.height / 2);
-    } catch {
-      throw new TilesError('TIANDI_E_NO_GEOREF', `地理参考无效 georeferencing puts the image outside ${crs!.id}'s valid area: check the CRS (or --crs)`, path);
-    }
-    if (!(gsdM.x > 0 && gsdM.y > 0 && Number.isFinite(gsdM.x) && Number.isFinite(gsdM.y))) {
-      throw new TilesError('TIANDI_E_NO_GEOREF', `地理参考无效 cannot measure the pixel size on the ground in ${crs!.id}: check the CRS (or --crs)`, path);
-    }
-    const wrong = implausibleGeoref(geoTransform!, main.width, main.height, toWgs, gsdM, crs!.id);
-    if (wrong) throw new TilesError('TIANDI_E_NO_GEOREF', wrong, path);
-    const blocks = createLevelReader({ fh, path, bigEndian, noData, cacheBytes: options.cacheBytes ?? 64 * 1024 * 1024 });
-    let reducedLevel: Level | undefined;
-    let pendingReduced: Level | undefined;
+  return fileBytes;
+}
 
-    const source: GeoTiffSource = {
-      path,
-      width: main.width,
-      height: main.height,
-      fileBytes,
-      bands: main.samples,
-      crs: crs!,
-      geoTransform: geoTransform!,
-      gsdM,
-      acquired,
-      noData,
-      maskKind,
-      layout: { compression: main.compression, tiled: main.tiled, blockWidth: main.blockWidth, blockHeight: main.blockHeight, bitsPerSample: main.bitsPerSample, sampleFormat: main.sampleFormat, bigTiff },
-      levels: levels.map(({ width, height, scaleX, scaleY }) => ({ width, height, scaleX, scaleY })),
-      pixelToWgs84: toWgs,
-      async readWindow(box, outWidth, outHeight, sig) {
-        throwIfAborted(sig ?? signal);
-        if (options.values) throw new TilesError('TIANDI_E_INTERNAL', '按数值打开的栅格只能用 readSamples a raster opened for its values is read with readSamples', path);
-        const [x0, y0, x1, y1] = box;
-        const ow = outWidth ?? Math.max(1, Math.round(x1 - x0));
-        const oh = outHeight ?? Math.max(1, Math.round(y1 - y0));
-        const sx = (x1 - x0) / ow;
-        const sy = (y1 - y0) / oh;
-        let L = levels[0];
-        for (const c of reducedLevel ? [...levels, reducedLevel] : levels) if (c.scaleX <= sx * (1 + 1e-9) && c.scaleY <= sy * (1 + 1e-9) && c.width < L.width) L = c;
-        const lx0 = x0 / L.scaleX;
-        const ly0 = y0 / L.scaleY;
-        const lx1 = x1 / L.scaleX;
-        const ly1 = y1 / L.scaleY;
-        const rx0 = Math.max(0, Math.floor(lx0));
-        const ry0 = Math.max(0, Math.floor(ly0));
-        const rx1 = Math.min(L.width, Math.ceil(lx1 - 1e-9));
-        const ry1 = Math.min(L.height, Math.ceil(ly1 - 1e-9));
-        if (rx1 <= rx0 || ry1 <= ry0) {
-          return { width: ow, height: oh, rgb: new Uint8Array(ow * oh * 3), valid: new Uint8Array(ow * oh) };
-        }
-        const region = await blocks.readLevel(L.ifd, L.mask, rx0, ry0, rx1, ry1, sig ?? signal);
-        // resampleArea writes new arrays, so the region's buffer can serve the next window.
-        const out = resampleArea(region, [lx0 - rx0, ly0 - ry0, lx1 - rx0, ly1 - ry0], ow, oh);
-        blocks.release(region);
-        return out;
-      },
-      async readSamples(level, window, sig) {
-        throwIfAborted(sig ?? signal);
-        const image = await tiff!.getImage(levels[level].ifd.index);
-        return (await image.readRasters({ window: [...window], interleave: true, signal: sig ?? signal })) as unknown as ArrayLike<number>;
-      },
-      blocksDecoded: () => blocks.decodes(),
-      setCacheBytes: (bytes) => blocks.setCacheBytes(bytes),
-      async reduceLevel(factor, file, create) {
-        const base = levels[0];
-        if (base.mask || levels.some((l) => l !== base && l.scaleX <= factor * (1 + 1e-9) && l.scaleY <= factor * (1 + 1e-9))) return false;
-        const info = await blocks.reduceInto(base.ifd, factor, file, create);
-        if (!info) return false;
-        pendingReduced = { width: info.width, height: info.height, scaleX: factor, scaleY: factor, ifd: info };
-        return true;
-      },
-      useReducedLevel() {
-        reducedLevel = pendingReduced;
-        // Complete: blocks decoded from now on (for the verifier) need not be reduced again.
-        blocks.stopReducing();
-      },
-      async dropReducedLevel() {
-        reducedLevel = pendingReduced = undefined;
-        await blocks.dropReduced();
-      },
-      async keepBlocks(file, create, limitBytes) {
-        await blocks.keepInto(levels[0].ifd, file, create, limitBytes);
-      },
-      keepBlocksUnder: ([x0, y0, x1, y1]) => blocks.keepUnder(Math.floor(x0), Math.floor(y0), Math.ceil(x1), Math.ceil(y1)),
-      dropKeptBlocks: () => blocks.dropKept(),
-      async close() {
-        reducedLevel = pendingReduced = undefined;
-        await blocks.dropReduced();
-        await blocks.dropKept();
-        blocks.clear();
-        await fh.close().catch(() => undefined);
-        await tiff?.close();
-      },
-    };
-    return source;
-  } catch (err) {
-    await fh.close().catch(() => undefined);
-    await tiff?.close();
-    throw err;
+/** The TIFF magic and version (classic or BigTIFF, either byte order); every count and offset of the header is checked against the file. */
+async function checkHeader(fh: FileHandle, fileBytes: number, path: string): Promise<{ bigTiff: boolean; bigEndian: boolean }> {
+  const head = Buffer.alloc(4);
+  await fh.read(head, 0, 4, 0);
+  const magic = head.toString('latin1', 0, 2);
+  const version = magic === 'II' ? head.readUInt16LE(2) : magic === 'MM' ? head.readUInt16BE(2) : 0;
+  if (version !== 42 && version !== 43) {
+    throw new TilesError('TIANDI_E_NOT_TIFF', '不是 TIFF 文件 not a TIFF file: export the orthophoto as GeoTIFF', path);
   }
+  const bigTiff = version === 43;
+  const bigEndian = magic === 'MM';
+  // Every count and offset of the header is bounded by the file before geotiff.js allocates anything.
+  await checkTiffStructure(fh, fileBytes, path, { bigTiff, bigEndian });
+  return { bigTiff, bigEndian };
+}
+
+/** Reads the IFDs: the first is the main image (with its georeferencing), later ones overviews or masks; undefined when there is no image. */
+async function readImages(tiff: GeoTIFF, path: string, fileBytes: number, bigEndian: boolean, options: OpenGeoTiffOptions): Promise<TiffImages | undefined> {
+  const levels: Level[] = [];
+  const masks: IfdInfo[] = [];
+  let images: TiffImages | undefined;
+  for (let i = 0; i < LIMITS.maxIfds; i++) {
+    let fd;
+    try {
+      fd = await tiff.requestIFD(i);
+    } catch (err) {
+      if ((err as Error).name === 'GeoTIFFImageIndexError' || /No image at index/i.test((err as Error).message)) break;
+      throw err;
+    }
+    if (i === 0) {
+      const main = await ifdInfo(fd, i, path, fileBytes, bigEndian, options.values);
+      images = { main, levels, masks, ...(await mainImageTags(tiff, fd, path, options)) };
+      levels.push({ width: main.width, height: main.height, scaleX: 1, scaleY: 1, ifd: main });
+      continue;
+    }
+    const sub = Number((await fd.loadValue('NewSubfileType' as never)) ?? 0);
+    const isMask = (sub & 4) !== 0;
+    const isOverview = (sub & 1) !== 0;
+    if (!isMask && !isOverview) continue;
+    const info = await ifdInfo(fd, i, path, fileBytes, bigEndian, options.values);
+    const main = images!.main;
+    if (isMask) masks.push(info);
+    else if (info.samples === main.samples) {
+      levels.push({ width: info.width, height: info.height, scaleX: main.width / info.width, scaleY: main.height / info.height, ifd: info });
+    }
+  }
+  return images;
+}
+
+/** The main image's georeferencing, acquisition date and nodata value. */
+async function mainImageTags(
+  tiff: GeoTIFF, fd: Awaited<ReturnType<GeoTIFF['requestIFD']>>, path: string, options: OpenGeoTiffOptions,
+): Promise<{ geoTransform: GeoTransform; crs: Crs; acquired?: string; noData?: number }> {
+  const img = await tiff.getImage(0);
+  const geoKeys = img.getGeoKeys();
+  const load = (n: string) => fd.loadValue(n as never) as Promise<number[] | undefined>;
+  // GDAL's order: a PAM .aux.xml, then the GeoTIFF tags, then a world file (.tfw/.tifw/.wld); a .prj for the CRS last.
+  const { geoTransform, crs } = await resolveGeoref(
+    path,
+    { modelTransformation: await load('ModelTransformation'), modelTiepoint: await load('ModelTiepoint'), modelPixelScale: await load('ModelPixelScale'), geoKeys },
+    resolveCrs(options.crs),
+  );
+  const acquired = isoFromTiffDate(await fd.loadValue('DateTime' as never));
+  let noData: number | undefined;
+  const nd = (await fd.loadValue('GDAL_NODATA' as never)) as string | undefined;
+  if (nd !== undefined && String(nd).trim() !== '') {
+    const v = Number(String(nd).replace(/\0/g, '').trim());
+    if (!Number.isNaN(v) || /nan/i.test(String(nd))) noData = v;
+  }
+  return { geoTransform, crs, acquired, noData };
+}
+
+/** Pixel → WGS 84 and the ground sample distance at the image centre; refused when the georeferencing is implausible. */
+function groundGeometry({ main, geoTransform, crs }: TiffImages, path: string): { toWgs: GeoTiffSource['pixelToWgs84']; gsdM: { x: number; y: number } } {
+  const toWgs = pixelToWgs84(geoTransform, crs);
+  let gsdM: { x: number; y: number };
+  try {
+    gsdM = groundSampleDistance(toWgs, main.width / 2, main.height / 2);
+  } catch {
+    throw new TilesError('TIANDI_E_NO_GEOREF', `地理参考无效 georeferencing puts the image outside ${crs.id}'s valid area: check the CRS (or --crs)`, path);
+  }
+  if (!(gsdM.x > 0 && gsdM.y > 0 && Number.isFinite(gsdM.x) && Number.isFinite(gsdM.y))) {
+    throw new TilesError('TIANDI_E_NO_GEOREF', `地理参考无效 cannot measure the pixel size on the ground in ${crs.id}: check the CRS (or --crs)`, path);
+  }
+  const wrong = implausibleGeoref(geoTransform, main.width, main.height, toWgs, gsdM, crs.id);
+  if (wrong) throw new TilesError('TIANDI_E_NO_GEOREF', wrong, path);
+  return { toWgs, gsdM };
+}
+
+/** The source object over a checked file: windows, samples, the reduced level and kept blocks, and closing. */
+function buildSource(o: OpenedTiff, blocks: BlockReader, options: OpenGeoTiffOptions): GeoTiffSource {
+  const { path, main, levels, fh, tiff } = o;
+  const { signal } = options;
+  let reducedLevel: Level | undefined;
+  let pendingReduced: Level | undefined;
+  return {
+    path,
+    width: main.width,
+    height: main.height,
+    fileBytes: o.fileBytes,
+    bands: main.samples,
+    crs: o.crs,
+    geoTransform: o.geoTransform,
+    gsdM: o.gsdM,
+    acquired: o.acquired,
+    noData: o.noData,
+    maskKind: o.maskKind,
+    layout: { compression: main.compression, tiled: main.tiled, blockWidth: main.blockWidth, blockHeight: main.blockHeight, bitsPerSample: main.bitsPerSample, sampleFormat: main.sampleFormat, bigTiff: o.bigTiff },
+    levels: levels.map(({ width, height, scaleX, scaleY }) => ({ width, height, scaleX, scaleY })),
+    pixelToWgs84: o.toWgs,
+    async readWindow(box, outWidth, outHeight, sig) {
+      throwIfAborted(sig ?? signal);
+      if (options.values) throw new TilesError('TIANDI_E_INTERNAL', '按数值打开的栅格只能用 readSamples a raster opened for its values is read with readSamples', path);
+      return readLevelWindow(reducedLevel ? [...levels, reducedLevel] : levels, blocks, box, outWidth, outHeight, sig ?? signal);
+    },
+    async readSamples(level, window, sig) {
+      throwIfAborted(sig ?? signal);
+      const image = await tiff.getImage(levels[level].ifd.index);
+      return (await image.readRasters({ window: [...window], interleave: true, signal: sig ?? signal })) as unknown as ArrayLike<number>;
+    },
+    blocksDecoded: () => blocks.decodes(),
+    setCacheBytes: (bytes) => blocks.setCacheBytes(bytes),
+    async reduceLevel(factor, file, create) {
+      const base = levels[0];
+      if (base.mask || levels.some((l) => l !== base && l.scaleX <= factor * (1 + 1e-9) && l.scaleY <= factor * (1 + 1e-9))) return false;
+      const info = await blocks.reduceInto(base.ifd, factor, file, create);
+      if (!info) return false;
+      pendingReduced = { width: info.width, height: info.height, scaleX: factor, scaleY: factor, ifd: info };
+      return true;
+    },
+    useReducedLevel() {
+      reducedLevel = pendingReduced;
+      // Complete: blocks decoded from now on (for the verifier) need not be reduced again.
+      blocks.stopReducing();
+    },
+    async dropReducedLevel() {
+      reducedLevel = pendingReduced = undefined;
+      await blocks.dropReduced();
+    },
+    async keepBlocks(file, create, limitBytes) {
+      await blocks.keepInto(levels[0].ifd, file, create, limitBytes);
+    },
+    keepBlocksUnder: ([x0, y0, x1, y1]) => blocks.keepUnder(Math.floor(x0), Math.floor(y0), Math.ceil(x1), Math.ceil(y1)),
+    dropKeptBlocks: () => blocks.dropKept(),
+    async close() {
+      reducedLevel = pendingReduced = undefined;
+      await blocks.dropReduced();
+      await blocks.dropKept();
+      blocks.clear();
+      await fh.close().catch(() => undefined);
+      await tiff?.close();
+    },
+  };
+}
+
+/**
+ * A window read from the coarsest of `candidates` (levels[0] first: the full image) still at least as fine as the
+ * request, area-averaged to `outWidth × outHeight`; all invalid when the window misses the image.
+ */
+async function readLevelWindow(
+  candidates: Level[], blocks: BlockReader, box: PixelBox, outWidth: number | undefined, outHeight: number | undefined, signal: AbortSignal | undefined,
+): Promise<RgbRaster> {
+  const [x0, y0, x1, y1] = box;
+  const ow = outWidth ?? Math.max(1, Math.round(x1 - x0));
+  const oh = outHeight ?? Math.max(1, Math.round(y1 - y0));
+  const sx = (x1 - x0) / ow;
+  const sy = (y1 - y0) / oh;
+  let L = candidates[0];
+  for (const c of candidates) if (c.scaleX <= sx * (1 + 1e-9) && c.scaleY <= sy * (1 + 1e-9) && c.width < L.width) L = c;
+  const lx0 = x0 / L.scaleX;
+  const ly0 = y0 / L.scaleY;
+  const lx1 = x1 / L.scaleX;
+  const ly1 = y1 / L.scaleY;
+  const rx0 = Math.max(0, Math.floor(lx0));
+  const ry0 = Math.max(0, Math.floor(ly0));
+  const rx1 = Math.min(L.width, Math.ceil(lx1 - 1e-9));
+  const ry1 = Math.min(L.height, Math.ceil(ly1 - 1e-9));
+  if (rx1 <= rx0 || ry1 <= ry0) {
+    return { width: ow, height: oh, rgb: new Uint8Array(ow * oh * 3), valid: new Uint8Array(ow * oh) };
+  }
+  const region = await blocks.readLevel(L.ifd, L.mask, rx0, ry0, rx1, ry1, signal);
+  // resampleArea writes new arrays, so the region's buffer can serve the next window.
+  const out = resampleArea(region, [lx0 - rx0, ly0 - ry0, lx1 - rx0, ly1 - ry0], ow, oh);
+  blocks.release(region);
+  return out;
 }
