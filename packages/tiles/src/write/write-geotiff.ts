@@ -111,6 +111,21 @@ function exifDate(d: Date | string): string {
  *   geoTransform: [500000, 0.05, 0, 2800000, 0, -0.05], readRows: (y0, n) => new Uint8Array(1024 * n * 3) });
  */
 export async function writeGeoTiff(path: string, options: WriteGeoTiffOptions, signal?: AbortSignal): Promise<void> {
+  const o = checkedOptions(path, options);
+  const levels: Level[] = [];
+  try {
+    await openLevels(path, o, levels);
+    const push = pyramidWriter(levels, o);
+    await pullRows(path, o, push, signal);
+    await assembleFile(path, o, levels, signal);
+  } finally {
+    await Promise.all(levels.map((l) => l.file.close().catch(() => undefined)));
+    await Promise.all(levels.map((l) => rm(l.path, { force: true })));
+  }
+}
+
+/** The options, validated, with their defaults; refused when invalid or when the sample type and compression do not go together. */
+function checkedOptions(path: string, options: WriteGeoTiffOptions) {
   const parsed = OptionsSchema.safeParse(options);
   if (!parsed.success) {
     throw new TilesError('TIANDI_E_BAD_WRITE_OPTIONS', `writeGeoTiff: ${z.prettifyError(parsed.error)}`, path);
@@ -121,177 +136,202 @@ export async function writeGeoTiff(path: string, options: WriteGeoTiffOptions, s
   if (o.compression === 'jpeg' && (float || o.bands === 4)) {
     throw new TilesError('TIANDI_E_BAD_WRITE_OPTIONS', 'JPEG is for 1- or 3-band uint8 images; use deflate for RGBA or float32', path);
   }
-  const ts = o.tileSize;
   const codec: TileCodec = {
     compression: o.compression,
     bands: o.bands,
     float,
-    tileSize: ts,
+    tileSize: o.tileSize,
     jpegQuality: o.jpegQuality,
     deflateLevel: o.deflateLevel,
   };
+  // geoTags gets the caller's geotransform, as before the split.
+  return { ...o, float, codec, geoTransform: options.geoTransform };
+}
+
+type CheckedOptions = ReturnType<typeof checkedOptions>;
+
+/** One temporary file and one tile-row buffer per level (full resolution, then each overview); pushed into `levels` as opened so the caller can clean up. */
+async function openLevels(path: string, o: CheckedOptions, levels: Level[]): Promise<void> {
+  const ts = o.tileSize;
+  const Arr = o.float ? Float32Array : Uint8Array;
   const sizes: [number, number][] = [[o.width, o.height], ...(o.overviews ? overviewSizes(o.width, o.height, ts) : [])];
-  const levels: Level[] = [];
-  const cleanup = async () => {
-    await Promise.all(levels.map((l) => l.file.close().catch(() => undefined)));
-    await Promise.all(levels.map((l) => rm(l.path, { force: true })));
-  };
-  const Arr = float ? Float32Array : Uint8Array;
+  for (let i = 0; i < sizes.length; i++) {
+    const [w, h] = sizes[i];
+    const p = `${path}.L${i}.tmp`;
+    levels.push({
+      width: w,
+      height: h,
+      across: Math.ceil(w / ts),
+      down: Math.ceil(h / ts),
+      buffer: new Arr(w * ts * o.bands),
+      filled: 0,
+      received: 0,
+      byteCounts: [],
+      file: await open(p, 'w'),
+      path: p,
+      position: 0,
+    });
+  }
+}
+
+/**
+ * The function that pushes rows into level `li`: each level encodes and writes a tile row to its file once the row
+ * fills (or the image ends), then hands its half-size rows to the next level.
+ */
+function pyramidWriter(levels: Level[], o: CheckedOptions): (li: number, data: Uint8Array | Float32Array, rows: number) => Promise<void> {
+  const ts = o.tileSize;
+  const Arr = o.float ? Float32Array : Uint8Array;
   const fill = o.noData ?? 0;
   const rule = { alpha: o.bands === 4, noData: o.noData };
-  try {
-    for (let i = 0; i < sizes.length; i++) {
-      const [w, h] = sizes[i];
-      const p = `${path}.L${i}.tmp`;
-      levels.push({
-        width: w,
-        height: h,
-        across: Math.ceil(w / ts),
-        down: Math.ceil(h / ts),
-        buffer: new Arr(w * ts * o.bands),
-        filled: 0,
-        received: 0,
-        byteCounts: [],
-        file: await open(p, 'w'),
-        path: p,
-        position: 0,
-      });
-    }
 
-    const flush = async (li: number): Promise<void> => {
-      const L = levels[li];
-      const rows = L.filled;
-      const tiles: Promise<Buffer>[] = [];
-      for (let tx = 0; tx < L.across; tx++) {
-        const tile = new Arr(ts * ts * o.bands);
-        if (fill !== 0) tile.fill(fill);
-        const x0 = tx * ts;
-        const cols = Math.min(ts, L.width - x0);
-        for (let y = 0; y < rows; y++) {
-          const s = (y * L.width + x0) * o.bands;
-          tile.set(L.buffer.subarray(s, s + cols * o.bands), y * ts * o.bands);
-        }
-        tiles.push(encodeTile(tile, codec));
+  const flush = async (li: number): Promise<void> => {
+    const L = levels[li];
+    const rows = L.filled;
+    const tiles: Promise<Buffer>[] = [];
+    for (let tx = 0; tx < L.across; tx++) {
+      const tile = new Arr(ts * ts * o.bands);
+      if (fill !== 0) tile.fill(fill);
+      const x0 = tx * ts;
+      const cols = Math.min(ts, L.width - x0);
+      for (let y = 0; y < rows; y++) {
+        const s = (y * L.width + x0) * o.bands;
+        tile.set(L.buffer.subarray(s, s + cols * o.bands), y * ts * o.bands);
       }
-      const encoded = await Promise.all(tiles);
-      for (const b of encoded) {
-        await L.file.write(b, 0, b.length, L.position);
-        L.position += b.length;
-        L.byteCounts.push(b.length);
-      }
-      if (li + 1 < levels.length) {
-        const half = downsampleBand(L.buffer.subarray(0, rows * L.width * o.bands) as Uint8Array, L.width, rows, o.bands, rule);
-        await push(li + 1, half, Math.ceil(rows / 2));
-      }
-      L.filled = 0;
-    };
+      tiles.push(encodeTile(tile, o.codec));
+    }
+    const encoded = await Promise.all(tiles);
+    for (const b of encoded) {
+      await L.file.write(b, 0, b.length, L.position);
+      L.position += b.length;
+      L.byteCounts.push(b.length);
+    }
+    if (li + 1 < levels.length) {
+      const half = downsampleBand(L.buffer.subarray(0, rows * L.width * o.bands) as Uint8Array, L.width, rows, o.bands, rule);
+      await push(li + 1, half, Math.ceil(rows / 2));
+    }
+    L.filled = 0;
+  };
 
-    const push = async (li: number, data: Uint8Array | Float32Array, rows: number): Promise<void> => {
-      const L = levels[li];
-      let y = 0;
-      while (y < rows) {
-        const take = Math.min(ts - L.filled, rows - y);
-        L.buffer.set(data.subarray(y * L.width * o.bands, (y + take) * L.width * o.bands), L.filled * L.width * o.bands);
-        L.filled += take;
-        L.received += take;
-        y += take;
-        if (L.filled === ts || L.received === L.height) await flush(li);
-      }
-    };
+  const push = async (li: number, data: Uint8Array | Float32Array, rows: number): Promise<void> => {
+    const L = levels[li];
+    let y = 0;
+    while (y < rows) {
+      const take = Math.min(ts - L.filled, rows - y);
+      L.buffer.set(data.subarray(y * L.width * o.bands, (y + take) * L.width * o.bands), L.filled * L.width * o.bands);
+      L.filled += take;
+      L.received += take;
+      y += take;
+      if (L.filled === ts || L.received === L.height) await flush(li);
+    }
+  };
+  return push;
+}
 
-    for (let y0 = 0; y0 < o.height; y0 += ts) {
-      throwIfAborted(signal);
-      const rows = Math.min(ts, o.height - y0);
-      const data = await o.readRows(y0, rows);
-      if (data.length !== o.width * rows * o.bands || (float ? !(data instanceof Float32Array) : !(data instanceof Uint8Array))) {
-        throw new TilesError(
-          'TIANDI_E_BAD_WRITE_OPTIONS',
-          `readRows(${y0}, ${rows}) returned ${data.constructor.name}(${data.length}), expected ${float ? 'Float32Array' : 'Uint8Array'}(${o.width * rows * o.bands})`,
-          path,
-        );
-      }
-      await push(0, data, rows);
-      o.onProgress?.(y0 + rows, o.height);
+/** Pulls the image from `readRows` one tile row at a time, top to bottom, checking each band's type and length. */
+async function pullRows(path: string, o: CheckedOptions, push: ReturnType<typeof pyramidWriter>, signal: AbortSignal | undefined): Promise<void> {
+  const ts = o.tileSize;
+  for (let y0 = 0; y0 < o.height; y0 += ts) {
+    throwIfAborted(signal);
+    const rows = Math.min(ts, o.height - y0);
+    const data = await o.readRows(y0, rows);
+    if (data.length !== o.width * rows * o.bands || (o.float ? !(data instanceof Float32Array) : !(data instanceof Uint8Array))) {
+      throw new TilesError(
+        'TIANDI_E_BAD_WRITE_OPTIONS',
+        `readRows(${y0}, ${rows}) returned ${data.constructor.name}(${data.length}), expected ${o.float ? 'Float32Array' : 'Uint8Array'}(${o.width * rows * o.bands})`,
+        path,
+      );
     }
-
-    // Layout: header, IFDs (full resolution first), then tile data, smallest overview first.
-    const dataBytes = levels.reduce((s, l) => s + l.position, 0);
-    const bigTiff = o.bigTiff ?? dataBytes > 0xffffffff - 64 * 1024 * 1024;
-    const offType = bigTiff ? TYPE.LONG8 : TYPE.LONG;
-    const entriesFor = (li: number, offsets: number[]): IfdEntry[] => {
-      const L = levels[li];
-      const e: IfdEntry[] = [
-        { tag: 254, type: TYPE.LONG, values: [li === 0 ? 0 : 1] },
-        { tag: 256, type: TYPE.LONG, values: [L.width] },
-        { tag: 257, type: TYPE.LONG, values: [L.height] },
-        { tag: 258, type: TYPE.SHORT, values: new Array(o.bands).fill(float ? 32 : 8) },
-        { tag: 259, type: TYPE.SHORT, values: [COMPRESSION_TAG[o.compression]] },
-        { tag: 262, type: TYPE.SHORT, values: [o.bands === 1 ? 1 : o.compression === 'jpeg' ? 6 : 2] },
-        { tag: 277, type: TYPE.SHORT, values: [o.bands] },
-        { tag: 284, type: TYPE.SHORT, values: [1] },
-        { tag: 322, type: TYPE.LONG, values: [ts] },
-        { tag: 323, type: TYPE.LONG, values: [ts] },
-        { tag: 324, type: offType, values: offsets },
-        { tag: 325, type: offType, values: L.byteCounts },
-        { tag: 339, type: TYPE.SHORT, values: new Array(o.bands).fill(float ? 3 : 1) },
-      ];
-      if (o.compression === 'deflate') e.push({ tag: 317, type: TYPE.SHORT, values: [float ? 1 : 2] });
-      if (o.bands === 4) e.push({ tag: 338, type: TYPE.SHORT, values: [2] });
-      if (o.compression === 'jpeg' && o.bands === 3) e.push({ tag: 530, type: TYPE.SHORT, values: [2, 2] });
-      if (o.noData !== undefined) e.push({ tag: 42113, type: TYPE.ASCII, values: String(o.noData) });
-      if (li === 0) {
-        e.push(...geoTags(o.epsg, options.geoTransform));
-        if (o.acquired !== undefined) e.push({ tag: 306, type: TYPE.ASCII, values: exifDate(o.acquired) });
-      }
-      return e;
-    };
-    const headerLen = bigTiff ? 16 : 8;
-    const ifdLens = levels.map((l, i) => ifdByteLength(entriesFor(i, new Array(l.byteCounts.length).fill(0)), bigTiff));
-    const ifdStarts: number[] = [];
-    let at = headerLen;
-    for (const n of ifdLens) {
-      ifdStarts.push(at);
-      at += n;
-    }
-    const dataStart = at;
-    const levelStart: number[] = new Array(levels.length);
-    for (let i = levels.length - 1; i >= 0; i--) {
-      levelStart[i] = at;
-      at += levels[i].position;
-    }
-    const part = `${path}.part`;
-    const out = await open(part, 'w');
-    try {
-      let pos = 0;
-      const put = async (b: Buffer) => {
-        await out.write(b, 0, b.length, pos);
-        pos += b.length;
-      };
-      await put(encodeHeader(headerLen, bigTiff));
-      for (let i = 0; i < levels.length; i++) {
-        const offsets: number[] = [];
-        let p = levelStart[i];
-        for (const n of levels[i].byteCounts) {
-          offsets.push(p);
-          p += n;
-        }
-        const next = i + 1 < levels.length ? ifdStarts[i + 1] : 0;
-        await put(encodeIfd(entriesFor(i, offsets), ifdStarts[i], next, bigTiff));
-      }
-      if (pos !== dataStart) throw new Error(`internal: IFD area ${pos} != ${dataStart}`);
-      for (let i = levels.length - 1; i >= 0; i--) {
-        throwIfAborted(signal);
-        await levels[i].file.close();
-        for await (const chunk of createReadStream(levels[i].path, { highWaterMark: 4 << 20 })) await put(chunk as Buffer);
-      }
-    } catch (err) {
-      await out.close();
-      await rm(part, { force: true });
-      throw err;
-    }
-    await out.close();
-    await rename(part, path);
-  } finally {
-    await cleanup();
+    await push(0, data, rows);
+    o.onProgress?.(y0 + rows, o.height);
   }
+}
+
+/** The IFD entries of level `li` (0: full resolution, with the georeferencing and date) with its tile offsets. */
+function ifdEntries(o: CheckedOptions, levels: Level[], li: number, offsets: number[], offType: IfdEntry['type']): IfdEntry[] {
+  const L = levels[li];
+  const float = o.float;
+  const ts = o.tileSize;
+  const e: IfdEntry[] = [
+    { tag: 254, type: TYPE.LONG, values: [li === 0 ? 0 : 1] },
+    { tag: 256, type: TYPE.LONG, values: [L.width] },
+    { tag: 257, type: TYPE.LONG, values: [L.height] },
+    { tag: 258, type: TYPE.SHORT, values: new Array(o.bands).fill(float ? 32 : 8) },
+    { tag: 259, type: TYPE.SHORT, values: [COMPRESSION_TAG[o.compression]] },
+    { tag: 262, type: TYPE.SHORT, values: [o.bands === 1 ? 1 : o.compression === 'jpeg' ? 6 : 2] },
+    { tag: 277, type: TYPE.SHORT, values: [o.bands] },
+    { tag: 284, type: TYPE.SHORT, values: [1] },
+    { tag: 322, type: TYPE.LONG, values: [ts] },
+    { tag: 323, type: TYPE.LONG, values: [ts] },
+    { tag: 324, type: offType, values: offsets },
+    { tag: 325, type: offType, values: L.byteCounts },
+    { tag: 339, type: TYPE.SHORT, values: new Array(o.bands).fill(float ? 3 : 1) },
+  ];
+  if (o.compression === 'deflate') e.push({ tag: 317, type: TYPE.SHORT, values: [float ? 1 : 2] });
+  if (o.bands === 4) e.push({ tag: 338, type: TYPE.SHORT, values: [2] });
+  if (o.compression === 'jpeg' && o.bands === 3) e.push({ tag: 530, type: TYPE.SHORT, values: [2, 2] });
+  if (o.noData !== undefined) e.push({ tag: 42113, type: TYPE.ASCII, values: String(o.noData) });
+  if (li === 0) {
+    e.push(...geoTags(o.epsg, o.geoTransform));
+    if (o.acquired !== undefined) e.push({ tag: 306, type: TYPE.ASCII, values: exifDate(o.acquired) });
+  }
+  return e;
+}
+
+/** Where each IFD and each level's tile data start: header, IFDs (full resolution first), then tile data, smallest overview first. */
+function fileLayout(levels: Level[], ifdLens: number[], headerLen: number): { ifdStarts: number[]; dataStart: number; levelStart: number[] } {
+  const ifdStarts: number[] = [];
+  let at = headerLen;
+  for (const n of ifdLens) {
+    ifdStarts.push(at);
+    at += n;
+  }
+  const dataStart = at;
+  const levelStart: number[] = new Array(levels.length);
+  for (let i = levels.length - 1; i >= 0; i--) {
+    levelStart[i] = at;
+    at += levels[i].position;
+  }
+  return { ifdStarts, dataStart, levelStart };
+}
+
+/** Writes header, IFDs and the levels' tile data to `<path>.part` and renames it to `path`; the part file is removed on failure. */
+async function assembleFile(path: string, o: CheckedOptions, levels: Level[], signal: AbortSignal | undefined): Promise<void> {
+  const dataBytes = levels.reduce((s, l) => s + l.position, 0);
+  const bigTiff = o.bigTiff ?? dataBytes > 0xffffffff - 64 * 1024 * 1024;
+  const offType = bigTiff ? TYPE.LONG8 : TYPE.LONG;
+  const headerLen = bigTiff ? 16 : 8;
+  const ifdLens = levels.map((l, i) => ifdByteLength(ifdEntries(o, levels, i, new Array(l.byteCounts.length).fill(0), offType), bigTiff));
+  const { ifdStarts, dataStart, levelStart } = fileLayout(levels, ifdLens, headerLen);
+  const part = `${path}.part`;
+  const out = await open(part, 'w');
+  try {
+    let pos = 0;
+    const put = async (b: Buffer) => {
+      await out.write(b, 0, b.length, pos);
+      pos += b.length;
+    };
+    await put(encodeHeader(headerLen, bigTiff));
+    for (let i = 0; i < levels.length; i++) {
+      const offsets: number[] = [];
+      let p = levelStart[i];
+      for (const n of levels[i].byteCounts) {
+        offsets.push(p);
+        p += n;
+      }
+      const next = i + 1 < levels.length ? ifdStarts[i + 1] : 0;
+      await put(encodeIfd(ifdEntries(o, levels, i, offsets, offType), ifdStarts[i], next, bigTiff));
+    }
+    if (pos !== dataStart) throw new Error(`internal: IFD area ${pos} != ${dataStart}`);
+    for (let i = levels.length - 1; i >= 0; i--) {
+      throwIfAborted(signal);
+      await levels[i].file.close();
+      for await (const chunk of createReadStream(levels[i].path, { highWaterMark: 4 << 20 })) await put(chunk as Buffer);
+    }
+  } catch (err) {
+    await out.close();
+    await rm(part, { force: true });
+    throw err;
+  }
+  await out.close();
+  await rename(part, path);
 }
