@@ -3,7 +3,7 @@ import { boxRgb8 } from './wasm/kernels';
 
 /**
  * Integer-factor box average (the common case once the scan plan snaps the factor): k×k source pixels per cell.
- * long: one hot loop kept whole so V8 optimises one function; it sums k×k pixels per cell, all-valid and masked variants side by side.
+ * long: one hot loop kept whole so V8 optimises one function; WebAssembly first, then k = 2 and 3 unrolled, then the general k×k sum, all-valid and masked side by side.
  */
 export function boxDownsample(src: RgbRaster, x0: number, y0: number, k: number, outWidth: number, outHeight: number): RgbRaster {
   const valid = new Uint8Array(outWidth * outHeight);

@@ -16,7 +16,7 @@ export interface RgbRaster {
  * Area-averaged resampling of the source box [x0, x1) × [y0, y1) (fractional source pixels, may reach
  * outside the raster) onto `outWidth × outHeight` cells. Only valid source pixels contribute; a cell is
  * valid when valid pixels cover at least half of it.
- * long: one hot loop kept whole so V8 optimises one function; it picks the box, dyadic or general path, builds the taps, and sums each cell's weighted pixels and valid weight.
+ * long: one hot loop kept whole so V8 optimises one function; it picks the copy, box, edge, all-valid or dyadic path, else sums each cell's weighted valid pixels and their weight.
  */
 export function resampleArea(
   src: RgbRaster,
