@@ -16,7 +16,7 @@ const minAt = args.indexOf('--min');
 const min = minAt >= 0 ? Number(args[minAt + 1]) : 80;
 /** Test suites (`describe`/`it` callbacks) are lists of cases, not functions to split: counted only with --tests. */
 const withTests = args.includes('--tests');
-const roots = args.filter((a, i) => a !== '--min' && a !== '--tests' && i !== minAt + 1);
+const roots = args.filter((a, i) => a !== '--min' && a !== '--tests' && (minAt < 0 || i !== minAt + 1));
 const repo = resolve(import.meta.dirname, '..');
 const SKIP = new Set(['node_modules', 'dist', '.git', 'test-artifacts', 'coverage']);
 
