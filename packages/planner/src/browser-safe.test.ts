@@ -14,7 +14,8 @@ function reachableImports(entry: string): { files: Set<string>; bare: Set<string
     if (files.has(file)) return;
     files.add(file);
     const src = fs.readFileSync(file, 'utf8');
-    for (const m of src.matchAll(/(?:import|export)\s[^'"]*?from\s+'([^']+)'|import\('([^']+)'\)/g)) {
+    // Type-only imports and re-exports are erased from the bundle, so they reach nothing at run time.
+    for (const m of src.matchAll(/(?:import|export)\s(?!type\s)[^'"]*?from\s+'([^']+)'|import\('([^']+)'\)/g)) {
       const spec = m[1] ?? m[2];
       if (spec.startsWith('.')) visit(path.resolve(path.dirname(file), spec) + '.ts');
       else bare.add(spec);

@@ -46,7 +46,8 @@ describe('scanInThread', () => {
     const script = `import('${join(import.meta.dirname, 'scan-thread.ts')}').then((m) => m.scanInThread(${JSON.stringify({ images: [image], modelDir: MODEL, outDir: join(dir, 'orphan') })}, () => process.stdout.write('P'), new AbortController().signal))`;
     const server = spawn(process.execPath, ['--import', 'tsx', '-e', script], { stdio: ['ignore', 'pipe', 'ignore'] });
     const scanning = new Promise((r) => server.stdout!.once('data', r));
-    const childOf = () => spawnSync('pgrep', ['-P', String(server.pid)], { encoding: 'utf8' }).stdout.trim();
+    // The scan process by its entry file: tsx may also start an esbuild service under the same parent.
+    const childOf = () => spawnSync('pgrep', ['-P', String(server.pid), '-f', 'scan-thread-entry'], { encoding: 'utf8' }).stdout.trim();
     let child = '';
     for (let i = 0; i < 100 && !child; i++) {
       await new Promise((r) => setTimeout(r, 100));
