@@ -3,24 +3,14 @@ import { describe, expect, it } from 'vitest';
 import { join } from 'node:path';
 import { Workspace } from './workspace';
 import { importZones } from './import-zones';
-import { setSeason } from './set-season';
 import { importScanDir } from './import-scan-dir';
 import { listTargets } from './targets';
 import { adoptModel, adoptedModel, restoreModel, verifiedCandidates } from './model-adoption';
 import { readAuditLog, verifyAudit } from './verify-audit';
-import { SEASON, VILLAGES, rect, tmp, writeScanDir } from './test-world.test-util';
+import { ADAPTED_MODEL, VILLAGES, rect, threeVerifiedPlotsWorld, tmp, writeScanDir } from './test-world.test-util';
 
-async function world() {
-  const dir = tmp();
-  const ws = Workspace.create(join(dir, 'ws.gpkg'));
-  importZones(ws, VILLAGES, { level: 'village' }, 'lead');
-  setSeason(ws, SEASON, 'lead');
-  const cands = [0, 1, 2].map((i) => ({ id: `c${i}`, image: 'a.tif', poly: rect(100.001 + i * 0.003, 25.002, 100.0013 + i * 0.003, 25.0023), score: 0.8, verify: [0.99, 0.985, 0.995][i] }));
-  await importScanDir(ws, writeScanDir(join(dir, 's'), [{ image: 'a.tif', poly: rect(99.99, 24.99, 100.03, 25.02) }], cands), 'op');
-  return ws;
-}
-
-const ADAPTED = { dir: '/models/poppy-synth-adapted-1', name: 'poppy-synth-adapted-1', version: '1.0.0-adapted.1', threshold: 0.98 };
+const world = threeVerifiedPlotsWorld;
+const ADAPTED = ADAPTED_MODEL;
 
 describe('adopting an adapted verifier without rescanning', () => {
   it('stores the new scores on candidates and targets, counts those below its threshold, audits, and restores the previous scores', async () => {

@@ -1,29 +1,16 @@
 import { describe, expect, it } from 'vitest';
-import { join } from 'node:path';
 import { Workspace } from './workspace';
-import { importZones } from './import-zones';
 import { setSeason } from './set-season';
-import { importScanDir } from './import-scan-dir';
 import { listTargets } from './targets';
 import { adoptModel, restoreModel, verifiedCandidates } from './model-adoption';
 import { certifyZone } from './certify-zone';
 import { decideTriage, listTriage } from './triage';
 import { readAuditLog, verifyAudit } from './verify-audit';
-import { SEASON, VILLAGES, rect, tmp, writeScanDir } from './test-world.test-util';
+import { ADAPTED_MODEL, SEASON, threeVerifiedPlotsWorld, } from './test-world.test-util';
 import { importReports } from './import-reports';
 
-/** Village V01 fully imaged, three verified plots in it (first-stage 0.8, verifier 0.99 / 0.985 / 0.995). */
-async function world() {
-  const dir = tmp();
-  const ws = Workspace.create(join(dir, 'ws.gpkg'));
-  importZones(ws, VILLAGES, { level: 'village' }, 'lead');
-  setSeason(ws, SEASON, 'lead');
-  const cands = [0, 1, 2].map((i) => ({ id: `c${i}`, image: 'a.tif', poly: rect(100.001 + i * 0.003, 25.002, 100.0013 + i * 0.003, 25.0023), score: 0.8, verify: [0.99, 0.985, 0.995][i] }));
-  await importScanDir(ws, writeScanDir(join(dir, 's'), [{ image: 'a.tif', poly: rect(99.99, 24.99, 100.03, 25.02) }], cands), 'op');
-  return ws;
-}
-
-const ADAPTED = { dir: '/models/poppy-synth-adapted-1', name: 'poppy-synth-adapted-1', version: '1.0.0-adapted.1', threshold: 0.98 };
+const world = threeVerifiedPlotsWorld;
+const ADAPTED = ADAPTED_MODEL;
 const statuses = (ws: Workspace) => listTargets(ws).map((t) => [t.scoreVerify, t.status]).sort();
 const rule = (r: ReturnType<typeof certifyZone>, id: string) => r.evaluation.result.rules.find((x) => x.id === id);
 

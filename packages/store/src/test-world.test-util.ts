@@ -117,3 +117,17 @@ export async function fourCandidateWorld(): Promise<Workspace> {
   await importScanDir(ws, writeScanDir(join(dir, 's'), [{ image: 'a.tif', poly: rect(99.99, 24.99, 100.03, 25.02) }, { image: 'b.tif', poly: rect(100.005, 24.99, 100.03, 25.02) }], cands), 'op');
   return ws;
 }
+
+/** Village V01 fully imaged, three verified plots in it (first stage 0.8, verifier 0.99 / 0.985 / 0.995): the model-adoption world. */
+export async function threeVerifiedPlotsWorld(): Promise<Workspace> {
+  const dir = tmp();
+  const ws = Workspace.create(join(dir, 'ws.gpkg'));
+  importZones(ws, VILLAGES, { level: 'village' }, 'lead');
+  setSeason(ws, SEASON, 'lead');
+  const cands = [0, 1, 2].map((i) => ({ id: `c${i}`, image: 'a.tif', poly: rect(100.001 + i * 0.003, 25.002, 100.0013 + i * 0.003, 25.0023), score: 0.8, verify: [0.99, 0.985, 0.995][i] }));
+  await importScanDir(ws, writeScanDir(join(dir, 's'), [{ image: 'a.tif', poly: rect(99.99, 24.99, 100.03, 25.02) }], cands), 'op');
+  return ws;
+}
+
+/** An adapted verifier as a manager adopts it (threshold 0.98). */
+export const ADAPTED_MODEL = { dir: '/models/poppy-synth-adapted-1', name: 'poppy-synth-adapted-1', version: '1.0.0-adapted.1', threshold: 0.98 };
