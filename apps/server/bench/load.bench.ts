@@ -20,6 +20,7 @@ import { rasterCatalogOf } from '../src/routes/rasters';
 import { makeSurveyWorkspace } from '../src/routes/field-world.test-util';
 import { makeGeoTiff } from '../src/testing/make-geotiff';
 import { REDNESS_MODEL_DIR } from '../src/testing/test-model';
+import { tilesOver } from '../src/tiles/tile-math';
 
 const SECONDS = Number(process.env.BENCH_SECONDS ?? 6);
 const CONNECTIONS = 8;
@@ -72,7 +73,7 @@ const scanState = () => {
 const listed = await app.inject({ url: "/api/rasters", headers: { authorization: planner } });
 if (listed.statusCode !== 200) throw new Error(`GET /api/rasters: ${listed.statusCode} ${listed.body.slice(0, 300)}`);
 const raster = listed.json().rasters.find((r: { name: string }) => r.name === "ortho.tif");
-const tiles = tilesIn(raster.bounds, raster.maxzoom - 3, raster.maxzoom);
+const tiles = tilesOver(raster.bounds, raster.maxzoom - 3, raster.maxzoom).map(([z, x, y]) => `/api/rasters/${raster.id}/${z}/${x}/${y}.png`);
 const rssBefore = process.memoryUsage().rss;
 console.log(`bench:load — ${os.cpus().length} cores, node ${process.version}, ${SECONDS} s per phase, ${CONNECTIONS} connections, loopback ${base}`);
 console.log(`RSS before: ${mb(rssBefore)}; ${tiles.length} distinct tiles; 3 scan jobs queued (3000 × 2400 px each)`);
@@ -119,20 +120,4 @@ async function phase(name: string, request: autocannon.Request & { headers?: Rec
   const cells = [result.requests.average.toFixed(0), result.latency.p50, result.latency.p99, result.non2xx, (loop.percentile(99) / 1e6).toFixed(0), (loop.max / 1e6).toFixed(0)];
   const odd = Object.entries(result.statusCodeStats ?? {}).filter(([code]) => !code.startsWith('2')).map(([code, v]) => `${v.count}× ${code}`);
   console.log(`${name.padEnd(20)} ${cells.map((c) => String(c).padStart(8)).join(' ')}    ${scan}${odd.length ? `  (${odd.join(', ')})` : ''}`);
-}
-
-function tilesIn([w, s, e, n]: number[], z0: number, z1: number): string[] {
-  const out: string[] = [];
-  const tile = (lon: number, lat: number, z: number) => {
-    const k = 2 ** z;
-    const x = Math.floor(((lon + 180) / 360) * k);
-    const r = (lat * Math.PI) / 180;
-    return [x, Math.floor(((1 - Math.log(Math.tan(r) + 1 / Math.cos(r)) / Math.PI) / 2) * k)];
-  };
-  for (let z = z0; z <= z1; z++) {
-    const [x0, y0] = tile(w, n, z);
-    const [x1, y1] = tile(e, s, z);
-    for (let x = x0; x <= x1; x++) for (let y = y0; y <= y1; y++) out.push(`/api/rasters/${raster.id}/${z}/${x}/${y}.png`);
-  }
-  return out;
 }

@@ -23,6 +23,7 @@ import { DEFAULT_MODEL_DIR } from '../src/jobs/default-scan-runner';
 import { rasterCatalogOf } from '../src/routes/rasters';
 import { makeSurveyWorkspace } from '../src/routes/field-world.test-util';
 import { makeGeoTiff } from '../src/testing/make-geotiff';
+import { tilesOver } from '../src/tiles/tile-math';
 
 const root = path.resolve(import.meta.dirname, '../../..');
 const SECONDS = Number(process.env.BENCH_SECONDS ?? 8);
@@ -66,7 +67,7 @@ fs.writeFileSync(ortho, makeGeoTiff({ width: 2000, height: 1600, epsg: 32647, or
 rasterCatalogOf(app.tiandi).addProvider(() => [{ kind: 'ortho', name: 'ortho.tif', file: ortho }]);
 const listed = await app.inject({ url: '/api/rasters', headers: { authorization: planner } });
 const raster = listed.json().rasters.find((r: { name: string }) => r.name === 'ortho.tif');
-const tiles = tilesIn(raster.bounds, raster.maxzoom - 3, raster.maxzoom);
+const tiles = tilesOver(raster.bounds, raster.maxzoom - 3, raster.maxzoom).map(([z, x, y]) => `/api/rasters/${raster.id}/${z}/${x}/${y}.png`);
 
 let seq = 0;
 const phases: [string, autocannon.Request & { headers?: Record<string, string> }][] = [
@@ -118,20 +119,4 @@ async function phase(name: string, request: autocannon.Request & { headers?: Rec
   results.push({ name, p99: result.latency.p99, during: scanning });
   const cells = [result.requests.average.toFixed(0), result.latency.p50, result.latency.p99, result.latency.max, result.non2xx, (loop.percentile(99) / 1e6).toFixed(0), (loop.max / 1e6).toFixed(0)];
   console.log(`${name.padEnd(26)} ${cells.map((c) => String(c).padStart(8)).join(' ')}    ${scanning ? scanState() : '-'}`);
-}
-
-function tilesIn([w, s, e, n]: number[], z0: number, z1: number): string[] {
-  const out: string[] = [];
-  const tile = (lon: number, lat: number, z: number) => {
-    const k = 2 ** z;
-    const x = Math.floor(((lon + 180) / 360) * k);
-    const r = (lat * Math.PI) / 180;
-    return [x, Math.floor(((1 - Math.log(Math.tan(r) + 1 / Math.cos(r)) / Math.PI) / 2) * k)];
-  };
-  for (let z = z0; z <= z1; z++) {
-    const [x0, y0] = tile(w, n, z);
-    const [x1, y1] = tile(e, s, z);
-    for (let x = x0; x <= x1; x++) for (let y = y0; y <= y1; y++) out.push(`/api/rasters/${raster.id}/${z}/${x}/${y}.png`);
-  }
-  return out;
 }

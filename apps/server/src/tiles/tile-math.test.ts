@@ -1,5 +1,5 @@
 import { describe, expect, it } from 'vitest';
-import { isValidTile, lonLatToMercator, mercatorToLonLat, tileBoundsLonLat, zoomForResolution } from './tile-math';
+import { boxesOverlap, isValidTile, lonLatToMercator, mercatorToLonLat, tileAt, tileBoundsLonLat, tilesOver, zoomForResolution } from './tile-math';
 
 describe('tile math', () => {
   it('round-trips lon/lat through Web Mercator', () => {
@@ -25,5 +25,19 @@ describe('tile math', () => {
   it('finds the zoom of a ground resolution', () => {
     expect(zoomForResolution(156543.03392804097, 0)).toBeCloseTo(0, 6);
     expect(Math.round(zoomForResolution(0.05, 27.9))).toBe(21);
+  });
+});
+
+describe('tilesOver', () => {
+  it('lists every tile over a box, each overlapping it, and the corner tiles', () => {
+    const box = [102.7, 27.9, 102.72, 27.91];
+    const tiles = tilesOver(box, 14, 16);
+    for (const [z, x, y] of tiles) expect(boxesOverlap(tileBoundsLonLat(z, x, y), box)).toBe(true);
+    for (const z of [14, 15, 16]) {
+      expect(tiles).toContainEqual([z, ...tileAt(box[0], box[3], z)]);
+      expect(tiles).toContainEqual([z, ...tileAt(box[2], box[1], z)]);
+    }
+    expect(tileAt(0, 0, 1)).toEqual([1, 1]);
+    expect(tilesOver([-1, -1, 1, 1], 1, 1)).toHaveLength(4);
   });
 });

@@ -46,3 +46,21 @@ export function tileBoundsLonLat(z: number, x: number, y: number): [number, numb
   const [e, n] = mercatorToLonLat(maxX, maxY);
   return [w, s, e, n];
 }
+
+/** XYZ tile [x, y] holding [lon, lat] at zoom z (y down from the north). */
+export function tileAt(lon: number, lat: number, z: number): [number, number] {
+  const k = 2 ** z;
+  const r = (lat * Math.PI) / 180;
+  return [Math.floor(((lon + 180) / 360) * k), Math.floor(((1 - Math.log(Math.tan(r) + 1 / Math.cos(r)) / Math.PI) / 2) * k)];
+}
+
+/** Every tile z/x/y of zooms z0..z1 over a [w, s, e, n] box in degrees, as `[z, x, y]`. */
+export function tilesOver([w, s, e, n]: readonly number[], z0: number, z1: number): [number, number, number][] {
+  const out: [number, number, number][] = [];
+  for (let z = z0; z <= z1; z++) {
+    const [x0, y0] = tileAt(w, n, z);
+    const [x1, y1] = tileAt(e, s, z);
+    for (let x = x0; x <= x1; x++) for (let y = y0; y <= y1; y++) out.push([z, x, y]);
+  }
+  return out;
+}
