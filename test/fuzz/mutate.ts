@@ -1,15 +1,9 @@
+import { mulberry32 } from '@tiandi/geo';
 /** A seeded pseudo-random generator in [0, 1) (mulberry32): the same seed gives the same run. */
 export type Rng = () => number;
 
 export function rng(seed: number): Rng {
-  let a = seed >>> 0;
-  return () => {
-    a = (a + 0x6d2b79f5) >>> 0;
-    let t = a;
-    t = Math.imul(t ^ (t >>> 15), t | 1);
-    t ^= t + Math.imul(t ^ (t >>> 7), t | 61);
-    return ((t ^ (t >>> 14)) >>> 0) / 4294967296;
-  };
+  return mulberry32(seed);
 }
 
 const INTERESTING_8 = [0, 1, 0x7f, 0x80, 0xff, 0x22, 0x2c, 0x0a];

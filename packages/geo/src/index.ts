@@ -9,6 +9,7 @@ export * from './canonical-json';
 export * from './sha256-hex';
 export * from './polygon-ops';
 export * from './point-in-polygon';
+export { mulberry32 } from './mulberry32';
 export * from './box-polygon';
 export * from './polygons-intersect';
 export * from './outlines-touch';

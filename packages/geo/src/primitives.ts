@@ -9,3 +9,4 @@ export * from './polygons-intersect';
 export * from './outlines-touch';
 export { haversineM } from './geodesic-distance';
 export type { LonLat, Polygon, MultiPolygon, Polygonal } from './geojson';
+export { mulberry32 } from './mulberry32';

@@ -1,3 +1,5 @@
+import { mulberry32 } from '@tiandi/geo';
+
 /** A seeded pseudo-random number generator (mulberry32). Same seed, same sequence, on every platform. */
 export interface Rng {
   /** Uniform in [0, 1). */
@@ -11,12 +13,6 @@ export interface Rng {
  * @example const rng = createRng(1); rng.int(10); // always the same value for seed 1
  */
 export function createRng(seed: number): Rng {
-  let a = (seed | 0) ^ 0x9e3779b9;
-  const next = (): number => {
-    a = (a + 0x6d2b79f5) | 0;
-    let t = Math.imul(a ^ (a >>> 15), 1 | a);
-    t = (t + Math.imul(t ^ (t >>> 7), 61 | t)) ^ t;
-    return ((t ^ (t >>> 14)) >>> 0) / 4294967296;
-  };
+  const next = mulberry32((seed | 0) ^ 0x9e3779b9);
   return { next, int: (n: number) => Math.floor(next() * n) };
 }

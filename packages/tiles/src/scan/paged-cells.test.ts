@@ -2,6 +2,7 @@ import { existsSync, mkdtempSync, rmSync } from 'node:fs';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import { afterAll, describe, expect, it } from 'vitest';
+import { mulberry32 } from '@tiandi/geo';
 import { parseModelCard } from '../model/model-card';
 import { tracePlots } from '../vector/trace-plots';
 import { HeatmapAccumulator } from './heatmap-accumulator';
@@ -12,16 +13,7 @@ const dir = mkdtempSync(join(tmpdir(), 'tiandi-paged-'));
 afterAll(() => rmSync(dir, { recursive: true, force: true }));
 
 /** A small deterministic generator (mulberry32), so a failure repeats. */
-function random(seed: number): () => number {
-  let a = seed >>> 0;
-  return () => {
-    a = (a + 0x6d2b79f5) >>> 0;
-    let t = a;
-    t = Math.imul(t ^ (t >>> 15), t | 1);
-    t ^= t + Math.imul(t ^ (t >>> 7), t | 61);
-    return ((t ^ (t >>> 14)) >>> 0) / 4294967296;
-  };
-}
+const random = mulberry32;
 
 describe('PagedCells', () => {
   it('reads back what random writes put, as an array would, with most pages out of memory', () => {
