@@ -9,7 +9,7 @@ export type DepotBody = z.infer<typeof DepotBody>;
 
 /**
  * `POST /api/plans` body: a plan computed in the browser (or by `tiandi plan`) to record — per team its route (one line,
- * or one per working day), totals and ordered stops. The planner's `planRecord` writes it.
+ * or one per working day), totals and ordered stops. The planner's `planRecord` writes it (`planRecordFromJson` from a plan.json).
  */
 export const PlanBody = z.strictObject({
   planId: z.string().regex(/^[\w.-]{1,80}$/, '计划编号只能含字母数字和 ._- plan id: letters, digits, . _ - (≤ 80)'),
@@ -33,6 +33,29 @@ export const PlanBody = z.strictObject({
     .max(50),
 });
 export type PlanBody = z.infer<typeof PlanBody>;
+
+/**
+ * The part of `tiandi plan`'s plan.json (version 1) that a plan record is made of: per route its team, day, totals,
+ * drawn path and stops. Other keys (objective, unassigned, stats …) are kept out, not refused. The planner's
+ * `planRecordFromJson` reads a plan.json with it (`tiandi plans import`).
+ */
+export const PlanJson = z.object({
+  version: z.literal(1),
+  date: z.string().nullish(),
+  routes: z
+    .array(
+      z.object({
+        teamId: z.string().min(1).max(80),
+        day: z.number().int().min(0).default(0),
+        durationS: z.number().min(0).nullish(),
+        distanceM: z.number().min(0).nullish(),
+        path: z.array(LonLat).default([]),
+        stops: z.array(z.object({ targetId: z.string().min(1).max(300).nullable(), lon: z.number().min(-180).max(180), lat: z.number().min(-90).max(90), arrivalS: z.number().min(0).nullish() })),
+      }),
+    )
+    .min(1),
+});
+export type PlanJson = z.infer<typeof PlanJson>;
 
 /** `POST /api/plans/compute` body: plan on the server from the workspace's targets, roads and depot. */
 export const PlanComputeBody = z.strictObject({

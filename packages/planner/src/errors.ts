@@ -27,10 +27,10 @@ export const UNASSIGNED_REASONS = {
 
 export type UnassignedReason = keyof typeof UNASSIGNED_REASONS;
 
-/** An error from the planner with a stable `code` and, where known, the offending `field`. */
+/** An error from the planner with a stable `code` and, where known, the offending `field` and the file it was read from (`path`). */
 export class PlannerError extends TiandiError<PlannerErrorCode> {
   override readonly name = 'PlannerError';
-  constructor(code: PlannerErrorCode, message: string, field?: string) {
-    super(code, message, PLANNER_ERROR_CODES[code].status, { field });
+  constructor(code: PlannerErrorCode, message: string, field?: string, path?: string) {
+    super(code, message, PLANNER_ERROR_CODES[code].status, { field, ...(path === undefined ? {} : { path }) });
   }
 }

@@ -31,7 +31,7 @@ export * from './model-adoption';
 export * from './model-dismissals';
 export * from './triage-leases';
 export * from './spatial-index';
-export * from './import-plan-file';
+export * from './record-plan';
 export * from './planning-inputs';
 export * from './export-workspace';
 export * from './boundaries/index';

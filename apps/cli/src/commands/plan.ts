@@ -344,8 +344,9 @@ function printPlanSummary({ say: w, P, io }: PlanRun, result: Plan, targetCount:
 
 /** Records the plan in the workspace: targets become planned and field teams see their routes. */
 function recordPlan(run: PlanRun, { S, ws }: { S: Store; ws: Workspace }, result: Plan, out: string): void {
+  // Read back from plan.json's text, so the plan id is the one 'tiandi plans import' of that file gives.
   const text = JSON.stringify(result, null, 1) + '\n';
-  const rec = S.planFromPlanJson(text, path.join(out, 'plan.json'), run.values['plan-id']);
+  const rec = run.P.planRecordFromJson(text, path.join(out, 'plan.json'), run.values['plan-id']);
   const r = S.importPlan(ws, rec, actorOf(run.values.actor));
   run.say(`已记入工作区 Recorded in ${run.targetsFile}: plan ${rec.planId}, ${rec.teams.length} teams, ${r.stops} stops, ${r.planned.length} targets now planned (field teams see their routes)`);
 }

@@ -95,7 +95,7 @@ describe('tiandi plans import', () => {
     expect(r.err).toMatch(/^tiandi: foreign\.json: .*not in this workspace: X1 .*\[TIANDI_E_NOT_FOUND\]\n$/);
     const bad = await run(plans, ['import', 'targets.geojson', '--workspace', w.file], w.dir);
     expect(bad.status).toBe(2);
-    expect(bad.err).toMatch(/^tiandi: targets\.geojson: .*not a plan\.json from 'tiandi plan'.*\[TIANDI_E_INPUT\]\n$/);
+    expect(bad.err).toMatch(/^tiandi: targets\.geojson: .*not a plan\.json from 'tiandi plan'.*\[TIANDI_E_PLAN_INPUT\]\n$/);
     const usage = await run(plans, ['export', 'x.json', '--workspace', w.file], w.dir);
     expect(usage.status).toBe(2);
     expect(usage.err).toMatch(/^tiandi: plans: .*unknown action 'export'/);

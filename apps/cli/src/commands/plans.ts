@@ -1,3 +1,5 @@
+import { existsSync } from 'node:fs';
+import { readFile } from 'node:fs/promises';
 import path from 'node:path';
 import { EXIT, type Command } from '../command';
 import { UsageError, actorOf, parseFlags, rel, runCommand, workspacePath } from '../workspace-command';
@@ -22,11 +24,13 @@ const plans: Command = {
       if (action !== 'import') throw new UsageError('plans', `未知操作 unknown action '${action ?? ''}': use 'plans import <plan.json>'`);
       if (!file) throw new UsageError('plans', '缺少文件 missing <plan.json> (written by tiandi plan --out <dir>)');
       if (rest.length) throw new UsageError('plans', `一次导入一个计划 one plan at a time: unexpected '${rest[0]}'`);
-      const { Workspace, importPlanFile } = await import('@tiandi/store');
+      const full = path.resolve(io.cwd, file);
+      if (!existsSync(full)) throw new UsageError(file, '找不到文件 file not found: give the plan.json written by tiandi plan --out <dir>');
+      const [{ Workspace, recordPlan }, { planRecordFromJson }] = await Promise.all([import('@tiandi/store'), import('@tiandi/planner')]);
+      const plan = planRecordFromJson(await readFile(full, { encoding: 'utf8', signal: io.signal }), full, values.id);
       const ws = Workspace.open(workspacePath(values.workspace, io));
       try {
-        const full = path.resolve(io.cwd, file);
-        const r = await importPlanFile(ws, full, actorOf(values.actor), { planId: values.id, signal: io.signal });
+        const r = recordPlan(ws, plan, actorOf(values.actor), full);
         io.stdout.write(`${rel(io, full)}: 计划 plan ${r.planId}: ${r.teams.length} 组 teams (${r.teams.join(', ')}), ${r.stops} 站 stops, ${r.planned.length} 目标标记为已计划 targets now planned\n`);
       } finally {
         ws.close();
