@@ -31,7 +31,14 @@ export interface AdaptationRecord {
   version: string;
   created_at: string;
   seed: number;
-  labels: { by_source: Record<string, { positive: number; negative: number }>; windows: number; items: number; fit_items: number; held_out_items: number; held_out_groups: string[] };
+  labels: {
+    by_source: Record<string, { positive: number; negative: number }>;
+    windows: number;
+    items: number;
+    fit_items: number;
+    held_out_items: number;
+    held_out_groups: string[];
+  };
   threshold: { before: number; after: number; recall_kept: number };
   /** The pull toward the shipped layer and the threshold's rise used, and how they were chosen (absent before they were). */
   settings?: SettingsChoice;
@@ -64,17 +71,24 @@ export interface AdaptVerifierOptions {
 function binaryHead(card: ModelCard, h: ClassifierHead): LogisticHead {
   if (h.classes === 1 && card.output.activation === 'sigmoid') return { w: Float64Array.from(h.weight), b: h.bias[0] };
   if (h.classes === 2 && card.output.activation !== 'none') {
-    const p = card.classes.indexOf(card.positive_class), q = 1 - p, D = h.dim;
+    const p = card.classes.indexOf(card.positive_class),
+      q = 1 - p,
+      D = h.dim;
     return { w: Float64Array.from({ length: D }, (_, d) => h.weight[p * D + d] - h.weight[q * D + d]), b: h.bias[p] - h.bias[q] };
   }
-  throw new TilesError('TIANDI_E_MODEL_MISMATCH', `模型无法适配 cannot adapt: the verifier's last layer has ${h.classes} logits with activation '${card.output.activation}' (needs 1 with sigmoid, or 2)`);
+  throw new TilesError(
+    'TIANDI_E_MODEL_MISMATCH',
+    `模型无法适配 cannot adapt: the verifier's last layer has ${h.classes} logits with activation '${card.output.activation}' (needs 1 with sigmoid, or 2)`,
+  );
 }
 
 /** The fitted logistic written back as the graph's K × D layer (K = 2: the positive row carries it, the other is zero). */
 function layerOf(card: ModelCard, h: ClassifierHead, fit: LogisticHead): { weight: Float32Array; bias: Float32Array } {
   if (h.classes === 1) return { weight: Float32Array.from(fit.w), bias: Float32Array.of(fit.b) };
-  const p = card.classes.indexOf(card.positive_class), D = h.dim;
-  const weight = new Float32Array(2 * D), bias = new Float32Array(2);
+  const p = card.classes.indexOf(card.positive_class),
+    D = h.dim;
+  const weight = new Float32Array(2 * D),
+    bias = new Float32Array(2);
   weight.set(fit.w, p * D);
   bias[p] = fit.b;
   return { weight, bias };
@@ -102,62 +116,62 @@ export function adaptedVersion(version: string, n: number): string {
  */
 export async function adaptVerifier(o: AdaptVerifierOptions): Promise<AdaptationRecord> {
   const t0 = performance.now();
-  const modelDir = resolve(o.modelDir), outDir = resolve(o.outDir);
+  const modelDir = resolve(o.modelDir),
+    outDir = resolve(o.outDir);
   const card = await loadModelCard(modelDir);
-  if (!card.verifier) throw new TilesError('TIANDI_E_BAD_MODEL_CARD', `模型没有复核阶段 ${modelDir}/model.json has no verifier: adaptation fits the verifier's last layer`, join(modelDir, 'model.json'));
-  if (!o.windows.length) throw new TilesError('TIANDI_E_BAD_ADAPT_INPUT', '没有标注 no labelled windows: decide some candidates at the desk or import ground reports first');
+  if (!card.verifier)
+    throw new TilesError(
+      'TIANDI_E_BAD_MODEL_CARD',
+      `模型没有复核阶段 ${modelDir}/model.json has no verifier: adaptation fits the verifier's last layer`,
+      join(modelDir, 'model.json'),
+    );
+  if (!o.windows.length)
+    throw new TilesError('TIANDI_E_BAD_ADAPT_INPUT', '没有标注 no labelled windows: decide some candidates at the desk or import ground reports first');
   if (existsSync(outDir)) throw new TilesError('TIANDI_E_BAD_ADAPT_INPUT', `目标已存在 ${outDir} exists: choose a new folder for the adapted model`, outDir);
   const seed = o.seed ?? 1;
-  const vdir = resolve(modelDir, card.verifier.model);
   o.onProgress?.(`嵌入 embedding ${o.windows.length} windows`);
-  const em = await loadEmbeddingModel(vdir, { threads: o.threads ?? 2 });
-  let scores: Float32Array, embeddings: Float32Array[];
-  try {
-    ({ scores, embeddings } = await em.embed(o.windows.map((w) => w.raster)));
-  } finally {
-    await em.release();
-  }
+  const { em, scores, embeddings } = await embedWindows(resolve(modelDir, card.verifier.model), o.windows, o.threads ?? 2);
   const prior = binaryHead(em.card, em.head);
-  const held = splitGroups(o.windows.map((w) => w.group), o.heldOut ?? 0.3, seed);
+  const held = splitGroups(
+    o.windows.map((w) => w.group),
+    o.heldOut ?? 0.3,
+    seed,
+  );
   const isHeld = o.windows.map((w) => held.has(w.group));
   const fitIdx = o.windows.map((_, i) => i).filter((i) => !isHeld[i]);
   const t = card.verifier.threshold;
   const ew: EmbeddedWindow[] = o.windows.map((w, i) => ({ x: embeddings[i], label: w.label, item: w.item, group: w.group, shipped: scores[i] }));
   o.onProgress?.(`选择参数 choosing lambda and threshold by cross-validation on ${fitIdx.length} fit windows`);
-  const settings = chooseSettings(ew, fitIdx, prior, t, seed, { lambda: o.lambda, raise: o.raiseThreshold === undefined ? undefined : o.raiseThreshold ? 0.5 : 0 });
+  const settings = chooseSettings(ew, fitIdx, prior, t, seed, {
+    lambda: o.lambda,
+    raise: o.raiseThreshold === undefined ? undefined : o.raiseThreshold ? 0.5 : 0,
+  });
   o.onProgress?.(`拟合 fitting on ${fitIdx.length} windows (lambda ${settings.lambda}, threshold rise ${settings.raise}: ${settings.chosen_by})`);
   // The new threshold keeps, on the fit positives, the recall the shipped verifier had there (rising only as chosen).
   const { head, threshold: tNew, recallKept } = fitWithSettings(ew, fitIdx, prior, t, settings);
   const after = embeddings.map((x) => headScore(head, x));
-  const items = o.windows.map((w) => w.item);
-  const labelOf = new Map(o.windows.map((w) => [w.item, w.label]));
-  const heldItem = new Map(o.windows.map((w, i) => [w.item, isHeld[i]]));
-  const sBefore = itemScores(items, scores), sAfter = itemScores(items, after);
-  const pick = (m: Map<string, number>, heldOut: boolean) => {
-    const ids = [...m.keys()].filter((k) => heldItem.get(k) === heldOut);
-    return { s: ids.map((k) => m.get(k)!), y: ids.map((k) => labelOf.get(k)!) };
-  };
-  const fitB = pick(sBefore, false);
-  const hb = pick(sBefore, true), ha = pick(sAfter, true);
-  const before = heldOutMetrics(hb.s, hb.y, t), afterM = heldOutMetrics(ha.s, ha.y, tNew);
-  const verdict = !held.size
-    ? { better: false, why: 'no held-out labels (one image or block only): cannot show it is better 无留出标注' }
-    : !before.positives
-      ? { better: false, why: 'no held-out positives: cannot show it keeps recall 无留出阳性标注 — add ground-confirmed plots, or synthetic positives (tiandi adapt --synthetic 6)' }
-      : adaptedIsBetter(before, afterM);
-  const bySource: AdaptationRecord['labels']['by_source'] = {};
-  for (const [item, label] of labelOf) {
-    const src = o.windows.find((w) => w.item === item)!.source;
-    const e = (bySource[src] ??= { positive: 0, negative: 0 });
-    label ? e.positive++ : e.negative++;
-  }
+  const cmp = compareHeldOut(o.windows, isHeld, held.size, scores, after, { before: t, after: tNew });
   const n = 1 + Number(/-adapted\.(\d+)$/.exec(card.version)?.[1] ?? 0);
   const version = adaptedVersion(card.version, n);
   const record: AdaptationRecord = {
-    from: { model: card.name, version: card.version, dir: modelDir }, version, created_at: new Date().toISOString(), seed,
-    labels: { by_source: bySource, windows: o.windows.length, items: labelOf.size, fit_items: fitB.s.length, held_out_items: hb.s.length, held_out_groups: [...held].sort() },
-    threshold: { before: t, after: tNew, recall_kept: recallKept }, settings,
-    held_out: { before, after: afterM }, adopt: verdict.better, why: verdict.why, seconds: 0,
+    from: { model: card.name, version: card.version, dir: modelDir },
+    version,
+    created_at: new Date().toISOString(),
+    seed,
+    labels: {
+      by_source: labelsBySource(o.windows, cmp.labelOf),
+      windows: o.windows.length,
+      items: cmp.labelOf.size,
+      fit_items: cmp.fitItems,
+      held_out_items: cmp.heldOutItems,
+      held_out_groups: [...held].sort(),
+    },
+    threshold: { before: t, after: tNew, recall_kept: recallKept },
+    settings,
+    held_out: { before: cmp.before, after: cmp.after },
+    adopt: cmp.verdict.better,
+    why: cmp.verdict.why,
+    seconds: 0,
   };
   writeAdaptedModel(modelDir, outDir, card, em, layerOf(em.card, em.head, head), record);
   record.seconds = (performance.now() - t0) / 1000;
@@ -165,8 +179,75 @@ export async function adaptVerifier(o: AdaptVerifierOptions): Promise<Adaptation
   return record;
 }
 
+/** The shipped verifier's score and embedding of every window; the model is released after, its head and graph kept. */
+async function embedWindows(vdir: string, windows: LabelWindow[], threads: number) {
+  const em = await loadEmbeddingModel(vdir, { threads });
+  let scores: Float32Array, embeddings: Float32Array[];
+  try {
+    ({ scores, embeddings } = await em.embed(windows.map((w) => w.raster)));
+  } finally {
+    await em.release();
+  }
+  return { em, scores, embeddings };
+}
+
+/**
+ * Item scores (best window) before and after on the held-out items, each at its own threshold, and whether the
+ * adapted head is better there; a verdict of "not better" when nothing, or no positive, is held out.
+ */
+function compareHeldOut(
+  windows: LabelWindow[],
+  isHeld: boolean[],
+  heldGroups: number,
+  scores: ArrayLike<number>,
+  after: ArrayLike<number>,
+  threshold: { before: number; after: number },
+) {
+  const items = windows.map((w) => w.item);
+  const labelOf = new Map(windows.map((w) => [w.item, w.label]));
+  const heldItem = new Map(windows.map((w, i) => [w.item, isHeld[i]]));
+  const sBefore = itemScores(items, scores),
+    sAfter = itemScores(items, after);
+  const pick = (m: Map<string, number>, heldOut: boolean) => {
+    const ids = [...m.keys()].filter((k) => heldItem.get(k) === heldOut);
+    return { s: ids.map((k) => m.get(k)!), y: ids.map((k) => labelOf.get(k)!) };
+  };
+  const fitB = pick(sBefore, false);
+  const hb = pick(sBefore, true),
+    ha = pick(sAfter, true);
+  const before = heldOutMetrics(hb.s, hb.y, threshold.before),
+    afterM = heldOutMetrics(ha.s, ha.y, threshold.after);
+  const verdict = !heldGroups
+    ? { better: false, why: 'no held-out labels (one image or block only): cannot show it is better 无留出标注' }
+    : !before.positives
+      ? {
+          better: false,
+          why: 'no held-out positives: cannot show it keeps recall 无留出阳性标注 — add ground-confirmed plots, or synthetic positives (tiandi adapt --synthetic 6)',
+        }
+      : adaptedIsBetter(before, afterM);
+  return { labelOf, fitItems: fitB.s.length, heldOutItems: hb.s.length, before, after: afterM, verdict };
+}
+
+/** Positive and negative items per label source (an item's source is that of its first window). */
+function labelsBySource(windows: LabelWindow[], labelOf: Map<string, 0 | 1>): AdaptationRecord['labels']['by_source'] {
+  const bySource: AdaptationRecord['labels']['by_source'] = {};
+  for (const [item, label] of labelOf) {
+    const src = windows.find((w) => w.item === item)!.source;
+    const e = (bySource[src] ??= { positive: 0, negative: 0 });
+    label ? e.positive++ : e.negative++;
+  }
+  return bySource;
+}
+
 /** Copies the model folder and writes the adapted verifier and cards into it, through a temporary folder renamed at the end. */
-function writeAdaptedModel(modelDir: string, outDir: string, card: ModelCard, em: Awaited<ReturnType<typeof loadEmbeddingModel>>, layer: { weight: Float32Array; bias: Float32Array }, record: AdaptationRecord): void {
+function writeAdaptedModel(
+  modelDir: string,
+  outDir: string,
+  card: ModelCard,
+  em: Awaited<ReturnType<typeof loadEmbeddingModel>>,
+  layer: { weight: Float32Array; bias: Float32Array },
+  record: AdaptationRecord,
+): void {
   const tmp = `${outDir}.partial-${process.pid}`;
   rmSync(tmp, { recursive: true, force: true });
   try {
@@ -174,11 +255,27 @@ function writeAdaptedModel(modelDir: string, outDir: string, card: ModelCard, em
     const vdir = join(tmp, card.verifier!.model);
     writeFileSync(join(vdir, 'model.onnx'), withHeadWeights(em.proto, em.head, layer.weight, layer.bias));
     const vjson = JSON.parse(readFileSync(join(vdir, 'model.json'), 'utf8'));
-    writeFileSync(join(vdir, 'model.json'), JSON.stringify({ ...vjson, version: adaptedVersion(vjson.version, Number(record.version.split('.').pop())) }, null, 2) + '\n');
+    writeFileSync(
+      join(vdir, 'model.json'),
+      JSON.stringify({ ...vjson, version: adaptedVersion(vjson.version, Number(record.version.split('.').pop())) }, null, 2) + '\n',
+    );
     const json = JSON.parse(readFileSync(join(modelDir, 'model.json'), 'utf8'));
     const { calibration: _stale, ...verifier } = json.verifier; // the shipped calibration maps the old scores, not these
     const note = `Adapted locally from ${card.name} ${card.version} on ${record.labels.items} office labels (adaptation.json). 本地适配。`;
-    writeFileSync(join(tmp, 'model.json'), JSON.stringify({ ...json, name: basename(outDir), version: record.version, verifier: { ...verifier, threshold: record.threshold.after }, ...(json.training ? { training: { ...json.training, data: `${json.training.data}; ${note}` } } : {}) }, null, 2) + '\n');
+    writeFileSync(
+      join(tmp, 'model.json'),
+      JSON.stringify(
+        {
+          ...json,
+          name: basename(outDir),
+          version: record.version,
+          verifier: { ...verifier, threshold: record.threshold.after },
+          ...(json.training ? { training: { ...json.training, data: `${json.training.data}; ${note}` } } : {}),
+        },
+        null,
+        2,
+      ) + '\n',
+    );
     writeFileSync(join(tmp, 'adaptation.json'), JSON.stringify(record, null, 2) + '\n');
     renameSync(tmp, outDir);
   } catch (e) {
@@ -199,7 +296,12 @@ export interface LabelPoint {
  * Reads the verifier's window (as the scan reads it: same reader, same GSD, same grid snapping) centred on each
  * point of one image. Points outside the image are skipped and counted.
  */
-export async function readLabelWindows(modelDir: string, imagePath: string, group: string, points: LabelPoint[]): Promise<{ windows: LabelWindow[]; outside: number }> {
+export async function readLabelWindows(
+  modelDir: string,
+  imagePath: string,
+  group: string,
+  points: LabelPoint[],
+): Promise<{ windows: LabelWindow[]; outside: number }> {
   const card = await loadModelCard(resolve(modelDir));
   if (!card.verifier) throw new TilesError('TIANDI_E_BAD_MODEL_CARD', `${modelDir}/model.json has no verifier`, join(modelDir, 'model.json'));
   const vcard = await loadModelCard(resolve(modelDir, card.verifier.model));
@@ -226,10 +328,12 @@ export async function readLabelWindows(modelDir: string, imagePath: string, grou
 export function windowCentres(box: [number, number, number, number], windowM: number, max: number): [number, number][] {
   const [x0, y0, x1, y1] = box;
   const lat = (y0 + y1) / 2;
-  const mPerLon = 111_320 * Math.cos((lat * Math.PI) / 180), mPerLat = 110_574;
+  const mPerLon = 111_320 * Math.cos((lat * Math.PI) / 180),
+    mPerLat = 110_574;
   const step = windowM / 4;
   const cells = (m: number) => Math.max(1, Math.ceil(m / step - 1e-6)); // a box of exactly k steps needs k cells, not k + 1
-  const nx = cells((x1 - x0) * mPerLon), ny = cells((y1 - y0) * mPerLat);
+  const nx = cells((x1 - x0) * mPerLon),
+    ny = cells((y1 - y0) * mPerLat);
   const pts: [number, number][] = [[(x0 + x1) / 2, lat]];
   for (let j = 0; j < ny; j++) for (let i = 0; i < nx; i++) pts.push([x0 + ((i + 0.5) * (x1 - x0)) / nx, y0 + ((j + 0.5) * (y1 - y0)) / ny]);
   if (pts.length <= max) return pts;
@@ -253,16 +357,25 @@ export function candidateCentres(boxes: [number, number, number, number][], wind
  * candidate (a quarter window apart, at most the card's max_windows), its score the best window's, as in the scan.
  * The scan chose its windows at the strongest heatmap cells; a grid over the plot covers the same ground.
  */
-export async function rescoreCandidates(modelDir: string, imagePath: string, cands: { id: string; boxes: [number, number, number, number][] }[]): Promise<Map<string, number>> {
+export async function rescoreCandidates(
+  modelDir: string,
+  imagePath: string,
+  cands: { id: string; boxes: [number, number, number, number][] }[],
+): Promise<Map<string, number>> {
   const card = await loadModelCard(resolve(modelDir));
   const v = await loadVerifier(resolve(modelDir), card, { prefilter: false, threads: 2 });
   if (!v) throw new TilesError('TIANDI_E_BAD_MODEL_CARD', `${modelDir}/model.json has no verifier`, join(modelDir, 'model.json'));
   const windowM = v.card.input.size * v.card.gsd_m;
   const out = new Map<string, number>();
   try {
-    const points: LabelPoint[] = cands.flatMap((c) => candidateCentres(c.boxes, windowM, v.maxWindows).map((lonLat) => ({ lonLat, label: 0 as const, item: c.id, source: 'rescore' })));
+    const points: LabelPoint[] = cands.flatMap((c) =>
+      candidateCentres(c.boxes, windowM, v.maxWindows).map((lonLat) => ({ lonLat, label: 0 as const, item: c.id, source: 'rescore' })),
+    );
     const { windows } = await readLabelWindows(modelDir, imagePath, imagePath, points);
-    const scores = await scoreWindows(v, windows.map((w) => w.raster));
+    const scores = await scoreWindows(
+      v,
+      windows.map((w) => w.raster),
+    );
     windows.forEach((w, i) => out.set(w.item, Math.max(out.get(w.item) ?? 0, scores[i])));
   } finally {
     await v.model?.release();
