@@ -16,18 +16,61 @@ import { targetList } from './target-list';
 import { showScanned, uploadPanel } from './upload-panel';
 import '../triage/triage-messages';
 
-/** #/operator — upload orthophotos, watch the scans, review the targets on the map and in the list. */
-const operatorView: View = async (root) => {
-  const health = await api<{ basemapUrl: string | null }>('/api/health').catch(() => ({ basemapUrl: null }));
+type SurveyData = Awaited<ReturnType<typeof loadSurvey>>;
+
+/** The page: the sidebar beside the map. */
+function operatorLayout(root: HTMLElement) {
   const mapEl = h('div', { class: 'map', 'data-testid': 'map' });
   const mapBox = h('div', { class: 'mapbox' }, mapEl);
   const sidebar = h('aside', { class: 'sidebar', 'data-testid': 'operator-sidebar' });
   root.append(h('div', { class: 'layout' }, sidebar, mapBox));
+  return { mapEl, mapBox, sidebar };
+}
+
+/** The targets with one replaced by its changed version (same id). */
+function withTarget(targets: FC, f: Feature): FC {
+  return { ...targets, features: targets.features.map((x) => (String(x.properties.id) === String(f.properties.id) ? f : x)) };
+}
+
+/** The address that reopens a target (or the plain view). */
+function operatorAddress(id: string | null): string {
+  return id ? `#/operator?target=${encodeURIComponent(id)}` : '#/operator';
+}
+
+/** Shows a just-scanned image: frames the newest footprint. */
+function fitToNewest(map: MapLibreMap, d: SurveyData | null): void {
+  const newest = d?.footprints.features.at(-1);
+  if (d && newest) fitToSurvey(map, { footprints: { type: 'FeatureCollection', features: [newest] } }, true);
+}
+
+/** The survey and quality layers (the style has loaded), and the layer control with a "fit to data" button. */
+function addOperatorLayers(map: MapLibreMap, mapBox: HTMLElement, lastData: () => SurveyData | null) {
+  const layers = addSurveyLayers(map);
+  const quality = addQualityLayer(map);
+  const fit = () => {
+    const data = lastData();
+    if (data) fitToSurvey(map, data, true);
+  };
+  mapBox.append(layerControl(layers, [quality.control(), h('button', { type: 'button', 'data-testid': 'fit-data', onclick: fit }, t('map.fit'))]));
+  return { layers, quality };
+}
+
+/** The season's review threshold, marked in the list; the list works without it. */
+function loadReviewThreshold(list: ReturnType<typeof targetList>): void {
+  void api<{ reviewThreshold?: number | null }>('/api/planning/context')
+    .then((c) => list.setReviewThreshold(c.reviewThreshold ?? null))
+    .catch(() => undefined);
+}
+
+/** #/operator — upload orthophotos, watch the scans, review the targets on the map and in the list. */
+const operatorView: View = async (root) => {
+  const health = await api<{ basemapUrl: string | null }>('/api/health').catch(() => ({ basemapUrl: null }));
+  const { mapEl, mapBox, sidebar } = operatorLayout(root);
   const map = createMap(mapEl, { basemapUrl: health.basemapUrl });
   let layers: SurveyLayers | null = null;
   let quality: ReturnType<typeof addQualityLayer> | null = null;
   let targets: FC = { type: 'FeatureCollection', features: [] };
-  let lastData: Awaited<ReturnType<typeof loadSurvey>> | null = null;
+  let lastData: SurveyData | null = null;
   const abort = new AbortController();
 
   const select = (id: string | null) => {
@@ -36,12 +79,12 @@ const operatorView: View = async (root) => {
     void detail.show(id);
     if (id) flyToTarget(map, targets, id);
     // Kept in the address (without a hashchange), so a language switch or reload reopens the same target.
-    history.replaceState(history.state, '', id ? `#/operator?target=${encodeURIComponent(id)}` : '#/operator');
+    history.replaceState(history.state, '', operatorAddress(id));
   };
   const list = targetList({ onSelect: select, onHover: (id) => layers?.highlight(id) });
   const detail = targetDetail({
     onChanged: (f: Feature) => {
-      targets = { ...targets, features: targets.features.map((x) => (String(x.properties.id) === String(f.properties.id) ? f : x)) };
+      targets = withTarget(targets, f);
       list.setTargets(targets);
       layers?.setTargets(targets);
     },
@@ -70,23 +113,23 @@ const operatorView: View = async (root) => {
   const jobs = jobsPanel({
     onDone: (job) => {
       showScanned(sidebar, job.id);
-      void refresh().then((d) => {
-        const newest = d?.footprints.features.at(-1);
-        if (d && newest) fitToSurvey(map, { footprints: { type: 'FeatureCollection', features: [newest] } }, true);
-      });
+      void refresh().then((d) => fitToNewest(map, d));
     },
   });
   // An accepted upload: its orthophoto can be drawn at once, while it waits for its scan.
-  sidebar.append(h('a', { href: '#/triage', class: 'triage-link', 'data-testid': 'open-triage' }, t('triage.open')), uploadPanel({ onQueued: () => void refresh() }), jobs.el, detail.el, list.el);
+  sidebar.append(
+    h('a', { href: '#/triage', class: 'triage-link', 'data-testid': 'open-triage' }, t('triage.open')),
+    uploadPanel({ onQueued: () => void refresh() }),
+    jobs.el,
+    detail.el,
+    list.el,
+  );
 
   await whenLoaded(map);
-  layers = addSurveyLayers(map);
-  quality = addQualityLayer(map);
-  const fitButton = h('button', { type: 'button', 'data-testid': 'fit-data', onclick: () => lastData && fitToSurvey(map, lastData, true) }, t('map.fit'));
-  mapBox.append(layerControl(layers, [quality.control(), fitButton]));
+  ({ layers, quality } = addOperatorLayers(map, mapBox, () => lastData));
   wireTargetLayers(map, layers, list, select);
   await refresh();
-  void api<{ reviewThreshold?: number | null }>('/api/planning/context').then((c) => list.setReviewThreshold(c.reviewThreshold ?? null)).catch(() => undefined);
+  loadReviewThreshold(list);
   const reopen = targetInAddress(targets);
   if (reopen) select(reopen);
   return () => {
