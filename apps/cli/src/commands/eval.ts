@@ -34,72 +34,141 @@ per km², tile-level ROC AUC and the threshold reaching 95 % recall.
   --write-card  把指标写入模型说明 write the metrics into <model>/model.json
 `;
 
+const FLAGS = {
+  scenes: { type: 'string' },
+  seed: { type: 'string' },
+  model: { type: 'string' },
+  'size-m': { type: 'string' },
+  json: { type: 'boolean' },
+  'write-card': { type: 'boolean' },
+  engine: { type: 'string' },
+  gsd: { type: 'string' },
+  variety: { type: 'string' },
+  'real-negatives': { type: 'string', multiple: true },
+  truth: { type: 'string', multiple: true },
+  labelled: { type: 'string', multiple: true },
+} as const;
+
 const evalCommand: Command = {
   summary: '在合成场景上评估模型 Evaluate a model on held-out synthetic scenes',
   usage,
   async run(argv, io) {
-    let parsed;
+    const o = evalOptions(argv, io.cwd);
+    if ('error' in o) return fail(io, o.file, o.error);
+    const S = await import('@tiandi/synth/node');
     try {
-      parsed = parseArgs({
-        args: argv, strict: true,
-        options: {
-          scenes: { type: 'string' }, seed: { type: 'string' }, model: { type: 'string' }, 'size-m': { type: 'string' },
-          json: { type: 'boolean' }, 'write-card': { type: 'boolean' }, engine: { type: 'string' },
-          gsd: { type: 'string' }, variety: { type: 'string' }, 'real-negatives': { type: 'string', multiple: true },
-          truth: { type: 'string', multiple: true }, labelled: { type: 'string', multiple: true },
-        },
-        allowPositionals: true,
-      });
-    } catch (err) {
-      return fail(io, 'eval', `${(err as Error).message}. Run 'tiandi eval --help'.`);
-    }
-    const v = parsed.values;
-    const named = namedInputs(v, parsed.positionals, io.cwd);
-    if ('error' in named) return fail(io, 'eval', named.error);
-    const { realArgs, truthIn } = named;
-    const n = Number(v.scenes ?? (truthIn ? 0 : 20)), seed = Number(v.seed ?? 9000), sizeM = Number(v['size-m'] ?? 150);
-    if (!Number.isInteger(n) || n < (realArgs.length || truthIn ? 0 : 1) || n > 1000) return fail(io, 'eval', `--scenes '${v.scenes}' must be an integer 1-1000 (0 only with --real-negatives, --truth or --labelled).`);
-    const gsds = v.gsd === undefined ? undefined : v.gsd.split(',').map(Number);
-    if (gsds && !gsds.every((g) => g >= 0.01 && g <= 0.2)) return fail(io, 'eval', `--gsd '${v.gsd}' must be comma-separated GSDs of 0.01-0.2 m.`);
-    if (!Number.isInteger(seed) || seed < 0) return fail(io, 'eval', `--seed '${v.seed}' must be a non-negative integer.`);
-    if (!(sizeM >= 20 && sizeM <= 2000)) return fail(io, 'eval', `--size-m '${v['size-m']}' must be 20-2000 metres.`);
-    const reserved: Array<[number, number]> = [[1000, 1299], [8000, 8099]];
-    const clash = reserved.find(([a, b]) => seed <= b && seed + n - 1 >= a);
-    if (clash) return fail(io, 'eval', `seeds ${seed}-${seed + n - 1} overlap seeds ${clash[0]}-${clash[1]} used for training or threshold calibration; choose held-out seeds (e.g. --seed 9000).`);
-    const engine = (v.engine ?? 'scan') as 'scan' | 'bare';
-    if (engine !== 'scan' && engine !== 'bare') return fail(io, 'eval', `--engine '${v.engine}' must be scan or bare.`);
-    const variety = (v.variety ?? 'classic') as 'classic' | 'wide';
-    if (variety !== 'classic' && variety !== 'wide') return fail(io, 'eval', `--variety '${v.variety}' must be classic or wide.`);
-    const modelDir = resolveModelDir(io.cwd, v.model);
-    const cardPath = path.join(modelDir, 'model.json');
-    if (!fs.existsSync(cardPath) || !fs.existsSync(path.join(modelDir, 'model.onnx'))) return fail(io, path.relative(io.cwd, modelDir) || modelDir, '找不到 model.json 或 model.onnx missing model.json or model.onnx in this folder.');
-    const { evaluateModel, evaluateRealNegatives, evaluateTruth, readTruthFile, tiffsIn } = await import('@tiandi/synth/node');
-    try {
-      for (const a of realArgs) tiffsIn(a, io.cwd);
-      for (const t of truthIn?.truth ?? []) readTruthFile(t); // before any scan: a bad truth file costs no wait
+      for (const a of o.realArgs) S.tiffsIn(a, io.cwd);
+      for (const t of o.truthIn?.truth ?? []) S.readTruthFile(t); // before any scan: a bad truth file costs no wait
     } catch (err) {
       return fail(io, 'eval', (err as Error).message);
     }
-    const seeds = Array.from({ length: n }, (_, i) => seed + i);
-    const report = n ? await evaluateModel({
-      modelDir, seeds, sizeM, engine, signal: io.signal, gsds, variety,
-      onScene: (d, t) => { if (io.stderr.isTTY) io.stderr.write(`\r场景 scene ${d}/${t}`); },
-    }) : undefined;
-    if (io.stderr.isTTY && report) io.stderr.write('\n');
-    const real = realArgs.length ? await evaluateRealNegatives({ modelDir, folders: realArgs, cwd: io.cwd, signal: io.signal }) : undefined;
-    const labelled = truthIn ? await evaluateTruth({ modelDir, truth: truthIn.truth, images: truthIn.images, signal: io.signal }) : undefined;
-    io.stdout.write(v.json ? JSON.stringify({ ...report, ...(real ? { realNegatives: real } : {}), ...(labelled ? { labelled } : {}) }, null, 2) + '\n' : printedReports(report, real, labelled));
-    if (v['write-card']) {
-      const card = JSON.parse(fs.readFileSync(cardPath, 'utf8'));
-      if (report && variety === 'wide') Object.assign((card.metrics ??= {}), wideCardMetrics(report));
-      else if (report) card.metrics = cardMetrics(report);
-      if (real) Object.assign((card.metrics ??= {}), realCardMetrics(real));
-      fs.writeFileSync(cardPath, JSON.stringify(card, null, 2) + '\n');
-      io.stdout.write(`指标已写入 metrics written to ${path.relative(io.cwd, cardPath)}\n`);
+    const { report, real, labelled } = await runEvaluations(S, o, io);
+    io.stdout.write(
+      o.json
+        ? JSON.stringify({ ...report, ...(real ? { realNegatives: real } : {}), ...(labelled ? { labelled } : {}) }, null, 2) + '\n'
+        : printedReports(report, real, labelled),
+    );
+    if (o.writeCard) {
+      writeCardMetrics(o.cardPath, o.variety, report, real);
+      io.stdout.write(`指标已写入 metrics written to ${path.relative(io.cwd, o.cardPath)}\n`);
     }
     return EXIT.ok;
   },
 };
+
+type Io = Parameters<Command['run']>[1];
+type Synth = typeof import('@tiandi/synth/node');
+/** A problem with the command line: the message, and the name to show it under. */
+type Problem = { file: string; error: string };
+interface EvalOptions {
+  realArgs: string[];
+  truthIn?: { truth: string[]; images: string[] };
+  n: number;
+  seed: number;
+  sizeM: number;
+  gsds?: number[];
+  engine: 'scan' | 'bare';
+  variety: 'classic' | 'wide';
+  modelDir: string;
+  cardPath: string;
+  json?: boolean;
+  writeCard?: boolean;
+}
+
+/** The checked command line, or the first problem with it (and the name to show it under). */
+function evalOptions(argv: string[], cwd: string): EvalOptions | Problem {
+  let parsed;
+  try {
+    parsed = parseArgs({ args: argv, strict: true, options: FLAGS, allowPositionals: true });
+  } catch (err) {
+    return { file: 'eval', error: `${(err as Error).message}. Run 'tiandi eval --help'.` };
+  }
+  const v = parsed.values;
+  const bad = (error: string): Problem => ({ file: 'eval', error });
+  const named = namedInputs(v, parsed.positionals, cwd);
+  if ('error' in named) return bad(named.error);
+  const { realArgs, truthIn } = named;
+  const n = Number(v.scenes ?? (truthIn ? 0 : 20)),
+    seed = Number(v.seed ?? 9000),
+    sizeM = Number(v['size-m'] ?? 150);
+  if (!Number.isInteger(n) || n < (realArgs.length || truthIn ? 0 : 1) || n > 1000)
+    return bad(`--scenes '${v.scenes}' must be an integer 1-1000 (0 only with --real-negatives, --truth or --labelled).`);
+  const gsds = v.gsd === undefined ? undefined : v.gsd.split(',').map(Number);
+  if (gsds && !gsds.every((g) => g >= 0.01 && g <= 0.2)) return bad(`--gsd '${v.gsd}' must be comma-separated GSDs of 0.01-0.2 m.`);
+  if (!Number.isInteger(seed) || seed < 0) return bad(`--seed '${v.seed}' must be a non-negative integer.`);
+  if (!(sizeM >= 20 && sizeM <= 2000)) return bad(`--size-m '${v['size-m']}' must be 20-2000 metres.`);
+  const reserved: Array<[number, number]> = [
+    [1000, 1299],
+    [8000, 8099],
+  ];
+  const clash = reserved.find(([a, b]) => seed <= b && seed + n - 1 >= a);
+  if (clash)
+    return bad(
+      `seeds ${seed}-${seed + n - 1} overlap seeds ${clash[0]}-${clash[1]} used for training or threshold calibration; choose held-out seeds (e.g. --seed 9000).`,
+    );
+  const engine = (v.engine ?? 'scan') as 'scan' | 'bare';
+  if (engine !== 'scan' && engine !== 'bare') return bad(`--engine '${v.engine}' must be scan or bare.`);
+  const variety = (v.variety ?? 'classic') as 'classic' | 'wide';
+  if (variety !== 'classic' && variety !== 'wide') return bad(`--variety '${v.variety}' must be classic or wide.`);
+  const modelDir = resolveModelDir(cwd, v.model);
+  const cardPath = path.join(modelDir, 'model.json');
+  if (!fs.existsSync(cardPath) || !fs.existsSync(path.join(modelDir, 'model.onnx')))
+    return { file: path.relative(cwd, modelDir) || modelDir, error: '找不到 model.json 或 model.onnx missing model.json or model.onnx in this folder.' };
+  return { realArgs, truthIn, n, seed, sizeM, gsds, engine, variety, modelDir, cardPath, json: v.json, writeCard: v['write-card'] };
+}
+
+/** Runs whichever evaluations the options ask for: synthetic scenes, real negatives, labelled imagery. */
+async function runEvaluations(S: Synth, o: EvalOptions, io: Io): Promise<{ report?: Report; real?: RealReport; labelled?: TruthReport }> {
+  const { modelDir, n, seed, sizeM, engine, gsds, variety, realArgs, truthIn } = o;
+  const seeds = Array.from({ length: n }, (_, i) => seed + i);
+  const report = n
+    ? await S.evaluateModel({
+        modelDir,
+        seeds,
+        sizeM,
+        engine,
+        signal: io.signal,
+        gsds,
+        variety,
+        onScene: (d, t) => {
+          if (io.stderr.isTTY) io.stderr.write(`\r场景 scene ${d}/${t}`);
+        },
+      })
+    : undefined;
+  if (io.stderr.isTTY && report) io.stderr.write('\n');
+  const real = realArgs.length ? await S.evaluateRealNegatives({ modelDir, folders: realArgs, cwd: io.cwd, signal: io.signal }) : undefined;
+  const labelled = truthIn ? await S.evaluateTruth({ modelDir, truth: truthIn.truth, images: truthIn.images, signal: io.signal }) : undefined;
+  return { report, real, labelled };
+}
+
+/** --write-card: the synthetic metrics (wide ones beside the classic ones) and the real-negative ones into model.json. */
+function writeCardMetrics(cardPath: string, variety: 'classic' | 'wide', report?: Report, real?: RealReport): void {
+  const card = JSON.parse(fs.readFileSync(cardPath, 'utf8'));
+  if (report && variety === 'wide') Object.assign((card.metrics ??= {}), wideCardMetrics(report));
+  else if (report) card.metrics = cardMetrics(report);
+  if (real) Object.assign((card.metrics ??= {}), realCardMetrics(real));
+  fs.writeFileSync(cardPath, JSON.stringify(card, null, 2) + '\n');
+}
 
 type Report = Awaited<ReturnType<typeof import('@tiandi/synth/node').evaluateModel>>;
 
@@ -109,7 +178,9 @@ function printedReports(report?: Report, real?: RealReport, labelled?: TruthRepo
     report && '== 合成场景 SYNTHETIC held-out scenes ==\n' + formatReport(report),
     real && '== 真实影像（无罂粟）REAL imagery without poppy: every candidate is false ==\n' + formatRealNegatives(real),
     labelled && '== 标注影像 LABELLED imagery: candidates against the truth ==\n' + formatTruthReport(labelled),
-  ].filter(Boolean).join('\n');
+  ]
+    .filter(Boolean)
+    .join('\n');
 }
 
 /** The card's `metrics` block (flat numbers and strings, per docs/model-card.md). */
@@ -136,19 +207,30 @@ export function cardMetrics(r: Report): Record<string, number | string | null> {
     verifier_threshold: r.verifier?.threshold ?? null,
     ...(r.verifier?.prefilter ? { prefilter_threshold: r.verifier.prefilter.threshold } : {}),
     issue_targets: targetsVerdict(r),
-    ...Object.fromEntries(r.byGsd.flatMap((g) => {
-      const k = `${Math.round(g.gsdM * 100)}cm`;
-      return [[`recall_ge4m2_${k}`, r3(g.plot.recallGe4m2)], [`precision_${k}`, r3(g.plot.precision)], [`fp_per_km2_${k}`, r3(g.plot.fpPerKm2)]];
-    })),
+    ...Object.fromEntries(
+      r.byGsd.flatMap((g) => {
+        const k = `${Math.round(g.gsdM * 100)}cm`;
+        return [
+          [`recall_ge4m2_${k}`, r3(g.plot.recallGe4m2)],
+          [`precision_${k}`, r3(g.plot.precision)],
+          [`fp_per_km2_${k}`, r3(g.plot.fpPerKm2)],
+        ];
+      }),
+    ),
   };
 }
 
 /** The wide world's numbers, written beside the classic ones: recall of plots ≥ 4 m², precision, FP / km², per GSD too. */
 export function wideCardMetrics(r: Report): Record<string, number | string | null> {
-  const keep = /^(eval_seeds|eval_scenes|eval_plots|plot_recall|plot_recall_ge4m2|plot_precision|fp_per_km2|recall_(flowering|capsule|rosette)|recall_ge4m2_\d+cm|precision_\d+cm)$/;
+  const keep =
+    /^(eval_seeds|eval_scenes|eval_plots|plot_recall|plot_recall_ge4m2|plot_precision|fp_per_km2|recall_(flowering|capsule|rosette)|recall_ge4m2_\d+cm|precision_\d+cm)$/;
   const r3 = (x: number | null | undefined) => (x == null ? null : Math.round(x * 1000) / 1000);
   const all = { ...cardMetrics(r), recall_rosette: r3(r.plot.byStage.rosette?.recall) };
-  return Object.fromEntries(Object.entries(all).filter(([k]) => keep.test(k)).map(([k, v]) => [`wide_${k}`, v]));
+  return Object.fromEntries(
+    Object.entries(all)
+      .filter(([k]) => keep.test(k))
+      .map(([k, v]) => [`wide_${k}`, v]),
+  );
 }
 
 type RealReport = Awaited<ReturnType<typeof import('@tiandi/synth/node').evaluateRealNegatives>>;
@@ -156,7 +238,13 @@ type RealReport = Awaited<ReturnType<typeof import('@tiandi/synth/node').evaluat
 /** A short key for a real-negative argument: the folder's name, or the pattern's name part without `*` and extension. */
 export function realKey(arg: string): string {
   const b = path.basename(arg.replace(/[\\/]+$/, ''));
-  return b.replace(/\.(tif|tiff)$/i, '').replace(/\*/g, '').replace(/[^0-9A-Za-z]+/g, '_').replace(/^_+|_+$/g, '') || 'real';
+  return (
+    b
+      .replace(/\.(tif|tiff)$/i, '')
+      .replace(/\*/g, '')
+      .replace(/[^0-9A-Za-z]+/g, '_')
+      .replace(/^_+|_+$/g, '') || 'real'
+  );
 }
 
 /** The card's real-negative metrics: false candidates per km² and the ground they were counted on, per argument. */
@@ -176,10 +264,16 @@ export function realCardMetrics(real: RealReport): Record<string, number | strin
 export function formatRealNegatives(real: RealReport): string {
   const lines: string[] = [];
   for (const f of real) {
-    lines.push(`${f.folder}: ${f.files.length} files, ${f.areaKm2.toFixed(4)} km², ${f.candidates} 误报 false candidates = ${f.perKm2.toFixed(1)} / km²` +
-      (f.unverified ? ` (${f.unverified} unverified)` : '') + (f.failed.length ? `; ${f.failed.length} failed` : ''));
+    lines.push(
+      `${f.folder}: ${f.files.length} files, ${f.areaKm2.toFixed(4)} km², ${f.candidates} 误报 false candidates = ${f.perKm2.toFixed(1)} / km²` +
+        (f.unverified ? ` (${f.unverified} unverified)` : '') +
+        (f.failed.length ? `; ${f.failed.length} failed` : ''),
+    );
     for (const x of f.files) {
-      lines.push(`  ${x.file.padEnd(24)} ${x.gsdM.toFixed(4)} m  ${x.crs.padEnd(11)} ${x.areaKm2.toFixed(4)} km²  ${String(x.candidates).padStart(4)} false = ${x.perKm2.toFixed(1).padStart(7)} / km²` + (x.unverified ? ` (${x.unverified} unverified)` : ''));
+      lines.push(
+        `  ${x.file.padEnd(24)} ${x.gsdM.toFixed(4)} m  ${x.crs.padEnd(11)} ${x.areaKm2.toFixed(4)} km²  ${String(x.candidates).padStart(4)} false = ${x.perKm2.toFixed(1).padStart(7)} / km²` +
+          (x.unverified ? ` (${x.unverified} unverified)` : ''),
+      );
     }
     for (const x of f.failed) lines.push(`  ${x.image}: 失败 failed: ${x.message}`);
   }
@@ -204,8 +298,18 @@ function formatReport(r: Report): string {
     ['模型 model', `${r.model.name} ${r.model.version}`],
     ['场景 scenes (seeds)', `${r.scenes} (${r.seeds}), ${p.areaKm2.toFixed(3)} km²${r.variety === 'wide' ? ', wide (domain-randomised) world' : ''}`],
     ['阈值 thresholds high/low/min m²', `${r.thresholds.high} / ${r.thresholds.low} / ${r.thresholds.min_area_m2}`],
-    ['复核 verifier', r.verifier ? `${r.verifier.model}/, keeps candidates scoring ≥ ${r.verifier.threshold} on ${r.verifier.max_windows} windows` : '— (first stage only)'],
-    ...(r.verifier?.prefilter ? [['初筛 prefilter', `${r.verifier.prefilter.model}/, passes candidates scoring ≥ ${r.verifier.prefilter.threshold} on ${r.verifier.prefilter.max_windows ?? 4} windows to the verifier`] as [string, string]] : []),
+    [
+      '复核 verifier',
+      r.verifier ? `${r.verifier.model}/, keeps candidates scoring ≥ ${r.verifier.threshold} on ${r.verifier.max_windows} windows` : '— (first stage only)',
+    ],
+    ...(r.verifier?.prefilter
+      ? [
+          [
+            '初筛 prefilter',
+            `${r.verifier.prefilter.model}/, passes candidates scoring ≥ ${r.verifier.prefilter.threshold} on ${r.verifier.prefilter.max_windows ?? 4} windows to the verifier`,
+          ] as [string, string],
+        ]
+      : []),
     ['真实地块 true plots', `${p.plots} (found ${p.plotsFound})`],
     ['召回率 plot recall', pc(p.recall)],
     ['召回率 ≥4 m² recall', pc(p.recallGe4m2)],
@@ -216,7 +320,13 @@ function formatReport(r: Report): string {
     ['召回 5–20 m²', `${pc(p.bySize.m2_5to20.recall)} (${p.bySize.m2_5to20.found}/${p.bySize.m2_5to20.plots})`],
     ['召回 >20 m²', `${pc(p.bySize.gt20m2.recall)} (${p.bySize.gt20m2.found}/${p.bySize.gt20m2.plots})`],
     ...Object.entries(p.byStage).map(([s, g]) => [`召回 stage ${s}`, `${pc(g.recall)} (${g.found}/${g.plots})`] as [string, string]),
-    ...r.byGsd.map((g) => [`GSD ${g.gsdM} m (${g.scenes} scenes)`, `recall ≥4 m² ${pc(g.plot.recallGe4m2)}, all ${pc(g.plot.recall)} (${g.plot.plotsFound}/${g.plot.plots}), precision ${pc(g.plot.precision)}, ${g.plot.fpCandidates} FP; ${g.crss.join(' ')}`] as [string, string]),
+    ...r.byGsd.map(
+      (g) =>
+        [
+          `GSD ${g.gsdM} m (${g.scenes} scenes)`,
+          `recall ≥4 m² ${pc(g.plot.recallGe4m2)}, all ${pc(g.plot.recall)} (${g.plot.plotsFound}/${g.plot.plots}), precision ${pc(g.plot.precision)}, ${g.plot.fpCandidates} FP; ${g.crss.join(' ')}`,
+        ] as [string, string],
+    ),
     ['瓦片 tile ROC AUC', r.tileRocAuc === null ? '—' : `${r.tileRocAuc.toFixed(4)} (${r.tiles} tiles)`],
     ['95 %召回阈值 threshold @95 % recall', r.thresholdAt95Recall === null ? '—' : r.thresholdAt95Recall.toFixed(3)],
     ['速度 speed', `${r.imageryMpxPerS.toFixed(0)} Mpx/s of imagery (${r.engine === 'scan' ? 'full scan' : 'bare session.run'})`],
@@ -224,6 +334,5 @@ function formatReport(r: Report): string {
   const w = Math.max(...rows.map(([k]) => k.length));
   return rows.map(([k, val]) => `${k.padEnd(w + 2)}${val}`).join('\n') + '\n';
 }
-
 
 export default evalCommand;
