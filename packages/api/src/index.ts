@@ -11,6 +11,6 @@ export { CertifyBody, RevokeBody, type CertificateStatus, type CertificateSummar
 export type { RasterInfo } from './rasters';
 export { NewUserBody, PasswordBody } from './users';
 export { TargetDecisionBody, TriageDecisionBody, TriageNextBody, type TriageBatch, type TriageDecisionView, type TriageItemView } from './targets';
-export { DepotBody, LonLat, PlanBody, PlanComputeBody, PlanJson } from './planning';
+export { DepotBody, LonLat, PlanBody, PlanComputeBody, PlanJson, SERVICE_TIME_DEFAULTS } from './planning';
 export { MAX_ZONE_IMPORT_BYTES, ZoneImportBody, type BoundaryPreviewView, type ZoneImportAnswer } from './zones';
 export type { JobProgress, JobStatus, JobView } from './jobs';

@@ -57,6 +57,15 @@ export const PlanJson = z.object({
 });
 export type PlanJson = z.infer<typeof PlanJson>;
 
+/**
+ * The one service-time rule of every plan (CLI, server and web): the time a team spends at a target is
+ * `baseS + perM2S × plot area (m²)`, rounded to the second — a larger plot takes longer to walk and count — unless
+ * the target carries its own `service_s`. These defaults (10 min + 1 min per 10 m²) are planning assumptions, not
+ * measurements: set both from your own teams' times (`tiandi plan --service --service-per-m2`, the planner view,
+ * `serviceMin` / `serviceSPerM2` of `POST /api/plans/compute`).
+ */
+export const SERVICE_TIME_DEFAULTS = { baseS: 600, perM2S: 6 } as const;
+
 /** `POST /api/plans/compute` body: plan on the server from the workspace's targets, roads and depot. */
 export const PlanComputeBody = z.strictObject({
   minScore: z.number().min(0).max(1).default(0.5),
@@ -65,7 +74,10 @@ export const PlanComputeBody = z.strictObject({
   teams: z.number().int().min(1).max(50),
   depot: LonLat.optional(),
   shiftH: z.number().min(0.5).max(24).default(8),
-  serviceMin: z.number().min(0).max(600).default(15),
+  /** Fixed part of the time at each target (minutes); see {@link SERVICE_TIME_DEFAULTS}. */
+  serviceMin: z.number().min(0).max(600).default(SERVICE_TIME_DEFAULTS.baseS / 60),
+  /** Seconds more per m² of plot; see {@link SERVICE_TIME_DEFAULTS}. */
+  serviceSPerM2: z.number().min(0).max(600).default(SERVICE_TIME_DEFAULTS.perM2S),
   timeLimitS: z.number().min(0.1).max(60).default(3),
   seed: z.number().int().min(0).default(1),
   date: z.string().regex(/^\d{4}-\d{2}-\d{2}$/, 'YYYY-MM-DD').optional(),

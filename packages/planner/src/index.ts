@@ -37,3 +37,5 @@ export * from './export/plan-to-navigation-html';
 export * from './plan/teams-from-json';
 export * from './plan/plan-teams';
 export * from './plan/plan-record';
+export * from './plan/plan-inputs';
+export * from './plan/service-time';

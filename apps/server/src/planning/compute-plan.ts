@@ -1,6 +1,6 @@
 import { Worker } from 'node:worker_threads';
 import { SHARED_ERROR_CODES, statusOf, TiandiError } from '@tiandi/geo';
-import { PLANNER_ERROR_CODES, type Plan } from '@tiandi/planner';
+import { PLANNER_ERROR_CODES, type Plan, type ServiceRule } from '@tiandi/planner';
 import type { RoadWay } from '@tiandi/store';
 
 /** What the server-side planner needs (all plain data, sent to a worker thread). */
@@ -12,7 +12,8 @@ export interface PlanJobInput {
   depot: [number, number];
   teams: number;
   shiftS: number;
-  serviceS: number;
+  /** Time at each target: base + per m² of plot (the planner's one service-time rule). */
+  service: ServiceRule;
   timeLimitMs: number;
   seed: number;
   date: string;

@@ -60,7 +60,7 @@ const plans: RouteModule = {
           depot,
           teams: body.teams,
           shiftS: Math.round(body.shiftH * 3600),
-          serviceS: Math.round(body.serviceMin * 60),
+          service: { baseS: Math.round(body.serviceMin * 60), perM2S: body.serviceSPerM2 },
           timeLimitMs: Math.round(body.timeLimitS * 1000),
           seed: body.seed,
           date: body.date ?? new Date(Date.now() + 8 * 3600_000).toISOString().slice(0, 10),

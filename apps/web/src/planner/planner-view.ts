@@ -1,5 +1,5 @@
 import type { DepotBody, PlanBody } from '@tiandi/api';
-import { planRecord, planTeams, targetsFromGeoJson, type Plan } from '@tiandi/planner';
+import { planInputs, planRecord, SERVICE_TIME_DEFAULTS, type Plan } from '@tiandi/planner';
 import type { Map as MapLibreMap, MapMouseEvent } from 'maplibre-gl';
 import { api } from '../api/api';
 import { t } from '../i18n/index';
@@ -98,7 +98,8 @@ function plannerForm(data: Survey, sel: TargetSelection) {
     teams: num(3, 1, 20, 1, 'teams'),
     shift: num(8, 1, 16, 0.5, 'shift-hours'),
     days: num(1, 1, 14, 1, 'days'),
-    service: num(15, 1, 240, 1, 'service-min'),
+    service: num(SERVICE_TIME_DEFAULTS.baseS / 60, 1, 240, 1, 'service-min'),
+    servicePerM2: num(SERVICE_TIME_DEFAULTS.perM2S, 0, 60, 0.5, 'service-per-m2'),
     timeLimit: num(3, 1, 60, 1, 'time-limit'),
     depotText: h('span', { 'data-testid': 'depot-text' }),
     depotButton: h('button', { type: 'button', 'data-testid': 'pick-depot' }, t('plan.depot.pick')),
@@ -125,6 +126,7 @@ function plannerForm(data: Survey, sel: TargetSelection) {
       h('label', null, t('plan.shift'), ' ', f.shift),
       h('label', null, t('plan.days'), ' ', f.days),
       h('label', null, t('plan.service'), ' ', f.service),
+      h('label', null, t('plan.servicePerM2'), ' ', f.servicePerM2),
       h('label', null, t('plan.timeLimit'), ' ', f.timeLimit),
       f.runButton,
       progress,
@@ -225,9 +227,13 @@ async function planAndShow(parts: PlannerParts): Promise<void> {
   if (list.length === 0) return void (form.errorText.textContent = t('plan.noTargets'));
   if (!state.depot) return void (form.errorText.textContent = t('plan.noDepot'));
   const n = Math.max(1, Math.min(20, Math.round(Number(form.teams.value) || 1)));
-  const planned = planTeams(n, { start: state.depot, shiftS: Math.round((Number(form.shift.value) || 8) * 3600), name: (k) => t('plan.team', { n: k }) });
+  // The planner's one service-time rule (base + per m² of plot) and team ids, as the CLI and the server build them.
+  const perM2 = Number(form.servicePerM2.value);
+  const { targets, teams: planned } = planInputs({ type: 'FeatureCollection', features: list }, {
+    teams: n, depot: state.depot, shiftS: Math.round((Number(form.shift.value) || 8) * 3600), teamName: (k) => t('plan.team', { n: k }),
+    service: { baseS: Math.round((Number(form.service.value) || SERVICE_TIME_DEFAULTS.baseS / 60) * 60), perM2S: form.servicePerM2.value !== '' && perM2 >= 0 ? perM2 : SERVICE_TIME_DEFAULTS.perM2S },
+  });
   state.teamOrder = planned.map((x) => x.id);
-  const targets = targetsFromGeoJson({ type: 'FeatureCollection', features: list }, { baseServiceS: Math.round((Number(form.service.value) || 15) * 60), serviceSPerM2: 0 });
   form.runButton.disabled = true;
   form.progress.style.display = '';
   try {

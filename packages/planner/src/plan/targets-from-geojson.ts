@@ -1,12 +1,13 @@
 import { geodesicAreaM2, type LonLat } from '@tiandi/geo';
 import { PlannerError } from '../errors';
 import type { PlanTarget, StopInfo } from './plan-types';
+import { serviceRule, serviceTimeS } from './service-time';
 
 /** Defaults of {@link targetsFromGeoJson}. */
 export interface TargetDefaults {
-  /** Fixed part of the service time (s). Default 600 (10 min). */
+  /** Fixed part of the service time (s). Default `SERVICE_TIME_DEFAULTS.baseS` (10 min). */
   baseServiceS?: number;
-  /** Extra service time per m² of plot (s). Default 6 (1 min per 10 m²). */
+  /** Extra service time per m² of plot (s). Default `SERVICE_TIME_DEFAULTS.perM2S` (1 min per 10 m²). */
   serviceSPerM2?: number;
 }
 
@@ -17,12 +18,11 @@ const num = (v: unknown): number | undefined => (typeof v === 'number' && Number
  * `score_mean`, `area_m2`, `model`, `model_version`; targets may add `priority`, `service_s`,
  * `time_window` "HH:MM-HH:MM", `village` (or `zone_name`) and `look_for`, shown to the team at the stop).
  * Default priority = score × (1 + log10(1 + area_m2 / 100)) with score = score_max ?? score_mean ?? 0.5;
- * default service = 10 min + 1 min per 10 m². Other properties are ignored.
+ * default service = {@link serviceTimeS} (10 min + 1 min per 10 m² unless `defaults` say otherwise). Other properties are ignored.
  * @throws PlannerError TIANDI_E_PLAN_INPUT for malformed GeoJSON, TIANDI_E_NO_TARGETS when empty.
  */
 export function targetsFromGeoJson(fc: unknown, defaults: TargetDefaults = {}): PlanTarget[] {
-  const base = defaults.baseServiceS ?? 600;
-  const perM2 = defaults.serviceSPerM2 ?? 6;
+  const rule = serviceRule({ baseS: defaults.baseServiceS, perM2S: defaults.serviceSPerM2 });
   const f0 = fc as { type?: unknown; features?: unknown };
   if (!f0 || f0.type !== 'FeatureCollection' || !Array.isArray(f0.features))
     throw new PlannerError('TIANDI_E_PLAN_INPUT', '目标文件应为 GeoJSON FeatureCollection targets must be a GeoJSON FeatureCollection of points or polygons');
@@ -56,7 +56,7 @@ export function targetsFromGeoJson(fc: unknown, defaults: TargetDefaults = {}): 
     const area = areaM2 ?? 0;
     const priority = num(p.priority) ?? Math.round(1000 * Math.max(0.001, score * (1 + Math.log10(1 + area / 100)))) / 1000;
     if (priority <= 0) throw new PlannerError('TIANDI_E_PLAN_INPUT', `${where}: 优先级须为正数 priority must be > 0`, 'priority');
-    const serviceS = num(p.service_s) ?? Math.round(base + perM2 * area);
+    const serviceS = num(p.service_s) ?? serviceTimeS(area, rule);
     if (serviceS < 0) throw new PlannerError('TIANDI_E_PLAN_INPUT', `${where}: 作业时间不能为负 service_s must be ≥ 0`, 'service_s');
     const t: PlanTarget = { id, lonLat, priority, serviceS };
     if (outline) t.outline = outline;
