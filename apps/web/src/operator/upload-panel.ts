@@ -11,7 +11,11 @@ function bytes(n: number): string {
 }
 
 /** Upload speed and time left from the first progress sample of this attempt to now. */
-export function uploadRate(first: { t: number; bytes: number }, now: { t: number; bytes: number }, total: number): { bytesPerS: number; etaS: number | null } | null {
+export function uploadRate(
+  first: { t: number; bytes: number },
+  now: { t: number; bytes: number },
+  total: number,
+): { bytesPerS: number; etaS: number | null } | null {
   const dt = (now.t - first.t) / 1000;
   if (dt < 1 || now.bytes <= first.bytes) return null;
   const bytesPerS = (now.bytes - first.bytes) / dt;
@@ -38,7 +42,10 @@ export function describeUpload(s: UploadState, rate?: { bytesPerS: number; etaS:
     case 'hashing':
       return t('upload.hashing', { pct });
     case 'uploading':
-      return t('upload.uploading', { pct, done: bytes(s.bytesSent), total: bytes(s.bytesTotal) }) + (rate ? ` · ${t('upload.speed', { speed: bytes(rate.bytesPerS), eta: formatDuration(rate.etaS) })}` : '');
+      return (
+        t('upload.uploading', { pct, done: bytes(s.bytesSent), total: bytes(s.bytesTotal) }) +
+        (rate ? ` · ${t('upload.speed', { speed: bytes(rate.bytesPerS), eta: formatDuration(rate.etaS) })}` : '')
+      );
     case 'verifying':
       return t('upload.verifying');
     case 'queued':
@@ -60,60 +67,73 @@ export function showScanned(panel: ParentNode, jobId: string): void {
   }
 }
 
-/**
- * The upload panel: a drop zone / file chooser for GeoTIFFs and one row per file with its progress
- * bar and state (checksum, upload, verification, queued, or the reason it was refused).
- */
-export function uploadPanel(opts: { onQueued: (jobId: string) => void }): HTMLElement {
-  const list = h('ul', { class: 'uploads', 'data-testid': 'upload-list' });
-  const input = h('input', { type: 'file', accept: '.tif,.tiff,image/tiff', multiple: true, 'data-testid': 'upload-input', style: { display: 'none' } });
-  const start = (files: FileList | File[]) => {
-    for (const file of Array.from(files)) {
-      const bar = h('div');
-      const text = h('div', { class: 'upload-state' });
-      const row = h('li', { class: 'upload', 'data-file': file.name }, h('div', { class: 'upload-name' }, file.name, ' ', h('span', { class: 'muted' }, bytes(file.size))), h('div', { class: 'progress' }, bar), text);
-      list.prepend(row);
-      if (!/\.(tif|tiff)$/i.test(file.name)) {
-        text.textContent = t('upload.notTiff');
-        row.classList.add('rejected');
-        continue;
+/** How full the progress bar is: hashing fills the first tenth, sending the rest, anything after it all. */
+export function progressFraction(s: UploadState): number {
+  return s.phase === 'hashing' ? s.fraction * 0.1 : s.phase === 'uploading' ? 0.1 + s.fraction * 0.9 : 1;
+}
+
+/** A file's row: name and size, progress bar and state line. */
+function fileRow(file: File) {
+  const bar = h('div');
+  const text = h('div', { class: 'upload-state' });
+  const row = h(
+    'li',
+    { class: 'upload', 'data-file': file.name },
+    h('div', { class: 'upload-name' }, file.name, ' ', h('span', { class: 'muted' }, bytes(file.size))),
+    h('div', { class: 'progress' }, bar),
+    text,
+  );
+  return { row, bar, text };
+}
+
+/** Sends one file, showing its progress in its row, with a cancel button and, after a failure, a retry button. */
+function uploadIntoRow(file: File, { row, bar, text }: ReturnType<typeof fileRow>, onQueued: (jobId: string) => void): void {
+  const run = () => {
+    row.classList.remove('rejected', 'failed', 'done');
+    row.querySelector('button')?.remove();
+    const abort = new AbortController();
+    const cancel = h('button', { type: 'button', class: 'cancel', onclick: () => abort.abort() }, t('common.cancel'));
+    row.append(cancel);
+    let first: { t: number; bytes: number } | null = null;
+    const show = (s: UploadState) => {
+      if (s.phase === 'uploading' && !first) first = { t: performance.now(), bytes: s.bytesSent };
+      const rate = s.phase === 'uploading' && first ? uploadRate(first, { t: performance.now(), bytes: s.bytesSent }, s.bytesTotal) : null;
+      bar.style.width = `${Math.round(progressFraction(s) * 100)}%`;
+      text.textContent = describeUpload(s, rate);
+      row.dataset.phase = s.phase;
+    };
+    void uploadFile(file, show, { signal: abort.signal }).then((s) => {
+      cancel.remove();
+      if (s.phase === 'queued') {
+        row.classList.add('done');
+        if (s.jobId) {
+          row.dataset.job = s.jobId;
+          onQueued(s.jobId);
+        }
+      } else {
+        row.classList.add(s.phase);
+        bar.style.width = '0';
+        if (s.phase === 'failed') row.append(h('button', { type: 'button', onclick: run }, t('upload.retry')));
       }
-      const run = () => {
-        row.classList.remove('rejected', 'failed', 'done');
-        row.querySelector('button')?.remove();
-        const abort = new AbortController();
-        const cancel = h('button', { type: 'button', class: 'cancel', onclick: () => abort.abort() }, t('common.cancel'));
-        row.append(cancel);
-        let first: { t: number; bytes: number } | null = null;
-        void uploadFile(file, (s) => {
-          if (s.phase === 'uploading' && !first) first = { t: performance.now(), bytes: s.bytesSent };
-          const rate = s.phase === 'uploading' && first ? uploadRate(first, { t: performance.now(), bytes: s.bytesSent }, s.bytesTotal) : null;
-          bar.style.width = `${Math.round((s.phase === 'hashing' ? s.fraction * 0.1 : s.phase === 'uploading' ? 0.1 + s.fraction * 0.9 : 1) * 100)}%`;
-          text.textContent = describeUpload(s, rate);
-          row.dataset.phase = s.phase;
-        }, { signal: abort.signal }).then((s) => {
-          cancel.remove();
-          if (s.phase === 'queued') {
-            row.classList.add('done');
-            if (s.jobId) {
-              row.dataset.job = s.jobId;
-              opts.onQueued(s.jobId);
-            }
-          } else {
-            row.classList.add(s.phase);
-            bar.style.width = '0';
-            if (s.phase === 'failed') row.append(h('button', { type: 'button', onclick: run }, t('upload.retry')));
-          }
-        });
-      };
-      run();
-    }
+    });
   };
-  input.addEventListener('change', () => {
-    if (input.files) start(input.files);
-    input.value = '';
-  });
-  const drop = h('div', { class: 'dropzone', tabindex: '0', role: 'button', 'data-testid': 'dropzone', onclick: () => input.click(), onkeydown: (e: KeyboardEvent) => (e.key === 'Enter' || e.key === ' ') && input.click() }, t('upload.drop'));
+  run();
+}
+
+/** The drop zone: click or Enter opens the file chooser; dropped files go to `start`. */
+function dropZone(input: HTMLInputElement, start: (files: FileList) => void): HTMLElement {
+  const drop = h(
+    'div',
+    {
+      class: 'dropzone',
+      tabindex: '0',
+      role: 'button',
+      'data-testid': 'dropzone',
+      onclick: () => input.click(),
+      onkeydown: (e: KeyboardEvent) => (e.key === 'Enter' || e.key === ' ') && input.click(),
+    },
+    t('upload.drop'),
+  );
   drop.addEventListener('dragover', (e) => {
     e.preventDefault();
     drop.classList.add('over');
@@ -124,5 +144,31 @@ export function uploadPanel(opts: { onQueued: (jobId: string) => void }): HTMLEl
     drop.classList.remove('over');
     if (e.dataTransfer?.files) start(e.dataTransfer.files);
   });
-  return h('section', { class: 'panel', 'data-testid': 'upload-panel' }, h('h2', null, t('upload.title')), drop, input, list);
+  return drop;
+}
+
+/**
+ * The upload panel: a drop zone / file chooser for GeoTIFFs and one row per file with its progress
+ * bar and state (checksum, upload, verification, queued, or the reason it was refused).
+ */
+export function uploadPanel(opts: { onQueued: (jobId: string) => void }): HTMLElement {
+  const list = h('ul', { class: 'uploads', 'data-testid': 'upload-list' });
+  const input = h('input', { type: 'file', accept: '.tif,.tiff,image/tiff', multiple: true, 'data-testid': 'upload-input', style: { display: 'none' } });
+  const start = (files: FileList | File[]) => {
+    for (const file of Array.from(files)) {
+      const parts = fileRow(file);
+      list.prepend(parts.row);
+      if (!/\.(tif|tiff)$/i.test(file.name)) {
+        parts.text.textContent = t('upload.notTiff');
+        parts.row.classList.add('rejected');
+        continue;
+      }
+      uploadIntoRow(file, parts, opts.onQueued);
+    }
+  };
+  input.addEventListener('change', () => {
+    if (input.files) start(input.files);
+    input.value = '';
+  });
+  return h('section', { class: 'panel', 'data-testid': 'upload-panel' }, h('h2', null, t('upload.title')), dropZone(input, start), input, list);
 }
