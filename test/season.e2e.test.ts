@@ -1,12 +1,12 @@
 import { dbOf } from '@tiandi/store/testing';
 import { describe, expect, it } from 'vitest';
-import { mkdirSync, mkdtempSync, readFileSync, writeFileSync } from 'node:fs';
+import { mkdtempSync, readFileSync, writeFileSync } from 'node:fs';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import { spawnSync } from 'node:child_process';
 import { tiandi } from './helpers/run-tiandi';
 import { Workspace, listCertificates } from '@tiandi/store';
-import { boxPolygon } from '@tiandi/geo';
+import { rect, SEASON, VILLAGE_IMAGES, writeScanDir, ZONES_WITH_LEVELS } from '../packages/store/src/test-world.test-util';
 
 const hasOgrinfo = spawnSync('ogrinfo', ['--version']).status === 0;
 if (!hasOgrinfo) console.warn('NOTICE: ogrinfo (gdal-bin) not found — reading the GeoPackage back with GDAL is skipped (.ci/run installs it).');
@@ -16,30 +16,23 @@ if (!hasOgrinfo) console.warn('NOTICE: ogrinfo (gdal-bin) not found — reading 
 // certify → refused with the right reasons; evidence completed → certified; a later report → stale.
 
 
+/**
+ * The shared survey world (township T01, villages V01 and V02, season 2026) written as the files the CLI reads: the
+ * season sets its flowering window and maximum GSD outright; the scan flies V01 in its two images and V02 once after
+ * flowering, and flags plot A (seen in both images), plot B and one plot below the review threshold.
+ */
 function world(dir: string) {
-  writeFileSync(join(dir, 'zones.geojson'), JSON.stringify({ type: 'FeatureCollection', features: [
-    { type: 'Feature', properties: { zone_id: 'T01', name: '新寨乡', level: 'township' }, geometry: boxPolygon(100, 25, 100.02, 25.01) },
-    { type: 'Feature', properties: { zone_id: 'V01', name: '上寨村', level: 'village' }, geometry: boxPolygon(100, 25, 100.01, 25.01) },
-    { type: 'Feature', properties: { zone_id: 'V02', name: '下寨村', level: 'village' }, geometry: boxPolygon(100.01, 25, 100.02, 25.01) },
-  ] }));
-  writeFileSync(join(dir, 'season.json'), JSON.stringify({ id: '2026', name: '2026 禁种季', zone: 'township', year: 2026, flowering_window: { start: '2026-03-01', end: '2026-05-31' }, policy: { min_coverage_share: 0.98, max_gsd_m: 0.1 } }));
-  const scan = join(dir, 'scan-001');
-  mkdirSync(scan);
-  const img = (image: string, poly: object, acquired = '2026-04-12T02:30:00Z', gsd_m = 0.05) => ({ type: 'Feature', geometry: poly, properties: { image, gsd_m, crs: 'EPSG:4522', width: 4608, height: 4608, acquired } });
-  writeFileSync(join(scan, 'footprint.geojson'), JSON.stringify({ type: 'FeatureCollection', features: [
-    img('DJI_0001.tif', boxPolygon(99.999, 24.999, 100.006, 25.011)),
-    img('DJI_0002.tif', boxPolygon(100.004, 24.999, 100.011, 25.011)),
-    img('DJI_0003.tif', boxPolygon(100.01, 25, 100.02, 25.01), '2026-06-15T02:00:00Z'), // after flowering: does not count
-  ] }));
-  const cand = (id: string, image: string, poly: object, score: number) => ({ type: 'Feature', geometry: poly, properties: { id, score_max: score, score_mean: score * 0.8, area_m2: 500, image, model: 'poppy-synth', model_version: '1.0.0' } });
-  writeFileSync(join(scan, 'candidates.geojson'), JSON.stringify({ type: 'FeatureCollection', features: [
-    cand('c1', 'DJI_0001.tif', boxPolygon(100.0045, 25.005, 100.0055, 25.0055), 0.82),
-    cand('c1', 'DJI_0002.tif', boxPolygon(100.0047, 25.005, 100.0057, 25.0055), 0.91), // same plot seen again
-    cand('c2', 'DJI_0002.tif', boxPolygon(100.008, 25.002, 100.0084, 25.0024), 0.55),
-    cand('c3', 'DJI_0002.tif', boxPolygon(100.009, 25.008, 100.0092, 25.0082), 0.2), // below the review threshold
-  ] }));
-  writeFileSync(join(scan, 'summary.json'), JSON.stringify({ images: 3, candidates: 4 }));
-  return scan;
+  writeFileSync(join(dir, 'zones.geojson'), JSON.stringify(ZONES_WITH_LEVELS));
+  writeFileSync(join(dir, 'season.json'), JSON.stringify({ ...SEASON, zone: 'township', flowering_window: { start: '2026-03-01', end: '2026-05-31' }, policy: { ...SEASON.policy, max_gsd_m: 0.1 } }));
+  return writeScanDir(join(dir, 'scan-001'), [
+    ...VILLAGE_IMAGES,
+    { image: 'DJI_0003.tif', poly: rect(100.01, 25, 100.02, 25.01), acquired: '2026-06-15T02:00:00Z' }, // after flowering: does not count
+  ], [
+    { id: 'c1', image: 'DJI_0001.tif', poly: rect(100.0045, 25.005, 100.0055, 25.0055), score: 0.82, areaM2: 500 },
+    { id: 'c1', image: 'DJI_0002.tif', poly: rect(100.0047, 25.005, 100.0057, 25.0055), score: 0.91, areaM2: 500 }, // same plot seen again
+    { id: 'c2', image: 'DJI_0002.tif', poly: rect(100.008, 25.002, 100.0084, 25.0024), score: 0.55, areaM2: 500 },
+    { id: 'c3', image: 'DJI_0002.tif', poly: rect(100.009, 25.008, 100.0092, 25.0082), score: 0.2, areaM2: 500 }, // below the review threshold
+  ]);
 }
 
 describe('a survey season, end to end through the CLI', () => {

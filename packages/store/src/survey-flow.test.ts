@@ -6,7 +6,6 @@ import { existsSync, mkdirSync, readFileSync, writeFileSync } from 'node:fs';
 import { Workspace } from './workspace';
 import { MIGRATIONS } from './schema';
 import { importZones } from './import-zones';
-import { setSeason } from './set-season';
 import { importScanDir } from './import-scan-dir';
 import { zoneCoverage } from './zone-coverage';
 import { importReportsFile } from './import-reports';
@@ -16,7 +15,7 @@ import { verifyAudit } from './verify-audit';
 import { listTargets, setTargetStatus } from './targets';
 import { importPlan } from './import-plan';
 import { trainingLabels } from './training-labels';
-import { SEASON, TOWNSHIP, VILLAGES, rect, tmp, villageScan, writeScanDir } from './test-world.test-util';
+import { VILLAGE_IMAGES, VILLAGES, rect, surveyWorkspace, tmp, villageScan, writeScanDir } from './test-world.test-util';
 
 const hasOgrinfo = spawnSync('ogrinfo', ['--version']).status === 0;
 if (!hasOgrinfo) console.warn('NOTICE: ogrinfo (gdal-bin) not found — reading the GeoPackage back with GDAL is skipped (.ci/run installs it).');
@@ -26,20 +25,18 @@ function clock() {
   return () => new Date((t += 1000)).toISOString();
 }
 
-function setup() {
+/** The shared survey world (township, two villages, season 2026), no scan yet, on a clock one second a step. */
+async function setup() {
   const dir = tmp();
-  const ws = Workspace.create(join(dir, 'ws.gpkg'), { now: clock() });
-  importZones(ws, TOWNSHIP, { level: 'township' }, 'lead');
-  importZones(ws, VILLAGES, { level: 'village' }, 'lead');
-  setSeason(ws, SEASON, 'lead');
+  const ws = await surveyWorkspace(join(dir, 'ws.gpkg'), { now: clock(), actor: 'lead' });
   return { dir, ws };
 }
 
 const csv = (rows: string[]) => 'report_id,target_id,verdict,what,lon,lat,accuracy_m,observed_at,team,plant_count,area_m2,photos,notes\n' + rows.join('\n') + '\n';
 
 describe('survey workspace', () => {
-  it('imports zones with parents by containment, idempotently', () => {
-    const { ws } = setup();
+  it('imports zones with parents by containment, idempotently', async () => {
+    const { ws } = await setup();
     const again = importZones(ws, VILLAGES, { level: 'village' }, 'lead');
     expect(again).toMatchObject({ added: [], updated: [], unchanged: ['V01', 'V02'], parents: { V01: 'T01', V02: 'T01' } });
     expect(() => importZones(ws, { type: 'FeatureCollection', features: [{ type: 'Feature', properties: {}, geometry: rect(1, 1, 2, 2) }] }, { level: 'village', source: 'z.geojson' }, 'lead'))
@@ -61,7 +58,7 @@ describe('survey workspace', () => {
   });
 
   it('imports a scan: overlapping candidates merge into one target; re-import changes nothing', async () => {
-    const { dir, ws } = setup();
+    const { dir, ws } = await setup();
     const scan = villageScan(join(dir, 'scan'));
     const r = await importScanDir(ws, scan, 'operator');
     expect(r).toMatchObject({ imagesAdded: ['DJI_0001.tif', 'DJI_0002.tif'], candidatesAdded: 3, unchanged: false });
@@ -81,7 +78,7 @@ describe('survey workspace', () => {
   });
 
   it('runs a season: refuse with reasons, complete evidence, certify, stale on a later report, revoke', async () => {
-    const { dir, ws } = setup();
+    const { dir, ws } = await setup();
     await importScanDir(ws, villageScan(join(dir, 'scan')), 'operator');
     const [tBig, tSmall] = listTargets(ws, { zoneId: 'V01' }).sort((a, b) => b.sources.length - a.sources.length);
     importPlan(ws, { planId: 'P1', teams: [{ team: 'A', route: { type: 'LineString', coordinates: [[100, 25], [100.005, 25.005]] }, stops: [{ targetId: tBig.id, position: [100.005, 25.0052] }, { targetId: tSmall.id, position: [100.0082, 25.0022] }] }] }, 'planner');
@@ -207,11 +204,8 @@ describe('survey workspace', () => {
   });
 
   it("keeps the verifier's scores: per candidate, and the best of a target's candidates; null without a verifier", async () => {
-    const { dir, ws } = setup();
-    const scan = writeScanDir(join(dir, 'two-stage'), [
-      { image: 'DJI_0001.tif', poly: rect(99.999, 24.999, 100.006, 25.011) },
-      { image: 'DJI_0002.tif', poly: rect(100.004, 24.999, 100.011, 25.011) },
-    ], [
+    const { dir, ws } = await setup();
+    const scan = writeScanDir(join(dir, 'two-stage'), VILLAGE_IMAGES, [
       { id: 'c1', image: 'DJI_0001.tif', poly: rect(100.0045, 25.005, 100.0055, 25.0055), score: 0.8, verify: 0.995 },
       { id: 'c1', image: 'DJI_0002.tif', poly: rect(100.0047, 25.005, 100.0057, 25.0055), score: 0.9, verify: 0.999 },
       { id: 'c2', image: 'DJI_0002.tif', poly: rect(100.008, 25.002, 100.0084, 25.0024), score: 0.6 },
@@ -225,11 +219,8 @@ describe('survey workspace', () => {
   });
 
   it("carries each candidate's unverified mark into the store and its target, and reads a file without the mark by its verifier score", async () => {
-    const { dir, ws } = setup();
-    const scan = writeScanDir(join(dir, 'marked'), [
-      { image: 'DJI_0001.tif', poly: rect(99.999, 24.999, 100.006, 25.011) },
-      { image: 'DJI_0002.tif', poly: rect(100.004, 24.999, 100.011, 25.011) },
-    ], [
+    const { dir, ws } = await setup();
+    const scan = writeScanDir(join(dir, 'marked'), VILLAGE_IMAGES, [
       // Judged low by the verifier on one image, kept unverified on the other (too coarse there): the target is unverified.
       { id: 'c1', image: 'DJI_0001.tif', poly: rect(100.0045, 25.005, 100.0055, 25.0055), score: 0.8, verify: 0.01, unverified: false },
       { id: 'c1', image: 'DJI_0002.tif', poly: rect(100.0047, 25.005, 100.0057, 25.0055), score: 0.9, unverified: true },
@@ -246,7 +237,7 @@ describe('survey workspace', () => {
   });
 
   it("migration 9 marks an older workspace's candidates and targets unverified where no verifier score was kept", async () => {
-    const { dir, ws } = setup();
+    const { dir, ws } = await setup();
     const scan = writeScanDir(join(dir, 'old'), [{ image: 'DJI_0001.tif', poly: rect(99.999, 24.999, 100.006, 25.011) }], [
       { id: 'c1', image: 'DJI_0001.tif', poly: rect(100.0045, 25.005, 100.0055, 25.0055), score: 0.8, verify: 0.9 },
       { id: 'c2', image: 'DJI_0001.tif', poly: rect(100.001, 25.008, 100.0014, 25.0084), score: 0.6 },
@@ -263,7 +254,7 @@ describe('survey workspace', () => {
   });
 
   it('adds the verifier-score columns to a workspace made before them, keeping its rows', async () => {
-    const { dir, ws } = setup();
+    const { dir, ws } = await setup();
     await importScanDir(ws, villageScan(join(dir, 'scan')), 'operator');
     const path = dbOf(ws).name;
     // A workspace as schema 3 left it: no score_verify columns; migration 4 adds them (run alone, so later steps do not matter).
@@ -277,7 +268,7 @@ describe('survey workspace', () => {
   });
 
   it('reads scan folders exactly as tiles writes them (MultiPolygon candidates, empty footprints, extra keys)', async () => {
-    const { dir, ws } = setup();
+    const { dir, ws } = await setup();
     const d = join(dir, 'tiles-out');
     mkdirSync(d);
     writeFileSync(join(d, 'footprint.geojson'), JSON.stringify({ type: 'FeatureCollection', features: [
@@ -295,7 +286,7 @@ describe('survey workspace', () => {
   });
 
   it('ignores imagery outside the flowering window and reports a gap', async () => {
-    const { dir, ws } = setup();
+    const { dir, ws } = await setup();
     await importScanDir(ws, writeScanDir(join(dir, 's'), [{ image: 'late.tif', poly: rect(100, 25, 100.02, 25.01), acquired: '2026-06-10T00:00:00Z' }, { image: 'half.tif', poly: rect(100, 25, 100.005, 25.01) }], []), 'op');
     const c = zoneCoverage(ws, 'V01', '2026').coverage;
     expect(c.share).toBeCloseTo(0.5, 3);

@@ -2,7 +2,7 @@ import { mkdirSync, mkdtempSync, writeFileSync } from 'node:fs';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import { boxPolygon, type Polygon } from '@tiandi/geo';
-import { Workspace } from './workspace';
+import { Workspace, type WorkspaceOptions } from './workspace';
 import { importZones } from './import-zones';
 import { setSeason } from './set-season';
 import { importScanDir } from './import-scan-dir';
@@ -13,7 +13,10 @@ export const rect = boxPolygon;
 export const tmp = (prefix = 'tiandi-store-') => mkdtempSync(join(tmpdir(), prefix));
 
 /** A township (0.02° square) holding two villages side by side, near 100°E 25°N. */
-export const TOWNSHIP = { type: 'FeatureCollection', features: [{ type: 'Feature', properties: { zone_id: 'T01', name: '新寨乡' }, geometry: rect(100, 25, 100.02, 25.01) }] };
+export const TOWNSHIP = {
+  type: 'FeatureCollection',
+  features: [{ type: 'Feature', properties: { zone_id: 'T01', name: '新寨乡' }, geometry: rect(100, 25, 100.02, 25.01) }],
+};
 export const VILLAGES = {
   type: 'FeatureCollection',
   features: [
@@ -22,6 +25,23 @@ export const VILLAGES = {
   ],
 };
 export const SEASON = { id: '2026', name: '2026 禁种季', year: 2026, policy: { min_coverage_share: 0.98 } };
+
+/** The township and its villages in one file, each feature naming its level: what `tiandi zones import` reads without --level. */
+export const ZONES_WITH_LEVELS = {
+  type: 'FeatureCollection',
+  features: [
+    ...TOWNSHIP.features.map((f) => ({ ...f, properties: { ...f.properties, level: 'township' } })),
+    ...VILLAGES.features.map((f) => ({ ...f, properties: { ...f.properties, level: 'village' } })),
+  ],
+};
+
+/** One image of a scan folder: its footprint, and optionally its GSD (default 0.05 m) and acquisition time (default 12 April 2026). */
+export interface ScanImage {
+  image: string;
+  poly: Polygon;
+  gsd_m?: number;
+  acquired?: string;
+}
 
 export interface CandSpec {
   id: string;
@@ -43,16 +63,41 @@ export interface CandSpec {
  * Writes a scan result folder as `tiandi scan` does: footprint.geojson (one feature per image),
  * candidates.geojson and summary.json.
  */
-export function writeScanDir(dir: string, images: { image: string; poly: Polygon; gsd_m?: number; acquired?: string }[], cands: CandSpec[]): string {
+export function writeScanDir(dir: string, images: ScanImage[], cands: CandSpec[]): string {
   mkdirSync(dir, { recursive: true });
-  writeFileSync(join(dir, 'footprint.geojson'), JSON.stringify({
-    type: 'FeatureCollection',
-    features: images.map((i) => ({ type: 'Feature', geometry: i.poly, properties: { image: i.image, gsd_m: i.gsd_m ?? 0.05, crs: 'EPSG:32647', width: 4000, height: 3000, acquired: i.acquired ?? '2026-04-12T02:30:00Z' } })),
-  }));
-  writeFileSync(join(dir, 'candidates.geojson'), JSON.stringify({
-    type: 'FeatureCollection',
-    features: cands.map((c) => ({ type: 'Feature', geometry: c.poly, properties: { id: c.id, score_max: c.score, score_mean: c.scoreMean ?? c.score * 0.8, ...(c.verify === undefined ? {} : { score_verify: c.verify }), ...(c.unverified === undefined ? {} : { unverified: c.unverified }), ...(c.pPoppy === undefined ? {} : { p_poppy: c.pPoppy }), area_m2: c.areaM2 ?? 400, image: c.image, model: 'poppy-synth', model_version: c.modelVersion ?? '1.0.0' } })),
-  }));
+  writeFileSync(
+    join(dir, 'footprint.geojson'),
+    JSON.stringify({
+      type: 'FeatureCollection',
+      features: images.map((i) => ({
+        type: 'Feature',
+        geometry: i.poly,
+        properties: { image: i.image, gsd_m: i.gsd_m ?? 0.05, crs: 'EPSG:32647', width: 4000, height: 3000, acquired: i.acquired ?? '2026-04-12T02:30:00Z' },
+      })),
+    }),
+  );
+  writeFileSync(
+    join(dir, 'candidates.geojson'),
+    JSON.stringify({
+      type: 'FeatureCollection',
+      features: cands.map((c) => ({
+        type: 'Feature',
+        geometry: c.poly,
+        properties: {
+          id: c.id,
+          score_max: c.score,
+          score_mean: c.scoreMean ?? c.score * 0.8,
+          ...(c.verify === undefined ? {} : { score_verify: c.verify }),
+          ...(c.unverified === undefined ? {} : { unverified: c.unverified }),
+          ...(c.pPoppy === undefined ? {} : { p_poppy: c.pPoppy }),
+          area_m2: c.areaM2 ?? 400,
+          image: c.image,
+          model: 'poppy-synth',
+          model_version: c.modelVersion ?? '1.0.0',
+        },
+      })),
+    }),
+  );
   writeFileSync(join(dir, 'summary.json'), JSON.stringify({ images: images.length, candidates: cands.length }));
   return dir;
 }
@@ -64,30 +109,40 @@ export const VILLAGE_IMAGES = [
 ];
 
 export interface SurveyWorldOptions {
-  /** Candidates of the one recorded scan. */
-  cands: CandSpec[];
+  /** Candidates of the one recorded scan (default none). */
+  cands?: CandSpec[];
   /** Images of that scan (default: V01's two, {@link VILLAGE_IMAGES}). */
-  images?: { image: string; poly: Polygon }[];
-  /** Folder the scan is written to before it is recorded. */
-  scanDir: string;
+  images?: ScanImage[];
+  /** Folder the scan is written to before it is recorded; without it no scan is recorded. */
+  scanDir?: string;
   /** Also import township T01 新寨乡 around the villages (default true). */
   township?: boolean;
+  /** Other zones instead of the township and villages (levels from each feature's `level`), e.g. the demo's seeds/zones.geojson. */
+  zones?: unknown;
+  /** Another season instead of {@link SEASON}. */
+  season?: unknown;
   /** Audit actor of the setup steps (default 'test'). */
   actor?: string;
+  /** The workspace's clock (default the real one). */
+  now?: WorkspaceOptions['now'];
 }
 
 /**
- * The shared survey world of the store, server and browser tests, in a new workspace at `file`: township T01
- * 新寨乡, villages V01 上寨村 and V02 下寨村 (0.01° squares near 100°E 25°N), season 2026, and one scan recorded.
+ * The shared survey world of the store, server, CLI and browser tests, in a new workspace at `file`: township T01
+ * 新寨乡, villages V01 上寨村 and V02 下寨村 (0.01° squares near 100°E 25°N), season 2026, and, given `scanDir`, one
+ * scan recorded. `zones` and `season` put another survey (the demo's seeds) in the same steps.
  */
-export async function surveyWorkspace(file: string, o: SurveyWorldOptions): Promise<Workspace> {
+export async function surveyWorkspace(file: string, o: SurveyWorldOptions = {}): Promise<Workspace> {
   const actor = o.actor ?? 'test';
-  const ws = Workspace.create(file);
+  const ws = Workspace.create(file, o.now ? { now: o.now } : {});
   try {
-    if (o.township ?? true) importZones(ws, TOWNSHIP, { level: 'township' }, actor);
-    importZones(ws, VILLAGES, { level: 'village' }, actor);
-    setSeason(ws, SEASON, actor);
-    await importScanDir(ws, writeScanDir(o.scanDir, o.images ?? VILLAGE_IMAGES, o.cands), actor);
+    if (o.zones) importZones(ws, o.zones, {}, actor);
+    else {
+      if (o.township ?? true) importZones(ws, TOWNSHIP, { level: 'township' }, actor);
+      importZones(ws, VILLAGES, { level: 'village' }, actor);
+    }
+    setSeason(ws, o.season ?? SEASON, actor);
+    if (o.scanDir) await importScanDir(ws, writeScanDir(o.scanDir, o.images ?? VILLAGE_IMAGES, o.cands ?? []), actor);
   } catch (e) {
     ws.close();
     throw e;
@@ -113,8 +168,24 @@ export async function fourCandidateWorld(): Promise<Workspace> {
   const ws = Workspace.create(join(dir, 'ws.gpkg'));
   importZones(ws, VILLAGES, { level: 'village' }, 'lead');
   setSeason(ws, SEASON, 'lead');
-  const cands = [0, 1, 2, 3].map((i) => ({ id: `c${i}`, image: i < 3 ? 'a.tif' : 'b.tif', poly: rect(100.001 + i * 0.003, 25.002, 100.0013 + i * 0.003, 25.0023), score: [0.3, 0.5, 0.7, 0.9][i] }));
-  await importScanDir(ws, writeScanDir(join(dir, 's'), [{ image: 'a.tif', poly: rect(99.99, 24.99, 100.03, 25.02) }, { image: 'b.tif', poly: rect(100.005, 24.99, 100.03, 25.02) }], cands), 'op');
+  const cands = [0, 1, 2, 3].map((i) => ({
+    id: `c${i}`,
+    image: i < 3 ? 'a.tif' : 'b.tif',
+    poly: rect(100.001 + i * 0.003, 25.002, 100.0013 + i * 0.003, 25.0023),
+    score: [0.3, 0.5, 0.7, 0.9][i],
+  }));
+  await importScanDir(
+    ws,
+    writeScanDir(
+      join(dir, 's'),
+      [
+        { image: 'a.tif', poly: rect(99.99, 24.99, 100.03, 25.02) },
+        { image: 'b.tif', poly: rect(100.005, 24.99, 100.03, 25.02) },
+      ],
+      cands,
+    ),
+    'op',
+  );
   return ws;
 }
 
@@ -124,7 +195,13 @@ export async function threeVerifiedPlotsWorld(): Promise<Workspace> {
   const ws = Workspace.create(join(dir, 'ws.gpkg'));
   importZones(ws, VILLAGES, { level: 'village' }, 'lead');
   setSeason(ws, SEASON, 'lead');
-  const cands = [0, 1, 2].map((i) => ({ id: `c${i}`, image: 'a.tif', poly: rect(100.001 + i * 0.003, 25.002, 100.0013 + i * 0.003, 25.0023), score: 0.8, verify: [0.99, 0.985, 0.995][i] }));
+  const cands = [0, 1, 2].map((i) => ({
+    id: `c${i}`,
+    image: 'a.tif',
+    poly: rect(100.001 + i * 0.003, 25.002, 100.0013 + i * 0.003, 25.0023),
+    score: 0.8,
+    verify: [0.99, 0.985, 0.995][i],
+  }));
   await importScanDir(ws, writeScanDir(join(dir, 's'), [{ image: 'a.tif', poly: rect(99.99, 24.99, 100.03, 25.02) }], cands), 'op');
   return ws;
 }

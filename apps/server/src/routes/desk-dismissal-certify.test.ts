@@ -3,9 +3,9 @@ import os from 'node:os';
 import path from 'node:path';
 import { fileURLToPath } from 'node:url';
 import { afterEach, describe, expect, it } from 'vitest';
-import { importScanDir, importZones, setSeason, Workspace } from '@tiandi/store';
 import { signedInServer } from '../testing/signed-in';
 import { boxPolygon } from '@tiandi/geo';
+import { surveyWorkspace } from '../../../../packages/store/src/test-world.test-util';
 
 // The demo path of issue 17, end to end over HTTP on the demo seeds (zones, season): 阿都村 (v1) fully flown,
 // its only target (≈ 2 167 m², score 0.72) dismissed from the office by the operator, then the manager certifies.
@@ -17,23 +17,18 @@ afterEach(async () => {
 
 const CENTRE = [102.2755, 27.9166] as const;
 
+/** The shared survey world's steps over the demo's seeds: their zones, `season`, and one block flying 阿都村 with its one plot. */
 async function aduWorkspace(dir: string, season: unknown): Promise<string> {
   const file = path.join(dir, 'demo.gpkg');
-  const ws = Workspace.create(file);
-  try {
-    importZones(ws, JSON.parse(fs.readFileSync(path.join(root, 'seeds/zones.geojson'), 'utf8')), {}, 'test');
-    setSeason(ws, season, 'test');
-    const scan = path.join(dir, 'scan');
-    fs.mkdirSync(scan);
-    fs.writeFileSync(path.join(scan, 'footprint.geojson'), JSON.stringify({ type: 'FeatureCollection', features: [{ type: 'Feature', geometry: boxPolygon(102.274, 27.915, 102.277, 27.918), properties: { image: 'block-1.tif', gsd_m: 0.05, crs: 'EPSG:4522', width: 4608, height: 4608, acquired: '2026-04-15T03:00:00Z' } }] }));
-    const [x, y] = CENTRE;
-    const plot = boxPolygon(x - 0.000233, y - 0.00021, x + 0.000233, y + 0.00021);
-    fs.writeFileSync(path.join(scan, 'candidates.geojson'), JSON.stringify({ type: 'FeatureCollection', features: [{ type: 'Feature', geometry: plot, properties: { id: 'c1', score_max: 0.72, score_mean: 0.5, area_m2: 2167, image: 'block-1.tif', model: 'poppy-synth', model_version: '3.0.0' } }] }));
-    fs.writeFileSync(path.join(scan, 'summary.json'), '{}');
-    await importScanDir(ws, scan, 'test');
-  } finally {
-    ws.close();
-  }
+  const [x, y] = CENTRE;
+  const ws = await surveyWorkspace(file, {
+    zones: JSON.parse(fs.readFileSync(path.join(root, 'seeds/zones.geojson'), 'utf8')),
+    season,
+    scanDir: path.join(dir, 'scan'),
+    images: [{ image: 'block-1.tif', poly: boxPolygon(102.274, 27.915, 102.277, 27.918), acquired: '2026-04-15T03:00:00Z' }],
+    cands: [{ id: 'c1', image: 'block-1.tif', poly: boxPolygon(x - 0.000233, y - 0.00021, x + 0.000233, y + 0.00021), score: 0.72, scoreMean: 0.5, areaM2: 2167, modelVersion: '3.0.0' }],
+  });
+  ws.close();
   return file;
 }
 
