@@ -17,7 +17,13 @@ export async function routePicture(map: MapLibreMap, route: PlanRoute, colour = 
   // Only this team's route of that day in the picture.
   const routeLayers = ['routes-line', 'routes-casing'].filter((id) => map.getLayer(id));
   for (const id of routeLayers) map.setFilter(id, ['all', ['==', ['get', 'team'], route.teamId], ['==', ['get', 'day'], route.day]]);
-  map.fitBounds([[Math.min(...lons), Math.min(...lats)], [Math.max(...lons), Math.max(...lats)]], { padding: 40, animate: false, maxZoom: 20 });
+  map.fitBounds(
+    [
+      [Math.min(...lons), Math.min(...lats)],
+      [Math.max(...lons), Math.max(...lats)],
+    ],
+    { padding: 40, animate: false, maxZoom: 20 },
+  );
   await new Promise<void>((resolve) => {
     const timer = setTimeout(resolve, 4000);
     map.once('idle', () => {
@@ -60,6 +66,51 @@ export async function routePicture(map: MapLibreMap, route: PlanRoute, colour = 
   return url;
 }
 
+const SHEET_COLUMNS = ['sheet.col.seq', 'sheet.col.target', 'sheet.col.arrive', 'sheet.col.leave', 'sheet.col.position', 'sheet.col.walk', 'sheet.col.done'];
+
+/** One stop: order, village and target (with what to look for), times, position, walk, and a blank for the result. */
+function stopRow(s: PlanRoute['stops'][number], j: number): HTMLElement {
+  return h(
+    'tr',
+    null,
+    h('td', null, String(j + 1)),
+    h(
+      'td',
+      null,
+      s.info?.village ? h('strong', null, s.info.village, ' ') : '',
+      s.targetId.length > 18 ? `${s.targetId.slice(0, 18)}…` : s.targetId,
+      // What the team looks for there: area, score, model, in both languages (older plans have none).
+      s.info ? h('div', { class: 'muted', 'data-testid': 'sheet-look-for' }, s.info.lookFor) : '',
+    ),
+    h('td', null, formatClock(s.arrivalS)),
+    h('td', null, formatClock(s.departureS)),
+    h('td', null, `${s.lat.toFixed(6)}, ${s.lon.toFixed(6)}`),
+    h('td', null, fmtNumber(s.walkM, 0)),
+    h('td', { class: 'blank' }, ''),
+  );
+}
+
+/** One working day: its heading (when there are several), departure and return, the map picture and the stop table. */
+function daySection(plan: Plan, route: PlanRoute, picture: string, teamLabel: string, multiDay: boolean): HTMLElement {
+  return h(
+    'section',
+    { class: 'sheet-day', 'data-testid': 'sheet-day', 'data-day': String(route.day + 1) },
+    multiDay ? h('h2', null, t('sheet.day', { n: route.day + 1, date: route.date ?? '' })) : '',
+    h(
+      'p',
+      null,
+      `${multiDay ? '' : `${plan.date ?? ''} · `}${t('sheet.depart', { time: formatClock(route.departS), back: formatClock(route.returnS) })} · ${fmtNumber(route.distanceM / 1000, 1)} km`,
+    ),
+    h('img', { class: 'sheet-map', src: picture, alt: `${teamLabel} ${route.day + 1}` }),
+    h(
+      'table',
+      { class: 'list sheet-table' },
+      h('thead', null, h('tr', null, ...SHEET_COLUMNS.map((k) => h('th', null, t(k))))),
+      h('tbody', null, ...route.stops.map(stopRow)),
+    ),
+  );
+}
+
 /**
  * The printable route sheet of one team: title, then per working day (a page each when printed) the
  * date, departure and return, the map picture, and the ordered stop list with times, positions and a
@@ -68,38 +119,24 @@ export async function routePicture(map: MapLibreMap, route: PlanRoute, colour = 
  */
 export function routeSheet(plan: Plan, routes: PlanRoute[], teamLabel: string, pictures: string[], onClose: () => void): HTMLElement {
   const multiDay = routes.length > 1;
-  const day = (route: PlanRoute, i: number) =>
-    h('section', { class: 'sheet-day', 'data-testid': 'sheet-day', 'data-day': String(route.day + 1) },
-      multiDay ? h('h2', null, t('sheet.day', { n: route.day + 1, date: route.date ?? '' })) : '',
-      h('p', null, `${multiDay ? '' : `${plan.date ?? ''} · `}${t('sheet.depart', { time: formatClock(route.departS), back: formatClock(route.returnS) })} · ${fmtNumber(route.distanceM / 1000, 1)} km`),
-      h('img', { class: 'sheet-map', src: pictures[i], alt: `${teamLabel} ${route.day + 1}` }),
-      h('table', { class: 'list sheet-table' },
-        h('thead', null, h('tr', null, ...['sheet.col.seq', 'sheet.col.target', 'sheet.col.arrive', 'sheet.col.leave', 'sheet.col.position', 'sheet.col.walk', 'sheet.col.done'].map((k) => h('th', null, t(k))))),
-        h('tbody', null, ...route.stops.map((s, j) => h('tr', null,
-          h('td', null, String(j + 1)),
-          h('td', null,
-            s.info?.village ? h('strong', null, s.info.village, ' ') : '',
-            s.targetId.length > 18 ? `${s.targetId.slice(0, 18)}…` : s.targetId,
-            // What the team looks for there: area, score, model, in both languages (older plans have none).
-            s.info ? h('div', { class: 'muted', 'data-testid': 'sheet-look-for' }, s.info.lookFor) : ''),
-          h('td', null, formatClock(s.arrivalS)),
-          h('td', null, formatClock(s.departureS)),
-          h('td', null, `${s.lat.toFixed(6)}, ${s.lon.toFixed(6)}`),
-          h('td', null, fmtNumber(s.walkM, 0)),
-          h('td', { class: 'blank' }, ''),
-        ))),
-      ),
-    );
+  const close = () => {
+    overlay.remove();
+    onClose();
+  };
   const overlay = h(
     'div',
     { class: 'sheet-overlay', 'data-testid': 'route-sheet' },
-    h('div', { class: 'sheet' },
-      h('div', { class: 'sheet-actions no-print' },
+    h(
+      'div',
+      { class: 'sheet' },
+      h(
+        'div',
+        { class: 'sheet-actions no-print' },
         h('button', { class: 'primary', type: 'button', onclick: () => window.print() }, t('sheet.print')),
-        h('button', { type: 'button', onclick: () => { overlay.remove(); onClose(); } }, t('common.close')),
+        h('button', { type: 'button', onclick: close }, t('common.close')),
       ),
       h('h1', null, t('sheet.title', { team: teamLabel })),
-      ...routes.map(day),
+      ...routes.map((route, i) => daySection(plan, route, pictures[i], teamLabel, multiDay)),
     ),
   );
   return overlay;
