@@ -32,43 +32,36 @@ export class Dijkstra {
    */
   run(loc: NetworkLocation, stopAt?: readonly number[] | Uint8Array): void {
     const net = this.net;
-    this.start = loc;
-    this.timeS.fill(Infinity);
-    this.distM.fill(Infinity);
-    this.predArc.fill(-1);
-    this.done.fill(0);
-    this.size = 0;
-    const e = net.edges[loc.edge];
-    const [fwd, back] = edgeTimesAt(e, loc.t);
-    this.relax(e.to, e.timeS - fwd, (1 - loc.t) * e.lengthM, -1);
-    if (!e.oneway) this.relax(e.from, back, loc.t * e.lengthM, -1);
-    let marker: Uint8Array | null = null;
-    let left = 0;
-    if (stopAt instanceof Uint8Array) {
-      marker = stopAt;
-      for (let i = 0; i < marker.length; i++) left += marker[i];
-    } else if (stopAt) {
-      marker = new Uint8Array(net.nodeCount);
-      for (const v of stopAt) if (!marker[v]) { marker[v] = 1; left++; }
-    }
+    this.begin(loc);
+    const stop = stopMarker(net.nodeCount, stopAt);
+    const marker = stop?.marker;
+    let left = stop?.left ?? 0;
     const { outStart, outTo, outTimeS, outLenM } = net;
-    const T = this.timeS, Dm = this.distM, pred = this.predArc, done = this.done;
+    const T = this.timeS,
+      Dm = this.distM,
+      pred = this.predArc,
+      done = this.done;
     while (this.size > 0) {
       // Inline pop (binary heap on typed arrays).
-      let K = this.heapK, V = this.heapV;
+      let K = this.heapK,
+        V = this.heapV;
       const u = V[0];
       const n = --this.size;
       {
-        const k = K[n], v = V[n];
+        const k = K[n],
+          v = V[n];
         let i = 0;
         for (;;) {
           let c = 2 * i + 1;
           if (c >= n) break;
           if (c + 1 < n && K[c + 1] < K[c]) c++;
           if (K[c] >= k) break;
-          K[i] = K[c]; V[i] = V[c]; i = c;
+          K[i] = K[c];
+          V[i] = V[c];
+          i = c;
         }
-        K[i] = k; V[i] = v;
+        K[i] = k;
+        V[i] = v;
       }
       if (done[u]) continue;
       done[u] = 1;
@@ -83,36 +76,70 @@ export class Dijkstra {
         Dm[v] = du + outLenM[a];
         pred[v] = a;
         // Inline push.
-        if (this.size === K.length) { this.grow(); K = this.heapK; V = this.heapV; }
+        if (this.size === K.length) {
+          this.grow();
+          K = this.heapK;
+          V = this.heapV;
+        }
         let i = this.size++;
         while (i > 0) {
           const p = (i - 1) >> 1;
           if (K[p] <= tv) break;
-          K[i] = K[p]; V[i] = V[p]; i = p;
+          K[i] = K[p];
+          V[i] = V[p];
+          i = p;
         }
-        K[i] = tv; V[i] = v;
+        K[i] = tv;
+        V[i] = v;
       }
     }
+  }
+
+  /** Clears the last run and seeds the heap with both ends of the start's edge (only the far end on a one-way). */
+  private begin(loc: NetworkLocation): void {
+    this.start = loc;
+    this.timeS.fill(Infinity);
+    this.distM.fill(Infinity);
+    this.predArc.fill(-1);
+    this.done.fill(0);
+    this.size = 0;
+    const e = this.net.edges[loc.edge];
+    const [fwd, back] = edgeTimesAt(e, loc.t);
+    this.relax(e.to, e.timeS - fwd, (1 - loc.t) * e.lengthM, -1);
+    if (!e.oneway) this.relax(e.from, back, loc.t * e.lengthM, -1);
   }
 
   /** Network time and distance from the last run's start to a location (not counting walks), Infinity if unreachable. */
   to(loc: NetworkLocation): [number, number, 'from' | 'to' | null] {
     const e = this.net.edges[loc.edge];
-    let bt = Infinity, bd = Infinity;
+    let bt = Infinity,
+      bd = Infinity;
     let via: 'from' | 'to' | null = null;
     const [fwd, back] = edgeTimesAt(e, loc.t);
     const tf = this.timeS[e.from] + fwd;
-    if (tf < bt) { bt = tf; bd = this.distM[e.from] + loc.t * e.lengthM; via = 'from'; }
+    if (tf < bt) {
+      bt = tf;
+      bd = this.distM[e.from] + loc.t * e.lengthM;
+      via = 'from';
+    }
     const a = this.start;
     if (a && a.edge === loc.edge && (!e.oneway || loc.t >= a.t)) {
       const f = Math.abs(loc.t - a.t);
       const [fa, ba] = edgeTimesAt(e, a.t);
       const ft = loc.t >= a.t ? fwd - fa : ba - back;
-      if (ft < bt) { bt = ft; bd = f * e.lengthM; via = null; }
+      if (ft < bt) {
+        bt = ft;
+        bd = f * e.lengthM;
+        via = null;
+      }
     }
     if (!e.oneway) {
       const tt = this.timeS[e.to] + (e.timeBackS - back);
-      if (tt < bt) { bt = tt; bd = this.distM[e.to] + (1 - loc.t) * e.lengthM; via = 'to'; }
+      if (tt < bt) {
+        bt = tt;
+        bd = this.distM[e.to] + (1 - loc.t) * e.lengthM;
+        via = 'to';
+      }
     }
     return [bt, bd, via];
   }
@@ -126,19 +153,44 @@ export class Dijkstra {
   }
 
   private grow(): void {
-    const nk = new Float64Array(this.heapK.length * 2); nk.set(this.heapK); this.heapK = nk;
-    const nv = new Int32Array(this.heapV.length * 2); nv.set(this.heapV); this.heapV = nv;
+    const nk = new Float64Array(this.heapK.length * 2);
+    nk.set(this.heapK);
+    this.heapK = nk;
+    const nv = new Int32Array(this.heapV.length * 2);
+    nv.set(this.heapV);
+    this.heapV = nv;
   }
 
   private push(k: number, v: number): void {
     if (this.size === this.heapK.length) this.grow();
-    const K = this.heapK, V = this.heapV;
+    const K = this.heapK,
+      V = this.heapV;
     let i = this.size++;
     while (i > 0) {
       const p = (i - 1) >> 1;
       if (K[p] <= k) break;
-      K[i] = K[p]; V[i] = V[p]; i = p;
+      K[i] = K[p];
+      V[i] = V[p];
+      i = p;
     }
-    K[i] = k; V[i] = v;
+    K[i] = k;
+    V[i] = v;
   }
+}
+
+/** The nodes to settle before stopping, as a 0/1 marker per node (`stopAt` itself when it is one), and how many are marked. */
+function stopMarker(nodeCount: number, stopAt: readonly number[] | Uint8Array | undefined): { marker: Uint8Array; left: number } | null {
+  let left = 0;
+  if (stopAt instanceof Uint8Array) {
+    for (let i = 0; i < stopAt.length; i++) left += stopAt[i];
+    return { marker: stopAt, left };
+  }
+  if (!stopAt) return null;
+  const marker = new Uint8Array(nodeCount);
+  for (const v of stopAt)
+    if (!marker[v]) {
+      marker[v] = 1;
+      left++;
+    }
+  return { marker, left };
 }

@@ -43,27 +43,9 @@ export function networkTimeMatrix(net: RoadNetwork, locs: NetworkLocation[], opt
   const distM = new Float64Array(n * n);
   const direct = new Uint8Array(n * n);
   const dj = new Dijkstra(net);
-  const { kx, ky } = metresPerDegree(net.origin[1]);
-  // Stop each search once both ends of every place's edge are settled.
-  const needed = new Uint8Array(net.nodeCount);
-  for (const l of locs) { needed[net.edges[l.edge].from] = 1; needed[net.edges[l.edge].to] = 1; }
-  // Per place: its edge's ends and time/length from them to the place (allocation-free inner loop).
-  const eFrom = new Int32Array(n), eTo = new Int32Array(n), two = new Uint8Array(n);
-  const tFrom = new Float64Array(n), tTo = new Float64Array(n), dFrom = new Float64Array(n), dTo = new Float64Array(n);
-  const backS = new Float64Array(n);
-  const walkOutS = new Float64Array(n), walkInS = new Float64Array(n), px = new Float64Array(n), py = new Float64Array(n);
-  locs.forEach((l, j) => {
-    const e = net.edges[l.edge];
-    eFrom[j] = e.from; eTo[j] = e.to; two[j] = e.oneway ? 0 : 1;
-    const [fwd, back] = edgeTimesAt(e, l.t);
-    tFrom[j] = fwd; dFrom[j] = l.t * e.lengthM;
-    tTo[j] = e.timeBackS - back; dTo[j] = (1 - l.t) * e.lengthM;
-    backS[j] = back;
-    walkOutS[j] = walkTimeS(l.lonLat, l.accessLonLat, l.walkM, walkKmh, elev);
-    walkInS[j] = walkTimeS(l.accessLonLat, l.lonLat, l.walkM, walkKmh, elev);
-    px[j] = l.lonLat[0] * kx; py[j] = l.lonLat[1] * ky;
-  });
-  const T = dj.timeS, Dm = dj.distM;
+  const { needed, eFrom, eTo, two, tFrom, tTo, dFrom, dTo, backS, walkOutS, walkInS, px, py } = placeLegs(net, locs, walkKmh, elev);
+  const T = dj.timeS,
+    Dm = dj.distM;
   for (let i = 0; i < n; i++) {
     const a = locs[i];
     dj.run(a, needed);
@@ -75,20 +57,31 @@ export function networkTimeMatrix(net: RoadNetwork, locs: NetworkLocation[], opt
       let d = Dm[eFrom[j]] + dFrom[j];
       if (two[j]) {
         const tt = T[eTo[j]] + tTo[j];
-        if (tt < t) { t = tt; d = Dm[eTo[j]] + dTo[j]; }
+        if (tt < t) {
+          t = tt;
+          d = Dm[eTo[j]] + dTo[j];
+        }
       }
       if (a.edge === b.edge && (!ea.oneway || b.t >= a.t)) {
         const f = Math.abs(b.t - a.t);
         const ft = b.t >= a.t ? tFrom[j] - tFrom[i] : backS[i] - backS[j];
-        if (ft < t) { t = ft; d = f * ea.lengthM; }
+        if (ft < t) {
+          t = ft;
+          d = f * ea.lengthM;
+        }
       }
       t += walkOutS[i] + walkInS[j];
       d += a.walkM + b.walkM;
-      const dx = px[i] - px[j], dy = py[i] - py[j];
+      const dx = px[i] - px[j],
+        dy = py[i] - py[j];
       const straight = Math.sqrt(dx * dx + dy * dy);
       if (straight <= maxDirect) {
         const w = walkTimeS(a.lonLat, b.lonLat, straight, walkKmh, elev);
-        if (w < t) { t = w; d = straight; direct[i * n + j] = 1; }
+        if (w < t) {
+          t = w;
+          d = straight;
+          direct[i * n + j] = 1;
+        }
       }
       timeS[i * n + j] = t;
       distM[i * n + j] = d;
@@ -97,6 +90,48 @@ export function networkTimeMatrix(net: RoadNetwork, locs: NetworkLocation[], opt
   }
   options.onProgress?.(1);
   return { n, timeS, distM, direct };
+}
+
+/** Per place, in flat arrays so the matrix's inner loop allocates nothing: its edge's ends, the time and length
+ *  from each end to it, the walks to and from its access point, and its position in metres. */
+function placeLegs(net: RoadNetwork, locs: NetworkLocation[], walkKmh: number, elev: ElevationAt | undefined) {
+  const n = locs.length;
+  const { kx, ky } = metresPerDegree(net.origin[1]);
+  // Each search stops once both ends of every place's edge are settled.
+  const needed = new Uint8Array(net.nodeCount);
+  for (const l of locs) {
+    needed[net.edges[l.edge].from] = 1;
+    needed[net.edges[l.edge].to] = 1;
+  }
+  const eFrom = new Int32Array(n),
+    eTo = new Int32Array(n),
+    two = new Uint8Array(n);
+  const tFrom = new Float64Array(n),
+    tTo = new Float64Array(n),
+    dFrom = new Float64Array(n),
+    dTo = new Float64Array(n);
+  const backS = new Float64Array(n);
+  const walkOutS = new Float64Array(n),
+    walkInS = new Float64Array(n),
+    px = new Float64Array(n),
+    py = new Float64Array(n);
+  locs.forEach((l, j) => {
+    const e = net.edges[l.edge];
+    eFrom[j] = e.from;
+    eTo[j] = e.to;
+    two[j] = e.oneway ? 0 : 1;
+    const [fwd, back] = edgeTimesAt(e, l.t);
+    tFrom[j] = fwd;
+    dFrom[j] = l.t * e.lengthM;
+    tTo[j] = e.timeBackS - back;
+    dTo[j] = (1 - l.t) * e.lengthM;
+    backS[j] = back;
+    walkOutS[j] = walkTimeS(l.lonLat, l.accessLonLat, l.walkM, walkKmh, elev);
+    walkInS[j] = walkTimeS(l.accessLonLat, l.lonLat, l.walkM, walkKmh, elev);
+    px[j] = l.lonLat[0] * kx;
+    py[j] = l.lonLat[1] * ky;
+  });
+  return { needed, eFrom, eTo, two, tFrom, tTo, dFrom, dTo, backS, walkOutS, walkInS, px, py };
 }
 
 /**
