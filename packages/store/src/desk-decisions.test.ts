@@ -1,10 +1,5 @@
 import { describe, expect, it } from 'vitest';
-import { join } from 'node:path';
 import type { GroundReport } from '@tiandi/geo';
-import { Workspace } from './workspace';
-import { importZones } from './import-zones';
-import { setSeason } from './set-season';
-import { importScanDir } from './import-scan-dir';
 import { importReports } from './import-reports';
 import { certifyZone, evaluateZone, listCertificates } from './certify-zone';
 import { dismissTargetAtDesk, undoDeskDismissal } from './desk-decisions';
@@ -12,19 +7,15 @@ import { auditDrawKey } from './ground-audit-sample';
 import { listTargets, setTargetStatus } from './targets';
 import { readAuditLog, verifyAudit } from './verify-audit';
 import { certificateHtml } from './certificate-html';
-import { SEASON, VILLAGES, rect, tmp, writeScanDir } from './test-world.test-util';
+import { SEASON, rect, villagesWorld } from './test-world.test-util';
 
 const DESK = { allowed: true, max_score: 0.5, audit_share: 0.1, audit_min: 2 };
 
 /** Village V01 flown in one image with six plots scoring 0.40 … 0.45 (under the desk limit), and a 0.72 one. */
 async function world(policy: Record<string, unknown> = { desk_dismissal: DESK }) {
-  const dir = tmp();
-  const ws = Workspace.create(join(dir, 'ws.gpkg'));
-  importZones(ws, VILLAGES, { level: 'village' }, 'lead');
-  setSeason(ws, { ...SEASON, policy: { ...SEASON.policy, ...policy } }, 'lead');
   const cands = [0, 1, 2, 3, 4, 5].map((i) => ({ id: `c${i}`, image: 'a.tif', poly: rect(100.001 + i * 0.001, 25.002, 100.0013 + i * 0.001, 25.0023), score: 0.4 + i * 0.01 }));
   cands.push({ id: 'hi', image: 'a.tif', poly: rect(100.001, 25.006, 100.0013, 25.0063), score: 0.72 });
-  await importScanDir(ws, writeScanDir(join(dir, 's'), [{ image: 'a.tif', poly: rect(99.99, 24.99, 100.03, 25.02) }], cands), 'op');
+  const { ws } = await villagesWorld({ season: { ...SEASON, policy: { ...SEASON.policy, ...policy } }, cands });
   const byScore = listTargets(ws, { zoneId: 'V01' }).sort((a, b) => a.scoreMax - b.scoreMax);
   return { ws, low: byScore.slice(0, 6), high: byScore[6] };
 }

@@ -1,22 +1,13 @@
 import { describe, expect, it } from 'vitest';
-import { join } from 'node:path';
 import { digestOf } from '@tiandi/geo';
-import { Workspace } from './workspace';
-import { importZones } from './import-zones';
 import { setSeason } from './set-season';
-import { importScanDir } from './import-scan-dir';
 import { certifyZone, verifyCertificate, type Certificate } from './certify-zone';
 import { evidenceAsCertified } from './evidence-added-fields';
-import { SEASON, VILLAGES, rect, tmp, writeScanDir } from './test-world.test-util';
+import { SEASON, villagesWorld } from './test-world.test-util';
 
 /** Village V02 fully imaged and free of candidates: certifiable. */
 async function world() {
-  const dir = tmp();
-  const ws = Workspace.create(join(dir, 'ws.gpkg'));
-  importZones(ws, VILLAGES, { level: 'village' }, 'lead');
-  setSeason(ws, SEASON, 'lead');
-  await importScanDir(ws, writeScanDir(join(dir, 's'), [{ image: 'a.tif', poly: rect(99.99, 24.99, 100.03, 25.02) }], []), 'op');
-  return ws;
+  return (await villagesWorld()).ws;
 }
 
 /** The certificate as it was issued before seasons wrote policy.desk_dismissal: that field absent, digest over the rest. */

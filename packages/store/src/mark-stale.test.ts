@@ -1,21 +1,14 @@
 import { describe, expect, it } from 'vitest';
-import { join } from 'node:path';
-import { Workspace } from './workspace';
 import { importZones } from './import-zones';
 import { setSeason } from './set-season';
-import { importScanDir } from './import-scan-dir';
 import { certifyZone, listCertificates } from './certify-zone';
 import { setTargetStatus, listTargets } from './targets';
 import { verifyAudit } from './verify-audit';
-import { SEASON, VILLAGES, rect, tmp, writeScanDir } from './test-world.test-util';
+import { SEASON, WHOLE_IMAGE, rect, villagesWorld } from './test-world.test-util';
 
 describe('certificates go stale when their evidence changes', () => {
   it('on a season policy change, a zone outline change and a manual target decision', async () => {
-    const dir = tmp();
-    const ws = Workspace.create(join(dir, 'ws.gpkg'));
-    importZones(ws, VILLAGES, { level: 'village' }, 'lead');
-    setSeason(ws, SEASON, 'lead');
-    await importScanDir(ws, writeScanDir(join(dir, 's'), [{ image: 'all.tif', poly: rect(99.99, 24.99, 100.03, 25.02) }], [{ id: 'low', image: 'all.tif', poly: rect(100.002, 25.002, 100.0022, 25.0022), score: 0.1 }]), 'op');
+    const { ws } = await villagesWorld({ cands: [{ id: 'low', image: WHOLE_IMAGE.image, poly: rect(100.002, 25.002, 100.0022, 25.0022), score: 0.1 }] });
     const issue = () => certifyZone(ws, { zoneId: 'V01', seasonId: '2026', signer: 'mgr' }, 'mgr').certificate!;
     const status = () => listCertificates(ws, { zoneId: 'V01' })[0].status;
 

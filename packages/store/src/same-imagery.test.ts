@@ -2,15 +2,12 @@ import { dbOf } from './workspace';
 import { describe, expect, it } from 'vitest';
 import { readFileSync, writeFileSync } from 'node:fs';
 import { join } from 'node:path';
-import { Workspace } from './workspace';
-import { importZones } from './import-zones';
-import { setSeason } from './set-season';
 import { importScanDir } from './import-scan-dir';
 import { alreadyScanned, findImageByContent } from './import-scan';
 import { certifyZone } from './certify-zone';
 import { readAuditLog } from './verify-audit';
 import { zoneCoverage } from './zone-coverage';
-import { SEASON, VILLAGES, rect, tmp, writeScanDir } from './test-world.test-util';
+import { rect, villagesWorld, writeScanDir } from './test-world.test-util';
 
 const SHA = 'a'.repeat(64), PX = 'b'.repeat(64);
 
@@ -25,10 +22,7 @@ function scanOf(dir: string, image: string, digests: { sha256?: string; pixel_sh
 
 describe('the same imagery is recognised by content', () => {
   it('under another name, by file sha256 or by pixel digest: not recorded again, and counted once', async () => {
-    const dir = tmp();
-    const ws = Workspace.create(join(dir, 'ws.gpkg'));
-    importZones(ws, VILLAGES, { level: 'village' }, 'lead');
-    setSeason(ws, SEASON, 'lead');
+    const { dir, ws } = await villagesWorld({ scan: false });
     const first = await importScanDir(ws, scanOf(join(dir, 'a'), 'block-1.tif', { sha256: SHA, pixel_sha256: PX }), 'op');
     expect(first.imagesAdded).toEqual(['block-1.tif']);
 

@@ -123,6 +123,8 @@ export interface SurveyWorldOptions {
   season?: unknown;
   /** Audit actor of the setup steps (default 'test'). */
   actor?: string;
+  /** Audit actor of the scan's import (default `actor`). */
+  scanActor?: string;
   /** The workspace's clock (default the real one). */
   now?: WorkspaceOptions['now'];
 }
@@ -142,7 +144,7 @@ export async function surveyWorkspace(file: string, o: SurveyWorldOptions = {}):
       importZones(ws, VILLAGES, { level: 'village' }, actor);
     }
     setSeason(ws, o.season ?? SEASON, actor);
-    if (o.scanDir) await importScanDir(ws, writeScanDir(o.scanDir, o.images ?? VILLAGE_IMAGES, o.cands ?? []), actor);
+    if (o.scanDir) await importScanDir(ws, writeScanDir(o.scanDir, o.images ?? VILLAGE_IMAGES, o.cands ?? []), o.scanActor ?? actor);
   } catch (e) {
     ws.close();
     throw e;
@@ -159,42 +161,47 @@ export function villageScan(dir: string): string {
   ]);
 }
 
+/** One image, a.tif, over both villages and around them. */
+export const WHOLE_IMAGE = { image: 'a.tif', poly: rect(99.99, 24.99, 100.03, 25.02) };
+
+/**
+ * The survey world as most store tests start from it, in a new temp folder: villages V01 and V02 (no township) and
+ * season 2026 (or `season`) set by 'lead', and one scan of `cands` (default none) over `images` (default
+ * {@link WHOLE_IMAGE}) recorded by 'op' — or, with `scan: false`, no scan yet.
+ */
+export async function villagesWorld(
+  o: { cands?: CandSpec[]; images?: ScanImage[]; season?: unknown; scan?: boolean } = {},
+): Promise<{ dir: string; ws: Workspace }> {
+  const dir = tmp();
+  const scanDir = o.scan === false ? undefined : join(dir, 's');
+  const ws = await surveyWorkspace(join(dir, 'ws.gpkg'), {
+    township: false,
+    actor: 'lead',
+    scanActor: 'op',
+    scanDir,
+    images: o.images ?? [WHOLE_IMAGE],
+    cands: o.cands,
+    season: o.season,
+  });
+  return { dir, ws };
+}
+
 /**
  * A workspace with the two villages, the season, and one scan of four candidates scored 0.3, 0.5, 0.7 and 0.9
  * (the first three on image a.tif, the last on b.tif): the world of the triage and adaptation tests.
  */
 export async function fourCandidateWorld(): Promise<Workspace> {
-  const dir = tmp();
-  const ws = Workspace.create(join(dir, 'ws.gpkg'));
-  importZones(ws, VILLAGES, { level: 'village' }, 'lead');
-  setSeason(ws, SEASON, 'lead');
   const cands = [0, 1, 2, 3].map((i) => ({
     id: `c${i}`,
     image: i < 3 ? 'a.tif' : 'b.tif',
     poly: rect(100.001 + i * 0.003, 25.002, 100.0013 + i * 0.003, 25.0023),
     score: [0.3, 0.5, 0.7, 0.9][i],
   }));
-  await importScanDir(
-    ws,
-    writeScanDir(
-      join(dir, 's'),
-      [
-        { image: 'a.tif', poly: rect(99.99, 24.99, 100.03, 25.02) },
-        { image: 'b.tif', poly: rect(100.005, 24.99, 100.03, 25.02) },
-      ],
-      cands,
-    ),
-    'op',
-  );
-  return ws;
+  return (await villagesWorld({ images: [WHOLE_IMAGE, { image: 'b.tif', poly: rect(100.005, 24.99, 100.03, 25.02) }], cands })).ws;
 }
 
 /** Village V01 fully imaged, three verified plots in it (first stage 0.8, verifier 0.99 / 0.985 / 0.995): the model-adoption world. */
 export async function threeVerifiedPlotsWorld(): Promise<Workspace> {
-  const dir = tmp();
-  const ws = Workspace.create(join(dir, 'ws.gpkg'));
-  importZones(ws, VILLAGES, { level: 'village' }, 'lead');
-  setSeason(ws, SEASON, 'lead');
   const cands = [0, 1, 2].map((i) => ({
     id: `c${i}`,
     image: 'a.tif',
@@ -202,8 +209,7 @@ export async function threeVerifiedPlotsWorld(): Promise<Workspace> {
     score: 0.8,
     verify: [0.99, 0.985, 0.995][i],
   }));
-  await importScanDir(ws, writeScanDir(join(dir, 's'), [{ image: 'a.tif', poly: rect(99.99, 24.99, 100.03, 25.02) }], cands), 'op');
-  return ws;
+  return (await villagesWorld({ cands })).ws;
 }
 
 /** An adapted verifier as a manager adopts it (threshold 0.98). */

@@ -1,19 +1,15 @@
 import { describe, expect, it } from 'vitest';
 import { join } from 'node:path';
-import { Workspace } from './workspace';
 import { importZones } from './import-zones';
 import { setSeason } from './set-season';
 import { importScanDir } from './import-scan-dir';
 import { zoneCoverage } from './zone-coverage';
-import { SEASON, VILLAGES, rect, tmp, writeScanDir } from './test-world.test-util';
+import { SEASON, rect, villagesWorld, writeScanDir } from './test-world.test-util';
 
 describe('zoneCoverage', () => {
   it('remembers results until images, the zone or the season change', async () => {
-    const dir = tmp();
-    const ws = Workspace.create(join(dir, 'ws.gpkg'));
-    importZones(ws, VILLAGES, { level: 'village' }, 'lead');
-    setSeason(ws, SEASON, 'lead');
-    await importScanDir(ws, writeScanDir(join(dir, 'a'), [{ image: 'a.tif', poly: rect(100, 25, 100.005, 25.01) }], []), 'op');
+    // The shared villages world, V01's west half flown in a.tif.
+    const { dir, ws } = await villagesWorld({ images: [{ image: 'a.tif', poly: rect(100, 25, 100.005, 25.01) }] });
     const first = zoneCoverage(ws, 'V01').coverage;
     expect(first.share).toBeCloseTo(0.5, 4);
     expect(zoneCoverage(ws, 'V01').coverage).toBe(first);
