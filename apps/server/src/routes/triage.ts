@@ -19,9 +19,19 @@ const Filter = {
 };
 const ListQuery = z.strictObject(Filter);
 const IdParams = z.strictObject({ id: z.string().min(1).max(300) });
-const ChipQuery = z.strictObject({ context: z.coerce.number().min(1).max(12).default(1.5), image: z.string().min(1).max(300).optional(), heat: z.enum(['0', '1']).optional() });
+const ChipQuery = z.strictObject({
+  context: z.coerce.number().min(1).max(12).default(1.5),
+  image: z.string().min(1).max(300).optional(),
+  heat: z.enum(['0', '1']).optional(),
+});
 
-const filterOf = (q: { zone?: string; image?: string; minScore?: number; maxScore?: number; model?: string }): TriageFilter => ({ zoneId: q.zone, imageId: q.image, minScore: q.minScore, maxScore: q.maxScore, modelVersion: q.model });
+const filterOf = (q: { zone?: string; image?: string; minScore?: number; maxScore?: number; model?: string }): TriageFilter => ({
+  zoneId: q.zone,
+  imageId: q.image,
+  minScore: q.minScore,
+  maxScore: q.maxScore,
+  modelVersion: q.model,
+});
 
 function leasesOf(ctx: ServerContext): TriageLeases {
   let l = ctx.services.get('triage-leases') as TriageLeases | undefined;
@@ -47,16 +57,9 @@ const triage: RouteModule = {
       return { reviewed, total, items: items.map((i) => ({ ...i, claimedBy: held.get(i.targetId) ?? null })) };
     });
 
-    app.post('/api/triage/next', { config: { roles: REVIEWERS } }, async (req) => {
-      const body = parseInput(TriageNextBody, req.body ?? {});
-      const actor = actorOf(req.account);
-      const leases = leasesOf(ctx);
-      const { items, reviewed, total } = listTriage(workspaceOf(ctx), filterOf(body));
-      const skip = new Set(body.exclude), held = leases.heldByOthers(actor);
-      const open = items.filter((i) => !i.decision && !skip.has(i.targetId) && !held.has(i.targetId));
-      const got = new Set(leases.claim(open.slice(0, body.count).map((i) => i.targetId), actor));
-      return { reviewed, total, items: open.filter((i) => got.has(i.targetId)) } satisfies TriageBatch;
-    });
+    app.post('/api/triage/next', { config: { roles: REVIEWERS } }, async (req) =>
+      nextBatch(ctx, parseInput(TriageNextBody, req.body ?? {}), actorOf(req.account)),
+    );
 
     app.post('/api/triage/release', { config: { roles: REVIEWERS } }, async (req) => {
       const body = parseInput(z.strictObject({ targetIds: z.array(z.string().min(1).max(300)).max(1000) }), req.body ?? {});
@@ -68,18 +71,7 @@ const triage: RouteModule = {
     app.post('/api/triage/:id/decision', { config: { roles: REVIEWERS } }, async (req) => {
       const { id } = parseInput(IdParams, req.params, 'params');
       const body = parseInput(TriageDecisionBody, req.body);
-      const actor = actorOf(req.account);
-      const leases = leasesOf(ctx);
-      const other = leases.heldByOther(id, actor);
-      if (other) throw new ServerError('TIANDI_E_CONFLICT', `目标 ${id} 正由 ${other} 判读 is being reviewed by ${other}`, { field: 'id' });
-      if (body.decision === 'skip') {
-        const skipped = skipTriage(workspaceOf(ctx), id, actor);
-        leases.release(id, actor);
-        return skipped;
-      }
-      const d = decideTriage(workspaceOf(ctx), { targetId: id, decision: body.decision, reason: body.reason ?? null, note: body.note ?? null }, actor);
-      leases.release(id, actor);
-      return d;
+      return decide(ctx, id, body, actorOf(req.account));
     });
 
     app.delete('/api/triage/:id/decision', { config: { roles: REVIEWERS } }, async (req) => {
@@ -92,22 +84,66 @@ const triage: RouteModule = {
     app.get('/api/triage/:id/chip.png', { config: { roles: REVIEWERS } }, async (req, reply) => {
       const { id } = parseInput(IdParams, req.params, 'params');
       const q = parseInput(ChipQuery, req.query, 'query');
-      const ws = workspaceOf(ctx);
-      const t = readTarget(ws, id);
-      const images = imagesOfTarget(ws, id);
-      const imageId = q.image ?? images[0];
-      if (!imageId || !images.includes(imageId)) throw new ServerError('TIANDI_E_NOT_FOUND', `目标 ${id} 没有影像 ${imageId ?? ''} has no candidate from that image`, { field: 'image' });
-      const catalog = rasterCatalogOf(ctx);
-      const entry = (await catalog.list()).find((e) => e.kind === 'ortho' && (e.imageId === imageId || e.name === imageId));
-      if (!entry) throw new ServerError('TIANDI_E_NOT_FOUND', `服务器上没有影像 ${imageId} 的文件 the server holds no file of image '${imageId}' (upload it, or list it in the workspace's rasters table)`, { field: 'image' });
-      const src = await catalog.source(entry);
-      if (!src.reader) throw new ServerError('TIANDI_E_UNAVAILABLE', `影像 ${imageId} 无法按窗口读取 cannot be read by window`, { field: 'image' });
-      const heatEntry = q.heat === '1' ? (await catalog.list()).find((e) => e.kind === 'heatmap' && (e.imageId === imageId || e.name === imageId)) : undefined;
-      if (q.heat === '1' && !heatEntry) throw new ServerError('TIANDI_E_NOT_FOUND', `服务器上没有影像 ${imageId} 的热力图 the server holds no heatmap of image '${imageId}'`, { field: 'heat' });
-      const png = await renderChip(src.reader, src.toSource, t.geometry, { context: q.context, heat: heatEntry ? await catalog.source(heatEntry) : null });
-      if (!png) throw new ServerError('TIANDI_E_NOT_FOUND', `目标 ${id} 不在影像 ${imageId} 内 is outside image ${imageId}`, { field: 'image' });
+      const png = await chipPng(ctx, id, q);
       return reply.header('content-type', 'image/png').header('cache-control', 'private, max-age=3600').send(png);
     });
   },
 };
 export default triage;
+
+/** The next undecided targets, best first, not excluded and not held by another reviewer; leased to `actor`. */
+function nextBatch(ctx: ServerContext, body: z.infer<typeof TriageNextBody>, actor: string): TriageBatch {
+  const leases = leasesOf(ctx);
+  const { items, reviewed, total } = listTriage(workspaceOf(ctx), filterOf(body));
+  const skip = new Set(body.exclude),
+    held = leases.heldByOthers(actor);
+  const open = items.filter((i) => !i.decision && !skip.has(i.targetId) && !held.has(i.targetId));
+  const got = new Set(
+    leases.claim(
+      open.slice(0, body.count).map((i) => i.targetId),
+      actor,
+    ),
+  );
+  return { reviewed, total, items: open.filter((i) => got.has(i.targetId)) };
+}
+
+/** Records a decision (or a skip) unless another reviewer holds the target (409), then gives the lease back. */
+function decide(ctx: ServerContext, id: string, body: z.infer<typeof TriageDecisionBody>, actor: string) {
+  const leases = leasesOf(ctx);
+  const other = leases.heldByOther(id, actor);
+  if (other) throw new ServerError('TIANDI_E_CONFLICT', `目标 ${id} 正由 ${other} 判读 is being reviewed by ${other}`, { field: 'id' });
+  if (body.decision === 'skip') {
+    const skipped = skipTriage(workspaceOf(ctx), id, actor);
+    leases.release(id, actor);
+    return skipped;
+  }
+  const d = decideTriage(workspaceOf(ctx), { targetId: id, decision: body.decision, reason: body.reason ?? null, note: body.note ?? null }, actor);
+  leases.release(id, actor);
+  return d;
+}
+
+/** The orthophoto around a target (optionally with the scan's heatmap over it) as PNG; 404 naming what is missing. */
+async function chipPng(ctx: ServerContext, id: string, q: z.infer<typeof ChipQuery>): Promise<Buffer> {
+  const ws = workspaceOf(ctx);
+  const t = readTarget(ws, id);
+  const images = imagesOfTarget(ws, id);
+  const imageId = q.image ?? images[0];
+  if (!imageId || !images.includes(imageId))
+    throw new ServerError('TIANDI_E_NOT_FOUND', `目标 ${id} 没有影像 ${imageId ?? ''} has no candidate from that image`, { field: 'image' });
+  const catalog = rasterCatalogOf(ctx);
+  const entry = (await catalog.list()).find((e) => e.kind === 'ortho' && (e.imageId === imageId || e.name === imageId));
+  if (!entry)
+    throw new ServerError(
+      'TIANDI_E_NOT_FOUND',
+      `服务器上没有影像 ${imageId} 的文件 the server holds no file of image '${imageId}' (upload it, or list it in the workspace's rasters table)`,
+      { field: 'image' },
+    );
+  const src = await catalog.source(entry);
+  if (!src.reader) throw new ServerError('TIANDI_E_UNAVAILABLE', `影像 ${imageId} 无法按窗口读取 cannot be read by window`, { field: 'image' });
+  const heatEntry = q.heat === '1' ? (await catalog.list()).find((e) => e.kind === 'heatmap' && (e.imageId === imageId || e.name === imageId)) : undefined;
+  if (q.heat === '1' && !heatEntry)
+    throw new ServerError('TIANDI_E_NOT_FOUND', `服务器上没有影像 ${imageId} 的热力图 the server holds no heatmap of image '${imageId}'`, { field: 'heat' });
+  const png = await renderChip(src.reader, src.toSource, t.geometry, { context: q.context, heat: heatEntry ? await catalog.source(heatEntry) : null });
+  if (!png) throw new ServerError('TIANDI_E_NOT_FOUND', `目标 ${id} 不在影像 ${imageId} 内 is outside image ${imageId}`, { field: 'image' });
+  return png;
+}
