@@ -3,12 +3,11 @@ import fs from 'node:fs';
 import os from 'node:os';
 import path from 'node:path';
 import { Readable, Writable } from 'node:stream';
-import { Workspace, importScanDir, importZones, setSeason } from '@tiandi/store';
+import { Workspace } from '@tiandi/store';
 import { afterEach, describe, expect, it } from 'vitest';
-import { writeScanDir } from '../../../../packages/store/src/test-world.test-util';
+import { surveyWorkspace, VILLAGES, WHOLE_IMAGE } from '../../../../packages/store/src/test-world.test-util';
 import { safeFileStem } from '../safe-file-name';
 import certify from './certify';
-import { boxPolygon } from '@tiandi/geo';
 
 const dirs: string[] = [];
 afterEach(() => {
@@ -23,11 +22,10 @@ async function certifiableWorkspace(zoneId: string) {
   const cwd = path.join(root, 'a', 'b');
   fs.mkdirSync(cwd, { recursive: true });
   const file = path.join(cwd, 'w.gpkg');
-  const ws = Workspace.create(file);
-  importZones(ws, { type: 'FeatureCollection', features: [{ type: 'Feature', properties: { zone_id: zoneId, name: '上寨村' }, geometry: boxPolygon(100, 25, 100.01, 25.01) }] }, { level: 'village' }, 'lead');
-  setSeason(ws, { id: '2026', name: '2026', year: 2026 }, 'lead');
-  const scan = writeScanDir(path.join(root, 'scan'), [{ image: 'a.tif', poly: boxPolygon(99.99, 24.99, 100.02, 25.02) }], []);
-  await importScanDir(ws, scan, 'op');
+  // The shared survey world's village V01 under the id `zoneId`, flown in one image with nothing found.
+  const v01 = VILLAGES.features[0];
+  const zones = { type: 'FeatureCollection', features: [{ ...v01, properties: { ...v01.properties, zone_id: zoneId, level: 'village' } }] };
+  const ws = await surveyWorkspace(file, { zones, actor: 'lead', scanActor: 'op', scanDir: path.join(root, 'scan'), images: [WHOLE_IMAGE] });
   ws.close();
   return { root, cwd, file };
 }

@@ -1,11 +1,10 @@
 import fs from 'node:fs';
 import os from 'node:os';
 import path from 'node:path';
-import { Workspace, importScanDir, importZones, listTargets, readAuditLog, setSeason } from '@tiandi/store';
+import { Workspace, listTargets, readAuditLog } from '@tiandi/store';
 import { afterEach, describe, expect, it } from 'vitest';
-import { writeScanDir } from '../../../../packages/store/src/test-world.test-util';
+import { rect, surveyWorkspace, WHOLE_IMAGE } from '../../../../packages/store/src/test-world.test-util';
 import { tiandi } from '../../../../test/helpers/run-tiandi';
-import { boxPolygon } from '@tiandi/geo';
 
 const dirs: string[] = [];
 afterEach(() => {
@@ -17,13 +16,11 @@ describe('tiandi targets dismiss', () => {
     const dir = fs.mkdtempSync(path.join(os.tmpdir(), 'tiandi-targets-'));
     dirs.push(dir);
     const file = path.join(dir, 'w.gpkg');
-    const ws = Workspace.create(file);
-    importZones(ws, { type: 'FeatureCollection', features: [{ type: 'Feature', properties: { zone_id: 'V01' }, geometry: boxPolygon(100, 25, 100.01, 25.01) }] }, { level: 'village' }, 'lead');
-    setSeason(ws, { id: '2026', year: 2026 }, 'lead');
-    const scan = writeScanDir(path.join(dir, 'scan'), [{ image: 'a.tif', poly: boxPolygon(99.99, 24.99, 100.02, 25.02) }], [
-      { id: 'c1', image: 'a.tif', poly: boxPolygon(100.004, 25.004, 100.0044, 25.0044), score: 0.72, modelVersion: '3.0.0' },
-    ]);
-    await importScanDir(ws, scan, 'op');
+    // The shared survey world: village V01 flown in one image with one plot scoring 0.72.
+    const ws = await surveyWorkspace(file, {
+      township: false, actor: 'lead', scanActor: 'op', scanDir: path.join(dir, 'scan'), images: [WHOLE_IMAGE],
+      cands: [{ id: 'c1', image: WHOLE_IMAGE.image, poly: rect(100.004, 25.004, 100.0044, 25.0044), score: 0.72, modelVersion: '3.0.0' }],
+    });
     const [t] = listTargets(ws);
     ws.close();
 
