@@ -17,14 +17,30 @@ describe('evaluateCertification', () => {
 
   it('passes every rule on complete evidence', () => {
     const cov = computeCoverage(zone.geometry, [full], coverageRulesOf(season));
-    const r = evaluateCertification({ zone, season, coverage: cov, targets: [target('T1', { status: 'eradication_verified' }), target('T2', { status: 'inspected_negative' }), target('T3', { scoreMax: 0.1 })] });
+    const r = evaluateCertification({
+      zone,
+      season,
+      coverage: cov,
+      targets: [target('T1', { status: 'eradication_verified' }), target('T2', { status: 'inspected_negative' }), target('T3', { scoreMax: 0.1 })],
+    });
     expect(r.certifiable).toBe(true);
-    expect(r.rules.map((x) => [x.id, x.pass])).toEqual([['coverage', true], ['targets_resolved', true], ['desk_dismissals', true], ['eradication_verified', true], ['no_open_review', true]]);
+    expect(r.rules.map((x) => [x.id, x.pass])).toEqual([
+      ['coverage', true],
+      ['targets_resolved', true],
+      ['desk_dismissals', true],
+      ['eradication_verified', true],
+      ['no_open_review', true],
+    ]);
   });
 
   it('a zone covered exactly edge to edge passes a 100 % coverage policy', () => {
     const strict = parseSeason({ id: '2026', year: 2026, policy: { min_coverage_share: 1 } });
-    const tiles: Footprint[] = [0, 1, 2].map((i) => ({ imageId: 't' + i, geometry: rect(100 + i * (0.01 / 3), 25, 100 + (i + 1) * (0.01 / 3), 25.01), gsdM: 0.05, acquired: '2026-04-01' }));
+    const tiles: Footprint[] = [0, 1, 2].map((i) => ({
+      imageId: 't' + i,
+      geometry: rect(100 + i * (0.01 / 3), 25, 100 + (i + 1) * (0.01 / 3), 25.01),
+      gsdM: 0.05,
+      acquired: '2026-04-01',
+    }));
     const cov = computeCoverage(zone.geometry, tiles, coverageRulesOf(strict));
     expect(evaluateCertification({ zone, season: strict, coverage: cov, targets: [] }).certifiable).toBe(true);
   });
@@ -33,7 +49,9 @@ describe('evaluateCertification', () => {
     const half: Footprint = { ...full, geometry: rect(99.9, 24.9, 100.005, 25.1) };
     const cov = computeCoverage(zone.geometry, [half], coverageRulesOf(season));
     const r = evaluateCertification({
-      zone, season, coverage: cov,
+      zone,
+      season,
+      coverage: cov,
       targets: [target('T1'), target('T2', { status: 'eradicated' }), target('T3', { review: { reason: 'x', reportIds: ['r1'] }, status: 'confirmed' })],
     });
     expect(r.certifiable).toBe(false);
@@ -106,52 +124,100 @@ const arbWorld = fc.record({
     { maxLength: 6 },
   ),
   minShare: fc.constantFrom(0.5, 0.9, 0.98, 1),
-  desk: fc.record({ allowed: fc.boolean(), max_score: fc.double({ min: 0, max: 1, noNaN: true }), audit_share: fc.constantFrom(0, 0.1, 0.5, 1), audit_min: fc.integer({ min: 0, max: 3 }) }),
-  model: fc.option(fc.record({ allowed: fc.boolean(), max_score: fc.double({ min: 0, max: 1, noNaN: true }), audit_share: fc.constantFrom(0, 0.1, 0.5, 1), audit_min: fc.integer({ min: 0, max: 3 }) }), { nil: undefined }),
+  desk: fc.record({
+    allowed: fc.boolean(),
+    max_score: fc.double({ min: 0, max: 1, noNaN: true }),
+    audit_share: fc.constantFrom(0, 0.1, 0.5, 1),
+    audit_min: fc.integer({ min: 0, max: 3 }),
+  }),
+  model: fc.option(
+    fc.record({
+      allowed: fc.boolean(),
+      max_score: fc.double({ min: 0, max: 1, noNaN: true }),
+      audit_share: fc.constantFrom(0, 0.1, 0.5, 1),
+      audit_min: fc.integer({ min: 0, max: 3 }),
+    }),
+    { nil: undefined },
+  ),
 });
+
+type World = typeof arbWorld extends fc.Arbitrary<infer W> ? W : never;
+type DismissalPolicy = { allowed: boolean; maxScore: number; auditMin: number; auditShare: number };
+
+/** The world's zone: a square, or a star of its radii. */
+function worldZone(w: World): Polygon {
+  if (w.zoneRadii.length === 0) return rect(w.zoneX, w.zoneY, w.zoneX + w.sizeDeg, w.zoneY + w.sizeDeg);
+  const star = w.zoneRadii.map((r, i): LonLat => {
+    const a = (2 * Math.PI * i) / w.zoneRadii.length;
+    return [w.zoneX + w.sizeDeg * (0.5 + r * Math.cos(a)), w.zoneY + w.sizeDeg * (0.5 + r * Math.sin(a))];
+  });
+  return { type: 'Polygon', coordinates: [[...star, [w.zoneX + w.sizeDeg * (0.5 + w.zoneRadii[0]), w.zoneY + w.sizeDeg * 0.5]]] };
+}
+
+function worldFootprints(w: World): Footprint[] {
+  return w.footprints.map((f, i) => ({
+    imageId: 'i' + i,
+    geometry: rect(w.zoneX + f.fx * w.sizeDeg, w.zoneY + f.fy * w.sizeDeg, w.zoneX + (f.fx + f.fw) * w.sizeDeg, w.zoneY + (f.fy + f.fw) * w.sizeDeg),
+    gsdM: f.gsdM,
+    acquired: f.day,
+  }));
+}
+
+/** The world's targets with their desk or model dismissals, and its reports applied in order. */
+function worldTargets(w: World): Target[] {
+  return w.targets.map((t, i) => {
+    let x = target('T' + i, { status: t.status, scoreMax: t.score, origin: t.ground ? 'ground' : 'scan', groundAudit: t.drawn });
+    if (t.status === 'dismissed_desk') x.desk = { by: 'op', at: null, reason: 'roof', seasonId: '2026', modelVersions: [], scoreMax: t.score };
+    if (t.status === 'dismissed_model')
+      x.desk = { kind: 'model', by: 'model:m@1-adapted.1', at: null, reason: 'below', seasonId: '2026', modelVersions: ['m@1-adapted.1'], scoreMax: t.score };
+    t.reports.forEach((r, j) => {
+      x = applyReport(x, report(`r${i}-${j}`, { verdict: r.verdict, what: 'x', observedAt: `2026-04-${String(1 + r.day).padStart(2, '0')}T00:00:00Z` })).target;
+    });
+    return x;
+  });
+}
+
+/** Every rule checked independently of evaluateCertification: certifiable exactly when all hold. */
+function expectedCertifiable(w: World, s: ReturnType<typeof parseSeason>, covShare: number, targets: Target[]): boolean {
+  const covOk = covShare + COVERAGE_TOLERANCE >= w.minShare;
+  const allInspected = targets.every(
+    (t) => !(t.origin === 'ground' || t.scoreMax >= s.policy.reviewThreshold) || !['detected', 'planned', 'needs_revisit'].includes(t.status),
+  );
+  const allVerified = targets.every((t) => t.status !== 'confirmed' && t.status !== 'eradicated');
+  const noReview = targets.every((t) => t.review === null);
+  // Desk dismissals, checked apart: each one owed a visit is accepted by the policy and not drawn for audit; drawn ones inspected; the sample full.
+  // Model dismissals likewise under policy.model_dismissal (not allowed when the season does not set it).
+  const dismissalsOk = (status: Target['status'], kind: 'desk' | 'model', dp: DismissalPolicy) => {
+    const pool = targets.filter((t) => t.desk && (t.desk.kind === 'model') === (kind === 'model'));
+    return (
+      targets.every(
+        (t) =>
+          t.status !== status ||
+          (!t.groundAudit &&
+            (!(t.origin === 'ground' || t.scoreMax >= s.policy.reviewThreshold) || (dp.allowed && t.origin === 'scan' && t.scoreMax <= dp.maxScore))),
+      ) &&
+      (!dp.allowed || pool.filter((t) => t.groundAudit).length >= Math.min(pool.length, Math.max(dp.auditMin, Math.ceil(dp.auditShare * pool.length - 1e-9))))
+    );
+  };
+  const deskOk = dismissalsOk('dismissed_desk', 'desk', s.policy.deskDismissal);
+  const modelOk = dismissalsOk('dismissed_model', 'model', s.policy.modelDismissal ?? { allowed: false, maxScore: 0.5, auditMin: 3, auditShare: 0.1 });
+  return covOk && allInspected && allVerified && noReview && deskOk && modelOk;
+}
 
 describe('certification property', () => {
   it('never passes when any rule fails, and passes when all hold', () => {
     fc.assert(
       fc.property(arbWorld, (w) => {
-        const s = parseSeason({ id: '2026', year: 2026, policy: { min_coverage_share: w.minShare, desk_dismissal: w.desk, ...(w.model ? { model_dismissal: w.model } : {}) } });
-        const z: Polygon = w.zoneRadii.length === 0
-          ? rect(w.zoneX, w.zoneY, w.zoneX + w.sizeDeg, w.zoneY + w.sizeDeg)
-          : { type: 'Polygon', coordinates: [[...w.zoneRadii.map((r, i): LonLat => {
-              const a = (2 * Math.PI * i) / w.zoneRadii.length;
-              return [w.zoneX + w.sizeDeg * (0.5 + r * Math.cos(a)), w.zoneY + w.sizeDeg * (0.5 + r * Math.sin(a))];
-            }), [w.zoneX + w.sizeDeg * (0.5 + w.zoneRadii[0]), w.zoneY + w.sizeDeg * 0.5]]] };
-        const fps: Footprint[] = w.footprints.map((f, i) => ({
-          imageId: 'i' + i,
-          geometry: rect(w.zoneX + f.fx * w.sizeDeg, w.zoneY + f.fy * w.sizeDeg, w.zoneX + (f.fx + f.fw) * w.sizeDeg, w.zoneY + (f.fy + f.fw) * w.sizeDeg),
-          gsdM: f.gsdM,
-          acquired: f.day,
-        }));
-        const cov = computeCoverage(z, fps, { floweringStart: s.floweringStart, floweringEnd: s.floweringEnd, maxGsdM: s.policy.maxGsdM });
-        const targets: Target[] = w.targets.map((t, i) => {
-          let x = target('T' + i, { status: t.status, scoreMax: t.score, origin: t.ground ? 'ground' : 'scan', groundAudit: t.drawn });
-          if (t.status === 'dismissed_desk') x.desk = { by: 'op', at: null, reason: 'roof', seasonId: '2026', modelVersions: [], scoreMax: t.score };
-          if (t.status === 'dismissed_model') x.desk = { kind: 'model', by: 'model:m@1-adapted.1', at: null, reason: 'below', seasonId: '2026', modelVersions: ['m@1-adapted.1'], scoreMax: t.score };
-          t.reports.forEach((r, j) => {
-            x = applyReport(x, report(`r${i}-${j}`, { verdict: r.verdict, what: 'x', observedAt: `2026-04-${String(1 + r.day).padStart(2, '0')}T00:00:00Z` })).target;
-          });
-          return x;
+        const s = parseSeason({
+          id: '2026',
+          year: 2026,
+          policy: { min_coverage_share: w.minShare, desk_dismissal: w.desk, ...(w.model ? { model_dismissal: w.model } : {}) },
         });
+        const z = worldZone(w);
+        const cov = computeCoverage(z, worldFootprints(w), { floweringStart: s.floweringStart, floweringEnd: s.floweringEnd, maxGsdM: s.policy.maxGsdM });
+        const targets = worldTargets(w);
         const res = evaluateCertification({ zone: { id: 'Z', geometry: z }, season: s, coverage: cov, targets });
-        const covOk = cov.share + COVERAGE_TOLERANCE >= w.minShare;
-        const allInspected = targets.every((t) => !(t.origin === 'ground' || t.scoreMax >= s.policy.reviewThreshold) || !['detected', 'planned', 'needs_revisit'].includes(t.status));
-        const allVerified = targets.every((t) => t.status !== 'confirmed' && t.status !== 'eradicated');
-        const noReview = targets.every((t) => t.review === null);
-        // Desk dismissals, checked apart: each one owed a visit is accepted by the policy and not drawn for audit; drawn ones inspected; the sample full.
-        // Model dismissals likewise under policy.model_dismissal (not allowed when the season does not set it).
-        const dismissalsOk = (status: Target['status'], kind: 'desk' | 'model', dp: { allowed: boolean; maxScore: number; auditMin: number; auditShare: number }) => {
-          const pool = targets.filter((t) => t.desk && (t.desk.kind === 'model') === (kind === 'model'));
-          return targets.every((t) => t.status !== status || (!t.groundAudit && (!(t.origin === 'ground' || t.scoreMax >= s.policy.reviewThreshold) || (dp.allowed && t.origin === 'scan' && t.scoreMax <= dp.maxScore))))
-            && (!dp.allowed || pool.filter((t) => t.groundAudit).length >= Math.min(pool.length, Math.max(dp.auditMin, Math.ceil(dp.auditShare * pool.length - 1e-9))));
-        };
-        const deskOk = dismissalsOk('dismissed_desk', 'desk', s.policy.deskDismissal);
-        const modelOk = dismissalsOk('dismissed_model', 'model', s.policy.modelDismissal ?? { allowed: false, maxScore: 0.5, auditMin: 3, auditShare: 0.1 });
-        const expected = covOk && allInspected && allVerified && noReview && deskOk && modelOk;
+        const expected = expectedCertifiable(w, s, cov.share, targets);
         expect(res.certifiable).toBe(expected);
         if (!expected) expect(res.rules.some((r) => !r.pass && (r.failing.length > 0 || r.id === 'coverage'))).toBe(true);
         for (const r of res.rules) if (!r.pass && r.id !== 'coverage') expect(r.failing.length).toBeGreaterThan(0);
