@@ -2,7 +2,7 @@ import { mkdtempSync, readFileSync, rmSync } from 'node:fs';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import { planInputs, SERVICE_TIME_DEFAULTS } from '@tiandi/planner';
-import { planningTargets, Workspace } from '@tiandi/store';
+import { planningMinScore, planningTargets, Workspace } from '@tiandi/store';
 import { afterEach, describe, expect, it } from 'vitest';
 import { signedInServer } from '../apps/server/src/testing/signed-in';
 import { rect, surveyWorkspace } from '../packages/store/src/test-world.test-util';
@@ -16,7 +16,10 @@ afterEach(async () => {
   for (const c of cleanups.splice(0)) await c();
 });
 
-/** Three plots of about 110, 450 and 1 800 m² in village V01 of the shared survey world, all above the review threshold. */
+/**
+ * Four plots of about 110, 110, 450 and 1 800 m² in village V01 of the shared survey world, all at or above the season's
+ * review threshold (0.35), one of them (0.4) below the 0.5 the server once started from.
+ */
 async function world(): Promise<{ dir: string; file: string }> {
   const dir = mkdtempSync(join(tmpdir(), 'tiandi-plan-inputs-'));
   cleanups.push(() => rmSync(dir, { recursive: true, force: true }));
@@ -27,6 +30,7 @@ async function world(): Promise<{ dir: string; file: string }> {
       { id: 'c1', image: 'DJI_0001.tif', poly: rect(100.002, 25.002, 100.0021, 25.0021), score: 0.8 },
       { id: 'c2', image: 'DJI_0002.tif', poly: rect(100.008, 25.002, 100.0082, 25.0022), score: 0.7 },
       { id: 'c3', image: 'DJI_0002.tif', poly: rect(100.007, 25.007, 100.0074, 25.0074), score: 0.9 },
+      { id: 'c4', image: 'DJI_0001.tif', poly: rect(100.002, 25.008, 100.0021, 25.0081), score: 0.4 },
     ],
   });
   ws.close();
@@ -48,7 +52,10 @@ describe('planning inputs are built one way', () => {
     const { dir, file } = await world();
     const depot: [number, number] = [100.005, 25.005];
     const ws = Workspace.open(file);
-    const { fc } = planningTargets(ws, { minScore: 0.5 });
+    // Where every planner starts: the season's review threshold.
+    const start = planningMinScore(ws);
+    expect(start).toEqual({ minScore: 0.35, seasonId: '2026' });
+    const { fc } = planningTargets(ws, { minScore: start.minScore });
     const areas = Object.fromEntries(fc.features.map((f) => [String(f.properties.id), Number(f.properties.area_m2)]));
     ws.close();
     // What the web planner builds from its form's defaults: the planner's rule, base + per m² of plot.
@@ -63,8 +70,8 @@ describe('planning inputs are built one way', () => {
       Object.values(areas)
         .map(Math.round)
         .sort((x, y) => x - y),
-    ).toEqual([112, 447, 1789]);
-    expect(Object.values(expected).sort((x, y) => x - y)).toEqual([1271, 3284, 11335]);
+    ).toEqual([112, 112, 447, 1789]);
+    expect(Object.values(expected).sort((x, y) => x - y)).toEqual([1271, 1271, 3284, 11335]);
 
     const s = await signedInServer({ workspacePath: file, runJobs: false });
     cleanups.unshift(s.cleanup);
@@ -72,7 +79,7 @@ describe('planning inputs are built one way', () => {
       method: 'POST',
       url: '/api/plans/compute',
       headers: s.as.planner,
-      payload: { teams: 3, depot, minScore: 0.5, shiftH: 12, timeLimitS: 0.5 },
+      payload: { teams: 3, depot, shiftH: 12, timeLimitS: 0.5 },
     });
     expect(res.statusCode).toBe(200);
     const server = inputsOf(res.json().plan);
@@ -88,8 +95,6 @@ describe('planning inputs are built one way', () => {
       '3',
       '--shift',
       '12h',
-      '--min-score',
-      '0.5',
       '--iterations',
       '50',
       '--seed',

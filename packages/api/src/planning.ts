@@ -68,7 +68,8 @@ export const SERVICE_TIME_DEFAULTS = { baseS: 600, perM2S: 6 } as const;
 
 /** `POST /api/plans/compute` body: plan on the server from the workspace's targets, roads and depot. */
 export const PlanComputeBody = z.strictObject({
-  minScore: z.number().min(0).max(1).default(0.5),
+  /** Default: the season's review threshold (store's `planningMinScore`), as the CLI and the web planner. */
+  minScore: z.number().min(0).max(1).optional(),
   zone: z.string().min(1).max(200).optional(),
   targetIds: z.array(z.string().min(1).max(300)).max(10_000).optional(),
   teams: z.number().int().min(1).max(50),

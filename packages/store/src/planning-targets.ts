@@ -1,5 +1,5 @@
-import { pointToPolygonDistanceM, type LonLat, type Polygonal, type Target, type TargetStatus } from '@tiandi/geo';
-import { readTargets, readZones } from './rows';
+import { parseSeason, pointToPolygonDistanceM, type LonLat, type Polygonal, type Target, type TargetStatus } from '@tiandi/geo';
+import { readSeason, readTargets, readZones } from './rows';
 import { targetModelLookup } from './survey-reads';
 import type { Workspace } from './workspace';
 
@@ -8,6 +8,24 @@ import type { Workspace } from './workspace';
  * (the team eradicates it), and one to revisit. The CLI, the server and the web planner plan these.
  */
 export const PLAN_OPEN_STATUSES: ReadonlySet<TargetStatus> = new Set<TargetStatus>(['detected', 'planned', 'confirmed', 'needs_revisit']);
+
+/** The default policy's review threshold: where plans start in a workspace without a season. */
+const DEFAULT_REVIEW_THRESHOLD = parseSeason({ id: 'default', year: 2000 }).policy.reviewThreshold;
+
+/**
+ * The lowest score a plan covers unless told otherwise: the season's review threshold (certifying needs every target
+ * at or above it visited), else the default policy's; `seasonId` is null without a season. The CLI, the server and
+ * the web planner (through GET /api/planning/context) all start from it.
+ */
+export function planningMinScore(ws: Workspace): { minScore: number; seasonId: string | null } {
+  try {
+    const season = readSeason(ws);
+    return { minScore: season.policy.reviewThreshold, seasonId: season.id };
+  } catch (e) {
+    if ((e as { code?: string }).code === 'TIANDI_E_NOT_FOUND') return { minScore: DEFAULT_REVIEW_THRESHOLD, seasonId: null };
+    throw e;
+  }
+}
 
 /** A desk or model dismissal drawn for a ground audit: a team must go there, whatever the dismissal said. */
 const drawnForAudit = (t: Target): boolean => (t.status === 'dismissed_desk' || t.status === 'dismissed_model') && t.groundAudit === true;

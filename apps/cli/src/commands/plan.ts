@@ -147,14 +147,10 @@ function workspaceTargets(run: PlanRun, { S, ws }: { S: Store; ws: Workspace }):
   let minScore = run.values['min-score'] !== undefined ? run.flags.num('min-score', 0) : NaN;
   let why = '--min-score';
   if (!Number.isFinite(minScore)) {
-    try {
-      const season = S.readSeason(ws);
-      minScore = season.policy.reviewThreshold;
-      why = `调查季 season ${season.id} review_threshold`;
-    } catch {
-      minScore = 0.35;
-      why = '默认 default review_threshold (no season set)';
-    }
+    // Where the server and the web planner start too.
+    const start = S.planningMinScore(ws);
+    minScore = start.minScore;
+    why = start.seasonId !== null ? `调查季 season ${start.seasonId} review_threshold` : '默认 default review_threshold (no season set)';
   }
   const got = S.planningTargets(ws, { minScore });
   run.say(`目标 Targets: ${got.fc.features.length} 待核查 open with score ≥ ${minScore} (${why})${got.below ? `; ${got.below} 低于此分值未规划 below it, left out` : ''}${got.closed ? `; ${got.closed} 已结束 closed` : ''}`);

@@ -1,4 +1,4 @@
-import { importPlan, listPlanTeams, planningTargets, readDepot, readPlanStops, readRoads, readTarget } from '@tiandi/store';
+import { importPlan, listPlanTeams, planningMinScore, planningTargets, readDepot, readPlanStops, readRoads, readTarget } from '@tiandi/store';
 import { computePlan, PlanFailed } from '../planning/compute-plan';
 import { PlanBody, PlanComputeBody } from '@tiandi/api';
 import { z } from 'zod';
@@ -48,7 +48,7 @@ const plans: RouteModule = {
     app.post('/api/plans/compute', { config: { roles: ['planner', 'admin'] } }, async (req) => {
       const body = parseInput(PlanComputeBody, req.body);
       const ws = workspaceOf(ctx);
-      const { fc } = planningTargets(ws, { minScore: body.minScore, zoneId: body.zone, targetIds: body.targetIds });
+      const { fc } = planningTargets(ws, { minScore: body.minScore ?? planningMinScore(ws).minScore, zoneId: body.zone, targetIds: body.targetIds });
       if (fc.features.length === 0) throw new ServerError('TIANDI_E_VALIDATION', '没有符合条件的目标 no targets match', { field: body.targetIds ? 'targetIds' : 'minScore' });
       const stored = readRoads(ws);
       const depot = body.depot ?? readDepot(ws)?.lonLat;
