@@ -101,58 +101,13 @@ export function buildDemoSurvey(seed = 2026): DemoSurvey {
   const mainA = wiggly(r, mainStart, seat, 9, 180);
   const mainB = wiggly(r, seat, mainEnd, 9, 180);
   const mainLine = [...mainA, ...mainB.slice(1)];
-
-  const villages: DemoVillage[] = VILLAGES.map(([name, pinyin, e, n], i) => {
-    const centre = offsetM(seat, e + r.range(-150, 150), n + r.range(-150, 150));
-    // 阿都村 (v1) is a hamlet small enough for its flight block to cover it whole, so the demo can carry
-    // one village through to a certificate; the others are wider than any one block, as villages are.
-    const radiusM = i === 0 ? r.range(75, 85) : r.range(380, 520);
-    return { id: `v${i + 1}`, name, namePinyin: pinyin, centre, ring: blobRing(r, centre, radiusM, 12, 0.18) };
-  });
-
-  const roads: DemoRoad[] = [];
-  // Each village joins the main road at its nearest main-road vertex.
-  const junctions = new Set<number>();
-  const joinAt = villages.map((v) => {
-    let best = 1;
-    let bestD = Infinity;
-    for (let k = 1; k < mainLine.length - 1; k++) {
-      const d = distM(v.centre, mainLine[k]);
-      if (d < bestD && !junctions.has(k)) { bestD = d; best = k; }
-    }
-    junctions.add(best);
-    return best;
-  });
-  const seatIdx = mainA.length - 1;
-  junctions.add(seatIdx);
-  const cuts = [...junctions].sort((a, b) => a - b);
-  let from = 0;
-  for (const [i, cut] of [...cuts, mainLine.length - 1].entries()) {
-    roads.push({ id: `main-${i + 1}`, highway: 'secondary', name: '依洛公路 Yiluo Road', coords: mainLine.slice(from, cut + 1) });
-    from = cut;
-  }
-  villages.forEach((v, i) => {
-    roads.push({ id: `vr-${v.id}`, highway: 'tertiary', name: `${v.name}路`, coords: wiggly(r, mainLine[joinAt[i]], v.centre, 4, 60) });
-    // Farm tracks radiating from the village centre, each ending in a footpath into the fields.
-    const nTracks = 3;
-    const a0 = r.range(0, 2 * Math.PI);
-    for (let t = 0; t < nTracks; t++) {
-      const a = a0 + (t * 2 * Math.PI) / nTracks + r.range(-0.4, 0.4);
-      const len = r.range(700, 1200);
-      const end = offsetM(v.centre, len * Math.cos(a), len * Math.sin(a));
-      roads.push({ id: `tr-${v.id}-${t + 1}`, highway: 'track', coords: wiggly(r, v.centre, end, 5, 50) });
-      const pl = r.range(250, 450);
-      const b = a + r.range(-0.8, 0.8);
-      roads.push({ id: `fp-${v.id}-${t + 1}`, highway: 'path', coords: wiggly(r, end, offsetM(end, pl * Math.cos(b), pl * Math.sin(b)), 3, 25) });
-    }
-  });
-  // Tracks linking neighbouring villages make the network a mesh, not only a tree.
-  const ring = [0, 1, 2, 5, 3, 4];
-  for (let k = 0; k < ring.length; k++) {
-    const a = villages[ring[k]];
-    const b = villages[ring[(k + 1) % ring.length]];
-    roads.push({ id: `link-${a.id}-${b.id}`, highway: k % 2 ? 'unclassified' : 'track', coords: wiggly(r, a.centre, b.centre, 7, 150) });
-  }
+  const villages = demoVillages(r, seat);
+  // Each village joins the main road at its nearest main-road vertex; the seat is a junction too.
+  const joinAt = joinVertices(villages, mainLine);
+  const roads: DemoRoad[] = mainRoadSegments(mainLine, [...joinAt, mainA.length - 1]);
+  // The draw order of `r` fixes the whole township: village roads, then the links between villages.
+  villages.forEach((v, i) => roads.push(...villageRoads(r, v, mainLine[joinAt[i]])));
+  roads.push(...villageLinks(r, villages));
   const depotLonLat = offsetM(seat, 35, -25);
   roads.push({ id: 'svc-depot', highway: 'service', name: '派出所院 station yard', coords: [seat, depotLonLat] });
   return {
@@ -162,6 +117,73 @@ export function buildDemoSurvey(seed = 2026): DemoSurvey {
     roads,
     depot: { id: 'depot-yiluo-pcs', name: '依洛乡派出所', nameEn: 'Yiluo Township Police Station', lonLat: depotLonLat },
   };
+}
+
+function demoVillages(r: Prng, seat: LonLat): DemoVillage[] {
+  return VILLAGES.map(([name, pinyin, e, n], i) => {
+    const centre = offsetM(seat, e + r.range(-150, 150), n + r.range(-150, 150));
+    // 阿都村 (v1) is a hamlet small enough for its flight block to cover it whole, so the demo can carry
+    // one village through to a certificate; the others are wider than any one block, as villages are.
+    const radiusM = i === 0 ? r.range(75, 85) : r.range(380, 520);
+    return { id: `v${i + 1}`, name, namePinyin: pinyin, centre, ring: blobRing(r, centre, radiusM, 12, 0.18) };
+  });
+}
+
+/** For each village, the nearest inner main-road vertex not taken by an earlier village. */
+function joinVertices(villages: DemoVillage[], mainLine: LonLat[]): number[] {
+  const taken = new Set<number>();
+  return villages.map((v) => {
+    let best = 1;
+    let bestD = Infinity;
+    for (let k = 1; k < mainLine.length - 1; k++) {
+      const d = distM(v.centre, mainLine[k]);
+      if (d < bestD && !taken.has(k)) {
+        bestD = d;
+        best = k;
+      }
+    }
+    taken.add(best);
+    return best;
+  });
+}
+
+/** The main road cut at its junction vertices, so every junction is a shared line end. */
+function mainRoadSegments(mainLine: LonLat[], junctions: number[]): DemoRoad[] {
+  const cuts = [...new Set(junctions)].sort((a, b) => a - b);
+  const roads: DemoRoad[] = [];
+  let from = 0;
+  for (const [i, cut] of [...cuts, mainLine.length - 1].entries()) {
+    roads.push({ id: `main-${i + 1}`, highway: 'secondary', name: '依洛公路 Yiluo Road', coords: mainLine.slice(from, cut + 1) });
+    from = cut;
+  }
+  return roads;
+}
+
+/** A village's road to the main road, and farm tracks radiating from its centre, each ending in a footpath into the fields. */
+function villageRoads(r: Prng, v: DemoVillage, join: LonLat): DemoRoad[] {
+  const roads: DemoRoad[] = [{ id: `vr-${v.id}`, highway: 'tertiary', name: `${v.name}路`, coords: wiggly(r, join, v.centre, 4, 60) }];
+  const nTracks = 3;
+  const a0 = r.range(0, 2 * Math.PI);
+  for (let t = 0; t < nTracks; t++) {
+    const a = a0 + (t * 2 * Math.PI) / nTracks + r.range(-0.4, 0.4);
+    const len = r.range(700, 1200);
+    const end = offsetM(v.centre, len * Math.cos(a), len * Math.sin(a));
+    roads.push({ id: `tr-${v.id}-${t + 1}`, highway: 'track', coords: wiggly(r, v.centre, end, 5, 50) });
+    const pl = r.range(250, 450);
+    const b = a + r.range(-0.8, 0.8);
+    roads.push({ id: `fp-${v.id}-${t + 1}`, highway: 'path', coords: wiggly(r, end, offsetM(end, pl * Math.cos(b), pl * Math.sin(b)), 3, 25) });
+  }
+  return roads;
+}
+
+/** Tracks linking neighbouring villages make the network a mesh, not only a tree. */
+function villageLinks(r: Prng, villages: DemoVillage[]): DemoRoad[] {
+  const ring = [0, 1, 2, 5, 3, 4];
+  return ring.map((_, k) => {
+    const a = villages[ring[k]];
+    const b = villages[ring[(k + 1) % ring.length]];
+    return { id: `link-${a.id}-${b.id}`, highway: k % 2 ? 'unclassified' : 'track', coords: wiggly(r, a.centre, b.centre, 7, 150) };
+  });
 }
 
 function distM(a: LonLat, b: LonLat): number {
