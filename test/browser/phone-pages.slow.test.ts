@@ -208,6 +208,33 @@ describe.skipIf(!hasChromium)('target review', () => {
     expect(await page.locator('[data-testid=target-list] tr.selected td').nth(3).textContent()).toBe('Shangzhai Cun');
     await context.close();
   }, 90_000);
+
+  it('asks for a reason, records a desk dismissal in the history, and restores the target', async () => {
+    const { context, page } = await phone('en');
+    await signIn(page, 'operator', 'operator');
+    const rows = page.locator('[data-testid=target-list] tbody tr');
+    await expect.poll(() => rows.count(), { timeout: 30_000 }).toBe(3);
+    await rows.nth(2).click();
+    const detail = page.getByTestId('target-detail');
+    await detail.locator('h2').waitFor();
+    const status = detail.locator('[role=status]');
+    const history = () => detail.locator('ul.history li').allTextContents();
+    await detail.getByTestId('dismiss').click();
+    await expect.poll(() => status.textContent()).toBe('Write a reason first');
+    await detail.getByTestId('decision-reason').fill('rapeseed in the photo');
+    await detail.getByTestId('dismiss').click();
+    await expect.poll(() => status.textContent()).toBe('Recorded');
+    expect(await detail.locator('.badge').textContent()).toBe('Dismissed at desk (not visited)');
+    expect(await detail.getByTestId('desk-by').textContent()).toContain('by operator: rapeseed in the photo');
+    expect((await history()).at(-1)).toMatch(/^\d{4}-\d\d-\d\d \d\d:\d\d operator · target\.desk_dismiss → Dismissed at desk \(not visited\) \(rapeseed in the photo\)$/);
+    // The server records a restore's reason with the decision in front.
+    await detail.getByTestId('decision-reason').fill('put back');
+    await detail.getByTestId('restore').click();
+    await expect.poll(() => detail.locator('.badge').textContent()).toBe('Detected');
+    expect(await detail.getByTestId('desk-by').count()).toBe(0);
+    expect((await history()).at(-1)).toMatch(/operator · target\.desk_undo → Detected \(restore: put back\)$/);
+    await context.close();
+  }, 90_000);
 });
 
 describe.skipIf(!hasChromium)('role-aware pages', () => {
