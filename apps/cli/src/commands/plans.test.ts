@@ -3,9 +3,9 @@ import fs from 'node:fs';
 import os from 'node:os';
 import path from 'node:path';
 import { Readable, Writable } from 'node:stream';
-import { importScanDir, listTargets, Workspace } from '@tiandi/store';
+import { listTargets, Workspace } from '@tiandi/store';
 import { afterEach, describe, expect, it } from 'vitest';
-import { writeScanDir } from '../../../../packages/store/src/test-world.test-util';
+import { surveyWorkspace } from '../../../../packages/store/src/test-world.test-util';
 import plan from './plan';
 import plans from './plans';
 import { boxPolygon } from '@tiandi/geo';
@@ -16,15 +16,13 @@ afterEach(() => {
 });
 
 
-/** A workspace with six detected targets from one scan near 100°E 25°N, and a targets file for `tiandi plan`. */
+/** The shared survey world with six detected targets from one scan over the township, and a targets file for `tiandi plan`. */
 async function world() {
   const dir = fs.mkdtempSync(path.join(os.tmpdir(), 'tiandi-plans-'));
   dirs.push(dir);
   const cands = Array.from({ length: 6 }, (_, i) => ({ id: `c${i + 1}`, image: 'DJI_0001.tif', poly: boxPolygon(100 + i * 0.004, 25 + (i % 3) * 0.005, 100.0001 + i * 0.004, 25.0001 + (i % 3) * 0.005), score: 0.9, scoreMean: 0.7, areaM2: 110 }));
-  const scan = writeScanDir(path.join(dir, 'scan'), [{ image: 'DJI_0001.tif', poly: boxPolygon(99.99, 24.99, 100.03, 25.03) }], cands);
   const file = path.join(dir, 'w.gpkg');
-  const ws = Workspace.create(file);
-  await importScanDir(ws, scan, 'test');
+  const ws = await surveyWorkspace(file, { scanDir: path.join(dir, 'scan'), images: [{ image: 'DJI_0001.tif', poly: boxPolygon(99.99, 24.99, 100.03, 25.03) }], cands });
   const targets = listTargets(ws);
   ws.close();
   fs.writeFileSync(path.join(dir, 'targets.geojson'), JSON.stringify({ type: 'FeatureCollection', features: targets.map((t) => ({ type: 'Feature', properties: { id: t.id, score_max: t.scoreMax }, geometry: t.geometry })) }));
