@@ -34,17 +34,42 @@ export function mergeCandidates(existing: Target[], candidates: Candidate[], opt
   const known = new Set(existing.flatMap((t) => t.sources));
   const fresh = dedupe(candidates.filter((c) => !known.has(c.id)));
   if (fresh.length === 0) return { targets: [...existing].sort(byId), changedIds: [], absorbed: [] };
-
-  type Item = { geometry: Polygonal; target?: Target; cand?: Candidate; area: number; bbox: number[] };
   const items: Item[] = [
     ...existing.map((t) => ({ geometry: t.geometry, target: t, area: geodesicAreaM2(t.geometry), bbox: bboxOf(t.geometry) })),
     ...fresh.map((c) => ({ geometry: c.geometry as Polygonal, cand: c, area: geodesicAreaM2(c.geometry), bbox: bboxOf(c.geometry) })),
   ];
+  const out: Target[] = [];
+  const changedIds: string[] = [];
+  const absorbed: MergeResult['absorbed'] = [];
+  for (const members of overlapClusters(items, existing.length, minShare)) {
+    const olds = members
+      .filter((m) => m.target)
+      .map((m) => m.target!)
+      .sort(byId);
+    const cands = members.filter((m) => m.cand).map((m) => m.cand!);
+    if (cands.length === 0) {
+      out.push(...olds);
+      continue;
+    }
+    const merged = mergedTarget(members, olds, cands);
+    for (const t of olds.slice(1)) absorbed.push({ id: t.id, into: merged.id });
+    out.push(merged);
+    changedIds.push(merged.id);
+  }
+  return { targets: out.sort(byId), changedIds: changedIds.sort(), absorbed };
+}
+
+/** An existing target or a new candidate, with its area and bounding box for the overlap sweep. */
+type Item = { geometry: Polygonal; target?: Target; cand?: Candidate; area: number; bbox: number[] };
+
+/**
+ * Groups items that overlap by at least `minShare` (transitively, union-find). Items before `firstFresh` are existing
+ * targets, already disjoint clusters: only pairs involving a new candidate can join.
+ */
+function overlapClusters(items: Item[], firstFresh: number, minShare: number): Item[][] {
   const parent = items.map((_, i) => i);
   const find = (i: number): number => (parent[i] === i ? i : (parent[i] = find(parent[i])));
-  const firstFresh = existing.length;
-  // Sweep over bounding boxes sorted by west edge: only pairs whose boxes overlap are tested, and only
-  // pairs involving a new candidate can join (existing targets are already disjoint clusters).
+  // Sweep over bounding boxes sorted by west edge: only pairs whose boxes overlap are tested.
   const order = items.map((_, i) => i).sort((x, y) => items[x].bbox[0] - items[y].bbox[0]);
   for (let oi = 0; oi < order.length; oi++) {
     const i = order[oi];
@@ -62,49 +87,41 @@ export function mergeCandidates(existing: Target[], candidates: Candidate[], opt
     const r = find(i);
     clusters.set(r, [...(clusters.get(r) ?? []), it]);
   });
+  return [...clusters.values()];
+}
 
-  const out: Target[] = [];
-  const changedIds: string[] = [];
-  const absorbed: MergeResult['absorbed'] = [];
-  for (const members of clusters.values()) {
-    const olds = members.filter((m) => m.target).map((m) => m.target!).sort(byId);
-    const cands = members.filter((m) => m.cand).map((m) => m.cand!);
-    if (cands.length === 0) {
-      out.push(...olds);
-      continue;
-    }
-    const sources = [...new Set([...olds.flatMap((t) => t.sources), ...cands.map((c) => c.id)])].sort();
-    const keep = olds[0];
-    const geometry = members.length === 1 ? members[0].geometry : unionAll(members.map((m) => m.geometry))!;
-    const statuses = new Set(olds.map((t) => t.status));
-    const merged: Target = {
-      id: keep?.id ?? targetIdFor(sources[0]),
-      status: keep?.status ?? 'detected',
-      origin: keep?.origin ?? 'scan',
-      missedByScan: olds.some((t) => t.missedByScan),
-      geometry,
-      scoreMax: Math.max(...olds.map((t) => t.scoreMax), ...cands.map((c) => c.scoreMax)),
-      scoreVerify: maxOrNull([...olds.map((t) => t.scoreVerify), ...cands.map((c) => c.scoreVerify)]),
-      // Said only when some candidate's model calibrates its verifier (most do not).
-      ...optionalPPoppy(maxOrNull([...olds.map((t) => t.pPoppy), ...cands.map((c) => c.pPoppy)])),
-      // Unverified while any of its candidates is: a verifier score from one image does not vouch for another's.
-      unverified: (keep?.origin ?? 'scan') === 'scan' && (olds.some((t) => t.unverified === true) || cands.some(isUnverifiedCandidate)),
-      areaM2: geodesicAreaM2(geometry),
-      sources,
-      review:
-        keep?.review ??
-        (statuses.size > 1 ? { reason: `合并了状态不同的目标 merged targets with different statuses: ${[...statuses].join(', ')}`, reportIds: [] } : null),
-      eradicatedAt: keep?.eradicatedAt ?? null,
-      reportIds: [...new Set(olds.flatMap((t) => t.reportIds))],
-      // A desk decision and an audit draw stay with the target a new candidate joins.
-      ...(keep?.desk ? { desk: keep.desk } : {}),
-      ...(olds.some((t) => t.groundAudit) ? { groundAudit: true } : {}),
-    };
-    for (const t of olds.slice(1)) absorbed.push({ id: t.id, into: merged.id });
-    out.push(merged);
-    changedIds.push(merged.id);
-  }
-  return { targets: out.sort(byId), changedIds: changedIds.sort(), absorbed };
+/**
+ * One cluster as one target: the first old target's id and state (else a new id from the first source), the union
+ * outline, the best scores, every source and report; a review when targets of different statuses were merged.
+ */
+function mergedTarget(members: Item[], olds: Target[], cands: Candidate[]): Target {
+  const sources = [...new Set([...olds.flatMap((t) => t.sources), ...cands.map((c) => c.id)])].sort();
+  const keep = olds[0];
+  const geometry = members.length === 1 ? members[0].geometry : unionAll(members.map((m) => m.geometry))!;
+  const statuses = new Set(olds.map((t) => t.status));
+  return {
+    id: keep?.id ?? targetIdFor(sources[0]),
+    status: keep?.status ?? 'detected',
+    origin: keep?.origin ?? 'scan',
+    missedByScan: olds.some((t) => t.missedByScan),
+    geometry,
+    scoreMax: Math.max(...olds.map((t) => t.scoreMax), ...cands.map((c) => c.scoreMax)),
+    scoreVerify: maxOrNull([...olds.map((t) => t.scoreVerify), ...cands.map((c) => c.scoreVerify)]),
+    // Said only when some candidate's model calibrates its verifier (most do not).
+    ...optionalPPoppy(maxOrNull([...olds.map((t) => t.pPoppy), ...cands.map((c) => c.pPoppy)])),
+    // Unverified while any of its candidates is: a verifier score from one image does not vouch for another's.
+    unverified: (keep?.origin ?? 'scan') === 'scan' && (olds.some((t) => t.unverified === true) || cands.some(isUnverifiedCandidate)),
+    areaM2: geodesicAreaM2(geometry),
+    sources,
+    review:
+      keep?.review ??
+      (statuses.size > 1 ? { reason: `合并了状态不同的目标 merged targets with different statuses: ${[...statuses].join(', ')}`, reportIds: [] } : null),
+    eradicatedAt: keep?.eradicatedAt ?? null,
+    reportIds: [...new Set(olds.flatMap((t) => t.reportIds))],
+    // A desk decision and an audit draw stay with the target a new candidate joins.
+    ...(keep?.desk ? { desk: keep.desk } : {}),
+    ...(olds.some((t) => t.groundAudit) ? { groundAudit: true } : {}),
+  };
 }
 
 function dedupe(cs: Candidate[]): Candidate[] {
