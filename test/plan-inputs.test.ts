@@ -65,13 +65,13 @@ describe('planning inputs are built one way', () => {
       Object.entries(areas).map(([id, a]) => [id, Math.round(SERVICE_TIME_DEFAULTS.baseS + SERVICE_TIME_DEFAULTS.perM2S * a)]),
     );
     expect(Object.fromEntries(web.targets.map((t) => [t.id, t.serviceS]))).toEqual(expected);
-    // The rule with real values: 10 min, plus 6 s a m² (a 447 m² plot: 600 + 2 684 s).
+    // The rule with real values: 10 min, plus 0.2 s a m² (a 447 m² plot: 600 + 89 s).
     expect(
       Object.values(areas)
         .map(Math.round)
         .sort((x, y) => x - y),
     ).toEqual([112, 112, 447, 1789]);
-    expect(Object.values(expected).sort((x, y) => x - y)).toEqual([1271, 1271, 3284, 11335]);
+    expect(Object.values(expected).sort((x, y) => x - y)).toEqual([622, 622, 689, 958]);
 
     const s = await signedInServer({ workspacePath: file, runJobs: false });
     cleanups.unshift(s.cleanup);

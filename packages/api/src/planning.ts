@@ -60,11 +60,12 @@ export type PlanJson = z.infer<typeof PlanJson>;
 /**
  * The one service-time rule of every plan (CLI, server and web): the time a team spends at a target is
  * `baseS + perM2S × plot area (m²)`, rounded to the second — a larger plot takes longer to walk and count — unless
- * the target carries its own `service_s`. These defaults (10 min + 1 min per 10 m²) are planning assumptions, not
- * measurements: set both from your own teams' times (`tiandi plan --service --service-per-m2`, the planner view,
- * `serviceMin` / `serviceSPerM2` of `POST /api/plans/compute`).
+ * the target carries its own `service_s`. The defaults are planning assumptions, not measurements: 10 min to reach,
+ * photograph and report a plot, and 0.2 s per m² to check it — walking lines about 10 m apart at about 0.5 m/s
+ * (a 2 000-m² plot: 10 + 7 min). Set both from your own teams' times (`tiandi plan --service --service-per-m2`,
+ * the planner view, `serviceMin` / `serviceSPerM2` of `POST /api/plans/compute`).
  */
-export const SERVICE_TIME_DEFAULTS = { baseS: 600, perM2S: 6 } as const;
+export const SERVICE_TIME_DEFAULTS = { baseS: 600, perM2S: 0.2 } as const;
 
 /** `POST /api/plans/compute` body: plan on the server from the workspace's targets, roads and depot. */
 export const PlanComputeBody = z.strictObject({

@@ -12,7 +12,7 @@ import { BadInput, flagReaders, parseDuration, readJsonInput, type FlagReaders, 
 const usage = `用法 Usage:
   tiandi plan --workspace <survey.gpkg> --out <dir> [--roads <roads>] [--depot <lon,lat | depot.geojson>] [--min-score 0.35]
   tiandi plan --targets <targets.geojson> --depot <lon,lat | depot.geojson> --out <dir> [--roads <roads>]
-              [--teams N | --teams-file <teams.json>] [--shift 8h] [--start 08:00] [--service 10m] [--service-per-m2 6]
+              [--teams N | --teams-file <teams.json>] [--shift 8h] [--start 08:00] [--service 10m] [--service-per-m2 0.2]
               [--max-stops N] [--days N] [--break 12:00+1h] [--daylight 07:00-19:00] [--objective makespan|total]
               [--walk-speed 4] [--max-walk 2000] [--speed 30] [--detour 1.3] [--dem <N27E102.hgt | dem.tif>]
               [--time-limit 1.5s] [--iterations N] [--seed 1] [--date YYYY-MM-DD] [--plan-id <id>]
@@ -42,12 +42,12 @@ Plans inspection routes for several ground teams and writes to --out:
   每组可有自己的出发/返回地点与班次（未给出的用 --shift/--start/--max-stops）。Each team may have its own depots and shift.
 目标: GeoJSON 点或多边形（扫描候选 id/score_max/score_mean/area_m2；可加 priority、service_s、time_window "HH:MM-HH:MM"）。
 无 --roads 时按大地线距离 × --detour 以 --speed 计算。
-每个目标的作业时间 = --service（基本，默认 10 分钟）+ --service-per-m2 秒 × 地块面积（默认 6 秒/m²，即每 10 m² 1 分钟）；
+每个目标的作业时间 = --service（基本，默认 10 分钟）+ --service-per-m2 秒 × 地块面积（默认 0.2 秒/m²，约每 300 m² 1 分钟）；
 与服务器和网页规划同一规则、同一默认值；目标自带 service_s 时用它。
 重新规划: --visited 排除已核查目标，--previous 保持各组剩余顺序。结果在给定 --seed 与 --iterations 时可复现。
 Targets: GeoJSON points or polygons. Without --roads travel is geodesic × --detour at --speed.
-Time at a target = --service (base, default 10m) + --service-per-m2 seconds × plot area (default 6 s/m²,
-1 min per 10 m²): the same rule and defaults as the server and the web planner; a target's own service_s wins.
+Time at a target = --service (base, default 10m) + --service-per-m2 seconds × plot area (default 0.2 s/m²,
+about 1 min per 300 m²): the same rule and defaults as the server and the web planner; a target's own service_s wins.
 Re-plan: --visited leaves inspected targets out, --previous keeps each team's remaining order.
 Deterministic for a --seed with --iterations (a --time-limit alone depends on the machine).
 `;

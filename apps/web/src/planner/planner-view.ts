@@ -99,7 +99,7 @@ function plannerForm(data: Survey, sel: TargetSelection) {
     shift: num(8, 1, 16, 0.5, 'shift-hours'),
     days: num(1, 1, 14, 1, 'days'),
     service: num(SERVICE_TIME_DEFAULTS.baseS / 60, 1, 240, 1, 'service-min'),
-    servicePerM2: num(SERVICE_TIME_DEFAULTS.perM2S, 0, 60, 0.5, 'service-per-m2'),
+    servicePerM2: num(SERVICE_TIME_DEFAULTS.perM2S, 0, 60, 0.1, 'service-per-m2'),
     timeLimit: num(3, 1, 60, 1, 'time-limit'),
     depotText: h('span', { 'data-testid': 'depot-text' }),
     depotButton: h('button', { type: 'button', 'data-testid': 'pick-depot' }, t('plan.depot.pick')),

@@ -9,7 +9,7 @@ describe('targetsFromGeoJson', () => {
     const [t] = targetsFromGeoJson(fc([{ type: 'Feature', properties: { id: 'c1', score_max: 0.8, score_mean: 0.6, area_m2: 200 }, geometry: square(102.3, 27.9, 0.001) }]));
     expect(t.id).toBe('c1');
     expect(t.priority).toBeCloseTo(0.8 * (1 + Math.log10(3)), 3);
-    expect(t.serviceS).toBe(600 + 6 * 200); // 10 min + 1 min per 10 m²
+    expect(t.serviceS).toBe(600 + 0.2 * 200); // 10 min + 0.2 s per m²
     expect(t.lonLat[0]).toBeCloseTo(102.3005, 9);
     expect(t.lonLat[1]).toBeCloseTo(27.9005, 9);
     expect(t.outline).toHaveLength(5);

@@ -7,7 +7,7 @@ import { serviceRule, serviceTimeS } from './service-time';
 export interface TargetDefaults {
   /** Fixed part of the service time (s). Default `SERVICE_TIME_DEFAULTS.baseS` (10 min). */
   baseServiceS?: number;
-  /** Extra service time per m² of plot (s). Default `SERVICE_TIME_DEFAULTS.perM2S` (1 min per 10 m²). */
+  /** Extra service time per m² of plot (s). Default `SERVICE_TIME_DEFAULTS.perM2S` (0.2: 1 min per 300 m²). */
   serviceSPerM2?: number;
 }
 
@@ -18,7 +18,7 @@ const num = (v: unknown): number | undefined => (typeof v === 'number' && Number
  * `score_mean`, `area_m2`, `model`, `model_version`; targets may add `priority`, `service_s`,
  * `time_window` "HH:MM-HH:MM", `village` (or `zone_name`) and `look_for`, shown to the team at the stop).
  * Default priority = score × (1 + log10(1 + area_m2 / 100)) with score = score_max ?? score_mean ?? 0.5;
- * default service = {@link serviceTimeS} (10 min + 1 min per 10 m² unless `defaults` say otherwise). Other properties are ignored.
+ * default service = {@link serviceTimeS} (10 min + 0.2 s per m² unless `defaults` say otherwise). Other properties are ignored.
  * @throws PlannerError TIANDI_E_PLAN_INPUT for malformed GeoJSON, TIANDI_E_NO_TARGETS when empty.
  */
 export function targetsFromGeoJson(fc: unknown, defaults: TargetDefaults = {}): PlanTarget[] {
