@@ -11,17 +11,28 @@ import type { ModelCard } from '../model/model-card';
 import { finishImage, type ImageResult } from './finish-image';
 import { poorBlockFeatures, qualitySummary, type QualitySummary } from './quality-map';
 import { DEFAULT_QUALITY, type QualityThresholds } from '../quality/block-quality';
-import { cacheBytesFor, defaultThreads, FOOTPRINT_CACHE_BYTES, HEATMAP_CACHE_BYTES, keepLevelBytes, memoryPlan, reducedLevelFactor, scanUnits, swathTiles } from './thread-plan';
+import {
+  cacheBytesFor,
+  defaultThreads,
+  FOOTPRINT_CACHE_BYTES,
+  HEATMAP_CACHE_BYTES,
+  keepLevelBytes,
+  memoryPlan,
+  reducedLevelFactor,
+  scanUnits,
+  swathTiles,
+} from './thread-plan';
 import { writeHeatmap } from './write-heatmap';
 import { loadModel, loadModelCard, type LoadedModel } from './load-model';
 import { ScanWorker } from './worker-pool';
+import { OnnxThread } from './onnx-thread';
 import { scanWorkerBundle } from './worker-bundle';
 import { loadVerifier, type Verifier, type VerifierWindow } from './verify-candidates';
 import { removeOrphanLevels } from '../read/reduced-level';
+import { JPEG_COMPRESSION, preloadJpegDecoder } from '../read/codecs';
 import { runFirstStage } from './first-stage';
 import { digestWindows } from './image-digests';
 import { halfWindowPx, hotScoreFor, swathEdgeBoxes, type KeepSpec } from './keep-plan';
-
 
 /** Progress of a scan, reported after every row of tiles. */
 export interface ScanProgress {
@@ -120,7 +131,6 @@ export interface ScanSummary {
   out_dir: string | null;
 }
 
-
 const round = (v: number, d: number) => Math.round(v * 10 ** d) / 10 ** d;
 
 /** Writes the window the verifier judged best for each kept candidate, as chips/<id>.png. */
@@ -131,7 +141,9 @@ async function writeChips(dir: string, results: ImageResult[]): Promise<void> {
   // sharp takes about half a second to load: only a scan with verified candidates loads it.
   const sharp = (await import('sharp')).default;
   for (const [id, r] of all) {
-    await sharp(Buffer.from(r.rgb.buffer, r.rgb.byteOffset, r.rgb.byteLength), { raw: { width: r.width, height: r.height, channels: 3 } }).png().toFile(resolve(dir, `${id}.png`));
+    await sharp(Buffer.from(r.rgb.buffer, r.rgb.byteOffset, r.rgb.byteLength), { raw: { width: r.width, height: r.height, channels: 3 } })
+      .png()
+      .toFile(resolve(dir, `${id}.png`));
   }
 }
 
@@ -217,7 +229,14 @@ function thresholdsFor(card: ModelCard, threshold: number | undefined): ModelCar
  * block caches would not fit the memory budget (wide striped files).
  */
 function planThreads(opened: OpenedImage[], options: ScanImagesOptions): { threads: number; nWorkers: number } {
-  const asked = Math.max(1, options.workers ?? defaultThreads(opened.map((o) => ({ mpx: (o.src.width * o.src.height) / 1e6, compression: o.src.layout.compression })), availableParallelism()));
+  const asked = Math.max(
+    1,
+    options.workers ??
+      defaultThreads(
+        opened.map((o) => ({ mpx: (o.src.width * o.src.height) / 1e6, compression: o.src.layout.compression })),
+        availableParallelism(),
+      ),
+  );
   const threads = Math.min(asked, ...opened.map((o) => memoryPlan(o.src, o.plan, asked).threads));
   const maxRows = Math.max(1, ...opened.map((o) => scanUnits(o.plan, swathTiles(o.src, o.plan)).length));
   const nWorkers = (options.inThisThread ?? true) ? Math.min(threads - 1, maxRows - 1) : threads;
@@ -233,6 +252,8 @@ interface ScanRun {
   thresholds: ModelCard['thresholds'];
   threads: number;
   workers: { worker: ScanWorker; ready: Promise<boolean> }[];
+  /** The thread this one's models (first stage, prefilter, verifier) run on. */
+  onnx?: OnnxThread;
   local?: LoadedModel;
   verifier?: Verifier;
   images: number;
@@ -244,28 +265,56 @@ interface ScanRun {
   t0: number;
 }
 
-/** Starts the worker threads (each loading the model) and loads this thread's model and the verifier. */
-async function startModels(run: ScanRun, nWorkers: number): Promise<void> {
+/** Starts the worker threads (each loading the model) and loads this thread's models and the verifier on their own thread. */
+async function startModels(run: ScanRun, nWorkers: number, opened: OpenedImage[]): Promise<void> {
   const { options, modelDir, card } = run;
   const bundle = nWorkers > 0 ? await scanWorkerBundle() : undefined;
   for (let i = 0; i < nWorkers; i++) {
     const worker = new ScanWorker(bundle);
     // A worker that cannot start is left out; this thread still does the work.
-    run.workers.push({ worker, ready: worker.request({ type: 'model', modelDir }).then(() => true, () => false) });
+    run.workers.push({
+      worker,
+      ready: worker.request({ type: 'model', modelDir }).then(
+        () => true,
+        () => false,
+      ),
+    });
   }
-  run.local = await loadModel(modelDir, { threads: 1 });
-  if (options.verify !== false || options.onVerifierWindow) {
-    // The verifier runs when the tile rows are done and the worker threads idle: it may use every core
-    // (the threads asked for, when asked), also when the rows were left to this thread alone.
-    run.verifier = await loadVerifier(modelDir, card, { cardOnly: options.verify === false, prefilter: options.prefilter, threads: Math.max(1, options.workers ?? availableParallelism()), signal: options.signal });
-  }
+  const onnx = (run.onnx = new OnnxThread());
+  const load: typeof loadModel = (dir, o) => onnx.load(dir, o);
+  const local = load(modelDir, { threads: 1 });
+  // The verifier runs when the tile rows are done and the worker threads idle: it may use every core
+  // (the threads asked for, when asked), also when the rows were left to this thread alone.
+  const verifier =
+    options.verify !== false || options.onVerifierWindow
+      ? loadVerifier(modelDir, card, {
+          cardOnly: options.verify === false,
+          prefilter: options.prefilter,
+          threads: Math.max(1, options.workers ?? availableParallelism()),
+          signal: options.signal,
+          load,
+        })
+      : undefined;
+  // Their errors are thrown below, the first stage's model's first as before (not unhandled meanwhile).
+  local.catch(() => undefined);
+  verifier?.catch(() => undefined);
+  // Meanwhile this thread loads the JPEG decoder (sharp: a tenth of a CPU-second), which the first block would wait for.
+  if (opened.some((o) => o.src.layout.compression === JPEG_COMPRESSION)) await preloadJpegDecoder();
+  run.local = await local;
+  run.verifier = await verifier;
 }
 
 /** Whether the prefilter will run (a model with one, verification on). */
 const prefilterRuns = (run: ScanRun) => !!run.verifier?.prefilter?.model && run.options.verify !== false;
 
 /** A prefilter at a level the file lacks (no overviews): the first stage's decodes build it once, on disk. */
-async function prepareReducedLevel(run: ScanRun, src: GeoTiffSource, plan: ScanPlan, k: number, keep: number): Promise<{ path: string; factor: number } | undefined> {
+async function prepareReducedLevel(
+  run: ScanRun,
+  src: GeoTiffSource,
+  plan: ScanPlan,
+  k: number,
+  keep: number,
+): Promise<{ path: string; factor: number } | undefined> {
   const rf = !keep && prefilterRuns(run) ? reducedLevelFactor(src, plan, run.verifier!.prefilter!.card.gsd_m) : 0;
   const path = join(tmpdir(), `tiandi-level-${process.pid}-${k}-${rf}x.bin`);
   const ok = rf > 0 && (await roomFor((src.width / rf) * (src.height / rf) * 4)) && (await src.reduceLevel(rf, path, true).catch(() => false));
@@ -283,11 +332,23 @@ async function prepareKeptBlocks(run: ScanRun, src: GeoTiffSource, plan: ScanPla
   const limitBytes = Math.min(src.width * src.height * 4, (await freeTempBytes()) / 4) / Math.max(1, run.threads);
   if (!level0 || !(limitBytes > 0)) return undefined;
   const path = join(tmpdir(), `tiandi-level-${process.pid}-${k}-kept.bin`);
-  if (!(await src.keepBlocks(path, true, limitBytes).then(() => true, () => false))) return undefined;
+  if (
+    !(await src.keepBlocks(path, true, limitBytes).then(
+      () => true,
+      () => false,
+    ))
+  )
+    return undefined;
   const v = run.verifier;
   const stages = v?.model && run.options.verify !== false ? [v.card, ...(v.prefilter?.model ? [v.prefilter.card] : [])] : [];
   const boxes = [...(src.layout.tiled ? swathEdgeBoxes(plan, swathTiles(src, plan), src.height) : []), ...digestWindows(src)];
-  const spec: KeepSpec = { path, limitBytes, boxes, hotScore: stages.length ? hotScoreFor(run.thresholds.low) : Infinity, halfWindowPx: halfWindowPx(stages, src.gsdM) };
+  const spec: KeepSpec = {
+    path,
+    limitBytes,
+    boxes,
+    hotScore: stages.length ? hotScoreFor(run.thresholds.low) : Infinity,
+    halfWindowPx: halfWindowPx(stages, src.gsdM),
+  };
   for (const box of boxes) src.keepBlocksUnder(box);
   return spec;
 }
@@ -300,10 +361,17 @@ class ImageRows {
   inferred = 0;
   skipped = 0;
 
-  constructor(private readonly run: ScanRun, private readonly o: OpenedImage, private readonly k: number) {
+  constructor(
+    private readonly run: ScanRun,
+    private readonly o: OpenedImage,
+    private readonly k: number,
+  ) {
     // Paged on disk past its cache: the heatmap's memory stays the same whatever the image's size.
     this.acc = new HeatmapAccumulator(o.plan, { pathPrefix: join(tmpdir(), `tiandi-level-${process.pid}-${k}-heat`), cacheBytes: HEATMAP_CACHE_BYTES });
-    this.foot = new PagedCells(Uint8Array, o.plan.footWidth, o.plan.footHeight, { path: join(tmpdir(), `tiandi-level-${process.pid}-${k}-foot.bin`), cacheBytes: FOOTPRINT_CACHE_BYTES });
+    this.foot = new PagedCells(Uint8Array, o.plan.footWidth, o.plan.footHeight, {
+      path: join(tmpdir(), `tiandi-level-${process.pid}-${k}-foot.bin`),
+      cacheBytes: FOOTPRINT_CACHE_BYTES,
+    });
   }
 
   /** Adds a scanned row and reports progress. */
@@ -325,9 +393,63 @@ class ImageRows {
     this.inferred += r.tilesInferred;
     this.skipped += r.tilesSkipped;
     run.tilesDone += r.tx1 - r.tx0;
-    run.mpxDone += (src.width * src.height) / 1e6 / plan.tilesDown * ((r.tx1 - r.tx0) / plan.tilesAcross);
-    run.options.onProgress?.({ phase: 'tiles', image: path, imageIndex: this.k, images: run.images, tilesDone: run.tilesDone, tilesTotal: run.tilesTotal, mpxDone: run.mpxDone, mpxTotal: run.mpxTotal, windowsDone: 0, windowsTotal: 0, elapsedS: (performance.now() - run.t0) / 1000 });
+    run.mpxDone += ((src.width * src.height) / 1e6 / plan.tilesDown) * ((r.tx1 - r.tx0) / plan.tilesAcross);
+    run.options.onProgress?.({
+      phase: 'tiles',
+      image: path,
+      imageIndex: this.k,
+      images: run.images,
+      tilesDone: run.tilesDone,
+      tilesTotal: run.tilesTotal,
+      mpxDone: run.mpxDone,
+      mpxTotal: run.mpxTotal,
+      windowsDone: 0,
+      windowsTotal: 0,
+      elapsedS: (performance.now() - run.t0) / 1000,
+    });
   }
+}
+
+/** Tracing, the second stage (reporting its windows as progress) and the footprint of an image whose rows are scanned. */
+function finishScannedImage(run: ScanRun, o: OpenedImage, k: number, rows: ImageRows, keep: number): Promise<ImageResult> {
+  const { path, src, plan } = o;
+  const { options, verifier } = run;
+  const onVerify = (windowsDone: number, windowsTotal: number) =>
+    options.onProgress?.({
+      phase: 'verify',
+      image: path,
+      imageIndex: k,
+      images: run.images,
+      tilesDone: run.tilesDone,
+      tilesTotal: run.tilesTotal,
+      mpxDone: run.mpxDone,
+      mpxTotal: run.mpxTotal,
+      windowsDone,
+      windowsTotal,
+      elapsedS: (performance.now() - run.t0) / 1000,
+    });
+  return finishImage(
+    path,
+    src,
+    plan,
+    run.card,
+    rows.acc,
+    rows.foot,
+    run.thresholds,
+    rows.inferred,
+    rows.skipped,
+    verifier
+      ? {
+          verifier,
+          apply: options.verify !== false,
+          onWindow: options.onVerifierWindow,
+          signal: options.signal,
+          onProgress: onVerify,
+          prefilterCacheBytes: keep,
+        }
+      : undefined,
+    run.card.verifier ? '复核已关闭 the second stage was turned off (--no-verify)' : '模型无复核阶段 the model has no second stage',
+  );
 }
 
 /** Scans one image: the first stage over every row, then tracing, the second stage and the footprint (finishImage). */
@@ -344,17 +466,28 @@ async function scanImage(run: ScanRun, o: OpenedImage, k: number, last: boolean)
   const reduced = kept ? undefined : await prepareReducedLevel(run, src, plan, k, keep);
   const rows = new ImageRows(run, o, k);
   try {
-    await runFirstStage({ path, src, plan, card: run.card, crs: options.crs, batchSize: run.batchSize, cacheBytes, reduced, keep: kept, local: run.local!, inThisThread: options.inThisThread ?? true, workers: run.workers, take: (r) => rows.take(r), signal: options.signal });
+    await runFirstStage({
+      path,
+      src,
+      plan,
+      card: run.card,
+      crs: options.crs,
+      batchSize: run.batchSize,
+      cacheBytes,
+      reduced,
+      keep: kept,
+      local: run.local!,
+      inThisThread: options.inThisThread ?? true,
+      workers: run.workers,
+      take: (r) => rows.take(r),
+      signal: options.signal,
+    });
     // Tracing and the heatmap need memory of their own: decoded blocks are not needed any more (unless kept
     // for the prefilter), nor, after the last image, the worker threads (their heaps, caches and sessions).
     if (!keep) src.setCacheBytes(0);
     if (reduced) src.useReducedLevel();
     if (last) await stopWorkers(run.workers.map((w) => w.worker));
-    const onVerify = (windowsDone: number, windowsTotal: number) =>
-      options.onProgress?.({ phase: 'verify', image: path, imageIndex: k, images: run.images, tilesDone: run.tilesDone, tilesTotal: run.tilesTotal, mpxDone: run.mpxDone, mpxTotal: run.mpxTotal, windowsDone, windowsTotal, elapsedS: (performance.now() - run.t0) / 1000 });
-    const result = await finishImage(path, src, plan, run.card, rows.acc, rows.foot, run.thresholds, rows.inferred, rows.skipped,
-      verifier ? { verifier, apply: options.verify !== false, onWindow: options.onVerifierWindow, signal: options.signal, onProgress: onVerify, prefilterCacheBytes: keep } : undefined,
-      run.card.verifier ? '复核已关闭 the second stage was turned off (--no-verify)' : '模型无复核阶段 the model has no second stage');
+    const result = await finishScannedImage(run, o, k, rows, keep);
     return { result, poorBlocks: rows.poorBlocks };
   } catch (err) {
     rows.acc.close();
@@ -378,7 +511,10 @@ function summarize(run: ScanRun, results: ImageResult[], failed: ScanFailure[], 
     tiles_total: sum((r) => r.tilesTotal),
     tiles_inferred: sum((r) => r.tilesInferred),
     tiles_skipped_nodata: sum((r) => r.tilesSkipped),
-    area_km2: round(sum((r) => r.areaKm2), 6),
+    area_km2: round(
+      sum((r) => r.areaKm2),
+      6,
+    ),
     candidates: sum((r) => r.candidates.length),
     candidates_unverified: sum((r) => r.candidates.filter((c) => c.properties.unverified).length),
     seconds: round(seconds, 3),
@@ -387,7 +523,16 @@ function summarize(run: ScanRun, results: ImageResult[], failed: ScanFailure[], 
     model_version: card.version,
     ...(verifier?.model && options.verify !== false && card.verifier ? { verifier: verifierSummary(card.verifier, verifier, results) } : {}),
     ...crsNotes(results),
-    ...(options.quality !== false ? { quality: qualitySummary(run.blocksJudged, allPoorBlocks, sum((r) => r.poorAreaKm2 ?? 0), { ...DEFAULT_QUALITY, ...(options.quality ?? {}) }) } : {}),
+    ...(options.quality !== false
+      ? {
+          quality: qualitySummary(
+            run.blocksJudged,
+            allPoorBlocks,
+            sum((r) => r.poorAreaKm2 ?? 0),
+            { ...DEFAULT_QUALITY, ...(options.quality ?? {}) },
+          ),
+        }
+      : {}),
     failed,
     out_dir: results.length ? outDir : null,
   };
@@ -401,14 +546,27 @@ function verifierSummary(block: NonNullable<ModelCard['verifier']>, verifier: Ve
     images_verified: results.filter((r) => r.verify?.ran).length,
     candidates_rejected: results.reduce((s, r) => s + (r.verify?.rejected ?? 0), 0),
     ...(block.prefilter && verifier.prefilter
-      ? { prefilter: { model: block.prefilter.model, threshold: block.prefilter.threshold, candidates_rejected: results.reduce((s, r) => s + (r.verify?.prefilterRejected ?? 0), 0) } }
+      ? {
+          prefilter: {
+            model: block.prefilter.model,
+            threshold: block.prefilter.threshold,
+            candidates_rejected: results.reduce((s, r) => s + (r.verify?.prefilterRejected ?? 0), 0),
+          },
+        }
       : {}),
     skipped: results.filter((r) => r.verify?.skippedBecause).map((r) => ({ image: r.name, reason: r.verify!.skippedBecause! })),
   };
 }
 
 /** Writes every output under the temporary name `tmp`, then swaps it in for `outDir` (the old one removed). */
-async function writeOutputs(tmp: string, outDir: string, results: ImageResult[], summary: ScanSummary, qualityFeatures: unknown[] | undefined, signal?: AbortSignal): Promise<void> {
+async function writeOutputs(
+  tmp: string,
+  outDir: string,
+  results: ImageResult[],
+  summary: ScanSummary,
+  qualityFeatures: unknown[] | undefined,
+  signal?: AbortSignal,
+): Promise<void> {
   await rm(tmp, { recursive: true, force: true });
   await mkdir(tmp, { recursive: true });
   const fc = (features: unknown[]) => JSON.stringify({ type: 'FeatureCollection', features }, null, 1) + '\n';
@@ -449,17 +607,27 @@ export async function scanImages(options: ScanImagesOptions): Promise<ScanSummar
   const thresholds = thresholdsFor(card, options.threshold);
   const { threads, nWorkers } = planThreads(opened, options);
   const run: ScanRun = {
-    options, modelDir, card, batchSize, thresholds, threads, workers: [], images: opened.length,
+    options,
+    modelDir,
+    card,
+    batchSize,
+    thresholds,
+    threads,
+    workers: [],
+    images: opened.length,
     tilesTotal: opened.reduce((s, o) => s + o.plan.tilesAcross * o.plan.tilesDown, 0),
     mpxTotal: opened.reduce((s, o) => s + (o.src.width * o.src.height) / 1e6, 0),
-    tilesDone: 0, mpxDone: 0, blocksJudged: 0, t0,
+    tilesDone: 0,
+    mpxDone: 0,
+    blocksJudged: 0,
+    t0,
   };
   const results: ImageResult[] = [];
   const qualityFeatures: ReturnType<typeof poorBlockFeatures> = [];
   const allPoorBlocks: PoorBlock[] = [];
   const tmp = `${outDir}.partial-${process.pid}`;
   try {
-    if (opened.length) await startModels(run, nWorkers);
+    if (opened.length) await startModels(run, nWorkers, opened);
     for (let k = 0; k < opened.length; k++) {
       throwIfAborted(options.signal);
       try {
@@ -483,5 +651,6 @@ export async function scanImages(options: ScanImagesOptions): Promise<ScanSummar
     await run.local?.release();
     await run.verifier?.model?.release();
     await run.verifier?.prefilter?.model?.release();
+    await run.onnx?.terminate();
   }
 }

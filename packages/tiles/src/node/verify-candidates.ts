@@ -1,7 +1,7 @@
 import { join, resolve } from 'node:path';
 import { TilesError } from '../errors';
 import type { ModelCard } from '../model/model-card';
-import { writeTileTensor } from '../model/tile-tensor';
+import { writeTileTensorFrom } from '../model/tile-tensor';
 import type { GeoTiffSource } from '../read/open-geotiff-source';
 import type { RgbRaster } from '../read/resample-area';
 import { GSD_LIMIT_SLACK, snapWhole } from '../scan/scan-plan';
@@ -66,7 +66,7 @@ type StageBlock = { model: string; threshold: number; max_windows: number };
  * Loads the verifier a card names (and its prefilter, if any and not turned off), or undefined when the card has none.
  * @throws TilesError `TIANDI_E_BAD_MODEL_CARD` when a folder or its card is missing or not a tile-classifier.
  */
-export async function loadVerifier(modelDir: string, card: ModelCard, o: { cardOnly?: boolean; prefilter?: boolean; threads?: number; signal?: AbortSignal } = {}): Promise<Verifier | undefined> {
+export async function loadVerifier(modelDir: string, card: ModelCard, o: StageLoadOptions & { prefilter?: boolean } = {}): Promise<Verifier | undefined> {
   if (!card.verifier) return undefined;
   const { prefilter, max_gsd_m, calibration, ...stage } = card.verifier;
   const verifier = await loadStage(modelDir, stage, 'verifier', o);
@@ -83,14 +83,26 @@ export async function loadVerifier(modelDir: string, card: ModelCard, o: { cardO
   return verifier;
 }
 
-async function loadStage(modelDir: string, stage: StageBlock, key: string, o: { cardOnly?: boolean; threads?: number; signal?: AbortSignal }): Promise<Verifier> {
+/** How a stage's model is loaded: `load` (default {@link loadModel}, on this thread) with `threads`; only its card when `cardOnly`. */
+export interface StageLoadOptions {
+  cardOnly?: boolean;
+  threads?: number;
+  signal?: AbortSignal;
+  load?: typeof loadModel;
+}
+
+async function loadStage(modelDir: string, stage: StageBlock, key: string, o: StageLoadOptions): Promise<Verifier> {
   const dir = resolve(modelDir, stage.model);
   const vcard = await loadModelCard(dir, o.signal);
   if (vcard.task !== 'tile-classifier') {
-    throw new TilesError('TIANDI_E_BAD_MODEL_CARD', `模型说明无效 invalid model card: ${key} '${stage.model}' must be a tile-classifier (it is ${vcard.task})`, join(dir, 'model.json'));
+    throw new TilesError(
+      'TIANDI_E_BAD_MODEL_CARD',
+      `模型说明无效 invalid model card: ${key} '${stage.model}' must be a tile-classifier (it is ${vcard.task})`,
+      join(dir, 'model.json'),
+    );
   }
   // The verifier runs after the tile rows, when the worker threads are done: it may use every core.
-  const model = o.cardOnly ? undefined : await loadModel(dir, { threads: o.threads ?? 1, signal: o.signal });
+  const model = o.cardOnly ? undefined : await (o.load ?? loadModel)(dir, { threads: o.threads ?? 1, signal: o.signal });
   return { card: vcard, threshold: stage.threshold, maxWindows: stage.max_windows, model };
 }
 
@@ -133,13 +145,21 @@ const WINDOW_CHUNK = 256;
  * two chunks of windows, and reading the next chunk overlaps scoring this one. `onScored` is told how many
  * windows are scored after each chunk.
  */
-export async function scoreCentres(v: Verifier, src: GeoTiffSource, centres: Float64Array, signal?: AbortSignal, onScored?: (done: number) => void): Promise<Float32Array> {
+export async function scoreCentres(
+  v: Verifier,
+  src: GeoTiffSource,
+  centres: Float64Array,
+  signal?: AbortSignal,
+  onScored?: (done: number) => void,
+): Promise<Float32Array> {
   const n = centres.length / 2;
   const out = new Float32Array(n);
   const order = readingOrder(src, centres);
   const at = (i: number) => order[i];
   const readChunk = (i0: number) =>
-    mapConcurrent(Math.min(WINDOW_CHUNK, n - i0), READ_CONCURRENCY, (j) => readVerifierWindow(src, v.card, centres[2 * at(i0 + j)], centres[2 * at(i0 + j) + 1], signal));
+    mapConcurrent(Math.min(WINDOW_CHUNK, n - i0), READ_CONCURRENCY, (j) =>
+      readVerifierWindow(src, v.card, centres[2 * at(i0 + j)], centres[2 * at(i0 + j) + 1], signal),
+    );
   let next = n ? readChunk(0) : undefined;
   for (let i0 = 0; next; i0 += WINDOW_CHUNK) {
     const rasters = await next;
@@ -160,7 +180,9 @@ export function readingOrder(src: Pick<GeoTiffSource, 'layout'>, centres: Float6
   const n = centres.length / 2;
   const bh = src.layout.tiled ? src.layout.blockHeight : 1;
   const band = (i: number) => Math.floor(centres[2 * i + 1] / bh);
-  return Uint32Array.from({ length: n }, (_, i) => i).sort((a, b) => band(a) - band(b) || (bh > 1 ? centres[2 * a] - centres[2 * b] : centres[2 * a + 1] - centres[2 * b + 1]) || a - b);
+  return Uint32Array.from({ length: n }, (_, i) => i).sort(
+    (a, b) => band(a) - band(b) || (bh > 1 ? centres[2 * a] - centres[2 * b] : centres[2 * a + 1] - centres[2 * b + 1]) || a - b,
+  );
 }
 
 /** Maps 0..n-1 through `fn` with at most `limit` calls pending; results in index order. */
@@ -180,14 +202,16 @@ export async function mapConcurrent<T>(n: number, limit: number, fn: (i: number)
 /** Scores windows with the verifier, in batches; returns one poppy probability per window. */
 export async function scoreWindows(v: Verifier, rasters: RgbRaster[]): Promise<number[]> {
   if (!v.model) throw new TilesError('TIANDI_E_INTERNAL', 'verifier loaded without its model');
-  const S = v.card.input.size, C = v.card.input.channels.length;
+  const S = v.card.input.size,
+    C = v.card.input.channels.length;
   // Small batches return to the event loop often, so the next windows' reads are issued between them.
   const BATCH = 16;
   const batch = new Float32Array(BATCH * C * S * S);
   const out: number[] = [];
   for (let i = 0; i < rasters.length; i += BATCH) {
     const n = Math.min(BATCH, rasters.length - i);
-    for (let k = 0; k < n; k++) writeTileTensor(rasters[i + k].rgb, rasters[i + k].valid, v.card, batch, k);
+    // A window known valid everywhere skips the mask (the same values: its mask is all ones).
+    for (let k = 0; k < n; k++) writeTileTensorFrom(rasters[i + k].rgb, rasters[i + k].valid, S, 0, rasters[i + k].allValid === true, v.card, batch, k);
     const scores = await v.model.infer(batch, n);
     for (const s of scores) out.push(s[0]);
   }

@@ -26,6 +26,14 @@ const loadSharp = () =>
     return sharp;
   }));
 
+/** TIFF Compression 7: JPEG, decoded by sharp (libjpeg-turbo). */
+export const JPEG_COMPRESSION = 7;
+
+/** Loads the JPEG decoder now, while the caller waits for something else (its first use would wait for it). */
+export async function preloadJpegDecoder(): Promise<void> {
+  await loadSharp().catch(() => undefined);
+}
+
 /** What a block decoder needs to know about the IFD. */
 export interface BlockLayout {
   /** Block width and height in pixels (strips: image width × RowsPerStrip). */
@@ -132,8 +140,17 @@ export const DECODERS: ReadonlyMap<number, BlockDecoder> = new Map<number, Block
 ]);
 
 const NAMES: Record<number, string> = {
-  2: 'CCITT RLE', 3: 'CCITT G3', 4: 'CCITT G4', 6: 'old-style JPEG', 34676: 'SGILOG', 34712: 'JPEG 2000',
-  34887: 'LERC', 34925: 'LZMA', 50001: 'WebP', 50002: 'JPEG XL', 52546: 'JPEG XL',
+  2: 'CCITT RLE',
+  3: 'CCITT G3',
+  4: 'CCITT G4',
+  6: 'old-style JPEG',
+  34676: 'SGILOG',
+  34712: 'JPEG 2000',
+  34887: 'LERC',
+  34925: 'LZMA',
+  50001: 'WebP',
+  50002: 'JPEG XL',
+  52546: 'JPEG XL',
 };
 
 /** The decoder for a Compression tag value, or a typed error naming the compression and how to convert. */
@@ -141,11 +158,7 @@ export function decoderFor(compression: number, path: string): BlockDecoder {
   const d = DECODERS.get(compression);
   if (d) return d;
   const name = NAMES[compression] ?? `compression ${compression}`;
-  throw new TilesError(
-    'TIANDI_E_UNSUPPORTED_COMPRESSION',
-    `不支持的压缩 unsupported compression ${name}; ${CONVERT}`,
-    path,
-  );
+  throw new TilesError('TIANDI_E_UNSUPPORTED_COMPRESSION', `不支持的压缩 unsupported compression ${name}; ${CONVERT}`, path);
 }
 
 const LITTLE_ENDIAN = new Uint8Array(new Uint32Array([1]).buffer)[0] === 1;
@@ -205,7 +218,9 @@ export function undoHorizontalPredictor(data: Uint8Array, layout: BlockLayout, r
     for (let y = 0; y < rows; y++) {
       let i = y * rowLen;
       const end = i + rowLen;
-      let r = data[i], g = data[i + 1], b = data[i + 2];
+      let r = data[i],
+        g = data[i + 1],
+        b = data[i + 2];
       for (i += 3; i < end; i += 3) {
         r = (r + data[i]) & 255;
         g = (g + data[i + 1]) & 255;

@@ -1,0 +1,112 @@
+import { stat } from 'node:fs/promises';
+import { join, resolve } from 'node:path';
+import { Worker } from 'node:worker_threads';
+import type { InferenceSession } from 'onnxruntime-node';
+import { TilesError } from '../errors';
+import { scoresFromOutput } from '../model/tile-tensor';
+import { checkGraphAgainstCard, loadModelCard, type LoadedModel } from './load-model';
+
+type Reply = { seq: number; ok: boolean; message?: string; meta?: unknown; data?: Float32Array; dims?: number[]; input?: Float32Array };
+
+/**
+ * One thread that runs onnxruntime for this one: onnxruntime-node's `session.run` is synchronous, so on the
+ * scanning thread every batch stopped the reading, decoding and resampling of the next windows. Here the two
+ * overlap, each on its own core. Requests are answered in order; the thread keeps the process alive only while
+ * a request is pending.
+ */
+export class OnnxThread {
+  private readonly worker: Worker;
+  private readonly pending = new Map<number, { resolve: (r: Reply) => void; reject: (e: Error) => void }>();
+  private seq = 0;
+  private sessions = 0;
+  /** Input buffers back from the thread, by length: a batch is copied into one and handed over (a new buffer a batch cost 3–6× as much). */
+  private readonly spare = new Map<number, Float32Array[]>();
+  private dead: Error | undefined;
+
+  constructor() {
+    this.worker = new Worker(new URL('./onnx-thread-worker.mjs', import.meta.url), { stdout: false, stderr: false });
+    this.worker.unref();
+    this.worker.on('message', (r: Reply) => {
+      const p = this.pending.get(r.seq);
+      this.pending.delete(r.seq);
+      if (!this.pending.size) this.worker.unref();
+      if (!p) return;
+      if (r.ok) p.resolve(r);
+      else p.reject(new Error(r.message));
+    });
+    const die = (e: Error) => {
+      this.dead = e;
+      for (const p of this.pending.values()) p.reject(e);
+      this.pending.clear();
+    };
+    this.worker.on('error', die);
+    this.worker.on('exit', (code) => die(new Error(`onnxruntime thread exited (${code})`)));
+  }
+
+  request(m: Record<string, unknown>, transfer: ArrayBuffer[] = []): Promise<Reply> {
+    if (this.dead) return Promise.reject(this.dead);
+    const seq = ++this.seq;
+    return new Promise<Reply>((resolve, reject) => {
+      this.pending.set(seq, { resolve, reject });
+      this.worker.ref();
+      this.worker.postMessage({ ...m, seq }, transfer);
+    });
+  }
+
+  /** Loads `<dir>/model.onnx` under its card into this thread, as a {@link LoadedModel} whose `infer` runs here. */
+  async load(dir: string, options: { threads?: number; signal?: AbortSignal } = {}): Promise<LoadedModel> {
+    const abs = resolve(dir);
+    const card = await loadModelCard(abs, options.signal);
+    const onnxPath = join(abs, 'model.onnx');
+    try {
+      await stat(onnxPath);
+    } catch {
+      throw new TilesError('TIANDI_E_BAD_MODEL_CARD', `找不到模型 no model.onnx beside model.json in ${abs}`, onnxPath);
+    }
+    const session = ++this.sessions;
+    const sessionOptions = {
+      intraOpNumThreads: options.threads ?? 1,
+      interOpNumThreads: 1,
+      executionMode: 'sequential',
+      graphOptimizationLevel: 'all',
+      // Pool threads that spin between runs would take the core the scanning thread reads the next windows on.
+      extra: { session: { intra_op: { allow_spinning: '0' } } },
+    };
+    let meta: Reply['meta'];
+    try {
+      ({ meta } = await this.request({ type: 'load', session, path: onnxPath, options: sessionOptions }));
+    } catch (err) {
+      throw new TilesError(
+        'TIANDI_E_MODEL_MISMATCH',
+        `模型无法加载 model.onnx cannot be loaded by onnxruntime: ${(err as Error).message.slice(0, 200)}`,
+        onnxPath,
+      );
+    }
+    checkGraphAgainstCard(meta as InferenceSession, card, onnxPath);
+    const S = card.input.size;
+    const C = card.input.channels.length;
+    return {
+      card,
+      dir: abs,
+      infer: async (batch, n) => {
+        // A copy: the caller refills its batch while this one is scored.
+        const len = n * C * S * S;
+        const data = this.spare.get(len)?.pop() ?? new Float32Array(len);
+        data.set(batch.subarray(0, len));
+        const r = await this.request({ type: 'run', session, data, dims: [n, C, S, S], input: card.input.name, output: card.output.name }, [
+          data.buffer as ArrayBuffer,
+        ]);
+        if (r.input) this.spare.set(len, [...(this.spare.get(len) ?? []), r.input].slice(-4));
+        return scoresFromOutput(r.data!, r.dims!, card);
+      },
+      release: async () => {
+        await this.request({ type: 'release', session }).catch(() => undefined);
+      },
+    };
+  }
+
+  async terminate(): Promise<void> {
+    this.dead ??= new Error('terminated');
+    await this.worker.terminate();
+  }
+}
