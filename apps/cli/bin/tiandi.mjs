@@ -27,11 +27,22 @@ function fresh(command) {
   }
 }
 
-let main;
-if (fresh(process.argv[2])) ({ main } = await import(pathToFileURL(`${built}main.mjs`).href));
-else {
-  const { register } = await import('tsx/esm/api');
-  register();
-  ({ main } = await import('../src/main.ts'));
+// A long scan runs again in a child whose allocator gives freed memory back (large-scan.mjs).
+const { largeScanEnv, rerunWith } = await import('./large-scan.mjs');
+const env = largeScanEnv(process.argv.slice(2));
+if (env) {
+  process.exitCode = await rerunWith(env);
+} else {
+  await runHere();
 }
-process.exitCode = await main(process.argv.slice(2));
+
+async function runHere() {
+  let main;
+  if (fresh(process.argv[2])) ({ main } = await import(pathToFileURL(`${built}main.mjs`).href));
+  else {
+    const { register } = await import('tsx/esm/api');
+    register();
+    ({ main } = await import('../src/main.ts'));
+  }
+  process.exitCode = await main(process.argv.slice(2));
+}

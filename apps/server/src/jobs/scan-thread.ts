@@ -2,6 +2,12 @@ import { fork } from 'node:child_process';
 import { fileURLToPath } from 'node:url';
 import type { ScanProgress, ScanSummary } from '@tiandi/tiles/node';
 
+/**
+ * glibc's allocator told to give freed memory back (read only at a process's start, so given to the scan's): as
+ * `tiandi scan` runs long scans (apps/cli/bin/large-scan.mjs, where the figures are). An upload may be 20 Gpx.
+ */
+const SCAN_MALLOC_ENV = { MALLOC_MMAP_THRESHOLD_: '262144', MALLOC_ARENA_MAX: '2' };
+
 /** What the server asks a scan process to do. */
 export interface ScanThreadInput {
   images: string[];
@@ -26,7 +32,10 @@ export type ScanThreadMessage =
  */
 export function scanInThread(input: ScanThreadInput, onProgress: (p: ScanProgress) => void, signal: AbortSignal): Promise<ScanSummary> {
   return new Promise((resolve, reject) => {
-    const child = fork(fileURLToPath(new URL('./scan-thread-entry.mjs', import.meta.url)), [], { stdio: ['ignore', 'ignore', 'inherit', 'ipc'] });
+    const child = fork(fileURLToPath(new URL('./scan-thread-entry.mjs', import.meta.url)), [], {
+      stdio: ['ignore', 'ignore', 'inherit', 'ipc'],
+      env: { ...process.env, ...SCAN_MALLOC_ENV },
+    });
     let settled = false;
     const finish = (f: () => void) => {
       if (settled) return;

@@ -1,0 +1,56 @@
+// Whether `tiandi scan` should run in a child process with glibc's allocator told to give freed memory back.
+// Plain JavaScript beside the launcher (bin/tiandi.mjs), which decides before loading anything else.
+import { statSync } from 'node:fs';
+
+/**
+ * glibc raises its mmap threshold after the first large frees (up to 32 MB), so the block buffers a long scan
+ * frees later come from its heap and are kept: a 1.6-Gpx striped file peaked at 638 MB when tracing started with
+ * the block cache just freed, 575 MB with these (packages/tiles/bench/HISTORY.md). glibc reads them only at
+ * start-up, hence a child process. MALLOC_ARENA_MAX keeps threads from each growing an arena of their own. The
+ * server gives its scan processes the same (apps/server/src/jobs/scan-thread.ts).
+ */
+export const SCAN_MALLOC_ENV = { MALLOC_MMAP_THRESHOLD_: '262144', MALLOC_ARENA_MAX: '2' };
+
+/**
+ * Input bytes from which a scan is run in that child: a second Node start (~0.05 s) is nothing beside a scan of
+ * minutes, and a short scan's memory stays far under the budget without it (a 64-Mpx file: ~330 MB). 256 MB is
+ * about a gigapixel of JPEG at quality 85, 250 Mpx of deflate or LZW.
+ */
+export const LARGE_SCAN_BYTES = 256 << 20;
+
+/**
+ * The environment to re-run `argv` (the CLI's arguments) with, or undefined to run here: a `scan` of TIFF files
+ * totalling at least `largeBytes` (TIANDI_LARGE_SCAN_BYTES, default {@link LARGE_SCAN_BYTES}; 0: every scan) on
+ * Linux, unless the allocator was already set (by that re-run, or by the user).
+ */
+export function largeScanEnv(argv, env = process.env, platform = process.platform) {
+  const largeBytes = env.TIANDI_LARGE_SCAN_BYTES ? Number(env.TIANDI_LARGE_SCAN_BYTES) : LARGE_SCAN_BYTES;
+  if (argv[0] !== 'scan' || platform !== 'linux' || env.MALLOC_MMAP_THRESHOLD_ !== undefined) return undefined;
+  let bytes = 0;
+  for (const a of argv.slice(1)) {
+    if (!/\.tiff?$/i.test(a)) continue;
+    try {
+      bytes += statSync(a).size;
+    } catch {
+      // Not a file (yet): the scan names it.
+    }
+  }
+  return bytes >= largeBytes ? { ...env, ...SCAN_MALLOC_ENV } : undefined;
+}
+
+/** Runs this CLI again in a child process with `env`, forwarding signals; resolves to its exit status. */
+export async function rerunWith(env) {
+  const { spawn } = await import('node:child_process');
+  const child = spawn(process.execPath, [...process.execArgv, ...process.argv.slice(1)], { stdio: 'inherit', env });
+  const forward = (s) => child.kill(s);
+  for (const s of ['SIGINT', 'SIGTERM', 'SIGHUP']) process.on(s, forward);
+  return new Promise((resolve) => {
+    child.on('exit', (code, signal) => {
+      for (const s of ['SIGINT', 'SIGTERM', 'SIGHUP']) process.off(s, forward);
+      // Killed by a signal: end the same way, so the shell sees what happened.
+      if (signal) process.kill(process.pid, signal);
+      resolve(code ?? 1);
+    });
+    child.on('error', () => resolve(1));
+  });
+}
