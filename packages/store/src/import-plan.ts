@@ -1,18 +1,13 @@
-import type { LineString, LonLat, MultiLineString } from '@tiandi/geo';
+import type { PlanBody } from '@tiandi/api';
+import type { MultiLineString } from '@tiandi/geo';
 import { markTargetsPlanned } from './targets';
 import { dbOf, type Workspace } from './workspace';
 
-/** A plan as the workspace records it: per team, the route and the ordered stops. */
-export interface PlanInput {
-  planId: string;
-  teams: {
-    team: string;
-    route: LineString | MultiLineString | null;
-    durationS?: number | null;
-    distanceM?: number | null;
-    stops: { targetId: string | null; position: LonLat; arriveS?: number | null }[];
-  }[];
-}
+/**
+ * A plan as the workspace records it: per team, the route and the ordered stops. The API's {@link PlanBody} — the
+ * planner's `planRecord` writes it, `POST /api/plans` parses it — so the three cannot drift apart.
+ */
+export type PlanInput = PlanBody;
 
 /**
  * Records a plan (routes → plans layer, stops → stops layer) and marks its targets planned, as one
