@@ -87,7 +87,8 @@ async function runScan(argv: string[], io: Io): Promise<number> {
   const { scanImages, TilesError } = await loadTiles();
   // The season's quality thresholds judge the imagery; its GSD and flowering window are checked after the scan.
   const season = workspaceFile ? await workspaceSeason(workspaceFile) : undefined;
-  const quality = (await import('@tiandi/store')).scanQualityOption(season);
+  // The store (SQLite and friends) is loaded only for a workspace: without one there is no season to ask.
+  const quality = season ? (await import('@tiandi/store')).scanQualityOption(season) : undefined;
   const toScan = workspaceFile ? await imagesNotYetScanned(io, v, images, workspaceFile, setup.modelDir, TilesError) : images;
   const progress = scanProgressBars(io, v.json);
   let summary: ScanSummary;

@@ -11,9 +11,19 @@ import { tracePlots } from '../vector/trace-plots';
 import type { ModelCard } from '../model/model-card';
 import { gridToGeoJson } from './grid-to-geojson';
 import { imageFingerprint } from './image-fingerprint';
-import { imageDigests } from './image-digests';
+import { imageDigests, type ImageDigests } from './image-digests';
 import { pickWindowCells } from '../verify/pick-windows';
-import { calibrate, mapConcurrent, readVerifierWindow, scoreCentres, scoreWindows, verifierCannotJudge, VERIFY_CACHE_BYTES, type Verifier, type VerifierWindow } from './verify-candidates';
+import {
+  calibrate,
+  mapConcurrent,
+  readVerifierWindow,
+  scoreCentres,
+  scoreWindows,
+  verifierCannotJudge,
+  VERIFY_CACHE_BYTES,
+  type Verifier,
+  type VerifierWindow,
+} from './verify-candidates';
 import type { RgbRaster } from '../read/resample-area';
 
 /** Properties of each feature of candidates.geojson. */
@@ -76,7 +86,15 @@ const round = (v: number, d: number) => Math.round(v * 10 ** d) / 10 ** d;
 type Candidate = ImageResult['candidates'][number];
 
 /** The first stage's candidates: plots traced on the heatmap, mapped to WGS 84, each with its heatmap cells. */
-async function traceCandidates(path: string, src: GeoTiffSource, plan: ScanPlan, card: ModelCard, scores: PagedCells<Float32Array>, thresholds: { high: number; low: number; min_area_m2: number }, labels: PagedCellsOptions): Promise<{ candidates: Candidate[]; cellsOf: ArrayLike<number>[] }> {
+async function traceCandidates(
+  path: string,
+  src: GeoTiffSource,
+  plan: ScanPlan,
+  card: ModelCard,
+  scores: PagedCells<Float32Array>,
+  thresholds: { high: number; low: number; min_area_m2: number },
+  labels: PagedCellsOptions,
+): Promise<{ candidates: Candidate[]; cellsOf: ArrayLike<number>[] }> {
   const cellM = plan.cellWork * card.gsd_m;
   const minCells = thresholds.min_area_m2 / (cellM * cellM);
   const plots = tracePlots(scores, plan.heatWidth, plan.heatHeight, { high: thresholds.high, low: thresholds.low, minCells, labels });
@@ -118,7 +136,15 @@ async function traceCandidates(path: string, src: GeoTiffSource, plan: ScanPlan,
  * scoring every remaining candidate's windows and dropping those under its threshold (when applied). Kept candidates
  * the verifier judged get their best window as a chip and their calibrated probability.
  */
-async function secondStage(name: string, src: GeoTiffSource, plan: ScanPlan, card: ModelCard, scores: PagedCells<Float32Array>, first: { candidates: Candidate[]; cellsOf: ArrayLike<number>[] }, verify: VerifyOptions): Promise<{ candidates: Candidate[]; report: NonNullable<ImageResult['verify']>; chips: Map<string, RgbRaster> }> {
+async function secondStage(
+  name: string,
+  src: GeoTiffSource,
+  plan: ScanPlan,
+  card: ModelCard,
+  scores: PagedCells<Float32Array>,
+  first: { candidates: Candidate[]; cellsOf: ArrayLike<number>[] },
+  verify: VerifyOptions,
+): Promise<{ candidates: Candidate[]; report: NonNullable<ImageResult['verify']>; chips: Map<string, RgbRaster> }> {
   let { candidates, cellsOf } = first;
   const chips = new Map<string, RgbRaster>();
   const cellM = plan.cellWork * card.gsd_m;
@@ -144,8 +170,11 @@ async function secondStage(name: string, src: GeoTiffSource, plan: ScanPlan, car
     const { best, bestAt } = scored;
     const key = stage === pre ? 'score_prefilter' : 'score_verify';
     const kept: number[] = [];
-    best.forEach((b, k) => { if (!verify.apply || b >= stage.threshold) kept.push(k); });
-    const prev = candidates, prevCells = cellsOf;
+    best.forEach((b, k) => {
+      if (!verify.apply || b >= stage.threshold) kept.push(k);
+    });
+    const prev = candidates,
+      prevCells = cellsOf;
     candidates = kept.map((k) => ({ ...prev[k], properties: { ...prev[k].properties, [key]: round(best[k], 4) } }));
     cellsOf = kept.map((k) => prevCells[k]);
     if (stage === pre) prefilterRejected = prev.length - kept.length;
@@ -179,12 +208,23 @@ function footprintOf(foot: PagedCells<Uint8Array>, plan: ScanPlan, src: GeoTiffS
   const areaKm2 = geodesicAreaM2(geometry) / 1e6;
   // Valid imagery of poor quality (cells marked 2 by the quality check) is not footprint: coverage counts it as a gap.
   const poorRings = outlineRings((x, y) => foot.at(x, y) === 2, 0, 0, plan.footWidth, plan.footHeight);
-  const poorGeom = poorRings.length ? gridToGeoJson(poorRings.map((p) => ({ outer: simplifyRing(p.outer, 0.5, 0.02), holes: p.holes.map((h) => simplifyRing(h, 0.5, 0.02)) })), footToLonLat) : undefined;
+  const poorGeom = poorRings.length
+    ? gridToGeoJson(
+        poorRings.map((p) => ({ outer: simplifyRing(p.outer, 0.5, 0.02), holes: p.holes.map((h) => simplifyRing(h, 0.5, 0.02)) })),
+        footToLonLat,
+      )
+    : undefined;
   return { geometry, areaKm2, poorAreaKm2: poorGeom ? geodesicAreaM2(poorGeom) / 1e6 : 0 };
 }
 
 /** The footprint feature's properties: the image, its GSD, CRS, size and date, areas, and its content digests. */
-async function footprintProperties(path: string, src: GeoTiffSource, areaKm2: number, poorAreaKm2: number): Promise<Record<string, unknown>> {
+async function footprintProperties(
+  path: string,
+  src: GeoTiffSource,
+  areaKm2: number,
+  poorAreaKm2: number,
+  digestsP: Promise<ImageDigests>,
+): Promise<Record<string, unknown>> {
   const props: Record<string, unknown> = {
     image: basename(path),
     gsd_m: round((src.gsdM.x + src.gsdM.y) / 2, 4),
@@ -197,7 +237,7 @@ async function footprintProperties(path: string, src: GeoTiffSource, areaKm2: nu
   props.area_km2 = round(areaKm2, 6);
   if (poorAreaKm2 > 0) props.poor_quality_km2 = round(poorAreaKm2, 6);
   // Content digests, so the workspace recognises this imagery again under any name.
-  const digests = await imageDigests(path, { src });
+  const digests = await digestsP;
   props.sha256 = digests.sha256;
   props.pixel_sha256 = digests.pixelSha256;
   return props;
@@ -231,6 +271,10 @@ export async function finishImage(
     verify = undefined;
   }
   const first = await traceCandidates(path, src, plan, card, scores, thresholds, acc.labelsStore());
+  // The content digests hash the file and read 16 windows: begun now, they run while the second stage waits for its
+  // models' thread, not after it. Awaited (their error thrown) for the footprint's properties.
+  const digests = imageDigests(path, { src });
+  digests.catch(() => undefined);
   let candidates = first.candidates;
   let chips = new Map<string, RgbRaster>();
   if (verify) ({ candidates, report: verifyReport, chips } = await secondStage(name, src, plan, card, scores, first, verify));
@@ -238,7 +282,7 @@ export async function finishImage(
     if (c.properties.unverified) c.properties.unverified_reason = unverifiedReason;
   }
   const { geometry, areaKm2, poorAreaKm2 } = footprintOf(foot, plan, src);
-  const props = await footprintProperties(path, src, areaKm2, poorAreaKm2);
+  const props = await footprintProperties(path, src, areaKm2, poorAreaKm2, digests);
   return {
     name,
     candidates,
@@ -274,7 +318,8 @@ async function scoreCandidates(
   const xy: number[] = [];
   windowCells.forEach((list, k) => {
     for (const cell of list) {
-      const cx = cell % plan.heatWidth, cy = (cell - cx) / plan.heatWidth;
+      const cx = cell % plan.heatWidth,
+        cy = (cell - cx) / plan.heatWidth;
       owner.push(k);
       xy.push(...cellToSourcePixel(plan, cx + 0.5, cy + 0.5));
     }
@@ -302,7 +347,13 @@ async function scoreCandidates(
       rasters.forEach((raster, j) => {
         const i = i0 + j;
         if (scores) take(i, scores[j]);
-        o.onWindow!({ image, candidateId: candidates[owner[i]].properties.id, lonLat: src.pixelToWgs84(centres[2 * i], centres[2 * i + 1]), raster, score: scores?.[j] });
+        o.onWindow!({
+          image,
+          candidateId: candidates[owner[i]].properties.id,
+          lonLat: src.pixelToWgs84(centres[2 * i], centres[2 * i + 1]),
+          raster,
+          score: scores?.[j],
+        });
       });
       o.onProgress?.(i0 + n, owner.length);
     }

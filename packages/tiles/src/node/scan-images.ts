@@ -27,7 +27,7 @@ import { loadModel, loadModelCard, type LoadedModel } from './load-model';
 import { ScanWorker } from './worker-pool';
 import { OnnxThread } from './onnx-thread';
 import { scanWorkerBundle } from './worker-bundle';
-import { loadVerifier, type Verifier, type VerifierWindow } from './verify-candidates';
+import { loadVerifier, mapConcurrent, type Verifier, type VerifierWindow } from './verify-candidates';
 import { removeOrphanLevels } from '../read/reduced-level';
 import { JPEG_COMPRESSION, preloadJpegDecoder } from '../read/codecs';
 import { runFirstStage } from './first-stage';
@@ -140,11 +140,13 @@ async function writeChips(dir: string, results: ImageResult[]): Promise<void> {
   await mkdir(dir, { recursive: true });
   // sharp takes about half a second to load: only a scan with verified candidates loads it.
   const sharp = (await import('sharp')).default;
-  for (const [id, r] of all) {
-    await sharp(Buffer.from(r.rgb.buffer, r.rgb.byteOffset, r.rgb.byteLength), { raw: { width: r.width, height: r.height, channels: 3 } })
+  // Encoded on the thread pool, four at a time.
+  await mapConcurrent(all.length, 4, (i) => {
+    const [id, r] = all[i];
+    return sharp(Buffer.from(r.rgb.buffer, r.rgb.byteOffset, r.rgb.byteLength), { raw: { width: r.width, height: r.height, channels: 3 } })
       .png()
       .toFile(resolve(dir, `${id}.png`));
-  }
+  });
 }
 
 /** The CRS notes of the scanned images, each once (`crs_notes` is left out when there are none). */
@@ -573,11 +575,14 @@ async function writeOutputs(
   await writeFile(resolve(tmp, 'candidates.geojson'), fc(results.flatMap((r) => r.candidates)));
   await writeFile(resolve(tmp, 'footprint.geojson'), fc(results.map((r) => r.footprint)));
   if (qualityFeatures) await writeFile(resolve(tmp, 'quality.geojson'), fc(qualityFeatures));
-  await writeChips(resolve(tmp, 'chips'), results);
-  for (const r of results) {
-    const name = results.length === 1 ? 'heatmap.tif' : `heatmap-${basename(r.name, extname(r.name))}.tif`;
-    await writeHeatmap(resolve(tmp, name), r.heat, signal);
-  }
+  const heatmaps = async () => {
+    for (const r of results) {
+      const name = results.length === 1 ? 'heatmap.tif' : `heatmap-${basename(r.name, extname(r.name))}.tif`;
+      await writeHeatmap(resolve(tmp, name), r.heat, signal);
+    }
+  };
+  // Chips (PNG) and heatmaps (deflate) are both encoded on the thread pool: together rather than one after the other.
+  await Promise.all([writeChips(resolve(tmp, 'chips'), results), heatmaps()]);
   await writeFile(resolve(tmp, 'summary.json'), JSON.stringify(summary, null, 2) + '\n');
   const old = `${outDir}.old-${process.pid}`;
   await rm(old, { recursive: true, force: true });

@@ -1,14 +1,17 @@
 import { readFile } from 'node:fs/promises';
 import { join, resolve } from 'node:path';
 import * as ort from 'onnxruntime-node';
-import onnxProto from 'onnx-proto';
+import { createRequire } from 'node:module';
+import type onnxProto from 'onnx-proto';
 import { TilesError } from '../errors';
 import type { ModelCard } from '../model/model-card';
 import { writeTileTensor } from '../model/tile-tensor';
 import type { RgbRaster } from '../read/resample-area';
 import { loadModelCard } from './load-model';
 
-const { onnx } = onnxProto;
+/** onnx-proto (protobufjs: ~40 ms to load) is loaded when a verifier is adapted; a scan, which imports this module too, never needs it. */
+let onnxNamespace: typeof onnxProto.onnx | undefined;
+const onnx = (): typeof onnxProto.onnx => (onnxNamespace ??= (createRequire(import.meta.url)('onnx-proto') as typeof onnxProto).onnx);
 type ModelProto = onnxProto.onnx.ModelProto;
 type NodeProto = onnxProto.onnx.INodeProto;
 type TensorProto = onnxProto.onnx.ITensorProto;
@@ -41,7 +44,8 @@ const attrFloat = (n: NodeProto, name: string, d: number) => (attr(n, name) ? (a
 
 /** A float32 initializer's values (raw_data or float_data). */
 export function tensorValues(t: TensorProto): Float32Array {
-  if (t.dataType !== onnx.TensorProto.DataType.FLOAT) throw new TilesError('TIANDI_E_MODEL_MISMATCH', `模型无法适配 cannot adapt: weight '${t.name}' is not float32`);
+  if (t.dataType !== onnx().TensorProto.DataType.FLOAT)
+    throw new TilesError('TIANDI_E_MODEL_MISMATCH', `模型无法适配 cannot adapt: weight '${t.name}' is not float32`);
   if (t.rawData && t.rawData.length) {
     const copy = new Uint8Array(t.rawData); // aligned copy
     return new Float32Array(copy.buffer, 0, copy.length / 4);
@@ -65,13 +69,17 @@ export function findClassifierHead(model: ModelProto, outputName: string): Class
   for (const n of g.node ?? []) for (const o of n.output ?? []) producer.set(o, n);
   const init = new Map((g.initializer ?? []).map((t) => [t.name ?? '', t]));
   const fail = (why: string): never => {
-    throw new TilesError('TIANDI_E_MODEL_MISMATCH', `模型无法适配 cannot adapt this verifier: ${why}; adaptation needs its last layer to be a Gemm, MatMul or 1×1 Conv with constant weights`);
+    throw new TilesError(
+      'TIANDI_E_MODEL_MISMATCH',
+      `模型无法适配 cannot adapt this verifier: ${why}; adaptation needs its last layer to be a Gemm, MatMul or 1×1 Conv with constant weights`,
+    );
   };
   let name = outputName;
   let biasName: string | undefined;
   for (let hop = 0; hop < 8; hop++) {
     const n = producer.get(name) ?? fail(`no node produces '${name}'`);
-    const inputs = n.input ?? [], opType = n.opType ?? '';
+    const inputs = n.input ?? [],
+      opType = n.opType ?? '';
     if (['Flatten', 'Reshape', 'Squeeze', 'Identity'].includes(opType)) {
       name = inputs[0];
       continue;
@@ -101,7 +109,19 @@ export function findClassifierHead(model: ModelProto, outputName: string): Class
         if (bv.length !== K && bv.length !== 1) fail(`bias '${bName}' has ${bv.length} values for ${K} logits`);
         for (let k = 0; k < K; k++) bias[k] = beta * bv[bv.length === 1 ? 0 : k];
       }
-      return { embeddingName: inputs[0], op: opType as ClassifierHead['op'], weightName: inputs[1], biasName: bName, alpha, beta, storedKByD, dim: D, classes: K, weight, bias };
+      return {
+        embeddingName: inputs[0],
+        op: opType as ClassifierHead['op'],
+        weightName: inputs[1],
+        biasName: bName,
+        alpha,
+        beta,
+        storedKByD,
+        dim: D,
+        classes: K,
+        weight,
+        bias,
+      };
     }
     fail(`'${name}' comes from a ${opType} node`);
   }
@@ -111,7 +131,7 @@ export function findClassifierHead(model: ModelProto, outputName: string): Class
 /** Decodes an ONNX file. @throws TilesError `TIANDI_E_MODEL_MISMATCH` when it is not one. */
 export function decodeOnnx(bytes: Uint8Array, path?: string): ModelProto {
   try {
-    return onnx.ModelProto.decode(bytes);
+    return onnx().ModelProto.decode(bytes);
   } catch (err) {
     throw new TilesError('TIANDI_E_MODEL_MISMATCH', `模型无法读取 model.onnx is not a readable ONNX file: ${(err as Error).message.slice(0, 200)}`, path);
   }
@@ -119,16 +139,18 @@ export function decodeOnnx(bytes: Uint8Array, path?: string): ModelProto {
 
 /** A copy of the graph with the head's input tensor added as a second output, `embeddingName`. */
 export function withEmbeddingOutput(model: ModelProto, head: ClassifierHead): Uint8Array {
-  const copy = onnx.ModelProto.decode(onnx.ModelProto.encode(model).finish());
+  const copy = onnx().ModelProto.decode(onnx().ModelProto.encode(model).finish());
   if (!(copy.graph!.output ?? []).some((o) => o.name === head.embeddingName)) {
-    (copy.graph!.output ??= []).push(onnx.ValueInfoProto.create({ name: head.embeddingName, type: { tensorType: { elemType: onnx.TensorProto.DataType.FLOAT } } }));
+    (copy.graph!.output ??= []).push(
+      onnx().ValueInfoProto.create({ name: head.embeddingName, type: { tensorType: { elemType: onnx().TensorProto.DataType.FLOAT } } }),
+    );
   }
-  return onnx.ModelProto.encode(copy).finish();
+  return onnx().ModelProto.encode(copy).finish();
 }
 
 /** A copy of the graph with the last layer's weights and bias replaced (K × D, as in {@link ClassifierHead}). */
 export function withHeadWeights(model: ModelProto, head: ClassifierHead, weight: Float32Array, bias: Float32Array): Uint8Array {
-  const copy = onnx.ModelProto.decode(onnx.ModelProto.encode(model).finish());
+  const copy = onnx().ModelProto.decode(onnx().ModelProto.encode(model).finish());
   const init = new Map((copy.graph!.initializer ?? []).map((t) => [t.name ?? '', t]));
   const { classes: K, dim: D } = head;
   const stored = new Float32Array(K * D);
@@ -138,11 +160,14 @@ export function withHeadWeights(model: ModelProto, head: ClassifierHead, weight:
     const b = init.get(head.biasName)!;
     const n = tensorValues(b).length;
     if (n === 1 && K > 1) throw new TilesError('TIANDI_E_MODEL_MISMATCH', 'cannot adapt: one bias shared by several logits');
-    setTensorValues(b, Float32Array.from({ length: n }, (_, k) => bias[k] / head.beta));
+    setTensorValues(
+      b,
+      Float32Array.from({ length: n }, (_, k) => bias[k] / head.beta),
+    );
   } else if (bias.some((v) => v !== 0)) {
     throw new TilesError('TIANDI_E_MODEL_MISMATCH', 'cannot adapt: the last layer has no bias to write');
   }
-  return onnx.ModelProto.encode(copy).finish();
+  return onnx().ModelProto.encode(copy).finish();
 }
 
 /** A verifier that returns, for each window, its poppy probability and its embedding (the last layer's input). */
@@ -179,10 +204,14 @@ export async function loadEmbeddingModel(dir: string, o: { threads?: number } = 
   const proto = decodeOnnx(await readFile(path), path);
   const head = findClassifierHead(proto, card.output.name);
   const session = await ort.InferenceSession.create(withEmbeddingOutput(proto, head), { intraOpNumThreads: o.threads ?? 1, interOpNumThreads: 1 });
-  const S = card.input.size, C = card.input.channels.length, BATCH = 32;
+  const S = card.input.size,
+    C = card.input.channels.length,
+    BATCH = 32;
   const batch = new Float32Array(BATCH * C * S * S);
   return {
-    card, head, proto,
+    card,
+    head,
+    proto,
     async embed(rasters) {
       const scores = new Float32Array(rasters.length);
       const embeddings: Float32Array[] = [];
@@ -191,8 +220,10 @@ export async function loadEmbeddingModel(dir: string, o: { threads?: number } = 
         for (let k = 0; k < n; k++) writeTileTensor(rasters[i + k].rgb, rasters[i + k].valid, card, batch, k);
         const input = new ort.Tensor('float32', batch.subarray(0, n * C * S * S), [n, C, S, S]);
         const out = await session.run({ [card.input.name]: input }, [card.output.name, head.embeddingName]);
-        const lo = out[card.output.name].data as Float32Array, em = out[head.embeddingName].data as Float32Array;
-        const K = lo.length / n, D = em.length / n;
+        const lo = out[card.output.name].data as Float32Array,
+          em = out[head.embeddingName].data as Float32Array;
+        const K = lo.length / n,
+          D = em.length / n;
         if (D !== head.dim) throw new TilesError('TIANDI_E_MODEL_MISMATCH', `embedding has ${D} values per window, the last layer takes ${head.dim}`, path);
         for (let k = 0; k < n; k++) {
           scores[i + k] = poppyProbability(card, lo.subarray(k * K, (k + 1) * K));

@@ -206,14 +206,19 @@ export async function scoreWindows(v: Verifier, rasters: RgbRaster[]): Promise<n
     C = v.card.input.channels.length;
   // Small batches return to the event loop often, so the next windows' reads are issued between them.
   const BATCH = 16;
-  const batch = new Float32Array(BATCH * C * S * S);
-  const out: number[] = [];
+  // Two buffers in turn: one is filled while the other's batch is scored on the models' thread.
+  const buffers = [new Float32Array(BATCH * C * S * S), new Float32Array(BATCH * C * S * S)];
+  const scored: Promise<Float32Array[]>[] = [];
   for (let i = 0; i < rasters.length; i += BATCH) {
+    // The buffer about to be filled is free once the batch sent from it two batches ago is scored.
+    if (scored.length >= 2) await scored[scored.length - 2];
+    const batch = buffers[scored.length % 2];
     const n = Math.min(BATCH, rasters.length - i);
     // A window known valid everywhere skips the mask (the same values: its mask is all ones).
     for (let k = 0; k < n; k++) writeTileTensorFrom(rasters[i + k].rgb, rasters[i + k].valid, S, 0, rasters[i + k].allValid === true, v.card, batch, k);
-    const scores = await v.model.infer(batch, n);
-    for (const s of scores) out.push(s[0]);
+    const p = v.model.infer(batch, n);
+    p.catch(() => undefined); // its error is thrown where it is awaited
+    scored.push(p);
   }
-  return out;
+  return (await Promise.all(scored)).flatMap((scores) => scores.map((s) => s[0]));
 }

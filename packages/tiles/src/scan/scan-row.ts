@@ -44,7 +44,17 @@ export interface PoorBlock {
  * Judges the quality blocks of tiles [tx0, tx1) in a segment window — each tile's stride block, the last tile of a
  * row or column taking the rest of the image — and marks the footprint cells whose centre lies in a poor block 2.
  */
-function judgeSegment(win: RgbRaster, plan: ScanPlan, ty: number, tx0: number, tx1: number, footRow0: number, footRows: number, footValid: Uint8Array, poor: PoorBlock[]): number {
+function judgeSegment(
+  win: RgbRaster,
+  plan: ScanPlan,
+  ty: number,
+  tx0: number,
+  tx1: number,
+  footRow0: number,
+  footRows: number,
+  footValid: Uint8Array,
+  poor: PoorBlock[],
+): number {
   const T = plan.tileStride;
   const F = plan.footCellWork;
   const by0 = ty * T;
@@ -99,11 +109,55 @@ export function segmentWindow(plan: ScanPlan, ty: number, tx0: number, tx1: numb
   return [[wx0 * plan.fx, y0w * plan.fy, (wx0 + bw) * plan.fx, (y0w + S) * plan.fy], bw, S];
 }
 
-/** The tile batch of the row being scanned, reused by the next row: a new one a row (6 MB) fed the garbage collector. */
-let spareBatch: Float32Array | undefined;
-function batchBuffer(n: number): Float32Array {
-  if (spareBatch?.length !== n) spareBatch = new Float32Array(n);
-  return spareBatch;
+/** The tile batches of the row being scanned, reused by the next row: new ones a row (6 MB) fed the garbage collector. */
+const spareBatches: (Float32Array | undefined)[] = [undefined, undefined];
+function batchBuffer(k: number, n: number): Float32Array {
+  if (spareBatches[k]?.length !== n) spareBatches[k] = new Float32Array(n);
+  return spareBatches[k]!;
+}
+
+/**
+ * A row's tiles batched for inference in two buffers taken in turn: one is filled while the other is scored, so
+ * this thread writes the next tensors (and takes in the next window's blocks) while the model runs on its own
+ * thread, instead of waiting for every batch. A buffer is refilled only once its batch is scored (an `infer` may
+ * read it until then); scores come back in batch order, as when each batch was awaited.
+ */
+class TileBatches {
+  readonly pending: number[] = [];
+  private readonly buffers: Float32Array[];
+  private readonly scoring: (Promise<unknown> | undefined)[] = [undefined, undefined];
+  private readonly scored: Promise<RowResult['tiles']>[] = [];
+  private slot = 0;
+
+  constructor(
+    private readonly infer: BatchInfer,
+    length: number,
+  ) {
+    this.buffers = [batchBuffer(0, length), batchBuffer(1, length)];
+  }
+
+  /** The buffer tiles are written into now (slot `pending.length`). */
+  get batch(): Float32Array {
+    return this.buffers[this.slot];
+  }
+
+  /** Sends the pending tiles to be scored, and waits until the other buffer may be filled. */
+  async flush(): Promise<void> {
+    if (!this.pending.length) return;
+    const txs = this.pending.splice(0);
+    const p = this.infer(this.buffers[this.slot], txs.length).then((scores) => txs.map((tx, i) => ({ tx, scores: scores[i] })));
+    p.catch(() => undefined); // its error is thrown where it is awaited
+    this.scored.push(p);
+    this.scoring[this.slot] = p;
+    this.slot = 1 - this.slot;
+    await this.scoring[this.slot];
+  }
+
+  /** Every tile's scores, in the order the tiles were added. */
+  async tiles(): Promise<RowResult['tiles']> {
+    await this.flush();
+    return (await Promise.all(this.scored)).flat();
+  }
 }
 
 /**
@@ -127,9 +181,7 @@ export async function scanRow(
   const seg = Math.max(1, options.segmentTiles ?? 8);
   const B = Math.max(1, options.batchSize ?? 8);
   const y0w = ty * T;
-  const batch = batchBuffer(B * C * S * S);
-  const pending: number[] = [];
-  const tiles: RowResult['tiles'] = [];
+  const batches = new TileBatches(infer, B * C * S * S);
   let skipped = 0;
   const seg0 = plan.cellOffsetWork === 0 && plan.outCells > 1;
   const heatRow0 = seg0 ? Math.floor(y0w / plan.cellWork) : ty;
@@ -142,12 +194,6 @@ export async function scanRow(
   const poorBlocks: PoorBlock[] = [];
   let blocksJudged = 0;
 
-  const flush = async () => {
-    if (!pending.length) return;
-    const scores = await infer(batch, pending.length);
-    pending.forEach((tx, i) => tiles.push({ tx, scores: scores[i] }));
-    pending.length = 0;
-  };
   const segments: [number, number][] = [];
   const from = options.tx0 ?? 0;
   const to = Math.min(plan.tilesAcross, options.tx1 ?? plan.tilesAcross);
@@ -176,7 +222,11 @@ export async function scanRow(
       let any = win.allValid ? 1 : 0;
       for (let y = 0; y < S && !any; y++) {
         const r = y * win.width + ox;
-        for (let x = 0; x < S; x++) if (win.valid[r + x]) { any = 1; break; }
+        for (let x = 0; x < S; x++)
+          if (win.valid[r + x]) {
+            any = 1;
+            break;
+          }
       }
       if (!any) {
         skipped++;
@@ -186,11 +236,26 @@ export async function scanRow(
         const m = plan.cellOffsetWork;
         if (win.allValid || cellValid(win, wx0, y0w, tx * T + m, y0w + m, tx * T + m + T, y0w + m + T, plan)) heatValid[tx] = 1;
       }
-      writeTileTensorFrom(win.rgb, win.valid, win.width, ox, win.allValid === true, card, batch, pending.length);
-      pending.push(tx);
-      if (pending.length === B) await flush();
+      writeTileTensorFrom(win.rgb, win.valid, win.width, ox, win.allValid === true, card, batches.batch, batches.pending.length);
+      batches.pending.push(tx);
+      if (batches.pending.length === B) await batches.flush();
     }
   }
-  await flush();
-  return { ty, tx0: from, tx1: to, tiles, tilesInferred: tiles.length, tilesSkipped: skipped, heatRow0, heatRows: Math.max(0, heatRows), heatValid, footRow0, footRows, footValid, poorBlocks, blocksJudged };
+  const tiles = await batches.tiles();
+  return {
+    ty,
+    tx0: from,
+    tx1: to,
+    tiles,
+    tilesInferred: tiles.length,
+    tilesSkipped: skipped,
+    heatRow0,
+    heatRows: Math.max(0, heatRows),
+    heatValid,
+    footRow0,
+    footRows,
+    footValid,
+    poorBlocks,
+    blocksJudged,
+  };
 }
