@@ -53,24 +53,35 @@ export function tracePlots(grid: Float32Array | CellReader, width: number, heigh
 function traceAll(scores: CellReader, width: number, height: number, label: PagedCells<Uint8Array>, n: number, o: TraceOptions): GridPlot[] {
   const plots: GridPlot[] = [];
   for (let s = 0; s < n; s++) {
-    if (label.get(s) !== 0 || !(scores.get(s) >= o.high)) continue;
+    // The score first: most cells are under the seed threshold, and a paged label costs a page lookup a cell.
+    if (!(scores.get(s) >= o.high) || label.get(s) !== 0) continue;
     const c = growComponent(scores, width, height, label, s, o.low);
-    const box = filledBox(c, width, height, label);
+    const box = filledBox(c, label);
     const area = c.cells.length + fillSmallHoles(box, o.minCells);
     for (const cell of c.cells) label.set(cell, 2);
     if (area < o.minCells) continue;
     const tol = o.simplifyCells ?? 0.5;
-    const polygons = outlineRings((x, y) => box.filled[(y - c.minY + 1) * box.bw + (x - c.minX + 1)] === 1, c.minX, c.minY, c.maxX + 1, c.maxY + 1).map((p) => ({
-      outer: simplifyRing(p.outer, tol),
-      holes: p.holes.map((h) => simplifyRing(h, tol)),
-    }));
+    const polygons = outlineRings((x, y) => box.filled[(y - c.minY + 1) * box.bw + (x - c.minX + 1)] === 1, c.minX, c.minY, c.maxX + 1, c.maxY + 1).map(
+      (p) => ({
+        outer: simplifyRing(p.outer, tol),
+        holes: p.holes.map((h) => simplifyRing(h, tol)),
+      }),
+    );
     plots.push({ polygons, cells: area, scoreMax: c.max, scoreMean: c.sum / c.cells.length, seed: s, cellIndices: Int32Array.from(c.cells) });
   }
   return plots;
 }
 
 /** A 4-connected component grown from a seed: its cells (in visiting order), bounding box and score sum and maximum. */
-interface Component { cells: number[]; minX: number; minY: number; maxX: number; maxY: number; sum: number; max: number }
+interface Component {
+  cells: number[];
+  minX: number;
+  minY: number;
+  maxX: number;
+  maxY: number;
+  sum: number;
+  max: number;
+}
 
 /** Grows the component of cell `s` through 4-connected cells scoring at least `low`, labelling them 1. */
 function growComponent(scores: CellReader, width: number, height: number, label: PagedCells<Uint8Array>, s: number, low: number): Component {
@@ -102,36 +113,39 @@ function growComponent(scores: CellReader, width: number, height: number, label:
 }
 
 /** The component's bounding box with a one-cell margin: which cells are the plot, and which background is outside (reachable from the margin). */
-interface Box { bw: number; bh: number; filled: Uint8Array; outside: Uint8Array }
+interface Box {
+  bw: number;
+  bh: number;
+  filled: Uint8Array;
+  outside: Uint8Array;
+}
 
-function filledBox(c: Component, width: number, height: number, label: PagedCells<Uint8Array>): Box {
-  const id = 1;
+function filledBox(c: Component, label: PagedCells<Uint8Array>): Box {
   const bw = c.maxX - c.minX + 3;
   const bh = c.maxY - c.minY + 3;
+  // The plot's cells: label 1 marks the component being traced, all inside its bounding box (never the margin).
+  const filled = new Uint8Array(bw * bh);
+  for (let by = 1; by < bh - 1; by++) {
+    for (let bx = 1; bx < bw - 1; bx++) if (label.at(bx + c.minX - 1, by + c.minY - 1) === 1) filled[by * bw + bx] = 1;
+  }
+  // Background reachable from the margin (4-connected) is outside; the rest of the background is holes. Read from
+  // `filled`, not the paged labels, and with no array a neighbour: this ran for every cell of every candidate's box.
   const outside = new Uint8Array(bw * bh);
-  const isPlot = (bx: number, by: number) => {
-    const x = bx + c.minX - 1;
-    const y = by + c.minY - 1;
-    return x >= 0 && y >= 0 && x < width && y < height && label.at(x, y) === id;
-  };
-  // Background reachable from the margin (4-connected) is outside; the rest of the background is holes.
   const q: number[] = [0];
   outside[0] = 1;
+  const visit = (j: number) => {
+    if (outside[j] || filled[j]) return;
+    outside[j] = 1;
+    q.push(j);
+  };
   while (q.length) {
     const i = q.pop()!;
     const bx = i % bw;
-    const by = (i - bx) / bw;
-    const nb = [[bx - 1, by], [bx + 1, by], [bx, by - 1], [bx, by + 1]];
-    for (const [nx, ny] of nb) {
-      if (nx < 0 || ny < 0 || nx >= bw || ny >= bh) continue;
-      const j = ny * bw + nx;
-      if (outside[j] || isPlot(nx, ny)) continue;
-      outside[j] = 1;
-      q.push(j);
-    }
+    if (bx > 0) visit(i - 1);
+    if (bx < bw - 1) visit(i + 1);
+    if (i >= bw) visit(i - bw);
+    if (i < bw * (bh - 1)) visit(i + bw);
   }
-  const filled = new Uint8Array(bw * bh);
-  for (let by = 0; by < bh; by++) for (let bx = 0; bx < bw; bx++) if (isPlot(bx, by)) filled[by * bw + bx] = 1;
   return { bw, bh, filled, outside };
 }
 
@@ -150,7 +164,12 @@ function fillSmallHoles(box: Box, minCells: number): number {
       hole.push(j);
       const bx = j % bw;
       const by = (j - bx) / bw;
-      for (const [nx, ny] of [[bx - 1, by], [bx + 1, by], [bx, by - 1], [bx, by + 1]]) {
+      for (const [nx, ny] of [
+        [bx - 1, by],
+        [bx + 1, by],
+        [bx, by - 1],
+        [bx, by + 1],
+      ]) {
         const k = ny * bw + nx;
         if (outside[k] || filled[k] || seenHole[k]) continue;
         seenHole[k] = 1;

@@ -1,0 +1,63 @@
+/**
+ * Where one scan's time goes, phase by phase: prints wall and process CPU seconds when the first tile row, the last
+ * tile row, each second-stage phase and the scan end, then CPU seconds per thread (Linux: /proc/self/task, sampled
+ * every 50 ms, so threads that ended are counted too) — the scanning thread (MAIN) against the thread pool, the
+ * models' thread and libvips.
+ *   node --import tsx packages/tiles/bench/phase-probe.ts <image> <modelDir> <outDir> [workers]
+ */
+import { readdirSync, readFileSync } from 'node:fs';
+import { scanImages } from '../src/node';
+
+const [image, modelDir, outDir, workersArg] = process.argv.slice(2);
+const t0 = performance.now();
+const cpu0 = process.cpuUsage();
+const mark = (what: string) => {
+  const u = process.cpuUsage(cpu0);
+  process.stderr.write(`${((performance.now() - t0) / 1000).toFixed(3)} s, ${((u.user + u.system) / 1e6).toFixed(3)} CPU-s: ${what}\n`);
+};
+
+/** CPU seconds of every thread seen so far, by thread (the highest reading: a thread's CPU only grows). */
+const perThread = new Map<string, number>();
+function sampleThreads(): void {
+  try {
+    for (const tid of readdirSync('/proc/self/task')) {
+      const name = readFileSync(`/proc/self/task/${tid}/comm`, 'utf8').trim();
+      const f = readFileSync(`/proc/self/task/${tid}/stat`, 'utf8').split(') ')[1].split(' ');
+      const key = Number(tid) === process.pid ? 'MAIN' : `${name}#${tid}`;
+      perThread.set(key, Math.max(perThread.get(key) ?? 0, (Number(f[11]) + Number(f[12])) / 100));
+    }
+  } catch {
+    // Not Linux, or a thread ended while read.
+  }
+}
+const sampler = setInterval(sampleThreads, 50);
+
+let last = '';
+const phaseOf = (p: { phase: string; tilesDone: number; tilesTotal: number; windowsDone: number; windowsTotal: number }) => {
+  if (p.phase === 'tiles') return p.tilesDone === p.tilesTotal ? 'last tile row' : last === '' ? 'first tile row' : '';
+  if (p.windowsDone === 0) return `second stage: ${p.windowsTotal} windows`;
+  return p.windowsDone === p.windowsTotal ? `second stage: ${p.windowsTotal} windows scored` : '';
+};
+mark('start');
+const s = await scanImages({
+  images: [image],
+  modelDir,
+  outDir,
+  workers: workersArg ? Number(workersArg) : undefined,
+  onProgress: (p) => {
+    const k = phaseOf(p);
+    if (k && k !== last) mark((last = k));
+  },
+});
+mark('done');
+clearInterval(sampler);
+sampleThreads();
+const groups = new Map<string, number>();
+for (const [k, v] of perThread) groups.set(k.replace(/#\d+$/, ''), (groups.get(k.replace(/#\d+$/, '')) ?? 0) + v);
+process.stderr.write(
+  `CPU-s by thread: ${[...groups]
+    .sort((a, b) => b[1] - a[1])
+    .map(([k, v]) => `${k} ${v.toFixed(2)}`)
+    .join(', ')}\n`,
+);
+console.log(JSON.stringify({ seconds: s.seconds, candidates: s.candidates }));
