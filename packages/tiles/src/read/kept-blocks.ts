@@ -21,6 +21,9 @@ export interface KeptGeometry {
 
 const recordBytes = (g: KeptGeometry) => g.blockWidth * g.blockHeight * 4;
 
+/** One flag byte, read and written synchronously: a new buffer each time was garbage for every block looked up. */
+const FLAG = new Uint8Array(1);
+
 export class KeptBlockFile {
   private constructor(
     readonly path: string,
@@ -63,20 +66,22 @@ export class KeptBlockFile {
     // Synchronously, straight from the block's arrays: a copy into the page cache.
     writeSync(this.fh.fd, block.rgb, 0, n * 3, at);
     if (block.valid) writeSync(this.fh.fd, block.valid, 0, n, at + n * 3);
-    writeSync(this.fh.fd, Uint8Array.of(block.valid ? 1 : 2), 0, 1, by * this.geometry.blocksAcross + bx);
+    FLAG[0] = block.valid ? 1 : 2;
+    writeSync(this.fh.fd, FLAG, 0, 1, by * this.geometry.blocksAcross + bx);
   }
 
   /** Kept block (bx, by) of `width × rows` pixels, or null when it is not kept. */
   async read(bx: number, by: number, width: number, rows: number, into: (n: number) => Uint8Array): Promise<RgbBlock | null> {
-    const flag = Buffer.alloc(1);
-    readSync(this.fh.fd, flag, 0, 1, by * this.geometry.blocksAcross + bx);
-    if (flag[0] !== 1 && flag[0] !== 2) return null;
+    FLAG[0] = 0;
+    readSync(this.fh.fd, FLAG, 0, 1, by * this.geometry.blocksAcross + bx);
+    const flag = FLAG[0];
+    if (flag !== 1 && flag !== 2) return null;
     const n = width * rows;
-    const len = flag[0] === 1 ? n * 4 : n * 3;
+    const len = flag === 1 ? n * 4 : n * 3;
     const rec = into(len);
     // Synchronously: the page cache holds what the first stage just wrote.
     if (readSync(this.fh.fd, rec, 0, len, this.offset(bx, by)) !== len) return null;
-    return { width, rows, rgb: rec.subarray(0, n * 3), valid: flag[0] === 1 ? rec.subarray(n * 3, n * 4) : null, byteLength: len };
+    return { width, rows, rgb: rec.subarray(0, n * 3), valid: flag === 1 ? rec.subarray(n * 3, n * 4) : null, byteLength: len };
   }
 
   async close(): Promise<void> {
