@@ -23,6 +23,7 @@ import torch.nn.functional as F
 from PIL import Image, ImageFilter
 
 from train import photometric  # the same colour jitter as the first stage (train.py beside this file)
+from painter import paint  # the third, training-only painter (painter.py beside this file)
 
 HERE = os.path.dirname(os.path.abspath(__file__))
 SEED = 7
@@ -235,6 +236,9 @@ def main():
     ap.add_argument('--real', default='', help='folders of REAL negative chips (make-real-chips.ts), comma-separated: background, and backgrounds for --composite')
     ap.add_argument('--composite', type=float, default=0.0, help='share of poppy chips pasted into real background chips (needs --real)')
     ap.add_argument('--camera', type=float, default=0.0, help='share of chips given camera randomisation (white balance, exposure, haze, blur, JPEG, coarser GSD...)')
+    ap.add_argument('--paint', type=float, default=0.0, help='share of background chips painted into poppy plots by painter.py (label poppy)')
+    ap.add_argument('--paint-neg', type=float, default=0.0, help='share of background chips given a painted look-alike by painter.py (label background)')
+    ap.add_argument('--preview', help='write a PNG grid of painted training chips to this path and stop')
     ap.add_argument('--real-weight', type=int, default=1, help='times each real chip is repeated in an epoch')
     ap.add_argument('--bg-share', type=float, default=1.0, help='share of the synthetic background chips kept for training (a cheaper run)')
     ap.add_argument('--card-only', action='store_true', help='only write the verifier card and name it in the main card (before collecting chips)')
@@ -270,7 +274,12 @@ def main():
     if args.init_onnx:
         load_folded_onnx(model, args.init_onnx)
         print(f'initialised from {args.init_onnx} (batch norm frozen)', flush=True)
-    pos_w = torch.tensor((len(yt) - yt.sum()) / max(1, yt.sum()))
+    if args.preview:
+        write_preview(args, xt, yt, real)
+        return
+    # Painted chips turn a share of the background ones into poppy: the class weight counts them as such.
+    share_pos = yt.mean() + (1 - yt.mean()) * args.paint
+    pos_w = torch.tensor((1 - share_pos) / max(1e-6, share_pos))
     opt = torch.optim.AdamW(model.parameters(), lr=args.lr, weight_decay=1e-4)
     bs = 64
     steps = args.epochs * ((int(round(len(xt) * args.epoch_share)) + bs - 1) // bs)
@@ -287,8 +296,9 @@ def main():
         tot, nb = 0.0, 0
         for i in range(0, len(order), bs):
             idx = order[i:i + bs]
-            logit = model(to_tensor(augment(xt[idx], rng, args.resample, yt[idx], real, args.composite, args.camera))).squeeze(1)
-            loss = F.binary_cross_entropy_with_logits(logit, torch.from_numpy(yt[idx]), pos_weight=pos_w)
+            xb, yb = paint(xt[idx], yt[idx], rng, args.paint, args.paint_neg, args.gsd, real)
+            logit = model(to_tensor(augment(xb, rng, args.resample, yb, real, args.composite, args.camera))).squeeze(1)
+            loss = F.binary_cross_entropy_with_logits(logit, torch.from_numpy(yb), pos_weight=pos_w)
             opt.zero_grad(); loss.backward(); opt.step(); sched.step()
             tot += loss.item(); nb += 1
         msg = f'epoch {ep + 1}/{args.epochs} loss {tot / nb:.4f} {time.time() - t0:.0f} s'
@@ -308,6 +318,18 @@ def main():
                       dynamic_axes={'image': {0: 'n'}, 'scores': {0: 'n'}}, opset_version=17)
     print(f'wrote {onnx_path} ({os.path.getsize(onnx_path)} bytes), training {time.time() - t0:.0f} s')
     write_cards(args, len(x))
+
+
+def write_preview(args, xt, yt, real):
+    """A grid of 8 x 8 painted chips (poppy on the left half, look-alikes on the right) to look at before training."""
+    rng = np.random.default_rng(SEED)
+    bg = xt[yt == 0][rng.integers(0, int((yt == 0).sum()), 64)]
+    pos, _ = paint(bg[:32], np.zeros(32, np.float32), rng, 1.0, 0.0, args.gsd, real)
+    neg, _ = paint(bg[32:], np.zeros(32, np.float32), rng, 0.0, 1.0, args.gsd, real)
+    tiles = np.concatenate([pos.reshape(8, 4, SIZE, SIZE, 3), neg.reshape(8, 4, SIZE, SIZE, 3)], axis=1)
+    grid = tiles.transpose(0, 2, 1, 3, 4).reshape(8 * SIZE, 8 * SIZE, 3)
+    Image.fromarray(np.clip(grid, 0, 255).astype(np.uint8)).resize((16 * SIZE, 16 * SIZE), Image.NEAREST).save(args.preview)
+    print(f'wrote {args.preview}')
 
 
 def load_folded_onnx(model, path):
