@@ -4,6 +4,7 @@
  * every 50 ms, so threads that ended are counted too) — the scanning thread (MAIN) against the thread pool, the
  * models' thread and libvips.
  *   node --import tsx packages/tiles/bench/phase-probe.ts <image> <modelDir> <outDir> [workers]
+ * PROBE_NOT_HERE=1 leaves every tile row to worker threads (`inThisThread: false`): this thread only coordinates.
  */
 import { readdirSync, readFileSync } from 'node:fs';
 import { scanImages } from '../src/node';
@@ -44,6 +45,7 @@ const s = await scanImages({
   modelDir,
   outDir,
   workers: workersArg ? Number(workersArg) : undefined,
+  ...(process.env.PROBE_NOT_HERE ? { inThisThread: false } : {}),
   onProgress: (p) => {
     const k = phaseOf(p);
     if (k && k !== last) mark((last = k));
