@@ -72,18 +72,51 @@ async function runHere(job: FirstStageJob, units: [number, number, number][], cl
   }
 }
 
-/** A worker thread's runner: opens the image there and sends it units, the next one with each so it reads ahead. */
-async function runRemote(job: FirstStageJob, w: ScanWorker, ready: Promise<boolean>, ranges: RowRanges, units: [number, number, number][], claim: (r: number) => number, r: number): Promise<void> {
+/**
+ * A worker thread's runner: opens the image there and sends it units, each with the one after it (read ahead). The
+ * next unit is asked for before the current one's reply arrives, so the worker finds it queued: waiting for this
+ * thread to take a row and send the next left it idle three quarters of the time on a 1.6-Gpx file, this thread
+ * being busy with its own rows.
+ */
+async function runRemote(
+  job: FirstStageJob,
+  w: ScanWorker,
+  ready: Promise<boolean>,
+  ranges: RowRanges,
+  units: [number, number, number][],
+  claim: (r: number) => number,
+  r: number,
+): Promise<void> {
   if (!(await ready) || !ranges.remaining()) return;
-  const open: WorkerRequest = { type: 'open', path: job.path, crs: job.crs, plan: job.plan, cacheBytes: job.cacheBytes, segmentTiles: SEGMENT_TILES, batchSize: job.batchSize, reduced: job.reduced, keep: job.keep };
+  const open: WorkerRequest = {
+    type: 'open',
+    path: job.path,
+    crs: job.crs,
+    plan: job.plan,
+    cacheBytes: job.cacheBytes,
+    segmentTiles: SEGMENT_TILES,
+    batchSize: job.batchSize,
+    reduced: job.reduced,
+    keep: job.keep,
+  };
   await w.request(open);
+  const ask = (u: number, next: number) => {
+    const p = w.request({ type: 'row', unit: units[u], next: next >= 0 ? units[next] : undefined });
+    p.catch(() => undefined); // its error is thrown where it is awaited
+    return p;
+  };
   try {
-    for (let u = claim(r); u >= 0; ) {
+    let u = claim(r);
+    let next = u >= 0 ? claim(r) : -1;
+    let asked = u >= 0 ? ask(u, next) : undefined;
+    while (asked) {
       throwIfAborted(job.signal);
-      const next = claim(r);
-      const reply = await w.request({ type: 'row', unit: units[u], next: next >= 0 ? units[next] : undefined });
+      const after = next >= 0 ? claim(r) : -1;
+      const queued = next >= 0 ? ask(next, after) : undefined;
+      const reply = await asked;
       if (reply.type === 'row') job.take(reply.result);
-      u = next;
+      asked = queued;
+      next = after;
     }
   } finally {
     await w.request({ type: 'close' });
@@ -105,7 +138,10 @@ export async function runFirstStage(job: FirstStageJob): Promise<void> {
     stopped = true;
     throw err;
   };
-  const runners = [...(here ? [runHere(job, units, claim)] : []), ...job.workers.map((w, i) => runRemote(job, w.worker, w.ready, ranges, units, claim, here + i))];
+  const runners = [
+    ...(here ? [runHere(job, units, claim)] : []),
+    ...job.workers.map((w, i) => runRemote(job, w.worker, w.ready, ranges, units, claim, here + i)),
+  ];
   const settled = await Promise.allSettled(runners.map((p) => p.catch(stop)));
   const bad = settled.find((x): x is PromiseRejectedResult => x.status === 'rejected');
   if (bad) throw bad.reason;

@@ -20,7 +20,14 @@ let ahead: { box: readonly number[]; win: Promise<RgbRaster> } | undefined;
 const port = parentPort!;
 const reply = (m: WorkerReply, transfer: ArrayBuffer[] = []) => port.postMessage(m, transfer);
 
-port.on('message', async (m: WorkerRequest) => {
+// One request at a time, in order: a row asked for while the previous one is scanned waits its turn (rows share
+// this thread's cache, read-ahead window and tile batches).
+let queue: Promise<void> = Promise.resolve();
+port.on('message', (m: WorkerRequest) => {
+  queue = queue.then(() => answer(m));
+});
+
+async function answer(m: WorkerRequest): Promise<void> {
   try {
     switch (m.type) {
       case 'model':
@@ -33,7 +40,12 @@ port.on('message', async (m: WorkerRequest) => {
         // Blocks this thread decodes feed the reduced level the scan builds (its file is the scan's).
         if (m.reduced) await source.reduceLevel(m.reduced.factor, m.reduced.path, false).catch(() => false);
         // …and the blocks it keeps (kept-blocks.ts): asked for here too, since this thread's cache holds them.
-        keep = m.keep && (await source.keepBlocks(m.keep.path, false, m.keep.limitBytes).then(() => m.keep, () => undefined));
+        keep =
+          m.keep &&
+          (await source.keepBlocks(m.keep.path, false, m.keep.limitBytes).then(
+            () => m.keep,
+            () => undefined,
+          ));
         for (const box of keep?.boxes ?? []) source.keepBlocksUnder(box);
         plan = m.plan;
         segmentTiles = m.segmentTiles;
@@ -77,4 +89,4 @@ port.on('message', async (m: WorkerRequest) => {
     const e = err as Error & { code?: string };
     reply({ type: 'error', code: e.code, message: e.message ?? String(err) });
   }
-});
+}

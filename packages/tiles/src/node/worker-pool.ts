@@ -13,10 +13,13 @@ function withoutTsx(argv: string[]): string[] {
   return out;
 }
 
-/** One worker thread that answers one request at a time. */
+/**
+ * One worker thread that answers requests one at a time, in the order sent; more may wait in its queue (a row asked
+ * for before the previous one is answered, so the thread never waits for this one to take a row and send the next).
+ */
 export class ScanWorker {
   private readonly worker: Worker;
-  private waiting: { resolve: (r: WorkerReply) => void; reject: (e: Error) => void } | undefined;
+  private readonly waiting: { resolve: (r: WorkerReply) => void; reject: (e: Error) => void }[] = [];
   private dead: Error | undefined;
 
   /** `bundle`: the prebuilt plain-JS worker ({@link scanWorkerBundle}); without it the TypeScript worker runs through tsx. */
@@ -26,27 +29,24 @@ export class ScanWorker {
       ? new Worker(bundle, { workerData: {}, stdout: false, stderr: false, execArgv: withoutTsx(process.execArgv) })
       : new Worker(new URL('./scan-worker.mjs', import.meta.url), { workerData: {}, stdout: false, stderr: false });
     this.worker.on('message', (m: WorkerReply) => {
-      const w = this.waiting;
-      this.waiting = undefined;
+      const w = this.waiting.shift();
       if (!w) return;
       if (m.type === 'error') w.reject(new TilesError((m.code as TilesErrorCode) ?? 'TIANDI_E_CORRUPT_TIFF', m.message));
       else w.resolve(m);
     });
     const die = (e: Error) => {
       this.dead = e;
-      this.waiting?.reject(e);
-      this.waiting = undefined;
+      for (const w of this.waiting.splice(0)) w.reject(e);
     };
     this.worker.on('error', die);
     this.worker.on('exit', (code) => die(new Error(`scan worker exited (${code})`)));
   }
 
-  /** Sends a request and waits for its reply. */
+  /** Sends a request and waits for its reply (replies come in the order requests were sent). */
   request(m: WorkerRequest): Promise<WorkerReply> {
     if (this.dead) return Promise.reject(this.dead);
-    if (this.waiting) return Promise.reject(new Error('scan worker busy'));
     return new Promise((resolve, reject) => {
-      this.waiting = { resolve, reject };
+      this.waiting.push({ resolve, reject });
       this.worker.postMessage(m);
     });
   }
