@@ -14,7 +14,10 @@ const cell = (s: string) => s.replace(/\|/g, '\\|');
 export function readApiTable(markdown: string): Map<string, { methods: string; url: string; roles: string; what: string }> {
   const rows = new Map<string, { methods: string; url: string; roles: string; what: string }>();
   for (const line of (generatedBlock(markdown, API_BLOCK) ?? '').split('\n')) {
-    const cells = line.split(/(?<!\\)\|/).slice(1, -1).map((c) => c.trim());
+    const cells = line
+      .split(/(?<!\\)\|/)
+      .slice(1, -1)
+      .map((c) => c.trim());
     if (cells.length !== 4 || cells[0] === 'Method' || cells[0].startsWith('---')) continue;
     const [methods, url, roles] = cells.map((c) => c.replace(/^`|`$/g, ''));
     rows.set(keyOf(methods, url), { methods, url, roles, what: cells[3] });

@@ -21,7 +21,13 @@ const repo = resolve(import.meta.dirname, '..');
 const SKIP = new Set(['node_modules', 'dist', '.git', 'test-artifacts', 'coverage']);
 
 /** One function longer than the threshold. */
-interface LongFunction { file: string; line: number; name: string; lines: number; reason?: string }
+interface LongFunction {
+  file: string;
+  line: number;
+  name: string;
+  lines: number;
+  reason?: string;
+}
 
 function* sourceFiles(dir: string): Generator<string> {
   for (const name of readdirSync(dir)) {
@@ -45,7 +51,14 @@ function functionName(node: ts.Node): string {
 /** The `long: …` reason in a comment right above the function or its variable statement. */
 function longReason(node: ts.Node, text: string): string | undefined {
   let owner: ts.Node = node;
-  while (owner.parent && (ts.isVariableDeclaration(owner.parent) || ts.isVariableDeclarationList(owner.parent) || ts.isVariableStatement(owner.parent) || ts.isExportAssignment(owner.parent))) owner = owner.parent;
+  while (
+    owner.parent &&
+    (ts.isVariableDeclaration(owner.parent) ||
+      ts.isVariableDeclarationList(owner.parent) ||
+      ts.isVariableStatement(owner.parent) ||
+      ts.isExportAssignment(owner.parent))
+  )
+    owner = owner.parent;
   const comments = ts.getLeadingCommentRanges(text, owner.getFullStart()) ?? [];
   for (const c of comments) {
     const m = /\blong:\s*([^\n*]+)/.exec(text.slice(c.pos, c.end));
@@ -76,8 +89,9 @@ function longFunctions(file: string): LongFunction[] {
   return found;
 }
 
-const files = (roots.length ? roots.map((r) => resolve(r)) : [join(repo, 'packages'), join(repo, 'apps'), join(repo, 'test'), join(repo, 'scripts')])
-  .flatMap((r) => (statSync(r).isDirectory() ? [...sourceFiles(r)] : [r]));
+const files = (roots.length ? roots.map((r) => resolve(r)) : [join(repo, 'packages'), join(repo, 'apps'), join(repo, 'test'), join(repo, 'scripts')]).flatMap(
+  (r) => (statSync(r).isDirectory() ? [...sourceFiles(r)] : [r]),
+);
 const all = files.flatMap(longFunctions).sort((a, b) => b.lines - a.lines);
 const counted = all.filter((f) => !f.reason);
 for (const f of all) console.log(`${String(f.lines).padStart(4)}  ${f.file}:${f.line}  ${f.name}${f.reason ? `  (long: ${f.reason})` : ''}`);

@@ -14,7 +14,10 @@ import { tiandi } from './helpers/run-tiandi';
 // imagery is recognised by content, whatever its name, by `tiandi scan --workspace` and by uploads, and counted once.
 const root = fileURLToPath(new URL('..', import.meta.url));
 const TUS = { 'tus-resumable': '1.0.0' };
-const meta = (m: Record<string, string>) => Object.entries(m).map(([k, v]) => `${k} ${Buffer.from(v).toString('base64')}`).join(',');
+const meta = (m: Record<string, string>) =>
+  Object.entries(m)
+    .map(([k, v]) => `${k} ${Buffer.from(v).toString('base64')}`)
+    .join(',');
 
 describe('demo block 1, twice', () => {
   it('is scanned and counted once, under any name, from the command line and from an upload', async () => {
@@ -38,8 +41,22 @@ describe('demo block 1, twice', () => {
     const s = await signedInServer({ workspacePath: join(dir, 'demo.gpkg'), runJobs: false, modelDir: REDNESS_MODEL_DIR });
     try {
       const bytes = readFileSync(block.path);
-      const created = await s.app.inject({ method: 'POST', url: '/api/uploads', headers: { ...TUS, ...s.as.operator, 'upload-length': String(bytes.length), 'upload-metadata': meta({ filename: 'block-1.tif', sha256: createHash('sha256').update(bytes).digest('hex') }) } });
-      const done = await s.app.inject({ method: 'PATCH', url: `/api/uploads/${created.headers.location!.split('/').pop()}`, headers: { ...TUS, ...s.as.operator, 'upload-offset': '0', 'content-type': 'application/offset+octet-stream' }, payload: bytes });
+      const created = await s.app.inject({
+        method: 'POST',
+        url: '/api/uploads',
+        headers: {
+          ...TUS,
+          ...s.as.operator,
+          'upload-length': String(bytes.length),
+          'upload-metadata': meta({ filename: 'block-1.tif', sha256: createHash('sha256').update(bytes).digest('hex') }),
+        },
+      });
+      const done = await s.app.inject({
+        method: 'PATCH',
+        url: `/api/uploads/${created.headers.location!.split('/').pop()}`,
+        headers: { ...TUS, ...s.as.operator, 'upload-offset': '0', 'content-type': 'application/offset+octet-stream' },
+        payload: bytes,
+      });
       expect(done.json()).toMatchObject({ jobId: null, existing: true, sameImage: { imageId: 'block-1.tif', by: 'sha256' } });
       expect(jobQueueOf(s.app.tiandi).list()).toEqual([]);
     } finally {

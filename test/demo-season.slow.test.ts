@@ -15,7 +15,12 @@ import { ensureDemoImagery } from '@tiandi/synth/node';
 
 const root = fileURLToPath(new URL('..', import.meta.url));
 
-interface TargetJson { id: string; status: string; missedByScan: boolean; geometry: Polygonal }
+interface TargetJson {
+  id: string;
+  status: string;
+  missedByScan: boolean;
+  geometry: Polygonal;
+}
 
 /** A vertex of the target's outline: where a team standing at the plot would report from. */
 function vertexOf(g: Polygonal): [number, number] {
@@ -26,12 +31,25 @@ function vertexOf(g: Polygonal): [number, number] {
 /** A point inside the zone with no target within 16 m (3 m accuracy + 10 m margin, and some), so a finding there matches none. */
 function clearSpot(zoneRing: [number, number][], targets: TargetJson[]): [number, number] {
   const c = zoneRing.slice(1).reduce((s, p) => [s[0] + p[0] / (zoneRing.length - 1), s[1] + p[1] / (zoneRing.length - 1)], [0, 0]);
-  const dLon = 16 / (111_320 * Math.cos((c[1] * Math.PI) / 180)), dLat = 16 / 111_320;
-  for (const f of [0.1, 0.2, 0.3, 0.4, 0.5, 0.6, 0.7, 0.8, 0.9]) for (const v of zoneRing) {
-    const p: [number, number] = [c[0] + (v[0] - c[0]) * f, c[1] + (v[1] - c[1]) * f];
-    const square: Polygonal = { type: 'Polygon', coordinates: [[[p[0] - dLon, p[1] - dLat], [p[0] + dLon, p[1] - dLat], [p[0] + dLon, p[1] + dLat], [p[0] - dLon, p[1] + dLat], [p[0] - dLon, p[1] - dLat]]] };
-    if (targets.every((t) => !polygonsIntersect(square, t.geometry))) return p;
-  }
+  const dLon = 16 / (111_320 * Math.cos((c[1] * Math.PI) / 180)),
+    dLat = 16 / 111_320;
+  for (const f of [0.1, 0.2, 0.3, 0.4, 0.5, 0.6, 0.7, 0.8, 0.9])
+    for (const v of zoneRing) {
+      const p: [number, number] = [c[0] + (v[0] - c[0]) * f, c[1] + (v[1] - c[1]) * f];
+      const square: Polygonal = {
+        type: 'Polygon',
+        coordinates: [
+          [
+            [p[0] - dLon, p[1] - dLat],
+            [p[0] + dLon, p[1] - dLat],
+            [p[0] + dLon, p[1] + dLat],
+            [p[0] - dLon, p[1] + dLat],
+            [p[0] - dLon, p[1] - dLat],
+          ],
+        ],
+      };
+      if (targets.every((t) => !polygonsIntersect(square, t.geometry))) return p;
+    }
   throw new Error('no clear spot in the zone: every point is near a target');
 }
 
@@ -87,7 +105,8 @@ describe('a season on the demo survey', () => {
     expect(refused.out).toContain(`- ${missed.id} (confirmed: not eradicated)`);
 
     // The manager decides the contradiction from the photos; teams eradicate, then check again a week later.
-    for (const t of confirmed.slice(0, 1)) expect((await tiandi(dir, 'targets', 'set-status', t.id, 'confirmed', '--reason', '照片为罂粟 photos show poppy', ...ws)).code).toBe(0);
+    for (const t of confirmed.slice(0, 1))
+      expect((await tiandi(dir, 'targets', 'set-status', t.id, 'confirmed', '--reason', '照片为罂粟 photos show poppy', ...ws)).code).toBe(0);
     const toClear = [...confirmed, missed];
     const followUp = toClear.flatMap((t, i) => [
       row(`d2-${i}`, t.id, 'eradicated', vertexOf(t.geometry), '2026-04-22T09:00:00+08:00'),

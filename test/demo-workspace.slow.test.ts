@@ -22,7 +22,18 @@ describe('the demo survey in a workspace', () => {
     expect((await tiandi(dir, 'zones', 'import', join(root, 'seeds/zones.geojson'), ...ws)).out).toMatch(/8 新增 added/);
     expect((await tiandi(dir, 'season', 'set', join(root, 'seeds/season.json'), ...ws)).code).toBe(0);
 
-    const scan = await tiandi(dir, 'scan', block.path, '--model', join(root, 'packages/tiles/fixtures/models/redness-seg'), '--out', join(dir, 'scan'), '--workers', '0', '--json');
+    const scan = await tiandi(
+      dir,
+      'scan',
+      block.path,
+      '--model',
+      join(root, 'packages/tiles/fixtures/models/redness-seg'),
+      '--out',
+      join(dir, 'scan'),
+      '--workers',
+      '0',
+      '--json',
+    );
     expect(scan.code).toBe(0);
     const summary = JSON.parse(scan.out);
     const imported = await tiandi(dir, 'scans', 'import', join(dir, 'scan'), ...ws);
@@ -36,14 +47,20 @@ describe('the demo survey in a workspace', () => {
     expect(cov.share).toBeLessThan(0.98);
 
     // Ground teams visit the block's true poppy plots (positions from the synthetic ground truth).
-    const truth = JSON.parse(readFileSync(block.truthPath, 'utf8')) as { features: { properties: { class: string; id: string; area_m2: number }; geometry: { coordinates: number[][][] } }[] };
+    const truth = JSON.parse(readFileSync(block.truthPath, 'utf8')) as {
+      features: { properties: { class: string; id: string; area_m2: number }; geometry: { coordinates: number[][][] } }[];
+    };
     const poppy = truth.features.filter((f) => f.properties.class === 'poppy').slice(0, 5);
     const rows = poppy.map((f, i) => {
       const ring = f.geometry.coordinates[0];
-      const lon = ring.reduce((s, p) => s + p[0], 0) / ring.length, lat = ring.reduce((s, p) => s + p[1], 0) / ring.length;
+      const lon = ring.reduce((s, p) => s + p[0], 0) / ring.length,
+        lat = ring.reduce((s, p) => s + p[1], 0) / ring.length;
       return `truth-${f.properties.id},,confirmed_poppy,,${lon.toFixed(8)},${lat.toFixed(8)},3,2026-04-20T0${i}:00:00+08:00,一组,,${f.properties.area_m2},,`;
     });
-    writeFileSync(join(dir, 'day1.csv'), ['report_id,target_id,verdict,what,lon,lat,accuracy_m,observed_at,team,plant_count,area_m2,photos,notes', ...rows].join('\n'));
+    writeFileSync(
+      join(dir, 'day1.csv'),
+      ['report_id,target_id,verdict,what,lon,lat,accuracy_m,observed_at,team,plant_count,area_m2,photos,notes', ...rows].join('\n'),
+    );
     const rep = await tiandi(dir, 'reports', 'import', 'day1.csv', ...ws);
     expect(rep.code).toBe(0);
     expect(rep.out).toContain(`${poppy.length} 条已保存 stored`);

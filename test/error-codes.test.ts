@@ -71,8 +71,12 @@ describe('error codes across packages', () => {
 
   it('are each documented as a table row in docs/errors/*.md', () => {
     const dir = join(root, 'docs/errors');
-    const rows = new Set(readdirSync(dir).flatMap((f) => [...readFileSync(join(dir, f), 'utf8').matchAll(/^\| `(TIANDI_E_[A-Z0-9_]+)` \|/gm)].map((m) => m[1])));
-    const undocumented = Object.values(REGISTRIES).flatMap((r) => Object.keys(r)).filter((code) => !rows.has(code));
+    const rows = new Set(
+      readdirSync(dir).flatMap((f) => [...readFileSync(join(dir, f), 'utf8').matchAll(/^\| `(TIANDI_E_[A-Z0-9_]+)` \|/gm)].map((m) => m[1])),
+    );
+    const undocumented = Object.values(REGISTRIES)
+      .flatMap((r) => Object.keys(r))
+      .filter((code) => !rows.has(code));
     expect(undocumented).toEqual([]);
   });
 
@@ -81,14 +85,17 @@ describe('error codes across packages', () => {
     const unknown = new Set<string>();
     const files = ourSources();
     for (const file of files) {
-      for (const [code] of readFileSync(file, 'utf8').matchAll(/\bTIANDI_E_[A-Z0-9_]*[A-Z0-9]\b/g)) if (!known.has(code)) unknown.add(`${code} (${file.slice(root.length + 1)})`);
+      for (const [code] of readFileSync(file, 'utf8').matchAll(/\bTIANDI_E_[A-Z0-9_]*[A-Z0-9]\b/g))
+        if (!known.has(code)) unknown.add(`${code} (${file.slice(root.length + 1)})`);
     }
     expect(files.length).toBeGreaterThan(200);
     expect([...unknown]).toEqual([]);
   });
 
   it('come from TiandiError: no error class of ours extends Error itself but the base and a non-error signal', () => {
-    const direct = ourSources().filter((file) => /\bextends Error\b/.test(readFileSync(file, 'utf8'))).map((file) => file.slice(root.length + 1));
+    const direct = ourSources()
+      .filter((file) => /\bextends Error\b/.test(readFileSync(file, 'utf8')))
+      .map((file) => file.slice(root.length + 1));
     // The service worker's SyncRetryError only tells the browser to retry a background sync; no person or script sees it.
     expect(direct.sort()).toEqual(['apps/web/src/pwa/background-sync.ts', 'packages/geo/src/tiandi-error.ts']);
   });

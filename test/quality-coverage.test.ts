@@ -22,7 +22,12 @@ describe('poor imagery is a coverage gap and goes into the re-fly KML', () => {
     await scanImages({ images: [file], modelDir: SEG, outDir: out, workers: 0 });
     const ws = Workspace.create(path.join(dir, 'w.gpkg'));
     try {
-      importZones(ws, { type: 'FeatureCollection', features: [{ type: 'Feature', properties: { zone_id: 'v1', name: '测试村' }, geometry: zone }] }, { level: 'village' }, 'test');
+      importZones(
+        ws,
+        { type: 'FeatureCollection', features: [{ type: 'Feature', properties: { zone_id: 'v1', name: '测试村' }, geometry: zone }] },
+        { level: 'village' },
+        'test',
+      );
       setSeason(ws, { id: 's2026', flowering_window: { start: '2026-03-01', end: '2026-05-31' }, policy: { max_gsd_m: 0.2 } }, 'test');
       await importScanDir(ws, out, 'test');
       const { coverage } = zoneCoverage(ws, 'v1', 's2026');

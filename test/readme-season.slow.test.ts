@@ -19,11 +19,15 @@ function readmeSeason(): string[][] {
   const readme = readFileSync(join(root, 'README.md'), 'utf8');
   const at = readme.indexOf('A season from the command line');
   const block = /```sh\n([\s\S]*?)```/.exec(readme.slice(at))![1];
-  return block.split('\n').map((l) => l.replace(/\s+#.*$/, '').trim()).filter(Boolean).map((l) => {
-    const argv = l.split(/\s+/);
-    expect(argv.slice(0, 2)).toEqual(['npx', 'tiandi']);
-    return argv.slice(2);
-  });
+  return block
+    .split('\n')
+    .map((l) => l.replace(/\s+#.*$/, '').trim())
+    .filter(Boolean)
+    .map((l) => {
+      const argv = l.split(/\s+/);
+      expect(argv.slice(0, 2)).toEqual(['npx', 'tiandi']);
+      return argv.slice(2);
+    });
 }
 
 describe("the README's command-line season", () => {
@@ -34,10 +38,13 @@ describe("the README's command-line season", () => {
     symlinkSync(join(root, 'models'), join(dir, 'models'));
     const commands = readmeSeason();
     expect(commands.map((c) => c[0])).toEqual(['init', 'zones', 'season', 'scan', 'plan', 'reports', 'certify']);
-    const truth = JSON.parse(readFileSync(images.find((b) => b.village === 'v1')!.truthPath, 'utf8')) as { features: { properties: { class: string }; geometry: Polygonal }[] };
+    const truth = JSON.parse(readFileSync(images.find((b) => b.village === 'v1')!.truthPath, 'utf8')) as {
+      features: { properties: { class: string }; geometry: Polygonal }[];
+    };
     const poppy = truth.features.filter((f) => f.properties.class === 'poppy').map((f) => f.geometry);
     for (const argv of commands) {
-      if (argv[0] === 'reports') writeFileSync(join(dir, 'reports.csv'), reportsFromPlan(JSON.parse(readFileSync(join(dir, 'plan1/plan.json'), 'utf8')), poppy));
+      if (argv[0] === 'reports')
+        writeFileSync(join(dir, 'reports.csv'), reportsFromPlan(JSON.parse(readFileSync(join(dir, 'plan1/plan.json'), 'utf8')), poppy));
       const r = await tiandi(dir, ...argv);
       const line = `tiandi ${argv.join(' ')}`;
       if (argv[0] === 'certify') {
@@ -59,9 +66,10 @@ describe("the README's command-line season", () => {
 /** One report per stop, from the stop itself: poppy where the ground truth has it, else nothing found. */
 function reportsFromPlan(plan: { routes: { teamId: string; stops: { targetId: string; lon: number; lat: number }[] }[] }, poppy: Polygonal[]): string {
   const rows = ['report_id,target_id,verdict,what,lon,lat,accuracy_m,observed_at,team,plant_count,area_m2,photos,notes'];
-  for (const r of plan.routes) r.stops.forEach((s, i) => {
-    const verdict = poppy.some((g) => pointToPolygonDistanceM([s.lon, s.lat], g) < 5) ? 'confirmed_poppy' : 'nothing_found';
-    rows.push(`r-${r.teamId}-${i + 1},${s.targetId},${verdict},,${s.lon.toFixed(8)},${s.lat.toFixed(8)},3,2026-04-20T10:00:00+08:00,${r.teamId},,,,`);
-  });
+  for (const r of plan.routes)
+    r.stops.forEach((s, i) => {
+      const verdict = poppy.some((g) => pointToPolygonDistanceM([s.lon, s.lat], g) < 5) ? 'confirmed_poppy' : 'nothing_found';
+      rows.push(`r-${r.teamId}-${i + 1},${s.targetId},${verdict},,${s.lon.toFixed(8)},${s.lat.toFixed(8)},3,2026-04-20T10:00:00+08:00,${r.teamId},,,,`);
+    });
   return rows.join('\n') + '\n';
 }

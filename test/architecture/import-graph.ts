@@ -44,9 +44,7 @@ export function readWorkspaces(root: string): Workspace[] {
       const pkg = JSON.parse(readFileSync(path.join(root, dir, 'package.json'), 'utf8'));
       const ours = (deps: Record<string, string> | undefined) => Object.keys(deps ?? {}).filter((n) => n.startsWith('@tiandi/'));
       const exportsMap = typeof pkg.exports === 'string' ? { '.': pkg.exports } : (pkg.exports ?? {});
-      const exports = Object.fromEntries(
-        Object.entries(exportsMap as Record<string, string>).map(([key, target]) => [key, path.posix.join(dir, target)]),
-      );
+      const exports = Object.fromEntries(Object.entries(exportsMap as Record<string, string>).map(([key, target]) => [key, path.posix.join(dir, target)]));
       return {
         name: pkg.name as string,
         dir,

@@ -5,15 +5,7 @@ import path from 'node:path';
 import { fileURLToPath } from 'node:url';
 import { describe, expect, it } from 'vitest';
 import { dependencyGraphText, listSourceFiles, parseImports, readWorkspaces, resolveRelative, type Workspace } from './import-graph';
-import {
-  checkBrowserSafe,
-  checkDeclaredDependencies,
-  checkDirection,
-  checkPublicEntry,
-  findCycles,
-  formatViolation,
-  type RepoImports,
-} from './import-rules';
+import { checkBrowserSafe, checkDeclaredDependencies, checkDirection, checkPublicEntry, findCycles, formatViolation, type RepoImports } from './import-rules';
 import { generatedBlock } from '../../scripts/generated-block';
 
 const root = path.resolve(fileURLToPath(new URL('.', import.meta.url)), '../..');
@@ -31,7 +23,11 @@ describe('import rules (docs/architecture.md) hold over the whole repository', (
   it('finds every workspace and reads imports from each', () => {
     const names = repo.workspaces.map((ws) => ws.name);
     expect(names).toEqual(expect.arrayContaining(['@tiandi/geo', '@tiandi/tiles', '@tiandi/store', '@tiandi/cli', '@tiandi/server', '@tiandi/web']));
-    for (const ws of repo.workspaces) expect(repo.imports.some((ref) => ref.file.startsWith(`${ws.dir}/`)), ws.dir).toBe(true);
+    for (const ws of repo.workspaces)
+      expect(
+        repo.imports.some((ref) => ref.file.startsWith(`${ws.dir}/`)),
+        ws.dir,
+      ).toBe(true);
   });
 
   it.each([
@@ -74,8 +70,8 @@ describe('each import rule catches its mistake', () => {
   ];
   const files: Record<string, string> = {
     'packages/tiles/src/node.ts': "import sharp from 'sharp';",
-    'packages/tiles/src/index.ts': "export const x = 1;",
-    'packages/geo/src/index.ts': "export const y = 1;",
+    'packages/tiles/src/index.ts': 'export const x = 1;',
+    'packages/geo/src/index.ts': 'export const y = 1;',
   };
   const repoWith = (file: string, text: string): RepoImports => {
     const all = { ...files, [file]: text };
@@ -107,7 +103,9 @@ describe('each import rule catches its mistake', () => {
 
   it('direction: a package importing an app, an app importing an app, the bottom package importing a non-leaf', () => {
     expect(checkDirection(repoWith('packages/tiles/src/a.test.ts', "import { s } from '@tiandi/server';"))[0].why).toContain('never imports an app');
-    expect(checkDirection(repoWith('apps/web/src/a.ts', "const s = await import('@tiandi/server');"))[0].why).toContain('@tiandi/web → @tiandi/server is not one');
+    expect(checkDirection(repoWith('apps/web/src/a.ts', "const s = await import('@tiandi/server');"))[0].why).toContain(
+      '@tiandi/web → @tiandi/server is not one',
+    );
     expect(checkDirection(repoWith('apps/web/bench/a.bench.ts', "import { s } from '@tiandi/server';"))).toEqual([]);
     expect(checkDirection(repoWith('packages/geo/src/a.ts', "export * from '@tiandi/tiles';"))[0].why).toContain('bottom layer');
   });

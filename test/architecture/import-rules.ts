@@ -125,9 +125,17 @@ export function checkDirection({ workspaces, imports }: RepoImports): Violation[
     if (from.kind === 'package' && to.kind === 'app') {
       out.push({ ...pick(ref), rule: 'direction', why: `a package (${from.name}) never imports an app (${to.name})` });
     } else if (from.kind === 'app' && to.kind === 'app' && fileKind(ref.file, from) !== 'harness' && !APP_EDGES[from.name]?.includes(to.name)) {
-      out.push({ ...pick(ref), rule: 'direction', why: `an app imports another app only along the edges in docs/architecture.md (${from.name} → ${to.name} is not one); share it through a package` });
+      out.push({
+        ...pick(ref),
+        rule: 'direction',
+        why: `an app imports another app only along the edges in docs/architecture.md (${from.name} → ${to.name} is not one); share it through a package`,
+      });
     } else if (from.name === BOTTOM_PACKAGE && !isLeaf(to)) {
-      out.push({ ...pick(ref), rule: 'direction', why: `${BOTTOM_PACKAGE} is the bottom layer: it imports only packages that import none of ours (${to.name} does)` });
+      out.push({
+        ...pick(ref),
+        rule: 'direction',
+        why: `${BOTTOM_PACKAGE} is the bottom layer: it imports only packages that import none of ours (${to.name} does)`,
+      });
     }
   }
   return out;

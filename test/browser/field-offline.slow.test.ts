@@ -23,7 +23,9 @@ const SHOTS = path.resolve('test-artifacts/field');
 
 /** Builds the web app into its own folder (so parallel browser tests never share a half-written dist). */
 async function photo(rgb: [number, number, number]): Promise<Buffer> {
-  return sharp({ create: { width: 64, height: 48, channels: 3, background: { r: rgb[0], g: rgb[1], b: rgb[2] } } }).jpeg().toBuffer();
+  return sharp({ create: { width: 64, height: 48, channels: 3, background: { r: rgb[0], g: rgb[1], b: rgb[2] } } })
+    .jpeg()
+    .toBuffer();
 }
 
 let dir: string;
@@ -75,7 +77,13 @@ async function phone(): Promise<{ context: BrowserContext; page: Page }> {
   return { context, page };
 }
 
-async function fillReport(page: Page, verdict: string, photoBytes: Buffer, name: string, extra: { what?: string; count?: string; area?: string; notes?: string } = {}) {
+async function fillReport(
+  page: Page,
+  verdict: string,
+  photoBytes: Buffer,
+  name: string,
+  extra: { what?: string; count?: string; area?: string; notes?: string } = {},
+) {
   const sheet = page.getByTestId('report-sheet');
   await sheet.waitFor();
   await sheet.getByTestId(`verdict-${verdict}`).check();
@@ -148,7 +156,14 @@ describe.skipIf(!hasChromium)('field mode offline (phone, chromium)', () => {
     await expect.poll(() => page.getByTestId('pending-count').getAttribute('data-pending'), { timeout: 30_000 }).toBe('0');
     await page.screenshot({ path: path.join(SHOTS, '4-online-sent.png') });
 
-    const rows = dbOf(ws()).prepare('SELECT report_id, target_id, verdict, team, photos_json, plant_count FROM reports ORDER BY fid').all() as { report_id: string; target_id: string | null; verdict: string; team: string; photos_json: string; plant_count: number | null }[];
+    const rows = dbOf(ws()).prepare('SELECT report_id, target_id, verdict, team, photos_json, plant_count FROM reports ORDER BY fid').all() as {
+      report_id: string;
+      target_id: string | null;
+      verdict: string;
+      team: string;
+      photos_json: string;
+      plant_count: number | null;
+    }[];
     expect(rows).toHaveLength(3);
     expect(new Set(rows.map((r) => r.report_id)).size).toBe(3);
     expect(rows.map((r) => r.verdict).sort()).toEqual(['confirmed_poppy', 'not_poppy', 'nothing_found']);
@@ -184,11 +199,18 @@ describe.skipIf(!hasChromium || !hasPoppler())('manager review after the field r
     await page.screenshot({ path: path.join(SHOTS, '5-manager-refused.png') });
 
     // The scripted season goes on: team 2 visits its target; team 1 eradicates the new plot and checks it two days later.
-    const token = async (name: string) => (await app.inject({ method: 'POST', url: '/api/auth/login', payload: { name, password: `${name}-password` } })).json().token as string;
+    const token = async (name: string) =>
+      (await app.inject({ method: 'POST', url: '/api/auth/login', payload: { name, password: `${name}-password` } })).json().token as string;
     const post = async (name: string, p: Record<string, unknown>, at: [number, number]) => {
       const res = await app.inject({
-        method: 'POST', url: '/api/field/reports', headers: { authorization: `Bearer ${await token(name)}` },
-        payload: { type: 'Feature', geometry: { type: 'Point', coordinates: at }, properties: { accuracy_m: 5, what: null, team: null, plant_count: null, area_m2: null, photos: [], notes: null, ...p } },
+        method: 'POST',
+        url: '/api/field/reports',
+        headers: { authorization: `Bearer ${await token(name)}` },
+        payload: {
+          type: 'Feature',
+          geometry: { type: 'Point', coordinates: at },
+          properties: { accuracy_m: 5, what: null, team: null, plant_count: null, area_m2: null, photos: [], notes: null, ...p },
+        },
       });
       expect(res.statusCode, JSON.stringify(res.json())).toBe(201);
     };
@@ -197,7 +219,11 @@ describe.skipIf(!hasChromium || !hasPoppler())('manager review after the field r
     const t2At: [number, number] = [100.0072, 25.0072];
     await post('team2', { report_id: 'season-t2', target_id: t2, verdict: 'nothing_found', observed_at: new Date().toISOString() }, t2At);
     await post('team1', { report_id: 'season-erad', target_id: newTarget, verdict: 'eradicated', observed_at: new Date().toISOString() }, [100.005, 25.0085]);
-    await post('team1', { report_id: 'season-verify', target_id: newTarget, verdict: 'nothing_found', observed_at: new Date(Date.now() + 2 * 86400_000).toISOString() }, [100.005, 25.0085]);
+    await post(
+      'team1',
+      { report_id: 'season-verify', target_id: newTarget, verdict: 'nothing_found', observed_at: new Date(Date.now() + 2 * 86400_000).toISOString() },
+      [100.005, 25.0085],
+    );
 
     await page.reload();
     await v01.waitFor();
@@ -206,7 +232,11 @@ describe.skipIf(!hasChromium || !hasPoppler())('manager review after the field r
     await expect.poll(failing).toEqual([]);
     await page.getByTestId('certify').click();
     await page.getByTestId('certify-msg').filter({ hasText: '证书已签发' }).waitFor();
-    const cert = dbOf(ws()).prepare("SELECT cert_id, evidence_digest, signed_by FROM certifications WHERE zone_id = 'V01' AND status = 'issued'").get() as { cert_id: string; evidence_digest: string; signed_by: string };
+    const cert = dbOf(ws()).prepare("SELECT cert_id, evidence_digest, signed_by FROM certifications WHERE zone_id = 'V01' AND status = 'issued'").get() as {
+      cert_id: string;
+      evidence_digest: string;
+      signed_by: string;
+    };
     expect(cert.signed_by).toBe('lin');
     await page.screenshot({ path: path.join(SHOTS, '6-manager-certified.png') });
 
@@ -222,7 +252,8 @@ describe.skipIf(!hasChromium || !hasPoppler())('manager review after the field r
     await page.getByTestId('verify-msg').filter({ hasText: '审计链完整' }).waitFor();
 
     // A team that used another app hands in its export: imported, and the new evidence makes the certificate stale.
-    const kobo = 'end,verdict,_geolocation_latitude,_geolocation_longitude,_geolocation_precision,meta/instanceID\n2026-05-02T10:00:00+08:00,nothing,25.009,100.001,5,uuid:kobo-1\n';
+    const kobo =
+      'end,verdict,_geolocation_latitude,_geolocation_longitude,_geolocation_precision,meta/instanceID\n2026-05-02T10:00:00+08:00,nothing,25.009,100.001,5,uuid:kobo-1\n';
     await page.getByTestId('import-file').setInputFiles({ name: 'kobo.csv', mimeType: 'text/csv', buffer: Buffer.from(kobo) });
     await page.getByTestId('import-team').fill('T1');
     await page.getByTestId('import-go').click();
@@ -249,7 +280,8 @@ describe.skipIf(!hasChromium)('background sync after the app is closed (phone, c
     await page.getByTestId('login-submit').click();
     await expect.poll(() => page.locator('[data-testid=stop-list] li').count(), { timeout: 20_000 }).toBeGreaterThan(0);
     await page.waitForFunction(() => !!navigator.serviceWorker?.controller, null, { timeout: 30_000 });
-    const t2Reports = () => (dbOf(ws()).prepare("SELECT report_id FROM reports WHERE team = 'T2' ORDER BY fid").all() as { report_id: string }[]).map((r) => r.report_id);
+    const t2Reports = () =>
+      (dbOf(ws()).prepare("SELECT report_id FROM reports WHERE team = 'T2' ORDER BY fid").all() as { report_id: string }[]).map((r) => r.report_id);
     const before = t2Reports();
 
     await context.setOffline(true);
@@ -258,11 +290,16 @@ describe.skipIf(!hasChromium)('background sync after the app is closed (phone, c
     await fillReport(page, 'nothing_found', await photo([120, 120, 30]), 'd.jpg', { notes: '后台发送 background sync' });
     await expect.poll(() => page.getByTestId('pending-count').getAttribute('data-pending')).toBe('1');
     const tags = await page.evaluate(async () => {
-      const reg = (await navigator.serviceWorker.ready) as ServiceWorkerRegistration & { sync?: { getTags(): Promise<string[]>; register(t: string): Promise<void> } };
+      const reg = (await navigator.serviceWorker.ready) as ServiceWorkerRegistration & {
+        sync?: { getTags(): Promise<string[]>; register(t: string): Promise<void> };
+      };
       if (!reg.sync) return ['(no Background Sync)'];
       const t = await reg.sync.getTags();
       if (t.length) return t;
-      return reg.sync.register('probe').then(() => reg.sync!.getTags().then((x) => ['(registered only when asked again)', ...x]), (e) => [`(register refused: ${(e as Error).message})`]);
+      return reg.sync.register('probe').then(
+        () => reg.sync!.getTags().then((x) => ['(registered only when asked again)', ...x]),
+        (e) => [`(register refused: ${(e as Error).message})`],
+      );
     });
     expect(tags).toContain('tiandi-outbox');
 
@@ -272,17 +309,28 @@ describe.skipIf(!hasChromium)('background sync after the app is closed (phone, c
     const blank = await context.newPage();
     const cdp = await context.newCDPSession(blank);
     const registrations: { registrationId: string; scopeURL: string }[] = [];
-    cdp.on('ServiceWorker.workerRegistrationUpdated', (e: { registrations: { registrationId: string; scopeURL: string }[] }) => registrations.push(...e.registrations));
+    cdp.on('ServiceWorker.workerRegistrationUpdated', (e: { registrations: { registrationId: string; scopeURL: string }[] }) =>
+      registrations.push(...e.registrations),
+    );
     await cdp.send('ServiceWorker.enable');
     await expect.poll(() => registrations.some((r) => r.scopeURL.startsWith(url)), { timeout: 10_000 }).toBe(true);
     // Chromium fires the sync itself when its network comes back; DevTools fires it now, so the test need not wait for its back-off.
     if (t2Reports().length === before.length) {
       const reg = registrations.find((r) => r.scopeURL.startsWith(url))!;
-      await cdp.send('ServiceWorker.dispatchSyncEvent', { origin: new URL(url).origin, registrationId: reg.registrationId, tag: 'tiandi-outbox', lastChance: false });
+      await cdp.send('ServiceWorker.dispatchSyncEvent', {
+        origin: new URL(url).origin,
+        registrationId: reg.registrationId,
+        tag: 'tiandi-outbox',
+        lastChance: false,
+      });
     }
     await expect.poll(() => t2Reports().length, { timeout: 30_000 }).toBe(before.length + 1);
     const added = t2Reports().filter((id) => !before.includes(id));
-    const row = dbOf(ws()).prepare('SELECT verdict, notes, photos_json FROM reports WHERE report_id = ?').get(added[0]) as { verdict: string; notes: string; photos_json: string };
+    const row = dbOf(ws()).prepare('SELECT verdict, notes, photos_json FROM reports WHERE report_id = ?').get(added[0]) as {
+      verdict: string;
+      notes: string;
+      photos_json: string;
+    };
     expect(row).toMatchObject({ verdict: 'nothing_found', notes: '后台发送 background sync' });
     expect(JSON.parse(row.photos_json)).toHaveLength(1);
 

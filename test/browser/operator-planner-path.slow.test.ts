@@ -56,7 +56,15 @@ describe.skipIf(!hasChromium)('operator + planner in the browser', () => {
     // Only the imagery: vector layers off, wait for tiles, then the canvas must show the orthophoto.
     for (const layer of ['targets', 'gaps', 'zones', 'footprints', 'heatmap']) await page.getByTestId(`layer-${layer}`).uncheck();
     // Tiles arrive and the fit animation settles at the pace of a loaded machine: poll rather than sleep.
-    await expect.poll(async () => { const s = await canvasStats(page); return s.nonBackground / (s.width * s.height); }, { timeout: 30_000, interval: 500 }).toBeGreaterThan(0.1);
+    await expect
+      .poll(
+        async () => {
+          const s = await canvasStats(page);
+          return s.nonBackground / (s.width * s.height);
+        },
+        { timeout: 30_000, interval: 500 },
+      )
+      .toBeGreaterThan(0.1);
     const imagery = await canvasStats(page);
     await page.screenshot({ path: path.join(ARTIFACTS, 'operator-imagery-only.png') });
     expect(imagery.nonBackground).toBeGreaterThan(imagery.width * imagery.height * 0.1);
@@ -91,7 +99,22 @@ describe.skipIf(!hasChromium)('operator + planner in the browser', () => {
     await page.screenshot({ path: path.join(ARTIFACTS, 'operator-targets.png') });
 
     // A poor block (as a scan of blurred, hazy imagery writes it) is drawn and explains itself on a click.
-    const block = { type: 'Feature', geometry: { type: 'Polygon', coordinates: [[[104.9, 27.8], [105.1, 27.8], [105.1, 28], [104.9, 28], [104.9, 27.8]]] }, properties: { class: 'poor_quality', image: 'DJI_red_plots.tif', reasons: ['blurred', 'hazy'] } };
+    const block = {
+      type: 'Feature',
+      geometry: {
+        type: 'Polygon',
+        coordinates: [
+          [
+            [104.9, 27.8],
+            [105.1, 27.8],
+            [105.1, 28],
+            [104.9, 28],
+            [104.9, 27.8],
+          ],
+        ],
+      },
+      properties: { class: 'poor_quality', image: 'DJI_red_plots.tif', reasons: ['blurred', 'hazy'] },
+    };
     fs.writeFileSync(path.join(server.dir, qualityFile!), JSON.stringify({ type: 'FeatureCollection', features: [block] }));
     await page.reload();
     await expect.poll(() => page.getByTestId('map').getAttribute('data-quality-blocks'), { timeout: 30_000 }).toBe('1');
@@ -138,7 +161,12 @@ describe.skipIf(!hasChromium)('operator + planner in the browser', () => {
 
     await page.getByTestId('save-plan').click();
     await expect.poll(() => page.getByTestId('plan-status').textContent(), { timeout: 10_000 }).toMatch(/plan-/);
-    const saved = await server.app.inject({ url: '/api/targets?status=planned', headers: { authorization: `Bearer ${(await (await server.app.inject({ method: 'POST', url: '/api/auth/login', payload: { name: 'planner', password: 'planner-password' } })).json()).token}` } });
+    const saved = await server.app.inject({
+      url: '/api/targets?status=planned',
+      headers: {
+        authorization: `Bearer ${(await (await server.app.inject({ method: 'POST', url: '/api/auth/login', payload: { name: 'planner', password: 'planner-password' } })).json()).token}`,
+      },
+    });
     expect(saved.json().features).toHaveLength(RED_PLOTS.length);
 
     const firstTeam = page.locator('[data-testid^=sheet-]').first();

@@ -40,7 +40,15 @@ beforeAll(async () => {
   await accounts.addAccount({ name: 'team9', role: 'field', teamId: 'T9', password: 'team9-password' });
   for (const role of ['operator', 'planner', 'manager', 'admin'] as const) await accounts.addAccount({ name: role, role, password: `${role}-password` });
   // The village's romanised name, as seeds/zones.geojson carries it: the English UI shows it.
-  importZones(made.ws, { type: 'FeatureCollection', features: [{ type: 'Feature', properties: { zone_id: 'V01', name: '上寨村', name_pinyin: 'Shangzhai Cun' }, geometry: rect(100, 25, 100.01, 25.01) }] }, { level: 'village' }, 'test');
+  importZones(
+    made.ws,
+    {
+      type: 'FeatureCollection',
+      features: [{ type: 'Feature', properties: { zone_id: 'V01', name: '上寨村', name_pinyin: 'Shangzhai Cun' }, geometry: rect(100, 25, 100.01, 25.01) }],
+    },
+    { level: 'village' },
+    'test',
+  );
   made.ws.close();
   const webRoot = await buildWeb(path.join(dir, 'web'));
   const orthoModule = villageOrthoModule(dir);
@@ -56,7 +64,14 @@ afterAll(async () => {
 });
 
 async function phone(lang: 'zh-CN' | 'en' = 'zh-CN'): Promise<{ context: BrowserContext; page: Page; console: string[] }> {
-  const context = await browser.newContext({ viewport: { width: 390, height: 844 }, deviceScaleFactor: 2, isMobile: true, hasTouch: true, locale: lang, serviceWorkers: 'block' });
+  const context = await browser.newContext({
+    viewport: { width: 390, height: 844 },
+    deviceScaleFactor: 2,
+    isMobile: true,
+    hasTouch: true,
+    locale: lang,
+    serviceWorkers: 'block',
+  });
   await context.addInitScript((l) => localStorage.setItem('tiandi.lang', l), lang);
   const page = await context.newPage();
   const messages: string[] = [];
@@ -97,15 +112,23 @@ const tabNames = (page: Page) => page.locator('nav.tabs a').evaluateAll((as) => 
 describe.skipIf(!hasChromium)('every page on a 390 × 844 phone', () => {
   for (const lang of ['zh-CN', 'en'] as const) {
     it(`${lang}: operator, planner and manager pages fit the screen and their maps draw`, async () => {
-      const cases: [string, string][] = [['manager', 'manager'], ['operator', 'operator'], ['planner', 'planner']];
+      const cases: [string, string][] = [
+        ['manager', 'manager'],
+        ['operator', 'operator'],
+        ['planner', 'planner'],
+      ];
       for (const [role, route] of cases) {
         const { context, page, console: messages } = await phone(lang);
         await signIn(page, role, route);
         await page.getByTestId('account').filter({ hasText: role }).waitFor();
-        await page.locator('[data-testid=map] canvas').first().waitFor({ timeout: 60_000 }).catch(async (e) => {
-          await page.screenshot({ path: path.join(SHOTS, `${lang}-${route}-no-map.png`) });
-          throw new Error(`${route}: no map canvas; console: ${messages.join(' | ')}`, { cause: e });
-        });
+        await page
+          .locator('[data-testid=map] canvas')
+          .first()
+          .waitFor({ timeout: 60_000 })
+          .catch(async (e) => {
+            await page.screenshot({ path: path.join(SHOTS, `${lang}-${route}-no-map.png`) });
+            throw new Error(`${route}: no map canvas; console: ${messages.join(' | ')}`, { cause: e });
+          });
         await expectMapShowsSomething(page);
         await page.waitForTimeout(500);
         await page.screenshot({ path: path.join(SHOTS, `${lang}-${route}.png`) });
@@ -226,7 +249,9 @@ describe.skipIf(!hasChromium)('target review', () => {
     await expect.poll(() => status.textContent()).toBe('Recorded');
     expect(await detail.locator('.badge').textContent()).toBe('Dismissed at desk (not visited)');
     expect(await detail.getByTestId('desk-by').textContent()).toContain('by operator: rapeseed in the photo');
-    expect((await history()).at(-1)).toMatch(/^\d{4}-\d\d-\d\d \d\d:\d\d operator · target\.desk_dismiss → Dismissed at desk \(not visited\) \(rapeseed in the photo\)$/);
+    expect((await history()).at(-1)).toMatch(
+      /^\d{4}-\d\d-\d\d \d\d:\d\d operator · target\.desk_dismiss → Dismissed at desk \(not visited\) \(rapeseed in the photo\)$/,
+    );
     // The server records a restore's reason with the decision in front.
     await detail.getByTestId('decision-reason').fill('put back');
     await detail.getByTestId('restore').click();
@@ -253,7 +278,12 @@ describe.skipIf(!hasChromium)('role-aware pages', () => {
   });
 
   it('each office role sees only its own tabs and lands on its page', async () => {
-    for (const [role, tabs] of [['operator', ['operator']], ['planner', ['planner']], ['manager', ['manager']], ['admin', ['operator', 'planner', 'manager']]] as const) {
+    for (const [role, tabs] of [
+      ['operator', ['operator']],
+      ['planner', ['planner']],
+      ['manager', ['manager']],
+      ['admin', ['operator', 'planner', 'manager']],
+    ] as const) {
       const { context, page } = await phone('zh-CN');
       await signIn(page, role, 'operator');
       await page.getByTestId('account').filter({ hasText: role }).waitFor();

@@ -35,11 +35,17 @@ describe.skipIf(!hasChromium)('the web app under the security headers', () => {
     const head = await fetch(`${server.url}/`);
     expect(head.headers.get('content-security-policy')).toContain("script-src 'self'");
     expect(head.headers.get('x-frame-options')).toBe('DENY');
-    for (const [role, route] of [['operator', 'operator'], ['planner', 'planner'], ['manager', 'manager']] as const) {
+    for (const [role, route] of [
+      ['operator', 'operator'],
+      ['planner', 'planner'],
+      ['manager', 'manager'],
+    ] as const) {
       const page = await browser.newPage({ viewport: { width: 1280, height: 800 } });
       const violations: string[] = [];
       const errors: string[] = [];
-      page.on('console', (m) => { if (/Content Security Policy|Refused to/i.test(m.text())) violations.push(m.text()); });
+      page.on('console', (m) => {
+        if (/Content Security Policy|Refused to/i.test(m.text())) violations.push(m.text());
+      });
       page.on('pageerror', (e) => errors.push(e.message));
       await signInAs(page, server.url, role, route);
       if (role !== 'manager') await page.locator('canvas.maplibregl-canvas').first().waitFor({ timeout: 60_000 });

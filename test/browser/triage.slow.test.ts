@@ -11,7 +11,10 @@ import { startTestServer } from './helpers/test-server';
 skipNotice();
 
 const DECISIONS = 200;
-const quantile = (xs: number[], q: number) => { const s = [...xs].sort((a, b) => a - b); return s[Math.min(s.length - 1, Math.floor(q * s.length))]; };
+const quantile = (xs: number[], q: number) => {
+  const s = [...xs].sort((a, b) => a - b);
+  return s[Math.min(s.length - 1, Math.floor(q * s.length))];
+};
 const ms = (x: number) => `${x.toFixed(1)} ms`;
 
 /**
@@ -54,9 +57,19 @@ describe.skipIf(!hasChromium)('triage gallery in the browser', () => {
     expect(await op.getByTestId('triage-progress').textContent()).toMatch(/0 \/ 224|0 of 224/);
 
     // The heatmap and the surroundings are one key away (and back).
-    for (const [key, part] of [['h', 'heat=1'], ['c', 'context=6']]) {
+    for (const [key, part] of [
+      ['h', 'heat=1'],
+      ['c', 'context=6'],
+    ]) {
       await op.keyboard.press(key);
-      await op.waitForFunction((p) => { const img = document.querySelector<HTMLImageElement>('[data-testid=triage-grid] .chip.current img'); return !!img && img.src.includes(p) && img.complete && img.naturalWidth > 0; }, part, { timeout: 30_000 });
+      await op.waitForFunction(
+        (p) => {
+          const img = document.querySelector<HTMLImageElement>('[data-testid=triage-grid] .chip.current img');
+          return !!img && img.src.includes(p) && img.complete && img.naturalWidth > 0;
+        },
+        part,
+        { timeout: 30_000 },
+      );
       await op.keyboard.press(key);
     }
 
@@ -80,24 +93,39 @@ describe.skipIf(!hasChromium)('triage gallery in the browser', () => {
         await mgr.goto(`${server.url}/#/manager`);
         expect((await (await released).json()).released).toBeGreaterThan(0);
       }
-      const before = await current(op).catch(async (e) => { throw new Error(`decision ${i}: no current candidate (${await op.locator('section.triage').innerText()}) ${e}`); });
+      const before = await current(op).catch(async (e) => {
+        throw new Error(`decision ${i}: no current candidate (${await op.locator('section.triage').innerText()}) ${e}`);
+      });
       if (!before) throw new Error('no id');
       expect(seen.has(before)).toBe(false);
       seen.add(before);
       const t0 = performance.now();
       await op.keyboard.press(keys[i % keys.length]);
-      await op.waitForFunction((id) => document.querySelector('[data-testid=triage-grid] .chip.current')?.getAttribute('data-id') !== id, before, { timeout: 30_000 });
+      await op.waitForFunction((id) => document.querySelector('[data-testid=triage-grid] .chip.current')?.getAttribute('data-id') !== id, before, {
+        timeout: 30_000,
+      });
       wall.push(performance.now() - t0);
     }
-    await op.waitForFunction((n) => { const s = window.__tiandiTriage!; return s.roundTripMs.length + s.failed >= n; }, DECISIONS, { timeout: 60_000 });
+    await op.waitForFunction(
+      (n) => {
+        const s = window.__tiandiTriage!;
+        return s.roundTripMs.length + s.failed >= n;
+      },
+      DECISIONS,
+      { timeout: 60_000 },
+    );
     const stats = await op.evaluate(() => window.__tiandiTriage!);
     expect(stats.failed).toBe(0);
 
     // Undo the last one by keyboard: it comes back and is no longer stored.
     await op.keyboard.press('u');
-    await expect.poll(async () => (await server.app.inject({ url: '/api/triage', headers: { cookie: await cookieOf(op) } })).json().reviewed, { timeout: 10_000 }).toBe(DECISIONS - 1 + 20);
+    await expect
+      .poll(async () => (await server.app.inject({ url: '/api/triage', headers: { cookie: await cookieOf(op) } })).json().reviewed, { timeout: 10_000 })
+      .toBe(DECISIONS - 1 + 20);
 
-    const list = (await server.app.inject({ url: '/api/triage', headers: { cookie: await cookieOf(op) } })).json() as { items: { targetId: string; decision: { actor: string; decision: string } | null }[] };
+    const list = (await server.app.inject({ url: '/api/triage', headers: { cookie: await cookieOf(op) } })).json() as {
+      items: { targetId: string; decision: { actor: string; decision: string } | null }[];
+    };
     const byActor = (a: string) => list.items.filter((i) => i.decision?.actor === a).map((i) => i.targetId);
     expect(byActor('operator')).toHaveLength(DECISIONS - 1);
     expect(byActor('manager')).toHaveLength(20);

@@ -23,7 +23,7 @@ afterAll(async () => {
 });
 
 describe.skipIf(!hasChromium)('manager imports zone boundaries in the browser', () => {
-  it('picks a GBK shapefile\'s files, previews its fields (id and name suggested), imports, and the zones appear in the tree', async () => {
+  it("picks a GBK shapefile's files, previews its fields (id and name suggested), imports, and the zones appear in the tree", async () => {
     const page = await browser.newPage();
     await signInAs(page, server.url, 'manager', 'manager');
     await page.getByTestId('zimp-files').setInputFiles(['shp', 'shx', 'dbf', 'prj', 'cpg'].map((e) => path.join(IN, `villages-4543.${e}`)));

@@ -20,8 +20,14 @@ describe('docs/api.md lists every route the server registers', () => {
   it('has one row per route, with the roles the route checks', () => {
     const live = routes.map((r) => `${r.methods.join(' ')} ${r.url} — ${rolesText(r)}`);
     const documented = [...readApiTable(doc()).values()].map((r) => `${r.methods} ${r.url} — ${r.roles}`);
-    expect(live.filter((r) => !documented.includes(r)), `${FIX} (routes missing from the table)`).toEqual([]);
-    expect(documented.filter((r) => !live.includes(r)), `${FIX} (rows for routes the server no longer has)`).toEqual([]);
+    expect(
+      live.filter((r) => !documented.includes(r)),
+      `${FIX} (routes missing from the table)`,
+    ).toEqual([]);
+    expect(
+      documented.filter((r) => !live.includes(r)),
+      `${FIX} (rows for routes the server no longer has)`,
+    ).toEqual([]);
     expect(routes.length).toBeGreaterThan(40);
   });
 

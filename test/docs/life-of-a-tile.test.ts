@@ -23,20 +23,29 @@ describe('docs/life-of-a-tile.md names only code that exists', () => {
   const doc = readFileSync(path.join(root, 'docs/life-of-a-tile.md'), 'utf8');
   const workspaces = readWorkspaces(root);
   const sources = workspaces.flatMap((ws) => listSourceFiles(root, ws.dir));
-  const code = sources.filter((f) => !/\.test\.ts$/.test(f)).map((f) => readFileSync(path.join(root, f), 'utf8')).join('\n');
+  const code = sources
+    .filter((f) => !/\.test\.ts$/.test(f))
+    .map((f) => readFileSync(path.join(root, f), 'utf8'))
+    .join('\n');
   const words = new Set(code.match(/[A-Za-z_]\w*/g));
   const { identifiers, files } = citedNames(doc);
 
   it('every cited function, class and constant is in the source', () => {
     expect(identifiers.length).toBeGreaterThan(40);
-    expect(identifiers.filter((id) => !words.has(id)), 'named in the guide but found in no source file').toEqual([]);
+    expect(
+      identifiers.filter((id) => !words.has(id)),
+      'named in the guide but found in no source file',
+    ).toEqual([]);
   });
 
   it('every cited file exists', () => {
     const all = [...sources, ...listSourceFiles(root, 'test'), ...listSourceFiles(root, 'scripts')];
     const exists = (f: string) =>
       [root, ...workspaces.map((ws) => path.join(root, ws.dir))].some((dir) => existsSync(path.join(dir, f))) || all.some((s) => s.endsWith(`/${f}`));
-    expect(files.filter((f) => !exists(f)), 'files the guide names that do not exist').toEqual([]);
+    expect(
+      files.filter((f) => !exists(f)),
+      'files the guide names that do not exist',
+    ).toEqual([]);
   });
 
   it('reads names the way the guide writes them', () => {

@@ -18,14 +18,31 @@ import type { TruthReport } from '@tiandi/synth/node';
 import { foreignUnavailable, generateForeignScenes } from './foreign-scenes';
 
 const { values: v } = parseArgs({
-  options: { scenes: { type: 'string' }, seed: { type: 'string' }, 'size-m': { type: 'string' }, gsd: { type: 'string' }, model: { type: 'string' }, keep: { type: 'string' }, misses: { type: 'string' } },
+  options: {
+    scenes: { type: 'string' },
+    seed: { type: 'string' },
+    'size-m': { type: 'string' },
+    gsd: { type: 'string' },
+    model: { type: 'string' },
+    keep: { type: 'string' },
+    misses: { type: 'string' },
+  },
 });
-const scenes = Number(v.scenes ?? 12), seed = Number(v.seed ?? 500), sizeM = Number(v['size-m'] ?? 110);
+const scenes = Number(v.scenes ?? 12),
+  seed = Number(v.seed ?? 500),
+  sizeM = Number(v['size-m'] ?? 110);
 
 /** Runs `tiandi eval --labelled <dir> --json` in-process and returns the labelled report. */
 async function evalLabelled(dir: string): Promise<TruthReport> {
-  let out = '', err = '';
-  const sink = (f: (s: string) => void) => new Writable({ write(c, _e, cb) { f(String(c)); cb(); } });
+  let out = '',
+    err = '';
+  const sink = (f: (s: string) => void) =>
+    new Writable({
+      write(c, _e, cb) {
+        f(String(c));
+        cb();
+      },
+    });
   const argv = ['eval', '--labelled', dir, '--json', ...(v.model ? ['--model', v.model] : [])];
   const code = await main(argv, { stdout: sink((s) => (out += s)), stderr: sink((s) => (err += s)), cwd: process.cwd() });
   if (code !== 0) throw new Error(`tiandi ${argv.join(' ')} exited ${code}: ${err}`);
@@ -39,18 +56,50 @@ function saveMissChips(r: TruthReport, dir: string, out: string): void {
     const truth = JSON.parse(readFileSync(m.source, 'utf8'));
     const f = truth.features.find((x: { properties: { id: string } }) => x.properties.id === m.id);
     const ring = f.geometry.coordinates[0] as Array<[number, number]>;
-    const xs = ring.map((p) => p[0]), ys = ring.map((p) => p[1]);
+    const xs = ring.map((p) => p[0]),
+      ys = ring.map((p) => p[1]);
     const p = f.properties;
     const name = `${m.id}_${p.stage}_${p.colour}_d${p.density}_${p.area_m2}m2_${Math.round(p.gsd_m * 1000)}mm${p.rows ? '_rows' : ''}.png`;
-    spawnSync('gdal_translate', ['-q', '-of', 'PNG', '-projwin', String(Math.min(...xs) - 3), String(Math.max(...ys) + 3), String(Math.max(...xs) + 3), String(Math.min(...ys) - 3),
-      join(dir, m.file), join(out, name)], { stdio: 'inherit' });
+    spawnSync(
+      'gdal_translate',
+      [
+        '-q',
+        '-of',
+        'PNG',
+        '-projwin',
+        String(Math.min(...xs) - 3),
+        String(Math.max(...ys) + 3),
+        String(Math.max(...xs) + 3),
+        String(Math.min(...ys) - 3),
+        join(dir, m.file),
+        join(out, name),
+      ],
+      { stdio: 'inherit' },
+    );
     rmSync(join(out, `${name}.aux.xml`), { force: true });
   }
   // False candidates: 6 m around each (about 0.00006° of latitude), cut by lon/lat.
   for (const [i, c] of r.falseCandidates.entries()) {
-    const d = 0.00003, name = `false-${i + 1}_${c.file.replace(/\.tif$/, '')}_score${c.score.toFixed(2)}.png`;
-    spawnSync('gdal_translate', ['-q', '-of', 'PNG', '-projwin_srs', 'EPSG:4326', '-projwin', String(c.lonLat[0] - d), String(c.lonLat[1] + d), String(c.lonLat[0] + d), String(c.lonLat[1] - d),
-      join(dir, c.file), join(out, name)], { stdio: 'inherit' });
+    const d = 0.00003,
+      name = `false-${i + 1}_${c.file.replace(/\.tif$/, '')}_score${c.score.toFixed(2)}.png`;
+    spawnSync(
+      'gdal_translate',
+      [
+        '-q',
+        '-of',
+        'PNG',
+        '-projwin_srs',
+        'EPSG:4326',
+        '-projwin',
+        String(c.lonLat[0] - d),
+        String(c.lonLat[1] + d),
+        String(c.lonLat[0] + d),
+        String(c.lonLat[1] - d),
+        join(dir, c.file),
+        join(out, name),
+      ],
+      { stdio: 'inherit' },
+    );
     rmSync(join(out, `${name}.aux.xml`), { force: true });
   }
 }
@@ -69,9 +118,13 @@ async function run(): Promise<void> {
     const t1 = performance.now();
     const r = await evalLabelled(dir);
     const t2 = performance.now();
-    process.stdout.write(`== 外来生成器 FOREIGN generator (synthetic, never trained on): ${scenes} scenes, seeds ${seed}-${seed + scenes - 1}, ${sizeM} m square${v.gsd ? `, GSD ${v.gsd} m` : ''} ==\n`);
+    process.stdout.write(
+      `== 外来生成器 FOREIGN generator (synthetic, never trained on): ${scenes} scenes, seeds ${seed}-${seed + scenes - 1}, ${sizeM} m square${v.gsd ? `, GSD ${v.gsd} m` : ''} ==\n`,
+    );
     process.stdout.write(formatTruthReport(r));
-    process.stdout.write(`generated in ${((t1 - t0) / 1000).toFixed(0)} s, evaluated in ${((t2 - t1) / 1000).toFixed(0)} s (shared machine: timings are noisy)\n`);
+    process.stdout.write(
+      `generated in ${((t1 - t0) / 1000).toFixed(0)} s, evaluated in ${((t2 - t1) / 1000).toFixed(0)} s (shared machine: timings are noisy)\n`,
+    );
     if (v.misses) {
       saveMissChips(r, dir, resolve(v.misses));
       process.stdout.write(`chips of the ${r.missed.length} missed plots and ${r.falseCandidates.length} false candidates in ${resolve(v.misses)}\n`);

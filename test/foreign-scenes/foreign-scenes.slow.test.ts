@@ -19,7 +19,8 @@ const tmp = () => {
 
 describe.skipIf(!!missing)('foreign scene generator → tiandi eval --labelled', () => {
   it('writes the same scene for the same seed, with its truth in the image CRS, and eval scores every plot on it', async () => {
-    const a = tmp(), b = tmp();
+    const a = tmp(),
+      b = tmp();
     generateForeignScenes(a, { scenes: 1, seed: 500, sizeM: 80 });
     generateForeignScenes(b, { scenes: 1, seed: 500, sizeM: 80 });
     const truthA = readFileSync(join(a, 'foreign-500.truth.geojson'), 'utf8');

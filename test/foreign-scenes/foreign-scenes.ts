@@ -21,7 +21,21 @@ export function foreignUnavailable(): string | undefined {
 
 /** Runs the generator at low priority (the machine is shared); its progress lines go to stderr when `show`. */
 export function generateForeignScenes(out: string, opts: { scenes: number; seed: number; sizeM: number; gsd?: string; show?: boolean }): void {
-  const args = ['-n', '10', foreignPython(), GENERATOR, '--out', out, '--scenes', String(opts.scenes), '--seed', String(opts.seed), '--size-m', String(opts.sizeM), ...(opts.gsd ? ['--gsd', opts.gsd] : [])];
+  const args = [
+    '-n',
+    '10',
+    foreignPython(),
+    GENERATOR,
+    '--out',
+    out,
+    '--scenes',
+    String(opts.scenes),
+    '--seed',
+    String(opts.seed),
+    '--size-m',
+    String(opts.sizeM),
+    ...(opts.gsd ? ['--gsd', opts.gsd] : []),
+  ];
   const r = spawnSync('nice', args, { encoding: 'utf8', stdio: ['ignore', 'inherit', opts.show ? 'inherit' : 'pipe'] });
   if (r.status !== 0) throw new Error(`foreign scene generator failed (exit ${r.status}): ${r.stderr ?? ''}`);
 }

@@ -8,5 +8,7 @@ export const corpusDir = (target: string) => fileURLToPath(new URL(`./corpus/${t
 /** The committed seeds of a target, in file-name order (so runs are reproducible). */
 export function loadCorpus(target: string): Uint8Array[] {
   const dir = corpusDir(target);
-  return readdirSync(dir).sort().map((f) => new Uint8Array(readFileSync(join(dir, f))));
+  return readdirSync(dir)
+    .sort()
+    .map((f) => new Uint8Array(readFileSync(join(dir, f))));
 }

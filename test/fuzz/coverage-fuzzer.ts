@@ -27,7 +27,11 @@ export interface FuzzTarget {
 }
 
 /** A failure the fuzzer found: the input, what went wrong, and how. */
-export interface Finding { kind: 'crash' | 'slow' | 'memory'; input: Uint8Array; message: string }
+export interface Finding {
+  kind: 'crash' | 'slow' | 'memory';
+  input: Uint8Array;
+  message: string;
+}
 
 export interface FuzzOptions {
   seed: number;
@@ -125,7 +129,9 @@ export async function fuzz(target: FuzzTarget, seeds: readonly Uint8Array[], opt
     }
     const seedBlocks = blocks.size;
     const done = () =>
-      (opts.maxRuns !== undefined && executions >= opts.maxRuns) || (opts.maxMs !== undefined && Date.now() - t0 >= opts.maxMs) || (opts.stopOnFinding === true && findings.length > 0);
+      (opts.maxRuns !== undefined && executions >= opts.maxRuns) ||
+      (opts.maxMs !== undefined && Date.now() - t0 >= opts.maxMs) ||
+      (opts.stopOnFinding === true && findings.length > 0);
     while (!done()) {
       const parent = corpus[Math.floor(random() * corpus.length)];
       const other = corpus[Math.floor(random() * corpus.length)];
@@ -135,7 +141,17 @@ export async function fuzz(target: FuzzTarget, seeds: readonly Uint8Array[], opt
         opts.onNewInput?.(child);
       }
     }
-    return { target: target.name, executions, seeds: seeds.length, corpus: corpus.length, blocks: blocks.size, seedBlocks, features: features.size, findings, ms: Date.now() - t0 };
+    return {
+      target: target.name,
+      executions,
+      seeds: seeds.length,
+      corpus: corpus.length,
+      blocks: blocks.size,
+      seedBlocks,
+      features: features.size,
+      findings,
+      ms: Date.now() - t0,
+    };
   } finally {
     await target.close?.();
   }

@@ -22,7 +22,9 @@ describe('coverage-guided fuzzing (short run)', () => {
 
   it.each(Object.keys(TARGETS) as TargetName[])(`%s: ${RUNS} mutated inputs, no crash, hang, memory blow-up or broken invariant`, async (name) => {
     const r = await fuzz(TARGETS[name](), loadCorpus(name), { seed: 20261206, maxRuns: RUNS });
-    process.stdout.write(`[fuzz] ${name}: ${r.executions} executions, ${r.blocks} blocks covered (seeds alone ${r.seedBlocks}), corpus ${r.seeds} → ${r.corpus}, findings ${r.findings.length}\n`);
+    process.stdout.write(
+      `[fuzz] ${name}: ${r.executions} executions, ${r.blocks} blocks covered (seeds alone ${r.seedBlocks}), corpus ${r.seeds} → ${r.corpus}, findings ${r.findings.length}\n`,
+    );
     expect(r.findings.map((f) => `${f.kind}: ${f.message}\ninput (base64): ${Buffer.from(f.input).toString('base64')}`)).toEqual([]);
     expect(r.executions).toBe(RUNS);
     expect(r.blocks).toBeGreaterThan(r.seedBlocks);

@@ -12,7 +12,14 @@ import { fuzz } from './coverage-fuzzer';
 import { corpusDir, loadCorpus } from './corpus';
 import { TARGETS, type TargetName } from './targets';
 
-const { values } = parseArgs({ options: { seconds: { type: 'string', default: '60' }, target: { type: 'string' }, seed: { type: 'string', default: '1' }, 'grow-corpus': { type: 'boolean', default: false } } });
+const { values } = parseArgs({
+  options: {
+    seconds: { type: 'string', default: '60' },
+    target: { type: 'string' },
+    seed: { type: 'string', default: '1' },
+    'grow-corpus': { type: 'boolean', default: false },
+  },
+});
 const names = (values.target ? [values.target] : Object.keys(TARGETS)) as TargetName[];
 for (const n of names) if (!(n in TARGETS)) throw new Error(`unknown target '${n}': one of ${Object.keys(TARGETS).join(', ')}`);
 const seconds = Number(values.seconds);
@@ -38,7 +45,13 @@ for (const name of names) {
     for (const f of r.findings) {
       const file = join(out, `${f.kind}-${sha(f.input)}`);
       writeFileSync(file, f.input);
-      console.log(`  ✘ ${f.kind}: ${f.message.split('\n')[0]}\n    input: ${file}\n${f.message.split('\n').slice(1).map((l) => `    ${l.trim()}`).join('\n')}`);
+      console.log(
+        `  ✘ ${f.kind}: ${f.message.split('\n')[0]}\n    input: ${file}\n${f.message
+          .split('\n')
+          .slice(1)
+          .map((l) => `    ${l.trim()}`)
+          .join('\n')}`,
+      );
     }
   }
 }

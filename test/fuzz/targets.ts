@@ -23,7 +23,26 @@ export function tiffHeaderTarget(): FuzzTarget {
     name: 'tiff-header',
     include: /packages\/tiles\/src\/read\/|node_modules\/geotiff\//,
     // Tag numbers (little-endian), field types and counts a header lies with.
-    dictionary: words(le16(34735), le16(273), le16(279), le16(324), le16(325), le16(322), le16(323), le16(317), le16(259), le16(33550), le16(33922), [3, 0], [4, 0], [16, 0], [12, 0], 'II*\0', 'MM\0*', 'II+\0'),
+    dictionary: words(
+      le16(34735),
+      le16(273),
+      le16(279),
+      le16(324),
+      le16(325),
+      le16(322),
+      le16(323),
+      le16(317),
+      le16(259),
+      le16(33550),
+      le16(33922),
+      [3, 0],
+      [4, 0],
+      [16, 0],
+      [12, 0],
+      'II*\0',
+      'MM\0*',
+      'II+\0',
+    ),
     maxBytes: 1 << 16,
     async run(input) {
       writeFileSync(file, input);
@@ -60,7 +79,30 @@ export function reportsCsvTarget(): FuzzTarget {
   return {
     name: 'reports-csv',
     include: /packages\/(store|geo)\/src\//,
-    dictionary: words('"', '""', ',', ';', '\t', '\n', '\r\n', '\uFEFF', [0xc4, 0xe3], [0xff, 0xfe], 'report_id', 'verdict', 'confirmed_poppy', 'not_poppy', '2026-04-20T11:00:00+08:00', '100.002', '25.008', '../x.jpg', 'uuid:', '结论', '位置', '_geolocation_latitude'),
+    dictionary: words(
+      '"',
+      '""',
+      ',',
+      ';',
+      '\t',
+      '\n',
+      '\r\n',
+      '\uFEFF',
+      [0xc4, 0xe3],
+      [0xff, 0xfe],
+      'report_id',
+      'verdict',
+      'confirmed_poppy',
+      'not_poppy',
+      '2026-04-20T11:00:00+08:00',
+      '100.002',
+      '25.008',
+      '../x.jpg',
+      'uuid:',
+      '结论',
+      '位置',
+      '_geolocation_latitude',
+    ),
     maxBytes: 1 << 14,
     run(input) {
       checkReports(parseReportsFile(decodeReportsText(input, 'fuzz.csv'), 'fuzz.csv'));
@@ -74,7 +116,30 @@ export function reportsGeoJsonTarget(): FuzzTarget {
   return {
     ...reportsCsvTarget(),
     name: 'reports-geojson',
-    dictionary: words('{', '}', '[', ']', '"', ',', ':', 'null', 'true', '1e308', '-1e308', '"Point"', '"geometry":', '"properties":', '"features":', '"coordinates":', '"photos":', '"attributes":', '"verdict":', '"report_id":', '"observed_at":', '"result":'),
+    dictionary: words(
+      '{',
+      '}',
+      '[',
+      ']',
+      '"',
+      ',',
+      ':',
+      'null',
+      'true',
+      '1e308',
+      '-1e308',
+      '"Point"',
+      '"geometry":',
+      '"properties":',
+      '"features":',
+      '"coordinates":',
+      '"photos":',
+      '"attributes":',
+      '"verdict":',
+      '"report_id":',
+      '"observed_at":',
+      '"result":',
+    ),
   };
 }
 
@@ -85,7 +150,29 @@ export function zonesGeoJsonTarget(): FuzzTarget {
   return {
     name: 'zones-geojson',
     include: /packages\/(store|geo)\/src\//,
-    dictionary: words('{', '}', '[', ']', '"', ',', 'null', '1e308', '1e-7', '-180', '90', '"Polygon"', '"MultiPolygon"', '"zone_id":', '"level":', '"village"', '"township"', '"county"', '"parent":', '"coordinates":', '"../x"'),
+    dictionary: words(
+      '{',
+      '}',
+      '[',
+      ']',
+      '"',
+      ',',
+      'null',
+      '1e308',
+      '1e-7',
+      '-180',
+      '90',
+      '"Polygon"',
+      '"MultiPolygon"',
+      '"zone_id":',
+      '"level":',
+      '"village"',
+      '"township"',
+      '"county"',
+      '"parent":',
+      '"coordinates":',
+      '"../x"',
+    ),
     maxBytes: 1 << 14,
     run(input) {
       let json: unknown;
@@ -111,5 +198,10 @@ export function zonesGeoJsonTarget(): FuzzTarget {
   };
 }
 
-export const TARGETS = { 'tiff-header': tiffHeaderTarget, 'reports-csv': reportsCsvTarget, 'reports-geojson': reportsGeoJsonTarget, 'zones-geojson': zonesGeoJsonTarget } as const;
+export const TARGETS = {
+  'tiff-header': tiffHeaderTarget,
+  'reports-csv': reportsCsvTarget,
+  'reports-geojson': reportsGeoJsonTarget,
+  'zones-geojson': zonesGeoJsonTarget,
+} as const;
 export type TargetName = keyof typeof TARGETS;

@@ -32,7 +32,13 @@ function time(args: string[], env: NodeJS.ProcessEnv = {}): number[] {
 
 const pct = (xs: number[], p: number) => xs[Math.min(xs.length - 1, Math.floor(p * xs.length))];
 const meta = join(root, 'node_modules/.cache/tiandi-cli/meta.json');
-process.stdout.write(`machine: ${cpus().length} cores, load average ${loadavg().map((l) => l.toFixed(1)).join(' ')}; ${RUNS} runs a row; precompiled build ${existsSync(meta) ? 'present (a command whose sources changed since runs from source)' : 'absent (every row runs from source)'}\n\n`);
+process.stdout.write(
+  `machine: ${cpus().length} cores, load average ${loadavg()
+    .map((l) => l.toFixed(1))
+    .join(
+      ' ',
+    )}; ${RUNS} runs a row; precompiled build ${existsSync(meta) ? 'present (a command whose sources changed since runs from source)' : 'absent (every row runs from source)'}\n\n`,
+);
 const rows: [string, string[], NodeJS.ProcessEnv][] = [
   ['node -e 0 (Node alone)', ['-e', '0'], {}],
   ['tiandi --help', [bin, '--help'], {}],
@@ -51,4 +57,6 @@ for (const [name, args, env] of rows) {
 process.stdout.write('\n| command | median s | p90 s | fastest s |\n|---|---|---|---|\n' + out.map((r) => `| ${r.join(' | ')} |`).join('\n') + '\n');
 const cmdRows = out.filter((r) => r[0].startsWith('tiandi') && !r[0].includes('from source'));
 const worst = cmdRows.reduce((w, r) => (Number(r[1]) > Number(w[1]) ? r : w), cmdRows[0] ?? ['-', '0']);
-process.stdout.write(`\nfloor: every command starts within 0.3 s (median): slowest ${worst[0]} ${worst[1]} s ${Number(worst[1]) <= 0.3 ? '✔' : '✗'} (timings on a shared machine are noisy: compare with node -e 0)\n`);
+process.stdout.write(
+  `\nfloor: every command starts within 0.3 s (median): slowest ${worst[0]} ${worst[1]} s ${Number(worst[1]) <= 0.3 ? '✔' : '✗'} (timings on a shared machine are noisy: compare with node -e 0)\n`,
+);

@@ -42,7 +42,9 @@ async function build() {
         name: 'tiandi',
         setup(b) {
           // npm packages stay external; workspace packages (@tiandi/*, TypeScript sources) are bundled.
-          b.onResolve({ filter: /^[^./]/ }, (a) => (a.path.startsWith('@tiandi/') || a.path.startsWith('node:') ? undefined : { path: a.path, external: true }));
+          b.onResolve({ filter: /^[^./]/ }, (a) =>
+            a.path.startsWith('@tiandi/') || a.path.startsWith('node:') ? undefined : { path: a.path, external: true },
+          );
           b.onLoad({ filter: /\.(ts|mts)$/ }, async (a) => {
             const src = await readFile(a.path, 'utf8');
             const url = pathToFileURL(a.path).href;
@@ -90,7 +92,16 @@ function commandInputs(metafile, inputs) {
     starts.forEach(walk);
     return seen;
   };
-  const indices = (keys) => [...new Set([...keys].flatMap((k) => Object.keys(outs[k].inputs).map((p) => index.get(resolve(process.cwd(), p))).filter((i) => i !== undefined)))].sort((a, b) => a - b);
+  const indices = (keys) =>
+    [
+      ...new Set(
+        [...keys].flatMap((k) =>
+          Object.keys(outs[k].inputs)
+            .map((p) => index.get(resolve(process.cwd(), p)))
+            .filter((i) => i !== undefined),
+        ),
+      ),
+    ].sort((a, b) => a - b);
   const mainKey = Object.keys(outs).find((k) => outs[k].entryPoint?.endsWith('apps/cli/src/main.ts'));
   const commandKeys = outs[mainKey].imports.filter((i) => i.kind === 'dynamic-import' && !i.external).map((i) => i.path);
   const commands = {};

@@ -18,7 +18,10 @@ function io() {
 
 describe('precompiled CLI (npm prepare)', () => {
   it('builds a plain-JavaScript CLI that lists the same commands as the sources, and records what it was built from', async () => {
-    const r = spawnSync(process.execPath, [join(import.meta.dirname, '../scripts/build-cli.mjs')], { encoding: 'utf8', env: { ...process.env, TIANDI_CLI_BUILD_DIR: out } });
+    const r = spawnSync(process.execPath, [join(import.meta.dirname, '../scripts/build-cli.mjs')], {
+      encoding: 'utf8',
+      env: { ...process.env, TIANDI_CLI_BUILD_DIR: out },
+    });
     expect(r.stderr).toBe('');
     const meta = JSON.parse(readFileSync(join(out, 'meta.json'), 'utf8'));
     expect(meta.node).toBe(process.version);
@@ -46,7 +49,10 @@ describe('precompiled CLI (npm prepare)', () => {
   }, 120_000);
 
   it('runs from the sources when asked to (or when a source is newer than the build)', () => {
-    const r = spawnSync(process.execPath, [join(root, 'apps/cli/bin/tiandi.mjs'), 'scan', '--help'], { encoding: 'utf8', env: { ...process.env, TIANDI_FROM_SOURCE: '1' } });
+    const r = spawnSync(process.execPath, [join(root, 'apps/cli/bin/tiandi.mjs'), 'scan', '--help'], {
+      encoding: 'utf8',
+      env: { ...process.env, TIANDI_FROM_SOURCE: '1' },
+    });
     expect(r.status).toBe(0);
     expect(r.stdout).toMatch(/tiandi scan/);
   }, 60_000);

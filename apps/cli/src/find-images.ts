@@ -10,12 +10,16 @@ export async function imageFinder(folder: string): Promise<(imageId: string, sha
   let files: string[];
   try {
     if (!statSync(folder).isDirectory()) throw new Error();
-    files = readdirSync(folder).filter((n) => /\.tiff?$/i.test(n)).sort().map((n) => path.join(folder, n));
+    files = readdirSync(folder)
+      .filter((n) => /\.tiff?$/i.test(n))
+      .sort()
+      .map((n) => path.join(folder, n));
   } catch {
     throw new UsageError(folder, "不是可读的文件夹 --images must be a readable folder holding the workspace's GeoTIFFs");
   }
   const { fileSha256 } = await import('@tiandi/tiles/node');
-  const bySha = new Map<string, string>(), byName = new Map<string, string>();
+  const bySha = new Map<string, string>(),
+    byName = new Map<string, string>();
   for (const f of files) {
     bySha.set(await fileSha256(f), f);
     byName.set(path.basename(f), f);

@@ -3,7 +3,12 @@ import { describe, expect, it } from 'vitest';
 import { createProgressBar } from './progress';
 
 function sink(isTTY: boolean) {
-  const w = new Writable({ write(chunk, _e, cb) { (w as unknown as { text: string }).text += String(chunk); cb(); } }) as Writable & { text: string; isTTY?: boolean; columns?: number; cursorTo?: unknown };
+  const w = new Writable({
+    write(chunk, _e, cb) {
+      (w as unknown as { text: string }).text += String(chunk);
+      cb();
+    },
+  }) as Writable & { text: string; isTTY?: boolean; columns?: number; cursorTo?: unknown };
   w.text = '';
   w.isTTY = isTTY;
   return w;

@@ -13,7 +13,10 @@ const MAX_STEM_BYTES = 200;
  * safeFileStem('C-上寨村-2026-0123abcd'); // 'C-上寨村-2026-0123abcd'
  */
 export function safeFileStem(id: string): string {
-  let s = id.normalize('NFC').replace(/[^\p{L}\p{N}._-]+/gu, '_').replace(/^\./, '_');
+  let s = id
+    .normalize('NFC')
+    .replace(/[^\p{L}\p{N}._-]+/gu, '_')
+    .replace(/^\./, '_');
   while (Buffer.byteLength(s) > MAX_STEM_BYTES) s = [...s].slice(0, -1).join('');
   return s || '_';
 }

@@ -36,7 +36,11 @@ const workspacePath = path.join(dir, 'survey.gpkg');
 const { ws } = await makeSurveyWorkspace(workspacePath, dir);
 ws.close();
 const { accounts, close: closeAccounts } = await openAccountStore(workspacePath);
-for (const [name, role, teamId] of [['planner', 'planner', null], ['field', 'field', 'T1'], ['operator', 'operator', null]] as const) {
+for (const [name, role, teamId] of [
+  ['planner', 'planner', null],
+  ['field', 'field', 'T1'],
+  ['operator', 'operator', null],
+] as const) {
   await accounts.addAccount({ name, role, teamId, password: `${name}-password` });
 }
 closeAccounts();
@@ -44,7 +48,11 @@ closeAccounts();
 const app = await buildServer({ workspacePath, dataDir: path.join(dir, 'data'), modelDir: REDNESS_MODEL_DIR, logger: false });
 const base = await app.listen({ host: '127.0.0.1', port: 0 });
 const login = async (name: string) => {
-  const r = await fetch(`${base}/api/auth/login`, { method: 'POST', headers: { 'content-type': 'application/json' }, body: JSON.stringify({ name, password: `${name}-password` }) });
+  const r = await fetch(`${base}/api/auth/login`, {
+    method: 'POST',
+    headers: { 'content-type': 'application/json' },
+    body: JSON.stringify({ name, password: `${name}-password` }),
+  });
   return `Bearer ${(await r.json()).token}`;
 };
 const planner = await login('planner');
@@ -62,17 +70,27 @@ for (let k = 0; k < 3; k++) {
   const plots = Array.from({ length: 40 }, (_, i) => ({ x: 100 + k * 7 + (i % 8) * 350, y: 100 + Math.floor(i / 8) * 450, w: 40, h: 30 }));
   fs.writeFileSync(scanTif, makeGeoTiff({ width: 3000, height: 2400, epsg: 32648, origin: [500_000, 3_090_000], pixelSize: 0.1, redPlots: plots }));
   const bytes = fs.readFileSync(scanTif);
-  jobIds.push(jobQueueOf(app.tiandi).enqueue({ imagePath: scanTif, imageName: `scan-${k}.tif`, sha256: createHash('sha256').update(bytes).digest('hex'), sizeBytes: bytes.length, uploadedBy: 'bench' }).job.id);
+  jobIds.push(
+    jobQueueOf(app.tiandi).enqueue({
+      imagePath: scanTif,
+      imageName: `scan-${k}.tif`,
+      sha256: createHash('sha256').update(bytes).digest('hex'),
+      sizeBytes: bytes.length,
+      uploadedBy: 'bench',
+    }).job.id,
+  );
 }
 const scanState = () => {
   const jobs = jobIds.map((id) => jobQueueOf(app.tiandi).get(id)!);
   const running = jobs.find((j) => j.status === 'running');
-  return running ? `scan ${jobs.indexOf(running) + 1}/3 running ${Math.round(100 * (running.progress.fraction ?? 0))} %` : `scans ${jobs.map((j) => j.status).join(', ')}`;
+  return running
+    ? `scan ${jobs.indexOf(running) + 1}/3 running ${Math.round(100 * (running.progress.fraction ?? 0))} %`
+    : `scans ${jobs.map((j) => j.status).join(', ')}`;
 };
 
-const listed = await app.inject({ url: "/api/rasters", headers: { authorization: planner } });
+const listed = await app.inject({ url: '/api/rasters', headers: { authorization: planner } });
 if (listed.statusCode !== 200) throw new Error(`GET /api/rasters: ${listed.statusCode} ${listed.body.slice(0, 300)}`);
-const raster = listed.json().rasters.find((r: { name: string }) => r.name === "ortho.tif");
+const raster = listed.json().rasters.find((r: { name: string }) => r.name === 'ortho.tif');
 const tiles = tilesOver(raster.bounds, raster.maxzoom - 3, raster.maxzoom).map(([z, x, y]) => `/api/rasters/${raster.id}/${z}/${x}/${y}.png`);
 const rssBefore = process.memoryUsage().rss;
 console.log(`bench:load — ${os.cpus().length} cores, node ${process.version}, ${SECONDS} s per phase, ${CONNECTIONS} connections, loopback ${base}`);
@@ -81,26 +99,58 @@ console.log('Sign-in answers 429 by design when more than 5 attempts for one acc
 console.log('phase                   req/s   p50 ms   p99 ms  non-2xx loop p99 ms loop max ms    background');
 
 let reportSeq = 0;
-await phase('sign-in (scrypt)', { method: 'POST', path: '/api/auth/login', headers: { 'content-type': 'application/json' }, body: JSON.stringify({ name: 'operator', password: 'operator-password' }) });
-await phase('map tiles', { path: tiles[0], setupRequest: (r) => ({ ...r, path: tiles[Math.floor(Math.random() * tiles.length)] }), headers: { authorization: planner } });
-await phase('GeoJSON layers', { path: '/api/targets', setupRequest: (r) => ({ ...r, path: ['/api/targets', '/api/zones', '/api/images', '/api/reports'][reportSeq++ % 4] }), headers: { authorization: planner } });
+await phase('sign-in (scrypt)', {
+  method: 'POST',
+  path: '/api/auth/login',
+  headers: { 'content-type': 'application/json' },
+  body: JSON.stringify({ name: 'operator', password: 'operator-password' }),
+});
+await phase('map tiles', {
+  path: tiles[0],
+  setupRequest: (r) => ({ ...r, path: tiles[Math.floor(Math.random() * tiles.length)] }),
+  headers: { authorization: planner },
+});
+await phase('GeoJSON layers', {
+  path: '/api/targets',
+  setupRequest: (r) => ({ ...r, path: ['/api/targets', '/api/zones', '/api/images', '/api/reports'][reportSeq++ % 4] }),
+  headers: { authorization: planner },
+});
 await phase('field sync', {
   path: '/api/field/assignment',
   headers: { authorization: field },
   setupRequest: (r) => {
     const n = reportSeq++;
     if (n % 2 === 0) return { ...r, method: 'GET', path: '/api/field/assignment', headers: { authorization: field }, body: undefined };
-    const body = { type: 'Feature', geometry: { type: 'Point', coordinates: [100.0001 + (n % 50) * 1e-5, 25.0001] }, properties: { report_id: `load-${n}`, verdict: 'nothing_found', accuracy_m: 5, observed_at: '2026-04-20T09:30:00+08:00', photos: [] } };
-    return { ...r, method: 'POST', path: '/api/field/reports', headers: { authorization: field, 'content-type': 'application/json' }, body: JSON.stringify(body) };
+    const body = {
+      type: 'Feature',
+      geometry: { type: 'Point', coordinates: [100.0001 + (n % 50) * 1e-5, 25.0001] },
+      properties: { report_id: `load-${n}`, verdict: 'nothing_found', accuracy_m: 5, observed_at: '2026-04-20T09:30:00+08:00', photos: [] },
+    };
+    return {
+      ...r,
+      method: 'POST',
+      path: '/api/field/reports',
+      headers: { authorization: field, 'content-type': 'application/json' },
+      body: JSON.stringify(body),
+    };
   },
 });
 
 // A 10 000-row export imported while others keep reading.
 const csv = ['end,verdict,_geolocation_latitude,_geolocation_longitude,_geolocation_precision,meta/instanceID'];
-for (let i = 0; i < 10_000; i++) csv.push(`2026-04-20T10:00:00+08:00,${i % 2 ? 'poppy' : 'nothing'},${25.2 + (i % 100) * 0.0005},${100.2 + Math.floor(i / 100) * 0.0005},5,uuid:import-${i}`);
+for (let i = 0; i < 10_000; i++)
+  csv.push(`2026-04-20T10:00:00+08:00,${i % 2 ? 'poppy' : 'nothing'},${25.2 + (i % 100) * 0.0005},${100.2 + Math.floor(i / 100) * 0.0005},5,uuid:import-${i}`);
 const t0 = performance.now();
-const importing = fetch(`${base}/api/field/reports/import`, { method: 'POST', headers: { authorization: planner, 'content-type': 'application/json' }, body: JSON.stringify({ fileName: 'load.csv', text: csv.join('\n'), team: 'T1' }) }).then(async (r) => ({ status: r.status, ms: performance.now() - t0, added: r.ok ? (await r.json()).added.length : 0 }));
-await phase('reads during import', { path: '/api/health', setupRequest: (r) => ({ ...r, path: ['/api/health', '/api/targets?status=confirmed', '/api/field/assignment?team=T1'][reportSeq++ % 3] }), headers: { authorization: planner } });
+const importing = fetch(`${base}/api/field/reports/import`, {
+  method: 'POST',
+  headers: { authorization: planner, 'content-type': 'application/json' },
+  body: JSON.stringify({ fileName: 'load.csv', text: csv.join('\n'), team: 'T1' }),
+}).then(async (r) => ({ status: r.status, ms: performance.now() - t0, added: r.ok ? (await r.json()).added.length : 0 }));
+await phase('reads during import', {
+  path: '/api/health',
+  setupRequest: (r) => ({ ...r, path: ['/api/health', '/api/targets?status=confirmed', '/api/field/assignment?team=T1'][reportSeq++ % 3] }),
+  headers: { authorization: planner },
+});
 const imported = await importing;
 console.log(`\nimport of 10 000 rows: HTTP ${imported.status}, ${imported.added} stored, ${(imported.ms / 1000).toFixed(1)} s`);
 
@@ -117,7 +167,16 @@ async function phase(name: string, request: autocannon.Request & { headers?: Rec
   const result = await autocannon({ url: base, connections: CONNECTIONS, duration: SECONDS, requests: [request] });
   loop.disable();
   const scan = scanState();
-  const cells = [result.requests.average.toFixed(0), result.latency.p50, result.latency.p99, result.non2xx, (loop.percentile(99) / 1e6).toFixed(0), (loop.max / 1e6).toFixed(0)];
-  const odd = Object.entries(result.statusCodeStats ?? {}).filter(([code]) => !code.startsWith('2')).map(([code, v]) => `${v.count}× ${code}`);
+  const cells = [
+    result.requests.average.toFixed(0),
+    result.latency.p50,
+    result.latency.p99,
+    result.non2xx,
+    (loop.percentile(99) / 1e6).toFixed(0),
+    (loop.max / 1e6).toFixed(0),
+  ];
+  const odd = Object.entries(result.statusCodeStats ?? {})
+    .filter(([code]) => !code.startsWith('2'))
+    .map(([code, v]) => `${v.count}× ${code}`);
   console.log(`${name.padEnd(20)} ${cells.map((c) => String(c).padStart(8)).join(' ')}    ${scan}${odd.length ? `  (${odd.join(', ')})` : ''}`);
 }

@@ -47,7 +47,10 @@ const workspacePath = path.join(dir, 'survey.gpkg');
 const { ws } = await makeSurveyWorkspace(workspacePath, dir);
 ws.close();
 const { accounts, close: closeAccounts } = await openAccountStore(workspacePath);
-for (const [name, role, teamId] of [['planner', 'planner', null], ['field', 'field', 'T1']] as const) {
+for (const [name, role, teamId] of [
+  ['planner', 'planner', null],
+  ['field', 'field', 'T1'],
+] as const) {
   await accounts.addAccount({ name, role, teamId, password: `${name}-password` });
 }
 closeAccounts();
@@ -55,7 +58,11 @@ closeAccounts();
 const app = await buildServer({ workspacePath, dataDir: path.join(dir, 'data'), modelDir, logger: false });
 const base = await app.listen({ host: '127.0.0.1', port: 0 });
 const login = async (name: string) => {
-  const r = await fetch(`${base}/api/auth/login`, { method: 'POST', headers: { 'content-type': 'application/json' }, body: JSON.stringify({ name, password: `${name}-password` }) });
+  const r = await fetch(`${base}/api/auth/login`, {
+    method: 'POST',
+    headers: { 'content-type': 'application/json' },
+    body: JSON.stringify({ name, password: `${name}-password` }),
+  });
   return `Bearer ${(await r.json()).token}`;
 };
 const planner = await login('planner');
@@ -71,21 +78,49 @@ const tiles = tilesOver(raster.bounds, raster.maxzoom - 3, raster.maxzoom).map((
 
 let seq = 0;
 const phases: [string, autocannon.Request & { headers?: Record<string, string> }][] = [
-  ['map tiles', { path: tiles[0], setupRequest: (r) => ({ ...r, path: tiles[Math.floor(Math.random() * tiles.length)] }), headers: { authorization: planner } }],
-  ['field sync', {
-    path: '/api/field/assignment',
-    headers: { authorization: field },
-    setupRequest: (r) => {
-      const n = seq++;
-      if (n % 2 === 0) return { ...r, method: 'GET', path: '/api/field/assignment', headers: { authorization: field }, body: undefined };
-      const body = { type: 'Feature', geometry: { type: 'Point', coordinates: [100.0001 + (n % 50) * 1e-5, 25.0001] }, properties: { report_id: `scan-load-${n}`, verdict: 'nothing_found', accuracy_m: 5, observed_at: '2026-04-20T09:30:00+08:00', photos: [] } };
-      return { ...r, method: 'POST', path: '/api/field/reports', headers: { authorization: field, 'content-type': 'application/json' }, body: JSON.stringify(body) };
+  [
+    'map tiles',
+    { path: tiles[0], setupRequest: (r) => ({ ...r, path: tiles[Math.floor(Math.random() * tiles.length)] }), headers: { authorization: planner } },
+  ],
+  [
+    'field sync',
+    {
+      path: '/api/field/assignment',
+      headers: { authorization: field },
+      setupRequest: (r) => {
+        const n = seq++;
+        if (n % 2 === 0) return { ...r, method: 'GET', path: '/api/field/assignment', headers: { authorization: field }, body: undefined };
+        const body = {
+          type: 'Feature',
+          geometry: { type: 'Point', coordinates: [100.0001 + (n % 50) * 1e-5, 25.0001] },
+          properties: { report_id: `scan-load-${n}`, verdict: 'nothing_found', accuracy_m: 5, observed_at: '2026-04-20T09:30:00+08:00', photos: [] },
+        };
+        return {
+          ...r,
+          method: 'POST',
+          path: '/api/field/reports',
+          headers: { authorization: field, 'content-type': 'application/json' },
+          body: JSON.stringify(body),
+        };
+      },
     },
-  }],
-  ['API (layers, jobs)', { path: '/api/targets', setupRequest: (r) => ({ ...r, path: ['/api/targets', '/api/zones', '/api/images', '/api/jobs', '/api/health'][seq++ % 5] }), headers: { authorization: planner } }],
+  ],
+  [
+    'API (layers, jobs)',
+    {
+      path: '/api/targets',
+      setupRequest: (r) => ({ ...r, path: ['/api/targets', '/api/zones', '/api/images', '/api/jobs', '/api/health'][seq++ % 5] }),
+      headers: { authorization: planner },
+    },
+  ],
 ];
 
-console.log(`bench:scan-server — ${os.cpus().length} cores, load average ${os.loadavg().map((l) => l.toFixed(1)).join(' ')}, node ${process.version}, ${SECONDS} s a phase, ${CONNECTIONS} connections, loopback`);
+console.log(
+  `bench:scan-server — ${os.cpus().length} cores, load average ${os
+    .loadavg()
+    .map((l) => l.toFixed(1))
+    .join(' ')}, node ${process.version}, ${SECONDS} s a phase, ${CONNECTIONS} connections, loopback`,
+);
 console.log(`scan job: ${image} (${(fs.statSync(image).size / 1e6).toFixed(0)} MB), model ${modelDir}\n`);
 console.log('phase                        req/s   p50 ms   p99 ms   max ms  non-2xx loop p99 ms loop max ms    scan');
 const results: { name: string; p99: number; during: boolean }[] = [];
@@ -101,11 +136,14 @@ const scanState = () => {
 };
 // Into the scan proper (past opening the file and loading the models) before measuring.
 const t0 = performance.now();
-while (queue.get(jobId)!.status === 'queued' || ((queue.get(jobId)!.progress.fraction ?? 0) === 0 && performance.now() - t0 < 60_000)) await new Promise((r) => setTimeout(r, 250));
+while (queue.get(jobId)!.status === 'queued' || ((queue.get(jobId)!.progress.fraction ?? 0) === 0 && performance.now() - t0 < 60_000))
+  await new Promise((r) => setTimeout(r, 250));
 for (const [name, req] of phases) await phase(`${name}, scanning`, req, true);
 const during = results.filter((r) => r.during);
 const worst = during.reduce((w, r) => (r.p99 > w.p99 ? r : w), during[0]);
-console.log(`\nfloor: p99 < ${FLOOR_P99_MS} ms in every phase during the scan: worst ${worst.name} ${worst.p99} ms ${worst.p99 < FLOOR_P99_MS ? '✔' : '✗'}; the scan was ${scanState()} at the end`);
+console.log(
+  `\nfloor: p99 < ${FLOOR_P99_MS} ms in every phase during the scan: worst ${worst.name} ${worst.p99} ms ${worst.p99 < FLOOR_P99_MS ? '✔' : '✗'}; the scan was ${scanState()} at the end`,
+);
 queue.cancel(jobId);
 await app.close();
 fs.rmSync(dir, { recursive: true, force: true });
@@ -117,6 +155,14 @@ async function phase(name: string, request: autocannon.Request & { headers?: Rec
   const result = await autocannon({ url: base, connections: CONNECTIONS, duration: SECONDS, requests: [request] });
   loop.disable();
   results.push({ name, p99: result.latency.p99, during: scanning });
-  const cells = [result.requests.average.toFixed(0), result.latency.p50, result.latency.p99, result.latency.max, result.non2xx, (loop.percentile(99) / 1e6).toFixed(0), (loop.max / 1e6).toFixed(0)];
+  const cells = [
+    result.requests.average.toFixed(0),
+    result.latency.p50,
+    result.latency.p99,
+    result.latency.max,
+    result.non2xx,
+    (loop.percentile(99) / 1e6).toFixed(0),
+    (loop.max / 1e6).toFixed(0),
+  ];
   console.log(`${name.padEnd(26)} ${cells.map((c) => String(c).padStart(8)).join(' ')}    ${scanning ? scanState() : '-'}`);
 }

@@ -59,7 +59,14 @@ export async function buildServer(options: ServerOptions, modules: RouteModule[]
 
   if (options.webRoot) {
     // Brotli/gzip copies written at build time; hashed assets cached for a year (see web-cache.ts).
-    await app.register(fastifyStatic, { root: path.resolve(options.webRoot), prefix: '/', index: ['index.html'], preCompressed: true, cacheControl: false, setHeaders: setWebCacheHeaders });
+    await app.register(fastifyStatic, {
+      root: path.resolve(options.webRoot),
+      prefix: '/',
+      index: ['index.html'],
+      preCompressed: true,
+      cacheControl: false,
+      setHeaders: setWebCacheHeaders,
+    });
   }
 
   app.addHook('onClose', async () => {

@@ -11,7 +11,12 @@ import { ServerError } from './errors';
 describe('toErrorBody: a full disk (issue 15)', () => {
   it('answers 507 TIANDI_E_DISK_FULL for ENOSPC, EDQUOT and SQLITE_FULL, also when wrapped', () => {
     const enospc = Object.assign(new Error("ENOSPC: no space left on device, write '/srv/tiandi/data/x'"), { code: 'ENOSPC' });
-    for (const err of [enospc, new Error('write failed', { cause: enospc }), Object.assign(new Error('database or disk is full'), { code: 'SQLITE_FULL' }), Object.assign(new Error('quota'), { code: 'EDQUOT' })]) {
+    for (const err of [
+      enospc,
+      new Error('write failed', { cause: enospc }),
+      Object.assign(new Error('database or disk is full'), { code: 'SQLITE_FULL' }),
+      Object.assign(new Error('quota'), { code: 'EDQUOT' }),
+    ]) {
       const body = toErrorBody(err);
       expect(body.status).toBe(507);
       expect(body.json.code).toBe('TIANDI_E_DISK_FULL');
@@ -49,6 +54,10 @@ describe('toErrorBody: the status comes from the code registry (issue 21)', () =
   it('finds the status of an error that lost its class crossing a worker thread by its code alone', () => {
     expect(toErrorBody(Object.assign(new Error('gone'), { code: 'TIANDI_E_WORKSPACE_MISSING' })).status).toBe(404);
     expect(toErrorBody(Object.assign(new Error('taken'), { code: 'TIANDI_E_ACCOUNT_EXISTS' })).status).toBe(409);
-    expect(toErrorBody(Object.assign(new Error('bad roads'), { code: 'TIANDI_E_ROADS', field: 'roads' })).json).toEqual({ code: 'TIANDI_E_ROADS', message: 'bad roads', field: 'roads' });
+    expect(toErrorBody(Object.assign(new Error('bad roads'), { code: 'TIANDI_E_ROADS', field: 'roads' })).json).toEqual({
+      code: 'TIANDI_E_ROADS',
+      message: 'bad roads',
+      field: 'roads',
+    });
   });
 });

@@ -8,7 +8,17 @@ import { AUTH_ERRORS } from './auth/auth-errors';
 import { SERVER_ERRORS, type ErrorBody } from './errors';
 
 /** Every code registry the server can meet, for errors that lost their class on the way (from a worker thread). */
-const REGISTRIES: ErrorRegistry[] = [SERVER_ERRORS, AUTH_ERRORS, SHARED_ERROR_CODES, GEO_ERROR_CODES, CRS_ERROR_CODES, STORE_ERROR_CODES, ACCOUNT_ERRORS, TILES_ERROR_CODES, PLANNER_ERROR_CODES];
+const REGISTRIES: ErrorRegistry[] = [
+  SERVER_ERRORS,
+  AUTH_ERRORS,
+  SHARED_ERROR_CODES,
+  GEO_ERROR_CODES,
+  CRS_ERROR_CODES,
+  STORE_ERROR_CODES,
+  ACCOUNT_ERRORS,
+  TILES_ERROR_CODES,
+  PLANNER_ERROR_CODES,
+];
 
 /**
  * The one error handler of the server: typed errors (every `TiandiError`) answer with their code and the
@@ -24,7 +34,13 @@ export function errorHandler(this: unknown, err: FastifyError | Error, req: Fast
 /** Maps any thrown value to an HTTP status and `{ code, message, field, params }`. */
 export function toErrorBody(err: unknown): { status: number; json: ErrorBody } {
   if (isDiskFull(err)) {
-    return { status: 507, json: { code: 'TIANDI_E_DISK_FULL', message: '服务器磁盘已满，未写入任何内容 The server disk is full; nothing was written. Free space on the server and send the request again.' } };
+    return {
+      status: 507,
+      json: {
+        code: 'TIANDI_E_DISK_FULL',
+        message: '服务器磁盘已满，未写入任何内容 The server disk is full; nothing was written. Free space on the server and send the request again.',
+      },
+    };
   }
   if (isTiandiError(err)) {
     return { status: err.status, json: clean({ code: err.code, message: err.message, field: err.field, params: paramsOf(err) }) };

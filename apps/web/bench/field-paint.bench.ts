@@ -37,7 +37,12 @@ async function main(): Promise<void> {
   try {
     const file = path.join(dir, 'survey.gpkg');
     const made = await makeSurveyWorkspace(file, dir);
-    await new AccountStore(dbOf(made.ws), { scrypt: { N: 1 << 10, r: 8, p: 1, keyLen: 32 } }).addAccount({ name: 'team1', role: 'field', teamId: 'T1', password: 'team1-password' });
+    await new AccountStore(dbOf(made.ws), { scrypt: { N: 1 << 10, r: 8, p: 1, keyLen: 32 } }).addAccount({
+      name: 'team1',
+      role: 'field',
+      teamId: 'T1',
+      password: 'team1-password',
+    });
     made.ws.close();
     process.env.VITE_CONFIG_NATIVE_IGNORE_WARNING ??= 'true';
     const { build } = await import('vite');
@@ -49,7 +54,10 @@ async function main(): Promise<void> {
     const browser = await launchChromium();
     try {
       console.log('profile      build        visit  first useful paint (ms, median of 3)  runs                 transferred');
-      for (const [label, webRoot] of [['precompressed', compressed], ['uncompressed', plain]] as const) {
+      for (const [label, webRoot] of [
+        ['precompressed', compressed],
+        ['uncompressed', plain],
+      ] as const) {
         const app = await buildServer({ workspacePath: file, dataDir: path.join(dir, `data-${label}`), webRoot, runJobs: false });
         const url = await app.listen({ host: '127.0.0.1', port: 0 });
         try {
@@ -60,7 +68,9 @@ async function main(): Promise<void> {
               for (let i = 0; i < RUNS; i++) runs.push(await firstUsefulPaint(browser, url, profile, visit));
               const ms = runs.map((r) => r.ms).sort((a, b) => a - b);
               const kb = Math.round(runs[0].bytes / 1024);
-              console.log(`${profile.name.padEnd(12)} ${label.padEnd(13)} ${visit.padEnd(6)} ${String(ms[1]).padStart(6)}                                ${ms.join(', ').padEnd(20)} ${kb} KB`);
+              console.log(
+                `${profile.name.padEnd(12)} ${label.padEnd(13)} ${visit.padEnd(6)} ${String(ms[1]).padStart(6)}                                ${ms.join(', ').padEnd(20)} ${kb} KB`,
+              );
             }
           }
         } finally {
@@ -77,8 +87,20 @@ async function main(): Promise<void> {
 }
 
 /** One load of #/field by a signed-in team; `warm` loads once unthrottled first, then measures a reload. */
-async function firstUsefulPaint(browser: Browser, url: string, profile: (typeof PROFILES)[number], visit: 'cold' | 'warm'): Promise<{ ms: number; bytes: number }> {
-  const context = await browser.newContext({ viewport: { width: 390, height: 844 }, deviceScaleFactor: 2, isMobile: true, hasTouch: true, locale: 'zh-CN', serviceWorkers: 'block' });
+async function firstUsefulPaint(
+  browser: Browser,
+  url: string,
+  profile: (typeof PROFILES)[number],
+  visit: 'cold' | 'warm',
+): Promise<{ ms: number; bytes: number }> {
+  const context = await browser.newContext({
+    viewport: { width: 390, height: 844 },
+    deviceScaleFactor: 2,
+    isMobile: true,
+    hasTouch: true,
+    locale: 'zh-CN',
+    serviceWorkers: 'block',
+  });
   try {
     const login = await context.request.post(`${url}/api/auth/login`, { data: { name: 'team1', password: 'team1-password' } });
     if (!login.ok()) throw new Error(`sign-in failed: ${login.status()}`);
@@ -92,7 +114,12 @@ async function firstUsefulPaint(browser: Browser, url: string, profile: (typeof 
     const page = await context.newPage();
     const cdp = await context.newCDPSession(page);
     await cdp.send('Network.enable');
-    await cdp.send('Network.emulateNetworkConditions', { offline: false, latency: profile.latency, downloadThroughput: profile.download, uploadThroughput: profile.upload });
+    await cdp.send('Network.emulateNetworkConditions', {
+      offline: false,
+      latency: profile.latency,
+      downloadThroughput: profile.download,
+      uploadThroughput: profile.upload,
+    });
     let bytes = 0;
     cdp.on('Network.loadingFinished', (e: { encodedDataLength: number }) => (bytes += e.encodedDataLength));
     const start = Date.now();

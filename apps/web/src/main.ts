@@ -27,20 +27,27 @@ function drawChrome(): void {
   const account = currentAccount();
   accountBox.replaceChildren(
     ...(account
-      ? [h('span', null, t('auth.signedInAs', { name: account.name, role: t(`role.${account.role}`) })), h('button', { type: 'button', onclick: () => void signOut() }, t('auth.signOut'))]
+      ? [
+          h('span', null, t('auth.signedInAs', { name: account.name, role: t(`role.${account.role}`) })),
+          h('button', { type: 'button', onclick: () => void signOut() }, t('auth.signOut')),
+        ]
       : []),
   );
   const mine = pagesFor(account?.role, PAGES);
   brand.href = `#/${homePage(account?.role, PAGES, 'operator')}`;
   nav.replaceChildren(
-    ...tabs.filter((tab) => mine.includes(tab.name)).map((tab) => h('a', { href: `#/${tab.name}`, class: tab.name === active ? 'active' : '', 'data-route': tab.name }, t(tab.label))),
+    ...tabs
+      .filter((tab) => mine.includes(tab.name))
+      .map((tab) => h('a', { href: `#/${tab.name}`, class: tab.name === active ? 'active' : '', 'data-route': tab.name }, t(tab.label))),
   );
 }
 
 /** Says plainly that this page is not for the account's role, with links to the pages that are. */
 function noPermission(root: HTMLElement, account: Account): false {
   root.replaceChildren(
-    h('section', { class: 'no-permission', 'data-testid': 'no-permission' },
+    h(
+      'section',
+      { class: 'no-permission', 'data-testid': 'no-permission' },
       h('h2', null, t('view.noPermission')),
       h('p', null, t('view.noPermissionHint', { role: t(`role.${account.role}`) })),
       h('p', null, t('view.goTo'), ...pagesFor(account.role, PAGES).map((p) => h('a', { href: `#/${p}`, class: 'go-to' }, t(`nav.${p}`)))),

@@ -23,7 +23,9 @@ describe('the request bodies of the API contract', () => {
   it('take the roles declared once, and a report only as a GeoJSON Point feature', () => {
     expect(ROLES).toEqual(['operator', 'planner', 'field', 'manager', 'admin']);
     expect(NewUserBody.safeParse({ name: 'zhao', role: 'superuser', password: '12345678' }).success).toBe(false);
-    expect(ReportBody.safeParse({ type: 'Feature', geometry: { type: 'Point', coordinates: [100.1, 25.2] }, properties: { report_id: 'r1' } }).success).toBe(true);
+    expect(ReportBody.safeParse({ type: 'Feature', geometry: { type: 'Point', coordinates: [100.1, 25.2] }, properties: { report_id: 'r1' } }).success).toBe(
+      true,
+    );
     expect(ReportBody.safeParse({ type: 'Feature', geometry: { type: 'Polygon', coordinates: [] }, properties: {} }).success).toBe(false);
   });
 });

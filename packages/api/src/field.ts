@@ -80,7 +80,10 @@ export type ReportAnswer =
 /** `POST /api/field/reports/import` body: another field app's export (CSV or GeoJSON text) for a team. */
 export const FieldImportBody = z.strictObject({
   fileName: z.string().min(1).max(300),
-  text: z.string().min(1).max(20 * 1024 * 1024),
+  text: z
+    .string()
+    .min(1)
+    .max(20 * 1024 * 1024),
   team: z.string().min(1).max(64).optional(),
 });
 export type FieldImportBody = z.infer<typeof FieldImportBody>;

@@ -51,7 +51,19 @@ export interface ZoneDetail {
   zone: Feature<Polygonal, { zone_id: string; name: string | null; level: ZoneStatus['level'] }>;
   coverage: { share: number; zoneAreaM2: number; coveredAreaM2: number; gapAreaM2: number; usedImageIds: string[]; rejected: unknown[] };
   gaps: FeatureCollection<Polygonal, { gap_area_m2: number }>;
-  targets: FeatureCollection<Polygonal, { target_id: string; status: string; origin: string; missed_by_scan: boolean; score_max: number; area_m2: number; review: string | null; report_ids: string[] }>;
+  targets: FeatureCollection<
+    Polygonal,
+    {
+      target_id: string;
+      status: string;
+      origin: string;
+      missed_by_scan: boolean;
+      score_max: number;
+      area_m2: number;
+      review: string | null;
+      report_ids: string[];
+    }
+  >;
   rules: RuleResult[];
   certifiable: boolean;
   evidenceDigest: string;

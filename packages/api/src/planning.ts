@@ -26,7 +26,9 @@ export const PlanBody = z.strictObject({
           .nullable(),
         durationS: z.number().min(0).nullable().optional(),
         distanceM: z.number().min(0).nullable().optional(),
-        stops: z.array(z.strictObject({ targetId: z.string().min(1).max(300).nullable(), position: LonLat, arriveS: z.number().min(0).nullable().optional() })).max(5000),
+        stops: z
+          .array(z.strictObject({ targetId: z.string().min(1).max(300).nullable(), position: LonLat, arriveS: z.number().min(0).nullable().optional() }))
+          .max(5000),
       }),
     )
     .min(1)
@@ -50,7 +52,14 @@ export const PlanJson = z.object({
         durationS: z.number().min(0).nullish(),
         distanceM: z.number().min(0).nullish(),
         path: z.array(LonLat).default([]),
-        stops: z.array(z.object({ targetId: z.string().min(1).max(300).nullable(), lon: z.number().min(-180).max(180), lat: z.number().min(-90).max(90), arrivalS: z.number().min(0).nullish() })),
+        stops: z.array(
+          z.object({
+            targetId: z.string().min(1).max(300).nullable(),
+            lon: z.number().min(-180).max(180),
+            lat: z.number().min(-90).max(90),
+            arrivalS: z.number().min(0).nullish(),
+          }),
+        ),
       }),
     )
     .min(1),
@@ -77,11 +86,18 @@ export const PlanComputeBody = z.strictObject({
   depot: LonLat.optional(),
   shiftH: z.number().min(0.5).max(24).default(8),
   /** Fixed part of the time at each target (minutes); see {@link SERVICE_TIME_DEFAULTS}. */
-  serviceMin: z.number().min(0).max(600).default(SERVICE_TIME_DEFAULTS.baseS / 60),
+  serviceMin: z
+    .number()
+    .min(0)
+    .max(600)
+    .default(SERVICE_TIME_DEFAULTS.baseS / 60),
   /** Seconds more per m² of plot; see {@link SERVICE_TIME_DEFAULTS}. */
   serviceSPerM2: z.number().min(0).max(600).default(SERVICE_TIME_DEFAULTS.perM2S),
   timeLimitS: z.number().min(0.1).max(60).default(3),
   seed: z.number().int().min(0).default(1),
-  date: z.string().regex(/^\d{4}-\d{2}-\d{2}$/, 'YYYY-MM-DD').optional(),
+  date: z
+    .string()
+    .regex(/^\d{4}-\d{2}-\d{2}$/, 'YYYY-MM-DD')
+    .optional(),
 });
 export type PlanComputeBody = z.input<typeof PlanComputeBody>;

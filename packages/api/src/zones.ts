@@ -4,14 +4,21 @@ import { z } from 'zod';
 export const MAX_ZONE_IMPORT_BYTES = 64 * 1024 * 1024;
 
 /** A plain file name: no folder, no leading dot, no NUL. */
-const FileName = z.string().min(1).max(200).refine((n) => !n.startsWith('.') && !/[\\/\0]/.test(n), 'a plain file name');
+const FileName = z
+  .string()
+  .min(1)
+  .max(200)
+  .refine((n) => !n.startsWith('.') && !/[\\/\0]/.test(n), 'a plain file name');
 
 /**
  * `POST /api/manager/zones/import` body: the file(s) of one boundary layer (a shapefile's .shp beside its .dbf, .prj,
  * .cpg, .shx; or one GeoPackage, KML/KMZ or GeoJSON), base64; `preview` lists fields and samples without importing.
  */
 export const ZoneImportBody = z.strictObject({
-  files: z.array(z.strictObject({ name: FileName, base64: z.string().max(MAX_ZONE_IMPORT_BYTES) })).min(1).max(8),
+  files: z
+    .array(z.strictObject({ name: FileName, base64: z.string().max(MAX_ZONE_IMPORT_BYTES) }))
+    .min(1)
+    .max(8),
   preview: z.boolean().default(false),
   level: z.enum(['county', 'township', 'village']).optional(),
   idField: z.string().min(1).max(100).optional(),

@@ -10,9 +10,14 @@ import { getCrs, toWgs84 } from '../src/crs/index';
 
 const step = Number(process.argv[2] ?? 17);
 const all = createRequire(import.meta.url)('epsg-index/all.json') as Record<string, { kind: string }>;
-const codes = Object.keys(all).filter((k) => all[k].kind === 'CRS-PROJCRS' || all[k].kind === 'CRS-GEOGCRS').map(Number).filter((_, i) => i % step === 0);
+const codes = Object.keys(all)
+  .filter((k) => all[k].kind === 'CRS-PROJCRS' || all[k].kind === 'CRS-GEOGCRS')
+  .map(Number)
+  .filter((_, i) => i % step === 0);
 const far: string[] = [];
-let agree = 0, refused = 0, gdalCannot = 0;
+let agree = 0,
+  refused = 0,
+  gdalCannot = 0;
 for (const code of codes) {
   let crs;
   try {
@@ -24,10 +29,18 @@ for (const code of codes) {
   }
   if (!crs.areaOfUse) continue;
   const [w, s, e, n] = crs.areaOfUse;
-  const lon = (w + e) / 2, lat = (s + n) / 2;
+  const lon = (w + e) / 2,
+    lat = (s + n) / 2;
   let ref: number[];
   try {
-    ref = execFileSync('gdaltransform', ['-s_srs', 'EPSG:4326', '-t_srs', `EPSG:${code}`, '-output_xy'], { input: `${lon} ${lat}\n`, encoding: 'utf8', stdio: ['pipe', 'pipe', 'ignore'] }).trim().split(/\s+/).map(Number);
+    ref = execFileSync('gdaltransform', ['-s_srs', 'EPSG:4326', '-t_srs', `EPSG:${code}`, '-output_xy'], {
+      input: `${lon} ${lat}\n`,
+      encoding: 'utf8',
+      stdio: ['pipe', 'pipe', 'ignore'],
+    })
+      .trim()
+      .split(/\s+/)
+      .map(Number);
   } catch {
     gdalCannot++;
     continue;
@@ -43,11 +56,14 @@ for (const code of codes) {
     far.push(`${code}\tno transform\t${crs.name}`);
     continue;
   }
-  const d = crs.units === 'degree'
-    ? Math.hypot((ours[0] - ref[0]) * 111_320 * Math.cos((lat * Math.PI) / 180), (ours[1] - ref[1]) * 110_574)
-    : Math.hypot(ours[0] - ref[0], ours[1] - ref[1]);
+  const d =
+    crs.units === 'degree'
+      ? Math.hypot((ours[0] - ref[0]) * 111_320 * Math.cos((lat * Math.PI) / 180), (ours[1] - ref[1]) * 110_574)
+      : Math.hypot(ours[0] - ref[0], ours[1] - ref[1]);
   if (d < 0.1) agree++;
   else far.push(`${code}\t${d.toFixed(2)} m\t${crs.name}${crs.note ? '\t(note: ' + crs.note.split(':')[1]?.trim().slice(0, 40) + ')' : ''}`);
 }
-console.log(`sampled ${codes.length} CRSs (every ${step}th): ${agree} within 0.1 m of gdaltransform, ${far.length - refused} farther, ${refused} refused by getCrs, ${gdalCannot} GDAL could not transform`);
+console.log(
+  `sampled ${codes.length} CRSs (every ${step}th): ${agree} within 0.1 m of gdaltransform, ${far.length - refused} farther, ${refused} refused by getCrs, ${gdalCannot} GDAL could not transform`,
+);
 for (const l of far) console.log(l);

@@ -23,7 +23,9 @@ export interface AuditEntry extends AuditEvent {
 
 /** The hash of an entry: sha256 over the canonical JSON of everything but `hash`. */
 export function auditEntryHash(e: Omit<AuditEntry, 'hash'>): string {
-  return sha256Hex(canonicalJson({ seq: e.seq, at: e.at, actor: e.actor, action: e.action, subject: e.subject, payload: e.payload ?? null, prevHash: e.prevHash }));
+  return sha256Hex(
+    canonicalJson({ seq: e.seq, at: e.at, actor: e.actor, action: e.action, subject: e.subject, payload: e.payload ?? null, prevHash: e.prevHash }),
+  );
 }
 
 /** The entry that follows `prev` (or starts the chain when `prev` is null). */
@@ -32,9 +34,7 @@ export function chainAuditEntry(prev: Pick<AuditEntry, 'seq' | 'hash'> | null, e
   return { ...base, hash: auditEntryHash(base) };
 }
 
-export type AuditVerdict =
-  | { ok: true; count: number; headHash: string }
-  | { ok: false; count: number; index: number; seq: number | null; reason: string };
+export type AuditVerdict = { ok: true; count: number; headHash: string } | { ok: false; count: number; index: number; seq: number | null; reason: string };
 
 /**
  * Verifies a chain in stored order. Names the first bad entry (0-based `index` and its stored `seq`):
@@ -54,7 +54,13 @@ export function verifyAuditChain(entries: AuditEntry[], head?: { count: number; 
   }
   if (head && (head.count !== entries.length || head.hash !== prevHash)) {
     const i = Math.min(entries.length, head.count) - 1;
-    return { ok: false, count: entries.length, index: Math.max(0, i), seq: entries[i]?.seq ?? null, reason: `日志末尾被截断或替换 log tail truncated or replaced: head says ${head.count} entries, found ${entries.length}` };
+    return {
+      ok: false,
+      count: entries.length,
+      index: Math.max(0, i),
+      seq: entries[i]?.seq ?? null,
+      reason: `日志末尾被截断或替换 log tail truncated or replaced: head says ${head.count} entries, found ${entries.length}`,
+    };
   }
   return { ok: true, count: entries.length, headHash: prevHash };
 }

@@ -3,7 +3,16 @@ import { polygonsOf, type Feature, type Polygonal } from './geojson';
 import { geodesicAreaM2 } from './geodesic-area';
 import type { Season } from './season';
 import { isUnverifiedScan, type Target } from './target';
-import { auditSampleState, deskDismissalFault, deskDismissed, deskFeature, dismissalPolicy, dismissalStatus, owesGroundAnswer, type DismissalKind } from './desk-dismissals';
+import {
+  auditSampleState,
+  deskDismissalFault,
+  deskDismissed,
+  deskFeature,
+  dismissalPolicy,
+  dismissalStatus,
+  owesGroundAnswer,
+  type DismissalKind,
+} from './desk-dismissals';
 
 /** Rounding slack on the coverage share, so a fully covered zone passes a policy asking for 100 %. */
 export const COVERAGE_TOLERANCE = 1e-9;
@@ -42,7 +51,15 @@ const targetFeature = (t: Target, why: string): Feature<Polygonal, Record<string
   type: 'Feature',
   id: t.id,
   geometry: t.geometry,
-  properties: { target_id: t.id, status: t.status, score_max: t.scoreMax, origin: t.origin, missed_by_scan: t.missedByScan, unverified: isUnverifiedScan(t), why },
+  properties: {
+    target_id: t.id,
+    status: t.status,
+    score_max: t.scoreMax,
+    origin: t.origin,
+    missed_by_scan: t.missedByScan,
+    unverified: isUnverifiedScan(t),
+    why,
+  },
 });
 
 /**
@@ -60,7 +77,12 @@ export function evaluateCertification(input: CertificationInput): CertificationR
     ? polygonsOf(coverage.gaps)
         .map((poly, i) => {
           const g: Polygonal = { type: 'Polygon', coordinates: poly };
-          return { type: 'Feature' as const, id: `gap-${i + 1}`, geometry: g, properties: { gap: i + 1, area_m2: Math.round(geodesicAreaM2(g) * 10) / 10 } as Record<string, unknown> };
+          return {
+            type: 'Feature' as const,
+            id: `gap-${i + 1}`,
+            geometry: g,
+            properties: { gap: i + 1, area_m2: Math.round(geodesicAreaM2(g) * 10) / 10 } as Record<string, unknown>,
+          };
         })
         .sort((a, b) => (b.properties.area_m2 as number) - (a.properties.area_m2 as number))
     : [];
@@ -84,8 +106,11 @@ export function evaluateCertification(input: CertificationInput): CertificationR
     id: 'targets_resolved',
     title: '疑似地块均已实地核查 every suspect plot inspected',
     pass: needsVisit.length === 0,
-    detail: `${needsVisit.length} 个待核查 awaiting a ground visit (score ≥ ${p.reviewThreshold})` +
-      (unverifiedOwed ? `; 其中 ${unverifiedOwed} 个未经复核 of them ${unverifiedOwed} unverified (first stage only, not checked by a second look: each needs a visit)` : '') +
+    detail:
+      `${needsVisit.length} 个待核查 awaiting a ground visit (score ≥ ${p.reviewThreshold})` +
+      (unverifiedOwed
+        ? `; 其中 ${unverifiedOwed} 个未经复核 of them ${unverifiedOwed} unverified (first stage only, not checked by a second look: each needs a visit)`
+        : '') +
       (unverifiedBelow ? `; ${unverifiedBelow} 个未经复核且低于阈值 unverified below the threshold` : ''),
     failing: needsVisit.map((t) => targetFeature(t, isUnverifiedScan(t) ? 'not inspected; unverified by the second stage' : 'not inspected')),
   });
@@ -93,7 +118,8 @@ export function evaluateCertification(input: CertificationInput): CertificationR
   rules.push(deskDismissalsRule(targets, season, 'desk'));
   // Listed where an adopted adapted verifier dismissed anything here, or the season sets its terms (other zones'
   // rule tables, and certificates issued before, keep their five rules).
-  if (season.policy.modelDismissal || targets.some((t) => t.status === 'dismissed_model' || t.desk?.kind === 'model')) rules.push(deskDismissalsRule(targets, season, 'model'));
+  if (season.policy.modelDismissal || targets.some((t) => t.status === 'dismissed_model' || t.desk?.kind === 'model'))
+    rules.push(deskDismissalsRule(targets, season, 'model'));
 
   const unverified = targets.filter((t) => t.status === 'confirmed' || (p.requireEradicationVerified && t.status === 'eradicated'));
   rules.push({
@@ -123,22 +149,43 @@ export function evaluateCertification(input: CertificationInput): CertificationR
  */
 function deskDismissalsRule(targets: Target[], season: Season, kind: DismissalKind): RuleResult {
   const p = season.policy;
-  const faults = targets.filter((t) => t.status === dismissalStatus(kind)).map((t) => [t, deskDismissalFault(t, p)] as const).filter((x): x is readonly [Target, string] => x[1] !== null);
+  const faults = targets
+    .filter((t) => t.status === dismissalStatus(kind))
+    .map((t) => [t, deskDismissalFault(t, p)] as const)
+    .filter((x): x is readonly [Target, string] => x[1] !== null);
   const sample = auditSampleState(targets, p, kind);
   const d = dismissalPolicy(p, kind);
   // The sample is drawn only where dismissals count; where they do not, every owed visit is owed anyway.
   const short = d.allowed && sample.drawn < sample.required;
-  const w = kind === 'desk'
-    ? { id: 'desk_dismissals' as const, title: '案头排除符合政策 desk dismissals per policy', none: '无案头排除 no desk dismissals', what: '个案头排除 desk dismissals' }
-    : { id: 'model_dismissals' as const, title: '适配模型排除符合政策 adapted-model dismissals per policy', none: '无模型排除 no adapted-model dismissals', what: '个适配模型排除 dismissed by an adapted verifier' };
+  const w =
+    kind === 'desk'
+      ? {
+          id: 'desk_dismissals' as const,
+          title: '案头排除符合政策 desk dismissals per policy',
+          none: '无案头排除 no desk dismissals',
+          what: '个案头排除 desk dismissals',
+        }
+      : {
+          id: 'model_dismissals' as const,
+          title: '适配模型排除符合政策 adapted-model dismissals per policy',
+          none: '无模型排除 no adapted-model dismissals',
+          what: '个适配模型排除 dismissed by an adapted verifier',
+        };
   return {
     id: w.id,
     title: w.title,
     pass: faults.length === 0 && !short,
-    detail: sample.dismissals === 0 && faults.length === 0 ? w.none : `${sample.dismissals} ${w.what} (${d.allowed ? `认可至得分 accepted up to score ${d.maxScore}` : '不认可 not accepted'}); 地面抽查 ground audit ${sample.drawn}/${sample.required}${short ? ' 未抽足 sample not drawn' : ''}; ${faults.length} 个不符 not accepted`,
+    detail:
+      sample.dismissals === 0 && faults.length === 0
+        ? w.none
+        : `${sample.dismissals} ${w.what} (${d.allowed ? `认可至得分 accepted up to score ${d.maxScore}` : '不认可 not accepted'}); 地面抽查 ground audit ${sample.drawn}/${sample.required}${short ? ' 未抽足 sample not drawn' : ''}; ${faults.length} 个不符 not accepted`,
     failing: [
       ...faults.map(([t, why]) => deskFeature(t, why)),
-      ...(short ? deskDismissed(targets, kind).filter((t) => !t.groundAudit).map((t) => deskFeature(t, '地面抽查未抽足 ground-audit sample not drawn yet')) : []),
+      ...(short
+        ? deskDismissed(targets, kind)
+            .filter((t) => !t.groundAudit)
+            .map((t) => deskFeature(t, '地面抽查未抽足 ground-audit sample not drawn yet'))
+        : []),
     ],
   };
 }

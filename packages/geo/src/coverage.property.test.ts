@@ -12,7 +12,12 @@ const fp = (imageId: string, geometry: Polygon): Footprint => ({ imageId, geomet
 function rotated(cx: number, cy: number, sideDeg: number, deg: number): Polygon {
   const a = (deg * Math.PI) / 180;
   const h = sideDeg / 2;
-  const ring: LonLat[] = [[-h, -h], [h, -h], [h, h], [-h, h]].map(([x, y]) => [cx + x * Math.cos(a) - y * Math.sin(a), cy + x * Math.sin(a) + y * Math.cos(a)]);
+  const ring: LonLat[] = [
+    [-h, -h],
+    [h, -h],
+    [h, h],
+    [-h, h],
+  ].map(([x, y]) => [cx + x * Math.cos(a) - y * Math.sin(a), cy + x * Math.sin(a) + y * Math.cos(a)]);
   ring.push(ring[0]);
   return { type: 'Polygon', coordinates: [ring] };
 }
@@ -31,7 +36,15 @@ describe('coverage robustness', () => {
   it('rotated, overlapping footprints: covered + gaps = zone, and covering strips give the analytic share', () => {
     fc.assert(
       fc.property(
-        fc.array(fc.record({ x: fc.double({ min: 0, max: 1, noNaN: true }), y: fc.double({ min: 0, max: 1, noNaN: true }), s: fc.double({ min: 0.1, max: 0.6, noNaN: true }), deg: fc.double({ min: 0, max: 90, noNaN: true }) }), { minLength: 1, maxLength: 12 }),
+        fc.array(
+          fc.record({
+            x: fc.double({ min: 0, max: 1, noNaN: true }),
+            y: fc.double({ min: 0, max: 1, noNaN: true }),
+            s: fc.double({ min: 0.1, max: 0.6, noNaN: true }),
+            deg: fc.double({ min: 0, max: 90, noNaN: true }),
+          }),
+          { minLength: 1, maxLength: 12 },
+        ),
         (specs) => {
           const zone = rect(100, 25, 100.01, 25.01);
           const fps = specs.map((s, i) => fp('f' + i, rotated(100 + s.x * 0.01, 25 + s.y * 0.01, s.s * 0.01, s.deg)));

@@ -15,10 +15,19 @@ const full: Footprint = { imageId: 'a', geometry: rect(99.9, 24.9, 100.1, 25.1),
 const arbCase = fc.record({
   policy: fc.record({
     review_threshold: fc.double({ min: 0, max: 1, noNaN: true }),
-    desk_dismissal: fc.record({ allowed: fc.boolean(), max_score: fc.double({ min: 0, max: 1, noNaN: true }), audit_share: fc.double({ min: 0, max: 1, noNaN: true }), audit_min: fc.integer({ min: 0, max: 5 }) }),
+    desk_dismissal: fc.record({
+      allowed: fc.boolean(),
+      max_score: fc.double({ min: 0, max: 1, noNaN: true }),
+      audit_share: fc.double({ min: 0, max: 1, noNaN: true }),
+      audit_min: fc.integer({ min: 0, max: 5 }),
+    }),
   }),
   dismissals: fc.array(
-    fc.record({ score: fc.double({ min: 0, max: 1, noNaN: true }), drawn: fc.boolean(), ground: fc.constantFrom(null, 'not_poppy', 'confirmed_poppy', 'nothing_found') }),
+    fc.record({
+      score: fc.double({ min: 0, max: 1, noNaN: true }),
+      drawn: fc.boolean(),
+      ground: fc.constantFrom(null, 'not_poppy', 'confirmed_poppy', 'nothing_found'),
+    }),
     { maxLength: 12 },
   ),
 });
@@ -47,7 +56,8 @@ describe('desk dismissals property', () => {
         // No target drawn for a ground audit passes on the desk decision alone.
         for (const t of standing) expect(t.groundAudit).toBe(false);
         // The audit sample is full wherever desk dismissals count.
-        if (p.deskDismissal.allowed) expect(targets.filter((t) => t.groundAudit).length).toBeGreaterThanOrEqual(auditSampleSize(targets.length, p.deskDismissal));
+        if (p.deskDismissal.allowed)
+          expect(targets.filter((t) => t.groundAudit).length).toBeGreaterThanOrEqual(auditSampleSize(targets.length, p.deskDismissal));
         // And nothing the ground found poppy is left unresolved.
         expect(targets.some((t) => t.status === 'confirmed')).toBe(false);
       }),
@@ -59,7 +69,9 @@ describe('desk dismissals property', () => {
     fc.assert(
       fc.property(fc.array(fc.double({ min: 0.35, max: 1, noNaN: true }), { minLength: 1, maxLength: 8 }), (scores) => {
         const season = parseSeason({ id: '2026', year: 2026 });
-        const targets = scores.map((s, i) => dismissAtDesk(target('T' + i, { scoreMax: s }), { by: 'op', at: null, reason: 'tarp', seasonId: '2026', modelVersions: [] }).target);
+        const targets = scores.map(
+          (s, i) => dismissAtDesk(target('T' + i, { scoreMax: s }), { by: 'op', at: null, reason: 'tarp', seasonId: '2026', modelVersions: [] }).target,
+        );
         const res = evaluateCertification({ zone, season, coverage: computeCoverage(zone.geometry, [full], coverageRulesOf(season)), targets });
         expect(res.certifiable).toBe(false);
         expect(res.rules.find((r) => r.id === 'desk_dismissals')!.failing).toHaveLength(scores.length);

@@ -69,7 +69,22 @@ describe('rule desk_dismissals', () => {
   });
   it('summarises desk dismissals apart from ground inspections', () => {
     const inspected = applyReport(d('T1', 0.4, { groundAudit: true }), report('r1', { verdict: 'not_poppy' })).target;
-    const s = summarizeDeskDecisions([inspected, d('T2', 0.45), d('T3', 0.3, { desk: { ...decision, by: 'op-wang', modelVersions: ['m@2'], scoreMax: 0.3 } }), target('T4', { status: 'eradication_verified' })]);
-    expect(s).toEqual({ dismissed: 2, audited: 1, auditedInspected: 1, byReviewer: [{ by: 'op-li', count: 1 }, { by: 'op-wang', count: 1 }], modelVersions: ['m@2', 'poppy-synth@1.0.0'], groundInspected: 2 });
+    const s = summarizeDeskDecisions([
+      inspected,
+      d('T2', 0.45),
+      d('T3', 0.3, { desk: { ...decision, by: 'op-wang', modelVersions: ['m@2'], scoreMax: 0.3 } }),
+      target('T4', { status: 'eradication_verified' }),
+    ]);
+    expect(s).toEqual({
+      dismissed: 2,
+      audited: 1,
+      auditedInspected: 1,
+      byReviewer: [
+        { by: 'op-li', count: 1 },
+        { by: 'op-wang', count: 1 },
+      ],
+      modelVersions: ['m@2', 'poppy-synth@1.0.0'],
+      groundInspected: 2,
+    });
   });
 });

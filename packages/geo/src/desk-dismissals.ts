@@ -46,7 +46,8 @@ export function deskDismissalFault(t: Target, policy: Policy): string | null {
 }
 
 /** Targets that were dismissed at the desk (by a person; `kind` 'model': by an adopted verifier) and not reopened since (whatever the ground said later). */
-export const deskDismissed = (targets: Target[], kind: DismissalKind = 'desk'): Target[] => targets.filter((t) => t.desk && !t.desk.reopened && kindOf(t) === kind);
+export const deskDismissed = (targets: Target[], kind: DismissalKind = 'desk'): Target[] =>
+  targets.filter((t) => t.desk && !t.desk.reopened && kindOf(t) === kind);
 
 /** How many of a zone's desk (or model) dismissals must be in the ground-audit sample, and how many are. */
 export function auditSampleState(targets: Target[], policy: Policy, kind: DismissalKind = 'desk'): { dismissals: number; required: number; drawn: number } {
@@ -96,7 +97,13 @@ function modelSummary(targets: Target[]): Pick<DeskSummary, 'modelDismissed'> {
   if (!standing.length && !pool.length) return {};
   const by = new Map<string, number>();
   for (const t of standing) for (const m of t.desk?.modelVersions ?? ['?']) by.set(m, (by.get(m) ?? 0) + 1);
-  return { modelDismissed: { count: standing.length, byModel: [...by].map(([model, count]) => ({ model, count })).sort((a, b) => b.count - a.count || a.model.localeCompare(b.model)), audited: pool.filter((t) => t.groundAudit).length } };
+  return {
+    modelDismissed: {
+      count: standing.length,
+      byModel: [...by].map(([model, count]) => ({ model, count })).sort((a, b) => b.count - a.count || a.model.localeCompare(b.model)),
+      audited: pool.filter((t) => t.groundAudit).length,
+    },
+  };
 }
 
 /** A failing target as a rule lists it. */
@@ -104,5 +111,13 @@ export const deskFeature = (t: Target, why: string): Feature<Polygonal, Record<s
   type: 'Feature',
   id: t.id,
   geometry: t.geometry,
-  properties: { target_id: t.id, status: t.status, score_max: t.scoreMax, origin: t.origin, desk_by: t.desk?.by ?? null, ground_audit: t.groundAudit === true, why },
+  properties: {
+    target_id: t.id,
+    status: t.status,
+    score_max: t.scoreMax,
+    origin: t.origin,
+    desk_by: t.desk?.by ?? null,
+    ground_audit: t.groundAudit === true,
+    why,
+  },
 });

@@ -21,11 +21,13 @@ describe('closestWord and didYouMean', () => {
   });
 
   it('any known word comes back for itself and for itself with one letter changed', () => {
-    fc.assert(fc.property(fc.array(fc.stringMatching(/^[a-z_]{3,12}$/), { minLength: 1, maxLength: 6 }), fc.nat(), (known, k) => {
-      const word = known[k % known.length];
-      expect(closestWord(word, known)?.toLowerCase()).toBe(word);
-      const typo = `${word.slice(0, -1)}${word.endsWith('q') ? 'z' : 'q'}`;
-      expect(closestWord(typo, known)).toBeDefined();
-    }));
+    fc.assert(
+      fc.property(fc.array(fc.stringMatching(/^[a-z_]{3,12}$/), { minLength: 1, maxLength: 6 }), fc.nat(), (known, k) => {
+        const word = known[k % known.length];
+        expect(closestWord(word, known)?.toLowerCase()).toBe(word);
+        const typo = `${word.slice(0, -1)}${word.endsWith('q') ? 'z' : 'q'}`;
+        expect(closestWord(typo, known)).toBeDefined();
+      }),
+    );
   });
 });

@@ -18,7 +18,10 @@ export function closestWord(word: string, known: readonly string[], options: Clo
   for (const k of known) {
     const kk = k.toLowerCase();
     const d = options.prefixes && w.length >= 4 && kk.startsWith(w) ? 1 : editDistance(w, kk);
-    if (d < bestD) { bestD = d; best = k; }
+    if (d < bestD) {
+      bestD = d;
+      best = k;
+    }
   }
   return bestD <= (options.maxDistance ?? 2) ? best : undefined;
 }

@@ -34,7 +34,7 @@ export function ringAreaM2(ring: LonLat[]): number {
       const t = s / steps;
       const x = (a[0] + (b[0] - a[0]) * t) * DEG;
       const y = q(Math.sin((a[1] + (b[1] - a[1]) * t) * DEG)) / QP;
-      sum += (prevX * y - x * prevY);
+      sum += prevX * y - x * prevY;
       prevX = x;
       prevY = y;
     }

@@ -8,14 +8,20 @@ const DEG = Math.PI / 180;
  * sub-millimetre for non-antipodal points; falls back to the mean-radius great circle if it does not converge).
  */
 export function geodesicDistanceM(p1: LonLat, p2: LonLat): number {
-  const a = WGS84.aM, f = WGS84.f, b = WGS84_B_M;
+  const a = WGS84.aM,
+    f = WGS84.f,
+    b = WGS84_B_M;
   const L = (p2[0] - p1[0]) * DEG;
   const U1 = Math.atan((1 - f) * Math.tan(p1[1] * DEG));
   const U2 = Math.atan((1 - f) * Math.tan(p2[1] * DEG));
-  const sinU1 = Math.sin(U1), cosU1 = Math.cos(U1), sinU2 = Math.sin(U2), cosU2 = Math.cos(U2);
+  const sinU1 = Math.sin(U1),
+    cosU1 = Math.cos(U1),
+    sinU2 = Math.sin(U2),
+    cosU2 = Math.cos(U2);
   let lambda = L;
   for (let iter = 0; iter < 200; iter++) {
-    const sinL = Math.sin(lambda), cosL = Math.cos(lambda);
+    const sinL = Math.sin(lambda),
+      cosL = Math.cos(lambda);
     const sinSigma = Math.sqrt((cosU2 * sinL) ** 2 + (cosU1 * sinU2 - sinU1 * cosU2 * cosL) ** 2);
     if (sinSigma === 0) return 0;
     const cosSigma = sinU1 * sinU2 + cosU1 * cosU2 * cosL;
@@ -30,7 +36,10 @@ export function geodesicDistanceM(p1: LonLat, p2: LonLat): number {
       const u2 = (cos2Alpha * (a * a - b * b)) / (b * b);
       const A = 1 + (u2 / 16384) * (4096 + u2 * (-768 + u2 * (320 - 175 * u2)));
       const B = (u2 / 1024) * (256 + u2 * (-128 + u2 * (74 - 47 * u2)));
-      const dSigma = B * sinSigma * (cos2SigmaM + (B / 4) * (cosSigma * (-1 + 2 * cos2SigmaM ** 2) - (B / 6) * cos2SigmaM * (-3 + 4 * sinSigma ** 2) * (-3 + 4 * cos2SigmaM ** 2)));
+      const dSigma =
+        B *
+        sinSigma *
+        (cos2SigmaM + (B / 4) * (cosSigma * (-1 + 2 * cos2SigmaM ** 2) - (B / 6) * cos2SigmaM * (-3 + 4 * sinSigma ** 2) * (-3 + 4 * cos2SigmaM ** 2)));
       return b * A * (sigma - dSigma);
     }
   }

@@ -16,7 +16,18 @@ function refArea(ring: LonLat[]): number {
 }
 
 function square(lon: number, lat: number, dDeg: number): Polygon {
-  return { type: 'Polygon', coordinates: [[[lon, lat], [lon + dDeg, lat], [lon + dDeg, lat + dDeg], [lon, lat + dDeg], [lon, lat]]] };
+  return {
+    type: 'Polygon',
+    coordinates: [
+      [
+        [lon, lat],
+        [lon + dDeg, lat],
+        [lon + dDeg, lat + dDeg],
+        [lon, lat + dDeg],
+        [lon, lat],
+      ],
+    ],
+  };
 }
 
 describe('geodesicAreaM2', () => {
@@ -78,7 +89,11 @@ describe('geodesicDistanceM', () => {
     );
   });
   it('sums a polyline', () => {
-    const line: LonLat[] = [[100, 25], [100.01, 25], [100.01, 25.01]];
+    const line: LonLat[] = [
+      [100, 25],
+      [100.01, 25],
+      [100.01, 25.01],
+    ];
     const ref = (geod.Inverse(25, 100, 25, 100.01).s12 as number) + (geod.Inverse(25, 100.01, 25.01, 100.01).s12 as number);
     expect(geodesicLengthM(line)).toBeCloseTo(ref, 3);
   });

@@ -1,11 +1,29 @@
 /** Minimal RFC 7946 GeoJSON types used across Tiandi. Positions are always [lon, lat] in WGS 84. */
 export type LonLat = [number, number];
-export interface Point { type: 'Point'; coordinates: LonLat }
-export interface LineString { type: 'LineString'; coordinates: LonLat[] }
-export interface Polygon { type: 'Polygon'; coordinates: LonLat[][] }
-export interface MultiPolygon { type: 'MultiPolygon'; coordinates: LonLat[][][] }
-export interface MultiPoint { type: 'MultiPoint'; coordinates: LonLat[] }
-export interface MultiLineString { type: 'MultiLineString'; coordinates: LonLat[][] }
+export interface Point {
+  type: 'Point';
+  coordinates: LonLat;
+}
+export interface LineString {
+  type: 'LineString';
+  coordinates: LonLat[];
+}
+export interface Polygon {
+  type: 'Polygon';
+  coordinates: LonLat[][];
+}
+export interface MultiPolygon {
+  type: 'MultiPolygon';
+  coordinates: LonLat[][][];
+}
+export interface MultiPoint {
+  type: 'MultiPoint';
+  coordinates: LonLat[];
+}
+export interface MultiLineString {
+  type: 'MultiLineString';
+  coordinates: LonLat[][];
+}
 export type Geometry = Point | LineString | Polygon | MultiPolygon | MultiPoint | MultiLineString;
 /** A polygonal geometry: what zones, footprints, candidates and targets are. */
 export type Polygonal = Polygon | MultiPolygon;
@@ -32,11 +50,17 @@ export function polygonalFrom(polys: LonLat[][][]): Polygonal {
 
 /** [minLon, minLat, maxLon, maxLat] of any geometry. */
 export function bboxOf(g: Geometry): [number, number, number, number] {
-  let a = Infinity, b = Infinity, c = -Infinity, d = -Infinity;
+  let a = Infinity,
+    b = Infinity,
+    c = -Infinity,
+    d = -Infinity;
   const visit = (x: unknown): void => {
     if (typeof (x as number[])[0] === 'number') {
       const [lon, lat] = x as LonLat;
-      if (lon < a) a = lon; if (lat < b) b = lat; if (lon > c) c = lon; if (lat > d) d = lat;
+      if (lon < a) a = lon;
+      if (lat < b) b = lat;
+      if (lon > c) c = lon;
+      if (lat > d) d = lat;
     } else for (const y of x as unknown[]) visit(y);
   };
   visit(g.coordinates);

@@ -68,9 +68,7 @@ export function parseGroundReport(props: unknown, position: unknown): ReportPars
     const issue = r.error.issues[0];
     const field = issue.path.join('.') || (issue.code === 'unrecognized_keys' ? issue.keys[0] : '');
     const message =
-      issue.code === 'unrecognized_keys'
-        ? `未知字段 unknown field '${issue.keys[0]}'${didYouMean(issue.keys[0], KNOWN)}`
-        : `${field}: ${issue.message}`;
+      issue.code === 'unrecognized_keys' ? `未知字段 unknown field '${issue.keys[0]}'${didYouMean(issue.keys[0], KNOWN)}` : `${field}: ${issue.message}`;
     return { ok: false, field, message };
   }
   const p = r.data;

@@ -7,7 +7,7 @@ import type { Target } from './target';
 /** A seeded generator, so a failure replays. */
 function lcg(seed: number): () => number {
   let s = seed >>> 0;
-  return () => ((s = (Math.imul(s, 1664525) + 1013904223) >>> 0) / 2 ** 32);
+  return () => (s = (Math.imul(s, 1664525) + 1013904223) >>> 0) / 2 ** 32;
 }
 
 /** 5 000 plots of 5–60 m in a 5 km square, some overlapping, some twins with the same outline (ties go by id). */
@@ -15,8 +15,14 @@ function plots(n: number, rnd: () => number): Target[] {
   const out: Target[] = [];
   for (let i = 0; i < n; i++) {
     const twin = i > 0 && rnd() < 0.05 ? out[Math.floor(rnd() * out.length)] : null;
-    if (twin) { out.push(target(`P${String(n - i).padStart(5, '0')}`, { geometry: twin.geometry })); continue; }
-    const x = 100 + rnd() * 0.05, y = 25 + rnd() * 0.045, w = (5 + rnd() * 55) / 100_000, h = (5 + rnd() * 55) / 110_000;
+    if (twin) {
+      out.push(target(`P${String(n - i).padStart(5, '0')}`, { geometry: twin.geometry }));
+      continue;
+    }
+    const x = 100 + rnd() * 0.05,
+      y = 25 + rnd() * 0.045,
+      w = (5 + rnd() * 55) / 100_000,
+      h = (5 + rnd() * 55) / 110_000;
     out.push(target(`P${String(n - i).padStart(5, '0')}`, { geometry: rect(x, y, x + w, y + h) }));
   }
   return out;
@@ -31,7 +37,9 @@ describe('matchReport with a TargetIndex', () => {
     const inTeam = (t: Target) => team.has(t.id);
     const teamTargets = targets.filter(inTeam);
     const kinds: Record<string, number> = {};
-    let differ = 0, scopedDiffer = 0, ties = 0;
+    let differ = 0,
+      scopedDiffer = 0,
+      ties = 0;
     for (let i = 0; i < 20_000; i++) {
       const r = { targetId: null, position: [100 + rnd() * 0.05, 25 + rnd() * 0.045] as [number, number], accuracyM: 2 + rnd() * 38 };
       const brute = matchReport(r, targets, 10);

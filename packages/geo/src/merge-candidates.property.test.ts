@@ -3,10 +3,18 @@ import fc from 'fast-check';
 import { mergeCandidates } from './merge-candidates';
 import { cand, rect } from './fixtures.test-util';
 
-const arbCands = fc.array(
-  fc.record({ x: fc.integer({ min: 0, max: 30 }), y: fc.integer({ min: 0, max: 30 }), w: fc.integer({ min: 1, max: 4 }), score: fc.double({ min: 0, max: 1, noNaN: true }), scan: fc.integer({ min: 0, max: 2 }) }),
-  { maxLength: 25 },
-).map((xs) => xs.map((c, i) => cand(`s${c.scan}/c${i}`, rect(100 + c.x * 1e-5, 25 + c.y * 1e-5, 100 + (c.x + c.w) * 1e-5, 25 + (c.y + c.w) * 1e-5), c.score)));
+const arbCands = fc
+  .array(
+    fc.record({
+      x: fc.integer({ min: 0, max: 30 }),
+      y: fc.integer({ min: 0, max: 30 }),
+      w: fc.integer({ min: 1, max: 4 }),
+      score: fc.double({ min: 0, max: 1, noNaN: true }),
+      scan: fc.integer({ min: 0, max: 2 }),
+    }),
+    { maxLength: 25 },
+  )
+  .map((xs) => xs.map((c, i) => cand(`s${c.scan}/c${i}`, rect(100 + c.x * 1e-5, 25 + c.y * 1e-5, 100 + (c.x + c.w) * 1e-5, 25 + (c.y + c.w) * 1e-5), c.score)));
 
 describe('mergeCandidates properties', () => {
   it('keeps every source exactly once, takes the best score, and is idempotent and order-independent', () => {

@@ -12,10 +12,19 @@ import type { Target } from './target';
 // without policy.model_dismissal: certification may pass only on model evidence the policy allows.
 const zone = { id: 'Z', geometry: rect(100, 25, 100.01, 25.01) };
 const full: Footprint = { imageId: 'a', geometry: rect(99.9, 24.9, 100.1, 25.1), gsdM: 0.05, acquired: '2026-04-01' };
-const terms = fc.record({ allowed: fc.boolean(), max_score: fc.double({ min: 0, max: 1, noNaN: true }), audit_share: fc.double({ min: 0, max: 1, noNaN: true }), audit_min: fc.integer({ min: 0, max: 5 }) });
+const terms = fc.record({
+  allowed: fc.boolean(),
+  max_score: fc.double({ min: 0, max: 1, noNaN: true }),
+  audit_share: fc.double({ min: 0, max: 1, noNaN: true }),
+  audit_min: fc.integer({ min: 0, max: 5 }),
+});
 
 const arbCase = fc.record({
-  policy: fc.record({ review_threshold: fc.double({ min: 0, max: 1, noNaN: true }), desk_dismissal: terms, model_dismissal: fc.option(terms, { nil: undefined }) }),
+  policy: fc.record({
+    review_threshold: fc.double({ min: 0, max: 1, noNaN: true }),
+    desk_dismissal: terms,
+    model_dismissal: fc.option(terms, { nil: undefined }),
+  }),
   targets: fc.array(
     fc.record({
       score: fc.double({ min: 0, max: 1, noNaN: true }),
@@ -27,13 +36,28 @@ const arbCase = fc.record({
   ),
 });
 
-const byModel = (t: Target, i: number) => dismissByModel(t, { model: 'poppy-synth-adapted-1@1.1.0-adapted.1', at: '2026-04-02T00:00:00Z', seasonId: '2026', scoreVerify: 0.1 + i / 100, threshold: 0.7 }).target;
+const byModel = (t: Target, i: number) =>
+  dismissByModel(t, {
+    model: 'poppy-synth-adapted-1@1.1.0-adapted.1',
+    at: '2026-04-02T00:00:00Z',
+    seasonId: '2026',
+    scoreVerify: 0.1 + i / 100,
+    threshold: 0.7,
+  }).target;
 
 describe('model dismissals property', () => {
   it('certification never passes on adapted-model evidence the policy does not allow', () => {
     fc.assert(
       fc.property(arbCase, ({ policy, targets: spec }) => {
-        const season = parseSeason({ id: '2026', year: 2026, policy: { review_threshold: policy.review_threshold, desk_dismissal: policy.desk_dismissal, ...(policy.model_dismissal ? { model_dismissal: policy.model_dismissal } : {}) } });
+        const season = parseSeason({
+          id: '2026',
+          year: 2026,
+          policy: {
+            review_threshold: policy.review_threshold,
+            desk_dismissal: policy.desk_dismissal,
+            ...(policy.model_dismissal ? { model_dismissal: policy.model_dismissal } : {}),
+          },
+        });
         const p = season.policy;
         const targets: Target[] = spec.map((d, i) => {
           const t0 = target('T' + i, { scoreMax: d.score });

@@ -16,8 +16,34 @@ export const REPORT_FIELD_ALIASES: Readonly<Record<string, readonly string[]>> =
   what: ['what', 'crop', 'actual_crop', 'not_poppy_what', '实际作物', '实际是什么'],
   lon: ['lon', 'lng', 'long', 'longitude', 'x', '_geolocation_longitude', 'gps_longitude', 'location_longitude', '_location_longitude', '经度'],
   lat: ['lat', 'latitude', 'y', '_geolocation_latitude', 'gps_latitude', 'location_latitude', '_location_latitude', '纬度'],
-  accuracy_m: ['accuracy_m', 'accuracy', 'precision', 'gps_accuracy', '_geolocation_precision', 'gps_precision', 'location_precision', '_location_precision', 'horizontal_accuracy', 'hacc', '精度'],
-  observed_at: ['observed_at', 'observed', 'time', 'timestamp', 'datetime', 'date', 'end', '_submission_time', 'creationdate', 'created', 'start', '时间', '核查时间'],
+  accuracy_m: [
+    'accuracy_m',
+    'accuracy',
+    'precision',
+    'gps_accuracy',
+    '_geolocation_precision',
+    'gps_precision',
+    'location_precision',
+    '_location_precision',
+    'horizontal_accuracy',
+    'hacc',
+    '精度',
+  ],
+  observed_at: [
+    'observed_at',
+    'observed',
+    'time',
+    'timestamp',
+    'datetime',
+    'date',
+    'end',
+    '_submission_time',
+    'creationdate',
+    'created',
+    'start',
+    '时间',
+    '核查时间',
+  ],
   team: ['team', 'team_id', 'group', 'crew', '外业组', '小组'],
   plant_count: ['plant_count', 'plants', 'count', 'plantcount', '株数'],
   area_m2: ['area_m2', 'area', 'area_sqm', '面积', '面积_m2'],
@@ -35,7 +61,11 @@ const VERDICT_WORDS: [RegExp, string][] = [
 ];
 
 /** One report in the workspace schema: a GeoJSON Point feature with canonical properties. */
-export interface NormalizedReportFeature { type: 'Feature'; geometry: { type: 'Point'; coordinates: [number, number] }; properties: Record<string, unknown> }
+export interface NormalizedReportFeature {
+  type: 'Feature';
+  geometry: { type: 'Point'; coordinates: [number, number] };
+  properties: Record<string, unknown>;
+}
 
 /** What a normalisation produced. */
 export interface NormalizedReports {
@@ -48,7 +78,12 @@ export interface NormalizedReports {
   syntaxError?: { line: number; message: string };
 }
 
-const key = (s: string) => s.trim().toLowerCase().replace(/^.*\//, (m) => (m === 'meta/' ? m : '')).replace(/\s+/g, '_');
+const key = (s: string) =>
+  s
+    .trim()
+    .toLowerCase()
+    .replace(/^.*\//, (m) => (m === 'meta/' ? m : ''))
+    .replace(/\s+/g, '_');
 
 function mapColumns(columns: string[]): Record<string, string> {
   const mapping: Record<string, string> = {};
@@ -79,12 +114,20 @@ function toIso(v: unknown): string | null {
     const d = new Date(Number(v));
     return Number.isNaN(d.getTime()) ? null : d.toISOString();
   }
-  const s = String(v).trim().replace(/^(\d{4})\/(\d{1,2})\/(\d{1,2})/, (_m, y, mo, d) => `${y}-${mo.padStart(2, '0')}-${d.padStart(2, '0')}`).replace(/^(\d{4}-\d{2}-\d{2}) (\d)/, '$1T$2');
+  const s = String(v)
+    .trim()
+    .replace(/^(\d{4})\/(\d{1,2})\/(\d{1,2})/, (_m, y, mo, d) => `${y}-${mo.padStart(2, '0')}-${d.padStart(2, '0')}`)
+    .replace(/^(\d{4}-\d{2}-\d{2}) (\d)/, '$1T$2');
   return Number.isNaN(Date.parse(s)) ? null : s;
 }
 
 /** Normalises one record (already split into named values) into a canonical feature, or says what is missing. */
-function normalizeRecord(values: Record<string, unknown>, mapping: Record<string, string>, geometry: [number, number] | null, defaultTeam: string | null): NormalizedReportFeature | string {
+function normalizeRecord(
+  values: Record<string, unknown>,
+  mapping: Record<string, string>,
+  geometry: [number, number] | null,
+  defaultTeam: string | null,
+): NormalizedReportFeature | string {
   const get = (canonical: string) => {
     const col = Object.keys(mapping).find((c) => mapping[c] === canonical);
     return col === undefined ? undefined : values[col];
@@ -94,7 +137,10 @@ function normalizeRecord(values: Record<string, unknown>, mapping: Record<string
   let accuracy = toNumber(get('accuracy_m'));
   const gp = get('geopoint');
   if ((lon === null || lat === null) && typeof gp === 'string' && gp.trim()) {
-    const [a, b, , acc] = gp.trim().split(/[\s,]+/).map(Number); // ODK geopoint: "lat lon alt accuracy"
+    const [a, b, , acc] = gp
+      .trim()
+      .split(/[\s,]+/)
+      .map(Number); // ODK geopoint: "lat lon alt accuracy"
     if (Number.isFinite(a) && Number.isFinite(b)) [lat, lon] = [a, b];
     if (accuracy === null && Number.isFinite(acc)) accuracy = acc;
   }
@@ -102,13 +148,20 @@ function normalizeRecord(values: Record<string, unknown>, mapping: Record<string
   if (lon === null || lat === null) return '缺少位置 no position: need lon/lat (or longitude/latitude, x/y, an ODK geopoint) columns';
   const rawVerdict = String(get('verdict') ?? '').trim();
   const verdict = VERDICT_WORDS.find(([re]) => re.test(rawVerdict))?.[1];
-  if (!verdict) return `结论无法识别 verdict '${rawVerdict}' not recognised: confirmed_poppy, eradicated, not_poppy, nothing_found or inaccessible (or 确认罂粟/已铲除/不是罂粟/未发现/无法到达)`;
-  const id = String(get('report_id') ?? '').trim().replace(/^uuid:/, '');
+  if (!verdict)
+    return `结论无法识别 verdict '${rawVerdict}' not recognised: confirmed_poppy, eradicated, not_poppy, nothing_found or inaccessible (or 确认罂粟/已铲除/不是罂粟/未发现/无法到达)`;
+  const id = String(get('report_id') ?? '')
+    .trim()
+    .replace(/^uuid:/, '');
   if (!id) return '缺少报告编号 no report id column (report_id, instanceID, _uuid or globalid)';
   const observed = toIso(get('observed_at'));
   if (!observed) return `时间无效 observed_at missing or not a date: '${String(get('observed_at') ?? '')}'`;
-  const photoNames = String(get('photos') ?? '').split(/[;|\s]+/).filter(Boolean);
-  const notes = [String(get('notes') ?? '').trim(), photoNames.length ? `照片未随文件导入 photos not imported: ${photoNames.join(', ')}` : ''].filter(Boolean).join(' · ');
+  const photoNames = String(get('photos') ?? '')
+    .split(/[;|\s]+/)
+    .filter(Boolean);
+  const notes = [String(get('notes') ?? '').trim(), photoNames.length ? `照片未随文件导入 photos not imported: ${photoNames.join(', ')}` : '']
+    .filter(Boolean)
+    .join(' · ');
   return {
     type: 'Feature',
     geometry: { type: 'Point', coordinates: [lon, lat] },
@@ -169,7 +222,9 @@ export function normalizeFieldAppReports(text: string, opts: { defaultTeam?: str
   const trimmed = text.replace(/^\uFEFF/, '').trim();
   const out: NormalizedReports = { features: [], rejected: [], mapping: {} };
   if (trimmed.startsWith('{')) {
-    let fc: { features?: { geometry?: { type?: string; coordinates?: number[] }; properties?: Record<string, unknown>; attributes?: Record<string, unknown> }[] };
+    let fc: {
+      features?: { geometry?: { type?: string; coordinates?: number[] }; properties?: Record<string, unknown>; attributes?: Record<string, unknown> }[];
+    };
     try {
       fc = JSON.parse(trimmed);
     } catch (e) {
@@ -180,7 +235,10 @@ export function normalizeFieldAppReports(text: string, opts: { defaultTeam?: str
     const columns = [...new Set(feats.flatMap((f) => Object.keys(f.properties ?? f.attributes ?? {})))];
     out.mapping = mapColumns(columns);
     feats.forEach((f, i) => {
-      const g = f.geometry?.type === 'Point' && Array.isArray(f.geometry.coordinates) ? ([f.geometry.coordinates[0], f.geometry.coordinates[1]] as [number, number]) : null;
+      const g =
+        f.geometry?.type === 'Point' && Array.isArray(f.geometry.coordinates)
+          ? ([f.geometry.coordinates[0], f.geometry.coordinates[1]] as [number, number])
+          : null;
       const r = normalizeRecord(f.properties ?? f.attributes ?? {}, out.mapping, g, opts.defaultTeam ?? null);
       if (typeof r === 'string') out.rejected.push({ row: i + 1, message: r });
       else out.features.push({ ...r, row: i + 1 });

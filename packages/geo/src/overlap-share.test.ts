@@ -20,10 +20,13 @@ describe('overlapsAtLeast', () => {
   it('agrees with the exact clipped area on random plots', () => {
     fc.assert(
       fc.property(
-        fc.double({ min: -3e-4, max: 3e-4, noNaN: true }), fc.double({ min: -3e-4, max: 3e-4, noNaN: true }),
-        fc.array(fc.double({ min: 0, max: 1, noNaN: true }), { minLength: 3, maxLength: 9 }), fc.constantFrom(0, 0.1, 0.3, 0.5),
+        fc.double({ min: -3e-4, max: 3e-4, noNaN: true }),
+        fc.double({ min: -3e-4, max: 3e-4, noNaN: true }),
+        fc.array(fc.double({ min: 0, max: 1, noNaN: true }), { minLength: 3, maxLength: 9 }),
+        fc.constantFrom(0, 0.1, 0.3, 0.5),
         (dx, dy, wob, share) => {
-          const a = blob(100, 25, 2e-4, 11, wob), b = blob(100 + dx, 25 + dy, 1.5e-4, 7, wob.slice().reverse());
+          const a = blob(100, 25, 2e-4, 11, wob),
+            b = blob(100 + dx, 25 + dy, 1.5e-4, 7, wob.slice().reverse());
           const exact = overlapAreaM2(a, b);
           const expected = exact > 0 && exact >= share * Math.min(geodesicAreaM2(a), geodesicAreaM2(b));
           expect(overlapsAtLeast(a, b, share)).toBe(expected);

@@ -12,10 +12,15 @@ const GRID = 24;
  * pairs near the threshold are decided by the exact clipped area. Deterministic.
  */
 export function overlapsAtLeast(a: Polygonal, b: Polygonal, minShare: number, areaA = geodesicAreaM2(a), areaB = geodesicAreaM2(b)): boolean {
-  const ba = bboxOf(a), bb = bboxOf(b);
-  const x0 = Math.max(ba[0], bb[0]), y0 = Math.max(ba[1], bb[1]), x1 = Math.min(ba[2], bb[2]), y1 = Math.min(ba[3], bb[3]);
+  const ba = bboxOf(a),
+    bb = bboxOf(b);
+  const x0 = Math.max(ba[0], bb[0]),
+    y0 = Math.max(ba[1], bb[1]),
+    x1 = Math.min(ba[2], bb[2]),
+    y1 = Math.min(ba[3], bb[3]);
   if (x0 >= x1 || y0 >= y1) return false;
-  const pa = polygonsOf(a), pb = polygonsOf(b);
+  const pa = polygonsOf(a),
+    pb = polygonsOf(b);
   let hits = 0;
   for (let i = 0; i < GRID; i++) {
     for (let j = 0; j < GRID; j++) {

@@ -6,7 +6,11 @@ describe('readCsvRecords', () => {
   it('reads quotes, doubled quotes, newlines in quotes and CRLF, with the line each record starts on', () => {
     expect(readCsvRecords('a,b\r\n"x, ""y""","two\nlines"\r\nc,5" tall\n')).toEqual({
       ok: true,
-      records: [{ cells: ['a', 'b'], line: 1 }, { cells: ['x, "y"', 'two\nlines'], line: 2 }, { cells: ['c', '5" tall'], line: 4 }],
+      records: [
+        { cells: ['a', 'b'], line: 1 },
+        { cells: ['x, "y"', 'two\nlines'], line: 2 },
+        { cells: ['c', '5" tall'], line: 4 },
+      ],
     });
   });
 
@@ -19,8 +23,10 @@ describe('readCsvRecords', () => {
     expect(readCsvRecords('a,b\n1,"x"y\n')).toEqual({ ok: false, line: 2, message: expect.stringContaining('text after a closing quote') });
   });
 
-  it('makes other apps\' CSV exports refuse the whole file too', () => {
-    const r = normalizeFieldAppReports('_uuid,result,_geolocation_latitude,_geolocation_longitude,end,remarks\nu1,poppy,25,100,2026-04-20T09:00+08:00,"open\nu2,poppy,25,100,2026-04-20T09:00+08:00,x\n');
+  it("makes other apps' CSV exports refuse the whole file too", () => {
+    const r = normalizeFieldAppReports(
+      '_uuid,result,_geolocation_latitude,_geolocation_longitude,end,remarks\nu1,poppy,25,100,2026-04-20T09:00+08:00,"open\nu2,poppy,25,100,2026-04-20T09:00+08:00,x\n',
+    );
     expect(r.features).toEqual([]);
     expect(r.syntaxError).toEqual({ line: 2, message: expect.stringContaining('unclosed quote') });
   });

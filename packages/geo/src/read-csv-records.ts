@@ -1,5 +1,8 @@
 /** One CSV record: its cells and the line it starts on (1-based). */
-export interface CsvRecord { cells: string[]; line: number }
+export interface CsvRecord {
+  cells: string[];
+  line: number;
+}
 
 /** What {@link readCsvRecords} found: every record, or the first syntax error and no records at all. */
 export type CsvRead = { ok: true; records: CsvRecord[] } | { ok: false; line: number; message: string };
@@ -51,12 +54,20 @@ export function readCsvRecords(text: string, separator = ','): CsvRead {
       line++;
       recordLine = line;
     } else if (afterQuote) {
-      return { ok: false, line, message: `第 ${line} 行 line ${line}: 引号后有多余字符 text after a closing quote ('"${c}…'): a quote inside a quoted field must be doubled ("")` };
+      return {
+        ok: false,
+        line,
+        message: `第 ${line} 行 line ${line}: 引号后有多余字符 text after a closing quote ('"${c}…'): a quote inside a quoted field must be doubled ("")`,
+      };
     } else if (c === '"' && atCellStart) (quoted = true), (quoteLine = line), (atCellStart = false);
     else (cell += c), (atCellStart = false);
   }
   if (quoted) {
-    return { ok: false, line: quoteLine, message: `第 ${quoteLine} 行 line ${quoteLine}: 引号未闭合 unclosed quote: the quoted field opened here runs to the end of the file and would swallow the rows after it; close it, or double a quote meant as text ("")` };
+    return {
+      ok: false,
+      line: quoteLine,
+      message: `第 ${quoteLine} 行 line ${quoteLine}: 引号未闭合 unclosed quote: the quoted field opened here runs to the end of the file and would swallow the rows after it; close it, or double a quote meant as text ("")`,
+    };
   }
   if (cell !== '' || cells.length || afterQuote) {
     endCell();

@@ -10,18 +10,46 @@ import { rect } from './fixtures.test-util';
 describe('parseSeason', () => {
   it('fills defaults from ARCHITECTURE', () => {
     const s = parseSeason({ id: '2026', year: 2026 });
-    expect(s).toEqual({ id: '2026', name: '2026', region: '', zone: null, floweringStart: '2026-03-01', floweringEnd: '2026-05-31', policy: { minCoverageShare: 0.98, maxGsdM: 0.1, reviewThreshold: 0.35, requireEradicationVerified: true, matchMarginM: 10, verifyAfterDays: 1, deskDismissal: { allowed: false, maxScore: 0.5, auditShare: 0.1, auditMin: 3 } } });
+    expect(s).toEqual({
+      id: '2026',
+      name: '2026',
+      region: '',
+      zone: null,
+      floweringStart: '2026-03-01',
+      floweringEnd: '2026-05-31',
+      policy: {
+        minCoverageShare: 0.98,
+        maxGsdM: 0.1,
+        reviewThreshold: 0.35,
+        requireEradicationVerified: true,
+        matchMarginM: 10,
+        verifyAfterDays: 1,
+        deskDismissal: { allowed: false, maxScore: 0.5, auditShare: 0.1, auditMin: 3 },
+      },
+    });
     expect(Object.isFrozen(s)).toBe(true);
     expect(parseSeason(seasonToFile(s))).toEqual(s);
   });
   it('reads the demo season file (seeds/season.json)', () => {
-    const s = parseSeason({ id: 'yiluo-2026', name: '依洛乡', zone: 'township', year: 2026, flowering_window: { start: '2026-03-01', end: '2026-05-31' }, policy: { min_coverage_share: 0.98, max_gsd_m: 0.1, review_threshold: 0.35, require_eradication_verified: true } });
+    const s = parseSeason({
+      id: 'yiluo-2026',
+      name: '依洛乡',
+      zone: 'township',
+      year: 2026,
+      flowering_window: { start: '2026-03-01', end: '2026-05-31' },
+      policy: { min_coverage_share: 0.98, max_gsd_m: 0.1, review_threshold: 0.35, require_eradication_verified: true },
+    });
     expect(s.floweringEnd).toBe('2026-05-31');
     expect(s.zone).toBe('township');
   });
   it('rejects unknown keys with a hint, and bad windows', () => {
     expect(() => parseSeason({ id: 'x', year: 2026, flowering_windw: { start: '2026-03-01', end: '2026-05-01' } })).toThrow(/flowering_window/);
-    try { parseSeason({ id: 'x', year: 2026, policy: { min_coverage: 0.9 } }); } catch (e) { expect((e as GeoError).code).toBe('TIANDI_E_SEASON'); expect((e as Error).message).toMatch(/min_coverage_share/); }
+    try {
+      parseSeason({ id: 'x', year: 2026, policy: { min_coverage: 0.9 } });
+    } catch (e) {
+      expect((e as GeoError).code).toBe('TIANDI_E_SEASON');
+      expect((e as Error).message).toMatch(/min_coverage_share/);
+    }
     expect(() => parseSeason({ id: 'x', flowering_window: { start: '2026-05-01', end: '2026-03-01' } })).toThrow(/before/);
     expect(() => parseSeason({ id: 'x', flowering_window: { start: '2026-02-30', end: '2026-05-01' } })).toThrow();
     expect(() => parseSeason({ id: 'no year' })).toThrow(GeoError);
@@ -67,7 +95,14 @@ describe('parseGroundReport', () => {
 
 describe('gapsToKml', () => {
   it('writes one polygon placemark per gap above the minimum area, largest first', () => {
-    const gaps = { type: 'MultiPolygon' as const, coordinates: [rect(100, 25, 100.001, 25.001).coordinates, rect(100.01, 25, 100.012, 25.002).coordinates, rect(100.02, 25, 100.020001, 25.000001).coordinates] };
+    const gaps = {
+      type: 'MultiPolygon' as const,
+      coordinates: [
+        rect(100, 25, 100.001, 25.001).coordinates,
+        rect(100.01, 25, 100.012, 25.002).coordinates,
+        rect(100.02, 25, 100.020001, 25.000001).coordinates,
+      ],
+    };
     const { kml, count } = gapsToKml(gaps, { name: 'V1 <2026>' });
     expect(count).toBe(2);
     expect(kml.match(/<Placemark>/g)).toHaveLength(2);

@@ -45,8 +45,14 @@ export interface ImageryQualityPolicy {
 
 /** File keys of policy.imagery_quality and their camelCase names. */
 const QUALITY_KEYS = {
-  enabled: 'enabled', min_sharpness: 'minSharpness', max_blur_scale_ratio: 'maxBlurScaleRatio', min_texture_std: 'minTextureStd',
-  max_clipped_share: 'maxClippedShare', max_dark_share: 'maxDarkShare', min_haze_dark_channel: 'minHazeDarkChannel', max_haze_std: 'maxHazeStd',
+  enabled: 'enabled',
+  min_sharpness: 'minSharpness',
+  max_blur_scale_ratio: 'maxBlurScaleRatio',
+  min_texture_std: 'minTextureStd',
+  max_clipped_share: 'maxClippedShare',
+  max_dark_share: 'maxDarkShare',
+  min_haze_dark_channel: 'minHazeDarkChannel',
+  max_haze_std: 'maxHazeStd',
 } as const;
 const ImageryQualitySchema = z
   .object({
@@ -102,7 +108,13 @@ export interface Season {
 }
 
 const DATE = /^\d{4}-\d{2}-\d{2}$/;
-const date = z.string().regex(DATE, 'YYYY-MM-DD').refine((s) => { const d = new Date(s + 'T00:00:00Z'); return !Number.isNaN(d.getTime()) && d.toISOString().slice(0, 10) === s; }, 'not a calendar date');
+const date = z
+  .string()
+  .regex(DATE, 'YYYY-MM-DD')
+  .refine((s) => {
+    const d = new Date(s + 'T00:00:00Z');
+    return !Number.isNaN(d.getTime()) && d.toISOString().slice(0, 10) === s;
+  }, 'not a calendar date');
 
 const DESK_DEFAULTS = { allowed: false, max_score: 0.5, audit_share: 0.1, audit_min: 3 };
 const DeskDismissalSchema = z
@@ -117,7 +129,10 @@ const DeskDismissalSchema = z
 /** The season file (snake_case JSON, unknown keys rejected). Defaults are written here. */
 export const SeasonFileSchema = z
   .object({
-    id: z.string().min(1).regex(/^[A-Za-z0-9_.-]+$/, 'letters, digits, _ . - only'),
+    id: z
+      .string()
+      .min(1)
+      .regex(/^[A-Za-z0-9_.-]+$/, 'letters, digits, _ . - only'),
     name: z.string().optional(),
     region: z.string().default(''),
     zone: z.string().optional(),
@@ -136,11 +151,43 @@ export const SeasonFileSchema = z
         imagery_quality: ImageryQualitySchema.optional(),
       })
       .strict()
-      .default({ min_coverage_share: 0.98, max_gsd_m: 0.1, review_threshold: 0.35, require_eradication_verified: true, match_margin_m: 10, verify_after_days: 1, desk_dismissal: DESK_DEFAULTS }),
+      .default({
+        min_coverage_share: 0.98,
+        max_gsd_m: 0.1,
+        review_threshold: 0.35,
+        require_eradication_verified: true,
+        match_margin_m: 10,
+        verify_after_days: 1,
+        desk_dismissal: DESK_DEFAULTS,
+      }),
   })
   .strict();
 
-const KNOWN_KEYS = ['id', 'name', 'region', 'zone', 'year', 'flowering_window', 'start', 'end', 'policy', 'min_coverage_share', 'max_gsd_m', 'review_threshold', 'require_eradication_verified', 'match_margin_m', 'verify_after_days', 'desk_dismissal', 'model_dismissal', 'allowed', 'max_score', 'audit_share', 'audit_min', 'imagery_quality', ...Object.keys(QUALITY_KEYS)];
+const KNOWN_KEYS = [
+  'id',
+  'name',
+  'region',
+  'zone',
+  'year',
+  'flowering_window',
+  'start',
+  'end',
+  'policy',
+  'min_coverage_share',
+  'max_gsd_m',
+  'review_threshold',
+  'require_eradication_verified',
+  'match_margin_m',
+  'verify_after_days',
+  'desk_dismissal',
+  'model_dismissal',
+  'allowed',
+  'max_score',
+  'audit_share',
+  'audit_min',
+  'imagery_quality',
+  ...Object.keys(QUALITY_KEYS),
+];
 
 /**
  * Validates a season file once and returns the typed, frozen season. Throws GeoError TIANDI_E_SEASON
@@ -183,8 +230,22 @@ export function parseSeason(input: unknown): Season {
       requireEradicationVerified: p.require_eradication_verified,
       matchMarginM: p.match_margin_m,
       verifyAfterDays: p.verify_after_days,
-      deskDismissal: Object.freeze({ allowed: p.desk_dismissal.allowed, maxScore: p.desk_dismissal.max_score, auditShare: p.desk_dismissal.audit_share, auditMin: p.desk_dismissal.audit_min }),
-      ...(p.model_dismissal ? { modelDismissal: Object.freeze({ allowed: p.model_dismissal.allowed, maxScore: p.model_dismissal.max_score, auditShare: p.model_dismissal.audit_share, auditMin: p.model_dismissal.audit_min }) } : {}),
+      deskDismissal: Object.freeze({
+        allowed: p.desk_dismissal.allowed,
+        maxScore: p.desk_dismissal.max_score,
+        auditShare: p.desk_dismissal.audit_share,
+        auditMin: p.desk_dismissal.audit_min,
+      }),
+      ...(p.model_dismissal
+        ? {
+            modelDismissal: Object.freeze({
+              allowed: p.model_dismissal.allowed,
+              maxScore: p.model_dismissal.max_score,
+              auditShare: p.model_dismissal.audit_share,
+              auditMin: p.model_dismissal.audit_min,
+            }),
+          }
+        : {}),
       ...(p.imagery_quality ? { imageryQuality: qualityFromFile(p.imagery_quality) } : {}),
     }),
   });
@@ -205,15 +266,44 @@ function yearOf(s: string | undefined): number | undefined {
 /** The season back as its snake_case file form (what the store keeps and the certificate cites). */
 export function seasonToFile(s: Season): Record<string, unknown> {
   return {
-    id: s.id, name: s.name, region: s.region, zone: s.zone ?? undefined, flowering_window: { start: s.floweringStart, end: s.floweringEnd },
+    id: s.id,
+    name: s.name,
+    region: s.region,
+    zone: s.zone ?? undefined,
+    flowering_window: { start: s.floweringStart, end: s.floweringEnd },
     policy: {
-      min_coverage_share: s.policy.minCoverageShare, max_gsd_m: s.policy.maxGsdM, review_threshold: s.policy.reviewThreshold,
+      min_coverage_share: s.policy.minCoverageShare,
+      max_gsd_m: s.policy.maxGsdM,
+      review_threshold: s.policy.reviewThreshold,
       require_eradication_verified: s.policy.requireEradicationVerified,
-      match_margin_m: s.policy.matchMarginM, verify_after_days: s.policy.verifyAfterDays,
-      desk_dismissal: { allowed: s.policy.deskDismissal.allowed, max_score: s.policy.deskDismissal.maxScore, audit_share: s.policy.deskDismissal.auditShare, audit_min: s.policy.deskDismissal.auditMin },
-      ...(s.policy.modelDismissal ? { model_dismissal: { allowed: s.policy.modelDismissal.allowed, max_score: s.policy.modelDismissal.maxScore, audit_share: s.policy.modelDismissal.auditShare, audit_min: s.policy.modelDismissal.auditMin } } : {}),
+      match_margin_m: s.policy.matchMarginM,
+      verify_after_days: s.policy.verifyAfterDays,
+      desk_dismissal: {
+        allowed: s.policy.deskDismissal.allowed,
+        max_score: s.policy.deskDismissal.maxScore,
+        audit_share: s.policy.deskDismissal.auditShare,
+        audit_min: s.policy.deskDismissal.auditMin,
+      },
+      ...(s.policy.modelDismissal
+        ? {
+            model_dismissal: {
+              allowed: s.policy.modelDismissal.allowed,
+              max_score: s.policy.modelDismissal.maxScore,
+              audit_share: s.policy.modelDismissal.auditShare,
+              audit_min: s.policy.modelDismissal.auditMin,
+            },
+          }
+        : {}),
       // Only when the file set it, so seasons stored before it existed keep their canonical form (and certificates).
-      ...(s.policy.imageryQuality ? { imagery_quality: Object.fromEntries(Object.entries(QUALITY_KEYS).filter(([, c]) => s.policy.imageryQuality![c] !== undefined).map(([f, c]) => [f, s.policy.imageryQuality![c]])) } : {}),
+      ...(s.policy.imageryQuality
+        ? {
+            imagery_quality: Object.fromEntries(
+              Object.entries(QUALITY_KEYS)
+                .filter(([, c]) => s.policy.imageryQuality![c] !== undefined)
+                .map(([f, c]) => [f, s.policy.imageryQuality![c]]),
+            ),
+          }
+        : {}),
     },
   };
 }

@@ -2,7 +2,13 @@ import RBush from 'rbush';
 import { bboxOf } from './geojson';
 import type { Target } from './target';
 
-interface Entry { minX: number; minY: number; maxX: number; maxY: number; id: string }
+interface Entry {
+  minX: number;
+  minY: number;
+  maxX: number;
+  maxY: number;
+  id: string;
+}
 
 /**
  * Targets by id and by outline box (an R-tree), so a report is measured against nearby targets only.

@@ -62,13 +62,17 @@ describe('matchReport', () => {
   });
   it('matches by position within accuracy + margin, nearest first', () => {
     // 0.0003° east of T1's east edge ≈ 30.3 m at 25°N
-    const m = matchReport({ targetId: null, position: [100.0005, 25.0001], accuracyM: 25, }, [t1, t2], 10);
+    const m = matchReport({ targetId: null, position: [100.0005, 25.0001], accuracyM: 25 }, [t1, t2], 10);
     expect(m.kind).toBe('by_position');
     if (m.kind === 'by_position') {
       expect(m.targetId).toBe('T1');
       expect(m.distanceM).toBeCloseTo(0.0003 * 111320 * Math.cos((25 * Math.PI) / 180) * 1.0017, 0);
     }
     expect(matchReport({ targetId: null, position: [100.0005, 25.0001], accuracyM: 5 }, [t1], 10).kind).toBe('unmatched');
-    expect(matchReport({ targetId: null, position: [100.0001, 25.0001], accuracyM: 0 }, [t1, t2], 0)).toEqual({ kind: 'by_position', targetId: 'T1', distanceM: 0 });
+    expect(matchReport({ targetId: null, position: [100.0001, 25.0001], accuracyM: 0 }, [t1, t2], 0)).toEqual({
+      kind: 'by_position',
+      targetId: 'T1',
+      distanceM: 0,
+    });
   });
 });

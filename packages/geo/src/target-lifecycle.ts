@@ -38,8 +38,7 @@ export function applyReport(target: Target, report: GroundReport, opts: Lifecycl
   const v = report.verdict;
   let to: TargetStatus = from;
   let contradiction: string | null = null;
-  const later = (since: string | null) =>
-    since !== null && Date.parse(report.observedAt) - Date.parse(since) >= (opts.verifyAfterDays ?? 1) * 86400_000;
+  const later = (since: string | null) => since !== null && Date.parse(report.observedAt) - Date.parse(since) >= (opts.verifyAfterDays ?? 1) * 86400_000;
 
   if (OPEN.has(from)) {
     if (v === 'confirmed_poppy') to = 'confirmed';
@@ -71,7 +70,8 @@ export function applyReport(target: Target, report: GroundReport, opts: Lifecycl
  */
 export function markPlanned(target: Target): TargetChange {
   const from = target.status;
-  const plannable = from === 'detected' || from === 'needs_revisit' || ((from === 'dismissed_desk' || from === 'dismissed_model') && target.groundAudit === true);
+  const plannable =
+    from === 'detected' || from === 'needs_revisit' || ((from === 'dismissed_desk' || from === 'dismissed_model') && target.groundAudit === true);
   const to: TargetStatus = plannable ? 'planned' : from;
   return { target: { ...target, status: to }, from, to, contradiction: null };
 }
@@ -81,13 +81,28 @@ export function markPlanned(target: Target): TargetChange {
  * Needs a reason, which goes to the audit log.
  */
 export function setStatusByDecision(target: Target, status: TargetStatus, reason: string): TargetChange {
-  if (!TARGET_STATUSES.includes(status)) throw new GeoError('TIANDI_E_TRANSITION', `未知状态 unknown status '${status}' (one of ${TARGET_STATUSES.join(', ')})`, 'status');
+  if (!TARGET_STATUSES.includes(status))
+    throw new GeoError('TIANDI_E_TRANSITION', `未知状态 unknown status '${status}' (one of ${TARGET_STATUSES.join(', ')})`, 'status');
   if (!reason.trim()) throw new GeoError('TIANDI_E_TRANSITION', '人工改变状态需要理由 a manual status change needs a reason', 'reason');
   // A negative from the office is not a ground inspection: it is a desk dismissal, and the policy decides what it counts for.
-  if (status === 'dismissed_desk') throw new GeoError('TIANDI_E_TRANSITION', '案头排除请用 dismiss a desk dismissal is recorded with its reviewer and model version: use the dismiss decision (tiandi targets dismiss)', 'status');
-  if (status === 'dismissed_model') throw new GeoError('TIANDI_E_TRANSITION', '模型排除只由采用适配模型产生 a model dismissal is made only by adopting an adapted verifier (tiandi model adopt)', 'status');
+  if (status === 'dismissed_desk')
+    throw new GeoError(
+      'TIANDI_E_TRANSITION',
+      '案头排除请用 dismiss a desk dismissal is recorded with its reviewer and model version: use the dismiss decision (tiandi targets dismiss)',
+      'status',
+    );
+  if (status === 'dismissed_model')
+    throw new GeoError(
+      'TIANDI_E_TRANSITION',
+      '模型排除只由采用适配模型产生 a model dismissal is made only by adopting an adapted verifier (tiandi model adopt)',
+      'status',
+    );
   if (status === 'inspected_negative' && target.reportIds.length === 0) {
-    throw new GeoError('TIANDI_E_TRANSITION', `目标 ${target.id} 没有地面报告，不能记为实地排除 no ground report on this target: it cannot be inspected_negative; dismiss it at the desk instead (dismissed_desk)`, 'status');
+    throw new GeoError(
+      'TIANDI_E_TRANSITION',
+      `目标 ${target.id} 没有地面报告，不能记为实地排除 no ground report on this target: it cannot be inspected_negative; dismiss it at the desk instead (dismissed_desk)`,
+      'status',
+    );
   }
   return { target: { ...target, status, review: null }, from: target.status, to: status, contradiction: null };
 }
@@ -99,8 +114,14 @@ export function setStatusByDecision(target: Target, status: TargetStatus, reason
  */
 export function dismissAtDesk(target: Target, decision: Omit<DeskDecision, 'scoreMax' | 'reopened'>): TargetChange {
   const from = target.status;
-  if (!OPEN.has(from)) throw new GeoError('TIANDI_E_TRANSITION', `目标 ${target.id} 状态为 ${from}，不能案头排除 is ${from}: only targets awaiting a visit can be dismissed at the desk`, 'status');
-  if (target.origin === 'ground') throw new GeoError('TIANDI_E_TRANSITION', `目标 ${target.id} 是地面发现 was found on the ground: it cannot be dismissed at the desk`, 'status');
+  if (!OPEN.has(from))
+    throw new GeoError(
+      'TIANDI_E_TRANSITION',
+      `目标 ${target.id} 状态为 ${from}，不能案头排除 is ${from}: only targets awaiting a visit can be dismissed at the desk`,
+      'status',
+    );
+  if (target.origin === 'ground')
+    throw new GeoError('TIANDI_E_TRANSITION', `目标 ${target.id} 是地面发现 was found on the ground: it cannot be dismissed at the desk`, 'status');
   if (!decision.reason.trim()) throw new GeoError('TIANDI_E_TRANSITION', '案头排除需要理由 a desk dismissal needs a reason', 'reason');
   const desk: DeskDecision = { ...decision, scoreMax: target.scoreMax, reopened: null };
   return { target: { ...target, status: 'dismissed_desk', desk }, from, to: 'dismissed_desk', contradiction: null };
@@ -111,11 +132,22 @@ export function dismissAtDesk(target: Target, decision: Omit<DeskDecision, 'scor
  * decision kept (kind 'model', by `model:<name>@<version>`, its score and threshold). Only a target still `detected`
  * (no plan, no ground word, no person's desk decision) and not reopened before is dismissed; others are unchanged.
  */
-export function dismissByModel(target: Target, d: { model: string; at: string; seasonId: string | null; scoreVerify: number; threshold: number }): TargetChange {
+export function dismissByModel(
+  target: Target,
+  d: { model: string; at: string; seasonId: string | null; scoreVerify: number; threshold: number },
+): TargetChange {
   const from = target.status;
   if (from !== 'detected' || target.origin !== 'scan' || target.review || target.desk?.reopened) return { target, from, to: from, contradiction: null };
   const desk: DeskDecision = {
-    kind: 'model', by: `model:${d.model}`, at: d.at, seasonId: d.seasonId, modelVersions: [d.model], scoreMax: target.scoreMax, scoreVerify: d.scoreVerify, threshold: d.threshold, reopened: null,
+    kind: 'model',
+    by: `model:${d.model}`,
+    at: d.at,
+    seasonId: d.seasonId,
+    modelVersions: [d.model],
+    scoreMax: target.scoreMax,
+    scoreVerify: d.scoreVerify,
+    threshold: d.threshold,
+    reopened: null,
     reason: `适配模型复核分 ${d.scoreVerify.toFixed(3)} 低于阈值 ${d.threshold} adapted verifier score below its threshold`,
   };
   return { target: { ...target, status: 'dismissed_model', desk, groundAudit: false }, from, to: 'dismissed_model', contradiction: null };
@@ -162,5 +194,16 @@ function squareAround([lon, lat]: LonLat, sideM: number): Polygon {
   const h = sideM / 2;
   const dLat = h / 110574;
   const dLon = h / (111320 * Math.cos((lat * Math.PI) / 180));
-  return { type: 'Polygon', coordinates: [[[lon - dLon, lat - dLat], [lon + dLon, lat - dLat], [lon + dLon, lat + dLat], [lon - dLon, lat + dLat], [lon - dLon, lat - dLat]]] };
+  return {
+    type: 'Polygon',
+    coordinates: [
+      [
+        [lon - dLon, lat - dLat],
+        [lon + dLon, lat - dLat],
+        [lon + dLon, lat + dLat],
+        [lon - dLon, lat + dLat],
+        [lon - dLon, lat - dLat],
+      ],
+    ],
+  };
 }

@@ -13,7 +13,15 @@ export type TargetStatus =
   | 'needs_revisit';
 
 export const TARGET_STATUSES: readonly TargetStatus[] = [
-  'detected', 'planned', 'inspected_negative', 'dismissed_desk', 'dismissed_model', 'confirmed', 'eradicated', 'eradication_verified', 'needs_revisit',
+  'detected',
+  'planned',
+  'inspected_negative',
+  'dismissed_desk',
+  'dismissed_model',
+  'confirmed',
+  'eradicated',
+  'eradication_verified',
+  'needs_revisit',
 ];
 
 /** A candidate plot from one scan (one image × one model version). */

@@ -25,7 +25,12 @@ const arbTarget = fc.record({
 const arbCase = fc.record({
   policy: fc.record({
     review_threshold: fc.double({ min: 0, max: 1, noNaN: true }),
-    desk_dismissal: fc.record({ allowed: fc.boolean(), max_score: fc.double({ min: 0, max: 1, noNaN: true }), audit_share: fc.constant(0), audit_min: fc.constant(0) }),
+    desk_dismissal: fc.record({
+      allowed: fc.boolean(),
+      max_score: fc.double({ min: 0, max: 1, noNaN: true }),
+      audit_share: fc.constant(0),
+      audit_min: fc.constant(0),
+    }),
   }),
   targets: fc.array(arbTarget, { minLength: 1, maxLength: 10 }),
 });

@@ -27,11 +27,24 @@ export function walkSeconds(a: LonLat, b: LonLat, walkKmh: number, elev?: Elevat
   return d / (walkKmh / 3.6) / slopeRatio(a, b, d, elev, 0);
 }
 
-interface Arc { to: number; t: number; }
-interface Seg { u: number; v: number; access: boolean; /** A road a vehicle drives (not a foot class or cycleway). */ road: boolean; }
+interface Arc {
+  to: number;
+  t: number;
+}
+interface Seg {
+  u: number;
+  v: number;
+  access: boolean /** A road a vehicle drives (not a foot class or cycleway). */;
+  road: boolean;
+}
 
 /** Where a place joins the reference graph: segment u–v at fraction f, and the straight walk. */
-export interface RefSnap { seg: number; f: number; point: LonLat; walkM: number; }
+export interface RefSnap {
+  seg: number;
+  f: number;
+  point: LonLat;
+  walkM: number;
+}
 
 export class ReferenceGraph {
   readonly pos: LonLat[] = [];
@@ -51,10 +64,12 @@ export class ReferenceGraph {
       const slopeFloor = FOOT_CLASSES.has(hw) ? 0 : hw === 'track' ? 0.5 : null;
       const access = isAccessPointClass(w.tags);
       for (let k = 0; k + 1 < w.coords.length; k++) {
-        const u = this.node(w.nodes[k], w.coords[k]), x = this.node(w.nodes[k + 1], w.coords[k + 1]);
+        const u = this.node(w.nodes[k], w.coords[k]),
+          x = this.node(w.nodes[k + 1], w.coords[k + 1]);
         if (u === x) continue;
         const d = haversine(w.coords[k], w.coords[k + 1]);
-        let tf = d / v, tb = d / v;
+        let tf = d / v,
+          tb = d / v;
         if (elev && slopeFloor !== null) {
           tf = d / v / slopeRatio(w.coords[k], w.coords[k + 1], d, elev, slopeFloor);
           tb = d / v / slopeRatio(w.coords[k + 1], w.coords[k], d, elev, slopeFloor);
@@ -72,7 +87,12 @@ export class ReferenceGraph {
   private node(id: number | string, p: LonLat): number {
     const k = String(id);
     let i = this.idOf.get(k);
-    if (i === undefined) { i = this.pos.length; this.idOf.set(k, i); this.pos.push(p); this.out.push([]); }
+    if (i === undefined) {
+      i = this.pos.length;
+      this.idOf.set(k, i);
+      this.pos.push(p);
+      this.out.push([]);
+    }
     return i;
   }
 
@@ -89,8 +109,14 @@ export class ReferenceGraph {
         const arcs = this.out[top[0]];
         if (top[1] < arcs.length) {
           const w = arcs[top[1]++].to;
-          if (!seen[w]) { seen[w] = 1; stack.push([w, 0]); }
-        } else { order.push(top[0]); stack.pop(); }
+          if (!seen[w]) {
+            seen[w] = 1;
+            stack.push([w, 0]);
+          }
+        } else {
+          order.push(top[0]);
+          stack.pop();
+        }
       }
     }
     const rev: number[][] = Array.from({ length: n }, () => []);
@@ -107,7 +133,11 @@ export class ReferenceGraph {
       while (stack.length) {
         const u = stack.pop()!;
         size[c]++;
-        for (const w of rev[u]) if (comp[w] < 0) { comp[w] = c; stack.push(w); }
+        for (const w of rev[u])
+          if (comp[w] < 0) {
+            comp[w] = c;
+            stack.push(w);
+          }
       }
     }
     this.sccOf = comp;
@@ -116,14 +146,21 @@ export class ReferenceGraph {
 
   /** Nearest point of an access segment inside the largest strongly connected part (brute force). */
   snap(p: LonLat, maxWalkM: number, roadsOnly = false): RefSnap | null {
-    const kx = (Math.PI / 180) * R * Math.cos((p[1] * Math.PI) / 180), ky = (Math.PI / 180) * R;
+    const kx = (Math.PI / 180) * R * Math.cos((p[1] * Math.PI) / 180),
+      ky = (Math.PI / 180) * R;
     let best: RefSnap | null = null;
     this.segs.forEach((s, i) => {
       if (!s.access || (roadsOnly && !s.road) || this.sccOf[s.u] !== this.mainScc || this.sccOf[s.v] !== this.mainScc) return;
-      const a = this.pos[s.u], b = this.pos[s.v];
-      const ax = (a[0] - p[0]) * kx, ay = (a[1] - p[1]) * ky, bx = (b[0] - p[0]) * kx, by = (b[1] - p[1]) * ky;
+      const a = this.pos[s.u],
+        b = this.pos[s.v];
+      const ax = (a[0] - p[0]) * kx,
+        ay = (a[1] - p[1]) * ky,
+        bx = (b[0] - p[0]) * kx,
+        by = (b[1] - p[1]) * ky;
       if (Math.min(Math.abs(ax), Math.abs(bx)) > maxWalkM + 5000 || Math.min(Math.abs(ay), Math.abs(by)) > maxWalkM + 5000) return;
-      const dx = bx - ax, dy = by - ay, L2 = dx * dx + dy * dy;
+      const dx = bx - ax,
+        dy = by - ay,
+        L2 = dx * dx + dy * dy;
       const f = L2 > 0 ? Math.max(0, Math.min(1, -(ax * dx + ay * dy) / L2)) : 0;
       const point: LonLat = [a[0] + f * (b[0] - a[0]), a[1] + f * (b[1] - a[1])];
       const walkM = haversine(p, point);
@@ -134,7 +171,8 @@ export class ReferenceGraph {
 
   /** Fastest network time between two snapped places (not counting their walks): plain Dijkstra with a binary heap. */
   networkSeconds(a: RefSnap, b: RefSnap): number {
-    const sa = this.segs[a.seg], sb = this.segs[b.seg];
+    const sa = this.segs[a.seg],
+      sb = this.segs[b.seg];
     let best = Infinity;
     if (a.seg === b.seg) best = b.f >= a.f ? (b.f - a.f) * sa.tf : (a.f - b.f) * sa.tb;
     const dist = new Map<number, number>();
@@ -144,14 +182,29 @@ export class ReferenceGraph {
       dist.set(u, d);
       heap.push([d, u]);
       let i = heap.length - 1;
-      while (i > 0) { const p = (i - 1) >> 1; if (heap[p][0] <= heap[i][0]) break; [heap[p], heap[i]] = [heap[i], heap[p]]; i = p; }
+      while (i > 0) {
+        const p = (i - 1) >> 1;
+        if (heap[p][0] <= heap[i][0]) break;
+        [heap[p], heap[i]] = [heap[i], heap[p]];
+        i = p;
+      }
     };
     const pop = (): [number, number] => {
-      const top = heap[0], last = heap.pop()!;
+      const top = heap[0],
+        last = heap.pop()!;
       if (heap.length) {
         heap[0] = last;
         let i = 0;
-        for (;;) { const l = 2 * i + 1, r = l + 1; let m = i; if (l < heap.length && heap[l][0] < heap[m][0]) m = l; if (r < heap.length && heap[r][0] < heap[m][0]) m = r; if (m === i) break; [heap[m], heap[i]] = [heap[i], heap[m]]; i = m; }
+        for (;;) {
+          const l = 2 * i + 1,
+            r = l + 1;
+          let m = i;
+          if (l < heap.length && heap[l][0] < heap[m][0]) m = l;
+          if (r < heap.length && heap[r][0] < heap[m][0]) m = r;
+          if (m === i) break;
+          [heap[m], heap[i]] = [heap[i], heap[m]];
+          i = m;
+        }
       }
       return top;
     };
@@ -186,7 +239,14 @@ function slopeRatio(a: LonLat, b: LonLat, d: number, elev: ElevationAt, floor: n
 }
 
 /** A leg with the model's rule: a straight walk when the places are within `maxDirectM` and that is faster, else walk + network + walk. */
-export function referenceLegSeconds(g: ReferenceGraph, a: { p: LonLat; s: RefSnap }, b: { p: LonLat; s: RefSnap }, walkKmh: number, maxDirectM: number, elev?: ElevationAt): number {
+export function referenceLegSeconds(
+  g: ReferenceGraph,
+  a: { p: LonLat; s: RefSnap },
+  b: { p: LonLat; s: RefSnap },
+  walkKmh: number,
+  maxDirectM: number,
+  elev?: ElevationAt,
+): number {
   let t = walkSeconds(a.p, a.s.point, walkKmh, elev) + g.networkSeconds(a.s, b.s) + walkSeconds(b.s.point, b.p, walkKmh, elev);
   if (haversine(a.p, b.p) <= maxDirectM) t = Math.min(t, walkSeconds(a.p, b.p, walkKmh, elev));
   return t;

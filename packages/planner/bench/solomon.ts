@@ -9,7 +9,10 @@ export function solomonProblem(text: string): VrpProblem {
   const lines = text.split(/\r?\n/);
   const head = lines.findIndex((l) => /NUMBER\s+CAPACITY/i.test(l));
   const [fleet, capacity] = lines[head + 1].trim().split(/\s+/).map(Number);
-  const rows = lines.slice(lines.findIndex((l) => /CUST\s+NO/i.test(l)) + 1).map((l) => l.trim().split(/\s+/).map(Number)).filter((r) => r.length >= 7 && r.every(Number.isFinite));
+  const rows = lines
+    .slice(lines.findIndex((l) => /CUST\s+NO/i.test(l)) + 1)
+    .map((l) => l.trim().split(/\s+/).map(Number))
+    .filter((r) => r.length >= 7 && r.every(Number.isFinite));
   const n = rows.length;
   const cost = new Float64Array(n * n);
   for (let i = 0; i < n; i++) for (let j = 0; j < n; j++) cost[i * n + j] = Math.floor(10 * Math.hypot(rows[i][1] - rows[j][1], rows[i][2] - rows[j][2])) / 10;

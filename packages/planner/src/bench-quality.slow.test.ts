@@ -31,7 +31,8 @@ describe.skipIf(!have)('solution quality on public instances (iteration limits, 
     const inst = parseTsplib(name, readFileSync(path.join(dir, 'cvrplib', `${name}.vrp`), 'utf8'));
     const cost = distanceMatrix(inst);
     const depot = inst.depot ?? 0;
-    const jobs = Array.from({ length: inst.n }, (_, i) => i).filter((i) => i !== depot)
+    const jobs = Array.from({ length: inst.n }, (_, i) => i)
+      .filter((i) => i !== depot)
       .map((i) => ({ node: i, serviceS: 0, demand: inst.demand![i], earliestS: 0, latestS: Infinity, penalty: 1e9, weight: 0 }));
     const v = { startNode: depot, endNode: depot, shiftStartS: 0, shiftEndS: Infinity, capacity: inst.capacity!, maxStops: Infinity };
     const p = { n: inst.n, cost, jobs, vehicles: Array.from({ length: k }, () => v) };

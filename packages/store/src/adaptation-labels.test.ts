@@ -6,8 +6,26 @@ import { importReports } from './import-reports';
 import type { GroundReport } from '@tiandi/geo';
 
 /** A team's report at a point (WGS 84), observed on 20 April 2026. */
-const report = (reportId: string, targetId: string | null, verdict: GroundReport['verdict'], position: [number, number], more: Partial<GroundReport> = {}): GroundReport => ({
-  reportId, targetId, verdict, what: verdict === 'not_poppy' ? '油菜 rapeseed' : null, position, accuracyM: 3, observedAt: '2026-04-20T10:00:00+08:00', team: 'A', plantCount: null, areaM2: null, photos: [], notes: null, ...more,
+const report = (
+  reportId: string,
+  targetId: string | null,
+  verdict: GroundReport['verdict'],
+  position: [number, number],
+  more: Partial<GroundReport> = {},
+): GroundReport => ({
+  reportId,
+  targetId,
+  verdict,
+  what: verdict === 'not_poppy' ? '油菜 rapeseed' : null,
+  position,
+  accuracyM: 3,
+  observedAt: '2026-04-20T10:00:00+08:00',
+  team: 'A',
+  plantCount: null,
+  areaM2: null,
+  photos: [],
+  notes: null,
+  ...more,
 });
 
 const world = fourCandidateWorld;
@@ -37,15 +55,27 @@ describe('labels for local adaptation', () => {
   it('ground verdicts: confirmed and eradicated are positives, a ground negative a negative, each read at its candidates in their images', async () => {
     const ws = await world();
     const [t90, t70, t50, t30] = listTriage(ws).items.map((i) => i.targetId);
-    importReports(ws, [
-      { row: 2, report: report('r1', t90, 'confirmed_poppy', [100.01015, 25.00215]) },
-      { row: 3, report: report('r2', t70, 'eradicated', [100.00715, 25.00215]) },
-      { row: 4, report: report('r3', t50, 'not_poppy', [100.00415, 25.00215]) },
-      { row: 5, report: report('r4', t30, 'inaccessible', [100.00115, 25.00215]) },
-    ], 'field-a');
-    const pts = adaptationPoints(ws).map((p) => [p.target_id, p.label, p.source, p.image_id]).sort();
+    importReports(
+      ws,
+      [
+        { row: 2, report: report('r1', t90, 'confirmed_poppy', [100.01015, 25.00215]) },
+        { row: 3, report: report('r2', t70, 'eradicated', [100.00715, 25.00215]) },
+        { row: 4, report: report('r3', t50, 'not_poppy', [100.00415, 25.00215]) },
+        { row: 5, report: report('r4', t30, 'inaccessible', [100.00115, 25.00215]) },
+      ],
+      'field-a',
+    );
+    const pts = adaptationPoints(ws)
+      .map((p) => [p.target_id, p.label, p.source, p.image_id])
+      .sort();
     // The inaccessible one says nothing about the plot: no label.
-    expect(pts).toEqual([[t90, 1, 'ground', 'b.tif'], [t70, 1, 'ground', 'a.tif'], [t50, 0, 'ground', 'a.tif']].sort());
+    expect(pts).toEqual(
+      [
+        [t90, 1, 'ground', 'b.tif'],
+        [t70, 1, 'ground', 'a.tif'],
+        [t50, 0, 'ground', 'a.tif'],
+      ].sort(),
+    );
   });
 
   it('a plot the scan missed (missed_by_scan) is a positive with its chip read from every image that covers it', async () => {
@@ -54,7 +84,10 @@ describe('labels for local adaptation', () => {
     const r = importReports(ws, [{ row: 2, report: report('m1', null, 'confirmed_poppy', [100.0085, 25.006], { areaM2: 36 }) }], 'field-a');
     expect(r.newTargets).toHaveLength(1);
     const pts = adaptationPoints(ws);
-    expect(pts.map((p) => [p.label, p.source, p.image_id]).sort()).toEqual([[1, 'missed_by_scan', 'a.tif'], [1, 'missed_by_scan', 'b.tif']]);
+    expect(pts.map((p) => [p.label, p.source, p.image_id]).sort()).toEqual([
+      [1, 'missed_by_scan', 'a.tif'],
+      [1, 'missed_by_scan', 'b.tif'],
+    ]);
     for (const p of pts) {
       expect(p.lonLat[0]).toBeCloseTo(100.0085, 6);
       expect(p.lonLat[1]).toBeCloseTo(25.006, 6);
@@ -65,6 +98,19 @@ describe('labels for local adaptation', () => {
   });
 
   it('takes a polygon’s centre from its outer ring, without the closing vertex', () => {
-    expect(ringCentre({ type: 'Polygon', coordinates: [[[0, 0], [2, 0], [2, 2], [0, 2], [0, 0]]] })).toEqual([1, 1]);
+    expect(
+      ringCentre({
+        type: 'Polygon',
+        coordinates: [
+          [
+            [0, 0],
+            [2, 0],
+            [2, 2],
+            [0, 2],
+            [0, 0],
+          ],
+        ],
+      }),
+    ).toEqual([1, 1]);
   });
 });

@@ -36,10 +36,29 @@ export function adaptationPoints(ws: Workspace): AdaptationPoint[] {
   const have = new Set(labels.map((f) => f.properties.target_id));
   for (const t of listTargets(ws, { status: 'dismissed_desk' })) {
     if (have.has(t.id) || t.review) continue;
-    labels.push({ type: 'Feature', id: t.id, geometry: t.geometry, properties: { target_id: t.id, label: 'not_poppy', class: 'not_poppy', missed_by_scan: t.missedByScan, what: null, score_max: t.scoreMax, images: [], status: t.status, source: 'desk' } });
+    labels.push({
+      type: 'Feature',
+      id: t.id,
+      geometry: t.geometry,
+      properties: {
+        target_id: t.id,
+        label: 'not_poppy',
+        class: 'not_poppy',
+        missed_by_scan: t.missedByScan,
+        what: null,
+        score_max: t.scoreMax,
+        images: [],
+        status: t.status,
+        source: 'desk',
+      },
+    });
   }
   const candidatesOf = dbOf(ws).prepare('SELECT geom, image_id FROM candidates WHERE target_id = ? AND geom IS NOT NULL ORDER BY fid');
-  const images = dbOf(ws).prepare('SELECT image_id, sha256, geom FROM images ORDER BY fid').all() as { image_id: string; sha256: string | null; geom: Buffer | null }[];
+  const images = dbOf(ws).prepare('SELECT image_id, sha256, geom FROM images ORDER BY fid').all() as {
+    image_id: string;
+    sha256: string | null;
+    geom: Buffer | null;
+  }[];
   const shaOf = new Map(images.map((i) => [i.image_id, i.sha256]));
   const boxes = images.filter((i) => i.geom).map((i) => ({ id: i.image_id, box: bboxOf(fromGpkgBlob(i.geom!)) }));
   const out: AdaptationPoint[] = [];
@@ -49,12 +68,21 @@ export function adaptationPoints(ws: Workspace): AdaptationPoint[] {
     const source = p.source === 'desk' ? 'desk' : p.missed_by_scan ? 'missed_by_scan' : 'ground';
     const cands = candidatesOf.all(p.target_id) as { geom: Buffer; image_id: string }[];
     if (cands.length) {
-      for (const c of cands) out.push({ target_id: p.target_id, label, source, image_id: c.image_id, image_sha256: shaOf.get(c.image_id) ?? null, lonLat: ringCentre(fromGpkgBlob(c.geom) as Polygonal) });
+      for (const c of cands)
+        out.push({
+          target_id: p.target_id,
+          label,
+          source,
+          image_id: c.image_id,
+          image_sha256: shaOf.get(c.image_id) ?? null,
+          lonLat: ringCentre(fromGpkgBlob(c.geom) as Polygonal),
+        });
       continue;
     }
     const at = ringCentre(f.geometry);
     for (const { id, box } of boxes) {
-      if (at[0] >= box[0] && at[0] <= box[2] && at[1] >= box[1] && at[1] <= box[3]) out.push({ target_id: p.target_id, label, source, image_id: id, image_sha256: shaOf.get(id) ?? null, lonLat: at });
+      if (at[0] >= box[0] && at[0] <= box[2] && at[1] >= box[1] && at[1] <= box[3])
+        out.push({ target_id: p.target_id, label, source, image_id: id, image_sha256: shaOf.get(id) ?? null, lonLat: at });
     }
   }
   return out;

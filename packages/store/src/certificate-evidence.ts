@@ -87,7 +87,15 @@ function buildEvidenceV1(input: EvidenceInput): EvidenceV1 {
     images: images.map((f) => ({ image_id: f.imageId, sha256: f.sha256, gsd_m: f.gsdM, acquired: f.acquired })),
     coverage: { share: round(coverage.share, 6), covered_area_m2: round(coverage.coveredAreaM2, 1), zone_area_m2: round(coverage.zoneAreaM2, 1) },
     targets: targets.map((t) => ({
-      id: t.id, status: t.status, origin: t.origin, missed_by_scan: t.missedByScan, score_max: t.scoreMax, sources: t.sources, report_ids: t.reportIds, eradicated_at: t.eradicatedAt, review: t.review,
+      id: t.id,
+      status: t.status,
+      origin: t.origin,
+      missed_by_scan: t.missedByScan,
+      score_max: t.scoreMax,
+      sources: t.sources,
+      report_ids: t.reportIds,
+      eradicated_at: t.eradicatedAt,
+      review: t.review,
       // Only where there is a desk decision, so the digest of evidence without any stays what it was.
       ...(t.desk ? { desk: t.desk as z.infer<typeof DeskDecisionV1>, ground_audit: t.groundAudit === true } : {}),
     })),
@@ -123,7 +131,12 @@ export function evidenceVersionOf(evidence: unknown): number {
 function versionEntry(version: number) {
   const entry = EVIDENCE_VERSIONS[version];
   if (!entry) {
-    throw new StoreError('TIANDI_E_INPUT', `证书证据版本 ${version} 未知 certificate evidence version ${version} is unknown to this program (it knows 1–${CURRENT_EVIDENCE_VERSION}); 请更新 Tiandi update Tiandi to verify it`, undefined, 'evidence.version');
+    throw new StoreError(
+      'TIANDI_E_INPUT',
+      `证书证据版本 ${version} 未知 certificate evidence version ${version} is unknown to this program (it knows 1–${CURRENT_EVIDENCE_VERSION}); 请更新 Tiandi update Tiandi to verify it`,
+      undefined,
+      'evidence.version',
+    );
   }
   return entry;
 }

@@ -36,6 +36,7 @@ export function decodeReportsText(bytes: Uint8Array, file: string): string {
       file,
     );
   }
-  if (text.includes('\0')) throw new StoreError('TIANDI_E_INPUT', '不是文本文件 not a text file (contains NUL bytes): export the reports as CSV or GeoJSON', file);
+  if (text.includes('\0'))
+    throw new StoreError('TIANDI_E_INPUT', '不是文本文件 not a text file (contains NUL bytes): export the reports as CSV or GeoJSON', file);
   return text;
 }

@@ -9,8 +9,12 @@ type Audit = (action: string, subject: string, payload?: unknown) => unknown;
 
 /** `<model>@<version>` of the candidates behind a target (what the reviewer was shown). */
 export function modelVersionsOf(ws: Workspace, targetId: string): string[] {
-  return (dbOf(ws).prepare(`SELECT DISTINCT model, model_version FROM candidates WHERE target_id = ? ORDER BY model, model_version`).all(targetId) as { model: string | null; model_version: string | null }[])
-    .map((r) => `${r.model ?? '?'}@${r.model_version ?? '?'}`);
+  return (
+    dbOf(ws).prepare(`SELECT DISTINCT model, model_version FROM candidates WHERE target_id = ? ORDER BY model, model_version`).all(targetId) as {
+      model: string | null;
+      model_version: string | null;
+    }[]
+  ).map((r) => `${r.model ?? '?'}@${r.model_version ?? '?'}`);
 }
 
 /**
@@ -30,7 +34,14 @@ export function dismissTargetAtDesk(ws: Workspace, args: { targetId: string; rea
       throw e;
     }
     writeTarget(ws, change.target);
-    audit('target.desk_dismiss', t.id, { from: change.from, to: change.to, reason: args.reason, season_id: season.id, model_versions: change.target.desk!.modelVersions, score_max: t.scoreMax });
+    audit('target.desk_dismiss', t.id, {
+      from: change.from,
+      to: change.to,
+      reason: args.reason,
+      season_id: season.id,
+      model_versions: change.target.desk!.modelVersions,
+      score_max: t.scoreMax,
+    });
     markStaleCertificates(ws, [t.geometry], `目标 ${t.id} 案头排除 target dismissed at the desk`, audit);
     if (season.policy.deskDismissal.allowed) drawGroundAuditSample(ws, season, zonesTouching(ws, [t.id]), audit);
     return readTarget(ws, t.id);
@@ -41,7 +52,13 @@ export function dismissTargetAtDesk(ws: Workspace, args: { targetId: string; rea
 export function undoDeskDismissal(ws: Workspace, args: { targetId: string; reason: string }, actor: string): Target {
   return ws.write(actor, (audit) => {
     const t = readTarget(ws, args.targetId);
-    if (t.status !== 'dismissed_desk') throw new StoreError('TIANDI_E_CONFLICT', `目标 ${t.id} 状态为 ${t.status}，不是案头排除 is ${t.status}, not a desk dismissal: nothing to undo`, undefined, 'status');
+    if (t.status !== 'dismissed_desk')
+      throw new StoreError(
+        'TIANDI_E_CONFLICT',
+        `目标 ${t.id} 状态为 ${t.status}，不是案头排除 is ${t.status}, not a desk dismissal: nothing to undo`,
+        undefined,
+        'status',
+      );
     const back: Target = { ...t, status: 'detected', desk: null };
     writeTarget(ws, back);
     audit('target.desk_undo', t.id, { from: t.status, to: 'detected', reason: args.reason, undone: t.desk, ground_audit: t.groundAudit === true });
@@ -60,9 +77,10 @@ export function reopenReviewerDismissals(ws: Workspace, found: Target, reportId:
   if (!desk || desk.reopened) return [];
   // A model dismissal found poppy reopens every dismissal by that model version, as a reviewer's does theirs.
   const status = desk.kind === 'model' ? 'dismissed_model' : 'dismissed_desk';
-  const because = desk.kind === 'model'
-    ? `目标 ${found.id} 经地面报告 ${reportId} 确认为罂粟，该模型版本的排除全部重开 target ${found.id}, dismissed by the adapted verifier ${desk.by}, was found poppy on the ground (report ${reportId}): every dismissal by ${desk.by} in season ${desk.seasonId ?? '?'} reopened`
-    : `目标 ${found.id} 经地面报告 ${reportId} 确认为罂粟，该审核员案头排除全部重开 target ${found.id}, dismissed at the desk by ${desk.by}, was found poppy on the ground (report ${reportId}): every desk dismissal by ${desk.by} in season ${desk.seasonId ?? '?'} reopened`;
+  const because =
+    desk.kind === 'model'
+      ? `目标 ${found.id} 经地面报告 ${reportId} 确认为罂粟，该模型版本的排除全部重开 target ${found.id}, dismissed by the adapted verifier ${desk.by}, was found poppy on the ground (report ${reportId}): every dismissal by ${desk.by} in season ${desk.seasonId ?? '?'} reopened`
+      : `目标 ${found.id} 经地面报告 ${reportId} 确认为罂粟，该审核员案头排除全部重开 target ${found.id}, dismissed at the desk by ${desk.by}, was found poppy on the ground (report ${reportId}): every desk dismissal by ${desk.by} in season ${desk.seasonId ?? '?'} reopened`;
   const reopened: Target[] = [];
   for (const t of readTargets(ws)) {
     if (t.status !== status || t.desk?.by !== desk.by || t.desk.seasonId !== desk.seasonId) continue;

@@ -16,7 +16,9 @@ export const FIELDS_ADDED_TO_V1: readonly { path: readonly string[]; implicit: u
 ];
 
 const parentOf = (o: unknown, path: readonly string[]): Record<string, unknown> | undefined =>
-  path.slice(0, -1).reduce<unknown>((x, k) => (x && typeof x === 'object' ? (x as Record<string, unknown>)[k] : undefined), o) as Record<string, unknown> | undefined;
+  path.slice(0, -1).reduce<unknown>((x, k) => (x && typeof x === 'object' ? (x as Record<string, unknown>)[k] : undefined), o) as
+    | Record<string, unknown>
+    | undefined;
 
 /**
  * The workspace's evidence now as a certificate of that layout would hold it: each field of {@link FIELDS_ADDED_TO_V1}
@@ -26,7 +28,9 @@ const parentOf = (o: unknown, path: readonly string[]): Record<string, unknown> 
 export function evidenceAsCertified<T extends object>(now: T, certified: unknown): T {
   let out: T | null = null;
   for (const { path, implicit } of FIELDS_ADDED_TO_V1) {
-    const key = path[path.length - 1], theirs = parentOf(certified, path), mine = parentOf(now, path);
+    const key = path[path.length - 1],
+      theirs = parentOf(certified, path),
+      mine = parentOf(now, path);
     if (!mine || !(key in mine) || (theirs && key in theirs) || digestOf(mine[key]) !== digestOf(implicit)) continue;
     out ??= structuredClone(now);
     delete parentOf(out, path)![key];

@@ -30,7 +30,8 @@ export interface ExportWorkspaceResult {
  */
 export async function exportWorkspace(ws: Workspace, outPath: string, opts: { signal?: AbortSignal } = {}): Promise<ExportWorkspaceResult> {
   const out = resolve(outPath);
-  if (existsSync(out)) throw new StoreError('TIANDI_E_WORKSPACE_EXISTS', `文件已存在 file exists: it is never overwritten; remove it or choose another name`, outPath);
+  if (existsSync(out))
+    throw new StoreError('TIANDI_E_WORKSPACE_EXISTS', `文件已存在 file exists: it is never overwritten; remove it or choose another name`, outPath);
   if (!existsSync(dirname(out))) throw new StoreError('TIANDI_E_INPUT', `目录不存在 folder does not exist: create it first`, outPath);
   if (resolve(dbOf(ws).name) === out) throw new StoreError('TIANDI_E_INPUT', '不能导出到工作区本身 the copy cannot be the workspace itself', outPath);
   const partial = join(dirname(out), `.${basename(out)}.${process.pid}.partial`);
@@ -61,7 +62,8 @@ export async function exportWorkspace(ws: Workspace, outPath: string, opts: { si
     try {
       linkSync(partial, out); // unlike rename, never replaces a file that appeared meanwhile
     } catch (e) {
-      if ((e as NodeJS.ErrnoException).code === 'EEXIST') throw new StoreError('TIANDI_E_WORKSPACE_EXISTS', `文件已存在 file exists: it is never overwritten; remove it or choose another name`, outPath);
+      if ((e as NodeJS.ErrnoException).code === 'EEXIST')
+        throw new StoreError('TIANDI_E_WORKSPACE_EXISTS', `文件已存在 file exists: it is never overwritten; remove it or choose another name`, outPath);
       throw e;
     }
     return { path: out, sizeBytes: statSync(out).size, removed, invalidPhotos };

@@ -12,7 +12,10 @@ export function toGpkgBlob(g: Geometry, srsId = 4326): Buffer {
   h.writeUInt8((1 << 1) | 1, 3);
   h.writeInt32LE(srsId, 4);
   const [minx, miny, maxx, maxy] = bboxOf(g);
-  h.writeDoubleLE(minx, 8); h.writeDoubleLE(maxx, 16); h.writeDoubleLE(miny, 24); h.writeDoubleLE(maxy, 32);
+  h.writeDoubleLE(minx, 8);
+  h.writeDoubleLE(maxx, 16);
+  h.writeDoubleLE(miny, 24);
+  h.writeDoubleLE(maxy, 32);
   return Buffer.concat([h, encodeWkb(g)]);
 }
 

@@ -31,7 +31,16 @@ export function drawGroundAuditSample(ws: Workspace, season: Season, zones: Zone
       .slice(0, missing);
     for (const { t, key } of ranked) {
       writeTarget(ws, { ...t, groundAudit: true });
-      audit('target.ground_audit', t.id, { zone_id: zone.zoneId, season_id: season.id, draw_key: key, rule: 'lowest sha256("tiandi-ground-audit/<season>/<zone>/<target>") first', dismissals: pool.length, required, reviewer: t.desk?.by ?? null, ...(kind === 'model' ? { kind } : {}) });
+      audit('target.ground_audit', t.id, {
+        zone_id: zone.zoneId,
+        season_id: season.id,
+        draw_key: key,
+        rule: 'lowest sha256("tiandi-ground-audit/<season>/<zone>/<target>") first',
+        dismissals: pool.length,
+        required,
+        reviewer: t.desk?.by ?? null,
+        ...(kind === 'model' ? { kind } : {}),
+      });
       drawnNow.push(t.id);
     }
   }

@@ -21,7 +21,11 @@ export function importPlan(ws: Workspace, plan: PlanInput, actor: string): { sto
     const insStop = dbOf(ws).prepare('INSERT INTO stops (geom, plan_id, team, seq, target_id, arrive_s) VALUES (?, ?, ?, ?, ?, ?)');
     let n = 0;
     for (const t of plan.teams) {
-      const route: MultiLineString | null = t.route ? (t.route.type === 'LineString' ? { type: 'MultiLineString', coordinates: [t.route.coordinates] } : t.route) : null;
+      const route: MultiLineString | null = t.route
+        ? t.route.type === 'LineString'
+          ? { type: 'MultiLineString', coordinates: [t.route.coordinates] }
+          : t.route
+        : null;
       insPlan.run(route ? ws.blob(route) : null, plan.planId, t.team, t.stops.length, t.durationS ?? null, t.distanceM ?? null, ws.now());
       if (route) ws.extendLayer('plans', route);
       t.stops.forEach((s, i) => {

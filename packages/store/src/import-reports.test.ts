@@ -18,7 +18,10 @@ describe('several files in one command are one transaction', () => {
     const ws = Workspace.create(join(dir, 'ws.gpkg'));
     writeFileSync(join(dir, 'a.csv'), `${header}\nr1,,confirmed_poppy,,100.002,25.008,5,2026-04-20T11:00:00+08:00,A,,,,\n`);
     writeFileSync(join(dir, 'b.csv'), 'report_id,verdict,colour\nr2,nothing_found,red\n');
-    await expect(importReportsFiles(ws, [join(dir, 'a.csv'), join(dir, 'b.csv')], 'field')).rejects.toMatchObject({ code: 'TIANDI_E_INPUT', path: join(dir, 'b.csv') });
+    await expect(importReportsFiles(ws, [join(dir, 'a.csv'), join(dir, 'b.csv')], 'field')).rejects.toMatchObject({
+      code: 'TIANDI_E_INPUT',
+      path: join(dir, 'b.csv'),
+    });
     expect(dbOf(ws).prepare('SELECT count(*) AS n FROM reports').get()).toEqual({ n: 0 });
     const ok = await importReportsFiles(ws, [join(dir, 'a.csv')], 'field');
     expect(ok[0].added.map((a) => a.reportId)).toEqual(['r1']);
@@ -46,7 +49,10 @@ describe('photos named in a reports file', () => {
     const ws = Workspace.create(join(dir, 'ws.gpkg'));
     writeFileSync(join(dir, 'a.jpg'), JPEG);
     writeFileSync(join(dir, 'fake.jpg'), 'root:x:0:0');
-    writeFileSync(join(dir, 'r.csv'), [header, row('r1', 'a.jpg'), row('r2', '../../../../etc/hostname'), row('r3', '/etc/hostname'), row('r4', 'fake.jpg')].join('\n'));
+    writeFileSync(
+      join(dir, 'r.csv'),
+      [header, row('r1', 'a.jpg'), row('r2', '../../../../etc/hostname'), row('r3', '/etc/hostname'), row('r4', 'fake.jpg')].join('\n'),
+    );
     const [res] = await importReportsFiles(ws, [join(dir, 'r.csv')], 'field');
     expect(res.added.map((a) => a.reportId)).toEqual(['r1']);
     expect(res.rejected).toEqual([
@@ -56,15 +62,24 @@ describe('photos named in a reports file', () => {
     ]);
     const photos = dbOf(ws).prepare('SELECT sha256, mime, size_bytes FROM photos').all();
     expect(photos).toEqual([{ sha256: createHash('sha256').update(JPEG).digest('hex'), mime: 'image/jpeg', size_bytes: JPEG.length }]);
-    expect(dbOf(ws).prepare('SELECT photos_json FROM reports').all()).toEqual([{ photos_json: JSON.stringify([createHash('sha256').update(JPEG).digest('hex')]) }]);
+    expect(dbOf(ws).prepare('SELECT photos_json FROM reports').all()).toEqual([
+      { photos_json: JSON.stringify([createHash('sha256').update(JPEG).digest('hex')]) },
+    ]);
     ws.close();
   });
 
   it('treats photo names in a GeoJSON the same way: a path out of the folder rejects the feature', async () => {
     const dir = tmp();
     const ws = Workspace.create(join(dir, 'ws.gpkg'));
-    const feature = (id: string, photos: string[]) => ({ type: 'Feature', geometry: { type: 'Point', coordinates: [100.002, 25.008] }, properties: { report_id: id, verdict: 'nothing_found', accuracy_m: 5, observed_at: '2026-04-20T11:00:00+08:00', photos } });
-    writeFileSync(join(dir, 'r.geojson'), JSON.stringify({ type: 'FeatureCollection', features: [feature('g1', ['../../../../etc/hostname']), feature('g2', ['/etc/passwd'])] }));
+    const feature = (id: string, photos: string[]) => ({
+      type: 'Feature',
+      geometry: { type: 'Point', coordinates: [100.002, 25.008] },
+      properties: { report_id: id, verdict: 'nothing_found', accuracy_m: 5, observed_at: '2026-04-20T11:00:00+08:00', photos },
+    });
+    writeFileSync(
+      join(dir, 'r.geojson'),
+      JSON.stringify({ type: 'FeatureCollection', features: [feature('g1', ['../../../../etc/hostname']), feature('g2', ['/etc/passwd'])] }),
+    );
     const [res] = await importReportsFiles(ws, [join(dir, 'r.geojson')], 'field');
     expect(res.added).toEqual([]);
     expect(res.rejected).toEqual([
@@ -92,7 +107,24 @@ describe('photos named in a reports file', () => {
   it('refuses photo bytes handed in by name when they are not an image or not the sha256 they claim', async () => {
     const dir = tmp();
     const ws = Workspace.create(join(dir, 'ws.gpkg'));
-    const report = (id: string, photo: string) => ({ row: 1, report: { reportId: id, targetId: null, verdict: 'nothing_found', what: null, position: [100.002, 25.008], accuracyM: 5, observedAt: '2026-04-20T11:00:00+08:00', team: 'A', plantCount: null, areaM2: null, photos: [photo], notes: null } }) as never;
+    const report = (id: string, photo: string) =>
+      ({
+        row: 1,
+        report: {
+          reportId: id,
+          targetId: null,
+          verdict: 'nothing_found',
+          what: null,
+          position: [100.002, 25.008],
+          accuracyM: 5,
+          observedAt: '2026-04-20T11:00:00+08:00',
+          team: 'A',
+          plantCount: null,
+          areaM2: null,
+          photos: [photo],
+          notes: null,
+        },
+      }) as never;
     const sha = 'a'.repeat(64);
     const text = importReports(ws, [report('r1', sha)], 'field', { photos: new Map([[sha, { bytes: Buffer.from('hello'), mime: 'image/jpeg' }]]) });
     expect(text.rejected[0].message).toMatch(/^photos: .*not a JPEG/);
@@ -108,8 +140,24 @@ describe('text the CSV parser must not misread', () => {
     const dir = tmp();
     const ws = Workspace.create(join(dir, 'ws.gpkg'));
     const good = (id: string) => `${id},,nothing_found,,100.002,25.008,5,2026-04-20T11:00:00+08:00,A,,,,ok`;
-    writeFileSync(join(dir, 'q.csv'), [header, good('r1'), good('r2'), `r3,,nothing_found,,100.002,25.008,5,2026-04-20T11:00:00+08:00,A,,,,"坡地 slope`, good('r4'), good('r5'), good('r6'), good('r7')].join('\n'));
-    await expect(importReportsFiles(ws, [join(dir, 'q.csv')], 'field')).rejects.toMatchObject({ code: 'TIANDI_E_INPUT', field: 'line 4', message: expect.stringContaining('unclosed quote') });
+    writeFileSync(
+      join(dir, 'q.csv'),
+      [
+        header,
+        good('r1'),
+        good('r2'),
+        `r3,,nothing_found,,100.002,25.008,5,2026-04-20T11:00:00+08:00,A,,,,"坡地 slope`,
+        good('r4'),
+        good('r5'),
+        good('r6'),
+        good('r7'),
+      ].join('\n'),
+    );
+    await expect(importReportsFiles(ws, [join(dir, 'q.csv')], 'field')).rejects.toMatchObject({
+      code: 'TIANDI_E_INPUT',
+      field: 'line 4',
+      message: expect.stringContaining('unclosed quote'),
+    });
     expect(dbOf(ws).prepare('SELECT count(*) AS n FROM reports').get()).toEqual({ n: 0 });
     ws.close();
   });
@@ -130,8 +178,18 @@ describe('text the CSV parser must not misread', () => {
   it('refuses bytes that are neither UTF-8 nor GBK with a hint, storing nothing', async () => {
     const dir = tmp();
     const ws = Workspace.create(join(dir, 'ws.gpkg'));
-    writeFileSync(join(dir, 'latin1.csv'), Buffer.concat([Buffer.from(`${header}\nr1,,not_poppy,caf`), Buffer.from([0xe9, 0x2c]), Buffer.from('100.002,25.008,5,2026-04-20T11:00:00+08:00,A,,,,\n')]));
-    await expect(importReportsFiles(ws, [join(dir, 'latin1.csv')], 'field')).rejects.toMatchObject({ code: 'TIANDI_E_INPUT', message: expect.stringContaining('iconv -f') });
+    writeFileSync(
+      join(dir, 'latin1.csv'),
+      Buffer.concat([
+        Buffer.from(`${header}\nr1,,not_poppy,caf`),
+        Buffer.from([0xe9, 0x2c]),
+        Buffer.from('100.002,25.008,5,2026-04-20T11:00:00+08:00,A,,,,\n'),
+      ]),
+    );
+    await expect(importReportsFiles(ws, [join(dir, 'latin1.csv')], 'field')).rejects.toMatchObject({
+      code: 'TIANDI_E_INPUT',
+      message: expect.stringContaining('iconv -f'),
+    });
     expect(dbOf(ws).prepare('SELECT count(*) AS n FROM reports').get()).toEqual({ n: 0 });
     ws.close();
   });
@@ -171,10 +229,12 @@ describe('targets kept between the batches of one import', () => {
     const ws = Workspace.create(join(dir, 'ws.gpkg'));
     const cache: ImportTargetsCache = {};
     importReports(ws, rows(at('r1', 'nothing_found', 100.002)), 'field', { targets: cache });
-    expect(() => ws.write('test', () => {
-      importReports(ws, rows(at('r2', 'confirmed_poppy', 100.004)), 'field', { targets: cache });
-      throw new Error('disk full');
-    })).toThrow('disk full');
+    expect(() =>
+      ws.write('test', () => {
+        importReports(ws, rows(at('r2', 'confirmed_poppy', 100.004)), 'field', { targets: cache });
+        throw new Error('disk full');
+      }),
+    ).toThrow('disk full');
     const after = importReports(ws, rows(at('r3', 'nothing_found', 100.004)), 'field', { targets: cache });
     expect(after.added[0]).toMatchObject({ match: 'unmatched', targetId: null });
     expect(dbOf(ws).prepare('SELECT count(*) AS n FROM targets').get()).toEqual({ n: 0 });

@@ -38,7 +38,10 @@ const POLICY_DEFAULTS = { matchMarginM: 10, verifyAfterDays: 1 };
  * The targets one import read, kept between its batches ({@link importReports}' `targets` option) so each batch
  * does not re-read and re-index them all. Used only while the database is as the last batch left it.
  */
-export interface ImportTargetsCache { index?: TargetIndex; stamp?: string }
+export interface ImportTargetsCache {
+  index?: TargetIndex;
+  stamp?: string;
+}
 
 /**
  * What the database has seen: rows this connection changed, and commits by other connections. Equal stamps
@@ -71,7 +74,9 @@ export function importReports(ws: Workspace, rows: ReportRow[], actor: string, o
   let built: TargetIndex | undefined;
   const result = ws.write(actor, (audit) => {
     const batch: Batch = {
-      ws, audit, opts,
+      ws,
+      audit,
+      opts,
       res: { added: [], unchanged: [], rejected: [], newTargets: [], contradictions: [], staleCertificates: [], warnings: [], outOfScope: [] },
       policy: seasonPolicy(ws, opts.seasonId),
       targets: targetsOf(ws, { index: kept, stamp: cache?.stamp }),
@@ -81,15 +86,27 @@ export function importReports(ws: Workspace, rows: ReportRow[], actor: string, o
     for (const { row, report } of rows) importRow(batch, row, report);
     const { res } = batch;
     res.staleCertificates = markStaleCertificates(ws, batch.touched, `新的地面报告 new ground reports (${res.added.length})`, audit);
-    if (cache) { stamp = changeStamp(ws); built = batch.targets; }
+    if (cache) {
+      stamp = changeStamp(ws);
+      built = batch.targets;
+    }
     return res;
   });
-  if (cache) { cache.index = built; cache.stamp = stamp; }
+  if (cache) {
+    cache.index = built;
+    cache.stamp = stamp;
+  }
   return result;
 }
 
 /** Options of {@link importReports}. */
-export interface ImportReportsOptions { source?: string; photos?: PhotoBytes; seasonId?: string; teamScope?: ReadonlySet<string>; targets?: ImportTargetsCache }
+export interface ImportReportsOptions {
+  source?: string;
+  photos?: PhotoBytes;
+  seasonId?: string;
+  teamScope?: ReadonlySet<string>;
+  targets?: ImportTargetsCache;
+}
 
 type Audit = (action: string, subject: string, payload?: unknown) => unknown;
 
@@ -111,7 +128,9 @@ function statements(ws: Workspace) {
     existing: dbOf(ws).prepare('SELECT content_sha256 FROM reports WHERE report_id = ?'),
     insPhoto: dbOf(ws).prepare('INSERT INTO photos (sha256, mime, size_bytes, bytes, added_at) VALUES (?, ?, ?, ?, ?) ON CONFLICT(sha256) DO NOTHING'),
     hasPhoto: dbOf(ws).prepare('SELECT 1 FROM photos WHERE sha256 = ?'),
-    insReport: dbOf(ws).prepare(`INSERT INTO reports (geom, report_id, target_id, match, verdict, what, accuracy_m, observed_at, team, plant_count, area_m2, photos_json, notes, content_sha256, source, imported_at)
+    insReport: dbOf(
+      ws,
+    ).prepare(`INSERT INTO reports (geom, report_id, target_id, match, verdict, what, accuracy_m, observed_at, team, plant_count, area_m2, photos_json, notes, content_sha256, source, imported_at)
       VALUES (?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?)`),
   };
 }
@@ -120,13 +139,20 @@ function statements(ws: Workspace) {
 function importRow(batch: Batch, row: number, raw: GroundReport): void {
   const { res, opts } = batch;
   const photos = resolvePhotos(batch, raw.photos);
-  if ('error' in photos) { res.rejected.push({ row, message: photos.error }); return; }
+  if ('error' in photos) {
+    res.rejected.push({ row, message: photos.error });
+    return;
+  }
   const report: GroundReport = { ...raw, photos: photos.hashes };
   const contentSha = digestOf(report);
   const old = batch.sql.existing.get(report.reportId) as { content_sha256: string } | undefined;
   if (old) {
     if (old.content_sha256 === contentSha) res.unchanged.push({ row, reportId: report.reportId });
-    else res.rejected.push({ row, message: `report_id '${report.reportId}' 已用于另一份内容不同的报告 already stored with different content: give a new report_id` });
+    else
+      res.rejected.push({
+        row,
+        message: `report_id '${report.reportId}' 已用于另一份内容不同的报告 already stored with different content: give a new report_id`,
+      });
     return;
   }
   const m = matchReportInScope(report, batch.targets, batch.policy.matchMarginM, opts.teamScope);
@@ -141,7 +167,18 @@ function importRow(batch: Batch, row: number, raw: GroundReport): void {
   res.added.push({ row, reportId: report.reportId, targetId, match: m.kind, from, to });
   const [lon, lat] = report.position;
   const d = 1e-6;
-  batch.touched.push({ type: 'Polygon', coordinates: [[[lon - d, lat - d], [lon + d, lat - d], [lon + d, lat + d], [lon - d, lat + d], [lon - d, lat - d]]] });
+  batch.touched.push({
+    type: 'Polygon',
+    coordinates: [
+      [
+        [lon - d, lat - d],
+        [lon + d, lat - d],
+        [lon + d, lat + d],
+        [lon - d, lat + d],
+        [lon - d, lat - d],
+      ],
+    ],
+  });
 }
 
 /**
@@ -196,7 +233,11 @@ function applyMatch(batch: Batch, row: number, report: GroundReport, m: ReportMa
   if (m.kind === 'by_id') {
     const d = pointToPolygonDistanceM(report.position, targets.get(m.targetId)!.geometry);
     if (d > report.accuracyM + batch.policy.matchMarginM) {
-      res.warnings.push({ row, reportId: report.reportId, message: `位置距目标 ${m.targetId} ${Math.round(d)} m（超过精度 + 余量 ${Math.round(report.accuracyM + batch.policy.matchMarginM)} m）position is ${Math.round(d)} m from target ${m.targetId}: check the target id or the GPS fix` });
+      res.warnings.push({
+        row,
+        reportId: report.reportId,
+        message: `位置距目标 ${m.targetId} ${Math.round(d)} m（超过精度 + 余量 ${Math.round(report.accuracyM + batch.policy.matchMarginM)} m）position is ${Math.round(d)} m from target ${m.targetId}: check the target id or the GPS fix`,
+      });
     }
   }
   const change = applyReport(targets.get(m.targetId)!, report, batch.policy);
@@ -216,22 +257,45 @@ function applyMatch(batch: Batch, row: number, report: GroundReport, m: ReportMa
 
 function storeReport({ ws, sql, opts }: Batch, report: GroundReport, targetId: string | null, match: string, contentSha: string): void {
   const point = { type: 'Point' as const, coordinates: report.position };
-  sql.insReport.run(ws.blob(point), report.reportId, targetId, match, report.verdict, report.what, report.accuracyM,
-    report.observedAt, report.team, report.plantCount, report.areaM2, JSON.stringify(report.photos), report.notes, contentSha, opts.source ?? null, ws.now());
+  sql.insReport.run(
+    ws.blob(point),
+    report.reportId,
+    targetId,
+    match,
+    report.verdict,
+    report.what,
+    report.accuracyM,
+    report.observedAt,
+    report.team,
+    report.plantCount,
+    report.areaM2,
+    JSON.stringify(report.photos),
+    report.notes,
+    contentSha,
+    opts.source ?? null,
+    ws.now(),
+  );
   ws.extendLayer('reports', point);
 }
 
 function seasonPolicy(ws: Workspace, seasonId?: string) {
-  const r = (seasonId
-    ? dbOf(ws).prepare('SELECT season_json FROM seasons WHERE season_id = ?').get(seasonId)
-    : dbOf(ws).prepare('SELECT season_json FROM seasons ORDER BY set_at DESC, fid DESC LIMIT 1').get()) as { season_json: string } | undefined;
+  const r = (
+    seasonId
+      ? dbOf(ws).prepare('SELECT season_json FROM seasons WHERE season_id = ?').get(seasonId)
+      : dbOf(ws).prepare('SELECT season_json FROM seasons ORDER BY set_at DESC, fid DESC LIMIT 1').get()
+  ) as { season_json: string } | undefined;
   if (!r) return POLICY_DEFAULTS;
   const p = JSON.parse(r.season_json).policy;
   return { matchMarginM: p.match_margin_m, verifyAfterDays: p.verify_after_days };
 }
 
 /** A reports file read and validated, with its photos loaded: ready for {@link importReports}. */
-export interface ReportsFile { path: string; rows: ReportRow[]; rejected: RejectedRow[]; photos: PhotoBytes }
+export interface ReportsFile {
+  path: string;
+  rows: ReportRow[];
+  rejected: RejectedRow[];
+  photos: PhotoBytes;
+}
 
 /** Options of reading a reports file. */
 export interface ReadReportsOptions {
@@ -277,12 +341,22 @@ export async function readReportsFile(path: string, opts: ReadReportsOptions = {
  * Reads a reports file (GeoJSON or CSV) and its photos, then {@link importReports}.
  * Bad rows are returned in `rejected` with their row numbers; good rows are stored.
  */
-export async function importReportsFile(ws: Workspace, path: string, actor: string, opts: ReadReportsOptions & { seasonId?: string } = {}): Promise<ImportReportsResult> {
+export async function importReportsFile(
+  ws: Workspace,
+  path: string,
+  actor: string,
+  opts: ReadReportsOptions & { seasonId?: string } = {},
+): Promise<ImportReportsResult> {
   return (await importReportsFiles(ws, [path], actor, opts))[0];
 }
 
 /** Several reports files imported as ONE transaction (all or nothing), one result per file, in order. */
-export async function importReportsFiles(ws: Workspace, paths: string[], actor: string, opts: ReadReportsOptions & { seasonId?: string } = {}): Promise<ImportReportsResult[]> {
+export async function importReportsFiles(
+  ws: Workspace,
+  paths: string[],
+  actor: string,
+  opts: ReadReportsOptions & { seasonId?: string } = {},
+): Promise<ImportReportsResult[]> {
   const files: ReportsFile[] = [];
   for (const p of paths) files.push(await readReportsFile(p, opts));
   opts.signal?.throwIfAborted();

@@ -43,7 +43,12 @@ export interface ImportScanResult {
  * The workspace has scanned this content with this model version already (under any image id): scanning it
  * again would only repeat the same candidates. Returns the image id it holds the content under, or null.
  */
-export function alreadyScanned(ws: Workspace, content: { sha256?: string | null; pixelSha256?: string | null }, model: string, modelVersion: string): Omit<SameImagery, 'imageId'> | null {
+export function alreadyScanned(
+  ws: Workspace,
+  content: { sha256?: string | null; pixelSha256?: string | null },
+  model: string,
+  modelVersion: string,
+): Omit<SameImagery, 'imageId'> | null {
   const same = findImageByContent(ws, content);
   if (!same) return null;
   return dbOf(ws).prepare('SELECT 1 FROM scans WHERE scan_id = ?').get(`${model}@${modelVersion}/${same.sameAs}`) ? same : null;
@@ -66,7 +71,9 @@ export function findImageByContent(ws: Workspace, im: { sha256?: string | null; 
     if (r) return { sameAs: r.image_id, by: 'sha256' };
   }
   if (im.pixelSha256) {
-    const r = dbOf(ws).prepare('SELECT image_id FROM images WHERE pixel_sha256 = ? ORDER BY fid LIMIT 1').get(im.pixelSha256) as { image_id: string } | undefined;
+    const r = dbOf(ws).prepare('SELECT image_id FROM images WHERE pixel_sha256 = ? ORDER BY fid LIMIT 1').get(im.pixelSha256) as
+      | { image_id: string }
+      | undefined;
     if (r) return { sameAs: r.image_id, by: 'pixels' };
   }
   return null;
@@ -92,7 +99,16 @@ export interface ImportScanOptions {
 export function importScan(ws: Workspace, scan: ScanData, actor: string, opts: ImportScanOptions = {}): ImportScanResult {
   return ws.write(actor, (audit) => {
     const { newImages, sameImagery, newCands } = whatIsNew(ws, scan);
-    const res: ImportScanResult = { imagesAdded: [], candidatesAdded: 0, targetsCreated: [], targetsChanged: [], absorbed: [], staleCertificates: [], unchanged: true, sameImagery };
+    const res: ImportScanResult = {
+      imagesAdded: [],
+      candidatesAdded: 0,
+      targetsCreated: [],
+      targetsChanged: [],
+      absorbed: [],
+      staleCertificates: [],
+      unchanged: true,
+      sameImagery,
+    };
     for (const d of sameImagery) audit('image.same_imagery', d.imageId, { same_as: d.sameAs, by: d.by, source: scan.source });
     if (newImages.length === 0 && newCands.length === 0) return res;
     res.unchanged = false;
@@ -101,9 +117,18 @@ export function importScan(ws: Workspace, scan: ScanData, actor: string, opts: I
     res.candidatesAdded = insertCandidates(ws, newCands, opts.onProgress);
     const changed = mergeIntoTargets(ws, newCands, res, audit);
     audit('scan.import', [...scans].join(',') || newImages.map((i) => i.imageId).join(','), {
-      source: scan.source, images_added: res.imagesAdded, candidates_added: res.candidatesAdded, targets_created: res.targetsCreated, targets_changed: res.targetsChanged,
+      source: scan.source,
+      images_added: res.imagesAdded,
+      candidates_added: res.candidatesAdded,
+      targets_created: res.targetsCreated,
+      targets_changed: res.targetsChanged,
     });
-    res.staleCertificates = markStaleCertificates(ws, [...newImages.filter((i) => asMulti(i.geometry).coordinates.length > 0).map((i) => i.geometry), ...changed.map((t) => t.geometry)], `新影像或候选 new scan evidence (${res.imagesAdded.length} images, ${res.candidatesAdded} candidates)`, audit);
+    res.staleCertificates = markStaleCertificates(
+      ws,
+      [...newImages.filter((i) => asMulti(i.geometry).coordinates.length > 0).map((i) => i.geometry), ...changed.map((t) => t.geometry)],
+      `新影像或候选 new scan evidence (${res.imagesAdded.length} images, ${res.candidatesAdded} candidates)`,
+      audit,
+    );
     return res;
   });
 }
@@ -117,7 +142,10 @@ type Audit = (action: string, subject: string, payload?: unknown) => unknown;
 function whatIsNew(ws: Workspace, scan: ScanData): { newImages: ScanImage[]; sameImagery: SameImagery[]; newCands: Candidate[] } {
   const hasImage = dbOf(ws).prepare('SELECT 1 FROM images WHERE image_id = ?');
   const hasCand = dbOf(ws).prepare('SELECT 1 FROM candidates WHERE candidate_id = ?');
-  const once = <T,>(key: (x: T) => string) => { const seen = new Set<string>(); return (x: T) => !seen.has(key(x)) && !!seen.add(key(x)); };
+  const once = <T>(key: (x: T) => string) => {
+    const seen = new Set<string>();
+    return (x: T) => !seen.has(key(x)) && !!seen.add(key(x));
+  };
   const fresh = scan.images.filter(once((i: ScanImage) => i.imageId)).filter((i) => !hasImage.get(i.imageId));
   const sameImagery: SameImagery[] = [];
   const newImages: ScanImage[] = [];
@@ -144,12 +172,26 @@ function whatIsNew(ws: Workspace, scan: ScanData): { newImages: ScanImage[]; sam
 
 /** Image footprints (an image with no footprint is kept without geometry); returns their ids. */
 function insertImages(ws: Workspace, newImages: ScanImage[]): string[] {
-  const insImage = dbOf(ws).prepare(`INSERT INTO images (geom, image_id, crs, gsd_m, width, height, acquired, operator, sha256, pixel_sha256, imported_at) VALUES (?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?)`);
+  const insImage = dbOf(ws).prepare(
+    `INSERT INTO images (geom, image_id, crs, gsd_m, width, height, acquired, operator, sha256, pixel_sha256, imported_at) VALUES (?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?)`,
+  );
   const added: string[] = [];
   for (const im of newImages) {
     const g = asMulti(im.geometry);
     const empty = g.coordinates.length === 0;
-    insImage.run(empty ? null : ws.blob(g), im.imageId, im.crs, im.gsdM, im.width, im.height, im.acquired, im.operator, im.sha256, im.pixelSha256 ?? null, ws.now());
+    insImage.run(
+      empty ? null : ws.blob(g),
+      im.imageId,
+      im.crs,
+      im.gsdM,
+      im.width,
+      im.height,
+      im.acquired,
+      im.operator,
+      im.sha256,
+      im.pixelSha256 ?? null,
+      ws.now(),
+    );
     if (!empty) ws.extendLayer('images', g);
     added.push(im.imageId);
   }
@@ -160,8 +202,11 @@ function insertImages(ws: Workspace, newImages: ScanImage[]): string[] {
 function insertScans(ws: Workspace, scan: ScanData, newImages: ScanImage[], newCands: Candidate[]): Set<string> {
   const scans = new Map<string, Candidate[]>();
   for (const c of newCands) scans.set(c.scanId, [...(scans.get(c.scanId) ?? []), c]);
-  const insScan = dbOf(ws).prepare(`INSERT INTO scans (scan_id, image_id, model, model_version, candidate_count, summary_json, imported_at) VALUES (?, ?, ?, ?, ?, ?, ?) ON CONFLICT(scan_id) DO UPDATE SET candidate_count = candidate_count + excluded.candidate_count`);
-  for (const [scanId, cs] of scans) insScan.run(scanId, cs[0].imageId, cs[0].model, cs[0].modelVersion, cs.length, scan.summary == null ? null : JSON.stringify(scan.summary), ws.now());
+  const insScan = dbOf(ws).prepare(
+    `INSERT INTO scans (scan_id, image_id, model, model_version, candidate_count, summary_json, imported_at) VALUES (?, ?, ?, ?, ?, ?, ?) ON CONFLICT(scan_id) DO UPDATE SET candidate_count = candidate_count + excluded.candidate_count`,
+  );
+  for (const [scanId, cs] of scans)
+    insScan.run(scanId, cs[0].imageId, cs[0].model, cs[0].modelVersion, cs.length, scan.summary == null ? null : JSON.stringify(scan.summary), ws.now());
   // An image the model found nothing on was scanned all the same: recorded, so the same imagery is not scanned again.
   const by = scan.summary as { model?: unknown; model_version?: unknown } | null;
   if (by && typeof by.model === 'string' && typeof by.model_version === 'string') {
@@ -175,16 +220,44 @@ function insertScans(ws: Workspace, scan: ScanData, newImages: ScanImage[], newC
 
 /** Candidate rows (not yet tied to a target), with progress every 500; the layer's extent grows to hold them. Returns how many. */
 function insertCandidates(ws: Workspace, newCands: Candidate[], onProgress: ImportScanOptions['onProgress']): number {
-  const insCand = dbOf(ws).prepare(`INSERT INTO candidates (geom, candidate_id, scan_id, image_id, score_max, score_mean, score_verify, p_poppy, unverified, area_m2, model, model_version, target_id) VALUES (?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, NULL)`);
+  const insCand = dbOf(ws).prepare(
+    `INSERT INTO candidates (geom, candidate_id, scan_id, image_id, score_max, score_mean, score_verify, p_poppy, unverified, area_m2, model, model_version, target_id) VALUES (?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, NULL)`,
+  );
   const total = newCands.length;
-  let minX = Infinity, minY = Infinity, maxX = -Infinity, maxY = -Infinity;
+  let minX = Infinity,
+    minY = Infinity,
+    maxX = -Infinity,
+    maxY = -Infinity;
   newCands.forEach((c, i) => {
-    insCand.run(ws.blob(asMulti(c.geometry)), c.id, c.scanId, c.imageId, c.scoreMax, c.scoreMean, c.scoreVerify ?? null, c.pPoppy ?? null, isUnverifiedCandidate(c) ? 1 : 0, c.areaM2, c.model, c.modelVersion);
+    insCand.run(
+      ws.blob(asMulti(c.geometry)),
+      c.id,
+      c.scanId,
+      c.imageId,
+      c.scoreMax,
+      c.scoreMean,
+      c.scoreVerify ?? null,
+      c.pPoppy ?? null,
+      isUnverifiedCandidate(c) ? 1 : 0,
+      c.areaM2,
+      c.model,
+      c.modelVersion,
+    );
     const b = bboxOf(c.geometry);
-    minX = Math.min(minX, b[0]); minY = Math.min(minY, b[1]); maxX = Math.max(maxX, b[2]); maxY = Math.max(maxY, b[3]);
+    minX = Math.min(minX, b[0]);
+    minY = Math.min(minY, b[1]);
+    maxX = Math.max(maxX, b[2]);
+    maxY = Math.max(maxY, b[3]);
     if (onProgress && (i % 500 === 499 || i === total - 1)) onProgress(i + 1, total);
   });
-  if (total > 0) ws.extendLayer('candidates', { type: 'MultiPoint', coordinates: [[minX, minY], [maxX, maxY]] });
+  if (total > 0)
+    ws.extendLayer('candidates', {
+      type: 'MultiPoint',
+      coordinates: [
+        [minX, minY],
+        [maxX, maxY],
+      ],
+    });
   return total;
 }
 

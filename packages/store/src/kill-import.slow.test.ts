@@ -38,14 +38,17 @@ describe('a killed import', () => {
     // A big scan: 3000 candidates over a second village.
     const cands: CandSpec[] = [];
     for (let i = 0; i < 3000; i++) {
-      const x = 100.01 + (i % 60) * 0.00015, y = 25 + Math.floor(i / 60) * 0.00015;
+      const x = 100.01 + (i % 60) * 0.00015,
+        y = 25 + Math.floor(i / 60) * 0.00015;
       cands.push({ id: 'k' + i, image: 'BIG.tif', poly: rect(x, y, x + 0.0001, y + 0.0001), score: 0.7 });
     }
     const big = writeScanDir(join(dir, 'scan2'), [{ image: 'BIG.tif', poly: rect(100.01, 25, 100.02, 25.01) }], cands);
 
     // The child imports and pauses inside the transaction after its first progress report; we kill it there.
     const child = join(dir, 'child.mts');
-    writeFileSync(child, `
+    writeFileSync(
+      child,
+      `
       import { Workspace } from ${JSON.stringify(resolve(__dirname, 'workspace.ts'))};
       import { importScanDir } from ${JSON.stringify(resolve(__dirname, 'import-scan-dir.ts'))};
       const ws = Workspace.open(process.argv[2]);
@@ -54,7 +57,8 @@ describe('a killed import', () => {
         Atomics.wait(new Int32Array(new SharedArrayBuffer(4)), 0, 0, 10000);
       } });
       process.stdout.write('finished\\n');
-    `);
+    `,
+    );
     const tsx = createRequire(import.meta.url).resolve('tsx/esm');
     const proc = spawn(process.execPath, ['--import', tsx, child, path, big], { stdio: ['ignore', 'pipe', 'pipe'] });
     let out = '';

@@ -15,11 +15,20 @@ describe('certificates go stale when their evidence changes', () => {
     const c1 = issue();
     expect(status()).toBe('issued');
     setSeason(ws, { ...SEASON, policy: { min_coverage_share: 0.95 } }, 'lead');
-    expect(listCertificates(ws, { zoneId: 'V01' })[0]).toMatchObject({ certId: c1.certId, status: 'stale', statusReason: expect.stringMatching(/policy changed/) });
+    expect(listCertificates(ws, { zoneId: 'V01' })[0]).toMatchObject({
+      certId: c1.certId,
+      status: 'stale',
+      statusReason: expect.stringMatching(/policy changed/),
+    });
 
     const c2 = issue();
     expect(c2.certId).not.toBe(c1.certId);
-    importZones(ws, { type: 'FeatureCollection', features: [{ type: 'Feature', properties: { zone_id: 'V01', name: '上寨村' }, geometry: rect(100, 25, 100.011, 25.01) }] }, { level: 'village' }, 'lead');
+    importZones(
+      ws,
+      { type: 'FeatureCollection', features: [{ type: 'Feature', properties: { zone_id: 'V01', name: '上寨村' }, geometry: rect(100, 25, 100.011, 25.01) }] },
+      { level: 'village' },
+      'lead',
+    );
     expect(status()).toBe('stale');
 
     issue();

@@ -13,7 +13,12 @@ export function markStaleCertificates(
   audit: (action: string, subject: string, payload?: unknown) => unknown,
 ): string[] {
   if (touched.length === 0) return [];
-  const rows = dbOf(ws).prepare(`SELECT cert_id, zone_id, season_id, geom FROM certifications WHERE status = 'issued'`).all() as { cert_id: string; zone_id: string; season_id: string; geom: Buffer }[];
+  const rows = dbOf(ws).prepare(`SELECT cert_id, zone_id, season_id, geom FROM certifications WHERE status = 'issued'`).all() as {
+    cert_id: string;
+    zone_id: string;
+    season_id: string;
+    geom: Buffer;
+  }[];
   const marked: string[] = [];
   for (const r of rows) {
     const zone = fromGpkgBlob(r.geom) as Polygonal;
@@ -35,7 +40,8 @@ export function markStaleCertificatesOf(
   reason: string,
   audit: (action: string, subject: string, payload?: unknown) => unknown,
 ): string[] {
-  const rows = dbOf(ws).prepare(`SELECT cert_id, zone_id, season_id FROM certifications WHERE status = 'issued' AND (? IS NULL OR zone_id = ?) AND (? IS NULL OR season_id = ?)`)
+  const rows = dbOf(ws)
+    .prepare(`SELECT cert_id, zone_id, season_id FROM certifications WHERE status = 'issued' AND (? IS NULL OR zone_id = ?) AND (? IS NULL OR season_id = ?)`)
     .all(by.zoneId ?? null, by.zoneId ?? null, by.seasonId ?? null, by.seasonId ?? null) as { cert_id: string; zone_id: string; season_id: string }[];
   for (const r of rows) {
     dbOf(ws).prepare(`UPDATE certifications SET status = 'stale', status_reason = ?, status_at = ? WHERE cert_id = ?`).run(reason, ws.now(), r.cert_id);

@@ -40,9 +40,18 @@ export function adoptedModel(ws: Workspace): AdoptedModel | null {
 }
 
 /** Candidates a two-stage scan verified (they have a verifier score): the ones an adopted verifier re-scores. */
-export function verifiedCandidates(ws: Workspace): { candidate_id: string; image_id: string; image_sha256: string | null; target_id: string | null; boxes: [number, number, number, number][]; score_verify: number }[] {
-  const rows = dbOf(ws).prepare(`SELECT c.candidate_id, c.image_id, i.sha256 AS image_sha256, c.target_id, c.geom, c.score_verify FROM candidates c LEFT JOIN images i ON i.image_id = c.image_id
-    WHERE c.score_verify IS NOT NULL AND c.geom IS NOT NULL ORDER BY c.fid`).all() as { candidate_id: string; image_id: string; image_sha256: string | null; target_id: string | null; geom: Buffer; score_verify: number }[];
+export function verifiedCandidates(ws: Workspace): {
+  candidate_id: string;
+  image_id: string;
+  image_sha256: string | null;
+  target_id: string | null;
+  boxes: [number, number, number, number][];
+  score_verify: number;
+}[] {
+  const rows = dbOf(ws)
+    .prepare(`SELECT c.candidate_id, c.image_id, i.sha256 AS image_sha256, c.target_id, c.geom, c.score_verify FROM candidates c LEFT JOIN images i ON i.image_id = c.image_id
+    WHERE c.score_verify IS NOT NULL AND c.geom IS NOT NULL ORDER BY c.fid`)
+    .all() as { candidate_id: string; image_id: string; image_sha256: string | null; target_id: string | null; geom: Buffer; score_verify: number }[];
   return rows.map(({ geom, ...r }) => ({ ...r, boxes: partBoxes(fromGpkgBlob(geom)) }));
 }
 
@@ -69,7 +78,13 @@ function refreshTargetScores(ws: Workspace, targetIds: Set<string>): void {
  * status: not inspected, counted for certification only as policy.model_dismissal allows; see applyModelDismissals).
  * @throws StoreError `TIANDI_E_NOT_FOUND` when a candidate id is unknown.
  */
-export function adoptModel(ws: Workspace, model: AdoptedModel, scores: Map<string, number>, actor: string, note?: string): { rescored: number; below_threshold: number; dismissed: number; undone: number } {
+export function adoptModel(
+  ws: Workspace,
+  model: AdoptedModel,
+  scores: Map<string, number>,
+  actor: string,
+  note?: string,
+): { rescored: number; below_threshold: number; dismissed: number; undone: number } {
   return ws.write(actor, (audit) => {
     const get = dbOf(ws).prepare('SELECT score_verify, p_poppy, target_id FROM candidates WHERE candidate_id = ?');
     // The old calibration does not map the adapted verifier's scores: its p_poppy goes (kept for a restore).
@@ -89,7 +104,13 @@ export function adoptModel(ws: Workspace, model: AdoptedModel, scores: Map<strin
     }
     refreshTargetScores(ws, targets);
     saveHistory(ws, [...history(ws), { model, at: new Date().toISOString(), previous, ...(Object.keys(previousPPoppy).length ? { previousPPoppy } : {}) }]);
-    audit('model.adopt', `${model.name}@${model.version}`, { dir: model.dir, threshold: model.threshold, rescored: scores.size, below_threshold: below, ...(note ? { note } : {}) });
+    audit('model.adopt', `${model.name}@${model.version}`, {
+      dir: model.dir,
+      threshold: model.threshold,
+      rescored: scores.size,
+      below_threshold: below,
+      ...(note ? { note } : {}),
+    });
     const d = applyModelDismissals(ws, model, seasonOrNull(ws), audit);
     return { rescored: scores.size, below_threshold: below, dismissed: d.dismissed.length, undone: d.undone.length };
   });
@@ -99,11 +120,14 @@ export function adoptModel(ws: Workspace, model: AdoptedModel, scores: Map<strin
  * Returns to the version before the last adoption: the candidates' previous scores come back; audited.
  * @throws StoreError `TIANDI_E_NOT_FOUND` when no adopted version is in force.
  */
-export function restoreModel(ws: Workspace, actor: string): { restored: AdoptedModel; now: AdoptedModel | null; candidates: number; dismissed: number; undone: number } {
+export function restoreModel(
+  ws: Workspace,
+  actor: string,
+): { restored: AdoptedModel; now: AdoptedModel | null; candidates: number; dismissed: number; undone: number } {
   return ws.write(actor, (audit) => {
     const h = history(ws);
     const last = h.pop();
-    if (!last) throw new StoreError('TIANDI_E_NOT_FOUND', '没有已采用的模型版本 no adopted model version to restore from: the scores are the scans\' own');
+    if (!last) throw new StoreError('TIANDI_E_NOT_FOUND', "没有已采用的模型版本 no adopted model version to restore from: the scores are the scans' own");
     const set = dbOf(ws).prepare('UPDATE candidates SET score_verify = ?, p_poppy = ? WHERE candidate_id = ?');
     const tOf = dbOf(ws).prepare('SELECT target_id FROM candidates WHERE candidate_id = ?');
     const targets = new Set<string>();
@@ -115,7 +139,10 @@ export function restoreModel(ws: Workspace, actor: string): { restored: AdoptedM
     refreshTargetScores(ws, targets);
     saveHistory(ws, h);
     const now = h.at(-1)?.model ?? null;
-    audit('model.restore', `${last.model.name}@${last.model.version}`, { back_to: now ? `${now.name}@${now.version}` : 'scan scores', candidates: Object.keys(last.previous).length });
+    audit('model.restore', `${last.model.name}@${last.model.version}`, {
+      back_to: now ? `${now.name}@${now.version}` : 'scan scores',
+      candidates: Object.keys(last.previous).length,
+    });
     const d = applyModelDismissals(ws, now, seasonOrNull(ws), audit);
     return { restored: last.model, now, candidates: Object.keys(last.previous).length, dismissed: d.dismissed.length, undone: d.undone.length };
   });

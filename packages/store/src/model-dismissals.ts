@@ -22,8 +22,16 @@ export const modelKey = (m: Pick<ModelInForce, 'name' | 'version'>): string => `
  * overrides the model), not under review and never reopened.
  */
 function dismissible(t: Target, m: ModelInForce, poppyLike: Set<string>): boolean {
-  return t.status === 'detected' && t.origin === 'scan' && !t.unverified && !t.review && !t.desk?.reopened && !poppyLike.has(t.id)
-    && typeof t.scoreVerify === 'number' && t.scoreVerify < m.threshold;
+  return (
+    t.status === 'detected' &&
+    t.origin === 'scan' &&
+    !t.unverified &&
+    !t.review &&
+    !t.desk?.reopened &&
+    !poppyLike.has(t.id) &&
+    typeof t.scoreVerify === 'number' &&
+    t.scoreVerify < m.threshold
+  );
 }
 
 /**
@@ -34,10 +42,18 @@ function dismissible(t: Target, m: ModelInForce, poppyLike: Set<string>): boolea
  * stale; where the season accepts model dismissals, the zones' ground-audit sample of them is topped up.
  * `model` null: the scans' own scores are back, and every model dismissal is undone.
  */
-export function applyModelDismissals(ws: Workspace, model: ModelInForce | null, season: Season | null, audit: Audit): { dismissed: string[]; undone: string[] } {
-  const poppyLike = new Set((dbOf(ws).prepare(`SELECT target_id FROM triage_decisions WHERE decision = 'poppy_like'`).all() as { target_id: string }[]).map((r) => r.target_id));
+export function applyModelDismissals(
+  ws: Workspace,
+  model: ModelInForce | null,
+  season: Season | null,
+  audit: Audit,
+): { dismissed: string[]; undone: string[] } {
+  const poppyLike = new Set(
+    (dbOf(ws).prepare(`SELECT target_id FROM triage_decisions WHERE decision = 'poppy_like'`).all() as { target_id: string }[]).map((r) => r.target_id),
+  );
   const by = model ? `model:${modelKey(model)}` : null;
-  const dismissed: Target[] = [], undone: Target[] = [];
+  const dismissed: Target[] = [],
+    undone: Target[] = [];
   for (const t of readTargets(ws)) {
     if (t.status === 'dismissed_model' && (!model || t.desk?.by !== by || !(typeof t.scoreVerify === 'number' && t.scoreVerify < model.threshold))) {
       const c = undoModelDismissal(t);
@@ -49,14 +65,44 @@ export function applyModelDismissals(ws: Workspace, model: ModelInForce | null, 
   if (model) {
     for (const t of readTargets(ws)) {
       if (!dismissible(t, model, poppyLike)) continue;
-      const c = dismissByModel(t, { model: modelKey(model), at: ws.now(), seasonId: season?.id ?? null, scoreVerify: t.scoreVerify!, threshold: model.threshold });
+      const c = dismissByModel(t, {
+        model: modelKey(model),
+        at: ws.now(),
+        seasonId: season?.id ?? null,
+        scoreVerify: t.scoreVerify!,
+        threshold: model.threshold,
+      });
       writeTarget(ws, c.target);
-      audit('target.model_dismiss', t.id, { from: c.from, to: c.to, by: c.target.desk!.by, score_verify: t.scoreVerify, threshold: model.threshold, score_max: t.scoreMax, season_id: season?.id ?? null });
+      audit('target.model_dismiss', t.id, {
+        from: c.from,
+        to: c.to,
+        by: c.target.desk!.by,
+        score_verify: t.scoreVerify,
+        threshold: model.threshold,
+        score_max: t.scoreMax,
+        season_id: season?.id ?? null,
+      });
       dismissed.push(c.target);
     }
   }
   const changed = [...dismissed, ...undone];
-  if (changed.length) markStaleCertificates(ws, changed.map((t) => t.geometry), '采用/恢复模型版本改变了模型排除 adopting or restoring a verifier changed its dismissals', audit);
-  if (season && dismissed.length) drawGroundAuditSample(ws, season, zonesTouching(ws, dismissed.map((t) => t.id)), audit, 'model');
+  if (changed.length)
+    markStaleCertificates(
+      ws,
+      changed.map((t) => t.geometry),
+      '采用/恢复模型版本改变了模型排除 adopting or restoring a verifier changed its dismissals',
+      audit,
+    );
+  if (season && dismissed.length)
+    drawGroundAuditSample(
+      ws,
+      season,
+      zonesTouching(
+        ws,
+        dismissed.map((t) => t.id),
+      ),
+      audit,
+      'model',
+    );
   return { dismissed: dismissed.map((t) => t.id), undone: undone.map((t) => t.id) };
 }

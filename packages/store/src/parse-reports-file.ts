@@ -2,10 +2,30 @@ import { didYouMean, normalizeFieldAppReports, parseGroundReport, readCsvRecords
 import { StoreError } from './errors';
 
 /** One report row: its row number in the file (GeoJSON: feature number; CSV: line number, header = 1). */
-export interface ReportRow { row: number; report: GroundReport }
-export interface RejectedRow { row: number; message: string }
+export interface ReportRow {
+  row: number;
+  report: GroundReport;
+}
+export interface RejectedRow {
+  row: number;
+  message: string;
+}
 
-const CSV_COLUMNS = ['report_id', 'target_id', 'verdict', 'what', 'lon', 'lat', 'accuracy_m', 'observed_at', 'team', 'plant_count', 'area_m2', 'photos', 'notes'];
+const CSV_COLUMNS = [
+  'report_id',
+  'target_id',
+  'verdict',
+  'what',
+  'lon',
+  'lat',
+  'accuracy_m',
+  'observed_at',
+  'team',
+  'plant_count',
+  'area_m2',
+  'photos',
+  'notes',
+];
 const NUMERIC = new Set(['accuracy_m', 'plant_count', 'area_m2', 'lon', 'lat']);
 /** GeoJSON properties of the workspace schema (the position is the geometry). */
 const PROPERTIES = CSV_COLUMNS.filter((c) => c !== 'lon' && c !== 'lat');
@@ -32,7 +52,8 @@ function parseGeoJson(text: string, file: string) {
   } catch (e) {
     throw new StoreError('TIANDI_E_INPUT', `不是有效的 JSON invalid JSON (${(e as Error).message}): export the reports as GeoJSON or CSV`, file);
   }
-  if (fc.type !== 'FeatureCollection' || !Array.isArray(fc.features)) throw new StoreError('TIANDI_E_INPUT', '不是 GeoJSON FeatureCollection not a GeoJSON FeatureCollection of Point features', file);
+  if (fc.type !== 'FeatureCollection' || !Array.isArray(fc.features))
+    throw new StoreError('TIANDI_E_INPUT', '不是 GeoJSON FeatureCollection not a GeoJSON FeatureCollection of Point features', file);
   const keys = new Set(fc.features.flatMap((f) => Object.keys((f as { properties?: object })?.properties ?? (f as { attributes?: object })?.attributes ?? {})));
   if (!isOurSchema([...keys], PROPERTIES)) return parseOtherApp(text, [...keys], file, true);
   const rows: ReportRow[] = [];
@@ -57,7 +78,11 @@ function parseCsv(text: string, file: string) {
   if (!isOurSchema(header, CSV_COLUMNS)) return parseOtherApp(text, header, file, false);
   const unknown = header.filter((h) => !CSV_COLUMNS.includes(h));
   if (unknown.length || !header.includes('report_id')) {
-    throw new StoreError('TIANDI_E_INPUT', `CSV 表头无效 bad CSV header${unknown.length ? ` (unknown column '${unknown[0]}'${didYouMean(unknown[0], CSV_COLUMNS)})` : ''}: expected ${CSV_COLUMNS.join(',')}`, file);
+    throw new StoreError(
+      'TIANDI_E_INPUT',
+      `CSV 表头无效 bad CSV header${unknown.length ? ` (unknown column '${unknown[0]}'${didYouMean(unknown[0], CSV_COLUMNS)})` : ''}: expected ${CSV_COLUMNS.join(',')}`,
+      file,
+    );
   }
   const rows: ReportRow[] = [];
   const rejected: RejectedRow[] = [];
@@ -78,10 +103,17 @@ function parseCsv(text: string, file: string) {
         const n = Number(v);
         if (!Number.isFinite(n)) bad ??= `${h}: 不是数字 not a number '${v}'`;
         props[h] = n;
-      } else if (h === 'photos') props.photos = v.split(';').map((s) => s.trim()).filter(Boolean);
+      } else if (h === 'photos')
+        props.photos = v
+          .split(';')
+          .map((s) => s.trim())
+          .filter(Boolean);
       else props[h] = v;
     });
-    if (bad) { rejected.push({ row, message: bad }); continue; }
+    if (bad) {
+      rejected.push({ row, message: bad });
+      continue;
+    }
     const { lon, lat, ...rest } = props;
     const r = parseGroundReport(rest, lon === undefined || lat === undefined ? undefined : [lon, lat]);
     if (r.ok) rows.push({ row, report: r.report });
@@ -106,7 +138,8 @@ function isOurSchema(columns: string[], known: string[]): boolean {
  */
 function parseOtherApp(text: string, columns: string[], file: string, geojson: boolean) {
   const norm = normalizeFieldAppReports(text);
-  if (norm.syntaxError) throw new StoreError('TIANDI_E_INPUT', `CSV 格式错误 malformed CSV: ${norm.syntaxError.message}`, file, `line ${norm.syntaxError.line}`);
+  if (norm.syntaxError)
+    throw new StoreError('TIANDI_E_INPUT', `CSV 格式错误 malformed CSV: ${norm.syntaxError.message}`, file, `line ${norm.syntaxError.line}`);
   const mapped = new Set(Object.values(norm.mapping));
   const missing = ['report_id', 'verdict', 'observed_at'].filter((f) => !mapped.has(f));
   if (!geojson && !mapped.has('geopoint') && !(mapped.has('lon') && mapped.has('lat'))) missing.push('lon,lat');

@@ -9,10 +9,47 @@ describe('plan reads', () => {
   it('lists plans per team, their stops in order, the latest route per team, and which targets a team may report on', async () => {
     const ws = await fourCandidateWorld();
     const [t0, t1, t2] = readTargets(ws).map((t) => t.id);
-    importPlan(ws, { planId: 'p1', teams: [{ team: 'T1', route: { type: 'LineString', coordinates: [[100, 25], [100.01, 25.002]] }, durationS: 600, stops: [{ targetId: t0, position: [100.001, 25.002], arriveS: 30600 }, { targetId: t1, position: [100.004, 25.002] }] }] }, 'planner');
-    importPlan(ws, { planId: 'p2', teams: [{ team: 'T1', route: null, stops: [{ targetId: t2, position: [100.007, 25.002] }] }, { team: 'T2', route: null, stops: [] }] }, 'planner');
+    importPlan(
+      ws,
+      {
+        planId: 'p1',
+        teams: [
+          {
+            team: 'T1',
+            route: {
+              type: 'LineString',
+              coordinates: [
+                [100, 25],
+                [100.01, 25.002],
+              ],
+            },
+            durationS: 600,
+            stops: [
+              { targetId: t0, position: [100.001, 25.002], arriveS: 30600 },
+              { targetId: t1, position: [100.004, 25.002] },
+            ],
+          },
+        ],
+      },
+      'planner',
+    );
+    importPlan(
+      ws,
+      {
+        planId: 'p2',
+        teams: [
+          { team: 'T1', route: null, stops: [{ targetId: t2, position: [100.007, 25.002] }] },
+          { team: 'T2', route: null, stops: [] },
+        ],
+      },
+      'planner',
+    );
 
-    expect(listPlanTeams(ws).map((p) => [p.planId, p.team, p.stopCount])).toEqual([['p1', 'T1', 2], ['p2', 'T1', 1], ['p2', 'T2', 0]]);
+    expect(listPlanTeams(ws).map((p) => [p.planId, p.team, p.stopCount])).toEqual([
+      ['p1', 'T1', 2],
+      ['p2', 'T1', 1],
+      ['p2', 'T2', 0],
+    ]);
     expect(listPlanTeams(ws, 'p1')[0]).toMatchObject({ durationS: 600, distanceM: null });
     expect(readPlanStops(ws, 'p1')).toEqual([
       { team: 'T1', seq: 1, targetId: t0, arriveS: 30600, lonLat: [100.001, 25.002] },

@@ -21,8 +21,21 @@ export interface PlanStopRecord {
   lonLat: LonLat;
 }
 
-interface PlanRow { plan_id: string; team: string; stop_count: number; duration_s: number | null; distance_m: number | null; created_at: string }
-interface StopRow { team: string; seq: number; target_id: string | null; arrive_s: number | null; geom: Buffer }
+interface PlanRow {
+  plan_id: string;
+  team: string;
+  stop_count: number;
+  duration_s: number | null;
+  distance_m: number | null;
+  created_at: string;
+}
+interface StopRow {
+  team: string;
+  seq: number;
+  target_id: string | null;
+  arrive_s: number | null;
+  geom: Buffer;
+}
 
 const PLAN_COLUMNS = 'plan_id, team, stop_count, duration_s, distance_m, created_at';
 
@@ -37,23 +50,29 @@ function toStop(r: StopRow): PlanStopRecord {
 
 /** Every team of every stored plan, oldest plan first (or one plan's teams, by team). */
 export function listPlanTeams(ws: Workspace, planId?: string): PlanTeamRecord[] {
-  const rows = (planId === undefined
-    ? dbOf(ws).prepare(`SELECT ${PLAN_COLUMNS} FROM plans ORDER BY created_at, plan_id, team`).all()
-    : dbOf(ws).prepare(`SELECT ${PLAN_COLUMNS} FROM plans WHERE plan_id = ? ORDER BY team`).all(planId)) as PlanRow[];
+  const rows = (
+    planId === undefined
+      ? dbOf(ws).prepare(`SELECT ${PLAN_COLUMNS} FROM plans ORDER BY created_at, plan_id, team`).all()
+      : dbOf(ws).prepare(`SELECT ${PLAN_COLUMNS} FROM plans WHERE plan_id = ? ORDER BY team`).all(planId)
+  ) as PlanRow[];
   return rows.map(toPlanTeam);
 }
 
 /** A plan's stops, by team then sequence (or one team's only). */
 export function readPlanStops(ws: Workspace, planId: string, team?: string): PlanStopRecord[] {
-  const rows = (team === undefined
-    ? dbOf(ws).prepare('SELECT team, seq, target_id, arrive_s, geom FROM stops WHERE plan_id = ? ORDER BY team, seq').all(planId)
-    : dbOf(ws).prepare('SELECT team, seq, target_id, arrive_s, geom FROM stops WHERE plan_id = ? AND team = ? ORDER BY seq').all(planId, team)) as StopRow[];
+  const rows = (
+    team === undefined
+      ? dbOf(ws).prepare('SELECT team, seq, target_id, arrive_s, geom FROM stops WHERE plan_id = ? ORDER BY team, seq').all(planId)
+      : dbOf(ws).prepare('SELECT team, seq, target_id, arrive_s, geom FROM stops WHERE plan_id = ? AND team = ? ORDER BY seq').all(planId, team)
+  ) as StopRow[];
   return rows.map(toStop);
 }
 
 /** The latest plan that gives this team a route, with the route's geometry; null when none does. */
 export function latestTeamPlan(ws: Workspace, team: string): (PlanTeamRecord & { route: Geometry | null }) | null {
-  const r = dbOf(ws).prepare(`SELECT ${PLAN_COLUMNS}, geom FROM plans WHERE team = ? ORDER BY fid DESC LIMIT 1`).get(team) as (PlanRow & { geom: Buffer | null }) | undefined;
+  const r = dbOf(ws).prepare(`SELECT ${PLAN_COLUMNS}, geom FROM plans WHERE team = ? ORDER BY fid DESC LIMIT 1`).get(team) as
+    | (PlanRow & { geom: Buffer | null })
+    | undefined;
   if (!r) return null;
   return { ...toPlanTeam(r), route: r.geom ? (fromGpkgBlob(r.geom) as Geometry) : null };
 }
@@ -69,6 +88,10 @@ export function teamHasTarget(ws: Workspace, team: string, targetId: string): bo
 
 /** Every target the team may report on (see {@link teamHasTarget}), for matching its reports by position. */
 export function teamTargetIds(ws: Workspace, team: string): Set<string> {
-  const rows = dbOf(ws).prepare('SELECT target_id FROM stops WHERE team = ? AND target_id IS NOT NULL UNION SELECT target_id FROM reports WHERE team = ? AND target_id IS NOT NULL').all(team, team) as { target_id: string }[];
+  const rows = dbOf(ws)
+    .prepare(
+      'SELECT target_id FROM stops WHERE team = ? AND target_id IS NOT NULL UNION SELECT target_id FROM reports WHERE team = ? AND target_id IS NOT NULL',
+    )
+    .all(team, team) as { target_id: string }[];
   return new Set(rows.map((r) => r.target_id));
 }

@@ -12,13 +12,33 @@ describe('roads and depot in the workspace', () => {
     expect(readRoads(ws)).toEqual([]);
     expect(readDepot(ws)).toBeNull();
     const ways: RoadWay[] = [
-      { id: '10', coords: [[102.3, 27.9], [102.31, 27.9]] as [number, number][], tags: { highway: 'residential', name: '村道' }, nodes: [1, 2] },
-      { id: '11', coords: [[102.31, 27.9], [102.31, 27.91]] as [number, number][], tags: { highway: 'track', tunnel: 'yes' } },
+      {
+        id: '10',
+        coords: [
+          [102.3, 27.9],
+          [102.31, 27.9],
+        ] as [number, number][],
+        tags: { highway: 'residential', name: '村道' },
+        nodes: [1, 2],
+      },
+      {
+        id: '11',
+        coords: [
+          [102.31, 27.9],
+          [102.31, 27.91],
+        ] as [number, number][],
+        tags: { highway: 'track', tunnel: 'yes' },
+      },
     ];
     setRoads(ws, ways, 'roads.osm.pbf', 'tester');
     setRoads(ws, ways, 'roads.osm.pbf', 'tester');
     // The layer's extent (what GIS clients zoom to) covers every way.
-    expect(dbOf(ws).prepare(`SELECT min_x, min_y, max_x, max_y FROM gpkg_contents WHERE table_name = 'roads'`).get()).toEqual({ min_x: 102.3, min_y: 27.9, max_x: 102.31, max_y: 27.91 });
+    expect(dbOf(ws).prepare(`SELECT min_x, min_y, max_x, max_y FROM gpkg_contents WHERE table_name = 'roads'`).get()).toEqual({
+      min_x: 102.3,
+      min_y: 27.9,
+      max_x: 102.31,
+      max_y: 27.91,
+    });
     setDepot(ws, { id: 'depot', name: '派出所', lonLat: [102.305, 27.9] }, 'tester');
     ws.close();
     const again = Workspace.open(path);
@@ -26,7 +46,10 @@ describe('roads and depot in the workspace', () => {
     expect(readDepot(again)).toEqual({ id: 'depot', name: '派出所', lonLat: [102.305, 27.9] });
     setDepot(again, { id: 'depot', name: '依洛乡派出所', namePinyin: 'Yiluo Xiang Paichusuo', lonLat: [102.3, 27.9] }, 'tester');
     expect(readDepot(again)).toEqual({ id: 'depot', name: '依洛乡派出所', namePinyin: 'Yiluo Xiang Paichusuo', lonLat: [102.3, 27.9] });
-    const audit = dbOf(again).prepare(`SELECT action FROM audit_log ORDER BY seq`).all().map((r) => (r as { action: string }).action);
+    const audit = dbOf(again)
+      .prepare(`SELECT action FROM audit_log ORDER BY seq`)
+      .all()
+      .map((r) => (r as { action: string }).action);
     expect(audit.filter((a) => a === 'roads.set').length).toBe(2);
     expect(audit).toContain('depot.set');
     expect(() => setRoads(again, [], 'empty.geojson', 'tester')).toThrow(expect.objectContaining({ code: 'TIANDI_E_INPUT' }));
@@ -36,7 +59,14 @@ describe('roads and depot in the workspace', () => {
   it('changes the roads version only when the roads are set (the audit head on every write)', () => {
     const ws = Workspace.create(join(tmp(), 'ws.gpkg'));
     expect(roadsVersion(ws)).toBe(0);
-    const way: RoadWay = { id: '1', coords: [[102.3, 27.9], [102.31, 27.9]], tags: { highway: 'track' } };
+    const way: RoadWay = {
+      id: '1',
+      coords: [
+        [102.3, 27.9],
+        [102.31, 27.9],
+      ],
+      tags: { highway: 'track' },
+    };
     setRoads(ws, [way], 'a.geojson', 'tester');
     const v1 = roadsVersion(ws);
     const h1 = auditHead(ws);

@@ -37,7 +37,16 @@ export function setRoads(ws: Workspace, ways: RoadWay[], source: string, actor: 
       if (seen.has(id)) id = `${id}#${i}`; // a MultiLineString's parts, or a clipped way split in two
       seen.add(id);
       const g: MultiLineString = { type: 'MultiLineString', coordinates: [w.coords] };
-      ins.run(ws.blob(g), id, String(w.tags.highway ?? 'road'), w.tags.name ?? null, JSON.stringify(w.tags), w.nodes ? JSON.stringify(w.nodes) : null, source, at);
+      ins.run(
+        ws.blob(g),
+        id,
+        String(w.tags.highway ?? 'road'),
+        w.tags.name ?? null,
+        JSON.stringify(w.tags),
+        w.nodes ? JSON.stringify(w.nodes) : null,
+        source,
+        at,
+      );
       for (const [x, y] of w.coords) {
         if (x < box[0]) box[0] = x;
         if (y < box[1]) box[1] = y;
@@ -46,7 +55,13 @@ export function setRoads(ws: Workspace, ways: RoadWay[], source: string, actor: 
       }
     });
     // The layer's extent once for the whole network, not one update per way (a county has 10⁵ ways).
-    ws.extendLayer('roads', { type: 'LineString', coordinates: [[box[0], box[1]], [box[2], box[3]]] });
+    ws.extendLayer('roads', {
+      type: 'LineString',
+      coordinates: [
+        [box[0], box[1]],
+        [box[2], box[3]],
+      ],
+    });
     audit('roads.set', source, { ways: ways.length });
     return { ways: ways.length };
   });
@@ -54,7 +69,12 @@ export function setRoads(ws: Workspace, ways: RoadWay[], source: string, actor: 
 
 /** The workspace's road network, in the order stored. */
 export function readRoads(ws: Workspace): RoadWay[] {
-  const rows = dbOf(ws).prepare('SELECT geom, way_id, tags_json, nodes_json FROM roads ORDER BY fid').all() as { geom: Buffer; way_id: string; tags_json: string; nodes_json: string | null }[];
+  const rows = dbOf(ws).prepare('SELECT geom, way_id, tags_json, nodes_json FROM roads ORDER BY fid').all() as {
+    geom: Buffer;
+    way_id: string;
+    tags_json: string;
+    nodes_json: string | null;
+  }[];
   return rows.map((r) => {
     const g = fromGpkgBlob(r.geom) as MultiLineString;
     return { id: r.way_id, coords: g.coordinates[0] as LonLat[], tags: JSON.parse(r.tags_json), ...(r.nodes_json ? { nodes: JSON.parse(r.nodes_json) } : {}) };
@@ -66,7 +86,9 @@ export function setDepot(ws: Workspace, depot: Depot, actor: string): void {
   ws.write(actor, (audit) => {
     dbOf(ws).prepare('DELETE FROM depots').run();
     const g = { type: 'Point' as const, coordinates: depot.lonLat };
-    dbOf(ws).prepare('INSERT INTO depots (geom, depot_id, name, name_pinyin, set_at) VALUES (?, ?, ?, ?, ?)').run(ws.blob(g), depot.id, depot.name, depot.namePinyin ?? null, ws.now());
+    dbOf(ws)
+      .prepare('INSERT INTO depots (geom, depot_id, name, name_pinyin, set_at) VALUES (?, ?, ?, ?, ?)')
+      .run(ws.blob(g), depot.id, depot.name, depot.namePinyin ?? null, ws.now());
     ws.extendLayer('depots', g);
     audit('depot.set', depot.id, { lonLat: depot.lonLat, name: depot.name, ...(depot.namePinyin ? { namePinyin: depot.namePinyin } : {}) });
   });
@@ -74,7 +96,9 @@ export function setDepot(ws: Workspace, depot: Depot, actor: string): void {
 
 /** The workspace's depot, or null when none is set. */
 export function readDepot(ws: Workspace): Depot | null {
-  const r = dbOf(ws).prepare('SELECT geom, depot_id, name, name_pinyin FROM depots ORDER BY fid LIMIT 1').get() as { geom: Buffer; depot_id: string; name: string | null; name_pinyin: string | null } | undefined;
+  const r = dbOf(ws).prepare('SELECT geom, depot_id, name, name_pinyin FROM depots ORDER BY fid LIMIT 1').get() as
+    | { geom: Buffer; depot_id: string; name: string | null; name_pinyin: string | null }
+    | undefined;
   if (!r) return null;
   const g = fromGpkgBlob(r.geom) as { coordinates: LonLat };
   return { id: r.depot_id, name: r.name, ...(r.name_pinyin ? { namePinyin: r.name_pinyin } : {}), lonLat: [g.coordinates[0], g.coordinates[1]] };

@@ -67,13 +67,20 @@ export function planningTargets(ws: Workspace, opts: PlanningTargetsOptions): Pl
   const modelOf = targetModelLookup(ws);
   const ids = opts.targetIds ? new Set(opts.targetIds) : null;
   const features: PlanningTargetFeature[] = [];
-  let below = 0, closed = 0;
+  let below = 0,
+    closed = 0;
   for (const t of readTargets(ws)) {
     if (ids) {
       if (!ids.has(t.id)) continue;
     } else {
-      if (!PLAN_OPEN_STATUSES.has(t.status) && !drawnForAudit(t)) { closed++; continue; }
-      if (t.origin !== 'ground' && t.scoreMax < opts.minScore) { below++; continue; }
+      if (!PLAN_OPEN_STATUSES.has(t.status) && !drawnForAudit(t)) {
+        closed++;
+        continue;
+      }
+      if (t.origin !== 'ground' && t.scoreMax < opts.minScore) {
+        below++;
+        continue;
+      }
     }
     const village = villageOf(t);
     if (!ids && opts.zoneId !== undefined && village?.zoneId !== opts.zoneId) continue;
@@ -82,7 +89,9 @@ export function planningTargets(ws: Workspace, opts: PlanningTargetsOptions): Pl
       type: 'Feature',
       geometry: t.geometry as Polygonal,
       properties: {
-        id: t.id, score_max: t.scoreMax, area_m2: t.areaM2,
+        id: t.id,
+        score_max: t.scoreMax,
+        area_m2: t.areaM2,
         ...(village ? { village: village.name ?? village.zoneId } : {}),
         ...(m?.model ? { model: m.model, model_version: m.modelVersion ?? undefined } : {}),
       },

@@ -8,9 +8,21 @@ import { tmp } from './test-world.test-util';
 import { Workspace } from './workspace';
 
 const hasOgrinfo = spawnSync('ogrinfo', ['--version']).status === 0;
-if (!hasOgrinfo) console.warn('NOTICE: ogrinfo (gdal-bin) not found — reading the scan_jobs and rasters tables back with GDAL is skipped (.ci/run installs it).');
+if (!hasOgrinfo)
+  console.warn('NOTICE: ogrinfo (gdal-bin) not found — reading the scan_jobs and rasters tables back with GDAL is skipped (.ci/run installs it).');
 
-const job = (id: string, seq: number, status: string) => ({ id, seq, status, imageName: `${id}.tif`, imagePath: `/data/uploads/${id}.tif`, sha256: id.padEnd(64, '0'), createdAt: `2026-04-0${seq}T00:00:00Z`, finishedAt: null, error: null, progress: { fraction: 0.5 } });
+const job = (id: string, seq: number, status: string) => ({
+  id,
+  seq,
+  status,
+  imageName: `${id}.tif`,
+  imagePath: `/data/uploads/${id}.tif`,
+  sha256: id.padEnd(64, '0'),
+  createdAt: `2026-04-0${seq}T00:00:00Z`,
+  finishedAt: null,
+  error: null,
+  progress: { fraction: 0.5 },
+});
 
 describe('the server state in the workspace', () => {
   it('keeps scan jobs as put (replacing by id, listed by arrival) and the raster list, auditing only a changed list', () => {
@@ -19,7 +31,10 @@ describe('the server state in the workspace', () => {
     putScanJob(ws, job('b', 2, 'queued'));
     putScanJob(ws, job('a', 1, 'running'));
     putScanJob(ws, { ...job('a', 1, 'done'), finishedAt: '2026-04-01T00:05:00Z' });
-    expect(readScanJobs<ReturnType<typeof job>>(ws).map((j) => [j.id, j.status, j.progress.fraction])).toEqual([['a', 'done', 0.5], ['b', 'queued', 0.5]]);
+    expect(readScanJobs<ReturnType<typeof job>>(ws).map((j) => [j.id, j.status, j.progress.fraction])).toEqual([
+      ['a', 'done', 0.5],
+      ['b', 'queued', 0.5],
+    ]);
 
     const list = [
       { kind: 'ortho' as const, name: 'block-1.tif', file: '/imagery/block-1.tif', imageId: null },

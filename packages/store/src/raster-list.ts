@@ -12,7 +12,12 @@ export interface RasterRecord {
 
 /** The listed rasters, in the order listed. */
 export function readRasterList(ws: Workspace): RasterRecord[] {
-  const rows = dbOf(ws).prepare('SELECT kind, name, file, image_id FROM rasters ORDER BY fid').all() as { kind: RasterRecord['kind']; name: string; file: string; image_id: string | null }[];
+  const rows = dbOf(ws).prepare('SELECT kind, name, file, image_id FROM rasters ORDER BY fid').all() as {
+    kind: RasterRecord['kind'];
+    name: string;
+    file: string;
+    image_id: string | null;
+  }[];
   return rows.map((r) => ({ kind: r.kind, name: r.name, file: r.file, imageId: r.image_id }));
 }
 
@@ -22,7 +27,8 @@ export function readRasterList(ws: Workspace): RasterRecord[] {
  */
 export function setRasterList(ws: Workspace, list: RasterRecord[], source: string, actor: string): { changed: boolean } {
   for (const [i, r] of list.entries()) {
-    if (r.kind !== 'ortho' && r.kind !== 'heatmap') throw new StoreError('TIANDI_E_INPUT', `栅格类型须为 ortho 或 heatmap kind must be 'ortho' or 'heatmap', not '${String(r.kind)}'`, source, `[${i}].kind`);
+    if (r.kind !== 'ortho' && r.kind !== 'heatmap')
+      throw new StoreError('TIANDI_E_INPUT', `栅格类型须为 ortho 或 heatmap kind must be 'ortho' or 'heatmap', not '${String(r.kind)}'`, source, `[${i}].kind`);
     if (typeof r.file !== 'string' || !r.file) throw new StoreError('TIANDI_E_INPUT', '缺少栅格文件路径 file is missing', source, `[${i}].file`);
   }
   const same = (a: RasterRecord, b: RasterRecord) => a.kind === b.kind && a.name === b.name && a.file === b.file && (a.imageId ?? null) === (b.imageId ?? null);

@@ -37,7 +37,8 @@ function inside(dir: string, file: string): boolean {
  */
 export async function readReportPhoto(name: string, dirs: readonly string[], signal?: AbortSignal): Promise<PhotoLookup> {
   const unsafe = unsafePhotoName(name);
-  if (unsafe) return { ok: false, message: `照片路径无效 photo '${name}' ${unsafe}: name photos relative to the report file's folder (or --photos <dir>), without '..'` };
+  if (unsafe)
+    return { ok: false, message: `照片路径无效 photo '${name}' ${unsafe}: name photos relative to the report file's folder (or --photos <dir>), without '..'` };
   for (const dir of dirs) {
     const candidate = resolve(dir, name);
     let real: string;
@@ -47,10 +48,12 @@ export async function readReportPhoto(name: string, dirs: readonly string[], sig
     } catch {
       continue;
     }
-    if (!inside(realDir, real)) return { ok: false, message: `照片在文件夹之外 photo '${name}' leads outside ${dir} (a symbolic link?): copy the photo into the folder` };
+    if (!inside(realDir, real))
+      return { ok: false, message: `照片在文件夹之外 photo '${name}' leads outside ${dir} (a symbolic link?): copy the photo into the folder` };
     const st = await lstat(real);
     if (!st.isFile()) return { ok: false, message: `照片不是文件 photo '${name}' is not a regular file` };
-    if (st.size > MAX_PHOTO_BYTES) return { ok: false, message: `照片过大 photo '${name}' is ${(st.size / 2 ** 20).toFixed(0)} MB (limit ${MAX_PHOTO_BYTES / 2 ** 20} MB)` };
+    if (st.size > MAX_PHOTO_BYTES)
+      return { ok: false, message: `照片过大 photo '${name}' is ${(st.size / 2 ** 20).toFixed(0)} MB (limit ${MAX_PHOTO_BYTES / 2 ** 20} MB)` };
     const bytes = await readFile(real, { signal });
     const mime = sniffImage(bytes);
     if (!mime) return { ok: false, message: `不是图片 photo '${name}' is not a JPEG, PNG, HEIC or WebP image (by its content)` };

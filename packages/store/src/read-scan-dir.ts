@@ -8,9 +8,15 @@ import type { ScanData, ScanImage } from './import-scan';
 
 const pos = z.tuple([z.number(), z.number()]).rest(z.number());
 const polygon = z.object({ type: z.literal('Polygon'), coordinates: z.array(z.array(pos).min(4)).min(1) });
-const polygonal = z.discriminatedUnion('type', [polygon, z.object({ type: z.literal('MultiPolygon'), coordinates: z.array(z.array(z.array(pos).min(4)).min(1)).min(1) })]);
+const polygonal = z.discriminatedUnion('type', [
+  polygon,
+  z.object({ type: z.literal('MultiPolygon'), coordinates: z.array(z.array(z.array(pos).min(4)).min(1)).min(1) }),
+]);
 /** Footprints may be an empty MultiPolygon (an image with no valid data). */
-const footprintGeometry = z.discriminatedUnion('type', [polygon, z.object({ type: z.literal('MultiPolygon'), coordinates: z.array(z.array(z.array(pos).min(4)).min(1)) })]);
+const footprintGeometry = z.discriminatedUnion('type', [
+  polygon,
+  z.object({ type: z.literal('MultiPolygon'), coordinates: z.array(z.array(z.array(pos).min(4)).min(1)) }),
+]);
 
 const CandidateFeature = z.object({
   type: z.literal('Feature'),
@@ -46,7 +52,8 @@ const FootprintFeature = z.object({
 });
 const FC = <T extends z.ZodTypeAny>(f: T) => z.object({ type: z.literal('FeatureCollection'), features: z.array(f) }).loose();
 
-const strip = (g: { type: string; coordinates: unknown }) => JSON.parse(JSON.stringify(g, (_k, v) => (Array.isArray(v) && typeof v[0] === 'number' ? v.slice(0, 2) : v)));
+const strip = (g: { type: string; coordinates: unknown }) =>
+  JSON.parse(JSON.stringify(g, (_k, v) => (Array.isArray(v) && typeof v[0] === 'number' ? v.slice(0, 2) : v)));
 
 /**
  * Reads and validates a scan result folder (candidates.geojson, footprint.geojson, optional summary.json)
@@ -86,14 +93,27 @@ export async function readScanDir(dir: string, signal?: AbortSignal): Promise<Sc
   const known = new Set(images.map((i) => i.imageId));
   const candidates: Candidate[] = cs.data.features.map((f, i) => {
     const p = f.properties;
-    if (!known.has(p.image)) throw new StoreError('TIANDI_E_SCAN_DIR', `第 ${i + 1} 个候选的影像 ${p.image} 不在 footprint.geojson candidate ${i + 1} names image '${p.image}', which footprint.geojson does not list`, join(dir, 'candidates.geojson'));
+    if (!known.has(p.image))
+      throw new StoreError(
+        'TIANDI_E_SCAN_DIR',
+        `第 ${i + 1} 个候选的影像 ${p.image} 不在 footprint.geojson candidate ${i + 1} names image '${p.image}', which footprint.geojson does not list`,
+        join(dir, 'candidates.geojson'),
+      );
     const scanId = `${p.model}@${p.model_version}/${p.image}`;
     return {
-      id: `${scanId}/${p.id}`, scanId, imageId: p.image, geometry: strip(f.geometry) as Polygonal,
-      scoreMax: p.score_max, scoreMean: p.score_mean ?? p.score_max, scoreVerify: p.score_verify ?? null,
+      id: `${scanId}/${p.id}`,
+      scanId,
+      imageId: p.image,
+      geometry: strip(f.geometry) as Polygonal,
+      scoreMax: p.score_max,
+      scoreMean: p.score_mean ?? p.score_max,
+      scoreVerify: p.score_verify ?? null,
       ...(p.p_poppy === undefined ? {} : { pPoppy: p.p_poppy }),
       // Files from before the mark: no verifier score means no second stage judged it (a one-stage model's candidates).
-      unverified: isUnverifiedCandidate({ unverified: p.unverified, scoreVerify: p.score_verify }), areaM2: p.area_m2 ?? 0, model: p.model, modelVersion: p.model_version,
+      unverified: isUnverifiedCandidate({ unverified: p.unverified, scoreVerify: p.score_verify }),
+      areaM2: p.area_m2 ?? 0,
+      model: p.model,
+      modelVersion: p.model_version,
     };
   });
   return { images, candidates, summary, source: dir };

@@ -3,8 +3,28 @@ import { describe, expect, it } from 'vitest';
 import { flagOutOfScope, matchReportInScope } from './report-scope';
 
 const square = (id: string, lon: number, lat: number, d = 0.0002): Target => ({
-  id, status: 'planned', origin: 'scan', missedByScan: false, scoreMax: 0.9, areaM2: 400, sources: [id], review: null, eradicatedAt: null, reportIds: [],
-  geometry: { type: 'Polygon', coordinates: [[[lon, lat], [lon + d, lat], [lon + d, lat + d], [lon, lat + d], [lon, lat]]] },
+  id,
+  status: 'planned',
+  origin: 'scan',
+  missedByScan: false,
+  scoreMax: 0.9,
+  areaM2: 400,
+  sources: [id],
+  review: null,
+  eradicatedAt: null,
+  reportIds: [],
+  geometry: {
+    type: 'Polygon',
+    coordinates: [
+      [
+        [lon, lat],
+        [lon + d, lat],
+        [lon + d, lat + d],
+        [lon, lat + d],
+        [lon, lat],
+      ],
+    ],
+  },
 });
 
 describe('matchReportInScope', () => {
@@ -22,7 +42,10 @@ describe('matchReportInScope', () => {
   });
 
   it("answers out_of_scope when only another team's target is in reach", () => {
-    expect(matchReportInScope(at(100.0004, 25.0001), [square('mine', 100.01, 25.0), theirs], 10, new Set(['mine']))).toMatchObject({ kind: 'out_of_scope', targetId: 'theirs' });
+    expect(matchReportInScope(at(100.0004, 25.0001), [square('mine', 100.01, 25.0), theirs], 10, new Set(['mine']))).toMatchObject({
+      kind: 'out_of_scope',
+      targetId: 'theirs',
+    });
     expect(matchReportInScope(at(100.0004, 25.0001), [theirs], 10, new Set())).toMatchObject({ kind: 'out_of_scope', targetId: 'theirs' });
   });
 

@@ -13,7 +13,12 @@ export interface OutOfScopeMatch {
  * targets; when only another team's target is in reach, the result is `out_of_scope`, so the report
  * is kept but never changes that target. Matches by id are the caller's to check (403 upstream).
  */
-export function matchReportInScope(report: Pick<GroundReport, 'targetId' | 'position' | 'accuracyM'>, targets: Target[] | TargetIndex, marginM: number, scope?: ReadonlySet<string>): ReportMatch | OutOfScopeMatch {
+export function matchReportInScope(
+  report: Pick<GroundReport, 'targetId' | 'position' | 'accuracyM'>,
+  targets: Target[] | TargetIndex,
+  marginM: number,
+  scope?: ReadonlySet<string>,
+): ReportMatch | OutOfScopeMatch {
   const m = matchReport(report, targets, marginM);
   if (!scope || m.kind !== 'by_position' || scope.has(m.targetId)) return m;
   const own = matchReport(report, targets, marginM, (t) => scope.has(t.id));

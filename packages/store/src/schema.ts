@@ -16,29 +16,99 @@ export interface LayerDef {
 
 /** The layers QGIS, QField and GDAL open, with the attribute columns they carry. */
 export const LAYERS: LayerDef[] = [
-  { name: 'zones', geometryType: 'MULTIPOLYGON', description: '行政区划 zones (county › township › village)', columns: `zone_id TEXT NOT NULL UNIQUE, name TEXT, level TEXT NOT NULL CHECK (level IN ('county','township','village')), parent_id TEXT, area_m2 REAL NOT NULL, imported_at TEXT NOT NULL` },
-  { name: 'images', geometryType: 'MULTIPOLYGON', description: '影像及有效范围 orthophotos and their valid-data footprints', columns: `image_id TEXT NOT NULL UNIQUE, crs TEXT, gsd_m REAL NOT NULL, width INTEGER, height INTEGER, acquired TEXT, operator TEXT, sha256 TEXT, imported_at TEXT NOT NULL` },
-  { name: 'candidates', geometryType: 'MULTIPOLYGON', description: '候选地块 candidate plots from one scan', columns: `candidate_id TEXT NOT NULL UNIQUE, scan_id TEXT NOT NULL, image_id TEXT NOT NULL, score_max REAL NOT NULL, score_mean REAL, area_m2 REAL, model TEXT, model_version TEXT, target_id TEXT` },
-  { name: 'targets', geometryType: 'MULTIPOLYGON', description: '核查目标 targets (merged candidates and ground findings)', columns: `target_id TEXT NOT NULL UNIQUE, status TEXT NOT NULL, origin TEXT NOT NULL, missed_by_scan INTEGER NOT NULL DEFAULT 0, score_max REAL NOT NULL, area_m2 REAL NOT NULL, review_reason TEXT, eradicated_at TEXT, sources_json TEXT NOT NULL, report_ids_json TEXT NOT NULL, review_json TEXT, updated_at TEXT NOT NULL` },
-  { name: 'plans', geometryType: 'MULTILINESTRING', description: '核查路线 team routes of a plan', columns: `plan_id TEXT NOT NULL, team TEXT NOT NULL, stop_count INTEGER NOT NULL, duration_s REAL, distance_m REAL, created_at TEXT NOT NULL, UNIQUE (plan_id, team)` },
-  { name: 'stops', geometryType: 'POINT', description: '核查点 ordered stops of a plan', columns: `plan_id TEXT NOT NULL, team TEXT NOT NULL, seq INTEGER NOT NULL, target_id TEXT, arrive_s REAL, UNIQUE (plan_id, team, seq)` },
-  { name: 'reports', geometryType: 'POINT', description: '地面核查报告 ground reports', columns: `report_id TEXT NOT NULL UNIQUE, target_id TEXT, match TEXT NOT NULL, verdict TEXT NOT NULL, what TEXT, accuracy_m REAL NOT NULL, observed_at TEXT NOT NULL, team TEXT, plant_count INTEGER, area_m2 REAL, photos_json TEXT NOT NULL, notes TEXT, content_sha256 TEXT NOT NULL, source TEXT, imported_at TEXT NOT NULL` },
-  { name: 'certifications', geometryType: 'MULTIPOLYGON', description: '无种植认证 zero-cultivation certifications', columns: `cert_id TEXT NOT NULL UNIQUE, zone_id TEXT NOT NULL, season_id TEXT NOT NULL, status TEXT NOT NULL CHECK (status IN ('issued','stale','revoked')), signed_by TEXT NOT NULL, issued_at TEXT NOT NULL, evidence_digest TEXT NOT NULL, coverage_share REAL NOT NULL, status_reason TEXT, status_at TEXT, certificate_json TEXT NOT NULL` },
+  {
+    name: 'zones',
+    geometryType: 'MULTIPOLYGON',
+    description: '行政区划 zones (county › township › village)',
+    columns: `zone_id TEXT NOT NULL UNIQUE, name TEXT, level TEXT NOT NULL CHECK (level IN ('county','township','village')), parent_id TEXT, area_m2 REAL NOT NULL, imported_at TEXT NOT NULL`,
+  },
+  {
+    name: 'images',
+    geometryType: 'MULTIPOLYGON',
+    description: '影像及有效范围 orthophotos and their valid-data footprints',
+    columns: `image_id TEXT NOT NULL UNIQUE, crs TEXT, gsd_m REAL NOT NULL, width INTEGER, height INTEGER, acquired TEXT, operator TEXT, sha256 TEXT, imported_at TEXT NOT NULL`,
+  },
+  {
+    name: 'candidates',
+    geometryType: 'MULTIPOLYGON',
+    description: '候选地块 candidate plots from one scan',
+    columns: `candidate_id TEXT NOT NULL UNIQUE, scan_id TEXT NOT NULL, image_id TEXT NOT NULL, score_max REAL NOT NULL, score_mean REAL, area_m2 REAL, model TEXT, model_version TEXT, target_id TEXT`,
+  },
+  {
+    name: 'targets',
+    geometryType: 'MULTIPOLYGON',
+    description: '核查目标 targets (merged candidates and ground findings)',
+    columns: `target_id TEXT NOT NULL UNIQUE, status TEXT NOT NULL, origin TEXT NOT NULL, missed_by_scan INTEGER NOT NULL DEFAULT 0, score_max REAL NOT NULL, area_m2 REAL NOT NULL, review_reason TEXT, eradicated_at TEXT, sources_json TEXT NOT NULL, report_ids_json TEXT NOT NULL, review_json TEXT, updated_at TEXT NOT NULL`,
+  },
+  {
+    name: 'plans',
+    geometryType: 'MULTILINESTRING',
+    description: '核查路线 team routes of a plan',
+    columns: `plan_id TEXT NOT NULL, team TEXT NOT NULL, stop_count INTEGER NOT NULL, duration_s REAL, distance_m REAL, created_at TEXT NOT NULL, UNIQUE (plan_id, team)`,
+  },
+  {
+    name: 'stops',
+    geometryType: 'POINT',
+    description: '核查点 ordered stops of a plan',
+    columns: `plan_id TEXT NOT NULL, team TEXT NOT NULL, seq INTEGER NOT NULL, target_id TEXT, arrive_s REAL, UNIQUE (plan_id, team, seq)`,
+  },
+  {
+    name: 'reports',
+    geometryType: 'POINT',
+    description: '地面核查报告 ground reports',
+    columns: `report_id TEXT NOT NULL UNIQUE, target_id TEXT, match TEXT NOT NULL, verdict TEXT NOT NULL, what TEXT, accuracy_m REAL NOT NULL, observed_at TEXT NOT NULL, team TEXT, plant_count INTEGER, area_m2 REAL, photos_json TEXT NOT NULL, notes TEXT, content_sha256 TEXT NOT NULL, source TEXT, imported_at TEXT NOT NULL`,
+  },
+  {
+    name: 'certifications',
+    geometryType: 'MULTIPOLYGON',
+    description: '无种植认证 zero-cultivation certifications',
+    columns: `cert_id TEXT NOT NULL UNIQUE, zone_id TEXT NOT NULL, season_id TEXT NOT NULL, status TEXT NOT NULL CHECK (status IN ('issued','stale','revoked')), signed_by TEXT NOT NULL, issued_at TEXT NOT NULL, evidence_digest TEXT NOT NULL, coverage_share REAL NOT NULL, status_reason TEXT, status_at TEXT, certificate_json TEXT NOT NULL`,
+  },
 ];
 
 /** Layers added by later migrations (created there, not in step 1): what `tiandi plan --workspace` plans on. */
 export const PLANNING_LAYERS: LayerDef[] = [
-  { name: 'roads', geometryType: 'MULTILINESTRING', description: '路网 roads, tracks and paths for route planning (OSM tags)', columns: `way_id TEXT NOT NULL UNIQUE, highway TEXT NOT NULL, name TEXT, tags_json TEXT NOT NULL, nodes_json TEXT, source TEXT, imported_at TEXT NOT NULL` },
-  { name: 'depots', geometryType: 'POINT', description: '驻地 where the teams start and end each day', columns: `depot_id TEXT NOT NULL UNIQUE, name TEXT, set_at TEXT NOT NULL` },
+  {
+    name: 'roads',
+    geometryType: 'MULTILINESTRING',
+    description: '路网 roads, tracks and paths for route planning (OSM tags)',
+    columns: `way_id TEXT NOT NULL UNIQUE, highway TEXT NOT NULL, name TEXT, tags_json TEXT NOT NULL, nodes_json TEXT, source TEXT, imported_at TEXT NOT NULL`,
+  },
+  {
+    name: 'depots',
+    geometryType: 'POINT',
+    description: '驻地 where the teams start and end each day',
+    columns: `depot_id TEXT NOT NULL UNIQUE, name TEXT, set_at TEXT NOT NULL`,
+  },
 ];
 
 /** Plain (non-spatial) tables, registered as GeoPackage "attributes" so GIS tools list them too. */
 export const ATTRIBUTE_TABLES: { name: string; description: string; sql: string }[] = [
-  { name: 'seasons', description: '调查季及规则 seasons and their policy', sql: `CREATE TABLE seasons (fid INTEGER PRIMARY KEY AUTOINCREMENT, season_id TEXT NOT NULL UNIQUE, name TEXT, flowering_start TEXT NOT NULL, flowering_end TEXT NOT NULL, season_json TEXT NOT NULL, set_at TEXT NOT NULL)` },
-  { name: 'scans', description: '扫描 scans (image × model version)', sql: `CREATE TABLE scans (fid INTEGER PRIMARY KEY AUTOINCREMENT, scan_id TEXT NOT NULL UNIQUE, image_id TEXT NOT NULL, model TEXT, model_version TEXT, candidate_count INTEGER NOT NULL, summary_json TEXT, imported_at TEXT NOT NULL)` },
-  { name: 'photos', description: '照片（按 sha256）photos by sha256', sql: `CREATE TABLE photos (fid INTEGER PRIMARY KEY AUTOINCREMENT, sha256 TEXT NOT NULL UNIQUE, mime TEXT, size_bytes INTEGER NOT NULL, bytes BLOB NOT NULL, added_at TEXT NOT NULL)` },
-  { name: 'audit_log', description: '审计链 audit hash chain', sql: `CREATE TABLE audit_log (fid INTEGER PRIMARY KEY AUTOINCREMENT, seq INTEGER NOT NULL, at TEXT NOT NULL, actor TEXT NOT NULL, action TEXT NOT NULL, subject TEXT NOT NULL, payload_json TEXT NOT NULL, prev_hash TEXT NOT NULL, hash TEXT NOT NULL)` },
-  { name: 'schema_migrations', description: '结构版本 schema migrations', sql: `CREATE TABLE schema_migrations (version INTEGER PRIMARY KEY, name TEXT NOT NULL, applied_at TEXT NOT NULL)` },
+  {
+    name: 'seasons',
+    description: '调查季及规则 seasons and their policy',
+    sql: `CREATE TABLE seasons (fid INTEGER PRIMARY KEY AUTOINCREMENT, season_id TEXT NOT NULL UNIQUE, name TEXT, flowering_start TEXT NOT NULL, flowering_end TEXT NOT NULL, season_json TEXT NOT NULL, set_at TEXT NOT NULL)`,
+  },
+  {
+    name: 'scans',
+    description: '扫描 scans (image × model version)',
+    sql: `CREATE TABLE scans (fid INTEGER PRIMARY KEY AUTOINCREMENT, scan_id TEXT NOT NULL UNIQUE, image_id TEXT NOT NULL, model TEXT, model_version TEXT, candidate_count INTEGER NOT NULL, summary_json TEXT, imported_at TEXT NOT NULL)`,
+  },
+  {
+    name: 'photos',
+    description: '照片（按 sha256）photos by sha256',
+    sql: `CREATE TABLE photos (fid INTEGER PRIMARY KEY AUTOINCREMENT, sha256 TEXT NOT NULL UNIQUE, mime TEXT, size_bytes INTEGER NOT NULL, bytes BLOB NOT NULL, added_at TEXT NOT NULL)`,
+  },
+  {
+    name: 'audit_log',
+    description: '审计链 audit hash chain',
+    sql: `CREATE TABLE audit_log (fid INTEGER PRIMARY KEY AUTOINCREMENT, seq INTEGER NOT NULL, at TEXT NOT NULL, actor TEXT NOT NULL, action TEXT NOT NULL, subject TEXT NOT NULL, payload_json TEXT NOT NULL, prev_hash TEXT NOT NULL, hash TEXT NOT NULL)`,
+  },
+  {
+    name: 'schema_migrations',
+    description: '结构版本 schema migrations',
+    sql: `CREATE TABLE schema_migrations (version INTEGER PRIMARY KEY, name TEXT NOT NULL, applied_at TEXT NOT NULL)`,
+  },
 ];
 
 const SRS_SQL = `
@@ -111,8 +181,16 @@ export const MIGRATIONS: Migration[] = [
         ALTER TABLE images ADD COLUMN pixel_sha256 TEXT;
         CREATE INDEX images_sha256 ON images(sha256); CREATE INDEX images_pixel_sha256 ON images(pixel_sha256);`);
       // Before this step an office dismissal was stored as inspected_negative: without a ground report it never was one.
-      db.prepare(`UPDATE targets SET status = 'dismissed_desk', desk_json = ? WHERE status = 'inspected_negative' AND report_ids_json = '[]'`)
-        .run(JSON.stringify({ by: 'unknown', at: null, reason: '迁移：无地面报告的排除 migrated: a negative without a ground report', seasonId: null, modelVersions: [], scoreMax: null }));
+      db.prepare(`UPDATE targets SET status = 'dismissed_desk', desk_json = ? WHERE status = 'inspected_negative' AND report_ids_json = '[]'`).run(
+        JSON.stringify({
+          by: 'unknown',
+          at: null,
+          reason: '迁移：无地面报告的排除 migrated: a negative without a ground report',
+          seasonId: null,
+          modelVersions: [],
+          scoreMax: null,
+        }),
+      );
     },
   },
   {

@@ -19,7 +19,8 @@ export function setSeason(ws: Workspace, input: unknown, actor: string, source?:
   return ws.write(actor, (audit) => {
     const old = dbOf(ws).prepare('SELECT season_json FROM seasons WHERE season_id = ?').get(season.id) as { season_json: string } | undefined;
     if (old?.season_json === json) return { season, changed: false };
-    dbOf(ws).prepare(`INSERT INTO seasons (season_id, name, flowering_start, flowering_end, season_json, set_at) VALUES (?, ?, ?, ?, ?, ?)
+    dbOf(ws)
+      .prepare(`INSERT INTO seasons (season_id, name, flowering_start, flowering_end, season_json, set_at) VALUES (?, ?, ?, ?, ?, ?)
       ON CONFLICT(season_id) DO UPDATE SET name=excluded.name, flowering_start=excluded.flowering_start, flowering_end=excluded.flowering_end, season_json=excluded.season_json, set_at=excluded.set_at`)
       .run(season.id, season.name, season.floweringStart, season.floweringEnd, json, ws.now());
     audit(old ? 'season.update' : 'season.add', season.id, JSON.parse(json));

@@ -37,7 +37,8 @@ export function registerGpkgFunctions(db: Database.Database): void {
  * with the standard triggers, and fills it from the rows already there.
  */
 export function createSpatialIndex(db: Database.Database, table: string): void {
-  const t = table, r = `rtree_${table}_geom`;
+  const t = table,
+    r = `rtree_${table}_geom`;
   const vals = `NEW.fid, ST_MinX(NEW.geom), ST_MaxX(NEW.geom), ST_MinY(NEW.geom), ST_MaxY(NEW.geom)`;
   db.exec(`
     CREATE TABLE IF NOT EXISTS gpkg_extensions (table_name TEXT, column_name TEXT, extension_name TEXT NOT NULL, definition TEXT NOT NULL, scope TEXT NOT NULL, CONSTRAINT ge_tce UNIQUE (table_name, column_name, extension_name));

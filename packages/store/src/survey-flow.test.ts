@@ -32,15 +32,22 @@ async function setup() {
   return { dir, ws };
 }
 
-const csv = (rows: string[]) => 'report_id,target_id,verdict,what,lon,lat,accuracy_m,observed_at,team,plant_count,area_m2,photos,notes\n' + rows.join('\n') + '\n';
+const csv = (rows: string[]) =>
+  'report_id,target_id,verdict,what,lon,lat,accuracy_m,observed_at,team,plant_count,area_m2,photos,notes\n' + rows.join('\n') + '\n';
 
 describe('survey workspace', () => {
   it('imports zones with parents by containment, idempotently', async () => {
     const { ws } = await setup();
     const again = importZones(ws, VILLAGES, { level: 'village' }, 'lead');
     expect(again).toMatchObject({ added: [], updated: [], unchanged: ['V01', 'V02'], parents: { V01: 'T01', V02: 'T01' } });
-    expect(() => importZones(ws, { type: 'FeatureCollection', features: [{ type: 'Feature', properties: {}, geometry: rect(1, 1, 2, 2) }] }, { level: 'village', source: 'z.geojson' }, 'lead'))
-      .toThrow(expect.objectContaining({ code: 'TIANDI_E_INPUT', path: 'z.geojson' }));
+    expect(() =>
+      importZones(
+        ws,
+        { type: 'FeatureCollection', features: [{ type: 'Feature', properties: {}, geometry: rect(1, 1, 2, 2) }] },
+        { level: 'village', source: 'z.geojson' },
+        'lead',
+      ),
+    ).toThrow(expect.objectContaining({ code: 'TIANDI_E_INPUT', path: 'z.geojson' }));
     ws.close();
   });
 
@@ -81,20 +88,45 @@ describe('survey workspace', () => {
     const { dir, ws } = await setup();
     await importScanDir(ws, villageScan(join(dir, 'scan')), 'operator');
     const [tBig, tSmall] = listTargets(ws, { zoneId: 'V01' }).sort((a, b) => b.sources.length - a.sources.length);
-    importPlan(ws, { planId: 'P1', teams: [{ team: 'A', route: { type: 'LineString', coordinates: [[100, 25], [100.005, 25.005]] }, stops: [{ targetId: tBig.id, position: [100.005, 25.0052] }, { targetId: tSmall.id, position: [100.0082, 25.0022] }] }] }, 'planner');
+    importPlan(
+      ws,
+      {
+        planId: 'P1',
+        teams: [
+          {
+            team: 'A',
+            route: {
+              type: 'LineString',
+              coordinates: [
+                [100, 25],
+                [100.005, 25.005],
+              ],
+            },
+            stops: [
+              { targetId: tBig.id, position: [100.005, 25.0052] },
+              { targetId: tSmall.id, position: [100.0082, 25.0022] },
+            ],
+          },
+        ],
+      },
+      'planner',
+    );
     expect(listTargets(ws, { status: 'planned' })).toHaveLength(2);
 
     writeFileSync(join(dir, 'photo1.jpg'), Buffer.from('ffd8ffe000104a46494600010100000100010000ffd9', 'hex')); // a JPEG by its bytes
     const f1 = join(dir, 'day1.csv');
-    writeFileSync(f1, csv([
-      `r1,${tBig.id},confirmed_poppy,,100.005,25.0052,4,2026-04-20T09:00:00+08:00,A,300,120,photo1.jpg,`,
-      `r2,,not_poppy,油菜 rapeseed,100.0082,25.0022,5,2026-04-20T10:00:00+08:00,A,,,,`, // matched by position
-      `r3,,confirmed_poppy,,100.002,25.008,5,2026-04-20T11:00:00+08:00,A,50,30,,found on the way`, // missed by scan
-      `r4,${tBig.id},nothing_found,,100.005,25.0052,4,2026-04-20T12:00:00+08:00,B,,,,`, // contradicts r1
-      `r5,,poppy,,100.005,25.005,4,2026-04-20T12:00:00+08:00,B,,,,`,
-      `r6,TXXXX,nothing_found,,100.005,25.005,4,2026-04-20T12:00:00+08:00,B,,,,`,
-      `r7,,nothing_found,,100.005,25.005,4,yesterday,B,,,,`,
-    ]));
+    writeFileSync(
+      f1,
+      csv([
+        `r1,${tBig.id},confirmed_poppy,,100.005,25.0052,4,2026-04-20T09:00:00+08:00,A,300,120,photo1.jpg,`,
+        `r2,,not_poppy,油菜 rapeseed,100.0082,25.0022,5,2026-04-20T10:00:00+08:00,A,,,,`, // matched by position
+        `r3,,confirmed_poppy,,100.002,25.008,5,2026-04-20T11:00:00+08:00,A,50,30,,found on the way`, // missed by scan
+        `r4,${tBig.id},nothing_found,,100.005,25.0052,4,2026-04-20T12:00:00+08:00,B,,,,`, // contradicts r1
+        `r5,,poppy,,100.005,25.005,4,2026-04-20T12:00:00+08:00,B,,,,`,
+        `r6,TXXXX,nothing_found,,100.005,25.005,4,2026-04-20T12:00:00+08:00,B,,,,`,
+        `r7,,nothing_found,,100.005,25.005,4,yesterday,B,,,,`,
+      ]),
+    );
     const day1 = await importReportsFile(ws, f1, 'field:A');
     expect(day1.added.map((a) => a.reportId)).toEqual(['r1', 'r2', 'r3', 'r4']);
     expect(day1.rejected.map((r) => r.row)).toEqual([6, 7, 8]);
@@ -115,18 +147,34 @@ describe('survey workspace', () => {
     expect(refused.certificate).toBeNull();
     const failing = Object.fromEntries(refused.evaluation.result.rules.map((r) => [r.id, r.failing.map((f) => f.id)]));
     const missed = day1.newTargets[0];
-    expect(failing).toEqual({ coverage: [], targets_resolved: [], desk_dismissals: [], eradication_verified: [tBig.id, missed].sort(), no_open_review: [tBig.id] });
+    expect(failing).toEqual({
+      coverage: [],
+      targets_resolved: [],
+      desk_dismissals: [],
+      eradication_verified: [tBig.id, missed].sort(),
+      no_open_review: [tBig.id],
+    });
 
     // A person resolves the contradiction; teams eradicate and verify on a later visit.
     setTargetStatus(ws, { targetId: tBig.id, status: 'confirmed', reason: '照片确认为罂粟 photos show poppy' }, 'manager');
     const f2 = join(dir, 'day2.geojson');
-    const pt = (id: string, target: string | null, verdict: string, lon: number, lat: number, at: string) => ({ type: 'Feature', geometry: { type: 'Point', coordinates: [lon, lat] }, properties: { report_id: id, target_id: target, verdict, accuracy_m: 3, observed_at: at } });
-    writeFileSync(f2, JSON.stringify({ type: 'FeatureCollection', features: [
-      pt('r10', tBig.id, 'eradicated', 100.005, 25.0052, '2026-04-22T09:00:00+08:00'),
-      pt('r11', missed, 'eradicated', 100.002, 25.008, '2026-04-22T10:00:00+08:00'),
-      pt('r12', tBig.id, 'nothing_found', 100.005, 25.0052, '2026-04-29T09:00:00+08:00'),
-      pt('r13', missed, 'nothing_found', 100.002, 25.008, '2026-04-29T10:00:00+08:00'),
-    ] }));
+    const pt = (id: string, target: string | null, verdict: string, lon: number, lat: number, at: string) => ({
+      type: 'Feature',
+      geometry: { type: 'Point', coordinates: [lon, lat] },
+      properties: { report_id: id, target_id: target, verdict, accuracy_m: 3, observed_at: at },
+    });
+    writeFileSync(
+      f2,
+      JSON.stringify({
+        type: 'FeatureCollection',
+        features: [
+          pt('r10', tBig.id, 'eradicated', 100.005, 25.0052, '2026-04-22T09:00:00+08:00'),
+          pt('r11', missed, 'eradicated', 100.002, 25.008, '2026-04-22T10:00:00+08:00'),
+          pt('r12', tBig.id, 'nothing_found', 100.005, 25.0052, '2026-04-29T09:00:00+08:00'),
+          pt('r13', missed, 'nothing_found', 100.002, 25.008, '2026-04-29T10:00:00+08:00'),
+        ],
+      }),
+    );
     const day2 = await importReportsFile(ws, f2, 'field:B');
     expect(day2.rejected).toEqual([]);
     expect(day2.warnings).toEqual([]);
@@ -151,11 +199,19 @@ describe('survey workspace', () => {
     expect(certifyZone(ws, { zoneId: 'V01', seasonId: '2026', signer: '王乡长' }, 'manager').certificate!.certId).toBe(ok.certificate!.certId);
 
     const labels = trainingLabels(ws, { zoneId: 'V01' });
-    expect(labels.features.map((f) => [f.properties.class, f.properties.missed_by_scan]).sort()).toEqual([['not_poppy', false], ['poppy', false], ['poppy', true]]);
+    expect(labels.features.map((f) => [f.properties.class, f.properties.missed_by_scan]).sort()).toEqual([
+      ['not_poppy', false],
+      ['poppy', false],
+      ['poppy', true],
+    ]);
     expect(labels.features.find((f) => f.properties.class === 'not_poppy')!.properties.what).toBe('油菜 rapeseed');
 
     // A new scan over the certified village marks its certificate stale; certifying again on the new evidence supersedes it.
-    const rescan = await importScanDir(ws, writeScanDir(join(dir, 'rescan'), [{ image: 'DJI_0100.tif', poly: rect(100.001, 25.001, 100.003, 25.003) }], []), 'operator');
+    const rescan = await importScanDir(
+      ws,
+      writeScanDir(join(dir, 'rescan'), [{ image: 'DJI_0100.tif', poly: rect(100.001, 25.001, 100.003, 25.003) }], []),
+      'operator',
+    );
     expect(rescan.staleCertificates).toEqual([ok.certificate!.certId]);
     const again2 = certifyZone(ws, { zoneId: 'V01', seasonId: '2026', signer: '王乡长' }, 'manager');
     expect(again2.certificate!.certId).not.toBe(ok.certificate!.certId);
@@ -169,7 +225,9 @@ describe('survey workspace', () => {
     expect(verifyCertificate(ws, again2.certificate!)).toMatchObject({ selfConsistent: true, matchesWorkspace: false });
     expect(listCertificates(ws, { zoneId: 'V01' })[0]).toMatchObject({ status: 'stale', statusReason: expect.stringMatching(/new ground reports/) });
     expect(revokeCertificate(ws, { zoneId: 'V01', seasonId: '2026', reason: '新发现 new finding' }, 'manager').status).toBe('revoked');
-    expect(() => revokeCertificate(ws, { zoneId: 'V01', seasonId: '2026', reason: 'again' }, 'manager')).toThrow(expect.objectContaining({ code: 'TIANDI_E_CONFLICT' }));
+    expect(() => revokeCertificate(ws, { zoneId: 'V01', seasonId: '2026', reason: 'again' }, 'manager')).toThrow(
+      expect.objectContaining({ code: 'TIANDI_E_CONFLICT' }),
+    );
     expect(verifyAudit(ws)).toMatchObject({ ok: true });
 
     // Tampering with the stored log is detected and the first bad entry named.
@@ -186,7 +244,20 @@ describe('survey workspace', () => {
       expect(res.status).toBe(0);
       expect(res.stderr).not.toMatch(/warning|error/i);
       const out = res.stdout;
-      for (const layer of ['zones', 'images', 'candidates', 'targets', 'plans', 'stops', 'reports', 'certifications', 'seasons', 'audit_log', 'photos', 'scans']) {
+      for (const layer of [
+        'zones',
+        'images',
+        'candidates',
+        'targets',
+        'plans',
+        'stops',
+        'reports',
+        'certifications',
+        'seasons',
+        'audit_log',
+        'photos',
+        'scans',
+      ]) {
         const m = out.match(new RegExp(`Layer name: ${layer}\\n[\\s\\S]*?Feature Count: (\\d+)`));
         expect(m, layer).not.toBeNull();
         expect(Number(m![1]), layer).toBeGreaterThan(0);
@@ -213,7 +284,10 @@ describe('survey workspace', () => {
     await importScanDir(ws, scan, 'operator');
     const byScore = Object.fromEntries(listTargets(ws).map((t) => [t.scoreMax, t.scoreVerify]));
     expect(byScore).toEqual({ 0.9: 0.999, 0.6: null });
-    const stored = dbOf(ws).prepare('SELECT candidate_id, score_verify FROM candidates ORDER BY candidate_id').all() as { candidate_id: string; score_verify: number | null }[];
+    const stored = dbOf(ws).prepare('SELECT candidate_id, score_verify FROM candidates ORDER BY candidate_id').all() as {
+      candidate_id: string;
+      score_verify: number | null;
+    }[];
     expect(stored.map((r) => r.score_verify)).toEqual([0.995, 0.999, null]);
     ws.close();
   });
@@ -231,25 +305,52 @@ describe('survey workspace', () => {
     ]);
     await importScanDir(ws, scan, 'operator');
     const stored = dbOf(ws).prepare('SELECT score_max, unverified FROM candidates ORDER BY score_max').all();
-    expect(stored).toEqual([{ score_max: 0.6, unverified: 1 }, { score_max: 0.7, unverified: 0 }, { score_max: 0.8, unverified: 0 }, { score_max: 0.9, unverified: 1 }]);
-    expect(listTargets(ws).map((t) => [t.scoreMax, t.scoreVerify, t.unverified]).sort()).toEqual([[0.6, null, true], [0.7, 0.9, false], [0.9, 0.01, true]]);
+    expect(stored).toEqual([
+      { score_max: 0.6, unverified: 1 },
+      { score_max: 0.7, unverified: 0 },
+      { score_max: 0.8, unverified: 0 },
+      { score_max: 0.9, unverified: 1 },
+    ]);
+    expect(
+      listTargets(ws)
+        .map((t) => [t.scoreMax, t.scoreVerify, t.unverified])
+        .sort(),
+    ).toEqual([
+      [0.6, null, true],
+      [0.7, 0.9, false],
+      [0.9, 0.01, true],
+    ]);
     ws.close();
   });
 
   it("migration 9 marks an older workspace's candidates and targets unverified where no verifier score was kept", async () => {
     const { dir, ws } = await setup();
-    const scan = writeScanDir(join(dir, 'old'), [{ image: 'DJI_0001.tif', poly: rect(99.999, 24.999, 100.006, 25.011) }], [
-      { id: 'c1', image: 'DJI_0001.tif', poly: rect(100.0045, 25.005, 100.0055, 25.0055), score: 0.8, verify: 0.9 },
-      { id: 'c2', image: 'DJI_0001.tif', poly: rect(100.001, 25.008, 100.0014, 25.0084), score: 0.6 },
-    ]);
+    const scan = writeScanDir(
+      join(dir, 'old'),
+      [{ image: 'DJI_0001.tif', poly: rect(99.999, 24.999, 100.006, 25.011) }],
+      [
+        { id: 'c1', image: 'DJI_0001.tif', poly: rect(100.0045, 25.005, 100.0055, 25.0055), score: 0.8, verify: 0.9 },
+        { id: 'c2', image: 'DJI_0001.tif', poly: rect(100.001, 25.008, 100.0014, 25.0084), score: 0.6 },
+      ],
+    );
     await importScanDir(ws, scan, 'operator');
     const path = dbOf(ws).name;
     dbOf(ws).exec(`ALTER TABLE candidates DROP COLUMN unverified; ALTER TABLE targets DROP COLUMN unverified;`);
     MIGRATIONS.find((m) => m.version === 9)!.up(dbOf(ws));
     ws.close();
     const old = Workspace.open(path);
-    expect(listTargets(old).map((t) => [t.scoreMax, t.unverified]).sort()).toEqual([[0.6, true], [0.8, false]]);
-    expect(dbOf(old).prepare('SELECT score_max, unverified FROM candidates ORDER BY score_max').all()).toEqual([{ score_max: 0.6, unverified: 1 }, { score_max: 0.8, unverified: 0 }]);
+    expect(
+      listTargets(old)
+        .map((t) => [t.scoreMax, t.unverified])
+        .sort(),
+    ).toEqual([
+      [0.6, true],
+      [0.8, false],
+    ]);
+    expect(dbOf(old).prepare('SELECT score_max, unverified FROM candidates ORDER BY score_max').all()).toEqual([
+      { score_max: 0.6, unverified: 1 },
+      { score_max: 0.8, unverified: 0 },
+    ]);
     old.close();
   });
 
@@ -262,7 +363,12 @@ describe('survey workspace', () => {
     MIGRATIONS.find((m) => m.version === 4)!.up(dbOf(ws));
     ws.close();
     const old = Workspace.open(path);
-    expect(listTargets(old).map((t) => [t.scoreMax, t.scoreVerify])).toEqual(expect.arrayContaining([[0.9, null], [0.6, null]]));
+    expect(listTargets(old).map((t) => [t.scoreMax, t.scoreVerify])).toEqual(
+      expect.arrayContaining([
+        [0.9, null],
+        [0.6, null],
+      ]),
+    );
     expect(dbOf(old).prepare('SELECT count(*) AS n FROM candidates').get()).toEqual({ n: 3 });
     old.close();
   });
@@ -271,13 +377,48 @@ describe('survey workspace', () => {
     const { dir, ws } = await setup();
     const d = join(dir, 'tiles-out');
     mkdirSync(d);
-    writeFileSync(join(d, 'footprint.geojson'), JSON.stringify({ type: 'FeatureCollection', features: [
-      { type: 'Feature', geometry: { type: 'MultiPolygon', coordinates: [rect(100, 25, 100.01, 25.01).coordinates] }, properties: { image: 'a.tif', gsd_m: 0.05, crs: '+proj=tmerc +lon_0=102', width: 600, height: 400, acquired: '2026-04-12T02:30:00', area_km2: 1.1 } },
-      { type: 'Feature', geometry: { type: 'MultiPolygon', coordinates: [] }, properties: { image: 'nodata.tif', gsd_m: 0.05, crs: 'EPSG:4522', width: 10, height: 10, area_km2: 0 } },
-    ] }));
-    writeFileSync(join(d, 'candidates.geojson'), JSON.stringify({ type: 'FeatureCollection', features: [
-      { type: 'Feature', geometry: { type: 'MultiPolygon', coordinates: [rect(100.001, 25.001, 100.0012, 25.0012).coordinates, rect(100.0013, 25.001, 100.0014, 25.0011).coordinates] }, properties: { id: 'c0123456789abcde', image: 'a.tif', model: 'redness-seg', model_version: '0.0.1', score_max: 0.99, score_mean: 0.8, area_m2: 12.5 } },
-    ] }));
+    writeFileSync(
+      join(d, 'footprint.geojson'),
+      JSON.stringify({
+        type: 'FeatureCollection',
+        features: [
+          {
+            type: 'Feature',
+            geometry: { type: 'MultiPolygon', coordinates: [rect(100, 25, 100.01, 25.01).coordinates] },
+            properties: { image: 'a.tif', gsd_m: 0.05, crs: '+proj=tmerc +lon_0=102', width: 600, height: 400, acquired: '2026-04-12T02:30:00', area_km2: 1.1 },
+          },
+          {
+            type: 'Feature',
+            geometry: { type: 'MultiPolygon', coordinates: [] },
+            properties: { image: 'nodata.tif', gsd_m: 0.05, crs: 'EPSG:4522', width: 10, height: 10, area_km2: 0 },
+          },
+        ],
+      }),
+    );
+    writeFileSync(
+      join(d, 'candidates.geojson'),
+      JSON.stringify({
+        type: 'FeatureCollection',
+        features: [
+          {
+            type: 'Feature',
+            geometry: {
+              type: 'MultiPolygon',
+              coordinates: [rect(100.001, 25.001, 100.0012, 25.0012).coordinates, rect(100.0013, 25.001, 100.0014, 25.0011).coordinates],
+            },
+            properties: {
+              id: 'c0123456789abcde',
+              image: 'a.tif',
+              model: 'redness-seg',
+              model_version: '0.0.1',
+              score_max: 0.99,
+              score_mean: 0.8,
+              area_m2: 12.5,
+            },
+          },
+        ],
+      }),
+    );
     writeFileSync(join(d, 'summary.json'), JSON.stringify({ images: 2, candidates: 1, failed: [] }));
     const r = await importScanDir(ws, d, 'op');
     expect(r).toMatchObject({ imagesAdded: ['a.tif', 'nodata.tif'], candidatesAdded: 1, targetsCreated: [expect.any(String)] });
@@ -287,7 +428,18 @@ describe('survey workspace', () => {
 
   it('ignores imagery outside the flowering window and reports a gap', async () => {
     const { dir, ws } = await setup();
-    await importScanDir(ws, writeScanDir(join(dir, 's'), [{ image: 'late.tif', poly: rect(100, 25, 100.02, 25.01), acquired: '2026-06-10T00:00:00Z' }, { image: 'half.tif', poly: rect(100, 25, 100.005, 25.01) }], []), 'op');
+    await importScanDir(
+      ws,
+      writeScanDir(
+        join(dir, 's'),
+        [
+          { image: 'late.tif', poly: rect(100, 25, 100.02, 25.01), acquired: '2026-06-10T00:00:00Z' },
+          { image: 'half.tif', poly: rect(100, 25, 100.005, 25.01) },
+        ],
+        [],
+      ),
+      'op',
+    );
     const c = zoneCoverage(ws, 'V01', '2026').coverage;
     expect(c.share).toBeCloseTo(0.5, 3);
     expect(c.rejected).toEqual([{ imageId: 'late.tif', reason: 'outside_flowering_window' }]);

@@ -15,8 +15,16 @@ export interface ScanRecord {
 
 /** Every scan, in the order imported. */
 export function listScans(ws: Workspace): ScanRecord[] {
-  const rows = dbOf(ws).prepare('SELECT scan_id, image_id, model, model_version, candidate_count, summary_json, imported_at FROM scans ORDER BY imported_at, scan_id').all() as {
-    scan_id: string; image_id: string; model: string | null; model_version: string | null; candidate_count: number; summary_json: string | null; imported_at: string;
+  const rows = dbOf(ws)
+    .prepare('SELECT scan_id, image_id, model, model_version, candidate_count, summary_json, imported_at FROM scans ORDER BY imported_at, scan_id')
+    .all() as {
+    scan_id: string;
+    image_id: string;
+    model: string | null;
+    model_version: string | null;
+    candidate_count: number;
+    summary_json: string | null;
+    imported_at: string;
   }[];
   return rows.map((r) => ({
     scanId: r.scan_id,
@@ -41,13 +49,24 @@ export interface ImageRecord {
 
 /** Every image's CRS, size and who brought it, by image id. */
 export function imageRecords(ws: Workspace): Map<string, ImageRecord> {
-  const rows = dbOf(ws).prepare('SELECT image_id, crs, width, height, operator, imported_at FROM images').all() as { image_id: string; crs: string | null; width: number | null; height: number | null; operator: string | null; imported_at: string }[];
-  return new Map(rows.map((r) => [r.image_id, { imageId: r.image_id, crs: r.crs, width: r.width, height: r.height, operator: r.operator, importedAt: r.imported_at }]));
+  const rows = dbOf(ws).prepare('SELECT image_id, crs, width, height, operator, imported_at FROM images').all() as {
+    image_id: string;
+    crs: string | null;
+    width: number | null;
+    height: number | null;
+    operator: string | null;
+    imported_at: string;
+  }[];
+  return new Map(
+    rows.map((r) => [r.image_id, { imageId: r.image_id, crs: r.crs, width: r.width, height: r.height, operator: r.operator, importedAt: r.imported_at }]),
+  );
 }
 
 /** The images whose candidates merged into this target, by id. */
 export function imagesOfTarget(ws: Workspace, targetId: string): string[] {
-  return (dbOf(ws).prepare('SELECT DISTINCT image_id FROM candidates WHERE target_id = ? ORDER BY image_id').all(targetId) as { image_id: string }[]).map((r) => r.image_id);
+  return (dbOf(ws).prepare('SELECT DISTINCT image_id FROM candidates WHERE target_id = ? ORDER BY image_id').all(targetId) as { image_id: string }[]).map(
+    (r) => r.image_id,
+  );
 }
 
 /** True when the workspace has a target of this id. */
@@ -77,19 +96,32 @@ export interface ReportRecord extends Omit<GroundReport, 'position'> {
 }
 
 interface ReportRow {
-  geom: Buffer; report_id: string; target_id: string | null; match: string; verdict: GroundReport['verdict']; what: string | null; accuracy_m: number;
-  observed_at: string; team: string | null; plant_count: number | null; area_m2: number | null; photos_json: string; notes: string | null;
+  geom: Buffer;
+  report_id: string;
+  target_id: string | null;
+  match: string;
+  verdict: GroundReport['verdict'];
+  what: string | null;
+  accuracy_m: number;
+  observed_at: string;
+  team: string | null;
+  plant_count: number | null;
+  area_m2: number | null;
+  photos_json: string;
+  notes: string | null;
 }
 
 /** Ground reports by observation time (all, one target's, or one team's in the order received). */
 export function listReports(ws: Workspace, filter: { targetId?: string; team?: string } = {}): ReportRecord[] {
   const cols = 'geom, report_id, target_id, match, verdict, what, accuracy_m, observed_at, team, plant_count, area_m2, photos_json, notes';
   const db = dbOf(ws);
-  const rows = (filter.targetId !== undefined
-    ? db.prepare(`SELECT ${cols} FROM reports WHERE target_id = ? ORDER BY observed_at, report_id`).all(filter.targetId)
-    : filter.team !== undefined
-      ? db.prepare(`SELECT ${cols} FROM reports WHERE team = ? ORDER BY fid`).all(filter.team)
-      : db.prepare(`SELECT ${cols} FROM reports ORDER BY observed_at, report_id`).all()) as ReportRow[];
+  const rows = (
+    filter.targetId !== undefined
+      ? db.prepare(`SELECT ${cols} FROM reports WHERE target_id = ? ORDER BY observed_at, report_id`).all(filter.targetId)
+      : filter.team !== undefined
+        ? db.prepare(`SELECT ${cols} FROM reports WHERE team = ? ORDER BY fid`).all(filter.team)
+        : db.prepare(`SELECT ${cols} FROM reports ORDER BY observed_at, report_id`).all()
+  ) as ReportRow[];
   return rows.map((r) => ({
     reportId: r.report_id,
     targetId: r.target_id,

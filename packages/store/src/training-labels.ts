@@ -38,7 +38,10 @@ export function trainingLabels(ws: Workspace, filter: { zoneId?: string; include
   for (const t of listTargets(ws, { zoneId: filter.zoneId })) {
     if (t.review) continue;
     const ground = POPPY.has(t.status) ? 'poppy' : t.status === 'inspected_negative' ? 'not_poppy' : null;
-    const desk = !ground && filter.includeDesk ? (deskOf.get(t.id) as { decision: string; reason: string | null; note: string | null; actor: string } | undefined) : undefined;
+    const desk =
+      !ground && filter.includeDesk
+        ? (deskOf.get(t.id) as { decision: string; reason: string | null; note: string | null; actor: string } | undefined)
+        : undefined;
     const label = ground ?? (desk ? (desk.decision === 'poppy_like' ? 'poppy' : 'not_poppy') : null);
     if (!label) continue;
     features.push({
@@ -46,10 +49,16 @@ export function trainingLabels(ws: Workspace, filter: { zoneId?: string; include
       id: t.id,
       geometry: t.geometry,
       properties: {
-        target_id: t.id, label, class: label, missed_by_scan: t.missedByScan,
-        what: desk ? [desk.reason, desk.note].filter(Boolean).join(': ') || null : (whatOf.get(t.id) as { what: string } | undefined)?.what ?? null,
-        score_max: t.scoreMax, images: (imagesOf.all(t.id) as { image_id: string }[]).map((r) => r.image_id), status: t.status,
-        source: desk ? 'desk' : 'ground', ...(desk ? { decided_by: desk.actor } : {}),
+        target_id: t.id,
+        label,
+        class: label,
+        missed_by_scan: t.missedByScan,
+        what: desk ? [desk.reason, desk.note].filter(Boolean).join(': ') || null : ((whatOf.get(t.id) as { what: string } | undefined)?.what ?? null),
+        score_max: t.scoreMax,
+        images: (imagesOf.all(t.id) as { image_id: string }[]).map((r) => r.image_id),
+        status: t.status,
+        source: desk ? 'desk' : 'ground',
+        ...(desk ? { decided_by: desk.actor } : {}),
       },
     });
   }

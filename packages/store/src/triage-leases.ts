@@ -14,7 +14,10 @@ export function triageLeaseHolder(ws: Workspace, targetId: string, actor: string
 
 /** Every live lease held by someone other than `actor`: target id → holder. */
 export function triageLeasesOfOthers(ws: Workspace, actor: string, nowMs: number): Map<string, string> {
-  const rows = dbOf(ws).prepare('SELECT target_id, actor FROM triage_leases WHERE until_ms > ? AND actor <> ?').all(nowMs, actor) as { target_id: string; actor: string }[];
+  const rows = dbOf(ws).prepare('SELECT target_id, actor FROM triage_leases WHERE until_ms > ? AND actor <> ?').all(nowMs, actor) as {
+    target_id: string;
+    actor: string;
+  }[];
   return new Map(rows.map((r) => [r.target_id, r.actor]));
 }
 
@@ -24,19 +27,23 @@ export function triageLeasesOfOthers(ws: Workspace, actor: string, nowMs: number
  */
 export function claimTriageTargets(ws: Workspace, targetIds: string[], actor: string, nowMs: number, leaseMs = TRIAGE_LEASE_MS): string[] {
   const db = dbOf(ws);
-  return db.transaction(() => {
-    db.prepare('DELETE FROM triage_leases WHERE until_ms <= ?').run(nowMs);
-    const held = db.prepare('SELECT actor FROM triage_leases WHERE target_id = ?');
-    const upsert = db.prepare('INSERT INTO triage_leases (target_id, actor, until_ms) VALUES (?, ?, ?) ON CONFLICT(target_id) DO UPDATE SET actor = excluded.actor, until_ms = excluded.until_ms');
-    const got: string[] = [];
-    for (const id of targetIds) {
-      const h = held.get(id) as { actor: string } | undefined;
-      if (h && h.actor !== actor) continue;
-      upsert.run(id, actor, nowMs + leaseMs);
-      got.push(id);
-    }
-    return got;
-  }).immediate();
+  return db
+    .transaction(() => {
+      db.prepare('DELETE FROM triage_leases WHERE until_ms <= ?').run(nowMs);
+      const held = db.prepare('SELECT actor FROM triage_leases WHERE target_id = ?');
+      const upsert = db.prepare(
+        'INSERT INTO triage_leases (target_id, actor, until_ms) VALUES (?, ?, ?) ON CONFLICT(target_id) DO UPDATE SET actor = excluded.actor, until_ms = excluded.until_ms',
+      );
+      const got: string[] = [];
+      for (const id of targetIds) {
+        const h = held.get(id) as { actor: string } | undefined;
+        if (h && h.actor !== actor) continue;
+        upsert.run(id, actor, nowMs + leaseMs);
+        got.push(id);
+      }
+      return got;
+    })
+    .immediate();
 }
 
 /** Gives a target back (only the holder's own lease). */

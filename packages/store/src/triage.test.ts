@@ -33,11 +33,21 @@ describe('desk triage', () => {
     undoTriage(ws, { targetId: top.targetId }, 'op-li');
     expect(readTarget(ws, top.targetId)).toMatchObject({ status: 'detected', desk: null });
     expect(listTriage(ws).reviewed).toBe(1);
-    expect(readAuditLog(ws).filter((e) => e.action.startsWith('triage.')).map((e) => [e.action, e.actor])).toEqual([['triage.decide', 'op-li'], ['triage.decide', 'op-wang'], ['triage.undo', 'op-li']]);
+    expect(
+      readAuditLog(ws)
+        .filter((e) => e.action.startsWith('triage.'))
+        .map((e) => [e.action, e.actor]),
+    ).toEqual([
+      ['triage.decide', 'op-li'],
+      ['triage.decide', 'op-wang'],
+      ['triage.undo', 'op-li'],
+    ]);
     expect(verifyAudit(ws).ok).toBe(true);
     // Desk decisions become training labels only when asked, marked as the desk's.
     expect(trainingLabels(ws).features).toEqual([]);
-    expect(trainingLabels(ws, { includeDesk: true }).features.map((f) => [f.properties.label, f.properties.source, f.properties.decided_by])).toEqual([['poppy', 'desk', 'op-wang']]);
+    expect(trainingLabels(ws, { includeDesk: true }).features.map((f) => [f.properties.label, f.properties.source, f.properties.decided_by])).toEqual([
+      ['poppy', 'desk', 'op-wang'],
+    ]);
     ws.close();
   });
 

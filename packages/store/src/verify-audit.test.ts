@@ -28,8 +28,12 @@ describe('verifyAudit on a stored log', () => {
           } else {
             const j = k === n ? k - 1 : k; // swap the contents of rows j and j + 1 (fid order stays)
             const a = dbOf(ws).prepare('SELECT * FROM audit_log WHERE seq = ?').get(j) as Record<string, unknown>;
-            const b = dbOf(ws).prepare('SELECT * FROM audit_log WHERE seq = ?').get(j + 1) as Record<string, unknown>;
-            const set = dbOf(ws).prepare(`UPDATE audit_log SET seq = ?, at = ?, actor = ?, action = ?, subject = ?, payload_json = ?, prev_hash = ?, hash = ? WHERE fid = ?`);
+            const b = dbOf(ws)
+              .prepare('SELECT * FROM audit_log WHERE seq = ?')
+              .get(j + 1) as Record<string, unknown>;
+            const set = dbOf(ws).prepare(
+              `UPDATE audit_log SET seq = ?, at = ?, actor = ?, action = ?, subject = ?, payload_json = ?, prev_hash = ?, hash = ? WHERE fid = ?`,
+            );
             dbOf(ws).prepare('UPDATE audit_log SET seq = -seq WHERE fid IN (?, ?)').run(a.fid, b.fid);
             set.run(b.seq, b.at, b.actor, b.action, b.subject, b.payload_json, b.prev_hash, b.hash, a.fid);
             set.run(a.seq, a.at, a.actor, a.action, a.subject, a.payload_json, a.prev_hash, a.hash, b.fid);

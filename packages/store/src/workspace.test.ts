@@ -13,11 +13,35 @@ describe('GeoPackage geometry', () => {
   it('round-trips every geometry type through WKB and the GP header', () => {
     const geoms = [
       { type: 'Point', coordinates: [100.1, 25.2] },
-      { type: 'LineString', coordinates: [[100, 25], [100.1, 25.1]] },
+      {
+        type: 'LineString',
+        coordinates: [
+          [100, 25],
+          [100.1, 25.1],
+        ],
+      },
       rect(100, 25, 100.01, 25.01),
       { type: 'MultiPolygon', coordinates: [rect(100, 25, 100.01, 25.01).coordinates, rect(101, 25, 101.01, 25.01).coordinates] },
-      { type: 'MultiLineString', coordinates: [[[1, 2], [3, 4]], [[5, 6], [7, 8]]] },
-      { type: 'MultiPoint', coordinates: [[1, 2], [3, 4]] },
+      {
+        type: 'MultiLineString',
+        coordinates: [
+          [
+            [1, 2],
+            [3, 4],
+          ],
+          [
+            [5, 6],
+            [7, 8],
+          ],
+        ],
+      },
+      {
+        type: 'MultiPoint',
+        coordinates: [
+          [1, 2],
+          [3, 4],
+        ],
+      },
     ] as const;
     for (const g of geoms) {
       expect(decodeWkb(encodeWkb(g as never))).toEqual(g);
@@ -57,12 +81,20 @@ describe('Workspace', () => {
     const ext = dbOf(ws).prepare(`SELECT count(*) AS n FROM gpkg_extensions WHERE extension_name = 'gpkg_rtree_index'`).get();
     expect(ext).toEqual({ n: LAYERS.length + PLANNING_LAYERS.length });
     ws.write('t', () => {
-      dbOf(ws).prepare(`INSERT INTO zones (geom, zone_id, level, area_m2, imported_at) VALUES (?, 'A', 'village', 1, 'x')`).run(toGpkgBlob(rect(100, 25, 100.01, 25.01)));
-      dbOf(ws).prepare(`INSERT INTO zones (geom, zone_id, level, area_m2, imported_at) VALUES (?, 'B', 'village', 1, 'x')`).run(toGpkgBlob(rect(101, 26, 101.01, 26.01)));
-      dbOf(ws).prepare(`UPDATE zones SET geom = ? WHERE zone_id = 'B'`).run(toGpkgBlob(rect(102, 27, 102.5, 27.5)));
+      dbOf(ws)
+        .prepare(`INSERT INTO zones (geom, zone_id, level, area_m2, imported_at) VALUES (?, 'A', 'village', 1, 'x')`)
+        .run(toGpkgBlob(rect(100, 25, 100.01, 25.01)));
+      dbOf(ws)
+        .prepare(`INSERT INTO zones (geom, zone_id, level, area_m2, imported_at) VALUES (?, 'B', 'village', 1, 'x')`)
+        .run(toGpkgBlob(rect(101, 26, 101.01, 26.01)));
+      dbOf(ws)
+        .prepare(`UPDATE zones SET geom = ? WHERE zone_id = 'B'`)
+        .run(toGpkgBlob(rect(102, 27, 102.5, 27.5)));
       dbOf(ws).prepare(`INSERT INTO zones (geom, zone_id, level, area_m2, imported_at) VALUES (NULL, 'C', 'village', 1, 'x')`).run();
     });
-    const rows = dbOf(ws).prepare(`SELECT z.zone_id, r.minx, r.maxx, r.miny, r.maxy FROM rtree_zones_geom r JOIN zones z ON z.fid = r.id ORDER BY z.zone_id`).all() as { zone_id: string; minx: number; maxx: number }[];
+    const rows = dbOf(ws)
+      .prepare(`SELECT z.zone_id, r.minx, r.maxx, r.miny, r.maxy FROM rtree_zones_geom r JOIN zones z ON z.fid = r.id ORDER BY z.zone_id`)
+      .all() as { zone_id: string; minx: number; maxx: number }[];
     expect(rows.map((r) => r.zone_id)).toEqual(['A', 'B']);
     expect(rows[1].minx).toBeCloseTo(102, 4);
     expect(rows[1].maxx).toBeCloseTo(102.5, 4);
@@ -82,7 +114,12 @@ describe('Workspace', () => {
 
   it('rolls back a write that throws, audit entry included', () => {
     const ws = Workspace.create(join(tmp(), 'ws.gpkg'));
-    expect(() => ws.write('tester', (audit) => { audit('x', 'y'); throw new Error('boom'); })).toThrow('boom');
+    expect(() =>
+      ws.write('tester', (audit) => {
+        audit('x', 'y');
+        throw new Error('boom');
+      }),
+    ).toThrow('boom');
     expect(dbOf(ws).prepare('SELECT count(*) AS n FROM audit_log').get()).toEqual({ n: 0 });
     ws.write('tester', (audit) => audit('x', 'y', { a: 1 }));
     expect(dbOf(ws).prepare('SELECT actor, action, seq FROM audit_log').all()).toEqual([{ actor: 'tester', action: 'x', seq: 1 }]);

@@ -47,7 +47,12 @@ export class Workspace {
 
   /** Creates a new, empty workspace file. Fails if the file exists. */
   static create(path: string, opts: WorkspaceOptions = {}): Workspace {
-    if (existsSync(path)) throw new StoreError('TIANDI_E_WORKSPACE_EXISTS', `工作区已存在，不会覆盖 workspace already exists, not overwriting: remove it or choose another name`, path);
+    if (existsSync(path))
+      throw new StoreError(
+        'TIANDI_E_WORKSPACE_EXISTS',
+        `工作区已存在，不会覆盖 workspace already exists, not overwriting: remove it or choose another name`,
+        path,
+      );
     let db: Database.Database;
     try {
       db = new Database(path);
@@ -81,7 +86,11 @@ export class Workspace {
     const hasTable = db.prepare(`SELECT 1 FROM sqlite_master WHERE type='table' AND name='schema_migrations'`).get();
     if (appId !== GPKG_APPLICATION_ID || !hasTable) {
       db.close();
-      throw new StoreError('TIANDI_E_NOT_WORKSPACE', `不是 Tiandi 工作区 not a Tiandi workspace (no GeoPackage id or schema_migrations): create one with 'tiandi init'`, path);
+      throw new StoreError(
+        'TIANDI_E_NOT_WORKSPACE',
+        `不是 Tiandi 工作区 not a Tiandi workspace (no GeoPackage id or schema_migrations): create one with 'tiandi init'`,
+        path,
+      );
     }
     const ws = new Workspace(db, path, opts);
     ws.migrate();
@@ -100,13 +109,19 @@ export class Workspace {
     }
     const current = this.schemaVersion();
     if (current > SCHEMA_VERSION) {
-      throw new StoreError('TIANDI_E_WORKSPACE_NEWER', `工作区结构版本 ${current} 高于本程序支持的 ${SCHEMA_VERSION} workspace schema ${current} is newer than this program (${SCHEMA_VERSION}): update tiandi`, this.path);
+      throw new StoreError(
+        'TIANDI_E_WORKSPACE_NEWER',
+        `工作区结构版本 ${current} 高于本程序支持的 ${SCHEMA_VERSION} workspace schema ${current} is newer than this program (${SCHEMA_VERSION}): update tiandi`,
+        this.path,
+      );
     }
     for (const m of MIGRATIONS.filter((x) => x.version > current)) {
-      this.#db.transaction(() => {
-        m.up(this.#db);
-        this.#db.prepare('INSERT INTO schema_migrations VALUES (?, ?, ?)').run(m.version, m.name, this.now());
-      }).immediate();
+      this.#db
+        .transaction(() => {
+          m.up(this.#db);
+          this.#db.prepare('INSERT INTO schema_migrations VALUES (?, ?, ?)').run(m.version, m.name, this.now());
+        })
+        .immediate();
     }
   }
 
@@ -136,18 +151,28 @@ export class Workspace {
   private appendAudit(actor: string, action: string, subject: string, payload: unknown): AuditEntry {
     const last = this.prepared('SELECT seq, hash FROM audit_log ORDER BY fid DESC LIMIT 1').get() as { seq: number; hash: string } | undefined;
     const e = chainAuditEntry(last ?? null, { at: this.now(), actor, action, subject, payload: payload ?? null });
-    this.prepared('INSERT INTO audit_log (seq, at, actor, action, subject, payload_json, prev_hash, hash) VALUES (?, ?, ?, ?, ?, ?, ?, ?)')
-      .run(e.seq, e.at, e.actor, e.action, e.subject, JSON.stringify(e.payload), e.prevHash, e.hash);
-    this.prepared(`INSERT INTO tiandi_meta (key, value) VALUES ('audit_head', ?) ON CONFLICT(key) DO UPDATE SET value = excluded.value`)
-      .run(JSON.stringify({ count: e.seq, hash: e.hash }));
+    this.prepared('INSERT INTO audit_log (seq, at, actor, action, subject, payload_json, prev_hash, hash) VALUES (?, ?, ?, ?, ?, ?, ?, ?)').run(
+      e.seq,
+      e.at,
+      e.actor,
+      e.action,
+      e.subject,
+      JSON.stringify(e.payload),
+      e.prevHash,
+      e.hash,
+    );
+    this.prepared(`INSERT INTO tiandi_meta (key, value) VALUES ('audit_head', ?) ON CONFLICT(key) DO UPDATE SET value = excluded.value`).run(
+      JSON.stringify({ count: e.seq, hash: e.hash }),
+    );
     return e;
   }
 
   /** Widens a layer's extent in gpkg_contents to include `g` and stamps last_change (call inside a write). */
   extendLayer(table: string, g: Geometry): void {
     const [x0, y0, x1, y1] = bboxOf(g);
-    this.prepared(`UPDATE gpkg_contents SET last_change = ?, min_x = min(coalesce(min_x, ?), ?), min_y = min(coalesce(min_y, ?), ?), max_x = max(coalesce(max_x, ?), ?), max_y = max(coalesce(max_y, ?), ?) WHERE table_name = ?`)
-      .run(this.now(), x0, x0, y0, y0, x1, x1, y1, y1, table);
+    this.prepared(
+      `UPDATE gpkg_contents SET last_change = ?, min_x = min(coalesce(min_x, ?), ?), min_y = min(coalesce(min_y, ?), ?), max_x = max(coalesce(max_x, ?), ?), max_y = max(coalesce(max_y, ?), ?) WHERE table_name = ?`,
+    ).run(this.now(), x0, x0, y0, y0, x1, x1, y1, y1, table);
   }
 
   /** GeoPackage blob for a geometry (WGS 84). */

@@ -17,7 +17,12 @@ describe('zoneCoverage', () => {
     expect(zoneCoverage(ws, 'V01').coverage.share).toBeCloseTo(1, 6);
     setSeason(ws, { ...SEASON, policy: { max_gsd_m: 0.01 } }, 'lead');
     expect(zoneCoverage(ws, 'V01').coverage.share).toBe(0);
-    importZones(ws, { type: 'FeatureCollection', features: [{ type: 'Feature', properties: { zone_id: 'V01' }, geometry: rect(100, 25, 100.02, 25.01) }] }, { level: 'village' }, 'lead');
+    importZones(
+      ws,
+      { type: 'FeatureCollection', features: [{ type: 'Feature', properties: { zone_id: 'V01' }, geometry: rect(100, 25, 100.02, 25.01) }] },
+      { level: 'village' },
+      'lead',
+    );
     setSeason(ws, SEASON, 'lead');
     expect(zoneCoverage(ws, 'V01').coverage.share).toBeCloseTo(0.5, 4);
     ws.close();

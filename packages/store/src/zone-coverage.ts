@@ -9,7 +9,14 @@ import { dbOf, type Workspace } from './workspace';
  * were recognised) is left out, so no certificate counts one image twice.
  */
 export function readFootprints(ws: Workspace): (Footprint & { sha256: string | null })[] {
-  const rows = dbOf(ws).prepare('SELECT geom, image_id, gsd_m, acquired, sha256, pixel_sha256 FROM images WHERE geom IS NOT NULL ORDER BY fid').all() as { geom: Buffer; image_id: string; gsd_m: number; acquired: string | null; sha256: string | null; pixel_sha256: string | null }[];
+  const rows = dbOf(ws).prepare('SELECT geom, image_id, gsd_m, acquired, sha256, pixel_sha256 FROM images WHERE geom IS NOT NULL ORDER BY fid').all() as {
+    geom: Buffer;
+    image_id: string;
+    gsd_m: number;
+    acquired: string | null;
+    sha256: string | null;
+    pixel_sha256: string | null;
+  }[];
   const seen = new Set<string>();
   const unique = rows.filter((r) => {
     const keys = [r.sha256 && 'f:' + r.sha256, r.pixel_sha256 && 'p:' + r.pixel_sha256].filter((k): k is string => !!k);

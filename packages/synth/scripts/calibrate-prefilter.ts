@@ -29,7 +29,10 @@ if (!card.verifier?.prefilter) throw new Error(`${cardPath} has no verifier.pref
 const work = mkdtempSync(join(tmpdir(), 'tiandi-calp-'));
 const open = join(work, 'model');
 cpSync(dir, open, { recursive: true, filter: (p) => !p.includes('.chips') });
-writeFileSync(join(open, 'model.json'), JSON.stringify({ ...card, verifier: { ...card.verifier, threshold: 0, prefilter: { ...card.verifier.prefilter, threshold: 0 } } }));
+writeFileSync(
+  join(open, 'model.json'),
+  JSON.stringify({ ...card, verifier: { ...card.verifier, threshold: 0, prefilter: { ...card.verifier.prefilter, threshold: 0 } } }),
+);
 type Cand = { rings: Ring[][]; sp: number; sv: number; sm: number; area: number };
 const runs: Array<{ plots: CalibrationPlot[]; areaKm2: number; cands: Cand[] }> = [];
 for (let i = 0; i < n; i++) {
@@ -37,7 +40,12 @@ for (let i = 0; i < n; i++) {
   const w = await writeScene(so, work);
   const out = join(work, `scan-${i}`);
   await scanImages({ images: [w.tifPath], modelDir: open, outDir: out, workers: 1 });
-  const fc = JSON.parse(readFileSync(join(out, 'candidates.geojson'), 'utf8')) as { features: Array<{ properties: { score_verify: number; score_prefilter: number; score_max: number; area_m2: number }; geometry: { type: string; coordinates: unknown } }> };
+  const fc = JSON.parse(readFileSync(join(out, 'candidates.geojson'), 'utf8')) as {
+    features: Array<{
+      properties: { score_verify: number; score_prefilter: number; score_max: number; area_m2: number };
+      geometry: { type: string; coordinates: unknown };
+    }>;
+  };
   const cands = fc.features.map((f) => ({
     rings: polygonRings(f.geometry),
     sp: f.properties.score_prefilter,
@@ -52,27 +60,47 @@ for (let i = 0; i < n; i++) {
 }
 rmSync(work, { recursive: true, force: true });
 // The plots the verifier confirms, weakest prefilter score first: what a higher prefilter threshold would lose.
-const held = runs.flatMap((r) => r.plots.map((p) => {
-  const hits = r.cands.filter((c) => c.sv >= card.verifier.threshold && c.rings.some((rr) => outlinesTouch(rr, p.rings)));
-  return { p, sp: hits.length ? Math.max(...hits.map((c) => c.sp)) : -1, sm: Math.max(0, ...hits.map((c) => c.sm)), area: Math.max(0, ...hits.map((c) => c.area)) };
-})).filter((x) => x.sp >= 0).sort((a, b) => a.sp - b.sp);
+const held = runs
+  .flatMap((r) =>
+    r.plots.map((p) => {
+      const hits = r.cands.filter((c) => c.sv >= card.verifier.threshold && c.rings.some((rr) => outlinesTouch(rr, p.rings)));
+      return {
+        p,
+        sp: hits.length ? Math.max(...hits.map((c) => c.sp)) : -1,
+        sm: Math.max(0, ...hits.map((c) => c.sm)),
+        area: Math.max(0, ...hits.map((c) => c.area)),
+      };
+    }),
+  )
+  .filter((x) => x.sp >= 0)
+  .sort((a, b) => a.sp - b.sp);
 console.log('weakest prefilter scores of plots the verifier confirms:');
-for (const { p, sp, sm, area } of held.slice(0, 8)) console.log(`  ${sp.toFixed(3)} (first stage ${sm.toFixed(3)}, candidate ${area} m²)  scene ${p.seed} plot ${p.id} ${p.areaM2} m² ${p.stage} ${p.setting} at ${p.gsdM} m`);
+for (const { p, sp, sm, area } of held.slice(0, 8))
+  console.log(
+    `  ${sp.toFixed(3)} (first stage ${sm.toFixed(3)}, candidate ${area} m²)  scene ${p.seed} plot ${p.id} ${p.areaM2} m² ${p.stage} ${p.setting} at ${p.gsdM} m`,
+  );
 const km2 = runs.reduce((a, r) => a + r.areaKm2, 0);
 const tv = card.verifier.threshold;
 /** Share of all plots found (any size) the prefilter may lose: a cheaper look costs some of the smallest plots. */
 const LOSS_BUDGET = Number(process.env.CAL_LOSS_BUDGET ?? 0.01);
-console.log(`first stage ${card.thresholds.high}; verifier ${card.verifier.model} ≥ ${tv}; ${n} scenes, ${km2.toFixed(3)} km², ${(runs.reduce((a, r) => a + r.cands.length, 0) / km2).toFixed(0)} first-stage candidates/km²`);
+console.log(
+  `first stage ${card.thresholds.high}; verifier ${card.verifier.model} ≥ ${tv}; ${n} scenes, ${km2.toFixed(3)} km², ${(runs.reduce((a, r) => a + r.cands.length, 0) / km2).toFixed(0)} first-stage candidates/km²`,
+);
 console.log('prefilter\trecall≥4\trecall\tprec\tFP/km²\tFP\tto verifier/km²');
 const rows: Array<{ t: number; rec: number; recAll: number; fp: number; toVerifier: number }> = [];
 const TS = [0, 0.01, 0.02, 0.05, 0.1, 0.15, 0.2, 0.3, 0.4, 0.5, 0.6, 0.7, 0.8, 0.9, 0.95, 0.98];
 for (const t of TS) {
-  const scenes: SceneEval[] = runs.map((r) => ({ plots: r.plots, areaKm2: r.areaKm2,
-    candidates: r.cands.filter((c) => c.sp >= t && c.sv >= tv).map((c) => ({ rings: c.rings, score: c.sv })) }));
+  const scenes: SceneEval[] = runs.map((r) => ({
+    plots: r.plots,
+    areaKm2: r.areaKm2,
+    candidates: r.cands.filter((c) => c.sp >= t && c.sv >= tv).map((c) => ({ rings: c.rings, score: c.sv })),
+  }));
   const m = plotMetrics(scenes);
   const toVerifier = runs.reduce((a, r) => a + r.cands.filter((c) => c.sp >= t).length, 0) / km2;
   rows.push({ t, rec: m.recallGe4m2 ?? 0, recAll: m.recall ?? 0, fp: m.fpPerKm2, toVerifier });
-  console.log([t, m.recallGe4m2?.toFixed(3), m.recall?.toFixed(3), m.precision?.toFixed(3), m.fpPerKm2.toFixed(1), m.fpCandidates, toVerifier.toFixed(0)].join('\t'));
+  console.log(
+    [t, m.recallGe4m2?.toFixed(3), m.recall?.toFixed(3), m.precision?.toFixed(3), m.fpPerKm2.toFixed(1), m.fpCandidates, toVerifier.toFixed(0)].join('\t'),
+  );
 }
 if (process.argv.includes('--write-card')) {
   // Allowed: recall of plots ≥ 4 m² (what the targets are set on) and the false positives as without a prefilter,
@@ -84,5 +112,7 @@ if (process.argv.includes('--write-card')) {
   const best = ok.filter((r) => r.toVerifier <= cheapest * 1.1).sort((a, b) => a.t - b.t)[0];
   card.verifier.prefilter = { ...card.verifier.prefilter, threshold: best.t };
   writeFileSync(cardPath, JSON.stringify(card, null, 2) + '\n');
-  console.log(`written to ${cardPath}: prefilter threshold ${best.t} (recall ≥4 m² ${best.rec.toFixed(3)}, all ${best.recAll.toFixed(3)} against ${base.recAll.toFixed(3)} without it, FP/km² ${best.fp.toFixed(1)}, ${best.toVerifier.toFixed(0)} of ${base.toVerifier.toFixed(0)} candidates/km² reach the verifier, calibration seeds 8000-${8000 + n - 1})`);
+  console.log(
+    `written to ${cardPath}: prefilter threshold ${best.t} (recall ≥4 m² ${best.rec.toFixed(3)}, all ${best.recAll.toFixed(3)} against ${base.recAll.toFixed(3)} without it, FP/km² ${best.fp.toFixed(1)}, ${best.toVerifier.toFixed(0)} of ${base.toVerifier.toFixed(0)} candidates/km² reach the verifier, calibration seeds 8000-${8000 + n - 1})`,
+  );
 }

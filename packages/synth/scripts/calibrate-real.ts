@@ -39,12 +39,17 @@ const work = mkdtempSync(join(tmpdir(), 'tiandi-calr-'));
 const open = join(work, 'model');
 cpSync(dir, open, { recursive: true, filter: (p) => !p.includes('.chips') });
 const pre = card.verifier.prefilter;
-writeFileSync(join(open, 'model.json'), JSON.stringify({ ...card, verifier: { ...card.verifier, threshold: 0, ...(pre ? { prefilter: { ...pre, threshold: 0 } } : {}) } }));
+writeFileSync(
+  join(open, 'model.json'),
+  JSON.stringify({ ...card, verifier: { ...card.verifier, threshold: 0, ...(pre ? { prefilter: { ...pre, threshold: 0 } } : {}) } }),
+);
 
 type Props = { score_verify?: number; score_prefilter?: number; image: string };
 async function scan(images: string[], out: string) {
   await scanImages({ images, modelDir: open, outDir: out, workers: 1 });
-  const fc = JSON.parse(readFileSync(join(out, 'candidates.geojson'), 'utf8')) as { features: Array<{ properties: Props; geometry: { type: string; coordinates: unknown } }> };
+  const fc = JSON.parse(readFileSync(join(out, 'candidates.geojson'), 'utf8')) as {
+    features: Array<{ properties: Props; geometry: { type: string; coordinates: unknown } }>;
+  };
   const feet = JSON.parse(readFileSync(join(out, 'footprint.geojson'), 'utf8')) as { features: Array<{ properties: { area_km2: number } }> };
   rmSync(out, { recursive: true, force: true });
   return { features: fc.features, areaKm2: feet.features.reduce((a, f) => a + f.properties.area_km2, 0) };
@@ -59,10 +64,19 @@ async function synthetic(first: number, n: number): Promise<Run[]> {
     const plots = truthPlots(w.scene, so);
     const r = await scan([w.tifPath], join(work, `scan-${first + i}`));
     rmSync(w.tifPath);
-    runs.push({ plots, areaKm2: w.scene.truth.scene.area_km2, cands: r.features.map((f) => {
-      const rings = polygonRings(f.geometry);
-      return { rings, sp: f.properties.score_prefilter ?? 1, sv: f.properties.score_verify ?? 0, truth: plots.some((p) => rings.some((rr) => outlinesTouch(rr, p.rings))) };
-    }) });
+    runs.push({
+      plots,
+      areaKm2: w.scene.truth.scene.area_km2,
+      cands: r.features.map((f) => {
+        const rings = polygonRings(f.geometry);
+        return {
+          rings,
+          sp: f.properties.score_prefilter ?? 1,
+          sv: f.properties.score_verify ?? 0,
+          truth: plots.some((p) => rings.some((rr) => outlinesTouch(rr, p.rings))),
+        };
+      }),
+    });
     process.stderr.write(`scene ${first + i} (${so.gsdM} m) ${r.features.length} candidates\n`);
   }
   return runs;
@@ -70,7 +84,16 @@ async function synthetic(first: number, n: number): Promise<Run[]> {
 
 async function real(pattern: string): Promise<Run> {
   const r = await scan(tiffsIn(pattern), join(work, 'scan-real'));
-  return { plots: [], areaKm2: r.areaKm2, cands: r.features.map((f) => ({ rings: polygonRings(f.geometry), sp: f.properties.score_prefilter ?? 1, sv: f.properties.score_verify ?? 0, truth: false })) };
+  return {
+    plots: [],
+    areaKm2: r.areaKm2,
+    cands: r.features.map((f) => ({
+      rings: polygonRings(f.geometry),
+      sp: f.properties.score_prefilter ?? 1,
+      sv: f.properties.score_verify ?? 0,
+      truth: false,
+    })),
+  };
 }
 
 const cal = await synthetic(8000, Number(calArg));
@@ -79,23 +102,44 @@ const held = await synthetic(9000, Number(evalArg));
 const heldSite = await real(heldPat);
 rmSync(work, { recursive: true, force: true });
 
-const keepAt = (runs: Run[], tp: number, tv: number): SceneEval[] => runs.map((r) => ({ plots: r.plots, areaKm2: r.areaKm2, candidates: r.cands.filter((c) => c.sp >= tp && c.sv >= tv).map((c) => ({ rings: c.rings, score: c.sv })) }));
+const keepAt = (runs: Run[], tp: number, tv: number): SceneEval[] =>
+  runs.map((r) => ({
+    plots: r.plots,
+    areaKm2: r.areaKm2,
+    candidates: r.cands.filter((c) => c.sp >= tp && c.sv >= tv).map((c) => ({ rings: c.rings, score: c.sv })),
+  }));
 const TPS = pre ? [0.05, 0.1, 0.2, 0.3, 0.5] : [0];
 const TVS = [0.5, 0.7, 0.8, 0.9, 0.95, 0.97, 0.98, 0.99, 0.995, 0.998, 0.999];
 const rows: Array<{ tp: number; tv: number; rec: number; prec: number; fp: number; realFp: number; heldRec: number; heldFp: number; heldRealFp: number }> = [];
 console.log('prefilter\tverify\tcal recall≥4\tprec\tFP/km²\ttrain-site FP\t| held recall≥4\tFP/km²\theld-site FP');
-for (const tp of TPS) for (const tv of TVS) {
-  const m = plotMetrics(keepAt(cal, tp, tv));
-  const h = plotMetrics(keepAt(held, tp, tv));
-  const realFp = trainSite.cands.filter((c) => c.sp >= tp && c.sv >= tv).length;
-  const heldRealFp = heldSite.cands.filter((c) => c.sp >= tp && c.sv >= tv).length;
-  rows.push({ tp, tv, rec: m.recallGe4m2 ?? 0, prec: m.precision ?? 0, fp: m.fpPerKm2, realFp, heldRec: h.recallGe4m2 ?? 0, heldFp: h.fpPerKm2, heldRealFp });
-  console.log([tp, tv, m.recallGe4m2?.toFixed(3), m.precision?.toFixed(3), m.fpPerKm2.toFixed(1), realFp, '|', h.recallGe4m2?.toFixed(3), h.fpPerKm2.toFixed(1), heldRealFp].join('\t'));
-}
+for (const tp of TPS)
+  for (const tv of TVS) {
+    const m = plotMetrics(keepAt(cal, tp, tv));
+    const h = plotMetrics(keepAt(held, tp, tv));
+    const realFp = trainSite.cands.filter((c) => c.sp >= tp && c.sv >= tv).length;
+    const heldRealFp = heldSite.cands.filter((c) => c.sp >= tp && c.sv >= tv).length;
+    rows.push({ tp, tv, rec: m.recallGe4m2 ?? 0, prec: m.precision ?? 0, fp: m.fpPerKm2, realFp, heldRec: h.recallGe4m2 ?? 0, heldFp: h.fpPerKm2, heldRealFp });
+    console.log(
+      [
+        tp,
+        tv,
+        m.recallGe4m2?.toFixed(3),
+        m.precision?.toFixed(3),
+        m.fpPerKm2.toFixed(1),
+        realFp,
+        '|',
+        h.recallGe4m2?.toFixed(3),
+        h.fpPerKm2.toFixed(1),
+        heldRealFp,
+      ].join('\t'),
+    );
+  }
 const minRecall = Number(process.env.CAL_RECALL ?? 0.95);
 const ok = rows.filter((r) => r.rec >= minRecall).sort((a, b) => a.realFp - b.realFp || a.fp - b.fp || b.rec - a.rec || b.tp - a.tp);
 const best = ok[0] ?? [...rows].sort((a, b) => b.rec - a.rec || a.realFp - b.realFp)[0];
-console.log(`chosen: prefilter ${best.tp}, verifier ${best.tv} (calibration recall ≥4 m² ${best.rec.toFixed(3)}, ${best.fp.toFixed(1)} FP/km², training site ${best.realFp} false candidates)`);
+console.log(
+  `chosen: prefilter ${best.tp}, verifier ${best.tv} (calibration recall ≥4 m² ${best.rec.toFixed(3)}, ${best.fp.toFixed(1)} FP/km², training site ${best.realFp} false candidates)`,
+);
 
 /** Isotonic regression (pool adjacent violators) of labels on scores: monotone steps as (score, probability) points. */
 function isotonic(pairs: Array<[number, number]>): { scores: number[]; probabilities: number[] } {
@@ -104,19 +148,33 @@ function isotonic(pairs: Array<[number, number]>): { scores: number[]; probabili
   for (const [s, y] of pairs) {
     blocks.push({ lo: s, hi: s, sum: y, n: 1 });
     while (blocks.length > 1 && blocks[blocks.length - 2].sum / blocks[blocks.length - 2].n >= blocks[blocks.length - 1].sum / blocks[blocks.length - 1].n) {
-      const b = blocks.pop()!, a = blocks[blocks.length - 1];
-      a.hi = b.hi; a.sum += b.sum; a.n += b.n;
+      const b = blocks.pop()!,
+        a = blocks[blocks.length - 1];
+      a.hi = b.hi;
+      a.sum += b.sum;
+      a.n += b.n;
     }
   }
-  const scores: number[] = [], probabilities: number[] = [];
+  const scores: number[] = [],
+    probabilities: number[] = [];
   const r4 = (v: number) => Math.round(v * 10000) / 10000;
   for (const b of blocks) {
     const p = r4(b.sum / b.n);
     // Each block is flat over its span of scores: a point at both ends (the map interpolates between blocks).
-    for (const s of b.lo === b.hi ? [b.lo] : [b.lo, b.hi]) if (!scores.length || r4(s) >= scores[scores.length - 1]) { scores.push(r4(s)); probabilities.push(p); }
+    for (const s of b.lo === b.hi ? [b.lo] : [b.lo, b.hi])
+      if (!scores.length || r4(s) >= scores[scores.length - 1]) {
+        scores.push(r4(s));
+        probabilities.push(p);
+      }
   }
-  if (scores[0] > 0) { scores.unshift(0); probabilities.unshift(probabilities[0]); }
-  if (scores[scores.length - 1] < 1) { scores.push(1); probabilities.push(probabilities[probabilities.length - 1]); }
+  if (scores[0] > 0) {
+    scores.unshift(0);
+    probabilities.unshift(probabilities[0]);
+  }
+  if (scores[scores.length - 1] < 1) {
+    scores.push(1);
+    probabilities.push(probabilities[probabilities.length - 1]);
+  }
   return { scores, probabilities };
 }
 const interp = (c: { scores: number[]; probabilities: number[] }, s: number) => {
@@ -135,23 +193,46 @@ const bins = Array.from({ length: 10 }, (_, i) => ({ lo: i / 10, hi: (i + 1) / 1
 for (const c of heldCands) {
   const p = interp(calib, c.sv);
   const b = bins[Math.min(9, Math.floor(p * 10))];
-  b.n++; b.pos += c.truth ? 1 : 0; b.meanP += p;
+  b.n++;
+  b.pos += c.truth ? 1 : 0;
+  b.meanP += p;
 }
 const ece = bins.reduce((a, b) => a + (b.n ? Math.abs(b.pos / b.n - b.meanP / b.n) * b.n : 0), 0) / Math.max(1, heldCands.length);
-for (const b of bins) console.log(`p ${b.lo.toFixed(1)}-${b.hi.toFixed(1)}: ${b.n} candidates, mean p ${b.n ? (b.meanP / b.n).toFixed(3) : '—'}, poppy ${b.n ? (b.pos / b.n).toFixed(3) : '—'}`);
+for (const b of bins)
+  console.log(
+    `p ${b.lo.toFixed(1)}-${b.hi.toFixed(1)}: ${b.n} candidates, mean p ${b.n ? (b.meanP / b.n).toFixed(3) : '—'}, poppy ${b.n ? (b.pos / b.n).toFixed(3) : '—'}`,
+  );
 console.log(`held-out expected calibration error ${ece.toFixed(4)} on ${heldCands.length} candidates (${heldCands.filter((c) => c.truth).length} poppy)`);
 
 function diagramSvg(): string {
-  const W = 640, H = 620, x0 = 90, y0 = 60, S = 440;
-  const X = (p: number) => x0 + p * S, Y = (p: number) => y0 + (1 - p) * S;
+  const W = 640,
+    H = 620,
+    x0 = 90,
+    y0 = 60,
+    S = 440;
+  const X = (p: number) => x0 + p * S,
+    Y = (p: number) => y0 + (1 - p) * S;
   const maxN = Math.max(1, ...bins.map((b) => b.n));
-  const bars = bins.map((b) => {
-    const h = (Math.log10(1 + b.n) / Math.log10(1 + maxN)) * 60;
-    return `<rect x="${X(b.lo) + 2}" y="${y0 + S + 75 - h}" width="${S / 10 - 4}" height="${h}" fill="#90a4ae"/><text x="${X(b.lo) + S / 20}" y="${y0 + S + 90}" font-size="10" text-anchor="middle">${b.n}</text>`;
-  }).join('');
-  const pts = bins.filter((b) => b.n).map((b) => `<circle cx="${X(b.meanP / b.n)}" cy="${Y(b.pos / b.n)}" r="5" fill="#c62828"/>`).join('');
-  const line = bins.filter((b) => b.n).map((b, i) => `${i ? 'L' : 'M'}${X(b.meanP / b.n)},${Y(b.pos / b.n)}`).join(' ');
-  const ticks = [0, 0.2, 0.4, 0.6, 0.8, 1].map((t) => `<text x="${X(t)}" y="${y0 + S + 16}" font-size="11" text-anchor="middle">${t}</text><text x="${x0 - 8}" y="${Y(t) + 4}" font-size="11" text-anchor="end">${t}</text>`).join('');
+  const bars = bins
+    .map((b) => {
+      const h = (Math.log10(1 + b.n) / Math.log10(1 + maxN)) * 60;
+      return `<rect x="${X(b.lo) + 2}" y="${y0 + S + 75 - h}" width="${S / 10 - 4}" height="${h}" fill="#90a4ae"/><text x="${X(b.lo) + S / 20}" y="${y0 + S + 90}" font-size="10" text-anchor="middle">${b.n}</text>`;
+    })
+    .join('');
+  const pts = bins
+    .filter((b) => b.n)
+    .map((b) => `<circle cx="${X(b.meanP / b.n)}" cy="${Y(b.pos / b.n)}" r="5" fill="#c62828"/>`)
+    .join('');
+  const line = bins
+    .filter((b) => b.n)
+    .map((b, i) => `${i ? 'L' : 'M'}${X(b.meanP / b.n)},${Y(b.pos / b.n)}`)
+    .join(' ');
+  const ticks = [0, 0.2, 0.4, 0.6, 0.8, 1]
+    .map(
+      (t) =>
+        `<text x="${X(t)}" y="${y0 + S + 16}" font-size="11" text-anchor="middle">${t}</text><text x="${x0 - 8}" y="${Y(t) + 4}" font-size="11" text-anchor="end">${t}</text>`,
+    )
+    .join('');
   return `<svg xmlns="http://www.w3.org/2000/svg" width="${W}" height="${H}"><rect width="100%" height="100%" fill="white"/>
 <text x="${W / 2}" y="22" font-size="15" text-anchor="middle" font-family="sans-serif">p_poppy reliability on held-out candidates</text>
 <text x="${W / 2}" y="42" font-size="12" text-anchor="middle" font-family="sans-serif">synthetic seeds 9000-${9000 + Number(evalArg) - 1} + REAL ${heldPat.split('/').pop()} (no poppy)</text>
@@ -164,11 +245,37 @@ function diagramSvg(): string {
 }
 
 if (process.argv.includes('--write-card')) {
-  card.verifier = { ...card.verifier, threshold: best.tv, ...(pre ? { prefilter: { ...pre, threshold: best.tp } } : {}),
-    calibration: { method: 'isotonic', scores: calib.scores, probabilities: calib.probabilities,
-      data: `synthetic calibration seeds 8000-${8000 + Number(calArg) - 1} (GSD ${GSDS.join(', ')} m) and real ${trainPat.split('/').pop()}` } };
+  card.verifier = {
+    ...card.verifier,
+    threshold: best.tv,
+    ...(pre ? { prefilter: { ...pre, threshold: best.tp } } : {}),
+    calibration: {
+      method: 'isotonic',
+      scores: calib.scores,
+      probabilities: calib.probabilities,
+      data: `synthetic calibration seeds 8000-${8000 + Number(calArg) - 1} (GSD ${GSDS.join(', ')} m) and real ${trainPat.split('/').pop()}`,
+    },
+  };
   writeFileSync(cardPath, JSON.stringify(card, null, 2) + '\n');
   await sharp(Buffer.from(diagramSvg())).png().toFile(join(dir, 'reliability.png'));
-  writeFileSync(join(dir, 'reliability.json'), JSON.stringify({ held_out: `synthetic seeds 9000-${9000 + Number(evalArg) - 1}, real ${heldPat}`, ece: Math.round(ece * 10000) / 10000, bins: bins.map((b) => ({ p_lo: b.lo, p_hi: b.hi, candidates: b.n, mean_p: b.n ? Math.round((b.meanP / b.n) * 1000) / 1000 : null, poppy_share: b.n ? Math.round((b.pos / b.n) * 1000) / 1000 : null })), chosen: best }, null, 2) + '\n');
+  writeFileSync(
+    join(dir, 'reliability.json'),
+    JSON.stringify(
+      {
+        held_out: `synthetic seeds 9000-${9000 + Number(evalArg) - 1}, real ${heldPat}`,
+        ece: Math.round(ece * 10000) / 10000,
+        bins: bins.map((b) => ({
+          p_lo: b.lo,
+          p_hi: b.hi,
+          candidates: b.n,
+          mean_p: b.n ? Math.round((b.meanP / b.n) * 1000) / 1000 : null,
+          poppy_share: b.n ? Math.round((b.pos / b.n) * 1000) / 1000 : null,
+        })),
+        chosen: best,
+      },
+      null,
+      2,
+    ) + '\n',
+  );
   console.log(`written to ${cardPath}, ${join(dir, 'reliability.png')}`);
 }

@@ -29,7 +29,14 @@ if (forFirstStage) {
   rmSync(out, { recursive: true, force: true });
   let n = 0;
   for (const [k, img] of images.entries()) {
-    const recs = await exportChips(img, { features: [] }, out, { gsdM: card.gsd_m, sizePx: 128, perPositive: 0, perNegativeLabel: 0, randomPerHa: perImage, seed: 7 + k });
+    const recs = await exportChips(img, { features: [] }, out, {
+      gsdM: card.gsd_m,
+      sizePx: 128,
+      perPositive: 0,
+      perNegativeLabel: 0,
+      randomPerHa: perImage,
+      seed: 7 + k,
+    });
     n += recs.length;
     console.log(`${basename(img)}: ${recs.length} first-stage chips (total ${n})`);
   }
@@ -44,15 +51,32 @@ mkdirSync(join(out, 'background'), { recursive: true });
 const work = mkdtempSync(join(tmpdir(), 'tiandi-rchips-'));
 const fixed = join(work, 'model');
 cpSync(modelDir, fixed, { recursive: true, filter: (p) => !basename(p).startsWith('.chips') });
-writeFileSync(join(fixed, 'model.json'), JSON.stringify({ ...JSON.parse(readFileSync(join(modelDir, 'model.json'), 'utf8')), thresholds: { high: 0.084, low: 0.0672, min_area_m2: 0.5 }, verifier: { model: stage.model, threshold: stage.threshold, max_windows: stage.max_windows } }));
+writeFileSync(
+  join(fixed, 'model.json'),
+  JSON.stringify({
+    ...JSON.parse(readFileSync(join(modelDir, 'model.json'), 'utf8')),
+    thresholds: { high: 0.084, low: 0.0672, min_area_m2: 0.5 },
+    verifier: { model: stage.model, threshold: stage.threshold, max_windows: stage.max_windows },
+  }),
+);
 const save = (name: string, w: { rgb: Uint8Array; width: number; height: number }) =>
-  sharp(Buffer.from(w.rgb), { raw: { width: w.width, height: w.height, channels: 3 } }).png().toFile(join(out, 'background', name));
-let mined = 0, random = 0;
+  sharp(Buffer.from(w.rgb), { raw: { width: w.width, height: w.height, channels: 3 } })
+    .png()
+    .toFile(join(out, 'background', name));
+let mined = 0,
+  random = 0;
 try {
   for (const img of images) {
     const stem = basename(img, extname(img));
     const windows: VerifierWindow[] = [];
-    await scanImages({ images: [img], modelDir: fixed, outDir: join(work, `scan-${stem}`), workers: 1, verify: false, onVerifierWindow: (v) => windows.push(v) });
+    await scanImages({
+      images: [img],
+      modelDir: fixed,
+      outDir: join(work, `scan-${stem}`),
+      workers: 1,
+      verify: false,
+      onVerifierWindow: (v) => windows.push(v),
+    });
     for (const [k, w] of windows.entries()) await save(`rm-${stem}-${k}.png`, w.raster);
     mined += windows.length;
     const src = await openGeoTiffSource(img);

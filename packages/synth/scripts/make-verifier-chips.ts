@@ -25,7 +25,8 @@ type Ring = Array<[number, number]>;
 const forPrefilter = process.argv.includes('--prefilter');
 const [modelDir, out, firstArg, nArg] = process.argv.slice(2).filter((a) => a !== '--prefilter');
 if (!modelDir || !out) throw new Error('usage: make-verifier-chips.ts <modelDir> <outDir> [firstSeed] [scenes] [--prefilter]');
-const first = Number(firstArg ?? 1300), n = Number(nArg ?? 40);
+const first = Number(firstArg ?? 1300),
+  n = Number(nArg ?? 40);
 const card = await loadModelCard(modelDir);
 if (!card.verifier) throw new Error(`${modelDir}/model.json has no verifier block`);
 if (forPrefilter && !card.verifier.prefilter) throw new Error(`${modelDir}/model.json has no verifier.prefilter block`);
@@ -41,13 +42,27 @@ const work = mkdtempSync(join(tmpdir(), 'tiandi-vchips-'));
 // the recipe collects the same windows every run.
 const fixed = join(work, 'model');
 cpSync(modelDir, fixed, { recursive: true, filter: (p) => !basename(p).startsWith('.chips') });
-writeFileSync(join(fixed, 'model.json'), JSON.stringify({ ...JSON.parse(readFileSync(join(modelDir, 'model.json'), 'utf8')), thresholds: { high: 0.084, low: 0.0672, min_area_m2: 0.5 }, verifier: stage }));
+writeFileSync(
+  join(fixed, 'model.json'),
+  JSON.stringify({
+    ...JSON.parse(readFileSync(join(modelDir, 'model.json'), 'utf8')),
+    thresholds: { high: 0.084, low: 0.0672, min_area_m2: 0.5 },
+    verifier: stage,
+  }),
+);
 const CRSS = ['EPSG:4522', 'EPSG:32648', 'EPSG:4326', 'EPSG:3857', 'EPSG:4544', 'EPSG:4490'];
 const manifest: object[] = [];
 const counts = { poppy: 0, background: 0, skipped: 0 };
 const square = ([lon, lat]: [number, number], m: number): Ring => {
-  const dy = m / 111_320, dx = m / (111_320 * Math.cos((lat * Math.PI) / 180));
-  return [[lon - dx, lat - dy], [lon + dx, lat - dy], [lon + dx, lat + dy], [lon - dx, lat + dy], [lon - dx, lat - dy]];
+  const dy = m / 111_320,
+    dx = m / (111_320 * Math.cos((lat * Math.PI) / 180));
+  return [
+    [lon - dx, lat - dy],
+    [lon + dx, lat - dy],
+    [lon + dx, lat + dy],
+    [lon - dx, lat + dy],
+    [lon - dx, lat - dy],
+  ];
 };
 for (let seed = first; seed < first + n; seed++) {
   const r = createPrng(seed * 11 + 3);
@@ -60,15 +75,24 @@ for (let seed = first; seed < first + n; seed++) {
   const truth = JSON.parse(readFileSync(w.truthPath, 'utf8')) as { features: Array<{ properties: { class: string }; geometry: { coordinates: Ring[] } }> };
   const plots = truth.features.filter((f) => f.properties.class === 'poppy').map((f) => f.geometry.coordinates);
   const windows: VerifierWindow[] = [];
-  await scanImages({ images: [w.tifPath], modelDir: fixed, outDir: join(work, `scan-${seed}`), workers: 1, verify: false, onVerifierWindow: (v) => windows.push(v) });
+  await scanImages({
+    images: [w.tifPath],
+    modelDir: fixed,
+    outDir: join(work, `scan-${seed}`),
+    workers: 1,
+    verify: false,
+    onVerifierWindow: (v) => windows.push(v),
+  });
   // Look-alikes the first stage happened not to flag here may be flagged elsewhere: a few windows on each,
   // read by the same reader (ornamental beds, corn poppy and roses are rare, and carry flowers like poppy).
   const src = await openGeoTiffSource(w.tifPath);
   for (const la of w.scene.layout.lookalikes) {
     const per = ['ornamental_bed', 'corn_poppy', 'roses'].includes(la.what) ? 3 : 1;
-    const xs = la.ring.map((q) => q[0]), ys = la.ring.map((q) => q[1]);
+    const xs = la.ring.map((q) => q[0]),
+      ys = la.ring.map((q) => q[1]);
     for (let j = 0, tries = 0; j < per && tries < 50; tries++) {
-      const x = r.range(Math.min(...xs), Math.max(...xs)), y = r.range(Math.min(...ys), Math.max(...ys));
+      const x = r.range(Math.min(...xs), Math.max(...xs)),
+        y = r.range(Math.min(...ys), Math.max(...ys));
       if (!insideRing(la.ring, x, y, 0)) continue;
       const raster = await readVerifierWindow(src, vcard, x / gsdM, y / gsdM);
       windows.push({ image: w.tifPath, candidateId: `lookalike-${la.what}`, lonLat: w.scene.georef.sceneToLonLat(x, y), raster });
@@ -79,9 +103,11 @@ for (let seed = first; seed < first + n; seed++) {
   // the wide world, which it never saw) still teach the verifier what they look like.
   const perPlot = Number(process.env.VCHIPS_PLOT_WINDOWS ?? 0);
   for (const p of perPlot > 0 ? w.scene.layout.plots : []) {
-    const xs = p.ring.map((q) => q[0]), ys = p.ring.map((q) => q[1]);
+    const xs = p.ring.map((q) => q[0]),
+      ys = p.ring.map((q) => q[1]);
     for (let j = 0, tries = 0; j < perPlot && tries < 60; tries++) {
-      const x = r.range(Math.min(...xs), Math.max(...xs)), y = r.range(Math.min(...ys), Math.max(...ys));
+      const x = r.range(Math.min(...xs), Math.max(...xs)),
+        y = r.range(Math.min(...ys), Math.max(...ys));
       if (!pointInRing(x, y, p.ring)) continue;
       const raster = await readVerifierWindow(src, vcard, x / gsdM, y / gsdM);
       windows.push({ image: w.tifPath, candidateId: `plot-${p.id}`, lonLat: w.scene.georef.sceneToLonLat(x, y), raster });
@@ -98,15 +124,24 @@ for (let seed = first; seed < first + n; seed++) {
     const near = plots.some((p) => outlinesTouch([square(v.lonLat, 0.3)], p));
     const touches = near || plots.some((p) => outlinesTouch([square(v.lonLat, half)], p));
     const cls = near ? 'poppy' : touches ? undefined : 'background';
-    if (!cls) { counts.skipped++; continue; }
+    if (!cls) {
+      counts.skipped++;
+      continue;
+    }
     if (cls === 'background' && !v.candidateId.startsWith('lookalike-') && !r.chance(keepShare)) continue;
     const file = join(cls, `s${seed}-${k++}.png`);
     const S = v.raster.width;
     // Invalid pixels as the scan feeds them: the normalisation mean (mid-grey for the default card).
     const rgb = Buffer.from(v.raster.rgb);
     for (let i = 0; i < S * S; i++) if (!v.raster.valid[i]) for (let c = 0; c < 3; c++) rgb[i * 3 + c] = Math.round(vcard.input.mean[c] * vcard.input.scale);
-    await sharp(rgb, { raw: { width: S, height: S, channels: 3 } }).png().toFile(join(out, file));
-    manifest.push({ type: 'Feature', properties: { file, class: cls, seed, gsd_m: gsdM, candidate: v.candidateId }, geometry: { type: 'Point', coordinates: v.lonLat } });
+    await sharp(rgb, { raw: { width: S, height: S, channels: 3 } })
+      .png()
+      .toFile(join(out, file));
+    manifest.push({
+      type: 'Feature',
+      properties: { file, class: cls, seed, gsd_m: gsdM, candidate: v.candidateId },
+      geometry: { type: 'Point', coordinates: v.lonLat },
+    });
     counts[cls]++;
   }
   rmSync(w.tifPath, { force: true });

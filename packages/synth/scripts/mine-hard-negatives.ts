@@ -32,20 +32,41 @@ for (let seed = 1200; seed < 1200 + n; seed++) {
   const h = await runBareModel(model, img.rgb, img.width, img.height);
   const cellM = h.stride * gsdM * img.factor;
   // Fixed, low thresholds (not the card's, which calibration rewrites) so the recipe mines the same way every run.
-  const low = 0.2, high = 0.35;
+  const low = 0.2,
+    high = 0.35;
   const comps = heatComponents(h.heat, h.hw, h.hh, low, high, 1);
   const g = w.scene.georef;
   const truth = JSON.parse(readFileSync(w.truthPath, 'utf8'));
   const plots = truth.features.filter((f: { properties: { class: string } }) => f.properties.class === 'poppy');
   const hard = [];
   for (const c of comps) {
-    const xs = c.cells.map((k) => k % h.hw), ys = c.cells.map((k) => Math.floor(k / h.hw));
-    const x0 = Math.min(...xs) * cellM, x1 = (Math.max(...xs) + 1) * cellM, y0 = Math.min(...ys) * cellM, y1 = (Math.max(...ys) + 1) * cellM;
-    const ring = [[x0, y0], [x1, y0], [x1, y1], [x0, y1], [x0, y0]].map(([x, y]) => g.sceneToLonLat(x, y));
-    if (plots.some((p: { geometry: { coordinates: Array<Array<[number, number]>> } }) => outlinesTouch([ring as Array<[number, number]>], p.geometry.coordinates))) continue;
+    const xs = c.cells.map((k) => k % h.hw),
+      ys = c.cells.map((k) => Math.floor(k / h.hw));
+    const x0 = Math.min(...xs) * cellM,
+      x1 = (Math.max(...xs) + 1) * cellM,
+      y0 = Math.min(...ys) * cellM,
+      y1 = (Math.max(...ys) + 1) * cellM;
+    const ring = [
+      [x0, y0],
+      [x1, y0],
+      [x1, y1],
+      [x0, y1],
+      [x0, y0],
+    ].map(([x, y]) => g.sceneToLonLat(x, y));
+    if (
+      plots.some((p: { geometry: { coordinates: Array<Array<[number, number]>> } }) => outlinesTouch([ring as Array<[number, number]>], p.geometry.coordinates))
+    )
+      continue;
     hard.push({ type: 'Feature', properties: { class: 'hard_negative' }, geometry: { type: 'Polygon', coordinates: [ring] } });
   }
-  const recs = await exportChips(w.tifPath, { features: [...plots, ...hard.slice(0, 40)] }, out, { gsdM: model.card.gsd_m, sizePx: 128, perPositive: 2, perNegativeLabel: 1, randomPerHa: 2, seed });
+  const recs = await exportChips(w.tifPath, { features: [...plots, ...hard.slice(0, 40)] }, out, {
+    gsdM: model.card.gsd_m,
+    sizePx: 128,
+    perPositive: 2,
+    perNegativeLabel: 1,
+    randomPerHa: 2,
+    seed,
+  });
   total += recs.length;
   rmSync(w.tifPath);
   process.stdout.write(`scene ${seed}: ${hard.length} false-positive components, ${recs.length} chips (total ${total})\n`);

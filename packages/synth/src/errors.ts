@@ -5,7 +5,10 @@ export const SYNTH_ERROR_CODES = defineErrorCodes({
   TIANDI_E_BAD_SCENE_OPTIONS: { status: 400, summary: 'Scene options are invalid (unknown key, GSD out of 0.01–0.2 m, size out of range).' },
   TIANDI_E_BAD_CHIP_OPTIONS: { status: 400, summary: 'Chip export options or labels are invalid.' },
   TIANDI_E_BAD_TRUTH: { status: 400, summary: 'A ground-truth or candidates GeoJSON file is invalid.' },
-  TIANDI_E_BAD_REAL_NEGATIVES: { status: 400, summary: 'A real-negative folder or pattern of `tiandi eval --real-negatives` is unreadable or matches no GeoTIFF.' },
+  TIANDI_E_BAD_REAL_NEGATIVES: {
+    status: 400,
+    summary: 'A real-negative folder or pattern of `tiandi eval --real-negatives` is unreadable or matches no GeoTIFF.',
+  },
 });
 
 /** One of {@link SYNTH_ERROR_CODES}, or the shared `TIANDI_E_ABORTED`. */

@@ -33,7 +33,9 @@ export function generateScene(input: SceneOptionsInput): Scene {
   });
   const georef = sceneGeoref(options);
   return {
-    options, layout, georef,
+    options,
+    layout,
+    georef,
     truth: sceneTruth(layout, georef, options),
     renderRows(y0, rows) {
       const n = Math.max(0, Math.min(rows, options.heightPx - y0));

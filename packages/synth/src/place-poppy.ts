@@ -57,16 +57,25 @@ type Host = { ring: SceneXY[]; u0: number; u1: number; v0: number; v1: number };
  * The outline of a plot in its setting, drawn in host parcel `h` (or a courtyard), and for tree_edge
  * the tree that shades it; undefined when this draw does not fit (the caller tries again).
  */
-function plotRing(l: SceneLayout, r: Prng, h: Host, setting: PlotSetting, wide: boolean, yards: SceneObject[]): { ring: SceneXY[]; tree?: [number, number, number] } | undefined {
+function plotRing(
+  l: SceneLayout,
+  r: Prng,
+  h: Host,
+  setting: PlotSetting,
+  wide: boolean,
+  yards: SceneObject[],
+): { ring: SceneXY[]; tree?: [number, number, number] } | undefined {
   const ang = Math.atan2(l.sin, l.cos);
   if (setting === 'open_field' && wide && r.chance(0.6)) {
     const c = uvToXy(l, r.range(h.u0, h.u1), r.range(h.v0, h.v1));
     return { ring: irregularRingXY(c[0], c[1], Math.exp(r.range(Math.log(3), Math.log(120))), r.range(1, 4), r.range(0, Math.PI), r) };
   }
   if (setting === 'open_field') {
-    const lu = Math.min(h.u1 - h.u0 - 2, r.range(5, 22)), lv = Math.min(h.v1 - h.v0 - 2, r.range(4, 16));
+    const lu = Math.min(h.u1 - h.u0 - 2, r.range(5, 22)),
+      lv = Math.min(h.v1 - h.v0 - 2, r.range(4, 16));
     if (lu < 3 || lv < 3) return undefined;
-    const u = r.range(h.u0 + 1, h.u1 - 1 - lu), v = r.range(h.v0 + 1, h.v1 - 1 - lv);
+    const u = r.range(h.u0 + 1, h.u1 - 1 - lu),
+      v = r.range(h.v0 + 1, h.v1 - 1 - lv);
     return { ring: [uvToXy(l, u, v), uvToXy(l, u + lu, v), uvToXy(l, u + lu, v + lv), uvToXy(l, u, v + lv)] };
   }
   if (setting === 'in_crop' || setting === 'tree_edge') {
@@ -80,7 +89,8 @@ function plotRing(l: SceneLayout, r: Prng, h: Host, setting: PlotSetting, wide: 
   }
   if (setting === 'field_edge') {
     const area = Math.exp(r.range(Math.log(2), Math.log(30)));
-    const w = r.range(0.8, 1.8), len = area / w;
+    const w = r.range(0.8, 1.8),
+      len = area / w;
     if (len > h.u1 - h.u0 - 2) return undefined;
     const u = r.range(h.u0 + 1 + len / 2, h.u1 - 1 - len / 2);
     const top = r.chance(0.5);
@@ -91,10 +101,20 @@ function plotRing(l: SceneLayout, r: Prng, h: Host, setting: PlotSetting, wide: 
   const y = r.pick(yards);
   if (y.shape.type !== 'rect') return undefined;
   const s = y.shape;
-  const hw = r.range(0.7, 1.6), hh = r.range(0.6, 1.3);
-  const du = r.range(-s.hw + hw + 0.5, s.hw - hw - 0.5), dv = r.range(0, s.hh - hh - 0.5);
-  const cx = s.cx + du * s.cos - dv * s.sin, cy = s.cy + du * s.sin + dv * s.cos;
-  return { ring: [[-1, -1], [1, -1], [1, 1], [-1, 1]].map(([a, b]) => [cx + a * hw * s.cos - b * hh * s.sin, cy + a * hw * s.sin + b * hh * s.cos]) as SceneXY[] };
+  const hw = r.range(0.7, 1.6),
+    hh = r.range(0.6, 1.3);
+  const du = r.range(-s.hw + hw + 0.5, s.hw - hw - 0.5),
+    dv = r.range(0, s.hh - hh - 0.5);
+  const cx = s.cx + du * s.cos - dv * s.sin,
+    cy = s.cy + du * s.sin + dv * s.cos;
+  return {
+    ring: [
+      [-1, -1],
+      [1, -1],
+      [1, 1],
+      [-1, 1],
+    ].map(([a, b]) => [cx + a * hw * s.cos - b * hh * s.sin, cy + a * hw * s.sin + b * hh * s.cos]) as SceneXY[],
+  };
 }
 
 /** A classic-world plot: flowering or in capsule, one flower colour or mixed, its truth recorded; the shading tree after it. */
@@ -105,15 +125,23 @@ function placeClassicPlot(l: SceneLayout, r: Prng, ring: SceneXY[], setting: Plo
   const densityPerM2 = r.range(14, 36);
   const areaM2 = ringAreaM2(ring);
   const obj: SceneObject = makeObject({
-    kind: capsule ? Kind.PoppyCapsule : Kind.Poppy, z: 10, shape: { type: 'poly', ring },
+    kind: capsule ? Kind.PoppyCapsule : Kind.Poppy,
+    z: 10,
+    shape: { type: 'poly', ring },
     colour: capsule ? [r.int(118, 138), r.int(146, 162), r.int(124, 140)] : [r.int(104, 122), r.int(140, 158), r.int(128, 146)],
-    colour2: POPPY_FLOWERS[main].rgb, seed: r.int(0, 1e9), density: mixed ? -r.range(0.45, 0.85) : r.range(0.45, 0.85),
+    colour2: POPPY_FLOWERS[main].rgb,
+    seed: r.int(0, 1e9),
+    density: mixed ? -r.range(0.45, 0.85) : r.range(0.45, 0.85),
     cellM: 1 / Math.sqrt(densityPerM2),
   });
   l.objects.push(obj);
   if (tree) addTree(l, r, tree[0], tree[1], tree[2], false);
   l.plots.push({
-    id: `p${l.plots.length + 1}`, stage: capsule ? 'capsule' : 'flowering', setting, ring: [...ring, ring[0]], areaM2: Math.round(areaM2 * 100) / 100,
+    id: `p${l.plots.length + 1}`,
+    stage: capsule ? 'capsule' : 'flowering',
+    setting,
+    ring: [...ring, ring[0]],
+    areaM2: Math.round(areaM2 * 100) / 100,
     plantCount: Math.round(areaM2 * densityPerM2),
     flowerColours: capsule ? [] : mixed ? POPPY_FLOWERS.map((f) => f.name) : [POPPY_FLOWERS[main].name],
   });
@@ -124,29 +152,47 @@ function placeWidePlot(l: SceneLayout, r: Prng, ring: SceneXY[], setting: PlotSe
   const d = drawPlantVariant(r, l.cos, l.sin);
   const areaM2 = ringAreaM2(ring);
   const rows = d.variant.rows;
-  l.objects.push(makeObject({
-    kind: d.truth.stage === 'capsule' ? Kind.PoppyCapsule : Kind.Poppy, z: 10, shape: { type: 'poly', ring },
-    colour: drawLeafColour(r, d.truth.stage), colour2: d.variant.palette[0], seed: r.int(0, 1e9), density: d.flowerShare,
-    cellM: rows ? rows.plantM : 1 / Math.sqrt(d.densityPerM2), plant: d.variant,
-  }));
-  const xs = ring.map((p) => p[0]), ys = ring.map((p) => p[1]);
+  l.objects.push(
+    makeObject({
+      kind: d.truth.stage === 'capsule' ? Kind.PoppyCapsule : Kind.Poppy,
+      z: 10,
+      shape: { type: 'poly', ring },
+      colour: drawLeafColour(r, d.truth.stage),
+      colour2: d.variant.palette[0],
+      seed: r.int(0, 1e9),
+      density: d.flowerShare,
+      cellM: rows ? rows.plantM : 1 / Math.sqrt(d.densityPerM2),
+      plant: d.variant,
+    }),
+  );
+  const xs = ring.map((p) => p[0]),
+    ys = ring.map((p) => p[1]);
   const [x0, x1, y0, y1] = [Math.min(...xs), Math.max(...xs), Math.min(...ys), Math.max(...ys)];
   if (d.fruitTrees) {
     const nTrees = Math.max(1, Math.round(areaM2 / 25));
     for (let k = 0, tries = 0; k < nTrees && tries < 40; tries++) {
-      const x = r.range(x0, x1), y = r.range(y0, y1);
+      const x = r.range(x0, x1),
+        y = r.range(y0, y1);
       if (!pointInRing(x, y, ring)) continue;
       addTree(l, r, x, y, r.range(1, 2), r.chance(0.25));
       k++;
     }
   } else if (r.chance(0.3)) {
     // Part shade: a tree beside the plot, its shadow (sun from anywhere) falling on part of it.
-    const p = ring[r.int(0, ring.length - 1)], cx = (x0 + x1) / 2, cy = (y0 + y1) / 2;
+    const p = ring[r.int(0, ring.length - 1)],
+      cx = (x0 + x1) / 2,
+      cy = (y0 + y1) / 2;
     addTree(l, r, p[0] + (p[0] - cx) * 0.2, p[1] + (p[1] - cy) * 0.2, r.range(1.2, 2.6), false);
   }
   l.plots.push({
-    id: `p${l.plots.length + 1}`, stage: d.truth.stage, setting, ring: [...ring, ring[0]], areaM2: Math.round(areaM2 * 100) / 100,
-    plantCount: Math.round(areaM2 * d.densityPerM2), flowerColours: d.colours, sowing: d.truth.sowing,
+    id: `p${l.plots.length + 1}`,
+    stage: d.truth.stage,
+    setting,
+    ring: [...ring, ring[0]],
+    areaM2: Math.round(areaM2 * 100) / 100,
+    plantCount: Math.round(areaM2 * d.densityPerM2),
+    flowerColours: d.colours,
+    sowing: d.truth.sowing,
     ...(d.truth.intercrop ? { intercrop: d.truth.intercrop } : {}),
   });
 }
@@ -156,19 +202,23 @@ function irregularRingXY(cx: number, cy: number, areaM2: number, aspect: number,
   const n = r.int(6, 11);
   const pts: SceneXY[] = [];
   for (let i = 0; i < n; i++) {
-    const t = ((i + r.range(-0.3, 0.3)) / n) * 2 * Math.PI, rad = r.range(0.65, 1.3);
+    const t = ((i + r.range(-0.3, 0.3)) / n) * 2 * Math.PI,
+      rad = r.range(0.65, 1.3);
     pts.push([rad * Math.cos(t) * Math.sqrt(aspect), (rad * Math.sin(t)) / Math.sqrt(aspect)]);
   }
   const k = Math.sqrt(areaM2 / ringAreaM2(pts));
-  const c = Math.cos(rot), sn = Math.sin(rot);
+  const c = Math.cos(rot),
+    sn = Math.sin(rot);
   return pts.map(([u, v]) => [cx + k * (u * c - v * sn), cy + k * (u * sn + v * c)]);
 }
 
 function blocked(objects: SceneObject[], ring: SceneXY[], inYard: boolean): boolean {
-  const cx = ring.reduce((t, p) => t + p[0], 0) / ring.length, cy = ring.reduce((t, p) => t + p[1], 0) / ring.length;
+  const cx = ring.reduce((t, p) => t + p[0], 0) / ring.length,
+    cy = ring.reduce((t, p) => t + p[1], 0) / ring.length;
   const pts: SceneXY[] = [[cx, cy]];
   for (let i = 0; i < ring.length; i++) {
-    const [ax, ay] = ring[i], [bx, by] = ring[(i + 1) % ring.length];
+    const [ax, ay] = ring[i],
+      [bx, by] = ring[(i + 1) % ring.length];
     const n = Math.max(1, Math.ceil(Math.hypot(bx - ax, by - ay)));
     for (let k = 0; k < n; k++) pts.push([ax + ((bx - ax) * k) / n, ay + ((by - ay) * k) / n]);
   }
@@ -181,7 +231,14 @@ function blocked(objects: SceneObject[], ring: SceneXY[], inYard: boolean): bool
     }
     if (o.shape.type === 'poly' && pts.length) {
       // Another plot: reject when its vertices fall inside this ring's bbox neighbourhood.
-      for (const [x, y] of o.shape.ring) if (x > Math.min(...ring.map((p) => p[0])) - 1 && x < Math.max(...ring.map((p) => p[0])) + 1 && y > Math.min(...ring.map((p) => p[1])) - 1 && y < Math.max(...ring.map((p) => p[1])) + 1) return true;
+      for (const [x, y] of o.shape.ring)
+        if (
+          x > Math.min(...ring.map((p) => p[0])) - 1 &&
+          x < Math.max(...ring.map((p) => p[0])) + 1 &&
+          y > Math.min(...ring.map((p) => p[1])) - 1 &&
+          y < Math.max(...ring.map((p) => p[1])) + 1
+        )
+          return true;
     }
   }
   return false;

@@ -18,7 +18,8 @@ export interface SceneGeoref {
 
 /** The default centre of a scene: in Liangshan, or near the central meridian of a transverse Mercator CRS. */
 function defaultCentre(crs: Crs, seed: number): [number, number] {
-  const f1 = hash32(seed, 11) / 2 ** 32, f2 = hash32(seed, 12) / 2 ** 32;
+  const f1 = hash32(seed, 11) / 2 ** 32,
+    f2 = hash32(seed, 12) / 2 ** 32;
   const lon0 = /\+lon_0=([-\d.]+)/.exec(crs.proj4);
   const lon = lon0 && /tmerc|utm/.test(crs.proj4) ? Number(lon0[1]) + 0.05 + 0.3 * f1 : 102.2 + 0.2 * f1;
   const zone = /\+zone=(\d+)/.exec(crs.proj4);
@@ -47,7 +48,8 @@ export function sceneGeoref(o: SceneOptions): SceneGeoref {
     // software writes it); about 1/cos(lat) for Web Mercator, measured at the centre.
     let k = 1;
     if (/\+proj=merc/.test(crs.proj4)) {
-      const a = toWgs.inverse(centre), b = toWgs.inverse([centre[0] + 1e-4, centre[1]]);
+      const a = toWgs.inverse(centre),
+        b = toWgs.inverse([centre[0] + 1e-4, centre[1]]);
       k = Math.hypot(b[0] - a[0], b[1] - a[1]) / (1e-4 * metresPerDegreeLon(centre[1]));
     }
     psx = psy = o.gsdM * k;
@@ -58,13 +60,23 @@ export function sceneGeoref(o: SceneOptions): SceneGeoref {
     const c = toWgs.inverse(centre);
     ox = c[0] - (o.widthPx / 2) * psx;
     oy = c[1] + (o.heightPx / 2) * psy;
-    if (crs.units === 'metre') { ox = Math.round(ox); oy = Math.round(oy); }
+    if (crs.units === 'metre') {
+      ox = Math.round(ox);
+      oy = Math.round(oy);
+    }
   }
-  const kx = psx / o.gsdM, ky = psy / o.gsdM;
+  const kx = psx / o.gsdM,
+    ky = psy / o.gsdM;
   const sceneToCrs = (x: number, y: number): [number, number] => [ox + x * kx, oy - y * ky];
   return {
-    crs, epsg, geoTransform: [ox, psx, 0, oy, 0, -psy], sceneToCrs,
+    crs,
+    epsg,
+    geoTransform: [ox, psx, 0, oy, 0, -psy],
+    sceneToCrs,
     sceneToLonLat: (x, y) => toWgs.forward(sceneToCrs(x, y)),
-    lonLatToScene: (lon, lat) => { const p = toWgs.inverse([lon, lat]); return [(p[0] - ox) / kx, (oy - p[1]) / ky]; },
+    lonLatToScene: (lon, lat) => {
+      const p = toWgs.inverse([lon, lat]);
+      return [(p[0] - ox) / kx, (oy - p[1]) / ky];
+    },
   };
 }

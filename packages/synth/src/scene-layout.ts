@@ -39,8 +39,17 @@ export interface LayoutOptions {
 }
 
 const COVER_WEIGHTS: Array<[Cover, number]> = [
-  [Cover.Wheat, 18], [Cover.Rapeseed, 12], [Cover.Vegetables, 10], [Cover.Brassica, 9], [Cover.Garlic, 9],
-  [Cover.Soil, 6], [Cover.Ploughed, 6], [Cover.Orchard, 7], [Cover.Tea, 5], [Cover.Mulch, 7], [Cover.Fallow, 6],
+  [Cover.Wheat, 18],
+  [Cover.Rapeseed, 12],
+  [Cover.Vegetables, 10],
+  [Cover.Brassica, 9],
+  [Cover.Garlic, 9],
+  [Cover.Soil, 6],
+  [Cover.Ploughed, 6],
+  [Cover.Orchard, 7],
+  [Cover.Tea, 5],
+  [Cover.Mulch, 7],
+  [Cover.Fallow, 6],
 ];
 
 function pickCover(r: Prng, teaOk: boolean): Cover {
@@ -72,8 +81,19 @@ export function buildSceneLayout(opts: LayoutOptions): SceneLayout {
   if (wide) Object.assign(look, wideLook(opts.seed)); // drawn from its own stream: the layout stays the classic one
   const grid = parcelGrid(r, W, H);
   const layout: SceneLayout = {
-    seed: opts.seed, widthM: W, heightM: H, cos: grid.cos, sin: grid.sin, vEdges: grid.vEdges, rows: grid.rows, objects: [], index: undefined as unknown as ObjectIndex,
-    plots: [], lookalikes: [], look, bundHalfM: r.range(0.15, 0.3),
+    seed: opts.seed,
+    widthM: W,
+    heightM: H,
+    cos: grid.cos,
+    sin: grid.sin,
+    vEdges: grid.vEdges,
+    rows: grid.rows,
+    objects: [],
+    index: undefined as unknown as ObjectIndex,
+    plots: [],
+    lookalikes: [],
+    look,
+    bundHalfM: r.range(0.15, 0.3),
   };
   // Village: parcels near its centre become village ground with courtyards and houses.
   if (r.chance(0.65)) addVillage(layout, r.fork(1), r.range(0.2 * W, 0.8 * W), r.range(0.2 * H, 0.8 * H), r.range(28, 55));
@@ -83,7 +103,9 @@ export function buildSceneLayout(opts: LayoutOptions): SceneLayout {
   // A pond.
   if (r.chance(0.45)) {
     const ring = blobRingXY(r.range(0.1 * W, 0.9 * W), r.range(0.1 * H, 0.9 * H), r.range(150, 700), r.range(1, 2.5), r.range(0, 3), r.next, 24);
-    layout.objects.push(makeObject({ kind: Kind.Pond, z: 3, shape: { type: 'poly', ring }, colour: [62, 84, 80], colour2: [120, 110, 85], seed: r.int(0, 1e9), density: 0 }));
+    layout.objects.push(
+      makeObject({ kind: Kind.Pond, z: 3, shape: { type: 'poly', ring }, colour: [62, 84, 80], colour2: [120, 110, 85], seed: r.int(0, 1e9), density: 0 }),
+    );
   }
   placePoppyPlots(layout, r.fork(2), opts.plotsPerHa ?? 2.5, wide);
   placeLookalikes(layout, r.fork(3));
@@ -108,13 +130,21 @@ function sceneLook(r: Prng): SceneLook {
 /** The rotated grid of parcels over the scene (with a 5 m margin): row edges in v, parcel edges and crops in u. */
 function parcelGrid(r: Prng, W: number, H: number): Pick<SceneLayout, 'cos' | 'sin' | 'vEdges' | 'rows'> & { uMin: number; uMax: number } {
   const ang = r.range(-0.5, 0.5);
-  const cos = Math.cos(ang), sin = Math.sin(ang);
+  const cos = Math.cos(ang),
+    sin = Math.sin(ang);
   // Rotated bbox of the scene in (u, v).
-  const corners: SceneXY[] = [[0, 0], [W, 0], [0, H], [W, H]];
+  const corners: SceneXY[] = [
+    [0, 0],
+    [W, 0],
+    [0, H],
+    [W, H],
+  ];
   const us = corners.map(([x, y]) => x * cos + y * sin);
   const vs = corners.map(([x, y]) => -x * sin + y * cos);
-  const uMin = Math.min(...us) - 5, uMax = Math.max(...us) + 5;
-  const vMin = Math.min(...vs) - 5, vMax = Math.max(...vs) + 5;
+  const uMin = Math.min(...us) - 5,
+    uMax = Math.max(...us) + 5;
+  const vMin = Math.min(...vs) - 5,
+    vMax = Math.max(...vs) + 5;
   const teaOk = r.chance(0.35);
   const vEdges: number[] = [vMin];
   while (vEdges[vEdges.length - 1] < vMax) vEdges.push(vEdges[vEdges.length - 1] + r.range(9, 34));
@@ -123,7 +153,13 @@ function parcelGrid(r: Prng, W: number, H: number): Pick<SceneLayout, 'cos' | 's
     const parcels: Parcel[] = [];
     while (uEdges[uEdges.length - 1] < uMax) {
       uEdges.push(uEdges[uEdges.length - 1] + r.range(18, 85));
-      parcels.push({ cover: pickCover(r, teaOk), seed: r.int(0, 1 << 30), rowAxis: r.chance(0.7) ? 0 : 1, rowSpacingM: r.range(0.25, 0.6), tint: r.range(0.88, 1.12) });
+      parcels.push({
+        cover: pickCover(r, teaOk),
+        seed: r.int(0, 1 << 30),
+        rowAxis: r.chance(0.7) ? 0 : 1,
+        rowSpacingM: r.range(0.25, 0.6),
+        tint: r.range(0.88, 1.12),
+      });
     }
     return { uEdges, parcels };
   });
@@ -141,12 +177,32 @@ function addRoadAndTracks(layout: SceneLayout, r: Prng, uMin: number, uMax: numb
     const t = i / 6;
     roadPts.push([a[0] + (b[0] - a[0]) * t + r.range(-4, 4), a[1] + (b[1] - a[1]) * t + r.range(-4, 4)]);
   }
-  objs.push(makeObject({ kind: Kind.Road, z: 5, shape: { type: 'line', pts: roadPts, halfWidth: r.range(2.2, 3.5) }, colour: [172, 170, 163], colour2: [0, 0, 0], seed: r.int(0, 1e9), density: 0 }));
+  objs.push(
+    makeObject({
+      kind: Kind.Road,
+      z: 5,
+      shape: { type: 'line', pts: roadPts, halfWidth: r.range(2.2, 3.5) },
+      colour: [172, 170, 163],
+      colour2: [0, 0, 0],
+      seed: r.int(0, 1e9),
+      density: 0,
+    }),
+  );
   const nTracks = r.int(1, 2);
   for (let k = 0; k < nTracks; k++) {
     const vi = r.int(1, vEdges.length - 2);
     const v = vEdges[vi];
-    objs.push(makeObject({ kind: Kind.Track, z: 4, shape: { type: 'line', pts: [uvToXy(layout, uMin, v), uvToXy(layout, uMax, v)], halfWidth: r.range(1.1, 1.8) }, colour: [150, 128, 98], colour2: [0, 0, 0], seed: r.int(0, 1e9), density: 0 }));
+    objs.push(
+      makeObject({
+        kind: Kind.Track,
+        z: 4,
+        shape: { type: 'line', pts: [uvToXy(layout, uMin, v), uvToXy(layout, uMax, v)], halfWidth: r.range(1.1, 1.8) },
+        colour: [150, 128, 98],
+        colour2: [0, 0, 0],
+        seed: r.int(0, 1e9),
+        density: 0,
+      }),
+    );
   }
   return roadPts;
 }
@@ -154,9 +210,11 @@ function addRoadAndTracks(layout: SceneLayout, r: Prng, uMin: number, uMax: numb
 /** A row of trees along the road. */
 function addRoadTrees(layout: SceneLayout, r: Prng, roadPts: SceneXY[]): void {
   for (let i = 1; i < roadPts.length; i++) {
-    const [ax, ay] = roadPts[i - 1], [bx, by] = roadPts[i];
+    const [ax, ay] = roadPts[i - 1],
+      [bx, by] = roadPts[i];
     const len = Math.hypot(bx - ax, by - ay);
-    const nx = -(by - ay) / len, ny = (bx - ax) / len;
+    const nx = -(by - ay) / len,
+      ny = (bx - ax) / len;
     for (let d = r.range(0, 8); d < len; d += r.range(6, 14)) {
       if (!r.chance(0.55)) continue;
       const off = (r.chance(0.5) ? 1 : -1) * r.range(4.5, 6.5);
@@ -186,46 +244,110 @@ function addOrchards(layout: SceneLayout, r: Prng): void {
 /** Adds a tree crown (and its shadow) at (x, y). */
 export function addTree(l: SceneLayout, r: Prng, x: number, y: number, radiusM: number, blossom: boolean): void {
   const h = radiusM * r.range(1.2, 2);
-  l.objects.push(makeObject({ kind: Kind.Shadow, z: 6, shape: { type: 'circle', cx: x + l.look.shadowDx * h, cy: y + l.look.shadowDy * h, r: radiusM * 0.95 }, colour: [0, 0, 0], colour2: [0, 0, 0], seed: 0, density: 0 }));
+  l.objects.push(
+    makeObject({
+      kind: Kind.Shadow,
+      z: 6,
+      shape: { type: 'circle', cx: x + l.look.shadowDx * h, cy: y + l.look.shadowDy * h, r: radiusM * 0.95 },
+      colour: [0, 0, 0],
+      colour2: [0, 0, 0],
+      seed: 0,
+      density: 0,
+    }),
+  );
   const pinkish = r.chance(0.6);
-  l.objects.push(makeObject({
-    kind: blossom ? Kind.BlossomTree : Kind.Tree, z: 20, shape: { type: 'circle', cx: x, cy: y, r: radiusM },
-    colour: [r.int(45, 70), r.int(85, 110), r.int(40, 55)],
-    colour2: pinkish ? [r.int(230, 250), r.int(170, 200), r.int(190, 215)] : [r.int(235, 250), r.int(235, 248), r.int(230, 245)],
-    seed: r.int(0, 1e9), density: r.range(0.55, 0.9),
-  }));
+  l.objects.push(
+    makeObject({
+      kind: blossom ? Kind.BlossomTree : Kind.Tree,
+      z: 20,
+      shape: { type: 'circle', cx: x, cy: y, r: radiusM },
+      colour: [r.int(45, 70), r.int(85, 110), r.int(40, 55)],
+      colour2: pinkish ? [r.int(230, 250), r.int(170, 200), r.int(190, 215)] : [r.int(235, 250), r.int(235, 248), r.int(230, 245)],
+      seed: r.int(0, 1e9),
+      density: r.range(0.55, 0.9),
+    }),
+  );
 }
 
 function addVillage(l: SceneLayout, r: Prng, cx: number, cy: number, radiusM: number): void {
   forEachParcel(l, (p, ring) => {
     const [x0, y0, x1, y1] = ringExtent(ring);
-    const px = (x0 + x1) / 2, py = (y0 + y1) / 2;
+    const px = (x0 + x1) / 2,
+      py = (y0 + y1) / 2;
     if (Math.hypot(px - cx, py - cy) < radiusM) p.cover = Cover.VillageGround;
   });
   const n = r.int(5, 12);
   for (let i = 0; i < n; i++) {
-    const a = r.range(0, 2 * Math.PI), d = r.range(0, radiusM * 0.8);
-    const x = cx + d * Math.cos(a), y = cy + d * Math.sin(a);
-    const hw = r.range(4, 7), hh = r.range(4, 7);
-    const c = l.cos, s = l.sin;
+    const a = r.range(0, 2 * Math.PI),
+      d = r.range(0, radiusM * 0.8);
+    const x = cx + d * Math.cos(a),
+      y = cy + d * Math.sin(a);
+    const hw = r.range(4, 7),
+      hh = r.range(4, 7);
+    const c = l.cos,
+      s = l.sin;
     // Courtyard (walled yard) and the house along its north side.
-    l.objects.push(makeObject({ kind: Kind.Courtyard, z: 7, shape: { type: 'rect', cx: x, cy: y, hw, hh, cos: c, sin: s }, colour: r.chance(0.6) ? [176, 170, 160] : [150, 130, 105], colour2: [205, 200, 190], seed: r.int(0, 1e9), density: 0 }));
-    const roofs: Array<[number, number, number]> = [[108, 108, 114], [70, 108, 158], [168, 62, 50], [198, 196, 190], [150, 80, 55]];
+    l.objects.push(
+      makeObject({
+        kind: Kind.Courtyard,
+        z: 7,
+        shape: { type: 'rect', cx: x, cy: y, hw, hh, cos: c, sin: s },
+        colour: r.chance(0.6) ? [176, 170, 160] : [150, 130, 105],
+        colour2: [205, 200, 190],
+        seed: r.int(0, 1e9),
+        density: 0,
+      }),
+    );
+    const roofs: Array<[number, number, number]> = [
+      [108, 108, 114],
+      [70, 108, 158],
+      [168, 62, 50],
+      [198, 196, 190],
+      [150, 80, 55],
+    ];
     const roof = r.pick(roofs);
     const bh = r.range(2.5, 3.5);
-    const hx = x + (hh - bh) * s, hy = y - (hh - bh) * c;
-    l.objects.push(makeObject({ kind: Kind.Shadow, z: 6, shape: { type: 'rect', cx: hx + l.look.shadowDx * 4, cy: hy + l.look.shadowDy * 4, hw, hh: bh, cos: c, sin: s }, colour: [0, 0, 0], colour2: [0, 0, 0], seed: 0, density: 0 }));
-    l.objects.push(makeObject({ kind: Kind.Building, z: 15, shape: { type: 'rect', cx: hx, cy: hy, hw, hh: bh, cos: c, sin: s }, colour: roof, colour2: [roof[0] * 0.8, roof[1] * 0.8, roof[2] * 0.8], seed: r.int(0, 1e9), density: 0 }));
-    if (roof[0] === 168) l.lookalikes.push({ id: `la-${l.lookalikes.length + 1}`, what: 'red_roof', ring: shapeRing({ type: 'rect', cx: hx, cy: hy, hw, hh: bh, cos: c, sin: s }) });
+    const hx = x + (hh - bh) * s,
+      hy = y - (hh - bh) * c;
+    l.objects.push(
+      makeObject({
+        kind: Kind.Shadow,
+        z: 6,
+        shape: { type: 'rect', cx: hx + l.look.shadowDx * 4, cy: hy + l.look.shadowDy * 4, hw, hh: bh, cos: c, sin: s },
+        colour: [0, 0, 0],
+        colour2: [0, 0, 0],
+        seed: 0,
+        density: 0,
+      }),
+    );
+    l.objects.push(
+      makeObject({
+        kind: Kind.Building,
+        z: 15,
+        shape: { type: 'rect', cx: hx, cy: hy, hw, hh: bh, cos: c, sin: s },
+        colour: roof,
+        colour2: [roof[0] * 0.8, roof[1] * 0.8, roof[2] * 0.8],
+        seed: r.int(0, 1e9),
+        density: 0,
+      }),
+    );
+    if (roof[0] === 168)
+      l.lookalikes.push({
+        id: `la-${l.lookalikes.length + 1}`,
+        what: 'red_roof',
+        ring: shapeRing({ type: 'rect', cx: hx, cy: hy, hw, hh: bh, cos: c, sin: s }),
+      });
   }
 }
 
 /** Calls `fn` with every parcel and its outline ring in scene metres. */
 export function forEachParcel(l: SceneLayout, fn: (p: Parcel, ring: SceneXY[], row: number, col: number) => void): void {
   l.rows.forEach((row, i) => {
-    const v0 = l.vEdges[i], v1 = l.vEdges[i + 1];
+    const v0 = l.vEdges[i],
+      v1 = l.vEdges[i + 1];
     row.parcels.forEach((p, j) => {
-      const u0 = row.uEdges[j], u1 = row.uEdges[j + 1];
+      const u0 = row.uEdges[j],
+        u1 = row.uEdges[j + 1];
       const ring = [uvToXy(l, u0, v0), uvToXy(l, u1, v0), uvToXy(l, u1, v1), uvToXy(l, u0, v1)];
       const [x0, y0, x1, y1] = ringExtent(ring);
       if (x1 < 0 || y1 < 0 || x0 > l.widthM || y0 > l.heightM) return;
@@ -235,7 +357,8 @@ export function forEachParcel(l: SceneLayout, fn: (p: Parcel, ring: SceneXY[], r
 }
 
 function ringExtent(ring: SceneXY[]): [number, number, number, number] {
-  const xs = ring.map((p) => p[0]), ys = ring.map((p) => p[1]);
+  const xs = ring.map((p) => p[0]),
+    ys = ring.map((p) => p[1]);
   return [Math.min(...xs), Math.min(...ys), Math.max(...xs), Math.max(...ys)];
 }
 
@@ -243,7 +366,8 @@ function ringExtent(ring: SceneXY[]): [number, number, number, number] {
 export function insideRing(ring: SceneXY[], x: number, y: number, marginM: number): boolean {
   let sign = 0;
   for (let i = 0; i < ring.length; i++) {
-    const [ax, ay] = ring[i], [bx, by] = ring[(i + 1) % ring.length];
+    const [ax, ay] = ring[i],
+      [bx, by] = ring[(i + 1) % ring.length];
     const len = Math.hypot(bx - ax, by - ay);
     const cross = ((bx - ax) * (y - ay) - (by - ay) * (x - ax)) / len;
     if (sign === 0) sign = Math.sign(cross);

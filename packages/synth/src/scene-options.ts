@@ -4,7 +4,11 @@ import { SynthError } from './errors';
 /** Options of one synthetic scene, validated once at the boundary (unknown keys rejected). */
 export const SceneOptionsSchema = z
   .object({
-    seed: z.number().int().min(0).max(2 ** 31 - 1),
+    seed: z
+      .number()
+      .int()
+      .min(0)
+      .max(2 ** 31 - 1),
     /** Ground sample distance in metres per pixel. */
     gsdM: z.number().min(0.01).max(0.2).default(0.05),
     /** EPSG code or `EPSG:nnnn` (any CRS of the @tiandi/geo registry). */

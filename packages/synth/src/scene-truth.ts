@@ -53,22 +53,44 @@ const r8 = (v: number): number => Math.round(v * 1e8) / 1e8;
 export function sceneTruth(l: SceneLayout, g: SceneGeoref, o: SceneOptions): SceneTruth {
   const ll = (ring: SceneXY[]): [number, number][] => {
     const out = ring.map(([x, y]) => g.sceneToLonLat(x, y)).map(([a, b]) => [r8(a), r8(b)] as [number, number]);
-    const f = out[0], e = out[out.length - 1];
+    const f = out[0],
+      e = out[out.length - 1];
     if (f[0] !== e[0] || f[1] !== e[1]) out.push(f);
     return out;
   };
-  const W = l.widthM, H = l.heightM;
+  const W = l.widthM,
+    H = l.heightM;
   return {
     type: 'FeatureCollection',
     scene: {
-      seed: o.seed, gsd_m: o.gsdM, crs: g.crs.id, width_px: o.widthPx, height_px: o.heightPx,
-      geotransform: [...g.geoTransform], area_km2: (W * H) / 1e6,
-      footprint: ll([[0, 0], [W, 0], [W, H], [0, H]]),
+      seed: o.seed,
+      gsd_m: o.gsdM,
+      crs: g.crs.id,
+      width_px: o.widthPx,
+      height_px: o.heightPx,
+      geotransform: [...g.geoTransform],
+      area_km2: (W * H) / 1e6,
+      footprint: ll([
+        [0, 0],
+        [W, 0],
+        [W, H],
+        [0, H],
+      ]),
     },
     features: [
       ...l.plots.map((p) => ({
         type: 'Feature' as const,
-        properties: { class: 'poppy' as const, id: p.id, stage: p.stage, setting: p.setting, area_m2: p.areaM2, plant_count: p.plantCount, flower_colours: p.flowerColours, ...(p.sowing ? { sowing: p.sowing } : {}), ...(p.intercrop ? { intercrop: p.intercrop } : {}) },
+        properties: {
+          class: 'poppy' as const,
+          id: p.id,
+          stage: p.stage,
+          setting: p.setting,
+          area_m2: p.areaM2,
+          plant_count: p.plantCount,
+          flower_colours: p.flowerColours,
+          ...(p.sowing ? { sowing: p.sowing } : {}),
+          ...(p.intercrop ? { intercrop: p.intercrop } : {}),
+        },
         geometry: { type: 'Polygon' as const, coordinates: [ll(p.ring)] },
       })),
       ...l.lookalikes.map((a) => ({

@@ -15,7 +15,7 @@ export function shadeCover(p: Parcel, x: number, y: number, u: number, v: number
     case Cover.Soil:
       return set(out, 132 * t, 104 * t, 78 * t, fine, 10);
     case Cover.Ploughed: {
-      const f = (w * 2.5 - Math.floor(w * 2.5)) < 0.5 ? 0.8 : 1.05;
+      const f = w * 2.5 - Math.floor(w * 2.5) < 0.5 ? 0.8 : 1.05;
       return set(out, 122 * t * f, 95 * t * f, 70 * t * f, fine, 12);
     }
     case Cover.Wheat: {
@@ -35,12 +35,14 @@ export function shadeCover(p: Parcel, x: number, y: number, u: number, v: number
     }
     case Cover.Brassica: {
       const c = 0.5;
-      const iu = Math.floor(u / c), iv = Math.floor(v / c);
-      const du = u - (iu + 0.5) * c, dv = v - (iv + 0.5) * c;
+      const iu = Math.floor(u / c),
+        iv = Math.floor(v / c);
+      const du = u - (iu + 0.5) * c,
+        dv = v - (iv + 0.5) * c;
       const d2 = du * du + dv * dv;
       const rr = 0.19 + 0.04 * hash2(iu, iv, p.seed);
       if (d2 < rr * rr) {
-        const k = 1.15 - 0.4 * Math.sqrt(d2) / rr;
+        const k = 1.15 - (0.4 * Math.sqrt(d2)) / rr;
         return set(out, 112 * t * k, 150 * t * k, 134 * t * k, fine, 12);
       }
       return set(out, 118 * t, 96 * t, 72 * t, fine, 10);
@@ -58,7 +60,7 @@ export function shadeCover(p: Parcel, x: number, y: number, u: number, v: number
       const tw = w + 0.6 * Math.sin(u / 6);
       const ph = tw / 1.5 - Math.floor(tw / 1.5);
       if (ph < 0.72) {
-        const k = 0.8 + 0.35 * Math.sin(ph / 0.72 * Math.PI);
+        const k = 0.8 + 0.35 * Math.sin((ph / 0.72) * Math.PI);
         return set(out, 50 * t * k, 98 * t * k, 44 * t * k, fine, 14);
       }
       return set(out, 112 * t, 92 * t, 70 * t, fine, 8);

@@ -22,7 +22,10 @@ export function shapeBbox(s: Shape): [number, number, number, number] {
 
 /** Bounding box of a list of points. */
 export function ringBbox(ring: readonly SceneXY[]): [number, number, number, number] {
-  let x0 = Infinity, y0 = Infinity, x1 = -Infinity, y1 = -Infinity;
+  let x0 = Infinity,
+    y0 = Infinity,
+    x1 = -Infinity,
+    y1 = -Infinity;
   for (const [x, y] of ring) {
     if (x < x0) x0 = x;
     if (y < y0) y0 = y;
@@ -36,11 +39,13 @@ export function ringBbox(ring: readonly SceneXY[]): [number, number, number, num
 export function shapeHit(s: Shape, x: number, y: number): boolean {
   switch (s.type) {
     case 'circle': {
-      const dx = x - s.cx, dy = y - s.cy;
+      const dx = x - s.cx,
+        dy = y - s.cy;
       return dx * dx + dy * dy < s.r * s.r;
     }
     case 'rect': {
-      const dx = x - s.cx, dy = y - s.cy;
+      const dx = x - s.cx,
+        dy = y - s.cy;
       const u = dx * s.cos + dy * s.sin;
       const v = -dx * s.sin + dy * s.cos;
       return u > -s.hw && u < s.hw && v > -s.hh && v < s.hh;
@@ -58,11 +63,13 @@ export function distToPolyline(pts: readonly SceneXY[], x: number, y: number): n
   for (let i = 1; i < pts.length; i++) {
     const [ax, ay] = pts[i - 1];
     const [bx, by] = pts[i];
-    const dx = bx - ax, dy = by - ay;
+    const dx = bx - ax,
+      dy = by - ay;
     const l2 = dx * dx + dy * dy || 1e-12;
     let t = ((x - ax) * dx + (y - ay) * dy) / l2;
     t = t < 0 ? 0 : t > 1 ? 1 : t;
-    const ex = ax + t * dx - x, ey = ay + t * dy - y;
+    const ex = ax + t * dx - x,
+      ey = ay + t * dy - y;
     const d = Math.sqrt(ex * ex + ey * ey);
     if (d < best) best = d;
   }
@@ -88,7 +95,13 @@ export function shapeRing(s: Shape): SceneXY[] {
     return out;
   }
   if (s.type === 'rect') {
-    const c: Array<[number, number]> = [[-1, -1], [1, -1], [1, 1], [-1, 1], [-1, -1]];
+    const c: Array<[number, number]> = [
+      [-1, -1],
+      [1, -1],
+      [1, 1],
+      [-1, 1],
+      [-1, -1],
+    ];
     return c.map(([a, b]) => [s.cx + a * s.hw * s.cos - b * s.hh * s.sin, s.cy + a * s.hw * s.sin + b * s.hh * s.cos]);
   }
   throw new Error('line shapes have no ring');
@@ -100,9 +113,7 @@ export function makeObject(o: Omit<SceneObject, 'bbox'>): SceneObject {
 }
 
 /** An irregular blob ring of about `areaM2` around (cx, cy), elongated by `aspect` along angle `rot`. */
-export function blobRingXY(
-  cx: number, cy: number, areaM2: number, aspect: number, rot: number, rnd: () => number, n = 20,
-): SceneXY[] {
+export function blobRingXY(cx: number, cy: number, areaM2: number, aspect: number, rot: number, rnd: () => number, n = 20): SceneXY[] {
   const harm = [1, 2, 3].map((k) => ({ k: k + 1, a: (0.16 / k) * rnd(), p: rnd() * 2 * Math.PI }));
   const pts: Array<[number, number]> = [];
   for (let i = 0; i < n; i++) {
@@ -113,6 +124,7 @@ export function blobRingXY(
   }
   const unit = ringAreaM2(pts);
   const s = Math.sqrt(areaM2 / unit);
-  const c = Math.cos(rot), sn = Math.sin(rot);
+  const c = Math.cos(rot),
+    sn = Math.sin(rot);
   return pts.map(([u, v]) => [cx + s * (u * c - v * sn), cy + s * (u * sn + v * c)]);
 }

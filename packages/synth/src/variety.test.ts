@@ -19,16 +19,22 @@ function widePlots(seeds: number[]): Array<{ l: SceneLayout; p: TruthPlot }> {
 
 /** Mean colour of the scene (before the camera) at up to `n` grid points inside a plot. */
 function meanInside(l: SceneLayout, p: TruthPlot, n = 400): [number, number, number] {
-  const xs = p.ring.map((q) => q[0]), ys = p.ring.map((q) => q[1]);
+  const xs = p.ring.map((q) => q[0]),
+    ys = p.ring.map((q) => q[1]);
   const [x0, x1, y0, y1] = [Math.min(...xs), Math.max(...xs), Math.min(...ys), Math.max(...ys)];
-  const out = new Float64Array(3), sum = [0, 0, 0];
+  const out = new Float64Array(3),
+    sum = [0, 0, 0];
   let k = 0;
   const step = Math.max(0.013, Math.sqrt(((x1 - x0) * (y1 - y0)) / n));
-  for (let y = y0; y < y1; y += step) for (let x = x0; x < x1; x += step) {
-    if (!pointInRing(x, y, p.ring)) continue;
-    shadePoint(l, x, y, out);
-    sum[0] += out[0]; sum[1] += out[1]; sum[2] += out[2]; k++;
-  }
+  for (let y = y0; y < y1; y += step)
+    for (let x = x0; x < x1; x += step) {
+      if (!pointInRing(x, y, p.ring)) continue;
+      shadePoint(l, x, y, out);
+      sum[0] += out[0];
+      sum[1] += out[1];
+      sum[2] += out[2];
+      k++;
+    }
   return [sum[0] / k, sum[1] / k, sum[2] / k];
 }
 
@@ -93,14 +99,16 @@ describe('wide world (domain randomisation)', () => {
     const red = all.find(({ p }) => p.stage === 'flowering' && p.flowerColours.length === 1 && ['red', 'crimson', 'scarlet'].includes(p.flowerColours[0]));
     expect(red).toBeDefined();
     const { l, p } = red!;
-    const xs = p.ring.map((q) => q[0]), ys = p.ring.map((q) => q[1]);
+    const xs = p.ring.map((q) => q[0]),
+      ys = p.ring.map((q) => q[1]);
     const out = new Float64Array(3);
     let flowers = 0;
-    for (let y = Math.min(...ys); y < Math.max(...ys); y += 0.01) for (let x = Math.min(...xs); x < Math.max(...xs); x += 0.01) {
-      if (!pointInRing(x, y, p.ring)) continue;
-      shadePoint(l, x, y, out);
-      if (out[0] > 120 && out[0] > 2.2 * out[1]) flowers++;
-    }
+    for (let y = Math.min(...ys); y < Math.max(...ys); y += 0.01)
+      for (let x = Math.min(...xs); x < Math.max(...xs); x += 0.01) {
+        if (!pointInRing(x, y, p.ring)) continue;
+        shadePoint(l, x, y, out);
+        if (out[0] > 120 && out[0] > 2.2 * out[1]) flowers++;
+      }
     expect(flowers).toBeGreaterThan(20);
     expect(WIDE_FLOWERS.map((w) => w.name)).toEqual(expect.arrayContaining(['white', 'pink', 'red', 'purple', 'lilac']));
   });
@@ -108,10 +116,16 @@ describe('wide world (domain randomisation)', () => {
   it('draws maize over the poppy at its plants and lets the poppy show between its rows', () => {
     const out = new Float64Array(3);
     const ic = { kind: 'maize' as const, cellM: 0.3, rowM: 0.8, seed: 4 };
-    let hits = 0, misses = 0;
-    for (let y = 0; y < 4; y += 0.02) for (let x = 0; x < 4; x += 0.02) {
-      if (shadeIntercrop(ic, undefined, x, y, out)) { hits++; expect(out[1]).toBeGreaterThan(out[0]); expect(out[0]).toBeGreaterThan(out[2]); } else misses++;
-    }
+    let hits = 0,
+      misses = 0;
+    for (let y = 0; y < 4; y += 0.02)
+      for (let x = 0; x < 4; x += 0.02) {
+        if (shadeIntercrop(ic, undefined, x, y, out)) {
+          hits++;
+          expect(out[1]).toBeGreaterThan(out[0]);
+          expect(out[0]).toBeGreaterThan(out[2]);
+        } else misses++;
+      }
     expect(hits / (hits + misses)).toBeGreaterThan(0.1);
     expect(misses / (hits + misses)).toBeGreaterThan(0.3);
   });
@@ -124,7 +138,10 @@ describe('wide world (domain randomisation)', () => {
     const centre = g[1];
     photoGain(cam, 9, 57, 57, g);
     expect(g[1]).toBeLessThan(centre * 0.95);
-    const mids = [25, 75, 125, 175].map((x) => { photoGain(cam, 9, x, 75, g); return g[1]; });
+    const mids = [25, 75, 125, 175].map((x) => {
+      photoGain(cam, 9, x, 75, g);
+      return g[1];
+    });
     expect(new Set(mids.map((m) => m.toFixed(4))).size).toBeGreaterThan(1);
   });
 

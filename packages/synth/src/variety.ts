@@ -40,7 +40,8 @@ export interface CameraLook {
 /** Draws the wide world's look (its own stream, so the layout of a seed stays the classic one). */
 export function wideLook(seed: number): SceneLook {
   const r = createPrng((seed ^ 0x6a09e667) >>> 0);
-  const sunAz = r.range(0, 2 * Math.PI), sunLen = r.range(0.15, 1.6); // shadow direction and length per m of height
+  const sunAz = r.range(0, 2 * Math.PI),
+    sunLen = r.range(0.15, 1.6); // shadow direction and length per m of height
   return {
     brightness: r.range(0.62, 1.32),
     tint: [r.range(0.82, 1.18), r.range(0.9, 1.1), r.range(0.8, 1.2)],
@@ -68,9 +69,12 @@ export function wideLook(seed: number): SceneLook {
  */
 export function photoGain(cam: CameraLook, seed: number, x: number, y: number, out: Float64Array): void {
   const p = cam.photoM;
-  const wx = x + (valueNoise(y / 12, 0.5, seed) - 0.5) * 0.3 * p, wy = y + (valueNoise(x / 12, 7.5, seed) - 0.5) * 0.3 * p;
-  const cx = Math.floor(wx / p), cy = Math.floor(wy / p);
-  const fx = wx / p - cx - 0.5, fy = wy / p - cy - 0.5;
+  const wx = x + (valueNoise(y / 12, 0.5, seed) - 0.5) * 0.3 * p,
+    wy = y + (valueNoise(x / 12, 7.5, seed) - 0.5) * 0.3 * p;
+  const cx = Math.floor(wx / p),
+    cy = Math.floor(wy / p);
+  const fx = wx / p - cx - 0.5,
+    fy = wy / p - cy - 0.5;
   const v = 1 - cam.vignette * 2 * (fx * fx + fy * fy);
   const g = 1 + cam.seam * (hash2(cx, cy, seed) - 0.5) * 2;
   const t = cam.seam * 0.4;
@@ -103,11 +107,16 @@ export interface PlantTruth {
 }
 
 /** Draws how a wide plot grows (stage weights: flowering 0.5, capsule 0.25, rosette 0.25). */
-export function drawPlantVariant(r: Prng, gridCos: number, gridSin: number): { variant: PlantVariant; truth: PlantTruth; colours: string[]; densityPerM2: number; flowerShare: number; fruitTrees: boolean } {
+export function drawPlantVariant(
+  r: Prng,
+  gridCos: number,
+  gridSin: number,
+): { variant: PlantVariant; truth: PlantTruth; colours: string[]; densityPerM2: number; flowerShare: number; fruitTrees: boolean } {
   const u = r.next();
   const stage: PlantTruth['stage'] = u < 0.5 ? 'flowering' : u < 0.75 ? 'capsule' : 'rosette';
   const rowsSown = r.chance(0.5);
-  const rowM = r.range(0.25, 0.5), plantM = r.range(0.08, 0.2);
+  const rowM = r.range(0.25, 0.5),
+    plantM = r.range(0.08, 0.2);
   const densityPerM2 = rowsSown ? 1 / (rowM * plantM) : r.range(4, 50);
   const mixed = r.chance(0.45);
   const first = r.int(0, WIDE_FLOWERS.length - 1);
@@ -120,13 +129,20 @@ export function drawPlantVariant(r: Prng, gridCos: number, gridSin: number): { v
     rows: rowsSown ? { cos: Math.cos(Math.atan2(gridSin, gridCos) + turn), sin: Math.sin(Math.atan2(gridSin, gridCos) + turn), rowM, plantM } : undefined,
     palette: chosen.map((f) => f.rgb),
     flowerScale: r.chance(0.25) ? r.range(1.2, 1.6) : 1,
-    intercrop: intercrop === 'maize' ? { kind: 'maize', cellM: r.range(0.25, 0.4), rowM: r.range(0.6, 0.9), seed: r.int(0, 1e9) }
-      : intercrop === 'beans' ? { kind: 'beans', cellM: r.range(0.3, 0.45), rowM: r.range(0.4, 0.6), seed: r.int(0, 1e9) } : undefined,
+    intercrop:
+      intercrop === 'maize'
+        ? { kind: 'maize', cellM: r.range(0.25, 0.4), rowM: r.range(0.6, 0.9), seed: r.int(0, 1e9) }
+        : intercrop === 'beans'
+          ? { kind: 'beans', cellM: r.range(0.3, 0.45), rowM: r.range(0.4, 0.6), seed: r.int(0, 1e9) }
+          : undefined,
     shaded: true,
   };
   return {
-    variant, colours: stage === 'flowering' ? chosen.map((f) => f.name) : [], densityPerM2,
-    flowerShare: r.range(0.15, 0.95), fruitTrees: intercrop === 'fruit_trees',
+    variant,
+    colours: stage === 'flowering' ? chosen.map((f) => f.name) : [],
+    densityPerM2,
+    flowerShare: r.range(0.15, 0.95),
+    fruitTrees: intercrop === 'fruit_trees',
     truth: { stage, sowing: rowsSown ? 'rows' : 'broadcast', ...(intercrop ? { intercrop } : {}) },
   };
 }
@@ -142,18 +158,30 @@ export function drawLeafColour(r: Prng, stage: PlantTruth['stage']): [number, nu
  * Colour of an intercrop standing over the poppy at (x, y), or false where the poppy shows through: maize as
  * a star of long leaves per plant, beans as round bushes, on rows of their own.
  */
-export function shadeIntercrop(ic: NonNullable<PlantVariant['intercrop']>, rows: { cos: number; sin: number } | undefined, x: number, y: number, out: Float64Array): boolean {
-  const c = rows?.cos ?? 1, s = rows?.sin ?? 0;
-  const u = x * c + y * s, v = -x * s + y * c;
-  const iu = Math.floor(u / ic.cellM), iv = Math.floor(v / ic.rowM);
+export function shadeIntercrop(
+  ic: NonNullable<PlantVariant['intercrop']>,
+  rows: { cos: number; sin: number } | undefined,
+  x: number,
+  y: number,
+  out: Float64Array,
+): boolean {
+  const c = rows?.cos ?? 1,
+    s = rows?.sin ?? 0;
+  const u = x * c + y * s,
+    v = -x * s + y * c;
+  const iu = Math.floor(u / ic.cellM),
+    iv = Math.floor(v / ic.rowM);
   const h = hash2(iu, iv, ic.seed);
-  const du = u - (iu + 0.5) * ic.cellM - (h - 0.5) * 0.2 * ic.cellM, dv = v - (iv + 0.5) * ic.rowM;
+  const du = u - (iu + 0.5) * ic.cellM - (h - 0.5) * 0.2 * ic.cellM,
+    dv = v - (iv + 0.5) * ic.rowM;
   const d = Math.sqrt(du * du + dv * dv);
   if (ic.kind === 'beans') {
     const rad = ic.cellM * (0.3 + 0.25 * h);
     if (d > rad) return false;
     const k = 0.85 + 0.25 * hash2(Math.floor(x * 40), Math.floor(y * 40), ic.seed);
-    out[0] = 58 * k; out[1] = 104 * k; out[2] = 44 * k;
+    out[0] = 58 * k;
+    out[1] = 104 * k;
+    out[2] = 44 * k;
     return true;
   }
   const rad = ic.rowM * (0.45 + 0.15 * h);
@@ -162,6 +190,8 @@ export function shadeIntercrop(ic: NonNullable<PlantVariant['intercrop']>, rows:
   const leaf = Math.abs(Math.sin(a * 3)) > 0.55 + 0.35 * (d / rad);
   if (!leaf && d > 0.06) return false;
   const k = 1.08 - 0.3 * (d / rad);
-  out[0] = 92 * k; out[1] = 136 * k; out[2] = 52 * k;
+  out[0] = 92 * k;
+  out[1] = 136 * k;
+  out[2] = 52 * k;
   return true;
 }

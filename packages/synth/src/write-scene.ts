@@ -35,12 +35,27 @@ export async function writeScene(input: SceneOptionsInput, dir: string, opts: Wr
   const tifPath = join(dir, `${name}.tif`);
   const truthPath = join(dir, `${name}.truth.geojson`);
   const jpeg = (opts.compression ?? 'jpeg') === 'jpeg';
-  await writeGeoTiff(tifPath, {
-    width: o.widthPx, height: o.heightPx, bands: 3, epsg: scene.georef.epsg, geoTransform: scene.georef.geoTransform,
-    readRows: (y0, rows) => { throwIfAborted(opts.signal); return scene.renderRows(y0, rows); },
-    compression: jpeg ? 'jpeg' : 'deflate', jpegQuality: scene.layout.look.jpegQuality, deflateLevel: 4,
-    tileSize: 512, acquired: o.acquired, onProgress: opts.onProgress,
-  }, opts.signal);
+  await writeGeoTiff(
+    tifPath,
+    {
+      width: o.widthPx,
+      height: o.heightPx,
+      bands: 3,
+      epsg: scene.georef.epsg,
+      geoTransform: scene.georef.geoTransform,
+      readRows: (y0, rows) => {
+        throwIfAborted(opts.signal);
+        return scene.renderRows(y0, rows);
+      },
+      compression: jpeg ? 'jpeg' : 'deflate',
+      jpegQuality: scene.layout.look.jpegQuality,
+      deflateLevel: 4,
+      tileSize: 512,
+      acquired: o.acquired,
+      onProgress: opts.onProgress,
+    },
+    opts.signal,
+  );
   await writeFile(truthPath, JSON.stringify(scene.truth) + '\n');
   return { scene, tifPath, truthPath };
 }

@@ -20,8 +20,14 @@ const sample = () => {
 };
 const timer = setInterval(sample, 250);
 const s = await scanImages({
-  images: [image], modelDir, outDir, workers: workersArg ? Number(workersArg) : undefined, verify: !noVerify,
-  onProgress: (p) => { phase = p.phase === 'tiles' ? `tiles ${p.tilesDone}/${p.tilesTotal}` : `verify ${p.windowsDone}/${p.windowsTotal}`; },
+  images: [image],
+  modelDir,
+  outDir,
+  workers: workersArg ? Number(workersArg) : undefined,
+  verify: !noVerify,
+  onProgress: (p) => {
+    phase = p.phase === 'tiles' ? `tiles ${p.tilesDone}/${p.tilesTotal}` : `verify ${p.windowsDone}/${p.windowsTotal}`;
+  },
 });
 clearInterval(timer);
 sample();

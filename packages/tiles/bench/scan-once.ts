@@ -16,7 +16,10 @@ import { DECODERS } from '../src/read/codecs';
 const [mode, image, modelDir, outDir, workersArg] = process.argv.slice(2);
 const rss = () => Math.round(resourceUsage().maxRSS / 1024);
 /** CPU seconds (user + system, all threads) so far: steadier than wall time on a shared machine. */
-const cpu = () => { const u = process.cpuUsage(); return (u.user + u.system) / 1e6; };
+const cpu = () => {
+  const u = process.cpuUsage();
+  return (u.user + u.system) / 1e6;
+};
 const t0 = performance.now();
 const secs = () => (performance.now() - t0) / 1000;
 
@@ -27,8 +30,12 @@ if (mode === 'e2e' || mode === 'e2e-first') {
 } else if (mode === 'decodes') {
   // Every block decompression of a one-thread scan (worker threads would count in their own copy of the registry).
   let calls = 0;
-  const registry = DECODERS as Map<number, (typeof DECODERS extends ReadonlyMap<number, infer D> ? D : never)>;
-  for (const [tag, d] of registry) registry.set(tag, (...a) => { calls++; return d(...a); });
+  const registry = DECODERS as Map<number, typeof DECODERS extends ReadonlyMap<number, infer D> ? D : never>;
+  for (const [tag, d] of registry)
+    registry.set(tag, (...a) => {
+      calls++;
+      return d(...a);
+    });
   const src = await openGeoTiffSource(image);
   const tiles = Math.ceil(src.width / src.layout.blockWidth) * Math.ceil(src.height / src.layout.blockHeight);
   await src.close();

@@ -44,10 +44,7 @@ export function baseRows(y0: number, rows: number): Uint8Array {
       const [rx0, ry0, rx1, ry1] = PLOTS.rect;
       const [cx, cy, cr] = PLOTS.disc;
       const [sx0, sy0, sx1, sy1] = PLOTS.speck;
-      const red =
-        (x >= rx0 && x < rx1 && y >= ry0 && y < ry1) ||
-        (x - cx) ** 2 + (y - cy) ** 2 < cr * cr ||
-        (x >= sx0 && x < sx1 && y >= sy0 && y < sy1);
+      const red = (x >= rx0 && x < rx1 && y >= ry0 && y < ry1) || (x - cx) ** 2 + (y - cy) ** 2 < cr * cr || (x >= sx0 && x < sx1 && y >= sy0 && y < sy1);
       if (red) {
         r = 215 + ((x + y) % 20);
         g = 35 + ((x * 3) % 15);
@@ -84,7 +81,27 @@ export const LAYOUTS: Record<string, string[]> = {
   'striped-lzw': ['-co', 'COMPRESS=LZW', '-co', 'PREDICTOR=2', '-co', 'BLOCKYSIZE=16'],
   'deflate-p2': ['-co', 'TILED=YES', '-co', 'COMPRESS=DEFLATE', '-co', 'PREDICTOR=2'],
   'deflate-p3-float': ['-b', '1', '-b', '2', '-b', '3', '-ot', 'Float32', '-co', 'TILED=YES', '-co', 'COMPRESS=DEFLATE', '-co', 'PREDICTOR=3'],
-  'jpeg-ycbcr-mask': ['-b', '1', '-b', '2', '-b', '3', '-mask', '4', '-co', 'TILED=YES', '-co', 'COMPRESS=JPEG', '-co', 'PHOTOMETRIC=YCBCR', '-co', 'JPEG_QUALITY=95', '--config', 'GDAL_TIFF_INTERNAL_MASK', 'YES'],
+  'jpeg-ycbcr-mask': [
+    '-b',
+    '1',
+    '-b',
+    '2',
+    '-b',
+    '3',
+    '-mask',
+    '4',
+    '-co',
+    'TILED=YES',
+    '-co',
+    'COMPRESS=JPEG',
+    '-co',
+    'PHOTOMETRIC=YCBCR',
+    '-co',
+    'JPEG_QUALITY=95',
+    '--config',
+    'GDAL_TIFF_INTERNAL_MASK',
+    'YES',
+  ],
   'jpeg-rgb': ['-b', '1', '-b', '2', '-b', '3', '-co', 'TILED=YES', '-co', 'COMPRESS=JPEG', '-co', 'PHOTOMETRIC=RGB', '-co', 'JPEG_QUALITY=95'],
   'rgba-jpeg': ['-co', 'TILED=YES', '-co', 'COMPRESS=JPEG', '-co', 'PHOTOMETRIC=RGB', '-co', 'JPEG_QUALITY=95'],
   'gray-jpeg': ['-b', '2', '-co', 'TILED=YES', '-co', 'COMPRESS=JPEG', '-co', 'JPEG_QUALITY=95'],
@@ -95,8 +112,58 @@ export const LAYOUTS: Record<string, string[]> = {
   'cog-jpeg': ['-of', 'COG', '-co', 'COMPRESS=JPEG', '-co', 'BLOCKSIZE=256', '-co', 'QUALITY=95', '-co', 'OVERVIEW_RESAMPLING=AVERAGE'],
   'cog-deflate': ['-of', 'COG', '-co', 'COMPRESS=DEFLATE', '-co', 'BLOCKSIZE=128', '-co', 'OVERVIEW_RESAMPLING=AVERAGE'],
   bigtiff: ['-co', 'BIGTIFF=YES', '-co', 'TILED=YES', '-co', 'COMPRESS=DEFLATE'],
-  uint16: ['-b', '1', '-b', '2', '-b', '3', '-b', '4', '-ot', 'UInt16', '-scale', '0', '255', '0', '65535', '-co', 'TILED=YES', '-co', 'COMPRESS=DEFLATE', '-co', 'PREDICTOR=2', '-co', 'ALPHA=YES'],
-  'uint16-big-endian': ['-b', '1', '-b', '2', '-b', '3', '-b', '4', '-ot', 'UInt16', '-scale', '0', '255', '0', '65535', '-co', 'TILED=YES', '-co', 'COMPRESS=LZW', '-co', 'PREDICTOR=2', '-co', 'ALPHA=YES', '-co', 'ENDIANNESS=BIG'],
+  uint16: [
+    '-b',
+    '1',
+    '-b',
+    '2',
+    '-b',
+    '3',
+    '-b',
+    '4',
+    '-ot',
+    'UInt16',
+    '-scale',
+    '0',
+    '255',
+    '0',
+    '65535',
+    '-co',
+    'TILED=YES',
+    '-co',
+    'COMPRESS=DEFLATE',
+    '-co',
+    'PREDICTOR=2',
+    '-co',
+    'ALPHA=YES',
+  ],
+  'uint16-big-endian': [
+    '-b',
+    '1',
+    '-b',
+    '2',
+    '-b',
+    '3',
+    '-b',
+    '4',
+    '-ot',
+    'UInt16',
+    '-scale',
+    '0',
+    '255',
+    '0',
+    '65535',
+    '-co',
+    'TILED=YES',
+    '-co',
+    'COMPRESS=LZW',
+    '-co',
+    'PREDICTOR=2',
+    '-co',
+    'ALPHA=YES',
+    '-co',
+    'ENDIANNESS=BIG',
+  ],
   'float-big-endian': ['-b', '1', '-b', '2', '-b', '3', '-ot', 'Float32', '-co', 'COMPRESS=DEFLATE', '-co', 'PREDICTOR=3', '-co', 'ENDIANNESS=BIG'],
   planar: ['-co', 'TILED=YES', '-co', 'COMPRESS=DEFLATE', '-co', 'INTERLEAVE=BAND'],
   nodata: ['-b', '1', '-b', '2', '-b', '3', '-a_nodata', '0', '-co', 'TILED=YES', '-co', 'COMPRESS=DEFLATE'],
@@ -164,16 +231,27 @@ export async function makeFixtures(dir = resolve(dirname(fileURLToPath(import.me
   const { ullr } = placement(BASE.epsg);
   const gsd = BASE.gsdM;
   await writeGeoTiff(t('base'), {
-    width: BASE.width, height: BASE.height, bands: 4, epsg: BASE.epsg, tileSize: 128,
-    geoTransform: [ullr[0], gsd, 0, ullr[1], 0, -gsd], readRows: baseRows, acquired: '2026-04-12T02:30:00Z',
+    width: BASE.width,
+    height: BASE.height,
+    bands: 4,
+    epsg: BASE.epsg,
+    tileSize: 128,
+    geoTransform: [ullr[0], gsd, 0, ullr[1], 0, -gsd],
+    readRows: baseRows,
+    acquired: '2026-04-12T02:30:00Z',
   });
   // A rotated grid (ModelTransformation), 30° clockwise, in UTM 48N.
   const [ux, uy] = toWgs84(getCrs(32648)).inverse(BASE.centre);
   const c = Math.cos(Math.PI / 6) * gsd;
   const s = Math.sin(Math.PI / 6) * gsd;
   await writeGeoTiff(t('rotated'), {
-    width: BASE.width, height: BASE.height, bands: 4, epsg: 32648, tileSize: 128,
-    geoTransform: [ux, c, s, uy, s, -c], readRows: baseRows,
+    width: BASE.width,
+    height: BASE.height,
+    bands: 4,
+    epsg: 32648,
+    tileSize: 128,
+    geoTransform: [ux, c, s, uy, s, -c],
+    readRows: baseRows,
   });
   writeFileSync(t('not-tiff'), 'this is a text file, not an image\n');
   writeFileSync(t('empty'), '');

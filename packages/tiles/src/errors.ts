@@ -20,7 +20,10 @@ export const TILES_ERROR_CODES = defineErrorCodes({
  * A code of the tiles package: its own, geo's "CRS not in the registry" (`TIANDI_E_UNKNOWN_CRS`, defined once
  * in @tiandi/geo), or the shared aborted / internal codes.
  */
-export type TilesErrorCode = keyof typeof TILES_ERROR_CODES | Extract<CrsErrorCode, 'TIANDI_E_UNKNOWN_CRS'> | Extract<SharedErrorCode, 'TIANDI_E_ABORTED' | 'TIANDI_E_INTERNAL'>;
+export type TilesErrorCode =
+  | keyof typeof TILES_ERROR_CODES
+  | Extract<CrsErrorCode, 'TIANDI_E_UNKNOWN_CRS'>
+  | Extract<SharedErrorCode, 'TIANDI_E_ABORTED' | 'TIANDI_E_INTERNAL'>;
 
 /** The codes other registries own that the tiles package throws (documented in docs/errors/tiles.md too). */
 export const TILES_BORROWED_CODES = ['TIANDI_E_UNKNOWN_CRS', 'TIANDI_E_ABORTED', 'TIANDI_E_INTERNAL'] as const satisfies readonly TilesErrorCode[];

@@ -7,5 +7,23 @@ export { openGeoTiffSource, type GeoTiffSource, type OpenGeoTiffOptions, type Pi
 export { LIMITS } from './read/limits';
 export { writeGeoTiff, type WriteGeoTiffOptions } from './write/index';
 export { loadVerifier, readVerifierWindow, scoreWindows, type Verifier, type VerifierWindow } from './node/verify-candidates';
-export { adaptVerifier, adaptedVersion, readLabelWindows, rescoreCandidates, windowCentres, candidateCentres, type LabelPoint, type AdaptationRecord, type AdaptVerifierOptions, type LabelWindow } from './node/adapt-verifier';
-export { loadEmbeddingModel, findClassifierHead, withEmbeddingOutput, withHeadWeights, type ClassifierHead, type EmbeddingModel } from './node/verifier-embeddings';
+export {
+  adaptVerifier,
+  adaptedVersion,
+  readLabelWindows,
+  rescoreCandidates,
+  windowCentres,
+  candidateCentres,
+  type LabelPoint,
+  type AdaptationRecord,
+  type AdaptVerifierOptions,
+  type LabelWindow,
+} from './node/adapt-verifier';
+export {
+  loadEmbeddingModel,
+  findClassifierHead,
+  withEmbeddingOutput,
+  withHeadWeights,
+  type ClassifierHead,
+  type EmbeddingModel,
+} from './node/verifier-embeddings';

@@ -4,7 +4,10 @@ import type { Page } from 'playwright-core';
  * Reads the map canvas back and counts its pixels that are neither transparent nor the plain
  * background colour, and how many distinct colours it shows: imagery gives many, a blank map one.
  */
-export async function canvasStats(page: Page, selector = '[data-testid=map] canvas'): Promise<{ width: number; height: number; nonBackground: number; distinctColours: number }> {
+export async function canvasStats(
+  page: Page,
+  selector = '[data-testid=map] canvas',
+): Promise<{ width: number; height: number; nonBackground: number; distinctColours: number }> {
   return page.evaluate((sel) => {
     const canvas = document.querySelector(sel) as HTMLCanvasElement;
     const copy = document.createElement('canvas');

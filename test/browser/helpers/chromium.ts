@@ -9,7 +9,10 @@ export const CHROMIUM_PATH = process.env.TIANDI_CHROMIUM ?? onPath('chromium') ?
 export const hasChromium = fs.existsSync(CHROMIUM_PATH);
 
 function onPath(name: string): string | undefined {
-  return (process.env.PATH ?? '').split(path.delimiter).map((dir) => path.join(dir, name)).find((p) => fs.existsSync(p));
+  return (process.env.PATH ?? '')
+    .split(path.delimiter)
+    .map((dir) => path.join(dir, name))
+    .find((p) => fs.existsSync(p));
 }
 
 /** Headless chromium with software WebGL (SwiftShader), no network chatter. */
@@ -17,7 +20,15 @@ export function launchChromium(): Promise<Browser> {
   return chromium.launch({
     executablePath: CHROMIUM_PATH,
     headless: true,
-    args: ['--no-sandbox', '--use-angle=swiftshader', '--enable-unsafe-swiftshader', '--disable-background-networking', '--disable-component-update', '--disable-sync', '--no-first-run'],
+    args: [
+      '--no-sandbox',
+      '--use-angle=swiftshader',
+      '--enable-unsafe-swiftshader',
+      '--disable-background-networking',
+      '--disable-component-update',
+      '--disable-sync',
+      '--no-first-run',
+    ],
   });
 }
 

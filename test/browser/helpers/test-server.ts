@@ -13,7 +13,9 @@ export const TEST_ACCOUNTS = ['operator', 'planner', 'manager', 'admin'] as cons
  * Builds the web app if needed and starts the real server in-process on 127.0.0.1 with an
  * ephemeral port, over `workspacePath` (or a fresh one) with the test accounts added.
  */
-export async function startTestServer(opts: { workspacePath?: string; dataDir?: string; modelDir?: string; setup?: (dir: string) => Promise<void> | void } = {}): Promise<{
+export async function startTestServer(
+  opts: { workspacePath?: string; dataDir?: string; modelDir?: string; setup?: (dir: string) => Promise<void> | void } = {},
+): Promise<{
   app: FastifyInstance;
   url: string;
   dir: string;

@@ -14,7 +14,6 @@ afterEach(() => {
   for (const d of dirs.splice(0)) fs.rmSync(d, { recursive: true, force: true });
 });
 
-
 /** A workspace where zone `zoneId` is fully flown with nothing found: certifiable at once. */
 async function certifiableWorkspace(zoneId: string) {
   const root = fs.mkdtempSync(path.join(os.tmpdir(), 'tiandi-certify-'));
@@ -43,7 +42,12 @@ async function run(cwd: string, argv: string[]) {
 }
 
 /** Every file under `dir`, relative. */
-const filesUnder = (dir: string): string[] => fs.readdirSync(dir, { recursive: true, withFileTypes: true }).filter((e) => e.isFile()).map((e) => path.relative(dir, path.join(e.parentPath, e.name))).sort();
+const filesUnder = (dir: string): string[] =>
+  fs
+    .readdirSync(dir, { recursive: true, withFileTypes: true })
+    .filter((e) => e.isFile())
+    .map((e) => path.relative(dir, path.join(e.parentPath, e.name)))
+    .sort();
 
 describe('tiandi certify --out: a zone id is data, never a path', () => {
   it("writes the certificate of zone '../x' inside --out, nowhere else", async () => {
@@ -53,7 +57,10 @@ describe('tiandi certify --out: a zone id is data, never a path', () => {
     expect(r.err).toBe('');
     expect(r.status).toBe(0);
     const added = filesUnder(w.root).filter((f) => !before.includes(f) && !/\.gpkg-(wal|shm)$/.test(f));
-    expect(added).toEqual([expect.stringMatching(/^a\/b\/certs\/C-\.\._x-2026-[0-9a-f]{12}\.html$/), expect.stringMatching(/^a\/b\/certs\/C-\.\._x-2026-[0-9a-f]{12}\.json$/)]);
+    expect(added).toEqual([
+      expect.stringMatching(/^a\/b\/certs\/C-\.\._x-2026-[0-9a-f]{12}\.html$/),
+      expect.stringMatching(/^a\/b\/certs\/C-\.\._x-2026-[0-9a-f]{12}\.json$/),
+    ]);
     expect(JSON.parse(fs.readFileSync(path.join(w.root, added[1]), 'utf8')).zoneId).toBe('../x');
   });
 

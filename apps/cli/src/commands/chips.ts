@@ -21,11 +21,20 @@ const chips: Command = {
     let parsed;
     try {
       parsed = parseArgs({
-        args: argv, allowPositionals: true, strict: true,
+        args: argv,
+        allowPositionals: true,
+        strict: true,
         options: {
-          image: { type: 'string' }, labels: { type: 'string' }, out: { type: 'string', short: 'o' }, gsd: { type: 'string' },
-          size: { type: 'string' }, 'class-field': { type: 'string' }, positive: { type: 'string' },
-          'per-positive': { type: 'string' }, 'random-per-ha': { type: 'string' }, seed: { type: 'string' },
+          image: { type: 'string' },
+          labels: { type: 'string' },
+          out: { type: 'string', short: 'o' },
+          gsd: { type: 'string' },
+          size: { type: 'string' },
+          'class-field': { type: 'string' },
+          positive: { type: 'string' },
+          'per-positive': { type: 'string' },
+          'random-per-ha': { type: 'string' },
+          seed: { type: 'string' },
         },
       });
     } catch (err) {
@@ -34,7 +43,8 @@ const chips: Command = {
     const { values: v, positionals } = parsed;
     if (positionals[0] !== 'export') return fail(io, 'chips', `未知操作 unknown action '${positionals[0] ?? ''}'; use export.`);
     for (const k of ['image', 'labels', 'out'] as const) if (!v[k]) return fail(io, 'chips', `缺少 --${k} missing --${k}.`);
-    const image = path.resolve(io.cwd, v.image!), labelsPath = path.resolve(io.cwd, v.labels!);
+    const image = path.resolve(io.cwd, v.image!),
+      labelsPath = path.resolve(io.cwd, v.labels!);
     if (!fs.existsSync(image)) return fail(io, v.image!, '文件不存在 file not found.');
     let labels;
     try {
@@ -44,7 +54,13 @@ const chips: Command = {
       return fail(io, v.labels!, `标注无效 invalid labels: ${(err as Error).message}; give a GeoJSON FeatureCollection of polygons in WGS 84.`);
     }
     const nums: Record<string, number> = {};
-    for (const [flag, key] of [['gsd', 'gsdM'], ['size', 'sizePx'], ['per-positive', 'perPositive'], ['random-per-ha', 'randomPerHa'], ['seed', 'seed']] as const) {
+    for (const [flag, key] of [
+      ['gsd', 'gsdM'],
+      ['size', 'sizePx'],
+      ['per-positive', 'perPositive'],
+      ['random-per-ha', 'randomPerHa'],
+      ['seed', 'seed'],
+    ] as const) {
       const s = v[flag];
       if (s === undefined) continue;
       const n = Number(s);
@@ -54,11 +70,21 @@ const chips: Command = {
     const { exportChips } = await import('@tiandi/synth/node');
     const { SynthError } = await import('@tiandi/synth');
     try {
-      const recs = await exportChips(image, labels, path.resolve(io.cwd, v.out!), {
-        ...nums, ...(v['class-field'] ? { classField: v['class-field'] } : {}), ...(v.positive ? { positiveClass: v.positive } : {}),
-      }, { signal: io.signal });
+      const recs = await exportChips(
+        image,
+        labels,
+        path.resolve(io.cwd, v.out!),
+        {
+          ...nums,
+          ...(v['class-field'] ? { classField: v['class-field'] } : {}),
+          ...(v.positive ? { positiveClass: v.positive } : {}),
+        },
+        { signal: io.signal },
+      );
       const pos = recs.filter((r) => r.class !== 'background').length;
-      io.stdout.write(`${recs.length} 切片 chips (${pos} poppy, ${recs.length - pos} background) → ${path.relative(io.cwd, path.resolve(io.cwd, v.out!)) || '.'}\n`);
+      io.stdout.write(
+        `${recs.length} 切片 chips (${pos} poppy, ${recs.length - pos} background) → ${path.relative(io.cwd, path.resolve(io.cwd, v.out!)) || '.'}\n`,
+      );
       return EXIT.ok;
     } catch (err) {
       if (err instanceof SynthError) return fail(io, v.image!, err.message);
@@ -66,6 +92,5 @@ const chips: Command = {
     }
   },
 };
-
 
 export default chips;

@@ -17,7 +17,14 @@ const coverage: Command = {
   usage,
   async run(argv, io) {
     return runCommand(io, 'coverage', async () => {
-      const { values } = parseFlags('coverage', argv, { zone: { type: 'string' }, season: { type: 'string' }, export: { type: 'string' }, 'min-gap-m2': { type: 'string' }, json: { type: 'boolean' }, split: { type: 'boolean' } });
+      const { values } = parseFlags('coverage', argv, {
+        zone: { type: 'string' },
+        season: { type: 'string' },
+        export: { type: 'string' },
+        'min-gap-m2': { type: 'string' },
+        json: { type: 'boolean' },
+        split: { type: 'boolean' },
+      });
       if (!values.zone) throw new UsageError('coverage', '缺少 --zone missing --zone <id> (see tiandi zones list)');
       const minGap = values['min-gap-m2'] === undefined ? 1 : Number(values['min-gap-m2']);
       if (!(minGap >= 0)) throw new UsageError('coverage', `--min-gap-m2 应为非负数 must be a number ≥ 0`);
@@ -31,13 +38,34 @@ const coverage: Command = {
         ws.close();
       }
       const { zone, season, coverage: c } = r;
-      const gaps = c.gaps ? polygonsOf(c.gaps).map((p) => geodesicAreaM2({ type: 'Polygon', coordinates: p })).filter((a) => a >= minGap) : [];
+      const gaps = c.gaps
+        ? polygonsOf(c.gaps)
+            .map((p) => geodesicAreaM2({ type: 'Polygon', coordinates: p }))
+            .filter((a) => a >= minGap)
+        : [];
       if (values.json) {
-        io.stdout.write(JSON.stringify({ zone_id: zone.zoneId, season_id: season.id, share: c.share, zone_area_m2: c.zoneAreaM2, covered_area_m2: c.coveredAreaM2, gap_area_m2: c.gapAreaM2, gap_count: gaps.length, used_images: c.usedImageIds, rejected_images: c.rejected, gaps: c.gaps }) + '\n');
+        io.stdout.write(
+          JSON.stringify({
+            zone_id: zone.zoneId,
+            season_id: season.id,
+            share: c.share,
+            zone_area_m2: c.zoneAreaM2,
+            covered_area_m2: c.coveredAreaM2,
+            gap_area_m2: c.gapAreaM2,
+            gap_count: gaps.length,
+            used_images: c.usedImageIds,
+            rejected_images: c.rejected,
+            gaps: c.gaps,
+          }) + '\n',
+        );
       } else {
         io.stdout.write(`${zone.zoneId} ${zone.name ?? ''} · 调查季 season ${season.id}\n`);
-        io.stdout.write(`覆盖 Covered: ${(c.share * 100).toFixed(2)}% (${(c.coveredAreaM2 / 1e6).toFixed(4)} / ${(c.zoneAreaM2 / 1e6).toFixed(4)} km²), 要求 required ≥ ${(season.policy.minCoverageShare * 100).toFixed(1)}%\n`);
-        io.stdout.write(`缺口 Gaps: ${gaps.length} (${Math.round(c.gapAreaM2)} m²)\n影像 Images used: ${c.usedImageIds.length}; 未计入 not counted: ${c.rejected.map((x) => `${x.imageId} (${x.reason})`).join(', ') || '-'}\n`);
+        io.stdout.write(
+          `覆盖 Covered: ${(c.share * 100).toFixed(2)}% (${(c.coveredAreaM2 / 1e6).toFixed(4)} / ${(c.zoneAreaM2 / 1e6).toFixed(4)} km²), 要求 required ≥ ${(season.policy.minCoverageShare * 100).toFixed(1)}%\n`,
+        );
+        io.stdout.write(
+          `缺口 Gaps: ${gaps.length} (${Math.round(c.gapAreaM2)} m²)\n影像 Images used: ${c.usedImageIds.length}; 未计入 not counted: ${c.rejected.map((x) => `${x.imageId} (${x.reason})`).join(', ') || '-'}\n`,
+        );
       }
       if (values.export) {
         const out = path.resolve(io.cwd, values.export);
@@ -52,7 +80,10 @@ const coverage: Command = {
           const ext = path.extname(out) || '.kml';
           for (let i = 0; i < parts.length; i++) {
             const one = out.slice(0, out.length - ext.length) + `-${i + 1}` + ext;
-            await writeFile(one, gapsToKml({ type: 'Polygon', coordinates: parts[i].p }, { name: `${zone.zoneId} ${season.id} gap ${i + 1}`, minAreaM2: 0 }).kml);
+            await writeFile(
+              one,
+              gapsToKml({ type: 'Polygon', coordinates: parts[i].p }, { name: `${zone.zoneId} ${season.id} gap ${i + 1}`, minAreaM2: 0 }).kml,
+            );
           }
           io.stderr.write(`已分别写出 Also wrote ${parts.length} files, one gap each\n`);
         }

@@ -27,7 +27,11 @@ const demo: Command = {
   async run(argv, io) {
     let values;
     try {
-      ({ values } = parseArgs({ args: argv, options: { port: { type: 'string', default: '8080' }, host: { type: 'string', default: '127.0.0.1' }, 'no-build': { type: 'boolean', default: false } }, strict: true }));
+      ({ values } = parseArgs({
+        args: argv,
+        options: { port: { type: 'string', default: '8080' }, host: { type: 'string', default: '127.0.0.1' }, 'no-build': { type: 'boolean', default: false } },
+        strict: true,
+      }));
     } catch (err) {
       io.stderr.write(`tiandi: demo: ${(err as Error).message}. Run 'tiandi demo --help'.\n`);
       return EXIT.badInput;
@@ -40,7 +44,9 @@ const demo: Command = {
     const { prepareDemo, DEMO_ACCOUNTS, DEMO_PASSWORD } = await import('@tiandi/server');
     const { SingleBar, Presets } = (await import('cli-progress')).default;
     const tty = Boolean(io.stdout.isTTY);
-    const bar = tty ? new SingleBar({ format: '{stage} [{bar}] {percentage}% {detail}', hideCursor: true, stream: io.stdout as NodeJS.WriteStream }, Presets.shades_classic) : null;
+    const bar = tty
+      ? new SingleBar({ format: '{stage} [{bar}] {percentage}% {detail}', hideCursor: true, stream: io.stdout as NodeJS.WriteStream }, Presets.shades_classic)
+      : null;
     let stage = '';
     let lastLine = 0;
     const t0 = Date.now();
@@ -61,13 +67,20 @@ const demo: Command = {
       },
     });
     bar?.stop();
-    io.stdout.write(`演示调查已就绪 Demo survey ready in ${((Date.now() - t0) / 1000).toFixed(1)} s: ${prepared.images} 幅影像 images, ${prepared.scanned} 已扫描 scanned, ${prepared.candidates} 个候选地块 candidate plots.\n`);
+    io.stdout.write(
+      `演示调查已就绪 Demo survey ready in ${((Date.now() - t0) / 1000).toFixed(1)} s: ${prepared.images} 幅影像 images, ${prepared.scanned} 已扫描 scanned, ${prepared.candidates} 个候选地块 candidate plots.\n`,
+    );
     if (prepared.modelMissing) {
-      io.stdout.write(`注意 Note: 默认模型尚未训练 the default model is not trained yet (${prepared.modelMissing}/model.onnx missing; see models/poppy-synth/README.md). 地图显示影像但没有目标 The map shows imagery without targets.\n`);
+      io.stdout.write(
+        `注意 Note: 默认模型尚未训练 the default model is not trained yet (${prepared.modelMissing}/model.onnx missing; see models/poppy-synth/README.md). 地图显示影像但没有目标 The map shows imagery without targets.\n`,
+      );
     }
     io.stdout.write(`演示账号 Demo accounts (密码 password: ${DEMO_PASSWORD}): ${DEMO_ACCOUNTS.map((a) => a.name).join(', ')}\n`);
     const signInHint = `演示账号 Demo accounts: ${DEMO_ACCOUNTS.map((a) => a.name).join(' / ')} · 密码 password: ${DEMO_PASSWORD}`;
-    return startServer({ workspacePath: prepared.workspacePath, dataDir: prepared.dataDir, port, host: values.host!, build: !values['no-build'], signInHint }, io);
+    return startServer(
+      { workspacePath: prepared.workspacePath, dataDir: prepared.dataDir, port, host: values.host!, build: !values['no-build'], signInHint },
+      io,
+    );
   },
 };
 

@@ -19,9 +19,11 @@ function truthInImageCrs(gt: readonly number[], boxes: Array<{ id: string; box: 
   const [ox, rx, , oy, , ry] = gt;
   const xy = (px: number, py: number) => [ox + px * rx, oy + py * ry];
   return {
-    type: 'FeatureCollection', crs: { type: 'name', properties: { name: 'urn:ogc:def:crs:EPSG::4522' } },
+    type: 'FeatureCollection',
+    crs: { type: 'name', properties: { name: 'urn:ogc:def:crs:EPSG::4522' } },
     features: boxes.map(({ id, box: [x0, y0, x1, y1], stage, cls }) => ({
-      type: 'Feature', properties: { id, class: cls ?? 'poppy', ...(stage ? { stage } : {}) },
+      type: 'Feature',
+      properties: { id, class: cls ?? 'poppy', ...(stage ? { stage } : {}) },
       geometry: { type: 'Polygon', coordinates: [[xy(x0, y0), xy(x1, y0), xy(x1, y1), xy(x0, y1), xy(x0, y0)]] },
     })),
   };
@@ -37,14 +39,22 @@ beforeAll(async () => {
   // plot on plain ground (missed), a bare-soil feature of another class (ignored), and one 1 km off the image.
   fs.mkdirSync(path.join(dir, 'site'));
   fs.copyFileSync(fx.files.base, path.join(dir, 'site/base.tif'));
-  fs.writeFileSync(path.join(dir, 'site/truth.geojson'), JSON.stringify(truthInImageCrs(gt, [
-    { id: 'rect', box: PLOTS.rect, stage: 'flowering' },
-    { id: 'plain', box: [100, 100, 150, 150], stage: 'rosette' },
-    { id: 'soil', box: [200, 200, 240, 240], cls: 'bare' },
-    { id: 'far', box: [20_000, 100, 20_040, 140] },
-  ])));
+  fs.writeFileSync(
+    path.join(dir, 'site/truth.geojson'),
+    JSON.stringify(
+      truthInImageCrs(gt, [
+        { id: 'rect', box: PLOTS.rect, stage: 'flowering' },
+        { id: 'plain', box: [100, 100, 150, 150], stage: 'rosette' },
+        { id: 'soil', box: [200, 200, 240, 240], cls: 'bare' },
+        { id: 'far', box: [20_000, 100, 20_040, 140] },
+      ]),
+    ),
+  );
   fs.writeFileSync(path.join(dir, 'notjson.geojson'), '{"type": "FeatureCollection", ');
-  fs.writeFileSync(path.join(dir, 'points.geojson'), JSON.stringify({ type: 'FeatureCollection', features: [{ type: 'Feature', properties: {}, geometry: { type: 'Point', coordinates: [102.5, 25.3] } }] }));
+  fs.writeFileSync(
+    path.join(dir, 'points.geojson'),
+    JSON.stringify({ type: 'FeatureCollection', features: [{ type: 'Feature', properties: {}, geometry: { type: 'Point', coordinates: [102.5, 25.3] } }] }),
+  );
   fs.writeFileSync(path.join(dir, 'wrongcrs.geojson'), JSON.stringify({ ...truthInImageCrs(gt, [{ id: 'rect', box: PLOTS.rect }]), crs: undefined }));
 }, 120_000);
 
@@ -85,9 +95,15 @@ describe('tiandi eval --truth / --labelled', () => {
     const gt = src.geoTransform;
     await src.close();
     // One plot in the blurred top-left quarter, one in the sharp top-right quarter; the image holds nothing red.
-    fs.writeFileSync(path.join(dir, 'blurred/truth.geojson'), JSON.stringify(truthInImageCrs(gt, [
-      { id: 'in-blur', box: [40, 40, 80, 80] }, { id: 'sharp', box: [400, 40, 440, 80] },
-    ])));
+    fs.writeFileSync(
+      path.join(dir, 'blurred/truth.geojson'),
+      JSON.stringify(
+        truthInImageCrs(gt, [
+          { id: 'in-blur', box: [40, 40, 80, 80] },
+          { id: 'sharp', box: [400, 40, 440, 80] },
+        ]),
+      ),
+    );
     const r = await run(['--model', model, '--labelled', 'blurred', '--json']);
     expect(r.code).toBe(0);
     const t = JSON.parse(r.stdout).labelled;
@@ -134,8 +150,14 @@ describe('tiandi eval --truth / --labelled', () => {
     expect(truthInputs([], ['nowhere'], [], dir)).toEqual({ error: expect.stringContaining("--labelled 'nowhere' is not a readable folder") });
     expect(truthInputs([], ['site'], [], dir)).toEqual({ truth: [path.join(dir, 'site/truth.geojson')], images: [path.join(dir, 'site/base.tif')] });
     // Names after the options: --truth's images, --real-negatives' folders, never both.
-    expect(namedInputs({ truth: ['site/truth.geojson'] }, ['site/base.tif'], dir)).toEqual({ realArgs: [], truthIn: { truth: [path.join(dir, 'site/truth.geojson')], images: [path.join(dir, 'site/base.tif')] } });
-    expect(namedInputs({ labelled: ['site'], 'real-negatives': ['a'] }, ['b'], dir)).toMatchObject({ realArgs: ['a', 'b'], truthIn: { images: [path.join(dir, 'site/base.tif')] } });
+    expect(namedInputs({ truth: ['site/truth.geojson'] }, ['site/base.tif'], dir)).toEqual({
+      realArgs: [],
+      truthIn: { truth: [path.join(dir, 'site/truth.geojson')], images: [path.join(dir, 'site/base.tif')] },
+    });
+    expect(namedInputs({ labelled: ['site'], 'real-negatives': ['a'] }, ['b'], dir)).toMatchObject({
+      realArgs: ['a', 'b'],
+      truthIn: { images: [path.join(dir, 'site/base.tif')] },
+    });
     expect(namedInputs({ truth: ['t'], 'real-negatives': ['a'] }, [], dir)).toEqual({ error: expect.stringContaining('cannot share a command line') });
     expect(namedInputs({ labelled: ['site'] }, ['x.tif'], dir)).toEqual({ error: expect.stringContaining("unexpected argument 'x.tif'") });
   });

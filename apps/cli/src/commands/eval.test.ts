@@ -28,10 +28,16 @@ describe('tiandi eval --real-negatives', () => {
     const r = await run(['--scenes', '0', '--model', model, '--real-negatives', 'neg', path.join('neg', 'bbb-*.tif'), '--json']);
     expect(r.code).toBe(0);
     const real = JSON.parse(r.stdout).realNegatives;
-    expect(real.map((f: { folder: string; files: unknown[] }) => [f.folder, f.files.length])).toEqual([['neg', 2], [path.join('neg', 'bbb-*.tif'), 1]]);
+    expect(real.map((f: { folder: string; files: unknown[] }) => [f.folder, f.files.length])).toEqual([
+      ['neg', 2],
+      [path.join('neg', 'bbb-*.tif'), 1],
+    ]);
     const [all, one] = real;
     expect(all.candidates).toBe(4);
-    expect(all.files.map((f: { file: string; candidates: number; unverified: number }) => [f.file, f.candidates, f.unverified])).toEqual([['aaa-1.tif', 2, 2], ['bbb-1.tif', 2, 2]]);
+    expect(all.files.map((f: { file: string; candidates: number; unverified: number }) => [f.file, f.candidates, f.unverified])).toEqual([
+      ['aaa-1.tif', 2, 2],
+      ['bbb-1.tif', 2, 2],
+    ]);
     expect(one.perKm2).toBeCloseTo(2 / one.areaKm2, 6);
     expect(one.areaKm2).toBeGreaterThan(0);
   });
@@ -62,10 +68,39 @@ describe('tiandi eval --variety', () => {
   });
 
   it('writes the wide world beside the classic metrics, under wide_ keys', () => {
-    const g = { plots: 10, plotsFound: 9, recall: 0.9, recallGe4m2: 0.95, precision: 0.9, f1: 0.9, fpPerKm2: 2, areaKm2: 0.5, candidates: 10, candidatesTrue: 9, fpCandidates: 1,
-      bySize: { lt5m2: { recall: 0.5 }, m2_5to20: { recall: 1 }, gt20m2: { recall: 1 } }, byStage: { rosette: { recall: 0.8 }, flowering: { recall: 1 } } };
-    const m = wideCardMetrics({ seeds: '9100-9101', scenes: 2, variety: 'wide', plot: g, byGsd: [{ gsdM: 0.05, scenes: 2, crss: [], plot: g }], verifier: null, tileRocAuc: null, thresholdAt95Recall: null } as never);
-    expect(m).toMatchObject({ wide_eval_seeds: '9100-9101', wide_plot_recall_ge4m2: 0.95, wide_plot_precision: 0.9, wide_recall_rosette: 0.8, wide_recall_ge4m2_5cm: 0.95, wide_precision_5cm: 0.9 });
+    const g = {
+      plots: 10,
+      plotsFound: 9,
+      recall: 0.9,
+      recallGe4m2: 0.95,
+      precision: 0.9,
+      f1: 0.9,
+      fpPerKm2: 2,
+      areaKm2: 0.5,
+      candidates: 10,
+      candidatesTrue: 9,
+      fpCandidates: 1,
+      bySize: { lt5m2: { recall: 0.5 }, m2_5to20: { recall: 1 }, gt20m2: { recall: 1 } },
+      byStage: { rosette: { recall: 0.8 }, flowering: { recall: 1 } },
+    };
+    const m = wideCardMetrics({
+      seeds: '9100-9101',
+      scenes: 2,
+      variety: 'wide',
+      plot: g,
+      byGsd: [{ gsdM: 0.05, scenes: 2, crss: [], plot: g }],
+      verifier: null,
+      tileRocAuc: null,
+      thresholdAt95Recall: null,
+    } as never);
+    expect(m).toMatchObject({
+      wide_eval_seeds: '9100-9101',
+      wide_plot_recall_ge4m2: 0.95,
+      wide_plot_precision: 0.9,
+      wide_recall_rosette: 0.8,
+      wide_recall_ge4m2_5cm: 0.95,
+      wide_precision_5cm: 0.9,
+    });
     expect(Object.keys(m).every((k) => k.startsWith('wide_'))).toBe(true);
     expect(m).not.toHaveProperty('wide_tile_roc_auc');
   });

@@ -98,7 +98,8 @@ describe('tiandi export', () => {
       const info = spawnSync('ogrinfo', ['-ro', '-so', copyPath], { encoding: 'utf8' });
       expect(info.status, info.stderr).toBe(0);
       expect(info.stdout).toContain("using driver `GPKG' successful");
-      for (const layer of ['zones', 'images', 'candidates', 'targets', 'plans', 'stops', 'reports', 'certifications']) expect(info.stdout).toMatch(new RegExp(`\\d+: ${layer} \\(`));
+      for (const layer of ['zones', 'images', 'candidates', 'targets', 'plans', 'stops', 'reports', 'certifications'])
+        expect(info.stdout).toMatch(new RegExp(`\\d+: ${layer} \\(`));
       const reports = spawnSync('ogrinfo', ['-ro', '-so', copyPath, 'reports'], { encoding: 'utf8' });
       expect(reports.stdout).toContain('Feature Count: 2');
       expect(reports.stderr).not.toMatch(/ERROR/);

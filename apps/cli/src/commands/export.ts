@@ -27,8 +27,13 @@ const exportCommand: Command = {
       const ws = Workspace.open(workspacePath(values.workspace, io));
       try {
         const r = await exportWorkspace(ws, path.resolve(io.cwd, out), { signal: io.signal });
-        io.stdout.write(`${rel(io, r.path)}: ${(r.sizeBytes / 1024).toFixed(0)} KiB; 已删除 removed ${r.removed.tiandi_accounts} 账号 accounts, ${r.removed.tiandi_sessions} 会话 sessions — 可交给 QField ready for QField\n`);
-        if (r.invalidPhotos > 0) io.stdout.write(`  ⚠ 未带出 ${r.invalidPhotos} 张非图片或校验和不符的照片 left out ${r.invalidPhotos} photo row(s) that are not images or not their sha256\n`);
+        io.stdout.write(
+          `${rel(io, r.path)}: ${(r.sizeBytes / 1024).toFixed(0)} KiB; 已删除 removed ${r.removed.tiandi_accounts} 账号 accounts, ${r.removed.tiandi_sessions} 会话 sessions — 可交给 QField ready for QField\n`,
+        );
+        if (r.invalidPhotos > 0)
+          io.stdout.write(
+            `  ⚠ 未带出 ${r.invalidPhotos} 张非图片或校验和不符的照片 left out ${r.invalidPhotos} photo row(s) that are not images or not their sha256\n`,
+          );
       } finally {
         ws.close();
       }

@@ -19,7 +19,14 @@ function dem(keys: Record<string, number>): string {
   const dir = fs.mkdtempSync(path.join(os.tmpdir(), 'tiandi-dem-'));
   dirs.push(dir);
   const values = Array.from({ length: 12 }, (_, i) => 10 * (i % 4) + Math.floor(i / 4)); // bytes: the writer stores 8-bit samples
-  const buf = writeArrayBuffer(values, { width: 4, height: 3, ModelPixelScale: [0.001, 0.001, 0], ModelTiepoint: [0, 0, 0, 102, 28, 0], GeographicTypeGeoKey: 4326, ...keys } as never);
+  const buf = writeArrayBuffer(values, {
+    width: 4,
+    height: 3,
+    ModelPixelScale: [0.001, 0.001, 0],
+    ModelTiepoint: [0, 0, 0, 102, 28, 0],
+    GeographicTypeGeoKey: 4326,
+    ...keys,
+  } as never);
   const file = path.join(dir, 'dem.tif');
   fs.writeFileSync(file, Buffer.from(buf));
   return file;
@@ -44,7 +51,8 @@ describe('readDemFile (GeoTIFF)', () => {
     dirs.push(dir);
     const rows: string[] = [];
     // 3 × 3 cells of 0.001°, centres from (102.0005, 27.9995); the last cell is nodata.
-    for (let j = 0; j < 3; j++) for (let i = 0; i < 3; i++) rows.push(`${102.0005 + i * 0.001} ${27.9995 - j * 0.001} ${i === 2 && j === 2 ? -32768 : -20 + 100 * i + j}`);
+    for (let j = 0; j < 3; j++)
+      for (let i = 0; i < 3; i++) rows.push(`${102.0005 + i * 0.001} ${27.9995 - j * 0.001} ${i === 2 && j === 2 ? -32768 : -20 + 100 * i + j}`);
     fs.writeFileSync(path.join(dir, 'dem.xyz'), rows.join('\n'));
     const file = path.join(dir, 'dem.tif');
     execFileSync('gdal_translate', ['-q', '-a_srs', 'EPSG:4326', '-ot', 'Int16', '-a_nodata', '-32768', path.join(dir, 'dem.xyz'), file]);

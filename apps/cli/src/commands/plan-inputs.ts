@@ -6,7 +6,11 @@ export async function readRoadsFile(file: string): Promise<OsmWay[]> {
   const P = await import('@tiandi/planner');
   const bytes = new Uint8Array(await readFile(file));
   let i = 0;
-  while (i < bytes.length && (bytes[i] === 0x20 || bytes[i] === 0x0a || bytes[i] === 0x0d || bytes[i] === 0x09 || bytes[i] === 0xef || bytes[i] === 0xbb || bytes[i] === 0xbf)) i++;
+  while (
+    i < bytes.length &&
+    (bytes[i] === 0x20 || bytes[i] === 0x0a || bytes[i] === 0x0d || bytes[i] === 0x09 || bytes[i] === 0xef || bytes[i] === 0xbb || bytes[i] === 0xbf)
+  )
+    i++;
   if (bytes[i] === 0x7b) {
     let json: unknown;
     try {
@@ -50,10 +54,13 @@ export async function readDemFile(file: string): Promise<ElevationAt> {
   const nodata = src.noData ?? null;
   return (lon, lat) => {
     // Outside the outer pixel centres by a rounding error still counts as on them.
-    const x = Math.max(0, (lon - ox) / rx - half), y = Math.max(0, (lat - oy) / ry - half);
+    const x = Math.max(0, (lon - ox) / rx - half),
+      y = Math.max(0, (lat - oy) / ry - half);
     if (!((lon - ox) / rx - half > -1e-6 && (lat - oy) / ry - half > -1e-6 && x <= w - 1 + 1e-6 && y <= h - 1 + 1e-6)) return NaN;
-    const c = Math.min(w - 2, Math.floor(x)), r = Math.min(h - 2, Math.floor(y));
-    const fx = x - c, fy = y - r;
+    const c = Math.min(w - 2, Math.floor(x)),
+      r = Math.min(h - 2, Math.floor(y));
+    const fx = x - c,
+      fy = y - r;
     const v = [band[r * w + c], band[r * w + c + 1], band[(r + 1) * w + c], band[(r + 1) * w + c + 1]];
     if (v.some((z) => !Number.isFinite(z) || z === nodata)) return NaN;
     return (v[0] * (1 - fx) + v[1] * fx) * (1 - fy) + (v[2] * (1 - fx) + v[3] * fx) * fy;

@@ -14,19 +14,31 @@ afterEach(() => {
   for (const d of dirs.splice(0)) fs.rmSync(d, { recursive: true, force: true });
 });
 
-
 /** A workspace with eight targets near 100°E 25°N (two score below 0.35), and the roads as an OSM XML extract. */
 async function world() {
   const dir = fs.mkdtempSync(path.join(os.tmpdir(), 'tiandi-plan-ws-'));
   dirs.push(dir);
-  const cands = Array.from({ length: 8 }, (_, i) => ({ id: `c${i + 1}`, image: 'DJI_0001.tif', poly: boxPolygon(100 + i * 0.004, 25.001 + (i % 3) * 0.004, 100.0002 + i * 0.004, 25.0012 + (i % 3) * 0.004), score: i < 2 ? 0.3 : 0.9, scoreMean: 0.2, areaM2: 110 }));
+  const cands = Array.from({ length: 8 }, (_, i) => ({
+    id: `c${i + 1}`,
+    image: 'DJI_0001.tif',
+    poly: boxPolygon(100 + i * 0.004, 25.001 + (i % 3) * 0.004, 100.0002 + i * 0.004, 25.0012 + (i % 3) * 0.004),
+    score: i < 2 ? 0.3 : 0.9,
+    scoreMean: 0.2,
+    areaM2: 110,
+  }));
   const scan = writeScanDir(path.join(dir, 'scan'), [{ image: 'DJI_0001.tif', poly: boxPolygon(99.99, 24.99, 100.04, 25.03) }], cands);
   const file = path.join(dir, 'w.gpkg');
   const ws = Workspace.create(file);
   await importScanDir(ws, scan, 'test');
   ws.close();
   // An east–west road along 25.000 and two north–south tracks sharing its nodes, as OSM XML.
-  const nodes = [[1, 100, 25], [2, 100.015, 25], [3, 100.03, 25], [4, 100.015, 25.012], [5, 100.03, 25.012]];
+  const nodes = [
+    [1, 100, 25],
+    [2, 100.015, 25],
+    [3, 100.03, 25],
+    [4, 100.015, 25.012],
+    [5, 100.03, 25.012],
+  ];
   const xml = `<?xml version="1.0"?><osm version="0.6">${nodes.map(([id, lon, lat]) => `<node id="${id}" lon="${lon}" lat="${lat}"/>`).join('')}
     <way id="1"><nd ref="1"/><nd ref="2"/><nd ref="3"/><tag k="highway" v="unclassified"/></way>
     <way id="2"><nd ref="2"/><nd ref="4"/><tag k="highway" v="track"/></way>
@@ -39,7 +51,12 @@ async function world() {
 async function run(argv: string[], cwd: string) {
   let out = '';
   let err = '';
-  const io = { stdout: new Writable({ write: (c, _e, cb) => ((out += c), cb()) }), stderr: new Writable({ write: (c, _e, cb) => ((err += c), cb()) }), cwd, stdin: Readable.from([]) };
+  const io = {
+    stdout: new Writable({ write: (c, _e, cb) => ((out += c), cb()) }),
+    stderr: new Writable({ write: (c, _e, cb) => ((err += c), cb()) }),
+    cwd,
+    stdin: Readable.from([]),
+  };
   const status = await plan.run(argv, io);
   return { status, out, err };
 }
@@ -47,7 +64,10 @@ async function run(argv: string[], cwd: string) {
 describe('tiandi plan --workspace', () => {
   it("plans the workspace's open targets above the season threshold, stores roads and depot, and records the plan", async () => {
     const w = await world();
-    const r = await run(['--workspace', 'w.gpkg', '--roads', 'roads.osm', '--depot', '100.001,25.0005', '--teams', '2', '--iterations', '200', '--out', 'p1'], w.dir);
+    const r = await run(
+      ['--workspace', 'w.gpkg', '--roads', 'roads.osm', '--depot', '100.001,25.0005', '--teams', '2', '--iterations', '200', '--out', 'p1'],
+      w.dir,
+    );
     expect(r.err).toBe('');
     expect(r.status).toBe(0);
     expect(r.out).toMatch(/6 待核查 open with score ≥ 0\.35 .*default review_threshold.*2 低于此分值未规划 below it, left out/);

@@ -30,7 +30,22 @@ function targetsFile(dir: string, n: number): string {
     const lat = 27.88 + Math.floor(i / 6) * 0.006;
     return i % 2
       ? { type: 'Feature', properties: { id: `C${i + 1}`, score_max: 0.5 + (i % 5) / 10, area_m2: 40 }, geometry: { type: 'Point', coordinates: [lon, lat] } }
-      : { type: 'Feature', properties: { id: `C${i + 1}`, score_max: 0.9, score_mean: 0.7, area_m2: 120 }, geometry: { type: 'Polygon', coordinates: [[[lon, lat], [lon + 1e-4, lat], [lon + 1e-4, lat + 1e-4], [lon, lat + 1e-4], [lon, lat]]] } };
+      : {
+          type: 'Feature',
+          properties: { id: `C${i + 1}`, score_max: 0.9, score_mean: 0.7, area_m2: 120 },
+          geometry: {
+            type: 'Polygon',
+            coordinates: [
+              [
+                [lon, lat],
+                [lon + 1e-4, lat],
+                [lon + 1e-4, lat + 1e-4],
+                [lon, lat + 1e-4],
+                [lon, lat],
+              ],
+            ],
+          },
+        };
   });
   const f = path.join(dir, 'targets.geojson');
   fs.writeFileSync(f, JSON.stringify({ type: 'FeatureCollection', features }));
@@ -41,12 +56,37 @@ describe('tiandi plan', () => {
   it('plans on the demo roads and writes every output', async () => {
     const dir = tmp();
     const t = targetsFile(dir, 24);
-    const r = await run(['--targets', t, '--roads', roads, '--depot', depotFile, '--teams', '3', '--shift', '8h', '--break', '12:00+45m', '--iterations', '200', '--seed', '3', '--date', '2026-04-10', '--out', 'out'], dir);
+    const r = await run(
+      [
+        '--targets',
+        t,
+        '--roads',
+        roads,
+        '--depot',
+        depotFile,
+        '--teams',
+        '3',
+        '--shift',
+        '8h',
+        '--break',
+        '12:00+45m',
+        '--iterations',
+        '200',
+        '--seed',
+        '3',
+        '--date',
+        '2026-04-10',
+        '--out',
+        'out',
+      ],
+      dir,
+    );
     expect(r.err).toBe('');
     expect(r.code).toBe(0);
     expect(r.out).toContain('Planned 24/24');
     const out = path.join(dir, 'out');
-    for (const f of ['plan.json', 'routes.geojson', 'routes.gpx', 'routes.kml', 'stops.csv', 'navigation-gcj02.html']) expect(fs.existsSync(path.join(out, f))).toBe(true);
+    for (const f of ['plan.json', 'routes.geojson', 'routes.gpx', 'routes.kml', 'stops.csv', 'navigation-gcj02.html'])
+      expect(fs.existsSync(path.join(out, f))).toBe(true);
     const p = JSON.parse(fs.readFileSync(path.join(out, 'plan.json'), 'utf8'));
     expect(p.version).toBe(1);
     expect(p.routes.flatMap((x: { stops: unknown[] }) => x.stops).length).toBe(24);
@@ -55,7 +95,27 @@ describe('tiandi plan', () => {
 
     // Re-plan: visited targets stay out, the rest keep their order.
     const visited = p.routes.map((x: { stops: { targetId: string }[] }) => x.stops[0].targetId);
-    const r2 = await run(['--targets', t, '--roads', roads, '--depot', depotFile, '--teams', '3', '--shift', '8h', '--visited', visited.join(','), '--previous', 'out/plan.json', '--out', 'out2'], dir);
+    const r2 = await run(
+      [
+        '--targets',
+        t,
+        '--roads',
+        roads,
+        '--depot',
+        depotFile,
+        '--teams',
+        '3',
+        '--shift',
+        '8h',
+        '--visited',
+        visited.join(','),
+        '--previous',
+        'out/plan.json',
+        '--out',
+        'out2',
+      ],
+      dir,
+    );
     expect(r2.code).toBe(0);
     const p2 = JSON.parse(fs.readFileSync(path.join(dir, 'out2/plan.json'), 'utf8'));
     expect(p2.visited.sort()).toEqual(visited.sort());
@@ -66,10 +126,15 @@ describe('tiandi plan', () => {
     const dir = tmp();
     const t = targetsFile(dir, 12);
     const road = JSON.parse(fs.readFileSync(roads, 'utf8')).features[0].geometry.coordinates[0];
-    fs.writeFileSync(path.join(dir, 'teams.json'), JSON.stringify({ teams: [
-      { id: 'A', name: '一组', start: [102.3015558, 27.9005746], end: road, shift_s: 2 * 3600 },
-      { id: 'B', start: road, shift_start: '09:00', max_stops: 3 },
-    ] }));
+    fs.writeFileSync(
+      path.join(dir, 'teams.json'),
+      JSON.stringify({
+        teams: [
+          { id: 'A', name: '一组', start: [102.3015558, 27.9005746], end: road, shift_s: 2 * 3600 },
+          { id: 'B', start: road, shift_start: '09:00', max_stops: 3 },
+        ],
+      }),
+    );
     const r = await run(['--targets', t, '--roads', roads, '--teams-file', 'teams.json', '--iterations', '100', '--out', 'o'], dir);
     expect(r.err).toBe('');
     expect(r.code).toBe(0);

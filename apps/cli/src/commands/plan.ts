@@ -93,8 +93,10 @@ async function runPlan(argv: string[], io: Io): Promise<number> {
   const P = await import('@tiandi/planner');
   const flags = flagReaders(values);
   const wsFile = values.workspace ? path.resolve(io.cwd, values.workspace) : null;
-  if (wsFile && values.targets) throw new BadInput('plan', '--targets 与 --workspace 二选一 give either --targets or --workspace (which plans its own targets)');
-  if (!wsFile && !values.targets) throw new BadInput('plan', "缺少 --targets 或 --workspace missing --targets <file> or --workspace <gpkg>; see 'tiandi plan --help'");
+  if (wsFile && values.targets)
+    throw new BadInput('plan', '--targets 与 --workspace 二选一 give either --targets or --workspace (which plans its own targets)');
+  if (!wsFile && !values.targets)
+    throw new BadInput('plan', "缺少 --targets 或 --workspace missing --targets <file> or --workspace <gpkg>; see 'tiandi plan --help'");
   const targetsFile = wsFile ? rel(io, wsFile) : values.targets!;
   const outDir = flags.need('out');
   const depotArg = values['teams-file'] || wsFile ? values.depot : flags.need('depot');
@@ -117,13 +119,46 @@ async function runPlan(argv: string[], io: Io): Promise<number> {
   }
 }
 
-const FLAGS = ['targets', 'workspace', 'min-score', 'objective', 'dem', 'plan-id', 'actor', 'roads', 'depot', 'out', 'teams', 'teams-file', 'shift', 'start', 'service', 'service-per-m2', 'max-stops', 'days', 'break', 'daylight', 'walk-speed', 'max-walk', 'speed', 'detour', 'time-limit', 'iterations', 'seed', 'date', 'visited', 'previous'];
+const FLAGS = [
+  'targets',
+  'workspace',
+  'min-score',
+  'objective',
+  'dem',
+  'plan-id',
+  'actor',
+  'roads',
+  'depot',
+  'out',
+  'teams',
+  'teams-file',
+  'shift',
+  'start',
+  'service',
+  'service-per-m2',
+  'max-stops',
+  'days',
+  'break',
+  'daylight',
+  'walk-speed',
+  'max-walk',
+  'speed',
+  'detour',
+  'time-limit',
+  'iterations',
+  'seed',
+  'date',
+  'visited',
+  'previous',
+];
 
 function parsePlanArgs(argv: string[]): PlanFlags {
   try {
-    return parseArgs({ args: argv, strict: true, allowPositionals: false, options: Object.fromEntries(FLAGS.map((k) => [k, { type: 'string' as const }])) }).values as PlanFlags;
+    return parseArgs({ args: argv, strict: true, allowPositionals: false, options: Object.fromEntries(FLAGS.map((k) => [k, { type: 'string' as const }])) })
+      .values as PlanFlags;
   } catch (e) {
-    if (argv.some((a) => a === '--snap' || a.startsWith('--snap='))) throw new BadInput('--snap', '不再需要 no longer needed: ways meet only where they share a node (OSM node id, or the exact same vertex); drop the flag');
+    if (argv.some((a) => a === '--snap' || a.startsWith('--snap=')))
+      throw new BadInput('--snap', '不再需要 no longer needed: ways meet only where they share a node (OSM node id, or the exact same vertex); drop the flag');
     throw new BadInput('plan', `${(e as Error).message}; see 'tiandi plan --help'`);
   }
 }
@@ -134,10 +169,14 @@ async function loadTargets(run: PlanRun): Promise<PlanTarget[]> {
   const targetsJson = run.store ? workspaceTargets(run, run.store) : await readJsonInput(run.io.cwd, targetsFile, 'targets');
   try {
     // The planner's one service-time rule, its defaults where a flag is not given (as the server and the web).
-    const rule = P.serviceRule({ baseS: run.flags.dur('service', P.SERVICE_TIME_DEFAULTS.baseS), perM2S: run.flags.num('service-per-m2', P.SERVICE_TIME_DEFAULTS.perM2S) });
+    const rule = P.serviceRule({
+      baseS: run.flags.dur('service', P.SERVICE_TIME_DEFAULTS.baseS),
+      perM2S: run.flags.num('service-per-m2', P.SERVICE_TIME_DEFAULTS.perM2S),
+    });
     return P.targetsFromGeoJson(targetsJson, { baseServiceS: rule.baseS, serviceSPerM2: rule.perM2S });
   } catch (e) {
-    if (e instanceof P.PlannerError) throw new BadInput(targetsFile, `${e.message}${e.code === 'TIANDI_E_NO_TARGETS' ? ': run tiandi scan first or pass a targets file with features' : ''}`);
+    if (e instanceof P.PlannerError)
+      throw new BadInput(targetsFile, `${e.message}${e.code === 'TIANDI_E_NO_TARGETS' ? ': run tiandi scan first or pass a targets file with features' : ''}`);
     throw e;
   }
 }
@@ -153,7 +192,9 @@ function workspaceTargets(run: PlanRun, { S, ws }: { S: Store; ws: Workspace }):
     why = start.seasonId !== null ? `调查季 season ${start.seasonId} review_threshold` : '默认 default review_threshold (no season set)';
   }
   const got = S.planningTargets(ws, { minScore });
-  run.say(`目标 Targets: ${got.fc.features.length} 待核查 open with score ≥ ${minScore} (${why})${got.below ? `; ${got.below} 低于此分值未规划 below it, left out` : ''}${got.closed ? `; ${got.closed} 已结束 closed` : ''}`);
+  run.say(
+    `目标 Targets: ${got.fc.features.length} 待核查 open with score ≥ ${minScore} (${why})${got.below ? `; ${got.below} 低于此分值未规划 below it, left out` : ''}${got.closed ? `; ${got.closed} 已结束 closed` : ''}`,
+  );
   return got.fc;
 }
 
@@ -167,7 +208,8 @@ async function resolveDepot(run: PlanRun, depotArg: string | undefined): Promise
   }
   if (!store) return undefined;
   const depot = store.S.readDepot(store.ws)?.lonLat;
-  if (!depot && !run.values['teams-file']) throw new BadInput(run.targetsFile, '工作区中没有驻地 no depot in the workspace: pass --depot <lon,lat | depot.geojson> once (it is stored)');
+  if (!depot && !run.values['teams-file'])
+    throw new BadInput(run.targetsFile, '工作区中没有驻地 no depot in the workspace: pass --depot <lon,lat | depot.geojson> once (it is stored)');
   return depot;
 }
 
@@ -176,9 +218,19 @@ async function parseDepot(cwd: string, depotArg: string): Promise<[number, numbe
   const ll = /^\s*(-?\d+(\.\d+)?)\s*,\s*(-?\d+(\.\d+)?)\s*$/.exec(depotArg);
   if (ll) depot = [Number(ll[1]), Number(ll[3])];
   else {
-    const fc = (await readJsonInput(cwd, depotArg, 'depot')) as { type?: string; features?: { geometry?: { type?: string; coordinates?: number[] } }[]; geometry?: { type?: string; coordinates?: number[] } };
-    const g = fc.type === 'FeatureCollection' ? fc.features?.find((f) => f.geometry?.type === 'Point')?.geometry : fc.type === 'Feature' ? fc.geometry : (fc as { type?: string; coordinates?: number[] });
-    if (!g || g.type !== 'Point' || !Array.isArray(g.coordinates)) throw new BadInput(depotArg, '需要一个点要素 the depot file needs a Point feature; or pass --depot <lon,lat>');
+    const fc = (await readJsonInput(cwd, depotArg, 'depot')) as {
+      type?: string;
+      features?: { geometry?: { type?: string; coordinates?: number[] } }[];
+      geometry?: { type?: string; coordinates?: number[] };
+    };
+    const g =
+      fc.type === 'FeatureCollection'
+        ? fc.features?.find((f) => f.geometry?.type === 'Point')?.geometry
+        : fc.type === 'Feature'
+          ? fc.geometry
+          : (fc as { type?: string; coordinates?: number[] });
+    if (!g || g.type !== 'Point' || !Array.isArray(g.coordinates))
+      throw new BadInput(depotArg, '需要一个点要素 the depot file needs a Point feature; or pass --depot <lon,lat>');
     depot = [g.coordinates[0], g.coordinates[1]];
   }
   if (!(Math.abs(depot[0]) <= 180 && Math.abs(depot[1]) <= 90)) throw new BadInput('--depot', `经纬度超出范围 lon,lat out of range: '${depotArg}'`);
@@ -202,7 +254,8 @@ async function loadNetwork(run: PlanRun): Promise<{ network?: RoadNetwork; eleva
   try {
     network = P.buildNetwork({ ways }, { elevation });
   } catch (e) {
-    if (e instanceof P.PlannerError) throw new BadInput(values.roads ?? run.targetsFile, `${e.message}: pass road lines with OSM highway tags, or an OSM extract`);
+    if (e instanceof P.PlannerError)
+      throw new BadInput(values.roads ?? run.targetsFile, `${e.message}: pass road lines with OSM highway tags, or an OSM extract`);
     throw e;
   }
   describeNetwork(run.say, network);
@@ -219,13 +272,21 @@ async function loadWays(run: PlanRun): Promise<import('@tiandi/planner').OsmWay[
       const code = (e as NodeJS.ErrnoException).code;
       throw new BadInput(values.roads, code ? `无法读取路网 cannot read the roads (${code}): check the path` : (e as Error).message);
     }
-    if (store) store.S.setRoads(store.ws, ways.map((x, i) => ({ id: String(x.id ?? i), coords: x.coords, tags: stringTags(x.tags), ...(x.nodes ? { nodes: x.nodes } : {}) })), path.basename(values.roads), actorOf(values.actor));
+    if (store)
+      store.S.setRoads(
+        store.ws,
+        ways.map((x, i) => ({ id: String(x.id ?? i), coords: x.coords, tags: stringTags(x.tags), ...(x.nodes ? { nodes: x.nodes } : {}) })),
+        path.basename(values.roads),
+        actorOf(values.actor),
+      );
     return ways;
   }
   if (!store) return null;
   const stored = store.S.readRoads(store.ws);
   if (stored.length) return stored;
-  run.say('路网 Roads: 工作区中没有路网，按直线距离 × --detour 计算 none in the workspace: straight-line distance × --detour (pass --roads once to store them)');
+  run.say(
+    '路网 Roads: 工作区中没有路网，按直线距离 × --detour 计算 none in the workspace: straight-line distance × --detour (pass --roads once to store them)',
+  );
   return null;
 }
 
@@ -233,7 +294,9 @@ async function loadWays(run: PlanRun): Promise<import('@tiandi/planner').OsmWay[
 function describeNetwork(say: (line: string) => void, network: RoadNetwork): void {
   if (network.excluded) say(`路网 Roads: ${network.excluded} 条不可通行的道路未用 unusable ways left out (construction, proposed, abandoned, private …)`);
   const main = network.sccOf.reduce((a, c) => a + (c === network.mainScc ? 1 : 0), 0);
-  say(`路网 Roads: ${network.nodeCount} 个路口 junctions, ${network.edges.length} 段 roads; 最大连通部分 largest connected part ${((100 * main) / Math.max(1, network.nodeCount)).toFixed(0)} %${network.terrain ? '; 按坡度计时 slopes from the DEM' : ''}`);
+  say(
+    `路网 Roads: ${network.nodeCount} 个路口 junctions, ${network.edges.length} 段 roads; 最大连通部分 largest connected part ${((100 * main) / Math.max(1, network.nodeCount)).toFixed(0)} %${network.terrain ? '; 按坡度计时 slopes from the DEM' : ''}`,
+  );
 }
 
 /** Teams (--teams-file or --teams alike at the depot), break, daylight and date. */
@@ -268,7 +331,8 @@ async function readSchedule(run: PlanRun, depot: [number, number] | undefined): 
     if (!m) throw new BadInput('--daylight', `格式如 07:00-19:00 daylight must look like 07:00-19:00, got '${values.daylight}'`);
     daylight = { earliestS: flags.clock('daylight', m[1]), latestS: flags.clock('daylight', m[2]) };
   }
-  if (values.date && !/^\d{4}-\d{2}-\d{2}$/.test(values.date)) throw new BadInput('--date', `日期格式 YYYY-MM-DD date must look like 2026-04-10, got '${values.date}'`);
+  if (values.date && !/^\d{4}-\d{2}-\d{2}$/.test(values.date))
+    throw new BadInput('--date', `日期格式 YYYY-MM-DD date must look like 2026-04-10, got '${values.date}'`);
   return { teams, break: brk, daylight };
 }
 
@@ -278,13 +342,21 @@ async function readReplan(run: PlanRun): Promise<{ visited?: string[]; previous?
   let visited: string[] | undefined;
   if (values.visited) {
     const v = values.visited;
-    const text = /[\\/.]/.test(v) ? await readFile(path.resolve(run.io.cwd, v), 'utf8').catch(() => { throw new BadInput(v, '无法读取已核查列表 cannot read the visited list (one id per line)'); }) : v.replace(/,/g, '\n');
-    visited = text.split(/[\r\n,]+/).map((s) => s.trim()).filter(Boolean);
+    const text = /[\\/.]/.test(v)
+      ? await readFile(path.resolve(run.io.cwd, v), 'utf8').catch(() => {
+          throw new BadInput(v, '无法读取已核查列表 cannot read the visited list (one id per line)');
+        })
+      : v.replace(/,/g, '\n');
+    visited = text
+      .split(/[\r\n,]+/)
+      .map((s) => s.trim())
+      .filter(Boolean);
   }
   let previous;
   if (values.previous) {
     previous = (await readJsonInput(run.io.cwd, values.previous, 'previous plan')) as { version?: number; routes?: unknown };
-    if (previous.version !== 1 || !Array.isArray(previous.routes)) throw new BadInput(values.previous, '不是 tiandi plan.json not a plan.json written by tiandi plan');
+    if (previous.version !== 1 || !Array.isArray(previous.routes))
+      throw new BadInput(values.previous, '不是 tiandi plan.json not a plan.json written by tiandi plan');
   }
   return { visited, previous: previous as never };
 }
@@ -293,21 +365,43 @@ async function readReplan(run: PlanRun): Promise<{ visited?: string[]; previous?
 function solve(run: PlanRun, problem: Omit<PlanProblem, 'travel' | 'days' | 'date'>, elevation: Elevation | undefined): { result: Plan; ms: number } {
   const { values, flags: f, P } = run;
   const objective = (values.objective ?? 'makespan') as 'makespan' | 'total';
-  if (objective !== 'makespan' && objective !== 'total') throw new BadInput('--objective', `只能是 makespan 或 total must be makespan or total, got '${values.objective}'`);
-  if (values['plan-id'] !== undefined && !/^[\w.-]{1,80}$/.test(values['plan-id'])) throw new BadInput('--plan-id', `计划编号只能含字母数字和 ._- letters, digits, . _ - (≤ 80), got '${values['plan-id']}'`);
+  if (objective !== 'makespan' && objective !== 'total')
+    throw new BadInput('--objective', `只能是 makespan 或 total must be makespan or total, got '${values.objective}'`);
+  if (values['plan-id'] !== undefined && !/^[\w.-]{1,80}$/.test(values['plan-id']))
+    throw new BadInput('--plan-id', `计划编号只能含字母数字和 ._- letters, digits, . _ - (≤ 80), got '${values['plan-id']}'`);
   const t0 = Date.now();
   try {
     const result = P.planRoutes(
       {
-        ...problem, days: f.int('days', 1), date: values.date,
-        travel: { walkKmh: f.num('walk-speed', 4, 0.1), maxWalkM: f.num('max-walk', 2000), speedKmh: f.num('speed', 30, 0.1), detourFactor: f.num('detour', 1.3, 1), ...(elevation ? { elevation } : {}) },
+        ...problem,
+        days: f.int('days', 1),
+        date: values.date,
+        travel: {
+          walkKmh: f.num('walk-speed', 4, 0.1),
+          maxWalkM: f.num('max-walk', 2000),
+          speedKmh: f.num('speed', 30, 0.1),
+          detourFactor: f.num('detour', 1.3, 1),
+          ...(elevation ? { elevation } : {}),
+        },
       },
-      { seed: f.int('seed', 1, 0), timeLimitMs: f.dur('time-limit', 1.5) * 1000, maxIterations: values.iterations ? f.int('iterations', 1) : undefined, objective },
+      {
+        seed: f.int('seed', 1, 0),
+        timeLimitMs: f.dur('time-limit', 1.5) * 1000,
+        maxIterations: values.iterations ? f.int('iterations', 1) : undefined,
+        objective,
+      },
     );
     return { result, ms: Date.now() - t0 };
   } catch (e) {
     if (e instanceof P.PlannerError) {
-      const file = e.code === 'TIANDI_E_DEPOT_OFF_NETWORK' ? (values['teams-file'] ?? '--depot') : e.code === 'TIANDI_E_SHIFT_TOO_SHORT' ? '--shift' : e.code === 'TIANDI_E_NO_TARGETS' ? run.targetsFile : 'plan';
+      const file =
+        e.code === 'TIANDI_E_DEPOT_OFF_NETWORK'
+          ? (values['teams-file'] ?? '--depot')
+          : e.code === 'TIANDI_E_SHIFT_TOO_SHORT'
+            ? '--shift'
+            : e.code === 'TIANDI_E_NO_TARGETS'
+              ? run.targetsFile
+              : 'plan';
       throw new BadInput(file, e.message);
     }
     throw e;
@@ -330,17 +424,26 @@ async function writePlanFiles(P: Planner, out: string, result: Plan): Promise<st
 
 function printPlanSummary({ say: w, P, io }: PlanRun, result: Plan, targetCount: number, ms: number, out: string): void {
   const o = result.objective;
-  w(`规划完成 Planned ${o.served}/${targetCount} targets in ${ms} ms (matrix ${result.stats.matrixMs} ms over ${result.stats.locations} places, ${result.stats.travel}; optimise ${result.stats.solveMs} ms, ${result.stats.iterations} iterations)`);
+  w(
+    `规划完成 Planned ${o.served}/${targetCount} targets in ${ms} ms (matrix ${result.stats.matrixMs} ms over ${result.stats.locations} places, ${result.stats.travel}; optimise ${result.stats.solveMs} ms, ${result.stats.iterations} iterations)`,
+  );
   for (const r of result.routes)
-    w(`  ${(r.teamName ?? r.teamId).padEnd(14)} day ${r.day + 1}  ${String(r.stops.length).padStart(3)} stops  ${P.formatClock(r.departS)}–${P.formatClock(r.returnS)}  ${(r.durationS / 3600).toFixed(2)} h  ${(r.distanceM / 1000).toFixed(1)} km`);
+    w(
+      `  ${(r.teamName ?? r.teamId).padEnd(14)} day ${r.day + 1}  ${String(r.stops.length).padStart(3)} stops  ${P.formatClock(r.departS)}–${P.formatClock(r.returnS)}  ${(r.durationS / 3600).toFixed(2)} h  ${(r.distanceM / 1000).toFixed(1)} km`,
+    );
   if (result.unassigned.length) {
     const by = new Map<string, number>();
     for (const u of result.unassigned) by.set(u.reason, (by.get(u.reason) ?? 0) + 1);
     w(`未安排 Unassigned ${result.unassigned.length}: ${[...by].map(([k, v]) => `${k} ${v}`).join(', ')} (reasons in plan.json)`);
   }
   if (result.visited.length) w(`已核查 Visited, left out: ${result.visited.length}`);
-  w(`served priority ${o.servedPriority}, unserved ${o.unservedPriority}; total ${(o.totalDurationS / 3600).toFixed(2)} h, ${(o.totalDistanceM / 1000).toFixed(1)} km; imbalance ${(o.imbalanceS / 60).toFixed(0)} min`);
-  if (o.makespanS) w(`最晚返回 makespan ${(o.makespanS / 3600).toFixed(2)} h (objective ${o.kind}); lower bound ${((o.lowerBoundS ?? 0) / 3600).toFixed(2)} h, gap ${((o.gapToLowerBound ?? 0) * 100).toFixed(1)} %; total work ÷ team-days ${((o.evenSplitS ?? 0) / 3600).toFixed(2)} h`);
+  w(
+    `served priority ${o.servedPriority}, unserved ${o.unservedPriority}; total ${(o.totalDurationS / 3600).toFixed(2)} h, ${(o.totalDistanceM / 1000).toFixed(1)} km; imbalance ${(o.imbalanceS / 60).toFixed(0)} min`,
+  );
+  if (o.makespanS)
+    w(
+      `最晚返回 makespan ${(o.makespanS / 3600).toFixed(2)} h (objective ${o.kind}); lower bound ${((o.lowerBoundS ?? 0) / 3600).toFixed(2)} h, gap ${((o.gapToLowerBound ?? 0) * 100).toFixed(1)} %; total work ÷ team-days ${((o.evenSplitS ?? 0) / 3600).toFixed(2)} h`,
+    );
   w(`→ ${path.relative(io.cwd, out) || '.'}/{plan.json,routes.geojson,routes.gpx,routes.kml,stops.csv,navigation-gcj02.html}`);
 }
 
@@ -350,7 +453,9 @@ function recordPlan(run: PlanRun, { S, ws }: { S: Store; ws: Workspace }, result
   const text = JSON.stringify(result, null, 1) + '\n';
   const rec = run.P.planRecordFromJson(text, path.join(out, 'plan.json'), run.values['plan-id']);
   const r = S.importPlan(ws, rec, actorOf(run.values.actor));
-  run.say(`已记入工作区 Recorded in ${run.targetsFile}: plan ${rec.planId}, ${rec.teams.length} teams, ${r.stops} stops, ${r.planned.length} targets now planned (field teams see their routes)`);
+  run.say(
+    `已记入工作区 Recorded in ${run.targetsFile}: plan ${rec.planId}, ${rec.teams.length} teams, ${r.stops} stops, ${r.planned.length} targets now planned (field teams see their routes)`,
+  );
 }
 
 /** OSM tags as the workspace keeps them: strings only. */

@@ -15,17 +15,33 @@ afterEach(() => {
   for (const d of dirs.splice(0)) fs.rmSync(d, { recursive: true, force: true });
 });
 
-
 /** The shared survey world with six detected targets from one scan over the township, and a targets file for `tiandi plan`. */
 async function world() {
   const dir = fs.mkdtempSync(path.join(os.tmpdir(), 'tiandi-plans-'));
   dirs.push(dir);
-  const cands = Array.from({ length: 6 }, (_, i) => ({ id: `c${i + 1}`, image: 'DJI_0001.tif', poly: boxPolygon(100 + i * 0.004, 25 + (i % 3) * 0.005, 100.0001 + i * 0.004, 25.0001 + (i % 3) * 0.005), score: 0.9, scoreMean: 0.7, areaM2: 110 }));
+  const cands = Array.from({ length: 6 }, (_, i) => ({
+    id: `c${i + 1}`,
+    image: 'DJI_0001.tif',
+    poly: boxPolygon(100 + i * 0.004, 25 + (i % 3) * 0.005, 100.0001 + i * 0.004, 25.0001 + (i % 3) * 0.005),
+    score: 0.9,
+    scoreMean: 0.7,
+    areaM2: 110,
+  }));
   const file = path.join(dir, 'w.gpkg');
-  const ws = await surveyWorkspace(file, { scanDir: path.join(dir, 'scan'), images: [{ image: 'DJI_0001.tif', poly: boxPolygon(99.99, 24.99, 100.03, 25.03) }], cands });
+  const ws = await surveyWorkspace(file, {
+    scanDir: path.join(dir, 'scan'),
+    images: [{ image: 'DJI_0001.tif', poly: boxPolygon(99.99, 24.99, 100.03, 25.03) }],
+    cands,
+  });
   const targets = listTargets(ws);
   ws.close();
-  fs.writeFileSync(path.join(dir, 'targets.geojson'), JSON.stringify({ type: 'FeatureCollection', features: targets.map((t) => ({ type: 'Feature', properties: { id: t.id, score_max: t.scoreMax }, geometry: t.geometry })) }));
+  fs.writeFileSync(
+    path.join(dir, 'targets.geojson'),
+    JSON.stringify({
+      type: 'FeatureCollection',
+      features: targets.map((t) => ({ type: 'Feature', properties: { id: t.id, score_max: t.scoreMax }, geometry: t.geometry })),
+    }),
+  );
   return { dir, file, ids: targets.map((t) => t.id) };
 }
 
@@ -60,7 +76,11 @@ describe('tiandi plans import', () => {
   it('records a plan from tiandi plan: routes and stops per team, targets planned; the same file again replaces it', async () => {
     const w = await world();
     expect(w.ids).toHaveLength(6);
-    const p = await run(plan, ['--targets', 'targets.geojson', '--depot', '100,25', '--teams', '2', '--iterations', '50', '--seed', '1', '--date', '2026-04-22', '--out', 'out'], w.dir);
+    const p = await run(
+      plan,
+      ['--targets', 'targets.geojson', '--depot', '100,25', '--teams', '2', '--iterations', '50', '--seed', '1', '--date', '2026-04-22', '--out', 'out'],
+      w.dir,
+    );
     expect(p.status).toBe(0);
     const planJson = JSON.parse(fs.readFileSync(path.join(w.dir, 'out/plan.json'), 'utf8')) as { routes: { teamId: string; stops: { targetId: string }[] }[] };
 
@@ -86,7 +106,14 @@ describe('tiandi plans import', () => {
   it('refuses a plan naming targets the workspace lacks, or a file that is not a plan, in one line, storing nothing', async () => {
     const w = await world();
     const foreign = path.join(w.dir, 'foreign.json');
-    fs.writeFileSync(foreign, JSON.stringify({ version: 1, date: '2026-04-22', routes: [{ teamId: 'A', day: 0, path: [], stops: [{ targetId: 'X1', lon: 100, lat: 25, arrivalS: 30000 }] }] }));
+    fs.writeFileSync(
+      foreign,
+      JSON.stringify({
+        version: 1,
+        date: '2026-04-22',
+        routes: [{ teamId: 'A', day: 0, path: [], stops: [{ targetId: 'X1', lon: 100, lat: 25, arrivalS: 30000 }] }],
+      }),
+    );
     const before = read(w.file);
     const r = await run(plans, ['import', 'foreign.json', '--workspace', w.file], w.dir);
     expect(r.status).toBe(2);

@@ -31,7 +31,9 @@ const plans: Command = {
       const ws = Workspace.open(workspacePath(values.workspace, io));
       try {
         const r = recordPlan(ws, plan, actorOf(values.actor), full);
-        io.stdout.write(`${rel(io, full)}: 计划 plan ${r.planId}: ${r.teams.length} 组 teams (${r.teams.join(', ')}), ${r.stops} 站 stops, ${r.planned.length} 目标标记为已计划 targets now planned\n`);
+        io.stdout.write(
+          `${rel(io, full)}: 计划 plan ${r.planId}: ${r.teams.length} 组 teams (${r.teams.join(', ')}), ${r.stops} 站 stops, ${r.planned.length} 目标标记为已计划 targets now planned\n`,
+        );
       } finally {
         ws.close();
       }

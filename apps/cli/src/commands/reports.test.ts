@@ -52,8 +52,26 @@ describe('tiandi reports import: exports of other field apps', () => {
     expect(r.err.trim().split('\n')).toEqual([expect.stringMatching(/^tiandi: kobo-reports\.csv: 第 4 行 row 4: .*verdict 'maybe' not recognised/)]);
     expect(r.out).toContain('kobo-reports.csv: 2 条已保存 stored');
     expect(stored(ws)).toEqual([
-      { report_id: 'kobo-0001', verdict: 'confirmed_poppy', what: null, accuracy_m: 4.5, observed_at: '2026-04-20T09:12:00.000+08:00', team: null, plant_count: 120, notes: null },
-      { report_id: 'kobo-0002', verdict: 'not_poppy', what: '油菜', accuracy_m: 3, observed_at: '2026-04-20T10:05:00.000+08:00', team: null, plant_count: null, notes: null },
+      {
+        report_id: 'kobo-0001',
+        verdict: 'confirmed_poppy',
+        what: null,
+        accuracy_m: 4.5,
+        observed_at: '2026-04-20T09:12:00.000+08:00',
+        team: null,
+        plant_count: 120,
+        notes: null,
+      },
+      {
+        report_id: 'kobo-0002',
+        verdict: 'not_poppy',
+        what: '油菜',
+        accuracy_m: 3,
+        observed_at: '2026-04-20T10:05:00.000+08:00',
+        team: null,
+        plant_count: null,
+        notes: null,
+      },
     ]);
     // Idempotent: the same export again stores nothing new.
     const again = await run(['import', 'kobo-reports.csv', '--workspace', ws, '--actor', 'test']);
@@ -66,8 +84,26 @@ describe('tiandi reports import: exports of other field apps', () => {
     expect(r.status).toBe(2);
     expect(r.err.trim().split('\n')).toEqual([expect.stringMatching(/^tiandi: qfield-reports\.geojson: 第 3 行 row 3: .*observed_at missing or not a date/)]);
     expect(stored(ws)).toEqual([
-      { report_id: '{6f1c2e7a-0001}', verdict: 'nothing_found', what: null, accuracy_m: 3.2, observed_at: '2026-04-21T08:30:00+08:00', team: 'B', plant_count: null, notes: '平地' },
-      { report_id: '{6f1c2e7a-0002}', verdict: 'confirmed_poppy', what: null, accuracy_m: 5, observed_at: '2026-04-21T09:10:00+08:00', team: 'B', plant_count: 40, notes: null },
+      {
+        report_id: '{6f1c2e7a-0001}',
+        verdict: 'nothing_found',
+        what: null,
+        accuracy_m: 3.2,
+        observed_at: '2026-04-21T08:30:00+08:00',
+        team: 'B',
+        plant_count: null,
+        notes: '平地',
+      },
+      {
+        report_id: '{6f1c2e7a-0002}',
+        verdict: 'confirmed_poppy',
+        what: null,
+        accuracy_m: 5,
+        observed_at: '2026-04-21T09:10:00+08:00',
+        team: 'B',
+        plant_count: 40,
+        notes: null,
+      },
     ]);
   });
 

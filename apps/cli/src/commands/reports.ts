@@ -38,12 +38,18 @@ const reports: Command = {
       let status: number = EXIT.ok;
       try {
         // All files in one transaction; within it, good rows are kept and bad rows listed.
-        const results = await importReportsFiles(ws, files.map((f) => path.resolve(io.cwd, f)), actorOf(values.actor), { signal: io.signal, seasonId: values.season, photosDir });
+        const results = await importReportsFiles(
+          ws,
+          files.map((f) => path.resolve(io.cwd, f)),
+          actorOf(values.actor),
+          { signal: io.signal, seasonId: values.season, photosDir },
+        );
         results.forEach((r, i) => {
           const name = rel(io, path.resolve(io.cwd, files[i]));
           for (const bad of r.rejected) io.stderr.write(`tiandi: ${name}: 第 ${bad.row} 行 row ${bad.row}: ${bad.message}\n`);
           io.stdout.write(`${name}: ${r.added.length} 条已保存 stored, ${r.unchanged.length} 条已存在 already stored, ${r.rejected.length} 条被拒 rejected\n`);
-          for (const a of r.added) io.stdout.write(`  ${a.reportId} → ${a.targetId ?? '(无目标 no target)'} ${a.match}${a.from !== a.to ? ` ${a.from ?? ''}→${a.to}` : ''}\n`);
+          for (const a of r.added)
+            io.stdout.write(`  ${a.reportId} → ${a.targetId ?? '(无目标 no target)'} ${a.match}${a.from !== a.to ? ` ${a.from ?? ''}→${a.to}` : ''}\n`);
           for (const t of r.newTargets) io.stdout.write(`  新目标（航拍漏检）new target, missed by scan: ${t}\n`);
           for (const w of r.warnings) io.stdout.write(`  ⚠ 第 ${w.row} 行 row ${w.row} (${w.reportId}): ${w.message}\n`);
           for (const c of r.contradictions) io.stdout.write(`  ⚠ 待裁决 needs review: ${c.targetId}: ${c.reason}\n`);

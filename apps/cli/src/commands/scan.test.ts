@@ -72,7 +72,11 @@ describe('tiandi scan', () => {
   it('a wrong CRS tag (UTM metres tagged EPSG:4326): one line naming the corner and --crs, exit 2', async () => {
     const file = path.join(dir, 'wrong-crs.tif');
     await writeGeoTiff(file, {
-      width: 64, height: 64, bands: 3, epsg: 4326, geoTransform: [718568, 0.05, 0, 3094608, 0, -0.05],
+      width: 64,
+      height: 64,
+      bands: 3,
+      epsg: 4326,
+      geoTransform: [718568, 0.05, 0, 3094608, 0, -0.05],
       readRows: (_y0, rows) => new Uint8Array(64 * rows * 3).fill(90),
     });
     const r = await run([file, '--model', model, '--out', 'bad-wrong-crs', '--workers', '0']);
@@ -101,7 +105,14 @@ describe('tiandi scan', () => {
   });
 
   it('bad options exit 2 with a one-line message', async () => {
-    for (const argv of [[], ['x.tif', '--threshold', '2'], ['x.tif', '--workers', 'many'], ['x.tif', '--model', 'nowhere'], ['x.tif', '--bogus'], [fx.files.base, '--model', model, '--crs', 'EPSG:5773']]) {
+    for (const argv of [
+      [],
+      ['x.tif', '--threshold', '2'],
+      ['x.tif', '--workers', 'many'],
+      ['x.tif', '--model', 'nowhere'],
+      ['x.tif', '--bogus'],
+      [fx.files.base, '--model', model, '--crs', 'EPSG:5773'],
+    ]) {
       const r = await run(argv);
       expect(r.code, argv.join(' ')).toBe(2);
       expect(r.stderr.trim().split('\n').length).toBe(1);
@@ -110,7 +121,11 @@ describe('tiandi scan', () => {
   });
 
   it('works from the bin with worker threads (npx tiandi)', () => {
-    const r = spawnSync(process.execPath, [path.join(repo, 'apps/cli/bin/tiandi.mjs'), 'scan', fx.files.base, '--model', model, '--out', path.join(dir, 'bin'), '--workers', '2', '--json'], { encoding: 'utf8', cwd: repo });
+    const r = spawnSync(
+      process.execPath,
+      [path.join(repo, 'apps/cli/bin/tiandi.mjs'), 'scan', fx.files.base, '--model', model, '--out', path.join(dir, 'bin'), '--workers', '2', '--json'],
+      { encoding: 'utf8', cwd: repo },
+    );
     expect(r.stderr).toBe('');
     expect(r.status).toBe(0);
     expect(JSON.parse(r.stdout).candidates).toBe(2);

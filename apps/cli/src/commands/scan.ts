@@ -39,7 +39,6 @@ flowering window are named.
 退出码 Exit status: 0 ok; 2 a file or option is bad (the other files are still scanned); 1 the scan failed.
 `;
 
-
 const scan: Command = {
   summary: '扫描正射影像找疑似罂粟地块 Scan orthophotos for candidate poppy plots',
   usage,
@@ -166,7 +165,13 @@ async function checkScanOptions(io: Io, v: ScanFlags): Promise<ScanSetup> {
   }
   const modelDir = resolveModelDir(io.cwd, v.model);
   if (!existsSync(path.join(modelDir, 'model.json'))) {
-    throw new Exit(fail(io, path.relative(io.cwd, modelDir) || modelDir, '找不到模型 no model.json here: pass --model models/<name> (a folder with model.onnx + model.json)'));
+    throw new Exit(
+      fail(
+        io,
+        path.relative(io.cwd, modelDir) || modelDir,
+        '找不到模型 no model.json here: pass --model models/<name> (a folder with model.onnx + model.json)',
+      ),
+    );
   }
   if (v.crs !== undefined) {
     const { getCrs, CrsError } = await import('@tiandi/geo');
@@ -188,21 +193,38 @@ async function checkScanOptions(io: Io, v: ScanFlags): Promise<ScanSetup> {
  * Imagery the workspace already holds, under any file name, is recognised by content and not scanned again: says so
  * for each, and ends the command when nothing is left.
  */
-async function imagesNotYetScanned(io: Io, v: ScanFlags, images: string[], workspaceFile: string, modelDir: string, TilesError: Awaited<ReturnType<typeof loadTiles>>['TilesError']): Promise<string[]> {
+async function imagesNotYetScanned(
+  io: Io,
+  v: ScanFlags,
+  images: string[],
+  workspaceFile: string,
+  modelDir: string,
+  TilesError: Awaited<ReturnType<typeof loadTiles>>['TilesError'],
+): Promise<string[]> {
   let same: SameImageNote[];
   try {
-    same = await sameImageryInWorkspace(workspaceFile, images.map((i) => path.resolve(io.cwd, i)), modelDir, io.signal);
+    same = await sameImageryInWorkspace(
+      workspaceFile,
+      images.map((i) => path.resolve(io.cwd, i)),
+      modelDir,
+      io.signal,
+    );
   } catch (err) {
     if (err instanceof TilesError) throw new Exit(fail(io, err.path ? path.relative(io.cwd, err.path) || err.path : 'scan', err.message));
     throw err;
   }
   for (const d of same) {
-    io.stderr.write(`tiandi: ${path.relative(io.cwd, d.path) || d.path}: 与工作区影像 ${d.sameAs} 内容相同（${d.by === 'sha256' ? '文件 sha256' : '像素摘要'}），已用此模型版本扫描过，不再扫描 same imagery as workspace image '${d.sameAs}' (by ${d.by === 'sha256' ? 'file sha256' : 'pixel digest'}), already scanned with this model version: not scanned again\n`);
+    io.stderr.write(
+      `tiandi: ${path.relative(io.cwd, d.path) || d.path}: 与工作区影像 ${d.sameAs} 内容相同（${d.by === 'sha256' ? '文件 sha256' : '像素摘要'}），已用此模型版本扫描过，不再扫描 same imagery as workspace image '${d.sameAs}' (by ${d.by === 'sha256' ? 'file sha256' : 'pixel digest'}), already scanned with this model version: not scanned again\n`,
+    );
   }
   const skip = new Set(same.map((d) => d.path));
   const toScan = images.filter((i) => !skip.has(path.resolve(io.cwd, i)));
   if (toScan.length === 0) {
-    if (v.json) io.stdout.write(JSON.stringify({ images: 0, same_imagery: same.map((d) => ({ image: path.basename(d.path), same_as: d.sameAs, by: d.by })) }, null, 2) + '\n');
+    if (v.json)
+      io.stdout.write(
+        JSON.stringify({ images: 0, same_imagery: same.map((d) => ({ image: path.basename(d.path), same_as: d.sameAs, by: d.by })) }, null, 2) + '\n',
+      );
     else io.stdout.write(`工作区已有这些影像，未扫描 the workspace already holds this imagery: nothing scanned\n`);
     throw new Exit(EXIT.ok);
   }
@@ -242,13 +264,21 @@ async function recordScan(io: Io, v: ScanFlags, workspaceFile: string, outDir: s
     return await recordInWorkspace(workspaceFile, outDir, actorOf(v.actor), io.signal);
   } catch (err) {
     const e = err as { code?: string; message?: string };
-    if (typeof e.code === 'string' && e.code.startsWith('TIANDI_E_')) throw new Exit(fail(io, v.workspace!, `${e.message} [${e.code}]; the scan output is kept in ${outDir}`));
+    if (typeof e.code === 'string' && e.code.startsWith('TIANDI_E_'))
+      throw new Exit(fail(io, v.workspace!, `${e.message} [${e.code}]; the scan output is kept in ${outDir}`));
     throw err;
   }
 }
 
 /** The human summary: counts and speed, CRS notes, poor imagery, season warnings, the verifier's work, and what was recorded. */
-async function printScanSummary(io: Io, v: ScanFlags, summary: ScanSummary, outDir: string, recorded: Recorded | undefined, season: Season | undefined): Promise<void> {
+async function printScanSummary(
+  io: Io,
+  v: ScanFlags,
+  summary: ScanSummary,
+  outDir: string,
+  recorded: Recorded | undefined,
+  season: Season | undefined,
+): Promise<void> {
   const rel = path.relative(io.cwd, outDir) || '.';
   io.stdout.write(
     `扫描完成 scanned ${summary.images} image(s): ${summary.candidates} 个疑似地块 candidates, ` +
@@ -258,8 +288,12 @@ async function printScanSummary(io: Io, v: ScanFlags, summary: ScanSummary, outD
   for (const note of summary.crs_notes ?? []) io.stderr.write(`tiandi: 注意 note: ${note}\n`);
   const q = summary.quality;
   if (q?.blocks_poor) {
-    const why = Object.entries(q.by_reason).map(([r, n]) => `${REASON_ZH[r] ?? r} ${r} ${n}`).join(', ');
-    io.stdout.write(`影像质量 imagery quality: ${q.blocks_poor}/${q.blocks_judged} 块较差 blocks poor (${why}), ${q.poor_area_km2} km² 不计入覆盖 left out of coverage → ${rel}/quality.geojson\n`);
+    const why = Object.entries(q.by_reason)
+      .map(([r, n]) => `${REASON_ZH[r] ?? r} ${r} ${n}`)
+      .join(', ');
+    io.stdout.write(
+      `影像质量 imagery quality: ${q.blocks_poor}/${q.blocks_judged} 块较差 blocks poor (${why}), ${q.poor_area_km2} km² 不计入覆盖 left out of coverage → ${rel}/quality.geojson\n`,
+    );
   }
   if (season) for (const w of await seasonWarnings(outDir, season)) io.stderr.write(`tiandi: 注意 note: ${w}\n`);
   printVerifier(io, summary);
@@ -267,7 +301,8 @@ async function printScanSummary(io: Io, v: ScanFlags, summary: ScanSummary, outD
     io.stdout.write(
       `已记入工作区 recorded in ${v.workspace}: ${recorded.imagesAdded.length} 影像 images, ${recorded.candidatesAdded} 候选 candidates → ` +
         `${recorded.targetsCreated.length} 新目标 new targets, ${recorded.targetsChanged.length} 更新 updated` +
-        (recorded.staleCertificates.length ? `; 证书证据已变化 certificates now stale: ${recorded.staleCertificates.join(', ')}` : '') + '\n',
+        (recorded.staleCertificates.length ? `; 证书证据已变化 certificates now stale: ${recorded.staleCertificates.join(', ')}` : '') +
+        '\n',
     );
   }
 }
@@ -276,12 +311,19 @@ async function printScanSummary(io: Io, v: ScanFlags, summary: ScanSummary, outD
 function printVerifier(io: Io, summary: ScanSummary): void {
   const vf = summary.verifier;
   if (vf) {
-    io.stdout.write(`复核 verifier ${vf.model}: ${vf.candidates_rejected} 个候选被排除 candidates ruled out by a closer second look (threshold ${vf.threshold})\n`);
-    if (vf.prefilter) io.stdout.write(`  其中初筛 of which by the prefilter ${vf.prefilter.model}: ${vf.prefilter.candidates_rejected} (threshold ${vf.prefilter.threshold})\n`);
+    io.stdout.write(
+      `复核 verifier ${vf.model}: ${vf.candidates_rejected} 个候选被排除 candidates ruled out by a closer second look (threshold ${vf.threshold})\n`,
+    );
+    if (vf.prefilter)
+      io.stdout.write(
+        `  其中初筛 of which by the prefilter ${vf.prefilter.model}: ${vf.prefilter.candidates_rejected} (threshold ${vf.prefilter.threshold})\n`,
+      );
     for (const s of vf.skipped) io.stdout.write(`  未复核 not verified ${s.image}: ${s.reason}; all its candidates are kept\n`);
   }
   if (summary.candidates_unverified) {
-    io.stdout.write(`注意 note: ${summary.candidates_unverified} 个候选未经复核 candidates are unverified (only the first stage looked; "unverified": true in candidates.geojson)\n`);
+    io.stdout.write(
+      `注意 note: ${summary.candidates_unverified} 个候选未经复核 candidates are unverified (only the first stage looked; "unverified": true in candidates.geojson)\n`,
+    );
   }
 }
 
@@ -296,7 +338,11 @@ async function recordInWorkspace(file: string, outDir: string, actor: string, si
   }
 }
 
-interface SameImageNote { path: string; sameAs: string; by: 'sha256' | 'pixels' }
+interface SameImageNote {
+  path: string;
+  sameAs: string;
+  by: 'sha256' | 'pixels';
+}
 
 /**
  * Which of these image files the workspace already holds (same file sha256 or pixel digest, under any name) and

@@ -23,10 +23,18 @@ const scans: Command = {
       const ws = Workspace.open(workspacePath(values.workspace, io));
       try {
         // All folders in one transaction: a killed import leaves none of them half recorded.
-        const r = await importScanDirs(ws, dirs.map((d) => path.resolve(io.cwd, d)), actorOf(values.actor), { signal: io.signal });
+        const r = await importScanDirs(
+          ws,
+          dirs.map((d) => path.resolve(io.cwd, d)),
+          actorOf(values.actor),
+          { signal: io.signal },
+        );
         const what = dirs.join(', ');
         if (r.unchanged) io.stdout.write(`${what}: 已在工作区中 already in the workspace, nothing changed\n`);
-        else io.stdout.write(`${what}: ${r.imagesAdded.length} 影像 images, ${r.candidatesAdded} 候选 candidates → ${r.targetsCreated.length} 新目标 new targets, ${r.targetsChanged.length} 更新 updated${r.staleCertificates.length ? `; 证书证据已变化 certificates now stale: ${r.staleCertificates.join(', ')}` : ''}\n`);
+        else
+          io.stdout.write(
+            `${what}: ${r.imagesAdded.length} 影像 images, ${r.candidatesAdded} 候选 candidates → ${r.targetsCreated.length} 新目标 new targets, ${r.targetsChanged.length} 更新 updated${r.staleCertificates.length ? `; 证书证据已变化 certificates now stale: ${r.staleCertificates.join(', ')}` : ''}\n`,
+          );
       } finally {
         ws.close();
       }

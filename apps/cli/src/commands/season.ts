@@ -45,7 +45,9 @@ const season: Command = {
       try {
         const r = setSeason(ws, json, actorOf(values.actor), rel(io, abs));
         const s = r.season;
-        io.stdout.write(`${r.changed ? '已设置 Set' : '未变 Unchanged'}: ${s.id} ${s.name} · 花期 flowering ${s.floweringStart} – ${s.floweringEnd} · 覆盖 coverage ≥ ${(s.policy.minCoverageShare * 100).toFixed(1)}% · GSD ≤ ${s.policy.maxGsdM} m\n`);
+        io.stdout.write(
+          `${r.changed ? '已设置 Set' : '未变 Unchanged'}: ${s.id} ${s.name} · 花期 flowering ${s.floweringStart} – ${s.floweringEnd} · 覆盖 coverage ≥ ${(s.policy.minCoverageShare * 100).toFixed(1)}% · GSD ≤ ${s.policy.maxGsdM} m\n`,
+        );
       } finally {
         ws.close();
       }

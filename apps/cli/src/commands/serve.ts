@@ -52,7 +52,10 @@ const serve: Command = {
       return EXIT.badInput;
     }
     const limits: { uploadQuotaBytes?: number; uploadExpiryHours?: number } = {};
-    for (const [flag, key, scale] of [['upload-quota-gb', 'uploadQuotaBytes', 1024 ** 3], ['upload-expiry-hours', 'uploadExpiryHours', 1]] as const) {
+    for (const [flag, key, scale] of [
+      ['upload-quota-gb', 'uploadQuotaBytes', 1024 ** 3],
+      ['upload-expiry-hours', 'uploadExpiryHours', 1],
+    ] as const) {
       const raw = values[flag];
       if (raw === undefined) continue;
       const n = Number(raw);
@@ -63,18 +66,51 @@ const serve: Command = {
       limits[key] = n * scale;
     }
     const workspacePath = path.resolve(io.cwd, values.workspace);
-    return startServer({ workspacePath, dataDir: values.data ? path.resolve(io.cwd, values.data) : `${workspacePath}.data`, port, host: values.host!, basemapUrl: values.basemap, build: !values['no-build'], trustProxy: parseTrustProxy(values['trust-proxy']), ...limits }, io);
+    return startServer(
+      {
+        workspacePath,
+        dataDir: values.data ? path.resolve(io.cwd, values.data) : `${workspacePath}.data`,
+        port,
+        host: values.host!,
+        basemapUrl: values.basemap,
+        build: !values['no-build'],
+        trustProxy: parseTrustProxy(values['trust-proxy']),
+        ...limits,
+      },
+      io,
+    );
   },
 };
 
 /** Builds the web app if needed, starts the server and waits until SIGINT/SIGTERM or io.signal. */
 export async function startServer(
-  o: { workspacePath: string; dataDir: string; port: number; host: string; basemapUrl?: string; build: boolean; signInHint?: string; trustProxy?: boolean | number | string[]; uploadQuotaBytes?: number; uploadExpiryHours?: number },
+  o: {
+    workspacePath: string;
+    dataDir: string;
+    port: number;
+    host: string;
+    basemapUrl?: string;
+    build: boolean;
+    signInHint?: string;
+    trustProxy?: boolean | number | string[];
+    uploadQuotaBytes?: number;
+    uploadExpiryHours?: number;
+  },
   io: Parameters<Command['run']>[1],
 ): Promise<number> {
   const { buildServer, ensureWebBuild, builtWebRoot } = await import('@tiandi/server');
-  const webRoot = o.build ? await ensureWebBuild({ onLog: (l) => io.stdout.write(l + '\n') }) : builtWebRoot() ?? undefined;
-  const app = await buildServer({ workspacePath: o.workspacePath, dataDir: o.dataDir, webRoot, basemapUrl: o.basemapUrl, signInHint: o.signInHint, logger: false, trustProxy: o.trustProxy, uploadQuotaBytes: o.uploadQuotaBytes, uploadExpiryHours: o.uploadExpiryHours });
+  const webRoot = o.build ? await ensureWebBuild({ onLog: (l) => io.stdout.write(l + '\n') }) : (builtWebRoot() ?? undefined);
+  const app = await buildServer({
+    workspacePath: o.workspacePath,
+    dataDir: o.dataDir,
+    webRoot,
+    basemapUrl: o.basemapUrl,
+    signInHint: o.signInHint,
+    logger: false,
+    trustProxy: o.trustProxy,
+    uploadQuotaBytes: o.uploadQuotaBytes,
+    uploadExpiryHours: o.uploadExpiryHours,
+  });
   const address = await app.listen({ port: o.port, host: o.host });
   io.stdout.write(`天地协同已启动 Tiandi is running: ${address.replace('127.0.0.1', 'localhost')}/\n按 Ctrl+C 停止 Press Ctrl+C to stop.\n`);
   await new Promise<void>((resolve) => {
@@ -92,7 +128,10 @@ export function parseTrustProxy(raw: string | undefined): boolean | number | str
   if (raw === undefined) return undefined;
   if (raw === 'true' || raw === 'false') return raw === 'true';
   if (/^\d+$/.test(raw)) return Number(raw);
-  return raw.split(',').map((s) => s.trim()).filter(Boolean);
+  return raw
+    .split(',')
+    .map((s) => s.trim())
+    .filter(Boolean);
 }
 
 export default serve;

@@ -18,7 +18,11 @@ describe('tiandi targets dismiss', () => {
     const file = path.join(dir, 'w.gpkg');
     // The shared survey world: village V01 flown in one image with one plot scoring 0.72.
     const ws = await surveyWorkspace(file, {
-      township: false, actor: 'lead', scanActor: 'op', scanDir: path.join(dir, 'scan'), images: [WHOLE_IMAGE],
+      township: false,
+      actor: 'lead',
+      scanActor: 'op',
+      scanDir: path.join(dir, 'scan'),
+      images: [WHOLE_IMAGE],
       cands: [{ id: 'c1', image: WHOLE_IMAGE.image, poly: rect(100.004, 25.004, 100.0044, 25.0044), score: 0.72, modelVersion: '3.0.0' }],
     });
     const [t] = listTargets(ws);
@@ -36,7 +40,11 @@ describe('tiandi targets dismiss', () => {
     expect(cert.err + cert.out).toMatch(/desk_dismissals/);
     expect((await tiandi(dir, 'targets', 'undo-dismiss', t.id, '--reason', 'oops', '--workspace', file)).out).toBe(`${t.id} → detected\n`);
     const again = Workspace.open(file);
-    expect(readAuditLog(again).filter((e) => e.subject === t.id).map((e) => [e.action, e.actor])).toEqual(expect.arrayContaining([['target.desk_dismiss', 'op-li']]));
+    expect(
+      readAuditLog(again)
+        .filter((e) => e.subject === t.id)
+        .map((e) => [e.action, e.actor]),
+    ).toEqual(expect.arrayContaining([['target.desk_dismiss', 'op-li']]));
     again.close();
 
     // A one-stage model's candidate (no verifier score): the open target is listed as unverified, and certify owes it a visit.

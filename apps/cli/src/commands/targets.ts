@@ -26,22 +26,37 @@ const targets: Command = {
   usage,
   async run(argv, io) {
     return runCommand(io, 'targets', async () => {
-      const { values, positionals } = parseFlags('targets', argv, { zone: { type: 'string' }, status: { type: 'string' }, review: { type: 'boolean' }, json: { type: 'boolean' }, reason: { type: 'string' }, out: { type: 'string' }, season: { type: 'string' }, desk: { type: 'boolean' } });
+      const { values, positionals } = parseFlags('targets', argv, {
+        zone: { type: 'string' },
+        status: { type: 'string' },
+        review: { type: 'boolean' },
+        json: { type: 'boolean' },
+        reason: { type: 'string' },
+        out: { type: 'string' },
+        season: { type: 'string' },
+        desk: { type: 'boolean' },
+      });
       const [action, id, status] = positionals;
       const { Workspace, listTargets, setTargetStatus, trainingLabels, dismissTargetAtDesk, undoDeskDismissal } = await import('@tiandi/store');
       const { TARGET_STATUSES, isUnverifiedScan } = await import('@tiandi/geo');
       const ws = Workspace.open(workspacePath(values.workspace, io));
       try {
         if (action === 'list') {
-          if (values.status && !(TARGET_STATUSES as readonly string[]).includes(values.status)) throw new UsageError('targets', `未知状态 unknown status '${values.status}': one of ${TARGET_STATUSES.join(', ')}`);
+          if (values.status && !(TARGET_STATUSES as readonly string[]).includes(values.status))
+            throw new UsageError('targets', `未知状态 unknown status '${values.status}': one of ${TARGET_STATUSES.join(', ')}`);
           const ts = listTargets(ws, { zoneId: values.zone, status: values.status as never, review: values.review ? true : undefined });
           if (values.json) io.stdout.write(JSON.stringify(ts) + '\n');
-          else for (const t of ts) io.stdout.write(`${t.id}\t${t.status}\t${t.scoreMax.toFixed(2)}\t${Math.round(t.areaM2)} m²\t${t.origin}${t.missedByScan ? ' missed_by_scan' : ''}${typeof t.scoreVerify === 'number' ? `\t复核 verify ${t.scoreVerify.toFixed(3)}` : ''}${isUnverifiedScan(t) ? '\t未复核 unverified' : ''}${t.review ? `\t⚠ ${t.review.reason}` : ''}\n`);
+          else
+            for (const t of ts)
+              io.stdout.write(
+                `${t.id}\t${t.status}\t${t.scoreMax.toFixed(2)}\t${Math.round(t.areaM2)} m²\t${t.origin}${t.missedByScan ? ' missed_by_scan' : ''}${typeof t.scoreVerify === 'number' ? `\t复核 verify ${t.scoreVerify.toFixed(3)}` : ''}${isUnverifiedScan(t) ? '\t未复核 unverified' : ''}${t.review ? `\t⚠ ${t.review.reason}` : ''}\n`,
+              );
           return EXIT.ok;
         }
         if (action === 'set-status') {
           if (!id || !status) throw new UsageError('targets', '用法 usage: tiandi targets set-status <target id> <status> --reason <text>');
-          if (!(TARGET_STATUSES as readonly string[]).includes(status)) throw new UsageError('targets', `未知状态 unknown status '${status}': one of ${TARGET_STATUSES.join(', ')}`);
+          if (!(TARGET_STATUSES as readonly string[]).includes(status))
+            throw new UsageError('targets', `未知状态 unknown status '${status}': one of ${TARGET_STATUSES.join(', ')}`);
           if (!values.reason?.trim()) throw new UsageError('targets', '需要 --reason 人工改变状态需要理由 a manual change needs --reason <text>');
           const t = setTargetStatus(ws, { targetId: id, status: status as never, reason: values.reason }, actorOf(values.actor));
           io.stdout.write(`${t.id} → ${t.status}\n`);
@@ -50,9 +65,10 @@ const targets: Command = {
         if (action === 'dismiss' || action === 'undo-dismiss') {
           if (!id) throw new UsageError('targets', `用法 usage: tiandi targets ${action} <target id> --reason <text>`);
           if (!values.reason?.trim()) throw new UsageError('targets', '需要 --reason 案头决定需要理由 a desk decision needs --reason <text>');
-          const t = action === 'dismiss'
-            ? dismissTargetAtDesk(ws, { targetId: id, reason: values.reason, seasonId: values.season }, actorOf(values.actor))
-            : undoDeskDismissal(ws, { targetId: id, reason: values.reason }, actorOf(values.actor));
+          const t =
+            action === 'dismiss'
+              ? dismissTargetAtDesk(ws, { targetId: id, reason: values.reason, seasonId: values.season }, actorOf(values.actor))
+              : undoDeskDismissal(ws, { targetId: id, reason: values.reason }, actorOf(values.actor));
           io.stdout.write(`${t.id} → ${t.status}${t.groundAudit ? ' · 抽中地面复核 drawn for a ground audit' : ''}\n`);
           return EXIT.ok;
         }
@@ -62,7 +78,9 @@ const targets: Command = {
           const out = path.resolve(io.cwd, values.out);
           await writeFile(out, JSON.stringify(fc));
           const n = (l: string) => fc.features.filter((f) => f.properties.label === l).length;
-          io.stdout.write(`已写出 Wrote ${fc.features.length} labels → ${rel(io, out)} (poppy ${n('poppy')}, not_poppy ${n('not_poppy')}; missed_by_scan ${fc.features.filter((f) => f.properties.missed_by_scan).length})\n`);
+          io.stdout.write(
+            `已写出 Wrote ${fc.features.length} labels → ${rel(io, out)} (poppy ${n('poppy')}, not_poppy ${n('not_poppy')}; missed_by_scan ${fc.features.filter((f) => f.properties.missed_by_scan).length})\n`,
+          );
           return EXIT.ok;
         }
         throw new UsageError('targets', `未知操作 unknown action '${action ?? ''}': use list, set-status, dismiss, undo-dismiss or labels`);

@@ -77,7 +77,7 @@ describe('tiandi user', () => {
     await run(['add', 'dup', '--role', 'admin', '--workspace', ws], 'password-123\n');
     const dup = await run(['add', 'DUP', '--role', 'admin', '--workspace', ws], 'password-123\n');
     expect(dup.status).toBe(2);
-    expect(dup.err).toContain("already exists");
+    expect(dup.err).toContain('already exists');
   });
 
   it('changes a password and disables an account', async () => {

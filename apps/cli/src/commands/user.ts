@@ -39,7 +39,8 @@ const user: Command = {
     if (!action || !['add', 'passwd', 'disable', 'list'].includes(action)) {
       return fail(io, 'user', `未知操作 unknown action '${action ?? ''}'; use add, passwd, disable or list.`);
     }
-    if (extra.length > 0) return fail(io, 'user', `多余参数 unexpected argument '${extra[0]}' (is the password on the command line? Pipe it on stdin instead).`);
+    if (extra.length > 0)
+      return fail(io, 'user', `多余参数 unexpected argument '${extra[0]}' (is the password on the command line? Pipe it on stdin instead).`);
     if (action !== 'list' && !name) return fail(io, 'user', `缺少账号名 missing the account name: tiandi user ${action} <name>.`);
     if (!values.workspace) return fail(io, 'user', '缺少 --workspace missing --workspace <file.gpkg>.');
     const file = path.resolve(io.cwd, values.workspace);
@@ -93,7 +94,6 @@ const user: Command = {
   },
 };
 export default user;
-
 
 /**
  * Reads a password: on a terminal, prompts twice with echo off; otherwise takes the first line of

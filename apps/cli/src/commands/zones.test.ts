@@ -27,13 +27,29 @@ describe('tiandi zones import', () => {
     const a = await tiandi(dir, 'zones', 'import', path.join(IN, 'villages-4543.shp'), '--level', 'village', '--workspace', 'w.gpkg');
     expect(a.code, a.err).toBe(0);
     expect(a.out).toContain('2 新增 added');
-    const b = await tiandi(dir, 'zones', 'import', path.join(IN, 'villages-2358.gpkg'), '--level', 'village', '--id-field', 'XZQDM', '--name-field', 'XZMC', '--workspace', 'w.gpkg');
+    const b = await tiandi(
+      dir,
+      'zones',
+      'import',
+      path.join(IN, 'villages-2358.gpkg'),
+      '--level',
+      'village',
+      '--id-field',
+      'XZQDM',
+      '--name-field',
+      'XZMC',
+      '--workspace',
+      'w.gpkg',
+    );
     expect(b.code, b.err).toBe(0);
     expect(b.out).toContain('2 更新 updated');
     expect(b.err.split('\n').filter((l) => l.includes('Xian 1980'))).toHaveLength(1);
     const ws = Workspace.open(path.join(dir, 'w.gpkg'));
     try {
-      expect(readZones(ws).map((z) => [z.zoneId, z.name])).toEqual([['532527101201', '沙坝乡'], ['532527101202', '沙坝乡']]);
+      expect(readZones(ws).map((z) => [z.zoneId, z.name])).toEqual([
+        ['532527101201', '沙坝乡'],
+        ['532527101202', '沙坝乡'],
+      ]);
     } finally {
       ws.close();
     }

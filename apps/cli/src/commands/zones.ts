@@ -54,7 +54,8 @@ const zones: Command = {
       if (action === 'list') {
         const ws = store.Workspace.open(wsFile);
         try {
-          for (const z of store.readZones(ws)) io.stdout.write(`${z.zoneId}\t${z.level}\t${z.name ?? ''}\t${z.parentId ?? '-'}\t${(z.areaM2 / 1e6).toFixed(3)} km²\n`);
+          for (const z of store.readZones(ws))
+            io.stdout.write(`${z.zoneId}\t${z.level}\t${z.name ?? ''}\t${z.parentId ?? '-'}\t${(z.areaM2 / 1e6).toFixed(3)} km²\n`);
         } finally {
           ws.close();
         }
@@ -62,7 +63,8 @@ const zones: Command = {
       }
       if (action !== 'import') throw new UsageError('zones', `未知操作 unknown action '${action ?? ''}': use 'import' or 'list'`);
       if (!file) throw new UsageError('zones', '缺少文件 missing <file> (.shp, .kml, .kmz, .gpkg or .geojson)');
-      if (values.level !== undefined && !(LEVELS as readonly string[]).includes(values.level)) throw new UsageError(file, `--level 应为 must be ${LEVELS.join('|')} (got '${values.level}')`);
+      if (values.level !== undefined && !(LEVELS as readonly string[]).includes(values.level))
+        throw new UsageError(file, `--level 应为 must be ${LEVELS.join('|')} (got '${values.level}')`);
       const abs = path.resolve(io.cwd, file);
       const boundary = await store.readBoundaryFile(abs, { crs: values.crs, layer: values.layer, encoding: values.encoding });
       if (values.preview) {
@@ -72,7 +74,12 @@ const zones: Command = {
       const collection = store.zoneCollection(boundary, { idField: values['id-field'], nameField: values['name-field'] }, abs);
       const ws = store.Workspace.open(wsFile);
       try {
-        const r = store.importZones(ws, collection, { level: values.level as (typeof LEVELS)[number] | undefined, source: rel(io, abs) }, actorOf(values.actor));
+        const r = store.importZones(
+          ws,
+          collection,
+          { level: values.level as (typeof LEVELS)[number] | undefined, source: rel(io, abs) },
+          actorOf(values.actor),
+        );
         io.stdout.write(
           `区划 Zones: ${r.added.length} 新增 added, ${r.updated.length} 更新 updated, ${r.unchanged.length} 未变 unchanged` +
             `${r.skipped.length ? `, ${r.skipped.length} 其他级别跳过 other levels skipped` : ''}` +

@@ -33,7 +33,17 @@ export class AdaptationJobs {
 
   /** Starts `work` as the current job; it reports progress through `say` and returns its result. */
   start(kind: AdaptationJob['kind'], actor: string, work: (say: (line: string) => void) => Promise<Record<string, unknown>>): AdaptationJob {
-    const job: AdaptationJob = { id: `${kind}-${Date.now().toString(36)}-${++this.seq}`, kind, state: 'running', actor, startedAt: new Date().toISOString(), finishedAt: null, progress: [], result: null, error: null };
+    const job: AdaptationJob = {
+      id: `${kind}-${Date.now().toString(36)}-${++this.seq}`,
+      kind,
+      state: 'running',
+      actor,
+      startedAt: new Date().toISOString(),
+      finishedAt: null,
+      progress: [],
+      result: null,
+      error: null,
+    };
     this.job = job;
     const say = (line: string) => {
       job.progress.push(line);
@@ -41,7 +51,12 @@ export class AdaptationJobs {
     };
     work(say).then(
       (result) => Object.assign(job, { state: 'done', result, finishedAt: new Date().toISOString() }),
-      (e: { code?: string; message?: string }) => Object.assign(job, { state: 'failed', error: { code: e?.code ?? 'TIANDI_E_INTERNAL', message: e?.message ?? String(e) }, finishedAt: new Date().toISOString() }),
+      (e: { code?: string; message?: string }) =>
+        Object.assign(job, {
+          state: 'failed',
+          error: { code: e?.code ?? 'TIANDI_E_INTERNAL', message: e?.message ?? String(e) },
+          finishedAt: new Date().toISOString(),
+        }),
     );
     return job;
   }

@@ -9,10 +9,15 @@ export function checkAccess(account: RequestAccount | null, roles: readonly Role
   if (!roles) return;
   if (!account) throw new AuthError('TIANDI_E_AUTH_REQUIRED');
   if (!roles.includes(account.role)) {
-    throw new AuthError('TIANDI_E_AUTH_ROLE', `您的角色（${account.role}）无权执行此操作 Role '${account.role}' may not do this; allowed: ${roles.join(', ')}`, undefined, {
-      role: account.role,
-      allowed: roles.join(', '),
-    });
+    throw new AuthError(
+      'TIANDI_E_AUTH_ROLE',
+      `您的角色（${account.role}）无权执行此操作 Role '${account.role}' may not do this; allowed: ${roles.join(', ')}`,
+      undefined,
+      {
+        role: account.role,
+        allowed: roles.join(', '),
+      },
+    );
   }
 }
 

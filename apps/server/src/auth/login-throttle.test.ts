@@ -17,13 +17,19 @@ describe('LoginThrottle', () => {
     let passed = 0;
     for (let i = 0; i < 100; i++) {
       const a = t.reserve('Admin', `10.0.${i}.1`);
-      if (a) { passed++; a.fail(); }
+      if (a) {
+        passed++;
+        a.fail();
+      }
     }
     expect(passed).toBe(20);
     passed = 0;
     for (let i = 0; i < 300; i++) {
       const a = t.reserve(`user${i}`, '192.168.1.9');
-      if (a) { passed++; a.fail(); }
+      if (a) {
+        passed++;
+        a.fail();
+      }
     }
     expect(passed).toBe(100);
   });

@@ -19,7 +19,8 @@ describe('every API endpoint checks the role', () => {
       name: 'route-collector',
       register(app) {
         app.addHook('onRoute', (r) => {
-          for (const m of [r.method].flat()) if (m !== 'HEAD' && r.url.startsWith('/api')) seen.push({ method: m, url: r.url, roles: (r.config as { roles?: Role[] } | undefined)?.roles });
+          for (const m of [r.method].flat())
+            if (m !== 'HEAD' && r.url.startsWith('/api')) seen.push({ method: m, url: r.url, roles: (r.config as { roles?: Role[] } | undefined)?.roles });
         });
       },
     };

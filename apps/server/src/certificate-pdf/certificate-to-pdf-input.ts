@@ -24,7 +24,10 @@ export function certificateToPdfInput(cert: StoredCertificateLike, zone: { level
       { label: '覆盖缺口 Gaps', value: ha(cert.coverage.gapAreaM2) },
       { label: '有效影像 Images used', value: String(cert.coverage.imageCount) },
       { label: '目标 Targets', value: String(cert.targets.length) },
-      ...negativeFigures(cert, count((t) => t.status === 'inspected_negative')),
+      ...negativeFigures(
+        cert,
+        count((t) => t.status === 'inspected_negative'),
+      ),
       { label: '铲除并复核 Eradication verified', value: count((t) => t.status === 'eradication_verified') },
       { label: '漏检发现 Missed by scan', value: count((t) => t.missedByScan) },
     ],

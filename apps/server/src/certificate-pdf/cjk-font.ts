@@ -15,7 +15,10 @@ export const BUNDLED_FONT_MODULE = '@expo-google-fonts/noto-sans-sc/400Regular/N
 export class CjkFontMissingError extends ServerError {
   override readonly name = 'CjkFontMissingError';
   constructor(detail: string) {
-    super('TIANDI_E_PDF_FONT', `未找到中文字体，无法生成证书 PDF（${detail}）：请在项目目录运行 npm install，或设置 TIANDI_CJK_FONT No CJK font for the certificate PDF (${detail}): run npm install, or set TIANDI_CJK_FONT`);
+    super(
+      'TIANDI_E_PDF_FONT',
+      `未找到中文字体，无法生成证书 PDF（${detail}）：请在项目目录运行 npm install，或设置 TIANDI_CJK_FONT No CJK font for the certificate PDF (${detail}): run npm install, or set TIANDI_CJK_FONT`,
+    );
   }
 }
 
@@ -32,7 +35,11 @@ export function bundledFontPath(): string | null {
  * The CJK font to embed: `TIANDI_CJK_FONT` (a .ttf/.otf, or `file.ttc#PostScriptName`) when set, else
  * Noto Sans SC from npm, so a fresh machine needs no system font package. Throws {@link CjkFontMissingError}.
  */
-export function findCjkFont(env: NodeJS.ProcessEnv = process.env, exists: (p: string) => boolean = fs.existsSync, bundled: string | null = bundledFontPath()): CjkFont {
+export function findCjkFont(
+  env: NodeJS.ProcessEnv = process.env,
+  exists: (p: string) => boolean = fs.existsSync,
+  bundled: string | null = bundledFontPath(),
+): CjkFont {
   const fromEnv = env.TIANDI_CJK_FONT;
   if (fromEnv) {
     const [p, family] = fromEnv.split('#');

@@ -14,11 +14,16 @@ export interface PageBox {
  * the function mapping [lon, lat] to page points (y down).
  */
 export function fitProjection(geometries: Geometry[], box: PageBox, marginPt = 8): (p: Position) => [number, number] {
-  let minLon = Infinity, minLat = Infinity, maxLon = -Infinity, maxLat = -Infinity;
+  let minLon = Infinity,
+    minLat = Infinity,
+    maxLon = -Infinity,
+    maxLat = -Infinity;
   for (const g of geometries) {
     forEachPosition(g, ([lon, lat]) => {
-      minLon = Math.min(minLon, lon); maxLon = Math.max(maxLon, lon);
-      minLat = Math.min(minLat, lat); maxLat = Math.max(maxLat, lat);
+      minLon = Math.min(minLon, lon);
+      maxLon = Math.max(maxLon, lon);
+      minLat = Math.min(minLat, lat);
+      maxLat = Math.max(maxLat, lat);
     });
   }
   if (!Number.isFinite(minLon)) return () => [box.x + box.width / 2, box.y + box.height / 2];
@@ -34,11 +39,23 @@ export function fitProjection(geometries: Geometry[], box: PageBox, marginPt = 8
 /** Calls `fn` on every position of a geometry. */
 export function forEachPosition(g: Geometry, fn: (p: Position) => void): void {
   switch (g.type) {
-    case 'Point': fn(g.coordinates); break;
-    case 'MultiPoint': case 'LineString': g.coordinates.forEach(fn); break;
-    case 'MultiLineString': case 'Polygon': g.coordinates.forEach((r) => r.forEach(fn)); break;
-    case 'MultiPolygon': g.coordinates.forEach((p) => p.forEach((r) => r.forEach(fn))); break;
-    case 'GeometryCollection': g.geometries.forEach((x) => forEachPosition(x, fn)); break;
+    case 'Point':
+      fn(g.coordinates);
+      break;
+    case 'MultiPoint':
+    case 'LineString':
+      g.coordinates.forEach(fn);
+      break;
+    case 'MultiLineString':
+    case 'Polygon':
+      g.coordinates.forEach((r) => r.forEach(fn));
+      break;
+    case 'MultiPolygon':
+      g.coordinates.forEach((p) => p.forEach((r) => r.forEach(fn)));
+      break;
+    case 'GeometryCollection':
+      g.geometries.forEach((x) => forEachPosition(x, fn));
+      break;
   }
 }
 

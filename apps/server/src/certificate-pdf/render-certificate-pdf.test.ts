@@ -46,7 +46,11 @@ describe.skipIf(!hasPoppler)('renderCertificatePdf read back by poppler', () => 
   });
 
   it('marks a revoked certificate across the page and shows failing rules', async () => {
-    const input = { ...SAMPLE, state: { status: 'revoked' as const, reason: '新报告 new report r-9' }, rules: [{ ...SAMPLE.rules[0], pass: false, detail: '91.0 % < 98 %', failingCount: 3 }] };
+    const input = {
+      ...SAMPLE,
+      state: { status: 'revoked' as const, reason: '新报告 new report r-9' },
+      rules: [{ ...SAMPLE.rules[0], pass: false, detail: '91.0 % < 98 %', failingCount: 3 }],
+    };
     const text = await pdfText(await renderCertificatePdf(input));
     expect(text).toContain('已撤销 REVOKED：新报告 new report r-9');
     expect(text).toContain('未通过 FAIL (3)');

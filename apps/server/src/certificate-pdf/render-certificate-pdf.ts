@@ -146,13 +146,23 @@ function drawRules(doc: PDFKit.PDFDocument, input: CertificatePdfInput, innerW: 
   doc.fontSize(9).fillColor('#555');
   ['规则 Rule', '结果 Result', '实测 Measured'].forEach((h, i) => doc.text(h, M + cols.slice(0, i).reduce((a, b) => a + b, 0), y, { width: cols[i] - 6 }));
   y = doc.y + 3;
-  doc.moveTo(M, y).lineTo(M + innerW, y).lineWidth(0.5).strokeColor('#999').stroke();
+  doc
+    .moveTo(M, y)
+    .lineTo(M + innerW, y)
+    .lineWidth(0.5)
+    .strokeColor('#999')
+    .stroke();
   y += 4;
   for (const rule of input.rules) {
     const startY = roomFor(doc, y, 120);
-    doc.fontSize(9).fillColor('#111').text(rule.label, M, startY, { width: cols[0] - 6 });
+    doc
+      .fontSize(9)
+      .fillColor('#111')
+      .text(rule.label, M, startY, { width: cols[0] - 6 });
     let end = doc.y;
-    doc.fillColor(rule.pass ? '#1a7f37' : '#d1242f').text(rule.pass ? '通过 pass' : `未通过 FAIL${rule.failingCount ? ` (${rule.failingCount})` : ''}`, M + cols[0], startY, { width: cols[1] - 6 });
+    doc
+      .fillColor(rule.pass ? '#1a7f37' : '#d1242f')
+      .text(rule.pass ? '通过 pass' : `未通过 FAIL${rule.failingCount ? ` (${rule.failingCount})` : ''}`, M + cols[0], startY, { width: cols[1] - 6 });
     end = Math.max(end, doc.y);
     doc.fillColor('#111').text(rule.detail, M + cols[0] + cols[1], startY, { width: cols[2] - 6 });
     y = Math.max(end, doc.y) + 4;
@@ -167,10 +177,15 @@ function drawDigest(doc: PDFKit.PDFDocument, input: CertificatePdfInput, innerW:
   y = doc.y + 2;
   doc.fontSize(8.5).fillColor('#111').text(input.evidenceDigest, M, y, { width: innerW, lineBreak: false });
   y = doc.y + 6;
-  doc.fontSize(8).fillColor('#555').text(
-    '此摘要覆盖本证书所依据的全部影像、目标、外业报告与规则参数；任何证据变更都会使证书失效。 The digest covers every image, target, ground report and policy parameter this certificate rests on; any change to that evidence makes the certificate stale.',
-    M, y, { width: innerW },
-  );
+  doc
+    .fontSize(8)
+    .fillColor('#555')
+    .text(
+      '此摘要覆盖本证书所依据的全部影像、目标、外业报告与规则参数；任何证据变更都会使证书失效。 The digest covers every image, target, ground report and policy parameter this certificate rests on; any change to that evidence makes the certificate stale.',
+      M,
+      y,
+      { width: innerW },
+    );
 }
 
 /** A revoked or stale certificate says so across every page. */
@@ -179,7 +194,12 @@ function stampEveryPage(doc: PDFKit.PDFDocument, label: string): void {
   const range = doc.bufferedPageRange();
   for (let i = range.start; i < range.start + range.count; i++) {
     doc.switchToPage(i);
-    doc.save().rotate(-30, { origin: [W / 2, doc.page.height / 2] }).fontSize(48).fillColor('#d1242f').opacity(0.35);
+    doc
+      .save()
+      .rotate(-30, { origin: [W / 2, doc.page.height / 2] })
+      .fontSize(48)
+      .fillColor('#d1242f')
+      .opacity(0.35);
     doc.text(label, 0, doc.page.height / 2 - 30, { width: W, align: 'center' });
     doc.restore();
   }
@@ -233,8 +253,14 @@ function drawMap(doc: PDFKit.PDFDocument, input: CertificatePdfInput, box: PageB
 function drawLegend(doc: PDFKit.PDFDocument, input: CertificatePdfInput, box: PageBox): void {
   let y = box.y + 2;
   const item = (colour: string, label: string) => {
-    doc.rect(box.x, y + 1, 10, 8).fillColor(colour).fill();
-    doc.fontSize(8).fillColor('#111').text(label, box.x + 14, y, { width: box.width - 14 });
+    doc
+      .rect(box.x, y + 1, 10, 8)
+      .fillColor(colour)
+      .fill();
+    doc
+      .fontSize(8)
+      .fillColor('#111')
+      .text(label, box.x + 14, y, { width: box.width - 14 });
     y = doc.y + 3;
   };
   doc.fontSize(9).fillColor('#111').text('图例 Legend', box.x, y);

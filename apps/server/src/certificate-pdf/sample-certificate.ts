@@ -10,7 +10,18 @@ export const SAMPLE_CERTIFICATE: CertificatePdfInput = {
     name: '阿都村',
     level: 'village',
     parentNames: ['昭觉县', '宜洛乡'],
-    geometry: { type: 'Polygon', coordinates: [[[102.80, 28.00], [102.83, 28.00], [102.835, 28.02], [102.81, 28.03], [102.80, 28.00]]] },
+    geometry: {
+      type: 'Polygon',
+      coordinates: [
+        [
+          [102.8, 28.0],
+          [102.83, 28.0],
+          [102.835, 28.02],
+          [102.81, 28.03],
+          [102.8, 28.0],
+        ],
+      ],
+    },
   },
   season: { id: '2026', name: '2026 年度', windowStart: '2026-03-01', windowEnd: '2026-05-31' },
   issuedAt: '2026-06-02T09:30:00Z',
@@ -29,9 +40,37 @@ export const SAMPLE_CERTIFICATE: CertificatePdfInput = {
     { id: 'eradication_verified', label: '确认地块均已铲除并复核 Confirmed plots eradicated and verified', pass: true, detail: '2 / 2' },
     { id: 'no_open_findings', label: '无未结外业发现 No open ground finding', pass: true, detail: '0' },
   ],
-  gaps: [{ type: 'Polygon', coordinates: [[[102.825, 28.001], [102.829, 28.001], [102.829, 28.004], [102.825, 28.004], [102.825, 28.001]]] }],
+  gaps: [
+    {
+      type: 'Polygon',
+      coordinates: [
+        [
+          [102.825, 28.001],
+          [102.829, 28.001],
+          [102.829, 28.004],
+          [102.825, 28.004],
+          [102.825, 28.001],
+        ],
+      ],
+    },
+  ],
   targets: [
-    { id: 't1', status: 'eradication_verified', geometry: { type: 'Polygon', coordinates: [[[102.81, 28.01], [102.812, 28.01], [102.812, 28.012], [102.81, 28.012], [102.81, 28.01]]] } },
+    {
+      id: 't1',
+      status: 'eradication_verified',
+      geometry: {
+        type: 'Polygon',
+        coordinates: [
+          [
+            [102.81, 28.01],
+            [102.812, 28.01],
+            [102.812, 28.012],
+            [102.81, 28.012],
+            [102.81, 28.01],
+          ],
+        ],
+      },
+    },
     { id: 't2', status: 'inspected_negative', geometry: { type: 'Point', coordinates: [102.82, 28.015] } },
   ],
 };

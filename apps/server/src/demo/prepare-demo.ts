@@ -1,7 +1,19 @@
 import fs from 'node:fs';
 import path from 'node:path';
 import { fileURLToPath } from 'node:url';
-import { importScanDir, importZones, readDepot, roadsVersion, setDepot, setRasterList, setRoads, setSeason, Workspace, workspaceScanQuality, type RasterRecord } from '@tiandi/store';
+import {
+  importScanDir,
+  importZones,
+  readDepot,
+  roadsVersion,
+  setDepot,
+  setRasterList,
+  setRoads,
+  setSeason,
+  Workspace,
+  workspaceScanQuality,
+  type RasterRecord,
+} from '@tiandi/store';
 import { DEFAULT_MODEL_DIR } from '../jobs/default-scan-runner';
 import { depotFromGeoJson, roadWaysFromGeoJson } from '../planning/workspace-roads';
 
@@ -60,7 +72,11 @@ export async function prepareDemo(opts: PrepareDemoOptions = {}): Promise<Prepar
   fs.mkdirSync(dataDir, { recursive: true });
 
   const { ensureDemoImagery } = await import('@tiandi/synth/node');
-  const images = await ensureDemoImagery({ seedsDir, signal: opts.signal, onProgress: (p) => step({ stage: 'imagery', fraction: p.rowsDone / p.rowsTotal, detail: p.block }) });
+  const images = await ensureDemoImagery({
+    seedsDir,
+    signal: opts.signal,
+    onProgress: (p) => step({ stage: 'imagery', fraction: p.rowsDone / p.rowsTotal, detail: p.block }),
+  });
   step({ stage: 'imagery', fraction: 1 });
 
   const workspacePath = path.join(demoDir, 'demo.gpkg');
@@ -74,7 +90,11 @@ export async function prepareDemo(opts: PrepareDemoOptions = {}): Promise<Prepar
   const ws = Workspace.open(workspacePath);
   let done: Awaited<ReturnType<typeof scanAndImportBlocks>>;
   try {
-    done = await scanAndImportBlocks(ws, images.map((i) => i.path), { demoDir, modelDir: modelMissing ? null : modelDir, step, signal: opts.signal });
+    done = await scanAndImportBlocks(
+      ws,
+      images.map((i) => i.path),
+      { demoDir, modelDir: modelMissing ? null : modelDir, step, signal: opts.signal },
+    );
     putSeedPlanningInputs(ws, seedsDir);
     setRasterList(ws, done.rasters, 'seeds', 'demo');
   } finally {
@@ -89,7 +109,13 @@ export async function prepareDemo(opts: PrepareDemoOptions = {}): Promise<Prepar
 }
 
 /** Options of {@link prepareDemo}. */
-export interface PrepareDemoOptions { demoDir?: string; seedsDir?: string; modelDir?: string; onStep?: (s: DemoStep) => void; signal?: AbortSignal }
+export interface PrepareDemoOptions {
+  demoDir?: string;
+  seedsDir?: string;
+  modelDir?: string;
+  onStep?: (s: DemoStep) => void;
+  signal?: AbortSignal;
+}
 
 /** A new workspace with the seed zones (county, township, village) and season, written beside and renamed into place whole. */
 function createDemoWorkspace(workspacePath: string, seedsDir: string): void {
@@ -114,7 +140,11 @@ function createDemoWorkspace(workspacePath: string, seedsDir: string): void {
  * Scans each flight block not scanned yet (none when `modelDir` is null: the model is missing), imports every block's
  * scan, and returns the orthophotos and heatmaps to list for the map.
  */
-async function scanAndImportBlocks(ws: Workspace, imagePaths: string[], o: { demoDir: string; modelDir: string | null; step: (s: DemoStep) => void; signal?: AbortSignal }): Promise<{ scanned: number; candidates: number; rasters: RasterRecord[] }> {
+async function scanAndImportBlocks(
+  ws: Workspace,
+  imagePaths: string[],
+  o: { demoDir: string; modelDir: string | null; step: (s: DemoStep) => void; signal?: AbortSignal },
+): Promise<{ scanned: number; candidates: number; rasters: RasterRecord[] }> {
   let scanned = 0;
   let candidates = 0;
   const rasters: RasterRecord[] = [];
@@ -123,7 +153,14 @@ async function scanAndImportBlocks(ws: Workspace, imagePaths: string[], o: { dem
     rasters.push({ kind: 'ortho', name, file: imagePath, imageId: null });
     const scanDir = path.join(o.demoDir, 'scans', name.replace(/\.tif$/i, ''));
     if (!fs.existsSync(path.join(scanDir, 'summary.json')) && o.modelDir) {
-      await scanBlock(ws, imagePath, scanDir, o.modelDir, (fraction, detail) => o.step({ stage: 'scan', fraction: (k + fraction) / imagePaths.length, detail }), o.signal);
+      await scanBlock(
+        ws,
+        imagePath,
+        scanDir,
+        o.modelDir,
+        (fraction, detail) => o.step({ stage: 'scan', fraction: (k + fraction) / imagePaths.length, detail }),
+        o.signal,
+      );
     }
     if (fs.existsSync(path.join(scanDir, 'summary.json'))) {
       scanned++;
@@ -139,7 +176,14 @@ async function scanAndImportBlocks(ws: Workspace, imagePaths: string[], o: { dem
 }
 
 /** Scans one flight block into `scanDir` with the season's imagery-quality thresholds; a failed image fails the demo. */
-async function scanBlock(ws: Workspace, imagePath: string, scanDir: string, modelDir: string, progress: (fraction: number, detail: string) => void, signal?: AbortSignal): Promise<void> {
+async function scanBlock(
+  ws: Workspace,
+  imagePath: string,
+  scanDir: string,
+  modelDir: string,
+  progress: (fraction: number, detail: string) => void,
+  signal?: AbortSignal,
+): Promise<void> {
   const { scanImages } = await import('@tiandi/tiles/node');
   const name = path.basename(imagePath);
   fs.rmSync(scanDir, { recursive: true, force: true });
@@ -171,7 +215,8 @@ async function addDemoAccounts(workspacePath: string): Promise<void> {
 
 /** The seed road network and depot, stored in the workspace unless it has its own (idempotent: no audit entry on a restart). */
 export function putSeedPlanningInputs(ws: Workspace, seedsDir: string): void {
-  if (!roadsVersion(ws)) setRoads(ws, roadWaysFromGeoJson(JSON.parse(fs.readFileSync(path.join(seedsDir, 'roads.geojson'), 'utf8'))), 'seeds/roads.geojson', 'demo');
+  if (!roadsVersion(ws))
+    setRoads(ws, roadWaysFromGeoJson(JSON.parse(fs.readFileSync(path.join(seedsDir, 'roads.geojson'), 'utf8'))), 'seeds/roads.geojson', 'demo');
   const stored = readDepot(ws);
   const depot = depotFromGeoJson(JSON.parse(fs.readFileSync(path.join(seedsDir, 'depot.geojson'), 'utf8')));
   // A demo from before depots kept a romanised name gets the seed's once; any other stored depot is the user's.

@@ -3,7 +3,10 @@ import { PARSE_IN_WORKER_BYTES, parseFieldExport, parseFieldExportText } from '.
 
 function koboCsv(rows: number): string {
   const out = ['end,verdict,_geolocation_latitude,_geolocation_longitude,_geolocation_precision,meta/instanceID'];
-  for (let i = 0; i < rows; i++) out.push(`2026-04-20T10:00:00+08:00,${i % 7 === 3 ? 'perhaps' : 'nothing'},${25 + (i % 200) * 0.0005},${100 + Math.floor(i / 200) * 0.0005},5,uuid:row-${i}-${'x'.repeat(40)}`);
+  for (let i = 0; i < rows; i++)
+    out.push(
+      `2026-04-20T10:00:00+08:00,${i % 7 === 3 ? 'perhaps' : 'nothing'},${25 + (i % 200) * 0.0005},${100 + Math.floor(i / 200) * 0.0005},5,uuid:row-${i}-${'x'.repeat(40)}`,
+    );
   return out.join('\n');
 }
 

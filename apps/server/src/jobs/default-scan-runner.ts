@@ -24,7 +24,13 @@ export function defaultScanRunner(ctx: ServerContext): ScanRunner {
     const quality = workspaceScanQuality(workspaceOf(ctx));
     const summary = await scanInThread(
       { images: [job.imagePath], modelDir, outDir, ...(quality !== undefined ? { quality } : {}) },
-      (p) => onProgress({ tilesDone: p.tilesDone, tilesTotal: p.tilesTotal, pixelsDone: p.mpxDone * 1e6, ...(p.phase === 'verify' ? { windowsDone: p.windowsDone, windowsTotal: p.windowsTotal } : {}) }),
+      (p) =>
+        onProgress({
+          tilesDone: p.tilesDone,
+          tilesTotal: p.tilesTotal,
+          pixelsDone: p.mpxDone * 1e6,
+          ...(p.phase === 'verify' ? { windowsDone: p.windowsDone, windowsTotal: p.windowsTotal } : {}),
+        }),
       signal,
     );
     if (summary.failed.length > 0 || !summary.out_dir) throw new Error(summary.failed.map((f) => f.message).join('; ') || '扫描失败 scan failed');

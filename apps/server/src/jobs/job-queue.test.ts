@@ -60,11 +60,14 @@ describe('JobQueue', () => {
     expect(q.get(b.job.id)!.result!.candidates).toBe(3);
     expect(seen.filter((j) => j.id === a.job.id).map((j) => j.progress.tilesDone)).toContain(4);
     expect(q.enqueue(input('a')).existing).toBe(true);
-    expect([...runs.entries()]).toEqual([['a.tif', 1], ['b.tif', 1]]);
+    expect([...runs.entries()]).toEqual([
+      ['a.tif', 1],
+      ['b.tif', 1],
+    ]);
     await q.close();
   });
 
-  it('reports the second stage (the verifier\'s windows) with its own fraction after the tiles', async () => {
+  it("reports the second stage (the verifier's windows) with its own fraction after the tiles", async () => {
     const runner: ScanRunner = async (_job, { onProgress }) => {
       for (let i = 1; i <= 4; i++) onProgress({ tilesDone: i, tilesTotal: 4, pixelsDone: i * 1e6 });
       onProgress({ tilesDone: 4, tilesTotal: 4, pixelsDone: 4e6, windowsDone: 0, windowsTotal: 300 });
@@ -82,7 +85,11 @@ describe('JobQueue', () => {
     const tiles = running.filter((p) => p.stage === 'tiles');
     const verify = running.filter((p) => p.stage === 'verify');
     expect(tiles.at(-1)).toMatchObject({ tilesDone: 4, fraction: 1, windowsDone: 0, windowsTotal: 0 });
-    expect(verify.map((p) => [p.windowsDone, p.windowsTotal, Math.round(p.fraction * 100)])).toEqual([[0, 300, 0], [256, 300, 85], [300, 300, 100]]);
+    expect(verify.map((p) => [p.windowsDone, p.windowsTotal, Math.round(p.fraction * 100)])).toEqual([
+      [0, 300, 0],
+      [256, 300, 85],
+      [300, 300, 100],
+    ]);
     expect(running.indexOf(verify[0])).toBeGreaterThan(running.indexOf(tiles.at(-1)!));
     await q.close();
   });
@@ -124,7 +131,10 @@ describe('JobQueue', () => {
     expect(q2.get(a.id)!.status).toBe('queued');
     q2.start();
     await q2.whenIdle();
-    expect(q2.list().map((j) => [j.imageName, j.status, j.attempts])).toEqual([['a.tif', 'done', 2], ['b.tif', 'done', 1]]);
+    expect(q2.list().map((j) => [j.imageName, j.status, j.attempts])).toEqual([
+      ['a.tif', 'done', 2],
+      ['b.tif', 'done', 1],
+    ]);
     expect([...runs2.values()]).toEqual([1, 1]);
     await q2.close();
   });

@@ -150,8 +150,12 @@ export class JobQueue extends EventEmitter {
       // Each stage has its own fraction and ETA: the second stage's length is known only once the first ends.
       const stageS = verifying ? Math.max(1e-3, (Date.now() - verifyT0) / 1000) : elapsedS;
       const fraction = verifying
-        ? p.windowsTotal! > 0 ? Math.min(1, (p.windowsDone ?? 0) / p.windowsTotal!) : 1
-        : p.tilesTotal > 0 ? Math.min(1, p.tilesDone / p.tilesTotal) : 0;
+        ? p.windowsTotal! > 0
+          ? Math.min(1, (p.windowsDone ?? 0) / p.windowsTotal!)
+          : 1
+        : p.tilesTotal > 0
+          ? Math.min(1, p.tilesDone / p.tilesTotal)
+          : 0;
       const progress: JobProgress = {
         stage: verifying ? 'verify' : 'tiles',
         tilesDone: p.tilesDone,
@@ -159,7 +163,7 @@ export class JobQueue extends EventEmitter {
         mpxPerS: p.pixelsDone !== undefined ? p.pixelsDone / 1e6 / elapsedS : 0,
         etaS: fraction > 0 && fraction < 1 ? (stageS / fraction) * (1 - fraction) : fraction >= 1 ? 0 : null,
         fraction,
-        windowsDone: verifying ? p.windowsDone ?? 0 : 0,
+        windowsDone: verifying ? (p.windowsDone ?? 0) : 0,
         windowsTotal: verifying ? p.windowsTotal! : 0,
       };
       const now = Date.now();
@@ -177,7 +181,13 @@ export class JobQueue extends EventEmitter {
       const result = await this.runner(job, { onProgress, signal: abort.signal });
       const cur = this.store.get(id)!;
       if (cur.status === 'running') {
-        this.update({ ...cur, status: 'done', finishedAt: new Date().toISOString(), result, progress: { ...cur.progress, fraction: 1, tilesDone: cur.progress.tilesTotal, etaS: 0 } });
+        this.update({
+          ...cur,
+          status: 'done',
+          finishedAt: new Date().toISOString(),
+          result,
+          progress: { ...cur.progress, fraction: 1, tilesDone: cur.progress.tilesTotal, etaS: 0 },
+        });
       }
     } catch (err) {
       const cur = this.store.get(id)!;

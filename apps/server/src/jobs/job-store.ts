@@ -30,7 +30,9 @@ export class JobStore {
 
   /** The newest job for a given file content, if any. */
   findBySha256(sha256: string): Job | undefined {
-    return this.list().reverse().find((j) => j.sha256 === sha256);
+    return this.list()
+      .reverse()
+      .find((j) => j.sha256 === sha256);
   }
 
   /** Inserts or replaces a job and writes its row. */

@@ -33,4 +33,13 @@ export interface JobResult {
 }
 
 /** The progress of a job that has not started. */
-export const NO_PROGRESS: JobProgress = Object.freeze({ stage: 'tiles', tilesDone: 0, tilesTotal: 0, mpxPerS: 0, etaS: null, fraction: 0, windowsDone: 0, windowsTotal: 0 });
+export const NO_PROGRESS: JobProgress = Object.freeze({
+  stage: 'tiles',
+  tilesDone: 0,
+  tilesTotal: 0,
+  mpxPerS: 0,
+  etaS: null,
+  fraction: 0,
+  windowsDone: 0,
+  windowsTotal: 0,
+});

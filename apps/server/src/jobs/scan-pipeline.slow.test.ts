@@ -13,7 +13,10 @@ afterEach(async () => {
 });
 
 const TUS = { 'tus-resumable': '1.0.0' };
-const meta = (m: Record<string, string>) => Object.entries(m).map(([k, v]) => `${k} ${Buffer.from(v).toString('base64')}`).join(',');
+const meta = (m: Record<string, string>) =>
+  Object.entries(m)
+    .map(([k, v]) => `${k} ${Buffer.from(v).toString('base64')}`)
+    .join(',');
 
 describe('upload → scan → workspace', () => {
   it('scans an uploaded orthophoto with the tiles package, imports its targets once, and serves its heatmap tiles', async () => {
@@ -22,9 +25,18 @@ describe('upload → scan → workspace', () => {
     await s.app.ready();
     const tif = makeGeoTiff({ width: 1000, height: 800, epsg: 32648, origin: [500_000, 3_090_000], pixelSize: 0.1, redPlots: RED_PLOTS });
     const sha = createHash('sha256').update(tif).digest('hex');
-    const created = await s.app.inject({ method: 'POST', url: '/api/uploads', headers: { ...TUS, ...s.as.operator, 'upload-length': String(tif.length), 'upload-metadata': meta({ filename: 'red.tif', sha256: sha }) } });
+    const created = await s.app.inject({
+      method: 'POST',
+      url: '/api/uploads',
+      headers: { ...TUS, ...s.as.operator, 'upload-length': String(tif.length), 'upload-metadata': meta({ filename: 'red.tif', sha256: sha }) },
+    });
     const location = `/api/uploads/${created.headers.location!.split('/').pop()}`;
-    const done = await s.app.inject({ method: 'PATCH', url: location, headers: { ...TUS, ...s.as.operator, 'upload-offset': '0', 'content-type': 'application/offset+octet-stream' }, payload: tif });
+    const done = await s.app.inject({
+      method: 'PATCH',
+      url: location,
+      headers: { ...TUS, ...s.as.operator, 'upload-offset': '0', 'content-type': 'application/offset+octet-stream' },
+      payload: tif,
+    });
     expect(done.statusCode).toBe(200);
     const q = jobQueueOf(s.app.tiandi);
     const progress: number[] = [];

@@ -16,11 +16,17 @@ beforeAll(async () => {
   // 0.1 m, 1200 × 900 px of grass with one red square (the redness model's "plot").
   const W = 1200;
   await writeGeoTiff(image, {
-    width: W, height: 900, bands: 3, epsg: 32648, geoTransform: [500000, 0.1, 0, 2800000, 0, -0.1], tileSize: 256,
+    width: W,
+    height: 900,
+    bands: 3,
+    epsg: 32648,
+    geoTransform: [500000, 0.1, 0, 2800000, 0, -0.1],
+    tileSize: 256,
     readRows: (y0, n) => {
       const a = new Uint8Array(W * n * 3);
       for (let i = 0; i < W * n; i++) {
-        const x = i % W, y = y0 + Math.floor(i / W);
+        const x = i % W,
+          y = y0 + Math.floor(i / W);
         const red = x > 500 && x < 620 && y > 400 && y < 520;
         a.set(red ? [220, 40, 50] : [70, 120, 50], i * 3);
       }
@@ -55,7 +61,16 @@ describe('scanInThread', () => {
     }
     expect(child).toMatch(/^\d+$/);
     // Every thread of the scan process at nice 10 (field 19 of /proc/<pid>/stat), once it has started.
-    const nice = () => new Set(readdirSync(`/proc/${child}/task`).map((t) => Number(spawnSync('cat', [`/proc/${child}/task/${t}/stat`], { encoding: 'utf8' }).stdout.split(') ')[1]?.split(' ')[16])));
+    const nice = () =>
+      new Set(
+        readdirSync(`/proc/${child}/task`).map((t) =>
+          Number(
+            spawnSync('cat', [`/proc/${child}/task/${t}/stat`], { encoding: 'utf8' })
+              .stdout.split(') ')[1]
+              ?.split(' ')[16],
+          ),
+        ),
+      );
     for (let i = 0; i < 50 && [...nice()].some((v) => v !== 10); i++) await new Promise((r) => setTimeout(r, 100));
     expect(nice()).toEqual(new Set([10]));
     // Killed mid-scan (at its first progress).
@@ -64,7 +79,9 @@ describe('scanInThread', () => {
     let alive = true;
     for (let i = 0; i < 200 && alive; i++) {
       await new Promise((r) => setTimeout(r, 100));
-      alive = spawnSync('kill', ['-0', child]).status === 0 && !/ Z /.test(spawnSync('ps', ['-o', 'stat=', '-p', child], { encoding: 'utf8' }).stdout.padStart(3) + ' ');
+      alive =
+        spawnSync('kill', ['-0', child]).status === 0 &&
+        !/ Z /.test(spawnSync('ps', ['-o', 'stat=', '-p', child], { encoding: 'utf8' }).stdout.padStart(3) + ' ');
     }
     expect(alive).toBe(false);
     // Gone before it finished: it wrote nothing (scanning on, it would have written its output folder).
@@ -74,7 +91,9 @@ describe('scanInThread', () => {
   it('rejects with TIANDI_E_ABORTED when aborted, and writes nothing', async () => {
     const ac = new AbortController();
     // Aborted at the first row's progress, as the jobs panel's cancel button does mid-scan.
-    await expect(scanInThread({ images: [image], modelDir: MODEL, outDir: join(dir, 'aborted') }, () => ac.abort(), ac.signal)).rejects.toMatchObject({ code: 'TIANDI_E_ABORTED' });
+    await expect(scanInThread({ images: [image], modelDir: MODEL, outDir: join(dir, 'aborted') }, () => ac.abort(), ac.signal)).rejects.toMatchObject({
+      code: 'TIANDI_E_ABORTED',
+    });
     expect(readdirSync(dir)).not.toContain('aborted');
   }, 120_000);
 });

@@ -39,8 +39,8 @@ export function computePlan(input: PlanJobInput, opts: { onProgress?: (stage: st
     opts.signal?.addEventListener('abort', () => (stop(), reject(new Error('aborted'))), { once: true });
     worker.on('message', (m: { type: string; stage?: string; fraction?: number; plan?: Plan; message?: string; code?: string }) => {
       if (m.type === 'progress') opts.onProgress?.(m.stage!, m.fraction!);
-      else if (m.type === 'done') (stop(), resolve(m.plan!));
-      else (stop(), reject(new PlanFailed(m.message ?? 'planning failed', m.code)));
+      else if (m.type === 'done') stop(), resolve(m.plan!);
+      else stop(), reject(new PlanFailed(m.message ?? 'planning failed', m.code));
     });
     worker.on('error', (err) => (stop(), reject(err)));
   });

@@ -17,9 +17,21 @@ export async function importOsmRoads(
 ): Promise<{ roads: number; vertices: number }> {
   const copy = new Uint8Array(bytes).buffer; // a copy of just these bytes (a small Buffer shares a pool), transferred to the worker
   const maxVertices = opts.maxVertices ?? MAX_ROAD_VERTICES;
-  const workerData = { bytes: copy, name: opts.name, maxInflatedBytes: opts.maxInflatedBytes, maxVertices, workspacePath: opts.workspacePath, actor: opts.actor, source: opts.source };
+  const workerData = {
+    bytes: copy,
+    name: opts.name,
+    maxInflatedBytes: opts.maxInflatedBytes,
+    maxVertices,
+    workspacePath: opts.workspacePath,
+    actor: opts.actor,
+    source: opts.source,
+  };
   return new Promise((resolve, reject) => {
-    const worker = new Worker(new URL('./osm-roads-worker.mjs', import.meta.url), { workerData, transferList: [copy], resourceLimits: { maxOldGenerationSizeMb: WORKER_HEAP_MB } });
+    const worker = new Worker(new URL('./osm-roads-worker.mjs', import.meta.url), {
+      workerData,
+      transferList: [copy],
+      resourceLimits: { maxOldGenerationSizeMb: WORKER_HEAP_MB },
+    });
     worker.once('message', (m: { type: string; roads?: number; vertices?: number; message?: string; code?: string }) => {
       void worker.terminate();
       if (m.type === 'done') resolve({ roads: m.roads!, vertices: m.vertices! });

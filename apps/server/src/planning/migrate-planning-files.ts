@@ -37,7 +37,11 @@ export function migratePlanningFiles(dataDir: string, ws: Workspace, actor = 'se
         out.roads = 'imported';
       }
       fs.renameSync(roadsFile, `${roadsFile}.migrated`);
-      out.messages.push(out.roads === 'imported' ? `${roadsFile}: 路网已移入工作区 roads moved into the workspace` : `${roadsFile}: 工作区已有路网，未导入 the workspace already has roads; file not imported`);
+      out.messages.push(
+        out.roads === 'imported'
+          ? `${roadsFile}: 路网已移入工作区 roads moved into the workspace`
+          : `${roadsFile}: 工作区已有路网，未导入 the workspace already has roads; file not imported`,
+      );
     } catch (e) {
       out.roads = 'invalid';
       out.messages.push(`${roadsFile}: 无法移入工作区 cannot move into the workspace (${(e as Error).message}); fix it or upload the roads again`);
@@ -61,7 +65,11 @@ export function migratePlanningFiles(dataDir: string, ws: Workspace, actor = 'se
         out.depot = 'imported';
       }
       fs.renameSync(depotFile, `${depotFile}.migrated`);
-      out.messages.push(out.depot === 'imported' ? `${depotFile}: 驻地已移入工作区 depot moved into the workspace` : `${depotFile}: 工作区已有驻地，未导入 the workspace already has a depot; file not imported`);
+      out.messages.push(
+        out.depot === 'imported'
+          ? `${depotFile}: 驻地已移入工作区 depot moved into the workspace`
+          : `${depotFile}: 工作区已有驻地，未导入 the workspace already has a depot; file not imported`,
+      );
     }
   }
   return out;

@@ -27,7 +27,11 @@ export function validateRoads(body: unknown, maxVertices = MAX_ROAD_VERTICES): {
     else if (type === 'MultiLineString') {
       if (!Array.isArray(coordinates) || coordinates.length === 0) fail(`${at}.geometry.coordinates`, '必须是线的数组 must be an array of lines');
       (coordinates as unknown[]).forEach((line, j) => (vertices += checkLine(line, `${at}.geometry.coordinates.${j}`, fail)));
-    } else fail(`${at}.geometry.type`, `道路必须是 LineString 或 MultiLineString roads must be LineString or MultiLineString, not ${JSON.stringify(type)?.slice(0, 40)}`);
+    } else
+      fail(
+        `${at}.geometry.type`,
+        `道路必须是 LineString 或 MultiLineString roads must be LineString or MultiLineString, not ${JSON.stringify(type)?.slice(0, 40)}`,
+      );
     const props = (f as { properties?: unknown }).properties;
     if (props !== undefined && props !== null && !isObject(props)) fail(`${at}.properties`, '必须是对象 must be an object or null');
     if (vertices > maxVertices) fail('features', `道路顶点过多 more than ${maxVertices} road vertices: clip the network to the survey area`);

@@ -16,14 +16,29 @@ export function roadWaysFromGeoJson(fc: unknown): RoadWay[] {
 export function roadsGeoJson(ways: RoadWay[]): { type: 'FeatureCollection'; features: unknown[] } {
   return {
     type: 'FeatureCollection',
-    features: ways.map((w) => ({ type: 'Feature', properties: w.nodes ? { ...w.tags, nodes: w.nodes } : w.tags, geometry: { type: 'LineString', coordinates: w.coords } })),
+    features: ways.map((w) => ({
+      type: 'Feature',
+      properties: w.nodes ? { ...w.tags, nodes: w.nodes } : w.tags,
+      geometry: { type: 'LineString', coordinates: w.coords },
+    })),
   };
 }
 
 /** The first Point of a depot GeoJSON (Feature, FeatureCollection or bare Point), or null. */
 export function depotFromGeoJson(d: unknown): Depot | null {
-  const o = d as { type?: string; features?: unknown[]; geometry?: unknown; properties?: { name?: unknown; name_pinyin?: unknown; name_en?: unknown } | null; coordinates?: unknown };
-  const f = o?.type === 'FeatureCollection' ? (o.features as typeof o[] | undefined)?.find((x) => (x?.geometry as { type?: string })?.type === 'Point') : o?.type === 'Feature' ? o : null;
+  const o = d as {
+    type?: string;
+    features?: unknown[];
+    geometry?: unknown;
+    properties?: { name?: unknown; name_pinyin?: unknown; name_en?: unknown } | null;
+    coordinates?: unknown;
+  };
+  const f =
+    o?.type === 'FeatureCollection'
+      ? (o.features as (typeof o)[] | undefined)?.find((x) => (x?.geometry as { type?: string })?.type === 'Point')
+      : o?.type === 'Feature'
+        ? o
+        : null;
   const g = (f ? f.geometry : o) as { type?: string; coordinates?: unknown } | null;
   const c = g?.type === 'Point' ? g.coordinates : null;
   if (!Array.isArray(c) || !(Math.abs(c[0]) <= 180 && Math.abs(c[1]) <= 90)) return null;

@@ -14,7 +14,8 @@ afterEach(async () => {
 async function setup() {
   const dir = fs.mkdtempSync(path.join(os.tmpdir(), 'tiandi-adapt-srv-'));
   cleanups.push(() => fs.rmSync(dir, { recursive: true, force: true }));
-  const dataDir = path.join(dir, 'data'), modelDir = twoStageRednessModel(dir);
+  const dataDir = path.join(dir, 'data'),
+    modelDir = twoStageRednessModel(dir);
   const world = await triageWorld(dir, dataDir, 4, 3, modelDir);
   const s = await signedInServer({ workspacePath: world.workspacePath, dataDir, runJobs: false, modelDir });
   cleanups.unshift(s.cleanup);
@@ -48,7 +49,10 @@ describe('local adaptation from the manager page', () => {
 
     // The operator dismisses half the candidates at the desk: the labels.
     const items = (await get('/api/triage', as.operator)).json().items as { targetId: string }[];
-    for (const i of items.slice(0, 6)) expect((await post(`/api/triage/${encodeURIComponent(i.targetId)}/decision`, { decision: 'not_poppy', reason: 'roof' }, as.operator)).statusCode).toBe(200);
+    for (const i of items.slice(0, 6))
+      expect((await post(`/api/triage/${encodeURIComponent(i.targetId)}/decision`, { decision: 'not_poppy', reason: 'roof' }, as.operator)).statusCode).toBe(
+        200,
+      );
 
     const started = await post('/api/adaptation', {});
     expect(started.statusCode).toBe(202);
@@ -80,6 +84,12 @@ describe('local adaptation from the manager page', () => {
 
     const audit = (await app.inject({ url: '/api/manager/audit?limit=5000', headers: as.manager })).json();
     const entries = (audit.entries ?? audit) as { action: string; actor: string }[];
-    expect(entries.filter((e) => e.action.startsWith('model.')).map((e) => [e.action, e.actor])).toEqual(expect.arrayContaining([['model.adapt', 'manager'], ['model.adopt', 'manager'], ['model.restore', 'manager']]));
+    expect(entries.filter((e) => e.action.startsWith('model.')).map((e) => [e.action, e.actor])).toEqual(
+      expect.arrayContaining([
+        ['model.adapt', 'manager'],
+        ['model.adopt', 'manager'],
+        ['model.restore', 'manager'],
+      ]),
+    );
   });
 });

@@ -22,7 +22,12 @@ function jobsOf(ctx: ServerContext): AdaptationJobs {
 
 function refuseWhileRunning(jobs: AdaptationJobs): void {
   const j = jobs.current;
-  if (j?.state === 'running') throw new ServerError('TIANDI_E_CONFLICT', `正在进行 ${j.kind === 'adapt' ? '适配 an adaptation' : '采用 an adoption'}（${j.actor}）: wait for it to finish`, { field: 'job' });
+  if (j?.state === 'running')
+    throw new ServerError(
+      'TIANDI_E_CONFLICT',
+      `正在进行 ${j.kind === 'adapt' ? '适配 an adaptation' : '采用 an adoption'}（${j.actor}）: wait for it to finish`,
+      { field: 'job' },
+    );
 }
 
 /**
@@ -42,7 +47,9 @@ const adaptation: RouteModule = {
 
     app.post('/api/adaptation', { config: { roles: DECIDE } }, async (req, reply) => {
       const body = parseInput(AdaptBody, req.body ?? {});
-      const jobs = jobsOf(ctx), ws = workspaceOf(ctx), actor = actorOf(req.account);
+      const jobs = jobsOf(ctx),
+        ws = workspaceOf(ctx),
+        actor = actorOf(req.account);
       refuseWhileRunning(jobs);
       checkHasLabels(ws);
       const job = jobs.start('adapt', actor, (say) => runAdaptation(ctx, ws, actor, body, say));
@@ -51,10 +58,15 @@ const adaptation: RouteModule = {
 
     app.post('/api/adaptation/adopt', { config: { roles: DECIDE } }, async (req, reply) => {
       const body = parseInput(AdoptBody, req.body ?? {});
-      const jobs = jobsOf(ctx), ws = workspaceOf(ctx), actor = actorOf(req.account);
+      const jobs = jobsOf(ctx),
+        ws = workspaceOf(ctx),
+        actor = actorOf(req.account);
       refuseWhileRunning(jobs);
       const { record } = adaptedVersion(ctx, body.version);
-      if (!record.adopt && !body.force) throw new ServerError('TIANDI_E_CONFLICT', `不建议采用 not recommended: ${record.why} (adopt with force to override; it is audited as forced)`, { field: 'force' });
+      if (!record.adopt && !body.force)
+        throw new ServerError('TIANDI_E_CONFLICT', `不建议采用 not recommended: ${record.why} (adopt with force to override; it is audited as forced)`, {
+          field: 'force',
+        });
       const job = jobs.start('adopt', actor, (say) => runAdoption(ctx, ws, actor, { name: body.version, force: body.force }, say));
       return reply.code(202).send({ job });
     });

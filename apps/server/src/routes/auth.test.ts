@@ -28,7 +28,12 @@ async function setup() {
     level: 'trace',
     stream: { write: (s: string) => void logs.push(s) },
   };
-  const app = await buildServer({ workspacePath: path.join(d, 'w.gpkg'), dataDir: d, logger: logger as never }, [accountsModule(accounts), health, auth, users]);
+  const app = await buildServer({ workspacePath: path.join(d, 'w.gpkg'), dataDir: d, logger: logger as never }, [
+    accountsModule(accounts),
+    health,
+    auth,
+    users,
+  ]);
   const login = async (name: string, password: string) => app.inject({ method: 'POST', url: '/api/auth/login', payload: { name, password } });
   return { app, db, accounts, logs, login };
 }
@@ -64,7 +69,10 @@ describe('auth routes', () => {
 
   it('refuses wrong passwords and unknown names alike with 401, and /me without a session with 401', async () => {
     const { app, login } = await setup();
-    for (const [n, p] of [['team1', 'nope-nope'], ['ghost', 'team1-password']]) {
+    for (const [n, p] of [
+      ['team1', 'nope-nope'],
+      ['ghost', 'team1-password'],
+    ]) {
       const r = await login(n, p);
       expect(r.statusCode).toBe(401);
       expect(r.json().code).toBe('TIANDI_E_AUTH_BAD_CREDENTIALS');
@@ -100,7 +108,7 @@ describe('auth routes', () => {
     await app.close();
   });
 
-  it("refuses Origin: null and other sites for cookie state changes and for sign-in (issue 15)", async () => {
+  it('refuses Origin: null and other sites for cookie state changes and for sign-in (issue 15)', async () => {
     const { app, login } = await setup();
     const cookie = String((await login('admin', 'admin-password')).headers['set-cookie']).split(';')[0];
     const payload = { name: 'y-user', role: 'planner', password: 'planner-password' };
@@ -108,10 +116,20 @@ describe('auth routes', () => {
       const r = await app.inject({ method: 'POST', url: '/api/users', headers: { cookie, origin, host: 'tiandi.local' }, payload });
       expect(r.statusCode, origin).toBe(403);
       expect(r.json().code).toBe('TIANDI_E_AUTH_ORIGIN');
-      const l = await app.inject({ method: 'POST', url: '/api/auth/login', headers: { origin, host: 'tiandi.local' }, payload: { name: 'admin', password: 'admin-password' } });
+      const l = await app.inject({
+        method: 'POST',
+        url: '/api/auth/login',
+        headers: { origin, host: 'tiandi.local' },
+        payload: { name: 'admin', password: 'admin-password' },
+      });
       expect(l.statusCode, origin).toBe(403);
     }
-    const ok = await app.inject({ method: 'POST', url: '/api/auth/login', headers: { origin: 'http://tiandi.local', host: 'tiandi.local' }, payload: { name: 'admin', password: 'admin-password' } });
+    const ok = await app.inject({
+      method: 'POST',
+      url: '/api/auth/login',
+      headers: { origin: 'http://tiandi.local', host: 'tiandi.local' },
+      payload: { name: 'admin', password: 'admin-password' },
+    });
     expect(ok.statusCode).toBe(200);
     await app.close();
   });
@@ -152,9 +170,20 @@ describe('auth routes', () => {
     const { app, db, logs, login } = await setup();
     const { token } = (await login('admin', 'admin-password')).json();
     await login('admin', 'typo-password-zz');
-    await app.inject({ method: 'POST', url: '/api/users', headers: { authorization: `Bearer ${token}` }, payload: { name: 'new1', role: 'manager', password: 'brand-new-secret' } });
-    await app.inject({ method: 'POST', url: '/api/users/new1/password', headers: { authorization: `Bearer ${token}` }, payload: { password: 'second-new-secret' } });
-    const all = logs.join('\n') + JSON.stringify(db.prepare('SELECT * FROM tiandi_accounts').all()) + JSON.stringify(db.prepare('SELECT * FROM tiandi_sessions').all());
+    await app.inject({
+      method: 'POST',
+      url: '/api/users',
+      headers: { authorization: `Bearer ${token}` },
+      payload: { name: 'new1', role: 'manager', password: 'brand-new-secret' },
+    });
+    await app.inject({
+      method: 'POST',
+      url: '/api/users/new1/password',
+      headers: { authorization: `Bearer ${token}` },
+      payload: { password: 'second-new-secret' },
+    });
+    const all =
+      logs.join('\n') + JSON.stringify(db.prepare('SELECT * FROM tiandi_accounts').all()) + JSON.stringify(db.prepare('SELECT * FROM tiandi_sessions').all());
     expect(logs.length).toBeGreaterThan(0);
     for (const secret of ['admin-password', 'typo-password-zz', 'brand-new-secret', 'second-new-secret', token]) expect(all).not.toContain(secret);
     await app.close();
@@ -183,9 +212,19 @@ describe('users routes', () => {
     const list = await app.inject({ url: '/api/users', headers: { authorization: `Bearer ${adminToken}` } });
     expect(list.json().accounts.map((a: { name: string }) => a.name)).toEqual(['admin', 'team1']);
     expect(list.body).not.toContain('scrypt');
-    const dup = await app.inject({ method: 'POST', url: '/api/users', headers: { authorization: `Bearer ${adminToken}` }, payload: { name: 'team1', role: 'planner', password: 'planner-pass' } });
+    const dup = await app.inject({
+      method: 'POST',
+      url: '/api/users',
+      headers: { authorization: `Bearer ${adminToken}` },
+      payload: { name: 'team1', role: 'planner', password: 'planner-pass' },
+    });
     expect(dup.statusCode).toBe(409);
-    const noTeam = await app.inject({ method: 'POST', url: '/api/users', headers: { authorization: `Bearer ${adminToken}` }, payload: { name: 'team2', role: 'field', password: 'field-pass-2' } });
+    const noTeam = await app.inject({
+      method: 'POST',
+      url: '/api/users',
+      headers: { authorization: `Bearer ${adminToken}` },
+      payload: { name: 'team2', role: 'field', password: 'field-pass-2' },
+    });
     expect(noTeam.statusCode).toBe(400);
     expect(noTeam.json().field).toBe('teamId');
     const disable = await app.inject({ method: 'POST', url: '/api/users/team1/disable', headers: { authorization: `Bearer ${adminToken}` } });

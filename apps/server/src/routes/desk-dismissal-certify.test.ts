@@ -26,7 +26,17 @@ async function aduWorkspace(dir: string, season: unknown): Promise<string> {
     season,
     scanDir: path.join(dir, 'scan'),
     images: [{ image: 'block-1.tif', poly: boxPolygon(102.274, 27.915, 102.277, 27.918), acquired: '2026-04-15T03:00:00Z' }],
-    cands: [{ id: 'c1', image: 'block-1.tif', poly: boxPolygon(x - 0.000233, y - 0.00021, x + 0.000233, y + 0.00021), score: 0.72, scoreMean: 0.5, areaM2: 2167, modelVersion: '3.0.0' }],
+    cands: [
+      {
+        id: 'c1',
+        image: 'block-1.tif',
+        poly: boxPolygon(x - 0.000233, y - 0.00021, x + 0.000233, y + 0.00021),
+        score: 0.72,
+        scoreMean: 0.5,
+        areaM2: 2167,
+        modelVersion: '3.0.0',
+      },
+    ],
   });
   ws.close();
   return file;
@@ -37,18 +47,23 @@ async function setup(season: unknown) {
   cleanups.push(() => fs.rmSync(dir, { recursive: true, force: true }));
   const s = await signedInServer({ workspacePath: await aduWorkspace(dir, season), runJobs: false });
   cleanups.unshift(s.cleanup);
-  const post = (url: string, payload: unknown, who: { authorization: string }) => s.app.inject({ method: 'POST', url, payload: payload as object, headers: who });
+  const post = (url: string, payload: unknown, who: { authorization: string }) =>
+    s.app.inject({ method: 'POST', url, payload: payload as object, headers: who });
   const get = (url: string, who: { authorization: string }) => s.app.inject({ url, headers: who });
   return { ...s, post, get };
 }
 
-const groundReport = (targetId: string, verdict: string) => [
-  'report_id,target_id,verdict,what,lon,lat,accuracy_m,observed_at,team,plant_count,area_m2,photos,notes',
-  `r-${verdict},${targetId},${verdict},${verdict === 'not_poppy' ? '屋顶 roof' : ''},${CENTRE[0]},${CENTRE[1]},4,2026-04-20T09:00:00+08:00,一组,,,,`,
-].join('\n');
+const groundReport = (targetId: string, verdict: string) =>
+  [
+    'report_id,target_id,verdict,what,lon,lat,accuracy_m,observed_at,team,plant_count,area_m2,photos,notes',
+    `r-${verdict},${targetId},${verdict},${verdict === 'not_poppy' ? '屋顶 roof' : ''},${CENTRE[0]},${CENTRE[1]},4,2026-04-20T09:00:00+08:00,一组,,,,`,
+  ].join('\n');
 
 describe('the 阿都村 demo path: a desk dismissal is not a ground inspection', () => {
-  for (const [name, file] of [['seeds/season.json', 'seeds/season.json'], ['the default policy', null]] as const) {
+  for (const [name, file] of [
+    ['seeds/season.json', 'seeds/season.json'],
+    ['the default policy', null],
+  ] as const) {
     it(`refuses to certify v1 on the operator's desk dismissal (${name}), and certifies once a team has been`, async () => {
       const season = file ? JSON.parse(fs.readFileSync(path.join(root, file), 'utf8')) : { id: 'yiluo-2026', year: 2026 };
       const { get, post, as } = await setup(season);
@@ -56,12 +71,18 @@ describe('the 阿都村 demo path: a desk dismissal is not a ground inspection',
       expect(target.properties).toMatchObject({ score_max: 0.72, status: 'detected' });
       expect(target.properties.area_m2).toBeCloseTo(2167, -2);
 
-      const dismissed = await post(`/api/targets/${encodeURIComponent(target.id)}/decision`, { decision: 'dismiss', reason: '彩钢屋顶 painted roof' }, as.operator);
+      const dismissed = await post(
+        `/api/targets/${encodeURIComponent(target.id)}/decision`,
+        { decision: 'dismiss', reason: '彩钢屋顶 painted roof' },
+        as.operator,
+      );
       expect(dismissed.json().properties).toMatchObject({ status: 'dismissed_desk', desk_by: 'operator' });
 
       const refused = await post('/api/manager/zones/v1/certify', {}, as.manager);
       expect(refused.statusCode).toBe(409);
-      const rules = Object.fromEntries((refused.json().rules as { id: string; pass: boolean; failing: { id: string; properties: { why: string } }[] }[]).map((r) => [r.id, r]));
+      const rules = Object.fromEntries(
+        (refused.json().rules as { id: string; pass: boolean; failing: { id: string; properties: { why: string } }[] }[]).map((r) => [r.id, r]),
+      );
       expect(rules.targets_resolved.pass).toBe(true);
       expect(rules.desk_dismissals.pass).toBe(false);
       expect(rules.desk_dismissals.failing.map((f) => f.id)).toEqual([target.id]);

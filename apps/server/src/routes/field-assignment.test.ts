@@ -16,12 +16,24 @@ describe('the field assignment', () => {
   it('gives each stop its village, area, score, model and what to look for', async () => {
     const dir = fs.mkdtempSync(path.join(os.tmpdir(), 'tiandi-assign-'));
     dirs.push(dir);
-    const scan = writeScanDir(path.join(dir, 'scan'), [{ image: 'a.tif', poly: boxPolygon(99.99, 24.99, 100.03, 25.03) }], [
-      { id: 'c1', image: 'a.tif', poly: boxPolygon(100.001, 25.001, 100.0012, 25.0012), score: 0.82, scoreMean: 0.6, areaM2: 480 },
-    ]);
+    const scan = writeScanDir(
+      path.join(dir, 'scan'),
+      [{ image: 'a.tif', poly: boxPolygon(99.99, 24.99, 100.03, 25.03) }],
+      [{ id: 'c1', image: 'a.tif', poly: boxPolygon(100.001, 25.001, 100.0012, 25.0012), score: 0.82, scoreMean: 0.6, areaM2: 480 }],
+    );
     const ws = Workspace.create(path.join(dir, 'w.gpkg'));
     try {
-      importZones(ws, { type: 'FeatureCollection', features: [{ type: 'Feature', id: 'v1', properties: { zone_id: 'v1', name: '阿都村', level: 'village' }, geometry: boxPolygon(100, 25, 100.01, 25.01) }] } as never, {}, 'test');
+      importZones(
+        ws,
+        {
+          type: 'FeatureCollection',
+          features: [
+            { type: 'Feature', id: 'v1', properties: { zone_id: 'v1', name: '阿都村', level: 'village' }, geometry: boxPolygon(100, 25, 100.01, 25.01) },
+          ],
+        } as never,
+        {},
+        'test',
+      );
       await importScanDir(ws, scan, 'test');
       const [t] = listTargets(ws);
       importPlan(ws, { planId: 'p1', teams: [{ team: 'T1', route: null, stops: [{ targetId: t.id, position: [100.0011, 25.0011] }] }] }, 'test');

@@ -15,7 +15,14 @@ export function readAssignment(ws: Workspace, team: string): FieldAssignment {
   const stops: FieldStop[] = plan
     ? readPlanStops(ws, plan.planId, team).map((s) => {
         const [lon, lat] = s.lonLat;
-        return { seq: s.seq, targetId: s.targetId, lon, lat, arriveS: s.arriveS, amapUriGcj02: amapNavigationUriGcj02([lon, lat], s.targetId ?? `#${s.seq}`, 'walk') };
+        return {
+          seq: s.seq,
+          targetId: s.targetId,
+          lon,
+          lat,
+          arriveS: s.arriveS,
+          amapUriGcj02: amapNavigationUriGcj02([lon, lat], s.targetId ?? `#${s.seq}`, 'walk'),
+        };
       })
     : [];
   const reports = listReports(ws, { team }).map((r) => ({ reportId: r.reportId, targetId: r.targetId, verdict: r.verdict, observedAt: r.observedAt }));
@@ -31,7 +38,14 @@ export function readAssignment(ws: Workspace, team: string): FieldAssignment {
     const zone = zoneOf(labelPoint(t.geometry));
     const m = modelOf(t.id);
     const model = [m?.model, m?.modelVersion].filter(Boolean).join(' ');
-    s.info = stopInfo({ id: t.id, lonLat: [s.lon, s.lat], priority: 1, serviceS: 0, areaM2: t.areaM2, info: { ...(zone?.name ? { village: zone.name } : {}), score: t.scoreMax, ...(model ? { model } : {}) } });
+    s.info = stopInfo({
+      id: t.id,
+      lonLat: [s.lon, s.lat],
+      priority: 1,
+      serviceS: 0,
+      areaM2: t.areaM2,
+      info: { ...(zone?.name ? { village: zone.name } : {}), score: t.scoreMax, ...(model ? { model } : {}) },
+    });
   }
   return {
     team,

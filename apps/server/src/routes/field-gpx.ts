@@ -8,10 +8,22 @@ const c = (x: number) => x.toFixed(7);
  * and target id) and the route as a track. WGS 84, as GPX requires (not GCJ-02).
  */
 export function assignmentGpx(a: FieldAssignment): string {
-  const wpts = a.stops.map((s) => `  <wpt lat="${c(s.lat)}" lon="${c(s.lon)}"><name>${esc(`${s.seq}. ${s.targetId ?? ''}`.trim())}</name><sym>Flag, Red</sym></wpt>`);
-  const lines: number[][][] = !a.route ? [] : a.route.type === 'LineString' ? [a.route.coordinates] : a.route.type === 'MultiLineString' ? a.route.coordinates : [];
+  const wpts = a.stops.map(
+    (s) => `  <wpt lat="${c(s.lat)}" lon="${c(s.lon)}"><name>${esc(`${s.seq}. ${s.targetId ?? ''}`.trim())}</name><sym>Flag, Red</sym></wpt>`,
+  );
+  const lines: number[][][] = !a.route
+    ? []
+    : a.route.type === 'LineString'
+      ? [a.route.coordinates]
+      : a.route.type === 'MultiLineString'
+        ? a.route.coordinates
+        : [];
   const trk = lines.length
-    ? [`  <trk><name>${esc(`${a.team} ${a.plan?.planId ?? ''}`.trim())}</name>`, ...lines.map((l) => `    <trkseg>${l.map((p) => `<trkpt lat="${c(p[1])}" lon="${c(p[0])}"/>`).join('')}</trkseg>`), '  </trk>']
+    ? [
+        `  <trk><name>${esc(`${a.team} ${a.plan?.planId ?? ''}`.trim())}</name>`,
+        ...lines.map((l) => `    <trkseg>${l.map((p) => `<trkpt lat="${c(p[1])}" lon="${c(p[0])}"/>`).join('')}</trkseg>`),
+        '  </trk>',
+      ]
     : [];
   return [
     '<?xml version="1.0" encoding="UTF-8"?>',

@@ -31,7 +31,9 @@ export async function makeSurveyWorkspace(file: string, dir: string): Promise<{ 
       { id: 'c3', image: 'DJI_0002.tif', poly: rect(100.007, 25.007, 100.0074, 25.0074), score: 0.9 },
     ],
   });
-  const ids = listTargets(ws).map((t) => t.id).sort();
+  const ids = listTargets(ws)
+    .map((t) => t.id)
+    .sort();
   const centre = (id: string): [number, number] => {
     const g = listTargets(ws).find((t) => t.id === id)!.geometry;
     const ring = (g.type === 'Polygon' ? g.coordinates[0] : g.coordinates[0][0]) as [number, number][];
@@ -39,15 +41,24 @@ export async function makeSurveyWorkspace(file: string, dir: string): Promise<{ 
   };
   const t1 = ids.slice(0, 2);
   const t2 = ids.slice(2);
-  importPlan(ws, {
-    planId: 'P1',
-    teams: [
-      { team: 'T1', route: { type: 'LineString', coordinates: [[100.0, 25.0], ...t1.map(centre), [100.0, 25.0]] }, durationS: 7200, distanceM: 3000, stops: t1.map((id) => ({ targetId: id, position: centre(id), arriveS: 30_000 })) },
-      { team: 'T2', route: null, stops: t2.map((id) => ({ targetId: id, position: centre(id) })) },
-    ],
-  }, 'planner');
+  importPlan(
+    ws,
+    {
+      planId: 'P1',
+      teams: [
+        {
+          team: 'T1',
+          route: { type: 'LineString', coordinates: [[100.0, 25.0], ...t1.map(centre), [100.0, 25.0]] },
+          durationS: 7200,
+          distanceM: 3000,
+          stops: t1.map((id) => ({ targetId: id, position: centre(id), arriveS: 30_000 })),
+        },
+        { team: 'T2', route: null, stops: t2.map((id) => ({ targetId: id, position: centre(id) })) },
+      ],
+    },
+    'planner',
+  );
   return { ws, targets: { t1, t2 } };
-
 }
 
 /** Roles signed in by {@link fieldWorld}; `field2` is a second field team (T2). */
@@ -68,13 +79,21 @@ export async function fieldWorld(): Promise<{
 }> {
   const dir = fs.mkdtempSync(path.join(os.tmpdir(), 'tiandi-field-'));
   const file = path.join(dir, 'w.gpkg');
-  const { ws, targets: { t1, t2 } } = await makeSurveyWorkspace(file, dir);
+  const {
+    ws,
+    targets: { t1, t2 },
+  } = await makeSurveyWorkspace(file, dir);
   ws.close();
 
   const db = new Database(':memory:');
   const accounts = new AccountStore(db, { scrypt: FAST_SCRYPT });
   const specs: [WorldRole, string, string | null][] = [
-    ['operator', 'operator', null], ['planner', 'planner', null], ['manager', 'manager', null], ['admin', 'admin', null], ['field', 'field', 'T1'], ['field2', 'field', 'T2'],
+    ['operator', 'operator', null],
+    ['planner', 'planner', null],
+    ['manager', 'manager', null],
+    ['admin', 'admin', null],
+    ['field', 'field', 'T1'],
+    ['field2', 'field', 'T2'],
   ];
   for (const [name, role, team] of specs) await accounts.addAccount({ name, role: role as never, teamId: team, password: `${name}-password` });
   const app = await buildServer({ workspacePath: file, dataDir: path.join(dir, 'data'), runJobs: false }, [accountsModule(accounts), ...withOwn(routes)]);

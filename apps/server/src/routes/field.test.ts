@@ -22,7 +22,20 @@ function report(id: string, targetId: string | null, extra: Record<string, unkno
   return {
     type: 'Feature',
     geometry: { type: 'Point', coordinates: [100.00225, 25.00225] },
-    properties: { report_id: id, target_id: targetId, verdict: 'nothing_found', what: null, accuracy_m: 5, observed_at: '2026-04-20T09:30:00+08:00', team: null, plant_count: null, area_m2: null, photos: [], notes: null, ...extra },
+    properties: {
+      report_id: id,
+      target_id: targetId,
+      verdict: 'nothing_found',
+      what: null,
+      accuracy_m: 5,
+      observed_at: '2026-04-20T09:30:00+08:00',
+      team: null,
+      plant_count: null,
+      area_m2: null,
+      photos: [],
+      notes: null,
+      ...extra,
+    },
   };
 }
 
@@ -32,7 +45,13 @@ describe('field routes: access', () => {
       { method: 'GET', url: '/api/field/assignment?team=T1', denied: ['operator'] },
       { method: 'GET', url: '/api/field/assignment.gpx?team=T1', denied: ['operator'] },
       { method: 'GET', url: `/api/field/targets/${'x'}`, denied: ['operator'] },
-      { method: 'PUT', url: `/api/field/photos/${JPEG_SHA}`, payload: JPEG, headers: { 'content-type': 'image/jpeg' }, denied: ['operator', 'planner', 'manager', 'admin'] },
+      {
+        method: 'PUT',
+        url: `/api/field/photos/${JPEG_SHA}`,
+        payload: JPEG,
+        headers: { 'content-type': 'image/jpeg' },
+        denied: ['operator', 'planner', 'manager', 'admin'],
+      },
       { method: 'POST', url: '/api/field/reports', payload: report('r-x', null), denied: ['operator', 'planner', 'manager', 'admin'] },
     ];
     for (const e of endpoints) {
@@ -82,12 +101,27 @@ describe('field routes: access', () => {
 
 describe('field routes: reports', () => {
   it('accepts a photo only with the right sha256', async () => {
-    const bad = await w.app.inject({ method: 'PUT', url: `/api/field/photos/${'0'.repeat(64)}`, payload: JPEG, headers: { 'content-type': 'image/jpeg', ...w.as.field } });
+    const bad = await w.app.inject({
+      method: 'PUT',
+      url: `/api/field/photos/${'0'.repeat(64)}`,
+      payload: JPEG,
+      headers: { 'content-type': 'image/jpeg', ...w.as.field },
+    });
     expect(bad.statusCode).toBe(460);
     expect(bad.json().code).toBe('TIANDI_E_CHECKSUM_MISMATCH');
-    const wrongType = await w.app.inject({ method: 'PUT', url: `/api/field/photos/${JPEG_SHA}`, payload: 'x', headers: { 'content-type': 'text/plain', ...w.as.field } });
+    const wrongType = await w.app.inject({
+      method: 'PUT',
+      url: `/api/field/photos/${JPEG_SHA}`,
+      payload: 'x',
+      headers: { 'content-type': 'text/plain', ...w.as.field },
+    });
     expect(wrongType.statusCode).toBeGreaterThanOrEqual(400);
-    const ok = await w.app.inject({ method: 'PUT', url: `/api/field/photos/${JPEG_SHA}`, payload: JPEG, headers: { 'content-type': 'image/jpeg', ...w.as.field } });
+    const ok = await w.app.inject({
+      method: 'PUT',
+      url: `/api/field/photos/${JPEG_SHA}`,
+      payload: JPEG,
+      headers: { 'content-type': 'image/jpeg', ...w.as.field },
+    });
     expect(ok.statusCode).toBe(200);
     expect(ok.json()).toEqual({ ok: true, sha256: JPEG_SHA, sizeBytes: JPEG.length });
   });
@@ -104,11 +138,19 @@ describe('field routes: reports', () => {
     }
     const ws = w.ws();
     expect(dbOf(ws).prepare("SELECT count(*) AS n FROM reports WHERE report_id = 'r-1'").get()).toEqual({ n: 1 });
-    expect(dbOf(ws).prepare('SELECT team, photos_json FROM reports WHERE report_id = ?').get('r-1')).toEqual({ team: 'T1', photos_json: JSON.stringify([JPEG_SHA]) });
+    expect(dbOf(ws).prepare('SELECT team, photos_json FROM reports WHERE report_id = ?').get('r-1')).toEqual({
+      team: 'T1',
+      photos_json: JSON.stringify([JPEG_SHA]),
+    });
     expect(dbOf(ws).prepare('SELECT size_bytes FROM photos WHERE sha256 = ?').get(JPEG_SHA)).toEqual({ size_bytes: JPEG.length });
     const audit = dbOf(ws).prepare("SELECT actor FROM audit_log WHERE action = 'report.add' AND subject = 'r-1'").all();
     expect(audit).toEqual([{ actor: 'field' }]);
-    const changed = await w.app.inject({ method: 'POST', url: '/api/field/reports', payload: { ...body, properties: { ...body.properties, notes: 'edited' } }, headers: w.as.field });
+    const changed = await w.app.inject({
+      method: 'POST',
+      url: '/api/field/reports',
+      payload: { ...body, properties: { ...body.properties, notes: 'edited' } },
+      headers: w.as.field,
+    });
     expect(changed.statusCode).toBe(409);
   });
 
@@ -122,8 +164,13 @@ describe('field routes: reports', () => {
 
   it('records a finding off the route as a new missed-by-scan target', async () => {
     const r = await w.app.inject({
-      method: 'POST', url: '/api/field/reports', headers: w.as.field,
-      payload: { ...report('r-4', null, { verdict: 'confirmed_poppy', plant_count: 300, area_m2: 120 }), geometry: { type: 'Point', coordinates: [100.005, 25.0085] } },
+      method: 'POST',
+      url: '/api/field/reports',
+      headers: w.as.field,
+      payload: {
+        ...report('r-4', null, { verdict: 'confirmed_poppy', plant_count: 300, area_m2: 120 }),
+        geometry: { type: 'Point', coordinates: [100.005, 25.0085] },
+      },
     });
     expect(r.statusCode).toBe(201);
     expect(r.json()).toMatchObject({ outcome: 'created', newTarget: true, status: 'confirmed' });
@@ -136,7 +183,12 @@ describe('field routes: reports', () => {
     const bad = await w.app.inject({ method: 'POST', url: '/api/field/reports', payload: report('r-5', null, { verdict: 'maybe' }), headers: w.as.field });
     expect(bad.statusCode).toBe(400);
     expect(bad.json().field).toBe('verdict');
-    const nophoto = await w.app.inject({ method: 'POST', url: '/api/field/reports', payload: report('r-6', null, { photos: ['a'.repeat(64)] }), headers: w.as.field });
+    const nophoto = await w.app.inject({
+      method: 'POST',
+      url: '/api/field/reports',
+      payload: report('r-6', null, { photos: ['a'.repeat(64)] }),
+      headers: w.as.field,
+    });
     expect(nophoto.statusCode).toBe(400);
     expect(nophoto.json().field).toBe('photos');
   });
@@ -146,7 +198,8 @@ describe("field routes: a report matched by position to another team's target (i
   it('is recorded but not applied, and the target is flagged for review for the office', async () => {
     const stop = (await w.app.inject({ url: '/api/field/assignment?team=T2', headers: w.as.planner })).json().stops[0];
     const target = stop.targetId as string;
-    const statusOf = () => (dbOf(w.ws()).prepare('SELECT status, review_json FROM targets WHERE target_id = ?').get(target) as { status: string; review_json: string | null });
+    const statusOf = () =>
+      dbOf(w.ws()).prepare('SELECT status, review_json FROM targets WHERE target_id = ?').get(target) as { status: string; review_json: string | null };
     const before = statusOf();
     expect(before.review_json).toBeNull();
     const body = { ...report('r-scope-1', null, { verdict: 'nothing_found' }), geometry: { type: 'Point', coordinates: [stop.lon, stop.lat] } };
@@ -156,15 +209,27 @@ describe("field routes: a report matched by position to another team's target (i
     const after = statusOf();
     expect(after.status).toBe(before.status);
     expect(JSON.parse(after.review_json!)).toMatchObject({ reportIds: ['r-scope-1'] });
-    expect(dbOf(w.ws()).prepare('SELECT team, target_id, match FROM reports WHERE report_id = ?').get('r-scope-1')).toEqual({ team: 'T1', target_id: null, match: 'out_of_scope' });
+    expect(dbOf(w.ws()).prepare('SELECT team, target_id, match FROM reports WHERE report_id = ?').get('r-scope-1')).toEqual({
+      team: 'T1',
+      target_id: null,
+      match: 'out_of_scope',
+    });
     // The office sees it among targets to review; the field team did not gain the target.
     for (const role of ['operator', 'manager'] as const) {
       const list = (await w.app.inject({ url: '/api/targets?review=true', headers: w.as[role] })).json();
-      expect(list.features.map((f: { id: string }) => f.id), role).toContain(target);
+      expect(
+        list.features.map((f: { id: string }) => f.id),
+        role,
+      ).toContain(target);
     }
     expect((await w.app.inject({ url: `/api/field/targets/${target}`, headers: w.as.field })).statusCode).toBe(403);
     // The team that owns it still applies its own report by position.
-    const own = await w.app.inject({ method: 'POST', url: '/api/field/reports', payload: { ...body, properties: { ...body.properties, report_id: 'r-scope-2' } }, headers: w.as.field2 });
+    const own = await w.app.inject({
+      method: 'POST',
+      url: '/api/field/reports',
+      payload: { ...body, properties: { ...body.properties, report_id: 'r-scope-2' } },
+      headers: w.as.field2,
+    });
     expect(own.json()).toMatchObject({ outcome: 'created', targetId: target, match: 'by_position', status: 'inspected_negative' });
   });
 });
@@ -178,13 +243,32 @@ describe('field routes: photos are named by sha256 only (issue 15, finding 1)', 
     try {
       const before = fs.readFileSync(workspace);
       const reportsBefore = dbOf(w.ws()).prepare('SELECT count(*) AS n FROM reports').get();
-      const names = ['../../w.gpkg', path.relative(photoDir, workspace), path.relative(photoDir, canary), canary, '/etc/hostname', 'A'.repeat(64), `${'a'.repeat(63)}/`, 42];
+      const names = [
+        '../../w.gpkg',
+        path.relative(photoDir, workspace),
+        path.relative(photoDir, canary),
+        canary,
+        '/etc/hostname',
+        'A'.repeat(64),
+        `${'a'.repeat(63)}/`,
+        42,
+      ];
       for (const [i, name] of names.entries()) {
-        const r = await w.app.inject({ method: 'POST', url: '/api/field/reports', payload: report(`r-path-${i}`, null, { photos: [name] }), headers: w.as.field });
+        const r = await w.app.inject({
+          method: 'POST',
+          url: '/api/field/reports',
+          payload: report(`r-path-${i}`, null, { photos: [name] }),
+          headers: w.as.field,
+        });
         expect(r.statusCode, String(name)).toBe(400);
         expect(r.json()).toMatchObject({ code: 'TIANDI_E_VALIDATION', field: 'photos' });
       }
-      const notArray = await w.app.inject({ method: 'POST', url: '/api/field/reports', payload: report('r-path-x', null, { photos: '../../w.gpkg' }), headers: w.as.field });
+      const notArray = await w.app.inject({
+        method: 'POST',
+        url: '/api/field/reports',
+        payload: report('r-path-x', null, { photos: '../../w.gpkg' }),
+        headers: w.as.field,
+      });
       expect(notArray.statusCode).toBe(400);
       expect(notArray.json().field).toBe('photos');
       expect(fs.readFileSync(canary, 'utf8')).toBe('canary');
@@ -200,7 +284,13 @@ describe('field routes: photos are named by sha256 only (issue 15, finding 1)', 
   });
 
   it('checks photo bytes by content against the claimed type', async () => {
-    const put = (body: Buffer, type: string) => w.app.inject({ method: 'PUT', url: `/api/field/photos/${createHash('sha256').update(body).digest('hex')}`, payload: body, headers: { 'content-type': type, ...w.as.field } });
+    const put = (body: Buffer, type: string) =>
+      w.app.inject({
+        method: 'PUT',
+        url: `/api/field/photos/${createHash('sha256').update(body).digest('hex')}`,
+        payload: body,
+        headers: { 'content-type': type, ...w.as.field },
+      });
     const text = Buffer.from('root:x:0:0:root:/root:/bin/bash\n');
     const notImage = await put(text, 'image/jpeg');
     expect(notImage.statusCode).toBe(400);
@@ -225,7 +315,12 @@ describe('field routes: photos are named by sha256 only (issue 15, finding 1)', 
     try {
       const put = (n: number) => {
         const body = Buffer.concat([Buffer.from('89504e470d0a1a0a', 'hex'), Buffer.alloc(400, n)]);
-        return small.app.inject({ method: 'PUT', url: `/api/field/photos/${createHash('sha256').update(body).digest('hex')}`, payload: body, headers: { 'content-type': 'image/png', ...small.as.field } });
+        return small.app.inject({
+          method: 'PUT',
+          url: `/api/field/photos/${createHash('sha256').update(body).digest('hex')}`,
+          payload: body,
+          headers: { 'content-type': 'image/png', ...small.as.field },
+        });
       };
       expect((await put(1)).statusCode).toBe(200);
       expect((await put(2)).statusCode).toBe(200);
@@ -256,7 +351,10 @@ describe('field routes: photos are named by sha256 only (issue 15, finding 1)', 
   it('stores an uploaded photo in the workspace and removes only its own staged copy', async () => {
     const png = Buffer.concat([Buffer.from('89504e470d0a1a0a', 'hex'), Buffer.from('tiandi-photo-test')]);
     const sha = createHash('sha256').update(png).digest('hex');
-    expect((await w.app.inject({ method: 'PUT', url: `/api/field/photos/${sha}`, payload: png, headers: { 'content-type': 'image/png', ...w.as.field } })).statusCode).toBe(200);
+    expect(
+      (await w.app.inject({ method: 'PUT', url: `/api/field/photos/${sha}`, payload: png, headers: { 'content-type': 'image/png', ...w.as.field } }))
+        .statusCode,
+    ).toBe(200);
     const staged = path.join(w.dir, 'data', 'field-photos', sha);
     expect(fs.existsSync(staged)).toBe(true);
     const r = await w.app.inject({ method: 'POST', url: '/api/field/reports', payload: report('r-photo-ok', null, { photos: [sha] }), headers: w.as.field });
@@ -267,10 +365,11 @@ describe('field routes: photos are named by sha256 only (issue 15, finding 1)', 
 });
 
 describe('field routes: reports exported by other field apps', () => {
-  const csv = (ids: string[], [lon, lat]: number[]) => [
-    'end,verdict,_geolocation_latitude,_geolocation_longitude,_geolocation_precision,meta/instanceID,target',
-    ...ids.map((id, i) => `2026-04-2${i}T10:00:00+08:00,${i === 2 ? 'perhaps' : 'nothing'},${lat},${lon},5,uuid:${id},`),
-  ].join('\n');
+  const csv = (ids: string[], [lon, lat]: number[]) =>
+    [
+      'end,verdict,_geolocation_latitude,_geolocation_longitude,_geolocation_precision,meta/instanceID,target',
+      ...ids.map((id, i) => `2026-04-2${i}T10:00:00+08:00,${i === 2 ? 'perhaps' : 'nothing'},${lat},${lon},5,uuid:${id},`),
+    ].join('\n');
 
   it('imports a Kobo CSV for a team (office roles only), keeps good rows, names bad ones, and is idempotent', async () => {
     const stop = (await w.app.inject({ url: '/api/field/assignment?team=T2', headers: w.as.planner })).json().stops[0];

@@ -73,11 +73,16 @@ const field: RouteModule = {
       scope.addContentTypeParser(/^image\//, { parseAs: 'buffer', bodyLimit: MAX_PHOTO_BYTES }, (_req, body, done) => done(null, body));
       scope.put('/api/field/photos/:sha256', { config: { roles: REPORTERS }, bodyLimit: MAX_PHOTO_BYTES }, async (req) => {
         const { sha256 } = parseInput(PhotoParams, req.params, 'params');
-        const type = String(req.headers['content-type'] ?? '').split(';')[0].trim().toLowerCase();
+        const type = String(req.headers['content-type'] ?? '')
+          .split(';')[0]
+          .trim()
+          .toLowerCase();
         return stagePhoto(ctx, sha256, type, req.body);
       });
     });
-    app.post('/api/field/reports/import', { config: { roles: IMPORTERS } }, async (req) => importFieldExport(ctx, req.account, parseInput(FieldImportBody, req.body)));
+    app.post('/api/field/reports/import', { config: { roles: IMPORTERS } }, async (req) =>
+      importFieldExport(ctx, req.account, parseInput(FieldImportBody, req.body)),
+    );
     app.post('/api/field/reports', { config: { roles: REPORTERS } }, async (req, reply) => {
       const { status, answer } = receiveReport(ctx, req.account, parseInput(ReportBody, req.body));
       return reply.status(status).send(answer);
@@ -130,18 +135,28 @@ function registerAssignment(app: FastifyInstance, ctx: ServerContext): void {
 
 /** Keeps an uploaded photo until its report arrives, once its type, content and sha256 are checked and the staging quota allows it. */
 function stagePhoto(ctx: ServerContext, sha256: string, type: string, body: unknown) {
-  if (!PHOTO_TYPES.test(type)) throw new ServerError('TIANDI_E_VALIDATION', `照片格式不支持 unsupported photo type '${type}': JPEG, PNG, WebP or HEIC`, { field: 'content-type' });
+  if (!PHOTO_TYPES.test(type))
+    throw new ServerError('TIANDI_E_VALIDATION', `照片格式不支持 unsupported photo type '${type}': JPEG, PNG, WebP or HEIC`, { field: 'content-type' });
   if (!Buffer.isBuffer(body) || body.length === 0) throw new ServerError('TIANDI_E_VALIDATION', '照片为空 empty photo', { field: 'body' });
   // The bytes must be the image they claim to be (JPEG, PNG, WebP, HEIC by their signature).
   const sniffed = sniffImage(body);
-  if (!sniffed) throw new ServerError('TIANDI_E_VALIDATION', `照片内容不是图片 the body is not a JPEG, PNG, WebP or HEIC image (by its content)`, { field: 'body' });
-  if (sniffed !== (type === 'image/heif' ? 'image/heic' : type)) throw new ServerError('TIANDI_E_VALIDATION', `照片类型不符 the body is ${sniffed}, not the claimed ${type}: send it with content-type ${sniffed}`, { field: 'content-type' });
+  if (!sniffed)
+    throw new ServerError('TIANDI_E_VALIDATION', `照片内容不是图片 the body is not a JPEG, PNG, WebP or HEIC image (by its content)`, { field: 'body' });
+  if (sniffed !== (type === 'image/heif' ? 'image/heic' : type))
+    throw new ServerError('TIANDI_E_VALIDATION', `照片类型不符 the body is ${sniffed}, not the claimed ${type}: send it with content-type ${sniffed}`, {
+      field: 'content-type',
+    });
   const actual = createHash('sha256').update(body).digest('hex');
-  if (actual !== sha256) throw new ServerError('TIANDI_E_CHECKSUM_MISMATCH', `照片校验和不符 photo checksum mismatch: got ${actual}; resend the photo`, { field: 'sha256' });
+  if (actual !== sha256)
+    throw new ServerError('TIANDI_E_CHECKSUM_MISMATCH', `照片校验和不符 photo checksum mismatch: got ${actual}; resend the photo`, { field: 'sha256' });
   const store = photoStoreOf(ctx);
   const cap = ctx.options.photoStagingBytes ?? MAX_STAGED_PHOTO_BYTES;
   if (store.heldBytes() + body.length > cap) {
-    throw new ServerError('TIANDI_E_UPLOAD_QUOTA', `待提交照片已满 photos waiting for their report exceed ${Math.round(cap / 1024 ** 2)} MB: send the reports of the photos already uploaded first`, { field: 'body' });
+    throw new ServerError(
+      'TIANDI_E_UPLOAD_QUOTA',
+      `待提交照片已满 photos waiting for their report exceed ${Math.round(cap / 1024 ** 2)} MB: send the reports of the photos already uploaded first`,
+      { field: 'body' },
+    );
   }
   store.put(sha256, body, type);
   return { ok: true, sha256, sizeBytes: body.length };
@@ -190,13 +205,16 @@ function receiveReport(ctx: ServerContext, account: RequestAccount | null, body:
     // Matched by position, a report applies only to the team's own targets; another team's is flagged for review.
     res = importReports(ws, [{ row: 1, report }], actorOf(account), { source: 'field-app', photos, teamScope: teamTargetIds(ws, team) });
   } catch (err) {
-    if (err instanceof StoreError) throw new ServerError(err.code === 'TIANDI_E_NOT_FOUND' ? 'TIANDI_E_NOT_FOUND' : 'TIANDI_E_VALIDATION', err.message, { field: err.field });
+    if (err instanceof StoreError)
+      throw new ServerError(err.code === 'TIANDI_E_NOT_FOUND' ? 'TIANDI_E_NOT_FOUND' : 'TIANDI_E_VALIDATION', err.message, { field: err.field });
     throw err;
   }
   for (const sha of photoRefs) store.remove(sha);
   if (res.rejected.length > 0) {
     const msg = res.rejected[0].message;
-    throw new ServerError(/already stored with different content/.test(msg) ? 'TIANDI_E_CONFLICT' : 'TIANDI_E_VALIDATION', msg, { field: msg.split(':')[0] || undefined });
+    throw new ServerError(/already stored with different content/.test(msg) ? 'TIANDI_E_CONFLICT' : 'TIANDI_E_VALIDATION', msg, {
+      field: msg.split(':')[0] || undefined,
+    });
   }
   if (res.unchanged.length > 0) return { status: 200, answer: { outcome: 'duplicate', reportId: report.reportId } };
   const added = res.added[0];

@@ -19,7 +19,16 @@ const images: RouteModule = {
             type: 'Feature' as const,
             id: f.imageId,
             geometry: f.geometry,
-            properties: { image_id: f.imageId, gsd_m: f.gsdM, acquired: f.acquired || null, sha256: f.sha256, crs: m?.crs ?? null, width: m?.width ?? null, height: m?.height ?? null, imported_at: m?.importedAt ?? null },
+            properties: {
+              image_id: f.imageId,
+              gsd_m: f.gsdM,
+              acquired: f.acquired || null,
+              sha256: f.sha256,
+              crs: m?.crs ?? null,
+              width: m?.width ?? null,
+              height: m?.height ?? null,
+              imported_at: m?.importedAt ?? null,
+            },
           };
         }),
       );

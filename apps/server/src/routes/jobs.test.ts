@@ -84,7 +84,10 @@ describe('job routes', () => {
     const qb = jobQueueOf(b.app.tiandi);
     await qb.whenIdle();
     expect(ran).toEqual(['1.tif', '2.tif']);
-    expect(qb.list().map((j) => [j.id, j.status, j.attempts])).toEqual([[first.id, 'done', 2], [second.id, 'done', 1]]);
+    expect(qb.list().map((j) => [j.id, j.status, j.attempts])).toEqual([
+      [first.id, 'done', 2],
+      [second.id, 'done', 1],
+    ]);
   });
 
   it('lists, gets, cancels and retries jobs, with 404/409 and role checks', async () => {
@@ -105,6 +108,10 @@ describe('job routes', () => {
     const retried = (await s.app.inject({ method: 'POST', url: `/api/jobs/${job.id}/retry`, headers: s.as.operator, payload: {} })).json();
     expect(['queued', 'running']).toContain(retried.status);
     await q.whenIdle();
-    expect((await s.app.inject({ url: `/api/jobs/${job.id}`, headers: s.as.operator })).json()).toMatchObject({ status: 'failed', error: '坏文件 bad file', attempts: 1 });
+    expect((await s.app.inject({ url: `/api/jobs/${job.id}`, headers: s.as.operator })).json()).toMatchObject({
+      status: 'failed',
+      error: '坏文件 bad file',
+      attempts: 1,
+    });
   });
 });

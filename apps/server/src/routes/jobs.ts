@@ -26,7 +26,9 @@ export function publicJob(j: Job): JobView {
     attempts: j.attempts,
     progress: j.progress,
     error: j.error,
-    result: j.result ? { candidates: j.result.candidates, imageId: j.result.imageId, scanId: j.result.scanId, imported: j.result.imported, summary: j.result.summary ?? null } : null,
+    result: j.result
+      ? { candidates: j.result.candidates, imageId: j.result.imageId, scanId: j.result.scanId, imported: j.result.imported, summary: j.result.summary ?? null }
+      : null,
   };
 }
 
@@ -58,7 +60,12 @@ const jobs: RouteModule = {
       const q = jobQueueOf(ctx);
       reply.hijack();
       const res = reply.raw;
-      res.writeHead(200, { 'content-type': 'text/event-stream; charset=utf-8', 'cache-control': 'no-cache', connection: 'keep-alive', 'x-accel-buffering': 'no' });
+      res.writeHead(200, {
+        'content-type': 'text/event-stream; charset=utf-8',
+        'cache-control': 'no-cache',
+        connection: 'keep-alive',
+        'x-accel-buffering': 'no',
+      });
       const send = (event: string, data: unknown) => res.write(`event: ${event}\ndata: ${JSON.stringify(data)}\n\n`);
       send('snapshot', { jobs: q.list().map(publicJob) });
       const onJob = (j: Job) => send('job', publicJob(j));

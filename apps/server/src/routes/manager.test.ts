@@ -20,7 +20,19 @@ function report(id: string, targetId: string | null, coords: [number, number] = 
   return {
     type: 'Feature',
     geometry: { type: 'Point', coordinates: coords },
-    properties: { report_id: id, target_id: targetId, verdict, what: null, accuracy_m: 5, observed_at: '2026-04-20T09:30:00+08:00', team: null, plant_count: null, area_m2: null, photos: [], notes: null },
+    properties: {
+      report_id: id,
+      target_id: targetId,
+      verdict,
+      what: null,
+      accuracy_m: 5,
+      observed_at: '2026-04-20T09:30:00+08:00',
+      team: null,
+      plant_count: null,
+      area_m2: null,
+      photos: [],
+      notes: null,
+    },
   };
 }
 
@@ -52,8 +64,21 @@ describe('manager routes: the certification path', () => {
   it('shows the zone tree with coverage, targets by status and open items', async () => {
     const r = await w.app.inject({ url: '/api/manager/zones', headers: w.as.manager });
     expect(r.statusCode).toBe(200);
-    const zones = r.json().zones as { zoneId: string; name: string; level: string; coverageShare: number; targetsByStatus: Record<string, number>; openItems: number; certifiable: boolean; failingRules: string[] }[];
-    expect(zones.map((z) => [z.zoneId, z.name, z.level])).toEqual([['T01', '新寨乡', 'township'], ['V01', '上寨村', 'village'], ['V02', '下寨村', 'village']]);
+    const zones = r.json().zones as {
+      zoneId: string;
+      name: string;
+      level: string;
+      coverageShare: number;
+      targetsByStatus: Record<string, number>;
+      openItems: number;
+      certifiable: boolean;
+      failingRules: string[];
+    }[];
+    expect(zones.map((z) => [z.zoneId, z.name, z.level])).toEqual([
+      ['T01', '新寨乡', 'township'],
+      ['V01', '上寨村', 'village'],
+      ['V02', '下寨村', 'village'],
+    ]);
     const v1 = zones.find((z) => z.zoneId === 'V01')!;
     expect(v1.coverageShare).toBeCloseTo(1, 6);
     expect(v1.targetsByStatus).toEqual({ planned: 3 });
@@ -83,8 +108,14 @@ describe('manager routes: the certification path', () => {
       return [f.id, [ring[0][0] + 0.0001, ring[0][1] + 0.0001]] as const;
     });
     const at = (id: string) => centres.find((c: readonly [string, number[]]) => c[0] === id)![1] as [number, number];
-    for (const id of w.targets.t1) expect((await w.app.inject({ method: 'POST', url: '/api/field/reports', payload: report(`m-${id}`, id, at(id)), headers: w.as.field })).statusCode).toBe(201);
-    for (const id of w.targets.t2) expect((await w.app.inject({ method: 'POST', url: '/api/field/reports', payload: report(`m-${id}`, id, at(id)), headers: w.as.field2 })).statusCode).toBe(201);
+    for (const id of w.targets.t1)
+      expect((await w.app.inject({ method: 'POST', url: '/api/field/reports', payload: report(`m-${id}`, id, at(id)), headers: w.as.field })).statusCode).toBe(
+        201,
+      );
+    for (const id of w.targets.t2)
+      expect((await w.app.inject({ method: 'POST', url: '/api/field/reports', payload: report(`m-${id}`, id, at(id)), headers: w.as.field2 })).statusCode).toBe(
+        201,
+      );
     expect(ids).toHaveLength(3);
 
     const ok = await w.app.inject({ method: 'POST', url: '/api/manager/zones/V01/certify', payload: {}, headers: w.as.manager });
@@ -93,7 +124,11 @@ describe('manager routes: the certification path', () => {
     expect(cert).toMatchObject({ zoneId: 'V01', zoneName: '上寨村', seasonId: '2026', status: 'issued', signedBy: 'manager' });
 
     const tree = (await w.app.inject({ url: '/api/manager/zones', headers: w.as.manager })).json().zones;
-    expect(tree.find((z: { zoneId: string }) => z.zoneId === 'V01')).toMatchObject({ certifiable: true, openItems: 0, certificate: { status: 'issued', certId: cert.certId } });
+    expect(tree.find((z: { zoneId: string }) => z.zoneId === 'V01')).toMatchObject({
+      certifiable: true,
+      openItems: 0,
+      certificate: { status: 'issued', certId: cert.certId },
+    });
 
     const pdf = await w.app.inject({ url: `/api/manager/certificates/${encodeURIComponent(cert.certId)}/pdf`, headers: w.as.manager });
     expect(pdf.statusCode).toBe(200);
@@ -113,15 +148,30 @@ describe('manager routes: the certification path', () => {
     expect(page.body).toContain(cert.evidenceDigest);
 
     // A later report in the zone makes the certificate stale.
-    const late = await w.app.inject({ method: 'POST', url: '/api/field/reports', payload: report('late-1', null, [100.001, 25.009], 'nothing_found'), headers: w.as.field });
+    const late = await w.app.inject({
+      method: 'POST',
+      url: '/api/field/reports',
+      payload: report('late-1', null, [100.001, 25.009], 'nothing_found'),
+      headers: w.as.field,
+    });
     expect(late.statusCode).toBe(201);
     const stale = (await w.app.inject({ url: '/api/manager/certificates?status=stale', headers: w.as.manager })).json().certificates;
     expect(stale.map((c: { certId: string }) => c.certId)).toEqual([cert.certId]);
 
-    const revoke = await w.app.inject({ method: 'POST', url: `/api/manager/certificates/${encodeURIComponent(cert.certId)}/revoke`, payload: { reason: '复查 re-check' }, headers: w.as.manager });
+    const revoke = await w.app.inject({
+      method: 'POST',
+      url: `/api/manager/certificates/${encodeURIComponent(cert.certId)}/revoke`,
+      payload: { reason: '复查 re-check' },
+      headers: w.as.manager,
+    });
     expect(revoke.statusCode).toBe(200);
     expect(revoke.json().certificate).toMatchObject({ status: 'revoked', statusReason: '复查 re-check' });
-    const again = await w.app.inject({ method: 'POST', url: `/api/manager/certificates/${encodeURIComponent(cert.certId)}/revoke`, payload: { reason: 'twice' }, headers: w.as.manager });
+    const again = await w.app.inject({
+      method: 'POST',
+      url: `/api/manager/certificates/${encodeURIComponent(cert.certId)}/revoke`,
+      payload: { reason: 'twice' },
+      headers: w.as.manager,
+    });
     expect(again.statusCode).toBe(409);
 
     const audit = (await w.app.inject({ url: '/api/manager/audit?zone=V01', headers: w.as.manager })).json();

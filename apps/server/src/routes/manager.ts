@@ -1,4 +1,16 @@
-import { certificateHtml, certifyZone, evaluateZone, listCertificates, readAuditLog, readZone, reportIdsOfTarget, revokeCertificate, StoreError, verifyAudit, type Certificate } from '@tiandi/store';
+import {
+  certificateHtml,
+  certifyZone,
+  evaluateZone,
+  listCertificates,
+  readAuditLog,
+  readZone,
+  reportIdsOfTarget,
+  revokeCertificate,
+  StoreError,
+  verifyAudit,
+  type Certificate,
+} from '@tiandi/store';
 import { CertifyBody, RevokeBody, type CertificateSummary, type ZoneDetail } from '@tiandi/api';
 import { defineErrorCodes } from '@tiandi/geo';
 import { z } from 'zod';
@@ -11,7 +23,9 @@ import { actorOf, workspaceOf } from '../workspace/workspace-service';
 import { parentNames, zoneStatusOf, zoneTree } from './manager-zone-status';
 
 /** Codes the manager API sends besides the shared ones (documented in docs/errors/auth.md). */
-export const MANAGER_CODES = defineErrorCodes({ TIANDI_E_NOT_CERTIFIABLE: { status: 409, summary: '不能认证 Not certifiable: a rule of the season\'s policy fails' } });
+export const MANAGER_CODES = defineErrorCodes({
+  TIANDI_E_NOT_CERTIFIABLE: { status: 409, summary: "不能认证 Not certifiable: a rule of the season's policy fails" },
+});
 
 /** Managers review and decide; admins may look. */
 const REVIEW: Role[] = ['manager', 'admin'];
@@ -20,7 +34,11 @@ const DECIDE: Role[] = ['manager'];
 const SeasonQuery = z.strictObject({ season: z.string().min(1).max(100).optional() });
 const ZoneParams = z.strictObject({ id: z.string().min(1).max(200) });
 const CertParams = z.strictObject({ certId: z.string().min(1).max(300) });
-const AuditQuery = z.strictObject({ zone: z.string().min(1).max(200).optional(), target: z.string().min(1).max(300).optional(), limit: z.coerce.number().int().min(1).max(5000).default(500) });
+const AuditQuery = z.strictObject({
+  zone: z.string().min(1).max(200).optional(),
+  target: z.string().min(1).max(300).optional(),
+  limit: z.coerce.number().int().min(1).max(5000).default(500),
+});
 
 /**
  * Manager API (issue 7): zone tree with figures, one zone's evaluation (every rule, failing features,
@@ -51,7 +69,10 @@ const manager: RouteModule = {
       if (!certificate) {
         return reply.status(MANAGER_CODES.TIANDI_E_NOT_CERTIFIABLE.status).send({
           code: 'TIANDI_E_NOT_CERTIFIABLE',
-          message: `不能认证：${evaluation.result.rules.filter((r) => !r.pass).map((r) => r.title).join('；')} Not certifiable: rules fail`,
+          message: `不能认证：${evaluation.result.rules
+            .filter((r) => !r.pass)
+            .map((r) => r.title)
+            .join('；')} Not certifiable: rules fail`,
           rules: evaluation.result.rules,
           evidenceDigest: evaluation.evidenceDigest,
         });
@@ -69,8 +90,16 @@ const manager: RouteModule = {
     });
 
     app.get('/api/manager/certificates', { config: { roles: REVIEW } }, async (req) => {
-      const q = parseInput(z.strictObject({ status: z.enum(['issued', 'stale', 'revoked']).optional(), season: z.string().min(1).max(100).optional() }), req.query, 'query');
-      return { certificates: listCertificates(ws(), { seasonId: q.season }).filter((c) => !q.status || c.status === q.status).map(summary) };
+      const q = parseInput(
+        z.strictObject({ status: z.enum(['issued', 'stale', 'revoked']).optional(), season: z.string().min(1).max(100).optional() }),
+        req.query,
+        'query',
+      );
+      return {
+        certificates: listCertificates(ws(), { seasonId: q.season })
+          .filter((c) => !q.status || c.status === q.status)
+          .map(summary),
+      };
     });
 
     app.get('/api/manager/certificates/:certId/pdf', { config: { roles: REVIEW } }, async (req, reply) => {
@@ -103,16 +132,43 @@ function zoneDetail(ws: Ws, id: string, season: string | undefined): ZoneDetail 
   const certs = listCertificates(ws, { zoneId: id, seasonId: ev.season.id });
   const current = certs.find((c) => c.status !== 'revoked') ?? null;
   return {
-    status: zoneStatusOf(ev, current ? { certId: current.certId, status: current.status, issuedAt: current.issuedAt, statusReason: current.statusReason } : null),
+    status: zoneStatusOf(
+      ev,
+      current ? { certId: current.certId, status: current.status, issuedAt: current.issuedAt, statusReason: current.statusReason } : null,
+    ),
     season: { id: ev.season.id, name: ev.season.name, floweringStart: ev.season.floweringStart, floweringEnd: ev.season.floweringEnd },
     parents: parentNames(ws, id),
     parentsPinyin: parentNames(ws, id, true),
     zone: { type: 'Feature', id, geometry: ev.zone.geometry, properties: { zone_id: id, name: ev.zone.name, level: ev.zone.level } },
-    coverage: { share: ev.coverage.share, zoneAreaM2: ev.coverage.zoneAreaM2, coveredAreaM2: ev.coverage.coveredAreaM2, gapAreaM2: ev.coverage.gapAreaM2, usedImageIds: ev.coverage.usedImageIds, rejected: ev.coverage.rejected },
-    gaps: { type: 'FeatureCollection', features: ev.coverage.gaps ? [{ type: 'Feature', geometry: ev.coverage.gaps, properties: { gap_area_m2: ev.coverage.gapAreaM2 } }] : [] },
+    coverage: {
+      share: ev.coverage.share,
+      zoneAreaM2: ev.coverage.zoneAreaM2,
+      coveredAreaM2: ev.coverage.coveredAreaM2,
+      gapAreaM2: ev.coverage.gapAreaM2,
+      usedImageIds: ev.coverage.usedImageIds,
+      rejected: ev.coverage.rejected,
+    },
+    gaps: {
+      type: 'FeatureCollection',
+      features: ev.coverage.gaps ? [{ type: 'Feature', geometry: ev.coverage.gaps, properties: { gap_area_m2: ev.coverage.gapAreaM2 } }] : [],
+    },
     targets: {
       type: 'FeatureCollection',
-      features: ev.targets.map((t) => ({ type: 'Feature', id: t.id, geometry: t.geometry, properties: { target_id: t.id, status: t.status, origin: t.origin, missed_by_scan: t.missedByScan, score_max: t.scoreMax, area_m2: t.areaM2, review: t.review?.reason ?? null, report_ids: t.reportIds } })),
+      features: ev.targets.map((t) => ({
+        type: 'Feature',
+        id: t.id,
+        geometry: t.geometry,
+        properties: {
+          target_id: t.id,
+          status: t.status,
+          origin: t.origin,
+          missed_by_scan: t.missedByScan,
+          score_max: t.scoreMax,
+          area_m2: t.areaM2,
+          review: t.review?.reason ?? null,
+          report_ids: t.reportIds,
+        },
+      })),
     },
     rules: ev.result.rules,
     certifiable: ev.result.certifiable,
@@ -153,7 +209,18 @@ function findCert(ws: Ws, certId: string): Certificate {
 }
 
 function summary(c: Certificate): CertificateSummary {
-  return { certId: c.certId, zoneId: c.zoneId, zoneName: c.zoneName, seasonId: c.seasonId, status: c.status, statusReason: c.statusReason, signedBy: c.signedBy, issuedAt: c.issuedAt, evidenceDigest: c.evidenceDigest, coverageShare: c.coverage.share };
+  return {
+    certId: c.certId,
+    zoneId: c.zoneId,
+    zoneName: c.zoneName,
+    seasonId: c.seasonId,
+    status: c.status,
+    statusReason: c.statusReason,
+    signedBy: c.signedBy,
+    issuedAt: c.issuedAt,
+    evidenceDigest: c.evidenceDigest,
+    coverageShare: c.coverage.share,
+  };
 }
 
 function wrap<T>(fn: () => T): T {
@@ -161,7 +228,11 @@ function wrap<T>(fn: () => T): T {
     return fn();
   } catch (err) {
     if (err instanceof StoreError) {
-      throw new ServerError(err.code === 'TIANDI_E_NOT_FOUND' ? 'TIANDI_E_NOT_FOUND' : err.code === 'TIANDI_E_CONFLICT' ? 'TIANDI_E_CONFLICT' : 'TIANDI_E_VALIDATION', err.message, { field: err.field });
+      throw new ServerError(
+        err.code === 'TIANDI_E_NOT_FOUND' ? 'TIANDI_E_NOT_FOUND' : err.code === 'TIANDI_E_CONFLICT' ? 'TIANDI_E_CONFLICT' : 'TIANDI_E_VALIDATION',
+        err.message,
+        { field: err.field },
+      );
     }
     throw err;
   }

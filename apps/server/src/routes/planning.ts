@@ -12,7 +12,15 @@ import { actorOf, workspaceOf } from '../workspace/workspace-service';
 const READ: Role[] = ['planner', 'operator', 'manager', 'field', 'admin'];
 
 /** Content types of an OpenStreetMap extract (.osm.pbf, .osm, .osm.gz); the bytes, not the type, say which. */
-const OSM_TYPES = ['application/octet-stream', 'application/x-protobuf', 'application/vnd.openstreetmap.data+xml', 'application/xml', 'text/xml', 'application/gzip', 'application/x-gzip'];
+const OSM_TYPES = [
+  'application/octet-stream',
+  'application/x-protobuf',
+  'application/vnd.openstreetmap.data+xml',
+  'application/xml',
+  'text/xml',
+  'application/gzip',
+  'application/x-gzip',
+];
 
 /** How much a gzipped extract may inflate, relative to the body limit (OSM XML compresses about tenfold). */
 const INFLATE_FACTOR = 12;
@@ -49,7 +57,9 @@ const planning: RouteModule = {
       } catch {
         reviewThreshold = null;
       }
-      const tail = Buffer.from(`,"depot":${JSON.stringify(depot)},"depotName":${JSON.stringify(depotName)},"depotNamePinyin":${JSON.stringify(depotNamePinyin)},"reviewThreshold":${JSON.stringify(reviewThreshold)}}`);
+      const tail = Buffer.from(
+        `,"depot":${JSON.stringify(depot)},"depotName":${JSON.stringify(depotName)},"depotNamePinyin":${JSON.stringify(depotNamePinyin)},"reviewThreshold":${JSON.stringify(reviewThreshold)}}`,
+      );
       return reply.type('application/json; charset=utf-8').send(Buffer.concat([Buffer.from('{"roads":'), roads ?? Buffer.from('null'), tail]));
     });
     const maxRoadsBytes = ctx.options.maxRoadsBytes ?? MAX_ROADS_BYTES;
@@ -61,7 +71,13 @@ const planning: RouteModule = {
         if (Buffer.isBuffer(req.body)) {
           workspaceOf(ctx); // created before the worker opens it
           const source = 'PUT /api/planning/roads (OSM)';
-          return importOsmRoads(req.body, { workspacePath: ctx.options.workspacePath, actor: actorOf(req.account), source, name: 'OSM', maxInflatedBytes: maxRoadsBytes * INFLATE_FACTOR });
+          return importOsmRoads(req.body, {
+            workspacePath: ctx.options.workspacePath,
+            actor: actorOf(req.account),
+            source,
+            name: 'OSM',
+            maxInflatedBytes: maxRoadsBytes * INFLATE_FACTOR,
+          });
         }
         const { features, vertices } = validateRoads(req.body);
         setRoads(workspaceOf(ctx), roadWaysFromGeoJson(req.body), 'PUT /api/planning/roads', actorOf(req.account));

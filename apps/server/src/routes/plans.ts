@@ -19,7 +19,10 @@ const plans: RouteModule = {
   name: 'plans',
   register(app, ctx) {
     app.get('/api/plans', { config: { roles: READ } }, async () => {
-      const byId = new Map<string, { planId: string; createdAt: string; teams: { team: string; stops: number; durationS: number | null; distanceM: number | null }[] }>();
+      const byId = new Map<
+        string,
+        { planId: string; createdAt: string; teams: { team: string; stops: number; durationS: number | null; distanceM: number | null }[] }
+      >();
       for (const r of listPlanTeams(workspaceOf(ctx))) {
         const p = byId.get(r.planId) ?? { planId: r.planId, createdAt: r.createdAt, teams: [] };
         p.teams.push({ team: r.team, stops: r.stopCount, durationS: r.durationS, distanceM: r.distanceM });
@@ -49,7 +52,8 @@ const plans: RouteModule = {
       const body = parseInput(PlanComputeBody, req.body);
       const ws = workspaceOf(ctx);
       const { fc } = planningTargets(ws, { minScore: body.minScore ?? planningMinScore(ws).minScore, zoneId: body.zone, targetIds: body.targetIds });
-      if (fc.features.length === 0) throw new ServerError('TIANDI_E_VALIDATION', '没有符合条件的目标 no targets match', { field: body.targetIds ? 'targetIds' : 'minScore' });
+      if (fc.features.length === 0)
+        throw new ServerError('TIANDI_E_VALIDATION', '没有符合条件的目标 no targets match', { field: body.targetIds ? 'targetIds' : 'minScore' });
       const stored = readRoads(ws);
       const depot = body.depot ?? readDepot(ws)?.lonLat;
       if (!depot) throw new ServerError('TIANDI_E_VALIDATION', '请提供出发点 depot [lon, lat] is required (none saved)', { field: 'depot' });
@@ -67,7 +71,8 @@ const plans: RouteModule = {
         });
         return { plan };
       } catch (err) {
-        if (err instanceof PlanFailed) throw new ServerError('TIANDI_E_VALIDATION', err.message, { field: err.code === 'TIANDI_E_ROADS' ? 'roads' : 'targets' });
+        if (err instanceof PlanFailed)
+          throw new ServerError('TIANDI_E_VALIDATION', err.message, { field: err.code === 'TIANDI_E_ROADS' ? 'roads' : 'targets' });
         throw err;
       }
     });

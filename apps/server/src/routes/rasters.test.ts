@@ -45,7 +45,13 @@ describe('raster tile routes', () => {
     expect(fs.existsSync(path.join(s.dir, 'data', 'tile-cache', r.id, String(z), String(x), `${y}.png`))).toBe(true);
     expect((await s.app.inject({ url, headers: s.as.operator })).rawPayload.equals(tile.rawPayload)).toBe(true);
 
-    const empty = await s.app.inject({ url: r.tiles.replace('{z}', z).replace('{x}', x + 40).replace('{y}', y), headers: s.as.operator });
+    const empty = await s.app.inject({
+      url: r.tiles
+        .replace('{z}', z)
+        .replace('{x}', x + 40)
+        .replace('{y}', y),
+      headers: s.as.operator,
+    });
     expect(empty.statusCode).toBe(204);
     const bad = await s.app.inject({ url: `/api/rasters/${r.id}/3/9/0.png`, headers: s.as.operator });
     expect(bad.statusCode).toBe(400);
@@ -65,7 +71,8 @@ describe('raster tile routes', () => {
     const cacheDir = path.join(s.dir, 'data', 'tile-cache');
     const entries = () => (fs.existsSync(cacheDir) ? fs.readdirSync(cacheDir, { recursive: true }).length : 0);
     const before = entries();
-    const tile = (z: number | string, x: number | string, y: number | string) => s.app.inject({ url: `/api/rasters/${r.id}/${z}/${x}/${y}.png`, headers: s.as.field });
+    const tile = (z: number | string, x: number | string, y: number | string) =>
+      s.app.inject({ url: `/api/rasters/${r.id}/${z}/${x}/${y}.png`, headers: s.as.field });
 
     // Zoom 24 is beyond this raster's maxzoom (20); the others are far outside its bounds.
     for (let i = 0; i < 200; i++) {
@@ -75,7 +82,17 @@ describe('raster tile routes', () => {
     expect((await tile(r.maxzoom + 1, 0, 0)).statusCode).toBe(204);
     expect(entries()).toBe(before);
 
-    for (const [z, x, y] of [[' ', 0, 0], [3, '0x1', 1], [3, -1, 1], [3, 1, '1.5'], [3, '1e1', 1], [3, '01', 1], ['', 1, 1], [25, 0, 0], [3, 1, '%20']]) {
+    for (const [z, x, y] of [
+      [' ', 0, 0],
+      [3, '0x1', 1],
+      [3, -1, 1],
+      [3, 1, '1.5'],
+      [3, '1e1', 1],
+      [3, '01', 1],
+      ['', 1, 1],
+      [25, 0, 0],
+      [3, 1, '%20'],
+    ]) {
       const res = await tile(z, x, y);
       expect(res.statusCode, `${z}/${x}/${y}`).toBe(400);
     }
@@ -95,7 +112,26 @@ describe('imagery-quality map of a heatmap', () => {
     for (const d of [scan, bare]) fs.writeFileSync(path.join(d, 'heatmap.tif'), tif);
     fs.writeFileSync(path.join(s.dir, 'ortho.tif'), tif);
     // The shape the scanner writes (packages/tiles quality-map.ts): one poor block with its reasons and measures.
-    const quality = { type: 'FeatureCollection', features: [{ type: 'Feature', geometry: { type: 'Polygon', coordinates: [[[105, 27.9], [105.001, 27.9], [105.001, 27.901], [105, 27.9]]] }, properties: { class: 'poor_quality', image: 'a.tif', reasons: ['blurred', 'hazy'], sharpness: 0.01 } }] };
+    const quality = {
+      type: 'FeatureCollection',
+      features: [
+        {
+          type: 'Feature',
+          geometry: {
+            type: 'Polygon',
+            coordinates: [
+              [
+                [105, 27.9],
+                [105.001, 27.9],
+                [105.001, 27.901],
+                [105, 27.9],
+              ],
+            ],
+          },
+          properties: { class: 'poor_quality', image: 'a.tif', reasons: ['blurred', 'hazy'], sharpness: 0.01 },
+        },
+      ],
+    };
     fs.writeFileSync(path.join(scan, 'quality.geojson'), JSON.stringify(quality));
     // quality.geojson beside an orthophoto is not a scan's: never served.
     fs.writeFileSync(path.join(s.dir, 'quality.geojson'), JSON.stringify(quality));

@@ -16,7 +16,10 @@ afterEach(async () => {
 });
 const TUS = { 'tus-resumable': '1.0.0' };
 const sha = (b: Buffer) => createHash('sha256').update(b).digest('hex');
-const meta = (m: Record<string, string>) => Object.entries(m).map(([k, v]) => `${k} ${Buffer.from(v).toString('base64')}`).join(',');
+const meta = (m: Record<string, string>) =>
+  Object.entries(m)
+    .map(([k, v]) => `${k} ${Buffer.from(v).toString('base64')}`)
+    .join(',');
 
 describe('an upload of imagery the workspace already holds', () => {
   it('is recognised by content under another name, says which image it is, and is not scanned or recorded again', async () => {
@@ -34,13 +37,27 @@ describe('an upload of imagery the workspace already holds', () => {
     // The digests the scan wrote are the ones a fresh look at the file gives (what uploads and the CLI compare).
     const { imageDigests } = await import('@tiandi/tiles/node');
     expect({ sha256: foot.properties.sha256, pixelSha256: foot.properties.pixel_sha256 }).toEqual(await imageDigests(file));
-    importZones(ws, { type: 'FeatureCollection', features: [{ type: 'Feature', properties: { zone_id: 'V01', name: '上寨村' }, geometry: foot.geometry }] }, { level: 'village' }, 'test');
+    importZones(
+      ws,
+      { type: 'FeatureCollection', features: [{ type: 'Feature', properties: { zone_id: 'V01', name: '上寨村' }, geometry: foot.geometry }] },
+      { level: 'village' },
+      'test',
+    );
     setSeason(ws, { id: '2026', year: 2026, policy: { min_coverage_share: 0.5, review_threshold: 1 } }, 'test');
     await importScanDir(ws, summary.out_dir!, 'operator');
 
-    const created = await s.app.inject({ method: 'POST', url: '/api/uploads', headers: { ...TUS, ...s.as.operator, 'upload-length': String(tif.length), 'upload-metadata': meta({ filename: 'block-1 再次.tif', sha256: sha(tif) }) } });
+    const created = await s.app.inject({
+      method: 'POST',
+      url: '/api/uploads',
+      headers: { ...TUS, ...s.as.operator, 'upload-length': String(tif.length), 'upload-metadata': meta({ filename: 'block-1 再次.tif', sha256: sha(tif) }) },
+    });
     const location = `/api/uploads/${created.headers.location!.split('/').pop()}`;
-    const done = await s.app.inject({ method: 'PATCH', url: location, headers: { ...TUS, ...s.as.operator, 'upload-offset': '0', 'content-type': 'application/offset+octet-stream' }, payload: tif });
+    const done = await s.app.inject({
+      method: 'PATCH',
+      url: location,
+      headers: { ...TUS, ...s.as.operator, 'upload-offset': '0', 'content-type': 'application/offset+octet-stream' },
+      payload: tif,
+    });
     expect(done.statusCode).toBe(200);
     expect(done.json()).toMatchObject({ jobId: null, existing: true, sameImage: { imageId: 'block-1.tif', by: 'sha256' } });
     expect(jobQueueOf(s.app.tiandi).list()).toEqual([]);

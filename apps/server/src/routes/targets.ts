@@ -44,7 +44,9 @@ const targets: RouteModule = {
     app.get('/api/targets', { config: { roles: READ } }, async (req) => {
       const q = parseInput(ListQuery, req.query, 'query');
       const ws = workspaceOf(ctx);
-      const list = listTargets(ws, { zoneId: q.zone, status: q.status, review: q.review === undefined ? undefined : q.review === 'true' }).filter((t) => q.minScore === undefined || t.scoreMax >= q.minScore);
+      const list = listTargets(ws, { zoneId: q.zone, status: q.status, review: q.review === undefined ? undefined : q.review === 'true' }).filter(
+        (t) => q.minScore === undefined || t.scoreMax >= q.minScore,
+      );
       const zoneOf = zoneOfTarget();
       return featureCollection(list.map((t) => targetFeature(t, zoneOf)));
     });
@@ -53,7 +55,9 @@ const targets: RouteModule = {
       const { id } = parseInput(IdParams, req.params, 'params');
       const ws = workspaceOf(ctx);
       const t = readTarget(ws, id);
-      const history = readAuditLog(ws).filter((e) => e.subject === id).map((e) => ({ at: e.at, actor: e.actor, action: e.action, payload: e.payload }));
+      const history = readAuditLog(ws)
+        .filter((e) => e.subject === id)
+        .map((e) => ({ at: e.at, actor: e.actor, action: e.action, payload: e.payload }));
       return { ...targetFeature(t, zoneOfTarget()), history };
     });
 
@@ -66,11 +70,12 @@ const targets: RouteModule = {
       // A decision that changes nothing (restore on a pending target, promote a confirmed one) writes no history.
       const before = readTarget(ws, id);
       if (before.status === DECISIONS[body.decision] && before.review === null) return targetFeature(before, zoneOfTarget());
-      const t = body.decision === 'dismiss'
-        ? dismissTargetAtDesk(ws, { targetId: id, reason: body.reason }, actor)
-        : body.decision === 'restore' && before.status === 'dismissed_desk'
-          ? undoDeskDismissal(ws, { targetId: id, reason }, actor)
-          : setTargetStatus(ws, { targetId: id, status: DECISIONS[body.decision], reason }, actor);
+      const t =
+        body.decision === 'dismiss'
+          ? dismissTargetAtDesk(ws, { targetId: id, reason: body.reason }, actor)
+          : body.decision === 'restore' && before.status === 'dismissed_desk'
+            ? undoDeskDismissal(ws, { targetId: id, reason }, actor)
+            : setTargetStatus(ws, { targetId: id, status: DECISIONS[body.decision], reason }, actor);
       return targetFeature(t, zoneOfTarget());
     });
   },

@@ -26,8 +26,13 @@ async function setup() {
 type Item = { targetId: string };
 
 /** One reviewer working through the gallery: asks for the next few, decides each, until nothing is handed out. */
-async function review(post: (url: string, payload: unknown, who?: { authorization: string }) => Promise<{ statusCode: number; json(): any }>, who: { authorization: string }, reason: string) {
-  const decided: string[] = [], refused: number[] = [];
+async function review(
+  post: (url: string, payload: unknown, who?: { authorization: string }) => Promise<{ statusCode: number; json(): any }>,
+  who: { authorization: string },
+  reason: string,
+) {
+  const decided: string[] = [],
+    refused: number[] = [];
   for (;;) {
     const items: Item[] = (await post('/api/triage/next', { count: 3 }, who)).json().items;
     if (!items.length) return { decided, refused };
@@ -57,7 +62,10 @@ describe('triage routes', () => {
     expect(bad.statusCode).toBe(409);
     expect(bad.json().message).toMatch(/being reviewed by operator/);
 
-    expect((await post(`/api/triage/${encodeURIComponent(a[0])}/decision`, { decision: 'not_poppy' })).json()).toMatchObject({ code: 'TIANDI_E_INPUT', field: 'reason' });
+    expect((await post(`/api/triage/${encodeURIComponent(a[0])}/decision`, { decision: 'not_poppy' })).json()).toMatchObject({
+      code: 'TIANDI_E_INPUT',
+      field: 'reason',
+    });
     expect((await post(`/api/triage/${encodeURIComponent(a[0])}/decision`, { decision: 'not_poppy', reason: 'chimney' })).json().field).toBe('reason');
     const d = await post(`/api/triage/${encodeURIComponent(a[0])}/decision`, { decision: 'not_poppy', reason: 'roof', note: '红色屋顶 red roof' });
     expect(d.statusCode).toBe(200);
@@ -66,7 +74,12 @@ describe('triage routes', () => {
     expect((await post(`/api/triage/${encodeURIComponent(a[2])}/decision`, { decision: 'skip' })).json().decision).toBe('skip');
     const target = (await get(`/api/targets/${encodeURIComponent(a[0])}`)).json();
     expect(target.properties.status).toBe('dismissed_desk');
-    expect(target.history.map((h: { action: string; actor: string }) => [h.action, h.actor])).toEqual(expect.arrayContaining([['triage.decide', 'operator'], ['target.desk_dismiss', 'operator']]));
+    expect(target.history.map((h: { action: string; actor: string }) => [h.action, h.actor])).toEqual(
+      expect.arrayContaining([
+        ['triage.decide', 'operator'],
+        ['target.desk_dismiss', 'operator'],
+      ]),
+    );
     expect((await get('/api/triage')).json().reviewed).toBe(2);
 
     // Undo: only the reviewer who decided (or a manager).
@@ -84,8 +97,12 @@ describe('triage routes', () => {
     const px = (x: number, y: number) => [...data.subarray((y * info.width + x) * info.channels, (y * info.width + x) * info.channels + 3)];
     expect(px(48, 48)).toEqual([230, 30, 30]); // the red plot in the middle
     // The scan's heatmap over the chip: the plot turns the ramp's red-orange, its surroundings stay as they were.
-    const heat = await sharp((await get(`/api/triage/${encodeURIComponent(a[3])}/chip.png?heat=1`)).rawPayload).raw().toBuffer({ resolveWithObject: true });
-    const hpx = (x: number, y: number) => [...heat.data.subarray((y * heat.info.width + x) * heat.info.channels, (y * heat.info.width + x) * heat.info.channels + 3)];
+    const heat = await sharp((await get(`/api/triage/${encodeURIComponent(a[3])}/chip.png?heat=1`)).rawPayload)
+      .raw()
+      .toBuffer({ resolveWithObject: true });
+    const hpx = (x: number, y: number) => [
+      ...heat.data.subarray((y * heat.info.width + x) * heat.info.channels, (y * heat.info.width + x) * heat.info.channels + 3),
+    ];
     expect(hpx(48, 48)).not.toEqual(px(48, 48));
     expect(hpx(48, 48)[0]).toBeGreaterThan(200);
     expect(hpx(2, 2)).toEqual(px(2, 2));
@@ -123,7 +140,12 @@ describe('triage routes', () => {
     try {
       const next = await again.app.inject({ method: 'POST', url: '/api/triage/next', payload: { count: 5 }, headers: again.as.manager });
       expect(next.json().items).toEqual([]);
-      const steal = await again.app.inject({ method: 'POST', url: `/api/triage/${encodeURIComponent(id)}/decision`, payload: { decision: 'poppy_like' }, headers: again.as.manager });
+      const steal = await again.app.inject({
+        method: 'POST',
+        url: `/api/triage/${encodeURIComponent(id)}/decision`,
+        payload: { decision: 'poppy_like' },
+        headers: again.as.manager,
+      });
       expect(steal.statusCode).toBe(409);
       expect(steal.json().message).toMatch(/being reviewed by operator/);
     } finally {

@@ -14,7 +14,10 @@ afterEach(async () => {
 
 const TUS = { 'tus-resumable': '1.0.0' };
 const sha = (b: Buffer) => createHash('sha256').update(b).digest('hex');
-const meta = (m: Record<string, string>) => Object.entries(m).map(([k, v]) => `${k} ${Buffer.from(v).toString('base64')}`).join(',');
+const meta = (m: Record<string, string>) =>
+  Object.entries(m)
+    .map(([k, v]) => `${k} ${Buffer.from(v).toString('base64')}`)
+    .join(',');
 
 async function setup(opts: Parameters<typeof signedInServer>[0] = {}) {
   const s = await signedInServer({ runJobs: false, ...opts });
@@ -22,7 +25,12 @@ async function setup(opts: Parameters<typeof signedInServer>[0] = {}) {
   const create = async (size: number, m: Record<string, string>, who = s.as.operator) =>
     s.app.inject({ method: 'POST', url: '/api/uploads', headers: { ...TUS, ...who, 'upload-length': String(size), 'upload-metadata': meta(m) } });
   const patch = async (location: string, offset: number, chunk: Buffer) =>
-    s.app.inject({ method: 'PATCH', url: location, headers: { ...TUS, ...s.as.operator, 'upload-offset': String(offset), 'content-type': 'application/offset+octet-stream' }, payload: chunk });
+    s.app.inject({
+      method: 'PATCH',
+      url: location,
+      headers: { ...TUS, ...s.as.operator, 'upload-offset': String(offset), 'content-type': 'application/offset+octet-stream' },
+      payload: chunk,
+    });
   const head = async (location: string) => s.app.inject({ method: 'HEAD', url: location, headers: { ...TUS, ...s.as.operator } });
   const uploadFiles = () => fs.readdirSync(path.join(s.dir, 'data', 'uploads')).filter((f) => !f.startsWith('.'));
   return { ...s, create, patch, head, uploadFiles };
@@ -127,8 +135,17 @@ describe('tus uploads', () => {
     const { app, as } = await setup();
     const tif = makeGeoTiff();
     const headers = { ...TUS, ...as.operator, 'x-tiandi-internal-actor': 'mallory' };
-    const c = await app.inject({ method: 'POST', url: '/api/uploads', headers: { ...headers, 'upload-length': String(tif.length), 'upload-metadata': meta({ filename: 'a.tif', sha256: sha(tif) }) } });
-    const r = await app.inject({ method: 'PATCH', url: `/api/uploads/${c.headers.location!.split('/').pop()}`, headers: { ...headers, 'upload-offset': '0', 'content-type': 'application/offset+octet-stream' }, payload: tif });
+    const c = await app.inject({
+      method: 'POST',
+      url: '/api/uploads',
+      headers: { ...headers, 'upload-length': String(tif.length), 'upload-metadata': meta({ filename: 'a.tif', sha256: sha(tif) }) },
+    });
+    const r = await app.inject({
+      method: 'PATCH',
+      url: `/api/uploads/${c.headers.location!.split('/').pop()}`,
+      headers: { ...headers, 'upload-offset': '0', 'content-type': 'application/offset+octet-stream' },
+      payload: tif,
+    });
     expect(jobQueueOf(app.tiandi).get(r.json().jobId)!.uploadedBy).toBe('operator');
   });
 
@@ -152,7 +169,13 @@ describe('tus uploads', () => {
     const port = (app.server.address() as { port: number }).port;
     // Send 100 kB of the body, then cut the connection.
     await new Promise<void>((resolve) => {
-      const req = http.request({ host: '127.0.0.1', port, method: 'PATCH', path: location, headers: { ...TUS, ...as.operator, 'upload-offset': '0', 'content-type': 'application/offset+octet-stream', 'content-length': String(tif.length) } });
+      const req = http.request({
+        host: '127.0.0.1',
+        port,
+        method: 'PATCH',
+        path: location,
+        headers: { ...TUS, ...as.operator, 'upload-offset': '0', 'content-type': 'application/offset+octet-stream', 'content-length': String(tif.length) },
+      });
       req.on('error', () => resolve());
       req.on('close', () => resolve());
       req.write(tif.subarray(0, 100_000), () => setTimeout(() => req.destroy(), 200));
@@ -162,7 +185,12 @@ describe('tus uploads', () => {
     expect(offset).toBeGreaterThan(0);
     expect(offset).toBeLessThanOrEqual(100_000);
     expect(jobQueueOf(app.tiandi).list()).toHaveLength(0);
-    const res = await app.inject({ method: 'PATCH', url: location, headers: { ...TUS, ...as.operator, 'upload-offset': String(offset), 'content-type': 'application/offset+octet-stream' }, payload: tif.subarray(offset) });
+    const res = await app.inject({
+      method: 'PATCH',
+      url: location,
+      headers: { ...TUS, ...as.operator, 'upload-offset': String(offset), 'content-type': 'application/offset+octet-stream' },
+      payload: tif.subarray(offset),
+    });
     expect(res.statusCode).toBe(200);
     const job = jobQueueOf(app.tiandi).get(res.json().jobId)!;
     expect(fs.readFileSync(job.imagePath).equals(tif)).toBe(true);
@@ -185,7 +213,7 @@ describe('tus uploads: quota, expiry, duplicates, ids and origins (issue 15, fin
     expect(jobQueueOf(app.tiandi).list()).toHaveLength(1);
   });
 
-  it("refuses an upload that would take the account over its quota with 413, counting unfinished uploads and accepted images", async () => {
+  it('refuses an upload that would take the account over its quota with 413, counting unfinished uploads and accepted images', async () => {
     const tif = makeGeoTiff();
     const { app, create, patch, as } = await setup({ uploadQuotaBytes: tif.length * 2 + 10 });
     const one = await create(tif.length, { filename: 'a.tif', sha256: sha(tif) });
@@ -212,7 +240,12 @@ describe('tus uploads: quota, expiry, duplicates, ids and origins (issue 15, fin
     const cfg = path.join(first.dir, 'data', 'uploads', first.uploadFiles().find((f) => f.endsWith('.json'))!);
     const info = JSON.parse(fs.readFileSync(cfg, 'utf8'));
     fs.writeFileSync(cfg, JSON.stringify({ ...info, creation_date: new Date(Date.now() - 73 * 3600_000).toISOString() }));
-    const second = await signedInServer({ runJobs: false, workspacePath: path.join(first.dir, 'w.gpkg'), dataDir: path.join(first.dir, 'data'), uploadExpiryHours: 72 });
+    const second = await signedInServer({
+      runJobs: false,
+      workspacePath: path.join(first.dir, 'w.gpkg'),
+      dataDir: path.join(first.dir, 'data'),
+      uploadExpiryHours: 72,
+    });
     cleanups.push(second.cleanup);
     await new Promise((r) => setTimeout(r, 200));
     expect(first.uploadFiles()).toEqual([]);
@@ -226,7 +259,11 @@ describe('tus uploads: quota, expiry, duplicates, ids and origins (issue 15, fin
     }
     const c = await create(10, { filename: 'a.tif', sha256: 'a'.repeat(64) });
     expect(c.headers['access-control-allow-origin']).toBeUndefined();
-    const evil = await app.inject({ method: 'OPTIONS', url: '/api/uploads', headers: { ...TUS, origin: 'https://evil.example', 'access-control-request-method': 'POST' } });
+    const evil = await app.inject({
+      method: 'OPTIONS',
+      url: '/api/uploads',
+      headers: { ...TUS, origin: 'https://evil.example', 'access-control-request-method': 'POST' },
+    });
     expect(evil.headers['access-control-allow-origin']).toBeUndefined();
   });
 });

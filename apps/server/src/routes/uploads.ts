@@ -29,11 +29,18 @@ const gb = (bytes: number) => `${(bytes / 1024 ** 3).toFixed(bytes < 1024 ** 3 ?
  * Bytes an account holds on the server: the declared sizes of its unfinished uploads, and its
  * accepted orthophotos still on disk (jobs not failed or cancelled).
  */
-export async function bytesHeldBy(account: string, partDir: string, jobs: { uploadedBy?: string | null; sizeBytes: number; status: string; imagePath: string }[]): Promise<number> {
+export async function bytesHeldBy(
+  account: string,
+  partDir: string,
+  jobs: { uploadedBy?: string | null; sizeBytes: number; status: string; imagePath: string }[],
+): Promise<number> {
   let held = 0;
   for (const f of await fs.promises.readdir(partDir).catch(() => [] as string[])) {
     if (!f.endsWith('.json')) continue;
-    const info = await fs.promises.readFile(path.join(partDir, f), 'utf8').then((t) => JSON.parse(t) as { size?: number; metadata?: { uploadedBy?: string } }).catch(() => null);
+    const info = await fs.promises
+      .readFile(path.join(partDir, f), 'utf8')
+      .then((t) => JSON.parse(t) as { size?: number; metadata?: { uploadedBy?: string } })
+      .catch(() => null);
     if (info?.metadata?.uploadedBy === account) held += Number(info.size) || 0;
   }
   const seen = new Set<string>();
@@ -58,7 +65,13 @@ class OneAtATime {
 }
 
 /** A tus hook failure: tus sends `status_code` and `body` to the client. */
-function refuse(status_code: number, code: string, message: string, field?: string, params?: Record<string, string | number>): { status_code: number; body: string } {
+function refuse(
+  status_code: number,
+  code: string,
+  message: string,
+  field?: string,
+  params?: Record<string, string | number>,
+): { status_code: number; body: string } {
   return { status_code, body: JSON.stringify({ code, message, ...(field ? { field } : {}), ...(params ? { params } : {}) }) + '\n' };
 }
 
@@ -82,7 +95,12 @@ const uploads: RouteModule = {
       // Same-origin only: no Access-Control-Allow-Origin for any other site (tus would answer '*').
       allowedOrigins: () => false,
       async onResponseError(_req, err) {
-        if (isDiskFull(err)) return refuse(507, 'TIANDI_E_DISK_FULL', '服务器磁盘已满 the server disk is full: free space on the server, then resume the upload (what was received is kept)');
+        if (isDiskFull(err))
+          return refuse(
+            507,
+            'TIANDI_E_DISK_FULL',
+            '服务器磁盘已满 the server disk is full: free space on the server, then resume the upload (what was received is kept)',
+          );
         return undefined;
       },
       onUploadCreate: (req, upload) => checkNewUpload(ctx, store, req, upload),
@@ -132,7 +150,10 @@ function uploadStore(app: Parameters<RouteModule['register']>[0], ctx: RouteCont
   const sweeper = setInterval(sweep, Math.min(3600_000, expiryMs)).unref();
   app.addHook('onClose', async () => clearInterval(sweeper));
   return {
-    datastore, partDir, imageDir, validating: new OneAtATime(),
+    datastore,
+    partDir,
+    imageDir,
+    validating: new OneAtATime(),
     remove: async (upload) => {
       await datastore.remove(upload.id).catch(() => undefined);
     },
@@ -146,13 +167,19 @@ async function checkNewUpload(ctx: RouteContext, store: UploadStore, req: HookRe
   const sha = upload.metadata?.sha256 ?? '';
   if (!name) throw refuse(400, 'TIANDI_E_VALIDATION', '缺少文件名 Upload-Metadata needs filename', 'filename');
   if (!TIFF_NAME.test(name)) throw refuse(400, 'TIANDI_E_VALIDATION', `只接受 GeoTIFF (.tif/.tiff) only GeoTIFF files are accepted: '${name}'`, 'filename');
-  if (!/^[0-9a-f]{64}$/i.test(sha)) throw refuse(400, 'TIANDI_E_VALIDATION', '缺少或无效的 sha256 校验和 Upload-Metadata needs sha256 (64 hex digits)', 'sha256');
+  if (!/^[0-9a-f]{64}$/i.test(sha))
+    throw refuse(400, 'TIANDI_E_VALIDATION', '缺少或无效的 sha256 校验和 Upload-Metadata needs sha256 (64 hex digits)', 'sha256');
   if (upload.sizeIsDeferred || !upload.size) throw refuse(400, 'TIANDI_E_VALIDATION', '文件为空或大小未知 empty file or unknown length', 'Upload-Length');
   const actor = req.headers.get(ACTOR_HEADER);
   const uploadedBy = actor ? decodeURIComponent(actor) : '';
   const used = await bytesHeldBy(uploadedBy, store.partDir, jobQueueOf(ctx).list());
   if (used + upload.size > quota) {
-    throw refuse(413, 'TIANDI_E_UPLOAD_QUOTA', `上传配额已满 upload quota exceeded: ${gb(used)} held + ${gb(upload.size)} > ${gb(quota)} for account '${uploadedBy}'; finish or delete unfinished uploads, or ask an administrator to raise --upload-quota-gb`, 'Upload-Length');
+    throw refuse(
+      413,
+      'TIANDI_E_UPLOAD_QUOTA',
+      `上传配额已满 upload quota exceeded: ${gb(used)} held + ${gb(upload.size)} > ${gb(quota)} for account '${uploadedBy}'; finish or delete unfinished uploads, or ask an administrator to raise --upload-quota-gb`,
+      'Upload-Length',
+    );
   }
   // The uploader's name is recorded by the server, whatever the client sent.
   return { metadata: { ...upload.metadata, uploadedBy } };
@@ -162,14 +189,24 @@ async function checkNewUpload(ctx: RouteContext, store: UploadStore, req: HookRe
  * A complete upload: checksum, orthophoto validation, then either "same imagery as image X" (nothing
  * scanned) or the image moved into the image folder (one copy per content) and its scan queued.
  */
-async function finishUpload(ctx: RouteContext, store: UploadStore, req: HookRequest, upload: Upload): Promise<{ status_code: number; headers: Record<string, string>; body: string }> {
+async function finishUpload(
+  ctx: RouteContext,
+  store: UploadStore,
+  req: HookRequest,
+  upload: Upload,
+): Promise<{ status_code: number; headers: Record<string, string>; body: string }> {
   const file = upload.storage?.path ?? path.join(store.partDir, upload.id);
   const name = path.basename(upload.metadata?.filename ?? 'image.tif');
   const expected = String(upload.metadata?.sha256 ?? '').toLowerCase();
   const actual = await sha256File(file);
   if (actual !== expected) {
     await store.remove(upload);
-    throw refuse(460, 'TIANDI_E_CHECKSUM_MISMATCH', `校验和不符，文件已删除，请重新上传 checksum mismatch (expected ${expected.slice(0, 12)}…, got ${actual.slice(0, 12)}…); the file was deleted, upload it again`, 'sha256');
+    throw refuse(
+      460,
+      'TIANDI_E_CHECKSUM_MISMATCH',
+      `校验和不符，文件已删除，请重新上传 checksum mismatch (expected ${expected.slice(0, 12)}…, got ${actual.slice(0, 12)}…); the file was deleted, upload it again`,
+      'sha256',
+    );
   }
   try {
     // One validation at a time: a crafted header cannot be opened three times at once.
@@ -188,7 +225,12 @@ async function finishUpload(ctx: RouteContext, store: UploadStore, req: HookRequ
     return {
       status_code: 200,
       headers: { 'content-type': 'application/json' } as Record<string, string>,
-      body: JSON.stringify({ jobId: null, existing: true, sameImage: { imageId: same.sameAs, by: same.by }, message: `${name}: 与工作区影像 ${same.sameAs} 内容相同，未重新扫描 same imagery as workspace image '${same.sameAs}' (by ${same.by === 'sha256' ? 'file sha256' : 'pixel digest'}): not scanned again` }),
+      body: JSON.stringify({
+        jobId: null,
+        existing: true,
+        sameImage: { imageId: same.sameAs, by: same.by },
+        message: `${name}: 与工作区影像 ${same.sameAs} 内容相同，未重新扫描 same imagery as workspace image '${same.sameAs}' (by ${same.by === 'sha256' ? 'file sha256' : 'pixel digest'}): not scanned again`,
+      }),
     };
   }
   const actor = req.headers.get(ACTOR_HEADER);

@@ -49,7 +49,8 @@ async function wrap<T>(fn: () => Promise<T>): Promise<T> {
     return await fn();
   } catch (err) {
     if (err instanceof AccountError) {
-      const code = err.code === 'TIANDI_E_ACCOUNT_EXISTS' ? 'TIANDI_E_CONFLICT' : err.code === 'TIANDI_E_ACCOUNT_NOT_FOUND' ? 'TIANDI_E_NOT_FOUND' : 'TIANDI_E_VALIDATION';
+      const code =
+        err.code === 'TIANDI_E_ACCOUNT_EXISTS' ? 'TIANDI_E_CONFLICT' : err.code === 'TIANDI_E_ACCOUNT_NOT_FOUND' ? 'TIANDI_E_NOT_FOUND' : 'TIANDI_E_VALIDATION';
       throw new ServerError(code, err.message, { field: err.field });
     }
     throw err;

@@ -36,7 +36,12 @@ describe('POST /api/manager/zones/import', () => {
   });
 
   it('imports a KMZ with mapped fields, as the signed-in manager', async () => {
-    const r = await w.app.inject({ method: 'POST', url: '/api/manager/zones/import', payload: { files: [file('villages.kmz')], level: 'village', idField: 'XZQDM', nameField: 'XZQMC' }, headers: w.as.manager });
+    const r = await w.app.inject({
+      method: 'POST',
+      url: '/api/manager/zones/import',
+      payload: { files: [file('villages.kmz')], level: 'village', idField: 'XZQDM', nameField: 'XZQMC' },
+      headers: w.as.manager,
+    });
     expect(r.statusCode, r.body).toBe(200);
     expect(r.json().result.added).toEqual(['532527101201', '532527101202']);
     const zones = (await w.app.inject({ url: '/api/zones', headers: w.as.manager })).json().features as { properties: { zone_id: string; name: string } }[];
@@ -44,13 +49,28 @@ describe('POST /api/manager/zones/import', () => {
   });
 
   it('answers 400 naming what to do: a missing .dbf, an unknown field, a path in a file name', async () => {
-    const noDbf = await w.app.inject({ method: 'POST', url: '/api/manager/zones/import', payload: { files: SHAPEFILE.filter((f) => !f.name.endsWith('.dbf')) }, headers: w.as.manager });
+    const noDbf = await w.app.inject({
+      method: 'POST',
+      url: '/api/manager/zones/import',
+      payload: { files: SHAPEFILE.filter((f) => !f.name.endsWith('.dbf')) },
+      headers: w.as.manager,
+    });
     expect(noDbf.statusCode).toBe(400);
     expect(noDbf.json().message).toMatch(/\.dbf/);
-    const badField = await w.app.inject({ method: 'POST', url: '/api/manager/zones/import', payload: { files: SHAPEFILE, idField: 'CODE' }, headers: w.as.manager });
+    const badField = await w.app.inject({
+      method: 'POST',
+      url: '/api/manager/zones/import',
+      payload: { files: SHAPEFILE, idField: 'CODE' },
+      headers: w.as.manager,
+    });
     expect(badField.statusCode).toBe(400);
     expect(badField.json().message).toMatch(/--id-field 'CODE'.*XZQDM/);
-    const sneaky = await w.app.inject({ method: 'POST', url: '/api/manager/zones/import', payload: { files: [{ name: '../x.geojson', base64: '' }] }, headers: w.as.manager });
+    const sneaky = await w.app.inject({
+      method: 'POST',
+      url: '/api/manager/zones/import',
+      payload: { files: [{ name: '../x.geojson', base64: '' }] },
+      headers: w.as.manager,
+    });
     expect(sneaky.statusCode).toBe(400);
   });
 });

@@ -13,7 +13,6 @@ const MAX_BODY_BYTES = MAX_ZONE_IMPORT_BYTES;
 /** Which uploaded file is the one to read, best first (a shapefile's .dbf/.prj/.cpg/.shx travel beside its .shp). */
 const MAIN_EXTS = ['.shp', '.gpkg', '.kmz', '.kml', '.geojson', '.json'];
 
-
 /**
  * Zone boundaries from the manager's browser (issue 18): POST /api/manager/zones/import with the file(s) of one
  * boundary layer (a Shapefile's .shp/.dbf/.prj/.cpg/.shx, a KML, KMZ, GeoPackage or GeoJSON) as base64, and the

@@ -40,7 +40,13 @@ const zones: RouteModule = {
         } catch {
           return featureCollection([]); // no season yet: nothing to measure against
         }
-        if (coverage.gaps) features.push({ type: 'Feature' as const, id: zr.zoneId, geometry: coverage.gaps, properties: { zone_id: zr.zoneId, name: zr.name, share: coverage.share, gap_area_m2: coverage.gapAreaM2 } });
+        if (coverage.gaps)
+          features.push({
+            type: 'Feature' as const,
+            id: zr.zoneId,
+            geometry: coverage.gaps,
+            properties: { zone_id: zr.zoneId, name: zr.name, share: coverage.share, gap_area_m2: coverage.gapAreaM2 },
+          });
       }
       return featureCollection(features);
     });

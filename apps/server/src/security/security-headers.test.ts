@@ -18,7 +18,7 @@ describe('security headers (issue 15)', () => {
     expect(csp).toContain("script-src 'self'");
     expect(csp).toContain("frame-ancestors 'none'");
     expect(csp).toContain("worker-src 'self' blob:");
-    expect(csp).toContain('connect-src \'self\' https://tiles.example.cn');
+    expect(csp).toContain("connect-src 'self' https://tiles.example.cn");
     expect(csp).not.toContain('upgrade-insecure-requests');
     expect(r.headers['x-frame-options']).toBe('DENY');
     expect(r.headers['x-content-type-options']).toBe('nosniff');
@@ -30,11 +30,23 @@ describe('security headers (issue 15)', () => {
 
   it('behind a trusted TLS proxy: HSTS and a Secure session cookie; an untrusted hop cannot claim https', async () => {
     const payload = { name: 'planner', password: 'planner-password' };
-    const viaProxy = await s.app.inject({ method: 'POST', url: '/api/auth/login', payload, headers: { 'x-forwarded-proto': 'https' }, remoteAddress: '127.0.0.1' });
+    const viaProxy = await s.app.inject({
+      method: 'POST',
+      url: '/api/auth/login',
+      payload,
+      headers: { 'x-forwarded-proto': 'https' },
+      remoteAddress: '127.0.0.1',
+    });
     expect(viaProxy.statusCode).toBe(200);
     expect(String(viaProxy.headers['set-cookie'])).toMatch(/; Secure/);
     expect(viaProxy.headers['strict-transport-security']).toMatch(/max-age=\d+/);
-    const direct = await s.app.inject({ method: 'POST', url: '/api/auth/login', payload, headers: { 'x-forwarded-proto': 'https' }, remoteAddress: '203.0.113.9' });
+    const direct = await s.app.inject({
+      method: 'POST',
+      url: '/api/auth/login',
+      payload,
+      headers: { 'x-forwarded-proto': 'https' },
+      remoteAddress: '203.0.113.9',
+    });
     expect(String(direct.headers['set-cookie'])).not.toMatch(/Secure/);
     expect(direct.headers['strict-transport-security']).toBeUndefined();
   });

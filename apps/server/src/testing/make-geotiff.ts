@@ -4,17 +4,19 @@ import { writeArrayBuffer } from 'geotiff';
  * A small georeferenced RGB GeoTIFF (uncompressed, 8-bit, WGS 84 or UTM) for tests: a green field
  * with a brighter square, so tiles and pixel checks have something to find.
  */
-export function makeGeoTiff(opts: {
-  width?: number;
-  height?: number;
-  /** Upper-left corner in CRS units ([lon, lat] for 4326, [easting, northing] for UTM). */
-  origin?: [number, number];
-  /** Pixel size in CRS units. */
-  pixelSize?: number;
-  epsg?: number;
-  /** Pixel boxes painted pure red (what the tiles package's redness test model detects). */
-  redPlots?: { x: number; y: number; w: number; h: number }[];
-} = {}): Buffer {
+export function makeGeoTiff(
+  opts: {
+    width?: number;
+    height?: number;
+    /** Upper-left corner in CRS units ([lon, lat] for 4326, [easting, northing] for UTM). */
+    origin?: [number, number];
+    /** Pixel size in CRS units. */
+    pixelSize?: number;
+    epsg?: number;
+    /** Pixel boxes painted pure red (what the tiles package's redness test model detects). */
+    redPlots?: { x: number; y: number; w: number; h: number }[];
+  } = {},
+): Buffer {
   const width = opts.width ?? 64;
   const height = opts.height ?? 48;
   const epsg = opts.epsg ?? 4326;

@@ -12,7 +12,10 @@ import { routes } from '../routes/index';
 const FAST_SCRYPT = { N: 1 << 10, r: 8, p: 1, keyLen: 32 };
 
 /** A server for tests over a fresh temp folder, with an operator, planner, manager and field account signed in. */
-export async function signedInServer(opts: Partial<ServerOptions> = {}, modules: RouteModule[] = routes): Promise<{
+export async function signedInServer(
+  opts: Partial<ServerOptions> = {},
+  modules: RouteModule[] = routes,
+): Promise<{
   app: FastifyInstance;
   dir: string;
   /** Authorization headers by role. */

@@ -26,7 +26,10 @@ const RENDER_VERSION = 3;
 /** A stable id for a raster file: changes when the file (or the renderer) does, so cached tiles never go stale. */
 export function rasterId(file: string, kind: RasterKind): string {
   const st = fs.statSync(file, { throwIfNoEntry: false });
-  return createHash('sha256').update(`${RENDER_VERSION}\0${kind}\0${file}\0${st?.size ?? 0}\0${st?.mtimeMs ?? 0}`).digest('hex').slice(0, 20);
+  return createHash('sha256')
+    .update(`${RENDER_VERSION}\0${kind}\0${file}\0${st?.size ?? 0}\0${st?.mtimeMs ?? 0}`)
+    .digest('hex')
+    .slice(0, 20);
 }
 
 /**

@@ -12,7 +12,14 @@ const MAX_READ_PX = 768;
  * about the tile's resolution, and each tile pixel takes its nearest sample. Returns RGBA, or null when
  * nothing is visible.
  */
-export async function renderOrthoTile(reader: GeoTiffSource, toSource: Transformer, z: number, x: number, y: number, signal?: AbortSignal): Promise<Uint8Array | null> {
+export async function renderOrthoTile(
+  reader: GeoTiffSource,
+  toSource: Transformer,
+  z: number,
+  x: number,
+  y: number,
+  signal?: AbortSignal,
+): Promise<Uint8Array | null> {
   const [g0, g1, g2, g3, g4, g5] = reader.geoTransform;
   const det = g1 * g5 - g2 * g4;
   // CRS → image column and row (the inverse of the geotransform).

@@ -43,7 +43,10 @@ export class ReprojectionGrid {
 
   /** [minX, minY, maxX, maxY] over the finite grid points (Infinity/-Infinity when there are none). */
   bounds(): [number, number, number, number] {
-    let x0 = Infinity, y0 = Infinity, x1 = -Infinity, y1 = -Infinity;
+    let x0 = Infinity,
+      y0 = Infinity,
+      x1 = -Infinity,
+      y1 = -Infinity;
     for (let k = 0; k < this.gx.length; k++) {
       if (!Number.isFinite(this.gx[k]) || !Number.isFinite(this.gy[k])) continue;
       x0 = Math.min(x0, this.gx[k]);

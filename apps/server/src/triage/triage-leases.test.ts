@@ -12,12 +12,18 @@ describe('TriageLeases', () => {
     let now = 1_000_000;
     let ws = Workspace.create(file);
     try {
-      const l = new TriageLeases(() => ws, () => now);
+      const l = new TriageLeases(
+        () => ws,
+        () => now,
+      );
       expect(l.claim(['a', 'b'], 'li')).toEqual(['a', 'b']);
       expect(l.claim(['b', 'c'], 'wang')).toEqual(['c']);
       expect(l.heldByOther('b', 'wang')).toBe('li');
       expect(l.heldByOther('b', 'li')).toBeNull();
-      expect([...l.heldByOthers('wang')]).toEqual([['a', 'li'], ['b', 'li']]);
+      expect([...l.heldByOthers('wang')]).toEqual([
+        ['a', 'li'],
+        ['b', 'li'],
+      ]);
       l.release('b', 'wang'); // not theirs: nothing happens
       expect(l.heldByOther('b', 'wang')).toBe('li');
       l.release('b', 'li');
@@ -26,7 +32,10 @@ describe('TriageLeases', () => {
       // A restart (the workspace closed and opened again, a new lease book): li still holds a, wang b and c.
       ws.close();
       ws = Workspace.open(file);
-      const after = new TriageLeases(() => ws, () => now);
+      const after = new TriageLeases(
+        () => ws,
+        () => now,
+      );
       expect(after.claim(['a', 'b', 'c', 'd'], 'zhao')).toEqual(['d']);
       expect(after.heldByOther('a', 'zhao')).toBe('li');
 

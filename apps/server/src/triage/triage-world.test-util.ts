@@ -28,7 +28,13 @@ export function plotGrid(cols: number, rows: number) {
  * A workspace for triage: one orthophoto (UTM 48N, 0.1 m) of red test plots, scanned for real with the tiles
  * package's redness test model and recorded; the image listed in `<dataDir>/rasters.json` so chips can be cut.
  */
-export async function triageWorld(dir: string, dataDir: string, cols = 4, rows = 3, modelDir = REDNESS_MODEL_DIR): Promise<{ workspacePath: string; imagePath: string; candidates: number }> {
+export async function triageWorld(
+  dir: string,
+  dataDir: string,
+  cols = 4,
+  rows = 3,
+  modelDir = REDNESS_MODEL_DIR,
+): Promise<{ workspacePath: string; imagePath: string; candidates: number }> {
   const { plots, width, height } = plotGrid(cols, rows);
   const imagePath = path.join(dir, 'block-t.tif');
   fs.writeFileSync(imagePath, makeGeoTiff({ width, height, epsg: 32648, origin: [500_000, 3_090_000], pixelSize: 0.1, redPlots: plots }));
@@ -39,16 +45,24 @@ export async function triageWorld(dir: string, dataDir: string, cols = 4, rows =
   const ws = Workspace.create(workspacePath);
   try {
     const [foot] = JSON.parse(fs.readFileSync(path.join(summary.out_dir, 'footprint.geojson'), 'utf8')).features;
-    importZones(ws, { type: 'FeatureCollection', features: [{ type: 'Feature', properties: { zone_id: 'V01', name: '上寨村' }, geometry: foot.geometry }] }, { level: 'village' }, 'test');
+    importZones(
+      ws,
+      { type: 'FeatureCollection', features: [{ type: 'Feature', properties: { zone_id: 'V01', name: '上寨村' }, geometry: foot.geometry }] },
+      { level: 'village' },
+      'test',
+    );
     setSeason(ws, { id: '2026', year: 2026 }, 'test');
     await importScanDir(ws, summary.out_dir, 'operator');
   } finally {
     ws.close();
   }
   fs.mkdirSync(dataDir, { recursive: true });
-  fs.writeFileSync(path.join(dataDir, 'rasters.json'), JSON.stringify([
-    { kind: 'ortho', name: 'block-t.tif', file: imagePath, imageId: 'block-t.tif' },
-    { kind: 'heatmap', name: 'block-t.tif', file: path.join(summary.out_dir, 'heatmap.tif'), imageId: 'block-t.tif' },
-  ]));
+  fs.writeFileSync(
+    path.join(dataDir, 'rasters.json'),
+    JSON.stringify([
+      { kind: 'ortho', name: 'block-t.tif', file: imagePath, imageId: 'block-t.tif' },
+      { kind: 'heatmap', name: 'block-t.tif', file: path.join(summary.out_dir, 'heatmap.tif'), imageId: 'block-t.tif' },
+    ]),
+  );
   return { workspacePath, imagePath, candidates: summary.candidates };
 }

@@ -16,7 +16,11 @@ export function photoRefsOf(value: unknown, field = 'photos'): string[] {
   value.forEach((v, i) => {
     if (typeof v !== 'string' || !PHOTO_SHA256.test(v)) {
       const shown = typeof v === 'string' ? `'${v.slice(0, 80)}'` : typeof v;
-      throw new ServerError('TIANDI_E_VALIDATION', `${field}.${i}: 照片只能用 sha256 指定 a photo is named by the sha256 of its bytes (64 lowercase hex digits), not ${shown}: PUT /api/field/photos/<sha256> first`, { field });
+      throw new ServerError(
+        'TIANDI_E_VALIDATION',
+        `${field}.${i}: 照片只能用 sha256 指定 a photo is named by the sha256 of its bytes (64 lowercase hex digits), not ${shown}: PUT /api/field/photos/<sha256> first`,
+        { field },
+      );
     }
   });
   return value as string[];
@@ -69,8 +73,10 @@ export class PhotoStore {
     for (const f of fs.existsSync(this.dir) ? fs.readdirSync(this.dir) : []) {
       const st = fs.statSync(path.join(this.dir, f), { throwIfNoEntry: false });
       if (!st || now - st.mtimeMs <= maxAgeMs) continue;
-      if (PHOTO_SHA256.test(f)) { this.remove(f); removed++; }
-      else if (f.endsWith('.tmp')) fs.rmSync(path.join(this.dir, f), { force: true });
+      if (PHOTO_SHA256.test(f)) {
+        this.remove(f);
+        removed++;
+      } else if (f.endsWith('.tmp')) fs.rmSync(path.join(this.dir, f), { force: true });
     }
     return removed;
   }
@@ -87,7 +93,8 @@ export class PhotoStore {
   }
 
   private file(sha256: string): string {
-    if (!PHOTO_SHA256.test(sha256)) throw new ServerError('TIANDI_E_VALIDATION', `照片名无效 not a photo sha256: '${String(sha256).slice(0, 80)}'`, { field: 'photos' });
+    if (!PHOTO_SHA256.test(sha256))
+      throw new ServerError('TIANDI_E_VALIDATION', `照片名无效 not a photo sha256: '${String(sha256).slice(0, 80)}'`, { field: 'photos' });
     return path.join(this.dir, sha256);
   }
 }

@@ -12,8 +12,20 @@ afterAll(() => fs.rmSync(dir, { recursive: true, force: true }));
 
 function rows(n: number) {
   return Array.from({ length: n }, (_, i) => {
-    const lon = 100.0045 + (i % 30) * 0.0002, lat = 25.005 + Math.floor(i / 30) * 0.0002;
-    const p = parseGroundReport({ report_id: `b-${i}`, verdict: i % 3 === 0 ? 'confirmed_poppy' : 'nothing_found', accuracy_m: 5, observed_at: '2026-04-20T10:00:00+08:00', team: 'T1', plant_count: i % 3 === 0 ? 10 : null, area_m2: null }, [lon, lat]);
+    const lon = 100.0045 + (i % 30) * 0.0002,
+      lat = 25.005 + Math.floor(i / 30) * 0.0002;
+    const p = parseGroundReport(
+      {
+        report_id: `b-${i}`,
+        verdict: i % 3 === 0 ? 'confirmed_poppy' : 'nothing_found',
+        accuracy_m: 5,
+        observed_at: '2026-04-20T10:00:00+08:00',
+        team: 'T1',
+        plant_count: i % 3 === 0 ? 10 : null,
+        area_m2: null,
+      },
+      [lon, lat],
+    );
     if (!p.ok) throw new Error(p.message);
     return { row: i + 2, report: p.report };
   });
@@ -34,7 +46,10 @@ describe('importReportsInBatches', () => {
       expect(batched.added.length).toBe(1200);
       expect(batched.added.map((x) => [x.reportId, x.match, x.to])).toEqual(whole.added.map((x) => [x.reportId, x.match, x.to]));
       expect(batched.newTargets.length).toBe(whole.newTargets.length);
-      const statuses = (ws: Workspace) => listTargets(ws).map((t) => t.status).sort();
+      const statuses = (ws: Workspace) =>
+        listTargets(ws)
+          .map((t) => t.status)
+          .sort();
       expect(statuses(a)).toEqual(statuses(b));
       const again = await importReportsInBatches(a, input, 'test');
       expect(again.unchanged).toHaveLength(1200);

@@ -14,8 +14,23 @@ export const yieldToLoop = (): Promise<void> => new Promise((resolve) => setImme
  * nothing; an import cut short (crash, restart) is completed by sending the same file again, since
  * reports are idempotent by report id. Results are merged as if from one call.
  */
-export async function importReportsInBatches(ws: Workspace, rows: Parameters<typeof importReports>[1], actor: string, opts: Parameters<typeof importReports>[3] = {}, sliceMs = IMPORT_SLICE_MS): Promise<ImportReportsResult> {
-  const all: ImportReportsResult = { added: [], unchanged: [], rejected: [], newTargets: [], contradictions: [], staleCertificates: [], warnings: [], outOfScope: [] };
+export async function importReportsInBatches(
+  ws: Workspace,
+  rows: Parameters<typeof importReports>[1],
+  actor: string,
+  opts: Parameters<typeof importReports>[3] = {},
+  sliceMs = IMPORT_SLICE_MS,
+): Promise<ImportReportsResult> {
+  const all: ImportReportsResult = {
+    added: [],
+    unchanged: [],
+    rejected: [],
+    newTargets: [],
+    contradictions: [],
+    staleCertificates: [],
+    warnings: [],
+    outOfScope: [],
+  };
   let size = 100;
   const targets: ImportTargetsCache = {};
   for (let i = 0; i < rows.length || i === 0; ) {

@@ -14,7 +14,23 @@ function world() {
   dirs.push(dir);
   return { dir, ws: Workspace.create(path.join(dir, 'ws.gpkg')) };
 }
-const oldJob = (id: string, seq: number) => ({ id, seq, kind: 'scan', status: 'done', imagePath: `/d/uploads/${id}.tif`, imageName: `${id}.tif`, sha256: id.padEnd(64, '0'), sizeBytes: 10, createdAt: '2026-04-01T00:00:00Z', startedAt: null, finishedAt: '2026-04-01T00:01:00Z', attempts: 1, progress: { stage: 'tiles', fraction: 1 }, error: null, result: { scanDir: `/d/scans/${id}`, candidates: 2, imageId: `${id}.tif`, scanId: null, imported: true } });
+const oldJob = (id: string, seq: number) => ({
+  id,
+  seq,
+  kind: 'scan',
+  status: 'done',
+  imagePath: `/d/uploads/${id}.tif`,
+  imageName: `${id}.tif`,
+  sha256: id.padEnd(64, '0'),
+  sizeBytes: 10,
+  createdAt: '2026-04-01T00:00:00Z',
+  startedAt: null,
+  finishedAt: '2026-04-01T00:01:00Z',
+  attempts: 1,
+  progress: { stage: 'tiles', fraction: 1 },
+  error: null,
+  result: { scanDir: `/d/scans/${id}`, candidates: 2, imageId: `${id}.tif`, scanId: null, imported: true },
+});
 
 describe("an older server's data folder", () => {
   it('moves jobs.json into the workspace once, the jobs exactly as they were, and keeps the file renamed', () => {
@@ -31,11 +47,14 @@ describe("an older server's data folder", () => {
 
   it('moves rasters.json into the raster list (relative paths made absolute, unknown kinds left out as before); a broken file stays', () => {
     const { dir, ws } = world();
-    fs.writeFileSync(path.join(dir, 'rasters.json'), JSON.stringify([
-      { kind: 'ortho', name: 'block-1.tif', file: 'imagery/block-1.tif' },
-      { kind: 'heatmap', name: 'block-1.tif', file: '/scans/b1/heatmap.tif', imageId: 'block-1.tif' },
-      { kind: 'dem', name: 'x', file: 'x.tif' },
-    ]));
+    fs.writeFileSync(
+      path.join(dir, 'rasters.json'),
+      JSON.stringify([
+        { kind: 'ortho', name: 'block-1.tif', file: 'imagery/block-1.tif' },
+        { kind: 'heatmap', name: 'block-1.tif', file: '/scans/b1/heatmap.tif', imageId: 'block-1.tif' },
+        { kind: 'dem', name: 'x', file: 'x.tif' },
+      ]),
+    );
     expect(migrateRasterFileList(dir, ws)).toHaveLength(1);
     expect(readRasterList(ws)).toEqual([
       { kind: 'ortho', name: 'block-1.tif', file: path.join(dir, 'imagery/block-1.tif'), imageId: null },

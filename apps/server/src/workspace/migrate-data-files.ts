@@ -22,7 +22,8 @@ export function migrateJobsFile(dataDir: string, ws: Workspace): string[] {
   }
   const known = new Set(readScanJobs(ws).map((j) => j.id));
   const added = list.filter((j) => !known.has(j.id));
-  for (const j of added) putScanJob(ws, { ...j, imageName: j.imageName ?? '', imagePath: j.imagePath ?? '', finishedAt: j.finishedAt ?? null, error: j.error ?? null });
+  for (const j of added)
+    putScanJob(ws, { ...j, imageName: j.imageName ?? '', imagePath: j.imagePath ?? '', finishedAt: j.finishedAt ?? null, error: j.error ?? null });
   fs.renameSync(file, `${file}.migrated`);
   return [`${file}: ${added.length} 个扫描任务已移入工作区 scan jobs moved into the workspace`];
 }
@@ -42,7 +43,12 @@ export function migrateRasterFileList(dataDir: string, ws: Workspace): string[] 
     // As the old reader did: entries of another kind or without a file were never shown.
     entries = list
       .filter((e) => (e?.kind === 'ortho' || e?.kind === 'heatmap') && typeof e.file === 'string')
-      .map((e) => ({ kind: e.kind as RasterRecord['kind'], name: typeof e.name === 'string' ? e.name : path.basename(e.file as string), file: path.resolve(dataDir, e.file as string), imageId: typeof e.imageId === 'string' ? e.imageId : null }));
+      .map((e) => ({
+        kind: e.kind as RasterRecord['kind'],
+        name: typeof e.name === 'string' ? e.name : path.basename(e.file as string),
+        file: path.resolve(dataDir, e.file as string),
+        imageId: typeof e.imageId === 'string' ? e.imageId : null,
+      }));
   } catch (e) {
     return [`${file}: 无法移入工作区 cannot move into the workspace (${(e as Error).message}); fix it and restart`];
   }

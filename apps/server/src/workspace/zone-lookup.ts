@@ -20,7 +20,9 @@ export function labelPoint(g: Polygonal): LonLat {
  * A lookup from a point to the most specific zone containing it (village before township before
  * county), with bounding boxes checked first.
  */
-export function zoneLookup(zones: { zoneId: string; name: string | null; namePinyin?: string | null; level: string; geometry: Polygonal }[]): (p: LonLat) => { zoneId: string; name: string | null; namePinyin: string | null; level: string } | null {
+export function zoneLookup(
+  zones: { zoneId: string; name: string | null; namePinyin?: string | null; level: string; geometry: Polygonal }[],
+): (p: LonLat) => { zoneId: string; name: string | null; namePinyin: string | null; level: string } | null {
   const rank: Record<string, number> = { village: 0, township: 1, county: 2 };
   const sorted = [...zones].sort((a, b) => (rank[a.level] ?? 9) - (rank[b.level] ?? 9)).map((z) => ({ z, bb: bboxOf(z.geometry) }));
   return (p) => {

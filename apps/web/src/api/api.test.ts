@@ -6,20 +6,28 @@ const real = globalThis.fetch;
 afterEach(() => {
   globalThis.fetch = real;
 });
-const answer = (status: number, body: unknown) => (async () => new Response(JSON.stringify(body), { status, headers: { 'content-type': 'application/json' } })) as typeof fetch;
+const answer = (status: number, body: unknown) =>
+  (async () => new Response(JSON.stringify(body), { status, headers: { 'content-type': 'application/json' } })) as typeof fetch;
 
-describe('api(): the web app\'s one API client', () => {
+describe("api(): the web app's one API client", () => {
   it("with fresh, treats the service worker's saved copy as offline, and takes it when not asked for fresh data", async () => {
-    globalThis.fetch = (async () => markOfflineCopy(new Response('{"team":"T1"}', { status: 200, headers: { 'content-type': 'application/json' } }))) as typeof fetch;
+    globalThis.fetch = (async () =>
+      markOfflineCopy(new Response('{"team":"T1"}', { status: 200, headers: { 'content-type': 'application/json' } }))) as typeof fetch;
     await expect(api('/api/field/assignment', { fresh: true })).rejects.toMatchObject({ status: 0, code: 'TIANDI_E_OFFLINE' });
     await expect(api('/api/field/assignment')).resolves.toEqual({ team: 'T1' });
   });
 
-  it('turns an error answer into an ApiError with the server\'s code, message, field and params', async () => {
+  it("turns an error answer into an ApiError with the server's code, message, field and params", async () => {
     globalThis.fetch = answer(403, { code: 'TIANDI_E_AUTH_ROLE', message: '无权 Role may not', field: 'role', params: { role: 'field', allowed: 'manager' } });
     const err = await api('/api/manager/zones').catch((e: unknown) => e);
     expect(err).toBeInstanceOf(ApiError);
-    expect(err).toMatchObject({ status: 403, code: 'TIANDI_E_AUTH_ROLE', message: '无权 Role may not', field: 'role', params: { role: 'field', allowed: 'manager' } });
+    expect(err).toMatchObject({
+      status: 403,
+      code: 'TIANDI_E_AUTH_ROLE',
+      message: '无权 Role may not',
+      field: 'role',
+      params: { role: 'field', allowed: 'manager' },
+    });
     expect(isServerAnswer(err)).toBe(true);
   });
 

@@ -5,10 +5,15 @@ import { errorText, pickLanguage } from './error-text';
 
 describe('errorText', () => {
   it('words a coded refusal in the UI language with the server params, never both languages', () => {
-    const refused = new ApiError(403, 'TIANDI_E_AUTH_ROLE', "您的角色（field）无权执行此操作 Role 'field' may not do this; allowed: admin", undefined, { role: 'field', allowed: 'admin' });
+    const refused = new ApiError(403, 'TIANDI_E_AUTH_ROLE', "您的角色（field）无权执行此操作 Role 'field' may not do this; allowed: admin", undefined, {
+      role: 'field',
+      allowed: 'admin',
+    });
     setLang('en');
     expect(errorText(refused)).toBe('Your role (field) may not do this.');
-    expect(errorText(new ApiError(401, 'TIANDI_E_AUTH_BAD_CREDENTIALS', '账号或密码错误 Wrong account name or password'))).toBe('Wrong account name or password.');
+    expect(errorText(new ApiError(401, 'TIANDI_E_AUTH_BAD_CREDENTIALS', '账号或密码错误 Wrong account name or password'))).toBe(
+      'Wrong account name or password.',
+    );
     setLang('zh-CN');
     expect(errorText(refused)).toBe('您的角色（field）无权执行此操作。');
     // The field view's answers come through the same client.

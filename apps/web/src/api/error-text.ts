@@ -67,7 +67,10 @@ export function pickLanguage(message: string, lang: Lang): string {
   let cut = last + 1;
   while (cut < message.length && /[）」』】。，：；！？、]/.test(message[cut])) cut++;
   const zh = message.slice(0, cut).trim();
-  const en = message.slice(cut).replace(/^[\s:：;,，—–-]+/, '').trim();
+  const en = message
+    .slice(cut)
+    .replace(/^[\s:：;,，—–-]+/, '')
+    .trim();
   if (!/[A-Za-z]{2}/.test(en)) return message;
   return lang === 'zh-CN' ? zh : en;
 }

@@ -2,8 +2,18 @@ import { describe, expect, it } from 'vitest';
 import { buildReport, isoWithOffset, STOP_POSITION_ACCURACY_M, type ReportFormValues } from './build-report';
 
 const base: ReportFormValues = {
-  reportId: 'r-1', targetId: 'T-7', team: 'T1', verdict: 'confirmed_poppy', what: '', plantCount: '120', areaM2: '35.5', notes: '  坡地 ',
-  fix: { lon: 102.812345678, lat: 28.0123456789, accuracyM: 6.44 }, stopPosition: [102.81, 28.01], photoShas: ['ab'.repeat(32)], observedAt: new Date('2026-04-20T01:30:00Z'),
+  reportId: 'r-1',
+  targetId: 'T-7',
+  team: 'T1',
+  verdict: 'confirmed_poppy',
+  what: '',
+  plantCount: '120',
+  areaM2: '35.5',
+  notes: '  坡地 ',
+  fix: { lon: 102.812345678, lat: 28.0123456789, accuracyM: 6.44 },
+  stopPosition: [102.81, 28.01],
+  photoShas: ['ab'.repeat(32)],
+  observedAt: new Date('2026-04-20T01:30:00Z'),
 };
 
 describe('buildReport', () => {
@@ -11,7 +21,17 @@ describe('buildReport', () => {
     const r = buildReport(base);
     if (!r.ok) throw new Error('expected ok');
     expect(r.report.geometry.coordinates).toEqual([102.8123457, 28.0123457]);
-    expect(r.report.properties).toMatchObject({ report_id: 'r-1', target_id: 'T-7', verdict: 'confirmed_poppy', what: null, accuracy_m: 6.4, team: 'T1', plant_count: 120, area_m2: 35.5, notes: '坡地' });
+    expect(r.report.properties).toMatchObject({
+      report_id: 'r-1',
+      target_id: 'T-7',
+      verdict: 'confirmed_poppy',
+      what: null,
+      accuracy_m: 6.4,
+      team: 'T1',
+      plant_count: 120,
+      area_m2: 35.5,
+      notes: '坡地',
+    });
     expect(Date.parse(r.report.properties.observed_at)).toBe(Date.parse('2026-04-20T01:30:00Z'));
   });
 

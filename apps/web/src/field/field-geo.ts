@@ -12,10 +12,12 @@ export const distanceM = (a: [number, number], b: [number, number]): number => h
 
 /** Initial bearing from `a` to `b` in degrees clockwise from true north, 0 ≤ result < 360. */
 export function bearingDeg(a: [number, number], b: [number, number]): number {
-  const φ1 = a[1] * RAD, φ2 = b[1] * RAD, Δλ = (b[0] - a[0]) * RAD;
+  const φ1 = a[1] * RAD,
+    φ2 = b[1] * RAD,
+    Δλ = (b[0] - a[0]) * RAD;
   const y = Math.sin(Δλ) * Math.cos(φ2);
   const x = Math.cos(φ1) * Math.sin(φ2) - Math.sin(φ1) * Math.cos(φ2) * Math.cos(Δλ);
-  return ((Math.atan2(y, x) / RAD) % 360 + 360) % 360;
+  return (((Math.atan2(y, x) / RAD) % 360) + 360) % 360;
 }
 
 const POINTS_ZH = ['北', '东北', '东', '东南', '南', '西南', '西', '西北'];

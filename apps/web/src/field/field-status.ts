@@ -78,20 +78,23 @@ export async function fieldFrame(el: HTMLElement, outbox: Outbox, cleanups: (() 
       }
     },
   };
-  cleanups.push(outbox.onChange((c) => {
-    counts = c;
-    drawStatus();
-    frame.onQueueChange?.();
-  }));
-  drawStatus();
-  keepSending(frame, cleanups, {
-    drawStatus,
-    pendingCount: () => counts.pending,
-    recount: () => void outbox.counts().then((c) => {
+  cleanups.push(
+    outbox.onChange((c) => {
       counts = c;
       drawStatus();
       frame.onQueueChange?.();
     }),
+  );
+  drawStatus();
+  keepSending(frame, cleanups, {
+    drawStatus,
+    pendingCount: () => counts.pending,
+    recount: () =>
+      void outbox.counts().then((c) => {
+        counts = c;
+        drawStatus();
+        frame.onQueueChange?.();
+      }),
   });
   return frame;
 }
@@ -111,10 +114,12 @@ function keepSending(frame: FieldFrame, cleanups: (() => void)[], status: { draw
     void frame.flush();
   };
   const onOffline = () => status.drawStatus();
-  cleanups.push(onWorkerFlushed((s) => {
-    status.recount();
-    if (s.sent.length + s.duplicates.length > 0) frame.showBanner(t('field.sentN', { n: s.sent.length + s.duplicates.length }));
-  }));
+  cleanups.push(
+    onWorkerFlushed((s) => {
+      status.recount();
+      if (s.sent.length + s.duplicates.length > 0) frame.showBanner(t('field.sentN', { n: s.sent.length + s.duplicates.length }));
+    }),
+  );
   window.addEventListener('online', onOnline);
   window.addEventListener('offline', onOffline);
   const timer = setInterval(() => {

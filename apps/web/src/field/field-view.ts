@@ -56,33 +56,40 @@ async function start(el: HTMLElement, cleanups: (() => void)[], isDisposed: () =
 
 /** The login panel in place of everything; once signed in, the route. */
 function showLogin(ctx: RouteContext, note?: string): void {
-  ctx.frame.body.replaceChildren(loginPanel(async (acc) => {
-    await ctx.outbox.setValue('account', acc);
-    ctx.frame.showBanner(null);
-    void ctx.frame.flush();
-    void showRoute(ctx, acc);
-  }, note));
+  ctx.frame.body.replaceChildren(
+    loginPanel(async (acc) => {
+      await ctx.outbox.setValue('account', acc);
+      ctx.frame.showBanner(null);
+      void ctx.frame.flush();
+      void showRoute(ctx, acc);
+    }, note),
+  );
 }
 
 /** The sign-in expired while sending: a login panel above the route, which stays. */
 function askToSignInAgain(outbox: Outbox, frame: FieldFrame): void {
   const body = frame.body;
-  if (!body.querySelector('.login-panel')) body.prepend(loginPanel(async (acc) => {
-    await outbox.setValue('account', acc);
-    body.querySelector('.login-panel')?.remove();
-    frame.showBanner(null);
-    void frame.flush();
-  }, t('field.auth.expired')));
+  if (!body.querySelector('.login-panel'))
+    body.prepend(
+      loginPanel(async (acc) => {
+        await outbox.setValue('account', acc);
+        body.querySelector('.login-panel')?.remove();
+        frame.showBanner(null);
+        void frame.flush();
+      }, t('field.auth.expired')),
+    );
 }
 
 /** An explicit sign-out (online) forgets the saved account and route on this phone; queued reports stay until sent. */
 function forgetOnSignOut(outbox: Outbox, cleanups: (() => void)[]): void {
-  cleanups.push(onAccountChange((a) => {
-    if (a === null && navigator.onLine) {
-      void outbox.setValue('account', undefined);
-      void caches?.delete('tiandi-data');
-    }
-  }));
+  cleanups.push(
+    onAccountChange((a) => {
+      if (a === null && navigator.onLine) {
+        void outbox.setValue('account', undefined);
+        void caches?.delete('tiandi-data');
+      }
+    }),
+  );
 }
 
 /** The route of a field account, fresh or from this phone's copy; others are told this page is for field teams. */

@@ -20,10 +20,23 @@ export interface RouteContext {
 }
 
 /** The panel's cards. */
-interface RouteLayout { mapEl: HTMLElement; nextCard: HTMLElement; stopsList: HTMLElement; fixLine: HTMLElement; prepare: HTMLElement; queueCard: HTMLElement }
+interface RouteLayout {
+  mapEl: HTMLElement;
+  nextCard: HTMLElement;
+  stopsList: HTMLElement;
+  fixLine: HTMLElement;
+  prepare: HTMLElement;
+  queueCard: HTMLElement;
+}
 
 /** What changes while the team works: the fix, the selected stop, the map once loaded, and which targets are queued or sent. */
-interface RouteState { fix: Fix | null; selected: number | null; fmap: FieldMap | null; queuedTargets: Set<string>; sentTargets: Set<string> }
+interface RouteState {
+  fix: Fix | null;
+  selected: number | null;
+  fmap: FieldMap | null;
+  queuedTargets: Set<string>;
+  sentTargets: Set<string>;
+}
 
 /**
  * The team's route: the map (loaded after the text, so a weak network shows where to go first), the
@@ -32,7 +45,13 @@ interface RouteState { fix: Fix | null; selected: number | null; fmap: FieldMap 
  */
 export function routePanel(ctx: RouteContext, acc: Account, a: FieldAssignment, rasters: RasterInfo[], savedAt: string): void {
   const ui = routeLayout(ctx.frame.body, a, savedAt, () => openSheet(null));
-  const st: RouteState = { fix: null, selected: null, fmap: null, queuedTargets: new Set(), sentTargets: new Set(a.reports.map((r) => r.targetId).filter((x): x is string => !!x)) };
+  const st: RouteState = {
+    fix: null,
+    selected: null,
+    fmap: null,
+    queuedTargets: new Set(),
+    sentTargets: new Set(a.reports.map((r) => r.targetId).filter((x): x is string => !!x)),
+  };
   const stateOf = (targetId: string | null): StopState =>
     targetId && st.sentTargets.has(targetId) ? 'done' : targetId && st.queuedTargets.has(targetId) ? 'queued' : 'open';
 
@@ -68,24 +87,30 @@ export function routePanel(ctx: RouteContext, acc: Account, a: FieldAssignment, 
     framedFix = true;
     fitStopsAndFix(st.fmap, a, st.fix);
   };
-  watchFix(ctx, (fix) => {
-    st.fix = fix;
-    ui.fixLine.textContent = t('field.fix', { acc: Math.round(fix.accuracyM) });
-    st.fmap?.setFix(fix);
-    frameFix();
-    draw();
-  }, (text) => (ui.fixLine.textContent = text));
+  watchFix(
+    ctx,
+    (fix) => {
+      st.fix = fix;
+      ui.fixLine.textContent = t('field.fix', { acc: Math.round(fix.accuracyM) });
+      st.fmap?.setFix(fix);
+      frameFix();
+      draw();
+    },
+    (text) => (ui.fixLine.textContent = text),
+  );
   // The map code (MapLibre, most of the bytes) loads after the route and stops are on screen: on a
   // weak network the team reads where to go first (npm run bench:web measures it).
-  void import('./field-map').then(({ createFieldMap }) => createFieldMap(ui.mapEl, a, rasters)).then((m) => {
-    if (ctx.isDisposed()) return m.remove();
-    st.fmap = m;
-    ctx.cleanups.push(() => m.remove());
-    m.setFix(st.fix);
-    frameFix();
-    m.map.once('idle', () => (ui.mapEl.dataset.rendered = '1'));
-    draw();
-  });
+  void import('./field-map')
+    .then(({ createFieldMap }) => createFieldMap(ui.mapEl, a, rasters))
+    .then((m) => {
+      if (ctx.isDisposed()) return m.remove();
+      st.fmap = m;
+      ctx.cleanups.push(() => m.remove());
+      m.setFix(st.fix);
+      frameFix();
+      m.map.once('idle', () => (ui.mapEl.dataset.rendered = '1'));
+      draw();
+    });
   void drawPrepare(ui.prepare, a, rasters);
   void refreshQueue();
 }
@@ -103,11 +128,19 @@ function routeLayout(body: HTMLElement, a: FieldAssignment, savedAt: string, rep
   const side = h(
     'div',
     { class: 'side' },
-    h('section', { class: 'card' },
+    h(
+      'section',
+      { class: 'card' },
       h('h2', null, t('field.team', { team: a.team })),
-      h('p', { class: 'muted', 'data-testid': 'route-state' }, a.plan && a.stops.length ? t('field.savedAt', { time: new Date(savedAt).toLocaleString(getLang()) }) : t('field.noPlan')),
+      h(
+        'p',
+        { class: 'muted', 'data-testid': 'route-state' },
+        a.plan && a.stops.length ? t('field.savedAt', { time: new Date(savedAt).toLocaleString(getLang()) }) : t('field.noPlan'),
+      ),
       ui.fixLine,
-      h('div', { class: 'actions' },
+      h(
+        'div',
+        { class: 'actions' },
         h('button', { type: 'button', class: 'big', 'data-testid': 'report-off-route', onclick: reportOffRoute }, t('field.reportOffRoute')),
         h('a', { class: 'big', href: './api/field/assignment.gpx', download: `tiandi-${a.team}.gpx`, 'data-testid': 'gpx' }, t('field.gpx')),
       ),
@@ -123,7 +156,7 @@ function routeLayout(body: HTMLElement, a: FieldAssignment, savedAt: string, rep
 
 /** Opens the report form for stop `seq` (null: off the route); a saved report is queued, sent when possible, and the next open stop selected. */
 function openReportSheet(ctx: RouteContext, acc: Account, a: FieldAssignment, st: RouteState, seq: number | null, select: (seq: number) => void): void {
-  const stop = seq === null ? null : a.stops.find((s) => s.seq === seq) ?? null;
+  const stop = seq === null ? null : (a.stops.find((s) => s.seq === seq) ?? null);
   const sheet = reportSheet({
     team: acc.team ?? null,
     targetId: stop?.targetId ?? null,
@@ -163,8 +196,15 @@ function watchFix(ctx: RouteContext, onFix: (fix: Fix) => void, onError: (text: 
 /** Frames the stops and the phone's position together. */
 function fitStopsAndFix(fmap: FieldMap, a: FieldAssignment, fix: Fix): void {
   const pts = [...a.stops.map((s) => [s.lon, s.lat]), [fix.lon, fix.lat]];
-  const lons = pts.map((p) => p[0]), lats = pts.map((p) => p[1]);
-  fmap.map.fitBounds([[Math.min(...lons), Math.min(...lats)], [Math.max(...lons), Math.max(...lats)]], { padding: 48, maxZoom: 17, duration: 0 });
+  const lons = pts.map((p) => p[0]),
+    lats = pts.map((p) => p[1]);
+  fmap.map.fitBounds(
+    [
+      [Math.min(...lons), Math.min(...lats)],
+      [Math.max(...lons), Math.max(...lats)],
+    ],
+    { padding: 48, maxZoom: 17, duration: 0 },
+  );
 }
 
 function toast(text: string): void {

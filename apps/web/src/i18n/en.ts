@@ -65,13 +65,19 @@ export const en: Record<MessageKey, string> = {
   'upload.cause.TIANDI_E_NOT_TIFF': 'not a TIFF file: export the orthophoto as GeoTIFF (DJI Terra, Pix4D, OpenDroneMap) and upload it again.',
   'upload.cause.TIANDI_E_CORRUPT_TIFF': 'the TIFF is truncated or corrupt: copy or download it again; if that does not help, re-export it.',
   'upload.cause.TIANDI_E_EMPTY_IMAGE': 'the image is 0 pixels wide or high: re-export the orthophoto.',
-  'upload.cause.TIANDI_E_TOO_LARGE': 'the header claims an implausible size, or one tile or strip is too large to decode: re-export it tiled (gdal_translate -co TILED=YES -co COMPRESS=DEFLATE in.tif out.tif).',
-  'upload.cause.TIANDI_E_NO_GEOREF': 'no georeferencing: export a georeferenced GeoTIFF, or add it with gdal_translate -a_srs EPSG:<code> -a_ullr <ulx> <uly> <lrx> <lry> in.tif out.tif.',
-  'upload.cause.TIANDI_E_UNKNOWN_CRS': 'its coordinate system (CRS) is missing or unknown: export it with an EPSG code, or scan it with tiandi scan --crs "EPSG:<code>".',
-  'upload.cause.TIANDI_E_UNSUPPORTED_COMPRESSION': 'its compression cannot be decoded: convert it with gdal_translate -co TILED=YES -co COMPRESS=DEFLATE in.tif out.tif.',
-  'upload.cause.TIANDI_E_UNSUPPORTED_SAMPLES': 'its pixel format is not supported (8/16-bit unsigned or 32-bit float, grey or RGB): convert it with gdal_translate -ot Byte -scale in.tif out.tif.',
-  'upload.cause.TIANDI_E_GSD_TOO_COARSE': 'the imagery is coarser than twice the ground resolution the model expects: fly lower, or use a model trained for this resolution.',
-  'upload.cause.TIANDI_E_INTERNAL': 'an unexpected error while checking the file (a bug): report it with the file\'s gdalinfo output.',
+  'upload.cause.TIANDI_E_TOO_LARGE':
+    'the header claims an implausible size, or one tile or strip is too large to decode: re-export it tiled (gdal_translate -co TILED=YES -co COMPRESS=DEFLATE in.tif out.tif).',
+  'upload.cause.TIANDI_E_NO_GEOREF':
+    'no georeferencing: export a georeferenced GeoTIFF, or add it with gdal_translate -a_srs EPSG:<code> -a_ullr <ulx> <uly> <lrx> <lry> in.tif out.tif.',
+  'upload.cause.TIANDI_E_UNKNOWN_CRS':
+    'its coordinate system (CRS) is missing or unknown: export it with an EPSG code, or scan it with tiandi scan --crs "EPSG:<code>".',
+  'upload.cause.TIANDI_E_UNSUPPORTED_COMPRESSION':
+    'its compression cannot be decoded: convert it with gdal_translate -co TILED=YES -co COMPRESS=DEFLATE in.tif out.tif.',
+  'upload.cause.TIANDI_E_UNSUPPORTED_SAMPLES':
+    'its pixel format is not supported (8/16-bit unsigned or 32-bit float, grey or RGB): convert it with gdal_translate -ot Byte -scale in.tif out.tif.',
+  'upload.cause.TIANDI_E_GSD_TOO_COARSE':
+    'the imagery is coarser than twice the ground resolution the model expects: fly lower, or use a model trained for this resolution.',
+  'upload.cause.TIANDI_E_INTERNAL': "an unexpected error while checking the file (a bug): report it with the file's gdalinfo output.",
   'upload.retry': 'Retry',
   'upload.notTiff': 'Only .tif / .tiff files are accepted',
   'jobs.title': 'Scan jobs',
@@ -95,8 +101,9 @@ export const en: Record<MessageKey, string> = {
   'targets.unverified': 'unverified',
   'targets.unverified.why': 'No second look judged this target (imagery too coarse for the verifier, or no verifier): only the first stage flagged it',
   'targets.verify.calibrated': 'p {p}',
-  'targets.verify.calibrated.why': 'Calibrated probability: the share of plots at this verifier score that were poppy on the model\'s calibration set (raw verifier score {score})',
-  'targets.verify.raw.why': 'Raw verifier score (0–1), not a probability: this model\'s card has no calibration',
+  'targets.verify.calibrated.why':
+    "Calibrated probability: the share of plots at this verifier score that were poppy on the model's calibration set (raw verifier score {score})",
+  'targets.verify.raw.why': "Raw verifier score (0–1), not a probability: this model's card has no calibration",
   'targets.col.area': 'Area m²',
   'targets.col.zone': 'Zone',
   'targets.col.status': 'Status',
@@ -112,7 +119,7 @@ export const en: Record<MessageKey, string> = {
   'targets.history': 'History',
   'status.detected': 'Detected',
   'status.belowThreshold': 'low score, no visit owed',
-  'status.belowThreshold.why': 'Score under the season\'s review threshold {threshold}: the certification rules do not require a ground visit',
+  'status.belowThreshold.why': "Score under the season's review threshold {threshold}: the certification rules do not require a ground visit",
   'status.planned': 'Planned',
   'status.inspected_negative': 'Negative',
   'status.dismissed_desk': 'Dismissed at desk (not visited)',

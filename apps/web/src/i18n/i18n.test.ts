@@ -38,21 +38,30 @@ describe('i18n', () => {
     const reading = doc.split('## Reading images')[1].split('\n## ')[0];
     const readCodes = [...reading.matchAll(/^\| `(TIANDI_E_\w+)`/gm)].map((m) => m[1]);
     expect(readCodes.length).toBeGreaterThan(5);
-    expect(readCodes.filter((c) => !(UPLOAD_CAUSES as readonly string[]).includes(c)), 'reading errors the upload answer cannot word').toEqual([]);
+    expect(
+      readCodes.filter((c) => !(UPLOAD_CAUSES as readonly string[]).includes(c)),
+      'reading errors the upload answer cannot word',
+    ).toEqual([]);
     for (const c of UPLOAD_CAUSES) {
       expect(c in TILES_ERROR_CODES || (TILES_BORROWED_CODES as readonly string[]).includes(c), `${c} is a tiles code`).toBe(true);
       expect(zhCN[`upload.cause.${c}`], `zh: upload.cause.${c}`).toBeTruthy();
       expect(en[`upload.cause.${c}`], `en: upload.cause.${c}`).toBeTruthy();
     }
   });
-  it('has every view\'s strings in both languages, none empty, so no key falls back to the other language', async () => {
+  it("has every view's strings in both languages, none empty, so no key falls back to the other language", async () => {
     const tables: [string, Record<string, string>, Record<string, string>][] = [];
     const field = await import('../field/field-messages');
     const manager = await import('../manager/manager-messages');
     tables.push(['app', zhCN, en], ['field', field.fieldZh, field.fieldEn], ['manager', manager.managerZh, manager.managerEn]);
     for (const [name, zh, enT] of tables) {
-      expect(Object.keys(enT).filter((k) => !(k in zh)), `${name}: keys only in English`).toEqual([]);
-      expect(Object.keys(zh).filter((k) => !(k in enT)), `${name}: keys only in Chinese`).toEqual([]);
+      expect(
+        Object.keys(enT).filter((k) => !(k in zh)),
+        `${name}: keys only in English`,
+      ).toEqual([]);
+      expect(
+        Object.keys(zh).filter((k) => !(k in enT)),
+        `${name}: keys only in Chinese`,
+      ).toEqual([]);
       for (const [k, v] of [...Object.entries(zh), ...Object.entries(enT)]) expect(v.trim(), `${name}: ${k}`).not.toBe('');
     }
   });

@@ -63,11 +63,14 @@ export const zhCN = {
   'upload.cause.TIANDI_E_NOT_TIFF': '不是 TIFF 文件：请将正射影像导出为 GeoTIFF（大疆智图、Pix4D、OpenDroneMap）后重新上传。',
   'upload.cause.TIANDI_E_CORRUPT_TIFF': 'TIFF 文件被截断或已损坏：请重新拷贝或下载；仍不行则重新导出。',
   'upload.cause.TIANDI_E_EMPTY_IMAGE': '图像宽或高为 0 像素：请重新导出正射影像。',
-  'upload.cause.TIANDI_E_TOO_LARGE': '文件头声明的尺寸不合理，或单个瓦片/条带过大无法解码：请重新导出为分块 GeoTIFF（gdal_translate -co TILED=YES -co COMPRESS=DEFLATE in.tif out.tif）。',
-  'upload.cause.TIANDI_E_NO_GEOREF': '缺少地理参考：请导出带地理参考的 GeoTIFF，或用 gdal_translate -a_srs EPSG:<代码> -a_ullr <ulx> <uly> <lrx> <lry> in.tif out.tif 补上。',
+  'upload.cause.TIANDI_E_TOO_LARGE':
+    '文件头声明的尺寸不合理，或单个瓦片/条带过大无法解码：请重新导出为分块 GeoTIFF（gdal_translate -co TILED=YES -co COMPRESS=DEFLATE in.tif out.tif）。',
+  'upload.cause.TIANDI_E_NO_GEOREF':
+    '缺少地理参考：请导出带地理参考的 GeoTIFF，或用 gdal_translate -a_srs EPSG:<代码> -a_ullr <ulx> <uly> <lrx> <lry> in.tif out.tif 补上。',
   'upload.cause.TIANDI_E_UNKNOWN_CRS': '坐标系缺失或无法识别：请带 EPSG 代码重新导出，或用 tiandi scan --crs "EPSG:<代码>" 扫描。',
   'upload.cause.TIANDI_E_UNSUPPORTED_COMPRESSION': '无法解码其压缩方式：请用 gdal_translate -co TILED=YES -co COMPRESS=DEFLATE in.tif out.tif 转换。',
-  'upload.cause.TIANDI_E_UNSUPPORTED_SAMPLES': '不支持其像素格式（支持 8/16 位无符号整数或 32 位浮点，灰度或 RGB）：请用 gdal_translate -ot Byte -scale in.tif out.tif 转换。',
+  'upload.cause.TIANDI_E_UNSUPPORTED_SAMPLES':
+    '不支持其像素格式（支持 8/16 位无符号整数或 32 位浮点，灰度或 RGB）：请用 gdal_translate -ot Byte -scale in.tif out.tif 转换。',
   'upload.cause.TIANDI_E_GSD_TOO_COARSE': '影像分辨率过粗，超过模型所需地面分辨率的两倍：请降低航高，或使用适合该分辨率的模型。',
   'upload.cause.TIANDI_E_INTERNAL': '检查文件时出现意外错误（程序缺陷）：请附上该文件的 gdalinfo 输出报告问题。',
   'upload.retry': '重试',

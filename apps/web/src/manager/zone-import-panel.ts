@@ -31,7 +31,6 @@ registerMessages({
   },
 });
 
-
 async function asBase64(f: File): Promise<{ name: string; base64: string }> {
   const bytes = new Uint8Array(await f.arrayBuffer());
   let bin = '';
@@ -45,7 +44,11 @@ async function asBase64(f: File): Promise<{ name: string; base64: string }> {
  */
 export function zoneImportPanel(onDone: () => void): HTMLElement {
   const files = h('input', { type: 'file', multiple: true, accept: '.shp,.shx,.dbf,.prj,.cpg,.kml,.kmz,.gpkg,.geojson,.json', 'data-testid': 'zimp-files' });
-  const level = h('select', { 'data-testid': 'zimp-level' }, ...(['village', 'township', 'county'] as const).map((l) => h('option', { value: l }, t(`mgr.level.${l}`))));
+  const level = h(
+    'select',
+    { 'data-testid': 'zimp-level' },
+    ...(['village', 'township', 'county'] as const).map((l) => h('option', { value: l }, t(`mgr.level.${l}`))),
+  );
   const idField = h('select', { 'data-testid': 'zimp-id' }, h('option', { value: '' }, t('zimp.auto')));
   const nameField = h('select', { 'data-testid': 'zimp-name' }, h('option', { value: '' }, t('zimp.auto')));
   const out = h('div', { class: 'msg', 'data-testid': 'zimp-result' });
@@ -70,12 +73,22 @@ export function zoneImportPanel(onDone: () => void): HTMLElement {
       out.className = 'msg ok';
       if ('preview' in r) {
         const p = r.preview;
-        for (const sel of [idField, nameField]) sel.replaceChildren(h('option', { value: '' }, t('zimp.auto')), ...p.fields.map((f) => h('option', { value: f.name }, `${f.name} — ${f.samples.join(' | ')}`)));
+        for (const sel of [idField, nameField])
+          sel.replaceChildren(
+            h('option', { value: '' }, t('zimp.auto')),
+            ...p.fields.map((f) => h('option', { value: f.name }, `${f.name} — ${f.samples.join(' | ')}`)),
+          );
         idField.value = p.idField ?? '';
         nameField.value = p.nameField ?? '';
-        out.replaceChildren(h('div', null, t('zimp.fields', { format: p.format, crs: p.crs, n: p.polygons })), ...(p.note ? [h('div', { class: 'muted' }, p.note)] : []));
+        out.replaceChildren(
+          h('div', null, t('zimp.fields', { format: p.format, crs: p.crs, n: p.polygons })),
+          ...(p.note ? [h('div', { class: 'muted' }, p.note)] : []),
+        );
       } else {
-        out.replaceChildren(h('div', null, t('zimp.done', { added: r.result.added.length, updated: r.result.updated.length, unchanged: r.result.unchanged.length })), ...(r.note ? [h('div', { class: 'muted' }, r.note)] : []));
+        out.replaceChildren(
+          h('div', null, t('zimp.done', { added: r.result.added.length, updated: r.result.updated.length, unchanged: r.result.unchanged.length })),
+          ...(r.note ? [h('div', { class: 'muted' }, r.note)] : []),
+        );
         onDone();
       }
     } catch (err) {
@@ -85,9 +98,22 @@ export function zoneImportPanel(onDone: () => void): HTMLElement {
       btn.disabled = false;
     }
   };
-  return h('section', { class: 'panel', 'data-testid': 'zone-import' },
-    h('h2', null, t('zimp.title')), h('p', { class: 'muted' }, t('zimp.hint')), files,
-    h('label', null, t('zimp.level'), ' ', level), h('label', null, t('zimp.idField'), ' ', idField), h('label', null, t('zimp.nameField'), ' ', nameField),
-    h('p', null, h('button', { type: 'button', 'data-testid': 'zimp-preview', onclick: run(true) }, t('zimp.preview')), ' ', h('button', { type: 'button', 'data-testid': 'zimp-go', onclick: run(false) }, t('zimp.go'))),
-    out);
+  return h(
+    'section',
+    { class: 'panel', 'data-testid': 'zone-import' },
+    h('h2', null, t('zimp.title')),
+    h('p', { class: 'muted' }, t('zimp.hint')),
+    files,
+    h('label', null, t('zimp.level'), ' ', level),
+    h('label', null, t('zimp.idField'), ' ', idField),
+    h('label', null, t('zimp.nameField'), ' ', nameField),
+    h(
+      'p',
+      null,
+      h('button', { type: 'button', 'data-testid': 'zimp-preview', onclick: run(true) }, t('zimp.preview')),
+      ' ',
+      h('button', { type: 'button', 'data-testid': 'zimp-go', onclick: run(false) }, t('zimp.go')),
+    ),
+    out,
+  );
 }

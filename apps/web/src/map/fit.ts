@@ -14,13 +14,25 @@ export function fitToSurvey(map: MapLibreMap, data: { targets?: FC; footprints?:
   for (const fc of [data.footprints, data.targets, data.zones]) {
     const b = fc && boundsOf(fc.features.flatMap((f) => positionsOf(f.geometry)));
     if (b) {
-      map.fitBounds([[b[0], b[1]], [b[2], b[3]]], { padding: 40, maxZoom: FIT_MAX_ZOOM, animate });
+      map.fitBounds(
+        [
+          [b[0], b[1]],
+          [b[2], b[3]],
+        ],
+        { padding: 40, maxZoom: FIT_MAX_ZOOM, animate },
+      );
       return true;
     }
   }
   const r = data.rasters?.find((x) => x.bounds);
   if (r?.bounds) {
-    map.fitBounds([[r.bounds[0], r.bounds[1]], [r.bounds[2], r.bounds[3]]], { padding: 40, maxZoom: FIT_MAX_ZOOM, animate });
+    map.fitBounds(
+      [
+        [r.bounds[0], r.bounds[1]],
+        [r.bounds[2], r.bounds[3]],
+      ],
+      { padding: 40, maxZoom: FIT_MAX_ZOOM, animate },
+    );
     return true;
   }
   return false;

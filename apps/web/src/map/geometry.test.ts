@@ -1,7 +1,18 @@
 import { describe, expect, it } from 'vitest';
 import { boundsOf, labelPoint, positionsOf } from './geometry';
 
-const square = { type: 'Polygon', coordinates: [[[0, 0], [2, 0], [2, 2], [0, 2], [0, 0]]] };
+const square = {
+  type: 'Polygon',
+  coordinates: [
+    [
+      [0, 0],
+      [2, 0],
+      [2, 2],
+      [0, 2],
+      [0, 0],
+    ],
+  ],
+};
 
 describe('map geometry helpers', () => {
   it('finds positions, bounds and label points', () => {

@@ -30,7 +30,8 @@ export function boundsOf(points: LonLat[]): [number, number, number, number] | n
 
 /** A representative point of a polygonal geometry: the vertex mean of its longest outer ring. */
 export function labelPoint(g: { type: string; coordinates: unknown }): LonLat {
-  const rings: LonLat[][] = g.type === 'Polygon' ? [(g.coordinates as LonLat[][])[0]] : g.type === 'MultiPolygon' ? (g.coordinates as LonLat[][][]).map((p) => p[0]) : [positionsOf(g)];
+  const rings: LonLat[][] =
+    g.type === 'Polygon' ? [(g.coordinates as LonLat[][])[0]] : g.type === 'MultiPolygon' ? (g.coordinates as LonLat[][][]).map((p) => p[0]) : [positionsOf(g)];
   const ring = rings.sort((a, b) => b.length - a.length)[0];
   const n = ring.length > 1 && ring[0][0] === ring[ring.length - 1][0] && ring[0][1] === ring[ring.length - 1][1] ? ring.length - 1 : ring.length;
   let x = 0;

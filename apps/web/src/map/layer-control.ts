@@ -6,8 +6,23 @@ import type { SurveyLayers } from './survey-layers';
 export function layerControl(layers: SurveyLayers, extra: HTMLElement[] = []): HTMLElement {
   const rasterRow = (kind: 'ortho' | 'heatmap', label: string) => {
     const st = layers.rasterState[kind];
-    const box = h('input', { type: 'checkbox', checked: st.visible, 'data-testid': `layer-${kind}`, onchange: () => layers.setRasterVisible(kind, box.checked) });
-    const slider = h('input', { type: 'range', min: '0', max: '1', step: '0.05', value: String(st.opacity), title: t('map.opacity'), 'aria-label': `${label} ${t('map.opacity')}`, 'data-testid': `opacity-${kind}`, oninput: () => layers.setRasterOpacity(kind, Number(slider.value)) });
+    const box = h('input', {
+      type: 'checkbox',
+      checked: st.visible,
+      'data-testid': `layer-${kind}`,
+      onchange: () => layers.setRasterVisible(kind, box.checked),
+    });
+    const slider = h('input', {
+      type: 'range',
+      min: '0',
+      max: '1',
+      step: '0.05',
+      value: String(st.opacity),
+      title: t('map.opacity'),
+      'aria-label': `${label} ${t('map.opacity')}`,
+      'data-testid': `opacity-${kind}`,
+      oninput: () => layers.setRasterOpacity(kind, Number(slider.value)),
+    });
     return h('label', null, box, label, slider);
   };
   const vectorRow = (group: 'targets' | 'gaps' | 'zones' | 'footprints', label: string) => {

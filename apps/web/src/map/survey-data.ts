@@ -13,7 +13,10 @@ export async function loadSurvey(signal?: AbortSignal): Promise<{ zones: FC; foo
     safe(api<FC>('/api/images', { signal }), empty),
     safe(api<FC>('/api/zones/gaps', { signal }), empty),
     safe(api<FC>('/api/targets', { signal }), empty),
-    safe(api<{ rasters: RasterInfo[] }>('/api/rasters', { signal }).then((r) => r.rasters), [] as RasterInfo[]),
+    safe(
+      api<{ rasters: RasterInfo[] }>('/api/rasters', { signal }).then((r) => r.rasters),
+      [] as RasterInfo[],
+    ),
   ]);
   return { zones, footprints, gaps, targets, rasters };
 }

@@ -43,18 +43,36 @@ export function jobsPanel(opts: { onDone: (job: JobView) => void }): { el: HTMLE
       j.status === 'running' && j.progress.stage === 'verify'
         ? t('jobs.verifying', { done: j.progress.windowsDone ?? 0, total: j.progress.windowsTotal ?? '?', eta: formatDuration(j.progress.etaS) })
         : j.status === 'running'
-        ? t('jobs.progress', { done: j.progress.tilesDone, total: j.progress.tilesTotal || '?', mpx: fmtNumber(j.progress.mpxPerS, 1), eta: formatDuration(j.progress.etaS) })
-        : j.status === 'done'
-          ? t('jobs.result', { n: j.result?.candidates ?? 0 })
-          : j.status === 'failed'
-            ? (j.error ?? '')
-            : '';
+          ? t('jobs.progress', {
+              done: j.progress.tilesDone,
+              total: j.progress.tilesTotal || '?',
+              mpx: fmtNumber(j.progress.mpxPerS, 1),
+              eta: formatDuration(j.progress.etaS),
+            })
+          : j.status === 'done'
+            ? t('jobs.result', { n: j.result?.candidates ?? 0 })
+            : j.status === 'failed'
+              ? (j.error ?? '')
+              : '';
     const actions: HTMLElement[] = [];
-    if (j.status === 'failed' || j.status === 'cancelled') actions.push(h('button', { type: 'button', onclick: () => void api(`/api/jobs/${j.id}/retry`, { method: 'POST', body: {} }) }, t('jobs.retry')));
-    if (j.status === 'queued' || j.status === 'running') actions.push(h('button', { type: 'button', onclick: () => void api(`/api/jobs/${j.id}/cancel`, { method: 'POST', body: {} }) }, t('jobs.cancel')));
+    if (j.status === 'failed' || j.status === 'cancelled')
+      actions.push(h('button', { type: 'button', onclick: () => void api(`/api/jobs/${j.id}/retry`, { method: 'POST', body: {} }) }, t('jobs.retry')));
+    if (j.status === 'queued' || j.status === 'running')
+      actions.push(h('button', { type: 'button', onclick: () => void api(`/api/jobs/${j.id}/cancel`, { method: 'POST', body: {} }) }, t('jobs.cancel')));
     row.dataset.status = j.status;
     row.replaceChildren(
-      h('div', { class: 'job-head' }, h('span', { class: 'job-name' }, j.imageName), h('span', { class: `job-status ${j.status}`, 'data-testid': 'job-status' }, t(`jobs.status.${j.status}`), ' ', h('span', { 'data-testid': 'job-pct' }, `${pct}%`))),
+      h(
+        'div',
+        { class: 'job-head' },
+        h('span', { class: 'job-name' }, j.imageName),
+        h(
+          'span',
+          { class: `job-status ${j.status}`, 'data-testid': 'job-status' },
+          t(`jobs.status.${j.status}`),
+          ' ',
+          h('span', { 'data-testid': 'job-pct' }, `${pct}%`),
+        ),
+      ),
       h('div', { class: 'progress' }, h('div', { style: { width: `${pct}%` } })),
       h('div', { class: j.status === 'failed' ? 'error' : 'muted' }, detail),
       // Why part of the image will not count as coverage: blurred, over-exposed, dark or hazy blocks.

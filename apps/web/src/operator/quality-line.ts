@@ -27,6 +27,8 @@ export interface ScanQuality {
 /** The operator's line about a finished scan's poor imagery (why it is not coverage), or null when all of it is fine. */
 export function qualityLine(q: ScanQuality | null | undefined): string | null {
   if (!q || !q.blocks_poor) return null;
-  const why = Object.entries(q.by_reason).map(([r, n]) => `${t(`quality.${r}`)} ${n}`).join(', ');
+  const why = Object.entries(q.by_reason)
+    .map(([r, n]) => `${t(`quality.${r}`)} ${n}`)
+    .join(', ');
   return t('quality.line', { n: q.blocks_poor, why, km2: fmtNumber(q.poor_area_km2, 4) });
 }

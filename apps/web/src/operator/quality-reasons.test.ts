@@ -14,7 +14,9 @@ describe('poor-block reasons on the operator map', () => {
   });
 
   it('has a colour for every reason the scan gives', () => {
-    const reasons = Object.keys(qualityZh).filter((k) => k !== 'quality.line').map((k) => k.slice('quality.'.length));
+    const reasons = Object.keys(qualityZh)
+      .filter((k) => k !== 'quality.line')
+      .map((k) => k.slice('quality.'.length));
     expect(Object.keys(QUALITY_COLOURS).sort()).toEqual(reasons.sort());
     expect(new Set(Object.values(QUALITY_COLOURS)).size).toBe(reasons.length);
   });

@@ -65,7 +65,7 @@ export function verifyCell(r: Pick<TargetRow, 'score_verify' | 'p_poppy' | 'unve
 /** The village column of a target: its village's name, or null for a plot outside every village (not the township's name). */
 export function villageOf(p: Record<string, unknown>): string | null {
   if (p.zone_level !== undefined && p.zone_level !== null && p.zone_level !== 'village') return null;
-  return placeName(p.zone_name as string | null, p.zone_name_pinyin as string | null) ?? ((p.zone as string | null) ?? null);
+  return placeName(p.zone_name as string | null, p.zone_name_pinyin as string | null) ?? (p.zone as string | null) ?? null;
 }
 
 /** Sorts rows by a column (numbers numerically, text by locale), ties broken by id; returns a new array. */

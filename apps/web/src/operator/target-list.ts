@@ -35,15 +35,21 @@ export function targetList(opts: { onSelect: (id: string) => void; onHover: (id:
       h('option', { value: '' }, t('targets.filter.all')),
       ...Object.keys(STATUS_COLOURS).map((s) => h('option', { value: s, selected: s === statusFilter }, t(`status.${s}`))),
     );
-    head.replaceChildren(...headerCells(sortKey, descending, (key) => {
-      if (sortKey === key) descending = !descending;
-      else {
-        sortKey = key;
-        descending = key === 'score_max' || key === 'score_verify' || key === 'area_m2';
-      }
-      draw();
-    }));
-    const shown = sortTargets(rows.filter((r) => !statusFilter || r.status === statusFilter), sortKey, descending);
+    head.replaceChildren(
+      ...headerCells(sortKey, descending, (key) => {
+        if (sortKey === key) descending = !descending;
+        else {
+          sortKey = key;
+          descending = key === 'score_max' || key === 'score_verify' || key === 'area_m2';
+        }
+        draw();
+      }),
+    );
+    const shown = sortTargets(
+      rows.filter((r) => !statusFilter || r.status === statusFilter),
+      sortKey,
+      descending,
+    );
     count.textContent = t('targets.count', { n: rows.length, shown: shown.length });
     tbody.replaceChildren(...shown.map((r) => targetRow(r, r.id === selected, reviewThreshold, opts)));
     table.style.display = rows.length ? '' : 'none';
@@ -51,7 +57,15 @@ export function targetList(opts: { onSelect: (id: string) => void; onHover: (id:
   };
   draw();
 
-  const el = h('section', { class: 'panel', 'data-testid': 'targets-panel' }, h('h2', null, t('targets.title')), h('label', null, t('targets.filter.status'), ' ', filter), count, empty, table);
+  const el = h(
+    'section',
+    { class: 'panel', 'data-testid': 'targets-panel' },
+    h('h2', null, t('targets.title')),
+    h('label', null, t('targets.filter.status'), ' ', filter),
+    count,
+    empty,
+    table,
+  );
   return {
     el,
     setTargets(fc: FC) {
@@ -78,12 +92,22 @@ export function targetList(opts: { onSelect: (id: string) => void; onHover: (id:
 /** The header: a sortable cell per column, the sorted one marked ▼ or ▲. */
 function headerCells(sortKey: TargetSortKey, descending: boolean, onSort: (key: TargetSortKey) => void): HTMLElement[] {
   return COLUMNS.map((c) =>
-    h('th', { 'data-sort': c.key, 'aria-sort': c.key === sortKey ? (descending ? 'descending' : 'ascending') : 'none', onclick: () => onSort(c.key) }, t(c.label), c.key === sortKey ? (descending ? ' ▼' : ' ▲') : ''),
+    h(
+      'th',
+      { 'data-sort': c.key, 'aria-sort': c.key === sortKey ? (descending ? 'descending' : 'ascending') : 'none', onclick: () => onSort(c.key) },
+      t(c.label),
+      c.key === sortKey ? (descending ? ' ▼' : ' ▲') : '',
+    ),
   );
 }
 
 /** One target's row: scores (the verifier's with its raw score and an unverified badge), area, village and status; Enter or space selects it. */
-function targetRow(r: TargetRow, isSelected: boolean, reviewThreshold: number | null, opts: { onSelect: (id: string) => void; onHover: (id: string | null) => void }): HTMLElement {
+function targetRow(
+  r: TargetRow,
+  isSelected: boolean,
+  reviewThreshold: number | null,
+  opts: { onSelect: (id: string) => void; onHover: (id: string | null) => void },
+): HTMLElement {
   return h(
     'tr',
     {
@@ -101,16 +125,39 @@ function targetRow(r: TargetRow, isSelected: boolean, reviewThreshold: number | 
       },
     },
     h('td', null, fmtNumber(r.score_max, 2)),
-    h('td', { 'data-col': 'verify', title: verifyCell(r).title }, verifyCell(r).text,
+    h(
+      'td',
+      { 'data-col': 'verify', title: verifyCell(r).title },
+      verifyCell(r).text,
       verifyCell(r).raw ? h('span', { class: 'muted', 'data-raw-score': 'true' }, ` · ${verifyCell(r).raw}`) : null,
       // Unverified beside a score: another image's candidate of this target was never judged by a second look.
       r.unverified && r.score_verify !== null ? ' ' : null,
-      r.unverified ? h('span', { class: 'badge', 'data-unverified': 'true', title: t('targets.unverified.why'), style: { background: '#b26a00' } }, t('targets.unverified')) : null),
+      r.unverified
+        ? h(
+            'span',
+            { class: 'badge', 'data-unverified': 'true', title: t('targets.unverified.why'), style: { background: '#b26a00' } },
+            t('targets.unverified'),
+          )
+        : null,
+    ),
     h('td', null, fmtNumber(r.area_m2, 0)),
     h('td', null, r.zone ?? '—'),
-    h('td', null, statusKey(r, reviewThreshold) === 'status.belowThreshold'
-      ? h('span', { class: 'badge', 'data-below-threshold': 'true', title: t('status.belowThreshold.why', { threshold: reviewThreshold ?? '' }), style: { background: '#adb5bd' } }, t('status.belowThreshold'))
-      : h('span', { class: 'badge', style: { background: STATUS_COLOURS[r.status] ?? '#777' } }, t(`status.${r.status}`))),
+    h(
+      'td',
+      null,
+      statusKey(r, reviewThreshold) === 'status.belowThreshold'
+        ? h(
+            'span',
+            {
+              class: 'badge',
+              'data-below-threshold': 'true',
+              title: t('status.belowThreshold.why', { threshold: reviewThreshold ?? '' }),
+              style: { background: '#adb5bd' },
+            },
+            t('status.belowThreshold'),
+          )
+        : h('span', { class: 'badge', style: { background: STATUS_COLOURS[r.status] ?? '#777' } }, t(`status.${r.status}`)),
+    ),
   );
 }
 

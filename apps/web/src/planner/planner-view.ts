@@ -86,10 +86,26 @@ export default plannerView;
 
 /** The sidebar: target selection, teams and schedule, the run button with its progress, and the result box. */
 function plannerForm(data: Survey, sel: TargetSelection) {
-  const num = (value: number, min: number, max: number, step: number, testid: string) => h('input', { type: 'number', value: String(value), min: String(min), max: String(max), step: String(step), 'data-testid': testid, style: { width: '80px' } });
+  const num = (value: number, min: number, max: number, step: number, testid: string) =>
+    h('input', {
+      type: 'number',
+      value: String(value),
+      min: String(min),
+      max: String(max),
+      step: String(step),
+      'data-testid': testid,
+      style: { width: '80px' },
+    });
   const f = {
     minScore: num(sel.minScore, 0, 1, 0.05, 'min-score'),
-    zones: h('select', { 'data-testid': 'zone-select' }, h('option', { value: '' }, t('plan.select.allZones')), ...data.zones.features.filter((f) => f.properties.level === 'village' || data.zones.features.length < 30).map((f) => h('option', { value: String(f.properties.zone_id) }, `${f.properties.name ?? ''} ${f.properties.zone_id}`))),
+    zones: h(
+      'select',
+      { 'data-testid': 'zone-select' },
+      h('option', { value: '' }, t('plan.select.allZones')),
+      ...data.zones.features
+        .filter((f) => f.properties.level === 'village' || data.zones.features.length < 30)
+        .map((f) => h('option', { value: String(f.properties.zone_id) }, `${f.properties.name ?? ''} ${f.properties.zone_id}`)),
+    ),
     onlyOpen: h('input', { type: 'checkbox', checked: true, 'data-testid': 'only-open' }),
     polyButton: h('button', { type: 'button', 'data-testid': 'draw-polygon' }, t('plan.select.polygon')),
     polyClear: h('button', { type: 'button', style: { display: 'none' } }, t('plan.select.clearPolygon')),
@@ -108,9 +124,16 @@ function plannerForm(data: Survey, sel: TargetSelection) {
     errorText: h('p', { class: 'error', role: 'alert', 'data-testid': 'plan-error' }),
     resultBox: h('div'),
   };
-  const progress = h('div', { class: 'plan-progress', style: { display: 'none' } }, h('div', { class: 'progress' }, f.progressBar), h('p', { class: 'muted', 'data-testid': 'plan-progress' }));
+  const progress = h(
+    'div',
+    { class: 'plan-progress', style: { display: 'none' } },
+    h('div', { class: 'progress' }, f.progressBar),
+    h('p', { class: 'muted', 'data-testid': 'plan-progress' }),
+  );
   const sections = [
-    h('section', { class: 'panel' },
+    h(
+      'section',
+      { class: 'panel' },
       h('h2', null, t('plan.select')),
       h('label', null, t('plan.select.score'), ' ', f.minScore),
       h('label', null, t('plan.select.zone'), ' ', f.zones),
@@ -119,7 +142,9 @@ function plannerForm(data: Survey, sel: TargetSelection) {
       f.hint,
       f.selectedCount,
     ),
-    h('section', { class: 'panel' },
+    h(
+      'section',
+      { class: 'panel' },
       h('h2', null, t('plan.title')),
       h('label', null, t('plan.teams'), ' ', f.teams),
       h('label', null, t('plan.depot'), ' ', f.depotText, ' ', f.depotButton),
@@ -163,7 +188,8 @@ function wireSelection(parts: PlannerParts, threshold: number): () => void {
     sel.onlyOpen = form.onlyOpen.checked;
     const list = chosen(parts);
     const below = selectTargets(data.targets.features, { ...sel, minScore: 0 }).length - list.length;
-    form.selectedCount.textContent = t('plan.selected', { n: list.length }) + (below > 0 ? ` — ${t('plan.belowScore', { n: below, score: sel.minScore, threshold })}` : '');
+    form.selectedCount.textContent =
+      t('plan.selected', { n: list.length }) + (below > 0 ? ` — ${t('plan.belowScore', { n: below, score: sel.minScore, threshold })}` : '');
     layers.setTargets({ type: 'FeatureCollection', features: list });
   };
   for (const el of [form.minScore, form.zones, form.onlyOpen]) el.addEventListener('change', refreshSelection);
@@ -229,16 +255,30 @@ async function planAndShow(parts: PlannerParts): Promise<void> {
   const n = Math.max(1, Math.min(20, Math.round(Number(form.teams.value) || 1)));
   // The planner's one service-time rule (base + per m² of plot) and team ids, as the CLI and the server build them.
   const perM2 = Number(form.servicePerM2.value);
-  const { targets, teams: planned } = planInputs({ type: 'FeatureCollection', features: list }, {
-    teams: n, depot: state.depot, shiftS: Math.round((Number(form.shift.value) || 8) * 3600), teamName: (k) => t('plan.team', { n: k }),
-    service: { baseS: Math.round((Number(form.service.value) || SERVICE_TIME_DEFAULTS.baseS / 60) * 60), perM2S: form.servicePerM2.value !== '' && perM2 >= 0 ? perM2 : SERVICE_TIME_DEFAULTS.perM2S },
-  });
+  const { targets, teams: planned } = planInputs(
+    { type: 'FeatureCollection', features: list },
+    {
+      teams: n,
+      depot: state.depot,
+      shiftS: Math.round((Number(form.shift.value) || 8) * 3600),
+      teamName: (k) => t('plan.team', { n: k }),
+      service: {
+        baseS: Math.round((Number(form.service.value) || SERVICE_TIME_DEFAULTS.baseS / 60) * 60),
+        perM2S: form.servicePerM2.value !== '' && perM2 >= 0 ? perM2 : SERVICE_TIME_DEFAULTS.perM2S,
+      },
+    },
+  );
   state.teamOrder = planned.map((x) => x.id);
   form.runButton.disabled = true;
   form.progress.style.display = '';
   try {
     const plan = await runPlanner(
-      { problem: { targets, teams: planned, date: today(), days: Math.max(1, Math.min(14, Math.round(Number(form.days.value) || 1))) }, roads: parts.context.roads, timeLimitMs: Math.round((Number(form.timeLimit.value) || 3) * 1000), seed: 1 },
+      {
+        problem: { targets, teams: planned, date: today(), days: Math.max(1, Math.min(14, Math.round(Number(form.days.value) || 1))) },
+        roads: parts.context.roads,
+        timeLimitMs: Math.round((Number(form.timeLimit.value) || 3) * 1000),
+        seed: 1,
+      },
       progressReporter(form),
       parts.signal,
     );

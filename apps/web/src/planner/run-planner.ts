@@ -9,10 +9,14 @@ export function runPlanner(req: PlanRequest, onProgress: (stage: string, fractio
   return new Promise((resolve, reject) => {
     const worker = new Worker(new URL('./plan-worker.ts', import.meta.url), { type: 'module' });
     const finish = () => worker.terminate();
-    signal?.addEventListener('abort', () => {
-      finish();
-      reject(new DOMException('aborted', 'AbortError'));
-    }, { once: true });
+    signal?.addEventListener(
+      'abort',
+      () => {
+        finish();
+        reject(new DOMException('aborted', 'AbortError'));
+      },
+      { once: true },
+    );
     worker.onmessage = (e: MessageEvent<PlanReply>) => {
       const m = e.data;
       if (m.type === 'progress') onProgress(m.stage, m.fraction);

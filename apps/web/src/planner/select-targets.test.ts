@@ -17,12 +17,37 @@ describe('selectTargets', () => {
     expect(ids(selectTargets(fs, { ...base, minScore: 0.5 }))).toEqual(['a', 'b', 'c']);
     expect(ids(selectTargets(fs, { ...base, zone: 'V2' }))).toEqual(['c', 'd']);
     expect(ids(selectTargets(fs, { ...base, onlyOpen: true }))).toEqual(['a', 'b', 'd']);
-    expect(ids(selectTargets(fs, { ...base, polygon: [[0, 0], [1, 0], [1, 1], [0, 1]] }))).toEqual(['a', 'd']);
-    expect(ids(selectTargets(fs, { ...base, polygon: [[0, 0], [1, 0]] }))).toEqual(['a', 'b', 'c', 'd']);
+    expect(
+      ids(
+        selectTargets(fs, {
+          ...base,
+          polygon: [
+            [0, 0],
+            [1, 0],
+            [1, 1],
+            [0, 1],
+          ],
+        }),
+      ),
+    ).toEqual(['a', 'd']);
+    expect(
+      ids(
+        selectTargets(fs, {
+          ...base,
+          polygon: [
+            [0, 0],
+            [1, 0],
+          ],
+        }),
+      ),
+    ).toEqual(['a', 'b', 'c', 'd']);
   });
   it('leaves out desk dismissals unless drawn for a ground audit', () => {
     const desk = at('e', 0.5, 0.5, 0.6, 'V1', 'dismissed_desk');
-    const drawn = { ...at('f', 0.5, 0.5, 0.6, 'V1', 'dismissed_desk'), properties: { ...at('f', 0, 0, 0.6, 'V1', 'dismissed_desk').properties, ground_audit: true } };
+    const drawn = {
+      ...at('f', 0.5, 0.5, 0.6, 'V1', 'dismissed_desk'),
+      properties: { ...at('f', 0, 0, 0.6, 'V1', 'dismissed_desk').properties, ground_audit: true },
+    };
     expect(ids(selectTargets([desk, drawn], { minScore: 0, zone: '', polygon: null, onlyOpen: true }))).toEqual(['f']);
   });
 });

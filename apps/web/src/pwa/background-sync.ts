@@ -28,7 +28,9 @@ export class SyncRetryError extends Error {
  */
 export async function requestOutboxSync(): Promise<boolean> {
   try {
-    const reg = (await navigator.serviceWorker?.getRegistration()) as (ServiceWorkerRegistration & { sync?: { register(tag: string): Promise<void> } }) | undefined;
+    const reg = (await navigator.serviceWorker?.getRegistration()) as
+      | (ServiceWorkerRegistration & { sync?: { register(tag: string): Promise<void> } })
+      | undefined;
     if (!reg?.active || !reg.sync) return false;
     await reg.sync.register(OUTBOX_SYNC_TAG);
     return true;
@@ -56,7 +58,11 @@ export function onWorkerFlushed(fn: (summary: FlushSummary) => void): () => void
  * resolves when everything was sent or the session expired (a person must sign in again: retrying
  * would not help, and the page shows it).
  */
-export async function syncOutbox(openOutbox: () => Promise<Outbox>, transport: OutboxTransport, notify: (summary: FlushSummary) => Promise<void> | void = () => undefined): Promise<FlushSummary> {
+export async function syncOutbox(
+  openOutbox: () => Promise<Outbox>,
+  transport: OutboxTransport,
+  notify: (summary: FlushSummary) => Promise<void> | void = () => undefined,
+): Promise<FlushSummary> {
   const outbox = await openOutbox();
   let summary: FlushSummary;
   try {

@@ -108,11 +108,23 @@ export function httpTransport(base = '', fetchFn: typeof fetch = (...a) => globa
   };
   return {
     async putPhoto(photo, signal) {
-      const res = await fetchFn(`${base}/api/field/photos/${photo.sha256}`, { method: 'PUT', body: photo.bytes, headers: { 'content-type': photo.type }, signal, credentials: 'same-origin' });
+      const res = await fetchFn(`${base}/api/field/photos/${photo.sha256}`, {
+        method: 'PUT',
+        body: photo.bytes,
+        headers: { 'content-type': photo.type },
+        signal,
+        credentials: 'same-origin',
+      });
       return classify(res);
     },
     async postReport(report, signal) {
-      const res = await fetchFn(`${base}/api/field/reports`, { method: 'POST', body: JSON.stringify(report satisfies ReportBody), headers: { 'content-type': 'application/json' }, signal, credentials: 'same-origin' });
+      const res = await fetchFn(`${base}/api/field/reports`, {
+        method: 'POST',
+        body: JSON.stringify(report satisfies ReportBody),
+        headers: { 'content-type': 'application/json' },
+        signal,
+        credentials: 'same-origin',
+      });
       return classify(res);
     },
   };

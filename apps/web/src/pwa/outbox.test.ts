@@ -8,7 +8,19 @@ function report(id: string, photos: string[] = []): ReportFeature {
   return {
     type: 'Feature',
     geometry: { type: 'Point', coordinates: [102.81, 28.01] },
-    properties: { report_id: id, target_id: 'T-1', verdict: 'nothing_found', what: null, accuracy_m: 6, observed_at: '2026-04-20T09:30:00+08:00', team: 'T1', plant_count: null, area_m2: null, photos, notes: null },
+    properties: {
+      report_id: id,
+      target_id: 'T-1',
+      verdict: 'nothing_found',
+      what: null,
+      accuracy_m: 6,
+      observed_at: '2026-04-20T09:30:00+08:00',
+      team: 'T1',
+      plant_count: null,
+      area_m2: null,
+      photos,
+      notes: null,
+    },
   };
 }
 
@@ -71,10 +83,12 @@ describe('flushOutbox', () => {
     const server = new FakeServer();
     server.online = false;
     let o = await Outbox.open({ factory });
-    const photos = await Promise.all(['a', 'b', 'c'].map(async (s) => {
-      const bytes = new TextEncoder().encode(`photo ${s}`).buffer as ArrayBuffer;
-      return { sha256: await sha256Hex(bytes), type: 'image/jpeg', bytes };
-    }));
+    const photos = await Promise.all(
+      ['a', 'b', 'c'].map(async (s) => {
+        const bytes = new TextEncoder().encode(`photo ${s}`).buffer as ArrayBuffer;
+        return { sha256: await sha256Hex(bytes), type: 'image/jpeg', bytes };
+      }),
+    );
     for (let i = 0; i < 3; i++) await o.add(report(`r${i}`, [photos[i].sha256]), [photos[i]]);
 
     expect((await flushOutbox(o, server)).stopped).toBe('offline');

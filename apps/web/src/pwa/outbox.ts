@@ -171,7 +171,13 @@ export class Outbox {
     const it = (await request(tx.objectStore('outbox').get(id))) as OutboxItem | undefined;
     if (it) {
       tx.objectStore('outbox').delete(id);
-      const rec: SentRecord = { id, targetId: it.report.properties.target_id, verdict: it.report.properties.verdict, sentAt: new Date().toISOString(), outcome };
+      const rec: SentRecord = {
+        id,
+        targetId: it.report.properties.target_id,
+        verdict: it.report.properties.verdict,
+        sentAt: new Date().toISOString(),
+        outcome,
+      };
       tx.objectStore('sent').put(rec);
     }
     await committed(tx);

@@ -33,7 +33,8 @@ export function precompress(): Plugin {
     closeBundle() {
       // Also called after a failed build: then there is nothing to compress, and the build's own error must show.
       if (!fs.existsSync(outDir)) return;
-      const walk = (dir: string): string[] => fs.readdirSync(dir, { withFileTypes: true }).flatMap((e) => (e.isDirectory() ? walk(path.join(dir, e.name)) : [path.join(dir, e.name)]));
+      const walk = (dir: string): string[] =>
+        fs.readdirSync(dir, { withFileTypes: true }).flatMap((e) => (e.isDirectory() ? walk(path.join(dir, e.name)) : [path.join(dir, e.name)]));
       for (const file of walk(outDir)) if (COMPRESSIBLE.test(file)) precompressFile(file);
     },
   };

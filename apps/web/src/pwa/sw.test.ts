@@ -9,7 +9,19 @@ import { OFFLINE_COPY_HEADER } from './offline-copy';
 const report = (id: string): ReportFeature => ({
   type: 'Feature',
   geometry: { type: 'Point', coordinates: [102.81, 28.01] },
-  properties: { report_id: id, target_id: null, verdict: 'nothing_found', what: null, accuracy_m: 6, observed_at: '2026-04-20T09:30:00+08:00', team: 'T1', plant_count: null, area_m2: null, photos: [], notes: null },
+  properties: {
+    report_id: id,
+    target_id: null,
+    verdict: 'nothing_found',
+    what: null,
+    accuracy_m: 6,
+    observed_at: '2026-04-20T09:30:00+08:00',
+    team: 'T1',
+    plant_count: null,
+    area_m2: null,
+    photos: [],
+    notes: null,
+  },
 });
 
 /** Runs the built /sw.js in a worker-like global with its own IndexedDB and a fake network. */
@@ -30,7 +42,22 @@ function loadWorker(factory: IDBFactory, network: { online: boolean; posts: stri
     network.posts.push(id);
     return new Response(JSON.stringify({ outcome }), { status: 200, headers: { 'content-type': 'application/json' } });
   };
-  const context = vm.createContext({ self: scope, location: new URL('https://tiandi.test/sw.js'), indexedDB: factory, IDBKeyRange, fetch, URL, Response, Request, TextEncoder, TextDecoder, console, setTimeout, clearTimeout, caches: {} });
+  const context = vm.createContext({
+    self: scope,
+    location: new URL('https://tiandi.test/sw.js'),
+    indexedDB: factory,
+    IDBKeyRange,
+    fetch,
+    URL,
+    Response,
+    Request,
+    TextEncoder,
+    TextDecoder,
+    console,
+    setTimeout,
+    clearTimeout,
+    caches: {},
+  });
   vm.runInContext(buildServiceWorker(['./', './index.html'], 'test-build'), context);
   /** Fires a 'sync' event as the browser would; resolves or rejects with what the worker passed to waitUntil. */
   const sync = (tag: string) => {
@@ -91,7 +118,23 @@ describe('the built service worker: field data offline', () => {
       clients: { claim: async () => undefined, matchAll: async () => [] },
       registration: { scope: 'https://tiandi.test/' },
     };
-    const context = vm.createContext({ self: scope, location: new URL('https://tiandi.test/sw.js'), indexedDB: new IDBFactory(), IDBKeyRange, fetch, URL, Response, Request, Headers, TextEncoder, TextDecoder, console, setTimeout, clearTimeout, caches: { open: async () => cache, match: cache.match } });
+    const context = vm.createContext({
+      self: scope,
+      location: new URL('https://tiandi.test/sw.js'),
+      indexedDB: new IDBFactory(),
+      IDBKeyRange,
+      fetch,
+      URL,
+      Response,
+      Request,
+      Headers,
+      TextEncoder,
+      TextDecoder,
+      console,
+      setTimeout,
+      clearTimeout,
+      caches: { open: async () => cache, match: cache.match },
+    });
     vm.runInContext(buildServiceWorker(['./'], 'test-build'), context);
     const get = async (path: string) => {
       let answer: Promise<Response> | undefined;

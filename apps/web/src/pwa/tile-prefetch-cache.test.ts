@@ -13,7 +13,13 @@ function memoryCaches(): CacheStorage {
       keys: async () => [...m.keys()].map((u) => new Request(u)),
     } as unknown as Cache;
   };
-  return { open, has: async (n: string) => stores.has(n), delete: async (n: string) => stores.delete(n), keys: async () => [...stores.keys()], match: async () => undefined } as unknown as CacheStorage;
+  return {
+    open,
+    has: async (n: string) => stores.has(n),
+    delete: async (n: string) => stores.delete(n),
+    keys: async () => [...stores.keys()],
+    match: async () => undefined,
+  } as unknown as CacheStorage;
 }
 
 describe('prefetchTiles', () => {
@@ -44,7 +50,12 @@ describe('prefetchTiles', () => {
       ctl.abort();
       return new Response(new Uint8Array(10));
     }) as unknown as typeof fetch;
-    const p = await prefetchTiles(['http://h/a/1/1/1.png', 'http://h/a/1/1/2.png', 'http://h/a/1/1/3.png'], { cacheStorage: cs, fetchFn, concurrency: 1, signal: ctl.signal });
+    const p = await prefetchTiles(['http://h/a/1/1/1.png', 'http://h/a/1/1/2.png', 'http://h/a/1/1/3.png'], {
+      cacheStorage: cs,
+      fetchFn,
+      concurrency: 1,
+      signal: ctl.signal,
+    });
     expect(p.done).toBe(1);
   });
 });

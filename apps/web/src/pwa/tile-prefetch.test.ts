@@ -22,7 +22,10 @@ describe('tile selection around stops', () => {
 
   it('drops the finest zoom levels to stay under maxTiles, and shares tiles between close stops', () => {
     const raster = { bounds: [102, 27, 104, 29] as [number, number, number, number], minzoom: 10, maxzoom: 20 };
-    const pts: [number, number][] = [[102.81, 28.01], [102.8102, 28.0101]];
+    const pts: [number, number][] = [
+      [102.81, 28.01],
+      [102.8102, 28.0101],
+    ];
     const all = tilesAround(pts, raster, { radiusM: 200, maxTiles: 100_000 });
     const one = tilesAround([pts[0]], raster, { radiusM: 200, maxTiles: 100_000 });
     expect(all.tiles.length).toBeLessThan(2 * one.tiles.length);

@@ -54,10 +54,13 @@ export function tilesAround(
       for (const [lon, lat] of points) {
         const dLat = opts.radiusM / 111_320;
         const dLon = dLat / Math.max(Math.cos(lat * RAD), 1e-6);
-        const west = Math.max(w, lon - dLon), east = Math.min(e, lon + dLon);
-        const south = Math.max(s, lat - dLat), north = Math.min(n, lat + dLat);
+        const west = Math.max(w, lon - dLon),
+          east = Math.min(e, lon + dLon);
+        const south = Math.max(s, lat - dLat),
+          north = Math.min(n, lat + dLat);
         if (west > east || south > north) continue;
-        const a = tileOf(west, north, z), b = tileOf(east, south, z);
+        const a = tileOf(west, north, z),
+          b = tileOf(east, south, z);
         for (let x = a.x; x <= b.x; x++) for (let y = a.y; y <= b.y; y++) keys.add(`${z}/${x}/${y}`);
       }
       if (keys.size > maxTiles) break;
@@ -111,7 +114,13 @@ export async function prefetchTiles(
           if (!res.ok) throw new Error(`HTTP ${res.status}`);
           const body = await res.arrayBuffer();
           p.bytes += body.byteLength;
-          await cache.put(url, new Response(body, { status: res.status, headers: { 'content-type': res.headers.get('content-type') ?? 'image/png', 'content-length': String(body.byteLength) } }));
+          await cache.put(
+            url,
+            new Response(body, {
+              status: res.status,
+              headers: { 'content-type': res.headers.get('content-type') ?? 'image/png', 'content-length': String(body.byteLength) },
+            }),
+          );
         }
       } catch {
         p.failed++;

@@ -26,7 +26,10 @@ export class EventEmitter {
   }
 
   off(event: string | symbol, fn: Listener): this {
-    this.listeners.set(event, (this.listeners.get(event) ?? []).filter((l) => l !== fn));
+    this.listeners.set(
+      event,
+      (this.listeners.get(event) ?? []).filter((l) => l !== fn),
+    );
     return this;
   }
 

@@ -39,7 +39,8 @@ export const triageEn: Record<keyof typeof triageZh, string> = {
   'triage.maxScore': 'Max score',
   'triage.all': 'All',
   'triage.empty': 'Nothing left to review',
-  'triage.keys': '1 poppy-like (send a team) · 2 roof · 3 tarp · 4 rapeseed · 5 blossom · 6 shadow · 7 other (type) · Space skip · U undo · C surroundings · H heatmap · ←→ select',
+  'triage.keys':
+    '1 poppy-like (send a team) · 2 roof · 3 tarp · 4 rapeseed · 5 blossom · 6 shadow · 7 other (type) · Space skip · U undo · C surroundings · H heatmap · ←→ select',
   'triage.poppy_like': 'Poppy-like',
   'triage.reason.roof': 'Roof',
   'triage.reason.tarp': 'Tarp',

@@ -13,11 +13,20 @@ type Filters = Omit<TriageNextBody, 'count' | 'exclude'>;
 type Decision = TriageDecisionBody & { decision: 'poppy_like' | 'not_poppy' };
 
 /** Timings of this page's decisions (read by the browser benchmark): applied in the page, and the server's answer. */
-export interface TriageStats { applyMs: number[]; roundTripMs: number[]; failed: number }
-declare global { interface Window { __tiandiTriage?: TriageStats } }
+export interface TriageStats {
+  applyMs: number[];
+  roundTripMs: number[];
+  failed: number;
+}
+declare global {
+  interface Window {
+    __tiandiTriage?: TriageStats;
+  }
+}
 
 const VISIBLE = 24;
-const chipUrl = (id: string, context: boolean, heat: boolean) => `/api/triage/${encodeURIComponent(id)}/chip.png?context=${context ? 6 : 1.5}${heat ? '&heat=1' : ''}`;
+const chipUrl = (id: string, context: boolean, heat: boolean) =>
+  `/api/triage/${encodeURIComponent(id)}/chip.png?context=${context ? 6 : 1.5}${heat ? '&heat=1' : ''}`;
 
 /** The gallery's state, shared by every key handler: the queue handed out, the cursor, the cards drawn, the decisions made. */
 interface Gallery {
@@ -53,13 +62,33 @@ const triageView: View = async (root) => {
   const grid = h('div', { class: 'triage-grid', 'data-testid': 'triage-grid', tabindex: '0' });
   const g: Gallery = {
     stats: (window.__tiandiTriage = { applyMs: [], roundTripMs: [], failed: 0 }),
-    filters: {}, queue: [], cursor: 0, context: false, heat: false, reviewed: 0, total: 0, loading: false,
-    done: [], skipped: new Set(), cards: new Map(), progress, message, grid,
+    filters: {},
+    queue: [],
+    cursor: 0,
+    context: false,
+    heat: false,
+    reviewed: 0,
+    total: 0,
+    loading: false,
+    done: [],
+    skipped: new Set(),
+    cards: new Map(),
+    progress,
+    message,
+    grid,
     bar: filterBar((f) => applyFilters(g, f)),
   };
-  root.append(h('section', { class: 'triage', 'data-testid': 'triage' },
-    h('header', { class: 'triage-head' }, h('h2', null, t('triage.title')), progress, h('a', { href: '#/operator' }, t('triage.back'))),
-    g.bar.el, h('p', { class: 'triage-keys' }, t('triage.keys')), message, grid));
+  root.append(
+    h(
+      'section',
+      { class: 'triage', 'data-testid': 'triage' },
+      h('header', { class: 'triage-head' }, h('h2', null, t('triage.title')), progress, h('a', { href: '#/operator' }, t('triage.back'))),
+      g.bar.el,
+      h('p', { class: 'triage-keys' }, t('triage.keys')),
+      message,
+      grid,
+    ),
+  );
 
   const onKey = (e: KeyboardEvent) => {
     if (e.target instanceof HTMLInputElement || e.target instanceof HTMLSelectElement || e.ctrlKey || e.metaKey || e.altKey) return;
@@ -98,11 +127,26 @@ function showProgress(g: Gallery): void {
 function card(g: Gallery, it: Item): HTMLElement {
   let el = g.cards.get(it.targetId);
   if (el) return el;
-  el = h('figure', { class: 'chip', 'data-id': it.targetId, onclick: () => { g.cursor = g.queue.indexOf(it); draw(g); } },
+  el = h(
+    'figure',
+    {
+      class: 'chip',
+      'data-id': it.targetId,
+      onclick: () => {
+        g.cursor = g.queue.indexOf(it);
+        draw(g);
+      },
+    },
     h('img', { src: chipUrl(it.targetId, g.context, g.heat), alt: it.targetId, loading: 'eager', decoding: 'async', width: 192, height: 192 }),
-    h('figcaption', null, h('b', null, it.scoreMax.toFixed(2)), ` · ${Math.round(it.areaM2)} m² · ${it.modelVersions.join(', ')}`,
+    h(
+      'figcaption',
+      null,
+      h('b', null, it.scoreMax.toFixed(2)),
+      ` · ${Math.round(it.areaM2)} m² · ${it.modelVersions.join(', ')}`,
       // An adopted adapted verifier already ruled it out: said, since a "poppy-like" here sends a team after all.
-      it.status === 'dismissed_model' ? h('span', { class: 'muted', 'data-testid': 'chip-model-dismissed' }, ` · ${t('status.dismissed_model')}`) : null));
+      it.status === 'dismissed_model' ? h('span', { class: 'muted', 'data-testid': 'chip-model-dismissed' }, ` · ${t('status.dismissed_model')}`) : null,
+    ),
+  );
   g.cards.set(it.targetId, el);
   return el;
 }
@@ -121,7 +165,9 @@ async function refill(g: Gallery): Promise<void> {
   if (g.loading) return;
   g.loading = true;
   try {
-    const b = await api<TriageBatch>('/api/triage/next', { body: { ...g.filters, count: 48, exclude: [...g.queue.map((i) => i.targetId), ...[...g.skipped].slice(-500)] } satisfies TriageNextBody });
+    const b = await api<TriageBatch>('/api/triage/next', {
+      body: { ...g.filters, count: 48, exclude: [...g.queue.map((i) => i.targetId), ...[...g.skipped].slice(-500)] } satisfies TriageNextBody,
+    });
     g.reviewed = Math.max(g.reviewed, b.reviewed);
     g.total = b.total;
     const have = new Set(g.queue.map((i) => i.targetId));
@@ -148,7 +194,10 @@ function decide(g: Gallery, it: Item, d: Decision, startedAt: number): void {
     .catch((err) => {
       g.stats.failed++;
       g.reviewed--;
-      g.done.splice(g.done.findIndex((x) => x.item === it), 1);
+      g.done.splice(
+        g.done.findIndex((x) => x.item === it),
+        1,
+      );
       g.message.textContent = t('triage.failed', { msg: err instanceof ApiError ? err.message : String(err) });
       draw(g);
     });
@@ -170,7 +219,9 @@ function undo(g: Gallery): void {
   g.queue.splice(g.cursor, 0, last.item);
   g.reviewed--;
   draw(g);
-  void api(`/api/triage/${encodeURIComponent(last.item.targetId)}/decision`, { method: 'DELETE' }).catch((err) => { g.message.textContent = t('triage.failed', { msg: String((err as Error).message) }); });
+  void api(`/api/triage/${encodeURIComponent(last.item.targetId)}/decision`, { method: 'DELETE' }).catch((err) => {
+    g.message.textContent = t('triage.failed', { msg: String((err as Error).message) });
+  });
 }
 
 /** "Not poppy, other": a note field on the chip; Enter with a note decides, Escape cancels. */
@@ -179,7 +230,10 @@ function askNote(g: Gallery, it: Item, startedAt: number): void {
   input.addEventListener('keydown', (e) => {
     e.stopPropagation();
     if (e.key === 'Enter' && input.value.trim()) decide(g, it, { decision: 'not_poppy', reason: 'other', note: input.value.trim() }, startedAt);
-    if (e.key === 'Escape' || e.key === 'Enter') { input.remove(); g.grid.focus(); }
+    if (e.key === 'Escape' || e.key === 'Enter') {
+      input.remove();
+      g.grid.focus();
+    }
   });
   g.cards.get(it.targetId)?.append(input);
   input.focus();
@@ -195,7 +249,10 @@ function act(g: Gallery, a: TriageAction, startedAt: number): void {
     for (const [id, el] of g.cards) el.querySelector('img')!.src = chipUrl(id, g.context, g.heat);
     return;
   }
-  if (a.kind === 'move') { g.cursor = Math.max(0, Math.min(Math.min(g.queue.length, VISIBLE) - 1, g.cursor + a.by)); return draw(g); }
+  if (a.kind === 'move') {
+    g.cursor = Math.max(0, Math.min(Math.min(g.queue.length, VISIBLE) - 1, g.cursor + a.by));
+    return draw(g);
+  }
   if (!it) return;
   if (a.kind === 'skip') return skip(g, it);
   if (a.kind === 'other') return askNote(g, it, startedAt);
@@ -204,28 +261,52 @@ function act(g: Gallery, a: TriageAction, startedAt: number): void {
 
 /** Filters by zone, image, model version and score; offers the images and model versions it has seen. */
 function filterBar(apply: (f: Filters) => void | Promise<void>): { el: HTMLElement; offer: (items: Item[]) => void } {
-  const images = new Set<string>(), models = new Set<string>();
+  const images = new Set<string>(),
+    models = new Set<string>();
   const all = () => h('option', { value: '' }, t('triage.all'));
   const zone = h('select', { 'data-testid': 'triage-zone' }, all());
   const image = h('select', { 'data-testid': 'triage-image' }, all());
   const model = h('select', { 'data-testid': 'triage-model' }, all());
   const num = () => h('input', { type: 'number', min: '0', max: '1', step: '0.05', class: 'triage-score' });
-  const min = num(), max = num();
-  void api<{ features: { properties: { zone_id: string; name: string | null } }[] }>('/api/zones').then((fc) => {
-    for (const f of fc.features) zone.append(h('option', { value: f.properties.zone_id }, f.properties.name ?? f.properties.zone_id));
-  }).catch(() => undefined);
-  const changed = () => void apply({
-    zone: zone.value || undefined, image: image.value || undefined, model: model.value || undefined,
-    minScore: min.value === '' ? undefined : Number(min.value), maxScore: max.value === '' ? undefined : Number(max.value),
-  });
+  const min = num(),
+    max = num();
+  void api<{ features: { properties: { zone_id: string; name: string | null } }[] }>('/api/zones')
+    .then((fc) => {
+      for (const f of fc.features) zone.append(h('option', { value: f.properties.zone_id }, f.properties.name ?? f.properties.zone_id));
+    })
+    .catch(() => undefined);
+  const changed = () =>
+    void apply({
+      zone: zone.value || undefined,
+      image: image.value || undefined,
+      model: model.value || undefined,
+      minScore: min.value === '' ? undefined : Number(min.value),
+      maxScore: max.value === '' ? undefined : Number(max.value),
+    });
   for (const el of [zone, image, model, min, max]) el.addEventListener('change', changed);
   const label = (key: string, el: HTMLElement) => h('label', null, t(key), ' ', el);
   return {
-    el: h('div', { class: 'triage-filters' }, label('triage.zone', zone), label('triage.image', image), label('triage.model', model), label('triage.minScore', min), label('triage.maxScore', max)),
+    el: h(
+      'div',
+      { class: 'triage-filters' },
+      label('triage.zone', zone),
+      label('triage.image', image),
+      label('triage.model', model),
+      label('triage.minScore', min),
+      label('triage.maxScore', max),
+    ),
     offer(items) {
       for (const it of items) {
-        for (const i of it.imageIds) if (!images.has(i)) { images.add(i); image.append(h('option', { value: i }, i)); }
-        for (const m of it.modelVersions) if (!models.has(m)) { models.add(m); model.append(h('option', { value: m }, m)); }
+        for (const i of it.imageIds)
+          if (!images.has(i)) {
+            images.add(i);
+            image.append(h('option', { value: i }, i));
+          }
+        for (const m of it.modelVersions)
+          if (!models.has(m)) {
+            models.add(m);
+            model.append(h('option', { value: m }, m));
+          }
       }
     },
   };

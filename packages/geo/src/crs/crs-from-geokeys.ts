@@ -40,7 +40,12 @@ function num(keys: GeoKeys, name: string): number | undefined {
 function numbers(keys: GeoKeys, name: string): number[] | undefined {
   const v = keys[name] as ArrayLike<number> | Record<string, number> | undefined;
   if (!v || typeof v !== 'object') return undefined;
-  const arr = 'length' in v ? Array.from(v as ArrayLike<number>) : Object.keys(v).sort((a, b) => +a - +b).map((k) => (v as Record<string, number>)[k]);
+  const arr =
+    'length' in v
+      ? Array.from(v as ArrayLike<number>)
+      : Object.keys(v)
+          .sort((a, b) => +a - +b)
+          .map((k) => (v as Record<string, number>)[k]);
   return arr.length ? arr.map(Number) : undefined;
 }
 
@@ -50,7 +55,10 @@ function coded(keys: GeoKeys, name: string): number | undefined {
 }
 
 function refuse(why: string): CrsError {
-  return new CrsError('TIANDI_E_UNKNOWN_CRS', `无法解析自定义坐标系 cannot read the file's user-defined CRS: ${why}; pass it with --crs "<proj4 string>" (gdalsrsinfo -o proj4 <file> prints it)`);
+  return new CrsError(
+    'TIANDI_E_UNKNOWN_CRS',
+    `无法解析自定义坐标系 cannot read the file's user-defined CRS: ${why}; pass it with --crs "<proj4 string>" (gdalsrsinfo -o proj4 <file> prints it)`,
+  );
 }
 
 /** The proj4 tokens of a geographic CRS that say its datum: ellipsoid, shift, prime meridian. */

@@ -18,11 +18,7 @@ export function crsFromProj4(def: string, name?: string): Crs {
       throw new Error(`units '${p.units}' are not metres`);
     }
   } catch (err) {
-    throw new CrsError(
-      'TIANDI_E_BAD_PROJ4',
-      `无效的 proj4 定义 invalid proj4 definition '${d}': ${(err as Error).message}`,
-      d,
-    );
+    throw new CrsError('TIANDI_E_BAD_PROJ4', `无效的 proj4 定义 invalid proj4 definition '${d}': ${(err as Error).message}`, d);
   }
   return Object.freeze({ id: `custom:${d}`, proj4: d, name: name ?? d, units });
 }

@@ -88,9 +88,15 @@ export function datumShift(def: string, name: string): DatumShift {
       const fb = GRID_FALLBACK[missing[0]];
       if (fb) {
         d = `${d} +towgs84=${fb.towgs84}`;
-        return { proj4: d, note: `${name}: 基准格网未安装 datum grid ${missing[0]} is not installed; using PROJ's fallback ${fb.name} (±${fb.accuracyM} m), as GDAL does without the grid` };
+        return {
+          proj4: d,
+          note: `${name}: 基准格网未安装 datum grid ${missing[0]} is not installed; using PROJ's fallback ${fb.name} (±${fb.accuracyM} m), as GDAL does without the grid`,
+        };
       }
-      return { proj4: d, note: `${name}: 基准格网未安装 datum grid ${missing.join(', ')} is not installed (PROJ data); no datum shift applied, positions may be off by up to a few hundred metres` };
+      return {
+        proj4: d,
+        note: `${name}: 基准格网未安装 datum grid ${missing.join(', ')} is not installed (PROJ data); no datum shift applied, positions may be off by up to a few hundred metres`,
+      };
     }
     return { proj4: d };
   }

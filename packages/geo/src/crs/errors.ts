@@ -4,7 +4,7 @@ import { defineErrorCodes, TiandiError } from '../tiandi-error';
 export const CRS_ERROR_CODES = defineErrorCodes({
   TIANDI_E_UNKNOWN_CRS: { status: 400, summary: 'The CRS is not in the registry and no --crs was given.' },
   TIANDI_E_BAD_PROJ4: { status: 400, summary: 'A `--crs` proj4 string that proj4js cannot parse, or whose units are not metres or degrees.' },
-  TIANDI_E_TRANSFORM: { status: 400, summary: 'A coordinate could not be transformed (outside the projection\'s domain).' },
+  TIANDI_E_TRANSFORM: { status: 400, summary: "A coordinate could not be transformed (outside the projection's domain)." },
 });
 
 /** One of {@link CRS_ERROR_CODES}. */

@@ -33,16 +33,12 @@ export function gaussKrugerZoneCrs(zone: number, options: GaussKrugerOptions): C
   const w = options.zoneWidthDeg;
   const centralMeridianDeg = w === 6 ? zone * 6 - 3 : zone * 3;
   const falseEastingM = options.zonePrefix ? zone * 1e6 + 500000 : 500000;
-  const proj4 =
-    `+proj=tmerc +lat_0=0 +lon_0=${centralMeridianDeg} +k=1 +x_0=${falseEastingM} +y_0=0 ` +
-    `+ellps=GRS80 +units=m +no_defs`;
+  const proj4 = `+proj=tmerc +lat_0=0 +lon_0=${centralMeridianDeg} +k=1 +x_0=${falseEastingM} +y_0=0 ` + `+ellps=GRS80 +units=m +no_defs`;
   const range = ZONES[w];
   const inRange = zone >= range.first && zone <= range.last;
   const base = FAMILY_BASE[`${w}${options.zonePrefix ? 'p' : 'n'}` as keyof typeof FAMILY_BASE];
   const epsg = inRange ? base + zone - range.first : undefined;
-  const name = options.zonePrefix
-    ? `CGCS2000 / ${w}-degree Gauss-Kruger zone ${zone}`
-    : `CGCS2000 / ${w}-degree Gauss-Kruger CM ${centralMeridianDeg}E`;
+  const name = options.zonePrefix ? `CGCS2000 / ${w}-degree Gauss-Kruger zone ${zone}` : `CGCS2000 / ${w}-degree Gauss-Kruger CM ${centralMeridianDeg}E`;
   return Object.freeze({ id: epsg ? `EPSG:${epsg}` : `custom:${proj4}`, epsg, proj4, name, units: 'metre' as const });
 }
 

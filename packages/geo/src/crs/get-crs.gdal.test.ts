@@ -5,7 +5,10 @@ import { getCrs, toWgs84 } from './index';
 /** Whether gdaltransform is on PATH; says once, visibly, when these checks are skipped. */
 function gdaltransformAvailable(): boolean {
   const ok = spawnSync('gdaltransform', ['--version'], { encoding: 'utf8' }).status === 0;
-  if (!ok) process.stderr.write('\n[geo] NOTICE: gdaltransform (gdal-bin) not found — the CRS checks against GDAL are SKIPPED. apt-get install gdal-bin to run them.\n\n');
+  if (!ok)
+    process.stderr.write(
+      '\n[geo] NOTICE: gdaltransform (gdal-bin) not found — the CRS checks against GDAL are SKIPPED. apt-get install gdal-bin to run them.\n\n',
+    );
   return ok;
 }
 
@@ -15,12 +18,64 @@ function gdaltransformAvailable(): boolean {
  * TOWGS84 the EPSG dataset had wrong (28992, 31370, 2039, 3844, 20255, 2326: corrected from PROJ's database).
  */
 const SAME_SHIFT = [
-  4490, 4491, 4496, 4502, 4513, 4522, 4533, 4534, 4545, 4554, // CGCS2000
-  4610, 2327, 2338, 2345, 2349, 2360, 2370, 2390, // Xian 1980
-  4214, 2401, 2420, 2442, 21413, 21420, 21453, 21463, // Beijing 1954 (centres outside the oil basins' regional shifts)
-  3395, 3857, 32650, 32748, 9518, // WGS 84
-  28992, 27700, 2154, 25832, 3035, 2056, 21781, 31467, 31370, 2039, 3844, 20255, 2326, 2046, // Europe, Israel, Australia, HK, South Africa
-  2193, 3112, 3577, 5070, 2263, 3006, 2180, 3067, 3414, 3826, 2100, 29902, 2157, // more national grids
+  4490,
+  4491,
+  4496,
+  4502,
+  4513,
+  4522,
+  4533,
+  4534,
+  4545,
+  4554, // CGCS2000
+  4610,
+  2327,
+  2338,
+  2345,
+  2349,
+  2360,
+  2370,
+  2390, // Xian 1980
+  4214,
+  2401,
+  2420,
+  2442,
+  21413,
+  21420,
+  21453,
+  21463, // Beijing 1954 (centres outside the oil basins' regional shifts)
+  3395,
+  3857,
+  32650,
+  32748,
+  9518, // WGS 84
+  28992,
+  27700,
+  2154,
+  25832,
+  3035,
+  2056,
+  21781,
+  31467,
+  31370,
+  2039,
+  3844,
+  20255,
+  2326,
+  2046, // Europe, Israel, Australia, HK, South Africa
+  2193,
+  3112,
+  3577,
+  5070,
+  2263,
+  3006,
+  2180,
+  3067,
+  3414,
+  3826,
+  2100,
+  29902,
+  2157, // more national grids
 ];
 
 /** gdaltransform's projected coordinates of [lon, lat] (WGS 84) in EPSG:code. */

@@ -80,7 +80,7 @@ describe('getCrs from the EPSG dataset', () => {
     expect(getCrs(2154).areaOfUse).toEqual([-9.86, 41.15, 10.38, 51.56]);
   });
 
-  it('uses PROJ\'s TOWGS84 where the dataset copied raw coordinate-frame or microradian rotations', () => {
+  it("uses PROJ's TOWGS84 where the dataset copied raw coordinate-frame or microradian rotations", () => {
     // Amersfoort to WGS 84 (4), EPSG:4833: PROJ's rotations are -0.3989574, 0.3439878, -1.8774016 arc-seconds.
     expect(getCrs(28992).proj4).toContain('+towgs84=565.4171,50.3319,465.5524,-0.3989574,0.3439878,-1.8774016,4.0725');
     // RD New's origin, where GDAL gives 5.38720350841377, 52.1551723011922 (gdaltransform -s_srs EPSG:28992 -t_srs EPSG:4326).
@@ -99,7 +99,7 @@ describe('getCrs from the EPSG dataset', () => {
     expect(getCrs(28992).note).toBeUndefined();
   });
 
-  it('falls back to PROJ\'s Helmert, and says so, when a datum grid is not installed', () => {
+  it("falls back to PROJ's Helmert, and says so, when a datum grid is not installed", () => {
     const uk = getCrs(27700);
     expect(uk.proj4).not.toContain('nadgrids');
     expect(uk.proj4).toContain('+towgs84=446.448,-125.157,542.06');

@@ -72,7 +72,11 @@ function areaOf(e: EpsgEntry): Crs['areaOfUse'] {
 }
 
 function unknown(epsg: number, why: string): CrsError {
-  return new CrsError('TIANDI_E_UNKNOWN_CRS', `不支持的坐标系 EPSG:${epsg} ${why}; pass the horizontal CRS with --crs "EPSG:<code>" or "+proj=…"`, String(epsg));
+  return new CrsError(
+    'TIANDI_E_UNKNOWN_CRS',
+    `不支持的坐标系 EPSG:${epsg} ${why}; pass the horizontal CRS with --crs "EPSG:<code>" or "+proj=…"`,
+    String(epsg),
+  );
 }
 
 /** A CRS from the EPSG dataset: geographic, projected, or the horizontal part of a compound CRS. */

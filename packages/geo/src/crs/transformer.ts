@@ -41,10 +41,7 @@ export function transformer(from: Crs, to: Crs): Transformer {
     const x = out[0];
     const y = out[1];
     if (!Number.isFinite(x) || !Number.isFinite(y)) {
-      throw new CrsError(
-        'TIANDI_E_TRANSFORM',
-        `坐标无法转换 cannot transform [${input[0]}, ${input[1]}] from ${from.id} to ${to.id}`,
-      );
+      throw new CrsError('TIANDI_E_TRANSFORM', `坐标无法转换 cannot transform [${input[0]}, ${input[1]}] from ${from.id} to ${to.id}`);
     }
     return [x, y];
   };

@@ -19,15 +19,28 @@ const O: LonLat = [102.26, 27.86];
 const { kx, ky } = metresPerDegree(O[1]);
 const at = (x: number, y: number): LonLat => [O[0] + x / kx, O[1] + y / ky];
 const net = buildNetwork(gridRoads({ origin: O, nx: 5, ny: 5, spacingM: 400 }));
-const plan: Plan = planRoutes({
-  targets: [
-    ...Array.from({ length: 8 }, (_, i) => ({ id: `T${i + 1}`, lonLat: at(100 + 180 * i, 50 + 170 * (i % 4)), priority: 1, serviceS: 600, areaM2: 120 + i, info: { village: '依洛村', score: 0.81, model: 'poppy-synth 1.0' } })),
-    { id: 'far "away", 远', lonLat: at(30000, 0), priority: 2, serviceS: 600 },
-  ],
-  teams: [{ id: 'A', name: '一组', start: at(800, 800), shiftS: 6 * 3600 }, { id: 'B', start: at(800, 800), shiftS: 6 * 3600 }],
-  network: net,
-  date: '2026-04-10',
-}, { maxIterations: 200, seed: 1 });
+const plan: Plan = planRoutes(
+  {
+    targets: [
+      ...Array.from({ length: 8 }, (_, i) => ({
+        id: `T${i + 1}`,
+        lonLat: at(100 + 180 * i, 50 + 170 * (i % 4)),
+        priority: 1,
+        serviceS: 600,
+        areaM2: 120 + i,
+        info: { village: '依洛村', score: 0.81, model: 'poppy-synth 1.0' },
+      })),
+      { id: 'far "away", 远', lonLat: at(30000, 0), priority: 2, serviceS: 600 },
+    ],
+    teams: [
+      { id: 'A', name: '一组', start: at(800, 800), shiftS: 6 * 3600 },
+      { id: 'B', start: at(800, 800), shiftS: 6 * 3600 },
+    ],
+    network: net,
+    date: '2026-04-10',
+  },
+  { maxIterations: 200, seed: 1 },
+);
 
 type El = { nodeName: string; childNodes: Iterable<El>; nodeType: number; getAttribute(n: string): string | null; textContent: string | null };
 const kids = (e: El, name?: string): El[] => [...e.childNodes].filter((c) => c.nodeType === 1 && (!name || c.nodeName === name));
@@ -36,7 +49,27 @@ const kids = (e: El, name?: string): El[] => [...e.childNodes].filter((c) => c.n
 const ORDER: Record<string, string[]> = {
   gpx: ['metadata', 'wpt', 'rte', 'trk', 'extensions'],
   metadata: ['name', 'desc', 'author', 'copyright', 'link', 'time', 'keywords', 'bounds', 'extensions'],
-  wpt: ['ele', 'time', 'magvar', 'geoidheight', 'name', 'cmt', 'desc', 'src', 'link', 'sym', 'type', 'fix', 'sat', 'hdop', 'vdop', 'pdop', 'ageofdgpsdata', 'dgpsid', 'extensions'],
+  wpt: [
+    'ele',
+    'time',
+    'magvar',
+    'geoidheight',
+    'name',
+    'cmt',
+    'desc',
+    'src',
+    'link',
+    'sym',
+    'type',
+    'fix',
+    'sat',
+    'hdop',
+    'vdop',
+    'pdop',
+    'ageofdgpsdata',
+    'dgpsid',
+    'extensions',
+  ],
   rte: ['name', 'cmt', 'desc', 'src', 'link', 'number', 'type', 'extensions', 'rtept'],
   trk: ['name', 'cmt', 'desc', 'src', 'link', 'number', 'type', 'extensions', 'trkseg'],
   trkseg: ['trkpt', 'extensions'],
@@ -124,12 +157,17 @@ describe('exports', () => {
 
   it('routes.kml parses back to the same placemarks and coordinates', () => {
     const kml = planToKml(plan);
-    const doc = create(kml).end({ format: 'object' }) as { kml: { Document: { Placemark: { name?: string; LineString?: { coordinates: string }; Point?: { coordinates: string } }[] } } };
+    const doc = create(kml).end({ format: 'object' }) as {
+      kml: { Document: { Placemark: { name?: string; LineString?: { coordinates: string }; Point?: { coordinates: string } }[] } };
+    };
     const pms = doc.kml.Document.Placemark;
     const fc = planToGeoJson(plan);
     expect(pms.length).toBe(fc.features.length);
     const line = pms.find((p) => p.LineString)!;
-    const coords = line.LineString!.coordinates.trim().split(/\s+/).map((c) => c.split(',').map(Number));
+    const coords = line
+      .LineString!.coordinates.trim()
+      .split(/\s+/)
+      .map((c) => c.split(',').map(Number));
     expect(coords.length).toBe(plan.routes[0].path.length);
     expect(coords[0][0]).toBeCloseTo(plan.routes[0].path[0][0], 6);
     expect(pms.some((p) => p.name === '1. 依洛村 ' + plan.routes[0].stops[0].targetId)).toBe(true);

@@ -26,7 +26,13 @@ export function planToGpx(plan: Plan): string {
       });
     });
     wpts.push(...pts);
-    routes.push(new Route({ name: label, desc: `${r.stops.length} 站 stops, ${(r.distanceM / 1000).toFixed(1)} km, ${formatClock(r.departS)}–${formatClock(r.returnS)}`, rtept: pts }));
+    routes.push(
+      new Route({
+        name: label,
+        desc: `${r.stops.length} 站 stops, ${(r.distanceM / 1000).toFixed(1)} km, ${formatClock(r.departS)}–${formatClock(r.returnS)}`,
+        rtept: pts,
+      }),
+    );
     tracks.push(new Track([new Segment(r.path.map(([lon, lat]) => new Point(lat, lon)))], { name: `${label} 路线 path` }));
   }
   const b = new BaseBuilder();
@@ -37,11 +43,34 @@ export function planToGpx(plan: Plan): string {
   return buildGPX(schemaOrder('gpx', b.toObject()) as ReturnType<BaseBuilder['toObject']>);
 }
 
-const PT = ['attributes', 'ele', 'time', 'magvar', 'geoidheight', 'name', 'cmt', 'desc', 'src', 'link', 'sym', 'type', 'fix', 'sat', 'hdop', 'vdop', 'pdop', 'ageofdgpsdata', 'dgpsid', 'extensions'];
+const PT = [
+  'attributes',
+  'ele',
+  'time',
+  'magvar',
+  'geoidheight',
+  'name',
+  'cmt',
+  'desc',
+  'src',
+  'link',
+  'sym',
+  'type',
+  'fix',
+  'sat',
+  'hdop',
+  'vdop',
+  'pdop',
+  'ageofdgpsdata',
+  'dgpsid',
+  'extensions',
+];
 const SEQUENCE: Record<string, string[]> = {
   gpx: ['attributes', 'metadata', 'wpt', 'rte', 'trk', 'extensions'],
   metadata: ['name', 'desc', 'author', 'copyright', 'link', 'time', 'keywords', 'bounds', 'extensions'],
-  wpt: PT, rtept: PT, trkpt: PT,
+  wpt: PT,
+  rtept: PT,
+  trkpt: PT,
   rte: ['name', 'cmt', 'desc', 'src', 'link', 'number', 'type', 'extensions', 'rtept'],
   trk: ['name', 'cmt', 'desc', 'src', 'link', 'number', 'type', 'extensions', 'trkseg'],
   trkseg: ['trkpt', 'extensions'],

@@ -11,23 +11,32 @@ import { networkTimeMatrix } from './time-matrix';
 const O: LonLat = [102.3, 27.9];
 const { kx, ky } = metresPerDegree(O[1]);
 const at = (x: number, y: number): LonLat => [O[0] + x / kx, O[1] + y / ky];
-const line = (coords: LonLat[], props: Record<string, unknown> = {}) => ({ type: 'Feature', properties: { highway: 'unclassified', ...props }, geometry: { type: 'LineString', coordinates: coords } });
+const line = (coords: LonLat[], props: Record<string, unknown> = {}) => ({
+  type: 'Feature',
+  properties: { highway: 'unclassified', ...props },
+  geometry: { type: 'LineString', coordinates: coords },
+});
 /** A place right on an edge, bypassing {@link locate} (which joins only strongly connected parts). */
 const onEdge = (net: ReturnType<typeof buildNetwork>, edge: number, t: number) => {
   const e = net.edges[edge];
-  const p: LonLat = [e.coords[0][0] + t * (e.coords[e.coords.length - 1][0] - e.coords[0][0]), e.coords[0][1] + t * (e.coords[e.coords.length - 1][1] - e.coords[0][1])];
+  const p: LonLat = [
+    e.coords[0][0] + t * (e.coords[e.coords.length - 1][0] - e.coords[0][0]),
+    e.coords[0][1] + t * (e.coords[e.coords.length - 1][1] - e.coords[0][1]),
+  ];
   return { lonLat: p, edge, t, accessLonLat: p, walkM: 0, component: e.scc };
 };
 const fc = (features: unknown[]) => ({ type: 'FeatureCollection', features }) as Parameters<typeof buildNetwork>[0];
 
 describe('buildNetwork', () => {
   it('nodes only where lines share a vertex: crossings and near misses stay apart', () => {
-    const net = buildNetwork(fc([
-      line([at(0, 0), at(500, 0), at(1000, 0)]),
-      line([at(500, -500), at(500, 0), at(500, 500)]), // shares (500, 0) with the first: a junction
-      line([at(800, 3), at(800, 400)]), // ends 3 m from the first line: not joined
-      line([at(200, -300), at(200, 300)]), // crosses the first without a shared vertex: not joined
-    ]));
+    const net = buildNetwork(
+      fc([
+        line([at(0, 0), at(500, 0), at(1000, 0)]),
+        line([at(500, -500), at(500, 0), at(500, 500)]), // shares (500, 0) with the first: a junction
+        line([at(800, 3), at(800, 400)]), // ends 3 m from the first line: not joined
+        line([at(200, -300), at(200, 300)]), // crosses the first without a shared vertex: not joined
+      ]),
+    );
     // Nodes: 0,0 / 500,0 / 1000,0 / 500,±500 / 800,3 / 800,400 / 200,±300 = 9
     expect(net.nodeCount).toBe(9);
     expect(new Set(net.componentOf).size).toBe(3);
@@ -38,39 +47,48 @@ describe('buildNetwork', () => {
 
   it('joins ways that share an OSM node id, and not ways that only share a coordinate', () => {
     const way = (nodes: number[], coords: LonLat[], tags: Record<string, unknown> = {}) => ({ nodes, coords, tags: { highway: 'residential', ...tags } });
-    const net = buildNetwork({ ways: [
-      way([1, 2, 3], [at(0, 0), at(500, 0), at(1000, 0)]),
-      way([4, 2, 5], [at(500, -500), at(500, 0), at(500, 500)]), // node 2 shared: a junction
-      way([6, 7, 8], [at(300, -500), at(300, 0), at(300, 500)], { bridge: 'yes', layer: '1' }),
-      way([9, 10], [at(300, 0), at(300, 700)]), // starts at the bridge's coordinate but another node: apart
-    ] });
+    const net = buildNetwork({
+      ways: [
+        way([1, 2, 3], [at(0, 0), at(500, 0), at(1000, 0)]),
+        way([4, 2, 5], [at(500, -500), at(500, 0), at(500, 500)]), // node 2 shared: a junction
+        way([6, 7, 8], [at(300, -500), at(300, 0), at(300, 500)], { bridge: 'yes', layer: '1' }),
+        way([9, 10], [at(300, 0), at(300, 700)]), // starts at the bridge's coordinate but another node: apart
+      ],
+    });
     expect(new Set(net.componentOf).size).toBe(3);
     expect(net.edges.length).toBe(6); // two ways split at node 2, the bridge and the last way whole
   });
 
   it('keeps the inner vertex of a bridge off the road below but joins its ends to the ground', () => {
-    const net = buildNetwork(fc([
-      line([at(0, 0), at(500, 0), at(1000, 0)]),
-      line([at(500, -200), at(500, 0), at(500, 200)], { bridge: 'yes' }), // passes over (500, 0)
-      line([at(500, 200), at(500, 600)]), // the bridge's end meets the ground road
-      line([at(0, 0), at(0, -300)], { tunnel: 'yes' }), // a tunnel's end meets the road
-    ]));
+    const net = buildNetwork(
+      fc([
+        line([at(0, 0), at(500, 0), at(1000, 0)]),
+        line([at(500, -200), at(500, 0), at(500, 200)], { bridge: 'yes' }), // passes over (500, 0)
+        line([at(500, 200), at(500, 600)]), // the bridge's end meets the ground road
+        line([at(0, 0), at(0, -300)], { tunnel: 'yes' }), // a tunnel's end meets the road
+      ]),
+    );
     const c = net.componentOf;
-    const node = (p: LonLat) => { for (let i = 0; i < net.nodeCount; i++) if (Math.hypot(net.nodeLonLat[2 * i] - p[0], net.nodeLonLat[2 * i + 1] - p[1]) < 1e-9) return i; return -1; };
+    const node = (p: LonLat) => {
+      for (let i = 0; i < net.nodeCount; i++) if (Math.hypot(net.nodeLonLat[2 * i] - p[0], net.nodeLonLat[2 * i + 1] - p[1]) < 1e-9) return i;
+      return -1;
+    };
     expect(c[node(at(500, 600))]).toBe(c[node(at(500, -200))]); // over the bridge
     expect(c[node(at(0, -300))]).toBe(c[node(at(1000, 0))]); // through the tunnel
     expect(c[node(at(500, 600))]).not.toBe(c[node(at(1000, 0))]); // no step down from the bridge
   });
 
   it('leaves out ways under construction, proposed, abandoned, raceways and private roads', () => {
-    const net = buildNetwork(fc([
-      line([at(0, 0), at(1000, 0)]),
-      line([at(0, 100), at(1000, 100)], { highway: 'construction' }),
-      line([at(0, 200), at(1000, 200)], { highway: 'proposed' }),
-      line([at(0, 300), at(1000, 300)], { highway: 'raceway' }),
-      line([at(0, 400), at(1000, 400)], { access: 'private' }),
-      line([at(0, 500), at(1000, 500)], { access: 'private', foot: 'yes' }), // people on foot let in: kept
-    ]));
+    const net = buildNetwork(
+      fc([
+        line([at(0, 0), at(1000, 0)]),
+        line([at(0, 100), at(1000, 100)], { highway: 'construction' }),
+        line([at(0, 200), at(1000, 200)], { highway: 'proposed' }),
+        line([at(0, 300), at(1000, 300)], { highway: 'raceway' }),
+        line([at(0, 400), at(1000, 400)], { access: 'private' }),
+        line([at(0, 500), at(1000, 500)], { access: 'private', foot: 'yes' }), // people on foot let in: kept
+      ]),
+    );
     expect(net.excluded).toBe(4);
     expect(net.edges.length).toBe(2);
     // A line with no tags at all is a road of unknown class, driven at the fallback speed.
@@ -80,13 +98,15 @@ describe('buildNetwork', () => {
 
   it('makes roundabouts one-way, and puts access points outside tunnels, bridges and motorways', () => {
     const ring = [at(0, 0), at(100, 0), at(100, 100), at(0, 100), at(0, 0)];
-    const net = buildNetwork(fc([
-      line(ring, { junction: 'roundabout' }),
-      line([at(100, 0), at(600, 0)], { tunnel: 'yes' }),
-      line([at(600, 0), at(900, 0)]),
-      line([at(0, 100), at(0, 600)], { highway: 'motorway', oneway: 'no' }),
-      line([at(0, 600), at(-400, 600)]),
-    ]));
+    const net = buildNetwork(
+      fc([
+        line(ring, { junction: 'roundabout' }),
+        line([at(100, 0), at(600, 0)], { tunnel: 'yes' }),
+        line([at(600, 0), at(900, 0)]),
+        line([at(0, 100), at(0, 600)], { highway: 'motorway', oneway: 'no' }),
+        line([at(0, 600), at(-400, 600)]),
+      ]),
+    );
     expect(net.edges.filter((e) => e.highway === 'unclassified' && e.oneway).length).toBe(3); // the ring, split where the tunnel and motorway join it
     const inTunnel = locate(net, at(350, 5), [at(350, 5)], 1000)!;
     expect(net.edges[inTunnel.edge].access).toBe(1);
@@ -96,10 +116,12 @@ describe('buildNetwork', () => {
   });
 
   it('sends a place beside a one-way stub on foot to the connected network', () => {
-    const net = buildNetwork(fc([
-      line([at(0, 0), at(1000, 0)]),
-      line([at(500, 0), at(500, 300)], { oneway: 'yes' }), // leads out, no way back
-    ]));
+    const net = buildNetwork(
+      fc([
+        line([at(0, 0), at(1000, 0)]),
+        line([at(500, 0), at(500, 300)], { oneway: 'yes' }), // leads out, no way back
+      ]),
+    );
     const l = locate(net, at(520, 290), [at(520, 290)], 1000)!;
     expect(net.edges[l.edge].highway).toBe('unclassified');
     expect(l.accessLonLat[1]).toBeCloseTo(at(0, 0)[1], 6);
@@ -108,11 +130,13 @@ describe('buildNetwork', () => {
 
   it('merges shape vertices into single edges but keeps junctions and class changes', () => {
     const wiggle = Array.from({ length: 11 }, (_, i) => at(100 * i, i % 2 ? 30 : 0));
-    const net = buildNetwork(fc([
-      line(wiggle), // 10 pieces, one road
-      line([at(1000, 0), at(1000, 300), at(1000, 600)], { highway: 'track' }), // class changes at (1000,0)
-      line([at(1000, 600), at(1200, 700), at(1400, 600)], { highway: 'track', oneway: 'yes' }), // one-way after two-way: kept
-    ]));
+    const net = buildNetwork(
+      fc([
+        line(wiggle), // 10 pieces, one road
+        line([at(1000, 0), at(1000, 300), at(1000, 600)], { highway: 'track' }), // class changes at (1000,0)
+        line([at(1000, 600), at(1200, 700), at(1400, 600)], { highway: 'track', oneway: 'yes' }), // one-way after two-way: kept
+      ]),
+    );
     expect(net.nodeCount).toBe(4); // (0,0), (1000,0), (1000,600), (1400,600)
     expect(net.edges.length).toBe(3);
     const road = net.edges.find((e) => e.highway === 'unclassified')!;
@@ -124,7 +148,11 @@ describe('buildNetwork', () => {
     const a = locate(net, at(150, 40), [at(150, 40)], 100)!;
     expect(a.edge).toBe(net.edges.indexOf(road));
     expect(a.walkM).toBeLessThan(30);
-    const b = onEdge(net, net.edges.findIndex((e) => e.oneway), 1);
+    const b = onEdge(
+      net,
+      net.edges.findIndex((e) => e.oneway),
+      1,
+    );
     const path = legPath(net, a, b);
     const m = networkTimeMatrix(net, [a, b], { maxDirectWalkM: 0 });
     let len = 0;
@@ -144,11 +172,13 @@ describe('buildNetwork', () => {
   });
 
   it('respects one-way streets (yes and -1) but not on footpaths', () => {
-    const net = buildNetwork(fc([
-      line([at(0, 0), at(1000, 0)], { oneway: 'yes' }),
-      line([at(0, 100), at(1000, 100)], { oneway: '-1' }),
-      line([at(0, 200), at(1000, 200)], { highway: 'path', oneway: 'yes' }),
-    ]));
+    const net = buildNetwork(
+      fc([
+        line([at(0, 0), at(1000, 0)], { oneway: 'yes' }),
+        line([at(0, 100), at(1000, 100)], { oneway: '-1' }),
+        line([at(0, 200), at(1000, 200)], { highway: 'path', oneway: 'yes' }),
+      ]),
+    );
     const dj = new Dijkstra(net);
     const east = (y: number) => {
       const k = net.edges.findIndex((e) => Math.abs(e.coords[0][1] - at(0, y)[1]) < 1e-9);
@@ -173,7 +203,9 @@ describe('buildNetwork', () => {
 
   it('rejects input that is not a FeatureCollection of lines with a stable code', () => {
     expect(() => buildNetwork({ type: 'Feature' } as never)).toThrow(expect.objectContaining({ code: 'TIANDI_E_ROADS' }));
-    expect(() => buildNetwork(fc([{ type: 'Feature', properties: {}, geometry: { type: 'Point', coordinates: [0, 0] } }]))).toThrow(expect.objectContaining({ code: 'TIANDI_E_ROADS' }));
+    expect(() => buildNetwork(fc([{ type: 'Feature', properties: {}, geometry: { type: 'Point', coordinates: [0, 0] } }]))).toThrow(
+      expect.objectContaining({ code: 'TIANDI_E_ROADS' }),
+    );
   });
 });
 
@@ -192,21 +224,25 @@ describe('networkTimeMatrix', () => {
       D[e.from * N + e.to] = Math.min(D[e.from * N + e.to], e.timeS);
       if (!e.oneway) D[e.to * N + e.from] = Math.min(D[e.to * N + e.from], e.timeS);
     }
-    for (let k = 0; k < N; k++) for (let i = 0; i < N; i++) for (let j = 0; j < N; j++) if (D[i * N + k] + D[k * N + j] < D[i * N + j]) D[i * N + j] = D[i * N + k] + D[k * N + j];
+    for (let k = 0; k < N; k++)
+      for (let i = 0; i < N; i++) for (let j = 0; j < N; j++) if (D[i * N + k] + D[k * N + j] < D[i * N + j]) D[i * N + j] = D[i * N + k] + D[k * N + j];
     const walk = 4 / 3.6;
-    for (let i = 0; i < locs.length; i++) for (let j = 0; j < locs.length; j++) {
-      if (i === j) continue;
-      const a = locs[i], b = locs[j];
-      const ea = net.edges[a.edge], eb = net.edges[b.edge];
-      const exits: [number, number][] = [[ea.to, (1 - a.t) * ea.timeS]];
-      if (!ea.oneway) exits.push([ea.from, a.t * ea.timeS]);
-      const entries: [number, number][] = [[eb.from, b.t * eb.timeS]];
-      if (!eb.oneway) entries.push([eb.to, (1 - b.t) * eb.timeS]);
-      let best = Infinity;
-      for (const [u, cu] of exits) for (const [v, cv] of entries) best = Math.min(best, cu + D[u * N + v] + cv);
-      if (a.edge === b.edge && (!ea.oneway || b.t >= a.t)) best = Math.min(best, Math.abs(b.t - a.t) * ea.timeS);
-      expect(m.timeS[i * locs.length + j]).toBeCloseTo(best + (a.walkM + b.walkM) / walk, 6);
-    }
+    for (let i = 0; i < locs.length; i++)
+      for (let j = 0; j < locs.length; j++) {
+        if (i === j) continue;
+        const a = locs[i],
+          b = locs[j];
+        const ea = net.edges[a.edge],
+          eb = net.edges[b.edge];
+        const exits: [number, number][] = [[ea.to, (1 - a.t) * ea.timeS]];
+        if (!ea.oneway) exits.push([ea.from, a.t * ea.timeS]);
+        const entries: [number, number][] = [[eb.from, b.t * eb.timeS]];
+        if (!eb.oneway) entries.push([eb.to, (1 - b.t) * eb.timeS]);
+        let best = Infinity;
+        for (const [u, cu] of exits) for (const [v, cv] of entries) best = Math.min(best, cu + D[u * N + v] + cv);
+        if (a.edge === b.edge && (!ea.oneway || b.t >= a.t)) best = Math.min(best, Math.abs(b.t - a.t) * ea.timeS);
+        expect(m.timeS[i * locs.length + j]).toBeCloseTo(best + (a.walkM + b.walkM) / walk, 6);
+      }
   });
 
   it('draws a leg along the network whose length matches the matrix distance', () => {

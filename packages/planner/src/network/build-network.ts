@@ -121,15 +121,37 @@ export function buildNetwork(roads: RoadsInput, options: BuildNetworkOptions = {
   const { sccOf, mainScc } = strongComponents(edges, nodeCount, arcs.outStart, arcs.outTo);
   const nodeLonLat = Float64Array.from(j.nodeXY);
   return {
-    origin, kx, ky, nodeCount, nodeLonLat, edges, ...arcs, componentOf, sccOf, mainScc,
-    ...snapSegments(edges, origin, kx, ky), skipped, excluded, terrain: !!options.elevation,
+    origin,
+    kx,
+    ky,
+    nodeCount,
+    nodeLonLat,
+    edges,
+    ...arcs,
+    componentOf,
+    sccOf,
+    mainScc,
+    ...snapSegments(edges, origin, kx, ky),
+    skipped,
+    excluded,
+    terrain: !!options.elevation,
   };
 }
 
 /** The centre of the usable ways' bounding box: the origin of the local plane used for snapping. */
 function centreOf(ways: OsmWay[], usable: boolean[]): LonLat {
-  let minX = Infinity, minY = Infinity, maxX = -Infinity, maxY = -Infinity;
-  ways.forEach((w, i) => { if (usable[i]) for (const [x, y] of w.coords) { minX = Math.min(minX, x); maxX = Math.max(maxX, x); minY = Math.min(minY, y); maxY = Math.max(maxY, y); } });
+  let minX = Infinity,
+    minY = Infinity,
+    maxX = -Infinity,
+    maxY = -Infinity;
+  ways.forEach((w, i) => {
+    if (usable[i])
+      for (const [x, y] of w.coords) {
+        minX = Math.min(minX, x);
+        maxX = Math.max(maxX, x);
+        minY = Math.min(minY, y);
+        maxY = Math.max(maxY, y);
+      }
+  });
   return [(minX + maxX) / 2, (minY + maxY) / 2];
 }
-

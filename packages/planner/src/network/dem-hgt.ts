@@ -29,11 +29,17 @@ export function elevationFromHgt(bytes: Uint8Array, name: string): ElevationAt {
   const post = (r: number, c: number): number => view.getInt16(2 * (r * size + c), false);
   const step = size - 1;
   return (lon, lat) => {
-    const x = (lon - lon0) * step, y = (lat0 + 1 - lat) * step;
+    const x = (lon - lon0) * step,
+      y = (lat0 + 1 - lat) * step;
     if (!(x >= 0 && y >= 0 && x <= step && y <= step)) return NaN;
-    const c = Math.min(step - 1, Math.floor(x)), r = Math.min(step - 1, Math.floor(y));
-    const fx = x - c, fy = y - r;
-    const h00 = post(r, c), h01 = post(r, c + 1), h10 = post(r + 1, c), h11 = post(r + 1, c + 1);
+    const c = Math.min(step - 1, Math.floor(x)),
+      r = Math.min(step - 1, Math.floor(y));
+    const fx = x - c,
+      fy = y - r;
+    const h00 = post(r, c),
+      h01 = post(r, c + 1),
+      h10 = post(r + 1, c),
+      h11 = post(r + 1, c + 1);
     if (h00 === -32768 || h01 === -32768 || h10 === -32768 || h11 === -32768) return NaN;
     return (h00 * (1 - fx) + h01 * fx) * (1 - fy) + (h10 * (1 - fx) + h11 * fx) * fy;
   };

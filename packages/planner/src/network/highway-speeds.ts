@@ -1,9 +1,27 @@
 /** Default travel speeds (km/h) per OSM `highway` class, for a survey vehicle on rural roads, and on foot on paths. */
 export const DEFAULT_SPEEDS_KMH: Readonly<Record<string, number>> = Object.freeze({
-  motorway: 80, motorway_link: 50, trunk: 60, trunk_link: 40, primary: 50, primary_link: 35,
-  secondary: 40, secondary_link: 30, tertiary: 30, tertiary_link: 25, unclassified: 25, residential: 20,
-  living_street: 10, service: 15, road: 20, track: 12,
-  path: 4, footway: 4, pedestrian: 4, bridleway: 4, steps: 2, cycleway: 10,
+  motorway: 80,
+  motorway_link: 50,
+  trunk: 60,
+  trunk_link: 40,
+  primary: 50,
+  primary_link: 35,
+  secondary: 40,
+  secondary_link: 30,
+  tertiary: 30,
+  tertiary_link: 25,
+  unclassified: 25,
+  residential: 20,
+  living_street: 10,
+  service: 15,
+  road: 20,
+  track: 12,
+  path: 4,
+  footway: 4,
+  pedestrian: 4,
+  bridleway: 4,
+  steps: 2,
+  cycleway: 10,
 });
 
 /** Classes travelled on foot: one-way tags do not apply. */
@@ -30,8 +48,21 @@ export function onewayOf(props: Record<string, unknown>): -1 | 0 | 1 {
 
 /** `highway` values that are not (yet, or any longer) travelled: left out of the network. */
 export const UNUSABLE_CLASSES: ReadonlySet<string> = new Set([
-  'construction', 'proposed', 'abandoned', 'disused', 'razed', 'raceway', 'platform', 'bus_guideway', 'escape', 'elevator', 'no', 'planned',
-  'services', 'rest_area', 'bus_stop', // areas drawn as closed ways, not roads
+  'construction',
+  'proposed',
+  'abandoned',
+  'disused',
+  'razed',
+  'raceway',
+  'platform',
+  'bus_guideway',
+  'escape',
+  'elevator',
+  'no',
+  'planned',
+  'services',
+  'rest_area',
+  'bus_stop', // areas drawn as closed ways, not roads
 ]);
 const CLOSED = new Set(['private', 'no']);
 const OPEN = new Set(['yes', 'designated', 'permissive', 'destination']);

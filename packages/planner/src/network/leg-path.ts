@@ -11,10 +11,12 @@ export function edgeSlice(e: NetworkEdge, t0: number, t1: number): LonLat[] {
     while (k < T.length - 1 && T[k] < t) k++;
     const span = T[k] - T[k - 1];
     const f = span > 0 ? (t - T[k - 1]) / span : 0;
-    const a = e.coords[k - 1], b = e.coords[k];
+    const a = e.coords[k - 1],
+      b = e.coords[k];
     return [a[0] + f * (b[0] - a[0]), a[1] + f * (b[1] - a[1])];
   };
-  const lo = Math.min(t0, t1), hi = Math.max(t0, t1);
+  const lo = Math.min(t0, t1),
+    hi = Math.max(t0, t1);
   const pts: LonLat[] = [at(lo)];
   for (let k = 0; k < e.coords.length; k++) if (e.coordT[k] > lo && e.coordT[k] < hi) pts.push(e.coords[k]);
   pts.push(at(hi));

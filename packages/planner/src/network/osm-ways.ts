@@ -32,7 +32,10 @@ export function waysFromOsm(bytes: Uint8Array, name = 'roads'): OsmWay[] {
     return waysFromOsmPbf(b);
   } catch (e) {
     if (e instanceof PlannerError) throw e;
-    throw new PlannerError('TIANDI_E_ROADS', `${name}: 不是可读的 OSM 文件 not a readable OpenStreetMap extract (.osm.pbf, .osm, .osm.gz): ${(e as Error).message}`);
+    throw new PlannerError(
+      'TIANDI_E_ROADS',
+      `${name}: 不是可读的 OSM 文件 not a readable OpenStreetMap extract (.osm.pbf, .osm, .osm.gz): ${(e as Error).message}`,
+    );
   }
 }
 
@@ -60,7 +63,10 @@ export function waysFromOsmXml(text: string): OsmWay[] {
     else if (way && t.name === 'tag') way.tags[a.k] = a.v;
   });
   sax.on('closetag', (t) => {
-    if (t.name === 'way' && way) { if (way.tags.highway) raw.push(way); way = null; }
+    if (t.name === 'way' && way) {
+      if (way.tags.highway) raw.push(way);
+      way = null;
+    }
   });
   sax.write(text).close();
   const ways: OsmWay[] = [];
@@ -69,7 +75,10 @@ export function waysFromOsmXml(text: string): OsmWay[] {
 }
 
 /** Ways from GeoJSON LineStrings/MultiLineStrings; `properties.nodes` (OSM node ids, one per vertex) is used when present. */
-export function waysFromGeoJson(fc: { type?: string; features?: { geometry?: { type?: string; coordinates?: unknown } | null; properties?: Record<string, unknown> | null }[] }): { ways: OsmWay[]; skipped: number } {
+export function waysFromGeoJson(fc: {
+  type?: string;
+  features?: { geometry?: { type?: string; coordinates?: unknown } | null; properties?: Record<string, unknown> | null }[];
+}): { ways: OsmWay[]; skipped: number } {
   if (!fc || fc.type !== 'FeatureCollection' || !Array.isArray(fc.features))
     throw new PlannerError('TIANDI_E_ROADS', '路网应为 GeoJSON FeatureCollection road network must be a GeoJSON FeatureCollection of LineStrings');
   const ways: OsmWay[] = [];
@@ -82,9 +91,17 @@ export function waysFromGeoJson(fc: { type?: string; features?: { geometry?: { t
     const ids = Array.isArray(tags.nodes) ? (tags.nodes as (number | string)[]) : null;
     delete tags.nodes;
     for (const part of parts) {
-      if (!Array.isArray(part) || part.length < 2 || !part.every(isLonLat)) { skipped++; continue; }
+      if (!Array.isArray(part) || part.length < 2 || !part.every(isLonLat)) {
+        skipped++;
+        continue;
+      }
       const coords = (part as number[][]).map((p) => [p[0], p[1]] as LonLat);
-      ways.push({ id: (tags.id as string | number | undefined) ?? i, coords, tags, ...(ids && parts.length === 1 && ids.length === coords.length ? { nodes: ids } : {}) });
+      ways.push({
+        id: (tags.id as string | number | undefined) ?? i,
+        coords,
+        tags,
+        ...(ids && parts.length === 1 && ids.length === coords.length ? { nodes: ids } : {}),
+      });
     }
   });
   return { ways, skipped };
@@ -95,11 +112,16 @@ function pushWay<K>(ways: OsmWay[], id: number, refs: K[], tags: Record<string, 
   const nodes: K[] = [];
   for (const r of refs) {
     const p = nodeAt.get(r);
-    if (p) { coords.push(p); nodes.push(r); } // a way cut by the extract's edge keeps its nodes inside
+    if (p) {
+      coords.push(p);
+      nodes.push(r);
+    } // a way cut by the extract's edge keeps its nodes inside
   }
   if (coords.length >= 2) ways.push({ id, nodes: nodes as (number | string)[], coords, tags });
 }
 
 function isLonLat(p: unknown): boolean {
-  return Array.isArray(p) && p.length >= 2 && Number.isFinite(p[0]) && Number.isFinite(p[1]) && Math.abs(p[0] as number) <= 180 && Math.abs(p[1] as number) <= 90;
+  return (
+    Array.isArray(p) && p.length >= 2 && Number.isFinite(p[0]) && Number.isFinite(p[1]) && Math.abs(p[0] as number) <= 180 && Math.abs(p[1] as number) <= 90
+  );
 }

@@ -9,12 +9,13 @@ export class SegmentGrid {
     const n = coords.length / 4;
     for (let s = 0; s < n; s++) {
       const [x0, y0, x1, y1] = this.cellBox(s);
-      for (let cx = x0; cx <= x1; cx++) for (let cy = y0; cy <= y1; cy++) {
-        const k = key(cx, cy);
-        let list = this.cells.get(k);
-        if (!list) this.cells.set(k, (list = []));
-        list.push(s);
-      }
+      for (let cx = x0; cx <= x1; cx++)
+        for (let cy = y0; cy <= y1; cy++) {
+          const k = key(cx, cy);
+          let list = this.cells.get(k);
+          if (!list) this.cells.set(k, (list = []));
+          list.push(s);
+        }
     }
   }
 
@@ -38,16 +39,22 @@ export class SegmentGrid {
   cellBox(s: number): [number, number, number, number] {
     const c = this.coords;
     const f = (v: number): number => Math.floor(v / this.cellM);
-    return [f(Math.min(c[4 * s], c[4 * s + 2])), f(Math.min(c[4 * s + 1], c[4 * s + 3])), f(Math.max(c[4 * s], c[4 * s + 2])), f(Math.max(c[4 * s + 1], c[4 * s + 3]))];
+    return [
+      f(Math.min(c[4 * s], c[4 * s + 2])),
+      f(Math.min(c[4 * s + 1], c[4 * s + 3])),
+      f(Math.max(c[4 * s], c[4 * s + 2])),
+      f(Math.max(c[4 * s + 1], c[4 * s + 3])),
+    ];
   }
 
   /** Segments sharing a cell with segment `s` or with the box around (x, y) of radius r. */
   near(x: number, y: number, r: number, out: Set<number> = new Set()): Set<number> {
     const f = (v: number): number => Math.floor(v / this.cellM);
-    for (let cx = f(x - r); cx <= f(x + r); cx++) for (let cy = f(y - r); cy <= f(y + r); cy++) {
-      const list = this.cells.get(key(cx, cy));
-      if (list) for (const s of list) out.add(s);
-    }
+    for (let cx = f(x - r); cx <= f(x + r); cx++)
+      for (let cy = f(y - r); cy <= f(y + r); cy++) {
+        const list = this.cells.get(key(cx, cy));
+        if (list) for (const s of list) out.add(s);
+      }
     return out;
   }
 
@@ -72,8 +79,12 @@ function key(cx: number, cy: number): number {
 
 /** Projection of (x, y) on segment s: [t in 0..1, distance]. */
 export function projectOnSegment(c: Float64Array, s: number, x: number, y: number): [number, number] {
-  const ax = c[4 * s], ay = c[4 * s + 1], bx = c[4 * s + 2], by = c[4 * s + 3];
-  const dx = bx - ax, dy = by - ay;
+  const ax = c[4 * s],
+    ay = c[4 * s + 1],
+    bx = c[4 * s + 2],
+    by = c[4 * s + 3];
+  const dx = bx - ax,
+    dy = by - ay;
   const L2 = dx * dx + dy * dy;
   let t = L2 > 0 ? ((x - ax) * dx + (y - ay) * dy) / L2 : 0;
   t = Math.max(0, Math.min(1, t));

@@ -25,7 +25,11 @@ export function junctions(ways: OsmWay[], usable: boolean[]): Junctions {
   const nodeXY: number[] = [];
   const nodeOf = (k: string, p: LonLat): number => {
     let id = nodeId.get(k);
-    if (id === undefined) { id = nodeXY.length / 2; nodeId.set(k, id); nodeXY.push(p[0], p[1]); }
+    if (id === undefined) {
+      id = nodeXY.length / 2;
+      nodeId.set(k, id);
+      nodeXY.push(p[0], p[1]);
+    }
     return id;
   };
   return { keys, uses, nodeOf, nodeXY };
@@ -57,28 +61,53 @@ export function splitWays(ways: OsmWay[], usable: boolean[], j: Junctions, speed
 }
 
 /** The edge along way `w` from vertex `start` to `k` (reversed for `oneway=-1`); null for a zero-length loop. */
-function wayPiece(w: OsmWay, wi: number, start: number, k: number, j: Junctions, speeds: Record<string, number>, elevation: ElevationAt | undefined): NetworkEdge | null {
+function wayPiece(
+  w: OsmWay,
+  wi: number,
+  start: number,
+  k: number,
+  j: Junctions,
+  speeds: Record<string, number>,
+  elevation: ElevationAt | undefined,
+): NetworkEdge | null {
   const hw = String(w.tags.highway ?? 'road');
   const kmh = speeds[hw] ?? FALLBACK_SPEED_KMH;
   const ow = onewayOf(w.tags);
   const wk = metresPerDegree(w.coords[0][1]);
   const terrainFloor = FOOT_CLASSES.has(hw) ? 0 : hw === 'track' ? 0.5 : null;
   let coords = w.coords.slice(start, k + 1);
-  let a = j.nodeOf(j.keys[wi][start], w.coords[start]), b = j.nodeOf(j.keys[wi][k], w.coords[k]);
-  if (ow === -1) { coords = coords.reverse(); [a, b] = [b, a]; }
+  let a = j.nodeOf(j.keys[wi][start], w.coords[start]),
+    b = j.nodeOf(j.keys[wi][k], w.coords[k]);
+  if (ow === -1) {
+    coords = coords.reverse();
+    [a, b] = [b, a];
+  }
   const cum = [0];
-  for (let q = 1; q < coords.length; q++) cum.push(cum[q - 1] + Math.hypot((coords[q][0] - coords[q - 1][0]) * wk.kx, (coords[q][1] - coords[q - 1][1]) * wk.ky));
+  for (let q = 1; q < coords.length; q++)
+    cum.push(cum[q - 1] + Math.hypot((coords[q][0] - coords[q - 1][0]) * wk.kx, (coords[q][1] - coords[q - 1][1]) * wk.ky));
   const lengthM = cum[cum.length - 1];
   if (lengthM <= 0 && a === b) return null;
-  let timeS = lengthM / (kmh / 3.6), timeBackS = timeS;
+  let timeS = lengthM / (kmh / 3.6),
+    timeBackS = timeS;
   const slope = elevation && terrainFloor !== null ? slopeTimes(coords, cum, kmh, elevation, terrainFloor) : null;
   if (slope) {
     timeS = slope.cumTimeS[coords.length - 1];
     timeBackS = slope.cumBackS[coords.length - 1];
   }
   return {
-    from: a, to: b, lengthM, timeS, timeBackS, oneway: ow ? 1 : 0, highway: hw, feature: wi, scc: -1,
-    access: isAccessPointClass(w.tags) ? 1 : 0, coords, coordT: cum.map((c) => (lengthM > 0 ? c / lengthM : 0)), ...(slope ?? {}),
+    from: a,
+    to: b,
+    lengthM,
+    timeS,
+    timeBackS,
+    oneway: ow ? 1 : 0,
+    highway: hw,
+    feature: wi,
+    scc: -1,
+    access: isAccessPointClass(w.tags) ? 1 : 0,
+    coords,
+    coordT: cum.map((c) => (lengthM > 0 ? c / lengthM : 0)),
+    ...(slope ?? {}),
   };
 }
 

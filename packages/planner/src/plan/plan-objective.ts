@@ -7,14 +7,29 @@ import type { Plan, PlanOptions, PlanRoute, PlanUnassigned } from './plan-types'
  * lower bound on it and the even split of the plan's own work.
  * @param solved the solver's routes (job indices); stops dropped after it are not counted as served.
  */
-export function planObjective(routes: PlanRoute[], unassigned: PlanUnassigned[], solved: number[][], vrp: VrpProblem, places: PlanPlaces, options: PlanOptions): Plan['objective'] {
+export function planObjective(
+  routes: PlanRoute[],
+  unassigned: PlanUnassigned[],
+  solved: number[][],
+  vrp: VrpProblem,
+  places: PlanPlaces,
+  options: PlanOptions,
+): Plan['objective'] {
   const served = routes.reduce((a, r) => a + r.stops.length, 0);
   const durations = routes.map((r) => r.durationS);
   const makespanS = durations.length ? Math.max(...durations) : 0;
   const servedIds = new Set(routes.flatMap((r) => r.stops.map((st) => st.targetId)));
   const servedJobs = solved.flat().filter((j) => servedIds.has(places.reach[j].id));
   const { matrix } = places;
-  const { lowerBoundS, evenSplitS } = makespanBounds(routes, vrp.vehicles.length, servedJobs.map((j) => vrp.jobs[j].node), servedJobs.map((j) => vrp.jobs[j].serviceS), matrix.timeS, matrix.n, places.depots.length);
+  const { lowerBoundS, evenSplitS } = makespanBounds(
+    routes,
+    vrp.vehicles.length,
+    servedJobs.map((j) => vrp.jobs[j].node),
+    servedJobs.map((j) => vrp.jobs[j].serviceS),
+    matrix.timeS,
+    matrix.n,
+    places.depots.length,
+  );
   return {
     servedPriority: round3(routes.reduce((a, r) => a + r.stops.reduce((b, s) => b + s.priority, 0), 0)),
     unservedPriority: round3(unassigned.reduce((a, u) => a + u.priority, 0)),
@@ -39,15 +54,29 @@ export function planObjective(routes: PlanRoute[], unassigned: PlanUnassigned[],
  * least ⌈stops ÷ routes⌉ stops, so at least the sum of that many of the cheapest; (3) the longest
  * round trip any one stop needs on its own. And the even split of this plan's own work (total work ÷ team-days used).
  */
-function makespanBounds(routes: PlanRoute[], vehicles: number, servedNodes: number[], serviceS: number[], cost: Float64Array, n: number, depotNodes: number): { lowerBoundS: number; evenSplitS: number } {
+function makespanBounds(
+  routes: PlanRoute[],
+  vehicles: number,
+  servedNodes: number[],
+  serviceS: number[],
+  cost: Float64Array,
+  n: number,
+  depotNodes: number,
+): { lowerBoundS: number; evenSplitS: number } {
   if (!routes.length || !servedNodes.length) return { lowerBoundS: 0, evenSplitS: 0 };
   const work = routes.reduce((a, r) => a + r.durationS, 0);
   const each: number[] = [];
-  let single = 0, home = Infinity;
+  let single = 0,
+    home = Infinity;
   servedNodes.forEach((j, k) => {
-    let into = Infinity, out = Infinity, trip = Infinity;
+    let into = Infinity,
+      out = Infinity,
+      trip = Infinity;
     for (let i = 0; i < n; i++) if (i !== j) into = Math.min(into, cost[i * n + j]);
-    for (let d = 0; d < depotNodes; d++) { out = Math.min(out, cost[j * n + d]); trip = Math.min(trip, cost[d * n + j] + cost[j * n + d]); }
+    for (let d = 0; d < depotNodes; d++) {
+      out = Math.min(out, cost[j * n + d]);
+      trip = Math.min(trip, cost[d * n + j] + cost[j * n + d]);
+    }
     each.push(serviceS[k] + into);
     home = Math.min(home, out);
     single = Math.max(single, trip + serviceS[k]);

@@ -9,7 +9,18 @@ describe('plan places', () => {
   it('without a network: one depot for teams sharing a start, targets after it, geodesic times', () => {
     const depot: [number, number] = [102.3, 27.9];
     const targets = [target('a', 102.31), target('b', 102.32)];
-    const p = locatePlaces({ targets, teams: [{ id: 'A', start: depot, shiftS: 3600 }, { id: 'B', start: depot, end: [102.35, 27.9], shiftS: 3600 }] }, targets, () => undefined, {});
+    const p = locatePlaces(
+      {
+        targets,
+        teams: [
+          { id: 'A', start: depot, shiftS: 3600 },
+          { id: 'B', start: depot, end: [102.35, 27.9], shiftS: 3600 },
+        ],
+      },
+      targets,
+      () => undefined,
+      {},
+    );
     expect(p.depots).toEqual([depot, [102.35, 27.9]]);
     expect(p.teamStart).toEqual([0, 0]);
     expect(p.teamEnd).toEqual([0, 1]);
@@ -27,7 +38,10 @@ describe('plan places', () => {
     for (let i = 0; i < n; i++) t[i * n + i] = 0;
     t[2 * n + 0] = Infinity;
     const places: PlanPlaces = {
-      depots: [[102.3, 27.9]], teamStart: [0], teamEnd: [0], locs: null,
+      depots: [[102.3, 27.9]],
+      teamStart: [0],
+      teamEnd: [0],
+      locs: null,
       reach: [target('a', 102.31), target('trap', 102.32), target('c', 102.33)],
       matrix: { n, timeS: t, distM: t.map((x) => x * 10), direct: new Uint8Array(n * n) },
     };

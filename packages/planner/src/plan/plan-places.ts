@@ -41,7 +41,12 @@ export function locatePlaces(problem: PlanProblem, active: PlanTarget[], leaveOu
   const maxWalkM = problem.travel?.maxWalkM ?? 2000;
   const depotLocs = depots.map((p) => {
     const l = locate(net, p, [p], maxWalkM);
-    if (!l) throw new PlannerError('TIANDI_E_DEPOT_OFF_NETWORK', `驻地 ${p[0].toFixed(5)},${p[1].toFixed(5)} 离路网超过 ${maxWalkM} m depot is more than ${maxWalkM} m from the road network: move it onto a road or raise the walking range`, 'depot');
+    if (!l)
+      throw new PlannerError(
+        'TIANDI_E_DEPOT_OFF_NETWORK',
+        `驻地 ${p[0].toFixed(5)},${p[1].toFixed(5)} 离路网超过 ${maxWalkM} m depot is more than ${maxWalkM} m from the road network: move it onto a road or raise the walking range`,
+        'depot',
+      );
     return l;
   });
   const comps = new Set(depotLocs.map((l) => l.component));
@@ -50,8 +55,10 @@ export function locatePlaces(problem: PlanProblem, active: PlanTarget[], leaveOu
   for (const t of active) {
     const probes = t.outline ?? [t.lonLat];
     const l = locate(net, t.lonLat, probes, maxWalkM, comps);
-    if (l) { reach.push(t); tl.push(l); }
-    else leaveOut(t, locate(net, t.lonLat, probes, maxWalkM) ? 'UNREACHABLE_DISCONNECTED' : 'UNREACHABLE_FAR');
+    if (l) {
+      reach.push(t);
+      tl.push(l);
+    } else leaveOut(t, locate(net, t.lonLat, probes, maxWalkM) ? 'UNREACHABLE_DISCONNECTED' : 'UNREACHABLE_FAR');
   }
   const locs = [...depotLocs, ...tl];
   const matrix = networkTimeMatrix(net, locs, {
@@ -94,10 +101,15 @@ export function dropOneWayTraps(places: PlanPlaces, leaveOut: LeaveOut): PlanPla
   if (keep.length === reach.length) return places;
   const idx = [...Array.from({ length: nd }, (_, i) => i), ...keep.map((i) => nd + i)];
   const m = idx.length;
-  const ts = new Float64Array(m * m), ds = new Float64Array(m * m), dr = new Uint8Array(m * m);
-  for (let a = 0; a < m; a++) for (let b = 0; b < m; b++) {
-    ts[a * m + b] = C[idx[a] * n + idx[b]]; ds[a * m + b] = matrix.distM[idx[a] * n + idx[b]]; dr[a * m + b] = matrix.direct?.[idx[a] * n + idx[b]] ?? 0;
-  }
+  const ts = new Float64Array(m * m),
+    ds = new Float64Array(m * m),
+    dr = new Uint8Array(m * m);
+  for (let a = 0; a < m; a++)
+    for (let b = 0; b < m; b++) {
+      ts[a * m + b] = C[idx[a] * n + idx[b]];
+      ds[a * m + b] = matrix.distM[idx[a] * n + idx[b]];
+      dr[a * m + b] = matrix.direct?.[idx[a] * n + idx[b]] ?? 0;
+    }
   const locs = places.locs;
   return { ...places, matrix: { n: m, timeS: ts, distM: ds, direct: dr }, locs: locs ? idx.map((i) => locs[i]) : null, reach: keep.map((i) => reach[i]) };
 }

@@ -48,15 +48,29 @@ export function routeDetail(input: RouteDetailInput, v: number, solved: number[]
   const s = scheduleWithBreak(input, v, route);
   const nodes = [veh.startNode, ...route.map((j) => vrp.jobs[j].node), veh.endNode];
   const { matrix } = places;
-  let distanceM = 0, travelS = 0;
-  for (let i = 0; i + 1 < nodes.length; i++) { distanceM += matrix.distM[nodes[i] * matrix.n + nodes[i + 1]]; travelS += matrix.timeS[nodes[i] * matrix.n + nodes[i + 1]]; }
+  let distanceM = 0,
+    travelS = 0;
+  for (let i = 0; i + 1 < nodes.length; i++) {
+    distanceM += matrix.distM[nodes[i] * matrix.n + nodes[i + 1]];
+    travelS += matrix.timeS[nodes[i] * matrix.n + nodes[i + 1]];
+  }
   const departS = veh.shiftStartS;
   return {
-    teamId: team.id, ...(team.name ? { teamName: team.name } : {}), day, ...(problem.date ? { date: addDays(problem.date, day) } : {}),
-    start: places.depots[places.teamStart[v % teams.length]], end: places.depots[places.teamEnd[v % teams.length]],
-    departS, returnS: Math.round(s.end), durationS: Math.round(s.end - departS), travelS: Math.round(travelS),
-    serviceS: route.reduce((a, j) => a + vrp.jobs[j].serviceS, 0), distanceM: Math.round(distanceM), break: s.brk,
-    stops: planStops(input, route, s), path: routePath(input, nodes),
+    teamId: team.id,
+    ...(team.name ? { teamName: team.name } : {}),
+    day,
+    ...(problem.date ? { date: addDays(problem.date, day) } : {}),
+    start: places.depots[places.teamStart[v % teams.length]],
+    end: places.depots[places.teamEnd[v % teams.length]],
+    departS,
+    returnS: Math.round(s.end),
+    durationS: Math.round(s.end - departS),
+    travelS: Math.round(travelS),
+    serviceS: route.reduce((a, j) => a + vrp.jobs[j].serviceS, 0),
+    distanceM: Math.round(distanceM),
+    break: s.brk,
+    stops: planStops(input, route, s),
+    path: routePath(input, nodes),
   };
 }
 
@@ -67,10 +81,16 @@ function planStops(input: RouteDetailInput, route: number[], s: BreakSchedule): 
     const t = places.reach[j];
     const loc = places.locs?.[vrp.jobs[j].node];
     return {
-      targetId: t.id, lon: t.lonLat[0], lat: t.lonLat[1],
-      accessLonLat: loc ? loc.accessLonLat : null, walkM: loc ? round1(loc.walkM) : 0,
-      arrivalS: Math.round(s.arrival[i]), startS: Math.round(s.start[i]), departureS: Math.round(s.start[i] + t.serviceS),
-      priority: t.priority, serviceS: t.serviceS,
+      targetId: t.id,
+      lon: t.lonLat[0],
+      lat: t.lonLat[1],
+      accessLonLat: loc ? loc.accessLonLat : null,
+      walkM: loc ? round1(loc.walkM) : 0,
+      arrivalS: Math.round(s.arrival[i]),
+      startS: Math.round(s.start[i]),
+      departureS: Math.round(s.start[i] + t.serviceS),
+      priority: t.priority,
+      serviceS: t.serviceS,
       amapUriGcj02: amapNavigationUriGcj02(t.lonLat, t.info?.village ? `${t.info.village} ${t.id}` : t.id),
       info: stopInfo(t),
     };
@@ -107,13 +127,18 @@ function scheduleWithBreak(input: RouteDetailInput, v: number, r: number[]): Bre
   let node = veh.startNode;
   let taken = !brk;
   let b: { startS: number; durationS: number } | null = null;
-  const arrival: number[] = [], start: number[] = [];
+  const arrival: number[] = [],
+    start: number[] = [];
   let late = -1;
   r.forEach((j, i) => {
     const job = vrp.jobs[j];
     let a = t + time(node, job.node);
     arrival.push(a);
-    if (!taken && brk && a >= brk.earliestS) { b = { startS: Math.round(a), durationS: brk.durationS }; a += brk.durationS; taken = true; }
+    if (!taken && brk && a >= brk.earliestS) {
+      b = { startS: Math.round(a), durationS: brk.durationS };
+      a += brk.durationS;
+      taken = true;
+    }
     const st = Math.max(a, job.earliestS);
     if (st > job.latestS + 1e-6 && late < 0) late = i;
     start.push(st);
@@ -121,7 +146,10 @@ function scheduleWithBreak(input: RouteDetailInput, v: number, r: number[]): Bre
     node = job.node;
   });
   let end = t + time(node, veh.endNode);
-  if (!taken && brk && r.length && end >= brk.earliestS) { b = { startS: Math.round(Math.max(t, brk.earliestS)), durationS: brk.durationS }; end += brk.durationS; }
+  if (!taken && brk && r.length && end >= brk.earliestS) {
+    b = { startS: Math.round(Math.max(t, brk.earliestS)), durationS: brk.durationS };
+    end += brk.durationS;
+  }
   return { arrival, start, end, brk: b as { startS: number; durationS: number } | null, late };
 }
 

@@ -15,9 +15,15 @@ const depot = at(2000, 2000);
 
 function targets(n: number, seed: number): PlanTarget[] {
   const rng = createRng(seed);
-  return Array.from({ length: n }, (_, i) => ({ id: `T${i + 1}`, lonLat: at(rng.next() * 4000, rng.next() * 4000), priority: 0.5 + Math.round(rng.next() * 10) / 10, serviceS: 600 }));
+  return Array.from({ length: n }, (_, i) => ({
+    id: `T${i + 1}`,
+    lonLat: at(rng.next() * 4000, rng.next() * 4000),
+    priority: 0.5 + Math.round(rng.next() * 10) / 10,
+    serviceS: 600,
+  }));
 }
-const teams = (k: number, over: Partial<PlanTeam> = {}): PlanTeam[] => Array.from({ length: k }, (_, i) => ({ id: `team${i + 1}`, start: depot, shiftS: 4 * 3600, ...over }));
+const teams = (k: number, over: Partial<PlanTeam> = {}): PlanTeam[] =>
+  Array.from({ length: k }, (_, i) => ({ id: `team${i + 1}`, start: depot, shiftS: 4 * 3600, ...over }));
 
 /** Every route obeys its shift, stop limit, windows and break; times add up; every target is accounted for once. */
 function checkFeasible(plan: Plan, problem: PlanProblem): void {
@@ -68,8 +74,17 @@ describe('planRoutes', () => {
 
   it('respects time windows, the midday break and multi-day plans', () => {
     const ts = targets(60, 2);
-    ts.slice(0, 10).forEach((t) => { t.earliestS = 13 * 3600; t.latestS = 15 * 3600; });
-    const problem: PlanProblem = { targets: ts, teams: teams(2, { shiftS: 8 * 3600 }), network: net, days: 2, break: { earliestS: 12 * 3600, durationS: 3600 } };
+    ts.slice(0, 10).forEach((t) => {
+      t.earliestS = 13 * 3600;
+      t.latestS = 15 * 3600;
+    });
+    const problem: PlanProblem = {
+      targets: ts,
+      teams: teams(2, { shiftS: 8 * 3600 }),
+      network: net,
+      days: 2,
+      break: { earliestS: 12 * 3600, durationS: 3600 },
+    };
     const plan = planRoutes(problem, { maxIterations: 400, seed: 2, timeLimitMs: 1e9 });
     checkFeasible(plan, problem);
     expect(new Set(plan.routes.map((r) => r.day))).toEqual(new Set([0, 1]));
@@ -98,8 +113,12 @@ describe('planRoutes', () => {
 
   it('rejects a depot off the network and a shift shorter than the nearest round trip', () => {
     const ts = targets(5, 4);
-    expect(() => planRoutes({ targets: ts, teams: [{ id: 'a', start: at(30000, 30000), shiftS: 3600 }], network: net })).toThrow(expect.objectContaining({ code: 'TIANDI_E_DEPOT_OFF_NETWORK' }));
-    expect(() => planRoutes({ targets: ts, teams: [{ id: 'a', start: depot, shiftS: 300 }], network: net })).toThrow(expect.objectContaining({ code: 'TIANDI_E_SHIFT_TOO_SHORT' }));
+    expect(() => planRoutes({ targets: ts, teams: [{ id: 'a', start: at(30000, 30000), shiftS: 3600 }], network: net })).toThrow(
+      expect.objectContaining({ code: 'TIANDI_E_DEPOT_OFF_NETWORK' }),
+    );
+    expect(() => planRoutes({ targets: ts, teams: [{ id: 'a', start: depot, shiftS: 300 }], network: net })).toThrow(
+      expect.objectContaining({ code: 'TIANDI_E_SHIFT_TOO_SHORT' }),
+    );
     expect(() => planRoutes({ targets: [], teams: teams(1), network: net })).toThrow(expect.objectContaining({ code: 'TIANDI_E_NO_TARGETS' }));
   });
 
@@ -121,7 +140,10 @@ describe('planRoutes', () => {
     checkFeasible(again, { ...problem, targets: [...ts, extra] });
     expect(again.visited.sort()).toEqual(visited.slice().sort());
     for (const r of again.routes) {
-      const before = first.routes.find((q) => q.teamId === r.teamId)!.stops.map((s) => s.targetId).filter((id) => !visited.includes(id));
+      const before = first.routes
+        .find((q) => q.teamId === r.teamId)!
+        .stops.map((s) => s.targetId)
+        .filter((id) => !visited.includes(id));
       expect(r.stops.map((s) => s.targetId).filter((id) => id !== 'new')).toEqual(before);
     }
     expect(again.routes.some((r) => r.stops.some((s) => s.targetId === 'new'))).toBe(true);
@@ -148,9 +170,14 @@ describe('planRoutes', () => {
   it('draws each track along exactly what was timed: network legs and short straight walks alike', () => {
     // Targets in the middle of the blocks: neighbours 500 m apart by road, some within a straight 300 m walk.
     const problem: PlanProblem = {
-      targets: [at(1250, 1250), at(1250, 1500), at(1500, 1250), at(2250, 2250), at(2750, 2250), at(2250, 2750)]
-        .map((p, i) => ({ id: `B${i}`, lonLat: p, priority: 1, serviceS: 300 })),
-      teams: teams(1), network: net,
+      targets: [at(1250, 1250), at(1250, 1500), at(1500, 1250), at(2250, 2250), at(2750, 2250), at(2250, 2750)].map((p, i) => ({
+        id: `B${i}`,
+        lonLat: p,
+        priority: 1,
+        serviceS: 300,
+      })),
+      teams: teams(1),
+      network: net,
     };
     const plan = planRoutes(problem, { maxIterations: 200 });
     const r = plan.routes[0];
@@ -164,7 +191,9 @@ describe('planRoutes', () => {
   it('walks no further straight than the bound between places', () => {
     const problem: PlanProblem = {
       targets: [at(1250, 1250), at(1250, 1700)].map((p, i) => ({ id: `W${i}`, lonLat: p, priority: 1, serviceS: 60 })),
-      teams: teams(1), network: net, travel: { walkKmh: 4 },
+      teams: teams(1),
+      network: net,
+      travel: { walkKmh: 4 },
     };
     const plan = planRoutes(problem, { maxIterations: 50 });
     const [a, b] = plan.routes[0].stops;
@@ -208,4 +237,3 @@ describe('planRoutes', () => {
     expect(o.gapToLowerBound!).toBeLessThan(0.05);
   });
 });
-

@@ -87,13 +87,24 @@ function optimise(vrp: VrpProblem, initialRoutes: number[][] | undefined, proble
   });
   if (single && sol.routes[0].length >= 4) {
     const its = options.maxIterations === undefined ? undefined : options.maxIterations * 5;
-    sol.routes[0] = singleRouteTsp(vrp, 0, sol.routes[0], { seed: options.seed ?? 1, timeLimitMs: Math.max(50, limit * 0.6 - (Date.now() - tSolve)), maxIterations: its });
+    sol.routes[0] = singleRouteTsp(vrp, 0, sol.routes[0], {
+      seed: options.seed ?? 1,
+      timeLimitMs: Math.max(50, limit * 0.6 - (Date.now() - tSolve)),
+      maxIterations: its,
+    });
   }
   return sol;
 }
 
 /** Every non-empty solved route as the team's route, by day then team order. */
-function detailRoutes(problem: PlanProblem, places: PlanPlaces, vrp: VrpProblem, sol: VrpSolution, leaveOut: (t: PlanTarget, reason: UnassignedReason) => void, options: PlanOptions): PlanRoute[] {
+function detailRoutes(
+  problem: PlanProblem,
+  places: PlanPlaces,
+  vrp: VrpProblem,
+  sol: VrpSolution,
+  leaveOut: (t: PlanTarget, reason: UnassignedReason) => void,
+  options: PlanOptions,
+): PlanRoute[] {
   const input = { problem, places, vrp, dijkstra: problem.network ? new Dijkstra(problem.network) : null };
   const routes: PlanRoute[] = [];
   sol.routes.forEach((solved, v) => {

@@ -14,7 +14,10 @@ export function teamId(index: number): string {
  * `name` words it otherwise (the web names them in the UI's language). What the CLI, the server and the
  * web planner all plan with when no teams file is given.
  */
-export function planTeams(count: number, base: { start: LonLat; shiftS: number; shiftStartS?: number; maxStops?: number; name?: (n: number) => string }): PlanTeam[] {
+export function planTeams(
+  count: number,
+  base: { start: LonLat; shiftS: number; shiftStartS?: number; maxStops?: number; name?: (n: number) => string },
+): PlanTeam[] {
   const name = base.name ?? ((n: number) => `第 ${n} 组 Team ${n}`);
   return Array.from({ length: count }, (_, i) => ({
     id: teamId(i),

@@ -22,7 +22,16 @@ export function planVrp(problem: PlanProblem, places: PlanPlaces, options: PlanO
     teams.forEach((t, k) => {
       const s0 = t.shiftStartS ?? DEFAULT_SHIFT_START_S;
       // Makespan counts whole days first: work that fits in fewer days is not spread thin over the week.
-      vehicles.push({ startNode: places.teamStart[k], endNode: places.teamEnd[k], shiftStartS: s0, shiftEndS: s0 + t.shiftS - (brk?.durationS ?? 0), capacity: Infinity, maxStops: t.maxStops ?? Infinity, jobCost: d * DAY_COST_S, makespanOffsetS: d * 86400 });
+      vehicles.push({
+        startNode: places.teamStart[k],
+        endNode: places.teamEnd[k],
+        shiftStartS: s0,
+        shiftEndS: s0 + t.shiftS - (brk?.durationS ?? 0),
+        capacity: Infinity,
+        maxStops: t.maxStops ?? Infinity,
+        jobCost: d * DAY_COST_S,
+        makespanOffsetS: d * 86400,
+      });
     });
   const jobs: VrpJob[] = places.reach.map((t, i) => ({
     node: nd + i,
@@ -34,7 +43,14 @@ export function planVrp(problem: PlanProblem, places: PlanPlaces, options: PlanO
     weight: t.priority,
   }));
   const { matrix } = places;
-  return { n: matrix.n, cost: matrix.timeS, jobs, vehicles, balanceWeight: options.balanceWeight ?? 0.01, makespanWeight: makespanWeight(options.objective ?? 'makespan', jobs, vehicles) };
+  return {
+    n: matrix.n,
+    cost: matrix.timeS,
+    jobs,
+    vehicles,
+    balanceWeight: options.balanceWeight ?? 0.01,
+    makespanWeight: makespanWeight(options.objective ?? 'makespan', jobs, vehicles),
+  };
 }
 
 /**
@@ -62,13 +78,25 @@ export function excludeUnfitJobs(vrp: VrpProblem, places: PlanPlaces, teams: num
   const fits = jobs.map((_, j) => Array.from({ length: teams }).some((__, k) => routeSchedule(vrp, k, [j]).ok));
   if (jobs.length && !fits.some(Boolean)) {
     let best = Infinity;
-    jobs.forEach((job) => { for (let k = 0; k < teams; k++) best = Math.min(best, vrp.cost[places.teamStart[k] * vrp.n + job.node] + job.serviceS + vrp.cost[job.node * vrp.n + places.teamEnd[k]]); });
+    jobs.forEach((job) => {
+      for (let k = 0; k < teams; k++)
+        best = Math.min(best, vrp.cost[places.teamStart[k] * vrp.n + job.node] + job.serviceS + vrp.cost[job.node * vrp.n + places.teamEnd[k]]);
+    });
     const shift = Math.max(...vehicles.map((v) => v.shiftEndS - v.shiftStartS));
     if (best > shift)
-      throw new PlannerError('TIANDI_E_SHIFT_TOO_SHORT', `班次 ${fmtMin(shift)} 短于最近目标的往返 ${fmtMin(best)} the shift (${fmtMin(shift)}) is shorter than the round trip to the nearest target (${fmtMin(best)}): lengthen --shift`, 'shift');
+      throw new PlannerError(
+        'TIANDI_E_SHIFT_TOO_SHORT',
+        `班次 ${fmtMin(shift)} 短于最近目标的往返 ${fmtMin(best)} the shift (${fmtMin(shift)}) is shorter than the round trip to the nearest target (${fmtMin(best)}): lengthen --shift`,
+        'shift',
+      );
   }
   const excluded = new Set<number>();
-  fits.forEach((ok, j) => { if (!ok) { excluded.add(j); leaveOut(places.reach[j], 'DOES_NOT_FIT'); } });
+  fits.forEach((ok, j) => {
+    if (!ok) {
+      excluded.add(j);
+      leaveOut(places.reach[j], 'DOES_NOT_FIT');
+    }
+  });
   for (const j of excluded) jobs[j].penalty = 0; // never worth inserting
   return excluded;
 }

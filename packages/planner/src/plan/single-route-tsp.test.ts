@@ -13,7 +13,8 @@ describe('singleRouteTsp', () => {
     const cost = new Float64Array(n * n);
     for (let i = 0; i < n; i++) for (let j = 0; j < n; j++) cost[i * n + j] = Math.hypot(x[i] - x[j], y[i] - y[j]) * (i < j ? 1 : 1.2);
     const p: VrpProblem = {
-      n, cost,
+      n,
+      cost,
       jobs: Array.from({ length: n - 1 }, (_, i) => ({ node: i + 1, serviceS: 0, demand: 0, earliestS: -Infinity, latestS: Infinity, penalty: 1, weight: 0 })),
       vehicles: [{ startNode: 0, endNode: 0, shiftStartS: 0, shiftEndS: Infinity, capacity: Infinity, maxStops: Infinity }],
     };

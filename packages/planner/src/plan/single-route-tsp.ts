@@ -17,7 +17,12 @@ export function singleRouteTsp(p: VrpProblem, v: number, route: number[], option
   for (let a = 0; a < k; a++)
     for (let b = 0; b < k; b++) if (a !== b) sym[a * k + b] = (p.cost[nodes[a] * p.n + nodes[b]] + p.cost[nodes[b] * p.n + nodes[a]]) / 2;
   if (!sym.every(Number.isFinite)) return route;
-  const { tour } = solveTsp(sym, k, { seed: options.seed, timeLimitMs: options.timeLimitMs, maxIterations: options.maxIterations, initial: [0, ...route.map((_, i) => i + 1)] });
+  const { tour } = solveTsp(sym, k, {
+    seed: options.seed,
+    timeLimitMs: options.timeLimitMs,
+    maxIterations: options.maxIterations,
+    initial: [0, ...route.map((_, i) => i + 1)],
+  });
   const forward = tour.slice(1).map((i) => route[i - 1]);
   let best = route;
   let bestTravel = routeSchedule(p, v, route).travel;

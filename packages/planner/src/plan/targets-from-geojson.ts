@@ -65,8 +65,9 @@ export function targetsFromGeoJson(fc: unknown, defaults: TargetDefaults = {}): 
     const village = str(p.village) ?? str(p.zone_name) ?? str(p.zone);
     const model = [str(p.model), str(p.model_version)].filter(Boolean).join(' ') || undefined;
     const info: Partial<StopInfo> = {
-      ...(village ? { village } : {}), ...(model ? { model } : {}),
-      ...(num(p.score_max) ?? num(p.score_mean)) !== undefined ? { score: num(p.score_max) ?? num(p.score_mean) } : {},
+      ...(village ? { village } : {}),
+      ...(model ? { model } : {}),
+      ...((num(p.score_max) ?? num(p.score_mean)) !== undefined ? { score: num(p.score_max) ?? num(p.score_mean) } : {}),
       ...(str(p.look_for) ? { lookFor: str(p.look_for) } : {}),
     };
     if (Object.keys(info).length) t.info = info;
@@ -83,19 +84,27 @@ export function targetsFromGeoJson(fc: unknown, defaults: TargetDefaults = {}): 
 }
 
 function isLonLat(p: unknown): p is LonLat {
-  return Array.isArray(p) && p.length >= 2 && Number.isFinite(p[0]) && Number.isFinite(p[1]) && Math.abs(p[0] as number) <= 180 && Math.abs(p[1] as number) <= 90;
+  return (
+    Array.isArray(p) && p.length >= 2 && Number.isFinite(p[0]) && Number.isFinite(p[1]) && Math.abs(p[0] as number) <= 180 && Math.abs(p[1] as number) <= 90
+  );
 }
 
 /** Area centroid of a ring in a local plane (falls back to the vertex mean for degenerate rings). */
 function centroid(ring: LonLat[]): LonLat {
   const [ox, oy] = ring[0];
-  let a = 0, cx = 0, cy = 0;
+  let a = 0,
+    cx = 0,
+    cy = 0;
   const k = Math.cos((oy * Math.PI) / 180);
   for (let i = 0; i + 1 < ring.length; i++) {
-    const x0 = (ring[i][0] - ox) * k, y0 = ring[i][1] - oy;
-    const x1 = (ring[i + 1][0] - ox) * k, y1 = ring[i + 1][1] - oy;
+    const x0 = (ring[i][0] - ox) * k,
+      y0 = ring[i][1] - oy;
+    const x1 = (ring[i + 1][0] - ox) * k,
+      y1 = ring[i + 1][1] - oy;
     const c = x0 * y1 - x1 * y0;
-    a += c; cx += (x0 + x1) * c; cy += (y0 + y1) * c;
+    a += c;
+    cx += (x0 + x1) * c;
+    cy += (y0 + y1) * c;
   }
   if (Math.abs(a) < 1e-18) {
     const m = ring.slice(0, -1);

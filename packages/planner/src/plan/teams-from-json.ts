@@ -24,7 +24,8 @@ export function teamsFromJson(json: unknown, defaults: { shiftS: number; shiftSt
     if (!raw || typeof raw !== 'object') throw new PlannerError('TIANDI_E_PLAN_INPUT', `${where}: 应为对象 must be an object`, where);
     const t = raw as Record<string, unknown>;
     for (const k of Object.keys(t))
-      if (!(KEYS as readonly string[]).includes(k)) throw new PlannerError('TIANDI_E_PLAN_INPUT', `${where}: 未知字段 unknown key '${k}'${didYouMean(k, KEYS)}`, `${where}.${k}`);
+      if (!(KEYS as readonly string[]).includes(k))
+        throw new PlannerError('TIANDI_E_PLAN_INPUT', `${where}: 未知字段 unknown key '${k}'${didYouMean(k, KEYS)}`, `${where}.${k}`);
     if (typeof t.id !== 'string' || !t.id) throw new PlannerError('TIANDI_E_PLAN_INPUT', `${where}: 需要 id (字符串) needs a string "id"`, `${where}.id`);
     if (ids.has(t.id)) throw new PlannerError('TIANDI_E_PLAN_INPUT', `${where}: 小组编号重复 duplicate team id '${t.id}'`, `${where}.id`);
     ids.add(t.id);
@@ -38,7 +39,8 @@ export function teamsFromJson(json: unknown, defaults: { shiftS: number; shiftSt
     if (t.name !== undefined) team.name = String(t.name);
     if (t.end !== undefined) team.end = point('end');
     if (t.shift_s !== undefined) {
-      if (typeof t.shift_s !== 'number' || !(t.shift_s > 0)) throw new PlannerError('TIANDI_E_PLAN_INPUT', `${where}: shift_s 应为正的秒数 must be a positive number of seconds`, `${where}.shift_s`);
+      if (typeof t.shift_s !== 'number' || !(t.shift_s > 0))
+        throw new PlannerError('TIANDI_E_PLAN_INPUT', `${where}: shift_s 应为正的秒数 must be a positive number of seconds`, `${where}.shift_s`);
       team.shiftS = t.shift_s;
     }
     const startClock = t.shift_start;
@@ -49,7 +51,8 @@ export function teamsFromJson(json: unknown, defaults: { shiftS: number; shiftSt
     } else if (defaults.shiftStartS !== undefined) team.shiftStartS = defaults.shiftStartS;
     const ms = t.max_stops ?? defaults.maxStops;
     if (ms !== undefined) {
-      if (typeof ms !== 'number' || !Number.isInteger(ms) || ms < 1) throw new PlannerError('TIANDI_E_PLAN_INPUT', `${where}: max_stops 应为正整数 must be a positive integer`, `${where}.max_stops`);
+      if (typeof ms !== 'number' || !Number.isInteger(ms) || ms < 1)
+        throw new PlannerError('TIANDI_E_PLAN_INPUT', `${where}: max_stops 应为正整数 must be a positive integer`, `${where}.max_stops`);
       team.maxStops = ms;
     }
     return team;

@@ -98,9 +98,20 @@ function doubleBridgeKick(cur: ArrayTour, D: ArrayLike<number>, rng: Rng): (sear
     const delta = D[a * n + c1] + D[c2 * n + b1] + D[b2 * n + z] - D[a * n + b1] - D[b2 * n + c1] - D[c2 * n + z];
     for (let q = 0; q < l1 + l2; q++) seg[q] = at(1 + q);
     let w = (i0 + 1) % n;
-    for (let q = l1; q < l1 + l2; q++, w = (w + 1) % n) { cur.tour[w] = seg[q]; cur.pos[seg[q]] = w; }
-    for (let q = 0; q < l1; q++, w = (w + 1) % n) { cur.tour[w] = seg[q]; cur.pos[seg[q]] = w; }
-    search.push(a); search.push(b1); search.push(b2); search.push(c1); search.push(c2); search.push(z);
+    for (let q = l1; q < l1 + l2; q++, w = (w + 1) % n) {
+      cur.tour[w] = seg[q];
+      cur.pos[seg[q]] = w;
+    }
+    for (let q = 0; q < l1; q++, w = (w + 1) % n) {
+      cur.tour[w] = seg[q];
+      cur.pos[seg[q]] = w;
+    }
+    search.push(a);
+    search.push(b1);
+    search.push(b2);
+    search.push(c1);
+    search.push(c2);
+    search.push(z);
     return delta;
   };
 }

@@ -20,7 +20,10 @@ describe('TspLocalSearch', () => {
       const D = randomCities(n, seed);
       const order = Array.from({ length: n }, (_, i) => i);
       const rng = createRng(seed + 10);
-      for (let i = n - 1; i > 0; i--) { const j = rng.int(i + 1); [order[i], order[j]] = [order[j], order[i]]; }
+      for (let i = n - 1; i > 0; i--) {
+        const j = rng.int(i + 1);
+        [order[i], order[j]] = [order[j], order[i]];
+      }
       const tour = new ArrayTour(order);
       const search = new TspLocalSearch(tour, D, n, neighbourLists(D, n, 10), 10);
       const before = tourCost(D, n, tour.tour);
@@ -38,7 +41,12 @@ describe('TspLocalSearch', () => {
 
   it('untangles a crossing on a square', () => {
     // Corners of a unit square visited 0 → 2 → 1 → 3: both diagonals; the optimum walks the sides.
-    const pts = [[0, 0], [1, 0], [1, 1], [0, 1]];
+    const pts = [
+      [0, 0],
+      [1, 0],
+      [1, 1],
+      [0, 1],
+    ];
     const n = 4;
     const D = new Float64Array(n * n);
     for (let i = 0; i < n; i++) for (let j = 0; j < n; j++) D[i * n + j] = Math.hypot(pts[i][0] - pts[j][0], pts[i][1] - pts[j][1]);

@@ -17,7 +17,13 @@ export class TspLocalSearch {
    * @param D the cost matrix, `D[i * n + j]`
    * @param neigh each city's `k` nearest, `neigh[i * k .. i * k + k − 1]`
    */
-  constructor(private readonly cur: ArrayTour, private readonly D: ArrayLike<number>, private readonly n: number, private readonly neigh: Int32Array, private readonly k: number) {
+  constructor(
+    private readonly cur: ArrayTour,
+    private readonly D: ArrayLike<number>,
+    private readonly n: number,
+    private readonly neigh: Int32Array,
+    private readonly k: number,
+  ) {
     this.queue = new Int32Array(n);
     this.inQ = new Uint8Array(n);
   }
@@ -63,7 +69,10 @@ export class TspLocalSearch {
         const delta = dac + D[b * n + d] - dab - D[c * n + d];
         if (delta < -EPS) {
           cur.move2opt(a, b, c, d);
-          this.push(a); this.push(b); this.push(c); this.push(d);
+          this.push(a);
+          this.push(b);
+          this.push(c);
+          this.push(d);
           return delta;
         }
       }
@@ -112,7 +121,12 @@ export class TspLocalSearch {
           const delta = dxc + D[y * n + e] - D[c * n + e] - gain;
           if (delta < -EPS) {
             this.orMove(p, s1, s2, nx, c, e, x === s1);
-            this.push(p); this.push(nx); this.push(s1); this.push(s2); this.push(c); this.push(e);
+            this.push(p);
+            this.push(nx);
+            this.push(s1);
+            this.push(s2);
+            this.push(c);
+            this.push(e);
             return delta;
           }
         }

@@ -9,7 +9,8 @@ const n = xs.length;
 const cost = new Float64Array(n * n);
 for (let i = 0; i < n; i++) for (let j = 0; j < n; j++) cost[i * n + j] = Math.abs(xs[i] - xs[j]) * (xs[j] < xs[i] ? 1.5 : 1);
 const problem = (latest: number[] = []): VrpProblem => ({
-  n, cost,
+  n,
+  cost,
   jobs: xs.slice(1).map((_, i) => ({ node: i + 1, serviceS: 0, demand: 0, earliestS: -Infinity, latestS: latest[i] ?? Infinity, penalty: 1, weight: 0 })),
   vehicles: [{ startNode: 0, endNode: 0, shiftStartS: 0, shiftEndS: Infinity, capacity: Infinity, maxStops: Infinity }],
 });

@@ -34,14 +34,20 @@ export function improveRouteOrder(p: VrpProblem, v: number, route: number[], max
         const nw = C[N[i - 1] * n + N[j]] + (B[j] - B[i]) + C[N[i] * n + N[j + 1]];
         if (nw < old - 1e-9) {
           const cand = cur.slice(0, i - 1).concat(cur.slice(i - 1, j).reverse(), cur.slice(j));
-          if (ok(cand)) { next = cand; break outer; }
+          if (ok(cand)) {
+            next = cand;
+            break outer;
+          }
         }
       }
     }
     if (!next) {
       outer2: for (let L = 1; L <= 3 && L < m; L++) {
         for (let i = 1; i + L - 1 <= m; i++) {
-          const a = N[i - 1], s1 = N[i], s2 = N[i + L - 1], b = N[i + L];
+          const a = N[i - 1],
+            s1 = N[i],
+            s2 = N[i + L - 1],
+            b = N[i + L];
           const rem = C[a * n + s1] + C[s2 * n + b] - C[a * n + b];
           if (rem <= 1e-9) continue;
           for (let q = 0; q <= m; q++) {
@@ -52,7 +58,10 @@ export function improveRouteOrder(p: VrpProblem, v: number, route: number[], max
               const rest = cur.slice(0, i - 1).concat(cur.slice(i - 1 + L));
               const at = q < i ? q : q - L;
               const cand = rest.slice(0, at).concat(seg, rest.slice(at));
-              if (ok(cand)) { next = cand; break outer2; }
+              if (ok(cand)) {
+                next = cand;
+                break outer2;
+              }
             }
           }
         }

@@ -9,7 +9,10 @@ import { VrpState } from './vrp-state';
 /** A state with every job unassigned and fresh, as after construction's first step. */
 function emptyState(p = smallVrp(30, 2)): VrpState {
   const s = new VrpState(vrpModel(p));
-  for (let u = 0; u < p.jobs.length; u++) { s.unassigned.push(u); s.fresh[u] = 1; }
+  for (let u = 0; u < p.jobs.length; u++) {
+    s.unassigned.push(u);
+    s.fresh[u] = 1;
+  }
   return s;
 }
 
@@ -19,7 +22,9 @@ describe('bestInsertion', () => {
     [[0, 1, 2], [3, 4], [5]].forEach((jobs, r) => jobs.forEach((u, i) => s.insert(u, r, i)));
     for (const u of [6, 7, 8, 9]) {
       let best = Infinity;
-      s.routes.forEach((route) => { for (let i = 0; i <= route.jobs.length; i++) best = Math.min(best, route.insertionDelta(u, i, s.maxFinishS)); });
+      s.routes.forEach((route) => {
+        for (let i = 0; i <= route.jobs.length; i++) best = Math.min(best, route.insertionDelta(u, i, s.maxFinishS));
+      });
       const found = bestInsertion(s, u, false, steadyRng);
       expect(found.delta).toBe(best);
       expect(s.routes[found.route].insertionDelta(u, found.pos, s.maxFinishS)).toBe(best);

@@ -78,7 +78,10 @@ export function recreateGreedy(state: VrpState, rng: Rng): void {
   const retry = Math.min(1, LEFTOVER_SAMPLE / Math.max(1, stale));
   const nClass = state.model.classMembers.length;
   for (const u of unassigned) {
-    if (!fresh[u] && (!nearRuin(state, u) || (retry < 1 && rng.next() >= retry))) { left.push(u); continue; }
+    if (!fresh[u] && (!nearRuin(state, u) || (retry < 1 && rng.next() >= retry))) {
+      left.push(u);
+      continue;
+    }
     let ins = bestInsertion(state, u, true, rng);
     // Full scan only when no neighbour is routed (granular neighbourhood empty), or now and then.
     if (ins.route < 0 && (ins.considered <= nClass || rng.next() < 0.05)) ins = bestInsertion(state, u, false, rng);

@@ -18,7 +18,11 @@ export function ruinAdjacentStrings(state: VrpState, rng: Rng): void {
   const nj = routeOf.length;
   let assigned = 0;
   let used = 0;
-  for (const route of routes) if (route.jobs.length) { assigned += route.jobs.length; used++; }
+  for (const route of routes)
+    if (route.jobs.length) {
+      assigned += route.jobs.length;
+      used++;
+    }
   if (assigned === 0) return;
   const lsMax = Math.min(MAX_STRING, assigned / used);
   const ksMax = (4 * AVG_REMOVED) / (1 + lsMax) - 1;

@@ -14,7 +14,13 @@ export function smallVrp(nJobs: number, seed: number, over: Partial<VrpProblem> 
   const cost = new Float64Array(n * n);
   for (let i = 0; i < n; i++) for (let j = 0; j < n; j++) cost[i * n + j] = Math.round(Math.hypot(x[i] - x[j], y[i] - y[j]));
   const jobs = Array.from({ length: nJobs }, (_, i) => ({
-    node: i + 1, serviceS: 600, demand: 1 + rng.int(9), earliestS: 0, latestS: Infinity, penalty: 1e9, weight: 0,
+    node: i + 1,
+    serviceS: 600,
+    demand: 1 + rng.int(9),
+    earliestS: 0,
+    latestS: Infinity,
+    penalty: 1e9,
+    weight: 0,
   }));
   const vehicles = Array.from({ length: 4 }, () => ({ startNode: 0, endNode: 0, shiftStartS: 0, shiftEndS: 8 * 3600, capacity: 60, maxStops: 12 }));
   return { n, cost, jobs, vehicles, ...over };

@@ -15,8 +15,15 @@ describe('solveVrp', () => {
 
   it('keeps every route feasible under time windows, shift, capacity and stop limits, and lists the rest', () => {
     const p = randomProblem(60, 2);
-    p.jobs.forEach((j, i) => { if (i % 3 === 0) { j.earliestS = 3 * 3600; j.latestS = 5 * 3600; } });
-    p.jobs.forEach((j, i) => { j.penalty = 1e6 * (1 + (i % 5)); });
+    p.jobs.forEach((j, i) => {
+      if (i % 3 === 0) {
+        j.earliestS = 3 * 3600;
+        j.latestS = 5 * 3600;
+      }
+    });
+    p.jobs.forEach((j, i) => {
+      j.penalty = 1e6 * (1 + (i % 5));
+    });
     const sol = solveVrp(p, { maxIterations: 3000, seed: 3, timeLimitMs: 1e9 });
     sol.routes.forEach((r, v) => {
       const s = routeSchedule(p, v, r);

@@ -29,11 +29,21 @@ export function solveVrp(p: VrpProblem, options: VrpOptions = {}): VrpSolution {
   if (!options.insertOnly) for (let r = 0; r < state.routes.length; r++) improveRouteInPlace(state, r);
   const cost = state.totalCost();
   options.onProgress?.(1, cost);
-  return { routes: state.routeOrders(), unassigned: search.best.unassigned.slice().sort((a, b) => a - b), cost, travel: state.travel(), iterations: search.iterations };
+  return {
+    routes: state.routeOrders(),
+    unassigned: search.best.unassigned.slice().sort((a, b) => a - b),
+    cost,
+    travel: state.travel(),
+    iterations: search.iterations,
+  };
 }
 
 /** A solution kept aside: the routes' orders, the unassigned jobs and the objective. */
-interface Snapshot { routes: number[][]; unassigned: number[]; cost: number }
+interface Snapshot {
+  routes: number[][];
+  unassigned: number[];
+  cost: number;
+}
 
 function snapshot(state: VrpState, cost = state.totalCost()): Snapshot {
   return { routes: state.routeOrders(), unassigned: state.unassigned.slice(), cost };
@@ -55,7 +65,10 @@ function construct(state: VrpState, rng: Rng, options: VrpOptions): void {
   const seen = new Set<number>();
   options.initialRoutes?.forEach((route, r) => {
     if (r >= state.routes.length) return;
-    state.setRoute(r, route.filter((u) => u >= 0 && u < nj && !seen.has(u) && (seen.add(u), true)));
+    state.setRoute(
+      r,
+      route.filter((u) => u >= 0 && u < nj && !seen.has(u) && (seen.add(u), true)),
+    );
     // Drop jobs that make the route infeasible, from the end.
     const jobs = state.routes[r].jobs;
     while (jobs.length && !state.routes[r].isFeasible()) {
@@ -63,7 +76,11 @@ function construct(state: VrpState, rng: Rng, options: VrpOptions): void {
       state.refresh(r);
     }
   });
-  for (let u = 0; u < nj; u++) if (state.routeOf[u] < 0) { state.unassigned.push(u); state.fresh[u] = 1; }
+  for (let u = 0; u < nj; u++)
+    if (state.routeOf[u] < 0) {
+      state.unassigned.push(u);
+      state.fresh[u] = 1;
+    }
   if (options.insertOnly) state.unassigned.sort((a, b) => state.model.penalty[b] - state.model.penalty[a] || a - b);
   recreateGreedy(state, rng);
   state.commit();

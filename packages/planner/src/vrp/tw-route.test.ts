@@ -40,7 +40,13 @@ describe('TwRoute', () => {
   it('prices every insertion exactly as rebuilding the route would, Infinity exactly when it breaks the route', () => {
     for (const seed of [1, 2, 3]) {
       const p = smallVrp(14, seed, { balanceWeight: 0.02 });
-      p.jobs.forEach((j, i) => { if (i % 3 === 0) { j.earliestS = 2 * 3600; j.latestS = 3 * 3600; } j.weight = 1 + (i % 2); });
+      p.jobs.forEach((j, i) => {
+        if (i % 3 === 0) {
+          j.earliestS = 2 * 3600;
+          j.latestS = 3 * 3600;
+        }
+        j.weight = 1 + (i % 2);
+      });
       p.vehicles = p.vehicles.map((v, k) => ({ ...v, jobCost: 60 * k, maxStops: 6 }));
       const route = [1, 2, 4, 5, 7];
       for (let v = 0; v < p.vehicles.length; v++) {

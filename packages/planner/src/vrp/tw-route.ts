@@ -28,7 +28,10 @@ export class TwRoute {
   private readonly v: VrpVehicle;
   private readonly jobCost: number;
 
-  constructor(private readonly model: VrpModel, readonly vehicle: number) {
+  constructor(
+    private readonly model: VrpModel,
+    readonly vehicle: number,
+  ) {
     this.v = model.vehicles[vehicle];
     this.jobCost = this.v.jobCost ?? 0;
   }
@@ -126,7 +129,7 @@ export class TwRoute {
     }
     if (spanW > 0) {
       // The route's new duration, waiting aside: only growth beyond the current longest route costs.
-      const d1 = (route.length === 0 ? v.makespanOffsetS ?? 0 : this.finishS) + dTravel + serviceS[u];
+      const d1 = (route.length === 0 ? (v.makespanOffsetS ?? 0) : this.finishS) + dTravel + serviceS[u];
       if (d1 > maxFinishS) delta += spanW * (d1 - maxFinishS);
     }
     return delta;

@@ -4,7 +4,7 @@ import { vrpModel } from './vrp-model';
 import { VrpState } from './vrp-state';
 
 describe('VrpState', () => {
-  it('keeps each job\'s route and position current through inserts and removals', () => {
+  it("keeps each job's route and position current through inserts and removals", () => {
     const s = new VrpState(vrpModel(lineVrp(5, { vehicles: [0, 1].map(() => lineVrp(1).vehicles[0]) })));
     s.insert(0, 0, 0);
     s.insert(2, 0, 1);

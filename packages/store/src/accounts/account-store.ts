@@ -61,7 +61,11 @@ function sha256Hex(s: string): string {
 /** Validates the fields of a new account (not the password strength beyond its length). Throws {@link AccountError}. */
 export function validateNewAccount(input: NewAccount): void {
   if (typeof input.name !== 'string' || !NAME_RE.test(input.name)) {
-    throw new AccountError(E.badName, `账号名须为 2–64 个字母、数字或 _ . @ - Account name must be 2–64 letters, digits or _ . @ -: '${String(input.name)}'`, 'name');
+    throw new AccountError(
+      E.badName,
+      `账号名须为 2–64 个字母、数字或 _ . @ - Account name must be 2–64 letters, digits or _ . @ -: '${String(input.name)}'`,
+      'name',
+    );
   }
   if (!isRole(input.role)) {
     throw new AccountError(E.badRole, `未知角色 Unknown role '${String(input.role)}'; use one of ${ROLES.join(', ')}`, 'role');
@@ -158,9 +162,7 @@ export class AccountStore {
    * or a disabled account (the caller cannot tell which, by result or by time).
    */
   async authenticate(name: string, password: string): Promise<Account | null> {
-    const row = (typeof name === 'string'
-      ? this.db.prepare('SELECT * FROM tiandi_accounts WHERE name = ?').get(name)
-      : undefined) as AccountRow | undefined;
+    const row = (typeof name === 'string' ? this.db.prepare('SELECT * FROM tiandi_accounts WHERE name = ?').get(name) : undefined) as AccountRow | undefined;
     if (!row) {
       this.dummyHash ??= hashPassword('not-a-real-password', this.options.scrypt ?? DEFAULT_SCRYPT_PARAMS);
       await verifyPassword(String(password), await this.dummyHash);
@@ -189,7 +191,9 @@ export class AccountStore {
         .prepare('INSERT INTO tiandi_sessions (token_sha256, account_id, created_at, expires_at) VALUES (?, ?, ?, ?)')
         .run(sha256Hex(token), account.id, now.toISOString(), expiresAt);
       this.db
-        .prepare('DELETE FROM tiandi_sessions WHERE account_id = ? AND rowid NOT IN (SELECT rowid FROM tiandi_sessions WHERE account_id = ? ORDER BY created_at DESC, rowid DESC LIMIT ?)')
+        .prepare(
+          'DELETE FROM tiandi_sessions WHERE account_id = ? AND rowid NOT IN (SELECT rowid FROM tiandi_sessions WHERE account_id = ? ORDER BY created_at DESC, rowid DESC LIMIT ?)',
+        )
         .run(account.id, account.id, Math.max(1, maxPerAccount));
     })();
     return { token, expiresAt, account };

@@ -15,8 +15,20 @@ import { shapefileEncoding } from './read-shapefile';
 // Fixtures written by ogr2ogr from villages.geojson (packages/store/scripts/make-boundary-fixtures.sh).
 const IN = fileURLToPath(new URL('../../test/in/boundaries/', import.meta.url));
 const SOURCE: [number, number][][] = [
-  [[102.3, 27.9], [102.32, 27.9], [102.32, 27.92], [102.3, 27.92], [102.3, 27.9]],
-  [[102.32, 27.9], [102.34, 27.9], [102.34, 27.915], [102.32, 27.915], [102.32, 27.9]],
+  [
+    [102.3, 27.9],
+    [102.32, 27.9],
+    [102.32, 27.92],
+    [102.3, 27.92],
+    [102.3, 27.9],
+  ],
+  [
+    [102.32, 27.9],
+    [102.34, 27.9],
+    [102.34, 27.915],
+    [102.32, 27.915],
+    [102.32, 27.9],
+  ],
 ];
 const dir = mkdtempSync(join(tmpdir(), 'tiandi-boundaries-'));
 afterAll(() => rmSync(dir, { recursive: true, force: true }));
@@ -29,7 +41,9 @@ function offDeg(ring: [number, number][], source: [number, number][]): number {
 function outerRings(b: Awaited<ReturnType<typeof readBoundaryFile>>): [number, number][][] {
   return b.features.map((f) => {
     const g = f.geometry as { type: string; coordinates: unknown };
-    return (g.type === 'Polygon' ? (g.coordinates as [number, number][][])[0] : (g.coordinates as [number, number][][][])[0][0]).map((p) => [p[0], p[1]] as [number, number]);
+    return (g.type === 'Polygon' ? (g.coordinates as [number, number][][])[0] : (g.coordinates as [number, number][][][])[0][0]).map(
+      (p) => [p[0], p[1]] as [number, number],
+    );
   });
 }
 
@@ -101,7 +115,27 @@ describe('readBoundaryFile on files written by ogr2ogr', () => {
       const villages = zoneCollection(await readBoundaryFile(join(IN, 'villages-4543.shp')), {});
       const r = importZones(ws, villages, { level: 'village' }, 'test');
       expect(r.added).toEqual(['532527101201', '532527101202']);
-      const township = { type: 'FeatureCollection', features: [{ type: 'Feature', properties: { DM: 't1', MC: '沙坝乡' }, geometry: { type: 'Polygon', coordinates: [[[102.29, 27.89], [102.35, 27.89], [102.35, 27.93], [102.29, 27.93], [102.29, 27.89]]] } }] };
+      const township = {
+        type: 'FeatureCollection',
+        features: [
+          {
+            type: 'Feature',
+            properties: { DM: 't1', MC: '沙坝乡' },
+            geometry: {
+              type: 'Polygon',
+              coordinates: [
+                [
+                  [102.29, 27.89],
+                  [102.35, 27.89],
+                  [102.35, 27.93],
+                  [102.29, 27.93],
+                  [102.29, 27.89],
+                ],
+              ],
+            },
+          },
+        ],
+      };
       writeFileSync(join(dir, 'township.geojson'), JSON.stringify(township));
       importZones(ws, zoneCollection(await readBoundaryFile(join(dir, 'township.geojson')), { idField: 'DM', nameField: 'MC' }), { level: 'township' }, 'test');
       const zones = readZones(ws);
@@ -114,7 +148,10 @@ describe('readBoundaryFile on files written by ogr2ogr', () => {
 });
 
 const hasOgr = spawnSync('ogr2ogr', ['--version']).status === 0;
-if (!hasOgr) process.stderr.write('\n[store] NOTICE: ogr2ogr (gdal-bin) not found — boundary files written live by GDAL are SKIPPED; the committed ogr2ogr fixtures still run.\n\n');
+if (!hasOgr)
+  process.stderr.write(
+    '\n[store] NOTICE: ogr2ogr (gdal-bin) not found — boundary files written live by GDAL are SKIPPED; the committed ogr2ogr fixtures still run.\n\n',
+  );
 
 describe.skipIf(!hasOgr)('readBoundaryFile on files ogr2ogr writes now, against ogr2ogr reading them back', () => {
   /** ogr2ogr's own WGS 84 outline of a file (GeoJSON, RFC 7946). */

@@ -53,13 +53,20 @@ function toLonLat(features: BoundaryFeature[], crs: Crs, file: string): Boundary
         p = [NaN, NaN];
       }
       if (!(Math.abs(p[0]) <= 180 && Math.abs(p[1]) <= 90)) {
-        throw new StoreError('TIANDI_E_INPUT', `第 ${i + 1} 个要素坐标 [${xy.join(', ')}] 不在 ${crs.id === WGS84.id ? '经纬度范围' : crs.name} feature ${i + 1}: coordinates [${xy.join(', ')}] are not ${crs.id === WGS84.id ? 'lon/lat degrees' : `valid in ${crs.name}`}: give the file's CRS with --crs "EPSG:<code>" (a shapefile's .prj may be missing)`, file);
+        throw new StoreError(
+          'TIANDI_E_INPUT',
+          `第 ${i + 1} 个要素坐标 [${xy.join(', ')}] 不在 ${crs.id === WGS84.id ? '经纬度范围' : crs.name} feature ${i + 1}: coordinates [${xy.join(', ')}] are not ${crs.id === WGS84.id ? 'lon/lat degrees' : `valid in ${crs.name}`}: give the file's CRS with --crs "EPSG:<code>" (a shapefile's .prj may be missing)`,
+          file,
+        );
       }
       return p;
     };
     // A KML MultiGeometry arrives as a GeometryCollection: its members are reprojected one by one.
     type G = { type: string; coordinates?: unknown; geometries?: G[] };
-    const reproject = (g: G): G => (g.type === 'GeometryCollection' ? { type: g.type, geometries: (g.geometries ?? []).map(reproject) } : { type: g.type, coordinates: mapCoords(g.coordinates, project) });
+    const reproject = (g: G): G =>
+      g.type === 'GeometryCollection'
+        ? { type: g.type, geometries: (g.geometries ?? []).map(reproject) }
+        : { type: g.type, coordinates: mapCoords(g.coordinates, project) };
     return { ...f, geometry: reproject(f.geometry as G) as BoundaryFeature['geometry'] };
   });
 }
@@ -93,7 +100,8 @@ export async function readBoundaryFile(path: string, opts: ReadBoundaryOptions =
     } catch (e) {
       throw new StoreError('TIANDI_E_INPUT', `无法读取为 JSON cannot read as JSON (${(e as Error).message}): export the zones as GeoJSON`, path);
     }
-    if (json?.type !== 'FeatureCollection' || !Array.isArray(json.features)) throw new StoreError('TIANDI_E_INPUT', '不是 GeoJSON FeatureCollection not a GeoJSON FeatureCollection', path);
+    if (json?.type !== 'FeatureCollection' || !Array.isArray(json.features))
+      throw new StoreError('TIANDI_E_INPUT', '不是 GeoJSON FeatureCollection not a GeoJSON FeatureCollection', path);
     const named = geojsonCrs(json);
     crs = override ?? (named ? crsOrInputError(() => getCrs(named), path, 'GeoJSON crs') : WGS84);
     const features = (json.features as { geometry?: BoundaryFeature['geometry']; properties?: Record<string, unknown> | null; id?: unknown }[]).map((f) => ({
@@ -102,7 +110,11 @@ export async function readBoundaryFile(path: string, opts: ReadBoundaryOptions =
     }));
     out = { format: 'geojson', features, fields: [...new Set(features.flatMap((f) => Object.keys(f.properties)))] };
   } else {
-    throw new StoreError('TIANDI_E_INPUT', `不支持的格式 unsupported boundary file '${ext || path}': give a .shp (with its .dbf/.prj/.cpg), .kml, .kmz, .gpkg or .geojson`, path);
+    throw new StoreError(
+      'TIANDI_E_INPUT',
+      `不支持的格式 unsupported boundary file '${ext || path}': give a .shp (with its .dbf/.prj/.cpg), .kml, .kmz, .gpkg or .geojson`,
+      path,
+    );
   }
   return { ...out, features: toLonLat(out.features, crs, path), crs: crs.epsg ? crs.id : crs.name, ...(crs.note ? { note: crs.note } : {}) };
 }

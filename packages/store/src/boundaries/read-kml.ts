@@ -22,11 +22,21 @@ export function kmlOfKmz(bytes: Uint8Array, file: string): string {
 /** Placemarks of a KML as features (always WGS 84): name, description and ExtendedData become properties. */
 export function featuresOfKml(text: string, file: string): { features: BoundaryFeature[]; fields: string[] } {
   const errors: string[] = [];
-  const dom = new DOMParser({ onError: (level, msg) => { if (level !== 'warning') errors.push(msg); } }).parseFromString(text, 'text/xml');
-  if (errors.length || !dom.documentElement) throw new StoreError('TIANDI_E_INPUT', `KML 无法解析 cannot parse the KML (${errors[0] ?? 'empty'}): export it again`, file);
+  const dom = new DOMParser({
+    onError: (level, msg) => {
+      if (level !== 'warning') errors.push(msg);
+    },
+  }).parseFromString(text, 'text/xml');
+  if (errors.length || !dom.documentElement)
+    throw new StoreError('TIANDI_E_INPUT', `KML 无法解析 cannot parse the KML (${errors[0] ?? 'empty'}): export it again`, file);
   const fc = kml(dom as unknown as Document);
-  const features = fc.features.map((f) => ({ geometry: f.geometry as BoundaryFeature['geometry'], properties: { ...(f.properties ?? {}) } as Record<string, unknown> }));
-  const fields = [...new Set(features.flatMap((f) => Object.keys(f.properties)))].filter((k) => !/^(styleUrl|styleHash|styleMapHash|stroke|stroke-opacity|stroke-width|fill|fill-opacity|icon)$/.test(k));
+  const features = fc.features.map((f) => ({
+    geometry: f.geometry as BoundaryFeature['geometry'],
+    properties: { ...(f.properties ?? {}) } as Record<string, unknown>,
+  }));
+  const fields = [...new Set(features.flatMap((f) => Object.keys(f.properties)))].filter(
+    (k) => !/^(styleUrl|styleHash|styleMapHash|stroke|stroke-opacity|stroke-width|fill|fill-opacity|icon)$/.test(k),
+  );
   return { features, fields };
 }
 

@@ -5,7 +5,10 @@ import type { BoundaryFeature } from './boundary-file';
 
 /** `.cpg` code-page names as ArcGIS and QGIS write them → TextDecoder labels. */
 function encodingOfCpg(cpg: string): string {
-  const s = cpg.trim().toLowerCase().replace(/^ansi\s*/, '');
+  const s = cpg
+    .trim()
+    .toLowerCase()
+    .replace(/^ansi\s*/, '');
   if (s === '936' || s === 'cp936' || s === 'gb2312' || s === 'gbk') return 'gbk';
   if (s === '65001' || s === 'utf8' || s === 'utf-8') return 'utf-8';
   if (/^\d+$/.test(s)) return `windows-${s}`;
@@ -37,13 +40,21 @@ async function readOptional(file: string): Promise<Buffer | undefined> {
 }
 
 /** Reads a `.shp` with its `.dbf`, `.cpg` and `.prj` (same base name, any case of extension). */
-export async function readShapefile(shpPath: string, encodingOverride?: string): Promise<{ features: BoundaryFeature[]; fields: string[]; prj?: string; encoding: string; encodingFrom: string }> {
+export async function readShapefile(
+  shpPath: string,
+  encodingOverride?: string,
+): Promise<{ features: BoundaryFeature[]; fields: string[]; prj?: string; encoding: string; encodingFrom: string }> {
   const base = shpPath.replace(/\.shp$/i, '');
   const sibling = async (ext: string) => (await readOptional(`${base}.${ext}`)) ?? (await readOptional(`${base}.${ext.toUpperCase()}`));
   const shp = await readOptional(shpPath);
   if (!shp) throw new StoreError('TIANDI_E_INPUT', '无法读取 cannot read the .shp file', shpPath);
   const dbf = await sibling('dbf');
-  if (!dbf) throw new StoreError('TIANDI_E_INPUT', '缺少 .dbf 属性表 the shapefile has no .dbf beside it (zone ids and names live there): copy all its files (.shp .shx .dbf .prj .cpg)', shpPath);
+  if (!dbf)
+    throw new StoreError(
+      'TIANDI_E_INPUT',
+      '缺少 .dbf 属性表 the shapefile has no .dbf beside it (zone ids and names live there): copy all its files (.shp .shx .dbf .prj .cpg)',
+      shpPath,
+    );
   const { encoding, from } = shapefileEncoding(dbf, (await sibling('cpg'))?.toString('latin1'), encodingOverride);
   try {
     new TextDecoder(encoding);

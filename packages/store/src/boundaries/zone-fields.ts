@@ -3,7 +3,23 @@ import { StoreError } from '../errors';
 import type { BoundaryFeature, BoundaryFile } from './boundary-file';
 
 /** Field names that usually hold a zone's code or name in Chinese boundary data and in GIS exports, best first. */
-const ID_NAMES = ['zone_id', 'xzqdm', 'xzqhdm', 'xzqh_dm', 'adcode', 'code', 'dm', 'cun_dm', 'xiang_dm', 'id', '区划代码', '行政区划代码', '代码', '编码', '编号'];
+const ID_NAMES = [
+  'zone_id',
+  'xzqdm',
+  'xzqhdm',
+  'xzqh_dm',
+  'adcode',
+  'code',
+  'dm',
+  'cun_dm',
+  'xiang_dm',
+  'id',
+  '区划代码',
+  '行政区划代码',
+  '代码',
+  '编码',
+  '编号',
+];
 const NAME_NAMES = ['name', 'xzqmc', 'xzqhmc', 'mc', 'cun_mc', 'xiang_mc', '名称', '区划名称', '行政区划名称', '村名', '乡镇名', '名字'];
 
 /** One field of a boundary file with a few of its values (and how many distinct ones), for `zones import --preview`. */
@@ -27,7 +43,11 @@ function pick(fields: string[], wanted: string[], ok: (f: string) => boolean): s
 /** Fields, samples and suggested id/name fields of a boundary file. */
 export function previewBoundary(b: BoundaryFile): BoundaryPreview {
   const polys = b.features.filter(isPolygonal);
-  const values = (field: string) => polys.map((f) => f.properties[field]).filter((v) => v !== null && v !== undefined && String(v).trim() !== '').map((v) => String(v).trim());
+  const values = (field: string) =>
+    polys
+      .map((f) => f.properties[field])
+      .filter((v) => v !== null && v !== undefined && String(v).trim() !== '')
+      .map((v) => String(v).trim());
   const fields = b.fields.map((name) => {
     const v = values(name);
     return { name, samples: [...new Set(v)].slice(0, 3), distinct: new Set(v).size };
@@ -35,7 +55,19 @@ export function previewBoundary(b: BoundaryFile): BoundaryPreview {
   const unique = (f: string) => fields.find((x) => x.name === f)?.distinct === polys.length;
   const idField = pick(b.fields, ID_NAMES, unique);
   const nameField = pick(b.fields, NAME_NAMES, (f) => (fields.find((x) => x.name === f)?.distinct ?? 0) > 0);
-  return { format: b.format, crs: b.crs, features: b.features.length, polygons: polys.length, fields, idField, nameField, layers: b.layers, layer: b.layer, encoding: b.encoding, note: b.note };
+  return {
+    format: b.format,
+    crs: b.crs,
+    features: b.features.length,
+    polygons: polys.length,
+    fields,
+    idField,
+    nameField,
+    layers: b.layers,
+    layer: b.layer,
+    encoding: b.encoding,
+    note: b.note,
+  };
 }
 
 /** Options of {@link zoneCollection}. */
@@ -49,7 +81,8 @@ function polygonal(g: NonNullable<BoundaryFeature['geometry']>): { type: string;
   if (g.type === 'Polygon' || g.type === 'MultiPolygon') return g;
   if (g.type !== 'GeometryCollection') return undefined;
   const parts = ((g as unknown as { geometries: { type: string; coordinates: unknown }[] }).geometries ?? []).flatMap((p) =>
-    p.type === 'Polygon' ? [p.coordinates] : p.type === 'MultiPolygon' ? (p.coordinates as unknown[]) : []);
+    p.type === 'Polygon' ? [p.coordinates] : p.type === 'MultiPolygon' ? (p.coordinates as unknown[]) : [],
+  );
   return parts.length ? { type: 'MultiPolygon', coordinates: parts } : undefined;
 }
 
@@ -61,12 +94,21 @@ function polygonal(g: NonNullable<BoundaryFeature['geometry']>): { type: string;
 export function zoneCollection(b: BoundaryFile, opts: ZoneFieldOptions, file?: string): { type: 'FeatureCollection'; features: unknown[]; left_out: number } {
   const preview = previewBoundary(b);
   const has = (f: string) => b.fields.includes(f);
-  for (const [flag, f] of [['--id-field', opts.idField], ['--name-field', opts.nameField]] as const) {
-    if (f !== undefined && !has(f)) throw new StoreError('TIANDI_E_INPUT', `${flag} '${f}' 不是此文件的字段 is not a field of this file (fields: ${b.fields.join(', ') || 'none'})`, file);
+  for (const [flag, f] of [
+    ['--id-field', opts.idField],
+    ['--name-field', opts.nameField],
+  ] as const) {
+    if (f !== undefined && !has(f))
+      throw new StoreError('TIANDI_E_INPUT', `${flag} '${f}' 不是此文件的字段 is not a field of this file (fields: ${b.fields.join(', ') || 'none'})`, file);
   }
   const idField = opts.idField ?? preview.idField;
   const nameField = opts.nameField ?? preview.nameField;
-  if (!idField) throw new StoreError('TIANDI_E_INPUT', `找不到编号字段 no id field found among ${b.fields.join(', ') || 'no fields'}: pass --id-field <field> (tiandi zones import <file> --preview lists the fields)`, file);
+  if (!idField)
+    throw new StoreError(
+      'TIANDI_E_INPUT',
+      `找不到编号字段 no id field found among ${b.fields.join(', ') || 'no fields'}: pass --id-field <field> (tiandi zones import <file> --preview lists the fields)`,
+      file,
+    );
   let leftOut = 0;
   const features: unknown[] = [];
   for (const f of b.features) {

@@ -4,13 +4,59 @@ import { resampleBox } from './resample-box';
 
 describe('rasterizeCoverage', () => {
   it('fills a pixel-aligned square fully and a half-covered cell by half', () => {
-    const m = rasterizeCoverage([[[[1, 1], [3, 1], [3, 3], [1, 3], [1, 1]]]], 4, 4);
+    const m = rasterizeCoverage(
+      [
+        [
+          [
+            [1, 1],
+            [3, 1],
+            [3, 3],
+            [1, 3],
+            [1, 1],
+          ],
+        ],
+      ],
+      4,
+      4,
+    );
     expect(Array.from(m)).toEqual([0, 0, 0, 0, 0, 255, 255, 0, 0, 255, 255, 0, 0, 0, 0, 0]);
-    const h = rasterizeCoverage([[[[0, 0], [0.5, 0], [0.5, 1], [0, 1]]]], 1, 1);
+    const h = rasterizeCoverage(
+      [
+        [
+          [
+            [0, 0],
+            [0.5, 0],
+            [0.5, 1],
+            [0, 1],
+          ],
+        ],
+      ],
+      1,
+      1,
+    );
     expect(h[0]).toBe(128);
   });
   it('honours holes', () => {
-    const m = rasterizeCoverage([[[[0, 0], [3, 0], [3, 3], [0, 3]], [[1, 1], [2, 1], [2, 2], [1, 2]]]], 3, 3);
+    const m = rasterizeCoverage(
+      [
+        [
+          [
+            [0, 0],
+            [3, 0],
+            [3, 3],
+            [0, 3],
+          ],
+          [
+            [1, 1],
+            [2, 1],
+            [2, 2],
+            [1, 2],
+          ],
+        ],
+      ],
+      3,
+      3,
+    );
     expect(m[4]).toBe(0);
     expect(m[0]).toBe(255);
   });

@@ -8,10 +8,20 @@ import { pointInRings } from '@tiandi/geo';
 export function rasterizeCoverage(polygons: Array<Array<Array<[number, number]>>>, width: number, height: number, ss = 4): Uint8Array {
   const mask = new Uint8Array(width * height);
   for (const rings of polygons) {
-    let x0 = Infinity, y0 = Infinity, x1 = -Infinity, y1 = -Infinity;
-    for (const [x, y] of rings[0]) { x0 = Math.min(x0, x); y0 = Math.min(y0, y); x1 = Math.max(x1, x); y1 = Math.max(y1, y); }
-    const cx0 = Math.max(0, Math.floor(x0)), cx1 = Math.min(width - 1, Math.floor(x1));
-    const cy0 = Math.max(0, Math.floor(y0)), cy1 = Math.min(height - 1, Math.floor(y1));
+    let x0 = Infinity,
+      y0 = Infinity,
+      x1 = -Infinity,
+      y1 = -Infinity;
+    for (const [x, y] of rings[0]) {
+      x0 = Math.min(x0, x);
+      y0 = Math.min(y0, y);
+      x1 = Math.max(x1, x);
+      y1 = Math.max(y1, y);
+    }
+    const cx0 = Math.max(0, Math.floor(x0)),
+      cx1 = Math.min(width - 1, Math.floor(x1));
+    const cy0 = Math.max(0, Math.floor(y0)),
+      cy1 = Math.min(height - 1, Math.floor(y1));
     for (let cy = cy0; cy <= cy1; cy++) {
       for (let cx = cx0; cx <= cx1; cx++) {
         let hits = 0;

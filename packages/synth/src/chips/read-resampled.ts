@@ -32,17 +32,20 @@ export async function readResampled(path: string, gsdM: number, signal?: AbortSi
     const [ox, rx, , oy, , ry] = src.geoTransform;
     // Ground metres per pixel, measured along a row at the image centre (not CRS units: Web Mercator differs).
     const toWgs = transformer(crs, getCrs(4326));
-    const pa = toWgs.forward([ox + (W / 2) * rx, oy + (H / 2) * ry]), pb = toWgs.forward([ox + (W / 2 + 100) * rx, oy + (H / 2) * ry]);
+    const pa = toWgs.forward([ox + (W / 2) * rx, oy + (H / 2) * ry]),
+      pb = toWgs.forward([ox + (W / 2 + 100) * rx, oy + (H / 2) * ry]);
     const srcGsdM = Math.hypot((pb[0] - pa[0]) * metresPerDegreeLon(pa[1]), (pb[1] - pa[1]) * 110_574) / 100;
     const f = gsdM / srcGsdM;
     if (f < 1 - 1e-6) throw new SynthError('TIANDI_E_BAD_CHIP_OPTIONS', `影像比目标粗 image GSD ${srcGsdM.toFixed(3)} m is coarser than ${gsdM} m`);
-    const w = Math.floor(W / f), h = Math.floor(H / f);
+    const w = Math.floor(W / f),
+      h = Math.floor(H / f);
     const rgb = new Uint8Array(w * h * 3);
     const bandOut = Math.max(1, Math.floor(512 / f));
     for (let r0 = 0; r0 < h; r0 += bandOut) {
       throwIfAborted(signal);
       const rows = Math.min(bandOut, h - r0);
-      const s0 = Math.floor(r0 * f), s1 = Math.min(H, Math.ceil((r0 + rows) * f));
+      const s0 = Math.floor(r0 * f),
+        s1 = Math.min(H, Math.ceil((r0 + rows) * f));
       // Full resolution (one source pixel per output pixel): the box average below is the only resampling.
       const band = (await src.readWindow([0, s0, W, s1], W, s1 - s0, signal)).rgb;
       resampleBox(band, W, s0, s1 - s0, f, rgb.subarray(r0 * w * 3), w, r0, rows);

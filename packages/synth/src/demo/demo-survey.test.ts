@@ -62,7 +62,7 @@ describe('buildDemoSurvey', () => {
 });
 
 describe('demo imagery', () => {
-  it('renders each block deterministically in EPSG:4522 inside its village\'s township, with a few poppy plots', async () => {
+  it("renders each block deterministically in EPSG:4522 inside its village's township, with a few poppy plots", async () => {
     const { demoBlockScene } = await import('./ensure-demo-imagery');
     const { generateScene } = await import('../generate-scene');
     const s = buildDemoSurvey();

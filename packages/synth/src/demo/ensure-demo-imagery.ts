@@ -33,7 +33,16 @@ export interface DemoProgress {
 
 /** The scene options of a demo block (exported so tests can regenerate any band). */
 export function demoBlockScene(b: DemoFlightBlock): SceneOptionsInput {
-  return { seed: b.seed, gsdM: b.gsdM, crs: b.crs, widthPx: b.widthPx, heightPx: b.heightPx, originXY: [b.originX, b.originY], plotsPerHa: DEMO_PLOTS_PER_HA, acquired: `${b.acquired}T03:00:00Z` };
+  return {
+    seed: b.seed,
+    gsdM: b.gsdM,
+    crs: b.crs,
+    widthPx: b.widthPx,
+    heightPx: b.heightPx,
+    originXY: [b.originX, b.originY],
+    plotsPerHa: DEMO_PLOTS_PER_HA,
+    acquired: `${b.acquired}T03:00:00Z`,
+  };
 }
 
 /**
@@ -51,7 +60,8 @@ export async function ensureDemoImagery(opts: { seedsDir?: string; onProgress?: 
   const images = blocks.map((b) => ({ ...b, path: join(outDir, b.file), truthPath: join(truthDir, b.file.replace(/\.tif$/, '.truth.geojson')) }));
   const stampPath = join(outDir, 'stamp.json');
   const stamp = JSON.stringify({ version: DEMO_IMAGERY_VERSION, blocks });
-  const isFresh = () => existsSync(stampPath) && readFileSync(stampPath, 'utf8') === stamp && images.every((i) => existsSync(i.path) && existsSync(i.truthPath));
+  const isFresh = () =>
+    existsSync(stampPath) && readFileSync(stampPath, 'utf8') === stamp && images.every((i) => existsSync(i.path) && existsSync(i.truthPath));
   if (isFresh()) return images;
   await mkdir(truthDir, { recursive: true });
   // Several processes (parallel test files, a server and a CLI) may ask at once: one generates, the others

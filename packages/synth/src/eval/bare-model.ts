@@ -37,16 +37,26 @@ export async function loadBareModel(dir: string): Promise<BareModel> {
  * (`input.size`, step `tile_stride`; each tile's centre written), and returns the poppy probability
  * heatmap at the output stride. Pixels beyond the image are padded with mid grey.
  */
-export async function runBareModel(m: BareModel, rgb: Uint8Array, width: number, height: number): Promise<{ heat: Float32Array; hw: number; hh: number; stride: number }> {
+export async function runBareModel(
+  m: BareModel,
+  rgb: Uint8Array,
+  width: number,
+  height: number,
+): Promise<{ heat: Float32Array; hw: number; hh: number; stride: number }> {
   const { card } = m;
-  const S = card.input.size, T = card.tile_stride, st = card.output.stride ?? S;
+  const S = card.input.size,
+    T = card.tile_stride,
+    st = card.output.stride ?? S;
   const margin = (S - T) / 2;
-  const hw = Math.ceil(width / st), hh = Math.ceil(height / st);
+  const hw = Math.ceil(width / st),
+    hh = Math.ceil(height / st);
   const heat = new Float32Array(hw * hh);
   const origins: Array<[number, number]> = [];
   for (let y = -margin; y < height - margin; y += T) for (let x = -margin; x < width - margin; x += T) origins.push([x, y]);
   const batch = 8;
-  const scale = card.input.scale, mean = card.input.mean, std = card.input.std;
+  const scale = card.input.scale,
+    mean = card.input.mean,
+    std = card.input.std;
   const pad = (127 / scale - mean[0]) / std[0];
   for (let b = 0; b < origins.length; b += batch) {
     const part = origins.slice(b, b + batch);
@@ -58,7 +68,12 @@ export async function runBareModel(m: BareModel, rgb: Uint8Array, width: number,
         for (let x = 0; x < S; x++) {
           const sx = x0 + x;
           const o = base + y * S + x;
-          if (sx < 0 || sy < 0 || sx >= width || sy >= height) { data[o] = pad; data[o + S * S] = pad; data[o + 2 * S * S] = pad; continue; }
+          if (sx < 0 || sy < 0 || sx >= width || sy >= height) {
+            data[o] = pad;
+            data[o + S * S] = pad;
+            data[o + 2 * S * S] = pad;
+            continue;
+          }
           const p = (sy * width + sx) * 3;
           data[o] = (rgb[p] / scale - mean[0]) / std[0];
           data[o + S * S] = (rgb[p + 1] / scale - mean[1]) / std[1];
@@ -71,7 +86,9 @@ export async function runBareModel(m: BareModel, rgb: Uint8Array, width: number,
     m.stats.runS += (performance.now() - t) / 1000;
     m.stats.pixels += part.length * S * S;
     const scores = out[card.output.name].data as Float32Array;
-    const os = S / st, c0 = margin / st, cn = T / st;
+    const os = S / st,
+      c0 = margin / st,
+      cn = T / st;
     part.forEach(([x0, y0], k) => {
       for (let cy = 0; cy < cn; cy++) {
         const hy = (y0 + margin) / st + cy;

@@ -13,8 +13,10 @@ export function polygonRings(g: { type: string; coordinates: unknown }): Ring[][
 
 /** The poppy plots of a scene's truth in WGS 84, like the candidates (the layout's own rings are in scene metres). */
 export function truthPlots(scene: Scene, so: { gsdM: number; seed: number }): CalibrationPlot[] {
-  return scene.truth.features.filter((f) => f.properties.class === 'poppy').map((f) => {
-    const p = f.properties as { id: string; area_m2: number; stage: string; setting: string };
-    return { id: p.id, rings: f.geometry.coordinates as Ring[], areaM2: p.area_m2, stage: p.stage, setting: p.setting, gsdM: so.gsdM, seed: so.seed };
-  });
+  return scene.truth.features
+    .filter((f) => f.properties.class === 'poppy')
+    .map((f) => {
+      const p = f.properties as { id: string; area_m2: number; stage: string; setting: string };
+      return { id: p.id, rings: f.geometry.coordinates as Ring[], areaM2: p.area_m2, stage: p.stage, setting: p.setting, gsdM: so.gsdM, seed: so.seed };
+    });
 }

@@ -63,7 +63,12 @@ export async function evaluateModel(opts: EvalOptions): Promise<EvalReport> {
       const w = await writeScene(so, work, { signal: opts.signal });
       acc.imageryPx += so.widthPx * so.widthPx;
       const truthPlots = w.scene.truth.features.filter((f) => f.properties.class === 'poppy');
-      const plots = truthPlots.map((f) => ({ id: f.properties.id, rings: f.geometry.coordinates, areaM2: (f.properties as { area_m2: number }).area_m2, stage: (f.properties as { stage: string }).stage }));
+      const plots = truthPlots.map((f) => ({
+        id: f.properties.id,
+        rings: f.geometry.coordinates,
+        areaM2: (f.properties as { area_m2: number }).area_m2,
+        stage: (f.properties as { stage: string }).stage,
+      }));
       const run = engine === 'scan' ? await scanScene(w, opts, card, join(work, `scan-${seed}`)) : await bareScene(w, model!, card, th, opts.signal);
       acc.scanS += run.seconds;
       rmSync(w.tifPath, { force: true });
@@ -83,25 +88,39 @@ export async function evaluateModel(opts: EvalOptions): Promise<EvalReport> {
 
 /** Options of {@link evaluateModel}. */
 export interface EvalOptions {
-  modelDir: string; seeds: number[]; sizeM?: number; thresholds?: { high: number; low: number; min_area_m2: number };
+  modelDir: string;
+  seeds: number[];
+  sizeM?: number;
+  thresholds?: { high: number; low: number; min_area_m2: number };
   /** `scan` (default): the full scan pipeline, scanImages of @tiandi/tiles; `bare`: this package's minimal tiled runner. */
   engine?: 'scan' | 'bare';
   /** Scene GSDs (m), used in turn, scene k taking gsds[k % length]; default: each scene draws one in 3–8 cm. */
   gsds?: number[];
   /** `wide`: the domain-randomised world (scene option variety), a stand-in for another generator's scenes. */
   variety?: 'classic' | 'wide';
-  signal?: AbortSignal; onScene?: (done: number, total: number) => void;
+  signal?: AbortSignal;
+  onScene?: (done: number, total: number) => void;
 }
 
 /** What the scenes add up to. */
 interface Tally {
-  scenes: SceneEval[]; tileScores: number[]; tileLabels: number[]; plotScores: number[];
-  perScene: EvalReport['perScene']; sceneGsd: number[]; imageryPx: number; scanS: number;
+  scenes: SceneEval[];
+  tileScores: number[];
+  tileLabels: number[];
+  plotScores: number[];
+  perScene: EvalReport['perScene'];
+  sceneGsd: number[];
+  imageryPx: number;
+  scanS: number;
 }
 
 /** One scene's model output: candidate plots and the heatmap (cells of `stride` model pixels), and a lon/lat → heat cell mapping. */
 interface SceneRun {
-  candidates: EvalCandidate[]; heat: Float32Array; hw: number; hh: number; stride: number;
+  candidates: EvalCandidate[];
+  heat: Float32Array;
+  hw: number;
+  hh: number;
+  stride: number;
   toHeat: (lon: number, lat: number) => [number, number];
   /** Seconds the scan took (0 for the bare runner, which keeps its own clock). */
   seconds: number;
@@ -116,7 +135,13 @@ async function scanScene(w: WrittenScene, opts: EvalOptions, card: BareCard, out
 }
 
 /** The scene through the bare runner: heat components as candidates, each a union of heat cells. */
-async function bareScene(w: WrittenScene, model: Awaited<ReturnType<typeof loadBareModel>>, card: BareCard, th: { high: number; low: number; min_area_m2: number }, signal?: AbortSignal): Promise<SceneRun> {
+async function bareScene(
+  w: WrittenScene,
+  model: Awaited<ReturnType<typeof loadBareModel>>,
+  card: BareCard,
+  th: { high: number; low: number; min_area_m2: number },
+  signal?: AbortSignal,
+): Promise<SceneRun> {
   const img = await readResampled(w.tifPath, card.gsd_m, signal);
   const { heat, hw, hh, stride } = await runBareModel(model, img.rgb, img.width, img.height);
   const cellM = stride * w.scene.options.gsdM * img.factor;
@@ -124,11 +149,23 @@ async function bareScene(w: WrittenScene, model: Awaited<ReturnType<typeof loadB
   const comps = heatComponents(heat, hw, hh, th.low, th.high, Math.max(1, Math.ceil(th.min_area_m2 / cellArea)));
   const g = w.scene.georef;
   const sq = (c: number): Array<[number, number]> => {
-    const x = (c % hw) * cellM, y = Math.floor(c / hw) * cellM;
-    return ([[x, y], [x + cellM, y], [x + cellM, y + cellM], [x, y + cellM], [x, y]] as SceneXY[]).map(([a, b]) => g.sceneToLonLat(a, b));
+    const x = (c % hw) * cellM,
+      y = Math.floor(c / hw) * cellM;
+    return (
+      [
+        [x, y],
+        [x + cellM, y],
+        [x + cellM, y + cellM],
+        [x, y + cellM],
+        [x, y],
+      ] as SceneXY[]
+    ).map(([a, b]) => g.sceneToLonLat(a, b));
   };
   const candidates = comps.map((c) => ({ rings: c.cells.map((cell) => [sq(cell)]), score: c.maxScore }));
-  const toHeat = (lon: number, lat: number): [number, number] => { const [x, y] = g.lonLatToScene(lon, lat); return [x / cellM, y / cellM]; };
+  const toHeat = (lon: number, lat: number): [number, number] => {
+    const [x, y] = g.lonLatToScene(lon, lat);
+    return [x / cellM, y / cellM];
+  };
   return { candidates, heat, hw, hh, stride, toHeat, seconds: 0 };
 }
 
@@ -136,23 +173,31 @@ async function bareScene(w: WrittenScene, model: Awaited<ReturnType<typeof loadB
 function scoreHeat(acc: Tally, plots: { rings: Array<Array<[number, number]>> }[], run: SceneRun, tc: number): void {
   const { heat, hw, hh, toHeat } = run;
   const toCell = (ring: Array<[number, number]>) => ring.map(([lon, lat]) => toHeat(lon, lat));
-  const cover = rasterizeCoverage(plots.map((p) => [toCell(p.rings[0])]), hw, hh, 3);
+  const cover = rasterizeCoverage(
+    plots.map((p) => [toCell(p.rings[0])]),
+    hw,
+    hh,
+    3,
+  );
   for (const p of plots) {
     const one = rasterizeCoverage([[toCell(p.rings[0])]], hw, hh, 3);
     let best = 0;
     for (let i = 0; i < one.length; i++) if (one[i] && heat[i] > best) best = heat[i];
     acc.plotScores.push(best);
   }
-  for (let ty = 0; ty < hh; ty += tc) for (let tx = 0; tx < hw; tx += tc) {
-    let best = 0, pos = 0;
-    for (let y = ty; y < Math.min(hh, ty + tc); y++) for (let x = tx; x < Math.min(hw, tx + tc); x++) {
-      const i = y * hw + x;
-      if (heat[i] > best) best = heat[i];
-      if (cover[i]) pos = 1;
+  for (let ty = 0; ty < hh; ty += tc)
+    for (let tx = 0; tx < hw; tx += tc) {
+      let best = 0,
+        pos = 0;
+      for (let y = ty; y < Math.min(hh, ty + tc); y++)
+        for (let x = tx; x < Math.min(hw, tx + tc); x++) {
+          const i = y * hw + x;
+          if (heat[i] > best) best = heat[i];
+          if (cover[i]) pos = 1;
+        }
+      acc.tileScores.push(best);
+      acc.tileLabels.push(pos);
     }
-    acc.tileScores.push(best);
-    acc.tileLabels.push(pos);
-  }
 }
 
 /** The report over all scenes, with per-GSD metrics when the scenes had several GSDs. */
@@ -162,19 +207,27 @@ function evalReport(opts: EvalOptions, card: BareCard, th: EvalReport['threshold
   return {
     model: { name: card.name, version: card.version, dir: opts.modelDir },
     seeds: seeds.length > 1 && seeds[seeds.length - 1] - seeds[0] === seeds.length - 1 ? `${seeds[0]}-${seeds[seeds.length - 1]}` : seeds.join(','),
-    scenes: seeds.length, variety: opts.variety ?? 'classic', thresholds: th, plot: plotMetrics(scenes),
+    scenes: seeds.length,
+    variety: opts.variety ?? 'classic',
+    thresholds: th,
+    plot: plotMetrics(scenes),
     verifier: engine === 'scan' && card.verifier ? { max_windows: 4, ...(card.verifier as Omit<NonNullable<EvalReport['verifier']>, 'max_windows'>) } : null,
-    tileRocAuc: rocAuc(acc.tileScores, acc.tileLabels), tiles: acc.tileScores.length,
+    tileRocAuc: rocAuc(acc.tileScores, acc.tileLabels),
+    tiles: acc.tileScores.length,
     thresholdAt95Recall: thresholdAtRecall(acc.plotScores, 0.95),
     engine,
     imageryMpxPerS: runS > 0 ? acc.imageryPx / 1e6 / runS : 0,
     perScene,
-    byGsd: [...new Set(sceneGsd)].length > 1
-      ? [...new Set(sceneGsd)].sort((a, b) => a - b).map((g) => ({
-          gsdM: g, scenes: sceneGsd.filter((x) => x === g).length,
-          crss: [...new Set(perScene.filter((s) => s.gsdM === g).map((s) => s.crs))],
-          plot: plotMetrics(scenes.filter((_, i) => sceneGsd[i] === g)),
-        }))
-      : [],
+    byGsd:
+      [...new Set(sceneGsd)].length > 1
+        ? [...new Set(sceneGsd)]
+            .sort((a, b) => a - b)
+            .map((g) => ({
+              gsdM: g,
+              scenes: sceneGsd.filter((x) => x === g).length,
+              crss: [...new Set(perScene.filter((s) => s.gsdM === g).map((s) => s.crs))],
+              plot: plotMetrics(scenes.filter((_, i) => sceneGsd[i] === g)),
+            }))
+        : [],
   };
 }

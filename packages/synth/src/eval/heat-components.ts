@@ -22,13 +22,19 @@ export function heatComponents(heat: Float32Array, w: number, h: number, low: nu
       const c = stack.pop()!;
       cells.push(c);
       if (heat[c] > max) max = heat[c];
-      const cx = c % w, cy = (c - cx) / w;
-      for (let dy = -1; dy <= 1; dy++) for (let dx = -1; dx <= 1; dx++) {
-        const nx = cx + dx, ny = cy + dy;
-        if (nx < 0 || ny < 0 || nx >= w || ny >= h) continue;
-        const n = ny * w + nx;
-        if (!seen[n] && heat[n] >= low) { seen[n] = 1; stack.push(n); }
-      }
+      const cx = c % w,
+        cy = (c - cx) / w;
+      for (let dy = -1; dy <= 1; dy++)
+        for (let dx = -1; dx <= 1; dx++) {
+          const nx = cx + dx,
+            ny = cy + dy;
+          if (nx < 0 || ny < 0 || nx >= w || ny >= h) continue;
+          const n = ny * w + nx;
+          if (!seen[n] && heat[n] >= low) {
+            seen[n] = 1;
+            stack.push(n);
+          }
+        }
     }
     if (cells.length >= minCells) out.push({ cells, maxScore: max });
   }

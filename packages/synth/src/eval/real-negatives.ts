@@ -40,7 +40,17 @@ const TIFF = /\.(tif|tiff)$/i;
 export function tiffsIn(arg: string, cwd = process.cwd()): string[] {
   const pattern = basename(arg).includes('*');
   const folder = resolve(cwd, pattern ? dirname(arg) : arg);
-  const match = pattern ? new RegExp('^' + basename(arg).split('*').map((s) => s.replace(/[.+?^${}()|[\]\\]/g, '\\$&')).join('.*') + '$', 'i') : TIFF;
+  const match = pattern
+    ? new RegExp(
+        '^' +
+          basename(arg)
+            .split('*')
+            .map((s) => s.replace(/[.+?^${}()|[\]\\]/g, '\\$&'))
+            .join('.*') +
+          '$',
+        'i',
+      )
+    : TIFF;
   let names: string[];
   try {
     if (!statSync(folder).isDirectory()) throw new Error('not a folder');
@@ -61,7 +71,11 @@ export const perKm2 = (n: number, km2: number) => (km2 > 0 ? n / km2 : 0);
  * counts its candidates, all of them false, per km² of imaged ground: per folder and per file.
  */
 export async function evaluateRealNegatives(opts: {
-  modelDir: string; folders: string[]; cwd?: string; signal?: AbortSignal; onFolder?: (done: number, total: number) => void;
+  modelDir: string;
+  folders: string[];
+  cwd?: string;
+  signal?: AbortSignal;
+  onFolder?: (done: number, total: number) => void;
 }): Promise<RealNegativeFolder[]> {
   const work = mkdtempSync(join(tmpdir(), 'tiandi-real-neg-'));
   const out: RealNegativeFolder[] = [];
@@ -73,14 +87,23 @@ export async function evaluateRealNegatives(opts: {
       const failed = summary.failed.map((f) => ({ image: basename(f.image), message: f.message }));
       const files: RealNegativeFile[] = [];
       if (summary.out_dir) {
-        const feet = JSON.parse(readFileSync(join(dir, 'footprint.geojson'), 'utf8')).features as Array<{ properties: { image: string; area_km2: number; gsd_m: number; crs: string } }>;
-        const cands = JSON.parse(readFileSync(join(dir, 'candidates.geojson'), 'utf8')).features as Array<{ properties: { image: string; unverified?: boolean } }>;
+        const feet = JSON.parse(readFileSync(join(dir, 'footprint.geojson'), 'utf8')).features as Array<{
+          properties: { image: string; area_km2: number; gsd_m: number; crs: string };
+        }>;
+        const cands = JSON.parse(readFileSync(join(dir, 'candidates.geojson'), 'utf8')).features as Array<{
+          properties: { image: string; unverified?: boolean };
+        }>;
         for (const f of feet) {
           const mine = cands.filter((c) => c.properties.image === f.properties.image);
           const area = f.properties.area_km2;
           files.push({
-            file: f.properties.image, areaKm2: area, gsdM: f.properties.gsd_m, crs: String(f.properties.crs),
-            candidates: mine.length, unverified: mine.filter((c) => c.properties.unverified).length, perKm2: perKm2(mine.length, area),
+            file: f.properties.image,
+            areaKm2: area,
+            gsdM: f.properties.gsd_m,
+            crs: String(f.properties.crs),
+            candidates: mine.length,
+            unverified: mine.filter((c) => c.properties.unverified).length,
+            perKm2: perKm2(mine.length, area),
           });
         }
       }

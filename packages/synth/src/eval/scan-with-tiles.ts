@@ -36,12 +36,20 @@ export async function scanWithTiles(tifPath: string, modelDir: string, outDir: s
   } finally {
     await src.close();
   }
-  const hw = src.width, hh = src.height;
+  const hw = src.width,
+    hh = src.height;
   const crs = src.crs;
   const [ox, rx, , oy, , ry] = src.geoTransform;
   const tf = transformer(getCrs(4326), crs);
   return {
-    candidates, heat, hw, hh, seconds: summary.seconds,
-    toHeat: (lon, lat) => { const [x, y] = tf.forward([lon, lat]); return [(x - ox) / rx, (y - oy) / ry]; },
+    candidates,
+    heat,
+    hw,
+    hh,
+    seconds: summary.seconds,
+    toHeat: (lon, lat) => {
+      const [x, y] = tf.forward([lon, lat]);
+      return [(x - ox) / rx, (y - oy) / ry];
+    },
   };
 }

@@ -9,8 +9,15 @@ type Ring = Array<[number, number]>;
 
 /** A square of half-side m metres around a WGS 84 point, as a ring. */
 function square([lon, lat]: [number, number], m: number): Ring {
-  const dy = m / 111_320, dx = m / (111_320 * Math.cos((lat * Math.PI) / 180));
-  return [[lon - dx, lat - dy], [lon + dx, lat - dy], [lon + dx, lat + dy], [lon - dx, lat + dy], [lon - dx, lat - dy]];
+  const dy = m / 111_320,
+    dx = m / (111_320 * Math.cos((lat * Math.PI) / 180));
+  return [
+    [lon - dx, lat - dy],
+    [lon + dx, lat - dy],
+    [lon + dx, lat + dy],
+    [lon - dx, lat + dy],
+    [lon - dx, lat - dy],
+  ];
 }
 
 /**
@@ -19,7 +26,10 @@ function square([lon, lat]: [number, number], m: number): Ring {
  * windows within 0.3 m of a poppy plot are kept, read by the same reader as in use. Seeds 2100+ by default, used
  * neither for training (1000–1999) nor for calibration (8000+) nor for evaluation (9000+). Synthetic, so labelled so.
  */
-export async function syntheticPositiveWindows(modelDir: string, o: { scenes: number; firstSeed?: number; onScene?: (seed: number, n: number) => void }): Promise<LabelWindow[]> {
+export async function syntheticPositiveWindows(
+  modelDir: string,
+  o: { scenes: number; firstSeed?: number; onScene?: (seed: number, n: number) => void },
+): Promise<LabelWindow[]> {
   const work = mkdtempSync(join(tmpdir(), 'tiandi-synpos-'));
   const out: LabelWindow[] = [];
   try {
@@ -29,7 +39,14 @@ export async function syntheticPositiveWindows(modelDir: string, o: { scenes: nu
       const truth = JSON.parse(readFileSync(w.truthPath, 'utf8')) as { features: Array<{ properties: { class: string }; geometry: { coordinates: Ring[] } }> };
       const plots = truth.features.filter((f) => f.properties.class === 'poppy').map((f) => f.geometry.coordinates);
       const windows: VerifierWindow[] = [];
-      await scanImages({ images: [w.tifPath], modelDir, outDir: join(work, `scan-${seed}`), workers: 1, verify: false, onVerifierWindow: (v) => windows.push(v) });
+      await scanImages({
+        images: [w.tifPath],
+        modelDir,
+        outDir: join(work, `scan-${seed}`),
+        workers: 1,
+        verify: false,
+        onVerifierWindow: (v) => windows.push(v),
+      });
       let n = 0;
       for (const v of windows) {
         if (!plots.some((p) => outlinesTouch([square(v.lonLat, 0.3)], p))) continue;

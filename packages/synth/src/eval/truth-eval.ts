@@ -51,21 +51,36 @@ export function readTruthFile(file: string): TruthPlot[] {
   } catch (err) {
     throw new SynthError('TIANDI_E_BAD_TRUTH', `${file}: 不是 JSON not JSON (${(err as Error).message}): ${fix}`, file);
   }
-  if (json?.type !== 'FeatureCollection' || !Array.isArray(json.features)) throw new SynthError('TIANDI_E_BAD_TRUTH', `${file}: 不是 GeoJSON FeatureCollection not a GeoJSON FeatureCollection: ${fix}`, file);
+  if (json?.type !== 'FeatureCollection' || !Array.isArray(json.features))
+    throw new SynthError('TIANDI_E_BAD_TRUTH', `${file}: 不是 GeoJSON FeatureCollection not a GeoJSON FeatureCollection: ${fix}`, file);
   const crs = declaredCrs(json, file);
   const t = crs.id === WGS84.id ? undefined : toWgs84(crs);
   const plots: TruthPlot[] = [];
-  for (const [i, f] of (json.features as Array<{ geometry?: { type?: string; coordinates?: unknown }; properties?: Record<string, unknown> | null; id?: unknown }>).entries()) {
+  for (const [i, f] of (
+    json.features as Array<{ geometry?: { type?: string; coordinates?: unknown }; properties?: Record<string, unknown> | null; id?: unknown }>
+  ).entries()) {
     const props = f?.properties ?? {};
     if (props.class !== undefined && props.class !== 'poppy') continue;
     const parts = polygonsOfGeometry(f?.geometry);
     for (const [k, rings] of parts.entries()) {
       const ll = rings.map((ring) => ring.map((xy) => toLonLat(xy, t, crs, file, i)));
       const id = String(props.id ?? f?.id ?? `feature ${i + 1}`) + (parts.length > 1 ? `#${k + 1}` : '');
-      plots.push({ id, rings: ll, areaM2: geodesicAreaM2({ type: 'Polygon', coordinates: ll }), stage: String(props.stage ?? 'unknown'), source: file, properties: props });
+      plots.push({
+        id,
+        rings: ll,
+        areaM2: geodesicAreaM2({ type: 'Polygon', coordinates: ll }),
+        stage: String(props.stage ?? 'unknown'),
+        source: file,
+        properties: props,
+      });
     }
   }
-  if (!plots.length) throw new SynthError('TIANDI_E_BAD_TRUTH', `${file}: 没有罂粟地块多边形 holds no poppy plot polygon (Polygon or MultiPolygon, class absent or "poppy"): ${fix}`, file);
+  if (!plots.length)
+    throw new SynthError(
+      'TIANDI_E_BAD_TRUTH',
+      `${file}: 没有罂粟地块多边形 holds no poppy plot polygon (Polygon or MultiPolygon, class absent or "poppy"): ${fix}`,
+      file,
+    );
   return plots;
 }
 
@@ -81,7 +96,11 @@ function toLonLat(xy: unknown, t: ReturnType<typeof toWgs84> | undefined, crs: C
     }
   }
   if (!(Math.abs(ll[0]) <= 180 && Math.abs(ll[1]) <= 90)) {
-    throw new SynthError('TIANDI_E_BAD_TRUTH', `${file}: feature ${i + 1}: coordinate ${JSON.stringify(xy)} is not ${crs.id === WGS84.id ? 'lon/lat degrees' : `valid in ${crs.name}`}: name the file's CRS in its "crs" member (e.g. "urn:ogc:def:crs:EPSG::4547") or write it in WGS 84`, file);
+    throw new SynthError(
+      'TIANDI_E_BAD_TRUTH',
+      `${file}: feature ${i + 1}: coordinate ${JSON.stringify(xy)} is not ${crs.id === WGS84.id ? 'lon/lat degrees' : `valid in ${crs.name}`}: name the file's CRS in its "crs" member (e.g. "urn:ogc:def:crs:EPSG::4547") or write it in WGS 84`,
+      file,
+    );
   }
   return ll;
 }
@@ -118,10 +137,15 @@ export interface TruthReport {
 }
 
 interface ScannedImage {
-  file: string; gsdM: number; crs: string; areaKm2: number; poorKm2: number;
+  file: string;
+  gsdM: number;
+  crs: string;
+  areaKm2: number;
+  poorKm2: number;
   /** The valid ground: the covered footprint and the blocks the scan judged poor (plots there are still plots). */
   ground: Rings[];
-  candidates: EvalCandidate[]; unverified: number;
+  candidates: EvalCandidate[];
+  unverified: number;
 }
 
 /** Scans the images with the full scan pipeline and reads back each image's footprint and candidates. */
@@ -136,12 +160,18 @@ async function scanAll(images: string[], modelDir: string, signal?: AbortSignal)
     type Cand = { properties: { image: string; score_max: number; unverified?: boolean }; geometry: { type: string; coordinates: unknown } };
     const feet = JSON.parse(readFileSync(join(dir, 'footprint.geojson'), 'utf8')).features as Feet[];
     const cands = JSON.parse(readFileSync(join(dir, 'candidates.geojson'), 'utf8')).features as Cand[];
-    const poor = existsSync(join(dir, 'quality.geojson')) ? JSON.parse(readFileSync(join(dir, 'quality.geojson'), 'utf8')).features as Array<{ properties: { image: string }; geometry: Geo }> : [];
+    const poor = existsSync(join(dir, 'quality.geojson'))
+      ? (JSON.parse(readFileSync(join(dir, 'quality.geojson'), 'utf8')).features as Array<{ properties: { image: string }; geometry: Geo }>)
+      : [];
     const scanned = feet.map((f): ScannedImage => {
       const mine = cands.filter((c) => c.properties.image === f.properties.image);
       const poorKm2 = f.properties.poor_quality_km2 ?? 0;
       return {
-        file: f.properties.image, gsdM: f.properties.gsd_m, crs: String(f.properties.crs), areaKm2: f.properties.area_km2 + poorKm2, poorKm2,
+        file: f.properties.image,
+        gsdM: f.properties.gsd_m,
+        crs: String(f.properties.crs),
+        areaKm2: f.properties.area_km2 + poorKm2,
+        poorKm2,
         ground: [...polygonRings(f.geometry), ...poor.filter((q) => q.properties.image === f.properties.image).flatMap((q) => polygonRings(q.geometry))],
         candidates: mine.map((c) => ({ rings: polygonRings(c.geometry), score: c.properties.score_max })),
         unverified: mine.filter((c) => c.properties.unverified).length,
@@ -173,21 +203,48 @@ export async function evaluateTruth(opts: { modelDir: string; truth: string[]; i
   const { scanned, failed } = await scanAll(opts.images, opts.modelDir, opts.signal);
   const onImage = scanned.map((s) => plots.filter((p) => s.ground.some((g) => outlinesTouch(g, p.rings))));
   const scenes: SceneEval[] = scanned.map((s, k) => ({ plots: onImage[k], candidates: s.candidates, areaKm2: s.areaKm2 }));
-  const files = scanned.map((s, k) => ({ file: s.file, gsdM: s.gsdM, crs: s.crs, areaKm2: s.areaKm2, poorKm2: s.poorKm2, metrics: plotMetrics([scenes[k]]), unverified: s.unverified }));
+  const files = scanned.map((s, k) => ({
+    file: s.file,
+    gsdM: s.gsdM,
+    crs: s.crs,
+    areaKm2: s.areaKm2,
+    poorKm2: s.poorKm2,
+    metrics: plotMetrics([scenes[k]]),
+    unverified: s.unverified,
+  }));
   const seen = new Set(onImage.flat());
-  const missed = scanned.flatMap((s, k) => onImage[k]
-    .filter((p) => !s.candidates.some((c) => c.rings.some((r) => outlinesTouch(r, p.rings))))
-    .map((p) => ({ file: s.file, source: (p as TruthPlot).source, id: p.id, areaM2: Math.round(p.areaM2 * 100) / 100, stage: p.stage, properties: (p as TruthPlot).properties, lonLat: centroid(p.rings[0]) })));
-  const falseCandidates = scanned.flatMap((s, k) => s.candidates
-    .filter((c) => !onImage[k].some((p) => c.rings.some((r) => outlinesTouch(r, p.rings))))
-    .map((c) => ({ file: s.file, lonLat: centroid(c.rings[0][0]), score: c.score })));
+  const missed = scanned.flatMap((s, k) =>
+    onImage[k]
+      .filter((p) => !s.candidates.some((c) => c.rings.some((r) => outlinesTouch(r, p.rings))))
+      .map((p) => ({
+        file: s.file,
+        source: (p as TruthPlot).source,
+        id: p.id,
+        areaM2: Math.round(p.areaM2 * 100) / 100,
+        stage: p.stage,
+        properties: (p as TruthPlot).properties,
+        lonLat: centroid(p.rings[0]),
+      })),
+  );
+  const falseCandidates = scanned.flatMap((s, k) =>
+    s.candidates
+      .filter((c) => !onImage[k].some((p) => c.rings.some((r) => outlinesTouch(r, p.rings))))
+      .map((c) => ({ file: s.file, lonLat: centroid(c.rings[0][0]), score: c.score })),
+  );
   return {
     model: { name: card.name, version: card.version },
-    truthFiles: opts.truth, files, overall: plotMetrics(scenes),
-    byColour: recallBy(scenes, (p) => { const c = (p as TruthPlot).properties?.colour; return typeof c === 'string' ? c : undefined; }),
+    truthFiles: opts.truth,
+    files,
+    overall: plotMetrics(scenes),
+    byColour: recallBy(scenes, (p) => {
+      const c = (p as TruthPlot).properties?.colour;
+      return typeof c === 'string' ? c : undefined;
+    }),
     byGsd: recallBy(scenes, (_p, k) => `${Math.round(scanned[k].gsdM * 100)}cm`),
     outside: plots.filter((p) => !seen.has(p)).map((p) => ({ id: p.id, source: p.source })),
-    missed, falseCandidates, failed,
+    missed,
+    falseCandidates,
+    failed,
   };
 }
 

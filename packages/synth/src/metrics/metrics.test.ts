@@ -2,7 +2,13 @@ import { describe, expect, it } from 'vitest';
 import { plotMetrics, type EvalPlot } from './plot-metrics';
 import { rocAuc, thresholdAtRecall } from './roc-auc';
 
-const sq = (x: number, y: number, s: number): Array<[number, number]> => [[x, y], [x + s, y], [x + s, y + s], [x, y + s], [x, y]];
+const sq = (x: number, y: number, s: number): Array<[number, number]> => [
+  [x, y],
+  [x + s, y],
+  [x + s, y + s],
+  [x, y + s],
+  [x, y],
+];
 
 describe('plotMetrics', () => {
   const plots: EvalPlot[] = [
@@ -12,14 +18,17 @@ describe('plotMetrics', () => {
     { id: 'd', rings: [sq(40, 0, 1.5)], areaM2: 2.25, stage: 'flowering' },
   ];
   it('counts found plots, true and false candidates per the issue definitions', () => {
-    const m = plotMetrics([{
-      plots, areaKm2: 0.5,
-      candidates: [
-        { rings: [[sq(1, 1, 3)]], score: 0.9 }, // finds a
-        { rings: [[sq(21, 1, 1)], [sq(30, 30, 1)]], score: 0.8 }, // multipolygon, finds c
-        { rings: [[sq(100, 100, 2)]], score: 0.7 }, // false
-      ],
-    }]);
+    const m = plotMetrics([
+      {
+        plots,
+        areaKm2: 0.5,
+        candidates: [
+          { rings: [[sq(1, 1, 3)]], score: 0.9 }, // finds a
+          { rings: [[sq(21, 1, 1)], [sq(30, 30, 1)]], score: 0.8 }, // multipolygon, finds c
+          { rings: [[sq(100, 100, 2)]], score: 0.7 }, // false
+        ],
+      },
+    ]);
     expect(m.plots).toBe(4);
     expect(m.plotsFound).toBe(2);
     expect(m.recall).toBe(0.5);
@@ -52,7 +61,12 @@ describe('rocAuc and thresholdAtRecall', () => {
   it('finds the threshold reaching a recall', () => {
     expect(thresholdAtRecall([0.9, 0.8, 0.5, 0.2], 0.75)).toBe(0.5);
     expect(thresholdAtRecall([0.9, 0.8, 0.5, 0.2], 0.95)).toBe(0.2);
-    expect(thresholdAtRecall(Array.from({ length: 20 }, (_, i) => (i + 1) / 20), 0.95)).toBe(0.1);
+    expect(
+      thresholdAtRecall(
+        Array.from({ length: 20 }, (_, i) => (i + 1) / 20),
+        0.95,
+      ),
+    ).toBe(0.1);
     expect(thresholdAtRecall([])).toBeNull();
   });
 });

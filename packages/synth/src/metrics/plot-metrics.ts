@@ -62,7 +62,9 @@ const group = (plots: EvalPlot[], found: Set<EvalPlot>): RecallGroup => {
  */
 export function plotMetrics(scenes: SceneEval[]): PlotMetrics {
   const found = new Set<EvalPlot>();
-  let candidates = 0, candidatesTrue = 0, areaKm2 = 0;
+  let candidates = 0,
+    candidatesTrue = 0,
+    areaKm2 = 0;
   const all: EvalPlot[] = [];
   for (const s of scenes) {
     areaKm2 += s.areaKm2;
@@ -71,7 +73,10 @@ export function plotMetrics(scenes: SceneEval[]): PlotMetrics {
       candidates++;
       let hit = false;
       for (const p of s.plots) {
-        if (c.rings.some((r) => outlinesTouch(r, p.rings))) { found.add(p); hit = true; }
+        if (c.rings.some((r) => outlinesTouch(r, p.rings))) {
+          found.add(p);
+          hit = true;
+        }
       }
       if (hit) candidatesTrue++;
     }
@@ -82,16 +87,39 @@ export function plotMetrics(scenes: SceneEval[]): PlotMetrics {
   const stages = [...new Set(all.map((p) => p.stage))].sort();
   const ge4 = all.filter((p) => p.areaM2 >= 4);
   return {
-    plots: all.length, plotsFound: found.size, candidates, candidatesTrue, recall,
+    plots: all.length,
+    plotsFound: found.size,
+    candidates,
+    candidatesTrue,
+    recall,
     recallGe4m2: ratio(ge4.filter((p) => found.has(p)).length, ge4.length),
-    precision, f1,
-    fpCandidates: candidates - candidatesTrue, areaKm2,
+    precision,
+    f1,
+    fpCandidates: candidates - candidatesTrue,
+    areaKm2,
     fpPerKm2: areaKm2 > 0 ? (candidates - candidatesTrue) / areaKm2 : 0,
     bySize: {
-      lt5m2: group(all.filter((p) => p.areaM2 < 5), found),
-      m2_5to20: group(all.filter((p) => p.areaM2 >= 5 && p.areaM2 <= 20), found),
-      gt20m2: group(all.filter((p) => p.areaM2 > 20), found),
+      lt5m2: group(
+        all.filter((p) => p.areaM2 < 5),
+        found,
+      ),
+      m2_5to20: group(
+        all.filter((p) => p.areaM2 >= 5 && p.areaM2 <= 20),
+        found,
+      ),
+      gt20m2: group(
+        all.filter((p) => p.areaM2 > 20),
+        found,
+      ),
     },
-    byStage: Object.fromEntries(stages.map((s) => [s, group(all.filter((p) => p.stage === s), found)])),
+    byStage: Object.fromEntries(
+      stages.map((s) => [
+        s,
+        group(
+          all.filter((p) => p.stage === s),
+          found,
+        ),
+      ]),
+    ),
   };
 }

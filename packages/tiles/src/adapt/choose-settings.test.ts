@@ -8,7 +8,7 @@ import { headScore } from './fit-head';
  */
 function windows(groups: number, seed = 11, roofY = -1): EmbeddedWindow[] {
   let s = seed;
-  const rnd = () => ((s = (Math.imul(s, 1664525) + 1013904223) >>> 0) / 2 ** 32) - 0.5;
+  const rnd = () => (s = (Math.imul(s, 1664525) + 1013904223) >>> 0) / 2 ** 32 - 0.5;
   const prior = { w: Float64Array.from([3, 0]), b: -1 };
   const out: EmbeddedWindow[] = [];
   for (let g = 0; g < groups; g++) {
@@ -52,7 +52,13 @@ describe('choosing lambda and the threshold rise from the labels', () => {
 
   it('where pass/fail cannot tell settings apart, the lower out-of-fold log loss wins, then the higher threshold', () => {
     const ws = windows(9, 5, -3); // roofs far from poppy: every fitted setting rejects them all and keeps every plot
-    const c = chooseSettings(ws, ws.map((_, i) => i), PRIOR, 0.5, 1);
+    const c = chooseSettings(
+      ws,
+      ws.map((_, i) => i),
+      PRIOR,
+      0.5,
+      1,
+    );
     expect(c.tried.every((t) => t.false_positive_rate === 0 && t.recall === 1)).toBe(true);
     const minLoss = Math.min(...c.tried.map((t) => t.log_loss));
     expect(c.tried.find((t) => t.lambda === c.lambda && t.raise === c.raise)!.log_loss).toBeCloseTo(minLoss, 3);
@@ -61,9 +67,35 @@ describe('choosing lambda and the threshold rise from the labels', () => {
 
   it('does not search what is given, and falls back to the defaults with too few groups', () => {
     const ws = windows(9);
-    expect(chooseSettings(ws, ws.map((_, i) => i), PRIOR, 0.5, 1, { lambda: 0.01, raise: 0.5 })).toEqual({ lambda: 0.01, raise: 0.5, chosen_by: 'given', tried: [] });
-    expect(chooseSettings(ws, ws.map((_, i) => i), PRIOR, 0.5, 1, { raise: 0 }).tried.map((t) => t.raise)).toEqual([0, 0, 0]);
+    expect(
+      chooseSettings(
+        ws,
+        ws.map((_, i) => i),
+        PRIOR,
+        0.5,
+        1,
+        { lambda: 0.01, raise: 0.5 },
+      ),
+    ).toEqual({ lambda: 0.01, raise: 0.5, chosen_by: 'given', tried: [] });
+    expect(
+      chooseSettings(
+        ws,
+        ws.map((_, i) => i),
+        PRIOR,
+        0.5,
+        1,
+        { raise: 0 },
+      ).tried.map((t) => t.raise),
+    ).toEqual([0, 0, 0]);
     const few = windows(3);
-    expect(chooseSettings(few, few.map((_, i) => i), PRIOR, 0.5, 1)).toMatchObject({ lambda: 0.05, raise: 0, chosen_by: 'default: too few labels to choose' });
+    expect(
+      chooseSettings(
+        few,
+        few.map((_, i) => i),
+        PRIOR,
+        0.5,
+        1,
+      ),
+    ).toMatchObject({ lambda: 0.05, raise: 0, chosen_by: 'default: too few labels to choose' });
   });
 });

@@ -47,18 +47,40 @@ export interface EmbeddedWindow {
 export function itemBest(ws: EmbeddedWindow[], idx: number[], score: (i: number) => number): { s: number[]; y: number[] } {
   const best = new Map<string, { s: number; y: number }>();
   for (const i of idx) {
-    const v = score(i), b = best.get(ws[i].item);
+    const v = score(i),
+      b = best.get(ws[i].item);
     if (!b || v > b.s) best.set(ws[i].item, { s: v, y: ws[i].label });
   }
   return { s: [...best.values()].map((b) => b.s), y: [...best.values()].map((b) => b.y) };
 }
 
 /** Fits a head on windows `idx` and its threshold (keeping the shipped recall on those windows' positives). */
-export function fitWithSettings(ws: EmbeddedWindow[], idx: number[], prior: LogisticHead, shipped: number, s: AdaptSettings): { head: LogisticHead; threshold: number; recallKept: number } {
-  const head = fitLogisticHead(idx.map((i) => ws[i].x), idx.map((i) => ws[i].label), prior, { lambda: s.lambda });
-  const before = itemBest(ws, idx, (i) => ws[i].shipped), after = itemBest(ws, idx, (i) => headScore(head, ws[i].x));
+export function fitWithSettings(
+  ws: EmbeddedWindow[],
+  idx: number[],
+  prior: LogisticHead,
+  shipped: number,
+  s: AdaptSettings,
+): { head: LogisticHead; threshold: number; recallKept: number } {
+  const head = fitLogisticHead(
+    idx.map((i) => ws[i].x),
+    idx.map((i) => ws[i].label),
+    prior,
+    { lambda: s.lambda },
+  );
+  const before = itemBest(ws, idx, (i) => ws[i].shipped),
+    after = itemBest(ws, idx, (i) => headScore(head, ws[i].x));
   const recallKept = heldOutMetrics(before.s, before.y, shipped).recall ?? 1;
-  return { head, threshold: adaptedThreshold(after.s.filter((_, k) => after.y[k]), recallKept, shipped, s.raise), recallKept };
+  return {
+    head,
+    threshold: adaptedThreshold(
+      after.s.filter((_, k) => after.y[k]),
+      recallKept,
+      shipped,
+      s.raise,
+    ),
+    recallKept,
+  };
 }
 
 /** The fit groups dealt into `k` folds in a seeded order (each fold a list of group names). */
@@ -76,8 +98,16 @@ export function foldsOf(groups: string[], k: number, seed: number): string[][] {
  * positives, then recall, then out-of-fold log loss, then the higher threshold). Fixed parts of `given` are not searched. Too few groups, or
  * no positive or negative to judge: the defaults.
  */
-export function chooseSettings(ws: EmbeddedWindow[], fitIdx: number[], prior: LogisticHead, shipped: number, seed: number, given: Partial<AdaptSettings> = {}): SettingsChoice {
-  const lambdas = given.lambda !== undefined ? [given.lambda] : LAMBDAS, raises = given.raise !== undefined ? [given.raise] : RAISES;
+export function chooseSettings(
+  ws: EmbeddedWindow[],
+  fitIdx: number[],
+  prior: LogisticHead,
+  shipped: number,
+  seed: number,
+  given: Partial<AdaptSettings> = {},
+): SettingsChoice {
+  const lambdas = given.lambda !== undefined ? [given.lambda] : LAMBDAS,
+    raises = given.raise !== undefined ? [given.raise] : RAISES;
   const fallback = { lambda: given.lambda ?? DEFAULT_SETTINGS.lambda, raise: given.raise ?? DEFAULT_SETTINGS.raise };
   if (lambdas.length * raises.length === 1) return { ...fallback, chosen_by: 'given', tried: [] };
   const groups = [...new Set(fitIdx.map((i) => ws[i].group))].sort();
@@ -102,7 +132,12 @@ export function chooseSettings(ws: EmbeddedWindow[], fitIdx: number[], prior: Lo
   return best ? { ...best.s, chosen_by: 'cross-validation on the fit labels', tried } : { ...fallback, chosen_by: 'cross-validation on the fit labels', tried };
 }
 
-interface Ranked { s: AdaptSettings; fpr: number; recall: number; loss: number }
+interface Ranked {
+  s: AdaptSettings;
+  fpr: number;
+  recall: number;
+  loss: number;
+}
 
 /**
  * Fewer cross-validated false positives first, then higher recall; then, where the labels cannot tell them apart by
@@ -123,14 +158,29 @@ function better(a: Ranked, b: Ranked): boolean {
  * class-balanced log loss of the items' best-window scores.
  */
 function crossValidated(ws: EmbeddedWindow[], fitIdx: number[], folds: Set<string>[], prior: LogisticHead, shipped: number, s: AdaptSettings) {
-  let pos = 0, neg = 0, tp = 0, fp = 0, lossPos = 0, lossNeg = 0;
+  let pos = 0,
+    neg = 0,
+    tp = 0,
+    fp = 0,
+    lossPos = 0,
+    lossNeg = 0;
   for (const fold of folds) {
-    const fit = fitWithSettings(ws, fitIdx.filter((i) => !fold.has(ws[i].group)), prior, shipped, s);
-    const v = itemBest(ws, fitIdx.filter((i) => fold.has(ws[i].group)), (i) => headScore(fit.head, ws[i].x));
+    const fit = fitWithSettings(
+      ws,
+      fitIdx.filter((i) => !fold.has(ws[i].group)),
+      prior,
+      shipped,
+      s,
+    );
+    const v = itemBest(
+      ws,
+      fitIdx.filter((i) => fold.has(ws[i].group)),
+      (i) => headScore(fit.head, ws[i].x),
+    );
     v.s.forEach((x, k) => {
       const p = Math.min(Math.max(x, 1e-7), 1 - 1e-7);
-      if (v.y[k]) (pos++, (tp += x >= fit.threshold ? 1 : 0), (lossPos -= Math.log(p)));
-      else (neg++, (fp += x >= fit.threshold ? 1 : 0), (lossNeg -= Math.log(1 - p)));
+      if (v.y[k]) pos++, (tp += x >= fit.threshold ? 1 : 0), (lossPos -= Math.log(p));
+      else neg++, (fp += x >= fit.threshold ? 1 : 0), (lossNeg -= Math.log(1 - p));
     });
   }
   return { recall: pos ? tp / pos : null, false_positive_rate: neg ? fp / neg : null, log_loss: (pos ? lossPos / pos : 0) / 2 + (neg ? lossNeg / neg : 0) / 2 };

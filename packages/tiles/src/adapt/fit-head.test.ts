@@ -4,8 +4,9 @@ import { adaptedIsBetter, fitLogisticHead, headScore, heldOutMetrics, solveSpd, 
 /** Seeded 2-D points: poppy around (1, 1), roofs the shipped head takes for poppy around (1, -1). */
 function data(n: number, seed = 3) {
   let s = seed;
-  const rnd = () => ((s = (s * 1664525 + 1013904223) >>> 0) / 2 ** 32) - 0.5;
-  const xs: number[][] = [], ys: number[] = [];
+  const rnd = () => (s = (s * 1664525 + 1013904223) >>> 0) / 2 ** 32 - 0.5;
+  const xs: number[][] = [],
+    ys: number[] = [];
   for (let i = 0; i < n; i++) {
     const y = i % 4 === 0 ? 1 : 0;
     xs.push([1 + rnd() * 0.6, (y ? 1 : -1) + rnd() * 0.6]);
@@ -51,8 +52,14 @@ describe('fitting the verifier head', () => {
     expect(m).toEqual({ positives: 2, negatives: 2, recall: 0.5, false_positive_rate: 0.5, threshold: 0.5 });
     const before = { positives: 100, negatives: 100, recall: 0.98, false_positive_rate: 0.5, threshold: 0.5 };
     expect(adaptedIsBetter(before, { ...before, false_positive_rate: 0.1 }).better).toBe(true);
-    expect(adaptedIsBetter(before, { ...before, recall: 0.9, false_positive_rate: 0.1 })).toMatchObject({ better: false, why: expect.stringMatching(/recall .* falls from 0.980 to 0.900/) });
-    expect(adaptedIsBetter(before, { ...before, false_positive_rate: 0.6 })).toMatchObject({ better: false, why: expect.stringMatching(/rises from 0.500 to 0.600/) });
+    expect(adaptedIsBetter(before, { ...before, recall: 0.9, false_positive_rate: 0.1 })).toMatchObject({
+      better: false,
+      why: expect.stringMatching(/recall .* falls from 0.980 to 0.900/),
+    });
+    expect(adaptedIsBetter(before, { ...before, false_positive_rate: 0.6 })).toMatchObject({
+      better: false,
+      why: expect.stringMatching(/rises from 0.500 to 0.600/),
+    });
     expect(adaptedIsBetter(before, before).better).toBe(false);
   });
 

@@ -28,7 +28,8 @@ export function headScore(h: LogisticHead, x: ArrayLike<number>): number {
 
 /** Per-feature variance (plus a floor), so the pull toward the prior does not depend on each feature's scale. */
 function featureVariance(xs: ArrayLike<number>[], D: number): Float64Array {
-  const mean = new Float64Array(D), v = new Float64Array(D);
+  const mean = new Float64Array(D),
+    v = new Float64Array(D);
   for (const x of xs) for (let d = 0; d < D; d++) mean[d] += x[d] / xs.length;
   for (const x of xs) for (let d = 0; d < D; d++) v[d] += (x[d] - mean[d]) ** 2 / xs.length;
   for (let d = 0; d < D; d++) v[d] += 1e-6;
@@ -67,8 +68,11 @@ export function solveSpd(A: Float64Array, g: Float64Array, n: number): Float64Ar
  * log loss plus lambda · Σ var_d (w_d − prior_d)² (and a light pull on b): with no labels it returns the prior.
  */
 export function fitLogisticHead(xs: ArrayLike<number>[], ys: ArrayLike<number>, prior: LogisticHead, o: FitHeadOptions = {}): LogisticHead {
-  const D = prior.w.length, n = D + 1, N = xs.length;
-  const lambda = o.lambda ?? 0.05, iterations = o.iterations ?? 12;
+  const D = prior.w.length,
+    n = D + 1,
+    N = xs.length;
+  const lambda = o.lambda ?? 0.05,
+    iterations = o.iterations ?? 12;
   const h: LogisticHead = { w: Float64Array.from(prior.w), b: prior.b };
   if (!N) return h;
   let nPos = 0;
@@ -79,10 +83,14 @@ export function fitLogisticHead(xs: ArrayLike<number>[], ys: ArrayLike<number>, 
   const pull = featureVariance(xs, D).map((v) => 2 * lambda * v);
   const biasPull = 2 * lambda * 1e-3;
   for (let it = 0; it < iterations; it++) {
-    const H = new Float64Array(n * n), g = new Float64Array(n);
+    const H = new Float64Array(n * n),
+      g = new Float64Array(n);
     for (let i = 0; i < N; i++) {
-      const x = xs[i], p = headScore(h, x), s = weight(ys[i]);
-      const r = s * (p - ys[i]), c = s * Math.max(p * (1 - p), 1e-9);
+      const x = xs[i],
+        p = headScore(h, x),
+        s = weight(ys[i]);
+      const r = s * (p - ys[i]),
+        c = s * Math.max(p * (1 - p), 1e-9);
       for (let a = 0; a < D; a++) {
         g[a] += r * x[a];
         const cxa = c * x[a];
@@ -102,7 +110,8 @@ export function fitLogisticHead(xs: ArrayLike<number>[], ys: ArrayLike<number>, 
     const step = solveSpd(H, g, n);
     // Backtracking: a full Newton step from a saturated start (every score near 1) overshoots.
     const f0 = objective(h);
-    let t = 1, trial: LogisticHead = h;
+    let t = 1,
+      trial: LogisticHead = h;
     for (let k = 0; k < 30; k++, t /= 2) {
       trial = { w: h.w.map((v, a) => v - t * step[a]), b: h.b - t * step[D] };
       if (objective(trial) <= f0) break;
@@ -149,11 +158,14 @@ export interface HeldOutMetrics {
 }
 
 export function heldOutMetrics(scores: ArrayLike<number>, ys: ArrayLike<number>, threshold: number): HeldOutMetrics {
-  let pos = 0, neg = 0, tp = 0, fp = 0;
+  let pos = 0,
+    neg = 0,
+    tp = 0,
+    fp = 0;
   for (let i = 0; i < ys.length; i++) {
     const pass = scores[i] >= threshold;
-    if (ys[i]) (pos++, (tp += pass ? 1 : 0));
-    else (neg++, (fp += pass ? 1 : 0));
+    if (ys[i]) pos++, (tp += pass ? 1 : 0);
+    else neg++, (fp += pass ? 1 : 0);
   }
   return { positives: pos, negatives: neg, recall: pos ? tp / pos : null, false_positive_rate: neg ? fp / neg : null, threshold };
 }
@@ -167,21 +179,25 @@ export function adaptedIsBetter(before: HeldOutMetrics, after: HeldOutMetrics): 
   if (before.recall !== null && after.recall !== null && after.recall < before.recall - slack - 1e-12) {
     return { better: false, why: `召回率下降 recall on held-out positives falls from ${before.recall.toFixed(3)} to ${after.recall.toFixed(3)}` };
   }
-  const fb = before.false_positive_rate, fa = after.false_positive_rate;
+  const fb = before.false_positive_rate,
+    fa = after.false_positive_rate;
   if (fb !== null && fa !== null && fa > fb + 1e-12) {
     return { better: false, why: `误报增加 false-positive rate on held-out negatives rises from ${fb.toFixed(3)} to ${fa.toFixed(3)}` };
   }
   if (fb !== null && fa !== null && fa === fb && (after.recall ?? 0) <= (before.recall ?? 0)) {
     return { better: false, why: 'no better on held-out labels 留出标注上没有改进' };
   }
-  return { better: true, why: `held-out false-positive rate ${fb?.toFixed(3) ?? '–'} → ${fa?.toFixed(3) ?? '–'}, recall ${before.recall?.toFixed(3) ?? '–'} → ${after.recall?.toFixed(3) ?? '–'}` };
+  return {
+    better: true,
+    why: `held-out false-positive rate ${fb?.toFixed(3) ?? '–'} → ${fa?.toFixed(3) ?? '–'}, recall ${before.recall?.toFixed(3) ?? '–'} → ${after.recall?.toFixed(3) ?? '–'}`,
+  };
 }
 
 /** A seeded split of groups (images or spatial blocks) into fit and held-out: about `heldOut` of the groups held out. */
 export function splitGroups(groups: string[], heldOut: number, seed: number): Set<string> {
   const uniq = [...new Set(groups)].sort();
   let s = seed >>> 0 || 1;
-  const rnd = () => ((s = (Math.imul(s, 1664525) + 1013904223) >>> 0) / 2 ** 32);
+  const rnd = () => (s = (Math.imul(s, 1664525) + 1013904223) >>> 0) / 2 ** 32;
   for (let i = uniq.length - 1; i > 0; i--) {
     const j = Math.floor(rnd() * (i + 1));
     [uniq[i], uniq[j]] = [uniq[j], uniq[i]];

@@ -13,10 +13,16 @@ describe('parseModelCard', () => {
   });
   it('accepts the example of docs/model-card.md', () => {
     const c = parseModelCard({
-      name: 'poppy-synth', version: '1.0.0', task: 'segmentation',
+      name: 'poppy-synth',
+      version: '1.0.0',
+      task: 'segmentation',
       input: { name: 'image', size: 256, channels: ['R', 'G', 'B'], scale: 255, mean: [0.5, 0.5, 0.5], std: [0.25, 0.25, 0.25] },
-      output: { name: 'scores', activation: 'sigmoid', stride: 8 }, gsd_m: 0.08, tile_stride: 224,
-      classes: ['background', 'poppy'], positive_class: 'poppy', thresholds: { high: 0.6, low: 0.35, min_area_m2: 1.0 },
+      output: { name: 'scores', activation: 'sigmoid', stride: 8 },
+      gsd_m: 0.08,
+      tile_stride: 224,
+      classes: ['background', 'poppy'],
+      positive_class: 'poppy',
+      thresholds: { high: 0.6, low: 0.35, min_area_m2: 1.0 },
       training: { data: 'synthetic', warning: 'w', recipe: 'r', command: 'c', seed: 7 },
       metrics: { eval_seeds: '9000-9019', plot_recall: 0.97, f1: 0.93 },
     });
@@ -38,10 +44,16 @@ describe('parseModelCard', () => {
     expect(c.verifier).toEqual({ model: 'verifier', threshold: 0.6, max_windows: 4 });
     expect(() => parseModelCard({ ...seg, verifier: { model: 'verifier', threshold: 1.5 } })).toThrow(/verifier.threshold/);
     expect(() => parseModelCard({ ...seg, verifier: { model: '/abs/path', threshold: 0.5 } })).toThrow(/relative to the model folder/);
-    expect(() => parseModelCard({ ...seg, verifier: { model: 'v', threshold: 0.5, max_window: 2 } })).toThrow(/verifier.max_window.*did you mean 'max_windows'/);
+    expect(() => parseModelCard({ ...seg, verifier: { model: 'v', threshold: 0.5, max_window: 2 } })).toThrow(
+      /verifier.max_window.*did you mean 'max_windows'/,
+    );
     const p = parseModelCard({ ...seg, verifier: { model: 'verifier', threshold: 0.9, prefilter: { model: 'prefilter', threshold: 0.3, max_windows: 16 } } });
     expect(p.verifier?.prefilter).toEqual({ model: 'prefilter', threshold: 0.3, max_windows: 16 });
-    expect(() => parseModelCard({ ...seg, verifier: { model: 'v', threshold: 0.5, prefilter: { model: 'p', threshold: 2 } } })).toThrow(/verifier.prefilter.threshold/);
-    expect(() => parseModelCard({ ...seg, verifier: { model: 'v', threshold: 0.5, prefilter: { model: 'p', threshold: 0.5, treshold: 1 } } })).toThrow(/verifier.prefilter.treshold.*did you mean 'threshold'/);
+    expect(() => parseModelCard({ ...seg, verifier: { model: 'v', threshold: 0.5, prefilter: { model: 'p', threshold: 2 } } })).toThrow(
+      /verifier.prefilter.threshold/,
+    );
+    expect(() => parseModelCard({ ...seg, verifier: { model: 'v', threshold: 0.5, prefilter: { model: 'p', threshold: 0.5, treshold: 1 } } })).toThrow(
+      /verifier.prefilter.treshold.*did you mean 'threshold'/,
+    );
   });
 });

@@ -6,7 +6,10 @@ const Channel = z.enum(['R', 'G', 'B']);
 
 /** A windowed second-stage model: its folder (relative to the model folder), keep threshold and windows per candidate. */
 const VerifierStage = z.object({
-  model: z.string().min(1).regex(/^[^/\\]/, 'a folder name relative to the model folder'),
+  model: z
+    .string()
+    .min(1)
+    .regex(/^[^/\\]/, 'a folder name relative to the model folder'),
   threshold: z.number().min(0).max(1),
   max_windows: z.number().int().min(1).max(256).default(4),
 });
@@ -80,9 +83,15 @@ export const ModelCardSchema = z
           data: z.string().optional(),
         })
         .strict()
-        .refine((c) => c.scores.length === c.probabilities.length && c.scores.every((v, i) => i === 0 || v >= c.scores[i - 1]) && c.probabilities.every((v, i) => i === 0 || v >= c.probabilities[i - 1]), {
-          message: 'scores and probabilities must be equally long and non-decreasing',
-        })
+        .refine(
+          (c) =>
+            c.scores.length === c.probabilities.length &&
+            c.scores.every((v, i) => i === 0 || v >= c.scores[i - 1]) &&
+            c.probabilities.every((v, i) => i === 0 || v >= c.probabilities[i - 1]),
+          {
+            message: 'scores and probabilities must be equally long and non-decreasing',
+          },
+        )
         .optional(),
       /**
        * Optional cheaper first look (usually a tile-classifier at a coarser GSD, reading what the first stage
@@ -99,7 +108,8 @@ export const ModelCardSchema = z
     const n = c.input.channels.length;
     if (c.input.mean.length !== n) ctx.addIssue({ code: 'custom', path: ['input', 'mean'], message: `needs ${n} values, one per channel` });
     if (c.input.std.length !== n) ctx.addIssue({ code: 'custom', path: ['input', 'std'], message: `needs ${n} values, one per channel` });
-    if (!c.classes.includes(c.positive_class)) ctx.addIssue({ code: 'custom', path: ['positive_class'], message: `'${c.positive_class}' is not one of classes [${c.classes.join(', ')}]` });
+    if (!c.classes.includes(c.positive_class))
+      ctx.addIssue({ code: 'custom', path: ['positive_class'], message: `'${c.positive_class}' is not one of classes [${c.classes.join(', ')}]` });
     if (c.thresholds.low > c.thresholds.high) ctx.addIssue({ code: 'custom', path: ['thresholds', 'low'], message: 'must not exceed thresholds.high' });
     if (c.tile_stride > c.input.size) ctx.addIssue({ code: 'custom', path: ['tile_stride'], message: `must not exceed input.size (${c.input.size})` });
     if (c.task === 'segmentation') {
@@ -108,7 +118,8 @@ export const ModelCardSchema = z
       else {
         if (c.input.size % s !== 0) ctx.addIssue({ code: 'custom', path: ['output', 'stride'], message: `must divide input.size (${c.input.size})` });
         if (c.tile_stride % s !== 0) ctx.addIssue({ code: 'custom', path: ['tile_stride'], message: `must be a multiple of output.stride (${s})` });
-        if ((c.input.size - c.tile_stride) % (2 * s) !== 0) ctx.addIssue({ code: 'custom', path: ['tile_stride'], message: `input.size − tile_stride must be a multiple of 2 × output.stride` });
+        if ((c.input.size - c.tile_stride) % (2 * s) !== 0)
+          ctx.addIssue({ code: 'custom', path: ['tile_stride'], message: `input.size − tile_stride must be a multiple of 2 × output.stride` });
       }
     } else if (c.output.stride !== undefined) {
       ctx.addIssue({ code: 'custom', path: ['output', 'stride'], message: 'is only for segmentation models' });

@@ -17,14 +17,17 @@ function twoStage(dir: string): string {
   mkdirSync(d, { recursive: true });
   cpSync(join(MODELS, 'redness-seg'), d, { recursive: true });
   cpSync(join(MODELS, 'redness-cls'), join(d, 'verifier'), { recursive: true });
-  writeFileSync(join(d, 'model.json'), JSON.stringify({ ...readJson(join(MODELS, 'redness-seg/model.json')), verifier: { model: 'verifier', threshold: 0.5, max_windows: 2 } }));
+  writeFileSync(
+    join(d, 'model.json'),
+    JSON.stringify({ ...readJson(join(MODELS, 'redness-seg/model.json')), verifier: { model: 'verifier', threshold: 0.5, max_windows: 2 } }),
+  );
   return d;
 }
 
 /** A 64-px window of one colour with seeded noise. */
 function solid(rgb: [number, number, number], seed: number): RgbRaster {
   let s = seed;
-  const rnd = () => ((s = (s * 1664525 + 1013904223) >>> 0) / 2 ** 32) - 0.5;
+  const rnd = () => (s = (s * 1664525 + 1013904223) >>> 0) / 2 ** 32 - 0.5;
   const px = new Uint8Array(64 * 64 * 3);
   for (let p = 0; p < 64 * 64; p++) for (let c = 0; c < 3; c++) px[p * 3 + c] = Math.max(0, Math.min(255, rgb[c] + rnd() * 40));
   return { width: 64, height: 64, rgb: px, valid: new Uint8Array(64 * 64).fill(1) };
@@ -35,7 +38,8 @@ function labels(): LabelWindow[] {
   const out: LabelWindow[] = [];
   for (let img = 0; img < 10; img++) {
     for (let k = 0; k < 12; k++) {
-      const tarp = k % 3 !== 0, seed = img * 100 + k;
+      const tarp = k % 3 !== 0,
+        seed = img * 100 + k;
       const base: [number, number, number] = tarp ? [250, 30 + (seed % 20), 140] : [220, 50 + (seed % 30), 60];
       out.push({ raster: solid(base, seed), label: tarp ? 0 : 1, item: `c${img}-${k}`, group: `img-${img}`, source: tarp ? 'desk' : 'synthetic' });
     }
@@ -95,13 +99,21 @@ describe('windows over a candidate, for re-scoring without a rescan', () => {
   it('covers a box a quarter window apart, centre first, at most max_windows; each traced part gets its centre', async () => {
     const { windowCentres, candidateCentres } = await import('./adapt-verifier');
     // A 6.4 m × 3.2 m box at 25° N with 3.2-m windows: 8 × 4 cells plus the centre.
-    const dLon = 6.4 / (111_320 * Math.cos((25 * Math.PI) / 180)), dLat = 3.2 / 110_574;
+    const dLon = 6.4 / (111_320 * Math.cos((25 * Math.PI) / 180)),
+      dLat = 3.2 / 110_574;
     const pts = windowCentres([100, 25 - dLat / 2, 100 + dLon, 25 + dLat / 2], 3.2, 64);
     expect(pts).toHaveLength(33);
     expect(pts[0][0]).toBeCloseTo(100 + dLon / 2, 9);
     expect(windowCentres([100, 25 - dLat / 2, 100 + dLon, 25 + dLat / 2], 3.2, 4)).toHaveLength(4);
     expect(windowCentres([100, 25, 100, 25], 3.2, 4)).toHaveLength(2); // a point: its centre (twice is harmless)
-    const two = candidateCentres([[100, 25, 100, 25], [101, 25, 101 + dLon, 25 + dLat]], 3.2, 6);
+    const two = candidateCentres(
+      [
+        [100, 25, 100, 25],
+        [101, 25, 101 + dLon, 25 + dLat],
+      ],
+      3.2,
+      6,
+    );
     expect(two).toHaveLength(6);
     expect(two.slice(0, 2).map((p) => Math.round(p[0]))).toEqual([100, 101]);
   });

@@ -106,7 +106,7 @@ async function runRemote(
     return p;
   };
   try {
-    let u = claim(r);
+    const u = claim(r);
     let next = u >= 0 ? claim(r) : -1;
     let asked = u >= 0 ? ask(u, next) : undefined;
     while (asked) {

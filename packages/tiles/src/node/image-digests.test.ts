@@ -5,12 +5,16 @@ import { join } from 'node:path';
 import { writeGeoTiff } from '../write/write-geotiff';
 import { imageDigests } from './image-digests';
 
-const W = 300, H = 200;
-const rows = (shift = 0) => (y0: number, n: number) => {
-  const a = new Uint8Array(W * n * 3);
-  for (let y = 0; y < n; y++) for (let x = 0; x < W; x++) for (let b = 0; b < 3; b++) a[(y * W + x) * 3 + b] = ((x * 7 + (y0 + y) * 3 + shift) * (b + 1)) & 255;
-  return a;
-};
+const W = 300,
+  H = 200;
+const rows =
+  (shift = 0) =>
+  (y0: number, n: number) => {
+    const a = new Uint8Array(W * n * 3);
+    for (let y = 0; y < n; y++)
+      for (let x = 0; x < W; x++) for (let b = 0; b < 3; b++) a[(y * W + x) * 3 + b] = ((x * 7 + (y0 + y) * 3 + shift) * (b + 1)) & 255;
+    return a;
+  };
 const base = { width: W, height: H, bands: 3 as const, epsg: 32647, geoTransform: [500000, 0.05, 0, 2800000, 0, -0.05] as const, tileSize: 128 };
 
 describe('imageDigests', () => {
@@ -24,7 +28,9 @@ describe('imageDigests', () => {
     await writeGeoTiff(join(dir, 'other.tif'), { ...base, readRows: rows(1) });
     await writeGeoTiff(join(dir, 'moved.tif'), { ...base, geoTransform: [500100, 0.05, 0, 2800000, 0, -0.05], readRows: rows() });
 
-    const [da, dr, dw, dother, dmoved] = await Promise.all(['block-1.tif', 'renamed.tif', 'rewritten.tif', 'other.tif', 'moved.tif'].map((f) => imageDigests(join(dir, f))));
+    const [da, dr, dw, dother, dmoved] = await Promise.all(
+      ['block-1.tif', 'renamed.tif', 'rewritten.tif', 'other.tif', 'moved.tif'].map((f) => imageDigests(join(dir, f))),
+    );
     expect(da.sha256).toMatch(/^[0-9a-f]{64}$/);
     expect(dr).toEqual(da);
     expect(dw.sha256).not.toBe(da.sha256);

@@ -27,7 +27,8 @@ export async function fileSha256(path: string, signal?: AbortSignal): Promise<st
 
 /** The full-resolution boxes the pixel digest reads (a scan keeps their blocks so the digest decodes none again). */
 export function digestWindows(src: Pick<GeoTiffSource, 'width' | 'height'>): [number, number, number, number][] {
-  const w = Math.min(WINDOW_PX, src.width), h = Math.min(WINDOW_PX, src.height);
+  const w = Math.min(WINDOW_PX, src.width),
+    h = Math.min(WINDOW_PX, src.height);
   const boxes: [number, number, number, number][] = [];
   for (const fy of GRID) {
     for (const fx of GRID) {

@@ -4,7 +4,13 @@ import type { ModelCard } from '../model/model-card';
 import { halfWindowPx, hotCellBoxes, hotScoreFor, swathEdgeBoxes } from './keep-plan';
 
 // A segmentation model at 0.15 m on 0.05-m imagery: 3 source pixels a working pixel, 4-px cells, 256/224 tiles.
-const card = { gsd_m: 0.15, input: { size: 256, channels: ['R', 'G', 'B'] }, tile_stride: 224, task: 'segmentation', output: { stride: 4 } } as unknown as ModelCard;
+const card = {
+  gsd_m: 0.15,
+  input: { size: 256, channels: ['R', 'G', 'B'] },
+  tile_stride: 224,
+  task: 'segmentation',
+  output: { stride: 4 },
+} as unknown as ModelCard;
 const plan = scanPlan(8192, 8192, { x: 0.05, y: 0.05 }, card);
 
 describe('keep plan', () => {
@@ -20,7 +26,18 @@ describe('keep plan', () => {
     scores[0] = 0.5; // cell (0, 0) of the tile
     scores[2 * 64 + 3] = 0.2; // cell (3, 2)
     const cold = new Float32Array(64 * 64).fill(0.05);
-    const boxes = hotCellBoxes(plan, { ty: 1, tiles: [{ tx: 2, scores }, { tx: 3, scores: cold }] }, 0.1, 34);
+    const boxes = hotCellBoxes(
+      plan,
+      {
+        ty: 1,
+        tiles: [
+          { tx: 2, scores },
+          { tx: 3, scores: cold },
+        ],
+      },
+      0.1,
+      34,
+    );
     // Tile (2, 1) starts at cell (112, 56); cells are 12 source pixels, centres at 6.
     const cx = (c: number) => c * 12 + 6;
     expect(boxes).toEqual([[cx(112) - 34, cx(56) - 34, cx(115) + 34, cx(58) + 34]]);
@@ -28,7 +45,15 @@ describe('keep plan', () => {
   });
 
   it('half a window: the widest stage in source pixels, two to spare; the hot score a hair under low', () => {
-    expect(halfWindowPx([{ input: { size: 64 }, gsd_m: 0.05 }, { input: { size: 64 }, gsd_m: 0.1 }], { x: 0.05, y: 0.05 })).toBeCloseTo(66);
+    expect(
+      halfWindowPx(
+        [
+          { input: { size: 64 }, gsd_m: 0.05 },
+          { input: { size: 64 }, gsd_m: 0.1 },
+        ],
+        { x: 0.05, y: 0.05 },
+      ),
+    ).toBeCloseTo(66);
     expect(halfWindowPx([], { x: 0.05, y: 0.05 })).toBe(2);
     expect(hotScoreFor(0.096)).toBeLessThan(0.096);
     expect(hotScoreFor(0.096)).toBeGreaterThan(0.0959);

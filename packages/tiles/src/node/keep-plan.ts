@@ -40,7 +40,10 @@ export function hotCellBoxes(plan: ScanPlan, r: Pick<RowResult, 'ty' | 'tiles'>,
   const step = k === 1 ? 1 : plan.tileStride / plan.cellWork;
   const boxes: PixelBox[] = [];
   for (const t of r.tiles) {
-    let x0 = Infinity, y0 = Infinity, x1 = -Infinity, y1 = -Infinity;
+    let x0 = Infinity,
+      y0 = Infinity,
+      x1 = -Infinity,
+      y1 = -Infinity;
     for (let y = 0; y < k; y++) {
       for (let x = 0; x < k; x++) {
         if (!(t.scores[y * k + x] >= hotScore)) continue;

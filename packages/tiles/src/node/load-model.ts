@@ -27,7 +27,11 @@ export async function loadModelCard(dir: string, signal?: AbortSignal): Promise<
   try {
     text = await readFile(p, { encoding: 'utf8', signal });
   } catch {
-    throw new TilesError('TIANDI_E_BAD_MODEL_CARD', `找不到模型说明 no model.json in ${dir}: a model folder holds model.onnx and model.json (docs/model-card.md)`, p);
+    throw new TilesError(
+      'TIANDI_E_BAD_MODEL_CARD',
+      `找不到模型说明 no model.json in ${dir}: a model folder holds model.onnx and model.json (docs/model-card.md)`,
+      p,
+    );
   }
   let json: unknown;
   try {
@@ -67,7 +71,10 @@ export function checkGraphAgainstCard(session: ort.InferenceSession, card: Model
   if (outMeta?.isTensor) {
     if (card.task === 'segmentation') {
       const o = S / card.output.stride!;
-      if (!dimsMatch(outMeta.shape, [null, [1, K], o, o])) fail(`output shape [${outMeta.shape.join(', ')}] but a segmentation card with size ${S} and stride ${card.output.stride} needs [N, 1 or ${K}, ${o}, ${o}]`);
+      if (!dimsMatch(outMeta.shape, [null, [1, K], o, o]))
+        fail(
+          `output shape [${outMeta.shape.join(', ')}] but a segmentation card with size ${S} and stride ${card.output.stride} needs [N, 1 or ${K}, ${o}, ${o}]`,
+        );
     } else if (!dimsMatch(outMeta.shape, [null, [1, K]])) {
       fail(`output shape [${outMeta.shape.join(', ')}] but a tile-classifier card with ${K} classes needs [N, ${K}] or [N, 1]`);
     }
@@ -96,7 +103,11 @@ export async function loadModel(dir: string, options: { threads?: number; signal
       graphOptimizationLevel: 'all',
     });
   } catch (err) {
-    throw new TilesError('TIANDI_E_MODEL_MISMATCH', `模型无法加载 model.onnx cannot be loaded by onnxruntime: ${(err as Error).message.slice(0, 200)}`, onnxPath);
+    throw new TilesError(
+      'TIANDI_E_MODEL_MISMATCH',
+      `模型无法加载 model.onnx cannot be loaded by onnxruntime: ${(err as Error).message.slice(0, 200)}`,
+      onnxPath,
+    );
   }
   checkGraphAgainstCard(session, card, onnxPath);
   const S = card.input.size;

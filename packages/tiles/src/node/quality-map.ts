@@ -49,5 +49,11 @@ export function poorBlockFeatures(image: string, blocks: PoorBlock[], plan: Scan
 export function qualitySummary(judged: number, blocks: PoorBlock[], poorAreaKm2: number, thresholds: object): QualitySummary {
   const byReason: Partial<Record<QualityReason, number>> = {};
   for (const b of blocks) for (const r of b.reasons) byReason[r] = (byReason[r] ?? 0) + 1;
-  return { blocks_judged: judged, blocks_poor: blocks.length, poor_area_km2: round(poorAreaKm2, 6), by_reason: byReason, thresholds: { ...thresholds } as Record<string, number> };
+  return {
+    blocks_judged: judged,
+    blocks_poor: blocks.length,
+    poor_area_km2: round(poorAreaKm2, 6),
+    by_reason: byReason,
+    thresholds: { ...thresholds } as Record<string, number>,
+  };
 }

@@ -37,18 +37,37 @@ function twoStageWithPrefilter(): string {
   const d = join(dir, 'model');
   mkdirSync(d, { recursive: true });
   cpSync(join(MODELS, 'redness-seg'), d, { recursive: true });
-  for (const [folder, gsd] of [['verifier', 0.05], ['prefilter', 0.1]] as const) {
+  for (const [folder, gsd] of [
+    ['verifier', 0.05],
+    ['prefilter', 0.1],
+  ] as const) {
     cpSync(join(MODELS, 'redness-cls'), join(d, folder), { recursive: true });
     writeFileSync(join(d, folder, 'model.json'), JSON.stringify({ ...readJson(join(MODELS, 'redness-cls/model.json')), gsd_m: gsd }));
   }
-  writeFileSync(join(d, 'model.json'), JSON.stringify({ ...readJson(join(MODELS, 'redness-seg/model.json')), verifier: { model: 'verifier', threshold: 0, max_windows: 8, prefilter: { model: 'prefilter', threshold: 0, max_windows: 8 } } }));
+  writeFileSync(
+    join(d, 'model.json'),
+    JSON.stringify({
+      ...readJson(join(MODELS, 'redness-seg/model.json')),
+      verifier: { model: 'verifier', threshold: 0, max_windows: 8, prefilter: { model: 'prefilter', threshold: 0, max_windows: 8 } },
+    }),
+  );
   return d;
 }
 
 beforeAll(async () => {
   dir = mkdtempSync(join(tmpdir(), 'tiandi-scan-decodes-'));
   image = join(dir, 'no-overviews.tif');
-  await writeGeoTiff(image, { width: SIDE, height: SIDE, bands: 3, epsg: 32648, geoTransform: [500000, 0.05, 0, 2800000, 0, -0.05], readRows: rows, tileSize: TILE, compression: 'jpeg', overviews: false });
+  await writeGeoTiff(image, {
+    width: SIDE,
+    height: SIDE,
+    bands: 3,
+    epsg: 32648,
+    geoTransform: [500000, 0.05, 0, 2800000, 0, -0.05],
+    readRows: rows,
+    tileSize: TILE,
+    compression: 'jpeg',
+    overviews: false,
+  });
   model = twoStageWithPrefilter();
 }, 120_000);
 

@@ -53,7 +53,17 @@ describe('scanImages', () => {
   it('finds the two painted plots, drops the speck, writes every output', async () => {
     const out = join(dir, 'seg');
     const s = await scanImages({ images: [fx.files.base], modelDir: SEG, outDir: out, workers: 0 });
-    expect(s).toMatchObject({ images: 1, tiles_total: 24, tiles_inferred: 24, tiles_skipped_nodata: 0, candidates: 2, model: 'redness-seg', model_version: '0.0.1', failed: [], out_dir: out });
+    expect(s).toMatchObject({
+      images: 1,
+      tiles_total: 24,
+      tiles_inferred: 24,
+      tiles_skipped_nodata: 0,
+      candidates: 2,
+      model: 'redness-seg',
+      model_version: '0.0.1',
+      failed: [],
+      out_dir: out,
+    });
     expect(readdirSync(out).sort()).toEqual(['candidates.geojson', 'footprint.geojson', 'heatmap.tif', 'quality.geojson', 'summary.json']);
     const c: FC = readJson(join(out, 'candidates.geojson'));
     const centres = await plotCentres(fx.files.base);
@@ -65,7 +75,17 @@ describe('scanImages', () => {
     expect(disc.properties.area_m2).toBeGreaterThan(Math.PI * 1.5 ** 2 * 0.75);
     expect(disc.properties.area_m2).toBeLessThan(Math.PI * 1.5 ** 2 * 1.25);
     expect(rect.properties.score_max).toBeGreaterThan(0.99);
-    expect(Object.keys(rect.properties).sort()).toEqual(['area_m2', 'id', 'image', 'model', 'model_version', 'score_max', 'score_mean', 'unverified', 'unverified_reason']);
+    expect(Object.keys(rect.properties).sort()).toEqual([
+      'area_m2',
+      'id',
+      'image',
+      'model',
+      'model_version',
+      'score_max',
+      'score_mean',
+      'unverified',
+      'unverified_reason',
+    ]);
     expect(rect.properties).toMatchObject({ unverified: true, unverified_reason: expect.stringContaining('no second stage') });
     expect(s.candidates_unverified).toBe(2);
     const ring = rect.geometry.coordinates[0];
@@ -154,8 +174,14 @@ describe('scanImages', () => {
       expect(s.candidates).toBe(2);
       const c: FC = readJson(join(out, 'candidates.geojson'));
       const r = PLOTS.rect;
-      const ref = gdal('gdaltransform', ['-output_xy', '-t_srs', 'EPSG:4326', fx.files[name]], `${(r[0] + r[2]) / 2} ${(r[1] + r[3]) / 2}\n${PLOTS.disc[0]} ${PLOTS.disc[1]}\n`)
-        .trim().split('\n').map((l) => l.trim().split(/\s+/).map(Number) as [number, number]);
+      const ref = gdal(
+        'gdaltransform',
+        ['-output_xy', '-t_srs', 'EPSG:4326', fx.files[name]],
+        `${(r[0] + r[2]) / 2} ${(r[1] + r[3]) / 2}\n${PLOTS.disc[0]} ${PLOTS.disc[1]}\n`,
+      )
+        .trim()
+        .split('\n')
+        .map((l) => l.trim().split(/\s+/).map(Number) as [number, number]);
       const got = c.features.map((f) => bboxCentre(f.geometry.coordinates[0]));
       // Each reference plot has a candidate within one heatmap cell (0.8 m).
       for (const p of ref) expect(Math.min(...got.map((g) => localDistanceM(g, p)))).toBeLessThan(name === 'rotated' ? 1.2 : 0.8);

@@ -14,6 +14,7 @@ import { DEFAULT_QUALITY, type QualityThresholds } from '../quality/block-qualit
 import {
   cacheBytesFor,
   defaultThreads,
+  leaveRowsToWorkers,
   FOOTPRINT_CACHE_BYTES,
   HEATMAP_CACHE_BYTES,
   keepLevelBytes,
@@ -226,23 +227,24 @@ function thresholdsFor(card: ModelCard, threshold: number | undefined): ModelCar
 }
 
 /**
- * Threads doing the work: this one plus worker threads. This thread starts at once, so the workers' start-up
- * (loading geotiff, onnxruntime) hides behind real work; shorter jobs need no workers. Fewer threads when their
- * block caches would not fit the memory budget (wide striped files).
+ * Threads doing the work: this one plus worker threads, or on long jobs worker threads alone, this one handing out
+ * rows (leaveRowsToWorkers). This thread starts at once, so the workers' start-up (loading geotiff, onnxruntime)
+ * hides behind real work; shorter jobs need no workers. Fewer threads when their block caches would not fit the
+ * memory budget (wide striped files), and this thread scans too when the workers alone would be one.
  */
-function planThreads(opened: OpenedImage[], options: ScanImagesOptions): { threads: number; nWorkers: number } {
-  const asked = Math.max(
-    1,
-    options.workers ??
-      defaultThreads(
-        opened.map((o) => ({ mpx: (o.src.width * o.src.height) / 1e6, compression: o.src.layout.compression })),
-        availableParallelism(),
-      ),
-  );
-  const threads = Math.min(asked, ...opened.map((o) => memoryPlan(o.src, o.plan, asked).threads));
+function planThreads(opened: OpenedImage[], options: ScanImagesOptions): { threads: number; nWorkers: number; here: boolean } {
+  const images = opened.map((o) => ({ mpx: (o.src.width * o.src.height) / 1e6, compression: o.src.layout.compression }));
+  const cores = availableParallelism();
+  const asked = Math.max(1, options.workers ?? defaultThreads(images, cores));
+  const fit = (here: boolean) => Math.min(asked, ...opened.map((o) => memoryPlan(o.src, o.plan, asked, here).threads));
   const maxRows = Math.max(1, ...opened.map((o) => scanUnits(o.plan, swathTiles(o.src, o.plan)).length));
-  const nWorkers = (options.inThisThread ?? true) ? Math.min(threads - 1, maxRows - 1) : threads;
-  return { threads, nWorkers };
+  const away = options.inThisThread === false || (options.inThisThread === undefined && leaveRowsToWorkers(images, cores) && fit(false) > 1);
+  if (away) {
+    const threads = fit(false);
+    return { threads, nWorkers: threads, here: false };
+  }
+  const threads = fit(true);
+  return { threads, nWorkers: Math.min(threads - 1, maxRows - 1), here: true };
 }
 
 /** Everything the images of one scan share: options, model, threads, and progress so far. */
@@ -253,6 +255,8 @@ interface ScanRun {
   batchSize: number;
   thresholds: ModelCard['thresholds'];
   threads: number;
+  /** Whether this thread scans tile rows too (else it hands them out to the worker threads). */
+  here: boolean;
   workers: { worker: ScanWorker; ready: Promise<boolean> }[];
   /** The thread this one's models (first stage, prefilter, verifier) run on. */
   onnx?: OnnxThread;
@@ -460,7 +464,7 @@ async function scanImage(run: ScanRun, o: OpenedImage, k: number, last: boolean)
   const { options, verifier } = run;
   // A prefilter reading the level the first stage decodes finds every block still decoded when it fits.
   const keep = prefilterRuns(run) ? keepLevelBytes(src, plan, verifier!.prefilter!.card.gsd_m) : 0;
-  const { cacheBytes } = memoryPlan(src, plan, run.threads);
+  const { cacheBytes } = memoryPlan(src, plan, run.threads, run.here);
   src.setCacheBytes(Math.max(keep, cacheBytes));
   // Kept blocks cover the prefilter's windows too (read at full resolution and averaged, the same bytes as the
   // reduced level's): the reduced level is built only when blocks cannot be kept.
@@ -479,7 +483,7 @@ async function scanImage(run: ScanRun, o: OpenedImage, k: number, last: boolean)
       reduced,
       keep: kept,
       local: run.local!,
-      inThisThread: options.inThisThread ?? true,
+      inThisThread: run.here,
       workers: run.workers,
       take: (r) => rows.take(r),
       signal: options.signal,
@@ -610,7 +614,7 @@ export async function scanImages(options: ScanImagesOptions): Promise<ScanSummar
   // Batches of about 2 MB of input: activations of a big model grow with the batch, per thread.
   const batchSize = options.batchSize ?? Math.max(1, Math.min(8, Math.floor((2 << 20) / (card.input.channels.length * card.input.size ** 2 * 4))));
   const thresholds = thresholdsFor(card, options.threshold);
-  const { threads, nWorkers } = planThreads(opened, options);
+  const { threads, nWorkers, here } = planThreads(opened, options);
   const run: ScanRun = {
     options,
     modelDir,
@@ -618,6 +622,7 @@ export async function scanImages(options: ScanImagesOptions): Promise<ScanSummar
     batchSize,
     thresholds,
     threads,
+    here,
     workers: [],
     images: opened.length,
     tilesTotal: opened.reduce((s, o) => s + o.plan.tilesAcross * o.plan.tilesDown, 0),

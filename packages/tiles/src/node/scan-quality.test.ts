@@ -11,7 +11,8 @@ const SEG = join(dirname(fileURLToPath(import.meta.url)), '../../fixtures/models
 const N = QUALITY_IMAGE_PX;
 const dir = mkdtempSync(join(tmpdir(), 'tiandi-quality-'));
 const file = join(dir, 'blocks.tif');
-let ox = 0, oy = 0;
+let ox = 0,
+  oy = 0;
 
 beforeAll(async () => {
   ({ ox, oy } = await writeQualityTestImage(file));
@@ -29,7 +30,9 @@ describe('scan: imagery quality map', () => {
     const out = join(dir, 'scan');
     const s = await scanImages({ images: [file], modelDir: SEG, outDir: out, workers: 0 });
     expect(s.quality!.blocks_poor).toBeGreaterThan(0);
-    const q = JSON.parse(readFileSync(join(out, 'quality.geojson'), 'utf8')) as { features: { geometry: { coordinates: [number, number][][] }; properties: { reasons: string[]; class: string } }[] };
+    const q = JSON.parse(readFileSync(join(out, 'quality.geojson'), 'utf8')) as {
+      features: { geometry: { coordinates: [number, number][][] }; properties: { reasons: string[]; class: string } }[];
+    };
     for (const f of q.features) {
       const ring = f.geometry.coordinates[0].map(pixelOf);
       const [cx, cy] = [ring.slice(0, 4).reduce((a, p) => a + p[0], 0) / 4, ring.slice(0, 4).reduce((a, p) => a + p[1], 0) / 4];
@@ -47,10 +50,16 @@ describe('scan: imagery quality map', () => {
     expect(fp.poor_quality_km2 + fp.area_km2).toBeCloseTo(whole, 4);
   });
 
-  it('judges nothing with quality: false, and takes the season\'s thresholds', async () => {
+  it("judges nothing with quality: false, and takes the season's thresholds", async () => {
     const off = await scanImages({ images: [file], modelDir: SEG, outDir: join(dir, 'off'), workers: 0, quality: false });
     expect(off.quality).toBeUndefined();
-    const lenient = await scanImages({ images: [file], modelDir: SEG, outDir: join(dir, 'lenient'), workers: 0, quality: { minSharpness: 0, maxClippedShare: 1, minHazeDarkChannel: 255 } });
+    const lenient = await scanImages({
+      images: [file],
+      modelDir: SEG,
+      outDir: join(dir, 'lenient'),
+      workers: 0,
+      quality: { minSharpness: 0, maxClippedShare: 1, minHazeDarkChannel: 255 },
+    });
     expect(lenient.quality!.blocks_poor).toBe(0);
     expect(lenient.quality!.thresholds.minSharpness).toBe(0);
   });

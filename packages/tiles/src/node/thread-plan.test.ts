@@ -1,7 +1,22 @@
 import { describe, expect, it } from 'vitest';
 import type { GeoTiffSource } from '../read/open-geotiff-source';
 import type { ScanPlan } from '../scan/scan-plan';
-import { BASE_BYTES, cacheBytesFor, defaultThreads, FOOTPRINT_CACHE_BYTES, HEATMAP_CACHE_BYTES, heatmapBytes, WORKER_BYTES, KEEP_LEVEL_BYTES, keepLevelBytes, MEMORY_BUDGET_BYTES, memoryPlan, RowRanges, scanUnits, swathTiles } from './thread-plan';
+import {
+  BASE_BYTES,
+  cacheBytesFor,
+  defaultThreads,
+  FOOTPRINT_CACHE_BYTES,
+  HEATMAP_CACHE_BYTES,
+  heatmapBytes,
+  WORKER_BYTES,
+  KEEP_LEVEL_BYTES,
+  keepLevelBytes,
+  MEMORY_BUDGET_BYTES,
+  memoryPlan,
+  RowRanges,
+  scanUnits,
+  swathTiles,
+} from './thread-plan';
 import { scanPlan } from '../scan/scan-plan';
 import type { ModelCard } from '../model/model-card';
 
@@ -48,11 +63,14 @@ describe('defaultThreads', () => {
 
 describe('keepLevelBytes', () => {
   /** A source shaped like a 5-cm COG of side × side pixels with 2× and 4× overviews in 512-px blocks. */
-  const cog = (side: number, tiled = true) => ({
-    width: side, height: side, gsdM: { x: 0.05, y: 0.05 },
-    layout: { compression: 7, tiled, blockWidth: 512, blockHeight: 512, bitsPerSample: 8, bigTiff: false },
-    levels: [1, 2, 4].map((f) => ({ width: side / f, height: side / f, scaleX: f, scaleY: f })),
-  }) as unknown as GeoTiffSource;
+  const cog = (side: number, tiled = true) =>
+    ({
+      width: side,
+      height: side,
+      gsdM: { x: 0.05, y: 0.05 },
+      layout: { compression: 7, tiled, blockWidth: 512, blockHeight: 512, bitsPerSample: 8, bigTiff: false },
+      levels: [1, 2, 4].map((f) => ({ width: side / f, height: side / f, scaleX: f, scaleY: f })),
+    }) as unknown as GeoTiffSource;
   // The first stage at 0.15 m reads the 2× overview (0.1 m) and resamples it by 1.5.
   const plan = { fx: 3, fy: 3 } as ScanPlan;
 
@@ -73,11 +91,15 @@ describe('memory plan', () => {
   // The default model's grid: 256-px tiles every 224 working pixels at 0.15 m, scores every 4 pixels.
   const card = { gsd_m: 0.15, tile_stride: 224, task: 'segmentation', input: { size: 256 }, output: { stride: 4 } } as unknown as ModelCard;
   /** A 5-cm file of side × side pixels without overviews, tiled in 512² JPEG blocks or striped. */
-  const file = (side: number, tiled = true, maskKind = 'none') => ({
-    width: side, height: side, gsdM: { x: 0.05, y: 0.05 }, maskKind,
-    layout: { compression: tiled ? 7 : 5, tiled, blockWidth: tiled ? 512 : side, blockHeight: tiled ? 512 : 1, bitsPerSample: 8, bigTiff: true },
-    levels: [{ width: side, height: side, scaleX: 1, scaleY: 1 }],
-  }) as unknown as GeoTiffSource;
+  const file = (side: number, tiled = true, maskKind = 'none') =>
+    ({
+      width: side,
+      height: side,
+      gsdM: { x: 0.05, y: 0.05 },
+      maskKind,
+      layout: { compression: tiled ? 7 : 5, tiled, blockWidth: tiled ? 512 : side, blockHeight: tiled ? 512 : 1, bitsPerSample: 8, bigTiff: true },
+      levels: [{ width: side, height: side, scaleX: 1, scaleY: 1 }],
+    }) as unknown as GeoTiffSource;
   const planOf = (src: GeoTiffSource) => scanPlan(src.width, src.height, src.gsdM, card);
 
   it('cuts a wide tiled image into swaths scanned top to bottom, every tile once', () => {
@@ -86,7 +108,10 @@ describe('memory plan', () => {
     const swath = swathTiles(src, plan);
     expect(swath).toBe(8);
     const units = scanUnits(plan, swath);
-    expect(units.slice(0, 2)).toEqual([[0, 0, 8], [1, 0, 8]]);
+    expect(units.slice(0, 2)).toEqual([
+      [0, 0, 8],
+      [1, 0, 8],
+    ]);
     expect(units[plan.tilesDown]).toEqual([0, 8, 16]);
     const seen = new Set<string>();
     for (const [ty, tx0, tx1] of units) for (let tx = tx0; tx < tx1; tx++) seen.add(`${tx},${ty}`);
@@ -105,7 +130,11 @@ describe('memory plan', () => {
   });
 
   it('keeps two threads on a 1.6-Gpx COG, one on a wide striped file, and the whole plan within the budget', () => {
-    for (const [src, threads] of [[file(40000), 2], [file(40000, false), 1], [file(60000, false), 1]] as const) {
+    for (const [src, threads] of [
+      [file(40000), 2],
+      [file(40000, false), 1],
+      [file(60000, false), 1],
+    ] as const) {
       const plan = planOf(src);
       const m = memoryPlan(src, plan, 2);
       expect(m.threads).toBe(threads);

@@ -15,9 +15,10 @@ const DEFAULT_VERIFIER = join(HERE, '../../../../models/poppy-synth/verifier');
 /** Seeded windows: smooth colour fields with noise, some reddish, some green, one partly invalid. */
 function windows(size: number, n: number, seed = 1): RgbRaster[] {
   let s = seed;
-  const rnd = () => ((s = (s * 1664525 + 1013904223) >>> 0) / 2 ** 32);
+  const rnd = () => (s = (s * 1664525 + 1013904223) >>> 0) / 2 ** 32;
   return Array.from({ length: n }, (_, i) => {
-    const rgb = new Uint8Array(size * size * 3), valid = new Uint8Array(size * size).fill(1);
+    const rgb = new Uint8Array(size * size * 3),
+      valid = new Uint8Array(size * size).fill(1);
     const base = [rnd() * 255, rnd() * 255, rnd() * 255];
     for (let p = 0; p < size * size; p++) for (let c = 0; c < 3; c++) rgb[p * 3 + c] = Math.max(0, Math.min(255, base[c] + (rnd() - 0.5) * 80));
     if (i === n - 1) valid.fill(0, 0, size * 4);
@@ -60,7 +61,8 @@ describe('verifier embeddings (the last layer input, exposed without Python)', (
 
   it('writes new last-layer weights that the graph then uses', async () => {
     const { em, ws, embeddings } = await compare(REDNESS);
-    const w = em.head.weight.map((x) => -2 * x), b = em.head.bias.map((x) => x + 0.5);
+    const w = em.head.weight.map((x) => -2 * x),
+      b = em.head.bias.map((x) => x + 0.5);
     const session = await ort.InferenceSession.create(withHeadWeights(em.proto, em.head, w, b));
     const S = em.card.input.size;
     const { writeTileTensor } = await import('../model/tile-tensor');

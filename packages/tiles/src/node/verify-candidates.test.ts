@@ -9,7 +9,18 @@ import { scanImages } from './scan-images';
 import { openGeoTiffSource } from '../read/open-geotiff-source';
 import { localDistanceM } from '../read/georef';
 import { loadModelCard } from './load-model';
-import { calibrate, loadVerifier, mapConcurrent, readingOrder, readVerifierWindow, scoreCentres, scoreWindows, verifierCannotJudge, type Verifier, type VerifierWindow } from './verify-candidates';
+import {
+  calibrate,
+  loadVerifier,
+  mapConcurrent,
+  readingOrder,
+  readVerifierWindow,
+  scoreCentres,
+  scoreWindows,
+  verifierCannotJudge,
+  type Verifier,
+  type VerifierWindow,
+} from './verify-candidates';
 
 const MODELS = join(dirname(fileURLToPath(import.meta.url)), '../../fixtures/models');
 let fx: Fixtures;
@@ -35,7 +46,13 @@ describe('the verifier (second stage)', () => {
   it('scores every candidate from windows centred on it, and reports the windows', async () => {
     const windows: VerifierWindow[] = [];
     const out = join(dir, 'keep-all');
-    const s = await scanImages({ images: [fx.files.base], modelDir: twoStage('keep-all', { threshold: 0 }), outDir: out, workers: 0, onVerifierWindow: (w) => windows.push(w) });
+    const s = await scanImages({
+      images: [fx.files.base],
+      modelDir: twoStage('keep-all', { threshold: 0 }),
+      outDir: out,
+      workers: 0,
+      onVerifierWindow: (w) => windows.push(w),
+    });
     expect(s.candidates).toBe(2);
     expect(s.verifier).toEqual({ model: 'verifier', threshold: 0, images_verified: 1, candidates_rejected: 0, skipped: [] });
     const c = readJson(join(out, 'candidates.geojson')).features.map((f: { properties: Record<string, number> }) => f.properties);
@@ -47,7 +64,8 @@ describe('the verifier (second stage)', () => {
     expect(windows.length).toBeLessThanOrEqual(8);
     const src = await openGeoTiffSource(fx.files.base);
     const r = PLOTS.rect;
-    const rect = src.pixelToWgs84((r[0] + r[2]) / 2, (r[1] + r[3]) / 2), disc = src.pixelToWgs84(PLOTS.disc[0], PLOTS.disc[1]);
+    const rect = src.pixelToWgs84((r[0] + r[2]) / 2, (r[1] + r[3]) / 2),
+      disc = src.pixelToWgs84(PLOTS.disc[0], PLOTS.disc[1]);
     await src.close();
     for (const w of windows) {
       expect([w.raster.width, w.raster.height]).toEqual([64, 64]);
@@ -91,7 +109,13 @@ describe('the verifier (second stage)', () => {
     };
     const totals: number[] = [];
     const out = join(dir, 'prefilter-cut');
-    const s = await scanImages({ images: [fx.files.base], modelDir: withPrefilter('prefilter-cut', cut), outDir: out, workers: 0, onProgress: (p) => p.phase === 'verify' && totals.push(p.windowsTotal) });
+    const s = await scanImages({
+      images: [fx.files.base],
+      modelDir: withPrefilter('prefilter-cut', cut),
+      outDir: out,
+      workers: 0,
+      onProgress: (p) => p.phase === 'verify' && totals.push(p.windowsTotal),
+    });
     expect(s.candidates).toBe(1);
     expect(s.verifier).toMatchObject({ model: 'verifier', candidates_rejected: 1, prefilter: { model: 'prefilter', threshold: cut, candidates_rejected: 1 } });
     const kept = readJson(join(out, 'candidates.geojson')).features;
@@ -107,17 +131,28 @@ describe('the verifier (second stage)', () => {
     expect(open.candidates).toBe(2);
     expect(open.verifier?.prefilter?.candidates_rejected).toBe(0);
     // prefilter: false sends every candidate to the verifier, as a card without one would.
-    const off = await scanImages({ images: [fx.files.base], modelDir: withPrefilter('prefilter-off', cut), outDir: join(dir, 'prefilter-off'), workers: 0, prefilter: false });
+    const off = await scanImages({
+      images: [fx.files.base],
+      modelDir: withPrefilter('prefilter-off', cut),
+      outDir: join(dir, 'prefilter-off'),
+      workers: 0,
+      prefilter: false,
+    });
     expect(off.candidates).toBe(2);
     expect(off.verifier).toMatchObject({ candidates_rejected: 0 });
     expect(off.verifier?.prefilter).toBeUndefined();
     expect(readJson(join(dir, 'prefilter-off/candidates.geojson')).features[0].properties.score_prefilter).toBeUndefined();
   });
 
-  it('reports progress over the tile rows, then over the verifier\'s windows', async () => {
+  it("reports progress over the tile rows, then over the verifier's windows", async () => {
     const phases: Array<[string, number, number]> = [];
-    const s = await scanImages({ images: [fx.files.base], modelDir: twoStage('progress', { threshold: 0.5 }), outDir: join(dir, 'progress'), workers: 0,
-      onProgress: (p) => phases.push([p.phase, p.phase === 'tiles' ? p.tilesDone : p.windowsDone, p.phase === 'tiles' ? p.tilesTotal : p.windowsTotal]) });
+    const s = await scanImages({
+      images: [fx.files.base],
+      modelDir: twoStage('progress', { threshold: 0.5 }),
+      outDir: join(dir, 'progress'),
+      workers: 0,
+      onProgress: (p) => phases.push([p.phase, p.phase === 'tiles' ? p.tilesDone : p.windowsDone, p.phase === 'tiles' ? p.tilesTotal : p.windowsTotal]),
+    });
     expect(s.verifier?.images_verified).toBe(1);
     const firstVerify = phases.findIndex((p) => p[0] === 'verify');
     expect(firstVerify).toBeGreaterThan(0);
@@ -143,16 +178,24 @@ describe('the verifier (second stage)', () => {
     expect(s.candidates_unverified).toBe(2);
   });
 
-  it('a one-stage model\'s candidates are unverified, and say why', async () => {
+  it("a one-stage model's candidates are unverified, and say why", async () => {
     const out = join(dir, 'one-stage');
     const s = await scanImages({ images: [fx.files.base], modelDir: join(MODELS, 'redness-seg'), outDir: out, workers: 0 });
     expect(s.candidates_unverified).toBe(s.candidates);
-    expect(readJson(join(out, 'candidates.geojson')).features[0].properties).toMatchObject({ unverified: true, unverified_reason: expect.stringContaining('no second stage') });
+    expect(readJson(join(out, 'candidates.geojson')).features[0].properties).toMatchObject({
+      unverified: true,
+      unverified_reason: expect.stringContaining('no second stage'),
+    });
   });
 
-  it('calibrates the verifier\'s score into p_poppy when its card says how', async () => {
+  it("calibrates the verifier's score into p_poppy when its card says how", async () => {
     const out = join(dir, 'calibrated');
-    await scanImages({ images: [fx.files.base], modelDir: twoStage('calibrated', { threshold: 0, calibration: { method: 'isotonic', scores: [0, 1], probabilities: [0, 0.5] } }), outDir: out, workers: 0 });
+    await scanImages({
+      images: [fx.files.base],
+      modelDir: twoStage('calibrated', { threshold: 0, calibration: { method: 'isotonic', scores: [0, 1], probabilities: [0, 0.5] } }),
+      outDir: out,
+      workers: 0,
+    });
     for (const { properties: p } of readJson(join(out, 'candidates.geojson')).features) expect(p.p_poppy).toBeCloseTo(p.score_verify / 2, 2);
   });
 
@@ -164,15 +207,23 @@ describe('the verifier (second stage)', () => {
     const s = await scanImages({ images: [fx.files.base], modelDir: d, outDir: out, workers: 0 });
     expect(s.candidates).toBe(2);
     expect(s.candidates_unverified).toBe(2);
-    expect(s.verifier).toMatchObject({ images_verified: 0, candidates_rejected: 0, skipped: [{ image: 'base.tif', reason: expect.stringContaining('coarser than the verifier can judge (≤ 0.025 m)') }] });
+    expect(s.verifier).toMatchObject({
+      images_verified: 0,
+      candidates_rejected: 0,
+      skipped: [{ image: 'base.tif', reason: expect.stringContaining('coarser than the verifier can judge (≤ 0.025 m)') }],
+    });
     for (const { properties: p } of readJson(join(out, 'candidates.geojson')).features) {
       expect(p).toMatchObject({ unverified: true, unverified_reason: expect.stringContaining('coarser than the verifier can judge') });
       expect(p.score_verify).toBeUndefined();
     }
   });
 
-  it('judges imagery a hair over its GSD limit, and up to the card\'s max_gsd_m', async () => {
-    const gsd = await openGeoTiffSource(fx.files.base).then(async (src) => { const g = Math.max(src.gsdM.x, src.gsdM.y); await src.close(); return g; });
+  it("judges imagery a hair over its GSD limit, and up to the card's max_gsd_m", async () => {
+    const gsd = await openGeoTiffSource(fx.files.base).then(async (src) => {
+      const g = Math.max(src.gsdM.x, src.gsdM.y);
+      await src.close();
+      return g;
+    });
     // A verifier whose limit (2.5 × its GSD) lies 0.3 ‰ under the imagery's GSD: as 0.10003-m imagery in UTM for a 0.1-m limit.
     const d = twoStage('hair', { threshold: 0 });
     const vc = readJson(join(d, 'verifier/model.json'));
@@ -183,26 +234,38 @@ describe('the verifier (second stage)', () => {
     // The card's max_gsd_m moves the limit either way.
     const wide = twoStage('wide', { threshold: 0, max_gsd_m: gsd * 1.2 });
     writeFileSync(join(wide, 'verifier/model.json'), JSON.stringify({ ...vc, gsd_m: gsd / 4 }));
-    expect((await scanImages({ images: [fx.files.base], modelDir: wide, outDir: join(dir, 'wide'), workers: 0 })).verifier).toMatchObject({ images_verified: 1 });
+    expect((await scanImages({ images: [fx.files.base], modelDir: wide, outDir: join(dir, 'wide'), workers: 0 })).verifier).toMatchObject({
+      images_verified: 1,
+    });
     const narrow = twoStage('narrow', { threshold: 0, max_gsd_m: gsd / 1.5 });
-    expect((await scanImages({ images: [fx.files.base], modelDir: narrow, outDir: join(dir, 'narrow'), workers: 0 })).verifier).toMatchObject({ images_verified: 0 });
+    expect((await scanImages({ images: [fx.files.base], modelDir: narrow, outDir: join(dir, 'narrow'), workers: 0 })).verifier).toMatchObject({
+      images_verified: 0,
+    });
   });
 
   it('refuses a prefilter that is not a tile-classifier', async () => {
     const d = twoStage('seg-prefilter', { threshold: 0.5, prefilter: { model: 'prefilter', threshold: 0.5 } });
     cpSync(join(MODELS, 'redness-seg'), join(d, 'prefilter'), { recursive: true });
-    await expect(scanImages({ images: [fx.files.base], modelDir: d, outDir: join(dir, 'x0'), workers: 0 }))
-      .rejects.toMatchObject({ code: 'TIANDI_E_BAD_MODEL_CARD', message: expect.stringContaining("verifier.prefilter 'prefilter' must be a tile-classifier") });
+    await expect(scanImages({ images: [fx.files.base], modelDir: d, outDir: join(dir, 'x0'), workers: 0 })).rejects.toMatchObject({
+      code: 'TIANDI_E_BAD_MODEL_CARD',
+      message: expect.stringContaining("verifier.prefilter 'prefilter' must be a tile-classifier"),
+    });
   });
 
   it('refuses a verifier that is not a tile-classifier, or is missing, before reading any image', async () => {
-    await expect(scanImages({ images: [fx.files.base], modelDir: twoStage('seg-verifier', { threshold: 0.5 }, 'redness-seg'), outDir: join(dir, 'x1'), workers: 0 }))
-      .rejects.toMatchObject({ code: 'TIANDI_E_BAD_MODEL_CARD', message: expect.stringContaining('must be a tile-classifier') });
+    await expect(
+      scanImages({ images: [fx.files.base], modelDir: twoStage('seg-verifier', { threshold: 0.5 }, 'redness-seg'), outDir: join(dir, 'x1'), workers: 0 }),
+    ).rejects.toMatchObject({ code: 'TIANDI_E_BAD_MODEL_CARD', message: expect.stringContaining('must be a tile-classifier') });
     const d = join(dir, 'no-verifier');
     mkdirSync(d, { recursive: true });
     cpSync(join(MODELS, 'redness-seg'), d, { recursive: true });
-    writeFileSync(join(d, 'model.json'), JSON.stringify({ ...readJson(join(MODELS, 'redness-seg/model.json')), verifier: { model: 'stage2', threshold: 0.5 } }));
-    await expect(scanImages({ images: [fx.files.base], modelDir: d, outDir: join(dir, 'x2'), workers: 0 })).rejects.toMatchObject({ code: 'TIANDI_E_BAD_MODEL_CARD' });
+    writeFileSync(
+      join(d, 'model.json'),
+      JSON.stringify({ ...readJson(join(MODELS, 'redness-seg/model.json')), verifier: { model: 'stage2', threshold: 0.5 } }),
+    );
+    await expect(scanImages({ images: [fx.files.base], modelDir: d, outDir: join(dir, 'x2'), workers: 0 })).rejects.toMatchObject({
+      code: 'TIANDI_E_BAD_MODEL_CARD',
+    });
   });
 
   it('scores windows in chunks as it would one by one, in the order given', async () => {
@@ -212,7 +275,12 @@ describe('the verifier (second stage)', () => {
     try {
       // 300 windows (more than one chunk of 256), on and off the plots, in no particular order.
       const r = PLOTS.rect;
-      const spots = [[(r[0] + r[2]) / 2, (r[1] + r[3]) / 2], [PLOTS.disc[0], PLOTS.disc[1]], [40, 40], [src.width - 40, src.height / 2]];
+      const spots = [
+        [(r[0] + r[2]) / 2, (r[1] + r[3]) / 2],
+        [PLOTS.disc[0], PLOTS.disc[1]],
+        [40, 40],
+        [src.width - 40, src.height / 2],
+      ];
       const centres = new Float64Array(600);
       for (let i = 0; i < 300; i++) centres.set([spots[i % 4][0] + (i % 7) - 3, spots[i % 4][1] + (i % 5) - 2], 2 * i);
       const scores = await scoreCentres(v, src, centres);
@@ -242,7 +310,8 @@ describe('readVerifierWindow', () => {
       const shifted = await src.readWindow([68.3, 48.6, 132.3, 112.6], 64, 64);
       expect(Buffer.compare(Buffer.from(same.rgb), Buffer.from(shifted.rgb))).not.toBe(0);
       // 1.37 source pixels per window pixel (87.7 a window): no whole extent, the window stays centred where asked.
-      const wx = (64 * gsd * 1.37) / src.gsdM.x, wy = (64 * gsd * 1.37) / src.gsdM.y;
+      const wx = (64 * gsd * 1.37) / src.gsdM.x,
+        wy = (64 * gsd * 1.37) / src.gsdM.y;
       const coarse = await readVerifierWindow(src, { ...card, gsd_m: gsd * 1.37 }, 100.3, 80.6);
       const asked = await src.readWindow([100.3 - wx / 2, 80.6 - wy / 2, 100.3 + wx / 2, 80.6 + wy / 2], 64, 64);
       expect(Buffer.compare(Buffer.from(coarse.rgb), Buffer.from(asked.rgb))).toBe(0);
@@ -269,7 +338,8 @@ describe('verifierCannotJudge and calibrate', () => {
 
 describe('mapConcurrent', () => {
   it('keeps results in index order and never has more than `limit` calls pending', async () => {
-    let pending = 0, most = 0;
+    let pending = 0,
+      most = 0;
     const out = await mapConcurrent(20, 3, async (i) => {
       pending++;
       most = Math.max(most, pending);
@@ -295,4 +365,3 @@ describe('readingOrder', () => {
     expect(Array.from(readingOrder(striped, centres))).toEqual([3, 0, 1, 4, 2]);
   });
 });
-

@@ -5,14 +5,21 @@ import type { KeepSpec } from './keep-plan';
 /** Messages from the scan coordinator to a worker thread. */
 export type WorkerRequest =
   | { type: 'model'; modelDir: string }
-  | { type: 'open'; path: string; crs?: string; plan: ScanPlan; cacheBytes: number; segmentTiles: number; batchSize: number; reduced?: { path: string; factor: number }; keep?: KeepSpec }
+  | {
+      type: 'open';
+      path: string;
+      crs?: string;
+      plan: ScanPlan;
+      cacheBytes: number;
+      segmentTiles: number;
+      batchSize: number;
+      reduced?: { path: string; factor: number };
+      keep?: KeepSpec;
+    }
   /** Scan tile row unit[0], columns [unit[1], unit[2]); start reading `next`'s first window meanwhile. */
   | { type: 'row'; unit: [number, number, number]; next?: [number, number, number] }
   | { type: 'close' }
   | { type: 'exit' };
 
 /** Replies from a worker thread. */
-export type WorkerReply =
-  | { type: 'ok' }
-  | { type: 'row'; result: RowResult; blocksDecoded: number }
-  | { type: 'error'; code?: string; message: string };
+export type WorkerReply = { type: 'ok' } | { type: 'row'; result: RowResult; blocksDecoded: number } | { type: 'error'; code?: string; message: string };

@@ -9,7 +9,8 @@ function texture(): Uint8Array {
   for (let i = 0; i < W * W; i++) {
     seed = (seed * 1103515245 + 12345) >>> 0;
     const grain = ((seed >>> 16) % 61) - 30;
-    const x = i % W, y = Math.floor(i / W);
+    const x = i % W,
+      y = Math.floor(i / W);
     const base = 110 + 25 * Math.sin(x / 9) * Math.cos(y / 13);
     rgb[3 * i] = base + grain * 0.8;
     rgb[3 * i + 1] = base + 20 + grain;
@@ -19,14 +20,18 @@ function texture(): Uint8Array {
 }
 const boxBlur = (rgb: Uint8Array, r: number) => {
   const o = new Uint8Array(rgb.length);
-  for (let y = 0; y < W; y++) for (let x = 0; x < W; x++) for (let c = 0; c < 3; c++) {
-    let a = 0, k = 0;
-    for (let dy = -r; dy <= r; dy++) for (let dx = -r; dx <= r; dx++) {
-      a += rgb[3 * (Math.min(W - 1, Math.max(0, y + dy)) * W + Math.min(W - 1, Math.max(0, x + dx))) + c];
-      k++;
-    }
-    o[3 * (y * W + x) + c] = a / k;
-  }
+  for (let y = 0; y < W; y++)
+    for (let x = 0; x < W; x++)
+      for (let c = 0; c < 3; c++) {
+        let a = 0,
+          k = 0;
+        for (let dy = -r; dy <= r; dy++)
+          for (let dx = -r; dx <= r; dx++) {
+            a += rgb[3 * (Math.min(W - 1, Math.max(0, y + dy)) * W + Math.min(W - 1, Math.max(0, x + dx))) + c];
+            k++;
+          }
+        o[3 * (y * W + x) + c] = a / k;
+      }
   return o;
 };
 const map = (rgb: Uint8Array, f: (v: number) => number) => rgb.map((v) => Math.max(0, Math.min(255, Math.round(f(v)))));
@@ -59,7 +64,15 @@ describe('blockQuality / judgeBlock', () => {
     for (let i = 0; i < W * W; i++) half[i] = i % W < W / 2 ? 1 : 0;
     const q = blockQuality(rgb, half, W, 0, 0, W, W);
     expect(q.nodataShare).toBeCloseTo(0.5, 6);
-    const right = blockQuality(map(rgb, (v) => (v > 0 ? 255 : 0)), valid, W, W / 2, 0, W, W);
+    const right = blockQuality(
+      map(rgb, (v) => (v > 0 ? 255 : 0)),
+      valid,
+      W,
+      W / 2,
+      0,
+      W,
+      W,
+    );
     expect(right.clippedShare).toBe(1);
   });
 });

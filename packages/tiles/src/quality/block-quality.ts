@@ -75,7 +75,11 @@ export function blockQuality(rgb: Uint8Array, valid: Uint8Array, width: number, 
   const h = y1 - y0;
   const luma = new Float32Array(w * h);
   const hist = new Uint32Array(256);
-  let n = 0, sum = 0, sum2 = 0, clipped = 0, dark = 0;
+  let n = 0,
+    sum = 0,
+    sum2 = 0,
+    clipped = 0,
+    dark = 0;
   for (let y = 0; y < h; y++) {
     for (let x = 0; x < w; x++) {
       const p = (y0 + y) * width + x0 + x;
@@ -83,7 +87,9 @@ export function blockQuality(rgb: Uint8Array, valid: Uint8Array, width: number, 
         luma[y * w + x] = NaN;
         continue;
       }
-      const r = rgb[3 * p], g = rgb[3 * p + 1], b = rgb[3 * p + 2];
+      const r = rgb[3 * p],
+        g = rgb[3 * p + 1],
+        b = rgb[3 * p + 2];
       const l = 0.299 * r + 0.587 * g + 0.114 * b;
       luma[y * w + x] = l;
       n++;
@@ -100,7 +106,8 @@ export function blockQuality(rgb: Uint8Array, valid: Uint8Array, width: number, 
   const variance = Math.max(0, sum2 / n - mean * mean);
   const fine = laplacianEnergy(luma, w, h);
   const coarse = laplacianEnergy(halve(luma, w, h), w >> 1, h >> 1);
-  let acc = 0, p5 = 0;
+  let acc = 0,
+    p5 = 0;
   for (let v = 0; v < 256; v++) {
     acc += hist[v];
     if (acc >= 0.05 * n) {
@@ -122,7 +129,8 @@ export function blockQuality(rgb: Uint8Array, valid: Uint8Array, width: number, 
 
 /** Mean squared 4-neighbour Laplacian over the pixels whose neighbours are all valid (NaN marks nodata). */
 function laplacianEnergy(l: Float32Array, w: number, h: number): number {
-  let n = 0, sum = 0;
+  let n = 0,
+    sum = 0;
   for (let y = 1; y < h - 1; y++) {
     for (let x = 1; x < w - 1; x++) {
       const v = l[(y - 1) * w + x] + l[(y + 1) * w + x] + l[y * w + x - 1] + l[y * w + x + 1] - 4 * l[y * w + x];
@@ -136,10 +144,12 @@ function laplacianEnergy(l: Float32Array, w: number, h: number): number {
 
 /** The block averaged 2×2 (NaN where any of the four is nodata). */
 function halve(l: Float32Array, w: number, h: number): Float32Array {
-  const hw = w >> 1, hh = h >> 1;
+  const hw = w >> 1,
+    hh = h >> 1;
   const o = new Float32Array(hw * hh);
   for (let y = 0; y < hh; y++) {
-    for (let x = 0; x < hw; x++) o[y * hw + x] = (l[2 * y * w + 2 * x] + l[2 * y * w + 2 * x + 1] + l[(2 * y + 1) * w + 2 * x] + l[(2 * y + 1) * w + 2 * x + 1]) / 4;
+    for (let x = 0; x < hw; x++)
+      o[y * hw + x] = (l[2 * y * w + 2 * x] + l[2 * y * w + 2 * x + 1] + l[(2 * y + 1) * w + 2 * x] + l[(2 * y + 1) * w + 2 * x + 1]) / 4;
   }
   return o;
 }

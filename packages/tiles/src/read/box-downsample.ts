@@ -65,7 +65,9 @@ export function boxDownsample(src: RgbRaster, x0: number, y0: number, k: number,
       let o = i * outWidth * 3;
       let q = 0;
       for (let j = 0; j < outWidth; j++, o += 3) {
-        let r = 0, g = 0, b = 0;
+        let r = 0,
+          g = 0,
+          b = 0;
         for (let dx = 0; dx < k; dx++, q += 3) {
           r += acc[q];
           g += acc[q + 1];

@@ -7,16 +7,37 @@ const TYPE_BYTES: Record<number, number> = { 1: 1, 2: 1, 3: 2, 4: 4, 5: 8, 6: 1,
 
 /** Tag names for messages (the ones a hostile file is most likely to inflate). */
 const TAG_NAMES: Record<number, string> = {
-  273: 'StripOffsets', 279: 'StripByteCounts', 324: 'TileOffsets', 325: 'TileByteCounts', 258: 'BitsPerSample', 320: 'ColorMap',
-  339: 'SampleFormat', 338: 'ExtraSamples', 347: 'JPEGTables', 33550: 'ModelPixelScale', 33922: 'ModelTiepoint',
-  34264: 'ModelTransformation', 34735: 'GeoKeyDirectory', 34736: 'GeoDoubleParams', 34737: 'GeoAsciiParams', 42112: 'GDAL_METADATA', 42113: 'GDAL_NODATA',
+  273: 'StripOffsets',
+  279: 'StripByteCounts',
+  324: 'TileOffsets',
+  325: 'TileByteCounts',
+  258: 'BitsPerSample',
+  320: 'ColorMap',
+  339: 'SampleFormat',
+  338: 'ExtraSamples',
+  347: 'JPEGTables',
+  33550: 'ModelPixelScale',
+  33922: 'ModelTiepoint',
+  34264: 'ModelTransformation',
+  34735: 'GeoKeyDirectory',
+  34736: 'GeoDoubleParams',
+  34737: 'GeoAsciiParams',
+  42112: 'GDAL_METADATA',
+  42113: 'GDAL_NODATA',
 };
 
 /** The layout of the header: which TIFF flavour and byte order. */
-export interface TiffFlavour { bigTiff: boolean; bigEndian: boolean }
+export interface TiffFlavour {
+  bigTiff: boolean;
+  bigEndian: boolean;
+}
 
 const corrupt = (path: string, why: string) =>
-  new TilesError('TIANDI_E_CORRUPT_TIFF', `文件头损坏 corrupt TIFF header: ${why}; the file is damaged or crafted: export it again (gdal_translate in.tif out.tif)`, path);
+  new TilesError(
+    'TIANDI_E_CORRUPT_TIFF',
+    `文件头损坏 corrupt TIFF header: ${why}; the file is damaged or crafted: export it again (gdal_translate in.tif out.tif)`,
+    path,
+  );
 
 /**
  * Walks the chain of image file directories (IFDs) with bounded reads before any TIFF library parses it,
@@ -49,7 +70,8 @@ export async function checkTiffStructure(fh: FileHandle, fileBytes: number, path
     const n = bigTiff ? u64(await readAt(fh, ifdAt, 8), 0) : u16(await readAt(fh, ifdAt, 2), 0);
     if (n === 0 || n > LIMITS.maxIfdEntries) throw corrupt(path, `IFD ${index} claims ${n} entries (0 or more than ${LIMITS.maxIfdEntries})`);
     const tableBytes = n * entrySize + inline;
-    if (ifdAt + countSize + tableBytes > fileBytes) throw corrupt(path, `IFD ${index} (${n} entries at byte ${ifdAt}) runs past the end of the file (${fileBytes} bytes)`);
+    if (ifdAt + countSize + tableBytes > fileBytes)
+      throw corrupt(path, `IFD ${index} (${n} entries at byte ${ifdAt}) runs past the end of the file (${fileBytes} bytes)`);
     const table = await readAt(fh, ifdAt + countSize, tableBytes);
     for (let i = 0; i < n; i++) {
       const e = i * entrySize;

@@ -30,7 +30,7 @@ export function geoTransformFromTags(tags: GeoTags, path: string): GeoTransform 
     throw new TilesError(
       'TIANDI_E_NO_GEOREF',
       '没有地理参考 no georeferencing (no GeoTIFF tie point/scale or transformation, no .aux.xml, no world file .tfw/.tifw/.wld): ' +
-        "export a GeoTIFF from the mapping software, or add one: gdal_translate -a_srs EPSG:<code> -a_ullr <ulx> <uly> <lrx> <lry> in.tif out.tif",
+        'export a GeoTIFF from the mapping software, or add one: gdal_translate -a_srs EPSG:<code> -a_ullr <ulx> <uly> <lrx> <lry> in.tif out.tif',
       path,
     );
   }
@@ -108,7 +108,14 @@ export const MIN_PLAUSIBLE_GSD_M = 0.001;
  * (degrees tagged as metres). Both come from a wrong CRS tag, so the message says to pass the right one.
  * `toWgs` maps pixel (col, row) to [lon, lat]; it may throw or give NaN off its CRS's area.
  */
-export function implausibleGeoref(gt: GeoTransform, width: number, height: number, toWgs: (col: number, row: number) => [number, number], gsdM: { x: number; y: number }, crsId: string): string | undefined {
+export function implausibleGeoref(
+  gt: GeoTransform,
+  width: number,
+  height: number,
+  toWgs: (col: number, row: number) => [number, number],
+  gsdM: { x: number; y: number },
+  crsId: string,
+): string | undefined {
   const onEarth = (col: number, row: number) => {
     try {
       const [lon, lat] = toWgs(col, row);
@@ -117,9 +124,18 @@ export function implausibleGeoref(gt: GeoTransform, width: number, height: numbe
       return false;
     }
   };
-  const off = ([[0, 0], [width, 0], [width, height], [0, height]] as const).find(([c, r]) => !onEarth(c, r));
+  const off = (
+    [
+      [0, 0],
+      [width, 0],
+      [width, height],
+      [0, height],
+    ] as const
+  ).find(([c, r]) => !onEarth(c, r));
   if (off) {
-    const at = applyGeoTransform(gt, off[0], off[1]).map((v) => +v.toPrecision(9)).join(', ');
+    const at = applyGeoTransform(gt, off[0], off[1])
+      .map((v) => +v.toPrecision(9))
+      .join(', ');
     return `地理参考无效 georeferencing puts an image corner at ${at} in ${crsId}, which is not on the Earth (projected metres tagged as degrees?): pass the right CRS with --crs "EPSG:<code>"`;
   }
   const g = Math.min(gsdM.x, gsdM.y);

@@ -65,7 +65,11 @@ function effectivePredictor(predictor: number, compression: number, sampleFormat
   if (!PREDICTOR_CODECS.has(compression) || predictor === 1) return 1;
   if (predictor === 2 || (predictor === 3 && sampleFormat === 3)) return predictor;
   const why = predictor === 3 ? `the floating-point predictor on ${bitsPerSample}-bit integer samples` : `Predictor ${predictor}`;
-  throw new TilesError('TIANDI_E_UNSUPPORTED_COMPRESSION', `不支持的预测器 ${why} is not defined by TIFF (GDAL refuses it too): re-export: gdal_translate -co COMPRESS=DEFLATE -co PREDICTOR=2 in.tif out.tif`, path);
+  throw new TilesError(
+    'TIANDI_E_UNSUPPORTED_COMPRESSION',
+    `不支持的预测器 ${why} is not defined by TIFF (GDAL refuses it too): re-export: gdal_translate -co COMPRESS=DEFLATE -co PREDICTOR=2 in.tif out.tif`,
+    path,
+  );
 }
 
 /** Reads one tag's value (geotiff.js loads it from the file on first use). */
@@ -107,11 +111,28 @@ export async function ifdInfo(fd: ImageFileDirectory, index: number, path: strin
   const alphaSample = await alphaSampleOf(get, s.photometric, s.samples);
   const tables = await get('JPEGTables');
   return {
-    index, width, height, tiled: grid.tiled, blockWidth: grid.blockWidth, blockHeight: grid.blockHeight,
-    blocksAcross: grid.blocksAcross, blocksDown: grid.blocksDown, samples: s.samples, bitsPerSample: s.bitsPerSample,
-    sampleFormat: s.sampleFormat, photometric: s.photometric, planar: s.planar, predictor, compression: s.compression, decoder, offsets, byteCounts,
+    index,
+    width,
+    height,
+    tiled: grid.tiled,
+    blockWidth: grid.blockWidth,
+    blockHeight: grid.blockHeight,
+    blocksAcross: grid.blocksAcross,
+    blocksDown: grid.blocksDown,
+    samples: s.samples,
+    bitsPerSample: s.bitsPerSample,
+    sampleFormat: s.sampleFormat,
+    photometric: s.photometric,
+    planar: s.planar,
+    predictor,
+    compression: s.compression,
+    decoder,
+    offsets,
+    byteCounts,
     jpegTables: tables ? Uint8Array.from(tables as ArrayLike<number>) : undefined,
-    alphaSample, newSubfileType: s.newSubfileType, isMask: s.isMask,
+    alphaSample,
+    newSubfileType: s.newSubfileType,
+    isMask: s.isMask,
   };
 }
 
@@ -148,15 +169,22 @@ async function sampleTags(get: TagGetter, path: string, values: boolean): Promis
     throw new TilesError('TIANDI_E_UNSUPPORTED_SAMPLES', `不支持的波段数 ${samples} samples per pixel`, path);
   }
   if (bpsAll.some((b) => b !== bitsPerSample)) {
-    throw new TilesError('TIANDI_E_UNSUPPORTED_SAMPLES', `不支持的位深 mixed bit depths ${bpsAll.join('/')}: convert with gdal_translate -ot Byte -scale`, path);
+    throw new TilesError(
+      'TIANDI_E_UNSUPPORTED_SAMPLES',
+      `不支持的位深 mixed bit depths ${bpsAll.join('/')}: convert with gdal_translate -ot Byte -scale`,
+      path,
+    );
   }
   const okDepth = isMask
     ? bitsPerSample === 1 || bitsPerSample === 8
     : values
-      ? ((sampleFormat === 1 || sampleFormat === 2) && [8, 16, 32].includes(bitsPerSample)) || (sampleFormat === 3 && (bitsPerSample === 32 || bitsPerSample === 64))
+      ? ((sampleFormat === 1 || sampleFormat === 2) && [8, 16, 32].includes(bitsPerSample)) ||
+        (sampleFormat === 3 && (bitsPerSample === 32 || bitsPerSample === 64))
       : (sampleFormat === 1 && (bitsPerSample === 8 || bitsPerSample === 16)) || (sampleFormat === 3 && bitsPerSample === 32);
   if (!okDepth) {
-    const fmt = ({ 1: 'unsigned', 2: 'signed', 3: 'float', 4: 'undefined', 5: 'complex int', 6: 'complex float' } as Record<number, string>)[sampleFormat] ?? `format ${sampleFormat}`;
+    const fmt =
+      ({ 1: 'unsigned', 2: 'signed', 3: 'float', 4: 'undefined', 5: 'complex int', 6: 'complex float' } as Record<number, string>)[sampleFormat] ??
+      `format ${sampleFormat}`;
     throw new TilesError(
       'TIANDI_E_UNSUPPORTED_SAMPLES',
       `不支持的样本格式 unsupported samples: ${bitsPerSample}-bit ${fmt} (Tiandi reads 8/16-bit unsigned or 32-bit float imagery); convert: gdal_translate -ot Byte -scale in.tif out.tif`,
@@ -164,10 +192,18 @@ async function sampleTags(get: TagGetter, path: string, values: boolean): Promis
     );
   }
   if (!isMask && ![0, 1, 2, 6].includes(photometric)) {
-    throw new TilesError('TIANDI_E_UNSUPPORTED_SAMPLES', `不支持的光度解释 unsupported PhotometricInterpretation ${photometric} (palette/CMYK/Lab): convert to RGB with gdal_translate -expand rgb`, path);
+    throw new TilesError(
+      'TIANDI_E_UNSUPPORTED_SAMPLES',
+      `不支持的光度解释 unsupported PhotometricInterpretation ${photometric} (palette/CMYK/Lab): convert to RGB with gdal_translate -expand rgb`,
+      path,
+    );
   }
   if (photometric === 6 && compression !== 7) {
-    throw new TilesError('TIANDI_E_UNSUPPORTED_SAMPLES', '不支持的 YCbCr uncompressed YCbCr is not supported: convert with gdal_translate -co PHOTOMETRIC=RGB', path);
+    throw new TilesError(
+      'TIANDI_E_UNSUPPORTED_SAMPLES',
+      '不支持的 YCbCr uncompressed YCbCr is not supported: convert with gdal_translate -co PHOTOMETRIC=RGB',
+      path,
+    );
   }
   return { samples, bitsPerSample, sampleFormat, photometric, planar, compression, newSubfileType, isMask };
 }
@@ -182,7 +218,11 @@ async function blockLayout(fd: ImageFileDirectory, get: TagGetter, width: number
   }
   if (tiled && (blockWidth % 16 !== 0 || blockHeight % 16 !== 0)) {
     // The TIFF spec requires multiples of 16; libtiff calls other sizes "nonstandard, convert file".
-    throw new TilesError('TIANDI_E_CORRUPT_TIFF', `瓦片尺寸不合规 nonstandard tile size ${blockWidth}×${blockHeight} (TIFF requires multiples of 16): retile it: gdal_translate -co TILED=YES -co COMPRESS=DEFLATE in.tif out.tif`, path);
+    throw new TilesError(
+      'TIANDI_E_CORRUPT_TIFF',
+      `瓦片尺寸不合规 nonstandard tile size ${blockWidth}×${blockHeight} (TIFF requires multiples of 16): retile it: gdal_translate -co TILED=YES -co COMPRESS=DEFLATE in.tif out.tif`,
+      path,
+    );
   }
   const pixelBytes = (s.planar === 2 ? 1 : s.samples) * Math.ceil(s.bitsPerSample / 8);
   if (blockWidth * blockHeight * pixelBytes > LIMITS.maxBlockBytes) {
@@ -197,12 +237,24 @@ async function blockLayout(fd: ImageFileDirectory, get: TagGetter, width: number
 
 /** Block offsets and byte counts, refused when blocks are missing, reach past the file, or are too short to hold their rows. */
 async function blockTable(
-  fd: ImageFileDirectory, get: TagGetter, grid: BlockLayout, s: SampleTags, height: number, path: string, fileBytes: number, bigEndian: boolean,
+  fd: ImageFileDirectory,
+  get: TagGetter,
+  grid: BlockLayout,
+  s: SampleTags,
+  height: number,
+  path: string,
+  fileBytes: number,
+  bigEndian: boolean,
 ): Promise<{ offsets: ArrayLike<number>; byteCounts: ArrayLike<number> }> {
   const { tiled, blockWidth, blockHeight, blocksAcross, blocksDown } = grid;
   const nBlocks = blocksAcross * blocksDown * (s.planar === 2 ? s.samples : 1);
   const offsets = fixDeferredByteOrder(fd, tiled ? 324 : 273, (await get(tiled ? 'TileOffsets' : 'StripOffsets')) as ArrayLike<number> | undefined, bigEndian);
-  const byteCounts = fixDeferredByteOrder(fd, tiled ? 325 : 279, (await get(tiled ? 'TileByteCounts' : 'StripByteCounts')) as ArrayLike<number> | undefined, bigEndian);
+  const byteCounts = fixDeferredByteOrder(
+    fd,
+    tiled ? 325 : 279,
+    (await get(tiled ? 'TileByteCounts' : 'StripByteCounts')) as ArrayLike<number> | undefined,
+    bigEndian,
+  );
   if (!offsets || !byteCounts || offsets.length < nBlocks || byteCounts.length < nBlocks) {
     throw new TilesError('TIANDI_E_CORRUPT_TIFF', `损坏的文件 corrupt TIFF: ${nBlocks} blocks expected, ${offsets?.length ?? 0} offsets found`, path);
   }
@@ -220,7 +272,11 @@ async function blockTable(
     // Uncompressed blocks hold every byte of their rows (tiles: the whole tile); libtiff refuses fewer.
     const rows = tiled ? blockHeight : Math.min(blockHeight, height - (i % blocksDown) * blockHeight);
     if (s.compression === 1 && count > 0 && count < rows * rowBytes) {
-      throw new TilesError('TIANDI_E_CORRUPT_TIFF', `数据不足 block ${i} holds ${count} bytes, its ${rows} uncompressed rows need ${rows * rowBytes}: the file is corrupt; export it again`, path);
+      throw new TilesError(
+        'TIANDI_E_CORRUPT_TIFF',
+        `数据不足 block ${i} holds ${count} bytes, its ${rows} uncompressed rows need ${rows * rowBytes}: the file is corrupt; export it again`,
+        path,
+      );
     }
   }
   return { offsets, byteCounts };

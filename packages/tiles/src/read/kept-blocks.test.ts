@@ -30,9 +30,22 @@ const rows = (bands: 3 | 4) => (y0: number, n: number) => {
 beforeAll(async () => {
   dir = mkdtempSync(join(tmpdir(), 'tiandi-kept-'));
   const gt: [number, number, number, number, number, number] = [500000, 0.05, 0, 2800000, 0, -0.05];
-  for (const [name, bands, compression] of [['rgb-jpeg', 3, 'jpeg'], ['rgba-deflate', 4, 'deflate']] as const) {
+  for (const [name, bands, compression] of [
+    ['rgb-jpeg', 3, 'jpeg'],
+    ['rgba-deflate', 4, 'deflate'],
+  ] as const) {
     files[name] = join(dir, `${name}.tif`);
-    await writeGeoTiff(files[name], { width: W, height: H, bands, epsg: 32648, geoTransform: gt, readRows: rows(bands), tileSize: 256, compression, overviews: false });
+    await writeGeoTiff(files[name], {
+      width: W,
+      height: H,
+      bands,
+      epsg: 32648,
+      geoTransform: gt,
+      readRows: rows(bands),
+      tileSize: 256,
+      compression,
+      overviews: false,
+    });
   }
   if (gdalAvailable()) {
     files.striped = join(dir, 'striped.tif');
@@ -41,7 +54,13 @@ beforeAll(async () => {
 }, 60_000);
 
 /** Full-resolution windows (the verifier's), some across block edges and at the image's bottom-right edge. */
-const WINDOWS: [number, number][] = [[0, 0], [230, 240], [570, 280], [936, 636], [700, 650]];
+const WINDOWS: [number, number][] = [
+  [0, 0],
+  [230, 240],
+  [570, 280],
+  [936, 636],
+  [700, 650],
+];
 
 async function readAll(src: GeoTiffSource): Promise<{ rgb: Buffer; valid: number[] }[]> {
   const out = [];
@@ -82,7 +101,10 @@ describe('kept blocks', () => {
 
   it('striped: bands of strips decode to the pixels of the tiled file they were converted from (alpha included)', async (ctx) => {
     if (!files.striped) return ctx.skip();
-    const [tiled, striped] = await Promise.all([openGeoTiffSource(files['rgba-deflate'], { cacheBytes: 0 }), openGeoTiffSource(files.striped, { cacheBytes: 0 })]);
+    const [tiled, striped] = await Promise.all([
+      openGeoTiffSource(files['rgba-deflate'], { cacheBytes: 0 }),
+      openGeoTiffSource(files.striped, { cacheBytes: 0 }),
+    ]);
     expect(await readAll(striped)).toEqual(await readAll(tiled));
     await Promise.all([tiled.close(), striped.close()]);
   });

@@ -88,7 +88,14 @@ interface ReaderContext {
 const rowsOf = (info: IfdInfo, by: number) => Math.min(info.blockHeight, info.height - by * info.blockHeight);
 
 function layoutOf(info: IfdInfo, samples: number): BlockLayout {
-  return { blockWidth: info.blockWidth, blockHeight: info.blockHeight, samples, bitsPerSample: info.bitsPerSample, predictor: info.predictor, jpegTables: info.jpegTables };
+  return {
+    blockWidth: info.blockWidth,
+    blockHeight: info.blockHeight,
+    samples,
+    bitsPerSample: info.bitsPerSample,
+    predictor: info.predictor,
+    jpegTables: info.jpegTables,
+  };
 }
 
 function emptyBlock(width: number, rows: number): RgbBlock {
@@ -123,7 +130,14 @@ function swapToHostOrder(raw: Uint8Array, bits: number): Uint8Array {
 }
 
 /** Decompresses one block and undoes its predictor and byte order. */
-async function decodeRaw(ctx: ReaderContext, info: IfdInfo, bytes: Uint8Array, layout: BlockLayout, rows: number, into?: (n: number) => Uint8Array): Promise<Uint8Array> {
+async function decodeRaw(
+  ctx: ReaderContext,
+  info: IfdInfo,
+  bytes: Uint8Array,
+  layout: BlockLayout,
+  rows: number,
+  into?: (n: number) => Uint8Array,
+): Promise<Uint8Array> {
   let raw: Uint8Array;
   try {
     raw = await info.decoder(bytes, layout, into);
@@ -177,7 +191,13 @@ async function decodeTile(ctx: ReaderContext, info: IfdInfo, bx: number, by: num
 }
 
 /** The bytes of strips [s0, s1) in one read when they lie together in the file (within twice their size), else undefined. */
-async function readStripsTogether(ctx: ReaderContext, info: IfdInfo, s0: number, s1: number, sig?: AbortSignal): Promise<{ chunk: Buffer; lo: number } | undefined> {
+async function readStripsTogether(
+  ctx: ReaderContext,
+  info: IfdInfo,
+  s0: number,
+  s1: number,
+  sig?: AbortSignal,
+): Promise<{ chunk: Buffer; lo: number } | undefined> {
   let lo = Infinity;
   let hi = 0;
   let sum = 0;
@@ -212,7 +232,14 @@ function joinStrips(parts: RgbBlock[], into: (n: number) => Uint8Array): RgbBloc
 }
 
 /** Decodes band `band` of `perBand` consecutive strips (read with one call when they lie together) into one block. */
-async function decodeBand(ctx: ReaderContext, info: IfdInfo, band: number, perBand: number, into: (n: number) => Uint8Array, sig?: AbortSignal): Promise<RgbBlock> {
+async function decodeBand(
+  ctx: ReaderContext,
+  info: IfdInfo,
+  band: number,
+  perBand: number,
+  into: (n: number) => Uint8Array,
+  sig?: AbortSignal,
+): Promise<RgbBlock> {
   const s0 = band * perBand;
   const s1 = Math.min(info.blocksDown, s0 + perBand);
   const together = await readStripsTogether(ctx, info, s0, s1, sig);
@@ -241,7 +268,15 @@ async function decodeBand(ctx: ReaderContext, info: IfdInfo, band: number, perBa
 }
 
 /** Decodes strips [s0, s1), all present, into one band's RGB (from `into`) and validity, strip by strip. */
-async function decodeBandInPlace(ctx: ReaderContext, info: IfdInfo, s0: number, s1: number, together: { chunk: Buffer; lo: number } | undefined, into: (n: number) => Uint8Array, sig?: AbortSignal): Promise<RgbBlock> {
+async function decodeBandInPlace(
+  ctx: ReaderContext,
+  info: IfdInfo,
+  s0: number,
+  s1: number,
+  together: { chunk: Buffer; lo: number } | undefined,
+  into: (n: number) => Uint8Array,
+  sig?: AbortSignal,
+): Promise<RgbBlock> {
   const w = info.blockWidth;
   const layout = layoutOf(info, info.samples);
   let rowsTotal = 0;
@@ -447,12 +482,23 @@ function keepBlocksUnder(ctx: ReaderContext, k: Kept, x0: number, y0: number, x1
 /** Opens the reduced level `factor`× of `base` in `file` and returns it, or undefined when blocks do not split into whole reduced pixels. */
 async function openReduced(base: IfdInfo, factor: number, file: string, create: boolean): Promise<Reduced | undefined> {
   const perBand = stripsPerBand(base);
-  const g = reducedGeometry({ width: base.width, height: base.height, blockWidth: base.blockWidth, blockHeight: base.blockHeight * perBand, tiled: base.tiled }, factor);
+  const g = reducedGeometry(
+    { width: base.width, height: base.height, blockWidth: base.blockWidth, blockHeight: base.blockHeight * perBand, tiled: base.tiled },
+    factor,
+  );
   if (!g) return undefined;
   const f = await ReducedLevelFile.open(file, g, create);
   const info: IfdInfo = {
-    ...base, index: 100_000 + base.index, width: g.width, height: g.height, tiled: true, planar: 1,
-    blockWidth: g.tileWidth, blockHeight: g.tileHeight, blocksAcross: g.blocksAcross, blocksDown: g.blocksDown,
+    ...base,
+    index: 100_000 + base.index,
+    width: g.width,
+    height: g.height,
+    tiled: true,
+    planar: 1,
+    blockWidth: g.tileWidth,
+    blockHeight: g.tileHeight,
+    blocksAcross: g.blocksAcross,
+    blocksDown: g.blocksDown,
   };
   return { base, file: f, info, feeding: true };
 }
@@ -469,16 +515,36 @@ export function createLevelReader(o: { fh: FileHandle; path: string; bigEndian: 
   const buffers = new DecodeBuffers();
   const regions = new RegionPool();
   const ctx: ReaderContext = {
-    fh: o.fh, path: o.path, bigEndian: o.bigEndian, noData: o.noData, buffers,
+    fh: o.fh,
+    path: o.path,
+    bigEndian: o.bigEndian,
+    noData: o.noData,
+    buffers,
     cache: new BlockCache<RgbBlock>(o.cacheBytes, (block) => buffers.evicted(block)),
     maskCache: new BlockCache<Uint8Array>(32 * 1024 * 1024),
     count: { bandExtraStrips: 0, notDecoded: 0 },
   };
-  const readLevel = async (info: IfdInfo, m: IfdInfo | undefined, rx0: number, ry0: number, rx1: number, ry1: number, sig?: AbortSignal): Promise<RgbRaster> => {
+  const readLevel = async (
+    info: IfdInfo,
+    m: IfdInfo | undefined,
+    rx0: number,
+    ry0: number,
+    rx1: number,
+    ry1: number,
+    sig?: AbortSignal,
+  ): Promise<RgbRaster> => {
     buffers.reuseQuarantined();
     const width = rx1 - rx0;
     const height = ry1 - ry0;
-    const g: Region = { x0: rx0, y0: ry0, width, height, rgb: regions.acquire(width * height * 3), valid: m ? new Uint8Array(width * height).fill(1) : ones(width * height), allValid: !m };
+    const g: Region = {
+      x0: rx0,
+      y0: ry0,
+      width,
+      height,
+      rgb: regions.acquire(width * height * 3),
+      valid: m ? new Uint8Array(width * height).fill(1) : ones(width * height),
+      allValid: !m,
+    };
     await fillFromBlocks(ctx, info, g, sig);
     if (m) await applyMask(ctx, m, g, sig);
     return { width, height, rgb: g.rgb, valid: g.valid, allValid: g.allValid };

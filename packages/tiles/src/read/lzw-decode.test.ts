@@ -13,7 +13,7 @@ beforeAll(async () => {
 describe('lzwDecode', () => {
   it('round-trips repetitive and random data, across dictionary resets', () => {
     let s = 1;
-    const rnd = Uint8Array.from({ length: 50_000 }, () => ((s = (s * 1103515245 + 12345) >>> 0) >>> 24));
+    const rnd = Uint8Array.from({ length: 50_000 }, () => (s = (s * 1103515245 + 12345) >>> 0) >>> 24);
     const rep = Uint8Array.from({ length: 50_000 }, (_, i) => (i % 7) * 3 + (i >> 12));
     for (const d of [rnd, rep]) expect(Buffer.compare(Buffer.from(lzwDecode(lzwEncode(d), d.length)), Buffer.from(d))).toBe(0);
   });
@@ -31,7 +31,7 @@ describe('lzwDecode', () => {
 describe('lzwDecode on damaged input', () => {
   it('returns only what a truncated stream holds (a short strip is refused by the reader, as libtiff does)', () => {
     let seed = 3;
-    const d = Uint8Array.from({ length: 6000 }, (_, i) => (i % 5 ? ((seed = (seed * 1103515245 + 12345) >>> 0) >>> 28) : 200));
+    const d = Uint8Array.from({ length: 6000 }, (_, i) => (i % 5 ? (seed = (seed * 1103515245 + 12345) >>> 0) >>> 28 : 200));
     const full = lzwEncode(d);
     for (let cut = 40; cut < full.length - 2; cut += 37) {
       for (const into of [undefined, (n: number) => new Uint8Array(n).fill(7)]) {

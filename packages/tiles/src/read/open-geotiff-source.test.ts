@@ -51,7 +51,9 @@ describe('openGeoTiffSource: our own writer', () => {
     const w = await s.readWindow([100, 100, 300, 200], 100, 50);
     expect([w.width, w.height]).toEqual([100, 50]);
     // Pixel (0,0) of the half-resolution window averages base pixels (100..101, 100..101).
-    const want = [0, 1, 2].map((b) => (base[(100 * 600 + 100) * 4 + b] + base[(100 * 600 + 101) * 4 + b] + base[(101 * 600 + 100) * 4 + b] + base[(101 * 600 + 101) * 4 + b]) / 4);
+    const want = [0, 1, 2].map(
+      (b) => (base[(100 * 600 + 100) * 4 + b] + base[(100 * 600 + 101) * 4 + b] + base[(101 * 600 + 100) * 4 + b] + base[(101 * 600 + 101) * 4 + b]) / 4,
+    );
     for (let b = 0; b < 3; b++) expect(Math.abs(w.rgb[b] - want[b])).toBeLessThanOrEqual(1);
     await s.close();
   });
@@ -78,8 +80,38 @@ describe('openGeoTiffSource: bad input', () => {
 });
 
 describe.skipIf(!hasGdal)('openGeoTiffSource: GDAL-written layouts', () => {
-  const lossless = ['tiled-none', 'striped-none', 'tiled-lzw', 'striped-lzw', 'deflate-p2', 'deflate-p3-float', 'packbits', 'zstd', 'cog-deflate', 'bigtiff', 'uint16', 'uint16-big-endian', 'float-big-endian', 'planar', 'nodata'];
-  const withMask = new Set(['tiled-lzw', 'striped-lzw', 'deflate-p2', 'packbits', 'zstd', 'cog-deflate', 'bigtiff', 'uint16', 'uint16-big-endian', 'planar', 'nodata', 'jpeg-ycbcr-mask', 'cog-jpeg']);
+  const lossless = [
+    'tiled-none',
+    'striped-none',
+    'tiled-lzw',
+    'striped-lzw',
+    'deflate-p2',
+    'deflate-p3-float',
+    'packbits',
+    'zstd',
+    'cog-deflate',
+    'bigtiff',
+    'uint16',
+    'uint16-big-endian',
+    'float-big-endian',
+    'planar',
+    'nodata',
+  ];
+  const withMask = new Set([
+    'tiled-lzw',
+    'striped-lzw',
+    'deflate-p2',
+    'packbits',
+    'zstd',
+    'cog-deflate',
+    'bigtiff',
+    'uint16',
+    'uint16-big-endian',
+    'planar',
+    'nodata',
+    'jpeg-ycbcr-mask',
+    'cog-jpeg',
+  ]);
   it.each(lossless)('%s decodes exactly', async (name) => {
     const r = await compare(name, { checkValid: withMask.has(name) });
     expect(r.meanErr).toBe(0);
@@ -99,7 +131,10 @@ describe.skipIf(!hasGdal)('openGeoTiffSource: GDAL-written layouts', () => {
     for (let i = 0; i < ref.length; i++) err += Math.abs(ref[i] - w.rgb[i]);
     expect(err / ref.length).toBeLessThan(1);
   });
-  it.each([['rgba-jpeg', 4], ['gray-jpeg', 1]] as const)('%s (JPEG with %i components) decodes like GDAL', async (name, bands) => {
+  it.each([
+    ['rgba-jpeg', 4],
+    ['gray-jpeg', 1],
+  ] as const)('%s (JPEG with %i components) decodes like GDAL', async (name, bands) => {
     const raw = `${fx.files[name]}.raw`;
     gdal('gdal_translate', ['-q', '-b', '1', '-of', 'ENVI', fx.files[name], raw]);
     const ref = readFileSync(raw);
@@ -149,12 +184,21 @@ describe.skipIf(!hasGdal)('openGeoTiffSource: GDAL-written layouts', () => {
     await s.close();
   });
 
-  const points: [number, number][] = [[0, 0], [600, 0], [0, 400], [600, 400], [123.5, 321.25]];
+  const points: [number, number][] = [
+    [0, 0],
+    [600, 0],
+    [0, 400],
+    [600, 400],
+    [123.5, 321.25],
+  ];
   const georef = ['base', 'rotated', 'pixel-is-point', 'cog-jpeg', 'uint16-big-endian', 'float-big-endian', 'user-crs', ...CRS_FIXTURES.map((c) => `crs-${c}`)];
   it.each(georef)('%s: pixel → WGS 84 agrees with gdaltransform within 0.1 m', async (name) => {
     const s = await openGeoTiffSource(fx.files[name]);
     const out = gdal('gdaltransform', ['-output_xy', '-t_srs', 'EPSG:4326', fx.files[name]], points.map((p) => p.join(' ')).join('\n') + '\n');
-    const ref = out.trim().split('\n').map((l) => l.trim().split(/\s+/).map(Number) as [number, number]);
+    const ref = out
+      .trim()
+      .split('\n')
+      .map((l) => l.trim().split(/\s+/).map(Number) as [number, number]);
     points.forEach((p, i) => {
       const got = s.pixelToWgs84(p[0], p[1]);
       expect(localDistanceM(got, ref[i])).toBeLessThan(0.1);

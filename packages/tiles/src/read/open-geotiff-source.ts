@@ -41,7 +41,15 @@ export interface GeoTiffSource {
   /** What marks invalid pixels. */
   readonly maskKind: 'alpha' | 'mask' | 'nodata' | 'none';
   /** Compression tag and layout, for messages and summaries. */
-  readonly layout: { compression: number; tiled: boolean; blockWidth: number; blockHeight: number; bitsPerSample: number; sampleFormat: number; bigTiff: boolean };
+  readonly layout: {
+    compression: number;
+    tiled: boolean;
+    blockWidth: number;
+    blockHeight: number;
+    bitsPerSample: number;
+    sampleFormat: number;
+    bigTiff: boolean;
+  };
   readonly levels: readonly SourceLevel[];
   /** Pixel (col, row; corners at integers) → WGS 84 [lon, lat]. */
   pixelToWgs84(col: number, row: number): [number, number];
@@ -205,7 +213,11 @@ async function sizeOfFile(path: string): Promise<number> {
   try {
     fileBytes = (await stat(path)).size;
   } catch (err) {
-    throw new TilesError('TIANDI_E_NOT_TIFF', `无法打开 cannot open the file (${(err as NodeJS.ErrnoException).code ?? (err as Error).message}): check the path`, path);
+    throw new TilesError(
+      'TIANDI_E_NOT_TIFF',
+      `无法打开 cannot open the file (${(err as NodeJS.ErrnoException).code ?? (err as Error).message}): check the path`,
+      path,
+    );
   }
   if (fileBytes === 0) throw new TilesError('TIANDI_E_NOT_TIFF', '文件为空 the file is empty (0 bytes): copy or export it again', path);
   return fileBytes;
@@ -262,7 +274,10 @@ async function readImages(tiff: GeoTIFF, path: string, fileBytes: number, bigEnd
 
 /** The main image's georeferencing, acquisition date and nodata value. */
 async function mainImageTags(
-  tiff: GeoTIFF, fd: Awaited<ReturnType<GeoTIFF['requestIFD']>>, path: string, options: OpenGeoTiffOptions,
+  tiff: GeoTIFF,
+  fd: Awaited<ReturnType<GeoTIFF['requestIFD']>>,
+  path: string,
+  options: OpenGeoTiffOptions,
 ): Promise<{ geoTransform: GeoTransform; crs: Crs; acquired?: string; noData?: number }> {
   const img = await tiff.getImage(0);
   const geoKeys = img.getGeoKeys();
@@ -270,7 +285,12 @@ async function mainImageTags(
   // GDAL's order: a PAM .aux.xml, then the GeoTIFF tags, then a world file (.tfw/.tifw/.wld); a .prj for the CRS last.
   const { geoTransform, crs } = await resolveGeoref(
     path,
-    { modelTransformation: await load('ModelTransformation'), modelTiepoint: await load('ModelTiepoint'), modelPixelScale: await load('ModelPixelScale'), geoKeys },
+    {
+      modelTransformation: await load('ModelTransformation'),
+      modelTiepoint: await load('ModelTiepoint'),
+      modelPixelScale: await load('ModelPixelScale'),
+      geoKeys,
+    },
     resolveCrs(options.crs),
   );
   const acquired = isoFromTiffDate(await fd.loadValue('DateTime' as never));
@@ -318,12 +338,21 @@ function buildSource(o: OpenedTiff, blocks: BlockReader, options: OpenGeoTiffOpt
     acquired: o.acquired,
     noData: o.noData,
     maskKind: o.maskKind,
-    layout: { compression: main.compression, tiled: main.tiled, blockWidth: main.blockWidth, blockHeight: main.blockHeight, bitsPerSample: main.bitsPerSample, sampleFormat: main.sampleFormat, bigTiff: o.bigTiff },
+    layout: {
+      compression: main.compression,
+      tiled: main.tiled,
+      blockWidth: main.blockWidth,
+      blockHeight: main.blockHeight,
+      bitsPerSample: main.bitsPerSample,
+      sampleFormat: main.sampleFormat,
+      bigTiff: o.bigTiff,
+    },
     levels: levels.map(({ width, height, scaleX, scaleY }) => ({ width, height, scaleX, scaleY })),
     pixelToWgs84: o.toWgs,
     async readWindow(box, outWidth, outHeight, sig) {
       throwIfAborted(sig ?? signal);
-      if (options.values) throw new TilesError('TIANDI_E_INTERNAL', '按数值打开的栅格只能用 readSamples a raster opened for its values is read with readSamples', path);
+      if (options.values)
+        throw new TilesError('TIANDI_E_INTERNAL', '按数值打开的栅格只能用 readSamples a raster opened for its values is read with readSamples', path);
       return readLevelWindow(reducedLevel ? [...levels, reducedLevel] : levels, blocks, box, outWidth, outHeight, sig ?? signal);
     },
     async readSamples(level, window, sig) {
@@ -371,7 +400,12 @@ function buildSource(o: OpenedTiff, blocks: BlockReader, options: OpenGeoTiffOpt
  * request, area-averaged to `outWidth × outHeight`; all invalid when the window misses the image.
  */
 async function readLevelWindow(
-  candidates: Level[], blocks: BlockReader, box: PixelBox, outWidth: number | undefined, outHeight: number | undefined, signal: AbortSignal | undefined,
+  candidates: Level[],
+  blocks: BlockReader,
+  box: PixelBox,
+  outWidth: number | undefined,
+  outHeight: number | undefined,
+  signal: AbortSignal | undefined,
 ): Promise<RgbRaster> {
   const [x0, y0, x1, y1] = box;
   const ow = outWidth ?? Math.max(1, Math.round(x1 - x0));

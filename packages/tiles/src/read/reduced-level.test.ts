@@ -33,9 +33,22 @@ const rows = (bands: 3 | 4) => (y0: number, n: number) => {
 beforeAll(async () => {
   dir = mkdtempSync(join(tmpdir(), 'tiandi-reduced-'));
   const gt: [number, number, number, number, number, number] = [500000, 0.05, 0, 2800000, 0, -0.05];
-  for (const [name, bands, compression] of [['rgb-jpeg', 3, 'jpeg'], ['rgba-deflate', 4, 'deflate']] as const) {
+  for (const [name, bands, compression] of [
+    ['rgb-jpeg', 3, 'jpeg'],
+    ['rgba-deflate', 4, 'deflate'],
+  ] as const) {
     files[name] = join(dir, `${name}.tif`);
-    await writeGeoTiff(files[name], { width: W, height: H, bands, epsg: 32648, geoTransform: gt, readRows: rows(bands), tileSize: 256, compression, overviews: false });
+    await writeGeoTiff(files[name], {
+      width: W,
+      height: H,
+      bands,
+      epsg: 32648,
+      geoTransform: gt,
+      readRows: rows(bands),
+      tileSize: 256,
+      compression,
+      overviews: false,
+    });
   }
   if (gdalAvailable()) {
     files.striped = join(dir, 'striped.tif');
@@ -45,11 +58,19 @@ beforeAll(async () => {
 
 /** Reads the whole image as a first stage would: windows of 3 × 3 source pixels per output pixel. */
 async function firstStage(src: GeoTiffSource, y0 = 0, y1 = H): Promise<void> {
-  for (let y = y0; y < y1; y += 300) for (let x = 0; x < W; x += 600) await src.readWindow([x, y, x + 600, Math.min(y + 300, y1)], 200, Math.ceil((Math.min(y + 300, y1) - y) / 3));
+  for (let y = y0; y < y1; y += 300)
+    for (let x = 0; x < W; x += 600) await src.readWindow([x, y, x + 600, Math.min(y + 300, y1)], 200, Math.ceil((Math.min(y + 300, y1) - y) / 3));
 }
 
 /** Prefilter-like windows: 2 source pixels per output pixel, on even corners, some across block edges. */
-const WINDOWS: [number, number][] = [[0, 0], [200, 150], [240, 500], [500, 250], [936, 636], [36, 380]];
+const WINDOWS: [number, number][] = [
+  [0, 0],
+  [200, 150],
+  [240, 500],
+  [500, 250],
+  [936, 636],
+  [36, 380],
+];
 
 async function sameWindows(ref: GeoTiffSource, got: GeoTiffSource): Promise<void> {
   for (const [x, y] of WINDOWS) {
@@ -62,8 +83,20 @@ async function sameWindows(ref: GeoTiffSource, got: GeoTiffSource): Promise<void
 
 describe('reduced level', () => {
   it('splits blocks into whole reduced pixels, or refuses', () => {
-    expect(reducedGeometry({ width: 1000, height: 700, blockWidth: 256, blockHeight: 256, tiled: true }, 2)).toMatchObject({ width: 500, height: 350, tileWidth: 128, tileHeight: 128, blocksAcross: 4, blocksDown: 3 });
-    expect(reducedGeometry({ width: 1001, height: 33, blockWidth: 1001, blockHeight: 32, tiled: false }, 2)).toMatchObject({ width: 500, height: 16, tileWidth: 500, tileHeight: 16 });
+    expect(reducedGeometry({ width: 1000, height: 700, blockWidth: 256, blockHeight: 256, tiled: true }, 2)).toMatchObject({
+      width: 500,
+      height: 350,
+      tileWidth: 128,
+      tileHeight: 128,
+      blocksAcross: 4,
+      blocksDown: 3,
+    });
+    expect(reducedGeometry({ width: 1001, height: 33, blockWidth: 1001, blockHeight: 32, tiled: false }, 2)).toMatchObject({
+      width: 500,
+      height: 16,
+      tileWidth: 500,
+      tileHeight: 16,
+    });
     expect(reducedGeometry({ width: 1000, height: 700, blockWidth: 256, blockHeight: 256, tiled: true }, 3)).toBeUndefined();
     expect(reducedGeometry({ width: 1000, height: 700, blockWidth: 256, blockHeight: 256, tiled: true }, 1)).toBeUndefined();
   });
@@ -115,7 +148,15 @@ describe('reduced level', () => {
 
   it('is not built when the file has an overview that coarse, or for a factor that does not divide its blocks', async () => {
     const withOverviews = join(dir, 'ovr.tif');
-    await writeGeoTiff(withOverviews, { width: W, height: H, bands: 3, epsg: 32648, geoTransform: [500000, 0.05, 0, 2800000, 0, -0.05], readRows: rows(3), tileSize: 256 });
+    await writeGeoTiff(withOverviews, {
+      width: W,
+      height: H,
+      bands: 3,
+      epsg: 32648,
+      geoTransform: [500000, 0.05, 0, 2800000, 0, -0.05],
+      readRows: rows(3),
+      tileSize: 256,
+    });
     const a = await openGeoTiffSource(withOverviews);
     expect(await a.reduceLevel(2, join(dir, 'never.bin'), true)).toBe(false);
     const b = await openGeoTiffSource(files['rgb-jpeg']);
@@ -123,7 +164,7 @@ describe('reduced level', () => {
     await Promise.all([a.close(), b.close()]);
   });
 
-  it("removes the files of scans that were killed, not those of live ones", async () => {
+  it('removes the files of scans that were killed, not those of live ones', async () => {
     const dead = spawnSync(process.execPath, ['-e', '']).pid!;
     const orphan = join(dir, `tiandi-level-${dead}-0-2x.bin`);
     const live = join(dir, `tiandi-level-${process.pid}-0-2x.bin`);

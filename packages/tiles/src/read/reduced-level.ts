@@ -30,7 +30,10 @@ export interface ReducedGeometry {
 }
 
 /** Where a level reduced by `factor` from a base level read in `blockWidth × blockHeight` blocks lies, or undefined when its blocks do not split into whole reduced pixels. */
-export function reducedGeometry(base: { width: number; height: number; blockWidth: number; blockHeight: number; tiled: boolean }, factor: number): ReducedGeometry | undefined {
+export function reducedGeometry(
+  base: { width: number; height: number; blockWidth: number; blockHeight: number; tiled: boolean },
+  factor: number,
+): ReducedGeometry | undefined {
   if (!Number.isInteger(factor) || factor < 2) return undefined;
   if (base.blockHeight % factor !== 0 || (base.tiled && base.blockWidth % factor !== 0)) return undefined;
   const width = Math.floor(base.width / factor);
@@ -75,7 +78,14 @@ export function reduceBlock(g: ReducedGeometry, block: RgbBlock): RgbBlock {
   // Validity only where the block has some (a block valid everywhere reduces to a tile valid everywhere).
   const valid = block.valid ? new Uint8Array(n) : null;
   if (rows > 0) {
-    const r = boxDownsample({ width: block.width, height: block.rows, rgb: block.rgb, valid: block.valid ?? new Uint8Array(0), allValid: !block.valid }, 0, 0, g.factor, g.tileWidth, rows);
+    const r = boxDownsample(
+      { width: block.width, height: block.rows, rgb: block.rgb, valid: block.valid ?? new Uint8Array(0), allValid: !block.valid },
+      0,
+      0,
+      g.factor,
+      g.tileWidth,
+      rows,
+    );
     rgb.set(r.rgb);
     valid?.set(r.valid);
   }

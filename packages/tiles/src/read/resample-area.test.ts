@@ -44,12 +44,16 @@ describe('resampleArea', () => {
     }
   });
   it('integer factors on boxes reaching past the raster: inside cells, edge cells and validity as a plain area average', () => {
-    const W = 23, H = 17;
+    const W = 23,
+      H = 17;
     for (const masked of [false, true]) {
       const src = raster(W, H, (x, y) => [(x * 37 + y * 11) & 255, (x * 5 + y * 71) & 255, (x * y) & 255, masked && (x + y) % 7 === 0 ? 0 : 1]);
       if (!masked) src.allValid = true;
       for (const k of [2, 3]) {
-        const x0 = 4, y0 = 2, ow = 9, oh = 7;
+        const x0 = 4,
+          y0 = 2,
+          ow = 9,
+          oh = 7;
         const r = resampleArea(src, [x0, y0, x0 + ow * k, y0 + oh * k], ow, oh);
         for (let j = 0; j < oh; j++)
           for (let i = 0; i < ow; i++) {

@@ -18,21 +18,27 @@ export interface RgbRaster {
  * valid when valid pixels cover at least half of it.
  * long: one hot loop kept whole so V8 optimises one function; it picks the copy, box, edge, all-valid or dyadic path, else sums each cell's weighted valid pixels and their weight.
  */
-export function resampleArea(
-  src: RgbRaster,
-  box: readonly [number, number, number, number],
-  outWidth: number,
-  outHeight: number,
-): RgbRaster {
+export function resampleArea(src: RgbRaster, box: readonly [number, number, number, number], outWidth: number, outHeight: number): RgbRaster {
   const [x0, y0, x1, y1] = box;
   const fx = (x1 - x0) / outWidth;
   const fy = (y1 - y0) / outHeight;
-  if (Number.isInteger(fx) && fx === fy && Number.isInteger(x0) && Number.isInteger(y0) && x0 >= 0 && y0 >= 0 && x1 <= src.width && y1 <= src.height && fx > 1) {
+  if (
+    Number.isInteger(fx) &&
+    fx === fy &&
+    Number.isInteger(x0) &&
+    Number.isInteger(y0) &&
+    x0 >= 0 &&
+    y0 >= 0 &&
+    x1 <= src.width &&
+    y1 <= src.height &&
+    fx > 1
+  ) {
     return boxDownsample(src, x0, y0, fx, outWidth, outHeight);
   }
   const tx = taps(x0, x1, outWidth, src.width);
   const ty = taps(y0, y1, outHeight, src.height);
-  if (!Number.isInteger(fx) && src.allValid && x0 >= 0 && y0 >= 0 && x1 <= src.width && y1 <= src.height) return resampleAllValid(src, tx, ty, y0, y1, outWidth, outHeight);
+  if (!Number.isInteger(fx) && src.allValid && x0 >= 0 && y0 >= 0 && x1 <= src.width && y1 <= src.height)
+    return resampleAllValid(src, tx, ty, y0, y1, outWidth, outHeight);
   const rgb = new Uint8Array(outWidth * outHeight * 3);
   const valid = new Uint8Array(outWidth * outHeight);
   if (fx === 1 && fy === 1 && Number.isInteger(x0) && Number.isInteger(y0) && x0 >= 0 && y0 >= 0 && x1 <= src.width && y1 <= src.height) {
@@ -90,7 +96,10 @@ export function resampleArea(
     const row = (rowLo + yy) * src.width;
     const o = yy * outWidth * 4;
     for (let j = 0; j < outWidth; j++) {
-      let r = 0, g = 0, b = 0, v = 0;
+      let r = 0,
+        g = 0,
+        b = 0,
+        v = 0;
       const s = tx.start[j];
       const e = s + tx.count[j];
       for (let t = s; t < e; t++) {
@@ -114,7 +123,10 @@ export function resampleArea(
     const s = ty.start[i];
     const e = s + ty.count[i];
     for (let j = 0; j < outWidth; j++) {
-      let r = 0, g = 0, b = 0, v = 0;
+      let r = 0,
+        g = 0,
+        b = 0,
+        v = 0;
       for (let t = s; t < e; t++) {
         const q = ((ty.index[t] - rowLo) * outWidth + j) * 4;
         const w = ty.weight[t];
@@ -167,7 +179,9 @@ function resampleAllValid(src: RgbRaster, tx: Taps, ty: Taps, _y0: number, _y1: 
     }
     let o = i * outWidth * 3;
     for (let j = 0; j < outWidth; j++, o += 3) {
-      let r = 0, g = 0, b = 0;
+      let r = 0,
+        g = 0,
+        b = 0;
       const te = xs[j] + xc[j];
       for (let t = xs[j]; t < te; t++) {
         const p = (xi[t] - c0) * 3;

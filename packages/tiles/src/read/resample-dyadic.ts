@@ -21,8 +21,16 @@ export function dyadic(w: Float32Array, n: number): boolean {
  * long: one hot loop kept whole so V8 optimises one function; it sums each output row's source rows into one integer row buffer, then the columns.
  */
 export function resampleDyadic(
-  src: RgbRaster, tx: Taps, ty: Taps, colW: Float64Array, c0: number, span: number,
-  outWidth: number, outHeight: number, rgb: Uint8Array, valid: Uint8Array,
+  src: RgbRaster,
+  tx: Taps,
+  ty: Taps,
+  colW: Float64Array,
+  c0: number,
+  span: number,
+  outWidth: number,
+  outHeight: number,
+  rgb: Uint8Array,
+  valid: Uint8Array,
 ): RgbRaster {
   const sr = src.rgb;
   const sw3 = src.width * 3;
@@ -46,7 +54,18 @@ export function resampleDyadic(
       for (let t = ys[i]; t < ys[i] + yc[i]; t++) w += yw[t];
       wsums[i] = w;
     }
-    const fast = dyadicInsideRgb8(sr, src.width, c0, span, outWidth, outHeight, { start: ys, count: yc, index: yi, weight: yW }, wsums, { start: xs, count: xc, index: xP, weight: xW }, colW);
+    const fast = dyadicInsideRgb8(
+      sr,
+      src.width,
+      c0,
+      span,
+      outWidth,
+      outHeight,
+      { start: ys, count: yc, index: yi, weight: yW },
+      wsums,
+      { start: xs, count: xc, index: xP, weight: xW },
+      colW,
+    );
     if (fast) return { width: outWidth, height: outHeight, rgb: fast, valid, allValid: true };
   }
   const inv2 = 1 / (DYADIC * DYADIC);
@@ -81,7 +100,9 @@ export function resampleDyadic(
     }
     let o = i * outWidth * 3;
     for (let j = 0; j < outWidth; j++, o += 3) {
-      let r = 0, g = 0, b = 0;
+      let r = 0,
+        g = 0,
+        b = 0;
       const ts = xs[j];
       const te = ts + xc[j];
       if (te - ts === 2) {
@@ -115,7 +136,16 @@ export function resampleDyadic(
  * multiples of 1/16, in integers: the floating-point sums there are exact, so the bytes are the same.
  */
 export function resampleMaskedDyadic(
-  src: RgbRaster, tx: Taps, ty: Taps, y0: number, y1: number, fxy: number, outWidth: number, outHeight: number, rgb: Uint8Array, valid: Uint8Array,
+  src: RgbRaster,
+  tx: Taps,
+  ty: Taps,
+  y0: number,
+  y1: number,
+  fxy: number,
+  outWidth: number,
+  outHeight: number,
+  rgb: Uint8Array,
+  valid: Uint8Array,
 ): RgbRaster {
   const { start: xs, count: xc, index: xi, weight: xw } = tx;
   const { start: ys, count: yc, index: yi, weight: yw } = ty;
@@ -133,7 +163,10 @@ export function resampleMaskedDyadic(
     const row = (rowLo + yy) * src.width;
     let q = yy * outWidth * 4;
     for (let j = 0; j < outWidth; j++, q += 4) {
-      let r = 0, g = 0, b = 0, v = 0;
+      let r = 0,
+        g = 0,
+        b = 0,
+        v = 0;
       const e = xs[j] + xc[j];
       for (let t = xs[j]; t < e; t++) {
         const p = row + xi[t];
@@ -155,7 +188,10 @@ export function resampleMaskedDyadic(
     const s = ys[i];
     const e = s + yc[i];
     for (let j = 0; j < outWidth; j++) {
-      let r = 0, g = 0, b = 0, v = 0;
+      let r = 0,
+        g = 0,
+        b = 0,
+        v = 0;
       for (let t = s; t < e; t++) {
         const q = ((yi[t] - rowLo) * outWidth + j) * 4;
         const w = (yw[t] * DYADIC) | 0;
@@ -183,7 +219,15 @@ export function resampleMaskedDyadic(
  * long: one hot loop kept whole so V8 optimises one function; rows first into one integer row buffer, then columns with their valid weight.
  */
 function edgeAllValidDyadic(
-  src: RgbRaster, tx: Taps, ty: Taps, xW: Int32Array, fxy: number, outWidth: number, outHeight: number, rgb: Uint8Array, valid: Uint8Array,
+  src: RgbRaster,
+  tx: Taps,
+  ty: Taps,
+  xW: Int32Array,
+  fxy: number,
+  outWidth: number,
+  outHeight: number,
+  rgb: Uint8Array,
+  valid: Uint8Array,
 ): RgbRaster {
   const { start: xs, count: xc, index: xi } = tx;
   const { start: ys, count: yc, index: yi, weight: yw } = ty;
@@ -234,7 +278,9 @@ function edgeAllValidDyadic(
     for (let j = 0; j < outWidth; j++) {
       const v = wsum * colW[j];
       if (!(v >= half && v > 0)) continue;
-      let r = 0, g = 0, b = 0;
+      let r = 0,
+        g = 0,
+        b = 0;
       const ts = xs[j];
       const te = ts + xc[j];
       if (te - ts === 2) {

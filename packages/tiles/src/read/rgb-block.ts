@@ -35,7 +35,7 @@ export function toRgbBlock(info: IfdInfo, planes: Uint8Array[], rows: number, no
   const invert = info.photometric === 0;
   const alpha = info.alphaSample;
   const bps = info.bitsPerSample;
-  const to8 = bps === 8 ? (v: number) => v : bps === 16 ? (v: number) => (v + 128) / 257 | 0 : (v: number) => (v <= 0 ? 0 : v >= 255 ? 255 : Math.round(v));
+  const to8 = bps === 8 ? (v: number) => v : bps === 16 ? (v: number) => ((v + 128) / 257) | 0 : (v: number) => (v <= 0 ? 0 : v >= 255 ? 255 : Math.round(v));
   let valid: Uint8Array | null = null;
   if (hasValidity(info, noData)) valid = into?.valid ? into.valid.fill(1) : new Uint8Array(n).fill(1);
   const at = (s: number, i: number): number => (chunky ? src[0][i * spp + s] : src[s][i]);
@@ -55,7 +55,12 @@ export function toRgbBlock(info: IfdInfo, planes: Uint8Array[], rows: number, no
       rgb[o] = to8(r);
       rgb[o + 1] = to8(g);
       rgb[o + 2] = to8(b);
-      if (valid && noData !== undefined && (Number.isNaN(noData) ? Number.isNaN(r) && Number.isNaN(g) && Number.isNaN(b) : r === noData && g === noData && b === noData)) valid[i] = 0;
+      if (
+        valid &&
+        noData !== undefined &&
+        (Number.isNaN(noData) ? Number.isNaN(r) && Number.isNaN(g) && Number.isNaN(b) : r === noData && g === noData && b === noData)
+      )
+        valid[i] = 0;
     } else {
       const v = at(0, i);
       const e = invert ? 255 - to8(v) : to8(v);

@@ -8,18 +8,21 @@ import { openGeoTiffSource } from './open-geotiff-source';
 import { geoTransformFromWorldFile, parsePam, worldFileNames } from './sidecar-georef';
 
 describe('world files and PAM, pure', () => {
-  it('turns a world file (centre of the first pixel) into GDAL\'s corner geotransform', () => {
+  it("turns a world file (centre of the first pixel) into GDAL's corner geotransform", () => {
     expect(geoTransformFromWorldFile('0.5\n0\n0\n-0.5\n34500000.25\n3000000.75\n', 'x.tfw')).toEqual([34500000, 0.5, 0, 3000001, 0, -0.5]);
     expect(() => geoTransformFromWorldFile('0.5\n0\n0\n', 'x.tfw')).toThrow(/six numbers/);
   });
 
-  it('looks for world files in GDAL\'s order', () => {
+  it("looks for world files in GDAL's order", () => {
     expect(worldFileNames('/d/a.tif')).toEqual(['/d/a.tfw', '/d/a.TFW', '/d/a.tifw', '/d/a.TIFW', '/d/a.wld', '/d/a.WLD']);
     expect(worldFileNames('/d/a.TIFF')[0]).toBe('/d/a.tfw');
   });
 
   it('reads the GeoTransform and SRS of a PAM file, with XML entities', () => {
-    const pam = parsePam('<PAMDataset><SRS dataAxisToSRSAxisMapping="1,2">PROJCS[&quot;x&quot;,GEOGCS["Xian 1980",DATUM["Xian_1980",SPHEROID["IAG 1975",6378140,298.257]],PRIMEM["Greenwich",0],UNIT["degree",0.0174532925199433]],PROJECTION["Transverse_Mercator"],PARAMETER["central_meridian",114],PARAMETER["false_easting",500000],UNIT["metre",1],AUTHORITY["EPSG","2383"]]</SRS><GeoTransform> 5e5, 3, 0, 3.3e6, 0, -3</GeoTransform></PAMDataset>', 'a.tif.aux.xml');
+    const pam = parsePam(
+      '<PAMDataset><SRS dataAxisToSRSAxisMapping="1,2">PROJCS[&quot;x&quot;,GEOGCS["Xian 1980",DATUM["Xian_1980",SPHEROID["IAG 1975",6378140,298.257]],PRIMEM["Greenwich",0],UNIT["degree",0.0174532925199433]],PROJECTION["Transverse_Mercator"],PARAMETER["central_meridian",114],PARAMETER["false_easting",500000],UNIT["metre",1],AUTHORITY["EPSG","2383"]]</SRS><GeoTransform> 5e5, 3, 0, 3.3e6, 0, -3</GeoTransform></PAMDataset>',
+      'a.tif.aux.xml',
+    );
     expect(pam?.geoTransform).toEqual([500000, 3, 0, 3300000, 0, -3]);
     expect(pam?.crs?.id).toBe('EPSG:2383');
     expect(pam?.crs?.note).toMatch(/Xian 1980/);
@@ -29,20 +32,47 @@ describe('world files and PAM, pure', () => {
 describe.skipIf(!gdalAvailable())('georeferencing beside the image, read as GDAL reads it', () => {
   const dir = mkdtempSync(join(tmpdir(), 'tiandi-sidecar-'));
   afterAll(() => rmSync(dir, { recursive: true, force: true }));
-  const pts: [number, number][] = [[0, 0], [40, 0], [0, 30], [40, 30], [17.5, 11.25]];
+  const pts: [number, number][] = [
+    [0, 0],
+    [40, 0],
+    [0, 30],
+    [40, 30],
+    [17.5, 11.25],
+  ];
 
   /** A 40×30 GeoTIFF in EPSG:`code` with 0.5-m pixels whose corner is at [lon, lat], written by gdal_create. */
   function geotiff(name: string, srs: string, at: [number, number]): string {
     const [x, y] = gdal('gdaltransform', ['-s_srs', 'EPSG:4326', '-t_srs', srs, '-output_xy'], `${at[0]} ${at[1]}\n`).trim().split(/\s+/).map(Number);
     const file = join(dir, `${name}.tif`);
-    gdal('gdal_create', ['-q', '-of', 'GTiff', '-outsize', '40', '30', '-bands', '3', '-burn', '90', '-a_srs', srs, '-a_ullr', String(x), String(y), String(x + 20), String(y - 15), file]);
+    gdal('gdal_create', [
+      '-q',
+      '-of',
+      'GTiff',
+      '-outsize',
+      '40',
+      '30',
+      '-bands',
+      '3',
+      '-burn',
+      '90',
+      '-a_srs',
+      srs,
+      '-a_ullr',
+      String(x),
+      String(y),
+      String(x + 20),
+      String(y - 15),
+      file,
+    ]);
     return file;
   }
 
   /** gdaltransform's WGS 84 positions of the test pixels of `file` (GDAL reads its PAM, tags or world file). */
   function gdalLonLat(file: string): [number, number][] {
     return gdal('gdaltransform', ['-output_xy', '-t_srs', 'EPSG:4326', file], pts.map((p) => p.join(' ')).join('\n') + '\n')
-      .trim().split('\n').map((l) => l.trim().split(/\s+/).map(Number) as [number, number]);
+      .trim()
+      .split('\n')
+      .map((l) => l.trim().split(/\s+/).map(Number) as [number, number]);
   }
 
   async function expectSameAs(file: string, ref: [number, number][]) {

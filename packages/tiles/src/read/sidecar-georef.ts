@@ -19,7 +19,11 @@ export interface SidecarGeoref {
 export function geoTransformFromWorldFile(text: string, file: string): GeoTransform {
   const v = text.trim().split(/\s+/).slice(0, 6).map(Number);
   if (v.length < 6 || !v.every(Number.isFinite) || v[0] * v[3] - v[1] * v[2] === 0) {
-    throw new TilesError('TIANDI_E_NO_GEOREF', '世界文件无效 the world file needs six numbers (pixel size x, rotation, rotation, pixel size y, x and y of the first pixel\'s centre): export it again', file);
+    throw new TilesError(
+      'TIANDI_E_NO_GEOREF',
+      "世界文件无效 the world file needs six numbers (pixel size x, rotation, rotation, pixel size y, x and y of the first pixel's centre): export it again",
+      file,
+    );
   }
   const [a, d, b, e, c, f] = v;
   return [c - 0.5 * a - 0.5 * b, a, b, f - 0.5 * d - 0.5 * e, d, e];
@@ -36,7 +40,11 @@ export function parsePam(xml: string, file: string): SidecarGeoref['pam'] {
   if (gtText) {
     const gt = gtText.split(',').map((s) => Number(s.trim()));
     if (gt.length !== 6 || !gt.every(Number.isFinite) || gt[1] * gt[5] - gt[2] * gt[4] === 0) {
-      throw new TilesError('TIANDI_E_NO_GEOREF', '辅助文件地理参考无效 the .aux.xml GeoTransform is not six finite numbers with a non-zero pixel size: delete or re-export it', file);
+      throw new TilesError(
+        'TIANDI_E_NO_GEOREF',
+        '辅助文件地理参考无效 the .aux.xml GeoTransform is not six finite numbers with a non-zero pixel size: delete or re-export it',
+        file,
+      );
     }
     pam.geoTransform = gt as unknown as GeoTransform;
   }
@@ -48,7 +56,8 @@ function crsOfWkt(wkt: string, file: string): Crs {
   try {
     return crsFromWkt(wkt);
   } catch (err) {
-    if (err instanceof CrsError) throw new TilesError('TIANDI_E_UNKNOWN_CRS', `无法读取坐标系 cannot read the CRS in ${basename(file)} (${err.message}); pass --crs "EPSG:<code>"`, file);
+    if (err instanceof CrsError)
+      throw new TilesError('TIANDI_E_UNKNOWN_CRS', `无法读取坐标系 cannot read the CRS in ${basename(file)} (${err.message}); pass --crs "EPSG:<code>"`, file);
     throw err;
   }
 }
@@ -90,7 +99,11 @@ export async function readSidecarGeoref(image: string): Promise<SidecarGeoref> {
  * a world file), the CRS override first of all and a `.prj` last (GDAL's GTiff driver ignores `.prj`).
  * @throws TilesError `TIANDI_E_NO_GEOREF` / `TIANDI_E_UNKNOWN_CRS` naming every place that was looked at.
  */
-export async function resolveGeoref(path: string, tags: GeoTags, override?: Crs): Promise<{ geoTransform: GeoTransform; crs: Crs; sources: { transform: string; crs: string } }> {
+export async function resolveGeoref(
+  path: string,
+  tags: GeoTags,
+  override?: Crs,
+): Promise<{ geoTransform: GeoTransform; crs: Crs; sources: { transform: string; crs: string } }> {
   const side = await readSidecarGeoref(path);
   const hasTags = !!(tags.modelTransformation?.length || (tags.modelTiepoint?.length && tags.modelPixelScale?.length));
   let geoTransform: GeoTransform;

@@ -26,15 +26,17 @@ export class HeatmapAccumulator {
   private readonly valid: PagedCells<Uint8Array>;
   private readonly pyramid: Float32Array;
 
-  constructor(readonly plan: ScanPlan, private readonly store?: HeatmapStore) {
+  constructor(
+    readonly plan: ScanPlan,
+    private readonly store?: HeatmapStore,
+  ) {
     const { heatWidth: w, heatHeight: h } = plan;
     this.sum = new PagedCells(Float32Array, w, h, channels(store, 'sum', 4));
     this.weight = new PagedCells(Uint16Array, w, h, channels(store, 'weight', 2));
     this.valid = new PagedCells(Uint8Array, w, h, channels(store, 'valid', 1));
     const k = plan.outCells;
     this.pyramid = new Float32Array(k * k);
-    for (let y = 0; y < k; y++)
-      for (let x = 0; x < k; x++) this.pyramid[y * k + x] = 2 * Math.min(x + 0.5, k - x - 0.5, y + 0.5, k - y - 0.5);
+    for (let y = 0; y < k; y++) for (let x = 0; x < k; x++) this.pyramid[y * k + x] = 2 * Math.min(x + 0.5, k - x - 0.5, y + 0.5, k - y - 0.5);
   }
 
   /** Bytes of memory the heatmap's pages take at most with a store of `cacheBytes` (at least two rows of pages each). */

@@ -19,13 +19,15 @@ describe('PagedCells', () => {
   it('reads back what random writes put, as an array would, with most pages out of memory', () => {
     const rnd = random(19);
     // 300 × 200 cells in 16-cell pages: 19 × 13 = 247 pages, at most 40 in memory.
-    const w = 300, h = 200;
+    const w = 300,
+      h = 200;
     const path = join(dir, 'random-f32.bin');
     const grid = new PagedCells(Float32Array, w, h, { path, pageEdge: 16, cacheBytes: 40 * 16 * 16 * 4 });
     expect(grid.capacity).toBe(40);
     const ref = new Float32Array(w * h);
     for (let k = 0; k < 200_000; k++) {
-      const x = Math.floor(rnd() * w), y = Math.floor(rnd() * h);
+      const x = Math.floor(rnd() * w),
+        y = Math.floor(rnd() * h);
       if (rnd() < 0.6) {
         // Adds as the heatmap does: the sum in double, stored as float32 by both.
         const d = rnd() * 3 - 1;
@@ -72,11 +74,17 @@ describe('PagedCells', () => {
 });
 
 const card = parseModelCard({
-  name: 't', version: '1.0.0', task: 'segmentation',
+  name: 't',
+  version: '1.0.0',
+  task: 'segmentation',
   input: { name: 'image', size: 64, channels: ['R', 'G', 'B'], scale: 255, mean: [0, 0, 0], std: [1, 1, 1] },
   output: { name: 'scores', activation: 'sigmoid', stride: 8 },
-  gsd_m: 0.1, tile_stride: 48, classes: ['background', 'poppy'], positive_class: 'poppy',
-  thresholds: { high: 0.6, low: 0.35, min_area_m2: 1 }, training: { data: 'none' },
+  gsd_m: 0.1,
+  tile_stride: 48,
+  classes: ['background', 'poppy'],
+  positive_class: 'poppy',
+  thresholds: { high: 0.6, low: 0.35, min_area_m2: 1 },
+  training: { data: 'none' },
 });
 
 describe('HeatmapAccumulator paged on disk', () => {

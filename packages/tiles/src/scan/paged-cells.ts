@@ -37,7 +37,12 @@ export class PagedCells<T extends CellArray> {
   private lastIndex = -1;
   private lastPage: T | undefined;
 
-  constructor(private readonly type: CellArrayClass<T>, readonly width: number, readonly height: number, private readonly o: PagedCellsOptions = {}) {
+  constructor(
+    private readonly type: CellArrayClass<T>,
+    readonly width: number,
+    readonly height: number,
+    private readonly o: PagedCellsOptions = {},
+  ) {
     this.edge = o.pageEdge ?? 128;
     this.shift = Math.log2(this.edge);
     if (!Number.isInteger(this.shift)) throw new RangeError(`page edge must be a power of two, got ${this.edge}`);

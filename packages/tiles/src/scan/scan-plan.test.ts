@@ -4,11 +4,17 @@ import { scanPlan, cellToSourcePixel } from './scan-plan';
 import { HeatmapAccumulator } from './heatmap-accumulator';
 
 const base = {
-  name: 't', version: '1.0.0', task: 'segmentation',
+  name: 't',
+  version: '1.0.0',
+  task: 'segmentation',
   input: { name: 'image', size: 64, channels: ['R', 'G', 'B'], scale: 255, mean: [0, 0, 0], std: [1, 1, 1] },
   output: { name: 'scores', activation: 'sigmoid', stride: 8 },
-  gsd_m: 0.1, tile_stride: 48, classes: ['background', 'poppy'], positive_class: 'poppy',
-  thresholds: { high: 0.6, low: 0.35, min_area_m2: 1 }, training: { data: 'none' },
+  gsd_m: 0.1,
+  tile_stride: 48,
+  classes: ['background', 'poppy'],
+  positive_class: 'poppy',
+  thresholds: { high: 0.6, low: 0.35, min_area_m2: 1 },
+  training: { data: 'none' },
 };
 const seg = parseModelCard(base);
 const cls = parseModelCard({ ...base, task: 'tile-classifier', output: { name: 'scores', activation: 'softmax' } });
@@ -35,8 +41,15 @@ describe('scanPlan', () => {
     expect([p.workWidth, p.workHeight]).toEqual([2001, 2000]);
     expect(scanPlan(100, 100, { x: 0.3029, y: 0.3029 }, card15).fx).toBeCloseTo(0.15 / 0.3029, 6);
     let err: unknown;
-    try { scanPlan(100, 100, { x: 0.31, y: 0.3 }, card15, 'coarse.tif'); } catch (e) { err = e; }
-    expect(err).toMatchObject({ code: 'TIANDI_E_GSD_TOO_COARSE', message: expect.stringMatching(/0\.310 m is coarser than twice the model's 0\.15 m \(limit 0\.300 m\)/) });
+    try {
+      scanPlan(100, 100, { x: 0.31, y: 0.3 }, card15, 'coarse.tif');
+    } catch (e) {
+      err = e;
+    }
+    expect(err).toMatchObject({
+      code: 'TIANDI_E_GSD_TOO_COARSE',
+      message: expect.stringMatching(/0\.310 m is coarser than twice the model's 0\.15 m \(limit 0\.300 m\)/),
+    });
     expect(err).toMatchObject({ path: 'coarse.tif' });
   });
   it('puts classifier cells on tile centres', () => {

@@ -80,9 +80,22 @@ export function scanPlan(width: number, height: number, gsdM: { x: number; y: nu
   const heatWidth = seg ? Math.ceil(workWidth / cellWork) : tilesAcross;
   const heatHeight = seg ? Math.ceil(workHeight / cellWork) : tilesDown;
   return {
-    fx, fy, workWidth, workHeight, tileSize: S, tileStride: T, tilesAcross, tilesDown,
-    cellWork, cellOffsetWork, heatWidth, heatHeight, outCells: seg ? S / cellWork : 1,
-    footCellWork, footWidth: Math.ceil(workWidth / footCellWork), footHeight: Math.ceil(workHeight / footCellWork),
+    fx,
+    fy,
+    workWidth,
+    workHeight,
+    tileSize: S,
+    tileStride: T,
+    tilesAcross,
+    tilesDown,
+    cellWork,
+    cellOffsetWork,
+    heatWidth,
+    heatHeight,
+    outCells: seg ? S / cellWork : 1,
+    footCellWork,
+    footWidth: Math.ceil(workWidth / footCellWork),
+    footHeight: Math.ceil(workHeight / footCellWork),
   };
 }
 

@@ -7,7 +7,9 @@ export function gdalAvailable(): boolean {
   if (cached === undefined) {
     cached = spawnSync('gdalinfo', ['--version'], { encoding: 'utf8' }).status === 0;
     if (!cached) {
-      process.stderr.write('\n[tiles] NOTICE: GDAL (gdal-bin) not found — GDAL-generated and GDAL-checked cases are SKIPPED. apt-get install gdal-bin to run them.\n\n');
+      process.stderr.write(
+        '\n[tiles] NOTICE: GDAL (gdal-bin) not found — GDAL-generated and GDAL-checked cases are SKIPPED. apt-get install gdal-bin to run them.\n\n',
+      );
     }
   }
   return cached;

@@ -12,13 +12,7 @@ function grid(rows: string[]): { s: Float32Array; w: number; h: number } {
 
 describe('tracePlots', () => {
   it('seeds at high, grows through low, drops specks', () => {
-    const { s, w, h } = grid([
-      '..........',
-      '.##++.....',
-      '.#+++...#.',
-      '.++.......',
-      '..........',
-    ]);
+    const { s, w, h } = grid(['..........', '.##++.....', '.#+++...#.', '.++.......', '..........']);
     const plots = tracePlots(s, w, h, { high: 0.6, low: 0.35, minCells: 2 });
     expect(plots.length).toBe(1);
     expect(plots[0].cells).toBe(10);
@@ -33,13 +27,7 @@ describe('tracePlots', () => {
     expect(tracePlots(s, w, h, { high: 0.6, low: 0.35, minCells: 1 })).toEqual([]);
   });
   it('fills small holes and keeps large ones', () => {
-    const { s, w, h } = grid([
-      '#########',
-      '#.#.....#',
-      '###.....#',
-      '#.......#',
-      '#########',
-    ]);
+    const { s, w, h } = grid(['#########', '#.#.....#', '###.....#', '#.......#', '#########']);
     const [p] = tracePlots(s, w, h, { high: 0.6, low: 0.35, minCells: 2, simplifyCells: 0 });
     expect(p.polygons.length).toBe(1);
     expect(p.polygons[0].holes.length).toBe(1);

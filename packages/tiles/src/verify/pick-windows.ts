@@ -5,14 +5,21 @@
  * and a plot inside a large merged candidate (poppy hidden in a brassica field) still gets a window even
  * where the field scores higher. Ties keep row-major order, so the same heatmap gives the same windows.
  */
-export function pickWindowCells(grid: Float32Array | { get(i: number): number }, width: number, cells: ArrayLike<number>, max: number, blockCells: number): number[] {
+export function pickWindowCells(
+  grid: Float32Array | { get(i: number): number },
+  width: number,
+  cells: ArrayLike<number>,
+  max: number,
+  blockCells: number,
+): number[] {
   const at = grid instanceof Float32Array ? (i: number) => grid[i] : (i: number) => grid.get(i);
   const best = new Map<number, number>();
   const b = Math.max(1, blockCells);
   const blocksAcross = Math.ceil(width / b);
   for (let i = 0; i < cells.length; i++) {
     const c = cells[i];
-    const x = c % width, y = (c - x) / width;
+    const x = c % width,
+      y = (c - x) / width;
     const key = Math.floor(y / b) * blocksAcross + Math.floor(x / b);
     const cur = best.get(key);
     if (cur === undefined || at(c) > at(cur) || (at(c) === at(cur) && c < cur)) best.set(key, c);

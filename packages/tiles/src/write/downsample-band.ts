@@ -11,13 +11,7 @@ export interface ValidityRule {
  * Edge columns/rows of odd-sized inputs average what is there. Invalid outputs are 0 alpha or nodata.
  * @returns the downsampled band, `ceil(width/2) × ceil(rows/2)` pixels.
  */
-export function downsampleBand<T extends Uint8Array | Float32Array>(
-  src: T,
-  width: number,
-  rows: number,
-  bands: number,
-  rule: ValidityRule,
-): T {
+export function downsampleBand<T extends Uint8Array | Float32Array>(src: T, width: number, rows: number, bands: number, rule: ValidityRule): T {
   const ow = Math.ceil(width / 2);
   const oh = Math.ceil(rows / 2);
   const out = new (src.constructor as { new (n: number): T })(ow * oh * bands);

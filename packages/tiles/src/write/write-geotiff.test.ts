@@ -35,8 +35,14 @@ describe('writeGeoTiff', () => {
   it('writes a tiled deflate RGB COG that geotiff.js reads back losslessly, with overviews', async () => {
     const p = join(dir, 'rgb.tif');
     await writeGeoTiff(p, {
-      width: W, height: H, bands: 3, epsg: 32648, tileSize: 256,
-      geoTransform: [500000, 0.05, 0, 2800000, 0, -0.05], readRows: pattern(3), acquired: '2026-04-02T03:04:05Z',
+      width: W,
+      height: H,
+      bands: 3,
+      epsg: 32648,
+      tileSize: 256,
+      geoTransform: [500000, 0.05, 0, 2800000, 0, -0.05],
+      readRows: pattern(3),
+      acquired: '2026-04-02T03:04:05Z',
     });
     const tiff = await fromFile(p);
     expect(await tiff.getImageCount()).toBe(1 + overviewSizes(W, H, 256).length);
@@ -56,8 +62,7 @@ describe('writeGeoTiff', () => {
 
   it('writes BigTIFF on request', async () => {
     const p = join(dir, 'big.tif');
-    await writeGeoTiff(p, { width: W, height: H, bands: 3, epsg: 4490, bigTiff: true,
-      geoTransform: [102, 1e-6, 0, 25, 0, -1e-6], readRows: pattern(3) });
+    await writeGeoTiff(p, { width: W, height: H, bands: 3, epsg: 4490, bigTiff: true, geoTransform: [102, 1e-6, 0, 25, 0, -1e-6], readRows: pattern(3) });
     const head = Buffer.alloc(4);
     const fd = openSync(p, 'r');
     readSync(fd, head, 0, 4, 0);
@@ -82,8 +87,16 @@ describe('writeGeoTiff', () => {
   describe.skipIf(!gdalAvailable())('read back by GDAL', () => {
     it('RGBA deflate: identical pixels, alpha as mask, GeoKeys, DateTime', async () => {
       const p = join(dir, 'rgba.tif');
-      await writeGeoTiff(p, { width: W, height: H, bands: 4, epsg: 4522, tileSize: 256, acquired: new Date('2026-04-02T03:04:05Z'),
-        geoTransform: [34550000, 0.05, 0, 2800000, 0, -0.05], readRows: pattern(4) });
+      await writeGeoTiff(p, {
+        width: W,
+        height: H,
+        bands: 4,
+        epsg: 4522,
+        tileSize: 256,
+        acquired: new Date('2026-04-02T03:04:05Z'),
+        geoTransform: [34550000, 0.05, 0, 2800000, 0, -0.05],
+        readRows: pattern(4),
+      });
       const info = JSON.parse(gdal('gdalinfo', ['-json', p]));
       expect(info.geoTransform).toEqual([34550000, 0.05, 0, 2800000, 0, -0.05]);
       expect(info.coordinateSystem.wkt).toContain('ID["EPSG",4522]');
@@ -97,8 +110,16 @@ describe('writeGeoTiff', () => {
 
     it('JPEG YCbCr: GDAL decodes to the source within JPEG error', async () => {
       const p = join(dir, 'jpeg.tif');
-      await writeGeoTiff(p, { width: W, height: H, bands: 3, epsg: 3857, compression: 'jpeg', jpegQuality: 95,
-        geoTransform: [11400000, 0.1, 0, 2900000, 0, -0.1], readRows: pattern(3) });
+      await writeGeoTiff(p, {
+        width: W,
+        height: H,
+        bands: 3,
+        epsg: 3857,
+        compression: 'jpeg',
+        jpegQuality: 95,
+        geoTransform: [11400000, 0.1, 0, 2900000, 0, -0.1],
+        readRows: pattern(3),
+      });
       const raw = join(dir, 'jpeg.raw');
       gdal('gdal_translate', ['-q', '-of', 'ENVI', '-co', 'INTERLEAVE=BIP', p, raw]);
       const got = readFileSync(raw);
@@ -111,9 +132,17 @@ describe('writeGeoTiff', () => {
     it('float32 with rotation and nodata: ModelTransformation and GDAL_NODATA', async () => {
       const p = join(dir, 'f32.tif');
       const w = 300;
-      await writeGeoTiff(p, { width: w, height: 200, bands: 1, sampleType: 'float32', epsg: 32650, noData: -1, tileSize: 128,
+      await writeGeoTiff(p, {
+        width: w,
+        height: 200,
+        bands: 1,
+        sampleType: 'float32',
+        epsg: 32650,
+        noData: -1,
+        tileSize: 128,
         geoTransform: [400000, 0.5, 0.1, 3000000, 0.1, -0.5],
-        readRows: (y0, n) => Float32Array.from({ length: w * n }, (_, i) => (y0 * w + i) / 1000) });
+        readRows: (y0, n) => Float32Array.from({ length: w * n }, (_, i) => (y0 * w + i) / 1000),
+      });
       const info = JSON.parse(gdal('gdalinfo', ['-json', '-stats', p]));
       expect(info.geoTransform).toEqual([400000, 0.5, 0.1, 3000000, 0.1, -0.5]);
       expect(info.bands[0].noDataValue).toBe(-1);

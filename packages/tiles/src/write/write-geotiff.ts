@@ -8,10 +8,7 @@ import { geoTags, type GeoTransform } from './geo-tags';
 import { encodeHeader, encodeIfd, ifdByteLength, TYPE, type IfdEntry } from './tiff-ifd';
 
 /** Pixel-interleaved samples of `rows` full-width rows starting at row `y0` (length width·rows·bands). */
-export type RowSource = (
-  y0: number,
-  rows: number,
-) => Promise<Uint8Array | Float32Array> | Uint8Array | Float32Array;
+export type RowSource = (y0: number, rows: number) => Promise<Uint8Array | Float32Array> | Uint8Array | Float32Array;
 
 /** What {@link writeGeoTiff} writes. */
 export interface WriteGeoTiffOptions {

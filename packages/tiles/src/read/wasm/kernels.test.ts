@@ -4,11 +4,17 @@ import { resampleArea } from '../resample-area';
 import { kernelBuffer } from './kernels';
 
 let seed = 11;
-const rnd = () => ((seed = (seed * 1103515245 + 12345) >>> 0) >>> 24);
+const rnd = () => (seed = (seed * 1103515245 + 12345) >>> 0) >>> 24;
 
 describe('WebAssembly kernels', () => {
   it('undo predictor 2 on 8-bit RGB like x[i] += x[i − 3]', () => {
-    for (const [w, rows] of [[256, 256], [8192, 2], [5, 3], [7, 1], [21, 4]]) {
+    for (const [w, rows] of [
+      [256, 256],
+      [8192, 2],
+      [5, 3],
+      [7, 1],
+      [21, 4],
+    ]) {
       const d = Uint8Array.from({ length: w * rows * 3 }, rnd);
       const want = d.slice();
       for (let y = 0; y < rows; y++) for (let i = 3; i < w * 3; i++) want[y * w * 3 + i] = (want[y * w * 3 + i] + want[y * w * 3 + i - 3]) & 255;

@@ -127,8 +127,16 @@ const put = (kern: Kernel, off: number, a: Int32Array | Float64Array) =>
  * {@link kernelBuffer}: the same integer sums and the same final `sum × 2⁻⁸ × 1/(wsum × colW) + 0.5`.
  */
 export function dyadicInsideRgb8(
-  rgb: Uint8Array, width: number, c0: number, span: number, outWidth: number, outHeight: number,
-  ty: KernelTaps, wsum: Float64Array, tx: KernelTaps, colW: Float64Array,
+  rgb: Uint8Array,
+  width: number,
+  c0: number,
+  span: number,
+  outWidth: number,
+  outHeight: number,
+  ty: KernelTaps,
+  wsum: Float64Array,
+  tx: KernelTaps,
+  colW: Float64Array,
 ): Uint8Array | undefined {
   const kern = byBuffer.get(rgb.buffer);
   if (!kern) return undefined;
@@ -146,8 +154,18 @@ export function dyadicInsideRgb8(
  * {@link kernelBuffer}: fills `rgb` and `valid` (zeroed, outWidth × outHeight) and returns true.
  */
 export function dyadicEdgeRgb8(
-  src: Uint8Array, width: number, c0: number, span: number, outWidth: number, outHeight: number, half: number,
-  ty: KernelTaps, tx: KernelTaps, colW: Int32Array, rgb: Uint8Array, valid: Uint8Array,
+  src: Uint8Array,
+  width: number,
+  c0: number,
+  span: number,
+  outWidth: number,
+  outHeight: number,
+  half: number,
+  ty: KernelTaps,
+  tx: KernelTaps,
+  colW: Int32Array,
+  rgb: Uint8Array,
+  valid: Uint8Array,
 ): boolean {
   const kern = byBuffer.get(src.buffer);
   if (!kern) return false;
