@@ -4,7 +4,8 @@
  * every 50 ms, so threads that ended are counted too) — the scanning thread (MAIN) against the thread pool, the
  * models' thread and libvips.
  *   node --import tsx packages/tiles/bench/phase-probe.ts <image> <modelDir> <outDir> [workers]
- * PROBE_NOT_HERE=1 leaves every tile row to worker threads (`inThisThread: false`): this thread only coordinates.
+ * PROBE_NOT_HERE=1 leaves every tile row to worker threads (`inThisThread: false`): this thread only coordinates;
+ * PROBE_HERE=1 has this thread scan rows too (`inThisThread: true`); neither: the scan's own choice.
  */
 import { readdirSync, readFileSync } from 'node:fs';
 import { scanImages } from '../src/node';
@@ -45,7 +46,7 @@ const s = await scanImages({
   modelDir,
   outDir,
   workers: workersArg ? Number(workersArg) : undefined,
-  ...(process.env.PROBE_NOT_HERE ? { inThisThread: false } : {}),
+  ...(process.env.PROBE_NOT_HERE ? { inThisThread: false } : process.env.PROBE_HERE ? { inThisThread: true } : {}),
   onProgress: (p) => {
     const k = phaseOf(p);
     if (k && k !== last) mark((last = k));

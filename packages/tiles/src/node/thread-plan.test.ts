@@ -11,6 +11,8 @@ import {
   WORKER_BYTES,
   KEEP_LEVEL_BYTES,
   keepLevelBytes,
+  leastCacheBytesFor,
+  leaveRowsToWorkers,
   MEMORY_BUDGET_BYTES,
   memoryPlan,
   RowRanges,
@@ -144,6 +146,30 @@ describe('memory plan', () => {
     // A striped file so wide that even one thread's tile row of strips does not fit: its cache is cut to what is left.
     const wide = file(100000, false);
     expect(memoryPlan(wide, planOf(wide), 2).cacheBytes).toBeLessThan(cacheBytesFor(wide, planOf(wide)));
+  });
+
+  it('fits two worker threads on a 1.6-Gpx COG when this thread only hands out rows: its cache stays empty, theirs give up their spare quarter', () => {
+    const src = file(40000);
+    const plan = planOf(src);
+    const m = memoryPlan(src, plan, 2, false);
+    expect(m.threads).toBe(2);
+    // 45 MB wanted each; 40 MB fit beside two workers' heaps, more than the 36 MB without the spare.
+    expect(m.cacheBytes).toBeLessThan(cacheBytesFor(src, plan));
+    expect(m.cacheBytes).toBeGreaterThanOrEqual(leastCacheBytesFor(src, plan));
+    expect(BASE_BYTES + heatmapBytes(plan) + 2 * (m.cacheBytes + WORKER_BYTES)).toBeLessThanOrEqual(MEMORY_BUDGET_BYTES);
+    // This thread scanning too, three threads' caches would not fit: two, each with all it wants, as before.
+    expect(memoryPlan(src, plan, 3)).toEqual({ threads: 2, cacheBytes: cacheBytesFor(src, plan) });
+    // A striped file's cache has no spare to give: one thread.
+    const striped = file(40000, false);
+    expect(leastCacheBytesFor(striped, planOf(striped))).toBe(cacheBytesFor(striped, planOf(striped)));
+    expect(memoryPlan(striped, planOf(striped), 2, false).threads).toBe(1);
+  });
+
+  it('leaves every row to worker threads only on jobs of 1 000 Mpx or more, with two cores or more', () => {
+    expect(leaveRowsToWorkers([{ mpx: 1600 }], 2)).toBe(true);
+    expect(leaveRowsToWorkers([{ mpx: 600 }, { mpx: 400 }], 2)).toBe(true);
+    expect(leaveRowsToWorkers([{ mpx: 600 }], 2)).toBe(false);
+    expect(leaveRowsToWorkers([{ mpx: 1600 }], 1)).toBe(false);
   });
 
   it('counts the same heatmap and footprint memory at 1.6 and 10 Gpx: its pages past the cache wait on disk', () => {
