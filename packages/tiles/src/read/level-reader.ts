@@ -510,11 +510,9 @@ async function openKept(base: IfdInfo, file: string, create: boolean, limitBytes
   return { base, file: await KeptBlockFile.open(file, geometry, create, limitBytes), wanted: new Set(), written: new Set() };
 }
 
-/** Creates the block reader of one open file. */
-export function createLevelReader(o: { fh: FileHandle; path: string; bigEndian: boolean; noData?: number; cacheBytes: number }): LevelReader {
-  const buffers = new DecodeBuffers();
-  const regions = new RegionPool();
-  const ctx: ReaderContext = {
+/** The reader state of one open file: its handle, decode buffers and block caches. */
+function readerContext(o: { fh: FileHandle; path: string; bigEndian: boolean; noData?: number; cacheBytes: number }, buffers: DecodeBuffers): ReaderContext {
+  return {
     fh: o.fh,
     path: o.path,
     bigEndian: o.bigEndian,
@@ -524,31 +522,41 @@ export function createLevelReader(o: { fh: FileHandle; path: string; bigEndian: 
     maskCache: new BlockCache<Uint8Array>(32 * 1024 * 1024),
     count: { bandExtraStrips: 0, notDecoded: 0 },
   };
-  const readLevel = async (
-    info: IfdInfo,
-    m: IfdInfo | undefined,
-    rx0: number,
-    ry0: number,
-    rx1: number,
-    ry1: number,
-    sig?: AbortSignal,
-  ): Promise<RgbRaster> => {
-    buffers.reuseQuarantined();
-    const width = rx1 - rx0;
-    const height = ry1 - ry0;
-    const g: Region = {
-      x0: rx0,
-      y0: ry0,
-      width,
-      height,
-      rgb: regions.acquire(width * height * 3),
-      valid: m ? new Uint8Array(width * height).fill(1) : ones(width * height),
-      allValid: !m,
-    };
-    await fillFromBlocks(ctx, info, g, sig);
-    if (m) await applyMask(ctx, m, g, sig);
-    return { width, height, rgb: g.rgb, valid: g.valid, allValid: g.allValid };
+}
+
+/** Reads the pixel box [rx0, rx1) × [ry0, ry1) of level `info` into a pooled region, masked by `m` when the level has one. */
+async function readRegion(
+  ctx: ReaderContext,
+  regions: RegionPool,
+  info: IfdInfo,
+  m: IfdInfo | undefined,
+  box: { rx0: number; ry0: number; rx1: number; ry1: number },
+  sig?: AbortSignal,
+): Promise<RgbRaster> {
+  ctx.buffers.reuseQuarantined();
+  const width = box.rx1 - box.rx0;
+  const height = box.ry1 - box.ry0;
+  const g: Region = {
+    x0: box.rx0,
+    y0: box.ry0,
+    width,
+    height,
+    rgb: regions.acquire(width * height * 3),
+    valid: m ? new Uint8Array(width * height).fill(1) : ones(width * height),
+    allValid: !m,
   };
+  await fillFromBlocks(ctx, info, g, sig);
+  if (m) await applyMask(ctx, m, g, sig);
+  return { width, height, rgb: g.rgb, valid: g.valid, allValid: g.allValid };
+}
+
+/** Creates the block reader of one open file. */
+export function createLevelReader(o: { fh: FileHandle; path: string; bigEndian: boolean; noData?: number; cacheBytes: number }): LevelReader {
+  const buffers = new DecodeBuffers();
+  const regions = new RegionPool();
+  const ctx = readerContext(o, buffers);
+  const readLevel = (info: IfdInfo, m: IfdInfo | undefined, rx0: number, ry0: number, rx1: number, ry1: number, sig?: AbortSignal): Promise<RgbRaster> =>
+    readRegion(ctx, regions, info, m, { rx0, ry0, rx1, ry1 }, sig);
   const dropReduced = async () => {
     const r = ctx.reduced;
     ctx.reduced = undefined;
