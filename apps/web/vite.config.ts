@@ -10,8 +10,14 @@ export default defineConfig({
   base: './',
   // Hashed file names under assets/ (Vite's default) are served immutable; precompress writes .br/.gz beside them.
   plugins: [tiandiPwa(), precompress()],
-  // xmlbuilder2 (GPX export in packages/planner) extends Node's EventEmitter: give the browser a small one.
-  resolve: { alias: { events: fileURLToPath(new URL('./src/shims/events.ts', import.meta.url)) } },
+  // xmlbuilder2 (GPX export in packages/planner) extends Node's EventEmitter and imports two functions of Node's
+  // url module: give the browser small ones.
+  resolve: {
+    alias: {
+      events: fileURLToPath(new URL('./src/shims/events.ts', import.meta.url)),
+      url: fileURLToPath(new URL('./src/shims/url.ts', import.meta.url)),
+    },
+  },
   worker: { format: 'es' },
   build: { outDir: 'dist', emptyOutDir: true, chunkSizeWarningLimit: 2000, sourcemap: false },
   server: { proxy: { '/api': 'http://127.0.0.1:8080', '/files': 'http://127.0.0.1:8080' } },
