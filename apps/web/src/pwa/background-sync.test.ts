@@ -3,27 +3,8 @@ import { describe, expect, it } from 'vitest';
 import { SyncRetryError, syncOutbox } from './background-sync';
 import type { FlushSummary, OutboxTransport, SendResult } from './flush-outbox';
 import { Outbox, type ReportFeature } from './outbox';
+import { report } from './report-fixture.test-util';
 import { sha256Hex } from './sha256';
-
-function report(id: string, photos: string[] = []): ReportFeature {
-  return {
-    type: 'Feature',
-    geometry: { type: 'Point', coordinates: [102.81, 28.01] },
-    properties: {
-      report_id: id,
-      target_id: 'T-1',
-      verdict: 'nothing_found',
-      what: null,
-      accuracy_m: 6,
-      observed_at: '2026-04-20T09:30:00+08:00',
-      team: 'T1',
-      plant_count: null,
-      area_m2: null,
-      photos,
-      notes: null,
-    },
-  };
-}
 
 /** An idempotent server (by report id and photo sha256) that can be offline or answer 401. */
 class FakeServer implements OutboxTransport {

@@ -2,27 +2,8 @@ import { IDBFactory } from 'fake-indexeddb';
 import { describe, expect, it } from 'vitest';
 import { flushOutbox, type OutboxTransport, type SendResult } from './flush-outbox';
 import { Outbox, type ReportFeature } from './outbox';
+import { report } from './report-fixture.test-util';
 import { sha256Hex } from './sha256';
-
-function report(id: string, photos: string[] = []): ReportFeature {
-  return {
-    type: 'Feature',
-    geometry: { type: 'Point', coordinates: [102.81, 28.01] },
-    properties: {
-      report_id: id,
-      target_id: 'T-1',
-      verdict: 'nothing_found',
-      what: null,
-      accuracy_m: 6,
-      observed_at: '2026-04-20T09:30:00+08:00',
-      team: 'T1',
-      plant_count: null,
-      area_m2: null,
-      photos,
-      notes: null,
-    },
-  };
-}
 
 /** A server that keeps reports by id (idempotent), like the real endpoint, and can be switched offline. */
 class FakeServer implements OutboxTransport {
