@@ -1,4 +1,4 @@
-export const SCAN_MALLOC_ENV: { MALLOC_MMAP_THRESHOLD_: string; MALLOC_ARENA_MAX: string };
+export { SCAN_MALLOC_ENV } from '@tiandi/tiles/scan-malloc-env';
 export const LARGE_SCAN_BYTES: number;
 export function largeScanEnv(argv: string[], env?: NodeJS.ProcessEnv, platform?: NodeJS.Platform): NodeJS.ProcessEnv | undefined;
 export function rerunWith(env: NodeJS.ProcessEnv): Promise<number>;

@@ -1,15 +1,10 @@
 // Whether `tiandi scan` should run in a child process with glibc's allocator told to give freed memory back.
 // Plain JavaScript beside the launcher (bin/tiandi.mjs), which decides before loading anything else.
 import { statSync } from 'node:fs';
+import { SCAN_MALLOC_ENV } from '@tiandi/tiles/scan-malloc-env';
 
-/**
- * glibc raises its mmap threshold after the first large frees (up to 32 MB), so the block buffers a long scan
- * frees later come from its heap and are kept: a 1.6-Gpx striped file peaked at 638 MB when tracing started with
- * the block cache just freed, 575 MB with these (packages/tiles/bench/HISTORY.md). glibc reads them only at
- * start-up, hence a child process. MALLOC_ARENA_MAX keeps threads from each growing an arena of their own. The
- * server gives its scan processes the same (apps/server/src/jobs/scan-thread.ts).
- */
-export const SCAN_MALLOC_ENV = { MALLOC_MMAP_THRESHOLD_: '262144', MALLOC_ARENA_MAX: '2' };
+// Why and which settings: @tiandi/tiles/scan-malloc-env.
+export { SCAN_MALLOC_ENV };
 
 /**
  * Input bytes from which a scan is run in that child: a second Node start (~0.05 s) is nothing beside a scan of

@@ -1,12 +1,7 @@
 import { fork } from 'node:child_process';
 import { fileURLToPath } from 'node:url';
 import type { ScanProgress, ScanSummary } from '@tiandi/tiles/node';
-
-/**
- * glibc's allocator told to give freed memory back (read only at a process's start, so given to the scan's): as
- * `tiandi scan` runs long scans (apps/cli/bin/large-scan.mjs, where the figures are). An upload may be 20 Gpx.
- */
-const SCAN_MALLOC_ENV = { MALLOC_MMAP_THRESHOLD_: '262144', MALLOC_ARENA_MAX: '2' };
+import { SCAN_MALLOC_ENV } from '@tiandi/tiles/scan-malloc-env';
 
 /** What the server asks a scan process to do. */
 export interface ScanThreadInput {
