@@ -81,27 +81,38 @@ export function checkGraphAgainstCard(session: ort.InferenceSession, card: Model
   }
 }
 
-/**
- * Loads `<dir>/model.json` and `<dir>/model.onnx`, validates the card and checks it against the graph.
- * @throws TilesError `TIANDI_E_BAD_MODEL_CARD` or `TIANDI_E_MODEL_MISMATCH`.
- */
-export async function loadModel(dir: string, options: { threads?: number; signal?: AbortSignal } = {}): Promise<LoadedModel> {
+/** A model folder's card (validated) and the path of its graph, which must exist beside it. */
+export async function modelFiles(dir: string, signal?: AbortSignal): Promise<{ abs: string; card: ModelCard; onnxPath: string }> {
   const abs = resolve(dir);
-  const card = await loadModelCard(abs, options.signal);
+  const card = await loadModelCard(abs, signal);
   const onnxPath = join(abs, 'model.onnx');
   try {
     await stat(onnxPath);
   } catch {
     throw new TilesError('TIANDI_E_BAD_MODEL_CARD', `找不到模型 no model.onnx beside model.json in ${abs}`, onnxPath);
   }
-  let session: ort.InferenceSession;
+  return { abs, card, onnxPath };
+}
+
+/**
+ * onnxruntime's options for a scan's session: `threads` intra-op threads, run sequentially. `spin: false` keeps the
+ * pool threads from spinning between runs (the models' own thread: a spinning thread takes the core the scanning
+ * thread reads on).
+ */
+export function sessionOptions(threads = 1, spin = true): ort.InferenceSession.SessionOptions {
+  const options: ort.InferenceSession.SessionOptions = {
+    intraOpNumThreads: threads,
+    interOpNumThreads: 1,
+    executionMode: 'sequential',
+    graphOptimizationLevel: 'all',
+  };
+  return spin ? options : { ...options, extra: { session: { intra_op: { allow_spinning: '0' } } } };
+}
+
+/** Creates a session with `create`; onnxruntime's refusal becomes TIANDI_E_MODEL_MISMATCH naming the graph. */
+export async function createSession<T>(onnxPath: string, create: () => Promise<T>): Promise<T> {
   try {
-    session = await ort.InferenceSession.create(onnxPath, {
-      intraOpNumThreads: options.threads ?? 1,
-      interOpNumThreads: 1,
-      executionMode: 'sequential',
-      graphOptimizationLevel: 'all',
-    });
+    return await create();
   } catch (err) {
     throw new TilesError(
       'TIANDI_E_MODEL_MISMATCH',
@@ -109,6 +120,15 @@ export async function loadModel(dir: string, options: { threads?: number; signal
       onnxPath,
     );
   }
+}
+
+/**
+ * Loads `<dir>/model.json` and `<dir>/model.onnx`, validates the card and checks it against the graph.
+ * @throws TilesError `TIANDI_E_BAD_MODEL_CARD` or `TIANDI_E_MODEL_MISMATCH`.
+ */
+export async function loadModel(dir: string, options: { threads?: number; signal?: AbortSignal } = {}): Promise<LoadedModel> {
+  const { abs, card, onnxPath } = await modelFiles(dir, options.signal);
+  const session = await createSession(onnxPath, () => ort.InferenceSession.create(onnxPath, sessionOptions(options.threads)));
   checkGraphAgainstCard(session, card, onnxPath);
   const S = card.input.size;
   const C = card.input.channels.length;

@@ -1,10 +1,7 @@
-import { stat } from 'node:fs/promises';
-import { join, resolve } from 'node:path';
 import { Worker } from 'node:worker_threads';
 import type { InferenceSession } from 'onnxruntime-node';
-import { TilesError } from '../errors';
 import { scoresFromOutput } from '../model/tile-tensor';
-import { checkGraphAgainstCard, loadModelCard, type LoadedModel } from './load-model';
+import { checkGraphAgainstCard, createSession, type LoadedModel, modelFiles, sessionOptions } from './load-model';
 
 type Reply = { seq: number; ok: boolean; message?: string; meta?: unknown; data?: Float32Array; dims?: number[]; input?: Float32Array };
 
@@ -55,33 +52,10 @@ export class OnnxThread {
 
   /** Loads `<dir>/model.onnx` under its card into this thread, as a {@link LoadedModel} whose `infer` runs here. */
   async load(dir: string, options: { threads?: number; signal?: AbortSignal } = {}): Promise<LoadedModel> {
-    const abs = resolve(dir);
-    const card = await loadModelCard(abs, options.signal);
-    const onnxPath = join(abs, 'model.onnx');
-    try {
-      await stat(onnxPath);
-    } catch {
-      throw new TilesError('TIANDI_E_BAD_MODEL_CARD', `找不到模型 no model.onnx beside model.json in ${abs}`, onnxPath);
-    }
+    const { abs, card, onnxPath } = await modelFiles(dir, options.signal);
     const session = ++this.sessions;
-    const sessionOptions = {
-      intraOpNumThreads: options.threads ?? 1,
-      interOpNumThreads: 1,
-      executionMode: 'sequential',
-      graphOptimizationLevel: 'all',
-      // Pool threads that spin between runs would take the core the scanning thread reads the next windows on.
-      extra: { session: { intra_op: { allow_spinning: '0' } } },
-    };
-    let meta: Reply['meta'];
-    try {
-      ({ meta } = await this.request({ type: 'load', session, path: onnxPath, options: sessionOptions }));
-    } catch (err) {
-      throw new TilesError(
-        'TIANDI_E_MODEL_MISMATCH',
-        `模型无法加载 model.onnx cannot be loaded by onnxruntime: ${(err as Error).message.slice(0, 200)}`,
-        onnxPath,
-      );
-    }
+    const opts = sessionOptions(options.threads, false);
+    const { meta } = await createSession(onnxPath, () => this.request({ type: 'load', session, path: onnxPath, options: opts }));
     checkGraphAgainstCard(meta as InferenceSession, card, onnxPath);
     const S = card.input.size;
     const C = card.input.channels.length;
