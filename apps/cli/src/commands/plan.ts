@@ -169,11 +169,10 @@ async function loadTargets(run: PlanRun): Promise<PlanTarget[]> {
   const targetsJson = run.store ? workspaceTargets(run, run.store) : await readJsonInput(run.io.cwd, targetsFile, 'targets');
   try {
     // The planner's one service-time rule, its defaults where a flag is not given (as the server and the web).
-    const rule = P.serviceRule({
+    return P.targetsFromGeoJson(targetsJson, {
       baseS: run.flags.dur('service', P.SERVICE_TIME_DEFAULTS.baseS),
       perM2S: run.flags.num('service-per-m2', P.SERVICE_TIME_DEFAULTS.perM2S),
     });
-    return P.targetsFromGeoJson(targetsJson, { baseServiceS: rule.baseS, serviceSPerM2: rule.perM2S });
   } catch (e) {
     if (e instanceof P.PlannerError)
       throw new BadInput(targetsFile, `${e.message}${e.code === 'TIANDI_E_NO_TARGETS' ? ': run tiandi scan first or pass a targets file with features' : ''}`);

@@ -1,6 +1,6 @@
 import type { LonLat } from '@tiandi/geo';
 import { planTeams } from './plan-teams';
-import { serviceRule, type ServiceRule } from './service-time';
+import type { ServiceRule } from './service-time';
 import type { PlanTarget, PlanTeam } from './plan-types';
 import { targetsFromGeoJson } from './targets-from-geojson';
 
@@ -24,9 +24,8 @@ export interface PlanInputOptions {
  * same service times ({@link serviceTimeS}) wherever it is planned.
  */
 export function planInputs(targetsFc: unknown, o: PlanInputOptions): { targets: PlanTarget[]; teams: PlanTeam[] } {
-  const rule = serviceRule(o.service);
   return {
-    targets: targetsFromGeoJson(targetsFc, { baseServiceS: rule.baseS, serviceSPerM2: rule.perM2S }),
+    targets: targetsFromGeoJson(targetsFc, o.service),
     teams: planTeams(o.teams, { start: o.depot, shiftS: o.shiftS, shiftStartS: o.shiftStartS, maxStops: o.maxStops, name: o.teamName }),
   };
 }

@@ -1,15 +1,7 @@
 import { geodesicAreaM2, type LonLat } from '@tiandi/geo';
 import { PlannerError } from '../errors';
 import type { PlanTarget, StopInfo } from './plan-types';
-import { serviceRule, serviceTimeS } from './service-time';
-
-/** Defaults of {@link targetsFromGeoJson}. */
-export interface TargetDefaults {
-  /** Fixed part of the service time (s). Default `SERVICE_TIME_DEFAULTS.baseS` (10 min). */
-  baseServiceS?: number;
-  /** Extra service time per m² of plot (s). Default `SERVICE_TIME_DEFAULTS.perM2S` (0.2: 1 min per 300 m²). */
-  serviceSPerM2?: number;
-}
+import { type ServiceRule, serviceRule, serviceTimeS } from './service-time';
 
 const num = (v: unknown): number | undefined => (typeof v === 'number' && Number.isFinite(v) ? v : undefined);
 
@@ -18,11 +10,11 @@ const num = (v: unknown): number | undefined => (typeof v === 'number' && Number
  * `score_mean`, `area_m2`, `model`, `model_version`; targets may add `priority`, `service_s`,
  * `time_window` "HH:MM-HH:MM", `village` (or `zone_name`) and `look_for`, shown to the team at the stop).
  * Default priority = score × (1 + log10(1 + area_m2 / 100)) with score = score_max ?? score_mean ?? 0.5;
- * default service = {@link serviceTimeS} (10 min + 0.2 s per m² unless `defaults` say otherwise). Other properties are ignored.
+ * default service = {@link serviceTimeS} under `service` (parts not given: `SERVICE_TIME_DEFAULTS`, 10 min + 0.2 s per m²). Other properties are ignored.
  * @throws PlannerError TIANDI_E_PLAN_INPUT for malformed GeoJSON, TIANDI_E_NO_TARGETS when empty.
  */
-export function targetsFromGeoJson(fc: unknown, defaults: TargetDefaults = {}): PlanTarget[] {
-  const rule = serviceRule({ baseS: defaults.baseServiceS, perM2S: defaults.serviceSPerM2 });
+export function targetsFromGeoJson(fc: unknown, service: Partial<ServiceRule> = {}): PlanTarget[] {
+  const rule = serviceRule(service);
   const f0 = fc as { type?: unknown; features?: unknown };
   if (!f0 || f0.type !== 'FeatureCollection' || !Array.isArray(f0.features))
     throw new PlannerError('TIANDI_E_PLAN_INPUT', '目标文件应为 GeoJSON FeatureCollection targets must be a GeoJSON FeatureCollection of points or polygons');
