@@ -14,7 +14,7 @@
  * highest recall, then the higher prefilter threshold (cheaper). With --write-card: the thresholds and the
  * calibration go into model.json, the diagram into <modelDir>/reliability.png and its numbers into reliability.json.
  */
-import { cpSync, mkdtempSync, readFileSync, rmSync, writeFileSync } from 'node:fs';
+import { mkdtempSync, readFileSync, rmSync, writeFileSync } from 'node:fs';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import sharp from 'sharp';
@@ -25,6 +25,7 @@ import { writeScene } from '../src/write-scene';
 import { plotMetrics, type SceneEval } from '../src/metrics/plot-metrics';
 import { outlinesTouch } from '@tiandi/geo';
 import { polygonRings, truthPlots, type CalibrationPlot } from '../src/eval/calibration-plots';
+import { openedModelCopy } from '../src/eval/opened-model';
 
 type Ring = Array<[number, number]>;
 type Cand = { rings: Ring[][]; sp: number; sv: number; truth: boolean };
@@ -35,14 +36,8 @@ const cardPath = join(dir, 'model.json');
 const card = JSON.parse(readFileSync(cardPath, 'utf8'));
 const GSDS = (process.env.CAL_GSDS ?? '0.03,0.05,0.08,0.1,0.12').split(',').map(Number);
 const work = mkdtempSync(join(tmpdir(), 'tiandi-calr-'));
-// A copy whose verifier and prefilter keep everything but still score it.
-const open = join(work, 'model');
-cpSync(dir, open, { recursive: true, filter: (p) => !p.includes('.chips') });
+const open = openedModelCopy(dir, card, work);
 const pre = card.verifier.prefilter;
-writeFileSync(
-  join(open, 'model.json'),
-  JSON.stringify({ ...card, verifier: { ...card.verifier, threshold: 0, ...(pre ? { prefilter: { ...pre, threshold: 0 } } : {}) } }),
-);
 
 type Props = { score_verify?: number; score_prefilter?: number; image: string };
 async function scan(images: string[], out: string) {

@@ -6,25 +6,21 @@
  * selection): thresholds themselves are chosen on calibration data (calibrate-real.ts), never here.
  *   npx tsx packages/synth/scripts/sweep-labelled.ts <modelDir> <folder>
  */
-import { cpSync, mkdtempSync, readdirSync, readFileSync, rmSync, writeFileSync } from 'node:fs';
+import { mkdtempSync, readdirSync, readFileSync, rmSync } from 'node:fs';
 import { tmpdir } from 'node:os';
 import { basename, join } from 'node:path';
 import { outlinesTouch } from '@tiandi/geo';
 import { scanImages } from '@tiandi/tiles/node';
 import { polygonRings } from '../src/eval/calibration-plots';
 import { readTruthFile, type TruthPlot } from '../src/eval/truth-eval';
+import { openedModelCopy } from '../src/eval/opened-model';
 
 const [dir, folder] = process.argv.slice(2);
 if (!folder) throw new Error('usage: sweep-labelled.ts <modelDir> <folder>');
 const card = JSON.parse(readFileSync(join(dir, 'model.json'), 'utf8'));
 const work = mkdtempSync(join(tmpdir(), 'tiandi-sweep-'));
-const open = join(work, 'model');
-cpSync(dir, open, { recursive: true, filter: (p) => !p.includes('.chips') });
+const open = openedModelCopy(dir, card, work);
 const pre = card.verifier.prefilter;
-writeFileSync(
-  join(open, 'model.json'),
-  JSON.stringify({ ...card, verifier: { ...card.verifier, threshold: 0, ...(pre ? { prefilter: { ...pre, threshold: 0 } } : {}) } }),
-);
 
 const images = readdirSync(folder)
   .filter((f) => f.endsWith('.tif'))
