@@ -18,6 +18,16 @@ const root = resolve(here, '../../..');
 // TIANDI_CLI_BUILD_DIR: build elsewhere (the test does, so CLIs other tests start never see a half-swapped build).
 export const OUT_DIR = process.env.TIANDI_CLI_BUILD_DIR ?? join(root, 'node_modules', '.cache', 'tiandi-cli');
 
+/**
+ * Pure-JavaScript npm packages bundled into the build rather than loaded from node_modules: Node's ES-module loader
+ * resolves, reads and links each file of a package on its own (zod alone is ~95 files), which cost `tiandi scan`
+ * more at start-up than evaluating them does. Only packages with no native code and no file paths relative to
+ * their own modules (import.meta.url, __dirname) belong here; the others (sharp, onnxruntime-node, geotiff's
+ * worker pool, tsx…) stay external.
+ */
+const BUNDLED = ['zod', 'proj4', 'polyclip-ts', 'rbush', '@noble/hashes', 'fzstd', 'cli-progress', 'geotiff', '@petamoriken/float16', 'xml-utils', 'quick-lru'];
+const bundled = (spec) => BUNDLED.some((p) => spec === p || spec.startsWith(`${p}/`));
+
 async function build() {
   // esbuild comes with tsx (a dependency of the CLI).
   const req = createRequire(createRequire(join(here, '..', 'package.json')).resolve('tsx'));
@@ -41,9 +51,10 @@ async function build() {
       {
         name: 'tiandi',
         setup(b) {
-          // npm packages stay external; workspace packages (@tiandi/*, TypeScript sources) are bundled.
+          // npm packages stay external, but for the pure-JavaScript ones in BUNDLED; workspace packages (@tiandi/*,
+          // TypeScript sources) are bundled.
           b.onResolve({ filter: /^[^./]/ }, (a) =>
-            a.path.startsWith('@tiandi/') || a.path.startsWith('node:') ? undefined : { path: a.path, external: true },
+            a.path.startsWith('@tiandi/') || a.path.startsWith('node:') || bundled(a.path) ? undefined : { path: a.path, external: true },
           );
           b.onLoad({ filter: /\.(ts|mts)$/ }, async (a) => {
             const src = await readFile(a.path, 'utf8');
