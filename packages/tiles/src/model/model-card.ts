@@ -1,6 +1,7 @@
 import { closestWord } from '@tiandi/geo';
 import { z } from 'zod';
 import { TilesError } from '../errors';
+import { WINDOW_VIEWS } from '../verify/views';
 
 const Channel = z.enum(['R', 'G', 'B']);
 
@@ -99,6 +100,18 @@ export const ModelCardSchema = z
        * without the verifier reading their full-resolution windows.
        */
       prefilter: VerifierStage.strict().optional(),
+      /**
+       * Optional test-time views: each verifier window is scored as each listed view (`as_read`, `low_pass`
+       * [1 4 1]/6, `flip_x`, `flip_y`) and the scores combined (`min`, or `mean_logit`) into the window's score.
+       * Absent: the window as read, once.
+       */
+      views: z
+        .object({
+          views: z.array(z.enum(WINDOW_VIEWS)).min(1).max(8),
+          combine: z.enum(['min', 'mean_logit']),
+        })
+        .strict()
+        .optional(),
     })
       .strict()
       .optional(),
@@ -134,7 +147,8 @@ export type ModelCard = Readonly<z.infer<typeof ModelCardSchema>>;
 
 const KNOWN: Record<string, string[]> = {
   '': ['name', 'version', 'task', 'input', 'output', 'gsd_m', 'tile_stride', 'classes', 'positive_class', 'thresholds', 'training', 'metrics', 'verifier'],
-  verifier: ['model', 'threshold', 'max_windows', 'max_gsd_m', 'calibration', 'prefilter'],
+  verifier: ['model', 'threshold', 'max_windows', 'max_gsd_m', 'calibration', 'prefilter', 'views'],
+  'verifier.views': ['views', 'combine'],
   'verifier.prefilter': ['model', 'threshold', 'max_windows'],
   input: ['name', 'size', 'channels', 'scale', 'mean', 'std'],
   output: ['name', 'activation', 'stride'],

@@ -9,6 +9,8 @@ import { scanImages } from './scan-images';
 import { openGeoTiffSource } from '../read/open-geotiff-source';
 import { localDistanceM } from '../read/georef';
 import { loadModelCard } from './load-model';
+import { parseModelCard, type ModelCard } from '../model/model-card';
+import type { RgbRaster } from '../read/resample-area';
 import {
   calibrate,
   loadVerifier,
@@ -364,4 +366,74 @@ describe('readingOrder', () => {
     const striped = { layout: { tiled: false, blockHeight: 1 } } as never;
     expect(Array.from(readingOrder(striped, centres))).toEqual([3, 0, 1, 4, 2]);
   });
+});
+
+describe("the verifier's test-time views (card verifier.views)", () => {
+  const DEFAULT_MODEL = join(dirname(fileURLToPath(import.meta.url)), '../../../../models/poppy-synth');
+
+  /** Seeded 64-px windows: stripes of two colours at a slant with noise (a mirror image differs), one partly no-data. */
+  function windows(n: number): RgbRaster[] {
+    let s = 7;
+    const rnd = () => (s = (s * 1664525 + 1013904223) >>> 0) / 2 ** 32;
+    return Array.from({ length: n }, (_, i) => {
+      const rgb = new Uint8Array(64 * 64 * 3),
+        valid = new Uint8Array(64 * 64).fill(1);
+      const a = [rnd() * 255, rnd() * 255, rnd() * 255],
+        b = [rnd() * 255, rnd() * 255, rnd() * 255];
+      for (let p = 0; p < 64 * 64; p++) {
+        const x = p % 64,
+          y = (p - x) / 64;
+        const col = (x + 2 * y + i) % 9 < 3 ? a : b;
+        for (let c = 0; c < 3; c++) rgb[p * 3 + c] = Math.max(0, Math.min(255, col[c] + (rnd() - 0.5) * 60));
+      }
+      if (i === n - 1) valid.fill(0, 0, 64 * 6);
+      return { width: 64, height: 64, rgb, valid, allValid: i !== n - 1 };
+    });
+  }
+  const mirrored = (r: RgbRaster): RgbRaster => {
+    const rgb = new Uint8Array(r.rgb.length),
+      valid = new Uint8Array(r.valid.length);
+    for (let p = 0; p < valid.length; p++) {
+      const x = p % 64,
+        q = p - x + 63 - x;
+      valid[p] = r.valid[q];
+      rgb.set(r.rgb.subarray(q * 3, q * 3 + 3), p * 3);
+    }
+    return { ...r, rgb, valid };
+  };
+
+  it('scores each window in every view the card lists and keeps the lowest, or the mean logit', async () => {
+    const card = await loadModelCard(DEFAULT_MODEL);
+    const withViews = (views: unknown) => twoStageCopy(card, views);
+    const plain = (await loadVerifier(DEFAULT_MODEL, card))!;
+    const ws = windows(6);
+    const asRead = await scoreWindows(plain, ws);
+    const flipped = await scoreWindows(plain, ws.map(mirrored));
+    // The mirror image scores lower on some windows (0.14 as read, 0.05 mirrored on one), so the views decide something here.
+    expect(Math.max(...asRead.map((v, i) => v - flipped[i]))).toBeGreaterThan(0.05);
+    const min = (await loadVerifier(DEFAULT_MODEL, await withViews({ views: ['as_read', 'flip_x'], combine: 'min' })))!;
+    const mean = (await loadVerifier(DEFAULT_MODEL, await withViews({ views: ['as_read', 'flip_x'], combine: 'mean_logit' })))!;
+    expect(min.views).toEqual({ views: ['as_read', 'flip_x'], combine: 'min' });
+    const byMin = await scoreWindows(min, ws);
+    const byMean = await scoreWindows(mean, ws);
+    const logit = (p: number) => Math.log(p / (1 - p));
+    for (let i = 0; i < ws.length; i++) {
+      expect(byMin[i]).toBeCloseTo(Math.min(asRead[i], flipped[i]), 5);
+      expect(logit(byMean[i])).toBeCloseTo((logit(asRead[i]) + logit(flipped[i])) / 2, 3);
+    }
+    // A card without views scores the window as read, once.
+    expect(plain.views).toBeUndefined();
+    for (const v of [plain, min, mean]) await v.model?.release();
+  });
+
+  it('refuses an unknown view or combination, naming the key', async () => {
+    const card = await loadModelCard(DEFAULT_MODEL);
+    await expect(twoStageCopy(card, { views: ['as_read', 'rotate_45'], combine: 'min' })).rejects.toMatchObject({ code: 'TIANDI_E_BAD_MODEL_CARD' });
+    await expect(twoStageCopy(card, { views: ['as_read'], combine: 'max' })).rejects.toThrow(/verifier\.views\.combine/);
+  });
+
+  /** The default model's card with `verifier.views` set, parsed as a card file would be. */
+  async function twoStageCopy(card: ModelCard, views: unknown): Promise<ModelCard> {
+    return parseModelCard({ ...card, verifier: { ...card.verifier, views } });
+  }
 });

@@ -5,6 +5,7 @@ import { writeTileTensorFrom } from '../model/tile-tensor';
 import type { GeoTiffSource } from '../read/open-geotiff-source';
 import type { RgbRaster } from '../read/resample-area';
 import { GSD_LIMIT_SLACK, snapWhole } from '../scan/scan-plan';
+import { applyView, combineViews, type VerifierViews, type WindowView } from '../verify/views';
 import { loadModel, loadModelCard, type LoadedModel } from './load-model';
 
 /** The second stage of a model whose card has a `verifier` block. */
@@ -21,6 +22,8 @@ export interface Verifier {
   maxGsdM?: number;
   /** Maps its best window score to the share of candidates so scored that were poppy (card `verifier.calibration`). */
   calibration?: { scores: number[]; probabilities: number[] };
+  /** Test-time views each window is scored in, and how their scores combine (card `verifier.views`); absent: the window as read. */
+  views?: VerifierViews;
 }
 
 /** The verifier judges imagery up to 2.5 × its own GSD when its card says nothing (0.125 m for a 5-cm verifier). */
@@ -68,9 +71,10 @@ type StageBlock = { model: string; threshold: number; max_windows: number };
  */
 export async function loadVerifier(modelDir: string, card: ModelCard, o: StageLoadOptions & { prefilter?: boolean } = {}): Promise<Verifier | undefined> {
   if (!card.verifier) return undefined;
-  const { prefilter, max_gsd_m, calibration, ...stage } = card.verifier;
+  const { prefilter, max_gsd_m, calibration, views, ...stage } = card.verifier;
   const verifier = await loadStage(modelDir, stage, 'verifier', o);
   verifier.maxGsdM = max_gsd_m;
+  if (views) verifier.views = views;
   if (calibration) verifier.calibration = { scores: calibration.scores, probabilities: calibration.probabilities };
   if (prefilter && o.prefilter !== false) {
     try {
@@ -199,26 +203,43 @@ export async function mapConcurrent<T>(n: number, limit: number, fn: (i: number)
   return out;
 }
 
-/** Scores windows with the verifier, in batches; returns one poppy probability per window. */
+/** Scores windows with the verifier, in batches; returns one poppy probability per window (its views combined, if any). */
 export async function scoreWindows(v: Verifier, rasters: RgbRaster[]): Promise<number[]> {
   if (!v.model) throw new TilesError('TIANDI_E_INTERNAL', 'verifier loaded without its model');
+  const model = v.model;
   const S = v.card.input.size,
     C = v.card.input.channels.length;
+  const views: readonly WindowView[] = v.views?.views ?? ['as_read'];
+  const V = views.length;
   // Small batches return to the event loop often, so the next windows' reads are issued between them.
   const BATCH = 16;
   // Two buffers in turn: one is filled while the other's batch is scored on the models' thread.
-  const buffers = [new Float32Array(BATCH * C * S * S), new Float32Array(BATCH * C * S * S)];
+  const buffers = [new Float32Array(BATCH * V * C * S * S), new Float32Array(BATCH * V * C * S * S)];
   const scored: Promise<Float32Array[]>[] = [];
   for (let i = 0; i < rasters.length; i += BATCH) {
     // The buffer about to be filled is free once the batch sent from it two batches ago is scored.
     if (scored.length >= 2) await scored[scored.length - 2];
     const batch = buffers[scored.length % 2];
     const n = Math.min(BATCH, rasters.length - i);
-    // A window known valid everywhere skips the mask (the same values: its mask is all ones).
-    for (let k = 0; k < n; k++) writeTileTensorFrom(rasters[i + k].rgb, rasters[i + k].valid, S, 0, rasters[i + k].allValid === true, v.card, batch, k);
-    const p = v.model.infer(batch, n);
+    for (let k = 0; k < n; k++) writeViews(v, rasters[i + k], views, batch, k * V);
+    const p = model.infer(batch, n * V);
     p.catch(() => undefined); // its error is thrown where it is awaited
     scored.push(p);
   }
-  return (await Promise.all(scored)).flatMap((scores) => scores.map((s) => s[0]));
+  const probs = (await Promise.all(scored)).flatMap((scores) => scores.map((s) => s[0]));
+  if (!v.views) return probs;
+  const { combine } = v.views;
+  return Array.from({ length: rasters.length }, (_, w) => combineViews(probs.slice(w * V, (w + 1) * V), combine));
+}
+
+/** Writes one window into batch slots `slot`, `slot + 1`, … once per view, each transformed into its view. */
+function writeViews(v: Verifier, r: RgbRaster, views: readonly WindowView[], batch: Float32Array, slot: number): void {
+  const S = v.card.input.size,
+    C = v.card.input.channels.length;
+  const allValid = r.allValid === true;
+  views.forEach((view, j) => {
+    // A window known valid everywhere skips the mask (the same values: its mask is all ones).
+    writeTileTensorFrom(r.rgb, r.valid, S, 0, allValid, v.card, batch, slot + j);
+    applyView(view, batch, (slot + j) * C * S * S, C, S, allValid ? undefined : r.valid);
+  });
 }
