@@ -64,6 +64,11 @@ export class PagedCells<T extends CellArray> {
     return Math.min(pages, Math.max(2 * across + 2, Math.floor((o.cacheBytes ?? 16 << 20) / pageBytes))) * pageBytes;
   }
 
+  /** Page edge in cells: page (px, py) holds cells [px·edge, (px + 1)·edge) × [py·edge, (py + 1)·edge). */
+  get pageEdge(): number {
+    return this.edge;
+  }
+
   /** The value of cell (x, y). */
   at(x: number, y: number): number {
     return this.pageOf(x, y)[((y & (this.edge - 1)) << this.shift) | (x & (this.edge - 1))];

@@ -20,6 +20,10 @@ export function ringArea(r: Ring): number {
   return s / 2;
 }
 
+/** Edge directions, y down: right, down, left, up. */
+const DX = [1, 0, -1, 0];
+const DY = [0, 1, 0, -1];
+
 /**
  * Traces the outlines of the cells where `inside(x, y)` within [x0, x1) × [y0, y1) along cell edges.
  * Rings follow the cell boundary, turning towards the interior at pinch vertices so every ring is simple;
@@ -27,61 +31,35 @@ export function ringArea(r: Ring): number {
  */
 export function outlineRings(inside: (x: number, y: number) => boolean, x0: number, y0: number, x1: number, y1: number): GridPolygon[] {
   const W = x1 - x0 + 1;
-  const key = (x: number, y: number) => (y - y0) * W + (x - x0);
-  // Directed edges keyed by start vertex; up to two per vertex (pinch).
-  const out = new Map<number, [number, number, number, number][]>();
-  const add = (ax: number, ay: number, bx: number, by: number) => {
-    const k = key(ax, ay);
-    const l = out.get(k);
-    if (l) l.push([ax, ay, bx, by]);
-    else out.set(k, [[ax, ay, bx, by]]);
-  };
-  const at = (x: number, y: number) => x >= x0 && x < x1 && y >= y0 && y < y1 && inside(x, y);
-  for (let y = y0; y < y1; y++)
-    for (let x = x0; x < x1; x++) {
-      if (!at(x, y)) continue;
-      if (!at(x, y - 1)) add(x, y, x + 1, y);
-      if (!at(x + 1, y)) add(x + 1, y, x + 1, y + 1);
-      if (!at(x, y + 1)) add(x + 1, y + 1, x, y + 1);
-      if (!at(x - 1, y)) add(x, y + 1, x, y);
-    }
+  const out = boundaryEdges(inside, x0, y0, x1, y1);
   const rings: Ring[] = [];
+  const pts: number[] = [];
   for (;;) {
-    const startList = out.values().next();
-    if (startList.done) break;
-    const first = startList.value[0];
-    const ring: Ring = [];
-    let e = first;
+    const start = out.entries().next();
+    if (start.done) break;
+    let k = start.value[0];
+    let d = (start.value[1] & 7) - 1;
+    pts.length = 0;
     for (;;) {
-      const k = key(e[0], e[1]);
-      const l = out.get(k)!;
-      l.splice(l.indexOf(e), 1);
-      if (l.length === 0) out.delete(k);
-      ring.push([e[0], e[1]]);
-      const nk = key(e[2], e[3]);
+      // Take edge (k, d) out; the vertex's other edge, if any, becomes its first.
+      const v = out.get(k)!;
+      const rest = (v & 7) - 1 === d ? v >> 3 : v & 7;
+      if (rest) out.set(k, rest);
+      else out.delete(k);
+      const x = (k % W) + x0;
+      const y = ((k / W) | 0) + y0;
+      pts.push(x, y);
+      const nk = (y + DY[d] - y0) * W + (x + DX[d] - x0);
       const next = out.get(nk);
-      if (!next) break;
-      const dx = e[2] - e[0];
-      const dy = e[3] - e[1];
-      let best = next[0];
-      let bestCross = -Infinity;
-      for (const c of next) {
-        const cross = dx * (c[3] - c[1]) - dy * (c[2] - c[0]);
-        if (cross > bestCross) {
-          bestCross = cross;
-          best = c;
-        }
-      }
-      e = best;
+      if (next === undefined) break;
+      // The edge turning most to the left (largest cross product), the first on a tie.
+      let best = (next & 7) - 1;
+      const second = (next >> 3) - 1;
+      if (second >= 0 && DX[d] * DY[second] - DY[d] * DX[second] > DX[d] * DY[best] - DY[d] * DX[best]) best = second;
+      k = nk;
+      d = best;
     }
-    // Drop collinear vertices.
-    const clean: Ring = [];
-    for (let i = 0; i < ring.length; i++) {
-      const p = ring[(i - 1 + ring.length) % ring.length];
-      const c = ring[i];
-      const n = ring[(i + 1) % ring.length];
-      if ((c[0] - p[0]) * (n[1] - c[1]) - (c[1] - p[1]) * (n[0] - c[0]) !== 0) clean.push(c);
-    }
+    const clean = dropCollinear(pts);
     if (clean.length >= 4) rings.push(clean);
   }
   const outers = rings.filter((r) => ringArea(r) > 0).map((outer) => ({ outer, holes: [] as Ring[] }));
@@ -93,4 +71,58 @@ export function outlineRings(inside: (x: number, y: number) => boolean, x0: numb
     owner?.holes.push(h);
   }
   return outers;
+}
+
+/**
+ * The boundary of the inside cells as directed edges, keyed by start vertex ((y − y0)·W + x − x0) in the order first
+ * met; a vertex has at most two (a pinch), packed in the order added as 1 + direction, the second shifted by 3 bits.
+ * Each cell is asked once, a row ahead, and no array is made an edge: tracing's garbage once came mostly from here.
+ */
+function boundaryEdges(inside: (x: number, y: number) => boolean, x0: number, y0: number, x1: number, y1: number): Map<number, number> {
+  const W = x1 - x0 + 1;
+  const out = new Map<number, number>();
+  const add = (k: number, dir: number) => {
+    const v = out.get(k);
+    out.set(k, v === undefined ? dir + 1 : v | ((dir + 1) << 3));
+  };
+  // Rows of inside flags with a cell of margin each side: above, this one, below.
+  let above = new Uint8Array(x1 - x0 + 2);
+  let row = new Uint8Array(x1 - x0 + 2);
+  let below = new Uint8Array(x1 - x0 + 2);
+  const fill = (r: Uint8Array, y: number) => {
+    for (let x = x0; x < x1; x++) r[x - x0 + 1] = inside(x, y) ? 1 : 0;
+  };
+  if (y0 < y1) fill(row, y0);
+  for (let y = y0; y < y1; y++) {
+    if (y + 1 < y1) fill(below, y + 1);
+    else below.fill(0);
+    const k = (y - y0) * W - x0;
+    for (let x = x0; x < x1; x++) {
+      const i = x - x0 + 1;
+      if (!row[i]) continue;
+      if (!above[i]) add(k + x, 0);
+      if (!row[i + 1]) add(k + x + 1, 1);
+      if (!below[i]) add(k + W + x + 1, 2);
+      if (!row[i - 1]) add(k + W + x, 3);
+    }
+    const t = above;
+    above = row;
+    row = below;
+    below = t;
+  }
+  return out;
+}
+
+/** The ring of vertices `pts` (x, y flat) without its collinear ones. */
+function dropCollinear(pts: number[]): Ring {
+  const n = pts.length / 2;
+  const clean: Ring = [];
+  for (let i = 0; i < n; i++) {
+    const p = (i - 1 + n) % n;
+    const q = (i + 1) % n;
+    const cx = pts[2 * i];
+    const cy = pts[2 * i + 1];
+    if ((cx - pts[2 * p]) * (pts[2 * q + 1] - cy) - (cy - pts[2 * p + 1]) * (pts[2 * q] - cx) !== 0) clean.push([cx, cy]);
+  }
+  return clean;
 }

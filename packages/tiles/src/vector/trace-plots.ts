@@ -16,11 +16,6 @@ export interface TraceOptions {
   labels?: PagedCellsOptions;
 }
 
-/** A score grid read cell by cell (row-major index): an array, or a paged grid. */
-export interface CellReader {
-  get(i: number): number;
-}
-
 /** One traced plot in heatmap-cell coordinates. */
 export interface GridPlot {
   polygons: GridPolygon[];
@@ -38,38 +33,76 @@ export interface GridPlot {
  * Traces candidate plots on a score grid (NaN = no data): hysteresis thresholds, 4-connected components,
  * specks below `minCells` dropped, small holes filled, outlines traced and simplified.
  */
-export function tracePlots(grid: Float32Array | CellReader, width: number, height: number, o: TraceOptions): GridPlot[] {
-  const n = width * height;
-  const scores: CellReader = grid instanceof Float32Array ? { get: (i) => grid[i] } : grid;
+export function tracePlots(grid: Float32Array | PagedCells<Float32Array>, width: number, height: number, o: TraceOptions): GridPlot[] {
+  const scores = grid instanceof Float32Array ? pagedCopy(grid, width, height) : grid;
   // 0 unvisited, 1 in the component being traced, 2 in a finished component (1 byte a cell, not 4).
   const label = new PagedCells(Uint8Array, width, height, o.labels);
   try {
-    return traceAll(scores, width, height, label, n, o);
+    return traceAll(scores, width, height, label, o);
   } finally {
     label.close();
   }
 }
 
-function traceAll(scores: CellReader, width: number, height: number, label: PagedCells<Uint8Array>, n: number, o: TraceOptions): GridPlot[] {
+/** A row-major score array as an in-memory paged grid, so one tracing loop serves both. */
+function pagedCopy(a: Float32Array, width: number, height: number): PagedCells<Float32Array> {
+  const g = new PagedCells(Float32Array, width, height);
+  for (let y = 0; y < height; y++) {
+    for (let x0 = 0; x0 < width; x0 += 128) {
+      const page = g.page(x0 >> 7, y >> 7, true);
+      page.set(a.subarray(y * width + x0, y * width + Math.min(width, x0 + 128)), (y & 127) << 7);
+    }
+  }
+  return g;
+}
+
+/**
+ * Looks for seeds row by row, reading the scores a page row at a time (the page array, not a look-up a cell: this
+ * loop visits every cell of the heatmap while the rest of the scan waits), and traces each unlabelled seed's plot.
+ */
+function traceAll(scores: PagedCells<Float32Array>, width: number, height: number, label: PagedCells<Uint8Array>, o: TraceOptions): GridPlot[] {
   const plots: GridPlot[] = [];
-  for (let s = 0; s < n; s++) {
-    // The score first: most cells are under the seed threshold, and a paged label costs a page lookup a cell.
-    if (!(scores.get(s) >= o.high) || label.get(s) !== 0) continue;
-    const c = growComponent(scores, width, height, label, s, o.low);
-    const box = filledBox(c, label);
-    const area = c.cells.length + fillSmallHoles(box, o.minCells);
-    for (const cell of c.cells) label.set(cell, 2);
-    if (area < o.minCells) continue;
-    const tol = o.simplifyCells ?? 0.5;
-    const polygons = outlineRings((x, y) => box.filled[(y - c.minY + 1) * box.bw + (x - c.minX + 1)] === 1, c.minX, c.minY, c.maxX + 1, c.maxY + 1).map(
-      (p) => ({
-        outer: simplifyRing(p.outer, tol),
-        holes: p.holes.map((h) => simplifyRing(h, tol)),
-      }),
-    );
-    plots.push({ polygons, cells: area, scoreMax: c.max, scoreMean: c.sum / c.cells.length, seed: s, cellIndices: Int32Array.from(c.cells) });
+  const edge = scores.pageEdge;
+  const high = o.high;
+  for (let y = 0; y < height; y++) {
+    const row = (y & (edge - 1)) * edge;
+    for (let px = 0; px < scores.pagesAcross; px++) {
+      const x0 = px * edge;
+      const n = Math.min(edge, width - x0);
+      let page = scores.page(px, (y / edge) | 0);
+      for (let lx = 0; lx < n; lx++) {
+        // The score first: most cells are under the seed threshold, and a paged label costs a page lookup a cell.
+        if (!(page[row + lx] >= high) || label.at(x0 + lx, y) !== 0) continue;
+        const plot = tracePlot(scores, width, height, label, y * width + x0 + lx, o);
+        if (plot) plots.push(plot);
+        // Tracing read other pages: this one may have left memory and its array been reused.
+        page = scores.page(px, (y / edge) | 0);
+      }
+    }
   }
   return plots;
+}
+
+/** The plot grown from seed `s`, or undefined when it is a speck; its cells are labelled finished either way. */
+function tracePlot(
+  scores: PagedCells<Float32Array>,
+  width: number,
+  height: number,
+  label: PagedCells<Uint8Array>,
+  s: number,
+  o: TraceOptions,
+): GridPlot | undefined {
+  const c = growComponent(scores, width, height, label, s, o.low);
+  const box = filledBox(c, width);
+  const area = c.cells.length + fillSmallHoles(box, o.minCells);
+  for (const cell of c.cells) label.set(cell, 2);
+  if (area < o.minCells) return undefined;
+  const tol = o.simplifyCells ?? 0.5;
+  const polygons = outlineRings((x, y) => box.filled[(y - c.minY + 1) * box.bw + (x - c.minX + 1)] === 1, c.minX, c.minY, c.maxX + 1, c.maxY + 1).map((p) => ({
+    outer: simplifyRing(p.outer, tol),
+    holes: p.holes.map((h) => simplifyRing(h, tol)),
+  }));
+  return { polygons, cells: area, scoreMax: c.max, scoreMean: c.sum / c.cells.length, seed: s, cellIndices: Int32Array.from(c.cells) };
 }
 
 /** A 4-connected component grown from a seed: its cells (in visiting order), bounding box and score sum and maximum. */
@@ -83,15 +116,14 @@ interface Component {
   max: number;
 }
 
-/** Grows the component of cell `s` through 4-connected cells scoring at least `low`, labelling them 1. */
-function growComponent(scores: CellReader, width: number, height: number, label: PagedCells<Uint8Array>, s: number, low: number): Component {
-  const next = 1;
+/**
+ * Grows the component of cell `s` through 4-connected cells scoring at least `low`, labelling them 1. Neighbours
+ * are read by (x, y), with no closure a neighbour: this runs once a scan, before the JIT has warmed up to it.
+ */
+function growComponent(scores: PagedCells<Float32Array>, width: number, height: number, label: PagedCells<Uint8Array>, s: number, low: number): Component {
   const c: Component = { cells: [], minX: width, minY: height, maxX: -1, maxY: -1, sum: 0, max: 0 };
   const stack: number[] = [s];
-  const grow = (j: number) => {
-    if (label.get(j) === 0 && scores.get(j) >= low) label.set(j, next), stack.push(j);
-  };
-  label.set(s, next);
+  label.set(s, 1);
   while (stack.length) {
     const i = stack.pop()!;
     c.cells.push(i);
@@ -101,13 +133,13 @@ function growComponent(scores: CellReader, width: number, height: number, label:
     if (x > c.maxX) c.maxX = x;
     if (y < c.minY) c.minY = y;
     if (y > c.maxY) c.maxY = y;
-    const v = scores.get(i);
+    const v = scores.at(x, y);
     c.sum += v;
     if (v > c.max) c.max = v;
-    if (x > 0) grow(i - 1);
-    if (x < width - 1) grow(i + 1);
-    if (y > 0) grow(i - width);
-    if (y < height - 1) grow(i + width);
+    if (x > 0 && label.at(x - 1, y) === 0 && scores.at(x - 1, y) >= low) label.put(x - 1, y, 1), stack.push(i - 1);
+    if (x < width - 1 && label.at(x + 1, y) === 0 && scores.at(x + 1, y) >= low) label.put(x + 1, y, 1), stack.push(i + 1);
+    if (y > 0 && label.at(x, y - 1) === 0 && scores.at(x, y - 1) >= low) label.put(x, y - 1, 1), stack.push(i - width);
+    if (y < height - 1 && label.at(x, y + 1) === 0 && scores.at(x, y + 1) >= low) label.put(x, y + 1, 1), stack.push(i + width);
   }
   return c;
 }
@@ -120,13 +152,14 @@ interface Box {
   outside: Uint8Array;
 }
 
-function filledBox(c: Component, label: PagedCells<Uint8Array>): Box {
+function filledBox(c: Component, width: number): Box {
   const bw = c.maxX - c.minX + 3;
   const bh = c.maxY - c.minY + 3;
-  // The plot's cells: label 1 marks the component being traced, all inside its bounding box (never the margin).
+  // The plot's cells are the component's, all inside its bounding box (never the margin).
   const filled = new Uint8Array(bw * bh);
-  for (let by = 1; by < bh - 1; by++) {
-    for (let bx = 1; bx < bw - 1; bx++) if (label.at(bx + c.minX - 1, by + c.minY - 1) === 1) filled[by * bw + bx] = 1;
+  for (const i of c.cells) {
+    const x = i % width;
+    filled[((i - x) / width - c.minY + 1) * bw + (x - c.minX + 1)] = 1;
   }
   // Background reachable from the margin (4-connected) is outside; the rest of the background is holes. Read from
   // `filled`, not the paged labels, and with no array a neighbour: this ran for every cell of every candidate's box.
@@ -162,15 +195,9 @@ function fillSmallHoles(box: Box, minCells: number): number {
     while (hq.length) {
       const j = hq.pop()!;
       hole.push(j);
-      const bx = j % bw;
-      const by = (j - bx) / bw;
-      for (const [nx, ny] of [
-        [bx - 1, by],
-        [bx + 1, by],
-        [bx, by - 1],
-        [bx, by + 1],
-      ]) {
-        const k = ny * bw + nx;
+      // Left, right, up, down. A hole never touches the margin (outside), so its neighbours are inside the box.
+      for (let d = 0; d < 4; d++) {
+        const k = d === 0 ? j - 1 : d === 1 ? j + 1 : d === 2 ? j - bw : j + bw;
         if (outside[k] || filled[k] || seenHole[k]) continue;
         seenHole[k] = 1;
         hq.push(k);
