@@ -14,6 +14,8 @@ export interface KeepSpec {
   path: string;
   /** Bytes each thread may keep in it (a share of the temp folder's room). */
   limitBytes: number;
+  /** Bytes of kept blocks each thread may hold while they are written (the memory plan's `keptWriteBytes`). */
+  inFlightBytes: number;
   /** Boxes asked for before the first row: swath edges and the digest's windows. */
   boxes: PixelBox[];
   /** A cell scoring at least this may be a candidate's (the low threshold, less a rounding margin). */

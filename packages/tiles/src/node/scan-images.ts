@@ -18,6 +18,7 @@ import {
   FOOTPRINT_CACHE_BYTES,
   HEATMAP_CACHE_BYTES,
   keepLevelBytes,
+  keptWriteBytes,
   memoryPlan,
   reducedLevelFactor,
   scanUnits,
@@ -338,8 +339,9 @@ async function prepareKeptBlocks(run: ScanRun, src: GeoTiffSource, plan: ScanPla
   const limitBytes = Math.min(src.width * src.height * 4, (await freeTempBytes()) / 4) / Math.max(1, run.threads);
   if (!level0 || !(limitBytes > 0)) return undefined;
   const path = join(tmpdir(), `tiandi-level-${process.pid}-${k}-kept.bin`);
+  const inFlightBytes = keptWriteBytes(src, plan);
   if (
-    !(await src.keepBlocks(path, true, limitBytes).then(
+    !(await src.keepBlocks(path, true, limitBytes, inFlightBytes).then(
       () => true,
       () => false,
     ))
@@ -351,6 +353,7 @@ async function prepareKeptBlocks(run: ScanRun, src: GeoTiffSource, plan: ScanPla
   const spec: KeepSpec = {
     path,
     limitBytes,
+    inFlightBytes,
     boxes,
     hotScore: stages.length ? hotScoreFor(run.thresholds.low) : Infinity,
     halfWindowPx: halfWindowPx(stages, src.gsdM),

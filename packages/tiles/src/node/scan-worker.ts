@@ -42,7 +42,7 @@ async function answer(m: WorkerRequest): Promise<void> {
         // …and the blocks it keeps (kept-blocks.ts): asked for here too, since this thread's cache holds them.
         keep =
           m.keep &&
-          (await source.keepBlocks(m.keep.path, false, m.keep.limitBytes).then(
+          (await source.keepBlocks(m.keep.path, false, m.keep.limitBytes, m.keep.inFlightBytes).then(
             () => m.keep,
             () => undefined,
           ));

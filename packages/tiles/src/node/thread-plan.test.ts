@@ -8,6 +8,8 @@ import {
   FOOTPRINT_CACHE_BYTES,
   HEATMAP_CACHE_BYTES,
   heatmapBytes,
+  KEPT_WRITES_IN_FLIGHT,
+  keptWriteBytes,
   WORKER_BYTES,
   KEEP_LEVEL_BYTES,
   keepLevelBytes,
@@ -141,7 +143,9 @@ describe('memory plan', () => {
       const m = memoryPlan(src, plan, 2);
       expect(m.threads).toBe(threads);
       expect(m.cacheBytes).toBeLessThanOrEqual(cacheBytesFor(src, plan));
-      expect(BASE_BYTES + heatmapBytes(plan) + m.threads * m.cacheBytes + (m.threads - 1) * WORKER_BYTES).toBeLessThanOrEqual(MEMORY_BUDGET_BYTES);
+      expect(BASE_BYTES + heatmapBytes(plan) + m.threads * (m.cacheBytes + keptWriteBytes(src, plan)) + (m.threads - 1) * WORKER_BYTES).toBeLessThanOrEqual(
+        MEMORY_BUDGET_BYTES,
+      );
     }
     // A striped file so wide that even one thread's tile row of strips does not fit: its cache is cut to what is left.
     const wide = file(100000, false);
@@ -153,16 +157,28 @@ describe('memory plan', () => {
     const plan = planOf(src);
     const m = memoryPlan(src, plan, 2, false);
     expect(m.threads).toBe(2);
-    // 45 MB wanted each; 40 MB fit beside two workers' heaps, more than the 36 MB without the spare.
+    // 45 MB wanted each; beside two workers' heaps and their kept blocks being written, the 36 MB without the spare fit.
     expect(m.cacheBytes).toBeLessThan(cacheBytesFor(src, plan));
     expect(m.cacheBytes).toBeGreaterThanOrEqual(leastCacheBytesFor(src, plan));
-    expect(BASE_BYTES + heatmapBytes(plan) + 2 * (m.cacheBytes + WORKER_BYTES)).toBeLessThanOrEqual(MEMORY_BUDGET_BYTES);
+    expect(BASE_BYTES + heatmapBytes(plan) + 2 * (m.cacheBytes + WORKER_BYTES + keptWriteBytes(src, plan))).toBeLessThanOrEqual(MEMORY_BUDGET_BYTES);
     // This thread scanning too, three threads' caches would not fit: two, each with all it wants, as before.
     expect(memoryPlan(src, plan, 3)).toEqual({ threads: 2, cacheBytes: cacheBytesFor(src, plan) });
     // A striped file's cache has no spare to give: one thread.
     const striped = file(40000, false);
     expect(leastCacheBytesFor(striped, planOf(striped))).toBe(cacheBytesFor(striped, planOf(striped)));
     expect(memoryPlan(striped, planOf(striped), 2, false).threads).toBe(1);
+  });
+
+  it('holds a few records of the kept file in flight a thread, only when the first stage reads full-resolution blocks', () => {
+    // 512² blocks with a validity byte a pixel; a band of 32 one-row strips of a 40 000-px file.
+    expect(keptWriteBytes(file(40000), planOf(file(40000)))).toBe(KEPT_WRITES_IN_FLIGHT * 512 * 512 * 4);
+    expect(keptWriteBytes(file(40000, false), planOf(file(40000, false)))).toBe(KEPT_WRITES_IN_FLIGHT * 40000 * 32 * 4);
+    // A first stage reading an overview keeps no blocks.
+    const withOverview = {
+      ...file(40000),
+      levels: [1, 2, 4].map((f) => ({ width: 40000 / f, height: 40000 / f, scaleX: f, scaleY: f })),
+    } as unknown as GeoTiffSource;
+    expect(keptWriteBytes(withOverview, planOf(withOverview))).toBe(0);
   });
 
   it('leaves every row to worker threads only on jobs of 1 000 Mpx or more, with two cores or more', () => {

@@ -149,6 +149,24 @@ export const BASE_BYTES = 340 << 20;
 export const WORKER_BYTES = 60 << 20;
 
 /**
+ * Kept blocks (kept-blocks.ts) a scanning thread may hold while they are written on the thread pool: enough that a
+ * burst of writes (a row's blocks under hot cells) does not stop the thread, few enough for the plan to afford.
+ */
+export const KEPT_WRITES_IN_FLIGHT = 4;
+
+/**
+ * Bytes each scanning thread holds for kept blocks being written, when the scan keeps blocks (its first stage reads
+ * full-resolution blocks): {@link KEPT_WRITES_IN_FLIGHT} records of the kept file (a block, or a band of strips,
+ * with a validity byte a pixel), else 0.
+ */
+export function keptWriteBytes(src: GeoTiffSource, plan: ScanPlan): number {
+  if (levelFor(src, plan) !== src.levels[0]) return 0;
+  const { blockWidth: bw, blockHeight: bh } = src.layout;
+  const rows = src.layout.tiled ? bh : Math.max(1, Math.floor(STRIP_BAND_ROWS / bh)) * bh;
+  return KEPT_WRITES_IN_FLIGHT * bw * rows * 4;
+}
+
+/**
  * Memory for the heatmap's pages (sums, weights, flags; tracing's labels later take a seventh more, when blocks
  * are freed): the rest of the heatmap waits on disk (paged-cells.ts). Whole in memory it was 7 bytes a cell,
  * 89 MB at 1.6 Gpx, 1.1 GB at 20 Gpx.
@@ -182,7 +200,8 @@ export function leastCacheBytesFor(src: GeoTiffSource, plan: ScanPlan): number {
  * cache stays empty during the first stage. As many threads as asked while every thread's cache fits — the
  * spare quarter of a tiled file's cache gives way first, to the threads' heaps — else fewer (a wide striped
  * file: one tile row of strips is 170 MB at 40 000 px), and at the last one thread with the cache that is left
- * (blocks may then be decoded twice, but memory stays bounded).
+ * (blocks may then be decoded twice, but memory stays bounded). Each thread's kept blocks being written
+ * ({@link keptWriteBytes}) come out of what is left for its cache.
  */
 export function memoryPlan(
   src: GeoTiffSource,
@@ -194,11 +213,12 @@ export function memoryPlan(
   const want = cacheBytesFor(src, plan);
   const least = leastCacheBytesFor(src, plan);
   const free = budget - BASE_BYTES - heatmapBytes(plan);
+  const writes = keptWriteBytes(src, plan);
   for (let t = Math.max(1, threads); t > 1; t--) {
-    const each = Math.min(want, Math.floor((free - (here ? t - 1 : t) * WORKER_BYTES) / t));
+    const each = Math.min(want, Math.floor((free - (here ? t - 1 : t) * WORKER_BYTES) / t) - writes);
     if (each >= least) return { threads: t, cacheBytes: each };
   }
-  return { threads: 1, cacheBytes: Math.max(16 << 20, Math.min(want, free - (here ? 0 : WORKER_BYTES))) };
+  return { threads: 1, cacheBytes: Math.max(16 << 20, Math.min(want, free - (here ? 0 : WORKER_BYTES) - writes)) };
 }
 
 /** TIFF Compression 7: JPEG, decoded by libjpeg-turbo (sharp) on the thread pool, not on the scanning thread. */

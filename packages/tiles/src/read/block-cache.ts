@@ -6,10 +6,10 @@ export class BlockCache<T extends { byteLength: number }> {
   /** Blocks decoded (cache misses), for tests and benchmarks. */
   decodes = 0;
 
-  /** `onEvict` is told of every block dropped from the cache (to recycle its buffers). */
+  /** `onEvict` is told of every block dropped from the cache, with its key (to recycle its buffers, or write it first). */
   constructor(
     public maxBytes: number,
-    private readonly onEvict?: (v: T) => void,
+    private readonly onEvict?: (v: T, key: string) => void,
   ) {}
 
   /** Changes the byte budget, evicting the least recently used blocks if needed. */
@@ -19,7 +19,7 @@ export class BlockCache<T extends { byteLength: number }> {
       if (this.bytes <= this.maxBytes || this.entries.size <= 1) break;
       this.entries.delete(k);
       this.bytes -= old.byteLength;
-      this.onEvict?.(old);
+      this.onEvict?.(old, k);
     }
   }
 
@@ -61,13 +61,13 @@ export class BlockCache<T extends { byteLength: number }> {
       if (this.bytes <= this.maxBytes || this.entries.size <= 1) break;
       this.entries.delete(k);
       this.bytes -= old.byteLength;
-      this.onEvict?.(old);
+      this.onEvict?.(old, k);
     }
   }
 
   /** Drops everything. */
   clear(): void {
-    if (this.onEvict) for (const v of this.entries.values()) this.onEvict(v);
+    if (this.onEvict) for (const [k, v] of this.entries) this.onEvict(v, k);
     this.entries.clear();
     this.bytes = 0;
   }

@@ -4,6 +4,7 @@ import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import { writeGeoTiff } from '../write/index';
 import { openGeoTiffSource, type GeoTiffSource } from './open-geotiff-source';
+import { KeptBlockFile } from './kept-blocks';
 import { gdal, gdalAvailable } from '../testing/gdal-available';
 
 const W = 1000;
@@ -71,17 +72,28 @@ async function readAll(src: GeoTiffSource): Promise<{ rgb: Buffer; valid: number
   return out;
 }
 
+/** Bytes of one record of the kept file of a 256² tiled test file (a band of strips is smaller). */
+const RECORD = 256 * 256 * 4;
+
 describe('kept blocks', () => {
-  for (const name of ['rgb-jpeg', 'rgba-deflate', 'striped']) {
-    it(`${name}: blocks kept while cached, or when next decoded, read back byte for byte without decoding`, async (ctx) => {
+  // Written at once (no write buffers), or on the thread pool through one buffer: blocks then wait for it, cached.
+  for (const [name, inFlight] of [
+    ['rgb-jpeg', 0],
+    ['rgba-deflate', 0],
+    ['striped', 0],
+    ['rgb-jpeg', RECORD],
+    ['rgba-deflate', RECORD],
+    ['striped', RECORD],
+  ] as const) {
+    it(`${name}, ${inFlight ? 'written on the thread pool' : 'written at once'}: blocks kept while cached, or when next decoded, read back byte for byte without decoding`, async (ctx) => {
       if (!files[name]) {
         ctx.skip();
         return;
       }
       const ref = await openGeoTiffSource(files[name], { cacheBytes: 0 });
       const src = await openGeoTiffSource(files[name], { cacheBytes: 64 << 20 });
-      const file = join(dir, `${name}-kept.bin`);
-      await src.keepBlocks(file, true);
+      const file = join(dir, `${name}-${inFlight}-kept.bin`);
+      await src.keepBlocks(file, true, Infinity, inFlight);
       // Half the windows' blocks are decoded (cached) before they are asked for, half after.
       for (const [x, y] of WINDOWS.slice(0, 2)) await src.readWindow([x, y, x + 64, y + 64], 64, 64);
       for (const [x, y] of WINDOWS) src.keepBlocksUnder([x, y, x + 64, y + 64]);
@@ -124,19 +136,45 @@ describe('kept blocks', () => {
     expect(existsSync(file)).toBe(false);
   });
 
-  it('blocks kept by another reader (a worker thread) are read from the same file', async () => {
-    const path = files['rgb-jpeg'];
-    const ref = await openGeoTiffSource(path, { cacheBytes: 0 });
-    const main = await openGeoTiffSource(path, { cacheBytes: 0 });
-    const worker = await openGeoTiffSource(path, { cacheBytes: 64 << 20 });
-    const file = join(dir, 'shared-kept.bin');
-    await main.keepBlocks(file, true);
-    await worker.keepBlocks(file, false);
-    for (const [x, y] of WINDOWS) worker.keepBlocksUnder([x, y, x + 64, y + 64]);
-    await readAll(worker);
-    expect(await readAll(main)).toEqual(await readAll(ref));
-    expect(main.blocksDecoded()).toBe(0);
-    await Promise.all([ref.close(), worker.close(), main.close()]);
-    expect(existsSync(file)).toBe(false);
+  for (const inFlight of [0, 2 * RECORD]) {
+    it(`blocks kept by another reader (a worker thread) are read from the same file once it is done with them (${inFlight ? 'written on the thread pool' : 'written at once'})`, async () => {
+      const path = files['rgb-jpeg'];
+      const ref = await openGeoTiffSource(path, { cacheBytes: 0 });
+      const main = await openGeoTiffSource(path, { cacheBytes: 0 });
+      const worker = await openGeoTiffSource(path, { cacheBytes: 64 << 20 });
+      const file = join(dir, `shared-${inFlight}-kept.bin`);
+      await main.keepBlocks(file, true);
+      await worker.keepBlocks(file, false, Infinity, inFlight);
+      for (const [x, y] of WINDOWS) worker.keepBlocksUnder([x, y, x + 64, y + 64]);
+      await readAll(worker);
+      // As a worker closes the image when its rows are done: blocks it deferred or was writing are then in the file.
+      await worker.dropKeptBlocks();
+      expect(await readAll(main)).toEqual(await readAll(ref));
+      expect(main.blocksDecoded()).toBe(0);
+      await Promise.all([ref.close(), worker.close(), main.close()]);
+      expect(existsSync(file)).toBe(false);
+    });
+  }
+
+  it('a block being written is read from its copy, whatever then happens to the decoded arrays, and from the file once written', async () => {
+    const g = { blocksAcross: 2, blocksDown: 1, blockWidth: 4, blockHeight: 2 };
+    const file = await KeptBlockFile.open(join(dir, 'pending-kept.bin'), g, true, Infinity, 4 * 2 * 4);
+    const rgb = Uint8Array.from({ length: 24 }, (_, i) => i + 1);
+    const valid = Uint8Array.from({ length: 8 }, (_, i) => i % 2);
+    const into = (n: number) => new Uint8Array(n);
+    expect(file.keep(1, 0, { width: 4, rows: 2, rgb, valid, byteLength: 32 })).toBe(true);
+    // The one buffer is in flight: the next block would be written here and now.
+    expect(file.full()).toBe(true);
+    rgb.fill(0);
+    valid.fill(1);
+    const pending = await file.read(1, 0, 4, 2, into);
+    expect(Array.from(pending!.rgb)).toEqual(Array.from({ length: 24 }, (_, i) => i + 1));
+    expect(Array.from(pending!.valid!)).toEqual([0, 1, 0, 1, 0, 1, 0, 1]);
+    await file.flush();
+    expect(file.full()).toBe(false);
+    const written = await file.read(1, 0, 4, 2, into);
+    expect(written).toEqual(pending);
+    expect(await file.read(0, 0, 4, 2, into)).toBeNull();
+    await file.close();
   });
 });

@@ -30,9 +30,10 @@ export interface LevelReader {
   dropReduced(): Promise<void>;
   /**
    * From now on, keeps decoded blocks of `base` asked for with {@link keepUnder} in the file at `path` (created when
-   * `create`; see kept-blocks.ts), and reads kept blocks back from it instead of decoding them again.
+   * `create`; see kept-blocks.ts), and reads kept blocks back from it instead of decoding them again. At most
+   * `inFlightBytes` of them are held while being written (0: each is written before the reader goes on).
    */
-  keepInto(base: IfdInfo, path: string, create: boolean, limitBytes?: number): Promise<void>;
+  keepInto(base: IfdInfo, path: string, create: boolean, limitBytes?: number, inFlightBytes?: number): Promise<void>;
   /** Asks that the blocks under [x0, x1) × [y0, y1) of the kept level be kept: at once while cached, else when next decoded. */
   keepUnder(x0: number, y0: number, x1: number, y1: number): void;
   /** Closes the kept blocks' file (removing it when this reader created it). */
@@ -68,6 +69,11 @@ interface Kept {
   wanted: Set<string>;
   /** Blocks this reader has kept. */
   written: Set<string>;
+  /**
+   * Cached blocks to keep once a write buffer is free (every one was in flight when they were asked for), by cache
+   * key: written on the thread pool when one is, or here when the cache drops them first.
+   */
+  deferred: Map<string, [number, number]>;
 }
 
 /** What the stages of one reader share: the open file, its caches and the files of levels made on the way. */
@@ -306,16 +312,49 @@ function writeReduced(_ctx: ReaderContext, r: Reduced, bx: number, by: number, t
   });
 }
 
-/** Keeps a block in the kept file; a failing disk only means the block is decoded again when read again. */
+/** The block cache's key of block (bx, by) of a level read in blocks of `perBand` strips (1: tiles). */
+const blockKey = (info: IfdInfo, bx: number, by: number, perBand: number) => (perBand > 1 ? `${info.index}:b${by}` : `${info.index}:${bx}:${by}`);
+
+/** Keeps a block in the kept file; past its limit, or on a failing disk, the block is decoded again when read again. */
 function keepBlock(k: Kept, bx: number, by: number, block: RgbBlock): void {
   const key = `${bx}:${by}`;
   try {
-    k.file.write(bx, by, block);
-    k.written.add(key);
+    if (k.file.keep(bx, by, block)) k.written.add(key);
   } catch {
     // Not kept: read again, it is decoded again.
   }
   k.wanted.delete(key);
+}
+
+/** Keeps a cached block now if a write buffer is free, else once one is (or when the cache drops it). */
+function keepCached(k: Kept, bx: number, by: number, block: RgbBlock, cacheKey: string): void {
+  if (!k.file.full()) keepBlock(k, bx, by, block);
+  else {
+    k.deferred.set(cacheKey, [bx, by]);
+    k.wanted.delete(`${bx}:${by}`);
+  }
+}
+
+/** Keeps deferred blocks still cached while write buffers are free (told when one is). */
+function keepDeferred(ctx: ReaderContext, k: Kept): void {
+  for (const [cacheKey, [bx, by]] of k.deferred) {
+    if (k.file.full()) return;
+    const block = ctx.cache.peek(cacheKey);
+    if (!block) continue; // still being decoded: kept when a buffer is next free, or when dropped
+    k.deferred.delete(cacheKey);
+    keepBlock(k, bx, by, block);
+  }
+}
+
+/** A block leaves the cache: a deferred one is kept first (written here when no buffer is free), then its buffer recycled. */
+function onEvicted(ctx: ReaderContext, block: RgbBlock, cacheKey: string): void {
+  const k = ctx.kept;
+  const at = k?.deferred.get(cacheKey);
+  if (k && at) {
+    k.deferred.delete(cacheKey);
+    keepBlock(k, at[0], at[1], block);
+  }
+  ctx.buffers.evicted(block);
 }
 
 /** What a freshly decoded block of the base level feeds: the reduced level being built, and the kept blocks when asked for. */
@@ -323,15 +362,14 @@ async function afterDecode(ctx: ReaderContext, info: IfdInfo, bx: number, by: nu
   const r = ctx.reduced;
   if (r?.feeding && info === r.base) await writeReduced(ctx, r, bx, by, reduceBlock(r.file.geometry, block));
   const k = ctx.kept;
-  if (k && info === k.base && k.wanted.has(`${bx}:${by}`)) keepBlock(k, bx, by, block);
+  if (k && info === k.base && k.wanted.has(`${bx}:${by}`)) keepCached(k, bx, by, block, blockKey(info, bx, by, stripsPerBand(info)));
 }
 
 /** Block (bx, by) of a level read in blocks of `perBand` strips (1: tiles): from the cache, the kept file, or decoded. */
 function levelBlock(ctx: ReaderContext, info: IfdInfo, bx: number, by: number, perBand: number, sig?: AbortSignal): Promise<RgbBlock> {
   const r = ctx.reduced;
   if (r && info === r.info) return reducedTile(ctx, r, bx, by, sig);
-  const key = perBand > 1 ? `${info.index}:b${by}` : `${info.index}:${bx}:${by}`;
-  return ctx.cache.get(key, async () => {
+  return ctx.cache.get(blockKey(info, bx, by, perBand), async () => {
     const { into, settle } = ctx.buffers.forBlock();
     const k = ctx.kept;
     if (k && info === k.base) {
@@ -472,8 +510,9 @@ function keepBlocksUnder(ctx: ReaderContext, k: Kept, x0: number, y0: number, x1
     for (let bx = bx0; bx <= bx1; bx++) {
       const key = `${bx}:${by}`;
       if (k.written.has(key)) continue;
-      const cached = ctx.cache.peek(perBand > 1 ? `${info.index}:b${by}` : `${info.index}:${bx}:${by}`);
-      if (cached) keepBlock(k, bx, by, cached);
+      const cacheKey = blockKey(info, bx, by, perBand);
+      const cached = ctx.cache.peek(cacheKey);
+      if (cached) keepCached(k, bx, by, cached, cacheKey);
       else k.wanted.add(key);
     }
   }
@@ -504,24 +543,41 @@ async function openReduced(base: IfdInfo, factor: number, file: string, create: 
 }
 
 /** Opens the kept blocks' file of `base` (blocks, or bands of strips as they are read). */
-async function openKept(base: IfdInfo, file: string, create: boolean, limitBytes?: number): Promise<Kept> {
+async function openKept(base: IfdInfo, file: string, create: boolean, limitBytes?: number, inFlightBytes?: number): Promise<Kept> {
   const bh = base.blockHeight * stripsPerBand(base);
   const geometry = { blocksAcross: base.blocksAcross, blocksDown: Math.ceil(base.height / bh), blockWidth: base.blockWidth, blockHeight: bh };
-  return { base, file: await KeptBlockFile.open(file, geometry, create, limitBytes), wanted: new Set(), written: new Set() };
+  return {
+    base,
+    file: await KeptBlockFile.open(file, geometry, create, limitBytes, inFlightBytes),
+    wanted: new Set(),
+    written: new Set(),
+    deferred: new Map(),
+  };
 }
 
 /** The reader state of one open file: its handle, decode buffers and block caches. */
 function readerContext(o: { fh: FileHandle; path: string; bigEndian: boolean; noData?: number; cacheBytes: number }, buffers: DecodeBuffers): ReaderContext {
-  return {
+  const ctx: ReaderContext = {
     fh: o.fh,
     path: o.path,
     bigEndian: o.bigEndian,
     noData: o.noData,
     buffers,
-    cache: new BlockCache<RgbBlock>(o.cacheBytes, (block) => buffers.evicted(block)),
+    cache: new BlockCache<RgbBlock>(o.cacheBytes, (block, key) => onEvicted(ctx, block, key)),
     maskCache: new BlockCache<Uint8Array>(32 * 1024 * 1024),
     count: { bandExtraStrips: 0, notDecoded: 0 },
   };
+  return ctx;
+}
+
+/** Closes the kept blocks' file once the deferred blocks still cached are kept and every write is done. */
+async function closeKept(ctx: ReaderContext, k: Kept): Promise<void> {
+  for (const [cacheKey, [bx, by]] of k.deferred) {
+    const block = ctx.cache.peek(cacheKey);
+    if (block) keepBlock(k, bx, by, block);
+  }
+  k.deferred.clear();
+  await k.file.close();
 }
 
 /** Reads the pixel box [rx0, rx1) × [ry0, ry1) of level `info` into a pooled region, masked by `m` when the level has one. */
@@ -575,9 +631,13 @@ export function createLevelReader(o: { fh: FileHandle; path: string; bigEndian: 
       if (ctx.reduced) ctx.reduced.feeding = false;
     },
     dropReduced,
-    keepInto: async (base, file, create, limitBytes) => {
-      await ctx.kept?.file.close();
-      ctx.kept = await openKept(base, file, create, limitBytes);
+    keepInto: async (base, file, create, limitBytes, inFlightBytes) => {
+      const old = ctx.kept;
+      ctx.kept = undefined;
+      if (old) await closeKept(ctx, old);
+      const k = await openKept(base, file, create, limitBytes, inFlightBytes);
+      k.file.onRoom = () => keepDeferred(ctx, k);
+      ctx.kept = k;
     },
     keepUnder: (x0, y0, x1, y1) => {
       if (ctx.kept) keepBlocksUnder(ctx, ctx.kept, x0, y0, x1, y1);
@@ -585,7 +645,7 @@ export function createLevelReader(o: { fh: FileHandle; path: string; bigEndian: 
     dropKept: async () => {
       const k = ctx.kept;
       ctx.kept = undefined;
-      await k?.file.close();
+      if (k) await closeKept(ctx, k);
     },
     setCacheBytes: (bytes) => {
       ctx.cache.resize(bytes);

@@ -82,8 +82,9 @@ export interface GeoTiffSource {
    * Keeps full-resolution blocks asked for with {@link keepBlocksUnder} in the temporary file `file` (created when
    * `create`, else another thread's; kept-blocks.ts) and reads them back from it rather than decoding them again.
    * This source keeps at most `limitBytes` (the temp folder's room); blocks past it are decoded again when read again.
+   * At most `inFlightBytes` of kept blocks are held while written on the thread pool (the memory plan's share).
    */
-  keepBlocks(file: string, create: boolean, limitBytes?: number): Promise<void>;
+  keepBlocks(file: string, create: boolean, limitBytes?: number, inFlightBytes?: number): Promise<void>;
   /** Asks that the full-resolution blocks under a pixel box be kept: at once while cached, else when next decoded. */
   keepBlocksUnder(box: PixelBox): void;
   /** Closes the kept blocks' file (removed by the thread that created it). */
@@ -379,8 +380,8 @@ function buildSource(o: OpenedTiff, blocks: BlockReader, options: OpenGeoTiffOpt
       reducedLevel = pendingReduced = undefined;
       await blocks.dropReduced();
     },
-    async keepBlocks(file, create, limitBytes) {
-      await blocks.keepInto(levels[0].ifd, file, create, limitBytes);
+    async keepBlocks(file, create, limitBytes, inFlightBytes) {
+      await blocks.keepInto(levels[0].ifd, file, create, limitBytes, inFlightBytes);
     },
     keepBlocksUnder: ([x0, y0, x1, y1]) => blocks.keepUnder(Math.floor(x0), Math.floor(y0), Math.ceil(x1), Math.ceil(y1)),
     dropKeptBlocks: () => blocks.dropKept(),
