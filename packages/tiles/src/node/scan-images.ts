@@ -19,6 +19,7 @@ import {
   HEATMAP_CACHE_BYTES,
   keepLevelBytes,
   keptWriteBytes,
+  lzwThreadFits,
   memoryPlan,
   reducedLevelFactor,
   scanUnits,
@@ -33,6 +34,7 @@ import { loadVerifier, mapConcurrent, type Verifier, type VerifierWindow } from 
 import { removeOrphanLevels } from '../read/reduced-level';
 import { JPEG_COMPRESSION, preloadJpegDecoder } from '../read/codecs';
 import { runFirstStage } from './first-stage';
+import { LzwThread } from './lzw-thread';
 import { digestWindows } from './image-digests';
 import { halfWindowPx, hotScoreFor, swathEdgeBoxes, type KeepSpec } from './keep-plan';
 
@@ -233,7 +235,7 @@ function thresholdsFor(card: ModelCard, threshold: number | undefined): ModelCar
  * hides behind real work; shorter jobs need no workers. Fewer threads when their block caches would not fit the
  * memory budget (wide striped files), and this thread scans too when the workers alone would be one.
  */
-function planThreads(opened: OpenedImage[], options: ScanImagesOptions): { threads: number; nWorkers: number; here: boolean } {
+function planThreads(opened: OpenedImage[], options: ScanImagesOptions): { threads: number; nWorkers: number; here: boolean; asked: number } {
   const images = opened.map((o) => ({ mpx: (o.src.width * o.src.height) / 1e6, compression: o.src.layout.compression }));
   const cores = availableParallelism();
   const asked = Math.max(1, options.workers ?? defaultThreads(images, cores));
@@ -242,10 +244,10 @@ function planThreads(opened: OpenedImage[], options: ScanImagesOptions): { threa
   const away = options.inThisThread === false || (options.inThisThread === undefined && leaveRowsToWorkers(images, cores) && fit(false) > 1);
   if (away) {
     const threads = fit(false);
-    return { threads, nWorkers: threads, here: false };
+    return { threads, nWorkers: threads, here: false, asked };
   }
   const threads = fit(true);
-  return { threads, nWorkers: Math.min(threads - 1, maxRows - 1), here: true };
+  return { threads, nWorkers: Math.min(threads - 1, maxRows - 1), here: true, asked };
 }
 
 /** Everything the images of one scan share: options, model, threads, and progress so far. */
@@ -258,6 +260,8 @@ interface ScanRun {
   threads: number;
   /** Whether this thread scans tile rows too (else it hands them out to the worker threads). */
   here: boolean;
+  /** Threads asked for (or chosen for the job's size) before the memory plan had its say. */
+  asked: number;
   workers: { worker: ScanWorker; ready: Promise<boolean> }[];
   /** The thread this one's models (first stage, prefilter, verifier) run on. */
   onnx?: OnnxThread;
@@ -474,6 +478,10 @@ async function scanImage(run: ScanRun, o: OpenedImage, k: number, last: boolean)
   const kept = await prepareKeptBlocks(run, src, plan, k);
   const reduced = kept ? undefined : await prepareReducedLevel(run, src, plan, k, keep);
   const rows = new ImageRows(run, o, k);
+  // A striped LZW file left to this thread alone: half of each band's strips are decoded on a thread of their own.
+  const lzw =
+    run.here && run.threads === 1 && lzwThreadFits(src, plan, run.asked, availableParallelism()) ? await LzwThread.start().catch(() => undefined) : undefined;
+  src.decodeStripsWith(lzw);
   try {
     await runFirstStage({
       path,
@@ -502,6 +510,8 @@ async function scanImage(run: ScanRun, o: OpenedImage, k: number, last: boolean)
     rows.acc.close();
     throw err;
   } finally {
+    src.decodeStripsWith(undefined);
+    await lzw?.terminate();
     rows.foot.close();
     src.setCacheBytes(0);
     await src.dropReducedLevel();
@@ -617,7 +627,7 @@ export async function scanImages(options: ScanImagesOptions): Promise<ScanSummar
   // Batches of about 2 MB of input: activations of a big model grow with the batch, per thread.
   const batchSize = options.batchSize ?? Math.max(1, Math.min(8, Math.floor((2 << 20) / (card.input.channels.length * card.input.size ** 2 * 4))));
   const thresholds = thresholdsFor(card, options.threshold);
-  const { threads, nWorkers, here } = planThreads(opened, options);
+  const { threads, nWorkers, here, asked } = planThreads(opened, options);
   const run: ScanRun = {
     options,
     modelDir,
@@ -626,6 +636,7 @@ export async function scanImages(options: ScanImagesOptions): Promise<ScanSummar
     thresholds,
     threads,
     here,
+    asked,
     workers: [],
     images: opened.length,
     tilesTotal: opened.reduce((s, o) => s + o.plan.tilesAcross * o.plan.tilesDown, 0),

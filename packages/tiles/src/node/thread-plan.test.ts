@@ -10,6 +10,8 @@ import {
   heatmapBytes,
   KEPT_WRITES_IN_FLIGHT,
   keptWriteBytes,
+  LZW_THREAD_BYTES,
+  lzwThreadFits,
   WORKER_BYTES,
   KEEP_LEVEL_BYTES,
   keepLevelBytes,
@@ -179,6 +181,20 @@ describe('memory plan', () => {
       levels: [1, 2, 4].map((f) => ({ width: 40000 / f, height: 40000 / f, scaleX: f, scaleY: f })),
     } as unknown as GeoTiffSource;
     expect(keptWriteBytes(withOverview, planOf(withOverview))).toBe(0);
+  });
+
+  it('gives a striped LZW file left to one thread a thread decoding strips, when more were asked for and its memory fits', () => {
+    const striped = file(40000, false);
+    const plan = planOf(striped);
+    expect(lzwThreadFits(striped, plan, 2, 2)).toBe(true);
+    expect(BASE_BYTES + heatmapBytes(plan) + memoryPlan(striped, plan, 2).cacheBytes + keptWriteBytes(striped, plan) + LZW_THREAD_BYTES).toBeLessThanOrEqual(
+      MEMORY_BUDGET_BYTES,
+    );
+    // One thread asked for, one core, a tiled file (its threads scan), or a striped file so wide its cache takes the rest.
+    expect(lzwThreadFits(striped, plan, 1, 2)).toBe(false);
+    expect(lzwThreadFits(striped, plan, 2, 1)).toBe(false);
+    expect(lzwThreadFits(file(40000), planOf(file(40000)), 2, 2)).toBe(false);
+    expect(lzwThreadFits(file(100000, false), planOf(file(100000, false)), 2, 2)).toBe(false);
   });
 
   it('leaves every row to worker threads only on jobs of 1 000 Mpx or more, with two cores or more', () => {

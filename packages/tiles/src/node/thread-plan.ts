@@ -221,6 +221,25 @@ export function memoryPlan(
   return { threads: 1, cacheBytes: Math.max(16 << 20, Math.min(want, free - (here ? 0 : WORKER_BYTES) - writes)) };
 }
 
+/** Memory of the LZW thread (lzw-thread.ts): its Node heap and the strips of the jobs it holds (half a band each, both ways). */
+export const LZW_THREAD_BYTES = 32 << 20;
+
+/**
+ * Whether a striped LZW file that the plan leaves to one thread (a tile row of wide strips fills the memory a second
+ * scanning thread would need) gets a thread decoding half of each band's strips: when more threads were asked for
+ * (`asked`), a core is there for it, and the plan has its memory left. LZW decoding was about two fifths of that
+ * one thread's work, the second core mostly idle.
+ */
+export function lzwThreadFits(src: GeoTiffSource, plan: ScanPlan, asked: number, cores: number): boolean {
+  if (src.layout.tiled || src.layout.compression !== LZW || asked < 2 || cores < 2) return false;
+  const m = memoryPlan(src, plan, asked);
+  if (m.threads > 1) return false;
+  return BASE_BYTES + heatmapBytes(plan) + m.cacheBytes + keptWriteBytes(src, plan) + LZW_THREAD_BYTES <= MEMORY_BUDGET_BYTES;
+}
+
+/** TIFF Compression 5. */
+const LZW = 5;
+
 /** TIFF Compression 7: JPEG, decoded by libjpeg-turbo (sharp) on the thread pool, not on the scanning thread. */
 const JPEG = 7;
 

@@ -1,7 +1,7 @@
 import { createHash } from 'node:crypto';
 import { mkdir, readFile, rename, stat, writeFile } from 'node:fs/promises';
 import { createRequire } from 'node:module';
-import { join, resolve } from 'node:path';
+import { basename, join, resolve } from 'node:path';
 import { fileURLToPath, pathToFileURL } from 'node:url';
 
 /**
@@ -13,11 +13,17 @@ import { fileURLToPath, pathToFileURL } from 'node:url';
  * with the model loaded); native ones (onnxruntime-node, sharp) stay external.
  * Resolves to undefined when esbuild is unavailable or the build fails: the caller falls back to tsx.
  */
-let pending: Promise<URL | undefined> | undefined;
+const pending = new Map<string, Promise<URL | undefined>>();
 
 export function scanWorkerBundle(): Promise<URL | undefined> {
-  pending ??= build().catch(() => undefined);
-  return pending;
+  return workerBundle(new URL('./scan-worker.ts', import.meta.url));
+}
+
+/** The bundle of the worker module at `entry` (a TypeScript file), built as {@link scanWorkerBundle}'s is. */
+export function workerBundle(entry: URL): Promise<URL | undefined> {
+  let p = pending.get(entry.href);
+  if (!p) pending.set(entry.href, (p = build(fileURLToPath(entry)).catch(() => undefined)));
+  return p;
 }
 
 interface Meta {
@@ -37,15 +43,14 @@ async function fresh(metaPath: string): Promise<boolean> {
   }
 }
 
-async function build(): Promise<URL | undefined> {
-  const entry = fileURLToPath(new URL('./scan-worker.ts', import.meta.url));
+async function build(entry: string): Promise<URL | undefined> {
   const req = createRequire(createRequire(import.meta.url).resolve('tsx'));
   const esbuildPath = req.resolve('esbuild');
   const nm = esbuildPath.slice(0, esbuildPath.lastIndexOf('node_modules') + 'node_modules'.length);
   const esbuild = req('esbuild') as typeof import('esbuild');
   const key = createHash('sha1').update(`${entry}\0${esbuild.version}\0${process.version}\0bundled-js-deps`).digest('hex').slice(0, 12);
   const dir = join(nm, '.cache', 'tiandi-tiles');
-  const out = join(dir, `scan-worker-${key}.mjs`);
+  const out = join(dir, `${basename(entry, '.ts')}-${key}.mjs`);
   const metaPath = `${out}.json`;
   if (await fresh(metaPath)) return pathToFileURL(out);
   await mkdir(dir, { recursive: true });

@@ -3,7 +3,7 @@ import { TilesError, type TilesErrorCode } from '../errors';
 import type { WorkerReply, WorkerRequest } from './worker-protocol';
 
 /** The parent's flags minus tsx's loader (`--import tsx`, `--loader tsx`…): the bundled worker is plain JavaScript. */
-function withoutTsx(argv: string[]): string[] {
+export function withoutTsx(argv: string[]): string[] {
   const out: string[] = [];
   for (let i = 0; i < argv.length; i++) {
     const a = argv[i];

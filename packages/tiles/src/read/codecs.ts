@@ -7,7 +7,7 @@ import { undoRgbPredictorWasm } from './wasm/kernels';
 import { TilesError } from '../errors';
 
 /** Decoded bytes of one block: the output size zlib is told to expect. */
-const blockBytes = (l: BlockLayout) => l.blockWidth * l.blockHeight * l.samples * Math.ceil(l.bitsPerSample / 8);
+export const blockBytes = (l: BlockLayout) => l.blockWidth * l.blockHeight * l.samples * Math.ceil(l.bitsPerSample / 8);
 
 /** Native zlib, synchronously, into a buffer of the block's size, recycled when `into` gives one ({@link inflateInto}). */
 const deflate: BlockDecoder = async (b, layout, into) => {

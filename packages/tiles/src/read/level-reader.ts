@@ -1,7 +1,7 @@
 import type { FileHandle } from 'node:fs/promises';
 import { TilesError, throwIfAborted } from '../errors';
 import { BlockCache } from './block-cache';
-import { undoFloatPredictor, undoHorizontalPredictor, type BlockLayout } from './codecs';
+import { blockBytes, undoFloatPredictor, undoHorizontalPredictor, type BlockLayout } from './codecs';
 import type { IfdInfo } from './ifd-info';
 import type { RgbRaster } from './resample-area';
 import { hasValidity, toMaskBlock, toRgbBlock, type RgbBlock } from './rgb-block';
@@ -38,8 +38,18 @@ export interface LevelReader {
   keepUnder(x0: number, y0: number, x1: number, y1: number): void;
   /** Closes the kept blocks' file (removing it when this reader created it). */
   dropKept(): Promise<void>;
+  /** From now on, hands part of each band of LZW strips to `d` (another thread) while this one decodes the rest; undefined: none. */
+  decodeStripsWith(d: StripDecoder | undefined): void;
   setCacheBytes(bytes: number): void;
   clear(): void;
+}
+
+/** Decodes LZW strips on another thread (node/lzw-thread.ts). */
+export interface StripDecoder {
+  /** Whether it takes another job now (else this thread decodes the whole band: the strips held stay bounded). */
+  idle(): boolean;
+  /** Decodes each of `strips` into `expected` bytes (fewer when a strip ends early, as {@link lzwDecode}). */
+  lzw(strips: Uint8Array[], expected: number): Promise<Uint8Array[]>;
 }
 
 /**
@@ -89,7 +99,11 @@ interface ReaderContext {
   count: { bandExtraStrips: number; notDecoded: number };
   reduced?: Reduced;
   kept?: Kept;
+  strips?: StripDecoder;
 }
+
+/** TIFF Compression 5. */
+const LZW = 5;
 
 const rowsOf = (info: IfdInfo, by: number) => Math.min(info.blockHeight, info.height - by * info.blockHeight);
 
@@ -135,7 +149,7 @@ function swapToHostOrder(raw: Uint8Array, bits: number): Uint8Array {
   return raw;
 }
 
-/** Decompresses one block and undoes its predictor and byte order. */
+/** Decompresses one block (or takes it `decompressed` elsewhere) and undoes its predictor and byte order. */
 async function decodeRaw(
   ctx: ReaderContext,
   info: IfdInfo,
@@ -143,10 +157,11 @@ async function decodeRaw(
   layout: BlockLayout,
   rows: number,
   into?: (n: number) => Uint8Array,
+  decompressed?: Promise<Uint8Array>,
 ): Promise<Uint8Array> {
   let raw: Uint8Array;
   try {
-    raw = await info.decoder(bytes, layout, into);
+    raw = await (decompressed ?? info.decoder(bytes, layout, into));
   } catch (err) {
     throw corrupt(ctx.path, `数据损坏 cannot decode a block (${(err as Error).message?.slice(0, 100)}): the file is corrupt; export it again`);
   }
@@ -289,13 +304,27 @@ async function decodeBandInPlace(
   for (let s = s0; s < s1; s++) rowsTotal += rowsOf(info, s);
   const rgb = into(w * rowsTotal * 3);
   const valid = hasValidity(info, ctx.noData) ? new Uint8Array(w * rowsTotal) : null;
+  const bytesOf = async (s: number) => {
+    const off = Number(info.offsets[s]);
+    return together ? together.chunk.subarray(off - together.lo, off - together.lo + Number(info.byteCounts[s])) : (await readBlockBytes(ctx, info, s, sig))!;
+  };
+  // The band's later strips decoded on another thread meanwhile, when there is one and it has room.
+  const { mid, away } = await decodeAway(ctx, info, s0, s1, bytesOf);
   let r = 0;
   for (let s = s0; s < s1; s++) {
     const rows = rowsOf(info, s);
-    const off = Number(info.offsets[s]);
-    const n = Number(info.byteCounts[s]);
-    const bytes = together ? together.chunk.subarray(off - together.lo, off - together.lo + n) : (await readBlockBytes(ctx, info, s, sig))!;
-    const raw = await decodeRaw(ctx, info, bytes, layout, rows, into);
+    const raw =
+      s < mid || !away
+        ? await decodeRaw(ctx, info, await bytesOf(s), layout, rows, into)
+        : await decodeRaw(
+            ctx,
+            info,
+            new Uint8Array(0),
+            layout,
+            rows,
+            into,
+            away.then((raws) => raws[s - mid]),
+          );
     checkSamples(ctx, info, info.samples, rows, [raw]);
     toRgbBlock(info, [raw], rows, ctx.noData, { rgb: rgb.subarray(w * r * 3, w * (r + rows) * 3), valid: valid?.subarray(w * r, w * (r + rows)) ?? null });
     r += rows;
@@ -303,6 +332,24 @@ async function decodeBandInPlace(
   // decodes() counts strips, not bands.
   ctx.count.bandExtraStrips += s1 - s0 - 1;
   return { width: w, rows: rowsTotal, rgb, valid, byteLength: rgb.byteLength + (valid?.byteLength ?? 0) };
+}
+
+/** LZW strips a band may hand to another thread: its later half (this thread converts every strip into the band). */
+async function decodeAway(
+  ctx: ReaderContext,
+  info: IfdInfo,
+  s0: number,
+  s1: number,
+  bytesOf: (s: number) => Promise<Uint8Array>,
+): Promise<{ mid: number; away?: Promise<Uint8Array[]> }> {
+  const d = ctx.strips;
+  if (!d || info.compression !== LZW || s1 - s0 < 2 || !d.idle()) return { mid: s1 };
+  const mid = s0 + ((s1 - s0) >> 1);
+  const strips: Uint8Array[] = [];
+  for (let s = mid; s < s1; s++) strips.push(await bytesOf(s));
+  const away = d.lzw(strips, blockBytes(layoutOf(info, info.samples)));
+  away.catch(() => undefined); // awaited, and its error reported as a corrupt block, strip by strip
+  return { mid, away };
 }
 
 /** A disk that fails (full /tmp) only costs speed: tiles not written are made again when read. */
@@ -641,6 +688,9 @@ export function createLevelReader(o: { fh: FileHandle; path: string; bigEndian: 
     },
     keepUnder: (x0, y0, x1, y1) => {
       if (ctx.kept) keepBlocksUnder(ctx, ctx.kept, x0, y0, x1, y1);
+    },
+    decodeStripsWith: (d) => {
+      ctx.strips = d;
     },
     dropKept: async () => {
       const k = ctx.kept;

@@ -8,7 +8,7 @@ import { groundSampleDistance, implausibleGeoref, pixelToWgs84 } from './georef'
 import { resolveGeoref } from './sidecar-georef';
 import { ifdInfo, type IfdInfo } from './ifd-info';
 import { LIMITS } from './limits';
-import { createLevelReader } from './level-reader';
+import { createLevelReader, type StripDecoder } from './level-reader';
 import { resampleArea, type RgbRaster } from './resample-area';
 
 /** A pixel box [x0, y0, x1, y1) in full-resolution pixel coordinates (fractional allowed). */
@@ -89,6 +89,8 @@ export interface GeoTiffSource {
   keepBlocksUnder(box: PixelBox): void;
   /** Closes the kept blocks' file (removed by the thread that created it). */
   dropKeptBlocks(): Promise<void>;
+  /** From now on, hands part of each band of LZW strips to `d`, another thread, while this one decodes the rest (undefined: none). */
+  decodeStripsWith(d: StripDecoder | undefined): void;
   close(): Promise<void>;
 }
 
@@ -385,6 +387,7 @@ function buildSource(o: OpenedTiff, blocks: BlockReader, options: OpenGeoTiffOpt
     },
     keepBlocksUnder: ([x0, y0, x1, y1]) => blocks.keepUnder(Math.floor(x0), Math.floor(y0), Math.ceil(x1), Math.ceil(y1)),
     dropKeptBlocks: () => blocks.dropKept(),
+    decodeStripsWith: (d) => blocks.decodeStripsWith(d),
     async close() {
       reducedLevel = pendingReduced = undefined;
       await blocks.dropReduced();

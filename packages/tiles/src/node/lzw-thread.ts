@@ -1,0 +1,70 @@
+import { Worker } from 'node:worker_threads';
+import type { StripDecoder } from '../read/level-reader';
+import { workerBundle } from './worker-bundle';
+import { withoutTsx } from './worker-pool';
+
+/** Jobs (halves of a band of strips) the thread holds at once: one decoding, one waiting, so it never idles. */
+export const LZW_JOBS_IN_FLIGHT = 2;
+
+/**
+ * A thread that LZW-decodes strips for the thread scanning a striped file (level-reader's {@link StripDecoder}):
+ * a wide striped file's tile row of strips leaves memory for one scanning thread only, whose LZW decoding was about
+ * two fifths of its work, the second core mostly idle. This thread holds no block cache, no model: a Node heap
+ * and at most {@link LZW_JOBS_IN_FLIGHT} jobs' strips (thread-plan's `LZW_THREAD_BYTES`).
+ */
+export class LzwThread implements StripDecoder {
+  private readonly pending = new Map<number, { resolve: (raws: Uint8Array[]) => void; reject: (e: Error) => void }>();
+  private seq = 0;
+  private dead: Error | undefined;
+
+  private constructor(private readonly worker: Worker) {
+    worker.unref();
+    worker.on('message', (r: { seq: number; raws?: Uint8Array[]; error?: string }) => {
+      const p = this.pending.get(r.seq);
+      this.pending.delete(r.seq);
+      if (!this.pending.size) worker.unref();
+      if (r.raws) p?.resolve(r.raws);
+      else p?.reject(new Error(r.error));
+    });
+    const die = (e: Error) => {
+      this.dead = e;
+      for (const p of this.pending.values()) p.reject(e);
+      this.pending.clear();
+    };
+    worker.on('error', die);
+    worker.on('exit', (code) => die(new Error(`LZW thread exited (${code})`)));
+  }
+
+  /** Starts the thread: its bundled plain-JavaScript module, or the TypeScript one through tsx when no bundle could be built. */
+  static async start(): Promise<LzwThread> {
+    const bundle = await workerBundle(new URL('./lzw-thread-worker.ts', import.meta.url));
+    return new LzwThread(
+      bundle ? new Worker(bundle, { execArgv: withoutTsx(process.execArgv) }) : new Worker(new URL('./lzw-thread-worker.mjs', import.meta.url)),
+    );
+  }
+
+  idle(): boolean {
+    return !this.dead && this.pending.size < LZW_JOBS_IN_FLIGHT;
+  }
+
+  lzw(strips: Uint8Array[], expected: number): Promise<Uint8Array[]> {
+    if (this.dead) return Promise.reject(this.dead);
+    // One copy of the strips, handed over: a view posted as it is would copy the whole buffer it is part of.
+    const ends: number[] = [];
+    let n = 0;
+    for (const s of strips) ends.push((n += s.length));
+    const packed = new Uint8Array(n);
+    strips.forEach((s, k) => packed.set(s, k ? ends[k - 1] : 0));
+    const seq = ++this.seq;
+    return new Promise((resolve, reject) => {
+      this.pending.set(seq, { resolve, reject });
+      this.worker.ref();
+      this.worker.postMessage({ seq, packed, ends, expected }, [packed.buffer]);
+    });
+  }
+
+  async terminate(): Promise<void> {
+    this.dead ??= new Error('terminated');
+    await this.worker.terminate();
+  }
+}
