@@ -13,16 +13,27 @@ export function pickWindowCells(
   blockCells: number,
 ): number[] {
   const at = grid instanceof Float32Array ? (i: number) => grid[i] : (i: number) => grid.get(i);
-  const best = new Map<number, number>();
+  // Each block's best cell and its score, each cell's score read once (a paged grid's read is a page lookup).
+  const bestCell = new Map<number, number>();
+  const bestScore = new Map<number, number>();
   const b = Math.max(1, blockCells);
   const blocksAcross = Math.ceil(width / b);
   for (let i = 0; i < cells.length; i++) {
     const c = cells[i];
+    const v = at(c);
     const x = c % width,
       y = (c - x) / width;
     const key = Math.floor(y / b) * blocksAcross + Math.floor(x / b);
-    const cur = best.get(key);
-    if (cur === undefined || at(c) > at(cur) || (at(c) === at(cur) && c < cur)) best.set(key, c);
+    const cur = bestCell.get(key);
+    const curV = bestScore.get(key);
+    if (cur === undefined || v > curV! || (v === curV && c < cur)) {
+      bestCell.set(key, c);
+      bestScore.set(key, v);
+    }
   }
-  return [...best.values()].sort((p, q) => at(q) - at(p) || p - q).slice(0, max);
+  const offers = [...bestCell.keys()].map((k) => ({ cell: bestCell.get(k)!, score: bestScore.get(k)! }));
+  return offers
+    .sort((p, q) => q.score - p.score || p.cell - q.cell)
+    .slice(0, max)
+    .map((o) => o.cell);
 }
