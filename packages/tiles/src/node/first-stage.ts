@@ -65,7 +65,14 @@ async function runHere(job: FirstStageJob, units: [number, number, number][], cl
       ahead = { box, win };
     };
     const [ty, tx0, tx1] = units[u];
-    const r = await scanRow(ty, plan, card, read, (b, n) => m.infer(b, n), { batchSize: job.batchSize, segmentTiles: SEGMENT_TILES, onLastRead, tx0, tx1 });
+    const r = await scanRow(ty, plan, card, read, (b, n) => m.infer(b, n), {
+      batchSize: job.batchSize,
+      segmentTiles: SEGMENT_TILES,
+      onLastRead,
+      tx0,
+      tx1,
+      sharedBatches: m.sharedBatches,
+    });
     keepHotCells(src, plan, r, job.keep);
     job.take(r);
     u = next;

@@ -11,9 +11,12 @@ export interface LoadedModel {
   dir: string;
   /**
    * Scores `n` tiles packed as float32 [n, C, size, size]: one Float32Array per tile
-   * (segmentation: (size/stride)² cells, row-major; classifier: 1 value).
+   * (segmentation: (size/stride)² cells, row-major; classifier: 1 value). A batch in shared memory
+   * (a SharedArrayBuffer) may be read in place until the promise settles: do not refill it before.
    */
   infer(batch: Float32Array, n: number): Promise<Float32Array[]>;
+  /** Batches in shared memory save this thread a copy of each (the model runs on another thread, which reads them there). */
+  sharedBatches?: boolean;
   release(): Promise<void>;
 }
 
@@ -136,7 +139,9 @@ export async function loadModel(dir: string, options: { threads?: number; signal
     card,
     dir: abs,
     async infer(batch, n) {
-      const input = new ort.Tensor('float32', batch.subarray(0, n * C * S * S), [n, C, S, S]);
+      // onnxruntime refuses shared memory as input: a batch there is copied out (slice makes an ordinary array).
+      const data = batch.buffer instanceof SharedArrayBuffer ? batch.slice(0, n * C * S * S) : batch.subarray(0, n * C * S * S);
+      const input = new ort.Tensor('float32', data, [n, C, S, S]);
       const out = await session.run({ [card.input.name]: input }, [card.output.name]);
       const t = out[card.output.name];
       const scores = scoresFromOutput(t.data as Float32Array, t.dims, card);

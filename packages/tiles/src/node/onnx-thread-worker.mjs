@@ -5,6 +5,27 @@ import { parentPort } from 'node:worker_threads';
 import * as ort from 'onnxruntime-node';
 
 const sessions = new Map();
+/**
+ * Arrays batches in shared memory are copied into, free ones by length: onnxruntime refuses shared memory as input.
+ * One per batch in flight: a second request is taken while the first one's run waits for its turn.
+ */
+const plain = new Map();
+
+/** The batch itself, or a copy of it when it lies in shared memory (the scanning thread then had no copy to make). */
+function plainCopy(data) {
+  if (!(data.buffer instanceof SharedArrayBuffer)) return data;
+  const p = plain.get(data.length)?.pop() ?? new Float32Array(data.length);
+  p.set(data);
+  return p;
+}
+
+/** Hands a copy made by plainCopy back once its run is over. */
+function release(copy, data) {
+  if (copy === data) return;
+  const free = plain.get(copy.length) ?? [];
+  free.push(copy);
+  plain.set(copy.length, free);
+}
 
 const metadataOf = (s) => ({
   inputNames: [...s.inputNames],
@@ -25,14 +46,16 @@ async function answer(m) {
     await s?.release();
     return {};
   }
-  const input = new ort.Tensor('float32', m.data, m.dims);
-  const out = await s.run({ [m.input]: input }, [m.output]);
+  const copy = plainCopy(m.data);
+  const input = new ort.Tensor('float32', copy, m.dims);
+  const out = await s.run({ [m.input]: input }, [m.output]).finally(() => release(copy, m.data));
   const t = out[m.output];
   // A copy of the scores, handed over without another copy.
   const data = Float32Array.from(t.data);
   input.dispose?.();
   t.dispose?.();
-  // The input goes back too, for the next batch to be copied into.
+  // The input goes back too, for the next batch to be copied into; a batch in shared memory stays where it is.
+  if (m.data.buffer instanceof SharedArrayBuffer) return { data, dims: [...t.dims], transfer: [data.buffer] };
   return { data, dims: [...t.dims], input: m.data, transfer: [data.buffer, m.data.buffer] };
 }
 

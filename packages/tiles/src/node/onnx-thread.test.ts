@@ -31,6 +31,41 @@ describe('OnnxThread: models run on a thread of their own', () => {
     }
   });
 
+  it('scores a batch in shared memory (read there, no copy on this thread) as an ordinary one, here and there', async () => {
+    const onnx = new OnnxThread();
+    try {
+      const here = await loadModel(join(MODELS, 'redness-seg'));
+      const there = await onnx.load(join(MODELS, 'redness-seg'));
+      expect(there.sharedBatches).toBe(true);
+      expect(here.sharedBatches).toBeUndefined();
+      const S = here.card.input.size;
+      const plain = Float32Array.from({ length: 2 * 3 * S * S }, (_, i) => Math.cos(i * 0.21) * 2);
+      const shared = new Float32Array(new SharedArrayBuffer(plain.byteLength));
+      shared.set(plain);
+      const expected = (await here.infer(plain, 2)).map((s) => [...s]);
+      expect((await there.infer(shared, 2)).map((s) => [...s])).toEqual(expected);
+      expect((await here.infer(shared, 2)).map((s) => [...s])).toEqual(expected);
+      // Shared batches in flight at once (the scan's double buffering): each is scored from its own copy. A large batch
+      // first keeps the thread busy, so the shared ones queue and are taken together.
+      const scales = [-1, 0.5, 2, -0.25];
+      const batches = scales.map((k) => {
+        const b = new Float32Array(new SharedArrayBuffer(plain.byteLength));
+        b.set(plain.map((v) => v * k));
+        return b;
+      });
+      const want = await Promise.all(batches.map(async (b) => (await here.infer(b.slice(), 2)).map((s) => [...s])));
+      expect(want[0]).not.toEqual(expected);
+      for (let round = 0; round < 3; round++) {
+        const [, ...got] = await Promise.all([there.infer(new Float32Array(256 * 3 * S * S), 256), ...batches.map((b) => there.infer(b, 2))]);
+        expect(got.map((scores) => scores.map((s) => [...s]))).toEqual(want);
+      }
+      await here.release();
+      await there.release();
+    } finally {
+      await onnx.terminate();
+    }
+  });
+
   it('refuses a model onnxruntime cannot load, or one the card contradicts, with the loader’s codes', async () => {
     const onnx = new OnnxThread();
     try {

@@ -62,14 +62,19 @@ export class OnnxThread {
     return {
       card,
       dir: abs,
+      sharedBatches: true,
       infer: async (batch, n) => {
-        // A copy: the caller refills its batch while this one is scored.
         const len = n * C * S * S;
+        const request = { type: 'run', session, dims: [n, C, S, S], input: card.input.name, output: card.output.name };
+        if (batch.buffer instanceof SharedArrayBuffer) {
+          // Shared memory: the models' thread copies it out there, not this one (its caller refills it only once scored).
+          const r = await this.request({ ...request, data: batch.subarray(0, len) });
+          return scoresFromOutput(r.data!, r.dims!, card);
+        }
+        // A copy: the caller may refill its batch while this one is scored.
         const data = this.spare.get(len)?.pop() ?? new Float32Array(len);
         data.set(batch.subarray(0, len));
-        const r = await this.request({ type: 'run', session, data, dims: [n, C, S, S], input: card.input.name, output: card.output.name }, [
-          data.buffer as ArrayBuffer,
-        ]);
+        const r = await this.request({ ...request, data }, [data.buffer as ArrayBuffer]);
         if (r.input) this.spare.set(len, [...(this.spare.get(len) ?? []), r.input].slice(-4));
         return scoresFromOutput(r.data!, r.dims!, card);
       },

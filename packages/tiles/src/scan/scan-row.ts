@@ -109,10 +109,16 @@ export function segmentWindow(plan: ScanPlan, ty: number, tx0: number, tx1: numb
   return [[wx0 * plan.fx, y0w * plan.fy, (wx0 + bw) * plan.fx, (y0w + S) * plan.fy], bw, S];
 }
 
-/** The tile batches of the row being scanned, reused by the next row: new ones a row (6 MB) fed the garbage collector. */
+/**
+ * The tile batches of the row being scanned, reused by the next row: new ones a row (6 MB) fed the garbage collector.
+ * In shared memory when the model reads them there (`shared`), which saves this thread a copy of each (6 MB).
+ */
 const spareBatches: (Float32Array | undefined)[] = [undefined, undefined];
-function batchBuffer(k: number, n: number): Float32Array {
-  if (spareBatches[k]?.length !== n) spareBatches[k] = new Float32Array(n);
+function batchBuffer(k: number, n: number, shared: boolean): Float32Array {
+  const b = spareBatches[k];
+  if (b?.length !== n || b.buffer instanceof SharedArrayBuffer !== shared) {
+    spareBatches[k] = shared ? new Float32Array(new SharedArrayBuffer(n * Float32Array.BYTES_PER_ELEMENT)) : new Float32Array(n);
+  }
   return spareBatches[k]!;
 }
 
@@ -132,8 +138,9 @@ class TileBatches {
   constructor(
     private readonly infer: BatchInfer,
     length: number,
+    shared: boolean,
   ) {
-    this.buffers = [batchBuffer(0, length), batchBuffer(1, length)];
+    this.buffers = [batchBuffer(0, length, shared), batchBuffer(1, length, shared)];
   }
 
   /** The buffer tiles are written into now (slot `pending.length`). */
@@ -164,7 +171,8 @@ class TileBatches {
  * Scans tile row `ty` (or its tile columns [tx0, tx1)): reads it in segments of `segmentTiles` tiles (the next segment is read while the
  * current one is inferred), skips tiles with no valid pixel, scores the rest in batches of `batchSize`,
  * and measures validity on the heatmap and footprint grids. `onLastRead` is called once the last segment's
- * window has arrived, before it is inferred: the moment to start reading the caller's next row.
+ * window has arrived, before it is inferred: the moment to start reading the caller's next row. `sharedBatches`: the
+ * model reads batches in shared memory (LoadedModel.sharedBatches).
  * long: one hot loop kept whole so V8 optimises one function; per segment it marks footprint validity, judges quality, then skips or batches each tile, sharing the row's counters.
  */
 export async function scanRow(
@@ -173,7 +181,7 @@ export async function scanRow(
   card: ModelCard,
   read: WindowReader,
   infer: BatchInfer,
-  options: { segmentTiles?: number; batchSize?: number; onLastRead?: () => void; tx0?: number; tx1?: number } = {},
+  options: { segmentTiles?: number; batchSize?: number; onLastRead?: () => void; tx0?: number; tx1?: number; sharedBatches?: boolean } = {},
 ): Promise<RowResult> {
   const S = plan.tileSize;
   const T = plan.tileStride;
@@ -181,7 +189,7 @@ export async function scanRow(
   const seg = Math.max(1, options.segmentTiles ?? 8);
   const B = Math.max(1, options.batchSize ?? 8);
   const y0w = ty * T;
-  const batches = new TileBatches(infer, B * C * S * S);
+  const batches = new TileBatches(infer, B * C * S * S, options.sharedBatches === true);
   let skipped = 0;
   const seg0 = plan.cellOffsetWork === 0 && plan.outCells > 1;
   const heatRow0 = seg0 ? Math.floor(y0w / plan.cellWork) : ty;
