@@ -23,9 +23,15 @@ export const OUT_DIR = process.env.TIANDI_CLI_BUILD_DIR ?? join(root, 'node_modu
  * resolves, reads and links each file of a package on its own (zod alone is ~95 files), which cost `tiandi scan`
  * more at start-up than evaluating them does. Only packages with no native code and no file paths relative to
  * their own modules (import.meta.url, __dirname) belong here; the others (sharp, onnxruntime-node, geotiff's
- * worker pool, tsx…) stay external.
+ * worker pool, tsx…) stay external. A bundled package's own dependencies are listed beside it (a bare import left
+ * out stays external, loaded from node_modules as before).
  */
-const BUNDLED = ['zod', 'proj4', 'polyclip-ts', 'rbush', '@noble/hashes', 'fzstd', 'cli-progress', 'geotiff', '@petamoriken/float16', 'xml-utils', 'quick-lru'];
+const BUNDLED = [
+  ...['zod', 'proj4', 'rbush', '@noble/hashes', 'fzstd'],
+  ...['polyclip-ts', 'bignumber.js', 'splaytree-ts'],
+  ...['geotiff', '@petamoriken/float16', 'xml-utils', 'quick-lru'],
+  ...['cli-progress', 'string-width', 'strip-ansi', 'ansi-regex', 'is-fullwidth-code-point', 'emoji-regex'],
+];
 const bundled = (spec) => BUNDLED.some((p) => spec === p || spec.startsWith(`${p}/`));
 
 async function build() {
