@@ -53,7 +53,12 @@ describe('LzwThread', () => {
         openGeoTiffSource(files[predictor], { cacheBytes: 64 << 20 }),
       ]);
       const thread = await LzwThread.start();
-      const lzw = { calls: 0, idle: () => thread.idle(), lzw: (s: Uint8Array[], n: number) => (lzw.calls++, thread.lzw(s, n)) };
+      const lzw = {
+        calls: 0,
+        acquire: () => thread.acquire(),
+        release: () => thread.release(),
+        lzw: (s: Uint8Array[], n: number) => (lzw.calls++, thread.lzw(s, n)),
+      };
       helped.decodeStripsWith(lzw);
       try {
         for (const box of [
@@ -75,13 +80,28 @@ describe('LzwThread', () => {
     });
   }
 
-  it('reports a corrupt strip as the block it belongs to, and a stopped thread as an error', async () => {
+  it('holds room for three bands at once, passing it to the next band waiting', async () => {
+    const thread = await LzwThread.start();
+    expect(await Promise.all([thread.acquire(), thread.acquire(), thread.acquire()])).toEqual([true, true, true]);
+    let fourth: boolean | undefined;
+    const waiting = thread.acquire().then((ok) => (fourth = ok));
+    await new Promise((r) => setTimeout(r, 20));
+    expect(fourth).toBeUndefined();
+    thread.release();
+    await waiting;
+    expect(fourth).toBe(true);
+    // A band waiting when the thread stops decodes here.
+    const late = thread.acquire();
+    await thread.terminate();
+    expect(await late).toBe(false);
+    expect(await thread.acquire()).toBe(false);
+  });
+
+  it('reports a corrupt strip as an error, and a stopped thread as one', async () => {
     const thread = await LzwThread.start();
     // A code past the dictionary right after the first one.
     await expect(thread.lzw([Uint8Array.from([0x80, 0x3f, 0xf0, 0x00])], 64)).rejects.toThrow(/LZW/);
-    expect(thread.idle()).toBe(true);
     await thread.terminate();
-    expect(thread.idle()).toBe(false);
     await expect(thread.lzw([new Uint8Array(4)], 16)).rejects.toThrow();
   });
 });

@@ -3,19 +3,25 @@ import type { StripDecoder } from '../read/level-reader';
 import { workerBundle } from './worker-bundle';
 import { withoutTsx } from './worker-pool';
 
-/** Jobs (halves of a band of strips) the thread holds at once: one decoding, one waiting, so it never idles. */
-export const LZW_JOBS_IN_FLIGHT = 2;
+/**
+ * Bands shared with the thread at once (their strips, this thread's half decoding, the other half there): enough
+ * that it always has one queued while a band is read or converted, few enough to bound the strips held.
+ */
+export const LZW_BANDS_IN_FLIGHT = 3;
 
 /**
  * A thread that LZW-decodes strips for the thread scanning a striped file (level-reader's {@link StripDecoder}):
  * a wide striped file's tile row of strips leaves memory for one scanning thread only, whose LZW decoding was about
  * two fifths of its work, the second core mostly idle. This thread holds no block cache, no model: a Node heap
- * and at most {@link LZW_JOBS_IN_FLIGHT} jobs' strips (thread-plan's `LZW_THREAD_BYTES`).
+ * and the strips of at most {@link LZW_BANDS_IN_FLIGHT} bands (thread-plan's `LZW_THREAD_BYTES`).
  */
 export class LzwThread implements StripDecoder {
   private readonly pending = new Map<number, { resolve: (raws: Uint8Array[]) => void; reject: (e: Error) => void }>();
   private seq = 0;
   private dead: Error | undefined;
+  /** Bands holding room, and bands waiting for it. */
+  private held = 0;
+  private readonly waiting: ((ok: boolean) => void)[] = [];
 
   private constructor(private readonly worker: Worker) {
     worker.unref();
@@ -30,6 +36,7 @@ export class LzwThread implements StripDecoder {
       this.dead = e;
       for (const p of this.pending.values()) p.reject(e);
       this.pending.clear();
+      for (const w of this.waiting.splice(0)) w(false);
     };
     worker.on('error', die);
     worker.on('exit', (code) => die(new Error(`LZW thread exited (${code})`)));
@@ -43,8 +50,20 @@ export class LzwThread implements StripDecoder {
     );
   }
 
-  idle(): boolean {
-    return !this.dead && this.pending.size < LZW_JOBS_IN_FLIGHT;
+  async acquire(): Promise<boolean> {
+    if (this.dead) return false;
+    if (this.held < LZW_BANDS_IN_FLIGHT) {
+      this.held++;
+      return true;
+    }
+    return new Promise((resolve) => this.waiting.push(resolve));
+  }
+
+  release(): void {
+    // The room passes to the next band waiting, if any.
+    const next = this.waiting.shift();
+    if (next) next(!this.dead);
+    else this.held--;
   }
 
   lzw(strips: Uint8Array[], expected: number): Promise<Uint8Array[]> {
@@ -65,6 +84,7 @@ export class LzwThread implements StripDecoder {
 
   async terminate(): Promise<void> {
     this.dead ??= new Error('terminated');
+    for (const w of this.waiting.splice(0)) w(false);
     await this.worker.terminate();
   }
 }

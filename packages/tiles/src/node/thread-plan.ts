@@ -221,7 +221,7 @@ export function memoryPlan(
   return { threads: 1, cacheBytes: Math.max(16 << 20, Math.min(want, free - (here ? 0 : WORKER_BYTES) - writes)) };
 }
 
-/** Memory of the LZW thread (lzw-thread.ts): its Node heap and the strips of the jobs it holds (half a band each, both ways). */
+/** Memory of the LZW thread (lzw-thread.ts): its Node heap, and the strips of the three bands at most it shares (read, and half decoded there). */
 export const LZW_THREAD_BYTES = 32 << 20;
 
 /**

@@ -46,8 +46,12 @@ export interface LevelReader {
 
 /** Decodes LZW strips on another thread (node/lzw-thread.ts). */
 export interface StripDecoder {
-  /** Whether it takes another job now (else this thread decodes the whole band: the strips held stay bounded). */
-  idle(): boolean;
+  /**
+   * Waits for room for one more band (its strips and their decoded halves stay bounded); false when the thread is
+   * gone (this thread then decodes the band alone). Each true is followed by one {@link release}.
+   */
+  acquire(): Promise<boolean>;
+  release(): void;
   /** Decodes each of `strips` into `expected` bytes (fewer when a strip ends early, as {@link lzwDecode}). */
   lzw(strips: Uint8Array[], expected: number): Promise<Uint8Array[]>;
 }
@@ -252,7 +256,10 @@ function joinStrips(parts: RgbBlock[], into: (n: number) => Uint8Array): RgbBloc
   return { width: w, rows: rowsTotal, rgb, valid, byteLength: rgb.byteLength + (valid?.byteLength ?? 0) };
 }
 
-/** Decodes band `band` of `perBand` consecutive strips (read with one call when they lie together) into one block. */
+/**
+ * Decodes band `band` of `perBand` consecutive strips into one block; a band of LZW strips shared with the LZW
+ * thread (when there is one) first waits for its room, before its strips are read.
+ */
 async function decodeBand(
   ctx: ReaderContext,
   info: IfdInfo,
@@ -261,13 +268,32 @@ async function decodeBand(
   into: (n: number) => Uint8Array,
   sig?: AbortSignal,
 ): Promise<RgbBlock> {
+  const d = ctx.strips && info.compression === LZW && perBand > 1 ? ctx.strips : undefined;
+  if (!d || !(await d.acquire())) return decodeBandHere(ctx, info, band, perBand, into, sig);
+  try {
+    return await decodeBandHere(ctx, info, band, perBand, into, sig, d);
+  } finally {
+    d.release();
+  }
+}
+
+/** Decodes band `band` of `perBand` consecutive strips (read with one call when they lie together) into one block. */
+async function decodeBandHere(
+  ctx: ReaderContext,
+  info: IfdInfo,
+  band: number,
+  perBand: number,
+  into: (n: number) => Uint8Array,
+  sig?: AbortSignal,
+  away?: StripDecoder,
+): Promise<RgbBlock> {
   const s0 = band * perBand;
   const s1 = Math.min(info.blocksDown, s0 + perBand);
   const together = await readStripsTogether(ctx, info, s0, s1, sig);
   const layout = layoutOf(info, info.samples);
   // Every strip present: each is converted straight into the band's arrays (no strip-sized garbage, and no join).
   if (s1 - s0 > 1 && Array.from({ length: s1 - s0 }, (_, k) => Number(info.byteCounts[s0 + k])).every((n) => n > 0)) {
-    return decodeBandInPlace(ctx, info, s0, s1, together, into, sig);
+    return decodeBandInPlace(ctx, info, s0, s1, together, into, sig, away);
   }
   const parts: RgbBlock[] = [];
   for (let s = s0; s < s1; s++) {
@@ -297,6 +323,7 @@ async function decodeBandInPlace(
   together: { chunk: Buffer; lo: number } | undefined,
   into: (n: number) => Uint8Array,
   sig?: AbortSignal,
+  d?: StripDecoder,
 ): Promise<RgbBlock> {
   const w = info.blockWidth;
   const layout = layoutOf(info, info.samples);
@@ -309,7 +336,7 @@ async function decodeBandInPlace(
     return together ? together.chunk.subarray(off - together.lo, off - together.lo + Number(info.byteCounts[s])) : (await readBlockBytes(ctx, info, s, sig))!;
   };
   // The band's later strips decoded on another thread meanwhile, when there is one and it has room.
-  const { mid, away } = await decodeAway(ctx, info, s0, s1, bytesOf);
+  const { mid, away } = await decodeAway(d, info, s0, s1, bytesOf);
   let r = 0;
   for (let s = s0; s < s1; s++) {
     const rows = rowsOf(info, s);
@@ -336,14 +363,13 @@ async function decodeBandInPlace(
 
 /** LZW strips a band may hand to another thread: its later half (this thread converts every strip into the band). */
 async function decodeAway(
-  ctx: ReaderContext,
+  d: StripDecoder | undefined,
   info: IfdInfo,
   s0: number,
   s1: number,
   bytesOf: (s: number) => Promise<Uint8Array>,
 ): Promise<{ mid: number; away?: Promise<Uint8Array[]> }> {
-  const d = ctx.strips;
-  if (!d || info.compression !== LZW || s1 - s0 < 2 || !d.idle()) return { mid: s1 };
+  if (!d || info.compression !== LZW || s1 - s0 < 2) return { mid: s1 };
   const mid = s0 + ((s1 - s0) >> 1);
   const strips: Uint8Array[] = [];
   for (let s = mid; s < s1; s++) strips.push(await bytesOf(s));
