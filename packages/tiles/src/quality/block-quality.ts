@@ -66,6 +66,10 @@ export const DEFAULT_QUALITY: QualityThresholds = Object.freeze({
 /** Why a block is poor; empty when it is fine. */
 export type QualityReason = 'blurred' | 'overexposed' | 'dark' | 'hazy';
 
+/** Luminance of the block being measured and of its 2×-averaged copy, reused: new ones a block fed the collector (250 KB a 224² block). */
+let lumaScratch = new Float32Array(0);
+let halfScratch = new Float32Array(0);
+
 /**
  * Measures the block [x0, x1) × [y0, y1) of an RGB raster (`width` pixels a row) with its validity mask.
  * @example blockQuality(win.rgb, win.valid, win.width, 0, 0, 64, 64).sharpness
@@ -73,7 +77,8 @@ export type QualityReason = 'blurred' | 'overexposed' | 'dark' | 'hazy';
 export function blockQuality(rgb: Uint8Array, valid: Uint8Array, width: number, x0: number, y0: number, x1: number, y1: number): BlockQuality {
   const w = x1 - x0;
   const h = y1 - y0;
-  const luma = new Float32Array(w * h);
+  if (lumaScratch.length < w * h) lumaScratch = new Float32Array(w * h);
+  const luma = lumaScratch;
   const hist = new Uint32Array(256);
   let n = 0,
     sum = 0,
@@ -81,23 +86,24 @@ export function blockQuality(rgb: Uint8Array, valid: Uint8Array, width: number, 
     clipped = 0,
     dark = 0;
   for (let y = 0; y < h; y++) {
-    for (let x = 0; x < w; x++) {
-      const p = (y0 + y) * width + x0 + x;
+    const row = (y0 + y) * width + x0;
+    for (let x = 0, i = y * w; x < w; x++, i++) {
+      const p = row + x;
       if (!valid[p]) {
-        luma[y * w + x] = NaN;
+        luma[i] = NaN;
         continue;
       }
       const r = rgb[3 * p],
         g = rgb[3 * p + 1],
         b = rgb[3 * p + 2];
       const l = 0.299 * r + 0.587 * g + 0.114 * b;
-      luma[y * w + x] = l;
+      luma[i] = l;
       n++;
       sum += l;
       sum2 += l * l;
       if (r >= 250 || g >= 250 || b >= 250) clipped++;
       if (l < 25) dark++;
-      hist[Math.min(r, g, b)]++;
+      hist[r < g ? (r < b ? r : b) : g < b ? g : b]++;
     }
   }
   const total = w * h;
@@ -132,8 +138,8 @@ function laplacianEnergy(l: Float32Array, w: number, h: number): number {
   let n = 0,
     sum = 0;
   for (let y = 1; y < h - 1; y++) {
-    for (let x = 1; x < w - 1; x++) {
-      const v = l[(y - 1) * w + x] + l[(y + 1) * w + x] + l[y * w + x - 1] + l[y * w + x + 1] - 4 * l[y * w + x];
+    for (let x = 1, i = y * w + 1; x < w - 1; x++, i++) {
+      const v = l[i - w] + l[i + w] + l[i - 1] + l[i + 1] - 4 * l[i];
       if (Number.isNaN(v)) continue;
       n++;
       sum += v * v;
@@ -142,14 +148,15 @@ function laplacianEnergy(l: Float32Array, w: number, h: number): number {
   return n ? sum / n : 0;
 }
 
-/** The block averaged 2×2 (NaN where any of the four is nodata). */
+/** The block averaged 2×2 (NaN where any of the four is nodata), in a reused array. */
 function halve(l: Float32Array, w: number, h: number): Float32Array {
   const hw = w >> 1,
     hh = h >> 1;
-  const o = new Float32Array(hw * hh);
+  if (halfScratch.length < hw * hh) halfScratch = new Float32Array(hw * hh);
+  const o = halfScratch;
   for (let y = 0; y < hh; y++) {
-    for (let x = 0; x < hw; x++)
-      o[y * hw + x] = (l[2 * y * w + 2 * x] + l[2 * y * w + 2 * x + 1] + l[(2 * y + 1) * w + 2 * x] + l[(2 * y + 1) * w + 2 * x + 1]) / 4;
+    const a = 2 * y * w;
+    for (let x = 0; x < hw; x++) o[y * hw + x] = (l[a + 2 * x] + l[a + 2 * x + 1] + l[a + w + 2 * x] + l[a + w + 2 * x + 1]) / 4;
   }
   return o;
 }
