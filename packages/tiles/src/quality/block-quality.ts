@@ -72,6 +72,8 @@ let halfScratch = new Float32Array(0);
 
 /**
  * Measures the block [x0, x1) × [y0, y1) of an RGB raster (`width` pixels a row) with its validity mask.
+ * Its loops run a row a call (lumaRow, laplacianRow): functions called often are optimised whole, where one loop
+ * over the block ran unoptimised until replaced on the stack, and fell back each time a later line had not run yet.
  * @example blockQuality(win.rgb, win.valid, win.width, 0, 0, 64, 64).sharpness
  */
 export function blockQuality(rgb: Uint8Array, valid: Uint8Array, width: number, x0: number, y0: number, x1: number, y1: number): BlockQuality {
@@ -80,32 +82,10 @@ export function blockQuality(rgb: Uint8Array, valid: Uint8Array, width: number, 
   if (lumaScratch.length < w * h) lumaScratch = new Float32Array(w * h);
   const luma = lumaScratch;
   const hist = new Uint32Array(256);
-  let n = 0,
-    sum = 0,
-    sum2 = 0,
-    clipped = 0,
-    dark = 0;
-  for (let y = 0; y < h; y++) {
-    const row = (y0 + y) * width + x0;
-    for (let x = 0, i = y * w; x < w; x++, i++) {
-      const p = row + x;
-      if (!valid[p]) {
-        luma[i] = NaN;
-        continue;
-      }
-      const r = rgb[3 * p],
-        g = rgb[3 * p + 1],
-        b = rgb[3 * p + 2];
-      const l = 0.299 * r + 0.587 * g + 0.114 * b;
-      luma[i] = l;
-      n++;
-      sum += l;
-      sum2 += l * l;
-      if (r >= 250 || g >= 250 || b >= 250) clipped++;
-      if (l < 25) dark++;
-      hist[r < g ? (r < b ? r : b) : g < b ? g : b]++;
-    }
-  }
+  // Valid pixels, sum and sum of squares of luminance, clipped and dark pixels, added row after row.
+  const sums = new Float64Array(5);
+  for (let y = 0; y < h; y++) lumaRow(rgb, valid, (y0 + y) * width + x0, w, luma, y * w, hist, sums);
+  const [n, sum, sum2, clipped, dark] = sums;
   const total = w * h;
   if (n === 0) return { nodataShare: 1, meanLuma: 0, stdLuma: 0, clippedShare: 0, darkShare: 0, darkChannelP5: 0, sharpness: 0, scaleRatio: 0 };
   const mean = sum / n;
@@ -133,19 +113,60 @@ export function blockQuality(rgb: Uint8Array, valid: Uint8Array, width: number, 
   };
 }
 
+/**
+ * One row of a block: the luminance of `w` pixels from pixel `p0` into `luma` from `i0` (NaN where not valid), their
+ * dark channel into `hist`, and their counts and sums added to `sums` (valid, Σl, Σl², clipped, dark) in pixel order.
+ */
+function lumaRow(rgb: Uint8Array, valid: Uint8Array, p0: number, w: number, luma: Float32Array, i0: number, hist: Uint32Array, sums: Float64Array): void {
+  let n = sums[0],
+    sum = sums[1],
+    sum2 = sums[2],
+    clipped = sums[3],
+    dark = sums[4];
+  for (let x = 0; x < w; x++) {
+    const p = p0 + x;
+    if (!valid[p]) {
+      luma[i0 + x] = NaN;
+      continue;
+    }
+    const r = rgb[3 * p],
+      g = rgb[3 * p + 1],
+      b = rgb[3 * p + 2];
+    const l = 0.299 * r + 0.587 * g + 0.114 * b;
+    luma[i0 + x] = l;
+    n++;
+    sum += l;
+    sum2 += l * l;
+    if (r >= 250 || g >= 250 || b >= 250) clipped++;
+    if (l < 25) dark++;
+    hist[r < g ? (r < b ? r : b) : g < b ? g : b]++;
+  }
+  sums[0] = n;
+  sums[1] = sum;
+  sums[2] = sum2;
+  sums[3] = clipped;
+  sums[4] = dark;
+}
+
 /** Mean squared 4-neighbour Laplacian over the pixels whose neighbours are all valid (NaN marks nodata). */
 function laplacianEnergy(l: Float32Array, w: number, h: number): number {
-  let n = 0,
-    sum = 0;
-  for (let y = 1; y < h - 1; y++) {
-    for (let x = 1, i = y * w + 1; x < w - 1; x++, i++) {
-      const v = l[i - w] + l[i + w] + l[i - 1] + l[i + 1] - 4 * l[i];
-      if (Number.isNaN(v)) continue;
-      n++;
-      sum += v * v;
-    }
+  const sums = new Float64Array(2);
+  for (let y = 1; y < h - 1; y++) laplacianRow(l, w, y * w, sums);
+  return sums[0] ? sums[1] / sums[0] : 0;
+}
+
+/** Adds the squared Laplacians of row `i0 / w` (its inner pixels) to `sums` (count, sum), in pixel order. */
+function laplacianRow(l: Float32Array, w: number, i0: number, sums: Float64Array): void {
+  let n = sums[0],
+    sum = sums[1];
+  for (let i = i0 + 1; i < i0 + w - 1; i++) {
+    const v = l[i - w] + l[i + w] + l[i - 1] + l[i + 1] - 4 * l[i];
+    if (Number.isNaN(v)) continue;
+    n++;
+    sum += v * v;
   }
-  return n ? sum / n : 0;
+  sums[0] = n;
+  sums[1] = sum;
 }
 
 /** The block averaged 2×2 (NaN where any of the four is nodata), in a reused array. */
