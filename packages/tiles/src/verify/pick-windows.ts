@@ -31,9 +31,11 @@ export function pickWindowCells(
       bestScore.set(key, v);
     }
   }
-  const offers = [...bestCell.keys()].map((k) => ({ cell: bestCell.get(k)!, score: bestScore.get(k)! }));
-  return offers
-    .sort((p, q) => q.score - p.score || p.cell - q.cell)
+  // The strongest offers first, ties by cell (row-major): a total order, as cells are unique.
+  const offers = [...bestCell.values()];
+  const scores = Float64Array.from(bestScore.values());
+  return Array.from(offers.keys())
+    .sort((p, q) => scores[q] - scores[p] || offers[p] - offers[q])
     .slice(0, max)
-    .map((o) => o.cell);
+    .map((k) => offers[k]);
 }
