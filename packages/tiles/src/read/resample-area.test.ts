@@ -19,6 +19,12 @@ describe('resampleArea', () => {
   it('copies at factor 1', () => {
     const r = resampleArea(src, [2, 1, 6, 4], 4, 3);
     expect(Array.from(r.rgb.subarray(0, 3))).toEqual([20, 10, 100]);
+    expect(Array.from(r.rgb.subarray(33, 36))).toEqual([50, 30, 100]);
+    // Whole rows (the raster's full width) come out the same, its invalid pixel too.
+    const w = resampleArea(src, [0, 0, 8, 3], 8, 3);
+    expect(Array.from(w.rgb)).toEqual(Array.from(src.rgb.subarray(0, 8 * 3 * 3)));
+    expect(Array.from(w.valid)).toEqual(Array.from(src.valid.subarray(0, 24)));
+    expect(w.valid[0]).toBe(0);
   });
   it('averages 2×2 blocks over valid pixels only (integer fast path = general path)', () => {
     const r = resampleArea(src, [0, 0, 8, 6], 4, 3);

@@ -42,10 +42,14 @@ export function resampleArea(src: RgbRaster, box: readonly [number, number, numb
   const rgb = new Uint8Array(outWidth * outHeight * 3);
   const valid = new Uint8Array(outWidth * outHeight);
   if (fx === 1 && fy === 1 && Number.isInteger(x0) && Number.isInteger(y0) && x0 >= 0 && y0 >= 0 && x1 <= src.width && y1 <= src.height) {
-    for (let y = 0; y < outHeight; y++) {
+    // Whole rows (a window read as its own region, as the second stage's are) in one copy: two views a row were
+    // garbage for the collector.
+    const rows = outWidth === src.width ? 1 : outHeight;
+    const run = outWidth === src.width ? outWidth * outHeight : outWidth;
+    for (let y = 0; y < rows; y++) {
       const s = (y0 + y) * src.width + x0;
-      rgb.set(src.rgb.subarray(s * 3, (s + outWidth) * 3), y * outWidth * 3);
-      valid.set(src.valid.subarray(s, s + outWidth), y * outWidth);
+      rgb.set(src.rgb.subarray(s * 3, (s + run) * 3), y * outWidth * 3);
+      valid.set(src.valid.subarray(s, s + run), y * outWidth);
     }
     return { width: outWidth, height: outHeight, rgb, valid, allValid: src.allValid };
   }
