@@ -206,6 +206,24 @@ function undoRgbPredictorSwar(words: Int32Array, rowWords: number, rows: number)
   }
 }
 
+/**
+ * The horizontal predictor of 8-bit four-sample pixels (RGBA, or RGB and an extra band), a pixel a 32-bit word: its
+ * four bytes added to the previous pixel's at once, without carries between them (the loop a byte took a fifth of
+ * a striped LZW scan's decoding). Bytewise, so the same in either byte order.
+ */
+function undoRgbaPredictorSwar(a: Int32Array, w: number, rows: number): void {
+  for (let y = 0; y < rows; y++) {
+    let i = y * w;
+    const end = i + w;
+    let p = a[i];
+    for (i++; i < end; i++) {
+      const c = a[i];
+      p = ((p & 0x7f7f7f7f) + (c & 0x7f7f7f7f)) ^ ((p ^ c) & 0x80808080);
+      a[i] = p;
+    }
+  }
+}
+
 /** Undoes TIFF Predictor 2 (horizontal differencing) in place for 8- or 16-bit interleaved samples. */
 export function undoHorizontalPredictor(data: Uint8Array, layout: BlockLayout, rows: number): void {
   const { blockWidth: w, samples: s, bitsPerSample: bps } = layout;
@@ -230,6 +248,8 @@ export function undoHorizontalPredictor(data: Uint8Array, layout: BlockLayout, r
         data[i + 2] = b;
       }
     }
+  } else if (bps === 8 && s === 4 && (data.byteOffset & 3) === 0) {
+    undoRgbaPredictorSwar(new Int32Array(data.buffer, data.byteOffset, rows * w), w, rows);
   } else if (bps === 8) {
     const rowLen = w * s;
     for (let y = 0; y < rows; y++) {

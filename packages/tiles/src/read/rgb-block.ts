@@ -46,6 +46,11 @@ export function toRgbBlock(info: IfdInfo, planes: Uint8Array[], rows: number, no
     return { width: w, rows, rgb: into ? into.rgb : direct, valid, byteLength: direct.byteLength };
   }
   const rgb = into ? into.rgb : new Uint8Array(n * 3);
+  if (chunky && bps === 8 && colour === 3 && noData === undefined) {
+    // 8-bit RGB plus other samples (alpha, extra bands): the colour bytes, and the alpha byte's word on validity.
+    rgbFromChunky8(src[0] as Uint8Array, spp, alpha, n, rgb, valid);
+    return { width: w, rows, rgb, valid, byteLength: rgb.byteLength + (valid?.byteLength ?? 0) };
+  }
   for (let i = 0; i < n; i++) {
     const o = i * 3;
     if (colour === 3) {
@@ -72,6 +77,20 @@ export function toRgbBlock(info: IfdInfo, planes: Uint8Array[], rows: number, no
     if (valid && alpha >= 0 && at(alpha, i) === 0) valid[i] = 0;
   }
   return { width: w, rows, rgb, valid, byteLength: rgb.byteLength + (valid?.byteLength ?? 0) };
+}
+
+/**
+ * The general loop's result for 8-bit chunky pixels of `spp` samples, RGB first, with no nodata value: a pixel is
+ * invalid only where its alpha sample (if any) is 0. One tight loop instead of a closure call a sample (4 s of a
+ * 320-Mpx striped RGBA-like scan's 20 on its one scanning thread).
+ */
+function rgbFromChunky8(s: Uint8Array, spp: number, alpha: number, n: number, rgb: Uint8Array, valid: Uint8Array | null): void {
+  for (let i = 0, o = 0, p = 0; i < n; i++, o += 3, p += spp) {
+    rgb[o] = s[p];
+    rgb[o + 1] = s[p + 1];
+    rgb[o + 2] = s[p + 2];
+  }
+  if (valid && alpha >= 0) for (let i = 0, p = alpha; i < n; i++, p += spp) if (s[p] === 0) valid[i] = 0;
 }
 
 /** Whether blocks of this IFD carry a validity mask (alpha, or a nodata value). */

@@ -1,0 +1,62 @@
+import { describe, expect, it } from 'vitest';
+import { undoHorizontalPredictor } from './codecs';
+import type { IfdInfo } from './ifd-info';
+import { toRgbBlock } from './rgb-block';
+
+/** Deterministic bytes (a linear congruential generator): no test depends on Math.random. */
+function bytes(n: number, seed: number): Uint8Array {
+  const a = new Uint8Array(n);
+  let x = seed;
+  for (let i = 0; i < n; i++) {
+    x = (Math.imul(x, 1103515245) + 12345) >>> 0;
+    a[i] = x >>> 24;
+  }
+  return a;
+}
+
+const chunky8 = (samples: number, alphaSample: number, compression = 5) =>
+  ({ blockWidth: 5, samples, bitsPerSample: 8, photometric: 2, alphaSample, compression }) as unknown as IfdInfo;
+
+describe('toRgbBlock, 8-bit chunky pixels of three or more samples', () => {
+  const raw = bytes(5 * 3 * 4, 7);
+  // Some alpha bytes 0 (invalid pixels).
+  for (let i = 3; i < raw.length; i += 8) raw[i] = 0;
+
+  it('keeps the colour bytes, and marks pixels invalid where their alpha is 0', () => {
+    const b = toRgbBlock(chunky8(4, 3), [raw], 3);
+    expect(Array.from(b.rgb)).toEqual(Array.from({ length: 15 * 3 }, (_, k) => raw[Math.floor(k / 3) * 4 + (k % 3)]));
+    expect(Array.from(b.valid!)).toEqual(Array.from({ length: 15 }, (_, i) => (raw[i * 4 + 3] ? 1 : 0)));
+    expect(b.byteLength).toBe(15 * 4);
+  });
+
+  it('drops an extra band that is not alpha (every pixel valid), and writes into given arrays', () => {
+    const into = { rgb: new Uint8Array(45), valid: null };
+    const b = toRgbBlock(chunky8(4, -1), [raw], 3, undefined, into);
+    expect(b.rgb).toBe(into.rgb);
+    expect(b.valid).toBeNull();
+    expect(Array.from(b.rgb)).toEqual(Array.from({ length: 45 }, (_, k) => raw[Math.floor(k / 3) * 4 + (k % 3)]));
+  });
+});
+
+describe('undoHorizontalPredictor, 8-bit four-sample pixels', () => {
+  /** The predictor undone a byte at a time: each sample plus the same sample of the pixel to its left. */
+  const reference = (d: Uint8Array, w: number, rows: number) => {
+    const out = d.slice();
+    for (let y = 0; y < rows; y++) for (let i = y * w * 4 + 4; i < (y + 1) * w * 4; i++) out[i] = (out[i] + out[i - 4]) & 255;
+    return out;
+  };
+
+  it('gives the bytewise sums, a pixel a word (aligned) or a byte at a time (unaligned)', () => {
+    const w = 37;
+    const rows = 5;
+    const d = bytes(w * rows * 4, 99);
+    const want = reference(d, w, rows);
+    const aligned = d.slice();
+    undoHorizontalPredictor(aligned, { blockWidth: w, blockHeight: rows, samples: 4, bitsPerSample: 8, predictor: 2 }, rows);
+    expect(Buffer.compare(Buffer.from(aligned), Buffer.from(want))).toBe(0);
+    const unaligned = new Uint8Array(d.length + 1).subarray(1);
+    unaligned.set(d);
+    undoHorizontalPredictor(unaligned, { blockWidth: w, blockHeight: rows, samples: 4, bitsPerSample: 8, predictor: 2 }, rows);
+    expect(Buffer.compare(Buffer.from(unaligned), Buffer.from(want))).toBe(0);
+  });
+});
