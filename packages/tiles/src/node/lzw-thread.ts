@@ -4,7 +4,7 @@ import { workerBundle } from './worker-bundle';
 import { withoutTsx } from './worker-pool';
 
 /**
- * Bands shared with the thread at once (their strips, this thread's half decoding, the other half there): enough
+ * Bands shared with the thread at once (their strips, this thread's share decoding, the rest there): enough
  * that it always has one queued while a band is read or converted, few enough to bound the strips held.
  */
 export const LZW_BANDS_IN_FLIGHT = 3;

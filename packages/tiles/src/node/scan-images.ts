@@ -478,7 +478,7 @@ async function scanImage(run: ScanRun, o: OpenedImage, k: number, last: boolean)
   const kept = await prepareKeptBlocks(run, src, plan, k);
   const reduced = kept ? undefined : await prepareReducedLevel(run, src, plan, k, keep);
   const rows = new ImageRows(run, o, k);
-  // A striped LZW file left to this thread alone: half of each band's strips are decoded on a thread of their own.
+  // A striped LZW file left to this thread alone: most of each band's strips are decoded on a thread of their own.
   const lzw =
     run.here && run.threads === 1 && lzwThreadFits(src, plan, run.asked, availableParallelism()) ? await LzwThread.start().catch(() => undefined) : undefined;
   src.decodeStripsWith(lzw);

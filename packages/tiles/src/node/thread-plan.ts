@@ -221,12 +221,12 @@ export function memoryPlan(
   return { threads: 1, cacheBytes: Math.max(16 << 20, Math.min(want, free - (here ? 0 : WORKER_BYTES) - writes)) };
 }
 
-/** Memory of the LZW thread (lzw-thread.ts): its Node heap, and the strips of the three bands at most it shares (read, and half decoded there). */
+/** Memory of the LZW thread (lzw-thread.ts): its Node heap, and the strips of the three bands at most it shares (read, and most decoded there). */
 export const LZW_THREAD_BYTES = 32 << 20;
 
 /**
  * Whether a striped LZW file that the plan leaves to one thread (a tile row of wide strips fills the memory a second
- * scanning thread would need) gets a thread decoding half of each band's strips: when more threads were asked for
+ * scanning thread would need) gets a thread decoding most of each band's strips: when more threads were asked for
  * (`asked`), a core is there for it, and the plan has its memory left. LZW decoding was about two fifths of that
  * one thread's work, the second core mostly idle.
  */
