@@ -16,6 +16,7 @@ import {
   loadVerifier,
   mapConcurrent,
   readingOrder,
+  readingSwathBlocks,
   readVerifierWindow,
   scoreCentres,
   scoreWindows,
@@ -358,12 +359,17 @@ describe('mapConcurrent', () => {
 describe('readingOrder', () => {
   // Centres (x, y): two candidates far apart whose windows alternate in candidate order.
   const centres = Float64Array.from([100, 100, 9000, 120, 300, 700, 9100, 90, 200, 600]);
-  it('reads a tiled file block row by block row, left to right', () => {
-    const tiled = { layout: { tiled: true, blockHeight: 512 } } as never;
-    expect(Array.from(readingOrder(tiled, centres))).toEqual([0, 1, 3, 4, 2]);
+  it('reads a tiled file swath by swath of block columns, block row by block row in each, left to right', () => {
+    const tiled = { layout: { tiled: true, blockWidth: 512, blockHeight: 512 } } as never;
+    // 32 MB holds 32 blocks of 512² with validity: swaths of 8 columns (4 096 px), three block rows and a column either side fit.
+    expect(readingSwathBlocks({ blockWidth: 512, blockHeight: 512 })).toBe(8);
+    expect(Array.from(readingOrder(tiled, centres))).toEqual([0, 4, 2, 1, 3]);
+    // Swaths as wide as the cache allows: 256² blocks, 128 in the cache.
+    expect(readingSwathBlocks({ blockWidth: 256, blockHeight: 256 })).toBe(40);
+    expect(Array.from(readingOrder({ layout: { tiled: true, blockWidth: 256, blockHeight: 256 } } as never, centres))).toEqual([0, 1, 3, 4, 2]);
   });
   it('reads a striped file top to bottom', () => {
-    const striped = { layout: { tiled: false, blockHeight: 1 } } as never;
+    const striped = { layout: { tiled: false, blockWidth: 40000, blockHeight: 1 } } as never;
     expect(Array.from(readingOrder(striped, centres))).toEqual([3, 0, 1, 4, 2]);
   });
 });

@@ -176,16 +176,31 @@ export async function scoreCentres(
 }
 
 /**
- * The order windows are read in: down the image in block rows, left to right in each (strips: top to bottom), so
- * the blocks under neighbouring windows are decoded once while cached. In candidate order, windows of far-apart
- * candidates took turns: a 1.6-Gpx striped file read its full-width strips again for nearly every window.
+ * Block columns of a tiled file whose windows are read before the next ones': a swath's blocks under a block row
+ * and the rows either side (a window reaches into both), with a column either side, fit the verifier's cache
+ * ({@link VERIFY_CACHE_BYTES}, blocks held with validity). Block rows across the whole image did not: on a 1.6-Gpx
+ * COG (79 blocks across) the second stage read 6 153 kept blocks 17 349 times, a 786-KB copy each.
+ */
+export function readingSwathBlocks(layout: { blockWidth: number; blockHeight: number }): number {
+  const cached = Math.floor(VERIFY_CACHE_BYTES / (layout.blockWidth * layout.blockHeight * 4));
+  return Math.max(1, Math.floor(cached / 3) - 2);
+}
+
+/**
+ * The order windows are read in: a tiled file swath by swath ({@link readingSwathBlocks}), down each in block rows,
+ * left to right in each (strips: top to bottom), so the blocks under neighbouring windows are decoded (or read
+ * from the kept file) once while cached. In candidate order, windows of far-apart candidates took turns: a 1.6-Gpx
+ * striped file read its full-width strips again for nearly every window.
  */
 export function readingOrder(src: Pick<GeoTiffSource, 'layout'>, centres: Float64Array): Uint32Array {
   const n = centres.length / 2;
-  const bh = src.layout.tiled ? src.layout.blockHeight : 1;
+  const { tiled, blockWidth, blockHeight } = src.layout;
+  const bh = tiled ? blockHeight : 1;
+  const swathPx = tiled ? readingSwathBlocks(src.layout) * blockWidth : Infinity;
+  const swath = (i: number) => Math.floor(centres[2 * i] / swathPx);
   const band = (i: number) => Math.floor(centres[2 * i + 1] / bh);
   return Uint32Array.from({ length: n }, (_, i) => i).sort(
-    (a, b) => band(a) - band(b) || (bh > 1 ? centres[2 * a] - centres[2 * b] : centres[2 * a + 1] - centres[2 * b + 1]) || a - b,
+    (a, b) => swath(a) - swath(b) || band(a) - band(b) || (bh > 1 ? centres[2 * a] - centres[2 * b] : centres[2 * a + 1] - centres[2 * b + 1]) || a - b,
   );
 }
 
