@@ -1,6 +1,6 @@
 import { parentPort } from 'node:worker_threads';
 import { openGeoTiffSource, type GeoTiffSource } from '../read/open-geotiff-source';
-import { scanRow, segmentWindow } from '../scan/scan-row';
+import { scanRow, segmentWindow, type RowResult } from '../scan/scan-row';
 import type { RgbRaster } from '../read/resample-area';
 import type { ScanPlan } from '../scan/scan-plan';
 import { loadModel, type LoadedModel } from './load-model';
@@ -67,8 +67,8 @@ async function answer(m: WorkerRequest): Promise<void> {
           win.catch(() => undefined); // awaited, and its error thrown, with the next unit
           ahead = { box, win };
         };
-        const r = await scanRow(ty, plan!, model!.card, read, (b, n) => model!.infer(b, n), { segmentTiles, batchSize, onLastRead, tx0, tx1 });
-        keepHotCells(src, plan!, r, keep);
+        const onScored = (tiles: RowResult['tiles']) => keepHotCells(src, plan!, { ty, tiles }, keep);
+        const r = await scanRow(ty, plan!, model!.card, read, (b, n) => model!.infer(b, n), { segmentTiles, batchSize, onLastRead, onScored, tx0, tx1 });
         const transfer = [r.heatValid.buffer as ArrayBuffer, r.footValid.buffer as ArrayBuffer, ...r.tiles.map((t) => t.scores.buffer as ArrayBuffer)];
         reply({ type: 'row', result: r, blocksDecoded: src.blocksDecoded() }, transfer);
         break;

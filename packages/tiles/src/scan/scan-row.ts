@@ -139,6 +139,7 @@ class TileBatches {
     private readonly infer: BatchInfer,
     length: number,
     shared: boolean,
+    private readonly onScored?: (tiles: RowResult['tiles']) => void,
   ) {
     this.buffers = [batchBuffer(0, length, shared), batchBuffer(1, length, shared)];
   }
@@ -152,7 +153,11 @@ class TileBatches {
   async flush(): Promise<void> {
     if (!this.pending.length) return;
     const txs = this.pending.splice(0);
-    const p = this.infer(this.buffers[this.slot], txs.length).then((scores) => txs.map((tx, i) => ({ tx, scores: scores[i] })));
+    const p = this.infer(this.buffers[this.slot], txs.length).then((scores) => {
+      const tiles = txs.map((tx, i) => ({ tx, scores: scores[i] }));
+      this.onScored?.(tiles);
+      return tiles;
+    });
     p.catch(() => undefined); // its error is thrown where it is awaited
     this.scored.push(p);
     this.scoring[this.slot] = p;
@@ -172,7 +177,9 @@ class TileBatches {
  * current one is inferred), skips tiles with no valid pixel, scores the rest in batches of `batchSize`,
  * and measures validity on the heatmap and footprint grids. `onLastRead` is called once the last segment's
  * window has arrived, before it is inferred: the moment to start reading the caller's next row. `sharedBatches`: the
- * model reads batches in shared memory (LoadedModel.sharedBatches).
+ * model reads batches in shared memory (LoadedModel.sharedBatches). `onScored` is told each batch's tiles as their scores
+ * arrive, before the row is done (while the row's blocks are still cached: the read-ahead of the caller's next row may
+ * evict them before the row ends).
  * long: one hot loop kept whole so V8 optimises one function; per segment it marks footprint validity, judges quality, then skips or batches each tile, sharing the row's counters.
  */
 export async function scanRow(
@@ -181,7 +188,15 @@ export async function scanRow(
   card: ModelCard,
   read: WindowReader,
   infer: BatchInfer,
-  options: { segmentTiles?: number; batchSize?: number; onLastRead?: () => void; tx0?: number; tx1?: number; sharedBatches?: boolean } = {},
+  options: {
+    segmentTiles?: number;
+    batchSize?: number;
+    onLastRead?: () => void;
+    onScored?: (tiles: RowResult['tiles']) => void;
+    tx0?: number;
+    tx1?: number;
+    sharedBatches?: boolean;
+  } = {},
 ): Promise<RowResult> {
   const S = plan.tileSize;
   const T = plan.tileStride;
@@ -189,7 +204,7 @@ export async function scanRow(
   const seg = Math.max(1, options.segmentTiles ?? 8);
   const B = Math.max(1, options.batchSize ?? 8);
   const y0w = ty * T;
-  const batches = new TileBatches(infer, B * C * S * S, options.sharedBatches === true);
+  const batches = new TileBatches(infer, B * C * S * S, options.sharedBatches === true, options.onScored);
   let skipped = 0;
   const seg0 = plan.cellOffsetWork === 0 && plan.outCells > 1;
   const heatRow0 = seg0 ? Math.floor(y0w / plan.cellWork) : ty;
