@@ -419,6 +419,8 @@ describe("the verifier's test-time views (card verifier.views)", () => {
     // The mirror image scores lower on some windows by over 0.05, so the views decide something here.
     expect(Math.max(...asRead.map((v, i) => v - flipped[i]))).toBeGreaterThan(0.05);
     const min = (await loadVerifier(DEFAULT_MODEL, await withViews({ views: ['as_read', 'flip_x'], combine: 'min' })))!;
+    // At threshold 0 (a scan that keeps every candidate to read its scores) every window is scored in every view.
+    min.threshold = 0;
     const mean = (await loadVerifier(DEFAULT_MODEL, await withViews({ views: ['as_read', 'flip_x'], combine: 'mean_logit' })))!;
     expect(min.views).toEqual({ views: ['as_read', 'flip_x'], combine: 'min' });
     const byMin = await scoreWindows(min, ws);
@@ -432,6 +434,28 @@ describe("the verifier's test-time views (card verifier.views)", () => {
     expect(plain.views).toBeUndefined();
     expect(card.verifier?.views).toEqual({ views: ['as_read', 'low_pass', 'flip_x', 'flip_y'], combine: 'min' });
     for (const v of [plain, min, mean]) await v.model?.release();
+  });
+
+  it('with min, scores the other views only for windows whose as-read score reaches the threshold', async () => {
+    const card = await loadModelCard(DEFAULT_MODEL);
+    const plain = (await loadVerifier(DEFAULT_MODEL, await twoStageCopy(card, undefined)))!;
+    const ws = windows(6);
+    const asRead = await scoreWindows(plain, ws);
+    const flipped = await scoreWindows(plain, ws.map(mirrored));
+    const v = (await loadVerifier(DEFAULT_MODEL, await twoStageCopy(card, { views: ['as_read', 'flip_x'], combine: 'min' })))!;
+    // A threshold between the windows' as-read scores: some reach it, some do not.
+    v.threshold = [...asRead].sort((a, b) => a - b)[3];
+    const lazy = await scoreWindows(v, ws);
+    const reach = asRead.map((s) => s >= v.threshold);
+    expect(reach.filter(Boolean).length).toBe(3);
+    for (let i = 0; i < ws.length; i++) {
+      // Below the threshold the lowest view is below it too (the candidate is not kept on this window): as read.
+      if (reach[i]) expect(lazy[i]).toBeCloseTo(Math.min(asRead[i], flipped[i]), 5);
+      else expect(lazy[i]).toBeCloseTo(asRead[i], 5);
+    }
+    // Which windows keep their candidate is what scoring every view decides.
+    for (let i = 0; i < ws.length; i++) expect(lazy[i] >= v.threshold).toBe(Math.min(asRead[i], flipped[i]) >= v.threshold);
+    for (const m of [plain, v]) await m.model?.release();
   });
 
   it('refuses an unknown view or combination, naming the key', async () => {

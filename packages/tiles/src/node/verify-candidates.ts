@@ -218,14 +218,36 @@ export async function mapConcurrent<T>(n: number, limit: number, fn: (i: number)
   return out;
 }
 
-/** Scores windows with the verifier, in batches; returns one poppy probability per window (its views combined, if any). */
+/**
+ * Scores windows with the verifier, in batches; returns one poppy probability per window (its views combined, if
+ * any). With `min` over views led by `as_read`, the other views are scored only for windows whose as-read score
+ * reaches the verifier's threshold: any other window's lowest view is below it too, so it can neither keep its
+ * candidate nor be a kept candidate's best window (scores of kept candidates, their chips and every score of a scan
+ * at threshold 0 are those of scoring every view; only windows that cannot matter keep their as-read score).
+ */
 export async function scoreWindows(v: Verifier, rasters: RgbRaster[]): Promise<number[]> {
+  const views = v.views;
+  if (!views) return (await scoreViews(v, rasters, ['as_read'])).map((s) => s[0]);
+  if (views.combine !== 'min' || views.views[0] !== 'as_read') return (await scoreViews(v, rasters, views.views)).map((s) => combineViews(s, views.combine));
+  const scores = (await scoreViews(v, rasters, ['as_read'])).map((s) => s[0]);
+  const open = scores.flatMap((s, i) => (s >= v.threshold ? [i] : []));
+  const rest = await scoreViews(
+    v,
+    open.map((i) => rasters[i]),
+    views.views.slice(1),
+  );
+  open.forEach((i, j) => (scores[i] = combineViews([scores[i], ...rest[j]], 'min')));
+  return scores;
+}
+
+/** Each window's poppy probability in each of `views`, in batches (one array of `views.length` a window). */
+async function scoreViews(v: Verifier, rasters: RgbRaster[], views: readonly WindowView[]): Promise<number[][]> {
   if (!v.model) throw new TilesError('TIANDI_E_INTERNAL', 'verifier loaded without its model');
   const model = v.model;
   const S = v.card.input.size,
     C = v.card.input.channels.length;
-  const views: readonly WindowView[] = v.views?.views ?? ['as_read'];
   const V = views.length;
+  if (!V) return rasters.map(() => []);
   // Small batches return to the event loop often, so the next windows' reads are issued between them.
   const BATCH = 16;
   // Two buffers in turn: one is filled while the other's batch is scored on the models' thread.
@@ -242,9 +264,7 @@ export async function scoreWindows(v: Verifier, rasters: RgbRaster[]): Promise<n
     scored.push(p);
   }
   const probs = (await Promise.all(scored)).flatMap((scores) => scores.map((s) => s[0]));
-  if (!v.views) return probs;
-  const { combine } = v.views;
-  return Array.from({ length: rasters.length }, (_, w) => combineViews(probs.slice(w * V, (w + 1) * V), combine));
+  return Array.from({ length: rasters.length }, (_, w) => probs.slice(w * V, (w + 1) * V));
 }
 
 /** Writes one window into batch slots `slot`, `slot + 1`, … once per view, each transformed into its view. */
