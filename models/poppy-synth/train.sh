@@ -91,3 +91,23 @@ nice -n 10 npx tsx packages/synth/scripts/calibrate-real.ts models/poppy-synth 1
 nice -n 10 npx tiandi eval --scenes 20 --seed 9000 --gsd 0.03,0.05,0.08,0.1,0.12 --model models/poppy-synth \
   --real-negatives "$R/harv-*.tif" "$R/osbs-*.tif" --write-card
 nice -n 10 npx tiandi eval --scenes 10 --seed 9100 --gsd 0.03,0.05,0.08,0.1,0.12 --variety wide --model models/poppy-synth --write-card
+# 9. (issue 16, 1.3.0) the verifier trained further with the REAL windows of the training site's warped and
+#    colour-changed copies (EPSG:4326 bilinear, EPSG:4490 nearest, warm white balance + JPEG 50), every classic
+#    look-alike window and no painter, then scored in four test-time views (card verifier.views; see the model
+#    card's "1.3.0"). Thresholds, calibration and eval as in e. above.
+W=models/poppy-synth/.real-variants-warp
+mkdir -p $W
+for f in $R/harv-*.tif; do
+  s=$(basename "$f" .tif)
+  gdalwarp -q -t_srs EPSG:4326 -r bilinear "$f" $W/$s-4326.tif
+  gdalwarp -q -t_srs EPSG:4490 -r near "$f" $W/$s-4490.tif
+  gdal_translate -q -scale_1 0 255 0 255 -scale_2 0 255 0 235 -scale_3 0 255 0 205 -exponent 0.85 -ot Byte \
+    -co COMPRESS=JPEG -co JPEG_QUALITY=50 -co PHOTOMETRIC=YCBCR "$f" $W/$s-wbjpeg.tif
+done
+# (the .chips-real-harv-warp used for 1.3.0 were mined from such copies by an earlier run, candidate c4 in the card)
+nice -n 10 npx tsx packages/synth/scripts/make-real-chips.ts models/poppy-synth models/poppy-synth/.chips-real-harv-warp 2 $W/*.tif
+nice -n 19 /usr/bin/python3 models/poppy-synth/train_verifier.py --arch lite --init-onnx models/poppy-synth/verifier/model.onnx --epochs 6 --epoch-share 0.6 --lr 5e-4 \
+  --resample 0.4 --camera 0.35 --composite 0.3 --bg-share 1.0 --real-weight 2 --chips "$VCHIPS" \
+  --real models/poppy-synth/.chips-real-harv,models/poppy-synth/.chips-real-harv-var,models/poppy-synth/.chips-real-harv-s1,models/poppy-synth/.chips-real-harv-warp
+#    then, by hand: "views": {"views": ["as_read", "low_pass", "flip_x", "flip_y"], "combine": "min"} in model.json's
+#    verifier block, both cards' "version" 1.3.0 and the verifier card's training.data; then step e.'s three commands.
