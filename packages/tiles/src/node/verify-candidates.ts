@@ -220,8 +220,8 @@ export async function mapConcurrent<T>(n: number, limit: number, fn: (i: number)
 
 /**
  * Scores windows with the verifier, in batches; returns one poppy probability per window (its views combined, if
- * any). With `min` over views led by `as_read`, the other views are scored only for windows whose as-read score
- * reaches the verifier's threshold: any other window's lowest view is below it too, so it can neither keep its
+ * any). With `min` over views led by `as_read`, each further view is scored only for windows whose lowest score so
+ * far reaches the verifier's threshold: any other window's lowest view is below it too, so it can neither keep its
  * candidate nor be a kept candidate's best window (scores of kept candidates, their chips and every score of a scan
  * at threshold 0 are those of scoring every view; only windows that cannot matter keep their as-read score).
  */
@@ -230,13 +230,19 @@ export async function scoreWindows(v: Verifier, rasters: RgbRaster[]): Promise<n
   if (!views) return (await scoreViews(v, rasters, ['as_read'])).map((s) => s[0]);
   if (views.combine !== 'min' || views.views[0] !== 'as_read') return (await scoreViews(v, rasters, views.views)).map((s) => combineViews(s, views.combine));
   const scores = (await scoreViews(v, rasters, ['as_read'])).map((s) => s[0]);
-  const open = scores.flatMap((s, i) => (s >= v.threshold ? [i] : []));
-  const rest = await scoreViews(
-    v,
-    open.map((i) => rasters[i]),
-    views.views.slice(1),
-  );
-  open.forEach((i, j) => (scores[i] = combineViews([scores[i], ...rest[j]], 'min')));
+  // One view at a time, each only for the windows every earlier view left at or over the threshold: a window a
+  // view has put below it stays below it whatever the later views say (most of the look-alikes the views rule out
+  // fall at the first one).
+  for (const view of views.views.slice(1)) {
+    const open = scores.flatMap((s, i) => (s >= v.threshold ? [i] : []));
+    if (!open.length) break;
+    const next = await scoreViews(
+      v,
+      open.map((i) => rasters[i]),
+      [view],
+    );
+    open.forEach((i, j) => (scores[i] = Math.min(scores[i], next[j][0])));
+  }
   return scores;
 }
 
