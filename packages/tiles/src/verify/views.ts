@@ -46,22 +46,32 @@ function flipRows(p: Float32Array, size: number): void {
 
 /** Separable [1 4 1]/6 over valid pixels (weights renormalised where a neighbour is invalid or off the edge). */
 function lowPass(p: Float32Array, size: number, valid?: Uint8Array): void {
-  const ok = (i: number) => (valid ? valid[i] !== 0 : true);
-  const pass = (src: Float32Array, step: number, along: (i: number) => number) => {
-    const dst = new Float32Array(src.length);
-    for (let i = 0; i < src.length; i++) {
-      if (!ok(i)) continue;
-      const t = along(i);
+  const rows = new Float32Array(p.length);
+  lowPassAlong(p, rows, size, 1, size, valid);
+  lowPassAlong(rows, p, size, size, 1, valid);
+}
+
+/**
+ * One [1 4 1] pass: along rows (`step` 1, lines `size` apart) or columns (`step` size, lines 1 apart). Plain loops
+ * with the sum in the same order as a neighbour test a pixel (the same floats), since it runs for every window the
+ * views score.
+ */
+function lowPassAlong(src: Float32Array, dst: Float32Array, size: number, step: number, lineStep: number, valid?: Uint8Array): void {
+  for (let line = 0; line < size; line++) {
+    const base = line * lineStep;
+    for (let t = 0; t < size; t++) {
+      const i = base + t * step;
+      if (valid && valid[i] === 0) {
+        dst[i] = 0;
+        continue;
+      }
       let sum = 4 * src[i],
         w = 4;
-      if (t > 0 && ok(i - step)) (sum += src[i - step]), (w += 1);
-      if (t < size - 1 && ok(i + step)) (sum += src[i + step]), (w += 1);
+      if (t > 0 && (!valid || valid[i - step] !== 0)) (sum += src[i - step]), (w += 1);
+      if (t < size - 1 && (!valid || valid[i + step] !== 0)) (sum += src[i + step]), (w += 1);
       dst[i] = sum / w;
     }
-    return dst;
-  };
-  const rows = pass(p, 1, (i) => i % size);
-  p.set(pass(rows, size, (i) => Math.floor(i / size)));
+  }
 }
 
 /** One score from the views' probabilities of the same window. */
