@@ -243,6 +243,16 @@ async function footprintProperties(
   return props;
 }
 
+/** `trace()`'s result; should it throw, after `running` has settled, so no read outlives the scan that failed. */
+async function footprintBeside<T>(running: Promise<unknown> | undefined, trace: () => T): Promise<T> {
+  try {
+    return trace();
+  } catch (e) {
+    await running?.catch(() => undefined);
+    throw e;
+  }
+}
+
 /** Traces candidates and the footprint of one scanned image and maps them to WGS 84. */
 export async function finishImage(
   path: string,
@@ -277,11 +287,15 @@ export async function finishImage(
   digests.catch(() => undefined);
   let candidates = first.candidates;
   let chips = new Map<string, RgbRaster>();
-  if (verify) ({ candidates, report: verifyReport, chips } = await secondStage(name, src, plan, card, scores, first, verify));
+  // The second stage is begun before the footprint is traced, so the footprint (this thread's work alone) runs while
+  // the first windows are read and scored on other threads rather than after the last of them.
+  const second = verify && secondStage(name, src, plan, card, scores, first, verify);
+  second?.catch(() => undefined); // its error is thrown where it is awaited
+  const { geometry, areaKm2, poorAreaKm2 } = await footprintBeside(second, () => footprintOf(foot, plan, src));
+  if (second) ({ candidates, report: verifyReport, chips } = await second);
   for (const c of candidates) {
     if (c.properties.unverified) c.properties.unverified_reason = unverifiedReason;
   }
-  const { geometry, areaKm2, poorAreaKm2 } = footprintOf(foot, plan, src);
   const props = await footprintProperties(path, src, areaKm2, poorAreaKm2, digests);
   return {
     name,
