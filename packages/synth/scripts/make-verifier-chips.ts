@@ -16,6 +16,7 @@ import { tmpdir } from 'node:os';
 import { basename, join } from 'node:path';
 import sharp from 'sharp';
 import { loadModelCard, openGeoTiffSource, readVerifierWindow, scanImages, type VerifierWindow } from '@tiandi/tiles/node';
+import { square } from '../src/eval/synthetic-positives';
 import { insideRing } from '../src/scene-layout';
 import { createPrng } from '../src/prng';
 import { writeScene } from '../src/write-scene';
@@ -53,17 +54,6 @@ writeFileSync(
 const CRSS = ['EPSG:4522', 'EPSG:32648', 'EPSG:4326', 'EPSG:3857', 'EPSG:4544', 'EPSG:4490'];
 const manifest: object[] = [];
 const counts = { poppy: 0, background: 0, skipped: 0 };
-const square = ([lon, lat]: [number, number], m: number): Ring => {
-  const dy = m / 111_320,
-    dx = m / (111_320 * Math.cos((lat * Math.PI) / 180));
-  return [
-    [lon - dx, lat - dy],
-    [lon + dx, lat - dy],
-    [lon + dx, lat + dy],
-    [lon - dx, lat + dy],
-    [lon - dx, lat - dy],
-  ];
-};
 for (let seed = first; seed < first + n; seed++) {
   const r = createPrng(seed * 11 + 3);
   // VCHIPS_GSD=lo,hi widens the scenes' GSD range (the scan verifies 2-12.5 cm); default 3-8.5 cm as before.

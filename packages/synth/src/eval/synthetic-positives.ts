@@ -8,7 +8,7 @@ import { writeScene } from '../write-scene';
 type Ring = Array<[number, number]>;
 
 /** A square of half-side m metres around a WGS 84 point, as a ring. */
-function square([lon, lat]: [number, number], m: number): Ring {
+export function square([lon, lat]: [number, number], m: number): Ring {
   const dy = m / 111_320,
     dx = m / (111_320 * Math.cos((lat * Math.PI) / 180));
   return [
