@@ -1,6 +1,7 @@
 import type { CoverageResult } from './coverage';
 import { polygonsOf, type Feature, type Polygonal } from './geojson';
 import { geodesicAreaM2 } from './geodesic-area';
+import { ruleFeature } from './rule-feature';
 import type { Season } from './season';
 import { isUnverifiedScan, type Target } from './target';
 import {
@@ -47,20 +48,8 @@ export interface CertificationResult {
 
 const OPEN = new Set(['detected', 'planned', 'needs_revisit']);
 
-const targetFeature = (t: Target, why: string): Feature<Polygonal, Record<string, unknown>> => ({
-  type: 'Feature',
-  id: t.id,
-  geometry: t.geometry,
-  properties: {
-    target_id: t.id,
-    status: t.status,
-    score_max: t.scoreMax,
-    origin: t.origin,
-    missed_by_scan: t.missedByScan,
-    unverified: isUnverifiedScan(t),
-    why,
-  },
-});
+const targetFeature = (t: Target, why: string): Feature<Polygonal, Record<string, unknown>> =>
+  ruleFeature(t, why, { missed_by_scan: t.missedByScan, unverified: isUnverifiedScan(t) });
 
 /**
  * Evaluates every rule of the season's policy for a zone (ARCHITECTURE "Certification"):

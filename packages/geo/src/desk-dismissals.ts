@@ -1,5 +1,6 @@
 import type { Feature, Polygonal } from './geojson';
 import { auditSampleSize, modelDismissalPolicy, type DeskDismissalPolicy, type Policy } from './season';
+import { ruleFeature } from './rule-feature';
 import type { Target } from './target';
 
 /**
@@ -107,17 +108,5 @@ function modelSummary(targets: Target[]): Pick<DeskSummary, 'modelDismissed'> {
 }
 
 /** A failing target as a rule lists it. */
-export const deskFeature = (t: Target, why: string): Feature<Polygonal, Record<string, unknown>> => ({
-  type: 'Feature',
-  id: t.id,
-  geometry: t.geometry,
-  properties: {
-    target_id: t.id,
-    status: t.status,
-    score_max: t.scoreMax,
-    origin: t.origin,
-    desk_by: t.desk?.by ?? null,
-    ground_audit: t.groundAudit === true,
-    why,
-  },
-});
+export const deskFeature = (t: Target, why: string): Feature<Polygonal, Record<string, unknown>> =>
+  ruleFeature(t, why, { desk_by: t.desk?.by ?? null, ground_audit: t.groundAudit === true });
