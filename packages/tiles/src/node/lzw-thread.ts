@@ -2,6 +2,7 @@ import { Worker } from 'node:worker_threads';
 import type { StripDecoder } from '../read/level-reader';
 import { workerBundle } from './worker-bundle';
 import { withoutTsx } from './worker-pool';
+import { WorkerRequests } from './worker-requests';
 
 /**
  * Bands shared with the thread at once (their strips, this thread's share decoding, the rest there): enough
@@ -16,30 +17,20 @@ export const LZW_BANDS_IN_FLIGHT = 3;
  * and the strips of at most {@link LZW_BANDS_IN_FLIGHT} bands (thread-plan's `LZW_THREAD_BYTES`).
  */
 export class LzwThread implements StripDecoder {
-  private readonly pending = new Map<number, { resolve: (raws: Uint8Array[]) => void; reject: (e: Error) => void }>();
-  private seq = 0;
-  private dead: Error | undefined;
+  private readonly thread: WorkerRequests<{ seq: number; raws?: Uint8Array[]; error?: string }>;
   /** Bands holding room, and bands waiting for it. */
   private held = 0;
   private readonly waiting: ((ok: boolean) => void)[] = [];
 
-  private constructor(private readonly worker: Worker) {
-    worker.unref();
-    worker.on('message', (r: { seq: number; raws?: Uint8Array[]; error?: string }) => {
-      const p = this.pending.get(r.seq);
-      this.pending.delete(r.seq);
-      if (!this.pending.size) worker.unref();
-      if (r.raws) p?.resolve(r.raws);
-      else p?.reject(new Error(r.error));
-    });
-    const die = (e: Error) => {
-      this.dead = e;
-      for (const p of this.pending.values()) p.reject(e);
-      this.pending.clear();
-      for (const w of this.waiting.splice(0)) w(false);
-    };
-    worker.on('error', die);
-    worker.on('exit', (code) => die(new Error(`LZW thread exited (${code})`)));
+  private constructor(worker: Worker) {
+    this.thread = new WorkerRequests(
+      worker,
+      'LZW thread',
+      (r) => (r.raws ? undefined : (r.error ?? 'LZW decoding failed')),
+      () => {
+        for (const w of this.waiting.splice(0)) w(false);
+      },
+    );
   }
 
   /** Starts the thread: its bundled plain-JavaScript module, or the TypeScript one through tsx when no bundle could be built. */
@@ -51,7 +42,7 @@ export class LzwThread implements StripDecoder {
   }
 
   async acquire(): Promise<boolean> {
-    if (this.dead) return false;
+    if (this.thread.dead) return false;
     if (this.held < LZW_BANDS_IN_FLIGHT) {
       this.held++;
       return true;
@@ -62,29 +53,23 @@ export class LzwThread implements StripDecoder {
   release(): void {
     // The room passes to the next band waiting, if any.
     const next = this.waiting.shift();
-    if (next) next(!this.dead);
+    if (next) next(!this.thread.dead);
     else this.held--;
   }
 
   lzw(strips: Uint8Array[], expected: number): Promise<Uint8Array[]> {
-    if (this.dead) return Promise.reject(this.dead);
     // One copy of the strips, handed over: a view posted as it is would copy the whole buffer it is part of.
     const ends: number[] = [];
     let n = 0;
     for (const s of strips) ends.push((n += s.length));
     const packed = new Uint8Array(n);
     strips.forEach((s, k) => packed.set(s, k ? ends[k - 1] : 0));
-    const seq = ++this.seq;
-    return new Promise((resolve, reject) => {
-      this.pending.set(seq, { resolve, reject });
-      this.worker.ref();
-      this.worker.postMessage({ seq, packed, ends, expected }, [packed.buffer]);
-    });
+    return this.thread.request({ packed, ends, expected }, [packed.buffer]).then((r) => r.raws!);
   }
 
   async terminate(): Promise<void> {
-    this.dead ??= new Error('terminated');
+    const stopped = this.thread.terminate();
     for (const w of this.waiting.splice(0)) w(false);
-    await this.worker.terminate();
+    await stopped;
   }
 }

@@ -1,6 +1,7 @@
 import { Worker } from 'node:worker_threads';
 import type { InferenceSession } from 'onnxruntime-node';
 import { scoresFromOutput } from '../model/tile-tensor';
+import { WorkerRequests } from './worker-requests';
 import { checkGraphAgainstCard, createSession, type LoadedModel, modelFiles, sessionOptions } from './load-model';
 
 type Reply = { seq: number; ok: boolean; message?: string; meta?: unknown; data?: Float32Array; dims?: number[]; input?: Float32Array };
@@ -12,42 +13,17 @@ type Reply = { seq: number; ok: boolean; message?: string; meta?: unknown; data?
  * a request is pending.
  */
 export class OnnxThread {
-  private readonly worker: Worker;
-  private readonly pending = new Map<number, { resolve: (r: Reply) => void; reject: (e: Error) => void }>();
-  private seq = 0;
+  private readonly thread = new WorkerRequests<Reply>(
+    new Worker(new URL('./onnx-thread-worker.mjs', import.meta.url), { stdout: false, stderr: false }),
+    'onnxruntime thread',
+    (r) => (r.ok ? undefined : (r.message ?? '')),
+  );
   private sessions = 0;
   /** Input buffers back from the thread, by length: a batch is copied into one and handed over (a new buffer a batch cost 3–6× as much). */
   private readonly spare = new Map<number, Float32Array[]>();
-  private dead: Error | undefined;
-
-  constructor() {
-    this.worker = new Worker(new URL('./onnx-thread-worker.mjs', import.meta.url), { stdout: false, stderr: false });
-    this.worker.unref();
-    this.worker.on('message', (r: Reply) => {
-      const p = this.pending.get(r.seq);
-      this.pending.delete(r.seq);
-      if (!this.pending.size) this.worker.unref();
-      if (!p) return;
-      if (r.ok) p.resolve(r);
-      else p.reject(new Error(r.message));
-    });
-    const die = (e: Error) => {
-      this.dead = e;
-      for (const p of this.pending.values()) p.reject(e);
-      this.pending.clear();
-    };
-    this.worker.on('error', die);
-    this.worker.on('exit', (code) => die(new Error(`onnxruntime thread exited (${code})`)));
-  }
 
   request(m: Record<string, unknown>, transfer: ArrayBuffer[] = []): Promise<Reply> {
-    if (this.dead) return Promise.reject(this.dead);
-    const seq = ++this.seq;
-    return new Promise<Reply>((resolve, reject) => {
-      this.pending.set(seq, { resolve, reject });
-      this.worker.ref();
-      this.worker.postMessage({ ...m, seq }, transfer);
-    });
+    return this.thread.request(m, transfer);
   }
 
   /** Loads `<dir>/model.onnx` under its card into this thread, as a {@link LoadedModel} whose `infer` runs here. */
@@ -84,8 +60,7 @@ export class OnnxThread {
     };
   }
 
-  async terminate(): Promise<void> {
-    this.dead ??= new Error('terminated');
-    await this.worker.terminate();
+  terminate(): Promise<void> {
+    return this.thread.terminate();
   }
 }
