@@ -1,12 +1,12 @@
 import { join, resolve } from 'node:path';
 import { TilesError } from '../errors';
 import type { ModelCard } from '../model/model-card';
-import { writeTileTensorFrom } from '../model/tile-tensor';
 import type { GeoTiffSource } from '../read/open-geotiff-source';
 import type { RgbRaster } from '../read/resample-area';
 import { GSD_LIMIT_SLACK, snapWhole } from '../scan/scan-plan';
-import { applyView, combineViews, type VerifierViews, type WindowView } from '../verify/views';
+import type { VerifierViews } from '../verify/views';
 import { loadModel, loadModelCard, type LoadedModel } from './load-model';
+import { WindowScorer } from './window-scorer';
 
 /** The second stage of a model whose card has a `verifier` block. */
 export interface Verifier {
@@ -135,19 +135,21 @@ export function readVerifierWindow(src: GeoTiffSource, vcard: ModelCard, px: num
 export const VERIFY_CACHE_BYTES = 32 << 20;
 
 /**
- * Windows read at once: block decodes run on the thread pool while this thread assembles other windows and
- * runs the verifier. Enough of them keep the pool busy through a verifier batch (4 left it idle: interleaved
- * A/B on the 64-Mpx bench files, 16 with batches of 16 was 5 % faster on the COG, 11 % on tiled deflate).
+ * Windows read ahead of the one being queued for scoring: block decodes run on the thread pool while this thread
+ * assembles other windows and writes batches (4 left the pool idle: interleaved A/B on the 64-Mpx bench files, 16
+ * was 5 % faster on the COG, 11 % on tiled deflate).
  */
-const READ_CONCURRENCY = 16;
-/** Windows held in memory at once by {@link scoreCentres}; the next chunk is read while this one is scored. */
-const WINDOW_CHUNK = 256;
+const READ_AHEAD = 16;
+/** Windows scored between progress reports. */
+const PROGRESS_EVERY = 256;
 
 /**
  * Reads and scores the verifier's windows centred on full-resolution source pixels
- * `centres` = [px0, py0, px1, py1, ...]; returns one poppy probability per window. Memory stays bounded by
- * two chunks of windows, and reading the next chunk overlaps scoring this one. `onScored` is told how many
- * windows are scored after each chunk.
+ * `centres` = [px0, py0, px1, py1, ...]; returns one poppy probability per window. Windows are read in
+ * {@link readingOrder} and handed to a {@link WindowScorer} as they come, so this thread reads the next windows while
+ * the models' thread scores the last ones (in chunks read whole before scoring, the models' thread sat idle while a
+ * chunk of blocks already kept on disk was read). Memory stays bounded: the scorer holds a few batches, the reads
+ * {@link READ_AHEAD} windows. `onScored` is told how many windows are scored, every {@link PROGRESS_EVERY} and at the end.
  */
 export async function scoreCentres(
   v: Verifier,
@@ -159,19 +161,22 @@ export async function scoreCentres(
   const n = centres.length / 2;
   const out = new Float32Array(n);
   const order = readingOrder(src, centres);
-  const at = (i: number) => order[i];
-  const readChunk = (i0: number) =>
-    mapConcurrent(Math.min(WINDOW_CHUNK, n - i0), READ_CONCURRENCY, (j) =>
-      readVerifierWindow(src, v.card, centres[2 * at(i0 + j)], centres[2 * at(i0 + j) + 1], signal),
-    );
-  let next = n ? readChunk(0) : undefined;
-  for (let i0 = 0; next; i0 += WINDOW_CHUNK) {
-    const rasters = await next;
-    next = i0 + WINDOW_CHUNK < n ? readChunk(i0 + WINDOW_CHUNK) : undefined;
-    next?.catch(() => undefined); // awaited, and its error thrown, on the next turn
-    (await scoreWindows(v, rasters)).forEach((s, j) => (out[at(i0 + j)] = s));
-    onScored?.(i0 + rasters.length);
+  let done = 0;
+  const scorer = new WindowScorer(v, (i, s) => {
+    out[i] = s;
+    if (++done % PROGRESS_EVERY === 0 || done === n) onScored?.(done);
+  });
+  const read = (j: number) => readVerifierWindow(src, v.card, centres[2 * order[j]], centres[2 * order[j] + 1], signal);
+  const ahead: Promise<RgbRaster>[] = [];
+  for (let j = 0, issued = 0; j < n; j++) {
+    for (; issued < n && issued <= j + READ_AHEAD; issued++) {
+      const r = read(issued);
+      r.catch(() => undefined); // awaited, and its error thrown, in its turn
+      ahead.push(r);
+    }
+    await scorer.add(order[j], await ahead.shift()!);
   }
+  await scorer.finish();
   return out;
 }
 
@@ -226,61 +231,9 @@ export async function mapConcurrent<T>(n: number, limit: number, fn: (i: number)
  * at threshold 0 are those of scoring every view; only windows that cannot matter keep their as-read score).
  */
 export async function scoreWindows(v: Verifier, rasters: RgbRaster[]): Promise<number[]> {
-  const views = v.views;
-  if (!views) return (await scoreViews(v, rasters, ['as_read'])).map((s) => s[0]);
-  if (views.combine !== 'min' || views.views[0] !== 'as_read') return (await scoreViews(v, rasters, views.views)).map((s) => combineViews(s, views.combine));
-  const scores = (await scoreViews(v, rasters, ['as_read'])).map((s) => s[0]);
-  // One view at a time, each only for the windows every earlier view left at or over the threshold: a window a
-  // view has put below it stays below it whatever the later views say (most of the look-alikes the views rule out
-  // fall at the first one).
-  for (const view of views.views.slice(1)) {
-    const open = scores.flatMap((s, i) => (s >= v.threshold ? [i] : []));
-    if (!open.length) break;
-    const next = await scoreViews(
-      v,
-      open.map((i) => rasters[i]),
-      [view],
-    );
-    open.forEach((i, j) => (scores[i] = Math.min(scores[i], next[j][0])));
-  }
-  return scores;
-}
-
-/** Each window's poppy probability in each of `views`, in batches (one array of `views.length` a window). */
-async function scoreViews(v: Verifier, rasters: RgbRaster[], views: readonly WindowView[]): Promise<number[][]> {
-  if (!v.model) throw new TilesError('TIANDI_E_INTERNAL', 'verifier loaded without its model');
-  const model = v.model;
-  const S = v.card.input.size,
-    C = v.card.input.channels.length;
-  const V = views.length;
-  if (!V) return rasters.map(() => []);
-  // Small batches return to the event loop often, so the next windows' reads are issued between them.
-  const BATCH = 16;
-  // Two buffers in turn: one is filled while the other's batch is scored on the models' thread.
-  const buffers = [new Float32Array(BATCH * V * C * S * S), new Float32Array(BATCH * V * C * S * S)];
-  const scored: Promise<Float32Array[]>[] = [];
-  for (let i = 0; i < rasters.length; i += BATCH) {
-    // The buffer about to be filled is free once the batch sent from it two batches ago is scored.
-    if (scored.length >= 2) await scored[scored.length - 2];
-    const batch = buffers[scored.length % 2];
-    const n = Math.min(BATCH, rasters.length - i);
-    for (let k = 0; k < n; k++) writeViews(v, rasters[i + k], views, batch, k * V);
-    const p = model.infer(batch, n * V);
-    p.catch(() => undefined); // its error is thrown where it is awaited
-    scored.push(p);
-  }
-  const probs = (await Promise.all(scored)).flatMap((scores) => scores.map((s) => s[0]));
-  return Array.from({ length: rasters.length }, (_, w) => probs.slice(w * V, (w + 1) * V));
-}
-
-/** Writes one window into batch slots `slot`, `slot + 1`, … once per view, each transformed into its view. */
-function writeViews(v: Verifier, r: RgbRaster, views: readonly WindowView[], batch: Float32Array, slot: number): void {
-  const S = v.card.input.size,
-    C = v.card.input.channels.length;
-  const allValid = r.allValid === true;
-  views.forEach((view, j) => {
-    // A window known valid everywhere skips the mask (the same values: its mask is all ones).
-    writeTileTensorFrom(r.rgb, r.valid, S, 0, allValid, v.card, batch, slot + j);
-    applyView(view, batch, (slot + j) * C * S * S, C, S, allValid ? undefined : r.valid);
-  });
+  const out = new Array<number>(rasters.length);
+  const scorer = new WindowScorer(v, (i, s) => (out[i] = s));
+  for (const [i, r] of rasters.entries()) await scorer.add(i, r);
+  await scorer.finish();
+  return out;
 }

@@ -1,0 +1,165 @@
+import { TilesError } from '../errors';
+import type { LoadedModel } from './load-model';
+import { writeTileTensorFrom } from '../model/tile-tensor';
+import type { RgbRaster } from '../read/resample-area';
+import { applyView, combineViews, type WindowView } from '../verify/views';
+import type { Verifier } from './verify-candidates';
+
+/** Windows a batch holds: small batches keep the models' thread fed while this one reads the next windows. */
+export const SCORE_BATCH = 16;
+/**
+ * Batches sent to the model and not answered yet. While they are scored this thread reads and writes the next
+ * windows; with two the models' thread went idle whenever a run of reads took longer than two batches' scoring.
+ */
+export const BATCHES_IN_FLIGHT = 3;
+
+/** One pass of the views: the views every window of its batches is written in (one slot each). */
+interface Pass {
+  views: readonly WindowView[];
+  /** Windows waiting for this pass, in the order they reached it. */
+  queue: number[];
+  /** Its batches sent and not answered yet. */
+  pending: number;
+}
+
+/**
+ * Scores windows with a verifier as they are read, in batches of {@link SCORE_BATCH} sent to its model while this
+ * thread reads the next windows. With `min` over views led by `as_read` the views are passes: each window goes to
+ * the next view only when every view so far left it at or over the threshold (a window a view puts below it stays
+ * below it whatever the later views say), as the scores come back. Otherwise every view of a window is scored in one
+ * batch and combined. A window's score is final once no view is left for it: `onScore(id, score)` then.
+ */
+export class WindowScorer {
+  private readonly passes: Pass[];
+  private readonly cascade: boolean;
+  private readonly model: LoadedModel;
+  private readonly rasters: (RgbRaster | undefined)[] = [];
+  private readonly running = new Map<number, number>();
+  private readonly buffers: Float32Array[] = [];
+  private inFlight = 0;
+  private ended = false;
+  private error: unknown;
+  private wake: (() => void)[] = [];
+
+  constructor(
+    private readonly v: Verifier,
+    private readonly onScore: (id: number, score: number) => void,
+  ) {
+    if (!v.model) throw new TilesError('TIANDI_E_INTERNAL', 'verifier loaded without its model');
+    this.model = v.model;
+    const views = v.views;
+    this.cascade = !views || (views.combine === 'min' && views.views[0] === 'as_read');
+    const passViews: (readonly WindowView[])[] = !views ? [['as_read']] : this.cascade ? views.views.map((w) => [w]) : [views.views];
+    this.passes = passViews.map((w) => ({ views: w, queue: [], pending: 0 }));
+  }
+
+  /** Queues window `id` (ids are the caller's, each once); resolves when there is room for the next one. */
+  async add(id: number, raster: RgbRaster): Promise<void> {
+    this.throwIfFailed();
+    this.rasters[id] = raster;
+    this.passes[0].queue.push(id);
+    this.pump();
+    // Back-pressure: the reader waits while a full batch cannot be sent.
+    while (this.passes[0].queue.length >= SCORE_BATCH && !this.error) await this.settled();
+    this.throwIfFailed();
+  }
+
+  /** Scores what is left (short batches too) and resolves once every window's score is final. */
+  async finish(): Promise<void> {
+    this.ended = true;
+    this.pump();
+    while (this.inFlight > 0) await this.settled();
+    this.throwIfFailed();
+    if (this.passes.some((p) => p.queue.length)) throw new TilesError('TIANDI_E_INTERNAL', 'windows left unscored');
+  }
+
+  private throwIfFailed(): void {
+    if (this.error !== undefined) throw this.error;
+  }
+
+  /** Resolves when a batch is answered (or fails). */
+  private settled(): Promise<void> {
+    return new Promise((resolve) => this.wake.push(resolve));
+  }
+
+  /** Whether no more windows can reach pass `j`: the input has ended and every earlier pass is empty and answered. */
+  private closed(j: number): boolean {
+    return this.ended && this.passes.slice(0, j).every((p) => !p.queue.length && !p.pending);
+  }
+
+  /** Sends every batch that can go: full ones, and short ones of a pass no window can reach any more. Later passes first (their windows hold rasters). */
+  private pump(): void {
+    for (let j = this.passes.length - 1; j >= 0; j--) {
+      const q = this.passes[j].queue;
+      while (this.inFlight < BATCHES_IN_FLIGHT && (q.length >= SCORE_BATCH || (q.length && this.closed(j)))) this.send(j, q.splice(0, SCORE_BATCH));
+    }
+  }
+
+  private send(j: number, ids: number[]): void {
+    const pass = this.passes[j];
+    const V = pass.views.length;
+    const { size: S, channels } = this.v.card.input;
+    const len = SCORE_BATCH * V * channels.length * S * S;
+    // Batches in shared memory when the model runs on another thread (it copies them there); a buffer is reused
+    // once its batch is answered.
+    const batch = this.buffers.pop() ?? new Float32Array(this.model.sharedBatches ? new SharedArrayBuffer(len * 4) : new ArrayBuffer(len * 4));
+    ids.forEach((id, k) => writeViews(this.v, this.rasters[id]!, pass.views, batch, k * V));
+    pass.pending++;
+    this.inFlight++;
+    this.model.infer(batch, ids.length * V).then(
+      (scores) => {
+        this.buffers.push(batch);
+        this.answered(j, ids, scores);
+      },
+      (e) => {
+        this.error ??= e;
+        this.answered(j, [], []);
+      },
+    );
+  }
+
+  /** Takes a batch's scores: each window's final score, or its place in the next pass. */
+  private answered(j: number, ids: number[], scores: Float32Array[]): void {
+    const pass = this.passes[j];
+    pass.pending--;
+    this.inFlight--;
+    const V = pass.views.length;
+    ids.forEach((id, k) => {
+      if (!this.cascade)
+        return this.done(
+          id,
+          combineViews(
+            Array.from({ length: V }, (_, w) => scores[k * V + w][0]),
+            this.v.views!.combine,
+          ),
+        );
+      const s = j === 0 ? scores[k][0] : Math.min(this.running.get(id)!, scores[k][0]);
+      if (j + 1 < this.passes.length && s >= this.v.threshold) {
+        this.running.set(id, s);
+        this.passes[j + 1].queue.push(id);
+      } else this.done(id, s);
+    });
+    if (!this.error) this.pump();
+    const wake = this.wake;
+    this.wake = [];
+    for (const w of wake) w();
+  }
+
+  private done(id: number, score: number): void {
+    this.rasters[id] = undefined;
+    this.running.delete(id);
+    this.onScore(id, score);
+  }
+}
+
+/** Writes one window into batch slots `slot`, `slot + 1`, … once per view, each transformed into its view. */
+function writeViews(v: Verifier, r: RgbRaster, views: readonly WindowView[], batch: Float32Array, slot: number): void {
+  const S = v.card.input.size,
+    C = v.card.input.channels.length;
+  const allValid = r.allValid === true;
+  views.forEach((view, j) => {
+    // A window known valid everywhere skips the mask (the same values: its mask is all ones).
+    writeTileTensorFrom(r.rgb, r.valid, S, 0, allValid, v.card, batch, slot + j);
+    applyView(view, batch, (slot + j) * C * S * S, C, S, allValid ? undefined : r.valid);
+  });
+}
