@@ -1,9 +1,16 @@
 import { readFile, stat } from 'node:fs/promises';
 import { join, resolve } from 'node:path';
-import * as ort from 'onnxruntime-node';
+import type * as Ort from 'onnxruntime-node';
 import { TilesError } from '../errors';
 import { parseModelCard, type ModelCard } from '../model/model-card';
 import { scoresFromOutput } from '../model/tile-tensor';
+
+/**
+ * onnxruntime-node, loaded when first needed: a scan runs its models on the models' thread (onnx-thread.ts), so
+ * the scanning thread never loads it (~15 ms at start-up, and its CommonJS exports parsed there too).
+ */
+let ortP: Promise<typeof Ort> | undefined;
+export const loadOrt = (): Promise<typeof Ort> => (ortP ??= import('onnxruntime-node'));
 
 /** A model card with its ONNX session, ready to score batches of tiles. */
 export interface LoadedModel {
@@ -56,7 +63,7 @@ function dimsMatch(actual: readonly (number | string)[], expected: readonly (num
 }
 
 /** Checks the ONNX graph's declared input and output against the card; returns the output's class count. */
-export function checkGraphAgainstCard(session: ort.InferenceSession, card: ModelCard, path: string): void {
+export function checkGraphAgainstCard(session: Ort.InferenceSession, card: ModelCard, path: string): void {
   const fail = (what: string) => {
     throw new TilesError('TIANDI_E_MODEL_MISMATCH', `模型与说明不符 model.onnx contradicts model.json: ${what}`, path);
   };
@@ -102,8 +109,8 @@ export async function modelFiles(dir: string, signal?: AbortSignal): Promise<{ a
  * pool threads from spinning between runs (the models' own thread: a spinning thread takes the core the scanning
  * thread reads on).
  */
-export function sessionOptions(threads = 1, spin = true): ort.InferenceSession.SessionOptions {
-  const options: ort.InferenceSession.SessionOptions = {
+export function sessionOptions(threads = 1, spin = true): Ort.InferenceSession.SessionOptions {
+  const options: Ort.InferenceSession.SessionOptions = {
     intraOpNumThreads: threads,
     interOpNumThreads: 1,
     executionMode: 'sequential',
@@ -131,6 +138,7 @@ export async function createSession<T>(onnxPath: string, create: () => Promise<T
  */
 export async function loadModel(dir: string, options: { threads?: number; signal?: AbortSignal } = {}): Promise<LoadedModel> {
   const { abs, card, onnxPath } = await modelFiles(dir, options.signal);
+  const ort = await loadOrt();
   const session = await createSession(onnxPath, () => ort.InferenceSession.create(onnxPath, sessionOptions(options.threads)));
   checkGraphAgainstCard(session, card, onnxPath);
   const S = card.input.size;

@@ -1,8 +1,8 @@
-import { Worker } from 'node:worker_threads';
 import type { InferenceSession } from 'onnxruntime-node';
 import { scoresFromOutput } from '../model/tile-tensor';
 import { WorkerRequests } from './worker-requests';
 import { checkGraphAgainstCard, createSession, type LoadedModel, modelFiles, sessionOptions } from './load-model';
+import { takeOnnxWorker } from './onnx-thread-early';
 
 type Reply = { seq: number; ok: boolean; message?: string; meta?: unknown; data?: Float32Array; dims?: number[]; input?: Float32Array };
 
@@ -10,14 +10,10 @@ type Reply = { seq: number; ok: boolean; message?: string; meta?: unknown; data?
  * One thread that runs onnxruntime for this one: onnxruntime-node's `session.run` is synchronous, so on the
  * scanning thread every batch stopped the reading, decoding and resampling of the next windows. Here the two
  * overlap, each on its own core. Requests are answered in order; the thread keeps the process alive only while
- * a request is pending.
+ * a request is pending. It is the one a command started early (onnx-thread-early.ts), when there is one.
  */
 export class OnnxThread {
-  private readonly thread = new WorkerRequests<Reply>(
-    new Worker(new URL('./onnx-thread-worker.mjs', import.meta.url), { stdout: false, stderr: false }),
-    'onnxruntime thread',
-    (r) => (r.ok ? undefined : (r.message ?? '')),
-  );
+  private readonly thread = new WorkerRequests<Reply>(takeOnnxWorker(), 'onnxruntime thread', (r) => (r.ok ? undefined : (r.message ?? '')));
   private sessions = 0;
   /** Input buffers back from the thread, by length: a batch is copied into one and handed over (a new buffer a batch cost 3–6× as much). */
   private readonly spare = new Map<number, Float32Array[]>();

@@ -1,13 +1,12 @@
 import { readFile } from 'node:fs/promises';
 import { join, resolve } from 'node:path';
-import * as ort from 'onnxruntime-node';
 import { createRequire } from 'node:module';
 import type onnxProto from 'onnx-proto';
 import { TilesError } from '../errors';
 import type { ModelCard } from '../model/model-card';
 import { writeTileTensor } from '../model/tile-tensor';
 import type { RgbRaster } from '../read/resample-area';
-import { loadModelCard } from './load-model';
+import { loadModelCard, loadOrt } from './load-model';
 
 /** onnx-proto (protobufjs: ~40 ms to load) is loaded when a verifier is adapted; a scan, which imports this module too, never needs it. */
 let onnxNamespace: typeof onnxProto.onnx | undefined;
@@ -203,6 +202,7 @@ export async function loadEmbeddingModel(dir: string, o: { threads?: number } = 
   const path = join(abs, 'model.onnx');
   const proto = decodeOnnx(await readFile(path), path);
   const head = findClassifierHead(proto, card.output.name);
+  const ort = await loadOrt();
   const session = await ort.InferenceSession.create(withEmbeddingOutput(proto, head), { intraOpNumThreads: o.threads ?? 1, interOpNumThreads: 1 });
   const S = card.input.size,
     C = card.input.channels.length,
