@@ -243,12 +243,12 @@ async function footprintProperties(
   return props;
 }
 
-/** `trace()`'s result; should it throw, after `running` has settled, so no read outlives the scan that failed. */
-async function footprintBeside<T>(running: Promise<unknown> | undefined, trace: () => T): Promise<T> {
+/** `trace()`'s result; should it throw, after `running` (which never rejects) has settled, so no read outlives the scan that failed. */
+async function footprintBeside<T>(running: Promise<unknown>, trace: () => T): Promise<T> {
   try {
     return trace();
   } catch (e) {
-    await running?.catch(() => undefined);
+    await running;
     throw e;
   }
 }
@@ -268,6 +268,11 @@ export async function finishImage(
   verify?: VerifyOptions,
   /** Why there is no second stage, when `verify` is absent (its candidates are marked unverified). */
   noVerifyReason = 'the model has no second stage',
+  /**
+   * Work on the finished heatmap (writing it), begun once the candidates are traced so it runs beside the second
+   * stage and the footprint; settled before this returns or throws, so the heatmap may be closed then.
+   */
+  withHeatmap?: (scores: PagedCells<Float32Array>) => Promise<void>,
 ): Promise<ImageResult> {
   const name = basename(path);
   const scores = acc.finish();
@@ -291,8 +296,16 @@ export async function finishImage(
   // the first windows are read and scored on other threads rather than after the last of them.
   const second = verify && secondStage(name, src, plan, card, scores, first, verify);
   second?.catch(() => undefined); // its error is thrown where it is awaited
-  const { geometry, areaKm2, poorAreaKm2 } = await footprintBeside(second, () => footprintOf(foot, plan, src));
-  if (second) ({ candidates, report: verifyReport, chips } = await second);
+  const heatmap = withHeatmap?.(scores);
+  heatmap?.catch(() => undefined); // likewise
+  const { geometry, areaKm2, poorAreaKm2 } = await footprintBeside(Promise.allSettled([second, heatmap]), () => footprintOf(foot, plan, src));
+  try {
+    if (second) ({ candidates, report: verifyReport, chips } = await second);
+  } catch (e) {
+    await heatmap?.catch(() => undefined);
+    throw e;
+  }
+  await heatmap;
   for (const c of candidates) {
     if (c.properties.unverified) c.properties.unverified_reason = unverifiedReason;
   }

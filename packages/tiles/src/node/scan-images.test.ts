@@ -124,6 +124,31 @@ describe('scanImages', () => {
     expect(plain.crs_notes).toBeUndefined();
   });
 
+  it("names each image's heatmap (and its CRS sidecar) when several are scanned, leaving no temporary file", async () => {
+    // Heatmaps are written while the second stage runs, under temporary names, and named once the scan is done.
+    const out = join(dir, 'two');
+    const other = join(dir, 'other.tif');
+    copyFileSync(fx.files.base, other);
+    const proj4 = '+proj=tmerc +lat_0=0 +lon_0=102 +k=1 +x_0=34500000 +y_0=0 +ellps=GRS80 +units=m +no_defs';
+    const s = await scanImages({ images: [fx.files.base, other], modelDir: SEG, outDir: out, workers: 0, crs: proj4 });
+    expect(s.images).toBe(2);
+    expect(readdirSync(out).sort()).toEqual([
+      'candidates.geojson',
+      'footprint.geojson',
+      'heatmap-base.tif',
+      'heatmap-base.tif.aux.xml',
+      'heatmap-other.tif',
+      'heatmap-other.tif.aux.xml',
+      'quality.geojson',
+      'summary.json',
+    ]);
+    expect(readFileSync(join(out, 'heatmap-other.tif.aux.xml'), 'utf8')).toContain('+lon_0=102');
+    const heat = await openGeoTiffSource(join(out, 'heatmap-other.tif'), { crs: proj4 });
+    expect([heat.width, heat.height]).toEqual([38, 25]);
+    await heat.close();
+    expect(readdirSync(dir).some((n) => n.startsWith('two.partial'))).toBe(false);
+  });
+
   it('runs a tile classifier; --threshold overrides the card', async () => {
     const strict = await scanImages({ images: [fx.files.base], modelDir: CLS, outDir: join(dir, 'cls'), workers: 0 });
     expect(strict.candidates).toBe(0);

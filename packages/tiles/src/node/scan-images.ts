@@ -29,6 +29,7 @@ import { writeHeatmap } from './write-heatmap';
 import { loadModel, loadModelCard, type LoadedModel } from './load-model';
 import { ScanWorker } from './worker-pool';
 import { OnnxThread } from './onnx-thread';
+import { dropEarlyOnnxThread, startOnnxThreadEarly } from './onnx-thread-early';
 import { scanWorkerBundle } from './worker-bundle';
 import { loadVerifier, mapConcurrent, type Verifier, type VerifierWindow } from './verify-candidates';
 import { removeOrphanLevels } from '../read/reduced-level';
@@ -274,6 +275,8 @@ interface ScanRun {
   mpxDone: number;
   blocksJudged: number;
   t0: number;
+  /** The folder every output is written into before it is renamed to the output folder (heatmaps as soon as they are final). */
+  tmp: string;
 }
 
 /** Starts the worker threads (each loading the model) and loads this thread's models and the verifier on their own thread. */
@@ -424,6 +427,9 @@ class ImageRows {
 }
 
 /** Tracing, the second stage (reporting its windows as progress) and the footprint of an image whose rows are scanned. */
+/** Where image `k`'s heatmap is written while the scan goes on, inside the output's temporary folder (renamed by writeOutputs). */
+const heatmapPart = (run: ScanRun, k: number) => join(run.tmp, `.heatmap-${k}.tif`);
+
 function finishScannedImage(run: ScanRun, o: OpenedImage, k: number, rows: ImageRows, keep: number): Promise<ImageResult> {
   const { path, src, plan } = o;
   const { options, verifier } = run;
@@ -462,6 +468,11 @@ function finishScannedImage(run: ScanRun, o: OpenedImage, k: number, rows: Image
         }
       : undefined,
     run.card.verifier ? '复核已关闭 the second stage was turned off (--no-verify)' : '模型无复核阶段 the model has no second stage',
+    // The heatmap is written while the second stage runs (its deflate on the thread pool, mostly idle then).
+    async (scores) => {
+      await mkdir(run.tmp, { recursive: true });
+      await writeHeatmap(heatmapPart(run, k), { plan, scores, source: src }, options.signal);
+    },
   );
 }
 
@@ -508,6 +519,7 @@ async function scanImage(run: ScanRun, o: OpenedImage, k: number, last: boolean)
     return { result, poorBlocks: rows.poorBlocks };
   } catch (err) {
     rows.acc.close();
+    await rm(heatmapPart(run, k), { force: true });
     throw err;
   } finally {
     src.decodeStripsWith(undefined);
@@ -582,30 +594,44 @@ async function writeOutputs(
   tmp: string,
   outDir: string,
   results: ImageResult[],
+  /** Each result's heatmap, already written into `tmp` under a temporary name (heatmapPart). */
+  heatmaps: string[],
   summary: ScanSummary,
   qualityFeatures: unknown[] | undefined,
-  signal?: AbortSignal,
 ): Promise<void> {
-  await rm(tmp, { recursive: true, force: true });
   await mkdir(tmp, { recursive: true });
   const fc = (features: unknown[]) => JSON.stringify({ type: 'FeatureCollection', features }, null, 1) + '\n';
   await writeFile(resolve(tmp, 'candidates.geojson'), fc(results.flatMap((r) => r.candidates)));
   await writeFile(resolve(tmp, 'footprint.geojson'), fc(results.map((r) => r.footprint)));
   if (qualityFeatures) await writeFile(resolve(tmp, 'quality.geojson'), fc(qualityFeatures));
-  const heatmaps = async () => {
-    for (const r of results) {
-      const name = results.length === 1 ? 'heatmap.tif' : `heatmap-${basename(r.name, extname(r.name))}.tif`;
-      await writeHeatmap(resolve(tmp, name), r.heat, signal);
-    }
-  };
-  // Chips (PNG) and heatmaps (deflate) are both encoded on the thread pool: together rather than one after the other.
-  await Promise.all([writeChips(resolve(tmp, 'chips'), results), heatmaps()]);
+  // Named only now that the number of images scanned is known.
+  for (const [i, r] of results.entries()) {
+    const name = results.length === 1 ? 'heatmap.tif' : `heatmap-${basename(r.name, extname(r.name))}.tif`;
+    await rename(heatmaps[i], resolve(tmp, name));
+    if (!r.heat.source.crs.epsg) await rename(`${heatmaps[i]}.aux.xml`, resolve(tmp, `${name}.aux.xml`));
+  }
+  await writeChips(resolve(tmp, 'chips'), results);
   await writeFile(resolve(tmp, 'summary.json'), JSON.stringify(summary, null, 2) + '\n');
   const old = `${outDir}.old-${process.pid}`;
   await rm(old, { recursive: true, force: true });
   await rename(outDir, old).catch(() => undefined);
   await rename(tmp, outDir);
   await rm(old, { recursive: true, force: true });
+}
+
+/**
+ * The model card and the opened images, while the models' thread starts (unless a command started it earlier); that
+ * thread is ended again when the card is bad or the scan is aborted here.
+ */
+async function cardAndImages(images: string[], modelDir: string, options: ScanImagesOptions) {
+  startOnnxThreadEarly();
+  try {
+    const card = await loadModelCard(modelDir, options.signal);
+    return { card, ...(await openImages(images, card, options)) };
+  } catch (err) {
+    await dropEarlyOnnxThread();
+    throw err;
+  }
 }
 
 /**
@@ -622,8 +648,7 @@ export async function scanImages(options: ScanImagesOptions): Promise<ScanSummar
   if (!images.length) throw new TilesError('TIANDI_E_NOT_TIFF', 'no image given');
   const outDir = resolve(cwd, options.outDir ?? `scan-${basename(images[0], extname(images[0]))}`);
   const modelDir = resolve(cwd, options.modelDir);
-  const card = await loadModelCard(modelDir, options.signal);
-  const { opened, failed } = await openImages(images, card, options);
+  const { card, opened, failed } = await cardAndImages(images, modelDir, options);
   // Batches of about 2 MB of input: activations of a big model grow with the batch, per thread.
   const batchSize = options.batchSize ?? Math.max(1, Math.min(8, Math.floor((2 << 20) / (card.input.channels.length * card.input.size ** 2 * 4))));
   const thresholds = thresholdsFor(card, options.threshold);
@@ -645,18 +670,23 @@ export async function scanImages(options: ScanImagesOptions): Promise<ScanSummar
     mpxDone: 0,
     blocksJudged: 0,
     t0,
+    tmp: `${outDir}.partial-${process.pid}`,
   };
   const results: ImageResult[] = [];
   const qualityFeatures: ReturnType<typeof poorBlockFeatures> = [];
   const allPoorBlocks: PoorBlock[] = [];
-  const tmp = `${outDir}.partial-${process.pid}`;
+  const heatmaps: string[] = [];
+  const { tmp } = run;
   try {
+    // Left by a killed scan of the same process id, if any: heatmaps are written into it as images finish.
+    await rm(tmp, { recursive: true, force: true });
     if (opened.length) await startModels(run, nWorkers, opened);
     for (let k = 0; k < opened.length; k++) {
       throwIfAborted(options.signal);
       try {
         const { result, poorBlocks } = await scanImage(run, opened[k], k, k === opened.length - 1);
         results.push(result);
+        heatmaps.push(heatmapPart(run, k));
         qualityFeatures.push(...poorBlockFeatures(basename(opened[k].path), poorBlocks, opened[k].plan, opened[k].src));
         allPoorBlocks.push(...poorBlocks);
       } catch (err) {
@@ -665,7 +695,7 @@ export async function scanImages(options: ScanImagesOptions): Promise<ScanSummar
       }
     }
     const summary = summarize(run, results, failed, allPoorBlocks, outDir);
-    if (results.length) await writeOutputs(tmp, outDir, results, summary, options.quality !== false ? qualityFeatures : undefined, options.signal);
+    if (results.length) await writeOutputs(tmp, outDir, results, heatmaps, summary, options.quality !== false ? qualityFeatures : undefined);
     return summary;
   } finally {
     for (const r of results) r.heat.scores.close();
@@ -676,5 +706,7 @@ export async function scanImages(options: ScanImagesOptions): Promise<ScanSummar
     await run.verifier?.model?.release();
     await run.verifier?.prefilter?.model?.release();
     await run.onnx?.terminate();
+    // Started early, never taken: every image failed to open.
+    await dropEarlyOnnxThread();
   }
 }
