@@ -3,7 +3,8 @@ import { existsSync, mkdtempSync, readFileSync, mkdirSync, copyFileSync, writeFi
 import { tmpdir } from 'node:os';
 import { join, dirname } from 'node:path';
 import { fileURLToPath } from 'node:url';
-import { makeFixtures, PLOTS, CRS_FIXTURES, type Fixtures } from '../../scripts/make-fixtures';
+import { makeFixtures, PLOTS, CRS_FIXTURES, BASE, baseRows, type Fixtures } from '../../scripts/make-fixtures';
+import { writeGeoTiff } from '../write/write-geotiff';
 import { scanImages } from './scan-images';
 import { openGeoTiffSource } from '../read/open-geotiff-source';
 import { localDistanceM } from '../read/georef';
@@ -147,6 +148,41 @@ describe('scanImages', () => {
     expect([heat.width, heat.height]).toEqual([38, 25]);
     await heat.close();
     expect(readdirSync(dir).some((n) => n.startsWith('two.partial'))).toBe(false);
+  });
+
+  it("removes every image's temporary levels (kept blocks) before it returns", async () => {
+    // The base image without overviews: the first stage decodes its full-resolution blocks and keeps them on disk.
+    const src = await openGeoTiffSource(fx.files.base);
+    const flat = join(dir, 'no-overviews.tif');
+    await writeGeoTiff(flat, {
+      width: BASE.width,
+      height: BASE.height,
+      bands: 4,
+      epsg: BASE.epsg,
+      tileSize: 128,
+      geoTransform: src.geoTransform,
+      readRows: baseRows,
+      overviews: false,
+    });
+    await src.close();
+    const levels = () => readdirSync(tmpdir()).filter((n) => n.startsWith(`tiandi-level-${process.pid}-`));
+    const seen = new Set<string>();
+    const s = await scanImages({
+      images: [flat, flat],
+      modelDir: SEG,
+      outDir: join(dir, 'levels'),
+      workers: 0,
+      onProgress: () => {
+        for (const n of levels()) seen.add(n);
+      },
+    });
+    expect(s.images).toBe(2);
+    // Each image kept blocks in a file of its own while it was scanned (so there was something to remove).
+    expect([...seen].filter((n) => n.endsWith('-kept.bin')).sort()).toEqual([
+      `tiandi-level-${process.pid}-0-kept.bin`,
+      `tiandi-level-${process.pid}-1-kept.bin`,
+    ]);
+    expect(levels()).toEqual([]);
   });
 
   it('runs a tile classifier; --threshold overrides the card', async () => {
