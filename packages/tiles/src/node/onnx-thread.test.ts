@@ -78,6 +78,10 @@ describe('OnnxThread: models run on a thread of their own', () => {
       cpSync(join(MODELS, 'redness-seg/model.json'), join(wrong, 'model.json'));
       await expect(onnx.load(wrong)).rejects.toMatchObject({ code: 'TIANDI_E_MODEL_MISMATCH' });
       await expect(onnx.load(join(bad, 'nowhere'))).rejects.toMatchObject({ code: 'TIANDI_E_BAD_MODEL_CARD' });
+      // The graph is asked for while the card is read: a graph that loads without its card is still refused for the card.
+      const noCard = mkdtempSync(join(tmpdir(), 'tiandi-onnx-thread-'));
+      cpSync(join(MODELS, 'redness-seg/model.onnx'), join(noCard, 'model.onnx'));
+      await expect(onnx.load(noCard)).rejects.toMatchObject({ code: 'TIANDI_E_BAD_MODEL_CARD', message: expect.stringContaining('no model.json') });
       // The thread still serves after refusing.
       const m = await onnx.load(join(MODELS, 'redness-seg'));
       expect((await m.infer(new Float32Array(3 * 64 * 64), 1)).length).toBe(1);

@@ -1,3 +1,4 @@
+import { join, resolve } from 'node:path';
 import type { InferenceSession } from 'onnxruntime-node';
 import { scoresFromOutput } from '../model/tile-tensor';
 import { WorkerRequests } from './worker-requests';
@@ -24,10 +25,26 @@ export class OnnxThread {
 
   /** Loads `<dir>/model.onnx` under its card into this thread, as a {@link LoadedModel} whose `infer` runs here. */
   async load(dir: string, options: { threads?: number; signal?: AbortSignal } = {}): Promise<LoadedModel> {
-    const { abs, card, onnxPath } = await modelFiles(dir, options.signal);
+    // The graph is asked for at once, so that thread reads it while this one reads the card (and goes on, say
+    // loading the JPEG decoder); a card that refuses it wins, and the session is released.
     const session = ++this.sessions;
-    const opts = sessionOptions(options.threads, false);
-    const { meta } = await createSession(onnxPath, () => this.request({ type: 'load', session, path: onnxPath, options: opts }));
+    const path = join(resolve(dir), 'model.onnx');
+    const loading = this.request({ type: 'load', session, path, options: sessionOptions(options.threads, false) });
+    loading.catch(() => undefined);
+    let files: Awaited<ReturnType<typeof modelFiles>>;
+    try {
+      files = await modelFiles(dir, options.signal);
+    } catch (e) {
+      await loading
+        .then(
+          () => this.request({ type: 'release', session }),
+          () => undefined,
+        )
+        .catch(() => undefined);
+      throw e;
+    }
+    const { abs, card, onnxPath } = files;
+    const { meta } = await createSession(onnxPath, () => loading);
     checkGraphAgainstCard(meta as InferenceSession, card, onnxPath);
     const S = card.input.size;
     const C = card.input.channels.length;

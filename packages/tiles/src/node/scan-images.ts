@@ -33,7 +33,7 @@ import { dropEarlyOnnxThread, startOnnxThreadEarly } from './onnx-thread-early';
 import { scanWorkerBundle } from './worker-bundle';
 import { loadVerifier, mapConcurrent, type Verifier, type VerifierWindow } from './verify-candidates';
 import { removeOrphanLevels } from '../read/reduced-level';
-import { JPEG_COMPRESSION, preloadJpegDecoder } from '../read/codecs';
+import { JPEG_COMPRESSION, preloadJpegDecoder, requireSharp } from '../read/codecs';
 import { runFirstStage } from './first-stage';
 import { LzwThread } from './lzw-thread';
 import { digestWindows } from './image-digests';
@@ -143,8 +143,8 @@ async function writeChips(dir: string, results: ImageResult[]): Promise<void> {
   const all = results.flatMap((r) => [...r.chips]);
   if (!all.length) return;
   await mkdir(dir, { recursive: true });
-  // sharp takes about half a second to load: only a scan with verified candidates loads it.
-  const sharp = (await import('sharp')).default;
+  // Loaded only by a scan with verified candidates (the same module as the JPEG decoder's, when that is loaded).
+  const sharp = requireSharp();
   // Encoded on the thread pool, four at a time.
   await mapConcurrent(all.length, 4, (i) => {
     const [id, r] = all[i];

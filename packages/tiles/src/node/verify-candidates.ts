@@ -72,17 +72,27 @@ type StageBlock = { model: string; threshold: number; max_windows: number };
 export async function loadVerifier(modelDir: string, card: ModelCard, o: StageLoadOptions & { prefilter?: boolean } = {}): Promise<Verifier | undefined> {
   if (!card.verifier) return undefined;
   const { prefilter, max_gsd_m, calibration, views, ...stage } = card.verifier;
-  const verifier = await loadStage(modelDir, stage, 'verifier', o);
+  // Both asked for at once (the models' thread loads them one after the other); the verifier's error is thrown first.
+  const pre = prefilter && o.prefilter !== false ? loadStage(modelDir, prefilter, 'verifier.prefilter', o) : undefined;
+  pre?.catch(() => undefined);
+  let verifier: Verifier;
+  try {
+    verifier = await loadStage(modelDir, stage, 'verifier', o);
+  } catch (e) {
+    await pre?.then(
+      (p) => p.model?.release(),
+      () => undefined,
+    );
+    throw e;
+  }
   verifier.maxGsdM = max_gsd_m;
   if (views) verifier.views = views;
   if (calibration) verifier.calibration = { scores: calibration.scores, probabilities: calibration.probabilities };
-  if (prefilter && o.prefilter !== false) {
-    try {
-      verifier.prefilter = await loadStage(modelDir, prefilter, 'verifier.prefilter', o);
-    } catch (e) {
-      await verifier.model?.release();
-      throw e;
-    }
+  try {
+    if (pre) verifier.prefilter = await pre;
+  } catch (e) {
+    await verifier.model?.release();
+    throw e;
   }
   return verifier;
 }
@@ -97,17 +107,28 @@ export interface StageLoadOptions {
 
 async function loadStage(modelDir: string, stage: StageBlock, key: string, o: StageLoadOptions): Promise<Verifier> {
   const dir = resolve(modelDir, stage.model);
-  const vcard = await loadModelCard(dir, o.signal);
-  if (vcard.task !== 'tile-classifier') {
-    throw new TilesError(
-      'TIANDI_E_BAD_MODEL_CARD',
-      `模型说明无效 invalid model card: ${key} '${stage.model}' must be a tile-classifier (it is ${vcard.task})`,
-      join(dir, 'model.json'),
+  // The verifier runs after the tile rows, when the worker threads are done: it may use every core. Its model is
+  // asked for while its card is read; a card that refuses it wins, and the model is released.
+  const modelP = o.cardOnly ? undefined : (o.load ?? loadModel)(dir, { threads: o.threads ?? 1, signal: o.signal });
+  modelP?.catch(() => undefined);
+  let vcard: ModelCard;
+  try {
+    vcard = await loadModelCard(dir, o.signal);
+    if (vcard.task !== 'tile-classifier') {
+      throw new TilesError(
+        'TIANDI_E_BAD_MODEL_CARD',
+        `模型说明无效 invalid model card: ${key} '${stage.model}' must be a tile-classifier (it is ${vcard.task})`,
+        join(dir, 'model.json'),
+      );
+    }
+  } catch (e) {
+    await modelP?.then(
+      (m) => m.release(),
+      () => undefined,
     );
+    throw e;
   }
-  // The verifier runs after the tile rows, when the worker threads are done: it may use every core.
-  const model = o.cardOnly ? undefined : await (o.load ?? loadModel)(dir, { threads: o.threads ?? 1, signal: o.signal });
-  return { card: vcard, threshold: stage.threshold, maxWindows: stage.max_windows, model };
+  return { card: vcard, threshold: stage.threshold, maxWindows: stage.max_windows, model: await modelP };
 }
 
 /**

@@ -1,3 +1,4 @@
+import { createRequire } from 'node:module';
 import type Sharp from 'sharp';
 import { decompress as zstdDecompress } from 'fzstd';
 import { getDecoder } from 'geotiff';
@@ -15,11 +16,19 @@ const deflate: BlockDecoder = async (b, layout, into) => {
   return inflateInto(b, into ? into(n) : new Uint8Array(n));
 };
 
-// sharp (libvips) takes about half a second to load: only files with JPEG blocks load it.
+/**
+ * sharp (libvips), loaded when first needed, through require(): its ES-module entry imports CommonJS packages
+ * (colour, semver), whose exports Node then parses to link them; its CommonJS entry loads in half the time
+ * (~30 against 50-80 CPU-ms), on the path of a scan's first JPEG block.
+ */
+let sharpModule: typeof Sharp | undefined;
+export const requireSharp = (): typeof Sharp => (sharpModule ??= createRequire(import.meta.url)('sharp') as typeof Sharp);
+
+// Only files with JPEG blocks load it.
 let sharpP: Promise<typeof Sharp> | undefined;
 const loadSharp = () =>
-  (sharpP ??= import('sharp').then((m) => {
-    const sharp = m.default;
+  (sharpP ??= Promise.resolve().then(() => {
+    const sharp = requireSharp();
     // Blocks are decoded one at a time on libuv threads: libvips' own operation cache and thread pool only add memory.
     sharp.cache(false);
     sharp.concurrency(1);
