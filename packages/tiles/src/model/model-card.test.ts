@@ -39,6 +39,12 @@ describe('parseModelCard', () => {
     expect(() => parseModelCard({ ...seg, input: { ...seg.input, mean: [0.5] } })).toThrow(/input.mean/);
     expect(() => parseModelCard({ ...seg, version: 'v1' })).toThrow(/semver/);
   });
+  it('takes an optional whole merge_gap_cells among the thresholds', () => {
+    expect(parseModelCard({ ...seg, thresholds: { ...seg.thresholds, merge_gap_cells: 1 } }).thresholds.merge_gap_cells).toBe(1);
+    expect(parseModelCard(seg).thresholds.merge_gap_cells).toBeUndefined();
+    expect(() => parseModelCard({ ...seg, thresholds: { ...seg.thresholds, merge_gap_cells: 0.5 } })).toThrow(/thresholds.merge_gap_cells/);
+    expect(() => parseModelCard({ ...seg, thresholds: { ...seg.thresholds, merge_gap: 1 } })).toThrow(/unknown key 'thresholds.merge_gap'/);
+  });
   it('validates the optional verifier block', () => {
     const c = parseModelCard({ ...seg, verifier: { model: 'verifier', threshold: 0.6 } });
     expect(c.verifier).toEqual({ model: 'verifier', threshold: 0.6, max_windows: 4 });

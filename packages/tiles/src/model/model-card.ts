@@ -47,6 +47,8 @@ export const ModelCardSchema = z
         high: z.number().min(0).max(1),
         low: z.number().min(0).max(1),
         min_area_m2: z.number().min(0),
+        /** Candidates separated by at most this many heatmap cells are one candidate (default 0: none joined). */
+        merge_gap_cells: z.number().int().min(0).max(8).optional(),
       })
       .strict(),
     training: z
@@ -152,7 +154,7 @@ const KNOWN: Record<string, string[]> = {
   'verifier.prefilter': ['model', 'threshold', 'max_windows'],
   input: ['name', 'size', 'channels', 'scale', 'mean', 'std'],
   output: ['name', 'activation', 'stride'],
-  thresholds: ['high', 'low', 'min_area_m2'],
+  thresholds: ['high', 'low', 'min_area_m2', 'merge_gap_cells'],
   training: ['data', 'warning', 'recipe', 'command', 'seed'],
 };
 

@@ -92,20 +92,26 @@ async function traceCandidates(
   plan: ScanPlan,
   card: ModelCard,
   scores: PagedCells<Float32Array>,
-  thresholds: { high: number; low: number; min_area_m2: number },
+  thresholds: { high: number; low: number; min_area_m2: number; merge_gap_cells?: number },
   labels: PagedCellsOptions,
-): Promise<{ candidates: Candidate[]; cellsOf: ArrayLike<number>[] }> {
+): Promise<{ candidates: Candidate[]; cellsOf: ArrayLike<number>[][] }> {
   const cellM = plan.cellWork * card.gsd_m;
   const minCells = thresholds.min_area_m2 / (cellM * cellM);
-  const plots = tracePlots(scores, plan.heatWidth, plan.heatHeight, { high: thresholds.high, low: thresholds.low, minCells, labels });
+  const plots = tracePlots(scores, plan.heatWidth, plan.heatHeight, {
+    high: thresholds.high,
+    low: thresholds.low,
+    minCells,
+    labels,
+    mergeGapCells: thresholds.merge_gap_cells,
+  });
   const fingerprint = await imageFingerprint(path);
   const heatToLonLat = (x: number, y: number) => {
     const [px, py] = cellToSourcePixel(plan, x, y);
     return src.pixelToWgs84(px, py);
   };
   const candidates: Candidate[] = [];
-  /** Each candidate's heatmap cells, for placing the verifier's windows. */
-  const cellsOf: ArrayLike<number>[] = [];
+  /** Each candidate's heatmap cells, part by part (joined plots), for placing the verifier's windows. */
+  const cellsOf: ArrayLike<number>[][] = [];
   for (const p of plots) {
     const geometry = gridToGeoJson(p.polygons, heatToLonLat);
     if (!geometry) continue;
@@ -126,7 +132,7 @@ async function traceCandidates(
         unverified: true,
       },
     });
-    cellsOf.push(p.cellIndices);
+    cellsOf.push(p.partCells ?? [p.cellIndices]);
   }
   return { candidates, cellsOf };
 }
@@ -142,7 +148,7 @@ async function secondStage(
   plan: ScanPlan,
   card: ModelCard,
   scores: PagedCells<Float32Array>,
-  first: { candidates: Candidate[]; cellsOf: ArrayLike<number>[] },
+  first: { candidates: Candidate[]; cellsOf: ArrayLike<number>[][] },
   verify: VerifyOptions,
 ): Promise<{ candidates: Candidate[]; report: NonNullable<ImageResult['verify']>; chips: Map<string, RgbRaster> }> {
   let { candidates, cellsOf } = first;
@@ -156,27 +162,37 @@ async function secondStage(
   for (const stage of pre ? [pre, verify.verifier] : [verify.verifier]) {
     // One window per block of about a window's extent, so the windows tile the candidate.
     const blockCells = Math.max(1, Math.round((stage.card.input.size * stage.card.gsd_m) / cellM));
-    const windowCells = cellsOf.map((cells) => pickWindowCells(scores, plan.heatWidth, cells, stage.maxWindows, blockCells));
+    // A joined candidate's parts are looked at as each would be alone (their own windows), so joining never leaves
+    // a part unseen; the candidate scores its best part's best window.
+    const parts = cellsOf.flatMap((cells, k) => cells.map((c) => ({ k, cells: c })));
+    const windowCells = parts.map((q) => pickWindowCells(scores, plan.heatWidth, q.cells, stage.maxWindows, blockCells));
     // Windows of one candidate lie near each other: a small block cache saves decoding a block per window.
     src.setCacheBytes(stage === pre ? Math.max(VERIFY_CACHE_BYTES, verify.prefilterCacheBytes ?? 0) : VERIFY_CACHE_BYTES);
     const base = windowsBefore;
-    const scored = await scoreCandidates(name, src, plan, candidates, windowCells, stage, {
-      ...verify,
-      onWindow: stage === pre ? undefined : verify.onWindow,
-      onProgress: (done, total) => verify.onProgress?.(base + done, base + total),
-    });
+    const scored = await scoreCandidates(
+      name,
+      src,
+      plan,
+      parts.map((q) => candidates[q.k]),
+      windowCells,
+      stage,
+      { ...verify, onWindow: stage === pre ? undefined : verify.onWindow, onProgress: (done, total) => verify.onProgress?.(base + done, base + total) },
+    );
     windowsBefore += windowCells.reduce((n, w) => n + w.length, 0);
     if (!scored) break;
-    const { best, bestAt } = scored;
+    const { best, bestAt } = bestPartOf(parts, candidates.length, scored);
     const key = stage === pre ? 'score_prefilter' : 'score_verify';
     const kept: number[] = [];
     best.forEach((b, k) => {
       if (!verify.apply || b >= stage.threshold) kept.push(k);
     });
-    const prev = candidates,
-      prevCells = cellsOf;
+    const prev = candidates;
+    // Parts the prefilter ruled out are not shown to the verifier (as they would not be alone).
+    const passed = (i: number) => stage !== pre || scored.best[i] >= stage.threshold;
+    const nextCells = cellsOf.map(() => [] as ArrayLike<number>[]);
+    parts.forEach((q, i) => passed(i) && nextCells[q.k].push(q.cells));
     candidates = kept.map((k) => ({ ...prev[k], properties: { ...prev[k].properties, [key]: round(best[k], 4) } }));
-    cellsOf = kept.map((k) => prevCells[k]);
+    cellsOf = kept.map((k) => nextCells[k]);
     if (stage === pre) prefilterRejected = prev.length - kept.length;
     else {
       // What the verifier judged, so people can see why: its best window, read again (one per candidate).
@@ -262,7 +278,7 @@ export async function finishImage(
   acc: HeatmapAccumulator,
   /** Footprint cells: 0 no data, 1 valid, 2 valid but poor (paged like the heatmap). */
   foot: PagedCells<Uint8Array>,
-  thresholds: { high: number; low: number; min_area_m2: number },
+  thresholds: { high: number; low: number; min_area_m2: number; merge_gap_cells?: number },
   inferred: number,
   skipped: number,
   verify?: VerifyOptions,
@@ -323,6 +339,24 @@ export async function finishImage(
     verify: verifyReport,
     chips,
   };
+}
+
+/** Each candidate's best score and where it was, from its parts' (each part's `k` is its candidate). */
+function bestPartOf(
+  parts: Array<{ k: number }>,
+  n: number,
+  scored: { best: Float64Array; bestAt: Float64Array },
+): { best: Float64Array; bestAt: Float64Array } {
+  if (parts.length === n) return scored; // one part a candidate, in order
+  const best = new Float64Array(n).fill(-1);
+  const bestAt = new Float64Array(2 * n);
+  parts.forEach(({ k }, i) => {
+    if (scored.best[i] <= best[k]) return;
+    best[k] = scored.best[i];
+    bestAt[2 * k] = scored.bestAt[2 * i];
+    bestAt[2 * k + 1] = scored.bestAt[2 * i + 1];
+  });
+  return { best, bestAt };
 }
 
 /** Windows per chunk when they are collected for `onWindow` (their rasters are handed out, so read here). */

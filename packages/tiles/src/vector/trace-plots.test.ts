@@ -1,5 +1,5 @@
 import { describe, expect, it } from 'vitest';
-import { tracePlots } from './trace-plots';
+import { mergeNearPlots, tracePlots } from './trace-plots';
 import { ringArea } from './outline-rings';
 
 function grid(rows: string[]): { s: Float32Array; w: number; h: number } {
@@ -45,5 +45,32 @@ describe('tracePlots', () => {
     const plots = tracePlots(s, w, h, { high: 0.6, low: 0.35, minCells: 1 });
     expect(plots.length).toBe(5);
     for (const p of plots) expect(ringArea(p.polygons[0].outer)).toBe(1);
+  });
+  it('joins plots a one-cell gap or a corner apart when told to, and only those', () => {
+    // Left: two parts split by a one-cell column under the growth threshold; right: a corner touch; far right: two cells away.
+    const { s, w, h } = grid(['..............', '.##.#+..#.....', '.#+.##...#..#.', '..............']);
+    const apart = tracePlots(s, w, h, { high: 0.6, low: 0.35, minCells: 1 });
+    expect(apart.map((p) => p.seed)).toEqual([15, 18, 22, 37, 40]);
+    const joined = tracePlots(s, w, h, { high: 0.6, low: 0.35, minCells: 1, mergeGapCells: 1 });
+    expect(joined.map((p) => p.seed)).toEqual([15, 22, 40]);
+    const [left, corner, far] = joined;
+    expect(left.cells).toBe(8);
+    expect(left.polygons.length).toBe(2);
+    expect(left.partCells?.map((c) => c.length)).toEqual([4, 4]);
+    expect(left.scoreMean).toBeCloseTo((6 * 0.9 + 2 * 0.5) / 8, 5);
+    expect([...left.cellIndices].sort((a, b) => a - b)).toEqual([15, 16, 18, 19, 29, 30, 32, 33]);
+    expect(corner.partCells?.length).toBe(2);
+    expect(far.partCells).toBeUndefined();
+    expect(far.cells).toBe(1);
+  });
+  it('mergeNearPlots joins chains of near plots into one and leaves a lone plot as it was', () => {
+    const { s, w, h } = grid(['#.#.#...#', '.........']);
+    const plots = tracePlots(s, w, h, { high: 0.6, low: 0.35, minCells: 1 });
+    expect(plots.length).toBe(4);
+    const joined = mergeNearPlots(plots, w, h, 1);
+    expect(joined.length).toBe(2);
+    expect(joined[0].partCells?.length).toBe(3);
+    expect(joined[1]).toBe(plots[3]);
+    expect(mergeNearPlots(plots, w, h, 3).length).toBe(1);
   });
 });

@@ -14,6 +14,11 @@ export interface TraceOptions {
   simplifyCells?: number;
   /** Where the labels of a large grid are paged (a byte a cell): default all in memory. */
   labels?: PagedCellsOptions;
+  /**
+   * Plots whose cells lie within this many cells of each other's (a gap of at most this many cells between them,
+   * diagonal touches included) are one plot (default 0: each 4-connected component is its own plot).
+   */
+  mergeGapCells?: number;
 }
 
 /** One traced plot in heatmap-cell coordinates. */
@@ -27,6 +32,8 @@ export interface GridPlot {
   seed: number;
   /** Row-major indices of the cells above the growth threshold (holes not included). */
   cellIndices: Int32Array;
+  /** A joined plot's parts' cells, each part's as its `cellIndices` would be alone (see {@link mergeNearPlots}). */
+  partCells?: Int32Array[];
 }
 
 /**
@@ -38,7 +45,8 @@ export function tracePlots(grid: Float32Array | PagedCells<Float32Array>, width:
   // 0 unvisited, 1 in the component being traced, 2 in a finished component (1 byte a cell, not 4).
   const label = new PagedCells(Uint8Array, width, height, o.labels);
   try {
-    return traceAll(scores, width, height, label, o);
+    const plots = traceAll(scores, width, height, label, o);
+    return o.mergeGapCells ? mergeNearPlots(plots, width, height, o.mergeGapCells) : plots;
   } finally {
     label.close();
   }
@@ -209,4 +217,85 @@ function fillSmallHoles(box: Box, minCells: number): number {
     }
   }
   return added;
+}
+
+/** A plot's bounding box in cells, from its cells. */
+function cellBox(p: GridPlot, width: number): { x0: number; y0: number; x1: number; y1: number } {
+  let x0 = Infinity,
+    y0 = Infinity,
+    x1 = -1,
+    y1 = -1;
+  for (const i of p.cellIndices) {
+    const x = i % width,
+      y = (i - x) / width;
+    if (x < x0) x0 = x;
+    if (x > x1) x1 = x;
+    if (y < y0) y0 = y;
+    if (y > y1) y1 = y;
+  }
+  return { x0, y0, x1, y1 };
+}
+
+/** Whether some cell of `a` lies within `reach` cells (Chebyshev) of a cell of `bCells`. */
+function cellsWithin(a: GridPlot, bCells: Set<number>, width: number, height: number, reach: number): boolean {
+  for (const i of a.cellIndices) {
+    const x = i % width,
+      y = (i - x) / width;
+    for (let dy = -reach; dy <= reach; dy++) {
+      const yy = y + dy;
+      if (yy < 0 || yy >= height) continue;
+      for (let dx = -reach; dx <= reach; dx++) {
+        const xx = x + dx;
+        if (xx >= 0 && xx < width && bCells.has(yy * width + xx)) return true;
+      }
+    }
+  }
+  return false;
+}
+
+/**
+ * Joins plots separated by at most `gap` cells into one: a plot whose score dips under the growth threshold along a
+ * line of cells (or touches another only at a corner) is one place to visit, not several, and the verifier then
+ * judges it by all of its windows. Each joined plot keeps its parts' outlines, the first part's seed (so its id),
+ * the highest score and the cell-weighted mean; plots stay in seed order.
+ */
+export function mergeNearPlots(plots: GridPlot[], width: number, height: number, gap: number): GridPlot[] {
+  const reach = gap + 1;
+  const boxes = plots.map((p) => cellBox(p, width));
+  const parent = plots.map((_, i) => i);
+  const root = (i: number): number => (parent[i] === i ? i : (parent[i] = root(parent[i])));
+  const sets = new Map<number, Set<number>>();
+  const cellsOf = (i: number) => sets.get(i) ?? sets.set(i, new Set(plots[i].cellIndices)).get(i)!;
+  const byTop = plots.map((_, i) => i).sort((a, b) => boxes[a].y0 - boxes[b].y0 || a - b);
+  for (let k = 0; k < byTop.length; k++) {
+    const i = byTop[k];
+    for (let m = k + 1; m < byTop.length && boxes[byTop[m]].y0 <= boxes[i].y1 + reach; m++) {
+      const j = byTop[m];
+      if (boxes[j].x0 > boxes[i].x1 + reach || boxes[i].x0 > boxes[j].x1 + reach || root(i) === root(j)) continue;
+      const [small, big] = plots[i].cellIndices.length <= plots[j].cellIndices.length ? [i, j] : [j, i];
+      if (cellsWithin(plots[small], cellsOf(big), width, height, reach)) parent[root(j)] = root(i);
+    }
+  }
+  const groups = new Map<number, GridPlot[]>();
+  plots.forEach((p, i) => groups.set(root(i), [...(groups.get(root(i)) ?? []), p]));
+  return [...groups.values()].map(joinPlots).sort((a, b) => a.seed - b.seed);
+}
+
+/** One plot of several: their outlines, cells and scores together, the earliest seed. */
+function joinPlots(parts: GridPlot[]): GridPlot {
+  if (parts.length === 1) return parts[0];
+  const ordered = [...parts].sort((a, b) => a.seed - b.seed);
+  const grown = ordered.reduce((n, p) => n + p.cellIndices.length, 0);
+  const cellIndices = new Int32Array(grown);
+  let at = 0;
+  for (const p of ordered) cellIndices.set(p.cellIndices, (at += p.cellIndices.length) - p.cellIndices.length);
+  return {
+    polygons: ordered.flatMap((p) => p.polygons),
+    cells: ordered.reduce((n, p) => n + p.cells, 0),
+    scoreMax: Math.max(...ordered.map((p) => p.scoreMax)),
+    scoreMean: ordered.reduce((s, p) => s + p.scoreMean * p.cellIndices.length, 0) / grown,
+    seed: ordered[0].seed,
+    cellIndices,
+    partCells: ordered.flatMap((p) => p.partCells ?? [p.cellIndices]),
+  };
 }
