@@ -1,9 +1,10 @@
 import { describe, expect, it } from 'vitest';
-import { copyFileSync, mkdtempSync } from 'node:fs';
+import { createHash } from 'node:crypto';
+import { copyFileSync, mkdtempSync, readFileSync } from 'node:fs';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import { writeGeoTiff } from '../write/write-geotiff';
-import { imageDigests } from './image-digests';
+import { fileSha256, imageDigests } from './image-digests';
 
 const W = 300,
   H = 200;
@@ -38,5 +39,24 @@ describe('imageDigests', () => {
     expect(dother.pixelSha256).not.toBe(da.pixelSha256);
     // Georeference is part of the imagery: the same pixels placed elsewhere are other evidence.
     expect(dmoved.pixelSha256).not.toBe(da.pixelSha256);
+  });
+});
+
+describe('fileSha256', () => {
+  it('gives the same digest on a thread of its own (large files) as here, and the same errors', async () => {
+    const dir = mkdtempSync(join(tmpdir(), 'tiandi-digest-'));
+    const a = join(dir, 'a.tif');
+    await writeGeoTiff(a, { ...base, readRows: rows() });
+    const here = await fileSha256(a);
+    expect(here).toBe(createHash('sha256').update(readFileSync(a)).digest('hex'));
+    // Every file "large": hashed on the thread.
+    expect(await fileSha256(a, undefined, 0)).toBe(here);
+    for (const threadBytes of [0, Infinity]) {
+      await expect(fileSha256(join(dir, 'missing.tif'), undefined, threadBytes)).rejects.toMatchObject({ code: 'ENOENT' });
+      // A folder has a size but cannot be read: the error comes from the reading, there or here.
+      await expect(fileSha256(dir, undefined, threadBytes)).rejects.toMatchObject({ code: 'EISDIR' });
+    }
+    const aborted = AbortSignal.abort();
+    await expect(fileSha256(a, aborted, 0)).rejects.toThrow(/abort/i);
   });
 });
