@@ -428,10 +428,10 @@ class ImageRows {
   }
 }
 
-/** Tracing, the second stage (reporting its windows as progress) and the footprint of an image whose rows are scanned. */
 /** Where image `k`'s heatmap is written while the scan goes on, inside the output's temporary folder (renamed by writeOutputs). */
 const heatmapPart = (run: ScanRun, k: number) => join(run.tmp, `.heatmap-${k}.tif`);
 
+/** Tracing, the second stage (reporting its windows as progress) and the footprint of an image whose rows are scanned. */
 function finishScannedImage(run: ScanRun, o: OpenedImage, k: number, rows: ImageRows, keep: number): Promise<ImageResult> {
   const { path, src, plan } = o;
   const { options, verifier } = run;
