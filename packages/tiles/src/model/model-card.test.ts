@@ -45,6 +45,22 @@ describe('parseModelCard', () => {
     expect(() => parseModelCard({ ...seg, thresholds: { ...seg.thresholds, merge_gap_cells: 0.5 } })).toThrow(/thresholds.merge_gap_cells/);
     expect(() => parseModelCard({ ...seg, thresholds: { ...seg.thresholds, merge_gap: 1 } })).toThrow(/unknown key 'thresholds.merge_gap'/);
   });
+  it('takes merge_join and outline among the thresholds, each only where it can act', () => {
+    const v = { model: 'verifier', threshold: 0.6 };
+    const c = parseModelCard({ ...seg, thresholds: { ...seg.thresholds, merge_gap_cells: 2, merge_join: 'nearest', outline: 'kept_parts' }, verifier: v });
+    expect(c.thresholds.merge_join).toBe('nearest');
+    expect(c.thresholds.outline).toBe('kept_parts');
+    expect(parseModelCard(seg).thresholds.outline).toBeUndefined();
+    expect(() => parseModelCard({ ...seg, thresholds: { ...seg.thresholds, merge_gap_cells: 2, merge_join: 'chains' } })).toThrow(/thresholds.merge_join/);
+    expect(() => parseModelCard({ ...seg, thresholds: { ...seg.thresholds, merge_join: 'pair' } })).toThrow(
+      /thresholds.merge_join: joins nothing without thresholds.merge_gap_cells/,
+    );
+    expect(() => parseModelCard({ ...seg, thresholds: { ...seg.thresholds, outline: 'kept_windows' } })).toThrow(
+      /thresholds.outline: 'kept_windows' needs a verifier/,
+    );
+    expect(() => parseModelCard({ ...seg, thresholds: { ...seg.thresholds, outline: 'kept' }, verifier: v })).toThrow(/thresholds.outline/);
+    expect(parseModelCard({ ...seg, thresholds: { ...seg.thresholds, outline: 'traced' } }).thresholds.outline).toBe('traced');
+  });
   it('validates the optional verifier block', () => {
     const c = parseModelCard({ ...seg, verifier: { model: 'verifier', threshold: 0.6 } });
     expect(c.verifier).toEqual({ model: 'verifier', threshold: 0.6, max_windows: 4 });

@@ -49,6 +49,18 @@ export const ModelCardSchema = z
         min_area_m2: z.number().min(0),
         /** Candidates separated by at most this many heatmap cells are one candidate (default 0: none joined). */
         merge_gap_cells: z.number().int().min(0).max(8).optional(),
+        /**
+         * How those candidates join: "chain" (default: any part within the gap of any part of a group joins it, so
+         * runs of parts become one), "nearest" (each part joins at most one larger neighbour, which joins nothing
+         * itself: no chains), "pair" (as "nearest", and a part takes at most one other).
+         */
+        merge_join: z.enum(['chain', 'nearest', 'pair']).optional(),
+        /**
+         * What a kept candidate's outline keeps once the verifier has judged it: "traced" (default: every part),
+         * "kept_parts" (the parts the verifier kept), "seen_parts" (the parts a window it kept lies over: its kept parts
+         * and any neighbour such a window saw), "kept_windows" (the cells under the windows it kept them on).
+         */
+        outline: z.enum(['traced', 'kept_parts', 'seen_parts', 'kept_windows']).optional(),
       })
       .strict(),
     training: z
@@ -126,6 +138,18 @@ export const ModelCardSchema = z
     if (!c.classes.includes(c.positive_class))
       ctx.addIssue({ code: 'custom', path: ['positive_class'], message: `'${c.positive_class}' is not one of classes [${c.classes.join(', ')}]` });
     if (c.thresholds.low > c.thresholds.high) ctx.addIssue({ code: 'custom', path: ['thresholds', 'low'], message: 'must not exceed thresholds.high' });
+    if (c.thresholds.merge_join && !c.thresholds.merge_gap_cells)
+      ctx.addIssue({
+        code: 'custom',
+        path: ['thresholds', 'merge_join'],
+        message: 'joins nothing without thresholds.merge_gap_cells ≥ 1: set both, or remove it',
+      });
+    if (c.thresholds.outline && c.thresholds.outline !== 'traced' && !c.verifier)
+      ctx.addIssue({
+        code: 'custom',
+        path: ['thresholds', 'outline'],
+        message: `'${c.thresholds.outline}' needs a verifier to judge the parts: add one, or remove it`,
+      });
     if (c.tile_stride > c.input.size) ctx.addIssue({ code: 'custom', path: ['tile_stride'], message: `must not exceed input.size (${c.input.size})` });
     if (c.task === 'segmentation') {
       const s = c.output.stride;
@@ -154,7 +178,7 @@ const KNOWN: Record<string, string[]> = {
   'verifier.prefilter': ['model', 'threshold', 'max_windows'],
   input: ['name', 'size', 'channels', 'scale', 'mean', 'std'],
   output: ['name', 'activation', 'stride'],
-  thresholds: ['high', 'low', 'min_area_m2', 'merge_gap_cells'],
+  thresholds: ['high', 'low', 'min_area_m2', 'merge_gap_cells', 'merge_join', 'outline'],
   training: ['data', 'warning', 'recipe', 'command', 'seed'],
 };
 

@@ -7,7 +7,7 @@ import type { PagedCells, PagedCellsOptions } from '../scan/paged-cells';
 import { cellToSourcePixel, footCellToSourcePixel, type ScanPlan } from '../scan/scan-plan';
 import { outlineRings } from '../vector/outline-rings';
 import { simplifyRing } from '../vector/simplify-ring';
-import { tracePlots } from '../vector/trace-plots';
+import { traceCells, tracePlots } from '../vector/trace-plots';
 import type { ModelCard } from '../model/model-card';
 import { gridToGeoJson } from './grid-to-geojson';
 import { imageFingerprint } from './image-fingerprint';
@@ -83,6 +83,9 @@ export interface ImageResult {
 
 const round = (v: number, d: number) => Math.round(v * 10 ** d) / 10 ** d;
 
+/** The first stage's thresholds as the scan applies them (the card's, the seed perhaps overridden). */
+type Thresholds = Pick<ModelCard['thresholds'], 'high' | 'low' | 'min_area_m2' | 'merge_gap_cells' | 'merge_join' | 'outline'>;
+
 type Candidate = ImageResult['candidates'][number];
 
 /** The first stage's candidates: plots traced on the heatmap, mapped to WGS 84, each with its heatmap cells. */
@@ -92,7 +95,7 @@ async function traceCandidates(
   plan: ScanPlan,
   card: ModelCard,
   scores: PagedCells<Float32Array>,
-  thresholds: { high: number; low: number; min_area_m2: number; merge_gap_cells?: number },
+  thresholds: Thresholds,
   labels: PagedCellsOptions,
 ): Promise<{ candidates: Candidate[]; cellsOf: ArrayLike<number>[][] }> {
   const cellM = plan.cellWork * card.gsd_m;
@@ -103,12 +106,10 @@ async function traceCandidates(
     minCells,
     labels,
     mergeGapCells: thresholds.merge_gap_cells,
+    mergeJoin: thresholds.merge_join,
   });
   const fingerprint = await imageFingerprint(path);
-  const heatToLonLat = (x: number, y: number) => {
-    const [px, py] = cellToSourcePixel(plan, x, y);
-    return src.pixelToWgs84(px, py);
-  };
+  const heatToLonLat = heatToLonLatOf(plan, src);
   const candidates: Candidate[] = [];
   /** Each candidate's heatmap cells, part by part (joined plots), for placing the verifier's windows. */
   const cellsOf: ArrayLike<number>[][] = [];
@@ -137,6 +138,14 @@ async function traceCandidates(
   return { candidates, cellsOf };
 }
 
+/** Heatmap cell corner (x, y) → WGS 84. */
+function heatToLonLatOf(plan: ScanPlan, src: GeoTiffSource): (x: number, y: number) => [number, number] {
+  return (x, y) => {
+    const [px, py] = cellToSourcePixel(plan, x, y);
+    return src.pixelToWgs84(px, py);
+  };
+}
+
 /**
  * The second stage: the prefilter (when the verifier has one and its verdict applies), then the verifier, each
  * scoring every remaining candidate's windows and dropping those under its threshold (when applied). Kept candidates
@@ -150,8 +159,12 @@ async function secondStage(
   scores: PagedCells<Float32Array>,
   first: { candidates: Candidate[]; cellsOf: ArrayLike<number>[][] },
   verify: VerifyOptions,
+  thresholds: Thresholds,
 ): Promise<{ candidates: Candidate[]; report: NonNullable<ImageResult['verify']>; chips: Map<string, RgbRaster> }> {
   let { candidates, cellsOf } = first;
+  /** Every part's cells of each remaining candidate (cellsOf loses the parts the prefilter ruled out). */
+  let allCells = first.cellsOf;
+  let verdict: Verdict | undefined;
   const chips = new Map<string, RgbRaster>();
   const cellM = plan.cellWork * card.gsd_m;
   const before = candidates.length;
@@ -192,7 +205,10 @@ async function secondStage(
     const nextCells = cellsOf.map(() => [] as ArrayLike<number>[]);
     parts.forEach((q, i) => passed(i) && nextCells[q.k].push(q.cells));
     candidates = kept.map((k) => ({ ...prev[k], properties: { ...prev[k].properties, [key]: round(best[k], 4) } }));
+    if (stage !== pre && verify.apply)
+      verdict = { parts, windowCells, scored, kept, allCells, threshold: stage.threshold, windowM: stage.card.input.size * stage.card.gsd_m };
     cellsOf = kept.map((k) => nextCells[k]);
+    allCells = kept.map((k) => allCells[k]);
     if (stage === pre) prefilterRejected = prev.length - kept.length;
     else {
       // What the verifier judged, so people can see why: its best window, read again (one per candidate).
@@ -206,6 +222,11 @@ async function secondStage(
     }
   }
   src.setCacheBytes(0);
+  const mode = thresholds.outline ?? 'traced';
+  if (verdict && mode !== 'traced') {
+    const bound = { mode, width: plan.heatWidth, minCells: thresholds.min_area_m2 / (cellM * cellM), halfCells: verdict.windowM / (2 * cellM) };
+    candidates = boundOutlines(candidates, verdict, bound, scores, heatToLonLatOf(plan, src), thresholds.min_area_m2);
+  }
   const report = { ran: !!verify.verifier.model, rejected: before - candidates.length, ...(prefilterRejected !== undefined ? { prefilterRejected } : {}) };
   return { candidates, report, chips };
 }
@@ -278,7 +299,7 @@ export async function finishImage(
   acc: HeatmapAccumulator,
   /** Footprint cells: 0 no data, 1 valid, 2 valid but poor (paged like the heatmap). */
   foot: PagedCells<Uint8Array>,
-  thresholds: { high: number; low: number; min_area_m2: number; merge_gap_cells?: number },
+  thresholds: Thresholds,
   inferred: number,
   skipped: number,
   verify?: VerifyOptions,
@@ -310,7 +331,7 @@ export async function finishImage(
   let chips = new Map<string, RgbRaster>();
   // The second stage is begun before the footprint is traced, so the footprint (this thread's work alone) runs while
   // the first windows are read and scored on other threads rather than after the last of them.
-  const second = verify && secondStage(name, src, plan, card, scores, first, verify);
+  const second = verify && secondStage(name, src, plan, card, scores, first, verify, thresholds);
   second?.catch(() => undefined); // its error is thrown where it is awaited
   const heatmap = withHeatmap?.(scores);
   heatmap?.catch(() => undefined); // likewise
@@ -339,6 +360,76 @@ export async function finishImage(
     verify: verifyReport,
     chips,
   };
+}
+
+/** The verifier's judgement of the candidates it saw: each part's windows and scores, and which candidates it kept. */
+interface Verdict {
+  /** The parts shown to the verifier, each with its candidate's index `k` among those shown. */
+  parts: Array<{ k: number; cells: ArrayLike<number> }>;
+  windowCells: number[][];
+  scored: { best: Float64Array; scores: Float64Array };
+  /** Indices `k` of the candidates kept, in the order of the kept candidates. */
+  kept: number[];
+  /** Every part's cells of each candidate shown (the prefilter's rejected parts too). */
+  allCells: ArrayLike<number>[][];
+  threshold: number;
+  /** A verifier window's edge, metres. */
+  windowM: number;
+}
+
+/**
+ * Kept candidates' outlines bounded to what the verifier kept (card `thresholds.outline`): "kept_parts" keeps the
+ * parts it kept; "seen_parts" the parts a window it kept lies over (its kept parts, and a neighbour its window saw);
+ * "kept_windows" the cells of any part under a window it kept. A candidate left with less than
+ * `min_area_m2` keeps its traced outline. Area and first-stage scores follow the new outline.
+ */
+function boundOutlines(
+  candidates: Candidate[],
+  v: Verdict,
+  o: { mode: 'kept_parts' | 'seen_parts' | 'kept_windows'; width: number; minCells: number; halfCells: number },
+  scores: PagedCells<Float32Array>,
+  heatToLonLat: (x: number, y: number) => [number, number],
+  minAreaM2: number,
+): Candidate[] {
+  const partsOf = v.kept.map(() => [] as number[]);
+  const slot = new Map(v.kept.map((k, j) => [k, j]));
+  v.parts.forEach((q, i) => slot.has(q.k) && partsOf[slot.get(q.k)!].push(i));
+  let w0 = 0;
+  const firstWindow = v.windowCells.map((w) => ((w0 += w.length), w0 - w.length));
+  return candidates.map((c, j) => {
+    const windows = partsOf[j].flatMap((i) => v.windowCells[i].filter((_, n) => v.scored.scores[firstWindow[i] + n] >= v.threshold));
+    const all = v.allCells[v.kept[j]];
+    let cells: number[];
+    if (o.mode === 'kept_parts') cells = partsOf[j].filter((i) => v.scored.best[i] >= v.threshold).flatMap((i) => Array.from(v.parts[i].cells));
+    else if (o.mode === 'seen_parts')
+      cells = all.filter((part) => cellsUnderWindows([part], windows, o.width, o.halfCells).length).flatMap((part) => Array.from(part));
+    else cells = cellsUnderWindows(all, windows, o.width, o.halfCells);
+    const geometry = cells.length ? gridToGeoJson(traceCells(cells, o.width, o.minCells), heatToLonLat) : undefined;
+    const areaM2 = geometry ? geodesicAreaM2(geometry) : 0;
+    if (!geometry || areaM2 < minAreaM2) return c;
+    let sum = 0;
+    let max = 0;
+    for (const cell of cells) {
+      const v = scores.get(cell);
+      sum += v;
+      max = Math.max(max, v);
+    }
+    const props = { ...c.properties, area_m2: round(areaM2, 2), score_max: round(max, 4), score_mean: round(sum / cells.length, 4) };
+    return { ...c, geometry, properties: props };
+  });
+}
+
+/** The cells among `parts` whose centres lie under a window (a square of half-edge `half` cells centred on a cell). */
+export function cellsUnderWindows(parts: ArrayLike<number>[], windows: number[], width: number, half: number): number[] {
+  const out: number[] = [];
+  for (const cells of parts) {
+    for (let n = 0; n < cells.length; n++) {
+      const x = cells[n] % width,
+        y = (cells[n] - x) / width;
+      if (windows.some((w) => Math.abs((w % width) - x) <= half && Math.abs(Math.floor(w / width) - y) <= half)) out.push(cells[n]);
+    }
+  }
+  return out;
 }
 
 /** Each candidate's best score and where it was, from its parts' (each part's `k` is its candidate). */
@@ -374,7 +465,7 @@ async function scoreCandidates(
   windowCells: number[][],
   stage: Verifier,
   o: VerifyOptions,
-): Promise<{ best: Float64Array; bestAt: Float64Array } | undefined> {
+): Promise<{ best: Float64Array; bestAt: Float64Array; scores: Float64Array } | undefined> {
   const owner: number[] = [];
   const xy: number[] = [];
   windowCells.forEach((list, k) => {
@@ -389,7 +480,10 @@ async function scoreCandidates(
   const best = new Float64Array(candidates.length).fill(-1);
   /** Source-pixel centre of each candidate's best window. */
   const bestAt = new Float64Array(2 * candidates.length);
+  /** Each window's score, in the order of `windowCells`. */
+  const all = new Float64Array(owner.length);
   const take = (i: number, v: number) => {
+    all[i] = v;
     const k = owner[i];
     if (v > best[k]) {
       best[k] = v;
@@ -422,5 +516,5 @@ async function scoreCandidates(
     const scores = await scoreCentres(stage, src, centres, o.signal, (done) => o.onProgress?.(done, owner.length));
     scores.forEach((v, i) => take(i, v));
   }
-  return model ? { best: best.map((v) => Math.max(v, 0)), bestAt } : undefined;
+  return model ? { best: best.map((v) => Math.max(v, 0)), bestAt, scores: all } : undefined;
 }

@@ -8,6 +8,7 @@ import { scanImages } from './scan-images';
 import { openGeoTiffSource } from '../read/open-geotiff-source';
 import { localDistanceM } from '../read/georef';
 import type { VerifierWindow } from './verify-candidates';
+import { cellsUnderWindows } from './finish-image';
 
 const MODELS = join(dirname(fileURLToPath(import.meta.url)), '../../fixtures/models');
 const readJson = (p: string) => JSON.parse(readFileSync(p, 'utf8'));
@@ -15,7 +16,7 @@ let fx: Fixtures;
 let dir: string;
 
 /** The redness segmentation model with the redness classifier as verifier (and prefilter), its thresholds as given. */
-function model(name: string, o: { mergeGapCells?: number; verifier: number; prefilter?: number }): string {
+function model(name: string, o: { mergeGapCells?: number; verifier: number; prefilter?: number; outline?: string }): string {
   const d = join(dir, name);
   mkdirSync(d, { recursive: true });
   cpSync(join(MODELS, 'redness-seg'), d, { recursive: true });
@@ -26,7 +27,11 @@ function model(name: string, o: { mergeGapCells?: number; verifier: number; pref
     join(d, 'model.json'),
     JSON.stringify({
       ...card,
-      thresholds: { ...card.thresholds, ...(o.mergeGapCells !== undefined ? { merge_gap_cells: o.mergeGapCells } : {}) },
+      thresholds: {
+        ...card.thresholds,
+        ...(o.mergeGapCells !== undefined ? { merge_gap_cells: o.mergeGapCells } : {}),
+        ...(o.outline ? { outline: o.outline } : {}),
+      },
       verifier: {
         model: 'verifier',
         threshold: o.verifier,
@@ -89,5 +94,39 @@ describe('joined candidates (thresholds.merge_gap_cells)', () => {
     // A prefilter ruling out both parts rules out the joined candidate.
     const none = await scan('joined-none', { verifier: 0, prefilter: rect + 1e-3, mergeGapCells: 8 });
     expect(none.s.candidates).toBe(0);
+  });
+
+  it('thresholds.outline: a judged candidate keeps only the parts the verifier kept (kept_parts, seen_parts, kept_windows)', async () => {
+    const apart = await scan('apart-3', { verifier: 0 });
+    const [rect, disc] = apart.features;
+    const cut = (rect.properties.score_verify + disc.properties.score_verify) / 2;
+    // Traced (the default): the disc's part, which the verifier rules out, rides along with the rectangle's.
+    const traced = await scan('traced', { verifier: cut, mergeGapCells: 8 });
+    expect(traced.features.length).toBe(1);
+    expect(traced.features[0].geometry.type).toBe('MultiPolygon');
+    for (const outline of ['kept_parts', 'seen_parts', 'kept_windows']) {
+      const kept = await scan(`kept-${outline}`, { verifier: cut, mergeGapCells: 8, outline });
+      expect(kept.features.length).toBe(1);
+      const [k] = kept.features;
+      // The rectangle's part alone, traced as it was (a window of 6.4 m covers all of its 4 × 3 m); the same id and score.
+      expect(k.geometry).toEqual(rect.geometry);
+      expect(k.properties.area_m2).toBe(rect.properties.area_m2);
+      expect(k.properties.id).toBe(traced.features[0].properties.id);
+      expect(k.properties.score_verify).toBe(rect.properties.score_verify);
+    }
+    // Both parts kept by the verifier: both stay.
+    const both = await scan('kept-both', { verifier: 0, mergeGapCells: 8, outline: 'kept_parts' });
+    expect(both.features[0].geometry.coordinates).toEqual(apart.features.map((f) => f.geometry.coordinates));
+  });
+});
+
+describe('cellsUnderWindows', () => {
+  it('keeps the cells whose centres lie within half a window of a kept window centre, part by part', () => {
+    // A 10-cell-wide grid; one part along row 0 (cells 0-9), one at row 5; a window centred on cell 2 with half 1.5.
+    const row0 = Array.from({ length: 10 }, (_, x) => x);
+    const row5 = [50, 51];
+    expect(cellsUnderWindows([row0, row5], [2], 10, 1.5)).toEqual([1, 2, 3]);
+    expect(cellsUnderWindows([row0, row5], [2, 41], 10, 1.5)).toEqual([1, 2, 3, 50, 51]);
+    expect(cellsUnderWindows([row0, row5], [], 10, 1.5)).toEqual([]);
   });
 });

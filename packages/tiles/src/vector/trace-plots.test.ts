@@ -1,5 +1,5 @@
 import { describe, expect, it } from 'vitest';
-import { mergeNearPlots, tracePlots } from './trace-plots';
+import { mergeNearPlots, traceCells, tracePlots } from './trace-plots';
 import { ringArea } from './outline-rings';
 
 function grid(rows: string[]): { s: Float32Array; w: number; h: number } {
@@ -72,5 +72,38 @@ describe('tracePlots', () => {
     expect(joined[0].partCells?.length).toBe(3);
     expect(joined[1]).toBe(plots[3]);
     expect(mergeNearPlots(plots, w, h, 3).length).toBe(1);
+  });
+  it('join "nearest" makes no chains: each plot joins one larger neighbour that joins nothing itself', () => {
+    // A (4 cells), b, C (4 cells), d in a row, each one empty column from the next: chain joins all four.
+    const { s, w, h } = grid(['##.#.##.#', '##...##..']);
+    const plots = tracePlots(s, w, h, { high: 0.6, low: 0.35, minCells: 1 });
+    expect(plots.map((p) => p.seed)).toEqual([0, 3, 5, 8]);
+    expect(mergeNearPlots(plots, w, h, 1).length).toBe(1);
+    const near = mergeNearPlots(plots, w, h, 1, 'nearest');
+    // b is as near A as C and joins A (the larger first, then the earlier seed); d joins C; A and C stay apart.
+    expect(near.map((p) => p.seed)).toEqual([0, 5]);
+    expect(near.map((p) => p.partCells?.map((c) => [...c].sort((x, y) => x - y)))).toEqual([
+      [[0, 1, 9, 10], [3]],
+      [[5, 6, 14, 15], [8]],
+    ]);
+    expect(tracePlots(s, w, h, { high: 0.6, low: 0.35, minCells: 1, mergeGapCells: 1, mergeJoin: 'nearest' }).map((p) => p.seed)).toEqual([0, 5]);
+  });
+  it('join "pair" lets a plot take at most one neighbour', () => {
+    const { s, w, h } = grid(['#.##.#']);
+    const plots = tracePlots(s, w, h, { high: 0.6, low: 0.35, minCells: 1 });
+    expect(mergeNearPlots(plots, w, h, 1, 'nearest').map((p) => p.partCells?.length ?? 1)).toEqual([3]);
+    const pairs = mergeNearPlots(plots, w, h, 1, 'pair');
+    expect(pairs.map((p) => p.seed)).toEqual([0, 5]);
+    expect(pairs.map((p) => p.partCells?.length ?? 1)).toEqual([2, 1]);
+  });
+  it('traceCells outlines a set of cells in grid coordinates, specks dropped', () => {
+    // A 2 × 2 block at x 2-3, y 1-2 of a 10-wide grid, and a lone cell at (8, 1).
+    const polys = traceCells([12, 13, 22, 23, 18], 10, 2);
+    expect(polys.length).toBe(1);
+    expect(ringArea(polys[0].outer)).toBe(4);
+    expect(Math.min(...polys[0].outer.map((v) => v[0]))).toBe(2);
+    expect(Math.min(...polys[0].outer.map((v) => v[1]))).toBe(1);
+    expect(traceCells([12, 13, 22, 23, 18], 10, 1).length).toBe(2);
+    expect(traceCells([], 10, 1)).toEqual([]);
   });
 });

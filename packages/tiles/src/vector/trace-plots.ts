@@ -1,5 +1,5 @@
 import { PagedCells, type PagedCellsOptions } from '../scan/paged-cells';
-import { outlineRings, type GridPolygon } from './outline-rings';
+import { outlineRings, type GridPolygon, type Ring } from './outline-rings';
 import { simplifyRing } from './simplify-ring';
 
 /** Options of {@link tracePlots}, in heatmap cells. */
@@ -19,7 +19,15 @@ export interface TraceOptions {
    * diagonal touches included) are one plot (default 0: each 4-connected component is its own plot).
    */
   mergeGapCells?: number;
+  /** How near plots join (see {@link mergeNearPlots}); default "chain". */
+  mergeJoin?: MergeJoin;
 }
+
+/**
+ * "chain": a plot within the gap of any plot of a group joins it (runs of plots become one); "nearest": each plot
+ * joins at most one larger neighbour that joins nothing itself (no chains); "pair": as "nearest", at most two plots.
+ */
+export type MergeJoin = 'chain' | 'nearest' | 'pair';
 
 /** One traced plot in heatmap-cell coordinates. */
 export interface GridPlot {
@@ -46,7 +54,7 @@ export function tracePlots(grid: Float32Array | PagedCells<Float32Array>, width:
   const label = new PagedCells(Uint8Array, width, height, o.labels);
   try {
     const plots = traceAll(scores, width, height, label, o);
-    return o.mergeGapCells ? mergeNearPlots(plots, width, height, o.mergeGapCells) : plots;
+    return o.mergeGapCells ? mergeNearPlots(plots, width, height, o.mergeGapCells, o.mergeJoin) : plots;
   } finally {
     label.close();
   }
@@ -259,7 +267,8 @@ function cellsWithin(a: GridPlot, bCells: Set<number>, width: number, height: nu
  * judges it by all of its windows. Each joined plot keeps its parts' outlines, the first part's seed (so its id),
  * the highest score and the cell-weighted mean; plots stay in seed order.
  */
-export function mergeNearPlots(plots: GridPlot[], width: number, height: number, gap: number): GridPlot[] {
+export function mergeNearPlots(plots: GridPlot[], width: number, height: number, gap: number, join: MergeJoin = 'chain'): GridPlot[] {
+  if (join !== 'chain') return joinToHosts(plots, width, height, gap + 1, join === 'pair' ? 1 : Infinity);
   const reach = gap + 1;
   const boxes = plots.map((p) => cellBox(p, width));
   const parent = plots.map((_, i) => i);
@@ -298,4 +307,85 @@ function joinPlots(parts: GridPlot[]): GridPlot {
     cellIndices,
     partCells: ordered.flatMap((p) => p.partCells ?? [p.cellIndices]),
   };
+}
+
+/**
+ * Joins without chains: plots are taken from the largest down, and each joins the nearest larger plot within
+ * `reach` that has joined nothing itself (its host; ties to the larger, then the earlier seed) while that host has
+ * taken fewer than `maxGuests`; otherwise it is a host. A group is then one host and plots near it, never a run.
+ */
+function joinToHosts(plots: GridPlot[], width: number, height: number, reach: number, maxGuests: number): GridPlot[] {
+  const boxes = plots.map((p) => cellBox(p, width));
+  const order = plots.map((_, i) => i).sort((a, b) => plots[b].cellIndices.length - plots[a].cellIndices.length || plots[a].seed - plots[b].seed);
+  const rank = new Int32Array(plots.length);
+  order.forEach((i, k) => (rank[i] = k));
+  const guests = new Map<number, number[]>();
+  const sets = new Map<number, Set<number>>();
+  const cellsOf = (i: number) => sets.get(i) ?? sets.set(i, new Set(plots[i].cellIndices)).get(i)!;
+  // Hosts by 64-cell bucket of their box, so a plot looks only at hosts near it (a scan traces thousands).
+  const buckets = new Map<number, number[]>();
+  const bucketsOf = (b: ReturnType<typeof cellBox>, pad: number) => {
+    const keys: number[] = [];
+    for (let by = Math.max(0, b.y0 - pad) >> 6; by <= (b.y1 + pad) >> 6; by++)
+      for (let bx = Math.max(0, b.x0 - pad) >> 6; bx <= (b.x1 + pad) >> 6; bx++) keys.push(by * 65536 + bx);
+    return keys;
+  };
+  for (const i of order) {
+    let host = -1;
+    let hostGap = Infinity;
+    const near = new Set(bucketsOf(boxes[i], reach).flatMap((k) => buckets.get(k) ?? []));
+    // Hosts in the order they became hosts (larger first), so ties go to the larger.
+    for (const h of [...near].sort((a, b) => rank[a] - rank[b])) {
+      if (guests.get(h)!.length >= maxGuests || boxGap(boxes[i], boxes[h]) > reach) continue;
+      const g = cellGap(plots[i], cellsOf(h), width, height, Math.min(reach, hostGap - 1));
+      if (g < hostGap) (host = h), (hostGap = g);
+    }
+    if (host >= 0) guests.get(host)!.push(i);
+    else {
+      guests.set(i, []);
+      for (const k of bucketsOf(boxes[i], 0)) buckets.set(k, [...(buckets.get(k) ?? []), i]);
+    }
+  }
+  return [...guests.entries()].map(([h, list]) => joinPlots([plots[h], ...list.map((g) => plots[g])])).sort((a, b) => a.seed - b.seed);
+}
+
+/** Chebyshev gap between two cell boxes (1 when adjacent, 0 when overlapping). */
+function boxGap(a: ReturnType<typeof cellBox>, b: ReturnType<typeof cellBox>): number {
+  return Math.max(0, a.x0 - b.x1, b.x0 - a.x1, a.y0 - b.y1, b.y0 - a.y1);
+}
+
+/** The smallest Chebyshev distance (1 to `max`) from a cell of `a` to one of `bCells`, or Infinity beyond `max`. */
+function cellGap(a: GridPlot, bCells: Set<number>, width: number, height: number, max: number): number {
+  for (let r = 1; r <= max; r++) if (cellsWithin(a, bCells, width, height, r)) return r;
+  return Infinity;
+}
+
+/**
+ * The outlines of a set of cells, traced as {@link tracePlots} traces a plot (holes under `minCells` filled, the
+ * same simplification), each 4-connected group of at least `minCells` cells one polygon or more.
+ */
+export function traceCells(cells: ArrayLike<number>, width: number, minCells: number, simplifyCells?: number): GridPolygon[] {
+  let x0 = Infinity,
+    y0 = Infinity,
+    x1 = -1,
+    y1 = -1;
+  for (let k = 0; k < cells.length; k++) {
+    const x = cells[k] % width,
+      y = (cells[k] - x) / width;
+    x0 = Math.min(x0, x);
+    x1 = Math.max(x1, x);
+    y0 = Math.min(y0, y);
+    y1 = Math.max(y1, y);
+  }
+  if (x1 < 0) return [];
+  const w = x1 - x0 + 1;
+  const grid = new Float32Array(w * (y1 - y0 + 1));
+  for (let k = 0; k < cells.length; k++) {
+    const x = cells[k] % width;
+    grid[((cells[k] - x) / width - y0) * w + x - x0] = 1;
+  }
+  const shift = (r: Ring): Ring => r.map(([x, y]) => [x + x0, y + y0]);
+  return tracePlots(grid, w, y1 - y0 + 1, { high: 0.5, low: 0.5, minCells, simplifyCells })
+    .flatMap((p) => p.polygons)
+    .map((p) => ({ outer: shift(p.outer), holes: p.holes.map(shift) }));
 }
