@@ -64,6 +64,11 @@ export function truthInputs(truthArgs: string[], labelled: string[], imageArgs: 
   return { truth, images };
 }
 
+/** Land inside candidates (what teams search): m², its share of the imagery, mean and largest candidate. */
+export function landLine(l: { m2: number; share: number; meanM2: number; largestM2: number }): string {
+  return `${Math.round(l.m2)} m² = ${(l.share * 100).toFixed(1)} % of the imagery; mean ${l.meanM2.toFixed(0)} m², largest ${l.largestM2.toFixed(0)} m²`;
+}
+
 const pc = (x: number | null) => (x === null ? '—' : `${(x * 100).toFixed(1)} %`);
 
 /** The labelled-imagery table: one row per image, the total, recall by colour and GSD, and the plots missed. */
@@ -97,6 +102,7 @@ export function formatTruthReport(r: TruthReport): string {
   lines.push(
     `模型 model ${r.model.name} ${r.model.version}; 真值 truth: ${r.truthFiles.length} file(s); found = a candidate touches the plot, false = touches none`,
   );
+  lines.push(`候选面积 land in candidates: ${landLine(r.overall.candidateLand)}`);
   lines.push(
     `召回 by size: <5 m² ${pc(r.overall.bySize.lt5m2.recall)}, 5–20 m² ${pc(r.overall.bySize.m2_5to20.recall)}, >20 m² ${pc(r.overall.bySize.gt20m2.recall)}`,
   );

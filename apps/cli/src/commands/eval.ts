@@ -4,7 +4,7 @@ import { parseArgs } from 'node:util';
 import { EXIT, type Command, fail } from '../command';
 import { resolveModelDir } from '../default-model';
 import type { TruthReport } from '@tiandi/synth/node';
-import { formatTruthReport, namedInputs } from './eval-truth';
+import { formatTruthReport, landLine, namedInputs } from './eval-truth';
 
 const usage = `用法 Usage:
   tiandi eval [--scenes 20] [--seed 9000] [--model models/poppy-synth] [--size-m 150] [--gsd 0.03,0.05,...] [--engine scan|bare] [--json] [--write-card]
@@ -197,6 +197,8 @@ export function cardMetrics(r: Report): Record<string, number | string | null> {
     plot_precision: r3(p.precision),
     f1: r3(p.f1),
     fp_per_km2: r3(p.fpPerKm2),
+    // Land inside candidates: what teams search (absent from reports made before it was measured).
+    ...(p.candidateLand ? { candidate_land_share: r3(p.candidateLand.share), candidate_largest_m2: Math.round(p.candidateLand.largestM2) } : {}),
     recall_lt5m2: r3(p.bySize.lt5m2.recall),
     recall_5to20m2: r3(p.bySize.m2_5to20.recall),
     recall_gt20m2: r3(p.bySize.gt20m2.recall),
@@ -316,6 +318,7 @@ function formatReport(r: Report): string {
     ['精确率 plot precision', `${pc(p.precision)} (${p.candidatesTrue}/${p.candidates} candidates)`],
     ['F1', p.f1 === null ? '—' : p.f1.toFixed(3)],
     ['误报 FP candidates / km²', `${p.fpPerKm2.toFixed(2)} (${p.fpCandidates})`],
+    ['候选面积 land in candidates', landLine(p.candidateLand)],
     ['召回 <5 m²', `${pc(p.bySize.lt5m2.recall)} (${p.bySize.lt5m2.found}/${p.bySize.lt5m2.plots})`],
     ['召回 5–20 m²', `${pc(p.bySize.m2_5to20.recall)} (${p.bySize.m2_5to20.found}/${p.bySize.m2_5to20.plots})`],
     ['召回 >20 m²', `${pc(p.bySize.gt20m2.recall)} (${p.bySize.gt20m2.found}/${p.bySize.gt20m2.plots})`],

@@ -20,11 +20,12 @@ export async function scanWithTiles(tifPath: string, modelDir: string, outDir: s
   const summary = await scanImages({ images: [tifPath], modelDir, outDir, signal, workers: 0 });
   if (summary.failed.length) throw new Error(`scan failed: ${summary.failed[0].code} ${summary.failed[0].message}`);
   const fc = JSON.parse(readFileSync(join(outDir, 'candidates.geojson'), 'utf8')) as {
-    features: Array<{ properties: { score_max: number }; geometry: { type: string; coordinates: unknown } }>;
+    features: Array<{ properties: { score_max: number; area_m2: number }; geometry: { type: string; coordinates: unknown } }>;
   };
   const candidates: EvalCandidate[] = fc.features.map((f) => ({
     rings: polygonRings(f.geometry),
     score: f.properties.score_max,
+    areaM2: f.properties.area_m2,
   }));
   // The heatmap through the tiles reader, as everything else reads GeoTIFFs (one open, its CRS resolution).
   const src = await openGeoTiffSource(join(outDir, 'heatmap.tif'), { cacheBytes: 1 << 20 });

@@ -157,7 +157,7 @@ async function scanAll(images: string[], modelDir: string, signal?: AbortSignal)
     if (!summary.out_dir) return { scanned: [], failed };
     type Geo = { type: string; coordinates: unknown };
     type Feet = { properties: { image: string; area_km2: number; poor_quality_km2?: number; gsd_m: number; crs: string }; geometry: Geo };
-    type Cand = { properties: { image: string; score_max: number; unverified?: boolean }; geometry: { type: string; coordinates: unknown } };
+    type Cand = { properties: { image: string; score_max: number; area_m2: number; unverified?: boolean }; geometry: { type: string; coordinates: unknown } };
     const feet = JSON.parse(readFileSync(join(dir, 'footprint.geojson'), 'utf8')).features as Feet[];
     const cands = JSON.parse(readFileSync(join(dir, 'candidates.geojson'), 'utf8')).features as Cand[];
     const poor = existsSync(join(dir, 'quality.geojson'))
@@ -173,7 +173,7 @@ async function scanAll(images: string[], modelDir: string, signal?: AbortSignal)
         areaKm2: f.properties.area_km2 + poorKm2,
         poorKm2,
         ground: [...polygonRings(f.geometry), ...poor.filter((q) => q.properties.image === f.properties.image).flatMap((q) => polygonRings(q.geometry))],
-        candidates: mine.map((c) => ({ rings: polygonRings(c.geometry), score: c.properties.score_max })),
+        candidates: mine.map((c) => ({ rings: polygonRings(c.geometry), score: c.properties.score_max, areaM2: c.properties.area_m2 })),
         unverified: mine.filter((c) => c.properties.unverified).length,
       };
     });

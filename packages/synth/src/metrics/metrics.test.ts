@@ -38,10 +38,25 @@ describe('plotMetrics', () => {
     expect(m.fpCandidates).toBe(1);
     expect(m.fpPerKm2).toBe(2);
     expect(m.bySize.lt5m2).toEqual({ plots: 2, found: 1, recall: 0.5 });
+    expect(m.candidateLand).toEqual({ m2: 0, share: 0, meanM2: 0, largestM2: 0 }); // no areas given
     expect(m.bySize.m2_5to20).toEqual({ plots: 1, found: 0, recall: 0 });
     expect(m.bySize.gt20m2).toEqual({ plots: 1, found: 1, recall: 1 });
     expect(m.byStage.capsule).toEqual({ plots: 1, found: 0, recall: 0 });
     expect(m.byStage.flowering.found).toBe(2);
+  });
+  it('sums the land inside candidates: its share of the imagery, mean and largest', () => {
+    const m = plotMetrics([
+      {
+        plots,
+        areaKm2: 0.001,
+        candidates: [
+          { rings: [[sq(1, 1, 3)]], score: 0.9, areaM2: 9 },
+          { rings: [[sq(100, 100, 2)]], score: 0.7, areaM2: 41 },
+        ],
+      },
+      { plots: [], areaKm2: 0.001, candidates: [{ rings: [[sq(0, 0, 1)]], score: 0.5, areaM2: 10 }] },
+    ]);
+    expect(m.candidateLand).toEqual({ m2: 60, share: 0.03, meanM2: 20, largestM2: 41 });
   });
   it('returns null ratios when there is nothing to count', () => {
     const m = plotMetrics([{ plots: [], candidates: [], areaKm2: 1 }]);

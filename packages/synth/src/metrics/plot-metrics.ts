@@ -15,6 +15,8 @@ export interface EvalPlot {
 export interface EvalCandidate {
   rings: Rings[];
   score: number;
+  /** Its land, m² (candidates.geojson's area_m2): what a team sent there searches. */
+  areaM2?: number;
 }
 
 /** Recall of one group of plots. */
@@ -40,6 +42,8 @@ export interface PlotMetrics {
   fpPerKm2: number;
   bySize: { lt5m2: RecallGroup; m2_5to20: RecallGroup; gt20m2: RecallGroup };
   byStage: Record<string, RecallGroup>;
+  /** Land inside candidates, m² (candidates of one scene do not overlap), its share of `areaKm2`, and the mean and largest candidate's. */
+  candidateLand: { m2: number; share: number; meanM2: number; largestM2: number };
 }
 
 /** One scene's plots and candidates, with the surveyed area. */
@@ -81,6 +85,8 @@ export function plotMetrics(scenes: SceneEval[]): PlotMetrics {
       if (hit) candidatesTrue++;
     }
   }
+  const areas = scenes.flatMap((s) => s.candidates.map((c) => c.areaM2 ?? 0));
+  const landM2 = areas.reduce((t, a) => t + a, 0);
   const recall = ratio(found.size, all.length);
   const precision = ratio(candidatesTrue, candidates);
   const f1 = recall !== null && precision !== null && recall + precision > 0 ? (2 * recall * precision) / (recall + precision) : null;
@@ -111,6 +117,12 @@ export function plotMetrics(scenes: SceneEval[]): PlotMetrics {
         all.filter((p) => p.areaM2 > 20),
         found,
       ),
+    },
+    candidateLand: {
+      m2: landM2,
+      share: areaKm2 > 0 ? landM2 / (areaKm2 * 1e6) : 0,
+      meanM2: areas.length ? landM2 / areas.length : 0,
+      largestM2: areas.length ? Math.max(...areas) : 0,
     },
     byStage: Object.fromEntries(
       stages.map((s) => [
