@@ -29,6 +29,12 @@ export const ModelCardSchema = z
         scale: z.number().positive().default(255),
         mean: z.array(z.number()),
         std: z.array(z.number().positive()),
+        /**
+         * The first stage (and the prefilter) may read a JPEG file without a coarse enough overview from its blocks
+         * decoded 2, 4 or 8× smaller by libjpeg's scaled inverse DCT, instead of an area average of the full decode
+         * (faster on long jobs; the pixels differ slightly). Default false.
+         */
+        jpeg_dct_scaling: z.boolean().optional(),
       })
       .strict(),
     output: z
@@ -176,7 +182,7 @@ const KNOWN: Record<string, string[]> = {
   verifier: ['model', 'threshold', 'max_windows', 'max_gsd_m', 'calibration', 'prefilter', 'views'],
   'verifier.views': ['views', 'combine'],
   'verifier.prefilter': ['model', 'threshold', 'max_windows'],
-  input: ['name', 'size', 'channels', 'scale', 'mean', 'std'],
+  input: ['name', 'size', 'channels', 'scale', 'mean', 'std', 'jpeg_dct_scaling'],
   output: ['name', 'activation', 'stride'],
   thresholds: ['high', 'low', 'min_area_m2', 'merge_gap_cells', 'merge_join', 'outline'],
   training: ['data', 'warning', 'recipe', 'command', 'seed'],

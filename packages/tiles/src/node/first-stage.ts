@@ -26,6 +26,8 @@ export interface FirstStageJob {
   reduced?: { path: string; factor: number };
   /** The blocks the scan keeps, when it keeps any. */
   keep?: KeepSpec;
+  /** The factor the source decodes JPEG blocks smaller by (GeoTiffSource.scaleJpegLevel), when it does. */
+  scaled?: number;
   /** This thread's model (it scans rows when `inThisThread`, and takes over when no worker started). */
   local: LoadedModel;
   inThisThread: boolean;
@@ -109,6 +111,7 @@ async function runRemote(
     batchSize: job.batchSize,
     reduced: job.reduced,
     keep: job.keep,
+    scaled: job.scaled,
   };
   await w.request(open);
   const ask = (u: number, next: number) => {

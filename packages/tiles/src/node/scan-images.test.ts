@@ -249,5 +249,17 @@ describe('scanImages', () => {
       const info = JSON.parse(gdal('gdalinfo', ['-json', join(out, 'heatmap.tif')]));
       expect(info.bands[0].noDataValue).toBe(-1);
     });
+
+    it('jpeg-rgb: a card allowing DCT scaling has its 5-cm JPEG blocks decoded 2× smaller, and finds the same plots', async () => {
+      const dct = modelVariant('dct', (c) => (c.input.jpeg_dct_scaling = true));
+      const full = await scanImages({ images: [fx.files['jpeg-rgb']], modelDir: SEG, outDir: join(dir, 'dct-off'), workers: 0 });
+      const scaled = await scanImages({ images: [fx.files['jpeg-rgb']], modelDir: dct, outDir: join(dir, 'dct-on'), workers: 0 });
+      expect([full.candidates, scaled.candidates]).toEqual([2, 2]);
+      const at = (d: string) => (readJson(join(dir, d, 'candidates.geojson')) as FC).features.map((f) => bboxCentre(f.geometry.coordinates[0]));
+      const [a, b] = [at('dct-off'), at('dct-on')];
+      for (let i = 0; i < 2; i++) expect(localDistanceM(a[i], b[i])).toBeLessThan(0.4);
+      // The first stage saw other pixels (libjpeg's scaled decode): its heatmap is not the full decode's.
+      expect(readFileSync(join(dir, 'dct-on', 'heatmap.tif')).equals(readFileSync(join(dir, 'dct-off', 'heatmap.tif')))).toBe(false);
+    });
   });
 });

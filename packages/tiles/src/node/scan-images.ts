@@ -18,6 +18,8 @@ import {
   FOOTPRINT_CACHE_BYTES,
   HEATMAP_CACHE_BYTES,
   keepLevelBytes,
+  keptLevel,
+  jpegScaleFactor,
   keptWriteBytes,
   lzwThreadFits,
   memoryPlan,
@@ -89,6 +91,12 @@ export interface ScanImagesOptions {
    * counts them as gaps, and listed in quality.geojson.
    */
   quality?: Partial<QualityThresholds> | false;
+  /**
+   * Decode JPEG blocks 2, 4 or 8× smaller for the first stage and the prefilter when they read that much coarser
+   * than a file without such an overview (GeoTiffSource.scaleJpegLevel); false decodes every block at full size and
+   * reduces it. Default: what the model card allows (`input.jpeg_dct_scaling`, default false).
+   */
+  scaledJpeg?: boolean;
 }
 
 /** One image that could not be scanned. */
@@ -340,13 +348,16 @@ async function prepareReducedLevel(
 /**
  * When the first stage decodes full-resolution blocks (no overview as coarse as its grid), the blocks read again
  * later (swath edges, the pixel digest's windows, the second stage's windows) are kept on disk instead of decoded
- * twice. Undefined when the first stage reads an overview, or the temp folder lacks room for a quarter of the image.
+ * twice; when it decodes JPEG blocks smaller (scaleJpegLevel), those the prefilter reads again, unless the whole
+ * level stays cached (`cached`). Undefined when the first stage reads an overview, or the temp folder lacks room
+ * for a quarter of the level.
  */
-async function prepareKeptBlocks(run: ScanRun, src: GeoTiffSource, plan: ScanPlan, k: number): Promise<KeepSpec | undefined> {
-  const level0 = src.levels.every((L) => L === src.levels[0] || !(L.scaleX <= plan.fx * (1 + 1e-9) && L.scaleY <= plan.fy * (1 + 1e-9)));
-  // At most a quarter of the temp folder's free space, and the image's size decoded, shared by the threads.
-  const limitBytes = Math.min(src.width * src.height * 4, (await freeTempBytes()) / 4) / Math.max(1, run.threads);
-  if (!level0 || !(limitBytes > 0)) return undefined;
+async function prepareKeptBlocks(run: ScanRun, src: GeoTiffSource, plan: ScanPlan, k: number, cached: boolean): Promise<KeepSpec | undefined> {
+  const L = keptLevel(src, plan);
+  const level0 = L === src.levels[0];
+  // At most a quarter of the temp folder's free space, and the level's size decoded, shared by the threads.
+  const limitBytes = L ? Math.min(L.width * L.height * 4, (await freeTempBytes()) / 4) / Math.max(1, run.threads) : 0;
+  if (!L || (!level0 && cached) || !(limitBytes > 0)) return undefined;
   const path = join(tmpdir(), `tiandi-level-${process.pid}-${k}-kept.bin`);
   const inFlightBytes = keptWriteBytes(src, plan);
   if (
@@ -357,8 +368,10 @@ async function prepareKeptBlocks(run: ScanRun, src: GeoTiffSource, plan: ScanPla
   )
     return undefined;
   const v = run.verifier;
-  const stages = v?.model && run.options.verify !== false ? [v.card, ...(v.prefilter?.model ? [v.prefilter.card] : [])] : [];
-  const boxes = [...(src.layout.tiled ? swathEdgeBoxes(plan, swathTiles(src, plan), src.height) : []), ...digestWindows(src)];
+  const checks = v?.model && run.options.verify !== false;
+  // A level decoded smaller serves the prefilter only (the verifier and the pixel digest read full-resolution pixels).
+  const stages = checks ? [...(level0 ? [v.card] : []), ...(v.prefilter?.model ? [v.prefilter.card] : [])] : [];
+  const boxes = [...(src.layout.tiled ? swathEdgeBoxes(plan, swathTiles(src, plan), src.height) : []), ...(level0 ? digestWindows(src) : [])];
   const spec: KeepSpec = {
     path,
     limitBytes,
@@ -482,13 +495,17 @@ function finishScannedImage(run: ScanRun, o: OpenedImage, k: number, rows: Image
 async function scanImage(run: ScanRun, o: OpenedImage, k: number, last: boolean): Promise<{ result: ImageResult; poorBlocks: PoorBlock[] }> {
   const { path, src, plan } = o;
   const { options, verifier } = run;
+  // Only where the card allows its first stage to see libjpeg's scaled decode (the pixels differ slightly).
+  const dct = options.scaledJpeg ?? run.card.input.jpeg_dct_scaling === true;
+  const scaled = dct ? jpegScaleFactor(src, plan, prefilterRuns(run) ? verifier!.prefilter!.card.gsd_m : undefined) : 0;
+  const scaledOk = scaled > 0 && src.scaleJpegLevel(scaled);
   // A prefilter reading the level the first stage decodes finds every block still decoded when it fits.
   const keep = prefilterRuns(run) ? keepLevelBytes(src, plan, verifier!.prefilter!.card.gsd_m) : 0;
   const { cacheBytes } = memoryPlan(src, plan, run.threads, run.here);
   src.setCacheBytes(Math.max(keep, cacheBytes));
   // Kept blocks cover the prefilter's windows too (read at full resolution and averaged, the same bytes as the
   // reduced level's): the reduced level is built only when blocks cannot be kept.
-  const kept = await prepareKeptBlocks(run, src, plan, k);
+  const kept = await prepareKeptBlocks(run, src, plan, k, keep > 0);
   const reduced = kept ? undefined : await prepareReducedLevel(run, src, plan, k, keep);
   const rows = new ImageRows(run, o, k);
   // A striped LZW file left to this thread alone: most of each band's strips are decoded on a thread of their own.
@@ -506,6 +523,7 @@ async function scanImage(run: ScanRun, o: OpenedImage, k: number, last: boolean)
       cacheBytes,
       reduced,
       keep: kept,
+      scaled: scaledOk ? scaled : undefined,
       local: run.local!,
       inThisThread: run.here,
       workers: run.workers,

@@ -37,6 +37,8 @@ async function answer(m: WorkerRequest): Promise<void> {
       case 'open':
         await source?.close();
         source = await openGeoTiffSource(m.path, { crs: m.crs, cacheBytes: m.cacheBytes });
+        // The coordinator's source decodes JPEG blocks smaller for the first stage: so does this thread's.
+        if (m.scaled) source.scaleJpegLevel(m.scaled);
         // Blocks this thread decodes feed the reduced level the scan builds (its file is the scan's).
         if (m.reduced) await source.reduceLevel(m.reduced.factor, m.reduced.path, false).catch(() => false);
         // …and the blocks it keeps (kept-blocks.ts): asked for here too, since this thread's cache holds them.

@@ -15,6 +15,7 @@ import {
   WORKER_BYTES,
   KEEP_LEVEL_BYTES,
   keepLevelBytes,
+  jpegScaleFactor,
   leastCacheBytesFor,
   leaveRowsToWorkers,
   MEMORY_BUDGET_BYTES,
@@ -90,6 +91,37 @@ describe('keepLevelBytes', () => {
     expect(keepLevelBytes(cog(8192), plan, 0.05)).toBe(0);
     expect(keepLevelBytes(cog(40960), plan, 0.1)).toBe(0);
     expect(keepLevelBytes(cog(8192, false), plan, 0.1)).toBe(0);
+  });
+});
+
+describe('jpegScaleFactor', () => {
+  /** A file of 8192² px at `gsd` m without overviews (or with a 2× one), JPEG or deflate. */
+  const file = (gsd: number, compression = 7, overview = false) =>
+    ({
+      width: 8192,
+      height: 8192,
+      gsdM: { x: gsd, y: gsd },
+      layout: { compression, tiled: true, blockWidth: 512, blockHeight: 512, bitsPerSample: 8, bigTiff: false },
+      levels: [1, ...(overview ? [2] : [])].map((f) => ({ width: 8192 / f, height: 8192 / f, scaleX: f, scaleY: f })),
+    }) as unknown as GeoTiffSource;
+  const planAt = (gsd: number) => ({ fx: 0.15 / gsd, fy: 0.15 / gsd }) as ScanPlan;
+
+  it('decodes blocks as much smaller as both the first stage (0.15 m) and the prefilter (0.1 m) read coarser', () => {
+    // 5 cm: the first stage reads 3×, the prefilter 2×: both read the level decoded 2× smaller.
+    expect(jpegScaleFactor(file(0.05), planAt(0.05), 0.1)).toBe(2);
+    // 3 cm: first stage 5×, prefilter 3.3×: 2×, which the prefilter reads too (4× would be coarser than it).
+    expect(jpegScaleFactor(file(0.03), planAt(0.03), 0.1)).toBe(2);
+    // Without a prefilter the first stage alone decides: 4× at 3 cm, 8× at 1.5 cm.
+    expect(jpegScaleFactor(file(0.03), planAt(0.03))).toBe(4);
+    expect(jpegScaleFactor(file(0.015), planAt(0.015))).toBe(8);
+  });
+
+  it('decodes at full size when no stage reads 2× coarser, the file is not JPEG, or it has a coarse overview', () => {
+    // 8 cm: the first stage reads 1.9×; 6 cm: 2.5×, but the prefilter 1.7×.
+    expect(jpegScaleFactor(file(0.08), planAt(0.08), 0.1)).toBe(0);
+    expect(jpegScaleFactor(file(0.06), planAt(0.06), 0.1)).toBe(0);
+    expect(jpegScaleFactor(file(0.05, 8), planAt(0.05), 0.1)).toBe(0);
+    expect(jpegScaleFactor(file(0.05, 7, true), planAt(0.05), 0.1)).toBe(0);
   });
 });
 

@@ -14,6 +14,36 @@ function levelAt(src: GeoTiffSource, fx: number, fy: number) {
 /** The resolution level the reader will use for this plan (the coarsest at least as fine as the model grid). */
 const levelFor = (src: GeoTiffSource, plan: ScanPlan) => levelAt(src, plan.fx, plan.fy);
 
+/** A level's block size: its own when it has one (a level decoded smaller than the file's blocks), else the file's. */
+const levelBlocks = (src: GeoTiffSource, L: GeoTiffSource['levels'][number]) => ({
+  bw: L.blockWidth ?? src.layout.blockWidth,
+  bh: L.blockHeight ?? src.layout.blockHeight,
+});
+
+/**
+ * The level whose blocks a scan keeps (kept-blocks.ts), or undefined: the one its first stage decodes, when that is
+ * the full image or the level decoded smaller for it (GeoTiffSource.scaleJpegLevel, blocks of their own size), not
+ * an overview of the file.
+ */
+export function keptLevel(src: GeoTiffSource, plan: ScanPlan): GeoTiffSource['levels'][number] | undefined {
+  const L = levelFor(src, plan);
+  return L === src.levels[0] || L.blockWidth !== undefined ? L : undefined;
+}
+
+/**
+ * The factor (2, 4 or 8) by which a scan should decode a JPEG file's blocks smaller for its first stage
+ * (GeoTiffSource.scaleJpegLevel), or 0: the largest no coarser than the first stage's grid and, when a prefilter
+ * runs (`prefilterGsdM`), than the prefilter's, so both read that level and no window before the verifier's
+ * decodes a block at full size. 0 for other compressions, or when the file has a level that coarse already.
+ */
+export function jpegScaleFactor(src: GeoTiffSource, plan: ScanPlan, prefilterGsdM?: number): number {
+  if (src.layout.compression !== JPEG || levelFor(src, plan) !== src.levels[0]) return 0;
+  let most = Math.min(plan.fx, plan.fy);
+  if (prefilterGsdM !== undefined) most = Math.min(most, prefilterGsdM / src.gsdM.x, prefilterGsdM / src.gsdM.y);
+  for (const k of [8, 4, 2]) if (k <= most * (1 + 1e-9)) return k;
+  return 0;
+}
+
 /** The most a scan keeps of one image's decoded level for a prefilter to read again (64 Mpx at 5 cm, its 2× overview: 64 MB). */
 export const KEEP_LEVEL_BYTES = 96 << 20;
 
@@ -28,7 +58,8 @@ export function keepLevelBytes(src: GeoTiffSource, plan: ScanPlan, prefilterGsdM
   const P = levelAt(src, prefilterGsdM / src.gsdM.x, prefilterGsdM / src.gsdM.y);
   if (P !== L) return 0;
   // RGB plus a validity byte per pixel, as decoded blocks are held.
-  const bytes = Math.ceil(L.width / src.layout.blockWidth) * Math.ceil(L.height / src.layout.blockHeight) * src.layout.blockWidth * src.layout.blockHeight * 4;
+  const { bw, bh } = levelBlocks(src, L);
+  const bytes = Math.ceil(L.width / bw) * Math.ceil(L.height / bh) * bw * bh * 4;
   return bytes <= KEEP_LEVEL_BYTES ? bytes : 0;
 }
 
@@ -119,7 +150,7 @@ export function cacheBytesFor(src: GeoTiffSource, plan: ScanPlan): number {
   const px = heldBytes(src);
   if (src.layout.tiled) {
     const L = levelFor(src, plan);
-    const { blockWidth: bw, blockHeight: bh } = src.layout;
+    const { bw, bh } = levelBlocks(src, L);
     const swathPx = ((swathTiles(src, plan) - 1) * plan.tileStride + plan.tileSize) * (plan.fx / L.scaleX);
     const across = Math.min(Math.ceil(L.width / bw), Math.ceil(swathPx / bw) + 1);
     // One block row more than a tile row spans: the row above stays cached until the current row's scores ask for
@@ -160,8 +191,9 @@ export const KEPT_WRITES_IN_FLIGHT = 4;
  * with a validity byte a pixel), else 0.
  */
 export function keptWriteBytes(src: GeoTiffSource, plan: ScanPlan): number {
-  if (levelFor(src, plan) !== src.levels[0]) return 0;
-  const { blockWidth: bw, blockHeight: bh } = src.layout;
+  const L = keptLevel(src, plan);
+  if (!L) return 0;
+  const { bw, bh } = levelBlocks(src, L);
   const rows = src.layout.tiled ? bh : Math.max(1, Math.floor(STRIP_BAND_ROWS / bh)) * bh;
   return KEPT_WRITES_IN_FLIGHT * bw * rows * 4;
 }

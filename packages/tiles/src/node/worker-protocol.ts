@@ -15,6 +15,8 @@ export type WorkerRequest =
       batchSize: number;
       reduced?: { path: string; factor: number };
       keep?: KeepSpec;
+      /** The factor JPEG blocks are decoded smaller by for the first stage (GeoTiffSource.scaleJpegLevel), when they are. */
+      scaled?: number;
     }
   /** Scan tile row unit[0], columns [unit[1], unit[2]); start reading `next`'s first window meanwhile. */
   | { type: 'row'; unit: [number, number, number]; next?: [number, number, number] }

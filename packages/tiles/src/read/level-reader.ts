@@ -1,7 +1,7 @@
 import type { FileHandle } from 'node:fs/promises';
 import { TilesError, throwIfAborted } from '../errors';
 import { BlockCache } from './block-cache';
-import { blockBytes, undoFloatPredictor, undoHorizontalPredictor, type BlockLayout } from './codecs';
+import { blockBytes, undoFloatPredictor, undoHorizontalPredictor, withJpegTables, type BlockDecoder, type BlockLayout } from './codecs';
 import type { IfdInfo } from './ifd-info';
 import type { RgbRaster } from './resample-area';
 import { hasValidity, toMaskBlock, toRgbBlock, type RgbBlock } from './rgb-block';
@@ -9,6 +9,7 @@ import { DecodeBuffers } from './decode-buffers';
 import { ones, RegionPool } from './region-pool';
 import { reduceBlock, reducedGeometry, ReducedLevelFile } from './reduced-level';
 import { KeptBlockFile } from './kept-blocks';
+import { scaledJpegDecoder } from './jpeg-scaled';
 
 /** Reads pixel regions of one resolution level, block by block, through a bounded cache of decoded blocks. */
 export interface LevelReader {
@@ -684,6 +685,53 @@ async function readRegion(
   await fillFromBlocks(ctx, info, g, sig);
   if (m) await applyMask(ctx, m, g, sig);
   return { width, height, rgb: g.rgb, valid: g.valid, allValid: g.allValid };
+}
+
+/** TIFF Compression 7. */
+const JPEG = 7;
+
+/** The decoder of a JPEG level read `k`× smaller (jpeg-scaled.ts): blocks of the size the layout says, 8-bit RGB. */
+function scaledJpegBlocks(k: number): BlockDecoder {
+  return async (bytes, layout, into) => {
+    const d = scaledJpegDecoder();
+    if (!d) throw new Error('the scaled JPEG decoder is not available');
+    const { data, width, height, channels } = await d.decode(withJpegTables(bytes, layout.jpegTables), k, into);
+    if (width !== layout.blockWidth || height < layout.blockHeight || channels !== 3) {
+      throw new Error(`JPEG block is ${width}×${height}×${channels} at 1/${k}, expected ${layout.blockWidth}×${layout.blockHeight}×3`);
+    }
+    return data;
+  };
+}
+
+/**
+ * The IFD of `base` read `k`× smaller (2, 4 or 8) straight from its JPEG blocks' DCT coefficients: the same blocks
+ * (offsets, tables), each decoded to a block `k`× smaller. Undefined unless `base` is 8-bit RGB JPEG in tiles that
+ * split into whole scaled pixels over an image that does too (no pixel of the level mixes image and tile padding),
+ * and the decoder loads.
+ */
+export function scaledJpegIfd(base: IfdInfo, k: number): IfdInfo | undefined {
+  const ok =
+    base.compression === JPEG &&
+    base.tiled &&
+    base.planar === 1 &&
+    base.samples === 3 &&
+    base.bitsPerSample === 8 &&
+    base.alphaSample < 0 &&
+    [2, 4, 8].includes(k) &&
+    base.blockWidth % (8 * k) === 0 &&
+    base.blockHeight % (8 * k) === 0 &&
+    base.width % k === 0 &&
+    base.height % k === 0;
+  if (!ok || !scaledJpegDecoder()) return undefined;
+  return {
+    ...base,
+    index: 200_000 + base.index,
+    width: base.width / k,
+    height: base.height / k,
+    blockWidth: base.blockWidth / k,
+    blockHeight: base.blockHeight / k,
+    decoder: scaledJpegBlocks(k),
+  };
 }
 
 /** Creates the block reader of one open file. */

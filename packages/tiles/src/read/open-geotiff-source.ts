@@ -8,7 +8,7 @@ import { groundSampleDistance, implausibleGeoref, pixelToWgs84 } from './georef'
 import { resolveGeoref } from './sidecar-georef';
 import { ifdInfo, type IfdInfo } from './ifd-info';
 import { LIMITS } from './limits';
-import { createLevelReader, type StripDecoder } from './level-reader';
+import { createLevelReader, scaledJpegIfd, type StripDecoder } from './level-reader';
 import { resampleArea, type RgbRaster } from './resample-area';
 
 /** A pixel box [x0, y0, x1, y1) in full-resolution pixel coordinates (fractional allowed). */
@@ -21,6 +21,9 @@ export interface SourceLevel {
   /** Full-resolution pixels per level pixel, along x and y. */
   scaleX: number;
   scaleY: number;
+  /** Its blocks' size, when it differs from the file's (a level decoded smaller than its blocks: {@link GeoTiffSource.scaleJpegLevel}). */
+  blockWidth?: number;
+  blockHeight?: number;
 }
 
 /** A GeoTIFF opened for windowed reading; never reads the whole image. */
@@ -79,13 +82,22 @@ export interface GeoTiffSource {
   /** Forgets the reduced level and closes its file (removed by the thread that created it). */
   dropReducedLevel(): Promise<void>;
   /**
-   * Keeps full-resolution blocks asked for with {@link keepBlocksUnder} in the temporary file `file` (created when
-   * `create`, else another thread's; kept-blocks.ts) and reads them back from it rather than decoding them again.
+   * Adds a level `factor`× (2, 4 or 8) coarser than the full image, read from its JPEG blocks decoded that much
+   * smaller straight from their DCT coefficients (jpeg-scaled.ts): windows at least that coarse read it, as they
+   * would an overview, and decode no block at full size. False (and no level) unless the file is tiled 8-bit RGB
+   * JPEG without a mask or nodata, both the image and its blocks split into whole scaled pixels, the file has no
+   * level as coarse already, and the decoder loads.
+   */
+  scaleJpegLevel(factor: number): boolean;
+  /**
+   * Keeps blocks asked for with {@link keepBlocksUnder} in the temporary file `file` (created when `create`, else
+   * another thread's; kept-blocks.ts) and reads them back from it rather than decoding them again: blocks of the
+   * level the first stage decodes, the full image's, or the level decoded smaller ({@link scaleJpegLevel}) once there is one.
    * This source keeps at most `limitBytes` (the temp folder's room); blocks past it are decoded again when read again.
    * At most `inFlightBytes` of kept blocks are held while written on the thread pool (the memory plan's share).
    */
   keepBlocks(file: string, create: boolean, limitBytes?: number, inFlightBytes?: number): Promise<void>;
-  /** Asks that the full-resolution blocks under a pixel box be kept: at once while cached, else when next decoded. */
+  /** Asks that the kept level's blocks under a (full-resolution) pixel box be kept: at once while cached, else when next decoded. */
   keepBlocksUnder(box: PixelBox): void;
   /** Closes the kept blocks' file (removed by the thread that created it). */
   dropKeptBlocks(): Promise<void>;
@@ -329,6 +341,8 @@ function buildSource(o: OpenedTiff, blocks: BlockReader, options: OpenGeoTiffOpt
   const { signal } = options;
   let reducedLevel: Level | undefined;
   let pendingReduced: Level | undefined;
+  let keptLevel: Level | undefined;
+  const shown: SourceLevel[] = levels.map(({ width, height, scaleX, scaleY }) => ({ width, height, scaleX, scaleY }));
   return {
     path,
     width: main.width,
@@ -350,7 +364,7 @@ function buildSource(o: OpenedTiff, blocks: BlockReader, options: OpenGeoTiffOpt
       sampleFormat: main.sampleFormat,
       bigTiff: o.bigTiff,
     },
-    levels: levels.map(({ width, height, scaleX, scaleY }) => ({ width, height, scaleX, scaleY })),
+    levels: shown,
     pixelToWgs84: o.toWgs,
     async readWindow(box, outWidth, outHeight, sig) {
       throwIfAborted(sig ?? signal);
@@ -378,14 +392,16 @@ function buildSource(o: OpenedTiff, blocks: BlockReader, options: OpenGeoTiffOpt
       // Complete: blocks decoded from now on (for the verifier) need not be reduced again.
       blocks.stopReducing();
     },
+    scaleJpegLevel: (factor) => addScaledJpegLevel(levels, shown, factor, o.noData),
     async dropReducedLevel() {
       reducedLevel = pendingReduced = undefined;
       await blocks.dropReduced();
     },
     async keepBlocks(file, create, limitBytes, inFlightBytes) {
-      await blocks.keepInto(levels[0].ifd, file, create, limitBytes, inFlightBytes);
+      keptLevel = keptLevelOf(levels);
+      await blocks.keepInto(keptLevel.ifd, file, create, limitBytes, inFlightBytes);
     },
-    keepBlocksUnder: ([x0, y0, x1, y1]) => blocks.keepUnder(Math.floor(x0), Math.floor(y0), Math.ceil(x1), Math.ceil(y1)),
+    keepBlocksUnder: (box) => keepUnderLevel(blocks, keptLevel ?? levels[0], box),
     dropKeptBlocks: () => blocks.dropKept(),
     decodeStripsWith: (d) => blocks.decodeStripsWith(d),
     async close() {
@@ -397,6 +413,28 @@ function buildSource(o: OpenedTiff, blocks: BlockReader, options: OpenGeoTiffOpt
       await tiff?.close();
     },
   };
+}
+
+/** The level whose blocks a scan keeps: the one decoded smaller for the first stage when there is one, else the full image. */
+const keptLevelOf = (levels: Level[]): Level => levels.find((l) => l.blockWidth !== undefined) ?? levels[0];
+
+/** Asks for the kept level `L`'s blocks under a full-resolution pixel box. */
+function keepUnderLevel(blocks: BlockReader, L: Level, [x0, y0, x1, y1]: PixelBox): void {
+  blocks.keepUnder(Math.floor(x0 / L.scaleX), Math.floor(y0 / L.scaleY), Math.ceil(x1 / L.scaleX), Math.ceil(y1 / L.scaleY));
+}
+
+/** GeoTiffSource.scaleJpegLevel: the level, in the reader's `levels` and the ones shown, or false. */
+function addScaledJpegLevel(levels: Level[], shown: SourceLevel[], factor: number, noData: number | undefined): boolean {
+  const base = levels[0];
+  const coarse = levels.some((l) => l !== base && l.scaleX <= factor * (1 + 1e-9) && l.scaleY <= factor * (1 + 1e-9));
+  // Nodata compares pixel values, which a scaled decode blends across its edge.
+  if (base.mask || noData !== undefined || coarse) return false;
+  const ifd = scaledJpegIfd(base.ifd, factor);
+  if (!ifd) return false;
+  const L = { width: ifd.width, height: ifd.height, scaleX: factor, scaleY: factor, blockWidth: ifd.blockWidth, blockHeight: ifd.blockHeight };
+  levels.push({ ...L, ifd });
+  shown.push(L);
+  return true;
 }
 
 /**

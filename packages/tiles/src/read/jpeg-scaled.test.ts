@@ -1,0 +1,82 @@
+import { existsSync } from 'node:fs';
+import { join } from 'node:path';
+import { describe, expect, it } from 'vitest';
+import { requireSharp } from './codecs';
+import { scaledJpegDecoder } from './jpeg-scaled';
+import { openGeoTiffSource } from './open-geotiff-source';
+
+/** A REAL aerial tile (NEON, 10 cm, 400 × 400 px) from the shared folder beside the clone. */
+const REAL = join(import.meta.dirname, '../../../../../shared/real-aerial/harv-001.tif');
+
+/** The tile's pixels, JPEG-encoded by libjpeg (sharp) at quality 85 with 4:2:0 chroma, as GDAL writes COG blocks. */
+async function realJpeg(): Promise<{ jpeg: Buffer; w: number; h: number }> {
+  const src = await openGeoTiffSource(REAL);
+  try {
+    const r = await src.readWindow([0, 0, src.width, src.height]);
+    const jpeg = await requireSharp()(Buffer.from(r.rgb), { raw: { width: r.width, height: r.height, channels: 3 } })
+      .jpeg({ quality: 85, chromaSubsampling: '4:2:0' })
+      .toBuffer();
+    return { jpeg, w: r.width, h: r.height };
+  } finally {
+    await src.close();
+  }
+}
+
+/** Mean and largest absolute difference between `got` and the k × k box average of `full` (w × h RGB). */
+function againstBox(full: Uint8Array, w: number, got: Uint8Array, gw: number, gh: number, k: number): { mean: number; max: number } {
+  let sum = 0;
+  let max = 0;
+  for (let y = 0; y < gh; y++) {
+    for (let x = 0; x < gw; x++) {
+      for (let c = 0; c < 3; c++) {
+        let s = 0;
+        for (let dy = 0; dy < k; dy++) for (let dx = 0; dx < k; dx++) s += full[((y * k + dy) * w + x * k + dx) * 3 + c];
+        const d = Math.abs(got[(y * gw + x) * 3 + c] - s / (k * k));
+        sum += d;
+        max = Math.max(max, d);
+      }
+    }
+  }
+  return { mean: sum / (gw * gh * 3), max };
+}
+
+describe('scaled JPEG decoding (libjpeg DCT scaling through libvips)', () => {
+  it('decodes a real aerial JPEG 2× and 4× smaller, close to a box reduction of the full decode', async (ctx) => {
+    if (!existsSync(REAL)) {
+      process.stderr.write(`[tiles] NOTICE: ${REAL} not found — the real-tile scaled JPEG case is SKIPPED.\n`);
+      ctx.skip();
+      return;
+    }
+    const d = scaledJpegDecoder();
+    expect(d, 'the scaled decoder loads wherever sharp does').not.toBeNull();
+    const { jpeg, w, h } = await realJpeg();
+    const full = await requireSharp()(jpeg).raw().toBuffer();
+    const half = await d!.decode(jpeg, 2);
+    expect([half.width, half.height, half.channels, half.data.length]).toEqual([w / 2, h / 2, 3, (w / 2) * (h / 2) * 3]);
+    const quarter = await d!.decode(jpeg, 4);
+    expect([quarter.width, quarter.height]).toEqual([w / 4, h / 4]);
+    // Measured on harv-001: 1/2 mean 0.56, largest 11.75 grey levels (the scaled inverse DCT keeps a little more
+    // detail than a box); 1/4 mean 0.60, largest 6.2. Limits about twice that.
+    const e2 = againstBox(full, w, half.data, half.width, half.height, 2);
+    expect(e2.mean).toBeLessThan(1.2);
+    expect(e2.mean).toBeGreaterThan(0.1); // not a box reduction: the DCT's own low-pass
+    expect(e2.max).toBeLessThan(25);
+    const e4 = againstBox(full, w, quarter.data, quarter.width, quarter.height, 4);
+    expect(e4.mean).toBeLessThan(1.2);
+    expect(e4.max).toBeLessThan(15);
+  });
+
+  it('decodes into a buffer it is given, and refuses a corrupt stream', async () => {
+    const d = scaledJpegDecoder()!;
+    const rgb = new Uint8Array(64 * 48 * 3).map((_, i) => (i * 37) & 255);
+    const jpeg = await requireSharp()(Buffer.from(rgb), { raw: { width: 64, height: 48, channels: 3 } })
+      .jpeg({ quality: 90 })
+      .toBuffer();
+    const given = new Uint8Array(32 * 24 * 3 + 100);
+    const out = await d.decode(jpeg, 2, (n) => given.subarray(0, n));
+    expect(out.data.buffer).toBe(given.buffer);
+    expect([out.width, out.height]).toEqual([32, 24]);
+    await expect(d.decode(jpeg.subarray(0, jpeg.length >> 1), 2)).rejects.toThrow();
+    await expect(d.decode(Buffer.from('not a jpeg at all'), 2)).rejects.toThrow();
+  });
+});

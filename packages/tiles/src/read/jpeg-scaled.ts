@@ -1,0 +1,148 @@
+import { createRequire } from 'node:module';
+import { existsSync } from 'node:fs';
+import { dirname, join } from 'node:path';
+import type Koffi from 'koffi';
+import { requireSharp } from './codecs';
+
+/**
+ * JPEG blocks decoded at 1/2, 1/4 or 1/8 of their size straight from the DCT coefficients (libjpeg's scaled inverse
+ * DCT: libvips' jpegload `shrink`), for a first stage that reads coarser than the file. sharp only shrinks on load
+ * inside `resize()`, and never by a whole factor (it halves the shrink-on-load when the shrink is a whole number,
+ * and always resizes after it), so the libvips that sharp ships is called directly through koffi (an FFI library
+ * with prebuilt binaries): the same library, already initialised by sharp, the decode on the libuv thread pool as
+ * sharp's. 512² blocks of the 64-Mpx bench COG: 1.3 CPU-ms at 1/2 against 2.1 for a full decode through sharp.
+ */
+export interface ScaledJpegDecoder {
+  /**
+   * Decodes a whole JPEG stream `shrink`× smaller (2, 4 or 8): `channels` bytes a pixel, row after row, in a buffer
+   * from `into` when given (recycled blocks: a new one a block cost page faults), else a new one.
+   */
+  decode(stream: Uint8Array, shrink: number, into?: (n: number) => Uint8Array): Promise<{ data: Uint8Array; width: number; height: number; channels: number }>;
+}
+
+/** VipsFailOn: stop on the first error (sharp's `failOn: 'error'`), so a corrupt block is refused, not grey. */
+const VIPS_FAIL_ON_ERROR = 2;
+
+/** libvips' C entry points the decoder calls (exported by sharp's libvips-cpp). */
+interface VipsCalls {
+  koffi: typeof Koffi;
+  jpegload: Koffi.KoffiFunction;
+  writeToMemory: Koffi.KoffiFunction;
+  width: Koffi.KoffiFunction;
+  height: Koffi.KoffiFunction;
+  bands: Koffi.KoffiFunction;
+  unref: Koffi.KoffiFunction;
+  gFree: Koffi.KoffiFunction;
+  errorBuffer: Koffi.KoffiFunction;
+  errorClear: Koffi.KoffiFunction;
+}
+
+/** Where sharp's libvips lies for this platform (sharp's own prebuilt package), or undefined. */
+function libvipsPath(): string | undefined {
+  const fromSharp = createRequire(createRequire(import.meta.url).resolve('sharp'));
+  const { platform, arch } = process;
+  const names = platform === 'linux' ? [`linux-${arch}`, `linuxmusl-${arch}`] : [`${platform}-${arch}`];
+  for (const n of names) {
+    try {
+      const p = fromSharp.resolve(`@img/sharp-libvips-${n}/binary`);
+      if (existsSync(p)) return p;
+    } catch {
+      // Not this one.
+    }
+  }
+  // Windows: libvips ships inside sharp's own platform package.
+  try {
+    const p = join(dirname(fromSharp.resolve(`@img/sharp-${platform}-${arch}/package.json`)), 'lib', 'libvips-42.dll');
+    if (existsSync(p)) return p;
+  } catch {
+    // None.
+  }
+  return undefined;
+}
+
+/** Binds the calls, after sharp has loaded (and initialised) the same library; undefined when anything is missing. */
+function bindVips(): VipsCalls | undefined {
+  try {
+    requireSharp();
+    const path = libvipsPath();
+    if (!path) return undefined;
+    const koffi = createRequire(import.meta.url)('koffi') as typeof Koffi;
+    const lib = koffi.load(path);
+    return {
+      koffi,
+      jpegload: lib.func('int vips_jpegload_buffer(void *buf, size_t len, _Out_ void **out, ...)'),
+      writeToMemory: lib.func('void *vips_image_write_to_memory(void *image, _Out_ size_t *size)'),
+      width: lib.func('int vips_image_get_width(void *image)'),
+      height: lib.func('int vips_image_get_height(void *image)'),
+      bands: lib.func('int vips_image_get_bands(void *image)'),
+      unref: lib.func('void g_object_unref(void *object)'),
+      gFree: lib.func('void g_free(void *mem)'),
+      errorBuffer: lib.func('const char *vips_error_buffer()'),
+      errorClear: lib.func('void vips_error_clear()'),
+    };
+  } catch {
+    return undefined;
+  }
+}
+
+/** libvips' last error, cleared. */
+function vipsError(v: VipsCalls): string {
+  const m = String(v.errorBuffer() ?? '').trim();
+  v.errorClear();
+  return m || 'libvips could not decode the block';
+}
+
+/** Writes the (lazily loaded) image to memory on the thread pool, and copies it into a JavaScript buffer. */
+async function pixelsOf(v: VipsCalls, image: unknown, into?: (n: number) => Uint8Array): Promise<Uint8Array> {
+  const size: [number] = [0];
+  const mem = await new Promise<unknown>((resolve, reject) => {
+    v.writeToMemory.async(image, size, (err: unknown, p: unknown) => (err ? reject(err) : resolve(p)));
+  });
+  if (!mem) throw new Error(vipsError(v));
+  try {
+    const pixels = new Uint8Array(v.koffi.view(mem, size[0]));
+    if (!into) return pixels.slice();
+    const out = into(pixels.byteLength);
+    out.set(pixels);
+    return out;
+  } finally {
+    v.gFree(mem);
+  }
+}
+
+function decoderOver(v: VipsCalls): ScaledJpegDecoder {
+  return {
+    async decode(stream, shrink, into) {
+      const out: [unknown] = [null];
+      // jpegload only reads the header here; the stream must stay alive until the pixels are written (it is not copied).
+      const rc = v.jpegload(stream, stream.byteLength, out, 'str', 'shrink', 'int', shrink, 'str', 'fail_on', 'int', VIPS_FAIL_ON_ERROR, 'void *', null);
+      if (rc !== 0 || !out[0]) throw new Error(vipsError(v));
+      const image = out[0];
+      try {
+        const width = v.width(image) as number;
+        const height = v.height(image) as number;
+        const channels = v.bands(image) as number;
+        const data = await pixelsOf(v, image, into);
+        // Keeps the stream referenced until libvips has read it.
+        if (stream.byteLength < 0) throw new Error('unreachable');
+        return { data, width, height, channels };
+      } finally {
+        v.unref(image);
+      }
+    },
+  };
+}
+
+let bound: ScaledJpegDecoder | null | undefined;
+
+/**
+ * The scaled JPEG decoder, bound on first use; null where sharp's libvips or koffi cannot be loaded (the scan then
+ * decodes every block at full size, as before).
+ */
+export function scaledJpegDecoder(): ScaledJpegDecoder | null {
+  if (bound === undefined) {
+    const v = bindVips();
+    bound = v ? decoderOver(v) : null;
+  }
+  return bound;
+}
