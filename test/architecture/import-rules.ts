@@ -20,7 +20,7 @@ export const APP_EDGES: Record<string, string[]> = { '@tiandi/cli': ['@tiandi/se
 export const BROWSER_SAFE = ['@tiandi/web', '@tiandi/geo', '@tiandi/api'];
 
 /** Native modules that must stay behind subpath exports (`@tiandi/tiles/node`, `@tiandi/store`). */
-export const NATIVE_MODULES = ['better-sqlite3', 'onnxruntime-node', 'onnxruntime-web', 'sharp'];
+export const NATIVE_MODULES = ['better-sqlite3', 'koffi', 'onnxruntime-node', 'onnxruntime-web', 'sharp'];
 
 /** The package at the bottom of the graph: it may import only leaf packages (ones that import none of ours). */
 export const BOTTOM_PACKAGE = '@tiandi/geo';
