@@ -15,6 +15,7 @@ import {
   WORKER_BYTES,
   KEEP_LEVEL_BYTES,
   keepLevelBytes,
+  keptLevel,
   jpegScaleFactor,
   leastCacheBytesFor,
   leaveRowsToWorkers,
@@ -213,6 +214,19 @@ describe('memory plan', () => {
       levels: [1, 2, 4].map((f) => ({ width: 40000 / f, height: 40000 / f, scaleX: f, scaleY: f })),
     } as unknown as GeoTiffSource;
     expect(keptWriteBytes(withOverview, planOf(withOverview))).toBe(0);
+    // A level decoded 2× smaller from the JPEG blocks (scaleJpegLevel) is kept, in its own 256² blocks, and its
+    // smaller blocks make a smaller cache for the same swath.
+    const scaled = {
+      ...file(40000),
+      levels: [
+        { width: 40000, height: 40000, scaleX: 1, scaleY: 1 },
+        { width: 20000, height: 20000, scaleX: 2, scaleY: 2, blockWidth: 256, blockHeight: 256 },
+      ],
+    } as unknown as GeoTiffSource;
+    expect(keptLevel(scaled, planOf(scaled))?.scaleX).toBe(2);
+    expect(keptLevel(withOverview, planOf(withOverview))).toBeUndefined();
+    expect(keptWriteBytes(scaled, planOf(scaled))).toBe(KEPT_WRITES_IN_FLIGHT * 256 * 256 * 4);
+    expect(cacheBytesFor(scaled, planOf(scaled))).toBeLessThan(cacheBytesFor(file(40000), planOf(file(40000))) / 2);
   });
 
   it('gives a striped LZW file left to one thread a thread decoding strips, when more were asked for and its memory fits', () => {
