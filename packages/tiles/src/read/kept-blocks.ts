@@ -1,5 +1,6 @@
 import { readSync, write, writeSync } from 'node:fs';
-import { open, rm, type FileHandle } from 'node:fs/promises';
+import { open, type FileHandle } from 'node:fs/promises';
+import { removeTempFile } from './remove-temp-file';
 import type { RgbBlock } from './rgb-block';
 
 /**
@@ -170,6 +171,6 @@ export class KeptBlockFile {
   async close(): Promise<void> {
     await this.flush();
     await this.fh.close().catch(() => undefined);
-    if (this.owner) await rm(this.path, { force: true });
+    if (this.owner) await removeTempFile(this.path);
   }
 }

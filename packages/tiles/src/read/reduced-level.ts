@@ -1,10 +1,11 @@
 import { readSync, writeSync } from 'node:fs';
-import { open, readdir, rm, type FileHandle } from 'node:fs/promises';
+import { open, readdir, type FileHandle } from 'node:fs/promises';
 import { join } from 'node:path';
 import { boxDownsample } from './box-downsample';
 import { boxRgb8, kernelBuffer } from './wasm/kernels';
 import type { RgbBlock } from './rgb-block';
 import { ones } from './region-pool';
+import { removeTempFile } from './remove-temp-file';
 
 /**
  * A level the file lacks (no internal overview that coarse), reduced by a whole factor from a finer one block
@@ -137,7 +138,7 @@ export class ReducedLevelFile {
 
   async close(): Promise<void> {
     await this.fh.close().catch(() => undefined);
-    if (this.owner) await rm(this.path, { force: true });
+    if (this.owner) await removeTempFile(this.path);
   }
 }
 
@@ -150,7 +151,7 @@ export async function removeOrphanLevels(dir: string): Promise<void> {
     try {
       process.kill(pid, 0);
     } catch (err) {
-      if ((err as NodeJS.ErrnoException).code === 'ESRCH') await rm(join(dir, name), { force: true });
+      if ((err as NodeJS.ErrnoException).code === 'ESRCH') await removeTempFile(join(dir, name));
     }
   }
 }
