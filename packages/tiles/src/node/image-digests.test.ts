@@ -1,10 +1,10 @@
 import { describe, expect, it } from 'vitest';
 import { createHash } from 'node:crypto';
-import { copyFileSync, mkdtempSync, readFileSync } from 'node:fs';
+import { appendFileSync, copyFileSync, mkdtempSync, readFileSync } from 'node:fs';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import { writeGeoTiff } from '../write/write-geotiff';
-import { fileSha256, imageDigests } from './image-digests';
+import { dropEarlySha256, fileSha256, imageDigests, startFileSha256 } from './image-digests';
 
 const W = 300,
   H = 200;
@@ -58,5 +58,33 @@ describe('fileSha256', () => {
     }
     const aborted = AbortSignal.abort();
     await expect(fileSha256(a, aborted, 0)).rejects.toThrow(/abort/i);
+  });
+});
+
+describe('startFileSha256', () => {
+  it('begins the hash imageDigests then takes, once: a later digest, or one after a drop, hashes the file as it is then', async () => {
+    const dir = mkdtempSync(join(tmpdir(), 'tiandi-digest-'));
+    const a = join(dir, 'a.tif');
+    await writeGeoTiff(a, { ...base, readRows: rows() });
+    const sha = (p: string) => createHash('sha256').update(readFileSync(p)).digest('hex');
+    const before = sha(a);
+    // Every file "large" (threadBytes 0): begun on its thread, then the file changes on disk before it is taken.
+    expect(await startFileSha256(a, undefined, 0)).toBe(before);
+    appendFileSync(a, Buffer.from('appended'));
+    const after = sha(a);
+    expect(after).not.toBe(before);
+    // The begun hash is the one taken: it read the file before the change.
+    expect((await imageDigests(a)).sha256).toBe(before);
+    // Taken once: the next digest hashes the file as it is now.
+    expect((await imageDigests(a)).sha256).toBe(after);
+    // Begun and dropped: not taken by a later digest.
+    await startFileSha256(a, undefined, 0);
+    dropEarlySha256(a);
+    appendFileSync(a, Buffer.from('again'));
+    expect((await imageDigests(a)).sha256).toBe(sha(a));
+    // A file under the size is not begun ahead: its digest is of the file as it is when asked.
+    expect(startFileSha256(a, undefined, Infinity)).toBeUndefined();
+    appendFileSync(a, Buffer.from('more'));
+    expect((await imageDigests(a)).sha256).toBe(sha(a));
   });
 });

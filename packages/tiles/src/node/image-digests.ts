@@ -1,5 +1,5 @@
 import { createHash } from 'node:crypto';
-import { createReadStream } from 'node:fs';
+import { createReadStream, statSync } from 'node:fs';
 import { stat } from 'node:fs/promises';
 import { Worker } from 'node:worker_threads';
 import { openGeoTiffSource, type GeoTiffSource } from '../read/open-geotiff-source';
@@ -37,6 +37,45 @@ export async function fileSha256(path: string, signal?: AbortSignal, threadBytes
   const hash = createHash('sha256');
   for await (const chunk of createReadStream(path, { signal, highWaterMark: 1 << 20 })) hash.update(chunk as Buffer);
   return hash.digest('hex');
+}
+
+/** Hashes begun ahead of {@link imageDigests} ({@link startFileSha256}), by path, until taken or dropped. */
+const early = new Map<string, Promise<string>>();
+
+/**
+ * Begins the sha256 of a file of `threadBytes` or more now, on its thread, for the next {@link imageDigests} of
+ * `path` to take. A scan begins it when its first stage ends: tracing then keeps only the scanning thread busy (1-2 s
+ * on a 1.6-Gpx file), so the hash has a core to itself instead of taking one from the second stage. Smaller files
+ * are hashed on the scanning thread, where beginning early gains nothing. The scan drops it if it is not taken
+ * ({@link dropEarlySha256}): a hash begun once is never given for a later, perhaps changed, file. Returns the hash
+ * begun (undefined when not).
+ */
+export function startFileSha256(path: string, signal?: AbortSignal, threadBytes = HASH_THREAD_BYTES): Promise<string> | undefined {
+  const begun = early.get(path);
+  if (begun) return begun;
+  let size = 0;
+  try {
+    size = statSync(path).size;
+  } catch {
+    // Not begun: the digest hashes it, or reports why not, when asked.
+  }
+  if (size < threadBytes) return undefined;
+  const hash = sha256OnThread(path, signal);
+  hash.catch(() => undefined); // thrown where it is taken
+  early.set(path, hash);
+  return hash;
+}
+
+/** Forgets a hash begun for `path` and not taken (it still runs to its end on its thread). */
+export function dropEarlySha256(path: string): void {
+  early.delete(path);
+}
+
+/** The hash begun for `path`, if any (taken once), else one begun now. */
+function takeFileSha256(path: string, signal?: AbortSignal): Promise<string> {
+  const hash = early.get(path);
+  early.delete(path);
+  return hash ?? fileSha256(path, signal);
 }
 
 /** {@link fileSha256} on a worker thread (file-hash-worker.mjs), ended once it answers, fails or `signal` aborts. */
@@ -94,7 +133,7 @@ export async function pixelSha256(src: GeoTiffSource, signal?: AbortSignal): Pro
 export async function imageDigests(path: string, opts: { src?: GeoTiffSource; signal?: AbortSignal } = {}): Promise<ImageDigests> {
   const src = opts.src ?? (await openGeoTiffSource(path, { signal: opts.signal }));
   try {
-    return { sha256: await fileSha256(path, opts.signal), pixelSha256: await pixelSha256(src, opts.signal) };
+    return { sha256: await takeFileSha256(path, opts.signal), pixelSha256: await pixelSha256(src, opts.signal) };
   } finally {
     if (!opts.src) await src.close();
   }

@@ -38,7 +38,7 @@ import { removeOrphanLevels } from '../read/reduced-level';
 import { JPEG_COMPRESSION, preloadJpegDecoder, requireSharp } from '../read/codecs';
 import { runFirstStage } from './first-stage';
 import { LzwThread } from './lzw-thread';
-import { digestWindows } from './image-digests';
+import { digestWindows, dropEarlySha256, startFileSha256 } from './image-digests';
 import { halfWindowPx, hotScoreFor, swathEdgeBoxes, type KeepSpec } from './keep-plan';
 
 /** Progress of a scan, reported after every row of tiles. */
@@ -534,6 +534,8 @@ async function scanImage(run: ScanRun, o: OpenedImage, k: number, last: boolean)
     // for the prefilter), nor, after the last image, the worker threads (their heaps, caches and sessions).
     if (!keep) src.setCacheBytes(0);
     if (reduced) src.useReducedLevel();
+    // The file's hash for the footprint, begun before the workers stop, runs beside tracing (this thread's alone).
+    startFileSha256(path, options.signal);
     if (last) await stopWorkers(run.workers.map((w) => w.worker));
     const result = await finishScannedImage(run, o, k, rows, keep);
     return { result, poorBlocks: rows.poorBlocks };
@@ -542,6 +544,7 @@ async function scanImage(run: ScanRun, o: OpenedImage, k: number, last: boolean)
     await rm(heatmapPart(run, k), { force: true });
     throw err;
   } finally {
+    dropEarlySha256(path);
     src.decodeStripsWith(undefined);
     await lzw?.terminate();
     rows.foot.close();
