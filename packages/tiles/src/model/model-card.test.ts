@@ -61,6 +61,21 @@ describe('parseModelCard', () => {
     expect(() => parseModelCard({ ...seg, thresholds: { ...seg.thresholds, outline: 'kept' }, verifier: v })).toThrow(/thresholds.outline/);
     expect(parseModelCard({ ...seg, thresholds: { ...seg.thresholds, outline: 'traced' } }).thresholds.outline).toBe('traced');
   });
+  it('takes growth_peak_share and max_part_m2 only where they can bound a part', () => {
+    const t = seg.thresholds;
+    const c = parseModelCard({ ...seg, thresholds: { ...t, growth_peak_share: 0.5, max_part_m2: 600 } });
+    expect(c.thresholds.growth_peak_share).toBe(0.5);
+    expect(c.thresholds.max_part_m2).toBe(600);
+    expect(parseModelCard(seg).thresholds.growth_peak_share).toBeUndefined();
+    expect(() => parseModelCard({ ...seg, thresholds: { ...t, growth_peak_share: t.low } })).toThrow(
+      new RegExp(`thresholds.growth_peak_share: bounds nothing at or under thresholds.low \\(${t.low}\\)`),
+    );
+    expect(() => parseModelCard({ ...seg, thresholds: { ...t, growth_peak_share: 1.5 } })).toThrow(/thresholds.growth_peak_share/);
+    expect(() => parseModelCard({ ...seg, thresholds: { ...t, max_part_m2: t.min_area_m2 / 2 } })).toThrow(
+      /thresholds.max_part_m2: must be at least thresholds.min_area_m2/,
+    );
+    expect(() => parseModelCard({ ...seg, thresholds: { ...t, max_part_m3: 600 } })).toThrow(/did you mean 'max_part_m2'/);
+  });
   it('validates the optional verifier block', () => {
     const c = parseModelCard({ ...seg, verifier: { model: 'verifier', threshold: 0.6 } });
     expect(c.verifier).toEqual({ model: 'verifier', threshold: 0.6, max_windows: 4 });

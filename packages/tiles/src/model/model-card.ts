@@ -67,6 +67,13 @@ export const ModelCardSchema = z
          * and any neighbour such a window saw), "kept_windows" (the cells under the windows it kept them on).
          */
         outline: z.enum(['traced', 'kept_parts', 'seen_parts', 'kept_windows']).optional(),
+        /**
+         * Bounds a single part to its peak's response: it grows only through cells scoring at least this share of its
+         * own peak (and `low`); seeds are taken highest first. Default: grow through every cell at least `low`.
+         */
+        growth_peak_share: z.number().gt(0).max(1).optional(),
+        /** Bounds a single part's size: it grows highest-scoring cell first and stops at this many m² (default: no bound). */
+        max_part_m2: z.number().positive().optional(),
       })
       .strict(),
     training: z
@@ -150,6 +157,20 @@ export const ModelCardSchema = z
         path: ['thresholds', 'merge_join'],
         message: 'joins nothing without thresholds.merge_gap_cells ≥ 1: set both, or remove it',
       });
+    const share = c.thresholds.growth_peak_share;
+    if (share !== undefined && share <= c.thresholds.low)
+      ctx.addIssue({
+        code: 'custom',
+        path: ['thresholds', 'growth_peak_share'],
+        message: `bounds nothing at or under thresholds.low (${c.thresholds.low}): a peak scores at most 1, so use more than low, or remove it`,
+      });
+    const cap = c.thresholds.max_part_m2;
+    if (cap !== undefined && cap < c.thresholds.min_area_m2)
+      ctx.addIssue({
+        code: 'custom',
+        path: ['thresholds', 'max_part_m2'],
+        message: `must be at least thresholds.min_area_m2 (${c.thresholds.min_area_m2} m²): smaller parts are dropped as specks`,
+      });
     if (c.thresholds.outline && c.thresholds.outline !== 'traced' && !c.verifier)
       ctx.addIssue({
         code: 'custom',
@@ -184,7 +205,7 @@ const KNOWN: Record<string, string[]> = {
   'verifier.prefilter': ['model', 'threshold', 'max_windows'],
   input: ['name', 'size', 'channels', 'scale', 'mean', 'std', 'jpeg_dct_scaling'],
   output: ['name', 'activation', 'stride'],
-  thresholds: ['high', 'low', 'min_area_m2', 'merge_gap_cells', 'merge_join', 'outline'],
+  thresholds: ['high', 'low', 'min_area_m2', 'merge_gap_cells', 'merge_join', 'outline', 'growth_peak_share', 'max_part_m2'],
   training: ['data', 'warning', 'recipe', 'command', 'seed'],
 };
 

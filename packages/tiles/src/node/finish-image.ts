@@ -84,7 +84,10 @@ export interface ImageResult {
 const round = (v: number, d: number) => Math.round(v * 10 ** d) / 10 ** d;
 
 /** The first stage's thresholds as the scan applies them (the card's, the seed perhaps overridden). */
-type Thresholds = Pick<ModelCard['thresholds'], 'high' | 'low' | 'min_area_m2' | 'merge_gap_cells' | 'merge_join' | 'outline'>;
+type Thresholds = Pick<
+  ModelCard['thresholds'],
+  'high' | 'low' | 'min_area_m2' | 'merge_gap_cells' | 'merge_join' | 'outline' | 'growth_peak_share' | 'max_part_m2'
+>;
 
 type Candidate = ImageResult['candidates'][number];
 
@@ -107,6 +110,8 @@ async function traceCandidates(
     labels,
     mergeGapCells: thresholds.merge_gap_cells,
     mergeJoin: thresholds.merge_join,
+    growthPeakShare: thresholds.growth_peak_share,
+    maxPartCells: thresholds.max_part_m2 === undefined ? undefined : Math.max(1, Math.floor(thresholds.max_part_m2 / (cellM * cellM))),
   });
   const fingerprint = await imageFingerprint(path);
   const heatToLonLat = heatToLonLatOf(plan, src);

@@ -6,7 +6,8 @@ function grid(rows: string[]): { s: Float32Array; w: number; h: number } {
   const h = rows.length;
   const w = rows[0].length;
   const s = new Float32Array(w * h);
-  rows.forEach((r, y) => [...r].forEach((c, x) => (s[y * w + x] = c === '#' ? 0.9 : c === '+' ? 0.5 : c === '.' ? 0.1 : NaN)));
+  const v: Record<string, number> = { '#': 0.9, H: 0.7, '+': 0.5, o: 0.3, '.': 0.1 };
+  rows.forEach((r, y) => [...r].forEach((c, x) => (s[y * w + x] = v[c] ?? NaN)));
   return { s, w, h };
 }
 
@@ -95,6 +96,44 @@ describe('tracePlots', () => {
     const pairs = mergeNearPlots(plots, w, h, 1, 'pair');
     expect(pairs.map((p) => p.seed)).toEqual([0, 5]);
     expect(pairs.map((p) => p.partCells?.length ?? 1)).toEqual([2, 1]);
+  });
+  it("growthPeakShare keeps a plot to its own peak's response: the weak field around it is left out", () => {
+    // A strong 2 × 2 plot (0.9) in a field at 0.3 (above low 0.25), and a weaker seed H (0.7) at the field's edge.
+    const { s, w, h } = grid(['ooooooo', 'o##oooH', 'o##oooo']);
+    const o = { high: 0.6, low: 0.25, minCells: 1 };
+    const whole = tracePlots(s, w, h, o);
+    expect(whole.map((p) => p.cells)).toEqual([21]);
+    // 0.5 × 0.9 = 0.45 > 0.3: the plot is its four cells; H's floor 0.35 > 0.3: H alone; the rest of the field dropped.
+    const bound = tracePlots(s, w, h, { ...o, growthPeakShare: 0.5 });
+    expect(bound.map((p) => [p.seed, p.cells])).toEqual([
+      [8, 4],
+      [13, 1],
+    ]);
+    expect(bound[0].scoreMax).toBeCloseTo(0.9);
+    expect(bound[0].scoreMean).toBeCloseTo(0.9);
+    // 0.3 × 0.9 = 0.27 < 0.3: the field is the plot's again, and H inside it starts none.
+    expect(tracePlots(s, w, h, { ...o, growthPeakShare: 0.3 }).map((p) => [p.seed, p.cells])).toEqual([[8, 21]]);
+    // Joined again when the parts lie within the gap: bounding keeps them apart only where the field is left out.
+    expect(tracePlots(s, w, h, { ...o, growthPeakShare: 0.5, mergeGapCells: 2 }).map((p) => p.partCells?.length ?? 1)).toEqual([1, 1]);
+    expect(tracePlots(s, w, h, { ...o, growthPeakShare: 0.5, mergeGapCells: 3 }).map((p) => p.partCells?.length ?? 1)).toEqual([2]);
+  });
+  it('maxPartCells stops a part at that many cells, highest-scoring neighbour first; what is left seeds its own', () => {
+    const { s, w, h } = grid(['##++##', '......']);
+    const o = { high: 0.6, low: 0.35, minCells: 1 };
+    expect(tracePlots(s, w, h, o).map((p) => p.cells)).toEqual([6]);
+    // From seed 4 the 0.9 cell 5 is taken before the 0.5 cell 3; the two 0.5 cells no part took are dropped.
+    const capped = tracePlots(s, w, h, { ...o, maxPartCells: 2 });
+    expect(capped.map((p) => [...p.cellIndices].sort((a, b) => a - b))).toEqual([
+      [0, 1],
+      [4, 5],
+    ]);
+    const row = grid(['###']);
+    expect(tracePlots(row.s, row.w, row.h, { ...o, maxPartCells: 2 }).map((p) => [p.seed, p.cells])).toEqual([
+      [0, 2],
+      [2, 1],
+    ]);
+    // Unbounded by either key when both are large: the same plots as without them.
+    expect(tracePlots(s, w, h, { ...o, maxPartCells: 100, growthPeakShare: 0.01 }).map((p) => p.cells)).toEqual([6]);
   });
   it('traceCells outlines a set of cells in grid coordinates, specks dropped', () => {
     // A 2 × 2 block at x 2-3, y 1-2 of a 10-wide grid, and a lone cell at (8, 1).

@@ -21,6 +21,13 @@ export interface TraceOptions {
   mergeGapCells?: number;
   /** How near plots join (see {@link mergeNearPlots}); default "chain". */
   mergeJoin?: MergeJoin;
+  /**
+   * Bounds a plot to its own peak's response: it grows only through cells scoring at least this share of its peak
+   * (and `low`). Seeds are then taken highest first inside each region above `low`; see {@link traceBounded}.
+   */
+  growthPeakShare?: number;
+  /** Bounds a plot's size: it grows best-first (highest-scoring neighbour first) and stops at this many cells. */
+  maxPartCells?: number;
 }
 
 /**
@@ -89,8 +96,12 @@ function traceAll(scores: PagedCells<Float32Array>, width: number, height: numbe
       for (let lx = 0; lx < n; lx++) {
         // The score first: most cells are under the seed threshold, and a paged label costs a page lookup a cell.
         if (!(page[row + lx] >= high) || label.at(x0 + lx, y) !== 0) continue;
-        const plot = tracePlot(scores, width, height, label, y * width + x0 + lx, o);
-        if (plot) plots.push(plot);
+        const s = y * width + x0 + lx;
+        if (bounded(o)) plots.push(...traceBounded(scores, width, height, label, s, o));
+        else {
+          const plot = tracePlot(scores, width, height, label, s, o);
+          if (plot) plots.push(plot);
+        }
         // Tracing read other pages: this one may have left memory and its array been reused.
         page = scores.page(px, (y / edge) | 0);
       }
@@ -108,7 +119,11 @@ function tracePlot(
   s: number,
   o: TraceOptions,
 ): GridPlot | undefined {
-  const c = growComponent(scores, width, height, label, s, o.low);
+  return plotOf(growComponent(scores, width, height, label, s, o.low), width, label, s, o);
+}
+
+/** The plot of a grown component seeded at `s` (holes filled, outlined), or undefined for a speck; its cells labelled finished. */
+function plotOf(c: Component, width: number, label: PagedCells<Uint8Array>, s: number, o: TraceOptions): GridPlot | undefined {
   const box = filledBox(c, width);
   const area = c.cells.length + fillSmallHoles(box, o.minCells);
   for (const cell of c.cells) label.set(cell, 2);
@@ -158,6 +173,127 @@ function growComponent(scores: PagedCells<Float32Array>, width: number, height: 
     if (y < height - 1 && label.at(x, y + 1) === 0 && scores.at(x, y + 1) >= low) label.put(x, y + 1, 1), stack.push(i + width);
   }
   return c;
+}
+
+const bounded = (o: TraceOptions): boolean => o.growthPeakShare !== undefined || o.maxPartCells !== undefined;
+
+/**
+ * Traces the region of seed `s` above `low` as bounded plots: its seeds (cells at least `high`) highest first, each
+ * growing through unclaimed cells at least max(low, growthPeakShare × its score) (the seed is its plot's peak, as
+ * higher seeds were taken before), best-first up to `maxPartCells`. A seed another plot claimed starts none; cells no
+ * plot claimed are dropped. So a weak field around a strong plot is no longer part of it, and no plot outgrows the cap.
+ */
+function traceBounded(scores: PagedCells<Float32Array>, width: number, height: number, label: PagedCells<Uint8Array>, s: number, o: TraceOptions): GridPlot[] {
+  const region = growComponent(scores, width, height, label, s, o.low).cells;
+  const scoreOf = (i: number) => scores.at(i % width, (i / width) | 0);
+  for (const i of region) label.set(i, 0);
+  const seeds = region.filter((i) => scoreOf(i) >= o.high).sort((a, b) => scoreOf(b) - scoreOf(a) || a - b);
+  const plots: GridPlot[] = [];
+  for (const seed of seeds) {
+    if (label.get(seed) !== 0) continue;
+    const floor = Math.max(o.low, (o.growthPeakShare ?? 0) * scoreOf(seed));
+    const part =
+      o.maxPartCells === undefined
+        ? growComponent(scores, width, height, label, seed, floor)
+        : growBestFirst(scores, width, height, label, seed, floor, o.maxPartCells);
+    const plot = plotOf(part, width, label, seed, o);
+    if (plot) plots.push(plot);
+  }
+  for (const i of region) if (label.get(i) === 0) label.set(i, 2);
+  return plots;
+}
+
+/**
+ * Grows cell `s`'s plot through 4-connected unlabelled cells scoring at least `floor`, the highest-scoring neighbour
+ * first (ties to the lower index), and stops at `maxCells` cells; the neighbours it did not take are unlabelled again.
+ */
+function growBestFirst(
+  scores: PagedCells<Float32Array>,
+  width: number,
+  height: number,
+  label: PagedCells<Uint8Array>,
+  s: number,
+  floor: number,
+  maxCells: number,
+): Component {
+  const c: Component = { cells: [], minX: width, minY: height, maxX: -1, maxY: -1, sum: 0, max: 0 };
+  const heap = new CellHeap();
+  heap.push(s, scores.at(s % width, (s / width) | 0));
+  label.set(s, 1);
+  const offer = (x: number, y: number) => {
+    if (label.at(x, y) !== 0) return;
+    const v = scores.at(x, y);
+    if (v >= floor) label.put(x, y, 1), heap.push(y * width + x, v);
+  };
+  while (heap.size && c.cells.length < maxCells) {
+    const v = heap.topScore();
+    const i = heap.pop();
+    const x = i % width;
+    const y = (i - x) / width;
+    c.cells.push(i);
+    c.minX = Math.min(c.minX, x);
+    c.maxX = Math.max(c.maxX, x);
+    c.minY = Math.min(c.minY, y);
+    c.maxY = Math.max(c.maxY, y);
+    c.sum += v;
+    c.max = Math.max(c.max, v);
+    if (x > 0) offer(x - 1, y);
+    if (x < width - 1) offer(x + 1, y);
+    if (y > 0) offer(x, y - 1);
+    if (y < height - 1) offer(x, y + 1);
+  }
+  while (heap.size) label.set(heap.pop(), 0);
+  return c;
+}
+
+/** A binary max-heap of cells by score (ties to the lower index), so best-first growth is the same every run. */
+class CellHeap {
+  private readonly idx: number[] = [];
+  private readonly val: number[] = [];
+  get size(): number {
+    return this.idx.length;
+  }
+  topScore(): number {
+    return this.val[0];
+  }
+  push(i: number, v: number): void {
+    let k = this.idx.length;
+    this.idx.push(i);
+    this.val.push(v);
+    while (k > 0) {
+      const up = (k - 1) >> 1;
+      if (!this.before(k, up)) break;
+      this.swap(k, up);
+      k = up;
+    }
+  }
+  pop(): number {
+    const top = this.idx[0];
+    const lastI = this.idx.pop()!;
+    const lastV = this.val.pop()!;
+    if (this.idx.length) {
+      this.idx[0] = lastI;
+      this.val[0] = lastV;
+      for (let k = 0; ; ) {
+        const l = 2 * k + 1;
+        const r = l + 1;
+        let m = k;
+        if (l < this.idx.length && this.before(l, m)) m = l;
+        if (r < this.idx.length && this.before(r, m)) m = r;
+        if (m === k) break;
+        this.swap(k, m);
+        k = m;
+      }
+    }
+    return top;
+  }
+  private before(a: number, b: number): boolean {
+    return this.val[a] > this.val[b] || (this.val[a] === this.val[b] && this.idx[a] < this.idx[b]);
+  }
+  private swap(a: number, b: number): void {
+    [this.idx[a], this.idx[b]] = [this.idx[b], this.idx[a]];
+    [this.val[a], this.val[b]] = [this.val[b], this.val[a]];
+  }
 }
 
 /** The component's bounding box with a one-cell margin: which cells are the plot, and which background is outside (reachable from the margin). */
