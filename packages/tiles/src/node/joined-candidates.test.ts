@@ -16,7 +16,10 @@ let fx: Fixtures;
 let dir: string;
 
 /** The redness segmentation model with the redness classifier as verifier (and prefilter), its thresholds as given. */
-function model(name: string, o: { mergeGapCells?: number; verifier: number; prefilter?: number; outline?: string }): string {
+function model(
+  name: string,
+  o: { mergeGapCells?: number; verifier: number; prefilter?: number; outline?: string; thresholds?: Record<string, number> },
+): string {
   const d = join(dir, name);
   mkdirSync(d, { recursive: true });
   cpSync(join(MODELS, 'redness-seg'), d, { recursive: true });
@@ -31,6 +34,7 @@ function model(name: string, o: { mergeGapCells?: number; verifier: number; pref
         ...card.thresholds,
         ...(o.mergeGapCells !== undefined ? { merge_gap_cells: o.mergeGapCells } : {}),
         ...(o.outline ? { outline: o.outline } : {}),
+        ...o.thresholds,
       },
       verifier: {
         model: 'verifier',
@@ -119,6 +123,29 @@ describe('joined candidates (thresholds.merge_gap_cells)', () => {
     expect(both.features[0].geometry.coordinates).toEqual(apart.features.map((f) => f.geometry.coordinates));
   });
 });
+
+describe('bounded growth (thresholds.max_part_m2)', () => {
+  it('splits a plot larger than the cap into parts of at most that area, which joining makes one candidate again', async () => {
+    const apart = await scan('uncapped', { verifier: 0 });
+    const rect = apart.features.find((f) => f.properties.area_m2 > 10)!;
+    expect(rect.properties.area_m2).toBeGreaterThan(11);
+    const capped = await scan('capped', { verifier: 0, thresholds: { max_part_m2: 4 } });
+    const parts = capped.features.filter((f) => localDistanceM(centre(f), centre(rect)) < 4);
+    expect(parts.length).toBeGreaterThanOrEqual(3);
+    for (const f of parts) expect(f.properties.area_m2).toBeLessThanOrEqual(4.2);
+    // Joined within the gap: the rectangle's parts are one candidate again, with the rectangle's id.
+    const joined = await scan('capped-joined', { verifier: 0, mergeGapCells: 1, thresholds: { max_part_m2: 4 } });
+    expect(joined.features.filter((f) => localDistanceM(centre(f), centre(rect)) < 4).length).toBe(1);
+  });
+});
+
+/** The mean of a candidate's outer-ring vertices, lon/lat (enough to tell the rectangle from the disc, 14 m apart). */
+function centre(f: Feature): [number, number] {
+  const rings = (
+    f.geometry.type === 'MultiPolygon' ? (f.geometry.coordinates as number[][][][]).map((p) => p[0]) : [(f.geometry.coordinates as number[][][])[0]]
+  ).flat();
+  return [rings.reduce((a, v) => a + v[0], 0) / rings.length, rings.reduce((a, v) => a + v[1], 0) / rings.length];
+}
 
 describe('cellsUnderWindows', () => {
   it('keeps the cells whose centres lie within half a window of a kept window centre, part by part', () => {
