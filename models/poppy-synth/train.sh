@@ -111,3 +111,39 @@ nice -n 19 /usr/bin/python3 models/poppy-synth/train_verifier.py --arch lite --i
   --real models/poppy-synth/.chips-real-harv,models/poppy-synth/.chips-real-harv-var,models/poppy-synth/.chips-real-harv-s1,models/poppy-synth/.chips-real-harv-warp
 #    then, by hand: "views": {"views": ["as_read", "low_pass", "flip_x", "flip_y"], "combine": "min"} in model.json's
 #    verifier block, both cards' "version" 1.3.0 and the verifier card's training.data; then step e.'s three commands.
+# 10. (issue 16, 1.6.0) the verifier trained further for resampled and recompressed imagery: REAL windows of twelve
+#     more copies of the training site (reprojected with nearest, bilinear and cubic resampling, 8 and 12 cm, JPEG,
+#     white balance + JPEG), mined with 1.5.0's stages; and train_robust.py's --degrade: half of ALL chips, poppy
+#     and background alike, resampled, colour-shifted and JPEG-compressed at a coarser grid, so such artefacts carry
+#     no label. OSBS and its copies were only measured. Thresholds, calibration and eval as in e. above.
+H=models/poppy-synth/.real-variants-robust
+mkdir -p $H
+for k in 3857b 3857c 4326n 4326c 4490b 4490c j75 cwbj60 3857nj70 g08n g12b 4547n; do mkdir -p $H/$k; done
+for f in $R/harv-*.tif; do
+  s=$(basename "$f" .tif)
+  gdalwarp -q -overwrite -t_srs EPSG:3857 -r bilinear "$f" $H/3857b/$s.tif
+  gdalwarp -q -overwrite -t_srs EPSG:3857 -r cubic "$f" $H/3857c/$s.tif
+  gdalwarp -q -overwrite -t_srs EPSG:4326 -r near "$f" $H/4326n/$s.tif
+  gdalwarp -q -overwrite -t_srs EPSG:4326 -r cubic "$f" $H/4326c/$s.tif
+  gdalwarp -q -overwrite -t_srs EPSG:4490 -r bilinear "$f" $H/4490b/$s.tif
+  gdalwarp -q -overwrite -t_srs EPSG:4490 -r cubic "$f" $H/4490c/$s.tif
+  gdalwarp -q -overwrite -t_srs EPSG:4547 -r near "$f" $H/4547n/$s.tif
+  gdalwarp -q -overwrite -tr 0.08 0.08 -r near "$f" $H/g08n/$s.tif
+  gdalwarp -q -overwrite -tr 0.12 0.12 -r bilinear "$f" $H/g12b/$s.tif
+  gdal_translate -q -co COMPRESS=JPEG -co JPEG_QUALITY=75 -co PHOTOMETRIC=YCBCR "$f" $H/j75/$s.tif
+  gdal_translate -q -scale_1 0 255 0 225 -scale_2 0 255 0 240 -scale_3 0 255 0 255 -exponent 1.15 -ot Byte \
+    -co COMPRESS=JPEG -co JPEG_QUALITY=60 -co PHOTOMETRIC=YCBCR "$f" $H/cwbj60/$s.tif
+  gdalwarp -q -overwrite -t_srs EPSG:3857 -r near "$f" $H/tmp.tif
+  gdal_translate -q -co COMPRESS=JPEG -co JPEG_QUALITY=70 -co PHOTOMETRIC=YCBCR $H/tmp.tif $H/3857nj70/$s.tif
+  rm -f $H/tmp.tif
+done
+RREAL=models/poppy-synth/.chips-real-harv,models/poppy-synth/.chips-real-harv-var,models/poppy-synth/.chips-real-harv-s1,models/poppy-synth/.chips-real-harv-warp
+for k in 3857b 3857c 3857nj70 4326c 4326n 4490b 4490c 4547n cwbj60 g08n g12b j75; do
+  nice -n 10 npx tsx packages/synth/scripts/make-real-chips.ts models/poppy-synth models/poppy-synth/.chips-real-robust/$k 2 $H/$k/*.tif
+  RREAL="$RREAL,models/poppy-synth/.chips-real-robust/$k"
+done
+nice -n 19 /usr/bin/python3 models/poppy-synth/train_robust.py --degrade 0.5 --arch lite --init-onnx models/poppy-synth/verifier/model.onnx \
+  --epochs 6 --epoch-share 0.4 --lr 5e-4 --resample 0.4 --camera 0.35 --composite 0.3 --bg-share 1.0 --real-weight 1 \
+  --chips "$VCHIPS" --real "$RREAL"
+#    then, by hand: both cards' "version" 1.6.0 and the verifier card's training.data; then step e.'s first two
+#    commands (calibrate-real chose prefilter 0.5, verifier 0.9).
