@@ -66,6 +66,37 @@ describe('scaled JPEG decoding (libjpeg DCT scaling through libvips)', () => {
     expect(e4.max).toBeLessThan(15);
   });
 
+  it('decodes textured ground 2× and 4× smaller, close to a box reduction (runs without the shared folder)', async () => {
+    // Smooth variation plus grain, like crops seen sharp (the quality test image's recipe), 400 × 400 px.
+    const w = 400;
+    const h = 400;
+    const rgb = new Uint8Array(w * h * 3);
+    let seed = 7;
+    for (let i = 0; i < w * h; i++) {
+      seed = (seed * 1103515245 + 12345) >>> 0;
+      const g = ((seed >>> 16) % 41) - 20;
+      const base = 110 + 40 * Math.sin((i % w) / 9) * Math.cos(Math.floor(i / w) / 13);
+      rgb.set([base + 0.8 * g, base + 20 + g, base - 30 + 0.6 * g], 3 * i);
+    }
+    const jpeg = await requireSharp()(Buffer.from(rgb), { raw: { width: w, height: h, channels: 3 } })
+      .jpeg({ quality: 85, chromaSubsampling: '4:2:0' })
+      .toBuffer();
+    const d = scaledJpegDecoder();
+    expect(d, 'the scaled decoder loads wherever sharp does').not.toBeNull();
+    const full = await requireSharp()(jpeg).raw().toBuffer();
+    const half = await d!.decode(jpeg, 2);
+    const quarter = await d!.decode(jpeg, 4);
+    expect([half.width, half.height, quarter.width, quarter.height]).toEqual([200, 200, 100, 100]);
+    const e2 = againstBox(full, w, half.data, half.width, half.height, 2);
+    const e4 = againstBox(full, w, quarter.data, quarter.width, quarter.height, 4);
+    // Measured: 1/2 mean 0.26, largest 1.75 grey levels; 1/4 mean 0.26, largest 2. Limits about twice that: every
+    // other pixel (no averaging: the grain alone is ±20) or swapped channels fail.
+    expect(e2.mean).toBeLessThan(0.6);
+    expect(e4.mean).toBeLessThan(0.6);
+    expect(e2.max).toBeLessThan(5);
+    expect(e4.max).toBeLessThan(5);
+  });
+
   it('decodes into a buffer it is given, and refuses a corrupt stream', async () => {
     const d = scaledJpegDecoder()!;
     const rgb = new Uint8Array(64 * 48 * 3).map((_, i) => (i * 37) & 255);
