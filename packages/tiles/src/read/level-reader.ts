@@ -1,7 +1,7 @@
 import type { FileHandle } from 'node:fs/promises';
 import { TilesError, throwIfAborted } from '../errors';
 import { BlockCache } from './block-cache';
-import { blockBytes, undoFloatPredictor, undoHorizontalPredictor, withJpegTables, type BlockDecoder, type BlockLayout } from './codecs';
+import { blockBytes, JPEG_COMPRESSION, undoFloatPredictor, undoHorizontalPredictor, withJpegTables, type BlockDecoder, type BlockLayout } from './codecs';
 import type { IfdInfo } from './ifd-info';
 import type { RgbRaster } from './resample-area';
 import { hasValidity, toMaskBlock, toRgbBlock, type RgbBlock } from './rgb-block';
@@ -687,9 +687,6 @@ async function readRegion(
   return { width, height, rgb: g.rgb, valid: g.valid, allValid: g.allValid };
 }
 
-/** TIFF Compression 7. */
-const JPEG = 7;
-
 /** The decoder of a JPEG level read `k`× smaller (jpeg-scaled.ts): blocks of the size the layout says, 8-bit RGB. */
 function scaledJpegBlocks(k: number): BlockDecoder {
   return async (bytes, layout, into) => {
@@ -711,7 +708,7 @@ function scaledJpegBlocks(k: number): BlockDecoder {
  */
 export function scaledJpegIfd(base: IfdInfo, k: number): IfdInfo | undefined {
   const ok =
-    base.compression === JPEG &&
+    base.compression === JPEG_COMPRESSION &&
     base.tiled &&
     base.planar === 1 &&
     base.samples === 3 &&

@@ -363,15 +363,23 @@ function fillSmallHoles(box: Box, minCells: number): number {
   return added;
 }
 
-/** A plot's bounding box in cells, from its cells. */
-function cellBox(p: GridPlot, width: number): { x0: number; y0: number; x1: number; y1: number } {
+/** The bounding box of cells (inclusive), in cells; x1 < 0 when there are none. */
+interface CellBox {
+  x0: number;
+  y0: number;
+  x1: number;
+  y1: number;
+}
+
+/** The bounding box of row-major cell indices in a grid `width` cells wide. */
+function cellBox(cells: ArrayLike<number>, width: number): CellBox {
   let x0 = Infinity,
     y0 = Infinity,
     x1 = -1,
     y1 = -1;
-  for (const i of p.cellIndices) {
-    const x = i % width,
-      y = (i - x) / width;
+  for (let k = 0; k < cells.length; k++) {
+    const x = cells[k] % width,
+      y = (cells[k] - x) / width;
     if (x < x0) x0 = x;
     if (x > x1) x1 = x;
     if (y < y0) y0 = y;
@@ -406,7 +414,7 @@ function cellsWithin(a: GridPlot, bCells: Set<number>, width: number, height: nu
 export function mergeNearPlots(plots: GridPlot[], width: number, height: number, gap: number, join: MergeJoin = 'chain'): GridPlot[] {
   if (join !== 'chain') return joinToHosts(plots, width, height, gap + 1, join === 'pair' ? 1 : Infinity);
   const reach = gap + 1;
-  const boxes = plots.map((p) => cellBox(p, width));
+  const boxes = plots.map((p) => cellBox(p.cellIndices, width));
   const parent = plots.map((_, i) => i);
   const root = (i: number): number => (parent[i] === i ? i : (parent[i] = root(parent[i])));
   const sets = new Map<number, Set<number>>();
@@ -451,7 +459,7 @@ function joinPlots(parts: GridPlot[]): GridPlot {
  * taken fewer than `maxGuests`; otherwise it is a host. A group is then one host and plots near it, never a run.
  */
 function joinToHosts(plots: GridPlot[], width: number, height: number, reach: number, maxGuests: number): GridPlot[] {
-  const boxes = plots.map((p) => cellBox(p, width));
+  const boxes = plots.map((p) => cellBox(p.cellIndices, width));
   const order = plots.map((_, i) => i).sort((a, b) => plots[b].cellIndices.length - plots[a].cellIndices.length || plots[a].seed - plots[b].seed);
   const rank = new Int32Array(plots.length);
   order.forEach((i, k) => (rank[i] = k));
@@ -460,7 +468,7 @@ function joinToHosts(plots: GridPlot[], width: number, height: number, reach: nu
   const cellsOf = (i: number) => sets.get(i) ?? sets.set(i, new Set(plots[i].cellIndices)).get(i)!;
   // Hosts by 64-cell bucket of their box, so a plot looks only at hosts near it (a scan traces thousands).
   const buckets = new Map<number, number[]>();
-  const bucketsOf = (b: ReturnType<typeof cellBox>, pad: number) => {
+  const bucketsOf = (b: CellBox, pad: number) => {
     const keys: number[] = [];
     for (let by = Math.max(0, b.y0 - pad) >> 6; by <= (b.y1 + pad) >> 6; by++)
       for (let bx = Math.max(0, b.x0 - pad) >> 6; bx <= (b.x1 + pad) >> 6; bx++) keys.push(by * 65536 + bx);
@@ -486,7 +494,7 @@ function joinToHosts(plots: GridPlot[], width: number, height: number, reach: nu
 }
 
 /** Chebyshev gap between two cell boxes (1 when adjacent, 0 when overlapping). */
-function boxGap(a: ReturnType<typeof cellBox>, b: ReturnType<typeof cellBox>): number {
+function boxGap(a: CellBox, b: CellBox): number {
   return Math.max(0, a.x0 - b.x1, b.x0 - a.x1, a.y0 - b.y1, b.y0 - a.y1);
 }
 
@@ -501,18 +509,7 @@ function cellGap(a: GridPlot, bCells: Set<number>, width: number, height: number
  * same simplification), each 4-connected group of at least `minCells` cells one polygon or more.
  */
 export function traceCells(cells: ArrayLike<number>, width: number, minCells: number, simplifyCells?: number): GridPolygon[] {
-  let x0 = Infinity,
-    y0 = Infinity,
-    x1 = -1,
-    y1 = -1;
-  for (let k = 0; k < cells.length; k++) {
-    const x = cells[k] % width,
-      y = (cells[k] - x) / width;
-    x0 = Math.min(x0, x);
-    x1 = Math.max(x1, x);
-    y0 = Math.min(y0, y);
-    y1 = Math.max(y1, y);
-  }
+  const { x0, y0, x1, y1 } = cellBox(cells, width);
   if (x1 < 0) return [];
   const w = x1 - x0 + 1;
   const grid = new Float32Array(w * (y1 - y0 + 1));
