@@ -26,7 +26,8 @@ for (let seed = first; seed < first + count; seed++) {
   const gsdM = Math.round(r.range(lo, hi) * 1000) / 1000;
   const widthPx = Math.round(r.range(110, 150) / gsdM);
   // TRAIN_VARIETY=wide: the domain-randomised world (variety.ts); TRAIN_GSD=lo,hi the scenes' GSD range.
-  const variety = process.env.TRAIN_VARIETY === 'wide' ? { variety: 'wide' as const } : {};
+  const tv = process.env.TRAIN_VARIETY; // wide, or broad (wide with poppy's looks broadened further)
+  const variety = tv === 'wide' || tv === 'broad' ? { variety: tv as 'wide' | 'broad' } : {};
   const w = await writeScene({ seed, gsdM, crs: r.pick(CRSS), widthPx, plotsPerHa: Number(process.env.PLOTS_PER_HA ?? 7), ...variety }, work);
   const truth = JSON.parse(readFileSync(w.truthPath, 'utf8'));
   const recs = await exportChips(w.tifPath, truth, out, {

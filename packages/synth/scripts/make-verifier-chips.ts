@@ -59,8 +59,10 @@ for (let seed = first; seed < first + n; seed++) {
   // VCHIPS_GSD=lo,hi widens the scenes' GSD range (the scan verifies 2-12.5 cm); default 3-8.5 cm as before.
   const [lo, hi] = (process.env.VCHIPS_GSD ?? '0.03,0.085').split(',').map(Number);
   const gsdM = Math.round(r.range(lo, hi) * 1000) / 1000;
-  // VCHIPS_VARIETY=wide: the domain-randomised world (flower colours, rosettes, rows, intercrops, camera...).
-  const variety = process.env.VCHIPS_VARIETY === 'wide' ? { variety: 'wide' as const } : {};
+  // VCHIPS_VARIETY=wide: the domain-randomised world (flower colours, rosettes, rows, intercrops, camera...);
+  // broad: that world with poppy's looks broadened further (flower carpets, soils, seedlings, slivers, trees over plots).
+  const v = process.env.VCHIPS_VARIETY;
+  const variety = v === 'wide' || v === 'broad' ? { variety: v as 'wide' | 'broad' } : {};
   const w = await writeScene({ seed, gsdM, crs: r.pick(CRSS), widthPx: Math.round(r.range(140, 180) / gsdM), plotsPerHa: 5, ...variety }, work);
   const truth = JSON.parse(readFileSync(w.truthPath, 'utf8')) as { features: Array<{ properties: { class: string }; geometry: { coordinates: Ring[] } }> };
   const plots = truth.features.filter((f) => f.properties.class === 'poppy').map((f) => f.geometry.coordinates);

@@ -3,7 +3,7 @@ import type { Prng } from './prng';
 import { Cover, Kind, type PlotSetting, type SceneObject, type SceneXY } from './scene-types';
 import { blobRingXY, makeObject, ringAreaM2, shapeHit } from './shapes';
 import { addTree, forEachParcel, insideRing, uvToXy, type SceneLayout } from './scene-layout';
-import { drawLeafColour, drawPlantVariant } from './variety';
+import { drawBroadPlant, drawLeafColour, drawPlantVariant } from './variety';
 
 /** Flower colours of opium poppy (RGB) and their names. */
 export const POPPY_FLOWERS: Array<{ name: string; rgb: [number, number, number] }> = [
@@ -18,9 +18,11 @@ const BLOCKING = new Set([Kind.Road, Kind.Track, Kind.Building, Kind.Pond, Kind.
 
 /**
  * Places poppy plots in the settings where they are really found, and records their ground truth. `wide`: plots
- * of the domain-randomised world (irregular outlines, any stage, sowing, intercrop; see variety.ts).
+ * of the domain-randomised world (irregular outlines, any stage, sowing, intercrop; see variety.ts). `broad` (with
+ * `wide`): their looks broadened further (drawBroadPlant), thin slivers among the outlines, and trees over plots
+ * more often, in blossom more often.
  */
-export function placePoppyPlots(l: SceneLayout, r: Prng, plotsPerHa: number, wide = false): void {
+export function placePoppyPlots(l: SceneLayout, r: Prng, plotsPerHa: number, wide = false, broad = false): void {
   const areaHa = (l.widthM * l.heightM) / 10_000;
   const mean = plotsPerHa * areaHa;
   const n = mean <= 0 ? 0 : Math.max(0, Math.round(mean + r.normal() * Math.sqrt(mean)));
@@ -36,13 +38,13 @@ export function placePoppyPlots(l: SceneLayout, r: Prng, plotsPerHa: number, wid
     if (setting === 'courtyard' && !yards.length) setting = 'in_crop';
     for (let attempt = 0; attempt < 25; attempt++) {
       const h = r.pick(hosts);
-      const drawn = plotRing(l, r, h, setting, wide, yards);
+      const drawn = plotRing(l, r, h, setting, wide, yards, broad);
       if (!drawn) continue;
       const { ring, tree } = drawn;
       if (setting !== 'courtyard' && !ring.every((p) => insideRing(h.ring, p[0], p[1], 0.3))) continue;
       if (!ring.every((p) => p[0] > 1 && p[1] > 1 && p[0] < l.widthM - 1 && p[1] < l.heightM - 1)) continue;
       if (blocked(l.objects, ring, setting === 'courtyard')) continue;
-      if (wide) placeWidePlot(l, r, ring, setting);
+      if (wide) placeWidePlot(l, r, ring, setting, broad);
       else placeClassicPlot(l, r, ring, setting, tree);
       if (tree && wide) addTree(l, r, tree[0], tree[1], tree[2], false);
       break;
@@ -64,11 +66,14 @@ function plotRing(
   setting: PlotSetting,
   wide: boolean,
   yards: SceneObject[],
+  broad = false,
 ): { ring: SceneXY[]; tree?: [number, number, number] } | undefined {
   const ang = Math.atan2(l.sin, l.cos);
+  // Broad: slivers too (a strip along a path or between crops), up to 9:1.
+  const maxAspect = broad ? 9 : 4;
   if (setting === 'open_field' && wide && r.chance(0.6)) {
     const c = uvToXy(l, r.range(h.u0, h.u1), r.range(h.v0, h.v1));
-    return { ring: irregularRingXY(c[0], c[1], Math.exp(r.range(Math.log(3), Math.log(120))), r.range(1, 4), r.range(0, Math.PI), r) };
+    return { ring: irregularRingXY(c[0], c[1], Math.exp(r.range(Math.log(3), Math.log(120))), r.range(1, maxAspect), r.range(0, Math.PI), r) };
   }
   if (setting === 'open_field') {
     const lu = Math.min(h.u1 - h.u0 - 2, r.range(5, 22)),
@@ -81,7 +86,7 @@ function plotRing(
   if (setting === 'in_crop' || setting === 'tree_edge') {
     const area = Math.exp(r.range(Math.log(2), Math.log(50)));
     const c = uvToXy(l, r.range(h.u0, h.u1), r.range(h.v0, h.v1));
-    const ring = blobRingXY(c[0], c[1], area, r.range(1, 2.5), r.range(0, Math.PI), r.next);
+    const ring = blobRingXY(c[0], c[1], area, r.range(1, broad ? 6 : 2.5), r.range(0, Math.PI), r.next);
     if (setting !== 'tree_edge') return { ring };
     const p = ring[r.int(0, ring.length - 1)];
     const rad = r.range(1.4, 2.4);
@@ -147,9 +152,13 @@ function placeClassicPlot(l: SceneLayout, r: Prng, ring: SceneXY[], setting: Plo
   });
 }
 
-/** A wide-world plot: its stage, sowing, flowers and intercrop drawn, fruit trees or a shading tree added. */
-function placeWidePlot(l: SceneLayout, r: Prng, ring: SceneXY[], setting: PlotSetting): void {
+/**
+ * A wide-world plot: its stage, sowing, flowers and intercrop drawn, fruit trees or a shading tree added. Broad:
+ * its looks broadened (drawBroadPlant), fruit trees larger and often in blossom, a tree over part of it more often.
+ */
+function placeWidePlot(l: SceneLayout, r: Prng, ring: SceneXY[], setting: PlotSetting, broad = false): void {
   const d = drawPlantVariant(r, l.cos, l.sin);
+  if (broad) d.variant.broad = drawBroadPlant(r, d.truth.stage);
   const areaM2 = ringAreaM2(ring);
   const rows = d.variant.rows;
   l.objects.push(
@@ -174,15 +183,17 @@ function placeWidePlot(l: SceneLayout, r: Prng, ring: SceneXY[], setting: PlotSe
       const x = r.range(x0, x1),
         y = r.range(y0, y1);
       if (!pointInRing(x, y, ring)) continue;
-      addTree(l, r, x, y, r.range(1, 2), r.chance(0.25));
+      addTree(l, r, x, y, r.range(1, broad ? 2.8 : 2), r.chance(broad ? 0.55 : 0.25));
       k++;
     }
-  } else if (r.chance(0.3)) {
-    // Part shade: a tree beside the plot, its shadow (sun from anywhere) falling on part of it.
+  } else if (r.chance(broad ? 0.45 : 0.3)) {
+    // Part shade: a tree beside the plot, its shadow (sun from anywhere) falling on part of it; broad: the tree
+    // may stand inside the plot's edge, its crown (sometimes in blossom) hiding part of the poppy.
     const p = ring[r.int(0, ring.length - 1)],
       cx = (x0 + x1) / 2,
       cy = (y0 + y1) / 2;
-    addTree(l, r, p[0] + (p[0] - cx) * 0.2, p[1] + (p[1] - cy) * 0.2, r.range(1.2, 2.6), false);
+    const k = broad ? r.range(-0.5, 0.2) : 0.2;
+    addTree(l, r, p[0] + (p[0] - cx) * k, p[1] + (p[1] - cy) * k, r.range(1.2, 2.6), broad && r.chance(0.35));
   }
   l.plots.push({
     id: `p${l.plots.length + 1}`,

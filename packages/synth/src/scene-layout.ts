@@ -34,8 +34,8 @@ export interface LayoutOptions {
   heightM: number;
   /** Expected number of poppy plots per hectare (default 2.5); 0 for a clean scene. */
   plotsPerHa?: number;
-  /** `wide`: domain-randomised poppy and camera (variety.ts); default `classic`. */
-  variety?: 'classic' | 'wide';
+  /** `wide`: domain-randomised poppy and camera (variety.ts); `broad`: wide and poppy's looks broadened further; default `classic`. */
+  variety?: 'classic' | 'wide' | 'broad';
 }
 
 const COVER_WEIGHTS: Array<[Cover, number]> = [
@@ -77,7 +77,8 @@ export function buildSceneLayout(opts: LayoutOptions): SceneLayout {
   const r = createPrng(opts.seed);
   const { widthM: W, heightM: H } = opts;
   const look = sceneLook(r);
-  const wide = opts.variety === 'wide';
+  const broad = opts.variety === 'broad';
+  const wide = opts.variety === 'wide' || broad;
   if (wide) Object.assign(look, wideLook(opts.seed)); // drawn from its own stream: the layout stays the classic one
   const grid = parcelGrid(r, W, H);
   const layout: SceneLayout = {
@@ -107,7 +108,7 @@ export function buildSceneLayout(opts: LayoutOptions): SceneLayout {
       makeObject({ kind: Kind.Pond, z: 3, shape: { type: 'poly', ring }, colour: [62, 84, 80], colour2: [120, 110, 85], seed: r.int(0, 1e9), density: 0 }),
     );
   }
-  placePoppyPlots(layout, r.fork(2), opts.plotsPerHa ?? 2.5, wide);
+  placePoppyPlots(layout, r.fork(2), opts.plotsPerHa ?? 2.5, wide, broad);
   placeLookalikes(layout, r.fork(3));
   layout.index = buildObjectIndex(layout.objects, W, H);
   return layout;

@@ -23,8 +23,12 @@ export const SceneOptionsSchema = z
     plotsPerHa: z.number().min(0).max(50).default(2.5),
     /** Acquisition date written into the GeoTIFF. */
     acquired: z.string().default('2026-04-15T03:00:00Z'),
-    /** `wide`: domain randomisation of poppy and camera (see variety.ts); `classic` (default) as before. */
-    variety: z.enum(['classic', 'wide']).optional(),
+    /**
+     * `wide`: domain randomisation of poppy and camera (see variety.ts); `broad`: the wide world with poppy's
+     * looks broadened further (flower carpets, soils, seedlings, slivers, blossoming trees over plots; see
+     * variety.ts); `classic` (default) as before.
+     */
+    variety: z.enum(['classic', 'wide', 'broad']).optional(),
   })
   .strict();
 

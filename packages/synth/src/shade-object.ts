@@ -2,7 +2,7 @@ import { hash2 } from './prng';
 import { Kind, type SceneObject } from './scene-types';
 import { set } from './shade-cover';
 import { POPPY_FLOWERS } from './place-poppy';
-import { shadeIntercrop } from './variety';
+import { shadeIntercrop, type BroadPlant, type PlantVariant } from './variety';
 
 const ORN: Array<[number, number, number]> = [
   [236, 200, 40],
@@ -123,14 +123,17 @@ function shadePlants(o: SceneObject, x: number, y: number, fine: number, out: Fl
 /**
  * A wide-world poppy plot: an intercrop over it where it stands, then plants in rows or broadcast; rosettes of
  * lobed glaucous leaves before flowering, flowers of the plot's palette (with the dark-green capsule at their
- * centre), or capsules; soil and leaves between plants.
+ * centre), or capsules; soil and leaves between plants. Broad plots (p.broad): a carpet of flowers over all,
+ * plants of their own size, leaves and soil of their own share and colour, flowers varying in brightness.
  */
 function shadeWidePoppy(o: SceneObject, x: number, y: number, fine: number, out: Float64Array): void {
   const p = o.plant!;
+  const b = p.broad;
   if (p.intercrop && shadeIntercrop(p.intercrop, p.rows, x, y, out)) return set(out, out[0], out[1], out[2], fine, 12);
   const rows = p.rows;
   const u = rows ? x * rows.cos + y * rows.sin : x,
     v = rows ? -x * rows.sin + y * rows.cos : y;
+  if (b?.carpet && shadeCarpetFlower(o, p, b, u, v, fine, out)) return;
   const cu = rows ? rows.plantM : (o.cellM ?? 0.2),
     cv = rows ? rows.rowM : cu;
   const iu = Math.floor(u / cu),
@@ -144,7 +147,7 @@ function shadeWidePoppy(o: SceneObject, x: number, y: number, fine: number, out:
     dv = v - pv;
   const d = Math.sqrt(du * du + dv * dv);
   const c = o.colour;
-  const rf = rows ? Math.min(cv * 0.45, Math.max(cu, 0.1) * (0.9 + 0.5 * h3)) : cu * (0.42 + 0.2 * h3);
+  const rf = (rows ? Math.min(cv * 0.45, Math.max(cu, 0.1) * (0.9 + 0.5 * h3)) : cu * (0.42 + 0.2 * h3)) * (b?.plantScale ?? 1);
   if (p.rosette) {
     const lobe = 0.75 + 0.25 * Math.cos(5 * Math.atan2(dv, du) + h1 * 6.28);
     const rr = rf * (1.1 + 0.25 * h3) * lobe;
@@ -162,13 +165,44 @@ function shadeWidePoppy(o: SceneObject, x: number, y: number, fine: number, out:
     if (f2 < fr * fr) {
       if (f2 < fr * fr * 0.06) return set(out, 150, 158, 92, fine, 10);
       const f = p.palette[Math.floor(hash2(iu, iv, o.seed + 3) * p.palette.length)];
-      return set(out, f[0], f[1], f[2], fine, 14);
+      const j = b ? 1 + b.flowerJitter * (hash2(iu, iv, o.seed + 4) - 0.5) * 2 : 1;
+      return set(out, f[0] * j, f[1] * j, f[2] * j, fine, 14);
     }
   }
   if (d < rf) {
     const k = 1.1 - (0.3 * d) / rf;
     return set(out, c[0] * k, c[1] * k, c[2] * k, fine, 16);
   }
-  if (fine < 0.35) return set(out, c[0] * 0.8, c[1] * 0.8, c[2] * 0.8, fine, 12);
-  return set(out, 104, 86, 66, fine, 12);
+  if (fine < (b?.leafShare ?? 0.35)) return set(out, c[0] * 0.8, c[1] * 0.8, c[2] * 0.8, fine, 12);
+  const s = b?.soil ?? WIDE_SOIL;
+  return set(out, s[0], s[1], s[2], fine, 12);
+}
+
+const WIDE_SOIL: [number, number, number] = [104, 86, 66];
+
+/**
+ * A broad plot at full bloom: flowers on a lattice finer than the plants (several a plant), each cell in flower
+ * with the carpet's share, petals of the plot's palette around a green-yellow centre. False where no flower is.
+ */
+function shadeCarpetFlower(o: SceneObject, p: PlantVariant, b: BroadPlant, u: number, v: number, fine: number, out: Float64Array): boolean {
+  const cm = b.carpet!.cellM;
+  const iu = Math.floor(u / cm),
+    iv = Math.floor(v / cm);
+  const h = hash2(iu, iv, o.seed + 5);
+  if (h >= b.carpet!.share) return false;
+  const h2 = hash2(iv, iu, o.seed + 6),
+    h3 = hash2(iu + 3, iv - 5, o.seed + 7);
+  const du = u - (iu + 0.2 + 0.6 * h2) * cm,
+    dv = v - (iv + 0.2 + 0.6 * h3) * cm;
+  const fr = cm * (0.4 + 0.25 * h2);
+  const f2 = du * du + dv * dv;
+  if (f2 >= fr * fr) return false;
+  if (f2 < fr * fr * 0.06) {
+    set(out, 150, 158, 92, fine, 10);
+    return true;
+  }
+  const f = p.palette[Math.floor(hash2(iu, iv, o.seed + 8) * p.palette.length)];
+  const j = 1 + b.flowerJitter * (h3 - 0.5) * 2;
+  set(out, f[0] * j, f[1] * j, f[2] * j, fine, 14);
+  return true;
 }

@@ -4,8 +4,9 @@ import { generateScene } from './generate-scene';
 import { buildSceneLayout, type SceneLayout } from './scene-layout';
 import { shadePoint } from './render-rows';
 import { pointInRing } from '@tiandi/geo';
-import { photoGain, shadeIntercrop, wideLook, WIDE_FLOWERS, type CameraLook } from './variety';
-import type { TruthPlot } from './scene-types';
+import { drawBroadPlant, photoGain, shadeIntercrop, wideLook, WIDE_FLOWERS, type CameraLook } from './variety';
+import { createPrng } from './prng';
+import { Kind, type TruthPlot } from './scene-types';
 
 const sha = (b: Uint8Array | string) => createHash('sha256').update(b).digest('hex');
 
@@ -151,5 +152,67 @@ describe('wide world (domain randomisation)', () => {
     expect(sha(s.renderRows(32, 16))).toBe(sha(big.subarray(32 * 256 * 3, 48 * 256 * 3)));
     const c = generateScene({ seed: 12, gsdM: 0.04, widthPx: 256 });
     expect(sha(c.renderRows(0, 64))).not.toBe(sha(big));
+  });
+});
+
+/** Isoperimetric quotient 4πA/P² of a ring (1 for a disc, ~0.35 for a 9:1 ellipse). */
+function roundness(ring: Array<[number, number]>): number {
+  let a = 0,
+    per = 0;
+  for (let i = 1; i < ring.length; i++) {
+    const [x0, y0] = ring[i - 1],
+      [x1, y1] = ring[i];
+    a += x0 * y1 - x1 * y0;
+    per += Math.hypot(x1 - x0, y1 - y0);
+  }
+  return (4 * Math.PI * Math.abs(a / 2)) / (per * per);
+}
+
+describe('broad world (wide, with poppy looks broadened further)', () => {
+  it('leaves the wide world as it was (wide eval and training seeds rely on it)', () => {
+    const g = generateScene({ seed: 3, gsdM: 0.05, widthPx: 1600, plotsPerHa: 40, variety: 'wide' });
+    expect(sha(JSON.stringify(g.truth))).toBe('e9740b48f2d9dd331e6cb877280c79cd15a552aade971aa85a0678218ec1b6b5');
+    expect(sha(g.renderRows(700, 48))).toBe('10e4e186954735846587ae066b253422f080b8b7db624c973662f13b19d75972');
+  });
+
+  it('draws soils of several colours, seedlings to large plants, and flower carpets only for flowering plots', () => {
+    const r = createPrng(7);
+    const drawn = Array.from({ length: 300 }, (_, i) => drawBroadPlant(r, (['flowering', 'capsule', 'rosette'] as const)[i % 3]));
+    expect(new Set(drawn.map((b) => b.soil.map((c) => Math.round(c / 40)).join())).size).toBeGreaterThanOrEqual(5);
+    expect(Math.min(...drawn.map((b) => b.plantScale))).toBeLessThan(0.5);
+    expect(Math.max(...drawn.map((b) => b.leafShare))).toBeGreaterThan(0.6);
+    expect(Math.min(...drawn.map((b) => b.leafShare))).toBeLessThan(0.05);
+    const carpets = drawn.filter((b) => b.carpet);
+    expect(carpets.length).toBeGreaterThan(30);
+    expect(drawn.every((b, i) => !b.carpet || i % 3 === 0)).toBe(true);
+  });
+
+  it('plants carpets of bloom that hide the leaves, slivers, and trees in blossom over plots', () => {
+    const seeds = [1, 2, 3, 4, 5, 6, 7, 8];
+    const broad = seeds.map((seed) => buildSceneLayout({ seed, widthM: 150, heightM: 150, plotsPerHa: 12, variety: 'broad' }));
+    const wide = seeds.map((seed) => buildSceneLayout({ seed, widthM: 150, heightM: 150, plotsPerHa: 12, variety: 'wide' }));
+    // The same fields as the wide world (and the classic one) of each seed.
+    expect(broad.map((l) => l.vEdges)).toEqual(wide.map((l) => l.vEdges));
+    const plots = broad.flatMap((l) => l.plots.map((p) => ({ l, p })));
+    // A carpet: most of a flowering plot's ground in petals of its colours (the wide world's flowers are dots on leaves).
+    const petalShare = ({ l, p }: { l: SceneLayout; p: TruthPlot }) => {
+      const [r, g, b] = meanInside(l, p, 900);
+      return Math.max(r, b) - g;
+    };
+    const flowering = plots.filter(({ l, p }) => p.stage === 'flowering' && !p.intercrop && l.objects.some((o) => o.plant?.broad?.carpet));
+    expect(Math.max(...flowering.map(petalShare))).toBeGreaterThan(40);
+    // Slivers in open fields and among crops (field-edge strips were already long and thin).
+    const slivers = (ls: SceneLayout[]) =>
+      ls.flatMap((l) => l.plots).filter((p) => ['open_field', 'in_crop'].includes(p.setting) && roundness(p.ring) < 0.5).length;
+    expect(slivers(broad)).toBeGreaterThan(slivers(wide) + 3);
+    const blossomOverPlot = broad.some((l) =>
+      l.objects.some(
+        (o) =>
+          o.kind === Kind.BlossomTree &&
+          o.shape.type === 'circle' &&
+          l.plots.some((p) => pointInRing((o.shape as { cx: number }).cx, (o.shape as { cy: number }).cy, p.ring)),
+      ),
+    );
+    expect(blossomOverPlot).toBe(true);
   });
 });

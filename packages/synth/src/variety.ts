@@ -97,6 +97,51 @@ export interface PlantVariant {
   intercrop?: { kind: 'maize' | 'beans'; cellM: number; rowM: number; seed: number };
   /** Shadows of trees and houses fall on it (classic plots are never dimmed). */
   shaded: boolean;
+  /** The broad world's further looks (scene option variety `broad`); absent in the wide world. */
+  broad?: BroadPlant;
+}
+
+/**
+ * How a broad-world plot looks beyond the wide world: the soil between its plants, how much of it leaves cover,
+ * plant size (seedlings to full grown), a carpet of flowers at full bloom, and how much each flower's colour
+ * varies. Poppy in bloom can hide its leaves under petals, and a sparse or young stand shows mostly bare soil
+ * of whatever colour the field has; the wide world drew neither.
+ */
+export interface BroadPlant {
+  /** Bare soil between plants (RGB). */
+  soil: [number, number, number];
+  /** Share of the ground between plants under leaves (0-1; the wide world's 0.35). */
+  leafShare: number;
+  /** Plant size factor (0.45 seedlings to 1.25 large plants). */
+  plantScale: number;
+  /** Flowers at full bloom beyond one a plant: a finer lattice of flowers (cell m, share of cells in flower). */
+  carpet?: { cellM: number; share: number };
+  /** Brightness spread of single flowers (0 none). */
+  flowerJitter: number;
+}
+
+/** Soils of fields poppy grows in: brown, grey, reddish, yellowish, pale, dark, mauve-grey loess. */
+const SOILS: Array<[number, number, number]> = [
+  [104, 86, 66],
+  [126, 122, 114],
+  [148, 96, 72],
+  [160, 138, 96],
+  [182, 170, 148],
+  [72, 62, 52],
+  [142, 120, 118],
+];
+
+/** Draws a broad-world plot's further looks (see BroadPlant); a carpet of bloom for half the flowering plots. */
+export function drawBroadPlant(r: Prng, stage: PlantTruth['stage']): BroadPlant {
+  const s = SOILS[r.int(0, SOILS.length - 1)];
+  const k = r.range(0.85, 1.15);
+  return {
+    soil: [s[0] * k, s[1] * k, s[2] * k],
+    leafShare: r.range(0.02, 0.7),
+    plantScale: r.range(0.45, 1.25),
+    carpet: stage === 'flowering' && r.chance(0.5) ? { cellM: r.range(0.05, 0.11), share: r.range(0.45, 1) } : undefined,
+    flowerJitter: r.range(0, 0.35),
+  };
 }
 
 /** The truth's words for a wide plot: stage, sowing and what grows with it. */
