@@ -68,19 +68,19 @@ describe('tracePlots', () => {
     const { s, w, h } = grid(['#.#.#...#', '.........']);
     const plots = tracePlots(s, w, h, { high: 0.6, low: 0.35, minCells: 1 });
     expect(plots.length).toBe(4);
-    const joined = mergeNearPlots(plots, w, h, 1);
+    const joined = mergeNearPlots(plots, w, 1);
     expect(joined.length).toBe(2);
     expect(joined[0].partCells?.length).toBe(3);
     expect(joined[1]).toBe(plots[3]);
-    expect(mergeNearPlots(plots, w, h, 3).length).toBe(1);
+    expect(mergeNearPlots(plots, w, 3).length).toBe(1);
   });
   it('join "nearest" makes no chains: each plot joins one larger neighbour that joins nothing itself', () => {
     // A (4 cells), b, C (4 cells), d in a row, each one empty column from the next: chain joins all four.
     const { s, w, h } = grid(['##.#.##.#', '##...##..']);
     const plots = tracePlots(s, w, h, { high: 0.6, low: 0.35, minCells: 1 });
     expect(plots.map((p) => p.seed)).toEqual([0, 3, 5, 8]);
-    expect(mergeNearPlots(plots, w, h, 1).length).toBe(1);
-    const near = mergeNearPlots(plots, w, h, 1, 'nearest');
+    expect(mergeNearPlots(plots, w, 1).length).toBe(1);
+    const near = mergeNearPlots(plots, w, 1, 'nearest');
     // b is as near A as C and joins A (the larger first, then the earlier seed); d joins C; A and C stay apart.
     expect(near.map((p) => p.seed)).toEqual([0, 5]);
     expect(near.map((p) => p.partCells?.map((c) => [...c].sort((x, y) => x - y)))).toEqual([
@@ -92,8 +92,8 @@ describe('tracePlots', () => {
   it('join "pair" lets a plot take at most one neighbour', () => {
     const { s, w, h } = grid(['#.##.#']);
     const plots = tracePlots(s, w, h, { high: 0.6, low: 0.35, minCells: 1 });
-    expect(mergeNearPlots(plots, w, h, 1, 'nearest').map((p) => p.partCells?.length ?? 1)).toEqual([3]);
-    const pairs = mergeNearPlots(plots, w, h, 1, 'pair');
+    expect(mergeNearPlots(plots, w, 1, 'nearest').map((p) => p.partCells?.length ?? 1)).toEqual([3]);
+    const pairs = mergeNearPlots(plots, w, 1, 'pair');
     expect(pairs.map((p) => p.seed)).toEqual([0, 5]);
     expect(pairs.map((p) => p.partCells?.length ?? 1)).toEqual([2, 1]);
   });
@@ -145,4 +145,69 @@ describe('tracePlots', () => {
     expect(traceCells([12, 13, 22, 23, 18], 10, 1).length).toBe(2);
     expect(traceCells([], 10, 1)).toEqual([]);
   });
+  it('mergeNearPlots measures the gap to a long diagonal plot (its box far larger than its cells) cell by cell', () => {
+    const w = 100;
+    const s = new Float32Array(w * w).fill(0.1);
+    for (let k = 0; k < 90; k++) s[(5 + k) * w + 5 + k] = s[(5 + k) * w + 6 + k] = 0.9;
+    s[50 * w + 56] = 0.9; // three cells (Chebyshev) from the staircase (its cells (53, 53) and (52, 52)): a gap of two
+    s[20 * w + 60] = 0.9; // inside the staircase's box, far from its cells
+    const plots = tracePlots(s, w, w, { high: 0.6, low: 0.35, minCells: 1 });
+    expect(plots.map((p) => p.cells)).toEqual([180, 1, 1]);
+    expect(mergeNearPlots(plots, w, 1).map((p) => p.cells)).toEqual([180, 1, 1]);
+    expect(mergeNearPlots(plots, w, 2).map((p) => p.cells)).toEqual([181, 1]);
+    // A wide bar and a larger block three rows under its middle: only the middle of the bar's bottom row is that near.
+    const block = '....#######....';
+    const bar = grid(['###############', '###############', '###############', '...............', '...............', ...Array(7).fill(block)]);
+    const parts = tracePlots(bar.s, bar.w, bar.h, { high: 0.6, low: 0.35, minCells: 1 });
+    expect(mergeNearPlots(parts, bar.w, 1).length).toBe(2);
+    expect(mergeNearPlots(parts, bar.w, 2).length).toBe(1);
+    expect(mergeNearPlots(parts, bar.w, 2, 'pair').length).toBe(1);
+    expect(mergeNearPlots(plots, w, 2, 'nearest').map((p) => p.cells)).toEqual([181, 1]);
+  });
+  it('mergeNearPlots joins exactly the plots a cell-by-cell search finds within the gap, on random fields', () => {
+    // Fields of blobs, combs (a plot's cells inside another's box) and long diagonals (a box far larger than its cells).
+    let seed = 12345;
+    const rand = () => (seed = (seed * 1103515245 + 12345) & 0x7fffffff) / 0x7fffffff;
+    for (let trial = 0; trial < 4; trial++) {
+      const w = 140,
+        h = 130;
+      const s = new Float32Array(w * h).fill(0.1);
+      for (let b = 0; b < 70; b++) {
+        const cx = Math.floor(rand() * w),
+          cy = Math.floor(rand() * h),
+          r = 1 + Math.floor(rand() * 6);
+        for (let y = Math.max(0, cy - r); y < Math.min(h, cy + r); y++)
+          for (let x = Math.max(0, cx - r); x < Math.min(w, cx + r); x++) if (rand() < 0.8) s[y * w + x] = 0.9;
+      }
+      for (let x = 10; x < 80; x += 3) for (let y = 5; y < 25; y++) s[y * w + x] = 0.9; // a comb's teeth
+      // A staircase: one plot whose box is far larger than its cells (kept as a Set).
+      for (let k = 0; k < 110; k++) s[(15 + k) * w + 20 + k] = s[(15 + k) * w + 21 + k] = 0.9;
+      const plots = tracePlots(s, w, h, { high: 0.6, low: 0.35, minCells: 1 });
+      for (const gap of [1, 2, 3]) {
+        const groups = (joined: { partCells?: Int32Array[]; cellIndices: Int32Array }[]) =>
+          joined
+            .map((p) =>
+              (p.partCells ?? [p.cellIndices])
+                .map((c) => Math.min(...c))
+                .sort((a, b) => a - b)
+                .join(','),
+            )
+            .sort();
+        expect(groups(mergeNearPlots(plots, w, gap))).toEqual(groups(bruteForceChains(plots, w, gap + 1)));
+      }
+    }
+  });
 });
+
+/** Chain joining by looking at every pair of cells of every pair of plots: plots with cells within `reach` (Chebyshev) are one. */
+function bruteForceChains(plots: { cellIndices: Int32Array; partCells?: Int32Array[] }[], w: number, reach: number) {
+  const parent = plots.map((_, i) => i);
+  const root = (i: number): number => (parent[i] === i ? i : (parent[i] = root(parent[i])));
+  const near = (a: Int32Array, b: Int32Array) =>
+    [...a].some((i) => [...b].some((j) => Math.max(Math.abs((i % w) - (j % w)), Math.abs(Math.floor(i / w) - Math.floor(j / w))) <= reach));
+  for (let i = 0; i < plots.length; i++)
+    for (let j = i + 1; j < plots.length; j++) if (near(plots[i].cellIndices, plots[j].cellIndices)) parent[root(j)] = root(i);
+  const groups = new Map<number, Int32Array[]>();
+  plots.forEach((p, i) => groups.set(root(i), [...(groups.get(root(i)) ?? []), p.cellIndices]));
+  return [...groups.values()].map((parts) => (parts.length === 1 ? { cellIndices: parts[0] } : { cellIndices: parts[0], partCells: parts }));
+}

@@ -61,7 +61,7 @@ export function tracePlots(grid: Float32Array | PagedCells<Float32Array>, width:
   const label = new PagedCells(Uint8Array, width, height, o.labels);
   try {
     const plots = traceAll(scores, width, height, label, o);
-    return o.mergeGapCells ? mergeNearPlots(plots, width, height, o.mergeGapCells, o.mergeJoin) : plots;
+    return o.mergeGapCells ? mergeNearPlots(plots, width, o.mergeGapCells, o.mergeJoin) : plots;
   } finally {
     label.close();
   }
@@ -388,21 +388,106 @@ function cellBox(cells: ArrayLike<number>, width: number): CellBox {
   return { x0, y0, x1, y1 };
 }
 
-/** Whether some cell of `a` lies within `reach` cells (Chebyshev) of a cell of `bCells`. */
-function cellsWithin(a: GridPlot, bCells: Set<number>, width: number, height: number, reach: number): boolean {
-  for (const i of a.cellIndices) {
-    const x = i % width,
-      y = (i - x) / width;
-    for (let dy = -reach; dy <= reach; dy++) {
-      const yy = y + dy;
-      if (yy < 0 || yy >= height) continue;
-      for (let dx = -reach; dx <= reach; dx++) {
-        const xx = x + dx;
-        if (xx >= 0 && xx < width && bCells.has(yy * width + xx)) return true;
-      }
+/**
+ * A plot's cells as a bitmap over its bounding box, for "is a cell of it within reach" asked of every cell of a
+ * neighbour: a Set of cell indices, looked up (2 reach + 1)² times a cell, cost half of tracing a 1.6-Gpx scan's
+ * heatmap (a distance map over the box instead cost more to build than it saved). A box much larger than its cells
+ * (a long diagonal plot) keeps the Set.
+ */
+class CellMask {
+  private readonly box: CellBox;
+  private readonly bits?: Uint8Array;
+  private readonly set?: Set<number>;
+  private readonly bw: number;
+
+  constructor(
+    cells: ArrayLike<number>,
+    private readonly width: number,
+  ) {
+    const box = (this.box = cellBox(cells, width));
+    this.bw = box.x1 - box.x0 + 1;
+    const area = this.bw * (box.y1 - box.y0 + 1);
+    if (area > 16 * cells.length + 4096) {
+      this.set = new Set(Array.from(cells));
+      return;
+    }
+    this.bits = new Uint8Array(area);
+    for (let k = 0; k < cells.length; k++) {
+      const x = cells[k] % width;
+      this.bits[((cells[k] - x) / width - box.y0) * this.bw + x - box.x0] = 1;
     }
   }
-  return false;
+
+  /** Whether some cell of `a` (row-major indices, ascending) lies within `reach` cells (Chebyshev) of one of this plot's. */
+  within(a: Int32Array, reach: number): boolean {
+    const { x0, y0, x1, y1 } = this.box;
+    const { width, bits, bw } = this;
+    // Only the box holds the plot's cells: a's cells in rows farther than `reach` from it have none within reach.
+    for (let k = firstAtLeast(a, Math.max(0, y0 - reach) * width), end = (y1 + reach + 1) * width; k < a.length && a[k] < end; k++) {
+      const x = a[k] % width,
+        y = (a[k] - x) / width;
+      if (x < x0 - reach || x > x1 + reach) continue;
+      const xa = Math.max(x0, x - reach),
+        xb = Math.min(x1, x + reach);
+      for (let yy = Math.max(y0, y - reach), yb = Math.min(y1, y + reach); yy <= yb; yy++) {
+        if (bits) {
+          const row = (yy - y0) * bw - x0;
+          for (let xx = xa; xx <= xb; xx++) if (bits[row + xx] === 1) return true;
+        } else for (let xx = xa; xx <= xb; xx++) if (this.set!.has(yy * width + xx)) return true;
+      }
+    }
+    return false;
+  }
+
+  /** Whether (x, y) is one of this plot's cells. */
+  has(x: number, y: number): boolean {
+    const { x0, y0, x1, y1 } = this.box;
+    if (x < x0 || x > x1 || y < y0 || y > y1) return false;
+    return this.bits ? this.bits[(y - y0) * this.bw + x - x0] === 1 : this.set!.has(y * this.width + x);
+  }
+
+  /**
+   * Its cells with a 4-connected neighbour not its own, ascending: another plot's nearest cells are among them (from any
+   * cell of it, step along x then y towards a cell outside: the Chebyshev distance never grows, and the last cell
+   * before leaving it is such a cell).
+   */
+  edgeCells(cells: ArrayLike<number>): Int32Array {
+    const out: number[] = [];
+    const w = this.width;
+    for (let k = 0; k < cells.length; k++) {
+      const x = cells[k] % w,
+        y = (cells[k] - x) / w;
+      if (!(this.has(x - 1, y) && this.has(x + 1, y) && this.has(x, y - 1) && this.has(x, y + 1))) out.push(cells[k]);
+    }
+    return Int32Array.from(out).sort();
+  }
+
+  /** The smallest Chebyshev distance (1 to `max`) from a cell of `a` to one of this plot's, or Infinity beyond `max`. */
+  gap(a: Int32Array, max: number): number {
+    for (let r = 1; r <= max; r++) if (this.within(a, r)) return r;
+    return Infinity;
+  }
+}
+
+/** The first index of ascending `a` holding a value of at least `v` (a.length when none). */
+function firstAtLeast(a: Int32Array, v: number): number {
+  let lo = 0,
+    hi = a.length;
+  while (lo < hi) {
+    const mid = (lo + hi) >> 1;
+    if (a[mid] < v) lo = mid + 1;
+    else hi = mid;
+  }
+  return lo;
+}
+
+/** Each plot's mask and edge cells ({@link CellMask.edgeCells}), made when first asked for. */
+function plotMasks(plots: GridPlot[], width: number): { maskOf: (i: number) => CellMask; edgeOf: (i: number) => Int32Array } {
+  const masks = new Map<number, CellMask>();
+  const edges = new Map<number, Int32Array>();
+  const maskOf = (i: number) => masks.get(i) ?? masks.set(i, new CellMask(plots[i].cellIndices, width)).get(i)!;
+  const edgeOf = (i: number) => edges.get(i) ?? edges.set(i, maskOf(i).edgeCells(plots[i].cellIndices)).get(i)!;
+  return { maskOf, edgeOf };
 }
 
 /**
@@ -411,14 +496,13 @@ function cellsWithin(a: GridPlot, bCells: Set<number>, width: number, height: nu
  * judges it by all of its windows. Each joined plot keeps its parts' outlines, the first part's seed (so its id),
  * the highest score and the cell-weighted mean; plots stay in seed order.
  */
-export function mergeNearPlots(plots: GridPlot[], width: number, height: number, gap: number, join: MergeJoin = 'chain'): GridPlot[] {
-  if (join !== 'chain') return joinToHosts(plots, width, height, gap + 1, join === 'pair' ? 1 : Infinity);
+export function mergeNearPlots(plots: GridPlot[], width: number, gap: number, join: MergeJoin = 'chain'): GridPlot[] {
+  if (join !== 'chain') return joinToHosts(plots, width, gap + 1, join === 'pair' ? 1 : Infinity);
   const reach = gap + 1;
   const boxes = plots.map((p) => cellBox(p.cellIndices, width));
   const parent = plots.map((_, i) => i);
   const root = (i: number): number => (parent[i] === i ? i : (parent[i] = root(parent[i])));
-  const sets = new Map<number, Set<number>>();
-  const cellsOf = (i: number) => sets.get(i) ?? sets.set(i, new Set(plots[i].cellIndices)).get(i)!;
+  const { maskOf, edgeOf } = plotMasks(plots, width);
   const byTop = plots.map((_, i) => i).sort((a, b) => boxes[a].y0 - boxes[b].y0 || a - b);
   for (let k = 0; k < byTop.length; k++) {
     const i = byTop[k];
@@ -426,7 +510,7 @@ export function mergeNearPlots(plots: GridPlot[], width: number, height: number,
       const j = byTop[m];
       if (boxes[j].x0 > boxes[i].x1 + reach || boxes[i].x0 > boxes[j].x1 + reach || root(i) === root(j)) continue;
       const [small, big] = plots[i].cellIndices.length <= plots[j].cellIndices.length ? [i, j] : [j, i];
-      if (cellsWithin(plots[small], cellsOf(big), width, height, reach)) parent[root(j)] = root(i);
+      if (maskOf(big).within(edgeOf(small), reach)) parent[root(j)] = root(i);
     }
   }
   const groups = new Map<number, GridPlot[]>();
@@ -458,14 +542,13 @@ function joinPlots(parts: GridPlot[]): GridPlot {
  * `reach` that has joined nothing itself (its host; ties to the larger, then the earlier seed) while that host has
  * taken fewer than `maxGuests`; otherwise it is a host. A group is then one host and plots near it, never a run.
  */
-function joinToHosts(plots: GridPlot[], width: number, height: number, reach: number, maxGuests: number): GridPlot[] {
+function joinToHosts(plots: GridPlot[], width: number, reach: number, maxGuests: number): GridPlot[] {
   const boxes = plots.map((p) => cellBox(p.cellIndices, width));
   const order = plots.map((_, i) => i).sort((a, b) => plots[b].cellIndices.length - plots[a].cellIndices.length || plots[a].seed - plots[b].seed);
   const rank = new Int32Array(plots.length);
   order.forEach((i, k) => (rank[i] = k));
   const guests = new Map<number, number[]>();
-  const sets = new Map<number, Set<number>>();
-  const cellsOf = (i: number) => sets.get(i) ?? sets.set(i, new Set(plots[i].cellIndices)).get(i)!;
+  const { maskOf, edgeOf } = plotMasks(plots, width);
   // Hosts by 64-cell bucket of their box, so a plot looks only at hosts near it (a scan traces thousands).
   const buckets = new Map<number, number[]>();
   const bucketsOf = (b: CellBox, pad: number) => {
@@ -481,7 +564,7 @@ function joinToHosts(plots: GridPlot[], width: number, height: number, reach: nu
     // Hosts in the order they became hosts (larger first), so ties go to the larger.
     for (const h of [...near].sort((a, b) => rank[a] - rank[b])) {
       if (guests.get(h)!.length >= maxGuests || boxGap(boxes[i], boxes[h]) > reach) continue;
-      const g = cellGap(plots[i], cellsOf(h), width, height, Math.min(reach, hostGap - 1));
+      const g = maskOf(h).gap(edgeOf(i), Math.min(reach, hostGap - 1));
       if (g < hostGap) (host = h), (hostGap = g);
     }
     if (host >= 0) guests.get(host)!.push(i);
@@ -496,12 +579,6 @@ function joinToHosts(plots: GridPlot[], width: number, height: number, reach: nu
 /** Chebyshev gap between two cell boxes (1 when adjacent, 0 when overlapping). */
 function boxGap(a: CellBox, b: CellBox): number {
   return Math.max(0, a.x0 - b.x1, b.x0 - a.x1, a.y0 - b.y1, b.y0 - a.y1);
-}
-
-/** The smallest Chebyshev distance (1 to `max`) from a cell of `a` to one of `bCells`, or Infinity beyond `max`. */
-function cellGap(a: GridPlot, bCells: Set<number>, width: number, height: number, max: number): number {
-  for (let r = 1; r <= max; r++) if (cellsWithin(a, bCells, width, height, r)) return r;
-  return Infinity;
 }
 
 /**
