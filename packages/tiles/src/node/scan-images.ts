@@ -20,6 +20,7 @@ import {
   keepLevelBytes,
   keptLevel,
   jpegScaleFactor,
+  keptMemoryBytes,
   keptWriteBytes,
   lzwThreadFits,
   memoryPlan,
@@ -360,8 +361,10 @@ async function prepareKeptBlocks(run: ScanRun, src: GeoTiffSource, plan: ScanPla
   if (!L || (!level0 && cached) || !(limitBytes > 0)) return undefined;
   const path = join(tmpdir(), `tiandi-level-${process.pid}-${k}-kept.bin`);
   const inFlightBytes = keptWriteBytes(src, plan);
+  // Those this thread keeps stay in memory, as decoded, while the memory plan leaves room (no copy, no file).
+  const memoryBytes = keptMemoryBytes(src, plan, run.threads, run.here);
   if (
-    !(await src.keepBlocks(path, true, limitBytes, inFlightBytes).then(
+    !(await src.keepBlocks(path, true, limitBytes, inFlightBytes, memoryBytes).then(
       () => true,
       () => false,
     ))

@@ -9,6 +9,7 @@ import {
   HEATMAP_CACHE_BYTES,
   heatmapBytes,
   KEPT_WRITES_IN_FLIGHT,
+  keptMemoryBytes,
   keptWriteBytes,
   LZW_THREAD_BYTES,
   lzwThreadFits,
@@ -227,6 +228,34 @@ describe('memory plan', () => {
     expect(keptLevel(withOverview, planOf(withOverview))).toBeUndefined();
     expect(keptWriteBytes(scaled, planOf(scaled))).toBe(KEPT_WRITES_IN_FLIGHT * 256 * 256 * 4);
     expect(cacheBytesFor(scaled, planOf(scaled))).toBeLessThan(cacheBytesFor(file(40000), planOf(file(40000))) / 2);
+  });
+
+  it('lets the thread that scans rows and runs the second stage hold kept blocks in memory with what the plan leaves, never past the budget', () => {
+    for (const [src, threads] of [
+      [file(8192), 1],
+      [file(8192), 2],
+      [file(40000), 1],
+      [file(40000, false), 1],
+      [file(100000, false), 2],
+    ] as const) {
+      const plan = planOf(src);
+      const m = memoryPlan(src, plan, threads);
+      const held = keptMemoryBytes(src, plan, threads, true);
+      expect(held).toBeGreaterThanOrEqual(0);
+      const used = BASE_BYTES + heatmapBytes(plan) + m.threads * (m.cacheBytes + keptWriteBytes(src, plan)) + (m.threads - 1) * WORKER_BYTES;
+      expect(used + held).toBeLessThanOrEqual(MEMORY_BUDGET_BYTES);
+    }
+    // The 64-Mpx no-overview COG on one thread: room for most of its 256 decoded 512² blocks (201 MB), not all.
+    const cog = file(8192);
+    const held = keptMemoryBytes(cog, planOf(cog), 1, true);
+    expect(held).toBeGreaterThan(140 << 20);
+    expect(held).toBeLessThan(8192 * 8192 * 3);
+    // A second thread's cache and heap come first; a thread that scans no rows holds none (the workers' blocks are in the file).
+    expect(keptMemoryBytes(cog, planOf(cog), 2, true)).toBeLessThan(held);
+    expect(keptMemoryBytes(file(40000), planOf(file(40000)), 2, false)).toBe(0);
+    // Nothing is kept when the first stage reads an overview.
+    const withOverview = { ...cog, levels: [1, 2, 4].map((f) => ({ width: 8192 / f, height: 8192 / f, scaleX: f, scaleY: f })) } as unknown as GeoTiffSource;
+    expect(keptMemoryBytes(withOverview, planOf(withOverview), 1, true)).toBe(0);
   });
 
   it('gives a striped LZW file left to one thread a thread decoding strips, when more were asked for and its memory fits', () => {

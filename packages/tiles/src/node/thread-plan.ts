@@ -253,6 +253,20 @@ export function memoryPlan(
   return { threads: 1, cacheBytes: Math.max(16 << 20, Math.min(want, free - (here ? 0 : WORKER_BYTES) - writes)) };
 }
 
+/**
+ * Bytes of kept blocks (kept-blocks.ts) the scanning thread may hold in memory as decoded rather than write to the
+ * kept file and read back: what the memory budget leaves once the plan's base, heatmap, every thread's block cache
+ * and kept writes and the worker threads are counted (about 150 MB for a 64-Mpx file on one thread), or 0 when this
+ * thread scans no rows (`here` false: its second stage reads what the worker threads kept, in the file) or the scan
+ * keeps no blocks. Past it blocks go to the file, so memory stays bounded whatever the image's size.
+ */
+export function keptMemoryBytes(src: GeoTiffSource, plan: ScanPlan, threads: number, here: boolean, budget = MEMORY_BUDGET_BYTES): number {
+  if (!here || !keptLevel(src, plan)) return 0;
+  const m = memoryPlan(src, plan, threads, here, budget);
+  const used = BASE_BYTES + heatmapBytes(plan) + m.threads * (m.cacheBytes + keptWriteBytes(src, plan)) + (m.threads - 1) * WORKER_BYTES;
+  return Math.max(0, budget - used);
+}
+
 /** Memory of the LZW thread (lzw-thread.ts): its Node heap, and the strips of the three bands at most it shares (read, and most decoded there). */
 export const LZW_THREAD_BYTES = 32 << 20;
 

@@ -39,6 +39,11 @@ export class DecodeBuffers {
     return { into, settle };
   }
 
+  /** A block held on elsewhere (kept-blocks.ts holds it in memory): its buffer is never recycled. */
+  disown(block: RgbBlock): void {
+    this.owned.delete(block);
+  }
+
   /** A block left the cache: its buffer is recycled. */
   evicted(block: RgbBlock): void {
     const b = this.owned.get(block);

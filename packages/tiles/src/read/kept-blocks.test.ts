@@ -34,6 +34,8 @@ beforeAll(async () => {
   for (const [name, bands, compression] of [
     ['rgb-jpeg', 3, 'jpeg'],
     ['rgba-deflate', 4, 'deflate'],
+    // 8-bit RGB deflate: blocks are decoded into recycled buffers and kept as they are.
+    ['rgb-deflate', 3, 'deflate'],
   ] as const) {
     files[name] = join(dir, `${name}.tif`);
     await writeGeoTiff(files[name], {
@@ -156,13 +158,70 @@ describe('kept blocks', () => {
     });
   }
 
+  it('holds blocks in memory up to its memory bytes (read back as they are), writes the rest to the file, the same pixels either way', async () => {
+    const g = { blocksAcross: 3, blocksDown: 1, blockWidth: 4, blockHeight: 2 };
+    const path = join(dir, 'held-kept.bin');
+    // Room in memory for one 4 × 2 block with validity (32 bytes), not two.
+    const file = await KeptBlockFile.open(path, g, true, Infinity, 0, 40);
+    const block = (k: number) => {
+      const rgb = Uint8Array.from({ length: 24 }, (_, i) => (i * 7 + k) & 255);
+      const valid = Uint8Array.from({ length: 8 }, (_, i) => (i + k) % 2);
+      return { width: 4, rows: 2, rgb, valid, byteLength: 32 };
+    };
+    const into = (n: number) => new Uint8Array(n);
+    const a = block(1);
+    expect(file.keep(0, 0, a)).toBe('held');
+    // Memory is full now: a further block is written at once (no write buffers allowed, so never `full`).
+    expect(file.full()).toBe(false);
+    expect(file.keep(1, 0, block(2))).toBe('written');
+    expect(await file.read(0, 0, 4, 2, into)).toBe(a);
+    const spilled = await file.read(1, 0, 4, 2, into);
+    expect({ ...spilled!, rgb: Array.from(spilled!.rgb), valid: Array.from(spilled!.valid!) }).toEqual({
+      ...block(2),
+      rgb: Array.from(block(2).rgb),
+      valid: Array.from(block(2).valid),
+      byteLength: 32,
+    });
+    expect(await file.read(2, 0, 4, 2, into)).toBeNull();
+    // Another handle (a worker thread's) sees only what is in the file.
+    const other = await KeptBlockFile.open(path, g, false);
+    expect(await other.read(0, 0, 4, 2, into)).toBeNull();
+    expect(await other.read(1, 0, 4, 2, into)).not.toBeNull();
+    await other.close();
+    await file.close();
+    expect(existsSync(path)).toBe(false);
+  });
+
+  for (const name of ['rgb-jpeg', 'rgb-deflate', 'rgba-deflate'] as const) {
+    it(`${name}: blocks held in memory keep their pixels while the block cache drops and reuses its buffers, and are never decoded again`, async () => {
+      const ref = await openGeoTiffSource(files[name], { cacheBytes: 0 });
+      // A cache of two blocks: every window after the first evicts blocks, whose buffers are decoded into again.
+      const src = await openGeoTiffSource(files[name], { cacheBytes: 2 * RECORD });
+      const file = join(dir, `${name}-held-kept.bin`);
+      // Memory for three of the windows' blocks; the others go to the file.
+      await src.keepBlocks(file, true, Infinity, 0, 3 * RECORD);
+      for (const [x, y] of WINDOWS) {
+        src.keepBlocksUnder([x, y, x + 64, y + 64]);
+        await src.readWindow([x, y, x + 64, y + 64], 64, 64);
+      }
+      // Blocks nobody asked for, decoded into recycled buffers.
+      for (let x = 0; x < W - 64; x += 100) await src.readWindow([x, 400, x + 64, 464], 64, 64);
+      const decoded = src.blocksDecoded();
+      expect(await readAll(src)).toEqual(await readAll(ref));
+      expect(src.blocksDecoded()).toBe(decoded);
+      await src.dropKeptBlocks();
+      expect(existsSync(file)).toBe(false);
+      await Promise.all([ref.close(), src.close()]);
+    });
+  }
+
   it('a block being written is read from its copy, whatever then happens to the decoded arrays, and from the file once written', async () => {
     const g = { blocksAcross: 2, blocksDown: 1, blockWidth: 4, blockHeight: 2 };
     const file = await KeptBlockFile.open(join(dir, 'pending-kept.bin'), g, true, Infinity, 4 * 2 * 4);
     const rgb = Uint8Array.from({ length: 24 }, (_, i) => i + 1);
     const valid = Uint8Array.from({ length: 8 }, (_, i) => i % 2);
     const into = (n: number) => new Uint8Array(n);
-    expect(file.keep(1, 0, { width: 4, rows: 2, rgb, valid, byteLength: 32 })).toBe(true);
+    expect(file.keep(1, 0, { width: 4, rows: 2, rgb, valid, byteLength: 32 })).toBe('written');
     // The one buffer is in flight: the next block would be written here and now.
     expect(file.full()).toBe(true);
     rgb.fill(0);

@@ -30,11 +30,12 @@ export interface LevelReader {
   /** Stops reducing and closes the reduced level's file (removing it when this reader created it). */
   dropReduced(): Promise<void>;
   /**
-   * From now on, keeps decoded blocks of `base` asked for with {@link keepUnder} in the file at `path` (created when
-   * `create`; see kept-blocks.ts), and reads kept blocks back from it instead of decoding them again. At most
-   * `inFlightBytes` of them are held while being written (0: each is written before the reader goes on).
+   * From now on, keeps decoded blocks of `base` asked for with {@link keepUnder}, the first `memoryBytes` of them in
+   * memory and the rest in the file at `path` (created when `create`; see kept-blocks.ts), and reads kept blocks back
+   * instead of decoding them again. At most `inFlightBytes` of them are held while being written (0: each is written
+   * before the reader goes on).
    */
-  keepInto(base: IfdInfo, path: string, create: boolean, limitBytes?: number, inFlightBytes?: number): Promise<void>;
+  keepInto(base: IfdInfo, path: string, create: boolean, limitBytes?: number, inFlightBytes?: number, memoryBytes?: number): Promise<void>;
   /** Asks that the blocks under [x0, x1) × [y0, y1) of the kept level be kept: at once while cached, else when next decoded. */
   keepUnder(x0: number, y0: number, x1: number, y1: number): void;
   /** Closes the kept blocks' file (removing it when this reader created it). */
@@ -80,6 +81,8 @@ interface Reduced {
 interface Kept {
   base: IfdInfo;
   file: KeptBlockFile;
+  /** The reader's decode buffers: a block held in memory keeps its buffer (never recycled). */
+  buffers: DecodeBuffers;
   /** Blocks asked for that were not cached: kept when next decoded. */
   wanted: Set<string>;
   /** Blocks this reader has kept. */
@@ -400,7 +403,9 @@ const blockKey = (info: IfdInfo, bx: number, by: number, perBand: number) => (pe
 function keepBlock(k: Kept, bx: number, by: number, block: RgbBlock): void {
   const key = `${bx}:${by}`;
   try {
-    if (k.file.keep(bx, by, block)) k.written.add(key);
+    const where = k.file.keep(bx, by, block);
+    if (where) k.written.add(key);
+    if (where === 'held') k.buffers.disown(block);
   } catch {
     // Not kept: read again, it is decoded again.
   }
@@ -624,12 +629,21 @@ async function openReduced(base: IfdInfo, factor: number, file: string, create: 
 }
 
 /** Opens the kept blocks' file of `base` (blocks, or bands of strips as they are read). */
-async function openKept(base: IfdInfo, file: string, create: boolean, limitBytes?: number, inFlightBytes?: number): Promise<Kept> {
+async function openKept(
+  base: IfdInfo,
+  buffers: DecodeBuffers,
+  file: string,
+  create: boolean,
+  limitBytes?: number,
+  inFlightBytes?: number,
+  memoryBytes?: number,
+): Promise<Kept> {
   const bh = base.blockHeight * stripsPerBand(base);
   const geometry = { blocksAcross: base.blocksAcross, blocksDown: Math.ceil(base.height / bh), blockWidth: base.blockWidth, blockHeight: bh };
   return {
     base,
-    file: await KeptBlockFile.open(file, geometry, create, limitBytes, inFlightBytes),
+    buffers,
+    file: await KeptBlockFile.open(file, geometry, create, limitBytes, inFlightBytes, memoryBytes),
     wanted: new Set(),
     written: new Set(),
     deferred: new Map(),
@@ -756,11 +770,11 @@ export function createLevelReader(o: { fh: FileHandle; path: string; bigEndian: 
       if (ctx.reduced) ctx.reduced.feeding = false;
     },
     dropReduced,
-    keepInto: async (base, file, create, limitBytes, inFlightBytes) => {
+    keepInto: async (base, file, create, limitBytes, inFlightBytes, memoryBytes) => {
       const old = ctx.kept;
       ctx.kept = undefined;
       if (old) await closeKept(ctx, old);
-      const k = await openKept(base, file, create, limitBytes, inFlightBytes);
+      const k = await openKept(base, buffers, file, create, limitBytes, inFlightBytes, memoryBytes);
       k.file.onRoom = () => keepDeferred(ctx, k);
       ctx.kept = k;
     },

@@ -95,8 +95,10 @@ export interface GeoTiffSource {
    * level the first stage decodes, the full image's, or the level decoded smaller ({@link scaleJpegLevel}) once there is one.
    * This source keeps at most `limitBytes` (the temp folder's room); blocks past it are decoded again when read again.
    * At most `inFlightBytes` of kept blocks are held while written on the thread pool (the memory plan's share).
+   * The first `memoryBytes` of kept blocks are held in memory as decoded, not written (the thread that reads them
+   * again; the memory plan's share).
    */
-  keepBlocks(file: string, create: boolean, limitBytes?: number, inFlightBytes?: number): Promise<void>;
+  keepBlocks(file: string, create: boolean, limitBytes?: number, inFlightBytes?: number, memoryBytes?: number): Promise<void>;
   /** Asks that the kept level's blocks under a (full-resolution) pixel box be kept: at once while cached, else when next decoded. */
   keepBlocksUnder(box: PixelBox): void;
   /** Closes the kept blocks' file (removed by the thread that created it). */
@@ -397,9 +399,9 @@ function buildSource(o: OpenedTiff, blocks: BlockReader, options: OpenGeoTiffOpt
       reducedLevel = pendingReduced = undefined;
       await blocks.dropReduced();
     },
-    async keepBlocks(file, create, limitBytes, inFlightBytes) {
+    async keepBlocks(file, create, limitBytes, inFlightBytes, memoryBytes) {
       keptLevel = keptLevelOf(levels);
-      await blocks.keepInto(keptLevel.ifd, file, create, limitBytes, inFlightBytes);
+      await blocks.keepInto(keptLevel.ifd, file, create, limitBytes, inFlightBytes, memoryBytes);
     },
     keepBlocksUnder: (box) => keepUnderLevel(blocks, keptLevel ?? levels[0], box),
     dropKeptBlocks: () => blocks.dropKept(),
