@@ -32,6 +32,7 @@ import { writeHeatmap } from './write-heatmap';
 import { loadModel, loadModelCard, type LoadedModel } from './load-model';
 import { ScanWorker } from './worker-pool';
 import { OnnxThread } from './onnx-thread';
+import { widenSecondStage } from './model-pool';
 import { dropEarlyOnnxThread, startOnnxThreadEarly } from './onnx-thread-early';
 import { scanWorkerBundle } from './worker-bundle';
 import { loadVerifier, mapConcurrent, type Verifier, type VerifierWindow } from './verify-candidates';
@@ -275,6 +276,8 @@ interface ScanRun {
   workers: { worker: ScanWorker; ready: Promise<boolean> }[];
   /** The thread this one's models (first stage, prefilter, verifier) run on. */
   onnx?: OnnxThread;
+  /** A second models' thread for the second stage of a long job, started when its worker threads stop. */
+  secondOnnx?: OnnxThread;
   local?: LoadedModel;
   verifier?: Verifier;
   images: number;
@@ -308,14 +311,15 @@ async function startModels(run: ScanRun, nWorkers: number, opened: OpenedImage[]
   const onnx = (run.onnx = new OnnxThread());
   const load: typeof loadModel = (dir, o) => onnx.load(dir, o);
   const local = load(modelDir, { threads: 1 });
-  // The verifier runs when the tile rows are done and the worker threads idle: it may use every core
-  // (the threads asked for, when asked), also when the rows were left to this thread alone.
+  // The verifier runs when the tile rows are done and the worker threads idle: it may use every core (the threads
+  // asked for, when asked), also when the rows were left to this thread alone. A long job's second stage runs on two
+  // models' threads instead (widenSecondStage), each session on one core.
   const verifier =
     options.verify !== false || options.onVerifierWindow
       ? loadVerifier(modelDir, card, {
           cardOnly: options.verify === false,
           prefilter: options.prefilter,
-          threads: Math.max(1, options.workers ?? availableParallelism()),
+          threads: nWorkers > 0 ? 1 : Math.max(1, options.workers ?? availableParallelism()),
           signal: options.signal,
           load,
         })
@@ -540,6 +544,7 @@ async function scanImage(run: ScanRun, o: OpenedImage, k: number, last: boolean)
     // The file's hash for the footprint, begun before the workers stop, runs beside tracing (this thread's alone).
     startFileSha256(path, options.signal);
     if (last) await stopWorkers(run.workers.map((w) => w.worker));
+    if (last && run.workers.length && run.verifier && options.verify !== false) widenSecondStage(run.verifier, (run.secondOnnx = new OnnxThread()));
     const result = await finishScannedImage(run, o, k, rows, keep);
     return { result, poorBlocks: rows.poorBlocks };
   } catch (err) {
@@ -741,6 +746,7 @@ export async function scanImages(options: ScanImagesOptions): Promise<ScanSummar
     await run.verifier?.model?.release();
     await run.verifier?.prefilter?.model?.release();
     await run.onnx?.terminate();
+    await run.secondOnnx?.terminate();
     // Started early, never taken: every image failed to open.
     await dropEarlyOnnxThread();
   }
