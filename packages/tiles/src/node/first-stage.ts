@@ -28,6 +28,8 @@ export interface FirstStageJob {
   keep?: KeepSpec;
   /** The factor the source decodes JPEG blocks smaller by (GeoTiffSource.scaleJpegLevel), when it does. */
   scaled?: number;
+  /** This thread's first window, begun before the models were ready ({@link readFirstWindow}). */
+  first?: EarlyWindow;
   /** This thread's model (it scans rows when `inThisThread`, and takes over when no worker started). */
   local: LoadedModel;
   inThisThread: boolean;
@@ -35,6 +37,27 @@ export interface FirstStageJob {
   /** Called with every scanned row, in the order rows finish. */
   take: (r: RowResult) => void;
   signal?: AbortSignal;
+}
+
+/** A window whose reading has begun, and its source box (a runner takes it when it reads that box). */
+export interface EarlyWindow {
+  box: readonly number[];
+  win: Promise<RgbRaster>;
+}
+
+/**
+ * Begins reading the window this thread's runner scans first (the first unit's first segment), before the models are
+ * ready: its blocks' file reads and JPEG decodes (~24 blocks, the first row's wait) then overlap the models' loading
+ * and sharp's, which the first row otherwise followed. Undefined when the plan has no tiles.
+ */
+export function readFirstWindow(src: GeoTiffSource, plan: ScanPlan): EarlyWindow | undefined {
+  const [unit] = scanUnits(plan, swathTiles(src, plan));
+  if (!unit) return undefined;
+  const [ty, tx0, tx1] = unit;
+  const [box, w, h] = segmentWindow(plan, ty, tx0, Math.min(tx0 + SEGMENT_TILES, tx1));
+  const win = src.readWindow(box, w, h);
+  win.catch(() => undefined); // awaited, and its error thrown, when that row is scanned
+  return { box, win };
 }
 
 /**
@@ -52,7 +75,7 @@ export function keepHotCells(src: GeoTiffSource, plan: ScanPlan, r: Pick<RowResu
  */
 async function runHere(job: FirstStageJob, units: [number, number, number][], claim: (r: number) => number): Promise<void> {
   const { src, plan, card, local: m } = job;
-  let ahead: { box: readonly number[]; win: Promise<RgbRaster> } | undefined;
+  let ahead: EarlyWindow | undefined = job.first;
   const read: WindowReader = (b, w, h) => {
     const a = ahead;
     ahead = undefined;

@@ -29,6 +29,7 @@ import {
   swathTiles,
 } from './thread-plan';
 import { writeHeatmap } from './write-heatmap';
+import { writeHeatmapOnThread } from './heatmap-thread';
 import { loadModel, loadModelCard, type LoadedModel } from './load-model';
 import { ScanWorker } from './worker-pool';
 import { OnnxThread } from './onnx-thread';
@@ -38,7 +39,7 @@ import { scanWorkerBundle } from './worker-bundle';
 import { loadVerifier, mapConcurrent, type Verifier, type VerifierWindow } from './verify-candidates';
 import { removeOrphanLevels } from '../read/reduced-level';
 import { JPEG_COMPRESSION, preloadJpegDecoder, requireSharp } from '../read/codecs';
-import { runFirstStage } from './first-stage';
+import { readFirstWindow, runFirstStage, type EarlyWindow } from './first-stage';
 import { LzwThread } from './lzw-thread';
 import { digestWindows, dropEarlySha256, startFileSha256 } from './image-digests';
 import { halfWindowPx, hotScoreFor, swathEdgeBoxes, type KeepSpec } from './keep-plan';
@@ -291,6 +292,8 @@ interface ScanRun {
   tmp: string;
   /** Temporary files of finished images being removed: awaited before the scan returns, not before the next image or the outputs. */
   removals: Promise<unknown>[];
+  /** The first image's first window for this thread, read while the models load. */
+  first?: EarlyWindow;
 }
 
 /** Starts the worker threads (each loading the model) and loads this thread's models and the verifier on their own thread. */
@@ -490,10 +493,11 @@ function finishScannedImage(run: ScanRun, o: OpenedImage, k: number, rows: Image
         }
       : undefined,
     run.card.verifier ? '复核已关闭 the second stage was turned off (--no-verify)' : '模型无复核阶段 the model has no second stage',
-    // The heatmap is written while the second stage runs (its deflate on the thread pool, mostly idle then).
+    // A long job's heatmap is written on a thread of its own beside tracing (this thread's alone); a short job's
+    // here, while the second stage runs (its deflate on the thread pool, mostly idle then).
     async (scores) => {
       await mkdir(run.tmp, { recursive: true });
-      await writeHeatmap(heatmapPart(run, k), { plan, scores, source: src }, options.signal);
+      await (run.workers.length ? writeHeatmapOnThread : writeHeatmap)(heatmapPart(run, k), { plan, scores, source: src }, options.signal);
     },
   );
 }
@@ -531,6 +535,7 @@ async function scanImage(run: ScanRun, o: OpenedImage, k: number, last: boolean)
       reduced,
       keep: kept,
       scaled: scaledOk ? scaled : undefined,
+      first: k === 0 ? run.first : undefined,
       local: run.local!,
       inThisThread: run.here,
       workers: run.workers,
@@ -710,6 +715,8 @@ export async function scanImages(options: ScanImagesOptions): Promise<ScanSummar
     t0,
     tmp: `${outDir}.partial-${process.pid}`,
     removals: [],
+    // Read while the models load, unless the card may have the JPEG blocks decoded smaller (another level is read then).
+    first: here && opened.length && !(options.scaledJpeg ?? card.input.jpeg_dct_scaling === true) ? readFirstWindow(opened[0].src, opened[0].plan) : undefined,
   };
   const results: ImageResult[] = [];
   const qualityFeatures: ReturnType<typeof poorBlockFeatures> = [];
