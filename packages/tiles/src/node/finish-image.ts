@@ -311,8 +311,9 @@ export async function finishImage(
   /** Why there is no second stage, when `verify` is absent (its candidates are marked unverified). */
   noVerifyReason = 'the model has no second stage',
   /**
-   * Work on the finished heatmap (writing it), begun once the candidates are traced so it runs beside the second
-   * stage and the footprint; settled before this returns or throws, so the heatmap may be closed then.
+   * Work on the finished heatmap (writing it), begun before the candidates are traced so that, on a thread of its own,
+   * it runs beside tracing (this thread's alone), else beside the second stage and the footprint; it must not change
+   * the heatmap. Settled before this returns or throws, so the heatmap may be closed then.
    */
   withHeatmap?: (scores: PagedCells<Float32Array>) => Promise<void>,
 ): Promise<ImageResult> {
@@ -327,7 +328,15 @@ export async function finishImage(
     unverifiedReason = tooCoarse;
     verify = undefined;
   }
-  const first = await traceCandidates(path, src, plan, card, scores, thresholds, acc.labelsStore());
+  const heatmap = withHeatmap?.(scores);
+  heatmap?.catch(() => undefined); // its error is thrown where it is awaited
+  let first: Awaited<ReturnType<typeof traceCandidates>>;
+  try {
+    first = await traceCandidates(path, src, plan, card, scores, thresholds, acc.labelsStore());
+  } catch (e) {
+    await heatmap?.catch(() => undefined);
+    throw e;
+  }
   // The content digests hash the file and read 16 windows: begun now, they run while the second stage waits for its
   // models' thread, not after it. Awaited (their error thrown) for the footprint's properties.
   const digests = imageDigests(path, { src });
@@ -338,8 +347,6 @@ export async function finishImage(
   // the first windows are read and scored on other threads rather than after the last of them.
   const second = verify && secondStage(name, src, plan, card, scores, first, verify, thresholds);
   second?.catch(() => undefined); // its error is thrown where it is awaited
-  const heatmap = withHeatmap?.(scores);
-  heatmap?.catch(() => undefined); // likewise
   const { geometry, areaKm2, poorAreaKm2 } = await footprintBeside(Promise.allSettled([second, heatmap]), () => footprintOf(foot, plan, src));
   try {
     if (second) ({ candidates, report: verifyReport, chips } = await second);

@@ -29,6 +29,7 @@ import {
   swathTiles,
 } from './thread-plan';
 import { writeHeatmap } from './write-heatmap';
+import { writeHeatmapOnThread } from './heatmap-thread';
 import { loadModel, loadModelCard, type LoadedModel } from './load-model';
 import { ScanWorker } from './worker-pool';
 import { OnnxThread } from './onnx-thread';
@@ -492,10 +493,11 @@ function finishScannedImage(run: ScanRun, o: OpenedImage, k: number, rows: Image
         }
       : undefined,
     run.card.verifier ? '复核已关闭 the second stage was turned off (--no-verify)' : '模型无复核阶段 the model has no second stage',
-    // The heatmap is written while the second stage runs (its deflate on the thread pool, mostly idle then).
+    // A long job's heatmap is written on a thread of its own beside tracing (this thread's alone); a short job's
+    // here, while the second stage runs (its deflate on the thread pool, mostly idle then).
     async (scores) => {
       await mkdir(run.tmp, { recursive: true });
-      await writeHeatmap(heatmapPart(run, k), { plan, scores, source: src }, options.signal);
+      await (run.workers.length ? writeHeatmapOnThread : writeHeatmap)(heatmapPart(run, k), { plan, scores, source: src }, options.signal);
     },
   );
 }

@@ -16,6 +16,31 @@ afterAll(() => rmSync(dir, { recursive: true, force: true }));
 const random = mulberry32;
 
 describe('PagedCells', () => {
+  it('flush puts every page in its file, for another grid to read from there while this one reads on', () => {
+    const rnd = random(7);
+    const w = 70,
+      h = 50;
+    const path = join(dir, 'flushed-f32.bin');
+    // 16-cell pages: 5 × 4 = 20 pages, 8 in memory; the last page row never written (zeros).
+    const grid = new PagedCells(Float32Array, w, h, { path, pageEdge: 16, cacheBytes: 8 * 16 * 16 * 4 });
+    const ref = new Float32Array(w * h);
+    for (let k = 0; k < 5000; k++) {
+      const x = Math.floor(rnd() * w),
+        y = Math.floor(rnd() * 40);
+      ref[y * w + x] = rnd();
+      grid.put(x, y, ref[y * w + x]);
+    }
+    grid.flush();
+    const other = PagedCells.readFrom(Float32Array, w, h, { path, pageEdge: 16, cacheBytes: 2 * 16 * 16 * 4 });
+    expect([...other.readRows(0, h)]).toEqual([...ref]);
+    expect([...grid.readRows(0, h)]).toEqual([...ref]);
+    other.close();
+    // The file is the grid's: the reader leaves it.
+    expect(existsSync(path)).toBe(true);
+    grid.close();
+    expect(existsSync(path)).toBe(false);
+    expect(() => new PagedCells(Float32Array, 4, 4).flush()).toThrow(RangeError);
+  });
   it('reads back what random writes put, as an array would, with most pages out of memory', () => {
     const rnd = random(19);
     // 300 × 200 cells in 16-cell pages: 19 × 13 = 247 pages, at most 40 in memory.

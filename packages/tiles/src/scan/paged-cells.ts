@@ -34,6 +34,8 @@ export class PagedCells<T extends CellArray> {
   /** 1 where the page has been written to the file. */
   private readonly onDisk: Uint8Array;
   private fd = -1;
+  /** A grid another one flushed, read from its file (readFrom): its file is not this one's to remove. */
+  private borrowed = false;
   private lastIndex = -1;
   private lastPage: T | undefined;
 
@@ -62,6 +64,11 @@ export class PagedCells<T extends CellArray> {
     const pages = across * Math.max(1, Math.ceil(height / edge));
     const pageBytes = edge * edge * bytesPerCell;
     return Math.min(pages, Math.max(2 * across + 2, Math.floor((o.cacheBytes ?? 16 << 20) / pageBytes))) * pageBytes;
+  }
+
+  /** The file pages leave memory for, if any. */
+  get file(): string | undefined {
+    return this.o.path;
   }
 
   /** Page edge in cells: page (px, py) holds cells [px·edge, (px + 1)·edge) × [py·edge, (py + 1)·edge). */
@@ -119,6 +126,30 @@ export class PagedCells<T extends CellArray> {
     return p;
   }
 
+  /**
+   * Writes every page to the file (changed pages in memory, and zeros for pages never written), so that another
+   * thread may read the grid from there ({@link readFrom}) while this one goes on reading it; nothing may change it
+   * after. Only for a grid with a file.
+   */
+  flush(): void {
+    if (!this.o.path) throw new RangeError('a grid without a file cannot be flushed');
+    for (const [idx, page] of this.cache) {
+      if (this.dirty[idx] || !this.onDisk[idx]) this.writePage(idx, page);
+      this.dirty[idx] = 0;
+    }
+    const zeros = new this.type(this.edge * this.edge);
+    for (let idx = 0; idx < this.onDisk.length; idx++) if (!this.onDisk[idx]) this.writePage(idx, zeros);
+  }
+
+  /** A grid {@link flush}ed to `o.path` by another, read from there with a cache of its own; its file stays when closed. */
+  static readFrom<T extends CellArray>(type: CellArrayClass<T>, width: number, height: number, o: PagedCellsOptions & { path: string }): PagedCells<T> {
+    const g = new PagedCells(type, width, height, o);
+    g.fd = openSync(o.path, 'r');
+    g.onDisk.fill(1);
+    g.borrowed = true;
+    return g;
+  }
+
   /** Pages now in memory. */
   get pagesInMemory(): number {
     return this.cache.size;
@@ -133,7 +164,7 @@ export class PagedCells<T extends CellArray> {
     if (this.fd >= 0) {
       closeSync(this.fd);
       this.fd = -1;
-      rmSync(this.o.path!, { force: true });
+      if (!this.borrowed) rmSync(this.o.path!, { force: true });
     }
   }
 
