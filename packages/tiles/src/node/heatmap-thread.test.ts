@@ -5,7 +5,7 @@ import { afterAll, describe, expect, it } from 'vitest';
 import { mulberry32 } from '@tiandi/geo';
 import { PagedCells } from '../scan/paged-cells';
 import type { ImageResult } from './finish-image';
-import { writeHeatmapOnThread } from './heatmap-thread';
+import { heatmapThreadBundle, writeHeatmapOnThread } from './heatmap-thread';
 import { writeHeatmap } from './write-heatmap';
 
 const dir = mkdtempSync(join(tmpdir(), 'tiandi-heat-thread-'));
@@ -31,7 +31,7 @@ describe('writeHeatmapOnThread', () => {
       const h = heat(600, 530, epsg);
       const before = h.scores.readRows(0, 530);
       await writeHeatmap(join(dir, `here-${epsg}.tif`), h);
-      await writeHeatmapOnThread(join(dir, `there-${epsg}.tif`), h);
+      await writeHeatmapOnThread(join(dir, `there-${epsg}.tif`), h, await heatmapThreadBundle());
       expect(readFileSync(join(dir, `there-${epsg}.tif`)).equals(readFileSync(join(dir, `here-${epsg}.tif`)))).toBe(true);
       if (!epsg) expect(readFileSync(join(dir, `there-${epsg}.tif.aux.xml`), 'utf8')).toBe(readFileSync(join(dir, `here-${epsg}.tif.aux.xml`), 'utf8'));
       expect([...h.scores.readRows(0, 530)]).toEqual([...before]);
@@ -42,14 +42,14 @@ describe('writeHeatmapOnThread', () => {
   it('stops when aborted', async () => {
     const h = heat(600, 530, 4547);
     const ac = new AbortController();
-    const p = writeHeatmapOnThread(join(dir, 'aborted.tif'), h, ac.signal);
+    const p = writeHeatmapOnThread(join(dir, 'aborted.tif'), h, await heatmapThreadBundle(), ac.signal);
     ac.abort();
     await expect(p).rejects.toMatchObject({ code: 'TIANDI_E_ABORTED' });
     h.scores.close();
     // Aborted while the thread writes (a 2000² heatmap takes it a few tenths of a second).
     const big = heat(2000, 2000, 4547);
     const late = new AbortController();
-    const writing = writeHeatmapOnThread(join(dir, 'aborted-late.tif'), big, late.signal);
+    const writing = writeHeatmapOnThread(join(dir, 'aborted-late.tif'), big, await heatmapThreadBundle(), late.signal);
     setTimeout(() => late.abort(), 150);
     await expect(writing).rejects.toMatchObject({ code: 'TIANDI_E_ABORTED' });
     big.scores.close();

@@ -9,27 +9,42 @@ import { WorkerRequests } from './worker-requests';
 /** Memory the heatmap thread's pages may take (the writer reads 256 rows at a time, a row of pages and a half). */
 const THREAD_PAGE_BYTES = 4 << 20;
 
+/** The heatmap thread's bundle (undefined when none can be built), to ask for before {@link writeHeatmapOnThread}. */
+export function heatmapThreadBundle(): Promise<URL | undefined> {
+  return workerBundle(new URL('./heatmap-thread-worker.ts', import.meta.url));
+}
+
 /**
  * {@link writeHeatmap} on a thread of its own, from the grid's file (flushed first; nothing may change the grid
- * after): a 1.6-Gpx scan's heatmap took this thread ~0.8 s and the thread pool ~0.8 s more, beside a second stage
- * that keeps both cores busy, where tracing, begun at the same time, leaves one idle. A grid without a file, or no
- * bundle to start the thread from, is written here.
+ * after): a 1.6-Gpx scan's heatmap took this thread ~0.8 s and the thread pool ~0.8 s more beside a second stage
+ * that keeps both cores busy, where tracing, begun at the same time, leaves one idle. The thread is started and
+ * handed the heatmap before this returns, so it writes while this thread goes on with synchronous work (tracing).
+ * A grid without a file, or no `bundle` ({@link heatmapThreadBundle}), is written here.
  */
-export async function writeHeatmapOnThread(path: string, heat: ImageResult['heat'], signal?: AbortSignal): Promise<void> {
+export function writeHeatmapOnThread(path: string, heat: ImageResult['heat'], bundle: URL | undefined, signal?: AbortSignal): Promise<void> {
   const pages = heat.scores.file;
-  const bundle = pages ? await workerBundle(new URL('./heatmap-thread-worker.ts', import.meta.url)) : undefined;
   if (!pages || !bundle) return writeHeatmap(path, heat, signal);
-  throwIfAborted(signal);
+  try {
+    throwIfAborted(signal);
+  } catch (e) {
+    return Promise.reject(e);
+  }
   heat.scores.flush();
   const thread = new WorkerRequests<{ seq: number; error?: string }>(
     new Worker(bundle, { execArgv: withoutTsx(process.execArgv) }),
     'heatmap thread',
     (r) => r.error,
   );
+  const written = thread.request({ path, file: heatmapFile(heat.plan, heat.source), pages, cacheBytes: THREAD_PAGE_BYTES });
+  return threadDone(thread, written, signal);
+}
+
+/** Waits for the heatmap thread's answer (or an abort, which ends the thread), then ends the thread. */
+async function threadDone(thread: WorkerRequests<{ seq: number }>, written: Promise<unknown>, signal?: AbortSignal): Promise<void> {
   const stop = () => void thread.terminate();
   signal?.addEventListener('abort', stop, { once: true });
   try {
-    await thread.request({ path, file: heatmapFile(heat.plan, heat.source), pages, cacheBytes: THREAD_PAGE_BYTES });
+    await written;
   } catch (e) {
     throwIfAborted(signal);
     throw e;

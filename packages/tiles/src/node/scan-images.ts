@@ -28,8 +28,7 @@ import {
   scanUnits,
   swathTiles,
 } from './thread-plan';
-import { writeHeatmap } from './write-heatmap';
-import { writeHeatmapOnThread } from './heatmap-thread';
+import { heatmapThreadBundle, writeHeatmapOnThread } from './heatmap-thread';
 import { loadModel, loadModelCard, type LoadedModel } from './load-model';
 import { ScanWorker } from './worker-pool';
 import { OnnxThread } from './onnx-thread';
@@ -300,6 +299,8 @@ interface ScanRun {
 async function startModels(run: ScanRun, nWorkers: number, opened: OpenedImage[]): Promise<void> {
   const { options, modelDir, card } = run;
   const bundle = nWorkers > 0 ? await scanWorkerBundle() : undefined;
+  // A long job's heatmap thread starts from a bundle too: built (or found fresh) while the first stage runs.
+  if (nWorkers > 0) void heatmapThreadBundle();
   for (let i = 0; i < nWorkers; i++) {
     const worker = new ScanWorker(bundle);
     // A worker that cannot start is left out; this thread still does the work.
@@ -455,9 +456,11 @@ class ImageRows {
 const heatmapPart = (run: ScanRun, k: number) => join(run.tmp, `.heatmap-${k}.tif`);
 
 /** Tracing, the second stage (reporting its windows as progress) and the footprint of an image whose rows are scanned. */
-function finishScannedImage(run: ScanRun, o: OpenedImage, k: number, rows: ImageRows, keep: number): Promise<ImageResult> {
+async function finishScannedImage(run: ScanRun, o: OpenedImage, k: number, rows: ImageRows, keep: number): Promise<ImageResult> {
   const { path, src, plan } = o;
   const { options, verifier } = run;
+  await mkdir(run.tmp, { recursive: true });
+  const bundle = run.workers.length ? await heatmapThreadBundle() : undefined;
   const onVerify = (windowsDone: number, windowsTotal: number) =>
     options.onProgress?.({
       phase: 'verify',
@@ -493,12 +496,9 @@ function finishScannedImage(run: ScanRun, o: OpenedImage, k: number, rows: Image
         }
       : undefined,
     run.card.verifier ? '复核已关闭 the second stage was turned off (--no-verify)' : '模型无复核阶段 the model has no second stage',
-    // A long job's heatmap is written on a thread of its own beside tracing (this thread's alone); a short job's
-    // here, while the second stage runs (its deflate on the thread pool, mostly idle then).
-    async (scores) => {
-      await mkdir(run.tmp, { recursive: true });
-      await (run.workers.length ? writeHeatmapOnThread : writeHeatmap)(heatmapPart(run, k), { plan, scores, source: src }, options.signal);
-    },
+    // A long job's heatmap is written on a thread of its own beside tracing (this thread's alone: the thread is
+    // started before tracing begins); a short job's here, while the second stage runs (its deflate on the thread pool).
+    (scores) => writeHeatmapOnThread(heatmapPart(run, k), { plan, scores, source: src }, bundle, options.signal),
   );
 }
 
