@@ -81,30 +81,37 @@ async function runHere(job: FirstStageJob, units: [number, number, number][], cl
     ahead = undefined;
     return a && a.box.every((v, i) => v === b[i]) ? a.win : src.readWindow(b, w, h);
   };
-  for (let u = claim(0); u >= 0; ) {
+  // The row being scanned, and the unit claimed after it. The callbacks are made once, not once a row: new closures
+  // each row had V8 throw away scanRow's optimised code ("wrong call target") and compile it again.
+  let ty = 0;
+  let next = -1;
+  const onLastRead = () => {
+    next = claim(0);
+    if (next < 0) return;
+    const [nty, ntx0, ntx1] = units[next];
+    const [box, w, h] = segmentWindow(plan, nty, ntx0, Math.min(ntx0 + SEGMENT_TILES, ntx1));
+    const win = src.readWindow(box, w, h);
+    win.catch(() => undefined); // awaited, and its error thrown, when that row is scanned
+    ahead = { box, win };
+  };
+  const infer = (b: Float32Array, n: number) => m.infer(b, n);
+  // A row's scores all arrive before scanRow returns it, so `ty` is still that row's.
+  const onScored = (tiles: RowResult['tiles']) => keepHotCells(src, plan, { ty, tiles }, job.keep);
+  for (let u = claim(0); u >= 0; u = next) {
     throwIfAborted(job.signal);
-    let next = -1;
-    const onLastRead = () => {
-      next = claim(0);
-      if (next < 0) return;
-      const [nty, ntx0, ntx1] = units[next];
-      const [box, w, h] = segmentWindow(plan, nty, ntx0, Math.min(ntx0 + SEGMENT_TILES, ntx1));
-      const win = src.readWindow(box, w, h);
-      win.catch(() => undefined); // awaited, and its error thrown, when that row is scanned
-      ahead = { box, win };
-    };
-    const [ty, tx0, tx1] = units[u];
-    const r = await scanRow(ty, plan, card, read, (b, n) => m.infer(b, n), {
+    next = -1;
+    const [uy, tx0, tx1] = units[u];
+    ty = uy;
+    const r = await scanRow(ty, plan, card, read, infer, {
       batchSize: job.batchSize,
       segmentTiles: SEGMENT_TILES,
       onLastRead,
-      onScored: (tiles) => keepHotCells(src, plan, { ty, tiles }, job.keep),
+      onScored,
       tx0,
       tx1,
       sharedBatches: m.sharedBatches,
     });
     job.take(r);
-    u = next;
   }
 }
 

@@ -172,6 +172,68 @@ class TileBatches {
   }
 }
 
+/** What a row gathers from its segment windows besides the tiles it batches: validity, quality, skipped tiles. */
+interface RowState {
+  y0w: number;
+  /** A segmentation grid aligned with the tile origin: heatmap validity follows the footprint's rows. */
+  seg0: boolean;
+  heatValid: Uint8Array;
+  footRow0: number;
+  footRows: number;
+  footValid: Uint8Array;
+  poorBlocks: PoorBlock[];
+  blocksJudged: number;
+  skipped: number;
+}
+
+/**
+ * Marks the footprint (and heatmap) validity of the cells segment window `win` (tiles [tx0, tx1) of row `ty`) covers,
+ * judges its quality blocks, and returns its tiles holding a valid pixel, in order (the others are counted skipped).
+ * Synchronous and apart from scanRow's awaits, so V8 optimises these loops once: inside the async scanRow they were
+ * compiled five times a scan (each deoptimisation on a path not yet taken threw the whole function's code away).
+ */
+function segmentTiles(win: RgbRaster, plan: ScanPlan, ty: number, tx0: number, tx1: number, row: RowState): number[] {
+  const S = plan.tileSize;
+  const T = plan.tileStride;
+  const F = plan.footCellWork;
+  const { y0w, footRow0, footRows, footValid, heatValid } = row;
+  const wx0 = tx0 * T;
+  // Footprint (and segmentation heatmap) validity for the cells this segment covers.
+  const fx0 = Math.floor(wx0 / F);
+  const fx1 = Math.min(plan.footWidth, Math.floor((wx0 + win.width) / F));
+  for (let r = 0; r < footRows; r++) {
+    const cy = footRow0 + r;
+    for (let cx = fx0; cx < fx1; cx++) {
+      if (win.allValid || cellValid(win, wx0, y0w, cx * F, cy * F, (cx + 1) * F, (cy + 1) * F, plan)) footValid[r * plan.footWidth + cx] = 1;
+    }
+  }
+  if (plan.quality) row.blocksJudged += judgeSegment(win, plan, ty, tx0, tx1, footRow0, footRows, footValid, row.poorBlocks);
+  if (row.seg0) heatValid.set(footValid.subarray(0, heatValid.length).map((v) => (v ? 1 : 0)));
+  const tiles: number[] = [];
+  for (let tx = tx0; tx < tx1; tx++) {
+    const ox = (tx - tx0) * T;
+    let any = win.allValid ? 1 : 0;
+    for (let y = 0; y < S && !any; y++) {
+      const r = y * win.width + ox;
+      for (let x = 0; x < S; x++)
+        if (win.valid[r + x]) {
+          any = 1;
+          break;
+        }
+    }
+    if (!any) {
+      row.skipped++;
+      continue;
+    }
+    if (!row.seg0) {
+      const m = plan.cellOffsetWork;
+      if (win.allValid || cellValid(win, wx0, y0w, tx * T + m, y0w + m, tx * T + m + T, y0w + m + T, plan)) heatValid[tx] = 1;
+    }
+    tiles.push(tx);
+  }
+  return tiles;
+}
+
 /**
  * Scans tile row `ty` (or its tile columns [tx0, tx1)): reads it in segments of `segmentTiles` tiles (the next segment is read while the
  * current one is inferred), skips tiles with no valid pixel, scores the rest in batches of `batchSize`,
@@ -180,7 +242,6 @@ class TileBatches {
  * model reads batches in shared memory (LoadedModel.sharedBatches). `onScored` is told each batch's tiles as their scores
  * arrive, before the row is done (while the row's blocks are still cached: the read-ahead of the caller's next row may
  * evict them before the row ends).
- * long: one hot loop kept whole so V8 optimises one function; per segment it marks footprint validity, judges quality, then skips or batches each tile, sharing the row's counters.
  */
 export async function scanRow(
   ty: number,
@@ -205,17 +266,23 @@ export async function scanRow(
   const B = Math.max(1, options.batchSize ?? 8);
   const y0w = ty * T;
   const batches = new TileBatches(infer, B * C * S * S, options.sharedBatches === true, options.onScored);
-  let skipped = 0;
   const seg0 = plan.cellOffsetWork === 0 && plan.outCells > 1;
   const heatRow0 = seg0 ? Math.floor(y0w / plan.cellWork) : ty;
   const heatRows = seg0 ? Math.min(S / plan.cellWork, plan.heatHeight - heatRow0) : 1;
-  const heatValid = new Uint8Array(Math.max(0, heatRows) * plan.heatWidth);
   const F = plan.footCellWork;
   const footRow0 = Math.floor(y0w / F);
   const footRows = Math.max(0, Math.min(Math.floor(S / F), plan.footHeight - footRow0));
-  const footValid = new Uint8Array(footRows * plan.footWidth);
-  const poorBlocks: PoorBlock[] = [];
-  let blocksJudged = 0;
+  const row: RowState = {
+    y0w,
+    seg0,
+    heatValid: new Uint8Array(Math.max(0, heatRows) * plan.heatWidth),
+    footRow0,
+    footRows,
+    footValid: new Uint8Array(footRows * plan.footWidth),
+    poorBlocks: [],
+    blocksJudged: 0,
+    skipped: 0,
+  };
 
   const segments: [number, number][] = [];
   const from = options.tx0 ?? 0;
@@ -228,38 +295,8 @@ export async function scanRow(
     next = k + 1 < segments.length ? readSeg(segments[k + 1]) : undefined;
     if (!next) options.onLastRead?.();
     const [tx0, tx1] = segments[k];
-    const wx0 = tx0 * T;
-    // Footprint (and segmentation heatmap) validity for the cells this segment covers.
-    const fx0 = Math.floor(wx0 / F);
-    const fx1 = Math.min(plan.footWidth, Math.floor((wx0 + win.width) / F));
-    for (let r = 0; r < footRows; r++) {
-      const cy = footRow0 + r;
-      for (let cx = fx0; cx < fx1; cx++) {
-        if (win.allValid || cellValid(win, wx0, y0w, cx * F, cy * F, (cx + 1) * F, (cy + 1) * F, plan)) footValid[r * plan.footWidth + cx] = 1;
-      }
-    }
-    if (plan.quality) blocksJudged += judgeSegment(win, plan, ty, tx0, tx1, footRow0, footRows, footValid, poorBlocks);
-    if (seg0) heatValid.set(footValid.subarray(0, heatValid.length).map((v) => (v ? 1 : 0)));
-    for (let tx = tx0; tx < tx1; tx++) {
-      const ox = (tx - tx0) * T;
-      let any = win.allValid ? 1 : 0;
-      for (let y = 0; y < S && !any; y++) {
-        const r = y * win.width + ox;
-        for (let x = 0; x < S; x++)
-          if (win.valid[r + x]) {
-            any = 1;
-            break;
-          }
-      }
-      if (!any) {
-        skipped++;
-        continue;
-      }
-      if (!seg0) {
-        const m = plan.cellOffsetWork;
-        if (win.allValid || cellValid(win, wx0, y0w, tx * T + m, y0w + m, tx * T + m + T, y0w + m + T, plan)) heatValid[tx] = 1;
-      }
-      writeTileTensorFrom(win.rgb, win.valid, win.width, ox, win.allValid === true, card, batches.batch, batches.pending.length);
+    for (const tx of segmentTiles(win, plan, ty, tx0, tx1, row)) {
+      writeTileTensorFrom(win.rgb, win.valid, win.width, (tx - tx0) * T, win.allValid === true, card, batches.batch, batches.pending.length);
       batches.pending.push(tx);
       if (batches.pending.length === B) await batches.flush();
     }
@@ -271,14 +308,14 @@ export async function scanRow(
     tx1: to,
     tiles,
     tilesInferred: tiles.length,
-    tilesSkipped: skipped,
+    tilesSkipped: row.skipped,
     heatRow0,
     heatRows: Math.max(0, heatRows),
-    heatValid,
+    heatValid: row.heatValid,
     footRow0,
     footRows,
-    footValid,
-    poorBlocks,
-    blocksJudged,
+    footValid: row.footValid,
+    poorBlocks: row.poorBlocks,
+    blocksJudged: row.blocksJudged,
   };
 }
