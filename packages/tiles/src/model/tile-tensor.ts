@@ -68,7 +68,7 @@ export function writeTileTensorFrom(
   windowWidth: number,
   ox: number,
   allValid: boolean,
-  card: ModelCard,
+  card: Pick<ModelCard, 'input'>,
   out: Float32Array,
   slot: number,
 ): void {

@@ -3,6 +3,7 @@ import { describe, expect, it } from 'vitest';
 import type { LoadedModel } from './load-model';
 import { ModelPool, widenSecondStage } from './model-pool';
 import { OnnxThread } from './onnx-thread';
+import { packedWindows, packWindow, writeViews } from './window-tensors';
 import type { Verifier } from './verify-candidates';
 
 const MODELS = join(import.meta.dirname, '../../fixtures/models');
@@ -48,7 +49,7 @@ describe('ModelPool: one model on several models threads', () => {
       const one = await a.load(join(MODELS, 'redness-cls'));
       const pre = await a.load(join(MODELS, 'redness-cls'));
       const v = { model: one, prefilter: { model: pre } } as unknown as Verifier;
-      widenSecondStage(v, b);
+      await widenSecondStage(v, a, b);
       const pool = v.model as ModelPool;
       expect(pool).toBeInstanceOf(ModelPool);
       expect(v.prefilter!.model).toBeInstanceOf(ModelPool);
@@ -63,6 +64,19 @@ describe('ModelPool: one model on several models threads', () => {
       while (pool.size < 2) await new Promise((r) => setTimeout(r, 10));
       const got = await Promise.all(batches.map((x) => pool.infer(x, 2)));
       expect(got.map((s) => s.map((t) => [...t]))).toEqual(want);
+      // Both threads write the windows' tensors themselves once their module is in: packed windows score the same.
+      while (!pool.inferWindows) await new Promise((r) => setTimeout(r, 10));
+      const windows = packedWindows(2, S);
+      const rasters = [0, 1].map((k) => {
+        const rgb = Uint8Array.from({ length: 3 * S * S }, (_, i) => (i * 7 + k * 50) % 256);
+        return { width: S, height: S, rgb, valid: new Uint8Array(S * S).fill(1), allValid: true };
+      });
+      rasters.forEach((r, k) => packWindow(windows, k, r));
+      const tensor = new Float32Array(new SharedArrayBuffer(2 * 2 * 3 * S * S * 4));
+      rasters.forEach((r, k) => writeViews(r.rgb, r.valid, true, ['as_read', 'low_pass'], one.card, tensor, 2 * k));
+      const fromHere = (await one.infer(tensor, 4)).map((s) => [...s]);
+      const there = await Promise.all([0, 1, 2, 3].map(() => pool.inferWindows!(windows, 2, ['as_read', 'low_pass'])));
+      for (const s of there) expect(s.map((t) => [...t])).toEqual(fromHere);
       await pool.release();
       await (v.prefilter!.model as ModelPool).release();
     } finally {

@@ -5,6 +5,8 @@ import { parentPort } from 'node:worker_threads';
 import * as ort from 'onnxruntime-node';
 
 const sessions = new Map();
+/** window-tensors.ts's bundle, once the scanning thread has sent it: verifier windows are then written into tensors here. */
+let tensors;
 /**
  * Arrays batches in shared memory are copied into, free ones by length: onnxruntime refuses shared memory as input.
  * One per batch in flight: a second request is taken while the first one's run waits for its turn.
@@ -19,7 +21,15 @@ function plainCopy(data) {
   return p;
 }
 
-/** Hands a copy made by plainCopy back once its run is over. */
+/** A plain array of `len` floats with window `m.windows`' tensors written into it, each window once per view. */
+function windowTensors(m) {
+  const len = m.dims.reduce((a, b) => a * b, 1);
+  const p = plain.get(len)?.pop() ?? new Float32Array(len);
+  tensors.writePackedViews(m.windows, m.n, m.views, m.card, p);
+  return p;
+}
+
+/** Hands a copy made by plainCopy or windowTensors back once its run is over. */
 function release(copy, data) {
   if (copy === data) return;
   const free = plain.get(copy.length) ?? [];
@@ -40,13 +50,17 @@ async function answer(m) {
     sessions.set(m.session, s);
     return { meta: metadataOf(s) };
   }
+  if (m.type === 'tensors') {
+    tensors = await import(m.url);
+    return {};
+  }
   const s = sessions.get(m.session);
   if (m.type === 'release') {
     sessions.delete(m.session);
     await s?.release();
     return {};
   }
-  const copy = plainCopy(m.data);
+  const copy = m.windows ? windowTensors(m) : plainCopy(m.data);
   const input = new ort.Tensor('float32', copy, m.dims);
   const out = await s.run({ [m.input]: input }, [m.output]).finally(() => release(copy, m.data));
   const t = out[m.output];
@@ -55,7 +69,7 @@ async function answer(m) {
   input.dispose?.();
   t.dispose?.();
   // The input goes back too, for the next batch to be copied into; a batch in shared memory stays where it is.
-  if (m.data.buffer instanceof SharedArrayBuffer) return { data, dims: [...t.dims], transfer: [data.buffer] };
+  if (m.windows || m.data.buffer instanceof SharedArrayBuffer) return { data, dims: [...t.dims], transfer: [data.buffer] };
   return { data, dims: [...t.dims], input: m.data, transfer: [data.buffer, m.data.buffer] };
 }
 

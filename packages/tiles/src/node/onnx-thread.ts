@@ -4,6 +4,8 @@ import { scoresFromOutput } from '../model/tile-tensor';
 import { WorkerRequests } from './worker-requests';
 import { checkGraphAgainstCard, createSession, type LoadedModel, modelFiles, sessionOptions } from './load-model';
 import { takeOnnxWorker } from './onnx-thread-early';
+import type { PackedWindows, WindowModel } from './window-tensors';
+import type { WindowView } from '../verify/views';
 
 type Reply = { seq: number; ok: boolean; message?: string; meta?: unknown; data?: Float32Array; dims?: number[]; input?: Float32Array };
 
@@ -18,13 +20,27 @@ export class OnnxThread {
   private sessions = 0;
   /** Input buffers back from the thread, by length: a batch is copied into one and handed over (a new buffer a batch cost 3–6× as much). */
   private readonly spare = new Map<number, Float32Array[]>();
+  /** Whether the thread writes verifier windows' tensors itself (useWindowTensors). */
+  private windowTensors = false;
+
+  /**
+   * Has the thread import `bundle` (window-tensors.ts bundled), after which its models score packed windows
+   * (`inferWindows`), writing their tensors there rather than on the scanning thread. Resolves false when it cannot.
+   */
+  async useWindowTensors(bundle: URL): Promise<boolean> {
+    this.windowTensors ||= await this.request({ type: 'tensors', url: bundle.href }).then(
+      () => true,
+      () => false,
+    );
+    return this.windowTensors;
+  }
 
   request(m: Record<string, unknown>, transfer: ArrayBuffer[] = []): Promise<Reply> {
     return this.thread.request(m, transfer);
   }
 
   /** Loads `<dir>/model.onnx` under its card into this thread, as a {@link LoadedModel} whose `infer` runs here. */
-  async load(dir: string, options: { threads?: number; signal?: AbortSignal } = {}): Promise<LoadedModel> {
+  async load(dir: string, options: { threads?: number; signal?: AbortSignal } = {}): Promise<LoadedModel & Partial<WindowModel>> {
     // The graph is asked for at once, so that thread reads it while this one reads the card (and goes on, say
     // loading the JPEG decoder); a card that refuses it wins, and the session is released.
     const session = ++this.sessions;
@@ -48,10 +64,30 @@ export class OnnxThread {
     checkGraphAgainstCard(meta as InferenceSession, card, onnxPath);
     const S = card.input.size;
     const C = card.input.channels.length;
+    const thread = this;
+    const inferWindows = async (windows: PackedWindows, n: number, views: readonly WindowView[]) => {
+      const dims = [n * views.length, C, S, S];
+      const r = await this.request({
+        type: 'run',
+        session,
+        dims,
+        input: card.input.name,
+        output: card.output.name,
+        windows,
+        n,
+        views,
+        card: { input: card.input },
+      });
+      return scoresFromOutput(r.data!, r.dims!, card);
+    };
     return {
       card,
       dir: abs,
       sharedBatches: true,
+      /** Present once the thread writes windows' tensors itself. */
+      get inferWindows() {
+        return thread.windowTensors ? inferWindows : undefined;
+      },
       infer: async (batch, n) => {
         const len = n * C * S * S;
         const request = { type: 'run', session, dims: [n, C, S, S], input: card.input.name, output: card.output.name };

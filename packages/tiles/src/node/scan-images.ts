@@ -32,7 +32,7 @@ import { heatmapThreadBundle, writeHeatmapOnThread } from './heatmap-thread';
 import { loadModel, loadModelCard, type LoadedModel } from './load-model';
 import { ScanWorker } from './worker-pool';
 import { OnnxThread } from './onnx-thread';
-import { widenSecondStage } from './model-pool';
+import { widenSecondStage, windowTensorsBundle } from './model-pool';
 import { dropEarlyOnnxThread, startOnnxThreadEarly } from './onnx-thread-early';
 import { scanWorkerBundle } from './worker-bundle';
 import { loadVerifier, mapConcurrent, type Verifier, type VerifierWindow } from './verify-candidates';
@@ -299,8 +299,10 @@ interface ScanRun {
 async function startModels(run: ScanRun, nWorkers: number, opened: OpenedImage[]): Promise<void> {
   const { options, modelDir, card } = run;
   const bundle = nWorkers > 0 ? await scanWorkerBundle() : undefined;
-  // A long job's heatmap thread starts from a bundle too: built (or found fresh) while the first stage runs.
+  // A long job's heatmap thread and its models' threads' tensor writing start from bundles too: built (or found
+  // fresh) while the first stage runs.
   if (nWorkers > 0) void heatmapThreadBundle();
+  if (nWorkers > 0) void windowTensorsBundle();
   for (let i = 0; i < nWorkers; i++) {
     const worker = new ScanWorker(bundle);
     // A worker that cannot start is left out; this thread still does the work.
@@ -549,7 +551,8 @@ async function scanImage(run: ScanRun, o: OpenedImage, k: number, last: boolean)
     // The file's hash for the footprint, begun before the workers stop, runs beside tracing (this thread's alone).
     startFileSha256(path, options.signal);
     if (last) await stopWorkers(run.workers.map((w) => w.worker));
-    if (last && run.workers.length && run.verifier && options.verify !== false) widenSecondStage(run.verifier, (run.secondOnnx = new OnnxThread()));
+    if (last && run.workers.length && run.verifier && options.verify !== false)
+      await widenSecondStage(run.verifier, run.onnx!, (run.secondOnnx = new OnnxThread()));
     const result = await finishScannedImage(run, o, k, rows, keep);
     return { result, poorBlocks: rows.poorBlocks };
   } catch (err) {

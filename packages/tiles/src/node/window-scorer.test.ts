@@ -5,6 +5,7 @@ import type { VerifierViews } from '../verify/views';
 import type { LoadedModel } from './load-model';
 import type { Verifier } from './verify-candidates';
 import { BATCHES_IN_FLIGHT, SCORE_BATCH, WindowScorer } from './window-scorer';
+import { writePackedViews, type WindowModel } from './window-tensors';
 
 /** An 8-px classifier card: the tensor holds each pixel's R, G, B / 255 as they are (mean 0, std 1). */
 const card = parseModelCard({
@@ -126,6 +127,26 @@ describe('WindowScorer', () => {
   it('throws the model’s error from add or finish, and nothing is left unhandled', async () => {
     const { model } = fakeModel({ failAt: 2 });
     await expect(scoreAll(verifier(model, 0.5), ws)).rejects.toThrow('the models thread died');
+  });
+
+  it('hands packed windows to a model that writes their tensors itself, and gets the same scores', async () => {
+    const { model, log } = fakeModel();
+    let packedBatches = 0;
+    const inferWindows: WindowModel['inferWindows'] = async (p, n, views) => {
+      packedBatches++;
+      const batch = new Float32Array(n * views.length * 3 * 64);
+      writePackedViews(p, n, views, card, batch);
+      return model.infer(batch, n * views.length);
+    };
+    // Every other window with pixels of no data (its low-pass averages the valid ones only).
+    const masked = ws.map((w, i) => (i % 2 ? w : { ...w, valid: Uint8Array.from({ length: 64 }, (_, j) => (j % 3 === 1 ? 0 : 1)), allValid: false }));
+    const views: VerifierViews = { views: ['as_read', 'low_pass', 'flip_x'], combine: 'min' };
+    const here = await scoreAll(verifier(model, 0.3, views), masked);
+    const slots = log.batches.reduce((s, n) => s + n, 0);
+    expect(await scoreAll(verifier({ ...model, inferWindows } as LoadedModel, 0.3, views), masked)).toEqual(here);
+    expect(log.batches.reduce((s, n) => s + n, 0)).toBe(2 * slots);
+    expect(packedBatches).toBe(log.batches.length / 2);
+    expect(new Set(here).size).toBeGreaterThan(50);
   });
 
   it('scores nothing when given nothing', async () => {

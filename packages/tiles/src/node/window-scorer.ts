@@ -1,8 +1,8 @@
 import { TilesError } from '../errors';
 import type { LoadedModel } from './load-model';
-import { writeTileTensorFrom } from '../model/tile-tensor';
 import type { RgbRaster } from '../read/resample-area';
-import { applyView, combineViews, type WindowView } from '../verify/views';
+import { combineViews, type WindowView } from '../verify/views';
+import { packedWindows, packWindow, writeViews, type PackedWindows, type WindowModel } from './window-tensors';
 import type { Verifier } from './verify-candidates';
 
 /** Windows a batch holds: small batches keep the models' thread fed while this one reads the next windows. */
@@ -32,10 +32,12 @@ interface Pass {
 export class WindowScorer {
   private readonly passes: Pass[];
   private readonly cascade: boolean;
-  private readonly model: LoadedModel;
+  private readonly model: LoadedModel & Partial<WindowModel>;
   private readonly rasters: (RgbRaster | undefined)[] = [];
   private readonly running = new Map<number, number>();
   private readonly buffers: Float32Array[] = [];
+  /** Windows packed for a model that writes their tensors on its own thread, reused once their batch is answered. */
+  private readonly packs: PackedWindows[] = [];
   private inFlight = 0;
   private ended = false;
   private error: unknown;
@@ -102,13 +104,29 @@ export class WindowScorer {
     const len = SCORE_BATCH * V * channels.length * S * S;
     // Batches in shared memory when the model runs on another thread (it copies them there); a buffer is reused
     // once its batch is answered.
-    const batch = this.buffers.pop() ?? new Float32Array(this.model.sharedBatches ? new SharedArrayBuffer(len * 4) : new ArrayBuffer(len * 4));
-    ids.forEach((id, k) => writeViews(this.v, this.rasters[id]!, pass.views, batch, k * V));
+    let scored: Promise<Float32Array[]>;
+    let free: () => void;
+    const inferWindows = this.model.inferWindows;
+    if (inferWindows) {
+      // The models' thread writes the tensors: this one only packs the windows.
+      const packed = this.packs.pop() ?? packedWindows(SCORE_BATCH, S);
+      ids.forEach((id, k) => packWindow(packed, k, this.rasters[id]!));
+      scored = inferWindows(packed, ids.length, pass.views);
+      free = () => this.packs.push(packed);
+    } else {
+      const batch = this.buffers.pop() ?? new Float32Array(this.model.sharedBatches ? new SharedArrayBuffer(len * 4) : new ArrayBuffer(len * 4));
+      ids.forEach((id, k) => {
+        const r = this.rasters[id]!;
+        writeViews(r.rgb, r.valid, r.allValid === true, pass.views, this.v.card, batch, k * V);
+      });
+      scored = this.model.infer(batch, ids.length * V);
+      free = () => this.buffers.push(batch);
+    }
     pass.pending++;
     this.inFlight++;
-    this.model.infer(batch, ids.length * V).then(
+    scored.then(
       (scores) => {
-        this.buffers.push(batch);
+        free();
         this.answered(j, ids, scores);
       },
       (e) => {
@@ -150,16 +168,4 @@ export class WindowScorer {
     this.running.delete(id);
     this.onScore(id, score);
   }
-}
-
-/** Writes one window into batch slots `slot`, `slot + 1`, … once per view, each transformed into its view. */
-function writeViews(v: Verifier, r: RgbRaster, views: readonly WindowView[], batch: Float32Array, slot: number): void {
-  const S = v.card.input.size,
-    C = v.card.input.channels.length;
-  const allValid = r.allValid === true;
-  views.forEach((view, j) => {
-    // A window known valid everywhere skips the mask (the same values: its mask is all ones).
-    writeTileTensorFrom(r.rgb, r.valid, S, 0, allValid, v.card, batch, slot + j);
-    applyView(view, batch, (slot + j) * C * S * S, C, S, allValid ? undefined : r.valid);
-  });
 }
