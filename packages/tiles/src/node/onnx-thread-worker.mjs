@@ -21,11 +21,15 @@ function plainCopy(data) {
   return p;
 }
 
+/** Each session's card (its input block), sent with its first batch of windows. */
+const cards = new Map();
+
 /** A plain array of `len` floats with window `m.windows`' tensors written into it, each window once per view. */
 function windowTensors(m) {
   const len = m.dims.reduce((a, b) => a * b, 1);
   const p = plain.get(len)?.pop() ?? new Float32Array(len);
-  tensors.writePackedViews(m.windows, m.n, m.views, m.card, p);
+  if (m.card) cards.set(m.session, m.card);
+  tensors.writePackedViews(m.windows, m.n, m.views, cards.get(m.session), p);
   return p;
 }
 
@@ -57,6 +61,7 @@ async function answer(m) {
   const s = sessions.get(m.session);
   if (m.type === 'release') {
     sessions.delete(m.session);
+    cards.delete(m.session);
     await s?.release();
     return {};
   }

@@ -65,19 +65,13 @@ export class OnnxThread {
     const S = card.input.size;
     const C = card.input.channels.length;
     const thread = this;
+    // The card's input block goes with the first batch of windows only (the thread keeps it by session).
+    let cardSent = false;
     const inferWindows = async (windows: PackedWindows, n: number, views: readonly WindowView[]) => {
       const dims = [n * views.length, C, S, S];
-      const r = await this.request({
-        type: 'run',
-        session,
-        dims,
-        input: card.input.name,
-        output: card.output.name,
-        windows,
-        n,
-        views,
-        card: { input: card.input },
-      });
+      const first = cardSent ? {} : { card: { input: card.input } };
+      cardSent = true;
+      const r = await this.request({ type: 'run', session, dims, input: card.input.name, output: card.output.name, windows, n, views, ...first });
       return scoresFromOutput(r.data!, r.dims!, card);
     };
     return {

@@ -10,33 +10,38 @@ export interface WindowModel {
   inferWindows(windows: PackedWindows, n: number, views: readonly WindowView[]): Promise<Float32Array[]>;
 }
 
-/** Windows of `size`² pixels packed in shared memory for a models' thread: RGB, validity, and 1 where valid everywhere. */
+/**
+ * Windows of `size`² pixels packed in shared memory for a models' thread, one array (one view of shared memory costs
+ * a message less than three): `capacity` windows' RGB, then their validity, then 1 for each valid everywhere.
+ */
 export interface PackedWindows {
   size: number;
-  rgb: Uint8Array;
-  valid: Uint8Array;
-  allValid: Uint8Array;
+  capacity: number;
+  bytes: Uint8Array;
 }
 
 /** Room for `capacity` windows of `size`² pixels, in shared memory. */
 export function packedWindows(capacity: number, size: number): PackedWindows {
-  const px = size * size;
-  const buffer = new SharedArrayBuffer(capacity * (4 * px + 1));
+  return { size, capacity, bytes: new Uint8Array(new SharedArrayBuffer(capacity * (4 * size * size + 1))) };
+}
+
+/** Window k's RGB, validity and whether it is valid everywhere, in `p`. */
+function windowAt(p: PackedWindows, k: number): { rgb: Uint8Array; valid: Uint8Array; allValidAt: number } {
+  const px = p.size * p.size;
   return {
-    size,
-    rgb: new Uint8Array(buffer, 0, capacity * 3 * px),
-    valid: new Uint8Array(buffer, capacity * 3 * px, capacity * px),
-    allValid: new Uint8Array(buffer, capacity * 4 * px, capacity),
+    rgb: p.bytes.subarray(k * 3 * px, (k + 1) * 3 * px),
+    valid: p.bytes.subarray((3 * p.capacity + k) * px, (3 * p.capacity + k + 1) * px),
+    allValidAt: 4 * p.capacity * px + k,
   };
 }
 
 /** Copies window raster `r` (size² pixels) into slot `k` of `p`. */
 export function packWindow(p: PackedWindows, k: number, r: RgbRaster): void {
-  const px = p.size * p.size;
-  p.rgb.set(r.rgb.subarray(0, 3 * px), k * 3 * px);
-  p.allValid[k] = r.allValid === true ? 1 : 0;
+  const w = windowAt(p, k);
+  w.rgb.set(r.rgb.subarray(0, w.rgb.length));
+  p.bytes[w.allValidAt] = r.allValid === true ? 1 : 0;
   // A window valid everywhere is written without its mask.
-  if (!p.allValid[k]) p.valid.set(r.valid.subarray(0, px), k * px);
+  if (r.allValid !== true) w.valid.set(r.valid.subarray(0, w.valid.length));
 }
 
 /** Writes one window into batch slots `slot`, `slot + 1`, … once per view, each transformed into its view. */
@@ -60,8 +65,8 @@ export function writeViews(
 
 /** Writes the first `n` windows of `p` into `batch`, each once per view (window k's views from slot k × views). */
 export function writePackedViews(p: PackedWindows, n: number, views: readonly WindowView[], card: Pick<ModelCard, 'input'>, batch: Float32Array): void {
-  const px = p.size * p.size;
   for (let k = 0; k < n; k++) {
-    writeViews(p.rgb.subarray(k * 3 * px, (k + 1) * 3 * px), p.valid.subarray(k * px, (k + 1) * px), p.allValid[k] === 1, views, card, batch, k * views.length);
+    const w = windowAt(p, k);
+    writeViews(w.rgb, w.valid, p.bytes[w.allValidAt] === 1, views, card, batch, k * views.length);
   }
 }
