@@ -5,7 +5,7 @@ import type { GeoTiffSource } from '../read/open-geotiff-source';
 import type { HeatmapAccumulator } from '../scan/heatmap-accumulator';
 import type { PagedCells, PagedCellsOptions } from '../scan/paged-cells';
 import { cellToSourcePixel, footCellToSourcePixel, type ScanPlan } from '../scan/scan-plan';
-import { outlineRings } from '../vector/outline-rings';
+import { outlineRings, type InsideCells } from '../vector/outline-rings';
 import { simplifyRing } from '../vector/simplify-ring';
 import { traceCells, tracePlots } from '../vector/trace-plots';
 import type { ModelCard } from '../model/model-card';
@@ -236,20 +236,34 @@ async function secondStage(
   return { candidates, report, chips };
 }
 
+/** The cells of a paged grid holding `value`, a row at a time from its page arrays (outlineRings' InsideCells). */
+function cellsEqual(grid: PagedCells<Uint8Array>, value: number): InsideCells {
+  const edge = grid.pageEdge;
+  return {
+    fillRow(y, x0, x1, out) {
+      for (let px = Math.floor(x0 / edge); px * edge < x1; px++) {
+        const page = grid.page(px, Math.floor(y / edge));
+        const row = (y % edge) * edge - px * edge;
+        for (let x = Math.max(x0, px * edge); x < Math.min(x1, (px + 1) * edge); x++) out[x - x0 + 1] = page[row + x] === value ? 1 : 0;
+      }
+    },
+  };
+}
+
 /** The footprint (valid imagery of good quality) as WGS 84 polygons, its area, and the area judged poor (km²). */
 function footprintOf(foot: PagedCells<Uint8Array>, plan: ScanPlan, src: GeoTiffSource): { geometry: Polygonal; areaKm2: number; poorAreaKm2: number } {
   const footToLonLat = (x: number, y: number) => {
     const [px, py] = footCellToSourcePixel(plan, x, y);
     return src.pixelToWgs84(Math.min(px, src.width), Math.min(py, src.height));
   };
-  const rings = outlineRings((x, y) => foot.at(x, y) === 1, 0, 0, plan.footWidth, plan.footHeight).map((p) => ({
+  const rings = outlineRings(cellsEqual(foot, 1), 0, 0, plan.footWidth, plan.footHeight).map((p) => ({
     outer: simplifyRing(p.outer, 0.5, 0.02),
     holes: p.holes.map((h) => simplifyRing(h, 0.5, 0.02)),
   }));
   const geometry: Polygonal = gridToGeoJson(rings, footToLonLat) ?? { type: 'MultiPolygon', coordinates: [] };
   const areaKm2 = geodesicAreaM2(geometry) / 1e6;
   // Valid imagery of poor quality (cells marked 2 by the quality check) is not footprint: coverage counts it as a gap.
-  const poorRings = outlineRings((x, y) => foot.at(x, y) === 2, 0, 0, plan.footWidth, plan.footHeight);
+  const poorRings = outlineRings(cellsEqual(foot, 2), 0, 0, plan.footWidth, plan.footHeight);
   const poorGeom = poorRings.length
     ? gridToGeoJson(
         poorRings.map((p) => ({ outer: simplifyRing(p.outer, 0.5, 0.02), holes: p.holes.map((h) => simplifyRing(h, 0.5, 0.02)) })),

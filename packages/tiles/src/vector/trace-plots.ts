@@ -129,7 +129,11 @@ function plotOf(c: Component, width: number, label: PagedCells<Uint8Array>, s: n
   for (const cell of c.cells) label.set(cell, 2);
   if (area < o.minCells) return undefined;
   const tol = o.simplifyCells ?? 0.5;
-  const polygons = outlineRings((x, y) => box.filled[(y - c.minY + 1) * box.bw + (x - c.minX + 1)] === 1, c.minX, c.minY, c.maxX + 1, c.maxY + 1).map((p) => ({
+  // A row of the box, margins included, is the row outlineRings asks for (its cells from minX, a cell of margin each side).
+  const rows = {
+    fillRow: (y: number, _x0: number, _x1: number, out: Uint8Array) => out.set(box.filled.subarray((y - c.minY + 1) * box.bw, (y - c.minY + 2) * box.bw)),
+  };
+  const polygons = outlineRings(rows, c.minX, c.minY, c.maxX + 1, c.maxY + 1).map((p) => ({
     outer: simplifyRing(p.outer, tol),
     holes: p.holes.map((h) => simplifyRing(h, tol)),
   }));
