@@ -30,7 +30,7 @@ describe('ModelPool: one model on several models threads', () => {
     pool.join(Promise.resolve(fakeModel(scored, 1)));
     pool.join(Promise.reject(new Error('no thread')));
     await new Promise((r) => setTimeout(r, 0));
-    expect(pool.size).toBe(2);
+    expect(pool.lanes).toBe(2);
     const out = await Promise.all(Array.from({ length: 8 }, (_, i) => pool.infer(Float32Array.of(i, i + 0.5), 2)));
     expect(out.map((s) => [...s[0], ...s[1]])).toEqual(Array.from({ length: 8 }, (_, i) => [i, i + 0.5]));
     expect(scored).toEqual([4, 4]);
@@ -40,7 +40,7 @@ describe('ModelPool: one model on several models threads', () => {
     // A member batching otherwise (a copy where the pool shares) is released, not used.
     pool.join(Promise.resolve(fakeModel(scored, 1, 5, false)));
     await pool.release();
-    expect(pool.size).toBe(2);
+    expect(pool.lanes).toBe(2);
   });
 
   it('scores real batches on two threads exactly as on one, and the verifier and its prefilter each get a pool', async () => {
@@ -61,7 +61,7 @@ describe('ModelPool: one model on several models threads', () => {
       });
       const want = [];
       for (const x of batches) want.push((await one.infer(x, 2)).map((s) => [...s]));
-      while (pool.size < 2) await new Promise((r) => setTimeout(r, 10));
+      while (pool.lanes < 2) await new Promise((r) => setTimeout(r, 10));
       const got = await Promise.all(batches.map((x) => pool.infer(x, 2)));
       expect(got.map((s) => s.map((t) => [...t]))).toEqual(want);
       // Both threads write the windows' tensors themselves once their module is in: packed windows score the same.

@@ -27,8 +27,8 @@ export class ModelPool implements LoadedModel, Partial<WindowModel> {
     this.members = [{ model: first, pending: 0 }];
   }
 
-  /** Members scoring batches now. */
-  get size(): number {
+  /** Members scoring batches now: a scorer keeps as many times its batches in flight, so none waits for the next. */
+  get lanes(): number {
     return this.members.length;
   }
 

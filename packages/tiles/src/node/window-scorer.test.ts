@@ -87,6 +87,13 @@ describe('WindowScorer', () => {
     expect(log.maxInFlight).toBe(BATCHES_IN_FLIGHT);
   });
 
+  it('keeps BATCHES_IN_FLIGHT batches in flight for each models thread of a pool', async () => {
+    const { model, log } = fakeModel();
+    const out = await scoreAll(verifier({ ...model, lanes: 2 } as LoadedModel, 0.5), ws);
+    expect(out).toEqual(ws.map((w) => f(corners(w)[0])));
+    expect(log.maxInFlight).toBe(2 * BATCHES_IN_FLIGHT);
+  });
+
   it('with min over views led by as_read, sends a window to the next view only while every view so far reaches the threshold', async () => {
     const { model, log } = fakeModel();
     const thr = 0.4;

@@ -8,8 +8,9 @@ import type { Verifier } from './verify-candidates';
 /** Windows a batch holds: small batches keep the models' thread fed while this one reads the next windows. */
 export const SCORE_BATCH = 16;
 /**
- * Batches sent to the model and not answered yet. While they are scored this thread reads and writes the next
- * windows; with two the models' thread went idle whenever a run of reads took longer than two batches' scoring.
+ * Batches sent to the model and not answered yet, per models' thread scoring them (a ModelPool's lanes). While they
+ * are scored this thread reads and writes the next windows; with two the models' thread went idle whenever a run of
+ * reads took longer than two batches' scoring.
  */
 export const BATCHES_IN_FLIGHT = 3;
 
@@ -93,7 +94,8 @@ export class WindowScorer {
   private pump(): void {
     for (let j = this.passes.length - 1; j >= 0; j--) {
       const q = this.passes[j].queue;
-      while (this.inFlight < BATCHES_IN_FLIGHT && (q.length >= SCORE_BATCH || (q.length && this.closed(j)))) this.send(j, q.splice(0, SCORE_BATCH));
+      const limit = BATCHES_IN_FLIGHT * ((this.model as { lanes?: number }).lanes ?? 1);
+      while (this.inFlight < limit && (q.length >= SCORE_BATCH || (q.length && this.closed(j)))) this.send(j, q.splice(0, SCORE_BATCH));
     }
   }
 
