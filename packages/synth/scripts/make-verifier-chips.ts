@@ -8,7 +8,7 @@
  * roses, blossom, tarps, brassica, garlic, mulch) are added, since the first stage flags some only elsewhere.
  *   npx tsx packages/synth/scripts/make-verifier-chips.ts <modelDir> <outDir> [firstSeed=1300] [scenes=40] [--prefilter]
  * With --prefilter: the windows of the verifier's prefilter (card `verifier.prefilter`), at its GSD.
- * Environment: VCHIPS_GSD=lo,hi (scene GSD range), VCHIPS_VARIETY=wide (domain-randomised scenes),
+ * Environment: VCHIPS_GSD=lo,hi (scene GSD range), VCHIPS_VARIETY=wide or broad (domain-randomised scenes),
  * VCHIPS_PLOT_WINDOWS=n (n windows inside every plot too, found or not).
  */
 import { cpSync, mkdirSync, mkdtempSync, readFileSync, rmSync, writeFileSync } from 'node:fs';
