@@ -458,11 +458,13 @@ class ImageRows {
 const heatmapPart = (run: ScanRun, k: number) => join(run.tmp, `.heatmap-${k}.tif`);
 
 /** Tracing, the second stage (reporting its windows as progress) and the footprint of an image whose rows are scanned. */
-async function finishScannedImage(run: ScanRun, o: OpenedImage, k: number, rows: ImageRows, keep: number): Promise<ImageResult> {
+async function finishScannedImage(run: ScanRun, o: OpenedImage, k: number, rows: ImageRows, keep: number, last: boolean): Promise<ImageResult> {
   const { path, src, plan } = o;
   const { options, verifier } = run;
   await mkdir(run.tmp, { recursive: true });
-  const bundle = run.workers.length ? await heatmapThreadBundle() : undefined;
+  // Its thread takes the place of the worker threads, stopped after the last image's first stage (before, they still
+  // hold their memory).
+  const bundle = run.workers.length && last ? await heatmapThreadBundle() : undefined;
   const onVerify = (windowsDone: number, windowsTotal: number) =>
     options.onProgress?.({
       phase: 'verify',
@@ -553,7 +555,7 @@ async function scanImage(run: ScanRun, o: OpenedImage, k: number, last: boolean)
     if (last) await stopWorkers(run.workers.map((w) => w.worker));
     if (last && run.workers.length && run.verifier && options.verify !== false)
       await widenSecondStage(run.verifier, run.onnx!, (run.secondOnnx = new OnnxThread()));
-    const result = await finishScannedImage(run, o, k, rows, keep);
+    const result = await finishScannedImage(run, o, k, rows, keep, last);
     return { result, poorBlocks: rows.poorBlocks };
   } catch (err) {
     rows.acc.close();
