@@ -1,6 +1,7 @@
 // The heatmap thread's entry (write-heatmap.ts, writeHeatmapOnThread): reads a flushed heatmap grid from its file and
 // writes heatmap.tif, one request per thread.
 import { parentPort } from 'node:worker_threads';
+import { TilesError } from '../errors';
 import { PagedCells } from '../scan/paged-cells';
 import { type HeatmapFile, writeHeatmapFile } from './write-heatmap';
 
@@ -10,7 +11,9 @@ parentPort!.on('message', async (m: { seq: number; path: string; file: HeatmapFi
     await writeHeatmapFile(m.path, m.file, scores);
     parentPort!.postMessage({ seq: m.seq });
   } catch (e) {
-    parentPort!.postMessage({ seq: m.seq, error: String((e as Error)?.message ?? e) });
+    // A TilesError's code and path go back with its message, so the scan reports it as it would from this thread.
+    const t = e as TilesError;
+    parentPort!.postMessage({ seq: m.seq, error: String(t?.message ?? e), ...(t instanceof TilesError ? { code: t.code, path: t.path } : {}) });
   } finally {
     scores.close();
   }

@@ -39,6 +39,15 @@ describe('writeHeatmapOnThread', () => {
     }
   });
 
+  it("throws the thread's TilesError with its code, as writing here throws it", async () => {
+    const h = heat(300, 200, 4547);
+    (h.source as { acquired: string }).acquired = '2026:04:20 10:00:00'; // EXIF style: refused by writeGeoTiff
+    const refused = { code: 'TIANDI_E_BAD_WRITE_OPTIONS' };
+    await expect(writeHeatmap(join(dir, 'bad-here.tif'), h)).rejects.toMatchObject(refused);
+    await expect(writeHeatmapOnThread(join(dir, 'bad-there.tif'), h, await heatmapThreadBundle())).rejects.toMatchObject(refused);
+    h.scores.close();
+  });
+
   it('stops when aborted', async () => {
     const h = heat(600, 530, 4547);
     const ac = new AbortController();

@@ -1,10 +1,13 @@
 import { Worker } from 'node:worker_threads';
-import { throwIfAborted } from '../errors';
+import { throwIfAborted, TilesError, type TilesErrorCode } from '../errors';
 import type { ImageResult } from './finish-image';
 import { heatmapFile, writeHeatmap } from './write-heatmap';
 import { workerBundle } from './worker-bundle';
 import { withoutTsx } from './worker-pool';
 import { WorkerRequests } from './worker-requests';
+
+/** The heatmap thread's answer: nothing, or why it could not write the file. */
+type Reply = { seq: number; error?: string; code?: TilesErrorCode; path?: string };
 
 /** Memory the heatmap thread's pages may take (the writer reads 256 rows at a time, a row of pages and a half). */
 const THREAD_PAGE_BYTES = 4 << 20;
@@ -30,21 +33,19 @@ export function writeHeatmapOnThread(path: string, heat: ImageResult['heat'], bu
     return Promise.reject(e);
   }
   heat.scores.flush();
-  const thread = new WorkerRequests<{ seq: number; error?: string }>(
-    new Worker(bundle, { execArgv: withoutTsx(process.execArgv) }),
-    'heatmap thread',
-    (r) => r.error,
-  );
+  // Its error is thrown by threadDone (a TilesError keeping its code), not taken as the request's refusal.
+  const thread = new WorkerRequests<Reply>(new Worker(bundle, { execArgv: withoutTsx(process.execArgv) }), 'heatmap thread', () => undefined);
   const written = thread.request({ path, file: heatmapFile(heat.plan, heat.source), pages, cacheBytes: THREAD_PAGE_BYTES });
   return threadDone(thread, written, signal);
 }
 
 /** Waits for the heatmap thread's answer (or an abort, which ends the thread), then ends the thread. */
-async function threadDone(thread: WorkerRequests<{ seq: number }>, written: Promise<unknown>, signal?: AbortSignal): Promise<void> {
+async function threadDone(thread: WorkerRequests<Reply>, written: Promise<Reply>, signal?: AbortSignal): Promise<void> {
   const stop = () => void thread.terminate();
   signal?.addEventListener('abort', stop, { once: true });
   try {
-    await written;
+    const r = await written;
+    if (r.error !== undefined) throw r.code ? new TilesError(r.code, r.error, r.path) : new Error(r.error);
   } catch (e) {
     throwIfAborted(signal);
     throw e;
