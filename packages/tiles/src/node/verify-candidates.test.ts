@@ -90,6 +90,28 @@ describe('the verifier (second stage)', () => {
     expect(Buffer.compare(data, Buffer.from(bestWindow.raster.rgb))).toBe(0);
   });
 
+  it('on a long job (worker threads) scores on two models threads that write the tensors, and finds the same', async () => {
+    // A prefilter and views, so both stages and the views' transforms run on the models' threads.
+    const d = twoStage('long-job', {
+      threshold: 0,
+      prefilter: { model: 'prefilter', threshold: 0 },
+      views: { views: ['as_read', 'low_pass', 'flip_y'], combine: 'min' },
+    });
+    cpSync(join(MODELS, 'redness-cls'), join(d, 'prefilter'), { recursive: true });
+    const one = join(dir, 'long-job-1');
+    const two = join(dir, 'long-job-2');
+    await scanImages({ images: [fx.files.base], modelDir: d, outDir: one, workers: 1 });
+    const s = await scanImages({ images: [fx.files.base], modelDir: d, outDir: two, workers: 2, inThisThread: false });
+    expect(s.candidates).toBe(2);
+    // (heatmap.tif differs in float rounding between thread counts, as rows are added in another order.)
+    for (const f of ['candidates.geojson', 'footprint.geojson']) expect(readFileSync(join(two, f)).equals(readFileSync(join(one, f)))).toBe(true);
+    const c = readJson(join(two, 'candidates.geojson')).features.map((f: { properties: Record<string, unknown> }) => f.properties);
+    for (const p of c) {
+      expect(p.score_verify).toBeGreaterThan(0);
+      expect(readFileSync(join(two, p.chip as string)).equals(readFileSync(join(one, p.chip as string)))).toBe(true);
+    }
+  });
+
   it('drops the candidates its threshold rejects, and keeps the rest unchanged', async () => {
     const all = readJson(join(dir, 'keep-all/candidates.geojson')).features;
     const cut = (all[0].properties.score_verify + all[1].properties.score_verify) / 2;
