@@ -9,6 +9,7 @@ import {
   HEATMAP_CACHE_BYTES,
   heatmapBytes,
   KEPT_WRITES_IN_FLIGHT,
+  HELD_HEADROOM_BYTES,
   keptMemoryBytes,
   keptWriteBytes,
   LZW_THREAD_BYTES,
@@ -243,12 +244,12 @@ describe('memory plan', () => {
       const held = keptMemoryBytes(src, plan, threads, true);
       expect(held).toBeGreaterThanOrEqual(0);
       const used = BASE_BYTES + heatmapBytes(plan) + m.threads * (m.cacheBytes + keptWriteBytes(src, plan)) + (m.threads - 1) * WORKER_BYTES;
-      expect(used + held).toBeLessThanOrEqual(MEMORY_BUDGET_BYTES);
+      expect(used + held + (held > 0 ? HELD_HEADROOM_BYTES : 0)).toBeLessThanOrEqual(MEMORY_BUDGET_BYTES);
     }
-    // The 64-Mpx no-overview COG on one thread: room for most of its 256 decoded 512² blocks (201 MB), not all.
+    // The 64-Mpx no-overview COG on one thread: room for about half its 256 decoded 512² blocks (201 MB), the budget's last 64 MB left free.
     const cog = file(8192);
     const held = keptMemoryBytes(cog, planOf(cog), 1, true);
-    expect(held).toBeGreaterThan(140 << 20);
+    expect(held).toBeGreaterThan(90 << 20);
     expect(held).toBeLessThan(8192 * 8192 * 3);
     // A second thread's cache and heap come first; a thread that scans no rows holds none (the workers' blocks are in the file).
     expect(keptMemoryBytes(cog, planOf(cog), 2, true)).toBeLessThan(held);
