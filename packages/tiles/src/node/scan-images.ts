@@ -295,16 +295,13 @@ interface ScanRun {
   first?: EarlyWindow;
 }
 
-/** A job given several threads (asked for, or chosen for its size: defaultThreads). */
-const longJob = (run: ScanRun) => run.asked > 1;
-
 /**
  * Whether a long job's second stage runs on two models' threads and writes its heatmap on a thread of its own: they
- * start once the last image's first stage is over and take ~60 and ~25 MB of what its worker threads held (stopped
- * then) or its block cache (freed then, unless kept for the prefilter), also where the memory plan left the rows to
- * this thread alone (a wide striped file).
+ * start once the last image's first stage is over, its worker threads stopped, and take ~60 and ~25 MB of what those
+ * held. Not where the memory plan left the rows to this thread alone (a wide striped file): the blocks it holds for
+ * the second stage stay, and the two threads took the 1.6-Gpx striped file to 633 MB.
  */
-const secondStageThreads = (run: ScanRun, keep: number) => longJob(run) && (run.workers.length > 0 || keep === 0);
+const secondStageThreads = (run: ScanRun) => run.workers.length > 0;
 
 /** Starts the worker threads (each loading the model) and loads this thread's models and the verifier on their own thread. */
 async function startModels(run: ScanRun, nWorkers: number, opened: OpenedImage[]): Promise<void> {
@@ -312,8 +309,8 @@ async function startModels(run: ScanRun, nWorkers: number, opened: OpenedImage[]
   const bundle = nWorkers > 0 ? await scanWorkerBundle() : undefined;
   // A long job's heatmap thread and its models' threads' tensor writing start from bundles too: built (or found
   // fresh) while the first stage runs.
-  if (longJob(run)) void heatmapThreadBundle();
-  if (longJob(run)) void windowTensorsBundle();
+  if (nWorkers > 0) void heatmapThreadBundle();
+  if (nWorkers > 0) void windowTensorsBundle();
   for (let i = 0; i < nWorkers; i++) {
     const worker = new ScanWorker(bundle);
     // A worker that cannot start is left out; this thread still does the work.
@@ -336,7 +333,7 @@ async function startModels(run: ScanRun, nWorkers: number, opened: OpenedImage[]
       ? loadVerifier(modelDir, card, {
           cardOnly: options.verify === false,
           prefilter: options.prefilter,
-          threads: longJob(run) ? 1 : Math.max(1, options.workers ?? availableParallelism()),
+          threads: nWorkers > 0 ? 1 : Math.max(1, options.workers ?? availableParallelism()),
           signal: options.signal,
           load,
         })
@@ -474,7 +471,7 @@ async function finishScannedImage(run: ScanRun, o: OpenedImage, k: number, rows:
   const { options, verifier } = run;
   await mkdir(run.tmp, { recursive: true });
   // Not before the last image: the worker threads still hold their memory.
-  const bundle = last && secondStageThreads(run, keep) ? await heatmapThreadBundle() : undefined;
+  const bundle = last && secondStageThreads(run) ? await heatmapThreadBundle() : undefined;
   const onVerify = (windowsDone: number, windowsTotal: number) =>
     options.onProgress?.({
       phase: 'verify',
@@ -563,7 +560,7 @@ async function scanImage(run: ScanRun, o: OpenedImage, k: number, last: boolean)
     // The file's hash for the footprint, begun before the workers stop, runs beside tracing (this thread's alone).
     startFileSha256(path, options.signal);
     if (last) await stopWorkers(run.workers.map((w) => w.worker));
-    if (last && secondStageThreads(run, keep) && run.verifier && options.verify !== false)
+    if (last && secondStageThreads(run) && run.verifier && options.verify !== false)
       await widenSecondStage(run.verifier, run.onnx!, (run.secondOnnx = new OnnxThread()));
     const result = await finishScannedImage(run, o, k, rows, keep, last);
     return { result, poorBlocks: rows.poorBlocks };
