@@ -12,7 +12,7 @@ export interface PlotProps {
   area_m2: number;
   plant_count: number;
   flower_colours: string[];
-  /** Wide world only (scene option variety 'wide'). */
+  /** Wide and broad worlds only (scene option variety 'wide' or 'broad'). */
   sowing?: 'rows' | 'broadcast';
   intercrop?: 'maize' | 'beans' | 'fruit_trees';
 }
