@@ -2,10 +2,11 @@
  * Verifier chips for `npm run train:model`: scans training scenes with the stage-1 model through the full
  * scan pipeline (scanImages with the verifier off, at a fixed seed threshold of 0.084, below the card's, so
  * borderline candidates are seen too) and saves every window the verifier would look at, labelled by the truth:
- * `poppy` when a poppy plot lies within 0.3 m of the window centre, `background` when no plot touches the
- * window, left out otherwise. The windows come from the same reader and resampler as in use, so the
- * verifier trains on exactly what it will be shown. A few windows on every look-alike (flower beds, corn poppy,
- * roses, blossom, tarps, brassica, garlic, mulch) are added, since the first stage flags some only elsewhere.
+ * `poppy` when a poppy plot lies within 0.3 m of the window centre and no tree crown covers that centre,
+ * `background` when no plot touches the window, left out otherwise. The windows come from the same reader and
+ * resampler as in use, so the verifier trains on exactly what it will be shown. A few windows on every look-alike
+ * (flower beds, corn poppy, roses, blossom, tarps, brassica, garlic, mulch) are added, since the first stage flags
+ * some only elsewhere.
  *   npx tsx packages/synth/scripts/make-verifier-chips.ts <modelDir> <outDir> [firstSeed=1300] [scenes=40] [--prefilter]
  * With --prefilter: the windows of the verifier's prefilter (card `verifier.prefilter`), at its GSD.
  * Environment: VCHIPS_GSD=lo,hi (scene GSD range), VCHIPS_VARIETY=wide or broad (domain-randomised scenes),
@@ -16,6 +17,7 @@ import { tmpdir } from 'node:os';
 import { basename, join } from 'node:path';
 import sharp from 'sharp';
 import { loadModelCard, openGeoTiffSource, readVerifierWindow, scanImages, type VerifierWindow } from '@tiandi/tiles/node';
+import { underTreeCrown } from '../src/chips/under-crown';
 import { square } from '../src/eval/synthetic-positives';
 import { insideRing } from '../src/scene-layout';
 import { createPrng } from '../src/prng';
@@ -115,7 +117,9 @@ for (let seed = first; seed < first + n; seed++) {
   for (const v of windows) {
     const near = plots.some((p) => outlinesTouch([square(v.lonLat, 0.3)], p));
     const touches = near || plots.some((p) => outlinesTouch([square(v.lonLat, half)], p));
-    const cls = near ? 'poppy' : touches ? undefined : 'background';
+    // A window centred under a tree crown over a plot shows the crown: neither poppy nor a clean background.
+    const crown = near && underTreeCrown(w.scene.layout.objects, ...w.scene.georef.lonLatToScene(...v.lonLat));
+    const cls = near && !crown ? 'poppy' : touches ? undefined : 'background';
     if (!cls) {
       counts.skipped++;
       continue;
