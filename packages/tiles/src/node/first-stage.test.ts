@@ -1,19 +1,10 @@
 import { describe, expect, it } from 'vitest';
-import type { ModelCard } from '../model/model-card';
 import type { GeoTiffSource } from '../read/open-geotiff-source';
 import { scanPlan } from '../scan/scan-plan';
 import type { RowResult } from '../scan/scan-row';
 import { readFirstWindow, runFirstStage } from './first-stage';
 import type { LoadedModel } from './load-model';
-
-// A 16-px tile every 12 px at the file's own GSD, one score a tile.
-const card = {
-  gsd_m: 0.1,
-  tile_stride: 12,
-  task: 'tile-classifier',
-  input: { name: 'image', size: 16, channels: ['R', 'G', 'B'], scale: 255, mean: [0.5, 0.5, 0.5], std: [0.25, 0.25, 0.25] },
-  output: { stride: 16 },
-} as unknown as ModelCard;
+import { tinyTileCard as card } from '../testing/tiny-tile-card';
 
 /** A tiled source whose windows are grey, recording every window read. */
 function fakeSource(reads: string[]): GeoTiffSource {

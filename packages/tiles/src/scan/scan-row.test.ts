@@ -1,16 +1,7 @@
 import { describe, expect, it } from 'vitest';
-import type { ModelCard } from '../model/model-card';
 import { scanPlan } from './scan-plan';
 import { scanRow, type RowResult } from './scan-row';
-
-// A 16-px tile every 12 px at the file's own GSD, one score a tile.
-const card = {
-  gsd_m: 0.1,
-  tile_stride: 12,
-  task: 'tile-classifier',
-  input: { name: 'image', size: 16, channels: ['R', 'G', 'B'], scale: 255, mean: [0.5, 0.5, 0.5], std: [0.25, 0.25, 0.25] },
-  output: { stride: 16 },
-} as unknown as ModelCard;
+import { tinyTileCard as card } from '../testing/tiny-tile-card';
 
 describe('scanRow', () => {
   it("tells each batch's tiles as their scores arrive, every tile once, before the row is done", async () => {

@@ -173,18 +173,12 @@ class TileBatches {
 }
 
 /** What a row gathers from its segment windows besides the tiles it batches: validity, quality, skipped tiles. */
-interface RowState {
+type RowState = Pick<RowResult, 'heatValid' | 'footRow0' | 'footRows' | 'footValid' | 'poorBlocks' | 'blocksJudged'> & {
   y0w: number;
   /** A segmentation grid aligned with the tile origin: heatmap validity follows the footprint's rows. */
   seg0: boolean;
-  heatValid: Uint8Array;
-  footRow0: number;
-  footRows: number;
-  footValid: Uint8Array;
-  poorBlocks: PoorBlock[];
-  blocksJudged: number;
   skipped: number;
-}
+};
 
 /**
  * Marks the footprint (and heatmap) validity of the cells segment window `win` (tiles [tx0, tx1) of row `ty`) covers,
