@@ -52,8 +52,11 @@ export interface EarlyWindow {
  */
 export function readFirstWindow(src: GeoTiffSource, plan: ScanPlan): EarlyWindow | undefined {
   const [unit] = scanUnits(plan, swathTiles(src, plan));
-  if (!unit) return undefined;
-  const [ty, tx0, tx1] = unit;
+  return unit && readUnitWindow(src, plan, unit);
+}
+
+/** Begins reading the first segment window of scan unit [ty, tx0, tx1) (its error is thrown when that row is scanned). */
+function readUnitWindow(src: GeoTiffSource, plan: ScanPlan, [ty, tx0, tx1]: readonly number[]): EarlyWindow {
   const [box, w, h] = segmentWindow(plan, ty, tx0, Math.min(tx0 + SEGMENT_TILES, tx1));
   const win = src.readWindow(box, w, h);
   win.catch(() => undefined); // awaited, and its error thrown, when that row is scanned
@@ -87,12 +90,7 @@ async function runHere(job: FirstStageJob, units: [number, number, number][], cl
   let next = -1;
   const onLastRead = () => {
     next = claim(0);
-    if (next < 0) return;
-    const [nty, ntx0, ntx1] = units[next];
-    const [box, w, h] = segmentWindow(plan, nty, ntx0, Math.min(ntx0 + SEGMENT_TILES, ntx1));
-    const win = src.readWindow(box, w, h);
-    win.catch(() => undefined); // awaited, and its error thrown, when that row is scanned
-    ahead = { box, win };
+    if (next >= 0) ahead = readUnitWindow(src, plan, units[next]);
   };
   const infer = (b: Float32Array, n: number) => m.infer(b, n);
   // A row's scores all arrive before scanRow returns it, so `ty` is still that row's.

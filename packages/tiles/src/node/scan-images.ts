@@ -309,8 +309,10 @@ async function startModels(run: ScanRun, nWorkers: number, opened: OpenedImage[]
   const bundle = nWorkers > 0 ? await scanWorkerBundle() : undefined;
   // A long job's heatmap thread and its models' threads' tensor writing start from bundles too: built (or found
   // fresh) while the first stage runs.
-  if (nWorkers > 0) void heatmapThreadBundle();
-  if (nWorkers > 0) void windowTensorsBundle();
+  if (nWorkers > 0) {
+    void heatmapThreadBundle();
+    void windowTensorsBundle();
+  }
   for (let i = 0; i < nWorkers; i++) {
     const worker = new ScanWorker(bundle);
     // A worker that cannot start is left out; this thread still does the work.

@@ -33,7 +33,8 @@ interface Pass {
 export class WindowScorer {
   private readonly passes: Pass[];
   private readonly cascade: boolean;
-  private readonly model: LoadedModel & Partial<WindowModel>;
+  /** The verifier's model; a ModelPool also says how many models' threads (lanes) score its batches. */
+  private readonly model: LoadedModel & Partial<WindowModel> & { readonly lanes?: number };
   private readonly rasters: (RgbRaster | undefined)[] = [];
   private readonly running = new Map<number, number>();
   private readonly buffers: Float32Array[] = [];
@@ -94,7 +95,7 @@ export class WindowScorer {
   private pump(): void {
     for (let j = this.passes.length - 1; j >= 0; j--) {
       const q = this.passes[j].queue;
-      const limit = BATCHES_IN_FLIGHT * ((this.model as { lanes?: number }).lanes ?? 1);
+      const limit = BATCHES_IN_FLIGHT * (this.model.lanes ?? 1);
       while (this.inFlight < limit && (q.length >= SCORE_BATCH || (q.length && this.closed(j)))) this.send(j, q.splice(0, SCORE_BATCH));
     }
   }
