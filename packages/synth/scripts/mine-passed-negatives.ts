@@ -1,0 +1,97 @@
+/**
+ * Hard negatives for the verifier: the windows a (broader) prefilter lets through on synthetic TRAINING scenes where
+ * there is no poppy. Scans each scene through the full pipeline (first stage at the chips' fixed seed threshold 0.084,
+ * the given prefilter at the card's prefilter threshold) and saves every verifier window of a candidate that passed
+ * it, when the window touches no poppy plot, as `background` (with the current verifier's score in the manifest).
+ * Why: a prefilter trained on the broad world passes classic look-alikes (garlic, blossom, ornamental beds, roses,
+ * mulch, red roofs) that the verifier, shown them seldom before, keeps at 0.9 and over.
+ *   npx tsx packages/synth/scripts/mine-passed-negatives.ts <modelDir> <prefilterModelDir> <outDir> [firstSeed=1300] [scenes=40]
+ * <prefilterModelDir> holds the prefilter's model.json and model.onnx (the same input as the card's prefilter).
+ * Environment: VCHIPS_GSD=lo,hi and VCHIPS_VARIETY=wide or broad, as make-verifier-chips.ts (the same scenes per seed).
+ */
+import { cpSync, mkdirSync, mkdtempSync, readFileSync, rmSync, writeFileSync } from 'node:fs';
+import { tmpdir } from 'node:os';
+import { basename, join } from 'node:path';
+import sharp from 'sharp';
+import { loadModelCard, scanImages, type VerifierWindow } from '@tiandi/tiles/node';
+import { outlinesTouch } from '@tiandi/geo';
+import { square } from '../src/eval/synthetic-positives';
+import { createPrng } from '../src/prng';
+import { writeScene } from '../src/write-scene';
+
+type Ring = Array<[number, number]>;
+const [modelDir, prefilterDir, out, firstArg, nArg] = process.argv.slice(2);
+if (!modelDir || !prefilterDir || !out) throw new Error('usage: mine-passed-negatives.ts <modelDir> <prefilterModelDir> <outDir> [firstSeed] [scenes]');
+const first = Number(firstArg ?? 1300),
+  n = Number(nArg ?? 40);
+const card = await loadModelCard(modelDir);
+if (!card.verifier?.prefilter) throw new Error(`${modelDir}/model.json has no verifier.prefilter block`);
+const vcard = await loadModelCard(join(modelDir, card.verifier.model));
+const half = (vcard.input.size * vcard.gsd_m) / 2;
+rmSync(out, { recursive: true, force: true });
+mkdirSync(join(out, 'background'), { recursive: true });
+const work = mkdtempSync(join(tmpdir(), 'tiandi-hardneg-'));
+const fixed = prepareModel(work);
+const CRSS = ['EPSG:4522', 'EPSG:32648', 'EPSG:4326', 'EPSG:3857', 'EPSG:4544', 'EPSG:4490'];
+const manifest: object[] = [];
+let saved = 0;
+try {
+  for (let seed = first; seed < first + n; seed++) saved += await mineScene(seed);
+  writeFileSync(join(out, 'manifest.geojson'), JSON.stringify({ type: 'FeatureCollection', features: manifest }));
+} finally {
+  rmSync(work, { recursive: true, force: true });
+}
+console.log(`${saved} hard negative windows in ${out}`);
+
+/** A copy of the model with the given prefilter in place and the chips' fixed first-stage thresholds. */
+function prepareModel(dir: string): string {
+  const fixedDir = join(dir, 'model');
+  cpSync(modelDir, fixedDir, { recursive: true, filter: (p) => !basename(p).startsWith('.') });
+  const pre = card.verifier!.prefilter!.model;
+  rmSync(join(fixedDir, pre), { recursive: true, force: true });
+  cpSync(prefilterDir, join(fixedDir, pre), { recursive: true });
+  const json = JSON.parse(readFileSync(join(modelDir, 'model.json'), 'utf8'));
+  writeFileSync(join(fixedDir, 'model.json'), JSON.stringify({ ...json, thresholds: { high: 0.084, low: 0.0672, min_area_m2: 0.5 } }));
+  return fixedDir;
+}
+
+/** Renders one training scene, scans it and saves the passed windows that touch no poppy plot; returns how many. */
+async function mineScene(seed: number): Promise<number> {
+  // The same scene per seed as make-verifier-chips.ts (same PRNG draws for GSD, CRS and width).
+  const r = createPrng(seed * 11 + 3);
+  const [lo, hi] = (process.env.VCHIPS_GSD ?? '0.03,0.085').split(',').map(Number);
+  const gsdM = Math.round(r.range(lo, hi) * 1000) / 1000;
+  const v = process.env.VCHIPS_VARIETY;
+  const variety = v === 'wide' || v === 'broad' ? { variety: v as 'wide' | 'broad' } : {};
+  const w = await writeScene({ seed, gsdM, crs: r.pick(CRSS), widthPx: Math.round(r.range(140, 180) / gsdM), plotsPerHa: 5, ...variety }, work);
+  const truth = JSON.parse(readFileSync(w.truthPath, 'utf8')) as { features: Array<{ properties: { class: string }; geometry: { coordinates: Ring[] } }> };
+  const plots = truth.features.filter((f) => f.properties.class === 'poppy').map((f) => f.geometry.coordinates);
+  const windows: VerifierWindow[] = [];
+  // verify on: the prefilter rules candidates out first; the verifier's windows of those left are collected.
+  await scanImages({ images: [w.tifPath], modelDir: fixed, outDir: join(work, `scan-${seed}`), workers: 1, onVerifierWindow: (x) => windows.push(x) });
+  let k = 0;
+  for (const x of windows) {
+    if (plots.some((p) => outlinesTouch([square(x.lonLat, half)], p))) continue;
+    const file = join('background', `h${seed}-${k++}.png`);
+    await saveWindow(x, file);
+    manifest.push({
+      type: 'Feature',
+      properties: { file, class: 'background', seed, gsd_m: gsdM, candidate: x.candidateId, verifier_score: x.score },
+      geometry: { type: 'Point', coordinates: x.lonLat },
+    });
+  }
+  rmSync(w.tifPath, { force: true });
+  rmSync(join(work, `scan-${seed}`), { recursive: true, force: true });
+  console.log(`scene ${seed} (${gsdM} m): ${windows.length} passed windows, ${k} without poppy; total ${saved + k}`);
+  return k;
+}
+
+/** A window as the verifier was fed it (invalid pixels as the normalisation mean), as PNG. */
+async function saveWindow(x: VerifierWindow, file: string): Promise<void> {
+  const S = x.raster.width;
+  const rgb = Buffer.from(x.raster.rgb);
+  for (let i = 0; i < S * S; i++) if (!x.raster.valid[i]) for (let c = 0; c < 3; c++) rgb[i * 3 + c] = Math.round(vcard.input.mean[c] * vcard.input.scale);
+  await sharp(rgb, { raw: { width: S, height: S, channels: 3 } })
+    .png()
+    .toFile(join(out, file));
+}
