@@ -2,7 +2,7 @@ import { join } from 'node:path';
 import { Worker } from 'node:worker_threads';
 import { describe, expect, it } from 'vitest';
 import { OnnxThread } from './onnx-thread';
-import { dropEarlyOnnxThread, startOnnxThreadEarly, takeOnnxWorker } from './onnx-thread-early';
+import { dropEarlyOnnxThread, newOnnxWorker, startOnnxThreadEarly, takeOnnxWorker } from './onnx-thread-early';
 
 const MODELS = join(import.meta.dirname, '../../fixtures/models');
 
@@ -46,4 +46,29 @@ describe('the models thread started early', () => {
       await onnx.terminate();
     }
   });
+
+  it('is terminated only once onnxruntime has loaded there, so ending it at once cannot abort the process', async () => {
+    // Terminated while onnxruntime's native module initialised, the thread aborted the whole process (exit 134)
+    // about once in fifty runs; the fix waits for its answer to a request it can only read after its imports.
+    const seen: string[] = [];
+    startOnnxThreadEarly(() => {
+      const w = newOnnxWorker();
+      w.on('message', (m: { seq: number; ok: boolean }) => seen.push(`reply ${m.seq} ${m.ok}`));
+      w.once('exit', () => seen.push('exit'));
+      return w;
+    });
+    await dropEarlyOnnxThread();
+    expect(seen).toEqual(['reply -1 true', 'exit']);
+
+    const onnx = new OnnxThread();
+    const worker = takeOnnxWorkerOf(onnx);
+    const order: string[] = [];
+    worker.on('message', (m: { seq: number }) => order.push(`reply ${m.seq}`));
+    worker.once('exit', () => order.push('exit'));
+    await onnx.terminate();
+    expect(order).toEqual(['reply -1', 'exit']);
+  });
 });
+
+/** The thread an OnnxThread runs on (its requests' worker), to watch what it answers. */
+const takeOnnxWorkerOf = (onnx: OnnxThread): Worker => (onnx as unknown as { thread: { worker: Worker } }).thread.worker;

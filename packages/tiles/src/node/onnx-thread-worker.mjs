@@ -49,6 +49,8 @@ const metadataOf = (s) => ({
 });
 
 async function answer(m) {
+  // Answered once this module's imports (onnxruntime's native module) are done: only then may it be terminated.
+  if (m.type === 'loaded') return {};
   if (m.type === 'load') {
     const s = await ort.InferenceSession.create(m.path, m.options);
     sessions.set(m.session, s);

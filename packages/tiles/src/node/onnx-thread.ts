@@ -3,7 +3,7 @@ import type { InferenceSession } from 'onnxruntime-node';
 import { scoresFromOutput } from '../model/tile-tensor';
 import { WorkerRequests } from './worker-requests';
 import { checkGraphAgainstCard, createSession, type LoadedModel, modelFiles, sessionOptions } from './load-model';
-import { takeOnnxWorker } from './onnx-thread-early';
+import { endOnnxWorker, takeOnnxWorker } from './onnx-thread-early';
 import type { PackedWindows, WindowModel } from './window-tensors';
 import type { WindowView } from '../verify/views';
 
@@ -103,7 +103,10 @@ export class OnnxThread {
     };
   }
 
-  terminate(): Promise<void> {
-    return this.thread.terminate();
+  /** Ends the thread, once onnxruntime has loaded there (endOnnxWorker says why). */
+  async terminate(): Promise<void> {
+    const { worker, dead } = this.thread;
+    this.thread.dead ??= new Error('terminated');
+    await endOnnxWorker(worker, dead !== undefined);
   }
 }
