@@ -25,6 +25,7 @@ import {
   lzwThreadFits,
   memoryPlan,
   reducedLevelFactor,
+  secondStageThreadsFit,
   scanUnits,
   swathTiles,
 } from './thread-plan';
@@ -246,7 +247,7 @@ function thresholdsFor(card: ModelCard, threshold: number | undefined): ModelCar
  * hides behind real work; shorter jobs need no workers. Fewer threads when their block caches would not fit the
  * memory budget (wide striped files), and this thread scans too when the workers alone would be one.
  */
-function planThreads(opened: OpenedImage[], options: ScanImagesOptions): { threads: number; nWorkers: number; here: boolean; asked: number } {
+function planThreads(opened: OpenedImage[], options: ScanImagesOptions): { threads: number; nWorkers: number; here: boolean; asked: number; widened: boolean } {
   const images = opened.map((o) => ({ mpx: (o.src.width * o.src.height) / 1e6, compression: o.src.layout.compression }));
   const cores = availableParallelism();
   const asked = Math.max(1, options.workers ?? defaultThreads(images, cores));
@@ -255,10 +256,12 @@ function planThreads(opened: OpenedImage[], options: ScanImagesOptions): { threa
   const away = options.inThisThread === false || (options.inThisThread === undefined && leaveRowsToWorkers(images, cores) && fit(false) > 1);
   if (away) {
     const threads = fit(false);
-    return { threads, nWorkers: threads, here: false, asked };
+    return { threads, nWorkers: threads, here: false, asked, widened: false };
   }
   const threads = fit(true);
-  return { threads, nWorkers: Math.min(threads - 1, maxRows - 1), here: true, asked };
+  // Rows left to this thread alone by the memory plan, several threads asked for: the second stage may still use them.
+  const widened = threads === 1 && opened.length > 0 && opened.every((o) => secondStageThreadsFit(o.plan, asked, cores));
+  return { threads, nWorkers: Math.min(threads - 1, maxRows - 1), here: true, asked, widened };
 }
 
 /** Everything the images of one scan share: options, model, threads, and progress so far. */
@@ -273,6 +276,8 @@ interface ScanRun {
   here: boolean;
   /** Threads asked for (or chosen for the job's size) before the memory plan had its say. */
   asked: number;
+  /** The plan left the rows to this thread alone, but the second stage gets its threads (secondStageThreadsFit). */
+  widened: boolean;
   workers: { worker: ScanWorker; ready: Promise<boolean> }[];
   /** The thread this one's models (first stage, prefilter, verifier) run on. */
   onnx?: OnnxThread;
@@ -298,10 +303,11 @@ interface ScanRun {
 /**
  * Whether a long job's second stage runs on two models' threads and writes its heatmap on a thread of its own: they
  * start once the last image's first stage is over, its worker threads stopped, and take ~60 and ~25 MB of what those
- * held. Not where the memory plan left the rows to this thread alone (a wide striped file): the blocks it holds for
- * the second stage stay, and the two threads took the 1.6-Gpx striped file to 633 MB.
+ * held. Also where the memory plan left the rows to this thread alone (a wide striped file), when more threads were
+ * asked for: they take the memory of the first stage's block cache and LZW thread, and the blocks this thread holds
+ * for the second stage leave room for them (keptMemoryBytes; without that the 1.6-Gpx striped file reached 633 MB).
  */
-const secondStageThreads = (run: ScanRun) => run.workers.length > 0;
+const secondStageThreads = (run: ScanRun) => run.workers.length > 0 || run.widened;
 
 /** Starts the worker threads (each loading the model) and loads this thread's models and the verifier on their own thread. */
 async function startModels(run: ScanRun, nWorkers: number, opened: OpenedImage[]): Promise<void> {
@@ -335,7 +341,7 @@ async function startModels(run: ScanRun, nWorkers: number, opened: OpenedImage[]
       ? loadVerifier(modelDir, card, {
           cardOnly: options.verify === false,
           prefilter: options.prefilter,
-          threads: nWorkers > 0 ? 1 : Math.max(1, options.workers ?? availableParallelism()),
+          threads: nWorkers > 0 || run.widened ? 1 : Math.max(1, options.workers ?? availableParallelism()),
           signal: options.signal,
           load,
         })
@@ -373,7 +379,7 @@ async function prepareReducedLevel(
  * level stays cached (`cached`). Undefined when the first stage reads an overview, or the temp folder lacks room
  * for a quarter of the level.
  */
-async function prepareKeptBlocks(run: ScanRun, src: GeoTiffSource, plan: ScanPlan, k: number, cached: boolean): Promise<KeepSpec | undefined> {
+async function prepareKeptBlocks(run: ScanRun, src: GeoTiffSource, plan: ScanPlan, k: number, cached: boolean, lzw: boolean): Promise<KeepSpec | undefined> {
   const L = keptLevel(src, plan);
   const level0 = L === src.levels[0];
   // At most a quarter of the temp folder's free space, and the level's size decoded, shared by the threads.
@@ -382,7 +388,7 @@ async function prepareKeptBlocks(run: ScanRun, src: GeoTiffSource, plan: ScanPla
   const path = join(tmpdir(), `tiandi-level-${process.pid}-${k}-kept.bin`);
   const inFlightBytes = keptWriteBytes(src, plan);
   // Those this thread keeps stay in memory, as decoded, while the memory plan leaves room (no copy, no file).
-  const memoryBytes = keptMemoryBytes(src, plan, run.threads, run.here);
+  const memoryBytes = keptMemoryBytes(src, plan, run.threads, run.here, { lzw, secondStage: secondStageThreads(run) });
   if (
     !(await src.keepBlocks(path, true, limitBytes, inFlightBytes, memoryBytes).then(
       () => true,
@@ -529,12 +535,12 @@ async function scanImage(run: ScanRun, o: OpenedImage, k: number, last: boolean)
   src.setCacheBytes(Math.max(keep, cacheBytes));
   // Kept blocks cover the prefilter's windows too (read at full resolution and averaged, the same bytes as the
   // reduced level's): the reduced level is built only when blocks cannot be kept.
-  const kept = await prepareKeptBlocks(run, src, plan, k, keep > 0);
+  // A striped LZW file left to this thread alone: most of each band's strips are decoded on a thread of their own.
+  const lzwFits = run.here && run.threads === 1 && lzwThreadFits(src, plan, run.asked, availableParallelism());
+  const kept = await prepareKeptBlocks(run, src, plan, k, keep > 0, lzwFits);
   const reduced = kept ? undefined : await prepareReducedLevel(run, src, plan, k, keep);
   const rows = new ImageRows(run, o, k);
-  // A striped LZW file left to this thread alone: most of each band's strips are decoded on a thread of their own.
-  const lzw =
-    run.here && run.threads === 1 && lzwThreadFits(src, plan, run.asked, availableParallelism()) ? await LzwThread.start().catch(() => undefined) : undefined;
+  const lzw = lzwFits ? await LzwThread.start().catch(() => undefined) : undefined;
   src.decodeStripsWith(lzw);
   try {
     await runFirstStage({
@@ -558,6 +564,9 @@ async function scanImage(run: ScanRun, o: OpenedImage, k: number, last: boolean)
     // Tracing and the heatmap need memory of their own: decoded blocks are not needed any more (unless kept
     // for the prefilter), nor, after the last image, the worker threads (their heaps, caches and sessions).
     if (!keep) src.setCacheBytes(0);
+    // Nor the LZW thread: its memory goes to the second stage's threads.
+    src.decodeStripsWith(undefined);
+    await lzw?.terminate();
     if (reduced) src.useReducedLevel();
     // The file's hash for the footprint, begun before the workers stop, runs beside tracing (this thread's alone).
     startFileSha256(path, options.signal);
@@ -709,7 +718,7 @@ export async function scanImages(options: ScanImagesOptions): Promise<ScanSummar
   // Batches of about 2 MB of input: activations of a big model grow with the batch, per thread.
   const batchSize = options.batchSize ?? Math.max(1, Math.min(8, Math.floor((2 << 20) / (card.input.channels.length * card.input.size ** 2 * 4))));
   const thresholds = thresholdsFor(card, options.threshold);
-  const { threads, nWorkers, here, asked } = planThreads(opened, options);
+  const { threads, nWorkers, here, asked, widened } = planThreads(opened, options);
   const run: ScanRun = {
     options,
     modelDir,
@@ -719,6 +728,7 @@ export async function scanImages(options: ScanImagesOptions): Promise<ScanSummar
     threads,
     here,
     asked,
+    widened,
     workers: [],
     images: opened.length,
     tilesTotal: opened.reduce((s, o) => s + o.plan.tilesAcross * o.plan.tilesDown, 0),

@@ -253,18 +253,60 @@ export function memoryPlan(
   return { threads: 1, cacheBytes: Math.max(16 << 20, Math.min(want, free - (here ? 0 : WORKER_BYTES) - writes)) };
 }
 
+/** Threads a scan runs beside its scanning ones that the blocks it holds in memory must leave room for. */
+export interface ThreadsAside {
+  /** The LZW thread, through the first stage ({@link LZW_THREAD_BYTES}). */
+  lzw?: boolean;
+  /** A second models' thread and the heatmap's thread, through the second stage ({@link SECOND_STAGE_THREADS_BYTES}). */
+  secondStage?: boolean;
+}
+
 /**
  * Bytes of kept blocks (kept-blocks.ts) the scanning thread may hold in memory as decoded rather than write to the
- * kept file and read back: what the memory budget leaves once the plan's base, heatmap, every thread's block cache
- * and kept writes, the worker threads and {@link HELD_HEADROOM_BYTES} are counted (about 100 MB for a 64-Mpx file on one thread), or 0 when this
- * thread scans no rows (`here` false: its second stage reads what the worker threads kept, in the file) or the scan
- * keeps no blocks. Past it blocks go to the file, so memory stays bounded whatever the image's size.
+ * kept file and read back: what the memory budget leaves, less {@link HELD_HEADROOM_BYTES}, in the stage that needs
+ * more: the first (the plan's base, heatmap, every thread's block cache and kept writes, the worker threads, the
+ * LZW thread) or the second (base, heatmap and its own threads, once the block caches are freed; the held blocks stay
+ * until it ends). About 100 MB for a 64-Mpx file on one thread; 0 when this thread scans no rows (`here` false: its
+ * second stage reads what the worker threads kept, in the file) or the scan keeps no blocks. Past it blocks go to
+ * the file, so memory stays bounded whatever the image's size.
  */
-export function keptMemoryBytes(src: GeoTiffSource, plan: ScanPlan, threads: number, here: boolean, budget = MEMORY_BUDGET_BYTES): number {
+export function keptMemoryBytes(
+  src: GeoTiffSource,
+  plan: ScanPlan,
+  threads: number,
+  here: boolean,
+  aside: ThreadsAside = {},
+  budget = MEMORY_BUDGET_BYTES,
+): number {
   if (!here || !keptLevel(src, plan)) return 0;
   const m = memoryPlan(src, plan, threads, here, budget);
-  const used = BASE_BYTES + heatmapBytes(plan) + m.threads * (m.cacheBytes + keptWriteBytes(src, plan)) + (m.threads - 1) * WORKER_BYTES;
-  return Math.max(0, budget - used - HELD_HEADROOM_BYTES);
+  const first =
+    BASE_BYTES +
+    heatmapBytes(plan) +
+    m.threads * (m.cacheBytes + keptWriteBytes(src, plan)) +
+    (m.threads - 1) * WORKER_BYTES +
+    (aside.lzw ? LZW_THREAD_BYTES : 0);
+  const second = BASE_BYTES + heatmapBytes(plan) + (aside.secondStage ? SECOND_STAGE_THREADS_BYTES : 0);
+  return Math.max(0, budget - Math.max(first, second) - HELD_HEADROOM_BYTES);
+}
+
+/**
+ * Memory of a long job's second-stage threads: a second models' thread with the verifier's and prefilter's sessions
+ * loaded and scoring (model-pool.ts: one such thread measured +79 MB RSS, two +136) and the thread writing the
+ * heatmap (heatmap-thread.ts, ~25 MB).
+ */
+export const SECOND_STAGE_THREADS_BYTES = 88 << 20;
+
+/**
+ * Whether a job whose rows the memory plan left to this thread alone (a wide striped file: its tile row of strips
+ * leaves room for one scanning thread) still runs its second stage on two models' threads, writing its heatmap on a
+ * thread of its own, as a job whose worker threads scanned does: when several threads were asked for (or chosen for
+ * the job's size), a second core is there, and those threads fit the budget once the first stage's block cache is
+ * freed. The blocks this thread holds for the second stage give way to them ({@link keptMemoryBytes}).
+ */
+export function secondStageThreadsFit(plan: ScanPlan, asked: number, cores: number, budget = MEMORY_BUDGET_BYTES): boolean {
+  if (asked < 2 || cores < 2) return false;
+  return BASE_BYTES + heatmapBytes(plan) + SECOND_STAGE_THREADS_BYTES + HELD_HEADROOM_BYTES <= budget;
 }
 
 /**
