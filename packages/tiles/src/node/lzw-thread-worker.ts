@@ -1,23 +1,22 @@
 import { parentPort } from 'node:worker_threads';
-import { lzwDecode } from '../read/lzw-decode';
+import { decodeStrip, type StripJob } from '../read/strip-away';
 
-/** A job: LZW strips packed one after another in `packed` (strip k is [ends[k - 1], ends[k])), each of `expected` bytes decoded. */
+/** A job: strips packed one after another in `packed` (strip k is [ends[k - 1], ends[k])), decoded as `job` says. */
 interface Job {
   seq: number;
   packed: Uint8Array;
   ends: number[];
-  expected: number;
+  job: StripJob;
 }
 
-// Decodes the strips of each job in turn and hands their buffers back (transferred, not copied).
+// Decodes (and, when asked, converts) the strips of each job in turn and hands their buffers back (transferred, not copied).
 const port = parentPort!;
 port.on('message', (m: Job) => {
   try {
-    const raws = m.ends.map((end, k) => lzwDecode(m.packed.subarray(k ? m.ends[k - 1] : 0, end), m.expected));
-    port.postMessage(
-      { seq: m.seq, raws },
-      raws.map((r) => r.buffer as ArrayBuffer),
-    );
+    const done = m.ends.map((end, k) => decodeStrip(m.packed.subarray(k ? m.ends[k - 1] : 0, end), m.job, k));
+    const buffers = new Set<ArrayBuffer>();
+    for (const d of done) for (const a of 'raw' in d ? [d.raw] : [d.rgb, d.valid]) if (a) buffers.add(a.buffer as ArrayBuffer);
+    port.postMessage({ seq: m.seq, done }, [...buffers]);
   } catch (err) {
     port.postMessage({ seq: m.seq, error: (err as Error).message ?? String(err) });
   }

@@ -6,11 +6,19 @@ import { writeGeoTiff } from '../write/index';
 import { openGeoTiffSource } from '../read/open-geotiff-source';
 import { gdal, gdalAvailable } from '../testing/gdal-available';
 import { LzwThread } from './lzw-thread';
+import type { StripJob } from '../read/strip-away';
 
 const W = 900;
 const H = 500;
 let dir: string;
 const files: Record<string, string> = {};
+/** Striped copies: name, GDAL compression, predictor. */
+const CASES = [
+  ['lzw-1', 'LZW', '1'],
+  ['lzw-2', 'LZW', '2'],
+  ['deflate-2', 'DEFLATE', '2'],
+  ['none', 'NONE', '1'],
+] as const;
 
 beforeAll(async () => {
   dir = mkdtempSync(join(tmpdir(), 'tiandi-lzw-thread-'));
@@ -36,28 +44,46 @@ beforeAll(async () => {
   });
   if (!gdalAvailable()) return;
   // Strips of 5 rows (7 to a band of 32+ rows, the last band shorter), with and without the horizontal predictor.
-  for (const predictor of ['1', '2']) {
-    files[predictor] = join(dir, `striped-${predictor}.tif`);
-    gdal('gdal_translate', ['-q', '-co', 'TILED=NO', '-co', 'BLOCKYSIZE=5', '-co', 'COMPRESS=LZW', '-co', `PREDICTOR=${predictor}`, tiled, files[predictor]]);
+  for (const [name, compress, predictor] of CASES) {
+    files[name] = join(dir, `striped-${name}.tif`);
+    gdal('gdal_translate', [
+      '-q',
+      '-co',
+      'TILED=NO',
+      '-co',
+      'BLOCKYSIZE=5',
+      '-co',
+      `COMPRESS=${compress}`,
+      '-co',
+      `PREDICTOR=${predictor}`,
+      tiled,
+      files[name],
+    ]);
   }
 }, 60_000);
 
 afterAll(() => rmSync(dir, { recursive: true, force: true }));
 
 describe('LzwThread', () => {
-  for (const predictor of ['1', '2']) {
-    it(`decodes half of each band of LZW strips to the same pixels as this thread (predictor ${predictor})`, async (ctx) => {
-      if (!files[predictor]) return ctx.skip();
+  for (const [name] of CASES) {
+    it(`decodes and converts most of each band of strips to the same pixels and validity as this thread (${name})`, async (ctx) => {
+      if (!files[name]) return ctx.skip();
       const [alone, helped] = await Promise.all([
-        openGeoTiffSource(files[predictor], { cacheBytes: 64 << 20 }),
-        openGeoTiffSource(files[predictor], { cacheBytes: 64 << 20 }),
+        openGeoTiffSource(files[name], { cacheBytes: 64 << 20 }),
+        openGeoTiffSource(files[name], { cacheBytes: 64 << 20 }),
       ]);
       const thread = await LzwThread.start();
       const lzw = {
         calls: 0,
+        converted: 0,
         acquire: () => thread.acquire(),
         release: () => thread.release(),
-        lzw: (s: Uint8Array[], n: number) => (lzw.calls++, thread.lzw(s, n)),
+        decode: async (s: Uint8Array[], job: StripJob) => {
+          lzw.calls++;
+          const done = await thread.decode(s, job);
+          lzw.converted += done.filter((d) => 'rgb' in d).length;
+          return done;
+        },
       };
       helped.decodeStripsWith(lzw);
       try {
@@ -70,8 +96,9 @@ describe('LzwThread', () => {
           expect(Buffer.compare(Buffer.from(b.rgb), Buffer.from(a.rgb))).toBe(0);
           expect(Buffer.compare(Buffer.from(b.valid), Buffer.from(a.valid))).toBe(0);
         }
-        // Bands were handed to the thread, and the same strips were counted as decoded.
+        // Bands were handed to the thread, their strips converted there, and the same strips counted as decoded.
         expect(lzw.calls).toBeGreaterThan(0);
+        expect(lzw.converted).toBeGreaterThan(lzw.calls);
         expect(helped.blocksDecoded()).toBe(alone.blocksDecoded());
       } finally {
         await thread.terminate();

@@ -1,5 +1,6 @@
 import { Worker } from 'node:worker_threads';
 import type { StripDecoder } from '../read/level-reader';
+import type { StripDone, StripJob } from '../read/strip-away';
 import { workerBundle } from './worker-bundle';
 import { withoutTsx } from './worker-pool';
 import { WorkerRequests } from './worker-requests';
@@ -11,13 +12,14 @@ import { WorkerRequests } from './worker-requests';
 export const LZW_BANDS_IN_FLIGHT = 3;
 
 /**
- * A thread that LZW-decodes strips for the thread scanning a striped file (level-reader's {@link StripDecoder}):
- * a wide striped file's tile row of strips leaves memory for one scanning thread only, whose LZW decoding was about
- * two fifths of its work, the second core mostly idle. This thread holds no block cache, no model: a Node heap
- * and the strips of at most {@link LZW_BANDS_IN_FLIGHT} bands (thread-plan's `LZW_THREAD_BYTES`).
+ * A thread that decodes strips for the thread scanning a striped file (level-reader's {@link StripDecoder}): a wide
+ * striped file's tile row of strips leaves memory for one scanning thread only, whose decoding (LZW or deflate, the
+ * predictor, the conversion to RGB: read/strip-away.ts) was about half its work, the second core mostly idle. This
+ * thread holds no block cache, no model: a Node heap and the strips of at most {@link LZW_BANDS_IN_FLIGHT} bands
+ * (thread-plan's `STRIP_THREAD_BYTES`).
  */
 export class LzwThread implements StripDecoder {
-  private readonly thread: WorkerRequests<{ seq: number; raws?: Uint8Array[]; error?: string }>;
+  private readonly thread: WorkerRequests<{ seq: number; done?: StripDone[]; error?: string }>;
   /** Bands holding room, and bands waiting for it. */
   private held = 0;
   private readonly waiting: ((ok: boolean) => void)[] = [];
@@ -26,7 +28,7 @@ export class LzwThread implements StripDecoder {
     this.thread = new WorkerRequests(
       worker,
       'LZW thread',
-      (r) => (r.raws ? undefined : (r.error ?? 'LZW decoding failed')),
+      (r) => (r.done ? undefined : (r.error ?? 'strip decoding failed')),
       () => {
         for (const w of this.waiting.splice(0)) w(false);
       },
@@ -58,13 +60,17 @@ export class LzwThread implements StripDecoder {
   }
 
   lzw(strips: Uint8Array[], expected: number): Promise<Uint8Array[]> {
+    return this.decode(strips, { compression: 5, expected }).then((done) => done.map((d) => ('raw' in d ? d.raw : new Uint8Array(0))));
+  }
+
+  decode(strips: Uint8Array[], job: StripJob): Promise<StripDone[]> {
     // One copy of the strips, handed over: a view posted as it is would copy the whole buffer it is part of.
     const ends: number[] = [];
     let n = 0;
     for (const s of strips) ends.push((n += s.length));
     const packed = new Uint8Array(n);
     strips.forEach((s, k) => packed.set(s, k ? ends[k - 1] : 0));
-    return this.thread.request({ packed, ends, expected }, [packed.buffer]).then((r) => r.raws!);
+    return this.thread.request({ packed, ends, job }, [packed.buffer]).then((r) => r.done!);
   }
 
   async terminate(): Promise<void> {

@@ -22,7 +22,7 @@ import {
   jpegScaleFactor,
   keptMemoryBytes,
   keptWriteBytes,
-  lzwThreadFits,
+  stripThreadFits,
   memoryPlan,
   reducedLevelFactor,
   secondStageThreadsFit,
@@ -536,7 +536,7 @@ async function scanImage(run: ScanRun, o: OpenedImage, k: number, last: boolean)
   // Kept blocks cover the prefilter's windows too (read at full resolution and averaged, the same bytes as the
   // reduced level's): the reduced level is built only when blocks cannot be kept.
   // A striped LZW file left to this thread alone: most of each band's strips are decoded on a thread of their own.
-  const lzwFits = run.here && run.threads === 1 && lzwThreadFits(src, plan, run.asked, availableParallelism());
+  const lzwFits = run.here && run.threads === 1 && stripThreadFits(src, plan, run.asked, availableParallelism());
   const kept = await prepareKeptBlocks(run, src, plan, k, keep > 0, lzwFits);
   const reduced = kept ? undefined : await prepareReducedLevel(run, src, plan, k, keep);
   const rows = new ImageRows(run, o, k);

@@ -12,8 +12,10 @@ import {
   HELD_HEADROOM_BYTES,
   keptMemoryBytes,
   keptWriteBytes,
-  LZW_THREAD_BYTES,
-  lzwThreadFits,
+  STRIP_THREAD_BYTES,
+  SECOND_STAGE_THREADS_BYTES,
+  secondStageThreadsFit,
+  stripThreadFits,
   WORKER_BYTES,
   KEEP_LEVEL_BYTES,
   keepLevelBytes,
@@ -259,18 +261,53 @@ describe('memory plan', () => {
     expect(keptMemoryBytes(withOverview, planOf(withOverview), 1, true)).toBe(0);
   });
 
-  it('gives a striped LZW file left to one thread a thread decoding strips, when more were asked for and its memory fits', () => {
+  it('gives a striped LZW, deflate or uncompressed file left to one thread a thread decoding strips, when more were asked for and its memory fits', () => {
     const striped = file(40000, false);
     const plan = planOf(striped);
-    expect(lzwThreadFits(striped, plan, 2, 2)).toBe(true);
-    expect(BASE_BYTES + heatmapBytes(plan) + memoryPlan(striped, plan, 2).cacheBytes + keptWriteBytes(striped, plan) + LZW_THREAD_BYTES).toBeLessThanOrEqual(
+    expect(stripThreadFits(striped, plan, 2, 2)).toBe(true);
+    for (const compression of [1, 8, 32946]) {
+      const other = { ...striped, layout: { ...striped.layout, compression } } as unknown as GeoTiffSource;
+      expect(stripThreadFits(other, plan, 2, 2)).toBe(true);
+    }
+    // Not PackBits or ZSTD (decoded here only).
+    expect(stripThreadFits({ ...striped, layout: { ...striped.layout, compression: 50000 } } as unknown as GeoTiffSource, plan, 2, 2)).toBe(false);
+    expect(BASE_BYTES + heatmapBytes(plan) + memoryPlan(striped, plan, 2).cacheBytes + keptWriteBytes(striped, plan) + STRIP_THREAD_BYTES).toBeLessThanOrEqual(
       MEMORY_BUDGET_BYTES,
     );
     // One thread asked for, one core, a tiled file (its threads scan), or a striped file so wide its cache takes the rest.
-    expect(lzwThreadFits(striped, plan, 1, 2)).toBe(false);
-    expect(lzwThreadFits(striped, plan, 2, 1)).toBe(false);
-    expect(lzwThreadFits(file(40000), planOf(file(40000)), 2, 2)).toBe(false);
-    expect(lzwThreadFits(file(100000, false), planOf(file(100000, false)), 2, 2)).toBe(false);
+    expect(stripThreadFits(striped, plan, 1, 2)).toBe(false);
+    expect(stripThreadFits(striped, plan, 2, 1)).toBe(false);
+    expect(stripThreadFits(file(40000), planOf(file(40000)), 2, 2)).toBe(false);
+    expect(stripThreadFits(file(100000, false), planOf(file(100000, false)), 2, 2)).toBe(false);
+  });
+
+  it("leaves room in both stages for the threads beside a striped file's one scanning thread: the strip thread, then the second stage's", () => {
+    for (const mask of ['none', 'alpha']) {
+      const striped = file(40000, false, mask);
+      const plan = planOf(striped);
+      const m = memoryPlan(striped, plan, 2);
+      expect(m.threads).toBe(1);
+      expect(secondStageThreadsFit(plan, 2, 2)).toBe(true);
+      const held = keptMemoryBytes(striped, plan, 1, true, { lzw: true, secondStage: true });
+      // The first stage: base, heatmap, one tile row of strips, kept writes, the strip thread; the second: base, heatmap, its threads.
+      const first = BASE_BYTES + heatmapBytes(plan) + m.cacheBytes + keptWriteBytes(striped, plan) + STRIP_THREAD_BYTES;
+      const second = BASE_BYTES + heatmapBytes(plan) + SECOND_STAGE_THREADS_BYTES;
+      expect(first).toBeLessThanOrEqual(MEMORY_BUDGET_BYTES);
+      expect(Math.max(first, second) + held + (held > 0 ? HELD_HEADROOM_BYTES : 0)).toBeLessThanOrEqual(MEMORY_BUDGET_BYTES);
+    }
+    // Without the strip thread counted, the file without validity bytes would hold ~21 MB of blocks beside it.
+    const striped = file(40000, false);
+    expect(keptMemoryBytes(striped, planOf(striped), 1, true)).toBeGreaterThan(16 << 20);
+    expect(keptMemoryBytes(striped, planOf(striped), 1, true, { lzw: true, secondStage: true })).toBe(0);
+    // A 64-Mpx file on one thread gives its held blocks to the second stage's threads when it gets them.
+    const small = file(8192);
+    const alone = keptMemoryBytes(small, planOf(small), 1, true);
+    const widened = keptMemoryBytes(small, planOf(small), 1, true, { secondStage: true });
+    expect(widened).toBeLessThan(alone);
+    expect(widened).toBeGreaterThan(0);
+    // One thread asked for, or one core: the second stage stays on one models' thread.
+    expect(secondStageThreadsFit(planOf(striped), 1, 2)).toBe(false);
+    expect(secondStageThreadsFit(planOf(striped), 2, 1)).toBe(false);
   });
 
   it('leaves every row to worker threads only on jobs of 1 000 Mpx or more, with two cores or more', () => {

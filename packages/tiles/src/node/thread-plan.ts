@@ -1,4 +1,5 @@
 import { STRIP_BAND_ROWS } from '../read/level-reader';
+import { AWAY_COMPRESSIONS } from '../read/strip-away';
 import type { GeoTiffSource } from '../read/open-geotiff-source';
 import { HeatmapAccumulator } from '../scan/heatmap-accumulator';
 import { PagedCells } from '../scan/paged-cells';
@@ -255,7 +256,7 @@ export function memoryPlan(
 
 /** Threads a scan runs beside its scanning ones that the blocks it holds in memory must leave room for. */
 export interface ThreadsAside {
-  /** The LZW thread, through the first stage ({@link LZW_THREAD_BYTES}). */
+  /** The strip thread, through the first stage ({@link STRIP_THREAD_BYTES}). */
   lzw?: boolean;
   /** A second models' thread and the heatmap's thread, through the second stage ({@link SECOND_STAGE_THREADS_BYTES}). */
   secondStage?: boolean;
@@ -285,7 +286,7 @@ export function keptMemoryBytes(
     heatmapBytes(plan) +
     m.threads * (m.cacheBytes + keptWriteBytes(src, plan)) +
     (m.threads - 1) * WORKER_BYTES +
-    (aside.lzw ? LZW_THREAD_BYTES : 0);
+    (aside.lzw ? STRIP_THREAD_BYTES : 0);
   const second = BASE_BYTES + heatmapBytes(plan) + (aside.secondStage ? SECOND_STAGE_THREADS_BYTES : 0);
   return Math.max(0, budget - Math.max(first, second) - HELD_HEADROOM_BYTES);
 }
@@ -315,24 +316,22 @@ export function secondStageThreadsFit(plan: ScanPlan, asked: number, cores: numb
  */
 export const HELD_HEADROOM_BYTES = 64 << 20;
 
-/** Memory of the LZW thread (lzw-thread.ts): its Node heap, and the strips of the three bands at most it shares (read, and most decoded there). */
-export const LZW_THREAD_BYTES = 32 << 20;
+/** Memory of the strip thread (lzw-thread.ts): its Node heap, and the strips of the three bands at most it shares (read, decoded and converted there). */
+export const STRIP_THREAD_BYTES = 32 << 20;
 
 /**
- * Whether a striped LZW file that the plan leaves to one thread (a tile row of wide strips fills the memory a second
- * scanning thread would need) gets a thread decoding most of each band's strips: when more threads were asked for
- * (`asked`), a core is there for it, and the plan has its memory left. LZW decoding was about two fifths of that
- * one thread's work, the second core mostly idle.
+ * Whether a striped file that the plan leaves to one thread (a tile row of wide strips fills the memory a second
+ * scanning thread would need) gets a thread decoding most of each band's strips (LZW, deflate or uncompressed, with
+ * their predictor and conversion to RGB: read/strip-away.ts): when more threads were asked for (`asked`), a core is
+ * there for it, and the plan has its memory left. Decoding was about half of that one thread's work, the second core
+ * mostly idle.
  */
-export function lzwThreadFits(src: GeoTiffSource, plan: ScanPlan, asked: number, cores: number): boolean {
-  if (src.layout.tiled || src.layout.compression !== LZW || asked < 2 || cores < 2) return false;
+export function stripThreadFits(src: GeoTiffSource, plan: ScanPlan, asked: number, cores: number): boolean {
+  if (src.layout.tiled || !AWAY_COMPRESSIONS.has(src.layout.compression) || asked < 2 || cores < 2) return false;
   const m = memoryPlan(src, plan, asked);
   if (m.threads > 1) return false;
-  return BASE_BYTES + heatmapBytes(plan) + m.cacheBytes + keptWriteBytes(src, plan) + LZW_THREAD_BYTES <= MEMORY_BUDGET_BYTES;
+  return BASE_BYTES + heatmapBytes(plan) + m.cacheBytes + keptWriteBytes(src, plan) + STRIP_THREAD_BYTES <= MEMORY_BUDGET_BYTES;
 }
-
-/** TIFF Compression 5. */
-const LZW = 5;
 
 /** TIFF Compression 7: JPEG, decoded by libjpeg-turbo (sharp) on the thread pool, not on the scanning thread. */
 const JPEG = 7;

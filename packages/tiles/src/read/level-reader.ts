@@ -8,6 +8,7 @@ import { hasValidity, toMaskBlock, toRgbBlock, type RgbBlock } from './rgb-block
 import { DecodeBuffers } from './decode-buffers';
 import { ones, RegionPool } from './region-pool';
 import { reduceBlock, reducedGeometry, ReducedLevelFile } from './reduced-level';
+import { AWAY_COMPRESSIONS, convertsAway, type StripDone, type StripJob } from './strip-away';
 import { KeptBlockFile } from './kept-blocks';
 import { scaledJpegDecoder } from './jpeg-scaled';
 
@@ -40,13 +41,13 @@ export interface LevelReader {
   keepUnder(x0: number, y0: number, x1: number, y1: number): void;
   /** Closes the kept blocks' file (removing it when this reader created it). */
   dropKept(): Promise<void>;
-  /** From now on, hands part of each band of LZW strips to `d` (another thread) while this one decodes the rest; undefined: none. */
+  /** From now on, hands part of each band of LZW, deflate or uncompressed strips to `d` (another thread) while this one decodes the rest; undefined: none. */
   decodeStripsWith(d: StripDecoder | undefined): void;
   setCacheBytes(bytes: number): void;
   clear(): void;
 }
 
-/** Decodes LZW strips on another thread (node/lzw-thread.ts). */
+/** Decodes strips on another thread (node/lzw-thread.ts). */
 export interface StripDecoder {
   /**
    * Waits for room for one more band (its strips and their decoded halves stay bounded); false when the thread is
@@ -54,8 +55,8 @@ export interface StripDecoder {
    */
   acquire(): Promise<boolean>;
   release(): void;
-  /** Decodes each of `strips` into `expected` bytes (fewer when a strip ends early, as {@link lzwDecode}). */
-  lzw(strips: Uint8Array[], expected: number): Promise<Uint8Array[]>;
+  /** Decodes each of `strips` as `job` says (read/strip-away.ts: converted into RGB and validity when it asks). */
+  decode(strips: Uint8Array[], job: StripJob): Promise<StripDone[]>;
 }
 
 /**
@@ -109,9 +110,6 @@ interface ReaderContext {
   kept?: Kept;
   strips?: StripDecoder;
 }
-
-/** TIFF Compression 5. */
-const LZW = 5;
 
 const rowsOf = (info: IfdInfo, by: number) => Math.min(info.blockHeight, info.height - by * info.blockHeight);
 
@@ -261,7 +259,7 @@ function joinStrips(parts: RgbBlock[], into: (n: number) => Uint8Array): RgbBloc
 }
 
 /**
- * Decodes band `band` of `perBand` consecutive strips into one block; a band of LZW strips shared with the LZW
+ * Decodes band `band` of `perBand` consecutive strips into one block; a band of strips shared with the strip
  * thread (when there is one) first waits for its room, before its strips are read.
  */
 async function decodeBand(
@@ -272,7 +270,7 @@ async function decodeBand(
   into: (n: number) => Uint8Array,
   sig?: AbortSignal,
 ): Promise<RgbBlock> {
-  const d = ctx.strips && info.compression === LZW && perBand > 1 ? ctx.strips : undefined;
+  const d = ctx.strips && AWAY_COMPRESSIONS.has(info.compression) && perBand > 1 ? ctx.strips : undefined;
   if (!d || !(await d.acquire())) return decodeBandHere(ctx, info, band, perBand, into, sig);
   try {
     return await decodeBandHere(ctx, info, band, perBand, into, sig, d);
@@ -340,22 +338,29 @@ async function decodeBandInPlace(
     return together ? together.chunk.subarray(off - together.lo, off - together.lo + Number(info.byteCounts[s])) : (await readBlockBytes(ctx, info, s, sig))!;
   };
   // The band's later strips decoded on another thread meanwhile, when there is one and it has room.
-  const { mid, away } = await decodeAway(d, info, s0, s1, bytesOf);
+  const { mid, away } = await decodeAway(d, info, s0, s1, bytesOf, ctx);
   let r = 0;
   for (let s = s0; s < s1; s++) {
     const rows = rowsOf(info, s);
-    const raw =
-      s < mid || !away
-        ? await decodeRaw(ctx, info, await bytesOf(s), layout, rows, into)
-        : await decodeRaw(
-            ctx,
-            info,
-            new Uint8Array(0),
-            layout,
-            rows,
-            into,
-            away.then((raws) => raws[s - mid]),
-          );
+    const from = s < mid || !away ? undefined : away.then((done) => done[s - mid]);
+    const done = from && (await from.catch(() => undefined));
+    if (done && 'rgb' in done) {
+      // Converted there by the same functions: copied into the band.
+      rgb.set(done.rgb, w * r * 3);
+      if (valid && done.valid) valid.set(done.valid, w * r);
+      r += rows;
+      continue;
+    }
+    // Decoded there (short, or not to be converted) or failed: checked, undone and converted here, as any strip.
+    const raw = await decodeRaw(
+      ctx,
+      info,
+      from ? new Uint8Array(0) : await bytesOf(s),
+      layout,
+      rows,
+      into,
+      from?.then((x) => (x as { raw: Uint8Array }).raw),
+    );
     checkSamples(ctx, info, info.samples, rows, [raw]);
     toRgbBlock(info, [raw], rows, ctx.noData, { rgb: rgb.subarray(w * r * 3, w * (r + rows) * 3), valid: valid?.subarray(w * r, w * (r + rows)) ?? null });
     r += rows;
@@ -366,25 +371,41 @@ async function decodeBandInPlace(
 }
 
 /**
- * The share of a band's LZW strips decoded on the other thread: this thread still converts every strip into the
- * band and does the rest of the scan, so an even split left the other thread idle two thirds of the time (320-Mpx
- * striped crop, profiled: 4.2 s of LZW there, 3.2 s here beside 10 s of other work).
+ * The share of a band's strips decoded on the other thread: this thread still does the rest of the scan (and,
+ * before the other thread converted its strips too, converted every strip into the band), so an even split left the
+ * other thread idle two thirds of the time (320-Mpx striped LZW crop, profiled: 4.2 s of LZW there, 3.2 s here
+ * beside 10 s of other work).
  */
 export const LZW_AWAY_SHARE = 0.75;
 
-/** LZW strips a band may hand to another thread: its last {@link LZW_AWAY_SHARE} (this thread converts every strip into the band). */
+/**
+ * Strips a band may hand to another thread: its last {@link LZW_AWAY_SHARE}, decoded there and, where the predictor
+ * and byte order allow (convertsAway), converted into RGB and validity there too.
+ */
 async function decodeAway(
   d: StripDecoder | undefined,
   info: IfdInfo,
   s0: number,
   s1: number,
   bytesOf: (s: number) => Promise<Uint8Array>,
-): Promise<{ mid: number; away?: Promise<Uint8Array[]> }> {
-  if (!d || info.compression !== LZW || s1 - s0 < 2) return { mid: s1 };
+  ctx: ReaderContext,
+): Promise<{ mid: number; away?: Promise<StripDone[]> }> {
+  if (!d || !AWAY_COMPRESSIONS.has(info.compression) || s1 - s0 < 2) return { mid: s1 };
   const mid = s0 + Math.max(1, Math.floor((s1 - s0) * (1 - LZW_AWAY_SHARE)));
   const strips: Uint8Array[] = [];
-  for (let s = mid; s < s1; s++) strips.push(await bytesOf(s));
-  const away = d.lzw(strips, blockBytes(layoutOf(info, info.samples)));
+  const rows: number[] = [];
+  for (let s = mid; s < s1; s++) {
+    strips.push(await bytesOf(s));
+    rows.push(rowsOf(info, s));
+  }
+  const { blockWidth, samples, bitsPerSample, photometric, alphaSample, compression, predictor } = info;
+  const job: StripJob = { compression, expected: blockBytes(layoutOf(info, samples)) };
+  if (convertsAway(info, ctx.bigEndian))
+    Object.assign(job, {
+      rows,
+      convert: { info: { blockWidth, samples, bitsPerSample, photometric, alphaSample, compression }, predictor, noData: ctx.noData },
+    });
+  const away = d.decode(strips, job);
   away.catch(() => undefined); // awaited, and its error reported as a corrupt block, strip by strip
   return { mid, away };
 }

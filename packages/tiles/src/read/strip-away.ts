@@ -1,0 +1,60 @@
+import { undoHorizontalPredictor } from './codecs';
+import type { IfdInfo } from './ifd-info';
+import { inflateInto } from './inflate-into';
+import { lzwDecode } from './lzw-decode';
+import { toRgbBlock } from './rgb-block';
+
+/**
+ * Strips decoded away from the thread scanning a striped file (node/lzw-thread.ts): decompressed, their predictor
+ * undone and converted to RGB and validity there, by the same functions the scanning thread would run, so that
+ * thread only copies them into their band.
+ */
+
+/** Compressions a strip thread decodes: none, LZW, deflate (both tags). */
+export const AWAY_COMPRESSIONS: ReadonlySet<number> = new Set([1, 5, 8, 32946]);
+
+/** What a strip is converted with: its IFD's block layout and colour, predictor (1 or 2) and nodata value. */
+export interface StripConvert {
+  info: Pick<IfdInfo, 'blockWidth' | 'samples' | 'bitsPerSample' | 'photometric' | 'alphaSample' | 'compression'>;
+  predictor: number;
+  noData?: number;
+}
+
+/** A job of strips: how they are compressed, the bytes a whole strip decodes to, and each strip's rows. */
+export interface StripJob {
+  compression: number;
+  expected: number;
+  /** Rows of each strip (needed to convert it). */
+  rows?: number[];
+  /** Absent: the strips come back as decoded, before the predictor. */
+  convert?: StripConvert;
+}
+
+/** A strip converted into its band's pixels, or (not to be converted, or decoded short: refused by the scanning thread) as decoded. */
+export type StripDone = { rgb: Uint8Array; valid: Uint8Array | null } | { raw: Uint8Array };
+
+/** Decompresses one strip: what the scanning thread's decoder for `compression` gives. */
+function decompress(bytes: Uint8Array, compression: number, expected: number): Uint8Array {
+  if (compression === 5) return lzwDecode(bytes, expected);
+  if (compression === 8 || compression === 32946) return inflateInto(bytes, new Uint8Array(expected));
+  if (compression === 1) return bytes.slice();
+  throw new Error(`compression ${compression} is not decoded on the strip thread`);
+}
+
+/** Strip `k` of a job, decoded and, when asked and whole, converted (level-reader's decodeRaw then toRgbBlock). */
+export function decodeStrip(bytes: Uint8Array, job: StripJob, k: number): StripDone {
+  const raw = decompress(bytes, job.compression, job.expected);
+  const c = job.convert;
+  const rows = job.rows?.[k];
+  if (!c || rows === undefined) return { raw };
+  const { blockWidth: w, samples, bitsPerSample: bps } = c.info;
+  if (raw.length < Math.ceil((w * samples * bps) / 8) * rows) return { raw };
+  if (c.predictor === 2) undoHorizontalPredictor(raw, { blockWidth: w, blockHeight: rows, samples, bitsPerSample: bps, predictor: 2 }, rows);
+  const b = toRgbBlock(c.info as IfdInfo, [raw], rows, c.noData);
+  return { rgb: b.rgb, valid: b.valid };
+}
+
+/** Whether a strip of this IFD may be converted away: predictor 1 or 2, and samples in the host's byte order. */
+export function convertsAway(info: IfdInfo, bigEndian: boolean): boolean {
+  return AWAY_COMPRESSIONS.has(info.compression) && (info.predictor === 1 || info.predictor === 2) && !(bigEndian && info.bitsPerSample > 8);
+}
