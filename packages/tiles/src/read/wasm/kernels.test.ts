@@ -1,7 +1,7 @@
 import { describe, expect, it } from 'vitest';
 import { undoHorizontalPredictor } from '../codecs';
 import { resampleArea } from '../resample-area';
-import { kernelBuffer } from './kernels';
+import { copyRowsIntoKernel, kernelBuffer } from './kernels';
 
 let seed = 11;
 const rnd = () => (seed = (seed * 1103515245 + 12345) >>> 0) >>> 24;
@@ -46,5 +46,37 @@ describe('WebAssembly kernels', () => {
       kernelRuns++;
     }
     expect(kernelRuns).toBe(600);
+  });
+  it('copy rows into a kernel buffer as a row-by-row copy would, and refuse what is not one or does not fit', () => {
+    for (let it = 0; it < 200; it++) {
+      const srcW = 4 + (rnd() % 40);
+      const srcRows = 2 + (rnd() % 30);
+      const src = Uint8Array.from({ length: srcW * srcRows * 3 }, rnd);
+      const dstW = srcW + (rnd() % 50);
+      const dstRows = srcRows + (rnd() % 10);
+      const dst = kernelBuffer(dstW * dstRows * 3);
+      if (!dst) return; // no WebAssembly: placeBlock copies row by row
+      dst.fill(7);
+      const want = dst.slice();
+      const cols = 1 + (rnd() % srcW);
+      const sx = rnd() % (srcW - cols + 1);
+      const rows = 1 + (rnd() % srcRows);
+      const sy = rnd() % (srcRows - rows + 1);
+      const dx = rnd() % (dstW - cols + 1);
+      const dy = rnd() % (dstRows - rows + 1);
+      for (let r = 0; r < rows; r++) {
+        const s = ((sy + r) * srcW + sx) * 3;
+        want.set(src.subarray(s, s + cols * 3), ((dy + r) * dstW + dx) * 3);
+      }
+      const ok = copyRowsIntoKernel(dst, (dy * dstW + dx) * 3, dstW * 3, src, (sy * srcW + sx) * 3, srcW * 3, cols * 3, rows);
+      expect(ok).toBe(true);
+      expect(Buffer.compare(Buffer.from(dst), Buffer.from(want))).toBe(0);
+    }
+    const small = kernelBuffer(16 * 3);
+    if (!small) return;
+    const big = new Uint8Array(512 * 512 * 3);
+    // Rows spanning more than the memory after the buffer: the caller copies them itself.
+    expect(copyRowsIntoKernel(small, 0, 48, big, 0, 512 * 3, 48, 512)).toBe(false);
+    expect(copyRowsIntoKernel(new Uint8Array(48), 0, 48, big, 0, 48, 48, 1)).toBe(false);
   });
 });
