@@ -1,22 +1,40 @@
 import { parentPort } from 'node:worker_threads';
-import { decodeStrip, type StripJob } from '../read/strip-away';
+import { claimBack, decodeStrip, type StripDone, type StripJob } from '../read/strip-away';
 
-/** A job: strips packed one after another in `packed` (strip k is [ends[k - 1], ends[k])), decoded as `job` says. */
+/**
+ * A job: strips packed one after another in `packed` (strip k is [ends[k - 1], ends[k])), decoded as `job` says;
+ * with `claims`, only those this thread claims from the back (the scanning thread takes the rest from the front).
+ */
 interface Job {
   seq: number;
   packed: Uint8Array;
   ends: number[];
   job: StripJob;
+  claims?: Int32Array;
+}
+
+const stripOf = (m: Job, k: number) => m.packed.subarray(k ? m.ends[k - 1] : 0, m.ends[k]);
+
+/** The strips of a job this thread decodes, from `first` on. */
+function decodeJob(m: Job): { first: number; done: StripDone[] } {
+  if (!m.claims) return { first: 0, done: m.ends.map((_, k) => decodeStrip(stripOf(m, k), m.job, k)) };
+  const done: StripDone[] = [];
+  let first = m.ends.length;
+  for (let k = claimBack(m.claims); k >= 0; k = claimBack(m.claims)) {
+    done.unshift(decodeStrip(stripOf(m, k), m.job, k));
+    first = k;
+  }
+  return { first, done };
 }
 
 // Decodes (and, when asked, converts) the strips of each job in turn and hands their buffers back (transferred, not copied).
 const port = parentPort!;
 port.on('message', (m: Job) => {
   try {
-    const done = m.ends.map((end, k) => decodeStrip(m.packed.subarray(k ? m.ends[k - 1] : 0, end), m.job, k));
+    const { first, done } = decodeJob(m);
     const buffers = new Set<ArrayBuffer>();
     for (const d of done) for (const a of 'raw' in d ? [d.raw] : [d.rgb, d.valid]) if (a) buffers.add(a.buffer as ArrayBuffer);
-    port.postMessage({ seq: m.seq, done }, [...buffers]);
+    port.postMessage({ seq: m.seq, first, done }, [...buffers]);
   } catch (err) {
     port.postMessage({ seq: m.seq, error: (err as Error).message ?? String(err) });
   }

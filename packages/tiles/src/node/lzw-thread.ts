@@ -19,7 +19,7 @@ export const LZW_BANDS_IN_FLIGHT = 3;
  * (thread-plan's `STRIP_THREAD_BYTES`).
  */
 export class LzwThread implements StripDecoder {
-  private readonly thread: WorkerRequests<{ seq: number; done?: StripDone[]; error?: string }>;
+  private readonly thread: WorkerRequests<{ seq: number; first?: number; done?: StripDone[]; error?: string }>;
   /** Bands holding room, and bands waiting for it. */
   private held = 0;
   private readonly waiting: ((ok: boolean) => void)[] = [];
@@ -52,25 +52,33 @@ export class LzwThread implements StripDecoder {
     return new Promise((resolve) => this.waiting.push(resolve));
   }
 
-  release(): void {
+  tryAcquire(units: number): boolean {
+    if (this.thread.dead || this.waiting.length || this.held + units > LZW_BANDS_IN_FLIGHT) return false;
+    this.held += units;
+    return true;
+  }
+
+  release(units = 1): void {
     // The room passes to the next band waiting, if any.
-    const next = this.waiting.shift();
-    if (next) next(!this.thread.dead);
-    else this.held--;
+    for (let k = 0; k < units; k++) {
+      const next = this.waiting.shift();
+      if (next) next(!this.thread.dead);
+      else this.held--;
+    }
   }
 
   lzw(strips: Uint8Array[], expected: number): Promise<Uint8Array[]> {
-    return this.decode(strips, { compression: 5, expected }).then((done) => done.map((d) => ('raw' in d ? d.raw : new Uint8Array(0))));
+    return this.decode(strips, { compression: 5, expected }).then((r) => r.done.map((d) => ('raw' in d ? d.raw : new Uint8Array(0))));
   }
 
-  decode(strips: Uint8Array[], job: StripJob): Promise<StripDone[]> {
+  decode(strips: Uint8Array[], job: StripJob, claims?: Int32Array): Promise<{ first: number; done: StripDone[] }> {
     // One copy of the strips, handed over: a view posted as it is would copy the whole buffer it is part of.
     const ends: number[] = [];
     let n = 0;
     for (const s of strips) ends.push((n += s.length));
     const packed = new Uint8Array(n);
     strips.forEach((s, k) => packed.set(s, k ? ends[k - 1] : 0));
-    return this.thread.request({ packed, ends, job }, [packed.buffer]).then((r) => r.done!);
+    return this.thread.request({ packed, ends, job, ...(claims ? { claims } : {}) }, [packed.buffer]).then((r) => ({ first: r.first!, done: r.done! }));
   }
 
   async terminate(): Promise<void> {

@@ -9,7 +9,7 @@ import { DecodeBuffers } from './decode-buffers';
 import { ones, RegionPool } from './region-pool';
 import { copyRowsIntoKernel } from './wasm/kernels';
 import { reduceBlock, reducedGeometry, ReducedLevelFile } from './reduced-level';
-import { AWAY_COMPRESSIONS, convertsAway, type StripDone, type StripJob } from './strip-away';
+import { AWAY_COMPRESSIONS, claimFront, convertsAway, stripClaims, type StripDone, type StripJob } from './strip-away';
 import { KeptBlockFile } from './kept-blocks';
 import { scaledJpegDecoder } from './jpeg-scaled';
 
@@ -55,9 +55,18 @@ export interface StripDecoder {
    * gone (this thread then decodes the band alone). Each true is followed by one {@link release}.
    */
   acquire(): Promise<boolean>;
-  release(): void;
-  /** Decodes each of `strips` as `job` says (read/strip-away.ts: converted into RGB and validity when it asks). */
-  decode(strips: Uint8Array[], job: StripJob): Promise<StripDone[]>;
+  /**
+   * Takes `units` of room (a band's each: a strip of up to {@link STRIP_BAND_ROWS} rows) if the thread has them free
+   * now and no band is waiting; false otherwise (this thread then decodes the strip itself).
+   */
+  tryAcquire(units: number): boolean;
+  /** Gives back the room of one {@link acquire}, or of a {@link tryAcquire} of `units`. */
+  release(units?: number): void;
+  /**
+   * Decodes each of `strips` as `job` says (read/strip-away.ts: converted into RGB and validity when it asks), or with
+   * `claims` only those it claims from the back (claimBack), from `first` on.
+   */
+  decode(strips: Uint8Array[], job: StripJob, claims?: Int32Array): Promise<{ first: number; done: StripDone[] }>;
 }
 
 /**
@@ -259,25 +268,10 @@ function joinStrips(parts: RgbBlock[], into: (n: number) => Uint8Array): RgbBloc
   return { width: w, rows: rowsTotal, rgb, valid, byteLength: rgb.byteLength + (valid?.byteLength ?? 0) };
 }
 
-/**
- * Decodes band `band` of `perBand` consecutive strips into one block; a band of strips shared with the strip
- * thread (when there is one) first waits for its room, before its strips are read.
- */
-async function decodeBand(
-  ctx: ReaderContext,
-  info: IfdInfo,
-  band: number,
-  perBand: number,
-  into: (n: number) => Uint8Array,
-  sig?: AbortSignal,
-): Promise<RgbBlock> {
+/** Decodes band `band` of `perBand` consecutive strips into one block, shared with the strip thread when there is one. */
+function decodeBand(ctx: ReaderContext, info: IfdInfo, band: number, perBand: number, into: (n: number) => Uint8Array, sig?: AbortSignal): Promise<RgbBlock> {
   const d = ctx.strips && AWAY_COMPRESSIONS.has(info.compression) && perBand > 1 ? ctx.strips : undefined;
-  if (!d || !(await d.acquire())) return decodeBandHere(ctx, info, band, perBand, into, sig);
-  try {
-    return await decodeBandHere(ctx, info, band, perBand, into, sig, d);
-  } finally {
-    d.release();
-  }
+  return decodeBandHere(ctx, info, band, perBand, into, sig, d);
 }
 
 /** Decodes band `band` of `perBand` consecutive strips (read with one call when they lie together) into one block. */
@@ -338,32 +332,41 @@ async function decodeBandInPlace(
     const off = Number(info.offsets[s]);
     return together ? together.chunk.subarray(off - together.lo, off - together.lo + Number(info.byteCounts[s])) : (await readBlockBytes(ctx, info, s, sig))!;
   };
-  // The band's later strips decoded on another thread meanwhile, when there is one and it has room.
-  const { mid, away } = await decodeAway(d, info, s0, s1, bytesOf, ctx);
+  // Claimed from the front here while the strip thread claims from the back, when there is one and it has room.
+  const all = d ? await Promise.all(Array.from({ length: s1 - s0 }, (_, k) => bytesOf(s0 + k))) : undefined;
+  const away = all && shareBand(d, info, s0, s1, all, ctx);
   let r = 0;
-  for (let s = s0; s < s1; s++) {
+  let s = s0;
+  for (; s < s1 && (!away || claimFront(away.claims) >= 0); s++) {
     const rows = rowsOf(info, s);
-    const from = s < mid || !away ? undefined : away.then((done) => done[s - mid]);
-    const done = from && (await from.catch(() => undefined));
+    const raw = await decodeRaw(ctx, info, all ? all[s - s0] : await bytesOf(s), layout, rows, into);
+    checkSamples(ctx, info, info.samples, rows, [raw]);
+    toRgbBlock(info, [raw], rows, ctx.noData, { rgb: rgb.subarray(w * r * 3, w * (r + rows) * 3), valid: valid?.subarray(w * r, w * (r + rows)) ?? null });
+    r += rows;
+  }
+  for (; s < s1; s++) {
+    const rows = rowsOf(info, s);
+    const k = s - s0;
+    const from = away!.reply.then((x) => x.done[k - x.first]);
+    const done = await from.catch(() => undefined);
     if (done && 'rgb' in done) {
       // Converted there by the same functions: copied into the band.
       rgb.set(done.rgb, w * r * 3);
       if (valid && done.valid) valid.set(done.valid, w * r);
-      r += rows;
-      continue;
+    } else {
+      // Decoded there (short, or not to be converted) or failed: checked, undone and converted here, as any strip.
+      const raw = await decodeRaw(
+        ctx,
+        info,
+        new Uint8Array(0),
+        layout,
+        rows,
+        into,
+        from.then((x) => (x as { raw: Uint8Array }).raw),
+      );
+      checkSamples(ctx, info, info.samples, rows, [raw]);
+      toRgbBlock(info, [raw], rows, ctx.noData, { rgb: rgb.subarray(w * r * 3, w * (r + rows) * 3), valid: valid?.subarray(w * r, w * (r + rows)) ?? null });
     }
-    // Decoded there (short, or not to be converted) or failed: checked, undone and converted here, as any strip.
-    const raw = await decodeRaw(
-      ctx,
-      info,
-      from ? new Uint8Array(0) : await bytesOf(s),
-      layout,
-      rows,
-      into,
-      from?.then((x) => (x as { raw: Uint8Array }).raw),
-    );
-    checkSamples(ctx, info, info.samples, rows, [raw]);
-    toRgbBlock(info, [raw], rows, ctx.noData, { rgb: rgb.subarray(w * r * 3, w * (r + rows) * 3), valid: valid?.subarray(w * r, w * (r + rows)) ?? null });
     r += rows;
   }
   // decodes() counts strips, not bands.
@@ -372,43 +375,82 @@ async function decodeBandInPlace(
 }
 
 /**
- * The share of a band's strips decoded on the other thread: this thread still does the rest of the scan (and,
- * before the other thread converted its strips too, converted every strip into the band), so an even split left the
- * other thread idle two thirds of the time (320-Mpx striped LZW crop, profiled: 4.2 s of LZW there, 3.2 s here
- * beside 10 s of other work).
+ * Hands band [s0, s1)'s strips to the strip thread when it has room now (a band's: the strips it holds stay bounded),
+ * to be claimed from the back while this thread claims them from the front (stripClaims); undefined when there is no
+ * thread, no room, or one strip. The room is given back when the thread answers, whoever decoded the strips.
  */
-export const LZW_AWAY_SHARE = 0.75;
-
-/**
- * Strips a band may hand to another thread: its last {@link LZW_AWAY_SHARE}, decoded there and, where the predictor
- * and byte order allow (convertsAway), converted into RGB and validity there too.
- */
-async function decodeAway(
+function shareBand(
   d: StripDecoder | undefined,
   info: IfdInfo,
   s0: number,
   s1: number,
-  bytesOf: (s: number) => Promise<Uint8Array>,
+  strips: Uint8Array[],
   ctx: ReaderContext,
-): Promise<{ mid: number; away?: Promise<StripDone[]> }> {
-  if (!d || !AWAY_COMPRESSIONS.has(info.compression) || s1 - s0 < 2) return { mid: s1 };
-  const mid = s0 + Math.max(1, Math.floor((s1 - s0) * (1 - LZW_AWAY_SHARE)));
-  const strips: Uint8Array[] = [];
-  const rows: number[] = [];
-  for (let s = mid; s < s1; s++) {
-    strips.push(await bytesOf(s));
-    rows.push(rowsOf(info, s));
-  }
+): { claims: Int32Array; reply: Promise<{ first: number; done: StripDone[] }> } | undefined {
+  if (!d || s1 - s0 < 2 || !d.tryAcquire(1)) return undefined;
+  const claims = stripClaims(s1 - s0);
+  const reply = d.decode(
+    strips,
+    stripJob(
+      ctx,
+      info,
+      strips.map((_, k) => rowsOf(info, s0 + k)),
+    ),
+    claims,
+  );
+  reply.then(
+    () => d.release(1),
+    () => d.release(1),
+  );
+  return { claims, reply };
+}
+
+/** How the strip thread decodes strips of `rows` rows of this IFD: converted there too when convertsAway allows. */
+function stripJob(ctx: ReaderContext, info: IfdInfo, rows: number[]): StripJob {
   const { blockWidth, samples, bitsPerSample, photometric, alphaSample, compression, predictor } = info;
   const job: StripJob = { compression, expected: blockBytes(layoutOf(info, samples)) };
-  if (convertsAway(info, ctx.bigEndian))
-    Object.assign(job, {
+  if (!convertsAway(info, ctx.bigEndian)) return job;
+  return { ...job, rows, convert: { info: { blockWidth, samples, bitsPerSample, photometric, alphaSample, compression }, predictor, noData: ctx.noData } };
+}
+
+/**
+ * A strip of a striped file read as a block of its own (strips of more than half a band's rows: no band of several),
+ * decoded and converted on the strip thread when it has room for it right now, else undefined (decoded here): the
+ * side that is free takes each strip. A strip of up to three bands' rows fits the thread's room; taller ones stay here.
+ */
+async function decodeStripAway(
+  ctx: ReaderContext,
+  info: IfdInfo,
+  by: number,
+  into: (n: number) => Uint8Array,
+  sig?: AbortSignal,
+): Promise<RgbBlock | undefined> {
+  const d = ctx.strips;
+  const units = Math.ceil(info.blockHeight / STRIP_BAND_ROWS);
+  if (!d || info.tiled || info.planar === 2 || !AWAY_COMPRESSIONS.has(info.compression) || !d.tryAcquire(units)) return undefined;
+  try {
+    const rows = rowsOf(info, by);
+    const bytes = await readBlockBytes(ctx, info, by, sig);
+    if (!bytes) return emptyBlock(info.blockWidth, rows);
+    const from = d.decode([bytes], stripJob(ctx, info, [rows])).then((r) => r.done[0]);
+    const done = await from.catch(() => undefined);
+    if (done && 'rgb' in done)
+      return { width: info.blockWidth, rows, rgb: done.rgb, valid: done.valid, byteLength: done.rgb.byteLength + (done.valid?.byteLength ?? 0) };
+    // Decoded there (short, or not to be converted) or failed: checked, undone and converted here, as decodeTile does.
+    const raw = await decodeRaw(
+      ctx,
+      info,
+      new Uint8Array(0),
+      layoutOf(info, info.samples),
       rows,
-      convert: { info: { blockWidth, samples, bitsPerSample, photometric, alphaSample, compression }, predictor, noData: ctx.noData },
-    });
-  const away = d.decode(strips, job);
-  away.catch(() => undefined); // awaited, and its error reported as a corrupt block, strip by strip
-  return { mid, away };
+      into,
+      from.then((x) => (x as { raw: Uint8Array }).raw),
+    );
+    checkSamples(ctx, info, info.samples, rows, [raw]);
+    return toRgbBlock(info, [raw], rows, ctx.noData);
+  } finally {
+    d.release(units);
+  }
 }
 
 /** A disk that fails (full /tmp) only costs speed: tiles not written are made again when read. */
@@ -488,7 +530,11 @@ function levelBlock(ctx: ReaderContext, info: IfdInfo, bx: number, by: number, p
         return settle(kept);
       }
     }
-    const block = settle(perBand > 1 ? await decodeBand(ctx, info, by, perBand, into, sig) : await decodeTile(ctx, info, bx, by, into, sig));
+    const block = settle(
+      perBand > 1
+        ? await decodeBand(ctx, info, by, perBand, into, sig)
+        : ((await decodeStripAway(ctx, info, by, into, sig)) ?? (await decodeTile(ctx, info, bx, by, into, sig))),
+    );
     await afterDecode(ctx, info, bx, by, block);
     return block;
   });

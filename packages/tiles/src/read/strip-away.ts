@@ -54,6 +54,41 @@ export function decodeStrip(bytes: Uint8Array, job: StripJob, k: number): StripD
   return { rgb: b.rgb, valid: b.valid };
 }
 
+/**
+ * A band's strips claimed from both ends at once, in shared memory: the scanning thread takes them from the front
+ * ({@link claimFront}), the strip thread from the back ({@link claimBack}), each one at a time, so they meet where
+ * their speeds put them: the scanning thread decodes more of a band when it has nothing else to do, the strip thread
+ * all of a band read ahead while the scanning thread scores tiles. The next front strip and the end of the
+ * unclaimed ones, packed in one word so a claim is one compare-and-swap.
+ */
+export function stripClaims(n: number): Int32Array {
+  const a = new Int32Array(new SharedArrayBuffer(4));
+  a[0] = n << 16;
+  return a;
+}
+
+/** The next strip from the front, or -1 when none is left. */
+export function claimFront(a: Int32Array): number {
+  for (;;) {
+    const v = Atomics.load(a, 0);
+    const f = v & 0xffff;
+    const b = v >>> 16;
+    if (f >= b) return -1;
+    if (Atomics.compareExchange(a, 0, v, (b << 16) | (f + 1)) === v) return f;
+  }
+}
+
+/** The next strip from the back, or -1 when none is left. */
+export function claimBack(a: Int32Array): number {
+  for (;;) {
+    const v = Atomics.load(a, 0);
+    const f = v & 0xffff;
+    const b = v >>> 16;
+    if (f >= b) return -1;
+    if (Atomics.compareExchange(a, 0, v, ((b - 1) << 16) | f) === v) return b - 1;
+  }
+}
+
 /** Whether a strip of this IFD may be converted away: predictor 1 or 2, and samples in the host's byte order. */
 export function convertsAway(info: IfdInfo, bigEndian: boolean): boolean {
   return AWAY_COMPRESSIONS.has(info.compression) && (info.predictor === 1 || info.predictor === 2) && !(bigEndian && info.bitsPerSample > 8);
