@@ -268,10 +268,28 @@ function joinStrips(parts: RgbBlock[], into: (n: number) => Uint8Array): RgbBloc
   return { width: w, rows: rowsTotal, rgb, valid, byteLength: rgb.byteLength + (valid?.byteLength ?? 0) };
 }
 
-/** Decodes band `band` of `perBand` consecutive strips into one block, shared with the strip thread when there is one. */
-function decodeBand(ctx: ReaderContext, info: IfdInfo, band: number, perBand: number, into: (n: number) => Uint8Array, sig?: AbortSignal): Promise<RgbBlock> {
+/**
+ * Decodes band `band` of `perBand` consecutive strips into one block; a band shared with the strip thread (when there
+ * is one) first waits for its room, before its strips are read: bands are read as the two threads take them, and
+ * this thread never runs ahead on bands of its own while the strip thread waits for work.
+ */
+async function decodeBand(
+  ctx: ReaderContext,
+  info: IfdInfo,
+  band: number,
+  perBand: number,
+  into: (n: number) => Uint8Array,
+  sig?: AbortSignal,
+): Promise<RgbBlock> {
   const d = ctx.strips && AWAY_COMPRESSIONS.has(info.compression) && perBand > 1 ? ctx.strips : undefined;
-  return decodeBandHere(ctx, info, band, perBand, into, sig, d);
+  if (!d || !(await d.acquire())) return decodeBandHere(ctx, info, band, perBand, into, sig);
+  let shared = false;
+  try {
+    return await decodeBandHere(ctx, info, band, perBand, into, sig, d, () => (shared = true));
+  } finally {
+    // A shared band's room is given back when the thread answers (shareBand), else now.
+    if (!shared) d.release();
+  }
 }
 
 /** Decodes band `band` of `perBand` consecutive strips (read with one call when they lie together) into one block. */
@@ -283,6 +301,7 @@ async function decodeBandHere(
   into: (n: number) => Uint8Array,
   sig?: AbortSignal,
   away?: StripDecoder,
+  onShared?: () => void,
 ): Promise<RgbBlock> {
   const s0 = band * perBand;
   const s1 = Math.min(info.blocksDown, s0 + perBand);
@@ -290,7 +309,7 @@ async function decodeBandHere(
   const layout = layoutOf(info, info.samples);
   // Every strip present: each is converted straight into the band's arrays (no strip-sized garbage, and no join).
   if (s1 - s0 > 1 && Array.from({ length: s1 - s0 }, (_, k) => Number(info.byteCounts[s0 + k])).every((n) => n > 0)) {
-    return decodeBandInPlace(ctx, info, s0, s1, together, into, sig, away);
+    return decodeBandInPlace(ctx, info, s0, s1, together, into, sig, away, onShared);
   }
   const parts: RgbBlock[] = [];
   for (let s = s0; s < s1; s++) {
@@ -321,6 +340,7 @@ async function decodeBandInPlace(
   into: (n: number) => Uint8Array,
   sig?: AbortSignal,
   d?: StripDecoder,
+  onShared?: () => void,
 ): Promise<RgbBlock> {
   const w = info.blockWidth;
   const layout = layoutOf(info, info.samples);
@@ -334,7 +354,7 @@ async function decodeBandInPlace(
   };
   // Claimed from the front here while the strip thread claims from the back, when there is one and it has room.
   const all = d ? await Promise.all(Array.from({ length: s1 - s0 }, (_, k) => bytesOf(s0 + k))) : undefined;
-  const away = all && shareBand(d, info, s0, s1, all, ctx);
+  const away = all && shareBand(d!, info, s0, s1, all, ctx, onShared);
   let r = 0;
   let s = s0;
   for (; s < s1 && (!away || claimFront(away.claims) >= 0); s++) {
@@ -375,32 +395,27 @@ async function decodeBandInPlace(
 }
 
 /**
- * Hands band [s0, s1)'s strips to the strip thread when it has room now (a band's: the strips it holds stay bounded),
- * to be claimed from the back while this thread claims them from the front (stripClaims); undefined when there is no
- * thread, no room, or one strip. The room is given back when the thread answers, whoever decoded the strips.
+ * Hands band [s0, s1)'s strips (its room taken: decodeBand) to the strip thread, to be claimed from the back while
+ * this thread claims them from the front (stripClaims); undefined for a band of one strip. The room is given back
+ * when the thread answers, whoever decoded the strips, so the strips it holds stay bounded.
  */
 function shareBand(
-  d: StripDecoder | undefined,
+  d: StripDecoder,
   info: IfdInfo,
   s0: number,
   s1: number,
   strips: Uint8Array[],
   ctx: ReaderContext,
+  onShared?: () => void,
 ): { claims: Int32Array; reply: Promise<{ first: number; done: StripDone[] }> } | undefined {
-  if (!d || s1 - s0 < 2 || !d.tryAcquire(1)) return undefined;
+  if (s1 - s0 < 2) return undefined;
   const claims = stripClaims(s1 - s0);
-  const reply = d.decode(
-    strips,
-    stripJob(
-      ctx,
-      info,
-      strips.map((_, k) => rowsOf(info, s0 + k)),
-    ),
-    claims,
-  );
+  const rows = strips.map((_, k) => rowsOf(info, s0 + k));
+  const reply = d.decode(strips, stripJob(ctx, info, rows), claims);
+  onShared?.();
   reply.then(
-    () => d.release(1),
-    () => d.release(1),
+    () => d.release(),
+    () => d.release(),
   );
   return { claims, reply };
 }
