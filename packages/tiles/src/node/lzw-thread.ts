@@ -1,6 +1,6 @@
 import { Worker } from 'node:worker_threads';
 import type { StripDecoder } from '../read/level-reader';
-import type { StripDone, StripJob } from '../read/strip-away';
+import type { BandOut, StripDone, StripJob } from '../read/strip-away';
 import { workerBundle } from './worker-bundle';
 import { withoutTsx } from './worker-pool';
 import { WorkerRequests } from './worker-requests';
@@ -71,14 +71,16 @@ export class LzwThread implements StripDecoder {
     return this.decode(strips, { compression: 5, expected }).then((r) => r.done.map((d) => ('raw' in d ? d.raw : new Uint8Array(0))));
   }
 
-  decode(strips: Uint8Array[], job: StripJob, claims?: Int32Array): Promise<{ first: number; done: StripDone[] }> {
+  decode(strips: Uint8Array[], job: StripJob, claims?: Int32Array, out?: BandOut): Promise<{ first: number; done: StripDone[] }> {
     // One copy of the strips, handed over: a view posted as it is would copy the whole buffer it is part of.
     const ends: number[] = [];
     let n = 0;
     for (const s of strips) ends.push((n += s.length));
     const packed = new Uint8Array(n);
     strips.forEach((s, k) => packed.set(s, k ? ends[k - 1] : 0));
-    return this.thread.request({ packed, ends, job, ...(claims ? { claims } : {}) }, [packed.buffer]).then((r) => ({ first: r.first!, done: r.done! }));
+    return this.thread
+      .request({ packed, ends, job, ...(claims ? { claims } : {}), ...(out ? { out } : {}) }, [packed.buffer])
+      .then((r) => ({ first: r.first!, done: r.done! }));
   }
 
   async terminate(): Promise<void> {

@@ -9,7 +9,7 @@ import { DecodeBuffers } from './decode-buffers';
 import { ones, RegionPool } from './region-pool';
 import { copyRowsIntoKernel } from './wasm/kernels';
 import { reduceBlock, reducedGeometry, ReducedLevelFile } from './reduced-level';
-import { AWAY_COMPRESSIONS, claimFront, convertsAway, stripClaims, type StripDone, type StripJob } from './strip-away';
+import { AWAY_COMPRESSIONS, claimFront, convertsAway, stripClaims, type BandOut, type StripDone, type StripJob } from './strip-away';
 import { KeptBlockFile } from './kept-blocks';
 import { scaledJpegDecoder } from './jpeg-scaled';
 
@@ -64,9 +64,9 @@ export interface StripDecoder {
   release(units?: number): void;
   /**
    * Decodes each of `strips` as `job` says (read/strip-away.ts: converted into RGB and validity when it asks), or with
-   * `claims` only those it claims from the back (claimBack), from `first` on.
+   * `claims` only those it claims from the back (claimBack), from `first` on, converted into `out` when given.
    */
-  decode(strips: Uint8Array[], job: StripJob, claims?: Int32Array): Promise<{ first: number; done: StripDone[] }>;
+  decode(strips: Uint8Array[], job: StripJob, claims?: Int32Array, out?: BandOut): Promise<{ first: number; done: StripDone[] }>;
 }
 
 /**
@@ -119,6 +119,8 @@ interface ReaderContext {
   reduced?: Reduced;
   kept?: Kept;
   strips?: StripDecoder;
+  /** Shared arrays the strip thread converts a band's strips into, free for the next band shared (at most its room's worth). */
+  bandOuts: BandOut[];
 }
 
 const rowsOf = (info: IfdInfo, by: number) => Math.min(info.blockHeight, info.height - by * info.blockHeight);
@@ -343,7 +345,6 @@ async function decodeBandInPlace(
   onShared?: () => void,
 ): Promise<RgbBlock> {
   const w = info.blockWidth;
-  const layout = layoutOf(info, info.samples);
   let rowsTotal = 0;
   for (let s = s0; s < s1; s++) rowsTotal += rowsOf(info, s);
   const rgb = into(w * rowsTotal * 3);
@@ -355,12 +356,41 @@ async function decodeBandInPlace(
   // Claimed from the front here while the strip thread claims from the back, when there is one and it has room.
   const all = d ? await Promise.all(Array.from({ length: s1 - s0 }, (_, k) => bytesOf(s0 + k))) : undefined;
   const away = all && shareBand(d!, info, s0, s1, all, ctx, onShared);
+  try {
+    await fillBand(ctx, info, s0, s1, { rgb, valid }, into, away, all ?? bytesOf);
+  } finally {
+    // The thread's room and the shared arrays are free once it has answered and its strips are copied.
+    const free = () => {
+      ctx.bandOuts.push(away!.out);
+      d!.release();
+    };
+    if (away) away.reply.then(free, free);
+  }
+  // decodes() counts strips, not bands.
+  ctx.count.bandExtraStrips += s1 - s0 - 1;
+  return { width: w, rows: rowsTotal, rgb, valid, byteLength: rgb.byteLength + (valid?.byteLength ?? 0) };
+}
+
+/** A band's strips converted into `band`: from the front here, the rest (claimed there) from the strip thread's answer. */
+async function fillBand(
+  ctx: ReaderContext,
+  info: IfdInfo,
+  s0: number,
+  s1: number,
+  band: BandOut,
+  into: (n: number) => Uint8Array,
+  away: ReturnType<typeof shareBand>,
+  bytes: Uint8Array[] | ((s: number) => Promise<Uint8Array>),
+): Promise<void> {
+  const w = info.blockWidth;
+  const layout = layoutOf(info, info.samples);
+  const { rgb, valid } = band;
   let r = 0;
   let s = s0;
   const most = away ? Math.ceil((s1 - s0) * FRONT_SHARE) : s1 - s0;
   for (; s < s1 && s - s0 < most && (!away || claimFront(away.claims) >= 0); s++) {
     const rows = rowsOf(info, s);
-    const raw = await decodeRaw(ctx, info, all ? all[s - s0] : await bytesOf(s), layout, rows, into);
+    const raw = await decodeRaw(ctx, info, Array.isArray(bytes) ? bytes[s - s0] : await bytes(s), layout, rows, into);
     checkSamples(ctx, info, info.samples, rows, [raw]);
     toRgbBlock(info, [raw], rows, ctx.noData, { rgb: rgb.subarray(w * r * 3, w * (r + rows) * 3), valid: valid?.subarray(w * r, w * (r + rows)) ?? null });
     r += rows;
@@ -370,8 +400,11 @@ async function decodeBandInPlace(
     const k = s - s0;
     const from = away!.reply.then((x) => x.done[k - x.first]);
     const done = await from.catch(() => undefined);
-    if (done && 'rgb' in done) {
-      // Converted there by the same functions: copied into the band.
+    if (done && 'written' in done) {
+      // Converted there by the same functions, into shared arrays laid out as the band: copied in.
+      rgb.set(away!.out.rgb.subarray(w * r * 3, w * (r + rows) * 3), w * r * 3);
+      if (valid) valid.set(away!.out.valid!.subarray(w * r, w * (r + rows)), w * r);
+    } else if (done && 'rgb' in done) {
       rgb.set(done.rgb, w * r * 3);
       if (valid && done.valid) valid.set(done.valid, w * r);
     } else {
@@ -390,9 +423,6 @@ async function decodeBandInPlace(
     }
     r += rows;
   }
-  // decodes() counts strips, not bands.
-  ctx.count.bandExtraStrips += s1 - s0 - 1;
-  return { width: w, rows: rowsTotal, rgb, valid, byteLength: rgb.byteLength + (valid?.byteLength ?? 0) };
 }
 
 /**
@@ -406,8 +436,9 @@ export const FRONT_SHARE = 0.3;
 
 /**
  * Hands band [s0, s1)'s strips (its room taken: decodeBand) to the strip thread, to be claimed from the back while
- * this thread claims them from the front (stripClaims); undefined for a band of one strip. The room is given back
- * when the thread answers, whoever decoded the strips, so the strips it holds stay bounded.
+ * this thread claims them from the front (stripClaims), converted into shared arrays laid out as the band (no
+ * garbage a strip); undefined for a band of one strip. The room and the arrays are given back once the thread has
+ * answered and its strips are copied (decodeBandInPlace), so what the two threads hold stays bounded.
  */
 function shareBand(
   d: StripDecoder,
@@ -417,17 +448,22 @@ function shareBand(
   strips: Uint8Array[],
   ctx: ReaderContext,
   onShared?: () => void,
-): { claims: Int32Array; reply: Promise<{ first: number; done: StripDone[] }> } | undefined {
+): { claims: Int32Array; reply: Promise<{ first: number; done: StripDone[] }>; out: BandOut } | undefined {
   if (s1 - s0 < 2) return undefined;
   const claims = stripClaims(s1 - s0);
   const rows = strips.map((_, k) => rowsOf(info, s0 + k));
-  const reply = d.decode(strips, stripJob(ctx, info, rows), claims);
+  const out = bandOut(ctx, info.blockWidth * rows.reduce((a, b) => a + b, 0), hasValidity(info, ctx.noData));
+  const reply = d.decode(strips, stripJob(ctx, info, rows), claims, out);
   onShared?.();
-  reply.then(
-    () => d.release(),
-    () => d.release(),
-  );
-  return { claims, reply };
+  return { claims, reply, out };
+}
+
+/** Shared arrays for a band of `px` pixels: free ones large enough, else new (their number bounded by the thread's room). */
+function bandOut(ctx: ReaderContext, px: number, withValid: boolean): BandOut {
+  const k = ctx.bandOuts.findIndex((o) => o.rgb.length >= px * 3 && (!withValid || (o.valid?.length ?? 0) >= px));
+  if (k >= 0) return ctx.bandOuts.splice(k, 1)[0];
+  const shared = (n: number) => new Uint8Array(new SharedArrayBuffer(n));
+  return { rgb: shared(px * 3), valid: withValid ? shared(px) : null };
 }
 
 /** How the strip thread decodes strips of `rows` rows of this IFD: converted there too when convertsAway allows. */
@@ -758,6 +794,7 @@ function readerContext(o: { fh: FileHandle; path: string; bigEndian: boolean; no
     cache: new BlockCache<RgbBlock>(o.cacheBytes, (block, key) => onEvicted(ctx, block, key)),
     maskCache: new BlockCache<Uint8Array>(32 * 1024 * 1024),
     count: { bandExtraStrips: 0, notDecoded: 0 },
+    bandOuts: [],
   };
   return ctx;
 }

@@ -2,7 +2,7 @@ import { undoHorizontalPredictor } from './codecs';
 import type { IfdInfo } from './ifd-info';
 import { inflateInto } from './inflate-into';
 import { lzwDecode } from './lzw-decode';
-import { toRgbBlock } from './rgb-block';
+import { hasValidity, toRgbBlock } from './rgb-block';
 
 /**
  * Strips decoded away from the thread scanning a striped file (node/lzw-thread.ts): decompressed, their predictor
@@ -30,28 +30,51 @@ export interface StripJob {
   convert?: StripConvert;
 }
 
-/** A strip converted into its band's pixels, or (not to be converted, or decoded short: refused by the scanning thread) as decoded. */
-export type StripDone = { rgb: Uint8Array; valid: Uint8Array | null } | { raw: Uint8Array };
+/**
+ * A strip converted: into its band's place in the job's shared `out` arrays (`written`), or into arrays of its own;
+ * or (not to be converted, or decoded short: refused by the scanning thread) as decoded.
+ */
+export type StripDone = { written: true } | { rgb: Uint8Array; valid: Uint8Array | null } | { raw: Uint8Array };
 
-/** Decompresses one strip: what the scanning thread's decoder for `compression` gives. */
-function decompress(bytes: Uint8Array, compression: number, expected: number): Uint8Array {
-  if (compression === 5) return lzwDecode(bytes, expected);
-  if (compression === 8 || compression === 32946) return inflateInto(bytes, new Uint8Array(expected));
-  if (compression === 1) return bytes.slice();
+/** A band's pixels in shared memory, laid out as the band's own (rows of its strips, top to bottom): RGB, and validity when the IFD has it. */
+export interface BandOut {
+  rgb: Uint8Array;
+  valid: Uint8Array | null;
+}
+
+/**
+ * Decompresses one strip: what the scanning thread's decoder for `compression` gives, into `scratch` (reused from
+ * strip to strip: a strip's decoded bytes become garbage once converted, megabytes a band).
+ */
+function decompress(bytes: Uint8Array, compression: number, expected: number, scratch: (n: number) => Uint8Array): Uint8Array {
+  if (compression === 5) return lzwDecode(bytes, expected, scratch);
+  if (compression === 8 || compression === 32946) return inflateInto(bytes, scratch(expected));
+  if (compression === 1) return bytes;
   throw new Error(`compression ${compression} is not decoded on the strip thread`);
 }
 
-/** Strip `k` of a job, decoded and, when asked and whole, converted (level-reader's decodeRaw then toRgbBlock). */
-export function decodeStrip(bytes: Uint8Array, job: StripJob, k: number): StripDone {
-  const raw = decompress(bytes, job.compression, job.expected);
+/**
+ * Strip `k` of a job, decoded and, when asked and whole, converted (level-reader's decodeRaw then toRgbBlock): into
+ * `out` when given, at the rows of the strips before it. `bytes` may be changed (the predictor undone in place).
+ */
+export function decodeStrip(bytes: Uint8Array, job: StripJob, k: number, scratch: (n: number) => Uint8Array, out?: BandOut): StripDone {
+  const raw = decompress(bytes, job.compression, job.expected, scratch);
   const c = job.convert;
   const rows = job.rows?.[k];
-  if (!c || rows === undefined) return { raw };
+  if (!c || rows === undefined) return { raw: raw.slice() };
   const { blockWidth: w, samples, bitsPerSample: bps } = c.info;
-  if (raw.length < Math.ceil((w * samples * bps) / 8) * rows) return { raw };
+  if (raw.length < Math.ceil((w * samples * bps) / 8) * rows) return { raw: raw.slice() };
   if (c.predictor === 2) undoHorizontalPredictor(raw, { blockWidth: w, blockHeight: rows, samples, bitsPerSample: bps, predictor: 2 }, rows);
-  const b = toRgbBlock(c.info as IfdInfo, [raw], rows, c.noData);
-  return { rgb: b.rgb, valid: b.valid };
+  const info = c.info as IfdInfo;
+  if (out) {
+    const r0 = job.rows!.slice(0, k).reduce((a, b) => a + b, 0);
+    const valid = hasValidity(info, c.noData) ? out.valid!.subarray(w * r0, w * (r0 + rows)) : null;
+    toRgbBlock(info, [raw], rows, c.noData, { rgb: out.rgb.subarray(w * r0 * 3, w * (r0 + rows) * 3), valid });
+    return { written: true };
+  }
+  const b = toRgbBlock(info, [raw], rows, c.noData);
+  // Already RGB: a view of the scratch buffer, which the next strip overwrites.
+  return { rgb: b.rgb.buffer === raw.buffer ? b.rgb.slice() : b.rgb, valid: b.valid };
 }
 
 /**
