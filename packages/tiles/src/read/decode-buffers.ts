@@ -11,7 +11,7 @@ const SPARE_BYTES = 32 << 20;
  * block is overwritten while someone still copies it.
  */
 export class DecodeBuffers {
-  private readonly owned = new WeakMap<RgbBlock, Uint8Array[]>();
+  private readonly owned = new WeakMap<RgbBlock, Uint8Array>();
   private readonly spare = new Map<number, Uint8Array[]>();
   private spareBytes = 0;
   private quarantine: Uint8Array[] = [];
@@ -30,13 +30,10 @@ export class DecodeBuffers {
       return b;
     };
     const settle = (block: RgbBlock) => {
-      const kept: Uint8Array[] = [];
       for (const b of handed) {
-        // Its RGB, or its validity (a striped band's: one a band, megabytes of garbage a tile row otherwise).
-        if (b.buffer === block.rgb.buffer || b.buffer === block.valid?.buffer) kept.push(b);
+        if (b.buffer === block.rgb.buffer) this.owned.set(block, b);
         else this.quarantine.push(b);
       }
-      if (kept.length) this.owned.set(block, kept);
       return block;
     };
     return { into, settle };
@@ -47,10 +44,10 @@ export class DecodeBuffers {
     this.owned.delete(block);
   }
 
-  /** A block left the cache: its buffers are recycled. */
+  /** A block left the cache: its buffer is recycled. */
   evicted(block: RgbBlock): void {
     const b = this.owned.get(block);
-    if (b) this.quarantine.push(...b);
+    if (b) this.quarantine.push(b);
   }
 
   /** Makes quarantined buffers reusable (up to 32 MB kept). */

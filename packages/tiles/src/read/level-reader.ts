@@ -348,8 +348,7 @@ async function decodeBandInPlace(
   let rowsTotal = 0;
   for (let s = s0; s < s1; s++) rowsTotal += rowsOf(info, s);
   const rgb = into(w * rowsTotal * 3);
-  // Recycled like the RGB (every byte is written below).
-  const valid = hasValidity(info, ctx.noData) ? into(w * rowsTotal) : null;
+  const valid = hasValidity(info, ctx.noData) ? new Uint8Array(w * rowsTotal) : null;
   const bytesOf = async (s: number) => {
     const off = Number(info.offsets[s]);
     return together ? together.chunk.subarray(off - together.lo, off - together.lo + Number(info.byteCounts[s])) : (await readBlockBytes(ctx, info, s, sig))!;
