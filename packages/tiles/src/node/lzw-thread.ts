@@ -52,19 +52,11 @@ export class LzwThread implements StripDecoder {
     return new Promise((resolve) => this.waiting.push(resolve));
   }
 
-  tryAcquire(units: number): boolean {
-    if (this.thread.dead || this.waiting.length || this.held + units > LZW_BANDS_IN_FLIGHT) return false;
-    this.held += units;
-    return true;
-  }
-
-  release(units = 1): void {
+  release(): void {
     // The room passes to the next band waiting, if any.
-    for (let k = 0; k < units; k++) {
-      const next = this.waiting.shift();
-      if (next) next(!this.thread.dead);
-      else this.held--;
-    }
+    const next = this.waiting.shift();
+    if (next) next(!this.thread.dead);
+    else this.held--;
   }
 
   lzw(strips: Uint8Array[], expected: number): Promise<Uint8Array[]> {

@@ -269,7 +269,9 @@ describe('memory plan', () => {
       const other = { ...striped, layout: { ...striped.layout, compression } } as unknown as GeoTiffSource;
       expect(stripThreadFits(other, plan, 2, 2)).toBe(true);
     }
-    // Not PackBits or ZSTD (decoded here only).
+    // Not strips of more than half a band's rows (each read alone: nothing to share), nor PackBits or ZSTD (decoded here only).
+    expect(stripThreadFits({ ...striped, layout: { ...striped.layout, blockHeight: 64 } } as unknown as GeoTiffSource, plan, 2, 2)).toBe(false);
+    expect(stripThreadFits({ ...striped, layout: { ...striped.layout, blockHeight: 16 } } as unknown as GeoTiffSource, plan, 2, 2)).toBe(true);
     expect(stripThreadFits({ ...striped, layout: { ...striped.layout, compression: 50000 } } as unknown as GeoTiffSource, plan, 2, 2)).toBe(false);
     expect(BASE_BYTES + heatmapBytes(plan) + memoryPlan(striped, plan, 2).cacheBytes + keptWriteBytes(striped, plan) + STRIP_THREAD_BYTES).toBeLessThanOrEqual(
       MEMORY_BUDGET_BYTES,

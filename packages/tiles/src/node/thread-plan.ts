@@ -337,6 +337,8 @@ export const STRIP_THREAD_BYTES = 32 << 20;
  */
 export function stripThreadFits(src: GeoTiffSource, plan: ScanPlan, asked: number, cores: number): boolean {
   if (src.layout.tiled || !AWAY_COMPRESSIONS.has(src.layout.compression) || asked < 2 || cores < 2) return false;
+  // Strips of more than half a band's rows are read one a block, not in bands: nothing to share.
+  if (src.layout.blockHeight > STRIP_BAND_ROWS / 2) return false;
   const m = memoryPlan(src, plan, asked);
   if (m.threads > 1) return false;
   return BASE_BYTES + heatmapBytes(plan) + m.cacheBytes + keptWriteBytes(src, plan) + STRIP_THREAD_BYTES + validitySlack(src) <= MEMORY_BUDGET_BYTES;

@@ -55,13 +55,8 @@ export interface StripDecoder {
    * gone (this thread then decodes the band alone). Each true is followed by one {@link release}.
    */
   acquire(): Promise<boolean>;
-  /**
-   * Takes `units` of room (a band's each: a strip of up to {@link STRIP_BAND_ROWS} rows) if the thread has them free
-   * now and no band is waiting; false otherwise (this thread then decodes the strip itself).
-   */
-  tryAcquire(units: number): boolean;
-  /** Gives back the room of one {@link acquire}, or of a {@link tryAcquire} of `units`. */
-  release(units?: number): void;
+  /** Gives back the room of one {@link acquire}. */
+  release(): void;
   /**
    * Decodes each of `strips` as `job` says (read/strip-away.ts: converted into RGB and validity when it asks), or with
    * `claims` only those it claims from the back (claimBack), from `first` on, converted into `out` when given.
@@ -474,46 +469,6 @@ function stripJob(ctx: ReaderContext, info: IfdInfo, rows: number[]): StripJob {
   return { ...job, rows, convert: { info: { blockWidth, samples, bitsPerSample, photometric, alphaSample, compression }, predictor, noData: ctx.noData } };
 }
 
-/**
- * A strip of a striped file read as a block of its own (strips of more than half a band's rows: no band of several),
- * decoded and converted on the strip thread when it has room for it right now, else undefined (decoded here): the
- * side that is free takes each strip. A strip of up to three bands' rows fits the thread's room; taller ones stay here.
- */
-async function decodeStripAway(
-  ctx: ReaderContext,
-  info: IfdInfo,
-  by: number,
-  into: (n: number) => Uint8Array,
-  sig?: AbortSignal,
-): Promise<RgbBlock | undefined> {
-  const d = ctx.strips;
-  const units = Math.ceil(info.blockHeight / STRIP_BAND_ROWS);
-  if (!d || info.tiled || info.planar === 2 || !AWAY_COMPRESSIONS.has(info.compression) || !d.tryAcquire(units)) return undefined;
-  try {
-    const rows = rowsOf(info, by);
-    const bytes = await readBlockBytes(ctx, info, by, sig);
-    if (!bytes) return emptyBlock(info.blockWidth, rows);
-    const from = d.decode([bytes], stripJob(ctx, info, [rows])).then((r) => r.done[0]);
-    const done = await from.catch(() => undefined);
-    if (done && 'rgb' in done)
-      return { width: info.blockWidth, rows, rgb: done.rgb, valid: done.valid, byteLength: done.rgb.byteLength + (done.valid?.byteLength ?? 0) };
-    // Decoded there (short, or not to be converted) or failed: checked, undone and converted here, as decodeTile does.
-    const raw = await decodeRaw(
-      ctx,
-      info,
-      new Uint8Array(0),
-      layoutOf(info, info.samples),
-      rows,
-      into,
-      from.then((x) => (x as { raw: Uint8Array }).raw),
-    );
-    checkSamples(ctx, info, info.samples, rows, [raw]);
-    return toRgbBlock(info, [raw], rows, ctx.noData);
-  } finally {
-    d.release(units);
-  }
-}
-
 /** A disk that fails (full /tmp) only costs speed: tiles not written are made again when read. */
 function writeReduced(_ctx: ReaderContext, r: Reduced, bx: number, by: number, tile: RgbBlock): Promise<void> {
   return r.file.write(bx, by, tile).catch(() => {
@@ -591,11 +546,7 @@ function levelBlock(ctx: ReaderContext, info: IfdInfo, bx: number, by: number, p
         return settle(kept);
       }
     }
-    const block = settle(
-      perBand > 1
-        ? await decodeBand(ctx, info, by, perBand, into, sig)
-        : ((await decodeStripAway(ctx, info, by, into, sig)) ?? (await decodeTile(ctx, info, bx, by, into, sig))),
-    );
+    const block = settle(perBand > 1 ? await decodeBand(ctx, info, by, perBand, into, sig) : await decodeTile(ctx, info, bx, by, into, sig));
     await afterDecode(ctx, info, bx, by, block);
     return block;
   });
