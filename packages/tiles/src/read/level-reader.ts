@@ -403,15 +403,17 @@ async function fillBand(
       rgb.set(done.rgb, w * r * 3);
       if (valid && done.valid) valid.set(done.valid, w * r);
     } else {
-      // Decoded there (short, or not to be converted) or failed: checked, undone and converted here, as any strip.
+      // Decoded there (short, or not to be converted): checked, undone and converted here, as any strip. Failed there
+      // (a corrupt strip, or the thread gone): decoded here, which reports a corrupt strip as this thread alone would.
+      const here = done ? undefined : Array.isArray(bytes) ? bytes[k] : await bytes(s);
       const raw = await decodeRaw(
         ctx,
         info,
-        new Uint8Array(0),
+        here ?? new Uint8Array(0),
         layout,
         rows,
         into,
-        from.then((x) => (x as { raw: Uint8Array }).raw),
+        here ? undefined : Promise.resolve((done as { raw: Uint8Array }).raw),
       );
       checkSamples(ctx, info, info.samples, rows, [raw]);
       toRgbBlock(info, [raw], rows, ctx.noData, { rgb: rgb.subarray(w * r * 3, w * (r + rows) * 3), valid: valid?.subarray(w * r, w * (r + rows)) ?? null });
