@@ -34,6 +34,31 @@ async function compare(name: string, opts: { checkValid: boolean }) {
   return { meanErr: err / n, validMismatch, source: s };
 }
 
+/**
+ * Wrong validity flags in windows read in turn, alternating between windows with invalid pixels (x < 40, x + y > 900)
+ * and windows valid everywhere: validity left from the last window's region, or never filled, shows.
+ */
+async function validityWrongInTurn(name: string): Promise<number[]> {
+  const s = await openGeoTiffSource(fx.files[name]);
+  const boxes: [number, number, number, number][] = [
+    [0, 0, 300, 200],
+    [100, 0, 400, 200],
+    [300, 200, 600, 400],
+    [100, 50, 400, 250],
+    [20, 100, 320, 300],
+    [150, 0, 450, 200],
+  ];
+  const wrong: number[] = [];
+  for (const [x0, y0, x1, y1] of boxes) {
+    const w = await s.readWindow([x0, y0, x1, y1]);
+    let n = 0;
+    for (let y = y0; y < y1; y++) for (let x = x0; x < x1; x++) if (w.valid[(y - y0) * (x1 - x0) + x - x0] !== (baseInvalid(x, y) ? 0 : 1)) n++;
+    wrong.push(n);
+  }
+  await s.close();
+  return wrong;
+}
+
 describe('openGeoTiffSource: our own writer', () => {
   it('reads the base RGBA (alpha as mask) losslessly, with its georeferencing and date', async () => {
     const r = await compare('base', { checkValid: true });
@@ -44,6 +69,10 @@ describe('openGeoTiffSource: our own writer', () => {
     expect(r.source.acquired).toBe('2026-04-12T02:30:00');
     expect(r.source.gsdM.x).toBeCloseTo(0.05, 3);
     expect(r.source.levels.length).toBe(4);
+  });
+
+  it("keeps each window's validity right in windows read in turn (their regions' buffers reused)", async () => {
+    expect(await validityWrongInTurn('base')).toEqual([0, 0, 0, 0, 0, 0]);
   });
 
   it('reads a window at half resolution from the internal overview', async () => {
@@ -116,6 +145,9 @@ describe.skipIf(!hasGdal)('openGeoTiffSource: GDAL-written layouts', () => {
     const r = await compare(name, { checkValid: withMask.has(name) });
     expect(r.meanErr).toBe(0);
     expect(r.validMismatch).toBe(0);
+  });
+  it.each(['jpeg-ycbcr-mask', 'striped-lzw', 'nodata'])('%s: validity right in windows read in turn (their regions reuse buffers)', async (name) => {
+    expect(await validityWrongInTurn(name)).toEqual([0, 0, 0, 0, 0, 0]);
   });
   it.each(['jpeg-ycbcr-mask', 'jpeg-rgb', 'striped-jpeg', 'cog-jpeg'])('%s decodes like GDAL, validity exact', async (name) => {
     const r = await compare(name, { checkValid: withMask.has(name) });
