@@ -20,11 +20,9 @@ import { loadModelCard, openGeoTiffSource, readVerifierWindow, scanImages, type 
 import { underTreeCrown } from '../src/chips/under-crown';
 import { square } from '../src/eval/synthetic-positives';
 import { insideRing } from '../src/scene-layout';
-import { createPrng } from '../src/prng';
-import { writeScene } from '../src/write-scene';
+import { writeChipScene } from './chip-scene';
 import { outlinesTouch, pointInRing } from '@tiandi/geo';
 
-type Ring = Array<[number, number]>;
 const forPrefilter = process.argv.includes('--prefilter');
 const [modelDir, out, firstArg, nArg] = process.argv.slice(2).filter((a) => a !== '--prefilter');
 if (!modelDir || !out) throw new Error('usage: make-verifier-chips.ts <modelDir> <outDir> [firstSeed] [scenes] [--prefilter]');
@@ -53,21 +51,10 @@ writeFileSync(
     verifier: stage,
   }),
 );
-const CRSS = ['EPSG:4522', 'EPSG:32648', 'EPSG:4326', 'EPSG:3857', 'EPSG:4544', 'EPSG:4490'];
 const manifest: object[] = [];
 const counts = { poppy: 0, background: 0, skipped: 0 };
 for (let seed = first; seed < first + n; seed++) {
-  const r = createPrng(seed * 11 + 3);
-  // VCHIPS_GSD=lo,hi widens the scenes' GSD range (the scan verifies 2-12.5 cm); default 3-8.5 cm as before.
-  const [lo, hi] = (process.env.VCHIPS_GSD ?? '0.03,0.085').split(',').map(Number);
-  const gsdM = Math.round(r.range(lo, hi) * 1000) / 1000;
-  // VCHIPS_VARIETY=wide: the domain-randomised world (flower colours, rosettes, rows, intercrops, camera...);
-  // broad: that world with poppy's looks broadened further (flower carpets, soils, seedlings, slivers, trees over plots).
-  const v = process.env.VCHIPS_VARIETY;
-  const variety = v === 'wide' || v === 'broad' ? { variety: v as 'wide' | 'broad' } : {};
-  const w = await writeScene({ seed, gsdM, crs: r.pick(CRSS), widthPx: Math.round(r.range(140, 180) / gsdM), plotsPerHa: 5, ...variety }, work);
-  const truth = JSON.parse(readFileSync(w.truthPath, 'utf8')) as { features: Array<{ properties: { class: string }; geometry: { coordinates: Ring[] } }> };
-  const plots = truth.features.filter((f) => f.properties.class === 'poppy').map((f) => f.geometry.coordinates);
+  const { w, gsdM, plots, r } = await writeChipScene(seed, work);
   const windows: VerifierWindow[] = [];
   await scanImages({
     images: [w.tifPath],

@@ -16,10 +16,8 @@ import sharp from 'sharp';
 import { loadModelCard, scanImages, type VerifierWindow } from '@tiandi/tiles/node';
 import { outlinesTouch } from '@tiandi/geo';
 import { square } from '../src/eval/synthetic-positives';
-import { createPrng } from '../src/prng';
-import { writeScene } from '../src/write-scene';
+import { writeChipScene } from './chip-scene';
 
-type Ring = Array<[number, number]>;
 const [modelDir, prefilterDir, out, firstArg, nArg] = process.argv.slice(2);
 if (!modelDir || !prefilterDir || !out) throw new Error('usage: mine-passed-negatives.ts <modelDir> <prefilterModelDir> <outDir> [firstSeed] [scenes]');
 const first = Number(firstArg ?? 1300),
@@ -32,7 +30,6 @@ rmSync(out, { recursive: true, force: true });
 mkdirSync(join(out, 'background'), { recursive: true });
 const work = mkdtempSync(join(tmpdir(), 'tiandi-hardneg-'));
 const fixed = prepareModel(work);
-const CRSS = ['EPSG:4522', 'EPSG:32648', 'EPSG:4326', 'EPSG:3857', 'EPSG:4544', 'EPSG:4490'];
 const manifest: object[] = [];
 let saved = 0;
 try {
@@ -57,15 +54,8 @@ function prepareModel(dir: string): string {
 
 /** Renders one training scene, scans it and saves the passed windows that touch no poppy plot; returns how many. */
 async function mineScene(seed: number): Promise<number> {
-  // The same scene per seed as make-verifier-chips.ts (same PRNG draws for GSD, CRS and width).
-  const r = createPrng(seed * 11 + 3);
-  const [lo, hi] = (process.env.VCHIPS_GSD ?? '0.03,0.085').split(',').map(Number);
-  const gsdM = Math.round(r.range(lo, hi) * 1000) / 1000;
-  const v = process.env.VCHIPS_VARIETY;
-  const variety = v === 'wide' || v === 'broad' ? { variety: v as 'wide' | 'broad' } : {};
-  const w = await writeScene({ seed, gsdM, crs: r.pick(CRSS), widthPx: Math.round(r.range(140, 180) / gsdM), plotsPerHa: 5, ...variety }, work);
-  const truth = JSON.parse(readFileSync(w.truthPath, 'utf8')) as { features: Array<{ properties: { class: string }; geometry: { coordinates: Ring[] } }> };
-  const plots = truth.features.filter((f) => f.properties.class === 'poppy').map((f) => f.geometry.coordinates);
+  // The same scene per seed as make-verifier-chips.ts.
+  const { w, gsdM, plots } = await writeChipScene(seed, work);
   const windows: VerifierWindow[] = [];
   // verify on: the prefilter rules candidates out first; the verifier's windows of those left are collected.
   await scanImages({ images: [w.tifPath], modelDir: fixed, outDir: join(work, `scan-${seed}`), workers: 1, onVerifierWindow: (x) => windows.push(x) });
