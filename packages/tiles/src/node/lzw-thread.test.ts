@@ -178,8 +178,8 @@ describe('LzwThread', () => {
   it('reports a corrupt strip as an error, and a stopped thread as one', async () => {
     const thread = await LzwThread.start();
     // A code past the dictionary right after the first one.
-    await expect(thread.lzw([Uint8Array.from([0x80, 0x3f, 0xf0, 0x00])], 64)).rejects.toThrow(/LZW/);
+    await expect(thread.decode([Uint8Array.from([0x80, 0x3f, 0xf0, 0x00])], { compression: 5, expected: 64 })).rejects.toThrow(/LZW/);
     await thread.terminate();
-    await expect(thread.lzw([new Uint8Array(4)], 16)).rejects.toThrow();
+    await expect(thread.decode([new Uint8Array(4)], { compression: 5, expected: 16 })).rejects.toThrow();
   });
 });

@@ -59,10 +59,6 @@ export class LzwThread implements StripDecoder {
     else this.held--;
   }
 
-  lzw(strips: Uint8Array[], expected: number): Promise<Uint8Array[]> {
-    return this.decode(strips, { compression: 5, expected }).then((r) => r.done.map((d) => ('raw' in d ? d.raw : new Uint8Array(0))));
-  }
-
   decode(strips: Uint8Array[], job: StripJob, claims?: Int32Array, out?: BandOut): Promise<{ first: number; done: StripDone[] }> {
     // One copy of the strips, handed over: a view posted as it is would copy the whole buffer it is part of.
     const ends: number[] = [];

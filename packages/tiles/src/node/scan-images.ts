@@ -304,7 +304,7 @@ interface ScanRun {
  * Whether a long job's second stage runs on two models' threads and writes its heatmap on a thread of its own: they
  * start once the last image's first stage is over, its worker threads stopped, and take ~60 and ~25 MB of what those
  * held. Also where the memory plan left the rows to this thread alone (a wide striped file), when more threads were
- * asked for: they take the memory of the first stage's block cache and LZW thread, and the blocks this thread holds
+ * asked for: they take the memory of the first stage's block cache and strip thread, and the blocks this thread holds
  * for the second stage leave room for them (keptMemoryBytes; without that the 1.6-Gpx striped file reached 633 MB).
  */
 const secondStageThreads = (run: ScanRun) => run.workers.length > 0 || run.widened;
@@ -379,7 +379,14 @@ async function prepareReducedLevel(
  * level stays cached (`cached`). Undefined when the first stage reads an overview, or the temp folder lacks room
  * for a quarter of the level.
  */
-async function prepareKeptBlocks(run: ScanRun, src: GeoTiffSource, plan: ScanPlan, k: number, cached: boolean, lzw: boolean): Promise<KeepSpec | undefined> {
+async function prepareKeptBlocks(
+  run: ScanRun,
+  src: GeoTiffSource,
+  plan: ScanPlan,
+  k: number,
+  cached: boolean,
+  stripThread: boolean,
+): Promise<KeepSpec | undefined> {
   const L = keptLevel(src, plan);
   const level0 = L === src.levels[0];
   // At most a quarter of the temp folder's free space, and the level's size decoded, shared by the threads.
@@ -388,7 +395,7 @@ async function prepareKeptBlocks(run: ScanRun, src: GeoTiffSource, plan: ScanPla
   const path = join(tmpdir(), `tiandi-level-${process.pid}-${k}-kept.bin`);
   const inFlightBytes = keptWriteBytes(src, plan);
   // Those this thread keeps stay in memory, as decoded, while the memory plan leaves room (no copy, no file).
-  const memoryBytes = keptMemoryBytes(src, plan, run.threads, run.here, { lzw, secondStage: secondStageThreads(run) });
+  const memoryBytes = keptMemoryBytes(src, plan, run.threads, run.here, { strips: stripThread, secondStage: secondStageThreads(run) });
   if (
     !(await src.keepBlocks(path, true, limitBytes, inFlightBytes, memoryBytes).then(
       () => true,
@@ -535,13 +542,13 @@ async function scanImage(run: ScanRun, o: OpenedImage, k: number, last: boolean)
   src.setCacheBytes(Math.max(keep, cacheBytes));
   // Kept blocks cover the prefilter's windows too (read at full resolution and averaged, the same bytes as the
   // reduced level's): the reduced level is built only when blocks cannot be kept.
-  // A striped LZW file left to this thread alone: most of each band's strips are decoded on a thread of their own.
-  const lzwFits = run.here && run.threads === 1 && stripThreadFits(src, plan, run.asked, availableParallelism());
-  const kept = await prepareKeptBlocks(run, src, plan, k, keep > 0, lzwFits);
+  // A striped file left to this thread alone: most of each band's strips are decoded on a thread of their own.
+  const stripThread = run.here && run.threads === 1 && stripThreadFits(src, plan, run.asked, availableParallelism());
+  const kept = await prepareKeptBlocks(run, src, plan, k, keep > 0, stripThread);
   const reduced = kept ? undefined : await prepareReducedLevel(run, src, plan, k, keep);
   const rows = new ImageRows(run, o, k);
-  const lzw = lzwFits ? await LzwThread.start().catch(() => undefined) : undefined;
-  src.decodeStripsWith(lzw);
+  const strips = stripThread ? await LzwThread.start().catch(() => undefined) : undefined;
+  src.decodeStripsWith(strips);
   try {
     await runFirstStage({
       path,
@@ -564,9 +571,9 @@ async function scanImage(run: ScanRun, o: OpenedImage, k: number, last: boolean)
     // Tracing and the heatmap need memory of their own: decoded blocks are not needed any more (unless kept
     // for the prefilter), nor, after the last image, the worker threads (their heaps, caches and sessions).
     if (!keep) src.setCacheBytes(0);
-    // Nor the LZW thread: its memory goes to the second stage's threads.
+    // Nor the strip thread: its memory goes to the second stage's threads.
     src.decodeStripsWith(undefined);
-    await lzw?.terminate();
+    await strips?.terminate();
     if (reduced) src.useReducedLevel();
     // The file's hash for the footprint, begun before the workers stop, runs beside tracing (this thread's alone).
     startFileSha256(path, options.signal);
@@ -582,7 +589,7 @@ async function scanImage(run: ScanRun, o: OpenedImage, k: number, last: boolean)
   } finally {
     dropEarlySha256(path);
     src.decodeStripsWith(undefined);
-    await lzw?.terminate();
+    await strips?.terminate();
     rows.foot.close();
     src.setCacheBytes(0);
     // Removing a level of gigabytes takes seconds (the 4.9-GB kept file of a 1.6-Gpx COG 2.1-2.4 s, most of it the

@@ -290,7 +290,7 @@ describe('memory plan', () => {
     expect(m.threads).toBe(1);
     expect(stripThreadFits(striped, plan, 2, 2)).toBe(true);
     expect(secondStageThreadsFit(striped, plan, 2, 2)).toBe(true);
-    const held = keptMemoryBytes(striped, plan, 1, true, { lzw: true, secondStage: true });
+    const held = keptMemoryBytes(striped, plan, 1, true, { strips: true, secondStage: true });
     // The first stage: base, heatmap, one tile row of strips, kept writes, the strip thread; the second: base, heatmap, its threads.
     const first = BASE_BYTES + heatmapBytes(plan) + m.cacheBytes + keptWriteBytes(striped, plan) + STRIP_THREAD_BYTES;
     const second = BASE_BYTES + heatmapBytes(plan) + SECOND_STAGE_THREADS_BYTES;
@@ -302,7 +302,7 @@ describe('memory plan', () => {
     expect(secondStageThreadsFit(alpha, planOf(alpha), 2, 2, MEMORY_BUDGET_BYTES + HELD_HEADROOM_BYTES)).toBe(true);
     // Without the strip thread counted, the file without validity bytes would hold ~21 MB of blocks beside it.
     expect(keptMemoryBytes(striped, planOf(striped), 1, true)).toBeGreaterThan(16 << 20);
-    expect(keptMemoryBytes(striped, planOf(striped), 1, true, { lzw: true, secondStage: true })).toBe(0);
+    expect(keptMemoryBytes(striped, planOf(striped), 1, true, { strips: true, secondStage: true })).toBe(0);
     // A 64-Mpx file on one thread gives its held blocks to the second stage's threads when it gets them.
     const small = file(8192);
     const alone = keptMemoryBytes(small, planOf(small), 1, true);

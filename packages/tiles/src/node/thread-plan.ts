@@ -257,7 +257,7 @@ export function memoryPlan(
 /** Threads a scan runs beside its scanning ones that the blocks it holds in memory must leave room for. */
 export interface ThreadsAside {
   /** The strip thread, through the first stage ({@link STRIP_THREAD_BYTES}). */
-  lzw?: boolean;
+  strips?: boolean;
   /** A second models' thread and the heatmap's thread, through the second stage ({@link SECOND_STAGE_THREADS_BYTES}). */
   secondStage?: boolean;
 }
@@ -266,7 +266,7 @@ export interface ThreadsAside {
  * Bytes of kept blocks (kept-blocks.ts) the scanning thread may hold in memory as decoded rather than write to the
  * kept file and read back: what the memory budget leaves, less {@link HELD_HEADROOM_BYTES}, in the stage that needs
  * more: the first (the plan's base, heatmap, every thread's block cache and kept writes, the worker threads, the
- * LZW thread) or the second (base, heatmap and its own threads, once the block caches are freed; the held blocks stay
+ * strip thread) or the second (base, heatmap and its own threads, once the block caches are freed; the held blocks stay
  * until it ends). About 100 MB for a 64-Mpx file on one thread; 0 when this thread scans no rows (`here` false: its
  * second stage reads what the worker threads kept, in the file) or the scan keeps no blocks. Past it blocks go to
  * the file, so memory stays bounded whatever the image's size.
@@ -286,7 +286,7 @@ export function keptMemoryBytes(
     heatmapBytes(plan) +
     m.threads * (m.cacheBytes + keptWriteBytes(src, plan)) +
     (m.threads - 1) * WORKER_BYTES +
-    (aside.lzw ? STRIP_THREAD_BYTES : 0);
+    (aside.strips ? STRIP_THREAD_BYTES : 0);
   const second = BASE_BYTES + heatmapBytes(plan) + (aside.secondStage ? SECOND_STAGE_THREADS_BYTES : 0);
   return Math.max(0, budget - Math.max(first, second) - HELD_HEADROOM_BYTES);
 }

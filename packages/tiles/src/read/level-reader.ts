@@ -380,14 +380,18 @@ async function fillBand(
   const w = info.blockWidth;
   const layout = layoutOf(info, info.samples);
   const { rgb, valid } = band;
+  /** A strip decoded (or its bytes decoded elsewhere, `decompressed`), checked and converted here into its rows of the band. */
+  const convertHere = async (stripBytes: Uint8Array, rows: number, r: number, decompressed?: Promise<Uint8Array>) => {
+    const raw = await decodeRaw(ctx, info, stripBytes, layout, rows, into, decompressed);
+    checkSamples(ctx, info, info.samples, rows, [raw]);
+    toRgbBlock(info, [raw], rows, ctx.noData, { rgb: rgb.subarray(w * r * 3, w * (r + rows) * 3), valid: valid?.subarray(w * r, w * (r + rows)) ?? null });
+  };
   let r = 0;
   let s = s0;
   const most = away ? Math.ceil((s1 - s0) * FRONT_SHARE) : s1 - s0;
   for (; s < s1 && s - s0 < most && (!away || claimFront(away.claims) >= 0); s++) {
     const rows = rowsOf(info, s);
-    const raw = await decodeRaw(ctx, info, Array.isArray(bytes) ? bytes[s - s0] : await bytes(s), layout, rows, into);
-    checkSamples(ctx, info, info.samples, rows, [raw]);
-    toRgbBlock(info, [raw], rows, ctx.noData, { rgb: rgb.subarray(w * r * 3, w * (r + rows) * 3), valid: valid?.subarray(w * r, w * (r + rows)) ?? null });
+    await convertHere(Array.isArray(bytes) ? bytes[s - s0] : await bytes(s), rows, r);
     r += rows;
   }
   for (; s < s1; s++) {
@@ -406,17 +410,7 @@ async function fillBand(
       // Decoded there (short, or not to be converted): checked, undone and converted here, as any strip. Failed there
       // (a corrupt strip, or the thread gone): decoded here, which reports a corrupt strip as this thread alone would.
       const here = done ? undefined : Array.isArray(bytes) ? bytes[k] : await bytes(s);
-      const raw = await decodeRaw(
-        ctx,
-        info,
-        here ?? new Uint8Array(0),
-        layout,
-        rows,
-        into,
-        here ? undefined : Promise.resolve((done as { raw: Uint8Array }).raw),
-      );
-      checkSamples(ctx, info, info.samples, rows, [raw]);
-      toRgbBlock(info, [raw], rows, ctx.noData, { rgb: rgb.subarray(w * r * 3, w * (r + rows) * 3), valid: valid?.subarray(w * r, w * (r + rows)) ?? null });
+      await convertHere(here ?? new Uint8Array(0), rows, r, here ? undefined : Promise.resolve((done as { raw: Uint8Array }).raw));
     }
     r += rows;
   }

@@ -91,24 +91,20 @@ export function stripClaims(n: number): Int32Array {
 }
 
 /** The next strip from the front, or -1 when none is left. */
-export function claimFront(a: Int32Array): number {
-  for (;;) {
-    const v = Atomics.load(a, 0);
-    const f = v & 0xffff;
-    const b = v >>> 16;
-    if (f >= b) return -1;
-    if (Atomics.compareExchange(a, 0, v, (b << 16) | (f + 1)) === v) return f;
-  }
-}
+export const claimFront = (a: Int32Array): number => claim(a, false);
 
 /** The next strip from the back, or -1 when none is left. */
-export function claimBack(a: Int32Array): number {
+export const claimBack = (a: Int32Array): number => claim(a, true);
+
+/** The next unclaimed strip from one end, taken with one compare-and-swap (retried when the other thread took one meanwhile). */
+function claim(a: Int32Array, fromBack: boolean): number {
   for (;;) {
     const v = Atomics.load(a, 0);
     const f = v & 0xffff;
     const b = v >>> 16;
     if (f >= b) return -1;
-    if (Atomics.compareExchange(a, 0, v, ((b - 1) << 16) | f) === v) return b - 1;
+    const next = fromBack ? ((b - 1) << 16) | f : (b << 16) | (f + 1);
+    if (Atomics.compareExchange(a, 0, v, next) === v) return fromBack ? b - 1 : f;
   }
 }
 
