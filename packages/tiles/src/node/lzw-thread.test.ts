@@ -111,6 +111,52 @@ describe('LzwThread', () => {
     });
   }
 
+  it('hands the next bands to the thread before they are asked for (aheadBands), their strips read there: the same pixels', async (ctx) => {
+    if (!files['lzw-2']) return ctx.skip();
+    const [alone, helped] = await Promise.all([
+      openGeoTiffSource(files['lzw-2'], { cacheBytes: 64 << 20 }),
+      openGeoTiffSource(files['lzw-2'], { cacheBytes: 64 << 20 }),
+    ]);
+    const thread = await LzwThread.start(4);
+    const ahead: number[] = [];
+    const answers: Promise<unknown>[] = [];
+    let claimedThere = 0;
+    helped.decodeStripsWith({
+      aheadBands: thread.aheadBands,
+      acquire: () => thread.acquire(),
+      release: () => thread.release(),
+      decode: (s, job, claims, out) => thread.decode(s, job, claims, out),
+      decodeFile: async (file, job, claims, out) => {
+        ahead.push(file.ends.length);
+        const answer = thread.decodeFile(file, job, claims, out);
+        answers.push(answer);
+        const r = await answer;
+        claimedThere += r.done.length;
+        return r;
+      },
+    });
+    try {
+      // Strips of 5 rows, 6 to a band (30 rows): rows 0-59 are bands 0 and 1; once both are decoded, bands 2-5 go to the thread.
+      const first = [0, 0, W, 60] as const;
+      const [a0, b0] = await Promise.all([alone.readWindow(first, W, 60), helped.readWindow(first, W, 60)]);
+      expect(Buffer.compare(Buffer.from(b0.rgb), Buffer.from(a0.rgb))).toBe(0);
+      expect(ahead).toEqual([6, 6, 6, 6]);
+      // Asked for once the thread has decoded them from the file: the same pixels, each strip decoded once.
+      await Promise.all(answers);
+      const next = [0, 60, W, 180] as const;
+      const [a1, b1] = await Promise.all([alone.readWindow(next, W, 120), helped.readWindow(next, W, 120)]);
+      expect(Buffer.compare(Buffer.from(b1.rgb), Buffer.from(a1.rgb))).toBe(0);
+      expect(Buffer.compare(Buffer.from(b1.valid), Buffer.from(a1.valid))).toBe(0);
+      expect(claimedThere).toBe(24);
+      expect(helped.blocksDecoded()).toBe(alone.blocksDecoded());
+      // Bands 6-9 went the same way once 2-5 were taken.
+      expect(ahead).toHaveLength(8);
+    } finally {
+      await thread.terminate();
+      await Promise.all([alone.close(), helped.close()]);
+    }
+  });
+
   it('holds room for three bands at once, passing it to the next band waiting', async () => {
     const thread = await LzwThread.start();
     expect(await Promise.all([thread.acquire(), thread.acquire(), thread.acquire()])).toEqual([true, true, true]);

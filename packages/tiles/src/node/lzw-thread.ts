@@ -1,5 +1,5 @@
 import { Worker } from 'node:worker_threads';
-import type { StripDecoder } from '../read/level-reader';
+import type { StripDecoder, StripsInFile } from '../read/level-reader';
 import type { BandOut, StripDone, StripJob } from '../read/strip-away';
 import { workerBundle } from './worker-bundle';
 import { withoutTsx } from './worker-pool';
@@ -24,7 +24,11 @@ export class LzwThread implements StripDecoder {
   private held = 0;
   private readonly waiting: ((ok: boolean) => void)[] = [];
 
-  private constructor(worker: Worker) {
+  /** Bands it decodes ahead of those asked for (thread-plan's stripsAhead). */
+  readonly aheadBands: number;
+
+  private constructor(worker: Worker, aheadBands: number) {
+    this.aheadBands = aheadBands;
     this.thread = new WorkerRequests(
       worker,
       'LZW thread',
@@ -35,11 +39,15 @@ export class LzwThread implements StripDecoder {
     );
   }
 
-  /** Starts the thread: its bundled plain-JavaScript module, or the TypeScript one through tsx when no bundle could be built. */
-  static async start(): Promise<LzwThread> {
+  /**
+   * Starts the thread: its bundled plain-JavaScript module, or the TypeScript one through tsx when no bundle could be
+   * built. `aheadBands`: bands the reader may hand it before they are asked for (StripDecoder.aheadBands).
+   */
+  static async start(aheadBands = 0): Promise<LzwThread> {
     const bundle = await workerBundle(new URL('./lzw-thread-worker.ts', import.meta.url));
     return new LzwThread(
       bundle ? new Worker(bundle, { execArgv: withoutTsx(process.execArgv) }) : new Worker(new URL('./lzw-thread-worker.mjs', import.meta.url)),
+      aheadBands,
     );
   }
 
@@ -69,6 +77,10 @@ export class LzwThread implements StripDecoder {
     return this.thread
       .request({ packed, ends, job, ...(claims ? { claims } : {}), ...(out ? { out } : {}) }, [packed.buffer])
       .then((r) => ({ first: r.first!, done: r.done! }));
+  }
+
+  decodeFile(file: StripsInFile, job: StripJob, claims: Int32Array, out: BandOut): Promise<{ first: number; done: StripDone[] }> {
+    return this.thread.request({ file, job, claims, out }, []).then((r) => ({ first: r.first!, done: r.done! }));
   }
 
   async terminate(): Promise<void> {

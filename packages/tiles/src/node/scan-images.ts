@@ -23,6 +23,7 @@ import {
   keptMemoryBytes,
   keptWriteBytes,
   stripThreadFits,
+  stripsAhead,
   memoryPlan,
   reducedLevelFactor,
   secondStageThreadsFit,
@@ -547,7 +548,8 @@ async function scanImage(run: ScanRun, o: OpenedImage, k: number, last: boolean)
   const kept = await prepareKeptBlocks(run, src, plan, k, keep > 0, stripThread);
   const reduced = kept ? undefined : await prepareReducedLevel(run, src, plan, k, keep);
   const rows = new ImageRows(run, o, k);
-  const strips = stripThread ? await LzwThread.start().catch(() => undefined) : undefined;
+  // It decodes the next tile row's first bands while this thread works on a row's windows, as the budget allows.
+  const strips = stripThread ? await LzwThread.start(stripsAhead(src, plan)).catch(() => undefined) : undefined;
   src.decodeStripsWith(strips);
   try {
     await runFirstStage({

@@ -62,6 +62,28 @@ export interface StripDecoder {
    * `claims` only those it claims from the back (claimBack), from `first` on, converted into `out` when given.
    */
   decode(strips: Uint8Array[], job: StripJob, claims?: Int32Array, out?: BandOut): Promise<{ first: number; done: StripDone[] }>;
+  /**
+   * Bands the reader may hand over before they are asked for (absent or 0: none), the next ones below the last band
+   * asked for, once every band asked for is decoded: the thread decodes them while this one works on the tile row's
+   * windows (its bands all cached), instead of idling until the next row's first window asks for them. They hold no
+   * room ({@link acquire}); the reader holds at most this many. Only with {@link decodeFile}.
+   */
+  readonly aheadBands?: number;
+  /**
+   * As {@link decode} with `claims`, the strips read there from the file at `path`: the `n` bytes at `lo`, strip k at
+   * [starts[k], ends[k]) of them. A band handed over ahead costs this thread no read and no copy, and needs no turn
+   * of its event loop (it hands them over while busy with a row's windows).
+   */
+  decodeFile?(file: StripsInFile, job: StripJob, claims: Int32Array, out: BandOut): Promise<{ first: number; done: StripDone[] }>;
+}
+
+/** Where a band's strips lie in a file, for the strip thread to read them itself. */
+export interface StripsInFile {
+  path: string;
+  lo: number;
+  n: number;
+  starts: number[];
+  ends: number[];
 }
 
 /**
@@ -116,6 +138,19 @@ interface ReaderContext {
   strips?: StripDecoder;
   /** Shared arrays the strip thread converts a band's strips into, free for the next band shared (at most its room's worth). */
   bandOuts: BandOut[];
+  /** Bands handed to the strip thread before they were asked for (readAhead), by band index in the level `aheadOf`. */
+  ahead: Map<number, SharedBand>;
+  aheadOf?: IfdInfo;
+  /** Bands asked for and not decoded yet, and the last band asked for. */
+  bandsBusy: number;
+  lastBand: number;
+}
+
+/** A band shared with the strip thread (shareBand, or readAhead's): the strips' claims, its answer, the arrays it converts into. */
+interface SharedBand {
+  claims: Int32Array;
+  reply: Promise<{ first: number; done: StripDone[] }>;
+  out: BandOut;
 }
 
 const rowsOf = (info: IfdInfo, by: number) => Math.min(info.blockHeight, info.height - by * info.blockHeight);
@@ -279,14 +314,90 @@ async function decodeBand(
   sig?: AbortSignal,
 ): Promise<RgbBlock> {
   const d = ctx.strips && AWAY_COMPRESSIONS.has(info.compression) && perBand > 1 ? ctx.strips : undefined;
-  if (!d || !(await d.acquire())) return decodeBandHere(ctx, info, band, perBand, into, sig);
-  let shared = false;
+  if (!d) return decodeBandHere(ctx, info, band, perBand, into, sig);
+  const pre = ctx.aheadOf === info ? ctx.ahead.get(band) : undefined;
+  if (pre) ctx.ahead.delete(band);
+  ctx.bandsBusy++;
+  ctx.lastBand = Math.max(ctx.lastBand, band);
   try {
-    return await decodeBandHere(ctx, info, band, perBand, into, sig, d, () => (shared = true));
+    // Handed over before it was asked for: the thread may have decoded all its strips already.
+    if (pre) return await decodeBandHere(ctx, info, band, perBand, into, sig, d, undefined, pre);
+    if (!(await d.acquire())) return await decodeBandHere(ctx, info, band, perBand, into, sig);
+    let shared = false;
+    try {
+      return await decodeBandHere(ctx, info, band, perBand, into, sig, d, () => (shared = true));
+    } finally {
+      // A shared band's room is given back when the thread answers (shareBand), else now.
+      if (!shared) d.release();
+    }
   } finally {
-    // A shared band's room is given back when the thread answers (shareBand), else now.
-    if (!shared) d.release();
+    // Every band asked for decoded: the next ones go to the thread while this one works on the row's windows.
+    if (--ctx.bandsBusy === 0 && d.aheadBands) readAhead(ctx, info, perBand, d);
   }
+}
+
+/** The bytes of strip `s`: from the chunk the band's strips were read in together, else read alone. */
+async function stripBytes(ctx: ReaderContext, info: IfdInfo, s: number, together: { chunk: Buffer; lo: number } | undefined, sig?: AbortSignal): Promise<Uint8Array> {
+  const off = Number(info.offsets[s]);
+  return together ? together.chunk.subarray(off - together.lo, off - together.lo + Number(info.byteCounts[s])) : (await readBlockBytes(ctx, info, s, sig))!;
+}
+
+/** Whether band [s0, s1) has two strips or more, every one present (the bands a strip thread shares). */
+function sharable(info: IfdInfo, s0: number, s1: number): boolean {
+  if (s1 - s0 < 2) return false;
+  for (let s = s0; s < s1; s++) if (!(Number(info.byteCounts[s]) > 0)) return false;
+  return true;
+}
+
+/**
+ * Hands the strip thread the bands below the last one asked for, up to its `aheadBands` held and not yet asked for:
+ * it reads their strips from the file and claims them from the back, as for a band shared when asked for (this thread
+ * claims what is left from the front when it asks, reading those strips then). All at once, with no read here: the
+ * thread finds them queued while this one is busy with the row's windows. Bands whose strips do not lie together in
+ * the file are left to be asked for.
+ */
+function readAhead(ctx: ReaderContext, info: IfdInfo, perBand: number, d: StripDecoder): void {
+  if (!d.decodeFile || ctx.strips !== d) return;
+  if (ctx.aheadOf !== info) {
+    ctx.ahead.clear();
+    ctx.aheadOf = info;
+  }
+  const bands = Math.ceil(info.blocksDown / perBand);
+  for (let b = ctx.lastBand + 1; b < bands && ctx.ahead.size < (d.aheadBands ?? 0); b++) {
+    if (ctx.ahead.has(b) || ctx.cache.peek(blockKey(info, 0, b, perBand))) continue;
+    const s0 = b * perBand;
+    const s1 = Math.min(info.blocksDown, s0 + perBand);
+    const file = sharable(info, s0, s1) ? stripsInFile(ctx, info, s0, s1) : undefined;
+    if (!file) return;
+    const rows = Array.from({ length: s1 - s0 }, (_, k) => rowsOf(info, s0 + k));
+    const claims = stripClaims(s1 - s0);
+    const out = bandOut(ctx, info.blockWidth * rows.reduce((a, r) => a + r, 0), hasValidity(info, ctx.noData));
+    const reply = d.decodeFile(file, stripJob(ctx, info, rows), claims, out);
+    reply.catch(() => undefined); // a band never asked for: its failure is nobody's; asked for, fillBand decodes here
+    ctx.ahead.set(b, { claims, reply, out });
+  }
+}
+
+/** Where strips [s0, s1) lie in the file, when together (as readStripsTogether reads them), else undefined. */
+function stripsInFile(ctx: ReaderContext, info: IfdInfo, s0: number, s1: number): StripsInFile | undefined {
+  let lo = Infinity;
+  let hi = 0;
+  let sum = 0;
+  for (let s = s0; s < s1; s++) {
+    const off = Number(info.offsets[s]);
+    const n = Number(info.byteCounts[s]);
+    lo = Math.min(lo, off);
+    hi = Math.max(hi, off + n);
+    sum += n;
+  }
+  if (!sum || hi - lo > 2 * sum + 65536) return undefined;
+  const starts: number[] = [];
+  const ends: number[] = [];
+  for (let s = s0; s < s1; s++) {
+    starts.push(Number(info.offsets[s]) - lo);
+    ends.push(Number(info.offsets[s]) - lo + Number(info.byteCounts[s]));
+  }
+  return { path: ctx.path, lo, n: hi - lo, starts, ends };
 }
 
 /** Decodes band `band` of `perBand` consecutive strips (read with one call when they lie together) into one block. */
@@ -299,13 +410,16 @@ async function decodeBandHere(
   sig?: AbortSignal,
   away?: StripDecoder,
   onShared?: () => void,
+  pre?: SharedBand,
 ): Promise<RgbBlock> {
   const s0 = band * perBand;
   const s1 = Math.min(info.blocksDown, s0 + perBand);
+  // Its strips read only as this thread claims them (the strip thread reads its own).
+  if (pre) return decodeBandInPlace(ctx, info, s0, s1, undefined, into, sig, away, onShared, pre);
   const together = await readStripsTogether(ctx, info, s0, s1, sig);
   const layout = layoutOf(info, info.samples);
   // Every strip present: each is converted straight into the band's arrays (no strip-sized garbage, and no join).
-  if (s1 - s0 > 1 && Array.from({ length: s1 - s0 }, (_, k) => Number(info.byteCounts[s0 + k])).every((n) => n > 0)) {
+  if (sharable(info, s0, s1)) {
     return decodeBandInPlace(ctx, info, s0, s1, together, into, sig, away, onShared);
   }
   const parts: RgbBlock[] = [];
@@ -338,26 +452,27 @@ async function decodeBandInPlace(
   sig?: AbortSignal,
   d?: StripDecoder,
   onShared?: () => void,
+  pre?: SharedBand,
 ): Promise<RgbBlock> {
   const w = info.blockWidth;
   let rowsTotal = 0;
   for (let s = s0; s < s1; s++) rowsTotal += rowsOf(info, s);
   const rgb = into(w * rowsTotal * 3);
   const valid = hasValidity(info, ctx.noData) ? new Uint8Array(w * rowsTotal) : null;
-  const bytesOf = async (s: number) => {
-    const off = Number(info.offsets[s]);
-    return together ? together.chunk.subarray(off - together.lo, off - together.lo + Number(info.byteCounts[s])) : (await readBlockBytes(ctx, info, s, sig))!;
-  };
-  // Claimed from the front here while the strip thread claims from the back, when there is one and it has room.
-  const all = d ? await Promise.all(Array.from({ length: s1 - s0 }, (_, k) => bytesOf(s0 + k))) : undefined;
-  const away = all && shareBand(d!, info, s0, s1, all, ctx, onShared);
+  const bytesOf = (s: number) => stripBytes(ctx, info, s, together, sig);
+  // Claimed from the front here while the strip thread claims from the back, when there is one and it has room (or
+  // the band was handed to it before it was asked for: `pre`).
+  const all = !pre && d ? await Promise.all(Array.from({ length: s1 - s0 }, (_, k) => bytesOf(s0 + k))) : undefined;
+  const away = pre ?? (all && shareBand(d!, info, s0, s1, all, ctx, onShared));
   try {
     await fillBand(ctx, info, s0, s1, { rgb, valid }, into, away, all ?? bytesOf);
   } finally {
-    // The thread's room and the shared arrays are free once it has answered and its strips are copied.
+    // The thread's room (a band handed over early holds none) and the shared arrays are free once it has answered
+    // and its strips are copied.
     const free = () => {
-      ctx.bandOuts.push(away!.out);
-      d!.release();
+      // Kept for the next band only while a thread decodes them (up to its room and the bands ahead: ~58 MB at 40 000 px).
+      if (ctx.strips) ctx.bandOuts.push(away!.out);
+      if (!pre) d!.release();
     };
     if (away) away.reply.then(free, free);
   }
@@ -742,6 +857,9 @@ function readerContext(o: { fh: FileHandle; path: string; bigEndian: boolean; no
     maskCache: new BlockCache<Uint8Array>(32 * 1024 * 1024),
     count: { bandExtraStrips: 0, notDecoded: 0 },
     bandOuts: [],
+    ahead: new Map(),
+    bandsBusy: 0,
+    lastBand: -1,
   };
   return ctx;
 }
@@ -864,6 +982,11 @@ export function createLevelReader(o: { fh: FileHandle; path: string; bigEndian: 
     },
     decodeStripsWith: (d) => {
       ctx.strips = d;
+      // Bands handed to the thread before and never asked for: decoded here if asked for later. Without a thread, its
+      // shared arrays go too.
+      ctx.ahead.clear();
+      ctx.lastBand = -1;
+      if (!d) ctx.bandOuts.length = 0;
     },
     dropKept: async () => {
       const k = ctx.kept;
