@@ -261,7 +261,7 @@ function planThreads(opened: OpenedImage[], options: ScanImagesOptions): { threa
   }
   const threads = fit(true);
   // Rows left to this thread alone by the memory plan, several threads asked for: the second stage may still use them.
-  const widened = threads === 1 && opened.length > 0 && opened.every((o) => secondStageThreadsFit(o.src, o.plan, asked, cores));
+  const widened = threads === 1 && opened.length > 0 && opened.every((o) => secondStageThreadsFit(o.plan, asked, cores));
   return { threads, nWorkers: Math.min(threads - 1, maxRows - 1), here: true, asked, widened };
 }
 

@@ -305,19 +305,10 @@ export const SECOND_STAGE_THREADS_BYTES = 88 << 20;
  * the job's size), a second core is there, and those threads fit the budget once the first stage's block cache is
  * freed. The blocks this thread holds for the second stage give way to them ({@link keptMemoryBytes}).
  */
-export function secondStageThreadsFit(src: GeoTiffSource, plan: ScanPlan, asked: number, cores: number, budget = MEMORY_BUDGET_BYTES): boolean {
+export function secondStageThreadsFit(plan: ScanPlan, asked: number, cores: number, budget = MEMORY_BUDGET_BYTES): boolean {
   if (asked < 2 || cores < 2) return false;
-  return BASE_BYTES + heatmapBytes(plan) + SECOND_STAGE_THREADS_BYTES + HELD_HEADROOM_BYTES + validitySlack(src) <= budget;
+  return BASE_BYTES + heatmapBytes(plan) + SECOND_STAGE_THREADS_BYTES + HELD_HEADROOM_BYTES <= budget;
 }
-
-/**
- * What a scan of a file with validity bytes (alpha, a mask, nodata) takes beyond its plan, which threads beside the
- * scanning one must leave free: the 1.6-Gpx striped deflate file with alpha peaked at 592 MB on one thread against a
- * 514-MB plan (its bands' validity and the windows' masks, garbage between collections), and at 605-658 MB with the
- * strip thread and the second stage's threads; the same file's colours without alpha (LZW) at 511-533 MB against
- * 535. Held blocks leave {@link HELD_HEADROOM_BYTES} for the same reason.
- */
-const validitySlack = (src: GeoTiffSource) => (heldBytes(src) === 4 ? HELD_HEADROOM_BYTES : 0);
 
 /**
  * Part of the budget held blocks never take: the plan's base is an estimate, and a 1.6-Gpx striped LZW file with
@@ -341,7 +332,7 @@ export function stripThreadFits(src: GeoTiffSource, plan: ScanPlan, asked: numbe
   if (src.layout.blockHeight > STRIP_BAND_ROWS / 2) return false;
   const m = memoryPlan(src, plan, asked);
   if (m.threads > 1) return false;
-  return BASE_BYTES + heatmapBytes(plan) + m.cacheBytes + keptWriteBytes(src, plan) + STRIP_THREAD_BYTES + validitySlack(src) <= MEMORY_BUDGET_BYTES;
+  return BASE_BYTES + heatmapBytes(plan) + m.cacheBytes + keptWriteBytes(src, plan) + STRIP_THREAD_BYTES <= MEMORY_BUDGET_BYTES;
 }
 
 /** Bands a strip thread decodes ahead of those the scanning thread asked for, at most (level-reader's `aheadBands`). */
@@ -357,7 +348,7 @@ const aheadBandBytes = (src: GeoTiffSource) => src.width * STRIP_BAND_ROWS * hel
  */
 export function stripsAhead(src: GeoTiffSource, plan: ScanPlan, budget = MEMORY_BUDGET_BYTES): number {
   const m = memoryPlan(src, plan, 1, true, budget);
-  const left = budget - (BASE_BYTES + heatmapBytes(plan) + m.cacheBytes + keptWriteBytes(src, plan) + STRIP_THREAD_BYTES + validitySlack(src));
+  const left = budget - (BASE_BYTES + heatmapBytes(plan) + m.cacheBytes + keptWriteBytes(src, plan) + STRIP_THREAD_BYTES);
   return Math.max(0, Math.min(STRIP_AHEAD_BANDS, Math.floor(left / aheadBandBytes(src))));
 }
 
