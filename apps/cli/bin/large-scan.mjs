@@ -7,11 +7,13 @@ import { SCAN_MALLOC_ENV } from '@tiandi/tiles/scan-malloc-env';
 export { SCAN_MALLOC_ENV };
 
 /**
- * Input bytes from which a scan is run in that child: a second Node start (~0.05 s) is nothing beside a scan of
- * minutes, and a short scan's memory stays far under the budget without it (a 64-Mpx file: ~330 MB). 256 MB is
- * about a gigapixel of JPEG at quality 85, 250 Mpx of deflate or LZW.
+ * Input bytes from which a scan is run in that child: a second Node start (~0.05 s) is little beside a scan of
+ * seconds, and a small scan's memory stays far under the budget without it (a 64-Mpx JPEG COG, ~20 MB: ~400 MB).
+ * Not the image's size but its width sets a striped file's band cache: a 40 000 × 4 000 striped deflate file with
+ * alpha (226 MB, 160 Mpx) peaked at 590 MB run here, 515 MB in the child (its 2-MB band buffers kept in glibc's
+ * heap). 48 MB is about 800 rows of such a file, 150 Mpx of JPEG at quality 85.
  */
-export const LARGE_SCAN_BYTES = 256 << 20;
+export const LARGE_SCAN_BYTES = 48 << 20;
 
 /**
  * The environment to re-run `argv` (the CLI's arguments) with, or undefined to run here: a `scan` of TIFF files
