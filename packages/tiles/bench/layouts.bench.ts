@@ -34,12 +34,24 @@ const run = (cmd: string[], what: string) => {
   return r.stderr;
 };
 /** Heavy work that is not measured: its own autogroup at nice 19. */
-const background = (cmd: string[]) =>
-  run(['setsid', '-w', 'sh', '-c', 'echo 19 > /proc/self/autogroup; exec nice -n 19 "$@"', 'sh', ...cmd], cmd.join(' '));
+const background = (cmd: string[]) => run(['setsid', '-w', 'sh', '-c', 'echo 19 > /proc/self/autogroup; exec nice -n 19 "$@"', 'sh', ...cmd], cmd.join(' '));
 /** A measured command: under the shared lock, its own autogroup at nice −10, `/usr/bin/time`: wall s, CPU %, peak RSS MB. */
 function timed(cmd: string[]): { s: number; cpu: number; rssMb: number; stderr: string } {
   const err = run(
-    ['flock', '/tmp/bench.lock', 'setsid', '-w', 'sh', '-c', 'echo -10 > /proc/self/autogroup; exec "$@"', 'sh', '/usr/bin/time', '-f', 'TIME %e %P %M', ...cmd],
+    [
+      'flock',
+      '/tmp/bench.lock',
+      'setsid',
+      '-w',
+      'sh',
+      '-c',
+      'echo -10 > /proc/self/autogroup; exec "$@"',
+      'sh',
+      '/usr/bin/time',
+      '-f',
+      'TIME %e %P %M',
+      ...cmd,
+    ],
     cmd.join(' '),
   );
   const m = /TIME ([\d.]+) (\d+)% (\d+)/.exec(err);
@@ -95,8 +107,28 @@ function write(l: Layout): string {
 const median = (xs: number[]) => [...xs].sort((a, b) => a - b)[(xs.length - 1) >> 1];
 const mark = (ok: boolean) => (ok ? '✔' : '✘');
 
-process.stdout.write(`source ${source} (${side}² = ${mpx.toFixed(0)} Mpx), model ${model}, ${RUNS} run(s) a file, load ${loadavg().map((x) => x.toFixed(2)).join(' ')}\n`);
-const header = ['layout', 'MB', 'BigTIFF', 'scan s', 'Mpx/s', 'CPU %', 'peak RSS MB', 'candidates', 'GDAL s', 'scan / GDAL rate', 'floors: RSS ≤ 600, CPU ≥ 180 %, ≥ 40 Mpx/s, ≥ 0.6× GDAL', 'load'];
+process.stdout.write(
+  `source ${source} (${side}² = ${mpx.toFixed(0)} Mpx), model ${model}, ${RUNS} run(s) a file, load ${loadavg()
+    .map((x) => x.toFixed(2))
+    .join(' ')}\n`,
+);
+const header = [
+  'layout',
+  'MB',
+  'BigTIFF',
+  'scan s',
+  'Mpx/s',
+  'CPU %',
+  'peak RSS MB',
+  'candidates',
+  'GDAL s',
+  'scan / GDAL rate',
+  'floors: RSS ≤ 600, CPU ≥ 180 %, ≥ 40 Mpx/s, ≥ 0.6× GDAL',
+  'load',
+  'CLI built',
+];
+/** When the precompiled CLI the row ran was built (others rebuild it during long runs). */
+const built = () => statSync(join(repo, 'node_modules/.cache/tiandi-cli/main.mjs')).mtime.toISOString().slice(11, 16);
 const rows: string[][] = [];
 const candidates = new Map<string, string>();
 for (const l of wanted) {
@@ -130,7 +162,7 @@ for (const l of wanted) {
   const bigTiff = head.readUInt16LE(2) === 43 ? 'yes' : 'no';
   const g = median(gdal);
   if (!scans.length) {
-    rows.push([l.name, (statSync(path).size / 1e6).toFixed(0), bigTiff, `✘ ${error}`, '', '', '', '', g.toFixed(1), '', '', load]);
+    rows.push([l.name, (statSync(path).size / 1e6).toFixed(0), bigTiff, `✘ ${error}`, '', '', '', '', g.toFixed(1), '', '', load, built()]);
   } else {
     const s = median(scans.map((x) => x.s));
     const cpu = median(scans.map((x) => x.cpu));
@@ -153,6 +185,7 @@ for (const l of wanted) {
       (g / s).toFixed(2),
       floors + (error ? ` (a later run failed: ${error})` : ''),
       load,
+      built(),
     ]);
   }
   process.stdout.write(header.map((h, i) => `${h}: ${rows.at(-1)![i] ?? ''}`).join(' | ') + '\n');
@@ -166,5 +199,12 @@ const groups = [...new Set(candidates.values())];
 process.stdout.write(
   groups.length <= 1
     ? `lossless layouts (${[...candidates.keys()].join(', ')}): the same candidates ✔\n`
-    : `lossless layouts disagree ✘: ${groups.map((k) => [...candidates].filter(([, v]) => v === k).map(([n]) => n).join(' = ')).join(' ≠ ')}\n`,
+    : `lossless layouts disagree ✘: ${groups
+        .map((k) =>
+          [...candidates]
+            .filter(([, v]) => v === k)
+            .map(([n]) => n)
+            .join(' = '),
+        )
+        .join(' ≠ ')}\n`,
 );
