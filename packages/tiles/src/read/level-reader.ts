@@ -267,6 +267,12 @@ async function readStripsTogether(
   s1: number,
   sig?: AbortSignal,
 ): Promise<{ chunk: Buffer; lo: number } | undefined> {
+  const span = stripsSpan(info, s0, s1);
+  return span && { chunk: await readSpan(ctx, span.lo, span.hi - span.lo, sig), lo: span.lo };
+}
+
+/** The bytes strips [s0, s1) span in the file when they lie together (within twice their size), else undefined. */
+function stripsSpan(info: IfdInfo, s0: number, s1: number): { lo: number; hi: number } | undefined {
   let lo = Infinity;
   let hi = 0;
   let sum = 0;
@@ -278,8 +284,7 @@ async function readStripsTogether(
     hi = Math.max(hi, off + n);
     sum += n;
   }
-  if (!sum || hi - lo > 2 * sum + 65536) return undefined;
-  return { chunk: await readSpan(ctx, lo, hi - lo, sig), lo };
+  return !sum || hi - lo > 2 * sum + 65536 ? undefined : { lo, hi };
 }
 
 /** Joins decoded strips, top to bottom, into one block whose RGB lives in a buffer from `into`. */
@@ -380,17 +385,9 @@ function readAhead(ctx: ReaderContext, info: IfdInfo, perBand: number, d: StripD
 
 /** Where strips [s0, s1) lie in the file, when together (as readStripsTogether reads them), else undefined. */
 function stripsInFile(ctx: ReaderContext, info: IfdInfo, s0: number, s1: number): StripsInFile | undefined {
-  let lo = Infinity;
-  let hi = 0;
-  let sum = 0;
-  for (let s = s0; s < s1; s++) {
-    const off = Number(info.offsets[s]);
-    const n = Number(info.byteCounts[s]);
-    lo = Math.min(lo, off);
-    hi = Math.max(hi, off + n);
-    sum += n;
-  }
-  if (!sum || hi - lo > 2 * sum + 65536) return undefined;
+  const span = stripsSpan(info, s0, s1);
+  if (!span) return undefined;
+  const { lo, hi } = span;
   const starts: number[] = [];
   const ends: number[] = [];
   for (let s = s0; s < s1; s++) {
