@@ -29,14 +29,25 @@ describe('DecodeBuffers', () => {
     expect(buffers.forBlock().into(4).buffer).not.toBe(valid.buffer);
   });
 
-  it("recycles a cached block's buffer only after the next region is read", () => {
+  it("recycles an evicted block's buffer once the microtasks queued by then have run (its readers' copies), or at the next region", async () => {
     const buffers = new DecodeBuffers();
     const first = buffers.forBlock();
     const rgb = first.into(12);
     const block = first.settle(blockOn(rgb));
+    // A reader handed the block before it was evicted copies it in a continuation queued before the eviction.
+    const copied = Promise.resolve(block).then((b) => b.rgb.slice());
     buffers.evicted(block);
     expect(buffers.forBlock().into(12).buffer).not.toBe(rgb.buffer);
-    buffers.reuseQuarantined();
+    await Promise.resolve();
+    expect(buffers.forBlock().into(12).buffer).not.toBe(rgb.buffer);
+    await copied;
+    await new Promise((r) => setImmediate(r));
     expect(buffers.forBlock().into(12).buffer).toBe(rgb.buffer);
+    // Evicted again: the next region makes it reusable at once.
+    const again = buffers.forBlock();
+    const b2 = again.into(12);
+    buffers.evicted(again.settle(blockOn(b2)));
+    buffers.reuseQuarantined();
+    expect(buffers.forBlock().into(12).buffer).toBe(b2.buffer);
   });
 });

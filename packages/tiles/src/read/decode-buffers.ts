@@ -18,6 +18,7 @@ export class DecodeBuffers {
   private readonly spare = new Map<number, Uint8Array[]>();
   private spareBytes = 0;
   private quarantine: Uint8Array[] = [];
+  private releasing = false;
 
   /** Buffers for decoding one block: `into(n)` hands one out; `settle(block)` keeps the one its pixels live in. */
   forBlock(): { into: (n: number) => Uint8Array; settle: (block: RgbBlock) => RgbBlock } {
@@ -48,10 +49,22 @@ export class DecodeBuffers {
     this.owned.delete(block);
   }
 
-  /** A block left the cache: its buffer is recycled. */
+  /**
+   * A block left the cache: its buffer is recycled once the microtasks queued by now have run (a reader handed the
+   * block copies it in its promise's continuation), or at the next region if that comes first. Held until the next
+   * region only, a region of many small blocks (one-row strips in separate planes: ~670 a first-stage window at
+   * 40 000 px) took as many new buffers while the evicted ones waited, the block cache twice over.
+   */
   evicted(block: RgbBlock): void {
     const b = this.owned.get(block);
-    if (b) this.quarantine.push(b);
+    if (!b) return;
+    this.quarantine.push(b);
+    if (this.releasing) return;
+    this.releasing = true;
+    setImmediate(() => {
+      this.releasing = false;
+      this.reuseQuarantined();
+    });
   }
 
   /** Makes quarantined buffers reusable (up to 32 MB kept). */

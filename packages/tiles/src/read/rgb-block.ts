@@ -39,7 +39,7 @@ export function toRgbBlock(info: IfdInfo, planes: Uint8Array[], rows: number, no
   let valid: Uint8Array | null = null;
   if (hasValidity(info, noData)) valid = into?.valid ? into.valid.fill(1) : new Uint8Array(n).fill(1);
   const at = (s: number, i: number): number => (chunky ? src[0][i * spp + s] : src[s][i]);
-  if (chunky && bps === 8 && colour === 3 && spp === 3 && !valid) {
+  if (decodedIsRgb(info, planes.length, noData)) {
     // Already 8-bit RGB: keep the decoded bytes as they are.
     const direct = (src[0] as Uint8Array).subarray(0, n * 3);
     if (into) into.rgb.set(direct);
@@ -96,6 +96,16 @@ function rgbFromChunky8(s: Uint8Array, spp: number, alpha: number, n: number, rg
 /** Whether blocks of this IFD carry a validity mask (alpha, or a nodata value). */
 export function hasValidity(info: IfdInfo, noData?: number): boolean {
   return info.alphaSample >= 0 || noData !== undefined;
+}
+
+/**
+ * Whether a block decoded into `planes` planes is its own RGB as it is (8-bit chunky RGB, nothing to mark invalid):
+ * {@link toRgbBlock} then keeps the decoded bytes, else it converts them into new arrays or the ones it is given.
+ */
+export function decodedIsRgb(info: IfdInfo, planes: number, noData?: number): boolean {
+  const spp = planes === 1 ? (info.compression === 7 ? Math.min(info.samples, 4) : info.samples) : 1;
+  const colour = info.photometric === 2 || info.photometric === 6 ? 3 : 1;
+  return planes === 1 && info.bitsPerSample === 8 && colour === 3 && spp === 3 && !hasValidity(info, noData);
 }
 
 /** Unpacks a transparency-mask block (1-bit MSB-first rows padded to bytes, or 8-bit) into 0/1 per pixel. */
