@@ -348,7 +348,13 @@ async function decodeBand(
 }
 
 /** The bytes of strip `s`: from the chunk the band's strips were read in together, else read alone. */
-async function stripBytes(ctx: ReaderContext, info: IfdInfo, s: number, together: { chunk: Buffer; lo: number } | undefined, sig?: AbortSignal): Promise<Uint8Array> {
+async function stripBytes(
+  ctx: ReaderContext,
+  info: IfdInfo,
+  s: number,
+  together: { chunk: Buffer; lo: number } | undefined,
+  sig?: AbortSignal,
+): Promise<Uint8Array> {
   const off = Number(info.offsets[s]);
   return together ? together.chunk.subarray(off - together.lo, off - together.lo + Number(info.byteCounts[s])) : (await readBlockBytes(ctx, info, s, sig))!;
 }

@@ -147,7 +147,7 @@ describe.skipIf(!hasGdal)('openGeoTiffSource: GDAL-written layouts', () => {
     expect(r.validMismatch).toBe(0);
   });
   it.each(['planar', 'striped-lzw', 'deflate-p2', 'tiled-lzw', 'nodata'])(
-    '%s: windows read in turn through a cache too small for them give the pixels of a cache that holds them (evicted blocks\' buffers reused)',
+    "%s: windows read in turn through a cache too small for them give the pixels of a cache that holds them (evicted blocks' buffers reused)",
     async (name) => {
       const boxes: [number, number, number, number][] = [
         [0, 0, 300, 200],
@@ -171,9 +171,12 @@ describe.skipIf(!hasGdal)('openGeoTiffSource: GDAL-written layouts', () => {
       }
     },
   );
-  it.each(['jpeg-ycbcr-mask', 'striped-lzw', 'nodata', 'planar', 'uint16'])('%s: validity right in windows read in turn (their regions reuse buffers)', async (name) => {
-    expect(await validityWrongInTurn(name)).toEqual([0, 0, 0, 0, 0, 0]);
-  });
+  it.each(['jpeg-ycbcr-mask', 'striped-lzw', 'nodata', 'planar', 'uint16'])(
+    '%s: validity right in windows read in turn (their regions reuse buffers)',
+    async (name) => {
+      expect(await validityWrongInTurn(name)).toEqual([0, 0, 0, 0, 0, 0]);
+    },
+  );
   it.each(['jpeg-ycbcr-mask', 'jpeg-rgb', 'striped-jpeg', 'cog-jpeg'])('%s decodes like GDAL, validity exact', async (name) => {
     const r = await compare(name, { checkValid: withMask.has(name) });
     expect(r.meanErr).toBeLessThan(8);
