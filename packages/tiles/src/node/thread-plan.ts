@@ -332,8 +332,12 @@ export function stripThreadFits(src: GeoTiffSource, plan: ScanPlan, asked: numbe
   if (src.layout.blockHeight > STRIP_BAND_ROWS / 2) return false;
   const m = memoryPlan(src, plan, asked);
   if (m.threads > 1) return false;
-  return BASE_BYTES + heatmapBytes(plan) + m.cacheBytes + keptWriteBytes(src, plan) + STRIP_THREAD_BYTES <= MEMORY_BUDGET_BYTES;
+  return oneThreadAndStripsBytes(src, plan, m.cacheBytes) <= MEMORY_BUDGET_BYTES;
 }
+
+/** The first stage's memory with one scanning thread (a block cache of `cacheBytes`) and the strip thread, bands ahead aside. */
+const oneThreadAndStripsBytes = (src: GeoTiffSource, plan: ScanPlan, cacheBytes: number) =>
+  BASE_BYTES + heatmapBytes(plan) + cacheBytes + keptWriteBytes(src, plan) + STRIP_THREAD_BYTES;
 
 /** Bands a strip thread decodes ahead of those the scanning thread asked for, at most (level-reader's `aheadBands`). */
 export const STRIP_AHEAD_BANDS = 12;
@@ -348,7 +352,7 @@ const aheadBandBytes = (src: GeoTiffSource) => src.width * STRIP_BAND_ROWS * hel
  */
 export function stripsAhead(src: GeoTiffSource, plan: ScanPlan, budget = MEMORY_BUDGET_BYTES): number {
   const m = memoryPlan(src, plan, 1, true, budget);
-  const left = budget - (BASE_BYTES + heatmapBytes(plan) + m.cacheBytes + keptWriteBytes(src, plan) + STRIP_THREAD_BYTES);
+  const left = budget - oneThreadAndStripsBytes(src, plan, m.cacheBytes);
   return Math.max(0, Math.min(STRIP_AHEAD_BANDS, Math.floor(left / aheadBandBytes(src))));
 }
 
