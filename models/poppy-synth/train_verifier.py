@@ -243,6 +243,11 @@ def main():
     ap.add_argument('--bg-share', type=float, default=1.0, help='share of the synthetic background chips kept for training (a cheaper run)')
     ap.add_argument('--card-only', action='store_true', help='only write the verifier card and name it in the main card (before collecting chips)')
     ap.add_argument('--prefilter', action='store_true', help="the verifier's prefilter (a cheaper first look, named as verifier.prefilter in the main card)")
+    ap.add_argument('--teacher', default='', help='distillation: exported model.onnx files of the same --arch, comma-separated; each '
+                    'training chip, as augmented, is labelled sigmoid(mean of their logits) and the network learns that soft label '
+                    '(binary cross-entropy), so one network of this size stands in for their mean (an ensemble at one network\'s cost)')
+    ap.add_argument('--hard-mix', type=float, default=0.0, help='with --teacher: weight of the usual loss on the chips\' own labels '
+                    '(class-weighted), the soft labels\' weight 1 minus it')
     args = ap.parse_args()
     if args.card_only:
         write_cards(args, None)
@@ -277,6 +282,14 @@ def main():
     if args.preview:
         write_preview(args, xt, yt, real)
         return
+    teachers = []
+    for path in filter(None, args.teacher.split(',')):
+        t = VerifierNet(args.arch)
+        load_folded_onnx(t, path)
+        teachers.append(t.eval())
+        print(f'teacher {path}', flush=True)
+    if teachers and args.paint > 0:
+        raise SystemExit('train_verifier.py: --teacher with --paint is not supported (painted chips carry their own label)')
     # Painted chips turn a share of the background ones into poppy: the class weight counts them as such.
     share_pos = yt.mean() + (1 - yt.mean()) * args.paint
     pos_w = torch.tensor((1 - share_pos) / max(1e-6, share_pos))
@@ -297,8 +310,13 @@ def main():
         for i in range(0, len(order), bs):
             idx = order[i:i + bs]
             xb, yb = paint(xt[idx], yt[idx], rng, args.paint, args.paint_neg, args.gsd, real)
-            logit = model(to_tensor(augment(xb, rng, args.resample, yb, real, args.composite, args.camera))).squeeze(1)
+            xin = to_tensor(augment(xb, rng, args.resample, yb, real, args.composite, args.camera))
+            logit = model(xin).squeeze(1)
             loss = F.binary_cross_entropy_with_logits(logit, torch.from_numpy(yb), pos_weight=pos_w)
+            if teachers:  # the teachers judge the very chip the student sees (augmented), so it learns their function
+                with torch.no_grad():
+                    soft = torch.sigmoid(torch.stack([t(xin).squeeze(1) for t in teachers]).mean(0))
+                loss = (1 - args.hard_mix) * F.binary_cross_entropy_with_logits(logit, soft) + args.hard_mix * loss
             opt.zero_grad(); loss.backward(); opt.step(); sched.step()
             tot += loss.item(); nb += 1
         msg = f'epoch {ep + 1}/{args.epochs} loss {tot / nb:.4f} {time.time() - t0:.0f} s'
@@ -308,6 +326,11 @@ def main():
                 s = torch.cat([torch.sigmoid(model(to_tensor(xv[i:i + 256]))).squeeze(1) for i in range(0, len(xv), 256)]).numpy()
             fp = int(((s >= 0.5) & (yv == 0)).sum()); fn = int(((s < 0.5) & (yv == 1)).sum())
             msg += f' | held-out AUC {auc(s, yv):.4f}, at 0.5: {fn} of {int(yv.sum())} poppy missed, {fp} of {int((yv == 0).sum())} background passed'
+            if teachers:
+                with torch.no_grad():
+                    ts = torch.cat([torch.sigmoid(torch.stack([t(to_tensor(xv[i:i + 256])).squeeze(1) for t in teachers]).mean(0))
+                                    for i in range(0, len(xv), 256)]).numpy()
+                msg += f'; teachers AUC {auc(ts, yv):.4f}, student and teachers disagree at 0.5 on {int(((s >= 0.5) != (ts >= 0.5)).sum())}'
         print(msg, flush=True)
     model.eval()
     os.makedirs(args.out, exist_ok=True)
