@@ -1,7 +1,7 @@
 /**
  * Writes classic eval-style scenes with their truth into a folder, for `tiandi eval --labelled <folder>`: seed
  * `first + i` rendered by writeScene(evalSceneOptions(seed, 150, gsd)) at the GSDs in turn, as `tiandi eval --scenes`
- * draws them. A scene whose truth holds no plot keeps its image and loses its truth file (readTruthFile refuses an
+ * draws them. A scene whose truth holds no poppy plot keeps its image and loses its truth file (readTruthFile refuses an
  * empty one; its candidates still count as false). The model card's selection splits (e.g. 9600-9639) are made so.
  *   npx tsx packages/synth/scripts/write-eval-scenes.ts <outDir> <firstSeed> <scenes> [gsds=0.03,0.05,0.08,0.1,0.12]
  */
@@ -16,7 +16,8 @@ const first = Number(firstArg);
 for (let i = 0; i < Number(nArg); i++) {
   const seed = first + i;
   const w = await writeScene(evalSceneOptions(seed, 150, gsds[i % gsds.length]), out);
-  const truth = JSON.parse(readFileSync(w.truthPath, 'utf8')) as { features: unknown[] };
-  if (!truth.features.length) rmSync(w.truthPath);
-  console.log(`${seed}: ${gsds[i % gsds.length]} m, ${truth.features.length} plots${truth.features.length ? '' : ' (truth file left out)'}`);
+  const truth = JSON.parse(readFileSync(w.truthPath, 'utf8')) as { features: Array<{ properties?: { class?: string } }> };
+  const plots = truth.features.filter((f) => f.properties?.class === 'poppy').length; // look-alikes are in the truth too
+  if (!plots) rmSync(w.truthPath);
+  console.log(`${seed}: ${gsds[i % gsds.length]} m, ${plots} poppy plots${plots ? '' : ' (truth file left out)'}`);
 }
