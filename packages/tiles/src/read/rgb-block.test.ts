@@ -17,6 +17,23 @@ function bytes(n: number, seed: number): Uint8Array {
 const chunky8 = (samples: number, alphaSample: number, compression = 5) =>
   ({ blockWidth: 5, samples, bitsPerSample: 8, photometric: 2, alphaSample, compression }) as unknown as IfdInfo;
 
+describe('toRgbBlock, 8-bit separate planes', () => {
+  const planes = [0, 1, 2, 3].map((p) => bytes(15, 11 + p));
+  for (let i = 0; i < 15; i += 4) planes[3][i] = 0;
+
+  it('interleaves the first three planes, and marks pixels invalid where the alpha plane is 0', () => {
+    const b = toRgbBlock(chunky8(4, 3), planes, 3);
+    expect(Array.from(b.rgb)).toEqual(Array.from({ length: 45 }, (_, k) => planes[k % 3][Math.floor(k / 3)]));
+    expect(Array.from(b.valid!)).toEqual(Array.from({ length: 15 }, (_, i) => (planes[3][i] ? 1 : 0)));
+  });
+
+  it('a fourth plane that is not alpha (its bytes never read: an empty array) leaves every pixel valid', () => {
+    const b = toRgbBlock(chunky8(4, -1), [...planes.slice(0, 3), new Uint8Array(0)], 3);
+    expect(b.valid).toBeNull();
+    expect(Array.from(b.rgb)).toEqual(Array.from({ length: 45 }, (_, k) => planes[k % 3][Math.floor(k / 3)]));
+  });
+});
+
 describe('toRgbBlock, 8-bit chunky pixels of three or more samples', () => {
   const raw = bytes(5 * 3 * 4, 7);
   // Some alpha bytes 0 (invalid pixels).

@@ -51,6 +51,10 @@ export function toRgbBlock(info: IfdInfo, planes: Uint8Array[], rows: number, no
     rgbFromChunky8(src[0] as Uint8Array, spp, alpha, n, rgb, valid);
     return { width: w, rows, rgb, valid, byteLength: rgb.byteLength + (valid?.byteLength ?? 0) };
   }
+  if (!chunky && bps === 8 && colour === 3 && noData === undefined) {
+    rgbFromPlanes8(src as Uint8Array[], alpha, n, rgb, valid);
+    return { width: w, rows, rgb, valid, byteLength: rgb.byteLength + (valid?.byteLength ?? 0) };
+  }
   for (let i = 0; i < n; i++) {
     const o = i * 3;
     if (colour === 3) {
@@ -91,6 +95,23 @@ function rgbFromChunky8(s: Uint8Array, spp: number, alpha: number, n: number, rg
     rgb[o + 2] = s[p + 2];
   }
   if (valid && alpha >= 0) for (let i = 0, p = alpha; i < n; i++, p += spp) if (s[p] === 0) valid[i] = 0;
+}
+
+/**
+ * The general loop's result for 8-bit separate planes, RGB the first three, with no nodata value (see
+ * {@link rgbFromChunky8}): the general loop took ~23 ns a pixel, a quarter of the scanning thread's time on a striped
+ * file in separate planes with alpha.
+ */
+function rgbFromPlanes8(planes: Uint8Array[], alpha: number, n: number, rgb: Uint8Array, valid: Uint8Array | null): void {
+  const [r, g, b] = planes;
+  for (let i = 0, o = 0; i < n; i++, o += 3) {
+    rgb[o] = r[i];
+    rgb[o + 1] = g[i];
+    rgb[o + 2] = b[i];
+  }
+  if (!valid || alpha < 0) return;
+  const a = planes[alpha];
+  for (let i = 0; i < n; i++) if (a[i] === 0) valid[i] = 0;
 }
 
 /** Whether blocks of this IFD carry a validity mask (alpha, or a nodata value). */
