@@ -14,7 +14,7 @@ import { getCrs, toWgs84 } from '@tiandi/geo';
 import { writeGeoTiff } from '../src/write/index';
 import { encodeHeader, encodeIfd, TYPE } from '../src/write/tiff-ifd';
 
-const FIXTURE_VERSION = '8';
+const FIXTURE_VERSION = '9';
 export const BASE = { width: 600, height: 400, gsdM: 0.05, epsg: 4522, centre: [102.5, 25.3] as [number, number] };
 
 /** The plots painted red in the base image, in pixel boxes [x0, y0, x1, y1) and discs [cx, cy, r]. */
@@ -119,6 +119,25 @@ export const LAYOUTS: Record<string, string[]> = {
   'uint16-big-endian': [...RGBA_AS_UINT16, '-co', 'TILED=YES', '-co', 'COMPRESS=LZW', '-co', 'PREDICTOR=2', '-co', 'ALPHA=YES', '-co', 'ENDIANNESS=BIG'],
   'float-big-endian': ['-b', '1', '-b', '2', '-b', '3', '-ot', 'Float32', '-co', 'COMPRESS=DEFLATE', '-co', 'PREDICTOR=3', '-co', 'ENDIANNESS=BIG'],
   planar: ['-co', 'TILED=YES', '-co', 'COMPRESS=DEFLATE', '-co', 'INTERLEAVE=BAND'],
+  // Strips in separate planes, read in bands of whole strips (3 rows: ten a band, the last strip and band short).
+  'striped-planar': ['-co', 'COMPRESS=DEFLATE', '-co', 'PREDICTOR=2', '-co', 'INTERLEAVE=BAND', '-co', 'BLOCKYSIZE=3'],
+  'striped-planar-lzw16': [...RGBA_AS_UINT16, '-co', 'COMPRESS=LZW', '-co', 'PREDICTOR=2', '-co', 'INTERLEAVE=BAND', '-co', 'ALPHA=YES'],
+  // 40 empty rows on top, written as missing strips (13 of 3 rows a plane): bands with and without them.
+  'striped-planar-sparse': [
+    '-srcwin',
+    '0',
+    '-40',
+    '600',
+    '440',
+    '-co',
+    'SPARSE_OK=TRUE',
+    '-co',
+    'INTERLEAVE=BAND',
+    '-co',
+    'COMPRESS=DEFLATE',
+    '-co',
+    'BLOCKYSIZE=3',
+  ],
   nodata: ['-b', '1', '-b', '2', '-b', '3', '-a_nodata', '0', '-co', 'TILED=YES', '-co', 'COMPRESS=DEFLATE'],
   gray: ['-b', '2', '-a_nodata', '0', '-co', 'COMPRESS=LZW'],
   'pixel-is-point': ['-b', '1', '-b', '2', '-b', '3', '-mo', 'AREA_OR_POINT=Point', '-co', 'TILED=YES'],

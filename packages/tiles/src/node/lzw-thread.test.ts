@@ -6,7 +6,7 @@ import { writeGeoTiff } from '../write/index';
 import { openGeoTiffSource } from '../read/open-geotiff-source';
 import { gdal, gdalAvailable } from '../testing/gdal-available';
 import { LzwThread } from './lzw-thread';
-import { claimFront, stripClaims, type StripJob } from '../read/strip-away';
+import { claimFront, stripClaims, type BandOut, type StripJob } from '../read/strip-away';
 import { toRgbBlock } from '../read/rgb-block';
 import type { IfdInfo } from '../read/ifd-info';
 
@@ -22,6 +22,9 @@ const CASES = [
   ['none', 'NONE', '1'],
   // Strips of 40 rows: each its own block, all decoded here (the plan starts no strip thread for them).
   ['lzw-2-rows40', 'LZW', '2'],
+  // Separate planes (INTERLEAVE=BAND): the thread decompresses a band's plane strips into shared planes.
+  ['planar-deflate-2', 'DEFLATE', '2'],
+  ['planar-lzw-1', 'LZW', '1'],
 ] as const;
 
 beforeAll(async () => {
@@ -60,6 +63,8 @@ beforeAll(async () => {
       `COMPRESS=${compress}`,
       '-co',
       `PREDICTOR=${predictor}`,
+      '-co',
+      `INTERLEAVE=${name.startsWith('planar') ? 'BAND' : 'PIXEL'}`,
       tiled,
       files[name],
     ]);
@@ -82,10 +87,13 @@ describe('LzwThread', () => {
         converted: 0,
         acquire: () => thread.acquire(),
         release: () => thread.release(),
-        decode: async (s: Uint8Array[], job: StripJob, claims?: Int32Array) => {
+        placed: 0,
+        // Pixel-interleaved strips come back as arrays of their own (their shared `out` not passed on); plane strips are placed in `out`.
+        decode: async (s: Uint8Array[], job: StripJob, claims?: Int32Array, out?: BandOut) => {
           lzw.calls++;
-          const done = await thread.decode(s, job, claims);
+          const done = await thread.decode(s, job, claims, job.place ? out : undefined);
           lzw.converted += done.done.filter((d) => 'rgb' in d).length;
+          lzw.placed += done.done.filter((d) => 'written' in d).length;
           return done;
         },
       };
@@ -103,6 +111,7 @@ describe('LzwThread', () => {
         // Bands were handed to the thread (which strips it decoded depends on timing), the same strips counted as decoded.
         if (name.endsWith('rows40')) expect(lzw.calls).toBe(0);
         else expect(lzw.calls).toBeGreaterThan(0);
+        if (name.startsWith('planar')) expect(lzw.placed).toBeGreaterThan(0);
         expect(helped.blocksDecoded()).toBe(alone.blocksDecoded());
       } finally {
         await thread.terminate();

@@ -92,9 +92,9 @@ export interface StripsInFile {
  */
 export const STRIP_BAND_ROWS = 32;
 
-/** Strips per band of a striped, pixel-interleaved IFD (1 for tiles and planar-separate strips). */
+/** Strips per band of a striped IFD (1 for tiles). */
 function stripsPerBand(info: IfdInfo): number {
-  if (info.tiled || info.planar === 2) return 1;
+  if (info.tiled) return 1;
   return Math.max(1, Math.floor(STRIP_BAND_ROWS / info.blockHeight));
 }
 
@@ -244,7 +244,7 @@ async function decodeTile(ctx: ReaderContext, info: IfdInfo, bx: number, by: num
   const planar = info.planar === 2;
   const layout = layoutOf(info, planar ? 1 : info.samples);
   const perPlane = info.blocksAcross * info.blocksDown;
-  const needed = planar ? [...new Set([0, 1, 2, info.alphaSample].filter((s) => s >= 0 && s < info.samples))] : [0];
+  const needed = planar ? shownPlanes(info) : [0];
   const planes: Uint8Array[] = [];
   for (let s = 0; s < (planar ? info.samples : 1); s++) {
     if (!needed.includes(s)) {
@@ -256,6 +256,11 @@ async function decodeTile(ctx: ReaderContext, info: IfdInfo, bx: number, by: num
     planes.push(await decodeRaw(ctx, info, bytes, layout, rows, into));
   }
   checkSamples(ctx, info, layout.samples, rows, planes);
+  return planesToRgb(ctx, info, planes, rows, into);
+}
+
+/** Decoded samples (one array, or one a plane) converted to RGB + validity. */
+function planesToRgb(ctx: ReaderContext, info: IfdInfo, planes: Uint8Array[], rows: number, into: (n: number) => Uint8Array): RgbBlock {
   if (decodedIsRgb(info, planes.length, ctx.noData)) return toRgbBlock(info, planes, rows, ctx.noData);
   // Converted into one recycled buffer (RGB, then validity): arrays made anew a block were garbage once it left the
   // cache, ~150 MB at a time on a 40 000-px file in separate planes (one-row strips, a block each) with alpha.
@@ -324,6 +329,7 @@ async function decodeBand(
   into: (n: number) => Uint8Array,
   sig?: AbortSignal,
 ): Promise<RgbBlock> {
+  if (info.planar === 2) return decodeBandOfPlanes(ctx, info, band, perBand, into, sig);
   const d = ctx.strips && AWAY_COMPRESSIONS.has(info.compression) && perBand > 1 ? ctx.strips : undefined;
   if (!d) return decodeBandHere(ctx, info, band, perBand, into, sig);
   const pre = ctx.aheadOf === info ? ctx.ahead.get(band) : undefined;
@@ -346,6 +352,125 @@ async function decodeBand(
     if (--ctx.bandsBusy === 0 && d.aheadBands) readAhead(ctx, info, perBand, d);
   }
 }
+
+/**
+ * Decodes band `band` of `perBand` strips in separate planes: each shown plane's strips read together and decoded into
+ * the band's planes, then converted to RGB at once. Read a strip at a time, a first-stage window on a 40 000-px file of
+ * one-row strips was ~800 blocks of 160 KB, under malloc's mmap threshold: glibc's heap kept what they freed (238 MB
+ * into the second stage). With a strip thread, it decompresses the strips claimed from the back into the planes
+ * (shared memory), as for pixel-interleaved bands. Bands with a missing strip are decoded strip by strip, as tiles
+ * (an empty strip is an empty block).
+ */
+async function decodeBandOfPlanes(
+  ctx: ReaderContext,
+  info: IfdInfo,
+  band: number,
+  perBand: number,
+  into: (n: number) => Uint8Array,
+  sig?: AbortSignal,
+): Promise<RgbBlock> {
+  const s0 = band * perBand;
+  const s1 = Math.min(info.blocksDown, s0 + perBand);
+  const perPlane = info.blocksAcross * info.blocksDown;
+  const shown = shownPlanes(info);
+  if (!shown.every((p) => sharable(info, p * perPlane + s0, p * perPlane + s1))) {
+    const parts: RgbBlock[] = [];
+    for (let s = s0; s < s1; s++) parts.push(await decodeTile(ctx, info, 0, s, into, sig));
+    ctx.count.bandExtraStrips += parts.length - 1;
+    return parts.length === 1 ? parts[0] : joinStrips(parts, into);
+  }
+  const place = planesPlace(info, s0, s1, shown.length);
+  const d = ctx.strips && convertsAway(info, ctx.bigEndian) && (await ctx.strips.acquire()) ? ctx.strips : undefined;
+  const out = d ? bandOut(ctx, Math.ceil((place.planeBytes * shown.length) / 3), false) : { rgb: into(place.planeBytes * shown.length), valid: null };
+  let reply: Promise<{ first: number; done: StripDone[] }> | undefined;
+  try {
+    const strips: Uint8Array[] = [];
+    for (const p of shown) {
+      const together = await readStripsTogether(ctx, info, p * perPlane + s0, p * perPlane + s1, sig);
+      for (let s = s0; s < s1; s++) strips.push(await stripBytes(ctx, info, p * perPlane + s, together, sig));
+    }
+    const { compression, blockWidth, bitsPerSample, predictor } = info;
+    const claims = d && stripClaims(strips.length);
+    const job: StripJob = {
+      compression,
+      expected: blockBytes(layoutOf(info, 1)),
+      rows: place.rows,
+      place: { offsets: place.offsets, blockWidth, bitsPerSample, predictor },
+    };
+    if (d) reply = d.decode(strips, job, claims, out);
+    await fillPlanes(ctx, info, strips, place, out.rgb, into, claims, reply);
+    const planes = Array.from({ length: info.samples }, (_, p) => {
+      const j = shown.indexOf(p);
+      return j < 0 ? new Uint8Array(0) : out.rgb.subarray(j * place.planeBytes, (j + 1) * place.planeBytes);
+    });
+    const rows = place.planeBytes / place.rowBytes;
+    checkSamples(ctx, info, 1, rows, planes);
+    ctx.count.bandExtraStrips += s1 - s0 - 1;
+    // Converted before the shared planes are given back (once the thread has answered).
+    return planesToRgb(ctx, info, planes, rows, into);
+  } finally {
+    if (d) {
+      const free = () => {
+        ctx.bandOuts.push(out);
+        d.release();
+      };
+      if (reply) reply.then(free, free);
+      else free();
+    }
+  }
+}
+
+/** Where each strip of band [s0, s1) goes in the band's planes (`planes` shown, one after the other), and its rows. */
+function planesPlace(info: IfdInfo, s0: number, s1: number, planes: number): { offsets: number[]; rows: number[]; rowBytes: number; planeBytes: number } {
+  const rowBytes = Math.ceil((info.blockWidth * info.bitsPerSample) / 8);
+  const bandRows: number[] = [];
+  for (let s = s0; s < s1; s++) bandRows.push(rowsOf(info, s));
+  const planeBytes = rowBytes * bandRows.reduce((a, b) => a + b, 0);
+  const offsets: number[] = [];
+  for (let j = 0; j < planes; j++) {
+    let r = 0;
+    for (const n of bandRows) {
+      offsets.push(j * planeBytes + r * rowBytes);
+      r += n;
+    }
+  }
+  return { offsets, rows: Array.from({ length: planes }, () => bandRows).flat(), rowBytes, planeBytes };
+}
+
+/**
+ * A band's plane strips decoded into `planes` at their places: from the front here, the rest (claimed there, when a
+ * strip thread shares the band) from its answer, or decoded here when it returned them undecoded or failed.
+ */
+async function fillPlanes(
+  ctx: ReaderContext,
+  info: IfdInfo,
+  strips: Uint8Array[],
+  place: { offsets: number[]; rows: number[]; rowBytes: number },
+  planes: Uint8Array,
+  into: (n: number) => Uint8Array,
+  claims?: Int32Array,
+  reply?: Promise<{ first: number; done: StripDone[] }>,
+): Promise<void> {
+  const layout = layoutOf(info, 1);
+  const decodeHere = async (k: number, decompressed?: Promise<Uint8Array>) => {
+    const at = planes.subarray(place.offsets[k], place.offsets[k] + place.rowBytes * place.rows[k]);
+    // Straight into its place where the decoder writes into what it is given (a last, short strip's full size does not fit).
+    const raw = await decodeRaw(ctx, info, strips[k], layout, place.rows[k], (m) => (m <= at.length ? at.subarray(0, m) : into(m)), decompressed);
+    if (raw.buffer !== at.buffer || raw.byteOffset !== at.byteOffset) at.set(raw.subarray(0, at.length));
+  };
+  const n = strips.length;
+  const most = reply ? Math.ceil(n * FRONT_SHARE) : n;
+  let k = 0;
+  for (; k < n && k < most && (!claims || claimFront(claims) >= 0); k++) await decodeHere(k);
+  for (; k < n; k++) {
+    const done = await reply?.then((x) => x.done[k - x.first]).catch(() => undefined);
+    if (done && 'written' in done) continue;
+    await decodeHere(k, done && 'raw' in done ? Promise.resolve(done.raw) : undefined);
+  }
+}
+
+/** The plane indices a block in separate planes is shown from: red, green, blue and alpha when there is one. */
+const shownPlanes = (info: IfdInfo): number[] => [...new Set([0, 1, 2, info.alphaSample].filter((s) => s >= 0 && s < info.samples))];
 
 /** The bytes of strip `s`: from the chunk the band's strips were read in together, else read alone. */
 async function stripBytes(
@@ -772,21 +897,23 @@ async function fillFromBlocks(ctx: ReaderContext, info: IfdInfo, g: Region, sig?
   const blocks: [number, number][] = [];
   for (let by = by0; by <= by1; by++) for (let bx = bx0; bx <= bx1; bx++) blocks.push([bx, by]);
   let next = 0;
-  // Each copied in its promise's continuation (decode-buffers.ts counts on it), at most BLOCKS_IN_FLIGHT at a time.
+  // Each copied in its promise's continuation (decode-buffers.ts counts on it), blocksInFlight at a time.
   const take = async () => {
     while (next < blocks.length) {
       const [bx, by] = blocks[next++];
       placeBlock(g, await levelBlock(ctx, info, bx, by, perBand, sig), bx * info.blockWidth, by * bh, info.width);
     }
   };
-  await Promise.all(Array.from({ length: Math.min(BLOCKS_IN_FLIGHT, blocks.length) }, take));
+  await Promise.all(Array.from({ length: Math.min(blocksInFlight(info.blockWidth * bh), blocks.length) }, take));
 }
 
 /**
- * Blocks a region decodes at once, at most: a window over one-row strips in separate planes is ~800 blocks, each
- * holding its planes' bytes while the others are read (~130 MB in flight at 40 000 px); a tiled window is ~25-50.
+ * Blocks a region decodes at once: up to 64 (a tiled window is ~25-50 blocks), fewer as blocks grow, so that their
+ * pixels and what their decoding holds (read bytes, a band's planes) stay near 32 MB. A first-stage window over a
+ * 40 000-px striped file is ~32 bands of 5 MB each: all at once, their planes alone (separate planes) took ~160 MB.
  */
-const BLOCKS_IN_FLIGHT = 64;
+const blocksInFlight = (pixels: number) => Math.max(2, Math.min(64, Math.floor(BYTES_IN_FLIGHT / (pixels * 4))));
+const BYTES_IN_FLIGHT = 32 << 20;
 
 /** AND-s the mask IFD `m` into the region's validity. */
 async function applyMask(ctx: ReaderContext, m: IfdInfo, g: Region, sig?: AbortSignal): Promise<void> {

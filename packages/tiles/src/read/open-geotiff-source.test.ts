@@ -124,6 +124,8 @@ describe.skipIf(!hasGdal)('openGeoTiffSource: GDAL-written layouts', () => {
     'uint16-big-endian',
     'float-big-endian',
     'planar',
+    'striped-planar',
+    'striped-planar-lzw16',
     'nodata',
   ];
   const withMask = new Set([
@@ -137,6 +139,8 @@ describe.skipIf(!hasGdal)('openGeoTiffSource: GDAL-written layouts', () => {
     'uint16',
     'uint16-big-endian',
     'planar',
+    'striped-planar',
+    'striped-planar-lzw16',
     'nodata',
     'jpeg-ycbcr-mask',
     'cog-jpeg',
@@ -146,7 +150,7 @@ describe.skipIf(!hasGdal)('openGeoTiffSource: GDAL-written layouts', () => {
     expect(r.meanErr).toBe(0);
     expect(r.validMismatch).toBe(0);
   });
-  it.each(['planar', 'striped-lzw', 'deflate-p2', 'tiled-lzw', 'nodata'])(
+  it.each(['planar', 'striped-planar', 'striped-lzw', 'deflate-p2', 'tiled-lzw', 'nodata'])(
     "%s: windows read in turn through a cache too small for them give the pixels of a cache that holds them (evicted blocks' buffers reused)",
     async (name) => {
       const boxes: [number, number, number, number][] = [
@@ -171,7 +175,43 @@ describe.skipIf(!hasGdal)('openGeoTiffSource: GDAL-written layouts', () => {
       }
     },
   );
-  it.each(['jpeg-ycbcr-mask', 'striped-lzw', 'nodata', 'planar', 'uint16'])(
+  it('strips in separate planes are decoded in bands: the rows below a window, in its band, come from the cache', async () => {
+    const s = await openGeoTiffSource(fx.files['striped-planar']);
+    try {
+      await s.readWindow([0, 0, 600, 6]);
+      // Ten 3-row strips a band (32 rows at most), each decoded from its four planes.
+      expect(s.blocksDecoded()).toBe(10);
+      await s.readWindow([0, 20, 600, 26]);
+      expect(s.blocksDecoded()).toBe(10);
+      await s.readWindow([0, 30, 600, 33]);
+      expect(s.blocksDecoded()).toBe(20);
+    } finally {
+      await s.close();
+    }
+  });
+  it('strips missing from separate planes (SPARSE_OK) read as GDAL reads them: empty, invalid', async () => {
+    const file = fx.files['striped-planar-sparse'];
+    const raw = `${file}.raw`;
+    gdal('gdal_translate', ['-q', '-of', 'ENVI', '-co', 'INTERLEAVE=BIP', file, raw]);
+    const ref = readFileSync(raw);
+    const s = await openGeoTiffSource(file);
+    const w = await s.readWindow([0, 0, s.width, s.height]);
+    await s.close();
+    expect([w.width, w.height]).toEqual([600, 440]);
+    let rgbWrong = 0;
+    let validWrong = 0;
+    for (let i = 0; i < 600 * 440; i++) {
+      const valid = ref[i * 4 + 3] > 0 ? 1 : 0;
+      if (w.valid[i] !== valid) validWrong++;
+      if (valid) for (let b = 0; b < 3; b++) if (w.rgb[i * 3 + b] !== ref[i * 4 + b]) rgbWrong++;
+    }
+    expect(validWrong).toBe(0);
+    expect(rgbWrong).toBe(0);
+    // The missing strips' rows are invalid, the rows below them valid where the base is.
+    expect(w.valid[10 * 600 + 300]).toBe(0);
+    expect(w.valid[45 * 600 + 300]).toBe(1);
+  });
+  it.each(['jpeg-ycbcr-mask', 'striped-lzw', 'nodata', 'planar', 'striped-planar', 'uint16'])(
     '%s: validity right in windows read in turn (their regions reuse buffers)',
     async (name) => {
       expect(await validityWrongInTurn(name)).toEqual([0, 0, 0, 0, 0, 0]);

@@ -28,6 +28,16 @@ export interface StripJob {
   rows?: number[];
   /** Absent: the strips come back as decoded, before the predictor. */
   convert?: StripConvert;
+  /** Strips in separate planes: strip k's samples, predictor undone, copied into `out.rgb` at byte `offsets[k]` (its rows of its plane's array in the band). */
+  place?: StripPlace;
+}
+
+/** Where the strips of a band in separate planes go (converted to RGB by the scanning thread, all planes at once). */
+export interface StripPlace {
+  offsets: number[];
+  blockWidth: number;
+  bitsPerSample: number;
+  predictor: number;
 }
 
 /**
@@ -61,6 +71,7 @@ export function decodeStrip(bytes: Uint8Array, job: StripJob, k: number, scratch
   const raw = decompress(bytes, job.compression, job.expected, scratch);
   const c = job.convert;
   const rows = job.rows?.[k];
+  if (job.place && out && rows !== undefined) return placeStrip(raw, job.place, k, rows, out);
   if (!c || rows === undefined) return { raw: raw.slice() };
   const { blockWidth: w, samples, bitsPerSample: bps } = c.info;
   if (raw.length < Math.ceil((w * samples * bps) / 8) * rows) return { raw: raw.slice() };
@@ -75,6 +86,16 @@ export function decodeStrip(bytes: Uint8Array, job: StripJob, k: number, scratch
   const b = toRgbBlock(info, [raw], rows, c.noData);
   // Already RGB: a view of the scratch buffer, which the next strip overwrites.
   return { rgb: b.rgb.buffer === raw.buffer ? b.rgb.slice() : b.rgb, valid: b.valid };
+}
+
+/** A strip of one plane, its predictor undone, copied to its place in the band's planes (or returned as decoded when short). */
+function placeStrip(raw: Uint8Array, p: StripPlace, k: number, rows: number, out: BandOut): StripDone {
+  const need = Math.ceil((p.blockWidth * p.bitsPerSample) / 8) * rows;
+  if (raw.length < need) return { raw: raw.slice() };
+  if (p.predictor === 2)
+    undoHorizontalPredictor(raw, { blockWidth: p.blockWidth, blockHeight: rows, samples: 1, bitsPerSample: p.bitsPerSample, predictor: 2 }, rows);
+  out.rgb.set(raw.subarray(0, need), p.offsets[k]);
+  return { written: true };
 }
 
 /**
