@@ -189,6 +189,23 @@ describe.skipIf(!hasGdal)('openGeoTiffSource: GDAL-written layouts', () => {
       await s.close();
     }
   });
+  it.each(['striped-planar', 'deflate-p2', 'uint16', 'nodata'])(
+    '%s: a window whose pixels are all valid is read as all-valid (the fast paths), one beside invalid pixels is not',
+    async (name) => {
+      const s = await openGeoTiffSource(fx.files[name]);
+      try {
+        const inside = await s.readWindow([100, 0, 400, 200], 150, 100);
+        expect(inside.allValid).toBe(true);
+        expect(inside.valid.every((v) => v === 1)).toBe(true);
+        const edge = await s.readWindow([0, 0, 300, 200], 150, 100);
+        expect(edge.allValid).toBe(false);
+        expect(edge.valid[0]).toBe(0);
+        expect(edge.valid[100]).toBe(1);
+      } finally {
+        await s.close();
+      }
+    },
+  );
   it('strips missing from separate planes (SPARSE_OK) read as GDAL reads them: empty, invalid', async () => {
     const file = fx.files['striped-planar-sparse'];
     const raw = `${file}.raw`;
