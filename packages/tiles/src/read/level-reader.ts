@@ -803,10 +803,9 @@ function levelBlock(ctx: ReaderContext, info: IfdInfo, bx: number, by: number, p
  * checks (19 % of the scanning thread on a striped file with alpha). Before settling, so its validity array is recycled.
  */
 function allValidUnmarked(b: RgbBlock): RgbBlock {
-  if (b.valid && b.valid.indexOf(0) < 0) {
-    b.valid = null;
-    b.byteLength = b.rgb.byteLength;
-  }
+  // Its byteLength stays: the validity often shares the RGB's buffer (decodeTile), which the cache and the held
+  // blocks' budget must go on counting whole (counted as RGB alone, a tiled file with alpha held 90 MB more).
+  if (b.valid && b.valid.indexOf(0) < 0) b.valid = null;
   return b;
 }
 
