@@ -329,7 +329,7 @@ async function decodeBand(
   into: (n: number) => Uint8Array,
   sig?: AbortSignal,
 ): Promise<RgbBlock> {
-  if (info.planar === 2) return decodeBandOfPlanes(ctx, info, band, perBand, into, sig);
+  if (info.planar === 2) return decodeBandOfPlanes(ctx, info, band * perBand, Math.min(info.blocksDown, (band + 1) * perBand), into, sig);
   const d = ctx.strips && AWAY_COMPRESSIONS.has(info.compression) && perBand > 1 ? ctx.strips : undefined;
   if (!d) return decodeBandHere(ctx, info, band, perBand, into, sig);
   const pre = ctx.aheadOf === info ? ctx.ahead.get(band) : undefined;
@@ -354,7 +354,7 @@ async function decodeBand(
 }
 
 /**
- * Decodes band `band` of `perBand` strips in separate planes: each shown plane's strips read together and decoded into
+ * Decodes the band of strips [s0, s1) in separate planes: each shown plane's strips read together and decoded into
  * the band's planes, then converted to RGB at once. Read a strip at a time, a first-stage window on a 40 000-px file of
  * one-row strips was ~800 blocks of 160 KB, under malloc's mmap threshold: glibc's heap kept what they freed (238 MB
  * into the second stage). With a strip thread, it decompresses the strips claimed from the back into the planes
@@ -364,13 +364,11 @@ async function decodeBand(
 async function decodeBandOfPlanes(
   ctx: ReaderContext,
   info: IfdInfo,
-  band: number,
-  perBand: number,
+  s0: number,
+  s1: number,
   into: (n: number) => Uint8Array,
   sig?: AbortSignal,
 ): Promise<RgbBlock> {
-  const s0 = band * perBand;
-  const s1 = Math.min(info.blocksDown, s0 + perBand);
   const perPlane = info.blocksAcross * info.blocksDown;
   const shown = shownPlanes(info);
   if (!shown.every((p) => sharable(info, p * perPlane + s0, p * perPlane + s1))) {
