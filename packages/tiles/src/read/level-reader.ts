@@ -4,7 +4,7 @@ import { BlockCache } from './block-cache';
 import { blockBytes, JPEG_COMPRESSION, undoFloatPredictor, undoHorizontalPredictor, withJpegTables, type BlockDecoder, type BlockLayout } from './codecs';
 import type { IfdInfo } from './ifd-info';
 import type { RgbRaster } from './resample-area';
-import { decodedIsRgb, hasValidity, toMaskBlock, toRgbBlock, type RgbBlock } from './rgb-block';
+import { ALL_VALID_MASK, decodedIsRgb, hasValidity, toMaskBlock, toRgbBlock, type RgbBlock } from './rgb-block';
 import { DecodeBuffers } from './decode-buffers';
 import { ones, RegionPool } from './region-pool';
 import { copyRowsIntoKernel } from './wasm/kernels';
@@ -825,7 +825,7 @@ function maskBlock(ctx: ReaderContext, info: IfdInfo, bx: number, by: number, si
   return ctx.maskCache.get(`${info.index}:${bx}:${by}`, async () => {
     const rows = rowsOf(info, by);
     const bytes = await readBlockBytes(ctx, info, by * info.blocksAcross + bx, sig);
-    if (!bytes) return new Uint8Array(info.blockWidth * rows);
+    if (!bytes) return new Uint8Array(Math.ceil(info.blockWidth / 8) * rows);
     return toMaskBlock(info, await decodeRaw(ctx, info, bytes, layoutOf(info, 1), rows), rows);
   });
 }
@@ -888,10 +888,15 @@ function applyMaskBlock(g: Region, m: IfdInfo, b: Uint8Array, bx: number, by: nu
   const cx0 = Math.max(g.x0, bx0);
   const cx1 = Math.min(g.x0 + g.width, bx0 + m.blockWidth, m.width);
   const cy1 = Math.min(g.y0 + g.height, by0 + rowsOf(m, by));
+  if (b === ALL_VALID_MASK) return;
+  const stride = Math.ceil(m.blockWidth / 8);
   for (let y = Math.max(g.y0, by0); y < cy1; y++) {
-    const s = (y - by0) * m.blockWidth;
+    const s = (y - by0) * stride;
     const d = (y - g.y0) * g.width - g.x0;
-    for (let x = cx0; x < cx1; x++) if (!b[s + x - bx0]) g.valid[d + x] = 0;
+    for (let x = cx0; x < cx1; x++) {
+      const i = x - bx0;
+      if (!((b[s + (i >> 3)] >> (7 - (i & 7))) & 1)) g.valid[d + x] = 0;
+    }
   }
 }
 
@@ -1010,7 +1015,7 @@ function readerContext(o: { fh: FileHandle; path: string; bigEndian: boolean; no
     noData: o.noData,
     buffers,
     cache: new BlockCache<RgbBlock>(o.cacheBytes, (block, key) => onEvicted(ctx, block, key)),
-    maskCache: new BlockCache<Uint8Array>(32 * 1024 * 1024),
+    maskCache: new BlockCache<Uint8Array>(MASK_CACHE_BYTES),
     count: { bandExtraStrips: 0, notDecoded: 0 },
     bandOuts: [],
     ahead: new Map(),
@@ -1100,6 +1105,12 @@ export function scaledJpegIfd(base: IfdInfo, k: number): IfdInfo | undefined {
     decoder: scaledJpegBlocks(k),
   };
 }
+
+/**
+ * Decoded mask blocks a reader keeps: packed bits (toMaskBlock), so 4 MB hold what 32 MB of one byte a pixel did (a
+ * first-stage swath's mask tiles, or a window's one-row mask strips at 40 000 px), and all-valid ones hold nothing.
+ */
+const MASK_CACHE_BYTES = 4 << 20;
 
 /** Creates the block reader of one open file. */
 export function createLevelReader(o: { fh: FileHandle; path: string; bigEndian: boolean; noData?: number; cacheBytes: number }): LevelReader {

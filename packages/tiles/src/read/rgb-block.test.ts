@@ -1,7 +1,7 @@
 import { describe, expect, it } from 'vitest';
 import { undoHorizontalPredictor } from './codecs';
 import type { IfdInfo } from './ifd-info';
-import { toRgbBlock } from './rgb-block';
+import { ALL_VALID_MASK, toMaskBlock, toRgbBlock } from './rgb-block';
 
 /** Deterministic bytes (a linear congruential generator): no test depends on Math.random. */
 function bytes(n: number, seed: number): Uint8Array {
@@ -75,5 +75,33 @@ describe('undoHorizontalPredictor, 8-bit four-sample pixels', () => {
     unaligned.set(d);
     undoHorizontalPredictor(unaligned, { blockWidth: w, blockHeight: rows, samples: 4, bitsPerSample: 8, predictor: 2 }, rows);
     expect(Buffer.compare(Buffer.from(unaligned), Buffer.from(want))).toBe(0);
+  });
+});
+
+describe('toMaskBlock', () => {
+  const mask = (bitsPerSample: number, blockWidth: number) => ({ blockWidth, bitsPerSample }) as unknown as IfdInfo;
+  /** Pixel (x, y) of a packed block: 1 valid. */
+  const bit = (b: Uint8Array, w: number, x: number, y: number) => (b[y * Math.ceil(w / 8) + (x >> 3)] >> (7 - (x & 7))) & 1;
+
+  it('keeps 1-bit rows packed, their padding bits aside', () => {
+    // 10 px a row (2 bytes), 2 rows: row 0 all valid but x = 9, row 1 valid at x = 0 only. Padding bits set.
+    const raw = Uint8Array.from([0xff, 0b10111111, 0x80, 0x3f]);
+    const b = toMaskBlock(mask(1, 10), raw, 2);
+    expect(Array.from({ length: 10 }, (_, x) => bit(b, 10, x, 0))).toEqual([1, 1, 1, 1, 1, 1, 1, 1, 1, 0]);
+    expect(Array.from({ length: 10 }, (_, x) => bit(b, 10, x, 1))).toEqual([1, 0, 0, 0, 0, 0, 0, 0, 0, 0]);
+  });
+
+  it('packs 8-bit masks (any non-zero byte valid)', () => {
+    const raw = Uint8Array.from([255, 0, 1, 0, 0, 0, 0, 0, 0, 7, 0, 0, 0, 0, 0, 0, 0, 0, 0, 0]);
+    const b = toMaskBlock(mask(8, 10), raw, 2);
+    expect(Array.from({ length: 10 }, (_, x) => bit(b, 10, x, 0))).toEqual([1, 0, 1, 0, 0, 0, 0, 0, 0, 1]);
+    expect(Array.from({ length: 10 }, (_, x) => bit(b, 10, x, 1))).toEqual([0, 0, 0, 0, 0, 0, 0, 0, 0, 0]);
+  });
+
+  it('gives the all-valid block when every pixel is valid, whatever the padding bits, and only then', () => {
+    expect(toMaskBlock(mask(1, 10), Uint8Array.from([0xff, 0xc0, 0xff, 0xc3]), 2)).toBe(ALL_VALID_MASK);
+    expect(toMaskBlock(mask(8, 3), Uint8Array.from([1, 2, 3, 4, 5, 6]), 2)).toBe(ALL_VALID_MASK);
+    expect(toMaskBlock(mask(1, 10), Uint8Array.from([0xff, 0xc0, 0xff, 0x80]), 2)).not.toBe(ALL_VALID_MASK);
+    expect(toMaskBlock(mask(1, 16), Uint8Array.from([0xff, 0xfe]), 1)).not.toBe(ALL_VALID_MASK);
   });
 });

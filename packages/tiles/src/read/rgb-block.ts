@@ -129,19 +129,37 @@ export function decodedIsRgb(info: IfdInfo, planes: number, noData?: number): bo
   return planes === 1 && info.bitsPerSample === 8 && colour === 3 && spp === 3 && !hasValidity(info, noData);
 }
 
-/** Unpacks a transparency-mask block (1-bit MSB-first rows padded to bytes, or 8-bit) into 0/1 per pixel. */
+/**
+ * A transparency-mask block (1-bit MSB-first rows padded to bytes, or 8-bit) as packed bits, 1 valid: rows of
+ * ceil(width / 8) bytes, most significant bit first; {@link ALL_VALID_MASK} when every pixel is valid (most blocks
+ * of an orthophoto's mask: nothing to apply). One byte a pixel, a block cache of 32 MB held two readers' masks
+ * (64 MB on a two-thread scan of a JPEG COG with an internal mask, outside the scan's memory plan).
+ */
 export function toMaskBlock(info: IfdInfo, raw: Uint8Array, rows: number): Uint8Array {
   const w = info.blockWidth;
-  const out = new Uint8Array(w * rows);
-  if (info.bitsPerSample === 8) {
-    for (let i = 0; i < out.length; i++) out[i] = raw[i] ? 1 : 0;
-    return out;
-  }
   const stride = Math.ceil(w / 8);
+  let bits: Uint8Array;
+  if (info.bitsPerSample === 8) {
+    bits = new Uint8Array(stride * rows);
+    for (let y = 0; y < rows; y++) for (let x = 0; x < w; x++) if (raw[y * w + x]) bits[y * stride + (x >> 3)] |= 0x80 >> (x & 7);
+  } else bits = raw.slice(0, stride * rows);
+  return allBitsSet(bits, w, rows, stride) ? ALL_VALID_MASK : bits;
+}
+
+/**
+ * The mask block {@link toMaskBlock} gives when every pixel is valid: told by identity, never read. 64 bytes, so a
+ * block cache counts it and stays bounded (a 40 000-row striped mask is 40 000 blocks).
+ */
+export const ALL_VALID_MASK = new Uint8Array(64);
+
+/** Whether the first `w` bits of every row are set (the row's padding bits aside). */
+function allBitsSet(bits: Uint8Array, w: number, rows: number, stride: number): boolean {
+  const full = w >> 3;
+  const lastMask = w & 7 ? (0xff00 >> (w & 7)) & 0xff : 0;
   for (let y = 0; y < rows; y++) {
     const r = y * stride;
-    const o = y * w;
-    for (let x = 0; x < w; x++) out[o + x] = (raw[r + (x >> 3)] >> (7 - (x & 7))) & 1;
+    for (let i = 0; i < full; i++) if (bits[r + i] !== 0xff) return false;
+    if (lastMask && (bits[r + full] & lastMask) !== lastMask) return false;
   }
-  return out;
+  return true;
 }
