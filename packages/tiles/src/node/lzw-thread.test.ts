@@ -185,29 +185,32 @@ describe('LzwThread', () => {
     expect(await thread.acquire()).toBe(false);
   });
 
-  it('decodes here the strips a thread that failed had claimed: the same pixels as this thread alone', async (ctx) => {
-    if (!files['lzw-2']) return ctx.skip();
-    const [alone, helped] = await Promise.all([
-      openGeoTiffSource(files['lzw-2'], { cacheBytes: 64 << 20 }),
-      openGeoTiffSource(files['lzw-2'], { cacheBytes: 64 << 20 }),
-    ]);
-    let calls = 0;
-    // A thread that takes every band and dies before answering.
-    helped.decodeStripsWith({
-      acquire: async () => true,
-      release: () => undefined,
-      decode: () => (calls++, Promise.reject(new Error('LZW thread exited (1)'))),
-    });
-    try {
-      const box = [0, 0, W, H] as const;
-      const [a, b] = await Promise.all([alone.readWindow(box, W, H), helped.readWindow(box, W, H)]);
-      expect(calls).toBeGreaterThan(0);
-      expect(Buffer.compare(Buffer.from(b.rgb), Buffer.from(a.rgb))).toBe(0);
-      expect(Buffer.compare(Buffer.from(b.valid), Buffer.from(a.valid))).toBe(0);
-    } finally {
-      await Promise.all([alone.close(), helped.close()]);
-    }
-  });
+  it.for(['lzw-2', 'planar-deflate-2'])(
+    'decodes here the strips a thread that failed had claimed: the same pixels as this thread alone (%s)',
+    async (name, ctx) => {
+      if (!files[name]) return ctx.skip();
+      const [alone, helped] = await Promise.all([
+        openGeoTiffSource(files[name], { cacheBytes: 64 << 20 }),
+        openGeoTiffSource(files[name], { cacheBytes: 64 << 20 }),
+      ]);
+      let calls = 0;
+      // A thread that takes every band and dies before answering.
+      helped.decodeStripsWith({
+        acquire: async () => true,
+        release: () => undefined,
+        decode: () => (calls++, Promise.reject(new Error('LZW thread exited (1)'))),
+      });
+      try {
+        const box = [0, 0, W, H] as const;
+        const [a, b] = await Promise.all([alone.readWindow(box, W, H), helped.readWindow(box, W, H)]);
+        expect(calls).toBeGreaterThan(0);
+        expect(Buffer.compare(Buffer.from(b.rgb), Buffer.from(a.rgb))).toBe(0);
+        expect(Buffer.compare(Buffer.from(b.valid), Buffer.from(a.valid))).toBe(0);
+      } finally {
+        await Promise.all([alone.close(), helped.close()]);
+      }
+    },
+  );
 
   it('decodes the strips it claims from the back, converted, and leaves those claimed from the front', async () => {
     const thread = await LzwThread.start();
