@@ -20,7 +20,7 @@ import {
   scoreCentres,
   scoreWindows,
   verifierCannotJudge,
-  VERIFY_CACHE_BYTES,
+  verifyCacheBytes,
   type Verifier,
   type VerifierWindow,
 } from './verify-candidates';
@@ -185,7 +185,7 @@ async function secondStage(
     const parts = cellsOf.flatMap((cells, k) => cells.map((c) => ({ k, cells: c })));
     const windowCells = parts.map((q) => pickWindowCells(scores, plan.heatWidth, q.cells, stage.maxWindows, blockCells));
     // Windows of one candidate lie near each other: a small block cache saves decoding a block per window.
-    src.setCacheBytes(stage === pre ? Math.max(VERIFY_CACHE_BYTES, verify.prefilterCacheBytes ?? 0) : VERIFY_CACHE_BYTES);
+    src.setCacheBytes(Math.max(verifyCacheBytes(src, stage.card), stage === pre ? (verify.prefilterCacheBytes ?? 0) : 0));
     const base = windowsBefore;
     const scored = await scoreCandidates(
       name,

@@ -9,6 +9,7 @@ import {
   HEATMAP_CACHE_BYTES,
   heatmapBytes,
   KEPT_WRITES_IN_FLIGHT,
+  KEPT_WRITES_BYTES,
   HELD_HEADROOM_BYTES,
   keptMemoryBytes,
   keptWriteBytes,
@@ -212,6 +213,14 @@ describe('memory plan', () => {
     // 512² blocks with a validity byte a pixel; a band of 32 one-row strips of a 40 000-px file.
     expect(keptWriteBytes(file(40000), planOf(file(40000)))).toBe(KEPT_WRITES_IN_FLIGHT * 512 * 512 * 4);
     expect(keptWriteBytes(file(40000, false), planOf(file(40000, false)))).toBe(KEPT_WRITES_IN_FLIGHT * 40000 * 32 * 4);
+    // Tall strips: as many whole records as fit KEPT_WRITES_BYTES (64 rows: three of 10 MB), none past it (256
+    // rows: 41 MB a record, written at once), so the block cache keeps the tile row's strips.
+    const strips = (rows: number) => ({ ...file(40000, false), layout: { ...file(40000, false).layout, blockHeight: rows } }) as unknown as GeoTiffSource;
+    expect(keptWriteBytes(strips(64), planOf(strips(64)))).toBe(3 * 40000 * 64 * 4);
+    expect(keptWriteBytes(strips(256), planOf(strips(256)))).toBe(0);
+    expect(keptWriteBytes(strips(64), planOf(strips(64)))).toBeLessThanOrEqual(KEPT_WRITES_BYTES);
+    const tall = strips(256);
+    expect(memoryPlan(tall, planOf(tall), 2).cacheBytes).toBe(cacheBytesFor(tall, planOf(tall)));
     // A first stage reading an overview keeps no blocks.
     const withOverview = {
       ...file(40000),

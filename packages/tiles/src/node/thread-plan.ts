@@ -187,16 +187,25 @@ export const WORKER_BYTES = 60 << 20;
 export const KEPT_WRITES_IN_FLIGHT = 4;
 
 /**
+ * The most a scanning thread holds of kept blocks being written, whatever their size: a record of a 40 000-px file's
+ * 256-row strips is 41 MB, and four of them (164 MB) left its block cache a third of the strips a tile row spans, so
+ * each window decoded them again (a 160-Mpx cut: 94 s, 86 of them the kernel copying strips re-read, against 9 s).
+ */
+export const KEPT_WRITES_BYTES = 32 << 20;
+
+/**
  * Bytes each scanning thread holds for kept blocks being written, when the scan keeps blocks (its first stage reads
  * full-resolution blocks): {@link KEPT_WRITES_IN_FLIGHT} records of the kept file (a block, or a band of strips,
- * with a validity byte a pixel), else 0.
+ * with a validity byte a pixel), as many whole records as fit {@link KEPT_WRITES_BYTES}, else 0: records larger than
+ * that are written at once, on the scanning thread (kept-blocks.ts).
  */
 export function keptWriteBytes(src: GeoTiffSource, plan: ScanPlan): number {
   const L = keptLevel(src, plan);
   if (!L) return 0;
   const { bw, bh } = levelBlocks(src, L);
   const rows = src.layout.tiled ? bh : Math.max(1, Math.floor(STRIP_BAND_ROWS / bh)) * bh;
-  return KEPT_WRITES_IN_FLIGHT * bw * rows * 4;
+  const record = bw * rows * 4;
+  return Math.min(KEPT_WRITES_IN_FLIGHT, Math.floor(KEPT_WRITES_BYTES / record)) * record;
 }
 
 /**

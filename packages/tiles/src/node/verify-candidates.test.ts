@@ -21,6 +21,8 @@ import {
   scoreCentres,
   scoreWindows,
   verifierCannotJudge,
+  VERIFY_CACHE_BYTES,
+  verifyCacheBytes,
   type Verifier,
   type VerifierWindow,
 } from './verify-candidates';
@@ -393,6 +395,26 @@ describe('readingOrder', () => {
   it('reads a striped file top to bottom', () => {
     const striped = { layout: { tiled: false, blockWidth: 40000, blockHeight: 1 } } as never;
     expect(Array.from(readingOrder(striped, centres))).toEqual([3, 0, 1, 4, 2]);
+  });
+});
+
+describe('verifyCacheBytes', () => {
+  const card = (gsd: number) => ({ gsd_m: gsd, input: { size: 64 } }) as never;
+  const file = (tiled: boolean, blockWidth: number, blockHeight: number, gsd = 0.05) =>
+    ({ layout: { tiled, blockWidth, blockHeight }, gsdM: { x: gsd, y: gsd } }) as never;
+  it('holds every band a window spans on a striped file, with a validity byte a pixel', () => {
+    // 256-row strips of a 40 000-px file: a 128-row prefilter window (0.1 m from 5 cm) or a 64-row verifier window
+    // spans at most two strips, 41 MB each; 32 MB held one, and each window read its strips again.
+    expect(verifyCacheBytes(file(false, 40000, 256), card(0.1))).toBe(2 * 256 * 40000 * 4);
+    expect(verifyCacheBytes(file(false, 40000, 256), card(0.05))).toBe(2 * 256 * 40000 * 4);
+    // 64-row strips at 3 cm: a 214-row prefilter window spans up to five.
+    expect(verifyCacheBytes(file(false, 40000, 64, 0.03), card(0.1))).toBe(5 * 64 * 40000 * 4);
+  });
+  it('stays at VERIFY_CACHE_BYTES where that holds a window: tiles, one-row strips read in bands of 32 rows, narrow files', () => {
+    expect(verifyCacheBytes(file(true, 1024, 1024), card(0.1))).toBe(VERIFY_CACHE_BYTES);
+    // Five bands of 32 one-row strips: 25.6 MB.
+    expect(verifyCacheBytes(file(false, 40000, 1), card(0.1))).toBe(VERIFY_CACHE_BYTES);
+    expect(verifyCacheBytes(file(false, 8000, 256), card(0.1))).toBe(VERIFY_CACHE_BYTES);
   });
 });
 
