@@ -6,13 +6,16 @@
  * Calibration set (fitting): synthetic calibration seeds 8000+ at GSDs in turn (CAL_GSDS), and the REAL images of
  * the training site (every candidate there is false). Held-out set (only measured): synthetic eval seeds 9000+ and
  * the REAL images of the held-out site.
- *   npx tsx packages/synth/scripts/calibrate-real.ts <modelDir> <calScenes> <evalScenes> <trainSitePattern> <heldOutPattern> [--write-card]
+ *   npx tsx packages/synth/scripts/calibrate-real.ts <modelDir> <calScenes> <evalScenes> <trainSitePattern> <heldOutPattern> [--write-card] [--hold <p>,<v>]
  * e.g. … models/poppy-synth 20 10 '../shared/real-aerial/harv-*.tif' '../shared/real-aerial/osbs-*.tif' --write-card
  * CAL_VARIETY=wide: wide-world scenes (scene option variety) for both synthetic sets, to read each threshold's cost there.
  * Threshold rule: among (prefilter, verifier) thresholds keeping synthetic recall of plots ≥ 4 m² at CAL_RECALL
  * (0.95), the fewest false candidates on the training site, then the fewest synthetic false positives, then the
  * highest recall, then the higher prefilter threshold (cheaper). With --write-card: the thresholds and the
  * calibration go into model.json, the diagram into <modelDir>/reliability.png and its numbers into reliability.json.
+ * --hold <prefilter>,<verifier> (or --hold <verifier> without a prefilter): the thresholds are not chosen but held at
+ * these (fixed by a rule written before any number); the table is still printed, and the calibration is fitted on
+ * the candidates the held prefilter threshold passes.
  */
 import { mkdtempSync, readFileSync, rmSync, writeFileSync } from 'node:fs';
 import { tmpdir } from 'node:os';
@@ -31,13 +34,17 @@ type Ring = Array<[number, number]>;
 type Cand = { rings: Ring[][]; sp: number; sv: number; truth: boolean };
 type Run = { plots: CalibrationPlot[]; areaKm2: number; cands: Cand[] };
 const [dir, calArg, evalArg, trainPat, heldPat] = process.argv.slice(2);
-if (!heldPat) throw new Error('usage: calibrate-real.ts <modelDir> <calScenes> <evalScenes> <trainSitePattern> <heldOutPattern> [--write-card]');
+if (!heldPat) throw new Error('usage: calibrate-real.ts <modelDir> <calScenes> <evalScenes> <trainSitePattern> <heldOutPattern> [--write-card] [--hold <prefilter>,<verifier>]');
 const cardPath = join(dir, 'model.json');
 const card = JSON.parse(readFileSync(cardPath, 'utf8'));
 const GSDS = (process.env.CAL_GSDS ?? '0.03,0.05,0.08,0.1,0.12').split(',').map(Number);
 const work = mkdtempSync(join(tmpdir(), 'tiandi-calr-'));
 const open = openedModelCopy(dir, card, work);
 const pre = card.verifier.prefilter;
+const holdAt = process.argv.indexOf('--hold');
+const hold = holdAt > 0 ? process.argv[holdAt + 1].split(',').map(Number) : undefined;
+if (hold && (hold.some((v) => !Number.isFinite(v)) || hold.length !== (pre ? 2 : 1)))
+  throw new Error(`--hold wants ${pre ? '<prefilter>,<verifier>' : '<verifier>'}`);
 
 type Props = { score_verify?: number; score_prefilter?: number; image: string };
 async function scan(images: string[], out: string) {
@@ -105,35 +112,39 @@ const keepAt = (runs: Run[], tp: number, tv: number): SceneEval[] =>
   }));
 const TPS = pre ? [0.05, 0.1, 0.2, 0.3, 0.5] : [0];
 const TVS = [0.5, 0.7, 0.8, 0.9, 0.95, 0.97, 0.98, 0.99, 0.995, 0.998, 0.999];
-const rows: Array<{ tp: number; tv: number; rec: number; prec: number; fp: number; realFp: number; heldRec: number; heldFp: number; heldRealFp: number }> = [];
+/** The figures of one (prefilter, verifier) pair of thresholds on every set. */
+function rowAt(tp: number, tv: number) {
+  const m = plotMetrics(keepAt(cal, tp, tv));
+  const h = plotMetrics(keepAt(held, tp, tv));
+  return {
+    tp,
+    tv,
+    rec: m.recallGe4m2 ?? 0,
+    prec: m.precision ?? 0,
+    fp: m.fpPerKm2,
+    realFp: trainSite.cands.filter((c) => c.sp >= tp && c.sv >= tv).length,
+    heldRec: h.recallGe4m2 ?? 0,
+    heldFp: h.fpPerKm2,
+    heldRealFp: heldSite.cands.filter((c) => c.sp >= tp && c.sv >= tv).length,
+  };
+}
+const rows: Array<ReturnType<typeof rowAt>> = [];
 console.log('prefilter\tverify\tcal recall≥4\tprec\tFP/km²\ttrain-site FP\t| held recall≥4\tFP/km²\theld-site FP');
 for (const tp of TPS)
   for (const tv of TVS) {
-    const m = plotMetrics(keepAt(cal, tp, tv));
-    const h = plotMetrics(keepAt(held, tp, tv));
-    const realFp = trainSite.cands.filter((c) => c.sp >= tp && c.sv >= tv).length;
-    const heldRealFp = heldSite.cands.filter((c) => c.sp >= tp && c.sv >= tv).length;
-    rows.push({ tp, tv, rec: m.recallGe4m2 ?? 0, prec: m.precision ?? 0, fp: m.fpPerKm2, realFp, heldRec: h.recallGe4m2 ?? 0, heldFp: h.fpPerKm2, heldRealFp });
-    console.log(
-      [
-        tp,
-        tv,
-        m.recallGe4m2?.toFixed(3),
-        m.precision?.toFixed(3),
-        m.fpPerKm2.toFixed(1),
-        realFp,
-        '|',
-        h.recallGe4m2?.toFixed(3),
-        h.fpPerKm2.toFixed(1),
-        heldRealFp,
-      ].join('\t'),
-    );
+    const r = rowAt(tp, tv);
+    rows.push(r);
+    const held3 = (v: number) => (held.length ? v.toFixed(3) : '—');
+    console.log([tp, tv, r.rec.toFixed(3), r.prec.toFixed(3), r.fp.toFixed(1), r.realFp, '|', held3(r.heldRec), r.heldFp.toFixed(1), r.heldRealFp].join('\t'));
   }
 const minRecall = Number(process.env.CAL_RECALL ?? 0.95);
 const ok = rows.filter((r) => r.rec >= minRecall).sort((a, b) => a.realFp - b.realFp || a.fp - b.fp || b.rec - a.rec || b.tp - a.tp);
-const best = ok[0] ?? [...rows].sort((a, b) => b.rec - a.rec || a.realFp - b.realFp)[0];
+// --hold: the pair a rule fixed beforehand, not the one chosen here.
+const best = hold
+  ? rowAt(pre ? hold[0] : 0, hold[hold.length - 1])
+  : (ok[0] ?? [...rows].sort((a, b) => b.rec - a.rec || a.realFp - b.realFp)[0]);
 console.log(
-  `chosen: prefilter ${best.tp}, verifier ${best.tv} (calibration recall ≥4 m² ${best.rec.toFixed(3)}, ${best.fp.toFixed(1)} FP/km², training site ${best.realFp} false candidates)`,
+  `${hold ? 'held (--hold)' : 'chosen'}: prefilter ${best.tp}, verifier ${best.tv} (calibration recall ≥4 m² ${best.rec.toFixed(3)}, ${best.fp.toFixed(1)} FP/km², training site ${best.realFp} false candidates)`,
 );
 
 /** Isotonic regression (pool adjacent violators) of labels on scores: monotone steps as (score, probability) points. */
