@@ -410,8 +410,12 @@ describe('verifyCacheBytes', () => {
     // 64-row strips at 3 cm: a 214-row prefilter window spans up to five.
     expect(verifyCacheBytes(file(false, 40000, 64, 0.03), card(0.1))).toBe(5 * 64 * 40000 * 4);
   });
+  it('holds the two by two blocks a window may straddle on a file of large tiles', () => {
+    expect(verifyCacheBytes(file(true, 2048, 2048), card(0.1))).toBe(4 * 2048 * 2048 * 4);
+  });
   it('stays at VERIFY_CACHE_BYTES where that holds a window: tiles, one-row strips read in bands of 32 rows, narrow files', () => {
     expect(verifyCacheBytes(file(true, 1024, 1024), card(0.1))).toBe(VERIFY_CACHE_BYTES);
+    expect(verifyCacheBytes(file(true, 512, 512), card(0.05))).toBe(VERIFY_CACHE_BYTES);
     // Five bands of 32 one-row strips: 25.6 MB.
     expect(verifyCacheBytes(file(false, 40000, 1), card(0.1))).toBe(VERIFY_CACHE_BYTES);
     expect(verifyCacheBytes(file(false, 8000, 256), card(0.1))).toBe(VERIFY_CACHE_BYTES);

@@ -157,15 +157,16 @@ export function readVerifierWindow(src: GeoTiffSource, vcard: ModelCard, px: num
 export const VERIFY_CACHE_BYTES = 32 << 20;
 
 /**
- * The block cache for reading a stage's windows: {@link VERIFY_CACHE_BYTES}, or on a striped file what holds every band
- * one window spans (held with validity), when more. A 40 000-px file's 256-row strips are 41 MB each: in 32 MB
- * each window read its two strips again, from the kept file or decoded (a 160-Mpx cut scanned in 94 s, 86 of them
- * the kernel copying 30-MB records back, against 9 s for the same pixels in 64-row strips). The first stage's cache,
- * a tile row's bands and two more, was larger still and is freed by then.
+ * The block cache for reading a stage's windows: {@link VERIFY_CACHE_BYTES}, or what holds every block one window spans
+ * (held with validity), when more: two by two blocks of a tiled file, every band under the window of a striped one.
+ * A 40 000-px file's 256-row strips are 41 MB each: in 32 MB each window read its two strips again, from the kept file
+ * or decoded (a 160-Mpx cut scanned in 94 s, 86 of them the kernel copying 30-MB records back, against 9 s for the
+ * same pixels in 64-row strips); 2048-px tiles are 17 MB. Never more than the first stage's block cache (a swath's
+ * or a tile row's blocks), which the memory plan counted and which is freed by then.
  */
 export function verifyCacheBytes(src: Pick<GeoTiffSource, 'layout' | 'gsdM'>, vcard: Pick<ModelCard, 'input' | 'gsd_m'>): number {
   const { tiled, blockWidth, blockHeight } = src.layout;
-  if (tiled) return VERIFY_CACHE_BYTES;
+  if (tiled) return Math.max(VERIFY_CACHE_BYTES, 4 * blockWidth * blockHeight * 4);
   const bandRows = Math.max(1, Math.floor(STRIP_BAND_ROWS / blockHeight)) * blockHeight;
   const windowRows = Math.ceil((vcard.input.size * vcard.gsd_m) / src.gsdM.y);
   const bands = Math.ceil(windowRows / bandRows) + 1;
