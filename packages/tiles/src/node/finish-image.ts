@@ -16,6 +16,7 @@ import { pickWindowCells } from '../verify/pick-windows';
 import {
   calibrate,
   mapConcurrent,
+  readingOrder,
   readVerifierWindow,
   scoreCentres,
   scoreWindows,
@@ -194,11 +195,16 @@ async function secondStage(
       parts.map((q) => candidates[q.k]),
       windowCells,
       stage,
-      { ...verify, onWindow: stage === pre ? undefined : verify.onWindow, onProgress: (done, total) => verify.onProgress?.(base + done, base + total) },
+      {
+        ...verify,
+        onWindow: stage === pre ? undefined : verify.onWindow,
+        onProgress: (done, total) => verify.onProgress?.(base + done, base + total),
+        keepBest: stage !== pre && verify.apply,
+      },
     );
     windowsBefore += windowCells.reduce((n, w) => n + w.length, 0);
     if (!scored) break;
-    const { best, bestAt } = bestPartOf(parts, candidates.length, scored);
+    const { best, bestAt, bestRaster } = bestPartOf(parts, candidates.length, scored);
     const key = stage === pre ? 'score_prefilter' : 'score_verify';
     const kept: number[] = [];
     best.forEach((b, k) => {
@@ -216,10 +222,17 @@ async function secondStage(
     allCells = kept.map((k) => allCells[k]);
     if (stage === pre) prefilterRejected = prev.length - kept.length;
     else {
-      // What the verifier judged, so people can see why: its best window, read again (one per candidate).
+      // What the verifier judged, so people can see why: its best window (one per candidate).
+      const chipOf = await readChips(
+        src,
+        stage,
+        kept.map((k) => [bestAt[2 * k], bestAt[2 * k + 1]]),
+        kept.map((k) => bestRaster?.[k]),
+        verify.signal,
+      );
       for (const [j, k] of kept.entries()) {
         const c = candidates[j].properties;
-        chips.set(c.id, await readVerifierWindow(src, stage.card, bestAt[2 * k], bestAt[2 * k + 1], verify.signal));
+        chips.set(c.id, chipOf[j]);
         c.chip = `chips/${c.id}.png`;
         c.unverified = false;
         if (stage.calibration) c.p_poppy = round(calibrate(stage.calibration, best[k]), 3);
@@ -234,6 +247,26 @@ async function secondStage(
   }
   const report = { ran: !!verify.verifier.model, rejected: before - candidates.length, ...(prefilterRejected !== undefined ? { prefilterRejected } : {}) };
   return { candidates, report, chips };
+}
+
+/**
+ * The chips' windows centred on `centres` (source pixels): those the verifier held as it judged them (`held`), the
+ * rest read in {@link readingOrder} (in candidate order, far apart, each read its blocks again).
+ */
+async function readChips(
+  src: GeoTiffSource,
+  stage: Verifier,
+  centres: [number, number][],
+  held: (RgbRaster | undefined)[],
+  signal?: AbortSignal,
+): Promise<RgbRaster[]> {
+  const out = held.slice() as RgbRaster[];
+  const left = centres.flatMap((_, i) => (held[i] ? [] : [i]));
+  for (const j of readingOrder(src, Float64Array.from(left.flatMap((i) => centres[i])))) {
+    const [x, y] = centres[left[j]];
+    out[left[j]] = await readVerifierWindow(src, stage.card, x, y, signal);
+  }
+  return out;
 }
 
 /** The cells of a paged grid holding `value`, a row at a time from its page arrays (outlineRings' InsideCells). */
@@ -458,22 +491,65 @@ export function cellsUnderWindows(parts: ArrayLike<number>[], windows: number[],
   return out;
 }
 
-/** Each candidate's best score and where it was, from its parts' (each part's `k` is its candidate). */
+/** Each candidate's best score, where it was and (when held) its window, from its parts' (each part's `k` is its candidate). */
 function bestPartOf(
   parts: Array<{ k: number }>,
   n: number,
-  scored: { best: Float64Array; bestAt: Float64Array },
-): { best: Float64Array; bestAt: Float64Array } {
+  scored: { best: Float64Array; bestAt: Float64Array; bestRaster?: (RgbRaster | undefined)[] },
+): { best: Float64Array; bestAt: Float64Array; bestRaster?: (RgbRaster | undefined)[] } {
   if (parts.length === n) return scored; // one part a candidate, in order
   const best = new Float64Array(n).fill(-1);
   const bestAt = new Float64Array(2 * n);
+  const bestRaster = scored.bestRaster && new Array<RgbRaster | undefined>(n);
   parts.forEach(({ k }, i) => {
     if (scored.best[i] <= best[k]) return;
     best[k] = scored.best[i];
     bestAt[2 * k] = scored.bestAt[2 * i];
     bestAt[2 * k + 1] = scored.bestAt[2 * i + 1];
+    if (bestRaster) bestRaster[k] = scored.bestRaster![i];
   });
-  return { best, bestAt };
+  return { best, bestAt, bestRaster };
+}
+
+/**
+ * The windows that may turn out a part's best, held as they are scored (copies: a few a part), so that its chip is
+ * the window the verifier judged rather than read again: read after the verifier, far apart, each chip read its
+ * blocks again (a 1.6-Gpx file in 256-row strips: a 30-MB strip from the kept file a chip, 6-20 s with the event
+ * loop blocked, and the peak over the memory floor).
+ */
+export class BestRasters {
+  private readonly top: Float64Array;
+  private readonly held = new Map<number, RgbRaster>();
+  private readonly heldOf: number[][];
+
+  constructor(
+    private readonly owner: number[],
+    parts: number,
+  ) {
+    this.top = new Float64Array(parts).fill(-Infinity);
+    this.heldOf = Array.from({ length: parts }, () => []);
+  }
+
+  /** Window `i` scored `v`: held while no window of its part scored more (its best is the first of equals, by index). */
+  offer(i: number, v: number, r: RgbRaster): void {
+    const k = this.owner[i];
+    if (v < this.top[k]) return;
+    if (v > this.top[k]) {
+      for (const j of this.heldOf[k]) this.held.delete(j);
+      this.heldOf[k] = [];
+      this.top[k] = v;
+    }
+    this.heldOf[k].push(i);
+    this.held.set(i, { ...r, rgb: r.rgb.slice(), valid: r.valid.slice() });
+  }
+
+  /** Each part's window centred on its `bestAt`, when held. */
+  chosen(centres: Float64Array, bestAt: Float64Array): (RgbRaster | undefined)[] {
+    return this.heldOf.map((list, k) => {
+      const i = list.find((j) => centres[2 * j] === bestAt[2 * k] && centres[2 * j + 1] === bestAt[2 * k + 1]);
+      return i === undefined ? undefined : this.held.get(i);
+    });
+  }
 }
 
 /** Windows per chunk when they are collected for `onWindow` (their rasters are handed out, so read here). */
@@ -490,8 +566,8 @@ async function scoreCandidates(
   candidates: ImageResult['candidates'],
   windowCells: number[][],
   stage: Verifier,
-  o: VerifyOptions,
-): Promise<{ best: Float64Array; bestAt: Float64Array; scores: Float64Array } | undefined> {
+  o: VerifyOptions & { keepBest?: boolean },
+): Promise<{ best: Float64Array; bestAt: Float64Array; scores: Float64Array; bestRaster?: (RgbRaster | undefined)[] } | undefined> {
   const owner: number[] = [];
   const xy: number[] = [];
   windowCells.forEach((list, k) => {
@@ -518,6 +594,7 @@ async function scoreCandidates(
     }
   };
   const model = stage.model;
+  let bestRaster: (RgbRaster | undefined)[] | undefined;
   o.onProgress?.(0, owner.length);
   if (o.onWindow) {
     // Collecting windows (training chips): read them here, where the rasters are wanted.
@@ -539,8 +616,11 @@ async function scoreCandidates(
       o.onProgress?.(i0 + n, owner.length);
     }
   } else if (model) {
-    const scores = await scoreCentres(stage, src, centres, o.signal, (done) => o.onProgress?.(done, owner.length));
+    const held = o.keepBest ? new BestRasters(owner, candidates.length) : undefined;
+    const onWindow = held && ((i: number, v: number, r: RgbRaster) => held.offer(i, v, r));
+    const scores = await scoreCentres(stage, src, centres, o.signal, (done) => o.onProgress?.(done, owner.length), onWindow);
     scores.forEach((v, i) => take(i, v));
+    if (held) bestRaster = held.chosen(centres, bestAt);
   }
-  return model ? { best: best.map((v) => Math.max(v, 0)), bestAt, scores: all } : undefined;
+  return model ? { best: best.map((v) => Math.max(v, 0)), bestAt, scores: all, bestRaster } : undefined;
 }

@@ -188,7 +188,8 @@ const PROGRESS_EVERY = 256;
  * {@link readingOrder} and handed to a {@link WindowScorer} as they come, so this thread reads the next windows while
  * the models' thread scores the last ones (in chunks read whole before scoring, the models' thread sat idle while a
  * chunk of blocks already kept on disk was read). Memory stays bounded: the scorer holds a few batches, the reads
- * {@link READ_AHEAD} windows. `onScored` is told how many windows are scored, every {@link PROGRESS_EVERY} and at the end.
+ * {@link READ_AHEAD} windows. `onScored` is told how many windows are scored, every {@link PROGRESS_EVERY} and at the end;
+ * `onWindow` of each window, its score and raster, once its score is final.
  */
 export async function scoreCentres(
   v: Verifier,
@@ -196,13 +197,15 @@ export async function scoreCentres(
   centres: Float64Array,
   signal?: AbortSignal,
   onScored?: (done: number) => void,
+  onWindow?: (i: number, score: number, raster: RgbRaster) => void,
 ): Promise<Float32Array> {
   const n = centres.length / 2;
   const out = new Float32Array(n);
   const order = readingOrder(src, centres);
   let done = 0;
-  const scorer = new WindowScorer(v, (i, s) => {
+  const scorer = new WindowScorer(v, (i, s, raster) => {
     out[i] = s;
+    onWindow?.(i, s, raster);
     if (++done % PROGRESS_EVERY === 0 || done === n) onScored?.(done);
   });
   const read = (j: number) => readVerifierWindow(src, v.card, centres[2 * order[j]], centres[2 * order[j] + 1], signal);

@@ -28,7 +28,7 @@ interface Pass {
  * thread reads the next windows. With `min` over views led by `as_read` the views are passes: each window goes to
  * the next view only when every view so far left it at or over the threshold (a window a view puts below it stays
  * below it whatever the later views say), as the scores come back. Otherwise every view of a window is scored in one
- * batch and combined. A window's score is final once no view is left for it: `onScore(id, score)` then.
+ * batch and combined. A window's score is final once no view is left for it: `onScore(id, score, raster)` then.
  */
 export class WindowScorer {
   private readonly passes: Pass[];
@@ -47,7 +47,7 @@ export class WindowScorer {
 
   constructor(
     private readonly v: Verifier,
-    private readonly onScore: (id: number, score: number) => void,
+    private readonly onScore: (id: number, score: number, raster: RgbRaster) => void,
   ) {
     if (!v.model) throw new TilesError('TIANDI_E_INTERNAL', 'verifier loaded without its model');
     this.model = v.model;
@@ -167,8 +167,9 @@ export class WindowScorer {
   }
 
   private done(id: number, score: number): void {
+    const raster = this.rasters[id]!;
     this.rasters[id] = undefined;
     this.running.delete(id);
-    this.onScore(id, score);
+    this.onScore(id, score, raster);
   }
 }

@@ -1,0 +1,51 @@
+import { describe, expect, it } from 'vitest';
+import type { RgbRaster } from '../read/resample-area';
+import { BestRasters } from './finish-image';
+
+/** A 1 × 1 window whose one red value names it. */
+const win = (id: number): RgbRaster => ({ width: 1, height: 1, rgb: Uint8Array.of(id, 0, 0), valid: Uint8Array.of(1) });
+
+describe('BestRasters (the chips held as the verifier scores its windows)', () => {
+  // Windows 0-3 belong to part 0, 4-5 to part 1; centres (x, y) = (10 i, 0).
+  const owner = [0, 0, 0, 0, 1, 1];
+  const centres = Float64Array.from(owner.flatMap((_, i) => [10 * i, 0]));
+  const at = (...windows: number[]) => Float64Array.from(windows.flatMap((i) => [10 * i, 0]));
+
+  it("gives each part the window at its best window's centre, whatever order they were scored in", () => {
+    const held = new BestRasters(owner, 2);
+    // Scored out of index order, as batches come back: window 2 scores most in part 0, window 4 in part 1.
+    for (const [i, v] of [
+      [3, 0.2],
+      [2, 0.9],
+      [5, 0.1],
+      [0, 0.5],
+      [4, 0.7],
+      [1, 0.3],
+    ])
+      held.offer(i, v, win(i));
+    expect(held.chosen(centres, at(2, 4)).map((r) => r?.rgb[0])).toEqual([2, 4]);
+  });
+
+  it('holds every window tied for the best, so the first of equals by index (the one scoreCandidates takes) is there', () => {
+    const held = new BestRasters(owner, 2);
+    for (const [i, v] of [
+      [3, 1],
+      [1, 1],
+      [0, 0.4],
+      [4, 0.6],
+    ])
+      held.offer(i, v, win(i));
+    expect(held.chosen(centres, at(1, 4)).map((r) => r?.rgb[0])).toEqual([1, 4]);
+    expect(held.chosen(centres, at(3, 4))[0]?.rgb[0]).toBe(3);
+    // A window never offered (part 1's best elsewhere) is not invented: the caller reads it.
+    expect(held.chosen(centres, at(1, 5))[1]).toBeUndefined();
+  });
+
+  it('keeps copies: the scorer may reuse a raster once it has handed it over', () => {
+    const held = new BestRasters(owner, 2);
+    const r = win(7);
+    held.offer(0, 0.8, r);
+    r.rgb[0] = 99;
+    expect(held.chosen(centres, at(0, 4))[0]?.rgb[0]).toBe(7);
+  });
+});
