@@ -26,7 +26,7 @@ describe('BestRasters (the chips held as the verifier scores its windows)', () =
     expect(held.chosen(centres, at(2, 4)).map((r) => r?.rgb[0])).toEqual([2, 4]);
   });
 
-  it('holds every window tied for the best, so the first of equals by index (the one scoreCandidates takes) is there', () => {
+  it('holds the first of equals by index, the one scoreCandidates takes, whichever was scored first', () => {
     const held = new BestRasters(owner, 2);
     for (const [i, v] of [
       [3, 1],
@@ -36,9 +36,15 @@ describe('BestRasters (the chips held as the verifier scores its windows)', () =
     ])
       held.offer(i, v, win(i));
     expect(held.chosen(centres, at(1, 4)).map((r) => r?.rgb[0])).toEqual([1, 4]);
-    expect(held.chosen(centres, at(3, 4))[0]?.rgb[0]).toBe(3);
     // A window never offered (part 1's best elsewhere) is not invented: the caller reads it.
     expect(held.chosen(centres, at(1, 5))[1]).toBeUndefined();
+  });
+
+  it('holds nothing under the threshold: such a part gets no chip', () => {
+    const held = new BestRasters(owner, 2, 0.5);
+    held.offer(0, 0.9, win(0));
+    held.offer(4, 0.3, win(4));
+    expect(held.chosen(centres, at(0, 4)).map((r) => r?.rgb[0])).toEqual([0, undefined]);
   });
 
   it('keeps copies: the scorer may reuse a raster once it has handed it over', () => {

@@ -512,42 +512,41 @@ function bestPartOf(
 }
 
 /**
- * The windows that may turn out a part's best, held as they are scored (copies: a few a part), so that its chip is
- * the window the verifier judged rather than read again: read after the verifier, far apart, each chip read its
- * blocks again (a 1.6-Gpx file in 256-row strips: a 30-MB strip from the kept file a chip, 6-20 s with the event
- * loop blocked, and the peak over the memory floor).
+ * The window that is, so far, each part's best, held as the windows are scored (a copy), so that its chip is the
+ * window the verifier judged rather than read again: read after the verifier, far apart, each chip read its blocks
+ * again (a 1.6-Gpx file in 256-row strips: a 30-MB strip from the kept file a chip, 6-20 s with the event loop
+ * blocked, and the peak over the memory floor). Only windows scoring at least `threshold` (a part under it gets no
+ * chip): one raster a part that may be kept, as the chips it becomes.
  */
 export class BestRasters {
   private readonly top: Float64Array;
-  private readonly held = new Map<number, RgbRaster>();
-  private readonly heldOf: number[][];
+  private readonly at: Int32Array;
+  private readonly held: (RgbRaster | undefined)[];
 
   constructor(
     private readonly owner: number[],
     parts: number,
+    private readonly threshold = -Infinity,
   ) {
     this.top = new Float64Array(parts).fill(-Infinity);
-    this.heldOf = Array.from({ length: parts }, () => []);
+    this.at = new Int32Array(parts).fill(-1);
+    this.held = new Array(parts);
   }
 
-  /** Window `i` scored `v`: held while no window of its part scored more (its best is the first of equals, by index). */
+  /** Window `i` scored `v`: held when it beats its part's held one, or ties it at a lower index (the first of equals is the best, as scoreCandidates takes it). */
   offer(i: number, v: number, r: RgbRaster): void {
     const k = this.owner[i];
-    if (v < this.top[k]) return;
-    if (v > this.top[k]) {
-      for (const j of this.heldOf[k]) this.held.delete(j);
-      this.heldOf[k] = [];
-      this.top[k] = v;
-    }
-    this.heldOf[k].push(i);
-    this.held.set(i, { ...r, rgb: r.rgb.slice(), valid: r.valid.slice() });
+    if (v < this.threshold || v < this.top[k] || (v === this.top[k] && i > this.at[k])) return;
+    this.top[k] = v;
+    this.at[k] = i;
+    this.held[k] = { ...r, rgb: r.rgb.slice(), valid: r.valid.slice() };
   }
 
-  /** Each part's window centred on its `bestAt`, when held. */
+  /** Each part's held window, when it is the one centred on that part's `bestAt`. */
   chosen(centres: Float64Array, bestAt: Float64Array): (RgbRaster | undefined)[] {
-    return this.heldOf.map((list, k) => {
-      const i = list.find((j) => centres[2 * j] === bestAt[2 * k] && centres[2 * j + 1] === bestAt[2 * k + 1]);
-      return i === undefined ? undefined : this.held.get(i);
+    return this.held.map((r, k) => {
+      const i = this.at[k];
+      return i >= 0 && centres[2 * i] === bestAt[2 * k] && centres[2 * i + 1] === bestAt[2 * k + 1] ? r : undefined;
     });
   }
 }
@@ -616,7 +615,7 @@ async function scoreCandidates(
       o.onProgress?.(i0 + n, owner.length);
     }
   } else if (model) {
-    const held = o.keepBest ? new BestRasters(owner, candidates.length) : undefined;
+    const held = o.keepBest ? new BestRasters(owner, candidates.length, stage.threshold) : undefined;
     const onWindow = held && ((i: number, v: number, r: RgbRaster) => held.offer(i, v, r));
     const scores = await scoreCentres(stage, src, centres, o.signal, (done) => o.onProgress?.(done, owner.length), onWindow);
     scores.forEach((v, i) => take(i, v));
