@@ -161,8 +161,8 @@ export const VERIFY_CACHE_BYTES = 32 << 20;
  * (held with validity), when more: two by two blocks of a tiled file, every band under the window of a striped one.
  * A 40 000-px file's 256-row strips are 41 MB each: in 32 MB each window read its two strips again, from the kept file
  * or decoded (a 160-Mpx cut scanned in 94 s, 86 of them the kernel copying 30-MB records back, against 9 s for the
- * same pixels in 64-row strips); 2048-px tiles are 17 MB. Never more than the first stage's block cache (a swath's
- * or a tile row's blocks), which the memory plan counted and which is freed by then.
+ * same pixels in 64-row strips); 2048-px tiles are 17 MB. Less than the first stage's block cache asks for (a swath's
+ * or a tile row's blocks, and two more rows), which is freed by then.
  */
 export function verifyCacheBytes(src: Pick<GeoTiffSource, 'layout' | 'gsdM'>, vcard: Pick<ModelCard, 'input' | 'gsd_m'>): number {
   const { tiled, blockWidth, blockHeight } = src.layout;
