@@ -4,9 +4,12 @@
  * plots ≥ 4 m², precision and false candidates per km² for every (prefilter, verifier) pair, and the recall by
  * colour and stage at the card's own pair. For choosing between trained models on a world they never saw (model
  * selection): thresholds themselves are chosen on calibration data (calibrate-real.ts), never here.
- *   npx tsx packages/synth/scripts/sweep-labelled.ts <modelDir> <folder>
+ * `--dump <file.json>` also writes every first-stage candidate (image, scores, area, the plots it touches) and every
+ * plot (image, area, the scores of the candidates touching it), for questions the table does not answer (e.g. a
+ * threshold per GSD).
+ *   npx tsx packages/synth/scripts/sweep-labelled.ts <modelDir> <folder> [--dump <file.json>]
  */
-import { mkdtempSync, readdirSync, readFileSync, rmSync } from 'node:fs';
+import { existsSync, mkdtempSync, readdirSync, readFileSync, rmSync, writeFileSync } from 'node:fs';
 import { tmpdir } from 'node:os';
 import { basename, join } from 'node:path';
 import { outlinesTouch } from '@tiandi/geo';
@@ -15,8 +18,11 @@ import { polygonRings } from '../src/eval/calibration-plots';
 import { readTruthFile, type TruthPlot } from '../src/eval/truth-eval';
 import { openedModelCopy } from '../src/eval/opened-model';
 
-const [dir, folder] = process.argv.slice(2);
-if (!folder) throw new Error('usage: sweep-labelled.ts <modelDir> <folder>');
+const args = process.argv.slice(2);
+const dumpAt = args.indexOf('--dump');
+const dumpPath = dumpAt >= 0 ? args.splice(dumpAt, 2)[1] : undefined;
+const [dir, folder] = args;
+if (!folder) throw new Error('usage: sweep-labelled.ts <modelDir> <folder> [--dump <file.json>]');
 const card = JSON.parse(readFileSync(join(dir, 'model.json'), 'utf8'));
 const work = mkdtempSync(join(tmpdir(), 'tiandi-sweep-'));
 const open = openedModelCopy(dir, card, work);
@@ -28,7 +34,7 @@ const images = readdirSync(folder)
   .map((f) => join(folder, f));
 const out = join(work, 'scan');
 await scanImages({ images, modelDir: open, outDir: out, workers: 1 });
-type Props = { image: string; score_prefilter?: number; score_verify?: number };
+type Props = { image: string; score_prefilter?: number; score_verify?: number; area_m2?: number };
 const cands = (
   JSON.parse(readFileSync(join(out, 'candidates.geojson'), 'utf8')).features as Array<{ properties: Props; geometry: { type: string; coordinates: unknown } }>
 ).map((f) => ({
@@ -36,20 +42,39 @@ const cands = (
   rings: polygonRings(f.geometry),
   sp: f.properties.score_prefilter ?? 1,
   sv: f.properties.score_verify ?? 0,
+  areaM2: f.properties.area_m2,
 }));
 const areaKm2 = (
   JSON.parse(readFileSync(join(out, 'footprint.geojson'), 'utf8')).features as Array<{ properties: { area_km2: number; poor_quality_km2?: number } }>
 ).reduce((a, f) => a + f.properties.area_km2 + (f.properties.poor_quality_km2 ?? 0), 0);
 rmSync(work, { recursive: true, force: true });
 
-const plots: Array<TruthPlot & { image: string }> = images.flatMap((im) =>
-  readTruthFile(im.replace(/\.tif$/, '.truth.geojson')).map((p) => ({ ...p, image: basename(im) })),
-);
+// An image without a truth file holds no plot (write-eval-scenes.ts leaves it out): its candidates are all false.
+const plots: Array<TruthPlot & { image: string }> = images.flatMap((im) => {
+  const truth = im.replace(/\.tif$/, '.truth.geojson');
+  return existsSync(truth) ? readTruthFile(truth).map((p) => ({ ...p, image: basename(im) })) : [];
+});
 const touches = (c: (typeof cands)[number], p: (typeof plots)[number]) => c.image === p.image && c.rings.some((r) => outlinesTouch(r, p.rings));
 // For each plot, the best (prefilter, verifier) scores among the candidates touching it; for each candidate, whether it is true.
 const plotScores = plots.map((p) => cands.filter((c) => touches(c, p)).map((c) => [c.sp, c.sv] as const));
 const candTrue = cands.map((c) => plots.some((p) => touches(c, p)));
 const big = plots.map((p) => p.areaM2 >= 4);
+if (dumpPath)
+  writeFileSync(
+    dumpPath,
+    JSON.stringify({
+      areaKm2,
+      candidates: cands.map((c, i) => ({
+        image: c.image,
+        sp: c.sp,
+        sv: c.sv,
+        areaM2: c.areaM2,
+        true: candTrue[i],
+        plots: plots.filter((p) => touches(c, p)).map((p) => p.id),
+      })),
+      plots: plots.map((p, i) => ({ image: p.image, id: p.id, areaM2: p.areaM2, stage: p.stage, scores: plotScores[i] })),
+    }),
+  );
 
 function at(tp: number, tv: number) {
   const found = plotScores.map((s) => s.some(([sp, sv]) => sp >= tp && sv >= tv));
