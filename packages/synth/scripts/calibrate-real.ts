@@ -34,7 +34,10 @@ type Ring = Array<[number, number]>;
 type Cand = { rings: Ring[][]; sp: number; sv: number; truth: boolean };
 type Run = { plots: CalibrationPlot[]; areaKm2: number; cands: Cand[] };
 const [dir, calArg, evalArg, trainPat, heldPat] = process.argv.slice(2);
-if (!heldPat) throw new Error('usage: calibrate-real.ts <modelDir> <calScenes> <evalScenes> <trainSitePattern> <heldOutPattern> [--write-card] [--hold <prefilter>,<verifier>]');
+if (!heldPat)
+  throw new Error(
+    'usage: calibrate-real.ts <modelDir> <calScenes> <evalScenes> <trainSitePattern> <heldOutPattern> [--write-card] [--hold <prefilter>,<verifier>]',
+  );
 const cardPath = join(dir, 'model.json');
 const card = JSON.parse(readFileSync(cardPath, 'utf8'));
 const GSDS = (process.env.CAL_GSDS ?? '0.03,0.05,0.08,0.1,0.12').split(',').map(Number);
@@ -140,9 +143,7 @@ for (const tp of TPS)
 const minRecall = Number(process.env.CAL_RECALL ?? 0.95);
 const ok = rows.filter((r) => r.rec >= minRecall).sort((a, b) => a.realFp - b.realFp || a.fp - b.fp || b.rec - a.rec || b.tp - a.tp);
 // --hold: the pair a rule fixed beforehand, not the one chosen here.
-const best = hold
-  ? rowAt(pre ? hold[0] : 0, hold[hold.length - 1])
-  : (ok[0] ?? [...rows].sort((a, b) => b.rec - a.rec || a.realFp - b.realFp)[0]);
+const best = hold ? rowAt(pre ? hold[0] : 0, hold[hold.length - 1]) : (ok[0] ?? [...rows].sort((a, b) => b.rec - a.rec || a.realFp - b.realFp)[0]);
 console.log(
   `${hold ? 'held (--hold)' : 'chosen'}: prefilter ${best.tp}, verifier ${best.tv} (calibration recall ≥4 m² ${best.rec.toFixed(3)}, ${best.fp.toFixed(1)} FP/km², training site ${best.realFp} false candidates)`,
 );
