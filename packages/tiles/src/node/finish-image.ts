@@ -221,23 +221,7 @@ async function secondStage(
     cellsOf = kept.map((k) => nextCells[k]);
     allCells = kept.map((k) => allCells[k]);
     if (stage === pre) prefilterRejected = prev.length - kept.length;
-    else {
-      // What the verifier judged, so people can see why: its best window (one per candidate).
-      const chipOf = await readChips(
-        src,
-        stage,
-        kept.map((k) => [bestAt[2 * k], bestAt[2 * k + 1]]),
-        kept.map((k) => bestRaster?.[k]),
-        verify.signal,
-      );
-      for (const [j, k] of kept.entries()) {
-        const c = candidates[j].properties;
-        chips.set(c.id, chipOf[j]);
-        c.chip = `chips/${c.id}.png`;
-        c.unverified = false;
-        if (stage.calibration) c.p_poppy = round(calibrate(stage.calibration, best[k]), 3);
-      }
-    }
+    else await markJudged(src, stage, candidates, kept, { best, bestAt, bestRaster }, chips, verify.signal);
   }
   src.setCacheBytes(0);
   const mode = thresholds.outline ?? 'traced';
@@ -247,6 +231,37 @@ async function secondStage(
   }
   const report = { ran: !!verify.verifier.model, rejected: before - candidates.length, ...(prefilterRejected !== undefined ? { prefilterRejected } : {}) };
   return { candidates, report, chips };
+}
+
+/**
+ * Marks the candidates the verifier kept (`candidates[j]` is the one scored `k = kept[j]`) as judged, so people can
+ * see why: its best window as a chip (in `chips`), `unverified: false`, and `p_poppy` when the card calibrates.
+ */
+async function markJudged(
+  src: GeoTiffSource,
+  stage: Verifier,
+  candidates: Candidate[],
+  kept: number[],
+  judged: { best: Float64Array; bestAt: Float64Array; bestRaster?: (RgbRaster | undefined)[] },
+  chips: Map<string, RgbRaster>,
+  signal?: AbortSignal,
+): Promise<void> {
+  const { best, bestAt, bestRaster } = judged;
+  const centres = kept.map((k): [number, number] => [bestAt[2 * k], bestAt[2 * k + 1]]);
+  const chipOf = await readChips(
+    src,
+    stage,
+    centres,
+    kept.map((k) => bestRaster?.[k]),
+    signal,
+  );
+  for (const [j, k] of kept.entries()) {
+    const c = candidates[j].properties;
+    chips.set(c.id, chipOf[j]);
+    c.chip = `chips/${c.id}.png`;
+    c.unverified = false;
+    if (stage.calibration) c.p_poppy = round(calibrate(stage.calibration, best[k]), 3);
+  }
 }
 
 /**
