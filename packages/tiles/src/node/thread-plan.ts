@@ -1,4 +1,4 @@
-import { STRIP_BAND_ROWS } from '../read/level-reader';
+import { STRIP_BAND_ROWS, stripBandRows } from '../read/level-reader';
 import { AWAY_COMPRESSIONS } from '../read/strip-away';
 import type { GeoTiffSource } from '../read/open-geotiff-source';
 import { HeatmapAccumulator } from '../scan/heatmap-accumulator';
@@ -203,7 +203,7 @@ export function keptWriteBytes(src: GeoTiffSource, plan: ScanPlan): number {
   const L = keptLevel(src, plan);
   if (!L) return 0;
   const { bw, bh } = levelBlocks(src, L);
-  const rows = src.layout.tiled ? bh : Math.max(1, Math.floor(STRIP_BAND_ROWS / bh)) * bh;
+  const rows = src.layout.tiled ? bh : stripBandRows(bh);
   const record = bw * rows * 4;
   return Math.min(KEPT_WRITES_IN_FLIGHT, Math.floor(KEPT_WRITES_BYTES / record)) * record;
 }

@@ -1,7 +1,7 @@
 import { join, resolve } from 'node:path';
 import { TilesError } from '../errors';
 import type { ModelCard } from '../model/model-card';
-import { STRIP_BAND_ROWS } from '../read/level-reader';
+import { stripBandRows } from '../read/level-reader';
 import type { GeoTiffSource } from '../read/open-geotiff-source';
 import type { RgbRaster } from '../read/resample-area';
 import { GSD_LIMIT_SLACK, snapWhole } from '../scan/scan-plan';
@@ -167,7 +167,7 @@ export const VERIFY_CACHE_BYTES = 32 << 20;
 export function verifyCacheBytes(src: Pick<GeoTiffSource, 'layout' | 'gsdM'>, vcard: Pick<ModelCard, 'input' | 'gsd_m'>): number {
   const { tiled, blockWidth, blockHeight } = src.layout;
   if (tiled) return Math.max(VERIFY_CACHE_BYTES, 4 * blockWidth * blockHeight * 4);
-  const bandRows = Math.max(1, Math.floor(STRIP_BAND_ROWS / blockHeight)) * blockHeight;
+  const bandRows = stripBandRows(blockHeight);
   const windowRows = Math.ceil((vcard.input.size * vcard.gsd_m) / src.gsdM.y);
   const bands = Math.ceil(windowRows / bandRows) + 1;
   return Math.max(VERIFY_CACHE_BYTES, bands * bandRows * blockWidth * 4);

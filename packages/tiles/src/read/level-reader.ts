@@ -92,10 +92,14 @@ export interface StripsInFile {
  */
 export const STRIP_BAND_ROWS = 32;
 
+/** Rows of a band of strips `stripRows` tall: the cache's unit on a striped file (one strip when it is 32 rows or more). */
+export function stripBandRows(stripRows: number): number {
+  return Math.max(1, Math.floor(STRIP_BAND_ROWS / stripRows)) * stripRows;
+}
+
 /** Strips per band of a striped IFD (1 for tiles). */
 function stripsPerBand(info: IfdInfo): number {
-  if (info.tiled) return 1;
-  return Math.max(1, Math.floor(STRIP_BAND_ROWS / info.blockHeight));
+  return info.tiled ? 1 : stripBandRows(info.blockHeight) / info.blockHeight;
 }
 
 interface Reduced {
@@ -883,12 +887,12 @@ const asBuffer = (a: Uint8Array): Buffer => Buffer.from(a.buffer, a.byteOffset, 
 
 /** Clears the validity of region pixels that mask block `b` (mask block bx, by) marks invalid. */
 function applyMaskBlock(g: Region, m: IfdInfo, b: Uint8Array, bx: number, by: number): void {
+  if (b === ALL_VALID_MASK) return;
   const bx0 = bx * m.blockWidth;
   const by0 = by * m.blockHeight;
   const cx0 = Math.max(g.x0, bx0);
   const cx1 = Math.min(g.x0 + g.width, bx0 + m.blockWidth, m.width);
   const cy1 = Math.min(g.y0 + g.height, by0 + rowsOf(m, by));
-  if (b === ALL_VALID_MASK) return;
   const stride = Math.ceil(m.blockWidth / 8);
   for (let y = Math.max(g.y0, by0); y < cy1; y++) {
     const s = (y - by0) * stride;
