@@ -608,7 +608,7 @@ async function scoreCandidates(
     }
   };
   const model = stage.model;
-  let bestRaster: (RgbRaster | undefined)[] | undefined;
+  const held = model && o.keepBest ? new BestRasters(owner, candidates.length, stage.threshold) : undefined;
   o.onProgress?.(0, owner.length);
   if (o.onWindow) {
     // Collecting windows (training chips): read them here, where the rasters are wanted.
@@ -618,7 +618,10 @@ async function scoreCandidates(
       const scores = model ? await scoreWindows(stage, rasters) : undefined;
       rasters.forEach((raster, j) => {
         const i = i0 + j;
-        if (scores) take(i, scores[j]);
+        if (scores) {
+          take(i, scores[j]);
+          held?.offer(i, scores[j], raster);
+        }
         o.onWindow!({
           image,
           candidateId: candidates[owner[i]].properties.id,
@@ -630,11 +633,9 @@ async function scoreCandidates(
       o.onProgress?.(i0 + n, owner.length);
     }
   } else if (model) {
-    const held = o.keepBest ? new BestRasters(owner, candidates.length, stage.threshold) : undefined;
     const onWindow = held && ((i: number, v: number, r: RgbRaster) => held.offer(i, v, r));
     const scores = await scoreCentres(stage, src, centres, o.signal, (done) => o.onProgress?.(done, owner.length), onWindow);
     scores.forEach((v, i) => take(i, v));
-    if (held) bestRaster = held.chosen(centres, bestAt);
   }
-  return model ? { best: best.map((v) => Math.max(v, 0)), bestAt, scores: all, bestRaster } : undefined;
+  return model ? { best: best.map((v) => Math.max(v, 0)), bestAt, scores: all, bestRaster: held?.chosen(centres, bestAt) } : undefined;
 }
