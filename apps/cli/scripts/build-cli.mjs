@@ -27,7 +27,7 @@ export const OUT_DIR = process.env.TIANDI_CLI_BUILD_DIR ?? join(root, 'node_modu
  * out stays external, loaded from node_modules as before).
  */
 const BUNDLED = [
-  ...['zod', 'proj4', 'rbush', '@noble/hashes', 'fzstd'],
+  ...['zod', 'proj4', 'rbush', '@noble/hashes', 'zstddec'],
   ...['polyclip-ts', 'bignumber.js', 'splaytree-ts'],
   ...['geotiff', '@petamoriken/float16', 'xml-utils', 'quick-lru'],
   ...['cli-progress', 'string-width', 'strip-ansi', 'ansi-regex', 'is-fullwidth-code-point', 'emoji-regex'],

@@ -92,6 +92,8 @@ const layouts: Layout[] = [
     config: ['--config', 'GDAL_TIFF_INTERNAL_MASK', 'YES'],
   },
   { name: 'striped-lzw-nodata0', args: [...co('COMPRESS=LZW'), '-a_nodata', '0'] },
+  { name: 'tiled256-zstd-p2', args: [...TILED(256), ...co('COMPRESS=ZSTD', 'PREDICTOR=2')], lossless: true },
+  { name: 'tiled512-webp', args: [...TILED(512), ...co('COMPRESS=WEBP', 'WEBP_LEVEL=85')] },
 ];
 const fileOf = (name: string) => join(data, `layout-${side}-${name}.tif`);
 const wanted = layouts.filter((l) => !only || only.test(l.name));

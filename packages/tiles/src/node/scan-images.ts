@@ -39,7 +39,7 @@ import { dropEarlyOnnxThread, startOnnxThreadEarly } from './onnx-thread-early';
 import { scanWorkerBundle } from './worker-bundle';
 import { loadVerifier, mapConcurrent, type Verifier, type VerifierWindow } from './verify-candidates';
 import { removeOrphanLevels } from '../read/reduced-level';
-import { JPEG_COMPRESSION, preloadJpegDecoder, requireSharp } from '../read/codecs';
+import { decodesOffThread, preloadJpegDecoder, requireSharp } from '../read/codecs';
 import { readFirstWindow, runFirstStage, type EarlyWindow } from './first-stage';
 import { LzwThread } from './lzw-thread';
 import { digestWindows, dropEarlySha256, startFileSha256 } from './image-digests';
@@ -351,7 +351,7 @@ async function startModels(run: ScanRun, nWorkers: number, opened: OpenedImage[]
   local.catch(() => undefined);
   verifier?.catch(() => undefined);
   // Meanwhile this thread loads the JPEG decoder (sharp: a tenth of a CPU-second), which the first block would wait for.
-  if (opened.some((o) => o.src.layout.compression === JPEG_COMPRESSION)) await preloadJpegDecoder();
+  if (opened.some((o) => decodesOffThread(o.src.layout.compression))) await preloadJpegDecoder();
   run.local = await local;
   run.verifier = await verifier;
 }

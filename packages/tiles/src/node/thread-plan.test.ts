@@ -59,7 +59,7 @@ describe('RowRanges', () => {
 });
 
 describe('defaultThreads', () => {
-  it('starts worker threads only for jobs long enough to pay for them, later for JPEG (decoded off the thread)', () => {
+  it('starts worker threads only for jobs long enough to pay for them, later for JPEG and WebP (decoded off the thread)', () => {
     const jpeg = (mpx: number) => ({ mpx, compression: 7 });
     const deflate = (mpx: number) => ({ mpx, compression: 8 });
     expect(defaultThreads([jpeg(64)], 2)).toBe(1);
@@ -71,6 +71,9 @@ describe('defaultThreads', () => {
     expect(defaultThreads([deflate(64), deflate(64)], 2)).toBe(2);
     expect(defaultThreads([jpeg(400), deflate(30)], 2)).toBe(2);
     expect(defaultThreads([], 2)).toBe(1);
+    // WebP decodes through sharp on the thread pool too; ZSTD on the thread that reads it, like deflate.
+    expect(defaultThreads([{ mpx: 268, compression: 50001 }], 2)).toBe(1);
+    expect(defaultThreads([{ mpx: 268, compression: 50000 }], 2)).toBe(2);
   });
 });
 

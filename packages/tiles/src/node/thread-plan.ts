@@ -1,3 +1,4 @@
+import { decodesOffThread, JPEG_COMPRESSION } from '../read/codecs';
 import { STRIP_BAND_ROWS, stripBandRows } from '../read/level-reader';
 import { AWAY_COMPRESSIONS } from '../read/strip-away';
 import type { GeoTiffSource } from '../read/open-geotiff-source';
@@ -38,7 +39,7 @@ export function keptLevel(src: GeoTiffSource, plan: ScanPlan): GeoTiffSource['le
  * decodes a block at full size. 0 for other compressions, or when the file has a level that coarse already.
  */
 export function jpegScaleFactor(src: GeoTiffSource, plan: ScanPlan, prefilterGsdM?: number): number {
-  if (src.layout.compression !== JPEG || levelFor(src, plan) !== src.levels[0]) return 0;
+  if (src.layout.compression !== JPEG_COMPRESSION || levelFor(src, plan) !== src.levels[0]) return 0;
   let most = Math.min(plan.fx, plan.fy);
   if (prefilterGsdM !== undefined) most = Math.min(most, prefilterGsdM / src.gsdM.x, prefilterGsdM / src.gsdM.y);
   for (const k of [8, 4, 2]) if (k <= most * (1 + 1e-9)) return k;
@@ -365,23 +366,20 @@ export function stripsAhead(src: GeoTiffSource, plan: ScanPlan, budget = MEMORY_
   return Math.max(0, Math.min(STRIP_AHEAD_BANDS, Math.floor(left / aheadBandBytes(src))));
 }
 
-/** TIFF Compression 7: JPEG, decoded by libjpeg-turbo (sharp) on the thread pool, not on the scanning thread. */
-const JPEG = 7;
-
 /** Megapixels of scanning-thread work (off-thread-decoded megapixels count a quarter) from which worker threads pay. */
 export const WORKERS_FROM_MPX = 128;
 
 /**
  * Threads a scan uses when not told: this one alone, or one per core (this one plus worker threads). A worker
  * costs most of a second of a core to start (its own onnxruntime, decoders and block cache) and only pays for
- * it on long jobs. JPEG blocks already decode on the thread pool beside the scanning thread, so a JPEG file needs
+ * it on long jobs. JPEG (and WebP) blocks already decode on the thread pool beside the scanning thread, so a JPEG file needs
  * a longer job for the worker to pay than a deflate or LZW one, whose blocks decode on the thread that reads them.
  * Measured on 2 cores (first stage, scan-once e2e-first): JPEG COG 268 Mpx 3.45 s alone, 4.12 s with a worker;
  * JPEG BigTIFF 1.6 Gpx 16.4 s alone, 13.7 s with one; tiled deflate 268 Mpx 3.74 s alone, 3.28 s with one;
  * tiled deflate and striped LZW at 64 Mpx the same wall time either way, a worker spending 1.4 CPU-s more.
  */
 export function defaultThreads(images: ReadonlyArray<{ mpx: number; compression: number }>, cores: number): number {
-  const work = images.reduce((s, i) => s + (i.compression === JPEG ? i.mpx / 4 : i.mpx), 0);
+  const work = images.reduce((s, i) => s + (decodesOffThread(i.compression) ? i.mpx / 4 : i.mpx), 0);
   return work >= WORKERS_FROM_MPX ? Math.max(1, cores) : 1;
 }
 

@@ -118,6 +118,7 @@ describe.skipIf(!hasGdal)('openGeoTiffSource: GDAL-written layouts', () => {
     'deflate-p3-float',
     'packbits',
     'zstd',
+    'webp-lossless-alpha',
     'cog-deflate',
     'bigtiff',
     'uint16',
@@ -134,6 +135,7 @@ describe.skipIf(!hasGdal)('openGeoTiffSource: GDAL-written layouts', () => {
     'deflate-p2',
     'packbits',
     'zstd',
+    'webp-lossless-alpha',
     'cog-deflate',
     'bigtiff',
     'uint16',
@@ -234,7 +236,7 @@ describe.skipIf(!hasGdal)('openGeoTiffSource: GDAL-written layouts', () => {
       expect(await validityWrongInTurn(name)).toEqual([0, 0, 0, 0, 0, 0]);
     },
   );
-  it.each(['jpeg-ycbcr-mask', 'jpeg-rgb', 'striped-jpeg', 'cog-jpeg'])('%s decodes like GDAL, validity exact', async (name) => {
+  it.each(['jpeg-ycbcr-mask', 'jpeg-rgb', 'striped-jpeg', 'cog-jpeg', 'webp'])('%s decodes like GDAL, validity exact', async (name) => {
     const r = await compare(name, { checkValid: withMask.has(name) });
     expect(r.meanErr).toBeLessThan(8);
     expect(r.validMismatch).toBe(0);
