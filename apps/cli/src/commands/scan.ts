@@ -287,7 +287,7 @@ async function printScanSummary(
       `${summary.area_km2} km², ${summary.tiles_inferred}/${summary.tiles_total} tiles, ` +
       `${summary.seconds} s (${summary.mpx_per_s} Mpx/s) → ${rel}/\n`,
   );
-  for (const note of summary.crs_notes ?? []) io.stderr.write(`tiandi: 注意 note: ${note}\n`);
+  for (const note of [...(summary.crs_notes ?? []), ...(summary.band_notes ?? [])]) io.stderr.write(`tiandi: 注意 note: ${note}\n`);
   const q = summary.quality;
   if (q?.blocks_poor) {
     const why = Object.entries(q.by_reason)

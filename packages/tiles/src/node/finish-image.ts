@@ -334,6 +334,7 @@ async function footprintProperties(
     gsd_m: round((src.gsdM.x + src.gsdM.y) / 2, 4),
     crs: src.crs.epsg ? src.crs.id : src.crs.proj4,
     ...(src.crs.note ? { crs_note: src.crs.note } : {}),
+    ...(src.bandNote ? { band_note: src.bandNote } : {}),
     width: src.width,
     height: src.height,
   };

@@ -125,6 +125,19 @@ describe('scanImages', () => {
     expect(plain.crs_notes).toBeUndefined();
   });
 
+  it.skipIf(!hasGdal)('finds the same plots in colour bands tagged grey as in RGB, and says how it read them, once', async () => {
+    const out = join(dir, 'grey-tagged');
+    const s = await scanImages({ images: [fx.files['minisblack-rgb'], fx.files['minisblack-rgba']], modelDir: SEG, outDir: out, workers: 0 });
+    const rgb = await scanImages({ images: [fx.files['tiled-none']], modelDir: SEG, outDir: join(dir, 'grey-tagged-rgb'), workers: 0 });
+    expect(s.candidates).toBe(2 * rgb.candidates);
+    expect(rgb.candidates).toBeGreaterThan(0);
+    expect(s.band_notes).toHaveLength(2);
+    expect(s.band_notes![0]).toMatch(/3 bands tagged grey \(MINISBLACK\): bands 1, 2, 3 read as red, green, blue/);
+    const foot: FC = readJson(join(out, 'footprint.geojson'));
+    expect(foot.features.map((f) => f.properties.band_note)).toEqual(s.band_notes);
+    expect(rgb.band_notes).toBeUndefined();
+  });
+
   it("names each image's heatmap (and its CRS sidecar) when several are scanned, leaving no temporary file", async () => {
     // Heatmaps are written while the second stage runs, under temporary names, and named once the scan is done.
     const out = join(dir, 'two');

@@ -140,6 +140,8 @@ export interface ScanSummary {
   };
   /** What to know about the images' CRSs, each said once: a datum with no known shift to WGS 84, a missing datum grid. */
   crs_notes?: string[];
+  /** How images' bands were read where their tags leave it open (colour bands tagged grey), each said once. */
+  band_notes?: string[];
   /** The imagery-quality map's totals (absent when quality was not judged). */
   quality?: QualitySummary;
   /** Images that failed, with their error (empty when all succeeded). */
@@ -166,10 +168,12 @@ async function writeChips(dir: string, results: ImageResult[]): Promise<void> {
   });
 }
 
-/** The CRS notes of the scanned images, each once (`crs_notes` is left out when there are none). */
-function crsNotes(results: ImageResult[]): Pick<ScanSummary, 'crs_notes'> {
-  const notes = [...new Set(results.map((r) => r.heat.source.crs.note).filter((n): n is string => !!n))];
-  return notes.length ? { crs_notes: notes } : {};
+/** The CRS and band notes of the scanned images, each once (left out when there are none). */
+function sourceNotes(results: ImageResult[]): Pick<ScanSummary, 'crs_notes' | 'band_notes'> {
+  const once = (notes: (string | undefined)[]) => [...new Set(notes.filter((n): n is string => !!n))];
+  const crs = once(results.map((r) => r.heat.source.crs.note));
+  const bands = once(results.map((r) => r.heat.source.bandNote));
+  return { ...(crs.length ? { crs_notes: crs } : {}), ...(bands.length ? { band_notes: bands } : {}) };
 }
 
 function failureOf(image: string, err: unknown): ScanFailure {
@@ -628,7 +632,7 @@ function summarize(run: ScanRun, results: ImageResult[], failed: ScanFailure[], 
     model: card.name,
     model_version: card.version,
     ...(verifier?.model && options.verify !== false && card.verifier ? { verifier: verifierSummary(card.verifier, verifier, results) } : {}),
-    ...crsNotes(results),
+    ...sourceNotes(results),
     ...(options.quality !== false
       ? {
           quality: qualitySummary(

@@ -16,7 +16,10 @@ export interface IfdInfo {
   samples: number;
   bitsPerSample: number;
   sampleFormat: number;
+  /** PhotometricInterpretation as read: 2 (RGB) for three or more colour samples tagged grey ({@link greyTaggedColour}). */
   photometric: number;
+  /** Three or more colour samples tagged grey (MINISBLACK), read as R, G, B from the first three. */
+  greyTaggedColour: boolean;
   planar: number;
   predictor: number;
   compression: number;
@@ -109,6 +112,7 @@ export async function ifdInfo(fd: ImageFileDirectory, index: number, path: strin
   const grid = await blockLayout(fd, get, width, height, s, path);
   const { offsets, byteCounts } = await blockTable(fd, get, grid, s, height, path, fileBytes, bigEndian);
   const alphaSample = await alphaSampleOf(get, s.photometric, s.samples);
+  const greyTaggedColour = readsGreyAsColour(s, alphaSample);
   const tables = await get('JPEGTables');
   return {
     index,
@@ -122,7 +126,8 @@ export async function ifdInfo(fd: ImageFileDirectory, index: number, path: strin
     samples: s.samples,
     bitsPerSample: s.bitsPerSample,
     sampleFormat: s.sampleFormat,
-    photometric: s.photometric,
+    photometric: greyTaggedColour ? 2 : s.photometric,
+    greyTaggedColour,
     planar: s.planar,
     predictor,
     compression: s.compression,
@@ -283,6 +288,15 @@ async function blockTable(
 }
 
 /** Index of the alpha sample (the first ExtraSamples entry that is associated or unassociated alpha), or -1. */
+/**
+ * Whether samples tagged grey (MINISBLACK) are colour: three or more before any alpha. Python writers (rasterio,
+ * tifffile) and `gdal_merge.py -separate` tag R, G, B bands so, and GDAL and QGIS show the first three as red, green
+ * and blue; read as grey, the detector saw band 1 only (2 candidates instead of 38 on a synthetic scene).
+ */
+function readsGreyAsColour(s: SampleTags, alphaSample: number): boolean {
+  return s.photometric === 1 && !s.isMask && s.samples >= 3 && (alphaSample < 0 || alphaSample >= 3);
+}
+
 async function alphaSampleOf(get: TagGetter, photometric: number, samples: number): Promise<number> {
   const extra = await get('ExtraSamples');
   if (extra === undefined) return -1;

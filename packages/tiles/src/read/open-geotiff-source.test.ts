@@ -119,6 +119,8 @@ describe.skipIf(!hasGdal)('openGeoTiffSource: GDAL-written layouts', () => {
     'packbits',
     'zstd',
     'webp-lossless-alpha',
+    'minisblack-rgb',
+    'minisblack-rgba',
     'cog-deflate',
     'bigtiff',
     'uint16',
@@ -136,6 +138,7 @@ describe.skipIf(!hasGdal)('openGeoTiffSource: GDAL-written layouts', () => {
     'packbits',
     'zstd',
     'webp-lossless-alpha',
+    'minisblack-rgba',
     'cog-deflate',
     'bigtiff',
     'uint16',
@@ -147,6 +150,18 @@ describe.skipIf(!hasGdal)('openGeoTiffSource: GDAL-written layouts', () => {
     'jpeg-ycbcr-mask',
     'cog-jpeg',
   ]);
+  it('reads colour bands tagged grey as R, G, B and says so once; a grey image stays grey, untold', async () => {
+    const notes: Record<string, string | undefined> = {};
+    for (const name of ['minisblack-rgb', 'minisblack-rgba', 'gray-jpeg', 'deflate-p2']) {
+      const s = await openGeoTiffSource(fx.files[name]);
+      notes[name] = s.bandNote;
+      await s.close();
+    }
+    expect(notes['minisblack-rgb']).toMatch(/3 bands tagged grey.*bands 1, 2, 3 read as red, green, blue.*gdal_translate -b/);
+    expect(notes['minisblack-rgba']).toMatch(/^4 个波段.*4 bands tagged grey/);
+    expect(notes['gray-jpeg']).toBeUndefined();
+    expect(notes['deflate-p2']).toBeUndefined();
+  });
   it.each(lossless)('%s decodes exactly', async (name) => {
     const r = await compare(name, { checkValid: withMask.has(name) });
     expect(r.meanErr).toBe(0);

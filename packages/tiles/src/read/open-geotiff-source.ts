@@ -43,6 +43,8 @@ export interface GeoTiffSource {
   readonly noData?: number;
   /** What marks invalid pixels. */
   readonly maskKind: 'alpha' | 'mask' | 'nodata' | 'none';
+  /** How the bands were read when their tags leave it open (colour bands tagged grey), for the scan summary. */
+  readonly bandNote?: string;
   /** Compression tag and layout, for messages and summaries. */
   readonly layout: {
     compression: number;
@@ -357,6 +359,7 @@ function buildSource(o: OpenedTiff, blocks: BlockReader, options: OpenGeoTiffOpt
     acquired: o.acquired,
     noData: o.noData,
     maskKind: o.maskKind,
+    ...(main.greyTaggedColour ? { bandNote: greyTaggedNote(main.samples) } : {}),
     layout: {
       compression: main.compression,
       tiled: main.tiled,
@@ -475,3 +478,9 @@ async function readLevelWindow(
   blocks.release(region);
   return out;
 }
+
+/** What the scan says once about an image whose colour bands are tagged grey (see ifd-info's readsGreyAsColour). */
+export const greyTaggedNote = (samples: number) =>
+  `${samples} 个波段标为灰度，第 1、2、3 波段按红、绿、蓝读取 ${samples} bands tagged grey (MINISBLACK): bands 1, 2, 3 read as red, green, blue, ` +
+  'as GDAL and QGIS show them; if they are in another order, write them as RGB first: ' +
+  'gdal_translate -b <red> -b <green> -b <blue> -co PHOTOMETRIC=RGB in.tif out.tif';
