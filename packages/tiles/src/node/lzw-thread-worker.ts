@@ -1,5 +1,6 @@
 import { closeSync, openSync, readSync } from 'node:fs';
 import { parentPort } from 'node:worker_threads';
+import { loadZstd, ZSTD_COMPRESSION } from '../read/codecs';
 import type { StripsInFile } from '../read/level-reader';
 import { claimBack, decodeStrip, type BandOut, type StripDone, type StripJob } from '../read/strip-away';
 
@@ -25,6 +26,9 @@ const scratch = (n: number) => (scratchBytes.length >= n ? scratchBytes : (scrat
 
 /** The bytes of a job read from its file, reused from job to job (strips decode from them, in place for the predictor). */
 let fileBytes = new Uint8Array(0);
+
+/** Jobs waiting behind a ZSTD job's decoder load (answered in order, so none overtakes it). */
+let queued = 0;
 /**
  * Reads the job's strips from its file once it claims one (a band the scanning thread took whole needs no read). The
  * file is opened and closed each job: a descriptor kept open here would outlive the thread (terminate() runs no code
@@ -64,9 +68,8 @@ function decodeJob(m: Job): { first: number; done: StripDone[] } {
   return { first, done };
 }
 
-// Decodes (and, when asked, converts) the strips of each job in turn and hands their buffers back (transferred, not copied).
-const port = parentPort!;
-port.on('message', (m: Job) => {
+/** A job decoded and answered: its buffers handed back (transferred, not copied), or its error. */
+function answer(m: Job): void {
   try {
     const { first, done } = decodeJob(m);
     const buffers = new Set<ArrayBuffer>();
@@ -75,4 +78,20 @@ port.on('message', (m: Job) => {
   } catch (err) {
     port.postMessage({ seq: m.seq, error: (err as Error).message ?? String(err) });
   }
+}
+
+// Decodes (and, when asked, converts) the strips of each job in turn. A ZSTD job waits for the decoder's WebAssembly
+// to load (once), and the jobs after it wait in order behind it.
+const port = parentPort!;
+let queue: Promise<void> = Promise.resolve();
+port.on('message', (m: Job) => {
+  if (m.job.compression !== ZSTD_COMPRESSION && !queued) return answer(m);
+  queued++;
+  queue = queue
+    .then(() => (m.job.compression === ZSTD_COMPRESSION ? loadZstd() : undefined))
+    .then(
+      () => answer(m),
+      (err) => port.postMessage({ seq: m.seq, error: (err as Error).message ?? String(err) }),
+    )
+    .finally(() => queued--);
 });

@@ -19,6 +19,9 @@ const CASES = [
   ['lzw-1', 'LZW', '1'],
   ['lzw-2', 'LZW', '2'],
   ['deflate-2', 'DEFLATE', '2'],
+  // ZSTD: the thread loads its WebAssembly decoder before the first job.
+  ['zstd-2', 'ZSTD', '2'],
+  ['zstd-1', 'ZSTD', '1'],
   ['none', 'NONE', '1'],
   // Strips of 40 rows: each its own block, all decoded here (the plan starts no strip thread for them).
   ['lzw-2-rows40', 'LZW', '2'],

@@ -38,6 +38,9 @@ const loadSharp = () =>
 /** TIFF Compression 7: JPEG, decoded by sharp (libjpeg-turbo). */
 export const JPEG_COMPRESSION = 7;
 
+/** TIFF Compression 50000: ZSTD. */
+export const ZSTD_COMPRESSION = 50000;
+
 /** TIFF Compression 50001: WebP, decoded by sharp (libwebp). */
 export const WEBP_COMPRESSION = 50001;
 
@@ -101,13 +104,26 @@ const geotiffDecoder = (compression: number): BlockDecoder => {
  */
 const zstdDecoder = new ZSTDDecoder();
 let zstdReady: Promise<void> | undefined;
-const zstd: BlockDecoder = async (bytes, layout) => {
-  await (zstdReady ??= zstdDecoder.init());
-  const n = blockBytes(layout);
+let zstdLoaded = false;
+
+/** Loads the ZSTD decoder (its WebAssembly) once per thread: {@link zstdDecodeSync} needs it loaded. */
+export const loadZstd = (): Promise<void> =>
+  (zstdReady ??= zstdDecoder.init().then(() => {
+    zstdLoaded = true;
+  }));
+
+/** One ZSTD block of at most `n` decoded bytes, synchronously, once {@link loadZstd} has resolved in this thread. */
+export function zstdDecodeSync(bytes: Uint8Array, n: number): Uint8Array {
+  if (!zstdLoaded) throw new Error('the ZSTD decoder is not loaded in this thread (await loadZstd() first)');
   const out = bytes.length > 0 ? zstdDecoder.decode(bytes, n) : new Uint8Array(0);
   // A short last strip is legal (its rows only); nothing at all, or more than a block, is not.
   if (out.length === 0 || out.length > n) throw new Error(`ZSTD block is corrupt (decoded ${out.length} bytes of ${n})`);
   return out;
+}
+
+const zstd: BlockDecoder = async (bytes, layout) => {
+  await loadZstd();
+  return zstdDecodeSync(bytes, blockBytes(layout));
 };
 
 const lzw: BlockDecoder = async (bytes, layout, into) => lzwDecode(bytes, blockBytes(layout), into);
@@ -185,7 +201,7 @@ export const DECODERS: ReadonlyMap<number, BlockDecoder> = new Map<number, Block
   [8, deflate],
   [32946, deflate],
   [32773, geotiffDecoder(32773)],
-  [50000, zstd],
+  [ZSTD_COMPRESSION, zstd],
   [WEBP_COMPRESSION, webp],
 ]);
 

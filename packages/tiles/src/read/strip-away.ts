@@ -1,4 +1,4 @@
-import { undoHorizontalPredictor } from './codecs';
+import { undoHorizontalPredictor, ZSTD_COMPRESSION, zstdDecodeSync } from './codecs';
 import type { IfdInfo } from './ifd-info';
 import { inflateInto } from './inflate-into';
 import { lzwDecode } from './lzw-decode';
@@ -10,8 +10,8 @@ import { hasValidity, toRgbBlock } from './rgb-block';
  * thread only copies them into their band.
  */
 
-/** Compressions a strip thread decodes: none, LZW, deflate (both tags). */
-export const AWAY_COMPRESSIONS: ReadonlySet<number> = new Set([1, 5, 8, 32946]);
+/** Compressions a strip thread decodes: none, LZW, deflate (both tags), ZSTD (the thread loads its decoder first). */
+export const AWAY_COMPRESSIONS: ReadonlySet<number> = new Set([1, 5, 8, 32946, ZSTD_COMPRESSION]);
 
 /** What a strip is converted with: its IFD's block layout and colour, predictor (1 or 2) and nodata value. */
 export interface StripConvert {
@@ -59,6 +59,7 @@ export interface BandOut {
 function decompress(bytes: Uint8Array, compression: number, expected: number, scratch: (n: number) => Uint8Array): Uint8Array {
   if (compression === 5) return lzwDecode(bytes, expected, scratch);
   if (compression === 8 || compression === 32946) return inflateInto(bytes, scratch(expected));
+  if (compression === ZSTD_COMPRESSION) return zstdDecodeSync(bytes, expected);
   if (compression === 1) return bytes;
   throw new Error(`compression ${compression} is not decoded on the strip thread`);
 }
