@@ -14,7 +14,7 @@ import { getCrs, toWgs84 } from '@tiandi/geo';
 import { writeGeoTiff } from '../src/write/index';
 import { encodeHeader, encodeIfd, TYPE } from '../src/write/tiff-ifd';
 
-const FIXTURE_VERSION = '12';
+const FIXTURE_VERSION = '13';
 export const BASE = { width: 600, height: 400, gsdM: 0.05, epsg: 4522, centre: [102.5, 25.3] as [number, number] };
 
 /** The plots painted red in the base image, in pixel boxes [x0, y0, x1, y1) and discs [cx, cy, r]. */
@@ -118,6 +118,12 @@ export const LAYOUTS: Record<string, string[]> = {
   // Colour bands tagged grey, as rasterio and `gdal_merge.py -separate` write them: read as R, G, B (and alpha).
   'minisblack-rgb': ['-b', '1', '-b', '2', '-b', '3', '-co', 'TILED=YES', '-co', 'COMPRESS=DEFLATE', '-co', 'PHOTOMETRIC=MINISBLACK'],
   'minisblack-rgba': ['-co', 'TILED=YES', '-co', 'COMPRESS=DEFLATE', '-co', 'PHOTOMETRIC=MINISBLACK'],
+  // 16-bit files holding 8-bit values and 12-bit data: read in the range they were stored in (sample-range.ts).
+  'uint16-8bit-values': ['-b', '1', '-b', '2', '-b', '3', '-b', '4', '-ot', 'UInt16', '-co', 'TILED=YES', '-co', 'COMPRESS=DEFLATE', '-co', 'ALPHA=YES'],
+  'uint16-12bit': [
+    ...['-b', '1', '-b', '2', '-b', '3', '-b', '4', '-ot', 'UInt16', '-scale', '0', '255', '0', '4095'],
+    ...['-co', 'TILED=YES', '-co', 'COMPRESS=LZW', '-co', 'PREDICTOR=2', '-co', 'ALPHA=YES'],
+  ],
   'cog-jpeg': ['-of', 'COG', '-co', 'COMPRESS=JPEG', '-co', 'BLOCKSIZE=256', '-co', 'QUALITY=95', '-co', 'OVERVIEW_RESAMPLING=AVERAGE'],
   'cog-deflate': ['-of', 'COG', '-co', 'COMPRESS=DEFLATE', '-co', 'BLOCKSIZE=128', '-co', 'OVERVIEW_RESAMPLING=AVERAGE'],
   bigtiff: ['-co', 'BIGTIFF=YES', '-co', 'TILED=YES', '-co', 'COMPRESS=DEFLATE'],

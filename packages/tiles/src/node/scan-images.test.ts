@@ -138,6 +138,14 @@ describe('scanImages', () => {
     expect(rgb.band_notes).toBeUndefined();
   });
 
+  it.skipIf(!hasGdal)('finds the same plots in 16-bit files holding 8- or 12-bit values as in 8-bit ones, and says how it read them', async () => {
+    const s = await scanImages({ images: [fx.files['uint16-8bit-values'], fx.files['uint16-12bit']], modelDir: SEG, outDir: join(dir, 'u16'), workers: 0 });
+    const rgb = await scanImages({ images: [fx.files['tiled-none']], modelDir: SEG, outDir: join(dir, 'u16-rgb'), workers: 0 });
+    expect(rgb.candidates).toBeGreaterThan(0);
+    expect(s.candidates).toBe(2 * rgb.candidates);
+    expect(s.band_notes).toEqual([expect.stringMatching(/8-bit values in a 16-bit file/), expect.stringMatching(/stored in 0–4095 \(12-bit\)/)]);
+  });
+
   it("names each image's heatmap (and its CRS sidecar) when several are scanned, leaving no temporary file", async () => {
     // Heatmaps are written while the second stage runs, under temporary names, and named once the scan is done.
     const out = join(dir, 'two');

@@ -710,10 +710,14 @@ function bandOut(ctx: ReaderContext, px: number, withValid: boolean): BandOut {
 
 /** How the strip thread decodes strips of `rows` rows of this IFD: converted there too when convertsAway allows. */
 function stripJob(ctx: ReaderContext, info: IfdInfo, rows: number[]): StripJob {
-  const { blockWidth, samples, bitsPerSample, photometric, alphaSample, compression, predictor } = info;
+  const { blockWidth, samples, bitsPerSample, photometric, alphaSample, compression, predictor, sampleMax } = info;
   const job: StripJob = { compression, expected: blockBytes(layoutOf(info, samples)) };
   if (!convertsAway(info, ctx.bigEndian)) return job;
-  return { ...job, rows, convert: { info: { blockWidth, samples, bitsPerSample, photometric, alphaSample, compression }, predictor, noData: ctx.noData } };
+  return {
+    ...job,
+    rows,
+    convert: { info: { blockWidth, samples, bitsPerSample, photometric, alphaSample, compression, sampleMax }, predictor, noData: ctx.noData },
+  };
 }
 
 /** A disk that fails (full /tmp) only costs speed: tiles not written are made again when read. */

@@ -121,6 +121,8 @@ describe.skipIf(!hasGdal)('openGeoTiffSource: GDAL-written layouts', () => {
     'webp-lossless-alpha',
     'minisblack-rgb',
     'minisblack-rgba',
+    'uint16-8bit-values',
+    'uint16-12bit',
     'cog-deflate',
     'bigtiff',
     'uint16',
@@ -139,6 +141,8 @@ describe.skipIf(!hasGdal)('openGeoTiffSource: GDAL-written layouts', () => {
     'zstd',
     'webp-lossless-alpha',
     'minisblack-rgba',
+    'uint16-8bit-values',
+    'uint16-12bit',
     'cog-deflate',
     'bigtiff',
     'uint16',
@@ -161,6 +165,17 @@ describe.skipIf(!hasGdal)('openGeoTiffSource: GDAL-written layouts', () => {
     expect(notes['minisblack-rgba']).toMatch(/^4 个波段.*4 bands tagged grey/);
     expect(notes['gray-jpeg']).toBeUndefined();
     expect(notes['deflate-p2']).toBeUndefined();
+  });
+  it('reads 16-bit samples in the range they were stored in, and says so; full-range 16-bit untold', async () => {
+    const notes: Record<string, string | undefined> = {};
+    for (const name of ['uint16-8bit-values', 'uint16-12bit', 'uint16']) {
+      const s = await openGeoTiffSource(fx.files[name]);
+      notes[name] = s.bandNote;
+      await s.close();
+    }
+    expect(notes['uint16-8bit-values']).toMatch(/never exceed 255 \(8-bit values in a 16-bit file\): read as they are/);
+    expect(notes['uint16-12bit']).toMatch(/16-bit samples stored in 0–4095 \(12-bit\): read as 0–4095 → 0–255/);
+    expect(notes.uint16).toBeUndefined();
   });
   it.each(lossless)('%s decodes exactly', async (name) => {
     const r = await compare(name, { checkValid: withMask.has(name) });

@@ -6,6 +6,7 @@ import type { GeoTransform } from '../write/geo-tags';
 import { checkTiffStructure } from './check-tiff-structure';
 import { groundSampleDistance, implausibleGeoref, pixelToWgs84 } from './georef';
 import { resolveGeoref } from './sidecar-georef';
+import { sampledRange } from './sample-range';
 import { ifdInfo, type IfdInfo } from './ifd-info';
 import { LIMITS } from './limits';
 import { createLevelReader, scaledJpegIfd, type StripDecoder } from './level-reader';
@@ -215,6 +216,10 @@ export async function openGeoTiffSource(path: string, options: OpenGeoTiffOption
     const { main, levels, masks, noData } = images;
     levels.sort((a, b) => b.width - a.width);
     for (const L of levels) L.mask = masks.find((m) => m.width === L.width && m.height === L.height);
+    if (!options.values && main.bitsPerSample === 16 && main.sampleFormat === 1) {
+      const range = await sampledRange(tiff, levels, noData);
+      for (const L of levels) L.ifd.sampleMax = range;
+    }
     const maskKind: GeoTiffSource['maskKind'] = main.alphaSample >= 0 ? 'alpha' : levels[0].mask ? 'mask' : noData !== undefined ? 'nodata' : 'none';
     const { toWgs, gsdM } = groundGeometry(images, path);
     const blocks = createLevelReader({ fh, path, bigEndian, noData, cacheBytes: options.cacheBytes ?? 64 * 1024 * 1024 });
@@ -359,7 +364,7 @@ function buildSource(o: OpenedTiff, blocks: BlockReader, options: OpenGeoTiffOpt
     acquired: o.acquired,
     noData: o.noData,
     maskKind: o.maskKind,
-    ...(main.greyTaggedColour ? { bandNote: greyTaggedNote(main.samples) } : {}),
+    ...bandNoteOf(main),
     layout: {
       compression: main.compression,
       tiled: main.tiled,
@@ -478,6 +483,19 @@ async function readLevelWindow(
   blocks.release(region);
   return out;
 }
+
+/** What the scan says once about how it read an image's bands, where their tags leave it open: absent when they do not. */
+function bandNoteOf(main: IfdInfo): { bandNote?: string } {
+  const notes = [main.greyTaggedColour ? greyTaggedNote(main.samples) : '', main.sampleMax && main.sampleMax < 65535 ? rangeNote(main.sampleMax) : ''];
+  const said = notes.filter((n) => n);
+  return said.length ? { bandNote: said.join('; ') } : {};
+}
+
+/** What the scan says about 16-bit samples found stored in a smaller range (sample-range.ts). */
+const rangeNote = (max: number) =>
+  max === 255
+    ? '16 位文件中的样本都不超过 255，按 8 位读取 16-bit samples that never exceed 255 (8-bit values in a 16-bit file): read as they are'
+    : `16 位样本最大不超过 ${max}，按 0–${max} 读取 16-bit samples stored in 0–${max} (${Math.log2(max + 1)}-bit): read as 0–${max} → 0–255, not 0–65535`;
 
 /** What the scan says once about an image whose colour bands are tagged grey (see ifd-info's readsGreyAsColour). */
 export const greyTaggedNote = (samples: number) =>

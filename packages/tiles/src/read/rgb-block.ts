@@ -20,7 +20,8 @@ function view(info: IfdInfo, raw: Uint8Array): Samples {
 
 /**
  * Converts decoded samples to 8-bit RGB + valid mask. `planes` holds one buffer for chunky blocks, or one
- * per sample for planar-separate blocks. 16-bit samples map 0–65535 → 0–255; float samples are clamped to 0–255.
+ * per sample for planar-separate blocks. 16-bit samples map 0–`sampleMax` (65535 unless sampled lower) → 0–255;
+ * float samples are clamped to 0–255.
  * A pixel is invalid when its alpha is 0 or when all its colour samples equal `noData`. With `into`, the pixels are
  * written into its arrays (`rgb` of `width × rows × 3`, `valid` of `width × rows`, present exactly when
  * {@link hasValidity}) rather than new ones: the strips of a band straight into the band.
@@ -35,7 +36,7 @@ export function toRgbBlock(info: IfdInfo, planes: Uint8Array[], rows: number, no
   const invert = info.photometric === 0;
   const alpha = info.alphaSample;
   const bps = info.bitsPerSample;
-  const to8 = bps === 8 ? (v: number) => v : bps === 16 ? (v: number) => ((v + 128) / 257) | 0 : (v: number) => (v <= 0 ? 0 : v >= 255 ? 255 : Math.round(v));
+  const to8 = bps === 8 ? (v: number) => v : bps === 16 ? to8From16(info.sampleMax ?? 65535) : (v: number) => (v <= 0 ? 0 : v >= 255 ? 255 : Math.round(v));
   let valid: Uint8Array | null = null;
   if (hasValidity(info, noData)) valid = into?.valid ? into.valid.fill(1) : new Uint8Array(n).fill(1);
   const at = (s: number, i: number): number => (chunky ? src[0][i * spp + s] : src[s][i]);
@@ -112,6 +113,13 @@ function rgbFromPlanes8(planes: Uint8Array[], alpha: number, n: number, rgb: Uin
   if (!valid || alpha < 0) return;
   const a = planes[alpha];
   for (let i = 0; i < n; i++) if (a[i] === 0) valid[i] = 0;
+}
+
+/** 16-bit samples stored in 0..`max` to 0..255, rounded (values above `max` saturate). */
+function to8From16(max: number): (v: number) => number {
+  if (max === 65535) return (v) => ((v + 128) / 257) | 0;
+  const half = max >> 1;
+  return (v) => (v >= max ? 255 : ((v * 255 + half) / max) | 0);
 }
 
 /** Whether blocks of this IFD carry a validity mask (alpha, or a nodata value). */

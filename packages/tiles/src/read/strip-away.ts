@@ -15,7 +15,7 @@ export const AWAY_COMPRESSIONS: ReadonlySet<number> = new Set([1, 5, 8, 32946, Z
 
 /** What a strip is converted with: its IFD's block layout and colour, predictor (1 or 2) and nodata value. */
 export interface StripConvert {
-  info: Pick<IfdInfo, 'blockWidth' | 'samples' | 'bitsPerSample' | 'photometric' | 'alphaSample' | 'compression'>;
+  info: Pick<IfdInfo, 'blockWidth' | 'samples' | 'bitsPerSample' | 'photometric' | 'alphaSample' | 'compression' | 'sampleMax'>;
   predictor: number;
   noData?: number;
 }
