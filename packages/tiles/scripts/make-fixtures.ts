@@ -14,7 +14,7 @@ import { getCrs, toWgs84 } from '@tiandi/geo';
 import { writeGeoTiff } from '../src/write/index';
 import { encodeHeader, encodeIfd, TYPE } from '../src/write/tiff-ifd';
 
-const FIXTURE_VERSION = '13';
+const FIXTURE_VERSION = '14';
 export const BASE = { width: 600, height: 400, gsdM: 0.05, epsg: 4522, centre: [102.5, 25.3] as [number, number] };
 
 /** The plots painted red in the base image, in pixel boxes [x0, y0, x1, y1) and discs [cx, cy, r]. */
@@ -123,6 +123,11 @@ export const LAYOUTS: Record<string, string[]> = {
   'uint16-12bit': [
     ...['-b', '1', '-b', '2', '-b', '3', '-b', '4', '-ot', 'UInt16', '-scale', '0', '255', '0', '4095'],
     ...['-co', 'TILED=YES', '-co', 'COMPRESS=LZW', '-co', 'PREDICTOR=2', '-co', 'ALPHA=YES'],
+  ],
+  // Float colour in 0–1 (reflectance-like), read as 0–1 → 0–255.
+  'float-0-1': [
+    ...['-b', '1', '-b', '2', '-b', '3', '-ot', 'Float32', '-scale', '0', '255', '0', '1'],
+    ...['-co', 'TILED=YES', '-co', 'COMPRESS=DEFLATE', '-co', 'PREDICTOR=3'],
   ],
   'cog-jpeg': ['-of', 'COG', '-co', 'COMPRESS=JPEG', '-co', 'BLOCKSIZE=256', '-co', 'QUALITY=95', '-co', 'OVERVIEW_RESAMPLING=AVERAGE'],
   'cog-deflate': ['-of', 'COG', '-co', 'COMPRESS=DEFLATE', '-co', 'BLOCKSIZE=128', '-co', 'OVERVIEW_RESAMPLING=AVERAGE'],

@@ -20,7 +20,7 @@ export interface IfdInfo {
   photometric: number;
   /** Three or more colour samples tagged grey (MINISBLACK), read as R, G, B from the first three. */
   greyTaggedColour: boolean;
-  /** 16-bit unsigned samples: the value read as 255, the range they were stored in (sample-range.ts); absent, 65535. */
+  /** 16-bit unsigned or float samples: the value read as 255, the range they were stored in (sample-range.ts); absent, 65535 (floats 255). */
   sampleMax?: number;
   planar: number;
   predictor: number;

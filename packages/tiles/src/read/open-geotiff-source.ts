@@ -148,12 +148,23 @@ function resolveCrs(c: Crs | string | number | undefined): Crs | undefined {
  * `fromFile` would open a second descriptor). geotiff.js asks for byte ranges and takes whole ArrayBuffers, padded
  * with zeros past the end as its file source does; the handle is closed by the source, not by geotiff.js.
  */
-function handleSource(fh: FileHandle) {
+/**
+ * The file as geotiff.js reads it (tags, and readSamples' blocks). A slice longer than the file is refused:
+ * geotiff.js takes offsets and byte counts from the file as they are, and a forged count (gigabytes, or beyond 32
+ * bits) would allocate that much or abort Node in fs.read (found when the open first read samples of a crafted file).
+ */
+const HEADER_CHUNK = 1 << 20;
+
+function handleSource(fh: FileHandle, fileBytes: number) {
   return {
     fileSize: null,
     async fetch(slices: readonly { offset: number; length: number }[]): Promise<ArrayBuffer[]> {
       return Promise.all(
         slices.map(async ({ offset, length }) => {
+          // Reads near the end may run past it (geotiff.js reads headers in whole chunks): the rest stays zero.
+          if (!(offset >= 0 && length >= 0 && length <= Math.max(fileBytes, HEADER_CHUNK))) {
+            throw new Error(`${length} bytes at byte ${offset} cannot lie in the file (${fileBytes} bytes)`);
+          }
           const bytes = new Uint8Array(length);
           await fh.read(bytes, 0, length, offset);
           return bytes.buffer;
@@ -205,7 +216,7 @@ export async function openGeoTiffSource(path: string, options: OpenGeoTiffOption
     const { bigTiff, bigEndian } = await checkHeader(fh, fileBytes, path);
     let images: TiffImages | undefined;
     try {
-      tiff = await GeoTIFF.fromSource(handleSource(fh) as never, undefined, signal);
+      tiff = await GeoTIFF.fromSource(handleSource(fh, fileBytes) as never, undefined, signal);
       images = await readImages(tiff, path, fileBytes, bigEndian, options);
     } catch (err) {
       if (err instanceof TilesError) throw err;
@@ -216,7 +227,7 @@ export async function openGeoTiffSource(path: string, options: OpenGeoTiffOption
     const { main, levels, masks, noData } = images;
     levels.sort((a, b) => b.width - a.width);
     for (const L of levels) L.mask = masks.find((m) => m.width === L.width && m.height === L.height);
-    if (!options.values && main.bitsPerSample === 16 && main.sampleFormat === 1) {
+    if (!options.values && ((main.bitsPerSample === 16 && main.sampleFormat === 1) || main.sampleFormat === 3)) {
       const range = await sampledRange(tiff, levels, noData);
       for (const L of levels) L.ifd.sampleMax = range;
     }
@@ -486,16 +497,22 @@ async function readLevelWindow(
 
 /** What the scan says once about how it read an image's bands, where their tags leave it open: absent when they do not. */
 function bandNoteOf(main: IfdInfo): { bandNote?: string } {
-  const notes = [main.greyTaggedColour ? greyTaggedNote(main.samples) : '', main.sampleMax && main.sampleMax < 65535 ? rangeNote(main.sampleMax) : ''];
+  const usual = main.sampleFormat === 3 ? 255 : 65535;
+  const notes = [
+    main.greyTaggedColour ? greyTaggedNote(main.samples) : '',
+    main.sampleMax && main.sampleMax !== usual ? rangeNote(main.sampleMax, main.sampleFormat === 3) : '',
+  ];
   const said = notes.filter((n) => n);
   return said.length ? { bandNote: said.join('; ') } : {};
 }
 
-/** What the scan says about 16-bit samples found stored in a smaller range (sample-range.ts). */
-const rangeNote = (max: number) =>
-  max === 255
+/** What the scan says about 16-bit or float samples found stored in another range than the usual (sample-range.ts). */
+function rangeNote(max: number, float: boolean): string {
+  if (float) return `浮点样本按 0–${max} 读取 float samples stored in 0–${max}: read as 0–${max} → 0–255, not 0–255 clamped`;
+  return max === 255
     ? '16 位文件中的样本都不超过 255，按 8 位读取 16-bit samples that never exceed 255 (8-bit values in a 16-bit file): read as they are'
     : `16 位样本最大不超过 ${max}，按 0–${max} 读取 16-bit samples stored in 0–${max} (${Math.log2(max + 1)}-bit): read as 0–${max} → 0–255, not 0–65535`;
+}
 
 /** What the scan says once about an image whose colour bands are tagged grey (see ifd-info's readsGreyAsColour). */
 export const greyTaggedNote = (samples: number) =>

@@ -21,7 +21,7 @@ function view(info: IfdInfo, raw: Uint8Array): Samples {
 /**
  * Converts decoded samples to 8-bit RGB + valid mask. `planes` holds one buffer for chunky blocks, or one
  * per sample for planar-separate blocks. 16-bit samples map 0–`sampleMax` (65535 unless sampled lower) → 0–255;
- * float samples are clamped to 0–255.
+ * float samples 0–`sampleMax` (1, 255 or 65535) too, clamped.
  * A pixel is invalid when its alpha is 0 or when all its colour samples equal `noData`. With `into`, the pixels are
  * written into its arrays (`rgb` of `width × rows × 3`, `valid` of `width × rows`, present exactly when
  * {@link hasValidity}) rather than new ones: the strips of a band straight into the band.
@@ -36,7 +36,7 @@ export function toRgbBlock(info: IfdInfo, planes: Uint8Array[], rows: number, no
   const invert = info.photometric === 0;
   const alpha = info.alphaSample;
   const bps = info.bitsPerSample;
-  const to8 = bps === 8 ? (v: number) => v : bps === 16 ? to8From16(info.sampleMax ?? 65535) : (v: number) => (v <= 0 ? 0 : v >= 255 ? 255 : Math.round(v));
+  const to8 = bps === 8 ? (v: number) => v : bps === 16 ? to8From16(info.sampleMax ?? 65535) : to8FromFloat(info.sampleMax ?? 255);
   let valid: Uint8Array | null = null;
   if (hasValidity(info, noData)) valid = into?.valid ? into.valid.fill(1) : new Uint8Array(n).fill(1);
   const at = (s: number, i: number): number => (chunky ? src[0][i * spp + s] : src[s][i]);
@@ -120,6 +120,15 @@ function to8From16(max: number): (v: number) => number {
   if (max === 65535) return (v) => ((v + 128) / 257) | 0;
   const half = max >> 1;
   return (v) => (v >= max ? 255 : ((v * 255 + half) / max) | 0);
+}
+
+/** Float samples stored in 0..`max` (1, 255 or 65535) to 0..255, rounded and clamped (NaN as 0). */
+function to8FromFloat(max: number): (v: number) => number {
+  const k = 255 / max;
+  return (v) => {
+    const x = v * k;
+    return x <= 0 || Number.isNaN(x) ? 0 : x >= 255 ? 255 : Math.round(x);
+  };
 }
 
 /** Whether blocks of this IFD carry a validity mask (alpha, or a nodata value). */
