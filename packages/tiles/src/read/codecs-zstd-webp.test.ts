@@ -58,3 +58,24 @@ describe.skipIf(!gdalAvailable())('ZSTD blocks written by GDAL', () => {
     expect(String(err.path ?? err.message)).toContain('garbled.tif');
   });
 });
+
+describe.skipIf(!gdalAvailable())('WebP blocks written by GDAL', () => {
+  it('a file whose first tile is garbage is refused as corrupt, naming the file; the others read', async () => {
+    const fx = await makeFixtures();
+    const image = await (await fromFile(fx.files.webp)).getImage();
+    const offsets = (await image.fileDirectory.loadValue('TileOffsets')) as ArrayLike<number>;
+    const counts = (await image.fileDirectory.loadValue('TileByteCounts')) as ArrayLike<number>;
+    const file = join(mkdtempSync(join(tmpdir(), 'tiandi-webp-')), 'garbled.tif');
+    copyFileSync(fx.files.webp, file);
+    const fd = openSync(file, 'r+');
+    writeSync(fd, new Uint8Array(Number(counts[0])).fill(0x5a), 0, Number(counts[0]), Number(offsets[0]));
+    closeSync(fd);
+    const s = await openGeoTiffSource(file);
+    const err = await s.readWindow([0, 0, 64, 64]).catch((e) => e);
+    const far = await s.readWindow([s.width - 64, s.height - 64, s.width, s.height]);
+    await s.close();
+    expect(err).toMatchObject({ code: 'TIANDI_E_CORRUPT_TIFF' });
+    expect(String(err.message)).toMatch(/corrupt/);
+    expect(far.valid.every((v) => v === 1)).toBe(true);
+  });
+});
