@@ -7,9 +7,9 @@ import type { PagedCells, PagedCellsOptions } from '../scan/paged-cells';
 import { cellToSourcePixel, footCellToSourcePixel, type ScanPlan } from '../scan/scan-plan';
 import { outlineRings, type InsideCells } from '../vector/outline-rings';
 import { simplifyRing } from '../vector/simplify-ring';
-import { traceCells, tracePlots } from '../vector/trace-plots';
+import { traceCells, tracePlots, type GridPlot } from '../vector/trace-plots';
 import type { ModelCard } from '../model/model-card';
-import { gridToGeoJson } from './grid-to-geojson';
+import { gridToGeoJson, packPolygons, unpackPolygons, type PackedPolygon } from './grid-to-geojson';
 import { imageFingerprint } from './image-fingerprint';
 import { imageDigests, type ImageDigests } from './image-digests';
 import { pickWindowCells } from '../verify/pick-windows';
@@ -92,7 +92,22 @@ type Thresholds = Pick<
 
 type Candidate = ImageResult['candidates'][number];
 
-/** The first stage's candidates: plots traced on the heatmap, mapped to WGS 84, each with its heatmap cells. */
+/**
+ * A candidate's geometry while the second stage judges it: its outline waits in grid coordinates (packed), and is
+ * mapped to WGS 84 only if it is kept (see {@link withOutlines}). A 6.4-Gpx scan traced 11 000 first-stage
+ * candidates, nine in ten ruled out later, and their WGS 84 outlines as arrays of pairs were ~80 MB of the
+ * second stage's peak.
+ */
+const OUTLINE_WAITING: Polygonal = Object.freeze({ type: 'MultiPolygon', coordinates: [] }) as Polygonal;
+
+/** What the first stage found: candidates (their outlines {@link OUTLINE_WAITING}), each one's heatmap cells, its packed outline by id. */
+interface FirstStage {
+  candidates: Candidate[];
+  cellsOf: ArrayLike<number>[][];
+  outlines: Map<string, PackedPolygon[]>;
+}
+
+/** The first stage's candidates: plots traced on the heatmap (their area measured in WGS 84), each with its heatmap cells. */
 async function traceCandidates(
   path: string,
   src: GeoTiffSource,
@@ -101,10 +116,10 @@ async function traceCandidates(
   scores: PagedCells<Float32Array>,
   thresholds: Thresholds,
   labels: PagedCellsOptions,
-): Promise<{ candidates: Candidate[]; cellsOf: ArrayLike<number>[][] }> {
+): Promise<FirstStage> {
   const cellM = plan.cellWork * card.gsd_m;
   const minCells = thresholds.min_area_m2 / (cellM * cellM);
-  const plots = tracePlots(scores, plan.heatWidth, plan.heatHeight, {
+  const plots: (GridPlot | undefined)[] = tracePlots(scores, plan.heatWidth, plan.heatHeight, {
     high: thresholds.high,
     low: thresholds.low,
     minCells,
@@ -116,18 +131,19 @@ async function traceCandidates(
   });
   const fingerprint = await imageFingerprint(path);
   const heatToLonLat = heatToLonLatOf(plan, src);
-  const candidates: Candidate[] = [];
-  /** Each candidate's heatmap cells, part by part (joined plots), for placing the verifier's windows. */
-  const cellsOf: ArrayLike<number>[][] = [];
-  for (const p of plots) {
+  const first: FirstStage = { candidates: [], cellsOf: [], outlines: new Map() };
+  for (let i = 0; i < plots.length; i++) {
+    const p = plots[i]!;
+    // Each plot let go once taken: the traced plots and their candidates are not all held at once.
+    plots[i] = undefined;
     const geometry = gridToGeoJson(p.polygons, heatToLonLat);
     if (!geometry) continue;
     const areaM2 = geodesicAreaM2(geometry);
     if (areaM2 < thresholds.min_area_m2) continue;
     const id = 'c' + createHash('sha256').update(`${fingerprint}|${card.name}|${card.version}|${p.seed}`).digest('hex').slice(0, 15);
-    candidates.push({
+    first.candidates.push({
       type: 'Feature',
-      geometry,
+      geometry: OUTLINE_WAITING,
       properties: {
         id,
         image: basename(path),
@@ -139,9 +155,22 @@ async function traceCandidates(
         unverified: true,
       },
     });
-    cellsOf.push(p.partCells ?? [p.cellIndices]);
+    first.outlines.set(id, packPolygons(p.polygons));
+    // Each candidate's heatmap cells, part by part (joined plots), for placing the verifier's windows.
+    first.cellsOf.push(p.partCells ?? [p.cellIndices]);
   }
-  return { candidates, cellsOf };
+  return first;
+}
+
+/** The candidates with their traced outlines in WGS 84 where they still wait for them (the same as tracing made them). */
+function withOutlines(candidates: Candidate[], outlines: Map<string, PackedPolygon[]>, heatToLonLat: (x: number, y: number) => [number, number]): Candidate[] {
+  return candidates.map((c) => {
+    if (c.geometry !== OUTLINE_WAITING) return c;
+    const packed = outlines.get(c.properties.id);
+    const geometry = packed && gridToGeoJson(unpackPolygons(packed), heatToLonLat);
+    if (!geometry) throw new Error(`internal: candidate ${c.properties.id} lost its outline`);
+    return { ...c, geometry };
+  });
 }
 
 /** Heatmap cell corner (x, y) → WGS 84. */
@@ -163,7 +192,7 @@ async function secondStage(
   plan: ScanPlan,
   card: ModelCard,
   scores: PagedCells<Float32Array>,
-  first: { candidates: Candidate[]; cellsOf: ArrayLike<number>[][] },
+  first: FirstStage,
   verify: VerifyOptions,
   thresholds: Thresholds,
 ): Promise<{ candidates: Candidate[]; report: NonNullable<ImageResult['verify']>; chips: Map<string, RgbRaster> }> {
@@ -418,6 +447,7 @@ export async function finishImage(
     throw e;
   }
   await heatmap;
+  candidates = withOutlines(candidates, first.outlines, heatToLonLatOf(plan, src));
   for (const c of candidates) {
     if (c.properties.unverified) c.properties.unverified_reason = unverifiedReason;
   }

@@ -18,3 +18,19 @@ export function gridToGeoJson(polygons: GridPolygon[], toLonLat: (x: number, y: 
   if (!polys.length) return undefined;
   return polys.length === 1 ? { type: 'Polygon', coordinates: polys[0] } : { type: 'MultiPolygon', coordinates: polys };
 }
+
+/** A grid polygon held compactly while it waits: each ring a Float64Array of x, y pairs (16 bytes a vertex, not ~80 as pairs). */
+export interface PackedPolygon {
+  outer: Float64Array;
+  holes: Float64Array[];
+}
+
+const packRing = (r: Ring): Float64Array => Float64Array.from(r.flat());
+
+const unpackRing = (a: Float64Array): Ring => Array.from({ length: a.length >> 1 }, (_, i) => [a[2 * i], a[2 * i + 1]]);
+
+/** Grid polygons packed into typed arrays ({@link unpackPolygons} gives them back exactly). */
+export const packPolygons = (polygons: GridPolygon[]): PackedPolygon[] => polygons.map((p) => ({ outer: packRing(p.outer), holes: p.holes.map(packRing) }));
+
+/** The grid polygons {@link packPolygons} packed. */
+export const unpackPolygons = (packed: PackedPolygon[]): GridPolygon[] => packed.map((p) => ({ outer: unpackRing(p.outer), holes: p.holes.map(unpackRing) }));
