@@ -5,11 +5,11 @@ import type { GeoTiffSource } from '../read/open-geotiff-source';
 import type { HeatmapAccumulator } from '../scan/heatmap-accumulator';
 import type { PagedCells, PagedCellsOptions } from '../scan/paged-cells';
 import { cellToSourcePixel, footCellToSourcePixel, type ScanPlan } from '../scan/scan-plan';
-import { outlineRings, type InsideCells } from '../vector/outline-rings';
+import { outlineRings, type InsideCells, type PackedPolygon } from '../vector/outline-rings';
 import { simplifyRing } from '../vector/simplify-ring';
 import { traceCells, tracePlots, type GridPlot } from '../vector/trace-plots';
 import type { ModelCard } from '../model/model-card';
-import { gridToGeoJson, packPolygons, unpackPolygons, type PackedPolygon } from './grid-to-geojson';
+import { gridToGeoJson } from './grid-to-geojson';
 import { imageFingerprint } from './image-fingerprint';
 import { imageDigests, type ImageDigests } from './image-digests';
 import { pickWindowCells } from '../verify/pick-windows';
@@ -155,7 +155,7 @@ async function traceCandidates(
         unverified: true,
       },
     });
-    first.outlines.set(id, packPolygons(p.polygons));
+    first.outlines.set(id, p.polygons);
     // Each candidate's heatmap cells, part by part (joined plots), for placing the verifier's windows.
     first.cellsOf.push(p.partCells ?? [p.cellIndices]);
   }
@@ -167,7 +167,7 @@ function withOutlines(candidates: Candidate[], outlines: Map<string, PackedPolyg
   return candidates.map((c) => {
     if (c.geometry !== OUTLINE_WAITING) return c;
     const packed = outlines.get(c.properties.id);
-    const geometry = packed && gridToGeoJson(unpackPolygons(packed), heatToLonLat);
+    const geometry = packed && gridToGeoJson(packed, heatToLonLat);
     if (!geometry) throw new Error(`internal: candidate ${c.properties.id} lost its outline`);
     return { ...c, geometry };
   });

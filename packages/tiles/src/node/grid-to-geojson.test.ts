@@ -1,6 +1,6 @@
 import { describe, expect, it } from 'vitest';
-import type { GridPolygon } from '../vector/outline-rings';
-import { gridToGeoJson, packPolygons, unpackPolygons } from './grid-to-geojson';
+import { packPolygons, unpackPolygons, type GridPolygon } from '../vector/outline-rings';
+import { gridToGeoJson } from './grid-to-geojson';
 
 // Two polygons, one with a hole, at fractional cell corners as simplification leaves them.
 const polygons: GridPolygon[] = [
@@ -36,6 +36,8 @@ describe('packPolygons', () => {
     expect(back).toEqual(polygons);
     const toLonLat = (x: number, y: number): [number, number] => [100 + x * 1e-5, 25 - y * 1e-5];
     expect(gridToGeoJson(back, toLonLat)).toEqual(gridToGeoJson(polygons, toLonLat));
+    // Packed rings are mapped as they are, without unpacking first.
+    expect(gridToGeoJson(packPolygons(polygons), toLonLat)).toEqual(gridToGeoJson(polygons, toLonLat));
   });
 
   it('holds each ring as 16 bytes a vertex', () => {

@@ -1,11 +1,15 @@
 import { ringAreaM2, type LonLat, type Polygonal } from '@tiandi/geo';
-import type { GridPolygon, Ring } from '../vector/outline-rings';
+import { unpackRing, type GridPolygon, type PackedPolygon, type PackedRing, type Ring } from '../vector/outline-rings';
 
-/** Maps grid vertices to WGS 84 and builds an RFC 7946 Polygon/MultiPolygon (exterior CCW, holes CW, rings closed). */
-export function gridToGeoJson(polygons: GridPolygon[], toLonLat: (x: number, y: number) => [number, number], decimals = 8): Polygonal | undefined {
+/** Maps grid vertices (rings as pairs or packed) to WGS 84 and builds an RFC 7946 Polygon/MultiPolygon (exterior CCW, holes CW, rings closed). */
+export function gridToGeoJson(
+  polygons: (GridPolygon | PackedPolygon)[],
+  toLonLat: (x: number, y: number) => [number, number],
+  decimals = 8,
+): Polygonal | undefined {
   const f = 10 ** decimals;
-  const ring = (r: Ring, exterior: boolean): LonLat[] => {
-    const pts: LonLat[] = r.map(([x, y]) => {
+  const ring = (r: Ring | PackedRing, exterior: boolean): LonLat[] => {
+    const pts: LonLat[] = (r instanceof Float64Array ? unpackRing(r) : r).map(([x, y]) => {
       const [lon, lat] = toLonLat(x, y);
       return [Math.round(lon * f) / f, Math.round(lat * f) / f];
     });
@@ -18,19 +22,3 @@ export function gridToGeoJson(polygons: GridPolygon[], toLonLat: (x: number, y: 
   if (!polys.length) return undefined;
   return polys.length === 1 ? { type: 'Polygon', coordinates: polys[0] } : { type: 'MultiPolygon', coordinates: polys };
 }
-
-/** A grid polygon held compactly while it waits: each ring a Float64Array of x, y pairs (16 bytes a vertex, not ~80 as pairs). */
-export interface PackedPolygon {
-  outer: Float64Array;
-  holes: Float64Array[];
-}
-
-const packRing = (r: Ring): Float64Array => Float64Array.from(r.flat());
-
-const unpackRing = (a: Float64Array): Ring => Array.from({ length: a.length >> 1 }, (_, i) => [a[2 * i], a[2 * i + 1]]);
-
-/** Grid polygons packed into typed arrays ({@link unpackPolygons} gives them back exactly). */
-export const packPolygons = (polygons: GridPolygon[]): PackedPolygon[] => polygons.map((p) => ({ outer: packRing(p.outer), holes: p.holes.map(packRing) }));
-
-/** The grid polygons {@link packPolygons} packed. */
-export const unpackPolygons = (packed: PackedPolygon[]): GridPolygon[] => packed.map((p) => ({ outer: unpackRing(p.outer), holes: p.holes.map(unpackRing) }));

@@ -1,5 +1,5 @@
 import { PagedCells, type PagedCellsOptions } from '../scan/paged-cells';
-import { outlineRings, type GridPolygon, type Ring } from './outline-rings';
+import { outlineRings, packRing, unpackPolygons, type GridPolygon, type PackedPolygon, type Ring } from './outline-rings';
 import { simplifyRing } from './simplify-ring';
 
 /** Options of {@link tracePlots}, in heatmap cells. */
@@ -38,7 +38,8 @@ export type MergeJoin = 'chain' | 'nearest' | 'pair';
 
 /** One traced plot in heatmap-cell coordinates. */
 export interface GridPlot {
-  polygons: GridPolygon[];
+  /** Its outlines, packed (see {@link PackedPolygon}; `unpackPolygons` gives them as pairs). */
+  polygons: PackedPolygon[];
   /** Cells of the plot (holes filled), i.e. its area in cells. */
   cells: number;
   scoreMax: number;
@@ -134,8 +135,8 @@ function plotOf(c: Component, width: number, label: PagedCells<Uint8Array>, s: n
     fillRow: (y: number, _x0: number, _x1: number, out: Uint8Array) => out.set(box.filled.subarray((y - c.minY + 1) * box.bw, (y - c.minY + 2) * box.bw)),
   };
   const polygons = outlineRings(rows, c.minX, c.minY, c.maxX + 1, c.maxY + 1).map((p) => ({
-    outer: simplifyRing(p.outer, tol),
-    holes: p.holes.map((h) => simplifyRing(h, tol)),
+    outer: packRing(simplifyRing(p.outer, tol)),
+    holes: p.holes.map((h) => packRing(simplifyRing(h, tol))),
   }));
   return { polygons, cells: area, scoreMax: c.max, scoreMean: c.sum / c.cells.length, seed: s, cellIndices: Int32Array.from(c.cells) };
 }
@@ -600,6 +601,6 @@ export function traceCells(cells: ArrayLike<number>, width: number, minCells: nu
   }
   const shift = (r: Ring): Ring => r.map(([x, y]) => [x + x0, y + y0]);
   return tracePlots(grid, w, y1 - y0 + 1, { high: 0.5, low: 0.5, minCells, simplifyCells })
-    .flatMap((p) => p.polygons)
+    .flatMap((p) => unpackPolygons(p.polygons))
     .map((p) => ({ outer: shift(p.outer), holes: p.holes.map(shift) }));
 }
