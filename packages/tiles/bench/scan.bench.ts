@@ -3,7 +3,8 @@
  * deflate, striped LZW), a 64-Mpx synthetic farmland scene (COG, `tiandi synth scene`) and a ≥ 1.5-Gpx
  * BigTIFF into packages/tiles/bench/data (gitignored, reused),
  * and, with GDAL, the usual drone export (a JPEG COG without overviews, 64 Mpx and 1.6 Gpx), a 1.6-Gpx
- * tiled deflate file without overviews and a 1.6-Gpx striped LZW file with alpha;
+ * tiled deflate file without overviews, a 1.6-Gpx striped LZW file with alpha, and (with ../shared/real-aerial) a 1.6-Gpx
+ * JPEG COG of REAL content, the real tiles side by side (real-mosaic.ts);
  * then prints per file: decode-only, inference-only and end-to-end Mpx/s, peak RSS, and the ratio to
  * `gdal_translate` decoding the same file in the same run; and the whole `tiandi scan` command (start-up and
  * outputs included, its own process under /usr/bin/time: seconds, Mpx/s, CPU %, peak RSS) beside GDAL's rate, and
@@ -20,6 +21,7 @@ import { dirname, join, resolve } from 'node:path';
 import { fileURLToPath } from 'node:url';
 import { getCrs, toWgs84 } from '@tiandi/geo';
 import { writeGeoTiff } from '../src/write/index';
+import { ensureRealMosaic } from './real-mosaic';
 
 const here = dirname(fileURLToPath(import.meta.url));
 const repo = resolve(here, '../../..');
@@ -201,6 +203,10 @@ if (!process.env.BENCH_SKIP_BIG) {
       '-colorinterp_4',
       'alpha',
     ];
+    // REAL content at the same size (the real-aerial tiles side by side), when ../shared is beside the repository.
+    const realMosaic = ensureRealMosaic(resolve(repo, '../shared/real-aerial'), join(data, `real-${side}-cog-jpeg-noovr.tif`), side, gdalTranslate, COG_NO_OVR);
+    if (realMosaic) layouts.push([`BigTIFF ${gpx} Gpx REAL mosaic COG JPEG no overviews`, realMosaic]);
+    else process.stderr.write('NOTICE: ../shared/real-aerial absent: no REAL mosaic row\n');
     layouts.push([
       `BigTIFF ${gpx} Gpx striped LZW alpha`,
       noOverviews(join(data, `ortho-${side}-cog-jpeg-noovr.tif`), join(data, `ortho-${side}-striped-lzw-alpha.tif`), STRIPED_ALPHA),
