@@ -89,6 +89,8 @@ export interface ScanImagesOptions {
   prefilter?: boolean;
   /** Called with every window the verifier looks at (also when `verify` is false): for training chips. */
   onVerifierWindow?: (w: VerifierWindow) => void;
+  /** First-stage candidates the second stage judges at a time (default 4096): the stage holds a band's, not every one's. */
+  secondStageBand?: number;
   /**
    * Imagery-quality thresholds (the season policy's `imagery_quality`; missing keys take the defaults), or false to
    * judge nothing. Poor blocks (blurred, over-exposed, dark, hazy) are left out of the footprint, so coverage
@@ -524,6 +526,7 @@ async function finishScannedImage(run: ScanRun, o: OpenedImage, k: number, rows:
           signal: options.signal,
           onProgress: onVerify,
           prefilterCacheBytes: keep,
+          bandCandidates: options.secondStageBand,
         }
       : undefined,
     run.card.verifier ? '复核已关闭 the second stage was turned off (--no-verify)' : '模型无复核阶段 the model has no second stage',

@@ -171,6 +171,37 @@ describe('the verifier (second stage)', () => {
     expect(readJson(join(dir, 'prefilter-off/candidates.geojson')).features[0].properties.score_prefilter).toBeUndefined();
   });
 
+  it('judged one candidate at a time (secondStageBand: 1), the same verdicts, scores, chips and windows as all at once', async () => {
+    const all = readJson(join(dir, 'keep-all/candidates.geojson')).features;
+    const cut = (all[0].properties.score_verify + all[1].properties.score_verify) / 2;
+    const d = twoStage('banded', { threshold: cut, prefilter: { model: 'prefilter', threshold: 0 } });
+    cpSync(join(MODELS, 'redness-cls'), join(d, 'prefilter'), { recursive: true });
+    const scan = async (name: string, secondStageBand?: number) => {
+      const done: number[] = [];
+      const summary = await scanImages({
+        images: [fx.files.base],
+        modelDir: d,
+        outDir: join(dir, name),
+        workers: 0,
+        secondStageBand,
+        onProgress: (p) => p.phase === 'verify' && done.push(p.windowsDone),
+      });
+      return { summary, done };
+    };
+    const whole = await scan('banded-whole');
+    const banded = await scan('banded-one', 1);
+    // Two candidates, one rejected by the verifier: in bands of one, the second band's windows count on from the first's.
+    expect(banded.summary.candidates).toBe(1);
+    expect(banded.summary.verifier).toEqual(whole.summary.verifier);
+    expect(banded.summary.verifier).toMatchObject({ candidates_rejected: 1, prefilter: { candidates_rejected: 0 } });
+    const kept = readFileSync(join(dir, 'banded-one/candidates.geojson'));
+    expect(kept.equals(readFileSync(join(dir, 'banded-whole/candidates.geojson')))).toBe(true);
+    const [c] = readJson(join(dir, 'banded-one/candidates.geojson')).features;
+    expect(c.properties.id).toBe(all[0].properties.id);
+    expect(readFileSync(join(dir, 'banded-one', c.properties.chip)).equals(readFileSync(join(dir, 'banded-whole', c.properties.chip)))).toBe(true);
+    expect(Math.max(...banded.done)).toBe(Math.max(...whole.done));
+  });
+
   it("reports progress over the tile rows, then over the verifier's windows", async () => {
     const phases: Array<[string, number, number]> = [];
     const s = await scanImages({
