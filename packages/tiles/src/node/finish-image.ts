@@ -197,7 +197,7 @@ async function secondStage(
   first: FirstStage,
   verify: VerifyOptions,
   thresholds: Thresholds,
-): Promise<{ candidates: Candidate[]; report: NonNullable<ImageResult['verify']>; chips: Map<string, RgbRaster> }> {
+): Promise<SecondStageResult> {
   let { candidates, cellsOf } = first;
   /** Every part's cells of each remaining candidate (cellsOf loses the parts the prefilter ruled out). */
   let allCells = first.cellsOf;
@@ -268,23 +268,18 @@ async function secondStage(
 const BAND_CANDIDATES = 4096;
 
 /**
- * The second stage over `first` a band of {@link BAND_CANDIDATES} candidates at a time. It takes `first`'s candidates
+ * The second stage (`judge`) over `first` a band of {@link BAND_CANDIDATES} candidates at a time. It takes `first`'s candidates
  * and cells (leaving them empty) and lets each band's go once judged, with the outlines of those ruled out, so what
  * the stage holds shrinks as it goes instead of every candidate, its windows, parts and scores being held to the end.
  * A candidate is judged by its own windows alone, so bands change no verdict. On 1.6 Gpx of REAL forest the first
  * stage traces 48 297 candidates, none kept, and held whole they were most of the stage's memory (bench/HISTORY.md).
  */
 async function secondStageInBands(
-  name: string,
-  src: GeoTiffSource,
-  plan: ScanPlan,
-  card: ModelCard,
-  scores: PagedCells<Float32Array>,
   first: FirstStage,
   verify: VerifyOptions,
-  thresholds: Thresholds,
-): Promise<Awaited<ReturnType<typeof secondStage>>> {
-  const all: Awaited<ReturnType<typeof secondStage>> = { candidates: [], report: { ran: !!verify.verifier.model, rejected: 0 }, chips: new Map() };
+  judge: (band: FirstStage, verify: VerifyOptions) => Promise<SecondStageResult>,
+): Promise<SecondStageResult> {
+  const all: SecondStageResult = { candidates: [], report: { ran: !!verify.verifier.model, rejected: 0 }, chips: new Map() };
   const waiting = first.candidates.splice(0);
   const waitingCells = first.cellsOf.splice(0);
   const size = Math.max(1, verify.bandCandidates ?? BAND_CANDIDATES);
@@ -296,7 +291,7 @@ async function secondStageInBands(
       windows = total;
       verify.onProgress?.(windowsBefore + done, windowsBefore + total);
     };
-    const judged = await secondStage(name, src, plan, card, scores, band, { ...verify, onProgress }, thresholds);
+    const judged = await judge(band, { ...verify, onProgress });
     windowsBefore += windows;
     const kept = new Set(judged.candidates.map((c) => c.properties.id));
     for (const c of band.candidates) if (!kept.has(c.properties.id)) first.outlines.delete(c.properties.id);
@@ -315,6 +310,13 @@ const mergedReports = (a: SecondStageReport, b: SecondStageReport): SecondStageR
 });
 
 type SecondStageReport = NonNullable<ImageResult['verify']>;
+
+/** What the second stage leaves: the kept candidates, its report, the chips of those it judged. */
+interface SecondStageResult {
+  candidates: Candidate[];
+  report: SecondStageReport;
+  chips: Map<string, RgbRaster>;
+}
 
 /**
  * Marks the candidates the verifier kept (`candidates[j]` is the one scored `k = kept[j]`) as judged, so people can
@@ -491,7 +493,7 @@ export async function finishImage(
   let chips = new Map<string, RgbRaster>();
   // The second stage is begun before the footprint is traced, so the footprint (this thread's work alone) runs while
   // the first windows are read and scored on other threads rather than after the last of them.
-  const second = verify && secondStageInBands(name, src, plan, card, scores, first, verify, thresholds);
+  const second = verify && secondStageInBands(first, verify, (band, v) => secondStage(name, src, plan, card, scores, band, v, thresholds));
   second?.catch(() => undefined); // its error is thrown where it is awaited
   const { geometry, areaKm2, poorAreaKm2 } = await footprintBeside(Promise.allSettled([second, heatmap]), () => footprintOf(foot, plan, src));
   try {
