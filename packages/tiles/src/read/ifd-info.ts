@@ -289,7 +289,6 @@ async function blockTable(
   return { offsets, byteCounts };
 }
 
-/** Index of the alpha sample (the first ExtraSamples entry that is associated or unassociated alpha), or -1. */
 /**
  * Whether samples tagged grey (MINISBLACK) are colour: three or more before any alpha. Python writers (rasterio,
  * tifffile) and `gdal_merge.py -separate` tag R, G, B bands so, and GDAL and QGIS show the first three as red, green
@@ -299,6 +298,7 @@ function readsGreyAsColour(s: SampleTags, alphaSample: number): boolean {
   return s.photometric === 1 && !s.isMask && s.samples >= 3 && (alphaSample < 0 || alphaSample >= 3);
 }
 
+/** Index of the alpha sample (the first ExtraSamples entry that is associated or unassociated alpha), or -1. */
 async function alphaSampleOf(get: TagGetter, photometric: number, samples: number): Promise<number> {
   const extra = await get('ExtraSamples');
   if (extra === undefined) return -1;

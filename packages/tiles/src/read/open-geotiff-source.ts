@@ -143,18 +143,17 @@ function resolveCrs(c: Crs | string | number | undefined): Crs | undefined {
   return getCrs(c);
 }
 
-/**
- * geotiff.js's view of the file through the handle the blocks are read with, so each file is opened once (its own
- * `fromFile` would open a second descriptor). geotiff.js asks for byte ranges and takes whole ArrayBuffers, padded
- * with zeros past the end as its file source does; the handle is closed by the source, not by geotiff.js.
- */
-/**
- * The file as geotiff.js reads it (tags, and readSamples' blocks). A slice longer than the file is refused:
- * geotiff.js takes offsets and byte counts from the file as they are, and a forged count (gigabytes, or beyond 32
- * bits) would allocate that much or abort Node in fs.read (found when the open first read samples of a crafted file).
- */
+/** The longest slice allowed past a small file's end: geotiff.js reads headers in chunks of up to this. */
 const HEADER_CHUNK = 1 << 20;
 
+/**
+ * geotiff.js's view of the file (tags, and readSamples' blocks) through the handle the blocks are read with, so each
+ * file is opened once (its own `fromFile` would open a second descriptor). geotiff.js asks for byte ranges and takes
+ * whole ArrayBuffers, padded with zeros past the end as its file source does; the handle is closed by the source, not
+ * by geotiff.js. A slice longer than the file is refused: geotiff.js takes offsets and byte counts from the file as
+ * they are, and a forged count (gigabytes, or beyond 32 bits) would allocate that much or abort Node in fs.read
+ * (found when the open first read samples of a crafted file).
+ */
 function handleSource(fh: FileHandle, fileBytes: number) {
   return {
     fileSize: null,
