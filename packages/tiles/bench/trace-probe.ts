@@ -1,11 +1,12 @@
 /**
  * Tracing alone on a scan's real heatmap: loads heatmap.tif (-1 = no data, as NaN for tracing) into a paged grid
  * held as the scan holds it (HEATMAP_CACHE_BYTES' share, the rest in a temporary file), then times `tracePlots` with
- * the card's thresholds, and prints the plots' count and a digest of their polygons and cells (to compare two ways of
- * tracing on the same heatmap).
+ * the card's thresholds as the scan traces (no outlines), and prints the plots' count, a digest of their cells (to
+ * compare two ways of tracing on the same heatmap), and the process's memory before and after (peak RSS from /proc).
  *   node --import tsx packages/tiles/bench/trace-probe.ts <scan out dir>/heatmap.tif <modelDir> [repeats]
  */
 import { createHash } from 'node:crypto';
+import { readFileSync } from 'node:fs';
 import { readFile } from 'node:fs/promises';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
@@ -51,6 +52,7 @@ const options = {
   mergeJoin: t.merge_join,
   growthPeakShare: t.growth_peak_share,
   maxPartCells: t.max_part_m2 === undefined ? undefined : Math.max(1, Math.floor(t.max_part_m2 / (cellMetres * cellMetres))),
+  outlines: false, // as the scan traces (finish-image.ts draws outlines from cells)
 };
 const digest = (plots: GridPlot[]) => {
   const h = createHash('sha256');
@@ -60,6 +62,13 @@ const digest = (plots: GridPlot[]) => {
     );
   return h.digest('hex').slice(0, 16);
 };
+const mb = (n: number) => `${(n / 2 ** 20).toFixed(0)} MB`;
+const memory = () => {
+  const m = process.memoryUsage();
+  const hwm = /VmHWM:\s+(\d+)/.exec(readFileSync('/proc/self/status', 'utf8'))?.[1];
+  return `rss ${mb(m.rss)}, heap ${mb(m.heapUsed)}, array buffers ${mb(m.arrayBuffers)}${hwm ? `, peak rss ${mb(Number(hwm) * 1024)}` : ''}`;
+};
+console.log(`before tracing: ${memory()}`);
 for (let r = 0; r < Number(repeatsArg ?? 3); r++) {
   const t0 = performance.now();
   const c0 = process.cpuUsage();
@@ -68,5 +77,12 @@ for (let r = 0; r < Number(repeatsArg ?? 3); r++) {
   console.log(
     `${width}x${height}: ${plots.length} plots in ${((performance.now() - t0) / 1000).toFixed(3)} s, ${((u.user + u.system) / 1e6).toFixed(3)} CPU-s, digest ${digest(plots)}`,
   );
+  console.log(`plots held: ${memory()}`);
+  const partCells = plots.flatMap((p) => p.partCells ?? [p.cellIndices]);
+  const joined = plots.filter((p) => p.partCells);
+  console.log(`held: cells ${mb(partCells.reduce((n, c) => n + c.byteLength, 0))} in ${partCells.length} parts (${joined.length} plots joined of several)`);
+  // With node --expose-gc: what is left once the garbage of tracing is collected.
+  const gc = (globalThis as { gc?: () => void }).gc;
+  if (gc) gc(), console.log(`after a full collection: ${memory()}`);
 }
 scores.close();

@@ -1,5 +1,5 @@
 import { describe, expect, it } from 'vitest';
-import { mergeNearPlots, traceCells, tracePlots } from './trace-plots';
+import { mergeNearPlots, partOutlines, traceCells, tracePlots } from './trace-plots';
 import { ringArea, unpackRing } from './outline-rings';
 
 function grid(rows: string[]): { s: Float32Array; w: number; h: number } {
@@ -195,6 +195,35 @@ describe('tracePlots', () => {
             .sort();
         expect(groups(mergeNearPlots(plots, w, gap))).toEqual(groups(bruteForceChains(plots, w, gap + 1)));
       }
+    }
+  });
+  it('partOutlines draws each part as tracing does, so a scan can trace without outlines and draw only those it keeps', () => {
+    let seed = 777;
+    const rand = () => (seed = (seed * 1103515245 + 12345) & 0x7fffffff) / 0x7fffffff;
+    const w = 120,
+      h = 110;
+    const s = new Float32Array(w * h).fill(0.1);
+    for (let b = 0; b < 60; b++) {
+      const cx = Math.floor(rand() * w),
+        cy = Math.floor(rand() * h),
+        r = 2 + Math.floor(rand() * 7);
+      // Ragged blobs with holes of one cell and more (filled under minCells, kept above it).
+      for (let y = Math.max(0, cy - r); y < Math.min(h, cy + r); y++)
+        for (let x = Math.max(0, cx - r); x < Math.min(w, cx + r); x++) if (rand() < 0.85) s[y * w + x] = rand() < 0.5 ? 0.9 : 0.5;
+    }
+    const o = { high: 0.6, low: 0.35, minCells: 3, mergeGapCells: 2 };
+    const withOutlines = tracePlots(s, w, h, o);
+    const without = tracePlots(s, w, h, { ...o, outlines: false });
+    expect(withOutlines.some((p) => p.partCells)).toBe(true);
+    expect(withOutlines.some((p) => p.polygons.some((q) => q.holes.length))).toBe(true);
+    const shorn = (plots: typeof without) => plots.map((p) => ({ ...p, polygons: [], cellIndices: Array.from(p.cellIndices) }));
+    expect(shorn(without)).toEqual(shorn(withOutlines));
+    for (const p of without) {
+      expect(p.polygons).toEqual([]);
+      const parts = p.partCells ?? [p.cellIndices];
+      expect(parts.flatMap((c) => partOutlines(c, w, o.minCells))).toEqual(withOutlines.find((q) => q.seed === p.seed)!.polygons);
+      // A joined plot's cells are its parts', in order.
+      expect(Array.from(p.cellIndices)).toEqual(parts.flatMap((c) => Array.from(c)));
     }
   });
 });

@@ -28,6 +28,8 @@ export interface TraceOptions {
   growthPeakShare?: number;
   /** Bounds a plot's size: it grows best-first (highest-scoring neighbour first) and stops at this many cells. */
   maxPartCells?: number;
+  /** false: plots are traced without their outlines (`polygons` empty; {@link partOutlines} draws them later). Default true. */
+  outlines?: boolean;
 }
 
 /**
@@ -38,7 +40,7 @@ export type MergeJoin = 'chain' | 'nearest' | 'pair';
 
 /** One traced plot in heatmap-cell coordinates. */
 export interface GridPlot {
-  /** Its outlines, packed (see {@link PackedPolygon}; `unpackPolygons` gives them as pairs). */
+  /** Its outlines, packed (see {@link PackedPolygon}; `unpackPolygons` gives them as pairs); none when traced with `outlines: false`. */
   polygons: PackedPolygon[];
   /** Cells of the plot (holes filled), i.e. its area in cells. */
   cells: number;
@@ -46,7 +48,7 @@ export interface GridPlot {
   scoreMean: number;
   /** Row-major index of the plot's first cell: stable for the same heatmap. */
   seed: number;
-  /** Row-major indices of the cells above the growth threshold (holes not included). */
+  /** Row-major indices of the cells above the growth threshold (holes not included); a joined plot's are made from its parts when read. */
   cellIndices: Int32Array;
   /** A joined plot's parts' cells, each part's as its `cellIndices` would be alone (see {@link mergeNearPlots}). */
   partCells?: Int32Array[];
@@ -125,59 +127,122 @@ function tracePlot(
 
 /** The plot of a grown component seeded at `s` (holes filled, outlined), or undefined for a speck; its cells labelled finished. */
 function plotOf(c: Component, width: number, label: PagedCells<Uint8Array>, s: number, o: TraceOptions): GridPlot | undefined {
-  const box = filledBox(c, width);
+  const box = filledBox(c.cells, c, width);
   const area = c.cells.length + fillSmallHoles(box, o.minCells);
   for (const cell of c.cells) label.set(cell, 2);
   if (area < o.minCells) return undefined;
-  const tol = o.simplifyCells ?? 0.5;
+  const polygons = o.outlines === false ? [] : boxOutlines(box, c, o.simplifyCells ?? 0.5);
+  return { polygons, cells: area, scoreMax: c.max, scoreMean: c.sum / c.cells.length, seed: s, cellIndices: c.cells.slice() };
+}
+
+/** The outlines of a filled box's cells (its bounds `b`), simplified with tolerance `tol` cells, packed. */
+function boxOutlines(box: Box, b: Bounds, tol: number): PackedPolygon[] {
   // A row of the box, margins included, is the row outlineRings asks for (its cells from minX, a cell of margin each side).
   const rows = {
-    fillRow: (y: number, _x0: number, _x1: number, out: Uint8Array) => out.set(box.filled.subarray((y - c.minY + 1) * box.bw, (y - c.minY + 2) * box.bw)),
+    fillRow: (y: number, _x0: number, _x1: number, out: Uint8Array) => out.set(box.filled.subarray((y - b.minY + 1) * box.bw, (y - b.minY + 2) * box.bw)),
   };
-  const polygons = outlineRings(rows, c.minX, c.minY, c.maxX + 1, c.maxY + 1).map((p) => ({
+  return outlineRings(rows, b.minX, b.minY, b.maxX + 1, b.maxY + 1).map((p) => ({
     outer: packRing(simplifyRing(p.outer, tol)),
     holes: p.holes.map((h) => packRing(simplifyRing(h, tol))),
   }));
-  return { polygons, cells: area, scoreMax: c.max, scoreMean: c.sum / c.cells.length, seed: s, cellIndices: Int32Array.from(c.cells) };
 }
 
-/** A 4-connected component grown from a seed: its cells (in visiting order), bounding box and score sum and maximum. */
-interface Component {
-  cells: number[];
+/**
+ * The outlines of one part of a plot (its `cellIndices`, or one of its `partCells`) exactly as {@link tracePlots}
+ * draws them with the same `minCells` and `simplifyCells`: holes under `minCells` filled, simplified, packed. A scan
+ * traces without outlines (`outlines: false`) and draws them for the candidates it keeps.
+ */
+export function partOutlines(cells: ArrayLike<number>, width: number, minCells: number, simplifyCells = 0.5): PackedPolygon[] {
+  const { x0, y0, x1, y1 } = cellBox(cells, width);
+  if (x1 < 0) return [];
+  const b = { minX: x0, minY: y0, maxX: x1, maxY: y1 };
+  const box = filledBox(cells, b, width);
+  fillSmallHoles(box, minCells);
+  return boxOutlines(box, b, simplifyCells);
+}
+
+/** A bounding box of cells, inclusive. */
+interface Bounds {
   minX: number;
   minY: number;
   maxX: number;
   maxY: number;
+}
+
+/** A 4-connected component grown from a seed: its cells (in visiting order), bounding box and score sum and maximum. */
+interface Component extends Bounds {
+  /** A view of {@link grownCells} for {@link growComponent}'s: read it before the next component is grown. */
+  cells: Int32Array;
   sum: number;
   max: number;
 }
 
 /**
+ * A list of cell indices in one Int32Array that grows by doubling and is reused from component to component. The
+ * components of a scan's heatmap add up to millions of cells (9.5 M on 1.6 Gpx of REAL forest): as arrays of their
+ * own, a JS array of numbers each (8 bytes a cell, regrown as it fills), they were most of tracing's garbage, and
+ * V8's old space grew over it while tracing set the scan's peak memory (bench/HISTORY.md).
+ */
+class CellList {
+  private a = new Int32Array(1024);
+  length = 0;
+  push(i: number): void {
+    if (this.length === this.a.length) {
+      const b = new Int32Array(this.a.length * 2);
+      b.set(this.a);
+      this.a = b;
+    }
+    this.a[this.length++] = i;
+  }
+  pop(): number {
+    return this.a[--this.length];
+  }
+  /** The cells pushed, as a view (valid until the next push). */
+  view(): Int32Array {
+    return this.a.subarray(0, this.length);
+  }
+}
+
+/** The cells of the component last grown, and growComponent's stack: one of each, reused (see {@link CellList}). */
+const grownCells = new CellList();
+const growStack = new CellList();
+
+/**
  * Grows the component of cell `s` through 4-connected cells scoring at least `low`, labelling them 1. Neighbours
- * are read by (x, y), with no closure a neighbour: this runs once a scan, before the JIT has warmed up to it.
+ * are read by (x, y), with no closure a neighbour: this runs once a scan, before the JIT has warmed up to it. Its
+ * cells are a view of {@link grownCells}, valid until the next component is grown.
  */
 function growComponent(scores: PagedCells<Float32Array>, width: number, height: number, label: PagedCells<Uint8Array>, s: number, low: number): Component {
-  const c: Component = { cells: [], minX: width, minY: height, maxX: -1, maxY: -1, sum: 0, max: 0 };
-  const stack: number[] = [s];
+  let minX = width,
+    minY = height,
+    maxX = -1,
+    maxY = -1,
+    sum = 0,
+    max = 0;
+  const cells = grownCells;
+  const stack = growStack;
+  cells.length = 0;
+  stack.length = 0;
+  stack.push(s);
   label.set(s, 1);
   while (stack.length) {
-    const i = stack.pop()!;
-    c.cells.push(i);
+    const i = stack.pop();
+    cells.push(i);
     const x = i % width;
     const y = (i - x) / width;
-    if (x < c.minX) c.minX = x;
-    if (x > c.maxX) c.maxX = x;
-    if (y < c.minY) c.minY = y;
-    if (y > c.maxY) c.maxY = y;
+    if (x < minX) minX = x;
+    if (x > maxX) maxX = x;
+    if (y < minY) minY = y;
+    if (y > maxY) maxY = y;
     const v = scores.at(x, y);
-    c.sum += v;
-    if (v > c.max) c.max = v;
+    sum += v;
+    if (v > max) max = v;
     if (x > 0 && label.at(x - 1, y) === 0 && scores.at(x - 1, y) >= low) label.put(x - 1, y, 1), stack.push(i - 1);
     if (x < width - 1 && label.at(x + 1, y) === 0 && scores.at(x + 1, y) >= low) label.put(x + 1, y, 1), stack.push(i + 1);
     if (y > 0 && label.at(x, y - 1) === 0 && scores.at(x, y - 1) >= low) label.put(x, y - 1, 1), stack.push(i - width);
     if (y < height - 1 && label.at(x, y + 1) === 0 && scores.at(x, y + 1) >= low) label.put(x, y + 1, 1), stack.push(i + width);
   }
-  return c;
+  return { cells: cells.view(), minX, minY, maxX, maxY, sum, max };
 }
 
 const bounded = (o: TraceOptions): boolean => o.growthPeakShare !== undefined || o.maxPartCells !== undefined;
@@ -189,7 +254,8 @@ const bounded = (o: TraceOptions): boolean => o.growthPeakShare !== undefined ||
  * plot claimed are dropped. So a weak field around a strong plot is no longer part of it, and no plot outgrows the cap.
  */
 function traceBounded(scores: PagedCells<Float32Array>, width: number, height: number, label: PagedCells<Uint8Array>, s: number, o: TraceOptions): GridPlot[] {
-  const region = growComponent(scores, width, height, label, s, o.low).cells;
+  // A copy: the plots grown from its seeds reuse the component's cell list.
+  const region = growComponent(scores, width, height, label, s, o.low).cells.slice();
   const scoreOf = (i: number) => scores.at(i % width, (i / width) | 0);
   for (const i of region) label.set(i, 0);
   const seeds = region.filter((i) => scoreOf(i) >= o.high).sort((a, b) => scoreOf(b) - scoreOf(a) || a - b);
@@ -221,7 +287,7 @@ function growBestFirst(
   floor: number,
   maxCells: number,
 ): Component {
-  const c: Component = { cells: [], minX: width, minY: height, maxX: -1, maxY: -1, sum: 0, max: 0 };
+  const c = { cells: [] as number[], minX: width, minY: height, maxX: -1, maxY: -1, sum: 0, max: 0 };
   const heap = new CellHeap();
   heap.push(s, scores.at(s % width, (s / width) | 0));
   label.set(s, 1);
@@ -248,7 +314,7 @@ function growBestFirst(
     if (y < height - 1) offer(x, y + 1);
   }
   while (heap.size) label.set(heap.pop(), 0);
-  return c;
+  return { ...c, cells: Int32Array.from(c.cells) };
 }
 
 /** A binary max-heap of cells by score (ties to the lower index), so best-first growth is the same every run. */
@@ -309,12 +375,13 @@ interface Box {
   outside: Uint8Array;
 }
 
-function filledBox(c: Component, width: number): Box {
+function filledBox(cells: ArrayLike<number>, c: Bounds, width: number): Box {
   const bw = c.maxX - c.minX + 3;
   const bh = c.maxY - c.minY + 3;
   // The plot's cells are the component's, all inside its bounding box (never the margin).
   const filled = new Uint8Array(bw * bh);
-  for (const i of c.cells) {
+  for (let k = 0; k < cells.length; k++) {
+    const i = cells[k];
     const x = i % width;
     filled[((i - x) / width - c.minY + 1) * bw + (x - c.minX + 1)] = 1;
   }
@@ -486,13 +553,14 @@ function firstAtLeast(a: Int32Array, v: number): number {
   return lo;
 }
 
-/** Each plot's mask and edge cells ({@link CellMask.edgeCells}), made when first asked for. */
-function plotMasks(plots: GridPlot[], width: number): { maskOf: (i: number) => CellMask; edgeOf: (i: number) => Int32Array } {
+/** Each plot's mask and edge cells ({@link CellMask.edgeCells}), made when first asked for, and let go by `forget`. */
+function plotMasks(plots: GridPlot[], width: number): { maskOf: (i: number) => CellMask; edgeOf: (i: number) => Int32Array; forget: (i: number) => void } {
   const masks = new Map<number, CellMask>();
   const edges = new Map<number, Int32Array>();
   const maskOf = (i: number) => masks.get(i) ?? masks.set(i, new CellMask(plots[i].cellIndices, width)).get(i)!;
   const edgeOf = (i: number) => edges.get(i) ?? edges.set(i, maskOf(i).edgeCells(plots[i].cellIndices)).get(i)!;
-  return { maskOf, edgeOf };
+  const forget = (i: number) => void (masks.delete(i), edges.delete(i));
+  return { maskOf, edgeOf, forget };
 }
 
 /**
@@ -507,10 +575,15 @@ export function mergeNearPlots(plots: GridPlot[], width: number, gap: number, jo
   const boxes = plots.map((p) => cellBox(p.cellIndices, width));
   const parent = plots.map((_, i) => i);
   const root = (i: number): number => (parent[i] === i ? i : (parent[i] = root(parent[i])));
-  const { maskOf, edgeOf } = plotMasks(plots, width);
+  const { maskOf, edgeOf, forget } = plotMasks(plots, width);
   const byTop = plots.map((_, i) => i).sort((a, b) => boxes[a].y0 - boxes[b].y0 || a - b);
+  // Plots by their box's bottom: once a plot ends farther than `reach` above the next top, no pair left includes it,
+  // and its mask goes (held for every plot at once they were the largest part of merging 1.6 Gpx of REAL forest).
+  const byBottom = plots.map((_, i) => i).sort((a, b) => boxes[a].y1 - boxes[b].y1);
+  let done = 0;
   for (let k = 0; k < byTop.length; k++) {
     const i = byTop[k];
+    for (; done < byBottom.length && boxes[byBottom[done]].y1 + reach < boxes[i].y0; done++) forget(byBottom[done]);
     for (let m = k + 1; m < byTop.length && boxes[byTop[m]].y0 <= boxes[i].y1 + reach; m++) {
       const j = byTop[m];
       if (boxes[j].x0 > boxes[i].x1 + reach || boxes[i].x0 > boxes[j].x1 + reach || root(i) === root(j)) continue;
@@ -519,7 +592,11 @@ export function mergeNearPlots(plots: GridPlot[], width: number, gap: number, jo
     }
   }
   const groups = new Map<number, GridPlot[]>();
-  plots.forEach((p, i) => groups.set(root(i), [...(groups.get(root(i)) ?? []), p]));
+  plots.forEach((p, i) => {
+    const group = groups.get(root(i));
+    if (group) group.push(p);
+    else groups.set(root(i), [p]);
+  });
   return [...groups.values()].map(joinPlots).sort((a, b) => a.seed - b.seed);
 }
 
@@ -527,19 +604,29 @@ export function mergeNearPlots(plots: GridPlot[], width: number, gap: number, jo
 function joinPlots(parts: GridPlot[]): GridPlot {
   if (parts.length === 1) return parts[0];
   const ordered = [...parts].sort((a, b) => a.seed - b.seed);
-  const grown = ordered.reduce((n, p) => n + p.cellIndices.length, 0);
-  const cellIndices = new Int32Array(grown);
-  let at = 0;
-  for (const p of ordered) cellIndices.set(p.cellIndices, (at += p.cellIndices.length) - p.cellIndices.length);
+  const partCells = ordered.flatMap((p) => p.partCells ?? [p.cellIndices]);
+  const grown = partCells.reduce((n, c) => n + c.length, 0);
   return {
     polygons: ordered.flatMap((p) => p.polygons),
     cells: ordered.reduce((n, p) => n + p.cells, 0),
     scoreMax: Math.max(...ordered.map((p) => p.scoreMax)),
     scoreMean: ordered.reduce((s, p) => s + p.scoreMean * p.cellIndices.length, 0) / grown,
     seed: ordered[0].seed,
-    cellIndices,
-    partCells: ordered.flatMap((p) => p.partCells ?? [p.cellIndices]),
+    // Made when read: the scan reads a joined plot's cells part by part, and a copy of them all held beside the
+    // parts was a third of what tracing 1.6 Gpx of REAL forest held (bench/HISTORY.md).
+    get cellIndices() {
+      return concatenated(partCells);
+    },
+    partCells,
   };
+}
+
+/** The arrays one after another in one. */
+function concatenated(arrays: Int32Array[]): Int32Array {
+  const out = new Int32Array(arrays.reduce((n, a) => n + a.length, 0));
+  let at = 0;
+  for (const a of arrays) out.set(a, (at += a.length) - a.length);
+  return out;
 }
 
 /**
@@ -575,7 +662,11 @@ function joinToHosts(plots: GridPlot[], width: number, reach: number, maxGuests:
     if (host >= 0) guests.get(host)!.push(i);
     else {
       guests.set(i, []);
-      for (const k of bucketsOf(boxes[i], 0)) buckets.set(k, [...(buckets.get(k) ?? []), i]);
+      for (const k of bucketsOf(boxes[i], 0)) {
+        const bucket = buckets.get(k);
+        if (bucket) bucket.push(i);
+        else buckets.set(k, [i]);
+      }
     }
   }
   return [...guests.entries()].map(([h, list]) => joinPlots([plots[h], ...list.map((g) => plots[g])])).sort((a, b) => a.seed - b.seed);
