@@ -5,9 +5,9 @@ import type { GeoTiffSource } from '../read/open-geotiff-source';
 import type { HeatmapAccumulator } from '../scan/heatmap-accumulator';
 import type { PagedCells, PagedCellsOptions } from '../scan/paged-cells';
 import { cellToSourcePixel, footCellToSourcePixel, type ScanPlan } from '../scan/scan-plan';
-import { outlineRings, type InsideCells, type PackedPolygon } from '../vector/outline-rings';
+import { outlineRings, type InsideCells } from '../vector/outline-rings';
 import { simplifyRing } from '../vector/simplify-ring';
-import { traceCells, tracePlots, type GridPlot } from '../vector/trace-plots';
+import { partOutlines, traceCells, tracePlots, type GridPlot } from '../vector/trace-plots';
 import type { ModelCard } from '../model/model-card';
 import { gridToGeoJson } from './grid-to-geojson';
 import { imageFingerprint } from './image-fingerprint';
@@ -95,18 +95,19 @@ type Thresholds = Pick<
 type Candidate = ImageResult['candidates'][number];
 
 /**
- * A candidate's geometry while the second stage judges it: its outline waits in grid coordinates (packed), and is
- * mapped to WGS 84 only if it is kept (see {@link withOutlines}). A 6.4-Gpx scan traced 11 000 first-stage
- * candidates, nine in ten ruled out later, and their WGS 84 outlines as arrays of pairs were ~80 MB of the
- * second stage's peak.
+ * A candidate's geometry while the second stage judges it: its outline is drawn from its cells, and mapped to WGS 84,
+ * only if it is kept (see {@link withOutlines}). A 6.4-Gpx scan traced 11 000 first-stage candidates, nine in ten
+ * ruled out later, and their WGS 84 outlines as arrays of pairs were ~80 MB of the second stage's peak; held in grid
+ * coordinates, 48 000 outlines of 1.6 Gpx of REAL forest (none kept) were still 32 MB and 98 000 arrays.
  */
 const OUTLINE_WAITING: Polygonal = Object.freeze({ type: 'MultiPolygon', coordinates: [] }) as Polygonal;
 
-/** What the first stage found: candidates (their outlines {@link OUTLINE_WAITING}), each one's heatmap cells, its packed outline by id. */
+/** What the first stage found: candidates (their outlines {@link OUTLINE_WAITING}), each one's heatmap cells part by part, and those by id. */
 interface FirstStage {
   candidates: Candidate[];
   cellsOf: ArrayLike<number>[][];
-  outlines: Map<string, PackedPolygon[]>;
+  /** Every part's cells of each candidate not yet ruled out, by id: its outline is drawn from them if it is kept. */
+  partsOf: Map<string, ArrayLike<number>[]>;
 }
 
 /** The first stage's candidates: plots traced on the heatmap (their area measured in WGS 84), each with its heatmap cells. */
@@ -120,7 +121,7 @@ async function traceCandidates(
   labels: PagedCellsOptions,
 ): Promise<FirstStage> {
   const cellM = plan.cellWork * card.gsd_m;
-  const minCells = thresholds.min_area_m2 / (cellM * cellM);
+  const minCells = minCellsOf(plan, card, thresholds);
   const plots: (GridPlot | undefined)[] = tracePlots(scores, plan.heatWidth, plan.heatHeight, {
     high: thresholds.high,
     low: thresholds.low,
@@ -130,15 +131,18 @@ async function traceCandidates(
     mergeJoin: thresholds.merge_join,
     growthPeakShare: thresholds.growth_peak_share,
     maxPartCells: thresholds.max_part_m2 === undefined ? undefined : Math.max(1, Math.floor(thresholds.max_part_m2 / (cellM * cellM))),
+    // Drawn below one plot at a time, for its area, and not held: see OUTLINE_WAITING.
+    outlines: false,
   });
   const fingerprint = await imageFingerprint(path);
   const heatToLonLat = heatToLonLatOf(plan, src);
-  const first: FirstStage = { candidates: [], cellsOf: [], outlines: new Map() };
+  const first: FirstStage = { candidates: [], cellsOf: [], partsOf: new Map() };
   for (let i = 0; i < plots.length; i++) {
     const p = plots[i]!;
     // Each plot let go once taken: the traced plots and their candidates are not all held at once.
     plots[i] = undefined;
-    const geometry = gridToGeoJson(p.polygons, heatToLonLat);
+    const parts = p.partCells ?? [p.cellIndices];
+    const geometry = outlineOf(parts, plan.heatWidth, minCells, heatToLonLat);
     if (!geometry) continue;
     const areaM2 = geodesicAreaM2(geometry);
     if (areaM2 < thresholds.min_area_m2) continue;
@@ -157,19 +161,44 @@ async function traceCandidates(
         unverified: true,
       },
     });
-    first.outlines.set(id, p.polygons);
     // Each candidate's heatmap cells, part by part (joined plots), for placing the verifier's windows.
-    first.cellsOf.push(p.partCells ?? [p.cellIndices]);
+    first.cellsOf.push(parts);
+    first.partsOf.set(id, parts);
   }
   return first;
 }
 
-/** The candidates with their traced outlines in WGS 84 where they still wait for them (the same as tracing made them). */
-function withOutlines(candidates: Candidate[], outlines: Map<string, PackedPolygon[]>, heatToLonLat: (x: number, y: number) => [number, number]): Candidate[] {
+/** The smallest plot in heatmap cells (the card's `min_area_m2`): specks are dropped and holes filled under it. */
+function minCellsOf(plan: ScanPlan, card: ModelCard, thresholds: Thresholds): number {
+  const cellM = plan.cellWork * card.gsd_m;
+  return thresholds.min_area_m2 / (cellM * cellM);
+}
+
+/** A plot's outline in WGS 84 from its parts' cells, as tracing draws it (`minCells` as traced), or undefined when it has none. */
+function outlineOf(
+  parts: ArrayLike<number>[],
+  width: number,
+  minCells: number,
+  heatToLonLat: (x: number, y: number) => [number, number],
+): Polygonal | undefined {
+  return gridToGeoJson(
+    parts.flatMap((c) => partOutlines(c, width, minCells)),
+    heatToLonLat,
+  );
+}
+
+/** The candidates with their traced outlines in WGS 84 where they still wait for them (drawn from `partsOf`, as tracing would). */
+function withOutlines(
+  candidates: Candidate[],
+  partsOf: Map<string, ArrayLike<number>[]>,
+  width: number,
+  minCells: number,
+  heatToLonLat: (x: number, y: number) => [number, number],
+): Candidate[] {
   return candidates.map((c) => {
     if (c.geometry !== OUTLINE_WAITING) return c;
-    const packed = outlines.get(c.properties.id);
-    const geometry = packed && gridToGeoJson(packed, heatToLonLat);
+    const parts = partsOf.get(c.properties.id);
+    const geometry = parts && outlineOf(parts, width, minCells, heatToLonLat);
     if (!geometry) throw new Error(`internal: candidate ${c.properties.id} lost its outline`);
     return { ...c, geometry };
   });
@@ -257,7 +286,7 @@ async function secondStage(
   src.setCacheBytes(0);
   const mode = thresholds.outline ?? 'traced';
   if (verdict && mode !== 'traced') {
-    const bound = { mode, width: plan.heatWidth, minCells: thresholds.min_area_m2 / (cellM * cellM), halfCells: verdict.windowM / (2 * cellM) };
+    const bound = { mode, width: plan.heatWidth, minCells: minCellsOf(plan, card, thresholds), halfCells: verdict.windowM / (2 * cellM) };
     candidates = boundOutlines(candidates, verdict, bound, scores, heatToLonLatOf(plan, src), thresholds.min_area_m2);
   }
   const report = { ran: !!verify.verifier.model, rejected: before - candidates.length, ...(prefilterRejected !== undefined ? { prefilterRejected } : {}) };
@@ -285,7 +314,7 @@ async function secondStageInBands(
   const size = Math.max(1, verify.bandCandidates ?? BAND_CANDIDATES);
   let windowsBefore = 0;
   do {
-    const band: FirstStage = { candidates: waiting.splice(0, size), cellsOf: waitingCells.splice(0, size), outlines: first.outlines };
+    const band: FirstStage = { candidates: waiting.splice(0, size), cellsOf: waitingCells.splice(0, size), partsOf: first.partsOf };
     let windows = 0;
     const onProgress = (done: number, total: number) => {
       windows = total;
@@ -294,7 +323,7 @@ async function secondStageInBands(
     const judged = await judge(band, { ...verify, onProgress });
     windowsBefore += windows;
     const kept = new Set(judged.candidates.map((c) => c.properties.id));
-    for (const c of band.candidates) if (!kept.has(c.properties.id)) first.outlines.delete(c.properties.id);
+    for (const c of band.candidates) if (!kept.has(c.properties.id)) first.partsOf.delete(c.properties.id);
     all.candidates.push(...judged.candidates);
     for (const [id, chip] of judged.chips) all.chips.set(id, chip);
     all.report = mergedReports(all.report, judged.report);
@@ -503,7 +532,7 @@ export async function finishImage(
     throw e;
   }
   await heatmap;
-  candidates = withOutlines(candidates, first.outlines, heatToLonLatOf(plan, src));
+  candidates = withOutlines(candidates, first.partsOf, plan.heatWidth, minCellsOf(plan, card, thresholds), heatToLonLatOf(plan, src));
   for (const c of candidates) {
     if (c.properties.unverified) c.properties.unverified_reason = unverifiedReason;
   }
