@@ -462,7 +462,7 @@ class ImageRows {
         if (v > this.foot.at(x, fy)) this.foot.put(x, fy, v);
       }
     }
-    this.poorBlocks.push(...r.poorBlocks);
+    for (const b of r.poorBlocks) this.poorBlocks.push(b);
     run.blocksJudged += r.blocksJudged;
     this.inferred += r.tilesInferred;
     this.skipped += r.tilesSkipped;
@@ -773,8 +773,9 @@ export async function scanImages(options: ScanImagesOptions): Promise<ScanSummar
         const { result, poorBlocks } = await scanImage(run, opened[k], k, k === opened.length - 1);
         results.push(result);
         heatmaps.push(heatmapPart(run, k));
-        qualityFeatures.push(...poorBlockFeatures(basename(opened[k].path), poorBlocks, opened[k].plan, opened[k].src));
-        allPoorBlocks.push(...poorBlocks);
+        // Pushed one at a time: a large image's poor blocks can outnumber the arguments a call takes.
+        for (const f of poorBlockFeatures(basename(opened[k].path), poorBlocks, opened[k].plan, opened[k].src)) qualityFeatures.push(f);
+        for (const b of poorBlocks) allPoorBlocks.push(b);
       } catch (err) {
         if (isAbort(err)) throw err;
         failed.push(failureOf(opened[k].path, err));

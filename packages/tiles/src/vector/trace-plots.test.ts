@@ -226,6 +226,22 @@ describe('tracePlots', () => {
       expect(Array.from(p.cellIndices)).toEqual(parts.flatMap((c) => Array.from(c)));
     }
   });
+  it('joins a group of more plots than a function call takes arguments (noise joined by the gap)', () => {
+    // 360 000 one-cell plots, each one cell from its neighbours: one group under a gap of 1.
+    const side = 600;
+    const width = 2 * side;
+    const plots = [];
+    for (let y = 0; y < side; y++)
+      for (let x = 0; x < side; x++) {
+        const cell = 2 * y * width + 2 * x;
+        plots.push({ polygons: [], cells: 1, scoreMax: (x * 7 + y * 13) % 101, scoreMean: 1, seed: cell, cellIndices: Int32Array.of(cell) });
+      }
+    const [joined, ...rest] = mergeNearPlots(plots, width, 1);
+    expect(rest).toEqual([]);
+    expect(joined.partCells?.length).toBe(side * side);
+    expect(joined.scoreMax).toBe(100);
+    expect(joined.cells).toBe(side * side);
+  });
 });
 
 /** Chain joining by looking at every pair of cells of every pair of plots: plots with cells within `reach` (Chebyshev) are one. */

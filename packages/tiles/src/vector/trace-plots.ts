@@ -100,7 +100,7 @@ function traceAll(scores: PagedCells<Float32Array>, width: number, height: numbe
         // The score first: most cells are under the seed threshold, and a paged label costs a page lookup a cell.
         if (!(page[row + lx] >= high) || label.at(x0 + lx, y) !== 0) continue;
         const s = y * width + x0 + lx;
-        if (bounded(o)) plots.push(...traceBounded(scores, width, height, label, s, o));
+        if (bounded(o)) for (const p of traceBounded(scores, width, height, label, s, o)) plots.push(p);
         else {
           const plot = tracePlot(scores, width, height, label, s, o);
           if (plot) plots.push(plot);
@@ -609,7 +609,8 @@ function joinPlots(parts: GridPlot[]): GridPlot {
   return {
     polygons: ordered.flatMap((p) => p.polygons),
     cells: ordered.reduce((n, p) => n + p.cells, 0),
-    scoreMax: Math.max(...ordered.map((p) => p.scoreMax)),
+    // Not Math.max(...): a group of noise can join hundreds of thousands of parts, more arguments than a call takes.
+    scoreMax: ordered.reduce((m, p) => Math.max(m, p.scoreMax), -Infinity),
     scoreMean: ordered.reduce((s, p) => s + p.scoreMean * p.cellIndices.length, 0) / grown,
     seed: ordered[0].seed,
     // Made when read: the scan reads a joined plot's cells part by part, and a copy of them all held beside the
