@@ -63,7 +63,7 @@ export function tracePlots(grid: Float32Array | PagedCells<Float32Array>, width:
   // 0 unvisited, 1 in the component being traced, 2 in a finished component (1 byte a cell, not 4).
   const label = new PagedCells(Uint8Array, width, height, o.labels);
   try {
-    const plots = traceAll(scores, width, height, label, o);
+    const plots = traceAll(scores, width, height, label, { ...o, slab: new CellSlab() });
     return o.mergeGapCells ? mergeNearPlots(plots, width, o.mergeGapCells, o.mergeJoin) : plots;
   } finally {
     label.close();
@@ -86,7 +86,7 @@ function pagedCopy(a: Float32Array, width: number, height: number): PagedCells<F
  * Looks for seeds row by row, reading the scores a page row at a time (the page array, not a look-up a cell: this
  * loop visits every cell of the heatmap while the rest of the scan waits), and traces each unlabelled seed's plot.
  */
-function traceAll(scores: PagedCells<Float32Array>, width: number, height: number, label: PagedCells<Uint8Array>, o: TraceOptions): GridPlot[] {
+function traceAll(scores: PagedCells<Float32Array>, width: number, height: number, label: PagedCells<Uint8Array>, o: Tracing): GridPlot[] {
   const plots: GridPlot[] = [];
   const edge = scores.pageEdge;
   const high = o.high;
@@ -120,19 +120,19 @@ function tracePlot(
   height: number,
   label: PagedCells<Uint8Array>,
   s: number,
-  o: TraceOptions,
+  o: Tracing,
 ): GridPlot | undefined {
   return plotOf(growComponent(scores, width, height, label, s, o.low), width, label, s, o);
 }
 
 /** The plot of a grown component seeded at `s` (holes filled, outlined), or undefined for a speck; its cells labelled finished. */
-function plotOf(c: Component, width: number, label: PagedCells<Uint8Array>, s: number, o: TraceOptions): GridPlot | undefined {
+function plotOf(c: Component, width: number, label: PagedCells<Uint8Array>, s: number, o: Tracing): GridPlot | undefined {
   const box = filledBox(c.cells, c, width);
   const area = c.cells.length + fillSmallHoles(box, o.minCells);
   for (const cell of c.cells) label.set(cell, 2);
   if (area < o.minCells) return undefined;
   const polygons = o.outlines === false ? [] : boxOutlines(box, c, o.simplifyCells ?? 0.5);
-  return { polygons, cells: area, scoreMax: c.max, scoreMean: c.sum / c.cells.length, seed: s, cellIndices: c.cells.slice() };
+  return { polygons, cells: area, scoreMax: c.max, scoreMean: c.sum / c.cells.length, seed: s, cellIndices: o.slab.copy(c.cells) };
 }
 
 /** The outlines of a filled box's cells (its bounds `b`), simplified with tolerance `tol` cells, packed. */
@@ -167,6 +167,34 @@ interface Bounds {
   minY: number;
   maxX: number;
   maxY: number;
+}
+
+/** Tracing's options and where its plots' cells are kept. */
+type Tracing = TraceOptions & { slab: CellSlab };
+
+/**
+ * Plots' cells, copied into shared chunks (64 K cells, doubling to 1 M) rather than a buffer a plot. A buffer of its
+ * own per plot was 320 000 small allocations on 6.4 Gpx of REAL forest, among tracing's freed garbage: glibc kept the
+ * holes between them, and the scan's RSS stayed far above what it held. A chunk of 1 M cells (4 MB) is an mmap of its
+ * own, given back when its last plot goes (the second stage lets candidates go in the order they were traced). A plot
+ * larger than a quarter of a chunk gets its own buffer.
+ */
+class CellSlab {
+  private chunk = new Int32Array(0);
+  private used = 0;
+  private next = 1 << 16;
+  copy(cells: Int32Array): Int32Array {
+    if (4 * cells.length > 1 << 20) return cells.slice();
+    if (this.used + cells.length > this.chunk.length) {
+      this.chunk = new Int32Array(this.next);
+      this.next = Math.min(1 << 20, 2 * this.next);
+      this.used = 0;
+    }
+    const out = this.chunk.subarray(this.used, this.used + cells.length);
+    out.set(cells);
+    this.used += cells.length;
+    return out;
+  }
 }
 
 /** A 4-connected component grown from a seed: its cells (in visiting order), bounding box and score sum and maximum. */
@@ -253,7 +281,7 @@ const bounded = (o: TraceOptions): boolean => o.growthPeakShare !== undefined ||
  * higher seeds were taken before), best-first up to `maxPartCells`. A seed another plot claimed starts none; cells no
  * plot claimed are dropped. So a weak field around a strong plot is no longer part of it, and no plot outgrows the cap.
  */
-function traceBounded(scores: PagedCells<Float32Array>, width: number, height: number, label: PagedCells<Uint8Array>, s: number, o: TraceOptions): GridPlot[] {
+function traceBounded(scores: PagedCells<Float32Array>, width: number, height: number, label: PagedCells<Uint8Array>, s: number, o: Tracing): GridPlot[] {
   // A copy: the plots grown from its seeds reuse the component's cell list.
   const region = growComponent(scores, width, height, label, s, o.low).cells.slice();
   const scoreOf = (i: number) => scores.at(i % width, (i / width) | 0);
@@ -378,8 +406,8 @@ interface Box {
 function filledBox(cells: ArrayLike<number>, c: Bounds, width: number): Box {
   const bw = c.maxX - c.minX + 3;
   const bh = c.maxY - c.minY + 3;
+  const [filled, outside] = boxScratch.take(bw * bh);
   // The plot's cells are the component's, all inside its bounding box (never the margin).
-  const filled = new Uint8Array(bw * bh);
   for (let k = 0; k < cells.length; k++) {
     const i = cells[k];
     const x = i % width;
@@ -387,8 +415,9 @@ function filledBox(cells: ArrayLike<number>, c: Bounds, width: number): Box {
   }
   // Background reachable from the margin (4-connected) is outside; the rest of the background is holes. Read from
   // `filled`, not the paged labels, and with no array a neighbour: this ran for every cell of every candidate's box.
-  const outside = new Uint8Array(bw * bh);
-  const q: number[] = [0];
+  const q = boxQueue;
+  q.length = 0;
+  q.push(0);
   outside[0] = 1;
   const visit = (j: number) => {
     if (outside[j] || filled[j]) return;
@@ -396,7 +425,7 @@ function filledBox(cells: ArrayLike<number>, c: Bounds, width: number): Box {
     q.push(j);
   };
   while (q.length) {
-    const i = q.pop()!;
+    const i = q.pop();
     const bx = i % bw;
     if (bx > 0) visit(i - 1);
     if (bx < bw - 1) visit(i + 1);
@@ -406,18 +435,45 @@ function filledBox(cells: ArrayLike<number>, c: Bounds, width: number): Box {
   return { bw, bh, filled, outside };
 }
 
+/**
+ * The box's three byte grids (filled, outside, holes seen), zeroed, in one buffer reused from box to box (regrown
+ * when a box outgrows it): a box a component, three arrays each, were a million buffers of garbage on 6.4 Gpx of REAL
+ * forest (320 000 components). A box's grids are valid until the next box is taken.
+ */
+class BoxScratch {
+  private buf = new Uint8Array(3 * 4096);
+  take(n: number): [Uint8Array, Uint8Array, Uint8Array] {
+    if (3 * n > this.buf.length) this.buf = new Uint8Array(Math.max(3 * n, 2 * this.buf.length));
+    else this.buf.fill(0, 0, 3 * n);
+    return [this.buf.subarray(0, n), this.buf.subarray(n, 2 * n), this.buf.subarray(2 * n, 3 * n)];
+  }
+  /** The third grid of the box last taken (`n` cells). */
+  third(n: number): Uint8Array {
+    return this.buf.subarray(2 * n, 3 * n);
+  }
+}
+
+const boxScratch = new BoxScratch();
+/** filledBox's queue, and fillSmallHoles' hole and queue (see {@link CellList}). */
+const boxQueue = new CellList();
+const holeCells = new CellList();
+const holeQueue = new CellList();
+
 /** Fills the holes of fewer than `minCells` cells into `box.filled`. @returns the cells filled. */
 function fillSmallHoles(box: Box, minCells: number): number {
   const { bw, bh, filled, outside } = box;
   let added = 0;
-  const seenHole = new Uint8Array(bw * bh);
+  const seenHole = boxScratch.third(bw * bh);
   for (let i = 0; i < bw * bh; i++) {
     if (outside[i] || filled[i] || seenHole[i]) continue;
-    const hole: number[] = [];
-    const hq = [i];
+    const hole = holeCells;
+    const hq = holeQueue;
+    hole.length = 0;
+    hq.length = 0;
+    hq.push(i);
     seenHole[i] = 1;
     while (hq.length) {
-      const j = hq.pop()!;
+      const j = hq.pop();
       hole.push(j);
       // Left, right, up, down. A hole never touches the margin (outside), so its neighbours are inside the box.
       for (let d = 0; d < 4; d++) {
@@ -428,7 +484,7 @@ function fillSmallHoles(box: Box, minCells: number): number {
       }
     }
     if (hole.length < minCells) {
-      for (const j of hole) filled[j] = 1;
+      for (const j of hole.view()) filled[j] = 1;
       added += hole.length;
     }
   }
