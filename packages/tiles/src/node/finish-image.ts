@@ -298,7 +298,7 @@ const BAND_CANDIDATES = 4096;
 
 /**
  * The second stage (`judge`) over `first` a band of {@link BAND_CANDIDATES} candidates at a time. It takes `first`'s candidates
- * and cells (leaving them empty) and lets each band's go once judged, with the outlines of those ruled out, so what
+ * and cells (leaving them empty) and lets each band's go once judged, with the cells of those ruled out (`partsOf`), so what
  * the stage holds shrinks as it goes instead of every candidate, its windows, parts and scores being held to the end.
  * A candidate is judged by its own windows alone, so bands change no verdict. On 1.6 Gpx of REAL forest the first
  * stage traces 48 297 candidates, none kept, and held whole they were most of the stage's memory (bench/HISTORY.md).
