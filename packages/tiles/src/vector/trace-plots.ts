@@ -150,7 +150,8 @@ function boxOutlines(box: Box, b: Bounds, tol: number): PackedPolygon[] {
 /**
  * The outlines of one part of a plot (its `cellIndices`, or one of its `partCells`) exactly as {@link tracePlots}
  * draws them with the same `minCells` and `simplifyCells`: holes under `minCells` filled, simplified, packed. A scan
- * traces without outlines (`outlines: false`) and draws them for the candidates it keeps.
+ * traces without outlines (`outlines: false`), draws each plot's from its cells for its area and lets it go, and
+ * draws them again for the candidates it keeps.
  */
 export function partOutlines(cells: ArrayLike<number>, width: number, minCells: number, simplifyCells = 0.5): PackedPolygon[] {
   const { x0, y0, x1, y1 } = cellBox(cells, width);
