@@ -172,13 +172,7 @@ describe('tracePlots', () => {
       const w = 140,
         h = 130;
       const s = new Float32Array(w * h).fill(0.1);
-      for (let b = 0; b < 70; b++) {
-        const cx = Math.floor(rand() * w),
-          cy = Math.floor(rand() * h),
-          r = 1 + Math.floor(rand() * 6);
-        for (let y = Math.max(0, cy - r); y < Math.min(h, cy + r); y++)
-          for (let x = Math.max(0, cx - r); x < Math.min(w, cx + r); x++) if (rand() < 0.8) s[y * w + x] = 0.9;
-      }
+      addBlobs(s, w, h, rand, { count: 70, radius: [1, 6], density: 0.8, value: () => 0.9 });
       for (let x = 10; x < 80; x += 3) for (let y = 5; y < 25; y++) s[y * w + x] = 0.9; // a comb's teeth
       // A staircase: one plot whose box is far larger than its cells (kept as a Set).
       for (let k = 0; k < 110; k++) s[(15 + k) * w + 20 + k] = s[(15 + k) * w + 21 + k] = 0.9;
@@ -203,14 +197,8 @@ describe('tracePlots', () => {
     const w = 120,
       h = 110;
     const s = new Float32Array(w * h).fill(0.1);
-    for (let b = 0; b < 60; b++) {
-      const cx = Math.floor(rand() * w),
-        cy = Math.floor(rand() * h),
-        r = 2 + Math.floor(rand() * 7);
-      // Ragged blobs with holes of one cell and more (filled under minCells, kept above it).
-      for (let y = Math.max(0, cy - r); y < Math.min(h, cy + r); y++)
-        for (let x = Math.max(0, cx - r); x < Math.min(w, cx + r); x++) if (rand() < 0.85) s[y * w + x] = rand() < 0.5 ? 0.9 : 0.5;
-    }
+    // Ragged blobs with holes of one cell and more (filled under minCells, kept above it).
+    addBlobs(s, w, h, rand, { count: 60, radius: [2, 7], density: 0.85, value: () => (rand() < 0.5 ? 0.9 : 0.5) });
     const o = { high: 0.6, low: 0.35, minCells: 3, mergeGapCells: 2 };
     const withOutlines = tracePlots(s, w, h, o);
     const without = tracePlots(s, w, h, { ...o, outlines: false });
@@ -255,4 +243,21 @@ function bruteForceChains(plots: { cellIndices: Int32Array; partCells?: Int32Arr
   const groups = new Map<number, Int32Array[]>();
   plots.forEach((p, i) => groups.set(root(i), [...(groups.get(root(i)) ?? []), p.cellIndices]));
   return [...groups.values()].map((parts) => (parts.length === 1 ? { cellIndices: parts[0] } : { cellIndices: parts[0], partCells: parts }));
+}
+
+/** Square blobs at random centres (radius radius[0] plus 0 to radius[1] − 1), each cell set to value() with probability `density`. */
+function addBlobs(
+  s: Float32Array,
+  w: number,
+  h: number,
+  rand: () => number,
+  o: { count: number; radius: [number, number]; density: number; value: () => number },
+): void {
+  for (let b = 0; b < o.count; b++) {
+    const cx = Math.floor(rand() * w),
+      cy = Math.floor(rand() * h),
+      r = o.radius[0] + Math.floor(rand() * o.radius[1]);
+    for (let y = Math.max(0, cy - r); y < Math.min(h, cy + r); y++)
+      for (let x = Math.max(0, cx - r); x < Math.min(w, cx + r); x++) if (rand() < o.density) s[y * w + x] = o.value();
+  }
 }
