@@ -14,7 +14,6 @@ import { fromFile } from 'geotiff';
 import { PagedCells } from '../src/scan/paged-cells';
 import { HEATMAP_CACHE_BYTES } from '../src/node/thread-plan';
 import { tracePlots, type GridPlot } from '../src/vector/trace-plots';
-import { unpackPolygons } from '../src/vector/outline-rings';
 
 const [heatPath, modelDir, repeatsArg] = process.argv.slice(2);
 const card = JSON.parse(await readFile(join(modelDir, 'model.json'), 'utf8'));
@@ -57,7 +56,7 @@ const options = {
 const digest = (plots: GridPlot[]) => {
   const h = createHash('sha256');
   for (const p of plots)
-    h.update(JSON.stringify([p.seed, p.cells, p.scoreMax, p.scoreMean, unpackPolygons(p.polygons)])).update(
+    h.update(JSON.stringify([p.seed, p.cells, p.scoreMax, p.scoreMean, p.polygons])).update(
       new Uint8Array(p.cellIndices.buffer, p.cellIndices.byteOffset, p.cellIndices.byteLength),
     );
   return h.digest('hex').slice(0, 16);

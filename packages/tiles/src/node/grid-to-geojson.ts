@@ -1,15 +1,11 @@
 import { ringAreaM2, type LonLat, type Polygonal } from '@tiandi/geo';
-import { unpackRing, type GridPolygon, type PackedPolygon, type PackedRing, type Ring } from '../vector/outline-rings';
+import type { GridPolygon, Ring } from '../vector/outline-rings';
 
-/** Maps grid vertices (rings as pairs or packed) to WGS 84 and builds an RFC 7946 Polygon/MultiPolygon (exterior CCW, holes CW, rings closed). */
-export function gridToGeoJson(
-  polygons: (GridPolygon | PackedPolygon)[],
-  toLonLat: (x: number, y: number) => [number, number],
-  decimals = 8,
-): Polygonal | undefined {
+/** Maps grid vertices to WGS 84 and builds an RFC 7946 Polygon/MultiPolygon (exterior CCW, holes CW, rings closed). */
+export function gridToGeoJson(polygons: GridPolygon[], toLonLat: (x: number, y: number) => [number, number], decimals = 8): Polygonal | undefined {
   const f = 10 ** decimals;
-  const ring = (r: Ring | PackedRing, exterior: boolean): LonLat[] => {
-    const pts: LonLat[] = (r instanceof Float64Array ? unpackRing(r) : r).map(([x, y]) => {
+  const ring = (r: Ring, exterior: boolean): LonLat[] => {
+    const pts: LonLat[] = r.map(([x, y]) => {
       const [lon, lat] = toLonLat(x, y);
       return [Math.round(lon * f) / f, Math.round(lat * f) / f];
     });

@@ -9,33 +9,6 @@ export interface GridPolygon {
   holes: Ring[];
 }
 
-/**
- * A ring held compactly: x, y pairs one after another (16 bytes a vertex, not ~50 as an array of pairs). A scan's
- * first stage traces tens of thousands of outlines (48 000, 2.1 M vertices, on 1.6 Gpx of real forest) and holds
- * them until the second stage has judged them.
- */
-export type PackedRing = Float64Array;
-
-/** A {@link GridPolygon} with its rings packed. */
-export interface PackedPolygon {
-  outer: PackedRing;
-  holes: PackedRing[];
-}
-
-export const packRing = (r: Ring): PackedRing => {
-  const a = new Float64Array(r.length * 2);
-  for (let i = 0; i < r.length; i++) (a[2 * i] = r[i][0]), (a[2 * i + 1] = r[i][1]);
-  return a;
-};
-
-export const unpackRing = (a: PackedRing): Ring => Array.from({ length: a.length >> 1 }, (_, i) => [a[2 * i], a[2 * i + 1]]);
-
-/** Grid polygons packed ({@link unpackPolygons} gives them back exactly). */
-export const packPolygons = (polygons: GridPolygon[]): PackedPolygon[] => polygons.map((p) => ({ outer: packRing(p.outer), holes: p.holes.map(packRing) }));
-
-/** The grid polygons {@link packPolygons} packed. */
-export const unpackPolygons = (packed: PackedPolygon[]): GridPolygon[] => packed.map((p) => ({ outer: unpackRing(p.outer), holes: p.holes.map(unpackRing) }));
-
 /** Shoelace area with y down: positive for clockwise-on-screen rings. */
 export function ringArea(r: Ring): number {
   let s = 0;

@@ -1,6 +1,6 @@
 import { describe, expect, it } from 'vitest';
 import { mergeNearPlots, partOutlines, traceCells, tracePlots } from './trace-plots';
-import { ringArea, unpackRing } from './outline-rings';
+import { ringArea } from './outline-rings';
 
 function grid(rows: string[]): { s: Float32Array; w: number; h: number } {
   const h = rows.length;
@@ -20,7 +20,7 @@ describe('tracePlots', () => {
     expect(plots[0].scoreMax).toBeCloseTo(0.9);
     expect(plots[0].scoreMean).toBeCloseTo((3 * 0.9 + 7 * 0.5) / 10, 5);
     expect(plots[0].seed).toBe(11);
-    const outer = unpackRing(plots[0].polygons[0].outer);
+    const outer = plots[0].polygons[0].outer;
     expect(ringArea(outer)).toBeGreaterThan(7);
   });
   it('a low-only region without a seed is not a plot', () => {
@@ -33,9 +33,9 @@ describe('tracePlots', () => {
     expect(p.polygons.length).toBe(1);
     expect(p.polygons[0].holes.length).toBe(1);
     expect(p.cells).toBe(45 - 17 + 1 - 1); // 28 plot cells + 1 small hole filled (cell (1,1)); the 17-cell hole stays
-    const holeArea = -ringArea(unpackRing(p.polygons[0].holes[0]));
+    const holeArea = -ringArea(p.polygons[0].holes[0]);
     expect(holeArea).toBe(17);
-    expect(ringArea(unpackRing(p.polygons[0].outer))).toBe(45);
+    expect(ringArea(p.polygons[0].outer)).toBe(45);
   });
   it('NaN cells (no data) never join a plot', () => {
     const { s, w, h } = grid(['###  ###', '###  ###']);
@@ -45,7 +45,7 @@ describe('tracePlots', () => {
     const { s, w, h } = grid(['#.#', '.#.', '#.#']);
     const plots = tracePlots(s, w, h, { high: 0.6, low: 0.35, minCells: 1 });
     expect(plots.length).toBe(5);
-    for (const p of plots) expect(ringArea(unpackRing(p.polygons[0].outer))).toBe(1);
+    for (const p of plots) expect(ringArea(p.polygons[0].outer)).toBe(1);
   });
   it('joins plots a one-cell gap or a corner apart when told to, and only those', () => {
     // Left: two parts split by a one-cell column under the growth threshold; right: a corner touch; far right: two cells away.

@@ -1,5 +1,5 @@
 import { PagedCells, type PagedCellsOptions } from '../scan/paged-cells';
-import { outlineRings, packRing, unpackPolygons, type GridPolygon, type PackedPolygon, type Ring } from './outline-rings';
+import { outlineRings, type GridPolygon, type Ring } from './outline-rings';
 import { simplifyRing } from './simplify-ring';
 
 /** Options of {@link tracePlots}, in heatmap cells. */
@@ -40,8 +40,8 @@ export type MergeJoin = 'chain' | 'nearest' | 'pair';
 
 /** One traced plot in heatmap-cell coordinates. */
 export interface GridPlot {
-  /** Its outlines, packed (see {@link PackedPolygon}; `unpackPolygons` gives them as pairs); none when traced with `outlines: false`. */
-  polygons: PackedPolygon[];
+  /** Its outlines; none when traced with `outlines: false`. */
+  polygons: GridPolygon[];
   /** Cells of the plot (holes filled), i.e. its area in cells. */
   cells: number;
   scoreMax: number;
@@ -135,25 +135,25 @@ function plotOf(c: Component, width: number, label: PagedCells<Uint8Array>, s: n
   return { polygons, cells: area, scoreMax: c.max, scoreMean: c.sum / c.cells.length, seed: s, cellIndices: o.slab.copy(c.cells) };
 }
 
-/** The outlines of a filled box's cells (its bounds `b`), simplified with tolerance `tol` cells, packed. */
-function boxOutlines(box: Box, b: Bounds, tol: number): PackedPolygon[] {
+/** The outlines of a filled box's cells (its bounds `b`), simplified with tolerance `tol` cells. */
+function boxOutlines(box: Box, b: Bounds, tol: number): GridPolygon[] {
   // A row of the box, margins included, is the row outlineRings asks for (its cells from minX, a cell of margin each side).
   const rows = {
     fillRow: (y: number, _x0: number, _x1: number, out: Uint8Array) => out.set(box.filled.subarray((y - b.minY + 1) * box.bw, (y - b.minY + 2) * box.bw)),
   };
   return outlineRings(rows, b.minX, b.minY, b.maxX + 1, b.maxY + 1).map((p) => ({
-    outer: packRing(simplifyRing(p.outer, tol)),
-    holes: p.holes.map((h) => packRing(simplifyRing(h, tol))),
+    outer: simplifyRing(p.outer, tol),
+    holes: p.holes.map((h) => simplifyRing(h, tol)),
   }));
 }
 
 /**
  * The outlines of one part of a plot (its `cellIndices`, or one of its `partCells`) exactly as {@link tracePlots}
- * draws them with the same `minCells` and `simplifyCells`: holes under `minCells` filled, simplified, packed. A scan
+ * draws them with the same `minCells` and `simplifyCells`: holes under `minCells` filled, simplified. A scan
  * traces without outlines (`outlines: false`), draws each plot's from its cells for its area and lets it go, and
  * draws them again for the candidates it keeps.
  */
-export function partOutlines(cells: ArrayLike<number>, width: number, minCells: number, simplifyCells = 0.5): PackedPolygon[] {
+export function partOutlines(cells: ArrayLike<number>, width: number, minCells: number, simplifyCells = 0.5): GridPolygon[] {
   const { x0, y0, x1, y1 } = cellBox(cells, width);
   if (x1 < 0) return [];
   const b = { minX: x0, minY: y0, maxX: x1, maxY: y1 };
@@ -750,6 +750,6 @@ export function traceCells(cells: ArrayLike<number>, width: number, minCells: nu
   }
   const shift = (r: Ring): Ring => r.map(([x, y]) => [x + x0, y + y0]);
   return tracePlots(grid, w, y1 - y0 + 1, { high: 0.5, low: 0.5, minCells, simplifyCells })
-    .flatMap((p) => unpackPolygons(p.polygons))
+    .flatMap((p) => p.polygons)
     .map((p) => ({ outer: shift(p.outer), holes: p.holes.map(shift) }));
 }
