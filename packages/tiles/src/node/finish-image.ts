@@ -102,11 +102,13 @@ type Candidate = ImageResult['candidates'][number];
  */
 const OUTLINE_WAITING: Polygonal = Object.freeze({ type: 'MultiPolygon', coordinates: [] }) as Polygonal;
 
-/** What the first stage found: candidates (their outlines {@link OUTLINE_WAITING}), each one's heatmap cells part by part, and those by id. */
+/** What the first stage found: candidates (their outlines {@link OUTLINE_WAITING}) and each one's heatmap cells part by part. */
 interface FirstStage {
   candidates: Candidate[];
-  cellsOf: ArrayLike<number>[][];
-  /** Every part's cells of each candidate not yet ruled out, by id: its outline is drawn from them if it is kept. */
+  /**
+   * Every part's cells of each candidate not yet ruled out, by id: the verifier's windows are placed on them, and a
+   * kept candidate's outline is drawn from them.
+   */
   partsOf: Map<string, ArrayLike<number>[]>;
 }
 
@@ -136,7 +138,7 @@ async function traceCandidates(
   });
   const fingerprint = await imageFingerprint(path);
   const heatToLonLat = heatToLonLatOf(plan, src);
-  const first: FirstStage = { candidates: [], cellsOf: [], partsOf: new Map() };
+  const first: FirstStage = { candidates: [], partsOf: new Map() };
   for (let i = 0; i < plots.length; i++) {
     const p = plots[i]!;
     // Each plot let go once taken: the traced plots and their candidates are not all held at once.
@@ -161,8 +163,6 @@ async function traceCandidates(
         unverified: true,
       },
     });
-    // Each candidate's heatmap cells, part by part (joined plots), for placing the verifier's windows.
-    first.cellsOf.push(parts);
     first.partsOf.set(id, parts);
   }
   return first;
@@ -227,9 +227,11 @@ async function secondStage(
   verify: VerifyOptions,
   thresholds: Thresholds,
 ): Promise<SecondStageResult> {
-  let { candidates, cellsOf } = first;
-  /** Every part's cells of each remaining candidate (cellsOf loses the parts the prefilter ruled out). */
-  let allCells = first.cellsOf;
+  let candidates = first.candidates;
+  /** Each remaining candidate's parts shown to the stage (the prefilter's rejected parts are not shown to the verifier). */
+  let cellsOf = candidates.map((c) => first.partsOf.get(c.properties.id)!);
+  /** Every part's cells of each remaining candidate. */
+  let allCells = cellsOf;
   let verdict: Verdict | undefined;
   const chips = new Map<string, RgbRaster>();
   const cellM = plan.cellWork * card.gsd_m;
@@ -298,7 +300,7 @@ const BAND_CANDIDATES = 4096;
 
 /**
  * The second stage (`judge`) over `first` a band of {@link BAND_CANDIDATES} candidates at a time. It takes `first`'s candidates
- * and cells (leaving them empty) and lets each band's go once judged, with the cells of those ruled out (`partsOf`), so what
+ * (leaving them empty) and lets each band's go once judged, with the cells of those ruled out (`partsOf`), so what
  * the stage holds shrinks as it goes instead of every candidate, its windows, parts and scores being held to the end.
  * A candidate is judged by its own windows alone, so bands change no verdict. On 1.6 Gpx of REAL forest the first
  * stage traces 48 297 candidates, none kept, and held whole they were most of the stage's memory (bench/HISTORY.md).
@@ -310,11 +312,10 @@ async function secondStageInBands(
 ): Promise<SecondStageResult> {
   const all: SecondStageResult = { candidates: [], report: { ran: !!verify.verifier.model, rejected: 0 }, chips: new Map() };
   const waiting = first.candidates.splice(0);
-  const waitingCells = first.cellsOf.splice(0);
   const size = Math.max(1, verify.bandCandidates ?? BAND_CANDIDATES);
   let windowsBefore = 0;
   do {
-    const band: FirstStage = { candidates: waiting.splice(0, size), cellsOf: waitingCells.splice(0, size), partsOf: first.partsOf };
+    const band: FirstStage = { candidates: waiting.splice(0, size), partsOf: first.partsOf };
     let windows = 0;
     const onProgress = (done: number, total: number) => {
       windows = total;
