@@ -71,7 +71,7 @@ export function tracePlots(grid: Float32Array | PagedCells<Float32Array>, width:
 }
 
 /** A row-major score array as an in-memory paged grid, so one tracing loop serves both. */
-function pagedCopy(a: Float32Array, width: number, height: number): PagedCells<Float32Array> {
+export function pagedCopy(a: Float32Array, width: number, height: number): PagedCells<Float32Array> {
   const g = new PagedCells(Float32Array, width, height);
   for (let y = 0; y < height; y++) {
     for (let x0 = 0; x0 < width; x0 += 128) {
@@ -114,7 +114,8 @@ function traceAll(scores: PagedCells<Float32Array>, width: number, height: numbe
 }
 
 /** The plot grown from seed `s`, or undefined when it is a speck; its cells are labelled finished either way. */
-function tracePlot(
+/** @internal shared with trace-stream.ts */
+export function tracePlot(
   scores: PagedCells<Float32Array>,
   width: number,
   height: number,
@@ -171,7 +172,7 @@ interface Bounds {
 }
 
 /** Tracing's options and where its plots' cells are kept. */
-type Tracing = TraceOptions & { slab: CellSlab };
+export type Tracing = TraceOptions & { slab: CellSlab };
 
 /**
  * Plots' cells, copied into shared chunks (64 K cells, doubling to 1 M) rather than a buffer a plot. A buffer of its
@@ -180,7 +181,7 @@ type Tracing = TraceOptions & { slab: CellSlab };
  * own, given back when its last plot goes (the second stage lets candidates go in the order they were traced). A plot
  * larger than a quarter of a chunk gets its own buffer.
  */
-class CellSlab {
+export class CellSlab {
   private chunk = new Int32Array(0);
   private used = 0;
   private next = 1 << 16;
@@ -274,7 +275,7 @@ function growComponent(scores: PagedCells<Float32Array>, width: number, height: 
   return { cells: cells.view(), minX, minY, maxX, maxY, sum, max };
 }
 
-const bounded = (o: TraceOptions): boolean => o.growthPeakShare !== undefined || o.maxPartCells !== undefined;
+export const bounded = (o: TraceOptions): boolean => o.growthPeakShare !== undefined || o.maxPartCells !== undefined;
 
 /**
  * Traces the region of seed `s` above `low` as bounded plots: its seeds (cells at least `high`) highest first, each
@@ -493,7 +494,7 @@ function fillSmallHoles(box: Box, minCells: number): number {
 }
 
 /** The bounding box of cells (inclusive), in cells; x1 < 0 when there are none. */
-interface CellBox {
+export interface CellBox {
   x0: number;
   y0: number;
   x1: number;
@@ -501,7 +502,7 @@ interface CellBox {
 }
 
 /** The bounding box of row-major cell indices in a grid `width` cells wide. */
-function cellBox(cells: ArrayLike<number>, width: number): CellBox {
+export function cellBox(cells: ArrayLike<number>, width: number): CellBox {
   let x0 = Infinity,
     y0 = Infinity,
     x1 = -1,
@@ -523,7 +524,7 @@ function cellBox(cells: ArrayLike<number>, width: number): CellBox {
  * heatmap (a distance map over the box instead cost more to build than it saved). A box much larger than its cells
  * (a long diagonal plot) keeps the Set.
  */
-class CellMask {
+export class CellMask {
   private readonly box: CellBox;
   private readonly bits?: Uint8Array;
   private readonly set?: Set<number>;
@@ -658,7 +659,7 @@ export function mergeNearPlots(plots: GridPlot[], width: number, gap: number, jo
 }
 
 /** One plot of several: their outlines, cells and scores together, the earliest seed. */
-function joinPlots(parts: GridPlot[]): GridPlot {
+export function joinPlots(parts: GridPlot[]): GridPlot {
   if (parts.length === 1) return parts[0];
   const ordered = [...parts].sort((a, b) => a.seed - b.seed);
   const partCells = ordered.flatMap((p) => p.partCells ?? [p.cellIndices]);
@@ -731,7 +732,7 @@ function joinToHosts(plots: GridPlot[], width: number, reach: number, maxGuests:
 }
 
 /** Chebyshev gap between two cell boxes (1 when adjacent, 0 when overlapping). */
-function boxGap(a: CellBox, b: CellBox): number {
+export function boxGap(a: CellBox, b: CellBox): number {
   return Math.max(0, a.x0 - b.x1, b.x0 - a.x1, a.y0 - b.y1, b.y0 - a.y1);
 }
 
