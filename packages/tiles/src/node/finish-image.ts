@@ -7,7 +7,8 @@ import type { PagedCells, PagedCellsOptions } from '../scan/paged-cells';
 import { cellToSourcePixel, footCellToSourcePixel, type ScanPlan } from '../scan/scan-plan';
 import { outlineRings, type InsideCells } from '../vector/outline-rings';
 import { simplifyRing } from '../vector/simplify-ring';
-import { partOutlines, traceCells, tracePlots, type GridPlot } from '../vector/trace-plots';
+import { partOutlines, traceCells, type GridPlot } from '../vector/trace-plots';
+import { tracePlotsStreamed } from '../vector/trace-stream';
 import type { ModelCard } from '../model/model-card';
 import { gridToGeoJson } from './grid-to-geojson';
 import { imageFingerprint } from './image-fingerprint';
@@ -110,10 +111,17 @@ interface FirstStage {
    * kept candidate's outline is drawn from them.
    */
   partsOf: Map<string, ArrayLike<number>[]>;
+  /** The seed cell of each candidate not yet ruled out, by id: bands come about top to bottom, candidates go out in seed order. */
+  seedOf: Map<string, number>;
 }
 
-/** The first stage's candidates: plots traced on the heatmap (their area measured in WGS 84), each with its heatmap cells. */
-async function traceCandidates(
+/**
+ * The first stage's candidates, a band of at most `bandSize` at a time (at least one band, perhaps empty): plots
+ * traced on the heatmap as tracing hands them on (`tracePlotsStreamed`: once no plot traced later can join them),
+ * their area measured in WGS 84, each with its heatmap cells and seed put in `held` (shared by every band). So a scan holds the candidates of the rows
+ * being traced and of one band, not the whole heatmap's: 6.4 Gpx of REAL forest traced 191 721 (bench/HISTORY.md).
+ */
+async function* candidateBands(
   path: string,
   src: GeoTiffSource,
   plan: ScanPlan,
@@ -121,10 +129,12 @@ async function traceCandidates(
   scores: PagedCells<Float32Array>,
   thresholds: Thresholds,
   labels: PagedCellsOptions,
-): Promise<FirstStage> {
+  bandSize: number,
+  { partsOf, seedOf }: Omit<FirstStage, 'candidates'>,
+): AsyncGenerator<FirstStage> {
   const cellM = plan.cellWork * card.gsd_m;
   const minCells = minCellsOf(plan, card, thresholds);
-  const plots: (GridPlot | undefined)[] = tracePlots(scores, plan.heatWidth, plan.heatHeight, {
+  const traced = tracePlotsStreamed(scores, plan.heatWidth, plan.heatHeight, {
     high: thresholds.high,
     low: thresholds.low,
     minCells,
@@ -138,34 +148,56 @@ async function traceCandidates(
   });
   const fingerprint = await imageFingerprint(path);
   const heatToLonLat = heatToLonLatOf(plan, src);
-  const first: FirstStage = { candidates: [], partsOf: new Map() };
-  for (let i = 0; i < plots.length; i++) {
-    const p = plots[i]!;
-    // Each plot let go once taken: the traced plots and their candidates are not all held at once.
-    plots[i] = undefined;
-    const parts = p.partCells ?? [p.cellIndices];
-    const geometry = outlineOf(parts, plan.heatWidth, minCells, heatToLonLat);
-    if (!geometry) continue;
-    const areaM2 = geodesicAreaM2(geometry);
-    if (areaM2 < thresholds.min_area_m2) continue;
-    const id = 'c' + createHash('sha256').update(`${fingerprint}|${card.name}|${card.version}|${p.seed}`).digest('hex').slice(0, 15);
-    first.candidates.push({
-      type: 'Feature',
-      geometry: OUTLINE_WAITING,
-      properties: {
-        id,
-        image: basename(path),
-        model: card.name,
-        model_version: card.version,
-        score_max: round(p.scoreMax, 4),
-        score_mean: round(p.scoreMean, 4),
-        area_m2: round(areaM2, 2),
-        unverified: true,
-      },
-    });
-    first.partsOf.set(id, parts);
+  const band: Candidate[] = [];
+  let bands = 0;
+  for (const plots of traced) {
+    for (const p of plots) {
+      const c = candidateOf(p, path, card, fingerprint, plan.heatWidth, minCells, heatToLonLat, thresholds.min_area_m2);
+      if (!c) continue;
+      band.push(c.candidate);
+      partsOf.set(c.candidate.properties.id, c.parts);
+      seedOf.set(c.candidate.properties.id, p.seed);
+    }
+    while (band.length >= bandSize) {
+      bands++;
+      yield { candidates: band.splice(0, bandSize), partsOf, seedOf };
+    }
   }
-  return first;
+  if (band.length || !bands) yield { candidates: band, partsOf, seedOf };
+}
+
+/** The candidate of a traced plot (its outline {@link OUTLINE_WAITING}) and its parts' cells, or undefined when under `min_area_m2`. */
+function candidateOf(
+  p: GridPlot,
+  path: string,
+  card: ModelCard,
+  fingerprint: string,
+  width: number,
+  minCells: number,
+  heatToLonLat: (x: number, y: number) => [number, number],
+  minAreaM2: number,
+): { candidate: Candidate; parts: ArrayLike<number>[] } | undefined {
+  const parts = p.partCells ?? [p.cellIndices];
+  const geometry = outlineOf(parts, width, minCells, heatToLonLat);
+  if (!geometry) return undefined;
+  const areaM2 = geodesicAreaM2(geometry);
+  if (areaM2 < minAreaM2) return undefined;
+  const id = 'c' + createHash('sha256').update(`${fingerprint}|${card.name}|${card.version}|${p.seed}`).digest('hex').slice(0, 15);
+  const candidate: Candidate = {
+    type: 'Feature',
+    geometry: OUTLINE_WAITING,
+    properties: {
+      id,
+      image: basename(path),
+      model: card.name,
+      model_version: card.version,
+      score_max: round(p.scoreMax, 4),
+      score_mean: round(p.scoreMean, 4),
+      area_m2: round(areaM2, 2),
+      unverified: true,
+    },
+  };
+  return { candidate, parts };
 }
 
 /** The smallest plot in heatmap cells (the card's `min_area_m2`): specks are dropped and holes filled under it. */
@@ -295,27 +327,24 @@ async function secondStage(
   return { candidates, report, chips };
 }
 
-/** First-stage candidates judged at a time, in the order traced (seed order: top to bottom). */
+/** First-stage candidates judged at a time, as tracing hands them on (about top to bottom). */
 const BAND_CANDIDATES = 4096;
 
 /**
- * The second stage (`judge`) over `first` a band of {@link BAND_CANDIDATES} candidates at a time. It takes `first`'s candidates
- * (leaving them empty) and lets each band's go once judged, with the cells of those ruled out (`partsOf`), so what
- * the stage holds shrinks as it goes instead of every candidate, its windows, parts and scores being held to the end.
- * A candidate is judged by its own windows alone, so bands change no verdict. On 1.6 Gpx of REAL forest the first
- * stage traces 48 297 candidates, none kept, and held whole they were most of the stage's memory (bench/HISTORY.md).
+ * The second stage (`judge`) over the first stage's `bands` ({@link candidateBands}, at most
+ * {@link BAND_CANDIDATES} candidates each) as they come, letting each band's go once judged, with the cells of those
+ * ruled out (`partsOf`): what the stage holds is a band, not every candidate, its windows, parts and scores. A
+ * candidate is judged by its own windows alone, so bands change no verdict. On 1.6 Gpx of REAL forest the first stage
+ * traces 48 297 candidates, none kept, and held whole they were most of the scan's memory (bench/HISTORY.md).
  */
 async function secondStageInBands(
-  first: FirstStage,
+  bands: AsyncIterable<FirstStage>,
   verify: VerifyOptions,
   judge: (band: FirstStage, verify: VerifyOptions) => Promise<SecondStageResult>,
 ): Promise<SecondStageResult> {
   const all: SecondStageResult = { candidates: [], report: { ran: !!verify.verifier.model, rejected: 0 }, chips: new Map() };
-  const waiting = first.candidates.splice(0);
-  const size = Math.max(1, verify.bandCandidates ?? BAND_CANDIDATES);
   let windowsBefore = 0;
-  do {
-    const band: FirstStage = { candidates: waiting.splice(0, size), partsOf: first.partsOf };
+  for await (const band of bands) {
     let windows = 0;
     const onProgress = (done: number, total: number) => {
       windows = total;
@@ -324,12 +353,21 @@ async function secondStageInBands(
     const judged = await judge(band, { ...verify, onProgress });
     windowsBefore += windows;
     const kept = new Set(judged.candidates.map((c) => c.properties.id));
-    for (const c of band.candidates) if (!kept.has(c.properties.id)) first.partsOf.delete(c.properties.id);
-    all.candidates.push(...judged.candidates);
+    for (const c of band.candidates) {
+      if (!kept.has(c.properties.id)) band.partsOf.delete(c.properties.id), band.seedOf.delete(c.properties.id);
+    }
+    for (const c of judged.candidates) all.candidates.push(c);
     for (const [id, chip] of judged.chips) all.chips.set(id, chip);
     all.report = mergedReports(all.report, judged.report);
-  } while (waiting.length);
+  }
   return all;
+}
+
+/** Every band's candidates, unjudged (no second stage). */
+async function allCandidates(bands: AsyncIterable<FirstStage>): Promise<Pick<SecondStageResult, 'candidates' | 'chips'>> {
+  const candidates: Candidate[] = [];
+  for await (const band of bands) for (const c of band.candidates) candidates.push(c);
+  return { candidates, chips: new Map() };
 }
 
 /** Two bands' second-stage reports as one. */
@@ -508,32 +546,37 @@ export async function finishImage(
   }
   const heatmap = withHeatmap?.(scores);
   heatmap?.catch(() => undefined); // its error is thrown where it is awaited
-  let first: Awaited<ReturnType<typeof traceCandidates>>;
-  try {
-    first = await traceCandidates(path, src, plan, card, scores, thresholds, acc.labelsStore());
-  } catch (e) {
-    await heatmap?.catch(() => undefined);
-    throw e;
-  }
   // The content digests hash the file and read 16 windows: begun now, they run while the second stage waits for its
-  // models' thread, not after it. Awaited (their error thrown) for the footprint's properties.
+  // models' thread. Awaited (their error thrown) for the footprint's properties.
   const digests = imageDigests(path, { src });
   digests.catch(() => undefined);
-  let candidates = first.candidates;
-  let chips = new Map<string, RgbRaster>();
-  // The second stage is begun before the footprint is traced, so the footprint (this thread's work alone) runs while
-  // the first windows are read and scored on other threads rather than after the last of them.
-  const second = verify && secondStageInBands(first, verify, (band, v) => secondStage(name, src, plan, card, scores, band, v, thresholds));
-  second?.catch(() => undefined); // its error is thrown where it is awaited
+  const held: Omit<FirstStage, 'candidates'> = { partsOf: new Map(), seedOf: new Map() };
+  const bandSize = verify?.bandCandidates ?? BAND_CANDIDATES;
+  const bands = candidateBands(path, src, plan, card, scores, thresholds, acc.labelsStore(), bandSize, held);
+  // Tracing and the second stage go band by band, begun before the footprint is traced, so the footprint (this
+  // thread's work alone) runs while windows are read and scored on other threads rather than after the last of them.
+  const second: Promise<Partial<SecondStageResult> & Pick<SecondStageResult, 'candidates' | 'chips'>> = verify
+    ? secondStageInBands(bands, verify, (band, v) => secondStage(name, src, plan, card, scores, band, v, thresholds))
+    : allCandidates(bands);
+  second.catch(() => undefined); // its error is thrown where it is awaited
   const { geometry, areaKm2, poorAreaKm2 } = await footprintBeside(Promise.allSettled([second, heatmap]), () => footprintOf(foot, plan, src));
+  let judged: Awaited<typeof second>;
   try {
-    if (second) ({ candidates, report: verifyReport, chips } = await second);
+    judged = await second;
   } catch (e) {
     await heatmap?.catch(() => undefined);
     throw e;
   }
   await heatmap;
-  candidates = withOutlines(candidates, first.partsOf, plan.heatWidth, minCellsOf(plan, card, thresholds), heatToLonLatOf(plan, src));
+  if (judged.report) verifyReport = judged.report;
+  const { chips } = judged;
+  const candidates = withOutlines(
+    judged.candidates.sort((a, b) => held.seedOf.get(a.properties.id)! - held.seedOf.get(b.properties.id)!),
+    held.partsOf,
+    plan.heatWidth,
+    minCellsOf(plan, card, thresholds),
+    heatToLonLatOf(plan, src),
+  );
   for (const c of candidates) {
     if (c.properties.unverified) c.properties.unverified_reason = unverifiedReason;
   }
