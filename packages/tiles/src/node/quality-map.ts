@@ -19,10 +19,12 @@ export interface QualitySummary {
 
 /**
  * The quality map of one image: each poor block as a polygon (WGS 84) with its reasons and measures, for the
- * operator's map layer (quality.geojson) and the re-fly list.
+ * operator's map layer (quality.geojson) and the re-fly list; in reading order (top to bottom, left to right), not
+ * the order threads finished their rows in, so the same image gives the same file.
  */
 export function poorBlockFeatures(image: string, blocks: PoorBlock[], plan: ScanPlan, src: GeoTiffSource): Feature<Polygonal, Record<string, unknown>>[] {
-  return blocks.map((b) => {
+  const ordered = [...blocks].sort((a, b) => a.box[1] - b.box[1] || a.box[0] - b.box[0]);
+  return ordered.map((b) => {
     const [x0, y0, x1, y1] = b.box;
     const corner = (x: number, y: number) => src.pixelToWgs84(Math.min(src.width, x * plan.fx), Math.min(src.height, y * plan.fy));
     const ring = [corner(x0, y0), corner(x1, y0), corner(x1, y1), corner(x0, y1), corner(x0, y0)];
