@@ -69,6 +69,24 @@ describe('tracePlotsStreamed', () => {
     expect(batches.flat().map(summary)).toEqual(tracePlots(s, w, h, o).map(summary));
   });
 
+  it('makes every group near a region flooded in the same look wait for its seed, not only the first', () => {
+    // Plots A and B far apart at the top; one region above low runs under both (a bar two rows below them) and down
+    // to its seed at row 70. The look after row 8 floods it for A; B, looked at next, meets cells already flooded.
+    const w = 40,
+      h = 80;
+    const s = new Float32Array(w * h).fill(0.1);
+    for (let x = 2; x < 7; x++) s[3 * w + x] = 0.9;
+    for (let x = 20; x < 25; x++) s[3 * w + x] = 0.9;
+    for (let x = 2; x < 25; x++) s[5 * w + x] = 0.5;
+    for (let y = 6; y < 70; y++) s[y * w + 12] = 0.5;
+    s[70 * w + 12] = 0.9;
+    const o = { high: 0.8, low: 0.4, minCells: 1, mergeGapCells: 2 };
+    const plots = streamed(s, w, h, o).flat();
+    expect(plots).toHaveLength(1);
+    expect(plots[0].partCells).toHaveLength(3);
+    expect(plots.map(summary)).toEqual(tracePlots(s, w, h, o).map(summary));
+  });
+
   it('is not held back by a region above low with no seed beside it', () => {
     // A plot at the top with a seedless region one cell from it, then 200 rows of nothing: handed on long before the end.
     const w = 30,
