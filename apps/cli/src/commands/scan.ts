@@ -17,7 +17,7 @@ const REASON_ZH: Record<string, string> = { blurred: '模糊', overexposed: '过
 
 const usage = `用法 Usage:
   tiandi scan <image.tif>... [--model models/<name>] [--out <dir>] [--threshold <p>]
-              [--workers <n>] [--crs "<EPSG:code | proj4>"] [--no-verify] [--no-prefilter]
+              [--workers <n>] [--crs "<EPSG:code | proj4>"] [--no-verify] [--no-prefilter] [--allow-unverified]
               [--workspace <file.gpkg>] [--json]
 
 扫描无人机正射影像，找出疑似罂粟地块。Scan drone orthophotos for candidate poppy plots.
@@ -28,6 +28,9 @@ const usage = `用法 Usage:
   --crs        坐标系 CRS for files whose GeoTIFF keys lack a known EPSG code
   --no-verify  不复核 skip the model's second stage (its verifier), to see what the first stage alone finds
   --no-prefilter 不初筛 send every candidate to the verifier, not only those its cheaper prefilter passes (slower; the prefilter can miss a few plots under 4 m²)
+  --allow-unverified 允许未复核 also scan imagery coarser than the verifier can judge (above 12.5 cm for the default model),
+               keeping its candidates marked unverified, each owed a ground visit; without it such a file is not scanned
+               and is named with the reason (exit 2), the other files are
   --workspace  工作区 also record the images, footprints and candidates in this workspace (as 'tiandi scans import')
   --actor      审计记录的操作人 who the audit log names (default $TIANDI_ACTOR or cli:<login>)
   --json       打印 summary.json instead of a progress bar and text
@@ -68,6 +71,7 @@ interface ScanFlags {
   actor?: string;
   'no-verify'?: boolean;
   'no-prefilter'?: boolean;
+  'allow-unverified'?: boolean;
 }
 
 /** The checked options: everything is validated before the scan, so an hour of scanning is not lost to a typo. */
@@ -105,6 +109,7 @@ async function runScan(argv: string[], io: Io): Promise<number> {
       verify: !v['no-verify'],
       ...(quality !== undefined ? { quality } : {}),
       prefilter: !v['no-prefilter'],
+      allowUnverified: v['allow-unverified'] === true,
       signal: io.signal,
       onProgress: progress.onProgress,
     });
@@ -143,6 +148,7 @@ function parseScanArgs(argv: string[], io: Io): { v: ScanFlags; images: string[]
         actor: { type: 'string' },
         'no-verify': { type: 'boolean' },
         'no-prefilter': { type: 'boolean' },
+        'allow-unverified': { type: 'boolean' },
       },
     });
   } catch (err) {

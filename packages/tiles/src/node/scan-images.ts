@@ -37,7 +37,7 @@ import { OnnxThread } from './onnx-thread';
 import { widenSecondStage, windowTensorsBundle } from './model-pool';
 import { dropEarlyOnnxThread, startOnnxThreadEarly } from './onnx-thread-early';
 import { scanWorkerBundle } from './worker-bundle';
-import { loadVerifier, mapConcurrent, type Verifier, type VerifierWindow } from './verify-candidates';
+import { coarseRefusal, loadVerifier, mapConcurrent, type Verifier, type VerifierWindow } from './verify-candidates';
 import { removeOrphanLevels } from '../read/reduced-level';
 import { decodesOffThread, preloadJpegDecoder, requireSharp } from '../read/codecs';
 import { readFirstWindow, runFirstStage, type EarlyWindow } from './first-stage';
@@ -85,6 +85,12 @@ export interface ScanImagesOptions {
   signal?: AbortSignal;
   /** Run the model's verifier (second stage), when its card has one (default true). */
   verify?: boolean;
+  /**
+   * Scan imagery coarser than the verifier can judge (its card's `max_gsd_m`), keeping the first stage's candidates
+   * marked unverified (default false: such an image fails with `TIANDI_E_GSD_TOO_COARSE`, the others are scanned).
+   * Without a second stage (`verify: false`, a one-stage model) every candidate is unverified anyway.
+   */
+  allowUnverified?: boolean;
   /** Run the verifier's prefilter, when its card has one (default true); false sends every candidate to the verifier. */
   prefilter?: boolean;
   /** Called with every window the verifier looks at (also when `verify` is false): for training chips. */
@@ -213,8 +219,16 @@ interface OpenedImage {
   plan: ScanPlan;
 }
 
-/** Opens every image first: bad files are reported at once and the total work is known for progress. */
-async function openImages(images: string[], card: ModelCard, options: ScanImagesOptions): Promise<{ opened: OpenedImage[]; failed: ScanFailure[] }> {
+/**
+ * Opens every image first: bad files are reported at once and the total work is known for progress. `refuse` says
+ * why an opened image is not to be scanned (imagery its verifier cannot judge), if it is not.
+ */
+async function openImages(
+  images: string[],
+  card: ModelCard,
+  options: ScanImagesOptions,
+  refuse?: (gsdM: { x: number; y: number }) => string | undefined,
+): Promise<{ opened: OpenedImage[]; failed: ScanFailure[] }> {
   const opened: OpenedImage[] = [];
   const failed: ScanFailure[] = [];
   for (const path of images) {
@@ -222,6 +236,8 @@ async function openImages(images: string[], card: ModelCard, options: ScanImages
       const src = await openGeoTiffSource(path, { crs: options.crs, signal: options.signal, cacheBytes: 16 << 20 });
       try {
         const plan = scanPlan(src.width, src.height, src.gsdM, card, path);
+        const refusal = refuse?.(src.gsdM);
+        if (refusal) throw new TilesError('TIANDI_E_GSD_TOO_COARSE', refusal, path);
         if (options.quality !== false) plan.quality = { ...DEFAULT_QUALITY, ...(options.quality ?? {}) };
         src.setCacheBytes(cacheBytesFor(src, plan));
         opened.push({ path, src, plan });
@@ -235,6 +251,16 @@ async function openImages(images: string[], card: ModelCard, options: ScanImages
     }
   }
   return { opened, failed };
+}
+
+/**
+ * What refuses imagery the model's verifier cannot judge ({@link coarseRefusal}), when it will run and the scan was
+ * not told to keep such candidates unverified. Only the verifier's card is read here; its model loads later.
+ */
+async function coarseImagery(modelDir: string, card: ModelCard, options: ScanImagesOptions) {
+  if (options.allowUnverified || options.verify === false || !card.verifier) return undefined;
+  const v = await loadVerifier(modelDir, card, { cardOnly: true, prefilter: false, signal: options.signal });
+  return v && ((gsdM: { x: number; y: number }) => coarseRefusal(v, gsdM));
 }
 
 /** The card's thresholds, or `threshold` as the seed threshold with `low` keeping its ratio to `high`. */
@@ -709,7 +735,7 @@ async function cardAndImages(images: string[], modelDir: string, options: ScanIm
   startOnnxThreadEarly();
   try {
     const card = await loadModelCard(modelDir, options.signal);
-    return { card, ...(await openImages(images, card, options)) };
+    return { card, ...(await openImages(images, card, options, await coarseImagery(modelDir, card, options))) };
   } catch (err) {
     await dropEarlyOnnxThread();
     throw err;

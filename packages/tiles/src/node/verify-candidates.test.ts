@@ -1,5 +1,5 @@
 import { beforeAll, describe, expect, it } from 'vitest';
-import { cpSync, mkdirSync, mkdtempSync, readFileSync, writeFileSync } from 'node:fs';
+import { cpSync, existsSync, mkdirSync, mkdtempSync, readFileSync, writeFileSync } from 'node:fs';
 import { tmpdir } from 'node:os';
 import { dirname, join } from 'node:path';
 import { fileURLToPath } from 'node:url';
@@ -257,12 +257,31 @@ describe('the verifier (second stage)', () => {
     for (const { properties: p } of readJson(join(out, 'candidates.geojson')).features) expect(p.p_poppy).toBeCloseTo(p.score_verify / 2, 2);
   });
 
-  it('does not judge imagery coarser than its limit: keeps every candidate, marked unverified, and says why', async () => {
+  it('refuses imagery coarser than its limit by default: the file is named with the reason and the way out, nothing is written', async () => {
+    const d = twoStage('fine-verifier-refused', { threshold: 1 });
+    const vc = readJson(join(d, 'verifier/model.json'));
+    writeFileSync(join(d, 'verifier/model.json'), JSON.stringify({ ...vc, gsd_m: 0.01 }));
+    const out = join(dir, 'coarse-refused');
+    const s = await scanImages({ images: [fx.files.base], modelDir: d, outDir: out, workers: 0 });
+    expect(s.failed).toEqual([
+      {
+        image: fx.files.base,
+        code: 'TIANDI_E_GSD_TOO_COARSE',
+        message: expect.stringMatching(/coarser than the verifier can judge \(≤ 0\.025 m\), so it was not scanned: fly lower, or scan with --allow-unverified/),
+      },
+    ]);
+    expect(s.candidates).toBe(0);
+    expect(existsSync(out)).toBe(false);
+    // Without a second stage every candidate is unverified anyway: nothing to refuse.
+    expect((await scanImages({ images: [fx.files.base], modelDir: d, outDir: join(dir, 'coarse-no-verify'), workers: 0, verify: false })).failed).toEqual([]);
+  });
+
+  it('with allowUnverified, does not judge imagery coarser than its limit: keeps every candidate, marked unverified, and says why', async () => {
     const d = twoStage('fine-verifier', { threshold: 1 });
     const vc = readJson(join(d, 'verifier/model.json'));
     writeFileSync(join(d, 'verifier/model.json'), JSON.stringify({ ...vc, gsd_m: 0.01 }));
     const out = join(dir, 'coarse');
-    const s = await scanImages({ images: [fx.files.base], modelDir: d, outDir: out, workers: 0 });
+    const s = await scanImages({ images: [fx.files.base], modelDir: d, outDir: out, workers: 0, allowUnverified: true });
     expect(s.candidates).toBe(2);
     expect(s.candidates_unverified).toBe(2);
     expect(s.verifier).toMatchObject({
@@ -296,7 +315,8 @@ describe('the verifier (second stage)', () => {
       images_verified: 1,
     });
     const narrow = twoStage('narrow', { threshold: 0, max_gsd_m: gsd / 1.5 });
-    expect((await scanImages({ images: [fx.files.base], modelDir: narrow, outDir: join(dir, 'narrow'), workers: 0 })).verifier).toMatchObject({
+    const scanNarrow = { images: [fx.files.base], modelDir: narrow, outDir: join(dir, 'narrow'), workers: 0, allowUnverified: true };
+    expect((await scanImages(scanNarrow)).verifier).toMatchObject({
       images_verified: 0,
     });
   });

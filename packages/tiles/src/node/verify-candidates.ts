@@ -32,15 +32,31 @@ export const DEFAULT_MAX_GSD_FACTOR = 2.5;
 /** Slack on the verifier's GSD limit, the same as the first stage's (see scan-plan). */
 export { GSD_LIMIT_SLACK };
 
+/** The coarsest imagery (m) the verifier judges: its card's `max_gsd_m`, else {@link DEFAULT_MAX_GSD_FACTOR} × its GSD. */
+export function verifierLimitM(v: Pick<Verifier, 'card' | 'maxGsdM'>): number {
+  return v.maxGsdM ?? DEFAULT_MAX_GSD_FACTOR * v.card.gsd_m;
+}
+
 /**
  * Why the verifier cannot judge imagery of this GSD (m; the coarser axis), or undefined when it can.
  * Imagery between its own GSD and its limit is resampled to its GSD window by window.
  */
-export function verifierCannotJudge(v: Verifier, gsdM: { x: number; y: number }): string | undefined {
-  const limit = v.maxGsdM ?? DEFAULT_MAX_GSD_FACTOR * v.card.gsd_m;
+export function verifierCannotJudge(v: Pick<Verifier, 'card' | 'maxGsdM'>, gsdM: { x: number; y: number }): string | undefined {
+  const limit = verifierLimitM(v);
   const coarse = Math.max(gsdM.x, gsdM.y);
   if (coarse <= limit * GSD_LIMIT_SLACK) return undefined;
   return `影像 ${coarse.toFixed(3)} m 过粗，复核模型无法判断 imagery at ${coarse.toFixed(3)} m is coarser than the verifier can judge (≤ ${limit} m): its candidates are kept unverified; fly lower to verify them`;
+}
+
+/**
+ * Why a scan refuses imagery its verifier cannot judge (unless told to keep such candidates unverified), or undefined.
+ * The first stage alone flags hundreds to thousands of places a km² of real imagery: a scan that hands them all on
+ * as targets sends teams where nothing grows, so by default the image is not scanned and the operator is told why.
+ */
+export function coarseRefusal(v: Pick<Verifier, 'card' | 'maxGsdM'>, gsdM: { x: number; y: number }): string | undefined {
+  if (!verifierCannotJudge(v, gsdM)) return undefined;
+  const coarse = Math.max(gsdM.x, gsdM.y).toFixed(3);
+  return `影像 ${coarse} m 过粗，复核模型无法判断，未扫描 imagery at ${coarse} m is coarser than the verifier can judge (≤ ${verifierLimitM(v)} m), so it was not scanned: fly lower, or scan with --allow-unverified to keep the first stage's candidates, marked unverified (each then owed a ground visit)`;
 }
 
 /** The calibrated probability of poppy for a best window score: linear between the calibration's points, clamped at its ends. */
