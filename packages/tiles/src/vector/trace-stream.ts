@@ -72,10 +72,12 @@ export function* tracePlotsStreamed(grid: Float32Array | PagedCells<Float32Array
  */
 class OpenGroups {
   private readonly reach: number;
-  private readonly plots: (GridPlot | undefined)[] = [];
-  /** Each plot's box while its group is open (then undefined, as its plot). */
-  private readonly boxes: (CellBox | undefined)[] = [];
-  private readonly parent: number[] = [];
+  /**
+   * The plots of open groups by number (in the order traced), each with its box and its parent in the union-find;
+   * a group's plots leave when it is handed on, so this holds the open groups' plots, not every plot traced.
+   */
+  private readonly open = new Map<number, { plot: GridPlot; box: CellBox; parent: number }>();
+  private traced = 0;
   /** Per group (by root): its plots, lowest row, and the scan position before which it is not looked at again. */
   private readonly members = new Map<number, number[]>();
   private readonly bottom = new Map<number, number>();
@@ -102,17 +104,15 @@ class OpenGroups {
   }
 
   add(plot: GridPlot): void {
-    const i = this.plots.length;
+    const i = this.traced++;
     const box = cellBox(plot.cellIndices, this.width);
-    this.plots.push(plot);
-    this.boxes.push(box);
-    this.parent.push(i);
+    this.open.set(i, { plot, box, parent: i });
     this.members.set(i, [i]);
     this.bottom.set(i, box.y1);
     if (!this.reach) return;
     for (const j of this.near(box)) {
-      if (this.root(i) === this.root(j) || boxGap(box, this.boxes[j]!) > this.reach) continue;
-      const [small, big] = plot.cellIndices.length <= this.plots[j]!.cellIndices.length ? [i, j] : [j, i];
+      if (this.root(i) === this.root(j) || boxGap(box, this.at(j).box) > this.reach) continue;
+      const [small, big] = plot.cellIndices.length <= this.at(j).plot.cellIndices.length ? [i, j] : [j, i];
       if (this.maskOf(big).within(this.edgeOf(small), this.reach)) this.union(i, j);
     }
     for (const k of this.bucketsOf(box, 0)) {
@@ -143,10 +143,9 @@ class OpenGroups {
 
   private take(r: number): GridPlot {
     const ids = this.members.get(r)!;
-    const parts = ids.map((m) => this.plots[m]!);
+    const parts = ids.map((m) => this.at(m).plot);
     for (const m of ids) {
-      this.plots[m] = undefined;
-      this.boxes[m] = undefined;
+      this.open.delete(m);
       this.masks.delete(m);
       this.edges.delete(m);
     }
@@ -166,12 +165,12 @@ class OpenGroups {
   private settled(r: number): boolean {
     const { width, height, reach } = this;
     for (const m of this.members.get(r)!) {
-      const b = this.boxes[m]!;
+      const b = this.at(m).box;
       const x0 = Math.max(0, b.x0 - reach),
         y0 = Math.max(0, b.y0 - reach),
         x1 = Math.min(width - 1, b.x1 + reach),
         y1 = Math.min(height - 1, b.y1 + reach);
-      const compact = (x1 - x0 + 1) * (y1 - y0 + 1) <= 16 * (this.plots[m]!.cellIndices.length + 64);
+      const compact = (x1 - x0 + 1) * (y1 - y0 + 1) <= 16 * (this.at(m).plot.cellIndices.length + 64);
       if (compact ? this.waitsForBox(r, x0, y0, x1, y1) : this.waitsForEdges(r, m)) return false;
     }
     return true;
@@ -281,7 +280,7 @@ class OpenGroups {
       if (!b) continue;
       // Plots already handed on leave their buckets here, when next looked through.
       let w = 0;
-      for (const j of b) if (this.plots[j]) (b[w++] = j), out.add(j);
+      for (const j of b) if (this.open.has(j)) (b[w++] = j), out.add(j);
       if (w) b.length = w;
       else this.buckets.delete(k);
     }
@@ -296,7 +295,7 @@ class OpenGroups {
   }
 
   private root(i: number): number {
-    while (this.parent[i] !== i) i = this.parent[i] = this.parent[this.parent[i]];
+    for (let o = this.at(i); o.parent !== i; o = this.at(i)) i = o.parent = this.at(o.parent).parent;
     return i;
   }
 
@@ -306,7 +305,7 @@ class OpenGroups {
       rb = this.root(b);
     if (ra === rb) return;
     if (this.members.get(ra)!.length < this.members.get(rb)!.length) [ra, rb] = [rb, ra];
-    this.parent[rb] = ra;
+    this.at(rb).parent = ra;
     const into = this.members.get(ra)!;
     for (const m of this.members.get(rb)!) into.push(m);
     this.bottom.set(ra, Math.max(this.bottom.get(ra)!, this.bottom.get(rb)!));
@@ -316,11 +315,15 @@ class OpenGroups {
     this.waitUntil.delete(rb);
   }
 
+  private at(i: number): { plot: GridPlot; box: CellBox; parent: number } {
+    return this.open.get(i)!;
+  }
+
   private maskOf(i: number): CellMask {
-    return this.masks.get(i) ?? this.masks.set(i, new CellMask(this.plots[i]!.cellIndices, this.width)).get(i)!;
+    return this.masks.get(i) ?? this.masks.set(i, new CellMask(this.at(i).plot.cellIndices, this.width)).get(i)!;
   }
 
   private edgeOf(i: number): Int32Array {
-    return this.edges.get(i) ?? this.edges.set(i, this.maskOf(i).edgeCells(this.plots[i]!.cellIndices)).get(i)!;
+    return this.edges.get(i) ?? this.edges.set(i, this.maskOf(i).edgeCells(this.at(i).plot.cellIndices)).get(i)!;
   }
 }
