@@ -82,40 +82,51 @@ export function pagedCopy(a: Float32Array, width: number, height: number): Paged
   return g;
 }
 
-/**
- * Looks for seeds row by row, reading the scores a page row at a time (the page array, not a look-up a cell: this
- * loop visits every cell of the heatmap while the rest of the scan waits), and traces each unlabelled seed's plot.
- */
+/** Traces every unlabelled seed's plot, row by row (see {@link traceRow}). */
 function traceAll(scores: PagedCells<Float32Array>, width: number, height: number, label: PagedCells<Uint8Array>, o: Tracing): GridPlot[] {
   const plots: GridPlot[] = [];
-  const edge = scores.pageEdge;
-  const high = o.high;
-  for (let y = 0; y < height; y++) {
-    const row = (y & (edge - 1)) * edge;
-    for (let px = 0; px < scores.pagesAcross; px++) {
-      const x0 = px * edge;
-      const n = Math.min(edge, width - x0);
-      let page = scores.page(px, (y / edge) | 0);
-      for (let lx = 0; lx < n; lx++) {
-        // The score first: most cells are under the seed threshold, and a paged label costs a page lookup a cell.
-        if (!(page[row + lx] >= high) || label.at(x0 + lx, y) !== 0) continue;
-        const s = y * width + x0 + lx;
-        if (bounded(o)) for (const p of traceBounded(scores, width, height, label, s, o)) plots.push(p);
-        else {
-          const plot = tracePlot(scores, width, height, label, s, o);
-          if (plot) plots.push(plot);
-        }
-        // Tracing read other pages: this one may have left memory and its array been reused.
-        page = scores.page(px, (y / edge) | 0);
-      }
-    }
-  }
+  const take = (p: GridPlot) => void plots.push(p);
+  for (let y = 0; y < height; y++) traceRow(scores, width, height, label, y, o, take);
   return plots;
 }
 
-/** The plot grown from seed `s`, or undefined when it is a speck; its cells are labelled finished either way. */
-/** @internal shared with trace-stream.ts */
-export function tracePlot(
+/**
+ * Looks for seeds in row `y`, reading the scores a page row at a time (the page array, not a look-up a cell: this
+ * loop visits every cell of the heatmap while the rest of the scan waits), traces each unlabelled seed's plot and
+ * hands it to `take`, in seed order. Shared by whole and streamed tracing (trace-stream.ts).
+ */
+export function traceRow(
+  scores: PagedCells<Float32Array>,
+  width: number,
+  height: number,
+  label: PagedCells<Uint8Array>,
+  y: number,
+  o: Tracing,
+  take: (p: GridPlot) => void,
+): void {
+  const edge = scores.pageEdge;
+  const high = o.high;
+  const row = (y & (edge - 1)) * edge;
+  for (let px = 0; px < scores.pagesAcross; px++) {
+    const x0 = px * edge;
+    const n = Math.min(edge, width - x0);
+    let page = scores.page(px, (y / edge) | 0);
+    for (let lx = 0; lx < n; lx++) {
+      // The score first: most cells are under the seed threshold, and a paged label costs a page lookup a cell.
+      if (!(page[row + lx] >= high) || label.at(x0 + lx, y) !== 0) continue;
+      const s = y * width + x0 + lx;
+      if (bounded(o)) for (const p of traceBounded(scores, width, height, label, s, o)) take(p);
+      else {
+        const plot = tracePlot(scores, width, height, label, s, o);
+        if (plot) take(plot);
+      }
+      // Tracing read other pages: this one may have left memory and its array been reused.
+      page = scores.page(px, (y / edge) | 0);
+    }
+  }
+}
+
+function tracePlot(
   scores: PagedCells<Float32Array>,
   width: number,
   height: number,

@@ -7,7 +7,7 @@ import {
   cellBox,
   joinPlots,
   pagedCopy,
-  tracePlot,
+  traceRow,
   tracePlots,
   type CellBox,
   type GridPlot,
@@ -40,20 +40,9 @@ export function* tracePlotsStreamed(grid: Float32Array | PagedCells<Float32Array
   try {
     const groups = new OpenGroups(scores, label, width, height, o);
     const t: Tracing = { ...o, slab: new CellSlab() };
-    const edge = scores.pageEdge;
+    const take = (p: GridPlot) => groups.add(p);
     for (let y = 0; y < height; y++) {
-      const row = (y & (edge - 1)) * edge;
-      for (let px = 0; px < scores.pagesAcross; px++) {
-        const x0 = px * edge;
-        const n = Math.min(edge, width - x0);
-        let page = scores.page(px, (y / edge) | 0);
-        for (let lx = 0; lx < n; lx++) {
-          if (!(page[row + lx] >= o.high) || label.at(x0 + lx, y) !== 0) continue;
-          const plot = tracePlot(scores, width, height, label, y * width + x0 + lx, t);
-          if (plot) groups.add(plot);
-          page = scores.page(px, (y / edge) | 0);
-        }
-      }
+      traceRow(scores, width, height, label, y, t, take);
       if ((y + 1) % CHECK_ROWS === 0) {
         const final = groups.takeFinal(y + 1);
         if (final.length) yield final;
