@@ -364,7 +364,7 @@ async function secondStageInBands(
 }
 
 /** Every band's candidates, unjudged (no second stage). */
-async function allCandidates(bands: AsyncIterable<FirstStage>): Promise<Pick<SecondStageResult, 'candidates' | 'chips'>> {
+async function allCandidates(bands: AsyncIterable<FirstStage>): Promise<Partial<SecondStageResult> & Pick<SecondStageResult, 'candidates' | 'chips'>> {
   const candidates: Candidate[] = [];
   for await (const band of bands) for (const c of band.candidates) candidates.push(c);
   return { candidates, chips: new Map() };
@@ -551,11 +551,10 @@ export async function finishImage(
   const digests = imageDigests(path, { src });
   digests.catch(() => undefined);
   const held: Omit<FirstStage, 'candidates'> = { partsOf: new Map(), seedOf: new Map() };
-  const bandSize = verify?.bandCandidates ?? BAND_CANDIDATES;
-  const bands = candidateBands(path, src, plan, card, scores, thresholds, acc.labelsStore(), bandSize, held);
+  const bands = candidateBands(path, src, plan, card, scores, thresholds, acc.labelsStore(), verify?.bandCandidates ?? BAND_CANDIDATES, held);
   // Tracing and the second stage go band by band, begun before the footprint is traced, so the footprint (this
   // thread's work alone) runs while windows are read and scored on other threads rather than after the last of them.
-  const second: Promise<Partial<SecondStageResult> & Pick<SecondStageResult, 'candidates' | 'chips'>> = verify
+  const second = verify
     ? secondStageInBands(bands, verify, (band, v) => secondStage(name, src, plan, card, scores, band, v, thresholds))
     : allCandidates(bands);
   second.catch(() => undefined); // its error is thrown where it is awaited
@@ -570,13 +569,8 @@ export async function finishImage(
   await heatmap;
   if (judged.report) verifyReport = judged.report;
   const { chips } = judged;
-  const candidates = withOutlines(
-    judged.candidates.sort((a, b) => held.seedOf.get(a.properties.id)! - held.seedOf.get(b.properties.id)!),
-    held.partsOf,
-    plan.heatWidth,
-    minCellsOf(plan, card, thresholds),
-    heatToLonLatOf(plan, src),
-  );
+  const inSeedOrder = judged.candidates.sort((a, b) => held.seedOf.get(a.properties.id)! - held.seedOf.get(b.properties.id)!);
+  const candidates = withOutlines(inSeedOrder, held.partsOf, plan.heatWidth, minCellsOf(plan, card, thresholds), heatToLonLatOf(plan, src));
   for (const c of candidates) {
     if (c.properties.unverified) c.properties.unverified_reason = unverifiedReason;
   }
