@@ -1,6 +1,6 @@
 import { closeSync, openSync, readSync, rmSync, writeSync } from 'node:fs';
 
-type CellArray = Float32Array | Uint16Array | Uint8Array;
+type CellArray = Float32Array | Uint32Array | Uint16Array | Uint8Array;
 type CellArrayClass<T extends CellArray> = { new (n: number): T; readonly BYTES_PER_ELEMENT: number };
 
 /** Where a paged grid's pages go when they leave memory, and how much memory they may take. */

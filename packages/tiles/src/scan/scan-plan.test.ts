@@ -1,7 +1,7 @@
 import { describe, expect, it } from 'vitest';
 import { parseModelCard } from '../model/model-card';
 import { scanPlan, cellToSourcePixel } from './scan-plan';
-import { HeatmapAccumulator } from './heatmap-accumulator';
+import { HeatmapAccumulator, sumUnitBits } from './heatmap-accumulator';
 
 const base = {
   name: 't',
@@ -73,5 +73,44 @@ describe('HeatmapAccumulator', () => {
     expect(s[6]).toBeGreaterThan(0.2);
     expect(s[6]).toBeLessThan(0.8);
     expect(Number.isNaN(s[8 * p.heatWidth])).toBe(true);
+  });
+
+  it('gives the same heatmap, bit for bit, whatever order the tiles come in (threads finish rows in any order)', () => {
+    const p = scanPlan(1200, 1000, { x: 0.05, y: 0.05 }, seg);
+    let seed = 7;
+    const rand = () => (seed = (seed * 1103515245 + 12345) & 0x7fffffff) / 0x7fffffff;
+    // Scores as a sigmoid gives them: from near 0 to near 1, float32.
+    const tiles = Array.from({ length: p.tilesAcross * p.tilesDown }, (_, i) => ({
+      tx: i % p.tilesAcross,
+      ty: Math.floor(i / p.tilesAcross),
+      scores: Float32Array.from({ length: 64 }, () => rand() ** 3),
+    }));
+    const heat = (order: typeof tiles) => {
+      const acc = new HeatmapAccumulator(p);
+      for (const t of order) acc.addTile(t.tx, t.ty, t.scores);
+      acc.setValidRows(0, p.heatHeight, new Uint8Array(p.heatHeight * p.heatWidth).fill(1));
+      return acc.scores();
+    };
+    const inOrder = heat(tiles);
+    const shuffled = [...tiles].sort(() => rand() - 0.5);
+    expect(Buffer.from(heat(shuffled).buffer).equals(Buffer.from(inOrder.buffer))).toBe(true);
+    expect(Buffer.from(heat([...tiles].reverse()).buffer).equals(Buffer.from(inOrder.buffer))).toBe(true);
+  });
+
+  it('keeps whole-number sums under 2^32 however many tiles overlap a cell: fewer unit bits when more overlap', () => {
+    expect(sumUnitBits(scanPlan(600, 400, { x: 0.05, y: 0.05 }, seg))).toBe(24);
+    expect(sumUnitBits(scanPlan(600, 400, { x: 0.05, y: 0.05 }, cls))).toBe(24);
+    // 32-cell tiles every 8 cells: a cell under 16 tiles, each weighing up to 31.
+    const dense = parseModelCard({ ...base, output: { ...base.output, stride: 2 }, tile_stride: 16 });
+    const p = scanPlan(600, 400, { x: 0.05, y: 0.05 }, dense);
+    const bits = sumUnitBits(p);
+    expect(bits).toBeLessThan(24);
+    const acc = new HeatmapAccumulator(p);
+    const ones = new Float32Array(p.outCells * p.outCells).fill(1);
+    for (let ty = 0; ty < p.tilesDown; ty++) for (let tx = 0; tx < p.tilesAcross; tx++) acc.addTile(tx, ty, ones);
+    acc.setValidRows(0, p.heatHeight, new Uint8Array(p.heatHeight * p.heatWidth).fill(1));
+    // Every covered cell scored 1 by every tile over it: 1 after blending, had any sum wrapped round it would not be.
+    const s = acc.scores();
+    expect(s[10 * p.heatWidth + 10]).toBe(1);
   });
 });
