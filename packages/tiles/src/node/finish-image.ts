@@ -106,19 +106,22 @@ const OUTLINE_WAITING: Polygonal = Object.freeze({ type: 'MultiPolygon', coordin
 /** What the first stage found: candidates (their outlines {@link OUTLINE_WAITING}) and each one's heatmap cells part by part. */
 interface FirstStage {
   candidates: Candidate[];
-  /**
-   * Every part's cells of each candidate not yet ruled out, by id: the verifier's windows are placed on them, and a
-   * kept candidate's outline is drawn from them.
-   */
-  partsOf: Map<string, ArrayLike<number>[]>;
-  /** The seed cell of each candidate not yet ruled out, by id: bands come about top to bottom, candidates go out in seed order. */
-  seedOf: Map<string, number>;
+  /** The traced plot of each candidate not yet ruled out, by id (one map, shared by every band). */
+  plots: Map<string, TracedPlot>;
+}
+
+/** What the scan holds of a candidate's traced plot until it is ruled out, or until its outline is drawn if kept. */
+interface TracedPlot {
+  /** Every part's cells: the verifier's windows are placed on them, and a kept candidate's outline is drawn from them. */
+  parts: ArrayLike<number>[];
+  /** Its seed cell: bands come about top to bottom, candidates go out in seed order. */
+  seed: number;
 }
 
 /**
  * The first stage's candidates, a band of at most `bandSize` at a time (at least one band, perhaps empty): plots
  * traced on the heatmap as tracing hands them on (`tracePlotsStreamed`: once no plot traced later can join them),
- * their area measured in WGS 84, each with its heatmap cells and seed put in `held` (shared by every band). So a scan holds the candidates of the rows
+ * their area measured in WGS 84, each with its heatmap cells and seed put in `plots` (shared by every band). So a scan holds the candidates of the rows
  * being traced and of one band, not the whole heatmap's: 6.4 Gpx of REAL forest traced 191 721 (bench/HISTORY.md).
  */
 async function* candidateBands(
@@ -130,7 +133,7 @@ async function* candidateBands(
   thresholds: Thresholds,
   labels: PagedCellsOptions,
   bandSize: number,
-  { partsOf, seedOf }: Omit<FirstStage, 'candidates'>,
+  plots: FirstStage['plots'],
 ): AsyncGenerator<FirstStage> {
   const cellM = plan.cellWork * card.gsd_m;
   const minCells = minCellsOf(plan, card, thresholds);
@@ -150,20 +153,19 @@ async function* candidateBands(
   const heatToLonLat = heatToLonLatOf(plan, src);
   const band: Candidate[] = [];
   let bands = 0;
-  for (const plots of traced) {
-    for (const p of plots) {
+  for (const batch of traced) {
+    for (const p of batch) {
       const c = candidateOf(p, path, card, fingerprint, plan.heatWidth, minCells, heatToLonLat, thresholds.min_area_m2);
       if (!c) continue;
       band.push(c.candidate);
-      partsOf.set(c.candidate.properties.id, c.parts);
-      seedOf.set(c.candidate.properties.id, p.seed);
+      plots.set(c.candidate.properties.id, { parts: c.parts, seed: p.seed });
     }
     while (band.length >= bandSize) {
       bands++;
-      yield { candidates: band.splice(0, bandSize), partsOf, seedOf };
+      yield { candidates: band.splice(0, bandSize), plots };
     }
   }
-  if (band.length || !bands) yield { candidates: band, partsOf, seedOf };
+  if (band.length || !bands) yield { candidates: band, plots };
 }
 
 /** The candidate of a traced plot (its outline {@link OUTLINE_WAITING}) and its parts' cells, or undefined when under `min_area_m2`. */
@@ -219,17 +221,17 @@ function outlineOf(
   );
 }
 
-/** The candidates with their traced outlines in WGS 84 where they still wait for them (drawn from `partsOf`, as tracing would). */
+/** The candidates with their traced outlines in WGS 84 where they still wait for them (drawn from their plots' parts, as tracing would). */
 function withOutlines(
   candidates: Candidate[],
-  partsOf: Map<string, ArrayLike<number>[]>,
+  plots: FirstStage['plots'],
   width: number,
   minCells: number,
   heatToLonLat: (x: number, y: number) => [number, number],
 ): Candidate[] {
   return candidates.map((c) => {
     if (c.geometry !== OUTLINE_WAITING) return c;
-    const parts = partsOf.get(c.properties.id);
+    const parts = plots.get(c.properties.id)?.parts;
     const geometry = parts && outlineOf(parts, width, minCells, heatToLonLat);
     if (!geometry) throw new Error(`internal: candidate ${c.properties.id} lost its outline`);
     return { ...c, geometry };
@@ -261,7 +263,7 @@ async function secondStage(
 ): Promise<SecondStageResult> {
   let candidates = first.candidates;
   /** Each remaining candidate's parts shown to the stage (the prefilter's rejected parts are not shown to the verifier). */
-  let cellsOf = candidates.map((c) => first.partsOf.get(c.properties.id)!);
+  let cellsOf = candidates.map((c) => first.plots.get(c.properties.id)!.parts);
   /** Every part's cells of each remaining candidate. */
   let allCells = cellsOf;
   let verdict: Verdict | undefined;
@@ -333,7 +335,7 @@ const BAND_CANDIDATES = 4096;
 /**
  * The second stage (`judge`) over the first stage's `bands` ({@link candidateBands}, at most
  * {@link BAND_CANDIDATES} candidates each) as they come, letting each band's go once judged, with the cells of those
- * ruled out (`partsOf`): what the stage holds is a band, not every candidate, its windows, parts and scores. A
+ * ruled out (`plots`): what the stage holds is a band, not every candidate, its windows, parts and scores. A
  * candidate is judged by its own windows alone, so bands change no verdict. On 1.6 Gpx of REAL forest the first stage
  * traces 48 297 candidates, none kept, and held whole they were most of the scan's memory (bench/HISTORY.md).
  */
@@ -353,9 +355,7 @@ async function secondStageInBands(
     const judged = await judge(band, { ...verify, onProgress });
     windowsBefore += windows;
     const kept = new Set(judged.candidates.map((c) => c.properties.id));
-    for (const c of band.candidates) {
-      if (!kept.has(c.properties.id)) band.partsOf.delete(c.properties.id), band.seedOf.delete(c.properties.id);
-    }
+    for (const c of band.candidates) if (!kept.has(c.properties.id)) band.plots.delete(c.properties.id);
     for (const c of judged.candidates) all.candidates.push(c);
     for (const [id, chip] of judged.chips) all.chips.set(id, chip);
     all.report = mergedReports(all.report, judged.report);
@@ -550,8 +550,8 @@ export async function finishImage(
   // models' thread. Awaited (their error thrown) for the footprint's properties.
   const digests = imageDigests(path, { src });
   digests.catch(() => undefined);
-  const held: Omit<FirstStage, 'candidates'> = { partsOf: new Map(), seedOf: new Map() };
-  const bands = candidateBands(path, src, plan, card, scores, thresholds, acc.labelsStore(), verify?.bandCandidates ?? BAND_CANDIDATES, held);
+  const plots: FirstStage['plots'] = new Map();
+  const bands = candidateBands(path, src, plan, card, scores, thresholds, acc.labelsStore(), verify?.bandCandidates ?? BAND_CANDIDATES, plots);
   // Tracing and the second stage go band by band, begun before the footprint is traced, so the footprint (this
   // thread's work alone) runs while windows are read and scored on other threads rather than after the last of them.
   const second = verify
@@ -569,8 +569,8 @@ export async function finishImage(
   await heatmap;
   if (judged.report) verifyReport = judged.report;
   const { chips } = judged;
-  const inSeedOrder = judged.candidates.sort((a, b) => held.seedOf.get(a.properties.id)! - held.seedOf.get(b.properties.id)!);
-  const candidates = withOutlines(inSeedOrder, held.partsOf, plan.heatWidth, minCellsOf(plan, card, thresholds), heatToLonLatOf(plan, src));
+  const inSeedOrder = judged.candidates.sort((a, b) => plots.get(a.properties.id)!.seed - plots.get(b.properties.id)!.seed);
+  const candidates = withOutlines(inSeedOrder, plots, plan.heatWidth, minCellsOf(plan, card, thresholds), heatToLonLatOf(plan, src));
   for (const c of candidates) {
     if (c.properties.unverified) c.properties.unverified_reason = unverifiedReason;
   }
