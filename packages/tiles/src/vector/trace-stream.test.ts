@@ -54,6 +54,17 @@ describe('tracePlotsStreamed', () => {
     }
   });
 
+  it('looks cell by cell when its labels are paged otherwise than the scores, with the same plots', () => {
+    const w = 170,
+      h = 200;
+    const s = field(w, h, 120);
+    const o = { high: 0.8, low: 0.4, minCells: 1, mergeGapCells: 2, labels: { pageEdge: 16 } };
+    const all = streamed(s, w, h, o)
+      .flat()
+      .sort((a, b) => a.seed - b.seed);
+    expect(all.map(summary)).toEqual(tracePlots(s, w, h, o).map(summary));
+  });
+
   it('waits for a plot seeded far below that grows up to within the gap of one traced earlier', () => {
     // Plot A at the top; plot B's seed is at the bottom, its cells (above low) reach up to two cells under A.
     const w = 20,
