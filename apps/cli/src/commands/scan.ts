@@ -30,7 +30,7 @@ const usage = `用法 Usage:
   --no-prefilter 不初筛 send every candidate to the verifier, not only those its cheaper prefilter passes (slower; the prefilter can miss a few plots under 4 m²)
   --allow-unverified 允许未复核 also scan imagery coarser than the verifier can judge (above 12.5 cm for the default model),
                keeping its candidates marked unverified, each owed a ground visit; without it such a file is not scanned
-               and is named with the reason (exit 2), the other files are
+               and is named with the reason (exit 2), while the other files still are
   --workspace  工作区 also record the images, footprints and candidates in this workspace (as 'tiandi scans import')
   --actor      审计记录的操作人 who the audit log names (default $TIANDI_ACTOR or cli:<login>)
   --json       打印 summary.json instead of a progress bar and text
