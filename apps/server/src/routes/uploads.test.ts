@@ -131,6 +131,35 @@ describe('tus uploads', () => {
     expect(jobQueueOf(app.tiandi).list()).toHaveLength(0);
   });
 
+  it("refuses imagery coarser than the scan's model can judge at once, with its GSD and the limit, and queues nothing (issue 16)", async () => {
+    const { app, create, patch, uploadFiles } = await setup();
+    const utm = (pixelSize: number) => makeGeoTiff({ width: 80, height: 60, epsg: 32648, origin: [500_000, 3_000_000], pixelSize });
+    const send = async (filename: string, tif: Buffer) => {
+      const c = await create(tif.length, { filename, sha256: sha(tif) });
+      return patch(`/api/uploads/${c.headers.location!.split('/').pop()}`, 0, tif);
+    };
+    // 0.25 m: the first stage (≤ 0.30 m) would take it, the verifier (≤ 0.125 m) cannot judge it.
+    const coarse = await send('dutch-25cm.tif', utm(0.25));
+    expect(coarse.statusCode).toBe(422);
+    const body = JSON.parse(coarse.body);
+    expect(body).toMatchObject({ code: 'TIANDI_E_UPLOAD_REJECTED', field: 'file' });
+    expect(body.params).toEqual({ file: 'dutch-25cm.tif', cause: 'TIANDI_E_GSD_TOO_COARSE', gsd_m: 0.25, limit_m: 0.125 });
+    expect(body.message).toMatch(/dutch-25cm\.tif: .*0\.250 m .*verifier.*fly lower/);
+    expect(body.message).not.toMatch(/--allow-unverified/); // a CLI flag means nothing to a web user
+    // 0.4 m: beyond the first stage too; the limit named is its 0.30 m.
+    const coarser = JSON.parse((await send('sat-40cm.tif', utm(0.4))).body);
+    expect(coarser.params).toEqual({ file: 'sat-40cm.tif', cause: 'TIANDI_E_GSD_TOO_COARSE', gsd_m: 0.4, limit_m: 0.3 });
+    // 0.12 m is within the verifier's limit: accepted and queued.
+    const fine = await send('drone-12cm.tif', utm(0.12));
+    expect(fine.statusCode).toBe(200);
+    expect(uploadFiles()).toEqual([]);
+    expect(
+      jobQueueOf(app.tiandi)
+        .list()
+        .map((j) => j.imageName),
+    ).toEqual(['drone-12cm.tif']);
+  });
+
   it('never takes the uploader from a client-sent header', async () => {
     const { app, as } = await setup();
     const tif = makeGeoTiff();

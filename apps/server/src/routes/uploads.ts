@@ -210,13 +210,18 @@ async function finishUpload(
   }
   try {
     // One validation at a time: a crafted header cannot be opened three times at once.
-    await store.validating.run(() => validateOrthophoto(file));
+    // With the scan's model: imagery it would refuse as too coarse is refused here, before a job is queued (a
+    // server without a model card fails its scan jobs with that reason instead).
+    const modelDir = ctx.options.modelDir ?? DEFAULT_MODEL_DIR;
+    const hasCard = fs.existsSync(path.join(modelDir, 'model.json'));
+    await store.validating.run(() => validateOrthophoto(file, hasCard ? { modelDir } : {}));
   } catch (err) {
     await store.remove(upload);
-    const reason = err instanceof OrthophotoRejected ? err.message : String((err as Error).message ?? err);
+    const rejected = err instanceof OrthophotoRejected ? err : undefined;
+    const reason = rejected ? rejected.message : String((err as Error).message ?? err);
     // params.cause: the tiles package's code for why, which the web app words in the user's language.
-    const cause = err instanceof OrthophotoRejected ? err.code : 'TIANDI_E_INTERNAL';
-    throw refuse(422, 'TIANDI_E_UPLOAD_REJECTED', `${name}: ${reason}`, 'file', { file: name, cause });
+    const cause = rejected ? rejected.code : 'TIANDI_E_INTERNAL';
+    throw refuse(422, 'TIANDI_E_UPLOAD_REJECTED', `${name}: ${reason}`, 'file', { file: name, cause, ...rejected?.facts });
   }
   // The same imagery, under any name, already scanned with the server's model: say which image it is, scan nothing.
   const same = await sameImageryScanned(ctx, file);

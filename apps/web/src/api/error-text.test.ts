@@ -1,7 +1,7 @@
 import { describe, expect, it } from 'vitest';
 import { setLang } from '../i18n/index';
 import { ApiError } from './api';
-import { errorText, pickLanguage } from './error-text';
+import { errorText, pickLanguage, uploadRefusalText } from './error-text';
 
 describe('errorText', () => {
   it('words a coded refusal in the UI language with the server params, never both languages', () => {
@@ -30,5 +30,22 @@ describe('errorText', () => {
     expect(pickLanguage('只有中文', 'en')).toBe('只有中文');
     expect(pickLanguage('English only', 'zh-CN')).toBe('English only');
     expect(errorText(new Error('读取失败 read failed'), 'en')).toBe('read failed');
+  });
+});
+
+describe('uploadRefusalText', () => {
+  it('words imagery too coarse for the model with the file, its GSD and the limit the server sent', () => {
+    const params = { file: 'dutch-25cm.tif', cause: 'TIANDI_E_GSD_TOO_COARSE', gsd_m: 0.25, limit_m: 0.125 };
+    setLang('en');
+    expect(uploadRefusalText('TIANDI_E_UPLOAD_REJECTED', params)).toBe(
+      'dutch-25cm.tif: the imagery (0.25 m a pixel) is coarser than the model can judge (at most 0.125 m): fly lower and upload it again, or use a model made for this resolution.',
+    );
+    setLang('zh-CN');
+    expect(uploadRefusalText('TIANDI_E_UPLOAD_REJECTED', params)).toBe(
+      'dutch-25cm.tif: 影像分辨率 0.25 米/像素过粗，模型无法判断（最粗 0.125 米）：请降低航高重新拍摄后上传，或使用适合该分辨率的模型。',
+    );
+    // Not an upload refusal, or a cause the app does not know: the caller shows the server's line.
+    expect(uploadRefusalText('TIANDI_E_AUTH_ROLE', params)).toBeNull();
+    expect(uploadRefusalText('TIANDI_E_UPLOAD_REJECTED', { ...params, cause: 'TIANDI_E_SOMETHING_NEW' })).toBeNull();
   });
 });

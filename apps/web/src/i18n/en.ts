@@ -76,7 +76,7 @@ export const en: Record<MessageKey, string> = {
   'upload.cause.TIANDI_E_UNSUPPORTED_SAMPLES':
     'its pixel format is not supported (8/16-bit unsigned or 32-bit float, grey or RGB): convert it with gdal_translate -ot Byte -scale in.tif out.tif.',
   'upload.cause.TIANDI_E_GSD_TOO_COARSE':
-    'the imagery is coarser than twice the ground resolution the model expects: fly lower, or use a model trained for this resolution.',
+    'the imagery ({gsd_m} m a pixel) is coarser than the model can judge (at most {limit_m} m): fly lower and upload it again, or use a model made for this resolution.',
   'upload.cause.TIANDI_E_INTERNAL': "an unexpected error while checking the file (a bug): report it with the file's gdalinfo output.",
   'upload.retry': 'Retry',
   'upload.notTiff': 'Only .tif / .tiff files are accepted',

@@ -71,7 +71,8 @@ export const zhCN = {
   'upload.cause.TIANDI_E_UNSUPPORTED_COMPRESSION': '无法解码其压缩方式：请用 gdal_translate -co TILED=YES -co COMPRESS=DEFLATE in.tif out.tif 转换。',
   'upload.cause.TIANDI_E_UNSUPPORTED_SAMPLES':
     '不支持其像素格式（支持 8/16 位无符号整数或 32 位浮点，灰度或 RGB）：请用 gdal_translate -ot Byte -scale in.tif out.tif 转换。',
-  'upload.cause.TIANDI_E_GSD_TOO_COARSE': '影像分辨率过粗，超过模型所需地面分辨率的两倍：请降低航高，或使用适合该分辨率的模型。',
+  'upload.cause.TIANDI_E_GSD_TOO_COARSE':
+    '影像分辨率 {gsd_m} 米/像素过粗，模型无法判断（最粗 {limit_m} 米）：请降低航高重新拍摄后上传，或使用适合该分辨率的模型。',
   'upload.cause.TIANDI_E_INTERNAL': '检查文件时出现意外错误（程序缺陷）：请附上该文件的 gdalinfo 输出报告问题。',
   'upload.retry': '重试',
   'upload.notTiff': '只接受 .tif / .tiff 文件',

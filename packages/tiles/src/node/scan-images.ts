@@ -5,7 +5,7 @@ import { TilesError, throwIfAborted, type TilesErrorCode } from '../errors';
 import { openGeoTiffSource, type GeoTiffSource } from '../read/open-geotiff-source';
 import { HeatmapAccumulator } from '../scan/heatmap-accumulator';
 import { PagedCells } from '../scan/paged-cells';
-import { scanPlan, type ScanPlan } from '../scan/scan-plan';
+import { firstStageMaxGsdM, firstStageRefusal, scanPlan, type ScanPlan } from '../scan/scan-plan';
 import type { PoorBlock, RowResult } from '../scan/scan-row';
 import type { ModelCard } from '../model/model-card';
 import { finishImage, type ImageResult } from './finish-image';
@@ -37,7 +37,7 @@ import { OnnxThread } from './onnx-thread';
 import { widenSecondStage, windowTensorsBundle } from './model-pool';
 import { dropEarlyOnnxThread, startOnnxThreadEarly } from './onnx-thread-early';
 import { scanWorkerBundle } from './worker-bundle';
-import { coarseRefusal, loadVerifier, mapConcurrent, type Verifier, type VerifierWindow } from './verify-candidates';
+import { coarseRefusal, loadVerifier, mapConcurrent, verifierLimitM, type Verifier, type VerifierWindow } from './verify-candidates';
 import { removeOrphanLevels } from '../read/reduced-level';
 import { decodesOffThread, preloadJpegDecoder, requireSharp } from '../read/codecs';
 import { readFirstWindow, runFirstStage, type EarlyWindow } from './first-stage';
@@ -261,6 +261,34 @@ async function coarseImagery(modelDir: string, card: ModelCard, options: ScanIma
   if (options.allowUnverified || options.verify === false || !card.verifier) return undefined;
   const v = await loadVerifier(modelDir, card, { cardOnly: true, prefilter: false, signal: options.signal });
   return v && ((gsdM: { x: number; y: number }) => coarseRefusal(v, gsdM));
+}
+
+/** Why a scan would refuse imagery of a GSD, and the coarsest GSD (m) it takes: {@link gsdRefusal}'s answer. */
+export interface GsdRefusal {
+  message: string;
+  gsdM: number;
+  limitM: number;
+}
+
+/**
+ * Why a scan with the model in `modelDir` refuses imagery of this GSD: coarser than its first stage takes, or, when
+ * it has a verifier, than the verifier can judge (the scan's default; `allowUnverified` scans such imagery). The
+ * server asks this of an upload before it queues a scan, so a 0.25-m orthophoto is refused at once, not by a job
+ * that fails later; its message names no CLI flag (`cliHint: false`).
+ */
+export async function gsdRefusal(
+  modelDir: string,
+  gsdM: { x: number; y: number },
+  o: { cliHint?: boolean; signal?: AbortSignal } = {},
+): Promise<GsdRefusal | undefined> {
+  const card = await loadModelCard(modelDir);
+  const coarse = Math.max(gsdM.x, gsdM.y);
+  const first = firstStageRefusal(card, gsdM);
+  if (first) return { message: first, gsdM: coarse, limitM: firstStageMaxGsdM(card) };
+  if (!card.verifier) return undefined;
+  const v = await loadVerifier(modelDir, card, { cardOnly: true, prefilter: false, signal: o.signal });
+  const message = v && coarseRefusal(v, gsdM, o.cliHint ?? true);
+  return message ? { message, gsdM: coarse, limitM: verifierLimitM(v) } : undefined;
 }
 
 /** The card's thresholds, or `threshold` as the seed threshold with `low` keeping its ratio to `high`. */

@@ -53,10 +53,13 @@ export function verifierCannotJudge(v: Pick<Verifier, 'card' | 'maxGsdM'>, gsdM:
  * The first stage alone flags hundreds to thousands of places a km² of real imagery: a scan that hands them all on
  * as targets sends teams where nothing grows, so by default the image is not scanned and the operator is told why.
  */
-export function coarseRefusal(v: Pick<Verifier, 'card' | 'maxGsdM'>, gsdM: { x: number; y: number }): string | undefined {
+export function coarseRefusal(v: Pick<Verifier, 'card' | 'maxGsdM'>, gsdM: { x: number; y: number }, cliHint = true): string | undefined {
   if (!verifierCannotJudge(v, gsdM)) return undefined;
   const coarse = Math.max(gsdM.x, gsdM.y).toFixed(3);
-  return `影像 ${coarse} m 过粗，复核模型无法判断，未扫描 imagery at ${coarse} m is coarser than the verifier can judge (≤ ${verifierLimitM(v)} m), so it was not scanned: fly lower, or scan with --allow-unverified to keep the first stage's candidates, marked unverified (each then owed a ground visit)`;
+  const wayOut = cliHint
+    ? "fly lower, or scan with --allow-unverified to keep the first stage's candidates, marked unverified (each then owed a ground visit)"
+    : `fly lower (≤ ${verifierLimitM(v)} m a pixel) and upload again`;
+  return `影像 ${coarse} m 过粗，复核模型无法判断，未扫描 imagery at ${coarse} m is coarser than the verifier can judge (≤ ${verifierLimitM(v)} m), so it was not scanned: ${wayOut}`;
 }
 
 /** The calibrated probability of poppy for a best window score: linear between the calibration's points, clamped at its ends. */

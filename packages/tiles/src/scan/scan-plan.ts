@@ -51,6 +51,14 @@ export const GSD_LIMIT_SLACK = 1.01;
 /** The coarsest GSD (m) the first stage accepts: twice the model's own. */
 export const firstStageMaxGsdM = (card: Pick<ModelCard, 'gsd_m'>): number => 2 * card.gsd_m;
 
+/** Why the first stage refuses imagery of this GSD (coarser than twice the model's, beyond the slack), or undefined. */
+export function firstStageRefusal(card: Pick<ModelCard, 'gsd_m'>, gsdM: { x: number; y: number }): string | undefined {
+  const coarse = Math.max(gsdM.x, gsdM.y);
+  const limit = firstStageMaxGsdM(card);
+  if (coarse <= limit * GSD_LIMIT_SLACK) return undefined;
+  return `影像分辨率过粗 imagery GSD ${coarse.toFixed(3)} m is coarser than twice the model's ${card.gsd_m} m (limit ${limit.toFixed(3)} m): fly lower or use a model trained for ${coarse.toFixed(2)} m`;
+}
+
 /**
  * Plans a scan of a `width × height` image whose ground pixel size is `gsdM` under a model card.
  * @throws TilesError `TIANDI_E_GSD_TOO_COARSE` when the imagery is coarser than twice the model's GSD (beyond {@link GSD_LIMIT_SLACK}).
@@ -58,15 +66,8 @@ export const firstStageMaxGsdM = (card: Pick<ModelCard, 'gsd_m'>): number => 2 *
 export function scanPlan(width: number, height: number, gsdM: { x: number; y: number }, card: ModelCard, path = ''): ScanPlan {
   const fx = snapWhole(card.gsd_m / gsdM.x);
   const fy = snapWhole(card.gsd_m / gsdM.y);
-  const coarse = Math.max(gsdM.x, gsdM.y);
-  const limit = firstStageMaxGsdM(card);
-  if (coarse > limit * GSD_LIMIT_SLACK) {
-    throw new TilesError(
-      'TIANDI_E_GSD_TOO_COARSE',
-      `影像分辨率过粗 imagery GSD ${coarse.toFixed(3)} m is coarser than twice the model's ${card.gsd_m} m (limit ${limit.toFixed(3)} m): fly lower or use a model trained for ${coarse.toFixed(2)} m`,
-      path,
-    );
-  }
+  const refusal = firstStageRefusal(card, gsdM);
+  if (refusal) throw new TilesError('TIANDI_E_GSD_TOO_COARSE', refusal, path);
   const workWidth = Math.max(1, Math.ceil(width / fx - 1e-6));
   const workHeight = Math.max(1, Math.ceil(height / fy - 1e-6));
   const S = card.input.size;
