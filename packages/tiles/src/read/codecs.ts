@@ -5,6 +5,7 @@ import { ZSTDDecoder } from 'zstddec';
 import { inflateInto } from './inflate-into';
 import { lzwDecode } from './lzw-decode';
 import { undoRgbPredictorWasm } from './wasm/kernels';
+import { scaledJpegDecoder } from './jpeg-scaled';
 import { TilesError } from '../errors';
 
 /** Decoded bytes of one block: the output size zlib is told to expect. */
@@ -159,16 +160,27 @@ const jpegJs = (() => {
   };
 })();
 
-const jpeg: BlockDecoder = async (bytes, layout) => {
+/**
+ * JPEG blocks of 8-bit RGB: into the reader's recycled buffer through libvips directly when it loads (jpeg-scaled.ts,
+ * at full size: the same libjpeg-turbo, the same pixels), else through sharp, which hands back a new buffer a block
+ * (a 40 000-px strip's 1.9 MB mapped and unmapped each time: page faults; and garbage that calls for full GCs).
+ */
+const jpeg: BlockDecoder = async (bytes, layout, into) => {
   if (layout.samples !== 3) return jpegJs(bytes, layout);
   const stream = withJpegTables(bytes, layout.jpegTables);
+  // Loaded (and set up: no operation cache, one libvips thread a decode) whichever path decodes.
   const sharp = await loadSharp();
+  const direct = into && layout.bitsPerSample === 8 ? scaledJpegDecoder() : null;
+  if (direct) {
+    const { data, width, height, channels } = await direct.decode(stream, 1, into);
+    return checkedImageBlock('JPEG', data, { width, height, channels }, layout);
+  }
   const { data, info } = await sharp(stream, { failOn: 'error' }).raw().toBuffer({ resolveWithObject: true });
   return checkedImageBlock('JPEG', data, info, layout);
 };
 
 /** A block sharp decoded, as raw samples, once its width and samples are the layout's (a strip at the bottom may hold fewer rows). */
-function checkedImageBlock(kind: string, data: Buffer, info: { width: number; height: number; channels: number }, layout: BlockLayout): Uint8Array {
+function checkedImageBlock(kind: string, data: Uint8Array, info: { width: number; height: number; channels: number }, layout: BlockLayout): Uint8Array {
   if (info.width !== layout.blockWidth || info.channels !== layout.samples) {
     throw new Error(`${kind} block is ${info.width}×${info.height}×${info.channels}, expected ${layout.blockWidth}×${layout.blockHeight}×${layout.samples}`);
   }

@@ -1,7 +1,7 @@
 import { existsSync } from 'node:fs';
 import { join } from 'node:path';
 import { describe, expect, it } from 'vitest';
-import { requireSharp } from './codecs';
+import { DECODERS, JPEG_COMPRESSION, requireSharp, type BlockLayout } from './codecs';
 import { scaledJpegDecoder } from './jpeg-scaled';
 import { openGeoTiffSource } from './open-geotiff-source';
 
@@ -97,6 +97,31 @@ describe('scaled JPEG decoding (libjpeg DCT scaling through libvips)', () => {
     expect(e4.max).toBeLessThan(5);
   });
 
+  it('decodes at full size straight into the buffer given, the very pixels sharp decodes, as the JPEG codec does', async () => {
+    const d = scaledJpegDecoder()!;
+    // A 16-row strip 3 000 px wide (GDAL's striped JPEG) with 4:2:0 chroma, and a 256² tile at 4:4:4.
+    for (const [w, h, sub] of [
+      [3000, 16, '4:2:0'],
+      [256, 256, '4:4:4'],
+    ] as const) {
+      const rgb = new Uint8Array(w * h * 3).map((_, i) => (((i * 2654435761) >>> 13) & 127) + 40 + ((i % 3) * 20));
+      const jpeg = await requireSharp()(Buffer.from(rgb), { raw: { width: w, height: h, channels: 3 } })
+        .jpeg({ quality: 85, chromaSubsampling: sub })
+        .toBuffer();
+      const bySharp = await requireSharp()(jpeg).raw().toBuffer();
+      const given = new Uint8Array(w * h * 3);
+      const out = await d.decode(jpeg, 1, (n) => (n === given.length ? given : new Uint8Array(n)));
+      expect(out.data.buffer, 'no buffer of its own').toBe(given.buffer);
+      expect(Buffer.from(given).equals(bySharp)).toBe(true);
+      // The TIFF codec takes this path whenever the reader hands it a buffer.
+      const layout: BlockLayout = { blockWidth: w, blockHeight: h, samples: 3, bitsPerSample: 8, predictor: 1 };
+      const into = new Uint8Array(w * h * 3);
+      const viaCodec = await DECODERS.get(JPEG_COMPRESSION)!(jpeg, layout, () => into);
+      expect(viaCodec.buffer).toBe(into.buffer);
+      expect(Buffer.from(into).equals(bySharp)).toBe(true);
+    }
+  });
+
   it('decodes into a buffer it is given, and refuses a corrupt stream', async () => {
     const d = scaledJpegDecoder()!;
     const rgb = new Uint8Array(64 * 48 * 3).map((_, i) => (i * 37) & 255);
@@ -109,5 +134,7 @@ describe('scaled JPEG decoding (libjpeg DCT scaling through libvips)', () => {
     expect([out.width, out.height]).toEqual([32, 24]);
     await expect(d.decode(jpeg.subarray(0, jpeg.length >> 1), 2)).rejects.toThrow();
     await expect(d.decode(Buffer.from('not a jpeg at all'), 2)).rejects.toThrow();
+    // At full size into a buffer too: a truncated block is refused, not handed back half grey.
+    await expect(d.decode(jpeg.subarray(0, jpeg.length >> 1), 1, (n) => new Uint8Array(n))).rejects.toThrow();
   });
 });
