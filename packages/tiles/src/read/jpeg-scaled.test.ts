@@ -104,7 +104,7 @@ describe('scaled JPEG decoding (libjpeg DCT scaling through libvips)', () => {
       [3000, 16, '4:2:0'],
       [256, 256, '4:4:4'],
     ] as const) {
-      const rgb = new Uint8Array(w * h * 3).map((_, i) => (((i * 2654435761) >>> 13) & 127) + 40 + ((i % 3) * 20));
+      const rgb = new Uint8Array(w * h * 3).map((_, i) => (((i * 2654435761) >>> 13) & 127) + 40 + (i % 3) * 20);
       const jpeg = await requireSharp()(Buffer.from(rgb), { raw: { width: w, height: h, channels: 3 } })
         .jpeg({ quality: 85, chromaSubsampling: sub })
         .toBuffer();
