@@ -1,5 +1,14 @@
 // Node-only entry (@tiandi/tiles/node): file I/O, onnxruntime-node, sharp, worker threads.
-export { gsdRefusal, scanImages, type GsdRefusal, type ScanImagesOptions, type ScanSummary, type ScanProgress, type ScanFailure, type CandidateProperties } from './node/scan-images';
+export {
+  gsdRefusal,
+  scanImages,
+  type GsdRefusal,
+  type ScanImagesOptions,
+  type ScanSummary,
+  type ScanProgress,
+  type ScanFailure,
+  type CandidateProperties,
+} from './node/scan-images';
 export { loadModel, loadModelCard, checkGraphAgainstCard, type LoadedModel } from './node/load-model';
 export { imageFingerprint } from './node/image-fingerprint';
 export { imageDigests, fileSha256, pixelSha256, type ImageDigests } from './node/image-digests';
