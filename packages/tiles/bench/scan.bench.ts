@@ -3,7 +3,7 @@
  * deflate, striped LZW), a 64-Mpx synthetic farmland scene (COG, `tiandi synth scene`) and a ≥ 1.5-Gpx
  * BigTIFF into packages/tiles/bench/data (gitignored, reused),
  * and, with GDAL, the usual drone export (a JPEG COG without overviews, 64 Mpx and 1.6 Gpx), a 1.6-Gpx
- * tiled deflate file without overviews, a 1.6-Gpx striped LZW file with alpha, and (with ../shared/real-aerial) a 1.6-Gpx
+ * tiled deflate file without overviews, a 1.6-Gpx striped LZW file with alpha, a 1.6-Gpx striped JPEG file (GDAL's 16-row strips), and (with ../shared/real-aerial) a 1.6-Gpx
  * JPEG COG of REAL content, the real tiles side by side (real-mosaic.ts);
  * then prints per file: decode-only, inference-only and end-to-end Mpx/s, peak RSS, and the ratio to
  * `gdal_translate` decoding the same file in the same run; and the whole `tiandi scan` command (start-up and
@@ -210,6 +210,12 @@ if (!process.env.BENCH_SKIP_BIG) {
     layouts.push([
       `BigTIFF ${gpx} Gpx striped LZW alpha`,
       noOverviews(join(data, `ortho-${side}-cog-jpeg-noovr.tif`), join(data, `ortho-${side}-striped-lzw-alpha.tif`), STRIPED_ALPHA),
+    ]);
+    // GDAL's own striped JPEG (no TILED=YES: 16-row strips, each a JPEG of the whole width), as a reviewer writes it.
+    const STRIPED_JPEG = ['-co', 'COMPRESS=JPEG', '-co', 'JPEG_QUALITY=85', '-co', 'BIGTIFF=YES'];
+    layouts.push([
+      `BigTIFF ${gpx} Gpx striped JPEG`,
+      noOverviews(join(data, `ortho-${side}-cog-jpeg-noovr.tif`), join(data, `ortho-${side}-striped-jpeg.tif`), STRIPED_JPEG),
     ]);
   }
 }
