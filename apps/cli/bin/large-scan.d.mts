@@ -1,4 +1,2 @@
-export { SCAN_MALLOC_ENV } from '@tiandi/tiles/scan-malloc-env';
-export const LARGE_SCAN_BYTES: number;
-export function largeScanEnv(argv: string[], env?: NodeJS.ProcessEnv, platform?: NodeJS.Platform): NodeJS.ProcessEnv | undefined;
+export { LARGE_SCAN_BYTES, largeScanEnv, SCAN_MALLOC_ENV } from '@tiandi/tiles/scan-malloc-env';
 export function rerunWith(env: NodeJS.ProcessEnv): Promise<number>;

@@ -23,7 +23,7 @@ import { getCrs, toWgs84 } from '@tiandi/geo';
 import { writeGeoTiff } from '../src/write/index';
 import { ensureRealMosaic } from './real-mosaic';
 // The CLI's own rule for when a scan runs with glibc told to give memory back.
-import { largeScanEnv } from '../../../apps/cli/bin/large-scan.mjs';
+import { largeScanEnv } from '../env/scan-malloc-env.mjs';
 
 const here = dirname(fileURLToPath(import.meta.url));
 const repo = resolve(here, '../../..');
