@@ -172,7 +172,8 @@ const jpeg: BlockDecoder = async (bytes, layout, into) => {
   const sharp = await loadSharp();
   const direct = into && layout.bitsPerSample === 8 ? scaledJpegDecoder() : null;
   if (direct) {
-    const { data, width, height, channels } = await direct.decode(stream, 1, into);
+    const shape = { width: layout.blockWidth, height: layout.blockHeight, channels: 3 };
+    const { data, width, height, channels } = await direct.decode(stream, 1, into, shape);
     return checkedImageBlock('JPEG', data, { width, height, channels }, layout);
   }
   const { data, info } = await sharp(stream, { failOn: 'error' }).raw().toBuffer({ resolveWithObject: true });

@@ -122,6 +122,27 @@ describe('scaled JPEG decoding (libjpeg DCT scaling through libvips)', () => {
     }
   });
 
+  it("refuses a block whose stream claims more pixels than the file's layout before asking for any buffer", async () => {
+    // A crafted file's tile could claim 30 000 × 30 000 pixels: 2.7 GB written before any check after the decode.
+    const rgb = new Uint8Array(256 * 64 * 3).fill(90);
+    const jpeg = await requireSharp()(Buffer.from(rgb), { raw: { width: 256, height: 64, channels: 3 } })
+      .jpeg({ quality: 90 })
+      .toBuffer();
+    let asked = 0;
+    const into = (n: number) => {
+      asked += n;
+      return new Uint8Array(n);
+    };
+    const strip: BlockLayout = { blockWidth: 256, blockHeight: 16, samples: 3, bitsPerSample: 8, predictor: 1 };
+    await expect(DECODERS.get(JPEG_COMPRESSION)!(jpeg, strip, into)).rejects.toThrow(/JPEG block is 256×64×3, expected 256×16×3/);
+    const narrow: BlockLayout = { ...strip, blockWidth: 128, blockHeight: 64 };
+    await expect(DECODERS.get(JPEG_COMPRESSION)!(jpeg, narrow, into)).rejects.toThrow(/expected 128×64×3/);
+    expect(asked).toBe(0);
+    // A last strip of fewer rows than the layout's is a file's own: decoded.
+    const last: BlockLayout = { ...strip, blockHeight: 96 };
+    expect((await DECODERS.get(JPEG_COMPRESSION)!(jpeg, last, into)).length).toBe(256 * 64 * 3);
+  });
+
   it('decodes into a buffer it is given, and refuses a corrupt stream', async () => {
     const d = scaledJpegDecoder()!;
     const rgb = new Uint8Array(64 * 48 * 3).map((_, i) => (i * 37) & 255);

@@ -18,7 +18,23 @@ export interface ScaledJpegDecoder {
    * written straight into a buffer from `into` when given (recycled blocks: a new one a block cost page faults), else
    * into a new one.
    */
-  decode(stream: Uint8Array, shrink: number, into?: (n: number) => Uint8Array): Promise<{ data: Uint8Array; width: number; height: number; channels: number }>;
+  decode(
+    stream: Uint8Array,
+    shrink: number,
+    into?: (n: number) => Uint8Array,
+    block?: BlockShape,
+  ): Promise<{ data: Uint8Array; width: number; height: number; channels: number }>;
+}
+
+/**
+ * What a block's stream must decode to, checked on its header before any pixel is decoded or buffer asked for: its
+ * width and channels, and at most its height (a last strip may hold fewer rows). A crafted file's block whose header
+ * claims 30 000 × 30 000 pixels would otherwise have its 2.7 GB written.
+ */
+export interface BlockShape {
+  width: number;
+  height: number;
+  channels: number;
 }
 
 /** VipsFailOn: stop on the first error (sharp's `failOn: 'error'`), so a corrupt block is refused, not grey. */
@@ -136,7 +152,7 @@ async function pixelsInto(v: VipsCalls, image: unknown, out: Uint8Array, width: 
 
 function decoderOver(v: VipsCalls): ScaledJpegDecoder {
   return {
-    async decode(stream, shrink, into) {
+    async decode(stream, shrink, into, block) {
       const out: [unknown] = [null];
       // jpegload only reads the header here; the stream must stay alive until the pixels are written (it is not copied).
       const rc = v.jpegload(stream, stream.byteLength, out, 'str', 'shrink', 'int', shrink, 'str', 'fail_on', 'int', VIPS_FAIL_ON_ERROR, 'void *', null);
@@ -146,6 +162,9 @@ function decoderOver(v: VipsCalls): ScaledJpegDecoder {
         const width = v.width(image) as number;
         const height = v.height(image) as number;
         const channels = v.bands(image) as number;
+        if (block && (width !== block.width || height > block.height || channels !== block.channels)) {
+          throw new Error(`JPEG block is ${width}×${height}×${channels}, expected ${block.width}×${block.height}×${block.channels}`);
+        }
         let data: Uint8Array;
         if (into) {
           // The target takes the image's header as it is written: only 8-bit samples fit the bytes asked for.

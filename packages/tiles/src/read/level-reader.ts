@@ -1075,7 +1075,8 @@ function scaledJpegBlocks(k: number): BlockDecoder {
   return async (bytes, layout, into) => {
     const d = scaledJpegDecoder();
     if (!d) throw new Error('the scaled JPEG decoder is not available');
-    const { data, width, height, channels } = await d.decode(withJpegTables(bytes, layout.jpegTables), k, into);
+    const shape = { width: layout.blockWidth, height: layout.blockHeight, channels: 3 };
+    const { data, width, height, channels } = await d.decode(withJpegTables(bytes, layout.jpegTables), k, into, shape);
     if (width !== layout.blockWidth || height < layout.blockHeight || channels !== 3) {
       throw new Error(`JPEG block is ${width}×${height}×${channels} at 1/${k}, expected ${layout.blockWidth}×${layout.blockHeight}×3`);
     }
