@@ -172,9 +172,9 @@ const jpeg: BlockDecoder = async (bytes, layout, into) => {
   const sharp = await loadSharp();
   const direct = into && layout.bitsPerSample === 8 ? scaledJpegDecoder() : null;
   if (direct) {
+    // The block's shape is checked on the stream's header, before any pixel (checkedImageBlock's check, earlier).
     const shape = { width: layout.blockWidth, height: layout.blockHeight, channels: 3 };
-    const { data, width, height, channels } = await direct.decode(stream, 1, into, shape);
-    return checkedImageBlock('JPEG', data, { width, height, channels }, layout);
+    return (await direct.decode(stream, 1, into, shape)).data;
   }
   const { data, info } = await sharp(stream, { failOn: 'error' }).raw().toBuffer({ resolveWithObject: true });
   return checkedImageBlock('JPEG', data, info, layout);

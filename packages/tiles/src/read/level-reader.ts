@@ -1076,10 +1076,9 @@ function scaledJpegBlocks(k: number): BlockDecoder {
     const d = scaledJpegDecoder();
     if (!d) throw new Error('the scaled JPEG decoder is not available');
     const shape = { width: layout.blockWidth, height: layout.blockHeight, channels: 3 };
-    const { data, width, height, channels } = await d.decode(withJpegTables(bytes, layout.jpegTables), k, into, shape);
-    if (width !== layout.blockWidth || height < layout.blockHeight || channels !== 3) {
-      throw new Error(`JPEG block is ${width}×${height}×${channels} at 1/${k}, expected ${layout.blockWidth}×${layout.blockHeight}×3`);
-    }
+    // Width and channels are checked on the header (shape); a tile must also be whole.
+    const { data, width, height } = await d.decode(withJpegTables(bytes, layout.jpegTables), k, into, shape);
+    if (height < layout.blockHeight) throw new Error(`JPEG block is ${width}×${height}×3 at 1/${k}, expected ${layout.blockWidth}×${layout.blockHeight}×3`);
     return data;
   };
 }
