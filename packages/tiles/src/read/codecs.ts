@@ -6,6 +6,7 @@ import { inflateInto } from './inflate-into';
 import { lzwDecode } from './lzw-decode';
 import { undoRgbPredictorWasm } from './wasm/kernels';
 import { scaledJpegDecoder } from './jpeg-scaled';
+import { LentBytes } from './lent-bytes';
 import { TilesError } from '../errors';
 
 /** Decoded bytes of one block: the output size zlib is told to expect. */
@@ -129,10 +130,14 @@ const zstd: BlockDecoder = async (bytes, layout) => {
 
 const lzw: BlockDecoder = async (bytes, layout, into) => lzwDecode(bytes, blockBytes(layout), into);
 
-/** Splices JPEGTables (minus its EOI) in front of an abbreviated tile stream (minus its SOI). */
-export function withJpegTables(tile: Uint8Array, tables?: Uint8Array): Uint8Array {
+/**
+ * Splices JPEGTables (minus its EOI) in front of an abbreviated tile stream (minus its SOI), into a new buffer or one
+ * of `lent` (which the caller gives back once the stream is decoded).
+ */
+export function withJpegTables(tile: Uint8Array, tables?: Uint8Array, lent?: LentBytes): Uint8Array {
   if (!tables || tables.length < 4) return tile;
-  const out = new Uint8Array(tables.length - 2 + tile.length - 2);
+  const n = tables.length - 2 + tile.length - 2;
+  const out = lent ? lent.lend(n) : new Uint8Array(n);
   out.set(tables.subarray(0, tables.length - 2), 0);
   out.set(tile.subarray(2), tables.length - 2);
   return out;
@@ -160,6 +165,9 @@ const jpegJs = (() => {
   };
 })();
 
+/** Buffers a strip's stream with the tables spliced in is decoded from: one a decode in flight (the thread pool's 4). */
+const jpegStreams = new LentBytes(4);
+
 /**
  * JPEG blocks of 8-bit RGB: into the reader's recycled buffer through libvips directly when it loads (jpeg-scaled.ts,
  * at full size: the same libjpeg-turbo, the same pixels), else through sharp, which hands back a new buffer a block
@@ -167,15 +175,21 @@ const jpegJs = (() => {
  */
 const jpeg: BlockDecoder = async (bytes, layout, into) => {
   if (layout.samples !== 3) return jpegJs(bytes, layout);
-  const stream = withJpegTables(bytes, layout.jpegTables);
   // Loaded (and set up: no operation cache, one libvips thread a decode) whichever path decodes.
   const sharp = await loadSharp();
   const direct = into && layout.bitsPerSample === 8 ? scaledJpegDecoder() : null;
   if (direct) {
     // The block's shape is checked on the stream's header, before any pixel (checkedImageBlock's check, earlier).
     const shape = { width: layout.blockWidth, height: layout.blockHeight, channels: 3 };
-    return (await direct.decode(stream, 1, into, shape)).data;
+    // libvips has let go of the stream once the decode settles (the image is unreferenced, no operation cache).
+    const stream = withJpegTables(bytes, layout.jpegTables, jpegStreams);
+    try {
+      return (await direct.decode(stream, 1, into, shape)).data;
+    } finally {
+      jpegStreams.giveBack(stream);
+    }
   }
+  const stream = withJpegTables(bytes, layout.jpegTables);
   const { data, info } = await sharp(stream, { failOn: 'error' }).raw().toBuffer({ resolveWithObject: true });
   return checkedImageBlock('JPEG', data, info, layout);
 };

@@ -12,6 +12,7 @@ import { reduceBlock, reducedGeometry, ReducedLevelFile } from './reduced-level'
 import { AWAY_COMPRESSIONS, claimFront, convertsAway, stripClaims, type BandOut, type StripDone, type StripJob } from './strip-away';
 import { KeptBlockFile } from './kept-blocks';
 import { scaledJpegDecoder } from './jpeg-scaled';
+import { LentBytes } from './lent-bytes';
 
 /** Reads pixel regions of one resolution level, block by block, through a bounded cache of decoded blocks. */
 export interface LevelReader {
@@ -148,6 +149,8 @@ interface ReaderContext {
   /** Bands asked for and not decoded yet, and the last band asked for. */
   bandsBusy: number;
   lastBand: number;
+  /** Buffers the strips of a band are read into together, lent for the band's decode (decodeBandHere). */
+  lent: LentBytes;
 }
 
 /** A band shared with the strip thread (shareBand, or readAhead's): the strips' claims, its answer, the arrays it converts into. */
@@ -177,10 +180,10 @@ function emptyBlock(width: number, rows: number): RgbBlock {
 
 const corrupt = (path: string, message: string) => new TilesError('TIANDI_E_CORRUPT_TIFF', message, path);
 
-/** Reads `n` bytes at `off` of the file. */
-async function readSpan(ctx: ReaderContext, off: number, n: number, sig?: AbortSignal): Promise<Buffer> {
+/** Reads `n` bytes at `off` of the file, into a new buffer or one `lent` (given back by the caller). */
+async function readSpan(ctx: ReaderContext, off: number, n: number, sig?: AbortSignal, lent?: LentBytes): Promise<Uint8Array> {
   throwIfAborted(sig);
-  const buf = Buffer.allocUnsafe(n);
+  const buf = lent ? lent.lend(n) : Buffer.allocUnsafe(n);
   const { bytesRead } = await ctx.fh.read(buf, 0, n, off);
   if (bytesRead !== n) throw corrupt(ctx.path, `文件被截断 truncated file at byte ${off + bytesRead}`);
   return buf;
@@ -274,16 +277,20 @@ function planesToRgb(ctx: ReaderContext, info: IfdInfo, planes: Uint8Array[], ro
   return toRgbBlock(info, planes, rows, ctx.noData, { rgb: both.subarray(0, n * 3), valid: withValid ? both.subarray(n * 3, n * 4) : null });
 }
 
-/** The bytes of strips [s0, s1) in one read when they lie together in the file (within twice their size), else undefined. */
+/**
+ * The bytes of strips [s0, s1) in one read when they lie together in the file (within twice their size), else
+ * undefined; into a buffer of `lent` when given (the caller gives it back once no strip of it is read any more).
+ */
 async function readStripsTogether(
   ctx: ReaderContext,
   info: IfdInfo,
   s0: number,
   s1: number,
   sig?: AbortSignal,
-): Promise<{ chunk: Buffer; lo: number } | undefined> {
+  lent?: LentBytes,
+): Promise<{ chunk: Uint8Array; lo: number } | undefined> {
   const span = stripsSpan(info, s0, s1);
-  return span && { chunk: await readSpan(ctx, span.lo, span.hi - span.lo, sig), lo: span.lo };
+  return span && { chunk: await readSpan(ctx, span.lo, span.hi - span.lo, sig, lent), lo: span.lo };
 }
 
 /** The bytes strips [s0, s1) span in the file when they lie together (within twice their size), else undefined. */
@@ -479,7 +486,7 @@ async function stripBytes(
   ctx: ReaderContext,
   info: IfdInfo,
   s: number,
-  together: { chunk: Buffer; lo: number } | undefined,
+  together: { chunk: Uint8Array; lo: number } | undefined,
   sig?: AbortSignal,
 ): Promise<Uint8Array> {
   const off = Number(info.offsets[s]);
@@ -552,11 +559,16 @@ async function decodeBandHere(
   const s1 = Math.min(info.blocksDown, s0 + perBand);
   // Its strips read only as this thread claims them (the strip thread reads its own).
   if (pre) return decodeBandInPlace(ctx, info, s0, s1, undefined, into, sig, away, onShared, pre);
-  const together = await readStripsTogether(ctx, info, s0, s1, sig);
+  const inPlace = sharable(info, s0, s1);
+  // Lent only where no strip's bytes outlive this call: converted into the band here, none handed to the strip thread.
+  const lent = inPlace && !away ? ctx.lent : undefined;
+  const together = await readStripsTogether(ctx, info, s0, s1, sig, lent);
   const layout = layoutOf(info, info.samples);
   // Every strip present: each is converted straight into the band's arrays (no strip-sized garbage, and no join).
-  if (sharable(info, s0, s1)) {
-    return decodeBandInPlace(ctx, info, s0, s1, together, into, sig, away, onShared);
+  if (inPlace) {
+    const block = await decodeBandInPlace(ctx, info, s0, s1, together, into, sig, away, onShared);
+    if (lent && together) lent.giveBack(together.chunk);
+    return block;
   }
   const parts: RgbBlock[] = [];
   for (let s = s0; s < s1; s++) {
@@ -583,7 +595,7 @@ async function decodeBandInPlace(
   info: IfdInfo,
   s0: number,
   s1: number,
-  together: { chunk: Buffer; lo: number } | undefined,
+  together: { chunk: Uint8Array; lo: number } | undefined,
   into: (n: number) => Uint8Array,
   sig?: AbortSignal,
   d?: StripDecoder,
@@ -1029,6 +1041,7 @@ function readerContext(o: { fh: FileHandle; path: string; bigEndian: boolean; no
     ahead: new Map(),
     bandsBusy: 0,
     lastBand: -1,
+    lent: new LentBytes(),
   };
   return ctx;
 }

@@ -1,6 +1,6 @@
 /** TIFF field types used by the writer. */
-export const TYPE = { ASCII: 2, SHORT: 3, LONG: 4, DOUBLE: 12, LONG8: 16 } as const;
-const SIZE: Record<number, number> = { 2: 1, 3: 2, 4: 4, 12: 8, 16: 8 };
+export const TYPE = { ASCII: 2, SHORT: 3, LONG: 4, UNDEFINED: 7, DOUBLE: 12, LONG8: 16 } as const;
+const SIZE: Record<number, number> = { 2: 1, 3: 2, 4: 4, 7: 1, 12: 8, 16: 8 };
 
 /** One IFD entry: a tag with its type and values (a string for ASCII). */
 export interface IfdEntry {
@@ -36,6 +36,9 @@ function writeValues(buf: Buffer, at: number, e: IfdEntry): void {
   e.values.forEach((v, i) => {
     const p = at + i * s;
     switch (e.type) {
+      case TYPE.UNDEFINED:
+        buf[p] = v;
+        break;
       case TYPE.SHORT:
         buf.writeUInt16LE(v, p);
         break;
