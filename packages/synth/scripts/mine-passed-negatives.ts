@@ -7,24 +7,31 @@
  * mulch, red roofs) that the verifier, shown them seldom before, keeps at 0.9 and over.
  *   npx tsx packages/synth/scripts/mine-passed-negatives.ts <modelDir> <prefilterModelDir> <outDir> [firstSeed=1300] [scenes=40]
  * <prefilterModelDir> holds the prefilter's model.json and model.onnx (the same input as the card's prefilter).
+ * With --prefilter: the prefilter's own hard negatives instead: at each passed verifier window's centre, the
+ * prefilter's window (its GSD and size, read as make-verifier-chips.ts --prefilter reads them), kept when that larger
+ * window touches no poppy plot. Why: a broader prefilter passes classic look-alikes, and a prefilter trained on them
+ * may keep the foreign plots it gained while passing fewer of those to the verifier.
  * Environment: VCHIPS_GSD=lo,hi and VCHIPS_VARIETY=wide or broad, as make-verifier-chips.ts (the same scenes per seed).
  */
 import { cpSync, mkdirSync, mkdtempSync, readFileSync, rmSync, writeFileSync } from 'node:fs';
 import { tmpdir } from 'node:os';
 import { basename, join } from 'node:path';
 import sharp from 'sharp';
-import { loadModelCard, scanImages, type VerifierWindow } from '@tiandi/tiles/node';
+import { loadModelCard, openGeoTiffSource, readVerifierWindow, scanImages, type VerifierWindow } from '@tiandi/tiles/node';
 import { outlinesTouch } from '@tiandi/geo';
 import { square } from '../src/eval/synthetic-positives';
 import { writeChipScene } from './chip-scene';
 
-const [modelDir, prefilterDir, out, firstArg, nArg] = process.argv.slice(2);
-if (!modelDir || !prefilterDir || !out) throw new Error('usage: mine-passed-negatives.ts <modelDir> <prefilterModelDir> <outDir> [firstSeed] [scenes]');
+const forPrefilter = process.argv.includes('--prefilter');
+const [modelDir, prefilterDir, out, firstArg, nArg] = process.argv.slice(2).filter((a) => a !== '--prefilter');
+if (!modelDir || !prefilterDir || !out)
+  throw new Error('usage: mine-passed-negatives.ts <modelDir> <prefilterModelDir> <outDir> [firstSeed] [scenes] [--prefilter]');
 const first = Number(firstArg ?? 1300),
   n = Number(nArg ?? 40);
 const card = await loadModelCard(modelDir);
 if (!card.verifier?.prefilter) throw new Error(`${modelDir}/model.json has no verifier.prefilter block`);
-const vcard = await loadModelCard(join(modelDir, card.verifier.model));
+// The stage whose windows are saved: the verifier's, or (--prefilter) the prefilter's.
+const vcard = await loadModelCard(forPrefilter ? prefilterDir : join(modelDir, card.verifier.model));
 const half = (vcard.input.size * vcard.gsd_m) / 2;
 rmSync(out, { recursive: true, force: true });
 mkdirSync(join(out, 'background'), { recursive: true });
@@ -56,6 +63,7 @@ function prepareModel(dir: string): string {
 async function mineScene(seed: number): Promise<number> {
   // The same scene per seed as make-verifier-chips.ts.
   const { w, gsdM, plots } = await writeChipScene(seed, work);
+  const src = forPrefilter ? await openGeoTiffSource(w.tifPath) : undefined;
   const windows: VerifierWindow[] = [];
   // verify on: the prefilter rules candidates out first; the verifier's windows of those left are collected.
   await scanImages({ images: [w.tifPath], modelDir: fixed, outDir: join(work, `scan-${seed}`), workers: 1, onVerifierWindow: (x) => windows.push(x) });
@@ -63,24 +71,30 @@ async function mineScene(seed: number): Promise<number> {
   for (const x of windows) {
     if (plots.some((p) => outlinesTouch([square(x.lonLat, half)], p))) continue;
     const file = join('background', `h${seed}-${k++}.png`);
-    await saveWindow(x, file);
+    let raster = x.raster;
+    if (src) {
+      const [sx, sy] = w.scene.georef.lonLatToScene(...x.lonLat);
+      raster = await readVerifierWindow(src, vcard, sx / gsdM, sy / gsdM);
+    }
+    await saveWindow(raster, file);
     manifest.push({
       type: 'Feature',
       properties: { file, class: 'background', seed, gsd_m: gsdM, candidate: x.candidateId, verifier_score: x.score },
       geometry: { type: 'Point', coordinates: x.lonLat },
     });
   }
+  await src?.close();
   rmSync(w.tifPath, { force: true });
   rmSync(join(work, `scan-${seed}`), { recursive: true, force: true });
   console.log(`scene ${seed} (${gsdM} m): ${windows.length} passed windows, ${k} without poppy; total ${saved + k}`);
   return k;
 }
 
-/** A window as the verifier was fed it (invalid pixels as the normalisation mean), as PNG. */
-async function saveWindow(x: VerifierWindow, file: string): Promise<void> {
-  const S = x.raster.width;
-  const rgb = Buffer.from(x.raster.rgb);
-  for (let i = 0; i < S * S; i++) if (!x.raster.valid[i]) for (let c = 0; c < 3; c++) rgb[i * 3 + c] = Math.round(vcard.input.mean[c] * vcard.input.scale);
+/** A window as its stage is fed it (invalid pixels as the normalisation mean), as PNG. */
+async function saveWindow(raster: VerifierWindow['raster'], file: string): Promise<void> {
+  const S = raster.width;
+  const rgb = Buffer.from(raster.rgb);
+  for (let i = 0; i < S * S; i++) if (!raster.valid[i]) for (let c = 0; c < 3; c++) rgb[i * 3 + c] = Math.round(vcard.input.mean[c] * vcard.input.scale);
   await sharp(rgb, { raw: { width: S, height: S, channels: 3 } })
     .png()
     .toFile(join(out, file));
