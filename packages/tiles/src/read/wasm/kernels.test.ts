@@ -72,6 +72,19 @@ describe('WebAssembly kernels', () => {
       expect(ok).toBe(true);
       expect(Buffer.compare(Buffer.from(dst), Buffer.from(want))).toBe(0);
     }
+    // A window's narrow piece of a wide strip band (128 of 40 000 px, 32 rows): copied row by row, not staged whole.
+    const band = Uint8Array.from({ length: 40_000 * 32 * 3 }, (_, i) => (i * 13 + (i >> 11)) & 255);
+    const piece = kernelBuffer(128 * 40 * 3);
+    if (piece) {
+      piece.fill(9);
+      const expected = piece.slice();
+      for (let r = 0; r < 32; r++) expected.set(band.subarray((r * 40_000 + 30_000) * 3, (r * 40_000 + 30_128) * 3), (r + 4) * 128 * 3);
+      expect(copyRowsIntoKernel(piece, 4 * 128 * 3, 128 * 3, band, 30_000 * 3, 40_000 * 3, 128 * 3, 32)).toBe(true);
+      expect(Buffer.compare(Buffer.from(piece), Buffer.from(expected))).toBe(0);
+      // Rows that would run past the buffer: refused, nothing written.
+      expect(copyRowsIntoKernel(piece, 30 * 128 * 3, 128 * 3, band, 0, 40_000 * 3, 128 * 3, 32)).toBe(false);
+      expect(Buffer.compare(Buffer.from(piece), Buffer.from(expected))).toBe(0);
+    }
     const small = kernelBuffer(16 * 3);
     if (!small) return;
     const big = new Uint8Array(512 * 512 * 3);
