@@ -29,14 +29,15 @@ describe('LentBytes', () => {
     expect(lent.lend(540_000).buffer).toBe(a.buffer);
   });
 
-  it('makes a new buffer when none held is long enough, and lends the smallest that fits', () => {
-    const lent = new LentBytes(3);
-    const small = lent.lend(70_000);
-    const big = lent.lend(700_000);
-    lent.giveBack(big);
-    lent.giveBack(small);
-    expect(lent.lend(60_000).buffer).toBe(small.buffer);
+  it('lends the smallest buffer that fits, makes one when none does, and keeps the largest `most`', () => {
+    const lent = new LentBytes(2);
+    const [small, mid, big] = [70_000, 300_000, 700_000].map((n) => lent.lend(n));
+    // Room for two: the smallest makes way for the largest.
+    for (const b of [small, mid, big]) lent.giveBack(b);
+    expect(lent.lend(60_000).buffer).toBe(mid.buffer);
     expect(lent.lend(2_000_000).buffer).not.toBe(big.buffer);
+    expect(lent.lend(10_000).buffer).toBe(big.buffer);
+    expect(lent.lend(10_000).buffer).not.toBe(small.buffer);
   });
 
   it('ignores buffers it did not lend, and a buffer given back twice', () => {
@@ -51,16 +52,6 @@ describe('LentBytes', () => {
     const second = lent.lend(1000);
     expect(first.buffer).toBe(a.buffer);
     expect(second.buffer).not.toBe(a.buffer);
-  });
-
-  it('keeps at most `most` buffers, the largest ones', () => {
-    const lent = new LentBytes(1);
-    const small = lent.lend(10_000);
-    const big = lent.lend(1_000_000);
-    lent.giveBack(small);
-    lent.giveBack(big);
-    expect(lent.lend(10_000).buffer).toBe(big.buffer);
-    expect(lent.lend(10_000).buffer).not.toBe(small.buffer);
   });
 });
 
