@@ -36,6 +36,10 @@ describe('tiandi scan', () => {
     expect(r.stderr).toBe('');
     expect(r.code).toBe(0);
     expect(JSON.parse(r.stdout)).toMatchObject({ images: 1, model: 'poppy-synth', verifier: { model: 'verifier', prefilter: { model: 'prefilter' } } });
+    // What the card says its numbers do not cover goes with every scan: in summary.json and in the printed summary.
+    expect(JSON.parse(r.stdout).model_warning).toMatch(/synthetic imagery/);
+    const said = await run([fx.files.base, '--out', 'out-default-said', '--workers', '0']);
+    expect(said.stdout).toMatch(/模型 model poppy-synth [\d.]+: .*罂粟样本仅来自合成影像/);
     // --no-prefilter: every candidate goes to the verifier.
     const off = await run([fx.files.base, '--out', 'out-no-prefilter', '--json', '--workers', '0', '--no-prefilter']);
     expect(off.code).toBe(0);

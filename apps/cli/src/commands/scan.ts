@@ -305,6 +305,8 @@ async function printScanSummary(
   }
   if (season) for (const w of await seasonWarnings(outDir, season)) io.stderr.write(`tiandi: 注意 note: ${w}\n`);
   printVerifier(io, summary);
+  // Every scan says what its model has not seen, so no one reads "no candidate" as proof beyond the model's word.
+  if (summary.model_warning) io.stdout.write(`模型 model ${summary.model} ${summary.model_version}: ${summary.model_warning}\n`);
   if (recorded) {
     io.stdout.write(
       `已记入工作区 recorded in ${v.workspace}: ${recorded.imagesAdded.length} 影像 images, ${recorded.candidatesAdded} 候选 candidates → ` +

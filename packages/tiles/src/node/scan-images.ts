@@ -134,6 +134,8 @@ export interface ScanSummary {
   mpx_per_s: number;
   model: string;
   model_version: string;
+  /** What the model card says its numbers do not cover (`training.warning`: e.g. poppy seen only in synthetic imagery), when it says it. */
+  model_warning?: string;
   /** The second stage, when the model has one and it was not turned off. */
   verifier?: {
     model: string;
@@ -688,6 +690,7 @@ function summarize(run: ScanRun, results: ImageResult[], failed: ScanFailure[], 
     mpx_per_s: round(scannedMpx / Math.max(seconds, 1e-6), 2),
     model: card.name,
     model_version: card.version,
+    ...(card.training?.warning ? { model_warning: card.training.warning } : {}),
     ...(verifier?.model && options.verify !== false && card.verifier ? { verifier: verifierSummary(card.verifier, verifier, results) } : {}),
     ...sourceNotes(results),
     ...(options.quality !== false
