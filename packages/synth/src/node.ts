@@ -5,6 +5,7 @@ export { exportChips, ChipOptionsSchema, type ChipOptions, type ChipRecord } fro
 export { evaluateModel, evalSceneOptions, type EvalReport } from './eval/evaluate-model';
 export { evaluateRealNegatives, tiffsIn, type RealNegativeFolder, type RealNegativeFile } from './eval/real-negatives';
 export { evaluateTruth, readTruthFile, type TruthReport, type TruthPlot, type TruthFileResult } from './eval/truth-eval';
+export { writeMissChips } from './eval/miss-chips';
 export { loadBareModel, runBareModel, type BareModel, type BareCard } from './eval/bare-model';
 export { readResampled, type ResampledImage } from './chips/read-resampled';
 export { syntheticPositiveWindows } from './eval/synthetic-positives';

@@ -9,4 +9,5 @@ export { outlineRings, ringArea, type GridPolygon, type Ring } from './vector/ou
 export { simplifyRing } from './vector/simplify-ring';
 export { resampleArea, type RgbRaster } from './read/resample-area';
 export type { GeoTransform } from './write/geo-tags';
+export { applyGeoTransform, invertGeoTransform } from './read/georef';
 export { pickWindowCells } from './verify/pick-windows';

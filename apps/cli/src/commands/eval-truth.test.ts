@@ -1,6 +1,7 @@
 import fs from 'node:fs';
 import os from 'node:os';
 import path from 'node:path';
+import sharp from 'sharp';
 import { beforeAll, describe, expect, it } from 'vitest';
 import { openGeoTiffSource } from '@tiandi/tiles/node';
 import { runCommand } from '../run-command.test-util';
@@ -122,6 +123,41 @@ describe('tiandi eval --truth / --labelled', () => {
     expect(r.stdout).toContain('漏检 missed plain on base.tif: 6.25 m², rosette');
     expect(r.stdout).toContain('1 truth plot(s) lie on no scanned image');
     expect(r.stdout).toMatch(/误报 false candidate on base\.tif at 102\.\d{6}, 25\.\d{6} \(score \d\.\d\d\)/);
+  });
+
+  it('--misses pictures each missed plot (its outline in red) and each false candidate, cut from the image', async () => {
+    const r = await run(['--model', model, '--labelled', 'site', '--misses', 'pics']);
+    expect(r.code).toBe(0);
+    expect(r.stdout).toMatch(/2 pictures of missed plots and false candidates → pics\//);
+    const files = fs.readdirSync(path.join(dir, 'pics')).sort();
+    expect(files).toHaveLength(2);
+    expect(files[0]).toMatch(/^false-1_base_score\d\.\d\d\.png$/);
+    expect(files[1]).toBe('missed_plain_rosette_none_6.3m2_5cm.png');
+    // The 2.5-m plot at pixels 100-150 with 0.5 m + 3 m around it each side (5 cm): about pixels 5-245 (a pixel more
+    // each side where the ground GSD is a hair under 5 cm), read as they are.
+    const pic = await sharp(path.join(dir, 'pics', files[1]))
+      .raw()
+      .toBuffer({ resolveWithObject: true });
+    const w = pic.info.width;
+    expect(w).toBeGreaterThanOrEqual(240);
+    expect(w).toBeLessThanOrEqual(242);
+    expect(pic.info.height).toBe(w);
+    const x0 = 5 - (w - 240) / 2;
+    const src = await openGeoTiffSource(fx.files.base);
+    const centre = await src.readWindow([125, 125, 126, 126]);
+    await src.close();
+    const px = (x: number, y: number) => Array.from(pic.data.subarray((y * w + x) * pic.info.channels, (y * w + x) * pic.info.channels + 3));
+    expect(px(125 - x0, 125 - x0)).toEqual(Array.from(centre.rgb));
+    // Its outline, drawn in red on the plot's edge (image pixel 100).
+    const [red, green] = px(100 - x0, 125 - x0);
+    expect(red).toBeGreaterThan(200);
+    expect(green).toBeLessThan(80);
+  });
+
+  it('refuses --misses without labelled imagery', async () => {
+    const r = await run(['--model', model, '--scenes', '1', '--misses', 'pics2']);
+    expect(r.code).not.toBe(0);
+    expect(r.stderr).toMatch(/--misses needs --truth or --labelled/);
   });
 
   it('names a missing, malformed or wrongly projected truth file and what to do, before scanning', async () => {

@@ -9,7 +9,7 @@ import { formatTruthReport, landLine, namedInputs } from './eval-truth';
 const usage = `用法 Usage:
   tiandi eval [--scenes 20] [--seed 9000] [--model models/poppy-synth] [--size-m 150] [--gsd 0.03,0.05,...] [--engine scan|bare] [--json] [--write-card]
               [--variety classic|wide] [--real-negatives <folder | 'folder/name-*.tif'>...]
-  tiandi eval --truth <truth.geojson> <image.tif>...   |   tiandi eval --labelled <folder>...
+  tiandi eval --truth <truth.geojson> <image.tif>...   |   tiandi eval --labelled <folder>...   [--misses <folder>]
 
 在未参与训练的合成场景上评估模型 Evaluate a model on held-out synthetic scenes (seeds never used in
 training or calibration: 1000-1299 and 8000-8099 are reserved). Each scene (3-8 cm GSD, one of six CRSs) is written as a COG,
@@ -27,6 +27,8 @@ per km², tile-level ROC AUC and the threshold reaching 95 % recall.
                 per km², per image and overall, and each plot missed. Repeat --truth for several truth files.
   --labelled    标注文件夹 a folder holding GeoTIFFs and their truth GeoJSON (all *.geojson in it), as --truth.
                 With --truth or --labelled, --scenes defaults to 0 (no synthetic scenes).
+  --misses      漏检误报图片 with --truth or --labelled: a PNG of each plot missed (its outline in red) and each false
+                candidate (a yellow ring), cut from the image, into this folder
   --variety     场景世界 classic (默认 default: the renderer the model was trained on) or wide (domain-randomised:
                 other flower colours, rosettes, rows, intercrops, irregular plots, shade, camera and processing);
                 with --write-card, wide writes its numbers beside the classic ones as wide_*
@@ -47,6 +49,7 @@ const FLAGS = {
   'real-negatives': { type: 'string', multiple: true },
   truth: { type: 'string', multiple: true },
   labelled: { type: 'string', multiple: true },
+  misses: { type: 'string' },
 } as const;
 
 const evalCommand: Command = {
@@ -68,6 +71,12 @@ const evalCommand: Command = {
         ? JSON.stringify({ ...report, ...(real ? { realNegatives: real } : {}), ...(labelled ? { labelled } : {}) }, null, 2) + '\n'
         : printedReports(report, real, labelled),
     );
+    if (o.misses && labelled) {
+      const n = await S.writeMissChips(labelled, o.truthIn!.images, o.misses);
+      (o.json ? io.stderr : io.stdout).write(
+        `漏检与误报图片 ${n} pictures of missed plots and false candidates → ${path.relative(io.cwd, o.misses) || '.'}/\n`,
+      );
+    }
     if (o.writeCard) {
       writeCardMetrics(o.cardPath, o.variety, report, real);
       io.stdout.write(`指标已写入 metrics written to ${path.relative(io.cwd, o.cardPath)}\n`);
@@ -93,6 +102,8 @@ interface EvalOptions {
   cardPath: string;
   json?: boolean;
   writeCard?: boolean;
+  /** Where the pictures of missed plots and false candidates go (--misses). */
+  misses?: string;
 }
 
 /** The checked command line, or the first problem with it (and the name to show it under). */
@@ -130,11 +141,13 @@ function evalOptions(argv: string[], cwd: string): EvalOptions | Problem {
   if (engine !== 'scan' && engine !== 'bare') return bad(`--engine '${v.engine}' must be scan or bare.`);
   const variety = (v.variety ?? 'classic') as 'classic' | 'wide';
   if (variety !== 'classic' && variety !== 'wide') return bad(`--variety '${v.variety}' must be classic or wide.`);
+  if (v.misses !== undefined && !truthIn) return bad('--misses needs --truth or --labelled: it pictures the plots a labelled evaluation missed.');
   const modelDir = resolveModelDir(cwd, v.model);
   const cardPath = path.join(modelDir, 'model.json');
   if (!fs.existsSync(cardPath) || !fs.existsSync(path.join(modelDir, 'model.onnx')))
     return { file: path.relative(cwd, modelDir) || modelDir, error: '找不到 model.json 或 model.onnx missing model.json or model.onnx in this folder.' };
-  return { realArgs, truthIn, n, seed, sizeM, gsds, engine, variety, modelDir, cardPath, json: v.json, writeCard: v['write-card'] };
+  const misses = v.misses === undefined ? undefined : path.resolve(cwd, v.misses);
+  return { realArgs, truthIn, n, seed, sizeM, gsds, engine, variety, modelDir, cardPath, json: v.json, writeCard: v['write-card'], misses };
 }
 
 /** Runs whichever evaluations the options ask for: synthetic scenes, real negatives, labelled imagery. */
