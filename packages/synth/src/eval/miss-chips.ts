@@ -31,14 +31,16 @@ export async function writeMissChips(report: TruthReport, images: string[], outD
   mkdirSync(outDir, { recursive: true });
   const pictures = [...missedPictures(report), ...falsePictures(report)];
   const byFile = new Map<string, Picture[]>();
-  for (const p of pictures) byFile.set(p.file, [...(byFile.get(p.file) ?? []), p]);
+  for (const p of pictures) byFile.get(p.file)?.push(p) ?? byFile.set(p.file, [p]);
   let written = 0;
   for (const [file, list] of byFile) {
     const path = images.find((i) => basename(i) === file);
     if (!path) continue;
     const src = await openGeoTiffSource(path);
     try {
-      for (const p of list) written += (await writePicture(src, p, join(outDir, p.name))) ? 1 : 0;
+      const fromWgs = toWgs84(src.crs);
+      const toPixel = (ll: [number, number]) => invertGeoTransform(src.geoTransform, ...(fromWgs.inverse(ll) as [number, number]));
+      for (const p of list) written += (await writePicture(src, toPixel, p, join(outDir, p.name))) ? 1 : 0;
     } finally {
       await src.close();
     }
@@ -76,9 +78,7 @@ function falsePictures(report: TruthReport): Picture[] {
 }
 
 /** Reads the picture's window (clipped to the image), draws its marks, writes the PNG; false when it lies off the image. */
-async function writePicture(src: GeoTiffSource, p: Picture, out: string): Promise<boolean> {
-  const fromWgs = toWgs84(src.crs);
-  const toPixel = (ll: [number, number]) => invertGeoTransform(src.geoTransform, ...(fromWgs.inverse(ll) as [number, number]));
+async function writePicture(src: GeoTiffSource, toPixel: (ll: [number, number]) => [number, number], p: Picture, out: string): Promise<boolean> {
   const [cx, cy] = toPixel(p.centre);
   const hx = p.halfM / src.gsdM.x;
   const hy = p.halfM / src.gsdM.y;

@@ -5,7 +5,7 @@ import { ZSTDDecoder } from 'zstddec';
 import { inflateInto } from './inflate-into';
 import { lzwDecode } from './lzw-decode';
 import { undoRgbPredictorWasm } from './wasm/kernels';
-import { scaledJpegDecoder } from './jpeg-scaled';
+import { scaledJpegDecoder, type ScaledJpegDecoder } from './jpeg-scaled';
 import { LentBytes } from './lent-bytes';
 import { TilesError } from '../errors';
 
@@ -134,7 +134,7 @@ const lzw: BlockDecoder = async (bytes, layout, into) => lzwDecode(bytes, blockB
  * Splices JPEGTables (minus its EOI) in front of an abbreviated tile stream (minus its SOI), into a new buffer or one
  * of `lent` (which the caller gives back once the stream is decoded).
  */
-export function withJpegTables(tile: Uint8Array, tables?: Uint8Array, lent?: LentBytes): Uint8Array {
+function withJpegTables(tile: Uint8Array, tables?: Uint8Array, lent?: LentBytes): Uint8Array {
   if (!tables || tables.length < 4) return tile;
   const n = tables.length - 2 + tile.length - 2;
   const out = lent ? lent.lend(n) : new Uint8Array(n);
@@ -169,6 +169,28 @@ const jpegJs = (() => {
 const jpegStreams = new LentBytes(4);
 
 /**
+ * An 8-bit RGB JPEG block decoded by libvips `shrink`× smaller (1: full size) straight into a buffer from `into`, its
+ * stream spliced with the file's tables in a lent buffer. The block's shape (the layout's, which for a level read
+ * smaller is that level's) is checked on the stream's header, before any pixel (checkedImageBlock's check, earlier).
+ */
+export async function decodeJpegInto(
+  d: ScaledJpegDecoder,
+  bytes: Uint8Array,
+  layout: BlockLayout,
+  shrink: number,
+  into?: (n: number) => Uint8Array,
+): ReturnType<ScaledJpegDecoder['decode']> {
+  const shape = { width: layout.blockWidth, height: layout.blockHeight, channels: 3 };
+  const stream = withJpegTables(bytes, layout.jpegTables, jpegStreams);
+  try {
+    return await d.decode(stream, shrink, into, shape);
+  } finally {
+    // libvips has let go of the stream once the decode settles (the image is unreferenced, no operation cache).
+    jpegStreams.giveBack(stream);
+  }
+}
+
+/**
  * JPEG blocks of 8-bit RGB: into the reader's recycled buffer through libvips directly when it loads (jpeg-scaled.ts,
  * at full size: the same libjpeg-turbo, the same pixels), else through sharp, which hands back a new buffer a block
  * (a 40 000-px strip's 1.9 MB mapped and unmapped each time: page faults; and garbage that calls for full GCs).
@@ -178,17 +200,7 @@ const jpeg: BlockDecoder = async (bytes, layout, into) => {
   // Loaded (and set up: no operation cache, one libvips thread a decode) whichever path decodes.
   const sharp = await loadSharp();
   const direct = into && layout.bitsPerSample === 8 ? scaledJpegDecoder() : null;
-  if (direct) {
-    // The block's shape is checked on the stream's header, before any pixel (checkedImageBlock's check, earlier).
-    const shape = { width: layout.blockWidth, height: layout.blockHeight, channels: 3 };
-    // libvips has let go of the stream once the decode settles (the image is unreferenced, no operation cache).
-    const stream = withJpegTables(bytes, layout.jpegTables, jpegStreams);
-    try {
-      return (await direct.decode(stream, 1, into, shape)).data;
-    } finally {
-      jpegStreams.giveBack(stream);
-    }
-  }
+  if (direct) return (await decodeJpegInto(direct, bytes, layout, 1, into)).data;
   const stream = withJpegTables(bytes, layout.jpegTables);
   const { data, info } = await sharp(stream, { failOn: 'error' }).raw().toBuffer({ resolveWithObject: true });
   return checkedImageBlock('JPEG', data, info, layout);

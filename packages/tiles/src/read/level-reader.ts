@@ -1,7 +1,7 @@
 import type { FileHandle } from 'node:fs/promises';
 import { TilesError, throwIfAborted } from '../errors';
 import { BlockCache } from './block-cache';
-import { blockBytes, JPEG_COMPRESSION, undoFloatPredictor, undoHorizontalPredictor, withJpegTables, type BlockDecoder, type BlockLayout } from './codecs';
+import { blockBytes, decodeJpegInto, JPEG_COMPRESSION, undoFloatPredictor, undoHorizontalPredictor, type BlockDecoder, type BlockLayout } from './codecs';
 import type { IfdInfo } from './ifd-info';
 import type { RgbRaster } from './resample-area';
 import { ALL_VALID_MASK, decodedIsRgb, hasValidity, toMaskBlock, toRgbBlock, type RgbBlock } from './rgb-block';
@@ -1088,9 +1088,8 @@ function scaledJpegBlocks(k: number): BlockDecoder {
   return async (bytes, layout, into) => {
     const d = scaledJpegDecoder();
     if (!d) throw new Error('the scaled JPEG decoder is not available');
-    const shape = { width: layout.blockWidth, height: layout.blockHeight, channels: 3 };
-    // Width and channels are checked on the header (shape); a tile must also be whole.
-    const { data, width, height } = await d.decode(withJpegTables(bytes, layout.jpegTables), k, into, shape);
+    // Width and channels are checked on the header (decodeJpegInto); a tile must also be whole.
+    const { data, width, height } = await decodeJpegInto(d, bytes, layout, k, into);
     if (height < layout.blockHeight) throw new Error(`JPEG block is ${width}×${height}×3 at 1/${k}, expected ${layout.blockWidth}×${layout.blockHeight}×3`);
     return data;
   };
