@@ -6,6 +6,7 @@ import { inflateInto } from './inflate-into';
 import { lzwDecode } from './lzw-decode';
 import { undoRgbPredictorWasm } from './wasm/kernels';
 import { scaledJpegDecoder, type ScaledJpegDecoder } from './jpeg-scaled';
+import { turboJpegDecoder } from './jpeg-turbo';
 import { LentBytes } from './lent-bytes';
 import { TilesError } from '../errors';
 
@@ -183,7 +184,17 @@ export async function decodeJpegInto(
   const shape = { width: layout.blockWidth, height: layout.blockHeight, channels: 3 };
   const stream = withJpegTables(bytes, layout.jpegTables, jpegStreams);
   try {
-    return await d.decode(stream, shrink, into, shape);
+    const turbo = shrink === 1 && into ? turboJpegDecoder() : null;
+    if (!turbo) return await d.decode(stream, shrink, into, shape);
+    // One buffer whichever decoder writes it.
+    let got: Uint8Array | undefined;
+    const once = (n: number) => (got?.length === n ? got : (got = into!(n)));
+    try {
+      return { ...(await turbo.decode(stream, once, shape)), channels: 3 };
+    } catch {
+      // libvips decides what TurboJPEG would not take (another shape, a warning, corrupt data): its word is the scan's.
+      return await d.decode(stream, shrink, once, shape);
+    }
   } finally {
     // libvips has let go of the stream once the decode settles (the image is unreferenced, no operation cache).
     jpegStreams.giveBack(stream);
