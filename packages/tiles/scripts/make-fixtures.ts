@@ -14,7 +14,7 @@ import { getCrs, toWgs84 } from '@tiandi/geo';
 import { writeGeoTiff } from '../src/write/index';
 import { encodeHeader, encodeIfd, TYPE } from '../src/write/tiff-ifd';
 
-const FIXTURE_VERSION = '14';
+const FIXTURE_VERSION = '15';
 export const BASE = { width: 600, height: 400, gsdM: 0.05, epsg: 4522, centre: [102.5, 25.3] as [number, number] };
 
 /** The plots painted red in the base image, in pixel boxes [x0, y0, x1, y1) and discs [cx, cy, r]. */
@@ -83,6 +83,8 @@ export const LAYOUTS: Record<string, string[]> = {
   'tiled-lzw': ['-co', 'TILED=YES', '-co', 'COMPRESS=LZW', '-co', 'PREDICTOR=2', '-co', 'BLOCKXSIZE=256', '-co', 'BLOCKYSIZE=256'],
   'striped-lzw': ['-co', 'COMPRESS=LZW', '-co', 'PREDICTOR=2', '-co', 'BLOCKYSIZE=16'],
   'deflate-p2': ['-co', 'TILED=YES', '-co', 'COMPRESS=DEFLATE', '-co', 'PREDICTOR=2'],
+  // 8-bit RGB strips of several rows: each decoded straight into its rows of the band (fillBand).
+  'striped-deflate-rgb': ['-b', '1', '-b', '2', '-b', '3', '-co', 'COMPRESS=DEFLATE', '-co', 'PREDICTOR=2', '-co', 'BLOCKYSIZE=5'],
   'deflate-p3-float': ['-b', '1', '-b', '2', '-b', '3', '-ot', 'Float32', '-co', 'TILED=YES', '-co', 'COMPRESS=DEFLATE', '-co', 'PREDICTOR=3'],
   'jpeg-ycbcr-mask': [
     '-b',

@@ -643,11 +643,15 @@ async function fillBand(
   const w = info.blockWidth;
   const layout = layoutOf(info, info.samples);
   const { rgb, valid } = band;
+  // 8-bit RGB decodes straight into its rows of the band (the decoders that write into what they are given): no strip-sized copy.
+  const inPlace = decodedIsRgb(info, 1, ctx.noData);
   /** A strip decoded (or its bytes decoded elsewhere, `decompressed`), checked and converted here into its rows of the band. */
   const convertHere = async (stripBytes: Uint8Array, rows: number, r: number, decompressed?: Promise<Uint8Array>) => {
-    const raw = await decodeRaw(ctx, info, stripBytes, layout, rows, into, decompressed);
+    const at = rgb.subarray(w * r * 3, w * (r + rows) * 3);
+    const to = inPlace ? (m: number) => (m <= at.length ? at.subarray(0, m) : into(m)) : into;
+    const raw = await decodeRaw(ctx, info, stripBytes, layout, rows, to, decompressed);
     checkSamples(ctx, info, info.samples, rows, [raw]);
-    toRgbBlock(info, [raw], rows, ctx.noData, { rgb: rgb.subarray(w * r * 3, w * (r + rows) * 3), valid: valid?.subarray(w * r, w * (r + rows)) ?? null });
+    toRgbBlock(info, [raw], rows, ctx.noData, { rgb: at, valid: valid?.subarray(w * r, w * (r + rows)) ?? null });
   };
   let r = 0;
   let s = s0;

@@ -115,6 +115,7 @@ describe.skipIf(!hasGdal)('openGeoTiffSource: GDAL-written layouts', () => {
     'tiled-lzw',
     'striped-lzw',
     'deflate-p2',
+    'striped-deflate-rgb',
     'deflate-p3-float',
     'packbits',
     'zstd',

@@ -43,7 +43,8 @@ export function toRgbBlock(info: IfdInfo, planes: Uint8Array[], rows: number, no
   if (decodedIsRgb(info, planes.length, noData)) {
     // Already 8-bit RGB: keep the decoded bytes as they are.
     const direct = (src[0] as Uint8Array).subarray(0, n * 3);
-    if (into) into.rgb.set(direct);
+    // Decoded where it goes already (fillBand's strips): nothing to copy.
+    if (into && !(direct.buffer === into.rgb.buffer && direct.byteOffset === into.rgb.byteOffset)) into.rgb.set(direct);
     return { width: w, rows, rgb: into ? into.rgb : direct, valid, byteLength: direct.byteLength };
   }
   const rgb = into ? into.rgb : new Uint8Array(n * 3);
