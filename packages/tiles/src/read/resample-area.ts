@@ -1,6 +1,7 @@
 import { boxDownsample } from './box-downsample';
 import { dyadic, resampleDyadic, resampleMaskedDyadic } from './resample-dyadic';
 import { taps, type Taps } from './resample-taps';
+import { areaInsideRgb8, type AreaTaps } from './wasm/kernels';
 
 /** An RGB raster with its validity mask (1 valid, 0 invalid), pixel-interleaved. */
 export interface RgbRaster {
@@ -151,6 +152,14 @@ export function resampleArea(src: RgbRaster, box: readonly [number, number, numb
   return { width: outWidth, height: outHeight, rgb, valid };
 }
 
+/** Taps for the WebAssembly resampler: indices as (index − c0) × scale (source rows, or byte offsets in the row buffer), weights widened to double. */
+function f64Taps(t: Taps, c0: number, scale: number): AreaTaps {
+  const n = t.start[t.start.length - 1] + t.count[t.count.length - 1];
+  const index = new Int32Array(n);
+  for (let k = 0; k < n; k++) index[k] = (t.index[k] - c0) * scale;
+  return { start: t.start, count: t.count, index, weight: Float64Array.from(t.weight.subarray(0, n)) };
+}
+
 /**
  * Fractional-factor area average when every source pixel is valid and the box lies inside the raster:
  * for each output row, its source rows are summed into one row buffer, then reduced along x.
@@ -171,6 +180,9 @@ function resampleAllValid(src: RgbRaster, tx: Taps, ty: Taps, _y0: number, _y1: 
   if (dyadic(xw, xs[outWidth - 1] + xc[outWidth - 1]) && dyadic(yw, ys[outHeight - 1] + yc[outHeight - 1])) {
     return resampleDyadic(src, tx, ty, colW, c0, span, outWidth, outHeight, rgb, valid);
   }
+  // WebAssembly when the source sits in a kernel buffer: the same sums in the same order (kernels.c).
+  const fast = areaInsideRgb8(sr, src.width, c0, span, outWidth, outHeight, f64Taps(ty, 0, 1), f64Taps(tx, c0, 3), colW);
+  if (fast) return { width: outWidth, height: outHeight, rgb: fast, valid, allValid: true };
   for (let i = 0; i < outHeight; i++) {
     row.fill(0);
     let wsum = 0;

@@ -163,3 +163,43 @@ void dyadic_edge_rgb8(const uint8_t *src, int srcStride, int c0b, int span, int 
     }
   }
 }
+
+// resampleAllValid (every pixel valid, box inside the raster, any weights): the same double-precision sums in
+// the same order as the JavaScript (wasm has no fused multiply-add, so each product and sum rounds as there),
+// out = ToUint8(sum × 1/(wsum × colW) + 0.5). Weights are the taps' float32 values widened to double.
+EXPORT(area_inside_rgb8)
+void area_inside_rgb8(const uint8_t *src, int srcStride, int c0b, int span, int outW, int outH,
+                      const int32_t *ys, const int32_t *yc, const int32_t *yi, const double *yw,
+                      const int32_t *xs, const int32_t *xc, const int32_t *xp, const double *xw, const double *colW,
+                      double *row, uint8_t *out) {
+  for (int i = 0; i < outH; i++) {
+    for (int k = 0; k < span; k++) row[k] = 0;
+    double wsum = 0;
+    const int e = ys[i] + yc[i];
+    for (int t = ys[i]; t < e; t++) {
+      const double w = yw[t];
+      wsum += w;
+      const uint8_t *a = src + (long)yi[t] * srcStride + c0b;
+      for (int k = 0; k < span; k++) row[k] += w * (double)a[k];
+    }
+    uint8_t *o = out + (long)i * outW * 3;
+    for (int j = 0; j < outW; j++, o += 3) {
+      double r = 0, g = 0, b = 0;
+      const int te = xs[j] + xc[j];
+      for (int t = xs[j]; t < te; t++) {
+        const int p = xp[t];
+        const double w = xw[t];
+        r += w * row[p];
+        g += w * row[p + 1];
+        b += w * row[p + 2];
+      }
+      const double inv = 1 / (wsum * colW[j]);
+      const double v[3] = {r * inv + 0.5, g * inv + 0.5, b * inv + 0.5};
+      for (int c = 0; c < 3; c++) {
+        // As a Uint8Array store converts: truncated toward zero, modulo 256; NaN and infinities give 0.
+        const double x = v[c];
+        o[c] = (x == x && x < 2147483648.0 && x > -2147483649.0) ? (uint8_t)((int)x & 255) : 0;
+      }
+    }
+  }
+}

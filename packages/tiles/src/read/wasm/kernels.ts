@@ -11,6 +11,7 @@ interface Exports {
   box_rgb8(src: number, srcStride: number, k: number, out: number, outW: number, outH: number, acc: number): void;
   dyadic_inside_rgb8(...args: number[]): void;
   dyadic_edge_rgb8(...args: number[]): void;
+  area_inside_rgb8(...args: number[]): void;
 }
 
 interface Kernel {
@@ -218,4 +219,41 @@ export function dyadicEdgeRgb8(
   rgb.set(kern.heap.subarray(out, out + outWidth * outHeight * 3));
   valid.set(kern.heap.subarray(val, val + outWidth * outHeight));
   return true;
+}
+
+/** Taps of one axis with their weights as the JavaScript resampler reads them (float32 values, widened to double). */
+export interface AreaTaps {
+  start: Int32Array;
+  count: Int32Array;
+  /** Per tap: source row index (y) or byte offset in the row buffer (x). */
+  index: Int32Array;
+  weight: Float64Array;
+}
+
+/**
+ * resampleAllValid of resample-area.ts (source valid everywhere, box inside it, any weights: a factor such as
+ * 1.5004, where a 10-cm orthophoto's ground GSD is a hair over 0.1 m) on a {@link kernelBuffer}: the same
+ * double-precision sums in the same order, so the same bytes. Undefined when `rgb` is not a kernel buffer or the
+ * arrays do not fit after it.
+ */
+export function areaInsideRgb8(
+  rgb: Uint8Array,
+  width: number,
+  c0: number,
+  span: number,
+  outWidth: number,
+  outHeight: number,
+  ty: AreaTaps,
+  tx: AreaTaps,
+  colW: Float64Array,
+): Uint8Array | undefined {
+  const kern = byBuffer.get(rgb.buffer);
+  if (!kern) return undefined;
+  const arrays = [ty.start, ty.count, ty.index, ty.weight, tx.start, tx.count, tx.index, tx.weight, colW];
+  const offs = layout(kern, rgb.byteOffset + rgb.length, [...arrays.map((a) => a.byteLength), span * 8, outWidth * outHeight * 3]);
+  if (!offs) return undefined;
+  arrays.forEach((a, i) => put(kern, offs[i], a));
+  kern.exports.area_inside_rgb8(rgb.byteOffset, width * 3, c0 * 3, span, outWidth, outHeight, ...offs);
+  const out = offs[10];
+  return kern.heap.slice(out, out + outWidth * outHeight * 3);
 }
