@@ -117,6 +117,63 @@ describe('TurboJPEG decoding (libjpeg-turbo, accurate IDCT, through koffi)', () 
     expect(Buffer.compare(Buffer.from(whole), Buffer.from(await libvipsPixels(jpeg)))).toBe(0);
   });
 
+  it('gives for 300 damaged streams (bytes changed, cut, spliced) exactly what libvips gives: the same bytes or a refusal', async (ctx) => {
+    const v = scaledJpegDecoder();
+    if (!turboJpegDecoder() || !v) return ctx.skip();
+    const w = 200;
+    const h = 48;
+    const jpeg = await encode(texture(w, h, 11), w, h, { quality: 85, chromaSubsampling: '4:2:0' });
+    const codec = DECODERS.get(JPEG_COMPRESSION)!;
+    let seed = 5;
+    const rnd = (n: number) => ((seed = (seed * 1103515245 + 12345) >>> 0) >>> 8) % n;
+    const outcomes = new Set<string>();
+    for (let i = 0; i < 300; i++) {
+      const bad = Buffer.from(jpeg);
+      const kind = i % 3;
+      if (kind === 0) for (let k = 0; k <= rnd(4); k++) bad[rnd(bad.length)] ^= 1 << rnd(8);
+      const s =
+        kind === 1
+          ? bad.subarray(0, 2 + rnd(bad.length - 2))
+          : kind === 2
+            ? Buffer.concat([bad.subarray(0, rnd(bad.length)), bad.subarray(rnd(bad.length))])
+            : bad;
+      const asBytes = (r: { data: Uint8Array } | Uint8Array) => Buffer.from('data' in r ? r.data : r).toString('base64');
+      const viaCodec = await codec(s, layoutOf(w, h), (n) => new Uint8Array(n)).then(asBytes, () => 'refused');
+      const viaLibvips = await v.decode(s, 1, (n) => new Uint8Array(n), { width: w, height: h, channels: 3 }).then(asBytes, () => 'refused');
+      expect(viaCodec, `damaged stream ${i}`).toBe(viaLibvips);
+      outcomes.add(viaCodec === 'refused' ? 'refused' : 'decoded');
+    }
+    // Both kinds of outcome occurred: the comparison was made on decodes and on refusals.
+    expect([...outcomes].sort()).toEqual(['decoded', 'refused']);
+  });
+
+  it('decodes sound streams after damaged ones: a decoder state that failed is not used again', async (ctx) => {
+    const t = turboJpegDecoder();
+    if (!t) return ctx.skip();
+    const w = 160;
+    const h = 32;
+    const shape = { width: w, height: h, channels: 3 };
+    const jpeg = await encode(texture(w, h, 21), w, h, { quality: 85, chromaSubsampling: '4:2:0' });
+    const want = Buffer.from(await libvipsPixels(jpeg));
+    let seed = 9;
+    const rnd = (n: number) => ((seed = (seed * 1103515245 + 12345) >>> 0) >>> 8) % n;
+    let refused = 0;
+    for (let i = 0; i < 60; i++) {
+      // One at a time, so the next decode takes the state the last one used (the first 2 000 bytes: headers and tables).
+      const bad = Buffer.from(jpeg);
+      for (let k = 0; k < 3; k++) bad[rnd(Math.min(2000, bad.length))] ^= 1 << rnd(8);
+      refused += await t
+        .decode(bad, (n) => new Uint8Array(n), shape)
+        .then(
+          () => 0,
+          () => 1,
+        );
+      const sound = await t.decode(jpeg, (n) => new Uint8Array(n), shape);
+      expect(Buffer.compare(Buffer.from(sound.data), want), `sound stream after damaged stream ${i}`).toBe(0);
+    }
+    expect(refused).toBeGreaterThan(10);
+  });
+
   it('decodes many streams at once, each with its own decoder state, each into its own buffer', async (ctx) => {
     const t = turboJpegDecoder();
     if (!t) return ctx.skip();

@@ -40,6 +40,7 @@ interface TurboCalls {
   get: Koffi.KoffiFunction;
   decompress: Koffi.KoffiFunction;
   errorStr: Koffi.KoffiFunction;
+  destroy: Koffi.KoffiFunction;
 }
 
 /** Where the prebuilt TurboJPEG libraries for this platform may lie (glibc first, then musl), or none. */
@@ -66,6 +67,7 @@ function bindTurbo(): TurboCalls | undefined {
         get: lib.func('int tj3Get(void *handle, int param)'),
         decompress: lib.func('int tj3Decompress8(void *handle, void *jpegBuf, size_t jpegSize, void *dstBuf, int pitch, int pixelFormat)'),
         errorStr: lib.func('const char *tj3GetErrorStr(void *handle)'),
+        destroy: lib.func('void tj3Destroy(void *handle)'),
       };
     } catch {
       // The other libc's build, or a broken install: the next, else libvips.
@@ -75,13 +77,15 @@ function bindTurbo(): TurboCalls | undefined {
 }
 
 function decoderOver(t: TurboCalls): TurboJpegDecoder {
-  // A handle decodes one stream at a time: one a decode in flight, kept for the next (never destroyed: a few KB each).
+  // A handle decodes one stream at a time: one a decode in flight, kept for the next while it only ever succeeded.
+  // One that failed is destroyed: after a damaged stream, a handle refused the next sound one ("Bogus Huffman table").
   const idle: unknown[] = [];
   const fail = (h: unknown, what: string) => new Error(`${what}: ${String(t.errorStr(h) ?? '').trim() || 'TurboJPEG failed'}`);
   return {
     async decode(stream, into, block) {
       const h = idle.pop() ?? t.init(TJINIT_DECOMPRESS);
       if (!h) throw new Error('TurboJPEG could not start a decoder');
+      let sound = false;
       try {
         if (t.header(h, stream, stream.byteLength) !== 0) throw fail(h, 'JPEG header');
         const width = t.get(h, TJPARAM_JPEGWIDTH) as number;
@@ -89,20 +93,26 @@ function decoderOver(t: TurboCalls): TurboJpegDecoder {
         const cs = t.get(h, TJPARAM_COLORSPACE) as number;
         const threeComponents = cs === TJCS_YCBCR || cs === TJCS_RGB;
         if (width !== block.width || height < 1 || height > block.height || !threeComponents || block.channels !== 3) {
+          sound = true; // a sound header of another shape: the handle is fine
           throw new Error(`JPEG block is ${width}×${height} (colour space ${cs}), expected ${block.width}×${block.height}×${block.channels}`);
         }
-        if (t.get(h, TJPARAM_PRECISION) !== 8 || t.get(h, TJPARAM_LOSSLESS) === 1) throw new Error('JPEG block is not 8-bit lossy');
+        if (t.get(h, TJPARAM_PRECISION) !== 8 || t.get(h, TJPARAM_LOSSLESS) === 1) {
+          sound = true;
+          throw new Error('JPEG block is not 8-bit lossy');
+        }
         const data = into(width * height * 3);
         const rc = await new Promise<number>((resolve, reject) => {
           t.decompress.async(h, stream, stream.byteLength, data, 0, TJPF_RGB, (err: unknown, r: number) => (err ? reject(err) : resolve(r)));
         });
         // Non-zero: an error, or a warning (corrupt data libjpeg decoded through); either way not taken as decoded.
         if (rc !== 0) throw fail(h, 'JPEG block');
+        sound = true;
         // Keeps the stream referenced until the decode has read it.
         if (stream.byteLength < 0) throw new Error('unreachable');
         return { data, width, height };
       } finally {
-        idle.push(h);
+        if (sound) idle.push(h);
+        else t.destroy(h);
       }
     },
   };
