@@ -311,7 +311,11 @@ function thresholdsFor(card: ModelCard, threshold: number | undefined): ModelCar
  * memory budget (wide striped files), and this thread scans too when the workers alone would be one.
  */
 function planThreads(opened: OpenedImage[], options: ScanImagesOptions): { threads: number; nWorkers: number; here: boolean; asked: number; widened: boolean } {
-  const images = opened.map((o) => ({ mpx: (o.src.width * o.src.height) / 1e6, compression: o.src.layout.compression }));
+  const images = opened.map((o) => ({
+    mpx: (o.src.width * o.src.height) / 1e6,
+    compression: o.src.layout.compression,
+    fractional: !Number.isInteger(o.plan.fx) || !Number.isInteger(o.plan.fy),
+  }));
   const cores = availableParallelism();
   const asked = Math.max(1, options.workers ?? defaultThreads(images, cores));
   const fit = (here: boolean) => Math.min(asked, ...opened.map((o) => memoryPlan(o.src, o.plan, asked, here).threads));

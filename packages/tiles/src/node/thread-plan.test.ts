@@ -74,6 +74,10 @@ describe('defaultThreads', () => {
     // WebP decodes through sharp on the thread pool too; ZSTD on the thread that reads it, like deflate.
     expect(defaultThreads([{ mpx: 268, compression: 50001 }], 2)).toBe(1);
     expect(defaultThreads([{ mpx: 268, compression: 50000 }], 2)).toBe(2);
+    // Read by a fractional factor (10-cm imagery for a 15-cm model), a JPEG file's resampling is the scanning thread's work.
+    expect(defaultThreads([{ mpx: 240, compression: 7, fractional: true }], 2)).toBe(2);
+    expect(defaultThreads([{ mpx: 240, compression: 7, fractional: false }], 2)).toBe(1);
+    expect(defaultThreads([{ mpx: 64, compression: 7, fractional: true }], 2)).toBe(1);
   });
 });
 
