@@ -177,15 +177,32 @@ export function dyadicInsideRgb8(
   tx: KernelTaps,
   colW: Float64Array,
 ): Uint8Array | undefined {
+  const arrays = [ty.start, ty.count, ty.index, ty.weight, wsum, tx.start, tx.count, tx.index, tx.weight, colW];
+  return runInside(rgb, arrays, [span * 4, outWidth * 8], outWidth * outHeight * 3, (k, offs) =>
+    k.dyadic_inside_rgb8(rgb.byteOffset, width * 3, c0 * 3, span, outWidth, outHeight, ...offs),
+  );
+}
+
+/**
+ * Runs a resampling kernel on the region of {@link kernelBuffer} `rgb`: `arrays` copied into the memory after it,
+ * then room of `scratch` bytes each and `outBytes` for the output, whose bytes are returned. Undefined when `rgb` is
+ * not a kernel buffer or all this does not fit after it.
+ */
+function runInside(
+  rgb: Uint8Array,
+  arrays: (Int32Array | Float64Array)[],
+  scratch: number[],
+  outBytes: number,
+  call: (k: Exports, offs: number[]) => void,
+): Uint8Array | undefined {
   const kern = byBuffer.get(rgb.buffer);
   if (!kern) return undefined;
-  const sizes = [ty.start, ty.count, ty.index, ty.weight, wsum, tx.start, tx.count, tx.index, tx.weight, colW].map((a) => a.byteLength);
-  const offs = layout(kern, rgb.byteOffset + rgb.length, [...sizes, span * 4, outWidth * 8, outWidth * outHeight * 3]);
+  const offs = layout(kern, rgb.byteOffset + rgb.length, [...arrays.map((a) => a.byteLength), ...scratch, outBytes]);
   if (!offs) return undefined;
-  [ty.start, ty.count, ty.index, ty.weight, wsum, tx.start, tx.count, tx.index, tx.weight, colW].forEach((a, i) => put(kern, offs[i], a));
-  kern.exports.dyadic_inside_rgb8(rgb.byteOffset, width * 3, c0 * 3, span, outWidth, outHeight, ...offs);
-  const out = offs[12];
-  return kern.heap.slice(out, out + outWidth * outHeight * 3);
+  arrays.forEach((a, i) => put(kern, offs[i], a));
+  call(kern.exports, offs);
+  const out = offs[offs.length - 1];
+  return kern.heap.slice(out, out + outBytes);
 }
 
 /**
@@ -247,13 +264,8 @@ export function areaInsideRgb8(
   tx: AreaTaps,
   colW: Float64Array,
 ): Uint8Array | undefined {
-  const kern = byBuffer.get(rgb.buffer);
-  if (!kern) return undefined;
   const arrays = [ty.start, ty.count, ty.index, ty.weight, tx.start, tx.count, tx.index, tx.weight, colW];
-  const offs = layout(kern, rgb.byteOffset + rgb.length, [...arrays.map((a) => a.byteLength), span * 8, outWidth * outHeight * 3]);
-  if (!offs) return undefined;
-  arrays.forEach((a, i) => put(kern, offs[i], a));
-  kern.exports.area_inside_rgb8(rgb.byteOffset, width * 3, c0 * 3, span, outWidth, outHeight, ...offs);
-  const out = offs[10];
-  return kern.heap.slice(out, out + outWidth * outHeight * 3);
+  return runInside(rgb, arrays, [span * 8], outWidth * outHeight * 3, (k, offs) =>
+    k.area_inside_rgb8(rgb.byteOffset, width * 3, c0 * 3, span, outWidth, outHeight, ...offs),
+  );
 }
