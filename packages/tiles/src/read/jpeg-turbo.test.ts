@@ -89,6 +89,10 @@ describe('TurboJPEG decoding (libjpeg-turbo, accurate IDCT, through koffi)', () 
     await expect(t.decode(jpeg, into, { width: 64, height: 16, channels: 3 })).rejects.toThrow(/expected 64×16/);
     await expect(t.decode(grey, into, { width: 64, height: 32, channels: 3 })).rejects.toThrow(/colour space 2/);
     expect(asked).toBe(0);
+    // A buffer too small for the header's rows is refused before anything is written into it.
+    const small = new Uint8Array(64 * 32 * 3 - 1).fill(7);
+    await expect(t.decode(jpeg, () => small, { width: 64, height: 32, channels: 3 })).rejects.toThrow(/a buffer of 6143 bytes/);
+    expect(small.every((v) => v === 7)).toBe(true);
     // A last strip may hold fewer rows than the block.
     const short = await t.decode(jpeg, into, { width: 64, height: 48, channels: 3 });
     expect([short.height, asked]).toEqual([32, 1]);

@@ -101,6 +101,11 @@ function decoderOver(t: TurboCalls): TurboJpegDecoder {
           throw new Error('JPEG block is not 8-bit lossy');
         }
         const data = into(width * height * 3);
+        // TurboJPEG writes every row: never into less than that.
+        if (data.length < width * height * 3) {
+          sound = true;
+          throw new Error(`a buffer of ${data.length} bytes for a ${width}×${height} JPEG block`);
+        }
         const rc = await new Promise<number>((resolve, reject) => {
           t.decompress.async(h, stream, stream.byteLength, data, 0, TJPF_RGB, (err: unknown, r: number) => (err ? reject(err) : resolve(r)));
         });
