@@ -170,8 +170,9 @@ const jpegJs = (() => {
 const jpegStreams = new LentBytes(4);
 
 /**
- * An 8-bit RGB JPEG block decoded by libvips `shrink`× smaller (1: full size) straight into a buffer from `into`, its
- * stream spliced with the file's tables in a lent buffer. The block's shape (the layout's, which for a level read
+ * An 8-bit RGB JPEG block decoded `shrink`× smaller (1: full size) straight into a buffer from `into`, its stream
+ * spliced with the file's tables in a lent buffer: at full size by TurboJPEG where it loads (jpeg-turbo.ts), libvips
+ * deciding what it will not take; smaller, or without TurboJPEG, by libvips. The block's shape (the layout's, which for a level read
  * smaller is that level's) is checked on the stream's header, before any pixel (checkedImageBlock's check, earlier).
  */
 export async function decodeJpegInto(
@@ -196,14 +197,14 @@ export async function decodeJpegInto(
       return await d.decode(stream, shrink, once, shape);
     }
   } finally {
-    // libvips has let go of the stream once the decode settles (the image is unreferenced, no operation cache).
+    // Neither decoder holds the stream once its decode settles (libvips: the image is unreferenced, no operation cache).
     jpegStreams.giveBack(stream);
   }
 }
 
 /**
- * JPEG blocks of 8-bit RGB: into the reader's recycled buffer through libvips directly when it loads (jpeg-scaled.ts,
- * at full size: the same libjpeg-turbo, the same pixels), else through sharp, which hands back a new buffer a block
+ * JPEG blocks of 8-bit RGB: into the reader's recycled buffer (decodeJpegInto: TurboJPEG, else libvips called
+ * directly; the same libjpeg-turbo, the same pixels) when libvips' C entry points load, else through sharp, which hands back a new buffer a block
  * (a 40 000-px strip's 1.9 MB mapped and unmapped each time: page faults; and garbage that calls for full GCs).
  */
 const jpeg: BlockDecoder = async (bytes, layout, into) => {

@@ -1,7 +1,7 @@
 import { boxDownsample } from './box-downsample';
 import { dyadic, resampleDyadic, resampleMaskedDyadic } from './resample-dyadic';
 import { taps, type Taps } from './resample-taps';
-import { areaInsideRgb8, type AreaTaps } from './wasm/kernels';
+import { areaInsideRgb8, inKernelBuffer, type AreaTaps } from './wasm/kernels';
 
 /** An RGB raster with its validity mask (1 valid, 0 invalid), pixel-interleaved. */
 export interface RgbRaster {
@@ -180,8 +180,9 @@ function resampleAllValid(src: RgbRaster, tx: Taps, ty: Taps, _y0: number, _y1: 
   if (dyadic(xw, xs[outWidth - 1] + xc[outWidth - 1]) && dyadic(yw, ys[outHeight - 1] + yc[outHeight - 1])) {
     return resampleDyadic(src, tx, ty, colW, c0, span, outWidth, outHeight, rgb, valid);
   }
-  // WebAssembly when the source sits in a kernel buffer: the same sums in the same order (kernels.c).
-  const fast = areaInsideRgb8(sr, src.width, c0, span, outWidth, outHeight, f64Taps(ty, 0, 1), f64Taps(tx, c0, 3), colW);
+  // WebAssembly when the source sits in a kernel buffer: the same sums in the same order (kernels.c). Its taps are
+  // built only then: this runs for every window of a 10-cm image.
+  const fast = inKernelBuffer(sr) && areaInsideRgb8(sr, src.width, c0, span, outWidth, outHeight, f64Taps(ty, 0, 1), f64Taps(tx, c0, 3), colW);
   if (fast) return { width: outWidth, height: outHeight, rgb: fast, valid, allValid: true };
   for (let i = 0; i < outHeight; i++) {
     row.fill(0);

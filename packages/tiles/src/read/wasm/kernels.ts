@@ -67,6 +67,9 @@ export function kernelBuffer(bytes: number): Uint8Array | undefined {
   return new Uint8Array(k.memory.buffer, RESERVED, bytes);
 }
 
+/** Whether `a` lies in a {@link kernelBuffer}'s memory (the resampling kernels read it there). */
+export const inKernelBuffer = (a: Uint8Array): boolean => byBuffer.has(a.buffer);
+
 const align16 = (n: number) => (n + 15) & ~15;
 
 /**
