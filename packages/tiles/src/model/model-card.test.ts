@@ -86,6 +86,11 @@ describe('parseModelCard', () => {
     );
     const p = parseModelCard({ ...seg, verifier: { model: 'verifier', threshold: 0.9, prefilter: { model: 'prefilter', threshold: 0.3, max_windows: 16 } } });
     expect(p.verifier?.prefilter).toEqual({ model: 'prefilter', threshold: 0.3, max_windows: 16 });
+    const narrow = parseModelCard({ ...seg, verifier: { model: 'v', threshold: 0.9, prefilter: { model: 'p', threshold: 0.3, narrow: true } } });
+    expect(narrow.verifier?.prefilter?.narrow).toBe(true);
+    expect(() => parseModelCard({ ...seg, verifier: { model: 'v', threshold: 0.5, prefilter: { model: 'p', threshold: 0.5, narrow: 'yes' } } })).toThrow(
+      /verifier.prefilter.narrow/,
+    );
     expect(() => parseModelCard({ ...seg, verifier: { model: 'v', threshold: 0.5, prefilter: { model: 'p', threshold: 2 } } })).toThrow(
       /verifier.prefilter.threshold/,
     );

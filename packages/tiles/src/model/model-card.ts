@@ -124,9 +124,10 @@ export const ModelCardSchema = z
       /**
        * Optional cheaper first look (usually a tile-classifier at a coarser GSD, reading what the first stage
        * already decoded): candidates whose best prefilter window scores below its threshold are dropped
-       * without the verifier reading their full-resolution windows.
+       * without the verifier reading their full-resolution windows. With `narrow`, the verifier then looks only
+       * inside the prefilter's passing windows, not at the whole of a part one of them passed.
        */
-      prefilter: VerifierStage.strict().optional(),
+      prefilter: VerifierStage.extend({ narrow: z.boolean().optional() }).strict().optional(),
       /**
        * Optional test-time views: each verifier window is scored as each listed view (`as_read`, `low_pass`
        * [1 4 1]/6, `flip_x`, `flip_y`) and the scores combined (`min`, or `mean_logit`) into the window's score.
@@ -202,7 +203,7 @@ const KNOWN: Record<string, string[]> = {
   '': ['name', 'version', 'task', 'input', 'output', 'gsd_m', 'tile_stride', 'classes', 'positive_class', 'thresholds', 'training', 'metrics', 'verifier'],
   verifier: ['model', 'threshold', 'max_windows', 'max_gsd_m', 'calibration', 'prefilter', 'views'],
   'verifier.views': ['views', 'combine'],
-  'verifier.prefilter': ['model', 'threshold', 'max_windows'],
+  'verifier.prefilter': ['model', 'threshold', 'max_windows', 'narrow'],
   input: ['name', 'size', 'channels', 'scale', 'mean', 'std', 'jpeg_dct_scaling'],
   output: ['name', 'activation', 'stride'],
   thresholds: ['high', 'low', 'min_area_m2', 'merge_gap_cells', 'merge_join', 'outline', 'growth_peak_share', 'max_part_m2'],

@@ -9,6 +9,7 @@ import { outlineRings, type InsideCells } from '../vector/outline-rings';
 import { simplifyRing } from '../vector/simplify-ring';
 import { partOutlines, traceCells, type GridPlot } from '../vector/trace-plots';
 import { tracePlotsStreamed } from '../vector/trace-stream';
+import { cellsInsidePassedWindows } from '../verify/narrow-cells';
 import type { ModelCard } from '../model/model-card';
 import { gridToGeoJson } from './grid-to-geojson';
 import { imageFingerprint } from './image-fingerprint';
@@ -307,10 +308,7 @@ async function secondStage(
       if (!verify.apply || b >= stage.threshold) kept.push(k);
     });
     const prev = candidates;
-    // Parts the prefilter ruled out are not shown to the verifier (as they would not be alone).
-    const passed = (i: number) => stage !== pre || scored.best[i] >= stage.threshold;
-    const nextCells = cellsOf.map(() => [] as ArrayLike<number>[]);
-    parts.forEach((q, i) => passed(i) && nextCells[q.k].push(q.cells));
+    const nextCells = stage === pre ? cellsForVerifier(pre, verify.verifier, parts, windowCells, scored.scores, plan.heatWidth, cellM) : cellsOf;
     candidates = kept.map((k) => ({ ...prev[k], properties: { ...prev[k].properties, [key]: round(best[k], 4) } }));
     if (stage !== pre && verify.apply)
       verdict = { parts, windowCells, scored, kept, allCells, threshold: stage.threshold, windowM: stage.card.input.size * stage.card.gsd_m };
@@ -328,6 +326,38 @@ async function secondStage(
   const report = { ran: !!verify.verifier.model, rejected: before - candidates.length, ...(prefilterRejected !== undefined ? { prefilterRejected } : {}) };
   return { candidates, report, chips };
 }
+
+/**
+ * What the prefilter leaves the verifier to look at, candidate by candidate: the parts whose best window passed (a
+ * part it ruled out is not shown, as it would not be alone), whole, or with `narrow` only the cells where a verifier
+ * window lies inside a passing prefilter window ({@link cellsInsidePassedWindows}).
+ */
+function cellsForVerifier(
+  pre: Verifier,
+  verifier: Verifier,
+  parts: Array<{ k: number; cells: ArrayLike<number> }>,
+  windowCells: number[][],
+  scores: Float64Array,
+  width: number,
+  cellM: number,
+): ArrayLike<number>[][] {
+  const out: ArrayLike<number>[][] = [];
+  // A verifier window centred this close to a passing window's centre lies inside it: the verifier looks closer at
+  // what the prefilter saw, not beside it.
+  const halfCells = Math.max(0, windowExtentM(pre) - windowExtentM(verifier)) / (2 * cellM);
+  let first = 0;
+  parts.forEach((q, i) => {
+    const windows = windowCells[i];
+    const own = scores.subarray(first, first + windows.length);
+    first += windows.length;
+    if (!own.some((v) => v >= pre.threshold)) return;
+    (out[q.k] ??= []).push(pre.narrow ? cellsInsidePassedWindows(q.cells, width, windows, own, pre.threshold, halfCells) : q.cells);
+  });
+  return out;
+}
+
+/** The ground edge of a stage's square window (m). */
+const windowExtentM = (stage: Verifier): number => stage.card.input.size * stage.card.gsd_m;
 
 /** First-stage candidates judged at a time, as tracing hands them on (about top to bottom). */
 const BAND_CANDIDATES = 4096;

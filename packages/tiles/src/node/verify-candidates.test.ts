@@ -171,6 +171,41 @@ describe('the verifier (second stage)', () => {
     expect(readJson(join(dir, 'prefilter-off/candidates.geojson')).features[0].properties.score_prefilter).toBeUndefined();
   });
 
+  it('narrow: the verifier looks only inside the prefilter windows that passed, the same verdicts for fewer windows', async () => {
+    // Every window's score on a keep-all run: the cut passes the best candidate's best window and not its next.
+    const seen: VerifierWindow[] = [];
+    const opts = { images: [fx.files.base], outDir: join(dir, 'narrow-all'), workers: 0 };
+    await scanImages({ ...opts, modelDir: twoStage('narrow-all', { threshold: 0, max_windows: 16 }), onVerifierWindow: (w) => seen.push(w) });
+    const scores = seen.map((w) => w.score!).sort((a, b) => b - a);
+    expect(scores.length).toBeGreaterThan(2);
+    const cut = (scores[0] + scores[1]) / 2;
+    const scan = async (name: string, narrow: boolean) => {
+      const d = twoStage(name, { threshold: 0, max_windows: 16, prefilter: { model: 'prefilter', threshold: cut, max_windows: 16, narrow } });
+      cpSync(join(MODELS, 'redness-cls'), join(d, 'prefilter'), { recursive: true });
+      const totals: number[] = [];
+      const s = await scanImages({
+        images: [fx.files.base],
+        modelDir: d,
+        outDir: join(dir, name),
+        workers: 0,
+        onProgress: (p) => p.phase === 'verify' && totals.push(p.windowsTotal),
+      });
+      const verifierWindows = totals.at(-1)! - totals[0];
+      return { s, verifierWindows, kept: readJson(join(dir, name, 'candidates.geojson')).features };
+    };
+    const wide = await scan('narrow-off', false);
+    const narrow = await scan('narrow-on', true);
+    expect(narrow.s.candidates).toBe(1);
+    expect(narrow.kept.map((f: { properties: { id: string } }) => f.properties.id)).toEqual(
+      wide.kept.map((f: { properties: { id: string } }) => f.properties.id),
+    );
+    // Prefilter and verifier are one model at one GSD: the verifier's best window is the prefilter's, seen either way.
+    expect(narrow.kept[0].properties.score_verify).toBeCloseTo(wide.kept[0].properties.score_verify, 5);
+    // One window passed the prefilter: the verifier reads it alone, not every window of the candidate.
+    expect(narrow.verifierWindows).toBe(1);
+    expect(wide.verifierWindows).toBeGreaterThan(1);
+  });
+
   it('judged one candidate at a time (secondStageBand: 1), the same verdicts, scores, chips and windows as all at once', async () => {
     const all = readJson(join(dir, 'keep-all/candidates.geojson')).features;
     const cut = (all[0].properties.score_verify + all[1].properties.score_verify) / 2;

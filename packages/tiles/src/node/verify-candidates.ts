@@ -19,6 +19,8 @@ export interface Verifier {
   model?: LoadedModel;
   /** A cheaper look run first (the card's `verifier.prefilter`): only candidates it keeps reach this verifier. */
   prefilter?: Verifier;
+  /** A prefilter's: the verifier looks only inside its windows that passed (card `verifier.prefilter.narrow`). */
+  narrow?: boolean;
   /** The coarsest imagery it judges (card `verifier.max_gsd_m`, default 2.5 × its GSD); coarser leaves candidates unverified. */
   maxGsdM?: number;
   /** Maps its best window score to the share of candidates so scored that were poppy (card `verifier.calibration`). */
@@ -83,7 +85,7 @@ export interface VerifierWindow {
   score?: number;
 }
 
-type StageBlock = { model: string; threshold: number; max_windows: number };
+type StageBlock = { model: string; threshold: number; max_windows: number; narrow?: boolean };
 
 /**
  * Loads the verifier a card names (and its prefilter, if any and not turned off), or undefined when the card has none.
@@ -109,7 +111,7 @@ export async function loadVerifier(modelDir: string, card: ModelCard, o: StageLo
   if (views) verifier.views = views;
   if (calibration) verifier.calibration = { scores: calibration.scores, probabilities: calibration.probabilities };
   try {
-    if (pre) verifier.prefilter = await pre;
+    if (pre) verifier.prefilter = { ...(await pre), narrow: prefilter?.narrow === true };
   } catch (e) {
     await verifier.model?.release();
     throw e;
