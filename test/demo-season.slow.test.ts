@@ -4,7 +4,7 @@ import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import { fileURLToPath } from 'node:url';
 import { tiandi } from './helpers/run-tiandi';
-import { polygonsIntersect, type Polygonal } from '@tiandi/geo';
+import { pointInRing, polygonsIntersect, type Polygonal } from '@tiandi/geo';
 import { ensureDemoImagery } from '@tiandi/synth/node';
 
 // A whole season on the demo survey, through the CLI and the default model: flight block 1 covers the
@@ -30,26 +30,32 @@ function vertexOf(g: Polygonal): [number, number] {
 
 /** A point inside the zone with no target within 16 m (3 m accuracy + 10 m margin, and some), so a finding there matches none. */
 function clearSpot(zoneRing: [number, number][], targets: TargetJson[]): [number, number] {
-  const c = zoneRing.slice(1).reduce((s, p) => [s[0] + p[0] / (zoneRing.length - 1), s[1] + p[1] / (zoneRing.length - 1)], [0, 0]);
-  const dLon = 16 / (111_320 * Math.cos((c[1] * Math.PI) / 180)),
+  const lons = zoneRing.map((p) => p[0]),
+    lats = zoneRing.map((p) => p[1]);
+  const [w, e, s, n] = [Math.min(...lons), Math.max(...lons), Math.min(...lats), Math.max(...lats)];
+  const dLon = 16 / (111_320 * Math.cos((((s + n) / 2) * Math.PI) / 180)),
     dLat = 16 / 111_320;
-  for (const f of [0.1, 0.2, 0.3, 0.4, 0.5, 0.6, 0.7, 0.8, 0.9])
-    for (const v of zoneRing) {
-      const p: [number, number] = [c[0] + (v[0] - c[0]) * f, c[1] + (v[1] - c[1]) * f];
-      const square: Polygonal = {
-        type: 'Polygon',
-        coordinates: [
-          [
-            [p[0] - dLon, p[1] - dLat],
-            [p[0] + dLon, p[1] - dLat],
-            [p[0] + dLon, p[1] + dLat],
-            [p[0] - dLon, p[1] + dLat],
-            [p[0] - dLon, p[1] - dLat],
-          ],
+  // A grid over the zone, nearest its middle first: targets may be large (a kept candidate of 1.8 ha on block 1).
+  const grid: [number, number][] = [];
+  for (let i = 1; i < 40; i++) for (let j = 1; j < 40; j++) grid.push([w + ((e - w) * i) / 40, s + ((n - s) * j) / 40]);
+  const mid = [(w + e) / 2, (s + n) / 2];
+  grid.sort((a, b) => Math.hypot(a[0] - mid[0], a[1] - mid[1]) - Math.hypot(b[0] - mid[0], b[1] - mid[1]));
+  for (const p of grid) {
+    if (!pointInRing(p[0], p[1], zoneRing)) continue;
+    const square: Polygonal = {
+      type: 'Polygon',
+      coordinates: [
+        [
+          [p[0] - dLon, p[1] - dLat],
+          [p[0] + dLon, p[1] - dLat],
+          [p[0] + dLon, p[1] + dLat],
+          [p[0] - dLon, p[1] + dLat],
+          [p[0] - dLon, p[1] - dLat],
         ],
-      };
-      if (targets.every((t) => !polygonsIntersect(square, t.geometry))) return p;
-    }
+      ],
+    };
+    if (targets.every((t) => !polygonsIntersect(square, t.geometry))) return p;
+  }
   throw new Error('no clear spot in the zone: every point is near a target');
 }
 
