@@ -28,7 +28,7 @@ import { writeScene } from '../src/write-scene';
 import { plotMetrics, type SceneEval } from '../src/metrics/plot-metrics';
 import { outlinesTouch } from '@tiandi/geo';
 import { polygonRings, truthPlots, type CalibrationPlot } from '../src/eval/calibration-plots';
-import { openedModelCopy } from '../src/eval/opened-model';
+import { narrowNote, openedModelCopy } from '../src/eval/opened-model';
 
 type Ring = Array<[number, number]>;
 type Cand = { rings: Ring[][]; sp: number; sv: number; truth: boolean };
@@ -43,6 +43,8 @@ const card = JSON.parse(readFileSync(cardPath, 'utf8'));
 const GSDS = (process.env.CAL_GSDS ?? '0.03,0.05,0.08,0.1,0.12').split(',').map(Number);
 const work = mkdtempSync(join(tmpdir(), 'tiandi-calr-'));
 const open = openedModelCopy(dir, card, work);
+const note = narrowNote(card);
+if (note) process.stderr.write(`${note}\n`);
 const pre = card.verifier.prefilter;
 const holdAt = process.argv.indexOf('--hold');
 const hold = holdAt > 0 ? process.argv[holdAt + 1].split(',').map(Number) : undefined;

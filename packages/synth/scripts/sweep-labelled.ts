@@ -16,7 +16,7 @@ import { outlinesTouch } from '@tiandi/geo';
 import { scanImages } from '@tiandi/tiles/node';
 import { polygonRings } from '../src/eval/calibration-plots';
 import { readTruthFile, type TruthPlot } from '../src/eval/truth-eval';
-import { openedModelCopy } from '../src/eval/opened-model';
+import { narrowNote, openedModelCopy } from '../src/eval/opened-model';
 
 const args = process.argv.slice(2);
 const dumpAt = args.indexOf('--dump');
@@ -26,6 +26,8 @@ if (!folder) throw new Error('usage: sweep-labelled.ts <modelDir> <folder> [--du
 const card = JSON.parse(readFileSync(join(dir, 'model.json'), 'utf8'));
 const work = mkdtempSync(join(tmpdir(), 'tiandi-sweep-'));
 const open = openedModelCopy(dir, card, work);
+const note = narrowNote(card);
+if (note) process.stderr.write(`${note}\n`);
 const pre = card.verifier.prefilter;
 
 const images = readdirSync(folder)

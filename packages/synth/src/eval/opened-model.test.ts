@@ -2,7 +2,7 @@ import { existsSync, mkdirSync, mkdtempSync, readFileSync, rmSync, writeFileSync
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import { afterAll, describe, expect, it } from 'vitest';
-import { openedModelCopy } from './opened-model';
+import { narrowNote, openedModelCopy } from './opened-model';
 
 describe('openedModelCopy', () => {
   const work = mkdtempSync(join(tmpdir(), 'tiandi-opened-'));
@@ -23,6 +23,12 @@ describe('openedModelCopy', () => {
     });
     expect(readFileSync(join(open, 'verifier', 'model.onnx'), 'utf8')).toBe('verifier graph');
     expect(existsSync(join(open, '.chips-verifier'))).toBe(false);
+    // A narrowing prefilter is opened too: one scan at 0 cannot say which windows a threshold would narrow to.
+    const narrowing = { verifier: { threshold: 0.9, prefilter: { threshold: 0.7, narrow: true } } };
+    const wide = openedModelCopy(dir, narrowing, join(work, 'narrow'));
+    expect(JSON.parse(readFileSync(join(wide, 'model.json'), 'utf8')).verifier.prefilter).toEqual({ threshold: 0, narrow: false });
+    expect(narrowNote(narrowing)).toMatch(/narrow off/);
+    expect(narrowNote(card)).toBeUndefined();
     // Without a prefilter none is added.
     const plain = openedModelCopy(dir, { verifier: { threshold: 0.7 } }, join(work, 'plain'));
     expect(JSON.parse(readFileSync(join(plain, 'model.json'), 'utf8'))).toEqual({ verifier: { threshold: 0 } });
