@@ -1,6 +1,8 @@
 /**
- * npm run bench:foreign -- [--scenes 12] [--seed 500] [--size-m 110] [--gsd 0.03,0.05,...] [--model models/poppy-synth] [--keep DIR] [--misses DIR]
+ * npm run bench:foreign -- [--generator foreign|third] [--scenes 12] [--seed 500] [--size-m 110] [--gsd 0.03,0.05,...] [--model models/poppy-synth] [--keep DIR] [--misses DIR]
  *
+ * --generator third uses test/third-scenes/third_scenes.py instead (hill terraces, villages, forest edges, written
+ * apart from both other generators; its seeds 200-231 are kept for gates: the default seed is then 100).
  * Generates scenes with the foreign generator (test/foreign-scenes/foreign_scenes.py: its own textures, crops,
  * roofs, tarps, rapeseed, blossoming trees and poppy plots; 3-8 cm or --gsd in turn; EPSG:4547, 32648, 3857), then runs
  * `tiandi eval --labelled` on them with the model and prints the table. The numbers are SYNTHETIC, from a
@@ -15,7 +17,7 @@ import { parseArgs } from 'node:util';
 import { Writable } from 'node:stream';
 import { formatTruthReport, main } from '@tiandi/cli';
 import type { TruthReport } from '@tiandi/synth/node';
-import { foreignUnavailable, generateForeignScenes } from './foreign-scenes';
+import { foreignUnavailable, generateForeignScenes, THIRD_GENERATOR } from './foreign-scenes';
 
 const { values: v } = parseArgs({
   options: {
@@ -26,10 +28,16 @@ const { values: v } = parseArgs({
     model: { type: 'string' },
     keep: { type: 'string' },
     misses: { type: 'string' },
+    generator: { type: 'string' },
   },
 });
+const third = v.generator === 'third';
+if (v.generator !== undefined && !third && v.generator !== 'foreign') {
+  process.stderr.write(`bench:foreign: --generator is foreign or third, not '${v.generator}'\n`);
+  process.exit(2);
+}
 const scenes = Number(v.scenes ?? 12),
-  seed = Number(v.seed ?? 500),
+  seed = Number(v.seed ?? (third ? 100 : 500)),
   sizeM = Number(v['size-m'] ?? 110);
 
 /** Runs `tiandi eval --labelled <dir> --json` in-process and returns the labelled report. */
@@ -114,12 +122,12 @@ async function run(): Promise<void> {
   mkdirSync(dir, { recursive: true });
   try {
     const t0 = performance.now();
-    generateForeignScenes(dir, { scenes, seed, sizeM, gsd: v.gsd, show: true });
+    generateForeignScenes(dir, { scenes, seed, sizeM, gsd: v.gsd, show: true, script: third ? THIRD_GENERATOR : undefined });
     const t1 = performance.now();
     const r = await evalLabelled(dir);
     const t2 = performance.now();
     process.stdout.write(
-      `== 外来生成器 FOREIGN generator (synthetic, never trained on): ${scenes} scenes, seeds ${seed}-${seed + scenes - 1}, ${sizeM} m square${v.gsd ? `, GSD ${v.gsd} m` : ''} ==\n`,
+      `== ${third ? '第三生成器 THIRD generator (synthetic, never trained on)' : '外来生成器 FOREIGN generator (synthetic)'}: ${scenes} scenes, seeds ${seed}-${seed + scenes - 1}, ${sizeM} m square${v.gsd ? `, GSD ${v.gsd} m` : ''} ==\n`,
     );
     process.stdout.write(formatTruthReport(r));
     process.stdout.write(

@@ -5,6 +5,8 @@ import { fileURLToPath } from 'node:url';
 
 /** The generator script (Python: numpy, PIL, gdal_translate), written apart from packages/synth. */
 export const GENERATOR = join(dirname(fileURLToPath(import.meta.url)), 'foreign_scenes.py');
+/** The third generator (test/third-scenes), written apart from both, with the same command line and output. */
+export const THIRD_GENERATOR = join(dirname(fileURLToPath(import.meta.url)), '../third-scenes/third_scenes.py');
 
 /** A Python with numpy and PIL: FOREIGN_PYTHON, else Debian's (python3-pil), else whatever python3 is on PATH. */
 export function foreignPython(): string {
@@ -20,12 +22,12 @@ export function foreignUnavailable(): string | undefined {
 }
 
 /** Runs the generator at low priority (the machine is shared); its progress lines go to stderr when `show`. */
-export function generateForeignScenes(out: string, opts: { scenes: number; seed: number; sizeM: number; gsd?: string; show?: boolean }): void {
+export function generateForeignScenes(out: string, opts: { scenes: number; seed: number; sizeM: number; gsd?: string; show?: boolean; script?: string }): void {
   const args = [
     '-n',
     '10',
     foreignPython(),
-    GENERATOR,
+    opts.script ?? GENERATOR,
     '--out',
     out,
     '--scenes',
