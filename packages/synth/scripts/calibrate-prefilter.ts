@@ -10,7 +10,8 @@
  * without the prefilter and lose at most CAL_LOSS_BUDGET (default 0.01) of all plots found, the cheapest
  * within 10 %, then the most lenient.
  */
-import { cpSync, mkdtempSync, readFileSync, rmSync, writeFileSync } from 'node:fs';
+import { mkdtempSync, readFileSync, rmSync, writeFileSync } from 'node:fs';
+import { narrowNote, openedModelCopy } from '../src/eval/opened-model';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import { scanImages } from '@tiandi/tiles/node';
@@ -27,12 +28,9 @@ const cardPath = join(dir, 'model.json');
 const card = JSON.parse(readFileSync(cardPath, 'utf8'));
 if (!card.verifier?.prefilter) throw new Error(`${cardPath} has no verifier.prefilter block`);
 const work = mkdtempSync(join(tmpdir(), 'tiandi-calp-'));
-const open = join(work, 'model');
-cpSync(dir, open, { recursive: true, filter: (p) => !p.includes('.chips') });
-writeFileSync(
-  join(open, 'model.json'),
-  JSON.stringify({ ...card, verifier: { ...card.verifier, threshold: 0, prefilter: { ...card.verifier.prefilter, threshold: 0 } } }),
-);
+const open = openedModelCopy(dir, card, work);
+const note = narrowNote(card);
+if (note) process.stderr.write(`${note}\n`);
 type Cand = { rings: Ring[][]; sp: number; sv: number; sm: number; area: number };
 const runs: Array<{ plots: CalibrationPlot[]; areaKm2: number; cands: Cand[] }> = [];
 for (let i = 0; i < n; i++) {
