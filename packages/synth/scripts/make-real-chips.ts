@@ -10,13 +10,14 @@
  * With --first-stage: random chips for the first stage instead (as `tiandi chips export` writes them, at the card's
  * GSD and 128 px, all background; `perImage` per hectare), for train.py.
  */
-import { cpSync, mkdirSync, mkdtempSync, readFileSync, rmSync, writeFileSync } from 'node:fs';
+import { mkdirSync, mkdtempSync, rmSync } from 'node:fs';
 import { tmpdir } from 'node:os';
 import { basename, extname, join } from 'node:path';
 import sharp from 'sharp';
 import { loadModelCard, openGeoTiffSource, readVerifierWindow, scanImages, type VerifierWindow } from '@tiandi/tiles/node';
 import { createPrng } from '../src/prng';
 import { exportChips } from '../src/chips/export-chips';
+import { chipStage } from './make-verifier-chips';
 
 const forPrefilter = process.argv.includes('--prefilter');
 const forFirstStage = process.argv.includes('--first-stage');
@@ -42,23 +43,11 @@ if (forFirstStage) {
   }
   process.exit(0);
 }
-if (!card.verifier) throw new Error(`${modelDir}/model.json has no verifier block`);
-const { prefilter, ...verifierStage } = card.verifier;
-const stage = forPrefilter ? prefilter! : verifierStage;
-const vcard = await loadModelCard(join(modelDir, stage.model));
 rmSync(out, { recursive: true, force: true });
 mkdirSync(join(out, 'background'), { recursive: true });
 const work = mkdtempSync(join(tmpdir(), 'tiandi-rchips-'));
-const fixed = join(work, 'model');
-cpSync(modelDir, fixed, { recursive: true, filter: (p) => !basename(p).startsWith('.chips') });
-writeFileSync(
-  join(fixed, 'model.json'),
-  JSON.stringify({
-    ...JSON.parse(readFileSync(join(modelDir, 'model.json'), 'utf8')),
-    thresholds: { high: 0.084, low: 0.0672, min_area_m2: 0.5 },
-    verifier: { model: stage.model, threshold: stage.threshold, max_windows: stage.max_windows },
-  }),
-);
+// The same stage and fixed first-stage thresholds as make-verifier-chips.ts, so real and synthetic windows match.
+const { fixed, vcard } = await chipStage(modelDir, forPrefilter, work);
 const save = (name: string, w: { rgb: Uint8Array; width: number; height: number }) =>
   sharp(Buffer.from(w.rgb), { raw: { width: w.width, height: w.height, channels: 3 } })
     .png()
