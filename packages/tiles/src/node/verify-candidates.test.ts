@@ -32,12 +32,16 @@ let fx: Fixtures;
 let dir: string;
 const readJson = (p: string) => JSON.parse(readFileSync(p, 'utf8'));
 
-/** The redness segmentation model with the redness classifier as its verifier (threshold and folder as given). */
-function twoStage(name: string, verifier: Record<string, unknown>, verifierFolder = 'redness-cls'): string {
+/**
+ * The redness segmentation model with the redness classifier as its verifier (threshold and folder as given), and as
+ * its prefilter too when the verifier block names one (in folder `prefilter`).
+ */
+function twoStage(name: string, verifier: Record<string, unknown>, verifierFolder = 'redness-cls', prefilterFolder = 'redness-cls'): string {
   const d = join(dir, name);
   mkdirSync(d, { recursive: true });
   cpSync(join(MODELS, 'redness-seg'), d, { recursive: true });
   cpSync(join(MODELS, verifierFolder), join(d, 'verifier'), { recursive: true });
+  if (verifier.prefilter) cpSync(join(MODELS, prefilterFolder), join(d, 'prefilter'), { recursive: true });
   writeFileSync(join(d, 'model.json'), JSON.stringify({ ...readJson(join(MODELS, 'redness-seg/model.json')), verifier: { model: 'verifier', ...verifier } }));
   return d;
 }
@@ -99,7 +103,6 @@ describe('the verifier (second stage)', () => {
       prefilter: { model: 'prefilter', threshold: 0 },
       views: { views: ['as_read', 'low_pass', 'flip_y'], combine: 'min' },
     });
-    cpSync(join(MODELS, 'redness-cls'), join(d, 'prefilter'), { recursive: true });
     const one = join(dir, 'long-job-1');
     const two = join(dir, 'long-job-2');
     await scanImages({ images: [fx.files.base], modelDir: d, outDir: one, workers: 1 });
@@ -129,11 +132,7 @@ describe('the verifier (second stage)', () => {
   it('a prefilter rules candidates out before the verifier reads their windows', async () => {
     const all = readJson(join(dir, 'keep-all/candidates.geojson')).features;
     const cut = (all[0].properties.score_verify + all[1].properties.score_verify) / 2;
-    const withPrefilter = (name: string, threshold: number) => {
-      const d = twoStage(name, { threshold: 0, prefilter: { model: 'prefilter', threshold } });
-      cpSync(join(MODELS, 'redness-cls'), join(d, 'prefilter'), { recursive: true });
-      return d;
-    };
+    const withPrefilter = (name: string, threshold: number) => twoStage(name, { threshold: 0, prefilter: { model: 'prefilter', threshold } });
     const totals: number[] = [];
     const out = join(dir, 'prefilter-cut');
     const s = await scanImages({
@@ -181,7 +180,6 @@ describe('the verifier (second stage)', () => {
     const cut = (scores[0] + scores[1]) / 2;
     const scan = async (name: string, narrow: boolean) => {
       const d = twoStage(name, { threshold: 0, max_windows: 16, prefilter: { model: 'prefilter', threshold: cut, max_windows: 16, narrow } });
-      cpSync(join(MODELS, 'redness-cls'), join(d, 'prefilter'), { recursive: true });
       const totals: number[] = [];
       const s = await scanImages({
         images: [fx.files.base],
@@ -210,7 +208,6 @@ describe('the verifier (second stage)', () => {
     const all = readJson(join(dir, 'keep-all/candidates.geojson')).features;
     const cut = (all[0].properties.score_verify + all[1].properties.score_verify) / 2;
     const d = twoStage('banded', { threshold: cut, prefilter: { model: 'prefilter', threshold: 0 } });
-    cpSync(join(MODELS, 'redness-cls'), join(d, 'prefilter'), { recursive: true });
     const scan = async (name: string, secondStageBand?: number) => {
       const done: number[] = [];
       const summary = await scanImages({
@@ -357,8 +354,7 @@ describe('the verifier (second stage)', () => {
   });
 
   it('refuses a prefilter that is not a tile-classifier', async () => {
-    const d = twoStage('seg-prefilter', { threshold: 0.5, prefilter: { model: 'prefilter', threshold: 0.5 } });
-    cpSync(join(MODELS, 'redness-seg'), join(d, 'prefilter'), { recursive: true });
+    const d = twoStage('seg-prefilter', { threshold: 0.5, prefilter: { model: 'prefilter', threshold: 0.5 } }, 'redness-cls', 'redness-seg');
     await expect(scanImages({ images: [fx.files.base], modelDir: d, outDir: join(dir, 'x0'), workers: 0 })).rejects.toMatchObject({
       code: 'TIANDI_E_BAD_MODEL_CARD',
       message: expect.stringContaining("verifier.prefilter 'prefilter' must be a tile-classifier"),
